@@ -1,0 +1,183 @@
+// HTTP API contracts under /api/v1: request schemas (validated at runtime by the server) and response types.
+import { s, type Infer } from './schema';
+
+export const API_PREFIX = '/api/v1';
+
+export const ROLES = ['admin', 'dispatcher', 'investigator', 'officer'] as const;
+export type Role = (typeof ROLES)[number];
+
+// ---------- auth ----------
+export const LoginRequest = s.object({
+  username: s.string({ minLength: 1, maxLength: 64 }),
+  password: s.string({ minLength: 1, maxLength: 256 }),
+});
+export type LoginRequest = Infer<typeof LoginRequest>;
+
+export interface UserInfo {
+  id: number;
+  username: string;
+  role: Role;
+  displayName: string;
+  disabled: boolean;
+  createdMs: number;
+}
+
+export interface LoginResponse {
+  token: string;
+  expiresMs: number;
+  user: UserInfo;
+}
+
+// ---------- users ----------
+const username = s.string({ minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_.-]+$/, patternHint: 'may only contain letters, digits, _ . -' });
+export const UserCreate = s.object({
+  username,
+  password: s.string({ minLength: 8, maxLength: 256 }),
+  role: s.enum(ROLES),
+  displayName: s.optional(s.string({ maxLength: 128 })),
+});
+export type UserCreate = Infer<typeof UserCreate>;
+export const UserUpdate = s.partial(
+  s.object({
+    password: s.string({ minLength: 8, maxLength: 256 }),
+    role: s.enum(ROLES),
+    displayName: s.string({ maxLength: 128 }),
+    disabled: s.boolean(),
+  }),
+);
+export type UserUpdate = Infer<typeof UserUpdate>;
+
+// ---------- cameras ----------
+export const TRANSPORTS = ['tcp', 'udp'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+const STREAM_SCHEMES = ['rtsp:', 'rtsps:'];
+
+/** Checks a stream URL; returns an error message or null. Credentials in the URL are allowed (split off by the server). */
+export function checkStreamUrl(v: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'is not a valid URL (expected rtsp://host[:port]/path)';
+  }
+  if (!STREAM_SCHEMES.includes(u.protocol)) return `uses unsupported scheme "${u.protocol.replace(':', '')}" (use rtsp or rtsps)`;
+  if (!u.hostname) return 'has no host';
+  return null;
+}
+
+const streamUrl = s.string({ minLength: 1, maxLength: 2048, refine: checkStreamUrl, description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password' });
+
+const cameraFields = {
+  name: s.string({ minLength: 1, maxLength: 64, refine: (v) => (v.trim() === v ? null : 'must not start or end with spaces') }),
+  url: streamUrl,
+  subUrl: s.optional(s.nullable(streamUrl)),
+  username: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  password: s.optional(s.nullable(s.string({ maxLength: 256, description: 'write-only: never returned' }))),
+  transport: s.optional(s.enum(TRANSPORTS)),
+  enabled: s.optional(s.boolean()),
+  segmentSeconds: s.optional(s.int({ min: 2, max: 600, description: 'target segment length in seconds' })),
+  retentionDays: s.optional(s.int({ min: 1, max: 3650, description: 'maximum age of recordings in days' })),
+  groupName: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  description: s.optional(s.nullable(s.string({ maxLength: 1024 }))),
+};
+export const CameraCreate = s.object(cameraFields);
+export type CameraCreate = Infer<typeof CameraCreate>;
+export const CameraUpdate = s.partial(s.object(cameraFields));
+export type CameraUpdate = Infer<typeof CameraUpdate>;
+
+export const CAMERA_STATES = ['stopped', 'connecting', 'recording', 'reconnecting', 'failed'] as const;
+export type CameraState = (typeof CAMERA_STATES)[number];
+
+export interface CameraStatus {
+  cameraId: number;
+  state: CameraState;
+  /** Last error in words an operator understands, or null. */
+  lastError: string | null;
+  /** Current incoming bitrate in bits per second, null when unknown. */
+  bitrateBps: number | null;
+  /** When the camera entered `state` (UTC ms). */
+  sinceMs: number;
+  /** Consecutive failed attempts since the last successful recording. */
+  failures: number;
+  /** When the next connection attempt is due (UTC ms), when waiting. */
+  nextRetryMs: number | null;
+}
+
+export interface Camera {
+  id: number;
+  name: string;
+  /** Stream URL without credentials. */
+  url: string;
+  subUrl: string | null;
+  username: string | null;
+  hasPassword: boolean;
+  transport: Transport;
+  enabled: boolean;
+  segmentSeconds: number;
+  retentionDays: number;
+  groupName: string | null;
+  description: string | null;
+  createdMs: number;
+  updatedMs: number;
+  status: CameraStatus;
+}
+
+// ---------- segments ----------
+export const SegmentQuery = s.object({
+  cameraId: s.int({ min: 1 }),
+  startMs: s.int({ min: 0 }),
+  endMs: s.int({ min: 0 }),
+  limit: s.optional(s.int({ min: 1, max: 10000 })),
+});
+export type SegmentQuery = Infer<typeof SegmentQuery>;
+
+export type SegmentState = 'writing' | 'closed';
+
+export interface Segment {
+  id: number;
+  cameraId: number;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  sizeBytes: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  state: SegmentState;
+  protected: boolean;
+  /** True when this segment was indexed by crash recovery rather than on close. */
+  recovered: boolean;
+}
+
+// ---------- audit ----------
+export interface AuditEntry {
+  id: number;
+  tsMs: number;
+  userId: number | null;
+  username: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  detail: unknown;
+  ip: string | null;
+}
+
+export const AuditQuery = s.object({
+  startMs: s.optional(s.int({ min: 0 })),
+  endMs: s.optional(s.int({ min: 0 })),
+  action: s.optional(s.string({ maxLength: 64 })),
+  username: s.optional(s.string({ maxLength: 64 })),
+  limit: s.optional(s.int({ min: 1, max: 5000 })),
+});
+export type AuditQuery = Infer<typeof AuditQuery>;
+
+export interface HealthInfo {
+  ok: true;
+  version: string;
+  uptimeMs: number;
+  recordingsDir: string;
+  freeBytes: number | null;
+}

@@ -1,0 +1,189 @@
+// Minimal runtime schema library: one definition yields the TypeScript type, the validator and the JSON Schema (for OpenAPI).
+
+export interface JsonSchema {
+  [key: string]: unknown;
+}
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. "rtspUrl" or "streams.0.url"; "" for the whole body. */
+  path: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+export interface Schema<T> {
+  readonly json: JsonSchema;
+  readonly isOptional: boolean;
+  /** Validates `input`; `path` prefixes error paths. Never throws. */
+  check(input: unknown, path: string, errors: FieldError[]): T | undefined;
+}
+
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+function make<T>(json: JsonSchema, check: Schema<T>['check'], isOptional = false): Schema<T> {
+  return { json, check, isOptional };
+}
+
+function fail(errors: FieldError[], path: string, message: string): undefined {
+  errors.push({ path, message });
+  return undefined;
+}
+
+export interface StringOpts {
+  minLength?: number;
+  maxLength?: number;
+  pattern?: RegExp;
+  /** Human description of the pattern used in the error message. */
+  patternHint?: string;
+  format?: string;
+  /** Extra semantic check; return an error message or null. */
+  refine?: (v: string) => string | null;
+  description?: string;
+}
+
+function string(opts: StringOpts = {}): Schema<string> {
+  const json: JsonSchema = { type: 'string' };
+  if (opts.minLength !== undefined) json.minLength = opts.minLength;
+  if (opts.maxLength !== undefined) json.maxLength = opts.maxLength;
+  if (opts.pattern) json.pattern = opts.pattern.source;
+  if (opts.format) json.format = opts.format;
+  if (opts.description) json.description = opts.description;
+  return make(json, (v, path, errors) => {
+    if (typeof v !== 'string') return fail(errors, path, 'must be a string');
+    if (opts.minLength !== undefined && v.length < opts.minLength)
+      return fail(errors, path, opts.minLength === 1 ? 'must not be empty' : `must be at least ${opts.minLength} characters`);
+    if (opts.maxLength !== undefined && v.length > opts.maxLength)
+      return fail(errors, path, `must be at most ${opts.maxLength} characters`);
+    if (opts.pattern && !opts.pattern.test(v)) return fail(errors, path, opts.patternHint ?? `must match ${opts.pattern.source}`);
+    if (opts.refine) {
+      const msg = opts.refine(v);
+      if (msg) return fail(errors, path, msg);
+    }
+    return v;
+  });
+}
+
+export interface NumberOpts {
+  min?: number;
+  max?: number;
+  description?: string;
+}
+
+function numeric(integer: boolean, opts: NumberOpts): Schema<number> {
+  const json: JsonSchema = { type: integer ? 'integer' : 'number' };
+  if (opts.min !== undefined) json.minimum = opts.min;
+  if (opts.max !== undefined) json.maximum = opts.max;
+  if (opts.description) json.description = opts.description;
+  return make(json, (v, path, errors) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(errors, path, 'must be a number');
+    if (integer && !Number.isInteger(v)) return fail(errors, path, 'must be a whole number');
+    if (opts.min !== undefined && v < opts.min) return fail(errors, path, `must be at least ${opts.min}`);
+    if (opts.max !== undefined && v > opts.max) return fail(errors, path, `must be at most ${opts.max}`);
+    return v;
+  });
+}
+
+function boolean(description?: string): Schema<boolean> {
+  return make({ type: 'boolean', ...(description ? { description } : {}) }, (v, path, errors) =>
+    typeof v === 'boolean' ? v : fail(errors, path, 'must be true or false'),
+  );
+}
+
+function enumOf<const T extends readonly string[]>(values: T, description?: string): Schema<T[number]> {
+  return make({ type: 'string', enum: [...values], ...(description ? { description } : {}) }, (v, path, errors) =>
+    typeof v === 'string' && (values as readonly string[]).includes(v)
+      ? (v as T[number])
+      : fail(errors, path, `must be one of: ${values.join(', ')}`),
+  );
+}
+
+function array<T>(item: Schema<T>, opts: { minItems?: number; maxItems?: number } = {}): Schema<T[]> {
+  const json: JsonSchema = { type: 'array', items: item.json };
+  if (opts.minItems !== undefined) json.minItems = opts.minItems;
+  if (opts.maxItems !== undefined) json.maxItems = opts.maxItems;
+  return make(json, (v, path, errors) => {
+    if (!Array.isArray(v)) return fail(errors, path, 'must be a list');
+    if (opts.minItems !== undefined && v.length < opts.minItems) return fail(errors, path, `must have at least ${opts.minItems} items`);
+    if (opts.maxItems !== undefined && v.length > opts.maxItems) return fail(errors, path, `must have at most ${opts.maxItems} items`);
+    const out: T[] = [];
+    const before = errors.length;
+    v.forEach((el, i) => {
+      const r = item.check(el, path ? `${path}.${i}` : String(i), errors);
+      out.push(r as T);
+    });
+    return errors.length === before ? out : undefined;
+  });
+}
+
+function optional<T>(inner: Schema<T>): Schema<T | undefined> {
+  return make(inner.json, (v, path, errors) => (v === undefined ? undefined : inner.check(v, path, errors)), true);
+}
+
+function nullable<T>(inner: Schema<T>): Schema<T | null> {
+  return make({ ...inner.json, nullable: true }, (v, path, errors) => (v === null ? null : inner.check(v, path, errors)), inner.isOptional);
+}
+
+type Shape = Record<string, Schema<unknown>>;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K]['isOptional'] extends true ? K : undefined extends Infer<S[K]> ? K : never }[keyof S];
+type RequiredKeys<S extends Shape> = Exclude<keyof S, OptionalKeys<S>>;
+export type ObjectOf<S extends Shape> = { [K in RequiredKeys<S>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> };
+
+export interface ObjectSchema<S extends Shape> extends Schema<ObjectOf<S>> {
+  readonly shape: S;
+}
+
+/** Strict object: unknown fields are an error naming the field. */
+function object<S extends Shape>(shape: S, description?: string): ObjectSchema<S> {
+  const required = Object.entries(shape).filter(([, s]) => !s.isOptional).map(([k]) => k);
+  const json: JsonSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, s.json])),
+    ...(required.length ? { required } : {}),
+    ...(description ? { description } : {}),
+  };
+  const base = make<ObjectOf<S>>(json, (v, path, errors) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(errors, path, 'must be an object');
+    const rec = v as Record<string, unknown>;
+    const before = errors.length;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(rec)) {
+      if (!Object.prototype.hasOwnProperty.call(shape, key)) fail(errors, path ? `${path}.${key}` : key, 'unknown field');
+    }
+    for (const [key, s] of Object.entries(shape)) {
+      const p = path ? `${path}.${key}` : key;
+      const val = rec[key];
+      if (val === undefined) {
+        if (!s.isOptional) fail(errors, p, 'is required');
+        continue;
+      }
+      const r = s.check(val, p, errors);
+      if (r !== undefined) out[key] = r;
+      else if (val === null) out[key] = null;
+    }
+    return errors.length === before ? (out as ObjectOf<S>) : undefined;
+  });
+  return { ...base, shape };
+}
+
+/** Every field optional (for PATCH bodies); still strict about unknown fields; at least one field required. */
+function partial<S extends Shape>(schema: ObjectSchema<S>): Schema<Partial<ObjectOf<S>>> {
+  const shape = Object.fromEntries(Object.entries(schema.shape).map(([k, s]) => [k, s.isOptional ? s : optional(s)])) as Shape;
+  const inner = object(shape);
+  return make(inner.json, (v, path, errors) => {
+    const r = inner.check(v, path, errors);
+    if (r && Object.keys(r).length === 0 && typeof v === 'object' && v && Object.keys(v).length === 0)
+      return fail(errors, path, 'must change at least one field');
+    return r as Partial<ObjectOf<S>> | undefined;
+  });
+}
+
+export function parse<T>(schema: Schema<T>, input: unknown): ParseResult<T> {
+  const errors: FieldError[] = [];
+  const value = schema.check(input, '', errors);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: value as T };
+}
+
+export const s = { string, int: (o: NumberOpts = {}) => numeric(true, o), number: (o: NumberOpts = {}) => numeric(false, o), boolean, enum: enumOf, array, optional, nullable, object, partial };

@@ -1,0 +1,166 @@
+// Repository interfaces: the only way the rest of Argus reaches stored data (SQLite today, PostgreSQL later).
+import type { AuditEntry, AuditQuery, Role, SegmentState, Transport } from '../common/api';
+
+export interface CameraRow {
+  id: number;
+  name: string;
+  url: string;
+  subUrl: string | null;
+  username: string | null;
+  password: string | null;
+  transport: Transport;
+  enabled: boolean;
+  segmentSeconds: number;
+  retentionDays: number;
+  groupName: string | null;
+  description: string | null;
+  createdMs: number;
+  updatedMs: number;
+}
+
+export type NewCamera = Omit<CameraRow, 'id' | 'createdMs' | 'updatedMs'>;
+
+export interface CameraRepo {
+  list(): Promise<CameraRow[]>;
+  get(id: number): Promise<CameraRow | null>;
+  getByName(name: string): Promise<CameraRow | null>;
+  /** Throws StorageError code 'conflict' (field 'name') on a duplicate name. */
+  create(c: NewCamera, nowMs: number): Promise<CameraRow>;
+  /** Returns null when the camera does not exist. Throws 'conflict' on a duplicate name. */
+  update(id: number, patch: Partial<NewCamera>, nowMs: number): Promise<CameraRow | null>;
+  /** Deletes the camera row; its segments rows stay (recordings outlive the camera config). Returns false if absent. */
+  delete(id: number): Promise<boolean>;
+}
+
+export interface SegmentRow {
+  id: number;
+  cameraId: number;
+  /** Path relative to the recordings root, with forward slashes. */
+  relPath: string;
+  startMs: number;
+  endMs: number;
+  durationMs: number;
+  sizeBytes: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  state: SegmentState;
+  protected: boolean;
+  recovered: boolean;
+}
+
+export type NewSegment = Omit<SegmentRow, 'id'>;
+
+export interface SegmentRepo {
+  /** Inserts one row; relPath is unique (throws 'conflict' on duplicates). */
+  insert(seg: NewSegment): Promise<SegmentRow>;
+  /** Bulk insert in one transaction (benchmarks, recovery). */
+  insertMany(segs: NewSegment[]): Promise<void>;
+  /** Updates the given fields of a row (used to close a 'writing' row). */
+  update(id: number, patch: Partial<Omit<SegmentRow, 'id' | 'cameraId' | 'relPath'>>): Promise<void>;
+  get(id: number): Promise<SegmentRow | null>;
+  getByPath(relPath: string): Promise<SegmentRow | null>;
+  /** Segments of one camera overlapping [startMs, endMs), ordered by startMs. Served by an index. */
+  listRange(cameraId: number, startMs: number, endMs: number, limit: number): Promise<SegmentRow[]>;
+  /** All rows in state 'writing' (crash recovery). */
+  listWriting(): Promise<SegmentRow[]>;
+  /** All relPaths for one camera directory prefix (crash recovery scan). */
+  listPaths(): Promise<Set<string>>;
+  /**
+   * Oldest deletable segments first: state 'closed', not protected, optionally only of one camera
+   * and ending before `endBeforeMs`.
+   */
+  listOldestDeletable(opts: { cameraId?: number; endBeforeMs?: number; limit: number }): Promise<SegmentRow[]>;
+  deleteByIds(ids: number[]): Promise<void>;
+  /** Sum of sizeBytes over all rows. */
+  totalBytes(): Promise<number>;
+  setProtected(ids: number[], value: boolean): Promise<void>;
+}
+
+export interface EventRow {
+  id: number;
+  cameraId: number | null;
+  type: string;
+  state: string | null;
+  startMs: number;
+  endMs: number | null;
+  detail: unknown;
+}
+
+export interface EventRepo {
+  insert(e: Omit<EventRow, 'id'>): Promise<EventRow>;
+  listRange(opts: { cameraId?: number; type?: string; startMs: number; endMs: number; limit: number }): Promise<EventRow[]>;
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  /** "scrypt$N$r$p$saltB64$hashB64" */
+  passwordHash: string;
+  role: Role;
+  displayName: string;
+  disabled: boolean;
+  createdMs: number;
+}
+
+export interface UserRepo {
+  count(): Promise<number>;
+  list(): Promise<UserRow[]>;
+  get(id: number): Promise<UserRow | null>;
+  getByUsername(username: string): Promise<UserRow | null>;
+  /** Throws 'conflict' (field 'username') on a duplicate. */
+  create(u: Omit<UserRow, 'id'>): Promise<UserRow>;
+  update(id: number, patch: Partial<Omit<UserRow, 'id' | 'username' | 'createdMs'>>): Promise<UserRow | null>;
+}
+
+export interface SessionRow {
+  /** SHA-256 hex of the bearer token; the token itself is never stored. */
+  tokenHash: string;
+  userId: number;
+  createdMs: number;
+  expiresMs: number;
+  lastSeenMs: number;
+}
+
+export interface SessionRepo {
+  create(s: SessionRow): Promise<void>;
+  get(tokenHash: string): Promise<SessionRow | null>;
+  touch(tokenHash: string, lastSeenMs: number, expiresMs: number): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  deleteForUser(userId: number): Promise<void>;
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+export interface AuditRepo {
+  append(e: NewAuditEntry): Promise<void>;
+  query(q: AuditQuery): Promise<AuditEntry[]>;
+}
+
+/** Everything the server needs from storage. */
+export interface Store {
+  cameras: CameraRepo;
+  segments: SegmentRepo;
+  events: EventRepo;
+  users: UserRepo;
+  sessions: SessionRepo;
+  audit: AuditRepo;
+  close(): Promise<void>;
+}
+
+export type StorageErrorCode = 'conflict' | 'not_found' | 'io';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    /** The field a conflict is about, e.g. 'name'. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
