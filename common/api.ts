@@ -178,6 +178,8 @@ export interface HealthInfo {
   ok: true;
   version: string;
   uptimeMs: number;
-  recordingsDir: string;
-  freeBytes: number | null;
+  /** Only for authenticated callers (health is public and reveals nothing sensitive). */
+  recordingsDir?: string;
+  /** Free bytes on the recordings volume; only for authenticated callers. */
+  freeBytes?: number | null;
 }

@@ -7,6 +7,7 @@ export enum ErrorKind {
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
   NotFound = 'not_found',
+  MethodNotAllowed = 'method_not_allowed',
   Conflict = 'conflict',
   PayloadTooLarge = 'payload_too_large',
   Unavailable = 'unavailable',

@@ -1,0 +1,102 @@
+// Server configuration: defaults, <dataDir>/argus.json, then ARGUS_* environment variables, then command-line flags.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Config {
+  /** Root for the database, recordings and config file. */
+  dataDir: string;
+  /** Where recordings are written (default <dataDir>/recordings). */
+  recordingsDir: string;
+  /** SQLite file (default <dataDir>/argus.db). */
+  dbFile: string;
+  /** Address the HTTP server binds to. */
+  bind: string;
+  /** HTTP port (0 = pick a free one). */
+  port: number;
+  /** Default segment length for new cameras, seconds. */
+  segmentSeconds: number;
+  /** Session lifetime after the last request, ms. */
+  sessionIdleMs: number;
+  /** Retention: total bytes recordings may use (0 = no limit). */
+  maxRecordingsBytes: number;
+  /** Retention: minimum free bytes to keep on the recordings volume. */
+  minFreeBytes: number;
+  /** How often retention runs, ms. */
+  retentionIntervalMs: number;
+  /** Path of the ffmpeg and ffprobe binaries. */
+  ffmpegPath: string;
+  ffprobePath: string;
+  /** Directory with the built console (renderer) to serve at /. */
+  consoleDir: string;
+}
+
+export const DEFAULTS = {
+  bind: '127.0.0.1',
+  port: 8640,
+  segmentSeconds: 60,
+  sessionIdleMs: 12 * 3600_000,
+  maxRecordingsBytes: 0,
+  minFreeBytes: 2 * 1024 ** 3,
+  retentionIntervalMs: 5 * 60_000,
+  ffmpegPath: 'ffmpeg',
+  ffprobePath: 'ffprobe',
+} as const;
+
+type FileConfig = Partial<Omit<Config, 'dataDir'>>;
+
+const NUMERIC_KEYS = ['port', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs'] as const;
+const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
+
+/** ARGUS_PORT, ARGUS_BIND, ARGUS_MAX_RECORDINGS_BYTES ... : camelCase key → upper snake case. */
+export function envName(key: string): string {
+  return 'ARGUS_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+export class ConfigError extends Error {}
+
+function readFileConfig(file: string): FileConfig {
+  if (!fs.existsSync(file)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: must be a JSON object`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if ((NUMERIC_KEYS as readonly string[]).includes(k)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`${file}: "${k}" must be a non-negative number`);
+    } else if ((STRING_KEYS as readonly string[]).includes(k)) {
+      if (typeof v !== 'string' || !v) throw new ConfigError(`${file}: "${k}" must be a non-empty string`);
+    } else {
+      throw new ConfigError(`${file}: unknown setting "${k}"`);
+    }
+    out[k] = v;
+  }
+  return out as FileConfig;
+}
+
+export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; overrides?: FileConfig }): Config {
+  const env = opts.env ?? process.env;
+  const dataDir = path.resolve(opts.dataDir);
+  const merged: Record<string, unknown> = { ...DEFAULTS, ...readFileConfig(path.join(dataDir, 'argus.json')) };
+  for (const k of [...NUMERIC_KEYS, ...STRING_KEYS]) {
+    const v = env[envName(k)];
+    if (v === undefined || v === '') continue;
+    if ((NUMERIC_KEYS as readonly string[]).includes(k)) {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${envName(k)}: must be a non-negative number, got "${v}"`);
+      merged[k] = n;
+    } else merged[k] = v;
+  }
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
+  const cfg = merged as Omit<Config, 'dataDir'> & Partial<Config>;
+  return {
+    ...(cfg as Config),
+    dataDir,
+    recordingsDir: path.resolve(dataDir, cfg.recordingsDir ?? 'recordings'),
+    dbFile: path.resolve(dataDir, cfg.dbFile ?? 'argus.db'),
+    consoleDir: path.resolve(cfg.consoleDir ?? path.join(import.meta.dirname, '..', 'dist', 'renderer')),
+  };
+}

@@ -1,0 +1,145 @@
+// The HTTP server: JSON API under /api/v1, the WebSocket event stream, and the console's static files at /.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EVENTS_PATH } from '../../common/events';
+import type { Store } from '../../storage/repositories';
+import type { Config } from '../config';
+import type { RecordingControl } from '../services/recording-control';
+import { AuditLog } from './audit-log';
+import { AuthService, LoginThrottle, Sessions } from './auth';
+import { toErrorResponse } from './errors';
+import { EventHub } from './event-hub';
+import { Mutex } from './mutex';
+import { apiRoutes } from './routes/index';
+import type { ApiDeps } from './routes/deps';
+import { Router, sendJson, type Route } from './router';
+import { serveStatic } from './static';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  recording: RecordingControl;
+  log?: (msg: string) => void;
+  now?: () => number;
+}
+
+export interface App {
+  server: http.Server;
+  hub: EventHub;
+  /** The API route table being served. */
+  routes: readonly Route[];
+  auth: AuthService;
+  /** Starts listening on config.bind:config.port; resolves with the actual port. */
+  listen(): Promise<number>;
+  /** Disconnects event clients and open connections and stops the server (the store is the caller's). */
+  close(): Promise<void>;
+}
+
+/** Headers on every response. No CORS headers: the console is served from the same origin. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+};
+
+export function createApp(deps: AppDeps): App {
+  const { config, store, recording } = deps;
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? ((m: string) => console.log(m));
+  const audit = new AuditLog(store, now);
+  const sessions = new Sessions(store, config.sessionIdleMs, now);
+  const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
+  const hub = new EventHub({
+    authenticate: (token) => sessions.resolve(token),
+    stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
+    log,
+    now,
+  });
+  const apiDeps: ApiDeps = {
+    config,
+    store,
+    recording,
+    events: hub,
+    auth,
+    audit,
+    configLock: new Mutex(),
+    now,
+    log,
+    startedMs: now(),
+  };
+  const routes = apiRoutes(() => apiDeps);
+  const router = new Router(routes, { authenticate: (token) => sessions.resolve(token), log });
+
+  const server = http.createServer((req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.statusCode = 400;
+      res.end();
+      return;
+    }
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    const done = isApi ? router.handle(req, res, url) : serveStatic(req, res, url, config.consoleDir);
+    done.catch((err: unknown) => {
+      const e = toErrorResponse(err, log);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, e.status, e.body);
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === EVENTS_PATH) return hub.handleUpgrade(req, socket, head);
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    hub,
+    routes,
+    auth,
+    listen: () =>
+      new Promise<number>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        server.once('error', onError);
+        server.listen(config.port, config.bind, () => {
+          server.off('error', onError);
+          const port = (server.address() as AddressInfo).port;
+          log(`[http] listening on ${config.bind}:${port}`);
+          resolve(port);
+        });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        await hub.close();
+        if (!server.listening) return;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })()),
+  };
+}

@@ -1,0 +1,45 @@
+// Headless entry point: `npm run server -- --data-dir DIR --port N [--bind ADDR]` starts the whole back end.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { startBackend } from './backend';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      bind: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log('usage: npm run server -- [--data-dir DIR] [--port N] [--bind ADDR]\n' + 'Data dir defaults to $ARGUS_DATA_DIR or ./data; see README.md for settings.');
+    return;
+  }
+  const dataDir = path.resolve(values['data-dir'] ?? process.env.ARGUS_DATA_DIR ?? 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const port = values.port !== undefined ? Number(values.port) : undefined;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`--port: not a port number: ${values.port}`);
+  const config = loadConfig({ dataDir, overrides: { port, bind: values.bind } });
+  const backend = await startBackend(config);
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[argus] ${sig}: closing recordings and shutting down`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await backend.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error(`[argus] cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

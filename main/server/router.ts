@@ -1,0 +1,287 @@
+// Tiny HTTP router: method + path pattern with :params, declared auth, schema-validated params/query/JSON body.
+import type http from 'node:http';
+import type { Role } from '../../common/api';
+import { ErrorKind } from '../../common/errors';
+import { parse, type JsonSchema, type Schema } from '../../common/schema';
+import type { UserRow } from '../../storage/repositories';
+import { ApiError, toErrorResponse } from './errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** 'public': no token needed; 'any': any logged-in user; Role[]: logged-in user with one of these roles. */
+export type AuthRequirement = 'public' | 'any' | readonly Role[];
+
+/** The logged-in user behind a request. */
+export interface Principal {
+  user: UserRow;
+  /** SHA-256 hex of the session token. */
+  tokenHash: string;
+}
+
+export interface RequestContext<B, Q, P> {
+  req: http.IncomingMessage;
+  /** Remote address of the client. */
+  ip: string;
+  /** Set on every non-public route; on public routes only when a valid token was sent. */
+  principal: Principal | null;
+  body: B;
+  query: Q;
+  params: P;
+}
+
+export interface ResponseDoc {
+  /** Success status (default 200; 204 sends no body). */
+  status?: number;
+  description: string;
+  /** Schema of the success body, for OpenAPI. */
+  schema?: Schema<unknown> | JsonSchema;
+}
+
+export interface RouteDef<B, Q, P> {
+  method: HttpMethod;
+  /** Full path, e.g. "/api/v1/cameras/:id". */
+  path: string;
+  auth: AuthRequirement;
+  /** One-line OpenAPI summary. */
+  summary: string;
+  /** OpenAPI tag (group). */
+  tag: string;
+  description?: string;
+  /** Path parameters (strings converted to numbers/booleans where the schema says so). */
+  params?: Schema<P>;
+  /** Query string (converted like params; unknown keys are errors). */
+  query?: Schema<Q>;
+  /** JSON body. */
+  body?: Schema<B>;
+  response: ResponseDoc;
+  handler(ctx: RequestContext<B, Q, P>): Promise<unknown> | unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Route = RouteDef<any, any, any>;
+
+/** Declares a route with its types inferred from its schemas. */
+export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef<B, Q, P>): Route {
+  return def as Route;
+}
+
+/** The user of a non-public route (the router guarantees it is set). */
+export function principalOf(ctx: { principal: Principal | null }): Principal {
+  if (!ctx.principal) throw new ApiError(ErrorKind.Unauthorized, 'log in first');
+  return ctx.principal;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RouterOptions {
+  /** Resolves a bearer token to its user, or null when it is unknown, expired or the user is disabled. */
+  authenticate(token: string): Promise<Principal | null>;
+  log: (msg: string) => void;
+  maxBodyBytes?: number;
+}
+
+interface Compiled {
+  route: Route;
+  segments: string[];
+}
+
+export function bearerToken(req: http.IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1] : null;
+}
+
+export function clientIp(req: http.IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('Cache-Control', 'no-store');
+  if (status === 204 || body === undefined) {
+    res.statusCode = status;
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** Converts query/param strings to the types the schema expects, so "12" validates as an integer. */
+export function coerceStrings(schema: Schema<unknown>, entries: Iterable<[string, string]>): Record<string, unknown> {
+  const props = (schema.json.properties ?? {}) as Record<string, JsonSchema>;
+  const out: Record<string, unknown> = {};
+  const seen = new Map<string, string[]>();
+  for (const [k, v] of entries) seen.set(k, [...(seen.get(k) ?? []), v]);
+  for (const [k, values] of seen) {
+    if (values.length > 1) {
+      out[k] = values; // validation reports it
+      continue;
+    }
+    const v = values[0];
+    const type = props[k]?.type;
+    if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v);
+    else if (type === 'boolean' && (v === 'true' || v === 'false')) out[k] = v === 'true';
+    else out[k] = v;
+  }
+  return out;
+}
+
+function validate<T>(schema: Schema<T>, input: unknown, what: string): T {
+  const r = parse(schema, input);
+  if (r.ok) return r.value;
+  const summary = r.errors.map((e) => (e.path ? `${e.path} ${e.message}` : e.message)).join('; ');
+  throw ApiError.validation(r.errors, `invalid ${what}: ${summary}`);
+}
+
+/** Reads a JSON body of at most maxBytes; 413 above it, 400 for a wrong content type or malformed JSON. */
+export function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    return Promise.reject(new ApiError(ErrorKind.BadRequest, `request body must be JSON (Content-Type: application/json), got ${type ? `"${type}"` : 'none'}`));
+  }
+  const tooLarge = () =>
+    new ApiError(ErrorKind.PayloadTooLarge, `request body is larger than ${maxBytes} bytes`, undefined, { Connection: 'close' });
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (err: Error | null, value?: unknown) => {
+      if (done) return;
+      done = true;
+      if (err) reject(err);
+      else resolve(value);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        finish(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (e) => finish(e));
+    req.on('aborted', () => finish(new ApiError(ErrorKind.BadRequest, 'request aborted')));
+    req.on('end', () => {
+      if (done) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return finish(new ApiError(ErrorKind.BadRequest, 'request body is empty; expected a JSON object'));
+      try {
+        finish(null, JSON.parse(text));
+      } catch (e) {
+        finish(new ApiError(ErrorKind.BadRequest, `malformed JSON: ${(e as Error).message}`));
+      }
+    });
+  });
+}
+
+function splitPath(p: string): string[] {
+  const trimmed = p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+  return trimmed.split('/').slice(1);
+}
+
+function allowed(auth: AuthRequirement, role: Role): boolean {
+  if (auth === 'public' || auth === 'any') return true;
+  return auth.includes(role);
+}
+
+export class Router {
+  private readonly compiled: Compiled[];
+  private readonly maxBodyBytes: number;
+
+  constructor(
+    readonly routes: readonly Route[],
+    private readonly opts: RouterOptions,
+  ) {
+    this.maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+    const seen = new Set<string>();
+    this.compiled = routes.map((r) => {
+      const key = `${r.method} ${r.path.replace(/:[^/]+/g, ':')}`;
+      if (seen.has(key)) throw new Error(`duplicate route ${r.method} ${r.path}`);
+      seen.add(key);
+      return { route: r, segments: splitPath(r.path) };
+    });
+  }
+
+  private match(pathname: string): { matches: Array<{ route: Route; params: Array<[string, string]> }> } {
+    const parts = splitPath(pathname);
+    const matches: Array<{ route: Route; params: Array<[string, string]> }> = [];
+    for (const c of this.compiled) {
+      if (c.segments.length !== parts.length) continue;
+      const params: Array<[string, string]> = [];
+      let ok = true;
+      for (let i = 0; i < parts.length; i++) {
+        const seg = c.segments[i];
+        if (seg.startsWith(':')) {
+          let v: string;
+          try {
+            v = decodeURIComponent(parts[i]);
+          } catch {
+            ok = false;
+            break;
+          }
+          if (!v) {
+            ok = false;
+            break;
+          }
+          params.push([seg.slice(1), v]);
+        } else if (seg !== parts[i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) matches.push({ route: c.route, params });
+    }
+    return { matches };
+  }
+
+  /** Handles one API request completely (always answers). */
+  async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    try {
+      const { matches } = this.match(url.pathname);
+      if (matches.length === 0) throw ApiError.notFound(`no such endpoint: ${url.pathname}`);
+      const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+      const m = matches.find((x) => x.route.method === method);
+      if (!m) {
+        const allow = [...new Set(matches.map((x) => x.route.method))].join(', ');
+        throw new ApiError(ErrorKind.MethodNotAllowed, `${req.method} is not allowed on ${url.pathname} (allowed: ${allow})`, undefined, { Allow: allow });
+      }
+      const r = m.route;
+      const token = bearerToken(req);
+      let principal: Principal | null = null;
+      if (r.auth === 'public') {
+        if (token) principal = await this.opts.authenticate(token);
+      } else {
+        if (!token) throw new ApiError(ErrorKind.Unauthorized, 'log in first (missing Authorization: Bearer token)');
+        principal = await this.opts.authenticate(token);
+        if (!principal) throw new ApiError(ErrorKind.Unauthorized, 'session is invalid or has expired; log in again');
+        if (!allowed(r.auth, principal.user.role))
+          throw new ApiError(ErrorKind.Forbidden, `your role (${principal.user.role}) may not do this`);
+      }
+      const params = r.params ? validate(r.params, coerceStrings(r.params, m.params), 'path') : undefined;
+      const query = r.query ? validate(r.query, coerceStrings(r.query, url.searchParams), 'query') : undefined;
+      const body = r.body ? validate(r.body, await readJsonBody(req, this.maxBodyBytes), 'body') : undefined;
+      const result = await r.handler({ req, ip: clientIp(req), principal, body, query, params });
+      sendJson(res, r.response.status ?? 200, r.response.status === 204 ? undefined : result);
+    } catch (err) {
+      const e = toErrorResponse(err, this.opts.log);
+      sendJson(res, e.status, e.body, e.headers);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// What route handlers depend on; the app builds it, the OpenAPI generator builds routes without it.
+import type { ServerEvent } from '../../../common/events';
+import { s } from '../../../common/schema';
+import type { Store } from '../../../storage/repositories';
+import type { Config } from '../../config';
+import type { RecordingControl } from '../../services/recording-control';
+import type { AuditLog } from '../audit-log';
+import type { AuthService } from '../auth';
+import type { Mutex } from '../mutex';
+
+export interface EventSink {
+  publish(ev: ServerEvent): void;
+  closeSession(tokenHash: string): void;
+  closeUser(userId: number): void;
+}
+
+export interface ApiDeps {
+  config: Config;
+  store: Store;
+  recording: RecordingControl;
+  events: EventSink;
+  auth: AuthService;
+  audit: AuditLog;
+  /** Serializes configuration changes (cameras, users). */
+  configLock: Mutex;
+  now: () => number;
+  log: (msg: string) => void;
+  startedMs: number;
+}
+
+/** Deps are only reached inside handlers, so the route table can be built for documentation without them. */
+export type DepsRef = () => ApiDeps;
+
+export const IdParams = s.object({ id: s.int({ min: 1, description: 'numeric id' }) });

@@ -1,0 +1,133 @@
+// Routes /users (admin only): list, create, update; disabling a user ends their sessions; all changes audited.
+import { API_PREFIX, UserCreate, UserUpdate } from '../../../common/api';
+import { s } from '../../../common/schema';
+import type { UserRow } from '../../../storage/repositories';
+import { hashPassword, toUserInfo } from '../auth';
+import { ApiError } from '../errors';
+import { principalOf, route, type Route } from '../router';
+import { UserInfoSchema } from '../views';
+import { IdParams, type ApiDeps, type DepsRef } from './deps';
+
+const ADMIN = ['admin'] as const;
+
+/** Refuses a change that would leave no enabled administrator (nobody could manage Argus any more). */
+async function keepAnAdmin(d: ApiDeps, before: UserRow, patch: { role?: string; disabled?: boolean }): Promise<void> {
+  const losesAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true;
+  if (before.role !== 'admin' || before.disabled || !losesAdmin) return;
+  const admins = (await d.store.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
+  if (admins.length <= 1) {
+    const field = patch.disabled === true ? 'disabled' : 'role';
+    throw ApiError.conflict(field, 'this is the last active administrator; make another user an administrator first');
+  }
+}
+
+export function userRoutes(deps: DepsRef): Route[] {
+  const base = `${API_PREFIX}/users`;
+  return [
+    route({
+      method: 'GET',
+      path: base,
+      auth: ADMIN,
+      tag: 'users',
+      summary: 'All users',
+      response: { description: 'users', schema: s.array(UserInfoSchema) },
+      handler: async () => (await deps().store.users.list()).map(toUserInfo),
+    }),
+    route({
+      method: 'POST',
+      path: base,
+      auth: ADMIN,
+      tag: 'users',
+      summary: 'Create a user',
+      description: 'A duplicate username is 409 with field "username".',
+      body: UserCreate,
+      response: { status: 201, description: 'the new user', schema: UserInfoSchema },
+      handler: async (ctx) => {
+        const d = deps();
+        const actor = principalOf(ctx);
+        const { body } = ctx;
+        const passwordHash = await hashPassword(body.password);
+        const user = await d.configLock.run(async () => {
+          if (await d.store.users.getByUsername(body.username))
+            throw ApiError.conflict('username', `a user named "${body.username}" already exists`);
+          const created = await d.store.users.create({
+            username: body.username,
+            passwordHash,
+            role: body.role,
+            displayName: body.displayName ?? '',
+            disabled: false,
+            createdMs: d.now(),
+          });
+          await d.audit.record({
+            actor,
+            action: 'user.create',
+            targetType: 'user',
+            targetId: created.id,
+            detail: { username: created.username, role: created.role, displayName: created.displayName },
+            ip: ctx.ip,
+          });
+          return created;
+        });
+        return toUserInfo(user);
+      },
+    }),
+    route({
+      method: 'PATCH',
+      path: `${base}/:id`,
+      auth: ADMIN,
+      tag: 'users',
+      summary: "Change a user's password, role, display name or disabled flag",
+      description:
+        "Disabling a user ends all their sessions and event streams at once; a new password ends the user's other sessions. " +
+        'The last active administrator cannot be demoted or disabled (409).',
+      params: IdParams,
+      body: UserUpdate,
+      response: { description: 'the updated user', schema: UserInfoSchema },
+      handler: async (ctx) => {
+        const d = deps();
+        const actor = principalOf(ctx);
+        const { body } = ctx;
+        const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
+        const user = await d.configLock.run(async () => {
+          const before = await d.store.users.get(ctx.params.id);
+          if (!before) throw ApiError.notFound(`user ${ctx.params.id} does not exist`);
+          await keepAnAdmin(d, before, body);
+          const patch: Partial<Omit<UserRow, 'id' | 'username' | 'createdMs'>> = {};
+          if (passwordHash !== undefined) patch.passwordHash = passwordHash;
+          if (body.role !== undefined) patch.role = body.role;
+          if (body.displayName !== undefined) patch.displayName = body.displayName;
+          if (body.disabled !== undefined) patch.disabled = body.disabled;
+          const after = await d.store.users.update(before.id, patch);
+          if (!after) throw ApiError.notFound(`user ${before.id} does not exist`);
+
+          if (after.disabled) {
+            await d.store.sessions.deleteForUser(after.id);
+            d.events.closeUser(after.id);
+          } else if (passwordHash !== undefined) {
+            // A new password ends the user's other sessions; an admin changing their own keeps this one.
+            const own = after.id === actor.user.id ? await d.store.sessions.get(actor.tokenHash) : null;
+            await d.store.sessions.deleteForUser(after.id);
+            if (own) await d.store.sessions.create(own);
+            else d.events.closeUser(after.id);
+          }
+
+          const changes: Record<string, unknown> = {};
+          if (before.role !== after.role) changes.role = { from: before.role, to: after.role };
+          if (before.displayName !== after.displayName) changes.displayName = { from: before.displayName, to: after.displayName };
+          if (before.disabled !== after.disabled) changes.disabled = { from: before.disabled, to: after.disabled };
+          if (passwordHash !== undefined) changes.password = 'changed';
+          await d.audit.record({
+            actor,
+            action: 'user.update',
+            targetType: 'user',
+            targetId: after.id,
+            detail: { username: after.username, changes },
+            ip: ctx.ip,
+          });
+          return after;
+        });
+        return toUserInfo(user);
+      },
+    }),
+  ];
+}

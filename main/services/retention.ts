@@ -1,0 +1,157 @@
+// Retention: deletes the oldest unprotected closed segments by per-camera age, total-bytes budget and minimum free disk space.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerEvent } from '../../common/events';
+import type { SegmentRow, Store } from '../../storage/repositories';
+
+export interface RetentionConfig {
+  recordingsDir: string;
+  /** 0 = no byte budget. */
+  maxRecordingsBytes: number;
+  minFreeBytes: number;
+  intervalMs: number;
+  /** How often free space is checked between full passes. */
+  freeCheckIntervalMs?: number;
+}
+
+export interface RetentionPassReport {
+  deletedSegments: number;
+  deletedBytes: number;
+  byAge: number;
+  byBudget: number;
+  byFreeSpace: number;
+  freeBytesAfter: number | null;
+}
+
+const BATCH = 200;
+const DAY_MS = 86_400_000;
+
+export class RetentionService {
+  private timer: NodeJS.Timeout | null = null;
+  private freeTimer: NodeJS.Timeout | null = null;
+  private running: Promise<RetentionPassReport> | null = null;
+  private readonly log: (m: string) => void;
+  private readonly now: () => number;
+  /** Test hook: overrides the free-space reading. */
+  freeBytesOverride: (() => number | null) | null = null;
+
+  constructor(
+    private readonly cfg: RetentionConfig,
+    private readonly deps: { store: Store; publish?: (ev: ServerEvent) => void; log?: (m: string) => void; now?: () => number },
+  ) {
+    this.log = (m) => (deps.log ?? console.log)(`[retention] ${m}`);
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.runOnce(), this.cfg.intervalMs);
+    this.timer.unref();
+    this.freeTimer = setInterval(() => {
+      const free = this.freeBytes();
+      if (free !== null && free < this.cfg.minFreeBytes) void this.runOnce();
+    }, this.cfg.freeCheckIntervalMs ?? 10_000);
+    this.freeTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.freeTimer) clearInterval(this.freeTimer);
+    this.timer = this.freeTimer = null;
+    await this.running;
+  }
+
+  freeBytes(): number | null {
+    if (this.freeBytesOverride) return this.freeBytesOverride();
+    try {
+      const st = fs.statfsSync(this.cfg.recordingsDir);
+      return Number(st.bavail) * Number(st.bsize);
+    } catch {
+      return null;
+    }
+  }
+
+  /** One pass; concurrent callers share the pass in progress. */
+  runOnce(): Promise<RetentionPassReport> {
+    if (!this.running) {
+      this.running = this.pass().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  private async deleteSegments(rows: SegmentRow[]): Promise<number> {
+    let bytes = 0;
+    for (const r of rows) {
+      // File first: a crash between the two leaves a row without file, which recovery drops.
+      await fs.promises.rm(path.join(this.cfg.recordingsDir, ...r.relPath.split('/')), { force: true });
+      bytes += r.sizeBytes;
+    }
+    await this.deps.store.segments.deleteByIds(rows.map((r) => r.id));
+    const perCam = new Map<number, { n: number; b: number }>();
+    for (const r of rows) {
+      const e = perCam.get(r.cameraId) ?? { n: 0, b: 0 };
+      e.n++;
+      e.b += r.sizeBytes;
+      perCam.set(r.cameraId, e);
+    }
+    for (const [cameraId, e] of perCam) this.deps.publish?.({ type: 'retention.deleted', cameraId, segments: e.n, bytes: e.b });
+    return bytes;
+  }
+
+  private async pass(): Promise<RetentionPassReport> {
+    const { store } = this.deps;
+    const rep: RetentionPassReport = { deletedSegments: 0, deletedBytes: 0, byAge: 0, byBudget: 0, byFreeSpace: 0, freeBytesAfter: null };
+    const now = this.now();
+    // 1. Per-camera maximum age.
+    for (const cam of await store.cameras.list()) {
+      const cutoff = now - cam.retentionDays * DAY_MS;
+      for (;;) {
+        const rows = await store.segments.listOldestDeletable({ cameraId: cam.id, endBeforeMs: cutoff, limit: BATCH });
+        if (rows.length === 0) break;
+        rep.deletedBytes += await this.deleteSegments(rows);
+        rep.byAge += rows.length;
+        if (rows.length < BATCH) break;
+      }
+    }
+    // 2. Global byte budget, then 3. minimum free space: oldest unprotected first, across cameras.
+    if (this.cfg.maxRecordingsBytes > 0) {
+      let total = await store.segments.totalBytes();
+      while (total > this.cfg.maxRecordingsBytes) {
+        const rows = await store.segments.listOldestDeletable({ limit: Math.min(BATCH, 20) });
+        if (rows.length === 0) break;
+        const need = total - this.cfg.maxRecordingsBytes;
+        const take: SegmentRow[] = [];
+        let acc = 0;
+        for (const r of rows) {
+          if (acc >= need) break;
+          take.push(r);
+          acc += r.sizeBytes;
+        }
+        total -= await this.deleteSegments(take);
+        rep.byBudget += take.length;
+        rep.deletedBytes += acc;
+      }
+    }
+    let free = this.freeBytes();
+    while (free !== null && free < this.cfg.minFreeBytes) {
+      const rows = await store.segments.listOldestDeletable({ limit: 20 });
+      if (rows.length === 0) {
+        this.log(`free space ${free} B is under the minimum ${this.cfg.minFreeBytes} B and nothing is deletable (all protected or being written)`);
+        break;
+      }
+      // One at a time, re-reading free space, so no more is deleted than needed.
+      for (const r of rows) {
+        rep.deletedBytes += await this.deleteSegments([r]);
+        rep.byFreeSpace++;
+        free = this.freeBytes();
+        if (free === null || free >= this.cfg.minFreeBytes) break;
+      }
+    }
+    rep.freeBytesAfter = free;
+    rep.deletedSegments = rep.byAge + rep.byBudget + rep.byFreeSpace;
+    if (rep.deletedSegments > 0)
+      this.log(`deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`);
+    return rep;
+  }
+}

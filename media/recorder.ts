@@ -1,0 +1,360 @@
+// Supervises one camera's recording ffmpeg: restarts with backoff, tracks status, turns segment events into wall-clock times.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CameraState, CameraStatus } from '../common/api';
+import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess } from './ffmpeg';
+import { explainFfmpegError } from './errors';
+
+export interface RecorderConfig {
+  cameraId: number;
+  /** Input URL including credentials. */
+  url: string;
+  transport: 'tcp' | 'udp';
+  segmentSeconds: number;
+  /** Recordings root; the camera writes to `<root>/<cameraId>/`. */
+  recordingsDir: string;
+}
+
+export interface OpenedSegment {
+  cameraId: number;
+  /** Path relative to the recordings root, forward slashes. */
+  relPath: string;
+  /** Estimated wall-clock start (UTC ms); refined when the segment closes. */
+  startMs: number;
+}
+
+export interface ClosedSegment extends ProbeInfo {
+  cameraId: number;
+  relPath: string;
+  startMs: number;
+  endMs: number;
+  sizeBytes: number;
+}
+
+export interface RecorderEvents {
+  onStatus(status: CameraStatus): void;
+  onSegmentOpened(seg: OpenedSegment): void;
+  /** A segment is complete and probed. Called in order of segments. */
+  onSegmentClosed(seg: ClosedSegment): void;
+  /** A closed segment could not be probed (corrupt or empty); it is left for crash recovery. */
+  onSegmentError(relPath: string, message: string): void;
+}
+
+export interface RecorderOptions {
+  launch?: RecordLauncher;
+  now?: () => number;
+  log?: (msg: string) => void;
+  /** Backoff after a failed attempt: 1 s doubling up to 30 s. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A run that recorded this long resets the backoff. */
+  healthyRunMs?: number;
+  /** No progress for this long while running: the stream is considered stalled and ffmpeg is restarted. */
+  stallMs?: number;
+  ioTimeoutS?: number;
+}
+
+/**
+ * Anchors stream time to wall-clock time. Each progress line gives offset = arrival − streamTime, which is never below the
+ * true anchor for a live source; a low percentile over a sliding window ignores the rare bursts (flushes) that would pull
+ * a plain minimum too early.
+ */
+class ClockAnchor {
+  private samples: Array<{ atMs: number; offsetMs: number }> = [];
+  constructor(private readonly windowMs = 10 * 60_000) {}
+  add(atMs: number, streamS: number): void {
+    this.samples.push({ atMs, offsetMs: atMs - streamS * 1000 });
+    const cutoff = atMs - this.windowMs;
+    while (this.samples.length > 1 && this.samples[0].atMs < cutoff) this.samples.shift();
+  }
+  offsetMs(): number | null {
+    if (this.samples.length === 0) return null;
+    const sorted = this.samples.map((s) => s.offsetMs).sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) * 0.1)];
+  }
+}
+
+/** Within a run, consecutive segments are chained; the anchor re-syncs them only when they drift further than this. */
+const RESYNC_MS = 2000;
+
+export class Recorder {
+  private proc: RecordProcess | null = null;
+  private state: CameraState = 'stopped';
+  private sinceMs: number;
+  private lastError: string | null = null;
+  private failures = 0;
+  private nextRetryMs: number | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private closed = false;
+  private transcodeAudio = false;
+  private stalled = false;
+  // per run
+  private runStartMs = 0;
+  private lastProgressMs = 0;
+  private anchor = new ClockAnchor();
+  private openSegs = new Map<string, { startMs: number }>();
+  private prevEndMs: number | null = null;
+  private bytesWindow: Array<{ atMs: number; bytes: number }> = [];
+  private currentFile: string | null = null;
+  private closedBytes = 0;
+  private probeChain: Promise<void> = Promise.resolve();
+
+  private readonly launch: RecordLauncher;
+  private readonly now: () => number;
+  private readonly log: (msg: string) => void;
+  private readonly o: Required<Omit<RecorderOptions, 'launch' | 'now' | 'log'>>;
+
+  constructor(
+    private cfg: RecorderConfig,
+    private readonly events: RecorderEvents,
+    opts: RecorderOptions = {},
+  ) {
+    this.launch = opts.launch ?? launchRecording;
+    this.now = opts.now ?? Date.now;
+    const prefix = `[recorder cam ${cfg.cameraId}]`;
+    this.log = (m) => (opts.log ?? console.log)(`${prefix} ${m}`);
+    this.o = {
+      minBackoffMs: opts.minBackoffMs ?? 1000,
+      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
+      healthyRunMs: opts.healthyRunMs ?? 10_000,
+      stallMs: opts.stallMs ?? 20_000,
+      ioTimeoutS: opts.ioTimeoutS ?? 10,
+    };
+    this.sinceMs = this.now();
+  }
+
+  /** PID of the running ffmpeg, if any (monitoring and tests). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  get cameraDir(): string {
+    return path.join(this.cfg.recordingsDir, String(this.cfg.cameraId));
+  }
+
+  status(): CameraStatus {
+    return {
+      cameraId: this.cfg.cameraId,
+      state: this.state,
+      lastError: this.lastError,
+      bitrateBps: this.state === 'recording' ? this.bitrateBps() : null,
+      sinceMs: this.sinceMs,
+      failures: this.failures,
+      nextRetryMs: this.nextRetryMs,
+    };
+  }
+
+  start(): void {
+    if (this.closed) throw new Error('recorder closed');
+    this.stopping = false;
+    this.attempt();
+  }
+
+  /** Stops ffmpeg (closing the current segment) and waits until the last segment has been reported. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopping = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.nextRetryMs = null;
+    const p = this.proc;
+    if (p) await p.stop();
+    this.stopWatchdog();
+    await this.probeChain;
+    this.setState('stopped', this.lastError);
+  }
+
+  private setState(state: CameraState, lastError: string | null, force = false): void {
+    const changed = force || state !== this.state || lastError !== this.lastError;
+    if (state !== this.state) this.sinceMs = this.now();
+    this.state = state;
+    this.lastError = lastError;
+    if (changed) this.events.onStatus(this.status());
+  }
+
+  private attempt(): void {
+    this.retryTimer = null;
+    this.nextRetryMs = null;
+    if (this.stopping) return;
+    this.runStartMs = this.now();
+    this.lastProgressMs = this.runStartMs;
+    this.anchor = new ClockAnchor();
+    this.openSegs.clear();
+    this.prevEndMs = null;
+    this.bytesWindow = [];
+    this.currentFile = null;
+    this.closedBytes = 0;
+    this.setState(this.failures === 0 ? 'connecting' : this.state === 'failed' ? 'failed' : 'reconnecting', this.lastError);
+    const runStart = this.runStartMs;
+    this.proc = this.launch(
+      {
+        inputUrl: this.cfg.url,
+        transport: this.cfg.transport,
+        outDir: this.cameraDir,
+        filePrefix: String(runStart),
+        segmentSeconds: this.cfg.segmentSeconds,
+        transcodeAudio: this.transcodeAudio,
+        ioTimeoutS: this.o.ioTimeoutS,
+      },
+      {
+        onSegmentOpened: (file) => this.onOpened(runStart, file),
+        onSegmentClosed: (file, startS, endS) => this.onClosed(runStart, file, startS, endS),
+        onProgress: (t) => this.onProgress(runStart, t),
+        onExit: (err, tail) => this.onExit(runStart, err, tail),
+      },
+    );
+    this.startWatchdog();
+  }
+
+  private relPath(file: string): string {
+    return path.relative(this.cfg.recordingsDir, file).split(path.sep).join('/');
+  }
+
+  private onProgress(runStart: number, outTimeS: number): void {
+    if (runStart !== this.runStartMs) return;
+    const at = this.now();
+    this.lastProgressMs = at;
+    this.anchor.add(at, outTimeS);
+    if (this.state !== 'recording') {
+      this.setState('recording', null);
+    }
+    // Bitrate from the current file's growth.
+    if (this.currentFile) {
+      let size = 0;
+      try {
+        size = fs.statSync(this.currentFile).size;
+      } catch {
+        /* not yet created */
+      }
+      this.bytesWindow.push({ atMs: at, bytes: this.closedBytes + size });
+      while (this.bytesWindow.length > 6) this.bytesWindow.shift();
+    }
+  }
+
+  private bitrateBps(): number | null {
+    const w = this.bytesWindow;
+    if (w.length < 2) return null;
+    const a = w[0];
+    const b = w[w.length - 1];
+    if (b.atMs <= a.atMs) return null;
+    return Math.round(((b.bytes - a.bytes) * 8 * 1000) / (b.atMs - a.atMs));
+  }
+
+  private wallMs(streamS: number): number | null {
+    const off = this.anchor.offsetMs();
+    return off === null ? null : Math.round(off + streamS * 1000);
+  }
+
+  private onOpened(runStart: number, file: string): void {
+    if (runStart !== this.runStartMs) return;
+    if (this.currentFile) {
+      try {
+        this.closedBytes += fs.statSync(this.currentFile).size;
+      } catch {
+        /* ignore */
+      }
+    }
+    this.currentFile = file;
+    const startMs = this.prevEndMs ?? this.now();
+    this.openSegs.set(file, { startMs });
+    this.events.onSegmentOpened({ cameraId: this.cfg.cameraId, relPath: this.relPath(file), startMs });
+  }
+
+  private onClosed(runStart: number, file: string, startS: number, endS: number): void {
+    const opened = this.openSegs.get(file);
+    this.openSegs.delete(file);
+    const sameRun = runStart === this.runStartMs;
+    // Wall clock: chain to the previous segment of this run; the anchor places a run's first segment and corrects drift.
+    const estimate = sameRun ? this.wallMs(startS) : null;
+    let startMs: number;
+    if (sameRun && this.prevEndMs !== null) {
+      startMs = this.prevEndMs;
+      if (estimate !== null && Math.abs(estimate - startMs) > RESYNC_MS) {
+        this.log(`wall clock re-synced by ${estimate - startMs} ms`);
+        startMs = estimate;
+      }
+    } else {
+      startMs = estimate ?? opened?.startMs ?? this.now() - Math.round((endS - startS) * 1000);
+    }
+    const durationMs = Math.max(0, Math.round((endS - startS) * 1000));
+    const endMs = startMs + durationMs;
+    if (sameRun) this.prevEndMs = endMs;
+    this.reportClosed(file, startMs, durationMs);
+  }
+
+  /** Probes a finished segment and reports it; `durationMs` 0 means "take ffprobe's duration" (partial segments). */
+  private reportClosed(file: string, startMs: number, durationMs: number): void {
+    const rel = this.relPath(file);
+    this.probeChain = this.probeChain.then(async () => {
+      try {
+        const info = await probe(file);
+        const sizeBytes = fs.statSync(file).size;
+        const dur = durationMs > 0 ? durationMs : info.durationMs;
+        if (dur <= 0) throw new Error('no playable frames');
+        // The muxer's own times are exact for the segment; ffprobe's duration is used for partial segments.
+        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs, endMs: startMs + dur, sizeBytes });
+      } catch (e) {
+        this.log(`segment ${rel} could not be probed: ${(e as Error).message}`);
+        this.events.onSegmentError(rel, (e as Error).message);
+      }
+    });
+  }
+
+  /** Segments ffmpeg opened but never reported closed (it was killed): index them with their true length. */
+  private closeLeftovers(): void {
+    for (const [file, opened] of this.openSegs) {
+      const startMs = this.prevEndMs ?? opened.startMs;
+      this.log(`ffmpeg ended without closing ${this.relPath(file)}; indexing it with its probed duration`);
+      this.reportClosed(file, startMs, 0);
+    }
+    this.openSegs.clear();
+  }
+
+  private onExit(runStart: number, error: string | null, tail: string[]): void {
+    if (runStart !== this.runStartMs) return;
+    this.proc = null;
+    this.stopWatchdog();
+    this.closeLeftovers();
+    const ranMs = this.now() - runStart;
+    if (this.stopping) return;
+    const explained = this.stalled
+      ? { message: 'Camera stopped sending video', audioUnsupported: false }
+      : explainFfmpegError(error, tail);
+    this.stalled = false;
+    if (explained.audioUnsupported && !this.transcodeAudio) {
+      this.transcodeAudio = true;
+      this.log('camera audio cannot be stored as is; converting audio to AAC (video stays untouched)');
+      this.attempt();
+      return;
+    }
+    if (ranMs >= this.o.healthyRunMs && this.state === 'recording') this.failures = 0;
+    this.failures++;
+    const delay = Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** (this.failures - 1));
+    this.log(`ffmpeg ended after ${ranMs} ms: ${explained.message}; retry in ${delay} ms (attempt ${this.failures})`);
+    this.nextRetryMs = this.now() + delay;
+    const state: CameraState = delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting';
+    this.setState(state, explained.message, true);
+    this.retryTimer = setTimeout(() => this.attempt(), delay);
+  }
+
+  private startWatchdog(): void {
+    this.stopWatchdog();
+    this.watchdog = setInterval(() => {
+      if (!this.proc || this.stopping) return;
+      if (this.now() - this.lastProgressMs > this.o.stallMs) {
+        this.log(`no video for ${Math.round((this.now() - this.lastProgressMs) / 1000)} s; restarting ffmpeg`);
+        this.stalled = true;
+        const p = this.proc;
+        void p.stop(2000);
+      }
+    }, 1000);
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+}

@@ -1,0 +1,177 @@
+// Typed client for the HTTP API (/api/v1, contracts in common/api.ts): bearer token, JSON, errors as ApiError.
+import {
+  API_PREFIX,
+  type AuditEntry,
+  type AuditQuery,
+  type Camera,
+  type CameraCreate,
+  type CameraUpdate,
+  type HealthInfo,
+  type LoginRequest,
+  type LoginResponse,
+  type Segment,
+  type SegmentQuery,
+  type UserCreate,
+  type UserInfo,
+  type UserUpdate,
+} from '../common/api';
+import { ErrorKind, type ErrorBody } from '../common/errors';
+import type { FieldError } from '../common/schema';
+import { currentToken, endSession } from './session';
+
+/** Error kinds the console can show: the server's, plus 'network' when no answer came. */
+export type ClientErrorKind = ErrorKind | 'network';
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ClientErrorKind,
+    message: string,
+    /** HTTP status, 0 when the server could not be reached. */
+    readonly status: number,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The server's message for one field (by dotted path), if any. */
+  fieldMessage(path: string): string | undefined {
+    return this.fields.find((f) => f.path === path)?.message;
+  }
+}
+
+const KINDS = new Set<string>(Object.values(ErrorKind));
+
+function kindForStatus(status: number): ErrorKind {
+  if (status === 401) return ErrorKind.Unauthorized;
+  if (status === 403) return ErrorKind.Forbidden;
+  if (status === 404) return ErrorKind.NotFound;
+  if (status === 409) return ErrorKind.Conflict;
+  if (status === 413) return ErrorKind.PayloadTooLarge;
+  if (status === 503) return ErrorKind.Unavailable;
+  if (status >= 500) return ErrorKind.Internal;
+  return ErrorKind.BadRequest;
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  let body: Partial<ErrorBody> | null = null;
+  try {
+    body = (await res.json()) as Partial<ErrorBody>;
+  } catch {
+    body = null;
+  }
+  const e = body?.error;
+  const kind = e && KINDS.has(e.kind) ? e.kind : kindForStatus(res.status);
+  const fields = Array.isArray(e?.fields) ? e.fields.filter((f) => f && typeof f.path === 'string' && typeof f.message === 'string') : [];
+  return new ApiError(kind, typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`, res.status, fields);
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export interface ApiClientOptions {
+  /** Origin of the server; '' = the page's own. */
+  baseUrl?: string;
+  getToken?: () => string | null;
+  /** Called when an authenticated call answers 401 (session expired, logged out elsewhere, user disabled). */
+  onUnauthorized?: () => void;
+  fetchImpl?: typeof fetch;
+}
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly getToken: () => string | null;
+  private readonly onUnauthorized: () => void;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(opts: ApiClientOptions = {}) {
+    this.baseUrl = opts.baseUrl ?? '';
+    this.getToken = opts.getToken ?? currentToken;
+    this.onUnauthorized = opts.onUnauthorized ?? (() => endSession('sessionEnded'));
+    this.fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
+  }
+
+  private async request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; auth?: boolean } = {}): Promise<T> {
+    const auth = opts.auth ?? true;
+    let url = `${this.baseUrl}${API_PREFIX}${path}`;
+    if (opts.query) {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+      const text = qs.toString();
+      if (text) url += `?${text}`;
+    }
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = auth ? this.getToken() : null;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), cache: 'no-store' });
+    } catch (err) {
+      throw new ApiError('network', (err as Error).message || 'network error', 0);
+    }
+    if (!res.ok) {
+      const err = await errorFrom(res);
+      // Only when the token that was refused is still the one in use: a late answer must not end a newer session.
+      if (res.status === 401 && token && token === this.getToken()) this.onUnauthorized();
+      throw err;
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  // ---- auth ----
+  login(body: LoginRequest): Promise<LoginResponse> {
+    return this.request('POST', '/auth/login', { body, auth: false });
+  }
+  logout(): Promise<void> {
+    return this.request('POST', '/auth/logout');
+  }
+  me(): Promise<UserInfo> {
+    return this.request('GET', '/auth/me');
+  }
+
+  // ---- cameras ----
+  listCameras(): Promise<Camera[]> {
+    return this.request('GET', '/cameras');
+  }
+  getCamera(id: number): Promise<Camera> {
+    return this.request('GET', `/cameras/${id}`);
+  }
+  createCamera(body: CameraCreate): Promise<Camera> {
+    return this.request('POST', '/cameras', { body });
+  }
+  updateCamera(id: number, body: CameraUpdate): Promise<Camera> {
+    return this.request('PATCH', `/cameras/${id}`, { body });
+  }
+  deleteCamera(id: number): Promise<void> {
+    return this.request('DELETE', `/cameras/${id}`);
+  }
+
+  // ---- recordings ----
+  listSegments(q: SegmentQuery): Promise<Segment[]> {
+    return this.request('GET', '/segments', { query: { ...q } });
+  }
+
+  // ---- users ----
+  listUsers(): Promise<UserInfo[]> {
+    return this.request('GET', '/users');
+  }
+  createUser(body: UserCreate): Promise<UserInfo> {
+    return this.request('POST', '/users', { body });
+  }
+  updateUser(id: number, body: UserUpdate): Promise<UserInfo> {
+    return this.request('PATCH', `/users/${id}`, { body });
+  }
+
+  // ---- system ----
+  audit(q: AuditQuery = {}): Promise<AuditEntry[]> {
+    return this.request('GET', '/audit', { query: { ...q } });
+  }
+  health(): Promise<HealthInfo> {
+    return this.request('GET', '/health');
+  }
+}
+
+/** The console's one client. */
+export const api = new ApiClient();

@@ -1,0 +1,56 @@
+// The signed-in console frame: top bar, left rail device tree, workspace tabs (a right dock slots in later).
+import { useEffect, useMemo } from 'preact/hooks';
+import type { UserInfo } from '../common/api';
+import { ToastArea } from './components/toasts';
+import { createServices, ServicesContext } from './services';
+import { endSession, updateSessionUser } from './session';
+import { DeviceTree } from './shell/device-tree';
+import { TopBar } from './shell/top-bar';
+import { Workspace } from './workspace/workspace';
+import { defaultTab, tabsFor } from './workspace/tabs';
+
+export function Console({ user }: { user: UserInfo }) {
+  const tabs = useMemo(() => tabsFor(user.role), [user.role]);
+  const services = useMemo(
+    () => createServices(user, tabs.map((x) => x.id), defaultTab(user.role)),
+    // one set of services per signed-in user
+    [user.id],
+  );
+
+  useEffect(() => {
+    services.events.start();
+    services.reloadCameras().catch(() => undefined);
+    // The stored user may be stale (role changed since login): refresh it; a 401 here ends the session.
+    services.api.me().then(updateSessionUser, () => undefined);
+    const online = () => services.events.reconnectNow();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('online', online);
+      services.close();
+    };
+  }, [services]);
+
+  const signOut = async () => {
+    // Stop the event stream first: the server closing it on logout must not look like an expired session.
+    services.events.close();
+    try {
+      await services.api.logout();
+    } catch {
+      // the session is forgotten locally either way
+    }
+    endSession('signedOut');
+  };
+
+  const value = useMemo(() => ({ ...services, user }), [services, user]);
+
+  return (
+    <ServicesContext.Provider value={value}>
+      <div class="console">
+        <TopBar onSignOut={signOut} />
+        <DeviceTree />
+        <Workspace tabs={tabs} />
+        <ToastArea toasts={services.toasts} />
+      </div>
+    </ServicesContext.Provider>
+  );
+}

@@ -1,0 +1,101 @@
+// Languages of the console: catalogs, typed translate(), the remembered language choice and the I18n context.
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { Store } from '../state/store';
+import { en, type Catalog, type MessageKey } from './en';
+import { zhCN, type Placeholders } from './zh-CN';
+
+export type { MessageKey } from './en';
+
+export const LANGS = ['zh-CN', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const CATALOGS: { readonly [L in Lang]: Catalog } = { en, 'zh-CN': zhCN };
+
+/** Locale passed to Intl for numbers and dates. */
+export function intlLocale(lang: Lang): string {
+  return lang === 'zh-CN' ? 'zh-CN' : 'en-GB';
+}
+
+type En = typeof en;
+/**
+ * Values for a message's placeholders; messages without placeholders take none. Distributes over a union of
+ * keys (a key chosen at run time), which then accepts what any of them accepts.
+ */
+export type Params<K extends MessageKey> = K extends unknown
+  ? [Placeholders<En[K]>] extends [never]
+    ? []
+    : [Record<Placeholders<En[K]>, string | number>]
+  : never;
+export type Translate = <K extends MessageKey>(key: K, ...params: Params<K>) => string;
+
+/** Placeholder names in a message, sorted (used by the catalog test). */
+export function placeholdersOf(message: string): string[] {
+  return [...message.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
+}
+
+export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
+  const text = CATALOGS[lang][key] ?? en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function makeTranslate(lang: Lang): Translate {
+  return ((key: MessageKey, ...params: [Record<string, string | number>?]) => translate(lang, key, params[0])) as Translate;
+}
+
+const STORAGE_KEY = 'argus.lang';
+
+/** The stored choice, else the browser's language (Chinese → zh-CN, anything else → English). */
+export function initialLang(storage: Pick<Storage, 'getItem'> | null, navigatorLanguages: readonly string[]): Lang {
+  try {
+    const stored = storage?.getItem(STORAGE_KEY);
+    if (stored && (LANGS as readonly string[]).includes(stored)) return stored as Lang;
+  } catch {
+    // storage may be unavailable (privacy settings): fall through to the browser language
+  }
+  for (const l of navigatorLanguages) {
+    const lower = l.toLowerCase();
+    if (lower.startsWith('zh')) return 'zh-CN';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The console's current language; changing it re-renders the app and is remembered in localStorage. */
+export const langStore = new Store<Lang>(
+  initialLang(safeLocalStorage(), typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language]),
+);
+
+export function setLang(lang: Lang): void {
+  try {
+    safeLocalStorage()?.setItem(STORAGE_KEY, lang);
+  } catch {
+    // not remembered, still switched
+  }
+  langStore.set(lang);
+}
+
+export interface I18n {
+  lang: Lang;
+  locale: string;
+  t: Translate;
+}
+
+export function makeI18n(lang: Lang): I18n {
+  return { lang, locale: intlLocale(lang), t: makeTranslate(lang) };
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('en'));
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}

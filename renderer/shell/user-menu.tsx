@@ -1,0 +1,56 @@
+// Top bar user menu: who is signed in, their role, and sign out.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { UserInfo } from '../../common/api';
+import { useI18n } from '../i18n/index';
+import { roleKey } from '../labels';
+
+export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const name = user.displayName || user.username;
+
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  return (
+    <div class="user-menu" ref={root}>
+      <button
+        type="button"
+        class="user-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-label={t('top.user.menu', { name })}
+        onClick={() => setOpen(!open)}
+      >
+        <span class="avatar" aria-hidden="true">
+          {name.slice(0, 1).toUpperCase()}
+        </span>
+        <span class="user-name">{name}</span>
+        <span class="user-role">{t(roleKey(user.role))}</span>
+      </button>
+      {open ? (
+        <div class="menu" role="menu">
+          <div class="menu-info">
+            <div>{t('top.user.signedInAs', { name: user.username })}</div>
+            <div class="muted">{t('top.user.role', { role: t(roleKey(user.role)) })}</div>
+          </div>
+          <button type="button" role="menuitem" class="menu-item" onClick={onSignOut}>
+            {t('top.signOut')}
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

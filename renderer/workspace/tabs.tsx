@@ -1,0 +1,45 @@
+// The workspace tab registry: one entry per tab (id, label, who sees it, component). A new feature plugs in here.
+import type { ComponentType } from 'preact';
+import type { Role } from '../../common/api';
+import type { MessageKey } from '../i18n/index';
+import { AdminTab } from '../admin/admin-tab';
+import { ComingLater } from './coming-later';
+
+export type TabId = 'live' | 'map' | 'playback' | 'alarms' | 'cases' | 'admin';
+
+export interface TabDefinition {
+  id: TabId;
+  /** Catalog key of the tab's name. */
+  label: MessageKey;
+  /** Roles that see the tab; everyone when absent. */
+  roles?: readonly Role[];
+  /**
+   * The tab's content. It is mounted on the first visit and then kept mounted (hidden while another tab
+   * is active), so its state (layouts, scroll, forms, open details) survives switching tabs.
+   */
+  component: ComponentType;
+}
+
+const later = (label: MessageKey, description: MessageKey): ComponentType =>
+  function LaterPanel() {
+    return <ComingLater feature={label} description={description} />;
+  };
+
+/** Tabs in display order. To add a feature: replace its placeholder component (or add an entry and a TabId). */
+export const TABS: readonly TabDefinition[] = [
+  { id: 'live', label: 'tab.live', component: later('tab.live', 'later.live') },
+  { id: 'map', label: 'tab.map', component: later('tab.map', 'later.map') },
+  { id: 'playback', label: 'tab.playback', component: later('tab.playback', 'later.playback') },
+  { id: 'alarms', label: 'tab.alarms', component: later('tab.alarms', 'later.alarms') },
+  { id: 'cases', label: 'tab.cases', component: later('tab.cases', 'later.cases') },
+  { id: 'admin', label: 'tab.admin', roles: ['admin'], component: AdminTab },
+];
+
+export function tabsFor(role: Role): TabDefinition[] {
+  return TABS.filter((tab) => !tab.roles || tab.roles.includes(role));
+}
+
+/** Tab shown first: system administration for administrators (the only built tab so far), else live view. */
+export function defaultTab(role: Role): TabId {
+  return role === 'admin' ? 'admin' : 'live';
+}

@@ -1,0 +1,166 @@
+-- The current Argus database schema, as documentation (SQLite). NOT executed by the application: the schema is
+-- created and changed only by the numbered files in storage/migrations/. storage/sqlite/schema.test.ts applies this
+-- file to one database and the migrations to another and fails if tables, columns, CHECK constraints, indexes,
+-- foreign keys or triggers differ, so update this file in the same change as every new migration.
+--
+-- Conventions:
+--   *_ms     INTEGER milliseconds since the Unix epoch, UTC (or, for duration_ms, a duration in milliseconds)
+--   *_bytes  INTEGER bytes
+--   booleans INTEGER 0 (false) / 1 (true), enforced by CHECK
+--   detail   TEXT holding JSON (NULL when absent), enforced by json_valid()
+--   All tables are STRICT (values must match the declared column type). Column names are snake_case; the
+--   repositories map them to the camelCase fields of storage/repositories.ts.
+
+-- Applied migrations; written by the migration runner (storage/sqlite/migrate.ts), not by a migration.
+CREATE TABLE schema_migrations (
+  version    INTEGER PRIMARY KEY,          -- migration number: 1 for 001_initial.sql, ...
+  applied_ms INTEGER NOT NULL              -- when it was applied (ms since epoch, UTC)
+) STRICT;
+
+-- Camera configuration: one row per camera. Deleting a camera does NOT delete its recordings (segments rows).
+CREATE TABLE cameras (
+  id              INTEGER PRIMARY KEY,                                             -- camera id (stable, never reused while the row exists)
+  name            TEXT    NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),   -- operator-facing name, unique (case-sensitive)
+  url             TEXT    NOT NULL CHECK (length(url) > 0),                        -- main stream URL (rtsp:// or rtsps://) without credentials
+  sub_url         TEXT,                                                            -- optional low-resolution sub stream URL, without credentials
+  username        TEXT,                                                            -- stream login name, NULL when none
+  password        TEXT,                                                            -- stream password in clear text (needed to connect), NULL when none; never returned by the API
+  transport       TEXT    NOT NULL DEFAULT 'tcp' CHECK (transport IN ('tcp', 'udp')), -- RTSP transport
+  enabled         INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),            -- boolean: record this camera
+  segment_seconds INTEGER NOT NULL CHECK (segment_seconds BETWEEN 1 AND 3600),     -- target segment length in seconds (API allows 2..600)
+  retention_days  INTEGER NOT NULL CHECK (retention_days >= 1),                    -- keep recordings at most this many days
+  group_name      TEXT,                                                            -- optional grouping in the console (district, building, ...)
+  description     TEXT,                                                            -- free text
+  created_ms      INTEGER NOT NULL,                                                -- creation time (ms since epoch, UTC)
+  updated_ms      INTEGER NOT NULL                                                 -- last change (ms since epoch, UTC)
+) STRICT;
+
+-- Recording index: one row per media file on disk. camera_id is a plain integer, deliberately WITHOUT a foreign key:
+-- recordings outlive the camera configuration (evidence must stay findable after a camera is removed).
+CREATE TABLE segments (
+  id          INTEGER PRIMARY KEY,                                   -- segment id
+  camera_id   INTEGER NOT NULL,                                      -- cameras.id at recording time (no FK, see above)
+  rel_path    TEXT    NOT NULL UNIQUE CHECK (length(rel_path) > 0),  -- file path relative to the recordings root, forward slashes, unique
+  start_ms    INTEGER NOT NULL,                                      -- wall-clock time of the first frame (ms since epoch, UTC)
+  end_ms      INTEGER NOT NULL,                                      -- wall-clock time of the end of the last frame (ms since epoch, UTC); = start_ms while writing
+  duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),             -- media duration reported by the probe (ms)
+  size_bytes  INTEGER NOT NULL CHECK (size_bytes >= 0),              -- file size (bytes)
+  video_codec TEXT,                                                  -- e.g. 'h264', 'hevc'; NULL when unknown
+  audio_codec TEXT,                                                  -- e.g. 'aac'; NULL when no audio or unknown
+  width       INTEGER CHECK (width > 0),                             -- video width (pixels), NULL when unknown
+  height      INTEGER CHECK (height > 0),                            -- video height (pixels), NULL when unknown
+  fps         REAL    CHECK (fps > 0),                               -- frames per second, NULL when unknown
+  state       TEXT    NOT NULL CHECK (state IN ('writing', 'closed')), -- 'writing' while the recorder appends to the file, then 'closed'
+  protected   INTEGER NOT NULL DEFAULT 0 CHECK (protected IN (0, 1)),  -- boolean: exempt from retention (evidence hold)
+  recovered   INTEGER NOT NULL DEFAULT 0 CHECK (recovered IN (0, 1)),  -- boolean: indexed by crash recovery rather than on close
+  -- A segment is at most 3_600_000 ms (1 h) long: MAX_SEGMENT_MS in storage/sqlite/segments.ts. The time-range query
+  -- relies on it to bound its index scan (start_ms >= t1 - MAX_SEGMENT_MS).
+  CHECK (end_ms >= start_ms AND end_ms - start_ms <= 3600000)
+) STRICT;
+
+-- "Segments of camera X overlapping [t1, t2)": camera_id = ? AND start_ms >= t1 - 3600000 AND start_ms < t2 AND end_ms > t1.
+CREATE INDEX segments_camera_start ON segments (camera_id, start_ms);
+-- Retention, all cameras: oldest deletable first (closed, not protected) ordered by end_ms. Partial: protected and
+-- writing rows are not in it. Queries must spell the condition literally: state = 'closed' AND protected = 0.
+CREATE INDEX segments_deletable_end ON segments (end_ms) WHERE state = 'closed' AND protected = 0;
+-- Retention of one camera (per-camera retention_days).
+CREATE INDEX segments_deletable_camera_end ON segments (camera_id, end_ms) WHERE state = 'closed' AND protected = 0;
+-- Crash recovery: the few rows still 'writing'.
+CREATE INDEX segments_writing ON segments (camera_id) WHERE state = 'writing';
+
+-- Running totals of segments per camera, maintained by the triggers below (so total disk use is one tiny read
+-- instead of a scan of millions of segment rows). Rows of cameras without segments may remain with zeros.
+CREATE TABLE segment_totals (
+  camera_id      INTEGER PRIMARY KEY,                          -- segments.camera_id
+  segment_count  INTEGER NOT NULL CHECK (segment_count >= 0),  -- number of segments rows of this camera
+  size_bytes     INTEGER NOT NULL CHECK (size_bytes >= 0)      -- sum of their size_bytes (bytes)
+) STRICT;
+
+CREATE TRIGGER segments_totals_insert AFTER INSERT ON segments
+BEGIN
+  INSERT INTO segment_totals (camera_id, segment_count, size_bytes) VALUES (NEW.camera_id, 1, NEW.size_bytes)
+  ON CONFLICT (camera_id) DO UPDATE SET segment_count = segment_count + 1, size_bytes = size_bytes + excluded.size_bytes;
+END;
+
+CREATE TRIGGER segments_totals_delete AFTER DELETE ON segments
+BEGIN
+  UPDATE segment_totals SET segment_count = segment_count - 1, size_bytes = size_bytes - OLD.size_bytes
+  WHERE camera_id = OLD.camera_id;
+END;
+
+CREATE TRIGGER segments_totals_update AFTER UPDATE OF camera_id, size_bytes ON segments
+BEGIN
+  UPDATE segment_totals SET segment_count = segment_count - 1, size_bytes = size_bytes - OLD.size_bytes
+  WHERE camera_id = OLD.camera_id;
+  INSERT INTO segment_totals (camera_id, segment_count, size_bytes) VALUES (NEW.camera_id, 1, NEW.size_bytes)
+  ON CONFLICT (camera_id) DO UPDATE SET segment_count = segment_count + 1, size_bytes = size_bytes + excluded.size_bytes;
+END;
+
+-- Camera and system events (motion, connection lost/restored, recording errors, ...). Like segments, camera_id has
+-- no foreign key: events outlive the camera configuration.
+CREATE TABLE events (
+  id        INTEGER PRIMARY KEY,                                             -- event id
+  camera_id INTEGER,                                                         -- cameras.id, NULL for system-wide events
+  type      TEXT    NOT NULL CHECK (length(type) > 0),                       -- event type, e.g. 'motion', 'camera_offline'
+  state     TEXT,                                                            -- optional type-specific state, e.g. 'open' / 'closed'
+  start_ms  INTEGER NOT NULL,                                                -- when it started (ms since epoch, UTC)
+  end_ms    INTEGER CHECK (end_ms IS NULL OR end_ms >= start_ms),            -- when it ended (ms since epoch, UTC), NULL while ongoing / instantaneous
+  detail    TEXT    CHECK (detail IS NULL OR json_valid(detail))             -- JSON with type-specific details, NULL when none
+) STRICT;
+
+-- Events of one camera by start time.
+CREATE INDEX events_camera_start ON events (camera_id, start_ms);
+-- Events of all cameras by start time.
+CREATE INDEX events_start ON events (start_ms);
+
+-- Operator accounts.
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,                                                      -- user id
+  username      TEXT    NOT NULL UNIQUE CHECK (length(username) BETWEEN 1 AND 64),        -- login name, unique (case-sensitive)
+  password_hash TEXT    NOT NULL CHECK (length(password_hash) > 0),                       -- "scrypt$N$r$p$saltB64$hashB64"; never the password
+  role          TEXT    NOT NULL CHECK (role IN ('admin', 'dispatcher', 'investigator', 'officer')), -- = ROLES in common/api.ts
+  display_name  TEXT    NOT NULL DEFAULT '',                                              -- name shown in the console
+  disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),                    -- boolean: login refused
+  created_ms    INTEGER NOT NULL                                                          -- creation time (ms since epoch, UTC)
+) STRICT;
+
+-- Login sessions. The bearer token is never stored, only its SHA-256 (64 lowercase hex characters, enforced).
+CREATE TABLE sessions (
+  token_hash   TEXT    PRIMARY KEY CHECK (length(token_hash) = 64 AND token_hash NOT GLOB '*[^0-9a-f]*'), -- SHA-256 hex of the token
+  user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,  -- owner; sessions go with the user row
+  created_ms   INTEGER NOT NULL,                                          -- login time (ms since epoch, UTC)
+  expires_ms   INTEGER NOT NULL,                                          -- invalid from this time on (ms since epoch, UTC); sliding, see touch()
+  last_seen_ms INTEGER NOT NULL                                           -- last authenticated request (ms since epoch, UTC)
+) STRICT, WITHOUT ROWID;
+
+-- Sessions of one user (logout everywhere, disabling a user).
+CREATE INDEX sessions_user ON sessions (user_id);
+-- Purging expired sessions.
+CREATE INDEX sessions_expires ON sessions (expires_ms);
+
+-- Audit trail: who did what, when, from where. Append-only (triggers below). user_id has no foreign key and the
+-- username is copied, so entries outlive the user row.
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,                                 -- entry id (increasing with insertion order)
+  ts_ms       INTEGER NOT NULL,                                    -- when it happened (ms since epoch, UTC)
+  user_id     INTEGER,                                             -- users.id of the actor, NULL for the system / anonymous
+  username    TEXT,                                                -- the actor's username at that time
+  action      TEXT    NOT NULL CHECK (length(action) > 0),         -- e.g. 'login', 'camera.create', 'segment.export'
+  target_type TEXT,                                                -- kind of object acted on, e.g. 'camera', 'user', 'segment'
+  target_id   TEXT,                                                -- its id, as text
+  detail      TEXT    CHECK (detail IS NULL OR json_valid(detail)), -- JSON with action-specific details, NULL when none
+  ip          TEXT                                                 -- client IP address, NULL for internal actions
+) STRICT;
+
+-- Audit queries by time (newest first).
+CREATE INDEX audit_log_ts ON audit_log (ts_ms);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;

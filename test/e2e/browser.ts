@@ -1,0 +1,40 @@
+// Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core, one fresh profile per launch.
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.ARGUS_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A new isolated context (own cookies and storage); closed with the browser. */
+  newContext(opts?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium. Playwright's launch() gives every browser a fresh temporary user-data directory
+ * (playwright_chromiumdev_profile-*) and deletes it on close, so no state leaks between runs.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+  let closed = false;
+  return {
+    browser,
+    newContext: (opts) => browser.newContext(opts),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await browser.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// End to end: the real server process records a real RTSP camera; kill -9 of the server; restart; recovery; clean stop.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Camera, Segment } from '../../common/api';
+import { findRecorderProcesses } from '../../media/orphans';
+import { ensureClip } from '../helpers/clips';
+import { decodeErrors, ffprobeFile, waitFor } from '../helpers/media-assert';
+import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+
+let rtsp: RtspServer;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-rec-'));
+const recDir = path.join(dataDir, 'recordings');
+const running: ServerProcess[] = [];
+
+beforeAll(async () => {
+  const clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: true });
+  rtsp = await startRtspServer({ count: 1, clip });
+});
+afterAll(async () => {
+  for (const s of running) await s.kill9();
+  await rtsp?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function segments(s: ServerProcess, token: string, cameraId: number): Promise<Segment[]> {
+  const r = await s.api<Segment[]>('GET', `/api/v1/segments?cameraId=${cameraId}&startMs=0&endMs=${Date.now() + 3600_000}`, token);
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+describe('recording through the server', () => {
+  it('records, survives kill -9 of the server without orphans, recovers the partial segment, and stops cleanly', async () => {
+    const s1 = await startServerProcess(dataDir);
+    running.push(s1);
+    const token = await s1.login();
+    const created = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: 'Gate 1', url: rtsp.url('/cam1'), segmentSeconds: 3 });
+    expect(created.status).toBe(201);
+    const cam = created.body;
+    await waitFor(async () => (await segments(s1, token, cam.id)).filter((x) => x.state === 'closed').length >= 2, 'two closed segments', 40_000);
+    const st = await s1.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token);
+    expect(st.body.status.state).toBe('recording');
+    expect(st.body.status.bitrateBps).toBeGreaterThan(100_000);
+
+    // Mid-segment: kill -9 the server.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(findRecorderProcesses(recDir).length).toBe(1);
+    await s1.kill9();
+    // No orphan keeps writing: the recorder ffmpeg goes away with its parent.
+    await waitFor(() => findRecorderProcesses(recDir).length === 0, 'recorder ffmpeg to exit after server kill -9', 10_000);
+    const files = () => fs.readdirSync(path.join(recDir, String(cam.id))).map((f) => [f, fs.statSync(path.join(recDir, String(cam.id), f)).size] as const);
+    const snap = JSON.stringify(files());
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(JSON.stringify(files())).toBe(snap);
+
+    // Restart: recovery closes the partial segment with its true duration; exactly one writer again.
+    const s2 = await startServerProcess(dataDir);
+    running.push(s2);
+    const recoveryLine = await s2.waitLog(/\[argus\] recovery:/);
+    expect(recoveryLine).toMatch(/[1-9]\d* partial segments closed|[1-9]\d* unindexed files indexed/);
+    const token2 = await s2.login();
+    await waitFor(async () => (await s2.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token2)).body.status.state === 'recording', 'recording after restart', 30_000);
+    expect(findRecorderProcesses(recDir).length).toBe(1);
+    const after = await segments(s2, token2, cam.id);
+    const recovered = after.filter((x) => x.recovered);
+    expect(recovered.length).toBeGreaterThanOrEqual(1);
+    for (const r of recovered) {
+      const rel = fs.readdirSync(path.join(recDir, String(cam.id))).length; // directory still readable
+      expect(rel).toBeGreaterThan(0);
+      expect(r.state).toBe('closed');
+      expect(r.durationMs).toBeGreaterThan(0);
+      expect(r.endMs - r.startMs).toBe(r.durationMs);
+    }
+    await waitFor(async () => (await segments(s2, token2, cam.id)).filter((x) => !x.recovered && x.state === 'closed' && x.startMs > recovered.at(-1)!.endMs).length >= 1, 'segment after restart', 30_000);
+
+    // Clean stop: every segment closed, nothing left writing, no ffmpeg left.
+    expect(await s2.stop()).toBe(0);
+    expect(findRecorderProcesses(recDir).length).toBe(0);
+    const s3 = await startServerProcess(dataDir);
+    running.push(s3);
+    const token3 = await s3.login();
+    await s3.api('PATCH', `/api/v1/cameras/${cam.id}`, token3, { enabled: false });
+    const final = await segments(s3, token3, cam.id);
+    await s3.stop();
+    expect(final.filter((x) => x.state === 'writing')).toEqual([]);
+    // Every segment on disk plays and its indexed duration matches ffprobe.
+    const onDisk = fs.readdirSync(path.join(recDir, String(cam.id))).filter((f) => f.endsWith('.ts'));
+    expect(onDisk.length).toBe(final.length);
+    const byStart = [...final].sort((a, b) => a.startMs - b.startMs);
+    for (let i = 1; i < byStart.length; i++) expect(byStart[i].startMs).toBeGreaterThanOrEqual(byStart[i - 1].endMs - 5); // never overlapping
+    for (const f of onDisk) {
+      const p = ffprobeFile(path.join(recDir, String(cam.id), f));
+      expect(p.durationS).toBeGreaterThan(0);
+      expect(decodeErrors(path.join(recDir, String(cam.id), f))).toBe('');
+    }
+    const totalIndexed = final.reduce((a, x) => a + x.durationMs, 0);
+    const totalProbed = onDisk.reduce((a, f) => a + ffprobeFile(path.join(recDir, String(cam.id), f)).durationS * 1000, 0);
+    expect(Math.abs(totalIndexed - totalProbed)).toBeLessThan(200 * onDisk.length);
+  }, 240_000);
+});

@@ -1,0 +1,162 @@
+// Tests of the fake-camera infrastructure: generated clips, the looping GStreamer RTSP server, real ffmpeg recordings.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClip } from './clips';
+import { ffprobe, probePackets, recordRtsp, run, type ProbeResult } from './ffmpeg';
+import { freePort } from './net';
+import { startRtspServer, type RtspServer } from './rtsp-server';
+
+let dir: string;
+const servers: RtspServer[] = [];
+
+async function serve(...args: Parameters<typeof startRtspServer>): Promise<RtspServer> {
+  const server = await startRtspServer(...args);
+  servers.push(server);
+  return server;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'argus-rtsp-test-'));
+});
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function streamOf(probe: ProbeResult, type: 'video' | 'audio') {
+  return probe.streams.find((s) => s.codec_type === type);
+}
+
+describe('ensureClip', () => {
+  it('generates an H.264/AAC MP4 with a 1 s GOP, cached by parameters', async () => {
+    const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
+    expect(await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 })).toBe(clip);
+    expect(clip).toMatch(/test\/fixtures\/generated\/clip-640x360-25fps-3s-800k-aac-r\d+\.mp4$/);
+
+    const probe = await ffprobe(clip);
+    const video = streamOf(probe, 'video');
+    expect(video).toMatchObject({ codec_name: 'h264', profile: 'Main', width: 640, height: 360, avg_frame_rate: '25/1' });
+    expect(video?.has_b_frames).toBe(0);
+    expect(streamOf(probe, 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '48000' });
+    expect(Number(probe.format.duration)).toBeCloseTo(3, 0);
+
+    const keyTimes = (await probePackets(clip))
+      .filter((p) => p.streamIndex === video!.index && p.keyframe)
+      .map((p) => p.ptsTime);
+    expect(keyTimes).toEqual([0, 1, 2]);
+  });
+
+  it('can leave the audio out', async () => {
+    const clip = await ensureClip({ width: 320, height: 240, seconds: 2, bitrateKbps: 300, audio: false, name: 'mute' });
+    const probe = await ffprobe(clip);
+    expect(streamOf(probe, 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
+    expect(streamOf(probe, 'audio')).toBeUndefined();
+  });
+});
+
+describe('rtsp_server.py', () => {
+  it.each(['tcp', 'udp'] as const)('serves a clip that ffmpeg records over %s', async (transport) => {
+    const clip = await ensureClip(); // 1280x720, 25 fps, 10 s, AAC
+    const server = await serve({ mounts: { '/cam1': clip } });
+    expect(server.url('cam1')).toBe(`rtsp://127.0.0.1:${server.port}/cam1`);
+
+    const out = join(dir, `rec-${transport}.ts`);
+    await recordRtsp(server.url('/cam1'), out, { seconds: 6, transport });
+
+    const probe = await ffprobe(out);
+    expect(streamOf(probe, 'video')).toMatchObject({ codec_name: 'h264', width: 1280, height: 720 });
+    expect(streamOf(probe, 'audio')).toMatchObject({ codec_name: 'aac' });
+    expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(5);
+    expect(Number(probe.format.duration)).toBeLessThanOrEqual(7);
+  });
+
+  it('loops the clip in real time with timestamps that never go backwards', async () => {
+    const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
+    const server = await serve({ count: 1, clip });
+    const out = join(dir, 'loop.ts');
+    const rec = await recordRtsp(server.url('cam1'), out, { seconds: 7 });
+    // a live camera: 7 s of stream take (about) 7 s to arrive, not "as fast as possible"
+    expect(rec.elapsedMs).toBeGreaterThan(5_500);
+
+    const probe = await ffprobe(out);
+    const video = streamOf(probe, 'video')!;
+    const audio = streamOf(probe, 'audio')!;
+    expect(video).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    expect(audio).toMatchObject({ codec_name: 'aac' });
+    expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(6);
+    expect(Number(probe.format.duration)).toBeLessThanOrEqual(8);
+
+    const packets = await probePackets(out);
+    for (const stream of [video, audio]) {
+      const dts = packets.filter((p) => p.streamIndex === stream.index).map((p) => p.dtsTime);
+      expect(dts.every((t) => t !== null)).toBe(true);
+      const backwards = dts.filter((t, i) => i > 0 && t! <= dts[i - 1]!);
+      expect(backwards, `${stream.codec_type} DTS not increasing`).toEqual([]);
+      const spanS = dts[dts.length - 1]! - dts[0]!;
+      expect(spanS).toBeGreaterThan(6); // spans at least two loop boundaries (3 s and 6 s)
+    }
+    // no frame lost or duplicated at the loop boundaries: 25 fps, steady 40 ms steps
+    const vdts = packets.filter((p) => p.streamIndex === video.index).map((p) => p.dtsTime!);
+    const steps = vdts.slice(1).map((t, i) => t - vdts[i]!);
+    expect(Math.max(...steps)).toBeLessThan(0.045);
+    expect(Math.min(...steps)).toBeGreaterThan(0.035);
+    // keyframes keep coming every second across loops
+    const keys = packets.filter((p) => p.streamIndex === video.index && p.keyframe);
+    expect(keys.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('serves /cam1../camN from one clip, video only when the clip has no audio', async () => {
+    const clip = await ensureClip({ width: 320, height: 240, seconds: 2, bitrateKbps: 300, audio: false, name: 'mute' });
+    const server = await serve({ count: 2, clip });
+    const outs = [join(dir, 'n1.ts'), join(dir, 'n2.ts')];
+    await Promise.all([
+      recordRtsp(server.url('cam1'), outs[0]!, { seconds: 2 }),
+      recordRtsp(server.url('cam2'), outs[1]!, { seconds: 2, transport: 'udp' }),
+    ]);
+    for (const out of outs) {
+      const probe = await ffprobe(out);
+      expect(streamOf(probe, 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
+      expect(streamOf(probe, 'audio')).toBeUndefined();
+    }
+    const missing = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', server.url('cam3')], { timeoutMs: 15_000 });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/404/);
+  });
+
+  it('can be stopped and started again on the same port', async () => {
+    const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
+    const port = await freePort();
+    const first = await serve({ mounts: { cam1: clip } }, port);
+    expect(first.port).toBe(port);
+    await recordRtsp(first.url('cam1'), join(dir, 'before.ts'), { seconds: 2 });
+    await first.stop();
+    await first.stop(); // idempotent
+
+    const down = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', '2000000', first.url('cam1')], {
+      timeoutMs: 15_000,
+    });
+    expect(down.code).not.toBe(0);
+
+    const second = await serve({ mounts: { cam1: clip } }, port);
+    expect(second.port).toBe(port);
+    expect(second.pid).not.toBe(first.pid);
+    const after = join(dir, 'after.ts');
+    await recordRtsp(second.url('cam1'), after, { seconds: 2 });
+    expect(streamOf(await ffprobe(after), 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+  });
+
+  it('reports why it could not start', async () => {
+    await expect(startRtspServer({ mounts: { cam1: join(dir, 'no-such-clip.mp4') } })).rejects.toThrow(
+      /exited before READY[\s\S]*clip not found/,
+    );
+    const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
+    const busy = await serve({ count: 1, clip });
+    await expect(startRtspServer({ count: 1, clip }, busy.port)).rejects.toThrow(/cannot listen/);
+  });
+});
