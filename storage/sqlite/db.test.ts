@@ -127,6 +127,23 @@ describe('Db', () => {
     expect(await db.all('SELECT name FROM t ORDER BY id')).toEqual([{ name: 'outer' }, { name: 'inner2' }]);
   });
 
+  it('gates statements from callbacks that outlive the transaction they were created in', async () => {
+    let late!: Promise<unknown>;
+    await db.transaction(async () => {
+      // A timer started inside a transaction inherits its async context but fires after it has ended.
+      late = new Promise((resolve) => setTimeout(() => resolve(db.run('INSERT INTO t (name) VALUES (?)', ['late'])), 10));
+    });
+    const second = db
+      .transaction(async (tx) => {
+        await tx.run('INSERT INTO t (name) VALUES (?)', ['second']);
+        await sleep(40); // the timer fires now; its insert must wait, not join this transaction
+        throw new Error('rollback');
+      })
+      .catch(() => undefined);
+    await Promise.all([late, second]);
+    expect(await db.all('SELECT name FROM t')).toEqual([{ name: 'late' }]);
+  });
+
   it('prepares statements, including runMany for batches', async () => {
     const ins = await db.prepare('INSERT INTO t (name, n) VALUES (?, ?)');
     const rows = Array.from({ length: 12_000 }, (_, i) => [`n${i}`, i] as const);
