@@ -23,6 +23,8 @@ export interface Config {
   minFreeBytes: number;
   /** How often retention runs, ms. */
   retentionIntervalMs: number;
+  /** How often free space is checked between retention runs (a pass starts at once when it is low), ms. */
+  freeSpaceCheckMs: number;
   /** Path of the ffmpeg and ffprobe binaries. */
   ffmpegPath: string;
   ffprobePath: string;
@@ -38,13 +40,14 @@ export const DEFAULTS = {
   maxRecordingsBytes: 0,
   minFreeBytes: 2 * 1024 ** 3,
   retentionIntervalMs: 5 * 60_000,
+  freeSpaceCheckMs: 5_000,
   ffmpegPath: 'ffmpeg',
   ffprobePath: 'ffprobe',
 } as const;
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
 
-const NUMERIC_KEYS = ['port', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs'] as const;
+const NUMERIC_KEYS = ['port', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs'] as const;
 const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
 
 /** ARGUS_PORT, ARGUS_BIND, ARGUS_MAX_RECORDINGS_BYTES ... : camelCase key → upper snake case. */

@@ -20,7 +20,7 @@ mount, shared by all its clients):
 
 multifilesrc re-reads the same file forever, and the parsers never see the file boundary: they keep
 interpolating timestamps from the frame rate / AAC frame count, so timestamps increase steadily
-across loops (a pad probe copies the interpolated DTS into the PTS: the clips have no B-frames).
+across loops (h264parse's PTS interpolation is switched on: the clips have no B-frames, PTS == DTS).
 The RTP sinks synchronise on the clock, so the stream plays at 1x. The pipeline is not seekable,
 so a client's PLAY with a Range never rewinds the stream under the other clients.
 """
@@ -40,9 +40,10 @@ import tempfile
 import gi
 
 gi.require_version("Gst", "1.0")
+gi.require_version("GstBase", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstBase, GstRtsp, GstRtspServer  # noqa: E402
 
 LOG_PREFIX = "[rtsp_server]"
 CACHE_VERSION = "1"
@@ -112,7 +113,7 @@ def extract(path: str, cache_dir: str, out_dir: str) -> None:
     if video is None or video.get("codec_name") != "h264":
         fail(f"{path}: needs an H.264 video stream")
     if video.get("has_b_frames", 0):
-        log(f"warning: {path} has B-frames; timestamps will be wrong (encode with -bf 0)")
+        fail(f"{path} has B-frames, which this server cannot time without a demuxer (encode with -bf 0)")
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     if audio is not None and audio.get("codec_name") != "aac":
         log(f"{path}: audio codec {audio.get('codec_name')} is not AAC; serving video only")
@@ -148,11 +149,14 @@ def extract(path: str, cache_dir: str, out_dir: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def pts_from_dts(_pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
-    # h264parse interpolates only the DTS of a byte stream; without B-frames PTS == DTS.
-    buf = info.get_buffer()
-    if buf is not None and buf.pts == Gst.CLOCK_TIME_NONE:
-        buf.pts = buf.dts
+def enable_pts_interpolation(pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
+    # h264parse interpolates only the DTS of a byte stream and turns baseparse's PTS interpolation
+    # off when it starts (B-frames would make it wrong). The clips have no B-frames, so PTS == DTS:
+    # turn it back on. Runs on stream-start / segment events only (after h264parse's start()),
+    # so no Python code runs per buffer.
+    event = info.get_event()
+    if event is not None and event.type in (Gst.EventType.STREAM_START, Gst.EventType.SEGMENT):
+        GstBase.BaseParse.set_pts_interpolation(pad.get_parent_element(), True)
     return Gst.PadProbeReturn.OK
 
 
@@ -191,7 +195,7 @@ class LoopFactory(GstRtspServer.RTSPMediaFactory):
         vparse = make("h264parse")
         vpay = make("rtph264pay", "pay0", pt=96, config_interval=-1)
         chain(vsrc, vfilter, vparse, vpay)
-        vparse.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, pts_from_dts)
+        vparse.get_static_pad("sink").add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, enable_pts_interpolation)
         if self.clip.audio:
             asrc = make("multifilesrc", location=self.clip.audio, loop=True)
             aparse = make("aacparse")

@@ -58,6 +58,7 @@ export async function startBackend(
       maxRecordingsBytes: config.maxRecordingsBytes,
       minFreeBytes: config.minFreeBytes,
       intervalMs: config.retentionIntervalMs,
+      freeCheckIntervalMs: config.freeSpaceCheckMs,
     },
     { store, publish: (ev) => publish(ev), log },
   );
