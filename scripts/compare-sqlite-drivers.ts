@@ -244,7 +244,7 @@ async function main(): Promise<void> {
     log(`\n1. Bulk insert of ${fmt(o.insertRows)} segment rows into a fresh migrated database (one transaction), ${o.runs} runs`);
     const variants: InsertVariant[] = [
       {
-        name: 'sqlite3: SegmentRepo.insertMany (json_each)',
+        name: 'sqlite3: SegmentRepo.insertMany (jsonb_each)',
         driver: 'sqlite3',
         run: async (file, rows) => {
           const s = await sqlite3Store(file);
@@ -278,7 +278,7 @@ async function main(): Promise<void> {
           },
         },
         {
-          name: 'better-sqlite3: json_each',
+          name: 'better-sqlite3: jsonb_each (same SQL)',
           driver: 'better-sqlite3',
           run: async (file, rows) => {
             const db = await openBetter(better.ctor, file, true);

@@ -15,6 +15,19 @@ export { Db } from './db';
 export { MAX_SEGMENT_MS } from './segments';
 export { DEFAULT_AUDIT_LIMIT } from './audit';
 
+/** Oldest SQLite library the schema and queries work with (jsonb_each: 3.45; STRICT: 3.37; ->>: 3.38; RETURNING: 3.35). */
+export const MIN_SQLITE_VERSION = '3.45.0';
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 export interface SqliteStore extends Store {
   /** The underlying connection (tests, maintenance tools). */
   readonly db: Db;
@@ -40,6 +53,10 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
   const log = opts.log ?? ((line: string) => console.log(line));
   const db = await Db.open(filePath, { busyTimeoutMs: opts.busyTimeoutMs });
   try {
+    const version = (await db.get<{ v: string }>('SELECT sqlite_version() AS v'))?.v ?? '0';
+    if (compareVersions(version, MIN_SQLITE_VERSION) < 0) {
+      throw new Error(`[storage] SQLite ${version} is too old: Argus needs ${MIN_SQLITE_VERSION} or newer (STRICT tables, ->>, jsonb_each)`);
+    }
     if (!inMemory && db.journalMode !== 'wal') {
       log(`[storage] ${filePath}: journal_mode is "${db.journalMode}", not WAL (file system without shared memory?)`);
     }

@@ -186,7 +186,7 @@ describe('SqliteSegmentRepo', () => {
   it('insertMany keeps nulls, booleans, unicode paths and fractional fps intact', async () => {
     const rows = [
       segment(1, T0, T0 + MIN, { relPath: 'kamera-ü/“quoted” \\ back.mp4', videoCodec: null, audioCodec: 'aac', width: null, height: null, fps: null }),
-      segment(1, T0 + MIN, T0 + 2 * MIN, { protected: true, recovered: true, state: 'writing', fps: 29.97 }),
+      segment(1, T0 + MIN, T0 + 2 * MIN, { protected: true, recovered: true, state: 'writing', fps: 29.97, sizeBytes: 4_000_000_000 }),
     ];
     await t.store.segments.insertMany(rows);
     const got = await t.store.segments.listRange(1, T0, T0 + 2 * MIN, 10);
