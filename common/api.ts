@@ -48,6 +48,9 @@ export const UserUpdate = s.partial(
 export type UserUpdate = Infer<typeof UserUpdate>;
 
 // ---------- cameras ----------
+/** Retention of a new camera, and of the recordings of a deleted camera, in days. */
+export const DEFAULT_RETENTION_DAYS = 30;
+
 export const TRANSPORTS = ['tcp', 'udp'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 

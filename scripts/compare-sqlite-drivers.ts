@@ -349,7 +349,8 @@ async function main(): Promise<void> {
     log(`    totalBytes()                                   ${fmt(await time(() => store.segments.totalBytes()), 2)} ms`);
     log(`    listOldestDeletable({ limit: 1000 })           ${fmt(await time(() => store.segments.listOldestDeletable({ limit: 1000 })), 2)} ms`);
     log(`    listOldestDeletable({ cameraId: 7, limit: 1000 }) ${fmt(await time(() => store.segments.listOldestDeletable({ cameraId: 7, limit: 1000 })), 2)} ms`);
-    log(`    listPaths() (all ${fmt(total)} paths)            ${fmt(await time(() => store.segments.listPaths()))} ms`);
+    log(`    listPaths(7) (one camera's paths)              ${fmt(await time(() => store.segments.listPaths(7)))} ms`);
+    log(`    listCameraIds()                                ${fmt(await time(() => store.segments.listCameraIds()), 2)} ms`);
     await store.close();
     bdb?.close();
 

@@ -66,8 +66,10 @@ export interface SegmentRepo {
   listRange(cameraId: number, startMs: number, endMs: number, limit: number): Promise<SegmentRow[]>;
   /** All rows in state 'writing' (crash recovery). */
   listWriting(): Promise<SegmentRow[]>;
-  /** All relPaths for one camera directory prefix (crash recovery scan). */
-  listPaths(): Promise<Set<string>>;
+  /** The relPaths of one camera's segments (crash recovery scan of that camera's directory). */
+  listPaths(cameraId: number): Promise<Set<string>>;
+  /** Every camera id that has segments, including cameras deleted since (retention of their recordings). */
+  listCameraIds(): Promise<number[]>;
   /**
    * Oldest deletable segments first: state 'closed', not protected, optionally only of one camera
    * and ending before `endBeforeMs`.

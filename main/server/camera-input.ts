@@ -40,7 +40,7 @@ export interface CameraDefaults {
   retentionDays: number;
 }
 
-export const DEFAULT_RETENTION_DAYS = 30;
+export { DEFAULT_RETENTION_DAYS } from '../../common/api';
 
 /** '' means "no credentials". */
 function blankToNull(v: string | null | undefined): string | null | undefined {

@@ -68,14 +68,16 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
     }
   }
 
-  // 3. Files the index lacks; 4. index rows whose files are gone.
-  const indexed = await store.segments.listPaths();
-  const onDisk = new Set<string>();
-  const camDirs = await fs.promises.readdir(recordingsDir, { withFileTypes: true }).catch(() => []);
-  for (const d of camDirs) {
-    if (!d.isDirectory() || !/^\d+$/.test(d.name)) continue;
-    const cameraId = Number(d.name);
-    const files = (await fs.promises.readdir(path.join(recordingsDir, d.name))).filter(isSegmentFileName).sort();
+  // 3. Files the index lacks; 4. index rows whose files are gone. One camera directory at a time.
+  const camDirs = (await fs.promises.readdir(recordingsDir, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory() && /^\d+$/.test(d.name))
+    .map((d) => Number(d.name));
+  const cameraIds = [...new Set([...camDirs, ...(await store.segments.listCameraIds())])].sort((a, b) => a - b);
+  for (const cameraId of cameraIds) {
+    const indexed = await store.segments.listPaths(cameraId);
+    const onDisk = new Set<string>();
+    const d = { name: String(cameraId) };
+    const files = (await fs.promises.readdir(path.join(recordingsDir, d.name)).catch(() => [] as string[])).filter(isSegmentFileName).sort();
     const missing: NewSegment[] = [];
     for (const f of files) {
       const rel = `${d.name}/${f}`;
@@ -113,17 +115,17 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
       await store.segments.insertMany(missing);
       report.indexedUnknown += missing.length;
     }
-  }
-  const gone: number[] = [];
-  for (const rel of indexed) {
-    if (onDisk.has(rel)) continue;
-    const row = await store.segments.getByPath(rel);
-    if (row && row.state === 'closed') {
-      gone.push(row.id);
-      log(`${rel}: file is gone; index row dropped`);
+    const gone: number[] = [];
+    for (const rel of indexed) {
+      if (onDisk.has(rel)) continue;
+      const row = await store.segments.getByPath(rel);
+      if (row && row.state === 'closed') {
+        gone.push(row.id);
+        log(`${rel}: file is gone; index row dropped`);
+      }
     }
+    if (gone.length) await store.segments.deleteByIds(gone);
+    report.droppedRows += gone.length;
   }
-  if (gone.length) await store.segments.deleteByIds(gone);
-  report.droppedRows += gone.length;
   return report;
 }

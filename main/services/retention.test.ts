@@ -114,3 +114,16 @@ describe('RetentionService', () => {
     }
   });
 });
+
+describe('RetentionService and deleted cameras', () => {
+  it('ages out the recordings of a deleted camera with the default retention', async () => {
+    const gone = await t.store.cameras.create(camera('gone', { retentionDays: 365 }), 1);
+    const old = await seg(gone.id, NOW - 40 * DAY);
+    const recent = await seg(gone.id, NOW - 10 * DAY);
+    await t.store.cameras.delete(gone.id);
+    const rep = await service().runOnce();
+    expect(rep.byAge).toBe(1);
+    expect(await t.store.segments.get(old.id)).toBeNull();
+    expect(await t.store.segments.get(recent.id)).not.toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 // Retention: deletes the oldest unprotected closed segments by per-camera age, total-bytes budget and minimum free disk space.
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_RETENTION_DAYS } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { SegmentRow, Store } from '../../storage/repositories';
 
@@ -103,11 +104,12 @@ export class RetentionService {
     const { store } = this.deps;
     const rep: RetentionPassReport = { deletedSegments: 0, deletedBytes: 0, byAge: 0, byBudget: 0, byFreeSpace: 0, freeBytesAfter: null };
     const now = this.now();
-    // 1. Per-camera maximum age.
-    for (const cam of await store.cameras.list()) {
-      const cutoff = now - cam.retentionDays * DAY_MS;
+    // 1. Per-camera maximum age; recordings of deleted cameras keep the default retention.
+    const retentionDays = new Map((await store.cameras.list()).map((c) => [c.id, c.retentionDays]));
+    for (const cameraId of await store.segments.listCameraIds()) {
+      const cutoff = now - (retentionDays.get(cameraId) ?? DEFAULT_RETENTION_DAYS) * DAY_MS;
       for (;;) {
-        const rows = await store.segments.listOldestDeletable({ cameraId: cam.id, endBeforeMs: cutoff, limit: BATCH });
+        const rows = await store.segments.listOldestDeletable({ cameraId, endBeforeMs: cutoff, limit: BATCH });
         if (rows.length === 0) break;
         rep.deletedBytes += await this.deleteSegments(rows);
         rep.byAge += rows.length;

@@ -157,11 +157,15 @@ describe('SqliteSegmentRepo', () => {
     expect(await repo.totalBytes()).toBe(123);
     await repo.update(c.id, { sizeBytes: 4_000_000_000, state: 'closed' }); // > 2^31: 64-bit sizes
     expect(await repo.totalBytes()).toBe(4_000_000_120);
-    expect(await repo.listPaths()).toEqual(new Set([a.relPath, b.relPath, c.relPath]));
+    expect(await repo.listPaths(1)).toEqual(new Set([a.relPath]));
+    expect(await repo.listPaths(2)).toEqual(new Set([b.relPath, c.relPath]));
+    expect(await repo.listPaths(3)).toEqual(new Set());
+    expect(await repo.listCameraIds()).toEqual([1, 2]);
     await repo.deleteByIds([a.id, c.id, 999]);
     await repo.deleteByIds([]);
     expect(await repo.get(a.id)).toBeNull();
-    expect(await repo.listPaths()).toEqual(new Set([b.relPath]));
+    expect(await repo.listPaths(2)).toEqual(new Set([b.relPath]));
+    expect(await repo.listCameraIds()).toEqual([2]);
     expect(await repo.totalBytes()).toBe(20);
     await repo.deleteByIds([b.id]);
     expect(await repo.totalBytes()).toBe(0);

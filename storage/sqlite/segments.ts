@@ -209,9 +209,21 @@ export class SqliteSegmentRepo implements SegmentRepo {
     return rows.map(toSegmentRow);
   }
 
-  async listPaths(): Promise<Set<string>> {
-    const rows = await this.db.all<{ rel_path: string }>('SELECT rel_path FROM segments');
+  async listPaths(cameraId: number): Promise<Set<string>> {
+    const rows = await this.db.all<{ rel_path: string }>('SELECT rel_path FROM segments WHERE camera_id = ?', [cameraId]);
     return new Set(rows.map((r) => r.rel_path));
+  }
+
+  async listCameraIds(): Promise<number[]> {
+    // A skip-scan over the (camera_id, start_ms) index: one seek per camera, not a scan of every row.
+    const ids: number[] = [];
+    let last = -1;
+    for (;;) {
+      const r = await this.db.get<{ camera_id: number }>('SELECT camera_id FROM segments WHERE camera_id > ? ORDER BY camera_id LIMIT 1', [last]);
+      if (!r) return ids;
+      ids.push(r.camera_id);
+      last = r.camera_id;
+    }
   }
 
   async listOldestDeletable(opts: { cameraId?: number; endBeforeMs?: number; limit: number }): Promise<SegmentRow[]> {
