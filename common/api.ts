@@ -186,3 +186,109 @@ export interface HealthInfo {
   /** Free bytes on the recordings volume; only for authenticated callers. */
   freeBytes?: number | null;
 }
+
+// ---------- mobile units (4G uplinks) ----------
+// Units are video sources like cameras and share their id space: segments of a unit are listed with cameraId = unit id.
+export const UNIT_TYPES = ['vehicle', 'body', 'handheld', 'portable'] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+const unitFields = {
+  callsign: s.string({ minLength: 1, maxLength: 32, pattern: /^[\p{L}\p{N} _.-]+$/u, patternHint: 'may only contain letters, digits, spaces, _ . -' }),
+  type: s.enum(UNIT_TYPES),
+  officer: s.optional(s.nullable(s.string({ maxLength: 128, description: 'assigned officer' }))),
+  enabled: s.optional(s.boolean()),
+  groupName: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  segmentSeconds: s.optional(s.int({ min: 2, max: 600 })),
+  retentionDays: s.optional(s.int({ min: 1, max: 3650 })),
+};
+export const UnitCreate = s.object(unitFields);
+export type UnitCreate = Infer<typeof UnitCreate>;
+export const UnitUpdate = s.partial(s.object(unitFields));
+export type UnitUpdate = Infer<typeof UnitUpdate>;
+
+export interface UnitStatus {
+  unitId: number;
+  /** Publishing video to the hub right now. */
+  online: boolean;
+  /** When `online` last changed (UTC ms). */
+  sinceMs: number;
+  /** Address the unit publishes from, when online. */
+  remoteAddress: string | null;
+  bitrateBps: number | null;
+  /** State of the unit's recorder. */
+  recording: CameraState;
+  lastError: string | null;
+}
+
+export interface Unit {
+  id: number;
+  callsign: string;
+  type: UnitType;
+  officer: string | null;
+  enabled: boolean;
+  groupName: string | null;
+  segmentSeconds: number;
+  retentionDays: number;
+  /** When the stream key was last set (UTC ms). The key itself is shown only once. */
+  keyRotatedMs: number;
+  createdMs: number;
+  updatedMs: number;
+  status: UnitStatus;
+}
+
+/** Answer to creating a unit or rotating its key: the only time the key is shown. */
+export interface UnitKey {
+  unit: Unit;
+  streamKey: string;
+  /** rtmp://HOST:PORT/live/<unitId>?key=<streamKey> as seen from the server's configured public address. */
+  publishUrl: string;
+}
+
+// ---------- live video ----------
+export const STREAM_KINDS = ['main', 'sub'] as const;
+export type StreamKind = (typeof STREAM_KINDS)[number];
+
+export const LiveTicketRequest = s.object({
+  sourceId: s.int({ min: 1, description: 'camera or unit id' }),
+  stream: s.optional(s.enum(STREAM_KINDS)),
+});
+export type LiveTicketRequest = Infer<typeof LiveTicketRequest>;
+
+/** A short-lived signed URL for one live stream (video elements cannot send the bearer header). */
+export interface LiveTicket {
+  /** HTTP-FLV URL (path + signed query), relative to the server. */
+  flvUrl: string;
+  /** WS-FLV URL path (+ signed query), relative to the server (ws: or wss: on the same host). */
+  wsFlvUrl: string;
+  /** The signature stops being accepted for new connections at this time (UTC ms). */
+  expiresMs: number;
+  stream: StreamKind;
+}
+
+// ---------- wall layouts (per user) ----------
+export const WALL_LAYOUTS = ['1', '4', '9', '16', '1+5', '1+7'] as const;
+export type WallLayoutKind = (typeof WALL_LAYOUTS)[number];
+
+/** Number of tiles of each layout. */
+export const WALL_TILE_COUNT: Record<WallLayoutKind, number> = { '1': 1, '4': 4, '9': 9, '16': 16, '1+5': 6, '1+7': 8 };
+
+export const WallLayoutBody = s.object({
+  name: s.string({ minLength: 1, maxLength: 64 }),
+  layout: s.enum(WALL_LAYOUTS),
+  /** Source id (camera or unit) per tile, null for an empty tile; at most 16. */
+  tiles: s.array(s.nullable(s.int({ min: 1 })), { maxItems: 16 }),
+  /** Tour: cycle this group's sources through the tiles every tourSeconds; null/absent = no tour. */
+  tourGroup: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  tourSeconds: s.optional(s.nullable(s.int({ min: 5, max: 3600 }))),
+});
+export type WallLayoutBody = Infer<typeof WallLayoutBody>;
+
+export interface WallLayout {
+  id: number;
+  name: string;
+  layout: WallLayoutKind;
+  tiles: Array<number | null>;
+  tourGroup: string | null;
+  tourSeconds: number | null;
+  updatedMs: number;
+}

@@ -1,5 +1,5 @@
 // WebSocket event stream contract (server → console): one discriminated union, switch over `type` exhaustively.
-import type { Camera, CameraStatus, Segment } from './api';
+import type { Camera, CameraStatus, Segment, Unit, UnitStatus } from './api';
 
 export type ServerEvent =
   | { type: 'hello'; serverTimeMs: number }
@@ -7,7 +7,10 @@ export type ServerEvent =
   | { type: 'camera.changed'; camera: Camera }
   | { type: 'camera.deleted'; cameraId: number }
   | { type: 'segment.closed'; segment: Segment }
-  | { type: 'retention.deleted'; cameraId: number; segments: number; bytes: number };
+  | { type: 'retention.deleted'; cameraId: number; segments: number; bytes: number }
+  | { type: 'unit.status'; status: UnitStatus }
+  | { type: 'unit.changed'; unit: Unit }
+  | { type: 'unit.deleted'; unitId: number };
 
 export type ServerEventType = ServerEvent['type'];
 

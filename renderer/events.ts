@@ -18,6 +18,9 @@ const KNOWN_TYPES: Record<ServerEventType, true> = {
   'camera.changed': true,
   'camera.deleted': true,
   'segment.closed': true,
+  'unit.status': true,
+  'unit.changed': true,
+  'unit.deleted': true,
   'retention.deleted': true,
 };
 

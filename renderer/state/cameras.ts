@@ -39,6 +39,9 @@ export function applyCameraEvent(cams: CameraMap, ev: ServerEvent): CameraMap {
     case 'hello':
     case 'segment.closed':
     case 'retention.deleted':
+    case 'unit.status':
+    case 'unit.changed':
+    case 'unit.deleted':
       return cams;
     default:
       return assertNever(ev);
