@@ -1,8 +1,15 @@
 // Repository interfaces: the only way the rest of Argus reaches stored data (SQLite today, PostgreSQL later).
-import type { AuditEntry, AuditQuery, Role, SegmentState, Transport } from '../common/api';
+import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
+
+/** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
+export type CameraKind = 'rtsp' | 'uplink';
+
+/** The url of every uplink row (units have no stream URL: they publish to Argus). */
+export const UPLINK_URL = 'uplink:';
 
 export interface CameraRow {
   id: number;
+  kind: CameraKind;
   name: string;
   url: string;
   subUrl: string | null;
@@ -18,18 +25,81 @@ export interface CameraRow {
   updatedMs: number;
 }
 
-export type NewCamera = Omit<CameraRow, 'id' | 'createdMs' | 'updatedMs'>;
+/** A new fixed camera (kind 'rtsp'; uplink rows are created by UnitRepo). */
+export type NewCamera = Omit<CameraRow, 'id' | 'kind' | 'createdMs' | 'updatedMs'>;
 
+/**
+ * Every video source row: fixed cameras and the rows of mobile units (kind 'uplink'), which share one id space so
+ * that segments, retention and recovery treat them alike. Callers that mean fixed cameras filter on kind.
+ */
 export interface CameraRepo {
+  /** All rows of both kinds, ordered by id. */
   list(): Promise<CameraRow[]>;
   get(id: number): Promise<CameraRow | null>;
+  /** The row of either kind with this name (camera names and unit callsigns share one namespace). */
   getByName(name: string): Promise<CameraRow | null>;
-  /** Throws StorageError code 'conflict' (field 'name') on a duplicate name. */
+  /** Creates a kind 'rtsp' row. Throws StorageError code 'conflict' (field 'name') on a duplicate name. */
   create(c: NewCamera, nowMs: number): Promise<CameraRow>;
-  /** Returns null when the camera does not exist. Throws 'conflict' on a duplicate name. */
+  /** Returns null when the camera does not exist. Throws 'conflict' on a duplicate name. The kind never changes. */
   update(id: number, patch: Partial<NewCamera>, nowMs: number): Promise<CameraRow | null>;
   /** Deletes the camera row; its segments rows stay (recordings outlive the camera config). Returns false if absent. */
   delete(id: number): Promise<boolean>;
+}
+
+export interface UnitRow {
+  /** The id of the unit's cameras row (kind 'uplink'). */
+  id: number;
+  /** = cameras.name. */
+  callsign: string;
+  type: UnitType;
+  officer: string | null;
+  enabled: boolean;
+  groupName: string | null;
+  segmentSeconds: number;
+  retentionDays: number;
+  /** SHA-256 hex of the stream key. */
+  streamKeyHash: string;
+  keyRotatedMs: number;
+  createdMs: number;
+  updatedMs: number;
+}
+
+export type NewUnit = Omit<UnitRow, 'id' | 'keyRotatedMs' | 'createdMs' | 'updatedMs'>;
+/** Fields a unit update may change (the key changes only through setKey). */
+export type UnitPatch = Partial<Omit<NewUnit, 'streamKeyHash'>>;
+
+export interface UnitRepo {
+  list(): Promise<UnitRow[]>;
+  get(id: number): Promise<UnitRow | null>;
+  /**
+   * Creates the cameras row (kind 'uplink', url UPLINK_URL) and the units row in one transaction; keyRotatedMs =
+   * nowMs. Throws 'conflict' (field 'callsign') when a camera or unit already has that name.
+   */
+  create(u: NewUnit, nowMs: number): Promise<UnitRow>;
+  /** Returns null when the unit does not exist. Throws 'conflict' (field 'callsign') on a duplicate name. */
+  update(id: number, patch: UnitPatch, nowMs: number): Promise<UnitRow | null>;
+  /** Replaces the stream key hash; keyRotatedMs = updatedMs = nowMs. Null when the unit does not exist. */
+  setKey(id: number, streamKeyHash: string, nowMs: number): Promise<UnitRow | null>;
+  /** Deletes the unit (both rows); its segments stay. Returns false if absent. */
+  delete(id: number): Promise<boolean>;
+}
+
+export interface WallLayoutRow {
+  id: number;
+  userId: number;
+  name: string;
+  /** The stored layout document (parsed JSON). */
+  json: unknown;
+  updatedMs: number;
+}
+
+export interface LayoutRepo {
+  /** The user's layouts ordered by name. */
+  listForUser(userId: number): Promise<WallLayoutRow[]>;
+  /** Inserts or replaces the user's layout of that name. */
+  upsert(userId: number, name: string, json: unknown, nowMs: number): Promise<WallLayoutRow>;
+  /** Deletes the layout only if it belongs to the user. Returns false otherwise. */
+  delete(userId: number, id: number): Promise<boolean>;
 }
 
 export interface SegmentRow {
@@ -145,6 +215,8 @@ export interface AuditRepo {
 /** Everything the server needs from storage. */
 export interface Store {
   cameras: CameraRepo;
+  units: UnitRepo;
+  layouts: LayoutRepo;
   segments: SegmentRepo;
   events: EventRepo;
   users: UserRepo;

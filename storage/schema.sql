@@ -32,8 +32,33 @@ CREATE TABLE cameras (
   group_name      TEXT,                                                            -- optional grouping in the console (district, building, ...)
   description     TEXT,                                                            -- free text
   created_ms      INTEGER NOT NULL,                                                -- creation time (ms since epoch, UTC)
-  updated_ms      INTEGER NOT NULL                                                 -- last change (ms since epoch, UTC)
+  updated_ms      INTEGER NOT NULL,                                                -- last change (ms since epoch, UTC)
+  kind            TEXT    NOT NULL DEFAULT 'rtsp' CHECK (kind IN ('rtsp', 'uplink')) -- 'rtsp': a fixed camera; 'uplink': a mobile unit (row of units; url = 'uplink:', no credentials)
 ) STRICT;
+
+-- A camera row never changes kind (a unit's recordings must not turn into a camera's).
+CREATE TRIGGER cameras_kind_fixed BEFORE UPDATE OF kind ON cameras
+WHEN NEW.kind IS NOT OLD.kind
+BEGIN
+  SELECT RAISE(ABORT, 'cameras.kind cannot change');
+END;
+
+-- Mobile units (4G uplinks: patrol cars, body-worn, handheld, portable). A unit shares the cameras id space: its
+-- cameras row (kind 'uplink') holds the name (= callsign), enabled, group, segment length and retention, so segments,
+-- retention and recovery treat it like any camera. Deleting the cameras row deletes this row; recordings stay.
+CREATE TABLE units (
+  camera_id       INTEGER PRIMARY KEY REFERENCES cameras (id) ON DELETE CASCADE,             -- the unit's cameras row (kind 'uplink'); = the unit id
+  type            TEXT    NOT NULL CHECK (type IN ('vehicle', 'body', 'handheld', 'portable')), -- = UNIT_TYPES in common/api.ts
+  officer         TEXT,                                                                       -- assigned officer, NULL when none
+  stream_key_hash TEXT    NOT NULL CHECK (length(stream_key_hash) = 64 AND stream_key_hash NOT GLOB '*[^0-9a-f]*'), -- SHA-256 hex of the stream key; the key itself is never stored
+  key_rotated_ms  INTEGER NOT NULL                                                            -- when the stream key was last set (ms since epoch, UTC)
+) STRICT;
+
+CREATE TRIGGER units_camera_is_uplink BEFORE INSERT ON units
+WHEN (SELECT kind FROM cameras WHERE id = NEW.camera_id) IS NOT 'uplink'
+BEGIN
+  SELECT RAISE(ABORT, 'units.camera_id must be a cameras row of kind uplink');
+END;
 
 -- Recording index: one row per media file on disk. camera_id is a plain integer, deliberately WITHOUT a foreign key:
 -- recordings outlive the camera configuration (evidence must stay findable after a camera is removed).
@@ -164,3 +189,13 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
   SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+
+-- Video wall layouts, saved per user (each user sees and changes only their own).
+CREATE TABLE wall_layouts (
+  id         INTEGER PRIMARY KEY,                                      -- layout id
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE, -- owner; layouts go with the user row
+  name       TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),   -- name chosen by the user, unique per user
+  json       TEXT    NOT NULL CHECK (json_valid(json)),                -- JSON {layout, tiles, tourGroup, tourSeconds} (WallLayoutBody without name)
+  updated_ms INTEGER NOT NULL,                                         -- last save (ms since epoch, UTC)
+  UNIQUE (user_id, name)                                               -- one layout per name and user; also serves "layouts of user X"
+) STRICT;

@@ -56,7 +56,7 @@ describe('cameraPatchFromBody', () => {
 
 describe('audit summaries', () => {
   const row: CameraRow = {
-    id: 1, name: 'a', url: 'rtsp://h/s', subUrl: null, username: 'u', password: 'secret', transport: 'tcp', enabled: true,
+    id: 1, kind: 'rtsp', name: 'a', url: 'rtsp://h/s', subUrl: null, username: 'u', password: 'secret', transport: 'tcp', enabled: true,
     segmentSeconds: 60, retentionDays: 30, groupName: null, description: null, createdMs: 1, updatedMs: 1,
   };
   test('never contain the password', () => {

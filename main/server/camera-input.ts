@@ -129,6 +129,7 @@ export function cameraAuditView(c: NewCamera | CameraRow): Record<string, unknow
   const out: Record<string, unknown> = { ...rest, hasPassword: !!password };
   delete out.createdMs;
   delete out.updatedMs;
+  delete out.kind;
   return out;
 }
 

@@ -63,7 +63,7 @@ export class RecordingService implements RecordingControl {
   }
 
   async startAll(): Promise<void> {
-    for (const c of await this.deps.store.cameras.list()) await this.apply(c);
+    for (const c of await this.deps.store.cameras.list()) if (c.kind === 'rtsp') await this.apply(c);
   }
 
   status(cameraId: number): CameraStatus {

@@ -30,6 +30,7 @@ describe('SqliteCameraRepo', () => {
     );
     expect(a).toEqual({
       id: a.id,
+      kind: 'rtsp',
       name: 'Gate A',
       url: 'rtsp://10.0.0.1/stream1',
       subUrl: 'rtsp://10.0.0.1/stream2',

@@ -1,10 +1,11 @@
-// SQLite CameraRepo: the camera configuration table (one row per camera, unique name).
+// SQLite CameraRepo: the video source table (fixed cameras and the rows of mobile units; one id space, unique names).
 import { StorageError, type CameraRepo, type CameraRow, type NewCamera } from '../repositories';
 import type { Db } from './db';
 import { bool, fromBool, ms, same, setClause, type ColumnMap } from './mapping';
 
-interface CameraDbRow {
+export interface CameraDbRow {
   id: number;
+  kind: CameraRow['kind'];
   name: string;
   url: string;
   sub_url: string | null;
@@ -20,8 +21,8 @@ interface CameraDbRow {
   updated_ms: number;
 }
 
-const COLUMNS =
-  'id, name, url, sub_url, username, password, transport, enabled, segment_seconds, retention_days, group_name, description, created_ms, updated_ms';
+export const CAMERA_COLUMNS =
+  'id, kind, name, url, sub_url, username, password, transport, enabled, segment_seconds, retention_days, group_name, description, created_ms, updated_ms';
 
 const PATCH: ColumnMap<NewCamera> = {
   name: { column: 'name', toSql: same },
@@ -37,9 +38,10 @@ const PATCH: ColumnMap<NewCamera> = {
   description: { column: 'description', toSql: same },
 };
 
-function toRow(r: CameraDbRow): CameraRow {
+export function toCameraRow(r: CameraDbRow): CameraRow {
   return {
     id: r.id,
+    kind: r.kind,
     name: r.name,
     url: r.url,
     subUrl: r.sub_url,
@@ -58,7 +60,7 @@ function toRow(r: CameraDbRow): CameraRow {
 
 function nameConflict(err: unknown, name: string | undefined): unknown {
   if (err instanceof StorageError && err.code === 'conflict' && err.field === 'name') {
-    const e = new StorageError('conflict', `a camera named "${name}" already exists`, 'name');
+    const e = new StorageError('conflict', `a camera or unit named "${name}" already exists`, 'name');
     e.cause = err;
     return e;
   }
@@ -69,17 +71,17 @@ export class SqliteCameraRepo implements CameraRepo {
   constructor(private readonly db: Db) {}
 
   async list(): Promise<CameraRow[]> {
-    return (await this.db.all<CameraDbRow>(`SELECT ${COLUMNS} FROM cameras ORDER BY id`)).map(toRow);
+    return (await this.db.all<CameraDbRow>(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id`)).map(toCameraRow);
   }
 
   async get(id: number): Promise<CameraRow | null> {
-    const r = await this.db.get<CameraDbRow>(`SELECT ${COLUMNS} FROM cameras WHERE id = ?`, [id]);
-    return r ? toRow(r) : null;
+    const r = await this.db.get<CameraDbRow>(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = ?`, [id]);
+    return r ? toCameraRow(r) : null;
   }
 
   async getByName(name: string): Promise<CameraRow | null> {
-    const r = await this.db.get<CameraDbRow>(`SELECT ${COLUMNS} FROM cameras WHERE name = ?`, [name]);
-    return r ? toRow(r) : null;
+    const r = await this.db.get<CameraDbRow>(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE name = ?`, [name]);
+    return r ? toCameraRow(r) : null;
   }
 
   async create(c: NewCamera, nowMs: number): Promise<CameraRow> {
@@ -87,7 +89,7 @@ export class SqliteCameraRepo implements CameraRepo {
       const r = await this.db.get<CameraDbRow>(
         `INSERT INTO cameras (name, url, sub_url, username, password, transport, enabled, segment_seconds, retention_days,
            group_name, description, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${CAMERA_COLUMNS}`,
         [
           c.name,
           c.url,
@@ -104,7 +106,7 @@ export class SqliteCameraRepo implements CameraRepo {
           ms(nowMs),
         ],
       );
-      return toRow(r!);
+      return toCameraRow(r!);
     } catch (err) {
       throw nameConflict(err, c.name);
     }
@@ -114,8 +116,8 @@ export class SqliteCameraRepo implements CameraRepo {
     const set = setClause(patch, PATCH);
     const sql = set.sql ? `${set.sql}, updated_ms = ?` : 'updated_ms = ?';
     try {
-      const r = await this.db.get<CameraDbRow>(`UPDATE cameras SET ${sql} WHERE id = ? RETURNING ${COLUMNS}`, [...set.params, ms(nowMs), id]);
-      return r ? toRow(r) : null;
+      const r = await this.db.get<CameraDbRow>(`UPDATE cameras SET ${sql} WHERE id = ? RETURNING ${CAMERA_COLUMNS}`, [...set.params, ms(nowMs), id]);
+      return r ? toCameraRow(r) : null;
     } catch (err) {
       throw nameConflict(err, patch.name);
     }

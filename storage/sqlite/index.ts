@@ -6,9 +6,11 @@ import { SqliteAuditRepo } from './audit';
 import { SqliteCameraRepo } from './cameras';
 import { Db } from './db';
 import { SqliteEventRepo } from './events';
+import { SqliteLayoutRepo } from './layouts';
 import { loadMigrations, migrate } from './migrate';
 import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
+import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
 
 export { Db } from './db';
@@ -69,6 +71,8 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
   return {
     db,
     cameras: new SqliteCameraRepo(db),
+    units: new SqliteUnitRepo(db),
+    layouts: new SqliteLayoutRepo(db),
     segments: new SqliteSegmentRepo(db),
     events: new SqliteEventRepo(db),
     users: new SqliteUserRepo(db),

@@ -14,6 +14,8 @@ import { camera, makeTempDir } from './test-utils';
  */
 const RELEASED: Record<string, string> = {
   '001_initial.sql': 'f83e65de2aa6df202e1d4277e78b153c7bacf6aeeba6aa95efa6a03373dd7cc9',
+  '002_units.sql': '3c1c7e6c4e661748adbab30bf54be40c4fc4c0a8c00ffa83c64b310d1b93d355',
+  '003_wall_layouts.sql': '53b6b7e0b7a7aa2dee83d098409af9c8384291df32c7dd951ea089271c6912c5',
 };
 
 const quiet = { log: () => undefined };

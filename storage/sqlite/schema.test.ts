@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../common/api';
+import { ROLES, UNIT_TYPES } from '../../common/api';
 import { Db } from './db';
 import { loadMigrations, migrate } from './migrate';
 
@@ -101,7 +101,7 @@ describe('storage/schema.sql', () => {
 
   it('has the tables the application needs', async () => {
     const names = (await migrated.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((r) => r.name);
-    for (const t of ['schema_migrations', 'cameras', 'segments', 'events', 'users', 'sessions', 'audit_log']) expect(names).toContain(t);
+    for (const t of ['schema_migrations', 'cameras', 'units', 'wall_layouts', 'segments', 'events', 'users', 'sessions', 'audit_log']) expect(names).toContain(t);
   });
 
   it('documents every table and every column with a comment', () => {
@@ -126,5 +126,12 @@ describe('storage/schema.sql', () => {
     const m = /role\s+TEXT\s+NOT NULL CHECK \(role IN \(([^)]*)\)\)/.exec(table!.sql);
     expect(m).not.toBeNull();
     expect(m![1]!.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...ROLES]);
+  });
+
+  it('allows exactly the unit types of common/api.ts', async () => {
+    const table = await migrated.get<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'units'");
+    const m = /type\s+TEXT\s+NOT NULL CHECK \(type IN \(([^)]*)\)\)/.exec(table!.sql);
+    expect(m).not.toBeNull();
+    expect(m![1]!.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...UNIT_TYPES]);
   });
 });

@@ -13,15 +13,18 @@ function view(d: ApiDeps, row: CameraRow): Camera {
   return toCamera(row, d.recording.status(row.id));
 }
 
+/** A fixed camera (the rows of mobile units share the table and id space but are served under /units). */
 async function getOr404(d: ApiDeps, id: number): Promise<CameraRow> {
   const row = await d.store.cameras.get(id);
-  if (!row) throw ApiError.notFound(`camera ${id} does not exist`);
+  if (!row || row.kind !== 'rtsp') throw ApiError.notFound(`camera ${id} does not exist`);
   return row;
 }
 
+/** Camera names and unit callsigns share one namespace (both show on the video wall). */
 async function checkNameFree(d: ApiDeps, name: string, exceptId?: number): Promise<void> {
   const other = await d.store.cameras.getByName(name);
-  if (other && other.id !== exceptId) throw ApiError.conflict('name', `a camera named "${name}" already exists`);
+  if (other && other.id !== exceptId)
+    throw ApiError.conflict('name', other.kind === 'rtsp' ? `a camera named "${name}" already exists` : `a unit is called "${name}"; choose another name`);
 }
 
 /** Brings the recorder in line with the row; a failure shows in the camera status, the saved change stands. */
@@ -41,11 +44,11 @@ export function cameraRoutes(deps: DepsRef): Route[] {
       path: base,
       auth: 'any',
       tag: 'cameras',
-      summary: 'All cameras with their live recording status',
+      summary: 'All fixed cameras with their live recording status (mobile units are under /units)',
       response: { description: 'cameras ordered as stored', schema: s.array(CameraSchema) },
       handler: async () => {
         const d = deps();
-        return (await d.store.cameras.list()).map((r) => view(d, r));
+        return (await d.store.cameras.list()).filter((r) => r.kind === 'rtsp').map((r) => view(d, r));
       },
     }),
     route({
