@@ -7,13 +7,21 @@ import {
   type CameraCreate,
   type CameraUpdate,
   type HealthInfo,
+  type LiveTicket,
+  type LiveTicketRequest,
   type LoginRequest,
   type LoginResponse,
   type Segment,
   type SegmentQuery,
+  type Unit,
+  type UnitCreate,
+  type UnitKey,
+  type UnitUpdate,
   type UserCreate,
   type UserInfo,
   type UserUpdate,
+  type WallLayout,
+  type WallLayoutBody,
 } from '../common/api';
 import { ErrorKind, type ErrorBody } from '../common/errors';
 import type { FieldError } from '../common/schema';
@@ -146,6 +154,46 @@ export class ApiClient {
   }
   deleteCamera(id: number): Promise<void> {
     return this.request('DELETE', `/cameras/${id}`);
+  }
+
+  // ---- mobile units ----
+  listUnits(): Promise<Unit[]> {
+    return this.request('GET', '/units');
+  }
+  getUnit(id: number): Promise<Unit> {
+    return this.request('GET', `/units/${id}`);
+  }
+  /** The answer carries the stream key: the only time it is shown. */
+  createUnit(body: UnitCreate): Promise<UnitKey> {
+    return this.request('POST', '/units', { body });
+  }
+  updateUnit(id: number, body: UnitUpdate): Promise<Unit> {
+    return this.request('PATCH', `/units/${id}`, { body });
+  }
+  deleteUnit(id: number): Promise<void> {
+    return this.request('DELETE', `/units/${id}`);
+  }
+  /** A new stream key (the old one stops working); shown only in this answer. */
+  rotateUnitKey(id: number): Promise<UnitKey> {
+    return this.request('POST', `/units/${id}/rotate-key`);
+  }
+
+  // ---- live video ----
+  /** A signed, short-lived URL for one live stream connection. */
+  liveTicket(body: LiveTicketRequest): Promise<LiveTicket> {
+    return this.request('POST', '/live/tickets', { body });
+  }
+
+  // ---- wall layouts (the signed-in user's own) ----
+  listLayouts(): Promise<WallLayout[]> {
+    return this.request('GET', '/layouts');
+  }
+  /** Creates or replaces the layout with this name. */
+  saveLayout(body: WallLayoutBody): Promise<WallLayout> {
+    return this.request('PUT', `/layouts/${encodeURIComponent(body.name)}`, { body });
+  }
+  deleteLayout(id: number): Promise<void> {
+    return this.request('DELETE', `/layouts/${id}`);
   }
 
   // ---- recordings ----

@@ -1,20 +1,32 @@
 // Root component: language context, then the login page or the console depending on the session.
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { I18nContext, langStore, makeI18n } from './i18n/index';
 import { LoginPage } from './login';
 import { Console } from './console';
-import { sessionStore } from './session';
+import { requestSession } from './live/session-share';
+import { sessionStore, startSession } from './session';
+import { wallDisplayId } from './shell/argus-shell';
 import { useStore } from './state/store';
 
 export function App() {
   const lang = useStore(langStore);
   const session = useStore(sessionStore);
   const i18n = useMemo(() => makeI18n(lang), [lang]);
+  // A wall window starts without a session: ask the console that opened it before showing the login page.
+  const [asking, setAsking] = useState(() => !sessionStore.get() && wallDisplayId(location.hash) !== null);
+  useEffect(() => {
+    if (!asking) return;
+    void requestSession().then((s) => {
+      if (s && !sessionStore.get()) startSession(s);
+      setAsking(false);
+    });
+  }, []);
 
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = session ? `${i18n.t('app.name')} · ${session.user.displayName || session.user.username}` : i18n.t('app.name');
   }, [lang, session]);
 
+  if (asking) return null;
   return <I18nContext.Provider value={i18n}>{session ? <Console key={session.token} user={session.user} /> : <LoginPage />}</I18nContext.Provider>;
 }

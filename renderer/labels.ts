@@ -1,5 +1,5 @@
 // Catalog keys for the server's enumerations: camera states, roles, error kinds, transports, audit actions.
-import type { CameraState, Role, Transport } from '../common/api';
+import type { CameraState, Role, Transport, UnitType } from '../common/api';
 import { ErrorKind } from '../common/errors';
 import { assertNever } from '../common/events';
 import type { ClientErrorKind } from './api';
@@ -92,4 +92,19 @@ export const AUDIT_ACTIONS = {
 
 export function auditActionKey(action: string): MessageKey | null {
   return Object.prototype.hasOwnProperty.call(AUDIT_ACTIONS, action) ? AUDIT_ACTIONS[action as keyof typeof AUDIT_ACTIONS] : null;
+}
+
+export function unitTypeKey(type: UnitType): MessageKey {
+  switch (type) {
+    case 'vehicle':
+      return 'unitType.vehicle';
+    case 'body':
+      return 'unitType.body';
+    case 'handheld':
+      return 'unitType.handheld';
+    case 'portable':
+      return 'unitType.portable';
+    default:
+      return assertNever(type);
+  }
 }

@@ -1,10 +1,12 @@
-// What every part of the signed-in console shares: API client, event stream, camera list, selection, search, tabs.
+// What every part of the signed-in console shares: API client, event stream, camera and unit lists, selection, search, tabs.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { UserInfo } from '../common/api';
-import { api, type ApiClient } from './api';
+import { api, ApiError, type ApiClient } from './api';
+import { ErrorKind } from '../common/errors';
 import { EventStream, eventsUrl } from './events';
 import { CameraStore } from './state/cameras';
+import { UnitStore } from './state/units';
 import { Store } from './state/store';
 import { Toasts } from './components/toasts';
 import { currentToken } from './session';
@@ -14,8 +16,12 @@ export interface ConsoleServices {
   api: ApiClient;
   events: EventStream;
   cameras: CameraStore;
+  /** Mobile units (they share the cameras' id space: a "source id" is either). */
+  units: UnitStore;
   /** The camera selected in the device tree or a table (null: none); tabs show it their own way. */
   selectedCamera: Store<number | null>;
+  /** The latest request to show a source on the Live tab's wall (double-click in the device tree); seq makes repeats distinct. */
+  wallRequest: Store<{ sourceId: number; seq: number } | null>;
   /** Text of the top bar's global search. */
   search: Store<string>;
   activeTab: Store<TabId>;
@@ -23,6 +29,8 @@ export interface ConsoleServices {
   user: UserInfo;
   /** Loads the camera list again (after the event stream reconnected, or on demand). */
   reloadCameras(): Promise<void>;
+  /** Loads the unit list again; a server without the units API leaves it empty. */
+  reloadUnits(): Promise<void>;
   close(): void;
 }
 
@@ -39,6 +47,7 @@ function rememberedTab(fallback: TabId, valid: readonly TabId[]): TabId {
 
 export function createServices(user: UserInfo, tabIds: readonly TabId[], defaultTab: TabId): ConsoleServices {
   const cameras = new CameraStore();
+  const units = new UnitStore();
   const events = new EventStream({
     url: () => {
       const token = currentToken();
@@ -56,11 +65,14 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
     }
   });
   let loading: Promise<void> | null = null;
+  let loadingUnits: Promise<void> | null = null;
   const services: ConsoleServices = {
     api,
     events,
     cameras,
+    units,
     selectedCamera: new Store<number | null>(null),
+    wallRequest: new Store<{ sourceId: number; seq: number } | null>(null),
     search: new Store(''),
     activeTab,
     toasts: new Toasts(),
@@ -72,6 +84,20 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
         .finally(() => (loading = null));
       return loading;
     },
+    reloadUnits() {
+      loadingUnits ??= api
+        .listUnits()
+        .then(
+          (list) => units.replaceAll(list),
+          (err: unknown) => {
+            // An older server has no units API: no units, not an error.
+            if (err instanceof ApiError && err.kind === ErrorKind.NotFound) units.replaceAll([]);
+            else throw err;
+          },
+        )
+        .finally(() => (loadingUnits = null));
+      return loadingUnits;
+    },
     close() {
       unsubTab();
       unsubEvents();
@@ -80,8 +106,13 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
   };
   const unsubEvents = events.subscribe((ev) => {
     // Every (re)connection starts with hello: reload, since events may have been missed while disconnected.
-    if (ev.type === 'hello') void services.reloadCameras().catch(() => undefined);
-    else cameras.apply(ev);
+    if (ev.type === 'hello') {
+      void services.reloadCameras().catch(() => undefined);
+      void services.reloadUnits().catch(() => undefined);
+    } else {
+      cameras.apply(ev);
+      units.apply(ev);
+    }
   });
   return services;
 }

@@ -1,16 +1,18 @@
-// Workspace tab "Admin": sub-navigation between cameras, users and the audit log; visited panels keep their state.
+// Workspace tab "Admin": sub-navigation between cameras, mobile units, users and the audit log; visited panels keep their state.
 import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import { useI18n, type MessageKey } from '../i18n/index';
 import { useServices } from '../services';
 import { AuditPanel } from './audit-panel';
 import { CamerasPanel } from './cameras-panel';
+import { UnitsPanel } from './units-panel';
 import { UsersPanel } from './users-panel';
 
-type SectionId = 'cameras' | 'users' | 'audit';
+type SectionId = 'cameras' | 'units' | 'users' | 'audit';
 
 const SECTIONS: readonly { id: SectionId; label: MessageKey; component: ComponentType }[] = [
   { id: 'cameras', label: 'admin.nav.cameras', component: CamerasPanel },
+  { id: 'units', label: 'admin.nav.units', component: UnitsPanel },
   { id: 'users', label: 'admin.nav.users', component: UsersPanel },
   { id: 'audit', label: 'admin.nav.audit', component: AuditPanel },
 ];

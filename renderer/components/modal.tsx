@@ -3,7 +3,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/index';
 
-export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean; class?: string }) {
+/** `keepOnBackdrop`: a click beside the dialog does not close it (dialogs showing something only once). */
+export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean; class?: string; keepOnBackdrop?: boolean }) {
   const { t } = useI18n();
   const titleId = useId();
   const panel = useRef<HTMLDivElement>(null);
@@ -28,7 +29,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
   }, []);
 
   return (
-    <div class="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+    <div class="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !props.keepOnBackdrop && props.onClose()}>
       <div
         ref={panel}
         class={`modal${props.wide ? ' modal-wide' : ''}${props.class ? ` ${props.class}` : ''}`}

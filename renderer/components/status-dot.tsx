@@ -60,3 +60,25 @@ export function StatusBadge({ state }: { state: CameraState }) {
     </span>
   );
 }
+
+/** A unit's marker: filled green circle online, grey ring offline (the same shapes as cameras). */
+export function OnlineDot({ online }: { online: boolean }) {
+  const { t } = useI18n();
+  const label = online ? t('units.online') : t('units.offline');
+  return (
+    <svg class={`status-dot tone-${online ? 'ok' : 'off'}`} viewBox="0 0 12 12" width="12" height="12" role="img" aria-label={label} data-online={online}>
+      <title>{label}</title>
+      {online ? <circle cx="6" cy="6" r="5" fill="currentColor" /> : <circle cx="6" cy="6" r="4.2" fill="none" stroke="currentColor" stroke-width="1.8" />}
+    </svg>
+  );
+}
+
+export function OnlineBadge({ online }: { online: boolean }) {
+  const { t } = useI18n();
+  return (
+    <span class={`status-badge tone-${online ? 'ok' : 'off'}`} data-online={online}>
+      <OnlineDot online={online} />
+      <span class="status-text">{online ? t('units.online') : t('units.offline')}</span>
+    </span>
+  );
+}

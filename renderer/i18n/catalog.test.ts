@@ -43,6 +43,23 @@ describe('message catalogs', () => {
     expect(zhCN['cameras.col.retention']).toBe('录像保存期限');
     expect(zhCN['admin.nav.audit']).toBe('操作日志');
     expect(zhCN['seg.protected']).toBe('证据锁定');
+    expect(zhCN['live.layout.label']).toBe('画面分割');
+    expect(zhCN['live.stream.main']).toBe('主码流');
+    expect(zhCN['live.stream.sub']).toBe('子码流');
+    expect(zhCN['live.tool.snapshot']).toContain('抓图');
+    expect(zhCN['live.tool.ptzLater']).toContain('云台控制');
+    expect(zhCN['live.tour.button']).toContain('轮巡');
+    expect(zhCN['live.display.open']).toContain('电视墙');
+    expect(zhCN['live.tile.recordingHint']).toContain('录像');
+    expect(zhCN['admin.nav.units']).toBe('移动终端');
+    expect(zhCN['units.title']).toBe('移动终端');
+    expect(zhCN['units.online']).toBe('在线');
+    expect(zhCN['units.offline']).toBe('离线');
+    expect(zhCN['live.status.offline']).toBe('离线');
+    expect(zhCN['unitType.vehicle']).toBe('车载终端');
+    expect(zhCN['unitType.body']).toBe('执法记录仪');
+    expect(zhCN['unitType.handheld']).toBe('手持终端/单兵');
+    expect(zhCN['unitType.portable']).toBe('便携式布控球');
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -1,70 +1,112 @@
-// Left rail device tree: cameras grouped by groupName with status markers, a filter box, selection and drag source.
+// Left rail device tree: cameras and mobile units grouped by group name, status markers, type icons, filter, drag source.
 import { useMemo, useState } from 'preact/hooks';
-import type { Camera } from '../../common/api';
-import { StatusDot } from '../components/status-dot';
+import type { Camera, Unit } from '../../common/api';
+import { CameraIcon, UnitTypeIcon } from '../components/icons';
+import { OnlineDot, StatusDot } from '../components/status-dot';
 import { useI18n } from '../i18n/index';
-import { statusKey } from '../labels';
+import { statusKey, unitTypeKey } from '../labels';
 import { useServices } from '../services';
-import { cameraMatches, groupCameras } from '../state/cameras';
+import { allSources, groupSources, sourceMatches, type Source } from '../state/sources';
 import { useStore } from '../state/store';
 
-/** MIME type of a camera dragged from the tree (payload: the camera id); video tiles and the map accept it. */
+/** MIME type of a video source dragged from the tree (payload: the camera or unit id); video tiles and the map accept it. */
 export const CAMERA_DRAG_TYPE = 'application/x-argus-camera';
 
-function CameraIcon() {
-  return (
-    <svg class="type-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <rect x="1" y="4" width="10" height="8" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.4" />
-      <path d="M11 7 L15 5 V11 L11 9 Z" fill="currentColor" />
-    </svg>
-  );
+interface ItemProps {
+  selected: boolean;
+  onSelect: () => void;
+  onOpen: () => void;
 }
 
-function CameraItem({ camera, selected, onSelect }: { camera: Camera; selected: boolean; onSelect: () => void }) {
+function dragProps(id: number, name: string) {
+  return {
+    draggable: true,
+    onDragStart: (e: DragEvent) => {
+      e.dataTransfer?.setData(CAMERA_DRAG_TYPE, String(id));
+      e.dataTransfer?.setData('text/plain', name);
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy';
+    },
+  };
+}
+
+function CameraItem({ camera, selected, onSelect, onOpen }: ItemProps & { camera: Camera }) {
   const { t } = useI18n();
   const state = camera.status.state;
-  const title = [camera.name, t(statusKey(state)), camera.status.lastError ?? ''].filter(Boolean).join(' · ');
+  const title = [camera.name, t(statusKey(state)), camera.status.lastError ?? '', t('tree.openHint')].filter(Boolean).join(' · ');
   return (
     <li
       role="treeitem"
       aria-selected={selected}
       class={`tree-camera${selected ? ' selected' : ''}${camera.enabled ? '' : ' disabled'}`}
       data-camera-id={camera.id}
+      data-source-id={camera.id}
       data-state={state}
       title={title}
       tabIndex={selected ? 0 : -1}
-      draggable
-      onDragStart={(e) => {
-        e.dataTransfer?.setData(CAMERA_DRAG_TYPE, String(camera.id));
-        e.dataTransfer?.setData('text/plain', camera.name);
-      }}
+      {...dragProps(camera.id, camera.name)}
       onClick={onSelect}
-      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onSelect())}
+      onDblClick={onOpen}
+      onKeyDown={(e) => (e.key === 'Enter' ? (e.preventDefault(), onOpen()) : e.key === ' ' && (e.preventDefault(), onSelect()))}
     >
       <StatusDot state={state} />
-      <CameraIcon />
+      <CameraIcon size={14} class="type-icon" />
       <span class="tree-camera-name">{camera.name}</span>
       {!camera.enabled ? <span class="tag">{t('tree.disabled')}</span> : null}
     </li>
   );
 }
 
+function UnitItem({ unit, selected, onSelect, onOpen }: ItemProps & { unit: Unit }) {
+  const { t } = useI18n();
+  const online = unit.status.online;
+  const title = [unit.callsign, t(unitTypeKey(unit.type)), unit.officer ?? '', online ? t('units.online') : t('units.offline'), unit.status.remoteAddress ?? '', t('tree.openHint')]
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    <li
+      role="treeitem"
+      aria-selected={selected}
+      class={`tree-camera tree-unit${selected ? ' selected' : ''}${unit.enabled ? '' : ' disabled'}`}
+      data-unit-id={unit.id}
+      data-source-id={unit.id}
+      data-unit-type={unit.type}
+      data-state={online ? 'online' : 'offline'}
+      title={title}
+      tabIndex={selected ? 0 : -1}
+      {...dragProps(unit.id, unit.callsign)}
+      onClick={onSelect}
+      onDblClick={onOpen}
+      onKeyDown={(e) => (e.key === 'Enter' ? (e.preventDefault(), onOpen()) : e.key === ' ' && (e.preventDefault(), onSelect()))}
+    >
+      <OnlineDot online={online} />
+      <UnitTypeIcon type={unit.type} size={14} class="type-icon" />
+      <span class="tree-camera-name">{unit.callsign}</span>
+      {!unit.enabled ? <span class="tag">{t('tree.disabled')}</span> : null}
+    </li>
+  );
+}
+
+function isUp(s: Source): boolean {
+  return s.kind === 'camera' ? s.camera.status.state === 'recording' : s.unit.status.online;
+}
+
 export function DeviceTree() {
   const { t } = useI18n();
-  const { cameras, search, selectedCamera } = useServices();
-  const all = useStore(cameras);
+  const { cameras, units, search, selectedCamera, wallRequest } = useServices();
+  const cams = useStore(cameras);
+  const us = useStore(units);
   const loaded = useStore(cameras.loaded);
   const globalQuery = useStore(search);
   const selected = useStore(selectedCamera);
   const [filter, setFilter] = useState('');
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
 
-  const list = [...all.values()];
-  const groups = useMemo(
-    () => groupCameras(list.filter((c) => cameraMatches(c, globalQuery) && cameraMatches(c, filter))),
-    [all, globalQuery, filter],
-  );
-  const recording = list.filter((c) => c.status.state === 'recording').length;
+  const list = useMemo(() => allSources(cams, us), [cams, us]);
+  const groups = useMemo(() => groupSources(list.filter((s) => sourceMatches(s, globalQuery) && sourceMatches(s, filter))), [list, globalQuery, filter]);
+  const camList = [...cams.values()];
+  const recording = camList.filter((c) => c.status.state === 'recording').length;
+  const unitList = [...us.values()];
+  const unitsOnline = unitList.filter((u) => u.status.online).length;
   const filtering = (globalQuery + filter).trim() !== '';
 
   const toggle = (key: string) => {
@@ -73,12 +115,19 @@ export function DeviceTree() {
     else next.add(key);
     setCollapsed(next);
   };
+  const open = (id: number) => {
+    selectedCamera.set(id);
+    wallRequest.set({ sourceId: id, seq: (wallRequest.get()?.seq ?? 0) + 1 });
+  };
 
   return (
     <nav class="left-rail" aria-label={t('tree.label')}>
       <div class="rail-header">
         <h2>{t('tree.title')}</h2>
-        <span class="muted rail-summary">{t('tree.summary', { recording, total: list.length })}</span>
+        <span class="muted rail-summary">
+          <span class="rail-summary-cameras">{t('tree.summary', { recording, total: camList.length })}</span>
+          {unitList.length ? <span class="rail-summary-units">{t('tree.unitSummary', { online: unitsOnline, total: unitList.length })}</span> : null}
+        </span>
       </div>
       <input
         class="rail-filter"
@@ -99,24 +148,28 @@ export function DeviceTree() {
           <ul class="tree" role="tree" aria-label={t('tree.label')}>
             {groups.map((g) => {
               const key = g.name ?? '\u0000';
-              const open = filtering || !collapsed.has(key);
-              const groupRecording = g.cameras.filter((c) => c.status.state === 'recording').length;
+              const isOpen = filtering || !collapsed.has(key);
+              const up = g.sources.filter(isUp).length;
               return (
-                <li key={key} role="treeitem" aria-expanded={open} class="tree-group" data-group={g.name ?? ''}>
-                  <button type="button" class="tree-group-header" onClick={() => toggle(key)}>
-                    <span class={`chevron${open ? ' open' : ''}`} aria-hidden="true">
+                <li key={key} role="treeitem" aria-expanded={isOpen} class="tree-group" data-group={g.name ?? ''}>
+                  <button type="button" class="tree-group-header" onClick={() => toggle(key)} title={t('tree.groupUpHint', { up, total: g.sources.length })}>
+                    <span class={`chevron${isOpen ? ' open' : ''}`} aria-hidden="true">
                       ▸
                     </span>
                     <span class="tree-group-name">{g.name ?? t('tree.ungrouped')}</span>
                     <span class="count">
-                      {groupRecording}/{t('tree.groupCount', { count: g.cameras.length })}
+                      {up}/{t('tree.groupCount', { count: g.sources.length })}
                     </span>
                   </button>
-                  {open ? (
+                  {isOpen ? (
                     <ul role="group">
-                      {g.cameras.map((c) => (
-                        <CameraItem key={c.id} camera={c} selected={selected === c.id} onSelect={() => selectedCamera.set(c.id)} />
-                      ))}
+                      {g.sources.map((s) =>
+                        s.kind === 'camera' ? (
+                          <CameraItem key={s.id} camera={s.camera} selected={selected === s.id} onSelect={() => selectedCamera.set(s.id)} onOpen={() => open(s.id)} />
+                        ) : (
+                          <UnitItem key={s.id} unit={s.unit} selected={selected === s.id} onSelect={() => selectedCamera.set(s.id)} onOpen={() => open(s.id)} />
+                        ),
+                      )}
                     </ul>
                   ) : null}
                 </li>

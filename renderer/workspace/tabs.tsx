@@ -3,6 +3,7 @@ import type { ComponentType } from 'preact';
 import type { Role } from '../../common/api';
 import type { MessageKey } from '../i18n/index';
 import { AdminTab } from '../admin/admin-tab';
+import { LiveTab } from '../live/live-tab';
 import { ComingLater } from './coming-later';
 
 export type TabId = 'live' | 'map' | 'playback' | 'alarms' | 'cases' | 'admin';
@@ -27,7 +28,7 @@ const later = (label: MessageKey, description: MessageKey): ComponentType =>
 
 /** Tabs in display order. To add a feature: replace its placeholder component (or add an entry and a TabId). */
 export const TABS: readonly TabDefinition[] = [
-  { id: 'live', label: 'tab.live', component: later('tab.live', 'later.live') },
+  { id: 'live', label: 'tab.live', component: LiveTab },
   { id: 'map', label: 'tab.map', component: later('tab.map', 'later.map') },
   { id: 'playback', label: 'tab.playback', component: later('tab.playback', 'later.playback') },
   { id: 'alarms', label: 'tab.alarms', component: later('tab.alarms', 'later.alarms') },
@@ -39,7 +40,7 @@ export function tabsFor(role: Role): TabDefinition[] {
   return TABS.filter((tab) => !tab.roles || tab.roles.includes(role));
 }
 
-/** Tab shown first: system administration for administrators (the only built tab so far), else live view. */
+/** Tab shown first: system administration for administrators (they set up cameras and units first), else live view. */
 export function defaultTab(role: Role): TabId {
   return role === 'admin' ? 'admin' : 'live';
 }

@@ -131,7 +131,7 @@ describe('console (built renderer, real back end, headless Chromium)', () => {
   it('filters the device tree from the global search', async () => {
     const search = page.getByRole('searchbox', { name: 'Search' });
     await search.fill('nomatch-xyz');
-    await page.getByText('No camera matches.').waitFor();
+    await page.getByText('No camera or unit matches.').waitFor();
     await search.fill('gate');
     await page.locator('.tree-camera', { hasText: 'Gate North' }).waitFor();
     await search.fill('');
@@ -150,7 +150,7 @@ describe('console (built renderer, real back end, headless Chromium)', () => {
     expect((await page.locator('.cameras-table .cell-error').first().innerText()).trim()).not.toBe('');
 
     // A tab not built yet says so; coming back, the admin tab still shows the open camera detail.
-    await page.getByRole('tab', { name: '实时预览' }).click();
+    await page.getByRole('tab', { name: '电子地图' }).click();
     await page.getByText('将在后续版本提供').waitFor();
     await page.getByRole('tab', { name: '系统管理' }).click();
     await page.locator('.camera-detail').waitFor();

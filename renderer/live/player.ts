@@ -1,0 +1,292 @@
+// Live player of one tile: mpegts.js over WS-FLV (or HTTP-FLV) with a fresh ticket per connection, drift guard, stall watch, retries.
+import mpegts from 'mpegts.js';
+import type { LiveTicket, LiveTicketRequest, StreamKind } from '../../common/api';
+import { ErrorKind } from '../../common/errors';
+import { ApiError } from '../api';
+import { driftDecision, FrameWatch, MAX_LATENCY_SEC, MIN_REMAIN_SEC, rangesOf, retryDelayMs } from './playback-guard';
+
+/** What the player is doing; the tile turns it into its state and status line. */
+export type PlayerPhase =
+  | { kind: 'connecting'; attempt: number }
+  | { kind: 'playing'; sinceMs: number }
+  /** Lost or could not start; the next attempt is due at retryAtMs. */
+  | { kind: 'retrying'; attempt: number; retryAtMs: number; reason: string }
+  /** The server refused the ticket (403): no retries. */
+  | { kind: 'forbidden' }
+  /** The source does not exist (any more): no retries. */
+  | { kind: 'gone' }
+  | { kind: 'closed' };
+
+export interface PlayerStats {
+  /** Received bitrate (bits per second), null until measured. */
+  bitrateBps: number | null;
+  /** How far the play position is behind the newest buffered frame (seconds). */
+  latencySec: number;
+  decodedFrames: number;
+  /** Times the drift guard jumped to the live edge. */
+  jumps: number;
+}
+
+export type Transport = 'ws' | 'http';
+
+export interface LivePlayerOptions {
+  video: HTMLVideoElement;
+  sourceId: number;
+  stream: StreamKind;
+  /** Asks the server for a signed URL (one per connection: tickets are valid 60 s to start one). */
+  getTicket: (req: LiveTicketRequest) => Promise<LiveTicket>;
+  onPhase: (phase: PlayerPhase) => void;
+  onStats?: (stats: PlayerStats) => void;
+  transport?: Transport;
+  /** Without a new decoded frame for this long, the connection is considered stalled and renewed. */
+  stallMs?: number;
+  /** Without a first frame this long after connecting, the attempt counts as failed. */
+  firstFrameMs?: number;
+  maxRetryMs?: number;
+  now?: () => number;
+  log?: (msg: string) => void;
+}
+
+/** Decoded video frames of the element so far (Chromium: playback quality, older engines: webkit counter). */
+export function decodedFrames(video: HTMLVideoElement): number {
+  const q = typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : null;
+  if (q) return q.totalVideoFrames;
+  return (video as HTMLVideoElement & { webkitDecodedFrameCount?: number }).webkitDecodedFrameCount ?? 0;
+}
+
+/** Absolute ws(s):// or http(s):// URL for a ticket's relative URL on the page's origin. */
+export function streamUrl(ticket: LiveTicket, transport: Transport, loc: Pick<Location, 'protocol' | 'host'> = location): string {
+  const rel = transport === 'ws' ? ticket.wsFlvUrl : ticket.flvUrl;
+  if (/^[a-z]+:\/\//i.test(rel)) return rel;
+  const path = rel.startsWith('/') ? rel : `/${rel}`;
+  if (transport === 'ws') return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${path}`;
+  return `${loc.protocol}//${loc.host}${path}`;
+}
+
+let loggingConfigured = false;
+function quietMpegts(): void {
+  if (loggingConfigured) return;
+  loggingConfigured = true;
+  mpegts.LoggingControl.applyConfig({ enableVerbose: false, enableDebug: false, enableInfo: false });
+}
+
+const TICK_MS = 1000;
+
+export class LivePlayer {
+  private player: mpegts.Player | null = null;
+  private tick: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private watch: FrameWatch | null = null;
+  private attempt = 0;
+  private closed = false;
+  private phase: PlayerPhase = { kind: 'connecting', attempt: 0 };
+  private bitrateBps: number | null = null;
+  private jumps = 0;
+  private connectStartMs = 0;
+  /** Time from the start of the first attempt to its first decoded frame (ms), once known. */
+  firstFrameDelayMs: number | null = null;
+  private readonly startedMs: number;
+  private readonly o: Required<Omit<LivePlayerOptions, 'onStats'>> & Pick<LivePlayerOptions, 'onStats'>;
+
+  constructor(opts: LivePlayerOptions) {
+    this.o = {
+      transport: 'ws',
+      stallMs: 5_000,
+      firstFrameMs: 12_000,
+      maxRetryMs: 15_000,
+      now: Date.now,
+      log: (m) => console.info(m),
+      ...opts,
+    };
+    this.startedMs = this.o.now();
+    quietMpegts();
+  }
+
+  private get tag(): string {
+    return `[player ${this.o.sourceId}/${this.o.stream}]`;
+  }
+
+  start(): void {
+    if (this.closed) return;
+    this.o.video.muted = true;
+    void this.connect();
+  }
+
+  /** Connects now instead of waiting out the backoff (the source came back online). */
+  kick(): void {
+    if (this.closed || this.phase.kind !== 'retrying') return;
+    this.clearRetry();
+    this.attempt = 0;
+    void this.connect();
+  }
+
+  setMuted(muted: boolean): void {
+    this.o.video.muted = muted;
+    if (!muted) void this.o.video.play().catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearRetry();
+    this.teardown();
+    this.setPhase({ kind: 'closed' });
+  }
+
+  private setPhase(p: PlayerPhase): void {
+    this.phase = p;
+    this.o.onPhase(p);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** Destroys the mpegts player and frees the connection and the MediaSource. */
+  private teardown(): void {
+    if (this.tick !== null) clearInterval(this.tick);
+    this.tick = null;
+    this.watch = null;
+    const p = this.player;
+    this.player = null;
+    if (p) {
+      try {
+        p.pause();
+        p.unload();
+        p.detachMediaElement();
+        p.destroy();
+      } catch (err) {
+        this.o.log(`${this.tag} teardown: ${(err as Error).message}`);
+      }
+    }
+    const v = this.o.video;
+    v.removeAttribute('src');
+    try {
+      v.load();
+    } catch {
+      // nothing loaded
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    this.attempt++;
+    this.setPhase({ kind: 'connecting', attempt: this.attempt });
+    this.connectStartMs = this.o.now();
+    let ticket: LiveTicket;
+    try {
+      ticket = await this.o.getTicket({ sourceId: this.o.sourceId, stream: this.o.stream });
+    } catch (err) {
+      if (this.closed) return;
+      if (err instanceof ApiError && (err.kind === ErrorKind.Forbidden || err.kind === ErrorKind.Unauthorized)) {
+        this.setPhase({ kind: 'forbidden' });
+        return;
+      }
+      if (err instanceof ApiError && err.kind === ErrorKind.NotFound) {
+        this.setPhase({ kind: 'gone' });
+        return;
+      }
+      this.retry(`ticket: ${(err as Error).message}`);
+      return;
+    }
+    if (this.closed) return;
+    const url = streamUrl(ticket, this.o.transport);
+    const player = mpegts.createPlayer(
+      { type: 'flv', isLive: true, url },
+      {
+        isLive: true,
+        enableWorker: false,
+        enableStashBuffer: false,
+        stashInitialSize: 128 * 1024,
+        lazyLoad: false,
+        deferLoadAfterSourceOpen: false,
+        liveBufferLatencyChasing: true,
+        liveBufferLatencyChasingOnPaused: false,
+        liveBufferLatencyMaxLatency: MAX_LATENCY_SEC,
+        liveBufferLatencyMinRemain: MIN_REMAIN_SEC,
+        autoCleanupSourceBuffer: true,
+        autoCleanupMaxBackwardDuration: 20,
+        autoCleanupMinBackwardDuration: 10,
+        statisticsInfoReportInterval: TICK_MS,
+        fixAudioTimestampGap: false,
+      },
+    );
+    this.player = player;
+    player.on(mpegts.Events.ERROR, (type: string, detail: string, info: { msg?: string } | undefined) => {
+      // Torn down outside mpegts.js's own call stack.
+      queueMicrotask(() => this.player === player && this.retry(`${type} ${detail}${info?.msg ? `: ${info.msg}` : ''}`));
+    });
+    player.on(mpegts.Events.LOADING_COMPLETE, () => {
+      queueMicrotask(() => this.player === player && this.retry('stream ended'));
+    });
+    player.on(mpegts.Events.STATISTICS_INFO, (info: { speed?: number }) => {
+      if (this.player !== player || typeof info.speed !== 'number') return;
+      this.bitrateBps = Math.round(info.speed * 1024 * 8);
+    });
+    try {
+      player.attachMediaElement(this.o.video);
+      player.load();
+      void Promise.resolve(player.play()).catch(() => undefined);
+    } catch (err) {
+      this.retry(`load: ${(err as Error).message}`);
+      return;
+    }
+    this.watch = new FrameWatch(this.o.now(), this.o.stallMs, this.o.firstFrameMs);
+    this.watch.sample(this.o.now(), decodedFrames(this.o.video));
+    this.tick = setInterval(() => this.onTick(), TICK_MS / 4);
+  }
+
+  private lastGuardMs = 0;
+
+  private onTick(): void {
+    const watch = this.watch;
+    if (this.closed || !watch) return;
+    const now = this.o.now();
+    const v = this.o.video;
+    const frames = decodedFrames(v);
+    const verdict = watch.sample(now, frames);
+    switch (verdict) {
+      case 'playing':
+        if (this.phase.kind !== 'playing') {
+          if (this.firstFrameDelayMs === null) this.firstFrameDelayMs = now - this.startedMs;
+          this.o.log(`${this.tag} playing after ${now - this.connectStartMs} ms (attempt ${this.attempt})`);
+          this.attempt = 0;
+          this.setPhase({ kind: 'playing', sinceMs: now });
+        }
+        break;
+      case 'waiting':
+        return;
+      case 'stalled':
+        this.retry(`no new frame for ${Math.round(this.o.stallMs / 1000)} s`);
+        return;
+      case 'noStart':
+        this.retry(`no picture within ${Math.round(this.o.firstFrameMs / 1000)} s`);
+        return;
+    }
+    // The drift guard and the stats run once a second; the frame watch more often, so the first frame shows at once.
+    if (now - this.lastGuardMs < TICK_MS) return;
+    this.lastGuardMs = now;
+    const d = driftDecision(rangesOf(v.buffered), v.currentTime);
+    if (d.action === 'seek') {
+      this.jumps++;
+      v.currentTime = d.to;
+    }
+    if (v.paused) void v.play().catch(() => undefined);
+    this.o.onStats?.({ bitrateBps: this.bitrateBps, latencySec: d.latencySec, decodedFrames: frames, jumps: this.jumps });
+  }
+
+  private retry(reason: string): void {
+    if (this.closed) return;
+    this.teardown();
+    this.bitrateBps = null;
+    const delay = retryDelayMs(Math.max(1, this.attempt), this.o.maxRetryMs);
+    this.o.log(`${this.tag} ${reason}; retry in ${delay} ms`);
+    this.setPhase({ kind: 'retrying', attempt: this.attempt, retryAtMs: this.o.now() + delay, reason });
+    this.clearRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, delay);
+  }
+}

@@ -1,0 +1,25 @@
+// Tile state and status line from the player phase and the source's liveness.
+import { describe, expect, it } from 'vitest';
+import { tileView } from './tile-view';
+
+describe('tileView', () => {
+  it('is idle without a source', () => {
+    expect(tileView(false, null, null)).toEqual({ state: 'idle', line: null, tone: null });
+  });
+
+  it('plays when frames decode, even if the status has not caught up', () => {
+    expect(tileView(true, { kind: 'playing', sinceMs: 1 }, false).state).toBe('playing');
+  });
+
+  it('says offline when the server reports the source down, reconnecting when the stream dropped', () => {
+    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, false)).toMatchObject({ state: 'offline', line: 'live.status.offline' });
+    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, true)).toMatchObject({ state: 'connecting', line: 'live.status.reconnecting' });
+    expect(tileView(true, { kind: 'connecting', attempt: 1 }, null)).toMatchObject({ state: 'connecting', line: 'live.status.connecting' });
+    expect(tileView(true, { kind: 'connecting', attempt: 3 }, true)).toMatchObject({ line: 'live.status.reconnecting' });
+  });
+
+  it('shows refusals as errors', () => {
+    expect(tileView(true, { kind: 'forbidden' }, true)).toMatchObject({ state: 'error', line: 'live.status.forbidden', tone: 'bad' });
+    expect(tileView(true, { kind: 'gone' }, null)).toMatchObject({ state: 'error', line: 'live.status.gone' });
+  });
+});

@@ -1,0 +1,26 @@
+// What a tile shows, from its player's phase and the source's liveness: the tile state (debug hook) and its status line.
+import type { MessageKey } from '../i18n/index';
+import type { Liveness } from '../state/sources';
+import type { PlayerPhase } from './player';
+
+/** The tile's state, also exposed as data-state for tests and diagnostics. */
+export type TileState = 'idle' | 'connecting' | 'playing' | 'offline' | 'error';
+
+export interface TileView {
+  state: TileState;
+  /** The status line at the bottom of the tile; null shows none. */
+  line: MessageKey | null;
+  /** Colour family of the status line: amber while (re)connecting, grey offline, red for errors. */
+  tone: 'warn' | 'off' | 'bad' | null;
+}
+
+export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness: Liveness): TileView {
+  if (!hasSource) return { state: 'idle', line: null, tone: null };
+  if (phase?.kind === 'forbidden') return { state: 'error', line: 'live.status.forbidden', tone: 'bad' };
+  if (phase?.kind === 'gone') return { state: 'error', line: 'live.status.gone', tone: 'bad' };
+  if (phase?.kind === 'playing') return { state: 'playing', line: null, tone: null };
+  // The server says the source is down: say so rather than "reconnecting" (the player keeps trying behind it).
+  if (liveness === false) return { state: 'offline', line: 'live.status.offline', tone: 'off' };
+  if (phase?.kind === 'retrying' || (phase?.kind === 'connecting' && phase.attempt > 1)) return { state: 'connecting', line: 'live.status.reconnecting', tone: 'warn' };
+  return { state: 'connecting', line: 'live.status.connecting', tone: 'warn' };
+}

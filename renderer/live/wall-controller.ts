@@ -1,0 +1,196 @@
+// One video wall's live state: the reducer in a Store, the tour timer, saved layouts (per user) and the remembered last one.
+import type { WallLayout } from '../../common/api';
+import type { ApiClient } from '../api';
+import { Store } from '../state/store';
+import { tileCount } from './geometry';
+import { emptyWall, layoutBody, wallReducer, type WallAction, type WallState } from './wall-state';
+
+export interface WallControllerOptions {
+  api: Pick<ApiClient, 'listLayouts' | 'saveLayout' | 'deleteLayout'>;
+  /** Source ids of a device tree group, in tree order (the tour's cycle), read at every step. */
+  groupSources: (group: string) => number[];
+  /** localStorage key remembering the last loaded or saved layout name; null: not remembered. */
+  lastNameKey: string | null;
+  /** A wall window's own layout: loaded at start, every change saved under it. */
+  autosaveName?: string;
+  autosaveDelayMs?: number;
+  /** Where the last name is remembered; default localStorage. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  log?: (msg: string) => void;
+}
+
+function defaultStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** What saving keeps: layout, visible tiles and tour (not selection or maximize); a tour's pages are not a change. */
+function persisted(s: WallState): string {
+  const body = layoutBody(s, '');
+  return JSON.stringify(s.tour ? { ...body, tiles: null } : body);
+}
+
+export class WallController {
+  readonly state = new Store<WallState>(emptyWall('4'));
+  /** The user's saved layouts, null until loaded. */
+  readonly layouts = new Store<WallLayout[] | null>(null);
+  /** Name of the layout last loaded or saved (what "Save" overwrites), null for an unsaved wall. */
+  readonly current = new Store<string | null>(null);
+  /** Error of the last layout request (shown by the toolbar), null when fine. */
+  readonly error = new Store<unknown>(null);
+  private tourTimer: ReturnType<typeof setInterval> | null = null;
+  private tourKey = '';
+  private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastSaved = '';
+  private readonly unsub: () => void;
+  private closed = false;
+
+  private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+
+  constructor(private readonly o: WallControllerOptions) {
+    this.storage = o.storage === undefined ? defaultStorage() : o.storage;
+    this.unsub = this.state.subscribe((s) => this.onState(s));
+  }
+
+  dispatch(action: WallAction): void {
+    const s = this.state.get();
+    if (action.type === 'layout' && s.tour) action = { ...action, tourSources: this.o.groupSources(s.tour.group) };
+    this.state.set(wallReducer(s, action));
+  }
+
+  /** Puts a source on the selected tile (else the first empty one) and selects the next tile, like filling a wall by double-clicks. */
+  openSource(sourceId: number): void {
+    const s = this.state.get();
+    const count = tileCount(s.layout);
+    let target = s.selected;
+    if (target === null || target >= count) {
+      const empty = s.tiles.slice(0, count).indexOf(null);
+      target = empty >= 0 ? empty : 0;
+    }
+    this.dispatch({ type: 'assign', index: target, sourceId });
+    this.dispatch({ type: 'select', index: (target + 1) % count });
+  }
+
+  startTour(group: string, seconds: number): void {
+    this.dispatch({ type: 'tourStart', group, seconds, sources: this.o.groupSources(group) });
+  }
+
+  stopTour(): void {
+    this.dispatch({ type: 'tourStop' });
+  }
+
+  /** Loads the saved layouts, then the wall window's own layout or the remembered last one. */
+  async init(): Promise<void> {
+    const list = await this.refreshLayouts();
+    if (!list || this.closed) return;
+    const wanted = this.o.autosaveName ?? this.rememberedName();
+    const found = wanted ? list.find((l) => l.name === wanted) : undefined;
+    if (found) this.load(found);
+    else if (this.o.autosaveName) {
+      this.current.set(this.o.autosaveName);
+      this.lastSaved = persisted(this.state.get());
+    }
+  }
+
+  async refreshLayouts(): Promise<WallLayout[] | null> {
+    try {
+      const list = await this.o.api.listLayouts();
+      if (this.closed) return null;
+      this.layouts.set(list);
+      this.error.set(null);
+      return list;
+    } catch (err) {
+      this.error.set(err);
+      return null;
+    }
+  }
+
+  load(layout: WallLayout): void {
+    this.state.set(wallReducer(this.state.get(), { type: 'load', layout, sources: layout.tourGroup ? this.o.groupSources(layout.tourGroup) : undefined }));
+    this.current.set(layout.name);
+    this.remember(layout.name);
+    this.lastSaved = persisted(this.state.get());
+  }
+
+  /** Saves the wall under `name` (replacing a layout of that name); throws the API error. */
+  async save(name: string): Promise<WallLayout> {
+    const saved = await this.o.api.saveLayout(layoutBody(this.state.get(), name));
+    this.lastSaved = persisted(this.state.get());
+    this.current.set(saved.name);
+    this.remember(saved.name);
+    const list = this.layouts.get() ?? [];
+    this.layouts.set([...list.filter((l) => l.name !== saved.name && l.id !== saved.id), saved].sort((a, b) => a.name.localeCompare(b.name)));
+    return saved;
+  }
+
+  async remove(layout: WallLayout): Promise<void> {
+    await this.o.api.deleteLayout(layout.id);
+    this.layouts.set((this.layouts.get() ?? []).filter((l) => l.id !== layout.id));
+    if (this.current.get() === layout.name) {
+      this.current.set(null);
+      this.remember(null);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsub();
+    this.stopTimer();
+    if (this.autosaveTimer !== null) clearTimeout(this.autosaveTimer);
+  }
+
+  private rememberedName(): string | null {
+    if (!this.o.lastNameKey) return null;
+    try {
+      return this.storage?.getItem(this.o.lastNameKey) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private remember(name: string | null): void {
+    if (!this.o.lastNameKey || this.o.autosaveName) return;
+    try {
+      if (name === null) this.storage?.removeItem(this.o.lastNameKey);
+      else this.storage?.setItem(this.o.lastNameKey, name);
+    } catch {
+      // not remembered
+    }
+  }
+
+  private stopTimer(): void {
+    if (this.tourTimer !== null) clearInterval(this.tourTimer);
+    this.tourTimer = null;
+    this.tourKey = '';
+  }
+
+  private onState(s: WallState): void {
+    // Tour timer follows the tour's group, period and tile count.
+    const key = s.tour ? `${s.tour.group}\u0000${s.tour.seconds}\u0000${s.layout}` : '';
+    if (key !== this.tourKey) {
+      this.stopTimer();
+      if (s.tour) {
+        const group = s.tour.group;
+        this.tourKey = key;
+        this.tourTimer = setInterval(() => this.dispatch({ type: 'tourTick', sources: this.o.groupSources(group) }), s.tour.seconds * 1000);
+      }
+    }
+    if (this.o.autosaveName && persisted(s) !== this.lastSaved) this.scheduleAutosave();
+  }
+
+  private scheduleAutosave(): void {
+    if (this.autosaveTimer !== null) clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => {
+      this.autosaveTimer = null;
+      const name = this.o.autosaveName;
+      if (!name || this.closed || persisted(this.state.get()) === this.lastSaved) return;
+      this.save(name).catch((err) => {
+        this.error.set(err);
+        this.o.log?.(`[wall ${name}] autosave failed: ${(err as Error).message}`);
+      });
+    }, this.o.autosaveDelayMs ?? 800);
+  }
+}
