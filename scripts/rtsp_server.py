@@ -15,8 +15,8 @@ stream and an ADTS AAC stream, cached under --cache-dir. Every mount then runs (
 mount, shared by all its clients):
 
   multifilesrc location=clip.h264 loop=true ! video/x-h264,stream-format=byte-stream,framerate=F
-      ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1
-  multifilesrc location=clip.aac loop=true ! aacparse ! rtpmp4gpay name=pay1 pt=97
+      ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 mtu=1400
+  multifilesrc location=clip.aac loop=true ! aacparse ! rtpmp4gpay name=pay1 pt=97 mtu=1400
 
 multifilesrc re-reads the same file forever, and the parsers never see the file boundary: they keep
 interpolating timestamps from the frame rate / AAC frame count, so timestamps increase steadily
@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 import gi
 
@@ -47,6 +48,7 @@ from gi.repository import GLib, Gst, GstBase, GstRtsp, GstRtspServer  # noqa: E4
 
 LOG_PREFIX = "[rtsp_server]"
 CACHE_VERSION = "1"
+STALE_CACHE_S = 6 * 3600
 
 
 def log(msg: str) -> None:
@@ -89,14 +91,39 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return (n, d) if n > 0 and d > 0 else None
 
 
+def cache_key(real_path: str) -> str:
+    st = os.stat(real_path)
+    return hashlib.sha1(f"{CACHE_VERSION}|{real_path}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def prune_cache(cache_dir: str) -> None:
+    """Removes cache entries of clips that are gone or changed, once they are old enough not to be in use."""
+    try:
+        names = os.listdir(cache_dir)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        entry = os.path.join(cache_dir, name)
+        try:
+            if now - os.stat(entry).st_mtime < STALE_CACHE_S:
+                continue
+            if not name.startswith("tmp-"):
+                with open(os.path.join(entry, "meta.json"), encoding="utf-8") as f:
+                    source = json.load(f)["source"]
+                if os.path.isfile(source) and cache_key(source) == name:
+                    continue
+        except (OSError, ValueError, KeyError):
+            pass
+        shutil.rmtree(entry, ignore_errors=True)
+
+
 def load_clip(path: str, cache_dir: str) -> Clip:
     """Extracts (stream copy, once, cached by path+size+mtime) the clip's elementary streams."""
     if not os.path.isfile(path):
         fail(f"clip not found: {path}")
     real = os.path.realpath(path)
-    st = os.stat(real)
-    key = hashlib.sha1(f"{CACHE_VERSION}|{real}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    out_dir = os.path.join(cache_dir, key)
+    out_dir = os.path.join(cache_dir, cache_key(real))
     meta_path = os.path.join(out_dir, "meta.json")
     if not os.path.isfile(meta_path):
         extract(real, cache_dir, out_dir)
@@ -149,24 +176,14 @@ def extract(path: str, cache_dir: str, out_dir: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def enable_pts_interpolation(pad: Gst.Pad, info: Gst.PadProbeInfo) -> Gst.PadProbeReturn:
-    # h264parse interpolates only the DTS of a byte stream and turns baseparse's PTS interpolation
-    # off when it starts (B-frames would make it wrong). The clips have no B-frames, so PTS == DTS:
-    # turn it back on. Runs on stream-start / segment events only (after h264parse's start()),
-    # so no Python code runs per buffer.
-    event = info.get_event()
-    if event is not None and event.type in (Gst.EventType.STREAM_START, Gst.EventType.SEGMENT):
-        GstBase.BaseParse.set_pts_interpolation(pad.get_parent_element(), True)
-    return Gst.PadProbeReturn.OK
-
-
 class LoopFactory(GstRtspServer.RTSPMediaFactory):
     """Media factory of one mount: a bin looping the clip's elementary streams into RTP payloaders."""
 
-    def __init__(self, clip: Clip, mount: str):
+    def __init__(self, clip: Clip, mount: str, mtu: int):
         super().__init__()
         self.clip = clip
         self.mount = mount
+        self.mtu = mtu
         self.set_shared(True)
         self.set_protocols(GstRtsp.RTSPLowerTrans.TCP | GstRtsp.RTSPLowerTrans.UDP)
 
@@ -193,13 +210,17 @@ class LoopFactory(GstRtspServer.RTSPMediaFactory):
         vsrc = make("multifilesrc", location=self.clip.video, loop=True)
         vfilter = make("capsfilter", caps=vcaps)
         vparse = make("h264parse")
-        vpay = make("rtph264pay", "pay0", pt=96, config_interval=-1)
+        # For a byte stream h264parse interpolates only the DTS: it turns baseparse's PTS
+        # interpolation off because B-frames would make it wrong. The clips have no B-frames
+        # (PTS == DTS), so turn it back on; the payloader and the sinks need PTS.
+        GstBase.BaseParse.set_pts_interpolation(vparse, True)
+        GstBase.BaseParse.set_infer_ts(vparse, True)
+        vpay = make("rtph264pay", "pay0", pt=96, config_interval=-1, mtu=self.mtu)
         chain(vsrc, vfilter, vparse, vpay)
-        vparse.get_static_pad("sink").add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, enable_pts_interpolation)
         if self.clip.audio:
             asrc = make("multifilesrc", location=self.clip.audio, loop=True)
             aparse = make("aacparse")
-            apay = make("rtpmp4gpay", "pay1", pt=97)
+            apay = make("rtpmp4gpay", "pay1", pt=97, mtu=self.mtu)
             chain(asrc, aparse, apay)
         log(f"new media for {self.mount}")
         return bin_
@@ -213,6 +234,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="serve CLIP at rtsp://ADDRESS:PORT/PATH (repeatable)")
     p.add_argument("--count", type=int, default=0, help="serve --clip at /cam1 .. /camN")
     p.add_argument("--clip", help="clip for --count")
+    p.add_argument("--mtu", type=int, default=1400,
+                   help="max RTP packet size (default 1400, like a camera; larger packets cost less CPU,"
+                        " ffmpeg accepts up to 8192)")
     p.add_argument("--cache-dir", default=os.path.join(tempfile.gettempdir(), "argus-rtsp-es"),
                    help="where the extracted elementary streams are cached")
     args = p.parse_args(argv)
@@ -222,6 +246,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if not sep or not path.strip("/") or not clip:
             p.error(f"bad --mount {spec!r}, expected /path=clip")
         mounts.append(("/" + path.strip("/"), clip))
+    if not 200 <= args.mtu <= 65000:
+        p.error("--mtu must be within 200..65000")
     if args.count < 0:
         p.error("--count must be positive")
     if args.count:
@@ -242,6 +268,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     Gst.init(None)
 
+    prune_cache(args.cache_dir)
     clips: dict[str, Clip] = {}
     for _, clip_path in args.mounts:
         key = os.path.realpath(clip_path)
@@ -253,7 +280,7 @@ def main(argv: list[str]) -> int:
     server.set_service(str(args.port))
     mount_points = server.get_mount_points()
     for path, clip_path in args.mounts:
-        mount_points.add_factory(path, LoopFactory(clips[os.path.realpath(clip_path)], path))
+        mount_points.add_factory(path, LoopFactory(clips[os.path.realpath(clip_path)], path, args.mtu))
 
     loop = GLib.MainLoop()
 
@@ -274,8 +301,8 @@ def main(argv: list[str]) -> int:
     log(f"serving {', '.join(m for m, _ in args.mounts)} on rtsp://{args.address}:{port}")
     print(f"READY {port}", flush=True)
     loop.run()
-    # Streaming threads may still be running (and calling the Python pad probe); skip interpreter
-    # finalisation, the kernel closes the sockets. Clients see the camera go away.
+    # Streaming threads may still be running; skip interpreter finalisation (which could race them)
+    # and let the kernel close the sockets. Clients see the camera go away, as with a real one.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)

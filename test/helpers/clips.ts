@@ -20,8 +20,13 @@ export interface ClipOptions {
   seconds?: number;
   /** Target video bitrate; default 2000. */
   bitrateKbps?: number;
-  /** Mono 48 kHz AAC sine tone at 64 kbit/s; default true. */
+  /** Mono AAC-LC 1 kHz sine tone; default true. */
   audio?: boolean;
+  /**
+   * AAC sample rate; default 16000 (common on IP cameras). Each AAC frame is one RTP packet, so
+   * 48000 triples the audio packet rate (and the fake camera's CPU cost for audio).
+   */
+  audioSampleRate?: 8000 | 16000 | 22050 | 24000 | 32000 | 44100 | 48000;
   /** File name prefix (letters, digits, '-', '_'); default 'clip'. The parameters are always appended. */
   name?: string;
 }
@@ -45,6 +50,7 @@ export function ensureClip(opts: ClipOptions = {}): Promise<string> {
   const seconds = opts.seconds ?? 10;
   const bitrateKbps = opts.bitrateKbps ?? 2000;
   const audio = opts.audio ?? true;
+  const audioSampleRate = opts.audioSampleRate ?? 16000;
   const name = opts.name ?? 'clip';
   for (const [key, value] of Object.entries({ width, height, fps, seconds, bitrateKbps })) {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`ensureClip: ${key} must be a positive integer, got ${value}`);
@@ -52,13 +58,14 @@ export function ensureClip(opts: ClipOptions = {}): Promise<string> {
   if (width % 2 !== 0 || height % 2 !== 0) throw new Error(`ensureClip: ${width}x${height} must be even (yuv420p)`);
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`ensureClip: bad name ${JSON.stringify(name)}`);
 
+  const audioTag = audio ? `aac${Math.round(audioSampleRate / 1000)}k` : 'noaudio';
   const file = join(
     GENERATED_DIR,
-    `${name}-${width}x${height}-${fps}fps-${seconds}s-${bitrateKbps}k-${audio ? 'aac' : 'noaudio'}-r${RECIPE_VERSION}.mp4`,
+    `${name}-${width}x${height}-${fps}fps-${seconds}s-${bitrateKbps}k-${audioTag}-r${RECIPE_VERSION}.mp4`,
   );
   let pending = inFlight.get(file);
   if (!pending) {
-    pending = generate(file, { width, height, fps, seconds, bitrateKbps, audio });
+    pending = generate(file, { width, height, fps, seconds, bitrateKbps, audio, audioSampleRate });
     inFlight.set(file, pending);
     pending.catch(() => inFlight.delete(file));
   }
@@ -67,7 +74,15 @@ export function ensureClip(opts: ClipOptions = {}): Promise<string> {
 
 async function generate(
   file: string,
-  o: { width: number; height: number; fps: number; seconds: number; bitrateKbps: number; audio: boolean },
+  o: {
+    width: number;
+    height: number;
+    fps: number;
+    seconds: number;
+    bitrateKbps: number;
+    audio: boolean;
+    audioSampleRate: number;
+  },
 ): Promise<string> {
   if (await isNonEmptyFile(file)) return file;
   await mkdir(GENERATED_DIR, { recursive: true });
@@ -78,7 +93,7 @@ async function generate(
     '-v', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}:duration=${o.seconds}`,
   ];
-  if (o.audio) args.push('-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=48000:duration=${o.seconds}`);
+  if (o.audio) args.push('-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=${o.audioSampleRate}:duration=${o.seconds}`);
   args.push('-map', '0:v');
   if (overlay) args.push('-vf', overlay);
   args.push(
@@ -86,7 +101,10 @@ async function generate(
     '-g', String(o.fps), '-keyint_min', String(o.fps), '-sc_threshold', '0',
     '-b:v', `${o.bitrateKbps}k`, '-maxrate', `${o.bitrateKbps}k`, '-bufsize', `${o.bitrateKbps}k`,
   );
-  if (o.audio) args.push('-map', '1:a', '-c:a', 'aac', '-b:a', '64k', '-ac', '1', '-ar', '48000');
+  if (o.audio) {
+    const audioKbps = o.audioSampleRate <= 24000 ? 32 : 64;
+    args.push('-map', '1:a', '-c:a', 'aac', '-b:a', `${audioKbps}k`, '-ac', '1', '-ar', String(o.audioSampleRate));
+  }
   args.push('-t', String(o.seconds), '-movflags', '+faststart', '-f', 'mp4', tmp);
 
   try {

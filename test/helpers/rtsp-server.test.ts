@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClip } from './clips';
-import { ffprobe, probePackets, recordRtsp, run, type ProbeResult } from './ffmpeg';
+import { FFMPEG_BIN, FFPROBE_BIN, ffprobe, probePackets, recordRtsp, run, type ProbeResult } from './ffmpeg';
 import { freePort } from './net';
 import { startRtspServer, type RtspServer } from './rtsp-server';
 
@@ -37,19 +37,25 @@ describe('ensureClip', () => {
   it('generates an H.264/AAC MP4 with a 1 s GOP, cached by parameters', async () => {
     const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
     expect(await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 })).toBe(clip);
-    expect(clip).toMatch(/test\/fixtures\/generated\/clip-640x360-25fps-3s-800k-aac-r\d+\.mp4$/);
+    expect(clip).toMatch(/test\/fixtures\/generated\/clip-640x360-25fps-3s-800k-aac16k-r\d+\.mp4$/);
 
     const probe = await ffprobe(clip);
     const video = streamOf(probe, 'video');
     expect(video).toMatchObject({ codec_name: 'h264', profile: 'Main', width: 640, height: 360, avg_frame_rate: '25/1' });
     expect(video?.has_b_frames).toBe(0);
-    expect(streamOf(probe, 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '48000' });
+    expect(streamOf(probe, 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '16000', channels: 1 });
     expect(Number(probe.format.duration)).toBeCloseTo(3, 0);
 
     const keyTimes = (await probePackets(clip))
       .filter((p) => p.streamIndex === video!.index && p.keyframe)
       .map((p) => p.ptsTime);
     expect(keyTimes).toEqual([0, 1, 2]);
+  });
+
+  it('can encode the audio at another sample rate', async () => {
+    const clip = await ensureClip({ width: 320, height: 240, seconds: 2, bitrateKbps: 300, audioSampleRate: 48000 });
+    expect(clip).toMatch(/-aac48k-/);
+    expect(streamOf(await ffprobe(clip), 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '48000' });
   });
 
   it('can leave the audio out', async () => {
@@ -111,6 +117,25 @@ describe('rtsp_server.py', () => {
     expect(keys.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('shares one mount between clients without rewinding it when another client joins', async () => {
+    const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
+    const server = await serve({ count: 1, clip });
+    const first = join(dir, 'shared-1.ts');
+    const second = join(dir, 'shared-2.ts');
+    const recording = recordRtsp(server.url('cam1'), first, { seconds: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await recordRtsp(server.url('cam1'), second, { seconds: 2, transport: 'udp' });
+    await recording;
+
+    const probe = await ffprobe(first);
+    const video = streamOf(probe, 'video')!;
+    const vdts = (await probePackets(first)).filter((p) => p.streamIndex === video.index).map((p) => p.dtsTime!);
+    const steps = vdts.slice(1).map((t, i) => t - vdts[i]!);
+    expect(Math.max(...steps)).toBeLessThan(0.045);
+    expect(Math.min(...steps)).toBeGreaterThan(0.035);
+    expect(streamOf(await ffprobe(second), 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+  });
+
   it('serves /cam1../camN from one clip, video only when the clip has no audio', async () => {
     const clip = await ensureClip({ width: 320, height: 240, seconds: 2, bitrateKbps: 300, audio: false, name: 'mute' });
     const server = await serve({ count: 2, clip });
@@ -124,25 +149,41 @@ describe('rtsp_server.py', () => {
       expect(streamOf(probe, 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
       expect(streamOf(probe, 'audio')).toBeUndefined();
     }
-    const missing = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', server.url('cam3')], { timeoutMs: 15_000 });
+    const missing = await run(FFPROBE_BIN, ['-v', 'error', '-rtsp_transport', 'tcp', server.url('cam3')], {
+      timeoutMs: 15_000,
+    });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/404/);
   });
 
-  it('can be stopped and started again on the same port', async () => {
+  it('can be stopped under a connected client and started again on the same port', async () => {
     const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
     const port = await freePort();
     const first = await serve({ mounts: { cam1: clip } }, port);
     expect(first.port).toBe(port);
-    await recordRtsp(first.url('cam1'), join(dir, 'before.ts'), { seconds: 2 });
+
+    // a recorder is connected when the camera goes away: ffmpeg sees the connection close and ends
+    const before = join(dir, 'before.ts');
+    const recording = run(
+      FFMPEG_BIN,
+      ['-nostdin', '-v', 'error', '-y', '-rtsp_transport', 'tcp', '-i', first.url('cam1'), '-c', 'copy', before],
+      { timeoutMs: 30_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     await first.stop();
     await first.stop(); // idempotent
+    const rec = await recording;
+    expect(rec.timedOut).toBe(false);
+    expect(streamOf(await ffprobe(before), 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
 
-    const down = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', '2000000', first.url('cam1')], {
-      timeoutMs: 15_000,
-    });
+    const down = await run(
+      FFPROBE_BIN,
+      ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', '2000000', first.url('cam1')],
+      { timeoutMs: 15_000 },
+    );
     expect(down.code).not.toBe(0);
 
+    // back on the same port right away, although the old server's connection may be in TIME_WAIT
     const second = await serve({ mounts: { cam1: clip } }, port);
     expect(second.port).toBe(port);
     expect(second.pid).not.toBe(first.pid);

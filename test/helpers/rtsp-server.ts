@@ -20,6 +20,11 @@ export type RtspServerOptions = (
 ) & {
   /** How long to wait for `READY <port>`; default 20 s. */
   readyTimeoutMs?: number;
+  /**
+   * Max RTP packet size; default 1400 like a real camera. Larger packets (ffmpeg accepts up to 8192)
+   * make the fake cameras cheaper in CPU, at the cost of realism for the receiver.
+   */
+  mtu?: number;
 };
 
 export interface RtspServer {
@@ -59,6 +64,7 @@ export async function startRtspServer(opts: RtspServerOptions, port?: number): P
     if (!Number.isInteger(opts.count) || opts.count <= 0) throw new Error(`startRtspServer: bad count ${opts.count}`);
     args.push('--count', String(opts.count), '--clip', opts.clip);
   }
+  if (opts.mtu !== undefined) args.push('--mtu', String(opts.mtu));
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
 
   installExitHook();
