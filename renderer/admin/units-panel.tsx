@@ -5,7 +5,7 @@ import { UnitTypeIcon } from '../components/icons';
 import { ErrorBanner } from '../components/error-banner';
 import { ConfirmDialog } from '../components/modal';
 import { OnlineBadge, StatusBadge } from '../components/status-dot';
-import { formatBitrate, formatDateTime, formatDays } from '../format';
+import { formatBitrate, formatDateTime } from '../format';
 import { useI18n } from '../i18n/index';
 import { unitTypeKey } from '../labels';
 import { useServices } from '../services';
@@ -126,7 +126,6 @@ export function UnitsPanel() {
                 <th>{t('units.col.officer')}</th>
                 <th>{t('units.col.group')}</th>
                 <th>{t('units.col.keyRotated')}</th>
-                <th class="num">{t('cameras.col.retention')}</th>
                 <th>{t('cameras.col.enabled')}</th>
                 <th class="actions-col">{t('common.actions')}</th>
               </tr>
@@ -152,7 +151,6 @@ export function UnitsPanel() {
                   <td>{u.officer ?? t('common.none')}</td>
                   <td>{u.groupName ?? t('common.none')}</td>
                   <td class="mono nowrap">{formatDateTime(u.keyRotatedMs)}</td>
-                  <td class="num">{formatDays(i18n, u.retentionDays)}</td>
                   <td>
                     <span class={`bool ${u.enabled ? 'yes' : 'no'}`}>
                       <span aria-hidden="true">{u.enabled ? '✓' : '⊘'}</span> {u.enabled ? t('common.yes') : t('common.no')}

@@ -178,3 +178,25 @@ export function LayoutIcon({ kind, ...p }: IconProps & { kind: WallLayoutKind })
     </Svg>
   );
 }
+
+/** No video: a camera struck through (offline tile). */
+export function VideoOffIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <rect x="1" y="4" width="10" height="8" rx="1.5" />
+      <path d="M11 7 L15 5 V11 L11 9" />
+      <path d="M1.5 1.5 L14.5 14.5" stroke-width="1.6" />
+    </Svg>
+  );
+}
+
+/** Refused: a padlock (no permission). */
+export function LockIcon(p: IconProps) {
+  return (
+    <Svg {...p}>
+      <rect x="3" y="7" width="10" height="7.5" rx="1.2" />
+      <path d="M5 7 V5 A3 3 0 0 1 11 5 V7" />
+      <circle cx="8" cy="10.6" r="1" fill="currentColor" />
+    </Svg>
+  );
+}

@@ -323,8 +323,8 @@ export const en = {
 
   'unitKey.title': 'Stream key of "{name}"',
   'unitKey.onceTitle': 'Copy the key now: it is shown only this once.',
-  'unitKey.onceBody': 'Argus keeps only a fingerprint of it. Anyone with the key can publish video as this unit. If it is lost, give the unit a new key.',
-  'unitKey.onceRotated': 'The previous key no longer works. Argus keeps only a fingerprint of the new one; anyone with it can publish video as this unit.',
+  'unitKey.onceBody': 'It cannot be shown again. Anyone with the key can publish video as this unit; if it is lost or leaked, give the unit a new key.',
+  'unitKey.onceRotated': 'The previous key no longer works. The new one cannot be shown again; anyone with it can publish video as this unit.',
   'unitKey.publishUrl': 'Publish URL (RTMP, with the key)',
   'unitKey.streamKey': 'Stream key',
   'unitKey.copy': 'Copy',

@@ -325,8 +325,8 @@ export const zhCN = {
 
   'unitKey.title': '“{name}”的推流密钥',
   'unitKey.onceTitle': '请立即复制密钥：它只显示这一次。',
-  'unitKey.onceBody': 'Argus 只保存其指纹。持有密钥者可以冒用该终端推送视频。如果丢失，请为终端更换密钥。',
-  'unitKey.onceRotated': '旧密钥已失效。Argus 只保存新密钥的指纹；持有密钥者可以冒用该终端推送视频。',
+  'unitKey.onceBody': '关闭后无法再次查看。持有密钥者可以冒用该终端推送视频；如果丢失或泄露，请为终端更换密钥。',
+  'unitKey.onceRotated': '旧密钥已失效。新密钥关闭后无法再次查看；持有密钥者可以冒用该终端推送视频。',
   'unitKey.publishUrl': '推流地址（RTMP，含密钥）',
   'unitKey.streamKey': '推流密钥',
   'unitKey.copy': '复制',

@@ -1,7 +1,7 @@
 // One video tile: the player's <video>, overlay (name, recording dot, bitrate, status line), hover tools, drag and drop.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StreamKind } from '../../common/api';
-import { CameraIcon, CloseIcon, MaximizeIcon, PtzIcon, ReplayIcon, SnapshotIcon, SpeakerIcon, UnitTypeIcon } from '../components/icons';
+import { CameraIcon, CloseIcon, LockIcon, MaximizeIcon, PtzIcon, ReplayIcon, SnapshotIcon, SpeakerIcon, UnitTypeIcon, VideoOffIcon } from '../components/icons';
 import { formatBitrate } from '../format';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
@@ -174,7 +174,12 @@ export function VideoTile(p: VideoTileProps) {
               <span class="tile-stream">{p.stream === 'main' ? t('live.stream.main') : t('live.stream.sub')}</span>
             </span>
           </div>
-          {view.state !== 'playing' ? <div class={`tile-center${view.state === 'connecting' ? ' spinning' : ''}`} aria-hidden="true" /> : null}
+          {view.state === 'connecting' ? <div class="tile-center spinning" aria-hidden="true" /> : null}
+          {view.state === 'offline' || view.state === 'error' ? (
+            <div class={`tile-center-icon tone-${view.tone}`} aria-hidden="true">
+              {view.state === 'offline' ? <VideoOffIcon size={40} /> : <LockIcon size={40} />}
+            </div>
+          ) : null}
           <div class="tile-bottom">
             {view.line ? (
               <span class={`tile-status tone-${view.tone}`} role="status">

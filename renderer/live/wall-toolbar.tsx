@@ -112,18 +112,17 @@ function SavedLayouts({ controller }: { controller: WallController }) {
     <div class="saved-layouts">
       <select
         aria-label={t('live.layouts.label')}
-        value={currentLayout ? String(currentLayout.id) : ''}
         disabled={layouts === null}
         onChange={(e) => {
           const l = list.find((x) => String(x.id) === e.currentTarget.value);
           if (l) controller.load(l);
         }}
       >
-        <option value="" disabled>
+        <option value="" disabled selected={!currentLayout}>
           {list.length ? t('live.layouts.choose') : t('live.layouts.none')}
         </option>
         {list.map((l) => (
-          <option key={l.id} value={String(l.id)}>
+          <option key={l.id} value={String(l.id)} selected={currentLayout?.id === l.id}>
             {l.name}
           </option>
         ))}
