@@ -31,3 +31,42 @@ export function explainFfmpegError(error: string | null, stderrTail: string[]): 
   const last = [...stderrTail].reverse().find((l) => /error|fail|invalid/i.test(l)) ?? error;
   return { message: `Recording stopped: ${last.replace(/^\[\w+\]\s*/, '').slice(0, 200)}`, audioUnsupported: false };
 }
+
+/** Why the relay output (live view) of a recording or relay ffmpeg failed. */
+export interface RelayFailure {
+  /**
+   * 'video': FLV cannot carry the video codec (e.g. H.265 in ffmpeg 5.1): permanent for this stream.
+   * 'audio': FLV cannot carry the audio codec: relay video only.
+   * 'hub': the hub refused, closed or did not answer the relay connection: transient.
+   */
+  kind: 'video' | 'audio' | 'hub';
+  codec: string | null;
+  /** For the operator, in the style of lastError. */
+  message: string;
+}
+
+/**
+ * Recognizes a failure of the relay output from ffmpeg's log (call only for a run that had a relay output, which is
+ * rtmp://). Camera-side failures never mention rtmp:// or the flv muxer, so they are not mistaken for relay failures.
+ */
+export function explainRelayFailure(error: string | null, stderrTail: string[]): RelayFailure | null {
+  const lines = [...stderrTail, error ?? ''];
+  for (const l of lines) {
+    const v = /\[flv @ [^\]]*\].*Video codec '?([\w-]+)'? not compatible with flv/i.exec(l);
+    if (v) return { kind: 'video', codec: v[1], message: `Live view unavailable: ${v[1].toUpperCase()} video cannot be relayed (recording continues)` };
+  }
+  for (const l of lines) {
+    const a = /\[flv @ [^\]]*\].*Audio codec '?([\w-]+)'? not compatible with flv/i.exec(l);
+    if (a) return { kind: 'audio', codec: a[1], message: `Live view without sound: ${a[1]} audio cannot be relayed` };
+  }
+  // Only error lines count: the tail also holds the run's start-up lines ("Output #0, flv, to 'rtmp://...'") and
+  // harmless muxer warnings.
+  const errors = lines.filter((l) => /\[(error|fatal)\]/.test(l) || l === error);
+  if (errors.some((l) => /Could not write header for output file #0|\[flv @ [^\]]*\] \[(error|fatal)\]/i.test(l))) {
+    return { kind: 'video', codec: null, message: 'Live view unavailable: the stream cannot be relayed (recording continues)' };
+  }
+  if (errors.some((l) => /rtmp:\/\//i.test(l) || /av_interleaved_write_frame\(\): (Connection reset|Broken pipe)/i.test(l))) {
+    return { kind: 'hub', codec: null, message: 'Live view unavailable: the media hub did not accept the stream (recording continues)' };
+  }
+  return null;
+}

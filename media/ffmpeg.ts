@@ -82,11 +82,20 @@ export function probe(file: string, timeoutMs = 15_000): Promise<ProbeInfo> {
   });
 }
 
-// ---------------------------------------------------------------- recording
+// ---------------------------------------------------------------- recording and relaying
+
+/** Where a stream is copied into the media hub: a second, separate output (never the tee muxer). */
+export interface RelayOutput {
+  /** rtmp:// URL of the hub stream; carries the hub's internal secret, so it is redacted from every log line. */
+  url: string;
+  /** Relay the first audio stream too (false once FLV refused the camera's audio codec). */
+  audio: boolean;
+}
 
 export interface RecordSpec {
-  /** Input URL including credentials. */
+  /** Input URL including credentials: rtsp(s):// for cameras, rtmp:// (the hub) for mobile units. */
   inputUrl: string;
+  /** RTSP transport (ignored for other inputs). */
   transport: 'tcp' | 'udp';
   /** Directory that receives the segments; created if missing. */
   outDir: string;
@@ -97,6 +106,16 @@ export interface RecordSpec {
   transcodeAudio: boolean;
   /** Socket I/O timeout for the input, seconds. */
   ioTimeoutS: number;
+  /** Also copy the stream into the media hub (live view), or null. */
+  relay?: RelayOutput | null;
+}
+
+/** A relay-only process (a camera's sub stream): input copied into the hub, nothing recorded. */
+export interface RelaySpec {
+  inputUrl: string;
+  transport: 'tcp' | 'udp';
+  ioTimeoutS: number;
+  relay: RelayOutput;
 }
 
 export interface RecordCallbacks {
@@ -106,9 +125,11 @@ export interface RecordCallbacks {
   onSegmentClosed(file: string, startS: number, endS: number): void;
   /** Output time reached, in seconds of stream time (about once a second). */
   onProgress(outTimeS: number): void;
-  /** The process ended; `error` is null on a clean exit. `stderrTail` are the last log lines. */
+  /** The process ended; `error` is null on a clean exit. `stderrTail` are the last log lines (secrets redacted). */
   onExit(error: string | null, stderrTail: string[]): void;
 }
+
+export type RelayCallbacks = Pick<RecordCallbacks, 'onProgress' | 'onExit'>;
 
 export interface RecordProcess {
   readonly pid: number | undefined;
@@ -119,6 +140,7 @@ export interface RecordProcess {
 }
 
 export type RecordLauncher = (spec: RecordSpec, cb: RecordCallbacks) => RecordProcess;
+export type RelayLauncher = (spec: RelaySpec, cb: RelayCallbacks) => RecordProcess;
 
 /** The output file pattern used for a run: `<prefix>-000000.ts`, `<prefix>-000001.ts`, ... */
 export function segmentPattern(spec: Pick<RecordSpec, 'outDir' | 'filePrefix'>): string {
@@ -130,16 +152,50 @@ export function isSegmentFileName(name: string): boolean {
   return /^\d+-\d{6}\.ts$/.test(name);
 }
 
-export function recordArgs(spec: RecordSpec): { input: string; inputOptions: string[]; outputOptions: string[]; output: string } {
+/** Replaces secrets carried in URLs (the hub's internal secret, unit stream keys) in a log line. */
+export function redactSecrets(line: string): string {
+  return line.replace(/([?&](?:secret|key)=)[^&\s'"]+/gi, '$1***');
+}
+
+function scheme(url: string): string {
+  return (/^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1] ?? '').toLowerCase();
+}
+
+/** Input options by input kind: RTSP transport and socket timeout only for rtsp(s); rw_timeout for rtmp (-timeout would mean "listen" there). */
+function inputOptions(url: string, transport: 'tcp' | 'udp', ioTimeoutS: number): string[] {
+  const us = String(Math.round(ioTimeoutS * 1_000_000));
+  const kind = scheme(url);
+  const opts: string[] = [];
+  if (kind === 'rtsp' || kind === 'rtsps') opts.push('-rtsp_transport', transport, '-timeout', us);
+  else if (kind === 'rtmp' || kind === 'rtmps') opts.push('-rw_timeout', us);
+  opts.push('-analyzeduration', '2000000', '-fflags', '+genpts+discardcorrupt');
+  return opts;
+}
+
+/** The relay output: stream copy into FLV over RTMP. A write that blocks longer than 5 s fails the relay instead of stalling the process. */
+function relayOutput(r: RelayOutput): FfmpegOutput {
   return {
-    input: spec.inputUrl,
-    inputOptions: [
-      '-rtsp_transport', spec.transport,
-      '-timeout', String(Math.round(spec.ioTimeoutS * 1_000_000)),
-      '-analyzeduration', '2000000',
-      '-fflags', '+genpts+discardcorrupt',
-    ],
-    outputOptions: [
+    output: r.url,
+    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), '-c', 'copy', '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+  };
+}
+
+export interface FfmpegOutput {
+  output: string;
+  options: string[];
+}
+
+export interface FfmpegArgs {
+  input: string;
+  inputOptions: string[];
+  /** In order. The relay (when present) comes first: if FLV refuses the codec, ffmpeg fails before opening a segment file. */
+  outputs: FfmpegOutput[];
+}
+
+export function recordArgs(spec: RecordSpec): FfmpegArgs {
+  const record: FfmpegOutput = {
+    output: segmentPattern(spec),
+    options: [
       '-map', '0:v:0', '-map', '0:a:0?',
       '-c:v', 'copy',
       ...(spec.transcodeAudio ? ['-c:a', 'aac', '-b:a', '64k'] : ['-c:a', 'copy']),
@@ -153,23 +209,38 @@ export function recordArgs(spec: RecordSpec): { input: string; inputOptions: str
       '-segment_list_type', 'csv',
       '-segment_list_flags', '+live',
     ],
-    output: segmentPattern(spec),
+  };
+  return {
+    input: spec.inputUrl,
+    inputOptions: inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS),
+    outputs: spec.relay ? [relayOutput(spec.relay), record] : [record],
+  };
+}
+
+export function relayArgs(spec: RelaySpec): FfmpegArgs {
+  return {
+    input: spec.inputUrl,
+    inputOptions: inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS),
+    outputs: [relayOutput(spec.relay)],
   };
 }
 
 const OPENING = /Opening '([^']+)' for writing/;
 const TIME = /time=(-?)(\d+):(\d+):(\d+(?:\.\d+)?)/;
 
-/** Starts one recording ffmpeg through fluent-ffmpeg. */
-export const launchRecording: RecordLauncher = (spec, cb) => {
-  fs.mkdirSync(spec.outDir, { recursive: true });
-  const a = recordArgs(spec);
-  const cmd = ffmpeg({ stdoutLines: 50 })
-    .setFfmpegPath(launcherPath() ?? paths.ffmpegPath)
-    .input(a.input)
-    .inputOptions(a.inputOptions)
-    .output(a.output)
-    .outputOptions(a.outputOptions)
+interface RunHandlers {
+  onStdoutLine?(line: string): void;
+  /** A stderr line that is not a progress line (secrets already redacted). */
+  onLogLine?(line: string): void;
+  onProgress(outTimeS: number): void;
+  onExit(error: string | null, stderrTail: string[]): void;
+}
+
+/** Starts one ffmpeg (through fluent-ffmpeg and the pdeathsig launcher) with the given arguments. */
+function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
+  let cmd = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(launcherPath() ?? paths.ffmpegPath).input(a.input).inputOptions(a.inputOptions);
+  for (const o of a.outputs) cmd = cmd.output(o.output).outputOptions(o.options);
+  cmd
     .addOption('-hide_banner')
     .addOption('-nostdin')
     .addOption('-loglevel', 'level+info')
@@ -184,7 +255,7 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
   const finish = (error: string | null) => {
     if (exited) return;
     exited = true;
-    cb.onExit(error, tail.slice());
+    h.onExit(error === null ? null : redactSecrets(error), tail.slice());
     for (const w of exitWaiters) w();
     exitWaiters = [];
   };
@@ -198,20 +269,19 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
       while ((nl = stdoutBuf.indexOf('\n')) >= 0) {
         const line = stdoutBuf.slice(0, nl).trim();
         stdoutBuf = stdoutBuf.slice(nl + 1);
-        const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
-        if (m) cb.onSegmentClosed(path.resolve(spec.outDir, path.basename(m[1])), Number(m[2]), Number(m[3]));
+        h.onStdoutLine?.(line);
       }
     });
   });
-  cmd.on('stderr', (line: string) => {
-    const tm = TIME.exec(line);
+  cmd.on('stderr', (raw: string) => {
+    const tm = TIME.exec(raw);
     if (tm) {
       const t = Number(tm[2]) * 3600 + Number(tm[3]) * 60 + Number(tm[4]);
-      if (!tm[1]) cb.onProgress(t);
+      if (!tm[1]) h.onProgress(t);
       return;
     }
-    const om = OPENING.exec(line);
-    if (om && !om[1].startsWith('pipe:')) cb.onSegmentOpened(path.resolve(om[1]));
+    const line = redactSecrets(raw);
+    h.onLogLine?.(line);
     tail.push(line);
     if (tail.length > 30) tail.shift();
   });
@@ -242,7 +312,29 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
       proc?.kill('SIGKILL');
     },
   };
+}
+
+/** Starts one recording ffmpeg (segments, plus the relay output when the spec has one). */
+export const launchRecording: RecordLauncher = (spec, cb) => {
+  fs.mkdirSync(spec.outDir, { recursive: true });
+  const outDir = path.resolve(spec.outDir);
+  return runFfmpegProcess(recordArgs(spec), {
+    onStdoutLine: (line) => {
+      const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
+      if (m) cb.onSegmentClosed(path.resolve(spec.outDir, path.basename(m[1])), Number(m[2]), Number(m[3]));
+    },
+    onLogLine: (line) => {
+      const om = OPENING.exec(line);
+      if (om && path.dirname(path.resolve(om[1])) === outDir) cb.onSegmentOpened(path.resolve(om[1]));
+    },
+    onProgress: (t) => cb.onProgress(t),
+    onExit: (err, tail) => cb.onExit(err, tail),
+  });
 };
+
+/** Starts one relay-only ffmpeg (stream copy of an input into the hub). */
+export const launchRelay: RelayLauncher = (spec, cb) =>
+  runFfmpegProcess(relayArgs(spec), { onProgress: (t) => cb.onProgress(t), onExit: (err, tail) => cb.onExit(err, tail) });
 
 /** `ffmpeg -version` first line, or null if ffmpeg cannot run. */
 export function ffmpegVersion(): string | null {

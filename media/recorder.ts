@@ -3,16 +3,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
 import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess } from './ffmpeg';
-import { explainFfmpegError } from './errors';
+import { explainFfmpegError, explainRelayFailure } from './errors';
 
 export interface RecorderConfig {
   cameraId: number;
-  /** Input URL including credentials. */
+  /** Input URL including credentials: rtsp(s):// of a camera, or the hub's rtmp:// URL of a mobile unit. */
   url: string;
   transport: 'tcp' | 'udp';
   segmentSeconds: number;
   /** Recordings root; the camera writes to `<root>/<cameraId>/`. */
   recordingsDir: string;
+  /** Also copy the stream into the media hub at this rtmp:// URL (live view); null/absent: recording only. */
+  relayUrl?: string | null;
+  /** Why there is no relay, shown in the status while recording (e.g. the hub is not running). */
+  relayUnavailable?: string | null;
+}
+
+/** Exponential backoff: min, 2·min, 4·min ... capped at max (failures counts from 1). */
+export function backoffDelay(failures: number, minMs: number, maxMs: number): number {
+  return Math.min(maxMs, minMs * 2 ** Math.max(0, failures - 1));
 }
 
 export interface OpenedSegment {
@@ -90,6 +99,12 @@ export class Recorder {
   private closed = false;
   private transcodeAudio = false;
   private stalled = false;
+  // relay (live view): never allowed to stop recording
+  /** 'permanent': FLV cannot carry the video codec; 'transient': the hub refused, retried after the next reconnect. */
+  private relayOff: 'permanent' | 'transient' | null = null;
+  private relayAudio = true;
+  private relayNote: string | null = null;
+  private runHasRelay = false;
   // per run
   private runStartMs = 0;
   private lastProgressMs = 0;
@@ -123,6 +138,7 @@ export class Recorder {
       ioTimeoutS: opts.ioTimeoutS ?? 10,
     };
     this.sinceMs = this.now();
+    this.relayNote = cfg.relayUrl ? null : (cfg.relayUnavailable ?? null);
   }
 
   /** PID of the running ffmpeg, if any (monitoring and tests). */
@@ -138,7 +154,8 @@ export class Recorder {
     return {
       cameraId: this.cfg.cameraId,
       state: this.state,
-      lastError: this.lastError,
+      // A live-view problem shows while recording works (recording problems take precedence).
+      lastError: this.lastError ?? this.relayNote,
       bitrateBps: this.state === 'recording' ? this.bitrateBps() : null,
       sinceMs: this.sinceMs,
       failures: this.failures,
@@ -188,6 +205,8 @@ export class Recorder {
     this.closedBytes = 0;
     this.setState(this.failures === 0 ? 'connecting' : this.state === 'failed' ? 'failed' : 'reconnecting', this.lastError);
     const runStart = this.runStartMs;
+    const relay = this.cfg.relayUrl && this.relayOff === null ? { url: this.cfg.relayUrl, audio: this.relayAudio } : null;
+    this.runHasRelay = relay !== null;
     this.proc = this.launch(
       {
         inputUrl: this.cfg.url,
@@ -197,6 +216,7 @@ export class Recorder {
         segmentSeconds: this.cfg.segmentSeconds,
         transcodeAudio: this.transcodeAudio,
         ioTimeoutS: this.o.ioTimeoutS,
+        relay,
       },
       {
         onSegmentOpened: (file) => this.onOpened(runStart, file),
@@ -319,6 +339,24 @@ export class Recorder {
     this.closeLeftovers();
     const ranMs = this.now() - runStart;
     if (this.stopping) return;
+    if (this.runHasRelay && !this.stalled) {
+      // Recording never depends on the relay: drop (part of) it and record again at once.
+      const relay = explainRelayFailure(error, tail);
+      if (relay) {
+        if (relay.kind === 'audio') this.relayAudio = false;
+        else this.relayOff = relay.kind === 'video' ? 'permanent' : 'transient';
+        this.relayNote = relay.message;
+        this.log(`relay to the media hub failed (${relay.kind}${relay.codec ? ` ${relay.codec}` : ''}); recording ${relay.kind === 'audio' ? 'with a video-only relay' : 'without relay'}`);
+        this.setState(this.state, this.lastError, true);
+        this.attempt();
+        return;
+      }
+    }
+    if (this.relayOff === 'transient') {
+      // The camera dropped: its next run tries the relay again.
+      this.relayOff = null;
+      this.relayNote = null;
+    }
     const explained = this.stalled
       ? { message: 'Camera stopped sending video', audioUnsupported: false }
       : explainFfmpegError(error, tail);
@@ -331,7 +369,7 @@ export class Recorder {
     }
     if (ranMs >= this.o.healthyRunMs && this.state === 'recording') this.failures = 0;
     this.failures++;
-    const delay = Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** (this.failures - 1));
+    const delay = backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
     this.log(`ffmpeg ended after ${ranMs} ms: ${explained.message}; retry in ${delay} ms (attempt ${this.failures})`);
     this.nextRetryMs = this.now() + delay;
     const state: CameraState = delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting';

@@ -1,0 +1,168 @@
+// Supervises a relay-only ffmpeg (a camera's sub stream copied into the media hub): restarts with the recorder's backoff.
+import { launchRelay, type RecordProcess, type RelayLauncher } from './ffmpeg';
+import { explainFfmpegError, explainRelayFailure } from './errors';
+import { backoffDelay } from './recorder';
+
+export type RelayState = 'stopped' | 'connecting' | 'relaying' | 'reconnecting' | 'failed';
+
+export interface RelayStatus {
+  state: RelayState;
+  /** Why the relay is not running, in words an operator understands; null while relaying. */
+  lastError: string | null;
+  failures: number;
+  nextRetryMs: number | null;
+}
+
+export interface StreamRelayConfig {
+  /** Camera id (log prefix). */
+  cameraId: number;
+  /** Name of the relayed stream in logs, e.g. "sub". */
+  label: string;
+  /** Input URL with credentials. */
+  url: string;
+  transport: 'tcp' | 'udp';
+  /** rtmp:// URL in the hub (carries the internal secret). */
+  relayUrl: string;
+}
+
+export interface StreamRelayOptions {
+  launch?: RelayLauncher;
+  now?: () => number;
+  log?: (msg: string) => void;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  healthyRunMs?: number;
+  stallMs?: number;
+  ioTimeoutS?: number;
+  onStatus?: (s: RelayStatus) => void;
+}
+
+export class StreamRelay {
+  private proc: RecordProcess | null = null;
+  private state: RelayState = 'stopped';
+  private lastError: string | null = null;
+  private failures = 0;
+  private nextRetryMs: number | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private stalled = false;
+  private audio = true;
+  private runStartMs = 0;
+  private lastProgressMs = 0;
+  private readonly launch: RelayLauncher;
+  private readonly now: () => number;
+  private readonly log: (msg: string) => void;
+  private readonly o: Required<Omit<StreamRelayOptions, 'launch' | 'now' | 'log' | 'onStatus'>>;
+
+  constructor(
+    private readonly cfg: StreamRelayConfig,
+    private readonly opts: StreamRelayOptions = {},
+  ) {
+    this.launch = opts.launch ?? launchRelay;
+    this.now = opts.now ?? Date.now;
+    const prefix = `[relay cam ${cfg.cameraId} ${cfg.label}]`;
+    this.log = (m) => (opts.log ?? console.log)(`${prefix} ${m}`);
+    this.o = {
+      minBackoffMs: opts.minBackoffMs ?? 1000,
+      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
+      healthyRunMs: opts.healthyRunMs ?? 10_000,
+      stallMs: opts.stallMs ?? 20_000,
+      ioTimeoutS: opts.ioTimeoutS ?? 10,
+    };
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  status(): RelayStatus {
+    return { state: this.state, lastError: this.lastError, failures: this.failures, nextRetryMs: this.nextRetryMs };
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.attempt();
+  }
+
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.nextRetryMs = null;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    const p = this.proc;
+    if (p) await p.stop(3000);
+    this.set('stopped', null);
+  }
+
+  private set(state: RelayState, lastError: string | null): void {
+    const changed = state !== this.state || lastError !== this.lastError;
+    this.state = state;
+    this.lastError = lastError;
+    if (changed) this.opts.onStatus?.(this.status());
+  }
+
+  private attempt(): void {
+    this.retryTimer = null;
+    this.nextRetryMs = null;
+    if (this.stopping) return;
+    const runStart = (this.runStartMs = this.now());
+    this.lastProgressMs = runStart;
+    if (this.state === 'stopped') this.set('connecting', this.lastError);
+    this.proc = this.launch(
+      { inputUrl: this.cfg.url, transport: this.cfg.transport, ioTimeoutS: this.o.ioTimeoutS, relay: { url: this.cfg.relayUrl, audio: this.audio } },
+      {
+        onProgress: () => {
+          if (runStart !== this.runStartMs) return;
+          this.lastProgressMs = this.now();
+          if (this.state !== 'relaying') this.set('relaying', null);
+        },
+        onExit: (err, tail) => this.onExit(runStart, err, tail),
+      },
+    );
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => {
+      if (this.proc && !this.stopping && this.now() - this.lastProgressMs > this.o.stallMs) {
+        this.log(`no video for ${Math.round((this.now() - this.lastProgressMs) / 1000)} s; restarting ffmpeg`);
+        this.stalled = true;
+        void this.proc.stop(2000);
+      }
+    }, 1000);
+    this.watchdog.unref();
+  }
+
+  private onExit(runStart: number, error: string | null, tail: string[]): void {
+    if (runStart !== this.runStartMs) return;
+    this.proc = null;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    if (this.stopping) return;
+    const ranMs = this.now() - runStart;
+    const relay = this.stalled ? null : explainRelayFailure(error, tail);
+    const stalled = this.stalled;
+    this.stalled = false;
+    if (relay?.kind === 'audio' && this.audio) {
+      this.audio = false;
+      this.log(`${relay.codec} audio cannot be relayed; relaying video only`);
+      this.attempt();
+      return;
+    }
+    if (relay?.kind === 'video') {
+      // Cannot work until the camera is reconfigured: no retries.
+      this.log(`${relay.message}; not retrying`);
+      this.failures++;
+      this.set('failed', relay.message);
+      return;
+    }
+    const message = stalled ? 'Camera stopped sending video' : relay ? relay.message : explainFfmpegError(error, tail).message;
+    if (ranMs >= this.o.healthyRunMs && this.state === 'relaying') this.failures = 0;
+    this.failures++;
+    const delay = backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
+    this.log(`ffmpeg ended after ${ranMs} ms: ${message}; retry in ${delay} ms (attempt ${this.failures})`);
+    this.nextRetryMs = this.now() + delay;
+    this.set(delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting', message);
+    this.retryTimer = setTimeout(() => this.attempt(), delay);
+  }
+}
