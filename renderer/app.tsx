@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { I18nContext, langStore, makeI18n } from './i18n/index';
 import { LoginPage } from './login';
 import { Console } from './console';
-import { requestSession } from './live/session-share';
+import { requestSession, watchSessions } from './live/session-share';
 import { sessionStore, startSession } from './session';
 import { wallDisplayId } from './shell/argus-shell';
 import { useStore } from './state/store';
@@ -13,7 +13,8 @@ export function App() {
   const session = useStore(sessionStore);
   const i18n = useMemo(() => makeI18n(lang), [lang]);
   // A wall window starts without a session: ask the console that opened it before showing the login page.
-  const [asking, setAsking] = useState(() => !sessionStore.get() && wallDisplayId(location.hash) !== null);
+  const wall = useMemo(() => wallDisplayId(location.hash) !== null, []);
+  const [asking, setAsking] = useState(() => wall && !sessionStore.get());
   useEffect(() => {
     if (!asking) return;
     void requestSession().then((s) => {
@@ -21,6 +22,11 @@ export function App() {
       setAsking(false);
     });
   }, []);
+  // A wall window at its login page signs in when the operator signs in at the console.
+  useEffect(() => {
+    if (!wall || session) return;
+    return watchSessions((s) => !sessionStore.get() && startSession(s));
+  }, [wall, session]);
 
   useEffect(() => {
     document.documentElement.lang = lang;

@@ -4,6 +4,7 @@ import type { LiveTicket, LiveTicketRequest, StreamKind } from '../../common/api
 import { ErrorKind } from '../../common/errors';
 import { ApiError } from '../api';
 import { driftDecision, FrameWatch, MAX_LATENCY_SEC, MIN_REMAIN_SEC, rangesOf, retryDelayMs } from './playback-guard';
+import { decodedFrames, streamUrl, type Transport } from './stream-url';
 
 /** What the player is doing; the tile turns it into its state and status line. */
 export type PlayerPhase =
@@ -27,8 +28,6 @@ export interface PlayerStats {
   jumps: number;
 }
 
-export type Transport = 'ws' | 'http';
-
 export interface LivePlayerOptions {
   video: HTMLVideoElement;
   sourceId: number;
@@ -45,22 +44,6 @@ export interface LivePlayerOptions {
   maxRetryMs?: number;
   now?: () => number;
   log?: (msg: string) => void;
-}
-
-/** Decoded video frames of the element so far (Chromium: playback quality, older engines: webkit counter). */
-export function decodedFrames(video: HTMLVideoElement): number {
-  const q = typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : null;
-  if (q) return q.totalVideoFrames;
-  return (video as HTMLVideoElement & { webkitDecodedFrameCount?: number }).webkitDecodedFrameCount ?? 0;
-}
-
-/** Absolute ws(s):// or http(s):// URL for a ticket's relative URL on the page's origin. */
-export function streamUrl(ticket: LiveTicket, transport: Transport, loc: Pick<Location, 'protocol' | 'host'> = location): string {
-  const rel = transport === 'ws' ? ticket.wsFlvUrl : ticket.flvUrl;
-  if (/^[a-z]+:\/\//i.test(rel)) return rel;
-  const path = rel.startsWith('/') ? rel : `/${rel}`;
-  if (transport === 'ws') return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}${path}`;
-  return `${loc.protocol}//${loc.host}${path}`;
 }
 
 let loggingConfigured = false;
