@@ -97,8 +97,13 @@ export class LivePlayer {
 
   /** Connects now instead of waiting out the backoff (the source came back online). */
   kick(): void {
-    if (this.closed || this.phase.kind !== 'retrying') return;
+    if (this.closed) return;
+    // Waiting out a backoff, or hanging on a connection that has shown nothing for a while (opened while the
+    // source was down): start over now.
+    const stuck = this.phase.kind === 'connecting' && this.player !== null && this.o.now() - this.connectStartMs > 2_000;
+    if (this.phase.kind !== 'retrying' && !stuck) return;
     this.clearRetry();
+    this.teardown();
     this.attempt = 0;
     void this.connect();
   }
