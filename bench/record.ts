@@ -22,6 +22,7 @@ import { analyzeGaps, uncoveredMs, type GapReport } from './lib/gaps';
 import { login } from './lib/http';
 import { runIndexBench, type IndexBenchResult } from './lib/index-bench';
 import { runBench, type BenchContext, type BenchOutcome } from './lib/lifecycle';
+import { startCpuProfile } from './lib/cpu-profile';
 import { clockTicksPerSecond, loadAverage, sampleMachineCpu, sampleProcess, type MachineCpu, type ProcSample } from './lib/proc';
 import { fmt, fmtBytes, max, median, sum } from './lib/stats';
 import { renderPairs, renderTable, type Cell } from './lib/table';
@@ -46,6 +47,8 @@ function parse() {
     'index-cameras': { default: 64, min: 1, description: 'cameras in the synthetic index' },
     'index-batch': { default: 50_000, min: 1, description: 'rows per insertMany call when filling the index' },
     'index-queries': { default: 50, min: 1, description: 'timed one-camera-one-day queries' },
+    'cpu-profile': { default: '', description: 'write a V8 CPU profile of the server process over the window to this file and summarise it' },
+    keep: { default: '', description: 'set to "yes" to keep the temp dir (recordings, databases) for inspection' },
   });
 }
 try {
@@ -65,6 +68,8 @@ interface CameraFigures {
   name: string;
   pid: number;
   cpuPct: number;
+  /** Kernel share of cpuPct. */
+  sysPct: number;
   rssMb: number;
   rssPeakMb: number;
   bytesPerS: number;
@@ -108,7 +113,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   const clip = await ensureClip(CLIP);
   note(`clip ${path.basename(clip)}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-bench-record-'));
-  defer('remove temp dir', () => fs.rmSync(tmp, { recursive: true, force: true }), 120_000);
+  defer('remove temp dir', () => (flags.keep === 'yes' ? note(`kept ${tmp}`) : fs.rmSync(tmp, { recursive: true, force: true })), 120_000);
   const rtsp = await startRtspServer({ count: n, clip, readyTimeoutMs: 60_000 });
   defer('stop RTSP server', () => rtsp.stop());
   note(`RTSP server pid ${rtsp.pid} on port ${rtsp.port} serving /cam1 .. /cam${n}`);
@@ -198,6 +203,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       if (!s) throw new Error(`recorder of camera ${id} (pid ${pid}) vanished`);
       s0.set(id, s);
     }
+    const profiler = flags['cpu-profile'] ? await startCpuProfile(path.resolve(flags['cpu-profile'])) : null;
     const self0 = sampleProcess(process.pid)!;
     const rtsp0 = sampleProcess(rtsp.pid);
     const machine0: MachineCpu = sampleMachineCpu();
@@ -243,6 +249,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const rtsp1 = sampleProcess(rtsp.pid);
     const usage1 = dirUsage(recordingsDir);
     const wall1 = Date.now();
+    const profileSummary = profiler ? await profiler.stop() : null;
     const pids1 = pidOfCamera();
     for (const c of cameras) if (pids1.get(c.id) !== pids0.get(c.id)) restarted.add(c.id);
     const events: Record<string, number> = {};
@@ -270,6 +277,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
           pid: s0c.pid,
           // Of a restarted recorder only the first process's share is known: its figure is a lower bound.
           cpuPct: ((s1c.cpuS - s0c.cpuS) / elapsedS) * 100,
+          sysPct: ((s1c.sysS - s0c.sysS) / elapsedS) * 100,
           rssMb: s1c.rssBytes / MB,
           rssPeakMb: (rssPeak.get(c.id) ?? s1c.rssBytes) / MB,
           bytesPerS: ((usage1.bySubdir.get(String(c.id)) ?? 0) - (usage0.bySubdir.get(String(c.id)) ?? 0)) / elapsedS,
@@ -284,7 +292,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       await store.close();
     }
     // The recordings are no longer needed: free the disk before the index benchmark.
-    fs.rmSync(recordingsDir, { recursive: true, force: true });
+    if (flags.keep !== 'yes') fs.rmSync(recordingsDir, { recursive: true, force: true });
 
     const index = await runIndexBench({
       dir: path.join(tmp, 'index'),
@@ -302,7 +310,9 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const probeCpuPct = ((self1.childrenCpuS - self0.childrenCpuS) / elapsedS) * 100;
     const rtspCpuPct = rtsp0 && rtsp1 ? ((rtsp1.cpuS - rtsp0.cpuS) / elapsedS) * 100 : NaN;
     const machineBusyPct = ((machine1.busyS - machine0.busyS) / (machine1.totalS - machine0.totalS)) * 100;
-    const machineBusyCores = (machine1.busyS - machine0.busyS) / elapsedS;
+    const machineBusyCores = (machineBusyPct / 100) * machine1.cores;
+    // /proc accounting sanity check: CPU ticks that passed per core per second of wall time (1.00 expected).
+    const tickRate = (machine1.totalS - machine0.totalS) / machine1.cores / elapsedS;
     const iowaitPct = ((machine1.iowaitS - machine0.iowaitS) / (machine1.totalS - machine0.totalS)) * 100;
     const accountedCores = (sum(recorderCpuPct) + serverCpuPct + probeCpuPct + (Number.isFinite(rtspCpuPct) ? rtspCpuPct : 0)) / 100;
     const totalBytesPerS = (usage1.totalBytes - usage0.totalBytes) / elapsedS;
@@ -311,17 +321,19 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const short = perCamera.filter((c) => c.gaps.recordedMs < seconds * 1000);
     const uncoveredS = sum(perCamera.map((c) => c.uncoveredWindowMs)) / 1000;
     const cpuMedian = median(recorderCpuPct);
+    const totalCpuPerCamera = (sum(recorderCpuPct) + serverCpuPct + probeCpuPct) / n;
     const rssMedian = median(perCamera.map((c) => c.rssMb));
 
     const out: string[] = [];
-    out.push('', `== bench:record: ${n} cameras x ${seconds} s (1080p25 H.264 ~${CLIP.bitrateKbps} kbit/s + AAC, ${segmentSeconds} s segments, ${flags.transport}) ==`, '');
+    out.push('', `== bench:record: ${n} cameras x ${seconds} s (${path.basename(clip)}, ${segmentSeconds} s segments, ${flags.transport}) ==`, '');
     out.push(
       renderTable(
-        ['camera', 'ffmpeg pid', 'cpu %', 'rss MB', 'rss peak MB', 'write kbit/s', 'segments', 'recorded s', 'gap s', 'holes', 'overlap s', 'notes'],
+        ['camera', 'ffmpeg pid', 'cpu %', 'of it sys %', 'rss MB', 'rss peak MB', 'write kbit/s', 'segments', 'recorded s', 'gap s', 'holes', 'overlap s', 'notes'],
         perCamera.map((c): Cell[] => [
           c.id,
           c.pid,
           fmt(c.cpuPct, 2),
+          fmt(c.sysPct, 2),
           fmt(c.rssMb, 1),
           fmt(c.rssPeakMb, 1),
           fmt((c.bytesPerS * 8) / 1000, 0),
@@ -348,18 +360,21 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       renderPairs([
         ['measured window', `${fmt(elapsedS, 1)} s (after ${flags['warmup-seconds']} s warm-up; all cameras recording ${fmt((recordingT - createT0) / 1000, 1)} s after creation)`],
         ['recorder ffmpeg cpu/camera', `median ${fmt(cpuMedian, 2)} %, mean ${fmt(sum(recorderCpuPct) / n, 2)} %, max ${fmt(max(recorderCpuPct), 2)} %`],
+        ['recorder ffmpeg kernel share', `${fmt((sum(perCamera.map((c) => c.sysPct)) / Math.max(1e-9, sum(recorderCpuPct))) * 100, 0)} % of the recorders' CPU is system time`],
         ['recorder ffmpeg cpu total', `${fmt(sum(recorderCpuPct), 1)} % of one core`],
+        ['all recording cost/camera', `${fmt(totalCpuPerCamera, 2)} % (recorder ffmpeg + server process + ffprobe of closed segments, divided by ${n})`],
         ['recorder ffmpeg rss/camera', `median ${fmt(rssMedian, 1)} MB, max ${fmt(max(perCamera.map((c) => c.rssPeakMb)), 1)} MB (peak), total ${fmt(sum(perCamera.map((c) => c.rssMb)), 0)} MB`],
         ['server process cpu', `${fmt(serverCpuPct, 2)} % (user ${fmt(server1.user / 1e4 / elapsedS, 2)} %, system ${fmt(server1.system / 1e4 / elapsedS, 2)} %) = ${fmt(serverCpuPct / n, 3)} %/camera; includes this benchmark's sampling`],
         ['ffprobe of closed segments', `${fmt(probeCpuPct, 2)} % (children of the server that exited in the window)`],
         ['server rss', `${fmt(self1.rssBytes / MB, 0)} MB`],
         ['RTSP sources (1 process)', `${fmt(rtspCpuPct, 2)} % (${fmt(rtspCpuPct / n, 3)} %/camera)`],
-        ['machine', `${fmt(machineBusyPct, 1)} % busy of ${machine1.cores} cores (${fmt(machineBusyCores, 2)} cores; accounted above ${fmt(accountedCores, 2)}), iowait ${fmt(iowaitPct, 1)} %, load ${loadAverage()}`],
+        ['machine', `${fmt(machineBusyPct, 1)} % busy of ${machine1.cores} cores (${fmt(machineBusyCores, 2)} cores; accounted above ${fmt(accountedCores, 2)}), iowait ${fmt(iowaitPct, 1)} %, load ${loadAverage()}, tick rate ${fmt(tickRate, 2)}`],
         ['written', `${fmtBytes(totalBytesPerS)}/s total (${fmt((totalBytesPerS * 8) / 1e6, 2)} Mbit/s), median ${fmt((median(perCamera.map((c) => c.bytesPerS)) * 8) / 1000, 0)} kbit/s per camera`],
         ['shutdown (backend.close)', `${fmt(shutdownS, 1)} s`],
         ['server log events in window', Object.entries(events).map(([k, v]) => `${k} ${v}`).join(', ')],
       ]),
     );
+    if (profileSummary) out.push('', profileSummary, '  (the profiler itself inflates the server CPU figure of this run)');
     out.push('', 'Continuity (index rows after a clean shutdown)');
     out.push(
       renderPairs([
@@ -389,7 +404,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       ]),
     );
     out.push('');
-    out.push(resultLine({ n, seconds, gapS, cpuMedian, rssMedian, index, totalBytesPerS, maxGapS, serverCpuPct, rtspCpuPct, probeCpuPct, machineBusyPct, shortCameras: short.length, restarts: restarted.size }));
+    out.push(resultLine({ n, seconds, gapS, cpuMedian, totalCpuPerCamera, rssMedian, index, totalBytesPerS, maxGapS, serverCpuPct, rtspCpuPct, probeCpuPct, machineBusyPct, shortCameras: short.length, restarts: restarted.size }));
     return { report: out.join('\n') };
   } catch (e) {
     dumpLog();
@@ -402,6 +417,7 @@ function resultLine(r: {
   seconds: number;
   gapS: number;
   cpuMedian: number;
+  totalCpuPerCamera: number;
   rssMedian: number;
   index: IndexBenchResult;
   totalBytesPerS: number;
@@ -428,6 +444,7 @@ function resultLine(r: {
     `max_gap_s_per_camera=${fmt(r.maxGapS, 1)}`,
     `short_cameras=${r.shortCameras}`,
     `restarts=${r.restarts}`,
+    `total_cpu_pct_per_camera=${fmt(r.totalCpuPerCamera, 2)}`,
     `server_cpu_pct=${fmt(r.serverCpuPct, 2)}`,
     `probe_cpu_pct=${fmt(r.probeCpuPct, 2)}`,
     `rtsp_cpu_pct=${fmt(r.rtspCpuPct, 2)}`,

@@ -21,6 +21,8 @@ export interface ProcSample {
   pid: number;
   /** user + system CPU time of the process itself (all threads), seconds. */
   cpuS: number;
+  /** The system (kernel) part of cpuS, seconds. */
+  sysS: number;
   /** user + system CPU time of its exited, waited-for children, seconds. */
   childrenCpuS: number;
   /** Resident set size, bytes. */
@@ -54,7 +56,7 @@ export function sampleProcess(pid: number): ProcSample | null {
   } catch {
     return null;
   }
-  return { pid, cpuS: (utime + stime) / tck, childrenCpuS: (cutime + cstime) / tck, rssBytes, startTicks, state: rest[0] };
+  return { pid, cpuS: (utime + stime) / tck, sysS: stime / tck, childrenCpuS: (cutime + cstime) / tck, rssBytes, startTicks, state: rest[0] };
 }
 
 export interface MachineCpu {
