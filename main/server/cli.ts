@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[argus] ${sig}: closing recordings and shutting down`);
-    const force = setTimeout(() => process.exit(1), 20_000);
+    // Generous: each recorder gets SIGTERM, then SIGKILL after 5 s; closing many cameras takes a few seconds more.
+    const force = setTimeout(() => process.exit(1), 60_000);
     force.unref();
     await backend.close();
     process.exit(0);
