@@ -1,5 +1,6 @@
 // Server configuration: defaults, <dataDir>/argus.json, then ARGUS_* environment variables, then command-line flags.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -13,6 +14,12 @@ export interface Config {
   bind: string;
   /** HTTP port (0 = pick a free one). */
   port: number;
+  /** RTMP port of the media hub (units publish here; 0 = pick a free one). */
+  rtmpPort: number;
+  /** Address the RTMP listener binds to (default: `bind`). */
+  rtmpBind: string;
+  /** Host name units use in their publish URL (default: rtmpBind, or this machine's host name when that is a wildcard). */
+  publicHost: string;
   /** Default segment length for new cameras, seconds. */
   segmentSeconds: number;
   /** Session lifetime after the last request, ms. */
@@ -35,6 +42,7 @@ export interface Config {
 export const DEFAULTS = {
   bind: '127.0.0.1',
   port: 8640,
+  rtmpPort: 1935,
   segmentSeconds: 60,
   sessionIdleMs: 12 * 3600_000,
   maxRecordingsBytes: 0,
@@ -47,8 +55,12 @@ export const DEFAULTS = {
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
 
-const NUMERIC_KEYS = ['port', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs'] as const;
-const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
+const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs'] as const;
+const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '';
+}
 
 /** ARGUS_PORT, ARGUS_BIND, ARGUS_MAX_RECORDINGS_BYTES ... : camelCase key → upper snake case. */
 export function envName(key: string): string {
@@ -95,8 +107,15 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
   const cfg = merged as Omit<Config, 'dataDir'> & Partial<Config>;
+  for (const k of ['port', 'rtmpPort'] as const) {
+    const v = cfg[k];
+    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new ConfigError(`${k}: not a port number: ${v}`);
+  }
+  const rtmpBind = cfg.rtmpBind ?? cfg.bind;
   return {
     ...(cfg as Config),
+    rtmpBind,
+    publicHost: cfg.publicHost ?? (isWildcard(rtmpBind) ? os.hostname() : rtmpBind),
     dataDir,
     recordingsDir: path.resolve(dataDir, cfg.recordingsDir ?? 'recordings'),
     dbFile: path.resolve(dataDir, cfg.dbFile ?? 'argus.db'),

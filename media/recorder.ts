@@ -234,6 +234,8 @@ export class Recorder {
 
   private onProgress(runStart: number, outTimeS: number): void {
     if (runStart !== this.runStartMs) return;
+    // "time=0" lines come before anything was muxed (e.g. while an RTMP input is still probed): no anchor sample, no liveness.
+    if (outTimeS <= 0) return;
     const at = this.now();
     this.lastProgressMs = at;
     this.anchor.add(at, outTimeS);

@@ -5,10 +5,12 @@ import { EVENTS_PATH } from '../../common/events';
 import type { Store } from '../../storage/repositories';
 import type { Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
+import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from './audit-log';
 import { AuthService, LoginThrottle, Sessions } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
+import { LIVE_FLV_PREFIX, LIVE_WS_PREFIX, LiveGateway, type LiveHub } from './live';
 import { Mutex } from './mutex';
 import { apiRoutes } from './routes/index';
 import type { ApiDeps } from './routes/deps';
@@ -19,6 +21,9 @@ export interface AppDeps {
   config: Config;
   store: Store;
   recording: RecordingControl;
+  units: UnitControl;
+  /** The media hub live viewers are served from; null/absent: live streams answer 503. */
+  mediaHub?: LiveHub | null;
   log?: (msg: string) => void;
   now?: () => number;
 }
@@ -26,6 +31,8 @@ export interface AppDeps {
 export interface App {
   server: http.Server;
   hub: EventHub;
+  /** Live tickets and the HTTP-FLV / WS-FLV streams. */
+  live: LiveGateway;
   /** The API route table being served. */
   routes: readonly Route[];
   auth: AuthService;
@@ -71,10 +78,13 @@ export function createApp(deps: AppDeps): App {
     log,
     now,
   });
+  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log, now });
   const apiDeps: ApiDeps = {
     config,
     store,
     recording,
+    units: deps.units,
+    live,
     events: hub,
     auth,
     audit,
@@ -97,7 +107,12 @@ export function createApp(deps: AppDeps): App {
       return;
     }
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
-    const done = isApi ? router.handle(req, res, url) : serveStatic(req, res, url, config.consoleDir);
+    // Live streams are authenticated by their signed ticket, not by the bearer header (see main/server/live.ts).
+    const done = url.pathname.startsWith(LIVE_FLV_PREFIX)
+      ? live.handleHttp(req, res, url)
+      : isApi
+        ? router.handle(req, res, url)
+        : serveStatic(req, res, url, config.consoleDir);
     done.catch((err: unknown) => {
       const e = toErrorResponse(err, log);
       if (res.headersSent) res.destroy();
@@ -107,6 +122,7 @@ export function createApp(deps: AppDeps): App {
   server.on('upgrade', (req, socket, head) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname === EVENTS_PATH) return hub.handleUpgrade(req, socket, head);
+    if (pathname.startsWith(LIVE_WS_PREFIX)) return live.handleUpgrade(req, socket, head);
     socket.on('error', () => socket.destroy());
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
@@ -119,6 +135,7 @@ export function createApp(deps: AppDeps): App {
   return {
     server,
     hub,
+    live,
     routes,
     auth,
     listen: () =>
@@ -135,6 +152,7 @@ export function createApp(deps: AppDeps): App {
     close: () =>
       (closing ??= (async () => {
         await hub.close();
+        await live.close();
         if (!server.listening) return;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -1,10 +1,13 @@
-// Wires the back end together: storage, crash recovery, recorders, retention and the HTTP/WebSocket server.
+// Wires the back end together: storage, crash recovery, media hub, units, recorders, retention and the HTTP/WebSocket server.
 import fs from 'node:fs';
 import type { Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
 import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg';
+import { MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
+import { UnitService } from '../services/units';
+import { AuditLog } from './audit-log';
 import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';
@@ -17,6 +20,9 @@ export interface Backend {
   port: number;
   url: string;
   recording: RecordingService;
+  /** The RTMP media hub (listening unless its port could not be bound: then live view and units are unavailable). */
+  hub: MediaHub;
+  units: UnitService;
   retention: RetentionService;
   recovery: RecoveryReport;
   close(): Promise<void>;
@@ -41,16 +47,46 @@ export async function startBackend(
       `${recovery.droppedRows} rows dropped, ${recovery.orphansKilled} leftover recorders stopped`,
   );
 
-  // The app's publish is bound after creation; the recording service needs it first.
+  // The app's publish is bound after creation; the services need it first. So do the hub's callbacks.
   let publish: (ev: import('../../common/events').ServerEvent) => void = () => undefined;
+  let units: UnitService | null = null;
+  const hub = new MediaHub({
+    port: config.rtmpPort,
+    host: config.rtmpBind,
+    log,
+    preRollApps: ['live'],
+    onPrePublish: (req) => (units ? units.prePublish(req) : { allow: false, reason: 'starting' }),
+    onPublish: (info) => units?.onPublish(info),
+    onDonePublish: (info, reason) => units?.onDonePublish(info, reason),
+  });
   const recording = new RecordingService({
     store,
     recordingsDir: config.recordingsDir,
     publish: (ev) => publish(ev),
     log,
     recorderOptions: opts.recorderOptions,
+    hub,
+    onUnitRecorderStatus: (s) => units?.onRecorderStatus(s.cameraId),
   });
-  const app = createApp({ config, store, recording, log });
+  units = new UnitService({
+    store,
+    recording,
+    hub,
+    audit: new AuditLog(store, Date.now),
+    publish: (ev) => publish(ev),
+    publicHost: config.publicHost,
+    rtmpPort: config.rtmpPort,
+    log,
+  });
+  await units.start();
+  // Before any recorder (camera relays publish into it). Recording must not depend on it: a port conflict only
+  // costs live view and units.
+  try {
+    await hub.start();
+  } catch (err) {
+    log(`[argus] ERROR: the RTMP media hub cannot listen on ${config.rtmpBind}:${config.rtmpPort} (${(err as Error).message}); live view and mobile units are unavailable, recording continues`);
+  }
+  const app = createApp({ config, store, recording, units, mediaHub: hub, log });
   publish = (ev) => app.hub.publish(ev);
   const retention = new RetentionService(
     {
@@ -77,13 +113,17 @@ export async function startBackend(
     port,
     url,
     recording,
+    hub,
+    units,
     retention,
     recovery,
     async close() {
       if (closed) return;
       closed = true;
       await retention.close();
-      await recording.close();
+      await units!.close();
+      await recording.close(); // every recorder closes its segment; camera relays end
+      await hub.close(); // after the recorders: units and viewers are disconnected
       await app.close();
       await store.close();
     },

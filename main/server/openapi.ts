@@ -2,7 +2,7 @@
 import { EVENTS_PATH } from '../../common/events';
 import type { JsonSchema, Schema } from '../../common/schema';
 import { ErrorKind } from '../../common/errors';
-import { CameraCreate, CameraUpdate, LoginRequest, UserCreate, UserUpdate } from '../../common/api';
+import { CameraCreate, CameraUpdate, LiveTicketRequest, LoginRequest, UnitCreate, UnitUpdate, UserCreate, UserUpdate, WallLayoutBody } from '../../common/api';
 import type { Route } from './router';
 import { httpStatus } from './errors';
 import { VERSION } from './version';
@@ -12,9 +12,14 @@ import {
   CameraStatusSchema,
   ErrorBodySchema,
   HealthInfoSchema,
+  LiveTicketSchema,
   LoginResponseSchema,
   SegmentSchema,
+  UnitKeySchema,
+  UnitSchema,
+  UnitStatusSchema,
   UserInfoSchema,
+  WallLayoutSchema,
 } from './views';
 
 /** Schemas published under components/schemas; wherever one occurs inside another it becomes a $ref. */
@@ -23,6 +28,15 @@ export const NAMED_SCHEMAS: Record<string, Schema<unknown>> = {
   CameraStatus: CameraStatusSchema,
   CameraCreate,
   CameraUpdate,
+  Unit: UnitSchema,
+  UnitStatus: UnitStatusSchema,
+  UnitCreate,
+  UnitUpdate,
+  UnitKey: UnitKeySchema,
+  LiveTicketRequest,
+  LiveTicket: LiveTicketSchema,
+  WallLayoutBody,
+  WallLayout: WallLayoutSchema,
   Segment: SegmentSchema,
   UserInfo: UserInfoSchema,
   UserCreate,
@@ -143,7 +157,9 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
       description:
         'HTTP/JSON API of the Argus video-surveillance command center. Log in with POST /api/v1/auth/login and send the token as ' +
         '`Authorization: Bearer <token>`. Errors are `{"error":{"kind","message","fields"?}}`. Live events (camera status, ' +
-        `segments, configuration changes) stream over the WebSocket ${EVENTS_PATH}?token=<token>; see docs/api.md.`,
+        `segments, configuration changes, units online) stream over the WebSocket ${EVENTS_PATH}?token=<token>. Live video: ` +
+        'POST /api/v1/live/tickets returns signed HTTP-FLV (GET /api/v1/live/flv/<id>.flv?...) and WS-FLV ' +
+        '(/api/v1/live/ws/<id>.flv?...) URLs, authenticated by their signature; see docs/api.md.',
     },
     tags: [...tags].map((name) => ({ name })),
     paths,

@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CameraStatus, LoginResponse, Role } from '../../common/api';
+import type { CameraStatus, LoginResponse, Role, UnitStatus } from '../../common/api';
 import { openSqliteStore } from '../../storage/sqlite/index';
-import type { CameraRow, Store, UserRow } from '../../storage/repositories';
+import type { CameraRow, Store, UnitRow, UserRow } from '../../storage/repositories';
 import { loadConfig, type Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
+import type { UnitControl } from '../services/unit-control';
 import { createApp, type App } from './app';
 import { hashPassword } from './auth';
 
@@ -24,11 +25,29 @@ export class FakeRecording implements RecordingControl {
   }
 }
 
+/** Records what the API asked of the unit service (publishing is tested against the real hub elsewhere). */
+export class FakeUnits implements UnitControl {
+  readonly calls: Array<{ op: 'changed'; unit: UnitRow; keyRotated: boolean } | { op: 'removed'; unitId: number }> = [];
+  status(unitId: number): UnitStatus {
+    return { unitId, online: false, sinceMs: 0, remoteAddress: null, bitrateBps: null, recording: 'stopped', lastError: null };
+  }
+  async changed(unit: UnitRow, opts: { keyRotated?: boolean } = {}): Promise<void> {
+    this.calls.push({ op: 'changed', unit, keyRotated: !!opts.keyRotated });
+  }
+  async removed(unitId: number): Promise<void> {
+    this.calls.push({ op: 'removed', unitId });
+  }
+  publishUrl(unitId: number, streamKey: string): string {
+    return `rtmp://127.0.0.1:1935/live/${unitId}?key=${streamKey}`;
+  }
+}
+
 export interface TestServer {
   app: App;
   store: Store;
   config: Config;
   recording: FakeRecording;
+  units: FakeUnits;
   base: string;
   port: number;
   dir: string;
@@ -51,9 +70,10 @@ export async function startTestServer(opts: { consoleDir?: string; clock?: boole
   });
   const store = await openSqliteStore(config.dbFile);
   const recording = new FakeRecording();
+  const units = new FakeUnits();
   const logs: string[] = [];
   const clock = { ms: Date.now() };
-  const app = createApp({ config, store, recording, log: (m) => logs.push(m), now: opts.clock ? () => clock.ms : undefined });
+  const app = createApp({ config, store, recording, units, log: (m) => logs.push(m), now: opts.clock ? () => clock.ms : undefined });
   const port = await app.listen();
   const base = `http://127.0.0.1:${port}`;
   const call: TestServer['call'] = (method, urlPath, o = {}) => {
@@ -70,6 +90,7 @@ export async function startTestServer(opts: { consoleDir?: string; clock?: boole
     store,
     config,
     recording,
+    units,
     base,
     port,
     dir,

@@ -2,18 +2,27 @@
 import {
   CAMERA_STATES,
   ROLES,
+  STREAM_KINDS,
   TRANSPORTS,
+  UNIT_TYPES,
+  WALL_LAYOUTS,
   type AuditEntry,
   type Camera,
   type CameraStatus,
   type HealthInfo,
+  type LiveTicket,
   type LoginResponse,
   type Segment,
+  type Unit,
+  type UnitKey,
+  type UnitStatus,
   type UserInfo,
+  type WallLayout,
+  type WallLayoutKind,
 } from '../../common/api';
 import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { s, type Infer, type Schema } from '../../common/schema';
-import type { CameraRow, SegmentRow } from '../../storage/repositories';
+import type { CameraRow, SegmentRow, UnitRow, WallLayoutRow } from '../../storage/repositories';
 
 /** Camera as the API shows it: credentials stripped (only `hasPassword`), live status attached. */
 export function toCamera(row: CameraRow, status: CameraStatus): Camera {
@@ -33,6 +42,38 @@ export function toCamera(row: CameraRow, status: CameraStatus): Camera {
     createdMs: row.createdMs,
     updatedMs: row.updatedMs,
     status,
+  };
+}
+
+/** Unit as the API shows it: never the key or its hash. */
+export function toUnit(row: UnitRow, status: UnitStatus): Unit {
+  return {
+    id: row.id,
+    callsign: row.callsign,
+    type: row.type,
+    officer: row.officer,
+    enabled: row.enabled,
+    groupName: row.groupName,
+    segmentSeconds: row.segmentSeconds,
+    retentionDays: row.retentionDays,
+    keyRotatedMs: row.keyRotatedMs,
+    createdMs: row.createdMs,
+    updatedMs: row.updatedMs,
+    status,
+  };
+}
+
+/** A stored wall layout as the API shows it (the stored document is validated on the way in). */
+export function toWallLayout(row: WallLayoutRow): WallLayout {
+  const doc = (row.json ?? {}) as Partial<Pick<WallLayout, 'layout' | 'tiles' | 'tourGroup' | 'tourSeconds'>>;
+  return {
+    id: row.id,
+    name: row.name,
+    layout: (doc.layout ?? '4') as WallLayoutKind,
+    tiles: Array.isArray(doc.tiles) ? doc.tiles : [],
+    tourGroup: doc.tourGroup ?? null,
+    tourSeconds: doc.tourSeconds ?? null,
+    updatedMs: row.updatedMs,
   };
 }
 
@@ -157,6 +198,60 @@ export const HealthInfoSchema = s.object({
   freeBytes: s.optional(s.nullable(s.int({ description: 'only for authenticated callers' }))),
 });
 
+export const UnitStatusSchema = s.object({
+  unitId: s.int(),
+  online: s.boolean('publishing video to the hub right now'),
+  sinceMs: s.int({ description: 'when online last changed (UTC ms)' }),
+  remoteAddress: s.nullable(s.string({ description: 'address the unit publishes from, when online' })),
+  bitrateBps: s.nullable(s.number()),
+  recording: s.enum(CAMERA_STATES),
+  lastError: nullableString,
+});
+
+export const UnitSchema = s.object(
+  {
+    id: s.int({ description: 'shares the id space of cameras: segments of a unit have cameraId = id' }),
+    callsign: s.string(),
+    type: s.enum(UNIT_TYPES),
+    officer: nullableString,
+    enabled: s.boolean(),
+    groupName: nullableString,
+    segmentSeconds: s.int(),
+    retentionDays: s.int(),
+    keyRotatedMs: s.int({ description: 'when the stream key was last set; the key itself is shown only once' }),
+    createdMs: s.int(),
+    updatedMs: s.int(),
+    status: UnitStatusSchema,
+  },
+  'A mobile unit (4G uplink); its stream key is never returned after creation or rotation.',
+);
+
+export const UnitKeySchema = s.object(
+  {
+    unit: UnitSchema,
+    streamKey: s.string({ description: 'shown only in this answer; only its SHA-256 is stored' }),
+    publishUrl: s.string({ description: 'rtmp://HOST:PORT/live/<unitId>?key=<streamKey>' }),
+  },
+  'The only answer that shows a stream key (creating a unit, rotating its key).',
+);
+
+export const LiveTicketSchema = s.object({
+  flvUrl: s.string({ description: 'HTTP-FLV URL (path + signed query), relative to the server' }),
+  wsFlvUrl: s.string({ description: 'WS-FLV URL (path + signed query), relative to the server' }),
+  expiresMs: s.int({ description: 'the signature starts no new stream after this time (UTC ms)' }),
+  stream: s.enum(STREAM_KINDS),
+});
+
+export const WallLayoutSchema = s.object({
+  id: s.int(),
+  name: s.string(),
+  layout: s.enum(WALL_LAYOUTS),
+  tiles: s.array(s.nullable(s.int())),
+  tourGroup: nullableString,
+  tourSeconds: nullableInt,
+  updatedMs: s.int(),
+});
+
 const FieldErrorSchema = s.object({ path: s.string(), message: s.string() });
 export const ErrorBodySchema = s.object({
   error: s.object({
@@ -179,5 +274,10 @@ const proofs: [
   Same<keyof Infer<typeof AuditEntrySchema>, keyof AuditEntry>,
   Same<Infer<typeof HealthInfoSchema>, HealthInfo>,
   Same<Infer<typeof ErrorBodySchema>, ErrorBody>,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<Infer<typeof UnitStatusSchema>, UnitStatus>,
+  Same<Infer<typeof UnitSchema>, Unit>,
+  Same<Infer<typeof UnitKeySchema>, UnitKey>,
+  Same<Infer<typeof LiveTicketSchema>, LiveTicket>,
+  Same<Infer<typeof WallLayoutSchema>, WallLayout>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void proofs;

@@ -1,8 +1,10 @@
-// Recording service: one Recorder per enabled camera, its segment events written into the segment index and published.
+// Recording service: one Recorder per enabled camera or online unit, segment events into the index; camera relays into the hub.
 import type { CameraStatus, Segment } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { CameraRow, SegmentRow, Store } from '../../storage/repositories';
-import { Recorder, type ClosedSegment, type OpenedSegment, type RecorderOptions } from '../../media/recorder';
+import { cameraStreamPath } from '../../media/hub';
+import { Recorder, type ClosedSegment, type OpenedSegment, type RecorderEvents, type RecorderOptions } from '../../media/recorder';
+import { StreamRelay, type RelayStatus } from '../../media/relay';
 import type { RecordingControl } from './recording-control';
 import { quarantineSegment } from './quarantine';
 
@@ -38,6 +40,19 @@ interface Entry {
   recorder: Recorder;
   /** Config fingerprint: a change restarts the recorder. */
   key: string;
+  kind: 'camera' | 'unit';
+}
+
+interface SubEntry {
+  relay: StreamRelay;
+  key: string;
+}
+
+/** What the recording service needs from the media hub. */
+export interface RelayTarget {
+  readonly listening: boolean;
+  /** rtmp:// URL of a hub stream for Argus's own processes. */
+  internalUrlFor(streamPath: string): string;
 }
 
 export interface RecordingServiceDeps {
@@ -47,10 +62,18 @@ export interface RecordingServiceDeps {
   log?: (msg: string) => void;
   now?: () => number;
   recorderOptions?: RecorderOptions;
+  /** The media hub cameras are relayed into (live view); absent or not listening: recording only. */
+  hub?: RelayTarget | null;
+  /** Status changes of a unit's recorder (units publish their own status event). */
+  onUnitRecorderStatus?: (status: CameraStatus) => void;
 }
 
 export class RecordingService implements RecordingControl {
   private readonly recorders = new Map<number, Entry>();
+  /** Recorders being stopped (their status stays visible until their last segment is indexed). */
+  private readonly closing = new Map<number, Entry>();
+  /** Relay-only ffmpeg of each camera with a sub stream (live view only, never recorded). */
+  private readonly subRelays = new Map<number, SubEntry>();
   /** Serializes index writes so a segment's insert and update never race. */
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly openRows = new Map<string, number>();
@@ -67,21 +90,97 @@ export class RecordingService implements RecordingControl {
   }
 
   status(cameraId: number): CameraStatus {
-    const e = this.recorders.get(cameraId);
-    if (e) return e.recorder.status();
+    const e = this.recorders.get(cameraId) ?? this.closing.get(cameraId);
+    if (e) return e.kind === 'camera' ? this.decorate(e.recorder.status()) : e.recorder.status();
     return { cameraId, state: 'stopped', lastError: null, bitrateBps: null, sinceMs: this.now(), failures: 0, nextRetryMs: null };
   }
 
+  private get hubReady(): boolean {
+    return !!this.deps.hub?.listening;
+  }
+
   async apply(c: CameraRow): Promise<void> {
-    const key = JSON.stringify([inputUrl(c), c.transport, c.segmentSeconds]);
+    if (c.kind !== 'rtsp') return;
+    const key = JSON.stringify([inputUrl(c), c.transport, c.segmentSeconds, this.hubReady]);
     const cur = this.recorders.get(c.id);
-    if (cur && c.enabled && cur.key === key) return;
-    if (cur) await this.remove(c.id);
-    if (!c.enabled) return;
+    if (!(cur && c.enabled && cur.key === key)) {
+      if (cur) await this.remove(c.id);
+      if (c.enabled) this.startRecorder(c, key);
+    }
+    await this.applySubRelay(c);
+  }
+
+  private startRecorder(c: CameraRow, key: string): void {
+    const hub = this.hubReady ? this.deps.hub! : null;
     const recorder = new Recorder(
-      { cameraId: c.id, url: inputUrl(c), transport: c.transport, segmentSeconds: c.segmentSeconds, recordingsDir: this.deps.recordingsDir },
       {
-        onStatus: (status) => this.deps.publish({ type: 'camera.status', status }),
+        cameraId: c.id,
+        url: inputUrl(c),
+        transport: c.transport,
+        segmentSeconds: c.segmentSeconds,
+        recordingsDir: this.deps.recordingsDir,
+        relayUrl: hub ? hub.internalUrlFor(cameraStreamPath(c.id, 'main')) : null,
+        relayUnavailable: hub ? null : 'Live view unavailable: the media hub is not running (recording continues)',
+      },
+      this.recorderEvents('camera'),
+      { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
+    );
+    this.recorders.set(c.id, { recorder, key, kind: 'camera' });
+    recorder.start();
+  }
+
+  /** The sub stream's relay follows the camera: enabled, has a subUrl and the hub runs. Changing it never restarts recording. */
+  private async applySubRelay(c: CameraRow): Promise<void> {
+    const want = c.enabled && c.subUrl && this.hubReady;
+    const subInput = c.subUrl ? inputUrl({ url: c.subUrl, username: c.username, password: c.password }) : null;
+    const key = JSON.stringify([subInput, c.transport]);
+    const cur = this.subRelays.get(c.id);
+    if (cur && want && cur.key === key) return;
+    if (cur) {
+      this.subRelays.delete(c.id);
+      await cur.relay.close();
+    }
+    if (!want || !subInput) return;
+    const relay = new StreamRelay(
+      { cameraId: c.id, label: 'sub', url: subInput, transport: c.transport, relayUrl: this.deps.hub!.internalUrlFor(cameraStreamPath(c.id, 'sub')) },
+      {
+        log: this.deps.log,
+        now: this.deps.now,
+        minBackoffMs: this.deps.recorderOptions?.minBackoffMs,
+        maxBackoffMs: this.deps.recorderOptions?.maxBackoffMs,
+        onStatus: (s: RelayStatus) => {
+          if (s.state === 'stopped' || !this.recorders.has(c.id)) return;
+          this.deps.publish({ type: 'camera.status', status: this.status(c.id) });
+        },
+      },
+    );
+    this.subRelays.set(c.id, { relay, key });
+    relay.start();
+  }
+
+  /** Starts recording a unit that went online: the same Recorder, reading the unit's stream back from the hub. */
+  startUnit(unit: { id: number; segmentSeconds: number }, inputUrlFromHub: string): void {
+    if (this.recorders.has(unit.id)) return;
+    const recorder = new Recorder(
+      { cameraId: unit.id, url: inputUrlFromHub, transport: 'tcp', segmentSeconds: unit.segmentSeconds, recordingsDir: this.deps.recordingsDir },
+      this.recorderEvents('unit'),
+      { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
+    );
+    this.recorders.set(unit.id, { recorder, key: inputUrlFromHub, kind: 'unit' });
+    recorder.start();
+  }
+
+  /** Stops a unit's recorder (closing its segment); the stop has begun when this returns its promise. */
+  stopUnit(unitId: number): Promise<void> {
+    return this.remove(unitId);
+  }
+
+  private recorderEvents(kind: 'camera' | 'unit'): RecorderEvents {
+    return {
+      onStatus: (status: CameraStatus) => {
+        if (kind === 'camera') this.deps.publish({ type: 'camera.status', status: this.decorate(status) });
+        else this.deps.onUnitRecorderStatus?.(status);
+      },
         onSegmentOpened: (seg) => this.enqueue(() => this.segmentOpened(seg)),
         onSegmentClosed: (seg) => this.enqueue(() => this.segmentClosed(seg)),
         onSegmentError: (relPath, message) =>
@@ -89,25 +188,35 @@ export class RecordingService implements RecordingControl {
             this.openRows.delete(relPath);
             await quarantineSegment(this.deps.store, this.deps.recordingsDir, relPath, message, this.log);
           }),
-      },
-      { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
-    );
-    this.recorders.set(c.id, { recorder, key });
-    recorder.start();
+    };
+  }
+
+  /** A camera recorder's status with the sub stream's problem, shown only when nothing more important is. */
+  private decorate(status: CameraStatus): CameraStatus {
+    const sub = this.subRelays.get(status.cameraId)?.relay.status();
+    if (status.lastError === null && sub?.lastError && sub.state !== 'relaying') return { ...status, lastError: `Live sub stream unavailable: ${sub.lastError}` };
+    return status;
   }
 
   async remove(cameraId: number): Promise<void> {
+    const sub = this.subRelays.get(cameraId);
+    if (sub) this.subRelays.delete(cameraId);
     const e = this.recorders.get(cameraId);
+    if (e) {
+      this.recorders.delete(cameraId);
+      this.closing.set(cameraId, e);
+    }
+    await Promise.all([e?.recorder.close(), sub?.relay.close()]);
     if (!e) return;
-    this.recorders.delete(cameraId);
-    await e.recorder.close();
     await this.flush();
-    this.deps.publish({ type: 'camera.status', status: this.status(cameraId) });
+    if (this.closing.get(cameraId) === e) this.closing.delete(cameraId);
+    if (e.kind === 'camera') this.deps.publish({ type: 'camera.status', status: this.status(cameraId) });
+    else this.deps.onUnitRecorderStatus?.(e.recorder.status());
   }
 
-  /** Stops every recorder (each closes its current segment) and waits for the index to be written. */
+  /** Stops every recorder and relay (each recorder closes its current segment) and waits for the index to be written. */
   async close(): Promise<void> {
-    await Promise.all([...this.recorders.keys()].map((id) => this.remove(id)));
+    await Promise.all([...new Set([...this.recorders.keys(), ...this.subRelays.keys()])].map((id) => this.remove(id)));
     await this.flush();
   }
 

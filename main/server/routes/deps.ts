@@ -4,8 +4,10 @@ import { s } from '../../../common/schema';
 import type { Store } from '../../../storage/repositories';
 import type { Config } from '../../config';
 import type { RecordingControl } from '../../services/recording-control';
+import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../audit-log';
 import type { AuthService } from '../auth';
+import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
 
 export interface EventSink {
@@ -18,10 +20,14 @@ export interface ApiDeps {
   config: Config;
   store: Store;
   recording: RecordingControl;
+  /** Units online, publish checks and publish URLs. */
+  units: UnitControl;
+  /** Live tickets and streams. */
+  live: LiveGateway;
   events: EventSink;
   auth: AuthService;
   audit: AuditLog;
-  /** Serializes configuration changes (cameras, users). */
+  /** Serializes configuration changes (cameras, units, users). */
   configLock: Mutex;
   now: () => number;
   log: (msg: string) => void;

@@ -5,11 +5,22 @@ import { route, type Route } from '../router';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import type { DepsRef } from './deps';
+import { layoutRoutes } from './layouts';
+import { liveRoutes } from './live';
 import { miscRoutes } from './misc';
+import { unitRoutes } from './units';
 import { userRoutes } from './users';
 
 export function apiRoutes(deps: DepsRef): Route[] {
-  const routes: Route[] = [...miscRoutes(deps), ...authRoutes(deps), ...cameraRoutes(deps), ...userRoutes(deps)];
+  const routes: Route[] = [
+    ...miscRoutes(deps),
+    ...authRoutes(deps),
+    ...cameraRoutes(deps),
+    ...unitRoutes(deps),
+    ...liveRoutes(deps),
+    ...layoutRoutes(deps),
+    ...userRoutes(deps),
+  ];
   let doc: Record<string, unknown> | null = null;
   routes.push(
     route({

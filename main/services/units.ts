@@ -1,0 +1,248 @@
+// Unit service: decides who may publish to the hub, tracks units online, records them while they publish, audits it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { UnitStatus } from '../../common/api';
+import type { ServerEvent } from '../../common/events';
+import type { Store, UnitRow } from '../../storage/repositories';
+import { unitStreamPath, type DonePublishReason, type HubDecision, type PublishInfo, type StreamRequest } from '../../media/hub';
+import type { AuditLog, AuditRecord } from '../server/audit-log';
+import type { RecordingService } from './recording';
+import type { UnitControl } from './unit-control';
+
+/** What the unit service needs from the media hub. */
+export interface UnitHub {
+  readonly listening: boolean;
+  readonly port: number | null;
+  internalUrlFor(streamPath: string): string;
+  kick(streamPath: string): boolean;
+  publisher(streamPath: string): (PublishInfo & { inBytes: number }) | null;
+}
+
+export interface UnitServiceDeps {
+  store: Store;
+  recording: Pick<RecordingService, 'startUnit' | 'stopUnit' | 'status'>;
+  hub: UnitHub | null;
+  audit: Pick<AuditLog, 'record'>;
+  publish: (ev: ServerEvent) => void;
+  /** Host name in publish URLs. */
+  publicHost: string;
+  /** Configured RTMP port (used in publish URLs while the hub is not listening). */
+  rtmpPort: number;
+  log?: (msg: string) => void;
+  now?: () => number;
+  /** Rejected publishes from one address before it is refused without auditing for `throttleMs`. */
+  maxRejections?: number;
+  throttleMs?: number;
+}
+
+interface CachedUnit {
+  enabled: boolean;
+  /** SHA-256 of the key, raw bytes. */
+  keyHash: Buffer;
+  segmentSeconds: number;
+}
+
+interface Online {
+  sessionId: string;
+  sinceMs: number;
+  startMs: number;
+  remoteAddress: string;
+}
+
+export function hashStreamKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export class UnitService implements UnitControl {
+  private readonly units = new Map<number, CachedUnit>();
+  private readonly online = new Map<number, Online>();
+  private readonly offlineSince = new Map<number, number>();
+  /** Per unit: recorder stops and starts run one after the other (never two recorders for one unit). */
+  private readonly chains = new Map<number, Promise<void>>();
+  private auditChain: Promise<void> = Promise.resolve();
+  private readonly rejections = new Map<string, number[]>();
+  private readonly blockedUntil = new Map<string, number>();
+  private readonly startedMs: number;
+  private readonly log: (msg: string) => void;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly deps: UnitServiceDeps) {
+    this.log = (m) => (deps.log ?? console.log)(`[units] ${m}`);
+    this.now = deps.now ?? Date.now;
+    this.startedMs = this.now();
+  }
+
+  /** Loads the units the publish check needs (call before the hub accepts connections). */
+  async start(): Promise<void> {
+    for (const u of await this.deps.store.units.list()) this.cache(u);
+  }
+
+  /** Stops reacting to the hub; waits for pending recorder changes and audit writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.chains.values()]);
+    await this.auditChain;
+  }
+
+  private cache(u: UnitRow): void {
+    this.units.set(u.id, { enabled: u.enabled, keyHash: Buffer.from(u.streamKeyHash, 'hex'), segmentSeconds: u.segmentSeconds });
+  }
+
+  // ---------------------------------------------------------------- hub callbacks
+
+  /** The hub's publish decision (synchronous: from the cache). Internal publishers (camera relays) only under /cam. */
+  prePublish(req: StreamRequest): HubDecision {
+    if (this.closed) return { allow: false, reason: 'server is shutting down' };
+    if (req.internal) return req.app === 'cam' ? { allow: true } : { allow: false, reason: 'internal publishers only relay cameras' };
+    const now = this.now();
+    const blocked = this.blockedUntil.get(req.remoteAddress);
+    if (blocked !== undefined && blocked > now) return { allow: false, reason: 'too many refused attempts from this address' };
+    const reason = this.check(req);
+    if (reason === null) return { allow: true };
+    this.rejected(req, reason, now);
+    return { allow: false, reason };
+  }
+
+  private check(req: StreamRequest): string | null {
+    if (req.app !== 'live' || !/^[1-9]\d{0,9}$/.test(req.name)) return 'bad_path';
+    const u = this.units.get(Number(req.name));
+    if (!u) return 'unknown_unit';
+    if (!u.enabled) return 'disabled';
+    const key = req.query.key;
+    if (!key) return 'missing_key';
+    const presented = createHash('sha256').update(key, 'utf8').digest();
+    return timingSafeEqual(presented, u.keyHash) ? null : 'bad_key';
+  }
+
+  private rejected(req: StreamRequest, reason: string, now: number): void {
+    const max = this.deps.maxRejections ?? 10;
+    const window = this.deps.throttleMs ?? 60_000;
+    const recent = (this.rejections.get(req.remoteAddress) ?? []).filter((t) => t > now - window);
+    recent.push(now);
+    this.rejections.set(req.remoteAddress, recent);
+    const throttled = recent.length >= max;
+    if (throttled) {
+      this.blockedUntil.set(req.remoteAddress, now + window);
+      this.rejections.delete(req.remoteAddress);
+    }
+    if (this.rejections.size > 1000) for (const [ip, ts] of this.rejections) if (ts.every((t) => t <= now - window)) this.rejections.delete(ip);
+    if (this.blockedUntil.size > 1000) for (const [ip, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(ip);
+    const id = /^\d+$/.test(req.name) && req.app === 'live' ? Number(req.name) : null;
+    this.log(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${reason}${throttled ? `; further attempts from ${req.remoteAddress} refused for ${window / 1000} s` : ''}`);
+    this.record({
+      action: 'unit.publish_rejected',
+      targetType: id !== null ? 'unit' : 'stream',
+      targetId: id ?? req.streamPath,
+      detail: { reason, streamPath: req.streamPath, remoteAddress: req.remoteAddress, ...(throttled ? { throttledForMs: window } : {}) },
+      ip: req.remoteAddress,
+    });
+  }
+
+  onPublish(info: PublishInfo): void {
+    if (this.closed || info.internal || info.app !== 'live') return;
+    const id = Number(info.name);
+    const u = this.units.get(id);
+    if (!u) return;
+    this.online.set(id, { sessionId: info.sessionId, sinceMs: this.now(), startMs: info.startMs, remoteAddress: info.remoteAddress });
+    this.record({ action: 'unit.publish', targetType: 'unit', targetId: id, detail: { remoteAddress: info.remoteAddress }, ip: info.remoteAddress });
+    this.publishStatus(id);
+    const hub = this.deps.hub;
+    if (!hub) return;
+    this.serial(id, async () => {
+      // Still the same publish (it may have ended while an earlier stop was finishing)?
+      if (this.closed || this.online.get(id)?.sessionId !== info.sessionId) return;
+      this.deps.recording.startUnit({ id, segmentSeconds: u.segmentSeconds }, hub.internalUrlFor(unitStreamPath(id)));
+    });
+  }
+
+  onDonePublish(info: PublishInfo, reason: DonePublishReason): void {
+    if (info.internal || info.app !== 'live') return;
+    const id = Number(info.name);
+    const cur = this.online.get(id);
+    if (cur?.sessionId === info.sessionId) {
+      this.online.delete(id);
+      this.offlineSince.set(id, this.now());
+    }
+    this.log(`unit ${id} went offline (${reason})`);
+    // The recorder's stop begins now, before the hub cuts its input; the next start waits for it.
+    const stopping = this.deps.recording.stopUnit(id);
+    this.serial(id, () => stopping);
+    if (!this.closed) this.publishStatus(id);
+  }
+
+  /** A unit recorder's state changed. */
+  onRecorderStatus(unitId: number): void {
+    if (!this.closed && this.units.has(unitId)) this.publishStatus(unitId);
+  }
+
+  // ---------------------------------------------------------------- UnitControl
+
+  status(unitId: number): UnitStatus {
+    const on = this.online.get(unitId);
+    const rec = this.deps.recording.status(unitId);
+    let bitrateBps = rec.state === 'recording' ? rec.bitrateBps : null;
+    if (on && bitrateBps === null) {
+      const pub = this.deps.hub?.publisher(unitStreamPath(unitId));
+      const secs = (this.now() - on.startMs) / 1000;
+      if (pub && secs >= 2) bitrateBps = Math.round((pub.inBytes * 8) / secs);
+    }
+    return {
+      unitId,
+      online: !!on,
+      sinceMs: on?.sinceMs ?? this.offlineSince.get(unitId) ?? this.startedMs,
+      remoteAddress: on?.remoteAddress ?? null,
+      bitrateBps,
+      recording: rec.state,
+      lastError: rec.lastError,
+    };
+  }
+
+  async changed(unit: UnitRow, opts: { keyRotated?: boolean } = {}): Promise<void> {
+    this.cache(unit);
+    if ((!unit.enabled || opts.keyRotated) && this.online.has(unit.id)) {
+      this.log(`unit ${unit.id}: ${unit.enabled ? 'stream key rotated' : 'disabled'}; closing its publish`);
+      this.deps.hub?.kick(unitStreamPath(unit.id));
+    }
+    await (this.chains.get(unit.id) ?? Promise.resolve());
+    this.publishStatus(unit.id);
+  }
+
+  async removed(unitId: number): Promise<void> {
+    this.units.delete(unitId);
+    this.deps.hub?.kick(unitStreamPath(unitId));
+    const stopping = this.deps.recording.stopUnit(unitId);
+    this.serial(unitId, () => stopping);
+    await this.chains.get(unitId);
+    this.online.delete(unitId);
+    this.offlineSince.delete(unitId);
+  }
+
+  publishUrl(unitId: number, streamKey: string): string {
+    const host = this.deps.publicHost.includes(':') ? `[${this.deps.publicHost}]` : this.deps.publicHost;
+    const port = this.deps.hub?.port ?? this.deps.rtmpPort;
+    return `rtmp://${host}:${port}/live/${unitId}?key=${encodeURIComponent(streamKey)}`;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private publishStatus(unitId: number): void {
+    this.deps.publish({ type: 'unit.status', status: this.status(unitId) });
+  }
+
+  private serial(unitId: number, fn: () => Promise<void>): void {
+    const next = (this.chains.get(unitId) ?? Promise.resolve())
+      .then(fn)
+      .catch((e: unknown) => this.log(`unit ${unitId}: ${(e as Error).message}`));
+    this.chains.set(unitId, next);
+    void next.then(() => {
+      if (this.chains.get(unitId) === next) this.chains.delete(unitId);
+    });
+  }
+
+  /** Audit entries of the hub (no user acts: the actor is the system, the address the unit's). */
+  private record(r: Omit<AuditRecord, 'actor'>): void {
+    this.auditChain = this.auditChain
+      .then(() => this.deps.audit.record({ ...r, actor: null }))
+      .catch((e: unknown) => this.log(`audit write failed: ${(e as Error).message}`));
+  }
+}
