@@ -9,7 +9,8 @@ import { decodedFrames, streamUrl, type Transport } from './stream-url';
 /** What the player is doing; the tile turns it into its state and status line. */
 export type PlayerPhase =
   | { kind: 'connecting'; attempt: number }
-  | { kind: 'playing'; sinceMs: number }
+  /** stream: what the server serves (a camera without a sub stream answers 'sub' with 'main'). */
+  | { kind: 'playing'; sinceMs: number; stream: StreamKind }
   /** Lost or could not start; the next attempt is due at retryAtMs. */
   | { kind: 'retrying'; attempt: number; retryAtMs: number; reason: string }
   /** The server refused the ticket (403): no retries. */
@@ -66,6 +67,7 @@ export class LivePlayer {
   private bitrateBps: number | null = null;
   private jumps = 0;
   private connectStartMs = 0;
+  private servedStream: StreamKind;
   /** Time from the start of the first attempt to its first decoded frame (ms), once known. */
   firstFrameDelayMs: number | null = null;
   private readonly startedMs: number;
@@ -82,6 +84,7 @@ export class LivePlayer {
       ...opts,
     };
     this.startedMs = this.o.now();
+    this.servedStream = opts.stream;
     quietMpegts();
   }
 
@@ -179,6 +182,7 @@ export class LivePlayer {
       return;
     }
     if (this.closed) return;
+    this.servedStream = ticket.stream ?? this.o.stream;
     const url = streamUrl(ticket, this.o.transport);
     const player = mpegts.createPlayer(
       { type: 'flv', isLive: true, url },
@@ -240,7 +244,7 @@ export class LivePlayer {
           if (this.firstFrameDelayMs === null) this.firstFrameDelayMs = now - this.startedMs;
           this.o.log(`${this.tag} playing after ${now - this.connectStartMs} ms (attempt ${this.attempt})`);
           this.attempt = 0;
-          this.setPhase({ kind: 'playing', sinceMs: now });
+          this.setPhase({ kind: 'playing', sinceMs: now, stream: this.servedStream });
         }
         break;
       case 'waiting':

@@ -8,7 +8,7 @@ describe('tileView', () => {
   });
 
   it('plays when frames decode, even if the status has not caught up', () => {
-    expect(tileView(true, { kind: 'playing', sinceMs: 1 }, false).state).toBe('playing');
+    expect(tileView(true, { kind: 'playing', sinceMs: 1, stream: 'sub' }, false).state).toBe('playing');
   });
 
   it('says offline when the server reports the source down, reconnecting when the stream dropped', () => {

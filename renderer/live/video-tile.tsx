@@ -86,6 +86,7 @@ export function VideoTile(p: VideoTileProps) {
   const view = tileView(p.sourceId !== null, phase, liveness);
   const name = p.source?.name ?? (p.sourceId !== null ? t('live.tile.unknownSource', { id: p.sourceId }) : '');
   const recording = p.source ? sourceRecording(p.source) : false;
+  const shownStream = phase?.kind === 'playing' ? phase.stream : p.stream;
   const style = p.maximized
     ? { gridColumn: '1 / -1', gridRow: '1 / -1' }
     : { gridColumn: `${p.cell.col + 1} / span ${p.cell.colSpan}`, gridRow: `${p.cell.row + 1} / span ${p.cell.rowSpan}` };
@@ -109,6 +110,7 @@ export function VideoTile(p: VideoTileProps) {
       data-tile-index={p.index}
       data-state={view.state}
       data-stream={p.sourceId !== null ? p.stream : undefined}
+      data-served-stream={phase?.kind === 'playing' ? phase.stream : undefined}
       data-first-frame-ms={firstFrameMs ?? undefined}
       role="group"
       aria-label={p.sourceId !== null ? t('live.tile.label', { index: p.index + 1, name }) : t('live.tile.emptyLabel', { index: p.index + 1 })}
@@ -171,7 +173,7 @@ export function VideoTile(p: VideoTileProps) {
                 </span>
               ) : null}
               {view.state === 'playing' && stats?.bitrateBps ? <span class="tile-bitrate">{formatBitrate(i18n, stats.bitrateBps)}</span> : null}
-              <span class="tile-stream">{p.stream === 'main' ? t('live.stream.main') : t('live.stream.sub')}</span>
+              <span class="tile-stream">{shownStream === 'main' ? t('live.stream.main') : t('live.stream.sub')}</span>
             </span>
           </div>
           {view.state === 'connecting' ? <div class="tile-center spinning" aria-hidden="true" /> : null}
