@@ -41,7 +41,7 @@ afterAll(async () => {
 async function backendOn(recordingsDir: string, minFreeBytes: number): Promise<Backend> {
   const dataDir = fs.mkdtempSync(path.join(root, 'data-'));
   // A 4 Mbit/s camera fills a few MB within seconds: check free space twice a second here (default 5 s).
-  const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, recordingsDir, minFreeBytes, retentionIntervalMs: 3_600_000, freeSpaceCheckMs: 500 } });
+  const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, recordingsDir, minFreeBytes, retentionIntervalMs: 3_600_000, freeSpaceCheckMs: 500 } });
   return startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: 'disk-full-test' }, log: () => undefined, recorderOptions: { maxBackoffMs: 2000 } });
 }
 

@@ -27,7 +27,8 @@ export async function startServerProcess(dataDir: string, opts: { port?: number;
   // `node --import tsx` runs the server in this one process (the tsx CLI would add a parent process).
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/server/cli.ts'), '--data-dir', dataDir, '--port', String(port)], {
     cwd: ROOT,
-    env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ...opts.env },
+    // RTMP on a free port, so parallel test servers never compete for 1935.
+    env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ARGUS_RTMP_PORT: '0', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
