@@ -247,4 +247,30 @@ describe('live view of a camera', () => {
     expect(b.hub.viewerCount()).toBe(0);
     // After the ticket's 60 s the same URL starts nothing (checked with the clock in the API tests).
   });
+
+  it('serves the sub stream when it is relayed, falls back to main when not, and never restarts recording for it', async () => {
+    const cam = (await api<Camera[]>('GET', '/api/v1/cameras')).body.find((c) => c.name === 'Gate')!;
+    const recorder = () => b.recording.status(cam.id);
+    const runsBefore = new Set((await segmentsOf(cam.id)).map((s) => s.relPath.split('/')[1].split('-')[0]));
+    expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: rtsp.url('/cam1') })).status).toBe(200);
+    await waitFor(() => b.hub.isLive(`/cam/${cam.id}_sub`), 'sub stream relayed', 30_000);
+    const sub = (await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' })).body;
+    expect(sub.stream).toBe('sub');
+    const got = await readFlv(sub.flvUrl, 1500, path.join(tmp, 'sub.flv'));
+    expect(got.headers.get('x-argus-stream')).toBe('sub');
+    expect((await ffprobe(path.join(tmp, 'sub.flv'))).streams.some((s) => s.codec_name === 'h264')).toBe(true);
+
+    // A sub stream that cannot be reached: its relay retries, the camera says so, viewers of "sub" get main.
+    expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: rtsp.url('/no-such-sub') })).status).toBe(200);
+    await waitFor(() => /Live sub stream unavailable/.test(recorder().lastError ?? ''), 'sub stream problem shown', 30_000);
+    expect(recorder().state).toBe('recording');
+    const fallback = await readFlv(sub.flvUrl, 800, path.join(tmp, 'fallback.flv'));
+    expect(fallback.status).toBe(200);
+    expect(fallback.headers.get('x-argus-stream')).toBe('main');
+    expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: null })).status).toBe(200);
+    await waitFor(() => recorder().lastError === null, 'sub stream problem gone', 10_000);
+    // All of it within the same recording run.
+    const runsAfter = new Set((await segmentsOf(cam.id)).map((s) => s.relPath.split('/')[1].split('-')[0]));
+    expect([...runsAfter]).toEqual([...runsBefore]);
+  });
 });
