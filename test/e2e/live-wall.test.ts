@@ -120,6 +120,14 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     });
     measured.push(`buffer latency ${latency.toFixed(2)} s`);
     expect(latency).toBeLessThan(2);
+
+    // Snapshot (hover tool): the current frame as a PNG download named after the camera.
+    await tile(page, 0).hover();
+    const [download] = await Promise.all([page.waitForEvent('download'), tile(page, 0).getByRole('button', { name: 'Snapshot (PNG)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^Gate_North-\d{8}-\d{6}\.png$/);
+    const png = fs.readFileSync(await download.path());
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(5_000);
   });
 
   it('refuses a stream URL without a valid ticket', async () => {
