@@ -167,7 +167,7 @@ export class UnitService implements UnitControl {
     // The recorder's stop begins now, before the hub cuts its input; the next start waits for it.
     const stopping = this.deps.recording.stopUnit(id);
     this.serial(id, () => stopping);
-    if (!this.closed) this.publishStatus(id);
+    if (!this.closed && this.units.has(id)) this.publishStatus(id); // (a deleted unit gets unit.deleted instead)
   }
 
   /** A unit recorder's state changed. */

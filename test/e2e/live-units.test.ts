@@ -76,6 +76,7 @@ beforeAll(async () => {
   clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: true });
   rtsp = await startRtspServer({ count: 1, clip });
   const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0 } });
+  // ARGUS_TEST_LOG=<file> keeps the server log of a run (debugging).
   b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: (m) => (process.env.ARGUS_TEST_LOG ? fs.appendFileSync(process.env.ARGUS_TEST_LOG, m + '\n') : undefined) });
   const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   token = ((await login.json()) as LoginResponse).token;
