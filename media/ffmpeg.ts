@@ -108,6 +108,8 @@ export interface RecordSpec {
   ioTimeoutS: number;
   /** Also copy the stream into the media hub (live view), or null. */
   relay?: RelayOutput | null;
+  /** Stamp packets with the server clock (for sources whose own timestamps do not advance). */
+  wallclockTimestamps?: boolean;
 }
 
 /** A relay-only process (a camera's sub stream): input copied into the hub, nothing recorded. */
@@ -125,11 +127,44 @@ export interface RecordCallbacks {
   onSegmentClosed(file: string, startS: number, endS: number): void;
   /** Output time reached, in seconds of stream time (about once a second). */
   onProgress(outTimeS: number): void;
+  /** The input's streams as ffmpeg reported them at start (once per run). */
+  onStreamInfo?(info: StreamInfo): void;
   /** The process ended; `error` is null on a clean exit. `stderrTail` are the last log lines (secrets redacted). */
   onExit(error: string | null, stderrTail: string[]): void;
 }
 
 export type RelayCallbacks = Pick<RecordCallbacks, 'onProgress' | 'onExit'>;
+
+/** What the input carries, from ffmpeg's own "Stream #0:n" lines (saves an ffprobe per segment). */
+export interface StreamInfo {
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+}
+
+const STREAM_LINE = /Stream #0:\d+(?:\[[^\]]*\])?(?:\([^)]*\))?: (Video|Audio): (\w+)(.*)$/;
+
+/** Folds one line of ffmpeg's input description into `info`; returns true when the line was a stream line. */
+export function parseStreamLine(line: string, info: StreamInfo): boolean {
+  const m = STREAM_LINE.exec(line);
+  if (!m) return false;
+  if (m[1] === 'Video' && info.videoCodec === null) {
+    info.videoCodec = m[2];
+    const res = /\b(\d{2,5})x(\d{2,5})\b/.exec(m[3]);
+    if (res) {
+      info.width = Number(res[1]);
+      info.height = Number(res[2]);
+    }
+    const fps = /([\d.]+)(k?) fps/.exec(m[3]) ?? /([\d.]+)(k?) tbr/.exec(m[3]);
+    if (fps) info.fps = Math.round(Number(fps[1]) * (fps[2] ? 1000 : 1) * 100) / 100;
+  } else if (m[1] === 'Audio' && info.audioCodec === null) {
+    info.audioCodec = m[2];
+  }
+  return true;
+}
+
 
 export interface RecordProcess {
   readonly pid: number | undefined;
@@ -212,7 +247,7 @@ export function recordArgs(spec: RecordSpec): FfmpegArgs {
   };
   return {
     input: spec.inputUrl,
-    inputOptions: inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS),
+    inputOptions: [...inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS), ...(spec.wallclockTimestamps ? ['-use_wallclock_as_timestamps', '1'] : [])],
     outputs: spec.relay ? [relayOutput(spec.relay), record] : [record],
   };
 }
@@ -318,12 +353,20 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
 export const launchRecording: RecordLauncher = (spec, cb) => {
   fs.mkdirSync(spec.outDir, { recursive: true });
   const outDir = path.resolve(spec.outDir);
+  const info: StreamInfo = { videoCodec: null, audioCodec: null, width: null, height: null, fps: null };
+  let inInput = true;
   return runFfmpegProcess(recordArgs(spec), {
     onStdoutLine: (line) => {
       const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
       if (m) cb.onSegmentClosed(path.resolve(spec.outDir, path.basename(m[1])), Number(m[2]), Number(m[3]));
     },
     onLogLine: (line) => {
+      if (inInput) {
+        if (/^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
+          inInput = false;
+          if (info.videoCodec !== null) cb.onStreamInfo?.({ ...info });
+        } else if (parseStreamLine(line, info)) return;
+      }
       const om = OPENING.exec(line);
       if (om && path.dirname(path.resolve(om[1])) === outDir) cb.onSegmentOpened(path.resolve(om[1]));
     },

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess } from './ffmpeg';
+import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
 
 export interface RecorderConfig {
@@ -99,6 +99,8 @@ export class Recorder {
   private closed = false;
   private transcodeAudio = false;
   private stalled = false;
+  /** The source's timestamps did not advance: stamp packets with the server clock from now on. */
+  private wallclockTimestamps = false;
   // relay (live view): never allowed to stop recording
   /** 'permanent': FLV cannot carry the video codec; 'transient': the hub refused, retried after the next reconnect. */
   private relayOff: 'permanent' | 'transient' | null = null;
@@ -108,8 +110,10 @@ export class Recorder {
   // per run
   private runStartMs = 0;
   private lastProgressMs = 0;
+  private lastOutTimeS = 0;
+  private runInfo: StreamInfo | null = null;
   private anchor = new ClockAnchor();
-  private openSegs = new Map<string, { startMs: number }>();
+  private openSegs = new Map<string, { startMs: number; openedAtMs: number }>();
   private prevEndMs: number | null = null;
   private bytesWindow: Array<{ atMs: number; bytes: number }> = [];
   private currentFile: string | null = null;
@@ -197,6 +201,8 @@ export class Recorder {
     if (this.stopping) return;
     this.runStartMs = this.now();
     this.lastProgressMs = this.runStartMs;
+    this.lastOutTimeS = 0;
+    this.runInfo = null;
     this.anchor = new ClockAnchor();
     this.openSegs.clear();
     this.prevEndMs = null;
@@ -217,11 +223,15 @@ export class Recorder {
         transcodeAudio: this.transcodeAudio,
         ioTimeoutS: this.o.ioTimeoutS,
         relay,
+        wallclockTimestamps: this.wallclockTimestamps,
       },
       {
         onSegmentOpened: (file) => this.onOpened(runStart, file),
         onSegmentClosed: (file, startS, endS) => this.onClosed(runStart, file, startS, endS),
         onProgress: (t) => this.onProgress(runStart, t),
+        onStreamInfo: (info) => {
+          if (runStart === this.runStartMs) this.runInfo = info;
+        },
         onExit: (err, tail) => this.onExit(runStart, err, tail),
       },
     );
@@ -237,7 +247,11 @@ export class Recorder {
     // "time=0" lines come before anything was muxed (e.g. while an RTMP input is still probed): no anchor sample, no liveness.
     if (outTimeS <= 0) return;
     const at = this.now();
-    this.lastProgressMs = at;
+    // Liveness means stream time advancing; a source whose timestamps stand still while bytes flow is caught by the watchdog.
+    if (outTimeS > this.lastOutTimeS) {
+      this.lastProgressMs = at;
+      this.lastOutTimeS = outTimeS;
+    }
     this.anchor.add(at, outTimeS);
     if (this.state !== 'recording') {
       this.setState('recording', null);
@@ -280,7 +294,7 @@ export class Recorder {
     }
     this.currentFile = file;
     const startMs = this.prevEndMs ?? this.now();
-    this.openSegs.set(file, { startMs });
+    this.openSegs.set(file, { startMs, openedAtMs: this.now() });
     this.events.onSegmentOpened({ cameraId: this.cfg.cameraId, relPath: this.relPath(file), startMs });
   }
 
@@ -300,18 +314,31 @@ export class Recorder {
     } else {
       startMs = estimate ?? opened?.startMs ?? this.now() - Math.round((endS - startS) * 1000);
     }
-    const durationMs = Math.max(0, Math.round((endS - startS) * 1000));
+    let durationMs = Math.max(0, Math.round((endS - startS) * 1000));
+    // Sanity: the muxer's duration must roughly match the wall-clock time the segment was open (buffering at start
+    // and at the end make up to a few seconds of difference). A source with broken timestamps must not be indexed
+    // as a 0.1 s segment that really holds a minute: then the wall-clock duration is taken.
+    if (opened) {
+      const wallMs = this.now() - opened.openedAtMs;
+      if (Math.abs(durationMs - wallMs) > Math.max(3000, wallMs / 2)) {
+        this.log(`segment ${this.relPath(file)}: camera timestamps say ${durationMs} ms, the wall clock ${wallMs} ms; indexing the wall-clock duration`);
+        durationMs = wallMs;
+      }
+    }
     const endMs = startMs + durationMs;
     if (sameRun) this.prevEndMs = endMs;
-    this.reportClosed(file, startMs, durationMs);
+    this.reportClosed(file, startMs, durationMs, sameRun ? this.runInfo : null);
   }
 
-  /** Probes a finished segment and reports it; `durationMs` 0 means "take ffprobe's duration" (partial segments). */
-  private reportClosed(file: string, startMs: number, durationMs: number): void {
+  /**
+   * Reports a finished segment. With the run's stream info and the muxer's duration nothing needs probing (an ffprobe
+   * costs ~0.3 s of CPU); `durationMs` 0 means "take ffprobe's duration" (partial segments of a killed ffmpeg).
+   */
+  private reportClosed(file: string, startMs: number, durationMs: number, known: StreamInfo | null = null): void {
     const rel = this.relPath(file);
     this.probeChain = this.probeChain.then(async () => {
       try {
-        const info = await probe(file);
+        const info = known && durationMs > 0 ? { ...known, durationMs, startTimeS: null } : await probe(file);
         const sizeBytes = fs.statSync(file).size;
         const dur = durationMs > 0 ? durationMs : info.durationMs;
         if (dur <= 0) throw new Error('no playable frames');
@@ -384,7 +411,14 @@ export class Recorder {
     this.watchdog = setInterval(() => {
       if (!this.proc || this.stopping) return;
       if (this.now() - this.lastProgressMs > this.o.stallMs) {
-        this.log(`no video for ${Math.round((this.now() - this.lastProgressMs) / 1000)} s; restarting ffmpeg`);
+        const w = this.bytesWindow;
+        const bytesFlow = w.length >= 2 && w[w.length - 1].bytes > w[0].bytes && w[w.length - 1].atMs > this.lastProgressMs;
+        if (bytesFlow && !this.wallclockTimestamps) {
+          this.wallclockTimestamps = true;
+          this.log('video arrives but its timestamps do not advance; restarting with the server clock as timestamps');
+        } else {
+          this.log(`no video for ${Math.round((this.now() - this.lastProgressMs) / 1000)} s; restarting ffmpeg`);
+        }
         this.stalled = true;
         const p = this.proc;
         void p.stop(2000);
