@@ -65,10 +65,17 @@ describe('full recordings disk', () => {
       await b.recording.flush();
       const closed = (await b.store.segments.listRange(cam.id, 0, Date.now() + 60_000, 1000)).filter((s) => s.state === 'closed');
       expect(closed.length).toBeGreaterThanOrEqual(2);
-      for (const s of closed) {
+      const byStart = [...closed].sort((x, y) => x.startMs - y.startMs);
+      for (const [i, s] of byStart.entries()) {
         const file = path.join(disk, s.relPath);
-        expect(decodeErrors(file)).toBe('');
         expect(Math.abs(ffprobeFile(file).durationS * 1000 - s.durationMs)).toBeLessThan(300);
+        if (i < byStart.length - 1) {
+          expect(decodeErrors(file)).toBe('');
+        } else {
+          // The segment being written when the disk filled ends in a torn last frame; everything before it decodes.
+          const p = ffprobeFile(file, true);
+          expect(p.frames).toBeGreaterThanOrEqual(Math.floor((s.durationMs / 1000) * 25 * 0.9));
+        }
       }
       // An operator frees space (here: the oldest half of the recordings); recording resumes by itself.
       const drop = closed.slice(0, Math.ceil(closed.length / 2));
