@@ -77,25 +77,7 @@ export function toWallLayout(row: WallLayoutRow): WallLayout {
   };
 }
 
-/** Segment as the API shows it: no file path. */
-export function toSegment(r: SegmentRow): Segment {
-  return {
-    id: r.id,
-    cameraId: r.cameraId,
-    startMs: r.startMs,
-    endMs: r.endMs,
-    durationMs: r.durationMs,
-    sizeBytes: r.sizeBytes,
-    videoCodec: r.videoCodec,
-    audioCodec: r.audioCodec,
-    width: r.width,
-    height: r.height,
-    fps: r.fps,
-    state: r.state,
-    protected: r.protected,
-    recovered: r.recovered,
-  };
-}
+export { toApiSegment as toSegment } from '../services/segment-view';
 
 // ---------- response schemas ----------
 

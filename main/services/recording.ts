@@ -8,24 +8,7 @@ import { StreamRelay, type RelayStatus } from '../../media/relay';
 import type { RecordingControl } from './recording-control';
 import { quarantineSegment } from './quarantine';
 
-export function toApiSegment(r: SegmentRow): Segment {
-  return {
-    id: r.id,
-    cameraId: r.cameraId,
-    startMs: r.startMs,
-    endMs: r.endMs,
-    durationMs: r.durationMs,
-    sizeBytes: r.sizeBytes,
-    videoCodec: r.videoCodec,
-    audioCodec: r.audioCodec,
-    width: r.width,
-    height: r.height,
-    fps: r.fps,
-    state: r.state,
-    protected: r.protected,
-    recovered: r.recovered,
-  };
-}
+import { toApiSegment } from './segment-view';
 
 /** The input URL with credentials put back in. */
 export function inputUrl(c: Pick<CameraRow, 'url' | 'username' | 'password'>): string {
