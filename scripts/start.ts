@@ -23,8 +23,10 @@ function tryInstallElectron(): boolean {
   log('Electron binary missing: trying to download it (60 s at most)...');
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), env, stdio: 'inherit', timeout: 60_000 });
-  return r.status === 0 && electronBinary() !== null;
+  const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), env, encoding: 'utf8', timeout: 60_000 });
+  const ok = r.status === 0 && electronBinary() !== null;
+  if (!ok) log(`Electron download failed (${(r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n')[0] || `exit ${r.status}`})`);
+  return ok;
 }
 
 function openBrowser(url: string): void {
