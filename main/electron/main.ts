@@ -15,8 +15,22 @@ const statePath = () => path.join(app.getPath('userData'), 'wall-windows.json');
 
 /** Starts `npm run server` equivalent and resolves with the console URL printed by the back end. */
 function startBackend(args: string[]): Promise<string> {
-  const node = process.env.ARGUS_NODE ?? 'node';
-  backend = spawn(node, ['--import', 'tsx', path.join(ROOT, 'main', 'server', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Development: the system's Node. Packaged: Electron's own binary as Node (native modules are rebuilt for it by
+  // electron-builder), the data in the user's profile, and the ffmpeg shipped in resources/ffmpeg when present.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  let node = process.env.ARGUS_NODE ?? 'node';
+  if (app.isPackaged) {
+    node = process.execPath;
+    env.ELECTRON_RUN_AS_NODE = '1';
+    env.ARGUS_DATA_DIR ??= path.join(app.getPath('userData'), 'data');
+    const exe = process.platform === 'win32' ? '.exe' : '';
+    const shipped = path.join(process.resourcesPath, 'ffmpeg');
+    if (fs.existsSync(path.join(shipped, `ffmpeg${exe}`))) {
+      env.ARGUS_FFMPEG_PATH ??= path.join(shipped, `ffmpeg${exe}`);
+      env.ARGUS_FFPROBE_PATH ??= path.join(shipped, `ffprobe${exe}`);
+    }
+  }
+  backend = spawn(node, ['--import', 'tsx', path.join(ROOT, 'main', 'server', 'cli.ts'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let buf = '';
     backend!.stdout!.setEncoding('utf8');
