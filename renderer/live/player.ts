@@ -3,7 +3,13 @@ import mpegts from 'mpegts.js';
 import type { LiveTicket, LiveTicketRequest, StreamKind } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
 import { ApiError } from '../api';
-import { driftDecision, FrameWatch, MAX_LATENCY_SEC, MIN_REMAIN_SEC, rangesOf, retryDelayMs } from './playback-guard';
+import { driftDecision, FrameWatch, MIN_REMAIN_SEC, rangesOf, retryDelayMs } from './playback-guard';
+
+/** liveSync: above this latency play at 1.1x until back at the target (seconds). */
+const LIVE_SYNC_MAX_LATENCY_SEC = 0.6;
+const LIVE_SYNC_TARGET_LATENCY_SEC = 0.35;
+/** The player's own jump to the live edge, only for lags liveSync cannot absorb (seconds). */
+const SEEK_FALLBACK_LATENCY_SEC = 3;
 import { decodedFrames, streamUrl, type Transport } from './stream-url';
 
 /** What the player is doing; the tile turns it into its state and status line. */
@@ -193,10 +199,13 @@ export class LivePlayer {
         stashInitialSize: 128 * 1024,
         lazyLoad: false,
         deferLoadAfterSourceOpen: false,
-        liveBufferLatencyChasing: true,
-        liveBufferLatencyChasingOnPaused: false,
-        liveBufferLatencyMaxLatency: MAX_LATENCY_SEC,
-        liveBufferLatencyMinRemain: MIN_REMAIN_SEC,
+        // Catch up by playing slightly faster, not by seeking: a seek re-decodes from a keyframe, and with 16 software-
+        // decoded tiles those seeks fed on themselves (bench:live: 18-163 stalls per minute with seeking, 0 with liveSync).
+        liveBufferLatencyChasing: false,
+        liveSync: true,
+        liveSyncMaxLatency: LIVE_SYNC_MAX_LATENCY_SEC,
+        liveSyncTargetLatency: LIVE_SYNC_TARGET_LATENCY_SEC,
+        liveSyncPlaybackRate: 1.1,
         autoCleanupSourceBuffer: true,
         autoCleanupMaxBackwardDuration: 20,
         autoCleanupMinBackwardDuration: 10,
@@ -259,7 +268,8 @@ export class LivePlayer {
     // The drift guard and the stats run once a second; the frame watch more often, so the first frame shows at once.
     if (now - this.lastGuardMs < TICK_MS) return;
     this.lastGuardMs = now;
-    const d = driftDecision(rangesOf(v.buffered), v.currentTime);
+    // Fallback only: liveSync keeps latency near 0.35 s; a jump is for large lags (a tab in the background, a hiccup).
+    const d = driftDecision(rangesOf(v.buffered), v.currentTime, SEEK_FALLBACK_LATENCY_SEC, MIN_REMAIN_SEC);
     if (d.action === 'seek') {
       this.jumps++;
       v.currentTime = d.to;
