@@ -1,6 +1,7 @@
 // The camera list reducer: server events applied in any order keep the newest status; grouping and search.
 import { describe, expect, it } from 'vitest';
 import type { Camera, CameraStatus } from '../../common/api';
+import { camera as fixtureCamera } from './test-fixtures';
 import { applyCameraEvent, cameraMapOf, cameraMatches, CameraStore, groupCameras, upsertCamera } from './cameras';
 
 function status(cameraId: number, state: CameraStatus['state'], sinceMs: number, extra: Partial<CameraStatus> = {}): CameraStatus {
@@ -8,23 +9,7 @@ function status(cameraId: number, state: CameraStatus['state'], sinceMs: number,
 }
 
 function camera(id: number, name: string, groupName: string | null = null, st = status(id, 'connecting', 100)): Camera {
-  return {
-    id,
-    name,
-    url: `rtsp://10.0.0.${id}/main`,
-    subUrl: null,
-    username: null,
-    hasPassword: false,
-    transport: 'tcp',
-    enabled: true,
-    segmentSeconds: 60,
-    retentionDays: 30,
-    groupName,
-    description: null,
-    createdMs: 1,
-    updatedMs: 1,
-    status: st,
-  };
+  return { ...fixtureCamera(id, name, groupName), status: st };
 }
 
 describe('applyCameraEvent', () => {
