@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
 import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
+import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export interface RecorderConfig {
   cameraId: number;
@@ -19,10 +20,6 @@ export interface RecorderConfig {
   relayUnavailable?: string | null;
 }
 
-/** Exponential backoff: min, 2·min, 4·min ... capped at max (failures counts from 1). */
-export function backoffDelay(failures: number, minMs: number, maxMs: number): number {
-  return Math.min(maxMs, minMs * 2 ** Math.max(0, failures - 1));
-}
 
 export interface OpenedSegment {
   cameraId: number;
@@ -49,18 +46,10 @@ export interface RecorderEvents {
   onSegmentError(relPath: string, message: string): void;
 }
 
-export interface RecorderOptions {
+export interface RecorderOptions extends SupervisionOptions {
   launch?: RecordLauncher;
   now?: () => number;
   log?: (msg: string) => void;
-  /** Backoff after a failed attempt: 1 s doubling up to 30 s. */
-  minBackoffMs?: number;
-  maxBackoffMs?: number;
-  /** A run that recorded this long resets the backoff. */
-  healthyRunMs?: number;
-  /** No progress for this long while running: the stream is considered stalled and ffmpeg is restarted. */
-  stallMs?: number;
-  ioTimeoutS?: number;
 }
 
 /**
@@ -123,7 +112,7 @@ export class Recorder {
   private readonly launch: RecordLauncher;
   private readonly now: () => number;
   private readonly log: (msg: string) => void;
-  private readonly o: Required<Omit<RecorderOptions, 'launch' | 'now' | 'log'>>;
+  private readonly o: Required<SupervisionOptions>;
 
   constructor(
     private cfg: RecorderConfig,
@@ -134,13 +123,7 @@ export class Recorder {
     this.now = opts.now ?? Date.now;
     const prefix = `[recorder cam ${cfg.cameraId}]`;
     this.log = (m) => (opts.log ?? console.log)(`${prefix} ${m}`);
-    this.o = {
-      minBackoffMs: opts.minBackoffMs ?? 1000,
-      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
-      healthyRunMs: opts.healthyRunMs ?? 10_000,
-      stallMs: opts.stallMs ?? 20_000,
-      ioTimeoutS: opts.ioTimeoutS ?? 10,
-    };
+    this.o = supervisionDefaults(opts);
     this.sinceMs = this.now();
     this.relayNote = cfg.relayUrl ? null : (cfg.relayUnavailable ?? null);
   }

@@ -1,7 +1,7 @@
 // Supervises a relay-only ffmpeg (a camera's sub stream copied into the media hub): restarts with the recorder's backoff.
 import { launchRelay, type RecordProcess, type RelayLauncher } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
-import { backoffDelay } from './recorder';
+import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export type RelayState = 'stopped' | 'connecting' | 'relaying' | 'reconnecting' | 'failed';
 
@@ -25,15 +25,10 @@ export interface StreamRelayConfig {
   relayUrl: string;
 }
 
-export interface StreamRelayOptions {
+export interface StreamRelayOptions extends SupervisionOptions {
   launch?: RelayLauncher;
   now?: () => number;
   log?: (msg: string) => void;
-  minBackoffMs?: number;
-  maxBackoffMs?: number;
-  healthyRunMs?: number;
-  stallMs?: number;
-  ioTimeoutS?: number;
   onStatus?: (s: RelayStatus) => void;
 }
 
@@ -53,7 +48,7 @@ export class StreamRelay {
   private readonly launch: RelayLauncher;
   private readonly now: () => number;
   private readonly log: (msg: string) => void;
-  private readonly o: Required<Omit<StreamRelayOptions, 'launch' | 'now' | 'log' | 'onStatus'>>;
+  private readonly o: Required<SupervisionOptions>;
 
   constructor(
     private readonly cfg: StreamRelayConfig,
@@ -63,13 +58,7 @@ export class StreamRelay {
     this.now = opts.now ?? Date.now;
     const prefix = `[relay cam ${cfg.cameraId} ${cfg.label}]`;
     this.log = (m) => (opts.log ?? console.log)(`${prefix} ${m}`);
-    this.o = {
-      minBackoffMs: opts.minBackoffMs ?? 1000,
-      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
-      healthyRunMs: opts.healthyRunMs ?? 10_000,
-      stallMs: opts.stallMs ?? 20_000,
-      ioTimeoutS: opts.ioTimeoutS ?? 10,
-    };
+    this.o = supervisionDefaults(opts);
   }
 
   get pid(): number | undefined {
