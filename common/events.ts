@@ -1,7 +1,13 @@
 // WebSocket event stream contract (server → console): one discriminated union, switch over `type` exhaustively.
+import type { AlarmServerEvent } from './alarms';
 import type { Camera, CameraStatus, Segment, Unit, UnitStatus } from './api';
+import type { DeviceEvent } from './device-events';
+import type { GpsServerEvent } from './gps';
+import type { InvestigationServerEvent } from './investigation';
+import type { OnvifServerEvent } from './onvif';
 
-export type ServerEvent =
+/** Events of the foundation, live wall and units (the reducers for cameras and units switch over these). */
+export type CoreServerEvent =
   | { type: 'hello'; serverTimeMs: number }
   | { type: 'camera.status'; status: CameraStatus }
   | { type: 'camera.changed'; camera: Camera }
@@ -10,9 +16,33 @@ export type ServerEvent =
   | { type: 'retention.deleted'; cameraId: number; segments: number; bytes: number }
   | { type: 'unit.status'; status: UnitStatus }
   | { type: 'unit.changed'; unit: Unit }
-  | { type: 'unit.deleted'; unitId: number };
+  | { type: 'unit.deleted'; unitId: number }
+  /** A device event was stored (motion, SOS, geofence crossing, ...). */
+  | { type: 'device.event'; event: DeviceEvent };
+
+export type ServerEvent = CoreServerEvent | OnvifServerEvent
+  | GpsServerEvent
+  | InvestigationServerEvent
+  | AlarmServerEvent;
 
 export type ServerEventType = ServerEvent['type'];
+
+export const CORE_EVENT_TYPES: Record<CoreServerEvent['type'], true> = {
+  hello: true,
+  'camera.status': true,
+  'camera.changed': true,
+  'camera.deleted': true,
+  'segment.closed': true,
+  'retention.deleted': true,
+  'unit.status': true,
+  'unit.changed': true,
+  'unit.deleted': true,
+  'device.event': true,
+};
+
+export function isCoreEvent(ev: ServerEvent): ev is CoreServerEvent {
+  return Object.prototype.hasOwnProperty.call(CORE_EVENT_TYPES, ev.type);
+}
 
 /** Path of the event stream; authenticate with `?token=` or the `Authorization: Bearer` header. */
 export const EVENTS_PATH = '/api/v1/events';

@@ -1,5 +1,9 @@
 // WebSocket client for the server's event stream (EVENTS_PATH): reconnects with backoff, hands each ServerEvent to subscribers.
-import { EVENTS_PATH, type ServerEvent, type ServerEventType } from '../common/events';
+import { ALARM_EVENT_TYPES } from '../common/alarms';
+import { CORE_EVENT_TYPES, EVENTS_PATH, type ServerEvent, type ServerEventType } from '../common/events';
+import { GPS_EVENT_TYPES } from '../common/gps';
+import { INVESTIGATION_EVENT_TYPES } from '../common/investigation';
+import { ONVIF_EVENT_TYPES } from '../common/onvif';
 import { Store } from './state/store';
 
 /** Close code the server sends when the session behind the stream ended (logout, expiry, user disabled). */
@@ -13,15 +17,11 @@ export type StreamState =
 
 /** Every event type this console understands; the Record makes the compiler insist the list is complete. */
 const KNOWN_TYPES: Record<ServerEventType, true> = {
-  hello: true,
-  'camera.status': true,
-  'camera.changed': true,
-  'camera.deleted': true,
-  'segment.closed': true,
-  'unit.status': true,
-  'unit.changed': true,
-  'unit.deleted': true,
-  'retention.deleted': true,
+  ...CORE_EVENT_TYPES,
+  ...ONVIF_EVENT_TYPES,
+  ...GPS_EVENT_TYPES,
+  ...INVESTIGATION_EVENT_TYPES,
+  ...ALARM_EVENT_TYPES,
 };
 
 /** Parses one message; null for malformed JSON or event types this console does not know (a newer server). */

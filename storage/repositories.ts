@@ -1,4 +1,8 @@
 // Repository interfaces: the only way the rest of Argus reaches stored data (SQLite today, PostgreSQL later).
+import type { AlarmRepo } from './repos/alarms';
+import type { GpsRepo } from './repos/gps';
+import type { InvestigationRepo } from './repos/investigation';
+import type { OnvifRepo } from './repos/onvif';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
@@ -219,6 +223,10 @@ export interface Store {
   layouts: LayoutRepo;
   segments: SegmentRepo;
   events: EventRepo;
+  onvif: OnvifRepo;
+  gps: GpsRepo;
+  investigation: InvestigationRepo;
+  alarms: AlarmRepo;
   users: UserRepo;
   sessions: SessionRepo;
   audit: AuditRepo;

@@ -14,6 +14,9 @@ import { LIVE_FLV_PREFIX, LIVE_WS_PREFIX, LiveGateway, type LiveHub } from './li
 import { Mutex } from './mutex';
 import { apiRoutes } from './routes/index';
 import type { ApiDeps } from './routes/deps';
+import type { FeatureControls, MountAuth, RawMount } from '../services/features';
+import { ErrorKind } from '../../common/errors';
+import { ApiError } from './errors';
 import { Router, sendJson, type Route } from './router';
 import { serveStatic } from './static';
 
@@ -24,6 +27,10 @@ export interface AppDeps {
   units: UnitControl;
   /** The media hub live viewers are served from; null/absent: live streams answer 503. */
   mediaHub?: LiveHub | null;
+  /** Feature services; absent ones answer 503 (tests that build a bare app). */
+  features?: Partial<FeatureControls>;
+  /** Raw (non-JSON) endpoints of the features. */
+  mounts?: readonly RawMount[];
   log?: (msg: string) => void;
   now?: () => number;
 }
@@ -92,6 +99,15 @@ export function createApp(deps: AppDeps): App {
     now,
     log,
     startedMs: now(),
+    features: withUnavailable(deps.features ?? {}),
+  };
+  const mounts = [...(deps.mounts ?? [])].sort((a, b) => b.prefix.length - a.prefix.length);
+  const mountAuth: MountAuth = {
+    async principal(req, url) {
+      const header = req.headers.authorization;
+      const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
+      return token ? sessions.resolve(token) : null;
+    },
   };
   const routes = apiRoutes(() => apiDeps);
   const router = new Router(routes, { authenticate: (token) => sessions.resolve(token), log });
@@ -108,9 +124,12 @@ export function createApp(deps: AppDeps): App {
     }
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     // Live streams are authenticated by their signed ticket, not by the bearer header (see main/server/live.ts).
+    const mount = mounts.find((m) => m.http && url.pathname.startsWith(m.prefix));
     const done = url.pathname.startsWith(LIVE_FLV_PREFIX)
       ? live.handleHttp(req, res, url)
-      : isApi
+      : mount
+        ? mount.http!(req, res, url, mountAuth)
+        : isApi
         ? router.handle(req, res, url)
         : serveStatic(req, res, url, config.consoleDir);
     done.catch((err: unknown) => {
@@ -120,8 +139,11 @@ export function createApp(deps: AppDeps): App {
     });
   });
   server.on('upgrade', (req, socket, head) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
     if (pathname === EVENTS_PATH) return hub.handleUpgrade(req, socket, head);
+    const mount = mounts.find((m) => m.upgrade && pathname.startsWith(m.prefix));
+    if (mount) return mount.upgrade!(req, socket, head, url, mountAuth);
     if (pathname.startsWith(LIVE_WS_PREFIX)) return live.handleUpgrade(req, socket, head);
     socket.on('error', () => socket.destroy());
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -159,5 +181,24 @@ export function createApp(deps: AppDeps): App {
           server.closeAllConnections();
         });
       })()),
+  };
+}
+
+/** Fills the features a bare app was built without with stand-ins whose every call answers 503. */
+function withUnavailable(given: Partial<FeatureControls>): FeatureControls {
+  const missing = (name: string) =>
+    new Proxy(
+      {},
+      {
+        get: () => () => {
+          throw new ApiError(ErrorKind.Unavailable, `${name} is not running on this server`);
+        },
+      },
+    );
+  return {
+    onvif: given.onvif ?? (missing('ONVIF') as FeatureControls['onvif']),
+    gps: given.gps ?? (missing('GPS') as FeatureControls['gps']),
+    investigation: given.investigation ?? (missing('investigation') as FeatureControls['investigation']),
+    alarms: given.alarms ?? (missing('the alarm center') as FeatureControls['alarms']),
   };
 }

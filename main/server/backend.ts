@@ -13,6 +13,13 @@ import { RetentionService } from '../services/retention';
 import { createApp } from './app';
 import { ensureAdmin } from './auth';
 import type { Store } from '../../storage/repositories';
+import type { ServerEvent } from '../../common/events';
+import { DeviceEventService } from '../services/device-events';
+import type { Feature, FeatureContext } from '../services/features';
+import { createAlarmFeature } from '../services/alarms/feature';
+import { createGpsFeature } from '../services/gps/feature';
+import { createInvestigationFeature } from '../services/investigation/feature';
+import { createOnvifFeature } from '../services/onvif/feature';
 
 export interface Backend {
   config: Config;
@@ -25,6 +32,14 @@ export interface Backend {
   units: UnitService;
   retention: RetentionService;
   recovery: RecoveryReport;
+  /** Feature services (issues 4-7) and the device event recorder they share. */
+  features: {
+    onvif: ReturnType<typeof createOnvifFeature>;
+    gps: ReturnType<typeof createGpsFeature>;
+    investigation: ReturnType<typeof createInvestigationFeature>;
+    alarms: ReturnType<typeof createAlarmFeature>;
+  };
+  deviceEvents: DeviceEventService;
   close(): Promise<void>;
 }
 
@@ -86,8 +101,50 @@ export async function startBackend(
   } catch (err) {
     log(`[argus] ERROR: the RTMP media hub cannot listen on ${config.rtmpBind}:${config.rtmpPort} (${(err as Error).message}); live view and mobile units are unavailable, recording continues`);
   }
-  const app = createApp({ config, store, recording, units, mediaHub: hub, log });
-  publish = (ev) => app.hub.publish(ev);
+  // ---- features (issues 4-7): built before the app (their routes and mounts), started after it listens ----
+  const tapListeners = new Set<(ev: ServerEvent) => void>();
+  const ctx: FeatureContext = {
+    config,
+    store,
+    log,
+    now: Date.now,
+    publish: (ev) => publish(ev),
+    onServerEvent: (l) => {
+      tapListeners.add(l);
+      return () => tapListeners.delete(l);
+    },
+    audit: new AuditLog(store, Date.now),
+    deviceEvents: new DeviceEventService({ store, publish: (ev) => publish(ev), log }),
+    recording,
+    units: units!,
+    hub,
+  };
+  const onvif = createOnvifFeature(ctx);
+  const gps = createGpsFeature(ctx);
+  const investigation = createInvestigationFeature(ctx);
+  const alarms = createAlarmFeature(ctx, { ptz: onvif.control, evidence: investigation.control });
+  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms];
+
+  const app = createApp({
+    config,
+    store,
+    recording,
+    units,
+    mediaHub: hub,
+    log,
+    features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
+    mounts: features.flatMap((f) => f.mounts),
+  });
+  publish = (ev) => {
+    app.hub.publish(ev);
+    for (const l of tapListeners) {
+      try {
+        l(ev);
+      } catch (err) {
+        log(`[argus] event listener failed: ${(err as Error).message}`);
+      }
+    }
+  };
   const retention = new RetentionService(
     {
       recordingsDir: config.recordingsDir,
@@ -102,6 +159,7 @@ export async function startBackend(
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   await recording.startAll();
+  for (const f of features) await f.start();
   retention.start();
   void retention.runOnce();
   log(`[argus] listening on ${url} (data: ${config.dataDir}, recordings: ${config.recordingsDir})`);
@@ -117,10 +175,13 @@ export async function startBackend(
     units,
     retention,
     recovery,
+    features: { onvif, gps, investigation, alarms },
+    deviceEvents: ctx.deviceEvents,
     async close() {
       if (closed) return;
       closed = true;
       await retention.close();
+      for (const f of [...features].reverse()) await f.close().catch((err: Error) => log(`[argus] feature close failed: ${err.message}`));
       await units!.close();
       await recording.close(); // every recorder closes its segment; camera relays end
       await hub.close(); // after the recorders: units and viewers are disconnected

@@ -1,4 +1,8 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
+import { alarmsEn } from './alarms';
+import { gpsEn } from './gps';
+import { investigationEn } from './investigation';
+import { onvifEn } from './onvif';
 export const en = {
   'app.name': 'Argus',
   'app.tagline': 'Video surveillance command center',
@@ -349,6 +353,11 @@ export const en = {
   'unit.days': '{value} days',
   'unit.fps': '{value} fps',
   'unit.resolution': '{width}×{height}',
+
+  ...onvifEn,
+  ...gpsEn,
+  ...investigationEn,
+  ...alarmsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

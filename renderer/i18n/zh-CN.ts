@@ -1,5 +1,9 @@
 // Simplified Chinese catalog: same keys and placeholders as the English one (checked by the type system and catalog.test.ts).
+import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
+import { gpsZh } from './gps';
+import { investigationZh } from './investigation';
+import { onvifZh } from './onvif';
 
 export const zhCN = {
   'app.name': 'Argus',
@@ -351,6 +355,11 @@ export const zhCN = {
   'unit.days': '{value} 天',
   'unit.fps': '{value} fps',
   'unit.resolution': '{width}×{height}',
+
+  ...onvifZh,
+  ...gpsZh,
+  ...investigationZh,
+  ...alarmsZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----

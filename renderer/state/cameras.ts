@@ -1,6 +1,6 @@
 // The console's camera list: loaded over HTTP, kept current by server events (status, changes, deletions).
 import type { Camera, CameraStatus } from '../../common/api';
-import { assertNever, type ServerEvent } from '../../common/events';
+import { assertNever, isCoreEvent, type ServerEvent } from '../../common/events';
 import { Store } from './store';
 
 export type CameraMap = ReadonlyMap<number, Camera>;
@@ -20,6 +20,7 @@ export function upsertCamera(cams: CameraMap, camera: Camera): CameraMap {
 
 /** Applies one server event to the camera list; returns the same map when nothing changed. */
 export function applyCameraEvent(cams: CameraMap, ev: ServerEvent): CameraMap {
+  if (!isCoreEvent(ev)) return cams;
   switch (ev.type) {
     case 'camera.status': {
       const cam = cams.get(ev.status.cameraId);
@@ -42,6 +43,7 @@ export function applyCameraEvent(cams: CameraMap, ev: ServerEvent): CameraMap {
     case 'unit.status':
     case 'unit.changed':
     case 'unit.deleted':
+    case 'device.event':
       return cams;
     default:
       return assertNever(ev);

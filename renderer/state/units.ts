@@ -1,6 +1,6 @@
 // The console's mobile unit list (移动终端): loaded over HTTP, kept current by unit.status / unit.changed / unit.deleted.
 import type { Unit, UnitStatus } from '../../common/api';
-import { assertNever, type ServerEvent } from '../../common/events';
+import { assertNever, isCoreEvent, type ServerEvent } from '../../common/events';
 import { Store } from './store';
 
 export type UnitMap = ReadonlyMap<number, Unit>;
@@ -19,6 +19,7 @@ export function upsertUnit(units: UnitMap, unit: Unit): UnitMap {
 
 /** Applies one server event to the unit list; returns the same map when nothing changed. */
 export function applyUnitEvent(units: UnitMap, ev: ServerEvent): UnitMap {
+  if (!isCoreEvent(ev)) return units;
   switch (ev.type) {
     case 'unit.status': {
       const u = units.get(ev.status.unitId);
@@ -41,6 +42,7 @@ export function applyUnitEvent(units: UnitMap, ev: ServerEvent): UnitMap {
     case 'camera.deleted':
     case 'segment.closed':
     case 'retention.deleted':
+    case 'device.event':
       return units;
     default:
       return assertNever(ev);

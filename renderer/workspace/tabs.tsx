@@ -4,7 +4,10 @@ import type { Role } from '../../common/api';
 import type { MessageKey } from '../i18n/index';
 import { AdminTab } from '../admin/admin-tab';
 import { LiveTab } from '../live/live-tab';
-import { ComingLater } from './coming-later';
+import { AlarmsTab } from '../alarms/alarms-tab';
+import { CasesTab } from '../cases/cases-tab';
+import { MapTab } from '../map/map-tab';
+import { PlaybackTab } from '../playback/playback-tab';
 
 export type TabId = 'live' | 'map' | 'playback' | 'alarms' | 'cases' | 'admin';
 
@@ -21,18 +24,13 @@ export interface TabDefinition {
   component: ComponentType;
 }
 
-const later = (label: MessageKey, description: MessageKey): ComponentType =>
-  function LaterPanel() {
-    return <ComingLater feature={label} description={description} />;
-  };
-
-/** Tabs in display order. To add a feature: replace its placeholder component (or add an entry and a TabId). */
+/** Tabs in display order. Each feature's tab lives in its own folder (renderer/map, playback, alarms, cases). */
 export const TABS: readonly TabDefinition[] = [
   { id: 'live', label: 'tab.live', component: LiveTab },
-  { id: 'map', label: 'tab.map', component: later('tab.map', 'later.map') },
-  { id: 'playback', label: 'tab.playback', component: later('tab.playback', 'later.playback') },
-  { id: 'alarms', label: 'tab.alarms', component: later('tab.alarms', 'later.alarms') },
-  { id: 'cases', label: 'tab.cases', component: later('tab.cases', 'later.cases') },
+  { id: 'map', label: 'tab.map', component: MapTab },
+  { id: 'playback', label: 'tab.playback', component: PlaybackTab },
+  { id: 'alarms', label: 'tab.alarms', component: AlarmsTab },
+  { id: 'cases', label: 'tab.cases', component: CasesTab },
   { id: 'admin', label: 'tab.admin', roles: ['admin'], component: AdminTab },
 ];
 

@@ -2,7 +2,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Store } from '../repositories';
+import { SqliteAlarmRepo } from './alarms';
 import { SqliteAuditRepo } from './audit';
+import { SqliteGpsRepo } from './gps';
+import { SqliteInvestigationRepo } from './investigation';
+import { SqliteOnvifRepo } from './onvif';
 import { SqliteCameraRepo } from './cameras';
 import { Db } from './db';
 import { SqliteEventRepo } from './events';
@@ -75,6 +79,10 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     layouts: new SqliteLayoutRepo(db),
     segments: new SqliteSegmentRepo(db),
     events: new SqliteEventRepo(db),
+    onvif: new SqliteOnvifRepo(db),
+    gps: new SqliteGpsRepo(db),
+    investigation: new SqliteInvestigationRepo(db),
+    alarms: new SqliteAlarmRepo(db),
     users: new SqliteUserRepo(db),
     sessions: new SqliteSessionRepo(db),
     audit: new SqliteAuditRepo(db),

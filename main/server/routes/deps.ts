@@ -3,6 +3,7 @@ import type { ServerEvent } from '../../../common/events';
 import { s } from '../../../common/schema';
 import type { Store } from '../../../storage/repositories';
 import type { Config } from '../../config';
+import type { FeatureControls } from '../../services/features';
 import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../audit-log';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   now: () => number;
   log: (msg: string) => void;
   startedMs: number;
+  /** ONVIF, GPS/map, investigation and alarm services (absent ones answer 503). */
+  features: FeatureControls;
 }
 
 /** Deps are only reached inside handlers, so the route table can be built for documentation without them. */

@@ -2,12 +2,16 @@
 import { API_PREFIX } from '../../../common/api';
 import { buildOpenApi } from '../openapi';
 import { route, type Route } from '../router';
+import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import type { DepsRef } from './deps';
+import { gpsRoutes } from './gps';
+import { investigationRoutes } from './investigation';
 import { layoutRoutes } from './layouts';
 import { liveRoutes } from './live';
 import { miscRoutes } from './misc';
+import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
 import { userRoutes } from './users';
 
@@ -20,6 +24,10 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...liveRoutes(deps),
     ...layoutRoutes(deps),
     ...userRoutes(deps),
+    ...onvifRoutes(deps),
+    ...gpsRoutes(deps),
+    ...investigationRoutes(deps),
+    ...alarmsRoutes(deps),
   ];
   let doc: Record<string, unknown> | null = null;
   routes.push(

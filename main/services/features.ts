@@ -1,0 +1,67 @@
+// The feature plug-in contract: what a feature (ONVIF, GPS/map, investigation, alarms) gets from the back end and gives back.
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ServerEvent } from '../../common/events';
+import type { Store } from '../../storage/repositories';
+import type { MediaHub } from '../../media/hub';
+import type { Config } from '../config';
+import type { AuditLog } from '../server/audit-log';
+import type { Principal } from '../server/router';
+import type { DeviceEventService } from './device-events';
+import type { RecordingService } from './recording';
+import type { UnitService } from './units';
+import type { AlarmControl } from './alarms/control';
+import type { GpsControl } from './gps/control';
+import type { InvestigationControl } from './investigation/control';
+import type { OnvifControl } from './onvif/control';
+
+/** Everything a feature may use. Built once by main/server/backend.ts. */
+export interface FeatureContext {
+  config: Config;
+  store: Store;
+  log: (msg: string) => void;
+  now: () => number;
+  /** Pushes an event to every connected console. */
+  publish: (ev: ServerEvent) => void;
+  /** Sees every event pushed to consoles (camera status, unit status, ...); returns the unsubscribe function. */
+  onServerEvent: (listener: (ev: ServerEvent) => void) => () => void;
+  audit: AuditLog;
+  deviceEvents: DeviceEventService;
+  recording: RecordingService;
+  units: UnitService;
+  hub: MediaHub;
+}
+
+/** Resolves the session behind a raw request (Authorization: Bearer, or ?token= for players and WebSockets). */
+export interface MountAuth {
+  principal(req: http.IncomingMessage, url: URL): Promise<Principal | null>;
+}
+
+/**
+ * A non-JSON endpoint under a path prefix (video playlists and segments, map tiles, the units' telemetry WebSocket).
+ * It authenticates itself (MountAuth for users, a unit's secret for units) and answers 401 when it cannot.
+ */
+export interface RawMount {
+  /** Path prefix, e.g. '/api/v1/tiles/'. Longest prefix wins; checked before the JSON router. */
+  prefix: string;
+  http?(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth): Promise<void>;
+  upgrade?(req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL, auth: MountAuth): void;
+}
+
+export interface Feature<C> {
+  /** What route handlers (and other features) call. */
+  control: C;
+  mounts: RawMount[];
+  /** Starts background work (subscriptions, health checks, tours, ingest flushers); called after the server listens. */
+  start(): Promise<void>;
+  /** Stops everything it started; called before storage closes. */
+  close(): Promise<void>;
+}
+
+/** The features' controls as route handlers see them (ApiDeps.features). */
+export interface FeatureControls {
+  onvif: OnvifControl;
+  gps: GpsControl;
+  investigation: InvestigationControl;
+  alarms: AlarmControl;
+}

@@ -1,0 +1,13 @@
+// The gps feature (issue 5): mobile units on the map: telemetry ingest, positions, tracks, geofences, map tiles.
+import type { Feature, FeatureContext } from '../features';
+import type { GpsControl } from './control';
+
+export function createGpsFeature(ctx: FeatureContext): Feature<GpsControl> {
+  void ctx;
+  return {
+    control: {},
+    mounts: [],
+    async start() {},
+    async close() {},
+  };
+}

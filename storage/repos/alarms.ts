@@ -1,0 +1,3 @@
+// Repository interface for alarms, their workflow and linkage rules (issue 7); the SQLite implementation is storage/sqlite/alarms.ts.
+
+export interface AlarmRepo {}
