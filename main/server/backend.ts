@@ -121,7 +121,7 @@ export async function startBackend(
   };
   const onvif = createOnvifFeature(ctx);
   const gps = createGpsFeature(ctx);
-  const investigation = createInvestigationFeature(ctx);
+  const investigation = createInvestigationFeature(ctx, { places: gps.control });
   const alarms = createAlarmFeature(ctx, { ptz: onvif.control, evidence: investigation.control });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms];
 

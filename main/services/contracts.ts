@@ -18,3 +18,26 @@ export interface EvidenceActions {
   /** Takes a JPEG of the camera's live picture now; returns the snapshot id. */
   takeSnapshot(input: { cameraId: number; note: string; actor: Actor }): Promise<{ id: number }>;
 }
+
+/** A GPS point as stored (WGS-84). */
+export interface TrackPoint {
+  unitId: number;
+  /** The unit's own timestamp, UTC ms. */
+  tMs: number;
+  lat: number;
+  lon: number;
+  altM: number | null;
+  speedMps: number | null;
+  headingDeg: number | null;
+  accuracyM: number | null;
+}
+
+/** Place and track questions (implemented by the GPS/map feature, issue 5; used by search and export, issue 6). */
+export interface PlaceQueries {
+  /** Units with at least one point within radiusM of (lat, lon) in [startMs, endMs]: first and last such time. */
+  unitsNear(q: { lat: number; lon: number; radiusM: number; startMs: number; endMs: number }): Promise<Array<{ unitId: number; firstMs: number; lastMs: number; minDistanceM: number }>>;
+  /** Fixed cameras placed within radiusM of (lat, lon), with their distance. */
+  camerasNear(q: { lat: number; lon: number; radiusM: number }): Promise<Array<{ cameraId: number; distanceM: number }>>;
+  /** One unit's points in [startMs, endMs], in time order (at most `limit`). */
+  track(unitId: number, startMs: number, endMs: number, limit?: number): Promise<TrackPoint[]>;
+}

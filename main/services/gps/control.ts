@@ -1,3 +1,4 @@
 // What route handlers and other features may ask of the gps feature (issue 5).
+import type { PlaceQueries } from '../contracts';
 
-export interface GpsControl {}
+export interface GpsControl extends PlaceQueries {}

@@ -5,7 +5,17 @@ import type { GpsControl } from './control';
 export function createGpsFeature(ctx: FeatureContext): Feature<GpsControl> {
   void ctx;
   return {
-    control: {},
+    control: {
+      async unitsNear() {
+        throw new Error('GPS is not available yet');
+      },
+      async camerasNear() {
+        throw new Error('GPS is not available yet');
+      },
+      async track() {
+        throw new Error('GPS is not available yet');
+      },
+    },
     mounts: [],
     async start() {},
     async close() {},

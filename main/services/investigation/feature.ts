@@ -1,9 +1,11 @@
 // The investigation feature (issue 6): investigators: playback, search, bookmarks, cases, legal hold, export, snapshots.
+import type { PlaceQueries } from '../contracts';
 import type { Feature, FeatureContext } from '../features';
 import type { InvestigationControl } from './control';
 
-export function createInvestigationFeature(ctx: FeatureContext): Feature<InvestigationControl> {
+export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }): Feature<InvestigationControl> {
   void ctx;
+  void links;
   return {
     control: {
       async createBookmark() {
