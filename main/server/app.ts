@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): App {
     log,
     now,
   });
-  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log, now });
+  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log, now, audit });
   const apiDeps: ApiDeps = {
     config,
     store,

@@ -9,6 +9,7 @@ import type { CameraRow, Store } from '../../storage/repositories';
 import { cameraStreamPath, unitStreamPath, type Viewer, type ViewerSink } from '../../media/hub';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
+import type { AuditLog } from './audit-log';
 import { ApiError, httpStatus } from './errors';
 import { clientIp, sendJson } from './router';
 
@@ -38,6 +39,8 @@ export interface LiveGatewayDeps {
   ticketTtlMs?: number;
   /** At most this many viewers at once (default 256). */
   maxViewers?: number;
+  /** Where live viewing is recorded (who watched which camera from where); absent in bare tests. */
+  audit?: AuditLog;
 }
 
 type Resolved =
@@ -50,7 +53,8 @@ export class LiveGateway {
   /** Random per process start: tickets die with the process. */
   private readonly secret = randomBytes(32);
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false, clientTracking: false });
-  private readonly open = new Set<() => void>();
+  /** Open streams: how to cut each, and whose it is (to cut a disabled user's streams). */
+  private readonly open = new Map<() => void, number>();
   private readonly log: (msg: string) => void;
   private closed = false;
 
@@ -96,6 +100,8 @@ export class LiveGateway {
     if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, kind: ErrorKind.Forbidden, message: 'invalid live ticket signature' };
     if (Number(exp) < this.deps.now()) return { ok: false, kind: ErrorKind.Unauthorized, message: 'live ticket expired; request a new one' };
 
+    const user = await this.deps.store.users.get(Number(u));
+    if (!user || user.disabled) return { ok: false, kind: ErrorKind.Unauthorized, message: 'the user this ticket was issued to is disabled or gone' };
     const row = await this.deps.store.cameras.get(sourceId);
     if (!row) return { ok: false, kind: ErrorKind.NotFound, message: `no camera or unit with id ${sourceId}` };
     const hub = this.deps.hub;
@@ -151,7 +157,7 @@ export class LiveGateway {
       res.removeHeader(STREAM_HEADER);
       return fail(ErrorKind.Unavailable, 'the stream just ended; request a new ticket');
     }
-    this.track(viewer, () => res.destroy(), res, `HTTP-FLV ${r.streamPath} to user ${r.userId} at ${ip}`);
+    this.track(viewer, () => res.destroy(), res, `HTTP-FLV ${r.streamPath} to user ${r.userId} at ${ip}`, r, ip);
   }
 
   // ---------------------------------------------------------------- WS-FLV
@@ -187,7 +193,7 @@ export class LiveGateway {
           ws.on('error', () => ws.terminate());
           const viewer = ws.readyState === WebSocket.OPEN ? this.deps.hub!.attachViewer(r.streamPath, sink, ip) : null;
           if (!viewer) return ws.close(1011, 'stream ended');
-          this.track(viewer, () => ws.terminate(), ws, `WS-FLV ${r.streamPath} to user ${r.userId} at ${ip}`);
+          this.track(viewer, () => ws.terminate(), ws, `WS-FLV ${r.streamPath} to user ${r.userId} at ${ip}`, r, ip);
         });
       },
       (err: Error) => {
@@ -197,7 +203,14 @@ export class LiveGateway {
     );
   }
 
-  private track(viewer: Viewer, cut: () => void, conn: { once(ev: 'close', fn: () => void): unknown }, what: string): void {
+  private track(
+    viewer: Viewer,
+    cut: () => void,
+    conn: { once(ev: 'close', fn: () => void): unknown },
+    what: string,
+    r: Extract<Resolved, { ok: true }>,
+    ip: string,
+  ): void {
     const startMs = this.deps.now();
     let done = false;
     const stop = () => {
@@ -207,15 +220,40 @@ export class LiveGateway {
       viewer.detach();
       this.log(`${what} ended after ${Math.round((this.deps.now() - startMs) / 1000)} s`);
     };
-    this.open.add(cut);
+    this.open.set(cut, r.userId);
     conn.once('close', stop);
     this.log(`${what}`);
+    void this.deps.store.users
+      .get(r.userId)
+      .then((user) =>
+        this.deps.audit?.record({
+          actor: { userId: r.userId, username: user?.username ?? null },
+          action: 'live.view',
+          targetType: 'camera',
+          targetId: r.sourceId,
+          detail: { stream: r.served },
+          ip,
+        }),
+      )
+      .catch((err: Error) => this.log(`audit of live viewing failed: ${err.message}`));
+  }
+
+  /** Cuts every stream of one user (user disabled or signed out everywhere). Returns how many were cut. */
+  closeUser(userId: number): number {
+    let n = 0;
+    for (const [cut, owner] of [...this.open]) {
+      if (owner !== userId) continue;
+      cut();
+      n++;
+    }
+    if (n > 0) this.log(`cut ${n} live stream(s) of user ${userId}`);
+    return n;
   }
 
   /** Disconnects every viewer (server shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const cut of [...this.open]) cut();
+    for (const cut of [...this.open.keys()]) cut();
     this.open.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

@@ -274,4 +274,44 @@ describe('live view of a camera', () => {
     const runsAfter = new Set((await segmentsOf(cam.id)).map((s) => s.relPath.split('/')[1].split('-')[0]));
     expect([...runsAfter]).toEqual([...runsBefore]);
   });
+
+  it('audits who watched which camera, and cuts the streams of a user who is disabled (old tickets start nothing)', async () => {
+    const cam = (await api<Camera[]>('GET', '/api/v1/cameras')).body.find((c) => c.name === 'Gate')!;
+    expect((await api('POST', '/api/v1/users', { username: 'viewer1', password: 'viewer-password-1', role: 'dispatcher', displayName: 'Viewer' })).status).toBe(201);
+    const vLogin = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'viewer1', password: 'viewer-password-1' }) });
+    const vToken = ((await vLogin.json()) as LoginResponse).token;
+    const tr = await fetch(`${b.url}/api/v1/live/tickets`, { method: 'POST', headers: { Authorization: `Bearer ${vToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ sourceId: cam.id }) });
+    const tk = (await tr.json()) as LiveTicket;
+    const ctrl = new AbortController();
+    const r = await fetch(b.url + tk.flvUrl, { signal: ctrl.signal });
+    expect(r.status).toBe(200);
+    const reader = r.body!.getReader();
+    let bytes = 0;
+    let ended = false;
+    const reading = (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          bytes += value.length;
+        }
+      } catch {
+        /* cut */
+      }
+      ended = true;
+    })();
+    await waitFor(() => bytes > 10_000, 'viewer receives video', 10_000);
+    const audit = await api<Array<{ action: string; username: string | null; targetId: string | null }>>('GET', '/api/v1/audit?action=live.view');
+    expect(audit.body.some((e) => e.username === 'viewer1' && e.targetId === String(cam.id))).toBe(true);
+
+    const users = (await api<Array<{ id: number; username: string }>>('GET', '/api/v1/users')).body;
+    const viewer = users.find((u) => u.username === 'viewer1')!;
+    expect((await api('PATCH', `/api/v1/users/${viewer.id}`, { disabled: true })).status).toBe(200);
+    await waitFor(() => ended, 'the disabled user\'s stream is cut', 5_000);
+    await reading;
+    ctrl.abort();
+    const again = await fetch(b.url + tk.flvUrl);
+    expect(again.status).toBe(401);
+    await again.body?.cancel();
+  });
 });

@@ -103,6 +103,7 @@ export function userRoutes(deps: DepsRef): Route[] {
           if (after.disabled) {
             await d.store.sessions.deleteForUser(after.id);
             d.events.closeUser(after.id);
+            d.live.closeUser(after.id);
           } else if (passwordHash !== undefined) {
             // A new password ends the user's other sessions; an admin changing their own keeps this one.
             const own = after.id === actor.user.id ? await d.store.sessions.get(actor.tokenHash) : null;
