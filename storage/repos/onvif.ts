@@ -75,7 +75,7 @@ export interface OnvifRepo {
   /** Inserts or renames (same camera and token). */
   upsertPreset(cameraId: number, token: string, name: string): Promise<PresetRow>;
   deletePreset(id: number): Promise<boolean>;
-  /** Makes the stored presets of a camera equal to what the device reports (token → name); keeps ids of known tokens. */
+  /** Makes the stored presets of a camera the device's set: adds new tokens (device name), drops missing ones, keeps ids and names (renames are Argus-side) of known tokens. */
   syncPresets(cameraId: number, device: Array<{ token: string; name: string }>): Promise<PresetRow[]>;
 
   listTours(cameraId: number): Promise<TourRow[]>;

@@ -90,7 +90,7 @@ describe('SqliteOnvifRepo', () => {
     const p1 = await t.store.onvif.upsertPreset(id, 'tok1', 'Gate');
     const p2 = await t.store.onvif.upsertPreset(id, 'tok2', 'Yard');
     expect((await t.store.onvif.upsertPreset(id, 'tok1', 'Main gate')).id).toBe(p1.id);
-    const synced = await t.store.onvif.syncPresets(id, [{ token: 'tok1', name: 'Main gate' }, { token: 'tok3', name: 'Road' }]);
+    const synced = await t.store.onvif.syncPresets(id, [{ token: 'tok1', name: 'device name' }, { token: 'tok3', name: 'Road' }]);
     expect(synced.map((p) => [p.token, p.name])).toEqual([['tok1', 'Main gate'], ['tok3', 'Road']]);
     expect(synced[0].id).toBe(p1.id);
     expect(await t.store.onvif.getPreset(p2.id)).toBeNull();

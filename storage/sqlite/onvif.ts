@@ -186,7 +186,7 @@ export class SqliteOnvifRepo implements OnvifRepo {
       for (const p of device) {
         const name = p.name.slice(0, 64) || p.token.slice(0, 64);
         await tx.run(
-          `INSERT INTO ptz_presets (camera_id, token, name) VALUES (?, ?, ?) ON CONFLICT (camera_id, token) DO UPDATE SET name = excluded.name`,
+          `INSERT INTO ptz_presets (camera_id, token, name) VALUES (?, ?, ?) ON CONFLICT (camera_id, token) DO NOTHING`,
           [cameraId, p.token, name],
         );
       }

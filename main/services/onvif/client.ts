@@ -78,6 +78,8 @@ export class OnvifClient {
   readonly cam: Cam;
   private readonly agent: http.Agent;
   private closed = false;
+  /** Rejecters of the calls in flight: close() fails them at once. */
+  private readonly pending = new Set<(err: Error) => void>();
   readonly where: string;
 
   constructor(
@@ -106,13 +108,22 @@ export class OnvifClient {
     if (this.closed) return Promise.reject(new OnvifError('unreachable', `${this.where}: connection closed`));
     return new Promise<T>((resolve, reject) => {
       let done = false;
+      const abort = (err: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        reject(err);
+      };
+      this.pending.add(abort);
       const timer = setTimeout(() => {
+        this.pending.delete(abort);
         if (done) return;
         done = true;
         reject(new OnvifError('timeout', `${this.where} did not answer ${what} within ${Math.round(timeoutMs / 100) / 10} s`));
       }, timeoutMs);
       try {
         fn((err, result) => {
+          this.pending.delete(abort);
           if (done) return;
           done = true;
           clearTimeout(timer);
@@ -120,6 +131,7 @@ export class OnvifClient {
           else resolve(result as T);
         });
       } catch (err) {
+        this.pending.delete(abort);
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -255,6 +267,10 @@ export class OnvifClient {
   /** CreatePullPointSubscription; returns the termination time in server clock (ms). */
   async createPullPoint(): Promise<number> {
     await this.call('CreatePullPointSubscription', (cb) => this.cam.createPullPointSubscription((err) => cb(err)));
+    // PullMessages/Renew/Unsubscribe go to the subscription address as raw request options: give them our agent
+    // too, so that close() also ends a pull the device holds.
+    const sub = this.cam.events.subscription as { subscriptionReference?: { address?: Record<string, unknown> } } | undefined;
+    if (sub?.subscriptionReference?.address && typeof sub.subscriptionReference.address === 'object') sub.subscriptionReference.address.agent = this.agent;
     const t = this.cam.events.terminationTime;
     return t instanceof Date && Number.isFinite(t.getTime()) ? t.getTime() : Date.now() + 60_000;
   }
@@ -280,6 +296,8 @@ export class OnvifClient {
 
   close(): void {
     this.closed = true;
+    for (const abort of [...this.pending]) abort(new OnvifError('unreachable', `${this.where}: connection closed`));
+    this.pending.clear();
     this.agent.destroy();
   }
 }
