@@ -144,11 +144,11 @@ export class OnvifClient {
   async connect(): Promise<{ deviceTimeMs: number; info: { manufacturer: string; model: string; firmware: string; serial: string } }> {
     const t = await this.deviceTime();
     await this.call('GetServices', (cb) => this.cam.getServices(true, (err) => cb(err)));
-    if (!this.cam.uri?.media) {
+    if (!this.cam.uri?.media && !this.cam.uri?.media2) {
       // Old devices: GetCapabilities.
       await this.call('GetCapabilities', (cb) => this.cam.getCapabilities((err) => cb(err)));
     }
-    if (!this.cam.uri?.media) throw new OnvifError('unsupported', `${this.where} has no media service (not a video device)`);
+    if (!this.cam.uri?.media && !this.cam.uri?.media2) throw new OnvifError('unsupported', `${this.where} has no media service (not a video device)`);
     const info = await this.deviceInfo();
     return { deviceTimeMs: t, info };
   }

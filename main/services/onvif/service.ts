@@ -186,7 +186,7 @@ export class OnvifService implements OnvifControl {
 
   /** Reads the service addresses (once per client) and starts the event loop. Retries with the health checks. */
   private async prepare(rt: DeviceRuntime): Promise<boolean> {
-    if (rt.client.cam.uri?.ptz || rt.client.cam.uri?.media) return true;
+    if (rt.client.cam.uri?.ptz || rt.client.cam.uri?.media || rt.client.cam.uri?.media2) return true;
     try {
       await rt.client.call('GetServices', (cb) => rt.client.cam.getServices(true, (err) => cb(err)));
       if (!this.closed && this.devices.get(rt.row.id) === rt) rt.puller.start();
