@@ -40,6 +40,7 @@ describe('ONVIF in the console', () => {
       sources: [{ token: 'vs1', mainUri: rtsp.url('cam1'), subUri: rtsp.url('cam2') }],
       discoveryPort: 0,
       pullHoldMs: 1000,
+      clockOffsetMs: -30_000, // a device clock 30 s behind: flagged in the console
     });
     await sim.start();
     const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir, onvifTimeoutMs: 2000 } });
@@ -91,6 +92,11 @@ describe('ONVIF in the console', () => {
     await dialog.locator('.onvif-devices tr[data-device-id]').waitFor();
     expect(await dialog.locator('.onvif-devices').innerText()).toContain('SD-77');
     await page.keyboard.press('Escape');
+    // The camera detail shows the ONVIF device and flags its clock.
+    await page.locator('.cameras-table tbody tr', { hasText: 'Dome East' }).click();
+    const clock = page.locator('.camera-detail [data-clock-skewed=true]');
+    await clock.waitFor();
+    expect(await clock.innerText()).toMatch(/Device clock off by -(29|30|31)\.\d s/);
     const tree = page.locator('.tree-camera', { hasText: 'Dome East' });
     await tree.waitFor();
     cameraId = Number(await tree.getAttribute('data-camera-id'));
@@ -107,6 +113,7 @@ describe('ONVIF in the console', () => {
     await tile.dblclick();
     const pad = page.locator(`.ptz-panel[data-camera-id="${cameraId}"]`);
     await pad.waitFor();
+    await pad.locator('.ptz-flag[data-clock-skew]').waitFor();
 
     // Press and hold "right": the camera pans while held and stops on release.
     const right = pad.locator('[data-dir=r]');
