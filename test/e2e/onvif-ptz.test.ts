@@ -134,14 +134,19 @@ describe('presets', () => {
 
 describe('control priority', () => {
   it('lets a higher priority take over at once, tells a lower one who holds it, and releases after idle time', async () => {
-    const { id } = await newCamera('Priority cam');
+    const { sim, id } = await newCamera('Priority cam');
     const officer = await h.addUser('officer-p', 'officer');
     const dispatcher = await h.addUser('dispatcher-p', 'dispatcher');
     const investigator = await h.addUser('investigator-p', 'investigator');
 
+    // The officer is moving when the dispatcher takes over with a non-move command: the officer's movement ends.
     expect((await h.api('POST', ptz(id, '/move'), { pan: 0.2, tilt: 0 }, officer)).status).toBe(204);
-    await h.api('POST', ptz(id, '/stop'), undefined, officer);
     const sinceTakeover = Date.now();
+    const stopsBefore = sim.callsOf('Stop').length;
+    expect((await h.api('POST', ptz(id, '/home'), undefined, dispatcher)).status).toBe(204);
+    expect(sim.callsOf('Stop').length).toBe(stopsBefore + 1);
+    expect(sim.getPosition().moving).toBe(false);
+    expect((await h.api('POST', ptz(id, '/move'), { pan: 0.2, tilt: 0 }, officer)).status).toBe(409); // the officer's repeat
     expect((await h.api('POST', ptz(id, '/move'), { pan: -0.2, tilt: 0 }, dispatcher)).status).toBe(204);
     await h.api('POST', ptz(id, '/stop'), undefined, dispatcher);
     const ev = await waitFor('takeover event', () => h.events.find((e) => e.atMs >= sinceTakeover && e.ev.type === 'ptz.control' && e.ev.cameraId === id && e.ev.reason === 'takeover'));

@@ -280,8 +280,16 @@ export class OnvifService implements OnvifControl {
     }
     if (r.change !== 'none') {
       this.ctx.publish({ type: 'ptz.control', cameraId, holder: r.holder, reason: r.change === 'takeover' ? 'takeover' : 'taken' });
-      if (r.change === 'takeover')
+      if (r.change === 'takeover') {
+        // The previous holder's movement ends with their control (their repeats are now refused).
+        const m = this.moves.get(cameraId);
+        if (m) {
+          clearTimeout(m.timer);
+          this.moves.delete(cameraId);
+          await this.serial(cameraId, () => this.deviceStop(cameraId)).catch(() => undefined);
+        }
         await this.audit(actor, 'ptz.takeover', cameraId, { from: r.previous?.username ?? null, fromPriority: r.previous?.priority ?? null, priority });
+      }
     }
     this.yieldTour(cameraId);
   }
