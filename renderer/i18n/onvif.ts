@@ -82,6 +82,13 @@ export const onvifEn = {
   'onvif.devices.eventsSupported': 'Supported',
   'onvif.devices.eventsUnsupported': 'Not supported',
   'onvif.devices.eventsUnknown': 'Unknown',
+  'onvif.prio.title': 'PTZ priority',
+  'onvif.prio.hint': 'A higher priority takes PTZ control from a lower one at once. Empty: the default of the role.',
+  'onvif.prio.user': 'User',
+  'onvif.prio.role': 'Role',
+  'onvif.prio.effective': 'Priority',
+  'onvif.prio.custom': 'Own priority (0–100)',
+  'onvif.prio.default': 'role default',
 } as const;
 
 export const onvifZh = {
@@ -165,4 +172,11 @@ export const onvifZh = {
   'onvif.devices.eventsSupported': '支持',
   'onvif.devices.eventsUnsupported': '不支持',
   'onvif.devices.eventsUnknown': '未知',
+  'onvif.prio.title': '云台控制优先级',
+  'onvif.prio.hint': '优先级高者可立即接管优先级低者的云台控制。留空：使用角色默认值。',
+  'onvif.prio.user': '用户',
+  'onvif.prio.role': '角色',
+  'onvif.prio.effective': '优先级',
+  'onvif.prio.custom': '自定义优先级（0–100）',
+  'onvif.prio.default': '角色默认',
 } as const satisfies { readonly [K in keyof typeof onvifEn]: string };

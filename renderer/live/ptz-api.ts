@@ -13,6 +13,7 @@ import type {
   PtzTour,
   TourBody,
   TourStatus,
+  UserPriority,
 } from '../../common/onvif';
 import { ApiError } from '../api';
 import { currentToken } from '../session';
@@ -63,6 +64,8 @@ export const onvifApi = {
   discover: (body: DiscoverRequest) => request<DiscoverResponse>('POST', '/onvif/discover', body),
   devices: () => request<OnvifDeviceView[]>('GET', '/onvif/devices'),
   add: (body: AddDeviceRequest) => request<AddDeviceResponse>('POST', '/onvif/devices', body),
+  priorities: () => request<UserPriority[]>('GET', '/onvif/priorities'),
+  setPriority: (userId: number, priority: number | null) => request<UserPriority>('PUT', `/onvif/priorities/${userId}`, { priority }),
 };
 
 /** Velocity of a pad direction at a speed (0..1). */

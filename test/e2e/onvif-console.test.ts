@@ -163,4 +163,19 @@ describe('ONVIF in the console', () => {
     await pad.locator('.ptz-tour-status').waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('sets a per-user PTZ priority in Admin → Users', async () => {
+    await page.keyboard.press('Escape'); // leave the maximized tile
+    await page.getByRole('tab', { name: 'Admin' }).click();
+    await page.locator('.sub-nav-item', { hasText: 'Users' }).click();
+    const row = page.locator('.ptz-priorities tr', { hasText: 'admin' });
+    await row.waitFor();
+    expect(await row.locator('td.num').innerText()).toBe('40');
+    await row.getByLabel('Own priority (0–100)').fill('55');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.locator('td.num', { hasText: '55' }).waitFor();
+    const adminId = (await backend.store.users.getByUsername('admin'))!.id;
+    expect(await backend.store.onvif.getPriority(adminId)).toBe(55);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });
