@@ -244,6 +244,7 @@ describe('tours', () => {
     const m = await h.api('POST', ptz(r.body.id, '/move'), { pan: 1, tilt: 0 });
     expect(m.status).toBe(409);
     expect(m.body.error.message).toMatch(/not added through ONVIF/);
+    expect((await h.api<PtzState>('GET', ptz(r.body.id))).body).toMatchObject({ ptz: false, presets: [], tours: [] });
     expect((await h.api('GET', ptz(999_999))).status).toBe(404);
   });
 });

@@ -589,10 +589,11 @@ export class OnvifService implements OnvifControl {
   // ------------------------------------------------------------------ PTZ
 
   async ptzState(cameraId: number, actor: UserActor): Promise<PtzState> {
-    const link = await this.linkOr404(cameraId);
+    const link = this.links.get(cameraId) ?? (await this.ctx.store.onvif.getLink(cameraId));
+    if (!link && !(await this.ctx.store.cameras.get(cameraId))) throw ApiError.notFound(`camera ${cameraId} does not exist`);
     const myPriority = await this.priorityOf(actor);
     const base = { cameraId, controlIdleMs: this.cfg.ptzControlIdleMs, moveTimeoutMs: this.cfg.ptzMoveTimeoutMs, myPriority };
-    if (!link.ptz) return { ...base, ptz: false, holder: null, tour: null, presets: [], tours: [] };
+    if (!link || !link.ptz) return { ...base, ptz: false, holder: null, tour: null, presets: [], tours: [] };
     return { ...base, ptz: true, holder: this.arbiter.holder(cameraId), tour: this.tourStatus(cameraId), presets: await this.listPresets(cameraId), tours: await this.listTours(cameraId) };
   }
 
