@@ -719,14 +719,12 @@ export class OnvifService implements OnvifControl {
   }
 
   async renamePreset(cameraId: number, presetId: number, name: string, actor: UserActor): Promise<PtzPreset> {
-    const { link, rt } = await this.ptzLink(cameraId);
+    await this.ptzLink(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     const clash = (await this.ctx.store.onvif.listPresets(cameraId)).find((x) => x.name === name && x.id !== presetId);
     if (clash) throw ApiError.conflict('name', `a preset named "${name}" already exists on this camera`);
     // SetPreset with the existing token would also move the preset to the current position: ONVIF has no rename.
     // So the device keeps its name and position; the name Argus shows lives in storage.
-    void link;
-    void rt;
     const row = await this.ctx.store.onvif.upsertPreset(cameraId, p.token, name);
     await this.audit(actor, 'ptz.preset.rename', cameraId, { presetId, from: p.name, to: name });
     await this.publishPresets(cameraId);
