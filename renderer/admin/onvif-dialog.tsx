@@ -174,6 +174,7 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                   <th>{t('onvif.col.health')}</th>
                   <th>{t('onvif.col.clock')}</th>
                   <th>{t('onvif.col.events')}</th>
+                  <th class="actions-col">{t('common.actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -196,6 +197,18 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                           : d.events === 'unsupported'
                             ? t('onvif.devices.eventsUnsupported')
                             : t('onvif.devices.eventsUnknown')}
+                      </td>
+                      <td class="actions-col">
+                        <button
+                          type="button"
+                          class="small danger"
+                          onClick={() => {
+                            if (!window.confirm(t('onvif.devices.removeConfirm', { address: `${d.host}:${d.port}` }))) return;
+                            onvifApi.remove(d.id).then(() => loadDevices(), setAddError);
+                          }}
+                        >
+                          {t('onvif.devices.remove')}
+                        </button>
                       </td>
                     </tr>
                   );

@@ -64,6 +64,7 @@ export const onvifApi = {
   discover: (body: DiscoverRequest) => request<DiscoverResponse>('POST', '/onvif/discover', body),
   devices: () => request<OnvifDeviceView[]>('GET', '/onvif/devices'),
   add: (body: AddDeviceRequest) => request<AddDeviceResponse>('POST', '/onvif/devices', body),
+  remove: (id: number) => request<void>('DELETE', `/onvif/devices/${id}`),
   priorities: () => request<UserPriority[]>('GET', '/onvif/priorities'),
   setPriority: (userId: number, priority: number | null) => request<UserPriority>('PUT', `/onvif/priorities/${userId}`, { priority }),
 };

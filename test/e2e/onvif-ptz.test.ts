@@ -238,6 +238,24 @@ describe('tours', () => {
     expect((await h.api('DELETE', ptz(id, `/presets/${b.id}`))).status).toBe(409);
   }, 60_000);
 
+  it('answers 503 quickly when the device hangs or answers garbage, and works again afterwards', async () => {
+    const { sim, id } = await newCamera('Flaky cam');
+    sim.mode = 'hang';
+    const t0 = Date.now();
+    const hung = await h.api('POST', ptz(id, '/move'), { pan: 1, tilt: 0 });
+    expect(hung.status).toBe(503);
+    expect(hung.body.error.message).toMatch(/did not answer ContinuousMove within 1.5 s/);
+    expect(Date.now() - t0).toBeLessThan(1500 + 3000);
+    expect((await h.api('GET', '/api/v1/onvif/devices')).status).toBe(200); // the server is not blocked
+    sim.mode = 'malformed';
+    const garbage = await h.api('POST', ptz(id, '/home'));
+    expect(garbage.status).toBe(503);
+    expect(garbage.body.error.message).toMatch(/malformed/);
+    sim.mode = 'ok';
+    expect((await h.api('POST', ptz(id, '/home'))).status).toBe(204);
+    expect((await h.api<PtzPosition>('GET', ptz(id, '/position'))).body).toMatchObject({ pan: 0, tilt: 0, moving: false });
+  }, 20_000);
+
   it('refuses PTZ on a camera that was not added through ONVIF', async () => {
     const r = await h.api('POST', '/api/v1/cameras', { name: 'Plain RTSP', url: h.rtsp.url('cam1'), enabled: false });
     expect(r.status).toBe(201);

@@ -111,6 +111,17 @@ describe('one-step add', () => {
     ]);
     const ptz = await h.api('GET', `/api/v1/cameras/${r.body.cameraIds[0]}/ptz`);
     expect(ptz.body.ptz).toBe(false);
+
+    // Removing the device keeps its cameras as plain RTSP cameras.
+    const dev = (await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.port === sim.port)!;
+    expect(dev.cameraIds).toEqual(r.body.cameraIds);
+    expect((await h.api('DELETE', `/api/v1/onvif/devices/${dev.id}`)).status).toBe(204);
+    expect((await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.port === sim.port)).toBeUndefined();
+    expect((await h.api('GET', `/api/v1/cameras/${r.body.cameraIds[1]}`)).status).toBe(200);
+    expect(await h.b.store.onvif.getLink(r.body.cameraIds[1])).toBeNull();
+    expect((await h.api('DELETE', `/api/v1/onvif/devices/${dev.id}`)).status).toBe(404);
+    const audit = await h.b.store.audit.query({ action: 'onvif.device.delete' });
+    expect(audit.some((a) => (a.detail as { deviceId?: number }).deviceId === dev.id)).toBe(true);
   }, 30_000);
 
   it('refuses a wrong password, an unreachable host, malformed XML and a hanging device quickly, leaving nothing behind', async () => {
