@@ -132,6 +132,13 @@ describe('ONVIF in the console', () => {
     await waitFor('tilting', () => sim.getPosition().y > 0.05, 5000);
     await page.keyboard.up('ArrowUp');
     await waitFor('stopped on key release', () => !sim.getPosition().moving, 3000);
+
+    // Mouse wheel over the picture zooms in, and stops by itself after the wheel rests.
+    const box = (await tile.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 4, box.y + box.height / 2);
+    await page.mouse.wheel(0, -120);
+    await waitFor('zooming in', () => sim.getPosition().zoom > 0, 5000);
+    await waitFor('zoom stopped', () => !sim.getPosition().moving, 3000);
   }, 60_000);
 
   it('saves and recalls presets and runs a tour on the server', async () => {
