@@ -170,11 +170,10 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                 <tr>
                   <th>{t('onvif.col.address')}</th>
                   <th>{t('onvif.col.model')}</th>
-                  <th>{t('onvif.col.serial')}</th>
                   <th>{t('onvif.col.health')}</th>
                   <th>{t('onvif.col.clock')}</th>
                   <th>{t('onvif.col.events')}</th>
-                  <th class="actions-col">{t('common.actions')}</th>
+                  <th>{t('common.actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -185,11 +184,13 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                       <td class="mono">
                         {d.host}:{d.port}
                       </td>
-                      <td>{[d.manufacturer, d.model].filter(Boolean).join(' ')}</td>
-                      <td>{d.serial}</td>
+                      <td title={`${t('onvif.col.firmware')} ${d.firmware}`}>
+                        {[d.manufacturer, d.model].filter(Boolean).join(' ')}
+                        {d.serial ? ` (${d.serial})` : ''}
+                      </td>
                       <td title={d.health.error ?? ''}>{d.health.reachable ? `● ${t('onvif.devices.reachable')}` : `○ ${t('onvif.devices.unreachable')}`}</td>
                       <td class={d.health.clockSkewed ? 'onvif-skew' : ''} title={d.health.clockSkewed ? t('onvif.ptz.clockSkewHint') : ''}>
-                        {sec === null ? t('common.none') : d.health.clockSkewed ? `⚠ ${t('onvif.ptz.clockSkew', { seconds: sec })}` : t('onvif.devices.clockOk', { seconds: sec })}
+                        {sec === null ? t('common.none') : d.health.clockSkewed ? `⚠ ${t('onvif.devices.clockOff', { seconds: sec })}` : t('onvif.devices.clockOk', { seconds: sec })}
                       </td>
                       <td>
                         {d.events === 'supported'
@@ -198,7 +199,7 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                             ? t('onvif.devices.eventsUnsupported')
                             : t('onvif.devices.eventsUnknown')}
                       </td>
-                      <td class="actions-col">
+                      <td>
                         <button
                           type="button"
                           class="small danger"

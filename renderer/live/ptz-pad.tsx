@@ -173,7 +173,7 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
       ) : null}
       {health?.clockSkewed && health.clockOffsetMs !== null ? (
         <div class="ptz-flag tone-amber" role="status" title={t('onvif.ptz.clockSkewHint')} data-clock-skew={health.clockOffsetMs}>
-          <span aria-hidden="true">⏱</span> {t('onvif.ptz.clockSkew', { seconds: (health.clockOffsetMs / 1000).toFixed(1) })}
+          <span aria-hidden="true">⚠</span> {t('onvif.ptz.clockSkew', { seconds: (health.clockOffsetMs / 1000).toFixed(1) })}
         </div>
       ) : null}
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
@@ -290,7 +290,7 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
             class="ptz-inline"
             onSubmit={(e) => {
               e.preventDefault();
-              const name = `${t('onvif.ptz.tours')} ${state.tours.length + 1}`;
+              const name = t('onvif.ptz.tourDefaultName', { n: state.tours.length + 1 });
               void act(ptzApi.createTour(cameraId, { name, steps: state.presets.map((p) => ({ presetId: p.id, dwellSeconds: dwell })) }));
             }}
           >
