@@ -477,6 +477,10 @@ export class OnvifService implements OnvifControl {
     }
     for (const [i, row] of created.cameras.entries()) this.links.set(row.id, { cameraId: row.id, deviceId: created.device.id, ...cameras[i].link });
     const rt = this.attach(created.device);
+    this.ctx.log(
+      `[onvif device ${created.device.id}] added ${plan.info.manufacturer} ${plan.info.model} at ${plan.host}:${plan.port}: ` +
+        `cameras ${created.cameras.map((c) => c.id).join(', ')}${plan.sources.some((x) => x.ptz) ? ' (PTZ)' : ''}`,
+    );
     await this.audit(actor, 'onvif.device.add', created.cameras[0]?.id ?? 0, {
       deviceId: created.device.id,
       host: plan.host,
