@@ -124,6 +124,20 @@ describe('one-step add', () => {
     expect(audit.some((a) => (a.detail as { deviceId?: number }).deviceId === dev.id)).toBe(true);
   }, 30_000);
 
+  it('adds a Media2-only (profile T) device through the library\'s Media2 path, with PTZ', async () => {
+    const sim = await h.sim({ media: 'media2', model: 'T-Cam', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), subUri: h.rtsp.url('cam2'), width: 1920, height: 1080 }] });
+    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Profile T cam', enabled: false });
+    expect(r.status).toBe(201);
+    expect(sim.callsOf('GetProfiles2')).toHaveLength(1);
+    expect(sim.callsOf('GetProfiles')).toHaveLength(0);
+    const cam = (await h.api<Camera>('GET', `/api/v1/cameras/${r.body.cameraIds[0]}`)).body;
+    expect([cam.url, cam.subUrl]).toEqual([h.rtsp.url('cam1'), h.rtsp.url('cam2')]);
+    expect(await h.b.store.onvif.getLink(cam.id)).toMatchObject({ codec: 'H265', width: 1920, height: 1080, ptz: true, profileToken: 'vs1-main' });
+    expect((await h.api('POST', `/api/v1/cameras/${cam.id}/ptz/move`, { pan: 0.5, tilt: 0 })).status).toBe(204);
+    expect(sim.getPosition().moving).toBe(true);
+    expect((await h.api('POST', `/api/v1/cameras/${cam.id}/ptz/stop`)).status).toBe(204);
+  }, 30_000);
+
   it('refuses a wrong password, an unreachable host, malformed XML and a hanging device quickly, leaving nothing behind', async () => {
     const sim = await h.sim();
     const before = await counts();

@@ -46,8 +46,8 @@ export interface SimOptions {
   pullHoldMs?: number;
   /** Pan/tilt/zoom units per second at velocity 1 (default 0.5). */
   unitsPerSecond?: number;
-  /** ms per unit of distance for GotoPreset/GotoHome moves (default 0: instant). */
-  gotoMsPerUnit?: number;
+  /** Media service the device offers: 'media1' (ver10, profile S; default) or 'media2' (ver20 only, profile T). */
+  media?: 'media1' | 'media2';
 }
 
 export interface SimCall {
@@ -84,7 +84,8 @@ const NS =
   'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" ' +
   'xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl" xmlns:tev="http://www.onvif.org/ver10/events/wsdl" ' +
   'xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:wsa="http://www.w3.org/2005/08/addressing" ' +
-  'xmlns:tns1="http://www.onvif.org/ver10/topics" xmlns:ter="http://www.onvif.org/ver10/error"';
+  'xmlns:tns1="http://www.onvif.org/ver10/topics" xmlns:ter="http://www.onvif.org/ver10/error" ' +
+  'xmlns:tr2="http://www.onvif.org/ver20/media/wsdl"';
 
 const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -387,6 +388,9 @@ export class OnvifSimulator {
   private handle(action: string, xml: string, url: URL, reply: (body: string) => void): string | 'async' {
     const o = this.opts;
     const base = this.baseUrl;
+    if (url.pathname === '/onvif/media2_service') return this.handleMedia2(action, xml);
+    if (url.pathname === '/onvif/media_service' && o.media === 'media2')
+      throw Object.assign(new Error('no Media (ver10) service here'), { code: 'ter:ActionNotSupported' });
     switch (action) {
       case 'GetSystemDateAndTime': {
         const d = new Date(this.deviceNow());
@@ -405,7 +409,9 @@ export class OnvifSimulator {
         return (
           '<tds:GetServicesResponse>' +
           svc('http://www.onvif.org/ver10/device/wsdl', '/onvif/device_service') +
-          svc('http://www.onvif.org/ver10/media/wsdl', '/onvif/media_service') +
+          (o.media === 'media2'
+            ? svc('http://www.onvif.org/ver20/media/wsdl', '/onvif/media2_service')
+            : svc('http://www.onvif.org/ver10/media/wsdl', '/onvif/media_service')) +
           svc('http://www.onvif.org/ver20/ptz/wsdl', '/onvif/ptz_service') +
           (o.events === false ? '' : svc('http://www.onvif.org/ver10/events/wsdl', '/onvif/events_service')) +
           '</tds:GetServicesResponse>'
@@ -628,6 +634,59 @@ export class OnvifSimulator {
       default:
         this.record(action || '(none)', {});
         throw Object.assign(new Error(`action ${action || '(none)'} is not implemented`), { code: 'ter:ActionNotSupported' });
+    }
+  }
+
+  /** Media2 (ver20, profile T): profiles with Configurations, stream and snapshot URIs as tr2:Uri. */
+  private handleMedia2(action: string, xml: string): string {
+    const o = this.opts;
+    switch (action) {
+      case 'GetProfiles': {
+        this.record('GetProfiles2', {});
+        const profiles = o.sources.flatMap((s, i) => {
+          const w = s.width ?? 1280;
+          const h = s.height ?? 720;
+          const ptz = s.ptz ?? i === 0;
+          const p = (kind: 'main' | 'sub', pw: number, ph: number) =>
+            `<tr2:Profiles token="${s.token}-${kind}" fixed="true"><tr2:Name>${s.token} ${kind}</tr2:Name><tr2:Configurations>` +
+            `<tr2:VideoSource token="vsc-${s.token}"><tt:Name>vsc</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>${s.token}</tt:SourceToken>` +
+            `<tt:Bounds x="0" y="0" width="${w}" height="${h}"/></tr2:VideoSource>` +
+            `<tr2:VideoEncoder token="ve-${s.token}-${kind}" GovLength="50" Profile="Main"><tt:Name>enc</tt:Name><tt:UseCount>1</tt:UseCount>` +
+            `<tt:Encoding>H265</tt:Encoding><tt:Resolution><tt:Width>${pw}</tt:Width><tt:Height>${ph}</tt:Height></tt:Resolution>` +
+            `<tt:RateControl ConstantBitRate="false"><tt:FrameRateLimit>${s.fps ?? 25}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl>` +
+            `<tt:Quality>5</tt:Quality></tr2:VideoEncoder>` +
+            (ptz && kind === 'main' ? `<tr2:PTZ token="ptz-${s.token}"><tt:Name>ptz</tt:Name><tt:UseCount>1</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tr2:PTZ>` : '') +
+            `</tr2:Configurations></tr2:Profiles>`;
+          return [p('main', w, h), ...(s.subUri ? [p('sub', Math.round(w / 2), Math.round(h / 2))] : [])];
+        });
+        return `<tr2:GetProfilesResponse>${profiles.join('')}</tr2:GetProfilesResponse>`;
+      }
+      case 'GetVideoSourceConfigurations':
+        this.record(action, {});
+        return (
+          '<tr2:GetVideoSourceConfigurationsResponse>' +
+          o.sources
+            .map(
+              (s) =>
+                `<tr2:Configurations token="vsc-${s.token}"><tt:Name>vsc</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>${s.token}</tt:SourceToken>` +
+                `<tt:Bounds x="0" y="0" width="${s.width ?? 1280}" height="${s.height ?? 720}"/></tr2:Configurations>`,
+            )
+            .join('') +
+          '</tr2:GetVideoSourceConfigurationsResponse>'
+        );
+      case 'GetStreamUri': {
+        const token = tag(xml, 'ProfileToken');
+        this.record('GetStreamUri2', { ProfileToken: token ?? '', Protocol: tag(xml, 'Protocol') ?? '' });
+        const src = this.sourceOfProfile(token);
+        return `<tr2:GetStreamUriResponse><tr2:Uri>${esc(token!.endsWith('-sub') ? src.subUri! : src.mainUri)}</tr2:Uri></tr2:GetStreamUriResponse>`;
+      }
+      case 'GetSnapshotUri': {
+        const token = tag(xml, 'ProfileToken');
+        this.sourceOfProfile(token);
+        return `<tr2:GetSnapshotUriResponse><tr2:Uri>${this.baseUrl}/snapshot/${esc(token ?? '')}.jpg</tr2:Uri></tr2:GetSnapshotUriResponse>`;
+      }
+      default:
+        throw Object.assign(new Error(`Media2 action ${action || '(none)'} is not implemented`), { code: 'ter:ActionNotSupported' });
     }
   }
 

@@ -586,7 +586,7 @@ export class OnvifService implements OnvifControl {
       type: ev.type,
       state: ev.state,
       startMs,
-      detail: { source: 'onvif', topic: ev.topic, deviceId: rt.row.id, deviceUtcMs: ev.utcMs, items: { ...ev.source, ...ev.data } },
+      detail: { source: 'onvif', topic: ev.topic, deviceId: rt.row.id, deviceUtcMs: ev.utcMs, clockOffsetMs: offset, clockSkewed: rt.health.clockSkewed, items: { ...ev.source, ...ev.data } },
     });
   }
 
