@@ -37,6 +37,16 @@ export interface Config {
   ffprobePath: string;
   /** Directory with the built console (renderer) to serve at /. */
   consoleDir: string;
+  /** ONVIF: deadline of one request to a device, ms (a hanging device fails after this). */
+  onvifTimeoutMs: number;
+  /** ONVIF: PTZ control is released after this long without a command from its holder, ms. */
+  ptzControlIdleMs: number;
+  /** ONVIF: a continuous PTZ move stops this long after the last move command (lost release), ms. */
+  ptzMoveTimeoutMs: number;
+  /** ONVIF: how often each device is checked (reachable, clock offset), ms. */
+  onvifHealthIntervalMs: number;
+  /** ONVIF: a device clock further off than this is flagged, ms. */
+  onvifClockToleranceMs: number;
 }
 
 export const DEFAULTS = {
@@ -51,11 +61,16 @@ export const DEFAULTS = {
   freeSpaceCheckMs: 5_000,
   ffmpegPath: 'ffmpeg',
   ffprobePath: 'ffprobe',
+  onvifTimeoutMs: 5_000,
+  ptzControlIdleMs: 30_000,
+  ptzMoveTimeoutMs: 1_500,
+  onvifHealthIntervalMs: 30_000,
+  onvifClockToleranceMs: 5_000,
 } as const;
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
 
-const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs'] as const;
+const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs', 'onvifTimeoutMs', 'ptzControlIdleMs', 'ptzMoveTimeoutMs', 'onvifHealthIntervalMs', 'onvifClockToleranceMs'] as const;
 const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
 
 function isWildcard(host: string): boolean {

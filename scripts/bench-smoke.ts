@@ -15,6 +15,7 @@ interface SmokeBench {
 const SMOKE_BENCHES: SmokeBench[] = [
   { script: 'bench:record', args: ['--cameras', '2', '--seconds', '8', '--segment-seconds', '4', '--index-days', '1'], timeoutMs: 10 * 60_000 },
   { script: 'bench:live', args: ['--tiles', '4', '--seconds', '8', '--drops', '3', '--latency-seconds', '4', '--latency-connects', '2', '--idle-seconds', '3'], timeoutMs: 5 * 60_000 },
+  { script: 'bench:onvif', args: ['--devices', '2', '--moves', '5', '--events', '5'], timeoutMs: 2 * 60_000 },
 ];
 
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -199,3 +199,69 @@ CREATE TABLE wall_layouts (
   updated_ms INTEGER NOT NULL,                                         -- last save (ms since epoch, UTC)
   UNIQUE (user_id, name)                                               -- one layout per name and user; also serves "layouts of user X"
 ) STRICT;
+
+-- ---------- ONVIF (issue 4, migration 004) ----------
+
+-- ONVIF devices (a camera, an encoder or an NVR). Credentials: password_enc is AES-256-GCM under the key file
+-- <dataDir>/onvif.key ("v1:<ivB64>:<tagB64>:<cipherB64>"); the API never returns it.
+CREATE TABLE onvif_devices (
+  id              INTEGER PRIMARY KEY,                                          -- device id
+  host            TEXT    NOT NULL CHECK (length(host) BETWEEN 1 AND 253),      -- host name or IP of the device service
+  port            INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),            -- HTTP port of the device service
+  urn             TEXT,                                                         -- WS-Discovery endpoint reference (urn:uuid:...), when known
+  username        TEXT    NOT NULL,                                             -- ONVIF user name
+  password_enc    TEXT    NOT NULL,                                             -- encrypted ONVIF password (see above); never the clear text
+  manufacturer    TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
+  model           TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
+  firmware        TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
+  serial          TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
+  events          TEXT    NOT NULL DEFAULT 'unknown' CHECK (events IN ('unknown', 'supported', 'unsupported')), -- PullPoint event support
+  created_ms      INTEGER NOT NULL,                                             -- when it was added (ms since epoch, UTC)
+  UNIQUE (host, port)                                                           -- one row per device address
+) STRICT;
+
+-- The ONVIF link of a camera made from one video source of a device.
+CREATE TABLE onvif_cameras (
+  camera_id         INTEGER PRIMARY KEY REFERENCES cameras (id) ON DELETE CASCADE, -- the camera; the link goes with it
+  device_id         INTEGER NOT NULL REFERENCES onvif_devices (id) ON DELETE CASCADE, -- the device it comes from
+  source_token      TEXT    NOT NULL,                                             -- the device's video source token
+  profile_token     TEXT    NOT NULL,                                             -- media profile of the main stream (PTZ commands use it)
+  sub_profile_token TEXT,                                                         -- media profile of the sub stream, NULL when none
+  snapshot_uri      TEXT,                                                         -- JPEG snapshot URL (GetSnapshotUri), NULL when none
+  ptz               INTEGER NOT NULL CHECK (ptz IN (0, 1)),                       -- boolean: the main profile has a PTZ configuration
+  codec             TEXT,                                                         -- main stream encoding (H264, H265, JPEG)
+  width             INTEGER,                                                      -- main stream width, pixels
+  height            INTEGER,                                                      -- main stream height, pixels
+  fps               REAL                                                          -- main stream frame rate limit, frames per second
+) STRICT;
+
+-- Cameras of one device.
+CREATE INDEX onvif_cameras_device ON onvif_cameras (device_id);
+
+-- PTZ presets as stored on the device, mirrored so that the API has stable ids.
+CREATE TABLE ptz_presets (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,                              -- preset id as the API shows it (never reused: tours refer to it)
+  camera_id INTEGER NOT NULL REFERENCES cameras (id) ON DELETE CASCADE, -- the camera
+  token     TEXT    NOT NULL CHECK (length(token) > 0),                 -- the device's preset token
+  name      TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),     -- name shown to operators
+  UNIQUE (camera_id, token)                                             -- one row per device preset
+) STRICT;
+
+-- PTZ tours: an ordered list of presets with dwell times, run by the server.
+CREATE TABLE ptz_tours (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,                                        -- tour id
+  camera_id  INTEGER NOT NULL REFERENCES cameras (id) ON DELETE CASCADE, -- the camera
+  name       TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),     -- name shown to operators
+  steps      TEXT    NOT NULL CHECK (json_valid(steps)),                 -- JSON [{presetId, dwellSeconds}] in order
+  running    INTEGER NOT NULL DEFAULT 0 CHECK (running IN (0, 1)),       -- boolean: started and not stopped (resumed after a server restart)
+  updated_ms INTEGER NOT NULL                                            -- last change (ms since epoch, UTC)
+) STRICT;
+
+-- Tours of one camera.
+CREATE INDEX ptz_tours_camera ON ptz_tours (camera_id);
+
+-- Per-user PTZ priority overriding the default of the role (admin 40, dispatcher 30, investigator 20, officer 10).
+CREATE TABLE ptz_user_priority (
+  user_id  INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE, -- the user
+  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 100)          -- higher takes control from lower
+) STRICT;

@@ -7,6 +7,7 @@ import { displayUrl, formatBitrate, formatBytes, formatDateTime, formatDuration,
 import { useI18n } from '../i18n/index';
 import { transportKey } from '../labels';
 import { useServices } from '../services';
+import { OnvifCameraInfo } from './onvif-camera-info';
 
 const WINDOW_MS = 24 * 3600_000;
 /** The server's maximum page; more segments than this in 24 h (2-second segments) are reported as truncated. */
@@ -157,6 +158,7 @@ export function CameraDetail({ camera, onClose }: { camera: Camera; onClose: () 
         ) : null}
         <dt>{t('detail.updated')}</dt>
         <dd>{formatDateTime(camera.updatedMs)}</dd>
+        <OnvifCameraInfo cameraId={camera.id} />
       </dl>
       <header class="panel-subheader">
         <h4>{t('detail.segments')}</h4>

@@ -12,6 +12,7 @@ import { sortedCameras } from '../state/cameras';
 import { useStore } from '../state/store';
 import { CameraDetail } from './camera-detail';
 import { CameraForm } from './camera-form';
+import { OnvifDialog } from './onvif-dialog';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: number } | null;
 
@@ -28,6 +29,7 @@ export function CamerasPanel() {
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
+  const [onvifOpen, setOnvifOpen] = useState(false);
 
   const list = sortedCameras(all);
   const groups = [...new Set(list.map((c) => c.groupName).filter((g): g is string => !!g))];
@@ -66,10 +68,14 @@ export function CamerasPanel() {
         <button type="button" onClick={reload}>
           {t('common.refresh')}
         </button>
+        <button type="button" onClick={() => setOnvifOpen(true)}>
+          {t('onvif.add.button')}
+        </button>
         <button type="button" class="primary" onClick={() => setEditing({ mode: 'new' })}>
           {t('cameras.add')}
         </button>
       </header>
+      {onvifOpen ? <OnvifDialog onClose={() => setOnvifOpen(false)} /> : null}
       {loadError ? <ErrorBanner error={loadError} onDismiss={() => setLoadError(null)} /> : null}
       {!loaded ? (
         <p class="muted">{t('common.loading')}</p>

@@ -9,6 +9,7 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n/index';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
+import { PtzPriorities } from './onvif-priorities';
 
 function UserForm({ onClose, onSaved }: { onClose: () => void; onSaved: (u: UserInfo) => void }) {
   const { t } = useI18n();
@@ -203,6 +204,7 @@ export function UsersPanel() {
           onCancel={() => setDisabling(null)}
         />
       ) : null}
+      <PtzPriorities />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { CAMERA_DRAG_TYPE } from '../shell/device-tree';
 import { sourceLiveness, sourceRecording, type Source } from '../state/sources';
 import type { TileCell } from './geometry';
 import { LivePlayer, type PlayerPhase, type PlayerStats } from './player';
+import { PtzPad } from './ptz-pad';
 import { saveSnapshot } from './snapshot';
 import { tileView } from './tile-view';
 import type { WallAction } from './wall-state';
@@ -208,9 +209,22 @@ export function VideoTile(p: VideoTileProps) {
               <button type="button" class="tile-tool" aria-disabled="true" title={t('live.tool.replayLater')} aria-label={t('live.tool.replayLater')}>
                 <ReplayIcon />
               </button>
-              <button type="button" class="tile-tool" aria-disabled="true" title={t('live.tool.ptzLater')} aria-label={t('live.tool.ptzLater')}>
-                <PtzIcon />
-              </button>
+              {p.source?.kind === 'camera' ? (
+                <button
+                  type="button"
+                  class="tile-tool"
+                  title={t('onvif.ptz.title')}
+                  aria-label={t('onvif.ptz.title')}
+                  aria-pressed={p.maximized}
+                  onClick={() => p.dispatch({ type: 'toggleMaximize', index: p.index })}
+                >
+                  <PtzIcon />
+                </button>
+              ) : (
+                <button type="button" class="tile-tool" aria-disabled="true" title={t('live.tool.ptzLater')} aria-label={t('live.tool.ptzLater')}>
+                  <PtzIcon />
+                </button>
+              )}
               <button
                 type="button"
                 class="tile-tool"
@@ -225,6 +239,7 @@ export function VideoTile(p: VideoTileProps) {
               </button>
             </span>
           </div>
+          {p.maximized && p.source?.kind === 'camera' ? <PtzPad cameraId={p.source.id} /> : null}
         </>
       )}
     </div>

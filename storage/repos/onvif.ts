@@ -1,3 +1,93 @@
 // Repository interface for ONVIF devices, stored credentials, PTZ presets and tours (issue 4); the SQLite implementation is storage/sqlite/onvif.ts.
+import type { CameraRow, NewCamera } from '../repositories';
 
-export interface OnvifRepo {}
+export type OnvifEventSupport = 'unknown' | 'supported' | 'unsupported';
+
+export interface OnvifDeviceRow {
+  id: number;
+  host: string;
+  port: number;
+  urn: string | null;
+  username: string;
+  /** Encrypted password (opaque to storage; main/services/onvif/secrets.ts encrypts and decrypts it). */
+  passwordEnc: string;
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  serial: string;
+  events: OnvifEventSupport;
+  createdMs: number;
+}
+
+export type NewOnvifDevice = Omit<OnvifDeviceRow, 'id' | 'events' | 'createdMs'>;
+
+export interface OnvifCameraRow {
+  cameraId: number;
+  deviceId: number;
+  sourceToken: string;
+  profileToken: string;
+  subProfileToken: string | null;
+  snapshotUri: string | null;
+  ptz: boolean;
+  codec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+}
+
+export type NewOnvifCamera = Omit<OnvifCameraRow, 'cameraId' | 'deviceId'>;
+
+export interface PresetRow {
+  id: number;
+  cameraId: number;
+  token: string;
+  name: string;
+}
+
+export interface TourRow {
+  id: number;
+  cameraId: number;
+  name: string;
+  steps: Array<{ presetId: number; dwellSeconds: number }>;
+  running: boolean;
+  updatedMs: number;
+}
+
+export interface OnvifRepo {
+  /**
+   * Creates the device, one camera row per source (kind 'rtsp') and their links in ONE transaction: either all or
+   * nothing. Throws StorageError 'conflict' (field 'name') on a duplicate camera name, (field 'host') when the device
+   * address is already added.
+   */
+  createDevice(device: NewOnvifDevice, cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>, nowMs: number): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }>;
+  listDevices(): Promise<OnvifDeviceRow[]>;
+  getDevice(id: number): Promise<OnvifDeviceRow | null>;
+  getDeviceByAddress(host: string, port: number): Promise<OnvifDeviceRow | null>;
+  setEvents(id: number, events: OnvifEventSupport): Promise<void>;
+  /** Deletes the device and its links (its cameras stay, as plain RTSP cameras). False when absent. */
+  deleteDevice(id: number): Promise<boolean>;
+  /** Links of every camera still existing, ordered by camera id. */
+  listLinks(): Promise<OnvifCameraRow[]>;
+  getLink(cameraId: number): Promise<OnvifCameraRow | null>;
+
+  listPresets(cameraId: number): Promise<PresetRow[]>;
+  getPreset(id: number): Promise<PresetRow | null>;
+  /** Inserts or renames (same camera and token). */
+  upsertPreset(cameraId: number, token: string, name: string): Promise<PresetRow>;
+  deletePreset(id: number): Promise<boolean>;
+  /** Makes the stored presets of a camera the device's set: adds new tokens (device name), drops missing ones, keeps ids and names (renames are Argus-side) of known tokens. */
+  syncPresets(cameraId: number, device: Array<{ token: string; name: string }>): Promise<PresetRow[]>;
+
+  listTours(cameraId: number): Promise<TourRow[]>;
+  listRunningTours(): Promise<TourRow[]>;
+  getTour(id: number): Promise<TourRow | null>;
+  createTour(cameraId: number, name: string, steps: TourRow['steps'], nowMs: number): Promise<TourRow>;
+  updateTour(id: number, name: string, steps: TourRow['steps'], nowMs: number): Promise<TourRow | null>;
+  setTourRunning(id: number, running: boolean, nowMs: number): Promise<void>;
+  deleteTour(id: number): Promise<boolean>;
+
+  /** Per-user PTZ priorities (users without a row use their role's default). */
+  listPriorities(): Promise<Array<{ userId: number; priority: number }>>;
+  getPriority(userId: number): Promise<number | null>;
+  setPriority(userId: number, priority: number | null): Promise<void>;
+}

@@ -1,17 +1,14 @@
 // The onvif feature (issue 4): ONVIF: discovery, one-step add, PTZ with control priority, presets, tours, device events, health.
 import type { Feature, FeatureContext } from '../features';
 import type { OnvifControl } from './control';
+import { OnvifService } from './service';
 
 export function createOnvifFeature(ctx: FeatureContext): Feature<OnvifControl> {
-  void ctx;
+  const service = new OnvifService(ctx);
   return {
-    control: {
-      async gotoPreset() {
-        throw new Error('PTZ is not available yet');
-      },
-    },
+    control: service,
     mounts: [],
-    async start() {},
-    async close() {},
+    start: () => service.start(),
+    close: () => service.close(),
   };
 }
