@@ -37,6 +37,12 @@ export interface Config {
   ffprobePath: string;
   /** Directory with the built console (renderer) to serve at /. */
   consoleDir: string;
+  /** Alarms: occurrences of one source and type within this many ms of the previous one merge into one alarm (0 = never merge). */
+  alarmMergeWindowMs: number;
+  /** Alarms: how often escalations that fell due are checked, ms. */
+  alarmEscalationCheckMs: number;
+  /** Alarms: delivery feed entries older than this are pruned (a console away longer reloads the list), ms. */
+  alarmFeedKeepMs: number;
 }
 
 export const DEFAULTS = {
@@ -51,11 +57,14 @@ export const DEFAULTS = {
   freeSpaceCheckMs: 5_000,
   ffmpegPath: 'ffmpeg',
   ffprobePath: 'ffprobe',
+  alarmMergeWindowMs: 60_000,
+  alarmEscalationCheckMs: 1_000,
+  alarmFeedKeepMs: 7 * 24 * 3600_000,
 } as const;
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
 
-const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs'] as const;
+const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs', 'alarmMergeWindowMs', 'alarmEscalationCheckMs', 'alarmFeedKeepMs'] as const;
 const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
 
 function isWildcard(host: string): boolean {

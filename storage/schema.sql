@@ -287,3 +287,10 @@ CREATE TABLE alarm_feed (
 
 -- Pruning old feed entries.
 CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);
+
+-- The last device event (events.id) turned into an alarm, updated in the same transaction: after a crash the alarm
+-- center raises the alarms of the device events stored after it. One row; starts at the newest event when created.
+CREATE TABLE alarm_cursor (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),                 -- always 1
+  last_event_id INTEGER NOT NULL                                    -- events.id of the last device event processed
+) STRICT;

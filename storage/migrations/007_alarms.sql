@@ -76,3 +76,10 @@ CREATE TABLE alarm_feed (
 ) STRICT;
 
 CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);
+
+CREATE TABLE alarm_cursor (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  last_event_id INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO alarm_cursor (id, last_event_id) SELECT 1, coalesce(max(id), 0) FROM events;

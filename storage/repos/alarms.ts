@@ -1,5 +1,6 @@
 // Repository interface for alarms, their workflow and linkage rules (issue 7); the SQLite implementation is storage/sqlite/alarms.ts.
 import type { Role } from '../../common/api';
+import type { EventRow } from '../repositories';
 import type {
   Alarm,
   AlarmActionOutcome,
@@ -46,8 +47,8 @@ export interface AlarmRepo {
   step(alarmId: number, step: { state: AlarmState | null; userId: number | null; username: string | null; note: string | null }, nowMs: number): Promise<AlarmFeedEvent | null>;
   /** Appends action outcomes and the 'action' feed event. */
   addActions(alarmId: number, outcomes: AlarmActionOutcome[], nowMs: number): Promise<AlarmFeedEvent | null>;
-  /** Alarms still 'new' whose escalation is due at nowMs (oldest first). */
-  dueForEscalation(nowMs: number, limit: number): Promise<Alarm[]>;
+  /** Alarms still 'new' whose escalation is due at nowMs (oldest first), with the role to escalate to. */
+  dueForEscalation(nowMs: number, limit: number): Promise<Array<{ alarm: Alarm; role: Role }>>;
   /** Marks one alarm escalated (only if still new and not escalated) and appends the 'escalated' feed event; null when it was not. */
   escalate(alarmId: number, linkage: AlarmLinkage, outcome: AlarmActionOutcome, nowMs: number): Promise<AlarmFeedEvent | null>;
   get(id: number): Promise<Alarm | null>;
@@ -61,6 +62,13 @@ export interface AlarmRepo {
   pruneFeed(beforeMs: number): Promise<number>;
   /** Appends a feed event of any kind for an alarm (used by the service for kinds not covered above). */
   appendFeed(alarmId: number, kind: AlarmEventKind, linkage: AlarmLinkage | null, nowMs: number): Promise<AlarmFeedEvent | null>;
+
+  /** The last device event id turned into an alarm (raise() advances it in its transaction; see alarm_cursor). */
+  eventCursor(): Promise<number>;
+  /** Device events stored after afterId (crash recovery of the alarm center), in id order. */
+  eventsAfter(afterId: number, limit: number): Promise<EventRow[]>;
+  /** Advances the cursor past events that raise no alarm (motion going inactive, ...). */
+  setEventCursor(eventId: number): Promise<void>;
 
   listRules(): Promise<AlarmRule[]>;
   getRule(id: number): Promise<AlarmRule | null>;

@@ -100,7 +100,7 @@ describe('SqliteAlarmRepo', () => {
     const a = await t.store.alarms.raise(occ({ escalateRole: 'admin', escalateDueMs: T0 + 30_000 }), 0, T0);
     expect(await t.store.alarms.dueForEscalation(T0 + 29_999, 10)).toEqual([]);
     const due = await t.store.alarms.dueForEscalation(T0 + 30_000, 10);
-    expect(due.map((x) => x.id)).toEqual([a.alarm.id]);
+    expect(due.map((x) => [x.alarm.id, x.role])).toEqual([[a.alarm.id, 'admin']]);
     const linkage = { wall: [], sound: true, desktop: true, notifyRoles: ['admin' as const], notifyUserIds: [] };
     const out = { ruleId: 1, kind: 'escalate' as const, status: 'sent' as const, message: 'to admin', resultId: null, atMs: T0 + 30_000 };
     const ev = await t.store.alarms.escalate(a.alarm.id, linkage, out, T0 + 30_000);

@@ -18,7 +18,8 @@ import type {
 } from '../../common/alarms';
 import type { AlarmOccurrence, AlarmRepo, AlarmRuleInput } from '../repos/alarms';
 import type { Db, SqlValue } from './db';
-import { bool, fromBool, jsonIn, ms } from './mapping';
+import { bool, fromBool, jsonIn, jsonOut, ms } from './mapping';
+import type { EventRow } from '../repositories';
 
 interface AlarmDbRow {
   id: number;
@@ -191,6 +192,8 @@ export class SqliteAlarmRepo implements AlarmRepo {
 
   raise(o: AlarmOccurrence, windowMs: number, nowMs: number): Promise<AlarmFeedEvent> {
     return this.db.transaction(async (tx) => {
+      if (o.deviceEventId !== null)
+        await tx.run('UPDATE alarm_cursor SET last_event_id = max(last_event_id, ?) WHERE id = 1', [o.deviceEventId]);
       if (!o.test && windowMs > 0) {
         const open = await tx.get<{ id: number; last_ms: number }>(
           `SELECT id, last_ms FROM alarms WHERE source_id IS ? AND type = ? AND last_ms >= ? AND state <> 'closed' AND test = 0
@@ -276,13 +279,14 @@ export class SqliteAlarmRepo implements AlarmRepo {
     });
   }
 
-  async dueForEscalation(nowMs: number, limit: number): Promise<Alarm[]> {
+  async dueForEscalation(nowMs: number, limit: number): Promise<Array<{ alarm: Alarm; role: Role }>> {
     const rows = await this.db.all<AlarmDbRow>(
       `SELECT ${ALARM_COLS} FROM alarms WHERE escalate_due_ms IS NOT NULL AND escalated_ms IS NULL AND escalate_due_ms <= ? AND state = 'new'
        ORDER BY escalate_due_ms LIMIT ?`,
       [ms(nowMs), limit],
     );
-    return this.hydrate(this.db, rows);
+    const alarms = await this.hydrate(this.db, rows);
+    return alarms.map((alarm, i) => ({ alarm, role: (rows[i]!.escalate_role ?? 'admin') as Role }));
   }
 
   escalate(alarmId: number, linkage: AlarmLinkage, outcome: AlarmActionOutcome, nowMs: number): Promise<AlarmFeedEvent | null> {
@@ -366,6 +370,22 @@ export class SqliteAlarmRepo implements AlarmRepo {
 
   appendFeed(alarmId: number, kind: AlarmEventKind, linkage: AlarmLinkage | null, nowMs: number): Promise<AlarmFeedEvent | null> {
     return this.db.transaction((tx) => this.feed(tx, alarmId, kind, linkage, nowMs));
+  }
+
+  async eventCursor(): Promise<number> {
+    return (await this.db.get<{ v: number }>('SELECT last_event_id AS v FROM alarm_cursor WHERE id = 1'))?.v ?? 0;
+  }
+
+  async eventsAfter(afterId: number, limit: number): Promise<EventRow[]> {
+    const rows = await this.db.all<{ id: number; camera_id: number | null; type: string; state: string | null; start_ms: number; end_ms: number | null; detail: string | null }>(
+      'SELECT id, camera_id, type, state, start_ms, end_ms, detail FROM events WHERE id > ? ORDER BY id LIMIT ?',
+      [afterId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, cameraId: r.camera_id, type: r.type, state: r.state, startMs: r.start_ms, endMs: r.end_ms, detail: jsonOut(r.detail) }));
+  }
+
+  async setEventCursor(eventId: number): Promise<void> {
+    await this.db.run('UPDATE alarm_cursor SET last_event_id = max(last_event_id, ?) WHERE id = 1', [eventId]);
   }
 
   async listRules(): Promise<AlarmRule[]> {
