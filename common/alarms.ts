@@ -142,7 +142,7 @@ export const AlarmRuleActions = s.object({
     s.nullable(
       s.object({
         /** 0 = the main console's Live tab; N = wall window N. */
-        window: s.int({ min: 0, max: 16, description: '0: the Live tab of the main console; N: wall window N' }),
+        window: s.int({ min: 0, max: 4294967295, description: '0: the Live tab of the main console; N: the wall window on display N' }),
         tile: s.nullable(s.int({ min: 0, max: 15, description: 'tile index (0-based); null: the next free tile' })),
         /** Cameras to show; empty = the alarm's own source. */
         cameraIds: s.optional(s.array(s.int({ min: 1 }), { maxItems: 16 })),
