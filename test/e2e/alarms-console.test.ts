@@ -107,7 +107,9 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await detail.locator('.alarm-actions li[data-kind=wall][data-status=sent]').waitFor();
     expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toContain(`preset 2 on camera ${camera.id}`);
     const stored = (await srv.api<Alarm>('GET', `/api/v1/alarms/${alarm.id}`)).body;
-    expect(stored.actions.map((a) => `${a.kind}:${a.status}`).sort()).toEqual(['bookmark:failed', 'ptz:failed', 'wall:sent']);
+    expect(stored.actions.map((a) => `${a.kind}:${a.status}`).sort()).toEqual(['bookmark:failed', 'ptz:failed', 'sound:sent', 'wall:sent']);
+    // The rule's sound (on by default in the editor) reached this console as an alert.
+    expect(await page.locator('[data-testid=alarm-counter]').getAttribute('data-last-alert-sound')).toBe('true');
     // A repeat within the window counts up on the same row.
     await srv.backend.deviceEvents.record({ cameraId: camera.id, type: 'motion', state: 'active', startMs: Date.now(), detail: null });
     await page.locator(`[data-testid=live-alarms] .alarm-row[data-alarm-id="${alarm.id}"][data-count="2"]`).waitFor();
