@@ -105,6 +105,11 @@ export function bodyOf(d: Draft): AlarmRuleBody {
   };
 }
 
+/** A change to the rules list (then reloaded). */
+interface Job {
+  (): Promise<unknown>;
+}
+
 function toggle<T>(list: readonly T[], v: T, on: boolean): T[] {
   return on ? (list.includes(v) ? [...list] : [...list, v]) : list.filter((x) => x !== v);
 }
@@ -383,7 +388,7 @@ export function AlarmRules() {
   };
   useEffect(() => void load(), []);
 
-  const act = async (fn: () => Promise<unknown>) => {
+  const act = async (fn: Job) => {
     setError(null);
     try {
       await fn();
