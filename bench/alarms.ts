@@ -23,7 +23,7 @@ function runConsole(url: string, token: string): void {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/events?token=${token}`);
   ws.on('message', (data) => {
     const now = Date.now();
-    const ev = JSON.parse(String(data)) as { type: string } & Partial<AlarmFeedEvent>;
+    const ev = JSON.parse(String(data)) as Partial<Omit<AlarmFeedEvent, 'type'>> & { type: string };
     if (ev.type === 'hello') process.stdout.write('{"ready":true}\n');
     if (ev.type !== 'alarm.event' || ev.kind !== 'raised' || !ev.alarm?.message?.startsWith(TAG)) return;
     const [, n, sentMs] = ev.alarm.message.split(':');
