@@ -97,3 +97,21 @@ describe('placementTile', () => {
     expect(placementTile({ ...wall, tiles: full }, { cameraId: 8, tile: null })).toBe(3);
   });
 });
+
+describe('alarmMarkers', () => {
+  it('lists open alarms with a location, most severe last, SOS flashing until acknowledged', async () => {
+    const { alarmMarkers } = await import('./map-markers');
+    const m = alarmMarkers([
+      alarm(1, { type: 'sos', severity: 'critical', lat: 31.2, lon: 121.4 }),
+      alarm(2, { lat: 31.3, lon: 121.5 }),
+      alarm(3),
+      alarm(4, { state: 'closed', lat: 1, lon: 2 }),
+      alarm(5, { type: 'sos', severity: 'critical', state: 'acknowledged', lat: 1, lon: 2 }),
+    ]);
+    expect(m.map((x) => [x.alarmId, x.flashing])).toEqual([
+      [2, false],
+      [1, true],
+      [5, false],
+    ]);
+  });
+});

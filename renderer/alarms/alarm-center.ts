@@ -47,7 +47,7 @@ export interface ConsoleAlarmsOptions {
 }
 
 export class ConsoleAlarms {
-  /** Alarms by id: every one not closed, plus those closed while this console watched (the list filters them). */
+  /** Alarms by id: every one not closed. */
   readonly alarms = new Store<ReadonlyMap<number, Alarm>>(new Map());
   readonly wallQueue = new Store<readonly WallRequest[]>([]);
   readonly alert = new Store<AlarmAlert | null>(null);
@@ -130,7 +130,9 @@ export class ConsoleAlarms {
     if (ev.seq <= this.seq.get()) return;
     this.seq.set(ev.seq);
     const map = new Map(this.alarms.get());
-    map.set(ev.alarm.id, ev.alarm);
+    // Closed alarms leave the console's working set (the history search finds them).
+    if (ev.alarm.state === 'closed') map.delete(ev.alarm.id);
+    else map.set(ev.alarm.id, ev.alarm);
     this.alarms.set(map);
     const l = ev.linkage;
     if (!l || this.now() - ev.atMs > LINKAGE_MAX_AGE_MS) return;
