@@ -10,7 +10,7 @@ import type { Camera, UnitKey } from '../../common/api';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { ADMIN_PASSWORD, startAlarmServer, type AlarmTestServer } from './alarms-support';
+import { ADMIN_PASSWORD, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
 import { launchBrowser, type TestBrowser } from './browser';
 
 describe('alarm console (built console, real back end, RTSP camera, headless Chromium)', () => {
@@ -190,6 +190,22 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     for (const a of ids) await row(page, a.id).waitFor({ timeout: 10_000 });
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('raises an alarm in the console when the recording camera drops (derived from its status)', async () => {
+    await eventually(async () => (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status.state === 'recording', 60_000, 'the camera recording');
+    await rtsp.stop();
+    const a = await eventually(
+      async () =>
+        (await srv.api<AlarmList>('GET', `/api/v1/alarms?sourceId=${camera.id}&state=open`)).body.alarms.find((x) => x.type === 'camera_offline' || x.type === 'video_loss'),
+      60_000,
+      'an offline or video loss alarm',
+    );
+    expect(a.severity).toBe('major');
+    await row(page, a.id).waitFor();
+    // It is a stored device event as well.
+    const evs = await srv.backend.store.events.listRange({ cameraId: camera.id, type: a.type, startMs: a.firstMs - 1000, endMs: a.firstMs + 1000, limit: 10 });
+    expect(evs).toHaveLength(1);
+  }, 150_000);
 
   it('shows the console in Chinese', async () => {
     await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
