@@ -288,9 +288,9 @@ CREATE TABLE alarm_feed (
 -- Pruning old feed entries.
 CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);
 
--- The last device event (events.id) turned into an alarm, updated in the same transaction: after a crash the alarm
--- center raises the alarms of the device events stored after it. One row; starts at the newest event when created.
-CREATE TABLE alarm_cursor (
-  id            INTEGER PRIMARY KEY CHECK (id = 1),                 -- always 1
-  last_event_id INTEGER NOT NULL                                    -- events.id of the last device event processed
+-- Device events (events.id) the alarm center has handled (raised, merged, or nothing to raise), written in the same
+-- transaction as the alarm: after a crash it raises the stored events above the oldest row that are not here. Only the
+-- newest 10,000 are kept; at creation it holds the newest event id, so older events are never raised.
+CREATE TABLE alarm_done_events (
+  event_id INTEGER PRIMARY KEY                                      -- events.id handled
 ) STRICT;

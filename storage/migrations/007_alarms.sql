@@ -77,9 +77,8 @@ CREATE TABLE alarm_feed (
 
 CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);
 
-CREATE TABLE alarm_cursor (
-  id            INTEGER PRIMARY KEY CHECK (id = 1),
-  last_event_id INTEGER NOT NULL
+CREATE TABLE alarm_done_events (
+  event_id INTEGER PRIMARY KEY
 ) STRICT;
 
-INSERT INTO alarm_cursor (id, last_event_id) SELECT 1, coalesce(max(id), 0) FROM events;
+INSERT INTO alarm_done_events (event_id) SELECT coalesce(max(id), 0) FROM events;

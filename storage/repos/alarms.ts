@@ -63,12 +63,15 @@ export interface AlarmRepo {
   /** Appends a feed event of any kind for an alarm (used by the service for kinds not covered above). */
   appendFeed(alarmId: number, kind: AlarmEventKind, linkage: AlarmLinkage | null, nowMs: number): Promise<AlarmFeedEvent | null>;
 
-  /** The last device event id turned into an alarm (raise() advances it in its transaction; see alarm_cursor). */
-  eventCursor(): Promise<number>;
-  /** Device events stored after afterId (crash recovery of the alarm center), in id order. */
-  eventsAfter(afterId: number, limit: number): Promise<EventRow[]>;
-  /** Advances the cursor past events that raise no alarm (motion going inactive, ...). */
-  setEventCursor(eventId: number): Promise<void>;
+  /**
+   * Device events stored but not yet handled by the alarm center (crash recovery): above the oldest handled id kept,
+   * not marked handled; in id order. raise() marks its device event handled in its transaction.
+   */
+  pendingEvents(limit: number): Promise<EventRow[]>;
+  /** Marks a device event handled that raises no alarm (motion going inactive, ...). */
+  markEventDone(eventId: number): Promise<void>;
+  /** Keeps only the newest `keep` handled ids (older stored events are no longer recovered); returns how many went. */
+  pruneDoneEvents(keep: number): Promise<number>;
 
   listRules(): Promise<AlarmRule[]>;
   getRule(id: number): Promise<AlarmRule | null>;

@@ -128,6 +128,19 @@ describe('SqliteAlarmRepo', () => {
     expect(await ids({ limit: 1 })).toEqual([c.alarm.id]);
   });
 
+  it('knows which stored device events were not handled yet, also when they were handled out of order', async () => {
+    const ev = () => t.store.events.insert({ cameraId: 3, type: 'motion', state: 'active', startMs: T0, endMs: null, detail: null });
+    const [e1, e2, e3, e4] = [await ev(), await ev(), await ev(), await ev()];
+    await t.store.alarms.raise(occ({ deviceEventId: e3.id }), 0, T0);
+    await t.store.alarms.markEventDone(e4.id);
+    expect((await t.store.alarms.pendingEvents(10)).map((e) => e.id)).toEqual([e1.id, e2.id]);
+    await t.store.alarms.raise(occ({ deviceEventId: e1.id }), 60_000, T0);
+    expect((await t.store.alarms.pendingEvents(10)).map((e) => e.id)).toEqual([e2.id]);
+    // Pruning keeps the newest handled ids; the oldest kept one is the floor.
+    expect(await t.store.alarms.pruneDoneEvents(0)).toBeGreaterThan(0);
+    expect(await t.store.alarms.pendingEvents(10)).toEqual([]);
+  });
+
   it('creates, updates, lists and deletes rules', async () => {
     const r = await t.store.alarms.createRule(
       { name: 'Gate motion', enabled: true, sourceIds: [3], groups: [], types: ['motion'], minSeverity: 'info', schedule: { days: [1, 2], startMinute: 60, endMinute: 120 }, actions: { ptz: { cameraId: null, presetId: 2 } } },

@@ -192,8 +192,7 @@ export class SqliteAlarmRepo implements AlarmRepo {
 
   raise(o: AlarmOccurrence, windowMs: number, nowMs: number): Promise<AlarmFeedEvent> {
     return this.db.transaction(async (tx) => {
-      if (o.deviceEventId !== null)
-        await tx.run('UPDATE alarm_cursor SET last_event_id = max(last_event_id, ?) WHERE id = 1', [o.deviceEventId]);
+      if (o.deviceEventId !== null) await tx.run('INSERT OR IGNORE INTO alarm_done_events (event_id) VALUES (?)', [o.deviceEventId]);
       if (!o.test && windowMs > 0) {
         const open = await tx.get<{ id: number; last_ms: number }>(
           `SELECT id, last_ms FROM alarms WHERE source_id IS ? AND type = ? AND last_ms >= ? AND state <> 'closed' AND test = 0
@@ -372,20 +371,24 @@ export class SqliteAlarmRepo implements AlarmRepo {
     return this.db.transaction((tx) => this.feed(tx, alarmId, kind, linkage, nowMs));
   }
 
-  async eventCursor(): Promise<number> {
-    return (await this.db.get<{ v: number }>('SELECT last_event_id AS v FROM alarm_cursor WHERE id = 1'))?.v ?? 0;
-  }
-
-  async eventsAfter(afterId: number, limit: number): Promise<EventRow[]> {
+  async pendingEvents(limit: number): Promise<EventRow[]> {
     const rows = await this.db.all<{ id: number; camera_id: number | null; type: string; state: string | null; start_ms: number; end_ms: number | null; detail: string | null }>(
-      'SELECT id, camera_id, type, state, start_ms, end_ms, detail FROM events WHERE id > ? ORDER BY id LIMIT ?',
-      [afterId, limit],
+      `SELECT id, camera_id, type, state, start_ms, end_ms, detail FROM events
+       WHERE id > (SELECT coalesce(min(event_id), 0) FROM alarm_done_events)
+         AND NOT EXISTS (SELECT 1 FROM alarm_done_events d WHERE d.event_id = events.id)
+       ORDER BY id LIMIT ?`,
+      [limit],
     );
     return rows.map((r) => ({ id: r.id, cameraId: r.camera_id, type: r.type, state: r.state, startMs: r.start_ms, endMs: r.end_ms, detail: jsonOut(r.detail) }));
   }
 
-  async setEventCursor(eventId: number): Promise<void> {
-    await this.db.run('UPDATE alarm_cursor SET last_event_id = max(last_event_id, ?) WHERE id = 1', [eventId]);
+  async markEventDone(eventId: number): Promise<void> {
+    await this.db.run('INSERT OR IGNORE INTO alarm_done_events (event_id) VALUES (?)', [eventId]);
+  }
+
+  async pruneDoneEvents(keep: number): Promise<number> {
+    const r = await this.db.run('DELETE FROM alarm_done_events WHERE event_id < (SELECT max(event_id) FROM alarm_done_events) - ?', [keep]);
+    return r.changes;
   }
 
   async listRules(): Promise<AlarmRule[]> {

@@ -141,7 +141,7 @@ export class AlarmCenter {
   private async fromDeviceEvent(ev: Pick<DeviceEvent, 'id' | 'cameraId' | 'type' | 'state' | 'startMs' | 'lat' | 'lon' | 'detail'>): Promise<void> {
     if (this.handled.has(ev.id)) return; // already raised by recovery
     if (ev.state === 'inactive' || !isAlarmType(ev.type)) {
-      await this.o.store.alarms.setEventCursor(ev.id);
+      await this.o.store.alarms.markEventDone(ev.id);
       return;
     }
     const d = ev.detail ?? {};
@@ -164,28 +164,32 @@ export class AlarmCenter {
     return this.enqueue(() => this.recover());
   }
 
-  /** Raises the device events stored after the cursor (what a crash between storing an event and raising its alarm left). */
+  /** Raises the device events stored but not handled before the last stop (a crash between storing an event and raising its alarm). */
   async recover(): Promise<number> {
     let n = 0;
-    let after = await this.o.store.alarms.eventCursor();
+    const tried = new Set<number>();
     for (;;) {
-      const rows: EventRow[] = await this.o.store.alarms.eventsAfter(after, RECOVERY_BATCH);
+      const rows: EventRow[] = (await this.o.store.alarms.pendingEvents(RECOVERY_BATCH)).filter((r) => !tried.has(r.id));
       if (rows.length === 0) break;
       for (const r of rows) {
-        after = r.id;
+        tried.add(r.id);
         const d = (r.detail ?? null) as Record<string, unknown> | null;
-        await this.fromDeviceEvent({
-          id: r.id,
-          cameraId: r.cameraId,
-          type: r.type as AlarmType,
-          state: (r.state ?? 'pulse') as DeviceEvent['state'],
-          startMs: r.startMs,
-          lat: typeof d?.lat === 'number' ? d.lat : null,
-          lon: typeof d?.lon === 'number' ? d.lon : null,
-          detail: d,
-        });
+        try {
+          await this.fromDeviceEvent({
+            id: r.id,
+            cameraId: r.cameraId,
+            type: r.type as AlarmType,
+            state: (r.state ?? 'pulse') as DeviceEvent['state'],
+            startMs: r.startMs,
+            lat: typeof d?.lat === 'number' ? d.lat : null,
+            lon: typeof d?.lon === 'number' ? d.lon : null,
+            detail: d,
+          });
+          n++;
+        } catch (err) {
+          this.o.log(`[alarms] cannot raise device event ${r.id}: ${(err as Error).message}`);
+        }
         this.handled.add(r.id);
-        n++;
       }
     }
     if (n > 0) this.o.log(`[alarms] recovered ${n} device event(s) stored before the last stop`);

@@ -12,6 +12,9 @@ import type { AlarmControl, Caller } from './control';
 import { alarmsCsv } from './csv';
 import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
+/** Handled device event ids kept for crash recovery (see alarm_done_events). */
+const DONE_EVENTS_KEPT = 10_000;
+
 /** Path of the CSV export (a raw mount: the router only answers JSON). */
 export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
 
@@ -200,7 +203,9 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       }, ctx.config.alarmEscalationCheckMs);
       escalationTimer.unref();
       const prune = () =>
-        void store.alarms.pruneFeed(ctx.now() - ctx.config.alarmFeedKeepMs).catch((err: Error) => ctx.log(`[alarms] feed pruning failed: ${err.message}`));
+        void Promise.all([store.alarms.pruneFeed(ctx.now() - ctx.config.alarmFeedKeepMs), store.alarms.pruneDoneEvents(DONE_EVENTS_KEPT)]).catch((err: Error) =>
+          ctx.log(`[alarms] pruning failed: ${err.message}`),
+        );
       prune();
       pruneTimer = setInterval(prune, 3600_000);
       pruneTimer.unref();
