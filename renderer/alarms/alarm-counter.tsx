@@ -83,7 +83,11 @@ export function AlarmCounter() {
           requestDesktopPermission();
         }}
       >
-        {sound ? '🔔' : '🔕'}
+        <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+          <path d="M8 2.2a4 4 0 0 0-4 4v2.6L2.6 11.4h10.8L12 8.8V6.2a4 4 0 0 0-4-4Z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
+          <path d="M6.4 13.2a1.7 1.7 0 0 0 3.2 0" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" />
+          {sound ? null : <path d="M2.5 2.5 13.5 13.5" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />}
+        </svg>
       </button>
     </div>
   );
