@@ -148,6 +148,9 @@ export const alarmsEn = {
   'alarms.day.6': 'Sat',
   'alarms.notify.title': '{severity} alarm: {type}',
   'alarms.notify.escalated': 'Escalated: {type} at {source}',
+  'alarms.tile.raise': 'Raise an alarm for this camera',
+  'alarms.tile.message': 'Raised from the video wall on {name} by {user}',
+  'alarms.tile.failed': 'The alarm could not be raised',
 } as const;
 
 export const alarmsZh = {
@@ -297,4 +300,7 @@ export const alarmsZh = {
   'alarms.day.6': '周六',
   'alarms.notify.title': '{severity}报警：{type}',
   'alarms.notify.escalated': '报警升级：{source} {type}',
+  'alarms.tile.raise': '对此画面发起报警',
+  'alarms.tile.message': '{user} 在视频墙上对 {name} 发起报警',
+  'alarms.tile.failed': '报警发起失败',
 } as const satisfies { readonly [K in keyof typeof alarmsEn]: string };

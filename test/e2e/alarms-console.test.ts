@@ -65,13 +65,13 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('.stream-indicator[data-state=open]').waitFor();
-    await page.getByRole('tab', { name: 'Live' }).click();
+    await page.getByRole('tab', { name: 'Live', exact: true }).click();
     await page.locator('[data-testid=video-wall][data-layout="4"]').waitFor();
     await page.locator('[data-testid=alarm-counter][data-total="0"]').waitFor();
   });
 
   it('writes a linkage rule in the console; a motion event puts the camera on the rule\'s tile and records PTZ and bookmark outcomes', async () => {
-    await page.getByRole('tab', { name: 'Alarms' }).click();
+    await page.getByRole('tab', { name: 'Alarms', exact: true }).click();
     await page.locator('.alarms-views button[data-view=rules]').click();
     await page.getByRole('button', { name: 'New rule' }).click();
     const editor = page.locator('form.rule-editor');
@@ -190,6 +190,19 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     for (const a of ids) await row(page, a.id).waitFor({ timeout: 10_000 });
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('raises a manual alarm with one click on a video tile', async () => {
+    const open = (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=manual&state=open')).body.alarms;
+    for (const a of open) await srv.api('POST', `/api/v1/alarms/${a.id}/steps`, { action: 'close' });
+    await page.getByRole('tab', { name: 'Live', exact: true }).click();
+    const tile = page.locator('.tile[data-tile-index="2"]');
+    await tile.hover();
+    await tile.getByRole('button', { name: 'Raise an alarm for this camera' }).click();
+    const a = await eventually(async () => (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=manual&state=open')).body.alarms[0]);
+    expect(a).toMatchObject({ sourceId: camera.id, severity: 'major', message: 'Raised from the video wall on Gate North by admin' });
+    await page.getByRole('tab', { name: 'Alarms', exact: true }).click();
+    await row(page, a.id).waitFor();
+  });
 
   it('raises an alarm in the console when the recording camera drops (derived from its status)', async () => {
     await eventually(async () => (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status.state === 'recording', 60_000, 'the camera recording');
