@@ -47,6 +47,12 @@ export interface Config {
   onvifHealthIntervalMs: number;
   /** ONVIF: a device clock further off than this is flagged, ms. */
   onvifClockToleranceMs: number;
+  /** Alarms: occurrences of one source and type within this many ms of the previous one merge into one alarm (0 = never merge). */
+  alarmMergeWindowMs: number;
+  /** Alarms: how often escalations that fell due are checked, ms. */
+  alarmEscalationCheckMs: number;
+  /** Alarms: delivery feed entries older than this are pruned (a console away longer reloads the list), ms. */
+  alarmFeedKeepMs: number;
 }
 
 export const DEFAULTS = {
@@ -66,11 +72,31 @@ export const DEFAULTS = {
   ptzMoveTimeoutMs: 1_500,
   onvifHealthIntervalMs: 30_000,
   onvifClockToleranceMs: 5_000,
+  alarmMergeWindowMs: 60_000,
+  alarmEscalationCheckMs: 1_000,
+  alarmFeedKeepMs: 7 * 24 * 3600_000,
 } as const;
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
 
-const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs', 'onvifTimeoutMs', 'ptzControlIdleMs', 'ptzMoveTimeoutMs', 'onvifHealthIntervalMs', 'onvifClockToleranceMs'] as const;
+const NUMERIC_KEYS = [
+  'port',
+  'rtmpPort',
+  'segmentSeconds',
+  'sessionIdleMs',
+  'maxRecordingsBytes',
+  'minFreeBytes',
+  'retentionIntervalMs',
+  'freeSpaceCheckMs',
+  'onvifTimeoutMs',
+  'ptzControlIdleMs',
+  'ptzMoveTimeoutMs',
+  'onvifHealthIntervalMs',
+  'onvifClockToleranceMs',
+  'alarmMergeWindowMs',
+  'alarmEscalationCheckMs',
+  'alarmFeedKeepMs',
+] as const;
 const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
 
 function isWildcard(host: string): boolean {

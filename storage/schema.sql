@@ -264,4 +264,97 @@ CREATE INDEX ptz_tours_camera ON ptz_tours (camera_id);
 CREATE TABLE ptz_user_priority (
   user_id  INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE, -- the user
   priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 100)          -- higher takes control from lower
+-- Alarm linkage rules (issue 7): when (sources/groups, types, minimum severity, schedule) → actions.
+CREATE TABLE alarm_rules (
+  id           INTEGER PRIMARY KEY,                                 -- rule id
+  name         TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 100), -- name shown in the rule editor
+  enabled      INTEGER NOT NULL CHECK (enabled IN (0, 1)),          -- 1: applied to new alarms; 0: only "fire a test alarm"
+  match_json   TEXT    NOT NULL CHECK (json_valid(match_json)),     -- JSON {sourceIds, groups, types, minSeverity}; empty lists match everything
+  schedule     TEXT    CHECK (schedule IS NULL OR json_valid(schedule)), -- JSON {days (0=Sunday), startMinute, endMinute} in server local time; NULL: always
+  actions      TEXT    NOT NULL CHECK (json_valid(actions)),        -- JSON AlarmRuleActions (wall, ptz, bookmark, snapshot, sound, desktop, notify, escalate)
+  created_ms   INTEGER NOT NULL,                                    -- when created (ms since epoch, UTC)
+  updated_ms   INTEGER NOT NULL                                     -- last change (ms since epoch, UTC)
+) STRICT;
+
+-- Alarms: one row per alarm; repeated occurrences from one source and type within the merge window add to count.
+CREATE TABLE alarms (
+  id              INTEGER PRIMARY KEY,                              -- alarm id
+  source_id       INTEGER,                                          -- cameras.id of the camera or unit (no foreign key: alarms outlive the source); NULL: server-wide
+  source_name     TEXT    NOT NULL,                                 -- camera name / unit callsign at raise time ('server' for server-wide)
+  type            TEXT    NOT NULL CHECK (length(type) > 0),        -- alarm type = device event type ('motion', 'sos', 'camera_offline', 'manual', ...)
+  severity        TEXT    NOT NULL CHECK (severity IN ('critical', 'major', 'minor', 'info')), -- urgency; the live list sorts by it
+  state           TEXT    NOT NULL CHECK (state IN ('new', 'acknowledged', 'in_progress', 'closed')), -- workflow state
+  first_ms        INTEGER NOT NULL,                                 -- first occurrence (ms since epoch, UTC)
+  last_ms         INTEGER NOT NULL,                                 -- latest merged occurrence (ms since epoch, UTC)
+  count           INTEGER NOT NULL CHECK (count >= 1),              -- occurrences merged into this alarm
+  lat             REAL,                                             -- where, WGS-84 degrees, when known
+  lon             REAL,                                             -- where, WGS-84 degrees, when known
+  message         TEXT,                                             -- operator's note (manual alarm) or the device's description
+  device_event_id INTEGER,                                          -- events.id that raised it; NULL for manual and test alarms
+  test            INTEGER NOT NULL CHECK (test IN (0, 1)),          -- 1: raised by "fire a test alarm" (never merged)
+  rule_ids        TEXT    NOT NULL CHECK (json_valid(rule_ids)),    -- JSON array of alarm_rules.id that matched at raise time
+  escalate_role   TEXT,                                             -- role to escalate to if nobody acknowledges in time, NULL: no escalation
+  escalate_due_ms INTEGER,                                          -- when to escalate (ms since epoch, UTC); cleared by acknowledging
+  escalated_ms    INTEGER,                                          -- when it was escalated (ms since epoch, UTC), NULL: not escalated
+  handler         TEXT,                                             -- username of the last operator who changed the state
+  updated_ms      INTEGER NOT NULL                                  -- last change of the row (ms since epoch, UTC)
+) STRICT;
+
+-- Merging: the open alarm of one source and type with the latest occurrence.
+CREATE INDEX alarms_merge ON alarms (source_id, type, last_ms);
+-- History search by time.
+CREATE INDEX alarms_first ON alarms (first_ms);
+-- The live list (every alarm not closed).
+CREATE INDEX alarms_open ON alarms (state) WHERE state <> 'closed';
+-- The escalation check: alarms due for escalation.
+CREATE INDEX alarms_escalation ON alarms (escalate_due_ms) WHERE escalate_due_ms IS NOT NULL AND escalated_ms IS NULL;
+
+-- Workflow steps of an alarm (raised, acknowledged, in progress with notes, closed), each with user and time.
+CREATE TABLE alarm_steps (
+  id       INTEGER PRIMARY KEY,                                     -- step id (increasing in order)
+  alarm_id INTEGER NOT NULL REFERENCES alarms (id) ON DELETE CASCADE, -- the alarm
+  state    TEXT    NOT NULL CHECK (state IN ('new', 'acknowledged', 'in_progress', 'closed')), -- state after the step
+  user_id  INTEGER,                                                 -- users.id of the operator, NULL for the system
+  username TEXT,                                                    -- the operator's username at that time, NULL for the system
+  at_ms    INTEGER NOT NULL,                                        -- when (ms since epoch, UTC)
+  note     TEXT                                                     -- operator's note, NULL when none
+) STRICT;
+
+-- Steps of one alarm.
+CREATE INDEX alarm_steps_alarm ON alarm_steps (alarm_id);
+-- History search by handler.
+CREATE INDEX alarm_steps_username ON alarm_steps (username, alarm_id);
+
+-- Outcomes of the linkage actions run for an alarm (PTZ preset, bookmark, snapshot, console instructions, escalation).
+CREATE TABLE alarm_actions (
+  id        INTEGER PRIMARY KEY,                                    -- outcome id (increasing in order)
+  alarm_id  INTEGER NOT NULL REFERENCES alarms (id) ON DELETE CASCADE, -- the alarm
+  rule_id   INTEGER,                                                -- alarm_rules.id that asked for it, NULL for the system
+  kind      TEXT    NOT NULL CHECK (length(kind) > 0),              -- 'wall', 'ptz', 'bookmark', 'snapshot', 'sound', 'desktop', 'notify', 'escalate'
+  status    TEXT    NOT NULL CHECK (status IN ('ok', 'failed', 'sent')), -- ok/failed: server-side action; sent: handed to the consoles
+  message   TEXT    NOT NULL,                                       -- what was done, or the error
+  result_id INTEGER,                                                -- id of the bookmark or snapshot created, when any
+  at_ms     INTEGER NOT NULL                                        -- when (ms since epoch, UTC)
+) STRICT;
+
+-- Outcomes of one alarm.
+CREATE INDEX alarm_actions_alarm ON alarm_actions (alarm_id);
+
+-- Delivery feed: every alarm event pushed to consoles, stored first with an increasing sequence number (replay after reconnect).
+CREATE TABLE alarm_feed (
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,                       -- delivery sequence number (never reused)
+  alarm_id INTEGER NOT NULL,                                        -- alarms.id the event is about
+  kind     TEXT    NOT NULL CHECK (kind IN ('raised', 'merged', 'state', 'action', 'escalated')), -- what happened
+  at_ms    INTEGER NOT NULL,                                        -- when stored (ms since epoch, UTC)
+  payload  TEXT    NOT NULL CHECK (json_valid(payload))             -- JSON {alarm, linkage}: the event as pushed
+) STRICT;
+
+-- Pruning old feed entries.
+CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);
+
+-- Device events (events.id) the alarm center has handled (raised, merged, or nothing to raise), written in the same
+-- transaction as the alarm: after a crash it raises the stored events above the oldest row that are not here. Only the
+-- newest 10,000 are kept; at creation it holds the newest event id, so older events are never raised.
+CREATE TABLE alarm_done_events (
+  event_id INTEGER PRIMARY KEY                                      -- events.id handled
 ) STRICT;

@@ -1,5 +1,6 @@
 // Workspace tab "Live" (实时预览): the wall toolbar and the video wall; Esc restores a maximized tile, F11 goes fullscreen.
 import { useEffect, useRef } from 'preact/hooks';
+import { useAlarmWallPlacement } from '../alarms/wall-placement';
 import { useServices } from '../services';
 import { useStore } from '../state/store';
 import { toggleFullscreen, usePageVisible, useWallController, VideoWall } from './video-wall';
@@ -44,6 +45,7 @@ export function LiveTab() {
     [controller],
   );
   useWallKeys(controller, stage, tab === 'live');
+  useAlarmWallPlacement(controller, 0); // alarm rules put cameras on this wall (window 0)
 
   return (
     <div class="live-tab">

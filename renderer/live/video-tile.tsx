@@ -1,6 +1,7 @@
 // One video tile: the player's <video>, overlay (name, recording dot, bitrate, status line), hover tools, drag and drop.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StreamKind } from '../../common/api';
+import { TileAlarmTool } from '../alarms/tile-alarm-tool';
 import { CameraIcon, CloseIcon, LockIcon, MaximizeIcon, PtzIcon, ReplayIcon, SnapshotIcon, SpeakerIcon, UnitTypeIcon, VideoOffIcon } from '../components/icons';
 import { formatBitrate } from '../format';
 import { useI18n } from '../i18n/index';
@@ -234,6 +235,7 @@ export function VideoTile(p: VideoTileProps) {
               >
                 <MaximizeIcon restore={p.maximized} />
               </button>
+              <TileAlarmTool sourceId={p.sourceId} name={name} />
               <button type="button" class="tile-tool" title={t('live.tool.close')} aria-label={t('live.tool.close')} onClick={() => p.dispatch({ type: 'clear', index: p.index })}>
                 <CloseIcon />
               </button>

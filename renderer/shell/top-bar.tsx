@@ -1,5 +1,6 @@
 // Top bar: product name, global search (filters the device tree; Ctrl+F), event stream state, clock, language, user menu.
 import { useEffect, useRef } from 'preact/hooks';
+import { AlarmCounter } from '../alarms/alarm-counter';
 import { LANGS, setLang, useI18n, type Lang } from '../i18n/index';
 import { useServices } from '../services';
 import { useStore } from '../state/store';
@@ -64,6 +65,7 @@ export function TopBar({ onSignOut }: { onSignOut: () => void }) {
         />
       </div>
       <div class="top-spacer" />
+      <AlarmCounter />
       <StreamIndicator events={events} />
       <Clock />
       <LanguageSwitch />

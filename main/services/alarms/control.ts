@@ -1,3 +1,36 @@
 // What route handlers and other features may ask of the alarms feature (issue 7).
+import type {
+  Alarm,
+  AlarmFeedPage,
+  AlarmList,
+  AlarmQuery,
+  AlarmRule,
+  AlarmRuleBody,
+  AlarmRulePatch,
+  AlarmStepBody,
+  ManualAlarmBody,
+} from '../../../common/alarms';
+import type { Principal } from '../../server/router';
 
-export interface AlarmControl {}
+/** The operator behind a request: principal and client address (for the audit log). */
+export interface Caller {
+  principal: Principal;
+  ip: string | null;
+}
+
+export interface AlarmControl {
+  list(q: AlarmQuery): Promise<AlarmList>;
+  get(id: number): Promise<Alarm>;
+  /** Feed events after `since` (replay after a reconnect). */
+  feed(since: number, limit: number): Promise<AlarmFeedPage>;
+  /** History as CSV. */
+  exportCsv(q: AlarmQuery): Promise<string>;
+  raiseManual(body: ManualAlarmBody, by: Caller): Promise<Alarm>;
+  step(id: number, body: AlarmStepBody, by: Caller): Promise<Alarm>;
+  listRules(): Promise<AlarmRule[]>;
+  createRule(body: AlarmRuleBody, by: Caller): Promise<AlarmRule>;
+  updateRule(id: number, body: AlarmRulePatch, by: Caller): Promise<AlarmRule>;
+  deleteRule(id: number, by: Caller): Promise<void>;
+  /** "Fire a test alarm" for a rule. */
+  testRule(id: number, by: Caller): Promise<Alarm>;
+}

@@ -1,15 +1,221 @@
 // The alarms feature (issue 7): alarm center: alarms, linkage rules, escalation, delivery.
+import { API_PREFIX } from '../../../common/api';
+import { AlarmQuery, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import { parse } from '../../../common/schema';
+import type { AlarmRuleInput } from '../../../storage/repos/alarms';
+import { ApiError } from '../../server/errors';
+import { clientIp, coerceStrings, sendJson } from '../../server/router';
 import type { EvidenceActions, PtzActions } from '../contracts';
-import type { Feature, FeatureContext } from '../features';
-import type { AlarmControl } from './control';
+import type { Feature, FeatureContext, RawMount } from '../features';
+import { AlarmCenter } from './center';
+import type { AlarmControl, Caller } from './control';
+import { alarmsCsv } from './csv';
+import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
-export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions; evidence: EvidenceActions }): Feature<AlarmControl> {
-  void ctx;
-  void links;
+/** Handled device event ids kept for crash recovery (see alarm_done_events). */
+const DONE_EVENTS_KEPT = 10_000;
+
+/** Path of the CSV export (a raw mount: the router only answers JSON). */
+export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
+
+export interface AlarmFeature extends Feature<AlarmControl> {
+  center: AlarmCenter;
+  disk: DiskWatcher;
+}
+
+function ruleInput(b: AlarmRuleBody): AlarmRuleInput {
   return {
-    control: {},
-    mounts: [],
-    async start() {},
-    async close() {},
+    name: b.name,
+    enabled: b.enabled ?? true,
+    sourceIds: b.sourceIds ?? [],
+    groups: b.groups ?? [],
+    types: b.types ?? [],
+    minSeverity: b.minSeverity ?? 'info',
+    schedule: b.schedule ?? null,
+    actions: b.actions,
+  };
+}
+
+/** What changed between two versions of a rule (for the audit log). */
+function ruleChanges(before: AlarmRule, after: AlarmRule): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const k of ['name', 'enabled', 'sourceIds', 'groups', 'types', 'minSeverity', 'schedule', 'actions'] as const)
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = { from: before[k], to: after[k] };
+  return out;
+}
+
+export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions; evidence: EvidenceActions }): AlarmFeature {
+  const { store, audit } = ctx;
+  const center = new AlarmCenter({
+    store,
+    publish: ctx.publish,
+    audit,
+    log: ctx.log,
+    now: ctx.now,
+    ptz: links.ptz,
+    evidence: links.evidence,
+    mergeWindowMs: ctx.config.alarmMergeWindowMs,
+  });
+  const emit = (d: DerivedEvent) =>
+    void ctx.deviceEvents
+      .record({ cameraId: d.cameraId, type: d.type, state: 'pulse', startMs: ctx.now(), detail: d.detail })
+      .catch((err: Error) => ctx.log(`[alarms] cannot record ${d.type}: ${err.message}`));
+  const status = new StatusWatcher({ isUnit: (id) => center.isUnit(id), emit });
+  const disk = new DiskWatcher({
+    dir: ctx.config.recordingsDir,
+    minFreeBytes: ctx.config.minFreeBytes,
+    intervalMs: ctx.config.freeSpaceCheckMs,
+    emit,
+    log: ctx.log,
+  });
+  const unsubs: Array<() => void> = [];
+  let escalationTimer: NodeJS.Timeout | null = null;
+  let pruneTimer: NodeJS.Timeout | null = null;
+  let escalating = false;
+
+  async function ruleOr404(id: number): Promise<AlarmRule> {
+    const r = await store.alarms.getRule(id);
+    if (!r) throw ApiError.notFound(`alarm rule ${id} does not exist`);
+    return r;
+  }
+
+  /** Sources named by a rule must exist (a typo would make a rule that never fires). */
+  async function checkSources(ids: readonly number[] | undefined, field: string): Promise<void> {
+    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw ApiError.validation([{ path: `${field}.${i}`, message: `camera or unit ${id} does not exist` }], `${field}.${i}: camera or unit ${id} does not exist`);
+  }
+
+  async function checkRule(b: Partial<AlarmRuleBody>): Promise<void> {
+    await checkSources(b.sourceIds, 'sourceIds');
+    await checkSources(b.actions?.wall?.cameraIds, 'actions.wall.cameraIds');
+    if (b.actions?.ptz?.cameraId) await checkSources([b.actions.ptz.cameraId], 'actions.ptz.cameraId');
+    if (b.actions?.bookmark?.cameraId) await checkSources([b.actions.bookmark.cameraId], 'actions.bookmark.cameraId');
+  }
+
+  const auditBy = (by: Caller) => ({ actor: by.principal, ip: by.ip });
+
+  const control: AlarmControl = {
+    async list(q) {
+      const seq = await store.alarms.lastSeq(); // read first: a replay from here misses nothing stored after
+      return { alarms: await store.alarms.search(q), seq };
+    },
+    async get(id) {
+      const a = await store.alarms.get(id);
+      if (!a) throw ApiError.notFound(`alarm ${id} does not exist`);
+      return a;
+    },
+    async feed(since, limit) {
+      const events = await store.alarms.feedSince(since, limit + 1);
+      return { events: events.slice(0, limit), more: events.length > limit };
+    },
+    async exportCsv(q) {
+      return alarmsCsv(await store.alarms.search({ ...q, limit: q.limit ?? 10000 }));
+    },
+    async raiseManual(b, by) {
+      if (b.sourceId != null && !(await store.cameras.get(b.sourceId)))
+        throw ApiError.validation([{ path: 'sourceId', message: `camera or unit ${b.sourceId} does not exist` }], `sourceId: camera or unit ${b.sourceId} does not exist`);
+      const ev = await center.raise({
+        sourceId: b.sourceId ?? null,
+        type: 'manual',
+        severity: b.severity,
+        atMs: ctx.now(),
+        lat: b.lat ?? null,
+        lon: b.lon ?? null,
+        message: b.message,
+        by: by.principal,
+        ip: by.ip,
+      });
+      return ev.alarm;
+    },
+    step: (id, body, by) => center.step(id, body, by.principal, by.ip),
+    listRules: () => store.alarms.listRules(),
+    async createRule(body, by) {
+      await checkRule(body);
+      const r = await store.alarms.createRule(ruleInput(body), ctx.now());
+      center.rulesChanged();
+      await audit.record({ ...auditBy(by), action: 'alarm.rule.create', targetType: 'alarm_rule', targetId: r.id, detail: r });
+      return r;
+    },
+    async updateRule(id, body: AlarmRulePatch, by) {
+      const before = await ruleOr404(id);
+      await checkRule(body);
+      const after = await store.alarms.updateRule(id, body as Partial<AlarmRuleInput>, ctx.now());
+      if (!after) throw ApiError.notFound(`alarm rule ${id} does not exist`);
+      center.rulesChanged();
+      const changes = ruleChanges(before, after);
+      const action = Object.keys(changes).length === 1 && changes.enabled ? (after.enabled ? 'alarm.rule.enable' : 'alarm.rule.disable') : 'alarm.rule.update';
+      await audit.record({ ...auditBy(by), action, targetType: 'alarm_rule', targetId: id, detail: { name: after.name, changes } });
+      return after;
+    },
+    async deleteRule(id, by) {
+      const r = await ruleOr404(id);
+      if (!(await store.alarms.deleteRule(id))) throw ApiError.notFound(`alarm rule ${id} does not exist`);
+      center.rulesChanged();
+      await audit.record({ ...auditBy(by), action: 'alarm.rule.delete', targetType: 'alarm_rule', targetId: id, detail: r });
+    },
+    async testRule(id, by) {
+      const r = await ruleOr404(id);
+      await audit.record({ ...auditBy(by), action: 'alarm.rule.test', targetType: 'alarm_rule', targetId: id, detail: { name: r.name } });
+      return (await center.fireTest(r, by.principal, by.ip)).alarm;
+    },
+  };
+
+  const exportMount: RawMount = {
+    prefix: ALARM_EXPORT_PATH,
+    async http(req, res, url, auth) {
+      const principal = await auth.principal(req, url);
+      if (!principal) return sendJson(res, 401, { error: { kind: 'unauthorized', message: 'log in first' } });
+      if (req.method !== 'GET') return sendJson(res, 405, { error: { kind: 'method_not_allowed', message: 'use GET' } }, { Allow: 'GET' });
+      const params = [...url.searchParams].filter(([k]) => k !== 'token');
+      const parsed = parse(AlarmQuery, coerceStrings(AlarmQuery, params));
+      if (!parsed.ok)
+        return sendJson(res, 400, {
+          error: { kind: 'validation', message: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; '), fields: parsed.errors },
+        });
+      const csv = await control.exportCsv(parsed.value);
+      await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="alarms.csv"');
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(csv);
+    },
+  };
+
+  return {
+    control,
+    center,
+    disk,
+    mounts: [exportMount],
+    async start() {
+      // Recovery is queued first; live events queue behind it (and are skipped if recovery already raised them).
+      const recovered = center.startRecovery();
+      unsubs.push(ctx.deviceEvents.on((ev) => center.onDeviceEvent(ev)));
+      await recovered;
+      unsubs.push(ctx.onServerEvent((ev) => status.onServerEvent(ev)));
+      disk.start();
+      escalationTimer = setInterval(() => {
+        if (escalating) return;
+        escalating = true;
+        center
+          .escalateDue()
+          .catch((err: Error) => ctx.log(`[alarms] escalation check failed: ${err.message}`))
+          .finally(() => (escalating = false));
+      }, ctx.config.alarmEscalationCheckMs);
+      escalationTimer.unref();
+      const prune = () =>
+        void Promise.all([store.alarms.pruneFeed(ctx.now() - ctx.config.alarmFeedKeepMs), store.alarms.pruneDoneEvents(DONE_EVENTS_KEPT)]).catch((err: Error) =>
+          ctx.log(`[alarms] pruning failed: ${err.message}`),
+        );
+      prune();
+      pruneTimer = setInterval(prune, 3600_000);
+      pruneTimer.unref();
+    },
+    async close() {
+      for (const u of unsubs.splice(0)) u();
+      disk.close();
+      if (escalationTimer) clearInterval(escalationTimer);
+      if (pruneTimer) clearInterval(pruneTimer);
+      await center.close();
+    },
   };
 }

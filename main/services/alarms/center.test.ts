@@ -1,0 +1,141 @@
+// Tests of the alarm center with an injected clock and a real SQLite store: escalation timing, action outcomes, test alarms, merging.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AlarmFeedEvent } from '../../../common/alarms';
+import type { ServerEvent } from '../../../common/events';
+import { openTempStore, T0, type TempStore } from '../../../storage/sqlite/test-utils';
+import { AuditLog } from '../../server/audit-log';
+import type { Principal } from '../../server/router';
+import type { Actor, EvidenceActions, PtzActions } from '../contracts';
+import { AlarmCenter } from './center';
+
+describe('AlarmCenter', () => {
+  let t: TempStore;
+  let now: number;
+  let pushed: AlarmFeedEvent[];
+  let calls: string[];
+  let center: AlarmCenter;
+  let camId: number;
+  let op: Principal;
+
+  /** Contract implementations standing in for the ONVIF and investigation features (which live in other branches). */
+  const ptz: PtzActions = {
+    async gotoPreset(cameraId: number, presetId: number, actor: Actor) {
+      calls.push(`ptz ${cameraId} ${presetId} ${actor.kind}`);
+      if (presetId === 99) throw new Error('preset 99 does not exist');
+    },
+  };
+  const evidence: EvidenceActions = {
+    async createBookmark(i) {
+      calls.push(`bookmark ${i.cameraId} ${i.startMs - T0} ${i.endMs - T0}`);
+      return { id: 41 };
+    },
+    async takeSnapshot(i) {
+      calls.push(`snapshot ${i.cameraId}`);
+      return { id: 42 };
+    },
+  };
+
+  beforeEach(async () => {
+    t = await openTempStore();
+    now = T0;
+    pushed = [];
+    calls = [];
+    const audit = new AuditLog(t.store, () => now);
+    center = new AlarmCenter({
+      store: t.store,
+      publish: (ev: ServerEvent) => {
+        if (ev.type === 'alarm.event') pushed.push(ev);
+      },
+      audit,
+      log: () => undefined,
+      now: () => now,
+      ptz,
+      evidence,
+      mergeWindowMs: 10_000,
+      offsetMinutes: () => 0,
+    });
+    const cam = await t.store.cameras.create({ name: 'Gate', url: 'rtsp://x/1', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 10, retentionDays: 1, groupName: 'North', description: null }, T0);
+    camId = cam.id;
+    const user = await t.store.users.create({ username: 'ann', passwordHash: 'x', role: 'dispatcher', displayName: 'Ann', disabled: false, createdMs: T0 });
+    op = { user, tokenHash: 'h' };
+  });
+  afterEach(async () => {
+    await center.close();
+    await t.cleanup();
+  });
+
+  it('escalates exactly when the configured time passes without an acknowledgement', async () => {
+    await t.store.alarms.createRule({ name: 'esc', enabled: true, sourceIds: [], groups: ['North'], types: ['sos'], minSeverity: 'info', schedule: null, actions: { escalate: { afterS: 30, role: 'admin' } } }, T0);
+    const a = await center.raise({ sourceId: camId, type: 'sos', atMs: T0 });
+    const b = await center.raise({ sourceId: camId, type: 'tamper', atMs: T0 }); // no rule: never escalates
+    expect(a.alarm.ruleIds).toHaveLength(1);
+    now = T0 + 29_999;
+    expect(await center.escalateDue()).toBe(0);
+    now = T0 + 30_000;
+    expect(await center.escalateDue()).toBe(1);
+    expect(await center.escalateDue()).toBe(0);
+    const esc = pushed.find((e) => e.kind === 'escalated')!;
+    expect(esc.alarm).toMatchObject({ id: a.alarm.id, escalatedToRole: 'admin', escalatedMs: T0 + 30_000 });
+    expect(esc.linkage?.notifyRoles).toEqual(['admin']);
+    expect((await t.store.alarms.get(b.alarm.id))!.escalatedMs).toBeNull();
+    const log = await t.store.audit.query({ action: 'alarm.escalate' });
+    expect(log.map((e) => e.targetId)).toEqual([String(a.alarm.id)]);
+  });
+
+  it('does not escalate an alarm acknowledged in time', async () => {
+    await t.store.alarms.createRule({ name: 'esc', enabled: true, sourceIds: [camId], groups: [], types: [], minSeverity: 'info', schedule: null, actions: { escalate: { afterS: 30, role: 'admin' } } }, T0);
+    const a = await center.raise({ sourceId: camId, type: 'sos', atMs: T0 });
+    now = T0 + 10_000;
+    await center.step(a.alarm.id, { action: 'acknowledge' }, op, null);
+    now = T0 + 60_000;
+    expect(await center.escalateDue()).toBe(0);
+    expect(pushed.map((e) => e.kind)).toEqual(['raised', 'state']);
+  });
+
+  it('runs PTZ, bookmark and snapshot for a matching rule and records ok and failed outcomes', async () => {
+    await t.store.alarms.createRule(
+      { name: 'ok', enabled: true, sourceIds: [camId], groups: [], types: ['motion'], minSeverity: 'info', schedule: null, actions: { ptz: { cameraId: null, presetId: 2 }, bookmark: { cameraId: null, beforeS: 10, afterS: 20 }, snapshot: true } },
+      T0,
+    );
+    await t.store.alarms.createRule({ name: 'bad preset', enabled: true, sourceIds: [camId], groups: [], types: ['motion'], minSeverity: 'info', schedule: null, actions: { ptz: { cameraId: null, presetId: 99 } } }, T0);
+    await center.raise({ sourceId: camId, type: 'motion', atMs: T0 });
+    await center.idle();
+    expect(calls.sort()).toEqual([`bookmark ${camId} -10000 20000`, `ptz ${camId} 2 system`, `ptz ${camId} 99 system`, `snapshot ${camId}`]);
+    const last = pushed.at(-1)!;
+    expect(last.kind).toBe('action');
+    const outcomes = last.alarm.actions.map((a) => [a.kind, a.status, a.resultId]).sort();
+    expect(outcomes).toEqual([
+      ['bookmark', 'ok', 41],
+      ['ptz', 'failed', null],
+      ['ptz', 'ok', null],
+      ['snapshot', 'ok', 42],
+    ]);
+    expect(last.alarm.actions.find((a) => a.status === 'failed')!.message).toContain('preset 99 does not exist');
+  });
+
+  it('merges repeats within the window, applies rules only to the first, and skips rules outside their schedule', async () => {
+    // Mondays 08:00-18:00 only; T0 is Saturday 2025-03-01 00:00 UTC.
+    await t.store.alarms.createRule({ name: 'weekday', enabled: true, sourceIds: [], groups: [], types: [], minSeverity: 'info', schedule: { days: [1], startMinute: 480, endMinute: 1080 }, actions: { sound: true } }, T0);
+    const a = await center.raise({ sourceId: camId, type: 'motion', atMs: T0 });
+    expect(a.alarm.ruleIds).toEqual([]);
+    expect(a.linkage).toBeNull();
+    now = T0 + 5000;
+    const b = await center.raise({ sourceId: camId, type: 'motion', atMs: T0 + 5000 });
+    expect(b).toMatchObject({ kind: 'merged', alarm: { id: a.alarm.id, count: 2 } });
+    const monday = Date.UTC(2025, 2, 3, 9, 0);
+    now = monday;
+    const c = await center.raise({ sourceId: camId, type: 'motion', atMs: monday });
+    expect(c.kind).toBe('raised');
+    expect(c.linkage).toMatchObject({ sound: true });
+  });
+
+  it('fires a test alarm of a disabled group rule from a member of the group', async () => {
+    const r = await t.store.alarms.createRule({ name: 'grp', enabled: false, sourceIds: [], groups: ['North'], types: ['tamper'], minSeverity: 'critical', schedule: { days: [1], startMinute: 0, endMinute: 1 }, actions: { wall: { window: 0, tile: null } } }, T0);
+    const ev = await center.fireTest(r, op, '127.0.0.1');
+    expect(ev.alarm).toMatchObject({ test: true, sourceId: camId, type: 'tamper', severity: 'critical', ruleIds: [r.id] });
+    expect(ev.linkage?.wall).toEqual([{ cameraId: camId, window: 0, tile: null }]);
+    // Test alarms never merge.
+    const again = await center.fireTest(r, op, null);
+    expect(again.alarm.id).not.toBe(ev.alarm.id);
+  });
+});

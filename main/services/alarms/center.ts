@@ -1,0 +1,417 @@
+// The alarm center: turns occurrences into stored alarms (merged within the window), pushes them, runs linkage actions, workflow, escalation.
+import {
+  DEFAULT_SEVERITY,
+  severityRank,
+  type Alarm,
+  type AlarmActionOutcome,
+  type AlarmFeedEvent,
+  type AlarmLinkage,
+  type AlarmRule,
+  type AlarmSeverity,
+  type AlarmStepBody,
+  type AlarmType,
+} from '../../../common/alarms';
+import { ALARM_TYPES } from '../../../common/alarms';
+import type { DeviceEvent } from '../../../common/device-events';
+import type { ServerEvent } from '../../../common/events';
+import type { EventRow, Store } from '../../../storage/repositories';
+import type { AuditLog } from '../../server/audit-log';
+import { ApiError } from '../../server/errors';
+import type { Principal } from '../../server/router';
+import type { Actor, EvidenceActions, PtzActions } from '../contracts';
+import { escalationOf, linkageIsEmpty, linkageOf, ruleMatches } from './rules';
+import { applyTransition } from './workflow';
+
+export interface AlarmCenterOptions {
+  store: Store;
+  publish: (ev: ServerEvent) => void;
+  audit: AuditLog;
+  log: (m: string) => void;
+  now: () => number;
+  ptz: PtzActions;
+  evidence: EvidenceActions;
+  mergeWindowMs: number;
+  /** Local time offset for rule schedules (default: the server's time zone). */
+  offsetMinutes?: (ms: number) => number;
+  /** Longest a PTZ/bookmark/snapshot action may take before it counts as failed. */
+  actionTimeoutMs?: number;
+}
+
+/** One occurrence to raise. */
+export interface RaiseInput {
+  sourceId: number | null;
+  type: AlarmType;
+  severity?: AlarmSeverity;
+  atMs: number;
+  lat?: number | null;
+  lon?: number | null;
+  message?: string | null;
+  deviceEventId?: number | null;
+  /** A test alarm of one rule: only that rule applies (enabled or not, any schedule); never merged. */
+  testRule?: AlarmRule;
+  /** Who raised it (manual alarms); null: a device or the server. */
+  by?: Principal | null;
+  ip?: string | null;
+}
+
+interface SourceInfo {
+  name: string;
+  group: string | null;
+  kind: 'rtsp' | 'uplink' | null;
+  expiresMs: number;
+}
+
+const SOURCE_CACHE_MS = 5_000;
+const RECOVERY_BATCH = 500;
+
+function isAlarmType(t: string): t is AlarmType {
+  return (ALARM_TYPES as readonly string[]).includes(t);
+}
+
+/** A message for an action error (never a stack). */
+function errText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500) || 'failed';
+}
+
+export class AlarmCenter {
+  private rulesCache: AlarmRule[] | null = null;
+  private readonly sources = new Map<number, SourceInfo>();
+  /** Device events are raised one after another in arrival order (the cursor then says exactly what is done). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly running = new Set<Promise<unknown>>();
+  private stepLock: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Device events raised by recovery (live events of the same moment may repeat them). */
+  private readonly handled = new Set<number>();
+
+  constructor(private readonly o: AlarmCenterOptions) {}
+
+  // ---------- rules ----------
+
+  async rules(): Promise<AlarmRule[]> {
+    this.rulesCache ??= await this.o.store.alarms.listRules();
+    return this.rulesCache;
+  }
+
+  /** Call after any rule change. */
+  rulesChanged(): void {
+    this.rulesCache = null;
+  }
+
+  // ---------- sources ----------
+
+  /** Name, group and kind of a camera or unit (cached briefly; alarms at 100/s must not each read the tables). */
+  async source(id: number | null): Promise<SourceInfo> {
+    const now = this.o.now();
+    if (id === null) return { name: 'server', group: null, kind: null, expiresMs: Infinity };
+    const hit = this.sources.get(id);
+    if (hit && hit.expiresMs > now) return hit;
+    const row = await this.o.store.cameras.get(id);
+    let group = row?.groupName ?? null;
+    if (row?.kind === 'uplink') group = (await this.o.store.units.get(id))?.groupName ?? group;
+    const info: SourceInfo = { name: row?.name ?? `#${id}`, group, kind: row?.kind ?? null, expiresMs: now + SOURCE_CACHE_MS };
+    this.sources.set(id, info);
+    return info;
+  }
+
+  async isUnit(id: number): Promise<boolean> {
+    return (await this.source(id)).kind === 'uplink';
+  }
+
+  // ---------- raising ----------
+
+  /** Queues a stored device event (from DeviceEventService) for raising; 'inactive' ends of a signal raise nothing. */
+  onDeviceEvent(ev: DeviceEvent): void {
+    if (this.closed) return;
+    this.enqueue(() => this.fromDeviceEvent(ev));
+  }
+
+  private enqueue(fn: () => Promise<unknown>): Promise<unknown> {
+    const p = this.queue.then(fn).catch((err: Error) => this.o.log(`[alarms] raising failed: ${err.stack ?? err.message}`));
+    this.queue = p;
+    return this.track(p);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+    return p;
+  }
+
+  private async fromDeviceEvent(ev: Pick<DeviceEvent, 'id' | 'cameraId' | 'type' | 'state' | 'startMs' | 'lat' | 'lon' | 'detail'>): Promise<void> {
+    if (this.handled.has(ev.id)) return; // already raised by recovery
+    if (ev.state === 'inactive' || !isAlarmType(ev.type)) {
+      await this.o.store.alarms.markEventDone(ev.id);
+      return;
+    }
+    const d = ev.detail ?? {};
+    const sev = typeof d.severity === 'string' && ['critical', 'major', 'minor', 'info'].includes(d.severity) ? (d.severity as AlarmSeverity) : undefined;
+    const message = typeof d.message === 'string' ? d.message : typeof d.reason === 'string' ? d.reason : null;
+    await this.raise({
+      sourceId: ev.cameraId,
+      type: ev.type,
+      severity: sev,
+      atMs: ev.startMs,
+      lat: ev.lat ?? (typeof d.lat === 'number' ? d.lat : null),
+      lon: ev.lon ?? (typeof d.lon === 'number' ? d.lon : null),
+      message,
+      deviceEventId: ev.id,
+    });
+  }
+
+  /** Queues recovery ahead of live events (subscribe to live events right after calling this). */
+  startRecovery(): Promise<unknown> {
+    return this.enqueue(() => this.recover());
+  }
+
+  /** Raises the device events stored but not handled before the last stop (a crash between storing an event and raising its alarm). */
+  async recover(): Promise<number> {
+    let n = 0;
+    const tried = new Set<number>();
+    for (;;) {
+      const rows: EventRow[] = (await this.o.store.alarms.pendingEvents(RECOVERY_BATCH)).filter((r) => !tried.has(r.id));
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        tried.add(r.id);
+        const d = (r.detail ?? null) as Record<string, unknown> | null;
+        try {
+          await this.fromDeviceEvent({
+            id: r.id,
+            cameraId: r.cameraId,
+            type: r.type as AlarmType,
+            state: (r.state ?? 'pulse') as DeviceEvent['state'],
+            startMs: r.startMs,
+            lat: typeof d?.lat === 'number' ? d.lat : null,
+            lon: typeof d?.lon === 'number' ? d.lon : null,
+            detail: d,
+          });
+          n++;
+        } catch (err) {
+          this.o.log(`[alarms] cannot raise device event ${r.id}: ${(err as Error).message}`);
+        }
+        this.handled.add(r.id);
+      }
+    }
+    if (n > 0) this.o.log(`[alarms] recovered ${n} device event(s) stored before the last stop`);
+    return n;
+  }
+
+  /** Stores the occurrence (merging it or raising an alarm), then pushes it; a new alarm then runs its rules' actions. */
+  async raise(input: RaiseInput): Promise<AlarmFeedEvent> {
+    const src = await this.source(input.sourceId);
+    const now = this.o.now();
+    let severity = input.severity ?? DEFAULT_SEVERITY[input.type];
+    if (input.testRule && severityRank(severity) > severityRank(input.testRule.minSeverity)) severity = input.testRule.minSeverity;
+    const facts = { sourceId: input.sourceId, group: src.group, type: input.type, severity, atMs: input.atMs };
+    const rules = input.testRule
+      ? [input.testRule]
+      : (await this.rules()).filter((r) => r.enabled && ruleMatches(r, facts, this.o.offsetMinutes));
+    const linkage = linkageOf(rules, input.sourceId);
+    const esc = escalationOf(rules, now);
+    const ev = await this.o.store.alarms.raise(
+      {
+        sourceId: input.sourceId,
+        sourceName: src.name,
+        type: input.type,
+        severity,
+        atMs: input.atMs,
+        lat: input.lat ?? null,
+        lon: input.lon ?? null,
+        message: input.message ?? null,
+        deviceEventId: input.deviceEventId ?? null,
+        test: input.testRule !== undefined,
+        ruleIds: rules.map((r) => r.id),
+        escalateRole: esc?.role ?? null,
+        escalateDueMs: esc?.dueMs ?? null,
+        linkage: linkageIsEmpty(linkage) ? null : linkage,
+      },
+      input.testRule ? 0 : this.o.mergeWindowMs,
+      now,
+    );
+    this.o.publish(ev); // stored first (invariant 1)
+    if (ev.kind === 'raised') {
+      await this.o.audit.record({
+        actor: input.by ?? null,
+        action: 'alarm.raise',
+        targetType: 'alarm',
+        targetId: ev.alarm.id,
+        detail: { type: ev.alarm.type, severity, sourceId: ev.alarm.sourceId, source: src.name, test: ev.alarm.test, rules: ev.alarm.ruleIds },
+        ip: input.ip ?? null,
+      });
+      if (rules.length > 0) void this.track(this.runActions(ev.alarm, rules, linkage));
+    }
+    return ev;
+  }
+
+  /** Runs the server-side actions (PTZ preset, bookmark, snapshot) and records every action's outcome on the alarm. */
+  private async runActions(alarm: Alarm, rules: AlarmRule[], linkage: AlarmLinkage): Promise<void> {
+    const outcomes: AlarmActionOutcome[] = [];
+    const at = () => this.o.now();
+    const sent = (ruleId: number | null, kind: AlarmActionOutcome['kind'], message: string) =>
+      outcomes.push({ ruleId, kind, status: 'sent', message, resultId: null, atMs: at() });
+    const firstRule = (pred: (r: AlarmRule) => boolean) => rules.find(pred)?.id ?? null;
+    for (const w of linkage.wall)
+      sent(firstRule((r) => !!r.actions.wall), 'wall', `camera ${w.cameraId} → window ${w.window}, ${w.tile === null ? 'next free tile' : `tile ${w.tile + 1}`}`);
+    if (linkage.sound) sent(firstRule((r) => !!r.actions.sound), 'sound', 'alarm sound');
+    if (linkage.desktop) sent(firstRule((r) => !!r.actions.desktop), 'desktop', 'desktop notification');
+    if (linkage.notifyRoles.length || linkage.notifyUserIds.length)
+      sent(
+        firstRule((r) => !!r.actions.notify),
+        'notify',
+        [linkage.notifyRoles.length ? `roles ${linkage.notifyRoles.join(', ')}` : '', linkage.notifyUserIds.length ? `users ${linkage.notifyUserIds.join(', ')}` : '']
+          .filter(Boolean)
+          .join('; '),
+      );
+    const actor: Actor = { kind: 'system', reason: `alarm ${alarm.id}` };
+    const timeoutMs = this.o.actionTimeoutMs ?? 15_000;
+    const attempt = async (ruleId: number, kind: AlarmActionOutcome['kind'], what: string, fn: () => Promise<number | null>) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const id = await Promise.race([
+          fn(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+          }),
+        ]);
+        outcomes.push({ ruleId, kind, status: 'ok', message: what, resultId: id, atMs: at() });
+      } catch (err) {
+        outcomes.push({ ruleId, kind, status: 'failed', message: `${what}: ${errText(err)}`, resultId: null, atMs: at() });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const jobs: Array<Promise<void>> = [];
+    for (const r of rules) {
+      const a = r.actions;
+      const rid = r.id;
+      const camOf = (c: number | null | undefined) => c ?? alarm.sourceId;
+      if (a.ptz) {
+        const cam = camOf(a.ptz.cameraId);
+        const preset = a.ptz.presetId;
+        if (cam === null) outcomes.push({ ruleId: rid, kind: 'ptz', status: 'failed', message: 'the alarm has no camera', resultId: null, atMs: at() });
+        else jobs.push(attempt(rid, 'ptz', `preset ${preset} on camera ${cam}`, async () => (await this.o.ptz.gotoPreset(cam, preset, actor), null)));
+      }
+      if (a.bookmark) {
+        const cam = camOf(a.bookmark.cameraId);
+        const startMs = alarm.firstMs - a.bookmark.beforeS * 1000;
+        const endMs = alarm.firstMs + a.bookmark.afterS * 1000;
+        if (cam === null) outcomes.push({ ruleId: rid, kind: 'bookmark', status: 'failed', message: 'the alarm has no camera', resultId: null, atMs: at() });
+        else
+          jobs.push(
+            attempt(rid, 'bookmark', `camera ${cam} from ${a.bookmark.beforeS} s before to ${a.bookmark.afterS} s after`, async () => {
+              const b = await this.o.evidence.createBookmark({
+                cameraId: cam,
+                startMs,
+                endMs,
+                note: `Alarm #${alarm.id}: ${alarm.type} at ${alarm.sourceName}`,
+                actor,
+              });
+              return b.id;
+            }),
+          );
+      }
+      if (a.snapshot) {
+        const cam = alarm.sourceId;
+        if (cam === null) outcomes.push({ ruleId: rid, kind: 'snapshot', status: 'failed', message: 'the alarm has no camera', resultId: null, atMs: at() });
+        else
+          jobs.push(
+            attempt(rid, 'snapshot', `camera ${cam}`, async () => (await this.o.evidence.takeSnapshot({ cameraId: cam, note: `Alarm #${alarm.id}: ${alarm.type}`, actor })).id),
+          );
+      }
+    }
+    await Promise.all(jobs);
+    if (outcomes.length === 0) return;
+    const ev = await this.o.store.alarms.addActions(alarm.id, outcomes, this.o.now());
+    if (ev) this.o.publish(ev);
+    for (const f of outcomes.filter((x) => x.status === 'failed')) this.o.log(`[alarms] alarm ${alarm.id}: ${f.kind} failed: ${f.message}`);
+  }
+
+  // ---------- workflow ----------
+
+  /** One workflow step by an operator; throws ApiError (404 unknown alarm, 409 step not allowed now). */
+  async step(alarmId: number, body: AlarmStepBody, by: Principal, ip: string | null): Promise<Alarm> {
+    const run = async (): Promise<Alarm> => {
+      const cur = await this.o.store.alarms.get(alarmId);
+      if (!cur) throw ApiError.notFound(`alarm ${alarmId} does not exist`);
+      const t = applyTransition(cur.state, body.action);
+      if (!t.ok) throw ApiError.conflict('action', t.message);
+      if (body.action === 'note' && !body.note) throw ApiError.validation([{ path: 'note', message: 'is required for a note' }], 'note is required for a note');
+      const ev = await this.o.store.alarms.step(
+        alarmId,
+        { state: t.state, userId: by.user.id, username: by.user.username, note: body.note ?? null },
+        this.o.now(),
+      );
+      if (!ev) throw ApiError.notFound(`alarm ${alarmId} does not exist`);
+      this.o.publish(ev);
+      await this.o.audit.record({
+        actor: by,
+        action: `alarm.${body.action}`,
+        targetType: 'alarm',
+        targetId: alarmId,
+        detail: { from: cur.state, to: ev.alarm.state, note: body.note ?? null },
+        ip,
+      });
+      return ev.alarm;
+    };
+    const p = this.stepLock.then(run, run);
+    this.stepLock = p.catch(() => undefined);
+    return p;
+  }
+
+  // ---------- escalation ----------
+
+  /** Escalates every alarm whose escalation is due (nobody acknowledged in time); returns how many. */
+  async escalateDue(): Promise<number> {
+    const now = this.o.now();
+    const due = await this.o.store.alarms.dueForEscalation(now, 100);
+    let n = 0;
+    for (const { alarm: a, role } of due) {
+      const linkage: AlarmLinkage = { wall: [], sound: true, desktop: true, notifyRoles: [role], notifyUserIds: [] };
+      const waitedS = Math.round((now - a.steps[0]!.atMs) / 1000);
+      const outcome: AlarmActionOutcome = {
+        ruleId: a.ruleIds[0] ?? null,
+        kind: 'escalate',
+        status: 'sent',
+        message: `nobody acknowledged within ${waitedS} s: escalated to ${role}`,
+        resultId: null,
+        atMs: now,
+      };
+      const ev = await this.o.store.alarms.escalate(a.id, linkage, outcome, now);
+      if (!ev) continue;
+      this.o.publish(ev);
+      await this.o.audit.record({ actor: null, action: 'alarm.escalate', targetType: 'alarm', targetId: a.id, detail: { role, waitedS } });
+      n++;
+    }
+    return n;
+  }
+
+  // ---------- test ----------
+
+  /** "Fire a test alarm": raises a test alarm from the rule's first source (or group member) and type, applying only this rule. */
+  async fireTest(rule: AlarmRule, by: Principal, ip: string | null): Promise<AlarmFeedEvent> {
+    let sourceId: number | null = rule.sourceIds[0] ?? null;
+    if (sourceId === null && rule.groups.length > 0) {
+      const cams = await this.o.store.cameras.list();
+      sourceId = cams.find((c) => c.groupName !== null && rule.groups.includes(c.groupName))?.id ?? null;
+    }
+    return this.raise({
+      sourceId,
+      type: rule.types[0] ?? 'manual',
+      atMs: this.o.now(),
+      message: `Test of rule "${rule.name}"`,
+      testRule: rule,
+      by,
+      ip,
+    });
+  }
+
+  /** Waits for queued raises and running actions (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+  }
+}
