@@ -37,6 +37,14 @@ export interface Config {
   ffprobePath: string;
   /** Directory with the built console (renderer) to serve at /. */
   consoleDir: string;
+  /** GPS (issue 5): keep GPS points this many days (separate from video retention). */
+  gpsRetentionDays: number;
+  /** GPS: map tile URL template ({z}/{x}/{y}); 'local' = the MBTiles file below, served by Argus at /api/v1/gps/tiles/. */
+  mapTileUrl: string;
+  /** GPS: datum of the tile source: 'wgs84', or 'gcj02' (positions are converted before drawing). */
+  mapTileDatum: string;
+  /** GPS: the local MBTiles file (default <dataDir>/map.mbtiles). */
+  mbtilesFile: string;
 }
 
 export const DEFAULTS = {
@@ -51,12 +59,15 @@ export const DEFAULTS = {
   freeSpaceCheckMs: 5_000,
   ffmpegPath: 'ffmpeg',
   ffprobePath: 'ffprobe',
+  gpsRetentionDays: 365,
+  mapTileUrl: 'local',
+  mapTileDatum: 'wgs84',
 } as const;
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
 
-const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs'] as const;
-const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
+const NUMERIC_KEYS = ['port', 'rtmpPort', 'segmentSeconds', 'sessionIdleMs', 'maxRecordingsBytes', 'minFreeBytes', 'retentionIntervalMs', 'freeSpaceCheckMs', 'gpsRetentionDays'] as const;
+const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir', 'mapTileUrl', 'mapTileDatum', 'mbtilesFile'] as const;
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
@@ -111,6 +122,7 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 0 || v > 65535) throw new ConfigError(`${k}: not a port number: ${v}`);
   }
+  if (cfg.mapTileDatum !== 'wgs84' && cfg.mapTileDatum !== 'gcj02') throw new ConfigError(`mapTileDatum: must be wgs84 or gcj02, got "${cfg.mapTileDatum}"`);
   const rtmpBind = cfg.rtmpBind ?? cfg.bind;
   return {
     ...(cfg as Config),
@@ -119,6 +131,7 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
     dataDir,
     recordingsDir: path.resolve(dataDir, cfg.recordingsDir ?? 'recordings'),
     dbFile: path.resolve(dataDir, cfg.dbFile ?? 'argus.db'),
+    mbtilesFile: path.resolve(dataDir, cfg.mbtilesFile ?? 'map.mbtiles'),
     consoleDir: path.resolve(cfg.consoleDir ?? path.join(import.meta.dirname, '..', 'dist', 'renderer')),
   };
 }
