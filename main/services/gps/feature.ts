@@ -57,7 +57,8 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     now: ctx.now,
     log,
     flushMs: opts.flushMs,
-    onStored: (unitId, pts) => {
+    onStored: async (unitId, pts) => {
+      if (!unitInfo.has(unitId)) await loadUnit(unitId);
       for (const c of watcher.evaluate(unitId, pts))
         recordEvent({
           cameraId: c.unitId,
@@ -81,6 +82,13 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
   async function loadUnits(): Promise<void> {
     unitInfo.clear();
     for (const u of await ctx.store.units.list()) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+  }
+  async function loadUnit(id: number): Promise<void> {
+    const u = await ctx.store.units.get(id);
+    if (u) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+    else unitInfo.delete(id);
+    if (!u || !u.enabled) telemetry.disconnect(id, u ? 'unit disabled' : 'unit deleted');
+    else telemetry.disconnectOlderThan(id, u.keyRotatedMs, 'stream key rotated');
   }
   async function loadFences(): Promise<void> {
     fences = await repo.listGeofences();
@@ -238,7 +246,9 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
       await ingest.start();
       await tiles.start();
       unsubscribe = ctx.onServerEvent((ev) => {
-        if (ev.type === 'unit.changed') {
+        // The unit service reports every unit change (enable, disable, key rotation) with unit.status.
+        if (ev.type === 'unit.status') void loadUnit(ev.status.unitId).catch((e: Error) => log(`[gps] unit ${ev.status.unitId}: ${e.message}`));
+        else if (ev.type === 'unit.changed') {
           unitInfo.set(ev.unit.id, { callsign: ev.unit.callsign, type: ev.unit.type, officer: ev.unit.officer, enabled: ev.unit.enabled });
           if (!ev.unit.enabled) telemetry.disconnect(ev.unit.id, 'unit disabled');
         } else if (ev.type === 'unit.deleted') {

@@ -63,6 +63,7 @@ export interface TelemetryMountDeps {
 export class TelemetryMount {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   private readonly sockets = new Map<WebSocket, number>();
+  private readonly openedMs = new Map<WebSocket, number>();
 
   constructor(private readonly deps: TelemetryMountDeps) {}
 
@@ -127,6 +128,7 @@ export class TelemetryMount {
   private connected(ws: WebSocket, unitId: number, ip: string): void {
     const { ingest, log } = this.deps;
     this.sockets.set(ws, unitId);
+    this.openedMs.set(ws, Date.now());
     ingest.link(unitId, 1);
     log(`[gps] unit ${unitId} telemetry connected from ${ip}`);
     const reply = (m: ServerToUnit) => {
@@ -164,6 +166,7 @@ export class TelemetryMount {
     });
     ws.on('close', () => {
       this.sockets.delete(ws);
+      this.openedMs.delete(ws);
       ingest.link(unitId, -1);
       log(`[gps] unit ${unitId} telemetry disconnected`);
     });
@@ -173,6 +176,11 @@ export class TelemetryMount {
   /** Closes the telemetry sockets of a unit (disabled, deleted, key rotated). */
   disconnect(unitId: number, reason: string): void {
     for (const [ws, id] of this.sockets) if (id === unitId) ws.close(4403, reason);
+  }
+
+  /** Closes the unit's sockets opened before `ms` (its key was rotated then). */
+  disconnectOlderThan(unitId: number, ms: number, reason: string): void {
+    for (const [ws, id] of this.sockets) if (id === unitId && (this.openedMs.get(ws) ?? 0) < ms) ws.close(4403, reason);
   }
 
   close(): void {
