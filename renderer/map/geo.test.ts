@@ -1,6 +1,6 @@
 // Tests of the map geometry: distances, boxes, point in polygon, and WGS-84 → GCJ-02 on published reference coordinates.
 import { describe, expect, it } from 'vitest';
-import { boundingBox, distanceM, gcj02ToWgs84, insidePolygon, wgs84ToGcj02 } from './geo';
+import { boundingBox, distanceM, gcj02ToWgs84, insidePolygon, wgs84ToGcj02 } from '../../common/geo';
 
 describe('geo', () => {
   it('measures great-circle distances', () => {
