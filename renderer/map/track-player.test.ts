@@ -51,6 +51,10 @@ describe('track playback', () => {
     expect(unitMapStatus({ sos: false, linkUp: true, position: pos, lastSeenMs: 100_000 }, 159_000)).toBe('online');
     expect(unitMapStatus({ sos: false, linkUp: true, position: pos, lastSeenMs: 100_000 }, 161_000)).toBe('stale');
     expect(unitMapStatus({ sos: false, linkUp: false, position: pos, lastSeenMs: 100_000 }, 300_000)).toBe('offline');
+    // HTTP batches only (no socket): connected while it sent something in the last 60 s
+    expect(unitMapStatus({ sos: false, linkUp: false, position: pos, lastSeenMs: 150_000 }, 155_000)).toBe('online');
+    expect(unitMapStatus({ sos: false, linkUp: false, position: pos, lastSeenMs: 150_000 }, 170_000)).toBe('stale');
+    expect(unitMapStatus({ sos: false, linkUp: false, position: pos, lastSeenMs: 100_000 }, 100_000, true)).toBe('online');
     expect(unitMapStatus({ sos: false, linkUp: false, position: null, lastSeenMs: null }, 0)).toBe('offline');
   });
 });

@@ -3,10 +3,14 @@ import { STALE_AFTER_MS, type MapUnit } from '../../common/gps';
 
 export type UnitMapStatus = 'online' | 'offline' | 'stale' | 'sos';
 
-/** `online` (video publishing, from the unit list) counts as a live link too. */
+/**
+ * Connected: a telemetry WebSocket is open, the unit sent anything (HTTP batch) in the last 60 s, or it publishes video.
+ * Not connected: offline. Connected without a fix in the last 60 s: stale. SOS wins over everything.
+ */
 export function unitMapStatus(u: Pick<MapUnit, 'sos' | 'linkUp' | 'position' | 'lastSeenMs'>, nowMs: number, videoOnline = false): UnitMapStatus {
   if (u.sos) return 'sos';
-  if (!u.linkUp && !videoOnline) return u.position && nowMs - (u.lastSeenMs ?? 0) < STALE_AFTER_MS ? 'stale' : 'offline';
+  const connected = u.linkUp || videoOnline || (u.lastSeenMs !== null && nowMs - u.lastSeenMs < STALE_AFTER_MS);
+  if (!connected) return 'offline';
   if (!u.position || nowMs - u.position.tMs > STALE_AFTER_MS) return 'stale';
   return 'online';
 }
