@@ -2,12 +2,11 @@
 --
 -- Runs inside one transaction (opened by the migration runner: do not write BEGIN/COMMIT here).
 
--- Every stored GPS point of a unit, in the unit's own time. No foreign key to cameras: like recordings, a deleted
--- unit's track stays (evidence) until GPS retention removes it.
+-- Every stored GPS point of a unit, in the unit's own time, clustered by (unit, time) so a track is one contiguous read.
+-- No foreign key to cameras: like recordings, a deleted unit's track stays (evidence) until GPS retention removes it.
 CREATE TABLE gps_points (
-  id          INTEGER PRIMARY KEY,                                  -- row id; = id of the point's R*Tree entry
-  unit_id     INTEGER NOT NULL,                                     -- the unit (its cameras.id)
-  t_ms        INTEGER NOT NULL,                                     -- the unit's timestamp of the fix (ms since epoch, UTC)
+  unit_id     INTEGER NOT NULL CHECK (unit_id BETWEEN 1 AND 4194303),    -- the unit (its cameras.id); < 2^22 (see the R*Tree id)
+  t_ms        INTEGER NOT NULL CHECK (t_ms >= 946684800000 AND t_ms < 3145708055552), -- the unit's timestamp of the fix (ms since epoch, UTC; 2000-01-01 .. 2069)
   lat         REAL    NOT NULL CHECK (lat BETWEEN -90 AND 90),      -- WGS-84 latitude, degrees
   lon         REAL    NOT NULL CHECK (lon BETWEEN -180 AND 180),    -- WGS-84 longitude, degrees
   alt_m       REAL,                                                 -- altitude above mean sea level, metres; NULL when unknown
@@ -17,24 +16,24 @@ CREATE TABLE gps_points (
   battery_pct REAL,                                                 -- the unit's battery, percent; NULL when unknown
   signal_dbm  REAL,                                                 -- mobile signal strength, dBm; NULL when unknown
   sos         INTEGER NOT NULL DEFAULT 0 CHECK (sos IN (0, 1)),     -- boolean: the unit's SOS was active at this point
-  received_ms INTEGER NOT NULL                                      -- server time the point arrived (ms since epoch, UTC); > t_ms + a few s means it was buffered
-) STRICT;
+  received_ms INTEGER NOT NULL,                                     -- server time the point arrived (ms since epoch, UTC); > t_ms + a few s means it was buffered
+  PRIMARY KEY (unit_id, t_ms)                                       -- one point per unit and time (duplicates are dropped by INSERT OR IGNORE)
+) STRICT, WITHOUT ROWID;
 
--- One point per unit and time (duplicates are dropped by INSERT OR IGNORE); serves tracks (unit, time range).
-CREATE UNIQUE INDEX gps_points_unit_time ON gps_points (unit_id, t_ms);
+-- Spatial and time index of gps_points (R*Tree: 32-bit float boxes rounded outwards, so exact values ride along as
+-- auxiliary columns and are re-checked). id = unit_id * 2^41 + (t_ms - 946684800000): one entry per point.
+CREATE VIRTUAL TABLE gps_points_rtree USING rtree (id, min_lat, max_lat, min_lon, max_lon, min_t, max_t, +unit_id, +t_ms, +lat, +lon);
 
--- Spatial and time index of gps_points (R*Tree, 32-bit float boxes rounded outwards; exact values are re-checked).
-CREATE VIRTUAL TABLE gps_points_rtree USING rtree (id, min_lat, max_lat, min_lon, max_lon, min_t, max_t);
-
--- Keeps the R*Tree in step with gps_points (time in seconds).
+-- Keeps the R*Tree in step with gps_points (box time in seconds).
 CREATE TRIGGER gps_points_rtree_insert AFTER INSERT ON gps_points
 BEGIN
-  INSERT INTO gps_points_rtree VALUES (NEW.id, NEW.lat, NEW.lat, NEW.lon, NEW.lon, NEW.t_ms / 1000.0, NEW.t_ms / 1000.0);
+  INSERT INTO gps_points_rtree VALUES (NEW.unit_id * 2199023255552 + (NEW.t_ms - 946684800000), NEW.lat, NEW.lat, NEW.lon, NEW.lon,
+    NEW.t_ms / 1000.0, NEW.t_ms / 1000.0, NEW.unit_id, NEW.t_ms, NEW.lat, NEW.lon);
 END;
 
 CREATE TRIGGER gps_points_rtree_delete AFTER DELETE ON gps_points
 BEGIN
-  DELETE FROM gps_points_rtree WHERE id = OLD.id;
+  DELETE FROM gps_points_rtree WHERE id = OLD.unit_id * 2199023255552 + (OLD.t_ms - 946684800000);
 END;
 
 -- Geofences: areas whose crossing by a watched unit produces geofence_enter / geofence_exit device events.

@@ -27,8 +27,13 @@ describe('SqliteGpsRepo', () => {
     const track = await t.store.gps.track(1, T0, T0 + 10_000, 100);
     expect(track.map((p) => p.tMs)).toEqual([T0, T0 + 1000, T0 + 2000]); // the unit's time order, whatever the arrival order
     expect(track[1]).toMatchObject({ lat: 31.3, speedMps: 5, sos: false, receivedMs: T0 + 1100 });
-    const rt = await t.store.db.get<{ n: number }>('SELECT count(*) AS n FROM gps_points_rtree');
-    expect(rt!.n).toBe(4);
+    const rt = await t.store.db.all<{ unit_id: number; t_ms: number; lat: number }>('SELECT unit_id, t_ms, lat FROM gps_points_rtree ORDER BY unit_id, t_ms');
+    expect(rt).toEqual([
+      { unit_id: 1, t_ms: T0, lat: 31.2 },
+      { unit_id: 1, t_ms: T0 + 1000, lat: 31.3 },
+      { unit_id: 1, t_ms: T0 + 2000, lat: 31.2 },
+      { unit_id: 2, t_ms: T0, lat: 31.2 },
+    ]);
   });
 
   it('inserts large batches (more than one multi-row chunk) in one call', async () => {
@@ -46,17 +51,23 @@ describe('SqliteGpsRepo', () => {
     // The time bound is exact although the R*Tree stores float32 seconds.
     expect(await t.store.gps.inBox(box, T0 + 1, T0 + 120_000, 100)).toEqual([]);
     const plan = await t.store.db.all<{ detail: string }>(
-      'EXPLAIN QUERY PLAN SELECT p.unit_id FROM gps_points_rtree r JOIN gps_points p ON p.id = r.id WHERE r.max_lat >= 1 AND r.min_lat <= 2 AND r.max_lon >= 1 AND r.min_lon <= 2',
+      'EXPLAIN QUERY PLAN SELECT unit_id FROM gps_points_rtree WHERE max_lat >= 1 AND min_lat <= 2 AND max_lon >= 1 AND min_lon <= 2',
     );
-    expect(plan.map((p) => p.detail).join(' ')).toMatch(/VIRTUAL TABLE INDEX/);
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/VIRTUAL TABLE INDEX 2:/); // an R*Tree box search, not a full scan
+    const trackPlan = await t.store.db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT * FROM gps_points WHERE unit_id = 1 AND t_ms BETWEEN 1 AND 2 ORDER BY t_ms');
+    expect(trackPlan.map((p) => p.detail).join(' ')).toMatch(/SEARCH gps_points USING PRIMARY KEY \(unit_id=\? AND t_ms>\? AND t_ms<\?\)/);
   });
 
-  it('gives each unit its newest point and deletes by retention cutoff (R*Tree too)', async () => {
+  it('gives each unit its newest point and deletes by retention cutoff, in chunks (R*Tree too)', async () => {
     await t.store.gps.insertPoints([pt(1, T0), pt(1, T0 + 5000), pt(2, T0 + 1000)]);
     expect((await t.store.gps.latestPerUnit()).map((p) => [p.unitId, p.tMs]).sort()).toEqual([[1, T0 + 5000], [2, T0 + 1000]]);
     expect(await t.store.gps.deleteBefore(T0 + 2000)).toBe(2);
     expect(await t.store.gps.countPoints()).toBe(1);
     expect((await t.store.db.get<{ n: number }>('SELECT count(*) AS n FROM gps_points_rtree'))!.n).toBe(1);
+    await t.store.gps.insertPoints(Array.from({ length: 12_000 }, (_, i) => pt(3, T0 + 10_000 + i)));
+    expect(await t.store.gps.deleteBefore(T0 + 10_000 + 11_000)).toBe(11_000 + 1); // and unit 1's point at T0 + 5 s
+    expect((await t.store.gps.track(3, 0, T0 * 2, 100_000)).map((p) => p.tMs)[0]).toBe(T0 + 21_000);
+    expect((await t.store.db.get<{ n: number }>('SELECT count(*) AS n FROM gps_points_rtree'))!.n).toBe(1000);
   });
 
   it('stores geofences with their geometry and watched units; names are unique', async () => {

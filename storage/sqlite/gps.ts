@@ -102,10 +102,11 @@ export class SqliteGpsRepo implements GpsRepo {
   }
 
   async inBox(box: { minLat: number; maxLat: number; minLon: number; maxLon: number }, startMs: number, endMs: number, limit: number) {
+    // The R*Tree answers alone (exact values in its auxiliary columns): no lookup in gps_points per hit.
     const rows = await this.db.all<{ unit_id: number; t_ms: number; lat: number; lon: number }>(
-      `SELECT p.unit_id, p.t_ms, p.lat, p.lon FROM gps_points_rtree r JOIN gps_points p ON p.id = r.id
-       WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ? AND r.max_t >= ? AND r.min_t <= ?
-         AND p.t_ms BETWEEN ? AND ? AND p.lat BETWEEN ? AND ? AND p.lon BETWEEN ? AND ?
+      `SELECT unit_id, t_ms, lat, lon FROM gps_points_rtree
+       WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ? AND max_t >= ? AND min_t <= ?
+         AND t_ms BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
        LIMIT ?`,
       [box.minLat, box.maxLat, box.minLon, box.maxLon, startMs / 1000, endMs / 1000, startMs, endMs, box.minLat, box.maxLat, box.minLon, box.maxLon, limit],
     );
@@ -126,13 +127,12 @@ export class SqliteGpsRepo implements GpsRepo {
     const units = await this.db.all<{ unit_id: number }>('SELECT DISTINCT unit_id FROM gps_points');
     let total = 0;
     for (const u of units) {
+      // In chunks of 5000 (short transactions): up to the 5000th oldest point before the cutoff, until none is left.
       for (;;) {
-        const r = await this.db.run(
-          'DELETE FROM gps_points WHERE id IN (SELECT id FROM gps_points WHERE unit_id = ? AND t_ms < ? ORDER BY t_ms LIMIT 5000)',
-          [u.unit_id, beforeMs],
-        );
+        const nth = await this.db.get<{ t_ms: number }>('SELECT t_ms FROM gps_points WHERE unit_id = ? AND t_ms < ? ORDER BY t_ms LIMIT 1 OFFSET 4999', [u.unit_id, beforeMs]);
+        const r = await this.db.run('DELETE FROM gps_points WHERE unit_id = ? AND t_ms <= ?', [u.unit_id, nth ? nth.t_ms : beforeMs - 1]);
         total += r.changes;
-        if (r.changes < 5000) break;
+        if (!nth) break;
       }
     }
     return total;

@@ -93,7 +93,7 @@ describe('Map tab (headless Chromium, offline)', () => {
     await expect.poll(async () => before.y - (await marker().boundingBox())!.y, { timeout: 15_000 }).toBeGreaterThan(20); // north = up
     expect(await marker().locator('.unit-label').innerText()).toContain('Car 88');
     // The last fix is t + 8 s; 60 s later the marker is stale (the layer re-checks every 5 s).
-    await expect.poll(async () => (await marker().getAttribute('class')) ?? '', { timeout: 40_000, intervals: [1000] }).toContain('unit-stale');
+    await expect.poll(async () => (await marker().getAttribute('class')) ?? '', { timeout: 40_000, interval: 1000 }).toContain('unit-stale');
   }, 90_000);
 
   it('opens the unit card, plays its track back, and "watch live" puts the unit on the wall', async () => {

@@ -1,6 +1,6 @@
 // The gps feature (issue 5): mobile units on the map: telemetry ingest, positions, tracks, geofences, map tiles.
 import type { UnitType } from '../../../common/api';
-import { boundingBox, distanceM } from '../../../common/geo';
+import { distanceM } from '../../../common/geo';
 import type { CameraPlacement, Geofence, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
 import type { GeofenceRow, NewGeofence } from '../../../storage/repos/gps';
 import { ApiError } from '../../server/errors';
@@ -9,6 +9,7 @@ import type { Feature, FeatureContext } from '../features';
 import type { GpsControl } from './control';
 import { GeofenceWatcher, toGeofenceView } from './geofences';
 import { GpsIngest } from './ingest';
+import { unitsNear } from './near';
 import { TelemetryMount } from './telemetry-mount';
 import { TILES_PREFIX, TilesMount } from './tiles-mount';
 
@@ -18,8 +19,6 @@ export interface GpsFeatureOptions {
   flushMs?: number;
 }
 
-/** Most points a near-query looks at (a busier area/time window should be narrowed). */
-const NEAR_SCAN_LIMIT = 500_000;
 
 function auditActor(a: Actor): { userId: number | null; username: string | null } {
   return a.kind === 'user' ? { userId: a.userId, username: a.username } : { userId: null, username: `system: ${a.reason}` };
@@ -107,23 +106,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
   };
 
   const control: GpsControl = {
-    async unitsNear(q) {
-      const box = boundingBox(q.lat, q.lon, q.radiusM);
-      const pts = await repo.inBox(box, q.startMs, q.endMs, NEAR_SCAN_LIMIT);
-      const per = new Map<number, { unitId: number; firstMs: number; lastMs: number; minDistanceM: number }>();
-      for (const p of pts) {
-        const d = distanceM(q.lat, q.lon, p.lat, p.lon);
-        if (d > q.radiusM) continue;
-        const cur = per.get(p.unitId);
-        if (!cur) per.set(p.unitId, { unitId: p.unitId, firstMs: p.tMs, lastMs: p.tMs, minDistanceM: d });
-        else {
-          cur.firstMs = Math.min(cur.firstMs, p.tMs);
-          cur.lastMs = Math.max(cur.lastMs, p.tMs);
-          cur.minDistanceM = Math.min(cur.minDistanceM, d);
-        }
-      }
-      return [...per.values()].sort((a, b) => a.minDistanceM - b.minDistanceM || a.unitId - b.unitId);
-    },
+    unitsNear: (q) => unitsNear(repo, q),
     async camerasNear(q) {
       return (await repo.placements())
         .filter((p) => p.kind === 'rtsp')
