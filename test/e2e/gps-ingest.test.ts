@@ -194,4 +194,36 @@ describe('GPS telemetry ingest', () => {
     ]);
     expect(sos[0]!.lat).toBeCloseTo(base.lat, 6);
   });
+
+  it('places cameras on the map (admin only, audited) and answers near queries for cameras and units', async () => {
+    const cam = (await api<{ id: number }>('POST', '/api/v1/cameras', { name: 'Gate East', url: 'rtsp://127.0.0.1:9/none', enabled: false })).body;
+    const bad = await api<{ error: { fields: Array<{ path: string }> } }>('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 95, lon: 121.5, viewDeg: 90 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0]!.path).toBe('lat');
+    expect((await api('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 31.2305, lon: 121.4740, viewDeg: 135 })).status).toBe(200);
+    expect((await api('PUT', `/api/v1/gps/cameras/${unit.unit.id}/place`, { lat: 31.2305, lon: 121.4740, viewDeg: 135 })).status).toBe(404); // a unit is not a fixed camera
+    expect((await api<Array<{ cameraId: number; viewDeg: number }>>('GET', '/api/v1/gps/cameras')).body).toEqual([{ cameraId: cam.id, name: 'Gate East', lat: 31.2305, lon: 121.474, viewDeg: 135 }]);
+    const near = (await api<Array<{ cameraId: number; distanceM: number }>>('GET', `/api/v1/gps/cameras/near?lat=${base.lat}&lon=${base.lon}&radiusM=100`)).body;
+    expect(near.map((c) => c.cameraId)).toEqual([cam.id]);
+    expect(near[0]!.distanceM).toBeGreaterThan(20);
+    expect(near[0]!.distanceM).toBeLessThan(50);
+    const audit = await b.store.audit.query({ action: 'gps.camera.place', limit: 5 });
+    expect(audit[0]).toMatchObject({ targetId: String(cam.id), username: 'admin' });
+    // Units that passed within 200 m of the start of Car 12's drive in the last 10 minutes.
+    const now = Date.now();
+    const units = (await api<Array<{ unitId: number; minDistanceM: number }>>('GET', `/api/v1/gps/near?lat=${base.lat}&lon=${base.lon}&radiusM=200&startMs=${now - 600_000}&endMs=${now + 60_000}`)).body;
+    expect(units.map((u) => u.unitId)).toContain(unit.unit.id);
+    expect((await api('GET', `/api/v1/gps/near?lat=${base.lat}&lon=${base.lon}&radiusM=200&startMs=${now}&endMs=${now - 1}`)).status).toBe(400);
+    const nearest = (await api<Array<{ unitId: number }>>('GET', `/api/v1/gps/nearest?lat=${base.lat}&lon=${base.lon}`)).body;
+    expect(nearest[0]!.unitId).toBe(unit.unit.id);
+    // An officer may look but not draw geofences or place cameras.
+    expect((await api('POST', '/api/v1/users', { username: 'officer1', password: 'officer-password-1', role: 'officer' })).status).toBe(201);
+    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'officer1', password: 'officer-password-1' }) });
+    const officer = ((await login.json()) as LoginResponse).token;
+    const asOfficer = (method: string, p: string, body?: unknown) => fetch(b.url + p, { method, headers: { Authorization: `Bearer ${officer}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    expect((await asOfficer('GET', '/api/v1/gps/units')).status).toBe(200);
+    expect((await asOfficer('POST', '/api/v1/gps/geofences', { name: 'x', shape: 'circle', circle: { lat: 1, lon: 1, radiusM: 10 } })).status).toBe(403);
+    expect((await asOfficer('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 1, lon: 1, viewDeg: null })).status).toBe(403);
+    expect((await fetch(`${b.url}/api/v1/gps/units`)).status).toBe(401);
+  });
 });
