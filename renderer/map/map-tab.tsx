@@ -5,7 +5,7 @@ import 'leaflet.markercluster/dist/MarkerCluster.css';
 import 'leaflet.markercluster/dist/MarkerCluster.Default.css';
 import './map.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Camera } from '../../common/api';
+import { UNIT_TYPES, type Camera, type UnitType } from '../../common/api';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../../common/geo';
 import type { CameraPlacement, Geofence, MapConfig, MapUnit, NearestUnit, TrackPointView } from '../../common/gps';
 import { useI18n } from '../i18n/index';
@@ -49,6 +49,7 @@ export function MapTab() {
   const draftRef = useRef(draft);
   draftRef.current = draft;
   const [fenceName, setFenceName] = useState('');
+  const [fenceTypes, setFenceTypes] = useState<UnitType[]>([]);
   const [placements, setPlacements] = useState<CameraPlacement[]>([]);
   const [cameras, setCameras] = useState<Camera[]>([]);
   const [placeCamera, setPlaceCamera] = useState<number | null>(null);
@@ -253,10 +254,11 @@ export function MapTab() {
 
   async function saveFence(): Promise<void> {
     try {
-      if (tool === 'polygon') await gpsApi.createGeofence({ name: fenceName.trim(), shape: 'polygon', polygon: draft });
+      const unitTypes = fenceTypes.length > 0 ? fenceTypes : null;
+      if (tool === 'polygon') await gpsApi.createGeofence({ name: fenceName.trim(), shape: 'polygon', polygon: draft, unitTypes });
       else {
         const radiusM = Math.max(1, L.latLng(draft[0]!).distanceTo(L.latLng(draft[1]!)));
-        await gpsApi.createGeofence({ name: fenceName.trim(), shape: 'circle', circle: { lat: draft[0]![0], lon: draft[0]![1], radiusM } });
+        await gpsApi.createGeofence({ name: fenceName.trim(), shape: 'circle', circle: { lat: draft[0]![0], lon: draft[0]![1], radiusM }, unitTypes });
       }
       cancelTool();
       setFences(await gpsApi.geofences());
@@ -269,6 +271,7 @@ export function MapTab() {
     setTool('none');
     setDraft([]);
     setFenceName('');
+    setFenceTypes([]);
     placeRef.current.at = null;
     drawLayer.current?.clearLayers();
   }
@@ -468,6 +471,20 @@ export function MapTab() {
             <label>
               {t('gps.fence.name')} <input class="fence-name" value={fenceName} onInput={(e) => setFenceName((e.target as HTMLInputElement).value)} />
             </label>
+            <fieldset class="fence-types">
+              <legend>{t('gps.fence.units')}</legend>
+              {UNIT_TYPES.map((ty) => (
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={fenceTypes.includes(ty)}
+                    onChange={(e) => setFenceTypes((e.target as HTMLInputElement).checked ? [...fenceTypes, ty] : fenceTypes.filter((x) => x !== ty))}
+                  />{' '}
+                  {t(`unitType.${ty}`)}
+                </label>
+              ))}
+              {fenceTypes.length === 0 && <div class="hint">{t('gps.fence.allUnits')}</div>}
+            </fieldset>
             <button type="button" class="primary small" disabled={!fenceName.trim() || (tool === 'polygon' ? draft.length < 3 : draft.length < 2)} onClick={() => void saveFence()}>
               {t('gps.fence.save')}
             </button>

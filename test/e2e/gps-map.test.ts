@@ -125,4 +125,29 @@ describe('Map tab (headless Chromium, offline)', () => {
     await expect.poll(() => page.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('draws a circle geofence for patrol cars and shows its enter and exit events', async () => {
+    await page.getByRole('tab', { name: 'Map' }).click();
+    await page.getByRole('button', { name: 'Draw circle' }).click();
+    const box = (await page.locator('.map-canvas').boundingBox())!;
+    await page.mouse.click(box.x + 150, box.y + box.height - 150);
+    await page.mouse.click(box.x + 210, box.y + box.height - 150);
+    await page.locator('.fence-name').fill('Harbour gate');
+    await page.locator('.fence-types label', { hasText: 'Patrol car unit' }).locator('input').check();
+    await page.getByRole('button', { name: 'Save geofence' }).click();
+    await page.locator('.fences li', { hasText: 'Harbour gate' }).waitFor();
+    const fences = (await (await fetch(`${b.url}/api/v1/gps/geofences`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ name: string; circle: { lat: number; lon: number; radiusM: number }; unitTypes: string[] }>;
+    const fence = fences.find((x) => x.name === 'Harbour gate')!;
+    expect(fence.unitTypes).toEqual(['vehicle']);
+    expect(fence.circle.radiusM).toBeGreaterThan(10);
+    // The car drives through it: outside, centre, outside.
+    const now = Date.now();
+    const far = fence.circle.lat + (3 * fence.circle.radiusM) / 111_195;
+    await send([{ tMs: now - 3000, lat: far, lon: fence.circle.lon }]);
+    await send([{ tMs: now - 2000, lat: fence.circle.lat, lon: fence.circle.lon }]);
+    await send([{ tMs: now - 1000, lat: far, lon: fence.circle.lon }]);
+    await page.locator('.toast', { hasText: 'Car 88 entered Harbour gate' }).waitFor();
+    await page.locator('.toast', { hasText: 'Car 88 left Harbour gate' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });
