@@ -118,4 +118,27 @@ describe('field uplink agent with gpsd', () => {
     const units = (await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[];
     expect(units.find((u) => u.unitId === unit.unit.id)).toMatchObject({ sos: true });
   }, 120_000);
+
+  it('--simulate N provisions SIM units and drives them (positions move every second)', async () => {
+    const out: string[] = [];
+    const env = { ...process.env, ARGUS_ADMIN_PASSWORD: PASSWORD };
+    const p = spawn(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--simulate', '3', '--no-video'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(p);
+    for (const st of [p.stdout!, p.stderr!]) st.on('data', (d: Buffer) => out.push(String(d)));
+    const units = async () => ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).filter((u) => u.callsign.startsWith('SIM-'));
+    const first = await waitFor(async () => {
+      const l = await units();
+      return l.length === 3 && l.every((u) => u.position) ? l : null;
+    }, 'three simulated units with positions', 60_000, 500);
+    const later = await waitFor(async () => {
+      const l = await units();
+      return l.every((u) => u.position!.tMs >= first.find((f) => f.unitId === u.unitId)!.position!.tMs + 2000) ? l : null;
+    }, 'simulated units moving', 30_000, 500);
+    for (const u of later) {
+      const before = first.find((f) => f.unitId === u.unitId)!.position!;
+      expect(Math.hypot(u.position!.lat - before.lat, u.position!.lon - before.lon)).toBeGreaterThan(0);
+      expect(u.position!.batteryPct).not.toBeNull();
+    }
+    p.kill('SIGTERM');
+  }, 120_000);
 });
