@@ -260,15 +260,16 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   let generated = 0;
   while (generated < f.points) {
     const n = Math.min(CHUNK, f.points - generated);
-    // Row k of the whole store: unit = k % units, i = k / units; smooth Lissajous routes over a 20 x 20 km city.
+    // Row k of the whole store: unit = k / perUnit, i = k % perUnit (unit by unit, so the clustered (unit, time) key is
+    // appended to, as a day of 1 Hz telemetry from many units also mostly is); smooth Lissajous routes over a 20 x 20 km city.
     await db.transaction(async (tx) => {
       await tx.run(
         `WITH RECURSIVE s(k) AS (SELECT ? UNION ALL SELECT k + 1 FROM s WHERE k < ?)
          INSERT INTO gps_points (unit_id, t_ms, lat, lon, alt_m, speed_mps, heading_deg, accuracy_m, battery_pct, signal_dbm, sos, received_ms)
          SELECT u + 1, ? + i * ? + u, ? + 0.09 * sin(i * (0.0021 + (u % 37) * 0.00004) + u), ? + 0.1 * sin(i * (0.0017 + (u % 41) * 0.00005) + u * 1.7),
                 12, 9.5, (i * 7) % 360, 5, 80, -75, 0, ? + i * ? + u + 800
-         FROM (SELECT k % ? AS u, k / ? AS i FROM s)`,
-        [generated, generated + n - 1, dayStart, stepMs, CENTER[0], CENTER[1], dayStart, stepMs, f['store-units'], f['store-units']],
+         FROM (SELECT k / ? AS u, k % ? AS i FROM s)`,
+        [generated, generated + n - 1, dayStart, stepMs, CENTER[0], CENTER[1], dayStart, stepMs, perUnit, perUnit],
       );
     });
     generated += n;
