@@ -149,6 +149,16 @@ describe('GPS telemetry ingest', () => {
     expect((await batch(other.unit.id, other.streamKey, { points: [at(Date.now())] })).status).toBe(403);
   });
 
+  it('closes the telemetry socket when the unit\'s key is rotated; the old key is refused, the new one works', async () => {
+    const u = (await api<UnitKey>('POST', '/api/v1/units', { callsign: 'Hand 4', type: 'handheld' })).body;
+    const s = await unitSocket(u.unit.id, u.streamKey);
+    const closed = new Promise<number>((resolve) => s.ws.on('close', (code) => resolve(code)));
+    const rotated = (await api<UnitKey>('POST', `/api/v1/units/${u.unit.id}/rotate-key`)).body;
+    expect(await closed).toBe(4403);
+    expect((await batch(u.unit.id, u.streamKey, { points: [at(Date.now())] })).status).toBe(401);
+    expect((await batch(u.unit.id, rotated.streamKey, { points: [at(Date.now())] })).body.stored).toBe(1);
+  });
+
   it('a geofence crossing yields exactly one enter and one exit device event (stored and pushed)', async () => {
     const car = (await api<UnitKey>('POST', '/api/v1/units', { callsign: 'Car 30', type: 'vehicle' })).body;
     const fence = await api<Geofence>('POST', '/api/v1/gps/geofences', { name: 'Station square', shape: 'circle', circle: { lat: 31.3, lon: 121.5, radiusM: 200 }, unitTypes: ['vehicle'] });
