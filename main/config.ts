@@ -37,7 +37,7 @@ export interface Config {
   ffprobePath: string;
   /** Directory with the built console (renderer) to serve at /. */
   consoleDir: string;
-  /** GPS (issue 5): keep GPS points this many days (separate from video retention). */
+  /** GPS (issue 5): keep GPS points this many days (separate from video retention; 0 = forever). */
   gpsRetentionDays: number;
   /** GPS: map tile URL template ({z}/{x}/{y}); 'local' = the MBTiles file below, served by Argus at /api/v1/gps/tiles/. */
   mapTileUrl: string;

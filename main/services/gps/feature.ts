@@ -94,6 +94,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     watcher.setFences(fences);
   }
   async function retention(): Promise<void> {
+    if (ctx.config.gpsRetentionDays <= 0) return; // 0: keep GPS points forever
     const cutoff = ctx.now() - ctx.config.gpsRetentionDays * 86_400_000;
     const n = await repo.deleteBefore(cutoff);
     if (n > 0) log(`[gps] retention: deleted ${n} GPS points older than ${ctx.config.gpsRetentionDays} days`);
