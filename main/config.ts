@@ -53,6 +53,14 @@ export interface Config {
   alarmEscalationCheckMs: number;
   /** Alarms: delivery feed entries older than this are pruned (a console away longer reloads the list), ms. */
   alarmFeedKeepMs: number;
+  /** GPS (issue 5): keep GPS points this many days (separate from video retention; 0 = forever). */
+  gpsRetentionDays: number;
+  /** GPS: map tile URL template ({z}/{x}/{y}); 'local' = the MBTiles file below, served by Argus at /api/v1/gps/tiles/. */
+  mapTileUrl: string;
+  /** GPS: datum of the tile source: 'wgs84', or 'gcj02' (positions are converted before drawing). */
+  mapTileDatum: string;
+  /** GPS: the local MBTiles file (default <dataDir>/map.mbtiles). */
+  mbtilesFile: string;
 }
 
 export const DEFAULTS = {
@@ -75,6 +83,9 @@ export const DEFAULTS = {
   alarmMergeWindowMs: 60_000,
   alarmEscalationCheckMs: 1_000,
   alarmFeedKeepMs: 7 * 24 * 3600_000,
+  gpsRetentionDays: 365,
+  mapTileUrl: 'local',
+  mapTileDatum: 'wgs84',
 } as const;
 
 type FileConfig = Partial<Omit<Config, 'dataDir'>>;
@@ -96,8 +107,9 @@ const NUMERIC_KEYS = [
   'alarmMergeWindowMs',
   'alarmEscalationCheckMs',
   'alarmFeedKeepMs',
+  'gpsRetentionDays',
 ] as const;
-const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir'] as const;
+const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir', 'mapTileUrl', 'mapTileDatum', 'mbtilesFile'] as const;
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
@@ -152,6 +164,7 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 0 || v > 65535) throw new ConfigError(`${k}: not a port number: ${v}`);
   }
+  if (cfg.mapTileDatum !== 'wgs84' && cfg.mapTileDatum !== 'gcj02') throw new ConfigError(`mapTileDatum: must be wgs84 or gcj02, got "${cfg.mapTileDatum}"`);
   const rtmpBind = cfg.rtmpBind ?? cfg.bind;
   return {
     ...(cfg as Config),
@@ -160,6 +173,7 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
     dataDir,
     recordingsDir: path.resolve(dataDir, cfg.recordingsDir ?? 'recordings'),
     dbFile: path.resolve(dataDir, cfg.dbFile ?? 'argus.db'),
+    mbtilesFile: path.resolve(dataDir, cfg.mbtilesFile ?? 'map.mbtiles'),
     consoleDir: path.resolve(cfg.consoleDir ?? path.join(import.meta.dirname, '..', 'dist', 'renderer')),
   };
 }

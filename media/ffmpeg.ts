@@ -387,3 +387,53 @@ export function ffmpegVersion(): string | null {
     return null;
   }
 }
+
+// ================================================================ field uplink agent (issue 5, agent/)
+
+/** What a unit pushes: the synthetic test picture, a video file (looped) or a V4L2 device. */
+export interface UplinkPushSpec {
+  /** 'testsrc', a file path, or a device such as /dev/video0. */
+  source: string;
+  /** rtmp://host:port/live/<unit>?key=... */
+  url: string;
+  /** Test picture size and rate (defaults 640x360 at 15 fps). */
+  size?: string;
+  fps?: number;
+  /** H.264 bitrate, kbit/s (default 800). */
+  bitrateKbps?: number;
+  /** Text drawn on the test picture (the callsign). */
+  label?: string;
+}
+
+export function uplinkPushArgs(spec: UplinkPushSpec): FfmpegArgs {
+  const fps = spec.fps ?? 15;
+  let input = spec.source;
+  let inputOptions: string[];
+  if (spec.source === 'testsrc') {
+    input = `testsrc2=size=${spec.size ?? '640x360'}:rate=${fps}`;
+    inputOptions = ['-re', '-f', 'lavfi'];
+  } else if (spec.source.startsWith('/dev/video')) inputOptions = ['-f', 'v4l2', '-framerate', String(fps)];
+  else inputOptions = ['-re', '-stream_loop', '-1'];
+  const kbps = spec.bitrateKbps ?? 800;
+  return {
+    input,
+    inputOptions,
+    outputs: [
+      {
+        output: spec.url,
+        options: [
+          '-map', '0:v:0',
+          '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
+          '-g', String(fps * 2), '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
+          '-an',
+          '-f', 'flv',
+        ],
+      },
+    ],
+  };
+}
+
+/** Starts one ffmpeg pushing the unit's video to the hub over RTMP; onExit tells the agent to restart it (with backoff). */
+export function launchUplinkPush(spec: UplinkPushSpec, h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void }): RecordProcess {
+  return runFfmpegProcess(uplinkPushArgs(spec), { onProgress: (t) => h.onProgress?.(t), onExit: (err, tail) => h.onExit(err, tail) });
+}

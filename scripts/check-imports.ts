@@ -1,4 +1,4 @@
-// Layering check (run by `npm test`): enforces the import rules between common/, renderer/, media/, storage/ and main/.
+// Layering check (run by `npm test`): enforces the import rules between common/, renderer/, media/, storage/, main/ and agent/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
@@ -10,7 +10,7 @@ export interface Violation {
   rule: string;
 }
 
-const LAYERS = ['common', 'renderer', 'media', 'storage', 'main'] as const;
+const LAYERS = ['common', 'renderer', 'media', 'storage', 'main', 'agent'] as const;
 type Layer = (typeof LAYERS)[number];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs)$/;
 const IMPORT_RES = [
@@ -77,6 +77,10 @@ export function checkImports(root: string): Violation[] {
             if (target === 'media' || target === 'main') add(`storage/ never imports ${target}/`);
             break;
           case 'main':
+            break;
+          case 'agent':
+            // The field uplink agent runs on a vehicle computer: Node built-ins, common/ contracts, media/ (ffmpeg) only.
+            if (!isNodeBuiltin(spec) && target !== 'common' && target !== 'media' && target !== 'agent') add('agent/ imports only common/, media/ and node: built-ins');
             break;
         }
       }

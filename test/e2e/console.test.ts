@@ -149,9 +149,9 @@ describe('console (built renderer, real back end, headless Chromium)', () => {
     // The server's free-text error stays as the server wrote it.
     expect((await page.locator('.cameras-table .cell-error').first().innerText()).trim()).not.toBe('');
 
-    // A tab not built yet says so; coming back, the admin tab still shows the open camera detail.
+    // Another tab (the map, issue 5); coming back, the admin tab still shows the open camera detail.
     await page.getByRole('tab', { name: '电子地图' }).click();
-    await page.getByText('将在后续版本提供').waitFor();
+    await page.locator('.map-tab .leaflet-container').waitFor();
     await page.getByRole('tab', { name: '系统管理' }).click();
     await page.locator('.camera-detail').waitFor();
 

@@ -1,23 +1,262 @@
 // The gps feature (issue 5): mobile units on the map: telemetry ingest, positions, tracks, geofences, map tiles.
+import type { UnitType } from '../../../common/api';
+import { distanceM } from '../../../common/geo';
+import type { CameraPlacement, Geofence, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
+import type { GeofenceRow, NewGeofence } from '../../../storage/repos/gps';
+import { ApiError } from '../../server/errors';
+import type { Actor, TrackPoint } from '../contracts';
 import type { Feature, FeatureContext } from '../features';
 import type { GpsControl } from './control';
+import { GeofenceWatcher, toGeofenceView } from './geofences';
+import { GpsIngest } from './ingest';
+import { unitsNear } from './near';
+import { TelemetryMount } from './telemetry-mount';
+import { TILES_PREFIX, TilesMount } from './tiles-mount';
 
-export function createGpsFeature(ctx: FeatureContext): Feature<GpsControl> {
-  void ctx;
-  return {
-    control: {
-      async unitsNear() {
-        throw new Error('GPS is not available yet');
-      },
-      async camerasNear() {
-        throw new Error('GPS is not available yet');
-      },
-      async track() {
-        throw new Error('GPS is not available yet');
-      },
+export interface GpsFeatureOptions {
+  /** Live positions are pushed to consoles at most this often, ms. */
+  broadcastMs?: number;
+  flushMs?: number;
+}
+
+
+function auditActor(a: Actor): { userId: number | null; username: string | null } {
+  return a.kind === 'user' ? { userId: a.userId, username: a.username } : { userId: null, username: `system: ${a.reason}` };
+}
+
+export function validateFence(b: { shape: 'polygon' | 'circle'; polygon?: number[][] | undefined; circle?: { lat: number; lon: number; radiusM: number } | undefined }): NewGeofence['geometry'] {
+  if (b.shape === 'circle') {
+    if (!b.circle) throw ApiError.validation([{ path: 'circle', message: 'is required for a circle' }]);
+    return b.circle;
+  }
+  if (!b.polygon) throw ApiError.validation([{ path: 'polygon', message: 'is required for a polygon' }]);
+  b.polygon.forEach(([lat, lon], i) => {
+    if (lat! < -90 || lat! > 90) throw ApiError.validation([{ path: `polygon.${i}.0`, message: 'latitude must be between -90 and 90' }]);
+    if (lon! < -180 || lon! > 180) throw ApiError.validation([{ path: `polygon.${i}.1`, message: 'longitude must be between -180 and 180' }]);
+  });
+  return b.polygon.map(([lat, lon]) => [lat!, lon!] as [number, number]);
+}
+
+export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = {}): Feature<GpsControl> & { ingest: GpsIngest; watcher: GeofenceWatcher } {
+  const log = (m: string) => ctx.log(m);
+  const repo = ctx.store.gps;
+  const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean }>();
+  const watcher = new GeofenceWatcher((id) => unitInfo.get(id)?.type);
+  let fences: GeofenceRow[] = [];
+  let recordChain: Promise<void> = Promise.resolve();
+  const recordEvent = (input: Parameters<FeatureContext['deviceEvents']['record']>[0]) => {
+    recordChain = recordChain
+      .then(() => ctx.deviceEvents.record(input))
+      .then(() => undefined)
+      .catch((e: Error) => log(`[gps] device event not recorded: ${e.message}`));
+  };
+
+  const ingest = new GpsIngest({
+    repo,
+    now: ctx.now,
+    log,
+    flushMs: opts.flushMs,
+    onStored: async (unitId, pts) => {
+      if (!unitInfo.has(unitId)) await loadUnit(unitId);
+      for (const c of watcher.evaluate(unitId, pts))
+        recordEvent({
+          cameraId: c.unitId,
+          type: c.type,
+          state: 'pulse',
+          startMs: c.point.tMs,
+          lat: c.point.lat,
+          lon: c.point.lon,
+          detail: { source: 'gps', geofenceId: c.fence.id, geofence: c.fence.name },
+        });
     },
-    mounts: [],
-    async start() {},
-    async close() {},
+    onSos: (unitId, active, at) =>
+      recordEvent({ cameraId: unitId, type: 'sos', state: active ? 'active' : 'inactive', startMs: at.tMs, lat: at.lat, lon: at.lon, detail: { source: 'gps' } }),
+  });
+  const telemetry = new TelemetryMount({ store: ctx.store, ingest, log });
+  const tiles = new TilesMount(ctx.config.mbtilesFile, log);
+  let broadcastTimer: NodeJS.Timeout | null = null;
+  let retentionTimer: NodeJS.Timeout | null = null;
+  let unsubscribe: (() => void) | null = null;
+
+  async function loadUnits(): Promise<void> {
+    unitInfo.clear();
+    for (const u of await ctx.store.units.list()) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+  }
+  async function loadUnit(id: number): Promise<void> {
+    const u = await ctx.store.units.get(id);
+    if (u) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+    else unitInfo.delete(id);
+    if (!u || !u.enabled) telemetry.disconnect(id, u ? 'unit disabled' : 'unit deleted');
+    else telemetry.disconnectOlderThan(id, u.keyRotatedMs, 'stream key rotated');
+  }
+  async function loadFences(): Promise<void> {
+    fences = await repo.listGeofences();
+    watcher.setFences(fences);
+  }
+  async function retention(): Promise<void> {
+    if (ctx.config.gpsRetentionDays <= 0) return; // 0: keep GPS points forever
+    const cutoff = ctx.now() - ctx.config.gpsRetentionDays * 86_400_000;
+    const n = await repo.deleteBefore(cutoff);
+    if (n > 0) log(`[gps] retention: deleted ${n} GPS points older than ${ctx.config.gpsRetentionDays} days`);
+  }
+
+  const getFence = async (id: number) => {
+    const f = await repo.getGeofence(id);
+    if (!f) throw ApiError.notFound(`geofence ${id} does not exist`);
+    return f;
+  };
+
+  const control: GpsControl = {
+    unitsNear: (q) => unitsNear(repo, q),
+    async camerasNear(q) {
+      return (await repo.placements())
+        .filter((p) => p.kind === 'rtsp')
+        .map((p) => ({ cameraId: p.cameraId, distanceM: distanceM(q.lat, q.lon, p.lat, p.lon) }))
+        .filter((c) => c.distanceM <= q.radiusM)
+        .sort((a, b) => a.distanceM - b.distanceM);
+    },
+    async track(unitId, startMs, endMs, limit = 100_000): Promise<TrackPoint[]> {
+      return (await repo.track(unitId, startMs, endMs, limit)).map((p) => ({
+        unitId: p.unitId,
+        tMs: p.tMs,
+        lat: p.lat,
+        lon: p.lon,
+        altM: p.altM,
+        speedMps: p.speedMps,
+        headingDeg: p.headingDeg,
+        accuracyM: p.accuracyM,
+      }));
+    },
+    async units(): Promise<MapUnit[]> {
+      await loadUnits();
+      return [...unitInfo].map(([id, u]) => {
+        const s = ingest.state(id);
+        return {
+          unitId: id,
+          callsign: u.callsign,
+          type: u.type,
+          officer: u.officer,
+          enabled: u.enabled,
+          position: s?.position ?? null,
+          linkUp: (s?.links ?? 0) > 0,
+          lastSeenMs: s?.lastSeenMs ?? null,
+          sos: s?.sos ?? false,
+          rejects: { ...(s?.rejects ?? {}) },
+        };
+      });
+    },
+    nearestNow(q): NearestUnit[] {
+      const out: NearestUnit[] = [];
+      for (const [id, s] of ingest.all()) if (s.position && unitInfo.has(id)) out.push({ unitId: id, distanceM: distanceM(q.lat, q.lon, s.position.lat, s.position.lon), position: s.position });
+      return out.sort((a, b) => a.distanceM - b.distanceM).slice(0, q.limit);
+    },
+    mapConfig(): MapConfig {
+      const local = ctx.config.mapTileUrl === 'local';
+      return {
+        tileUrl: local ? `${TILES_PREFIX}{z}/{x}/{y}.png` : ctx.config.mapTileUrl,
+        datum: ctx.config.mapTileDatum === 'gcj02' ? 'gcj02' : 'wgs84',
+        localTiles: tiles.info !== null,
+        bounds: tiles.info?.bounds ?? null,
+        minZoom: tiles.info && local ? tiles.info.minZoom : 0,
+        maxZoom: tiles.info && local ? tiles.info.maxZoom : 19,
+        center: tiles.info?.center ?? null,
+      };
+    },
+    async geofences() {
+      return (await repo.listGeofences()).map(toGeofenceView);
+    },
+    async createGeofence(b: GeofenceCreate, actor, ip) {
+      const geometry = validateFence(b);
+      const row = await repo.createGeofence(
+        { name: b.name, shape: b.shape, geometry, unitIds: b.unitIds ?? null, unitTypes: b.unitTypes ?? null, enabled: b.enabled ?? true },
+        ctx.now(),
+      );
+      await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.create', targetType: 'geofence', targetId: row.id, detail: { name: row.name, shape: row.shape }, ip });
+      await loadFences();
+      const view = toGeofenceView(row);
+      ctx.publish({ type: 'gps.geofence.changed', geofence: view });
+      return view;
+    },
+    async updateGeofence(id, b: GeofenceUpdate, actor, ip) {
+      const before = await getFence(id);
+      const patch: Partial<NewGeofence> = {};
+      if (b.name !== undefined) patch.name = b.name;
+      if (b.enabled !== undefined) patch.enabled = b.enabled;
+      if (b.unitIds !== undefined) patch.unitIds = b.unitIds;
+      if (b.unitTypes !== undefined) patch.unitTypes = b.unitTypes;
+      if (b.shape !== undefined || b.polygon !== undefined || b.circle !== undefined) {
+        const shape = b.shape ?? before.shape;
+        patch.shape = shape;
+        patch.geometry = validateFence({ shape, polygon: b.polygon, circle: b.circle });
+      }
+      const row = await repo.updateGeofence(id, patch, ctx.now());
+      if (!row) throw ApiError.notFound(`geofence ${id} does not exist`);
+      await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.update', targetType: 'geofence', targetId: id, detail: { fields: Object.keys(patch) }, ip });
+      await loadFences();
+      const view = toGeofenceView(row);
+      ctx.publish({ type: 'gps.geofence.changed', geofence: view });
+      return view;
+    },
+    async deleteGeofence(id, actor, ip) {
+      const before = await getFence(id);
+      await repo.deleteGeofence(id);
+      await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.delete', targetType: 'geofence', targetId: id, detail: { name: before.name }, ip });
+      await loadFences();
+      ctx.publish({ type: 'gps.geofence.changed', geofence: null, deletedId: id });
+    },
+    async placements(): Promise<CameraPlacement[]> {
+      return (await repo.placements()).filter((p) => p.kind === 'rtsp').map(({ cameraId, name, lat, lon, viewDeg }) => ({ cameraId, name, lat, lon, viewDeg }));
+    },
+    async place(cameraId, p, actor, ip) {
+      const cam = await ctx.store.cameras.get(cameraId);
+      if (!cam || cam.kind !== 'rtsp') throw ApiError.notFound(`camera ${cameraId} does not exist`);
+      await repo.setPlacement(cameraId, p);
+      await ctx.audit.record({ actor: auditActor(actor), action: p ? 'gps.camera.place' : 'gps.camera.unplace', targetType: 'camera', targetId: cameraId, detail: p ?? {}, ip });
+      const placement = p ? { cameraId, name: cam.name, ...p } : null;
+      ctx.publish({ type: 'gps.camera.placed', placement, cameraId });
+      return placement;
+    },
+    rejects: () => repo.rejects(),
+  };
+
+  return {
+    control,
+    ingest,
+    watcher,
+    mounts: [telemetry.mount(), tiles.mount()],
+    async start() {
+      await loadUnits();
+      await loadFences();
+      await ingest.start();
+      await tiles.start();
+      unsubscribe = ctx.onServerEvent((ev) => {
+        // The unit service reports every unit change (enable, disable, key rotation) with unit.status.
+        if (ev.type === 'unit.status') void loadUnit(ev.status.unitId).catch((e: Error) => log(`[gps] unit ${ev.status.unitId}: ${e.message}`));
+        else if (ev.type === 'unit.changed') {
+          unitInfo.set(ev.unit.id, { callsign: ev.unit.callsign, type: ev.unit.type, officer: ev.unit.officer, enabled: ev.unit.enabled });
+          if (!ev.unit.enabled) telemetry.disconnect(ev.unit.id, 'unit disabled');
+        } else if (ev.type === 'unit.deleted') {
+          unitInfo.delete(ev.unitId);
+          telemetry.disconnect(ev.unitId, 'unit deleted');
+          ingest.forget(ev.unitId);
+        }
+      });
+      broadcastTimer = setInterval(() => {
+        const c = ingest.takeChanges();
+        if (c.positions.length > 0 || c.links.length > 0) ctx.publish({ type: 'gps.positions', positions: c.positions, links: c.links });
+      }, opts.broadcastMs ?? 1000);
+      void retention().catch((e: Error) => log(`[gps] retention failed: ${e.message}`));
+      retentionTimer = setInterval(() => void retention().catch((e: Error) => log(`[gps] retention failed: ${e.message}`)), 3_600_000);
+      retentionTimer.unref?.();
+    },
+    async close() {
+      unsubscribe?.();
+      if (broadcastTimer) clearInterval(broadcastTimer);
+      if (retentionTimer) clearInterval(retentionTimer);
+      telemetry.close();
+      await ingest.close();
+      await recordChain;
+      await tiles.close();
+    },
   };
 }

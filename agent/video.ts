@@ -1,0 +1,37 @@
+// Video push of the agent: one ffmpeg (media/ffmpeg.ts) sending to the hub over RTMP, restarted with backoff when it ends.
+import { launchUplinkPush, type UplinkPushSpec } from '../media/ffmpeg';
+
+export class VideoPusher {
+  private proc: ReturnType<typeof launchUplinkPush> | null = null;
+  private failures = 0;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+  private startedMs = 0;
+
+  constructor(
+    private readonly spec: UplinkPushSpec,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  start(): void {
+    if (this.closed) return;
+    this.startedMs = Date.now();
+    this.proc = launchUplinkPush(this.spec, {
+      onExit: (err, tail) => {
+        this.proc = null;
+        if (this.closed) return;
+        if (Date.now() - this.startedMs > 30_000) this.failures = 0;
+        this.failures++;
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(5, this.failures - 1));
+        this.log(`video push ended (${err ?? 'end of input'}${tail.length ? `: ${tail.at(-1)}` : ''}); restarting in ${delay / 1000} s`);
+        this.retry = setTimeout(() => this.start(), delay);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.proc?.stop(3000);
+  }
+}

@@ -1,0 +1,153 @@
+// End to end (built console, real back end, headless Chromium, no network): tiles from the local MBTiles, a unit's marker
+// appears, moves with new positions, turns stale, its card opens "watch live", and its track plays back.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnitKey } from '../../common/api';
+import type { TelemetryPoint } from '../../common/gps';
+import { loadConfig } from '../../main/config';
+import { startBackend, type Backend } from '../../main/server/backend';
+import { buildRenderer } from '../../scripts/build-renderer';
+import { makeMbtiles } from '../../scripts/make-mbtiles';
+import { launchBrowser, type TestBrowser } from './browser';
+
+const PASSWORD = 'gps-map-admin';
+const CENTER: [number, number] = [31.2304, 121.4737];
+
+describe('Map tab (headless Chromium, offline)', () => {
+  let tmp: string;
+  let b: Backend;
+  let browser: TestBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let token: string;
+  let unit: UnitKey;
+  const external: string[] = [];
+  const pageErrors: string[] = [];
+
+  const send = async (points: TelemetryPoint[]) => {
+    const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey }, body: JSON.stringify({ points }) });
+    expect(r.status).toBe(200);
+  };
+  const marker = () => page.locator(`.unit-marker:has([data-unit-id="${unit.unit.id}"])`);
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-map-'));
+    const build = await buildRenderer(path.join(tmp, 'console'));
+    fs.mkdirSync(path.join(tmp, 'data'), { recursive: true });
+    const tiles = await makeMbtiles(path.join(tmp, 'data', 'map.mbtiles'), { center: CENTER, radiusKm: 2, minZoom: 12, maxZoom: 15 });
+    expect(tiles).toBeGreaterThan(10);
+    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
+    b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
+    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+    token = ((await login.json()) as { token: string }).token;
+    unit = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Car 88', type: 'vehicle', officer: 'Wang Fang' }) })).json()) as UnitKey;
+    browser = await launchBrowser();
+    context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } });
+    // No network: anything not served by Argus itself is refused (and noted).
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u.startsWith(b.url) || u.startsWith('ws://127.0.0.1') || u.startsWith('data:')) return route.continue();
+      external.push(u);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    page.setDefaultTimeout(20_000);
+    await page.goto(b.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.console').waitFor();
+    await page.getByRole('tab', { name: 'Map' }).click();
+    await page.locator('.map-tab .leaflet-container').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await b?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('draws tiles from the local MBTiles with no network', async () => {
+    await expect
+      .poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].filter((i) => i.complete && i.naturalWidth === 256 && i.src.includes('/api/v1/gps/tiles/')).length), { timeout: 20_000 })
+      .toBeGreaterThan(3);
+    expect(external).toEqual([]);
+    // Leaflet's own images come from the bundle, not a CDN.
+    const css = await page.evaluate(() => [...document.styleSheets].some((s) => { try { return [...s.cssRules].some((r) => r.cssText.includes('.leaflet-container')); } catch { return false; } }));
+    expect(css).toBe(true);
+  });
+
+  it('shows a unit marker that moves with new positions and turns stale after 60 s without a fix', async () => {
+    const t = Date.now() - 48_000;
+    await send([{ tMs: t, lat: CENTER[0], lon: CENTER[1], speedMps: 10, headingDeg: 0, batteryPct: 64, signalDbm: -71 }]);
+    await marker().waitFor();
+    await expect.poll(async () => (await marker().getAttribute('class')) ?? '').toContain('unit-online');
+    const before = (await marker().boundingBox())!;
+    const track: TelemetryPoint[] = [];
+    for (let i = 1; i <= 8; i++) track.push({ tMs: t + i * 1000, lat: CENTER[0] + i * 0.0006, lon: CENTER[1], speedMps: 10, headingDeg: 0, batteryPct: 64, signalDbm: -71 });
+    await send(track);
+    await expect.poll(async () => before.y - (await marker().boundingBox())!.y, { timeout: 15_000 }).toBeGreaterThan(20); // north = up
+    expect(await marker().locator('.unit-label').innerText()).toContain('Car 88');
+    // The last fix is t + 8 s; 60 s later the marker is stale (the layer re-checks every 5 s).
+    await expect.poll(async () => (await marker().getAttribute('class')) ?? '', { timeout: 40_000, interval: 1000 }).toContain('unit-stale');
+  }, 90_000);
+
+  it('opens the unit card, plays its track back, and "watch live" puts the unit on the wall', async () => {
+    await marker().locator('.unit-glyph').click();
+    const card = page.locator(`.unit-card[data-unit-id="${unit.unit.id}"]`);
+    await card.waitFor();
+    expect(await card.innerText()).toContain('Wang Fang');
+    expect(await card.innerText()).toContain('64 %');
+    expect(await card.innerText()).toContain('36 km/h');
+    await card.getByRole('button', { name: 'Track playback' }).click();
+    await expect.poll(() => page.locator('.track-count').innerText()).toBe('9 points');
+    const slider = page.locator('.track-slider');
+    const min = Number(await slider.getAttribute('min'));
+    const max = Number(await slider.getAttribute('max'));
+    expect(max - min).toBe(8000);
+    const dot = page.locator('.track-marker');
+    await dot.waitFor();
+    const start = (await dot.boundingBox())!;
+    await page.locator('.track-speed').selectOption('4');
+    await page.locator('.track-play').click();
+    // 8 s of track at 4x: about 2 s; the marker moves north and playback stops at the end.
+    await expect.poll(() => slider.inputValue(), { timeout: 15_000 }).toBe(String(max));
+    await expect.poll(() => page.locator('.track-play').innerText()).toBe('Play');
+    expect(start.y - (await dot.boundingBox())!.y).toBeGreaterThan(20);
+    // Scrubbing the slider moves the marker back.
+    await slider.fill(String(min));
+    await expect.poll(async () => Math.abs((await dot.boundingBox())!.y - start.y)).toBeLessThan(3);
+    await card.getByRole('button', { name: 'Watch live' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('draws a circle geofence for patrol cars and shows its enter and exit events', async () => {
+    await page.getByRole('tab', { name: 'Map' }).click();
+    await page.getByRole('button', { name: 'Draw circle' }).click();
+    const box = (await page.locator('.map-canvas').boundingBox())!;
+    await page.mouse.click(box.x + 150, box.y + box.height - 150);
+    await page.mouse.click(box.x + 210, box.y + box.height - 150);
+    await page.locator('.fence-name').fill('Harbour gate');
+    await page.locator('.fence-types label', { hasText: 'Patrol car unit' }).locator('input').check();
+    await page.getByRole('button', { name: 'Save geofence' }).click();
+    await page.locator('.fences li', { hasText: 'Harbour gate' }).waitFor();
+    const fences = (await (await fetch(`${b.url}/api/v1/gps/geofences`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ name: string; circle: { lat: number; lon: number; radiusM: number }; unitTypes: string[] }>;
+    const fence = fences.find((x) => x.name === 'Harbour gate')!;
+    expect(fence.unitTypes).toEqual(['vehicle']);
+    expect(fence.circle.radiusM).toBeGreaterThan(10);
+    // The car drives through it: outside, centre, outside.
+    const now = Date.now();
+    const far = fence.circle.lat + (3 * fence.circle.radiusM) / 111_195;
+    await send([{ tMs: now - 3000, lat: far, lon: fence.circle.lon }]);
+    await send([{ tMs: now - 2000, lat: fence.circle.lat, lon: fence.circle.lon }]);
+    await send([{ tMs: now - 1000, lat: far, lon: fence.circle.lon }]);
+    await page.locator('.toast', { hasText: 'Car 88 entered Harbour gate' }).waitFor();
+    await page.locator('.toast', { hasText: 'Car 88 left Harbour gate' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
