@@ -264,6 +264,10 @@ CREATE INDEX ptz_tours_camera ON ptz_tours (camera_id);
 CREATE TABLE ptz_user_priority (
   user_id  INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE, -- the user
   priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 100)          -- higher takes control from lower
+) STRICT;
+
+-- ---------- Alarms (issue 7, migration 007) ----------
+
 -- Alarm linkage rules (issue 7): when (sources/groups, types, minimum severity, schedule) → actions.
 CREATE TABLE alarm_rules (
   id           INTEGER PRIMARY KEY,                                 -- rule id
@@ -358,6 +362,7 @@ CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);
 CREATE TABLE alarm_done_events (
   event_id INTEGER PRIMARY KEY                                      -- events.id handled
 ) STRICT;
+
 -- ================================================================ GPS (issue 5, migration 005)
 -- Every stored GPS point of a unit, in the unit's own time, clustered by (unit, time) so a track is one contiguous read.
 -- No foreign key to cameras: like recordings, a deleted unit's track stays (evidence) until GPS retention removes it.
