@@ -1,0 +1,160 @@
+// End to end: the Playback tab in headless Chromium against the real back end: a click on the timeline shows the frame recorded at that time; two cameras play in sync on wall-clock time; viewing is audited per session.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer } from '../../scripts/build-renderer';
+import { launchBrowser, type TestBrowser } from './browser';
+import { BAR_BITS, FPS, indexSegments, makeSegments } from './investigation-fixtures';
+import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
+
+const FRAME_MS = 1000 / FPS;
+
+/** Frame numbers (from the barcode) of the frames the tiles' videos show now, read in one synchronous pass. */
+function shownFrames(page: Page, cameraIds: number[]): Promise<Array<number | null>> {
+  return page.evaluate(
+    ({ ids, bits }) => {
+      return ids.map((id) => {
+        const v = document.querySelector<HTMLVideoElement>(`.pb-tile[data-camera-id="${id}"] video`);
+        if (!v || v.readyState < 2 || v.videoWidth === 0) return null;
+        const c = document.createElement('canvas');
+        c.width = v.videoWidth;
+        c.height = v.videoHeight;
+        const g = c.getContext('2d', { willReadFrequently: true })!;
+        g.drawImage(v, 0, 0);
+        const row = g.getImageData(0, 80, c.width, 1).data;
+        let n = 0;
+        for (let i = 0; i < bits; i++) {
+          const x = Math.round((i + 0.5) * (c.width / bits));
+          if (row[x * 4]! > 128) n |= 1 << i;
+        }
+        return n;
+      });
+    },
+    { ids: cameraIds, bits: BAR_BITS },
+  );
+}
+
+describe('playback tab (built console, real back end, hls.js in headless Chromium)', () => {
+  let dataDir: string;
+  let srv: InvServer;
+  let browser: TestBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let camA: number;
+  let camB: number;
+  let t0A: number;
+  let t0B: number;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = tempDir('playback');
+    const build = await buildRenderer(path.join(dataDir, 'console'));
+    process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS = '1500';
+    srv = await startInvServer(path.join(dataDir, 'data'), {}, build.outDir);
+    const mk = (name: string) =>
+      srv.backend.store.cameras.create({ name, url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null }, Date.now());
+    camA = (await mk('North gate')).id;
+    camB = (await mk('South gate')).id;
+    t0A = Math.floor((Date.now() - 2 * 3_600_000) / 1000) * 1000;
+    t0B = t0A + 2360; // B started recording 2.36 s later: its frame numbers differ from A's for the same wall time
+    await indexSegments(srv.backend.store, camA, await makeSegments(srv.backend.config.recordingsDir, camA, t0A, 10, 6));
+    await indexSegments(srv.backend.store, camB, await makeSegments(srv.backend.config.recordingsDir, camB, t0B, 10, 6));
+    browser = await launchBrowser();
+    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    page.setDefaultTimeout(20_000);
+    await page.goto(srv.backend.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.console').waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    delete process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS;
+    await browser?.close();
+    await srv?.backend.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a click on the timeline shows the frame recorded at that moment', async () => {
+    await page.getByRole('tab', { name: 'Playback' }).click();
+    await page.locator(`input[name=source-${camA}]`).check();
+    await page.locator(`input[name=source-${camB}]`).check();
+    const start = new Date(t0A + 20_000).toISOString().slice(0, 19);
+    await page.locator('input[name=goto]').fill(start);
+    await page.getByRole('button', { name: 'Go to' }).click();
+    for (let i = 0; i < 3; i++) await page.locator('button[name=zoom-in]').click(); // 1 h → 1 min
+    const timeline = page.locator('.pb-timeline');
+    await expect.poll(async () => Number(await timeline.getAttribute('data-view-span'))).toBe(60_000);
+    await page.locator('.pb-range').first().waitFor();
+
+    for (const target of [t0A + 33_480, t0A + 9_120, t0A + 44_000]) {
+      const viewStart = Number(await timeline.getAttribute('data-view-start'));
+      const span = Number(await timeline.getAttribute('data-view-span'));
+      const box = (await timeline.boundingBox())!;
+      await page.mouse.click(box.x + ((target - viewStart) / span) * box.width, box.y + box.height - 8);
+      const cursor = Number(await timeline.getAttribute('data-cursor-ms'));
+      expect(Math.abs(cursor - target), 'the click seeks to the time under the pointer').toBeLessThan((span / box.width) * 1.5);
+      const expected = Math.floor((cursor - t0A) / FRAME_MS + 1e-6);
+      const got = await until(async () => {
+        const [n] = await shownFrames(page, [camA]);
+        const seeking = await page.evaluate((id) => document.querySelector<HTMLVideoElement>(`.pb-tile[data-camera-id="${id}"] video`)!.seeking, camA);
+        return n !== null && !seeking && Math.abs(n - expected) <= 1 ? n : null;
+      }, 30_000, `frame ${expected} on camera A`);
+      expect(Math.abs(got - expected)).toBeLessThanOrEqual(1);
+      // Camera B shows its own frame for the same wall time.
+      const expectedB = Math.floor((cursor - t0B) / FRAME_MS + 1e-6);
+      await until(async () => {
+        const [n] = await shownFrames(page, [camB]);
+        return n !== null && Math.abs(n - expectedB) <= 1;
+      }, 30_000, `frame ${expectedB} on camera B`);
+    }
+  }, 180_000);
+
+  it('plays two cameras in sync on wall-clock time (within 200 ms)', async () => {
+    const timeline = page.locator('.pb-timeline');
+    const box = (await timeline.boundingBox())!;
+    const viewStart = Number(await timeline.getAttribute('data-view-start'));
+    const span = Number(await timeline.getAttribute('data-view-span'));
+    await page.mouse.click(box.x + ((t0A + 10_000 - viewStart) / span) * box.width, box.y + box.height - 8);
+    await page.locator('.pb-play').click();
+    await page.waitForTimeout(2500);
+    const skews: number[] = [];
+    let lastA = -1;
+    for (let i = 0; i < 8; i++) {
+      const [a, b] = await shownFrames(page, [camA, camB]);
+      expect(a).not.toBeNull();
+      expect(b).not.toBeNull();
+      const wallA = t0A + a! * FRAME_MS;
+      const wallB = t0B + b! * FRAME_MS;
+      skews.push(Math.abs(wallA - wallB));
+      expect(a!, 'camera A keeps playing').toBeGreaterThan(lastA);
+      lastA = a!;
+      await page.waitForTimeout(400);
+    }
+    expect(Math.max(...skews), `skews ${skews.join(', ')} ms`).toBeLessThanOrEqual(200);
+    await page.locator('.pb-play').click(); // pause
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('audits the viewing sessions (who, camera, range), not every byte-range request', async () => {
+    const admin = await srv.token();
+    const opens = (await srv.api<Array<{ action: string; targetId: string; username: string }>>('GET', '/api/v1/audit?action=playback.open&limit=100', admin)).body;
+    expect(opens.filter((e) => e.targetId === String(camA)).length).toBeGreaterThanOrEqual(1);
+    expect(opens.every((e) => e.username === 'admin')).toBe(true);
+    await page.close();
+    const views = await until(async () => {
+      const v = (await srv.api<Array<{ targetId: string; detail: { startMs: number; endMs: number; pieces: number } }>>('GET', '/api/v1/audit?action=playback.view&limit=100', admin)).body;
+      return v.some((e) => e.targetId === String(camA)) && v.some((e) => e.targetId === String(camB)) ? v : null;
+    }, 30_000, 'playback.view entries');
+    const a = views.find((e) => e.targetId === String(camA))!;
+    expect(a.detail.startMs).toBeGreaterThanOrEqual(t0A);
+    expect(a.detail.endMs).toBeLessThanOrEqual(t0A + 60_000);
+    expect(a.detail.pieces).toBeGreaterThan(1);
+    // Far fewer entries than piece requests.
+    expect(views.filter((e) => e.targetId === String(camA)).length).toBeLessThan(a.detail.pieces);
+  }, 60_000);
+});
