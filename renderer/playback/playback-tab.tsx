@@ -95,7 +95,8 @@ export function PlaybackTab() {
   }, [req?.seq]);
 
   // Timeline data for the view (with a margin on both sides).
-  const loadKey = `${selected.join(',')}|${Math.floor(viewStart / (spanMs / 4))}|${spanMs}`;
+  const [reloads, setReloads] = useState(0);
+  const loadKey = `${selected.join(',')}|${Math.floor(viewStart / (spanMs / 4))}|${spanMs}|${reloads}`;
   useEffect(() => {
     let cancelled = false;
     const from = Math.max(0, Math.round(viewStart - spanMs));
@@ -106,10 +107,16 @@ export function PlaybackTab() {
       cancelled = true;
     };
   }, [loadKey]);
-  const reloadTimelines = () => setViewStart((v) => v + 0.001);
+  const reloadTimelines = () => setReloads((n) => n + 1);
 
   useEffect(() => {
-    if (canCases) invApi.cases().then(setCases, () => undefined);
+    if (!canCases) return;
+    const load = () => void invApi.cases().then(setCases, () => undefined);
+    load();
+    // New cases (from the Cases tab or other users) appear in the case list at once.
+    return services.events.subscribe((ev) => {
+      if (ev.type === 'investigation.case') load();
+    });
   }, []);
 
   /** Zooms one step (factor > 1: out) keeping `around` at the same place on the timeline. */

@@ -140,6 +140,57 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it('bookmarks a range into a case, exports it with live progress, holds and releases the case in the Cases tab', async () => {
+    await page.getByRole('tab', { name: 'Cases' }).click();
+    // A reference that could leave the export directory is refused with the server's reason.
+    await page.locator('input[name=case-reference]').fill('../escape');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('.cases-tab [role=alert]').waitFor();
+    expect(await page.locator('.cases-tab [role=alert]').innerText()).toContain('path');
+    await page.locator('input[name=case-reference]').fill('CR-E2E/7');
+    await page.locator('input[name=case-title]').fill('Gate collision');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const item = page.locator('.case-item', { hasText: 'CR-E2E/7' });
+    await item.waitFor();
+
+    // Back in Playback: mark in/out around the playhead and bookmark into the case.
+    await page.getByRole('tab', { name: 'Playback' }).click();
+    await page.locator('input[name=goto]').fill(new Date(t0A + 30_000).toISOString().slice(0, 19));
+    await page.getByRole('button', { name: 'Go to' }).click();
+    await page.locator('button[name=mark-in]').click();
+    await page.locator('input[name=goto]').fill(new Date(t0A + 40_000).toISOString().slice(0, 19));
+    await page.getByRole('button', { name: 'Go to' }).click();
+    await page.locator('button[name=mark-out]').click();
+    await page.locator('select[name=case]').selectOption({ label: 'CR-E2E/7' });
+    await page.locator('.pb-tile[data-camera-id="' + camA + '"]').click();
+    await page.locator('input[name=note]').fill('white van reverses');
+    await page.locator('button[name=bookmark]').click();
+    await page.locator('.pb-bookmark').first().waitFor();
+
+    await page.getByRole('tab', { name: 'Cases' }).click();
+    await item.click();
+    await page.locator('.case-bookmarks', { hasText: 'white van reverses' }).waitFor();
+    // Export camera A for the bookmarked range; progress arrives over the WebSocket.
+    await page.locator(`input[name=export-source-${camA}]`).check();
+    await page.locator('input[name=export-from]').fill(new Date(t0A + 30_000).toISOString().slice(0, 19));
+    await page.locator('input[name=export-to]').fill(new Date(t0A + 40_000).toISOString().slice(0, 19));
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page.locator('.case-exports tr[data-state=done]').waitFor({ timeout: 60_000 });
+    const admin = await srv.token();
+    const jobs = (await srv.api<Array<{ id: number; state: string; dirName: string }>>('GET', '/api/v1/exports', admin)).body;
+    const done = jobs.find((j) => j.state === 'done')!;
+    expect(fs.existsSync(path.join(dataDir, 'data', 'exports', done.dirName, 'manifest.json'))).toBe(true);
+
+    // Legal hold, then release (admin).
+    await page.locator('input[name=hold-reason]').fill('prosecutor request');
+    await page.locator('button[name=hold]').click();
+    await page.locator('.case-hold[data-held=true]').waitFor();
+    expect(await page.locator('.case-hold').innerText()).toContain('prosecutor request');
+    await page.locator('button[name=release]').click();
+    await page.locator('.case-hold[data-held=false]').waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   it('audits the viewing sessions (who, camera, range), not every byte-range request', async () => {
     const admin = await srv.token();
     const opens = (await srv.api<Array<{ action: string; targetId: string; username: string }>>('GET', '/api/v1/audit?action=playback.open&limit=100', admin)).body;
