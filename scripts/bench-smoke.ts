@@ -14,6 +14,7 @@ interface SmokeBench {
 /** Every benchmark and its smoke-mode arguments. Add a row per new benchmark (bench:live, bench:gps, bench:playback, bench:alarms). */
 const SMOKE_BENCHES: SmokeBench[] = [
   { script: 'bench:record', args: ['--cameras', '2', '--seconds', '8', '--segment-seconds', '4', '--index-days', '1'], timeoutMs: 10 * 60_000 },
+  { script: 'bench:playback', args: ['--cameras', '4', '--days', '2', '--seeks', '3', '--export-minutes', '2'], timeoutMs: 10 * 60_000 },
   { script: 'bench:live', args: ['--tiles', '4', '--seconds', '8', '--drops', '3', '--latency-seconds', '4', '--latency-connects', '2', '--idle-seconds', '3'], timeoutMs: 5 * 60_000 },
 ];
 
