@@ -249,7 +249,7 @@ CREATE UNIQUE INDEX legal_holds_active_case ON legal_holds (case_id) WHERE relea
 CREATE TABLE legal_hold_segments (
   hold_id     INTEGER NOT NULL REFERENCES legal_holds (id),               -- the hold
   segment_id  INTEGER NOT NULL,                                           -- segments.id it protects
-  PRIMARY KEY (hold_id, segment_id)
+  PRIMARY KEY (hold_id, segment_id)                                       -- one row per hold and segment
 ) STRICT, WITHOUT ROWID;
 
 -- "Is this segment held by another hold?" on release.

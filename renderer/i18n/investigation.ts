@@ -77,6 +77,7 @@ export const investigationEn = {
   'investigation.export.to': 'To',
   'investigation.export.start': 'Start export',
   'investigation.export.dir': 'Package: {dir}',
+  'investigation.audit.csv': 'Export CSV',
 } as const;
 
 export const investigationZh = {
@@ -155,4 +156,5 @@ export const investigationZh = {
   'investigation.export.to': '结束',
   'investigation.export.start': '开始导出',
   'investigation.export.dir': '证据包：{dir}',
+  'investigation.audit.csv': '导出 CSV',
 } as const satisfies { readonly [K in keyof typeof investigationEn]: string };

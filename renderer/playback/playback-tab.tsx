@@ -17,6 +17,10 @@ import { SPANS_MS, SPEEDS } from './wall-map';
 
 const MAX_SOURCES = 9;
 
+interface AsyncTask {
+  (): Promise<void>;
+}
+
 function spanLabel(ms: number): string {
   if (ms >= 86_400_000) return `${Math.round(ms / 86_400_000)} d`;
   if (ms >= 3_600_000) return `${Math.round(ms / 3_600_000)} h`;
@@ -140,7 +144,9 @@ export function PlaybackTab() {
   };
   const jumpEvent = (dir: 1 | -1) => {
     const cur = session.clock.now();
-    const target = dir > 0 ? events.find((e) => e > cur + 500) : [...events].reverse().find((e) => e < cur - 500);
+    const after = events.filter((e) => e - cur > 500);
+    const before = events.filter((e) => cur - e > 500);
+    const target = dir > 0 ? after[0] : before[before.length - 1];
     if (target !== undefined) seek(target);
   };
 
@@ -168,7 +174,7 @@ export function PlaybackTab() {
   const focusId = focus !== null && selected.includes(focus) ? focus : (selected[0] ?? null);
   const grid = selected.length <= 1 ? 1 : selected.length <= 4 ? 2 : 3;
 
-  const act = (fn: () => Promise<void>) => void fn().catch(setError);
+  const act = (fn: AsyncTask) => void fn().catch(setError);
   const bookmark = () =>
     act(async () => {
       const a = markIn ?? session.clock.now();

@@ -20,7 +20,7 @@ const pct = (v: number) => `${(v * 100).toFixed(4)}%`;
 /** Tick step (ms) for a span: about 6-12 labels. */
 function tickStep(spanMs: number): number {
   const steps = [1000, 5000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000];
-  return steps.find((s) => spanMs / s <= 12) ?? 86_400_000;
+  return steps.find((s) => 12 * s >= spanMs) ?? 86_400_000;
 }
 
 export function TimelineView(p: TimelineProps) {

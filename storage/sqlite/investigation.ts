@@ -45,17 +45,24 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
   // ---- timeline
   async recordedRanges(cameraId: number, startMs: number, endMs: number, mergeGapMs: number): Promise<Array<{ startMs: number; endMs: number }>> {
     if (!(endMs > startMs)) return [];
-    // Gaps and islands in SQL: a new island starts where a segment begins more than mergeGapMs after the previous end.
-    // The range bounds mirror segments' LIST_RANGE_SQL (start >= t1 - max segment length) so the index bounds the scan.
+    // Only the two columns, packed into one JSON text by SQLite (one string instead of 43 200 row objects for 30 days),
+    // merged here: measured ~3x faster than gaps-and-islands with window functions in SQL (see docs/design/investigation.md).
     const r = await this.db.get<{ j: string }>(
-      `WITH s AS (SELECT start_ms, end_ms,
-                    CASE WHEN start_ms - lag(end_ms) OVER (ORDER BY start_ms) <= ? THEN 0 ELSE 1 END AS brk
-                  FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ?),
-            g AS (SELECT start_ms, end_ms, sum(brk) OVER (ORDER BY start_ms ROWS UNBOUNDED PRECEDING) AS grp FROM s)
-       SELECT json_group_array(json_array(a, b)) AS j FROM (SELECT min(start_ms) AS a, max(end_ms) AS b FROM g GROUP BY grp ORDER BY a)`,
-      [mergeGapMs, cameraId, startMs - MAX_SEGMENT_MS, endMs, startMs],
+      `SELECT json_group_array(json_array(start_ms, end_ms)) AS j FROM (
+         SELECT start_ms, end_ms FROM segments WHERE camera_id = ? AND start_ms >= ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms)`,
+      [cameraId, startMs - MAX_SEGMENT_MS, endMs, startMs],
     );
-    return r ? (JSON.parse(r.j) as Array<[number, number]>).map(([a, b]) => ({ startMs: Math.max(a, startMs), endMs: Math.min(b, endMs) })) : [];
+    const out: Array<{ startMs: number; endMs: number }> = [];
+    for (const [a, b] of r ? (JSON.parse(r.j) as Array<[number, number]>) : []) {
+      const last = out[out.length - 1];
+      if (last && a - last.endMs <= mergeGapMs) last.endMs = Math.max(last.endMs, b);
+      else out.push({ startMs: a, endMs: b });
+    }
+    for (const o of out) {
+      o.startMs = Math.max(o.startMs, startMs);
+      o.endMs = Math.min(o.endMs, endMs);
+    }
+    return out;
   }
 
   // ---- cases
