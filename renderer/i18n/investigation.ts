@@ -78,6 +78,7 @@ export const investigationEn = {
   'investigation.export.start': 'Start export',
   'investigation.export.dir': 'Package: {dir}',
   'investigation.audit.csv': 'Export CSV',
+  'investigation.replay': 'Instant replay (30 s back)',
 } as const;
 
 export const investigationZh = {
@@ -157,4 +158,5 @@ export const investigationZh = {
   'investigation.export.start': '开始导出',
   'investigation.export.dir': '证据包：{dir}',
   'investigation.audit.csv': '导出 CSV',
+  'investigation.replay': '即时回放（回退 30 秒）',
 } as const satisfies { readonly [K in keyof typeof investigationEn]: string };

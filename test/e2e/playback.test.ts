@@ -208,4 +208,28 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     // Far fewer entries than piece requests.
     expect(views.filter((e) => e.targetId === String(camA)).length).toBeLessThan(a.detail.pieces);
   }, 60_000);
+
+  it('lets the admin search the audit log for playback and export it as CSV', async () => {
+    const p2 = await context.newPage();
+    p2.setDefaultTimeout(20_000);
+    await p2.goto(srv.backend.url);
+    // The session lives in the first tab's sessionStorage: a new tab signs in again.
+    await p2.getByLabel('Username').fill('admin');
+    await p2.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await p2.getByRole('button', { name: 'Sign in' }).click();
+    await p2.locator('.console').waitFor();
+    await p2.getByRole('tab', { name: 'Admin' }).click();
+    await p2.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
+    await p2.locator('input[name=username]').fill('admin');
+    await p2.getByRole('button', { name: 'Search' }).click();
+    await p2.locator('.audit-table tr[data-action="playback.view"]').first().waitFor();
+    const [download] = await Promise.all([p2.waitForEvent('download'), p2.locator('button[name=audit-csv]').click()]);
+    const file = path.join(dataDir, 'audit.csv');
+    await download.saveAs(file);
+    const csv = fs.readFileSync(file, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('id,time_utc,ts_ms,user_id,username,action,target_type,target_id,ip,detail');
+    expect(csv.some((l) => l.includes(',admin,playback.view,camera,' + camA + ','))).toBe(true);
+    expect(csv.some((l) => l.includes(',case.release,'))).toBe(true);
+    await p2.close();
+  }, 60_000);
 });
