@@ -220,13 +220,19 @@ export class SyncSession {
     this.tiles.delete(cameraId);
   }
 
+  /** Set by changes made outside the loop, so the next tick notifies even when idle. */
+  private dirty = true;
+
   seek(wallMs: number): void {
+    this.dirty = true;
     this.clock.set(wallMs);
     this.tick();
   }
 
   tick(): void {
     const c = this.clock;
+    if (this.tiles.size === 0 && c.paused && !this.dirty) return; // idle: no re-render at 10 Hz
+    this.dirty = false;
     let now = c.now();
     if (!c.paused && [...this.tiles.values()].some((t) => t.stalled(now))) {
       // Hold the master at the stalled position so no tile runs ahead.
