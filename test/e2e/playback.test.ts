@@ -45,6 +45,10 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
   let camB: number;
   let t0A: number;
   let t0B: number;
+  let camC: number;
+  let camD: number;
+  let t0C: number;
+  let t0D: number;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -60,6 +64,12 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     t0B = t0A + 2360; // B started recording 2.36 s later: its frame numbers differ from A's for the same wall time
     await indexSegments(srv.backend.store, camA, await makeSegments(srv.backend.config.recordingsDir, camA, t0A, 10, 6));
     await indexSegments(srv.backend.store, camB, await makeSegments(srv.backend.config.recordingsDir, camB, t0B, 10, 6));
+    camC = (await mk('East gate')).id;
+    camD = (await mk('West gate')).id;
+    t0C = t0A - 1730;
+    t0D = t0A + 4110;
+    await indexSegments(srv.backend.store, camC, await makeSegments(srv.backend.config.recordingsDir, camC, t0C, 11, 6));
+    await indexSegments(srv.backend.store, camD, await makeSegments(srv.backend.config.recordingsDir, camD, t0D, 10, 6));
     browser = await launchBrowser();
     context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -138,6 +148,31 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     expect(Math.max(...skews), `skews ${skews.join(', ')} ms`).toBeLessThanOrEqual(200);
     await page.locator('.pb-play').click(); // pause
     expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('plays four cameras in sync at 4x (within 200 ms of wall-clock time)', async () => {
+    await page.locator(`input[name=source-${camC}]`).check();
+    await page.locator(`input[name=source-${camD}]`).check();
+    await page.locator('input[name=goto]').fill(new Date(t0A + 12_000).toISOString().slice(0, 19));
+    await page.getByRole('button', { name: 'Go to' }).click();
+    await page.locator('select[name=speed]').selectOption('4');
+    await page.locator('.pb-play').click();
+    await page.waitForTimeout(3000);
+    const ids = [camA, camB, camC, camD];
+    const starts = [t0A, t0B, t0C, t0D];
+    const skews: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const frames = await shownFrames(page, ids);
+      expect(frames.every((f) => f !== null), `frames ${frames.join(',')}`).toBe(true);
+      const walls = frames.map((f, k) => starts[k]! + f! * FRAME_MS);
+      skews.push(Math.max(...walls) - Math.min(...walls));
+      await page.waitForTimeout(300);
+    }
+    await page.locator('.pb-play').click();
+    await page.locator('select[name=speed]').selectOption('1');
+    expect(Math.max(...skews), `skews ${skews.join(', ')} ms`).toBeLessThanOrEqual(200);
+    await page.locator(`input[name=source-${camC}]`).uncheck();
+    await page.locator(`input[name=source-${camD}]`).uncheck();
   }, 120_000);
 
   it('bookmarks a range into a case, exports it with live progress, holds and releases the case in the Cases tab', async () => {
