@@ -70,4 +70,26 @@ describe('legal hold vs retention (real back end and retention service)', () => 
     expect(await srv.backend.store.segments.get(ids[2]!)).toBeNull();
     expect(fs.existsSync(segs[2]!.file)).toBe(false);
   }, 60_000);
+
+  it('enforces roles: officers see no recordings, dispatchers play back but do not export, raw endpoints need a session', async () => {
+    const officer = await srv.user('otto', 'officer');
+    const dispatcher = await srv.user('dora', 'dispatcher');
+    const range = `startMs=${segs[0]!.startMs}&endMs=${segs[4]!.endMs}`;
+    expect((await srv.api('GET', `/api/v1/timeline/${cameraId}?${range}`, officer)).status).toBe(403);
+    expect((await srv.api('GET', `/api/v1/timeline/${cameraId}?${range}`, dispatcher)).status).toBe(200);
+    expect((await srv.api('POST', '/api/v1/cases', dispatcher, { reference: 'D-1' })).status).toBe(403);
+    expect((await srv.api('POST', '/api/v1/exports', dispatcher, { caseId: kase.id, sources: [{ cameraId }], startMs: segs[0]!.startMs, endMs: segs[0]!.endMs })).status).toBe(403);
+    const base = srv.backend.url;
+    expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}&token=${officer}`)).status).toBe(403);
+    const ok = await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}&token=${dispatcher}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('#EXTM3U');
+    expect((await fetch(`${base}/api/v1/export-files/1/manifest.json?token=${dispatcher}`)).status).toBe(403);
+    // Validation: a field-named 400, and the server keeps running.
+    const bad = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', dispatcher, { cameraId, startMs: 'soon', endMs: 1, note: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0]!.path).toBe('startMs');
+    expect((await srv.api('GET', '/api/v1/search?startMs=10&endMs=5', dispatcher)).status).toBe(400);
+  }, 60_000);
 });
