@@ -255,16 +255,19 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     await p2.locator('.console').waitFor();
     await p2.getByRole('tab', { name: 'Admin' }).click();
     await p2.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
+    // Search by action (labelled in the filter) and user.
+    await p2.locator('select[name=action]').selectOption({ label: 'Recording viewed' });
     await p2.locator('input[name=username]').fill('admin');
     await p2.getByRole('button', { name: 'Search' }).click();
     await p2.locator('.audit-table tr[data-action="playback.view"]').first().waitFor();
+    await expect.poll(() => p2.locator('.audit-table tbody tr:not([data-action="playback.view"])').count()).toBe(0);
     const [download] = await Promise.all([p2.waitForEvent('download'), p2.locator('button[name=audit-csv]').click()]);
     const file = path.join(dataDir, 'audit.csv');
     await download.saveAs(file);
     const csv = fs.readFileSync(file, 'utf8').split('\r\n');
     expect(csv[0]).toBe('id,time_utc,ts_ms,user_id,username,action,target_type,target_id,ip,detail');
     expect(csv.some((l) => l.includes(',admin,playback.view,camera,' + camA + ','))).toBe(true);
-    expect(csv.some((l) => l.includes(',case.release,'))).toBe(true);
+    expect(csv.slice(1, -1).every((l) => l.includes(',playback.view,'))).toBe(true);
     await p2.close();
   }, 60_000);
 });
