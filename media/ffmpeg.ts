@@ -1,7 +1,7 @@
 // The one module that runs ffmpeg and ffprobe (through fluent-ffmpeg): recording processes and file probing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn as spawnChild } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
 
 export interface FfmpegPaths {
@@ -436,4 +436,155 @@ export function uplinkPushArgs(spec: UplinkPushSpec): FfmpegArgs {
 /** Starts one ffmpeg pushing the unit's video to the hub over RTMP; onExit tells the agent to restart it (with backoff). */
 export function launchUplinkPush(spec: UplinkPushSpec, h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void }): RecordProcess {
   return runFfmpegProcess(uplinkPushArgs(spec), { onProgress: (t) => h.onProgress?.(t), onExit: (err, tail) => h.onExit(err, tail) });
+}
+
+// ================================================================ export and snapshots (investigation, issue 6)
+
+
+/** One input file of an export piece, with optional in/out points in seconds from the file's own start. */
+export interface ConcatInput {
+  file: string;
+  inpointS?: number;
+  outpointS?: number;
+}
+
+export interface ExportRunOptions {
+  /** Called with the output time reached (s). */
+  onProgress?: (outTimeS: number) => void;
+  /** Aborting kills ffmpeg (SIGKILL) and rejects with an Error named 'AbortError'. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+function concatListText(inputs: ConcatInput[]): string {
+  const lines = ['ffconcat version 1.0'];
+  for (const i of inputs) {
+    lines.push(`file '${path.resolve(i.file).replace(/'/g, "'\\''")}'`);
+    if (i.inpointS !== undefined && i.inpointS > 0) lines.push(`inpoint ${i.inpointS.toFixed(6)}`);
+    if (i.outpointS !== undefined) lines.push(`outpoint ${i.outpointS.toFixed(6)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Runs ffmpeg with `args` to completion; progress from `-progress pipe:1`; rejects with the stderr tail. */
+function runFfmpegJob(args: string[], o: ExportRunOptions = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (o.signal?.aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+    const child = spawnChild(launcherPath() ?? paths.ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    let out = '';
+    let aborted = false;
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const m = /^out_time_us=(\d+)/.exec(line);
+        if (m) o.onProgress?.(Number(m[1]) / 1e6);
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
+    const onAbort = () => {
+      aborted = true;
+      child.kill('SIGKILL');
+    };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), o.timeoutMs) : null;
+    child.once('error', (e) => reject(e));
+    child.once('close', (code) => {
+      if (timer) clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      if (aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+      if (code === 0) return resolve();
+      reject(new Error(`ffmpeg failed (exit ${code}): ${err.trim().split('\n').slice(-4).join(' | ')}`));
+    });
+  });
+}
+
+/**
+ * Joins MPEG-TS segment pieces into one MP4 by stream copy (concat demuxer, in/out points). Cut precision: the start
+ * falls on the keyframe at or before the first inpoint (up to one GOP early), the end on the last packet before the
+ * outpoint. Gaps between inputs are closed (timestamps are made contiguous).
+ */
+export async function concatCopyToMp4(inputs: ConcatInput[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
+  const list = `${outFile}.ffconcat`;
+  await fs.promises.writeFile(list, concatListText(inputs));
+  try {
+    await runFfmpegJob(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy',
+      '-avoid_negative_ts', 'make_zero', '-movflags', '+faststart', '-f', 'mp4', outFile], o);
+  } finally {
+    await fs.promises.rm(list, { force: true });
+  }
+}
+
+/** A drawtext font file, or null (then watermarks are refused). */
+export function watermarkFont(): string | null {
+  const candidates = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
+    '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/System/Library/Fonts/Supplemental/Arial.ttf', 'C:/Windows/Fonts/arial.ttf'];
+  return candidates.find((f) => fs.existsSync(f)) ?? null;
+}
+
+function drawtextEscape(s: string): string {
+  return s.replace(/[\\':%,;[\]]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Re-encodes one contiguous piece (segments concatenated, no gaps) to MP4 cut frame-exactly at [offsetS, offsetS + durationS)
+ * of the concatenation; with `watermark`, burns in the label and the wall-clock time (UTC) of each frame, starting at wallStartMs.
+ */
+export async function reencodePieceToMp4(
+  files: string[],
+  offsetS: number,
+  durationS: number,
+  outFile: string,
+  watermark: { label: string; wallStartMs: number } | null,
+  o: ExportRunOptions = {},
+): Promise<void> {
+  const list = `${outFile}.ffconcat`;
+  await fs.promises.writeFile(list, concatListText(files.map((file) => ({ file }))));
+  const vf: string[] = ['setpts=PTS-STARTPTS'];
+  if (watermark) {
+    const font = watermarkFont();
+    if (!font) throw new Error('no font for the watermark found');
+    const epoch = (watermark.wallStartMs / 1000).toFixed(3);
+    vf.push(
+      `drawtext=fontfile='${font}':text='${drawtextEscape(watermark.label)}  %{pts\\:gmtime\\:${epoch}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S} UTC':` +
+        'fontsize=h/28:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6:x=12:y=12',
+    );
+  }
+  const audio = files.length > 0 && (await probe(files[0]!)).audioCodec !== null;
+  try {
+    await runFfmpegJob(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-ss', offsetS.toFixed(3), '-t', durationS.toFixed(3),
+      '-map', '0:v:0', ...(audio ? ['-map', '0:a:0', '-af', 'asetpts=PTS-STARTPTS', '-c:a', 'aac', '-b:a', '64k'] : []), '-vf', vf.join(','),
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p',
+      '-movflags', '+faststart', '-f', 'mp4', outFile], o);
+  } finally {
+    await fs.promises.rm(list, { force: true });
+  }
+}
+
+/** Joins MP4 pieces of one source (same codecs) into one MP4 by stream copy. */
+export async function joinMp4(pieces: string[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
+  const list = `${outFile}.ffconcat`;
+  await fs.promises.writeFile(list, concatListText(pieces.map((file) => ({ file }))));
+  try {
+    await runFfmpegJob(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', outFile], o);
+  } finally {
+    await fs.promises.rm(list, { force: true });
+  }
+}
+
+/**
+ * Writes a JPEG of the frame shown at offsetS into a media file (decoding from the keyframe before: frame-exact).
+ * offsetS < 0 means "seconds before the end" (the newest frame of a segment being written).
+ */
+export async function extractJpeg(file: string, offsetS: number, outFile: string, timeoutMs = 20_000): Promise<void> {
+  // MPEG-TS input seeking may land on a later keyframe; so seek the input 3 s early and drop decoded frames up to the
+  // exact time (output -ss counts from the input seek target).
+  const coarse = Math.max(0, offsetS - 3);
+  const seek = offsetS >= 0 ? ['-ss', coarse.toFixed(3), '-i', file, '-ss', (offsetS - coarse).toFixed(3)] : ['-sseof', offsetS.toFixed(3), '-i', file];
+  await runFfmpegJob(['-y', ...seek, '-map', '0:v:0', '-frames:v', '1', '-q:v', '2', '-f', 'image2', '-c:v', 'mjpeg', outFile], { timeoutMs });
 }

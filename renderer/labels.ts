@@ -4,6 +4,7 @@ import { ErrorKind } from '../common/errors';
 import { assertNever } from '../common/events';
 import type { ClientErrorKind } from './api';
 import type { MessageKey } from './i18n/index';
+import { investigationAuditActions } from './i18n/investigation';
 
 export function statusKey(state: CameraState): MessageKey {
   switch (state) {
@@ -88,6 +89,7 @@ export const AUDIT_ACTIONS = {
   'user.create': 'audit.action.user.create',
   'user.update': 'audit.action.user.update',
   deny: 'audit.action.deny',
+  ...investigationAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

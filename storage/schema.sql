@@ -424,3 +424,95 @@ CREATE TABLE gps_rejects (
 ALTER TABLE cameras ADD COLUMN map_lat REAL;      -- WGS-84 latitude of a fixed camera on the map, degrees; NULL = not placed
 ALTER TABLE cameras ADD COLUMN map_lon REAL;      -- WGS-84 longitude, degrees; NULL = not placed
 ALTER TABLE cameras ADD COLUMN map_view_deg REAL; -- view direction, degrees clockwise from north; NULL = unknown
+-- ---------------------------------------------------------------- investigation (issue 6, migration 006)
+
+-- An investigation case: groups bookmarks, snapshots and exports under a reference number.
+CREATE TABLE cases (
+  id          INTEGER PRIMARY KEY,                                        -- case id
+  reference   TEXT    NOT NULL UNIQUE CHECK (length(reference) BETWEEN 1 AND 64), -- reference number (letters, digits, . _ - /: checked by the API; never a path)
+  title       TEXT    NOT NULL DEFAULT '' CHECK (length(title) <= 200),   -- short description
+  created_by  TEXT    NOT NULL,                                           -- username who opened the case
+  created_ms  INTEGER NOT NULL,                                           -- when opened (ms since epoch, UTC)
+  updated_ms  INTEGER NOT NULL                                            -- last change (ms since epoch, UTC)
+) STRICT;
+
+-- A marked range of one camera's (or unit's) recording with a note.
+CREATE TABLE bookmarks (
+  id          INTEGER PRIMARY KEY,                                        -- bookmark id
+  camera_id   INTEGER NOT NULL,                                           -- cameras.id of the camera or unit (no FK: recordings outlive cameras)
+  start_ms    INTEGER NOT NULL,                                           -- range start (ms since epoch, UTC)
+  end_ms      INTEGER NOT NULL,                                           -- range end (ms since epoch, UTC), >= start_ms
+  note        TEXT    NOT NULL DEFAULT '' CHECK (length(note) <= 2000),   -- the user's note
+  case_id     INTEGER REFERENCES cases (id) ON DELETE SET NULL,           -- the case it belongs to, NULL when none
+  created_by  TEXT    NOT NULL,                                           -- username, or 'system:<reason>' for alarm rules
+  created_ms  INTEGER NOT NULL,                                           -- when created (ms since epoch, UTC)
+  CHECK (end_ms >= start_ms)
+) STRICT;
+
+-- Bookmarks of one camera in a time range (timeline, search).
+CREATE INDEX bookmarks_camera_start ON bookmarks (camera_id, start_ms);
+-- Bookmarks of a case.
+CREATE INDEX bookmarks_case ON bookmarks (case_id) WHERE case_id IS NOT NULL;
+
+-- A legal hold on a case: while not released, its segments are protected from retention.
+CREATE TABLE legal_holds (
+  id           INTEGER PRIMARY KEY,                                       -- hold id
+  case_id      INTEGER NOT NULL REFERENCES cases (id),                    -- the held case
+  reason       TEXT    NOT NULL DEFAULT '',                               -- why (court order, ...)
+  created_by   TEXT    NOT NULL,                                          -- username who placed it
+  created_ms   INTEGER NOT NULL,                                          -- when placed (ms since epoch, UTC)
+  released_by  TEXT,                                                      -- admin who released it, NULL while active
+  released_ms  INTEGER,                                                   -- when released (ms since epoch, UTC), NULL while active
+  CHECK ((released_ms IS NULL) = (released_by IS NULL))
+) STRICT;
+
+-- At most one active hold per case.
+CREATE UNIQUE INDEX legal_holds_active_case ON legal_holds (case_id) WHERE released_ms IS NULL;
+
+-- The segments a hold protects (segments.protected = 1 while any active hold lists them).
+CREATE TABLE legal_hold_segments (
+  hold_id     INTEGER NOT NULL REFERENCES legal_holds (id),               -- the hold
+  segment_id  INTEGER NOT NULL,                                           -- segments.id it protects
+  PRIMARY KEY (hold_id, segment_id)                                       -- one row per hold and segment
+) STRICT, WITHOUT ROWID;
+
+-- "Is this segment held by another hold?" on release.
+CREATE INDEX legal_hold_segments_segment ON legal_hold_segments (segment_id);
+
+-- An evidence export job; its state survives a restart (unfinished jobs are resumed at start).
+CREATE TABLE exports (
+  id            INTEGER PRIMARY KEY,                                      -- export id
+  case_id       INTEGER NOT NULL REFERENCES cases (id),                   -- the case (reference is required for every export)
+  state         TEXT    NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')), -- job state
+  dir_name      TEXT    NOT NULL UNIQUE CHECK (length(dir_name) BETWEEN 1 AND 200), -- package directory name under the exports directory (sanitised, server-built)
+  request       TEXT    NOT NULL CHECK (json_valid(request)),             -- JSON ExportRequest as accepted (sources, range, options)
+  progress      REAL    NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1), -- fraction done, 0..1
+  error         TEXT,                                                     -- why it failed, NULL otherwise
+  created_by    TEXT    NOT NULL,                                         -- username who exported
+  created_ms    INTEGER NOT NULL,                                         -- when requested (ms since epoch, UTC)
+  finished_ms   INTEGER,                                                  -- when done/failed/cancelled (ms since epoch, UTC)
+  manifest_sha256 TEXT                                                    -- SHA-256 hex of manifest.json once done
+) STRICT;
+
+-- Exports of a case.
+CREATE INDEX exports_case ON exports (case_id);
+-- Unfinished jobs (resumed at start).
+CREATE INDEX exports_unfinished ON exports (state) WHERE state IN ('queued', 'running');
+
+-- A JPEG still from live or playback, stored with its hash under the snapshots directory.
+CREATE TABLE snapshots (
+  id          INTEGER PRIMARY KEY,                                        -- snapshot id
+  camera_id   INTEGER NOT NULL,                                           -- cameras.id of the camera or unit
+  t_ms        INTEGER NOT NULL,                                           -- wall-clock time of the frame (ms since epoch, UTC)
+  source      TEXT    NOT NULL CHECK (source IN ('live', 'playback')),    -- taken from the live picture or from a recording
+  note        TEXT    NOT NULL DEFAULT '' CHECK (length(note) <= 2000),   -- the user's note
+  case_id     INTEGER REFERENCES cases (id) ON DELETE SET NULL,           -- the case it belongs to, NULL when none
+  rel_path    TEXT    NOT NULL UNIQUE,                                    -- directory of the JPEG and its manifest, relative to the snapshots directory
+  sha256      TEXT    NOT NULL CHECK (length(sha256) = 64),               -- SHA-256 hex of the JPEG
+  size_bytes  INTEGER NOT NULL CHECK (size_bytes >= 0),                   -- JPEG size in bytes
+  created_by  TEXT    NOT NULL,                                           -- username, or 'system:<reason>'
+  created_ms  INTEGER NOT NULL                                            -- when taken (ms since epoch, UTC)
+) STRICT;
+
+-- Snapshots of one camera by time.
+CREATE INDEX snapshots_camera_t ON snapshots (camera_id, t_ms);

@@ -6,6 +6,7 @@ import { formatDateTime, fromDateTimeLocalValue } from '../format';
 import { useI18n, type Translate } from '../i18n/index';
 import { AUDIT_ACTIONS, auditActionKey } from '../labels';
 import { useServices } from '../services';
+import { auditCsv, downloadCsv } from '../cases/audit-csv';
 
 const LIMIT = 500;
 
@@ -133,6 +134,9 @@ export function AuditPanel() {
             }}
           >
             {t('audit.filter.reset')}
+          </button>
+          <button type="button" name="audit-csv" disabled={!entries || entries.length === 0} onClick={() => entries && downloadCsv(`argus-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv`, auditCsv(entries))}>
+            {t('investigation.audit.csv')}
           </button>
         </div>
       </form>

@@ -6,6 +6,7 @@ import { CameraIcon, CloseIcon, LockIcon, MaximizeIcon, PtzIcon, ReplayIcon, Sna
 import { formatBitrate } from '../format';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
+import { openInPlayback } from '../playback/nav';
 import { CAMERA_DRAG_TYPE } from '../shell/device-tree';
 import { sourceLiveness, sourceRecording, type Source } from '../state/sources';
 import type { TileCell } from './geometry';
@@ -42,7 +43,7 @@ function accepts(e: DragEvent): boolean {
 export function VideoTile(p: VideoTileProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { api, toasts } = useServices();
+  const { api, toasts, activeTab } = useServices();
   const video = useRef<HTMLVideoElement>(null);
   const player = useRef<LivePlayer | null>(null);
   const [phase, setPhase] = useState<PlayerPhase | null>(null);
@@ -207,7 +208,19 @@ export function VideoTile(p: VideoTileProps) {
               >
                 <SpeakerIcon muted={muted} />
               </button>
-              <button type="button" class="tile-tool" aria-disabled="true" title={t('live.tool.replayLater')} aria-label={t('live.tool.replayLater')}>
+              <button
+                type="button"
+                class="tile-tool"
+                name="instant-replay"
+                title={t('investigation.replay')}
+                aria-label={t('investigation.replay')}
+                disabled={p.sourceId === null}
+                onClick={() => {
+                  if (p.sourceId === null) return;
+                  openInPlayback([p.sourceId], Date.now() - 30_000);
+                  activeTab.set('playback');
+                }}
+              >
                 <ReplayIcon />
               </button>
               {p.source?.kind === 'camera' ? (

@@ -1,22 +1,37 @@
 // The investigation feature (issue 6): investigators: playback, search, bookmarks, cases, legal hold, export, snapshots.
+import path from 'node:path';
 import type { PlaceQueries } from '../contracts';
 import type { Feature, FeatureContext } from '../features';
 import type { InvestigationControl } from './control';
+import { investigationMounts, PlaybackAudit } from './mounts';
+import { InvestigationService } from './service';
 
-export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }): Feature<InvestigationControl> {
-  void ctx;
-  void links;
+export interface InvestigationFeatureOptions {
+  /** Default <dataDir>/exports. */
+  exportsDir?: string;
+  /** Default <dataDir>/snapshots. */
+  snapshotsDir?: string;
+  /** A viewing session is audited ('playback.view') after this long without requests; default 60 s. */
+  playbackIdleMs?: number;
+}
+
+export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }, opts: InvestigationFeatureOptions = {}): Feature<InvestigationControl> & { service: InvestigationService } {
+  const service = new InvestigationService(ctx, links.places, {
+    exportsDir: opts.exportsDir ?? path.join(ctx.config.dataDir, 'exports'),
+    snapshotsDir: opts.snapshotsDir ?? path.join(ctx.config.dataDir, 'snapshots'),
+  });
+  const idle = opts.playbackIdleMs ?? Number(process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS ?? 60_000);
+  const audit = new PlaybackAudit(ctx.audit, idle);
   return {
-    control: {
-      async createBookmark() {
-        throw new Error('bookmarks are not available yet');
-      },
-      async takeSnapshot() {
-        throw new Error('snapshots are not available yet');
-      },
+    control: service,
+    service,
+    mounts: investigationMounts(service, audit),
+    async start() {
+      await service.exports.start();
     },
-    mounts: [],
-    async start() {},
-    async close() {},
+    async close() {
+      await service.exports.close();
+      await audit.close();
+    },
   };
 }

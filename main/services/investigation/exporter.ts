@@ -1,0 +1,265 @@
+// Evidence export jobs: MP4 per source (stream copy or re-encode, optional watermark), GPX/KML tracks, manifest; background queue that survives restarts.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ExportCreate, ExportJob, Manifest, ManifestSource } from '../../../common/investigation';
+import { concatCopyToMp4, joinMp4, probe, reencodePieceToMp4, type ConcatInput } from '../../../media/ffmpeg';
+import type { SegmentRow, Store } from '../../../storage/repositories';
+import type { PlaceQueries } from '../contracts';
+import { describeFiles, listPackageFiles, MANIFEST_NAME, sha256File } from './manifest';
+import { insideDir, safeComponent } from './paths';
+import { toGpx, toKml } from './tracks';
+
+/** Segments further apart than this (ms) start a new recorded piece. */
+const GAP_MS = 1500;
+
+export interface ExporterDeps {
+  store: Store;
+  recordingsDir: string;
+  exportsDir: string;
+  places: PlaceQueries;
+  now: () => number;
+  log: (m: string) => void;
+  /** Called on every state or progress change (pushed to consoles as investigation.export). */
+  onUpdate: (job: ExportJob) => void;
+}
+
+interface Piece {
+  segs: SegmentRow[];
+  startMs: number;
+  endMs: number;
+}
+
+/** Recorded pieces of [startMs, endMs): runs of closed segments without gaps. */
+export function piecesOf(segs: SegmentRow[], startMs: number, endMs: number): Piece[] {
+  const out: Piece[] = [];
+  for (const s of segs) {
+    if (s.state !== 'closed' || s.endMs <= startMs || s.startMs >= endMs) continue;
+    const last = out[out.length - 1];
+    if (last && s.startMs - last.segs[last.segs.length - 1]!.endMs <= GAP_MS) {
+      last.segs.push(s);
+      last.endMs = Math.min(endMs, s.endMs);
+    } else out.push({ segs: [s], startMs: Math.max(startMs, s.startMs), endMs: Math.min(endMs, s.endMs) });
+  }
+  return out;
+}
+
+export class ExportQueue {
+  private readonly queue: number[] = [];
+  private running: { id: number; abort: AbortController; done: Promise<void> } | null = null;
+  private closed = false;
+  private lastPush = new Map<number, number>();
+
+  constructor(private readonly d: ExporterDeps) {}
+
+  packageDir(job: ExportJob): string {
+    return insideDir(this.d.exportsDir, [job.dirName], 'name');
+  }
+
+  /** Picks up jobs left queued or running by a previous process (resume: finished source files are kept). */
+  async start(): Promise<void> {
+    for (const job of await this.d.store.investigation.listUnfinishedExports()) {
+      this.d.log(`[export ${job.id}] resuming after restart (was ${job.state})`);
+      if (job.state === 'running') await this.d.store.investigation.updateExport(job.id, { state: 'queued' });
+      this.enqueue(job.id);
+    }
+  }
+
+  enqueue(id: number): void {
+    if (this.closed) return;
+    this.queue.push(id);
+    this.pump();
+  }
+
+  /** Cancels a queued or running job; its package directory is removed. Returns false when it was already finished. */
+  async cancel(id: number): Promise<ExportJob | null> {
+    const job = await this.d.store.investigation.getExport(id);
+    if (!job) return null;
+    if (job.state !== 'queued' && job.state !== 'running') return job;
+    const qi = this.queue.indexOf(id);
+    if (qi >= 0) this.queue.splice(qi, 1);
+    if (this.running?.id === id) {
+      this.running.abort.abort();
+      await this.running.done;
+    }
+    await fs.promises.rm(this.packageDir(job), { recursive: true, force: true });
+    const after = await this.d.store.investigation.updateExport(id, { state: 'cancelled', finishedMs: this.d.now() });
+    if (after) this.d.onUpdate(after);
+    return after;
+  }
+
+  /** Stops the running job without changing its state (it resumes at the next start). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    if (this.running) {
+      this.running.abort.abort();
+      await this.running.done;
+    }
+  }
+
+  private pump(): void {
+    if (this.running || this.closed) return;
+    const id = this.queue.shift();
+    if (id === undefined) return;
+    const abort = new AbortController();
+    const done = this.run(id, abort.signal)
+      .catch((err) => this.d.log(`[export ${id}] ${(err as Error).stack ?? err}`))
+      .finally(() => {
+        this.running = null;
+        this.pump();
+      });
+    this.running = { id, abort, done };
+  }
+
+  private async update(id: number, patch: Parameters<Store['investigation']['updateExport']>[1], force = true): Promise<void> {
+    const now = this.d.now();
+    if (!force && now - (this.lastPush.get(id) ?? 0) < 250) {
+      await this.d.store.investigation.updateExport(id, patch);
+      return;
+    }
+    this.lastPush.set(id, now);
+    const job = await this.d.store.investigation.updateExport(id, patch);
+    if (job) this.d.onUpdate(job);
+  }
+
+  private async run(id: number, signal: AbortSignal): Promise<void> {
+    const job = await this.d.store.investigation.getExport(id);
+    if (!job || (job.state !== 'queued' && job.state !== 'running')) return;
+    await this.update(id, { state: 'running' });
+    try {
+      const sha = await this.build(job, signal);
+      await this.update(id, { state: 'done', progress: 1, finishedMs: this.d.now(), manifestSha256: sha, error: null });
+      this.d.log(`[export ${id}] done: ${this.packageDir(job)}`);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') {
+        if (this.closed) this.d.log(`[export ${id}] interrupted by shutdown; resumes at the next start`);
+        return; // cancel() or close() decides the state
+      }
+      this.d.log(`[export ${id}] failed: ${(err as Error).message}`);
+      await this.update(id, { state: 'failed', error: (err as Error).message, finishedMs: this.d.now() });
+    }
+  }
+
+  private async build(job: ExportJob, signal: AbortSignal): Promise<string> {
+    const { store } = this.d;
+    const req: ExportCreate = job.request;
+    const kase = await store.investigation.getCase(job.caseId);
+    if (!kase) throw new Error(`case ${job.caseId} no longer exists`);
+    const dir = this.packageDir(job);
+    await fs.promises.mkdir(path.join(dir, 'video'), { recursive: true });
+    const startMs = req.startMs;
+    const endMs = req.endMs;
+    const reencode = !!(req.reencode || req.watermark);
+
+    // Plan: the recorded pieces of every source, and the total media time (for progress).
+    const plans: Array<{ cameraId: number; name: string; kind: 'camera' | 'unit'; segs: SegmentRow[]; pieces: Piece[] }> = [];
+    for (const src of req.sources) {
+      const cam = await store.cameras.get(src.cameraId);
+      const segs = await store.segments.listRange(src.cameraId, startMs, endMs, 100_000);
+      const pieces = piecesOf(segs, startMs, endMs);
+      plans.push({ cameraId: src.cameraId, name: cam?.name ?? `camera-${src.cameraId}`, kind: cam?.kind === 'uplink' ? 'unit' : 'camera', segs: pieces.flatMap((p) => p.segs), pieces });
+    }
+    const totalS = Math.max(0.001, plans.reduce((a, p) => a + p.pieces.reduce((b, q) => b + (q.endMs - q.startMs) / 1000, 0), 0));
+    let doneS = 0;
+    const sources: ManifestSource[] = [];
+    for (const [i, plan] of plans.entries()) {
+      const fileRel = plan.pieces.length ? `video/${String(i + 1).padStart(2, '0')}-${safeComponent(plan.name, 48)}.mp4` : null;
+      const segInfo = [];
+      for (const s of plan.segs) {
+        const full = path.join(this.d.recordingsDir, ...s.relPath.split('/'));
+        if (!fs.existsSync(full)) throw new Error(`segment ${s.relPath} of ${plan.name} is missing (deleted by retention?)`);
+        segInfo.push({ id: s.id, relPath: s.relPath, startMs: s.startMs, endMs: s.endMs, sizeBytes: s.sizeBytes, sha256: await sha256File(full) });
+      }
+      let durationMs: number | null = null;
+      if (fileRel) {
+        const out = insideDir(dir, fileRel.split('/'), 'name');
+        const mediaS = plan.pieces.reduce((b, q) => b + (q.endMs - q.startMs) / 1000, 0);
+        if (!fs.existsSync(out)) {
+          const tmp = `${out}.partial.mp4`;
+          const onProgress = (t: number) => void this.update(job.id, { progress: Math.min(0.99, (doneS + Math.min(t, mediaS)) / totalS) }, false);
+          if (!reencode) {
+            const inputs: ConcatInput[] = [];
+            for (const p of plan.pieces)
+              for (const [k, s] of p.segs.entries()) {
+                const input: ConcatInput = { file: path.join(this.d.recordingsDir, ...s.relPath.split('/')) };
+                const cutIn = k === 0 && p.startMs > s.startMs;
+                const cutOut = k === p.segs.length - 1 && p.endMs < s.endMs;
+                // The concat demuxer's in/out points are in the file's own timestamps: offset by its start time.
+                const fileStartS = cutIn || cutOut ? ((await probe(input.file)).startTimeS ?? 0) : 0;
+                if (cutIn) input.inpointS = fileStartS + (p.startMs - s.startMs) / 1000;
+                if (cutOut) input.outpointS = fileStartS + (p.endMs - s.startMs) / 1000;
+                inputs.push(input);
+              }
+            await concatCopyToMp4(inputs, tmp, { signal, onProgress });
+          } else {
+            const parts: string[] = [];
+            let acc = 0;
+            for (const [k, p] of plan.pieces.entries()) {
+              const part = `${out}.piece${k}.mp4`;
+              const label = `${kase.reference} | ${plan.name} | ${job.createdBy}`;
+              await reencodePieceToMp4(
+                p.segs.map((s) => path.join(this.d.recordingsDir, ...s.relPath.split('/'))),
+                (p.startMs - p.segs[0]!.startMs) / 1000,
+                (p.endMs - p.startMs) / 1000,
+                part,
+                req.watermark ? { label, wallStartMs: p.startMs } : null,
+                { signal, onProgress: (t) => onProgress(acc + t) },
+              );
+              acc += (p.endMs - p.startMs) / 1000;
+              parts.push(part);
+            }
+            if (parts.length === 1) await fs.promises.rename(parts[0]!, tmp);
+            else {
+              await joinMp4(parts, tmp, { signal });
+              for (const p of parts) await fs.promises.rm(p, { force: true });
+            }
+          }
+          const fh = await fs.promises.open(tmp, 'r+');
+          await fh.sync();
+          await fh.close();
+          await fs.promises.rename(tmp, out); // a finished file is complete: resume keeps it
+        }
+        durationMs = (await probe(out)).durationMs;
+        doneS += mediaS;
+        await this.update(job.id, { progress: Math.min(0.99, doneS / totalS) });
+      }
+      if (plan.kind === 'unit' && req.tracks !== false) {
+        try {
+          const pts = await this.d.places.track(plan.cameraId, startMs, endMs, 100_000);
+          await fs.promises.mkdir(path.join(dir, 'tracks'), { recursive: true });
+          const base = `tracks/${String(i + 1).padStart(2, '0')}-${safeComponent(plan.name, 48)}`;
+          await fs.promises.writeFile(insideDir(dir, `${base}.gpx`.split('/'), 'name'), toGpx(plan.name, pts));
+          await fs.promises.writeFile(insideDir(dir, `${base}.kml`.split('/'), 'name'), toKml(plan.name, pts));
+        } catch (err) {
+          this.d.log(`[export ${job.id}] no GPS track for ${plan.name}: ${(err as Error).message}`);
+        }
+      }
+      sources.push({
+        cameraId: plan.cameraId, name: plan.name, kind: plan.kind, file: fileRel, startMs, endMs,
+        recorded: plan.pieces.map((p) => ({ startMs: p.startMs, endMs: p.endMs })), segments: segInfo, durationMs,
+        cut: reencode ? 'frame-exact' : 'keyframe',
+      });
+    }
+    if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+    // Leftovers of an interrupted run are not part of the package.
+    for (const rel of await listPackageFiles(dir)) if (/\.(partial\.mp4|piece\d+\.mp4|ffconcat)$/.test(rel)) await fs.promises.rm(path.join(dir, ...rel.split('/')), { force: true });
+    const exportedMs = this.d.now();
+    const manifest: Manifest = {
+      format: 'argus-evidence/1',
+      caseReference: kase.reference,
+      caseId: kase.id,
+      exportId: job.id,
+      exportedBy: job.createdBy,
+      exportedMs,
+      exportedIso: new Date(exportedMs).toISOString(),
+      startMs,
+      endMs,
+      watermark: !!req.watermark,
+      sources,
+      files: await describeFiles(dir, await listPackageFiles(dir)),
+    };
+    const manifestFile = path.join(dir, MANIFEST_NAME);
+    await fs.promises.writeFile(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    return sha256File(manifestFile);
+  }
+}

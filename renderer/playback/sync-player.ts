@@ -1,0 +1,251 @@
+// Synchronized playback: one wall-clock master (speed, pause) drives up to 9 hls.js players over on-the-fly VOD playlists, correcting drift by rate nudges and seeks.
+import Hls from 'hls.js';
+import type { PlaybackMap } from '../../common/investigation';
+import { invApi, withToken } from './inv-api';
+import { covers, mediaAt, wallAt } from './wall-map';
+
+/** Window loaded around the playhead (the server caps it at 15 min). */
+const WINDOW_BEFORE_MS = 30_000;
+const WINDOW_AFTER_MS = 14 * 60_000;
+/** Drift above this is corrected by a seek; below, by nudging the playback rate. */
+const SEEK_DRIFT_MS = 800;
+const NUDGE_DRIFT_MS = 20;
+export const FRAME_MS = 40;
+
+export class MasterClock {
+  private baseWall: number;
+  private basePerf = performance.now();
+  speed = 1;
+  paused = true;
+
+  constructor(wallMs: number) {
+    this.baseWall = wallMs;
+  }
+
+  now(): number {
+    return this.paused ? this.baseWall : this.baseWall + (performance.now() - this.basePerf) * this.speed;
+  }
+
+  set(wallMs: number): void {
+    this.baseWall = wallMs;
+    this.basePerf = performance.now();
+  }
+
+  setSpeed(speed: number): void {
+    this.set(this.now());
+    this.speed = speed;
+  }
+
+  pause(): void {
+    this.set(this.now());
+    this.paused = true;
+  }
+
+  play(): void {
+    this.set(this.now());
+    this.paused = false;
+  }
+}
+
+export type TileState = 'loading' | 'playing' | 'paused' | 'gap' | 'waiting' | 'error';
+
+export class TilePlayer {
+  map: PlaybackMap | null = null;
+  state: TileState = 'loading';
+  error: string | null = null;
+  private hls: Hls | null = null;
+  private loading: Promise<void> | null = null;
+  private ready = false;
+  private lastSeekPerf = 0;
+  private loadedFor: number | null = null;
+
+  constructor(
+    readonly cameraId: number,
+    readonly video: HTMLVideoElement,
+  ) {
+    video.muted = true;
+    video.playsInline = true;
+    video.preload = 'auto';
+    // The frame actually presented (its media time), which can lag currentTime by a few frames while playing.
+    const rvfc = (video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number }).requestVideoFrameCallback;
+    if (rvfc) {
+      const onFrame = (nowPerf: number, meta: { mediaTime: number }) => {
+        this.presented = { mediaS: meta.mediaTime, perf: nowPerf };
+        if (!this.destroyed) rvfc.call(video, onFrame);
+      };
+      rvfc.call(video, onFrame);
+    }
+  }
+
+  private presented: { mediaS: number; perf: number } | null = null;
+  private destroyed = false;
+
+  /** Media time of the picture on screen now: the last presented frame advanced by the time since, or currentTime. */
+  private screenMediaS(): number {
+    const v = this.video;
+    const p = this.presented;
+    if (!p || v.paused || performance.now() - p.perf > 250) return v.currentTime;
+    return p.mediaS + ((performance.now() - p.perf) / 1000) * v.playbackRate;
+  }
+
+  /** Wall time of the frame the video shows now, or null. */
+  shownWallMs(): number | null {
+    return this.map && this.ready ? wallAt(this.map.pieces, this.video.currentTime) : null;
+  }
+
+  private load(wallMs: number): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const map = await invApi.playbackMap(this.cameraId, Math.max(0, Math.round(wallMs - WINDOW_BEFORE_MS)), Math.round(wallMs + WINDOW_AFTER_MS));
+        this.hls?.destroy();
+        this.ready = false;
+        this.map = map;
+        this.error = null;
+        if (map.pieces.length === 0) return;
+        const start = mediaAt(map.pieces, wallMs) ?? 0;
+        const hls = new Hls({ startPosition: start, maxBufferLength: 8, maxMaxBufferLength: 30, backBufferLength: 10, enableWorker: true });
+        this.hls = hls;
+        await new Promise<void>((resolve) => {
+          hls.on(Hls.Events.MANIFEST_PARSED, () => {
+            this.ready = true;
+            resolve();
+          });
+          hls.on(Hls.Events.ERROR, (_e, data) => {
+            if (data.fatal) {
+              this.error = data.details;
+              this.state = 'error';
+              resolve();
+            }
+          });
+          hls.loadSource(withToken(map.playlist));
+          hls.attachMedia(this.video);
+        });
+        this.video.currentTime = start;
+      } catch (err) {
+        this.error = (err as Error).message;
+        this.state = 'error';
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  /** Brings the video in line with the master: window, gap, pause, drift. */
+  sync(wallMs: number, speed: number, paused: boolean): void {
+    if (this.loading) return;
+    if ((!this.map || !covers(this.map, wallMs, 3000)) && (this.loadedFor === null || Math.abs(wallMs - this.loadedFor) > 5000)) {
+      // At the end of a window, or after a seek outside it: load the window around the playhead.
+      this.state = 'loading';
+      this.loadedFor = wallMs;
+      void this.load(wallMs);
+      return;
+    }
+    if (!this.map) return;
+    if (!this.ready) return;
+    const m = mediaAt(this.map.pieces, wallMs);
+    if (m === null) {
+      this.state = 'gap';
+      if (!this.video.paused) this.video.pause();
+      return;
+    }
+    const v = this.video;
+    if (paused) {
+      this.state = 'paused';
+      if (!v.paused) v.pause();
+      if (Math.abs(v.currentTime - m) > 0.01) v.currentTime = m;
+      return;
+    }
+    const shown = wallAt(this.map.pieces, this.screenMediaS());
+    const drift = shown === null ? Infinity : shown - wallMs;
+    const now = performance.now();
+    if (Math.abs(drift) > SEEK_DRIFT_MS * Math.max(1, speed / 2)) {
+      if (now - this.lastSeekPerf > 500) {
+        // Seek a little ahead at high speed, so the player lands where the master will be.
+        v.currentTime = speed > 2 ? m + Math.min(0.5, speed * 0.05) : m;
+        this.lastSeekPerf = now;
+      }
+    } else if (Math.abs(drift) > NUDGE_DRIFT_MS) {
+      v.playbackRate = Math.min(16, Math.max(0.0625, speed * (1 - Math.max(-0.5, Math.min(0.5, drift / 400)))));
+    } else if (v.playbackRate !== speed) v.playbackRate = speed;
+    if (v.paused) void v.play().catch(() => undefined);
+    this.state = v.readyState < 3 ? 'waiting' : 'playing';
+  }
+
+  /** True when the tile holds the master back (has media now but cannot play it yet). */
+  stalled(wallMs: number): boolean {
+    if (this.loading) return true;
+    if (!this.map || !this.ready) return false;
+    return mediaAt(this.map.pieces, wallMs) !== null && this.video.readyState < 3;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.hls?.destroy();
+    this.hls = null;
+    this.video.removeAttribute('src');
+    this.video.load();
+  }
+}
+
+/** The playback session: master clock + tiles, driven by a 10 Hz loop; the master waits while a tile buffers. */
+export class SyncSession {
+  readonly clock: MasterClock;
+  readonly tiles = new Map<number, TilePlayer>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private listeners = new Set<() => void>();
+
+  constructor(wallMs: number) {
+    this.clock = new MasterClock(wallMs);
+    this.timer = setInterval(() => this.tick(), 100);
+  }
+
+  onTick(l: () => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  attach(cameraId: number, video: HTMLVideoElement): TilePlayer {
+    let t = this.tiles.get(cameraId);
+    if (t && t.video === video) return t;
+    t?.destroy();
+    t = new TilePlayer(cameraId, video);
+    this.tiles.set(cameraId, t);
+    t.sync(this.clock.now(), this.clock.speed, this.clock.paused);
+    return t;
+  }
+
+  detach(cameraId: number): void {
+    this.tiles.get(cameraId)?.destroy();
+    this.tiles.delete(cameraId);
+  }
+
+  /** Set by changes made outside the loop, so the next tick notifies even when idle. */
+  private dirty = true;
+
+  seek(wallMs: number): void {
+    this.dirty = true;
+    this.clock.set(wallMs);
+    this.tick();
+  }
+
+  tick(): void {
+    const c = this.clock;
+    if (this.tiles.size === 0 && c.paused && !this.dirty) return; // idle: no re-render at 10 Hz
+    this.dirty = false;
+    let now = c.now();
+    if (!c.paused && [...this.tiles.values()].some((t) => t.stalled(now))) {
+      // Hold the master at the stalled position so no tile runs ahead.
+      c.set(now - 100 * c.speed);
+      now = c.now();
+    }
+    for (const t of this.tiles.values()) t.sync(now, c.speed, c.paused);
+    for (const l of this.listeners) l();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const id of [...this.tiles.keys()]) this.detach(id);
+  }
+}
