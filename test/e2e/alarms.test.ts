@@ -1,5 +1,6 @@
 // End to end: the alarm center in a real back end: device events through the real DeviceEventService, consoles on the real WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bookmark } from '../../common/investigation';
 import type { Alarm, AlarmFeedPage, AlarmList, AlarmRule } from '../../common/alarms';
 import type { AuditEntry, Camera, UnitKey } from '../../common/api';
 import { connectConsole, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
@@ -183,13 +184,20 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
       expect(raised.linkage).toEqual({ wall: [{ cameraId: cam.id, window: 0, tile: 2 }], sound: true, desktop: true, notifyRoles: ['dispatcher'], notifyUserIds: [] });
       const alarm = (await srv.api<Alarm>('GET', `/api/v1/alarms/${raised.alarm.id}`)).body;
       const byKind = Object.fromEntries(alarm.actions.map((a) => [a.kind, a]));
-      // PTZ and evidence are other features' services: in this branch they answer "not available", which must show as failed.
+      // The camera is a plain RTSP camera: the ONVIF feature refuses the preset and the reason shows on the alarm.
       expect(byKind.ptz).toMatchObject({ status: 'failed', ruleId: created.body.id });
       expect(byKind.ptz!.message).toContain(`preset 3 on camera ${cam.id}`);
-      expect(byKind.ptz!.message).toContain('PTZ is not available yet');
-      expect(byKind.bookmark).toMatchObject({ status: 'failed' });
+      expect(byKind.ptz!.message).toContain('has no PTZ');
+      // The bookmark is made by the investigation feature: from 10 s before the alarm (continuous recording) to 20 s after.
+      expect(byKind.bookmark).toMatchObject({ status: 'ok' });
       expect(byKind.bookmark!.message).toContain('10 s before to 20 s after');
+      const marks = (await srv.api<Bookmark[]>('GET', `/api/v1/bookmarks?cameraId=${cam.id}`)).body;
+      const mark = marks.find((m) => m.id === byKind.bookmark!.resultId)!;
+      expect(mark.startMs).toBeLessThanOrEqual(t - 10_000);
+      expect(mark.endMs).toBeGreaterThanOrEqual(t + 20_000);
+      // This camera is not recording (no RTSP source), so there is no live picture: the snapshot fails and says why.
       expect(byKind.snapshot).toMatchObject({ status: 'failed' });
+      expect(byKind.snapshot!.message).toContain('not recording');
       expect(byKind.wall).toMatchObject({ status: 'sent' });
       expect(byKind.notify!.message).toContain('dispatcher');
       // Disable, test-fire (applies although disabled), delete: each in the audit log.
