@@ -16,6 +16,9 @@ import { UnitLayer } from './unit-layer';
 import { unitMapStatus } from './unit-status';
 import { positionAt, TrackClock } from './track-player';
 import { activeTrackClock } from './track-sync';
+import { SEV_ICON, typeKey } from '../alarms/labels';
+import { alarmMarkers } from '../alarms/map-markers';
+import { consoleAlarms } from '../alarms/use-alarms';
 
 type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
 
@@ -36,6 +39,9 @@ export function MapTab() {
   const cameraLayer = useRef<L.LayerGroup | null>(null);
   const drawLayer = useRef<L.LayerGroup | null>(null);
   const trackLayer = useRef<L.LayerGroup | null>(null);
+  const alarmLayer = useRef<L.LayerGroup | null>(null);
+  const alarmCenter = useMemo(() => consoleAlarms(services), [services.events]);
+  const openAlarms = useStore(alarmCenter.alarms);
   const [config, setConfig] = useState<MapConfig | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -94,6 +100,7 @@ export function MapTab() {
     cameraLayer.current = L.layerGroup().addTo(map);
     drawLayer.current = L.layerGroup().addTo(map);
     trackLayer.current = L.layerGroup().addTo(map);
+    alarmLayer.current = L.layerGroup().addTo(map);
     map.on('click', (ev: L.LeafletMouseEvent) => onMapClick(fromDisplay(ev.latlng.lat, ev.latlng.lng)));
     const reload = () =>
       gpsApi
@@ -246,6 +253,22 @@ export function MapTab() {
       }
     }
   }, [placements, config]);
+
+  // ---- open alarms with a location (SOS, geofence, ...) at their place; a click opens the Alarms tab
+  useEffect(() => {
+    const g = alarmLayer.current;
+    if (!g) return;
+    g.clearLayers();
+    for (const a of alarmMarkers(openAlarms.values())) {
+      const glyph = `<span class="alarm-marker-glyph sev-${a.severity}${a.flashing ? ' flashing' : ''}" data-alarm-id="${a.alarmId}" data-type="${a.type}" data-severity="${a.severity}">${SEV_ICON[a.severity]}</span>`;
+      const m = L.marker(toDisplay(a.lat, a.lon), { zIndexOffset: 1000, icon: L.divIcon({ className: 'alarm-marker', html: glyph, iconSize: [24, 24], iconAnchor: [12, 12] }) });
+      const tip = document.createElement('span');
+      tip.textContent = `${t(typeKey(a.type))}: ${a.sourceName}`;
+      m.bindTooltip(tip);
+      m.on('click', () => services.activeTab.set('alarms'));
+      m.addTo(g);
+    }
+  }, [openAlarms, config, locale]);
 
   function watchLive(sourceId: number): void {
     services.wallRequest.set({ sourceId, seq: (services.wallRequest.get()?.seq ?? 0) + 1 });
