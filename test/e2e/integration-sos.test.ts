@@ -31,6 +31,8 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
     srv = await startAlarmServer({ tmp, consoleDir: build.outDir });
     browser = await launchBrowser();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });
+    // No network beyond the test server (the default tile source is an internet URL).
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
     page.setDefaultTimeout(20_000);
@@ -125,6 +127,25 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
     expect(await first.getAttribute('data-type')).toBe('sos');
     expect(await first.getAttribute('class')).toContain('flashing');
     expect(await first.getAttribute('data-alarm-id')).toBe(String(got.ev.alarm.id));
+
+    // The Map tab shows the alarm at its place (where the unit was), flashing until acknowledged.
+    await page.getByRole('tab', { name: 'Map', exact: true }).click();
+    const marker = page.locator(`.alarm-marker [data-alarm-id="${got.ev.alarm.id}"][data-type=sos]`);
+    await marker.waitFor({ timeout: 10_000 });
+    expect(await marker.getAttribute('class')).toContain('flashing');
+    const unitGlyph = page.locator(`.unit-glyph[data-unit-id="${unitId}"]`);
+    await unitGlyph.waitFor({ timeout: 10_000 });
+    const centre = async (l: typeof marker) => {
+      const r = (await l.boundingBox())!;
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    };
+    const [am, um] = [await centre(marker), await centre(unitGlyph)];
+    // The unit has moved on a few metres since (one fix a second): within a few pixels at city zoom.
+    expect(Math.hypot(am.x - um.x, am.y - um.y)).toBeLessThan(25);
+    await marker.hover();
+    await page.locator('.leaflet-tooltip', { hasText: 'Patrol 12' }).waitFor();
+    await marker.click();
+    await page.locator('.alarms-live .alarms-list-pane').waitFor();
 
     // Stored before it was pushed, and the unit shows SOS on the map feed.
     expect((await srv.api<Alarm>('GET', `/api/v1/alarms/${got.ev.alarm.id}`)).body).toMatchObject({ type: 'sos', sourceId: unitId });
