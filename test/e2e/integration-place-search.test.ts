@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, UnitKey } from '../../common/api';
 import type { IngestResult, TelemetryPoint } from '../../common/gps';
@@ -9,7 +10,9 @@ import type { Case, ExportJob, Manifest, PlaybackMap, SearchHit, Timeline } from
 import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { startInvServer, tempDir, until, type InvServer } from './investigation-server';
+import { buildRenderer } from '../../scripts/build-renderer';
+import { launchBrowser, type TestBrowser } from './browser';
+import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The place searched for, and the radius. */
@@ -36,17 +39,28 @@ describe('search by place with the real GPS feature, and the unit export with it
   let srv: InvServer;
   let admin: string;
   let rtsp: RtspServer;
+  let browser: TestBrowser;
+  let page: Page;
   const publishers: Publisher[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     dataDir = tempDir('e2e-integ-place');
-    srv = await startInvServer(dataDir);
+    const build = await buildRenderer(path.join(dataDir, 'console'));
+    srv = await startInvServer(path.join(dataDir, 'data'), {}, build.outDir);
     admin = await srv.token();
     const clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: true });
     rtsp = await startRtspServer({ count: 2, clip });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterAll(async () => {
+    await browser?.close();
     for (const p of publishers) await p.kill();
     await srv?.backend.close();
     await rtsp?.stop();
@@ -160,7 +174,7 @@ describe('search by place with the real GPS feature, and the unit export with it
       return j.state === 'done' || j.state === 'failed' ? j : null;
     }, 120_000, 'the export');
     expect(job.state, job.error ?? '').toBe('done');
-    const dir = path.join(dataDir, 'exports', job.dirName);
+    const dir = path.join(dataDir, 'data', 'exports', job.dirName);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.caseReference).toBe('CR-2026/0777');
     expect(manifest.sources.map((s) => [s.cameraId, s.kind])).toEqual([[unitA.unit.id, 'unit']]);
@@ -182,6 +196,32 @@ describe('search by place with the real GPS feature, and the unit export with it
     const mp4 = manifest.sources[0]!.file;
     expect(mp4).toBeTruthy();
     expect(fs.statSync(path.join(dir, mp4!)).size).toBeGreaterThan(10_000);
+    // The console: the Playback tab's search by place (default time range: the last 24 h up to now) lists the unit and the near
+    // camera only; the unit's result opens playback of that unit at the moment it was first within R metres.
+    await page.goto(b.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('tab', { name: 'Playback', exact: true }).click();
+    const form = page.locator('form.pb-search');
+    await form.locator('input[name=search-lat]').fill(String(P.lat));
+    await form.locator('input[name=search-lon]').fill(String(P.lon));
+    await form.locator('input[name=search-radius]').fill(String(R_M));
+    await form.locator('button[type=submit]').click();
+    const results = form.locator('ul.pb-hits li');
+    await results.first().waitFor();
+    const texts = await results.allInnerTexts();
+    expect(texts.filter((x) => x.includes('Unit near the place')).map((x) => x.includes('Car 21'))).toEqual([true]);
+    expect(texts.filter((x) => x.includes('Camera near the place')).map((x) => x.includes('Square north'))).toEqual([true]);
+    expect(texts.join('\n')).not.toMatch(/Car 22|Harbour gate/);
+    await results.filter({ hasText: 'Car 21' }).getByRole('button').click();
+    await page.locator(`.pb-tile[data-camera-id="${unitA.unit.id}"]`).waitFor();
+    const nowMs = Number(await page.locator('.pb-now').getAttribute('data-now-ms'));
+    // At the moment of the result (playback may have started running from it).
+    expect(nowMs).toBeGreaterThanOrEqual(hitA.atMs - 1000);
+    expect(nowMs).toBeLessThan(hitA.atMs + 5000);
+    expect(pageErrors).toEqual([]);
+
     const verify = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/verify-export.ts'), dir], { cwd: ROOT, encoding: 'utf8' });
     expect(verify.status, `${verify.stdout}${verify.stderr}`).toBe(0);
   }, 240_000);
