@@ -89,7 +89,7 @@ describe('search by place with the real GPS feature, and the unit export with it
     };
     const nearCamAt = { lat: P.lat + 30 / M_PER_DEG_LAT, lon: P.lon };
     const farCamAt = { lat: P.lat, lon: P.lon + 2000 / M_PER_DEG_LON };
-    const nearCam = await mkCam('Square north', 'cam1', nearCamAt);
+    const nearCam = await mkCam('Square north <b>N</b>', 'cam1', nearCamAt);
     const farCam = await mkCam('Harbour gate', 'cam2', farCamAt);
 
     for (const id of [unitA.unit.id, unitB.unit.id, nearCam.id, farCam.id])
@@ -155,7 +155,7 @@ describe('search by place with the real GPS feature, and the unit export with it
     expect(first.wallMs + first.durationS * 1000).toBeGreaterThan(hitA.atMs);
     const camHits = hits.filter((h) => h.kind === 'place-camera');
     expect(camHits.map((h) => h.cameraId)).toEqual([nearCam.id]);
-    expect(camHits[0]).toMatchObject({ label: 'Square north' });
+    expect(camHits[0]).toMatchObject({ label: 'Square north <b>N</b>' });
     expect(Math.abs(camHits[0]!.distanceM! - 30)).toBeLessThanOrEqual(1);
     // Unit B and the far camera are found only with a radius that reaches them.
     const wide = (await srv.api<SearchHit[]>('GET', `/api/v1/search?startMs=${fromMs}&endMs=${toMs}&lat=${P.lat}&lon=${P.lon}&radiusM=6000`, admin)).body;
@@ -220,6 +220,15 @@ describe('search by place with the real GPS feature, and the unit export with it
     // At the moment of the result (playback may have started running from it).
     expect(nowMs).toBeGreaterThanOrEqual(hitA.atMs - 1000);
     expect(nowMs).toBeLessThan(hitA.atMs + 5000);
+    // The Map tab shows the placed camera; its name (with markup characters) is shown as text.
+    await page.getByRole('tab', { name: 'Map', exact: true }).click();
+    const camMarker = page.locator(`.camera-marker [data-camera-id="${nearCam.id}"]`);
+    await camMarker.waitFor();
+    await camMarker.evaluate((el) => el.closest('.leaflet-marker-icon')!.dispatchEvent(new MouseEvent('mouseover', { bubbles: true })));
+    const tip = page.locator('.leaflet-tooltip', { hasText: 'Square north' });
+    await tip.waitFor();
+    expect(await tip.innerText()).toBe('Square north <b>N</b>');
+    expect(await tip.locator('b').count()).toBe(0);
     expect(pageErrors).toEqual([]);
 
     const verify = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/verify-export.ts'), dir], { cwd: ROOT, encoding: 'utf8' });
