@@ -16,10 +16,20 @@ import { UnitLayer } from './unit-layer';
 import { unitMapStatus } from './unit-status';
 import { positionAt, TrackClock } from './track-player';
 import { activeTrackClock } from './track-sync';
+import { SEV_ICON, typeKey } from '../alarms/labels';
+import { alarmMarkers } from '../alarms/map-markers';
+import { consoleAlarms } from '../alarms/use-alarms';
 
 type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
 
 const DEFAULT_CENTER: [number, number] = [31.2304, 121.4737];
+
+/** Tooltip content as text: Leaflet puts a string tooltip in as HTML, and names come from users. */
+function textTip(text: string): HTMLElement {
+  const el = document.createElement('span');
+  el.textContent = text;
+  return el;
+}
 
 function fmtNum(locale: string, v: number, digits = 0): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v);
@@ -36,6 +46,9 @@ export function MapTab() {
   const cameraLayer = useRef<L.LayerGroup | null>(null);
   const drawLayer = useRef<L.LayerGroup | null>(null);
   const trackLayer = useRef<L.LayerGroup | null>(null);
+  const alarmLayer = useRef<L.LayerGroup | null>(null);
+  const alarmCenter = useMemo(() => consoleAlarms(services), [services.events]);
+  const openAlarms = useStore(alarmCenter.alarms);
   const [config, setConfig] = useState<MapConfig | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -94,6 +107,7 @@ export function MapTab() {
     cameraLayer.current = L.layerGroup().addTo(map);
     drawLayer.current = L.layerGroup().addTo(map);
     trackLayer.current = L.layerGroup().addTo(map);
+    alarmLayer.current = L.layerGroup().addTo(map);
     map.on('click', (ev: L.LeafletMouseEvent) => onMapClick(fromDisplay(ev.latlng.lat, ev.latlng.lng)));
     const reload = () =>
       gpsApi
@@ -216,7 +230,7 @@ export function MapTab() {
     for (const f of fences) {
       const style = { color: f.enabled ? '#f05252' : '#8a94a6', weight: 2, fillOpacity: 0.08 };
       const shape = f.circle ? L.circle(toDisplay(f.circle.lat, f.circle.lon), { ...style, radius: f.circle.radiusM }) : L.polygon((f.polygon ?? []).map(([a, b]) => toDisplay(a, b)), style);
-      shape.bindTooltip(f.name).addTo(g);
+      shape.bindTooltip(textTip(f.name)).addTo(g);
     }
   }, [fences, config]);
 
@@ -230,7 +244,7 @@ export function MapTab() {
         draggable: isAdmin,
         icon: L.divIcon({ className: 'camera-marker', html: `<span data-camera-id="${p.cameraId}">📷</span>`, iconSize: [22, 22], iconAnchor: [11, 11] }),
       });
-      m.bindTooltip(p.name);
+      m.bindTooltip(textTip(p.name));
       m.on('click', () => watchLive(p.cameraId));
       m.on('dragend', () => {
         const ll = m.getLatLng();
@@ -246,6 +260,20 @@ export function MapTab() {
       }
     }
   }, [placements, config]);
+
+  // ---- open alarms with a location (SOS, geofence, ...) at their place; a click opens the Alarms tab
+  useEffect(() => {
+    const g = alarmLayer.current;
+    if (!g) return;
+    g.clearLayers();
+    for (const a of alarmMarkers(openAlarms.values())) {
+      const glyph = `<span class="alarm-marker-glyph sev-${a.severity}${a.flashing ? ' flashing' : ''}" data-alarm-id="${a.alarmId}" data-type="${a.type}" data-severity="${a.severity}">${SEV_ICON[a.severity]}</span>`;
+      const m = L.marker(toDisplay(a.lat, a.lon), { zIndexOffset: 1000, icon: L.divIcon({ className: 'alarm-marker', html: glyph, iconSize: [24, 24], iconAnchor: [12, 12] }) });
+      m.bindTooltip(textTip(`${t(typeKey(a.type))}: ${a.sourceName}`));
+      m.on('click', () => services.activeTab.set('alarms'));
+      m.addTo(g);
+    }
+  }, [openAlarms, config, locale]);
 
   function watchLive(sourceId: number): void {
     services.wallRequest.set({ sourceId, seq: (services.wallRequest.get()?.seq ?? 0) + 1 });

@@ -14,7 +14,9 @@ export function SearchPanel({ sources }: { sources: Array<{ id: number; name: st
   const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f, v: string) => setF((x) => ({ ...x, [k]: v }));
   const run = () => {
-    const q: SearchQuery = { startMs: fromDateTimeLocalValue(f.from) ?? 0, endMs: fromDateTimeLocalValue(f.to) ?? Date.now() };
+    // The fields have minute precision: "to 16:05" includes 16:05:59, so the default (the minute the panel opened) keeps its last seconds.
+    const to = fromDateTimeLocalValue(f.to);
+    const q: SearchQuery = { startMs: fromDateTimeLocalValue(f.from) ?? 0, endMs: to === null ? Date.now() : to + 60_000 };
     if (f.eventType.trim()) q.eventType = f.eventType.trim();
     if (f.text.trim()) q.text = f.text.trim();
     if (f.lat && f.lon && f.radius) Object.assign(q, { lat: Number(f.lat), lon: Number(f.lon), radiusM: Number(f.radius) });
