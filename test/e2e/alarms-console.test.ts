@@ -168,6 +168,28 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await page.locator('.alarms-views button[data-view=live]').click();
   });
 
+  it('labels the alarm workflow in the audit log and finds it by that label', async () => {
+    const p2 = await context.newPage();
+    p2.setDefaultTimeout(20_000);
+    try {
+      await p2.goto(srv.backend.url);
+      await p2.getByLabel('Username').fill('admin');
+      await p2.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await p2.getByRole('button', { name: 'Sign in' }).click();
+      await p2.locator('.console').waitFor();
+      await p2.getByRole('tab', { name: 'Admin' }).click();
+      await p2.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
+      await p2.locator('select[name=action]').selectOption({ label: 'Alarm acknowledged' });
+      await p2.getByRole('button', { name: 'Search' }).click();
+      const rows = p2.locator('.audit-table tbody tr[data-action="alarm.acknowledge"]');
+      await rows.first().waitFor();
+      expect(await rows.first().innerText()).toContain('Alarm acknowledged');
+      await expect.poll(() => p2.locator('.audit-table tbody tr:not([data-action="alarm.acknowledge"])').count()).toBe(0);
+    } finally {
+      await p2.close();
+    }
+  });
+
   it('a console cut off from the server receives the alarms it missed when it reconnects', async () => {
     blocked = true;
     for (const ws of sockets.splice(0)) await ws.close({ code: 1011, reason: 'cut off by the test' }).catch(() => undefined);
