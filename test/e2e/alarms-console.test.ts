@@ -11,7 +11,7 @@ import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { ADMIN_PASSWORD, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, openAuditLog, signIn, type TestBrowser } from './browser';
 
 describe('alarm console (built console, real back end, RTSP camera, headless Chromium)', () => {
   let tmp: string;
@@ -172,13 +172,8 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     const p2 = await context.newPage();
     p2.setDefaultTimeout(20_000);
     try {
-      await p2.goto(srv.backend.url);
-      await p2.getByLabel('Username').fill('admin');
-      await p2.getByLabel('Password').fill(ADMIN_PASSWORD);
-      await p2.getByRole('button', { name: 'Sign in' }).click();
-      await p2.locator('.console').waitFor();
-      await p2.getByRole('tab', { name: 'Admin' }).click();
-      await p2.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
+      await signIn(p2, srv.backend.url, 'admin', ADMIN_PASSWORD);
+      await openAuditLog(p2);
       await p2.locator('select[name=action]').selectOption({ label: 'Alarm acknowledged' });
       await p2.getByRole('button', { name: 'Search' }).click();
       const rows = p2.locator('.audit-table tbody tr[data-action="alarm.acknowledge"]');
