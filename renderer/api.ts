@@ -74,7 +74,8 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(kind, typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`, res.status, fields);
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
+/** Query string values; undefined, null and '' are left out. */
+export type ApiQuery = Record<string, string | number | boolean | undefined | null>;
 
 export interface ApiClientOptions {
   /** Origin of the server; '' = the page's own. */
@@ -98,7 +99,8 @@ export class ApiClient {
     this.fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  private async request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; auth?: boolean } = {}): Promise<T> {
+  /** One call of the JSON API under API_PREFIX (also what the features' clients use); `raw` answers the body as a Blob. */
+  async request<T>(method: string, path: string, opts: { body?: unknown; query?: ApiQuery; auth?: boolean; raw?: boolean } = {}): Promise<T> {
     const auth = opts.auth ?? true;
     let url = `${this.baseUrl}${API_PREFIX}${path}`;
     if (opts.query) {
@@ -123,6 +125,7 @@ export class ApiClient {
       if (res.status === 401 && token && token === this.getToken()) this.onUnauthorized();
       throw err;
     }
+    if (opts.raw) return (await res.blob()) as T;
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;

@@ -4,7 +4,10 @@ import { ErrorKind } from '../common/errors';
 import { assertNever } from '../common/events';
 import type { ClientErrorKind } from './api';
 import type { MessageKey } from './i18n/index';
+import { alarmsAuditActions } from './i18n/alarms';
+import { gpsAuditActions } from './i18n/gps';
 import { investigationAuditActions } from './i18n/investigation';
+import { onvifAuditActions } from './i18n/onvif';
 
 export function statusKey(state: CameraState): MessageKey {
   switch (state) {
@@ -90,6 +93,9 @@ export const AUDIT_ACTIONS = {
   'user.update': 'audit.action.user.update',
   deny: 'audit.action.deny',
   ...investigationAuditActions,
+  ...onvifAuditActions,
+  ...alarmsAuditActions,
+  ...gpsAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

@@ -1,5 +1,4 @@
-// HTTP client of the alarm API (common/alarms.ts contracts), on the console's bearer token; errors as the console's ApiError.
-import { API_PREFIX } from '../../common/api';
+// HTTP calls of the alarm API (common/alarms.ts contracts) through the console's one client (renderer/api.ts).
 import type {
   Alarm,
   AlarmFeedPage,
@@ -11,52 +10,9 @@ import type {
   AlarmStepBody,
   ManualAlarmBody,
 } from '../../common/alarms';
-import { ErrorKind } from '../../common/errors';
-import { ApiError } from '../api';
-import { currentToken, endSession } from '../session';
+import { api } from '../api';
 
-type Query = Record<string, string | number | undefined | null>;
-
-function queryString(q: Query | undefined): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(q ?? {})) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
-
-async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; raw?: boolean } = {}): Promise<T> {
-  const token = currentToken();
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(`${API_PREFIX}${path}${queryString(opts.query)}`, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      cache: 'no-store',
-    });
-  } catch (err) {
-    throw new ApiError('network', (err as Error).message || 'network error', 0);
-  }
-  if (!res.ok) {
-    let e: { kind?: string; message?: string; fields?: Array<{ path: string; message: string }> } | undefined;
-    try {
-      e = ((await res.json()) as { error?: typeof e }).error;
-    } catch {
-      e = undefined;
-    }
-    if (res.status === 401 && token && token === currentToken()) endSession('sessionEnded');
-    const kinds = Object.values(ErrorKind) as string[];
-    const kind = (e?.kind && kinds.includes(e.kind) ? e.kind : res.status === 409 ? ErrorKind.Conflict : res.status === 404 ? ErrorKind.NotFound : res.status === 403 ? ErrorKind.Forbidden : ErrorKind.BadRequest) as ErrorKind;
-    throw new ApiError(kind, e?.message ?? `HTTP ${res.status}`, res.status, Array.isArray(e?.fields) ? e.fields : []);
-  }
-  if (opts.raw) return (await res.blob()) as T;
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const request = api.request.bind(api);
 
 export const alarmApi = {
   list: (q: AlarmQuery) => request<AlarmList>('GET', '/alarms', { query: { ...q } }),

@@ -4,12 +4,11 @@ import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmQuery } from '../../co
 import { ErrorBanner } from '../components/error-banner';
 import { fromDateTimeLocalValue } from '../format';
 import { useI18n } from '../i18n/index';
-import { useServices } from '../services';
-import { useStore } from '../state/store';
 import { alarmApi } from './alarm-api';
 import { AlarmDetail } from './alarm-detail';
 import { AlarmRow, AlarmTableHead } from './live-alarms';
 import { stateKey, typeKey } from './labels';
+import { SourceOptions } from './source-options';
 
 interface Filters {
   from: string;
@@ -36,9 +35,6 @@ export function toAlarmQuery(f: Filters): AlarmQuery {
 
 export function AlarmHistory() {
   const { t } = useI18n();
-  const services = useServices();
-  const cameras = useStore(services.cameras);
-  const units = useStore(services.units);
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [results, setResults] = useState<Alarm[] | null>(null);
   const [selected, setSelected] = useState<Alarm | null>(null);
@@ -96,16 +92,7 @@ export function AlarmHistory() {
             <span>{t('alarms.history.source')}</span>
             <select name="sourceId" value={draft.sourceId} onChange={(e) => set('sourceId', e.currentTarget.value)}>
               <option value="">{t('alarms.history.any')}</option>
-              {[...cameras.values()].map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-              {[...units.values()].map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.callsign}
-                </option>
-              ))}
+              <SourceOptions />
             </select>
           </label>
           <label>

@@ -10,6 +10,7 @@ import { alarmApi } from './alarm-api';
 import { compareAlarms } from './alarm-center';
 import { AlarmDetail } from './alarm-detail';
 import { SEV_ICON, sevKey, stateKey, typeKey } from './labels';
+import { SourceOptions } from './source-options';
 import { consoleAlarms } from './use-alarms';
 
 export function AlarmRow({ alarm, selected, onSelect }: { alarm: Alarm; selected: boolean; onSelect: () => void }) {
@@ -65,8 +66,6 @@ export function AlarmTableHead() {
 function RaiseForm({ onDone }: { onDone: (a: Alarm | null) => void }) {
   const { t } = useI18n();
   const services = useServices();
-  const cameras = useStore(services.cameras);
-  const units = useStore(services.units);
   const selected = useStore(services.selectedCamera);
   const [sourceId, setSourceId] = useState<string>(selected ? String(selected) : '');
   const [severity, setSeverity] = useState<AlarmSeverity>('major');
@@ -89,16 +88,7 @@ function RaiseForm({ onDone }: { onDone: (a: Alarm | null) => void }) {
         <span>{t('alarms.raise.source')}</span>
         <select name="sourceId" value={sourceId} onChange={(e) => setSourceId(e.currentTarget.value)}>
           <option value="">{t('alarms.raise.noSource')}</option>
-          {[...cameras.values()].map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-          {[...units.values()].map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.callsign}
-            </option>
-          ))}
+          <SourceOptions />
         </select>
       </label>
       <label>

@@ -60,6 +60,11 @@ export const gpsEn = {
   'gps.map.noTiles': 'No map tiles configured: positions are still shown on a blank map.',
   'gps.map.units': '{count} units',
   'gps.error.load': 'Could not load the map data: {message}',
+  'gps.audit.gps.geofence.create': 'Geofence created',
+  'gps.audit.gps.geofence.update': 'Geofence changed',
+  'gps.audit.gps.geofence.delete': 'Geofence deleted',
+  'gps.audit.gps.camera.place': 'Camera placed on the map',
+  'gps.audit.gps.camera.unplace': 'Camera removed from the map',
 } as const;
 
 export const gpsZh = {
@@ -121,4 +126,18 @@ export const gpsZh = {
   'gps.map.noTiles': '未配置地图瓦片：位置仍显示在空白地图上。',
   'gps.map.units': '{count} 个终端',
   'gps.error.load': '无法加载地图数据：{message}',
+  'gps.audit.gps.geofence.create': '创建电子围栏',
+  'gps.audit.gps.geofence.update': '修改电子围栏',
+  'gps.audit.gps.geofence.delete': '删除电子围栏',
+  'gps.audit.gps.camera.place': '在地图上放置摄像机',
+  'gps.audit.gps.camera.unplace': '从地图上移除摄像机',
 } as const satisfies { readonly [K in keyof typeof gpsEn]: string };
+
+/** Audit actions of the map feature with their catalog keys (the audit panel's labels and action filter). */
+export const gpsAuditActions = {
+  'gps.geofence.create': 'gps.audit.gps.geofence.create',
+  'gps.geofence.update': 'gps.audit.gps.geofence.update',
+  'gps.geofence.delete': 'gps.audit.gps.geofence.delete',
+  'gps.camera.place': 'gps.audit.gps.camera.place',
+  'gps.camera.unplace': 'gps.audit.gps.camera.unplace',
+} as const;

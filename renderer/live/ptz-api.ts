@@ -1,6 +1,4 @@
-// HTTP calls of the PTZ pad and the ONVIF dialog (routes of main/server/routes/onvif.ts), with the console's ApiError.
-import { API_PREFIX } from '../../common/api';
-import { ErrorKind } from '../../common/errors';
+// HTTP calls of the PTZ pad and the ONVIF dialog (routes of main/server/routes/onvif.ts), through the console's one client (renderer/api.ts).
 import type {
   AddDeviceRequest,
   AddDeviceResponse,
@@ -15,32 +13,10 @@ import type {
   TourStatus,
   UserPriority,
 } from '../../common/onvif';
-import { ApiError } from '../api';
-import { currentToken } from '../session';
+import { api } from '../api';
 
-const KINDS = new Set<string>(Object.values(ErrorKind));
-
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const token = currentToken();
-  let res: Response;
-  try {
-    res = await fetch(API_PREFIX + path, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-  } catch (err) {
-    throw new ApiError('network', (err as Error).message, 0);
-  }
-  const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const e = (json as { error?: { kind?: string; message?: string; fields?: Array<{ path: string; message: string }> } } | undefined)?.error;
-    const kind = e?.kind && KINDS.has(e.kind) ? (e.kind as ErrorKind) : res.status === 409 ? ErrorKind.Conflict : ErrorKind.BadRequest;
-    throw new ApiError(kind, e?.message ?? `HTTP ${res.status}`, res.status, Array.isArray(e?.fields) ? e.fields : []);
-  }
-  return json as T;
-}
+/** body, when given, is the JSON body. */
+const request = <T>(method: string, path: string, body?: unknown): Promise<T> => api.request<T>(method, path, { body });
 
 const cam = (id: number, rest = '') => `/cameras/${id}/ptz${rest}`;
 

@@ -1,19 +1,9 @@
 // Repository interface for GPS points, geofences, telemetry reject counters and map placement (issue 5); SQLite: storage/sqlite/gps.ts.
 import type { UnitType } from '../../common/api';
+import type { UnitPosition } from '../../common/gps';
 
 /** A GPS point as stored (WGS-84; tMs is the unit's time, receivedMs the server's). */
-export interface GpsPointRow {
-  unitId: number;
-  tMs: number;
-  lat: number;
-  lon: number;
-  altM: number | null;
-  speedMps: number | null;
-  headingDeg: number | null;
-  accuracyM: number | null;
-  batteryPct: number | null;
-  signalDbm: number | null;
-  sos: boolean;
+export interface GpsPointRow extends UnitPosition {
   receivedMs: number;
 }
 

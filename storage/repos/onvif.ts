@@ -1,7 +1,8 @@
 // Repository interface for ONVIF devices, stored credentials, PTZ presets and tours (issue 4); the SQLite implementation is storage/sqlite/onvif.ts.
+import type { EventSupport, OnvifCameraLink, PtzPreset, PtzTour } from '../../common/onvif';
 import type { CameraRow, NewCamera } from '../repositories';
 
-export type OnvifEventSupport = 'unknown' | 'supported' | 'unsupported';
+export type OnvifEventSupport = EventSupport;
 
 export interface OnvifDeviceRow {
   id: number;
@@ -21,34 +22,13 @@ export interface OnvifDeviceRow {
 
 export type NewOnvifDevice = Omit<OnvifDeviceRow, 'id' | 'events' | 'createdMs'>;
 
-export interface OnvifCameraRow {
-  cameraId: number;
-  deviceId: number;
-  sourceToken: string;
-  profileToken: string;
-  subProfileToken: string | null;
-  snapshotUri: string | null;
-  ptz: boolean;
-  codec: string | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-}
+export type OnvifCameraRow = OnvifCameraLink;
 
 export type NewOnvifCamera = Omit<OnvifCameraRow, 'cameraId' | 'deviceId'>;
 
-export interface PresetRow {
-  id: number;
-  cameraId: number;
-  token: string;
-  name: string;
-}
+export type PresetRow = PtzPreset;
 
-export interface TourRow {
-  id: number;
-  cameraId: number;
-  name: string;
-  steps: Array<{ presetId: number; dwellSeconds: number }>;
+export interface TourRow extends PtzTour {
   running: boolean;
   updatedMs: number;
 }

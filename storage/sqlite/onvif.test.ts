@@ -1,8 +1,7 @@
 // Tests of SqliteOnvifRepo against a real SQLite file: all-or-nothing device creation, links, presets, tours, priorities.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewCamera } from '../repositories';
 import type { NewOnvifCamera, NewOnvifDevice } from '../repos/onvif';
-import { openTempStore, T0, type TempStore } from './test-utils';
+import { camera as baseCamera, openTempStore, T0, type TempStore } from './test-utils';
 
 const device: NewOnvifDevice = {
   host: '10.0.0.5',
@@ -15,19 +14,8 @@ const device: NewOnvifDevice = {
   firmware: '1.0',
   serial: 'SN1',
 };
-const camera = (name: string): NewCamera => ({
-  name,
-  url: 'rtsp://10.0.0.5/main',
-  subUrl: 'rtsp://10.0.0.5/sub',
-  username: 'admin',
-  password: 'pw',
-  transport: 'tcp',
-  enabled: true,
-  segmentSeconds: 60,
-  retentionDays: 30,
-  groupName: null,
-  description: null,
-});
+/** An ONVIF encoder's camera: main and sub stream with credentials. */
+const camera = (name: string) => baseCamera(name, { url: 'rtsp://10.0.0.5/main', subUrl: 'rtsp://10.0.0.5/sub', username: 'admin', password: 'pw' });
 const link = (source: string): NewOnvifCamera => ({
   sourceToken: source,
   profileToken: `${source}-main`,

@@ -11,7 +11,7 @@ import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { ADMIN_PASSWORD, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, openAuditLog, signIn, type TestBrowser } from './browser';
 
 describe('alarm console (built console, real back end, RTSP camera, headless Chromium)', () => {
   let tmp: string;
@@ -166,6 +166,23 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     const csv = fs.readFileSync(file, 'utf8');
     expect(csv).toContain(`${sos.id},sos,critical,closed,Patrol 7`);
     await page.locator('.alarms-views button[data-view=live]').click();
+  });
+
+  it('labels the alarm workflow in the audit log and finds it by that label', async () => {
+    const p2 = await context.newPage();
+    p2.setDefaultTimeout(20_000);
+    try {
+      await signIn(p2, srv.backend.url, 'admin', ADMIN_PASSWORD);
+      await openAuditLog(p2);
+      await p2.locator('select[name=action]').selectOption({ label: 'Alarm acknowledged' });
+      await p2.getByRole('button', { name: 'Search' }).click();
+      const rows = p2.locator('.audit-table tbody tr[data-action="alarm.acknowledge"]');
+      await rows.first().waitFor();
+      expect(await rows.first().innerText()).toContain('Alarm acknowledged');
+      await expect.poll(() => p2.locator('.audit-table tbody tr:not([data-action="alarm.acknowledge"])').count()).toBe(0);
+    } finally {
+      await p2.close();
+    }
   });
 
   it('a console cut off from the server receives the alarms it missed when it reconnects', async () => {

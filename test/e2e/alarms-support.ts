@@ -8,6 +8,7 @@ import type { LoginResponse } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import { loadConfig, type Config } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
+import { waitFor } from '../helpers/media-assert';
 
 export const ADMIN_PASSWORD = 'e2e-alarms-admin';
 
@@ -116,13 +117,7 @@ export async function connectConsole(url: string, token: string, onAlarm?: (ev: 
   };
 }
 
-/** Polls until fn returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls until fn returns a truthy value (test/helpers/media-assert.ts waitFor, every 50 ms). */
+export function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+  return waitFor(fn, what, timeoutMs, 50);
 }

@@ -1,5 +1,5 @@
 // Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core, one fresh profile per launch.
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.ARGUS_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -37,4 +37,19 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await browser.close().catch(() => undefined);
     },
   };
+}
+
+/** Opens the console at `url` in `page` and signs in (English UI); resolves when the console is shown. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.console').waitFor();
+}
+
+/** From the signed-in console: Admin → Audit log. */
+export async function openAuditLog(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Admin' }).click();
+  await page.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
 }

@@ -74,6 +74,11 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     const job = await exportAndWait({ startMs: t0 + 3000, endMs: t0 + 22_000, name: 'gate' });
     expect(job.state, job.error ?? '').toBe('done');
     const dir = path.join(dataDir, 'exports', job.dirName);
+    // The package's files over HTTP: a malformed %-escape is a 400, not a server error.
+    const files = `${srv.backend.url}/api/v1/export-files/${job.id}`;
+    const auth = { headers: { Authorization: `Bearer ${admin}` } };
+    expect((await fetch(`${files}/%E0%A4%A.json`, auth)).status).toBe(400);
+    expect((await fetch(`${files}/manifest.json`, auth)).status).toBe(200);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.caseReference).toBe('CR-2026/0042');
     expect(manifest.exportedBy).toBe('admin');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, openAuditLog, signIn, type TestBrowser } from './browser';
 import { BAR_BITS, FPS, indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
@@ -247,14 +247,9 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
   it('lets the admin search the audit log for playback and export it as CSV', async () => {
     const p2 = await context.newPage();
     p2.setDefaultTimeout(20_000);
-    await p2.goto(srv.backend.url);
     // The session lives in the first tab's sessionStorage: a new tab signs in again.
-    await p2.getByLabel('Username').fill('admin');
-    await p2.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await p2.getByRole('button', { name: 'Sign in' }).click();
-    await p2.locator('.console').waitFor();
-    await p2.getByRole('tab', { name: 'Admin' }).click();
-    await p2.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
+    await signIn(p2, srv.backend.url, 'admin', ADMIN_PASSWORD);
+    await openAuditLog(p2);
     // Search by action (labelled in the filter) and user.
     await p2.locator('select[name=action]').selectOption({ label: 'Recording viewed' });
     await p2.locator('input[name=username]').fill('admin');

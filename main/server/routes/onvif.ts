@@ -4,7 +4,7 @@ import { AddDeviceRequest, DiscoverRequest, PresetCreate, PresetRename, Priority
 import { s, type JsonSchema } from '../../../common/schema';
 import type { UserActor } from '../../services/onvif/control';
 import { cameraAuditView } from '../camera-input';
-import { principalOf, route, type Principal, type Route } from '../router';
+import { principalOf, route, type AuthRequirement, type Principal, type Route } from '../router';
 import { toCamera } from '../views';
 import { IdParams, type DepsRef } from './deps';
 
@@ -46,6 +46,20 @@ export function onvifRoutes(deps: DepsRef): Route[] {
   const base = `${API_PREFIX}/onvif`;
   const cam = `${API_PREFIX}/cameras/:id/ptz`;
   const onvif = () => deps().features.onvif;
+  /** A PTZ command on one camera: no body, 204 when done. */
+  const command = (path: string, auth: AuthRequirement, summary: string, done: string, run: (cameraId: number, actor: UserActor) => Promise<void>): Route =>
+    route({
+      method: 'POST',
+      path,
+      auth,
+      tag: 'ptz',
+      summary,
+      params: IdParams,
+      response: { status: 204, description: done },
+      handler: async (ctx) => {
+        await run(ctx.params.id, actorOf(ctx));
+      },
+    });
   return [
     route({
       method: 'POST',
@@ -170,54 +184,10 @@ export function onvifRoutes(deps: DepsRef): Route[] {
         await onvif().move(ctx.params.id, ctx.body, actorOf(ctx));
       },
     }),
-    route({
-      method: 'POST',
-      path: `${cam}/stop`,
-      auth: 'any',
-      tag: 'ptz',
-      summary: 'Stop pan, tilt and zoom',
-      params: IdParams,
-      response: { status: 204, description: 'stopped' },
-      handler: async (ctx) => {
-        await onvif().stop(ctx.params.id, actorOf(ctx));
-      },
-    }),
-    route({
-      method: 'POST',
-      path: `${cam}/release`,
-      auth: 'any',
-      tag: 'ptz',
-      summary: 'Give up PTZ control of the camera (a yielded tour resumes)',
-      params: IdParams,
-      response: { status: 204, description: 'released (or not held by you)' },
-      handler: async (ctx) => {
-        await onvif().release(ctx.params.id, actorOf(ctx));
-      },
-    }),
-    route({
-      method: 'POST',
-      path: `${cam}/home`,
-      auth: 'any',
-      tag: 'ptz',
-      summary: 'Go to the home position',
-      params: IdParams,
-      response: { status: 204, description: 'moving home' },
-      handler: async (ctx) => {
-        await onvif().home(ctx.params.id, actorOf(ctx));
-      },
-    }),
-    route({
-      method: 'POST',
-      path: `${cam}/home/set`,
-      auth: ['admin', 'dispatcher'],
-      tag: 'ptz',
-      summary: 'Make the current position the home position',
-      params: IdParams,
-      response: { status: 204, description: 'saved' },
-      handler: async (ctx) => {
-        await onvif().setHome(ctx.params.id, actorOf(ctx));
-      },
-    }),
+    command(`${cam}/stop`, 'any', 'Stop pan, tilt and zoom', 'stopped', (id, actor) => onvif().stop(id, actor)),
+    command(`${cam}/release`, 'any', 'Give up PTZ control of the camera (a yielded tour resumes)', 'released (or not held by you)', (id, actor) => onvif().release(id, actor)),
+    command(`${cam}/home`, 'any', 'Go to the home position', 'moving home', (id, actor) => onvif().home(id, actor)),
+    command(`${cam}/home/set`, ['admin', 'dispatcher'], 'Make the current position the home position', 'saved', (id, actor) => onvif().setHome(id, actor)),
     route({
       method: 'GET',
       path: `${cam}/presets`,
@@ -328,17 +298,6 @@ export function onvifRoutes(deps: DepsRef): Route[] {
       response: { description: 'the running tour', schema: TourStatusSchema },
       handler: async (ctx) => onvif().startTour(ctx.params.id, ctx.params.tourId, actorOf(ctx)),
     }),
-    route({
-      method: 'POST',
-      path: `${cam}/tour/stop`,
-      auth: 'any',
-      tag: 'ptz',
-      summary: 'Stop the tour running on the camera',
-      params: IdParams,
-      response: { status: 204, description: 'stopped (or none was running)' },
-      handler: async (ctx) => {
-        await onvif().stopTour(ctx.params.id, actorOf(ctx));
-      },
-    }),
+    command(`${cam}/tour/stop`, 'any', 'Stop the tour running on the camera', 'stopped (or none was running)', (id, actor) => onvif().stopTour(id, actor)),
   ];
 }

@@ -146,7 +146,12 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       if (!m) return fail(res, 404, 'use /export-files/<export id>/<file>');
       const job = await svc.getExport(Number(m[1])).catch(() => null);
       if (!job || job.state !== 'done') return fail(res, 404, `export ${m[1]} is not finished`);
-      const rel = decodeURIComponent(m[2]!);
+      let rel: string;
+      try {
+        rel = decodeURIComponent(m[2]!);
+      } catch {
+        return fail(res, 400, 'file name is not valid percent-encoding');
+      }
       if (rel.split('/').some((c) => c === '..' || c === '.' || c === '') || rel.includes('\\')) return fail(res, 400, 'file must not leave the package');
       const full = path.join(svc.exportDir(job), ...rel.split('/'));
       const st = await fs.promises.stat(full).catch(() => null);
