@@ -232,6 +232,11 @@ describe('GPS telemetry ingest', () => {
     const officer = ((await login.json()) as LoginResponse).token;
     const asOfficer = (method: string, p: string, body?: unknown) => fetch(b.url + p, { method, headers: { Authorization: `Bearer ${officer}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
     expect((await asOfficer('GET', '/api/v1/gps/units')).status).toBe(200);
+    // Live positions yes, history no: where units have been is for dispatchers and investigators.
+    const nowMs = Date.now();
+    expect((await asOfficer('GET', `/api/v1/gps/units/${unit.unit.id}/track?startMs=${nowMs - 3_600_000}&endMs=${nowMs}`)).status).toBe(403);
+    expect((await asOfficer('GET', `/api/v1/gps/near?lat=1&lon=1&radiusM=100&startMs=${nowMs - 3_600_000}&endMs=${nowMs}`)).status).toBe(403);
+    expect((await api('GET', `/api/v1/gps/units/${unit.unit.id}/track?startMs=${nowMs - 3_600_000}&endMs=${nowMs}`)).status).toBe(200);
     expect((await asOfficer('POST', '/api/v1/gps/geofences', { name: 'x', shape: 'circle', circle: { lat: 1, lon: 1, radiusM: 10 } })).status).toBe(403);
     expect((await asOfficer('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 1, lon: 1, viewDeg: null })).status).toBe(403);
     expect((await fetch(`${b.url}/api/v1/gps/units`)).status).toBe(401);

@@ -63,7 +63,8 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: `${base}/units/:id/track`,
-      auth: 'any',
+      // Where a unit has been is more sensitive than where it is: officers see live positions, not history.
+      auth: ['admin', 'dispatcher', 'investigator'],
       tag: 'gps',
       summary: "A unit's stored points in [startMs, endMs], in the unit's time order",
       description: 'At most 31 days; limit defaults to 100,000 points.',
@@ -78,7 +79,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: `${base}/near`,
-      auth: 'any',
+      auth: ['admin', 'dispatcher', 'investigator'],
       tag: 'gps',
       summary: 'Units that were within radiusM of a point between startMs and endMs (first/last time, closest distance)',
       query: NearQuery,
