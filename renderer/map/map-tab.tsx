@@ -16,6 +16,8 @@ import { UnitLayer } from './unit-layer';
 import { unitMapStatus } from './unit-status';
 import { positionAt, TrackClock } from './track-player';
 import { activeTrackClock } from './track-sync';
+import { hasRecordings, TrackVideoLink } from './track-video';
+import { TrackVideoPanel } from './track-video-panel';
 
 type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
 
@@ -57,6 +59,8 @@ export function MapTab() {
   placeRef.current.cameraId = placeCamera;
   const [track, setTrack] = useState<{ unitId: number; points: TrackPointView[]; clock: TrackClock } | null>(null);
   const [trackT, setTrackT] = useState(0);
+  const [video, setVideo] = useState<TrackVideoLink | null>(null);
+  const [videoPlaying, setVideoPlaying] = useState(false);
   const [range, setRange] = useState(() => ({ from: Date.now() - 3600_000, to: Date.now() }));
   const isAdmin = services.user.role === 'admin';
 
@@ -279,12 +283,21 @@ export function MapTab() {
   // ---- track playback
   async function loadTrack(unitId: number): Promise<void> {
     track?.clock.close();
+    video?.close();
+    setVideo(null);
     const points = await gpsApi.track(unitId, range.from, range.to);
     const clock = new TrackClock(unitId, points[0]?.tMs ?? range.from, points.at(-1)?.tMs ?? range.to);
     clock.onChange((tMs) => setTrackT(tMs));
     setTrack({ unitId, points, clock });
     setTrackT(clock.tMs);
     activeTrackClock.set(clock);
+    // Recordings of the unit over the track: the video drives the marker and follows the slider.
+    if (points.length > 0 && (await hasRecordings(unitId, clock.startMs, clock.endMs)) && activeTrackClock.get() === clock) {
+      const link = new TrackVideoLink(clock);
+      link.onPlaying(setVideoPlaying);
+      setVideoPlaying(false);
+      setVideo(link);
+    }
     const g = trackLayer.current!;
     g.clearLayers();
     if (points.length > 0) {
@@ -304,6 +317,7 @@ export function MapTab() {
     } else trackMarker.current.setLatLng(ll);
   }, [trackT, track]);
   useEffect(() => () => track?.clock.close(), [track]);
+  useEffect(() => () => video?.close(), [video]);
 
   // ---- render
   const sel = selected !== null ? layerRef.current?.unit(selected) ?? null : null;
@@ -428,19 +442,36 @@ export function MapTab() {
                   value={trackT}
                   onInput={(e) => track.clock.seek(Number((e.target as HTMLInputElement).value))}
                 />
+                {video && video.unitId === track.unitId && (
+                  <section aria-label={t('gps.track.video')}>
+                    <TrackVideoPanel link={video} />
+                  </section>
+                )}
                 <div class="row">
-                  <button type="button" class="small track-play" onClick={() => (track.clock.playing ? track.clock.pause() : track.clock.play(), setTrackT(track.clock.tMs))}>
-                    {track.clock.playing ? t('gps.track.pause') : t('gps.track.play')}
+                  <button
+                    type="button"
+                    class="small track-play"
+                    onClick={() => (video ? video.toggle() : track.clock.playing ? track.clock.pause() : track.clock.play(), setTrackT(track.clock.tMs))}
+                  >
+                    {(video ? videoPlaying : track.clock.playing) ? t('gps.track.pause') : t('gps.track.play')}
                   </button>
                   <label>
                     {t('gps.track.speed')}{' '}
-                    <select class="track-speed" value={String(track.clock.speed)} onChange={(e) => (track.clock.speed = Number((e.target as HTMLSelectElement).value))}>
-                      {[1, 2, 4, 8, 16, 60].map((s) => (
+                    <select
+                      class="track-speed"
+                      value={String(track.clock.speed)}
+                      onChange={(e) => {
+                        const speed = Number((e.target as HTMLSelectElement).value);
+                        if (video) video.setSpeed(speed);
+                        else track.clock.speed = speed;
+                      }}
+                    >
+                      {[1, 2, 4, 8, 16, 60].filter((s) => !video || s <= 16).map((s) => (
                         <option value={s}>{s}×</option>
                       ))}
                     </select>
                   </label>
-                  <span class="track-time">{fmtTime(trackT)}</span>
+                  <span class="track-time" data-t-ms={Math.round(trackT)}>{fmtTime(trackT)}</span>
                 </div>
               </>
             ))}
