@@ -16,6 +16,10 @@ import { UnitLayer } from './unit-layer';
 import { unitMapStatus } from './unit-status';
 import { positionAt, TrackClock } from './track-player';
 import { activeTrackClock } from './track-sync';
+import { AlarmDetail } from '../alarms/alarm-detail';
+import { sevKey, typeKey } from '../alarms/labels';
+import { consoleAlarms } from '../alarms/use-alarms';
+import { AlarmLayer } from './alarm-layer';
 import { hasRecordings, TrackVideoLink } from './track-video';
 import { TrackVideoPanel } from './track-video-panel';
 
@@ -38,6 +42,10 @@ export function MapTab() {
   const cameraLayer = useRef<L.LayerGroup | null>(null);
   const drawLayer = useRef<L.LayerGroup | null>(null);
   const trackLayer = useRef<L.LayerGroup | null>(null);
+  const alarmLayer = useRef<AlarmLayer | null>(null);
+  const alarmsCenter = useMemo(() => consoleAlarms(services), [services]);
+  const openAlarms = useStore(alarmsCenter.alarms);
+  const [selectedAlarm, setSelectedAlarm] = useState<number | null>(null);
   const [config, setConfig] = useState<MapConfig | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -98,6 +106,10 @@ export function MapTab() {
     cameraLayer.current = L.layerGroup().addTo(map);
     drawLayer.current = L.layerGroup().addTo(map);
     trackLayer.current = L.layerGroup().addTo(map);
+    const alarms = new AlarmLayer(toDisplay, (id) => setSelectedAlarm(id), (m) => `${t(sevKey(m.severity))} · ${t(typeKey(m.type))} · ${m.sourceName}`);
+    alarmLayer.current = alarms;
+    map.addLayer(alarms.group);
+    alarms.update(alarmsCenter.alarms.get().values());
     map.on('click', (ev: L.LeafletMouseEvent) => onMapClick(fromDisplay(ev.latlng.lat, ev.latlng.lng)));
     const reload = () =>
       gpsApi
@@ -157,6 +169,7 @@ export function MapTab() {
       ro.disconnect();
       map.remove();
       mapRef.current = null;
+      alarmLayer.current = null;
     };
   }, [config]);
 
@@ -165,6 +178,12 @@ export function MapTab() {
   useEffect(() => {
     if (activeTab === 'map') setTimeout(() => mapRef.current?.invalidateSize(), 0);
   }, [activeTab]);
+
+  // ---- open alarms at their location (and again when the language changes: the labels)
+  useEffect(() => {
+    alarmLayer.current?.update(openAlarms.values());
+  }, [openAlarms, locale, config]);
+  const alarmSel = selectedAlarm !== null ? openAlarms.get(selectedAlarm) ?? null : null;
 
   // ---- clicks on the map, by tool
   function onMapClick([lat, lon]: [number, number]): void {
@@ -291,18 +310,18 @@ export function MapTab() {
     setTrack({ unitId, points, clock });
     setTrackT(clock.tMs);
     activeTrackClock.set(clock);
+    const g = trackLayer.current!;
+    g.clearLayers();
+    if (points.length > 0) {
+      const line = L.polyline(points.map((p) => toDisplay(p.lat, p.lon)), { color: '#4c8dff', weight: 3 }).addTo(g);
+      mapRef.current?.fitBounds(line.getBounds(), { maxZoom: 17 });
+    }
     // Recordings of the unit over the track: the video drives the marker and follows the slider.
     if (points.length > 0 && (await hasRecordings(unitId, clock.startMs, clock.endMs)) && activeTrackClock.get() === clock) {
       const link = new TrackVideoLink(clock);
       link.onPlaying(setVideoPlaying);
       setVideoPlaying(false);
       setVideo(link);
-    }
-    const g = trackLayer.current!;
-    g.clearLayers();
-    if (points.length > 0) {
-      const line = L.polyline(points.map((p) => toDisplay(p.lat, p.lon)), { color: '#4c8dff', weight: 3 }).addTo(g);
-      mapRef.current?.fitBounds(line.getBounds(), { maxZoom: 17 });
     }
   }
   const trackMarker = useRef<L.Marker | null>(null);
@@ -371,6 +390,14 @@ export function MapTab() {
       <aside class="map-side">
         {error && <div role="alert" class="error">{t('gps.error.load', { message: error })}</div>}
         {config && !config.localTiles && !/^https?:/.test(config.tileUrl) && <div class="hint">{t('gps.map.noTiles')}</div>}
+        {alarmSel && (
+          <div class="map-alarm-card">
+            <AlarmDetail alarm={alarmSel} onShowVideo={() => services.activeTab.set('live')} />
+            <button type="button" class="small map-alarm-close" onClick={() => setSelectedAlarm(null)}>
+              {t('gps.card.close')}
+            </button>
+          </div>
+        )}
         {sel && (
           <section class="unit-card" data-unit-id={sel.unitId}>
             <h3>
