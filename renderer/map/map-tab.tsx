@@ -19,6 +19,7 @@ import { activeTrackClock } from './track-sync';
 import { AlarmDetail } from '../alarms/alarm-detail';
 import { sevKey, typeKey } from '../alarms/labels';
 import { consoleAlarms } from '../alarms/use-alarms';
+import { alarmApi } from '../alarms/alarm-api';
 import { AlarmLayer } from './alarm-layer';
 import { hasRecordings, TrackVideoLink } from './track-video';
 import { TrackVideoPanel } from './track-video-panel';
@@ -270,6 +271,23 @@ export function MapTab() {
     }
   }, [placements, config]);
 
+  /** A manual alarm for the unit at its live position (the operator's call from the map). */
+  async function raiseAlarm(u: MapUnit): Promise<void> {
+    try {
+      const a = await alarmApi.raise({
+        sourceId: u.unitId,
+        severity: 'major',
+        message: t('gps.alarm.message', { unit: u.callsign, user: services.user.username }),
+        lat: u.position?.lat ?? null,
+        lon: u.position?.lon ?? null,
+      });
+      services.toasts.show((tr) => tr('alarms.raised', { id: a.id }));
+      setSelectedAlarm(a.id);
+    } catch (e) {
+      services.toasts.show((tr) => `${tr('alarms.tile.failed')}: ${(e as Error).message}`);
+    }
+  }
+
   function watchLive(sourceId: number): void {
     services.wallRequest.set({ sourceId, seq: (services.wallRequest.get()?.seq ?? 0) + 1 });
     services.activeTab.set('live');
@@ -434,6 +452,11 @@ export function MapTab() {
               <button type="button" class="small" onClick={() => void loadTrack(sel.unitId)}>
                 {t('gps.card.track')}
               </button>
+              {services.user.role !== 'investigator' && (
+                <button type="button" class="small danger" onClick={() => void raiseAlarm(sel)}>
+                  {t('gps.card.raiseAlarm')}
+                </button>
+              )}
               <button type="button" class="small" onClick={() => setSelected(null)}>
                 {t('gps.card.close')}
               </button>

@@ -33,6 +33,19 @@ describe('Map tab (headless Chromium, offline)', () => {
     expect(r.status).toBe(200);
   };
   const marker = () => page.locator(`.unit-marker:has([data-unit-id="${unit.unit.id}"])`);
+  // Where P is on screen, from a tile image whose z/x/y is in its URL (Web Mercator), independent of the console's code.
+  const expectedAt = async (lat: number, lon: number) => {
+    const tile = page.locator('img.leaflet-tile[src*="/api/v1/gps/tiles/"]').first();
+    const m = /tiles\/(\d+)\/(\d+)\/(\d+)\.png/.exec((await tile.getAttribute('src'))!)!;
+    const [z, x, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const box = (await tile.boundingBox())!;
+    const n = 2 ** z;
+    const wx = ((lon + 180) / 360) * n;
+    const r = (lat * Math.PI) / 180;
+    const wy = ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
+    return { x: box.x + (wx - x) * box.width, y: box.y + (wy - y) * box.height };
+  };
+  let sosUnit: UnitKey;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-map-'));
@@ -153,7 +166,7 @@ describe('Map tab (headless Chromium, offline)', () => {
   }, 60_000);
 
   it('shows an SOS at its place as a flashing alarm marker; its card acknowledges it and shows the video', async () => {
-    const sosUnit = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Bike 7', type: 'body', officer: 'Zhao Min' }) })).json()) as UnitKey;
+    sosUnit = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Bike 7', type: 'body', officer: 'Zhao Min' }) })).json()) as UnitKey;
     const post = async (points: TelemetryPoint[]) => {
       const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${sosUnit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': sosUnit.streamKey }, body: JSON.stringify({ points }) });
       expect(r.status).toBe(200);
@@ -185,18 +198,6 @@ describe('Map tab (headless Chromium, offline)', () => {
     expect(await page.locator('.alarm-marker').count()).toBe(fenceAlarms.length + 1);
     await post([{ tMs: now - 1000, lat: P[0] + 0.002, lon: P[1], sos: true }]);
 
-    // Where P is on screen, from a tile image whose z/x/y is in its URL (Web Mercator), independent of the console's code.
-    const expectedAt = async (lat: number, lon: number) => {
-      const tile = page.locator('img.leaflet-tile[src*="/api/v1/gps/tiles/"]').first();
-      const m = /tiles\/(\d+)\/(\d+)\/(\d+)\.png/.exec((await tile.getAttribute('src'))!)!;
-      const [z, x, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      const box = (await tile.boundingBox())!;
-      const n = 2 ** z;
-      const wx = ((lon + 180) / 360) * n;
-      const r = (lat * Math.PI) / 180;
-      const wy = ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
-      return { x: box.x + (wx - x) * box.width, y: box.y + (wy - y) * box.height };
-    };
     const pinAt = async () => {
       const bb = (await pin.boundingBox())!;
       return { x: bb.x + bb.width / 2, y: bb.y + bb.height / 2 };
@@ -220,6 +221,30 @@ describe('Map tab (headless Chromium, offline)', () => {
     expect(steps.state).toBe('acknowledged');
     await detail.getByRole('button', { name: 'Show video' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('raises a manual alarm from a unit\'s card: it is stored with the unit\'s position and drawn there', async () => {
+    await page.getByRole('tab', { name: 'Map' }).click();
+    const units = (await (await fetch(`${b.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ unitId: number; position: { lat: number; lon: number } | null }>;
+    const pos = units.find((u) => u.unitId === sosUnit.unit.id)!.position!;
+    await page.locator(`.unit-marker:has([data-unit-id="${sosUnit.unit.id}"]) .unit-glyph`).click();
+    const card = page.locator(`.unit-card[data-unit-id="${sosUnit.unit.id}"]`);
+    await card.getByRole('button', { name: 'Raise alarm' }).click();
+    // The card switches from the (acknowledged) SOS to the new alarm.
+    const detail = page.locator('.map-alarm-card .alarm-detail[data-state="new"]');
+    await detail.waitFor();
+    const alarmId = Number(await detail.getAttribute('data-alarm-id'));
+    const a = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { type: string; sourceId: number; lat: number; lon: number; severity: string; message: string };
+    expect(a).toMatchObject({ type: 'manual', sourceId: sosUnit.unit.id, lat: pos.lat, lon: pos.lon, severity: 'major' });
+    expect(a.message).toBe('Raised on the map for Bike 7 by admin');
+    const pin = page.locator(`.alarm-pin[data-alarm-id="${alarmId}"]`);
+    await pin.waitFor();
+    expect(await pin.getAttribute('data-severity')).toBe('major');
+    await expect.poll(async () => {
+      const [want, bb] = [await expectedAt(pos.lat, pos.lon), (await pin.boundingBox())!];
+      return Math.hypot(want.x - (bb.x + bb.width / 2), want.y - (bb.y + bb.height / 2));
+    }, { timeout: 10_000 }).toBeLessThan(3);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });
