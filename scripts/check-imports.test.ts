@@ -37,9 +37,10 @@ describe('checkImports', () => {
     ['common/a.ts', "import { x } from '../storage/y';", 'common/ imports only common/'],
     ['common/a.ts', "import WebSocket from 'ws';", 'common/ imports only common/'],
     ['main/server/a.ts', "import { app } from 'electron';", "only main/electron/ may import 'electron'"],
-    ['agent/a.ts', "import WebSocket from 'ws';", 'agent/ imports only common/, media/ and node: built-ins'],
-    ['agent/a.ts', "import { x } from '../storage/repositories';", 'agent/ imports only common/, media/ and node: built-ins'],
-    ['agent/a.ts', "import { x } from '../main/config';", 'agent/ imports only common/, media/ and node: built-ins'],
+    ['agent/a.ts', "import sqlite3 from 'sqlite3';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
+    ['agent/a.ts', "import { WebSocketServer } from 'ws/lib/websocket-server';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
+    ['agent/a.ts', "import { x } from '../storage/repositories';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
+    ['agent/a.ts', "import { x } from '../main/config';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
   ])('flags %s: %s', (file, code, rule) => {
     const root = tree({ [file]: code + '\n', 'common/ok.ts': "export const ok = 1;\n" });
     const v = checkImports(root);
@@ -57,7 +58,7 @@ describe('checkImports', () => {
       'storage/s.ts': "import sqlite3 from 'sqlite3';\nimport type { b } from '../common/b';\n",
       'main/electron/main.ts': "import { app } from 'electron';\nimport { x } from '../../media/r';\n",
       'main/server/x.ts': "import { s } from '../../storage/s';\n",
-      'agent/cli.ts': "import net from 'node:net';\nimport { b } from '../common/b';\nimport { r } from '../media/r';\nimport { l } from './link';\n",
+      'agent/cli.ts': "import net from 'node:net';\nimport { b } from '../common/b';\nimport { r } from '../media/r';\nimport { l } from './link';\nimport WebSocket from 'ws';\n",
     });
     expect(checkImports(root)).toEqual([]);
   });

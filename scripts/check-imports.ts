@@ -79,8 +79,9 @@ export function checkImports(root: string): Violation[] {
           case 'main':
             break;
           case 'agent':
-            // The field uplink agent runs on a vehicle computer: Node built-ins, common/ contracts, media/ (ffmpeg) only.
-            if (!isNodeBuiltin(spec) && target !== 'common' && target !== 'media' && target !== 'agent') add('agent/ imports only common/, media/ and node: built-ins');
+            // The field uplink agent runs on a vehicle computer: Node built-ins, common/ contracts, media/ (ffmpeg), and the
+            // `ws` client for the telemetry WebSocket (Node 20 has none) only.
+            if (!isNodeBuiltin(spec) && spec !== 'ws' && target !== 'common' && target !== 'media' && target !== 'agent') add("agent/ imports only common/, media/, 'ws' and node: built-ins");
             break;
         }
       }

@@ -9,7 +9,7 @@ import { useServices } from '../services';
 import { alarmApi } from './alarm-api';
 import { actionKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
 
-export function AlarmDetail({ alarm, onChanged }: { alarm: Alarm | null; onChanged?: (a: Alarm) => void }) {
+export function AlarmDetail({ alarm, onChanged, onShowVideo }: { alarm: Alarm | null; onChanged?: (a: Alarm) => void; onShowVideo?: () => void }) {
   const { t } = useI18n();
   const services = useServices();
   const [note, setNote] = useState('');
@@ -69,7 +69,7 @@ export function AlarmDetail({ alarm, onChanged }: { alarm: Alarm | null; onChang
       </dl>
       <div class="alarm-buttons">
         {alarm.sourceId !== null ? (
-          <button type="button" class="primary show-video" onClick={() => services.wallRequest.set({ sourceId: alarm.sourceId!, seq: Date.now() })}>
+          <button type="button" class="primary show-video" onClick={() => (services.wallRequest.set({ sourceId: alarm.sourceId!, seq: Date.now() }), onShowVideo?.())}>
             {t('alarms.detail.showVideo')}
           </button>
         ) : null}

@@ -16,9 +16,13 @@ import { UnitLayer } from './unit-layer';
 import { unitMapStatus } from './unit-status';
 import { positionAt, TrackClock } from './track-player';
 import { activeTrackClock } from './track-sync';
-import { SEV_ICON, typeKey } from '../alarms/labels';
-import { alarmMarkers } from '../alarms/map-markers';
+import { AlarmDetail } from '../alarms/alarm-detail';
+import { sevKey, typeKey } from '../alarms/labels';
 import { consoleAlarms } from '../alarms/use-alarms';
+import { alarmApi } from '../alarms/alarm-api';
+import { AlarmLayer } from './alarm-layer';
+import { hasRecordings, TrackVideoLink } from './track-video';
+import { TrackVideoPanel } from './track-video-panel';
 
 type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
 
@@ -46,9 +50,10 @@ export function MapTab() {
   const cameraLayer = useRef<L.LayerGroup | null>(null);
   const drawLayer = useRef<L.LayerGroup | null>(null);
   const trackLayer = useRef<L.LayerGroup | null>(null);
-  const alarmLayer = useRef<L.LayerGroup | null>(null);
-  const alarmCenter = useMemo(() => consoleAlarms(services), [services.events]);
-  const openAlarms = useStore(alarmCenter.alarms);
+  const alarmLayer = useRef<AlarmLayer | null>(null);
+  const alarmsCenter = useMemo(() => consoleAlarms(services), [services]);
+  const openAlarms = useStore(alarmsCenter.alarms);
+  const [selectedAlarm, setSelectedAlarm] = useState<number | null>(null);
   const [config, setConfig] = useState<MapConfig | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -70,6 +75,8 @@ export function MapTab() {
   placeRef.current.cameraId = placeCamera;
   const [track, setTrack] = useState<{ unitId: number; points: TrackPointView[]; clock: TrackClock } | null>(null);
   const [trackT, setTrackT] = useState(0);
+  const [video, setVideo] = useState<TrackVideoLink | null>(null);
+  const [videoPlaying, setVideoPlaying] = useState(false);
   const [range, setRange] = useState(() => ({ from: Date.now() - 3600_000, to: Date.now() }));
   const isAdmin = services.user.role === 'admin';
 
@@ -107,7 +114,10 @@ export function MapTab() {
     cameraLayer.current = L.layerGroup().addTo(map);
     drawLayer.current = L.layerGroup().addTo(map);
     trackLayer.current = L.layerGroup().addTo(map);
-    alarmLayer.current = L.layerGroup().addTo(map);
+    const alarms = new AlarmLayer(toDisplay, (id) => setSelectedAlarm(id), (m) => `${t(sevKey(m.severity))} · ${t(typeKey(m.type))} · ${m.sourceName}`);
+    alarmLayer.current = alarms;
+    map.addLayer(alarms.group);
+    alarms.update(alarmsCenter.alarms.get().values());
     map.on('click', (ev: L.LeafletMouseEvent) => onMapClick(fromDisplay(ev.latlng.lat, ev.latlng.lng)));
     const reload = () =>
       gpsApi
@@ -167,6 +177,7 @@ export function MapTab() {
       ro.disconnect();
       map.remove();
       mapRef.current = null;
+      alarmLayer.current = null;
     };
   }, [config]);
 
@@ -175,6 +186,12 @@ export function MapTab() {
   useEffect(() => {
     if (activeTab === 'map') setTimeout(() => mapRef.current?.invalidateSize(), 0);
   }, [activeTab]);
+
+  // ---- open alarms at their location (and again when the language changes: the labels)
+  useEffect(() => {
+    alarmLayer.current?.update(openAlarms.values());
+  }, [openAlarms, locale, config]);
+  const alarmSel = selectedAlarm !== null ? openAlarms.get(selectedAlarm) ?? null : null;
 
   // ---- clicks on the map, by tool
   function onMapClick([lat, lon]: [number, number]): void {
@@ -261,19 +278,22 @@ export function MapTab() {
     }
   }, [placements, config]);
 
-  // ---- open alarms with a location (SOS, geofence, ...) at their place; a click opens the Alarms tab
-  useEffect(() => {
-    const g = alarmLayer.current;
-    if (!g) return;
-    g.clearLayers();
-    for (const a of alarmMarkers(openAlarms.values())) {
-      const glyph = `<span class="alarm-marker-glyph sev-${a.severity}${a.flashing ? ' flashing' : ''}" data-alarm-id="${a.alarmId}" data-type="${a.type}" data-severity="${a.severity}">${SEV_ICON[a.severity]}</span>`;
-      const m = L.marker(toDisplay(a.lat, a.lon), { zIndexOffset: 1000, icon: L.divIcon({ className: 'alarm-marker', html: glyph, iconSize: [24, 24], iconAnchor: [12, 12] }) });
-      m.bindTooltip(textTip(`${t(typeKey(a.type))}: ${a.sourceName}`));
-      m.on('click', () => services.activeTab.set('alarms'));
-      m.addTo(g);
+  /** A manual alarm for the unit at its live position (the operator's call from the map). */
+  async function raiseAlarm(u: MapUnit): Promise<void> {
+    try {
+      const a = await alarmApi.raise({
+        sourceId: u.unitId,
+        severity: 'major',
+        message: t('gps.alarm.message', { unit: u.callsign, user: services.user.username }),
+        lat: u.position?.lat ?? null,
+        lon: u.position?.lon ?? null,
+      });
+      services.toasts.show((tr) => tr('alarms.raised', { id: a.id }));
+      setSelectedAlarm(a.id);
+    } catch (e) {
+      services.toasts.show((tr) => `${tr('alarms.tile.failed')}: ${(e as Error).message}`);
     }
-  }, [openAlarms, config, locale]);
+  }
 
   function watchLive(sourceId: number): void {
     services.wallRequest.set({ sourceId, seq: (services.wallRequest.get()?.seq ?? 0) + 1 });
@@ -307,6 +327,8 @@ export function MapTab() {
   // ---- track playback
   async function loadTrack(unitId: number): Promise<void> {
     track?.clock.close();
+    video?.close();
+    setVideo(null);
     const points = await gpsApi.track(unitId, range.from, range.to);
     const clock = new TrackClock(unitId, points[0]?.tMs ?? range.from, points.at(-1)?.tMs ?? range.to);
     clock.onChange((tMs) => setTrackT(tMs));
@@ -318,6 +340,13 @@ export function MapTab() {
     if (points.length > 0) {
       const line = L.polyline(points.map((p) => toDisplay(p.lat, p.lon)), { color: '#4c8dff', weight: 3 }).addTo(g);
       mapRef.current?.fitBounds(line.getBounds(), { maxZoom: 17 });
+    }
+    // Recordings of the unit over the track: the video drives the marker and follows the slider.
+    if (points.length > 0 && (await hasRecordings(unitId, clock.startMs, clock.endMs)) && activeTrackClock.get() === clock) {
+      const link = new TrackVideoLink(clock);
+      link.onPlaying(setVideoPlaying);
+      setVideoPlaying(false);
+      setVideo(link);
     }
   }
   const trackMarker = useRef<L.Marker | null>(null);
@@ -332,6 +361,7 @@ export function MapTab() {
     } else trackMarker.current.setLatLng(ll);
   }, [trackT, track]);
   useEffect(() => () => track?.clock.close(), [track]);
+  useEffect(() => () => video?.close(), [video]);
 
   // ---- render
   const sel = selected !== null ? layerRef.current?.unit(selected) ?? null : null;
@@ -385,6 +415,14 @@ export function MapTab() {
       <aside class="map-side">
         {error && <div role="alert" class="error">{t('gps.error.load', { message: error })}</div>}
         {config && !config.localTiles && !/^https?:/.test(config.tileUrl) && <div class="hint">{t('gps.map.noTiles')}</div>}
+        {alarmSel && (
+          <div class="map-alarm-card">
+            <AlarmDetail alarm={alarmSel} onShowVideo={() => services.activeTab.set('live')} />
+            <button type="button" class="small map-alarm-close" onClick={() => setSelectedAlarm(null)}>
+              {t('gps.card.close')}
+            </button>
+          </div>
+        )}
         {sel && (
           <section class="unit-card" data-unit-id={sel.unitId}>
             <h3>
@@ -421,6 +459,11 @@ export function MapTab() {
               <button type="button" class="small" onClick={() => void loadTrack(sel.unitId)}>
                 {t('gps.card.track')}
               </button>
+              {services.user.role !== 'investigator' && (
+                <button type="button" class="small danger" onClick={() => void raiseAlarm(sel)}>
+                  {t('gps.card.raiseAlarm')}
+                </button>
+              )}
               <button type="button" class="small" onClick={() => setSelected(null)}>
                 {t('gps.card.close')}
               </button>
@@ -456,19 +499,36 @@ export function MapTab() {
                   value={trackT}
                   onInput={(e) => track.clock.seek(Number((e.target as HTMLInputElement).value))}
                 />
+                {video && video.unitId === track.unitId && (
+                  <section aria-label={t('gps.track.video')}>
+                    <TrackVideoPanel link={video} />
+                  </section>
+                )}
                 <div class="row">
-                  <button type="button" class="small track-play" onClick={() => (track.clock.playing ? track.clock.pause() : track.clock.play(), setTrackT(track.clock.tMs))}>
-                    {track.clock.playing ? t('gps.track.pause') : t('gps.track.play')}
+                  <button
+                    type="button"
+                    class="small track-play"
+                    onClick={() => (video ? video.toggle() : track.clock.playing ? track.clock.pause() : track.clock.play(), setTrackT(track.clock.tMs))}
+                  >
+                    {(video ? videoPlaying : track.clock.playing) ? t('gps.track.pause') : t('gps.track.play')}
                   </button>
                   <label>
                     {t('gps.track.speed')}{' '}
-                    <select class="track-speed" value={String(track.clock.speed)} onChange={(e) => (track.clock.speed = Number((e.target as HTMLSelectElement).value))}>
-                      {[1, 2, 4, 8, 16, 60].map((s) => (
+                    <select
+                      class="track-speed"
+                      value={String(track.clock.speed)}
+                      onChange={(e) => {
+                        const speed = Number((e.target as HTMLSelectElement).value);
+                        if (video) video.setSpeed(speed);
+                        else track.clock.speed = speed;
+                      }}
+                    >
+                      {[1, 2, 4, 8, 16, 60].filter((s) => !video || s <= 16).map((s) => (
                         <option value={s}>{s}×</option>
                       ))}
                     </select>
                   </label>
-                  <span class="track-time">{fmtTime(trackT)}</span>
+                  <span class="track-time" data-t-ms={Math.round(trackT)}>{fmtTime(trackT)}</span>
                 </div>
               </>
             ))}

@@ -10,6 +10,7 @@ import { tpvToFix } from '../../agent/gpsd';
 import { checksum, formatFix, parseNmea } from '../../agent/nmea';
 import { RouteWalker } from '../../agent/simulate';
 import { TelemetryUplink } from '../../agent/uplink';
+import { WebSocketServer } from 'ws';
 import { distanceM } from '../../common/geo';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-agent-'));
@@ -80,6 +81,10 @@ describe('agent parts', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        if (req.method === 'GET') {
+          res.writeHead(404).end(); // no telemetry WebSocket on this server: everything goes in HTTP batches
+          return;
+        }
         if (failing) {
           res.writeHead(503).end('{}');
           return;
@@ -114,4 +119,70 @@ describe('agent parts', () => {
     expect(logs.some((l) => l.includes('telemetry link down'))).toBe(true);
     expect(logs.some((l) => l.includes('telemetry link up'))).toBe(true);
   });
+
+  it('the uplink sends live points over the unit\'s WebSocket (with its key), the backlog in HTTP batches, and falls back to HTTP when the socket stops acking', async () => {
+    const viaHttp: number[] = [];
+    const viaWs: number[] = [];
+    let ack = true;
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const pts = (JSON.parse(body) as { points: Array<{ tMs: number }> }).points;
+        viaHttp.push(...pts.map((p) => p.tMs));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stored: pts.length, duplicates: 0, rejected: [] }));
+      });
+    });
+    const wss = new WebSocketServer({ noServer: true });
+    const keys: string[] = [];
+    server.on('upgrade', (req, socket, head) => {
+      keys.push(String(req.headers['x-unit-key']));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        ws.on('message', (d) => {
+          const m = JSON.parse(String(d)) as { type: string; seq: number; points: Array<{ tMs: number }> };
+          if (!ack) return;
+          viaWs.push(...m.points.map((p) => p.tMs));
+          ws.send(JSON.stringify({ type: 'ack', seq: m.seq, stored: m.points.length, duplicates: 0, rejected: [] }));
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const buffer = new PointBuffer(path.join(tmp, 'ws.jsonl'));
+    const now = Date.now();
+    // A backlog from an earlier run (captured a minute ago) is on disk before the agent starts.
+    for (let i = 0; i < 3; i++) buffer.push({ tMs: now - 60_000 + i, lat: 1, lon: 1, capturedMs: now - 60_000 + i });
+    const logs: string[] = [];
+    const up = new TelemetryUplink({ server: `http://127.0.0.1:${port}`, unitId: 3, key: 'k', buffer, log: (m) => logs.push(m), minBackoffMs: 50, maxBackoffMs: 200, ackTimeoutMs: 1000 });
+    up.start();
+    const wait = async (cond: () => boolean, what: string) => {
+      const until = Date.now() + 15_000;
+      while (!cond()) {
+        if (Date.now() > until) throw new Error(`timed out: ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await wait(() => viaHttp.length === 3 && up.webSocketUp, 'backlog by HTTP, socket open');
+    expect(keys).toEqual(['k']);
+    // Live points: over the socket.
+    for (let i = 0; i < 3; i++) {
+      buffer.push({ tMs: Date.now(), lat: 1, lon: 1, capturedMs: Date.now() });
+      void up.pump();
+      await wait(() => buffer.length === 0, 'live point acked');
+    }
+    expect(viaWs).toHaveLength(3);
+    expect(viaHttp).toHaveLength(3);
+    // The socket stops acking: after the ack timeout the point is kept and goes by HTTP (the socket reconnects).
+    ack = false;
+    const t = Date.now();
+    buffer.push({ tMs: t, lat: 1, lon: 1, capturedMs: t });
+    void up.pump();
+    await wait(() => viaHttp.includes(t), 'unacked point resent');
+    expect(buffer.length).toBe(0);
+    await up.close();
+    wss.close();
+    server.close();
+    expect(up.stats.sentWs).toBe(3);
+    expect(logs.some((l) => l.includes('no ack for message'))).toBe(true);
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
 // End to end: gpsfake replays an NMEA log into a real gpsd, the real agent CLI reads it and sends telemetry; the server is
-// stopped for 30 s meanwhile, and after it returns every fix is stored exactly once. Also: the agent pushes test video.
+// stopped for 30 s meanwhile, and after it returns every fix is stored exactly once. Live fixes go over the unit's
+// telemetry WebSocket, the backlog in HTTP batches. Also: the agent pushes test video.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,13 +66,18 @@ describe('field uplink agent with gpsd', () => {
     const gpsfakeLog: string[] = [];
     run('gpsfake', ['-q', '-1', '-c', '0.5', '-P', String(gpsdPort), log], gpsfakeLog);
     const buffer = path.join(tmp, 'agent-buffer.jsonl');
-    run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--unit', String(unit.unit.id), '--key', unit.streamKey, '--gpsd', `127.0.0.1:${gpsdPort}`, '--buffer', buffer, '--max-backoff-ms', '2000'], agentLog);
+    const agent = run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--unit', String(unit.unit.id), '--key', unit.streamKey, '--gpsd', `127.0.0.1:${gpsdPort}`, '--buffer', buffer, '--max-backoff-ms', '2000'], agentLog);
+    const linkUp = async () => ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).find((u) => u.unitId === unit.unit.id)?.linkUp;
 
     const stored = async () => (await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000)).map((p) => p.tMs);
     // Positions arrive and the unit is live on the map.
     await waitFor(async () => (await stored()).length >= 5, 'first positions', 60_000, 250);
     const live = (await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[];
     expect(live.find((u) => u.unitId === unit.unit.id)?.position).not.toBeNull();
+    // Live fixes come over the unit's telemetry WebSocket: the server sees the socket, the agent its acks.
+    await waitFor(async () => (await linkUp()) === true, 'telemetry WebSocket connected (server side)', 30_000, 250);
+    await waitFor(() => agentLog.some((l) => l.includes('telemetry: live points over the WebSocket')), 'live points acked over the WebSocket', 30_000, 250);
+    const beforeOutage = agentLog.length;
 
     // The server goes away for 30 s; the agent keeps reading gpsd and keeps the points on disk.
     await b!.close();
@@ -98,6 +104,18 @@ describe('field uplink agent with gpsd', () => {
     const pos = after.find((u) => u.unitId === unit.unit.id)!.position;
     expect(pos).not.toBeNull();
     expect(pos!.tMs).toBeGreaterThan(downAt + 30_000 - 5_000);
+    // The backlog went in HTTP batches once the server was back, then live fixes over the WebSocket again.
+    const afterOutage = agentLog.slice(beforeOutage);
+    const httpAt = afterOutage.findIndex((l) => l.includes('telemetry: HTTP batches'));
+    expect(httpAt).toBeGreaterThanOrEqual(0);
+    expect(afterOutage.slice(httpAt).some((l) => l.includes('telemetry: live points over the WebSocket'))).toBe(true);
+    expect(await linkUp()).toBe(true);
+    agent.kill('SIGTERM');
+    const totals = await waitFor(() => agentLog.map((l) => /telemetry totals: websocket=(\d+) http=(\d+)/.exec(l)).find(Boolean), 'agent totals', 20_000, 100);
+    const [ws, httpPoints] = [Number(totals![1]), Number(totals![2])];
+    expect(ws).toBeGreaterThan(0);
+    expect(httpPoints).toBeGreaterThanOrEqual(waiting);
+    expect(ws + httpPoints).toBeGreaterThanOrEqual(got.length);
   }, 240_000);
 
   it('pushes its video to the hub over RTMP (the unit goes online) and raises SOS from the command line', async () => {

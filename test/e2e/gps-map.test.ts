@@ -1,5 +1,6 @@
 // End to end (built console, real back end, headless Chromium, no network): tiles from the local MBTiles, a unit's marker
-// appears, moves with new positions, turns stale, its card opens "watch live", and its track plays back.
+// appears, moves with new positions, turns stale, its card opens "watch live", and its track plays back; an SOS shows as an
+// alarm marker at its place, whose card acknowledges it and shows its video.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,19 @@ describe('Map tab (headless Chromium, offline)', () => {
     expect(r.status).toBe(200);
   };
   const marker = () => page.locator(`.unit-marker:has([data-unit-id="${unit.unit.id}"])`);
+  // Where P is on screen, from a tile image whose z/x/y is in its URL (Web Mercator), independent of the console's code.
+  const expectedAt = async (lat: number, lon: number) => {
+    const tile = page.locator('img.leaflet-tile[src*="/api/v1/gps/tiles/"]').first();
+    const m = /tiles\/(\d+)\/(\d+)\/(\d+)\.png/.exec((await tile.getAttribute('src'))!)!;
+    const [z, x, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const box = (await tile.boundingBox())!;
+    const n = 2 ** z;
+    const wx = ((lon + 180) / 360) * n;
+    const r = (lat * Math.PI) / 180;
+    const wy = ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
+    return { x: box.x + (wx - x) * box.width, y: box.y + (wy - y) * box.height };
+  };
+  let sosUnit: UnitKey;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-map-'));
@@ -148,6 +162,89 @@ describe('Map tab (headless Chromium, offline)', () => {
     await send([{ tMs: now - 1000, lat: far, lon: fence.circle.lon }]);
     await page.locator('.toast', { hasText: 'Car 88 entered Harbour gate' }).waitFor();
     await page.locator('.toast', { hasText: 'Car 88 left Harbour gate' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('shows an SOS at its place as a flashing alarm marker; its card acknowledges it and shows the video', async () => {
+    sosUnit = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Bike 7', type: 'body', officer: 'Zhao Min' }) })).json()) as UnitKey;
+    const post = async (points: TelemetryPoint[]) => {
+      const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${sosUnit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': sosUnit.streamKey }, body: JSON.stringify({ points }) });
+      expect(r.status).toBe(200);
+    };
+    await page.getByRole('tab', { name: 'Map' }).click();
+    // The SOS is pressed at P; the unit then runs on to Q (still in SOS): the alarm stays where it was raised.
+    const P: [number, number] = [CENTER[0] - 0.0021, CENTER[1] + 0.0034];
+    const now = Date.now();
+    await post([{ tMs: now - 2000, lat: P[0], lon: P[1], sos: true }]);
+    type A = { id: number; type: string; sourceId: number; lat: number; lon: number; severity: string };
+    const openAlarms = async () => ((await (await fetch(`${b.url}/api/v1/alarms?state=open`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { alarms: A[] }).alarms;
+    let alarm: A | undefined;
+    await expect.poll(async () => (alarm = (await openAlarms()).find((a) => a.type === 'sos' && a.sourceId === sosUnit.unit.id)), { timeout: 15_000 }).toBeTruthy();
+    expect(alarm).toMatchObject({ lat: P[0], lon: P[1], severity: 'critical' });
+    const alarmId = alarm!.id;
+    const pin = page.locator(`.alarm-marker .alarm-pin[data-alarm-id="${alarmId}"]`);
+    const pinMarker = page.locator(`.alarm-marker:has(.alarm-pin[data-alarm-id="${alarmId}"])`);
+    await pin.waitFor();
+    expect(await pin.getAttribute('data-severity')).toBe('critical');
+    expect(await pinMarker.getAttribute('class')).toContain('alarm-marker-flashing');
+    // The geofence crossings of the test before are minor alarms with a place: drawn too, distinct and not flashing.
+    const fenceAlarms = (await openAlarms()).filter((a) => a.type.startsWith('geofence') && a.lat !== null);
+    expect(fenceAlarms.length).toBeGreaterThan(0);
+    for (const f of fenceAlarms) {
+      const m = page.locator(`.alarm-marker:has(.alarm-pin[data-alarm-id="${f.id}"])`);
+      expect(await m.locator('.alarm-pin').getAttribute('data-severity')).toBe(f.severity);
+      expect(await m.getAttribute('class')).not.toContain('alarm-marker-flashing');
+    }
+    expect(await page.locator('.alarm-marker').count()).toBe(fenceAlarms.length + 1);
+    await post([{ tMs: now - 1000, lat: P[0] + 0.002, lon: P[1], sos: true }]);
+
+    const pinAt = async () => {
+      const bb = (await pin.boundingBox())!;
+      return { x: bb.x + bb.width / 2, y: bb.y + bb.height / 2 };
+    };
+    const unitMarker = page.locator(`.unit-marker:has([data-unit-id="${sosUnit.unit.id}"])`);
+    await expect.poll(async () => (await unitMarker.getAttribute('class')) ?? '', { timeout: 15_000 }).toContain('unit-sos');
+    await expect.poll(async () => {
+      const [want, got] = [await expectedAt(...P), await pinAt()];
+      return Math.hypot(want.x - got.x, want.y - got.y);
+    }, { timeout: 10_000 }).toBeLessThan(3);
+
+    // Click: the alarm's card; acknowledge it (the marker stops flashing), then "Show video" opens the Live tab.
+    await pin.click();
+    const detail = page.locator(`.map-alarm-card .alarm-detail[data-alarm-id="${alarmId}"]`);
+    await detail.waitFor();
+    expect(await detail.innerText()).toContain('Bike 7');
+    await detail.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => detail.getAttribute('data-state')).toBe('acknowledged');
+    await expect.poll(async () => (await pinMarker.getAttribute('class')) ?? '').not.toContain('alarm-marker-flashing');
+    const steps = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { state: string; handler: string | null };
+    expect(steps.state).toBe('acknowledged');
+    await detail.getByRole('button', { name: 'Show video' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('raises a manual alarm from a unit\'s card: it is stored with the unit\'s position and drawn there', async () => {
+    await page.getByRole('tab', { name: 'Map' }).click();
+    const units = (await (await fetch(`${b.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ unitId: number; position: { lat: number; lon: number } | null }>;
+    const pos = units.find((u) => u.unitId === sosUnit.unit.id)!.position!;
+    await page.locator(`.unit-marker:has([data-unit-id="${sosUnit.unit.id}"]) .unit-glyph`).click();
+    const card = page.locator(`.unit-card[data-unit-id="${sosUnit.unit.id}"]`);
+    await card.getByRole('button', { name: 'Raise alarm' }).click();
+    // The card switches from the (acknowledged) SOS to the new alarm.
+    const detail = page.locator('.map-alarm-card .alarm-detail[data-state="new"]');
+    await detail.waitFor();
+    const alarmId = Number(await detail.getAttribute('data-alarm-id'));
+    const a = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { type: string; sourceId: number; lat: number; lon: number; severity: string; message: string };
+    expect(a).toMatchObject({ type: 'manual', sourceId: sosUnit.unit.id, lat: pos.lat, lon: pos.lon, severity: 'major' });
+    expect(a.message).toBe('Raised on the map for Bike 7 by admin');
+    const pin = page.locator(`.alarm-pin[data-alarm-id="${alarmId}"]`);
+    await pin.waitFor();
+    expect(await pin.getAttribute('data-severity')).toBe('major');
+    await expect.poll(async () => {
+      const [want, bb] = [await expectedAt(pos.lat, pos.lon), (await pin.boundingBox())!];
+      return Math.hypot(want.x - (bb.x + bb.width / 2), want.y - (bb.y + bb.height / 2));
+    }, { timeout: 10_000 }).toBeLessThan(3);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

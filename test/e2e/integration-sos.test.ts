@@ -130,9 +130,12 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
 
     // The Map tab shows the alarm at its place (where the unit was), flashing until acknowledged.
     await page.getByRole('tab', { name: 'Map', exact: true }).click();
-    const marker = page.locator(`.alarm-marker [data-alarm-id="${got.ev.alarm.id}"][data-type=sos]`);
+    const marker = page.locator(`.alarm-marker .alarm-pin[data-alarm-id="${got.ev.alarm.id}"]`);
+    const markerBox = page.locator(`.alarm-marker:has(.alarm-pin[data-alarm-id="${got.ev.alarm.id}"])`);
     await marker.waitFor({ timeout: 10_000 });
-    expect(await marker.getAttribute('class')).toContain('flashing');
+    expect(await marker.getAttribute('data-severity')).toBe('critical');
+    expect(await markerBox.getAttribute('class')).toContain('alarm-marker-flashing');
+    expect(await markerBox.getAttribute('title')).toContain('Patrol 12');
     const unitGlyph = page.locator(`.unit-glyph[data-unit-id="${unitId}"]`);
     await unitGlyph.waitFor({ timeout: 10_000 });
     const centre = async (l: typeof marker) => {
@@ -142,10 +145,9 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
     const [am, um] = [await centre(marker), await centre(unitGlyph)];
     // The unit has moved on a few metres since (one fix a second): within a few pixels at city zoom.
     expect(Math.hypot(am.x - um.x, am.y - um.y)).toBeLessThan(25);
-    await marker.hover();
-    await page.locator('.leaflet-tooltip', { hasText: 'Patrol 12' }).waitFor();
+    // A click opens the alarm's card beside the map.
     await marker.click();
-    await page.locator('.alarms-live .alarms-list-pane').waitFor();
+    await page.locator(`.map-alarm-card .alarm-detail[data-alarm-id="${got.ev.alarm.id}"]`).waitFor();
 
     // Stored before it was pushed, and the unit shows SOS on the map feed.
     expect((await srv.api<Alarm>('GET', `/api/v1/alarms/${got.ev.alarm.id}`)).body).toMatchObject({ type: 'sos', sourceId: unitId });

@@ -11,7 +11,7 @@ export const FPS = 25;
  * The top 160 rows of each frame are BAR_BITS columns, white where bit i of the frame number is set (bit 0 on the left);
  * the rest is mid-grey with the wall-clock time burnt in when drawtext has a font.
  */
-function barcodeFilter(width: number): string {
+export function barcodeFilter(width: number): string {
   const col = width / BAR_BITS;
   return `geq=lum='if(lt(Y\\,160)\\,if(mod(floor(N/pow(2\\,floor(X/${col})))\\,2)\\,235\\,16)\\,128)':cb=128:cr=128`;
 }
