@@ -59,6 +59,8 @@ export interface GpsRepo {
 
   /** Cameras and units with a place on the map. */
   placements(): Promise<PlacementRow[]>;
+  /** One camera's place on the map, or null when it is not placed (or does not exist). */
+  placement(cameraId: number): Promise<PlacementRow | null>;
   /** Sets (or clears, with null) a camera's place; false when the camera does not exist. */
   setPlacement(cameraId: number, p: { lat: number; lon: number; viewDeg: number | null } | null): Promise<boolean>;
 }

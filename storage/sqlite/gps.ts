@@ -202,10 +202,13 @@ export class SqliteGpsRepo implements GpsRepo {
   }
 
   async placements(): Promise<PlacementRow[]> {
-    const rows = await this.db.all<{ id: number; name: string; kind: 'rtsp' | 'uplink'; map_lat: number; map_lon: number; map_view_deg: number | null }>(
-      'SELECT id, name, kind, map_lat, map_lon, map_view_deg FROM cameras WHERE map_lat IS NOT NULL AND map_lon IS NOT NULL ORDER BY id',
-    );
-    return rows.map((r) => ({ cameraId: r.id, name: r.name, kind: r.kind, lat: r.map_lat, lon: r.map_lon, viewDeg: r.map_view_deg }));
+    const rows = await this.db.all<PlacementDbRow>(`SELECT ${PLACEMENT_COLUMNS} FROM cameras WHERE map_lat IS NOT NULL AND map_lon IS NOT NULL ORDER BY id`);
+    return rows.map(toPlacement);
+  }
+
+  async placement(cameraId: number): Promise<PlacementRow | null> {
+    const r = await this.db.get<PlacementDbRow>(`SELECT ${PLACEMENT_COLUMNS} FROM cameras WHERE id = ? AND map_lat IS NOT NULL AND map_lon IS NOT NULL`, [cameraId]);
+    return r ? toPlacement(r) : null;
   }
 
   async setPlacement(cameraId: number, p: { lat: number; lon: number; viewDeg: number | null } | null): Promise<boolean> {
@@ -221,4 +224,19 @@ function nameConflict(err: unknown, name: string): unknown {
     return e;
   }
   return err;
+}
+
+interface PlacementDbRow {
+  id: number;
+  name: string;
+  kind: 'rtsp' | 'uplink';
+  map_lat: number;
+  map_lon: number;
+  map_view_deg: number | null;
+}
+
+const PLACEMENT_COLUMNS = 'id, name, kind, map_lat, map_lon, map_view_deg';
+
+function toPlacement(r: PlacementDbRow): PlacementRow {
+  return { cameraId: r.id, name: r.name, kind: r.kind, lat: r.map_lat, lon: r.map_lon, viewDeg: r.map_view_deg };
 }

@@ -208,6 +208,13 @@ export class AlarmCenter {
       : (await this.rules()).filter((r) => r.enabled && ruleMatches(r, facts, this.o.offsetMinutes));
     const linkage = linkageOf(rules, input.sourceId);
     const esc = escalationOf(rules, now);
+    // Where: the event's own position (a unit's GPS), else where the camera stands on the map.
+    let lat = input.lat ?? null;
+    let lon = input.lon ?? null;
+    if ((lat === null || lon === null) && input.sourceId !== null) {
+      const place = await this.o.store.gps.placement(input.sourceId);
+      if (place) [lat, lon] = [place.lat, place.lon];
+    }
     const ev = await this.o.store.alarms.raise(
       {
         sourceId: input.sourceId,
@@ -215,8 +222,8 @@ export class AlarmCenter {
         type: input.type,
         severity,
         atMs: input.atMs,
-        lat: input.lat ?? null,
-        lon: input.lon ?? null,
+        lat,
+        lon,
         message: input.message ?? null,
         deviceEventId: input.deviceEventId ?? null,
         test: input.testRule !== undefined,
