@@ -39,6 +39,26 @@ function toPoint(r: PointDbRow): GpsPointRow {
   };
 }
 
+/** A row of COLS as a JSON array, in COLS order. */
+type PointTuple = [number, number, number, number, number | null, number | null, number | null, number | null, number | null, number | null, number, number];
+
+function fromTuple(t: PointTuple): GpsPointRow {
+  return {
+    unitId: t[0],
+    tMs: t[1],
+    lat: t[2],
+    lon: t[3],
+    altM: t[4],
+    speedMps: t[5],
+    headingDeg: t[6],
+    accuracyM: t[7],
+    batteryPct: t[8],
+    signalDbm: t[9],
+    sos: t[10] === 1,
+    receivedMs: t[11],
+  };
+}
+
 interface FenceDbRow {
   id: number;
   name: string;
@@ -94,11 +114,13 @@ export class SqliteGpsRepo implements GpsRepo {
   }
 
   async track(unitId: number, startMs: number, endMs: number, limit: number): Promise<GpsPointRow[]> {
-    const rows = await this.db.all<PointDbRow>(
-      `SELECT ${COLS} FROM gps_points WHERE unit_id = ? AND t_ms BETWEEN ? AND ? ORDER BY t_ms LIMIT ?`,
+    // One JSON text for the whole track: the sqlite3 driver's per-row object building dominated (as for segments).
+    const r = await this.db.get<{ j: string }>(
+      `SELECT json_group_array(json_array(${COLS})) AS j FROM
+         (SELECT ${COLS} FROM gps_points WHERE unit_id = ? AND t_ms BETWEEN ? AND ? ORDER BY t_ms LIMIT ?)`,
       [unitId, startMs, endMs, limit],
     );
-    return rows.map(toPoint);
+    return (JSON.parse(r?.j ?? '[]') as PointTuple[]).map(fromTuple);
   }
 
   async inBox(box: { minLat: number; maxLat: number; minLon: number; maxLon: number }, startMs: number, endMs: number, limit: number) {
