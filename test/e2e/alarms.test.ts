@@ -282,15 +282,17 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
   });
 
   it('places a camera\'s alarm where the camera stands on the map when the event has no position', async () => {
-    const cam = cams[40]!;
-    expect((await srv.api('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 31.2304, lon: 121.4737, viewDeg: 90 })).status).toBe(200);
-    await srv.backend.deviceEvents.record({ cameraId: cam.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif' } });
-    const placed = await eventually(async () => (await srv.api<AlarmList>(`GET`, `/api/v1/alarms?type=motion&sourceId=${cam.id}`)).body.alarms.find((x) => x.sourceId === cam.id));
-    expect(placed).toMatchObject({ lat: 31.2304, lon: 121.4737 });
+    // Two cameras of their own, so no earlier alarm of theirs can absorb these by merging.
+    const mk = async (name: string) => (await srv.api<Camera>('POST', '/api/v1/cameras', { name, url: 'rtsp://127.0.0.1:9/x', enabled: false })).body;
+    const [placedCam, loose] = [await mk('Placed gate'), await mk('Unplaced gate')];
+    expect((await srv.api('PUT', `/api/v1/gps/cameras/${placedCam.id}/place`, { lat: 31.2304, lon: 121.4737, viewDeg: 90 })).status).toBe(200);
+    const alarmOf = async (cameraId: number) =>
+      eventually(async () => (await srv.api<AlarmList>('GET', `/api/v1/alarms?type=motion&sourceId=${cameraId}`)).body.alarms.find((x) => x.sourceId === cameraId));
+    await srv.backend.deviceEvents.record({ cameraId: placedCam.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif' } });
+    expect(await alarmOf(placedCam.id)).toMatchObject({ lat: 31.2304, lon: 121.4737 });
     // Not placed: no position is made up.
-    await srv.backend.deviceEvents.record({ cameraId: cams[41]!.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif' } });
-    const unplaced = await eventually(async () => (await srv.api<AlarmList>(`GET`, `/api/v1/alarms?type=motion&sourceId=${cams[41]!.id}`)).body.alarms.find((x) => x.sourceId === cams[41]!.id));
-    expect(unplaced).toMatchObject({ lat: null, lon: null });
+    await srv.backend.deviceEvents.record({ cameraId: loose.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif' } });
+    expect(await alarmOf(loose.id)).toMatchObject({ lat: null, lon: null });
   });
 
   it('raises low disk from the free space of the recordings volume', async () => {
