@@ -170,11 +170,11 @@ export const AlarmRuleActions = s.object({
 export type AlarmRuleActions = Infer<typeof AlarmRuleActions>;
 
 const ruleFields = {
-  name: s.string({ minLength: 1, maxLength: 100 }),
+  name: s.string({ minLength: 1, maxLength: 100, singleLine: true }),
   enabled: s.optional(s.boolean()),
   /** Sources the rule applies to (camera/unit ids); with groups: either matches; both empty: every source. */
   sourceIds: s.optional(s.array(s.int({ min: 1 }), { maxItems: 500 })),
-  groups: s.optional(s.array(s.string({ minLength: 1, maxLength: 128 }), { maxItems: 50 })),
+  groups: s.optional(s.array(s.string({ minLength: 1, maxLength: 128, singleLine: true }), { maxItems: 50 })),
   /** Alarm types; empty: every type. */
   types: s.optional(s.array(s.enum(ALARM_TYPES), { maxItems: ALARM_TYPES.length })),
   /** The alarm must be at least this severe. */
@@ -223,8 +223,8 @@ export const AlarmStepBody = s.object({
 export type AlarmStepBody = Infer<typeof AlarmStepBody>;
 
 export const AlarmQuery = s.object({
-  startMs: s.optional(s.int({ min: 0, description: 'first occurrence at or after' })),
-  endMs: s.optional(s.int({ min: 0, description: 'first occurrence before' })),
+  startMs: s.optional(s.timeMs('first occurrence at or after')),
+  endMs: s.optional(s.timeMs('first occurrence before')),
   sourceId: s.optional(s.int({ min: 1 })),
   type: s.optional(s.enum(ALARM_TYPES)),
   state: s.optional(s.enum([...ALARM_STATES, 'open'] as const, "a state, or 'open' for every state but closed")),

@@ -19,8 +19,8 @@ export const ReferenceSchema = s.string({
 // ---------- bookmarks ----------
 export const BookmarkCreate = s.object({
   cameraId: s.int({ min: 1 }),
-  startMs: s.int({ min: 0 }),
-  endMs: s.int({ min: 0 }),
+  startMs: s.timeMs(),
+  endMs: s.timeMs(),
   note: s.string({ maxLength: 2000 }),
   caseId: s.optional(s.nullable(s.int({ min: 1 }))),
 });
