@@ -89,8 +89,26 @@ export interface Alarm {
   escalatedMs: number | null;
   /** Username of the last operator who changed its state. */
   handler: string | null;
+  /** Username of the operator who raised it (manual alarms); null: a device or the server. */
+  reporter: string | null;
   steps: AlarmStep[];
+  /** The newest occurrences merged into it after the first (at most ALARM_OCCURRENCES_SHOWN, oldest first). */
+  occurrences: AlarmOccurrenceView[];
   actions: AlarmActionOutcome[];
+}
+
+/** How many merged occurrences an alarm view carries (all are stored). */
+export const ALARM_OCCURRENCES_SHOWN = 20;
+
+/** One occurrence merged into an alarm: a merge keeps its own severity, text, place and reporter. */
+export interface AlarmOccurrenceView {
+  atMs: number;
+  severity: AlarmSeverity;
+  message: string | null;
+  lat: number | null;
+  lon: number | null;
+  /** Username of the operator who reported it; null for a device. */
+  reporter: string | null;
 }
 
 /** What the console does for an alarm (carried by the 'raised' and 'escalated' events; executed by the console). */

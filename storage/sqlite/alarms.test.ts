@@ -15,6 +15,8 @@ function occ(o: Partial<AlarmOccurrence> = {}): AlarmOccurrence {
     message: null,
     deviceEventId: null,
     test: false,
+    mergeable: true,
+    reporter: null,
     ruleIds: [],
     escalateRole: null,
     escalateDueMs: null,

@@ -5,7 +5,7 @@ import type { Caller } from '../../services/alarms/control';
 import { principalOf, route, type RequestContext, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
 
-const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, steps, action outcomes' };
+const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences' };
 const RULE = { type: 'object', description: 'a linkage rule (common/alarms.ts AlarmRule)' };
 /** Who may work alarms (acknowledge, note, close, raise manually). */
 const OPERATORS = ['admin', 'dispatcher', 'officer'] as const;
@@ -59,7 +59,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
       tag: 'alarms',
       summary: 'Raise a manual alarm (from a tile or the map); linkage rules for type "manual" apply',
       body: ManualAlarmBody,
-      response: { status: 201, description: 'the alarm (an open manual alarm of the same source within the merge window counts up instead)', schema: ALARM },
+      response: { status: 201, description: 'the new alarm (manual alarms are never merged: each keeps its severity, text, place and reporter)', schema: ALARM },
       handler: (ctx) => c().raiseManual(ctx.body, caller(ctx)),
     }),
     route({

@@ -227,6 +227,9 @@ export class AlarmCenter {
         message: input.message ?? null,
         deviceEventId: input.deviceEventId ?? null,
         test: input.testRule !== undefined,
+        // Manual alarms are reports of their own (each officer's text, place and severity): never merged.
+        mergeable: input.testRule === undefined && input.type !== 'manual',
+        reporter: input.by ? { userId: input.by.user.id, username: input.by.user.username } : null,
         ruleIds: rules.map((r) => r.id),
         escalateRole: esc?.role ?? null,
         escalateDueMs: esc?.dueMs ?? null,
