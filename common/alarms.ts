@@ -91,10 +91,20 @@ export interface Alarm {
   handler: string | null;
   /** Username of the operator who raised it (manual alarms); null: a device or the server. */
   reporter: string | null;
+  /** What exactly happened, for alarm types with several causes (which link a unit lost); the console translates it. */
+  cause: AlarmCause | null;
   steps: AlarmStep[];
   /** The newest occurrences merged into it after the first (at most ALARM_OCCURRENCES_SHOWN, oldest first). */
   occurrences: AlarmOccurrenceView[];
   actions: AlarmActionOutcome[];
+}
+
+/** Causes of an alarm the console names in the user's language (only occurrences of one cause merge). */
+export const ALARM_CAUSES = ['video_link_lost', 'telemetry_link_lost'] as const;
+export type AlarmCause = (typeof ALARM_CAUSES)[number];
+
+export function isAlarmCause(v: unknown): v is AlarmCause {
+  return typeof v === 'string' && (ALARM_CAUSES as readonly string[]).includes(v);
 }
 
 /** How many merged occurrences an alarm view carries (all are stored). */
@@ -239,6 +249,21 @@ export const AlarmStepBody = s.object({
   note: s.optional(s.nullable(s.string({ maxLength: 2000 }))),
 });
 export type AlarmStepBody = Infer<typeof AlarmStepBody>;
+
+/** The same step on several alarms at once ("acknowledge all N similar"): each alarm is checked and audited on its own. */
+export const ALARM_BULK_MAX = 500;
+export const AlarmBulkStepBody = s.object({
+  ids: s.array(s.int({ min: 1 }), { minItems: 1, maxItems: ALARM_BULK_MAX }),
+  action: s.enum(['acknowledge', 'start', 'close'] as const),
+  note: s.optional(s.nullable(s.string({ maxLength: 2000 }))),
+});
+export type AlarmBulkStepBody = Infer<typeof AlarmBulkStepBody>;
+
+/** Answer to a bulk step: the alarms after their step, and those refused with the reason (unknown, or not possible now). */
+export interface AlarmBulkStepResult {
+  alarms: Alarm[];
+  refused: Array<{ id: number; kind: 'not_found' | 'conflict'; message: string }>;
+}
 
 export const AlarmQuery = s.object({
   startMs: s.optional(s.timeMs('first occurrence at or after')),

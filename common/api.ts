@@ -206,13 +206,27 @@ export type UnitCreate = Infer<typeof UnitCreate>;
 export const UnitUpdate = s.partial(s.object(unitFields));
 export type UnitUpdate = Infer<typeof UnitUpdate>;
 
-export interface UnitStatus {
-  unitId: number;
-  /** Publishing video to the hub right now. */
+/** One of a unit's two links to the server. */
+export interface UnitLink {
   online: boolean;
   /** When `online` last changed (UTC ms). */
   sinceMs: number;
-  /** Address the unit publishes from, when online. */
+}
+
+export const UNIT_LINKS = ['video', 'telemetry'] as const;
+export type UnitLinkKind = (typeof UNIT_LINKS)[number];
+
+export interface UnitStatus {
+  unitId: number;
+  /** Either link is up (a unit sending GPS without video is online, and so is one sending video without GPS). */
+  online: boolean;
+  /** When `online` last changed (UTC ms). */
+  sinceMs: number;
+  /** Publishing video to the hub right now. */
+  video: UnitLink;
+  /** Telemetry (GPS over the unit's WebSocket or HTTP batches) within the freshness window (`unitTelemetryTimeoutMs`). */
+  telemetry: UnitLink & { lastSeenMs: number | null };
+  /** Address the unit publishes video from, when its video link is up. */
   remoteAddress: string | null;
   bitrateBps: number | null;
   /** State of the unit's recorder. */

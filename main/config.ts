@@ -53,6 +53,8 @@ export interface Config {
   alarmEscalationCheckMs: number;
   /** Alarms: delivery feed entries older than this are pruned (a console away longer reloads the list), ms. */
   alarmFeedKeepMs: number;
+  /** Units: a unit's telemetry link counts as up while its telemetry WebSocket is open or it sent anything within this many ms. */
+  unitTelemetryTimeoutMs: number;
   /** GPS (issue 5): keep GPS points this many days (separate from video retention; 0 = forever). */
   gpsRetentionDays: number;
   /** GPS: map tile URL template ({z}/{x}/{y}); 'local' = the MBTiles file below, served by Argus at /api/v1/gps/tiles/. */
@@ -83,6 +85,7 @@ export const DEFAULTS = {
   alarmMergeWindowMs: 60_000,
   alarmEscalationCheckMs: 1_000,
   alarmFeedKeepMs: 7 * 24 * 3600_000,
+  unitTelemetryTimeoutMs: 60_000,
   gpsRetentionDays: 365,
   mapTileUrl: 'local',
   mapTileDatum: 'wgs84',
@@ -107,6 +110,7 @@ const NUMERIC_KEYS = [
   'alarmMergeWindowMs',
   'alarmEscalationCheckMs',
   'alarmFeedKeepMs',
+  'unitTelemetryTimeoutMs',
   'gpsRetentionDays',
 ] as const;
 const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir', 'mapTileUrl', 'mapTileDatum', 'mbtilesFile'] as const;

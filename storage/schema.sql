@@ -302,7 +302,8 @@ CREATE TABLE alarms (
   escalated_ms    INTEGER,                                          -- when it was escalated (ms since epoch, UTC), NULL: not escalated
   handler         TEXT,                                             -- username of the last operator who changed the state
   updated_ms      INTEGER NOT NULL,                                 -- last change of the row (ms since epoch, UTC)
-  reporter        TEXT                                              -- username of the operator who raised it (manual alarms; migration 008), NULL: a device or the server
+  reporter        TEXT,                                             -- username of the operator who raised it (manual alarms; migration 008), NULL: a device or the server
+  cause           TEXT                                              -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost'; migration 008), NULL: none
 ) STRICT;
 
 -- Merging: the open alarm of one source and type with the latest occurrence.

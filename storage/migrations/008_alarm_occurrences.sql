@@ -1,8 +1,10 @@
--- Migration 008 (issue 11): what a merge must not lose: who raised an alarm, and every merged occurrence's severity, message, place and reporter.
+-- Migration 008 (issue 11): what a merge must not lose: who raised an alarm, what exactly was lost (cause), and every
+-- merged occurrence's severity, message, place and reporter.
 --
 -- Runs inside one transaction (opened by the migration runner: do not write BEGIN/COMMIT here).
 
 ALTER TABLE alarms ADD COLUMN reporter TEXT;
+ALTER TABLE alarms ADD COLUMN cause TEXT;
 
 CREATE TABLE alarm_occurrences (
   id              INTEGER PRIMARY KEY,

@@ -6,6 +6,7 @@ import type {
   AlarmActionOutcome,
   AlarmEventKind,
   AlarmFeedEvent,
+  AlarmCause,
   AlarmLinkage,
   AlarmQuery,
   AlarmRule,
@@ -31,6 +32,8 @@ export interface AlarmOccurrence {
   mergeable: boolean;
   /** The operator who raised it (manual alarms); null: a device or the server. */
   reporter: { userId: number; username: string } | null;
+  /** What exactly happened (only occurrences of the same cause merge). */
+  cause: AlarmCause | null;
   ruleIds: number[];
   escalateRole: Role | null;
   escalateDueMs: number | null;

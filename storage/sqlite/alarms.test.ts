@@ -17,6 +17,7 @@ function occ(o: Partial<AlarmOccurrence> = {}): AlarmOccurrence {
     test: false,
     mergeable: true,
     reporter: null,
+    cause: null,
     ruleIds: [],
     escalateRole: null,
     escalateDueMs: null,

@@ -4,6 +4,7 @@ import type {
   Alarm,
   AlarmActionKind,
   AlarmActionOutcome,
+  AlarmCause,
   AlarmEventKind,
   AlarmFeedEvent,
   AlarmLinkage,
@@ -45,6 +46,7 @@ interface AlarmDbRow {
   handler: string | null;
   updated_ms: number;
   reporter: string | null;
+  cause: string | null;
 }
 
 interface OccurrenceDbRow {
@@ -100,7 +102,7 @@ interface FeedDbRow {
 
 const ALARM_COLS =
   'id, source_id, source_name, type, severity, state, first_ms, last_ms, count, lat, lon, message, device_event_id, test, rule_ids, ' +
-  'escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter';
+  'escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause';
 
 function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[], occurrences: AlarmOccurrenceView[]): Alarm {
   return {
@@ -123,6 +125,7 @@ function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[
     escalatedMs: r.escalated_ms,
     handler: r.handler,
     reporter: r.reporter,
+    cause: r.cause as AlarmCause | null,
     steps,
     actions,
     occurrences,
@@ -227,9 +230,9 @@ export class SqliteAlarmRepo implements AlarmRepo {
         // Only into an alarm at least as severe: a merge never lowers what the operator sees.
         const open = await tx.get<{ id: number; last_ms: number }>(
           `SELECT id, last_ms FROM alarms WHERE source_id IS ? AND type = ? AND last_ms >= ? AND state <> 'closed' AND test = 0
-             AND ${SEVERITY_RANK_SQL} <= ?
+             AND ${SEVERITY_RANK_SQL} <= ? AND cause IS ?
            ORDER BY last_ms DESC, id DESC LIMIT 1`,
-          [o.sourceId, o.type, ms(o.atMs - windowMs), ALARM_SEVERITIES.indexOf(o.severity)],
+          [o.sourceId, o.type, ms(o.atMs - windowMs), ALARM_SEVERITIES.indexOf(o.severity), o.cause],
         );
         if (open) {
           const placed = o.lat !== null && o.lon !== null;
@@ -247,8 +250,8 @@ export class SqliteAlarmRepo implements AlarmRepo {
       }
       const r = await tx.run(
         `INSERT INTO alarms (source_id, source_name, type, severity, state, first_ms, last_ms, count, lat, lon, message, device_event_id, test,
-           rule_ids, escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter)
-         VALUES (?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
+           rule_ids, escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause)
+         VALUES (?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)`,
         [
           o.sourceId,
           o.sourceName,
@@ -266,6 +269,7 @@ export class SqliteAlarmRepo implements AlarmRepo {
           o.escalateDueMs === null ? null : ms(o.escalateDueMs),
           ms(nowMs),
           o.reporter?.username ?? null,
+          o.cause,
         ],
       );
       await tx.run('INSERT INTO alarm_steps (alarm_id, state, user_id, username, at_ms, note) VALUES (?, ?, NULL, NULL, ?, NULL)', [r.lastId, 'new', ms(nowMs)]);

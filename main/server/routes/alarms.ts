@@ -1,6 +1,6 @@
 // API routes of the alarms feature (issue 7): live list and history, replay feed, manual alarms, workflow steps, linkage rules.
 import { API_PREFIX } from '../../../common/api';
-import { AlarmFeedQuery, AlarmQuery, AlarmRuleBody, AlarmRulePatch, AlarmStepBody, ManualAlarmBody } from '../../../common/alarms';
+import { AlarmBulkStepBody, AlarmFeedQuery, AlarmQuery, AlarmRuleBody, AlarmRulePatch, AlarmStepBody, ManualAlarmBody } from '../../../common/alarms';
 import type { Caller } from '../../services/alarms/control';
 import { principalOf, route, type RequestContext, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
@@ -61,6 +61,17 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
       body: ManualAlarmBody,
       response: { status: 201, description: 'the new alarm (manual alarms are never merged: each keeps its severity, text, place and reporter)', schema: ALARM },
       handler: (ctx) => c().raiseManual(ctx.body, caller(ctx)),
+    }),
+    route({
+      method: 'POST',
+      path: `${base}/steps`,
+      auth: OPERATORS,
+      tag: 'alarms',
+      summary: 'The same workflow step on several alarms ("acknowledge all N similar"); each is checked and audited on its own',
+      description: 'Alarms that do not exist or cannot take the step now are listed in `refused` with the reason; the others are stepped.',
+      body: AlarmBulkStepBody,
+      response: { description: '{ alarms: the alarms after the step, refused: [{ id, kind, message }] }', schema: { type: 'object' } },
+      handler: (ctx) => c().stepMany(ctx.body, caller(ctx)),
     }),
     route({
       method: 'POST',

@@ -1,6 +1,7 @@
 // The alarms feature (issue 7): alarm center: alarms, linkage rules, escalation, delivery.
 import { API_PREFIX } from '../../../common/api';
-import { AlarmQuery, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import { AlarmQuery, type AlarmBulkStepResult, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import { ErrorKind } from '../../../common/errors';
 import { parse } from '../../../common/schema';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
 import { ApiError } from '../../server/errors';
@@ -127,6 +128,18 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       return ev.alarm;
     },
     step: (id, body, by) => center.step(id, body, by.principal, by.ip),
+    async stepMany(body, by) {
+      const out: AlarmBulkStepResult = { alarms: [], refused: [] };
+      for (const id of new Set(body.ids)) {
+        try {
+          out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
+        } catch (err) {
+          if (!(err instanceof ApiError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
+          out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message });
+        }
+      }
+      return out;
+    },
     listRules: () => store.alarms.listRules(),
     async createRule(body, by) {
       await checkRule(body);
