@@ -303,7 +303,7 @@ CREATE TABLE alarms (
   handler         TEXT,                                             -- username of the last operator who changed the state
   updated_ms      INTEGER NOT NULL,                                 -- last change of the row (ms since epoch, UTC)
   reporter        TEXT,                                             -- username of the operator who raised it (manual alarms; migration 008), NULL: a device or the server
-  cause           TEXT                                              -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost'; migration 008), NULL: none
+  cause           TEXT                                              -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'; migration 008), NULL: none
 ) STRICT;
 
 -- Merging: the open alarm of one source and type with the latest occurrence.

@@ -8,6 +8,8 @@ import { ApiError } from '../../server/errors';
 import { clientIp, coerceStrings, sendJson } from '../../server/router';
 import type { EvidenceActions, PtzActions } from '../contracts';
 import type { Feature, FeatureContext, RawMount } from '../features';
+import { volumeOf } from '../../config';
+import { retentionProblem } from '../retention';
 import { AlarmCenter } from './center';
 import type { AlarmControl, Caller } from './control';
 import { alarmsCsv } from './csv';
@@ -68,6 +70,13 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     intervalMs: ctx.config.freeSpaceCheckMs,
     emit,
     log: ctx.log,
+    settingsProblem: async () =>
+      retentionProblem({
+        minFreeBytes: ctx.config.minFreeBytes,
+        maxRecordingsBytes: ctx.config.maxRecordingsBytes,
+        volume: volumeOf(ctx.config.recordingsDir),
+        recordingsBytes: await store.segments.totalBytes(),
+      }),
   });
   const unsubs: Array<() => void> = [];
   let escalationTimer: NodeJS.Timeout | null = null;

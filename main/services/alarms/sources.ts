@@ -94,10 +94,29 @@ export class DiskWatcher {
   freeBytesOverride: (() => number | null) | null = null;
 
   constructor(
-    private readonly o: { dir: string; minFreeBytes: number; intervalMs: number; emit: (ev: DerivedEvent) => void; log: (m: string) => void },
+    private readonly o: {
+      dir: string;
+      minFreeBytes: number;
+      intervalMs: number;
+      emit: (ev: DerivedEvent) => void;
+      log: (m: string) => void;
+      /** Why the retention settings cannot keep any recording (checked once at start), or null. */
+      settingsProblem?: () => Promise<string | null>;
+    },
   ) {}
 
   start(): void {
+    void this.o
+      .settingsProblem?.()
+      .then((problem) => {
+        if (problem)
+          this.o.emit({
+            cameraId: null,
+            type: 'disk_low',
+            detail: { source: 'argus', cause: 'retention_cannot_keep', severity: 'critical', message: `The retention settings cannot keep any recording: ${problem}` },
+          });
+      })
+      .catch((err: Error) => this.o.log(`[alarms] cannot check the retention settings: ${err.message}`));
     this.timer = setInterval(() => this.check(), this.o.intervalMs);
     this.timer.unref();
     this.check();
