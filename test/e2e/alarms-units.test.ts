@@ -7,11 +7,12 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, AlarmBulkStepResult, AlarmList } from '../../common/alarms';
-import type { AuditEntry, Unit, UnitKey } from '../../common/api';
+import type { AuditEntry, Unit, UnitKey, UnitStatus } from '../../common/api';
+import type { ServerEvent } from '../../common/events';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
-import { ADMIN_PASSWORD, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
+import { ADMIN_PASSWORD, connectConsole, eventually, startAlarmServer, type AlarmTestServer, type WsConsole } from './alarms-support';
 import { launchBrowser, signIn, type TestBrowser } from './browser';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -28,6 +29,9 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
   let pump: NodeJS.Timeout | null = null;
   const procs: ChildProcess[] = [];
   const agentLog: string[] = [];
+  /** unit.status events as a console receives them on the event stream. */
+  const statusEvents: UnitStatus[] = [];
+  let stream: WsConsole;
 
   /** `npm run agent -- --simulate N --no-video`: provisions SIM-01..N and sends their GPS over the telemetry WebSocket. */
   function startSimulator(): ChildProcess {
@@ -67,6 +71,11 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
       }).catch(() => undefined);
     sendPoint();
     pump = setInterval(sendPoint, 1000);
+    stream = await connectConsole(srv.backend.url, srv.token);
+    stream.ws.on('message', (d) => {
+      const ev = JSON.parse(String(d)) as ServerEvent;
+      if (ev.type === 'unit.status') statusEvents.push(ev.status);
+    });
     publisher = publishRtmp(patrol.publishUrl, clip, { loop: true });
     startSimulator();
     browser = await launchBrowser();
@@ -79,6 +88,7 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
   afterAll(async () => {
     if (pump) clearInterval(pump);
     await publisher?.kill();
+    await stream?.close();
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     await browser?.close();
     await srv?.close({ keepData: true });
@@ -94,7 +104,11 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
       const p = (await units()).find((u) => u.id === patrol.unit.id)!;
       return p.status.video.online && p.status.telemetry.online ? p : null;
     }, 30_000, 'Patrol V online with both links');
-    for (const u of await sims()) expect(u.status.telemetry.lastSeenMs).toBeGreaterThan(Date.now() - 10_000);
+    for (const u of await sims()) {
+      expect(u.status.telemetry.lastSeenMs).toBeGreaterThan(Date.now() - 10_000);
+      // The event stream told consoles the same: online by its telemetry link, no video.
+      expect(statusEvents.some((s) => s.unitId === u.id && s.online && s.telemetry.online && !s.video.online)).toBe(true);
+    }
     // The console: the rail's unit summary, the group count and each unit's links.
     await page.locator('.rail-summary-units', { hasText: `${SIMULATED + 1} of ${SIMULATED + 1} units online` }).waitFor();
     await expect.poll(() => page.locator('.tree-unit[data-state=online][data-links=telemetry]').count()).toBe(SIMULATED);
@@ -120,6 +134,7 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
     }, 30_000, `${SIMULATED} telemetry link alarms`);
     for (const a of lost) expect(a).toMatchObject({ type: 'unit_offline', message: 'Unit stopped reporting its position', severity: 'major', state: 'new', count: 1 });
     expect(new Set(lost.map((a) => a.sourceId)).size).toBe(SIMULATED);
+    for (const a of lost) expect(statusEvents.some((s) => s.unitId === a.sourceId && !s.online && !s.telemetry.online)).toBe(true);
     expect((await unitAlarms()).filter((a) => /Camera stopped sending video/.test(a.message ?? ''))).toEqual([]);
     await page.locator('.rail-summary-units', { hasText: `1 of ${SIMULATED + 1} units online` }).waitFor();
     startSimulator();
@@ -164,4 +179,12 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
     expect((await srv.api<AuditEntry[]>('GET', '/api/v1/audit?action=alarm.acknowledge')).body).toHaveLength(SIMULATED);
     expect((await srv.api('POST', '/api/v1/alarms/steps', { ids: [], action: 'acknowledge' })).status).toBe(400);
   }, 60_000);
+
+  it('says the same in Chinese: the lost link, the links of each unit and the units online', async () => {
+    await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
+    await page.locator('[data-testid=live-alarms] td[data-cause=video_link_lost]', { hasText: '终端视频链路中断' }).waitFor();
+    await expect.poll(() => page.locator('[data-testid=live-alarms] td[data-cause=telemetry_link_lost]', { hasText: '终端停止上报位置' }).count()).toBe(SIMULATED);
+    await page.locator('.rail-summary-units', { hasText: `${SIMULATED + 1}/${SIMULATED + 1} 个终端在线` }).waitFor();
+    expect(await page.locator('.tree-unit[data-links=telemetry]').first().getAttribute('title')).toContain('仅定位，无视频');
+  });
 });
