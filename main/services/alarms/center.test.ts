@@ -174,4 +174,14 @@ describe('AlarmCenter', () => {
     const back = await t.store.alarms.get(minor.alarm.id);
     expect(back).toMatchObject({ severity: 'minor', count: 1, message: 'lens dirty' });
   });
+  it('merges only occurrences of the same cause: a unit losing video and losing GPS are two alarms (item 10)', async () => {
+    const video = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: T0, message: 'Unit lost its video link', cause: 'video_link_lost' });
+    now = T0 + 1000;
+    const gps = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: now, message: 'Unit stopped reporting its position', cause: 'telemetry_link_lost' });
+    expect(gps.kind).toBe('raised');
+    expect(gps.alarm).toMatchObject({ cause: 'telemetry_link_lost', message: 'Unit stopped reporting its position' });
+    now = T0 + 2000;
+    const again = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: now, message: 'Unit lost its video link', cause: 'video_link_lost' });
+    expect(again).toMatchObject({ kind: 'merged', alarm: { id: video.alarm.id, count: 2, cause: 'video_link_lost' } });
+  });
 });
