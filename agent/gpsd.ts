@@ -1,39 +1,164 @@
-// gpsd client: speaks gpsd's JSON protocol over TCP (?WATCH), turns TPV reports into fixes, reconnects with backoff.
+// gpsd client: speaks gpsd's JSON protocol over TCP (?WATCH), merges the TPV reports of one receiver cycle into one fix, counts why reports are dropped, reconnects with backoff.
 import net from 'node:net';
+import { DropCounter } from './drops';
 import type { Fix } from './nmea';
 
-export function tpvToFix(tpv: Record<string, unknown>): Fix | null {
-  if (tpv.class !== 'TPV' || typeof tpv.time !== 'string' || typeof tpv.lat !== 'number' || typeof tpv.lon !== 'number') return null;
-  if (typeof tpv.mode === 'number' && tpv.mode < 2) return null;
-  const tMs = Date.parse(tpv.time);
-  if (!Number.isFinite(tMs)) return null;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  const epx = num(tpv.epx);
-  const epy = num(tpv.epy);
+const numOf = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** One TPV as a fix (null fields when absent); tMs null when gpsd gave no time. */
+export type TpvReading = Omit<Fix, 'tMs'> & { tMs: number | null; mode: number | null };
+
+/** Why a TPV gives nothing, or its reading. */
+export function readTpv(tpv: Record<string, unknown>): { reading: TpvReading } | { drop: string } {
+  if (tpv.class !== 'TPV') return { drop: 'not a TPV' };
+  const mode = numOf(tpv.mode);
+  if (mode !== null && mode < 2) return { drop: 'mode < 2 (no fix)' };
+  const lat = numOf(tpv.lat);
+  const lon = numOf(tpv.lon);
+  if (lat === null || lon === null) return { drop: 'no position' };
+  const t = typeof tpv.time === 'string' ? Date.parse(tpv.time) : NaN;
+  const epx = numOf(tpv.epx);
+  const epy = numOf(tpv.epy);
   return {
-    tMs,
-    lat: tpv.lat,
-    lon: tpv.lon,
-    altM: num(tpv.altMSL) ?? num(tpv.alt),
-    speedMps: num(tpv.speed),
-    headingDeg: num(tpv.track),
-    accuracyM: num(tpv.eph) ?? (epx !== null && epy !== null ? Math.max(epx, epy) : null),
+    reading: {
+      tMs: Number.isFinite(t) ? t : null,
+      mode,
+      lat,
+      lon,
+      altM: numOf(tpv.altMSL) ?? numOf(tpv.alt),
+      speedMps: numOf(tpv.speed),
+      headingDeg: numOf(tpv.track),
+      accuracyM: numOf(tpv.eph) ?? (epx !== null && epy !== null ? Math.max(epx, epy) : null),
+    },
   };
+}
+
+/** A TPV as a fix on its own (time and a 2D/3D position needed), for callers that have single reports. */
+export function tpvToFix(tpv: Record<string, unknown>): Fix | null {
+  const r = readTpv(tpv);
+  if (!('reading' in r) || r.reading.tMs === null) return null;
+  const { mode: _mode, ...fix } = r.reading;
+  return { ...fix, tMs: r.reading.tMs };
+}
+
+/** Merges readings: the latest position wins, each other field its latest non-null value. */
+function merge(list: TpvReading[]): TpvReading {
+  const out = { ...list[0]! };
+  for (const r of list.slice(1)) {
+    out.lat = r.lat;
+    out.lon = r.lon;
+    out.mode = r.mode ?? out.mode;
+    out.tMs = r.tMs ?? out.tMs;
+    for (const k of ['altM', 'speedMps', 'headingDeg', 'accuracyM'] as const) if (r[k] !== null && r[k] !== undefined) out[k] = r[k];
+  }
+  return out;
+}
+
+export interface CycleOptions {
+  /** A cycle is complete when no report came for this long (ms; default 400). */
+  quietMs?: number;
+  /** A cycle without times never lasts longer than this (ms; default 900). */
+  maxCycleMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Groups gpsd's TPV reports into receiver cycles and emits one fix per cycle. gpsd may report a cycle several times
+ * (one TPV per sentence), and an early report may still hold the previous position: all reports with one time (and
+ * the time-less ones among them) are merged, keeping the latest position. A cycle ends when a report with another time
+ * arrives or after `quietMs` without reports. Time: the cycle's own (any of its reports); when none of them has one,
+ * the agent's clock at the cycle's first report, and the fix is marked `timeFromAgentClock`.
+ */
+export class TpvCycles {
+  private cur: { tMs: number | null; readings: TpvReading[]; firstAtMs: number } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastT = -Infinity;
+  readonly drops: DropCounter;
+  reports = 0;
+  fixes = 0;
+  agentClockFixes = 0;
+
+  constructor(
+    private readonly emit: (f: Fix, note: { timeFromAgentClock: boolean }) => void,
+    private readonly log: (m: string) => void,
+    private readonly o: CycleOptions = {},
+  ) {
+    this.drops = new DropCounter('gpsd', log);
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  /** One gpsd JSON object. */
+  push(obj: Record<string, unknown>): void {
+    if (obj.class !== 'TPV') return;
+    this.reports++;
+    const r = readTpv(obj);
+    if (!('reading' in r)) {
+      this.drops.add(r.drop, JSON.stringify(obj));
+      return;
+    }
+    const reading = r.reading;
+    const now = this.now();
+    const c = this.cur;
+    const otherTime = c && reading.tMs !== null && c.tMs !== null && reading.tMs !== c.tMs;
+    const tooLong = c && c.tMs === null && reading.tMs === null && now - c.firstAtMs >= (this.o.maxCycleMs ?? 900);
+    if (otherTime || tooLong) this.flush();
+    if (!this.cur) this.cur = { tMs: null, readings: [], firstAtMs: now };
+    this.cur.readings.push(reading);
+    this.cur.tMs ??= reading.tMs;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.o.quietMs ?? 400);
+  }
+
+  /** Emits the open cycle (on quiet, on a new time, on close). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const c = this.cur;
+    this.cur = null;
+    if (!c || c.readings.length === 0) return;
+    const m = merge(c.readings);
+    const fromClock = m.tMs === null;
+    const tMs = m.tMs ?? c.firstAtMs;
+    if (tMs <= this.lastT) {
+      this.drops.add('not newer than the last fix (late or repeated report)', new Date(tMs).toISOString());
+      return;
+    }
+    this.lastT = tMs;
+    this.fixes++;
+    if (fromClock) {
+      this.agentClockFixes++;
+      if (this.agentClockFixes === 1)
+        this.log('gpsd: fixes without time (no report of their cycle has one): timed by the agent clock instead, marked so in the agent buffer; counted in the gps status lines');
+    }
+    const { mode: _mode, ...rest } = m;
+    this.emit({ ...rest, tMs }, { timeFromAgentClock: fromClock });
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }
 
 export class GpsdClient {
   private socket: net.Socket | null = null;
   private closed = false;
   private failures = 0;
-  private lastT = -Infinity;
   private retry: NodeJS.Timeout | null = null;
+  readonly cycles: TpvCycles;
 
   constructor(
     private readonly host: string,
     private readonly port: number,
-    private readonly onFix: (f: Fix) => void,
+    onFix: (f: Fix, note: { timeFromAgentClock: boolean }) => void,
     private readonly log: (m: string) => void,
-  ) {}
+    cycleOptions: CycleOptions = {},
+  ) {
+    this.cycles = new TpvCycles(onFix, log, cycleOptions);
+  }
 
   start(): void {
     this.connect();
@@ -57,21 +182,19 @@ export class GpsdClient {
         const line = buf.slice(0, nl).trim();
         buf = buf.slice(nl + 1);
         if (!line.startsWith('{')) continue;
+        let obj: Record<string, unknown>;
         try {
-          const fix = tpvToFix(JSON.parse(line) as Record<string, unknown>);
-          // gpsd reports each cycle more than once (one TPV per sentence): one fix per time.
-          if (fix && fix.tMs > this.lastT) {
-            this.lastT = fix.tMs;
-            this.onFix(fix);
-          }
+          obj = JSON.parse(line) as Record<string, unknown>;
         } catch {
-          // not JSON: ignore
+          continue; // not JSON: ignore
         }
+        this.cycles.push(obj);
       }
     });
     s.on('error', () => undefined);
     s.on('close', () => {
       if (this.closed) return;
+      this.cycles.flush();
       this.failures++;
       const delay = Math.min(10_000, 500 * 2 ** Math.min(5, this.failures - 1));
       if (this.failures === 1 || this.failures % 10 === 0) this.log(`gpsd ${this.host}:${this.port} not reachable; retrying in ${delay / 1000} s`);
@@ -79,9 +202,17 @@ export class GpsdClient {
     });
   }
 
+  /** 'N gpsd reports → M fixes; dropped: …' for the agent's status line. */
+  status(): string {
+    const c = this.cycles;
+    return `${c.reports} gpsd reports → ${c.fixes} fixes${c.agentClockFixes ? ` (${c.agentClockFixes} timed by the agent clock)` : ''}; dropped: ${c.drops.summary()}`;
+  }
+
   close(): void {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    this.cycles.flush();
+    this.cycles.close();
     this.socket?.destroy();
   }
 }
