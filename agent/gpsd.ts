@@ -59,6 +59,8 @@ export interface CycleOptions {
   quietMs?: number;
   /** A cycle without times never lasts longer than this (ms; default 900). */
   maxCycleMs?: number;
+  /** How long time-less cycles wait for a first receiver time before the agent clock times them (ms; default 2000). */
+  holdMs?: number;
   now?: () => number;
 }
 
@@ -66,13 +68,21 @@ export interface CycleOptions {
  * Groups gpsd's TPV reports into receiver cycles and emits one fix per cycle. gpsd may report a cycle several times
  * (one TPV per sentence), and an early report may still hold the previous position: all reports with one time (and
  * the time-less ones among them) are merged, keeping the latest position. A cycle ends when a report with another time
- * arrives or after `quietMs` without reports. Time: the cycle's own (any of its reports); when none of them has one,
- * the agent's clock at the cycle's first report, and the fix is marked `timeFromAgentClock`.
+ * arrives or after `quietMs` without reports. Time: the cycle's own (any of its reports). When none of them has one,
+ * the fix is timed from the agent's clock at the cycle's first report, corrected by the receiver-minus-agent offset of
+ * the last timed cycle and put on the receiver's whole-second grid (cycles before the first timed one wait up to
+ * `holdMs` for it); with no receiver time at all, the agent's clock itself. Such fixes are marked `timeFromAgentClock`.
  */
 export class TpvCycles {
   private cur: { tMs: number | null; readings: TpvReading[]; firstAtMs: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastT = -Infinity;
+  /** Receiver time minus agent time at a cycle's arrival, from the last cycle that had a time. */
+  private offsetMs: number | null = null;
+  private wholeSeconds = false;
+  /** Time-less cycles waiting for the first receiver time. */
+  private readonly held: Array<{ m: TpvReading; atMs: number }> = [];
+  private holdTimer: NodeJS.Timeout | null = null;
   readonly drops: DropCounter;
   reports = 0;
   fixes = 0;
@@ -120,10 +130,38 @@ export class TpvCycles {
     this.cur = null;
     if (!c || c.readings.length === 0) return;
     const m = merge(c.readings);
-    const fromClock = m.tMs === null;
-    const tMs = m.tMs ?? c.firstAtMs;
+    if (m.tMs === null) {
+      if (this.offsetMs !== null) this.send(m, this.derivedTime(c.firstAtMs), true);
+      else this.hold(m, c.firstAtMs);
+      return;
+    }
+    // The receiver's clock against the agent's, at this cycle's arrival: times cycles that come without one.
+    this.offsetMs = m.tMs - c.firstAtMs;
+    this.wholeSeconds = m.tMs % 1000 === 0;
+    for (const h of this.held.splice(0)) this.send(h.m, this.derivedTime(h.atMs), true);
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    this.send(m, m.tMs, false);
+  }
+
+  /** Receiver time of a cycle that arrived at atMs (agent clock), on the receiver's whole-second grid when it has one. */
+  private derivedTime(atMs: number): number {
+    const t = atMs + (this.offsetMs ?? 0);
+    return this.wholeSeconds ? Math.round(t / 1000) * 1000 : t;
+  }
+
+  /** No receiver time seen yet: wait up to holdMs for one (then back-date), else the agent clock itself. */
+  private hold(m: TpvReading, atMs: number): void {
+    this.held.push({ m, atMs });
+    this.holdTimer ??= setTimeout(() => {
+      this.holdTimer = null;
+      for (const h of this.held.splice(0)) this.send(h.m, h.atMs, true);
+    }, this.o.holdMs ?? 2000);
+  }
+
+  private send(m: TpvReading, tMs: number, fromClock: boolean): void {
     if (tMs <= this.lastT) {
-      this.drops.add('not newer than the last fix (late or repeated report)', new Date(tMs).toISOString());
+      this.drops.add(fromClock ? 'no time in fix, and its agent-clock time is not after the last fix' : 'not newer than the last fix (late or repeated report)', new Date(tMs).toISOString());
       return;
     }
     this.lastT = tMs;
@@ -131,7 +169,7 @@ export class TpvCycles {
     if (fromClock) {
       this.agentClockFixes++;
       if (this.agentClockFixes === 1)
-        this.log('gpsd: fixes without time (no report of their cycle has one): timed by the agent clock instead, marked so in the agent buffer; counted in the gps status lines');
+        this.log('gpsd: fixes without time (no report of their cycle has one): timed by the agent clock (against the receiver clock when known), marked so in the agent buffer; counted in the gps status lines');
     }
     const { mode: _mode, ...rest } = m;
     this.emit({ ...rest, tMs }, { timeFromAgentClock: fromClock });
@@ -140,6 +178,9 @@ export class TpvCycles {
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    for (const h of this.held.splice(0)) this.send(h.m, h.atMs, true);
   }
 }
 

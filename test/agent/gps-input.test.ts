@@ -121,6 +121,26 @@ describe('gpsd client', () => {
     expect(log.filter((l) => /dropping/.test(l))).toEqual([]);
   }, 30_000);
 
+  it('times a cycle without any time against the receiver clock: back-dated before the first timed cycle, extrapolated after it (marked)', async () => {
+    const [a, bb, c] = [expected[60]!, expected[61]!, expected[62]!];
+    const port = await fakeGpsd([
+      { delayMs: 0, obj: tpv(a, null) }, // gpsd's first report of a log often has no time yet
+      { delayMs: 1000, obj: tpv(bb, bb.tMs) },
+      { delayMs: 1000, obj: tpv(c, null) }, // a cycle whose reports lost their time
+    ]);
+    const got: Array<{ f: Fix; clock: boolean }> = [];
+    const cl = new GpsdClient('127.0.0.1', port, (f, note) => got.push({ f, clock: note.timeFromAgentClock }), () => undefined);
+    cl.start();
+    const until = Date.now() + 10_000;
+    while (got.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    cl.close();
+    expect(got.map((g) => [g.f.tMs, g.f.lat, g.clock])).toEqual([
+      [a.tMs, a.lat, true],
+      [bb.tMs, bb.lat, false],
+      [c.tMs, c.lat, true],
+    ]);
+  }, 20_000);
+
   it('times a cycle without any time by the agent clock (marked), and says why reports are dropped once per reason with counts', async () => {
     const e = expected[50]!;
     const reports: Array<{ delayMs: number; obj: Record<string, unknown> }> = [];
