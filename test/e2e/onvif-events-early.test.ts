@@ -68,6 +68,22 @@ describe('a device that ends every PullMessages early', () => {
   }, 90_000);
 });
 
+describe('a device that answers every PullMessages at once', () => {
+  it.each(['empty', 'reset'] as const)('is not pulled in a tight loop (%s)', async (how) => {
+    const sim = await h.sim({ subscriptionTtlMs: 20_000, pullEarly: { afterMs: 0, how } });
+    await addSim(h, sim, `Instant ${how}`);
+    await waitFor('subscribed', () => sim.activeSubscriptions() > 0);
+    const from = sim.callsOf('PullMessages').length;
+    await new Promise((r) => setTimeout(r, 6000));
+    const pulls = sim.callsOf('PullMessages').length - from;
+    // Empty answers: one pull a second (the floor). Resets at once: the floor, then a growing backoff.
+    expect(pulls).toBeGreaterThanOrEqual(how === 'empty' ? 4 : 2);
+    expect(pulls).toBeLessThanOrEqual(8);
+    expect(sim.subscriptionsCreated).toBe(1);
+    expect(deviceLines(sim).length, deviceLines(sim).join(' | ')).toBeLessThanOrEqual(2);
+  }, 30_000);
+});
+
 describe('subscriptions that are really gone', () => {
   it.each(['fault', '404'] as const)('subscribes again when the device forgets the subscription (answered with %s)', async (goneAs) => {
     const sim = await h.sim({ subscriptionTtlMs: 20_000, goneAs, pullEarly: { afterMs: 1000, how: 'empty' } });
