@@ -100,9 +100,16 @@ export class TpvCycles {
     return (this.o.now ?? Date.now)();
   }
 
+  /** gpsd objects other than TPV, by class (VERSION, DEVICES, WATCH, SKY, ...): tells "gpsd talks but has no fix" apart. */
+  readonly others = new Map<string, number>();
+
   /** One gpsd JSON object. */
   push(obj: Record<string, unknown>): void {
-    if (obj.class !== 'TPV') return;
+    if (obj.class !== 'TPV') {
+      const k = typeof obj.class === 'string' ? obj.class : '?';
+      this.others.set(k, (this.others.get(k) ?? 0) + 1);
+      return;
+    }
     this.reports++;
     const r = readTpv(obj);
     if (!('reading' in r)) {
@@ -246,7 +253,11 @@ export class GpsdClient {
   /** 'N gpsd reports → M fixes; dropped: …' for the agent's status line. */
   status(): string {
     const c = this.cycles;
-    return `${c.reports} gpsd reports → ${c.fixes} fixes${c.agentClockFixes ? ` (${c.agentClockFixes} timed by the agent clock)` : ''}; dropped: ${c.drops.summary()}`;
+    const others = [...c.others.entries()].map(([k, n]) => `${k} ×${n}`).join(', ');
+    return (
+      `${c.reports} gpsd reports → ${c.fixes} fixes${c.agentClockFixes ? ` (${c.agentClockFixes} timed by the agent clock)` : ''}; dropped: ${c.drops.summary()}` +
+      (c.reports === 0 ? `; no TPV from gpsd yet (other messages: ${others || 'none'})` : '')
+    );
   }
 
   close(): void {

@@ -55,7 +55,8 @@ export class UnitAgent {
       // While reports are being dropped (or timed by the agent clock), say so with counts once a minute, never per fix.
       this.statusTimer = setInterval(() => {
         const g = this.gpsd;
-        if (g && (g.cycles.drops.takeChanged() || g.cycles.agentClockFixes > 0)) this.o.log(`gps status: ${g.status()}`);
+        // Also while gpsd has given no fix at all: "connected" alone says nothing about positions.
+        if (g && (g.cycles.drops.takeChanged() || g.cycles.agentClockFixes > 0 || g.cycles.fixes === 0)) this.o.log(`gps status: ${g.status()}`);
       }, this.o.statusEveryMs ?? 60_000);
       this.statusTimer.unref();
     }

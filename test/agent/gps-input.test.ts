@@ -169,4 +169,14 @@ describe('gpsd client', () => {
     expect(log.filter((l) => /timed by the agent clock/.test(l))).toHaveLength(1);
     expect(c.status()).toBe('12 gpsd reports → 1 fixes (1 timed by the agent clock); dropped: mode < 2 (no fix) ×6, no position ×4');
   }, 20_000);
+
+  it('says when gpsd talks but sends no position report at all', async () => {
+    const port = await fakeGpsd([1, 2, 3].map((i) => ({ delayMs: 50, obj: { class: 'SKY', device: '/dev/pts/1', nSat: i } })));
+    const c = new GpsdClient('127.0.0.1', port, () => undefined, () => undefined);
+    c.start();
+    const until = Date.now() + 5000;
+    while (!c.status().includes('SKY ×3') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    c.close();
+    expect(c.status()).toBe('0 gpsd reports → 0 fixes; dropped: none; no TPV from gpsd yet (other messages: VERSION ×1, WATCH ×1, SKY ×3)');
+  });
 });
