@@ -224,6 +224,7 @@ export class EventPuller {
             pulledOk = true;
             if (this.earlyEnds === 1) this.d.log(`${this.d.label} ends pending PullMessages early (${message}); pulling again on the same subscription`);
             quickEnds = this.d.now() - startMs < floorMs ? quickEnds + 1 : 0;
+            if (quickEnds === 0) recovered(); // it held the pull a while: the device is there
             // Cut at once, again and again: back off like any failure (the subscription is kept).
             if (quickEnds >= 3) await fail('cuts every PullMessages at once; keeping the subscription and retrying', message);
             else await this.sleep(floorMs - (this.d.now() - startMs));
