@@ -2,12 +2,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
-import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue, zoneName } from '../format';
+import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue } from '../format';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { sortedCameras } from '../state/cameras';
 import { useStore } from '../state/store';
 import { sortedUnits } from '../state/units';
+import { playbackClockLabel } from './clock-label';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
@@ -244,7 +245,7 @@ export function PlaybackTab() {
               ))}
             </select>
           </label>
-          <span class="pb-now" data-now-ms={Math.round(now)}>{formatDateTime(now)} {zoneName()}</span>
+          <span class="pb-now" data-now-ms={Math.round(now)}>{playbackClockLabel(now)}</span>
           <form class="pb-goto" onSubmit={(e) => {
             e.preventDefault();
             const ms = fromDateTimeLocalValue(gotoValue);

@@ -96,6 +96,8 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     const start = new Date(t0A + 20_000).toISOString().slice(0, 19);
     await page.locator('input[name=goto]').fill(start);
     await page.getByRole('button', { name: 'Go to' }).click();
+    // The clock reads in the user's zone (UTC in this context), named once: not "UTC UTC".
+    expect(await page.locator('.pb-now').innerText()).toBe(`${new Date(t0A + 20_000).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
     for (let i = 0; i < 3; i++) await page.locator('button[name=zoom-in]').click(); // 1 h → 1 min
     const timeline = page.locator('.pb-timeline');
     await expect.poll(async () => Number(await timeline.getAttribute('data-view-span'))).toBe(60_000);
