@@ -2,17 +2,20 @@
 import { s, type Infer } from './schema';
 
 /**
- * Case references and export names: letters, digits and . _ - / + # (a slash is common in court references), 1..64 chars,
- * never '.' or '..' as a component and never starting with '/'. The server never uses them as a path as given: package
- * directories are built from a sanitised form (see main/services/investigation/paths.ts).
+ * Case references and export names: letters and digits of any script, marks, spaces, dashes, brackets (〔〕【】（）...),
+ * and . _ / + # · ・ (a slash is common in court references; "沪公刑字〔2026〕123号" is a normal Chinese case number),
+ * 1..64 characters, no leading or trailing space, never '.' or '..' as a component, never starting with '/', and no
+ * backslash, colon or control character. The server never uses them as a path as given: package directories are built
+ * from a sanitised form (see main/services/investigation/paths.ts).
  */
-export const CASE_REFERENCE_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!\/)[A-Za-z0-9._\-/+#]{1,64}$/;
+export const CASE_REFERENCE_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?![/ ])(?!.* $)[\p{L}\p{N}\p{M}\p{Pd}\p{Ps}\p{Pe}\p{Pc} ./+#·・]{1,64}$/u;
+const REFERENCE_HINT = 'must be 1-64 letters (any script), digits, spaces, brackets or - _ . / + # and contain no "." or ".." path component, no leading "/" and no backslash';
 
 export const ReferenceSchema = s.string({
   minLength: 1,
   maxLength: 64,
   pattern: CASE_REFERENCE_RE,
-  patternHint: 'must be 1-64 letters, digits or . _ - / + # and contain no "." or ".." path component',
+  patternHint: REFERENCE_HINT,
   description: 'case reference number',
 });
 
@@ -88,7 +91,7 @@ export const ExportSource = s.object({ cameraId: s.int({ min: 1 }) });
 export const ExportCreate = s.object({
   caseId: s.int({ min: 1 }),
   /** Short user-given name of the package (sanitised into the directory name). */
-  name: s.optional(s.string({ minLength: 1, maxLength: 64, pattern: CASE_REFERENCE_RE, patternHint: 'must be 1-64 letters, digits or . _ - / + # without "." or ".." components' })),
+  name: s.optional(s.string({ minLength: 1, maxLength: 64, pattern: CASE_REFERENCE_RE, patternHint: REFERENCE_HINT })),
   sources: s.array(ExportSource, { minItems: 1, maxItems: 16 }),
   startMs: s.int({ min: 0 }),
   endMs: s.int({ min: 0 }),
