@@ -136,8 +136,14 @@ export interface ManifestSource {
   /** Requested range. */
   startMs: number;
   endMs: number;
-  /** Recorded pieces inside the range (gaps between them). */
+  /**
+   * Recorded pieces in the file (gaps between them), as exported: a piece starts at the wall time of its first frame
+   * (stream copy: the keyframe at or before the requested start, so possibly before `startMs`) and ends after its last frame.
+   */
   recorded: Array<{ startMs: number; endMs: number }>;
+  /** Wall time of the first and of the last frame in the file (from the segments' timestamps); null without a file. */
+  firstFrameMs: number | null;
+  lastFrameMs: number | null;
   segments: Array<{ id: number; relPath: string; startMs: number; endMs: number; sizeBytes: number; sha256: string }>;
   /** Duration of the exported file (ffprobe), ms. */
   durationMs: number | null;
