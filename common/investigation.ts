@@ -211,6 +211,8 @@ export interface PlaybackPiece {
   mediaS: number;
   durationS: number;
   discontinuity: boolean;
+  /** Video codec of the piece's segment as the index records it ('h264', 'hevc', ...; null when unknown). */
+  videoCodec: string | null;
 }
 
 export interface PlaybackMap {

@@ -32,9 +32,13 @@ function VideoTile({ session, cameraId, name, selected, onSelect }: { session: S
   const { t } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState('loading');
+  const [codec, setCodec] = useState<string | null>(null);
   useEffect(() => {
     const tile = session.attach(cameraId, ref.current!);
-    const off = session.onTick(() => setState(tile.state));
+    const off = session.onTick(() => {
+      setState(tile.state);
+      setCodec(tile.unsupportedCodec);
+    });
     return () => {
       off();
       session.detach(cameraId);
@@ -45,6 +49,7 @@ function VideoTile({ session, cameraId, name, selected, onSelect }: { session: S
       <video ref={ref} muted playsInline />
       <span class="pb-tile-name">{name}</span>
       {state === 'gap' ? <span class="pb-tile-status">{t('investigation.noRecording')}</span> : null}
+      {state === 'unsupported' ? <span class="pb-tile-status pb-tile-unsupported" role="status">{t('investigation.tile.noDecoder', { codec: codec ?? '' })}</span> : null}
     </div>
   );
 }

@@ -2,7 +2,8 @@
 import Hls from 'hls.js';
 import type { PlaybackMap } from '../../common/investigation';
 import { invApi, withToken } from './inv-api';
-import { covers, mediaAt, wallAt } from './wall-map';
+import { browserDecodes, codecName } from './codec-support';
+import { covers, mediaAt, pieceAt, wallAt } from './wall-map';
 
 /** Window loaded around the playhead (the server caps it at 15 min). */
 const WINDOW_BEFORE_MS = 30_000;
@@ -47,12 +48,14 @@ export class MasterClock {
   }
 }
 
-export type TileState = 'loading' | 'playing' | 'paused' | 'gap' | 'waiting' | 'error';
+export type TileState = 'loading' | 'playing' | 'paused' | 'gap' | 'waiting' | 'error' | 'unsupported';
 
 export class TilePlayer {
   map: PlaybackMap | null = null;
   state: TileState = 'loading';
   error: string | null = null;
+  /** The recorded codec this browser cannot decode (state 'unsupported'), e.g. "H.265". */
+  unsupportedCodec: string | null = null;
   private hls: Hls | null = null;
   private loading: Promise<void> | null = null;
   private ready = false;
@@ -101,7 +104,8 @@ export class TilePlayer {
         this.ready = false;
         this.map = map;
         this.error = null;
-        if (map.pieces.length === 0) return;
+        // Nothing this browser can decode: no player (the tile says why instead of staying black).
+        if (map.pieces.length === 0 || map.pieces.every((p) => !browserDecodes(p.videoCodec))) return;
         const start = mediaAt(map.pieces, wallMs) ?? 0;
         const hls = new Hls({ startPosition: start, maxBufferLength: 8, maxMaxBufferLength: 30, backBufferLength: 10, enableWorker: true });
         this.hls = hls;
@@ -142,6 +146,13 @@ export class TilePlayer {
       return;
     }
     if (!this.map) return;
+    const piece = pieceAt(this.map.pieces, wallMs);
+    if (piece && !browserDecodes(piece.videoCodec)) {
+      this.state = 'unsupported';
+      this.unsupportedCodec = codecName(piece.videoCodec!);
+      if (!this.video.paused) this.video.pause();
+      return;
+    }
     if (!this.ready) return;
     const m = mediaAt(this.map.pieces, wallMs);
     if (m === null) {
@@ -176,7 +187,8 @@ export class TilePlayer {
   stalled(wallMs: number): boolean {
     if (this.loading) return true;
     if (!this.map || !this.ready) return false;
-    return mediaAt(this.map.pieces, wallMs) !== null && this.video.readyState < 3;
+    const piece = pieceAt(this.map.pieces, wallMs);
+    return piece !== null && browserDecodes(piece.videoCodec) && this.video.readyState < 3;
   }
 
   destroy(): void {

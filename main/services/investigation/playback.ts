@@ -97,6 +97,7 @@ export class PlaybackIndex {
           mediaS: Math.round(mediaS * 1e6) / 1e6,
           durationS: Math.round(durationS * 1e6) / 1e6,
           discontinuity: out.length === 0 || (first && !continuous),
+          videoCodec: seg.videoCodec,
           byteStart: a.offset,
           byteEnd: b ? b.offset : idx.sizeBytes,
         });
