@@ -220,6 +220,8 @@ export interface PlaybackMap {
   startMs: number;
   endMs: number;
   pieces: PlaybackPiece[];
+  /** The window holds the segment being written: more pieces appear (refresh the map; the playlist is an EVENT playlist). */
+  live: boolean;
   /** Playlist URL (add ?token=). */
   playlist: string;
 }

@@ -61,6 +61,8 @@ export class TilePlayer {
   private ready = false;
   private lastSeekPerf = 0;
   private loadedFor: number | null = null;
+  private lastRefreshPerf = 0;
+  private refreshing = false;
 
   constructor(
     readonly cameraId: number,
@@ -154,7 +156,13 @@ export class TilePlayer {
       return;
     }
     if (!this.ready) return;
+    if (this.map.live) this.refreshLive(wallMs);
     const m = mediaAt(this.map.pieces, wallMs);
+    if (m === null && this.atLiveEdge(wallMs)) {
+      // Recorded but not on disk up to a keyframe yet: wait for the next piece (the master waits too).
+      this.state = 'waiting';
+      return;
+    }
     if (m === null) {
       this.state = 'gap';
       if (!this.video.paused) this.video.pause();
@@ -183,10 +191,37 @@ export class TilePlayer {
     this.state = v.readyState < 3 ? 'waiting' : 'playing';
   }
 
-  /** True when the tile holds the master back (has media now but cannot play it yet). */
+  /** End (wall ms) of the last piece of the map, or null. */
+  private lastEndMs(): number | null {
+    const last = this.map?.pieces[this.map.pieces.length - 1];
+    return last ? last.wallMs + last.durationS * 1000 : null;
+  }
+
+  /** The master is past the newest served piece of a segment still being written (within 20 s of now). */
+  private atLiveEdge(wallMs: number): boolean {
+    const end = this.lastEndMs();
+    return !!this.map?.live && end !== null && wallMs >= end - 1 && end > Date.now() - 20_000 && wallMs < Date.now();
+  }
+
+  /** While the window holds the segment being written, reloads the map every 2 s near its end (hls.js reloads the EVENT playlist itself). */
+  private refreshLive(wallMs: number): void {
+    const end = this.lastEndMs();
+    if (this.refreshing || performance.now() - this.lastRefreshPerf < 2000 || (end !== null && wallMs < end - 15_000)) return;
+    this.refreshing = true;
+    this.lastRefreshPerf = performance.now();
+    const cur = this.map!;
+    void invApi.playbackMap(this.cameraId, cur.startMs, cur.endMs)
+      .then((next) => {
+        if (this.map === cur && next.pieces.length >= cur.pieces.length) this.map = next;
+      }, () => undefined)
+      .finally(() => (this.refreshing = false));
+  }
+
+  /** True when the tile holds the master back (has media now but cannot play it yet, or waits at the live edge). */
   stalled(wallMs: number): boolean {
     if (this.loading) return true;
     if (!this.map || !this.ready) return false;
+    if (this.atLiveEdge(wallMs)) return true;
     const piece = pieceAt(this.map.pieces, wallMs);
     return piece !== null && browserDecodes(piece.videoCodec) && this.video.readyState < 3;
   }

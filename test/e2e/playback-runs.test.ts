@@ -40,6 +40,7 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
   let camSteady: number;
   let camHevc: number;
   let camReal: number;
+  let camLive: number;
   let rtsp: RtspServer;
   let realSegs: Segment[] = [];
   const pageErrors: string[] = [];
@@ -65,8 +66,10 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
     const hevcShape = { codec: 'h265' as const };
     await indexSegments(srv.backend.store, camHevc, await makeSegments(rec, camHevc, t0, 1, 6, { shape: hevcShape }), [], hevcShape);
     // A real camera recorded in two runs: the camera is edited (segment length) in between, so the recorder restarts.
-    rtsp = await startRtspServer({ count: 1, clip: await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 400, audio: true }) });
+    rtsp = await startRtspServer({ count: 2, clip: await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 400, audio: true }) });
     const admin = await srv.token();
+    // A camera recording live with long (60 s) segments: the last seconds are in the segment being written.
+    camLive = (await srv.api<Camera>('POST', '/api/v1/cameras', admin, { name: 'Live cam', url: rtsp.url('/cam2'), segmentSeconds: 60 })).body.id;
     camReal = (await srv.api<Camera>('POST', '/api/v1/cameras', admin, { name: 'Real cam', url: rtsp.url('/cam1'), segmentSeconds: 4 })).body.id;
     const closed = async () => (await srv.api<Segment[]>('GET', `/api/v1/segments?cameraId=${camReal}&startMs=0&endMs=${Date.now() + 3_600_000}`, admin)).body.filter((x) => x.state === 'closed');
     await until(async () => (await closed()).length >= 2, 40_000, 'two closed segments of run 1');
@@ -78,7 +81,6 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
       const all = (await srv.api<Segment[]>('GET', `/api/v1/segments?cameraId=${camReal}&startMs=0&endMs=${Date.now() + 3_600_000}`, admin)).body;
       return all.every((x) => x.state === 'closed') ? all : null;
     }, 20_000, 'all segments closed');
-    await rtsp.stop();
     browser = await launchBrowser();
     const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
@@ -191,4 +193,47 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
     await page.locator(`input[name=source-${camHevc}]`).uncheck();
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('plays back the last 20 s from the segment being written, and plays on as it grows', async () => {
+    const admin = await srv.token();
+    const writing = await until(async () => {
+      const all = (await srv.api<Segment[]>('GET', `/api/v1/segments?cameraId=${camLive}&startMs=0&endMs=${Date.now() + 3_600_000}`, admin)).body;
+      const w = all.find((x) => x.state === 'writing');
+      return w && Date.now() - w.startMs > 25_000 ? w : null;
+    }, 60_000, 'a segment written for 25 s');
+    const from = Date.now() - 20_000;
+    await page.locator(`input[name=source-${camLive}]`).check();
+    await page.locator('input[name=goto]').fill(new Date(from).toISOString().slice(0, 19));
+    await page.getByRole('button', { name: 'Go to' }).click();
+    const video = () => page.evaluate((cid) => {
+      const v = document.querySelector<HTMLVideoElement>(`.pb-tile[data-camera-id="${cid}"] video`)!;
+      return { t: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames, ready: v.readyState };
+    }, camLive);
+    await until(async () => (await video()).ready >= 2, 30_000, 'a frame from the segment being written');
+    const map0 = (await srv.api<PlaybackMap>('GET', `/api/v1/playback-map/${camLive}?startMs=${from - 30_000}&endMs=${from + 60_000}`, admin)).body;
+    expect(map0.live).toBe(true);
+    const inWriting = map0.pieces.filter((p) => p.segmentId === writing.id);
+    expect(inWriting.length, 'pieces served from the segment being written').toBeGreaterThan(3);
+    const knownEndMs = map0.pieces[map0.pieces.length - 1]!.wallMs + map0.pieces[map0.pieces.length - 1]!.durationS * 1000;
+    expect(Date.now() - knownEndMs, 'served up to a few seconds ago').toBeLessThan(6_000);
+    await page.locator('.pb-play').click();
+    // Plays through what was on disk when it started and on into pieces written since (the clock is not stuck).
+    await until(async () => (await clockMs()) > knownEndMs + 4_000, 40_000, 'clock past the pieces known at the start');
+    const a = await video();
+    await page.waitForTimeout(1500);
+    const b = await video();
+    expect(b.frames, 'frames decoded past the start').toBeGreaterThan(a.frames + 10);
+    expect(await page.locator(`.pb-tile[data-camera-id="${camLive}"]`).getAttribute('data-state')).not.toBe('gap');
+    const map1 = (await srv.api<PlaybackMap>('GET', `/api/v1/playback-map/${camLive}?startMs=${from - 30_000}&endMs=${from + 60_000}`, admin)).body;
+    const shownWall = (() => {
+      const p = map1.pieces.find((x) => b.t >= x.mediaS && b.t < x.mediaS + x.durationS)!;
+      return p ? { wall: p.wallMs + (b.t - p.mediaS) * 1000, seg: p.segmentId } : null;
+    })();
+    expect(shownWall, `media ${b.t} s in the map`).not.toBeNull();
+    expect(shownWall!.wall).toBeGreaterThan(knownEndMs);
+    expect(Math.abs(shownWall!.wall - (await clockMs()))).toBeLessThan(1500);
+    await page.locator('.pb-play').click();
+    await page.locator(`input[name=source-${camLive}]`).uncheck();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });
