@@ -46,7 +46,8 @@ function VideoTile({ session, cameraId, name, selected, onSelect }: { session: S
   }, [session, cameraId]);
   return (
     <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} onClick={onSelect}>
-      <video ref={ref} muted playsInline />
+      {/* In a gap or for an undecodable codec the last picture would be a stale frame: hidden. */}
+      <video ref={ref} muted playsInline style={state === 'gap' || state === 'unsupported' ? { visibility: 'hidden' } : undefined} />
       <span class="pb-tile-name">{name}</span>
       {state === 'gap' ? <span class="pb-tile-status">{t('investigation.noRecording')}</span> : null}
       {state === 'unsupported' ? <span class="pb-tile-status pb-tile-unsupported" role="status">{t('investigation.tile.noDecoder', { codec: codec ?? '' })}</span> : null}

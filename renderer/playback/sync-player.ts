@@ -11,6 +11,14 @@ const WINDOW_AFTER_MS = 14 * 60_000;
 /** Drift above this is corrected by a seek; below, by nudging the playback rate. */
 const SEEK_DRIFT_MS = 800;
 const NUDGE_DRIFT_MS = 20;
+/**
+ * A tile that should play but whose picture has not moved for this long reloads its player at the master time. Where
+ * a recording run ends and the next begins the tracks can change (audio switched off in a camera edit): MSE buffers
+ * only the time all tracks cover, so the old player stalls for good at the boundary (and held the master with it).
+ */
+const STALL_RELOAD_MS = 2500;
+/** A player that has not parsed its playlist by then is given up (and reloaded by the stall check). */
+const LOAD_TIMEOUT_MS = 15_000;
 export const FRAME_MS = 40;
 
 export class MasterClock {
@@ -63,6 +71,10 @@ export class TilePlayer {
   private loadedFor: number | null = null;
   private lastRefreshPerf = 0;
   private refreshing = false;
+  /** Last media position seen moving, and when (stall detection). */
+  private moved = { mediaS: -1, perf: 0 };
+  /** hls.js reported a fatal error: the player loads nothing more. */
+  private dead = false;
 
   constructor(
     readonly cameraId: number,
@@ -111,15 +123,23 @@ export class TilePlayer {
         const start = mediaAt(map.pieces, wallMs) ?? 0;
         const hls = new Hls({ startPosition: start, maxBufferLength: 8, maxMaxBufferLength: 30, backBufferLength: 10, enableWorker: true });
         this.hls = hls;
+        this.dead = false;
         await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.dead = true;
+            resolve();
+          }, LOAD_TIMEOUT_MS);
           hls.on(Hls.Events.MANIFEST_PARSED, () => {
             this.ready = true;
+            clearTimeout(timer);
             resolve();
           });
           hls.on(Hls.Events.ERROR, (_e, data) => {
-            if (data.fatal) {
+            if (data.fatal && this.hls === hls) {
               this.error = data.details;
               this.state = 'error';
+              this.dead = true;
+              clearTimeout(timer);
               resolve();
             }
           });
@@ -127,6 +147,7 @@ export class TilePlayer {
           hls.attachMedia(this.video);
         });
         this.video.currentTime = start;
+        this.moved = { mediaS: start, perf: performance.now() };
       } catch (err) {
         this.error = (err as Error).message;
         this.state = 'error';
@@ -158,6 +179,7 @@ export class TilePlayer {
     if (!this.ready) return;
     if (this.map.live) this.refreshLive(wallMs);
     const m = mediaAt(this.map.pieces, wallMs);
+    if (m === null) this.moved.perf = performance.now();
     if (m === null && this.atLiveEdge(wallMs)) {
       // Recorded but not on disk up to a keyframe yet: wait for the next piece (the master waits too).
       this.state = 'waiting';
@@ -169,7 +191,9 @@ export class TilePlayer {
       return;
     }
     const v = this.video;
+    const now = performance.now();
     if (paused) {
+      this.moved.perf = now;
       this.state = 'paused';
       if (!v.paused) v.pause();
       if (Math.abs(v.currentTime - m) > 0.01) v.currentTime = m;
@@ -177,7 +201,11 @@ export class TilePlayer {
     }
     const shown = wallAt(this.map.pieces, this.screenMediaS());
     const drift = shown === null ? Infinity : shown - wallMs;
-    const now = performance.now();
+    if (Math.abs(v.currentTime - this.moved.mediaS) > 0.005 && !this.dead) this.moved = { mediaS: v.currentTime, perf: now };
+    else if ((this.dead || v.readyState < 3) && now - this.moved.perf > STALL_RELOAD_MS && now - this.lastSeekPerf > 1000) {
+      this.reload(wallMs); // stuck while playing (see STALL_RELOAD_MS)
+      return;
+    }
     if (Math.abs(drift) > SEEK_DRIFT_MS * Math.max(1, speed / 2)) {
       if (now - this.lastSeekPerf > 500) {
         // Seek a little ahead at high speed, so the player lands where the master will be.
@@ -217,13 +245,35 @@ export class TilePlayer {
       .finally(() => (this.refreshing = false));
   }
 
-  /** True when the tile holds the master back (has media now but cannot play it yet, or waits at the live edge). */
+  /** A fresh player at wallMs (the old one is stuck: see STALL_RELOAD_MS). */
+  private reload(wallMs: number): void {
+    this.moved = { mediaS: -1, perf: performance.now() };
+    this.stalledSincePerf = null;
+    this.state = 'loading';
+    this.loadedFor = wallMs;
+    void this.load(wallMs);
+  }
+
+  private stalledSincePerf: number | null = null;
+
+  /**
+   * True when the tile holds the master back (has media at wallMs but cannot play it yet, or waits at the live edge).
+   * A tile that has held the master for STALL_RELOAD_MS reloads its player at wallMs: the master never waits for good
+   * (it did where a run with audio met one without: the tile sat in the gap before it, unready for the next run).
+   */
   stalled(wallMs: number): boolean {
     if (this.loading) return true;
     if (!this.map || !this.ready) return false;
     if (this.atLiveEdge(wallMs)) return true;
     const piece = pieceAt(this.map.pieces, wallMs);
-    return piece !== null && browserDecodes(piece.videoCodec) && this.video.readyState < 3;
+    const now = performance.now();
+    if (!(piece !== null && browserDecodes(piece.videoCodec) && this.video.readyState < 3)) {
+      this.stalledSincePerf = null;
+      return false;
+    }
+    this.stalledSincePerf ??= now;
+    if (now - this.stalledSincePerf > STALL_RELOAD_MS) this.reload(wallMs);
+    return true;
   }
 
   destroy(): void {
