@@ -33,11 +33,14 @@ function VideoTile({ session, cameraId, name, selected, onSelect }: { session: S
   const ref = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState('loading');
   const [codec, setCodec] = useState<string | null>(null);
+  const [shownMs, setShownMs] = useState<number | null>(null);
   useEffect(() => {
     const tile = session.attach(cameraId, ref.current!);
     const off = session.onTick(() => {
       setState(tile.state);
       setCodec(tile.unsupportedCodec);
+      const shown = tile.shownWallMs();
+      setShownMs(shown === null ? null : Math.round(shown));
     });
     return () => {
       off();
@@ -45,7 +48,7 @@ function VideoTile({ session, cameraId, name, selected, onSelect }: { session: S
     };
   }, [session, cameraId]);
   return (
-    <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} onClick={onSelect}>
+    <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} data-shown-ms={shownMs ?? undefined} onClick={onSelect}>
       {/* In a gap or for an undecodable codec the last picture would be a stale frame: hidden. */}
       <video ref={ref} muted playsInline style={state === 'gap' || state === 'unsupported' ? { visibility: 'hidden' } : undefined} />
       <span class="pb-tile-name">{name}</span>

@@ -272,7 +272,8 @@ export class TilePlayer {
       return false;
     }
     this.stalledSincePerf ??= now;
-    if (now - this.stalledSincePerf > STALL_RELOAD_MS) this.reload(wallMs);
+    // At the live edge hls.js learns new pieces only when it reloads the EVENT playlist (every target duration): wait longer.
+    if (now - this.stalledSincePerf > (this.map.live ? 3 : 1) * STALL_RELOAD_MS) this.reload(wallMs);
     return true;
   }
 
