@@ -75,6 +75,22 @@ export class TilePlayer {
   private moved = { mediaS: -1, perf: 0 };
   /** hls.js reported a fatal error: the player loads nothing more. */
   private dead = false;
+  /**
+   * Where a piece's first frame really lands in the video element, minus the piece's position in the playlist (s).
+   * hls.js places a fragment by its earliest timestamp (the keyframe's DTS with B-frames, or audio that starts
+   * before the picture), not by the keyframe's PTS: measured from each parsed fragment, 0 until then.
+   */
+  private offsetS = 0;
+
+  /** Media position (element time) of wall time wallMs, or null in a gap. */
+  private mediaOf(wallMs: number): number | null {
+    const m = this.map ? mediaAt(this.map.pieces, wallMs) : null;
+    return m === null ? null : m + this.offsetS;
+  }
+
+  private wallOf(mediaS: number): number | null {
+    return this.map ? wallAt(this.map.pieces, mediaS - this.offsetS) : null;
+  }
 
   constructor(
     readonly cameraId: number,
@@ -107,7 +123,7 @@ export class TilePlayer {
 
   /** Wall time of the frame the video shows now, or null. */
   shownWallMs(): number | null {
-    return this.map && this.ready ? wallAt(this.map.pieces, this.video.currentTime) : null;
+    return this.map && this.ready ? this.wallOf(this.video.currentTime) : null;
   }
 
   private load(wallMs: number): Promise<void> {
@@ -129,6 +145,12 @@ export class TilePlayer {
             this.dead = true;
             resolve();
           }, LOAD_TIMEOUT_MS);
+          this.offsetS = 0;
+          hls.on(Hls.Events.FRAG_PARSED, (_e, data) => {
+            const video = data.frag.elementaryStreams.video;
+            const piece = typeof data.frag.sn === 'number' ? this.map?.pieces[data.frag.sn] : undefined;
+            if (video && piece && this.hls === hls) this.offsetS = video.startPTS - piece.mediaS;
+          });
           hls.on(Hls.Events.MANIFEST_PARSED, () => {
             this.ready = true;
             clearTimeout(timer);
@@ -178,7 +200,7 @@ export class TilePlayer {
     }
     if (!this.ready) return;
     if (this.map.live) this.refreshLive(wallMs);
-    const m = mediaAt(this.map.pieces, wallMs);
+    const m = this.mediaOf(wallMs);
     if (m === null) this.moved.perf = performance.now();
     if (m === null && this.atLiveEdge(wallMs)) {
       // Recorded but not on disk up to a keyframe yet: wait for the next piece (the master waits too).
@@ -199,7 +221,7 @@ export class TilePlayer {
       if (Math.abs(v.currentTime - m) > 0.01) v.currentTime = m;
       return;
     }
-    const shown = wallAt(this.map.pieces, this.screenMediaS());
+    const shown = this.wallOf(this.screenMediaS());
     const drift = shown === null ? Infinity : shown - wallMs;
     if (Math.abs(v.currentTime - this.moved.mediaS) > 0.005 && !this.dead) this.moved = { mediaS: v.currentTime, perf: now };
     else if ((this.dead || v.readyState < 3) && now - this.moved.perf > STALL_RELOAD_MS && now - this.lastSeekPerf > 1000) {
