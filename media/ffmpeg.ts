@@ -505,9 +505,10 @@ function runFfmpegJob(args: string[], o: ExportRunOptions = {}): Promise<void> {
 }
 
 /**
- * Joins MPEG-TS segment pieces into one MP4 by stream copy (concat demuxer, in/out points). Cut precision: the start
- * falls on the keyframe at or before the first inpoint (up to one GOP early), the end on the last packet before the
- * outpoint. Gaps between inputs are closed (timestamps are made contiguous).
+ * Joins MPEG-TS segment pieces into one MP4 by stream copy (concat demuxer, in/out points in the files' timestamps).
+ * The demuxer seeks to the first packet whose DTS is at or after an inpoint and ffmpeg drops packets until a keyframe;
+ * packets whose DTS is at or after an outpoint are dropped: callers place both on frame DTS (see
+ * main/services/investigation/cut-points.ts). Gaps between inputs are closed (timestamps are made contiguous).
  */
 export async function concatCopyToMp4(inputs: ConcatInput[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
   const list = `${outFile}.ffconcat`;
