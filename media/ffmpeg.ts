@@ -227,13 +227,29 @@ export interface FfmpegArgs {
   outputs: FfmpegOutput[];
 }
 
+/**
+ * Video bitstream filter for every stream-copy output. Over RTSP, the first frame of a source with B-frames reaches the
+ * muxer without a presentation time (ffmpeg's H.264/H.265 parser cannot place it before it has seen the reordering), and
+ * MPEG-TS and FLV refuse a first packet without one ("first pts and dts value must be set"). Such a packet gets its
+ * decode time as presentation time: the timestamps are unchanged for every packet that had them.
+ */
+export const FILL_MISSING_PTS_BSF = 'setts=pts=if(eq(PTS\\,NOPTS)\\,DTS\\,PTS)';
+
+/** Audio codecs MPEG-TS carries as playable audio; anything else (G.711, ADPCM, raw PCM) is stored as AAC. */
+const TS_AUDIO_CODECS = new Set(['aac', 'mp2', 'mp3', 'ac3', 'eac3', 'opus']);
+
+/** True when the recorder must convert this audio codec (as ffmpeg names it) to AAC to store it playable. */
+export function audioNeedsTranscode(codec: string | null): boolean {
+  return codec !== null && !TS_AUDIO_CODECS.has(codec);
+}
+
 export function recordArgs(spec: RecordSpec): FfmpegArgs {
   const record: FfmpegOutput = {
     output: segmentPattern(spec),
     options: [
       '-map', '0:v:0', '-map', '0:a:0?',
-      '-c:v', 'copy',
-      ...(spec.transcodeAudio ? ['-c:a', 'aac', '-b:a', '64k'] : ['-c:a', 'copy']),
+      '-c:v', 'copy', '-bsf:v', FILL_MISSING_PTS_BSF,
+      ...(spec.transcodeAudio ? ['-c:a', 'aac', '-b:a', '32k'] : ['-c:a', 'copy']),
       '-max_muxing_queue_size', '1024',
       '-f', 'segment',
       '-segment_format', 'mpegts',
@@ -362,9 +378,12 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
     },
     onLogLine: (line) => {
       if (inInput) {
-        if (/^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
+        // The input's description ends at the first output line: the segment list or first segment being opened (before
+        // anything was muxed into it), or "Output #" / "Stream mapping:". The recorder may still change its mind then
+        // (e.g. G.711 audio must be converted) without a packet written.
+        if (OPENING.test(line) || /^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
           inInput = false;
-          if (info.videoCodec !== null) cb.onStreamInfo?.({ ...info });
+          if (info.videoCodec !== null || info.audioCodec !== null) cb.onStreamInfo?.({ ...info });
         } else if (parseStreamLine(line, info)) return;
       }
       const om = OPENING.exec(line);

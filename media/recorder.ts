@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
@@ -87,6 +87,11 @@ export class Recorder {
   private stopping = false;
   private closed = false;
   private transcodeAudio = false;
+  /** This run was stopped at its start to restart with audio conversion: its (empty) files are not segments. */
+  private discardRun = false;
+  private discardedFiles: string[] = [];
+  /** Stream time (s) of the run's first progress: video delivered since then resets the backoff. */
+  private firstOutTimeS: number | null = null;
   private stalled = false;
   /** The source's timestamps did not advance: stamp packets with the server clock from now on. */
   private wallclockTimestamps = false;
@@ -186,6 +191,9 @@ export class Recorder {
     this.lastProgressMs = this.runStartMs;
     this.lastOutTimeS = 0;
     this.runInfo = null;
+    this.firstOutTimeS = null;
+    this.discardRun = false;
+    this.discardedFiles = [];
     this.anchor = new ClockAnchor();
     this.openSegs.clear();
     this.prevEndMs = null;
@@ -212,13 +220,28 @@ export class Recorder {
         onSegmentOpened: (file) => this.onOpened(runStart, file),
         onSegmentClosed: (file, startS, endS) => this.onClosed(runStart, file, startS, endS),
         onProgress: (t) => this.onProgress(runStart, t),
-        onStreamInfo: (info) => {
-          if (runStart === this.runStartMs) this.runInfo = info;
-        },
+        onStreamInfo: (info) => this.onStreamInfo(runStart, info),
         onExit: (err, tail) => this.onExit(runStart, err, tail),
       },
     );
     this.startWatchdog();
+  }
+
+  /**
+   * The input's streams, known before anything is muxed. Audio MPEG-TS cannot carry playable (G.711 is stored as an
+   * unreadable private data stream) makes the recorder restart this run at once with the audio converted to AAC; the
+   * index records the codec actually stored.
+   */
+  private onStreamInfo(runStart: number, info: StreamInfo): void {
+    if (runStart !== this.runStartMs) return;
+    if (!this.transcodeAudio && audioNeedsTranscode(info.audioCodec)) {
+      this.transcodeAudio = true;
+      this.discardRun = true;
+      this.log(`camera audio is ${info.audioCodec}, which MPEG-TS cannot store playable; recording with audio converted to AAC (video stays untouched)`);
+      this.proc?.kill();
+      return;
+    }
+    this.runInfo = this.transcodeAudio && info.audioCodec !== null ? { ...info, audioCodec: 'aac' } : info;
   }
 
   private relPath(file: string): string {
@@ -234,6 +257,12 @@ export class Recorder {
     if (outTimeS > this.lastOutTimeS) {
       this.lastProgressMs = at;
       this.lastOutTimeS = outTimeS;
+      this.firstOutTimeS ??= outTimeS;
+      // Video flows again: the next outage is retried after the shortest wait, however many came before.
+      if (this.failures > 0 && (outTimeS - this.firstOutTimeS) * 1000 >= this.o.videoResetMs) {
+        this.failures = 0;
+        this.setState('recording', null, true);
+      }
     }
     this.anchor.add(at, outTimeS);
     if (this.state !== 'recording') {
@@ -268,6 +297,10 @@ export class Recorder {
 
   private onOpened(runStart: number, file: string): void {
     if (runStart !== this.runStartMs) return;
+    if (this.discardRun) {
+      this.discardedFiles.push(file);
+      return;
+    }
     if (this.currentFile) {
       try {
         this.closedBytes += fs.statSync(this.currentFile).size;
@@ -344,12 +377,33 @@ export class Recorder {
     this.openSegs.clear();
   }
 
+  /** Files of a run stopped before it muxed anything: removed when empty, otherwise indexed like any leftover. */
+  private dropDiscarded(): void {
+    for (const file of this.discardedFiles) {
+      let size = 0;
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        continue;
+      }
+      if (size === 0) fs.rmSync(file, { force: true });
+      else this.reportClosed(file, this.now(), 0);
+    }
+    this.discardedFiles = [];
+  }
+
   private onExit(runStart: number, error: string | null, tail: string[]): void {
     if (runStart !== this.runStartMs) return;
     this.proc = null;
     this.stopWatchdog();
     this.closeLeftovers();
     const ranMs = this.now() - runStart;
+    if (this.discardRun) {
+      this.dropDiscarded();
+      if (this.stopping) return;
+      this.attempt();
+      return;
+    }
     if (this.stopping) return;
     if (this.runHasRelay && !this.stalled) {
       // Recording never depends on the relay: drop (part of) it and record again at once.
@@ -379,9 +433,10 @@ export class Recorder {
       this.attempt();
       return;
     }
-    if (ranMs >= this.o.healthyRunMs && this.state === 'recording') this.failures = 0;
     this.failures++;
-    const delay = backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
+    // A source that sends what this server cannot read fails at once (and raises the recording alarm); it is still
+    // retried at the longest interval, as the source may change.
+    const delay = explained.permanent ? this.o.maxBackoffMs : backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
     this.log(`ffmpeg ended after ${ranMs} ms: ${explained.message}; retry in ${delay} ms (attempt ${this.failures})`);
     this.nextRetryMs = this.now() + delay;
     const state: CameraState = delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting';

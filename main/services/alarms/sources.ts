@@ -11,7 +11,7 @@ export interface DerivedEvent {
   detail: Record<string, unknown>;
 }
 
-const VIDEO_LOSS = /stopped sending video|sent no video|unreadable data|stream ended/i;
+const VIDEO_LOSS = /stopped sending video|sent no video|unreadable data|closed the connection|not a readable video stream|stream ended/i;
 const RECORDING_FAULT = /disk is full|permission denied|read-only|cannot write/i;
 const GOOD: ReadonlySet<CameraState> = new Set(['recording']);
 const DOWN: ReadonlySet<CameraState> = new Set(['reconnecting', 'failed']);
