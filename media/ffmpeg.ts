@@ -168,7 +168,7 @@ export function parseStreamLine(line: string, info: StreamInfo): boolean {
 
 export interface RecordProcess {
   readonly pid: number | undefined;
-  /** Asks ffmpeg to finish (SIGTERM closes the current segment properly); SIGKILL after `graceMs`. Resolves on exit. */
+  /** Asks ffmpeg to finish ('q', then SIGTERM: the current segment is closed properly); SIGKILL after `graceMs`. Resolves on exit. */
   stop(graceMs?: number): Promise<void>;
   /** Kills at once (SIGKILL). */
   kill(): void;
@@ -293,7 +293,6 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
   for (const o of a.outputs) cmd = cmd.output(o.output).outputOptions(o.options);
   cmd
     .addOption('-hide_banner')
-    .addOption('-nostdin')
     .addOption('-loglevel', 'level+info')
     .addOption('-stats_period', '1');
 
@@ -313,6 +312,7 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
 
   cmd.on('start', () => {
     proc = (cmd as unknown as { ffmpegProc: import('node:child_process').ChildProcess }).ffmpegProc;
+    proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
     proc.stdout?.setEncoding('utf8');
     proc.stdout?.on('data', (chunk: string) => {
       stdoutBuf += chunk;
@@ -348,15 +348,23 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
       if (exited) return Promise.resolve();
       return new Promise<void>((resolve) => {
         exitWaiters.push(resolve);
-        const sendTerm = () => {
+        // 'q' on stdin makes ffmpeg finish like SIGTERM does (trailers written, the segment list's last line printed)
+        // without being a signal: ffmpeg takes a second signal as "exit immediately" and then abandons the segment it
+        // was closing, which is what happened when a service manager's SIGTERM to the whole process group reached
+        // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
+        const quit = () => {
           if (exited) return;
-          if (!proc) return void setTimeout(sendTerm, 50);
-          proc.kill('SIGTERM');
+          if (!proc) return void setTimeout(quit, 50);
+          if (proc.stdin?.writable) proc.stdin.write('q');
+          else proc.kill('SIGTERM');
+          setTimeout(() => {
+            if (!exited) proc?.kill('SIGTERM');
+          }, Math.min(2000, graceMs / 2)).unref();
           setTimeout(() => {
             if (!exited) proc?.kill('SIGKILL');
           }, graceMs).unref();
         };
-        sendTerm();
+        quit();
       });
     },
     kill() {
