@@ -1,7 +1,7 @@
 // The one module that runs ffmpeg and ffprobe (through fluent-ffmpeg): recording processes and file probing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync, spawn as spawnChild } from 'node:child_process';
+import { execFile, execFileSync, spawn as spawnChild } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
 
 export interface FfmpegPaths {
@@ -401,6 +401,31 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
     onExit: (err, tail) => cb.onExit(err, tail),
   });
 };
+
+/**
+ * Rewrites a segment in place whose G.711 audio MPEG-TS stored as a private data stream (bytes ffmpeg cannot read back
+ * as audio): the raw G.711 bytes are taken out and put back as AAC beside the copied video. Used only for the first
+ * moments of a G.711 source, written before the recorder knew it had to convert the audio.
+ */
+export async function restoreG711Audio(file: string, codec: 'pcm_alaw' | 'pcm_mulaw', timeoutMs = 20_000): Promise<void> {
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      execFile(paths.ffmpegPath, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { timeout: timeoutMs }, (err, _out, stderr) =>
+        err ? reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').slice(-2).join(' ') || err.message}`)) : resolve(),
+      );
+    });
+  const raw = `${file}.g711`;
+  const tmp = `${file}.aac.ts`;
+  try {
+    await run(['-i', file, '-map', '0:d:0', '-c', 'copy', '-f', 'data', raw]);
+    const fmt = codec === 'pcm_alaw' ? 'alaw' : 'mulaw';
+    await run(['-i', file, '-f', fmt, '-ar', '8000', '-ac', '1', '-i', raw, '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k', '-f', 'mpegts', tmp]);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(raw, { force: true });
+    fs.rmSync(tmp, { force: true });
+  }
+}
 
 /** Starts one relay-only ffmpeg (stream copy of an input into the hub). */
 export const launchRelay: RelayLauncher = (spec, cb) =>

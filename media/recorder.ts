@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode, launchRecording, probe, restoreG711Audio, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
@@ -90,6 +90,7 @@ export class Recorder {
   /** This run was stopped at its start to restart with audio conversion: its (empty) files are not segments. */
   private discardRun = false;
   private discardedFiles: string[] = [];
+  private discardedAudio: string | null = null;
   /** Stream time (s) of the run's first progress: video delivered since then resets the backoff. */
   private firstOutTimeS: number | null = null;
   private stalled = false;
@@ -237,6 +238,7 @@ export class Recorder {
     if (!this.transcodeAudio && audioNeedsTranscode(info.audioCodec)) {
       this.transcodeAudio = true;
       this.discardRun = true;
+      this.discardedAudio = info.audioCodec;
       this.log(`camera audio is ${info.audioCodec}, which MPEG-TS cannot store playable; recording with audio converted to AAC (video stays untouched)`);
       this.proc?.kill();
       return;
@@ -323,7 +325,8 @@ export class Recorder {
     let startMs: number;
     if (sameRun && this.prevEndMs !== null) {
       startMs = this.prevEndMs;
-      if (estimate !== null && Math.abs(estimate - startMs) > RESYNC_MS) {
+      // Only forward (a hole in the stream): moving back would overlap the segment before (invariant 6).
+      if (estimate !== null && estimate - startMs > RESYNC_MS) {
         this.log(`wall clock re-synced by ${estimate - startMs} ms`);
         startMs = estimate;
       }
@@ -349,8 +352,9 @@ export class Recorder {
   /**
    * Reports a finished segment. With the run's stream info and the muxer's duration nothing needs probing (an ffprobe
    * costs ~0.3 s of CPU); `durationMs` 0 means "take ffprobe's duration" (partial segments of a killed ffmpeg).
+   * `endsAtStart`: `startMs` is where the segment ends (a discarded run's file, placed before the run that follows).
    */
-  private reportClosed(file: string, startMs: number, durationMs: number, known: StreamInfo | null = null): void {
+  private reportClosed(file: string, startMs: number, durationMs: number, known: StreamInfo | null = null, endsAtStart = false): void {
     const rel = this.relPath(file);
     this.probeChain = this.probeChain.then(async () => {
       try {
@@ -359,7 +363,8 @@ export class Recorder {
         const dur = durationMs > 0 ? durationMs : info.durationMs;
         if (dur <= 0) throw new Error('no playable frames');
         // The muxer's own times are exact for the segment; ffprobe's duration is used for partial segments.
-        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs, endMs: startMs + dur, sizeBytes });
+        const fromMs = endsAtStart ? startMs - dur : startMs;
+        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs: fromMs, endMs: fromMs + dur, sizeBytes });
       } catch (e) {
         this.log(`segment ${rel} could not be probed: ${(e as Error).message}`);
         this.events.onSegmentError(rel, (e as Error).message);
@@ -386,8 +391,19 @@ export class Recorder {
       } catch {
         continue;
       }
-      if (size === 0) fs.rmSync(file, { force: true });
-      else this.reportClosed(file, this.now(), 0);
+      if (size === 0) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      // What it holds (a hub's pre-roll can be a second or two) ends about now: the next run starts from here.
+      const endMs = this.now();
+      const codec = this.discardedAudio;
+      if (codec === 'pcm_alaw' || codec === 'pcm_mulaw') {
+        this.probeChain = this.probeChain.then(() =>
+          restoreG711Audio(file, codec).catch((e: Error) => this.log(`audio of ${this.relPath(file)} stays unreadable: ${e.message}`)),
+        );
+      }
+      this.reportClosed(file, endMs, 0, null, true);
     }
     this.discardedFiles = [];
   }
