@@ -211,7 +211,7 @@ function inputOptions(url: string, transport: 'tcp' | 'udp', ioTimeoutS: number)
 function relayOutput(r: RelayOutput): FfmpegOutput {
   return {
     output: r.url,
-    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), '-c', 'copy', '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), '-c', 'copy', '-bsf:v', FILL_MISSING_PTS_BSF, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
   };
 }
 

@@ -317,6 +317,7 @@ export class Recorder {
   }
 
   private onClosed(runStart: number, file: string, startS: number, endS: number): void {
+    if (runStart === this.runStartMs && this.discardRun) return; // its files are indexed when it has exited
     const opened = this.openSegs.get(file);
     this.openSegs.delete(file);
     const sameRun = runStart === this.runStartMs;
