@@ -47,7 +47,7 @@ function harness(id: number, cfg: { url: string; relayUrl?: string }) {
   const rec = new Recorder(
     { cameraId: id, transport: 'tcp', segmentSeconds: 2, recordingsDir: dir, ...cfg },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: (p, m) => errors.push(`${p}: ${m}`) },
-    { log: process.env.SHAPE ? console.log : quiet },
+    { log: process.env.MATRIX_LOG ? (m) => console.log(`${Date.now()} ${m}`) : quiet },
   );
   return { rec, closed, statuses, errors, dir };
 }

@@ -353,9 +353,8 @@ export class Recorder {
   /**
    * Reports a finished segment. With the run's stream info and the muxer's duration nothing needs probing (an ffprobe
    * costs ~0.3 s of CPU); `durationMs` 0 means "take ffprobe's duration" (partial segments of a killed ffmpeg).
-   * `endsAtStart`: `startMs` is where the segment ends (a discarded run's file, placed before the run that follows).
    */
-  private reportClosed(file: string, startMs: number, durationMs: number, known: StreamInfo | null = null, endsAtStart = false): void {
+  private reportClosed(file: string, startMs: number, durationMs: number, known: StreamInfo | null = null): void {
     const rel = this.relPath(file);
     this.probeChain = this.probeChain.then(async () => {
       try {
@@ -364,8 +363,7 @@ export class Recorder {
         const dur = durationMs > 0 ? durationMs : info.durationMs;
         if (dur <= 0) throw new Error('no playable frames');
         // The muxer's own times are exact for the segment; ffprobe's duration is used for partial segments.
-        const fromMs = endsAtStart ? startMs - dur : startMs;
-        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs: fromMs, endMs: fromMs + dur, sizeBytes });
+        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs, endMs: startMs + dur, sizeBytes });
       } catch (e) {
         this.log(`segment ${rel} could not be probed: ${(e as Error).message}`);
         this.events.onSegmentError(rel, (e as Error).message);
@@ -383,30 +381,47 @@ export class Recorder {
     this.openSegs.clear();
   }
 
-  /** Files of a run stopped before it muxed anything: removed when empty, otherwise indexed like any leftover. */
+  /**
+   * Files of a run stopped as soon as its streams were known: removed when empty, otherwise (a hub's pre-roll, or a
+   * slow stop) their G.711 audio is restored as AAC and they are indexed back to back, the last ending now: the next
+   * run starts from here.
+   */
   private dropDiscarded(): void {
-    for (const file of this.discardedFiles) {
-      let size = 0;
+    const files = this.discardedFiles.filter((file) => {
       try {
-        size = fs.statSync(file).size;
-      } catch {
-        continue;
-      }
-      if (size === 0) {
+        if (fs.statSync(file).size > 0) return true;
         fs.rmSync(file, { force: true });
-        continue;
+      } catch {
+        /* gone */
       }
-      // What it holds (a hub's pre-roll can be a second or two) ends about now: the next run starts from here.
-      const endMs = this.now();
-      const codec = this.discardedAudio;
-      if (codec === 'pcm_alaw' || codec === 'pcm_mulaw') {
-        this.probeChain = this.probeChain.then(() =>
-          restoreG711Audio(file, codec).catch((e: Error) => this.log(`audio of ${this.relPath(file)} stays unreadable: ${e.message}`)),
-        );
-      }
-      this.reportClosed(file, endMs, 0, null, true);
-    }
+      return false;
+    });
     this.discardedFiles = [];
+    if (files.length === 0) return;
+    const endMs = this.now();
+    const codec = this.discardedAudio;
+    this.probeChain = this.probeChain.then(async () => {
+      const probed: Array<{ file: string; info: ProbeInfo }> = [];
+      for (const file of files) {
+        if (codec === 'pcm_alaw' || codec === 'pcm_mulaw') {
+          await restoreG711Audio(file, codec).catch((e: Error) => this.log(`audio of ${this.relPath(file)} stays unreadable: ${e.message}`));
+        }
+        try {
+          const info = await probe(file);
+          if (info.durationMs <= 0) throw new Error('no playable frames');
+          probed.push({ file, info });
+        } catch (e) {
+          this.log(`segment ${this.relPath(file)} could not be probed: ${(e as Error).message}`);
+          this.events.onSegmentError(this.relPath(file), (e as Error).message);
+        }
+      }
+      let startMs = endMs - probed.reduce((a, p) => a + p.info.durationMs, 0);
+      for (const { file, info } of probed) {
+        const sizeBytes = fs.statSync(file).size;
+        this.events.onSegmentClosed({ ...info, cameraId: this.cfg.cameraId, relPath: this.relPath(file), startMs, endMs: startMs + info.durationMs, sizeBytes });
+        startMs += info.durationMs;
+      }
+    });
   }
 
   private onExit(runStart: number, error: string | null, tail: string[]): void {
