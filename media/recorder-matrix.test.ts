@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraStatus } from '../common/api';
 import { FIELD_SHAPES, fieldClip, type FieldShape } from '../test/helpers/clips';
 import { publishEnhancedHevc } from '../test/helpers/enhanced-rtmp';
-import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert';
+import { FFMPEG_BIN, ffprobe, run as runBin } from '../test/helpers/ffmpeg';
+import { waitFor } from '../test/helpers/media-assert';
 import { publishRtmp } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { cameraStreamPath, MediaHub, unitStreamPath } from './hub';
@@ -82,7 +83,12 @@ async function recordAbout6s(h: ReturnType<typeof harness>): Promise<void> {
  * Segments play with the source's video codec and size, AAC audio exactly where the source has audio (G.711 converted),
  * no unreadable data stream, the index says what is stored, and the durations add up.
  */
-function expectRecordedLike(shape: FieldShape, h: ReturnType<typeof harness>): void {
+async function decodeErrors(file: string): Promise<string> {
+  return (await runBin(FFMPEG_BIN, ['-v', 'error', '-i', file, '-f', 'null', '-'], { timeoutMs: 60_000 })).stderr.trim();
+}
+
+// Checks run asynchronously: a synchronous ffprobe would stall the other shapes' recorders (same event loop).
+async function expectRecordedLike(shape: FieldShape, h: ReturnType<typeof harness>): Promise<void> {
   const source = FIELD_SHAPES[shape];
   expect(h.errors).toEqual([]);
   expect(h.statuses.filter((s) => s.state === 'reconnecting' || s.state === 'failed')).toEqual([]);
@@ -92,14 +98,15 @@ function expectRecordedLike(shape: FieldShape, h: ReturnType<typeof harness>): v
   const wantAudio = source.audio === false ? null : 'aac';
   for (const s of segs) {
     const file = path.join(h.dir, s.relPath);
-    const p = ffprobeFile(file);
+    const p = await ffprobe(file);
+    const durationS = Number(p.format.duration);
     expect(p.streams.filter((x) => x.codec_type === 'video').map((x) => [x.codec_name, x.width, x.height])).toEqual([[videoCodec, source.width, source.height]]);
     expect(p.streams.filter((x) => x.codec_type === 'audio').map((x) => x.codec_name)).toEqual(wantAudio ? [wantAudio] : []);
     expect(p.streams.filter((x) => x.codec_type === 'data')).toEqual([]);
     expect([s.videoCodec, s.audioCodec]).toEqual([videoCodec, wantAudio]);
-    expect(Math.abs(p.durationS * 1000 - s.durationMs), s.relPath).toBeLessThan(200);
+    expect(Math.abs(durationS * 1000 - s.durationMs), s.relPath).toBeLessThan(200);
     expect(s.endMs - s.startMs).toBe(s.durationMs);
-    expect(decodeErrors(file)).toBe('');
+    expect(await decodeErrors(file)).toBe('');
   }
   // Segments never overlap, and those of one run follow each other without holes. (A G.711 source's first run stops as
   // soon as its audio codec is known, to record with AAC audio: what it wrote, if anything, is a run of its own.)
@@ -116,7 +123,7 @@ describe('recording a camera over RTSP (with its live relay into the hub), per f
   it.concurrent.each(SHAPES.map((shape, i) => [shape, 300 + i] as const))('%s', async (shape, cameraId) => {
     const h = harness(cameraId, { url: rtsp.url(`/${shape}`), relayUrl: hub.internalUrlFor(cameraStreamPath(cameraId, 'main')) });
     await slot(() => recordAbout6s(h));
-    expectRecordedLike(shape, h);
+    await expectRecordedLike(shape, h);
   }, 300_000);
 });
 
@@ -133,7 +140,7 @@ describe('recording a unit over RTMP, per field shape', () => {
         await pub.kill();
       }
     });
-    expectRecordedLike(shape, h);
+    await expectRecordedLike(shape, h);
   }, 300_000);
 });
 

@@ -337,10 +337,11 @@ export class Recorder {
     let durationMs = Math.max(0, Math.round((endS - startS) * 1000));
     // Sanity: the muxer's duration must roughly match the wall-clock time the segment was open (buffering at start
     // and at the end make up to a few seconds of difference). A source with broken timestamps must not be indexed
-    // as a 0.1 s segment that really holds a minute: then the wall-clock duration is taken.
+    // as a 0.1 s segment that really holds a minute: then the wall-clock duration is taken. The other way round is
+    // normal: buffered video (a hub's pre-roll, a camera's burst after a stall) is muxed faster than real time.
     if (opened) {
       const wallMs = this.now() - opened.openedAtMs;
-      if (Math.abs(durationMs - wallMs) > Math.max(3000, wallMs / 2)) {
+      if (wallMs - durationMs > Math.max(3000, wallMs / 2)) {
         this.log(`segment ${this.relPath(file)}: camera timestamps say ${durationMs} ms, the wall clock ${wallMs} ms; indexing the wall-clock duration`);
         durationMs = wallMs;
       }
