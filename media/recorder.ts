@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { audioNeedsTranscode, launchRecording, probe, restoreG711Audio, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
+import { ClockAnchor } from './clock-anchor';
+import { indexDiscardedRun } from './discarded-run';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export interface RecorderConfig {
@@ -50,26 +52,6 @@ export interface RecorderOptions extends SupervisionOptions {
   launch?: RecordLauncher;
   now?: () => number;
   log?: (msg: string) => void;
-}
-
-/**
- * Anchors stream time to wall-clock time. Each progress line gives offset = arrival − streamTime, which is never below the
- * true anchor for a live source; a low percentile over a sliding window ignores the rare bursts (flushes) that would pull
- * a plain minimum too early.
- */
-class ClockAnchor {
-  private samples: Array<{ atMs: number; offsetMs: number }> = [];
-  constructor(private readonly windowMs = 10 * 60_000) {}
-  add(atMs: number, streamS: number): void {
-    this.samples.push({ atMs, offsetMs: atMs - streamS * 1000 });
-    const cutoff = atMs - this.windowMs;
-    while (this.samples.length > 1 && this.samples[0].atMs < cutoff) this.samples.shift();
-  }
-  offsetMs(): number | null {
-    if (this.samples.length === 0) return null;
-    const sorted = this.samples.map((s) => s.offsetMs).sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) * 0.1)];
-  }
 }
 
 /** Within a run, consecutive segments are chained; the anchor re-syncs them only when they drift further than this. */
@@ -382,47 +364,20 @@ export class Recorder {
     this.openSegs.clear();
   }
 
-  /**
-   * Files of a run stopped as soon as its streams were known: removed when empty, otherwise (a hub's pre-roll, or a
-   * slow stop) their G.711 audio is restored as AAC and they are indexed back to back, the last ending now: the next
-   * run starts from here.
-   */
+  /** Files of a run stopped as soon as its streams were known (to convert G.711): see `indexDiscardedRun`. */
   private dropDiscarded(): void {
-    const files = this.discardedFiles.filter((file) => {
-      try {
-        if (fs.statSync(file).size > 0) return true;
-        fs.rmSync(file, { force: true });
-      } catch {
-        /* gone */
-      }
-      return false;
-    });
+    const files = this.discardedFiles;
     this.discardedFiles = [];
-    if (files.length === 0) return;
     const endMs = this.now();
     const codec = this.discardedAudio;
-    this.probeChain = this.probeChain.then(async () => {
-      const probed: Array<{ file: string; info: ProbeInfo }> = [];
-      for (const file of files) {
-        if (codec === 'pcm_alaw' || codec === 'pcm_mulaw') {
-          await restoreG711Audio(file, codec).catch((e: Error) => this.log(`audio of ${this.relPath(file)} stays unreadable: ${e.message}`));
-        }
-        try {
-          const info = await probe(file);
-          if (info.durationMs <= 0) throw new Error('no playable frames');
-          probed.push({ file, info });
-        } catch (e) {
-          this.log(`segment ${this.relPath(file)} could not be probed: ${(e as Error).message}`);
-          this.events.onSegmentError(this.relPath(file), (e as Error).message);
-        }
-      }
-      let startMs = endMs - probed.reduce((a, p) => a + p.info.durationMs, 0);
-      for (const { file, info } of probed) {
-        const sizeBytes = fs.statSync(file).size;
-        this.events.onSegmentClosed({ ...info, cameraId: this.cfg.cameraId, relPath: this.relPath(file), startMs, endMs: startMs + info.durationMs, sizeBytes });
-        startMs += info.durationMs;
-      }
-    });
+    this.probeChain = this.probeChain.then(() =>
+      indexDiscardedRun(files, codec, endMs, {
+        relPath: (f) => this.relPath(f),
+        log: this.log,
+        onClosed: (seg) => this.events.onSegmentClosed({ ...seg, cameraId: this.cfg.cameraId }),
+        onError: (rel, message) => this.events.onSegmentError(rel, message),
+      }),
+    );
   }
 
   private onExit(runStart: number, error: string | null, tail: string[]): void {
