@@ -86,7 +86,8 @@ export function publishEnhancedHevc(url: string, clip: string): EnhancedPublishe
     await client.connect(url);
     await client.sendConnect();
     await client.sendCreateStream();
-    await client.sendPublish(client.urlInfo.streamName);
+    // The stream name carries the query (the unit's ?key=), as ffmpeg and OBS send it.
+    await client.sendPublish(client.urlInfo.streamName + new URL(url).search);
     client.sendMetaData({ videocodecid: FOURCC_HVC1.readUInt32BE(0), width: 640, height: 360, framerate: 25 });
     const send = (dtsMs: number, body: Buffer) => client.sendPacket({ codec_type: 9, dts: dtsMs, size: body.length, data: body });
     send(0, enhancedHevcTag(0, true, 0, config));
