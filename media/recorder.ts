@@ -222,7 +222,8 @@ export class Recorder {
       this.discardRun = true;
       this.discardedAudio = info.audioCodec;
       this.log(`camera audio is ${info.audioCodec}, which MPEG-TS cannot store playable; recording with audio converted to AAC (video stays untouched)`);
-      this.proc?.kill();
+      // 'q' rather than SIGKILL: what it may already have muxed (a hub's pre-roll) ends on a whole frame.
+      void this.proc?.stop(2000);
       return;
     }
     this.runInfo = this.transcodeAudio && info.audioCodec !== null ? { ...info, audioCodec: 'aac' } : info;
