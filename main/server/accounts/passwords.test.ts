@@ -101,10 +101,16 @@ describe('passwords over the API', () => {
     const u = await t.addUser('otto', 'otto-own-password', 'officer');
     const s1 = await t.login('otto', 'otto-own-password');
     const s2 = await t.login('otto', 'otto-own-password');
+    const cam = (await (await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Gate', url: 'rtsp://127.0.0.1:9/x' } })).json()) as { id: number };
+    const ticket = (await (await t.call('POST', '/api/v1/live/tickets', { token: s1.token, body: { sourceId: cam.id } })).json()) as { flvUrl: string };
     const r = await t.call('POST', `/api/v1/users/${u.id}/password`, { token: admin.token, body: { newPassword: 'temporary-orchid-4' } });
     expect(r.status).toBe(200);
     expect(((await r.json()) as UserInfo).mustChangePassword).toBe(true);
     for (const s of [s1, s2]) expect((await t.call('GET', '/api/v1/auth/me', { token: s.token })).status).toBe(401);
+    // A live ticket issued before the reset no longer starts a stream.
+    const flv = await fetch(`${t.base}${ticket.flvUrl}`);
+    expect(flv.status).toBe(401);
+    await flv.body?.cancel();
     expect((await audit('user.password_reset')).find((a) => a.targetId === String(u.id))).toMatchObject({
       username: 'boss',
       detail: { username: 'otto' },
