@@ -171,7 +171,8 @@ export class Sessions {
       return null;
     }
     const user = await this.store.users.get(row.userId);
-    if (!user || user.disabled) {
+    // A session older than the user's last password change is over, even if a crash kept its row (see accounts/passwords.ts).
+    if (!user || user.disabled || (user.passwordChangedMs !== null && row.createdMs < user.passwordChangedMs)) {
       await this.store.sessions.delete(tokenHash);
       return null;
     }

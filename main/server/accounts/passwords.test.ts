@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, LoginResponse, UserInfo } from '../../../common/api';
 import { ErrorKind, type ErrorBody } from '../../../common/errors';
+import { hashToken } from '../auth';
 import { startTestServer, type TestServer } from '../test-support';
 
 type Err = ErrorBody['error'];
@@ -95,6 +96,20 @@ describe('passwords over the API', () => {
     const row = (await audit('user.password_change')).find((a) => a.targetId === String(here.user.id));
     expect(row).toMatchObject({ username: 'ivan', detail: { username: 'ivan', wasForced: false } });
     expect(JSON.stringify(await t.store.audit.query({ limit: 5000 }))).not.toContain('granite-meadow-19');
+  });
+
+  it('a session older than the last password change is refused even if its row survived (crash before the rows were deleted)', async () => {
+    const u = await t.addUser('petra', 'petra-own-password', 'dispatcher');
+    const old = await t.login('petra', 'petra-own-password');
+    const here = await t.login('petra', 'petra-own-password');
+    expect(u.passwordChangedMs).toBeNull();
+    const hash = hashToken(old.token);
+    const row = await t.store.sessions.get(hash);
+    expect(row).not.toBeNull();
+    expect((await change(here.token, 'petra-own-password', 'cobalt-river-61')).status).toBe(200);
+    await t.store.sessions.create(row!); // as if the server had stopped before deleting it
+    expect((await t.call('GET', '/api/v1/auth/me', { token: old.token })).status).toBe(401);
+    expect((await t.call('GET', '/api/v1/auth/me', { token: here.token })).status).toBe(200);
   });
 
   it('an admin reset ends all sessions of the user; the user must change it before anything else; audited', async () => {

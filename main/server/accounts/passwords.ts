@@ -40,11 +40,16 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
 
   const passwordHash = await hashPassword(body.newPassword);
   const updated = await d.configLock.run(async () => {
-    const after = await d.store.users.update(user.id, { passwordHash, mustChangePassword: false, passwordChangedMs: d.now() });
-    if (!after) throw ApiError.notFound(`user ${user.id} does not exist`);
+    // Sessions created before passwordChangedMs are refused from the moment the update commits (Sessions.resolveHash),
+    // so a crash before the rows are deleted ends them all the same; this session is renewed as of the change.
+    const changedMs = d.now();
     const own = await d.store.sessions.get(p.tokenHash);
+    if (own) await d.store.sessions.delete(p.tokenHash);
+    if (own) await d.store.sessions.create({ ...own, createdMs: changedMs });
+    const after = await d.store.users.update(user.id, { passwordHash, mustChangePassword: false, passwordChangedMs: changedMs });
+    if (!after) throw ApiError.notFound(`user ${user.id} does not exist`);
     await d.store.sessions.deleteForUser(user.id);
-    if (own) await d.store.sessions.create(own);
+    if (own) await d.store.sessions.create({ ...own, createdMs: changedMs });
     d.events.closeUserExcept(user.id, p.tokenHash);
     d.live.closeUser(user.id);
     await d.audit.record({
