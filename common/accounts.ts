@@ -21,6 +21,9 @@ export const PASSWORD_PROBLEMS = [
 ] as const;
 export type PasswordProblem = (typeof PASSWORD_PROBLEMS)[number];
 
+/** The error code of an own change refused after too many wrong current passwords (403; like the login throttle). */
+export const PASSWORD_THROTTLED = 'password.throttled';
+
 /** The error code of a refusal while a password change is due (403 on every other request). */
 export const PASSWORD_CHANGE_REQUIRED = 'password.change_required';
 

@@ -196,6 +196,8 @@ const INVALID = 'invalid username or password';
 
 export class AuthService {
   private dummyHash: Promise<string> | null = null;
+  /** Throttles guesses of the current password on the own password change (per user, like logins). */
+  readonly passwordChecks = new LoginThrottle();
 
   constructor(
     private readonly store: Store,

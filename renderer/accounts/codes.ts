@@ -22,6 +22,8 @@ export function codeText(t: Translate, code: string | undefined): string | null 
       return t('accounts.code.password.unchanged');
     case 'password.current_wrong':
       return t('accounts.code.password.current_wrong');
+    case 'password.throttled':
+      return t('accounts.code.password.throttled');
     case 'password.change_required':
       return t('accounts.code.password.change_required');
     default:

@@ -43,6 +43,19 @@ describe('passwords over the API', () => {
     expect(JSON.stringify(await t.store.audit.query({ limit: 5000 }))).not.toContain('not-my-password');
   });
 
+  it('throttles guesses of the current password: after 5 wrong ones even the right one is refused for a while (403, audited)', async () => {
+    await t.addUser('gus', 'gus-first-password', 'officer');
+    const s = await t.login('gus', 'gus-first-password');
+    for (let i = 0; i < 5; i++) expect((await change(s.token, `guess-${i}-wrong`, 'tundra-signal-47')).status).toBe(400);
+    const r = await change(s.token, 'gus-first-password', 'tundra-signal-47');
+    expect(r.status).toBe(403);
+    expect(await errorOf(r)).toMatchObject({ kind: ErrorKind.Forbidden, code: 'password.throttled' });
+    await t.login('gus', 'gus-first-password'); // unchanged
+    expect((await audit('user.password_change_failed')).filter((a) => a.username === 'gus').map((a) => (a.detail as { reason: string }).reason)).toContain(
+      'password.throttled',
+    );
+  });
+
   const violations: Array<[string, string, string]> = [
     ['short', 'Ab-1234', 'password.too_short'],
     ['too long', 'k'.repeat(200) + 'z'.repeat(57), 'password.too_long'],

@@ -1,5 +1,5 @@
 // Password changes: own change (current password required) and administrator reset (forced change); policy, sessions, audit.
-import type { PasswordProblem } from '../../../common/accounts';
+import { PASSWORD_THROTTLED, type PasswordProblem } from '../../../common/accounts';
 import type { UserInfo } from '../../../common/api';
 import { ErrorKind } from '../../../common/errors';
 import type { UserRow } from '../../../storage/repositories';
@@ -31,8 +31,20 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
     await d.audit.record({ actor: p, action: 'user.password_change_failed', targetType: 'user', targetId: user.id, detail: { username: user.username, reason }, ip });
     return e;
   };
-  if (!(await verifyPassword(body.currentPassword, user.passwordHash)))
-    throw await fail(refused('currentPassword', 'password.current_wrong', 'is not your current password'), 'password.current_wrong');
+  // Guesses of the current password (from a session left open) are throttled like logins: 5 wrong in 5 minutes lock 60 s.
+  const key = `user:${user.id}`;
+  const lockMs = d.auth.passwordChecks.begin(key, d.now());
+  if (lockMs > 0) {
+    const e = new ApiError(ErrorKind.Forbidden, `too many wrong current passwords; try again in ${Math.ceil(lockMs / 1000)} s`, undefined, undefined, PASSWORD_THROTTLED);
+    throw await fail(e, PASSWORD_THROTTLED);
+  }
+  let currentOk = false;
+  try {
+    currentOk = await verifyPassword(body.currentPassword, user.passwordHash);
+  } finally {
+    d.auth.passwordChecks.end(key, currentOk, d.now());
+  }
+  if (!currentOk) throw await fail(refused('currentPassword', 'password.current_wrong', 'is not your current password'), 'password.current_wrong');
   if (body.newPassword === body.currentPassword)
     throw await fail(refused('newPassword', 'password.unchanged', 'must differ from the current password'), 'password.unchanged');
   const policy = checkPassword(body.newPassword, user.username);

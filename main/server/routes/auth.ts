@@ -55,7 +55,8 @@ export function authRoutes(deps: DepsRef): Route[] {
       description:
         'Refused with 400 naming the field and a code: currentPassword "password.current_wrong"; newPassword "password.too_short", ' +
         '"password.too_long", "password.blank", "password.same_char", "password.contains_username", "password.common" or ' +
-        '"password.unchanged". On success every other session of the user ends (this one stays) and a forced change is done. ' +
+        '"password.unchanged"; after 5 wrong current passwords within 5 minutes, 403 with code "password.throttled" for 60 s. ' +
+        'On success every other session of the user ends (this one stays) and a forced change is done. ' +
         'Audited as user.password_change, refusals as user.password_change_failed.',
       body: PasswordChange,
       response: { description: 'the user (mustChangePassword false)', schema: UserInfoSchema },
