@@ -24,7 +24,6 @@ export class CameraLayer {
     for (const p of placements) {
       const m = L.marker(toDisplay(p.lat, p.lon), {
         draggable: this.o.draggable,
-        title: p.name,
         icon: L.divIcon({
           className: 'camera-marker',
           html: `<span class="camera-glyph" data-camera-id="${p.cameraId}">${cameraIconSvg()}</span><span class="camera-label">${esc(p.name)}</span>`,
@@ -32,6 +31,9 @@ export class CameraLayer {
           iconAnchor: [11, 11],
         }),
       });
+      const tip = document.createElement('span');
+      tip.textContent = p.name; // as text: names come from users
+      m.bindTooltip(tip);
       m.on('click', () => this.o.onClick(p.cameraId));
       m.on('dragend', () => {
         const ll = m.getLatLng();
