@@ -1,4 +1,4 @@
-// The built-in offline basemap's wire format (GET /api/v1/gps/basemap): country and province outlines as flat rings.
+// The built-in offline basemap's wire format (GET /api/v1/gps/basemap): country and province outlines as flat rings, major cities.
 
 export interface BasemapArea {
   /** ISO 3166-1 numeric (countries) or ISO 3166-2 (provinces). */
@@ -11,6 +11,15 @@ export interface BasemapArea {
   polys: number[][][];
 }
 
+export interface BasemapCity {
+  name: string;
+  nameZh: string;
+  lat: number;
+  lon: number;
+  /** Capital of the country or of a province. */
+  capital: boolean;
+}
+
 export interface Basemap {
   version: 1;
   sources: Array<{ name: string; licence: string; layer: string }>;
@@ -18,4 +27,6 @@ export interface Basemap {
   attribution: string;
   countries: BasemapArea[];
   provinces: BasemapArea[];
+  /** China's provincial capitals and largest cities. */
+  cities: BasemapCity[];
 }

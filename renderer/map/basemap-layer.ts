@@ -7,9 +7,9 @@ import { currentToken } from '../session';
 /** Below Leaflet's tilePane (200): tiles, where there are any, cover the outlines. */
 export const BASEMAP_PANE = 'basemap';
 const LABEL_PANE = 'basemap-labels';
-/** Province names are drawn from this zoom to LABEL_MAX_ZOOM (wider: they clutter the country view; closer: the tiles). */
-const LABEL_MIN_ZOOM = 5;
-const LABEL_MAX_ZOOM = 11;
+/** Zooms at which names are drawn: wider, they clutter the country view; closer, a province name is noise. */
+const PROVINCE_ZOOMS: [number, number] = [5, 9];
+const CITY_ZOOMS: [number, number] = [5, 13];
 
 export async function fetchBasemap(): Promise<Basemap> {
   const token = currentToken();
@@ -35,8 +35,8 @@ function latLngs(area: BasemapArea, toDisplay: ToDisplay): L.LatLngExpression[][
 
 export class BasemapLayer {
   readonly group = L.layerGroup();
-  private readonly labels = L.layerGroup();
-  private labelsShown = false;
+  private readonly provinceLabels = L.layerGroup();
+  private readonly cityLabels = L.layerGroup();
 
   constructor(
     private readonly map: L.Map,
@@ -52,11 +52,12 @@ export class BasemapLayer {
     map.on('zoomend', () => this.syncLabels());
   }
 
-  /** Draws the outlines; `zh`: province names in Chinese. Returns the number of vector shapes drawn. */
+  /** Draws the outlines and cities; `zh`: names in Chinese. Returns the number of vector shapes drawn. */
   draw(b: Basemap, zh: boolean): number {
     const started = performance.now();
     this.group.clearLayers();
-    this.labels.clearLayers();
+    this.provinceLabels.clearLayers();
+    this.cityLabels.clearLayers();
     const renderer = L.svg({ pane: BASEMAP_PANE, padding: 0.5 });
     const country = { renderer, pane: BASEMAP_PANE, interactive: false, color: '#3a4657', weight: 1, fillColor: '#1a222d', fillOpacity: 1, smoothFactor: 1.5 };
     const province = { ...country, color: '#4a5a70', fillColor: '#1d2733', weight: 1, dashArray: '4 3' };
@@ -64,33 +65,40 @@ export class BasemapLayer {
     for (const p of b.provinces) {
       L.polygon(latLngs(p, this.toDisplay), province).addTo(this.group);
       if (!p.label) continue;
-      const name = zh ? (p.nameZh ?? p.name) : p.name;
-      const el = document.createElement('span');
-      el.textContent = name;
-      L.marker(this.toDisplay(...p.label), {
-        pane: LABEL_PANE,
-        interactive: false,
-        keyboard: false,
-        icon: L.divIcon({ className: 'basemap-label', html: el, iconSize: undefined as unknown as L.PointExpression }),
-      }).addTo(this.labels);
+      this.label(p.label, zh ? (p.nameZh ?? p.name) : p.name, 'basemap-label').addTo(this.provinceLabels);
     }
-    this.labelsShown = false;
+    for (const c of b.cities) {
+      this.label([c.lat, c.lon], zh ? c.nameZh : c.name, `basemap-city${c.capital ? ' basemap-capital' : ''}`).addTo(this.cityLabels);
+    }
     this.syncLabels();
     // Measured (performance entries 'argus.basemap.draw'): what the outlines cost the console.
     performance.measure('argus.basemap.draw', { start: started, end: performance.now() });
     return b.countries.length + b.provinces.length;
   }
 
+  private label(at: [number, number], text: string, className: string): L.Marker {
+    const el = document.createElement('span');
+    el.textContent = text; // as text, never HTML
+    return L.marker(this.toDisplay(...at), {
+      pane: LABEL_PANE,
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({ className, html: el, iconSize: undefined as unknown as L.PointExpression }),
+    });
+  }
+
   private syncLabels(): void {
     const z = this.map.getZoom();
-    const show = z >= LABEL_MIN_ZOOM && z <= LABEL_MAX_ZOOM;
-    if (show && !this.labelsShown) this.labels.addTo(this.map);
-    if (!show && this.labelsShown) this.labels.remove();
-    this.labelsShown = show;
+    for (const [g, [lo, hi]] of [[this.provinceLabels, PROVINCE_ZOOMS], [this.cityLabels, CITY_ZOOMS]] as const) {
+      const show = z >= lo && z <= hi;
+      if (show && !this.map.hasLayer(g)) g.addTo(this.map);
+      if (!show && this.map.hasLayer(g)) g.remove();
+    }
   }
 
   remove(): void {
     this.group.remove();
-    this.labels.remove();
+    this.provinceLabels.remove();
+    this.cityLabels.remove();
   }
 }
