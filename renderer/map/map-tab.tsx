@@ -76,6 +76,8 @@ export function MapTab() {
   const [range, setRange] = useState(() => ({ from: Date.now() - 3600_000, to: Date.now() }));
   const isAdmin = services.user.role === 'admin';
   const zh = locale.startsWith('zh');
+  const tRef = useRef(t); // the map's labels follow the language without a new map
+  tRef.current = t;
 
   const gcj = config?.datum === 'gcj02';
   const toDisplay = useMemo(() => (gcj ? (lat: number, lon: number) => wgs84ToGcj02(lat, lon) : (lat: number, lon: number): [number, number] => [lat, lon]), [gcj]);
@@ -103,8 +105,8 @@ export function MapTab() {
       toDisplay,
       fromDisplay,
       zh,
-      alarmLabel: (m) => `${t(sevKey(m.severity))} · ${t(typeKey(m.type))} · ${m.sourceName}`,
-      alarmGroupLabel: (count) => t('gps.alarm.group', { count }),
+      alarmLabel: (m) => `${tRef.current(sevKey(m.severity))} · ${tRef.current(typeKey(m.type))} · ${m.sourceName}`,
+      alarmGroupLabel: (count) => tRef.current('gps.alarm.group', { count }),
       onUnitClick: setSelected,
       onAlarmClick: setSelectedAlarm,
       onMapClick,
