@@ -218,11 +218,14 @@ export type GpsServerEvent =
   /** Live positions that changed since the last batch (sent at most once a second). */
   | { type: 'gps.positions'; positions: UnitPosition[]; links: Array<{ unitId: number; linkUp: boolean; lastSeenMs: number | null }> }
   | { type: 'gps.geofence.changed'; geofence: Geofence | null; deletedId?: number }
-  | { type: 'gps.camera.placed'; placement: CameraPlacement | null; cameraId: number };
+  | { type: 'gps.camera.placed'; placement: CameraPlacement | null; cameraId: number }
+  /** The local MBTiles file appeared, changed or went away while the server runs: the new map configuration. */
+  | { type: 'gps.tiles.changed'; config: MapConfig };
 
 /** Every event type above, for the console's parser (the Record makes the compiler insist the list is complete). */
 export const GPS_EVENT_TYPES: Record<GpsServerEvent['type'], true> = {
   'gps.positions': true,
   'gps.geofence.changed': true,
   'gps.camera.placed': true,
+  'gps.tiles.changed': true,
 };

@@ -2,9 +2,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { electronOrHeadless } from './electron-attempt';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const args = process.argv.slice(2);
 const log = (m: string) => console.log(`[start] ${m}`);
 
 function electronBinary(): string | null {
@@ -15,18 +15,14 @@ function electronBinary(): string | null {
   return fs.existsSync(bin) ? bin : null;
 }
 
-/** Tries to fetch Electron's binary once (needs internet; police networks usually have none). */
-function tryInstallElectron(): boolean {
-  if (process.env.ARGUS_HEADLESS || process.env.CI) return false;
+/** Runs Electron's own installer (needs internet; police networks usually have none), at most 60 s. */
+function downloadElectron(): { ok: boolean; message: string } {
   const installer = path.join(ROOT, 'node_modules', 'electron', 'install.js');
-  if (!fs.existsSync(installer)) return false;
-  log('Electron binary missing: trying to download it (60 s at most)...');
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
   const r = spawnSync(process.execPath, [installer], { cwd: path.dirname(installer), env, encoding: 'utf8', timeout: 60_000 });
-  const ok = r.status === 0 && electronBinary() !== null;
-  if (!ok) log(`Electron download failed (${(r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n')[0] || `exit ${r.status}`})`);
-  return ok;
+  const message = r.status === 0 ? '' : (r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n')[0] || `exit ${r.status}`;
+  return { ok: r.status === 0, message };
 }
 
 function openBrowser(url: string): void {
@@ -43,8 +39,16 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const { buildRenderer } = (await import('./build-renderer')) as { buildRenderer: (outDir?: string) => Promise<unknown> };
   await buildRenderer();
-  let electron = process.env.ARGUS_HEADLESS ? null : electronBinary();
-  if (!electron && !process.env.ARGUS_HEADLESS && tryInstallElectron()) electron = electronBinary();
+  const { electron, args } = electronOrHeadless({
+    markerFile: path.join(ROOT, 'node_modules', '.cache', 'argus', 'electron-download.json'),
+    env: process.env,
+    args: process.argv.slice(2),
+    now: Date.now,
+    binary: electronBinary,
+    installerExists: fs.existsSync(path.join(ROOT, 'node_modules', 'electron', 'install.js')),
+    download: downloadElectron,
+    log,
+  });
   if (electron) {
     const { buildElectron } = await import('./build-electron');
     const outDir = await buildElectron();

@@ -1,4 +1,4 @@
-// Shows a unit's new stream key and publish URL exactly once (after create or rotate), with copy buttons and a warning.
+// Shows a unit's new stream key and publish URL exactly once (after create or rotate), with its id for the field agent, copy buttons and a warning.
 import { useRef, useState } from 'preact/hooks';
 import type { UnitKey } from '../../common/api';
 import { Modal } from '../components/modal';
@@ -42,6 +42,18 @@ function SecretField({ label, value, name }: { label: string; value: string; nam
   );
 }
 
+/** The server address for the agent: this console's, or where the unit publishes when the console runs on the server itself. */
+function agentServer(publishUrl: string): string {
+  const here = new URL(location.origin);
+  try {
+    const pub = new URL(publishUrl.replace(/^rtmps?:/, 'http:'));
+    if (['localhost', '127.0.0.1', '[::1]'].includes(here.hostname) && pub.hostname) here.hostname = pub.hostname;
+  } catch {
+    // keep this console's address
+  }
+  return here.origin;
+}
+
 export function UnitKeyDialog({ unitKey, rotated, onClose }: { unitKey: UnitKey; rotated: boolean; onClose: () => void }) {
   const { t } = useI18n();
   return (
@@ -55,9 +67,11 @@ export function UnitKeyDialog({ unitKey, rotated, onClose }: { unitKey: UnitKey;
           <span class="banner-detail">{rotated ? t('unitKey.onceRotated') : t('unitKey.onceBody')}</span>
         </div>
       </div>
+      <SecretField label={t('unitKey.unitId')} value={String(unitKey.unit.id)} name="unitId" />
       <SecretField label={t('unitKey.publishUrl')} value={unitKey.publishUrl} name="publishUrl" />
       <SecretField label={t('unitKey.streamKey')} value={unitKey.streamKey} name="streamKey" />
       <p class="muted form-note">{t('unitKey.howto')}</p>
+      <p class="muted form-note mono unit-key-agent">{t('unitKey.agent', { server: agentServer(unitKey.publishUrl), unit: unitKey.unit.id })}</p>
       <div class="form-actions">
         <button type="button" class="primary" onClick={onClose}>
           {t('unitKey.done')}

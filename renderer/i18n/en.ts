@@ -340,6 +340,8 @@ export const en = {
   'unitKey.onceRotated': 'The previous key no longer works. The new one cannot be shown again; anyone with it can publish video as this unit.',
   'unitKey.publishUrl': 'Publish URL (RTMP, with the key)',
   'unitKey.streamKey': 'Stream key',
+  'unitKey.unitId': 'Unit id (the field agent\'s --unit)',
+  'unitKey.agent': 'Field agent: npm run agent -- --server {server} --unit {unit} --key <stream key>',
   'unitKey.copy': 'Copy',
   'unitKey.copied': 'Copied',
   'unitKey.copyFailed': 'Copying is not allowed here: select the text and copy it by hand.',

@@ -342,6 +342,8 @@ export const zhCN = {
   'unitKey.onceRotated': '旧密钥已失效。新密钥关闭后无法再次查看；持有密钥者可以冒用该终端推送视频。',
   'unitKey.publishUrl': '推流地址（RTMP，含密钥）',
   'unitKey.streamKey': '推流密钥',
+  'unitKey.unitId': '终端编号（现场代理程序的 --unit 参数）',
+  'unitKey.agent': '现场代理程序：npm run agent -- --server {server} --unit {unit} --key <推流密钥>',
   'unitKey.copy': '复制',
   'unitKey.copied': '已复制',
   'unitKey.copyFailed': '此处不允许自动复制：请选中文字后手动复制。',

@@ -1,12 +1,9 @@
 // Unit markers on the Leaflet map, managed imperatively (thousands of markers update every second): icon, heading, callsign, status.
 import L from 'leaflet';
 import 'leaflet.markercluster';
-import type { UnitType } from '../../common/api';
 import type { MapUnit, UnitPosition } from '../../common/gps';
+import { statusShapeSvg, unitIconSvg } from './marker-icons';
 import { unitMapStatus, type UnitMapStatus } from './unit-status';
-
-const TYPE_GLYPH: Record<UnitType, string> = { vehicle: '🚓', body: '👮', handheld: '📻', portable: '📦' };
-const STATUS_SHAPE: Record<UnitMapStatus, string> = { online: '●', stale: '◐', offline: '○', sos: '▲' };
 
 interface Entry {
   marker: L.Marker;
@@ -123,9 +120,9 @@ export class UnitLayer {
     return L.divIcon({
       className: `unit-marker unit-${status}`,
       html:
-        `<span class="unit-heading" style="transform: rotate(${Math.round(u.position?.headingDeg ?? 0)}deg)"></span>` +
-        `<span class="unit-glyph" data-unit-id="${u.unitId}">${TYPE_GLYPH[u.type]}</span>` +
-        `<span class="unit-label"><span class="unit-shape">${STATUS_SHAPE[status]}</span>${esc(u.callsign)}</span>`,
+        (u.position?.headingDeg == null ? '<span class="unit-heading" style="display: none"></span>' : `<span class="unit-heading" style="transform: rotate(${Math.round(u.position.headingDeg)}deg)"></span>`) +
+        `<span class="unit-glyph" data-unit-id="${u.unitId}" data-unit-type="${u.type}">${unitIconSvg(u.type)}</span>` +
+        `<span class="unit-label">${statusShapeSvg(status)}${esc(u.callsign)}</span>`,
       iconSize: [28, 28],
       iconAnchor: [14, 14],
     });

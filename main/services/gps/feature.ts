@@ -12,6 +12,7 @@ import { GpsIngest } from './ingest';
 import { unitsNear } from './near';
 import { TelemetryMount } from './telemetry-mount';
 import { TILES_PREFIX, TilesMount } from './tiles-mount';
+import { basemapMount } from './basemap-mount';
 
 export interface GpsFeatureOptions {
   /** Live positions are pushed to consoles at most this often, ms. */
@@ -73,7 +74,8 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
       recordEvent({ cameraId: unitId, type: 'sos', state: active ? 'active' : 'inactive', startMs: at.tMs, lat: at.lat, lon: at.lon, detail: { source: 'gps' } }),
   });
   const telemetry = new TelemetryMount({ store: ctx.store, ingest, log });
-  const tiles = new TilesMount(ctx.config.mbtilesFile, log);
+  // mapConfig is defined below (control); the event carries the new config so consoles redraw without a reload.
+  const tiles = new TilesMount(ctx.config.mbtilesFile, log, { onChange: () => ctx.publish({ type: 'gps.tiles.changed', config: control.mapConfig() }) });
   let broadcastTimer: NodeJS.Timeout | null = null;
   let retentionTimer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
@@ -153,7 +155,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     mapConfig(): MapConfig {
       const local = ctx.config.mapTileUrl === 'local';
       return {
-        tileUrl: local ? `${TILES_PREFIX}{z}/{x}/{y}.png` : ctx.config.mapTileUrl,
+        tileUrl: local ? `${TILES_PREFIX}{z}/{x}/{y}.png?v=${tiles.version}` : ctx.config.mapTileUrl,
         datum: ctx.config.mapTileDatum === 'gcj02' ? 'gcj02' : 'wgs84',
         localTiles: tiles.info !== null,
         bounds: tiles.info?.bounds ?? null,
@@ -223,7 +225,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     control,
     ingest,
     watcher,
-    mounts: [telemetry.mount(), tiles.mount()],
+    mounts: [telemetry.mount(), tiles.mount(), basemapMount()],
     async start() {
       await loadUnits();
       await loadFences();
