@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureClip } from '../test/helpers/clips';
+import { ensureClip, fieldClip, type FieldShape } from '../test/helpers/clips';
 import { ffprobe, run } from '../test/helpers/ffmpeg';
 import { waitFor } from '../test/helpers/media-assert';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
@@ -131,6 +131,35 @@ describe('MediaHub', () => {
     expect(dec.code).toBe(0);
     expect(dec.stderr).toBe('');
     expect(h.viewerCount('/live/3')).toBe(0);
+  });
+
+  // A viewer's FLV header must announce exactly the tracks it will get (mpegts.js waits for audio the header announces),
+  // and audio the console cannot decode (G.711) is left out rather than failing the picture with it.
+  const VIEWER_SHAPES: Array<{ shape: FieldShape; flags: number; audio: string | null; viewerAudio: string | undefined }> = [
+    { shape: 'h264-aac', flags: 0x05, audio: 'aac', viewerAudio: 'aac' },
+    { shape: 'h264-silent', flags: 0x01, audio: null, viewerAudio: undefined },
+    { shape: 'h264-g711a', flags: 0x01, audio: 'pcm_alaw', viewerAudio: undefined },
+    { shape: 'h264-g711u', flags: 0x01, audio: 'pcm_mulaw', viewerAudio: undefined },
+  ];
+  it.each(VIEWER_SHAPES)('gives a viewer of a $shape stream an FLV header and tags that match what it can play', async ({ shape, flags, audio, viewerAudio }) => {
+    const { hub: h, port, rec } = await startHub();
+    const p = publishRtmp(`rtmp://127.0.0.1:${port}/live/21?key=good`, await fieldClip(shape, 4), { loop: true });
+    publishers.push(p);
+    await waitFor(() => rec.published.length === 1, 'publish', 10_000);
+    await waitFor(() => { const t = h.streamTracks('/live/21'); return t !== null && t.video !== null && (audio === null || t.audio !== null); }, 'tracks seen', 10_000);
+    expect(h.streamTracks('/live/21')).toEqual({ video: 'h264', audio });
+    const sink = memorySink();
+    const viewer = h.attachViewer('/live/21', sink, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 2000));
+    viewer!.detach();
+    const bytes = sink.bytes();
+    expect(bytes.subarray(0, 3).toString()).toBe('FLV');
+    expect(bytes[4], 'FLV header flags (4 audio, 1 video)').toBe(flags);
+    const file = path.join(tmp, `viewer-${shape}.flv`);
+    fs.writeFileSync(file, bytes);
+    const probed = await ffprobe(file);
+    expect(probed.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
+    expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(viewerAudio);
   });
 
   it('lets only internal consumers play over RTMP', async () => {
