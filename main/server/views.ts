@@ -222,6 +222,8 @@ export const LiveTicketSchema = s.object({
   wsFlvUrl: s.string({ description: 'WS-FLV URL (path + signed query), relative to the server' }),
   expiresMs: s.int({ description: 'the signature starts no new stream after this time (UTC ms)' }),
   stream: s.enum(STREAM_KINDS),
+  videoCodec: s.nullable(s.string({ description: "codec of the live video when known ('h264', 'hevc', ...)" })),
+  relayable: s.boolean('false when the server cannot relay this source to consoles at all (an H.265 camera)'),
 });
 
 export const WallLayoutSchema = s.object({
