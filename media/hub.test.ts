@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClip, fieldClip, type FieldShape } from '../test/helpers/clips';
 import { ffprobe, run } from '../test/helpers/ffmpeg';
 import { waitFor } from '../test/helpers/media-assert';
+import { publishErtmpHevc } from '../test/helpers/ertmp';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
 import { MediaHub, type DonePublishReason, type HubOptions, type PublishInfo, type StreamRequest, type ViewerSink } from './hub';
 
@@ -160,6 +161,28 @@ describe('MediaHub', () => {
     const probed = await ffprobe(file);
     expect(probed.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
     expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(viewerAudio);
+  });
+
+  it('accepts H.265 over Enhanced RTMP (FourCC hvc1) and names its codec; viewers get it as it is, video only', async () => {
+    const { hub: h, port, rec } = await startHub();
+    const p = await publishErtmpHevc(`rtmp://127.0.0.1:${port}/live/22?key=good`, await fieldClip('h265-silent', 4));
+    try {
+      await waitFor(() => rec.published.length === 1 && h.streamTracks('/live/22')?.video != null, 'E-RTMP publish', 10_000);
+      expect(h.streamTracks('/live/22')).toEqual({ video: 'hevc', audio: null });
+      const sink = memorySink();
+      const viewer = h.attachViewer('/live/22', sink, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 1500));
+      viewer!.detach();
+      const bytes = sink.bytes();
+      expect(bytes[4]).toBe(0x01);
+      // The first video tag is the Enhanced-RTMP sequence start: ExHeader bit, FourCC hvc1.
+      const firstVideo = bytes.indexOf(Buffer.from('hvc1'));
+      expect(firstVideo).toBeGreaterThan(13);
+      expect(bytes[firstVideo - 1] & 0x80).toBe(0x80);
+      expect(p.sent()).toBeGreaterThan(20);
+    } finally {
+      p.stop();
+    }
   });
 
   it('lets only internal consumers play over RTMP', async () => {
