@@ -9,6 +9,7 @@ import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { FIELD_SHAPES, fieldClip, type FieldShape } from '../helpers/clips';
+import { publishErtmpHevc, type ErtmpPublisher } from '../helpers/ertmp';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { launchBrowser, type TestBrowser } from './browser';
@@ -23,9 +24,13 @@ const UNIT_SHAPES: FieldShape[] = ['h264-silent', 'h264-bframes', 'h264-g711a', 
 
 interface Source {
   kind: 'camera' | 'unit';
+  /** How it publishes: RTSP camera, ffmpeg RTMP, Enhanced-RTMP H.265. */
+  via: 'rtsp' | 'ffmpeg' | 'ertmp';
   shape: FieldShape;
   id: number;
 }
+
+const codecOf = (s: Pick<Source, 'shape'>) => FIELD_SHAPES[s.shape].codec;
 
 describe('live wall over field-shaped sources (one server, one page, headless Chromium)', () => {
   let tmp: string;
@@ -34,6 +39,7 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   let browser: TestBrowser;
   let page: Page;
   const publishers: Publisher[] = [];
+  let ertmp: ErtmpPublisher | null = null;
   const sources: Source[] = [];
   const pageErrors: string[] = [];
   const playerLog: string[] = [];
@@ -103,14 +109,18 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
     for (const shape of CAMERA_SHAPES) {
       const r = await api<Camera>('POST', '/api/v1/cameras', { name: `Cam ${shape}`, url: rtsp.url(shape), segmentSeconds: 10 });
       expect(r.status).toBe(201);
-      sources.push({ kind: 'camera', shape, id: r.body.id });
+      sources.push({ kind: 'camera', via: 'rtsp', shape, id: r.body.id });
     }
     for (const shape of UNIT_SHAPES) {
       const r = await api<UnitKey>('POST', '/api/v1/units', { callsign: `Unit ${shape}`, type: 'vehicle' });
       expect(r.status).toBe(201);
-      sources.push({ kind: 'unit', shape, id: r.body.unit.id });
+      sources.push({ kind: 'unit', via: 'ffmpeg', shape, id: r.body.unit.id });
       publishers.push(publishRtmp(r.body.publishUrl, clips[shape], { loop: true }));
     }
+    const hevcUnit = await api<UnitKey>('POST', '/api/v1/units', { callsign: 'Unit h265 ertmp', type: 'body' });
+    expect(hevcUnit.status).toBe(201);
+    sources.push({ kind: 'unit', via: 'ertmp', shape: 'h265-silent', id: hevcUnit.body.unit.id });
+    ertmp = await publishErtmpHevc(hevcUnit.body.publishUrl, await fieldClip('h265-silent', CLIP_SECONDS));
     await page.getByRole('tab', { name: 'Live' }).click();
     await page.locator('.layout-buttons button[data-layout="9"]').click();
     await page.locator('[data-testid=video-wall][data-layout="9"]').waitFor();
@@ -123,6 +133,7 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   afterAll(async () => {
     if (playerLog.length) console.log(`[live-wall-matrix] player log:\n${playerLog.slice(-40).join('\n')}`);
     for (const p of publishers) await p.kill();
+    ertmp?.stop();
     await browser?.close();
     await backend?.close();
     await rtsp?.stop();
@@ -140,12 +151,37 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   });
 
   describe('units (RTMP from ffmpeg)', () => {
-    beforeAll(async () => fillWall(sources.filter((s) => s.kind === 'unit')));
+    beforeAll(async () => fillWall(sources.filter((s) => s.via === 'ffmpeg')));
     it.each(UNIT_SHAPES.map((shape, i) => ({ shape, i })))('unit $shape decodes frames in the browser', async ({ shape, i }) => {
       const { audioBytes } = await expectDecoding(i, shape);
       // G.711 from a unit is left out of the viewer's FLV: the picture plays without sound.
       if (FIELD_SHAPES[shape].audio === 'aac') expect(audioBytes, 'AAC decoded').toBeGreaterThan(0);
       else expect(audioBytes).toBe(0);
+    });
+  });
+
+  describe('H.265', () => {
+    beforeAll(async () => fillWall(sources.filter((s) => codecOf(s) === 'h265')));
+
+    it('a unit publishing H.265 over Enhanced RTMP: plays where the browser decodes H.265, else the tile says why, in both languages, without retrying', async () => {
+      const hevc = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="hvc1.1.6.L93.B0"'));
+      const unit = sources.find((s) => s.via === 'ertmp')!;
+      const i = sources.filter((s) => codecOf(s) === 'h265').indexOf(unit);
+      expect(await tile(i).locator('video').getAttribute('data-source-id')).toBe(String(unit.id));
+      if (hevc) {
+        await expectDecoding(i, 'h265-silent');
+        return;
+      }
+      // This Chromium has no H.265 decoder: say so instead of spinning on "Reconnecting…".
+      await tile(i).and(page.locator('[data-state=unsupported]')).waitFor({ timeout: 20_000 });
+      expect(await tile(i).locator('.tile-unsupported').innerText()).toBe('H.265 video cannot be shown live: this browser has no H.265 decoder');
+      const attempts = playerLog.filter((l) => l.startsWith(`[player ${unit.id}/`)).length;
+      await page.waitForTimeout(3000);
+      expect(playerLog.filter((l) => l.startsWith(`[player ${unit.id}/`)).length, 'no retry loop').toBe(attempts);
+      expect(await tile(i).getAttribute('data-state')).toBe('unsupported');
+      await page.getByRole('button', { name: '中文' }).click();
+      await expect.poll(() => tile(i).locator('.tile-unsupported').innerText()).toBe('无法实时显示 H.265 视频：此浏览器没有 H.265 解码器');
+      await page.getByRole('button', { name: 'English' }).click();
     });
   });
 
