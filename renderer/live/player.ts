@@ -230,19 +230,21 @@ export class LivePlayer {
       },
     );
     this.player = player;
-    player.on(mpegts.Events.ERROR, (type: string, detail: string, info: { msg?: string } | undefined) => {
+    player.on(mpegts.Events.ERROR, (type: string, detail: string, info: string | { msg?: string } | undefined) => {
+      // Demux errors carry their text as a string, network errors as {code, msg}.
+      const msg = typeof info === 'string' ? info : info?.msg;
       // Torn down outside mpegts.js's own call stack.
       queueMicrotask(() => {
         if (this.player !== player) return;
-        if (detail === mpegts.ErrorDetails.MEDIA_CODEC_UNSUPPORTED && /audio/i.test(info?.msg ?? '') && !this.audioOff) {
+        if (detail === mpegts.ErrorDetails.MEDIA_CODEC_UNSUPPORTED && /audio/i.test(msg ?? '') && !this.audioOff) {
           // Never lose the picture for the sound: connect again at once, ignoring audio.
           this.audioOff = true;
-          this.o.log(`${this.tag} ${info?.msg}; playing video without sound`);
+          this.o.log(`${this.tag} ${msg}; playing video without sound`);
           this.teardown();
           void this.connect();
           return;
         }
-        this.retry(`${type} ${detail}${info?.msg ? `: ${info.msg}` : ''}`);
+        this.retry(`${type} ${detail}${msg ? `: ${msg}` : ''}`);
       });
     });
     player.on(mpegts.Events.LOADING_COMPLETE, () => {
