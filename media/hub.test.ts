@@ -180,6 +180,13 @@ describe('MediaHub', () => {
       expect(firstVideo).toBeGreaterThan(13);
       expect(bytes[firstVideo - 1] & 0x80).toBe(0x80);
       expect(p.sent()).toBeGreaterThan(20);
+      // And it is real H.265: the tags turned back into Annex B decode without error.
+      const annexB = path.join(tmp, 'ertmp.hevc');
+      fs.writeFileSync(annexB, ertmpToAnnexB(bytes));
+      const dec = await run('ffmpeg', ['-v', 'error', '-f', 'hevc', '-i', annexB, '-f', 'null', '-']);
+      expect(dec.code, dec.stderr).toBe(0);
+      expect(dec.stderr).toBe('');
+      expect((await ffprobe(annexB)).streams[0]).toMatchObject({ codec_name: 'hevc', width: 640, height: 360 });
     } finally {
       p.stop();
     }
@@ -290,3 +297,39 @@ describe('MediaHub', () => {
     await again.close();
   });
 });
+
+/** The H.265 of an Enhanced-FLV byte stream (hvcC parameter sets, then every coded frame) as Annex B. */
+function ertmpToAnnexB(flv: Buffer): Buffer {
+  const start = Buffer.from([0, 0, 0, 1]);
+  const out: Buffer[] = [];
+  let o = 13;
+  while (o + 11 <= flv.length) {
+    const type = flv[o];
+    const size = flv.readUIntBE(o + 1, 3);
+    const body = flv.subarray(o + 11, o + 11 + size);
+    o += 11 + size + 4;
+    if (type !== 9 || body.length < 5 || (body[0] & 0x80) === 0 || body.toString('latin1', 1, 5) !== 'hvc1') continue;
+    const packetType = body[0] & 0x0f;
+    if (packetType === 0) {
+      const hvcc = body.subarray(5);
+      let a = 23;
+      for (let i = 0; i < hvcc[22]; i++) {
+        const count = hvcc.readUInt16BE(a + 1);
+        a += 3;
+        for (let k = 0; k < count; k++) {
+          const len = hvcc.readUInt16BE(a);
+          out.push(start, hvcc.subarray(a + 2, a + 2 + len));
+          a += 2 + len;
+        }
+      }
+    } else if (packetType === 1 || packetType === 3) {
+      let n = packetType === 1 ? 8 : 5;
+      while (n + 4 <= body.length) {
+        const len = body.readUInt32BE(n);
+        out.push(start, body.subarray(n + 4, n + 4 + len));
+        n += 4 + len;
+      }
+    }
+  }
+  return Buffer.concat(out);
+}
