@@ -1,4 +1,5 @@
 // What a hub stream carries (video/audio codec from its FLV tags) and the FLV a console viewer gets: header flags that match the tracks, no audio it cannot play.
+import { playableAudio } from '../common/live-codecs';
 
 /** FLV tag types (first byte of a tag). */
 const TAG_AUDIO = 8;
@@ -43,11 +44,6 @@ export function audioCodecOf(body: Buffer): string | null {
     return `fourcc-${body.toString('latin1', 1, 5)}`;
   }
   return SOUND_FORMAT_NAMES[format] ?? `flv-${format}`;
-}
-
-/** True when the console's player can decode this audio codec (anything else is left out of the viewer's FLV). */
-export function playableAudio(codec: string | null): boolean {
-  return codec === 'aac' || codec === 'mp3';
 }
 
 /** Folds one media packet (FLV tag type and body) into a stream's tracks. */

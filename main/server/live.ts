@@ -91,18 +91,18 @@ export class LiveGateway {
    * What is known of the video a ticket would serve: the live stream's codec from the hub; for a camera whose relay
    * stopped for good because FLV cannot carry its codec (the recorder's status note), that codec and relayable false.
    */
-  private videoOf(row: CameraRow, stream: StreamKind): Pick<LiveTicket, 'videoCodec' | 'relayable'> {
+  private videoOf(row: CameraRow, stream: StreamKind): Pick<LiveTicket, 'videoCodec' | 'audioCodec' | 'relayable'> {
     const hub = this.deps.hub;
     const paths = row.kind === 'uplink' ? [unitStreamPath(row.id)] : stream === 'sub' ? [cameraStreamPath(row.id, 'sub'), cameraStreamPath(row.id, 'main')] : [cameraStreamPath(row.id, 'main')];
     for (const p of paths) {
       const tracks = hub?.listening ? hub.streamTracks(p) : null;
-      if (tracks) return { videoCodec: tracks.video, relayable: true };
+      if (tracks) return { videoCodec: tracks.video, audioCodec: tracks.audio, relayable: true };
     }
     if (row.kind === 'rtsp') {
       const note = RELAY_CODEC_NOTE.exec(this.deps.recording.status(row.id).lastError ?? '');
-      if (note) return { videoCodec: note[1].toLowerCase(), relayable: false };
+      if (note) return { videoCodec: note[1].toLowerCase(), audioCodec: null, relayable: false };
     }
-    return { videoCodec: null, relayable: true };
+    return { videoCodec: null, audioCodec: null, relayable: true };
   }
 
   /** Checks the signature first (nothing is revealed without one), then the source, then whether it is live. */

@@ -11,6 +11,7 @@ const LIVE_SYNC_TARGET_LATENCY_SEC = 0.35;
 /** The player's own jump to the live edge, only for lags liveSync cannot absorb (seconds). */
 const SEEK_FALLBACK_LATENCY_SEC = 3;
 import { decodedFrames, streamUrl, type Transport } from './stream-url';
+import { playableAudio } from '../../common/live-codecs';
 import { browserCanDecode, unplayable, type Unplayable } from './codec-support';
 
 /** What the player is doing; the tile turns it into its state and status line. */
@@ -206,8 +207,10 @@ export class LivePlayer {
     }
     const url = streamUrl(ticket, this.o.transport);
     const player = mpegts.createPlayer(
-      // hasAudio false makes mpegts.js ignore every audio tag (after an audio codec it cannot decode).
-      { type: 'flv', isLive: true, url, ...(this.audioOff ? { hasAudio: false } : {}) },
+      // hasAudio false makes mpegts.js ignore every audio tag (after an audio codec it cannot decode). Where the server
+      // knows the stream's tracks, hasAudio follows them, whatever an encoder's onMetaData claims (hasAudio: true with no
+      // playable audio would make the player wait for audio forever).
+      { type: 'flv', isLive: true, url, ...(this.audioOff ? { hasAudio: false } : ticket.videoCodec !== null ? { hasAudio: playableAudio(ticket.audioCodec) } : {}) },
       {
         isLive: true,
         enableWorker: false,

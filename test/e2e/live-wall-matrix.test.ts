@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Camera, UnitKey } from '../../common/api';
+import type { Camera, LiveTicket, UnitKey } from '../../common/api';
 import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { buildRenderer } from '../../scripts/build-renderer';
@@ -157,6 +157,11 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       // G.711 from a unit is left out of the viewer's FLV: the picture plays without sound.
       if (FIELD_SHAPES[shape].audio === 'aac') expect(audioBytes, 'AAC decoded').toBeGreaterThan(0);
       else expect(audioBytes).toBe(0);
+      // The ticket names what the stream carries (the player's hasAudio follows it).
+      const unit = sources.filter((s) => s.via === 'ffmpeg')[i];
+      const ticket = await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: unit.id, stream: 'sub' });
+      const audio = FIELD_SHAPES[shape].audio;
+      expect(ticket.body).toMatchObject({ videoCodec: 'h264', audioCodec: audio === false ? null : { aac: 'aac', alaw: 'pcm_alaw', mulaw: 'pcm_mulaw' }[audio], relayable: true });
     });
   });
 
