@@ -55,6 +55,22 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       return { frames: v.getVideoPlaybackQuality().totalVideoFrames, audioBytes, width: v.videoWidth };
     }, i);
 
+  /** Spread of luma over the tile's current picture drawn small (0 for a black or blank frame; testsrc2 gives thousands). */
+  const pictureVariance = (i: number) =>
+    page.evaluate((idx) => {
+      const v = document.querySelector<HTMLVideoElement>(`.tile[data-tile-index="${idx}"] video`)!;
+      const c = document.createElement('canvas');
+      c.width = 64;
+      c.height = 36;
+      const g = c.getContext('2d', { willReadFrequently: true })!;
+      g.drawImage(v, 0, 0, c.width, c.height);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const ys: number[] = [];
+      for (let k = 0; k < d.length; k += 4) ys.push(0.299 * d[k] + 0.587 * d[k + 1] + 0.114 * d[k + 2]);
+      const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+      return ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length;
+    }, i);
+
   async function api<T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
     const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('argus.session') ?? '{}').token as string);
     const res = await fetch(`${backend.url}${p}`, {
@@ -83,6 +99,7 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
     const fps = 'fps' in FIELD_SHAPES[shape] ? (FIELD_SHAPES[shape] as { fps: number }).fps : 25;
     expect(after.frames - before.frames, `frames decoded in 2 s on tile ${i} (${shape})`).toBeGreaterThan(fps);
     expect(after.width, `picture width on tile ${i} (${shape})`).toBe(FIELD_SHAPES[shape].width);
+    expect(await pictureVariance(i), `a real picture on tile ${i} (${shape})`).toBeGreaterThan(200);
     return { audioBytes: after.audioBytes };
   }
 
