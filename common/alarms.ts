@@ -89,8 +89,36 @@ export interface Alarm {
   escalatedMs: number | null;
   /** Username of the last operator who changed its state. */
   handler: string | null;
+  /** Username of the operator who raised it (manual alarms); null: a device or the server. */
+  reporter: string | null;
+  /** What exactly happened, for alarm types with several causes (which link a unit lost); the console translates it. */
+  cause: AlarmCause | null;
   steps: AlarmStep[];
+  /** The newest occurrences merged into it after the first (at most ALARM_OCCURRENCES_SHOWN, oldest first). */
+  occurrences: AlarmOccurrenceView[];
   actions: AlarmActionOutcome[];
+}
+
+/** Causes of an alarm the console names in the user's language (only occurrences of one cause merge). */
+export const ALARM_CAUSES = ['video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'] as const;
+export type AlarmCause = (typeof ALARM_CAUSES)[number];
+
+export function isAlarmCause(v: unknown): v is AlarmCause {
+  return typeof v === 'string' && (ALARM_CAUSES as readonly string[]).includes(v);
+}
+
+/** How many merged occurrences an alarm view carries (all are stored). */
+export const ALARM_OCCURRENCES_SHOWN = 20;
+
+/** One occurrence merged into an alarm: a merge keeps its own severity, text, place and reporter. */
+export interface AlarmOccurrenceView {
+  atMs: number;
+  severity: AlarmSeverity;
+  message: string | null;
+  lat: number | null;
+  lon: number | null;
+  /** Username of the operator who reported it; null for a device. */
+  reporter: string | null;
 }
 
 /** What the console does for an alarm (carried by the 'raised' and 'escalated' events; executed by the console). */
@@ -170,11 +198,11 @@ export const AlarmRuleActions = s.object({
 export type AlarmRuleActions = Infer<typeof AlarmRuleActions>;
 
 const ruleFields = {
-  name: s.string({ minLength: 1, maxLength: 100 }),
+  name: s.string({ minLength: 1, maxLength: 100, singleLine: true }),
   enabled: s.optional(s.boolean()),
   /** Sources the rule applies to (camera/unit ids); with groups: either matches; both empty: every source. */
   sourceIds: s.optional(s.array(s.int({ min: 1 }), { maxItems: 500 })),
-  groups: s.optional(s.array(s.string({ minLength: 1, maxLength: 128 }), { maxItems: 50 })),
+  groups: s.optional(s.array(s.string({ minLength: 1, maxLength: 128, singleLine: true }), { maxItems: 50 })),
   /** Alarm types; empty: every type. */
   types: s.optional(s.array(s.enum(ALARM_TYPES), { maxItems: ALARM_TYPES.length })),
   /** The alarm must be at least this severe. */
@@ -222,9 +250,24 @@ export const AlarmStepBody = s.object({
 });
 export type AlarmStepBody = Infer<typeof AlarmStepBody>;
 
+/** The same step on several alarms at once ("acknowledge all N similar"): each alarm is checked and audited on its own. */
+export const ALARM_BULK_MAX = 500;
+export const AlarmBulkStepBody = s.object({
+  ids: s.array(s.int({ min: 1 }), { minItems: 1, maxItems: ALARM_BULK_MAX }),
+  action: s.enum(['acknowledge', 'start', 'close'] as const),
+  note: s.optional(s.nullable(s.string({ maxLength: 2000 }))),
+});
+export type AlarmBulkStepBody = Infer<typeof AlarmBulkStepBody>;
+
+/** Answer to a bulk step: the alarms after their step, and those refused with the reason (unknown, or not possible now). */
+export interface AlarmBulkStepResult {
+  alarms: Alarm[];
+  refused: Array<{ id: number; kind: 'not_found' | 'conflict'; message: string }>;
+}
+
 export const AlarmQuery = s.object({
-  startMs: s.optional(s.int({ min: 0, description: 'first occurrence at or after' })),
-  endMs: s.optional(s.int({ min: 0, description: 'first occurrence before' })),
+  startMs: s.optional(s.timeMs('first occurrence at or after')),
+  endMs: s.optional(s.timeMs('first occurrence before')),
   sourceId: s.optional(s.int({ min: 1 })),
   type: s.optional(s.enum(ALARM_TYPES)),
   state: s.optional(s.enum([...ALARM_STATES, 'open'] as const, "a state, or 'open' for every state but closed")),

@@ -34,14 +34,14 @@ export const UserCreate = s.object({
   username,
   password: s.string({ minLength: 8, maxLength: 256 }),
   role: s.enum(ROLES),
-  displayName: s.optional(s.string({ maxLength: 128 })),
+  displayName: s.optional(s.string({ maxLength: 128, singleLine: true })),
 });
 export type UserCreate = Infer<typeof UserCreate>;
 export const UserUpdate = s.partial(
   s.object({
     password: s.string({ minLength: 8, maxLength: 256 }),
     role: s.enum(ROLES),
-    displayName: s.string({ maxLength: 128 }),
+    displayName: s.string({ maxLength: 128, singleLine: true }),
     disabled: s.boolean(),
   }),
 );
@@ -72,7 +72,7 @@ export function checkStreamUrl(v: string): string | null {
 const streamUrl = s.string({ minLength: 1, maxLength: 2048, refine: checkStreamUrl, description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password' });
 
 const cameraFields = {
-  name: s.string({ minLength: 1, maxLength: 64, refine: (v) => (v.trim() === v ? null : 'must not start or end with spaces') }),
+  name: s.string({ minLength: 1, maxLength: 64, singleLine: true, refine: (v) => (v.trim() === v ? null : 'must not start or end with spaces') }),
   url: streamUrl,
   subUrl: s.optional(s.nullable(streamUrl)),
   username: s.optional(s.nullable(s.string({ maxLength: 128 }))),
@@ -81,7 +81,7 @@ const cameraFields = {
   enabled: s.optional(s.boolean()),
   segmentSeconds: s.optional(s.int({ min: 2, max: 600, description: 'target segment length in seconds' })),
   retentionDays: s.optional(s.int({ min: 1, max: 3650, description: 'maximum age of recordings in days' })),
-  groupName: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  groupName: s.optional(s.nullable(s.string({ maxLength: 128, singleLine: true }))),
   description: s.optional(s.nullable(s.string({ maxLength: 1024 }))),
 };
 export const CameraCreate = s.object(cameraFields);
@@ -129,8 +129,8 @@ export interface Camera {
 // ---------- segments ----------
 export const SegmentQuery = s.object({
   cameraId: s.int({ min: 1 }),
-  startMs: s.int({ min: 0 }),
-  endMs: s.int({ min: 0 }),
+  startMs: s.timeMs(),
+  endMs: s.timeMs(),
   limit: s.optional(s.int({ min: 1, max: 10000 })),
 });
 export type SegmentQuery = Infer<typeof SegmentQuery>;
@@ -169,8 +169,8 @@ export interface AuditEntry {
 }
 
 export const AuditQuery = s.object({
-  startMs: s.optional(s.int({ min: 0 })),
-  endMs: s.optional(s.int({ min: 0 })),
+  startMs: s.optional(s.timeMs()),
+  endMs: s.optional(s.timeMs()),
   action: s.optional(s.string({ maxLength: 64 })),
   username: s.optional(s.string({ maxLength: 64 })),
   limit: s.optional(s.int({ min: 1, max: 5000 })),
@@ -195,9 +195,9 @@ export type UnitType = (typeof UNIT_TYPES)[number];
 const unitFields = {
   callsign: s.string({ minLength: 1, maxLength: 32, pattern: /^[\p{L}\p{N} _.-]+$/u, patternHint: 'may only contain letters, digits, spaces, _ . -' }),
   type: s.enum(UNIT_TYPES),
-  officer: s.optional(s.nullable(s.string({ maxLength: 128, description: 'assigned officer' }))),
+  officer: s.optional(s.nullable(s.string({ maxLength: 128, singleLine: true, description: 'assigned officer' }))),
   enabled: s.optional(s.boolean()),
-  groupName: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  groupName: s.optional(s.nullable(s.string({ maxLength: 128, singleLine: true }))),
   segmentSeconds: s.optional(s.int({ min: 2, max: 600 })),
   retentionDays: s.optional(s.int({ min: 1, max: 3650 })),
 };
@@ -206,13 +206,27 @@ export type UnitCreate = Infer<typeof UnitCreate>;
 export const UnitUpdate = s.partial(s.object(unitFields));
 export type UnitUpdate = Infer<typeof UnitUpdate>;
 
-export interface UnitStatus {
-  unitId: number;
-  /** Publishing video to the hub right now. */
+/** One of a unit's two links to the server. */
+export interface UnitLink {
   online: boolean;
   /** When `online` last changed (UTC ms). */
   sinceMs: number;
-  /** Address the unit publishes from, when online. */
+}
+
+export const UNIT_LINKS = ['video', 'telemetry'] as const;
+export type UnitLinkKind = (typeof UNIT_LINKS)[number];
+
+export interface UnitStatus {
+  unitId: number;
+  /** Either link is up (a unit sending GPS without video is online, and so is one sending video without GPS). */
+  online: boolean;
+  /** When `online` last changed (UTC ms). */
+  sinceMs: number;
+  /** Publishing video to the hub right now. */
+  video: UnitLink;
+  /** Telemetry (GPS over the unit's WebSocket or HTTP batches) within the freshness window (`unitTelemetryTimeoutMs`). */
+  telemetry: UnitLink & { lastSeenMs: number | null };
+  /** Address the unit publishes video from, when its video link is up. */
   remoteAddress: string | null;
   bitrateBps: number | null;
   /** State of the unit's recorder. */
@@ -282,12 +296,12 @@ export type WallLayoutKind = (typeof WALL_LAYOUTS)[number];
 export const WALL_TILE_COUNT: Record<WallLayoutKind, number> = { '1': 1, '4': 4, '9': 9, '16': 16, '1+5': 6, '1+7': 8 };
 
 export const WallLayoutBody = s.object({
-  name: s.string({ minLength: 1, maxLength: 64 }),
+  name: s.string({ minLength: 1, maxLength: 64, singleLine: true }),
   layout: s.enum(WALL_LAYOUTS),
   /** Source id (camera or unit) per tile, null for an empty tile; at most 16. */
   tiles: s.array(s.nullable(s.int({ min: 1 })), { maxItems: 16 }),
   /** Tour: cycle this group's sources through the tiles every tourSeconds; null/absent = no tour. */
-  tourGroup: s.optional(s.nullable(s.string({ maxLength: 128 }))),
+  tourGroup: s.optional(s.nullable(s.string({ maxLength: 128, singleLine: true }))),
   tourSeconds: s.optional(s.nullable(s.int({ min: 5, max: 3600 }))),
 });
 export type WallLayoutBody = Infer<typeof WallLayoutBody>;

@@ -149,7 +149,7 @@ export const CircleGeometry = s.object({ lat: s.number({ min: -90, max: 90 }), l
 export const LatLon = s.array(s.number({ min: -180, max: 180 }), { minItems: 2, maxItems: 2 });
 
 export const GeofenceCreate = s.object({
-  name: s.string({ minLength: 1, maxLength: 100 }),
+  name: s.string({ minLength: 1, maxLength: 100, singleLine: true }),
   shape: s.enum(['polygon', 'circle'] as const),
   /** Polygon: [[lat, lon], ...] (3 to 500 vertices). */
   polygon: s.optional(s.array(LatLon, { minItems: 3, maxItems: 500 })),

@@ -19,8 +19,8 @@ export const ReferenceSchema = s.string({
 // ---------- bookmarks ----------
 export const BookmarkCreate = s.object({
   cameraId: s.int({ min: 1 }),
-  startMs: s.int({ min: 0 }),
-  endMs: s.int({ min: 0 }),
+  startMs: s.timeMs(),
+  endMs: s.timeMs(),
   note: s.string({ maxLength: 2000 }),
   caseId: s.optional(s.nullable(s.int({ min: 1 }))),
 });
@@ -90,8 +90,8 @@ export const ExportCreate = s.object({
   /** Short user-given name of the package (sanitised into the directory name). */
   name: s.optional(s.string({ minLength: 1, maxLength: 64, pattern: CASE_REFERENCE_RE, patternHint: 'must be 1-64 letters, digits or . _ - / + # without "." or ".." components' })),
   sources: s.array(ExportSource, { minItems: 1, maxItems: 16 }),
-  startMs: s.int({ min: 0 }),
-  endMs: s.int({ min: 0 }),
+  startMs: s.timeMs(),
+  endMs: s.timeMs(),
   /** Re-encode for frame-exact cuts (slower); default stream copy (cuts at keyframes). */
   reencode: s.optional(s.boolean()),
   /** Burn case, camera, wall-clock time and user into the picture (implies re-encode). */
@@ -160,7 +160,7 @@ export interface Manifest {
 export const SnapshotCreate = s.object({
   cameraId: s.int({ min: 1 }),
   /** Wall-clock time of the recorded frame; absent = the live picture now. */
-  tMs: s.optional(s.int({ min: 0 })),
+  tMs: s.optional(s.timeMs()),
   note: s.optional(s.string({ maxLength: 2000 })),
   caseId: s.optional(s.nullable(s.int({ min: 1 }))),
 });

@@ -40,7 +40,17 @@ export interface StringOpts {
   /** Extra semantic check; return an error message or null. */
   refine?: (v: string) => string | null;
   description?: string;
+  /** A name or label shown on one line: refuses every control character (tab and line breaks too). */
+  singleLine?: boolean;
 }
+
+/** Control characters no text field accepts: NUL and the other C0 controls but tab, LF and CR; DEL; the C1 controls. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Every control character (for one-line names). */
+const ANY_CONTROL_CHAR = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+
+/** The latest time a time field accepts: 9999-12-31T23:59:59.999Z (UTC ms). */
+export const MAX_TIME_MS = 253_402_300_799_999;
 
 function string(opts: StringOpts = {}): Schema<string> {
   const json: JsonSchema = { type: 'string' };
@@ -55,6 +65,8 @@ function string(opts: StringOpts = {}): Schema<string> {
       return fail(errors, path, opts.minLength === 1 ? 'must not be empty' : `must be at least ${opts.minLength} characters`);
     if (opts.maxLength !== undefined && v.length > opts.maxLength)
       return fail(errors, path, `must be at most ${opts.maxLength} characters`);
+    if ((opts.singleLine ? ANY_CONTROL_CHAR : CONTROL_CHARS).test(v))
+      return fail(errors, path, opts.singleLine ? 'must not contain control characters or line breaks' : 'must not contain control characters');
     if (opts.pattern && !opts.pattern.test(v)) return fail(errors, path, opts.patternHint ?? `must match ${opts.pattern.source}`);
     if (opts.refine) {
       const msg = opts.refine(v);
@@ -70,10 +82,17 @@ export interface NumberOpts {
   description?: string;
 }
 
-function numeric(integer: boolean, opts: NumberOpts): Schema<number> {
+/**
+ * Whole numbers are bounded to safe integers unless the schema says narrower (1e308 is "whole" in JavaScript but no
+ * database column or timer can hold it).
+ */
+function numeric(integer: boolean, o: NumberOpts): Schema<number> {
+  const opts: NumberOpts = integer
+    ? { ...o, min: Math.max(o.min ?? Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER), max: Math.min(o.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) }
+    : o;
   const json: JsonSchema = { type: integer ? 'integer' : 'number' };
-  if (opts.min !== undefined) json.minimum = opts.min;
-  if (opts.max !== undefined) json.maximum = opts.max;
+  if (o.min !== undefined) json.minimum = o.min;
+  if (o.max !== undefined) json.maximum = o.max;
   if (opts.description) json.description = opts.description;
   return make(json, (v, path, errors) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) return fail(errors, path, 'must be a number');
@@ -186,4 +205,9 @@ export function parse<T>(schema: Schema<T>, input: unknown): ParseResult<T> {
   return { ok: true, value: value as T };
 }
 
-export const s = { string, int: (o: NumberOpts = {}) => numeric(true, o), number: (o: NumberOpts = {}) => numeric(false, o), boolean, enum: enumOf, array, optional, nullable, object, partial };
+/** A time in UTC ms since the epoch, 1970 to the year 9999. */
+function timeMs(description?: string): Schema<number> {
+  return numeric(true, { min: 0, max: MAX_TIME_MS, description: description ?? 'UTC milliseconds since 1970-01-01 (up to the year 9999)' });
+}
+
+export const s = { string, int: (o: NumberOpts = {}) => numeric(true, o), number: (o: NumberOpts = {}) => numeric(false, o), timeMs, boolean, enum: enumOf, array, optional, nullable, object, partial };

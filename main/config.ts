@@ -26,8 +26,10 @@ export interface Config {
   sessionIdleMs: number;
   /** Retention: total bytes recordings may use (0 = no limit). */
   maxRecordingsBytes: number;
-  /** Retention: minimum free bytes to keep on the recordings volume. */
+  /** Retention: minimum free bytes to keep on the recordings volume (default: min(2 GiB, 5 % of the volume)). */
   minFreeBytes: number;
+  /** 'auto' when minFreeBytes was derived from the volume's size, 'set' when configured. */
+  minFreeBytesFrom: 'auto' | 'set';
   /** How often retention runs, ms. */
   retentionIntervalMs: number;
   /** How often free space is checked between retention runs (a pass starts at once when it is low), ms. */
@@ -53,6 +55,8 @@ export interface Config {
   alarmEscalationCheckMs: number;
   /** Alarms: delivery feed entries older than this are pruned (a console away longer reloads the list), ms. */
   alarmFeedKeepMs: number;
+  /** Units: a unit's telemetry link counts as up while its telemetry WebSocket is open or it sent anything within this many ms. */
+  unitTelemetryTimeoutMs: number;
   /** GPS (issue 5): keep GPS points this many days (separate from video retention; 0 = forever). */
   gpsRetentionDays: number;
   /** GPS: map tile URL template ({z}/{x}/{y}); 'local' = the MBTiles file below, served by Argus at /api/v1/gps/tiles/. */
@@ -70,7 +74,6 @@ export const DEFAULTS = {
   segmentSeconds: 60,
   sessionIdleMs: 12 * 3600_000,
   maxRecordingsBytes: 0,
-  minFreeBytes: 2 * 1024 ** 3,
   retentionIntervalMs: 5 * 60_000,
   freeSpaceCheckMs: 5_000,
   ffmpegPath: 'ffmpeg',
@@ -83,12 +86,13 @@ export const DEFAULTS = {
   alarmMergeWindowMs: 60_000,
   alarmEscalationCheckMs: 1_000,
   alarmFeedKeepMs: 7 * 24 * 3600_000,
+  unitTelemetryTimeoutMs: 60_000,
   gpsRetentionDays: 365,
   mapTileUrl: 'local',
   mapTileDatum: 'wgs84',
 } as const;
 
-type FileConfig = Partial<Omit<Config, 'dataDir'>>;
+type FileConfig = Partial<Omit<Config, 'dataDir' | 'minFreeBytesFrom'>>;
 
 const NUMERIC_KEYS = [
   'port',
@@ -107,9 +111,35 @@ const NUMERIC_KEYS = [
   'alarmMergeWindowMs',
   'alarmEscalationCheckMs',
   'alarmFeedKeepMs',
+  'unitTelemetryTimeoutMs',
   'gpsRetentionDays',
 ] as const;
 const STRING_KEYS = ['recordingsDir', 'dbFile', 'bind', 'rtmpBind', 'publicHost', 'ffmpegPath', 'ffprobePath', 'consoleDir', 'mapTileUrl', 'mapTileDatum', 'mbtilesFile'] as const;
+
+/** The automatic minimum free space: 2 GiB, but never more than this share of the recordings volume. */
+export const AUTO_MIN_FREE_MAX_BYTES = 2 * 1024 ** 3;
+export const AUTO_MIN_FREE_FRACTION = 0.05;
+
+/** Size and free space of the volume holding `dir` (its nearest existing ancestor while it does not exist yet); null if unreadable. */
+export function volumeOf(dir: string): { sizeBytes: number; freeBytes: number } | null {
+  let d = path.resolve(dir);
+  for (;;) {
+    try {
+      const st = fs.statfsSync(d);
+      return { sizeBytes: Number(st.blocks) * Number(st.bsize), freeBytes: Number(st.bavail) * Number(st.bsize) };
+    } catch {
+      const up = path.dirname(d);
+      if (up === d) return null;
+      d = up;
+    }
+  }
+}
+
+/** min(2 GiB, 5 % of the volume): a 2 GiB floor on a 32 GiB card or a 64 MiB test volume would delete every recording. */
+export function autoMinFreeBytes(dir: string): number {
+  const v = volumeOf(dir);
+  return v ? Math.min(AUTO_MIN_FREE_MAX_BYTES, Math.floor(v.sizeBytes * AUTO_MIN_FREE_FRACTION)) : AUTO_MIN_FREE_MAX_BYTES;
+}
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
@@ -166,12 +196,16 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
   }
   if (cfg.mapTileDatum !== 'wgs84' && cfg.mapTileDatum !== 'gcj02') throw new ConfigError(`mapTileDatum: must be wgs84 or gcj02, got "${cfg.mapTileDatum}"`);
   const rtmpBind = cfg.rtmpBind ?? cfg.bind;
+  const recordingsDir = path.resolve(dataDir, cfg.recordingsDir ?? 'recordings');
+  const minFreeSet = typeof cfg.minFreeBytes === 'number';
   return {
     ...(cfg as Config),
+    minFreeBytes: minFreeSet ? cfg.minFreeBytes : autoMinFreeBytes(recordingsDir),
+    minFreeBytesFrom: minFreeSet ? 'set' : 'auto',
     rtmpBind,
     publicHost: cfg.publicHost ?? (isWildcard(rtmpBind) ? os.hostname() : rtmpBind),
     dataDir,
-    recordingsDir: path.resolve(dataDir, cfg.recordingsDir ?? 'recordings'),
+    recordingsDir,
     dbFile: path.resolve(dataDir, cfg.dbFile ?? 'argus.db'),
     mbtilesFile: path.resolve(dataDir, cfg.mbtilesFile ?? 'map.mbtiles'),
     consoleDir: path.resolve(cfg.consoleDir ?? path.join(import.meta.dirname, '..', 'dist', 'renderer')),

@@ -301,7 +301,9 @@ CREATE TABLE alarms (
   escalate_due_ms INTEGER,                                          -- when to escalate (ms since epoch, UTC); cleared by acknowledging
   escalated_ms    INTEGER,                                          -- when it was escalated (ms since epoch, UTC), NULL: not escalated
   handler         TEXT,                                             -- username of the last operator who changed the state
-  updated_ms      INTEGER NOT NULL                                  -- last change of the row (ms since epoch, UTC)
+  updated_ms      INTEGER NOT NULL,                                 -- last change of the row (ms since epoch, UTC)
+  reporter        TEXT,                                             -- username of the operator who raised it (manual alarms; migration 008), NULL: a device or the server
+  cause           TEXT                                              -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'; migration 008), NULL: none
 ) STRICT;
 
 -- Merging: the open alarm of one source and type with the latest occurrence.
@@ -352,6 +354,24 @@ CREATE TABLE alarm_feed (
   at_ms    INTEGER NOT NULL,                                        -- when stored (ms since epoch, UTC)
   payload  TEXT    NOT NULL CHECK (json_valid(payload))             -- JSON {alarm, linkage}: the event as pushed
 ) STRICT;
+
+-- Occurrences merged into an alarm after its first (migration 008): a merge keeps each one's severity, text, place
+-- and reporter (the alarm row keeps the first's; a merge never lowers the alarm's severity).
+CREATE TABLE alarm_occurrences (
+  id              INTEGER PRIMARY KEY,                              -- occurrence id (increasing in order)
+  alarm_id        INTEGER NOT NULL REFERENCES alarms (id) ON DELETE CASCADE, -- the alarm it was merged into
+  at_ms           INTEGER NOT NULL,                                 -- when it happened (ms since epoch, UTC)
+  severity        TEXT    NOT NULL CHECK (severity IN ('critical', 'major', 'minor', 'info')), -- its own severity
+  message         TEXT,                                             -- its own text (device description or operator's note), NULL when none
+  lat             REAL,                                             -- where, WGS-84 degrees, when known
+  lon             REAL,                                             -- where, WGS-84 degrees, when known
+  user_id         INTEGER,                                          -- users.id of the operator who reported it, NULL for a device
+  username        TEXT,                                             -- that operator's username, NULL for a device
+  device_event_id INTEGER                                           -- events.id behind it, NULL when none
+) STRICT;
+
+-- Occurrences of one alarm, in order.
+CREATE INDEX alarm_occurrences_alarm ON alarm_occurrences (alarm_id, id);
 
 -- Pruning old feed entries.
 CREATE INDEX alarm_feed_at ON alarm_feed (at_ms);

@@ -91,6 +91,7 @@ export async function startBackend(
     publish: (ev) => publish(ev),
     publicHost: config.publicHost,
     rtmpPort: config.rtmpPort,
+    telemetryTimeoutMs: config.unitTelemetryTimeoutMs,
     log,
   });
   await units.start();
@@ -119,6 +120,8 @@ export async function startBackend(
     units: units!,
     hub,
   };
+  // A unit's telemetry link (reported by the GPS feature) is half of its online state.
+  ctx.onServerEvent((ev) => units!.onServerEvent(ev));
   const onvif = createOnvifFeature(ctx);
   const gps = createGpsFeature(ctx);
   const investigation = createInvestigationFeature(ctx, { places: gps.control });

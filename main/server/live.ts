@@ -138,7 +138,7 @@ export class LiveGateway {
   private offlineReason(row: CameraRow): string {
     if (row.kind === 'uplink') {
       const st = this.deps.units.status(row.id);
-      return `unit "${row.name}" is not streaming${row.enabled ? (st.online ? ' yet' : ' (offline)') : ' (disabled)'}`;
+      return `unit "${row.name}" is not streaming${row.enabled ? (st.video.online ? ' yet' : st.online ? ' (its video link is down; it still reports its position)' : ' (offline)') : ' (disabled)'}`;
     }
     if (!row.enabled) return `camera "${row.name}" is disabled`;
     const st = this.deps.recording.status(row.id);

@@ -29,7 +29,17 @@ export class FakeRecording implements RecordingControl {
 export class FakeUnits implements UnitControl {
   readonly calls: Array<{ op: 'changed'; unit: UnitRow; keyRotated: boolean } | { op: 'removed'; unitId: number }> = [];
   status(unitId: number): UnitStatus {
-    return { unitId, online: false, sinceMs: 0, remoteAddress: null, bitrateBps: null, recording: 'stopped', lastError: null };
+    return {
+      unitId,
+      online: false,
+      sinceMs: 0,
+      video: { online: false, sinceMs: 0 },
+      telemetry: { online: false, sinceMs: 0, lastSeenMs: null },
+      remoteAddress: null,
+      bitrateBps: null,
+      recording: 'stopped',
+      lastError: null,
+    };
   }
   async changed(unit: UnitRow, opts: { keyRotated?: boolean } = {}): Promise<void> {
     this.calls.push({ op: 'changed', unit, keyRotated: !!opts.keyRotated });

@@ -182,9 +182,15 @@ export const HealthInfoSchema = s.object({
 
 export const UnitStatusSchema = s.object({
   unitId: s.int(),
-  online: s.boolean('publishing video to the hub right now'),
+  online: s.boolean('either link is up (video or telemetry)'),
   sinceMs: s.int({ description: 'when online last changed (UTC ms)' }),
-  remoteAddress: s.nullable(s.string({ description: 'address the unit publishes from, when online' })),
+  video: s.object({ online: s.boolean('publishing video to the hub right now'), sinceMs: s.int({ description: 'when it last changed (UTC ms)' }) }),
+  telemetry: s.object({
+    online: s.boolean('telemetry WebSocket open, or anything received within unitTelemetryTimeoutMs'),
+    sinceMs: s.int({ description: 'when it last changed (UTC ms)' }),
+    lastSeenMs: s.nullable(s.int({ description: 'when the unit last sent telemetry or its link last opened/closed (UTC ms)' })),
+  }),
+  remoteAddress: s.nullable(s.string({ description: 'address the unit publishes video from, when its video link is up' })),
   bitrateBps: s.nullable(s.number()),
   recording: s.enum(CAMERA_STATES),
   lastError: nullableString,

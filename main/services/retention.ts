@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFAULT_RETENTION_DAYS } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { SegmentRow, Store } from '../../storage/repositories';
+import { volumeOf } from '../config';
 
 export interface RetentionConfig {
   recordingsDir: string;
@@ -27,6 +28,39 @@ export interface RetentionPassReport {
 const BATCH = 200;
 const DAY_MS = 86_400_000;
 
+/** A byte budget under this cannot hold even a few minutes of one camera (a 60 s segment at 4 Mbit/s is 30 MB). */
+export const MIN_USEFUL_BUDGET_BYTES = 64 * 1024 ** 2;
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${n} B`;
+}
+
+/**
+ * Why the retention settings cannot keep any recording on this volume, in words, or null when they can: the minimum
+ * free space is not smaller than the volume, or than what the volume could ever free (free space plus the recordings
+ * themselves), or the byte budget is tiny.
+ */
+export function retentionProblem(s: {
+  minFreeBytes: number;
+  maxRecordingsBytes: number;
+  volume: { sizeBytes: number; freeBytes: number } | null;
+  recordingsBytes: number;
+}): string | null {
+  const { minFreeBytes: min, volume: v } = s;
+  if (v && min >= v.sizeBytes)
+    return `minFreeBytes (${formatBytes(min)}) is not smaller than the recordings volume (${formatBytes(v.sizeBytes)}): retention would delete every recording`;
+  if (v && min > 0 && v.freeBytes + s.recordingsBytes <= min)
+    return (
+      `the recordings volume has ${formatBytes(v.freeBytes)} free and recordings use ${formatBytes(s.recordingsBytes)}; keeping ` +
+      `minFreeBytes (${formatBytes(min)}) free leaves no room: retention would delete every recording`
+    );
+  if (s.maxRecordingsBytes > 0 && s.maxRecordingsBytes < MIN_USEFUL_BUDGET_BYTES)
+    return `maxRecordingsBytes (${formatBytes(s.maxRecordingsBytes)}) is smaller than ${formatBytes(MIN_USEFUL_BUDGET_BYTES)}: it cannot keep even a few minutes of one camera`;
+  return null;
+}
+
 export class RetentionService {
   private timer: NodeJS.Timeout | null = null;
   private freeTimer: NodeJS.Timeout | null = null;
@@ -44,7 +78,25 @@ export class RetentionService {
     this.now = deps.now ?? Date.now;
   }
 
+  /** Logs the effective settings, and a warning when they cannot keep any recording (the alarms feature raises it too). */
+  async checkSettings(): Promise<string | null> {
+    const volume = volumeOf(this.cfg.recordingsDir);
+    const problem = retentionProblem({
+      minFreeBytes: this.cfg.minFreeBytes,
+      maxRecordingsBytes: this.cfg.maxRecordingsBytes,
+      volume,
+      recordingsBytes: await this.deps.store.segments.totalBytes(),
+    });
+    this.log(
+      `keeping ${formatBytes(this.cfg.minFreeBytes)} free${volume ? ` on a ${formatBytes(volume.sizeBytes)} volume` : ''}` +
+        `${this.cfg.maxRecordingsBytes > 0 ? `, recordings at most ${formatBytes(this.cfg.maxRecordingsBytes)}` : ''}`,
+    );
+    if (problem) this.log(`WARNING: the retention settings cannot keep any recording: ${problem}`);
+    return problem;
+  }
+
   start(): void {
+    void this.checkSettings().catch((err: Error) => this.log(`cannot check the settings: ${err.message}`));
     this.timer = setInterval(() => void this.runOnce(), this.cfg.intervalMs);
     this.timer.unref();
     this.freeTimer = setInterval(() => {

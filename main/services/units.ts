@@ -1,4 +1,4 @@
-// Unit service: decides who may publish to the hub, tracks units online, records them while they publish, audits it.
+// Unit service: decides who may publish to the hub, tracks each unit's video and telemetry links, records units while they publish, audits it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { UnitStatus } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
@@ -32,6 +32,14 @@ export interface UnitServiceDeps {
   /** Rejected publishes from one address before it is refused without auditing for `throttleMs`. */
   maxRejections?: number;
   throttleMs?: number;
+  /** The telemetry link counts as up while its WebSocket is open or anything arrived within this long (default 60 s). */
+  telemetryTimeoutMs?: number;
+}
+
+/** What the GPS ingest reports of a unit's telemetry (the gps.positions broadcast). */
+interface TelemetrySeen {
+  linkUp: boolean;
+  lastSeenMs: number | null;
 }
 
 interface CachedUnit {
@@ -56,6 +64,12 @@ export class UnitService implements UnitControl {
   private readonly units = new Map<number, CachedUnit>();
   private readonly online = new Map<number, Online>();
   private readonly offlineSince = new Map<number, number>();
+  private readonly telemetry = new Map<number, TelemetrySeen>();
+  /** Telemetry link state as last reported, with when it changed. */
+  private readonly telemetryLink = new Map<number, { online: boolean; sinceMs: number }>();
+  /** Either link up, with when that last changed. */
+  private readonly anyLink = new Map<number, { online: boolean; sinceMs: number }>();
+  private telemetryTimer: NodeJS.Timeout | null = null;
   /** Per unit: recorder stops and starts run one after the other (never two recorders for one unit). */
   private readonly chains = new Map<number, Promise<void>>();
   private auditChain: Promise<void> = Promise.resolve();
@@ -75,11 +89,50 @@ export class UnitService implements UnitControl {
   /** Loads the units the publish check needs (call before the hub accepts connections). */
   async start(): Promise<void> {
     for (const u of await this.deps.store.units.list()) this.cache(u);
+    // Telemetry goes stale without an event: check the freshness window regularly.
+    this.telemetryTimer = setInterval(() => this.checkTelemetry(), Math.max(250, Math.min(5_000, this.telemetryTimeoutMs / 4)));
+    this.telemetryTimer.unref();
+  }
+
+  private get telemetryTimeoutMs(): number {
+    return this.deps.telemetryTimeoutMs ?? 60_000;
+  }
+
+  /** Server events the unit service follows: the GPS feature's telemetry link reports. */
+  onServerEvent(ev: ServerEvent): void {
+    if (this.closed || ev.type !== 'gps.positions') return;
+    for (const l of ev.links) {
+      if (!this.units.has(l.unitId)) continue;
+      this.telemetry.set(l.unitId, { linkUp: l.linkUp, lastSeenMs: l.lastSeenMs });
+      this.refreshTelemetry(l.unitId);
+    }
+  }
+
+  private telemetryUp(unitId: number, now: number): boolean {
+    const t = this.telemetry.get(unitId);
+    return !!t && (t.linkUp || (t.lastSeenMs !== null && now - t.lastSeenMs < this.telemetryTimeoutMs));
+  }
+
+  /** Recomputes a unit's telemetry link; publishes its status when the link went up or down. */
+  private refreshTelemetry(unitId: number): void {
+    const now = this.now();
+    const up = this.telemetryUp(unitId, now);
+    const cur = this.telemetryLink.get(unitId);
+    if (cur?.online === up) return;
+    this.telemetryLink.set(unitId, { online: up, sinceMs: now });
+    if (cur !== undefined || up) this.log(`unit ${unitId} telemetry ${up ? 'up' : `lost (nothing for ${this.telemetryTimeoutMs / 1000} s)`}`);
+    this.publishStatus(unitId);
+  }
+
+  private checkTelemetry(): void {
+    if (this.closed) return;
+    for (const id of this.telemetry.keys()) this.refreshTelemetry(id);
   }
 
   /** Stops reacting to the hub; waits for pending recorder changes and audit writes. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.telemetryTimer) clearInterval(this.telemetryTimer);
     await Promise.all([...this.chains.values()]);
     await this.auditChain;
   }
@@ -186,10 +239,22 @@ export class UnitService implements UnitControl {
       const secs = (this.now() - on.startMs) / 1000;
       if (pub && secs >= 2) bitrateBps = Math.round((pub.inBytes * 8) / secs);
     }
+    const video = { online: !!on, sinceMs: on?.sinceMs ?? this.offlineSince.get(unitId) ?? this.startedMs };
+    const tl = this.telemetryLink.get(unitId);
+    const telemetry = { online: tl?.online ?? false, sinceMs: tl?.sinceMs ?? this.startedMs, lastSeenMs: this.telemetry.get(unitId)?.lastSeenMs ?? null };
+    const online = video.online || telemetry.online;
+    let any = this.anyLink.get(unitId);
+    if (any?.online !== online) {
+      // Changed now (or first asked): the later of the two links' changes is when "either link up" last changed.
+      any = { online, sinceMs: any ? this.now() : Math.max(video.sinceMs, telemetry.sinceMs) };
+      if (this.units.has(unitId)) this.anyLink.set(unitId, any);
+    }
     return {
       unitId,
-      online: !!on,
-      sinceMs: on?.sinceMs ?? this.offlineSince.get(unitId) ?? this.startedMs,
+      online,
+      sinceMs: any.sinceMs,
+      video,
+      telemetry,
       remoteAddress: on?.remoteAddress ?? null,
       bitrateBps,
       recording: rec.state,
@@ -215,6 +280,9 @@ export class UnitService implements UnitControl {
     await this.chains.get(unitId);
     this.online.delete(unitId);
     this.offlineSince.delete(unitId);
+    this.telemetry.delete(unitId);
+    this.telemetryLink.delete(unitId);
+    this.anyLink.delete(unitId);
   }
 
   publishUrl(unitId: number, streamKey: string): string {
@@ -226,6 +294,7 @@ export class UnitService implements UnitControl {
   // ---------------------------------------------------------------- helpers
 
   private publishStatus(unitId: number): void {
+    if (this.closed || !this.units.has(unitId)) return;
     this.deps.publish({ type: 'unit.status', status: this.status(unitId) });
   }
 

@@ -13,6 +13,7 @@ import { sortedUnits } from '../state/units';
 import { useStore } from '../state/store';
 import { UnitForm } from './unit-form';
 import { UnitKeyDialog } from './unit-key-dialog';
+import { UnitLinks } from '../shell/unit-links';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: number } | null;
 type Confirming = { action: 'delete' | 'rotate' | 'disable'; unit: Unit } | null;
@@ -141,10 +142,10 @@ export function UnitsPanel() {
                     </span>
                   </td>
                   <td class="cell-status nowrap" title={t('units.since', { time: formatDateTime(u.status.sinceMs) })}>
-                    <OnlineBadge online={u.status.online} />
+                    <OnlineBadge online={u.status.online} /> {u.status.online ? <UnitLinks status={u.status} /> : null}
                   </td>
-                  <td class="mono cell-address">{u.status.online && u.status.remoteAddress ? u.status.remoteAddress : t('common.none')}</td>
-                  <td class="num cell-bitrate">{u.status.online ? formatBitrate(i18n, u.status.bitrateBps) : t('common.none')}</td>
+                  <td class="mono cell-address">{u.status.video.online && u.status.remoteAddress ? u.status.remoteAddress : t('common.none')}</td>
+                  <td class="num cell-bitrate">{u.status.video.online ? formatBitrate(i18n, u.status.bitrateBps) : t('common.none')}</td>
                   <td class="cell-recording" title={u.status.lastError ?? ''}>
                     <StatusBadge state={u.status.recording} />
                   </td>

@@ -7,6 +7,8 @@ import type {
   AlarmRule,
   AlarmRuleBody,
   AlarmRulePatch,
+  AlarmBulkStepBody,
+  AlarmBulkStepResult,
   AlarmStepBody,
   ManualAlarmBody,
 } from '../../common/alarms';
@@ -20,6 +22,7 @@ export const alarmApi = {
   feed: (since: number, limit = 1000) => request<AlarmFeedPage>('GET', '/alarms/feed', { query: { since, limit } }),
   raise: (body: ManualAlarmBody) => request<Alarm>('POST', '/alarms', { body }),
   step: (id: number, body: AlarmStepBody) => request<Alarm>('POST', `/alarms/${id}/steps`, { body }),
+  stepMany: (body: AlarmBulkStepBody) => request<AlarmBulkStepResult>('POST', '/alarms/steps', { body }),
   exportCsv: (q: AlarmQuery) => request<Blob>('GET', '/alarms/export.csv', { query: { ...q }, raw: true }),
   rules: () => request<AlarmRule[]>('GET', '/alarm-rules'),
   createRule: (body: AlarmRuleBody) => request<AlarmRule>('POST', '/alarm-rules', { body }),

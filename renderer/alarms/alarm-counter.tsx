@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { Store, useStore } from '../state/store';
 import { desktopNotify, playAlarmSound, requestDesktopPermission } from './alerts';
-import { SEV_ICON, sevKey, typeKey } from './labels';
+import { causeKey, SEV_ICON, sevKey, typeKey } from './labels';
 import { consoleAlarms } from './use-alarms';
 
 const SOUND_KEY = 'argus.alarms.sound';
@@ -43,7 +43,7 @@ export function AlarmCounter() {
           const type = t(typeKey(al.alarm.type));
           desktopNotify(
             al.escalated ? t('alarms.notify.escalated', { type, source: al.alarm.sourceName }) : t('alarms.notify.title', { severity: t(sevKey(al.alarm.severity)), type }),
-            `${al.alarm.sourceName}${al.alarm.message ? ` — ${al.alarm.message}` : ''}`,
+            `${al.alarm.sourceName}${al.alarm.cause ? ` — ${t(causeKey(al.alarm.cause))}` : al.alarm.message ? ` — ${al.alarm.message}` : ''}`,
             `argus-alarm-${al.alarm.id}`,
           );
         }

@@ -7,9 +7,20 @@ import { useI18n } from '../i18n/index';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
 import { alarmApi } from './alarm-api';
-import { actionKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
+import { actionKey, causeKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
 
-export function AlarmDetail({ alarm, onChanged, onShowVideo }: { alarm: Alarm | null; onChanged?: (a: Alarm) => void; onShowVideo?: () => void }) {
+export function AlarmDetail({
+  alarm,
+  similar = [],
+  onChanged,
+  onShowVideo,
+}: {
+  alarm: Alarm | null;
+  /** Unacknowledged alarms like this one (same type and cause), this one included: offered for acknowledging together. */
+  similar?: readonly Alarm[];
+  onChanged?: (a: Alarm) => void;
+  onShowVideo?: () => void;
+}) {
   const { t } = useI18n();
   const services = useServices();
   const [note, setNote] = useState('');
@@ -32,6 +43,24 @@ export function AlarmDetail({ alarm, onChanged, onShowVideo }: { alarm: Alarm | 
     }
   };
 
+  const ackSimilar = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await alarmApi.stepMany({ ids: similar.map((a) => a.id), action: 'acknowledge', note: note.trim() ? note.trim() : null });
+      setNote('');
+      services.toasts.show((tt) => tt('alarms.ackSimilar.done', { count: r.alarms.length }));
+      if (r.refused.length > 0)
+        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${x.message}`).join('; ') })));
+      const mine = r.alarms.find((a) => a.id === alarm.id);
+      if (mine) onChanged?.(mine);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <section class="alarm-detail" data-alarm-id={alarm.id} data-state={alarm.state} aria-label={t('alarms.detail.title', { id: alarm.id })}>
       <header class="panel-header">
@@ -41,6 +70,7 @@ export function AlarmDetail({ alarm, onChanged, onShowVideo }: { alarm: Alarm | 
           </span>{' '}
           {t(typeKey(alarm.type))} · {alarm.sourceName}
         </h2>
+        {alarm.cause ? <p class="alarm-cause" data-cause={alarm.cause}>{t(causeKey(alarm.cause))}</p> : null}
         <span class="muted">{t('alarms.detail.title', { id: alarm.id })}</span>
       </header>
       <dl class="alarm-facts">
@@ -60,13 +90,34 @@ export function AlarmDetail({ alarm, onChanged, onShowVideo }: { alarm: Alarm | 
             </dd>
           </>
         ) : null}
-        {alarm.message ? (
+        {alarm.message && !alarm.cause ? (
           <>
             <dt>{t('alarms.detail.message')}</dt>
             <dd>{alarm.message}</dd>
           </>
         ) : null}
+        {alarm.reporter ? (
+          <>
+            <dt>{t('alarms.detail.reporter')}</dt>
+            <dd class="alarm-reporter">{alarm.reporter}</dd>
+          </>
+        ) : null}
       </dl>
+      {alarm.occurrences.length > 0 ? (
+        <>
+          <h3 class="panel-subheader">{t('alarms.detail.occurrences')}</h3>
+          <ol class="alarm-occurrences">
+            {alarm.occurrences.map((o, i) => (
+              <li key={i} data-severity={o.severity}>
+                <span class="step-time">{formatDateTime(o.atMs)}</span> {t(sevKey(o.severity))}
+                {o.reporter ? ` · ${o.reporter}` : ''}
+                {o.message ? ` · ${o.message}` : ''}
+                {o.lat !== null && o.lon !== null ? ` · ${o.lat.toFixed(5)}, ${o.lon.toFixed(5)}` : ''}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
       <div class="alarm-buttons">
         {alarm.sourceId !== null ? (
           <button type="button" class="primary show-video" onClick={() => (services.wallRequest.set({ sourceId: alarm.sourceId!, seq: Date.now() }), onShowVideo?.())}>
@@ -84,6 +135,18 @@ export function AlarmDetail({ alarm, onChanged, onShowVideo }: { alarm: Alarm | 
             {alarm.state === 'new' ? (
               <button type="button" class="primary" data-action="acknowledge" disabled={busy} onClick={() => void step('acknowledge')}>
                 {t('alarms.do.acknowledge')}
+              </button>
+            ) : null}
+            {alarm.state === 'new' && similar.length > 1 ? (
+              <button
+                type="button"
+                data-action="acknowledge-similar"
+                data-count={similar.length}
+                disabled={busy}
+                title={t('alarms.do.ackSimilarHint', { sources: similar.map((a) => a.sourceName).join(', ') })}
+                onClick={() => void ackSimilar()}
+              >
+                {t('alarms.do.ackSimilar', { count: similar.length })}
               </button>
             ) : null}
             {alarm.state !== 'in_progress' ? (

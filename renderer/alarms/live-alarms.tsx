@@ -9,7 +9,7 @@ import { useStore } from '../state/store';
 import { alarmApi } from './alarm-api';
 import { compareAlarms } from './alarm-center';
 import { AlarmDetail } from './alarm-detail';
-import { SEV_ICON, sevKey, stateKey, typeKey } from './labels';
+import { causeKey, SEV_ICON, sevKey, similarAlarms, stateKey, typeKey } from './labels';
 import { SourceOptions } from './source-options';
 import { consoleAlarms } from './use-alarms';
 
@@ -34,8 +34,9 @@ export function AlarmRow({ alarm, selected, onSelect }: { alarm: Alarm; selected
         </span>
       </td>
       <td>{formatDateTime(alarm.lastMs)}</td>
-      <td>
+      <td data-cause={alarm.cause ?? undefined}>
         {t(typeKey(alarm.type))}
+        {alarm.cause ? <span class="alarm-cause"> · {t(causeKey(alarm.cause))}</span> : null}
         {alarm.test ? <span class="chip">{t('alarms.list.test')}</span> : null}
       </td>
       <td>{alarm.sourceName}</td>
@@ -164,7 +165,7 @@ export function LiveAlarms() {
         )}
       </div>
       <div class="alarms-detail-pane">
-        <AlarmDetail alarm={selected} />
+        <AlarmDetail alarm={selected} similar={selected ? similarAlarms(selected, open) : []} />
       </div>
     </div>
   );

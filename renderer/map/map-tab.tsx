@@ -22,6 +22,7 @@ import { consoleAlarms } from '../alarms/use-alarms';
 import { alarmApi } from '../alarms/alarm-api';
 import { AlarmLayer } from './alarm-layer';
 import { hasRecordings, TrackVideoLink } from './track-video';
+import { UnitLinks } from '../shell/unit-links';
 import { TrackVideoPanel } from './track-video-panel';
 
 type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
@@ -427,6 +428,7 @@ export function MapTab() {
           <section class="unit-card" data-unit-id={sel.unitId}>
             <h3>
               {sel.callsign} <span class={`status-${unitMapStatus(sel, Date.now(), unitsStore.get(sel.unitId)?.status.online ?? false)}`}>{t(`gps.status.${unitMapStatus(sel, Date.now(), unitsStore.get(sel.unitId)?.status.online ?? false)}`)}</span>
+              {unitsStore.get(sel.unitId) ? <UnitLinks status={unitsStore.get(sel.unitId)!.status} /> : null}
             </h3>
             <dl>
               <dt>{t('gps.card.officer')}</dt>

@@ -8,6 +8,7 @@ import { statusKey, unitTypeKey } from '../labels';
 import { useServices } from '../services';
 import { allSources, groupSources, sourceMatches, type Source } from '../state/sources';
 import { useStore } from '../state/store';
+import { linksKey, UnitLinks, unitLinksUp } from './unit-links';
 
 /** MIME type of a video source dragged from the tree (payload: the camera or unit id); video tiles and the map accept it. */
 export const CAMERA_DRAG_TYPE = 'application/x-argus-camera';
@@ -59,7 +60,8 @@ function CameraItem({ camera, selected, onSelect, onOpen }: ItemProps & { camera
 function UnitItem({ unit, selected, onSelect, onOpen }: ItemProps & { unit: Unit }) {
   const { t } = useI18n();
   const online = unit.status.online;
-  const title = [unit.callsign, t(unitTypeKey(unit.type)), unit.officer ?? '', online ? t('units.online') : t('units.offline'), unit.status.remoteAddress ?? '', t('tree.openHint')]
+  const links = online ? `${t('units.online')} (${t(linksKey(unit.status))})` : t('units.offline');
+  const title = [unit.callsign, t(unitTypeKey(unit.type)), unit.officer ?? '', links, unit.status.remoteAddress ?? '', t('tree.openHint')]
     .filter(Boolean)
     .join(' · ');
   return (
@@ -71,6 +73,7 @@ function UnitItem({ unit, selected, onSelect, onOpen }: ItemProps & { unit: Unit
       data-source-id={unit.id}
       data-unit-type={unit.type}
       data-state={online ? 'online' : 'offline'}
+      data-links={unitLinksUp(unit.status)}
       title={title}
       tabIndex={selected ? 0 : -1}
       {...dragProps(unit.id, unit.callsign)}
@@ -81,11 +84,13 @@ function UnitItem({ unit, selected, onSelect, onOpen }: ItemProps & { unit: Unit
       <OnlineDot online={online} />
       <UnitTypeIcon type={unit.type} size={14} class="type-icon" />
       <span class="tree-camera-name">{unit.callsign}</span>
+      {online ? <UnitLinks status={unit.status} /> : null}
       {!unit.enabled ? <span class="tag">{t('tree.disabled')}</span> : null}
     </li>
   );
 }
 
+/** A camera is up while recording; a unit while either of its links (video, GPS) is. */
 function isUp(s: Source): boolean {
   return s.kind === 'camera' ? s.camera.status.state === 'recording' : s.unit.status.online;
 }

@@ -29,11 +29,12 @@ export function findSource(cameras: CameraMap, units: UnitMap, id: number): Sour
 }
 
 /**
- * Liveness from the server's status: a unit is live while it publishes; a camera while its recorder receives
+ * Liveness from the server's status: a unit is live while it publishes video (a unit sending only GPS is online but
+ * has no picture); a camera while its recorder receives
  * (recording), not while reconnecting, failed or stopped; while connecting it is not known yet.
  */
 export function sourceLiveness(s: Source): Liveness {
-  if (s.kind === 'unit') return s.unit.enabled && s.unit.status.online;
+  if (s.kind === 'unit') return s.unit.enabled && s.unit.status.video.online;
   switch (s.camera.status.state) {
     case 'recording':
       return true;

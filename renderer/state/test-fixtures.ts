@@ -22,7 +22,18 @@ export function camera(id: number, name: string, groupName: string | null = null
 }
 
 export function unitStatus(unitId: number, online: boolean, sinceMs: number, extra: Partial<UnitStatus> = {}): UnitStatus {
-  return { unitId, online, sinceMs, remoteAddress: null, bitrateBps: null, recording: online ? 'recording' : 'stopped', lastError: null, ...extra };
+  return {
+    unitId,
+    online,
+    sinceMs,
+    video: { online, sinceMs },
+    telemetry: { online: false, sinceMs, lastSeenMs: null },
+    remoteAddress: null,
+    bitrateBps: null,
+    recording: online ? 'recording' : 'stopped',
+    lastError: null,
+    ...extra,
+  };
 }
 
 export function unit(id: number, callsign: string, type: Unit['type'] = 'vehicle', groupName: string | null = null, st = unitStatus(id, false, 100)): Unit {

@@ -6,6 +6,7 @@ import type {
   AlarmActionOutcome,
   AlarmEventKind,
   AlarmFeedEvent,
+  AlarmCause,
   AlarmLinkage,
   AlarmQuery,
   AlarmRule,
@@ -27,6 +28,12 @@ export interface AlarmOccurrence {
   deviceEventId: number | null;
   /** A test alarm is never merged. */
   test: boolean;
+  /** May merge into an open alarm of its source and type (false: test alarms, and manual alarms by default). */
+  mergeable: boolean;
+  /** The operator who raised it (manual alarms); null: a device or the server. */
+  reporter: { userId: number; username: string } | null;
+  /** What exactly happened (only occurrences of the same cause merge). */
+  cause: AlarmCause | null;
   ruleIds: number[];
   escalateRole: Role | null;
   escalateDueMs: number | null;
@@ -38,9 +45,12 @@ export type AlarmRuleInput = Omit<AlarmRule, 'id' | 'createdMs' | 'updatedMs'>;
 
 export interface AlarmRepo {
   /**
-   * In one transaction: merges the occurrence into the newest open (not closed, not test) alarm of the same source
-   * and type whose last occurrence is at most windowMs before atMs (count + 1), or creates the alarm with its first
-   * step; appends the feed event ('merged' / 'raised') and returns it.
+   * In one transaction: merges a mergeable occurrence into the newest open (not closed, not test) alarm of the same
+   * source and type whose last occurrence is at most windowMs before atMs and whose severity is at least the
+   * occurrence's (count + 1; the occurrence is kept in alarm_occurrences with its severity, message, place and
+   * reporter; a missing message or place of the alarm is filled from it), or creates the alarm with its first step;
+   * appends the feed event ('merged' / 'raised') and returns it. A merge never lowers an alarm's severity: a more
+   * severe occurrence raises an alarm of its own.
    */
   raise(o: AlarmOccurrence, windowMs: number, nowMs: number): Promise<AlarmFeedEvent>;
   /** In one transaction: sets the state (or only adds a note when state is null), appends the step and the 'state' feed event. */

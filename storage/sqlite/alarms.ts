@@ -4,9 +4,11 @@ import type {
   Alarm,
   AlarmActionKind,
   AlarmActionOutcome,
+  AlarmCause,
   AlarmEventKind,
   AlarmFeedEvent,
   AlarmLinkage,
+  AlarmOccurrenceView,
   AlarmQuery,
   AlarmRule,
   AlarmRuleActions,
@@ -16,6 +18,7 @@ import type {
   AlarmStep,
   AlarmType,
 } from '../../common/alarms';
+import { ALARM_OCCURRENCES_SHOWN, ALARM_SEVERITIES } from '../../common/alarms';
 import type { AlarmOccurrence, AlarmRepo, AlarmRuleInput } from '../repos/alarms';
 import type { Db, SqlValue } from './db';
 import { bool, fromBool, jsonIn, jsonOut, ms } from './mapping';
@@ -42,7 +45,22 @@ interface AlarmDbRow {
   escalated_ms: number | null;
   handler: string | null;
   updated_ms: number;
+  reporter: string | null;
+  cause: string | null;
 }
+
+interface OccurrenceDbRow {
+  alarm_id: number;
+  at_ms: number;
+  severity: string;
+  message: string | null;
+  lat: number | null;
+  lon: number | null;
+  username: string | null;
+}
+
+/** SQL rank of a severity column (0 critical ... 3 info), as severityRank(). */
+const SEVERITY_RANK_SQL = `CASE severity ${ALARM_SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
 
 interface StepDbRow {
   alarm_id: number;
@@ -84,9 +102,9 @@ interface FeedDbRow {
 
 const ALARM_COLS =
   'id, source_id, source_name, type, severity, state, first_ms, last_ms, count, lat, lon, message, device_event_id, test, rule_ids, ' +
-  'escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms';
+  'escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause';
 
-function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[]): Alarm {
+function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[], occurrences: AlarmOccurrenceView[]): Alarm {
   return {
     id: r.id,
     sourceId: r.source_id,
@@ -106,8 +124,11 @@ function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[
     escalatedToRole: r.escalated_ms !== null ? (r.escalate_role as Role | null) : null,
     escalatedMs: r.escalated_ms,
     handler: r.handler,
+    reporter: r.reporter,
+    cause: r.cause as AlarmCause | null,
     steps,
     actions,
+    occurrences,
   };
 }
 
@@ -166,11 +187,23 @@ export class SqliteAlarmRepo implements AlarmRepo {
       'SELECT alarm_id, rule_id, kind, status, message, result_id, at_ms FROM alarm_actions WHERE alarm_id IN (SELECT value FROM json_each(?)) ORDER BY id',
       [ids],
     );
+    const occurrences = await db.all<OccurrenceDbRow>(
+      `SELECT alarm_id, at_ms, severity, message, lat, lon, username FROM (
+         SELECT o.*, row_number() OVER (PARTITION BY alarm_id ORDER BY id DESC) AS n FROM alarm_occurrences o
+         WHERE alarm_id IN (SELECT value FROM json_each(?))) WHERE n <= ? ORDER BY id`,
+      [ids, ALARM_OCCURRENCES_SHOWN],
+    );
+    const occBy = new Map<number, AlarmOccurrenceView[]>();
+    for (const o of occurrences)
+      occBy.set(o.alarm_id, [
+        ...(occBy.get(o.alarm_id) ?? []),
+        { atMs: o.at_ms, severity: o.severity as AlarmSeverity, message: o.message, lat: o.lat, lon: o.lon, reporter: o.username },
+      ]);
     const stepsBy = new Map<number, AlarmStep[]>();
     for (const s of steps) stepsBy.set(s.alarm_id, [...(stepsBy.get(s.alarm_id) ?? []), toStep(s)]);
     const actionsBy = new Map<number, AlarmActionOutcome[]>();
     for (const a of actions) actionsBy.set(a.alarm_id, [...(actionsBy.get(a.alarm_id) ?? []), toAction(a)]);
-    return rows.map((r) => toAlarm(r, stepsBy.get(r.id) ?? [], actionsBy.get(r.id) ?? []));
+    return rows.map((r) => toAlarm(r, stepsBy.get(r.id) ?? [], actionsBy.get(r.id) ?? [], occBy.get(r.id) ?? []));
   }
 
   private async getWith(db: Db, id: number): Promise<Alarm | null> {
@@ -193,21 +226,32 @@ export class SqliteAlarmRepo implements AlarmRepo {
   raise(o: AlarmOccurrence, windowMs: number, nowMs: number): Promise<AlarmFeedEvent> {
     return this.db.transaction(async (tx) => {
       if (o.deviceEventId !== null) await tx.run('INSERT OR IGNORE INTO alarm_done_events (event_id) VALUES (?)', [o.deviceEventId]);
-      if (!o.test && windowMs > 0) {
+      if (o.mergeable && !o.test && windowMs > 0) {
+        // Only into an alarm at least as severe: a merge never lowers what the operator sees.
         const open = await tx.get<{ id: number; last_ms: number }>(
           `SELECT id, last_ms FROM alarms WHERE source_id IS ? AND type = ? AND last_ms >= ? AND state <> 'closed' AND test = 0
+             AND ${SEVERITY_RANK_SQL} <= ? AND cause IS ?
            ORDER BY last_ms DESC, id DESC LIMIT 1`,
-          [o.sourceId, o.type, ms(o.atMs - windowMs)],
+          [o.sourceId, o.type, ms(o.atMs - windowMs), ALARM_SEVERITIES.indexOf(o.severity), o.cause],
         );
         if (open) {
-          await tx.run('UPDATE alarms SET count = count + 1, last_ms = max(last_ms, ?), updated_ms = ? WHERE id = ?', [ms(o.atMs), ms(nowMs), open.id]);
+          const placed = o.lat !== null && o.lon !== null;
+          await tx.run(
+            `UPDATE alarms SET count = count + 1, last_ms = max(last_ms, ?), updated_ms = ?, message = coalesce(message, ?),
+               lat = CASE WHEN lat IS NULL AND ? THEN ? ELSE lat END, lon = CASE WHEN lat IS NULL AND ? THEN ? ELSE lon END WHERE id = ?`,
+            [ms(o.atMs), ms(nowMs), o.message, bool(placed), o.lat, bool(placed), o.lon, open.id],
+          );
+          await tx.run(
+            'INSERT INTO alarm_occurrences (alarm_id, at_ms, severity, message, lat, lon, user_id, username, device_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [open.id, ms(o.atMs), o.severity, o.message, o.lat, o.lon, o.reporter?.userId ?? null, o.reporter?.username ?? null, o.deviceEventId],
+          );
           return (await this.feed(tx, open.id, 'merged', null, nowMs))!;
         }
       }
       const r = await tx.run(
         `INSERT INTO alarms (source_id, source_name, type, severity, state, first_ms, last_ms, count, lat, lon, message, device_event_id, test,
-           rule_ids, escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms)
-         VALUES (?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)`,
+           rule_ids, escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause)
+         VALUES (?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)`,
         [
           o.sourceId,
           o.sourceName,
@@ -224,6 +268,8 @@ export class SqliteAlarmRepo implements AlarmRepo {
           o.escalateRole,
           o.escalateDueMs === null ? null : ms(o.escalateDueMs),
           ms(nowMs),
+          o.reporter?.username ?? null,
+          o.cause,
         ],
       );
       await tx.run('INSERT INTO alarm_steps (alarm_id, state, user_id, username, at_ms, note) VALUES (?, ?, NULL, NULL, ?, NULL)', [r.lastId, 'new', ms(nowMs)]);

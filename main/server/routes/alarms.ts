@@ -1,11 +1,11 @@
 // API routes of the alarms feature (issue 7): live list and history, replay feed, manual alarms, workflow steps, linkage rules.
 import { API_PREFIX } from '../../../common/api';
-import { AlarmFeedQuery, AlarmQuery, AlarmRuleBody, AlarmRulePatch, AlarmStepBody, ManualAlarmBody } from '../../../common/alarms';
+import { AlarmBulkStepBody, AlarmFeedQuery, AlarmQuery, AlarmRuleBody, AlarmRulePatch, AlarmStepBody, ManualAlarmBody } from '../../../common/alarms';
 import type { Caller } from '../../services/alarms/control';
 import { principalOf, route, type RequestContext, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
 
-const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, steps, action outcomes' };
+const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences' };
 const RULE = { type: 'object', description: 'a linkage rule (common/alarms.ts AlarmRule)' };
 /** Who may work alarms (acknowledge, note, close, raise manually). */
 const OPERATORS = ['admin', 'dispatcher', 'officer'] as const;
@@ -59,8 +59,19 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
       tag: 'alarms',
       summary: 'Raise a manual alarm (from a tile or the map); linkage rules for type "manual" apply',
       body: ManualAlarmBody,
-      response: { status: 201, description: 'the alarm (an open manual alarm of the same source within the merge window counts up instead)', schema: ALARM },
+      response: { status: 201, description: 'the new alarm (manual alarms are never merged: each keeps its severity, text, place and reporter)', schema: ALARM },
       handler: (ctx) => c().raiseManual(ctx.body, caller(ctx)),
+    }),
+    route({
+      method: 'POST',
+      path: `${base}/steps`,
+      auth: OPERATORS,
+      tag: 'alarms',
+      summary: 'The same workflow step on several alarms ("acknowledge all N similar"); each is checked and audited on its own',
+      description: 'Alarms that do not exist or cannot take the step now are listed in `refused` with the reason; the others are stepped.',
+      body: AlarmBulkStepBody,
+      response: { description: '{ alarms: the alarms after the step, refused: [{ id, kind, message }] }', schema: { type: 'object' } },
+      handler: (ctx) => c().stepMany(ctx.body, caller(ctx)),
     }),
     route({
       method: 'POST',

@@ -6,7 +6,7 @@ import { principalOf, route, type Route } from '../router';
 import { toWallLayout, WallLayoutSchema } from '../views';
 import { IdParams, type DepsRef } from './deps';
 
-const NameParams = s.object({ name: s.string({ minLength: 1, maxLength: 64, description: 'layout name (URL-encoded); must equal body.name' }) });
+const NameParams = s.object({ name: s.string({ minLength: 1, maxLength: 64, singleLine: true, description: 'layout name (URL-encoded); must equal body.name' }) });
 
 export function layoutRoutes(deps: DepsRef): Route[] {
   const base = `${API_PREFIX}/layouts`;

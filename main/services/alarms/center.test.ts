@@ -138,4 +138,50 @@ describe('AlarmCenter', () => {
     const again = await center.fireTest(r, op, null);
     expect(again.alarm.id).not.toBe(ev.alarm.id);
   });
+  it('never merges an officer\'s manual alarm into another: its severity, text, place, reporter and rules stand (13a)', async () => {
+    await t.store.alarms.createRule({ name: 'critical manual', enabled: true, sourceIds: [], groups: [], types: ['manual'], minSeverity: 'critical', schedule: null, actions: { sound: true } }, T0);
+    const first = await center.raise({ sourceId: camId, type: 'manual', severity: 'minor', atMs: T0, message: 'Loitering at the gate', by: op });
+    now = T0 + 2000;
+    const shots = await center.raise({ sourceId: camId, type: 'manual', severity: 'critical', atMs: now, message: 'Shots fired, Elm St 12', lat: 31.2, lon: 121.4, by: op });
+    expect(shots.kind).toBe('raised');
+    expect(shots.alarm.id).not.toBe(first.alarm.id);
+    expect(shots.alarm).toMatchObject({ severity: 'critical', count: 1, message: 'Shots fired, Elm St 12', lat: 31.2, lon: 121.4, reporter: 'ann' });
+    expect(shots.alarm.ruleIds).toHaveLength(1);
+    expect(shots.linkage).toMatchObject({ sound: true });
+    // Even the same text from the same officer is a report of its own.
+    const again = await center.raise({ sourceId: camId, type: 'manual', severity: 'minor', atMs: now, message: 'Loitering at the gate', by: op });
+    expect(again.kind).toBe('raised');
+    const stored = await t.store.alarms.search({ type: 'manual' });
+    expect(stored.map((a) => [a.severity, a.message, a.reporter, a.count]).sort()).toEqual([
+      ['critical', 'Shots fired, Elm St 12', 'ann', 1],
+      ['minor', 'Loitering at the gate', 'ann', 1],
+      ['minor', 'Loitering at the gate', 'ann', 1],
+    ]);
+  });
+
+  it('a merge never lowers severity and keeps every merged message and place (13a)', async () => {
+    const minor = await center.raise({ sourceId: camId, type: 'tamper', severity: 'minor', atMs: T0, message: 'lens dirty' });
+    now = T0 + 1000;
+    // More severe than the open alarm: an alarm of its own (its rules run), not a count on the minor one.
+    const major = await center.raise({ sourceId: camId, type: 'tamper', severity: 'major', atMs: now, message: 'camera turned away' });
+    expect(major.kind).toBe('raised');
+    expect(major.alarm).toMatchObject({ severity: 'major', message: 'camera turned away', count: 1 });
+    // As severe or less: merged into the newest open one that is at least as severe, with its text and place kept.
+    now = T0 + 2000;
+    const m1 = await center.raise({ sourceId: camId, type: 'tamper', severity: 'minor', atMs: now, message: 'lens covered', lat: 31.5, lon: 121.5 });
+    expect(m1).toMatchObject({ kind: 'merged', alarm: { id: major.alarm.id, severity: 'major', count: 2, message: 'camera turned away', lat: 31.5, lon: 121.5 } });
+    expect(m1.alarm.occurrences).toEqual([{ atMs: now, severity: 'minor', message: 'lens covered', lat: 31.5, lon: 121.5, reporter: null }]);
+    const back = await t.store.alarms.get(minor.alarm.id);
+    expect(back).toMatchObject({ severity: 'minor', count: 1, message: 'lens dirty' });
+  });
+  it('merges only occurrences of the same cause: a unit losing video and losing GPS are two alarms (item 10)', async () => {
+    const video = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: T0, message: 'Unit lost its video link', cause: 'video_link_lost' });
+    now = T0 + 1000;
+    const gps = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: now, message: 'Unit stopped reporting its position', cause: 'telemetry_link_lost' });
+    expect(gps.kind).toBe('raised');
+    expect(gps.alarm).toMatchObject({ cause: 'telemetry_link_lost', message: 'Unit stopped reporting its position' });
+    now = T0 + 2000;
+    const again = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: now, message: 'Unit lost its video link', cause: 'video_link_lost' });
+    expect(again).toMatchObject({ kind: 'merged', alarm: { id: video.alarm.id, count: 2, cause: 'video_link_lost' } });
+  });
 });

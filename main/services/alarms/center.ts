@@ -10,8 +10,9 @@ import {
   type AlarmSeverity,
   type AlarmStepBody,
   type AlarmType,
+  type AlarmCause,
 } from '../../../common/alarms';
-import { ALARM_TYPES } from '../../../common/alarms';
+import { ALARM_TYPES, isAlarmCause } from '../../../common/alarms';
 import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
 import type { EventRow, Store } from '../../../storage/repositories';
@@ -51,6 +52,8 @@ export interface RaiseInput {
   testRule?: AlarmRule;
   /** Who raised it (manual alarms); null: a device or the server. */
   by?: Principal | null;
+  /** What exactly happened (which link a unit lost). */
+  cause?: AlarmCause | null;
   ip?: string | null;
 }
 
@@ -156,6 +159,7 @@ export class AlarmCenter {
       lon: ev.lon ?? (typeof d.lon === 'number' ? d.lon : null),
       message,
       deviceEventId: ev.id,
+      cause: isAlarmCause(d.cause) ? d.cause : null,
     });
   }
 
@@ -227,6 +231,10 @@ export class AlarmCenter {
         message: input.message ?? null,
         deviceEventId: input.deviceEventId ?? null,
         test: input.testRule !== undefined,
+        // Manual alarms are reports of their own (each officer's text, place and severity): never merged.
+        mergeable: input.testRule === undefined && input.type !== 'manual',
+        reporter: input.by ? { userId: input.by.user.id, username: input.by.user.username } : null,
+        cause: input.cause ?? null,
         ruleIds: rules.map((r) => r.id),
         escalateRole: esc?.role ?? null,
         escalateDueMs: esc?.dueMs ?? null,

@@ -7,6 +7,8 @@ import type {
   AlarmRule,
   AlarmRuleBody,
   AlarmRulePatch,
+  AlarmBulkStepBody,
+  AlarmBulkStepResult,
   AlarmStepBody,
   ManualAlarmBody,
 } from '../../../common/alarms';
@@ -27,6 +29,8 @@ export interface AlarmControl {
   exportCsv(q: AlarmQuery): Promise<string>;
   raiseManual(body: ManualAlarmBody, by: Caller): Promise<Alarm>;
   step(id: number, body: AlarmStepBody, by: Caller): Promise<Alarm>;
+  /** The same step on each alarm in turn (each validated and audited like a single step); refusals are listed, not thrown. */
+  stepMany(body: AlarmBulkStepBody, by: Caller): Promise<AlarmBulkStepResult>;
   listRules(): Promise<AlarmRule[]>;
   createRule(body: AlarmRuleBody, by: Caller): Promise<AlarmRule>;
   updateRule(id: number, body: AlarmRulePatch, by: Caller): Promise<AlarmRule>;

@@ -1,12 +1,15 @@
 // The alarms feature (issue 7): alarm center: alarms, linkage rules, escalation, delivery.
 import { API_PREFIX } from '../../../common/api';
-import { AlarmQuery, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import { AlarmQuery, type AlarmBulkStepResult, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import { ErrorKind } from '../../../common/errors';
 import { parse } from '../../../common/schema';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
 import { ApiError } from '../../server/errors';
 import { clientIp, coerceStrings, sendJson } from '../../server/router';
 import type { EvidenceActions, PtzActions } from '../contracts';
 import type { Feature, FeatureContext, RawMount } from '../features';
+import { volumeOf } from '../../config';
+import { retentionProblem } from '../retention';
 import { AlarmCenter } from './center';
 import type { AlarmControl, Caller } from './control';
 import { alarmsCsv } from './csv';
@@ -67,6 +70,13 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     intervalMs: ctx.config.freeSpaceCheckMs,
     emit,
     log: ctx.log,
+    settingsProblem: async () =>
+      retentionProblem({
+        minFreeBytes: ctx.config.minFreeBytes,
+        maxRecordingsBytes: ctx.config.maxRecordingsBytes,
+        volume: volumeOf(ctx.config.recordingsDir),
+        recordingsBytes: await store.segments.totalBytes(),
+      }),
   });
   const unsubs: Array<() => void> = [];
   let escalationTimer: NodeJS.Timeout | null = null;
@@ -127,6 +137,18 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       return ev.alarm;
     },
     step: (id, body, by) => center.step(id, body, by.principal, by.ip),
+    async stepMany(body, by) {
+      const out: AlarmBulkStepResult = { alarms: [], refused: [] };
+      for (const id of new Set(body.ids)) {
+        try {
+          out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
+        } catch (err) {
+          if (!(err instanceof ApiError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
+          out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message });
+        }
+      }
+      return out;
+    },
     listRules: () => store.alarms.listRules(),
     async createRule(body, by) {
       await checkRule(body);

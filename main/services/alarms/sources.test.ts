@@ -4,7 +4,17 @@ import type { CameraStatus, UnitStatus } from '../../../common/api';
 import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
 const cam = (state: CameraStatus['state'], lastError: string | null = null): CameraStatus => ({ cameraId: 3, state, lastError, bitrateBps: null, sinceMs: 0, failures: 0, nextRetryMs: null });
-const unit = (online: boolean, recording: UnitStatus['recording'] = 'recording'): UnitStatus => ({ unitId: 9, online, sinceMs: 0, remoteAddress: null, bitrateBps: null, recording, lastError: null });
+const unit = (video: boolean, recording: UnitStatus['recording'] = 'recording', telemetry = false, lastError: string | null = null): UnitStatus => ({
+  unitId: 9,
+  online: video || telemetry,
+  sinceMs: 0,
+  video: { online: video, sinceMs: 0 },
+  telemetry: { online: telemetry, sinceMs: 0, lastSeenMs: null },
+  remoteAddress: null,
+  bitrateBps: null,
+  recording,
+  lastError,
+});
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('status watcher', () => {
@@ -42,6 +52,25 @@ describe('status watcher', () => {
       ['unit_offline', 9],
       ['recording_failed', 9],
     ]);
+  });
+
+  it('names the lost link: video lost while GPS reports is minor, losing the last link is major (item 10)', () => {
+    const out: DerivedEvent[] = [];
+    const w = new StatusWatcher({ isUnit: async (id) => id === 9, emit: (e) => out.push(e) });
+    const send = (s: UnitStatus) => w.onServerEvent({ type: 'unit.status', status: s });
+    send(unit(false, 'stopped', false));
+    send(unit(false, 'stopped', true)); // GPS only: online, nothing lost
+    send(unit(true, 'recording', true));
+    send(unit(false, 'reconnecting', true, 'Camera stopped sending video')); // video lost, GPS still up
+    send(unit(false, 'stopped', false)); // then GPS
+    send(unit(true, 'recording', false));
+    send(unit(false, 'stopped', false, 'Camera stopped sending video')); // the only link
+    expect(out.map((e) => [e.detail.cause, e.detail.message, e.detail.severity])).toEqual([
+      ['video_link_lost', 'Unit lost its video link', 'minor'],
+      ['telemetry_link_lost', 'Unit stopped reporting its position', 'major'],
+      ['video_link_lost', 'Unit lost its video link', 'major'],
+    ]);
+    expect(out.every((e) => e.type === 'unit_offline' && e.cameraId === 9)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 // Alarm sources derived from what the server already reports: camera and unit status changes, and free disk space.
 import fs from 'node:fs';
-import type { CameraState, CameraStatus, UnitStatus } from '../../../common/api';
+import type { AlarmCause } from '../../../common/alarms';
+import { UNIT_LINKS, type CameraState, type CameraStatus, type UnitLinkKind, type UnitStatus } from '../../../common/api';
 import type { DeviceEventType } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
 
@@ -11,6 +12,12 @@ export interface DerivedEvent {
   detail: Record<string, unknown>;
 }
 
+/** The alarm of a lost unit link: its cause code (translated by the console) and the server's English text. */
+export const UNIT_LINK_LOST: Record<UnitLinkKind, { cause: AlarmCause; message: string }> = {
+  video: { cause: 'video_link_lost', message: 'Unit lost its video link' },
+  telemetry: { cause: 'telemetry_link_lost', message: 'Unit stopped reporting its position' },
+};
+
 const VIDEO_LOSS = /stopped sending video|sent no video|unreadable data|stream ended/i;
 const RECORDING_FAULT = /disk is full|permission denied|read-only|cannot write/i;
 const GOOD: ReadonlySet<CameraState> = new Set(['recording']);
@@ -19,7 +26,8 @@ const DOWN: ReadonlySet<CameraState> = new Set(['reconnecting', 'failed']);
 /**
  * Turns status transitions into device events: a camera that was recording and drops → video_loss (it stopped sending
  * video) or camera_offline (unreachable, refused, timed out); a recorder that fails for a local reason (disk, folder)
- * or gives up ('failed') → recording_failed; a unit going offline → unit_offline; a unit's recorder failing →
+ * or gives up ('failed') → recording_failed; a unit losing its video or its telemetry link → unit_offline naming
+ * that link (minor while the other link works, major when it was the last); a unit's recorder failing →
  * recording_failed. Only transitions raise: the first status seen of a source is just remembered.
  */
 export class StatusWatcher {
@@ -60,7 +68,16 @@ export class StatusWatcher {
     const prev = this.units.get(s.unitId);
     this.units.set(s.unitId, s);
     if (!prev) return;
-    if (prev.online && !s.online) this.o.emit({ cameraId: s.unitId, type: 'unit_offline', detail: { source: 'argus', reason: s.lastError } });
+    // Each link is reported on its own; losing one while the other still works is minor, losing the last is major.
+    for (const link of UNIT_LINKS) {
+      if (!prev[link].online || s[link].online) continue;
+      const { cause, message } = UNIT_LINK_LOST[link];
+      this.o.emit({
+        cameraId: s.unitId,
+        type: 'unit_offline',
+        detail: { source: 'argus', link, cause, message, severity: s.online ? 'minor' : 'major', ...(link === 'video' && s.lastError ? { reason: s.lastError } : {}) },
+      });
+    }
     if (prev.recording !== 'failed' && s.recording === 'failed')
       this.o.emit({ cameraId: s.unitId, type: 'recording_failed', detail: { source: 'argus', reason: s.lastError } });
   }
@@ -77,10 +94,29 @@ export class DiskWatcher {
   freeBytesOverride: (() => number | null) | null = null;
 
   constructor(
-    private readonly o: { dir: string; minFreeBytes: number; intervalMs: number; emit: (ev: DerivedEvent) => void; log: (m: string) => void },
+    private readonly o: {
+      dir: string;
+      minFreeBytes: number;
+      intervalMs: number;
+      emit: (ev: DerivedEvent) => void;
+      log: (m: string) => void;
+      /** Why the retention settings cannot keep any recording (checked once at start), or null. */
+      settingsProblem?: () => Promise<string | null>;
+    },
   ) {}
 
   start(): void {
+    void this.o
+      .settingsProblem?.()
+      .then((problem) => {
+        if (problem)
+          this.o.emit({
+            cameraId: null,
+            type: 'disk_low',
+            detail: { source: 'argus', cause: 'retention_cannot_keep', severity: 'critical', message: `The retention settings cannot keep any recording: ${problem}` },
+          });
+      })
+      .catch((err: Error) => this.o.log(`[alarms] cannot check the retention settings: ${err.message}`));
     this.timer = setInterval(() => this.check(), this.o.intervalMs);
     this.timer.unref();
     this.check();
