@@ -201,8 +201,10 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       await page.waitForTimeout(3000);
       expect(playerLog.filter((l) => l.startsWith(`[player ${unit.id}/`)).length, 'no retry loop').toBe(attempts);
       expect(await tile(i).getAttribute('data-state')).toBe('unsupported');
+      await page.screenshot({ path: '/tmp/argus-wall-h265-en.png' });
       await page.getByRole('button', { name: '中文' }).click();
       await expect.poll(() => tile(i).locator('.tile-unsupported').innerText()).toBe('无法实时显示 H.265 视频：此浏览器没有 H.265 解码器');
+      await page.screenshot({ path: '/tmp/argus-wall-h265-zh-CN.png' });
       await page.getByRole('button', { name: 'English' }).click();
     });
   });
