@@ -120,13 +120,23 @@ export async function probePackets(file: string, opts: { timeoutMs?: number } = 
 }
 
 /**
+ * Bitstream filter for `-c copy` of an RTSP source with B-frames: ffmpeg 5.1's RTSP demuxer gives the first video
+ * packet neither PTS nor DTS (RTP carries only the PTS, and with frame reordering it cannot derive the DTS yet), so
+ * the MPEG-TS muxer refuses it ("first pts and dts value must be set"); by then ffmpeg has guessed the DTS, and this
+ * sets the missing PTS to it. A no-op for packets that have a PTS (all others, and every packet of a stream without
+ * B-frames, whose PTS the muxer would set to the DTS anyway).
+ */
+export const RTSP_COPY_VIDEO_BSF = 'setts=pts=if(eq(PTS\\,NOPTS)\\,DTS\\,PTS)';
+
+/**
  * Records an RTSP stream with `ffmpeg -rtsp_transport T -i URL -t SECONDS -c copy OUT` (output format
- * from the extension, e.g. .ts / .mp4 / .mkv). Rejects with ffmpeg's stderr on failure.
+ * from the extension, e.g. .ts / .mp4 / .mkv; or `format`), with RTSP_COPY_VIDEO_BSF so that sources with B-frames
+ * record too. Rejects with ffmpeg's stderr on failure.
  */
 export function recordRtsp(
   url: string,
   outFile: string,
-  opts: { seconds: number; transport?: 'tcp' | 'udp'; timeoutMs?: number },
+  opts: { seconds: number; transport?: 'tcp' | 'udp'; timeoutMs?: number; format?: string },
 ): Promise<RunResult> {
   return runFfmpeg(
     [
@@ -136,6 +146,8 @@ export function recordRtsp(
       '-i', url,
       '-t', String(opts.seconds),
       '-c', 'copy',
+      '-bsf:v', RTSP_COPY_VIDEO_BSF,
+      ...(opts.format ? ['-f', opts.format] : []),
       outFile,
     ],
     { timeoutMs: opts.timeoutMs ?? opts.seconds * 1000 + 20_000 },

@@ -1,9 +1,9 @@
-// Tests of the fake-camera infrastructure: generated clips, the looping GStreamer RTSP server, real ffmpeg recordings.
+// Tests of the fake-camera infrastructure: generated clips, the looping GStreamer RTSP server over every field shape, real ffmpeg recordings.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureClip } from './clips';
+import { ensureClip, FIELD_SHAPE_NAMES, FIELD_SHAPES, fieldClip, type ClipOptions, type FieldShape } from './clips';
 import { FFMPEG_BIN, FFPROBE_BIN, ffprobe, probePackets, recordRtsp, run, type ProbeResult } from './ffmpeg';
 import { freePort } from './net';
 import { startRtspServer, type RtspServer } from './rtsp-server';
@@ -37,7 +37,7 @@ describe('ensureClip', () => {
   it('generates an H.264/AAC MP4 with a 1 s GOP, cached by parameters', async () => {
     const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
     expect(await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 })).toBe(clip);
-    expect(clip).toMatch(/test\/fixtures\/generated\/clip-640x360-25fps-3s-800k-aac16k-r\d+\.mp4$/);
+    expect(clip).toMatch(/test\/fixtures\/generated\/clip-h264-640x360-25fps-3s-800k-aac16k-r\d+\.mp4$/);
 
     const probe = await ffprobe(clip);
     const video = streamOf(probe, 'video');
@@ -200,4 +200,69 @@ describe('rtsp_server.py', () => {
     const busy = await serve({ count: 1, clip });
     await expect(startRtspServer({ count: 1, clip }, busy.port)).rejects.toThrow(/cannot listen/);
   });
+});
+
+describe('rtsp_server.py over the field shapes', () => {
+  // One server for the whole matrix: every shape is a mount of it, 4 s clips so that a 7 s recording crosses a loop.
+  const CLIP_SECONDS = 4;
+  const RECORD_SECONDS = 7;
+  let server: RtspServer;
+
+  beforeAll(async () => {
+    const mounts: Record<string, string> = {};
+    for (const shape of FIELD_SHAPE_NAMES) mounts[shape] = await fieldClip(shape, CLIP_SECONDS);
+    server = await startRtspServer({ mounts });
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  function expected(shape: FieldShape) {
+    const o: ClipOptions = FIELD_SHAPES[shape];
+    const audio = o.audio === 'alaw' ? 'pcm_alaw' : o.audio === 'mulaw' ? 'pcm_mulaw' : o.audio ? 'aac' : undefined;
+    const frameS = 1 / (o.fps ?? 25);
+    return { video: o.codec === 'h265' ? 'hevc' : 'h264', bframes: (o.bframes ?? 0) > 0, audio, width: o.width, height: o.height, frameS };
+  }
+
+  it.concurrent.each(FIELD_SHAPE_NAMES)('serves %s with its codecs, looping with increasing timestamps', async (shape) => {
+    const want = expected(shape);
+    const url = server.url(shape);
+
+    const live = await ffprobe(url, { timeoutMs: 30_000 });
+    const video = streamOf(live, 'video');
+    expect(video).toMatchObject({ codec_name: want.video, width: want.width, height: want.height });
+    if (want.bframes) expect(video?.has_b_frames).toBeGreaterThan(0);
+    else expect(video?.has_b_frames).toBe(0);
+    expect(streamOf(live, 'audio')?.codec_name).toBe(want.audio);
+    if (want.audio?.startsWith('pcm_')) expect(streamOf(live, 'audio')).toMatchObject({ sample_rate: '8000', channels: 1 });
+
+    // 7 s of stream, copied as a recorder would, across the loop boundary at 4 s
+    const out = join(dir, `shape-${shape}.ts`);
+    const rec = await recordRtsp(url, out, { seconds: RECORD_SECONDS, format: 'mpegts', timeoutMs: 60_000 });
+    expect(rec.elapsedMs).toBeGreaterThan((RECORD_SECONDS - 1.5) * 1000); // real time, not as fast as possible
+    const probe = await ffprobe(out);
+    expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(RECORD_SECONDS - 2);
+    const packets = await probePackets(out);
+    const recorded = streamOf(probe, 'video')!;
+    expect(recorded.codec_name).toBe(want.video);
+    const streams = [recorded, ...probe.streams.filter((s) => s.codec_type === 'audio')];
+    for (const stream of streams) {
+      const dts = packets.filter((p) => p.streamIndex === stream.index).map((p) => p.dtsTime);
+      expect(dts.length, `${stream.codec_name} packets`).toBeGreaterThan(10);
+      expect(dts.every((t) => t !== null), `${stream.codec_name} DTS all set`).toBe(true);
+      const backwards = dts.flatMap((t, i) => (i > 0 && t! <= dts[i - 1]! ? [`${dts[i - 1]} -> ${t}`] : []));
+      expect(backwards, `${stream.codec_name} DTS strictly increasing`).toEqual([]);
+      expect(dts[dts.length - 1]! - dts[0]!).toBeGreaterThan(RECORD_SECONDS - 2);
+    }
+    // one frame after another at the clip's rate, across the loop boundary too (no frame lost, repeated or rewound);
+    // ffmpeg guesses the DTS of the first packets of a stream with B-frames, so they are left out
+    const vdts = packets.filter((p) => p.streamIndex === recorded.index).map((p) => p.dtsTime!).slice(3);
+    const steps = vdts.slice(1).map((t, i) => t - vdts[i]!);
+    expect(Math.max(...steps)).toBeLessThan(want.frameS * 1.1);
+    expect(Math.min(...steps)).toBeGreaterThan(want.frameS * 0.9);
+    // whatever the shape, the picture decodes cleanly across the loop (a rewind or a broken GOP would show here)
+    const decode = await run(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-i', out, '-f', 'null', '-'], { timeoutMs: 60_000 });
+    expect(decode.stderr.trim()).toBe('');
+    expect(decode.code).toBe(0);
+  }, 120_000);
 });

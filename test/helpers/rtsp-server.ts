@@ -1,4 +1,4 @@
-// Test helper: starts/stops scripts/rtsp_server.py, a GStreamer RTSP server looping pre-encoded clips (fake cameras).
+// Test helper: starts/stops scripts/rtsp_server.py, a GStreamer RTSP server looping pre-encoded clips of any field shape (fake cameras).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,11 @@ export const RTSP_SERVER_SCRIPT = fileURLToPath(new URL('../../scripts/rtsp_serv
 
 export type RtspServerOptions = (
   | {
-      /** Mount path ('/cam1' or 'cam1') -> clip file (MP4/TS/MKV with H.264 [+AAC] without B-frames, e.g. from ensureClip). */
+      /**
+       * Mount path ('/cam1' or 'cam1') -> clip file (MP4, QuickTime .mov, TS or MKV, e.g. from ensureClip / fieldClip):
+       * H.264 or H.265, with or without B-frames, with AAC, G.711 A-law / μ-law or no audio. Each mount loops its clip
+       * forever at 1x with increasing timestamps (one loop = the video's length), shared by all its clients.
+       */
       mounts: Record<string, string>;
     }
   | {
