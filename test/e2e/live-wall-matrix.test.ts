@@ -23,6 +23,8 @@ const CLIP_SECONDS = 6;
 // B-frames, 1080p (B-frames) and G.711 cameras join once the recorder's B-frame and G.711-to-AAC fixes (feat/recording) are on main.
 const CAMERA_SHAPES: FieldShape[] = ['h264-aac', 'h264-silent', 'h264-sub-longgop'];
 /** H.265 cameras: recorded, not relayable (ffmpeg 5.1's FLV cannot carry H.265): the tile says so. */
+/** A camera as most are installed: a main stream and a low-bitrate long-GOP sub stream (its own relay). */
+const MAIN_SUB = { main: 'h264-aac', sub: 'h264-sub-longgop' } as const satisfies Record<string, FieldShape>;
 const HEVC_CAMERA_SHAPES: FieldShape[] = ['h265-silent']; // + 'h265-bframes-g711a' with the recorder's B-frame fix
 /** Units publishing RTMP with ffmpeg (FLV-capable shapes). */
 const UNIT_SHAPES: FieldShape[] = ['h264-silent', 'h264-bframes', 'h264-g711a', 'h264-g711u', 'h264-1080p'];
@@ -33,6 +35,8 @@ interface Source {
   via: 'rtsp' | 'ffmpeg' | 'gst' | 'ertmp';
   shape: FieldShape;
   id: number;
+  /** A camera with a sub stream (shape is the sub stream's; the main stream is MAIN_SUB.main). */
+  hasSub?: boolean;
 }
 
 const codecOf = (s: Pick<Source, 'shape'>) => FIELD_SHAPES[s.shape].codec;
@@ -133,6 +137,9 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       expect(r.status).toBe(201);
       sources.push({ kind: 'camera', via: 'rtsp', shape, id: r.body.id });
     }
+    const mainSub = await api<Camera>('POST', '/api/v1/cameras', { name: 'Cam main+sub', url: rtsp.url(MAIN_SUB.main), subUrl: rtsp.url(MAIN_SUB.sub), segmentSeconds: 10 });
+    expect(mainSub.status).toBe(201);
+    sources.push({ kind: 'camera', via: 'rtsp', shape: MAIN_SUB.sub, id: mainSub.body.id, hasSub: true });
     for (const shape of UNIT_SHAPES) {
       const r = await api<UnitKey>('POST', '/api/v1/units', { callsign: `Unit ${shape}`, type: 'vehicle' });
       expect(r.status).toBe(201);
@@ -174,6 +181,19 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       // Sound where the source has it (AAC as it is, G.711 relayed as AAC); a silent camera's picture does not wait for audio.
       if (FIELD_SHAPES[shape].audio === false) expect(audioBytes).toBe(0);
       else expect(audioBytes, 'audio decoded').toBeGreaterThan(0);
+    });
+
+    it('a camera with a sub stream plays the sub stream on the 9-wall and its main stream when maximized', async () => {
+      const i = CAMERA_SHAPES.length;
+      const cam = sources.find((s) => s.hasSub)!;
+      expect(await tile(i).locator('video').getAttribute('data-source-id')).toBe(String(cam.id));
+      await expectDecoding(i, MAIN_SUB.sub);
+      expect(await tile(i).getAttribute('data-served-stream')).toBe('sub');
+      await tile(i).dblclick();
+      await tile(i).and(page.locator('.maximized[data-served-stream=main]')).waitFor({ timeout: 30_000 });
+      await expectDecoding(i, MAIN_SUB.main);
+      await page.keyboard.press('Escape');
+      await tile(i).and(page.locator(':not(.maximized)[data-served-stream=sub]')).waitFor({ timeout: 30_000 });
     });
   });
 
