@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TelemetryPoint } from '../common/gps';
 
-/** A point as the agent keeps it: capturedMs is the agent's clock when it was read (to tell buffered points). */
-export type QueuedPoint = TelemetryPoint & { capturedMs: number };
+/**
+ * A point as the agent keeps it: capturedMs is the agent's clock when it was read (to tell buffered points);
+ * timeFromAgentClock marks a fix whose time is the agent's clock, not the receiver's (gpsd gave none). Neither is sent.
+ */
+export type QueuedPoint = TelemetryPoint & { capturedMs: number; timeFromAgentClock?: true };
 
 export class PointBuffer {
   private points: QueuedPoint[] = [];

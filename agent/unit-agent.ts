@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { PointBuffer } from './buffer';
 import { GpsdClient } from './gpsd';
-import { parseNmea, type Fix } from './nmea';
+import { readNmea, type Fix } from './nmea';
 import { TelemetryUplink } from './uplink';
 import { VideoPusher } from './video';
 
@@ -21,6 +21,8 @@ export interface UnitAgentOptions {
   sos?: boolean;
   log: (m: string) => void;
   maxBackoffMs?: number;
+  /** How often the gps status line is logged while reports are dropped (ms; default 60 s). */
+  statusEveryMs?: number;
 }
 
 export class UnitAgent {
@@ -29,6 +31,9 @@ export class UnitAgent {
   private gpsd: GpsdClient | null = null;
   private video: VideoPusher | null = null;
   private replay: NodeJS.Timeout | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  /** What the last NMEA replay read and skipped (for the status line). */
+  private nmeaStatus: string | null = null;
   private lastFix: Fix | null = null;
   sosActive: boolean;
   /** Extra telemetry the platform knows (battery, signal); the simulator sets it. */
@@ -45,8 +50,15 @@ export class UnitAgent {
     if (this.buffer.length > 0) this.o.log(`${this.buffer.length} points from an earlier run are queued`);
     this.uplink.start();
     if (this.o.gpsd) {
-      this.gpsd = new GpsdClient(this.o.gpsd.host, this.o.gpsd.port, (f) => this.fix(f), this.o.log);
+      this.gpsd = new GpsdClient(this.o.gpsd.host, this.o.gpsd.port, (f, note) => this.fix(f, note), this.o.log);
       this.gpsd.start();
+      // While reports are being dropped (or timed by the agent clock), say so with counts once a minute, never per fix.
+      this.statusTimer = setInterval(() => {
+        const g = this.gpsd;
+        // Also while gpsd has given no fix at all: "connected" alone says nothing about positions.
+        if (g && (g.cycles.drops.takeChanged() || g.cycles.agentClockFixes > 0 || g.cycles.fixes === 0)) this.o.log(`gps status: ${g.status()}`);
+      }, this.o.statusEveryMs ?? 60_000);
+      this.statusTimer.unref();
     }
     if (this.o.nmeaFile) this.replayNmea(this.o.nmeaFile);
     if (this.o.video) {
@@ -56,12 +68,17 @@ export class UnitAgent {
   }
 
   /** A new position: queued on disk at once, sent by the uplink. */
-  fix(f: Fix): void {
+  fix(f: Fix, note: { timeFromAgentClock?: boolean } = {}): void {
     this.lastFix = f;
     this.fixes.push(f);
     if (this.fixes.length > 100_000) this.fixes.splice(0, 50_000);
-    this.buffer.push({ ...f, ...this.extras, sos: this.sosActive, capturedMs: Date.now() });
+    this.buffer.push({ ...f, ...this.extras, sos: this.sosActive, capturedMs: Date.now(), ...(note.timeFromAgentClock ? { timeFromAgentClock: true as const } : {}) });
     void this.uplink.pump();
+  }
+
+  /** The GPS input in one line: what was read, turned into fixes, and dropped with counted reasons. */
+  gpsStatus(): string | null {
+    return this.gpsd?.status() ?? this.nmeaStatus;
   }
 
   /** SOS on or off: sent at once with the last known position (time: now). */
@@ -75,12 +92,15 @@ export class UnitAgent {
 
   /** Replays an NMEA log at its own pace, its times moved to now (a recorded drive shows as live). */
   private replayNmea(file: string): void {
-    const fixes = parseNmea(fs.readFileSync(file, 'utf8'));
+    const read = readNmea(fs.readFileSync(file, 'utf8'));
+    const fixes = read.fixes;
+    const skipped = Object.entries(read.dropped).map(([r, n]) => `${r} ×${n}`).join(', ') || 'none';
+    this.nmeaStatus = `${file}: ${fixes.length} fixes from ${read.types.join('/') || 'no'} sentences; skipped: ${skipped}`;
     if (fixes.length === 0) {
-      this.o.log(`${file}: no valid RMC fixes`);
+      this.o.log(`${file}: no usable fixes (sentences: ${read.types.join(', ') || 'none'}; skipped: ${skipped})`);
       return;
     }
-    this.o.log(`replaying ${fixes.length} fixes from ${file}`);
+    this.o.log(`replaying ${this.nmeaStatus}`);
     let i = 0;
     let offset = Date.now() - fixes[0]!.tMs;
     const next = () => {
@@ -99,7 +119,10 @@ export class UnitAgent {
   }
 
   async close(): Promise<void> {
+    if (this.statusTimer) clearInterval(this.statusTimer);
     this.gpsd?.close();
+    const st = this.gpsStatus();
+    if (st) this.o.log(`gps totals: ${st}`);
     if (this.replay) clearTimeout(this.replay);
     await this.uplink.pump().catch(() => undefined);
     await this.uplink.close();

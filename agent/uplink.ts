@@ -130,7 +130,7 @@ export class TelemetryUplink {
         const head = this.o.buffer.peek(WS_BATCH);
         const live = this.wsOpen && head.every((p) => sendNow - p.capturedMs <= BUFFERED_AFTER_MS);
         const batch = live ? head : this.o.buffer.peek(this.o.batchSize ?? 500);
-        const points = batch.map(({ capturedMs, ...p }) => (sendNow - capturedMs > BUFFERED_AFTER_MS ? { ...p, buffered: true } : p));
+        const points = batch.map(({ capturedMs, timeFromAgentClock: _agentClock, ...p }) => (sendNow - capturedMs > BUFFERED_AFTER_MS ? { ...p, buffered: true } : p));
         const transport: Transport = live ? 'websocket' : 'http';
         let body: IngestResult;
         if (live) {

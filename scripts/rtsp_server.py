@@ -25,8 +25,10 @@ Each mount then runs one media bin, shared by all its clients:
 
 Each appsrc is fed from its `need-data` signal with the stored buffers, loop after loop forever,
 every timestamp shifted by loop_index x loop period. The loop period is the video's length (frame
-count x frame duration, from the DTS), the same for every stream of the clip, so audio and video
-stay in sync; audio buffers that start at or after the period are dropped. Timestamps therefore keep
+count x frame duration), the same for every stream of the clip, so audio and video stay in sync:
+the audio is aligned to start with the first picture, and audio buffers that start at or after the
+period are dropped; where the audio does not fill the loop, a gap shorter than one audio frame
+remains at the loop boundary (e.g. 32 ms for 62 AAC frames of 64 ms in a 4 s loop), never an overlap. Timestamps therefore keep
 increasing across loop boundaries (no jump, no rewind), and with B-frames each buffer keeps its own
 PTS and DTS (the RTP timestamp is the PTS). The RTP sinks synchronise on the clock, so the stream
 plays at 1x. The pipeline is not seekable, so a client's PLAY with a Range never rewinds the stream

@@ -1,7 +1,6 @@
 // End to end: gpsfake replays an NMEA log into a real gpsd, the real agent CLI reads it and sends telemetry; the server is
 // stopped for 30 s meanwhile, and after it returns every fix is stored exactly once. Live fixes go over the unit's
 // telemetry WebSocket, the backlog in HTTP batches. Also: the agent pushes test video.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { loadConfig, type Config } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { waitFor } from '../helpers/media-assert';
 import { freePort } from '../helpers/net';
+import { spawnGroup, type Group } from '../agent/process-group';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const PASSWORD = 'gps-agent-admin';
@@ -21,7 +21,7 @@ let tmp: string;
 let config: Config;
 let b: Backend | null = null;
 let token: string;
-const procs: ChildProcess[] = [];
+const procs: Group[] = [];
 const agentLog: string[] = [];
 
 async function start(): Promise<Backend> {
@@ -31,11 +31,11 @@ async function start(): Promise<Backend> {
   return backend;
 }
 
-function run(cmd: string, args: string[], lines: string[]): ChildProcess {
-  const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(p);
-  for (const s of [p.stdout!, p.stderr!]) s.on('data', (d: Buffer) => lines.push(...String(d).split('\n').filter(Boolean)));
-  return p;
+/** Each command leads its own process group: stopping it stops what it started (gpsfake's gpsd). */
+function run(cmd: string, args: string[], lines: string[], env?: NodeJS.ProcessEnv): Group {
+  const g = spawnGroup(cmd, args, ROOT, lines, env);
+  procs.push(g);
+  return g;
 }
 
 beforeAll(async () => {
@@ -45,7 +45,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+  // gpsfake starts gpsd as its child; SIGKILL to gpsfake alone left that gpsd running after the suite (it never ran
+  // gpsfake's cleanup). Now the whole group gets SIGTERM (then SIGKILL), and gpsfake ends by itself 2 s after its log.
+  await Promise.all(procs.map((g) => g.stop()));
   await b?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -64,7 +66,7 @@ describe('field uplink agent with gpsd', () => {
 
     const gpsdPort = await freePort();
     const gpsfakeLog: string[] = [];
-    run('gpsfake', ['-q', '-1', '-c', '0.5', '-P', String(gpsdPort), log], gpsfakeLog);
+    run('gpsfake', ['-q', '-1', '-W', '2', '-c', '0.5', '-P', String(gpsdPort), log], gpsfakeLog);
     const buffer = path.join(tmp, 'agent-buffer.jsonl');
     const agent = run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--unit', String(unit.unit.id), '--key', unit.streamKey, '--gpsd', `127.0.0.1:${gpsdPort}`, '--buffer', buffer, '--max-backoff-ms', '2000'], agentLog);
     const linkUp = async () => ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).find((u) => u.unitId === unit.unit.id)?.linkUp;
@@ -110,7 +112,7 @@ describe('field uplink agent with gpsd', () => {
     expect(httpAt).toBeGreaterThanOrEqual(0);
     expect(afterOutage.slice(httpAt).some((l) => l.includes('telemetry: live points over the WebSocket'))).toBe(true);
     expect(await linkUp()).toBe(true);
-    agent.kill('SIGTERM');
+    agent.proc.kill('SIGTERM');
     const totals = await waitFor(() => agentLog.map((l) => /telemetry totals: websocket=(\d+) http=(\d+)/.exec(l)).find(Boolean), 'agent totals', 20_000, 100);
     const [ws, httpPoints] = [Number(totals![1]), Number(totals![2])];
     expect(ws).toBeGreaterThan(0);
@@ -140,9 +142,7 @@ describe('field uplink agent with gpsd', () => {
   it('--simulate N provisions SIM units and drives them (positions move every second)', async () => {
     const out: string[] = [];
     const env = { ...process.env, ARGUS_ADMIN_PASSWORD: PASSWORD };
-    const p = spawn(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--simulate', '3', '--no-video'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(p);
-    for (const st of [p.stdout!, p.stderr!]) st.on('data', (d: Buffer) => out.push(String(d)));
+    const p = run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--simulate', '3', '--no-video'], out, env);
     const units = async () => ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).filter((u) => u.callsign.startsWith('SIM-'));
     const first = await waitFor(async () => {
       const l = await units();
@@ -157,6 +157,6 @@ describe('field uplink agent with gpsd', () => {
       expect(Math.hypot(u.position!.lat - before.lat, u.position!.lon - before.lon)).toBeGreaterThan(0);
       expect(u.position!.batteryPct).not.toBeNull();
     }
-    p.kill('SIGTERM');
+    await p.stop();
   }, 120_000);
 });

@@ -81,6 +81,10 @@ describe('one-step add', () => {
     const list = await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices');
     expect(JSON.stringify(list.body)).not.toContain('cam-secret-42');
     expect(h.logs.join('\n')).not.toContain('cam-secret-42');
+    // One add, one "added … cameras" line (issue 11 item 14: it was reported twice).
+    expect(h.logs.filter((l) => l.startsWith(`[onvif device ${r.body.device.id}] added `))).toEqual([
+      `[onvif device ${r.body.device.id}] added Acme PTZ-200 at 127.0.0.1:${sim.port}: cameras ${id} (PTZ)`,
+    ]);
     // The stream from the profile really records.
     await waitFor('camera recording', async () => (await h.api<Camera>('GET', `/api/v1/cameras/${id}`)).body.status.state === 'recording', 30_000, 250);
     // Audited, without the password.

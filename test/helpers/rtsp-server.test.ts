@@ -221,7 +221,22 @@ describe('rtsp_server.py over the field shapes', () => {
     const o: ClipOptions = FIELD_SHAPES[shape];
     const audio = o.audio === 'alaw' ? 'pcm_alaw' : o.audio === 'mulaw' ? 'pcm_mulaw' : o.audio ? 'aac' : undefined;
     const frameS = 1 / (o.fps ?? 25);
-    return { video: o.codec === 'h265' ? 'hevc' : 'h264', bframes: (o.bframes ?? 0) > 0, audio, width: o.width, height: o.height, frameS };
+    // one RTP packet per AAC frame (1024 samples at 16 kHz); G.711 in 40 ms packets
+    const audioPacketS = audio === 'aac' ? 1024 / 16_000 : 0.04;
+    return { video: o.codec === 'h265' ? 'hevc' : 'h264', bframes: (o.bframes ?? 0) > 0, audio, width: o.width, height: o.height, frameS, audioPacketS };
+  }
+
+  /** The audio packets of the first `seconds` of an RTSP stream, as ffprobe reads them live. */
+  async function liveAudioPackets(url: string, seconds: number): Promise<Array<{ ptsTime: number | null }>> {
+    const res = await run(
+      FFPROBE_BIN,
+      ['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', `%+${seconds}`, '-select_streams', 'a',
+        '-show_entries', 'packet=pts_time', '-of', 'json', url],
+      { timeoutMs: seconds * 1000 + 30_000 },
+    );
+    if (res.code !== 0) throw new Error(`ffprobe -show_packets ${url} failed: ${res.stderr.trim()}`);
+    const packets = (JSON.parse(res.stdout) as { packets?: Array<{ pts_time?: string }> }).packets ?? [];
+    return packets.map((p) => ({ ptsTime: p.pts_time === undefined ? null : Number(p.pts_time) }));
   }
 
   it.concurrent.each(FIELD_SHAPE_NAMES)('serves %s with its codecs, looping with increasing timestamps', async (shape) => {
@@ -236,9 +251,25 @@ describe('rtsp_server.py over the field shapes', () => {
     expect(streamOf(live, 'audio')?.codec_name).toBe(want.audio);
     if (want.audio?.startsWith('pcm_')) expect(streamOf(live, 'audio')).toMatchObject({ sample_rate: '8000', channels: 1 });
 
-    // 7 s of stream, copied as a recorder would, across the loop boundary at 4 s
+    // 7 s of stream, copied as a recorder would, across the loop boundary at 4 s; meanwhile a second client reads the
+    // audio packets as they arrive (MPEG-TS keeps G.711 only as opaque data)
     const out = join(dir, `shape-${shape}.ts`);
-    const rec = await recordRtsp(url, out, { seconds: RECORD_SECONDS, format: 'mpegts', timeoutMs: 60_000 });
+    const [rec, audioPackets] = await Promise.all([
+      recordRtsp(url, out, { seconds: RECORD_SECONDS, format: 'mpegts', timeoutMs: 60_000 }),
+      want.audio ? liveAudioPackets(url, RECORD_SECONDS) : Promise.resolve([]),
+    ]);
+    if (want.audio) {
+      const pts = audioPackets.map((p) => p.ptsTime);
+      expect(pts.every((t) => t !== null), 'audio PTS all set').toBe(true);
+      const steps = pts.slice(1).map((t, i) => t! - pts[i]!);
+      expect(pts[pts.length - 1]! - pts[0]!).toBeGreaterThan(RECORD_SECONDS - 2);
+      // no overlap; at the loop boundary a gap shorter than one packet where the audio does not fill the loop
+      // (AAC: 62 frames of 64 ms in a 4 s loop)
+      expect(Math.min(...steps), 'audio packets do not overlap').toBeGreaterThan(want.audioPacketS * 0.9);
+      expect(Math.max(...steps), 'audio gap shorter than a packet').toBeLessThan(want.audioPacketS * 2);
+      const gaps = steps.filter((d) => d > want.audioPacketS * 1.1);
+      expect(gaps.length, 'audio gaps only at loop boundaries').toBeLessThanOrEqual(2);
+    }
     expect(rec.elapsedMs).toBeGreaterThan((RECORD_SECONDS - 1.5) * 1000); // real time, not as fast as possible
     const probe = await ffprobe(out);
     expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(RECORD_SECONDS - 2);

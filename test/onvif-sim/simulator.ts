@@ -48,6 +48,20 @@ export interface SimOptions {
   unitsPerSecond?: number;
   /** Media service the device offers: 'media1' (ver10, profile S; default) or 'media2' (ver20 only, profile T). */
   media?: 'media1' | 'media2';
+  /**
+   * A device that ends every pending PullMessages early, whatever Timeout was asked (many do, after ~5 s): after
+   * `afterMs` it answers an empty PullMessagesResponse ('empty') or resets the connection ('reset'). Changeable at run time.
+   */
+  pullEarly?: PullEarly | null;
+  /** How a request on an unknown subscription is answered: a SOAP ResourceUnknown fault (HTTP 400, default) or a bare HTTP 404. */
+  goneAs?: 'fault' | '404';
+  /** Property states the device has from the start (announced as 'Initialized' to every new subscription). */
+  properties?: SimEvent[];
+}
+
+export interface PullEarly {
+  afterMs: number;
+  how: 'empty' | 'reset';
 }
 
 export interface SimCall {
@@ -131,6 +145,10 @@ export class OnvifSimulator {
   authFailures = 0;
   renewals = 0;
   subscriptionsCreated = 0;
+  /** PullMessages answered (or cut) early by `pullEarly`. */
+  earlyEnds = 0;
+  /** Requests on a subscription the device did not know (gone, expired). */
+  unknownSubscriptionHits = 0;
   port = 0;
   discoveryPort = 0;
   readonly urn = `urn:uuid:${crypto.randomUUID()}`;
@@ -148,8 +166,16 @@ export class OnvifSimulator {
   private readonly presets = new Map<string, { name: string; pos: Vec }>();
   private nextPreset = 1;
   private home: Vec = { x: 0, y: 0, zoom: 0 };
+  /** Current property states (topic + source → last event), kept across restarts like a device's sensors. */
+  private readonly props = new Map<string, SimEvent>();
 
-  constructor(readonly opts: SimOptions) {}
+  constructor(readonly opts: SimOptions) {
+    for (const p of opts.properties ?? []) this.props.set(this.propKey(p), p);
+  }
+
+  private propKey(ev: SimEvent): string {
+    return `${ev.topic}|${JSON.stringify(ev.source ?? {})}`;
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -222,8 +248,31 @@ export class OnvifSimulator {
     return [...this.subs.values()].filter((s) => s.terminationMs > now).length;
   }
 
+  /** The device forgets every subscription (as after an internal cleanup), without restarting. */
+  dropSubscriptions(): void {
+    for (const sub of this.subs.values()) for (const w of sub.waiters) w();
+    this.subs.clear();
+  }
+
+  /** Sets a property state without notifying anyone (e.g. while no subscription exists); the next subscription sees it as 'Initialized'. */
+  setProperty(ev: SimEvent): void {
+    this.props.set(this.propKey(ev), ev);
+  }
+
   /** Queues a notification on every live PullPoint subscription (a waiting PullMessages answers at once). */
   fireEvent(ev: SimEvent): void {
+    if (ev.operation === 'Deleted') this.props.delete(this.propKey(ev));
+    else this.props.set(this.propKey(ev), ev);
+    const now = Date.now();
+    for (const sub of this.subs.values()) {
+      if (sub.terminationMs <= now) continue;
+      sub.queue.push(this.message(ev));
+      const ws = sub.waiters.splice(0);
+      for (const w of ws) w();
+    }
+  }
+
+  private message(ev: SimEvent): string {
     const utc = new Date(ev.utcMs ?? Date.now() + (this.opts.clockOffsetMs ?? 0)).toISOString();
     const items = (rec: Record<string, string> | undefined) =>
       Object.entries(rec ?? {})
@@ -233,13 +282,7 @@ export class OnvifSimulator {
       `<wsnt:NotificationMessage><wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${esc(ev.topic)}</wsnt:Topic>` +
       `<wsnt:Message><tt:Message UtcTime="${utc}" PropertyOperation="${ev.operation ?? 'Changed'}">` +
       `<tt:Source>${items(ev.source)}</tt:Source><tt:Data>${items(ev.data)}</tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>`;
-    const now = Date.now();
-    for (const sub of this.subs.values()) {
-      if (sub.terminationMs <= now) continue;
-      sub.queue.push(msg);
-      const ws = sub.waiters.splice(0);
-      for (const w of ws) w();
-    }
+    return msg;
   }
 
   // ---------------------------------------------------------------- internals
@@ -358,7 +401,7 @@ export class OnvifSimulator {
         return;
       }
       try {
-        const out = this.handle(action, xml, url, (body) => send(200, envelope(body)));
+        const out = this.handle(action, xml, url, (body) => send(200, envelope(body)), res);
         if (out === 'async') return;
         send(200, envelope(out));
       } catch (err) {
@@ -385,7 +428,7 @@ export class OnvifSimulator {
     if (!ptz || !token?.endsWith('-main')) throw Object.assign(new Error('no PTZ configuration in this profile'), { code: 'ter:NoPTZProfile' });
   }
 
-  private handle(action: string, xml: string, url: URL, reply: (body: string) => void): string | 'async' {
+  private handle(action: string, xml: string, url: URL, reply: (body: string) => void, res: http.ServerResponse): string | 'async' {
     const o = this.opts;
     const base = this.baseUrl;
     if (url.pathname === '/onvif/media2_service') return this.handleMedia2(action, xml);
@@ -570,7 +613,9 @@ export class OnvifSimulator {
         if (o.events === false) throw Object.assign(new Error('events are not supported'), { code: 'ter:ActionNotSupported' });
         const id = this.nextSub++;
         const ttl = o.subscriptionTtlMs ?? 60_000;
-        this.subs.set(id, { id, terminationMs: Date.now() + ttl, queue: [], waiters: [] });
+        // As the ONVIF core spec asks: a new subscription first gets the current state of every property ('Initialized').
+        const initial = [...this.props.values()].map((p) => this.message({ ...p, operation: 'Initialized', utcMs: undefined }));
+        this.subs.set(id, { id, terminationMs: Date.now() + ttl, queue: initial, waiters: [] });
         this.subscriptionsCreated++;
         this.record(action, { id: String(id) });
         const now = this.deviceNow();
@@ -588,6 +633,12 @@ export class OnvifSimulator {
         this.record(action, { id: String(id) });
         if (!sub || sub.terminationMs <= Date.now()) {
           this.subs.delete(id);
+          this.unknownSubscriptionHits++;
+          if (o.goneAs === '404') {
+            res.writeHead(404, { 'Content-Type': 'text/html' });
+            res.end('<html><body>404 Not Found</body></html>');
+            return 'async';
+          }
           throw Object.assign(new Error(`unknown or expired subscription ${id}`), { code: 'wsrf-rw:ResourceUnknownFault' });
         }
         const times = () => {
@@ -619,16 +670,34 @@ export class OnvifSimulator {
           answer();
           return 'async';
         }
-        const hold = Math.min(o.pullHoldMs ?? 2000, parseDurationMs(tag(xml, 'Timeout')) ?? 60_000);
+        const asked = parseDurationMs(tag(xml, 'Timeout')) ?? 60_000;
+        const early = o.pullEarly && o.pullEarly.afterMs < asked ? o.pullEarly : null;
+        const hold = early ? early.afterMs : Math.min(o.pullHoldMs ?? 2000, asked);
         let done = false;
-        const finish = () => {
+        const finish = (byTimer: boolean) => {
           if (done) return;
           done = true;
           clearTimeout(timer);
+          const i = sub.waiters.indexOf(wake);
+          if (i >= 0) sub.waiters.splice(i, 1);
+          if (byTimer && early) {
+            this.earlyEnds++;
+            if (early.how === 'reset') {
+              res.socket?.resetAndDestroy();
+              return;
+            }
+          }
           if (this.subs.get(id) === sub) answer();
+          else if (!res.destroyed) {
+            // Dropped while the pull waited: the device no longer knows it.
+            this.unknownSubscriptionHits++;
+            if (o.goneAs === '404') res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><body>404 Not Found</body></html>');
+            else res.writeHead(400, { 'Content-Type': 'application/soap+xml; charset=utf-8' }).end(fault('wsrf-rw:ResourceUnknownFault', `unknown subscription ${id}`));
+          }
         };
-        const timer = setTimeout(finish, hold);
-        sub.waiters.push(finish);
+        const wake = () => finish(false);
+        const timer = setTimeout(() => finish(true), hold);
+        sub.waiters.push(wake);
         return 'async';
       }
       default:

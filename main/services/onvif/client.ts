@@ -10,10 +10,44 @@ export class OnvifError extends Error {
   constructor(
     readonly kind: OnvifErrorKind,
     message: string,
+    /** The socket error code behind an 'unreachable' (ECONNRESET, ECONNREFUSED ...), when there was one. */
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = 'OnvifError';
   }
+}
+
+/**
+ * Why a PullMessages (or Renew) on a subscription failed: 'gone' (the device no longer knows the subscription: a
+ * ResourceUnknown-like SOAP fault, or HTTP 400/404/410 on its address), 'ended' (the device cut the pending pull: a
+ * reset or closed connection; the subscription is still there), 'down' (refused, unreachable or no answer), 'other'.
+ */
+export type PullFailure = 'gone' | 'ended' | 'down' | 'other';
+
+const GONE_FAULT = /ResourceUnknown|InvalidSubscription|UnknownSubscription|SubscriptionNotFound|NoSuchSubscription|unknown (or expired )?subscription|subscription[^<]{0,40}(unknown|not exist|not found|expired|invalid)/i;
+
+export class PullError extends OnvifError {
+  constructor(
+    readonly failure: PullFailure,
+    base: OnvifError,
+    readonly status: number | null,
+  ) {
+    super(base.kind, base.message, base.code);
+    this.name = 'PullError';
+  }
+}
+
+/** Classifies a failed request on a subscription address from the error, the HTTP status and the answered XML. */
+export function pullFailure(err: OnvifError, status: number | null, xml: string): PullFailure {
+  if (status === 404 || status === 410) return 'gone';
+  if (GONE_FAULT.test(xml) || GONE_FAULT.test(err.message)) return 'gone';
+  if (status === 400 && err.kind !== 'auth') return 'gone';
+  if (err.kind === 'unreachable' && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) return 'ended';
+  if (err.kind === 'unreachable' || err.kind === 'timeout') return 'down';
+  // A 200 without a SOAP envelope (an empty body on a cut pull): the device ended the pull.
+  if (err.kind === 'malformed' && status === 200 && xml.trim() === '') return 'ended';
+  return 'other';
 }
 
 export interface DeviceAddress {
@@ -57,7 +91,7 @@ export function classify(err: unknown, what: string, where: string): OnvifError 
   const msg = String(e?.message ?? e);
   const code = e?.code ?? '';
   if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE'].includes(code))
-    return new OnvifError('unreachable', `${where} is unreachable (${code}) during ${what}`);
+    return new OnvifError('unreachable', `${where} is unreachable (${code}) during ${what}`, code);
   if (/Network timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(msg) || code === 'ETIMEDOUT')
     return new OnvifError('timeout', `${where} did not answer ${what} in time`);
   if (/not ?authori[sz]ed|Digest authentication failed|authentication/i.test(msg))
@@ -81,6 +115,8 @@ export class OnvifClient {
   /** Rejecters of the calls in flight: close() fails them at once. */
   private readonly pending = new Set<(err: Error) => void>();
   readonly where: string;
+  /** HTTP status of the last response the library parsed (set synchronously just before its callback runs). */
+  private lastStatus: number | null = null;
 
   constructor(
     readonly addr: DeviceAddress,
@@ -101,6 +137,9 @@ export class OnvifClient {
     });
     // The library emits 'warning'/'eventsError'; without listeners an 'error' event would throw.
     this.cam.on('error', () => undefined);
+    this.cam.on('rawResponse', (_xml: string, status: number) => {
+      this.lastStatus = status;
+    });
   }
 
   /** Runs one library call with a deadline; the library's callback may fire twice (xml2js), only the first counts. */
@@ -277,8 +316,8 @@ export class OnvifClient {
 
   /** PullMessages (the device holds it up to a minute); the deadline is longer than that. */
   async pull(limit = 20): Promise<{ messages: PulledMessage[]; terminationMs: number | null }> {
-    const data = await this.call<Record<string, unknown>>('PullMessages', (cb) => this.cam.pullMessages({ messageLimit: limit }, (err, d) => cb(err, d)), 75_000);
-    if (!data || typeof data !== 'object') throw new OnvifError('malformed', `${this.where} answered PullMessages without content`);
+    const data = await this.onSubscription<Record<string, unknown>>('PullMessages', (cb) => this.cam.pullMessages({ messageLimit: limit }, cb), 75_000);
+    if (!data || typeof data !== 'object') throw new PullError('ended', new OnvifError('malformed', `${this.where} answered PullMessages without content`), 200);
     const raw = data.notificationMessage;
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     const term = relativeTermination(data);
@@ -286,8 +325,29 @@ export class OnvifClient {
   }
 
   async renew(): Promise<number | null> {
-    const data = await this.call<Record<string, unknown>>('Renew', (cb) => this.cam.renew({}, (err, d) => cb(err, d)));
+    const data = await this.onSubscription<Record<string, unknown>>('Renew', (cb) => this.cam.renew({}, cb));
     return data && typeof data === 'object' ? relativeTermination(data) : null;
+  }
+
+  /** A request on the subscription address; failures become PullErrors telling whether the subscription is gone. */
+  private async onSubscription<T>(what: string, fn: (cb: (err: unknown, d?: T, xml?: string) => void) => void, timeoutMs?: number): Promise<T> {
+    let answered: { status: number | null; xml: string } | null = null;
+    try {
+      return await this.call<T>(
+        what,
+        (cb) =>
+          fn((err, d, xml) => {
+            // The library emits rawResponse and parses synchronously before calling back: lastStatus is this answer's.
+            if (typeof xml === 'string' && answered === null) answered = { status: this.lastStatus, xml };
+            cb(err, d);
+          }),
+        timeoutMs,
+      );
+    } catch (err) {
+      const e = err instanceof OnvifError ? err : classify(err, what, this.where);
+      const a = answered as { status: number | null; xml: string } | null;
+      throw new PullError(pullFailure(e, a?.status ?? null, a?.xml ?? ''), e, a?.status ?? null);
+    }
   }
 
   async unsubscribe(): Promise<void> {

@@ -586,7 +586,17 @@ export class OnvifService implements OnvifControl {
       type: ev.type,
       state: ev.state,
       startMs,
-      detail: { source: 'onvif', topic: ev.topic, deviceId: rt.row.id, deviceUtcMs: ev.utcMs, clockOffsetMs: offset, clockSkewed: rt.health.clockSkewed, items: { ...ev.source, ...ev.data } },
+      detail: {
+        source: 'onvif',
+        topic: ev.topic,
+        deviceId: rt.row.id,
+        deviceUtcMs: ev.utcMs,
+        clockOffsetMs: offset,
+        clockSkewed: rt.health.clockSkewed,
+        items: { ...ev.source, ...ev.data },
+        // A state reported when the subscription began (or a property removed): the change itself may be earlier.
+        ...(ev.operation === 'Changed' ? {} : { propertyOperation: ev.operation, onsetUnknown: true }),
+      },
     });
   }
 
