@@ -20,6 +20,8 @@ export interface UserInfo {
   displayName: string;
   disabled: boolean;
   createdMs: number;
+  /** Set by an administrator's reset or the generated first password: the console asks for a new password first. */
+  mustChangePassword: boolean;
 }
 
 export interface LoginResponse {
@@ -32,14 +34,13 @@ export interface LoginResponse {
 const username = s.string({ minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_.-]+$/, patternHint: 'may only contain letters, digits, _ . -' });
 export const UserCreate = s.object({
   username,
-  password: s.string({ minLength: 8, maxLength: 256 }),
+  password: s.string({ minLength: 1, maxLength: 256, description: 'policy: at least 10 characters, not the user name, not a common password' }),
   role: s.enum(ROLES),
   displayName: s.optional(s.string({ maxLength: 128, singleLine: true })),
 });
 export type UserCreate = Infer<typeof UserCreate>;
 export const UserUpdate = s.partial(
   s.object({
-    password: s.string({ minLength: 8, maxLength: 256 }),
     role: s.enum(ROLES),
     displayName: s.string({ maxLength: 128, singleLine: true }),
     disabled: s.boolean(),

@@ -21,5 +21,7 @@ export interface ErrorBody {
     message: string;
     /** Per-field problems for Validation (and Conflict on a field, e.g. a duplicate name). */
     fields?: FieldError[];
+    /** A stable code (e.g. 'password.change_required') that the console words in its language; message stays English. */
+    code?: string;
   };
 }

@@ -2,17 +2,20 @@
 import { s, type Infer } from './schema';
 
 /**
- * Case references and export names: letters, digits and . _ - / + # (a slash is common in court references), 1..64 chars,
- * never '.' or '..' as a component and never starting with '/'. The server never uses them as a path as given: package
- * directories are built from a sanitised form (see main/services/investigation/paths.ts).
+ * Case references and export names: letters and digits of any script, marks, spaces, dashes, brackets (〔〕【】（）...),
+ * and . _ / + # · ・ (a slash is common in court references; "沪公刑字〔2026〕123号" is a normal Chinese case number),
+ * 1..64 characters, no leading or trailing space, never '.' or '..' as a component, never starting with '/', and no
+ * backslash, colon or control character. The server never uses them as a path as given: package directories are built
+ * from a sanitised form (see main/services/investigation/paths.ts).
  */
-export const CASE_REFERENCE_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!\/)[A-Za-z0-9._\-/+#]{1,64}$/;
+export const CASE_REFERENCE_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?![/ ])(?!.* $)[\p{L}\p{N}\p{M}\p{Pd}\p{Ps}\p{Pe}\p{Pc} ./+#·・]{1,64}$/u;
+const REFERENCE_HINT = 'must be 1-64 letters (any script), digits, spaces, brackets or - _ . / + # and contain no "." or ".." path component, no leading "/" and no backslash';
 
 export const ReferenceSchema = s.string({
   minLength: 1,
   maxLength: 64,
   pattern: CASE_REFERENCE_RE,
-  patternHint: 'must be 1-64 letters, digits or . _ - / + # and contain no "." or ".." path component',
+  patternHint: REFERENCE_HINT,
   description: 'case reference number',
 });
 
@@ -88,7 +91,7 @@ export const ExportSource = s.object({ cameraId: s.int({ min: 1 }) });
 export const ExportCreate = s.object({
   caseId: s.int({ min: 1 }),
   /** Short user-given name of the package (sanitised into the directory name). */
-  name: s.optional(s.string({ minLength: 1, maxLength: 64, pattern: CASE_REFERENCE_RE, patternHint: 'must be 1-64 letters, digits or . _ - / + # without "." or ".." components' })),
+  name: s.optional(s.string({ minLength: 1, maxLength: 64, pattern: CASE_REFERENCE_RE, patternHint: REFERENCE_HINT })),
   sources: s.array(ExportSource, { minItems: 1, maxItems: 16 }),
   startMs: s.timeMs(),
   endMs: s.timeMs(),
@@ -133,8 +136,14 @@ export interface ManifestSource {
   /** Requested range. */
   startMs: number;
   endMs: number;
-  /** Recorded pieces inside the range (gaps between them). */
+  /**
+   * Recorded pieces in the file (gaps between them), as exported: a piece starts at the wall time of its first frame
+   * (stream copy: the keyframe at or before the requested start, so possibly before `startMs`) and ends after its last frame.
+   */
   recorded: Array<{ startMs: number; endMs: number }>;
+  /** Wall time of the first and of the last frame in the file (from the segments' timestamps); null without a file. */
+  firstFrameMs: number | null;
+  lastFrameMs: number | null;
   segments: Array<{ id: number; relPath: string; startMs: number; endMs: number; sizeBytes: number; sha256: string }>;
   /** Duration of the exported file (ffprobe), ms. */
   durationMs: number | null;
@@ -202,6 +211,8 @@ export interface PlaybackPiece {
   mediaS: number;
   durationS: number;
   discontinuity: boolean;
+  /** Video codec of the piece's segment as the index records it ('h264', 'hevc', ...; null when unknown). */
+  videoCodec: string | null;
 }
 
 export interface PlaybackMap {
@@ -209,6 +220,8 @@ export interface PlaybackMap {
   startMs: number;
   endMs: number;
   pieces: PlaybackPiece[];
+  /** The window holds the segment being written: more pieces appear (refresh the map; the playlist is an EVENT playlist). */
+  live: boolean;
   /** Playlist URL (add ?token=). */
   playlist: string;
 }

@@ -8,6 +8,8 @@ export interface FieldError {
   /** Dotted path of the offending field, e.g. "rtspUrl" or "streams.0.url"; "" for the whole body. */
   path: string;
   message: string;
+  /** A stable code of the problem (e.g. 'password.too_short') that the console words in its language; message is English. */
+  code?: string;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };

@@ -4,7 +4,22 @@ export interface ExplainedError {
   message: string;
   /** The camera's audio codec cannot be stored in MPEG-TS as is (retry with audio conversion). */
   audioUnsupported: boolean;
+  /** Retrying soon cannot help (the source sends a format this server cannot read): the recorder fails at once. */
+  permanent?: boolean;
 }
+
+/**
+ * Problems with what the source sends, checked before the connection rules: a stream ffmpeg cannot read or time is
+ * not a closed connection. ffmpeg 5.1 reads the FourCC video tags of Enhanced RTMP (H.265, AV1, VP9 from OBS 29+ or
+ * ffmpeg 6+) as FLV codec id 0 or 1 ("Video codec (1) is not implemented").
+ */
+const FORMAT_RULES: Array<[RegExp, string]> = [
+  [/\[flv @ [^\]]*\].*Video codec \([01]\) is not implemented/i, 'Unit sends H.265 (or AV1/VP9) over Enhanced RTMP, which this server cannot record yet'],
+  [/Could not find codec parameters for stream \d+ \(Video: none|Video: none|unknown codec|Video codec \(\d+\) is not implemented/i, 'Source sends a video format this server cannot read'],
+];
+
+/** Fatal muxer refusals of packets without timestamps (the warnings that precede them are not enough). */
+const TIMESTAMP_RULE = /first pts and dts value must be set|Packet is missing PTS/i;
 
 const RULES: Array<[RegExp, string]> = [
   [/401 Unauthorized|authorization failed|Unauthorized/i, 'Camera rejected the user name or password'],
@@ -17,7 +32,8 @@ const RULES: Array<[RegExp, string]> = [
   [/No space left on device/i, 'Recording disk is full'],
   [/Permission denied/i, 'Cannot write to the recordings folder (permission denied)'],
   [/Read-only file system/i, 'Recordings folder is read-only'],
-  [/End of file|Connection reset by peer|Broken pipe|Error number -\d+ occurred|Invalid data found when processing input/i, 'Camera closed the connection or sent unreadable data'],
+  [/End of file|Connection reset by peer|Broken pipe|Error number -\d+ occurred/i, 'Camera closed the connection'],
+  [/Invalid data found when processing input/i, 'Camera sent data that is not a readable video stream'],
   [/Unsupported transport|461 Unsupported/i, 'Camera does not support this transport (try switching TCP/UDP)'],
   [/does not contain any stream|Output file #0 does not contain any stream|matches no streams/i, 'Camera sent no video'],
 ];
@@ -26,10 +42,22 @@ export function explainFfmpegError(error: string | null, stderrTail: string[]): 
   const text = [...stderrTail, error ?? ''].join('\n');
   const audioUnsupported = /codec not currently supported in container|Could not find tag for codec pcm_|codec (pcm_mulaw|pcm_alaw|adpcm)\S* not supported/i.test(text);
   if (audioUnsupported) return { message: 'Camera audio format cannot be stored as is', audioUnsupported };
+  for (const [re, msg] of FORMAT_RULES) if (re.test(text)) return { message: msg, audioUnsupported: false, permanent: true };
+  if (TIMESTAMP_RULE.test(text)) {
+    return { message: 'Camera video has no usable timestamps (frames without a presentation time), so it cannot be recorded', audioUnsupported: false };
+  }
   for (const [re, msg] of RULES) if (re.test(text)) return { message: msg, audioUnsupported: false };
   if (!error) return { message: 'Camera stream ended', audioUnsupported: false };
-  const last = [...stderrTail].reverse().find((l) => /error|fail|invalid/i.test(l)) ?? error;
-  return { message: `Recording stopped: ${last.replace(/^\[\w+\]\s*/, '').slice(0, 200)}`, audioUnsupported: false };
+  // The most recent error line that says something (ffmpeg also logs bare "[error] " lines).
+  const said = (l: string) => stripLogPrefix(l).length > 0;
+  const last = [...stderrTail].reverse().find((l) => /error|fail|invalid/i.test(l) && said(l)) ?? (said(error) ? error : null);
+  const reason = last === null ? '' : stripLogPrefix(last).replace(/^ffmpeg exited with code \d+:\s*/, '').slice(0, 200);
+  return { message: reason ? `Recording stopped: ${reason}` : 'Recording stopped: ffmpeg ended without saying why', audioUnsupported: false };
+}
+
+/** "[segment @ 0x..] [error] text" → "text". */
+function stripLogPrefix(line: string): string {
+  return line.replace(/^(\[[^\]]*\]\s*)+/, '').trim();
 }
 
 /** Why the relay output (live view) of a recording or relay ffmpeg failed. */

@@ -1,6 +1,6 @@
-// Parsing of ffmpeg's own input description (used instead of an ffprobe per segment), on lines real ffmpeg 5.1 prints.
+// ffmpeg.ts without running ffmpeg: parsing its input description (used instead of an ffprobe per segment) and the recording arguments.
 import { describe, expect, it } from 'vitest';
-import { parseStreamLine, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode, FILL_MISSING_PTS_BSF, parseStreamLine, recordArgs, type StreamInfo } from './ffmpeg';
 
 const empty = (): StreamInfo => ({ videoCodec: null, audioCodec: null, width: null, height: null, fps: null });
 
@@ -29,5 +29,27 @@ describe('parseStreamLine', () => {
     expect(parseStreamLine('[info] Input #0, rtsp, from \'rtsp://127.0.0.1:8554/cam1\':', info)).toBe(false);
     expect(parseStreamLine('[info]   Duration: N/A, start: 0.000000, bitrate: N/A', info)).toBe(false);
     expect(info).toMatchObject({ videoCodec: 'h264', width: 1280, height: 720 });
+  });
+});
+
+describe('recording arguments', () => {
+  const base = { inputUrl: 'rtsp://10.0.0.1/s', transport: 'tcp' as const, outDir: '/r/7', filePrefix: '1', segmentSeconds: 2, ioTimeoutS: 10 };
+
+  it('give video packets without a presentation time their decode time, in the segments and in the relay', () => {
+    const a = recordArgs({ ...base, transcodeAudio: false, relay: { url: 'rtmp://127.0.0.1:1935/cam/7?secret=x', audio: true } });
+    for (const o of a.outputs) {
+      const i = o.options.indexOf('-bsf:v');
+      expect(o.options[i + 1]).toBe(FILL_MISSING_PTS_BSF);
+    }
+    expect(FILL_MISSING_PTS_BSF).toBe('setts=pts=if(eq(PTS\\,NOPTS)\\,DTS\\,PTS)');
+    expect(a.outputs[1].options.join(' ')).toMatch(/-c:v copy .*-c:a copy/);
+  });
+
+  it('convert only audio MPEG-TS cannot carry playable, and never the video', () => {
+    expect(['pcm_alaw', 'pcm_mulaw', 'adpcm_g726', 'pcm_s16le'].filter(audioNeedsTranscode)).toHaveLength(4);
+    expect(['aac', 'mp2', 'mp3', 'ac3', 'opus'].filter(audioNeedsTranscode)).toEqual([]);
+    expect(audioNeedsTranscode(null)).toBe(false);
+    const a = recordArgs({ ...base, transcodeAudio: true });
+    expect(a.outputs[0].options.join(' ')).toMatch(/-c:v copy .*-c:a aac -b:a 32k/);
   });
 });

@@ -1,7 +1,7 @@
 // The one module that runs ffmpeg and ffprobe (through fluent-ffmpeg): recording processes and file probing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync, spawn as spawnChild } from 'node:child_process';
+import { execFile, execFileSync, spawn as spawnChild } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
 
 export interface FfmpegPaths {
@@ -173,7 +173,7 @@ export function parseStreamLine(line: string, info: StreamInfo): boolean {
 
 export interface RecordProcess {
   readonly pid: number | undefined;
-  /** Asks ffmpeg to finish (SIGTERM closes the current segment properly); SIGKILL after `graceMs`. Resolves on exit. */
+  /** Asks ffmpeg to finish ('q', then SIGTERM: the current segment is closed properly); SIGKILL after `graceMs`. Resolves on exit. */
   stop(graceMs?: number): Promise<void>;
   /** Kills at once (SIGKILL). */
   kill(): void;
@@ -220,7 +220,7 @@ function relayOutput(r: RelayOutput): FfmpegOutput {
   const codecs = r.audio && r.audioToAac ? ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k'] : ['-c', 'copy'];
   return {
     output: r.url,
-    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), ...codecs, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), ...codecs, '-bsf:v', FILL_MISSING_PTS_BSF, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
   };
 }
 
@@ -236,13 +236,29 @@ export interface FfmpegArgs {
   outputs: FfmpegOutput[];
 }
 
+/**
+ * Video bitstream filter for every stream-copy output. Over RTSP, the first frame of a source with B-frames reaches the
+ * muxer without a presentation time (ffmpeg's H.264/H.265 parser cannot place it before it has seen the reordering), and
+ * MPEG-TS and FLV refuse a first packet without one ("first pts and dts value must be set"). Such a packet gets its
+ * decode time as presentation time: the timestamps are unchanged for every packet that had them.
+ */
+export const FILL_MISSING_PTS_BSF = 'setts=pts=if(eq(PTS\\,NOPTS)\\,DTS\\,PTS)';
+
+/** Audio codecs MPEG-TS carries as playable audio; anything else (G.711, ADPCM, raw PCM) is stored as AAC. */
+const TS_AUDIO_CODECS = new Set(['aac', 'mp2', 'mp3', 'ac3', 'eac3', 'opus']);
+
+/** True when the recorder must convert this audio codec (as ffmpeg names it) to AAC to store it playable. */
+export function audioNeedsTranscode(codec: string | null): boolean {
+  return codec !== null && !TS_AUDIO_CODECS.has(codec);
+}
+
 export function recordArgs(spec: RecordSpec): FfmpegArgs {
   const record: FfmpegOutput = {
     output: segmentPattern(spec),
     options: [
       '-map', '0:v:0', '-map', '0:a:0?',
-      '-c:v', 'copy',
-      ...(spec.transcodeAudio ? ['-c:a', 'aac', '-b:a', '64k'] : ['-c:a', 'copy']),
+      '-c:v', 'copy', '-bsf:v', FILL_MISSING_PTS_BSF,
+      ...(spec.transcodeAudio ? ['-c:a', 'aac', '-b:a', '32k'] : ['-c:a', 'copy']),
       '-max_muxing_queue_size', '1024',
       '-f', 'segment',
       '-segment_format', 'mpegts',
@@ -286,7 +302,6 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
   for (const o of a.outputs) cmd = cmd.output(o.output).outputOptions(o.options);
   cmd
     .addOption('-hide_banner')
-    .addOption('-nostdin')
     .addOption('-loglevel', 'level+info')
     .addOption('-stats_period', '1');
 
@@ -306,6 +321,7 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
 
   cmd.on('start', () => {
     proc = (cmd as unknown as { ffmpegProc: import('node:child_process').ChildProcess }).ffmpegProc;
+    proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
     proc.stdout?.setEncoding('utf8');
     proc.stdout?.on('data', (chunk: string) => {
       stdoutBuf += chunk;
@@ -341,15 +357,23 @@ function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
       if (exited) return Promise.resolve();
       return new Promise<void>((resolve) => {
         exitWaiters.push(resolve);
-        const sendTerm = () => {
+        // 'q' on stdin makes ffmpeg finish like SIGTERM does (trailers written, the segment list's last line printed)
+        // without being a signal: ffmpeg takes a second signal as "exit immediately" and then abandons the segment it
+        // was closing, which is what happened when a service manager's SIGTERM to the whole process group reached
+        // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
+        const quit = () => {
           if (exited) return;
-          if (!proc) return void setTimeout(sendTerm, 50);
-          proc.kill('SIGTERM');
+          if (!proc) return void setTimeout(quit, 50);
+          if (proc.stdin?.writable) proc.stdin.write('q');
+          else proc.kill('SIGTERM');
+          setTimeout(() => {
+            if (!exited) proc?.kill('SIGTERM');
+          }, Math.min(2000, graceMs / 2)).unref();
           setTimeout(() => {
             if (!exited) proc?.kill('SIGKILL');
           }, graceMs).unref();
         };
-        sendTerm();
+        quit();
       });
     },
     kill() {
@@ -371,9 +395,12 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
     },
     onLogLine: (line) => {
       if (inInput) {
-        if (/^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
+        // The input's description ends at the first output line: the segment list or first segment being opened (before
+        // anything was muxed into it), or "Output #" / "Stream mapping:". The recorder may still change its mind then
+        // (e.g. G.711 audio must be converted) without a packet written.
+        if (OPENING.test(line) || /^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
           inInput = false;
-          if (info.videoCodec !== null) cb.onStreamInfo?.({ ...info });
+          if (info.videoCodec !== null || info.audioCodec !== null) cb.onStreamInfo?.({ ...info });
         } else if (parseStreamLine(line, info)) return;
       }
       const om = OPENING.exec(line);
@@ -383,6 +410,31 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
     onExit: (err, tail) => cb.onExit(err, tail),
   });
 };
+
+/**
+ * Rewrites a segment in place whose G.711 audio MPEG-TS stored as a private data stream (bytes ffmpeg cannot read back
+ * as audio): the raw G.711 bytes are taken out and put back as AAC beside the copied video. Used only for the first
+ * moments of a G.711 source, written before the recorder knew it had to convert the audio.
+ */
+export async function restoreG711Audio(file: string, codec: 'pcm_alaw' | 'pcm_mulaw', timeoutMs = 20_000): Promise<void> {
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      execFile(paths.ffmpegPath, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { timeout: timeoutMs }, (err, _out, stderr) =>
+        err ? reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').slice(-2).join(' ') || err.message}`)) : resolve(),
+      );
+    });
+  const raw = `${file}.g711`;
+  const tmp = `${file}.aac.ts`;
+  try {
+    await run(['-i', file, '-map', '0:d:0', '-c', 'copy', '-f', 'data', raw]);
+    const fmt = codec === 'pcm_alaw' ? 'alaw' : 'mulaw';
+    await run(['-i', file, '-f', fmt, '-ar', '8000', '-ac', '1', '-i', raw, '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k', '-f', 'mpegts', tmp]);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(raw, { force: true });
+    fs.rmSync(tmp, { force: true });
+  }
+}
 
 /** Starts one relay-only ffmpeg (stream copy of an input into the hub). */
 export const launchRelay: RelayLauncher = (spec, cb) =>
@@ -514,9 +566,10 @@ function runFfmpegJob(args: string[], o: ExportRunOptions = {}): Promise<void> {
 }
 
 /**
- * Joins MPEG-TS segment pieces into one MP4 by stream copy (concat demuxer, in/out points). Cut precision: the start
- * falls on the keyframe at or before the first inpoint (up to one GOP early), the end on the last packet before the
- * outpoint. Gaps between inputs are closed (timestamps are made contiguous).
+ * Joins MPEG-TS segment pieces into one MP4 by stream copy (concat demuxer, in/out points in the files' timestamps).
+ * The demuxer seeks to the first packet whose DTS is at or after an inpoint and ffmpeg drops packets until a keyframe;
+ * packets whose DTS is at or after an outpoint are dropped: callers place both on frame DTS (see
+ * main/services/investigation/cut-points.ts). Gaps between inputs are closed (timestamps are made contiguous).
  */
 export async function concatCopyToMp4(inputs: ConcatInput[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
   const list = `${outFile}.ffconcat`;

@@ -2,12 +2,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CameraStatus } from '../common/api';
 import { ensureClip } from '../test/helpers/clips';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { freePort } from '../test/helpers/net';
 import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert';
+import type { RecordCallbacks, RecordLauncher } from './ffmpeg';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
 
 let clip: string;
@@ -166,4 +167,104 @@ describe('Recorder', () => {
       await own.stop().catch(() => undefined);
     }
   }, 120_000);
+});
+
+describe('Recorder against a flapping camera', () => {
+  it('resumes within about a second of the next retry after each recovery of a camera that is down ~6 s and up 9 s, however often', async () => {
+    const port = await freePort();
+    let server: RtspServer | null = await startRtspServer({ count: 1, clip }, port);
+    const h = harness({ url: `rtsp://127.0.0.1:${port}/cam1` });
+    const downAtMs: number[] = [];
+    try {
+      h.rec.start();
+      await waitFor(() => h.closed.length >= 1, 'first segment', 30_000);
+      for (let cycle = 0; cycle < 3; cycle++) {
+        downAtMs.push(Date.now());
+        await server.stop();
+        server = null;
+        // 5 s, plus the fake camera's start-up: about 6 s down, back before the retry 7 s after the drop.
+        await new Promise((r) => setTimeout(r, 5000));
+        server = await startRtspServer({ count: 1, clip }, port);
+        await new Promise((r) => setTimeout(r, 9000));
+      }
+    } finally {
+      await h.rec.close();
+      await server?.stop();
+    }
+    const segs = [...h.closed].sort((a, b) => a.startMs - b.startMs);
+    const gaps = segs.slice(1).map((s, i) => s.startMs - segs[i].endMs).filter((g) => g > 1000);
+    const trace = JSON.stringify({ downAtMs, segs: segs.map((s) => [s.startMs, s.endMs]) });
+    // One hole per outage, each the outage plus the wait for the retry 7 s after the drop (1 s, 2 s, 4 s) and RTSP
+    // set-up. Without the reset, the waits keep doubling (8 s, 16 s, 30 s) across outages.
+    expect(gaps.length, trace).toBe(3);
+    for (const g of gaps) expect(g, trace).toBeLessThan(9000);
+  }, 150_000);
+});
+
+describe('Recorder backoff (injected launcher and clock)', () => {
+  it('resets the backoff once video flows again: a source down 6 s, up 9 s loses the outage plus about a second, every time', () => {
+    vi.useFakeTimers();
+    try {
+      let nowMs = 0;
+      let cameraUp = true;
+      let run: { cb: RecordCallbacks; streamS: number; exited: boolean } | null = null;
+      const launch: RecordLauncher = (_spec, cb) => {
+        const r = { cb, streamS: 0, exited: false };
+        const exit = (err: string | null, line: string) => {
+          if (r.exited) return;
+          r.exited = true;
+          cb.onExit(err, [line]);
+        };
+        run = r;
+        // A camera that is down refuses the connection at once.
+        if (!cameraUp) setTimeout(() => exit('ffmpeg exited with code 1', '[tcp @ 0x1] [error] Connection to tcp://10.0.0.9:554 failed: Connection refused'), 50);
+        return { pid: 1, stop: async () => exit(null, 'Exiting normally'), kill: () => exit('killed', 'killed') };
+      };
+      const statuses: CameraStatus[] = [];
+      const dir = fs.mkdtempSync(path.join(tmp, 'flap-'));
+      const rec = new Recorder(
+        { cameraId: 9, url: 'rtsp://10.0.0.9/main', transport: 'tcp', segmentSeconds: 2, recordingsDir: dir },
+        { onStatus: (s) => statuses.push(s), onSegmentOpened: () => undefined, onSegmentClosed: () => undefined, onSegmentError: () => undefined },
+        { launch, now: () => nowMs, log: quiet },
+      );
+      rec.start();
+      const holesMs: number[] = [];
+      let downAtMs: number | null = null;
+      const step = (ms: number) => {
+        for (let i = 0; i < ms / 100; i++) {
+          nowMs += 100;
+          vi.advanceTimersByTime(100);
+          const r = run as { cb: RecordCallbacks; streamS: number; exited: boolean } | null;
+          if (cameraUp && r && !r.exited && nowMs % 1000 === 0) {
+            r.streamS += 1;
+            r.cb.onProgress(r.streamS);
+            if (downAtMs !== null) {
+              holesMs.push(nowMs - downAtMs - 1000); // the first second of the run's video came before this progress line
+              downAtMs = null;
+            }
+          }
+        }
+      };
+      step(9000);
+      for (let cycle = 0; cycle < 6; cycle++) {
+        cameraUp = false;
+        downAtMs = nowMs;
+        const r = run as { cb: RecordCallbacks; exited: boolean } | null;
+        if (r && !r.exited) {
+          r.exited = true;
+          r.cb.onExit('ffmpeg exited with code 1', ['[in#0] [error] Error during demuxing: End of file']);
+        }
+        step(6000);
+        cameraUp = true;
+        step(9000);
+      }
+      rec.close();
+      expect(holesMs).toHaveLength(6);
+      // Retries at 1, 3 and 7 s into each 6 s outage: the hole is the outage plus about a second, never growing.
+      for (const h of holesMs) expect(h, JSON.stringify(holesMs)).toBeLessThanOrEqual(7100);
+      expect(statuses.filter((s) => s.state === 'failed')).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

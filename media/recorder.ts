@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
 import { explainFfmpegError, explainRelayFailure } from './errors';
+import { ClockAnchor } from './clock-anchor';
+import { indexDiscardedRun } from './discarded-run';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export interface RecorderConfig {
@@ -52,26 +54,6 @@ export interface RecorderOptions extends SupervisionOptions {
   log?: (msg: string) => void;
 }
 
-/**
- * Anchors stream time to wall-clock time. Each progress line gives offset = arrival − streamTime, which is never below the
- * true anchor for a live source; a low percentile over a sliding window ignores the rare bursts (flushes) that would pull
- * a plain minimum too early.
- */
-class ClockAnchor {
-  private samples: Array<{ atMs: number; offsetMs: number }> = [];
-  constructor(private readonly windowMs = 10 * 60_000) {}
-  add(atMs: number, streamS: number): void {
-    this.samples.push({ atMs, offsetMs: atMs - streamS * 1000 });
-    const cutoff = atMs - this.windowMs;
-    while (this.samples.length > 1 && this.samples[0].atMs < cutoff) this.samples.shift();
-  }
-  offsetMs(): number | null {
-    if (this.samples.length === 0) return null;
-    const sorted = this.samples.map((s) => s.offsetMs).sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) * 0.1)];
-  }
-}
-
 /** Within a run, consecutive segments are chained; the anchor re-syncs them only when they drift further than this. */
 const RESYNC_MS = 2000;
 
@@ -87,6 +69,12 @@ export class Recorder {
   private stopping = false;
   private closed = false;
   private transcodeAudio = false;
+  /** This run was stopped at its start to restart with audio conversion: its (empty) files are not segments. */
+  private discardRun = false;
+  private discardedFiles: string[] = [];
+  private discardedAudio: string | null = null;
+  /** Stream time (s) of the run's first progress: video delivered since then resets the backoff. */
+  private firstOutTimeS: number | null = null;
   private stalled = false;
   /** The source's timestamps did not advance: stamp packets with the server clock from now on. */
   private wallclockTimestamps = false;
@@ -186,6 +174,9 @@ export class Recorder {
     this.lastProgressMs = this.runStartMs;
     this.lastOutTimeS = 0;
     this.runInfo = null;
+    this.firstOutTimeS = null;
+    this.discardRun = false;
+    this.discardedFiles = [];
     this.anchor = new ClockAnchor();
     this.openSegs.clear();
     this.prevEndMs = null;
@@ -212,13 +203,30 @@ export class Recorder {
         onSegmentOpened: (file) => this.onOpened(runStart, file),
         onSegmentClosed: (file, startS, endS) => this.onClosed(runStart, file, startS, endS),
         onProgress: (t) => this.onProgress(runStart, t),
-        onStreamInfo: (info) => {
-          if (runStart === this.runStartMs) this.runInfo = info;
-        },
+        onStreamInfo: (info) => this.onStreamInfo(runStart, info),
         onExit: (err, tail) => this.onExit(runStart, err, tail),
       },
     );
     this.startWatchdog();
+  }
+
+  /**
+   * The input's streams, known before anything is muxed. Audio MPEG-TS cannot carry playable (G.711 is stored as an
+   * unreadable private data stream) makes the recorder restart this run at once with the audio converted to AAC; the
+   * index records the codec actually stored.
+   */
+  private onStreamInfo(runStart: number, info: StreamInfo): void {
+    if (runStart !== this.runStartMs) return;
+    if (!this.transcodeAudio && audioNeedsTranscode(info.audioCodec)) {
+      this.transcodeAudio = true;
+      this.discardRun = true;
+      this.discardedAudio = info.audioCodec;
+      this.log(`camera audio is ${info.audioCodec}, which MPEG-TS cannot store playable; recording with audio converted to AAC (video stays untouched)`);
+      // 'q' rather than SIGKILL: what it may already have muxed (a hub's pre-roll) ends on a whole frame.
+      void this.proc?.stop(2000);
+      return;
+    }
+    this.runInfo = this.transcodeAudio && info.audioCodec !== null ? { ...info, audioCodec: 'aac' } : info;
   }
 
   private relPath(file: string): string {
@@ -234,6 +242,12 @@ export class Recorder {
     if (outTimeS > this.lastOutTimeS) {
       this.lastProgressMs = at;
       this.lastOutTimeS = outTimeS;
+      this.firstOutTimeS ??= outTimeS;
+      // Video flows again: the next outage is retried after the shortest wait, however many came before.
+      if (this.failures > 0 && (outTimeS - this.firstOutTimeS) * 1000 >= this.o.videoResetMs) {
+        this.failures = 0;
+        this.setState('recording', null, true);
+      }
     }
     this.anchor.add(at, outTimeS);
     if (this.state !== 'recording') {
@@ -268,6 +282,10 @@ export class Recorder {
 
   private onOpened(runStart: number, file: string): void {
     if (runStart !== this.runStartMs) return;
+    if (this.discardRun) {
+      this.discardedFiles.push(file);
+      return;
+    }
     if (this.currentFile) {
       try {
         this.closedBytes += fs.statSync(this.currentFile).size;
@@ -282,6 +300,7 @@ export class Recorder {
   }
 
   private onClosed(runStart: number, file: string, startS: number, endS: number): void {
+    if (runStart === this.runStartMs && this.discardRun) return; // its files are indexed when it has exited
     const opened = this.openSegs.get(file);
     this.openSegs.delete(file);
     const sameRun = runStart === this.runStartMs;
@@ -290,7 +309,8 @@ export class Recorder {
     let startMs: number;
     if (sameRun && this.prevEndMs !== null) {
       startMs = this.prevEndMs;
-      if (estimate !== null && Math.abs(estimate - startMs) > RESYNC_MS) {
+      // Only forward (a hole in the stream): moving back would overlap the segment before (invariant 6).
+      if (estimate !== null && estimate - startMs > RESYNC_MS) {
         this.log(`wall clock re-synced by ${estimate - startMs} ms`);
         startMs = estimate;
       }
@@ -300,10 +320,11 @@ export class Recorder {
     let durationMs = Math.max(0, Math.round((endS - startS) * 1000));
     // Sanity: the muxer's duration must roughly match the wall-clock time the segment was open (buffering at start
     // and at the end make up to a few seconds of difference). A source with broken timestamps must not be indexed
-    // as a 0.1 s segment that really holds a minute: then the wall-clock duration is taken.
+    // as a 0.1 s segment that really holds a minute: then the wall-clock duration is taken. The other way round is
+    // normal: buffered video (a hub's pre-roll, a camera's burst after a stall) is muxed faster than real time.
     if (opened) {
       const wallMs = this.now() - opened.openedAtMs;
-      if (Math.abs(durationMs - wallMs) > Math.max(3000, wallMs / 2)) {
+      if (wallMs - durationMs > Math.max(3000, wallMs / 2)) {
         this.log(`segment ${this.relPath(file)}: camera timestamps say ${durationMs} ms, the wall clock ${wallMs} ms; indexing the wall-clock duration`);
         durationMs = wallMs;
       }
@@ -344,12 +365,34 @@ export class Recorder {
     this.openSegs.clear();
   }
 
+  /** Files of a run stopped as soon as its streams were known (to convert G.711): see `indexDiscardedRun`. */
+  private dropDiscarded(): void {
+    const files = this.discardedFiles;
+    this.discardedFiles = [];
+    const endMs = this.now();
+    const codec = this.discardedAudio;
+    this.probeChain = this.probeChain.then(() =>
+      indexDiscardedRun(files, codec, endMs, {
+        relPath: (f) => this.relPath(f),
+        log: this.log,
+        onClosed: (seg) => this.events.onSegmentClosed({ ...seg, cameraId: this.cfg.cameraId }),
+        onError: (rel, message) => this.events.onSegmentError(rel, message),
+      }),
+    );
+  }
+
   private onExit(runStart: number, error: string | null, tail: string[]): void {
     if (runStart !== this.runStartMs) return;
     this.proc = null;
     this.stopWatchdog();
     this.closeLeftovers();
     const ranMs = this.now() - runStart;
+    if (this.discardRun) {
+      this.dropDiscarded();
+      if (this.stopping) return;
+      this.attempt();
+      return;
+    }
     if (this.stopping) return;
     if (this.runHasRelay && !this.stalled) {
       // Recording never depends on the relay: drop (part of) it and record again at once.
@@ -379,9 +422,10 @@ export class Recorder {
       this.attempt();
       return;
     }
-    if (ranMs >= this.o.healthyRunMs && this.state === 'recording') this.failures = 0;
     this.failures++;
-    const delay = backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
+    // A source that sends what this server cannot read fails at once (and raises the recording alarm); it is still
+    // retried at the longest interval, as the source may change.
+    const delay = explained.permanent ? this.o.maxBackoffMs : backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
     this.log(`ffmpeg ended after ${ranMs} ms: ${explained.message}; retry in ${delay} ms (attempt ${this.failures})`);
     this.nextRetryMs = this.now() + delay;
     const state: CameraState = delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting';

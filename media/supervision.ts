@@ -4,8 +4,13 @@ export interface SupervisionOptions {
   /** Backoff after a failed attempt: minBackoffMs doubling up to maxBackoffMs (1 s → 30 s). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
-  /** A run that worked this long resets the backoff. */
+  /** A run that worked this long resets the backoff (relays). */
   healthyRunMs?: number;
+  /**
+   * A recorder whose source delivered this much video (stream time advancing) resets its backoff at once, so a source
+   * that flaps (down 6 s, up 9 s) is reconnected within about a second of each recovery instead of ever later.
+   */
+  videoResetMs?: number;
   /** No progress for this long while running: the stream is considered stalled and ffmpeg is restarted. */
   stallMs?: number;
   /** Socket I/O timeout of the input, seconds. */
@@ -17,6 +22,7 @@ export function supervisionDefaults(o: SupervisionOptions): Required<Supervision
     minBackoffMs: o.minBackoffMs ?? 1000,
     maxBackoffMs: o.maxBackoffMs ?? 30_000,
     healthyRunMs: o.healthyRunMs ?? 10_000,
+    videoResetMs: o.videoResetMs ?? 1000,
     stallMs: o.stallMs ?? 20_000,
     ioTimeoutS: o.ioTimeoutS ?? 10,
   };

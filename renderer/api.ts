@@ -23,6 +23,7 @@ import {
   type WallLayout,
   type WallLayoutBody,
 } from '../common/api';
+import type { PasswordChange, PasswordReset } from '../common/accounts';
 import { ErrorKind, type ErrorBody } from '../common/errors';
 import type { FieldError } from '../common/schema';
 import { currentToken, endSession } from './session';
@@ -37,6 +38,8 @@ export class ApiError extends Error {
     /** HTTP status, 0 when the server could not be reached. */
     readonly status: number,
     readonly fields: FieldError[] = [],
+    /** The server's stable code of the problem (e.g. 'password.change_required'), worded by the console; else undefined. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -71,7 +74,8 @@ async function errorFrom(res: Response): Promise<ApiError> {
   const e = body?.error;
   const kind = e && KINDS.has(e.kind) ? e.kind : kindForStatus(res.status);
   const fields = Array.isArray(e?.fields) ? e.fields.filter((f) => f && typeof f.path === 'string' && typeof f.message === 'string') : [];
-  return new ApiError(kind, typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`, res.status, fields);
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  return new ApiError(kind, typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`, res.status, fields, code);
 }
 
 /** Query string values; undefined, null and '' are left out. */
@@ -140,6 +144,14 @@ export class ApiClient {
   }
   me(): Promise<UserInfo> {
     return this.request('GET', '/auth/me');
+  }
+  /** Changes the signed-in user's password; the user's other sessions end. */
+  changePassword(body: PasswordChange): Promise<UserInfo> {
+    return this.request('POST', '/auth/password', { body });
+  }
+  /** An administrator sets a temporary password; the user must change it at the next sign-in. */
+  resetPassword(userId: number, body: PasswordReset): Promise<UserInfo> {
+    return this.request('POST', `/users/${userId}/password`, { body });
   }
 
   // ---- cameras ----

@@ -1,5 +1,6 @@
-// Root component: language context, then the login page or the console depending on the session.
+// Root component: language context, then the login page, the forced password change or the console depending on the session.
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ForcedPasswordChange } from './accounts/forced-change';
 import { I18nContext, langStore, makeI18n } from './i18n/index';
 import { LoginPage } from './login';
 import { Console } from './console';
@@ -34,5 +35,12 @@ export function App() {
   }, [lang, session]);
 
   if (asking) return null;
-  return <I18nContext.Provider value={i18n}>{session ? <Console key={session.token} user={session.user} /> : <LoginPage />}</I18nContext.Provider>;
+  const page = !session ? (
+    <LoginPage />
+  ) : session.user.mustChangePassword ? (
+    <ForcedPasswordChange user={session.user} />
+  ) : (
+    <Console key={session.token} user={session.user} />
+  );
+  return <I18nContext.Provider value={i18n}>{page}</I18nContext.Provider>;
 }

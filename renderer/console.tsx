@@ -14,9 +14,9 @@ import { defaultTab, tabsFor } from './workspace/tabs';
 
 export function Console({ user }: { user: UserInfo }) {
   const wallId = useMemo(() => wallDisplayId(location.hash), []);
-  const tabs = useMemo(() => tabsFor(user.role), [user.role]);
+  const tabs = useMemo(() => tabsFor(user), [user.role]);
   const services = useMemo(
-    () => createServices(user, tabs.map((x) => x.id), defaultTab(user.role)),
+    () => createServices(user, tabs.map((x) => x.id), defaultTab(user)),
     // one set of services per signed-in user
     [user.id],
   );

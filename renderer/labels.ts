@@ -4,6 +4,7 @@ import { ErrorKind } from '../common/errors';
 import { assertNever } from '../common/events';
 import type { ClientErrorKind } from './api';
 import type { MessageKey } from './i18n/index';
+import { accountsAuditActions } from './i18n/accounts';
 import { alarmsAuditActions } from './i18n/alarms';
 import { gpsAuditActions } from './i18n/gps';
 import { investigationAuditActions } from './i18n/investigation';
@@ -96,6 +97,7 @@ export const AUDIT_ACTIONS = {
   ...onvifAuditActions,
   ...alarmsAuditActions,
   ...gpsAuditActions,
+  ...accountsAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

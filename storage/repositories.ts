@@ -179,7 +179,14 @@ export interface UserRow {
   displayName: string;
   disabled: boolean;
   createdMs: number;
+  /** Set by an administrator's reset or the generated first password: only a password change is allowed until then. */
+  mustChangePassword: boolean;
+  /** When the password last changed; null = never since creation. */
+  passwordChangedMs: number | null;
 }
+
+/** A new user: the password-change fields default to false / null. */
+export type NewUserRow = Omit<UserRow, 'id' | 'mustChangePassword' | 'passwordChangedMs'> & Partial<Pick<UserRow, 'mustChangePassword' | 'passwordChangedMs'>>;
 
 export interface UserRepo {
   count(): Promise<number>;
@@ -187,7 +194,7 @@ export interface UserRepo {
   get(id: number): Promise<UserRow | null>;
   getByUsername(username: string): Promise<UserRow | null>;
   /** Throws 'conflict' (field 'username') on a duplicate. */
-  create(u: Omit<UserRow, 'id'>): Promise<UserRow>;
+  create(u: NewUserRow): Promise<UserRow>;
   update(id: number, patch: Partial<Omit<UserRow, 'id' | 'username' | 'createdMs'>>): Promise<UserRow | null>;
 }
 

@@ -146,7 +146,9 @@ CREATE TABLE users (
   role          TEXT    NOT NULL CHECK (role IN ('admin', 'dispatcher', 'investigator', 'officer')), -- = ROLES in common/api.ts
   display_name  TEXT    NOT NULL DEFAULT '',                                              -- name shown in the console
   disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),                    -- boolean: login refused
-  created_ms    INTEGER NOT NULL                                                          -- creation time (ms since epoch, UTC)
+  created_ms    INTEGER NOT NULL,                                                         -- creation time (ms since epoch, UTC)
+  must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)), -- boolean: set by an admin reset or the generated first password; only a password change is allowed until then (migration 009)
+  password_changed_ms  INTEGER                                                            -- when the password last changed (ms since epoch, UTC); NULL = never since creation
 ) STRICT;
 
 -- Login sessions. The bearer token is never stored, only its SHA-256 (64 lowercase hex characters, enforced).

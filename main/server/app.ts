@@ -79,8 +79,13 @@ export function createApp(deps: AppDeps): App {
   const audit = new AuditLog(store, now);
   const sessions = new Sessions(store, config.sessionIdleMs, now);
   const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
+  // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
+  const active = async (token: string) => {
+    const p = await sessions.resolve(token);
+    return p && !p.user.mustChangePassword ? p : null;
+  };
   const hub = new EventHub({
-    authenticate: (token) => sessions.resolve(token),
+    authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
     log,
     now,
@@ -106,7 +111,7 @@ export function createApp(deps: AppDeps): App {
     async principal(req, url) {
       const header = req.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
-      return token ? sessions.resolve(token) : null;
+      return token ? active(token) : null;
     },
   };
   const routes = apiRoutes(() => apiDeps);

@@ -99,6 +99,7 @@ describe('ensureAdmin', () => {
     expect(logs[0]).toContain('╔');
     const admin = await store.users.getByUsername('admin');
     expect(admin?.role).toBe('admin');
+    expect(admin?.mustChangePassword).toBe(true); // the printed password must be changed at the first sign-in
     expect(await verifyPassword(pw, admin!.passwordHash)).toBe(true);
     const audit = await store.audit.query({ action: 'user.create' });
     expect(audit[0]).toMatchObject({ targetId: String(admin!.id), detail: { username: 'admin', passwordSource: 'generated' } });
@@ -117,6 +118,7 @@ describe('ensureAdmin', () => {
     expect(logs.join('\n')).not.toContain('from-the-env-1');
     const admin = await store.users.getByUsername('admin');
     expect(await verifyPassword('from-the-env-1', admin!.passwordHash)).toBe(true);
+    expect(admin?.mustChangePassword).toBe(false); // chosen by the operator, not printed
   });
 
   test('refuses a too-short ARGUS_ADMIN_PASSWORD', async () => {

@@ -64,7 +64,7 @@ export function randomPassword(length = 16): string {
 }
 
 export function toUserInfo(u: UserRow): UserInfo {
-  return { id: u.id, username: u.username, role: u.role, displayName: u.displayName, disabled: u.disabled, createdMs: u.createdMs };
+  return { id: u.id, username: u.username, role: u.role, displayName: u.displayName, disabled: u.disabled, createdMs: u.createdMs, mustChangePassword: u.mustChangePassword };
 }
 
 // ---------- login throttling ----------
@@ -171,7 +171,8 @@ export class Sessions {
       return null;
     }
     const user = await this.store.users.get(row.userId);
-    if (!user || user.disabled) {
+    // A session older than the user's last password change is over, even if a crash kept its row (see accounts/passwords.ts).
+    if (!user || user.disabled || (user.passwordChangedMs !== null && row.createdMs < user.passwordChangedMs)) {
       await this.store.sessions.delete(tokenHash);
       return null;
     }
@@ -195,6 +196,8 @@ const INVALID = 'invalid username or password';
 
 export class AuthService {
   private dummyHash: Promise<string> | null = null;
+  /** Throttles guesses of the current password on the own password change (per user, like logins). */
+  readonly passwordChecks = new LoginThrottle();
 
   constructor(
     private readonly store: Store,
@@ -289,6 +292,8 @@ export async function ensureAdmin(
       displayName: 'Administrator',
       disabled: false,
       createdMs: now(),
+      // A generated password was printed on the server's console: its user must replace it at the first sign-in.
+      mustChangePassword: !fromEnv,
     });
   } catch (e) {
     if (e instanceof StorageError && e.code === 'conflict') return false; // created concurrently
@@ -315,8 +320,9 @@ export async function ensureAdmin(
           '  username: admin',
           `  password: ${password}`,
           '',
-          'This password is shown only once. Log in and change it,',
-          'or set ARGUS_ADMIN_PASSWORD before the first start.',
+          'This password is shown only once. Sign in: Argus asks you',
+          'to change it at once (or set ARGUS_ADMIN_PASSWORD before',
+          'the first start).',
         ]) +
         '\n',
     );

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly fields?: FieldError[],
     /** Extra response headers (e.g. Allow for 405). */
     readonly headers?: Record<string, string>,
+    /** A stable code the console words in its language (ErrorBody code). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -63,8 +65,8 @@ export interface ErrorResponse {
   headers?: Record<string, string>;
 }
 
-function body(kind: ErrorKind, message: string, fields?: FieldError[]): ErrorBody {
-  return { error: { kind, message, ...(fields && fields.length ? { fields } : {}) } };
+function body(kind: ErrorKind, message: string, fields?: FieldError[], code?: string): ErrorBody {
+  return { error: { kind, message, ...(fields && fields.length ? { fields } : {}), ...(code ? { code } : {}) } };
 }
 
 /**
@@ -73,7 +75,7 @@ function body(kind: ErrorKind, message: string, fields?: FieldError[]): ErrorBod
  */
 export function toErrorResponse(err: unknown, log: (msg: string) => void): ErrorResponse {
   if (err instanceof ApiError) {
-    return { status: httpStatus(err.kind), body: body(err.kind, err.message, err.fields), headers: err.headers };
+    return { status: httpStatus(err.kind), body: body(err.kind, err.message, err.fields, err.code), headers: err.headers };
   }
   if (err instanceof StorageError) {
     switch (err.code) {

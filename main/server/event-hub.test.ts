@@ -101,7 +101,7 @@ describe('EventHub on its own', () => {
     return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
   }
   const principal = {
-    user: { id: 1, username: 'u', passwordHash: '', role: 'officer' as const, displayName: '', disabled: false, createdMs: 0 },
+    user: { id: 1, username: 'u', passwordHash: '', role: 'officer' as const, displayName: '', disabled: false, createdMs: 0, mustChangePassword: false, passwordChangedMs: null },
     tokenHash: 'h',
   };
 

@@ -114,6 +114,11 @@ export class EventHub {
     for (const c of [...this.clients]) if (c.principal.tokenHash === tokenHash) this.end(c);
   }
 
+  /** Closes the streams of one user except those of one session (the user changed their password there). */
+  closeUserExcept(userId: number, keepTokenHash: string): void {
+    for (const c of [...this.clients]) if (c.principal.user.id === userId && c.principal.tokenHash !== keepTokenHash) this.end(c);
+  }
+
   /** Closes the streams of one user (disabled). */
   closeUser(userId: number): void {
     for (const c of [...this.clients]) if (c.principal.user.id === userId) this.end(c);

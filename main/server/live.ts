@@ -123,7 +123,8 @@ export class LiveGateway {
     if (Number(exp) < this.deps.now()) return { ok: false, kind: ErrorKind.Unauthorized, message: 'live ticket expired; request a new one' };
 
     const user = await this.deps.store.users.get(Number(u));
-    if (!user || user.disabled) return { ok: false, kind: ErrorKind.Unauthorized, message: 'the user this ticket was issued to is disabled or gone' };
+    if (!user || user.disabled || user.mustChangePassword)
+      return { ok: false, kind: ErrorKind.Unauthorized, message: 'the user this ticket was issued to is disabled, gone or must change their password' };
     const row = await this.deps.store.cameras.get(sourceId);
     if (!row) return { ok: false, kind: ErrorKind.NotFound, message: `no camera or unit with id ${sourceId}` };
     const hub = this.deps.hub;

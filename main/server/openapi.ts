@@ -2,6 +2,8 @@
 import { EVENTS_PATH } from '../../common/events';
 import type { JsonSchema, Schema } from '../../common/schema';
 import { ErrorKind } from '../../common/errors';
+import { PasswordChange, PasswordReset } from '../../common/accounts';
+import { rolesWith } from '../../common/rights';
 import { CameraCreate, CameraUpdate, LiveTicketRequest, LoginRequest, UnitCreate, UnitUpdate, UserCreate, UserUpdate, WallLayoutBody } from '../../common/api';
 import type { Route } from './router';
 import { httpStatus } from './errors';
@@ -41,6 +43,8 @@ export const NAMED_SCHEMAS: Record<string, Schema<unknown>> = {
   UserInfo: UserInfoSchema,
   UserCreate,
   UserUpdate,
+  PasswordChange,
+  PasswordReset,
   LoginRequest,
   LoginResponse: LoginResponseSchema,
   AuditEntry: AuditEntrySchema,
@@ -102,7 +106,7 @@ function parameters(sch: Schema<unknown> | undefined, where: 'path' | 'query', n
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'malformed request or invalid fields (kind bad_request / validation, with fields)',
   401: 'no valid session (kind unauthorized)',
-  403: 'the role may not do this (kind forbidden)',
+  403: 'the role may not do this, or a password change is due (kind forbidden, code password.change_required)',
   404: 'no such resource (kind not_found)',
   409: 'conflicts with stored data, e.g. a duplicate name (kind conflict, with the field)',
   413: 'request body larger than 1 MiB (kind payload_too_large)',
@@ -125,7 +129,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     const errors: number[] = [];
     if (r.body || r.query || r.params) errors.push(httpStatus(ErrorKind.Validation));
     if (r.auth !== 'public' || r.method === 'POST') errors.push(httpStatus(ErrorKind.Unauthorized));
-    if (Array.isArray(r.auth)) errors.push(httpStatus(ErrorKind.Forbidden));
+    if (r.auth !== 'public') errors.push(httpStatus(ErrorKind.Forbidden));
     if (r.params) errors.push(httpStatus(ErrorKind.NotFound));
     if (r.body && r.auth !== 'public') errors.push(httpStatus(ErrorKind.Conflict));
     if (r.body) errors.push(httpStatus(ErrorKind.PayloadTooLarge));
@@ -139,7 +143,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
       tags: [r.tag],
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
-      ...(Array.isArray(r.auth) ? { 'x-roles': [...r.auth] } : {}),
+      ...(r.auth !== 'public' && r.auth !== 'any' ? { 'x-right': r.auth, 'x-roles': [...rolesWith(r.auth)] } : {}),
       security: r.auth === 'public' ? [] : [{ bearerAuth: [] }],
       ...(params.length ? { parameters: params } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: withRefs(r.body.json, names) } } } } : {}),

@@ -1,15 +1,16 @@
 // Tiny HTTP router: method + path pattern with :params, declared auth, schema-validated params/query/JSON body.
 import type http from 'node:http';
-import type { Role } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
+import { PASSWORD_CHANGE_REQUIRED } from '../../common/accounts';
+import { can, type Right } from '../../common/rights';
 import { parse, type JsonSchema, type Schema } from '../../common/schema';
 import type { UserRow } from '../../storage/repositories';
 import { ApiError, toErrorResponse } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** 'public': no token needed; 'any': any logged-in user; Role[]: logged-in user with one of these roles. */
-export type AuthRequirement = 'public' | 'any' | readonly Role[];
+/** 'public': no token needed; 'any': any logged-in user; a Right (common/rights.ts): a logged-in user who holds it. */
+export type AuthRequirement = 'public' | 'any' | Right;
 
 /** The logged-in user behind a request. */
 export interface Principal {
@@ -42,6 +43,8 @@ export interface RouteDef<B, Q, P> {
   /** Full path, e.g. "/api/v1/cameras/:id". */
   path: string;
   auth: AuthRequirement;
+  /** Also served while the user must change their password (set by an administrator); every other route answers 403. */
+  passwordChangeDue?: boolean;
   /** One-line OpenAPI summary. */
   summary: string;
   /** OpenAPI tag (group). */
@@ -196,9 +199,9 @@ function splitPath(p: string): string[] {
   return trimmed.split('/').slice(1);
 }
 
-function allowed(auth: AuthRequirement, role: Role): boolean {
+function allowed(auth: AuthRequirement, user: UserRow): boolean {
   if (auth === 'public' || auth === 'any') return true;
-  return auth.includes(role);
+  return can(user, auth);
 }
 
 export class Router {
@@ -271,7 +274,9 @@ export class Router {
         if (!token) throw new ApiError(ErrorKind.Unauthorized, 'log in first (missing Authorization: Bearer token)');
         principal = await this.opts.authenticate(token);
         if (!principal) throw new ApiError(ErrorKind.Unauthorized, 'session is invalid or has expired; log in again');
-        if (!allowed(r.auth, principal.user.role))
+        if (principal.user.mustChangePassword && !r.passwordChangeDue)
+          throw new ApiError(ErrorKind.Forbidden, 'change your password first (it was set by an administrator)', undefined, undefined, PASSWORD_CHANGE_REQUIRED);
+        if (!allowed(r.auth, principal.user))
           throw new ApiError(ErrorKind.Forbidden, `your role (${principal.user.role}) may not do this`);
       }
       const params = r.params ? validate(r.params, coerceStrings(r.params, m.params), 'path') : undefined;

@@ -152,6 +152,7 @@ export const UserInfoSchema = s.object({
   displayName: s.string(),
   disabled: s.boolean(),
   createdMs: s.int(),
+  mustChangePassword: s.boolean('the password was set by an administrator (or generated): only a password change is allowed until it is changed'),
 });
 
 export const LoginResponseSchema = s.object({
@@ -243,12 +244,13 @@ export const WallLayoutSchema = s.object({
   updatedMs: s.int(),
 });
 
-const FieldErrorSchema = s.object({ path: s.string(), message: s.string() });
+const FieldErrorSchema = s.object({ path: s.string(), message: s.string(), code: s.optional(s.string({ description: 'stable code the console words in its language' })) });
 export const ErrorBodySchema = s.object({
   error: s.object({
     kind: s.enum(Object.values(ErrorKind) as [ErrorKind, ...ErrorKind[]]),
     message: s.string(),
     fields: s.optional(s.array(FieldErrorSchema)),
+    code: s.optional(s.string({ description: "stable code the console words in its language (e.g. 'password.change_required')" })),
   }),
 });
 

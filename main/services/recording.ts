@@ -60,6 +60,12 @@ export class RecordingService implements RecordingControl {
   /** Serializes index writes so a segment's insert and update never race. */
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly openRows = new Map<string, number>();
+  /**
+   * Closed segments whose index write failed (e.g. SQLITE_FULL on a full data volume): written again before every later
+   * index write and by a timer, so no row stays `writing` (and no file unindexed) once the database can write again.
+   */
+  private readonly unwritten = new Map<string, ClosedSegment>();
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly log: (msg: string) => void;
   private readonly now: () => number;
 
@@ -201,6 +207,15 @@ export class RecordingService implements RecordingControl {
   async close(): Promise<void> {
     await Promise.all([...new Set([...this.recorders.keys(), ...this.subRelays.keys()])].map((id) => this.remove(id)));
     await this.flush();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    // Last chance; what still fails is left to crash recovery at the next start (rows `writing`, files unindexed).
+    if (this.unwritten.size > 0) await this.writeUnwritten();
+  }
+
+  /** Closed segments whose index row could not be written yet. */
+  get unwrittenCount(): number {
+    return this.unwritten.size;
   }
 
   /** Resolves when all queued index writes are done. */
@@ -209,7 +224,38 @@ export class RecordingService implements RecordingControl {
   }
 
   private enqueue(fn: () => Promise<void>): void {
-    this.writeChain = this.writeChain.then(fn).catch((e) => this.log(`index write failed: ${(e as Error).message}`));
+    this.writeChain = this.writeChain
+      .then(async () => {
+        if (this.unwritten.size > 0) await this.writeUnwritten();
+        await fn();
+      })
+      .catch((e) => this.log(`index write failed: ${(e as Error).message}`));
+  }
+
+  /** Writes the closed segments left over from failed index writes; stops at the first that still fails. */
+  private async writeUnwritten(): Promise<void> {
+    for (const seg of [...this.unwritten.values()]) {
+      try {
+        await this.writeClosed(seg);
+      } catch {
+        return;
+      }
+      this.unwritten.delete(seg.relPath);
+      this.log(`segment ${seg.relPath} indexed after an earlier index write failure`);
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.unwritten.size === 0) return;
+      this.enqueue(async () => undefined);
+      void this.flush().then(() => {
+        if (this.unwritten.size > 0) this.scheduleRetry();
+      });
+    }, 2000);
+    this.retryTimer.unref();
   }
 
   private async segmentOpened(seg: OpenedSegment): Promise<void> {
@@ -233,6 +279,16 @@ export class RecordingService implements RecordingControl {
   }
 
   private async segmentClosed(seg: ClosedSegment): Promise<void> {
+    try {
+      await this.writeClosed(seg);
+    } catch (e) {
+      this.unwritten.set(seg.relPath, seg);
+      this.scheduleRetry();
+      throw e;
+    }
+  }
+
+  private async writeClosed(seg: ClosedSegment): Promise<void> {
     const fields = {
       startMs: seg.startMs,
       endMs: seg.endMs,
@@ -246,12 +302,12 @@ export class RecordingService implements RecordingControl {
       state: 'closed' as const,
     };
     let id = this.openRows.get(seg.relPath) ?? (await this.deps.store.segments.getByPath(seg.relPath))?.id;
-    this.openRows.delete(seg.relPath);
     if (id === undefined) {
       id = (await this.deps.store.segments.insert({ cameraId: seg.cameraId, relPath: seg.relPath, protected: false, recovered: false, ...fields })).id;
     } else {
       await this.deps.store.segments.update(id, fields);
     }
+    this.openRows.delete(seg.relPath);
     const row = await this.deps.store.segments.get(id);
     if (row) this.deps.publish({ type: 'segment.closed', segment: toApiSegment(row) });
   }

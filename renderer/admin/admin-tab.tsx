@@ -1,6 +1,7 @@
-// Workspace tab "Admin": sub-navigation between cameras, mobile units, users and the audit log; visited panels keep their state.
+// Workspace tab "Admin": sub-navigation between cameras, mobile units, users and the audit log (each by its right); visited panels keep their state.
 import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
+import { can, type Right } from '../../common/rights';
 import { useI18n, type MessageKey } from '../i18n/index';
 import { useServices } from '../services';
 import { AuditPanel } from './audit-panel';
@@ -10,19 +11,23 @@ import { UsersPanel } from './users-panel';
 
 type SectionId = 'cameras' | 'units' | 'users' | 'audit';
 
-const SECTIONS: readonly { id: SectionId; label: MessageKey; component: ComponentType }[] = [
-  { id: 'cameras', label: 'admin.nav.cameras', component: CamerasPanel },
-  { id: 'units', label: 'admin.nav.units', component: UnitsPanel },
-  { id: 'users', label: 'admin.nav.users', component: UsersPanel },
-  { id: 'audit', label: 'admin.nav.audit', component: AuditPanel },
+const SECTIONS: readonly { id: SectionId; label: MessageKey; right: Right; component: ComponentType }[] = [
+  { id: 'cameras', label: 'admin.nav.cameras', right: 'cameras.manage', component: CamerasPanel },
+  { id: 'units', label: 'admin.nav.units', right: 'units.manage', component: UnitsPanel },
+  { id: 'users', label: 'admin.nav.users', right: 'users.manage', component: UsersPanel },
+  { id: 'audit', label: 'admin.nav.audit', right: 'audit.view', component: AuditPanel },
 ];
+
+/** The rights that show the Admin tab (any one of them: its sections are filtered by their own). */
+export const ADMIN_RIGHTS: readonly Right[] = SECTIONS.map((s) => s.right);
 
 export function AdminTab() {
   const { t } = useI18n();
   const { user } = useServices();
-  const [active, setActive] = useState<SectionId>('cameras');
-  const [visited, setVisited] = useState<ReadonlySet<SectionId>>(new Set(['cameras']));
-  if (user.role !== 'admin') return <p class="muted">{t('admin.forbidden')}</p>;
+  const sections = SECTIONS.filter((s) => can(user, s.right));
+  const [active, setActive] = useState<SectionId | undefined>(sections[0]?.id);
+  const [visited, setVisited] = useState<ReadonlySet<SectionId>>(new Set(sections.slice(0, 1).map((s) => s.id)));
+  if (sections.length === 0 || !active) return <p class="muted">{t('admin.forbidden')}</p>;
 
   const open = (id: SectionId) => {
     setActive(id);
@@ -32,14 +37,14 @@ export function AdminTab() {
   return (
     <div class="admin-tab">
       <nav class="sub-nav" aria-label={t('admin.nav.label')}>
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <button type="button" key={s.id} class="sub-nav-item" aria-current={s.id === active ? 'page' : undefined} onClick={() => open(s.id)}>
             {t(s.label)}
           </button>
         ))}
       </nav>
       <div class="admin-content">
-        {SECTIONS.filter((s) => visited.has(s.id)).map((s) => {
+        {sections.filter((s) => visited.has(s.id)).map((s) => {
           const Panel = s.component;
           return (
             <div key={s.id} class="admin-section" hidden={s.id !== active} data-section={s.id}>

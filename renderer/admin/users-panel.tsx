@@ -1,6 +1,8 @@
-// Admin → Users: list users, create one, change a role, disable or enable an account.
+// Admin → Users: list users, create one, change a role, reset a password, disable or enable an account.
 import { useEffect, useState } from 'preact/hooks';
 import { ROLES, type Role, type UserInfo } from '../../common/api';
+import { fieldText } from '../accounts/codes';
+import { PasswordResetDialog } from '../accounts/reset-dialog';
 import { ApiError } from '../api';
 import { ErrorBanner } from '../components/error-banner';
 import { Field, fieldProps } from '../components/field';
@@ -20,7 +22,7 @@ function UserForm({ onClose, onSaved }: { onClose: () => void; onSaved: (u: User
   const [role, setRole] = useState<Role>('dispatcher');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const fieldError = (p: string) => (error instanceof ApiError ? error.fieldMessage(p) : undefined);
+  const fieldError = (p: string) => (error instanceof ApiError ? (fieldText(t, error, p) ?? error.fieldMessage(p)) : undefined);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -79,6 +81,7 @@ export function UsersPanel() {
   const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
   const [disabling, setDisabling] = useState<UserInfo | null>(null);
+  const [resetting, setResetting] = useState<UserInfo | null>(null);
   const [busyId, setBusyId] = useState<number | null>(null);
 
   const load = () => {
@@ -163,9 +166,15 @@ export function UsersPanel() {
                     <span class={`bool ${u.disabled ? 'no' : 'yes'}`}>
                       <span aria-hidden="true">{u.disabled ? '⊘' : '✓'}</span> {u.disabled ? t('users.state.disabled') : t('users.state.active')}
                     </span>
+                    {u.mustChangePassword ? <span class="badge must-change">{t('accounts.state.mustChange')}</span> : null}
                   </td>
                   <td class="mono">{formatDateTime(u.createdMs)}</td>
                   <td class="actions-col">
+                    {u.id !== me.id ? (
+                      <button type="button" class="small" disabled={busyId === u.id} onClick={() => setResetting(u)}>
+                        {t('accounts.reset.action')}
+                      </button>
+                    ) : null}
                     {u.disabled ? (
                       <button type="button" class="small" disabled={busyId === u.id} onClick={() => void patch(u, { disabled: false })}>
                         {t('users.enable')}
@@ -188,6 +197,17 @@ export function UsersPanel() {
           onSaved={(u) => {
             setUsers((list) => [...(list ?? []), u]);
             setAdding(false);
+          }}
+        />
+      ) : null}
+      {resetting ? (
+        <PasswordResetDialog
+          user={resetting}
+          onClose={() => setResetting(null)}
+          onDone={(u) => {
+            replace(u);
+            setResetting(null);
+            toasts.show((tr) => tr('accounts.reset.done', { name: u.username }));
           }}
         />
       ) : null}

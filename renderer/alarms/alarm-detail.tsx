@@ -1,4 +1,5 @@
 // Alarm details: facts, linked video one click away, the workflow (acknowledge → handle with notes → close) and the linkage outcomes.
+import { can } from '../../common/rights';
 import { useState } from 'preact/hooks';
 import type { Alarm, AlarmTransition } from '../../common/alarms';
 import { ErrorBanner } from '../components/error-banner';
@@ -27,7 +28,7 @@ export function AlarmDetail({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   if (!alarm) return <p class="muted alarm-detail-empty">{t('alarms.detail.none')}</p>;
-  const canWork = services.user.role !== 'investigator' && alarm.state !== 'closed';
+  const canWork = can(services.user, 'alarms.handle') && alarm.state !== 'closed';
 
   const step = async (action: AlarmTransition) => {
     setBusy(true);

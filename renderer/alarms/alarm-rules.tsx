@@ -1,4 +1,5 @@
 // Alarms → Linkage rules: list with enable/disable, "fire a test alarm", delete; the rule editor (when → then).
+import { can } from '../../common/rights';
 import { useEffect, useState } from 'preact/hooks';
 import { ALARM_SEVERITIES, ALARM_TYPES, type AlarmRule, type AlarmRuleBody, type AlarmSeverity, type AlarmType } from '../../common/alarms';
 import { ROLES, type Role } from '../../common/api';
@@ -376,7 +377,7 @@ export function AlarmRules() {
   const [rules, setRules] = useState<AlarmRule[] | null>(null);
   const [editing, setEditing] = useState<AlarmRule | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const canEdit = services.user.role === 'admin' || services.user.role === 'dispatcher';
+  const canEdit = can(services.user, 'alarmRules.edit');
   const names = (id: number) => cameras.get(id)?.name ?? units.get(id)?.callsign ?? `#${id}`;
 
   const load = async () => {

@@ -1,4 +1,5 @@
 // Alarms → Live: open alarms by severity and time (critical unacknowledged flash), the selected alarm's details, and "raise alarm".
+import { can } from '../../common/rights';
 import { useMemo, useState } from 'preact/hooks';
 import { ALARM_SEVERITIES, type Alarm, type AlarmSeverity } from '../../common/alarms';
 import { ErrorBanner } from '../components/error-banner';
@@ -129,7 +130,7 @@ export function LiveAlarms() {
   const [raising, setRaising] = useState(false);
   const open = useMemo(() => [...map.values()].filter((a) => a.state !== 'closed').sort(compareAlarms), [map]);
   const selected = selectedId !== null ? (map.get(selectedId) ?? null) : null;
-  const canRaise = services.user.role !== 'investigator';
+  const canRaise = can(services.user, 'alarms.handle');
   return (
     <div class="alarms-live">
       <div class="alarms-list-pane">

@@ -1,4 +1,5 @@
 // Tile tool "raise alarm": one click on a video tile raises a manual alarm for its camera or unit (notes follow in the Alarms tab).
+import { can } from '../../common/rights';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
@@ -8,7 +9,7 @@ export function TileAlarmTool({ sourceId, name }: { sourceId: number; name: stri
   const { t } = useI18n();
   const services = useServices();
   const [busy, setBusy] = useState(false);
-  if (services.user.role === 'investigator') return null;
+  if (!can(services.user, 'alarms.handle')) return null;
   const raise = async () => {
     setBusy(true);
     try {

@@ -1,6 +1,7 @@
 // The Cases tab: cases with reference numbers; per case its bookmarks (open in playback), snapshots, exports with live progress and cancel, new export, legal hold and release (admin).
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Bookmark, Case, ExportJob, Snapshot } from '../../common/investigation';
+import { ApiError } from '../api';
 import { ErrorBanner } from '../components/error-banner';
 import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue } from '../format';
 import { useI18n, type MessageKey } from '../i18n/index';
@@ -70,6 +71,8 @@ export function CasesTab() {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const kase = cases.find((c) => c.id === sel) ?? null;
+  // The server's field error on the reference, worded in the user's language (the banner keeps the translated kind).
+  const referenceRefused = error instanceof ApiError && error.fieldMessage('reference') !== undefined;
 
   const reloadCases = () => invApi.cases().then(setCases, setError);
   const reloadCase = (id: number) => {
@@ -101,12 +104,14 @@ export function CasesTab() {
         <form class="new-case" onSubmit={(e) => {
           e.preventDefault();
           act(invApi.createCase(reference.trim(), title.trim()), () => {
+            setError(null);
             setReference('');
             setTitle('');
             void reloadCases();
           });
         }}>
-          <label>{t('investigation.cases.reference')} <input name="case-reference" value={reference} onInput={(e) => setReference(e.currentTarget.value)} /></label>
+          <label>{t('investigation.cases.reference')} <input name="case-reference" value={reference} aria-invalid={referenceRefused ? 'true' : undefined} onInput={(e) => setReference(e.currentTarget.value)} /></label>
+          {referenceRefused ? <p class="field-error" role="alert" data-field="reference">{t('investigation.cases.referenceInvalid')}</p> : null}
           <label>{t('investigation.cases.titleField')} <input name="case-title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} /></label>
           <button type="submit" class="primary" disabled={!reference.trim()}>{t('investigation.cases.create')}</button>
         </form>
@@ -122,7 +127,7 @@ export function CasesTab() {
         </ul>
       </aside>
       <section class="case-detail">
-        {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
+        {error ? <ErrorBanner error={error} fieldsShown={referenceRefused} onDismiss={() => setError(null)} /> : null}
         {kase ? (
           <>
             <h2>{kase.reference} <span class="muted">{kase.title}</span></h2>

@@ -1,6 +1,7 @@
-// Shows an API error: the translated kind as the headline, the server's own (English) message as detail.
+// Shows an API error: the translated kind as the headline; as detail the console's words for the server's code, else its message.
 import { ApiError } from '../api';
 import { useI18n } from '../i18n/index';
+import { codeText } from '../accounts/codes';
 import { errorKindKey } from '../labels';
 
 /** `fieldsShown`: the form shows the field errors beside their fields, so the server's summary of them is left out. */
@@ -9,6 +10,7 @@ export function ErrorBanner({ error, onDismiss, fieldsShown }: { error: unknown;
   if (!error) return null;
   const e = error instanceof ApiError ? error : new ApiError('network', error instanceof Error ? error.message : String(error), 0);
   const headline = t(errorKindKey(e.kind));
+  const detail = codeText(t, e.code) ?? e.message;
   return (
     <div class="banner banner-error" role="alert" data-kind={e.kind}>
       <span class="banner-icon" aria-hidden="true">
@@ -16,7 +18,7 @@ export function ErrorBanner({ error, onDismiss, fieldsShown }: { error: unknown;
       </span>
       <div class="banner-text">
         <strong>{headline}</strong>
-        {e.message && e.message !== headline && !(fieldsShown && e.fields.length > 0) ? <span class="banner-detail">{e.message}</span> : null}
+        {detail && detail !== headline && !(fieldsShown && e.fields.length > 0) ? <span class="banner-detail">{detail}</span> : null}
       </div>
       {onDismiss ? (
         <button type="button" class="icon-button" aria-label={t('common.close')} onClick={onDismiss}>

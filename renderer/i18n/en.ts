@@ -1,5 +1,6 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
 import { alarmsEn } from './alarms';
+import { accountsEn } from './accounts';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
@@ -206,7 +207,7 @@ export const en = {
   'field.defaultHint': 'Empty: server default',
   'field.displayName': 'Display name',
   'field.role': 'Role',
-  'field.newPassword': 'Password (at least 8 characters)',
+  'field.newPassword': 'Password (at least 10 characters)',
   'transport.tcp': 'TCP',
   'transport.udp': 'UDP',
 
@@ -366,6 +367,7 @@ export const en = {
 
   ...onvifEn,
   ...gpsEn,
+  ...accountsEn,
   ...investigationEn,
   ...alarmsEn,
 } as const;

@@ -1,6 +1,7 @@
 // Simplified Chinese catalog: same keys and placeholders as the English one (checked by the type system and catalog.test.ts).
 import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
+import { accountsZh } from './accounts';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
@@ -208,7 +209,7 @@ export const zhCN = {
   'field.defaultHint': '留空：使用服务器默认值',
   'field.displayName': '显示名称',
   'field.role': '角色',
-  'field.newPassword': '密码（至少 8 个字符）',
+  'field.newPassword': '密码（至少 10 个字符）',
   'transport.tcp': 'TCP',
   'transport.udp': 'UDP',
 
@@ -368,6 +369,7 @@ export const zhCN = {
 
   ...onvifZh,
   ...gpsZh,
+  ...accountsZh,
   ...investigationZh,
   ...alarmsZh,
 } as const satisfies Catalog;

@@ -1,4 +1,5 @@
 // The Map tab: live unit markers (clustered), unit card, fixed cameras, nearest units, geofences and track playback on Leaflet.
+import { useCan } from '../rights';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
@@ -79,7 +80,8 @@ export function MapTab() {
   const [video, setVideo] = useState<TrackVideoLink | null>(null);
   const [videoPlaying, setVideoPlaying] = useState(false);
   const [range, setRange] = useState(() => ({ from: Date.now() - 3600_000, to: Date.now() }));
-  const isAdmin = services.user.role === 'admin';
+  const allowed = useCan();
+  const isAdmin = allowed('cameras.manage');
 
   const gcj = config?.datum === 'gcj02';
   const toDisplay = useMemo(() => (gcj ? (lat: number, lon: number) => wgs84ToGcj02(lat, lon) : (lat: number, lon: number): [number, number] => [lat, lon]), [gcj]);
@@ -383,12 +385,16 @@ export function MapTab() {
           <button type="button" class="small" aria-pressed={tool === 'nearest'} onClick={() => (tool === 'nearest' ? cancelTool() : setTool('nearest'))}>
             {t('gps.tool.nearest')}
           </button>
-          <button type="button" class="small" aria-pressed={tool === 'polygon'} onClick={() => (cancelTool(), setTool('polygon'))}>
-            {t('gps.tool.polygon')}
-          </button>
-          <button type="button" class="small" aria-pressed={tool === 'circle'} onClick={() => (cancelTool(), setTool('circle'))}>
-            {t('gps.tool.circle')}
-          </button>
+          {allowed('geofences.edit') && (
+            <>
+              <button type="button" class="small" aria-pressed={tool === 'polygon'} onClick={() => (cancelTool(), setTool('polygon'))}>
+                {t('gps.tool.polygon')}
+              </button>
+              <button type="button" class="small" aria-pressed={tool === 'circle'} onClick={() => (cancelTool(), setTool('circle'))}>
+                {t('gps.tool.circle')}
+              </button>
+            </>
+          )}
           {isAdmin && (
             <select aria-label={t('gps.camera.place')} value={placeCamera ?? ''} onChange={(e) => {
               const v = (e.target as HTMLSelectElement).value;
@@ -458,10 +464,12 @@ export function MapTab() {
               <button type="button" class="primary small" onClick={() => watchLive(sel.unitId)}>
                 {t('gps.card.watchLive')}
               </button>
-              <button type="button" class="small" onClick={() => void loadTrack(sel.unitId)}>
-                {t('gps.card.track')}
-              </button>
-              {services.user.role !== 'investigator' && (
+              {allowed('gps.history') && (
+                <button type="button" class="small" onClick={() => void loadTrack(sel.unitId)}>
+                  {t('gps.card.track')}
+                </button>
+              )}
+              {allowed('alarms.handle') && (
                 <button type="button" class="small danger" onClick={() => void raiseAlarm(sel)}>
                   {t('gps.card.raiseAlarm')}
                 </button>
@@ -589,7 +597,7 @@ export function MapTab() {
               {fences.map((f) => (
                 <li data-fence-id={f.id}>
                   <span>{f.name}</span>
-                  {services.user.role !== 'investigator' && services.user.role !== 'officer' && (
+                  {allowed('geofences.edit') && (
                     <button type="button" class="small danger" onClick={() => void gpsApi.deleteGeofence(f.id).then(() => gpsApi.geofences().then(setFences))}>
                       {t('gps.fence.delete')}
                     </button>

@@ -2,12 +2,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
-import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue, zoneName } from '../format';
+import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue } from '../format';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { sortedCameras } from '../state/cameras';
 import { useStore } from '../state/store';
 import { sortedUnits } from '../state/units';
+import { playbackClockLabel } from './clock-label';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
@@ -31,19 +32,28 @@ function VideoTile({ session, cameraId, name, selected, onSelect }: { session: S
   const { t } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState('loading');
+  const [codec, setCodec] = useState<string | null>(null);
+  const [shownMs, setShownMs] = useState<number | null>(null);
   useEffect(() => {
     const tile = session.attach(cameraId, ref.current!);
-    const off = session.onTick(() => setState(tile.state));
+    const off = session.onTick(() => {
+      setState(tile.state);
+      setCodec(tile.unsupportedCodec);
+      const shown = tile.shownWallMs();
+      setShownMs(shown === null ? null : Math.round(shown));
+    });
     return () => {
       off();
       session.detach(cameraId);
     };
   }, [session, cameraId]);
   return (
-    <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} onClick={onSelect}>
-      <video ref={ref} muted playsInline />
+    <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} data-shown-ms={shownMs ?? undefined} onClick={onSelect}>
+      {/* In a gap or for an undecodable codec the last picture would be a stale frame: hidden. */}
+      <video ref={ref} muted playsInline style={state === 'gap' || state === 'unsupported' ? { visibility: 'hidden' } : undefined} />
       <span class="pb-tile-name">{name}</span>
       {state === 'gap' ? <span class="pb-tile-status">{t('investigation.noRecording')}</span> : null}
+      {state === 'unsupported' ? <span class="pb-tile-status pb-tile-unsupported" role="status">{t('investigation.tile.noDecoder', { codec: codec ?? '' })}</span> : null}
     </div>
   );
 }
@@ -244,7 +254,7 @@ export function PlaybackTab() {
               ))}
             </select>
           </label>
-          <span class="pb-now" data-now-ms={Math.round(now)}>{formatDateTime(now)} {zoneName()}</span>
+          <span class="pb-now" data-now-ms={Math.round(now)}>{playbackClockLabel(now)}</span>
           <form class="pb-goto" onSubmit={(e) => {
             e.preventDefault();
             const ms = fromDateTimeLocalValue(gotoValue);

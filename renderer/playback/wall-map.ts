@@ -15,6 +15,20 @@ export function mediaAt(pieces: readonly PlaybackPiece[], wallMs: number): numbe
   return null;
 }
 
+/** The piece showing wall time wallMs, or null in a gap or outside the map. */
+export function pieceAt(pieces: readonly PlaybackPiece[], wallMs: number): PlaybackPiece | null {
+  let lo = 0;
+  let hi = pieces.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = pieces[mid]!;
+    if (wallMs < p.wallMs) hi = mid - 1;
+    else if (wallMs >= p.wallMs + p.durationS * 1000) lo = mid + 1;
+    else return p;
+  }
+  return null;
+}
+
 /** Wall time (ms) shown at media position mediaS, or null outside the map. */
 export function wallAt(pieces: readonly PlaybackPiece[], mediaS: number): number | null {
   let lo = 0;

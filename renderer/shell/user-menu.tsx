@@ -1,12 +1,16 @@
-// Top bar user menu: who is signed in, their role, and sign out.
+// Top bar user menu: who is signed in, their role, change password and sign out.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UserInfo } from '../../common/api';
 import { useI18n } from '../i18n/index';
+import { PasswordChangeDialog } from '../accounts/password-form';
 import { roleKey } from '../labels';
+import { useServices } from '../services';
 
 export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  const [changing, setChanging] = useState(false);
+  const { toasts } = useServices();
   const root = useRef<HTMLDivElement>(null);
   const name = user.displayName || user.username;
 
@@ -46,10 +50,22 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
             <div>{t('top.user.signedInAs', { name: user.username })}</div>
             <div class="muted">{t('top.user.role', { role: t(roleKey(user.role)) })}</div>
           </div>
+          <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setChanging(true))}>
+            {t('accounts.menu.changePassword')}
+          </button>
           <button type="button" role="menuitem" class="menu-item" onClick={onSignOut}>
             {t('top.signOut')}
           </button>
         </div>
+      ) : null}
+      {changing ? (
+        <PasswordChangeDialog
+          onClose={() => setChanging(false)}
+          onChanged={() => {
+            setChanging(false);
+            toasts.show((tr) => tr('accounts.change.done'));
+          }}
+        />
       ) : null}
     </div>
   );

@@ -5,6 +5,8 @@ import { StorageError, type UserRow } from '../repositories';
 import { openTempStore, T0, type TempStore } from './test-utils';
 
 const user = (username: string, over: Partial<UserRow> = {}): Omit<UserRow, 'id'> => ({
+  mustChangePassword: false,
+  passwordChangedMs: null,
   username,
   passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
   role: 'officer',
@@ -35,6 +37,18 @@ describe('SqliteUserRepo', () => {
     expect(await repo.getByUsername('Zoe')).toBeNull();
     expect(await repo.get(99)).toBeNull();
     expect((await repo.list()).map((u) => u.username)).toEqual(['adam', 'zoe']);
+  });
+
+  it('keeps the forced password change flag and the time of the last change (migration 009)', async () => {
+    const repo = t.store.users;
+    const { mustChangePassword: _m, passwordChangedMs: _p, ...plain } = user('bob');
+    const u = await repo.create(plain);
+    expect(u).toMatchObject({ mustChangePassword: false, passwordChangedMs: null });
+    const forced = await repo.create(user('cat', { mustChangePassword: true }));
+    expect((await repo.get(forced.id))?.mustChangePassword).toBe(true);
+    const changed = await repo.update(forced.id, { mustChangePassword: false, passwordChangedMs: T0 + 5 });
+    expect(changed).toMatchObject({ mustChangePassword: false, passwordChangedMs: T0 + 5 });
+    expect(await repo.get(forced.id)).toEqual(changed);
   });
 
   it('rejects a duplicate username with a conflict on field "username"', async () => {

@@ -1,5 +1,5 @@
 // SQLite UserRepo: operator accounts (unique username, scrypt password hash, role).
-import { StorageError, type UserRepo, type UserRow } from '../repositories';
+import { StorageError, type NewUserRow, type UserRepo, type UserRow } from '../repositories';
 import type { Db } from './db';
 import { bool, fromBool, ms, same, setClause, type ColumnMap } from './mapping';
 
@@ -11,15 +11,19 @@ interface UserDbRow {
   display_name: string;
   disabled: number;
   created_ms: number;
+  must_change_password: number;
+  password_changed_ms: number | null;
 }
 
-const COLUMNS = 'id, username, password_hash, role, display_name, disabled, created_ms';
+const COLUMNS = 'id, username, password_hash, role, display_name, disabled, created_ms, must_change_password, password_changed_ms';
 
 const PATCH: ColumnMap<Omit<UserRow, 'id' | 'username' | 'createdMs'>> = {
   passwordHash: { column: 'password_hash', toSql: same },
   role: { column: 'role', toSql: same },
   displayName: { column: 'display_name', toSql: same },
   disabled: { column: 'disabled', toSql: bool },
+  mustChangePassword: { column: 'must_change_password', toSql: bool },
+  passwordChangedMs: { column: 'password_changed_ms', toSql: (v) => (v === null ? null : ms(v)) },
 };
 
 function toRow(r: UserDbRow): UserRow {
@@ -31,6 +35,8 @@ function toRow(r: UserDbRow): UserRow {
     displayName: r.display_name,
     disabled: fromBool(r.disabled),
     createdMs: r.created_ms,
+    mustChangePassword: fromBool(r.must_change_password),
+    passwordChangedMs: r.password_changed_ms,
   };
 }
 
@@ -56,11 +62,11 @@ export class SqliteUserRepo implements UserRepo {
     return r ? toRow(r) : null;
   }
 
-  async create(u: Omit<UserRow, 'id'>): Promise<UserRow> {
+  async create(u: NewUserRow): Promise<UserRow> {
     try {
       const r = await this.db.get<UserDbRow>(
-        `INSERT INTO users (username, password_hash, role, display_name, disabled, created_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-        [u.username, u.passwordHash, u.role, u.displayName, bool(u.disabled), ms(u.createdMs)],
+        `INSERT INTO users (username, password_hash, role, display_name, disabled, created_ms, must_change_password, password_changed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+        [u.username, u.passwordHash, u.role, u.displayName, bool(u.disabled), ms(u.createdMs), bool(u.mustChangePassword ?? false), u.passwordChangedMs ?? null],
       );
       return toRow(r!);
     } catch (err) {

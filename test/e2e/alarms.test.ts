@@ -256,8 +256,8 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     expect(badSchedule.body.error.fields[0]!.path).toBe('schedule.days.0');
     expect((await srv.api('GET', '/api/v1/alarms/999999')).status).toBe(404);
     // Roles: an investigator reads alarms but neither writes rules nor works alarms.
-    expect((await srv.api('POST', '/api/v1/users', { username: 'ivy', password: 'ivy-password-1', role: 'investigator', displayName: 'Ivy' })).status).toBe(201);
-    const ivy = await srv.login('ivy', 'ivy-password-1');
+    expect((await srv.api('POST', '/api/v1/users', { username: 'ivy', password: 'violet-harbor-1', role: 'investigator', displayName: 'Ivy' })).status).toBe(201);
+    const ivy = await srv.login('ivy', 'violet-harbor-1');
     expect((await srv.api('GET', '/api/v1/alarms', undefined, ivy)).status).toBe(200);
     expect((await srv.api('POST', '/api/v1/alarm-rules', { name: 'x', actions: {} }, ivy)).status).toBe(403);
     expect((await srv.api('POST', `/api/v1/alarms/${id}/steps`, { action: 'note', note: 'x' }, ivy)).status).toBe(403);

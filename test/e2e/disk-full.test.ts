@@ -111,4 +111,54 @@ describe('full recordings disk', () => {
       await b.close();
     }
   }, 120_000);
+
+  it('after SQLITE_FULL on a full data volume, no segment stays `writing` or unindexed once the database can write again', async () => {
+    const dataDir = smallDisk('db', 8);
+    const recordingsDir = fs.mkdtempSync(path.join(root, 'rec-'));
+    const logs: string[] = [];
+    const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, recordingsDir, minFreeBytes: 0, retentionIntervalMs: 3_600_000 } });
+    const b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: 'disk-full-test' }, log: (m) => logs.push(m), recorderOptions: { maxBackoffMs: 2000 } });
+    const filler = path.join(dataDir, 'filler');
+    try {
+      const cam = await b.store.cameras.create(
+        { name: 'db full', url: rtsp.url('/cam1'), subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 2, retentionDays: 30, groupName: null, description: null },
+        Date.now(),
+      );
+      await b.recording.apply(cam);
+      const rows = () => b.store.segments.listRange(cam.id, 0, Date.now() + 60_000, 1000);
+      await waitFor(async () => (await rows()).some((r) => r.state === 'closed'), 'a closed segment', 30_000);
+      // Fill the data volume: SQLite's next write that needs a new block fails with SQLITE_FULL.
+      const fd = fs.openSync(filler, 'w');
+      for (const chunk of [Buffer.alloc(256 * 1024), Buffer.alloc(4096), Buffer.alloc(512)]) {
+        try {
+          for (;;) fs.writeSync(fd, chunk);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+        }
+      }
+      fs.closeSync(fd);
+      await waitFor(() => logs.find((l) => /index write failed: .*(SQLITE_FULL|full)/i.test(l)), 'an index write failing with SQLITE_FULL', 30_000);
+      await new Promise((r) => setTimeout(r, 4000)); // segments keep closing while the index cannot be written
+      fs.rmSync(filler);
+      // The index catches up by itself: every file but the one being written has a closed row; only that one is `writing`.
+      await waitFor(
+        async () => {
+          const all = await rows();
+          const files = fs.readdirSync(path.join(recordingsDir, String(cam.id))).filter((f) => f.endsWith('.ts')).sort();
+          const closed = new Set(all.filter((r) => r.state === 'closed').map((r) => path.basename(r.relPath)));
+          const writing = all.filter((r) => r.state === 'writing');
+          return writing.length <= 1 && files.slice(0, -1).every((f) => closed.has(f)) && all.length >= files.length - 1;
+        },
+        'every segment indexed after the disk-full period',
+        20_000,
+      );
+      await b.recording.remove(cam.id);
+      const final = await rows();
+      expect(final.filter((r) => r.state !== 'closed')).toEqual([]);
+      expect(final.length).toBe(fs.readdirSync(path.join(recordingsDir, String(cam.id))).filter((f) => f.endsWith('.ts')).length);
+    } finally {
+      fs.rmSync(filler, { force: true });
+      await b.close();
+    }
+  }, 120_000);
 });

@@ -148,6 +148,39 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     expect(none.status).toBe(400);
   });
 
+  it('keeps Chinese camera names in file names and accepts a Chinese case number (package verifies)', async () => {
+    const ref = '沪公刑字〔2026〕123号';
+    const c = await srv.api<Case>('POST', '/api/v1/cases', admin, { reference: ref, title: '十字路口' });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    expect(c.body.reference).toBe(ref);
+    const ids: number[] = [];
+    for (const name of ['测试画面', 'Street 01 十字路口']) {
+      const cam = await srv.backend.store.cameras.create(
+        { name, url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null },
+        Date.now(),
+      );
+      await indexSegments(srv.backend.store, cam.id, await makeSegments(srv.backend.config.recordingsDir, cam.id, t0, 1, 6));
+      ids.push(cam.id);
+    }
+    const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: c.body.id, sources: ids.map((cameraId) => ({ cameraId })), startMs: t0 + 1000, endMs: t0 + 4000, name: '路口' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const job = await until(async () => {
+      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
+      return j.state === 'done' || j.state === 'failed' ? j : null;
+    }, 120_000, 'export of the Chinese-named cameras');
+    expect(job.state, job.error ?? '').toBe('done');
+    expect(job.dirName.startsWith(`${ref}_`)).toBe(true);
+    const dir = path.join(dataDir, 'exports', job.dirName);
+    expect(fs.readdirSync(path.join(dir, 'video')).sort()).toEqual(['01-测试画面.mp4', '02-Street 01 十字路口.mp4']);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.caseReference).toBe(ref);
+    expect(manifest.sources.map((s) => s.file)).toEqual(['video/01-测试画面.mp4', 'video/02-Street 01 十字路口.mp4']);
+    expect(verifyCli(dir)).toMatchObject({ code: 0 });
+    // The files download by their names.
+    const res = await fetch(`${srv.backend.url}/api/v1/export-files/${job.id}/${encodeURIComponent('video/01-测试画面.mp4').replace('%2F', '/')}`, { headers: { Authorization: `Bearer ${admin}` } });
+    expect(res.status).toBe(200);
+  }, 180_000);
+
   it('cancels a queued export (state cancelled, no package left)', async () => {
     const a = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 24_000, reencode: true });
     const b = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 24_000, reencode: true });

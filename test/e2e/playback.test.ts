@@ -96,6 +96,8 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     const start = new Date(t0A + 20_000).toISOString().slice(0, 19);
     await page.locator('input[name=goto]').fill(start);
     await page.getByRole('button', { name: 'Go to' }).click();
+    // The clock reads in the user's zone (UTC in this context), named once: not "UTC UTC".
+    expect(await page.locator('.pb-now').innerText()).toBe(`${new Date(t0A + 20_000).toISOString().slice(0, 19).replace('T', ' ')} UTC`);
     for (let i = 0; i < 3; i++) await page.locator('button[name=zoom-in]').click(); // 1 h → 1 min
     const timeline = page.locator('.pb-timeline');
     await expect.poll(async () => Number(await timeline.getAttribute('data-view-span'))).toBe(60_000);
@@ -180,8 +182,14 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     // A reference that could leave the export directory is refused with the server's reason.
     await page.locator('input[name=case-reference]').fill('../escape');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.locator('.cases-tab [role=alert]').waitFor();
-    expect(await page.locator('.cases-tab [role=alert]').innerText()).toContain('path');
+    const refused = page.locator('.cases-tab .field-error[data-field=reference]');
+    await refused.waitFor();
+    expect(await refused.innerText()).toContain('cannot name a path');
+    // A Chinese case number is a normal reference.
+    await page.locator('input[name=case-reference]').fill('沪公刑字〔2026〕123号');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('.case-item', { hasText: '沪公刑字〔2026〕123号' }).waitFor();
+    expect(await refused.count()).toBe(0);
     await page.locator('input[name=case-reference]').fill('CR-E2E/7');
     await page.locator('input[name=case-title]').fill('Gate collision');
     await page.getByRole('button', { name: 'Create' }).click();

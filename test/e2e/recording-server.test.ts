@@ -17,7 +17,7 @@ const running: ServerProcess[] = [];
 
 beforeAll(async () => {
   const clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: true });
-  rtsp = await startRtspServer({ count: 1, clip });
+  rtsp = await startRtspServer({ count: 4, clip });
 });
 afterAll(async () => {
   for (const s of running) await s.kill9();
@@ -99,4 +99,44 @@ describe('recording through the server', () => {
     const totalProbed = onDisk.reduce((a, f) => a + ffprobeFile(path.join(recDir, String(cam.id), f)).durationS * 1000, 0);
     expect(Math.abs(totalIndexed - totalProbed)).toBeLessThan(200 * onDisk.length);
   }, 240_000);
+
+  // 'group': a service manager (systemd's KillMode=control-group) or Ctrl-C signals ffmpeg and the server together.
+  it.each(['server', 'group'] as const)('SIGTERM (%s) with four cameras recording closes every segment through the muxer (none left to recovery)', async (who) => {
+    const dir = fs.mkdtempSync(path.join(dataDir, 'sigterm-'));
+    const s1 = await startServerProcess(dir);
+    running.push(s1);
+    const token = await s1.login();
+    const ids: number[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const r = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: `Dock ${n}`, url: rtsp.url(`/cam${n}`), segmentSeconds: 2 });
+      expect(r.status).toBe(201);
+      ids.push(r.body.id);
+    }
+    for (const id of ids) {
+      await waitFor(async () => (await segments(s1, token, id)).filter((x) => x.state === 'closed').length >= 1, `a closed segment of camera ${id}`, 40_000);
+    }
+    await new Promise((r) => setTimeout(r, 1000)); // mid-segment
+    if (who === 'group') for (const p of findRecorderProcesses(path.join(dir, 'recordings'))) process.kill(p.pid, 'SIGTERM');
+    expect(await s1.stop()).toBe(0);
+    expect(s1.logs.filter((l) => /ended without closing|could not be probed|index write failed/.test(l))).toEqual([]);
+    expect(findRecorderProcesses(path.join(dir, 'recordings')).length).toBe(0);
+
+    const s2 = await startServerProcess(dir);
+    running.push(s2);
+    expect(await s2.waitLog(/\[argus\] recovery:/)).toMatch(/ 0 partial segments closed, 0 unindexed files indexed/);
+    const token2 = await s2.login();
+    for (const id of ids) await s2.api('PATCH', `/api/v1/cameras/${id}`, token2, { enabled: false });
+    for (const id of ids) {
+      const rows = await segments(s2, token2, id);
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const row of rows) expect(row).toMatchObject({ state: 'closed', recovered: false });
+      // The muxer's durations: each file's within a frame or two of what ffprobe reads.
+      const files = fs.readdirSync(path.join(dir, 'recordings', String(id))).filter((f) => f.endsWith('.ts'));
+      expect(files.length).toBe(rows.length);
+      const probed = files.map((f) => ffprobeFile(path.join(dir, 'recordings', String(id), f)).durationS * 1000);
+      const indexed = [...rows].sort((a, b) => a.startMs - b.startMs).map((r) => r.durationMs);
+      for (const [i, ms] of [...probed].entries()) expect(Math.abs(ms - indexed[i])).toBeLessThan(150);
+    }
+    await s2.stop();
+  }, 180_000);
 });

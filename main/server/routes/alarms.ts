@@ -7,10 +7,6 @@ import { IdParams, type DepsRef } from './deps';
 
 const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences' };
 const RULE = { type: 'object', description: 'a linkage rule (common/alarms.ts AlarmRule)' };
-/** Who may work alarms (acknowledge, note, close, raise manually). */
-const OPERATORS = ['admin', 'dispatcher', 'officer'] as const;
-/** Who may write linkage rules. */
-const RULE_EDITORS = ['admin', 'dispatcher'] as const;
 
 function caller(ctx: RequestContext<unknown, unknown, unknown>): Caller {
   return { principal: principalOf(ctx), ip: ctx.ip };
@@ -55,7 +51,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: base,
-      auth: OPERATORS,
+      auth: 'alarms.handle',
       tag: 'alarms',
       summary: 'Raise a manual alarm (from a tile or the map); linkage rules for type "manual" apply',
       body: ManualAlarmBody,
@@ -65,7 +61,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${base}/steps`,
-      auth: OPERATORS,
+      auth: 'alarms.handle',
       tag: 'alarms',
       summary: 'The same workflow step on several alarms ("acknowledge all N similar"); each is checked and audited on its own',
       description: 'Alarms that do not exist or cannot take the step now are listed in `refused` with the reason; the others are stepped.',
@@ -76,7 +72,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${base}/:id/steps`,
-      auth: OPERATORS,
+      auth: 'alarms.handle',
       tag: 'alarms',
       summary: 'Workflow step: acknowledge, start (in progress, with a note), close, or add a note',
       description: '409 with field "action" when the step is not possible now (e.g. acknowledging a closed alarm).',
@@ -97,7 +93,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: rules,
-      auth: RULE_EDITORS,
+      auth: 'alarmRules.edit',
       tag: 'alarms',
       summary: 'Create a linkage rule',
       description: 'Defaults: enabled true, every source, every type, minSeverity info, no schedule (always).',
@@ -108,7 +104,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PATCH',
       path: `${rules}/:id`,
-      auth: RULE_EDITORS,
+      auth: 'alarmRules.edit',
       tag: 'alarms',
       summary: 'Change a linkage rule (e.g. enable or disable it)',
       params: IdParams,
@@ -119,7 +115,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${rules}/:id`,
-      auth: RULE_EDITORS,
+      auth: 'alarmRules.edit',
       tag: 'alarms',
       summary: 'Delete a linkage rule',
       params: IdParams,
@@ -129,7 +125,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${rules}/:id/test`,
-      auth: RULE_EDITORS,
+      auth: 'alarmRules.edit',
       tag: 'alarms',
       summary: 'Fire a test alarm: raises a test alarm from the rule\'s first source and type, applying only this rule (enabled or not)',
       params: IdParams,

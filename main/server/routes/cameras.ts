@@ -67,7 +67,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: base,
-      auth: ['admin'],
+      auth: 'cameras.manage',
       tag: 'cameras',
       summary: 'Add a camera (starts recording when enabled)',
       description:
@@ -94,7 +94,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PATCH',
       path: `${base}/:id`,
-      auth: ['admin'],
+      auth: 'cameras.manage',
       tag: 'cameras',
       summary: 'Change some settings of a camera (the recorder restarts when needed)',
       description: 'Only the given fields change. password: null removes the password. Same URL credential rules as POST.',
@@ -124,7 +124,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${base}/:id`,
-      auth: ['admin'],
+      auth: 'cameras.manage',
       tag: 'cameras',
       summary: 'Remove a camera (stops its recorder; its recordings stay until retention removes them)',
       params: IdParams,

@@ -15,6 +15,7 @@ export interface EventSink {
   publish(ev: ServerEvent): void;
   closeSession(tokenHash: string): void;
   closeUser(userId: number): void;
+  closeUserExcept(userId: number, keepTokenHash: string): void;
 }
 
 export interface ApiDeps {

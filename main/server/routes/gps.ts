@@ -7,8 +7,6 @@ import { ApiError } from '../errors';
 import { principalOf, route, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
 
-const EDIT_FENCES = ['admin', 'dispatcher'] as const;
-const ADMIN = ['admin'] as const;
 const DAY_MS = 86_400_000;
 
 const obj = (description: string) => ({ type: 'object', description });
@@ -64,7 +62,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
       method: 'GET',
       path: `${base}/units/:id/track`,
       // Where a unit has been is more sensitive than where it is: officers see live positions, not history.
-      auth: ['admin', 'dispatcher', 'investigator'],
+      auth: 'gps.history',
       tag: 'gps',
       summary: "A unit's stored points in [startMs, endMs], in the unit's time order",
       description: 'At most 31 days; limit defaults to 100,000 points.',
@@ -79,7 +77,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: `${base}/near`,
-      auth: ['admin', 'dispatcher', 'investigator'],
+      auth: 'gps.history',
       tag: 'gps',
       summary: 'Units that were within radiusM of a point between startMs and endMs (first/last time, closest distance)',
       query: NearQuery,
@@ -130,7 +128,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${base}/geofences`,
-      auth: EDIT_FENCES,
+      auth: 'geofences.edit',
       tag: 'gps',
       summary: 'Draw a geofence (polygon or circle) and choose the units (ids and/or types; none: every unit) it watches',
       body: GeofenceCreate,
@@ -140,7 +138,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PATCH',
       path: `${base}/geofences/:id`,
-      auth: EDIT_FENCES,
+      auth: 'geofences.edit',
       tag: 'gps',
       summary: 'Change a geofence (a new shape restarts its crossing state)',
       params: IdParams,
@@ -151,7 +149,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${base}/geofences/:id`,
-      auth: EDIT_FENCES,
+      auth: 'geofences.edit',
       tag: 'gps',
       summary: 'Delete a geofence',
       params: IdParams,
@@ -173,7 +171,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PUT',
       path: `${base}/cameras/:id/place`,
-      auth: ADMIN,
+      auth: 'cameras.manage',
       tag: 'gps',
       summary: "Set a fixed camera's position (WGS-84) and view direction on the map",
       params: IdParams,
@@ -184,7 +182,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${base}/cameras/:id/place`,
-      auth: ADMIN,
+      auth: 'cameras.manage',
       tag: 'gps',
       summary: 'Remove a fixed camera from the map',
       params: IdParams,
@@ -197,7 +195,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: `${base}/rejects`,
-      auth: ['admin', 'dispatcher'],
+      auth: 'geofences.edit',
       tag: 'gps',
       summary: 'Refused telemetry counted per unit and reason (bad coordinates, future times, malformed JSON, bad keys)',
       response: { description: 'counters', schema: list('RejectCounter') },

@@ -61,7 +61,7 @@ export function miscRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: `${API_PREFIX}/audit`,
-      auth: ['admin'],
+      auth: 'audit.view',
       tag: 'system',
       summary: 'The audit trail (logins, failed logins, configuration changes), newest first',
       query: AuditQuery,

@@ -64,7 +64,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${base}/discover`,
-      auth: ['admin'],
+      auth: 'cameras.manage',
       tag: 'onvif',
       summary: 'Find ONVIF devices: multicast WS-Discovery on the local segment and directed probes of addresses or ranges',
       description:
@@ -86,7 +86,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${base}/devices`,
-      auth: ['admin'],
+      auth: 'cameras.manage',
       tag: 'onvif',
       summary: 'One-step add: read device information, media profiles, stream and snapshot URIs and PTZ, and create its cameras',
       description:
@@ -118,7 +118,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${base}/devices/:id`,
-      auth: ['admin'],
+      auth: 'cameras.manage',
       tag: 'onvif',
       summary: 'Forget an ONVIF device (its cameras stay as plain RTSP cameras, without PTZ and events)',
       params: IdParams,
@@ -130,7 +130,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: `${base}/priorities`,
-      auth: ['admin'],
+      auth: 'ptz.priorities',
       tag: 'onvif',
       summary: 'PTZ priority of every user (per-user setting or the default of the role: admin 40, dispatcher 30, investigator 20, officer 10)',
       response: { description: 'users with their priorities', schema: { type: 'array', items: obj('priority', { userId: { type: 'integer' }, username: { type: 'string' }, role: { type: 'string' }, priority: { type: 'integer', nullable: true }, effective: { type: 'integer' } }) } },
@@ -139,7 +139,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PUT',
       path: `${base}/priorities/:id`,
-      auth: ['admin'],
+      auth: 'ptz.priorities',
       tag: 'onvif',
       summary: "Set a user's PTZ priority (null: back to the role default)",
       params: IdParams,
@@ -187,7 +187,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     command(`${cam}/stop`, 'any', 'Stop pan, tilt and zoom', 'stopped', (id, actor) => onvif().stop(id, actor)),
     command(`${cam}/release`, 'any', 'Give up PTZ control of the camera (a yielded tour resumes)', 'released (or not held by you)', (id, actor) => onvif().release(id, actor)),
     command(`${cam}/home`, 'any', 'Go to the home position', 'moving home', (id, actor) => onvif().home(id, actor)),
-    command(`${cam}/home/set`, ['admin', 'dispatcher'], 'Make the current position the home position', 'saved', (id, actor) => onvif().setHome(id, actor)),
+    command(`${cam}/home/set`, 'ptz.configure', 'Make the current position the home position', 'saved', (id, actor) => onvif().setHome(id, actor)),
     route({
       method: 'GET',
       path: `${cam}/presets`,
@@ -257,7 +257,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${cam}/tours`,
-      auth: ['admin', 'dispatcher'],
+      auth: 'ptz.configure',
       tag: 'ptz',
       summary: 'Create a tour: an ordered list of presets with dwell times',
       params: IdParams,
@@ -268,7 +268,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PUT',
       path: `${cam}/tours/:tourId`,
-      auth: ['admin', 'dispatcher'],
+      auth: 'ptz.configure',
       tag: 'ptz',
       summary: 'Replace a tour (a running tour continues with the new steps)',
       params: TourParams,
@@ -279,7 +279,7 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${cam}/tours/:tourId`,
-      auth: ['admin', 'dispatcher'],
+      auth: 'ptz.configure',
       tag: 'ptz',
       summary: 'Delete a tour (stops it when running)',
       params: TourParams,

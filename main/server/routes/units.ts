@@ -9,7 +9,6 @@ import { principalOf, route, type Route } from '../router';
 import { toUnit, UnitKeySchema, UnitSchema } from '../views';
 import { IdParams, type ApiDeps, type DepsRef } from './deps';
 
-const ADMIN = ['admin'] as const;
 
 /** A new stream key: 24 random bytes, base64url (32 characters). */
 export function newStreamKey(): string {
@@ -88,7 +87,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: base,
-      auth: ADMIN,
+      auth: 'units.manage',
       tag: 'units',
       summary: 'Add a mobile unit; the answer shows its stream key and publish URL, this once',
       description:
@@ -128,7 +127,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PATCH',
       path: `${base}/:id`,
-      auth: ADMIN,
+      auth: 'units.manage',
       tag: 'units',
       summary: 'Change some settings of a unit (disabling it closes its running stream)',
       description: 'Only the given fields change. A new segmentSeconds applies from the next time the unit publishes.',
@@ -162,7 +161,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     route({
       method: 'DELETE',
       path: `${base}/:id`,
-      auth: ADMIN,
+      auth: 'units.manage',
       tag: 'units',
       summary: 'Remove a unit (closes its stream; its recordings stay until retention removes them)',
       params: IdParams,
@@ -182,7 +181,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: `${base}/:id/rotate-key`,
-      auth: ADMIN,
+      auth: 'units.manage',
       tag: 'units',
       summary: 'Give a unit a new stream key (shown this once); the old key stops working and a running stream is closed',
       params: IdParams,

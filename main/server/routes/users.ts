@@ -1,14 +1,15 @@
-// Routes /users (admin only): list, create, update; disabling a user ends their sessions; all changes audited.
+// Routes /users (right users.manage): list, create, update, reset a password; disabling or a reset ends the user's sessions; all audited.
+import { PasswordReset } from '../../../common/accounts';
 import { API_PREFIX, UserCreate, UserUpdate } from '../../../common/api';
 import { s } from '../../../common/schema';
 import type { UserRow } from '../../../storage/repositories';
+import { checkNewUserPassword, resetPassword } from '../accounts/passwords';
 import { hashPassword, toUserInfo } from '../auth';
 import { ApiError } from '../errors';
 import { principalOf, route, type Route } from '../router';
 import { UserInfoSchema } from '../views';
 import { IdParams, type ApiDeps, type DepsRef } from './deps';
 
-const ADMIN = ['admin'] as const;
 
 /** Refuses a change that would leave no enabled administrator (nobody could manage Argus any more). */
 async function keepAnAdmin(d: ApiDeps, before: UserRow, patch: { role?: string; disabled?: boolean }): Promise<void> {
@@ -27,7 +28,7 @@ export function userRoutes(deps: DepsRef): Route[] {
     route({
       method: 'GET',
       path: base,
-      auth: ADMIN,
+      auth: 'users.manage',
       tag: 'users',
       summary: 'All users',
       response: { description: 'users', schema: s.array(UserInfoSchema) },
@@ -36,16 +37,17 @@ export function userRoutes(deps: DepsRef): Route[] {
     route({
       method: 'POST',
       path: base,
-      auth: ADMIN,
+      auth: 'users.manage',
       tag: 'users',
       summary: 'Create a user',
-      description: 'A duplicate username is 409 with field "username".',
+      description: 'A duplicate username is 409 with field "username"; a password the policy refuses is 400 with field "password" and its code.',
       body: UserCreate,
       response: { status: 201, description: 'the new user', schema: UserInfoSchema },
       handler: async (ctx) => {
         const d = deps();
         const actor = principalOf(ctx);
         const { body } = ctx;
+        checkNewUserPassword(body.username, body.password);
         const passwordHash = await hashPassword(body.password);
         const user = await d.configLock.run(async () => {
           if (await d.store.users.getByUsername(body.username))
@@ -74,11 +76,11 @@ export function userRoutes(deps: DepsRef): Route[] {
     route({
       method: 'PATCH',
       path: `${base}/:id`,
-      auth: ADMIN,
+      auth: 'users.manage',
       tag: 'users',
-      summary: "Change a user's password, role, display name or disabled flag",
+      summary: "Change a user's role, display name or disabled flag",
       description:
-        "Disabling a user ends all their sessions and event streams at once; a new password ends the user's other sessions. " +
+        'Disabling a user ends all their sessions and event streams at once (a password is reset with POST /users/:id/password). ' +
         'The last active administrator cannot be demoted or disabled (409).',
       params: IdParams,
       body: UserUpdate,
@@ -87,13 +89,11 @@ export function userRoutes(deps: DepsRef): Route[] {
         const d = deps();
         const actor = principalOf(ctx);
         const { body } = ctx;
-        const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
         const user = await d.configLock.run(async () => {
           const before = await d.store.users.get(ctx.params.id);
           if (!before) throw ApiError.notFound(`user ${ctx.params.id} does not exist`);
           await keepAnAdmin(d, before, body);
           const patch: Partial<Omit<UserRow, 'id' | 'username' | 'createdMs'>> = {};
-          if (passwordHash !== undefined) patch.passwordHash = passwordHash;
           if (body.role !== undefined) patch.role = body.role;
           if (body.displayName !== undefined) patch.displayName = body.displayName;
           if (body.disabled !== undefined) patch.disabled = body.disabled;
@@ -104,19 +104,12 @@ export function userRoutes(deps: DepsRef): Route[] {
             await d.store.sessions.deleteForUser(after.id);
             d.events.closeUser(after.id);
             d.live.closeUser(after.id);
-          } else if (passwordHash !== undefined) {
-            // A new password ends the user's other sessions; an admin changing their own keeps this one.
-            const own = after.id === actor.user.id ? await d.store.sessions.get(actor.tokenHash) : null;
-            await d.store.sessions.deleteForUser(after.id);
-            if (own) await d.store.sessions.create(own);
-            else d.events.closeUser(after.id);
           }
 
           const changes: Record<string, unknown> = {};
           if (before.role !== after.role) changes.role = { from: before.role, to: after.role };
           if (before.displayName !== after.displayName) changes.displayName = { from: before.displayName, to: after.displayName };
           if (before.disabled !== after.disabled) changes.disabled = { from: before.disabled, to: after.disabled };
-          if (passwordHash !== undefined) changes.password = 'changed';
           await d.audit.record({
             actor,
             action: 'user.update',
@@ -129,6 +122,21 @@ export function userRoutes(deps: DepsRef): Route[] {
         });
         return toUserInfo(user);
       },
+    }),
+    route({
+      method: 'POST',
+      path: `${base}/:id/password`,
+      auth: 'users.manage',
+      tag: 'users',
+      summary: "Reset a user's password; they must change it at their next sign-in",
+      description:
+        'The new password must pass the policy (400 with field "newPassword" and its code). Every session, event stream and ' +
+        'live stream of the user ends; until they change it, their requests other than /auth/password, /auth/me and ' +
+        '/auth/logout answer 403 with code "password.change_required". Audited as user.password_reset (never the password).',
+      params: IdParams,
+      body: PasswordReset,
+      response: { description: 'the user, with mustChangePassword set', schema: UserInfoSchema },
+      handler: (ctx) => resetPassword(deps(), principalOf(ctx), ctx.params.id, ctx.body.newPassword, ctx.ip),
     }),
   ];
 }

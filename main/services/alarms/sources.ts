@@ -18,7 +18,7 @@ export const UNIT_LINK_LOST: Record<UnitLinkKind, { cause: AlarmCause; message: 
   telemetry: { cause: 'telemetry_link_lost', message: 'Unit stopped reporting its position' },
 };
 
-const VIDEO_LOSS = /stopped sending video|sent no video|unreadable data|stream ended/i;
+const VIDEO_LOSS = /stopped sending video|sent no video|unreadable data|closed the connection|not a readable video stream|stream ended/i;
 const RECORDING_FAULT = /disk is full|permission denied|read-only|cannot write/i;
 const GOOD: ReadonlySet<CameraState> = new Set(['recording']);
 const DOWN: ReadonlySet<CameraState> = new Set(['reconnecting', 'failed']);

@@ -5,9 +5,11 @@ import type { ExportCreate, ExportJob, Manifest, ManifestSource } from '../../..
 import { concatCopyToMp4, joinMp4, probe, reencodePieceToMp4, type ConcatInput } from '../../../media/ffmpeg';
 import type { SegmentRow, Store } from '../../../storage/repositories';
 import type { PlaceQueries } from '../contracts';
+import { copyEnd, copyStart, exactFrames, firstKeyframeMs, type FrameTimes } from './cut-points';
 import { describeFiles, listPackageFiles, MANIFEST_NAME, sha256File } from './manifest';
 import { insideDir, safeComponent } from './paths';
 import { toGpx, toKml } from './tracks';
+import { indexTsFile, type TsIndex } from './ts-index';
 
 /** Segments further apart than this (ms) start a new recorded piece. */
 const GAP_MS = 1500;
@@ -140,6 +142,52 @@ export class ExportQueue {
     }
   }
 
+  private segFile(s: SegmentRow): string {
+    return path.join(this.d.recordingsDir, ...s.relPath.split('/'));
+  }
+
+  private frameIndex(s: SegmentRow): Promise<TsIndex> {
+    return indexTsFile(this.segFile(s), { frames: true });
+  }
+
+  /**
+   * Concat inputs of one recorded piece for a stream copy, starting on the keyframe at or before its start (never
+   * after: evidence must not lose the first seconds asked for), and the true times of its first and last frames.
+   */
+  private async copyCut(p: Piece): Promise<{ inputs: ConcatInput[]; times: FrameTimes }> {
+    const inputs: ConcatInput[] = [];
+    let firstFrameMs = 0;
+    let tail: { lastFrameMs: number; endMs: number } = { lastFrameMs: 0, endMs: 0 };
+    for (const [k, s] of p.segs.entries()) {
+      const input: ConcatInput = { file: this.segFile(s) };
+      const isFirst = k === 0;
+      const isLast = k === p.segs.length - 1;
+      const idx = isFirst || isLast ? await this.frameIndex(s) : null;
+      let fromDtsS = -Infinity;
+      if (isFirst) {
+        if (p.startMs > s.startMs) {
+          const a = copyStart(idx!, s.startMs, (p.startMs - s.startMs) / 1000);
+          input.inpointS = a.inpointS;
+          firstFrameMs = a.firstFrameMs;
+          fromDtsS = a.inpointS - idx!.firstPtsS;
+        } else firstFrameMs = firstKeyframeMs(idx!, s.startMs);
+      }
+      if (isLast) {
+        const b = copyEnd(idx!, s.startMs, p.endMs < s.endMs ? (p.endMs - s.startMs) / 1000 : undefined, fromDtsS);
+        if (b.outpointS !== undefined) input.outpointS = b.outpointS;
+        tail = b;
+      }
+      inputs.push(input);
+    }
+    return { inputs, times: { firstFrameMs, ...tail } };
+  }
+
+  private async exactTimes(p: Piece): Promise<FrameTimes> {
+    const first = p.segs[0]!;
+    const last = p.segs[p.segs.length - 1]!;
+    return exactFrames(await this.frameIndex(first), first.startMs, (p.startMs - first.startMs) / 1000, await this.frameIndex(last), last.startMs, (p.endMs - last.startMs) / 1000);
+  }
+
   private async build(job: ExportJob, signal: AbortSignal): Promise<string> {
     const { store } = this.d;
     const req: ExportCreate = job.request;
@@ -171,30 +219,30 @@ export class ExportQueue {
         segInfo.push({ id: s.id, relPath: s.relPath, startMs: s.startMs, endMs: s.endMs, sizeBytes: s.sizeBytes, sha256: await sha256File(full) });
       }
       let durationMs: number | null = null;
+      // The true first/last frame times of each recorded piece, as cut.
+      const truth: FrameTimes[] = [];
       if (fileRel) {
         const out = insideDir(dir, fileRel.split('/'), 'name');
         const mediaS = plan.pieces.reduce((b, q) => b + (q.endMs - q.startMs) / 1000, 0);
-        if (!fs.existsSync(out)) {
+        if (fs.existsSync(out)) {
+          // Kept from an interrupted run: its cut points are recomputed from the same segments.
+          for (const [k, p] of plan.pieces.entries()) truth[k] = reencode ? await this.exactTimes(p) : (await this.copyCut(p)).times;
+        } else {
           const tmp = `${out}.partial.mp4`;
           const onProgress = (t: number) => void this.update(job.id, { progress: Math.min(0.99, (doneS + Math.min(t, mediaS)) / totalS) }, false);
           if (!reencode) {
             const inputs: ConcatInput[] = [];
-            for (const p of plan.pieces)
-              for (const [k, s] of p.segs.entries()) {
-                const input: ConcatInput = { file: path.join(this.d.recordingsDir, ...s.relPath.split('/')) };
-                const cutIn = k === 0 && p.startMs > s.startMs;
-                const cutOut = k === p.segs.length - 1 && p.endMs < s.endMs;
-                // The concat demuxer's in/out points are in the file's own timestamps: offset by its start time.
-                const fileStartS = cutIn || cutOut ? ((await probe(input.file)).startTimeS ?? 0) : 0;
-                if (cutIn) input.inpointS = fileStartS + (p.startMs - s.startMs) / 1000;
-                if (cutOut) input.outpointS = fileStartS + (p.endMs - s.startMs) / 1000;
-                inputs.push(input);
-              }
+            for (const [k, p] of plan.pieces.entries()) {
+              const cut = await this.copyCut(p);
+              inputs.push(...cut.inputs);
+              truth[k] = cut.times;
+            }
             await concatCopyToMp4(inputs, tmp, { signal, onProgress });
           } else {
             const parts: string[] = [];
             let acc = 0;
             for (const [k, p] of plan.pieces.entries()) {
+              truth[k] = await this.exactTimes(p);
               const part = `${out}.piece${k}.mp4`;
               const label = `${kase.reference} | ${plan.name} | ${job.createdBy}`;
               await reencodePieceToMp4(
@@ -236,7 +284,9 @@ export class ExportQueue {
       }
       sources.push({
         cameraId: plan.cameraId, name: plan.name, kind: plan.kind, file: fileRel, startMs, endMs,
-        recorded: plan.pieces.map((p) => ({ startMs: p.startMs, endMs: p.endMs })), segments: segInfo, durationMs,
+        recorded: truth.map((t) => ({ startMs: Math.round(t.firstFrameMs), endMs: Math.round(t.endMs) })), segments: segInfo, durationMs,
+        firstFrameMs: truth.length ? Math.round(truth[0]!.firstFrameMs) : null,
+        lastFrameMs: truth.length ? Math.round(truth[truth.length - 1]!.lastFrameMs) : null,
         cut: reencode ? 'frame-exact' : 'keyframe',
       });
     }

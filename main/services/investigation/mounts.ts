@@ -109,11 +109,11 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
         const startMs = Number(url.searchParams.get('startMs'));
         const endMs = Number(url.searchParams.get('endMs'));
         if (!Number.isInteger(startMs) || !Number.isInteger(endMs) || startMs < 0 || endMs <= startMs) return fail(res, 400, 'startMs and endMs (integers, endMs > startMs) are required');
-        const pieces = await svc.playback.pieces(cameraId, startMs, endMs);
+        const { pieces, live } = await svc.playback.window(cameraId, startMs, endMs);
         await audit.opened(p, cameraId, startMs, endMs, clientIp(req));
         const token = url.searchParams.get('token') ?? req.headers.authorization?.slice(7).trim() ?? '';
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
-        res.end(playlistText(cameraId, pieces, token));
+        res.end(playlistText(cameraId, pieces, token, live));
         return;
       }
       m = /^piece\/(\d+)\/(\d+)-(\d+)\.ts$/.exec(rest);
@@ -121,8 +121,9 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
         const p = await authorize(req, res, url, auth, VIEW_ROLES);
         if (!p) return;
         const seg = await svc.ctxStore().segments.get(Number(m[1]));
-        if (!seg || seg.state !== 'closed') return fail(res, 404, `segment ${m[1]} is not available`);
-        const index = await svc.playback.indexOf(seg).catch(() => null);
+        // Closed segments, and the one being written (its pieces end on a keyframe already on disk).
+        if (!seg || (seg.state !== 'closed' && seg.state !== 'writing')) return fail(res, 404, `segment ${m[1]} is not available`);
+        const index = await svc.playback.indexOf(seg, Number(m[3])).catch(() => null);
         if (!index) return fail(res, 404, `segment ${m[1]} is not readable`);
         const a = Number(m[2]);
         const b = Number(m[3]);

@@ -2,11 +2,23 @@
 import path from 'node:path';
 import { ApiError } from '../../server/errors';
 
-/** A file-system-safe component from user text: letters, digits, '-', '_', '.'; others become '_'; never '.', '..' or empty. */
+/** What no common file system or path can hold: separators, Windows-reserved punctuation, control and invisible format characters. */
+const UNSAFE_RE = /[/\\:*?"<>|\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu;
+/** Device names Windows refuses as a file name, with or without an extension. */
+const RESERVED_RE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?$/i;
+
+/**
+ * A file-name component from user text (camera names, case references): keeps letters of every script, digits, spaces
+ * and punctuation; replaces only what a file system or path cannot hold (/ \ : * ? " < > |, control and invisible
+ * characters) with '_'; no leading dot or space, no trailing dot or space, no reserved Windows device name; at most
+ * `maxLength` characters (code points); never empty, '.' or '..'.
+ */
 export function safeComponent(text: string, maxLength = 64): string {
-  let s = text.normalize('NFKC').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, maxLength);
-  if (s === '' || s === '.' || s === '..') s = '_';
-  return s;
+  let s = text.normalize('NFC').replace(UNSAFE_RE, '_');
+  s = [...s].slice(0, maxLength).join('');
+  s = s.replace(/^\s+/, '').replace(/^\.+/, '_').replace(/[.\s]+$/, '');
+  if (RESERVED_RE.test(s)) s = `_${s}`;
+  return s === '' ? '_' : s;
 }
 
 /**

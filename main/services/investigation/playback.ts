@@ -38,12 +38,16 @@ export class PlaybackIndex {
     return path.join(this.recordingsDir, ...relPath.split('/'));
   }
 
-  /** The keyframe index of a closed segment (cached by size and mtime). */
-  async indexOf(seg: SegmentRow): Promise<TsIndex> {
+  /**
+   * The keyframe index of a segment (cached by size and mtime). For a segment being written, a cached index that
+   * already covers `needBytes` is good enough (the file only grows).
+   */
+  async indexOf(seg: SegmentRow, needBytes?: number): Promise<TsIndex> {
     const file = this.filePath(seg.relPath);
     const st = await fs.promises.stat(file);
     const hit = this.cache.get(seg.id);
-    if (hit && hit.sizeBytes === st.size && hit.mtimeMs === st.mtimeMs) {
+    const grown = seg.state === 'writing' && needBytes !== undefined && hit !== undefined && hit.sizeBytes >= needBytes;
+    if (hit && ((hit.sizeBytes === st.size && hit.mtimeMs === st.mtimeMs) || grown)) {
       this.cache.delete(seg.id);
       this.cache.set(seg.id, hit); // LRU order
       return hit.index;
@@ -61,8 +65,20 @@ export class PlaybackIndex {
 
   /** The pieces of one camera's closed segments overlapping [startMs, endMs) (window capped at MAX_WINDOW_MS). */
   async pieces(cameraId: number, startMs: number, endMs: number): Promise<PieceRef[]> {
+    return (await this.window(cameraId, startMs, endMs)).pieces;
+  }
+
+  /**
+   * The pieces of [startMs, endMs) (capped at MAX_WINDOW_MS): closed segments, and the segment being written up to its
+   * last keyframe (MPEG-TS flushed per packet: everything before that keyframe is on disk and decodes). `live` when the
+   * window holds that segment: the playlist then grows (an HLS EVENT playlist) and the console refreshes its map.
+   */
+  async window(cameraId: number, startMs: number, endMs: number): Promise<{ pieces: PieceRef[]; live: boolean }> {
     const end = Math.min(endMs, startMs + MAX_WINDOW_MS);
-    const segs = (await this.store.segments.listRange(cameraId, startMs, end, 200)).filter((s) => s.state === 'closed');
+    const ranged = (await this.store.segments.listRange(cameraId, startMs, end, 200)).filter((s) => s.state === 'closed');
+    // A row being written has no end yet (its end_ms is its start): it is looked up on its own.
+    const writing = (await this.store.segments.listWriting()).filter((s) => s.cameraId === cameraId && s.startMs < end);
+    const segs = [...ranged, ...writing].sort((a, b) => a.startMs - b.startMs);
     const out: PieceRef[] = [];
     let mediaS = 0;
     let prev: { seg: SegmentRow; idx: TsIndex } | null = null;
@@ -86,6 +102,7 @@ export class PlaybackIndex {
       for (let k = 0; k < starts.length; k++) {
         const a = kfs[starts[k]!]!;
         const b = k + 1 < starts.length ? kfs[starts[k + 1]!]! : null;
+        if (!b && seg.state === 'writing') break; // the open tail: not complete yet
         const pieceEndS = b ? b.ptsS : idx.durationS;
         const wallMs = seg.startMs + a.ptsS * 1000;
         const wallEndMs = seg.startMs + pieceEndS * 1000;
@@ -97,6 +114,7 @@ export class PlaybackIndex {
           mediaS: Math.round(mediaS * 1e6) / 1e6,
           durationS: Math.round(durationS * 1e6) / 1e6,
           discontinuity: out.length === 0 || (first && !continuous),
+          videoCodec: seg.videoCodec,
           byteStart: a.offset,
           byteEnd: b ? b.offset : idx.sizeBytes,
         });
@@ -105,25 +123,29 @@ export class PlaybackIndex {
       }
       prev = { seg, idx };
     }
-    return out;
+    return { pieces: out, live: writing.length > 0 };
   }
 
   async map(cameraId: number, startMs: number, endMs: number): Promise<PlaybackMap> {
-    const pieces = await this.pieces(cameraId, startMs, endMs);
+    const { pieces, live } = await this.window(cameraId, startMs, endMs);
     return {
       cameraId,
       startMs,
       endMs: Math.min(endMs, startMs + MAX_WINDOW_MS),
+      live,
       pieces: pieces.map(({ byteStart: _a, byteEnd: _b, ...p }) => p),
       playlist: `${PLAYBACK_PREFIX}${cameraId}.m3u8?startMs=${startMs}&endMs=${Math.min(endMs, startMs + MAX_WINDOW_MS)}`,
     };
   }
 }
 
-/** The HLS VOD playlist of the pieces; piece URLs carry the player's token. */
-export function playlistText(cameraId: number, pieces: PieceRef[], token: string): string {
+/**
+ * The HLS playlist of the pieces; piece URLs carry the player's token. VOD, or with `live` (the window holds the
+ * segment being written) an EVENT playlist without an end: the player reloads it and plays on into new pieces.
+ */
+export function playlistText(cameraId: number, pieces: PieceRef[], token: string, live = false): string {
   const target = Math.max(1, Math.ceil(Math.max(0, ...pieces.map((p) => p.durationS))));
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-PLAYLIST-TYPE:VOD', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0'];
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-PLAYLIST-TYPE:${live ? 'EVENT' : 'VOD'}`, `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0'];
   const q = `?token=${encodeURIComponent(token)}&cam=${cameraId}`;
   for (const p of pieces) {
     if (p.discontinuity && lines.length > 5) lines.push('#EXT-X-DISCONTINUITY');
@@ -131,7 +153,7 @@ export function playlistText(cameraId: number, pieces: PieceRef[], token: string
     lines.push(`#EXTINF:${p.durationS.toFixed(6)},`);
     lines.push(`${PLAYBACK_PREFIX}piece/${p.segmentId}/${p.byteStart}-${p.byteEnd}.ts${q}`);
   }
-  lines.push('#EXT-X-ENDLIST');
+  if (!live) lines.push('#EXT-X-ENDLIST');
   return lines.join('\n') + '\n';
 }
 

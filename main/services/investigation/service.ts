@@ -374,7 +374,7 @@ export class InvestigationService implements InvestigationControl {
         cameraId: cam.id, name: cam.name, kind: cam.kind === 'uplink' ? 'unit' : 'camera', file: 'snapshot.jpg', startMs: tMs, endMs: tMs,
         recorded: [{ startMs: seg.startMs, endMs: seg.endMs }],
         segments: [{ id: seg.id, relPath: seg.relPath, startMs: seg.startMs, endMs: seg.endMs, sizeBytes: seg.sizeBytes, sha256: seg.state === 'closed' ? await sha256File(segFile) : '' }],
-        durationMs: null, cut: 'frame-exact',
+        durationMs: null, cut: 'frame-exact', firstFrameMs: tMs, lastFrameMs: tMs,
       }],
       files: await describeFiles(dir, ['snapshot.jpg']),
     };

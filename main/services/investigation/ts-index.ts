@@ -8,6 +8,14 @@ export interface TsKeyframe {
   offset: number;
   /** PTS in seconds, unwrapped relative to the file's first video PTS. */
   ptsS: number;
+  /** DTS in seconds on the same scale (= ptsS without B-frames). A demuxer seek by timestamp lands by DTS. */
+  dtsS: number;
+}
+
+/** One video frame (PES) of the file, on the keyframes' scale. */
+export interface TsFrame {
+  ptsS: number;
+  dtsS: number;
 }
 
 export interface TsIndex {
@@ -19,6 +27,8 @@ export interface TsIndex {
   /** Last video PTS + one frame, relative to firstPtsS (s). */
   durationS: number;
   keyframes: TsKeyframe[];
+  /** Every video frame in file (decode) order; only when asked for (`{ frames: true }`). */
+  frames?: TsFrame[];
 }
 
 function readPts(b: Buffer, i: number): number {
@@ -26,7 +36,7 @@ function readPts(b: Buffer, i: number): number {
 }
 
 /** Scans a TS file (reads it once, in 4 MiB blocks). Throws when it holds no H.264/H.265 video. */
-export async function indexTsFile(file: string): Promise<TsIndex> {
+export async function indexTsFile(file: string, opts: { frames?: boolean } = {}): Promise<TsIndex> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const { size } = await fh.stat();
@@ -41,6 +51,8 @@ export async function indexTsFile(file: string): Promise<TsIndex> {
     let prevPts = 0;
     let frames = 0;
     const kfs: TsKeyframe[] = [];
+    const frameList: TsFrame[] = [];
+    let prevDts = 0;
     let pos = 0;
     while (pos < size) {
       const { bytesRead } = await fh.read(buf, 0, BLOCK, pos);
@@ -91,14 +103,18 @@ export async function indexTsFile(file: string): Promise<TsIndex> {
           const flags = buf[payload + 7]!;
           if (!(flags & 0x80)) continue;
           let pts = readPts(buf, payload + 9) / 90_000;
+          let dts = (flags & 0xc0) === 0xc0 ? readPts(buf, payload + 14) / 90_000 : pts;
           if (first === null) first = pts;
           // Unwrap the 33-bit clock.
           while (pts < prevPts - 2 ** 32 / 90_000) pts += 2 ** 33 / 90_000;
+          while (dts < prevDts - 2 ** 32 / 90_000) dts += 2 ** 33 / 90_000;
           prevPts = pts;
+          prevDts = dts;
           const rel = pts - first;
           frames++;
           if (rel > last) last = rel;
-          if (rai) kfs.push({ offset: pos + p, ptsS: rel });
+          if (rai) kfs.push({ offset: pos + p, ptsS: rel, dtsS: dts - first });
+          if (opts.frames) frameList.push({ ptsS: rel, dtsS: dts - first });
         }
       }
       pos += whole;
@@ -106,7 +122,7 @@ export async function indexTsFile(file: string): Promise<TsIndex> {
     if (!pat || !pmt || videoPid < 0 || first === null) throw new Error(`${file}: no H.264/H.265 video found`);
     kfs.sort((a, b) => a.ptsS - b.ptsS);
     const frameS = frames > 1 ? last / (frames - 1) : 0.04;
-    return { sizeBytes: size, header: Buffer.concat([pat, pmt]), firstPtsS: first, durationS: last + frameS, keyframes: kfs };
+    return { sizeBytes: size, header: Buffer.concat([pat, pmt]), firstPtsS: first, durationS: last + frameS, keyframes: kfs, ...(opts.frames ? { frames: frameList } : {}) };
   } finally {
     await fh.close();
   }

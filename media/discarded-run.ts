@@ -1,0 +1,52 @@
+// A recording run stopped as soon as its streams were known (its audio must be converted): what it wrote is kept.
+import fs from 'node:fs';
+import { probe, restoreG711Audio, type ProbeInfo } from './ffmpeg';
+
+export interface DiscardedSegment extends ProbeInfo {
+  relPath: string;
+  startMs: number;
+  endMs: number;
+  sizeBytes: number;
+}
+
+export interface DiscardedRunDeps {
+  relPath(file: string): string;
+  log(msg: string): void;
+  onClosed(seg: DiscardedSegment): void;
+  onError(relPath: string, message: string): void;
+}
+
+/**
+ * Empty files are removed. The others (a hub's pre-roll reaches the muxer in a burst, before the stop lands) get their
+ * G.711 audio back as AAC and are indexed back to back, the last one ending at `endMs`, where the next run starts.
+ */
+export async function indexDiscardedRun(files: string[], audioCodec: string | null, endMs: number, d: DiscardedRunDeps): Promise<void> {
+  const kept = files.filter((file) => {
+    try {
+      if (fs.statSync(file).size > 0) return true;
+      fs.rmSync(file, { force: true });
+    } catch {
+      /* gone */
+    }
+    return false;
+  });
+  const probed: Array<{ file: string; info: ProbeInfo }> = [];
+  for (const file of kept) {
+    if (audioCodec === 'pcm_alaw' || audioCodec === 'pcm_mulaw') {
+      await restoreG711Audio(file, audioCodec).catch((e: Error) => d.log(`audio of ${d.relPath(file)} stays unreadable: ${e.message}`));
+    }
+    try {
+      const info = await probe(file);
+      if (info.durationMs <= 0) throw new Error('no playable frames');
+      probed.push({ file, info });
+    } catch (e) {
+      d.log(`segment ${d.relPath(file)} could not be probed: ${(e as Error).message}`);
+      d.onError(d.relPath(file), (e as Error).message);
+    }
+  }
+  let startMs = endMs - probed.reduce((a, p) => a + p.info.durationMs, 0);
+  for (const { file, info } of probed) {
+    d.onClosed({ ...info, relPath: d.relPath(file), startMs, endMs: startMs + info.durationMs, sizeBytes: fs.statSync(file).size });
+    startMs += info.durationMs;
+  }
+}
