@@ -9,7 +9,7 @@ import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { FIELD_SHAPES, fieldClip, type FieldShape } from '../helpers/clips';
-import { publishErtmpHevc, type ErtmpPublisher } from '../helpers/ertmp';
+import { publishEnhancedHevc, type EnhancedPublisher } from '../helpers/enhanced-rtmp';
 import { publishRtmp, publishRtmpGst, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { launchBrowser, type TestBrowser } from './browser';
@@ -20,12 +20,11 @@ const GST_HEIGHT = 240;
 const CLIP_SECONDS = 6;
 
 /** RTSP cameras (recorder relay into the hub). */
-// B-frames, 1080p (B-frames) and G.711 cameras join once the recorder's B-frame and G.711-to-AAC fixes (feat/recording) are on main.
-const CAMERA_SHAPES: FieldShape[] = ['h264-aac', 'h264-silent', 'h264-sub-longgop'];
+const CAMERA_SHAPES: FieldShape[] = ['h264-aac', 'h264-silent', 'h264-bframes', 'h264-g711a', 'h264-g711u', 'h264-1080p', 'h264-sub-longgop'];
 /** H.265 cameras: recorded, not relayable (ffmpeg 5.1's FLV cannot carry H.265): the tile says so. */
 /** A camera as most are installed: a main stream and a low-bitrate long-GOP sub stream (its own relay). */
-const MAIN_SUB = { main: 'h264-aac', sub: 'h264-sub-longgop' } as const satisfies Record<string, FieldShape>;
-const HEVC_CAMERA_SHAPES: FieldShape[] = ['h265-silent']; // + 'h265-bframes-g711a' with the recorder's B-frame fix
+const MAIN_SUB = { main: 'h264-1080p', sub: 'h264-sub-longgop' } as const satisfies Record<string, FieldShape>;
+const HEVC_CAMERA_SHAPES: FieldShape[] = ['h265-silent', 'h265-bframes-g711a'];
 /** Units publishing RTMP with ffmpeg (FLV-capable shapes). */
 const UNIT_SHAPES: FieldShape[] = ['h264-silent', 'h264-bframes', 'h264-g711a', 'h264-g711u', 'h264-1080p'];
 
@@ -48,7 +47,7 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   let browser: TestBrowser;
   let page: Page;
   const publishers: Publisher[] = [];
-  let ertmp: ErtmpPublisher | null = null;
+  let ertmp: EnhancedPublisher | null = null;
   const sources: Source[] = [];
   const pageErrors: string[] = [];
   const playerLog: string[] = [];
@@ -154,7 +153,8 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
     const hevcUnit = await api<UnitKey>('POST', '/api/v1/units', { callsign: 'Unit h265 ertmp', type: 'body' });
     expect(hevcUnit.status).toBe(201);
     sources.push({ kind: 'unit', via: 'ertmp', shape: 'h265-silent', id: hevcUnit.body.unit.id });
-    ertmp = await publishErtmpHevc(hevcUnit.body.publishUrl, await fieldClip('h265-silent', CLIP_SECONDS));
+    ertmp = publishEnhancedHevc(hevcUnit.body.publishUrl, await fieldClip('h265-silent', CLIP_SECONDS));
+    await ertmp.ready;
     await page.getByRole('tab', { name: 'Live' }).click();
     await page.locator('.layout-buttons button[data-layout="9"]').click();
     await page.locator('[data-testid=video-wall][data-layout="9"]').waitFor();
@@ -167,7 +167,7 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   afterAll(async () => {
     if (playerLog.length) console.log(`[live-wall-matrix] player log:\n${playerLog.slice(-40).join('\n')}`);
     for (const p of publishers) await p.kill();
-    ertmp?.stop();
+    await ertmp?.stop();
     await browser?.close();
     await backend?.close();
     await rtsp?.stop();
