@@ -21,6 +21,10 @@
 //   4. soak: --tiles cameras on the smallest wall that holds them (16 -> 4x4) for --seconds: reconnects, `waiting`
 //      events, freezes, dropped and decoded frames, CPU of the server, the recorders and Chromium;
 //   5. latency on that wall, the same way: the unit replaces the last camera, the others keep playing.
+//   6. field-shaped sources, added only now so that phases 1-5 stay comparable with earlier runs: a camera without
+//      audio (most CCTV cameras; FIELD_SHAPES 'h264-silent' on a second RTSP server) and a unit sending B-frames
+//      ('h264-bframes', ffmpeg stream copy over RTMP): time to first frame, --shape-drops drops each on the 4-wall;
+//      then a silent time-code unit (no audio track) for the latency on the 1-wall.
 // The last line of stdout is the machine-readable RESULT line.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,6 +59,7 @@ import { chromiumKind, sampleTree, treeUsage, type TreeSample } from './lib/proc
 import { fmt, max, median, percentile, sum } from './lib/stats';
 import { renderPairs, renderTable, type Cell } from './lib/table';
 import { startTimecodePublisher, type TimecodePublisher } from './lib/timecode';
+import { measureShapes, shapePairs, shapeResult } from './lib/live-shapes';
 
 const NAME = 'bench:live';
 const CLIP = { width: 640, height: 360, fps: 25, seconds: 10, bitrateKbps: 800, audio: true } as const;
@@ -73,6 +78,7 @@ function parse() {
     'latency-seconds': { default: 20, min: 1, description: 'sampled seconds of each latency measurement (1-wall, then the full wall)' },
     'latency-connects': { default: 5, min: 1, description: 'connections per latency measurement (the tile is closed and the unit dropped again)' },
     'idle-seconds': { default: 10, min: 1, description: 'CPU baseline with every source live and the wall empty, seconds' },
+    'shape-drops': { default: 10, min: 1, description: 'drops of each field-shaped source (silent camera, B-frames unit) for their time to first frame' },
     'warmup-seconds': { default: 2, min: 0, description: 'wait after tiles start playing, before a measured window' },
     keep: { default: '', description: 'set to "yes" to keep the temp dir (server data, console build) for inspection' },
   });
@@ -86,7 +92,7 @@ try {
 }
 
 const TIME_LIMIT_MS =
-  (300 + flags.drops * 20 + 2 * (flags['latency-seconds'] + flags['latency-connects'] * (flags['warmup-seconds'] + 15) + 45) + flags['idle-seconds'] + flags.seconds + flags.tiles * 6 + 120) * 1000;
+  (300 + (flags.drops + 2 * flags['shape-drops']) * 20 + 3 * (flags['latency-seconds'] + flags['latency-connects'] * (flags['warmup-seconds'] + 15) + 45) + flags['idle-seconds'] + flags.seconds + flags.tiles * 6 + 120) * 1000;
 
 /** Set once the measurements are done (or failed): the publisher's exit is then expected. */
 let stopping = false;
@@ -328,34 +334,39 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       await tile(i).and(page.locator('[data-state=idle]')).waitFor();
       await pollPage(page, `!document.querySelector('.tile[data-tile-index="${i}"] video').src`, 10_000);
     };
-    await setLayout('4');
-    const drops: DropResult[] = [];
-    note(`time to first frame: ${flags.drops} drops onto tile 1 of the 4-wall`);
-    for (let k = 0; k < flags.drops; k++) {
-      const cam = cameras[k % cameras.length];
-      await sleep(Math.random() * GOP_MS); // a random point of the sources' 1 s GOP
-      await armFirstFrame(page, 0);
-      await page.dragAndDrop(`.tree-camera[data-camera-id="${cam.id}"]`, '.tile[data-tile-index="0"]');
-      let ff: FirstFrame;
-      try {
-        ff = await waitFirstFrame(page, 30_000);
-      } catch (e) {
-        throw new Error(`drop ${k + 1} (camera ${cam.id}): no frame presented within 30 s (${(e as Error).message.split('\n')[0]})`);
+    /** `count` drops of sources from the tree onto tile 1 of the 4-wall (closed in between): drop -> first frame. */
+    const measureDrops = async (count: number, sourceAt: (k: number) => { id: number; tree: string }, gopMs: number): Promise<DropResult[]> => {
+      const out: DropResult[] = [];
+      for (let k = 0; k < count; k++) {
+        const src = sourceAt(k);
+        await sleep(Math.random() * gopMs); // a random point of the source's GOP
+        await armFirstFrame(page, 0);
+        await page.dragAndDrop(src.tree, '.tile[data-tile-index="0"]');
+        let ff: FirstFrame;
+        try {
+          ff = await waitFirstFrame(page, 30_000);
+        } catch (e) {
+          throw new Error(`drop ${k + 1} (source ${src.id}): no frame presented within 30 s (${(e as Error).message.split('\n')[0]})`);
+        }
+        if (ff.dropMs === null || ff.frameMs === null) throw new Error(`drop ${k + 1}: the drop event was not seen on tile 1`);
+        await tile(0).and(page.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });
+        const playerMs = await tile(0).getAttribute('data-first-frame-ms');
+        out.push({
+          n: k + 1,
+          cameraId: src.id,
+          ff,
+          firstFrameMs: ff.frameMs - ff.dropMs,
+          playerMs: playerMs === null ? null : Number(playerMs),
+          servedStream: await tile(0).getAttribute('data-served-stream'),
+        });
+        await clearTile(0);
+        await sleep(300);
       }
-      if (ff.dropMs === null || ff.frameMs === null) throw new Error(`drop ${k + 1}: the drop event was not seen on tile 1`);
-      await tile(0).and(page.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });
-      const playerMs = await tile(0).getAttribute('data-first-frame-ms');
-      drops.push({
-        n: k + 1,
-        cameraId: cam.id,
-        ff,
-        firstFrameMs: ff.frameMs - ff.dropMs,
-        playerMs: playerMs === null ? null : Number(playerMs),
-        servedStream: await tile(0).getAttribute('data-served-stream'),
-      });
-      await clearTile(0);
-      await sleep(300);
-    }
+      return out;
+    };
+    await setLayout('4');
+    note(`time to first frame: ${flags.drops} drops onto tile 1 of the 4-wall`);
+    const drops = await measureDrops(flags.drops, (k) => ({ id: cameras[k % cameras.length].id, tree: `.tree-camera[data-camera-id="${cameras[k % cameras.length].id}"]` }), GOP_MS);
     const firstFrameMs = drops.map((d) => d.firstFrameMs);
     note(`first frame p50 ${fmt(median(firstFrameMs), 0)} ms, p95 ${fmt(percentile(firstFrameMs, 95), 0)} ms`);
 
@@ -363,7 +374,8 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     // The unit is dropped onto tile i `connects` times (the tile closed in between): a viewer starts at the keyframe the
     // hub has cached, so its delay depends on where in the 1 s GOP it connected; one connection is one draw of that.
     const connects = flags['latency-connects'];
-    const measureLatency = async (label: string, i: number, tilesOnWall: number): Promise<LatencyResult> => {
+    const measureLatency = async (label: string, i: number, tilesOnWall: number, src: { unitId: number; pub: TimecodePublisher } = { unitId, pub }): Promise<LatencyResult> => {
+      const { unitId: latUnit, pub: latPub } = src;
       const perConnectMs = (flags['latency-seconds'] * 1000) / connects;
       const c0 = await tileCounters(page);
       const cpu0 = sample();
@@ -375,7 +387,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
         }
         // A random point of the 1 s GOP: otherwise connections made a whole number of seconds apart join at the same phase.
         await sleep(Math.random() * GOP_MS);
-        await page.dragAndDrop(`.tree-unit[data-unit-id="${unitId}"]`, `.tile[data-tile-index="${i}"]`);
+        await page.dragAndDrop(`.tree-unit[data-unit-id="${latUnit}"]`, `.tile[data-tile-index="${i}"]`);
         await tile(i).and(page.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });
         await sleep(warmupMs);
         await startLatency(page, i);
@@ -384,8 +396,8 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       }
       const cpu = cpuWindow(cpu0, sample());
       const counters = countersDelta(c0, await tileCounters(page), tilesOnWall);
-      const t0 = pub.t0Ms();
-      if (t0 === null) throw new Error(`time-code publisher sent no progress report (stderr: ${pub.stderr().trim().slice(-300)})`);
+      const t0 = latPub.t0Ms();
+      if (t0 === null) throw new Error(`time-code publisher sent no progress report (stderr: ${latPub.stderr().trim().slice(-300)})`);
       const connections = raws.map((raw, c): LatencyConnection => {
         if (raw.samples.length < 10)
           throw new Error(`${label}, connection ${c + 1}: only ${raw.samples.length} frames with a readable time code (rejected: ${JSON.stringify(raw.rejected)}, ${raw.callbacks} frame callbacks, video ${raw.videoSize})`);
@@ -409,7 +421,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
         tile: i,
         connections,
         t0Ms: t0,
-        t0AfterSpawnMs: t0 - pub.spawnMs,
+        t0AfterSpawnMs: t0 - latPub.spawnMs,
         latencyMs: connections.flatMap((c) => c.latencyMs),
         presentedLatencyMs: connections.flatMap((c) => c.presentedLatencyMs),
         bufferS: connections.flatMap((c) => c.raw.bufferS),
@@ -463,9 +475,12 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const latW = await measureLatency(`${wall}-wall, tile ${tiles}, ${tiles - 1} cameras playing`, tiles - 1, tiles);
     note(`latency p50 ${fmt(median(latW.latencyMs), 0)} ms, p95 ${fmt(percentile(latW.latencyMs, 95), 0)} ms`);
 
-    stopping = true;
     const publisherFrames = pub.framesSent();
     const publisherReports = pub.reports();
+
+    // ---------------------------------------------------------------- 6. field-shaped sources
+    const shapes = await measureShapes({ api, base: srv.base, note, defer, page, setLayout, clearTile, tile, measureDrops, measureLatency, waitLive, shapeDrops: flags['shape-drops'] });
+    stopping = true;
 
     // ---------------------------------------------------------------- figures
     const stallsReconnects = sum(soak.map((t) => t.leftPlaying));
@@ -654,6 +669,9 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       ]),
     );
 
+    out.push('', 'Field-shaped sources (added after the soak: a camera without audio, a unit with B-frames, a silent time-code unit)');
+    out.push(renderPairs(shapePairs(shapes)));
+
     out.push('', 'Targets');
     const l1p50 = median(lat1.latencyMs);
     out.push(
@@ -693,6 +711,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
         `machine_busy_pct=${fmt(soakCpu.machineBusyPct, 1)}`,
         `other_jobs_cores=${fmt(soakCpu.machineBusyCores - accountedCores(soakCpu), 2)}`,
         `console_first_frame_ms_p50=${fmt(median(playerMs), 0)}`,
+        ...shapeResult(shapes),
       ].join(' '),
     );
     return { report: out.join('\n') };

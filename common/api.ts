@@ -278,6 +278,15 @@ export interface LiveTicket {
   /** The signature stops being accepted for new connections at this time (UTC ms). */
   expiresMs: number;
   stream: StreamKind;
+  /** Codec of the live video served for this ticket when the server knows it ('h264', 'hevc', ...), else null. */
+  videoCodec: string | null;
+  /** Codec of its audio when known ('aac', 'pcm_alaw', ...); null when unknown or when it has none. */
+  audioCodec: string | null;
+  /**
+   * False when the server cannot bring this source's video to consoles at all (an H.265 camera: ffmpeg 5.1 cannot put
+   * H.265 into FLV): the console says so in words instead of retrying.
+   */
+  relayable: boolean;
 }
 
 // ---------- wall layouts (per user) ----------

@@ -90,6 +90,11 @@ export interface RelayOutput {
   url: string;
   /** Relay the first audio stream too (false once FLV refused the camera's audio codec). */
   audio: boolean;
+  /**
+   * Convert the relayed audio to AAC (video stays a stream copy): for audio a browser cannot play (G.711). Default:
+   * as the recording's own audio (RecordSpec.transcodeAudio), copied otherwise.
+   */
+  audioToAac?: boolean;
 }
 
 export interface RecordSpec {
@@ -207,11 +212,15 @@ function inputOptions(url: string, transport: 'tcp' | 'udp', ioTimeoutS: number)
   return opts;
 }
 
-/** The relay output: stream copy into FLV over RTMP. A write that blocks longer than 5 s fails the relay instead of stalling the process. */
+/**
+ * The relay output: stream copy into FLV over RTMP (audio converted to AAC when asked: G.711 at 8 kHz costs about 0.13 %
+ * of a core, see docs/design/live.md). A write that blocks longer than 5 s fails the relay instead of stalling the process.
+ */
 function relayOutput(r: RelayOutput): FfmpegOutput {
+  const codecs = r.audio && r.audioToAac ? ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k'] : ['-c', 'copy'];
   return {
     output: r.url,
-    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), '-c', 'copy', '-bsf:v', FILL_MISSING_PTS_BSF, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), ...codecs, '-bsf:v', FILL_MISSING_PTS_BSF, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
   };
 }
 
@@ -264,7 +273,7 @@ export function recordArgs(spec: RecordSpec): FfmpegArgs {
   return {
     input: spec.inputUrl,
     inputOptions: [...inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS), ...(spec.wallclockTimestamps ? ['-use_wallclock_as_timestamps', '1'] : [])],
-    outputs: spec.relay ? [relayOutput(spec.relay), record] : [record],
+    outputs: spec.relay ? [relayOutput({ audioToAac: spec.transcodeAudio, ...spec.relay }), record] : [record],
   };
 }
 

@@ -4,9 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureClip } from '../test/helpers/clips';
+import { ensureClip, fieldClip, type FieldShape } from '../test/helpers/clips';
 import { ffprobe, run } from '../test/helpers/ffmpeg';
 import { waitFor } from '../test/helpers/media-assert';
+import { publishEnhancedHevc } from '../test/helpers/enhanced-rtmp';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
 import { MediaHub, type DonePublishReason, type HubOptions, type PublishInfo, type StreamRequest, type ViewerSink } from './hub';
 
@@ -133,6 +134,63 @@ describe('MediaHub', () => {
     expect(h.viewerCount('/live/3')).toBe(0);
   });
 
+  // A viewer's FLV header must announce exactly the tracks it will get (mpegts.js waits for audio the header announces),
+  // and audio the console cannot decode (G.711) is left out rather than failing the picture with it.
+  const VIEWER_SHAPES: Array<{ shape: FieldShape; flags: number; audio: string | null; viewerAudio: string | undefined }> = [
+    { shape: 'h264-aac', flags: 0x05, audio: 'aac', viewerAudio: 'aac' },
+    { shape: 'h264-silent', flags: 0x01, audio: null, viewerAudio: undefined },
+    { shape: 'h264-g711a', flags: 0x01, audio: 'pcm_alaw', viewerAudio: undefined },
+    { shape: 'h264-g711u', flags: 0x01, audio: 'pcm_mulaw', viewerAudio: undefined },
+  ];
+  it.each(VIEWER_SHAPES)('gives a viewer of a $shape stream an FLV header and tags that match what it can play', async ({ shape, flags, audio, viewerAudio }) => {
+    const { hub: h, port, rec } = await startHub();
+    const p = publishRtmp(`rtmp://127.0.0.1:${port}/live/21?key=good`, await fieldClip(shape, 4), { loop: true });
+    publishers.push(p);
+    await waitFor(() => rec.published.length === 1, 'publish', 10_000);
+    await waitFor(() => { const t = h.streamTracks('/live/21'); return t !== null && t.video !== null && (audio === null || t.audio !== null); }, 'tracks seen', 10_000);
+    expect(h.streamTracks('/live/21')).toEqual({ video: 'h264', audio });
+    const sink = memorySink();
+    const viewer = h.attachViewer('/live/21', sink, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 2000));
+    viewer!.detach();
+    const bytes = sink.bytes();
+    expect(bytes.subarray(0, 3).toString()).toBe('FLV');
+    expect(bytes[4], 'FLV header flags (4 audio, 1 video)').toBe(flags);
+    const file = path.join(tmp, `viewer-${shape}.flv`);
+    fs.writeFileSync(file, bytes);
+    const probed = await ffprobe(file);
+    expect(probed.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
+    expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(viewerAudio);
+  });
+
+  it('accepts H.265 over Enhanced RTMP (FourCC hvc1) and names its codec; viewers get it as it is, video only', async () => {
+    const { hub: h, port, rec } = await startHub();
+    const p = publishEnhancedHevc(`rtmp://127.0.0.1:${port}/live/22?key=good`, await fieldClip('h265-silent', 4));
+    try {
+      await waitFor(() => rec.published.length === 1 && h.streamTracks('/live/22')?.video != null, 'E-RTMP publish', 10_000);
+      expect(h.streamTracks('/live/22')).toEqual({ video: 'hevc', audio: null });
+      const sink = memorySink();
+      const viewer = h.attachViewer('/live/22', sink, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 1500));
+      viewer!.detach();
+      const bytes = sink.bytes();
+      expect(bytes[4]).toBe(0x01);
+      // The first video tag is the Enhanced-RTMP sequence start: ExHeader bit, FourCC hvc1.
+      const firstVideo = bytes.indexOf(Buffer.from('hvc1'));
+      expect(firstVideo).toBeGreaterThan(13);
+      expect(bytes[firstVideo - 1] & 0x80).toBe(0x80);
+      // And it is real H.265: the tags turned back into Annex B decode without error.
+      const annexB = path.join(tmp, 'ertmp.hevc');
+      fs.writeFileSync(annexB, ertmpToAnnexB(bytes));
+      const dec = await run('ffmpeg', ['-v', 'error', '-f', 'hevc', '-i', annexB, '-f', 'null', '-']);
+      expect(dec.code, dec.stderr).toBe(0);
+      expect(dec.stderr).toBe('');
+      expect((await ffprobe(annexB)).streams[0]).toMatchObject({ codec_name: 'hevc', width: 640, height: 360 });
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('lets only internal consumers play over RTMP', async () => {
     const { hub: h, port, rec } = await startHub();
     publish(`rtmp://127.0.0.1:${port}/live/4?key=good`);
@@ -238,3 +296,39 @@ describe('MediaHub', () => {
     await again.close();
   });
 });
+
+/** The H.265 of an Enhanced-FLV byte stream (hvcC parameter sets, then every coded frame) as Annex B. */
+function ertmpToAnnexB(flv: Buffer): Buffer {
+  const start = Buffer.from([0, 0, 0, 1]);
+  const out: Buffer[] = [];
+  let o = 13;
+  while (o + 11 <= flv.length) {
+    const type = flv[o];
+    const size = flv.readUIntBE(o + 1, 3);
+    const body = flv.subarray(o + 11, o + 11 + size);
+    o += 11 + size + 4;
+    if (type !== 9 || body.length < 5 || (body[0] & 0x80) === 0 || body.toString('latin1', 1, 5) !== 'hvc1') continue;
+    const packetType = body[0] & 0x0f;
+    if (packetType === 0) {
+      const hvcc = body.subarray(5);
+      let a = 23;
+      for (let i = 0; i < hvcc[22]; i++) {
+        const count = hvcc.readUInt16BE(a + 1);
+        a += 3;
+        for (let k = 0; k < count; k++) {
+          const len = hvcc.readUInt16BE(a);
+          out.push(start, hvcc.subarray(a + 2, a + 2 + len));
+          a += 2 + len;
+        }
+      }
+    } else if (packetType === 1 || packetType === 3) {
+      let n = packetType === 1 ? 8 : 5;
+      while (n + 4 <= body.length) {
+        const len = body.readUInt32BE(n);
+        out.push(start, body.subarray(n + 4, n + 4 + len));
+        n += 4 + len;
+      }
+    }
+  }
+  return Buffer.concat(out);
+}

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import { observeTag, ViewerFilter, type StreamTracks } from './flv-tracks';
 
 // node-media-server 4 is CommonJS without type declarations. Only its protocol/session classes are used (never its
 // NodeMediaServer class, HTTP/admin API, web admin, record, relay, notify or history servers, nor its JSON store);
@@ -51,6 +52,7 @@ interface NmsBroadcast {
   subscribers: Map<string, NmsSession>;
   publishGraceMs: number;
   rtmpGopCache: Set<Buffer> | null;
+  flvVideoHeader: Buffer | null;
   postPlay(s: NmsSession): string | null;
   donePlay(s: NmsSession): void;
   _finishPublish(): void;
@@ -185,6 +187,8 @@ export class MediaHub {
   private readonly entries = new Set<Entry>();
   private readonly viewers = new Set<NmsSession>();
   private readonly preRolls = new Map<string, PreRoll>();
+  /** Codecs of each current publish, from its first audio and video tags. */
+  private readonly tracks = new Map<string, StreamTracks>();
   private readonly log: (msg: string) => void;
   private readonly now: () => number;
   private closed = false;
@@ -286,6 +290,12 @@ export class MediaHub {
     return this.publisher(streamPath) !== null;
   }
 
+  /** The codecs a live stream carries (null fields until its first tag of that kind), or null when it is not live. */
+  streamTracks(streamPath: string): StreamTracks | null {
+    const t = this.isLive(streamPath) ? this.tracks.get(streamPath) : undefined;
+    return t ? { ...t } : null;
+  }
+
   /** Closes the publisher of a stream path (unit disabled, key rotated...). Returns false when none publishes. */
   kick(streamPath: string): boolean {
     const b = Context.broadcasts.get(streamPath);
@@ -307,6 +317,8 @@ export class MediaHub {
   /**
    * Attaches an FLV viewer: it receives the FLV header, metadata, codec headers and the current GOP at once (so
    * the first picture shows without waiting for a keyframe), then every packet. Null when the path is not live.
+   * The header's audio/video flags match the stream, and audio the console cannot decode (G.711...) is left out: see
+   * ViewerFilter.
    */
   attachViewer(streamPath: string, sink: ViewerSink, remoteAddress: string): Viewer | null {
     if (!this.listening) return null;
@@ -314,6 +326,7 @@ export class MediaHub {
     if (!b || !b.publisher || !this.entryOf(b.publisher)) return null;
     const max = this.opts.maxViewerBufferBytes ?? 4 * 1024 * 1024;
     const v = new BaseSession();
+    const filter = new ViewerFilter(this.tracks.get(streamPath) ?? { video: null, audio: null }, b.flvVideoHeader !== null);
     let done = false;
     const drop = (why: string | null) => {
       if (done) return;
@@ -333,8 +346,10 @@ export class MediaHub {
     v.protocol = 'flv';
     v.ip = remoteAddress;
     v.streamPath = streamPath;
-    v.sendBuffer = (buf: Buffer) => {
+    v.sendBuffer = (raw: Buffer) => {
       if (done) return;
+      const buf = filter.map(raw);
+      if (!buf) return;
       try {
         if (sink.bufferedBytes() > max) return drop(`more than ${max} bytes unsent`);
         sink.write(buf);
@@ -437,6 +452,8 @@ export class MediaHub {
     session.onPacket = (p: NmsPacket) => {
       // Only the accepted publisher's media reaches the stream (NMS would forward any session's packets).
       if (e.role !== 'publisher' || session.broadcast.publisher !== session) return;
+      const tracks = this.tracks.get(session.streamPath);
+      if (tracks && (p.codec_type === 8 || p.codec_type === 9)) observeTag(tracks, p.codec_type, p.data);
       this.collectPreRoll(session.streamPath, p);
       orig.onPacket(p);
     };
@@ -479,6 +496,7 @@ export class MediaHub {
     e.internal = req.internal;
     e.info = { streamPath: req.streamPath, app: req.app, name: req.name, remoteAddress: req.remoteAddress, internal: req.internal, sessionId: s.id, startMs: this.now() };
     if (!req.internal) this.armIdle(e);
+    this.tracks.set(req.streamPath, { video: null, audio: null });
     if ((this.opts.preRollApps ?? []).includes(req.app)) this.preRolls.set(req.streamPath, { messages: [], firstDts: null, bytes: 0 });
     this.log(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`);
     this.opts.onPublish?.(e.info);
@@ -543,6 +561,7 @@ export class MediaHub {
     const pub = b.publisher;
     const e = pub ? this.entryOf(pub) : null;
     this.preRolls.delete(b.streamPath);
+    this.tracks.delete(b.streamPath);
     b._finishPublish(); // no packet of this publisher reaches the stream any more
     if (e?.info) {
       this.log(`publish ${b.streamPath} ended (${reason})`);

@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraStatus } from '../common/api';
-import { ensureClip } from '../test/helpers/clips';
+import { ensureClip, fieldClip } from '../test/helpers/clips';
 import { ffprobe, runFfmpeg } from '../test/helpers/ffmpeg';
 import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert';
 import { freePort } from '../test/helpers/net';
+import { publishRtmp } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { recordArgs, relayArgs, type RecordLauncher } from './ffmpeg';
 import { launchRecording } from './ffmpeg';
@@ -74,6 +75,47 @@ describe('ffmpeg arguments', () => {
     expect(unit.outputs).toHaveLength(1);
     const sub = relayArgs({ inputUrl: 'rtsp://10.0.0.1/sub', transport: 'tcp', ioTimeoutS: 5, relay: { url: 'rtmp://h/cam/7_sub?secret=x', audio: false } });
     expect(sub.outputs).toEqual([{ output: 'rtmp://h/cam/7_sub?secret=x', options: expect.not.arrayContaining(['0:a:0?']) }]);
+  });
+
+  it('convert only the relay audio to AAC when the recording converts audio (G.711); the video stays a copy', () => {
+    const base = { inputUrl: 'rtsp://10.0.0.1/s', transport: 'tcp' as const, outDir: '/r/7', filePrefix: '1', segmentSeconds: 10, ioTimeoutS: 10 };
+    const g711 = recordArgs({ ...base, transcodeAudio: true, relay: { url: 'rtmp://h/cam/7?secret=x', audio: true } });
+    expect(g711.outputs[0].options.join(' ')).toContain('-c:v copy -c:a aac');
+    const aac = recordArgs({ ...base, transcodeAudio: false, relay: { url: 'rtmp://h/cam/7?secret=x', audio: true } });
+    expect(aac.outputs[0].options.join(' ')).toContain('-c copy');
+    expect(aac.outputs[0].options).not.toContain('aac');
+  });
+});
+
+describe('relay audio a browser can play', () => {
+  it('relays a G.711 source with its audio as AAC (live sound), the picture copied', async () => {
+    const src = publishRtmp(hub.internalUrl('live', '41'), await fieldClip('h264-g711a', 4), { loop: true });
+    const dir = fs.mkdtempSync(path.join(tmp, 'g711-'));
+    try {
+      await waitFor(() => hub.isLive('/live/41'), 'G.711 source published', 10_000);
+      const proc = launchRecording(
+        { inputUrl: hub.internalUrl('live', '41'), transport: 'tcp', outDir: dir, filePrefix: '1', segmentSeconds: 2, transcodeAudio: true, ioTimeoutS: 5, relay: { url: hub.internalUrlFor('/cam/41'), audio: true } },
+        { onSegmentOpened: quiet, onSegmentClosed: quiet, onProgress: quiet, onExit: quiet },
+      );
+      try {
+        await waitFor(() => hub.streamTracks('/cam/41')?.audio != null, 'relay with audio', 20_000);
+        expect(hub.streamTracks('/cam/41')).toEqual({ video: 'h264', audio: 'aac' });
+        const sink = collect();
+        const v = hub.attachViewer('/cam/41', sink, '127.0.0.1');
+        await new Promise((r) => setTimeout(r, 2000));
+        v!.detach();
+        const file = path.join(tmp, 'g711-viewer.flv');
+        fs.writeFileSync(file, sink.bytes());
+        expect(sink.bytes()[4], 'FLV header announces audio and video').toBe(0x05);
+        const streams = (await ffprobe(file)).streams;
+        expect(streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
+        expect(streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe('aac');
+      } finally {
+        await proc.stop();
+      }
+    } finally {
+      await src.kill();
+    }
   });
 });
 

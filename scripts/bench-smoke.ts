@@ -17,7 +17,7 @@ const SMOKE_BENCHES: SmokeBench[] = [
   { script: 'bench:alarms', args: ['--rate', '50', '--seconds', '4', '--sources', '10'], timeoutMs: 3 * 60_000 },
   { script: 'bench:gps', args: ['--units', '20', '--seconds', '3', '--burst-seconds', '3', '--points', '50000', '--store-units', '20', '--queries', '5', '--markers', '50', '--frame-seconds', '3'], timeoutMs: 5 * 60_000 },
   { script: 'bench:playback', args: ['--cameras', '4', '--days', '2', '--seeks', '3', '--export-minutes', '2'], timeoutMs: 10 * 60_000 },
-  { script: 'bench:live', args: ['--tiles', '4', '--seconds', '8', '--drops', '3', '--latency-seconds', '4', '--latency-connects', '2', '--idle-seconds', '3'], timeoutMs: 5 * 60_000 },
+  { script: 'bench:live', args: ['--tiles', '4', '--seconds', '8', '--drops', '3', '--latency-seconds', '4', '--latency-connects', '2', '--idle-seconds', '3', '--shape-drops', '2'], timeoutMs: 6 * 60_000 },
   { script: 'bench:onvif', args: ['--devices', '2', '--moves', '5', '--events', '5'], timeoutMs: 2 * 60_000 },
 ];
 

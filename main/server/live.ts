@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { API_PREFIX, type LiveTicket, type LiveTicketRequest, type StreamKind } from '../../common/api';
 import { ErrorKind, type ErrorBody } from '../../common/errors';
 import type { CameraRow, Store } from '../../storage/repositories';
+import type { StreamTracks } from '../../media/flv-tracks';
 import { cameraStreamPath, unitStreamPath, type Viewer, type ViewerSink } from '../../media/hub';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
@@ -24,6 +25,7 @@ export const STREAM_HEADER = 'X-Argus-Stream';
 export interface LiveHub {
   readonly listening: boolean;
   isLive(streamPath: string): boolean;
+  streamTracks(streamPath: string): StreamTracks | null;
   attachViewer(streamPath: string, sink: ViewerSink, remoteAddress: string): Viewer | null;
 }
 
@@ -48,6 +50,8 @@ type Resolved =
   | { ok: false; kind: ErrorKind; message: string };
 
 const FILE_RE = /^([1-9]\d{0,9})\.flv$/;
+/** The recorder's status note when FLV cannot carry a camera's video codec (media/errors.ts explainRelayFailure). */
+const RELAY_CODEC_NOTE = /^Live view unavailable: ([\w-]+) video cannot be relayed/;
 
 export class LiveGateway {
   /** Random per process start: tickets die with the process. */
@@ -80,7 +84,25 @@ export class LiveGateway {
     const stream: StreamKind = req.stream === 'sub' && hasSub(row) ? 'sub' : 'main';
     const expiresMs = this.deps.now() + (this.deps.ticketTtlMs ?? 60_000);
     const query = `stream=${stream}&u=${userId}&exp=${expiresMs}&sig=${this.sign(row.id, stream, expiresMs, userId)}`;
-    return { flvUrl: `${LIVE_FLV_PREFIX}${row.id}.flv?${query}`, wsFlvUrl: `${LIVE_WS_PREFIX}${row.id}.flv?${query}`, expiresMs, stream };
+    return { flvUrl: `${LIVE_FLV_PREFIX}${row.id}.flv?${query}`, wsFlvUrl: `${LIVE_WS_PREFIX}${row.id}.flv?${query}`, expiresMs, stream, ...this.videoOf(row, stream) };
+  }
+
+  /**
+   * What is known of the video a ticket would serve: the live stream's codec from the hub; for a camera whose relay
+   * stopped for good because FLV cannot carry its codec (the recorder's status note), that codec and relayable false.
+   */
+  private videoOf(row: CameraRow, stream: StreamKind): Pick<LiveTicket, 'videoCodec' | 'audioCodec' | 'relayable'> {
+    const hub = this.deps.hub;
+    const paths = row.kind === 'uplink' ? [unitStreamPath(row.id)] : stream === 'sub' ? [cameraStreamPath(row.id, 'sub'), cameraStreamPath(row.id, 'main')] : [cameraStreamPath(row.id, 'main')];
+    for (const p of paths) {
+      const tracks = hub?.listening ? hub.streamTracks(p) : null;
+      if (tracks) return { videoCodec: tracks.video, audioCodec: tracks.audio, relayable: true };
+    }
+    if (row.kind === 'rtsp') {
+      const note = RELAY_CODEC_NOTE.exec(this.deps.recording.status(row.id).lastError ?? '');
+      if (note) return { videoCodec: note[1].toLowerCase(), audioCodec: null, relayable: false };
+    }
+    return { videoCodec: null, audioCodec: null, relayable: true };
   }
 
   /** Checks the signature first (nothing is revealed without one), then the source, then whether it is live. */

@@ -229,6 +229,9 @@ export const LiveTicketSchema = s.object({
   wsFlvUrl: s.string({ description: 'WS-FLV URL (path + signed query), relative to the server' }),
   expiresMs: s.int({ description: 'the signature starts no new stream after this time (UTC ms)' }),
   stream: s.enum(STREAM_KINDS),
+  videoCodec: s.nullable(s.string({ description: "codec of the live video when known ('h264', 'hevc', ...)" })),
+  audioCodec: s.nullable(s.string({ description: "codec of its audio when known ('aac', 'pcm_alaw', ...); null without audio or when unknown" })),
+  relayable: s.boolean('false when the server cannot relay this source to consoles at all (an H.265 camera)'),
 });
 
 export const WallLayoutSchema = s.object({

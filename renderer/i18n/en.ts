@@ -129,6 +129,8 @@ export const en = {
   'live.status.offline': 'Offline',
   'live.status.forbidden': 'No permission',
   'live.status.gone': 'Source no longer exists',
+  'live.status.notRelayed': '{codec} video cannot be shown live in this console (the server cannot relay it); recording is not affected',
+  'live.status.noDecoder': '{codec} video cannot be shown live: this browser has no {codec} decoder',
   'live.tool.snapshot': 'Snapshot (PNG)',
   'live.tool.audioOn': 'Audio on',
   'live.tool.audioOff': 'Audio off',

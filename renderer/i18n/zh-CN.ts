@@ -131,6 +131,8 @@ export const zhCN = {
   'live.status.offline': '离线',
   'live.status.forbidden': '无权限',
   'live.status.gone': '设备已不存在',
+  'live.status.notRelayed': '此控制台无法实时显示 {codec} 视频（服务器无法转发该编码），录像不受影响',
+  'live.status.noDecoder': '无法实时显示 {codec} 视频：此浏览器没有 {codec} 解码器',
   'live.tool.snapshot': '抓图 (PNG)',
   'live.tool.audioOn': '打开声音',
   'live.tool.audioOff': '关闭声音',

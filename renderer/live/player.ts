@@ -11,6 +11,8 @@ const LIVE_SYNC_TARGET_LATENCY_SEC = 0.35;
 /** The player's own jump to the live edge, only for lags liveSync cannot absorb (seconds). */
 const SEEK_FALLBACK_LATENCY_SEC = 3;
 import { decodedFrames, streamUrl, type Transport } from './stream-url';
+import { playableAudio } from '../../common/live-codecs';
+import { browserCanDecode, unplayable, type Unplayable } from './codec-support';
 
 /** What the player is doing; the tile turns it into its state and status line. */
 export type PlayerPhase =
@@ -23,6 +25,8 @@ export type PlayerPhase =
   | { kind: 'forbidden' }
   /** The source does not exist (any more): no retries. */
   | { kind: 'gone' }
+  /** The server cannot relay this codec, or the browser cannot decode it: said in words, no retries (a kick re-checks). */
+  | { kind: 'unsupported'; reason: Unplayable }
   | { kind: 'closed' };
 
 export interface PlayerStats {
@@ -49,6 +53,8 @@ export interface LivePlayerOptions {
   /** Without a first frame this long after connecting, the attempt counts as failed. */
   firstFrameMs?: number;
   maxRetryMs?: number;
+  /** Whether the browser decodes an MSE type (default MediaSource.isTypeSupported). */
+  canDecode?: (mime: string) => boolean;
   now?: () => number;
   log?: (msg: string) => void;
 }
@@ -74,6 +80,8 @@ export class LivePlayer {
   private jumps = 0;
   private connectStartMs = 0;
   private servedStream: StreamKind;
+  /** The stream's audio could not be decoded: connect without audio (picture without sound) from now on. */
+  private audioOff = false;
   /** Time from the start of the first attempt to its first decoded frame (ms), once known. */
   firstFrameDelayMs: number | null = null;
   private readonly startedMs: number;
@@ -85,6 +93,7 @@ export class LivePlayer {
       stallMs: 5_000,
       firstFrameMs: 12_000,
       maxRetryMs: 15_000,
+      canDecode: browserCanDecode,
       now: Date.now,
       log: (m) => console.info(m),
       ...opts,
@@ -110,7 +119,8 @@ export class LivePlayer {
     // Waiting out a backoff, or hanging on a connection that has shown nothing for a while (opened while the
     // source was down): start over now.
     const stuck = this.phase.kind === 'connecting' && this.player !== null && this.o.now() - this.connectStartMs > 2_000;
-    if (this.phase.kind !== 'retrying' && !stuck) return;
+    // 'unsupported' too: the source may have come back with another codec.
+    if (this.phase.kind !== 'retrying' && this.phase.kind !== 'unsupported' && !stuck) return;
     this.clearRetry();
     this.teardown();
     this.attempt = 0;
@@ -189,9 +199,18 @@ export class LivePlayer {
     }
     if (this.closed) return;
     this.servedStream = ticket.stream ?? this.o.stream;
+    const cannot = unplayable(ticket, this.o.canDecode);
+    if (cannot) {
+      this.o.log(`${this.tag} ${cannot.codec} video ${cannot.why === 'not-relayed' ? 'is not relayed by the server' : 'cannot be decoded by this browser'}; not retrying`);
+      this.setPhase({ kind: 'unsupported', reason: cannot });
+      return;
+    }
     const url = streamUrl(ticket, this.o.transport);
     const player = mpegts.createPlayer(
-      { type: 'flv', isLive: true, url },
+      // hasAudio false makes mpegts.js ignore every audio tag (after an audio codec it cannot decode). Where the server
+      // knows the stream's tracks, hasAudio follows them, whatever an encoder's onMetaData claims (hasAudio: true with no
+      // playable audio would make the player wait for audio forever).
+      { type: 'flv', isLive: true, url, ...(this.audioOff ? { hasAudio: false } : ticket.videoCodec !== null ? { hasAudio: playableAudio(ticket.audioCodec) } : {}) },
       {
         isLive: true,
         enableWorker: false,
@@ -214,9 +233,22 @@ export class LivePlayer {
       },
     );
     this.player = player;
-    player.on(mpegts.Events.ERROR, (type: string, detail: string, info: { msg?: string } | undefined) => {
+    player.on(mpegts.Events.ERROR, (type: string, detail: string, info: string | { msg?: string } | undefined) => {
+      // Demux errors carry their text as a string, network errors as {code, msg}.
+      const msg = typeof info === 'string' ? info : info?.msg;
       // Torn down outside mpegts.js's own call stack.
-      queueMicrotask(() => this.player === player && this.retry(`${type} ${detail}${info?.msg ? `: ${info.msg}` : ''}`));
+      queueMicrotask(() => {
+        if (this.player !== player) return;
+        if (detail === mpegts.ErrorDetails.MEDIA_CODEC_UNSUPPORTED && /audio/i.test(msg ?? '') && !this.audioOff) {
+          // Never lose the picture for the sound: connect again at once, ignoring audio.
+          this.audioOff = true;
+          this.o.log(`${this.tag} ${msg}; playing video without sound`);
+          this.teardown();
+          void this.connect();
+          return;
+        }
+        this.retry(`${type} ${detail}${msg ? `: ${msg}` : ''}`);
+      });
     });
     player.on(mpegts.Events.LOADING_COMPLETE, () => {
       queueMicrotask(() => this.player === player && this.retry('stream ended'));

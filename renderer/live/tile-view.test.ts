@@ -18,6 +18,14 @@ describe('tileView', () => {
     expect(tileView(true, { kind: 'connecting', attempt: 3 }, true)).toMatchObject({ line: 'live.status.reconnecting' });
   });
 
+  it('says in words why a stream cannot be shown (codec), whatever the liveness', () => {
+    expect(tileView(true, { kind: 'unsupported', reason: { why: 'not-relayed', codec: 'hevc' } }, true)).toMatchObject({
+      state: 'unsupported',
+      unsupported: { line: 'live.status.notRelayed', codec: 'H.265' },
+    });
+    expect(tileView(true, { kind: 'unsupported', reason: { why: 'no-decoder', codec: 'hevc' } }, null).unsupported).toEqual({ line: 'live.status.noDecoder', codec: 'H.265' });
+  });
+
   it('shows refusals as errors', () => {
     expect(tileView(true, { kind: 'forbidden' }, true)).toMatchObject({ state: 'error', line: 'live.status.forbidden', tone: 'bad' });
     expect(tileView(true, { kind: 'gone' }, null)).toMatchObject({ state: 'error', line: 'live.status.gone' });

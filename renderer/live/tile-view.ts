@@ -1,10 +1,11 @@
 // What a tile shows, from its player's phase and the source's liveness: the tile state (debug hook) and its status line.
 import type { MessageKey } from '../i18n/index';
 import type { Liveness } from '../state/sources';
+import { codecLabel } from './codec-support';
 import type { PlayerPhase } from './player';
 
 /** The tile's state, also exposed as data-state for tests and diagnostics. */
-export type TileState = 'idle' | 'connecting' | 'playing' | 'offline' | 'error';
+export type TileState = 'idle' | 'connecting' | 'playing' | 'offline' | 'error' | 'unsupported';
 
 export interface TileView {
   state: TileState;
@@ -12,12 +13,18 @@ export interface TileView {
   line: MessageKey | null;
   /** Colour family of the status line: amber while (re)connecting, grey offline, red for errors. */
   tone: 'warn' | 'off' | 'bad' | null;
+  /** Set instead of `line` when the stream cannot be shown at all: the message and its codec name ("H.265"). */
+  unsupported?: { line: 'live.status.notRelayed' | 'live.status.noDecoder'; codec: string };
 }
 
 export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness: Liveness): TileView {
   if (!hasSource) return { state: 'idle', line: null, tone: null };
   if (phase?.kind === 'forbidden') return { state: 'error', line: 'live.status.forbidden', tone: 'bad' };
   if (phase?.kind === 'gone') return { state: 'error', line: 'live.status.gone', tone: 'bad' };
+  if (phase?.kind === 'unsupported') {
+    const line = phase.reason.why === 'not-relayed' ? 'live.status.notRelayed' : 'live.status.noDecoder';
+    return { state: 'unsupported', line: null, tone: 'off', unsupported: { line, codec: codecLabel(phase.reason.codec) } };
+  }
   if (phase?.kind === 'playing') return { state: 'playing', line: null, tone: null };
   // The server says the source is down: say so rather than "reconnecting" (the player keeps trying behind it).
   if (liveness === false) return { state: 'offline', line: 'live.status.offline', tone: 'off' };

@@ -185,6 +185,12 @@ export function VideoTile(p: VideoTileProps) {
               {view.state === 'offline' ? <VideoOffIcon size={40} /> : <LockIcon size={40} />}
             </div>
           ) : null}
+          {view.unsupported ? (
+            <div class="tile-center-message" role="status">
+              <VideoOffIcon size={32} />
+              <span class="tile-unsupported">{t(view.unsupported.line, { codec: view.unsupported.codec })}</span>
+            </div>
+          ) : null}
           <div class="tile-bottom">
             {view.line ? (
               <span class={`tile-status tone-${view.tone}`} role="status">
