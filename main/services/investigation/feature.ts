@@ -13,6 +13,8 @@ export interface InvestigationFeatureOptions {
   snapshotsDir?: string;
   /** A viewing session is audited ('playback.view') after this long without requests; default 60 s. */
   playbackIdleMs?: number;
+  /** Tests only: ZIP entries from this size on use zip64 fields (default: when the format needs them). */
+  zip64AtBytes?: number;
 }
 
 export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }, opts: InvestigationFeatureOptions = {}): Feature<InvestigationControl> & { service: InvestigationService } {
@@ -25,7 +27,14 @@ export function createInvestigationFeature(ctx: FeatureContext, links: { places:
   return {
     control: service,
     service,
-    mounts: investigationMounts(service, audit),
+    mounts: investigationMounts(service, audit, {
+      exportsDir: service.opts.exportsDir,
+      packageDir: (job) => service.exportDir(job),
+      audit: (p, job, detail, ip) => ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, ...detail }, ip }),
+      publish: ctx.publish,
+      now: ctx.now,
+      zip64AtBytes: opts.zip64AtBytes,
+    }),
     async start() {
       await service.exports.start();
     },
