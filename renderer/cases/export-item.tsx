@@ -34,8 +34,8 @@ function FileList({ job, userId }: { job: ExportJob; userId: number }) {
   const load = () => {
     if (files) return;
     void fetch(withToken(packageFileUrl(job.id, 'manifest.json')))
-      .then((r) => r.json() as Promise<Manifest>)
-      .then((m) => setFiles([{ path: 'manifest.json', sha256: job.manifestSha256 ?? '', sizeBytes: 0 }, ...m.files]), () => setFiles([]));
+      .then((r) => r.json())
+      .then((m: Manifest) => setFiles([{ path: 'manifest.json', sha256: job.manifestSha256 ?? '', sizeBytes: 0 }, ...m.files]), () => setFiles([]));
   };
   return (
     <details class="export-files" onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && load()}>

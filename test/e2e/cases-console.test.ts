@@ -18,7 +18,7 @@ function shanghai(ms: number): string {
   return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} UTC+8`;
 }
 
-/** Elements of the tab wider than their container, and text clipped by its box (overflow hidden/clip/ellipsis). */
+/** Elements of the tab wider than their container, text clipped by its box (overflow hidden/clip/ellipsis), and form layout faults. */
 async function overflowProblems(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).evaluate((root) => {
     const out: string[] = [];
@@ -37,6 +37,31 @@ async function overflowProblems(page: Page, selector: string): Promise<string[]>
       const clipsY = cs.overflowY === 'hidden' || cs.overflowY === 'clip';
       if (clipsX && el.scrollWidth > el.clientWidth + 1) out.push(`text clipped sideways: ${name(el)} "${el.textContent?.slice(0, 60)}"`);
       if (clipsY && el.scrollHeight > el.clientHeight + 1) out.push(`text clipped vertically: ${name(el)} "${el.textContent?.slice(0, 60)}"`);
+    }
+    // Form layout as the console brief has it: a field's label above its input, a checkbox before its text, no native fieldset frame.
+    for (const input of root.querySelectorAll<HTMLInputElement>('input, select, textarea')) {
+      const label = input.closest('label') ?? (input.id ? root.querySelector(`label[for="${input.id}"]`) : null);
+      if (!label) continue;
+      const ir = input.getBoundingClientRect();
+      if (input.type === 'checkbox') {
+        const tr = document.createRange();
+        tr.selectNodeContents(label);
+        const text = [...label.childNodes].filter((n) => n !== input && (n.textContent ?? '').trim());
+        const firstText = text[0];
+        if (firstText) {
+          tr.selectNodeContents(firstText);
+          if (tr.getBoundingClientRect().left < ir.left) out.push(`checkbox after its text: ${name(input)}`);
+        }
+        continue;
+      }
+      const lr = (label.contains(input) ? label.firstChild : label) as Node;
+      const range = document.createRange();
+      range.selectNodeContents(lr);
+      if (range.getBoundingClientRect().bottom > ir.top + 1) out.push(`label not above its field: ${name(input)} "${label.textContent?.trim().slice(0, 30)}"`);
+    }
+    for (const fs of root.querySelectorAll('fieldset')) {
+      const cs = getComputedStyle(fs);
+      if (cs.borderTopStyle !== 'none' && parseFloat(cs.borderTopWidth) > 0) out.push(`native fieldset frame: ${name(fs)}`);
     }
     return out;
   });
@@ -173,7 +198,7 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
       await page.getByRole('tab', { name: tab }).click();
     }, 30_000);
 
-    it('fits 1600×900: nothing wider than its container, no clipped text (screenshot for review)', async () => {
+    it('fits 1600×900: nothing wider than its container, no clipped text, labels above fields (screenshot for review)', async () => {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator('.tl-item').first().waitFor();
       await page.screenshot({ path: path.join(SHOTS, `cases-tab-${lang}.png`) });
