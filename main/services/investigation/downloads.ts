@@ -11,13 +11,12 @@ import { loadIndex } from './package-index';
 import { layoutZip, parseRange, zipRange } from './zip-stream';
 
 export interface DownloadDeps {
-  exportsDir: string;
+  /** Where the ZIP index sidecars are kept. */
+  indexDir: string;
   packageDir(job: ExportJob): string;
   audit(p: Principal, job: ExportJob, detail: Record<string, unknown>, ip: string | null): Promise<void>;
   publish(ev: ServerEvent): void;
   now(): number;
-  /** Tests only: entries reaching this size use zip64 fields (default: when the format needs them). */
-  zip64AtBytes?: number;
 }
 
 const PROGRESS_EVERY_MS = 250;
@@ -103,11 +102,10 @@ async function send(req: http.IncomingMessage, res: http.ServerResponse, url: UR
 /** GET /export-files/<id>.zip: the whole package as <dirName>/... in a stored ZIP. */
 export async function sendPackageZip(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: Principal, job: ExportJob, deps: DownloadDeps, ip: string | null): Promise<void> {
   const dir = deps.packageDir(job);
-  const idx = await loadIndex(deps.exportsDir, job.dirName, dir);
+  const idx = await loadIndex(deps.indexDir, job.dirName, dir);
   const layout = layoutZip(
     idx.files.map((f) => ({ name: `${job.dirName}/${f.path}`, file: path.join(dir, ...f.path.split('/')), sizeBytes: f.sizeBytes, crc32: f.crc32 })),
     job.finishedMs ?? job.createdMs,
-    deps.zip64AtBytes,
   );
   const etag = `"${(job.manifestSha256 ?? 'x').slice(0, 32)}-${layout.totalBytes}"`;
   await send(req, res, url, p, job, `${job.dirName}.zip`, { sizeBytes: layout.totalBytes, etag, open: (a, b) => zipRange(layout, a, b) }, deps, ip);

@@ -19,6 +19,8 @@ export interface ExporterDeps {
   store: Store;
   recordingsDir: string;
   exportsDir: string;
+  /** Where the ZIP index sidecars (CRC-32s) are kept. */
+  indexDir: string;
   places: PlaceQueries;
   now: () => number;
   log: (m: string) => void;
@@ -85,7 +87,7 @@ export class ExportQueue {
       await this.running.done;
     }
     await fs.promises.rm(this.packageDir(job), { recursive: true, force: true });
-    await fs.promises.rm(indexFileOf(this.d.exportsDir, job.dirName), { force: true });
+    await fs.promises.rm(indexFileOf(this.d.indexDir, job.dirName), { force: true });
     const after = await this.d.store.investigation.updateExport(id, { state: 'cancelled', finishedMs: this.d.now() });
     if (after) this.d.onUpdate(after);
     return after;
@@ -133,7 +135,7 @@ export class ExportQueue {
     try {
       const sha = await this.build(job, signal);
       // CRC-32s for the downloadable ZIP, once, while the files are hot in the page cache.
-      await writeIndex(this.d.exportsDir, job.dirName, this.packageDir(job));
+      await writeIndex(this.d.indexDir, job.dirName, this.packageDir(job));
       await this.update(id, { state: 'done', progress: 1, finishedMs: this.d.now(), manifestSha256: sha, error: null });
       this.d.log(`[export ${id}] done: ${this.packageDir(job)}`);
     } catch (err) {

@@ -13,14 +13,14 @@ export interface InvestigationFeatureOptions {
   snapshotsDir?: string;
   /** A viewing session is audited ('playback.view') after this long without requests; default 60 s. */
   playbackIdleMs?: number;
-  /** Tests only: ZIP entries from this size on use zip64 fields (default: when the format needs them). */
-  zip64AtBytes?: number;
 }
 
 export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }, opts: InvestigationFeatureOptions = {}): Feature<InvestigationControl> & { service: InvestigationService } {
+  const indexDir = path.join(ctx.config.dataDir, 'export-index');
   const service = new InvestigationService(ctx, links.places, {
     exportsDir: opts.exportsDir ?? path.join(ctx.config.dataDir, 'exports'),
     snapshotsDir: opts.snapshotsDir ?? path.join(ctx.config.dataDir, 'snapshots'),
+    indexDir,
   });
   const idle = opts.playbackIdleMs ?? Number(process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS ?? 60_000);
   const audit = new PlaybackAudit(ctx.audit, idle);
@@ -28,12 +28,11 @@ export function createInvestigationFeature(ctx: FeatureContext, links: { places:
     control: service,
     service,
     mounts: investigationMounts(service, audit, {
-      exportsDir: service.opts.exportsDir,
+      indexDir,
       packageDir: (job) => service.exportDir(job),
       audit: (p, job, detail, ip) => ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, ...detail }, ip }),
       publish: ctx.publish,
       now: ctx.now,
-      zip64AtBytes: opts.zip64AtBytes,
     }),
     async start() {
       await service.exports.start();

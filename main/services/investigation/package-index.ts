@@ -16,9 +16,9 @@ export interface PackageIndex {
   files: IndexedFile[];
 }
 
-/** Sidecars live in <exportsDir>/.zip-index/<package>.json, so the package directory holds only what its manifest lists. */
-export function indexFileOf(exportsDir: string, dirName: string): string {
-  return path.join(exportsDir, '.zip-index', `${dirName}.json`);
+/** Sidecars live in <indexDir>/<package>.json (default <dataDir>/export-index), outside the package and the exports directory. */
+export function indexFileOf(indexDir: string, dirName: string): string {
+  return path.join(indexDir, `${dirName}.json`);
 }
 
 export async function crc32File(file: string): Promise<number> {
@@ -56,9 +56,9 @@ async function stillValid(dir: string, idx: PackageIndex): Promise<boolean> {
 }
 
 /** Writes the sidecar (atomically: temp file + rename). */
-export async function writeIndex(exportsDir: string, dirName: string, dir: string): Promise<PackageIndex> {
+export async function writeIndex(indexDir: string, dirName: string, dir: string): Promise<PackageIndex> {
   const idx = await buildIndex(dir);
-  const file = indexFileOf(exportsDir, dirName);
+  const file = indexFileOf(indexDir, dirName);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.promises.writeFile(tmp, JSON.stringify(idx));
@@ -67,13 +67,13 @@ export async function writeIndex(exportsDir: string, dirName: string, dir: strin
 }
 
 /** The sidecar, rebuilt when missing (packages exported before the index existed) or stale (a file changed). */
-export async function loadIndex(exportsDir: string, dirName: string, dir: string): Promise<PackageIndex> {
-  const file = indexFileOf(exportsDir, dirName);
+export async function loadIndex(indexDir: string, dirName: string, dir: string): Promise<PackageIndex> {
+  const file = indexFileOf(indexDir, dirName);
   try {
     const idx = JSON.parse(await fs.promises.readFile(file, 'utf8')) as PackageIndex;
     if (idx.format === 'argus-zip-index/1' && (await stillValid(dir, idx))) return idx;
   } catch {
     // missing or unreadable: rebuild
   }
-  return writeIndex(exportsDir, dirName, dir);
+  return writeIndex(indexDir, dirName, dir);
 }

@@ -40,6 +40,8 @@ function checkRange(startMs: number, endMs: number, maxMs: number, what: string)
 export interface InvestigationOptions {
   exportsDir: string;
   snapshotsDir: string;
+  /** ZIP index sidecars of the packages (package-index.ts); default export-index beside exportsDir. */
+  indexDir?: string;
 }
 
 export class InvestigationService implements InvestigationControl {
@@ -56,6 +58,7 @@ export class InvestigationService implements InvestigationControl {
       store: ctx.store,
       recordingsDir: ctx.config.recordingsDir,
       exportsDir: opts.exportsDir,
+      indexDir: opts.indexDir ?? path.join(path.dirname(opts.exportsDir), 'export-index'),
       places,
       now: ctx.now,
       log: ctx.log,
