@@ -68,7 +68,7 @@ async function send(req: http.IncomingMessage, res: http.ServerResponse, url: UR
   const start = range?.start ?? 0;
   const end = range?.end ?? body.sizeBytes - 1;
   const length = body.sizeBytes === 0 ? 0 : end - start + 1;
-  await deps.audit(p, job, { file, range: range ? `bytes ${start}-${end}/${body.sizeBytes}` : null, sizeBytes: body.sizeBytes, bytes: length }, ip);
+  if (req.method !== 'HEAD') await deps.audit(p, job, { file, range: range ? `bytes ${start}-${end}/${body.sizeBytes}` : null, sizeBytes: body.sizeBytes, bytes: length }, ip);
   res.writeHead(range ? 206 : 200, { ...headers, 'Content-Length': String(length), ...(range ? { 'Content-Range': `bytes ${start}-${end}/${body.sizeBytes}` } : {}) });
   if (length === 0 || req.method === 'HEAD') {
     res.end();
