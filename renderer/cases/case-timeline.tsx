@@ -1,5 +1,6 @@
-// The case timeline: bookmarks, snapshots and exports in recorded-time order (local time), each with its preview or a play link into Playback.
+// The case timeline: bookmarks, snapshots and exports in recorded-time order (local time), each with a preview frame and a play link into Playback.
 import type { Bookmark, ExportJob, Snapshot } from '../../common/investigation';
+import { useState } from 'preact/hooks';
 import { assertNever } from '../../common/events';
 import { formatDateTime, zoneName, zoneOffsetLabel } from '../format';
 import { useI18n } from '../i18n/index';
@@ -46,14 +47,27 @@ function SnapshotBody({ s, nameOf, onPlay }: { s: Snapshot; nameOf(id: number): 
   );
 }
 
+/** The recorded frame at a moment (decoded by the server), under a play button into Playback at that moment. */
+function FrameThumb({ cameraIds, atMs, onPlay }: { cameraIds: number[]; atMs: number; onPlay: Play }) {
+  const [failed, setFailed] = useState(false);
+  return (
+    <button type="button" class="tl-thumb tl-play" aria-hidden="true" tabIndex={-1} onClick={() => onPlay(cameraIds, atMs)}>
+      {failed || cameraIds.length === 0 ? null : (
+        <img class="tl-frame" src={withToken(`/api/v1/frame-files/${cameraIds[0]}/${Math.round(atMs)}.jpg`)} alt="" loading="lazy" onError={() => setFailed(true)} />
+      )}
+      <PlayGlyph />
+    </button>
+  );
+}
+
 function Preview({ item, onPlay }: { item: TimelineItem; onPlay: Play }) {
   switch (item.kind) {
     case 'snapshot':
       return <img class="tl-thumb" src={withToken(`/api/v1/snapshot-files/${item.snapshot.id}.jpg`)} alt="" loading="lazy" width={160} height={90} />;
     case 'bookmark':
-      return <button type="button" class="tl-thumb tl-play" aria-hidden="true" tabIndex={-1} onClick={() => onPlay([item.bookmark.cameraId], item.bookmark.startMs)}><PlayGlyph /></button>;
+      return <FrameThumb cameraIds={[item.bookmark.cameraId]} atMs={item.bookmark.startMs} onPlay={onPlay} />;
     case 'export':
-      return <button type="button" class="tl-thumb tl-play" aria-hidden="true" tabIndex={-1} onClick={() => onPlay(item.job.request.sources.map((s) => s.cameraId), item.job.request.startMs)}><PlayGlyph /></button>;
+      return <FrameThumb cameraIds={item.job.request.sources.map((s) => s.cameraId)} atMs={item.job.request.startMs} onPlay={onPlay} />;
     default:
       return assertNever(item);
   }

@@ -150,11 +150,15 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
       expect(kinds).toEqual([`bookmark@${t0 + 500}`, `export@${t0 + 1000}`, `bookmark@${t0 + 3000}`, `snapshot@${t0 + 8000}`]);
       // Times in the user's zone (Asia/Shanghai here).
       expect(await items.locator('.tl-time').allInnerTexts()).toEqual([t0 + 500, t0 + 1000, t0 + 3000, t0 + 8000].map(shanghai));
-      // Previews: the snapshot's JPEG is loaded; bookmarks and exports have a play button.
+      // Previews: the snapshot's JPEG is loaded.
       const thumb = page.locator('.tl-item[data-kind=snapshot] img.tl-thumb');
       await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      // Bookmarks and exports show the recorded frame at their moment under a play button.
       expect(await page.locator('.tl-item[data-kind=bookmark] .tl-play').count()).toBe(2);
       expect(await page.locator('.tl-item[data-kind=export] .tl-play').count()).toBe(1);
+      for (const frame of await page.locator('.tl-item img.tl-frame').all())
+        await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await page.locator('.tl-item img.tl-frame').count()).toBe(3);
       // The case list's counts follow too.
       await expect.poll(() => page.locator('.case-item', { hasText: reference }).locator('.case-item-counts').innerText()).toContain('2');
       expect(pageErrors).toEqual([]);

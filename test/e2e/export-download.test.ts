@@ -128,6 +128,18 @@ describe('evidence package download (real back end, real export, unzip and Pytho
     expect(audit.some((a) => a.action === 'export.download' && (a.username ?? '').startsWith('u-'))).toBe(false);
   });
 
+  it('serves preview frames of recordings to the roles that play them back', async () => {
+    const cam = (await srv.backend.store.cameras.list())[0]!;
+    const seg = (await srv.backend.store.segments.listRange(cam.id, 0, Date.now(), 10))[0]!;
+    const url = (tMs: number) => `${srv.backend.url}/api/v1/frame-files/${cam.id}/${tMs}.jpg`;
+    const ok = await fetch(url(seg.startMs + 2000), auth(await srv.user('d-frames', 'dispatcher')));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('image/jpeg');
+    expect([...Buffer.from(await ok.arrayBuffer()).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    expect((await fetch(url(seg.startMs - 3_600_000), auth(admin))).status).toBe(404);
+    expect((await fetch(url(seg.startMs + 2000), auth(await srv.user('o-frames', 'officer')))).status).toBe(403);
+  });
+
   it('pushes bookmark events to the roles that may see bookmarks, and case events only to case roles', async () => {
     const listen = async (token: string) => {
       const got: string[] = [];

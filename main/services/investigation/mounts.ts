@@ -7,6 +7,7 @@ import { INVESTIGATION_CASE_ROLES, INVESTIGATION_VIEW_ROLES } from '../../../com
 import type { AuditLog } from '../../server/audit-log';
 import type { Principal } from '../../server/router';
 import type { MountAuth, RawMount } from '../features';
+import { FramePreviews } from './frames';
 import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads';
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
 import type { InvestigationService } from './service';
@@ -97,7 +98,7 @@ function clientIp(req: http.IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
-export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit, downloads: DownloadDeps): RawMount[] {
+export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit, downloads: DownloadDeps, recordingsDir: string): RawMount[] {
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
@@ -180,5 +181,25 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       await new Promise<void>((resolve) => fs.createReadStream(file).on('error', () => resolve()).on('end', resolve).pipe(res));
     },
   };
-  return [playback, exportFiles, snapshots];
+  const frames = new FramePreviews(svc.ctxStore(), recordingsDir);
+  const framePreviews: RawMount = {
+    prefix: `${API_PREFIX}/frame-files/`,
+    async http(req, res, url, auth) {
+      const p = await authorize(req, res, url, auth, VIEW_ROLES);
+      if (!p) return;
+      const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
+      if (!m) return fail(res, 404, 'use /frame-files/<camera id>/<tMs>.jpg');
+      const sent = await frames
+        .withFrame(Number(m[1]), Number(m[2]), async (jpg) => {
+          const st = await fs.promises.stat(jpg);
+          res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(st.size), 'Cache-Control': 'private, max-age=3600' });
+          await new Promise<void>((resolve) => fs.createReadStream(jpg).on('error', () => resolve()).on('end', resolve).pipe(res));
+          return true;
+        })
+        .catch(() => false);
+      if (sent === null) return fail(res, 404, `camera ${m[1]} has no recording at that time`);
+      if (!sent && !res.headersSent) fail(res, 503, 'cannot decode a frame of that recording');
+    },
+  };
+  return [playback, exportFiles, snapshots, framePreviews];
 }
