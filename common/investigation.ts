@@ -252,10 +252,54 @@ export interface SearchHit {
 }
 
 // ---------- events ----------
+/** Progress of one download (whole package or one file), pushed only to the user who downloads it. */
+export interface DownloadProgress {
+  /** Chosen by the console (?dl=). */
+  id: string;
+  userId: number;
+  exportId: number;
+  file: string;
+  /** Bytes of the file or archive delivered so far, counting the part before a resumed range. */
+  sentBytes: number;
+  totalBytes: number;
+  state: 'running' | 'done' | 'failed';
+}
+
 /** WebSocket events of this feature; add variants here (each with a distinct `type`). */
 export type InvestigationServerEvent =
   | { type: 'investigation.export'; export: ExportJob }
-  | { type: 'investigation.case'; caseId: number };
+  | { type: 'investigation.case'; caseId: number }
+  | { type: 'investigation.bookmark'; op: 'created' | 'updated' | 'deleted'; bookmark: Bookmark }
+  | { type: 'investigation.snapshot'; snapshot: Snapshot }
+  | { type: 'investigation.download'; download: DownloadProgress };
 
 /** Every event type above, for the console's parser (the Record makes the compiler insist the list is complete). */
-export const INVESTIGATION_EVENT_TYPES: Record<InvestigationServerEvent['type'], true> = { 'investigation.export': true, 'investigation.case': true };
+export const INVESTIGATION_EVENT_TYPES: Record<InvestigationServerEvent['type'], true> = {
+  'investigation.export': true,
+  'investigation.case': true,
+  'investigation.bookmark': true,
+  'investigation.snapshot': true,
+  'investigation.download': true,
+};
+
+/** Roles that see bookmarks and snapshots (playback) and roles that see cases and exports; the routes enforce the same lists. */
+export const INVESTIGATION_VIEW_ROLES = ['admin', 'investigator', 'dispatcher'] as const;
+export const INVESTIGATION_CASE_ROLES = ['admin', 'investigator'] as const;
+
+/** Who may receive an investigation event: the roles that may read what it carries (a download: only its user). */
+export function mayReceiveInvestigationEvent(ev: InvestigationServerEvent, user: { id: number; role: string }): boolean {
+  switch (ev.type) {
+    case 'investigation.bookmark':
+    case 'investigation.snapshot':
+      return (INVESTIGATION_VIEW_ROLES as readonly string[]).includes(user.role);
+    case 'investigation.export':
+    case 'investigation.case':
+      return (INVESTIGATION_CASE_ROLES as readonly string[]).includes(user.role);
+    case 'investigation.download':
+      return ev.download.userId === user.id;
+    default: {
+      const never: never = ev;
+      throw new Error(`unexpected event ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -3,6 +3,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ServerEvent } from '../../common/events';
+import { mayReceive } from './event-audience';
 import type { Principal } from './router';
 import { bearerToken } from './router';
 
@@ -102,11 +103,11 @@ export class EventHub {
     c.ws.send(text);
   }
 
-  /** Sends an event to every connected client. */
+  /** Sends an event to every connected client allowed to receive it (mayReceive: event-audience.ts). */
   publish(ev: ServerEvent): void {
     if (this.clients.size === 0) return;
     const text = JSON.stringify(ev);
-    for (const c of [...this.clients]) this.send(c, text);
+    for (const c of [...this.clients]) if (mayReceive(c.principal, ev)) this.send(c, text);
   }
 
   /** Closes the streams of one session (after logout). */

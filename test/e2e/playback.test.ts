@@ -182,7 +182,7 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     // A reference that could leave the export directory is refused with the server's reason.
     await page.locator('input[name=case-reference]').fill('../escape');
     await page.getByRole('button', { name: 'Create' }).click();
-    const refused = page.locator('.cases-tab .field-error[data-field=reference]');
+    const refused = page.locator('.cases-tab [data-field=case-reference] .field-error');
     await refused.waitFor();
     expect(await refused.innerText()).toContain('cannot name a path');
     // A Chinese case number is a normal reference.
@@ -212,13 +212,13 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
 
     await page.getByRole('tab', { name: 'Cases' }).click();
     await item.click();
-    await page.locator('.case-bookmarks', { hasText: 'white van reverses' }).waitFor();
+    await page.locator('.tl-item[data-kind=bookmark]', { hasText: 'white van reverses' }).waitFor();
     // Export camera A for the bookmarked range; progress arrives over the WebSocket.
     await page.locator(`input[name=export-source-${camA}]`).check();
     await page.locator('input[name=export-from]').fill(new Date(t0A + 30_000).toISOString().slice(0, 19));
     await page.locator('input[name=export-to]').fill(new Date(t0A + 40_000).toISOString().slice(0, 19));
     await page.getByRole('button', { name: 'Start export' }).click();
-    await page.locator('.case-exports tr[data-state=done]').waitFor({ timeout: 60_000 });
+    await page.locator('.tl-item[data-kind=export][data-state=done]').waitFor({ timeout: 60_000 });
     const admin = await srv.token();
     const jobs = (await srv.api<Array<{ id: number; state: string; dirName: string }>>('GET', '/api/v1/exports', admin)).body;
     const done = jobs.find((j) => j.state === 'done')!;

@@ -7,6 +7,7 @@ import type { SegmentRow, Store } from '../../../storage/repositories';
 import type { PlaceQueries } from '../contracts';
 import { copyEnd, copyStart, exactFrames, firstKeyframeMs, type FrameTimes } from './cut-points';
 import { describeFiles, listPackageFiles, MANIFEST_NAME, sha256File } from './manifest';
+import { indexFileOf, writeIndex } from './package-index';
 import { insideDir, safeComponent } from './paths';
 import { toGpx, toKml } from './tracks';
 import { indexTsFile, type TsIndex } from './ts-index';
@@ -18,6 +19,8 @@ export interface ExporterDeps {
   store: Store;
   recordingsDir: string;
   exportsDir: string;
+  /** Where the ZIP index sidecars (CRC-32s) are kept. */
+  indexDir: string;
   places: PlaceQueries;
   now: () => number;
   log: (m: string) => void;
@@ -84,6 +87,7 @@ export class ExportQueue {
       await this.running.done;
     }
     await fs.promises.rm(this.packageDir(job), { recursive: true, force: true });
+    await fs.promises.rm(indexFileOf(this.d.indexDir, job.dirName), { force: true });
     const after = await this.d.store.investigation.updateExport(id, { state: 'cancelled', finishedMs: this.d.now() });
     if (after) this.d.onUpdate(after);
     return after;
@@ -130,6 +134,8 @@ export class ExportQueue {
     await this.update(id, { state: 'running' });
     try {
       const sha = await this.build(job, signal);
+      // CRC-32s for the downloadable ZIP, once, while the files are hot in the page cache.
+      await writeIndex(this.d.indexDir, job.dirName, this.packageDir(job));
       await this.update(id, { state: 'done', progress: 1, finishedMs: this.d.now(), manifestSha256: sha, error: null });
       this.d.log(`[export ${id}] done: ${this.packageDir(job)}`);
     } catch (err) {

@@ -16,16 +16,24 @@ export interface InvestigationFeatureOptions {
 }
 
 export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }, opts: InvestigationFeatureOptions = {}): Feature<InvestigationControl> & { service: InvestigationService } {
+  const indexDir = path.join(ctx.config.dataDir, 'export-index');
   const service = new InvestigationService(ctx, links.places, {
     exportsDir: opts.exportsDir ?? path.join(ctx.config.dataDir, 'exports'),
     snapshotsDir: opts.snapshotsDir ?? path.join(ctx.config.dataDir, 'snapshots'),
+    indexDir,
   });
   const idle = opts.playbackIdleMs ?? Number(process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS ?? 60_000);
   const audit = new PlaybackAudit(ctx.audit, idle);
   return {
     control: service,
     service,
-    mounts: investigationMounts(service, audit),
+    mounts: investigationMounts(service, audit, {
+      indexDir,
+      packageDir: (job) => service.exportDir(job),
+      audit: (p, job, detail, ip) => ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, ...detail }, ip }),
+      publish: ctx.publish,
+      now: ctx.now,
+    }, ctx.config.recordingsDir),
     async start() {
       await service.exports.start();
     },

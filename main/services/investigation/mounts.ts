@@ -3,14 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX, type Role } from '../../../common/api';
+import { INVESTIGATION_CASE_ROLES, INVESTIGATION_VIEW_ROLES } from '../../../common/investigation';
 import type { AuditLog } from '../../server/audit-log';
 import type { Principal } from '../../server/router';
 import type { MountAuth, RawMount } from '../features';
+import { FramePreviews } from './frames';
+import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads';
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
 import type { InvestigationService } from './service';
 
-export const VIEW_ROLES: readonly Role[] = ['admin', 'investigator', 'dispatcher'];
-export const CASE_ROLES: readonly Role[] = ['admin', 'investigator'];
+export const VIEW_ROLES: readonly Role[] = INVESTIGATION_VIEW_ROLES;
+export const CASE_ROLES: readonly Role[] = INVESTIGATION_CASE_ROLES;
 
 function fail(res: http.ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -95,7 +98,7 @@ function clientIp(req: http.IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
-export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit): RawMount[] {
+export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit, downloads: DownloadDeps, recordingsDir: string): RawMount[] {
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
@@ -141,12 +144,16 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
   const exportFiles: RawMount = {
     prefix: `${API_PREFIX}/export-files/`,
     async http(req, res, url, auth) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'GET only');
       const p = await authorize(req, res, url, auth, CASE_ROLES);
       if (!p) return;
-      const m = /^(\d+)\/(.+)$/.exec(url.pathname.slice(`${API_PREFIX}/export-files/`.length));
-      if (!m) return fail(res, 404, 'use /export-files/<export id>/<file>');
+      const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
+      const zip = /^(\d+)\.zip$/.exec(rest);
+      const m = zip ?? /^(\d+)\/(.+)$/.exec(rest);
+      if (!m) return fail(res, 404, 'use /export-files/<export id>.zip or /export-files/<export id>/<file>');
       const job = await svc.getExport(Number(m[1])).catch(() => null);
       if (!job || job.state !== 'done') return fail(res, 404, `export ${m[1]} is not finished`);
+      if (zip) return sendPackageZip(req, res, url, p, job, downloads, clientIp(req));
       let rel: string;
       try {
         rel = decodeURIComponent(m[2]!);
@@ -157,9 +164,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const full = path.join(svc.exportDir(job), ...rel.split('/'));
       const st = await fs.promises.stat(full).catch(() => null);
       if (!st?.isFile()) return fail(res, 404, `${rel} is not in the package`);
-      await svc.auditDownload(p, job.id, rel, clientIp(req));
-      res.writeHead(200, { 'Content-Type': rel.endsWith('.json') ? 'application/json' : rel.endsWith('.mp4') ? 'video/mp4' : 'application/octet-stream', 'Content-Length': String(st.size) });
-      await new Promise<void>((resolve) => fs.createReadStream(full).on('error', () => resolve()).on('end', resolve).pipe(res));
+      await sendPackageFile(req, res, url, p, job, rel, full, downloads, clientIp(req));
     },
   };
   const snapshots: RawMount = {
@@ -176,5 +181,25 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       await new Promise<void>((resolve) => fs.createReadStream(file).on('error', () => resolve()).on('end', resolve).pipe(res));
     },
   };
-  return [playback, exportFiles, snapshots];
+  const frames = new FramePreviews(svc.ctxStore(), recordingsDir);
+  const framePreviews: RawMount = {
+    prefix: `${API_PREFIX}/frame-files/`,
+    async http(req, res, url, auth) {
+      const p = await authorize(req, res, url, auth, VIEW_ROLES);
+      if (!p) return;
+      const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
+      if (!m) return fail(res, 404, 'use /frame-files/<camera id>/<tMs>.jpg');
+      const sent = await frames
+        .withFrame(Number(m[1]), Number(m[2]), async (jpg) => {
+          const st = await fs.promises.stat(jpg);
+          res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(st.size), 'Cache-Control': 'private, max-age=3600' });
+          await new Promise<void>((resolve) => fs.createReadStream(jpg).on('error', () => resolve()).on('end', resolve).pipe(res));
+          return true;
+        })
+        .catch(() => false);
+      if (sent === null) return fail(res, 404, `camera ${m[1]} has no recording at that time`);
+      if (!sent && !res.headersSent) fail(res, 503, 'cannot decode a frame of that recording');
+    },
+  };
+  return [playback, exportFiles, snapshots, framePreviews];
 }

@@ -40,6 +40,8 @@ function checkRange(startMs: number, endMs: number, maxMs: number, what: string)
 export interface InvestigationOptions {
   exportsDir: string;
   snapshotsDir: string;
+  /** ZIP index sidecars of the packages (package-index.ts); default export-index beside exportsDir. */
+  indexDir?: string;
 }
 
 export class InvestigationService implements InvestigationControl {
@@ -56,6 +58,7 @@ export class InvestigationService implements InvestigationControl {
       store: ctx.store,
       recordingsDir: ctx.config.recordingsDir,
       exportsDir: opts.exportsDir,
+      indexDir: opts.indexDir ?? path.join(path.dirname(opts.exportsDir), 'export-index'),
       places,
       now: ctx.now,
       log: ctx.log,
@@ -173,6 +176,7 @@ export class InvestigationService implements InvestigationControl {
     const row = await this.inv.createBookmark({ ...b, createdBy: actorName(who.actor), createdMs: this.ctx.now() });
     await this.audit(who, 'bookmark.create', 'bookmark', row.id, { cameraId: row.cameraId, startMs: row.startMs, endMs: row.endMs, caseId: row.caseId, note: row.note });
     if (row.caseId !== null) await this.extendHeld(row.caseId);
+    this.ctx.publish({ type: 'investigation.bookmark', op: 'created', bookmark: row });
     return row;
   }
 
@@ -183,6 +187,7 @@ export class InvestigationService implements InvestigationControl {
     const after = (await this.inv.updateBookmark(id, patch))!;
     await this.audit(who, 'bookmark.update', 'bookmark', id, { before: { note: before.note, caseId: before.caseId }, after: { note: after.note, caseId: after.caseId } });
     if (after.caseId !== null) await this.extendHeld(after.caseId);
+    this.ctx.publish({ type: 'investigation.bookmark', op: 'updated', bookmark: after });
     return after;
   }
 
@@ -193,6 +198,7 @@ export class InvestigationService implements InvestigationControl {
       throw ApiError.conflict('caseId', 'the bookmark belongs to a case on legal hold; release the hold first');
     await this.inv.deleteBookmark(id);
     await this.audit(who, 'bookmark.delete', 'bookmark', id, b);
+    this.ctx.publish({ type: 'investigation.bookmark', op: 'deleted', bookmark: b });
   }
 
   // ---------------------------------------------------------------- cases and legal hold
@@ -303,10 +309,6 @@ export class InvestigationService implements InvestigationControl {
     return this.ctx.store;
   }
 
-  auditDownload(p: import('../../server/router').Principal, exportId: number, file: string, ip: string | null): Promise<void> {
-    return this.ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: exportId, detail: { file }, ip });
-  }
-
   exportDir(job: ExportJob): string {
     return this.exports.packageDir(job);
   }
@@ -381,6 +383,7 @@ export class InvestigationService implements InvestigationControl {
     await fs.promises.writeFile(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
     await this.audit(who, 'snapshot.create', 'snapshot', row.id, { cameraId: cam.id, tMs, source, caseId: row.caseId, sha256: sha });
     if (row.caseId !== null) await this.extendHeld(row.caseId);
+    this.ctx.publish({ type: 'investigation.snapshot', snapshot: row });
     return row;
   }
 
