@@ -1,6 +1,6 @@
 // Display formatting: units, absolute local times with zone, credential-free URLs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayUrl, formatBitrate, formatBytes, formatDateTime, formatDays, formatDuration, fromDateTimeLocalValue, toDateTimeLocalValue, zoneOffsetLabel } from './format';
+import { displayUrl, formatBitrate, formatBytes, formatDateTime, formatDays, formatFileStamp, formatDuration, fromDateTimeLocalValue, toDateTimeLocalValue, zoneOffsetLabel } from './format';
 import { makeI18n } from './i18n/index';
 
 const en = makeI18n('en');
@@ -49,6 +49,10 @@ describe('times', () => {
     expect(formatDateTime(ms)).toBe('2025-11-26 12:05:06 UTC+8');
     expect(zoneOffsetLabel(ms)).toBe('UTC+8');
     expect(formatDateTime(null)).toBe('—');
+  });
+
+  it('stamps file names in local time, not UTC', () => {
+    expect(formatFileStamp(Date.UTC(2025, 10, 26, 20, 5, 6))).toBe('20251127-040506');
   });
 
   it('round-trips datetime-local input values', () => {

@@ -33,10 +33,19 @@ export function formatTime(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** Absolute local date and time with its zone: "2025-11-26 14:03:07 UTC+8". Never relative. */
+/**
+ * THE date-time format of the console (tables, search results, alarms, audit, cards): absolute local date and time in the
+ * user's time zone, with the zone: "2025-11-26 14:03:07 UTC+8". The same digits in every language; never relative.
+ */
 export function formatDateTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   return `${formatDate(ms)} ${formatTime(ms)} ${zoneOffsetLabel(ms)}`;
+}
+
+/** A local time stamp for a file name: "20251126-140307" (the user's zone, like everything the console shows). */
+export function formatFileStamp(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 }
 
 /** Value for an <input type="datetime-local"> from UTC ms (local time, minutes). */

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditQuery } from '../../common/api';
 import { ErrorBanner } from '../components/error-banner';
-import { formatDateTime, fromDateTimeLocalValue } from '../format';
+import { formatDateTime, formatFileStamp, fromDateTimeLocalValue } from '../format';
 import { useI18n, type Translate } from '../i18n/index';
 import { AUDIT_ACTIONS, auditActionKey } from '../labels';
 import { useServices } from '../services';
@@ -135,7 +135,7 @@ export function AuditPanel() {
           >
             {t('audit.filter.reset')}
           </button>
-          <button type="button" name="audit-csv" disabled={!entries || entries.length === 0} onClick={() => entries && downloadCsv(`argus-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv`, auditCsv(entries))}>
+          <button type="button" name="audit-csv" disabled={!entries || entries.length === 0} onClick={() => entries && downloadCsv(`argus-audit-${formatFileStamp(Date.now())}.csv`, auditCsv(entries))}>
             {t('investigation.audit.csv')}
           </button>
         </div>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmQuery } from '../../common/alarms';
 import { ErrorBanner } from '../components/error-banner';
-import { fromDateTimeLocalValue } from '../format';
+import { formatFileStamp, fromDateTimeLocalValue } from '../format';
 import { useI18n } from '../i18n/index';
 import { alarmApi } from './alarm-api';
 import { AlarmDetail } from './alarm-detail';
@@ -60,7 +60,7 @@ export function AlarmHistory() {
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `alarms-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`;
+      a.download = `alarms-${formatFileStamp(Date.now())}.csv`;
       document.body.appendChild(a);
       a.click();
       a.remove();

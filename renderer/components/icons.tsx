@@ -4,9 +4,9 @@ import type { UnitType, WallLayoutKind } from '../../common/api';
 import { assertNever } from '../../common/events';
 import { wallGeometry } from '../live/geometry';
 
-type IconProps = { size?: number; class?: string };
+export type IconProps = { size?: number; class?: string };
 
-function Svg({ size = 16, class: cls, children }: IconProps & { children: ComponentChildren }) {
+export function Svg({ size = 16, class: cls, children }: IconProps & { children: ComponentChildren }) {
   return (
     <svg class={`icon${cls ? ` ${cls}` : ''}`} viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round">
       {children}

@@ -68,6 +68,24 @@ describe('message catalogs', () => {
     expect(translate('en', 'unit.mbps')).toBe('{value} Mbit/s');
   });
 
+  it('words counts in the right plural form: 1 camera, 5 cameras (never "1 cameras")', () => {
+    expect(translate('en', 'cameras.count', { count: 1 })).toBe('1 camera');
+    expect(translate('en', 'cameras.count', { count: 5 })).toBe('5 cameras');
+    expect(translate('en', 'cameras.count', { count: 0 })).toBe('0 cameras');
+    expect(translate('en', 'live.layout.option', { count: 1 })).toBe('Layout with 1 tile');
+    expect(translate('en', 'live.layout.option', { count: 16 })).toBe('Layout with 16 tiles');
+    expect(translate('en', 'units.count', { count: 1, online: 0 })).toBe('1 unit, 0 online');
+    expect(translate('zh-CN', 'cameras.count', { count: 1 })).toBe('共 1 台摄像机');
+    expect(placeholdersOf('{count:one=# camera;other=# cameras}, {size}')).toEqual(['count', 'size']);
+  });
+
+  it('no English message puts a bare count before a plural noun', () => {
+    // "{count} cameras" reads "1 cameras"; such a message needs a plural choice. Units of measure ("{value} s") are fine.
+    const unitsOfMeasure = new Set(['s', 'fps', 'days']);
+    const offenders = enKeys.filter((k) => [...en[k].matchAll(/\{(count|total|segments|n)\} ([a-z]+s)\b/g)].some((m) => !unitsOfMeasure.has(m[2]!)));
+    expect(offenders).toEqual([]);
+  });
+
   it('picks the stored language, else the browser language', () => {
     const store = (v: string | null) => ({ getItem: () => v });
     expect(initialLang(store('zh-CN'), ['en-US'])).toBe('zh-CN');

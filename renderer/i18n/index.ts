@@ -29,15 +29,37 @@ export type Params<K extends MessageKey> = K extends unknown
   : never;
 export type Translate = <K extends MessageKey>(key: K, ...params: Params<K>) => string;
 
-/** Placeholder names in a message, sorted (used by the catalog test). */
+/**
+ * A placeholder: "{name}", or a plural choice "{count:one=# camera;other=# cameras}" whose form is picked by the
+ * language's plural rules (Intl.PluralRules category, falling back to "other"); "#" in the form is the number.
+ */
+const PLACEHOLDER = /\{([A-Za-z0-9_]+)(?::([^{}]*))?\}/g;
+
+/** Placeholder names in a message, sorted, each once (used by the catalog test). */
 export function placeholdersOf(message: string): string[] {
-  return [...message.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]).sort();
+  return [...new Set([...message.matchAll(PLACEHOLDER)].map((m) => m[1]!))].sort();
+}
+
+/** The form of a plural choice ("one=# camera;other=# cameras") for `value` in `lang`. */
+export function pluralForm(lang: Lang, forms: string, value: string | number): string {
+  const byCategory = new Map<string, string>();
+  for (const part of forms.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) byCategory.set(part.slice(0, eq).trim(), part.slice(eq + 1));
+  }
+  const n = Number(value);
+  const category = Number.isFinite(n) ? new Intl.PluralRules(intlLocale(lang)).select(n) : 'other';
+  const form = byCategory.get(category) ?? byCategory.get('other') ?? '#';
+  return form.replace(/#/g, String(value));
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
   const text = CATALOGS[lang][key] ?? en[key] ?? key;
   if (!params) return text;
-  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return text.replace(PLACEHOLDER, (whole, name: string, forms: string | undefined) => {
+    if (!(name in params)) return whole;
+    return forms === undefined ? String(params[name]) : pluralForm(lang, forms, params[name]!);
+  });
 }
 
 export function makeTranslate(lang: Lang): Translate {

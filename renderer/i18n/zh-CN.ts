@@ -378,7 +378,8 @@ export const zhCN = {
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----
 /** The placeholder names in a message, e.g. 'a {x} b {y}' → 'x' | 'y'. */
-export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+/** Placeholder names of a message: "{name}" and plural choices "{name:one=…;other=…}". */
+export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? (P extends `${infer N}:${string}` ? N : P) | Placeholders<Rest> : never;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type En = typeof en;
 type Zh = typeof zhCN;

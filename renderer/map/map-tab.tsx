@@ -1,4 +1,5 @@
 // The Map tab: the panel state (selection, tools, geofence drafts, track playback) around MapController (the Leaflet side).
+import { formatDateTime } from '../format';
 import { useCan } from '../rights';
 import 'leaflet/dist/leaflet.css';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
@@ -262,7 +263,7 @@ export function MapTab() {
   // ---- render
   const sel = selected !== null ? ctl.current?.unit(selected) ?? null : null;
   void unitTick;
-  const fmtTime = (ms: number) => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
+  const fmtTime = formatDateTime; // the console's one date-time format
   const fmtDist = (m: number) => (m >= 1000 ? t('gps.km', { value: fmtNum(locale, m / 1000, 1) }) : t('gps.meters', { value: fmtNum(locale, m) }));
   const unitName = (id: number) => ctl.current?.unit(id)?.callsign ?? unitsStore.get(id)?.callsign ?? `#${id}`;
   const toolHint = tool === 'nearest' ? t('gps.tool.hint.nearest') : tool === 'polygon' ? t('gps.tool.hint.polygon') : tool === 'circle' ? t('gps.tool.hint.circle') : t('gps.camera.placeHint');

@@ -1,19 +1,21 @@
 // The Playback tab: sources, synchronized video tiles, transport (speeds, pause, frame step, events), timeline, marks → bookmark / snapshot / export, and search.
+import { can } from '../../common/rights';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
 import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue } from '../format';
-import { useI18n } from '../i18n/index';
+import { useI18n, type Translate } from '../i18n/index';
 import { useServices } from '../services';
 import { sortedCameras } from '../state/cameras';
 import { useStore } from '../state/store';
 import { sortedUnits } from '../state/units';
-import { playbackClockLabel } from './clock-label';
+import { playbackClockLabel, playbackClockParts } from './clock-label';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
 import { FRAME_MS, SyncSession } from './sync-player';
 import { TimelineView } from './timeline';
+import { FrameBackIcon, FrameForwardIcon, NextEventIcon, PauseIcon, PlayIcon, PrevEventIcon, ZoomInIcon, ZoomOutIcon } from './transport-icons';
 import { SPANS_MS, SPEEDS } from './wall-map';
 
 const MAX_SOURCES = 9;
@@ -22,10 +24,10 @@ interface AsyncTask {
   (): Promise<void>;
 }
 
-function spanLabel(ms: number): string {
-  if (ms >= 86_400_000) return `${Math.round(ms / 86_400_000)} d`;
-  if (ms >= 3_600_000) return `${Math.round(ms / 3_600_000)} h`;
-  return `${Math.round(ms / 60_000)} min`;
+function spanLabel(t: Translate, ms: number): string {
+  if (ms >= 86_400_000) return t('investigation.span.days', { n: Math.round(ms / 86_400_000) });
+  if (ms >= 3_600_000) return t('investigation.span.hours', { n: Math.round(ms / 3_600_000) });
+  return t('investigation.span.minutes', { n: Math.round(ms / 60_000) });
 }
 
 function VideoTile({ session, cameraId, name, selected, onSelect }: { session: SyncSession; cameraId: number; name: string; selected: boolean; onSelect(): void }) {
@@ -63,7 +65,7 @@ export function PlaybackTab() {
   const services = useServices();
   const cams = useStore(services.cameras);
   const units = useStore(services.units);
-  const canCases = services.user.role === 'admin' || services.user.role === 'investigator';
+  const canCases = can(services.user, 'cases.manage');
   const sources = useMemo(
     () => [...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })), ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign }))],
     [cams, units],
@@ -211,6 +213,7 @@ export function PlaybackTab() {
       services.toasts.show((tt) => tt('investigation.export.started', { reference: ref }));
     });
 
+  const clock = playbackClockParts(now);
   return (
     <div class="playback-tab" ref={rootRef}>
       <aside class="pb-side">
@@ -236,14 +239,22 @@ export function PlaybackTab() {
           ))}
         </div>
         <div class="pb-toolbar">
-          <button type="button" class="primary pb-play" onClick={togglePlay} title={session.clock.paused ? t('investigation.play') : t('investigation.pause')}>
-            {session.clock.paused ? '▶' : '❚❚'}
+          <button type="button" class="primary pb-play icon-btn" name="play" onClick={togglePlay} title={session.clock.paused ? t('investigation.play') : t('investigation.pause')} aria-label={session.clock.paused ? t('investigation.play') : t('investigation.pause')}>
+            {session.clock.paused ? <PlayIcon /> : <PauseIcon />}
           </button>
-          <button type="button" onClick={() => step(-1)} title={t('investigation.frameBack')}>⏮︎1</button>
-          <button type="button" onClick={() => step(1)} title={t('investigation.frameForward')}>1⏭︎</button>
-          <button type="button" onClick={() => jumpEvent(-1)} title={t('investigation.prevEvent')}>⟨⚑</button>
-          <button type="button" onClick={() => jumpEvent(1)} title={t('investigation.nextEvent')}>⚑⟩</button>
-          <label>
+          <button type="button" class="icon-btn" name="frame-back" onClick={() => step(-1)} title={t('investigation.frameBack')} aria-label={t('investigation.frameBack')}>
+            <FrameBackIcon />
+          </button>
+          <button type="button" class="icon-btn" name="frame-forward" onClick={() => step(1)} title={t('investigation.frameForward')} aria-label={t('investigation.frameForward')}>
+            <FrameForwardIcon />
+          </button>
+          <button type="button" class="icon-btn" name="prev-event" onClick={() => jumpEvent(-1)} title={t('investigation.prevEvent')} aria-label={t('investigation.prevEvent')}>
+            <PrevEventIcon />
+          </button>
+          <button type="button" class="icon-btn" name="next-event" onClick={() => jumpEvent(1)} title={t('investigation.nextEvent')} aria-label={t('investigation.nextEvent')}>
+            <NextEventIcon />
+          </button>
+          <label class="pb-speed">
             {t('investigation.speed')}{' '}
             <select name="speed" value={String(session.clock.speed)} onChange={(e) => {
               session.clock.setSpeed(Number(e.currentTarget.value));
@@ -254,7 +265,10 @@ export function PlaybackTab() {
               ))}
             </select>
           </label>
-          <span class="pb-now" data-now-ms={Math.round(now)}>{playbackClockLabel(now)}</span>
+          <span class="pb-now" data-now-ms={Math.round(now)} title={playbackClockLabel(now)}>
+            {clock.base}
+            {clock.zone ? <span class="pb-zone"> ({clock.zone})</span> : null}
+          </span>
           <form class="pb-goto" onSubmit={(e) => {
             e.preventDefault();
             const ms = fromDateTimeLocalValue(gotoValue);
@@ -263,9 +277,13 @@ export function PlaybackTab() {
             <input type="datetime-local" step="1" name="goto" value={gotoValue} onInput={(e) => setGotoValue(e.currentTarget.value)} />
             <button type="submit">{t('investigation.goto')}</button>
           </form>
-          <button type="button" name="zoom-in" onClick={() => zoom(0.5, now)} title={t('investigation.zoomIn')}>＋</button>
-          <button type="button" name="zoom-out" onClick={() => zoom(2, now)} title={t('investigation.zoomOut')}>－</button>
-          <span class="muted">{t('investigation.span', { span: spanLabel(spanMs) })}</span>
+          <button type="button" class="icon-btn" name="zoom-in" onClick={() => zoom(0.5, now)} title={t('investigation.zoomIn')} aria-label={t('investigation.zoomIn')}>
+            <ZoomInIcon />
+          </button>
+          <button type="button" class="icon-btn" name="zoom-out" onClick={() => zoom(2, now)} title={t('investigation.zoomOut')} aria-label={t('investigation.zoomOut')}>
+            <ZoomOutIcon />
+          </button>
+          <span class="muted pb-span">{t('investigation.span', { span: spanLabel(t, spanMs) })}</span>
         </div>
         <TimelineView
           rows={selected.map((id) => ({ cameraId: id, name: nameOf(id), data: timelines.get(id) ?? null }))}

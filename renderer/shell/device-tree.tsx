@@ -6,7 +6,7 @@ import { OnlineDot, StatusDot } from '../components/status-dot';
 import { useI18n } from '../i18n/index';
 import { statusKey, unitTypeKey } from '../labels';
 import { useServices } from '../services';
-import { allSources, groupSources, sourceMatches, type Source } from '../state/sources';
+import { allSources, matchingGroups, type Source } from '../state/sources';
 import { useStore } from '../state/store';
 import { linksKey, UnitLinks, unitLinksUp } from './unit-links';
 
@@ -107,7 +107,7 @@ export function DeviceTree() {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
 
   const list = useMemo(() => allSources(cams, us), [cams, us]);
-  const groups = useMemo(() => groupSources(list.filter((s) => sourceMatches(s, globalQuery) && sourceMatches(s, filter))), [list, globalQuery, filter]);
+  const groups = useMemo(() => matchingGroups(list, globalQuery, filter), [list, globalQuery, filter]);
   const camList = [...cams.values()];
   const recording = camList.filter((c) => c.status.state === 'recording').length;
   const unitList = [...us.values()];

@@ -1,7 +1,7 @@
 // Cameras and units as one list of video sources: grouping, liveness, search, tour groups.
 import { describe, expect, it } from 'vitest';
 import { cameraMapOf } from './cameras';
-import { allSources, findSource, groupNames, groupSourceIds, groupSources, sourceLiveness, sourceMatches, sourceRecording } from './sources';
+import { allSources, findSource, groupNames, groupSourceIds, groupSources, limitGroups, matchingGroups, sourceLiveness, sourceMatches, sourceRecording } from './sources';
 import { camera, unit, unitStatus } from './test-fixtures';
 
 const cams = cameraMapOf([camera(1, 'Gate', 'Depot'), camera(2, 'Yard', 'Depot', 'reconnecting'), camera(3, 'Lobby', null, 'connecting')]);
@@ -42,5 +42,19 @@ describe('sources', () => {
     const list = allSources(cams, units);
     expect(list.filter((s) => sourceMatches(s, 'car')).map((s) => s.id)).toEqual([10]);
     expect(list.filter((s) => sourceMatches(s, 'depot')).map((s) => s.id)).toEqual([1, 2, 10]);
+  });
+
+  it('filters the tree by every query and bounds the rows a picker renders', () => {
+    const list = allSources(cams, units);
+    expect(matchingGroups(list, 'depot', 'a').map((g) => [g.name, g.sources.map((x) => x.id)])).toEqual([['Depot', [1, 2, 10]]]);
+    const many = allSources(cameraMapOf(Array.from({ length: 500 }, (_, i) => camera(i + 1, `Camera ${i}`, `District ${i % 10}`))), new Map());
+    const all = matchingGroups(many, '');
+    const { groups, hidden } = limitGroups(all, 150);
+    expect(groups.reduce((n, g) => n + g.sources.length, 0)).toBe(150);
+    expect(hidden).toBe(350);
+    expect(groups.map((g) => g.name)).toEqual(['District 0', 'District 1', 'District 2']);
+    const found = limitGroups(matchingGroups(many, 'camera 417'), 150);
+    expect(found.hidden).toBe(0);
+    expect(found.groups.flatMap((g) => g.sources.map((x) => x.name))).toContain('Camera 417');
   });
 });

@@ -108,3 +108,25 @@ export function sourceMatches(s: Source, query: string): boolean {
     .toLowerCase();
   return words.every((w) => hay.includes(w));
 }
+
+/** The tree of sources matching every query (the device tree's rail filter and the top search; the rule editor's picker). */
+export function matchingGroups(list: readonly Source[], ...queries: string[]): SourceGroup[] {
+  return groupSources(list.filter((s) => queries.every((q) => sourceMatches(s, q))));
+}
+
+/**
+ * At most `maxRows` sources of a tree, in tree order, groups kept whole until the budget runs out (a picker over
+ * hundreds of cameras renders what fits on screen; the rest is reached by searching). `hidden` counts what was left out.
+ */
+export function limitGroups(groups: readonly SourceGroup[], maxRows: number): { groups: SourceGroup[]; hidden: number } {
+  let left = maxRows;
+  let hidden = 0;
+  const out: SourceGroup[] = [];
+  for (const g of groups) {
+    const shown = g.sources.slice(0, Math.max(0, left));
+    hidden += g.sources.length - shown.length;
+    left -= shown.length;
+    if (shown.length) out.push({ name: g.name, sources: shown });
+  }
+  return { groups: out, hidden };
+}
