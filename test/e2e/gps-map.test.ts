@@ -134,7 +134,7 @@ describe('Map tab (headless Chromium, offline)', () => {
     expect(start.y - (await dot.boundingBox())!.y).toBeGreaterThan(20);
     // Scrubbing the slider moves the marker back.
     await slider.fill(String(min));
-    await expect.poll(async () => Math.abs((await dot.boundingBox())!.y - start.y)).toBeLessThan(3);
+    await expect.poll(async () => Math.abs((await dot.boundingBox())!.y - start.y), { timeout: 10_000 }).toBeLessThan(3);
     await card.getByRole('button', { name: 'Watch live' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
     expect(pageErrors).toEqual([]);

@@ -98,14 +98,17 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
     }
   }
 
-  /** Tile i plays and decodes at least half its source's frame rate over 2 s, at the clip's size. */
+  /**
+   * Tile i keeps decoding (more than a second's worth of its source's frames within 4 s: a stalled or frozen tile gives
+   * none; the rate itself is bench:live's business, and a loaded CI machine decodes slower), at the clip's size.
+   */
   async function expectDecoding(i: number, shape: FieldShape): Promise<{ audioBytes: number }> {
     await tile(i).and(page.locator('[data-state=playing]')).waitFor({ timeout: 40_000 });
     const before = await decoded(i);
-    await page.waitForTimeout(2000);
+    await page.waitForTimeout(4000);
     const after = await decoded(i);
     const fps = 'fps' in FIELD_SHAPES[shape] ? (FIELD_SHAPES[shape] as { fps: number }).fps : 25;
-    expect(after.frames - before.frames, `frames decoded in 2 s on tile ${i} (${shape})`).toBeGreaterThan(fps);
+    expect(after.frames - before.frames, `frames decoded in 4 s on tile ${i} (${shape})`).toBeGreaterThan(fps);
     expect(after.width, `picture width on tile ${i} (${shape})`).toBe(FIELD_SHAPES[shape].width);
     expect(await pictureVariance(i), `a real picture on tile ${i} (${shape})`).toBeGreaterThan(200);
     return { audioBytes: after.audioBytes };
