@@ -38,7 +38,7 @@ describe('agent unit lookup by stream key', () => {
     const other = (await (await admin('POST', '/api/v1/units', { callsign: 'Car 32', type: 'vehicle' })).json()) as UnitKey;
     expect(unit.publishUrl).toMatch(/^rtmp:\/\/argus\.example:\d+\/live\//);
 
-    for (const headers of [{ 'X-Unit-Key': unit.streamKey }, { Authorization: `Unit ${unit.streamKey}` }]) {
+    for (const headers of [{ 'X-Unit-Key': unit.streamKey }, { Authorization: `Unit ${unit.streamKey}` }] as Record<string, string>[]) {
       const r = await lookup(headers);
       expect(r.status).toBe(200);
       const body = parseAgentUnitConfig(await r.json());
