@@ -80,7 +80,14 @@ describe('field agent with only the server address and the stream key', () => {
       return t.length >= 5 ? t : null;
     }, 'fixture positions stored', 60_000, 500);
     expect(track[0]!.lat).toBeCloseTo(31.23, 1);
+
+    // The server goes away: ffmpeg's errors (which quote the publish URL) reach the agent's log without the key.
+    await b.close();
+    b = null;
+    await waitFor(() => log.filter((l) => l.includes('video push ended')).length >= 2, 'video push failing while the server is down', 60_000, 200);
     await a.stop();
+    expect(log.join('\n')).not.toContain(unit.streamKey);
+    b = await start();
   }, 240_000);
 
   it('a wrong key, a disabled unit and a --unit that is not the key\'s stop the agent with the cause in its log', async () => {
