@@ -4,16 +4,19 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RouteWalker, provisionUnits } from './simulate';
 import { UnitAgent } from './unit-agent';
+import { UnitConfigRefused, fetchUnitConfig } from './unit-config';
 
 const USAGE = `usage:
-  npm run agent -- --server URL --unit ID --key KEY [--video DEVICE|FILE|testsrc] [--rtmp URL]
+  npm run agent -- --server URL --key KEY [--unit ID] [--video DEVICE|FILE|testsrc] [--rtmp URL]
                    [--gpsd HOST:PORT | --nmea FILE [--loop]] [--sos] [--buffer FILE]
   npm run agent -- --server URL --simulate N [--user admin --password PW] [--center LAT,LON] [--no-video]
 
   --server URL     Argus server, e.g. http://10.1.2.3:8640
-  --unit ID        this unit's id; --key KEY its stream key (shown once when the unit is added or its key rotated)
+  --key KEY        the unit's stream key (shown once when the unit is added or its key rotated); the server answers
+                   with the unit's id and publish URL (retried while it is unreachable)
+  --unit ID        optional check: the agent stops if the key belongs to another unit
   --video SRC      push video: a V4L2 device (/dev/video0), a file (looped) or 'testsrc'
-  --rtmp URL       where to push (default rtmp://<server host>:1935/live/<unit>?key=<key>)
+  --rtmp URL       override where to push (default: the publish URL the server gives for the unit)
   --gpsd HOST:PORT read positions from gpsd (JSON protocol; default port 2947)
   --nmea FILE      replay an NMEA log (times moved to now); --loop repeats it
   --sos            start with SOS raised; on a terminal press 's' to raise/clear SOS, 'q' to quit
@@ -90,14 +93,35 @@ async function main(): Promise<void> {
     }
     log(`simulating ${n} units around ${center.join(',')}${withVideo ? ' with video' : ''}; Ctrl-C stops`);
   } else {
-    const unitId = Number(values.unit);
-    if (!Number.isInteger(unitId) || unitId < 1 || !values.key) {
-      console.error('--unit ID and --key KEY are required (or --simulate N)\n\n' + USAGE);
+    if (!values.key) {
+      console.error('--key KEY is required (or --simulate N)\n\n' + USAGE);
+      process.exit(2);
+    }
+    const expected = values.unit === undefined ? null : Number(values.unit);
+    if (expected !== null && (!Number.isInteger(expected) || expected < 1)) {
+      console.error(`--unit must be a unit id (a positive whole number), not ${JSON.stringify(values.unit)}\n\n` + USAGE);
       process.exit(2);
     }
     if (values.gpsd && values.nmea) throw new Error('use --gpsd or --nmea, not both');
     const gpsd = values.gpsd ? { host: values.gpsd.split(':')[0] || '127.0.0.1', port: Number(values.gpsd.split(':')[1] ?? 2947) } : undefined;
-    const host = new URL(server).hostname;
+    const asking = new AbortController();
+    const quit = () => (log('stopping'), asking.abort(), process.exit(0));
+    process.once('SIGINT', quit);
+    process.once('SIGTERM', quit);
+    const unit = await fetchUnitConfig({ server, key: values.key, log, maxBackoffMs, signal: asking.signal }).catch((err: Error) => {
+      if (err instanceof UnitConfigRefused) log(err.message);
+      else log(`could not get this unit's settings: ${err.message}`);
+      process.exit(1);
+    });
+    process.off('SIGINT', quit);
+    process.off('SIGTERM', quit);
+    if (expected !== null && expected !== unit.unitId) {
+      log(`--unit ${expected} does not match the server: this key belongs to unit ${unit.unitId} (${unit.callsign}); stopping`);
+      process.exit(1);
+    }
+    const unitId = unit.unitId;
+    const rtmp = values.rtmp ?? unit.publishUrl;
+    log(`unit ${unitId} (${unit.callsign})${values.video ? `; video to ${rtmp.replace(/([?&]key=)[^&]*/, '$1***')}` : ''}`);
     const agent = new UnitAgent({
       server,
       unitId,
@@ -109,7 +133,7 @@ async function main(): Promise<void> {
       sos: values.sos,
       log,
       maxBackoffMs,
-      video: values.video ? { source: values.video, url: values.rtmp ?? `rtmp://${host}:1935/live/${unitId}?key=${encodeURIComponent(values.key)}` } : undefined,
+      video: values.video ? { source: values.video, url: rtmp } : undefined,
     });
     agent.start();
     agents.push(agent);

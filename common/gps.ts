@@ -229,3 +229,32 @@ export const GPS_EVENT_TYPES: Record<GpsServerEvent['type'], true> = {
   'gps.camera.placed': true,
   'gps.tiles.changed': true,
 };
+
+/** Where the field agent asks, with its stream key alone, which unit it is and where to publish (GET, X-Unit-Key). */
+export const AGENT_UNIT_PATH = '/api/v1/gps/agent/unit';
+
+/** The answer of AGENT_UNIT_PATH: the unit the key belongs to and the publish URL the Admin dialog shows. */
+export interface AgentUnitConfig {
+  unitId: number;
+  callsign: string;
+  /** rtmp://HOST:PORT/live/<unitId>?key=<streamKey> (publicHost and rtmpPort of the server's config). */
+  publishUrl: string;
+}
+
+/** Checks an AGENT_UNIT_PATH answer; throws with what is wrong (the agent must not push to a URL it cannot trust). */
+export function parseAgentUnitConfig(raw: unknown): AgentUnitConfig {
+  const o = raw as Partial<AgentUnitConfig> | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('server answer is not a JSON object');
+  if (!Number.isInteger(o.unitId) || (o.unitId as number) < 1) throw new Error('server answer has no valid unitId');
+  if (typeof o.callsign !== 'string' || o.callsign === '') throw new Error('server answer has no callsign');
+  if (typeof o.publishUrl !== 'string') throw new Error('server answer has no publishUrl');
+  let url: URL;
+  try {
+    url = new URL(o.publishUrl);
+  } catch {
+    throw new Error(`server answer's publishUrl is not a URL: ${JSON.stringify(o.publishUrl.slice(0, 80))}`);
+  }
+  if (url.protocol !== 'rtmp:' || !url.hostname) throw new Error(`server answer's publishUrl is not an rtmp:// URL (${url.protocol})`);
+  if (url.pathname !== `/live/${o.unitId as number}`) throw new Error(`server answer's publishUrl is not for unit ${o.unitId as number}`);
+  return { unitId: o.unitId as number, callsign: o.callsign, publishUrl: o.publishUrl };
+}

@@ -1,4 +1,4 @@
-// Shows a unit's new stream key and publish URL exactly once (after create or rotate), with its id for the field agent, copy buttons and a warning.
+// Shows a unit's new stream key and publish URL exactly once (after create or rotate), with its id, copy buttons and a warning.
 import { useRef, useState } from 'preact/hooks';
 import type { UnitKey } from '../../common/api';
 import { Modal } from '../components/modal';
@@ -71,7 +71,7 @@ export function UnitKeyDialog({ unitKey, rotated, onClose }: { unitKey: UnitKey;
       <SecretField label={t('unitKey.publishUrl')} value={unitKey.publishUrl} name="publishUrl" />
       <SecretField label={t('unitKey.streamKey')} value={unitKey.streamKey} name="streamKey" />
       <p class="muted form-note">{t('unitKey.howto')}</p>
-      <p class="muted form-note mono unit-key-agent">{t('unitKey.agent', { server: agentServer(unitKey.publishUrl), unit: unitKey.unit.id })}</p>
+      <p class="muted form-note mono unit-key-agent">{t('unitKey.agent', { server: agentServer(unitKey.publishUrl) })}</p>
       <div class="form-actions">
         <button type="button" class="primary" onClick={onClose}>
           {t('unitKey.done')}

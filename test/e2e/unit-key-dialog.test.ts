@@ -1,5 +1,5 @@
-// End to end (built console, real back end, headless Chromium): the key dialog after creating a unit shows the unit id the
-// field agent needs (--unit), with a copy button that puts it on the clipboard, in both languages.
+// End to end (built console, real back end, headless Chromium): the key dialog after creating a unit shows the unit id with a
+// copy button that puts it on the clipboard, in both languages.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,8 +59,10 @@ describe('Unit key dialog', () => {
     await field.getByRole('button', { name: l.copy }).click();
     await expect.poll(() => field.getByRole('button').innerText()).toBe(l.copied);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(unitId);
-    // The agent's command line, with this unit's id.
-    expect(await dialog.locator('.unit-key-agent').innerText()).toContain(`--unit ${unitId} `);
+    // The agent's command line: the server and the key are all it needs (it asks the server for its unit and publish URL).
+    const agentLine = await dialog.locator('.unit-key-agent').innerText();
+    expect(agentLine).toMatch(/npm run agent -- --server http:\/\/\S+ --key /);
+    expect(agentLine).not.toContain('--unit');
     await dialog.getByRole('button', { name: l.done }).click();
     await dialog.waitFor({ state: 'detached' });
     await context.close();

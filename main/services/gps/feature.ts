@@ -11,6 +11,7 @@ import { GeofenceWatcher, toGeofenceView } from './geofences';
 import { GpsIngest } from './ingest';
 import { unitsNear } from './near';
 import { TelemetryMount } from './telemetry-mount';
+import { agentUnitMount } from './agent-unit-mount';
 import { TILES_PREFIX, TilesMount } from './tiles-mount';
 import { basemapMount } from './basemap-mount';
 
@@ -225,7 +226,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     control,
     ingest,
     watcher,
-    mounts: [telemetry.mount(), tiles.mount(), basemapMount()],
+    mounts: [telemetry.mount(), agentUnitMount({ store: ctx.store, publishUrl: (id, key) => ctx.units.publishUrl(id, key), log }), tiles.mount(), basemapMount()],
     async start() {
       await loadUnits();
       await loadFences();
