@@ -127,6 +127,7 @@ export const en = {
   'live.status.connecting': 'Connecting…',
   'live.status.reconnecting': 'Reconnecting…',
   'live.status.offline': 'Offline',
+  'live.status.reasonSep': ': ',
   'live.status.forbidden': 'No permission',
   'live.status.gone': 'Source no longer exists',
   'live.status.notRelayed': '{codec} video cannot be shown live in this console (the server cannot relay it); recording is not affected',

@@ -129,6 +129,7 @@ export const zhCN = {
   'live.status.connecting': '正在连接…',
   'live.status.reconnecting': '正在重连…',
   'live.status.offline': '离线',
+  'live.status.reasonSep': '：',
   'live.status.forbidden': '无权限',
   'live.status.gone': '设备已不存在',
   'live.status.notRelayed': '此控制台无法实时显示 {codec} 视频（服务器无法转发该编码），录像不受影响',

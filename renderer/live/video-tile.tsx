@@ -86,7 +86,8 @@ export function VideoTile(p: VideoTileProps) {
     if (liveness !== false) player.current?.kick();
   }, [liveness]);
 
-  const view = tileView(p.sourceId !== null, phase, liveness);
+  const statusReason = p.source ? (p.source.kind === 'camera' ? p.source.camera.status.lastError : p.source.unit.status.lastError) : null;
+  const view = tileView(p.sourceId !== null, phase, liveness, statusReason);
   const name = p.source?.name ?? (p.sourceId !== null ? t('live.tile.unknownSource', { id: p.sourceId }) : '');
   const recording = p.source ? sourceRecording(p.source) : false;
   const shownStream = phase?.kind === 'playing' ? phase.stream : p.stream;
@@ -193,9 +194,10 @@ export function VideoTile(p: VideoTileProps) {
           ) : null}
           <div class="tile-bottom">
             {view.line ? (
-              <span class={`tile-status tone-${view.tone}`} role="status">
+              <span class={`tile-status tone-${view.tone}`} role="status" title={view.reason?.full}>
                 <span class="tile-status-mark" aria-hidden="true" />
                 {t(view.line)}
+                {view.reason ? <span class="tile-status-reason">{t('live.status.reasonSep')}{view.reason.short}</span> : null}
               </span>
             ) : (
               <span />
