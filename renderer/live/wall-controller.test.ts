@@ -101,6 +101,26 @@ describe('WallController', () => {
     c.close();
   });
 
+  it('keeps an alarm frame on a tile until the alarm is let go or the tile shows another source', () => {
+    const c = new WallController({ api: fakeApi(), groupSources: () => [], lastNameKey: null, storage: null });
+    c.dispatch({ type: 'assign', index: 2, sourceId: 5 });
+    c.markAlarm(2, 40);
+    c.dispatch({ type: 'assign', index: 0, sourceId: 6 });
+    c.markAlarm(0, 41);
+    expect([...c.alarmTiles.get()]).toEqual([[2, 40], [0, 41]]);
+    c.dispatch({ type: 'select', index: 2 }); // selecting is not replacing
+    c.dispatch({ type: 'layout', layout: '9' });
+    expect(c.alarmTiles.get().get(2)).toBe(40);
+    c.dispatch({ type: 'assign', index: 2, sourceId: 7 }); // replaced
+    expect([...c.alarmTiles.get()]).toEqual([[0, 41]]);
+    c.unmarkAlarms((id) => id !== 41); // acknowledged
+    expect(c.alarmTiles.get().size).toBe(0);
+    c.markAlarm(0, 42);
+    c.dispatch({ type: 'clear', index: 0 });
+    expect(c.alarmTiles.get().size).toBe(0);
+    c.close();
+  });
+
   it('advances the tour every N seconds and stops the timer when the tour stops', () => {
     const c = new WallController({ api: fakeApi(), groupSources: (g) => groups[g] ?? [], lastNameKey: null, storage: null });
     c.startTour('Depot', 10);

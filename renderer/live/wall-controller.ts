@@ -39,6 +39,11 @@ export class WallController {
   readonly layouts = new Store<WallLayout[] | null>(null);
   /** Name of the layout last loaded or saved (what "Save" overwrites), null for an unsaved wall. */
   readonly current = new Store<string | null>(null);
+  /**
+   * Tiles an alarm rule placed (tile index → alarm id): drawn with an alarm frame until the alarm is acknowledged
+   * (unmarkAlarms) or the tile shows another source (replaced, cleared, swapped, a layout loaded).
+   */
+  readonly alarmTiles = new Store<ReadonlyMap<number, number>>(new Map());
   /** Error of the last layout request (shown by the toolbar), null when fine. */
   readonly error = new Store<unknown>(null);
   private tourTimer: ReturnType<typeof setInterval> | null = null;
@@ -108,6 +113,19 @@ export class WallController {
     }
     this.dispatch({ type: 'assign', index: target, sourceId });
     this.dispatch({ type: 'select', index: (target + 1) % count });
+  }
+
+  /** Frames tile `index` as placed by alarm `alarmId`. */
+  markAlarm(index: number, alarmId: number): void {
+    if (this.alarmTiles.get().get(index) === alarmId) return;
+    this.alarmTiles.set(new Map(this.alarmTiles.get()).set(index, alarmId));
+  }
+
+  /** Removes the frames of the alarms `keep` says no longer need one (acknowledged, closed). */
+  unmarkAlarms(keep: (alarmId: number) => boolean): void {
+    const marks = this.alarmTiles.get();
+    const next = new Map([...marks].filter(([, id]) => keep(id)));
+    if (next.size !== marks.size) this.alarmTiles.set(next);
   }
 
   startTour(group: string, seconds: number): void {
@@ -212,9 +230,15 @@ export class WallController {
   }
 
   private onState(s: WallState): void {
-    // Stamp each slot whose source changed (loads and tour pages too, in tile order).
-    for (let i = 0; i < s.tiles.length; i++) if (s.tiles[i] !== null && s.tiles[i] !== this.prevTiles[i]) this.placedAt[i] = ++this.placeClock;
+    // Stamp each slot whose source changed (loads and tour pages too, in tile order); its alarm frame goes.
+    let marks: Map<number, number> | null = null;
+    for (let i = 0; i < s.tiles.length; i++) {
+      if (s.tiles[i] === this.prevTiles[i]) continue;
+      if (s.tiles[i] !== null) this.placedAt[i] = ++this.placeClock;
+      if (this.alarmTiles.get().has(i)) (marks ??= new Map(this.alarmTiles.get())).delete(i);
+    }
     this.prevTiles = s.tiles;
+    if (marks) this.alarmTiles.set(marks);
     // Tour timer follows the tour's group, period and tile count.
     const key = s.tour ? `${s.tour.group}\u0000${s.tour.seconds}\u0000${s.layout}` : '';
     if (key !== this.tourKey) {
