@@ -252,6 +252,19 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     // It is a stored device event as well.
     const evs = await srv.backend.store.events.listRange({ cameraId: camera.id, type: a.type, startMs: a.firstMs - 1000, endMs: a.firstMs + 1000, limit: 10 });
     expect(evs).toHaveLength(1);
+    // The camera's wall tile says why it is offline: the recorder's reason, as Admin shows it (short; whole in the tooltip).
+    const lastError = async () => {
+      const st = (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status;
+      return st.state !== 'recording' ? st.lastError : null;
+    };
+    await eventually(lastError, 60_000, 'the camera\'s reason');
+    const status = page.locator(`.tile:has(video[data-source-id="${camera.id}"]) .tile-status`).first();
+    // The tile follows the server's reason (it may change as the recorder retries): tooltip = lastError.
+    await expect.poll(async () => (await status.getAttribute('title')) === (await lastError()), { timeout: 15_000 }).toBe(true);
+    const [title, text] = await status.evaluate((el) => [el.getAttribute('title')!, el.textContent!]);
+    expect(text.startsWith('Offline: ')).toBe(true);
+    expect(title.startsWith(text.slice('Offline: '.length).replace(/…$/, ''))).toBe(true);
+    expect(text.length).toBeGreaterThan('Offline: '.length + 5);
   }, 150_000);
 
   it('shows the console in Chinese', async () => {
