@@ -12,6 +12,12 @@ import { Toasts } from './components/toasts';
 import { currentToken } from './session';
 import type { TabId } from './workspace/tabs';
 
+export interface WallRequest {
+  sourceId: number;
+  seq: number;
+  placement?: 'free';
+}
+
 export interface ConsoleServices {
   api: ApiClient;
   events: EventStream;
@@ -20,8 +26,12 @@ export interface ConsoleServices {
   units: UnitStore;
   /** The camera selected in the device tree or a table (null: none); tabs show it their own way. */
   selectedCamera: Store<number | null>;
-  /** The latest request to show a source on the Live tab's wall (double-click in the device tree); seq makes repeats distinct. */
-  wallRequest: Store<{ sourceId: number; seq: number } | null>;
+  /**
+   * A request to show a source on the Live tab's wall, null once the wall took it (so a wall mounted later, e.g. the first
+   * visit to Live after a reload, still takes it); seq makes repeats distinct. placement 'free' (watch live from the map):
+   * a free tile, not the selected one (WallController.placeSource); default: the device tree's double-click (openSource).
+   */
+  wallRequest: Store<WallRequest | null>;
   /** Text of the top bar's global search. */
   search: Store<string>;
   activeTab: Store<TabId>;
@@ -72,7 +82,7 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
     cameras,
     units,
     selectedCamera: new Store<number | null>(null),
-    wallRequest: new Store<{ sourceId: number; seq: number } | null>(null),
+    wallRequest: new Store<WallRequest | null>(null),
     search: new Store(''),
     activeTab,
     toasts: new Toasts(),

@@ -47,7 +47,7 @@ describe('message catalogs', () => {
     expect(zhCN['live.stream.main']).toBe('主码流');
     expect(zhCN['live.stream.sub']).toBe('子码流');
     expect(zhCN['live.tool.snapshot']).toContain('抓图');
-    expect(zhCN['live.tool.ptzLater']).toContain('云台控制');
+    expect(zhCN['onvif.ptz.title']).toContain('云台控制');
     expect(zhCN['live.tour.button']).toContain('轮巡');
     expect(zhCN['live.display.open']).toContain('电视墙');
     expect(zhCN['live.tile.recordingHint']).toContain('录像');

@@ -1,7 +1,7 @@
 // Workspace tab "Live" (实时预览): the wall toolbar and the video wall; Esc restores a maximized tile, F11 goes fullscreen.
 import { useEffect, useRef } from 'preact/hooks';
 import { useAlarmWallPlacement } from '../alarms/wall-placement';
-import { useServices } from '../services';
+import { useServices, type WallRequest } from '../services';
 import { useStore } from '../state/store';
 import { toggleFullscreen, usePageVisible, useWallController, VideoWall } from './video-wall';
 import type { WallController } from './wall-controller';
@@ -34,16 +34,19 @@ export function LiveTab() {
   const active = tab === 'live' && visible;
   const stage = useRef<HTMLDivElement>(null);
 
-  // Double-click in the device tree: show the source on this wall.
-  useEffect(
-    () =>
-      services.wallRequest.subscribe((req) => {
-        if (!req) return;
-        controller.openSource(req.sourceId);
-        services.activeTab.set('live');
-      }),
-    [controller],
-  );
+  // Double-click in the device tree, "watch live" on the map: show the source on this wall. A request made before this
+  // tab was first mounted (the first one after a reload) is taken at mount; each is taken once (the store goes back to null).
+  useEffect(() => {
+    const take = (req: WallRequest | null) => {
+      if (!req) return;
+      services.wallRequest.set(null);
+      if (req.placement === 'free') controller.placeSource(req.sourceId);
+      else controller.openSource(req.sourceId);
+      services.activeTab.set('live');
+    };
+    take(services.wallRequest.get());
+    return services.wallRequest.subscribe(take);
+  }, [controller]);
   useWallKeys(controller, stage, tab === 'live');
   useAlarmWallPlacement(controller, 0); // alarm rules put cameras on this wall (window 0)
 

@@ -1,6 +1,6 @@
 // Tile state and status line from the player phase and the source's liveness.
 import { describe, expect, it } from 'vitest';
-import { tileView } from './tile-view';
+import { REASON_MAX_CHARS, shortReason, tileView } from './tile-view';
 
 describe('tileView', () => {
   it('is idle without a source', () => {
@@ -29,5 +29,25 @@ describe('tileView', () => {
   it('shows refusals as errors', () => {
     expect(tileView(true, { kind: 'forbidden' }, true)).toMatchObject({ state: 'error', line: 'live.status.forbidden', tone: 'bad' });
     expect(tileView(true, { kind: 'gone' }, null)).toMatchObject({ state: 'error', line: 'live.status.gone' });
+  });
+
+  it('names why an offline source is down: the status reason, short on the tile and whole in the tooltip', () => {
+    const retrying = { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' } as const;
+    expect(tileView(true, retrying, false, 'Camera refused the connection (check address and port)')).toMatchObject({
+      state: 'offline',
+      line: 'live.status.offline',
+      reason: { short: 'Camera refused the connection', full: 'Camera refused the connection (check address and port)' },
+    });
+    const long = 'Unit sends H.265 (or AV1/VP9) over Enhanced RTMP, which this server cannot record yet';
+    const v = tileView(true, retrying, false, long);
+    expect(v.reason!.full).toBe(long);
+    expect(v.reason!.short).toBe('Unit sends H.265 (or AV1/VP9) over Enhanced RTM…');
+    const noClause = 'Recording disk is full and the oldest recordings cannot be deleted any more';
+    expect(shortReason(noClause)).toHaveLength(REASON_MAX_CHARS);
+    expect(shortReason(noClause).endsWith('…')).toBe(true);
+    // No reason known: just "Offline"; a playing or connecting tile shows none.
+    expect(tileView(true, retrying, false, null).reason).toBeUndefined();
+    expect(tileView(true, retrying, false, '  ').reason).toBeUndefined();
+    expect(tileView(true, { kind: 'playing', sinceMs: 1, stream: 'sub' }, true, 'old error').reason).toBeUndefined();
   });
 });

@@ -15,9 +15,24 @@ export interface TileView {
   tone: 'warn' | 'off' | 'bad' | null;
   /** Set instead of `line` when the stream cannot be shown at all: the message and its codec name ("H.265"). */
   unsupported?: { line: 'live.status.notRelayed' | 'live.status.noDecoder'; codec: string };
+  /** Why an offline source is down (the server's status reason, e.g. the recorder's lastError): short on the tile, full in its tooltip. */
+  reason?: { short: string; full: string };
 }
 
-export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness: Liveness): TileView {
+/** Longest reason shown on the tile itself; the tooltip has the whole text. */
+export const REASON_MAX_CHARS = 48;
+
+/** The reason without its trailing hint (" (check …)") or detail after ": ", cut to REASON_MAX_CHARS with an ellipsis. */
+export function shortReason(full: string): string {
+  let s = full.trim().replace(/\s+/g, ' ');
+  const hint = s.endsWith(')') ? s.lastIndexOf(' (') : -1;
+  const cut = [hint, s.indexOf(': ')].filter((i) => i >= 10);
+  if (cut.length > 0) s = s.slice(0, Math.min(...cut));
+  return s.length > REASON_MAX_CHARS ? `${s.slice(0, REASON_MAX_CHARS - 1).trimEnd()}…` : s;
+}
+
+/** `reason`: the source's status reason from the server (camera or unit recorder's lastError), null when none. */
+export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness: Liveness, reason: string | null = null): TileView {
   if (!hasSource) return { state: 'idle', line: null, tone: null };
   if (phase?.kind === 'forbidden') return { state: 'error', line: 'live.status.forbidden', tone: 'bad' };
   if (phase?.kind === 'gone') return { state: 'error', line: 'live.status.gone', tone: 'bad' };
@@ -27,7 +42,10 @@ export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness
   }
   if (phase?.kind === 'playing') return { state: 'playing', line: null, tone: null };
   // The server says the source is down: say so rather than "reconnecting" (the player keeps trying behind it).
-  if (liveness === false) return { state: 'offline', line: 'live.status.offline', tone: 'off' };
+  if (liveness === false) {
+    const why = reason?.trim();
+    return why ? { state: 'offline', line: 'live.status.offline', tone: 'off', reason: { short: shortReason(why), full: why } } : { state: 'offline', line: 'live.status.offline', tone: 'off' };
+  }
   if (phase?.kind === 'retrying' || (phase?.kind === 'connecting' && phase.attempt > 1)) return { state: 'connecting', line: 'live.status.reconnecting', tone: 'warn' };
   return { state: 'connecting', line: 'live.status.connecting', tone: 'warn' };
 }

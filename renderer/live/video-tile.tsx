@@ -11,6 +11,7 @@ import { CAMERA_DRAG_TYPE } from '../shell/device-tree';
 import { sourceLiveness, sourceRecording, type Source } from '../state/sources';
 import type { TileCell } from './geometry';
 import { LivePlayer, type PlayerPhase, type PlayerStats } from './player';
+import { usePtzCapable } from './ptz-capability';
 import { PtzPad } from './ptz-pad';
 import { saveSnapshot } from './snapshot';
 import { tileView } from './tile-view';
@@ -32,6 +33,8 @@ export interface VideoTileProps {
   maximized: boolean;
   /** Another tile is maximized over this one. */
   covered: boolean;
+  /** The alarm whose rule put the source here, while it is not acknowledged: the tile gets an alarm frame. */
+  alarmId?: number | null;
   dispatch: (a: WallAction) => void;
 }
 
@@ -53,6 +56,8 @@ export function VideoTile(p: VideoTileProps) {
   const [dragOver, setDragOver] = useState(false);
 
   const liveness = p.source ? sourceLiveness(p.source) : null;
+  // The PTZ tool only where PTZ works: cameras whose ONVIF link reports PTZ (not plain RTSP cameras, not units).
+  const ptz = usePtzCapable(p.source?.kind === 'camera' ? p.source.id : null);
   const playing = p.sourceId !== null && p.active;
 
   useEffect(() => {
@@ -86,7 +91,8 @@ export function VideoTile(p: VideoTileProps) {
     if (liveness !== false) player.current?.kick();
   }, [liveness]);
 
-  const view = tileView(p.sourceId !== null, phase, liveness);
+  const statusReason = p.source ? (p.source.kind === 'camera' ? p.source.camera.status.lastError : p.source.unit.status.lastError) : null;
+  const view = tileView(p.sourceId !== null, phase, liveness, statusReason);
   const name = p.source?.name ?? (p.sourceId !== null ? t('live.tile.unknownSource', { id: p.sourceId }) : '');
   const recording = p.source ? sourceRecording(p.source) : false;
   const shownStream = phase?.kind === 'playing' ? phase.stream : p.stream;
@@ -108,9 +114,10 @@ export function VideoTile(p: VideoTileProps) {
 
   return (
     <div
-      class={`tile${p.selected ? ' selected' : ''}${p.maximized ? ' maximized' : ''}${p.covered ? ' covered' : ''}${dragOver ? ' drag-over' : ''}`}
+      class={`tile${p.selected ? ' selected' : ''}${p.maximized ? ' maximized' : ''}${p.covered ? ' covered' : ''}${dragOver ? ' drag-over' : ''}${p.alarmId != null ? ' alarm-placed' : ''}`}
       style={style}
       data-tile-index={p.index}
+      data-alarm-id={p.alarmId ?? undefined}
       data-state={view.state}
       data-stream={p.sourceId !== null ? p.stream : undefined}
       data-served-stream={phase?.kind === 'playing' ? phase.stream : undefined}
@@ -163,6 +170,11 @@ export function VideoTile(p: VideoTileProps) {
         </div>
       ) : (
         <>
+          {p.alarmId != null ? (
+            <span class="tile-alarm-badge" title={t('live.tile.alarmPlacedHint', { id: p.alarmId })}>
+              {t('live.tile.alarmPlaced')}
+            </span>
+          ) : null}
           <div class="tile-top">
             <span class="tile-name" title={name}>
               {p.source?.kind === 'unit' ? <UnitTypeIcon type={p.source.unit.type} size={14} /> : <CameraIcon size={14} />}
@@ -193,9 +205,10 @@ export function VideoTile(p: VideoTileProps) {
           ) : null}
           <div class="tile-bottom">
             {view.line ? (
-              <span class={`tile-status tone-${view.tone}`} role="status">
+              <span class={`tile-status tone-${view.tone}`} role="status" title={view.reason?.full}>
                 <span class="tile-status-mark" aria-hidden="true" />
                 {t(view.line)}
+                {view.reason ? <span class="tile-status-reason">{t('live.status.reasonSep')}{view.reason.short}</span> : null}
               </span>
             ) : (
               <span />
@@ -229,10 +242,11 @@ export function VideoTile(p: VideoTileProps) {
               >
                 <ReplayIcon />
               </button>
-              {p.source?.kind === 'camera' ? (
+              {ptz ? (
                 <button
                   type="button"
                   class="tile-tool"
+                  name="ptz"
                   title={t('onvif.ptz.title')}
                   aria-label={t('onvif.ptz.title')}
                   aria-pressed={p.maximized}
@@ -240,11 +254,7 @@ export function VideoTile(p: VideoTileProps) {
                 >
                   <PtzIcon />
                 </button>
-              ) : (
-                <button type="button" class="tile-tool" aria-disabled="true" title={t('live.tool.ptzLater')} aria-label={t('live.tool.ptzLater')}>
-                  <PtzIcon />
-                </button>
-              )}
+              ) : null}
               <button
                 type="button"
                 class="tile-tool"
@@ -260,7 +270,7 @@ export function VideoTile(p: VideoTileProps) {
               </button>
             </span>
           </div>
-          {p.maximized && p.source?.kind === 'camera' ? <PtzPad cameraId={p.source.id} /> : null}
+          {p.maximized && ptz && p.source?.kind === 'camera' ? <PtzPad cameraId={p.source.id} /> : null}
         </>
       )}
     </div>

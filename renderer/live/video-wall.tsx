@@ -55,6 +55,7 @@ export function toggleFullscreen(el: HTMLElement | null): void {
 export function VideoWall({ controller, active }: { controller: WallController; active: boolean }) {
   const { cameras, units } = useServices();
   const state = useStore(controller.state);
+  const alarmTiles = useStore(controller.alarmTiles);
   const cams = useStore(cameras);
   const us = useStore(units);
   const g = wallGeometry(state.layout);
@@ -81,6 +82,7 @@ export function VideoWall({ controller, active }: { controller: WallController; 
             selected={state.selected === i}
             maximized={state.maximized === i}
             covered={state.maximized !== null && state.maximized !== i}
+            alarmId={id !== null ? alarmTiles.get(i) ?? null : null}
             dispatch={dispatch}
           />
         );

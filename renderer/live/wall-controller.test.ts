@@ -69,6 +69,58 @@ describe('WallController', () => {
     c.close();
   });
 
+  it('places a source from the map on the first free tile, keeps the others, and replaces the oldest only when full', () => {
+    const c = new WallController({ api: fakeApi(), groupSources: () => [], lastNameKey: null, storage: null });
+    c.openSource(5); // tile 0, selection moves to tile 1
+    c.dispatch({ type: 'select', index: 0 });
+    c.placeSource(7);
+    expect(c.state.get().tiles.slice(0, 4)).toEqual([5, 7, null, null]);
+    expect(c.state.get().selected).toBe(1);
+    c.placeSource(8);
+    expect(c.state.get().tiles.slice(0, 4)).toEqual([5, 7, 8, null]);
+    c.placeSource(7); // already shown: selected, not duplicated
+    expect(c.state.get().tiles.slice(0, 4)).toEqual([5, 7, 8, null]);
+    expect(c.state.get().selected).toBe(1);
+    c.placeSource(9);
+    c.dispatch({ type: 'assign', index: 0, sourceId: 6 }); // tile 0 now newest
+    c.placeSource(10); // full: the oldest is tile 1 (7)
+    expect(c.state.get().tiles.slice(0, 4)).toEqual([6, 10, 8, 9]);
+    c.placeSource(11);
+    expect(c.state.get().tiles.slice(0, 4)).toEqual([6, 10, 11, 9]);
+    c.close();
+  });
+
+  it('places a source asked for while the remembered layout is loading after it has loaded, not under it', async () => {
+    const api = fakeApi([layout(1, 'Day', [7, null, 9, null])]);
+    const c = new WallController({ api, groupSources: () => [], lastNameKey: 'argus.wall.last.1', storage: memoryStorage({ 'argus.wall.last.1': 'Day' }) });
+    const ready = c.init();
+    c.placeSource(5);
+    await ready;
+    await Promise.resolve();
+    expect(c.state.get().tiles.slice(0, 4)).toEqual([7, 5, 9, null]);
+    c.close();
+  });
+
+  it('keeps an alarm frame on a tile until the alarm is let go or the tile shows another source', () => {
+    const c = new WallController({ api: fakeApi(), groupSources: () => [], lastNameKey: null, storage: null });
+    c.dispatch({ type: 'assign', index: 2, sourceId: 5 });
+    c.markAlarm(2, 40);
+    c.dispatch({ type: 'assign', index: 0, sourceId: 6 });
+    c.markAlarm(0, 41);
+    expect([...c.alarmTiles.get()]).toEqual([[2, 40], [0, 41]]);
+    c.dispatch({ type: 'select', index: 2 }); // selecting is not replacing
+    c.dispatch({ type: 'layout', layout: '9' });
+    expect(c.alarmTiles.get().get(2)).toBe(40);
+    c.dispatch({ type: 'assign', index: 2, sourceId: 7 }); // replaced
+    expect([...c.alarmTiles.get()]).toEqual([[0, 41]]);
+    c.unmarkAlarms((id) => id !== 41); // acknowledged
+    expect(c.alarmTiles.get().size).toBe(0);
+    c.markAlarm(0, 42);
+    c.dispatch({ type: 'clear', index: 0 });
+    expect(c.alarmTiles.get().size).toBe(0);
+    c.close();
+  });
+
   it('advances the tour every N seconds and stops the timer when the tour stops', () => {
     const c = new WallController({ api: fakeApi(), groupSources: (g) => groups[g] ?? [], lastNameKey: null, storage: null });
     c.startTour('Depot', 10);

@@ -39,6 +39,11 @@ export class WallController {
   readonly layouts = new Store<WallLayout[] | null>(null);
   /** Name of the layout last loaded or saved (what "Save" overwrites), null for an unsaved wall. */
   readonly current = new Store<string | null>(null);
+  /**
+   * Tiles an alarm rule placed (tile index → alarm id): drawn with an alarm frame until the alarm is acknowledged
+   * (unmarkAlarms) or the tile shows another source (replaced, cleared, swapped, a layout loaded).
+   */
+  readonly alarmTiles = new Store<ReadonlyMap<number, number>>(new Map());
   /** Error of the last layout request (shown by the toolbar), null when fine. */
   readonly error = new Store<unknown>(null);
   private tourTimer: ReturnType<typeof setInterval> | null = null;
@@ -47,6 +52,12 @@ export class WallController {
   private lastSaved = '';
   private readonly unsub: () => void;
   private closed = false;
+  /** The running init() (the remembered layout is on its way): placements wait for it, else the layout would overwrite them. */
+  private initializing: Promise<void> | null = null;
+  /** Per slot, when its source was put there (a counter, higher = newer): "oldest" for placing on a full wall. */
+  private placedAt: number[] = [];
+  private placeClock = 0;
+  private prevTiles: ReadonlyArray<number | null> = [];
 
   private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 
@@ -63,6 +74,36 @@ export class WallController {
 
   /** Puts a source on the selected tile (else the first empty one) and selects the next tile, like filling a wall by double-clicks. */
   openSource(sourceId: number): void {
+    this.afterInit(() => this.openNow(sourceId));
+  }
+
+  /**
+   * Shows a source without disturbing what is on the wall ("watch live" from the map): the tile already showing it,
+   * else the first free visible tile, else (the wall is full) the tile whose source has been there longest. Selects it.
+   */
+  placeSource(sourceId: number): void {
+    this.afterInit(() => this.placeNow(sourceId));
+  }
+
+  private afterInit(fn: () => void): void {
+    if (this.initializing) void this.initializing.then(() => !this.closed && fn());
+    else fn();
+  }
+
+  private placeNow(sourceId: number): void {
+    const s = this.state.get();
+    const visible = s.tiles.slice(0, tileCount(s.layout));
+    let target = visible.indexOf(sourceId);
+    if (target < 0) target = visible.indexOf(null);
+    if (target < 0) {
+      target = 0;
+      for (let i = 1; i < visible.length; i++) if ((this.placedAt[i] ?? 0) < (this.placedAt[target] ?? 0)) target = i;
+    }
+    if (visible[target] !== sourceId) this.dispatch({ type: 'assign', index: target, sourceId });
+    this.dispatch({ type: 'select', index: target });
+  }
+
+  private openNow(sourceId: number): void {
     const s = this.state.get();
     const count = tileCount(s.layout);
     let target = s.selected;
@@ -74,6 +115,19 @@ export class WallController {
     this.dispatch({ type: 'select', index: (target + 1) % count });
   }
 
+  /** Frames tile `index` as placed by alarm `alarmId`. */
+  markAlarm(index: number, alarmId: number): void {
+    if (this.alarmTiles.get().get(index) === alarmId) return;
+    this.alarmTiles.set(new Map(this.alarmTiles.get()).set(index, alarmId));
+  }
+
+  /** Removes the frames of the alarms `keep` says no longer need one (acknowledged, closed). */
+  unmarkAlarms(keep: (alarmId: number) => boolean): void {
+    const marks = this.alarmTiles.get();
+    const next = new Map([...marks].filter(([, id]) => keep(id)));
+    if (next.size !== marks.size) this.alarmTiles.set(next);
+  }
+
   startTour(group: string, seconds: number): void {
     this.dispatch({ type: 'tourStart', group, seconds, sources: this.o.groupSources(group) });
   }
@@ -83,7 +137,15 @@ export class WallController {
   }
 
   /** Loads the saved layouts, then the wall window's own layout or the remembered last one. */
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    const run = this.initNow().finally(() => {
+      if (this.initializing === run) this.initializing = null;
+    });
+    this.initializing = run;
+    return run;
+  }
+
+  private async initNow(): Promise<void> {
     const list = await this.refreshLayouts();
     if (!list || this.closed) return;
     const wanted = this.o.autosaveName ?? this.rememberedName();
@@ -168,6 +230,15 @@ export class WallController {
   }
 
   private onState(s: WallState): void {
+    // Stamp each slot whose source changed (loads and tour pages too, in tile order); its alarm frame goes.
+    let marks: Map<number, number> | null = null;
+    for (let i = 0; i < s.tiles.length; i++) {
+      if (s.tiles[i] === this.prevTiles[i]) continue;
+      if (s.tiles[i] !== null) this.placedAt[i] = ++this.placeClock;
+      if (this.alarmTiles.get().has(i)) (marks ??= new Map(this.alarmTiles.get())).delete(i);
+    }
+    this.prevTiles = s.tiles;
+    if (marks) this.alarmTiles.set(marks);
     // Tour timer follows the tour's group, period and tile count.
     const key = s.tour ? `${s.tour.group}\u0000${s.tour.seconds}\u0000${s.layout}` : '';
     if (key !== this.tourKey) {

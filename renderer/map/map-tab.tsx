@@ -204,7 +204,8 @@ export function MapTab() {
   }
 
   function watchLive(sourceId: number): void {
-    services.wallRequest.set({ sourceId, seq: (services.wallRequest.get()?.seq ?? 0) + 1 });
+    // A free tile, not the selected one: the operator's wall stays as it is (docs/design/live-wall.md).
+    services.wallRequest.set({ sourceId, seq: Date.now(), placement: 'free' });
     services.activeTab.set('live');
   }
 

@@ -98,6 +98,14 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await page.locator(`.tile[data-tile-index="2"] video[data-source-id="${camera.id}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     await page.locator('[data-testid=alarm-counter][data-total="1"]').waitFor();
     const alarm = (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=motion')).body.alarms[0]!;
+    // The rule's tile has an alarm frame (and says so); a plain RTSP camera gets no PTZ tool (it would do nothing; its
+    // capability answer has come once the rule's PTZ outcome is shown below, checked again there).
+    const placed = page.locator('.tile[data-tile-index="2"]');
+    await expect.poll(() => placed.getAttribute('data-alarm-id')).toBe(String(alarm.id));
+    expect(await placed.getAttribute('class')).toContain('alarm-placed');
+    expect(await placed.locator('.tile-alarm-badge').textContent()).toBe('Alarm');
+    expect(await placed.locator('.tile-tool[title="PTZ control"]').count()).toBe(0);
+    expect(await page.locator('.tile[data-alarm-id]').count()).toBe(1);
     await page.locator('.alarms-views button[data-view=live]').click();
     await row(page, alarm.id).click();
     const detail = page.locator(`.alarm-detail[data-alarm-id="${alarm.id}"]`);
@@ -107,6 +115,7 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await detail.locator('.alarm-actions li[data-kind=wall][data-status=sent]').waitFor();
     expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toContain(`preset 2 on camera ${camera.id}`);
     expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toContain('has no PTZ');
+    expect(await placed.locator('.tile-tool[title="PTZ control"]').count()).toBe(0);
     const stored = (await srv.api<Alarm>('GET', `/api/v1/alarms/${alarm.id}`)).body;
     expect(stored.actions.map((a) => `${a.kind}:${a.status}`).sort()).toEqual(['bookmark:ok', 'ptz:failed', 'sound:sent', 'wall:sent']);
     // The rule's sound (on by default in the editor) reached this console as an alert.
@@ -114,6 +123,13 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     // A repeat within the window counts up on the same row.
     await srv.backend.deviceEvents.record({ cameraId: camera.id, type: 'motion', state: 'active', startMs: Date.now(), detail: null });
     await page.locator(`[data-testid=live-alarms] .alarm-row[data-alarm-id="${alarm.id}"][data-count="2"]`).waitFor();
+    expect(await placed.getAttribute('data-alarm-id')).toBe(String(alarm.id));
+    // Acknowledged: the frame goes, the camera stays on its tile.
+    await detail.locator('button[data-action=acknowledge]').click();
+    await page.locator(`.alarm-detail[data-alarm-id="${alarm.id}"][data-state=acknowledged]`).waitFor();
+    await expect.poll(() => placed.getAttribute('data-alarm-id')).toBeNull();
+    expect(await placed.getAttribute('class')).not.toContain('alarm-placed');
+    expect(await placed.locator(`video[data-source-id="${camera.id}"]`).count()).toBe(1);
   });
 
   it('shows an SOS from a unit in the console within 1 s', async () => {
@@ -236,6 +252,19 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     // It is a stored device event as well.
     const evs = await srv.backend.store.events.listRange({ cameraId: camera.id, type: a.type, startMs: a.firstMs - 1000, endMs: a.firstMs + 1000, limit: 10 });
     expect(evs).toHaveLength(1);
+    // The camera's wall tile says why it is offline: the recorder's reason, as Admin shows it (short; whole in the tooltip).
+    const lastError = async () => {
+      const st = (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status;
+      return st.state !== 'recording' ? st.lastError : null;
+    };
+    await eventually(lastError, 60_000, 'the camera\'s reason');
+    const status = page.locator(`.tile:has(video[data-source-id="${camera.id}"]) .tile-status`).first();
+    // The tile follows the server's reason (it may change as the recorder retries): tooltip = lastError.
+    await expect.poll(async () => (await status.getAttribute('title')) === (await lastError()), { timeout: 15_000 }).toBe(true);
+    const [title, text] = await status.evaluate((el) => [el.getAttribute('title')!, el.textContent!]);
+    expect(text.startsWith('Offline: ')).toBe(true);
+    expect(title.startsWith(text.slice('Offline: '.length).replace(/…$/, ''))).toBe(true);
+    expect(text.length).toBeGreaterThan('Offline: '.length + 5);
   }, 150_000);
 
   it('shows the console in Chinese', async () => {

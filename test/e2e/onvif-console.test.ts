@@ -110,6 +110,8 @@ describe('ONVIF in the console', () => {
     await page.dragAndDrop(`.tree-camera[data-camera-id="${cameraId}"]`, '.tile[data-tile-index="0"]');
     const tile = page.locator('.tile[data-tile-index="0"]');
     await tile.and(page.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });
+    // The camera's ONVIF link reports PTZ: its tile offers the PTZ tool (plain RTSP cameras get none, alarms-console.test.ts).
+    await tile.locator('.tile-tool[name=ptz][title="PTZ control"]').waitFor({ state: 'attached' });
     await tile.dblclick();
     const pad = page.locator(`.ptz-panel[data-camera-id="${cameraId}"]`);
     await pad.waitFor();
