@@ -1,5 +1,6 @@
 // Live player of one tile: mpegts.js over WS-FLV (or HTTP-FLV) with a fresh ticket per connection, drift guard, stall watch, retries.
 import mpegts from 'mpegts.js';
+import { DetachingWebSocketLoader } from './ws-loader';
 import type { LiveTicket, LiveTicketRequest, StreamKind } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
 import { ApiError } from '../api';
@@ -212,6 +213,7 @@ export class LivePlayer {
       // playable audio would make the player wait for audio forever).
       { type: 'flv', isLive: true, url, ...(this.audioOff ? { hasAudio: false } : ticket.videoCodec !== null ? { hasAudio: playableAudio(ticket.audioCodec) } : {}) },
       {
+        ...(/^wss?:/i.test(url) ? { customLoader: DetachingWebSocketLoader } : {}),
         isLive: true,
         enableWorker: false,
         enableStashBuffer: false,
