@@ -274,7 +274,11 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     await expectDecoding(page, 0);
     await rtsp.stop();
     await tile(page, 0).and(page.locator('[data-state=offline]')).waitFor({ timeout: 45_000 });
-    expect(await tile(page, 0).locator('.tile-status').innerText()).toBe('Offline');
+    // "Offline" and why, the recorder's own words (the whole text in the tooltip).
+    const status = tile(page, 0).locator('.tile-status');
+    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toMatch(/^Offline\s*:\s*\S/);
+    const shown = /^Offline\s*:\s*(\S.*)$/s.exec(await status.innerText())?.[1] ?? '';
+    expect((await status.getAttribute('title')) ?? '', 'the whole reason in the tooltip').toContain(shown.replace(/…$/, '').trim());
     await page.screenshot({ path: '/tmp/argus-wall-offline-en.png' });
     // The unit on the next tile is not affected.
     await expectDecoding(page, 1);
