@@ -96,6 +96,8 @@ export class Recorder {
   private currentFile: string | null = null;
   private closedBytes = 0;
   private probeChain: Promise<void> = Promise.resolve();
+  /** End of the last segment reported closed (wall-clock ms), across runs. */
+  private indexedEndMs = -Infinity;
 
   private readonly launch: RecordLauncher;
   private readonly now: () => number;
@@ -346,8 +348,14 @@ export class Recorder {
         const sizeBytes = fs.statSync(file).size;
         const dur = durationMs > 0 ? durationMs : info.durationMs;
         if (dur <= 0) throw new Error('no playable frames');
+        // A new run's anchor can place its first segment a few ms before the end of the last one indexed (a killed
+        // run's partial segment is timed by its probed length): segments never overlap, so start where that one ended.
+        // A larger overlap means the wall clock itself stepped back: keep the estimate, the index then follows the clock.
+        const overlapMs = this.indexedEndMs - startMs;
+        const start = overlapMs > 0 && overlapMs <= RESYNC_MS ? this.indexedEndMs : startMs;
+        this.indexedEndMs = start + dur;
         // The muxer's own times are exact for the segment; ffprobe's duration is used for partial segments.
-        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs, endMs: startMs + dur, sizeBytes });
+        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs: start, endMs: start + dur, sizeBytes });
       } catch (e) {
         this.log(`segment ${rel} could not be probed: ${(e as Error).message}`);
         this.events.onSegmentError(rel, (e as Error).message);
