@@ -159,8 +159,10 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     await page.getByRole('button', { name: 'Go to' }).click();
     await page.locator('select[name=speed]').selectOption('4');
     await page.locator('.pb-play').click();
-    await page.waitForTimeout(3000);
     const ids = [camA, camB, camC, camD];
+    // Each tile first shows a frame (a loaded machine may take longer to start four players at 4x), then play settles.
+    await expect.poll(async () => (await shownFrames(page, ids)).every((f) => f !== null), { timeout: 20_000 }).toBe(true);
+    await page.waitForTimeout(2000);
     const starts = [t0A, t0B, t0C, t0D];
     const skews: number[] = [];
     for (let i = 0; i < 6; i++) {
