@@ -8,7 +8,7 @@ import type { Camera, Segment } from '../../common/api';
 import type { PlaybackMap } from '../../common/investigation';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, signIn, type TestBrowser } from './browser';
 import { BAR_BITS, FPS, indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
@@ -87,11 +87,7 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
     page.setDefaultTimeout(20_000);
-    await page.goto(srv.backend.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.console').waitFor();
+    await signIn(page, srv.backend.url, 'admin', ADMIN_PASSWORD);
     await page.getByRole('tab', { name: 'Playback' }).click();
   }, 240_000);
 

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build-renderer';
 import type { FieldShape } from '../helpers/clips';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, signIn, type TestBrowser } from './browser';
 import { BAR_BITS, indexSegments, makeSegments, type SegShape } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 import { segShapeOf } from './shape-segments';
@@ -59,11 +59,7 @@ describe('playback over field shapes (built console, hls.js in headless Chromium
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
     page.setDefaultTimeout(20_000);
-    await page.goto(srv.backend.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.console').waitFor();
+    await signIn(page, srv.backend.url, 'admin', ADMIN_PASSWORD);
     await page.getByRole('tab', { name: 'Playback' }).click();
   }, 300_000);
 
