@@ -4,6 +4,7 @@ import { accountsEn } from './accounts';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
   'app.tagline': 'Video surveillance command center',
@@ -374,6 +375,7 @@ export const en = {
   ...accountsEn,
   ...investigationEn,
   ...alarmsEn,
+  ...auditEn, ...auditFieldsEn, ...alarmOutcomesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

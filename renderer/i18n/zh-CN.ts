@@ -5,6 +5,7 @@ import { accountsZh } from './accounts';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
   'app.name': 'Argus',
@@ -376,6 +377,7 @@ export const zhCN = {
   ...accountsZh,
   ...investigationZh,
   ...alarmsZh,
+  ...auditZh, ...auditFieldsZh, ...alarmOutcomesZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----
