@@ -58,7 +58,7 @@ export type AlarmActionKind = (typeof ALARM_ACTION_KINDS)[number];
 export const ALARM_OUTCOME_CODES = ['wall', 'sound', 'desktop', 'notify', 'ptz_preset', 'bookmark', 'snapshot', 'escalate', 'no_camera'] as const;
 export type AlarmOutcomeCode = (typeof ALARM_OUTCOME_CODES)[number];
 /** Why a server-side action failed (the raw error stays in the server log): timeout {timeoutS}, ... */
-export const ALARM_OUTCOME_REASONS = ['timeout', 'not_recording', 'no_frame', 'not_found', 'refused', 'unavailable', 'error'] as const;
+export const ALARM_OUTCOME_REASONS = ['timeout', 'not_recording', 'no_frame', 'no_ptz', 'not_found', 'refused', 'unavailable', 'error'] as const;
 export type AlarmOutcomeReason = (typeof ALARM_OUTCOME_REASONS)[number];
 export type AlarmOutcomeParams = Record<string, string | number | null>;
 

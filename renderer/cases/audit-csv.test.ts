@@ -40,7 +40,7 @@ describe('auditCsv', () => {
   });
 
   it('names the file in the language with the local date', () => {
-    expect(auditCsvName(makeI18n('zh-CN'), T)).toBe('审计日志_2026-12-06.csv');
+    expect(auditCsvName(makeI18n('zh-CN'), T)).toBe('操作日志_2026-12-06.csv');
     expect(auditCsvName(makeI18n('en'), T)).toBe('Audit log_2026-12-06.csv');
   });
 });

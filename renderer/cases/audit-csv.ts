@@ -14,7 +14,7 @@ export function auditCsv(i18n: I18n, entries: readonly AuditEntry[]): string {
   return csvText([header, ...rows]);
 }
 
-/** "审计日志_2026-12-06.csv" (the local date of `nowMs`). */
+/** "操作日志_2026-12-06.csv" (the local date of `nowMs`). */
 export function auditCsvName(i18n: I18n, nowMs: number): string {
   return csvFileName(i18n.t('auditlog.csv.file'), nowMs);
 }

@@ -115,7 +115,7 @@ export const auditZh = {
   'auditlog.val.polygon': '多边形',
   'auditlog.more': '另有 {count} 项',
 
-  'auditlog.csv.file': '审计日志',
+  'auditlog.csv.file': '操作日志',
   'auditlog.csv.id': '序号',
   'auditlog.csv.time': '时间',
   'auditlog.csv.user': '用户',
