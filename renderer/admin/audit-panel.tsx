@@ -32,10 +32,11 @@ function toQuery(f: Filters): AuditQuery {
   return q;
 }
 
-/** The detail cell: each field labelled in the user's language (the first few; all of them in the tooltip). */
+/** The detail cell: each field labelled in the user's language (the first few; "+N more" shows the rest). */
 function DetailCell({ fields }: { fields: AuditField[] }) {
   const { t } = useI18n();
-  const shown = fields.slice(0, DETAIL_FIELDS_SHOWN);
+  const [all, setAll] = useState(false);
+  const shown = all ? fields : fields.slice(0, DETAIL_FIELDS_SHOWN);
   return (
     <td class="audit-detail" title={fields.map((f) => `${f.label}: ${f.value}`).join('\n')}>
       {shown.map((f) => (
@@ -43,7 +44,11 @@ function DetailCell({ fields }: { fields: AuditField[] }) {
           <span class="audit-field-label">{f.label}</span> {f.value}
         </span>
       ))}
-      {fields.length > shown.length ? <span class="muted">{t('auditlog.more', { count: fields.length - shown.length })}</span> : null}
+      {fields.length > shown.length ? (
+        <button type="button" class="link audit-more" onClick={() => setAll(true)}>
+          {t('auditlog.more', { count: fields.length - shown.length })}
+        </button>
+      ) : null}
     </td>
   );
 }

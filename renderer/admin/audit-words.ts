@@ -18,7 +18,7 @@ const TARGETS = ['camera', 'unit', 'user', 'alarm', 'alarm_rule', 'export', 'cas
 const DURATION_KEYS = new Set(['throttledForMs', 'timeoutMs']);
 const BYTE_KEYS = new Set(['sizeBytes', 'bytes']);
 /** Technical values shown as they are (hashes, addresses, paths): never looked up in the catalog. */
-const VERBATIM_KEYS = new Set(['sha256', 'manifestSha256', 'url', 'subUrl', 'host', 'remoteAddress', 'streamPath', 'dir', 'file', 'range', 'username', 'name', 'callsign', 'note', 'title', 'reference', 'caseReference', 'description', 'displayName', 'officer', 'groupName', 'source']);
+const VERBATIM_KEYS = new Set(['sha256', 'manifestSha256', 'url', 'subUrl', 'host', 'remoteAddress', 'streamPath', 'dir', 'file', 'range', 'username', 'name', 'callsign', 'note', 'title', 'reference', 'caseReference', 'description', 'displayName', 'officer', 'groupName', 'source', 'manufacturer', 'model', 'serial']);
 
 function has(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(CATALOGS.en, key);

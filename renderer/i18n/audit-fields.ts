@@ -98,6 +98,10 @@ export const auditFieldsEn = {
   'auditlog.field.alarms': 'Alarms',
   'auditlog.field.seq': 'Sequence',
   'auditlog.field.ids': 'Alarms',
+  'auditlog.field.pieces': 'Requests',
+  'auditlog.field.manufacturer': 'Manufacturer',
+  'auditlog.field.model': 'Model',
+  'auditlog.field.serial': 'Serial number',
 } as const;
 
 export const auditFieldsZh = {
@@ -197,6 +201,10 @@ export const auditFieldsZh = {
   'auditlog.field.alarms': '报警',
   'auditlog.field.seq': '序号',
   'auditlog.field.ids': '报警',
+  'auditlog.field.pieces': '请求次数',
+  'auditlog.field.manufacturer': '厂商',
+  'auditlog.field.model': '型号',
+  'auditlog.field.serial': '序列号',
 } as const satisfies { readonly [K in keyof typeof auditFieldsEn]: string };
 
 /** The detail keys labelled here. */

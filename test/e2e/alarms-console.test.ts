@@ -175,11 +175,12 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     expect(await steps.count()).toBe(4);
     expect(await steps.nth(2).innerText()).toContain('Patrol 3 sent');
     // CSV export of the same search.
+    // CSV export of the same search, worded in the console's language (issue 12).
     const download = page.waitForEvent('download');
     await form.getByRole('button', { name: 'Export CSV' }).click();
     const file = await (await download).path();
     const csv = fs.readFileSync(file, 'utf8');
-    expect(csv).toContain(`${sos.id},sos,critical,closed,Patrol 7`);
+    expect(csv).toContain(`${sos.id},SOS,Critical,Closed,Patrol 7`);
     await page.locator('.alarms-views button[data-view=live]').click();
   });
 

@@ -91,6 +91,10 @@ describe('audit log, alarm outcomes and CSV exports in Chinese (built console, r
     const raiseRow = table.locator(`tr[data-action="alarm.raise"]`).first();
     expect(await raiseRow.locator('.audit-field[data-field=type] .audit-field-label').innerText()).toBe('类型');
     expect(await raiseRow.locator('.audit-field[data-field=type]').innerText()).toBe(`类型 ${zhCN['alarms.type.tamper']}`);
+    // Every detail field on the page has a label from the catalog (a detail key shown as its label is a missing one).
+    const labels = await table.locator('.audit-field-label').allInnerTexts();
+    expect(labels.length).toBeGreaterThan(10);
+    expect(labels.filter((l) => /^[a-z][A-Za-z]*$/.test(l))).toEqual([]);
     // The action filter: worded options only.
     const options = await page.locator('select[name=action] option').allInnerTexts();
     expect(options.length).toBeGreaterThan(60);
