@@ -43,6 +43,9 @@ describe('audit wording', () => {
     expect(fields(zh, failed)).toEqual(['用户名=x', '原因=密码错误']);
     const pw = entry({ action: 'user.password_change_failed', detail: { reason: 'password.too_short' } });
     expect(fields(en, pw)).toEqual(['Reason=Too short: at least 10 characters.']);
+    const stop = entry({ action: 'ptz.stop', detail: { reason: 'move timeout', holder: 'ann', by: 'lost release' } });
+    expect(fields(zh, stop)).toEqual(['原因=转动超时', '控制者=ann', '执行者=控制中断']);
+    expect(fields(en, entry({ action: 'ptz.preset.goto', detail: { presetId: 2, by: 'alarm 35' } }))).toEqual(['Preset=2', 'By=Alarm #35']);
     const snap = entry({ action: 'snapshot.create', detail: { source: 'live', tMs: T } });
     expect(fields(zh, snap)).toEqual(['来源=实时', '时间=2026-12-06 14:03:07 UTC+8']);
   });

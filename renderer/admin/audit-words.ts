@@ -65,7 +65,16 @@ function enumWord(t: Translate, key: string, v: string, action: string): string 
       return action.startsWith('alarm.') ? tryKey(`alarms.state.${v}`) : null;
     case 'role':
       return tryKey(`role.${v}`);
+    case 'by': {
+      // The system actor of a PTZ step: "idle timeout", "lost release", "alarm 35" (main/services/onvif, alarms).
+      const alarm = /^alarm (\d+)$/.exec(v);
+      if (alarm) return t('auditlog.target.alarm', { id: alarm[1]! });
+      if (v === 'idle timeout') return t('auditlog.val.idle_timeout');
+      if (v === 'lost release') return t('auditlog.val.lost_release');
+      break;
+    }
     case 'reason':
+      if (v === 'move timeout') return t('auditlog.val.move_timeout');
       if (v.startsWith('password.') && has(`accounts.code.${v}`))
         return t(`accounts.code.${v}` as 'accounts.code.password.too_short', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH } as never);
       break;

@@ -75,6 +75,11 @@ function isAlarmType(t: string): t is AlarmType {
   return (ALARM_TYPES as readonly string[]).includes(t);
 }
 
+/** The note of a bookmark or snapshot an alarm rule made: no words, so it reads the same in every language ("#35 · Gate"). */
+function alarmNote(alarm: Alarm): string {
+  return `#${alarm.id} · ${alarm.sourceName}`;
+}
+
 /** A message for an action error in the server log (never a stack, never shown to a user). */
 function errText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).slice(0, 500) || 'failed';
@@ -317,7 +322,7 @@ export class AlarmCenter {
                 cameraId: cam,
                 startMs,
                 endMs,
-                note: `Alarm #${alarm.id}: ${alarm.type} at ${alarm.sourceName}`,
+                note: alarmNote(alarm),
                 actor,
               });
               return b.id;
@@ -329,7 +334,7 @@ export class AlarmCenter {
         if (cam === null) push(rid, 'snapshot', 'failed', 'no_camera', {});
         else
           jobs.push(
-            attempt(rid, 'snapshot', 'snapshot', { cameraId: cam }, async () => (await this.o.evidence.takeSnapshot({ cameraId: cam, note: `Alarm #${alarm.id}: ${alarm.type}`, actor })).id),
+            attempt(rid, 'snapshot', 'snapshot', { cameraId: cam }, async () => (await this.o.evidence.takeSnapshot({ cameraId: cam, note: alarmNote(alarm), actor })).id),
           );
       }
     }
