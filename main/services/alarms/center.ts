@@ -24,7 +24,7 @@ import { ApiError } from '../../server/errors';
 import type { Principal } from '../../server/router';
 import type { Actor, EvidenceActions, PtzActions } from '../contracts';
 import { escalationOf, linkageIsEmpty, linkageOf, ruleMatches } from './rules';
-import { ActionTimeout, failureReason, outcomeLogText } from './outcomes';
+import { ActionTimeout, alarmNote, errText, failureReason, outcomeLogText } from './outcomes';
 import { applyTransition } from './workflow';
 
 export interface AlarmCenterOptions {
@@ -73,16 +73,6 @@ const RECOVERY_BATCH = 500;
 
 function isAlarmType(t: string): t is AlarmType {
   return (ALARM_TYPES as readonly string[]).includes(t);
-}
-
-/** The note of a bookmark or snapshot an alarm rule made: no words, so it reads the same in every language ("#35 · Gate"). */
-function alarmNote(alarm: Alarm): string {
-  return `#${alarm.id} · ${alarm.sourceName}`;
-}
-
-/** A message for an action error in the server log (never a stack, never shown to a user). */
-function errText(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).slice(0, 500) || 'failed';
 }
 
 export class AlarmCenter {

@@ -1,5 +1,5 @@
-// Alarm action outcomes as codes: why an action failed (a reason code, never the raw error) and an English line for the server log.
-import type { AlarmOutcomeCode, AlarmOutcomeParams, AlarmOutcomeReason } from '../../../common/alarms';
+// Alarm action outcomes as codes: why an action failed (a reason code, never the raw error), an English line for the server log, the note of what a rule makes.
+import type { Alarm, AlarmOutcomeCode, AlarmOutcomeParams, AlarmOutcomeReason } from '../../../common/alarms';
 import { ErrorKind } from '../../../common/errors';
 import { ApiError } from '../../server/errors';
 
@@ -64,4 +64,14 @@ export function outcomeLogText(code: AlarmOutcomeCode, p: AlarmOutcomeParams): s
     case 'no_camera':
       return 'the alarm has no camera';
   }
+}
+
+/** The note of a bookmark or snapshot an alarm rule made: no words, so it reads the same in every language ("#35 · Gate"). */
+export function alarmNote(alarm: Alarm): string {
+  return `#${alarm.id} · ${alarm.sourceName}`;
+}
+
+/** A message for an action error in the server log (never a stack, never shown to a user). */
+export function errText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500) || 'failed';
 }
