@@ -26,7 +26,9 @@ them as an older release left them.
 - Users: \`admin\` (password \`${m.adminPassword}\`), \`${m.investigator.username}\` (${m.investigator.role}, password \`${m.investigator.password}\`).
 - Cameras: ${m.cameras.gate} "Gate North" (H.264 + AAC, disabled, placed on the map at 39.9042, 116.4074 looking 135°,
   group "North yard"); ${m.cameras.dock} "Dock East" (H.264, enabled, its address now \`rtsp://127.0.0.1:9/dock\` where
-  nothing answers: an enabled camera that is offline).
+  nothing answers: an enabled camera that is offline); ${m.cameras.ptz} "Yard PTZ" (H.264, disabled), made from ONVIF device
+  ${m.onvif.device} (the ONVIF simulator FixtureCam PTZ-1, serial FX0017, password stored encrypted with \`argus-data/onvif.key\`;
+  the device is not reachable when the fixture is read) with PTZ presets ${m.onvif.presets.join(', ')} and tour ${m.onvif.tour} (not running).
 - Units: ${m.units.patrol} "PATROL-7" (vehicle, recorded over RTMP, GPS drive), ${m.units.body} "BODY-12" (body camera,
   GPS only, no video). Units and cameras share one id space.
 - Segments (all closed, 2 s each, 320x180 at 10 fps, about 120 kbit/s):

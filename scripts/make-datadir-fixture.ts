@@ -6,7 +6,9 @@ import path from 'node:path';
 import type { Camera, Segment, Unit, UnitKey, WallLayout } from '../common/api';
 import type { Alarm, AlarmRule } from '../common/alarms';
 import type { Geofence } from '../common/gps';
+import type { AddDeviceResponse, PtzPreset, PtzTour } from '../common/onvif';
 import type { Bookmark, Case, ExportJob, LegalHold, Snapshot } from '../common/investigation';
+import { OnvifSimulator } from '../test/onvif-sim/simulator';
 import { ensureClip } from '../test/helpers/clips';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
@@ -44,11 +46,14 @@ async function main(): Promise<void> {
   let rtsp: RtspServer | null = null;
   let server: ServerProcess | null = null;
   let publisher: Publisher | null = null;
+  let sim: OnvifSimulator | null = null;
   try {
     // Small and cheap: 320x180, 10 fps, one keyframe a second, 120 kbit/s.
     const clipAudio = await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 120, audio: true });
     const clipMute = await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 120, audio: false });
-    rtsp = await startRtspServer({ mounts: { '/gate': clipAudio, '/dock': clipMute } });
+    rtsp = await startRtspServer({ mounts: { '/gate': clipAudio, '/dock': clipMute, '/ptz': clipMute } });
+    sim = new OnvifSimulator({ username: 'onvif', password: 'fixture-onvif-pw', manufacturer: 'FixtureCam', model: 'PTZ-1', serial: 'FX0017', sources: [{ token: 'vs1', mainUri: rtsp.url('/ptz') }] });
+    await sim.start();
     server = await startServerProcess(dataDir);
     const s = server;
     const admin = await s.login();
@@ -61,6 +66,19 @@ async function main(): Promise<void> {
     await call(s, admin, 'PUT', `/api/v1/gps/cameras/${gate.id}/place`, { lat: 39.9042, lon: 116.4074, viewDeg: 135 }, 200);
     const patrol = await call<UnitKey>(s, admin, 'POST', '/api/v1/units', { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', groupName: 'Patrol', segmentSeconds: 2, retentionDays: 3650 }, 201);
     const body = await call<UnitKey>(s, admin, 'POST', '/api/v1/units', { callsign: 'BODY-12', type: 'body', officer: 'Li Na', retentionDays: 3650 }, 201);
+    // An ONVIF PTZ camera (the simulator): device, its camera, two presets and a tour (not running).
+    const onvif = await call<AddDeviceResponse>(s, admin, 'POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'fixture-onvif-pw', name: 'Yard PTZ', groupName: 'North yard' }, 201);
+    const ptzCam = onvif.cameraIds[0]!;
+    await call(s, admin, 'PATCH', `/api/v1/cameras/${ptzCam}`, { segmentSeconds: 2, retentionDays: 3650 }, 200);
+    const presets: PtzPreset[] = [];
+    for (const name of ['Gate view', 'Yard wide']) {
+      presets.push(await call<PtzPreset>(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/presets`, { name }, 201));
+      await call(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/move`, { pan: 0.5, tilt: 0 }, 204);
+      await new Promise((r) => setTimeout(r, 300));
+      await call(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/stop`, undefined, 204);
+    }
+    const tour = await call<PtzTour>(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/tours`, { name: 'Yard round', steps: presets.map((p) => ({ presetId: p.id, dwellSeconds: 10 })) }, 201);
+    await call(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/release`, undefined, 204);
     publisher = publishRtmp(patrol.publishUrl.replace(/\/\/[^/:]+:/, '//127.0.0.1:'), clipMute, { loop: true });
 
     // GPS: a short drive of the patrol car and a few fixes of the body camera (HTTP batches, as the agent sends them).
@@ -74,15 +92,15 @@ async function main(): Promise<void> {
 
     // A few closed 2 s segments of each source.
     const closed = async (id: number) => (await call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200)).filter((x) => x.state === 'closed');
-    for (const id of [gate.id, dock.id, patrol.unit.id]) await until(`3 closed segments of ${id}`, async () => (await closed(id)).length >= 3, 90_000);
+    for (const id of [gate.id, dock.id, ptzCam, patrol.unit.id]) await until(`3 closed segments of ${id}`, async () => (await closed(id)).length >= 3, 90_000);
 
     // Stop recording so every segment is closed through the muxer: cameras disabled, the unit stops publishing.
     await publisher.kill();
     publisher = null;
-    for (const c of [gate, dock]) await call(s, admin, 'PATCH', `/api/v1/cameras/${c.id}`, { enabled: false }, 200);
+    for (const id of [gate.id, dock.id, ptzCam]) await call(s, admin, 'PATCH', `/api/v1/cameras/${id}`, { enabled: false }, 200);
     await until('the unit to stop recording', async () => (await call<Unit>(s, admin, 'GET', `/api/v1/units/${patrol.unit.id}`, undefined, 200)).status.recording !== 'recording', 30_000);
     const segs = async (id: number) => (await call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200));
-    for (const id of [gate.id, dock.id, patrol.unit.id]) await until(`no segment of ${id} writing`, async () => (await segs(id)).every((x) => x.state === 'closed'), 30_000);
+    for (const id of [gate.id, dock.id, ptzCam, patrol.unit.id]) await until(`no segment of ${id} writing`, async () => (await segs(id)).every((x) => x.state === 'closed'), 30_000);
     // The dock camera is enabled again, on an address where nothing answers: an enabled camera that is offline.
     await call(s, admin, 'PATCH', `/api/v1/cameras/${dock.id}`, { enabled: true, url: 'rtsp://127.0.0.1:9/dock' }, 200);
     const gateSegs = await segs(gate.id);
@@ -114,9 +132,10 @@ async function main(): Promise<void> {
     const ids: FixtureIds = {
       adminPassword: ADMIN_PASSWORD,
       investigator: INVESTIGATOR,
-      cameras: { gate: gate.id, dock: dock.id },
+      cameras: { gate: gate.id, dock: dock.id, ptz: ptzCam },
+      onvif: { device: onvif.device.id, presets: presets.map((p) => p.id), tour: tour.id },
       units: { patrol: patrol.unit.id, body: body.unit.id },
-      segments: Object.fromEntries(await Promise.all([gate.id, dock.id, patrol.unit.id].map(async (id) => [id, (await segs(id)).map((x) => x.id)]))),
+      segments: Object.fromEntries(await Promise.all([gate.id, dock.id, ptzCam, patrol.unit.id].map(async (id) => [id, (await segs(id)).map((x) => x.id)]))),
       layout: layout.id,
       caseId: kase.id,
       caseReference: kase.reference,
@@ -154,6 +173,7 @@ async function main(): Promise<void> {
     await publisher?.kill();
     if (server) await server.stop();
     await rtsp?.stop();
+    await sim?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import type { AuditEntry, Camera, Segment, Unit, WallLayout } from '../../common
 import type { Alarm, AlarmRule } from '../../common/alarms';
 import type { CameraPlacement, Geofence, TrackPointView } from '../../common/gps';
 import type { Bookmark, Case, ExportJob, PlaybackMap, Snapshot } from '../../common/investigation';
+import type { OnvifDeviceView, PtzPreset, PtzTour } from '../../common/onvif';
 import { copyFixtureDataDir, readFixtureIds, type FixtureManifest } from '../helpers/datadir-fixture';
 import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
@@ -47,11 +48,18 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     expect(gate).toMatchObject({ id: ids.cameras.gate, name: 'Gate North', enabled: false, segmentSeconds: 2, retentionDays: 3650, groupName: 'North yard' });
     const dock = await get<Camera>(`/api/v1/cameras/${ids.cameras.dock}`);
     expect(dock).toMatchObject({ id: ids.cameras.dock, name: 'Dock East', enabled: true, url: 'rtsp://127.0.0.1:9/dock', groupName: 'East dock' });
-    expect((await get<Camera[]>('/api/v1/cameras')).map((c) => c.id).sort()).toEqual([ids.cameras.gate, ids.cameras.dock].sort());
+    expect(await get<Camera>(`/api/v1/cameras/${ids.cameras.ptz}`)).toMatchObject({ id: ids.cameras.ptz, name: 'Yard PTZ', enabled: false, groupName: 'North yard' });
+    expect((await get<Camera[]>('/api/v1/cameras')).map((c) => c.id).sort()).toEqual(Object.values(ids.cameras).sort());
 
     const patrol = await get<Unit>(`/api/v1/units/${ids.units.patrol}`);
     expect(patrol).toMatchObject({ id: ids.units.patrol, callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', groupName: 'Patrol', retentionDays: 3650 });
     expect(await get<Unit>(`/api/v1/units/${ids.units.body}`)).toMatchObject({ id: ids.units.body, callsign: 'BODY-12', type: 'body', officer: 'Li Na' });
+
+    // The PTZ camera's ONVIF link, presets and tour (the device itself is unreachable now: they come from storage).
+    const device = (await get<OnvifDeviceView[]>('/api/v1/onvif/devices')).find((d) => d.id === ids.onvif.device);
+    expect(device).toMatchObject({ cameraIds: [ids.cameras.ptz], manufacturer: 'FixtureCam', model: 'PTZ-1', serial: 'FX0017', hasPassword: true });
+    expect((await get<PtzPreset[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/presets`)).map((p) => p.id).sort()).toEqual([...ids.onvif.presets].sort());
+    expect((await get<PtzTour[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/tours`)).find((t) => t.id === ids.onvif.tour)).toMatchObject({ name: 'Yard round', steps: ids.onvif.presets.map((presetId) => ({ presetId, dwellSeconds: 10 })) });
 
     const placed = await get<CameraPlacement[]>('/api/v1/gps/cameras');
     expect(placed.find((p) => p.cameraId === ids.cameras.gate)).toMatchObject({ lat: 39.9042, lon: 116.4074, viewDeg: 135 });

@@ -9,7 +9,9 @@ export const DATADIR_FIXTURE = path.resolve(import.meta.dirname, '..', 'fixtures
 export interface FixtureIds {
   adminPassword: string;
   investigator: { username: string; password: string; role: string };
-  cameras: { gate: number; dock: number };
+  cameras: { gate: number; dock: number; ptz: number };
+  /** The ONVIF device of the PTZ camera, its presets and tour. */
+  onvif: { device: number; presets: number[]; tour: number };
   units: { patrol: number; body: number };
   /** Segment ids per camera or unit id, in time order. */
   segments: Record<string, number[]>;
