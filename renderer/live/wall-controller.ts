@@ -58,6 +58,7 @@ export class WallController {
   /** stateKey / carouselKey of what the server holds; null until init() has read it (nothing is saved before). */
   private savedState: string | null = null;
   private savedCarousel: string | null = null;
+  private unknownRetries = 0;
   private readonly unsub: () => void;
   private closed = false;
   /** The running init() (the remembered layout is on its way): placements wait for it, else the layout would overwrite them. */
@@ -350,8 +351,13 @@ export class WallController {
     const w = this.o.windowId;
     try {
       if (stateKey(s) !== this.savedState) {
-        const body = stateBody(s, this.o.kindOf);
-        if (!body) return this.scheduleRemember(); // sources not loaded yet: try again shortly
+        // A source the console does not know yet (lists still loading): try again shortly, then save it as gone.
+        const body = stateBody(s, this.o.kindOf, this.unknownRetries >= 10);
+        if (!body) {
+          this.unknownRetries++;
+          return this.scheduleRemember();
+        }
+        this.unknownRetries = 0;
         await this.o.api.putWallState(w, body);
         this.savedState = stateKey(s);
       }

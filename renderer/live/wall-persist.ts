@@ -1,16 +1,16 @@
 // The wall as the server remembers it (common/wall.ts): WallState → WallStateBody and back, and what counts as a change.
 import { WALL_TILE_COUNT } from '../../common/api';
 import type { WallStateBody } from '../../common/wall';
-import { emptyWall, MAX_TILES, streamFor, type CarouselState, type WallState } from './wall-state';
+import { emptyWall, MAX_TILES, slotsOf, streamFor, type CarouselState, type WallState } from './wall-state';
 
 /** Whether a source id is a camera or a unit now; null when the console does not know it (deleted, not loaded yet). */
 export type KindOf = (sourceId: number) => 'camera' | 'unit' | null;
 
 /**
  * The body that remembers `s`: every slot with its source's kind and the stream it plays. Null while a tile's
- * source is unknown to the console (sources not loaded yet): saving then would empty that tile.
+ * source is unknown to the console (sources not loaded yet: saving then would empty that tile), unless `dropUnknown`.
  */
-export function stateBody(s: WallState, kindOf: KindOf): WallStateBody | null {
+export function stateBody(s: WallState, kindOf: KindOf, dropUnknown = false): WallStateBody | null {
   const tiles: WallStateBody['tiles'] = [];
   for (let i = 0; i < MAX_TILES; i++) {
     const id = s.tiles[i] ?? null;
@@ -19,7 +19,11 @@ export function stateBody(s: WallState, kindOf: KindOf): WallStateBody | null {
       continue;
     }
     const kind = kindOf(id);
-    if (!kind) return null;
+    if (!kind && !dropUnknown) return null;
+    if (!kind) {
+      tiles.push(null);
+      continue;
+    }
     tiles.push({ kind, id, stream: streamFor(s.layout, i, s.maximized) });
   }
   while (tiles.length > 0 && tiles[tiles.length - 1] === null) tiles.pop();
@@ -30,7 +34,7 @@ export function stateBody(s: WallState, kindOf: KindOf): WallStateBody | null {
 
 /** The wall a remembered body describes (the tiles the server kept; gone sources are already null). */
 export function stateFromBody(b: WallStateBody, carousel: CarouselState | null): WallState {
-  return { ...emptyWall(b.layout), tiles: b.tiles.map((t) => t?.id ?? null), selected: b.selected, maximized: b.maximized, tour: b.tour, carousel };
+  return { ...emptyWall(b.layout), tiles: slotsOf(b.tiles.map((t) => t?.id ?? null)), selected: b.selected, maximized: b.maximized, tour: b.tour, carousel };
 }
 
 /**
