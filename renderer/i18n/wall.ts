@@ -20,7 +20,10 @@ export const wallEn = {
   'wall.carousel.stepSummary': '{name} {seconds} s',
   'wall.carousel.start': 'Start carousel',
   'wall.carousel.stop': 'Stop carousel',
-  'wall.carousel.running': 'Carousel: {name} · step {step} of {steps} · {seconds} s',
+  'wall.carousel.running': 'Carousel: {name}, step {step} of {steps}, {seconds} s',
+  /** After the step's layout name on the running chip. */
+  'wall.carousel.chipStep': ' · {step}/{steps} · {seconds} s',
+  'wall.carousel.stopShort': 'Stop',
   'wall.carousel.deletedLayout': '(deleted layout)',
 } as const;
 
@@ -43,6 +46,8 @@ export const wallZh = {
   'wall.carousel.stepSummary': '{name} {seconds} 秒',
   'wall.carousel.start': '开始轮巡',
   'wall.carousel.stop': '停止轮巡',
-  'wall.carousel.running': '画面分割轮巡：{name} · 第 {step}/{steps} 步 · {seconds} 秒',
+  'wall.carousel.running': '画面分割轮巡：{name}，第 {step}/{steps} 步，{seconds} 秒',
+  'wall.carousel.chipStep': ' · {step}/{steps} · {seconds} 秒',
+  'wall.carousel.stopShort': '停止',
   'wall.carousel.deletedLayout': '（已删除的画面分割）',
 } as const satisfies { readonly [K in keyof typeof wallEn]: string };

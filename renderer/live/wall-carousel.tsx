@@ -138,12 +138,16 @@ export function CarouselControl({ controller }: { controller: WallController }) 
   if (c?.running) {
     const step = c.steps[c.step];
     const name = (layouts ?? []).find((l) => l.id === step?.layoutId)?.name ?? t('wall.carousel.deletedLayout');
+    const full = t('wall.carousel.running', { name, step: c.step + 1, steps: c.steps.length, seconds: step?.seconds ?? 0 });
     return (
-      <div class="tour-chip" data-testid="carousel-running" data-step={c.step} role="status">
+      <div class="tour-chip carousel-chip" data-testid="carousel-running" data-step={c.step} role="status" title={full} aria-label={full}>
         <CarouselIcon />
-        <span>{t('wall.carousel.running', { name, step: c.step + 1, steps: c.steps.length, seconds: step?.seconds ?? 0 })}</span>
-        <button type="button" class="small" onClick={() => controller.stopCarousel()}>
-          {t('wall.carousel.stop')}
+        <span class="carousel-chip-text" aria-hidden="true">
+          <span class="carousel-chip-name">{name}</span>
+          {t('wall.carousel.chipStep', { step: c.step + 1, steps: c.steps.length, seconds: step?.seconds ?? 0 })}
+        </span>
+        <button type="button" class="small" aria-label={t('wall.carousel.stop')} title={t('wall.carousel.stop')} onClick={() => controller.stopCarousel()}>
+          {t('wall.carousel.stopShort')}
         </button>
       </div>
     );

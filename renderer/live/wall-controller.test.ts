@@ -183,6 +183,16 @@ describe('WallController', () => {
     await vi.advanceTimersByTimeAsync(30_000);
     expect(api.putWallState).toHaveBeenCalledTimes(2); // tour pages are not changes
     again.close();
+
+    // An active tour comes back running, at its remembered page, and keeps turning pages.
+    const third = new WallController({ ...base, api, windowId: 7, groupSources: (g) => groups[g] ?? [], lastNameKey: null, storage: null });
+    await third.init();
+    expect(third.state.get().tour).toMatchObject({ group: 'Depot', seconds: 10, page: 0 });
+    expect(third.state.get().tiles.slice(0, 6)).toEqual([1, 2, 3, 4, 5, null]);
+    third.dispatch({ type: 'layout', layout: '4' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(third.state.get().tiles.slice(0, 4)).toEqual([5, null, null, null]);
+    third.close();
   });
 
   it('a wall window without a remembered wall starts from its former autosaved layout and remembers it', async () => {

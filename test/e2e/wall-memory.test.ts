@@ -77,6 +77,16 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
     expect((await frames(p, i)) - before, `frames decoded in 2 s on tile ${i}`).toBeGreaterThan(20);
   }
 
+  /** Elements matching `selector` wider than their box (text or children clipped), as "tag.class: scroll > client". */
+  const overflowing = (p: Page, selector: string) =>
+    p.evaluate(
+      (sel) =>
+        [...document.querySelectorAll<HTMLElement>(sel)]
+          .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto')
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.scrollWidth} > ${el.clientWidth}`),
+      selector,
+    );
+
   async function wallOf(token: string): Promise<WallStateView> {
     const r = await api<WallStateView>('GET', '/wall-state/0', token);
     expect(r.status).toBe(200);
@@ -194,14 +204,24 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
     await dialog.getByText('请输入 5 到 3600 之间的整数秒。').waitFor();
     await dialog.getByLabel('第 2 步的停留时间（秒）').fill('6');
     expect(await dialog.locator('.carousel-preview').innerText()).toBe('顺序：Gate 6 秒 → Yard 6 秒');
+    await dialog.getByRole('button', { name: '添加步骤' }).click();
+    expect(await dialog.locator('.carousel-step').count()).toBe(3);
+    await dialog.getByRole('button', { name: '删除第 3 步' }).click();
+    expect(await overflowing(page, '.modal, .modal *')).toEqual([]);
+    await page.screenshot({ path: '/tmp/argus-wall-carousel-dialog-zh-CN.png' });
     await dialog.getByRole('button', { name: '开始轮巡' }).click();
 
     const chip = page.getByTestId('carousel-running');
     await page.locator('[data-testid=video-wall][data-layout="1"]').waitFor();
-    expect(await chip.innerText()).toContain('画面分割轮巡：Gate · 第 1/2 步 · 6 秒');
+    expect(await chip.locator('.carousel-chip-text').textContent()).toBe('Gate · 1/2 · 6 秒');
+    expect(await chip.getAttribute('title')).toBe('画面分割轮巡：Gate，第 1/2 步，6 秒');
+    expect(await chip.getByRole('button', { name: '停止轮巡' }).innerText()).toBe('停止');
+    expect(await overflowing(page, '.wall-toolbar, .wall-toolbar *')).toEqual([]);
+    await page.screenshot({ path: '/tmp/argus-wall-carousel-running-zh-CN.png' });
     expect(await sourceIn(page, 0)).toBe(String(gate.id));
     await page.locator('[data-testid=video-wall][data-layout="4"]').waitFor({ timeout: 20_000 });
-    await expect.poll(() => chip.innerText(), { timeout: 5_000 }).toContain('Yard · 第 2/2 步');
+    await expect.poll(() => chip.locator('.carousel-chip-text').textContent(), { timeout: 5_000 }).toBe('Yard · 2/2 · 6 秒');
+    expect(await page.locator('.wall-toolbar').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(60); // one row: the chip does not push the toolbar onto two
     expect([await sourceIn(page, 0), await sourceIn(page, 1)]).toEqual([String(yard.id), String(gate.id)]);
     await page.locator('[data-testid=video-wall][data-layout="1"]').waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await wallOf(token)).carousel, { timeout: 15_000 }).toMatchObject({ running: true, steps: [{ layoutId: one.body.id, seconds: 6 }, { layoutId: four.body.id, seconds: 6 }] });
