@@ -202,6 +202,16 @@ CREATE TABLE wall_layouts (
   UNIQUE (user_id, name)                                               -- one layout per name and user; also serves "layouts of user X"
 ) STRICT;
 
+-- The last video wall of a user per window (migration 010): restored on reload and at the next sign-in from any desk.
+CREATE TABLE wall_states (
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,      -- owner; goes with the user row
+  window_id     INTEGER NOT NULL CHECK (window_id >= 0),                       -- 0 = the Live tab, else the display id of a wall window
+  state_json    TEXT    CHECK (state_json IS NULL OR json_valid(state_json)),  -- JSON WallStateBody (common/wall.ts): grid, tiles, selection, tour; NULL before the first save
+  carousel_json TEXT    CHECK (carousel_json IS NULL OR json_valid(carousel_json)), -- JSON WallCarouselBody: steps (layout id, seconds), step, running; NULL when none
+  updated_ms    INTEGER NOT NULL,                                              -- last save (ms since epoch, UTC)
+  PRIMARY KEY (user_id, window_id)                                             -- one wall per user and window
+) STRICT;
+
 -- ---------- ONVIF (issue 4, migration 004) ----------
 
 -- ONVIF devices (a camera, an encoder or an NVR). Credentials: password_enc is AES-256-GCM under the key file

@@ -1,6 +1,7 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
+import { wallEn } from './wall';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
@@ -373,6 +374,7 @@ export const en = {
   ...onvifEn,
   ...gpsEn,
   ...accountsEn,
+  ...wallEn,
   ...investigationEn,
   ...alarmsEn,
   ...auditEn, ...auditFieldsEn, ...alarmOutcomesEn,

@@ -2,6 +2,7 @@
 import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
+import { wallZh } from './wall';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
@@ -375,6 +376,7 @@ export const zhCN = {
   ...onvifZh,
   ...gpsZh,
   ...accountsZh,
+  ...wallZh,
   ...investigationZh,
   ...alarmsZh,
   ...auditZh, ...auditFieldsZh, ...alarmOutcomesZh,
