@@ -75,7 +75,7 @@ describe('SqliteAlarmRepo', () => {
     await t.store.alarms.step(a.alarm.id, { state: 'in_progress', userId: 2, username: 'ann', note: 'patrol sent' }, T0 + 2000);
     await t.store.alarms.step(a.alarm.id, { state: null, userId: 3, username: 'bob', note: 'still there' }, T0 + 2500);
     await t.store.alarms.addActions(a.alarm.id, [{ ruleId: 1, kind: 'ptz', status: 'failed', message: 'preset 2 on camera 4 (not_found)', resultId: null, atMs: T0 + 10, code: 'ptz_preset', params: { cameraId: 4, presetId: 2, reason: 'not_found' } }], T0 + 10);
-    // A row stored before outcome codes (migration 010) reads back with code null and its message.
+    // A row stored before outcome codes (migration 011) reads back with code null and its message.
     await t.store.db.run("INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms) VALUES (?, 1, 'sound', 'sent', 'alarm sound', NULL, ?)", [a.alarm.id, T0 + 11]);
     const last = await t.store.alarms.step(a.alarm.id, { state: 'closed', userId: 2, username: 'ann', note: 'false alarm' }, T0 + 3000);
     expect(last!.alarm.state).toBe('closed');

@@ -1,4 +1,4 @@
--- Migration 010 (issue 12): alarm action outcomes as a code with parameters that the console words in the user's
+-- Migration 011 (issue 12): alarm action outcomes as a code with parameters that the console words in the user's
 -- language (common/alarms.ts ALARM_OUTCOME_CODES); rows stored before keep code NULL and their English message.
 --
 -- Runs inside one transaction (opened by the migration runner: do not write BEGIN/COMMIT here).
