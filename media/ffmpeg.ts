@@ -491,6 +491,15 @@ export async function joinMp4(pieces: string[], outFile: string, o: ExportRunOpt
  * Writes a JPEG of the frame shown at offsetS into a media file (decoding from the keyframe before: frame-exact).
  * offsetS < 0 means "seconds before the end" (the newest frame of a segment being written).
  */
+/**
+ * The newest decodable frame of a (possibly still growing) recording as JPEG: decodes the last `lookbackS` seconds and
+ * keeps the last frame. Seeking straight to "1 s before the end" lands mid-GOP and yields no frame at all (ffmpeg then
+ * exits 0 without writing the file); starting further back reaches a keyframe. Writes nothing when the file has none.
+ */
+export async function extractLastJpeg(file: string, outFile: string, lookbackS = 15, timeoutMs = 30_000): Promise<void> {
+  await runFfmpegJob(['-y', '-sseof', (-lookbackS).toFixed(3), '-i', file, '-map', '0:v:0', '-q:v', '2', '-update', '1', '-f', 'image2', '-c:v', 'mjpeg', outFile], { timeoutMs });
+}
+
 export async function extractJpeg(file: string, offsetS: number, outFile: string, timeoutMs = 20_000): Promise<void> {
   // MPEG-TS input seeking may land on a later keyframe; so seek the input 3 s early and drop decoded frames up to the
   // exact time (output -ss counts from the input seek target).

@@ -7,8 +7,10 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n/index';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
+import { findSource } from '../state/sources';
 import { alarmApi } from './alarm-api';
 import { actionKey, causeKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
+import { outcomeText } from './outcome-words';
 
 export function AlarmDetail({
   alarm,
@@ -29,6 +31,7 @@ export function AlarmDetail({
   const [error, setError] = useState<unknown>(null);
   if (!alarm) return <p class="muted alarm-detail-empty">{t('alarms.detail.none')}</p>;
   const canWork = can(services.user, 'alarms.handle') && alarm.state !== 'closed';
+  const nameOf = (id: number) => findSource(services.cameras.get(), services.units.get(), id)?.name ?? null;
 
   const step = async (action: AlarmTransition) => {
     setBusy(true);
@@ -182,7 +185,7 @@ export function AlarmDetail({
           {alarm.actions.map((a, i) => (
             <li key={i} data-kind={a.kind} data-status={a.status}>
               <span class={`outcome outcome-${a.status}`}>{a.status === 'ok' ? '✓' : a.status === 'failed' ? '✗' : '→'}</span> <strong>{t(actionKey(a.kind))}</strong>{' '}
-              {t(outcomeKey(a.status))}: <span class="action-message">{a.message}</span>
+              {t(outcomeKey(a.status))}: <span class="action-message">{outcomeText(t, a, nameOf)}</span>
             </li>
           ))}
         </ul>

@@ -5,6 +5,7 @@ import { wallEn } from './wall';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
   'app.tagline': 'Video surveillance command center',
@@ -376,6 +377,7 @@ export const en = {
   ...wallEn,
   ...investigationEn,
   ...alarmsEn,
+  ...auditEn, ...auditFieldsEn, ...alarmOutcomesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -6,6 +6,7 @@ import { wallZh } from './wall';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
   'app.name': 'Argus',
@@ -378,6 +379,7 @@ export const zhCN = {
   ...wallZh,
   ...investigationZh,
   ...alarmsZh,
+  ...auditZh, ...auditFieldsZh, ...alarmOutcomesZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----

@@ -140,6 +140,8 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     const closed = await get<Alarm>(`/api/v1/alarms/${ids.alarms.closed}`);
     expect(closed).toMatchObject({ id: ids.alarms.closed, state: 'closed', sourceId: ids.cameras.dock, severity: 'major' });
     expect(closed.steps.map((x) => [x.state, x.note])).toEqual(expect.arrayContaining([['acknowledged', 'patrol sent'], ['closed', 'false alarm: a fox']]));
+    // Its linkage outcome, stored before outcome codes (migration 011): no code, its text kept for the console to show as is.
+    expect(closed.actions.map((a) => [a.kind, a.code, a.params, a.message])).toEqual([['wall', null, {}, `camera ${ids.cameras.dock} → window 0, next free tile`]]);
     const open = await get<Alarm>(`/api/v1/alarms/${ids.alarms.open}`);
     expect(open).toMatchObject({ id: ids.alarms.open, state: 'new', sourceId: ids.units.patrol, severity: 'critical' });
 

@@ -20,6 +20,8 @@ const DONE_EVENTS_KEPT = 10_000;
 
 /** Path of the CSV export (a raw mount: the router only answers JSON). */
 export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
+/** The same export as JSON (Alarm[]): the console words it and builds the CSV in the user's language and zone. */
+export const ALARM_EXPORT_JSON_PATH = `${API_PREFIX}/alarms/export.json`;
 
 export interface AlarmFeature extends Feature<AlarmControl> {
   center: AlarmCenter;
@@ -117,8 +119,11 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       const events = await store.alarms.feedSince(since, limit + 1);
       return { events: events.slice(0, limit), more: events.length > limit };
     },
+    exportRows(q) {
+      return store.alarms.search({ ...q, limit: q.limit ?? 10000 });
+    },
     async exportCsv(q) {
-      return alarmsCsv(await store.alarms.search({ ...q, limit: q.limit ?? 10000 }));
+      return alarmsCsv(await control.exportRows(q));
     },
     async raiseManual(b, by) {
       if (b.sourceId != null && !(await store.cameras.get(b.sourceId)))
@@ -182,8 +187,9 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
   };
 
   const exportMount: RawMount = {
-    prefix: ALARM_EXPORT_PATH,
+    prefix: `${API_PREFIX}/alarms/export.`,
     async http(req, res, url, auth) {
+      if (url.pathname !== ALARM_EXPORT_PATH && url.pathname !== ALARM_EXPORT_JSON_PATH) return sendJson(res, 404, { error: { kind: 'not_found', message: 'no such export' } });
       const principal = await auth.principal(req, url);
       if (!principal) return sendJson(res, 401, { error: { kind: 'unauthorized', message: 'log in first' } });
       if (req.method !== 'GET') return sendJson(res, 405, { error: { kind: 'method_not_allowed', message: 'use GET' } }, { Allow: 'GET' });
@@ -193,6 +199,11 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
         return sendJson(res, 400, {
           error: { kind: 'validation', message: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; '), fields: parsed.errors },
         });
+      if (url.pathname === ALARM_EXPORT_JSON_PATH) {
+        const rows = await control.exportRows(parsed.value);
+        await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
+        return sendJson(res, 200, rows, { 'Cache-Control': 'no-store' });
+      }
       const csv = await control.exportCsv(parsed.value);
       await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
       res.statusCode = 200;

@@ -6,7 +6,6 @@ import { ErrorKind } from '../../../common/errors';
 import type {
   Bookmark, BookmarkQuery, BookmarkUpdate, Case, ExportCreate, ExportJob, LegalHold, Manifest, PlaybackMap, SearchHit, SearchQuery, Snapshot, Timeline,
 } from '../../../common/investigation';
-import { extractJpeg } from '../../../media/ffmpeg';
 import type { SegmentRow } from '../../../storage/repositories';
 import { StorageError } from '../../../storage/repositories';
 import { ApiError } from '../../server/errors';
@@ -17,6 +16,7 @@ import { ExportQueue } from './exporter';
 import { describeFiles, MANIFEST_NAME, sha256File } from './manifest';
 import { insideDir, refuseTraversal, safeComponent } from './paths';
 import { PlaybackIndex } from './playback';
+import { grabFrame, LIVE_FALLBACK_MS } from './snapshot-frame';
 
 const DAY_MS = 86_400_000;
 /** Longest range a timeline request may cover. */
@@ -332,11 +332,13 @@ export class InvestigationService implements InvestigationControl {
     let offsetS: number;
     let tMs: number;
     let source: 'live' | 'playback';
+    let liveFallback: SegmentRow | null = null;
     if (input.tMs === undefined) {
       // Live: the newest frame of the segment being written (about a second old).
       const segs = await this.ctx.store.segments.listRange(cam.id, now - 2 * 3_600_000, now + 60_000, 10_000);
       seg = [...segs].reverse().find((s) => s.state === 'writing') ?? null;
-      if (!seg) throw ApiError.conflict('cameraId', `${cam.name} is not recording now: no live picture to take`);
+      if (!seg) throw new ApiError(ErrorKind.Conflict, `${cam.name} is not recording now: no live picture to take`, [{ path: 'cameraId', message: 'is not recording now' }], undefined, 'snapshot.not_recording');
+      liveFallback = [...segs].reverse().find((s) => s.state === 'closed' && s.endMs >= now - LIVE_FALLBACK_MS) ?? null;
       offsetS = -1;
       tMs = now - 1000;
       source = 'live';
@@ -347,17 +349,13 @@ export class InvestigationService implements InvestigationControl {
       tMs = input.tMs;
       source = 'playback';
     }
-    const segFile = path.join(this.ctx.config.recordingsDir, ...seg.relPath.split('/'));
+    let segFile = path.join(this.ctx.config.recordingsDir, ...seg.relPath.split('/'));
     const relPath = `${new Date(tMs).toISOString().slice(0, 10)}/${cam.id}-${tMs}-${randomBytes(3).toString('hex')}`;
     const dir = insideDir(this.opts.snapshotsDir, relPath.split('/'), 'snapshot');
     await fs.promises.mkdir(dir, { recursive: true });
     const jpg = path.join(dir, 'snapshot.jpg');
-    try {
-      await extractJpeg(segFile, offsetS, jpg);
-    } catch (err) {
-      await fs.promises.rm(dir, { recursive: true, force: true });
-      throw new ApiError(ErrorKind.Unavailable, `cannot take the snapshot: ${(err as Error).message}`);
-    }
+    const used = await grabFrame(this.ctx.config.recordingsDir, jpg, { seg, offsetS, live: source === 'live', fallback: liveFallback, cameraName: cam.name });
+    if (used !== seg) [seg, tMs, segFile] = [used, used.endMs, path.join(this.ctx.config.recordingsDir, ...used.relPath.split('/'))];
     const sha = await sha256File(jpg);
     const size = (await fs.promises.stat(jpg)).size;
     const row = await this.inv.createSnapshot({ cameraId: cam.id, tMs, source, note: input.note, caseId: kase?.id ?? null, relPath, sha256: sha, sizeBytes: size, createdBy: actorName(who.actor), createdMs: now });
