@@ -113,7 +113,7 @@ const messageSchema: Schema<ServerMessage> = {
   json: {
     type: 'object',
     required: ['code', 'params'],
-    properties: { code: { type: 'string', enum: MESSAGE_CODES }, params: messageParams.json },
+    properties: { code: { type: 'string', description: 'one of the codes listed under ErrorBody error.code' }, params: messageParams.json },
     description: 'a registered message code and its params (common/messages.ts)',
   },
   isOptional: false,

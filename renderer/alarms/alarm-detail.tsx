@@ -9,6 +9,7 @@ import { roleKey } from '../labels';
 import { useServices } from '../services';
 import { alarmApi } from './alarm-api';
 import { actionKey, causeKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
+import { statusReason } from '../i18n/server-messages';
 
 export function AlarmDetail({
   alarm,
@@ -22,7 +23,7 @@ export function AlarmDetail({
   onChanged?: (a: Alarm) => void;
   onShowVideo?: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const services = useServices();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,7 +53,7 @@ export function AlarmDetail({
       setNote('');
       services.toasts.show((tt) => tt('alarms.ackSimilar.done', { count: r.alarms.length }));
       if (r.refused.length > 0)
-        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${x.message}`).join('; ') })));
+        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${statusReason(lang, x.reason, x.message)}`).join('; ') })));
       const mine = r.alarms.find((a) => a.id === alarm.id);
       if (mine) onChanged?.(mine);
     } catch (err) {

@@ -1,7 +1,6 @@
-// Shows an API error: the translated kind as the headline; as detail the console's words for the server's code, else its message.
+// Shows an API error: the translated kind as the headline; as detail the console's words for the server's code (errors.ts).
 import { ApiError } from '../api';
 import { useI18n } from '../i18n/index';
-import { codeText } from '../accounts/codes';
 import { errorKindKey } from '../labels';
 
 /** `fieldsShown`: the form shows the field errors beside their fields, so the server's summary of them is left out. */
@@ -10,7 +9,7 @@ export function ErrorBanner({ error, onDismiss, fieldsShown }: { error: unknown;
   if (!error) return null;
   const e = error instanceof ApiError ? error : new ApiError('network', error instanceof Error ? error.message : String(error), 0);
   const headline = t(errorKindKey(e.kind));
-  const detail = codeText(t, e.code) ?? e.message;
+  const detail = e.text();
   return (
     <div class="banner banner-error" role="alert" data-kind={e.kind}>
       <span class="banner-icon" aria-hidden="true">

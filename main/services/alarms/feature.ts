@@ -145,7 +145,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
           out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
         } catch (err) {
           if (!(err instanceof ApiError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
-          out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message });
+          out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message, reason: err.msg });
         }
       }
       return out;
