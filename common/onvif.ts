@@ -1,5 +1,5 @@
 // Onvif contracts (issue 4): API bodies and views, and the onvif events on the WebSocket stream.
-import { msg } from './messages';
+import { msg, type ServerMessage } from './messages';
 import type { Role } from './api';
 import { s, type Infer } from './schema';
 
@@ -76,8 +76,10 @@ export interface OnvifHealth {
   /** |clockOffsetMs| above the tolerance (5 s): evidence timestamps from this device are suspect. */
   clockSkewed: boolean;
   checkedMs: number | null;
-  /** Why the last check failed, else null. */
+  /** Why the last check failed (English), else null. */
   error: string | null;
+  /** The same as a registered code (common/messages.ts) the console words, else null. */
+  reason: ServerMessage | null;
 }
 
 export interface OnvifDeviceView {

@@ -163,7 +163,7 @@ export class OnvifService implements OnvifControl {
     const rt: DeviceRuntime = {
       row,
       client,
-      health: { deviceId: row.id, reachable: false, clockOffsetMs: null, clockSkewed: false, checkedMs: null, error: null },
+      health: { deviceId: row.id, reachable: false, clockOffsetMs: null, clockSkewed: false, checkedMs: null, error: null, reason: null },
       checking: false,
       puller: null as unknown as EventPuller,
     };
@@ -559,13 +559,13 @@ export class OnvifService implements OnvifControl {
       const t1 = this.ctx.now();
       // Device clocks report whole seconds: +500 ms centres the truncation error.
       const offset = Math.round(deviceMs + 500 - (t0 + t1) / 2);
-      rt.health = { deviceId: rt.row.id, reachable: true, clockOffsetMs: offset, clockSkewed: Math.abs(offset) > this.cfg.onvifClockToleranceMs, checkedMs: t1, error: null };
+      rt.health = { deviceId: rt.row.id, reachable: true, clockOffsetMs: offset, clockSkewed: Math.abs(offset) > this.cfg.onvifClockToleranceMs, checkedMs: t1, error: null, reason: null };
       if (!before.reachable && before.checkedMs !== null) this.ctx.log(`[onvif device ${rt.row.id}] reachable again`);
       if (rt.health.clockSkewed && !before.clockSkewed)
         this.ctx.log(`[onvif device ${rt.row.id}] clock is off by ${(offset / 1000).toFixed(1)} s (evidence timestamps from it are suspect)`);
       await this.prepare(rt);
     } catch (err) {
-      rt.health = { ...before, deviceId: rt.row.id, reachable: false, checkedMs: this.ctx.now(), error: (err as Error).message };
+      rt.health = { ...before, deviceId: rt.row.id, reachable: false, checkedMs: this.ctx.now(), error: (err as Error).message, reason: err instanceof OnvifError ? msg(`onvif.health_${err.kind}`) : msg('onvif.health_fault') };
       if (before.reachable || before.checkedMs === null) this.ctx.log(`[onvif device ${rt.row.id}] health check failed: ${(err as Error).message}`);
     } finally {
       rt.checking = false;
