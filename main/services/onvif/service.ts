@@ -255,7 +255,7 @@ export class OnvifService implements OnvifControl {
     try {
       return await fn(rt.client);
     } catch (err) {
-      if (err instanceof OnvifError) throw fail(ErrorKind.Unavailable, msg('onvif.device_error', { detail: err.message }), undefined, err.message);
+      if (err instanceof OnvifError) throw fail(ErrorKind.Unavailable, msg(`onvif.health_${err.kind}`), undefined, err.message);
       throw err;
     }
   }
@@ -411,14 +411,14 @@ export class OnvifService implements OnvifControl {
       const e = err instanceof OnvifError ? err : new OnvifError('fault', (err as Error).message);
       switch (e.kind) {
         case 'auth':
-          throw fail(ErrorKind.Validation, msg('onvif.auth_failed', { detail: e.message }), 'password', `${e.message}: check the user name and password`);
+          throw fail(ErrorKind.Validation, msg('onvif.auth_failed'), 'password', `${e.message}: check the user name and password`);
         case 'unreachable':
         case 'timeout':
-          throw fail(ErrorKind.Validation, msg('onvif.unreachable', { detail: e.message }), 'host', `${e.message}; check host and port`);
+          throw fail(ErrorKind.Validation, msg('onvif.unreachable', { reason: msg(`onvif.health_${e.kind}`) }), 'host', `${e.message}; check host and port`);
         case 'malformed':
         case 'unsupported':
         case 'fault':
-          throw fail(ErrorKind.BadRequest, msg('onvif.add_failed', { detail: e.message }), undefined, `${e.message}; nothing was added`);
+          throw fail(ErrorKind.BadRequest, msg('onvif.add_failed', { reason: msg(`onvif.health_${e.kind}`) }), undefined, `${e.message}; nothing was added`);
       }
     } finally {
       client.close();
