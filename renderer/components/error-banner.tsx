@@ -9,7 +9,8 @@ export function ErrorBanner({ error, onDismiss, fieldsShown }: { error: unknown;
   if (!error) return null;
   const e = error instanceof ApiError ? error : new ApiError('network', error instanceof Error ? error.message : String(error), 0);
   const headline = t(errorKindKey(e.kind));
-  const detail = e.text();
+  // A form that does not show the field errors beside its fields gets them here, each in the user's language.
+  const detail = e.fields.length > 0 && !fieldsShown ? e.fields.map((f) => `${f.path ? `${f.path}: ` : ''}${e.fieldMessage(f.path)}`).join('; ') : e.text();
   return (
     <div class="banner banner-error" role="alert" data-kind={e.kind}>
       <span class="banner-icon" aria-hidden="true">
