@@ -2,6 +2,7 @@
 import { ROLES, type Role } from './api';
 import { DEVICE_EVENT_TYPES, type DeviceEventType } from './device-events';
 import { s, type Infer } from './schema';
+import type { ServerMessage } from './messages';
 
 /** Alarm types are the device event types (ONVIF motion/tamper/inputs, SOS, geofence, offline, video loss, ...). */
 export const ALARM_TYPES = DEVICE_EVENT_TYPES;
@@ -278,7 +279,8 @@ export type AlarmBulkStepBody = Infer<typeof AlarmBulkStepBody>;
 /** Answer to a bulk step: the alarms after their step, and those refused with the reason (unknown, or not possible now). */
 export interface AlarmBulkStepResult {
   alarms: Alarm[];
-  refused: Array<{ id: number; kind: 'not_found' | 'conflict'; message: string }>;
+  /** `message` in English; `reason` the same as a registered code the console words (common/messages.ts). */
+  refused: Array<{ id: number; kind: 'not_found' | 'conflict'; message: string; reason: ServerMessage }>;
 }
 
 export const AlarmQuery = s.object({

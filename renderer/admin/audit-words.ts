@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../common/api';
 import { formatBytes, formatDateTime, formatDuration } from '../format';
 import { AUDIT_FIELDS } from '../i18n/audit-fields';
 import { CATALOGS, type I18n, type MessageKey, type Translate } from '../i18n/index';
+import { serverMessage, knowsCode } from '../i18n/server-messages';
 import { auditActionKey } from '../labels';
 
 export interface AuditField {
@@ -50,7 +51,8 @@ export function auditTargetLabel(t: Translate, e: AuditEntry): string {
 }
 
 /** A catalog word for a value of a known enumeration, or null. */
-function enumWord(t: Translate, key: string, v: string, action: string): string | null {
+function enumWord(i18n: I18n, key: string, v: string, action: string): string | null {
+  const { t } = i18n;
   const tryKey = (k: string) => (has(k) ? t(k as 'common.none') : null);
   switch (key) {
     case 'type':
@@ -75,8 +77,7 @@ function enumWord(t: Translate, key: string, v: string, action: string): string 
     }
     case 'reason':
       if (v === 'move timeout') return t('auditlog.val.move_timeout');
-      if (v.startsWith('password.') && has(`accounts.code.${v}`))
-        return t(`accounts.code.${v}` as 'accounts.code.password.too_short', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH } as never);
+      if (v.startsWith('password.') && knowsCode(v)) return serverMessage(i18n.lang, v, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }, v);
       break;
   }
   return tryKey(`auditlog.val.${v}`);
@@ -96,7 +97,7 @@ export function auditValue(i18n: I18n, key: string, v: unknown, action: string):
   if (typeof v === 'string') {
     if (v === '') return t('auditlog.val.empty');
     if (VERBATIM_KEYS.has(key) && !(key === 'source' && (v === 'live' || v === 'playback'))) return v;
-    return enumWord(t, key, v, action) ?? v;
+    return enumWord(i18n, key, v, action) ?? v;
   }
   if (Array.isArray(v)) return v.length === 0 ? t('common.none') : v.map((x) => auditValue(i18n, key, x, action)).join(', ');
   if (typeof v === 'object') {

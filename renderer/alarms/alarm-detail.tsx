@@ -11,6 +11,7 @@ import { findSource } from '../state/sources';
 import { alarmApi } from './alarm-api';
 import { actionKey, causeKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
 import { outcomeText } from './outcome-words';
+import { statusReason } from '../i18n/server-messages';
 
 export function AlarmDetail({
   alarm,
@@ -24,7 +25,7 @@ export function AlarmDetail({
   onChanged?: (a: Alarm) => void;
   onShowVideo?: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const services = useServices();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
@@ -55,7 +56,7 @@ export function AlarmDetail({
       setNote('');
       services.toasts.show((tt) => tt('alarms.ackSimilar.done', { count: r.alarms.length }));
       if (r.refused.length > 0)
-        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${x.message}`).join('; ') })));
+        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${statusReason(lang, x.reason, x.message)}`).join('; ') })));
       const mine = r.alarms.find((a) => a.id === alarm.id);
       if (mine) onChanged?.(mine);
     } catch (err) {

@@ -4,6 +4,7 @@ import { can } from '../../../common/rights';
 import { parse, s } from '../../../common/schema';
 import { WallCarouselBody, WallStateBody, type WallStateView } from '../../../common/wall';
 import type { WallStateRow } from '../../../storage/repos/wall-states';
+import { msg } from '../../../common/messages';
 import { ApiError } from '../errors';
 import { principalOf, route, type Principal, type Route } from '../router';
 import type { ApiDeps, DepsRef } from './deps';
@@ -84,7 +85,7 @@ export function wallStateRoutes(deps: DepsRef): Route[] {
         for (const field of ['selected', 'maximized'] as const) {
           const v = b[field];
           if (v !== null && v >= count)
-            throw ApiError.validation([{ path: field, message: `must be below ${count} for layout ${b.layout}` }], `invalid body: ${field} must be below ${count} for layout ${b.layout}`);
+            throw ApiError.field(field, msg('wall.tile_out_of_range', { count, layout: b.layout }));
         }
         const row = await d.store.wallStates.putState(who.user.id, ctx.params.window, b, d.now());
         return viewOf(d, who, ctx.params.window, row);
@@ -105,7 +106,7 @@ export function wallStateRoutes(deps: DepsRef): Route[] {
         const who = principalOf(ctx);
         const b = ctx.body;
         if (b.step >= b.steps.length)
-          throw ApiError.validation([{ path: 'step', message: `must be below ${b.steps.length}` }], `invalid body: step must be below ${b.steps.length}`);
+          throw ApiError.field('step', msg('wall.step_out_of_range', { count: b.steps.length }));
         const row = await d.store.wallStates.putCarousel(who.user.id, ctx.params.window, b, d.now());
         return viewOf(d, who, ctx.params.window, row);
       },

@@ -4,6 +4,7 @@ import type { AlarmFeedEvent } from '../../../common/alarms';
 import type { ServerEvent } from '../../../common/events';
 import { openTempStore, T0, type TempStore } from '../../../storage/sqlite/test-utils';
 import { AuditLog } from '../../server/audit-log';
+import { msg } from '../../../common/messages';
 import { ApiError } from '../../server/errors';
 import type { Principal } from '../../server/router';
 import type { Actor, EvidenceActions, PtzActions } from '../contracts';
@@ -23,7 +24,7 @@ describe('AlarmCenter', () => {
   const ptz: PtzActions = {
     async gotoPreset(cameraId: number, presetId: number, actor: Actor) {
       calls.push(`ptz ${cameraId} ${presetId} ${actor.kind}`);
-      if (presetId === 99) throw ApiError.notFound('preset 99 does not exist');
+      if (presetId === 99) throw ApiError.notFound(msg('preset.not_found', { cameraId, presetId }));
     },
   };
   const evidence: EvidenceActions = {
@@ -117,7 +118,7 @@ describe('AlarmCenter', () => {
     const failed = last.alarm.actions.find((a) => a.status === 'failed')!;
     expect([failed.code, failed.params]).toEqual(['ptz_preset', { cameraId: camId, presetId: 99, reason: 'not_found' }]);
     expect(JSON.stringify(last.alarm.actions)).not.toContain('does not exist');
-    expect(logs.some((l) => l.includes(`alarm ${last.alarm.id}: ptz`) && l.includes('preset 99 does not exist'))).toBe(true);
+    expect(logs.some((l) => l.includes(`alarm ${last.alarm.id}: ptz`) && l.includes('has no preset 99'))).toBe(true);
     expect(last.alarm.actions.find((a) => a.kind === 'bookmark')).toMatchObject({ code: 'bookmark', params: { cameraId: camId, beforeS: 10, afterS: 20 }, resultId: 41 });
   });
 

@@ -1,4 +1,5 @@
 // The alarm center: turns occurrences into stored alarms (merged within the window), pushes them, runs linkage actions, workflow, escalation.
+import { msg } from '../../../common/messages';
 import {
   DEFAULT_SEVERITY,
   severityRank,
@@ -340,16 +341,16 @@ export class AlarmCenter {
   async step(alarmId: number, body: AlarmStepBody, by: Principal, ip: string | null): Promise<Alarm> {
     const run = async (): Promise<Alarm> => {
       const cur = await this.o.store.alarms.get(alarmId);
-      if (!cur) throw ApiError.notFound(`alarm ${alarmId} does not exist`);
+      if (!cur) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
       const t = applyTransition(cur.state, body.action);
-      if (!t.ok) throw ApiError.conflict('action', t.message);
-      if (body.action === 'note' && !body.note) throw ApiError.validation([{ path: 'note', message: 'is required for a note' }], 'note is required for a note');
+      if (!t.ok) throw ApiError.conflict('action', t.msg, t.message);
+      if (body.action === 'note' && !body.note) throw ApiError.field('note', msg('alarm.note_required'), 'note is required for a note');
       const ev = await this.o.store.alarms.step(
         alarmId,
         { state: t.state, userId: by.user.id, username: by.user.username, note: body.note ?? null },
         this.o.now(),
       );
-      if (!ev) throw ApiError.notFound(`alarm ${alarmId} does not exist`);
+      if (!ev) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
       this.o.publish(ev);
       await this.o.audit.record({
         actor: by,

@@ -22,8 +22,8 @@ export function failureReason(err: unknown): { reason: AlarmOutcomeReason; timeo
   if (err instanceof ApiError) {
     const byCode = err.code ? REASON_OF_CODE[err.code] : undefined;
     if (byCode) return { reason: byCode };
-    // The ONVIF feature refuses a preset on a camera without PTZ (a plain RTSP camera) with this text and no code yet.
-    if (err.kind === ErrorKind.Conflict && /\bno PTZ\b/.test(err.message)) return { reason: 'no_ptz' };
+    // The ONVIF feature refuses a preset on a camera without PTZ (a plain RTSP camera, or one not added through ONVIF).
+    if (err.code === 'onvif.no_ptz' || err.code === 'onvif.not_onvif') return { reason: 'no_ptz' };
     switch (err.kind) {
       case ErrorKind.NotFound:
         return { reason: 'not_found' };

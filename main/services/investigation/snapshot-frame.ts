@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ErrorKind } from '../../../common/errors';
 import { extractJpeg, extractLastJpeg } from '../../../media/ffmpeg';
 import type { SegmentRow } from '../../../storage/repositories';
+import { msg } from '../../../common/messages';
 import { ApiError } from '../../server/errors';
 
 /** A closed segment that ended this recently still counts as "live" when the open one has no complete frame yet. */
@@ -38,12 +39,12 @@ export async function grabFrame(recordingsDir: string, jpg: string, shot: Shot):
     used = await frameFrom(recordingsDir, jpg, shot);
   } catch (err) {
     await fs.promises.rm(dir, { recursive: true, force: true });
-    throw new ApiError(ErrorKind.Unavailable, `cannot take the snapshot: ${(err as Error).message}`, undefined, undefined, 'snapshot.failed');
+    throw new ApiError(ErrorKind.Unavailable, msg('snapshot.failed'), { message: `cannot take the snapshot: ${(err as Error).message}` });
   }
   if (used) return used;
   await fs.promises.rm(dir, { recursive: true, force: true });
   const path_ = shot.live ? 'cameraId' : 'tMs';
-  throw new ApiError(ErrorKind.Conflict, `${shot.cameraName} has no picture ${shot.live ? 'yet' : 'at that time'}`, [{ path: path_, message: 'has no picture' }], undefined, 'snapshot.no_frame');
+  throw ApiError.conflict(path_, msg('snapshot.no_frame', { name: shot.cameraName }));
 }
 
 async function frameFrom(recordingsDir: string, jpg: string, shot: Shot): Promise<SegmentRow | null> {
