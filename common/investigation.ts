@@ -1,4 +1,5 @@
 // Investigation contracts (issue 6): API bodies and views, and the investigation events on the WebSocket stream.
+import type { WireMessage } from './messages';
 import { msg } from './messages';
 import { s, type Infer } from './schema';
 
@@ -114,7 +115,10 @@ export interface ExportJob {
   state: ExportState;
   dirName: string;
   progress: number;
+  /** Why it failed, in English (logs, API clients). */
   error: string | null;
+  /** Why it failed as a registered code with params (common/messages.ts), worded by the console; null if not failed or failed before migration 012. */
+  reason: WireMessage | null;
   createdBy: string;
   createdMs: number;
   finishedMs: number | null;

@@ -521,11 +521,13 @@ CREATE TABLE exports (
   dir_name      TEXT    NOT NULL UNIQUE CHECK (length(dir_name) BETWEEN 1 AND 200), -- package directory name under the exports directory (sanitised, server-built)
   request       TEXT    NOT NULL CHECK (json_valid(request)),             -- JSON ExportRequest as accepted (sources, range, options)
   progress      REAL    NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1), -- fraction done, 0..1
-  error         TEXT,                                                     -- why it failed, NULL otherwise
+  error         TEXT,                                                     -- why it failed (English, for logs and API clients), NULL otherwise
   created_by    TEXT    NOT NULL,                                         -- username who exported
   created_ms    INTEGER NOT NULL,                                         -- when requested (ms since epoch, UTC)
   finished_ms   INTEGER,                                                  -- when done/failed/cancelled (ms since epoch, UTC)
-  manifest_sha256 TEXT                                                    -- SHA-256 hex of manifest.json once done
+  manifest_sha256 TEXT,                                                   -- SHA-256 hex of manifest.json once done
+  error_code    TEXT,                                                     -- why it failed as a code of common/messages.ts (migration 012), NULL otherwise or before 012
+  error_params  TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(error_params)) -- that message's params (JSON object)
 ) STRICT;
 
 -- Exports of a case.

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import type { DownloadProgress, ExportJob, Manifest } from '../../common/investigation';
 import { formatBytes, formatDateTime } from '../format';
-import { useI18n, type MessageKey } from '../i18n/index';
+import { useI18n, type Lang, type MessageKey } from '../i18n/index';
+import { serverMessage } from '../i18n/server-messages';
 import { invApi, withToken } from '../playback/inv-api';
 import { useServices } from '../services';
 import { useStore } from '../state/store';
@@ -53,7 +54,8 @@ function FileList({ job, userId }: { job: ExportJob; userId: number }) {
 }
 
 export function ExportItem({ job, nameOf, onPlay, onError }: { job: ExportJob; nameOf(id: number): string; onPlay(): void; onError(e: unknown): void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const services = useServices();
   const all = useStore(downloads);
   const dl = latestDownload(all, job.id);
@@ -73,7 +75,7 @@ export function ExportItem({ job, nameOf, onPlay, onError }: { job: ExportJob; n
           <button type="button" name="cancel-export" class="small" onClick={() => void invApi.cancelExport(job.id).catch(onError)}>{t('investigation.export.cancel')}</button>
         </div>
       ) : null}
-      {job.error ? <p class="error-text tl-error" title={job.error}>{job.error}</p> : null}
+      {job.state === 'failed' ? <p class="error-text tl-error">{failureText(i18n.lang, job)}</p> : null}
       <div class="tl-actions">
         <button type="button" class="link play-link" onClick={onPlay}>{t('investigation.item.play')}</button>
         {job.state === 'done' ? (
@@ -84,4 +86,10 @@ export function ExportItem({ job, nameOf, onPlay, onError }: { job: ExportJob; n
       {dl ? <DownloadLine d={dl} /> : null}
     </div>
   );
+}
+
+/** Why an export failed, worded from its reason code (a job that failed before codes existed: a generic reason). */
+function failureText(lang: Lang, job: ExportJob): string {
+  const generic = serverMessage(lang, 'export.build_failed', {}, 'export.build_failed');
+  return job.reason ? serverMessage(lang, job.reason.code, job.reason.params, generic) : generic;
 }

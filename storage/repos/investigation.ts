@@ -1,4 +1,5 @@
 // Repository interface for bookmarks, cases, legal holds, exports and snapshots (issue 6); the SQLite implementation is storage/sqlite/investigation.ts.
+import type { WireMessage } from '../../common/messages';
 import type { Bookmark, Case, ExportCreate, ExportJob, ExportState, LegalHold, Snapshot } from '../../common/investigation';
 
 export type CaseRow = Omit<Case, 'hold' | 'bookmarks' | 'exports'>;
@@ -46,7 +47,7 @@ export interface InvestigationRepo extends RecordedRangesQuery {
   listExports(q: { caseId?: number; limit: number }): Promise<ExportJob[]>;
   /** Jobs in state queued or running (resumed at start). */
   listUnfinishedExports(): Promise<ExportJob[]>;
-  updateExport(id: number, patch: { state?: ExportState; progress?: number; error?: string | null; finishedMs?: number | null; manifestSha256?: string | null }): Promise<ExportJob | null>;
+  updateExport(id: number, patch: { state?: ExportState; progress?: number; error?: string | null; reason?: WireMessage | null; finishedMs?: number | null; manifestSha256?: string | null }): Promise<ExportJob | null>;
 
   // snapshots
   createSnapshot(s: NewSnapshot): Promise<Snapshot>;

@@ -1,4 +1,5 @@
 // SQLite InvestigationRepo: bookmarks, cases, legal holds, exports and snapshots (issue 6).
+import type { WireMessage } from '../../common/messages';
 import type { Bookmark, Case, ExportCreate, ExportJob, ExportState, LegalHold, Snapshot } from '../../common/investigation';
 import type { CaseRow, InvestigationRepo, NewBookmark, NewSnapshot } from '../repos/investigation';
 import { StorageError } from '../repositories';
@@ -10,7 +11,7 @@ interface CaseDb { id: number; reference: string; title: string; created_by: str
 interface BookmarkDb { id: number; camera_id: number; start_ms: number; end_ms: number; note: string; case_id: number | null; created_by: string; created_ms: number }
 interface HoldDb { id: number; case_id: number; reason: string; created_by: string; created_ms: number; released_by: string | null; released_ms: number | null; segments: number }
 interface ExportDb {
-  id: number; case_id: number; state: ExportState; dir_name: string; request: string; progress: number; error: string | null;
+  id: number; case_id: number; state: ExportState; dir_name: string; request: string; progress: number; error: string | null; error_code: string | null; error_params: string;
   created_by: string; created_ms: number; finished_ms: number | null; manifest_sha256: string | null;
 }
 interface SnapshotDb {
@@ -26,7 +27,8 @@ const toHold = (r: HoldDb): LegalHold => ({
   id: r.id, caseId: r.case_id, reason: r.reason, createdBy: r.created_by, createdMs: r.created_ms, releasedBy: r.released_by, releasedMs: r.released_ms, segments: r.segments,
 });
 const toExport = (r: ExportDb): ExportJob => ({
-  id: r.id, caseId: r.case_id, state: r.state, dirName: r.dir_name, progress: r.progress, error: r.error, createdBy: r.created_by,
+  id: r.id, caseId: r.case_id, state: r.state, dirName: r.dir_name, progress: r.progress, error: r.error,
+  reason: r.error_code ? { code: r.error_code, params: JSON.parse(r.error_params) as Record<string, string | number> } : null, createdBy: r.created_by,
   createdMs: r.created_ms, finishedMs: r.finished_ms, manifestSha256: r.manifest_sha256, request: JSON.parse(r.request) as ExportCreate,
 });
 const toSnapshot = (r: SnapshotDb): Snapshot & { relPath: string } => ({
@@ -36,7 +38,7 @@ const toSnapshot = (r: SnapshotDb): Snapshot & { relPath: string } => ({
 
 const HOLD_SELECT = `SELECT h.id, h.case_id, h.reason, h.created_by, h.created_ms, h.released_by, h.released_ms,
   (SELECT count(*) FROM legal_hold_segments s WHERE s.hold_id = h.id) AS segments FROM legal_holds h`;
-const EXPORT_COLS = 'id, case_id, state, dir_name, request, progress, error, created_by, created_ms, finished_ms, manifest_sha256';
+const EXPORT_COLS = 'id, case_id, state, dir_name, request, progress, error, error_code, error_params, created_by, created_ms, finished_ms, manifest_sha256';
 const SNAP_COLS = 'id, camera_id, t_ms, source, note, case_id, rel_path, sha256, size_bytes, created_by, created_ms';
 
 export class SqliteInvestigationRepo implements InvestigationRepo {
@@ -225,12 +227,13 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
     return (await this.db.all<ExportDb>(`SELECT ${EXPORT_COLS} FROM exports WHERE state IN ('queued', 'running') ORDER BY id`)).map(toExport);
   }
 
-  async updateExport(id: number, patch: { state?: ExportState; progress?: number; error?: string | null; finishedMs?: number | null; manifestSha256?: string | null }): Promise<ExportJob | null> {
+  async updateExport(id: number, patch: { state?: ExportState; progress?: number; error?: string | null; reason?: WireMessage | null; finishedMs?: number | null; manifestSha256?: string | null }): Promise<ExportJob | null> {
     const sets: string[] = [];
     const params: SqlValue[] = [];
     if (patch.state !== undefined) (sets.push('state = ?'), params.push(patch.state));
     if (patch.progress !== undefined) (sets.push('progress = ?'), params.push(Math.min(1, Math.max(0, patch.progress))));
     if (patch.error !== undefined) (sets.push('error = ?'), params.push(patch.error));
+    if (patch.reason !== undefined) (sets.push('error_code = ?', 'error_params = ?'), params.push(patch.reason?.code ?? null, JSON.stringify(patch.reason?.params ?? {})));
     if (patch.finishedMs !== undefined) (sets.push('finished_ms = ?'), params.push(patch.finishedMs));
     if (patch.manifestSha256 !== undefined) (sets.push('manifest_sha256 = ?'), params.push(patch.manifestSha256));
     if (sets.length) await this.db.run(`UPDATE exports SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);

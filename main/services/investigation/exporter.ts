@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportCreate, ExportJob, Manifest, ManifestSource } from '../../../common/investigation';
+import { englishOf, msg, type ServerMessage } from '../../../common/messages';
 import { concatCopyToMp4, joinMp4, probe, reencodePieceToMp4, type ConcatInput } from '../../../media/ffmpeg';
 import type { SegmentRow, Store } from '../../../storage/repositories';
 import type { PlaceQueries } from '../contracts';
@@ -144,7 +145,7 @@ export class ExportQueue {
         return; // cancel() or close() decides the state
       }
       this.d.log(`[export ${id}] failed: ${(err as Error).message}`);
-      await this.update(id, { state: 'failed', error: (err as Error).message, finishedMs: this.d.now() });
+      await this.update(id, { state: 'failed', error: (err as Error).message, reason: failureReason(err), finishedMs: this.d.now() });
     }
   }
 
@@ -198,7 +199,7 @@ export class ExportQueue {
     const { store } = this.d;
     const req: ExportCreate = job.request;
     const kase = await store.investigation.getCase(job.caseId);
-    if (!kase) throw new Error(`case ${job.caseId} no longer exists`);
+    if (!kase) throw new ExportFailure(msg('export.case_gone', { id: job.caseId }));
     const dir = this.packageDir(job);
     await fs.promises.mkdir(path.join(dir, 'video'), { recursive: true });
     const startMs = req.startMs;
@@ -221,7 +222,7 @@ export class ExportQueue {
       const segInfo = [];
       for (const s of plan.segs) {
         const full = path.join(this.d.recordingsDir, ...s.relPath.split('/'));
-        if (!fs.existsSync(full)) throw new Error(`segment ${s.relPath} of ${plan.name} is missing (deleted by retention?)`);
+        if (!fs.existsSync(full)) throw new ExportFailure(msg('export.segment_missing', { source: plan.name }), `segment ${s.relPath} of ${plan.name} is missing (deleted by retention?)`);
         segInfo.push({ id: s.id, relPath: s.relPath, startMs: s.startMs, endMs: s.endMs, sizeBytes: s.sizeBytes, sha256: await sha256File(full) });
       }
       let durationMs: number | null = null;
@@ -318,4 +319,19 @@ export class ExportQueue {
     await fs.promises.writeFile(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
     return sha256File(manifestFile);
   }
+}
+
+/** A failure of an export with a registered reason the console words (the English text stays for the log). */
+class ExportFailure extends Error {
+  constructor(readonly reason: ServerMessage, message?: string) {
+    super(message ?? englishOf(reason));
+  }
+}
+
+/** Why a job failed, as a registered message: its own reason, a full disk, or a generic one (the details are in the log). */
+function failureReason(err: unknown): ServerMessage {
+  if (err instanceof ExportFailure) return err.reason;
+  const text = `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message ?? ''}`;
+  if (/ENOSPC|No space left on device/.test(text)) return msg('export.disk_full');
+  return msg('export.build_failed');
 }
