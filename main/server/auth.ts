@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { LoginResponse, UserInfo } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
+import { checkPassword } from './accounts/policy';
 import type { AuditLog } from './audit-log';
 import { ApiError } from './errors';
 import type { Principal } from './router';
@@ -280,8 +281,10 @@ export async function ensureAdmin(
 ): Promise<boolean> {
   if ((await store.users.count()) > 0) return false;
   const fromEnv = env.ARGUS_ADMIN_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '' && fromEnv.length < 8)
-    throw new Error('ARGUS_ADMIN_PASSWORD must be at least 8 characters long');
+  // The operator's choice meets the same policy as any password set in the console (length, not the user name, not a common one).
+  const refusal = fromEnv ? checkPassword(fromEnv, 'admin') : null;
+  if (refusal)
+    throw new Error(`ARGUS_ADMIN_PASSWORD is refused by the password policy (${refusal.code}): it ${refusal.message}. Choose another and start again.`);
   const password = fromEnv ? fromEnv : randomPassword(16);
   let user: UserRow;
   try {

@@ -13,7 +13,7 @@ import { OnvifSimulator } from '../onvif-sim/simulator';
 import { waitFor } from '../onvif-sim/harness';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const ADMIN_PASSWORD = 'onvif-console-admin';
+const ADMIN_PASSWORD = 'onvif-console-chief';
 
 describe('ONVIF in the console', () => {
   let tmp: string;

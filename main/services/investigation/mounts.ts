@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX, type Role } from '../../../common/api';
-import { INVESTIGATION_CASE_ROLES, INVESTIGATION_VIEW_ROLES } from '../../../common/investigation';
+import { can, rolesWith, type Right } from '../../../common/rights';
 import type { AuditLog } from '../../server/audit-log';
 import type { Principal } from '../../server/router';
 import type { MountAuth, RawMount } from '../features';
@@ -12,18 +12,21 @@ import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads'
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
 import type { InvestigationService } from './service';
 
-export const VIEW_ROLES: readonly Role[] = INVESTIGATION_VIEW_ROLES;
-export const CASE_ROLES: readonly Role[] = INVESTIGATION_CASE_ROLES;
+/** The rights the raw endpoints ask for (common/rights.ts, the table the JSON routes' guards read too). */
+const VIEW: Right = 'recordings.view';
+const CASES: Right = 'cases.manage';
+export const VIEW_ROLES: readonly Role[] = rolesWith(VIEW);
+export const CASE_ROLES: readonly Role[] = rolesWith(CASES);
 
 function fail(res: http.ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ error: { kind: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'validation', message } }));
 }
 
-async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, roles: readonly Role[]): Promise<Principal | null> {
+async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<Principal | null> {
   const p = await auth.principal(req, url);
   if (!p) return fail(res, 401, 'log in first (Authorization: Bearer or ?token=)'), null;
-  if (!roles.includes(p.user.role)) return fail(res, 403, `role ${p.user.role} may not do this`), null;
+  if (!can(p.user, right)) return fail(res, 403, `role ${p.user.role} may not do this`), null;
   return p;
 }
 
@@ -106,7 +109,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const rest = url.pathname.slice(PLAYBACK_PREFIX.length);
       let m = /^(\d+)\.m3u8$/.exec(rest);
       if (m) {
-        const p = await authorize(req, res, url, auth, VIEW_ROLES);
+        const p = await authorize(req, res, url, auth, VIEW);
         if (!p) return;
         const cameraId = Number(m[1]);
         const startMs = Number(url.searchParams.get('startMs'));
@@ -121,7 +124,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       }
       m = /^piece\/(\d+)\/(\d+)-(\d+)\.ts$/.exec(rest);
       if (m) {
-        const p = await authorize(req, res, url, auth, VIEW_ROLES);
+        const p = await authorize(req, res, url, auth, VIEW);
         if (!p) return;
         const seg = await svc.ctxStore().segments.get(Number(m[1]));
         // Closed segments, and the one being written (its pieces end on a keyframe already on disk).
@@ -145,7 +148,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
     prefix: `${API_PREFIX}/export-files/`,
     async http(req, res, url, auth) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'GET only');
-      const p = await authorize(req, res, url, auth, CASE_ROLES);
+      const p = await authorize(req, res, url, auth, CASES);
       if (!p) return;
       const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
       const zip = /^(\d+)\.zip$/.exec(rest);
@@ -170,7 +173,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
   const snapshots: RawMount = {
     prefix: `${API_PREFIX}/snapshot-files/`,
     async http(req, res, url, auth) {
-      const p = await authorize(req, res, url, auth, VIEW_ROLES);
+      const p = await authorize(req, res, url, auth, VIEW);
       if (!p) return;
       const m = /^(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/snapshot-files/`.length));
       if (!m) return fail(res, 404, 'use /snapshot-files/<id>.jpg');
@@ -185,7 +188,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
   const framePreviews: RawMount = {
     prefix: `${API_PREFIX}/frame-files/`,
     async http(req, res, url, auth) {
-      const p = await authorize(req, res, url, auth, VIEW_ROLES);
+      const p = await authorize(req, res, url, auth, VIEW);
       if (!p) return;
       const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
       if (!m) return fail(res, 404, 'use /frame-files/<camera id>/<tMs>.jpg');
