@@ -1,6 +1,7 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
+import { screensEn } from './screens';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
@@ -372,6 +373,7 @@ export const en = {
   ...onvifEn,
   ...gpsEn,
   ...accountsEn,
+  ...screensEn,
   ...investigationEn,
   ...alarmsEn,
 } as const;

@@ -2,6 +2,7 @@
 import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
+import { screensZh } from './screens';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
@@ -194,7 +195,7 @@ export const zhCN = {
   'cameraForm.section.recording': '录像',
   'field.name': '名称',
   'field.url': '主码流地址',
-  'field.url.hint': 'rtsp:// 或 rtsps:// 地址；其中的 user:password 会移到下面的字段。',
+  'field.url.hint': 'rtsp:// 或 rtsps:// 地址；其中的“用户名:密码”会移到下面的字段。',
   'field.subUrl': '子码流地址',
   'field.username': '用户名',
   'field.password': '密码',
@@ -374,6 +375,7 @@ export const zhCN = {
   ...onvifZh,
   ...gpsZh,
   ...accountsZh,
+  ...screensZh,
   ...investigationZh,
   ...alarmsZh,
 } as const satisfies Catalog;
