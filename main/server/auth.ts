@@ -292,7 +292,7 @@ export async function ensureAdmin(
       username: 'admin',
       passwordHash: await hashPassword(password),
       role: 'admin',
-      displayName: 'Administrator',
+      displayName: '', // no English name made up by the server: the console shows the user name "admin" and the role in the user's language
       disabled: false,
       createdMs: now(),
       // A generated password was printed on the server's console: its user must replace it at the first sign-in.

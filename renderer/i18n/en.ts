@@ -346,7 +346,7 @@ export const en = {
   'unitKey.publishUrl': 'Publish URL (RTMP, with the key)',
   'unitKey.streamKey': 'Stream key',
   'unitKey.unitId': 'Unit id',
-  'unitKey.agent': 'Field agent: npm run agent -- --server {server} --key <stream key>',
+  'unitKey.agent': 'Field agent:',
   'unitKey.copy': 'Copy',
   'unitKey.copied': 'Copied',
   'unitKey.copyFailed': 'Copying is not allowed here: select the text and copy it by hand.',

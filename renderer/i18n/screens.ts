@@ -4,9 +4,12 @@
 export const screensEn = {
   'screens.map.zoomIn': 'Zoom in',
   'screens.map.zoomOut': 'Zoom out',
+  /** The argument the operator replaces in the agent's command line (the command itself is code, shown as is). */
+  'screens.unitKey.keyArg': 'stream key',
 } as const;
 
 export const screensZh = {
   'screens.map.zoomIn': '放大',
   'screens.map.zoomOut': '缩小',
+  'screens.unitKey.keyArg': '推流密钥',
 } as const satisfies { readonly [K in keyof typeof screensEn]: string };

@@ -348,7 +348,7 @@ export const zhCN = {
   'unitKey.publishUrl': '推流地址（RTMP，含密钥）',
   'unitKey.streamKey': '推流密钥',
   'unitKey.unitId': '终端编号',
-  'unitKey.agent': '现场代理程序：npm run agent -- --server {server} --key <推流密钥>',
+  'unitKey.agent': '现场代理程序：',
   'unitKey.copy': '复制',
   'unitKey.copied': '已复制',
   'unitKey.copyFailed': '此处不允许自动复制：请选中文字后手动复制。',

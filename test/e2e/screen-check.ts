@@ -50,8 +50,10 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
         const cls = [...el.classList].slice(0, 3).join('.');
         const id = el.id ? `#${el.id}` : '';
         const nm = el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : '';
-        const up = el.parentElement && el.parentElement !== root ? el.parentElement.className.toString().split(' ')[0] : '';
-        return `${up ? `.${up} > ` : ''}${el.tagName.toLowerCase()}${id}${cls ? `.${cls}` : ''}${nm}`;
+        let anc = el.parentElement;
+        while (anc && anc !== root && !anc.className.toString().trim()) anc = anc.parentElement;
+        const up = anc && anc !== root ? anc.className.toString().trim().split(/\s+/)[0] : '';
+        return `${up ? `.${up} … ` : ''}${el.tagName.toLowerCase()}${id}${cls ? `.${cls}` : ''}${nm}`;
       };
       const visible = (el: Element): boolean => {
         if (!(el instanceof HTMLElement || el instanceof SVGElement)) return false;
@@ -109,6 +111,27 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
           out.push({ kind: 'clipped', where: name(el), detail: `cut off at the bottom: "${text(el)}" (${el.scrollHeight} px in ${el.clientHeight} px)` });
       }
 
+      // Form controls draw their text themselves (no scrollWidth): measure a select's chosen option and a field's placeholder.
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      const textWidth = (s: string, cs: CSSStyleDeclaration) => {
+        ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        return ctx.measureText(s).width;
+      };
+      for (const el of root.querySelectorAll<HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement>('select, input, textarea')) {
+        if (!visible(el) || skipOverflow.some((s) => el.closest(s))) continue;
+        const cs = getComputedStyle(el);
+        const inner = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        if (el instanceof HTMLSelectElement) {
+          const label = el.selectedOptions[0]?.text.trim() ?? '';
+          // The drop-down arrow takes about 16 px of the box's inner width.
+          if (label && textWidth(label, cs) > inner - 16 + 1)
+            out.push({ kind: 'clipped', where: name(el), detail: `select shows its choice cut off: "${label}" (${Math.round(textWidth(label, cs))} px in ${Math.round(inner - 16)} px)` });
+        } else if (!el.value && el.placeholder && ['text', 'search', 'email', 'url', 'password', 'number', 'tel', 'textarea'].includes(el.type || 'textarea')) {
+          const w = textWidth(el.placeholder, getComputedStyle(el, '::placeholder'));
+          if (w > inner + 1) out.push({ kind: 'clipped', where: name(el), detail: `placeholder cut off: "${el.placeholder}" (${Math.round(w)} px in ${Math.round(inner)} px)` });
+        }
+      }
+
       // English left in the Chinese console.
       if (lang === 'zh-CN') {
         const strip = (s: string) => {
@@ -128,7 +151,8 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const p = n.parentElement;
-          if (!p || !(n.textContent ?? '').trim() || p.closest('script, style, option:not(:checked)')) continue;
+          // Text in code, kbd and samp is a command or identifier typed as is (the agent's command line), not language.
+          if (!p || !(n.textContent ?? '').trim() || p.closest('script, style, option:not(:checked), code, kbd, samp')) continue;
           if (!visible(p)) continue;
           check(n.textContent!, name(p));
         }
