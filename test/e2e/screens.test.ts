@@ -1,5 +1,5 @@
 // End to end: every tab, Admin panel, menu and main dialog of the console at 1600×900 in English and Chinese, with realistic data,
-// screenshotted (into the test's temp dir, or ARGUS_SCREENSHOT_DIR) and checked by screen-check.ts for overflow, clipped text and English left in zh-CN.
+// screenshotted (into the test's temp dir, removed afterwards; set ARGUS_SCREENSHOT_DIR to keep them) and checked by screen-check.ts for overflow, clipped text and English left in zh-CN.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -70,7 +70,7 @@ describe('every screen at 1600×900 in both languages (built console, real back 
   afterAll(async () => {
     await browser?.close();
     await srv?.backend.close();
-    if (dataDir && !process.env.ARGUS_KEEP_SCREENS) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it.each(['en', 'zh-CN'] as const)('walks every screen in %s: nothing wider than its container, no clipped text, no untranslated text', async (lang: Lang) => {
