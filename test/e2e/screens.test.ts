@@ -73,8 +73,8 @@ describe('every screen at 1600×900 in both languages (built console, real back 
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it.each(['en', 'zh-CN'] as const)('walks every screen in %s: nothing wider than its container, no clipped text, no untranslated text', async (lang: Lang) => {
-    const tr = (key: MessageKey) => CATALOGS[lang][key];
+  /** A console in `lang` at 1600×900 and `screen(label, act)`: do `act`, screenshot, check; a step that cannot be reached is a finding too. */
+  async function walker(lang: Lang, shotPrefix: string) {
     const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
     await context.addInitScript((l) => localStorage.setItem('argus.lang', l), lang);
     const page = await context.newPage();
@@ -82,30 +82,37 @@ describe('every screen at 1600×900 in both languages (built console, real back 
     const findings: string[] = [];
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    /** Screenshot and check of the page as it is now; a step that cannot be reached is a finding too. */
     const screen = async (label: string, act: (p: Page) => Promise<void>, root = 'body') => {
       try {
         await act(page);
         await page.waitForTimeout(500);
-        await page.screenshot({ path: path.join(shots, `${lang}-${label}.png`) });
+        await page.screenshot({ path: path.join(shots, `${shotPrefix}-${label}.png`) });
         for (const f of await checkScreen(page, { lang, root, data: DATA, skipOverflow: ['.leaflet-map-pane', '.leaflet-container'] }))
           findings.push(`[${label}] ${f}`);
       } catch (e) {
-        await page.screenshot({ path: path.join(shots, `${lang}-${label}-unreached.png`) }).catch(() => undefined);
+        await page.screenshot({ path: path.join(shots, `${shotPrefix}-${label}-unreached.png`) }).catch(() => undefined);
         findings.push(`[${label}] could not be reached: ${(e as Error).message.split('\n')[0]}`);
       }
     };
-    const tab = (id: string) => page.locator(`#tab-${id}`).click();
+    const signIn = async (username: string, password: string) => {
+      await page.goto(srv.backend.url);
+      await screen('sign-in', async (p) => void (await p.locator('input[name=username]').waitFor()));
+      await page.locator('input[name=username]').fill(username);
+      await page.locator('input[name=password]').fill(password);
+      await page.locator('button[type=submit]').click();
+      await page.locator('.console').waitFor();
+    };
+    return { context, page, screen, signIn, findings, pageErrors, tab: (id: string) => page.locator(`#tab-${id}`).click() };
+  }
+
+  it.each(['en', 'zh-CN'] as const)('walks every screen in %s: nothing wider than its container, no clipped text, no untranslated text', async (lang: Lang) => {
+    const tr = (key: MessageKey) => CATALOGS[lang][key];
+    const { context, page, screen, signIn, findings, pageErrors, tab } = await walker(lang, lang);
     const closeDialog = async () => {
       for (let k = 0; k < 3 && (await page.getByRole('dialog').count()) > 0; k++) await page.keyboard.press('Escape');
     };
     try {
-      await page.goto(srv.backend.url);
-      await screen('sign-in', async (p) => void (await p.locator('input[name=username]').waitFor()));
-      await page.locator('input[name=username]').fill('admin');
-      await page.locator('input[name=password]').fill(ADMIN_PASSWORD);
-      await page.locator('button[type=submit]').click();
-      await page.locator('.console').waitFor();
+      await signIn('admin', ADMIN_PASSWORD);
 
       await screen('live', async (p) => {
         await tab('live');
@@ -217,4 +224,29 @@ describe('every screen at 1600×900 in both languages (built console, real back 
     expect(findings).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 240_000);
+  it.each([
+    ['dispatcher', 'dora', 'en'],
+    ['officer', 'olga', 'zh-CN'],
+    ['investigator', 'ivan', 'zh-CN'],
+  ] as const)('walks the tabs a %s sees (%s, %s) with the same checks', async (_role, username, lang) => {
+    const { context, page, screen, signIn, findings, pageErrors } = await walker(lang, `${lang}-${username}`);
+    try {
+      await signIn(username, 'password-123');
+      const tabs = await page.getByRole('tab').evaluateAll((els) => els.map((e) => e.id).filter((id) => id.startsWith('tab-')));
+      expect(tabs.length).toBeGreaterThan(2);
+      for (const id of tabs) {
+        await screen(id.slice(4), async (p) => {
+          await p.locator(`#${id}`).click();
+          await p.locator(`#panel-${id.slice(4)}:not([hidden])`).waitFor();
+        });
+        if (id === 'tab-alarms')
+          for (const view of ['history', 'rules'] as const) await screen(`alarms-${view}`, (p) => p.locator(`.alarms-views [data-view=${view}]`).click());
+      }
+    } finally {
+      await context.close();
+    }
+    if (findings.length) console.log(`${username} (${lang}): ${findings.length} findings\n${findings.join('\n')}`);
+    expect(findings).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });
