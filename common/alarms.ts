@@ -2,6 +2,7 @@
 import { ROLES, type Role } from './api';
 import { DEVICE_EVENT_TYPES, type DeviceEventType } from './device-events';
 import { s, type Infer } from './schema';
+import type { ServerMessage } from './messages';
 
 /** Alarm types are the device event types (ONVIF motion/tamper/inputs, SOS, geofence, offline, video loss, ...). */
 export const ALARM_TYPES = DEVICE_EVENT_TYPES;
@@ -49,16 +50,32 @@ export interface AlarmStep {
 export const ALARM_ACTION_KINDS = ['wall', 'ptz', 'bookmark', 'snapshot', 'sound', 'desktop', 'notify', 'escalate'] as const;
 export type AlarmActionKind = (typeof ALARM_ACTION_KINDS)[number];
 
+/**
+ * What an action did, as a code the console words in the user's language with `params` (the server never sends the
+ * words): wall {cameraId, window, tile?: 1-based}, sound, desktop, notify {roles: 'a,b', users: '3,4'},
+ * ptz_preset {cameraId, presetId}, bookmark {cameraId, beforeS, afterS}, snapshot {cameraId}, escalate {role, waitedS},
+ * no_camera (the alarm has no camera to act on). A failed one adds params.reason (ALARM_OUTCOME_REASONS).
+ */
+export const ALARM_OUTCOME_CODES = ['wall', 'sound', 'desktop', 'notify', 'ptz_preset', 'bookmark', 'snapshot', 'escalate', 'no_camera'] as const;
+export type AlarmOutcomeCode = (typeof ALARM_OUTCOME_CODES)[number];
+/** Why a server-side action failed (the raw error stays in the server log): timeout {timeoutS}, ... */
+export const ALARM_OUTCOME_REASONS = ['timeout', 'not_recording', 'no_frame', 'no_ptz', 'not_found', 'refused', 'unavailable', 'error'] as const;
+export type AlarmOutcomeReason = (typeof ALARM_OUTCOME_REASONS)[number];
+export type AlarmOutcomeParams = Record<string, string | number | null>;
+
 /** What happened when a rule's action ran: 'ok' / 'failed' (server-side actions), 'sent' (handed to consoles). */
 export interface AlarmActionOutcome {
   ruleId: number | null;
   kind: AlarmActionKind;
   status: 'ok' | 'failed' | 'sent';
-  /** Error text when failed; what was done otherwise (e.g. "preset 2 on camera 3"). */
+  /** What was done or why it failed, in English for the server log; the console words `code` (this only when code is null: rows from before codes). */
   message: string;
   /** Id of what the action created (bookmark, snapshot), when any. */
   resultId: number | null;
   atMs: number;
+  /** What happened as a code (ALARM_OUTCOME_CODES); null on outcomes stored before codes existed. */
+  code: AlarmOutcomeCode | null;
+  params: AlarmOutcomeParams;
 }
 
 export interface Alarm {
@@ -262,7 +279,8 @@ export type AlarmBulkStepBody = Infer<typeof AlarmBulkStepBody>;
 /** Answer to a bulk step: the alarms after their step, and those refused with the reason (unknown, or not possible now). */
 export interface AlarmBulkStepResult {
   alarms: Alarm[];
-  refused: Array<{ id: number; kind: 'not_found' | 'conflict'; message: string }>;
+  /** `message` in English; `reason` the same as a registered code the console words (common/messages.ts). */
+  refused: Array<{ id: number; kind: 'not_found' | 'conflict'; message: string; reason: ServerMessage }>;
 }
 
 export const AlarmQuery = s.object({

@@ -1,4 +1,5 @@
 // HTTP API contracts under /api/v1: request schemas (validated at runtime by the server) and response types.
+import { msg, type ServerMessage } from './messages';
 import { s, type Infer } from './schema';
 
 export const API_PREFIX = '/api/v1';
@@ -31,7 +32,7 @@ export interface LoginResponse {
 }
 
 // ---------- users ----------
-const username = s.string({ minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_.-]+$/, patternHint: 'may only contain letters, digits, _ . -' });
+const username = s.string({ minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_.-]+$/, patternHint: msg('schema.username_chars') });
 export const UserCreate = s.object({
   username,
   password: s.string({ minLength: 1, maxLength: 256, description: 'policy: at least 10 characters, not the user name, not a common password' }),
@@ -57,23 +58,23 @@ export type Transport = (typeof TRANSPORTS)[number];
 
 const STREAM_SCHEMES = ['rtsp:', 'rtsps:'];
 
-/** Checks a stream URL; returns an error message or null. Credentials in the URL are allowed (split off by the server). */
-export function checkStreamUrl(v: string): string | null {
+/** Checks a stream URL; returns the problem or null. Credentials in the URL are allowed (split off by the server). */
+export function checkStreamUrl(v: string): ServerMessage | null {
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    return 'is not a valid URL (expected rtsp://host[:port]/path)';
+    return msg('url.invalid');
   }
-  if (!STREAM_SCHEMES.includes(u.protocol)) return `uses unsupported scheme "${u.protocol.replace(':', '')}" (use rtsp or rtsps)`;
-  if (!u.hostname) return 'has no host';
+  if (!STREAM_SCHEMES.includes(u.protocol)) return msg('url.scheme', { scheme: u.protocol.replace(':', '') });
+  if (!u.hostname) return msg('url.no_host');
   return null;
 }
 
 const streamUrl = s.string({ minLength: 1, maxLength: 2048, refine: checkStreamUrl, description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password' });
 
 const cameraFields = {
-  name: s.string({ minLength: 1, maxLength: 64, singleLine: true, refine: (v) => (v.trim() === v ? null : 'must not start or end with spaces') }),
+  name: s.string({ minLength: 1, maxLength: 64, singleLine: true, refine: (v) => (v.trim() === v ? null : msg('schema.spaces_around')) }),
   url: streamUrl,
   subUrl: s.optional(s.nullable(streamUrl)),
   username: s.optional(s.nullable(s.string({ maxLength: 128 }))),
@@ -96,8 +97,10 @@ export type CameraState = (typeof CAMERA_STATES)[number];
 export interface CameraStatus {
   cameraId: number;
   state: CameraState;
-  /** Last error in words an operator understands, or null. */
+  /** Last error in words an operator understands (English), or null. */
   lastError: string | null;
+  /** The same as a registered code and params (common/messages.ts) that the console words in its language, or null. */
+  reason: ServerMessage | null;
   /** Current incoming bitrate in bits per second, null when unknown. */
   bitrateBps: number | null;
   /** When the camera entered `state` (UTC ms). */
@@ -194,7 +197,7 @@ export const UNIT_TYPES = ['vehicle', 'body', 'handheld', 'portable'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
 
 const unitFields = {
-  callsign: s.string({ minLength: 1, maxLength: 32, pattern: /^[\p{L}\p{N} _.-]+$/u, patternHint: 'may only contain letters, digits, spaces, _ . -' }),
+  callsign: s.string({ minLength: 1, maxLength: 32, pattern: /^[\p{L}\p{N} _.-]+$/u, patternHint: msg('schema.callsign_chars') }),
   type: s.enum(UNIT_TYPES),
   officer: s.optional(s.nullable(s.string({ maxLength: 128, singleLine: true, description: 'assigned officer' }))),
   enabled: s.optional(s.boolean()),
@@ -232,7 +235,9 @@ export interface UnitStatus {
   bitrateBps: number | null;
   /** State of the unit's recorder. */
   recording: CameraState;
+  /** The recorder's last error (English) and the same as a code the console words, or null. */
   lastError: string | null;
+  reason: ServerMessage | null;
 }
 
 export interface Unit {

@@ -1,4 +1,5 @@
 // The one list of error kinds the API can answer with; main/server/errors.ts maps each to an HTTP status.
+import type { MessageCode, MessageParam } from './messages';
 import type { FieldError } from './schema';
 
 export enum ErrorKind {
@@ -18,10 +19,13 @@ export enum ErrorKind {
 export interface ErrorBody {
   error: {
     kind: ErrorKind;
+    /** English, for logs and API clients. */
     message: string;
-    /** Per-field problems for Validation (and Conflict on a field, e.g. a duplicate name). */
+    /** Per-field problems for Validation (and Conflict on a field, e.g. a duplicate name), each with its own code. */
     fields?: FieldError[];
-    /** A stable code (e.g. 'password.change_required') that the console words in its language; message stays English. */
-    code?: string;
+    /** The registered code of the problem (common/messages.ts, e.g. 'camera.not_found'), worded by the console. */
+    code: MessageCode;
+    /** The code's params (e.g. { id: 3 }); omitted when it has none. */
+    params?: Record<string, MessageParam>;
   };
 }

@@ -1,5 +1,6 @@
 // Investigation contracts (issue 6): API bodies and views, and the investigation events on the WebSocket stream.
 import { rolesWith } from './rights';
+import { msg } from './messages';
 import { s, type Infer } from './schema';
 
 /**
@@ -10,7 +11,7 @@ import { s, type Infer } from './schema';
  * from a sanitised form (see main/services/investigation/paths.ts).
  */
 export const CASE_REFERENCE_RE = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?![/ ])(?!.* $)[\p{L}\p{N}\p{M}\p{Pd}\p{Ps}\p{Pe}\p{Pc} ./+#·・]{1,64}$/u;
-const REFERENCE_HINT = 'must be 1-64 letters (any script), digits, spaces, brackets or - _ . / + # and contain no "." or ".." path component, no leading "/" and no backslash';
+const REFERENCE_HINT = msg('schema.case_reference');
 
 export const ReferenceSchema = s.string({
   minLength: 1,
@@ -229,7 +230,7 @@ export interface PlaybackMap {
 
 // ---------- search ----------
 export const SearchQuery = s.object({
-  cameraIds: s.optional(s.string({ maxLength: 2000, pattern: /^\d+(,\d+)*$/, patternHint: 'comma-separated camera ids' })),
+  cameraIds: s.optional(s.string({ maxLength: 2000, pattern: /^\d+(,\d+)*$/, patternHint: msg('schema.id_list') })),
   startMs: s.int({ min: 0 }),
   endMs: s.int({ min: 0 }),
   eventType: s.optional(s.string({ maxLength: 64 })),

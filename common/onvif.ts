@@ -1,4 +1,5 @@
 // Onvif contracts (issue 4): API bodies and views, and the onvif events on the WebSocket stream.
+import { msg, type ServerMessage } from './messages';
 import type { Role } from './api';
 import { s, type Infer } from './schema';
 
@@ -7,7 +8,7 @@ const hostField = s.string({
   minLength: 1,
   maxLength: 253,
   pattern: /^[A-Za-z0-9.:_-]+$/,
-  patternHint: 'must be a host name or IP address',
+  patternHint: msg('schema.host'),
 });
 
 export const DiscoverRequest = s.object({
@@ -59,7 +60,7 @@ export const AddDeviceRequest = s.object({
   username: s.string({ minLength: 1, maxLength: 128 }),
   password: s.string({ maxLength: 256, description: 'write-only: stored encrypted, never returned or logged' }),
   /** Camera name (several video sources: "<name> 1", "<name> 2"...). Default: the device model. */
-  name: s.optional(s.string({ minLength: 1, maxLength: 60, refine: (v) => (v.trim() === v ? null : 'must not start or end with spaces') })),
+  name: s.optional(s.string({ minLength: 1, maxLength: 60, refine: (v) => (v.trim() === v ? null : msg('schema.spaces_around')) })),
   groupName: s.optional(s.nullable(s.string({ maxLength: 128 }))),
   enabled: s.optional(s.boolean('start recording at once (default true)')),
 });
@@ -75,8 +76,10 @@ export interface OnvifHealth {
   /** |clockOffsetMs| above the tolerance (5 s): evidence timestamps from this device are suspect. */
   clockSkewed: boolean;
   checkedMs: number | null;
-  /** Why the last check failed, else null. */
+  /** Why the last check failed (English), else null. */
   error: string | null;
+  /** The same as a registered code (common/messages.ts) the console words, else null. */
+  reason: ServerMessage | null;
 }
 
 export interface OnvifDeviceView {

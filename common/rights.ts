@@ -33,6 +33,8 @@ export const RIGHT_ROLES = {
   'alarms.handle': ['admin', 'dispatcher', 'officer'],
   /** Create, change and delete alarm linkage rules. */
   'alarmRules.edit': ['admin', 'dispatcher'],
+  /** Define, start and stop a carousel of saved wall layouts (a control-room wall cycling its layouts). */
+  'wall.carousel': ['admin', 'dispatcher'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Right = keyof typeof RIGHT_ROLES;

@@ -1,4 +1,5 @@
 // Minimal runtime schema library: one definition yields the TypeScript type, the validator and the JSON Schema (for OpenAPI).
+import { englishOf, msg, type MessageCode, type MessageParam, type ServerMessage } from './messages';
 
 export interface JsonSchema {
   [key: string]: unknown;
@@ -7,9 +8,18 @@ export interface JsonSchema {
 export interface FieldError {
   /** Dotted path of the offending field, e.g. "rtspUrl" or "streams.0.url"; "" for the whole body. */
   path: string;
+  /** English, for logs and API clients. */
   message: string;
-  /** A stable code of the problem (e.g. 'password.too_short') that the console words in its language; message is English. */
-  code?: string;
+  /** The registered code of the problem (common/messages.ts, e.g. 'schema.too_long'), worded by the console in its language. */
+  code: MessageCode;
+  /** The code's params (e.g. { max: 64 }). */
+  params?: Record<string, MessageParam>;
+}
+
+/** A field error from a registered message; `message` defaults to the message's English text. */
+export function fieldError(path: string, m: ServerMessage, message?: string): FieldError {
+  const params = m.params as Record<string, MessageParam>;
+  return { path, message: message ?? englishOf(m), code: m.code, ...(Object.keys(params).length ? { params } : {}) };
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -27,8 +37,8 @@ function make<T>(json: JsonSchema, check: Schema<T>['check'], isOptional = false
   return { json, check, isOptional };
 }
 
-function fail(errors: FieldError[], path: string, message: string): undefined {
-  errors.push({ path, message });
+function fail(errors: FieldError[], path: string, m: ServerMessage): undefined {
+  errors.push(fieldError(path, m));
   return undefined;
 }
 
@@ -36,11 +46,11 @@ export interface StringOpts {
   minLength?: number;
   maxLength?: number;
   pattern?: RegExp;
-  /** Human description of the pattern used in the error message. */
-  patternHint?: string;
+  /** The message for a value that does not match the pattern (a registered code). */
+  patternHint?: ServerMessage;
   format?: string;
-  /** Extra semantic check; return an error message or null. */
-  refine?: (v: string) => string | null;
+  /** Extra semantic check; return the problem (a registered message) or null. */
+  refine?: (v: string) => ServerMessage | null;
   description?: string;
   /** A name or label shown on one line: refuses every control character (tab and line breaks too). */
   singleLine?: boolean;
@@ -62,17 +72,17 @@ function string(opts: StringOpts = {}): Schema<string> {
   if (opts.format) json.format = opts.format;
   if (opts.description) json.description = opts.description;
   return make(json, (v, path, errors) => {
-    if (typeof v !== 'string') return fail(errors, path, 'must be a string');
+    if (typeof v !== 'string') return fail(errors, path, msg('schema.not_string'));
     if (opts.minLength !== undefined && v.length < opts.minLength)
-      return fail(errors, path, opts.minLength === 1 ? 'must not be empty' : `must be at least ${opts.minLength} characters`);
+      return fail(errors, path, opts.minLength === 1 ? msg('schema.empty') : msg('schema.too_short', { min: opts.minLength }));
     if (opts.maxLength !== undefined && v.length > opts.maxLength)
-      return fail(errors, path, `must be at most ${opts.maxLength} characters`);
+      return fail(errors, path, msg('schema.too_long', { max: opts.maxLength }));
     if ((opts.singleLine ? ANY_CONTROL_CHAR : CONTROL_CHARS).test(v))
-      return fail(errors, path, opts.singleLine ? 'must not contain control characters or line breaks' : 'must not contain control characters');
-    if (opts.pattern && !opts.pattern.test(v)) return fail(errors, path, opts.patternHint ?? `must match ${opts.pattern.source}`);
+      return fail(errors, path, opts.singleLine ? msg('schema.control_chars_or_breaks') : msg('schema.control_chars'));
+    if (opts.pattern && !opts.pattern.test(v)) return fail(errors, path, opts.patternHint ?? msg('schema.pattern', { pattern: opts.pattern.source }));
     if (opts.refine) {
-      const msg = opts.refine(v);
-      if (msg) return fail(errors, path, msg);
+      const problem = opts.refine(v);
+      if (problem) return fail(errors, path, problem);
     }
     return v;
   });
@@ -97,17 +107,17 @@ function numeric(integer: boolean, o: NumberOpts): Schema<number> {
   if (o.max !== undefined) json.maximum = o.max;
   if (opts.description) json.description = opts.description;
   return make(json, (v, path, errors) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(errors, path, 'must be a number');
-    if (integer && !Number.isInteger(v)) return fail(errors, path, 'must be a whole number');
-    if (opts.min !== undefined && v < opts.min) return fail(errors, path, `must be at least ${opts.min}`);
-    if (opts.max !== undefined && v > opts.max) return fail(errors, path, `must be at most ${opts.max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(errors, path, msg('schema.not_number'));
+    if (integer && !Number.isInteger(v)) return fail(errors, path, msg('schema.not_whole'));
+    if (opts.min !== undefined && v < opts.min) return fail(errors, path, msg('schema.too_small', { min: opts.min }));
+    if (opts.max !== undefined && v > opts.max) return fail(errors, path, msg('schema.too_large', { max: opts.max }));
     return v;
   });
 }
 
 function boolean(description?: string): Schema<boolean> {
   return make({ type: 'boolean', ...(description ? { description } : {}) }, (v, path, errors) =>
-    typeof v === 'boolean' ? v : fail(errors, path, 'must be true or false'),
+    typeof v === 'boolean' ? v : fail(errors, path, msg('schema.not_boolean')),
   );
 }
 
@@ -115,7 +125,7 @@ function enumOf<const T extends readonly string[]>(values: T, description?: stri
   return make({ type: 'string', enum: [...values], ...(description ? { description } : {}) }, (v, path, errors) =>
     typeof v === 'string' && (values as readonly string[]).includes(v)
       ? (v as T[number])
-      : fail(errors, path, `must be one of: ${values.join(', ')}`),
+      : fail(errors, path, msg('schema.not_one_of', { values: values.join(', ') })),
   );
 }
 
@@ -124,9 +134,9 @@ function array<T>(item: Schema<T>, opts: { minItems?: number; maxItems?: number 
   if (opts.minItems !== undefined) json.minItems = opts.minItems;
   if (opts.maxItems !== undefined) json.maxItems = opts.maxItems;
   return make(json, (v, path, errors) => {
-    if (!Array.isArray(v)) return fail(errors, path, 'must be a list');
-    if (opts.minItems !== undefined && v.length < opts.minItems) return fail(errors, path, `must have at least ${opts.minItems} items`);
-    if (opts.maxItems !== undefined && v.length > opts.maxItems) return fail(errors, path, `must have at most ${opts.maxItems} items`);
+    if (!Array.isArray(v)) return fail(errors, path, msg('schema.not_list'));
+    if (opts.minItems !== undefined && v.length < opts.minItems) return fail(errors, path, msg('schema.too_few_items', { min: opts.minItems }));
+    if (opts.maxItems !== undefined && v.length > opts.maxItems) return fail(errors, path, msg('schema.too_many_items', { max: opts.maxItems }));
     const out: T[] = [];
     const before = errors.length;
     v.forEach((el, i) => {
@@ -165,18 +175,18 @@ function object<S extends Shape>(shape: S, description?: string): ObjectSchema<S
     ...(description ? { description } : {}),
   };
   const base = make<ObjectOf<S>>(json, (v, path, errors) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(errors, path, 'must be an object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(errors, path, msg('schema.not_object'));
     const rec = v as Record<string, unknown>;
     const before = errors.length;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(rec)) {
-      if (!Object.prototype.hasOwnProperty.call(shape, key)) fail(errors, path ? `${path}.${key}` : key, 'unknown field');
+      if (!Object.prototype.hasOwnProperty.call(shape, key)) fail(errors, path ? `${path}.${key}` : key, msg('schema.unknown_field'));
     }
     for (const [key, s] of Object.entries(shape)) {
       const p = path ? `${path}.${key}` : key;
       const val = rec[key];
       if (val === undefined) {
-        if (!s.isOptional) fail(errors, p, 'is required');
+        if (!s.isOptional) fail(errors, p, msg('schema.required'));
         continue;
       }
       const r = s.check(val, p, errors);
@@ -195,7 +205,7 @@ function partial<S extends Shape>(schema: ObjectSchema<S>): Schema<Partial<Objec
   return make(inner.json, (v, path, errors) => {
     const r = inner.check(v, path, errors);
     if (r && Object.keys(r).length === 0 && typeof v === 'object' && v && Object.keys(v).length === 0)
-      return fail(errors, path, 'must change at least one field');
+      return fail(errors, path, msg('schema.no_change'));
     return r as Partial<ObjectOf<S>> | undefined;
   });
 }

@@ -1,6 +1,6 @@
 // Status texts from real ffmpeg 5.1 log tails: they name the real cause and are never empty.
 import { describe, expect, it } from 'vitest';
-import { explainFfmpegError } from './errors';
+import { explainFfmpegError, explainRelayFailure } from './errors';
 
 // Tails as ffmpeg 5.1 printed them (-loglevel level+info), captured from the sources named in each case.
 const ENHANCED_RTMP_HEVC = [
@@ -24,6 +24,20 @@ describe('explainFfmpegError', () => {
     const e = explainFfmpegError('ffmpeg exited with code 1: ', ENHANCED_RTMP_HEVC);
     expect(e.message).toBe('Unit sends H.265 (or AV1/VP9) over Enhanced RTMP, which this server cannot record yet');
     expect(e.permanent).toBe(true);
+    expect(e.msg).toEqual({ code: 'status.enhanced_rtmp', params: {} });
+  });
+
+  it('gives every reason as a registered code with params whose English is the message', () => {
+    expect(explainFfmpegError('x', ['[error] rtsp://cam: End of file']).msg).toEqual({ code: 'status.closed', params: {} });
+    const other = explainFfmpegError('ffmpeg exited with code 1: boom', ['[error] something failed badly']);
+    expect(other).toMatchObject({ message: 'Recording stopped: something failed badly', msg: { code: 'status.stopped_detail', params: { detail: 'something failed badly' } } });
+    const relay = explainRelayFailure(null, ["[flv @ 0x1] [error] Video codec 'hevc' not compatible with flv"]);
+    expect(relay).toEqual({
+      kind: 'video',
+      codec: 'hevc',
+      message: 'Live view unavailable: HEVC video cannot be relayed (recording continues)',
+      msg: { code: 'status.relay_codec', params: { codec: 'HEVC' } },
+    });
   });
 
   it('calls a frame without timestamps a timestamp problem, not a closed connection', () => {

@@ -3,39 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFile, execFileSync, spawn as spawnChild } from 'node:child_process';
 import ffmpeg from 'fluent-ffmpeg';
+import { ffmpegCommand, ffmpegPaths, redactSecrets, runFfmpegProcess, signalFfmpeg, type FfmpegArgs, type FfmpegOutput, type RecordProcess } from './ffmpeg-launcher';
 
-export interface FfmpegPaths {
-  ffmpegPath: string;
-  ffprobePath: string;
-}
-
-let paths: FfmpegPaths = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
-let supervisedLauncher: string | null | undefined;
-
-/** Sets the binaries used by every later call. */
-export function configureFfmpeg(p: Partial<FfmpegPaths>): void {
-  paths = { ...paths, ...p };
-  process.env.ARGUS_FFMPEG_BIN = paths.ffmpegPath;
-}
-
-/**
- * On Linux, ffmpeg is started through `setpriv --pdeathsig TERM` so it dies with the server even after kill -9.
- * Returns the wrapper path, or null where that is not available (then orphans are reaped at the next start).
- */
-function launcherPath(): string | null {
-  if (supervisedLauncher !== undefined) return supervisedLauncher;
-  supervisedLauncher = null;
-  if (process.platform === 'linux') {
-    try {
-      execFileSync('setpriv', ['--help'], { stdio: 'ignore' });
-      supervisedLauncher = path.join(import.meta.dirname, 'bin', 'ffmpeg-supervised.sh');
-      process.env.ARGUS_FFMPEG_BIN = paths.ffmpegPath;
-    } catch {
-      supervisedLauncher = null;
-    }
-  }
-  return supervisedLauncher;
-}
+export { configureFfmpeg, redactSecrets, type FfmpegArgs, type FfmpegOutput, type FfmpegPaths, type RecordProcess } from './ffmpeg-launcher';
 
 // ---------------------------------------------------------------- probing
 
@@ -61,7 +31,7 @@ function parseRate(r: string | undefined): number | null {
 export function probe(file: string, timeoutMs = 15_000): Promise<ProbeInfo> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`ffprobe timed out on ${file}`)), timeoutMs);
-    ffmpeg.setFfprobePath(paths.ffprobePath);
+    ffmpeg.setFfprobePath(ffmpegPaths().ffprobePath);
     ffmpeg.ffprobe(file, (err, data) => {
       clearTimeout(timer);
       if (err) return reject(new Error(`cannot read ${path.basename(file)}: ${String(err.message ?? err).split('\n').slice(-3).join(' ').trim()}`));
@@ -170,15 +140,6 @@ export function parseStreamLine(line: string, info: StreamInfo): boolean {
   return true;
 }
 
-
-export interface RecordProcess {
-  readonly pid: number | undefined;
-  /** Asks ffmpeg to finish ('q', then SIGTERM: the current segment is closed properly); SIGKILL after `graceMs`. Resolves on exit. */
-  stop(graceMs?: number): Promise<void>;
-  /** Kills at once (SIGKILL). */
-  kill(): void;
-}
-
 export type RecordLauncher = (spec: RecordSpec, cb: RecordCallbacks) => RecordProcess;
 export type RelayLauncher = (spec: RelaySpec, cb: RelayCallbacks) => RecordProcess;
 
@@ -190,11 +151,6 @@ export function segmentPattern(spec: Pick<RecordSpec, 'outDir' | 'filePrefix'>):
 /** True for a file name the recorder writes. */
 export function isSegmentFileName(name: string): boolean {
   return /^\d+-\d{6}\.ts$/.test(name);
-}
-
-/** Replaces secrets carried in URLs (the hub's internal secret, unit stream keys) in a log line. */
-export function redactSecrets(line: string): string {
-  return line.replace(/([?&](?:secret|key)=)[^&\s'"]+/gi, '$1***');
 }
 
 function scheme(url: string): string {
@@ -222,18 +178,6 @@ function relayOutput(r: RelayOutput): FfmpegOutput {
     output: r.url,
     options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), ...codecs, '-bsf:v', FILL_MISSING_PTS_BSF, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
   };
-}
-
-export interface FfmpegOutput {
-  output: string;
-  options: string[];
-}
-
-export interface FfmpegArgs {
-  input: string;
-  inputOptions: string[];
-  /** In order. The relay (when present) comes first: if FLV refuses the codec, ffmpeg fails before opening a segment file. */
-  outputs: FfmpegOutput[];
 }
 
 /**
@@ -286,101 +230,6 @@ export function relayArgs(spec: RelaySpec): FfmpegArgs {
 }
 
 const OPENING = /Opening '([^']+)' for writing/;
-const TIME = /time=(-?)(\d+):(\d+):(\d+(?:\.\d+)?)/;
-
-interface RunHandlers {
-  onStdoutLine?(line: string): void;
-  /** A stderr line that is not a progress line (secrets already redacted). */
-  onLogLine?(line: string): void;
-  onProgress(outTimeS: number): void;
-  onExit(error: string | null, stderrTail: string[]): void;
-}
-
-/** Starts one ffmpeg (through fluent-ffmpeg and the pdeathsig launcher) with the given arguments. */
-function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
-  let cmd = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(launcherPath() ?? paths.ffmpegPath).input(a.input).inputOptions(a.inputOptions);
-  for (const o of a.outputs) cmd = cmd.output(o.output).outputOptions(o.options);
-  cmd
-    .addOption('-hide_banner')
-    .addOption('-loglevel', 'level+info')
-    .addOption('-stats_period', '1');
-
-  let proc: import('node:child_process').ChildProcess | undefined;
-  let exited = false;
-  let exitWaiters: Array<() => void> = [];
-  const tail: string[] = [];
-  let stdoutBuf = '';
-
-  const finish = (error: string | null) => {
-    if (exited) return;
-    exited = true;
-    h.onExit(error === null ? null : redactSecrets(error), tail.slice());
-    for (const w of exitWaiters) w();
-    exitWaiters = [];
-  };
-
-  cmd.on('start', () => {
-    proc = (cmd as unknown as { ffmpegProc: import('node:child_process').ChildProcess }).ffmpegProc;
-    proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
-    proc.stdout?.setEncoding('utf8');
-    proc.stdout?.on('data', (chunk: string) => {
-      stdoutBuf += chunk;
-      let nl: number;
-      while ((nl = stdoutBuf.indexOf('\n')) >= 0) {
-        const line = stdoutBuf.slice(0, nl).trim();
-        stdoutBuf = stdoutBuf.slice(nl + 1);
-        h.onStdoutLine?.(line);
-      }
-    });
-  });
-  cmd.on('stderr', (raw: string) => {
-    const tm = TIME.exec(raw);
-    if (tm) {
-      const t = Number(tm[2]) * 3600 + Number(tm[3]) * 60 + Number(tm[4]);
-      if (!tm[1]) h.onProgress(t);
-      return;
-    }
-    const line = redactSecrets(raw);
-    h.onLogLine?.(line);
-    tail.push(line);
-    if (tail.length > 30) tail.shift();
-  });
-  cmd.on('end', () => finish(null));
-  cmd.on('error', (err: Error) => finish(err.message));
-  cmd.run();
-
-  return {
-    get pid() {
-      return proc?.pid;
-    },
-    stop(graceMs = 5000) {
-      if (exited) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        exitWaiters.push(resolve);
-        // 'q' on stdin makes ffmpeg finish like SIGTERM does (trailers written, the segment list's last line printed)
-        // without being a signal: ffmpeg takes a second signal as "exit immediately" and then abandons the segment it
-        // was closing, which is what happened when a service manager's SIGTERM to the whole process group reached
-        // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
-        const quit = () => {
-          if (exited) return;
-          if (!proc) return void setTimeout(quit, 50);
-          if (proc.stdin?.writable) proc.stdin.write('q');
-          else proc.kill('SIGTERM');
-          setTimeout(() => {
-            if (!exited) proc?.kill('SIGTERM');
-          }, Math.min(2000, graceMs / 2)).unref();
-          setTimeout(() => {
-            if (!exited) proc?.kill('SIGKILL');
-          }, graceMs).unref();
-        };
-        quit();
-      });
-    },
-    kill() {
-      proc?.kill('SIGKILL');
-    },
-  };
-}
 
 /** Starts one recording ffmpeg (segments, plus the relay output when the spec has one). */
 export const launchRecording: RecordLauncher = (spec, cb) => {
@@ -419,7 +268,7 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
 export async function restoreG711Audio(file: string, codec: 'pcm_alaw' | 'pcm_mulaw', timeoutMs = 20_000): Promise<void> {
   const run = (args: string[]) =>
     new Promise<void>((resolve, reject) => {
-      execFile(paths.ffmpegPath, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { timeout: timeoutMs }, (err, _out, stderr) =>
+      execFile(ffmpegPaths().ffmpegPath, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { timeout: timeoutMs }, (err, _out, stderr) =>
         err ? reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').slice(-2).join(' ') || err.message}`)) : resolve(),
       );
     });
@@ -443,7 +292,7 @@ export const launchRelay: RelayLauncher = (spec, cb) =>
 /** `ffmpeg -version` first line, or null if ffmpeg cannot run. */
 export function ffmpegVersion(): string | null {
   try {
-    return execFileSync(paths.ffmpegPath, ['-version'], { encoding: 'utf8' }).split('\n')[0] ?? null;
+    return execFileSync(ffmpegPaths().ffmpegPath, ['-version'], { encoding: 'utf8' }).split('\n')[0] ?? null;
   } catch {
     return null;
   }
@@ -501,7 +350,6 @@ export function launchUplinkPush(spec: UplinkPushSpec, h: { onExit(error: string
 
 // ================================================================ export and snapshots (investigation, issue 6)
 
-
 /** One input file of an export piece, with optional in/out points in seconds from the file's own start. */
 export interface ConcatInput {
   file: string;
@@ -531,7 +379,7 @@ function concatListText(inputs: ConcatInput[]): string {
 function runFfmpegJob(args: string[], o: ExportRunOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
-    const child = spawnChild(launcherPath() ?? paths.ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+    const child = spawnChild(ffmpegCommand(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
@@ -550,10 +398,10 @@ function runFfmpegJob(args: string[], o: ExportRunOptions = {}): Promise<void> {
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
     const onAbort = () => {
       aborted = true;
-      child.kill('SIGKILL');
+      signalFfmpeg(child, 'SIGKILL');
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = o.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), o.timeoutMs) : null;
+    const timer = o.timeoutMs ? setTimeout(() => signalFfmpeg(child, 'SIGKILL'), o.timeoutMs) : null;
     child.once('error', (e) => reject(e));
     child.once('close', (code) => {
       if (timer) clearTimeout(timer);
@@ -643,6 +491,15 @@ export async function joinMp4(pieces: string[], outFile: string, o: ExportRunOpt
  * Writes a JPEG of the frame shown at offsetS into a media file (decoding from the keyframe before: frame-exact).
  * offsetS < 0 means "seconds before the end" (the newest frame of a segment being written).
  */
+/**
+ * The newest decodable frame of a (possibly still growing) recording as JPEG: decodes the last `lookbackS` seconds and
+ * keeps the last frame. Seeking straight to "1 s before the end" lands mid-GOP and yields no frame at all (ffmpeg then
+ * exits 0 without writing the file); starting further back reaches a keyframe. Writes nothing when the file has none.
+ */
+export async function extractLastJpeg(file: string, outFile: string, lookbackS = 15, timeoutMs = 30_000): Promise<void> {
+  await runFfmpegJob(['-y', '-sseof', (-lookbackS).toFixed(3), '-i', file, '-map', '0:v:0', '-q:v', '2', '-update', '1', '-f', 'image2', '-c:v', 'mjpeg', outFile], { timeoutMs });
+}
+
 export async function extractJpeg(file: string, offsetS: number, outFile: string, timeoutMs = 20_000): Promise<void> {
   // MPEG-TS input seeking may land on a later keyframe; so seek the input 3 s early and drop decoded frames up to the
   // exact time (output -ss counts from the input seek target).

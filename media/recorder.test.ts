@@ -85,6 +85,8 @@ describe('Recorder', () => {
     await h.rec.close();
     expect(s3.state).toBe('reconnecting');
     expect(s3.lastError).toMatch(/refused the connection/);
+    // The same reason as a registered code the console words in its language.
+    expect(s3.reason).toEqual({ code: 'status.refused', params: {} });
     const waits = [1, 2, 3].map((n) => {
       const s = h.statuses.find((x) => x.failures === n && x.nextRetryMs !== null)!;
       return s.nextRetryMs! - s.sinceMs;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
 import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
-import { explainFfmpegError, explainRelayFailure } from './errors';
+import { englishOf, type ServerMessage } from '../common/messages';
+import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { ClockAnchor } from './clock-anchor';
 import { indexDiscardedRun } from './discarded-run';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
@@ -19,7 +20,7 @@ export interface RecorderConfig {
   /** Also copy the stream into the media hub at this rtmp:// URL (live view); null/absent: recording only. */
   relayUrl?: string | null;
   /** Why there is no relay, shown in the status while recording (e.g. the hub is not running). */
-  relayUnavailable?: string | null;
+  relayUnavailable?: ServerMessage | null;
 }
 
 
@@ -61,7 +62,7 @@ export class Recorder {
   private proc: RecordProcess | null = null;
   private state: CameraState = 'stopped';
   private sinceMs: number;
-  private lastError: string | null = null;
+  private lastError: ServerMessage | null = null;
   private failures = 0;
   private nextRetryMs: number | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -82,7 +83,7 @@ export class Recorder {
   /** 'permanent': FLV cannot carry the video codec; 'transient': the hub refused, retried after the next reconnect. */
   private relayOff: 'permanent' | 'transient' | null = null;
   private relayAudio = true;
-  private relayNote: string | null = null;
+  private relayNote: ServerMessage | null = null;
   private runHasRelay = false;
   // per run
   private runStartMs = 0;
@@ -128,11 +129,13 @@ export class Recorder {
   }
 
   status(): CameraStatus {
+    const reason = this.lastError ?? this.relayNote;
     return {
       cameraId: this.cfg.cameraId,
       state: this.state,
       // A live-view problem shows while recording works (recording problems take precedence).
-      lastError: this.lastError ?? this.relayNote,
+      lastError: reason ? englishOf(reason) : null,
+      reason,
       bitrateBps: this.state === 'recording' ? this.bitrateBps() : null,
       sinceMs: this.sinceMs,
       failures: this.failures,
@@ -160,8 +163,9 @@ export class Recorder {
     this.setState('stopped', this.lastError);
   }
 
-  private setState(state: CameraState, lastError: string | null, force = false): void {
-    const changed = force || state !== this.state || lastError !== this.lastError;
+  private setState(state: CameraState, lastError: ServerMessage | null, force = false): void {
+    const text = (m: ServerMessage | null) => (m ? englishOf(m) : null);
+    const changed = force || state !== this.state || text(lastError) !== text(this.lastError);
     if (state !== this.state) this.sinceMs = this.now();
     this.state = state;
     this.lastError = lastError;
@@ -408,7 +412,7 @@ export class Recorder {
       if (relay) {
         if (relay.kind === 'audio') this.relayAudio = false;
         else this.relayOff = relay.kind === 'video' ? 'permanent' : 'transient';
-        this.relayNote = relay.message;
+        this.relayNote = relay.msg;
         this.log(`relay to the media hub failed (${relay.kind}${relay.codec ? ` ${relay.codec}` : ''}); recording ${relay.kind === 'audio' ? 'with a video-only relay' : 'without relay'}`);
         this.setState(this.state, this.lastError, true);
         this.attempt();
@@ -420,9 +424,7 @@ export class Recorder {
       this.relayOff = null;
       this.relayNote = null;
     }
-    const explained = this.stalled
-      ? { message: 'Camera stopped sending video', audioUnsupported: false }
-      : explainFfmpegError(error, tail);
+    const explained = this.stalled ? STALLED : explainFfmpegError(error, tail);
     this.stalled = false;
     if (explained.audioUnsupported && !this.transcodeAudio) {
       this.transcodeAudio = true;
@@ -437,7 +439,7 @@ export class Recorder {
     this.log(`ffmpeg ended after ${ranMs} ms: ${explained.message}; retry in ${delay} ms (attempt ${this.failures})`);
     this.nextRetryMs = this.now() + delay;
     const state: CameraState = delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting';
-    this.setState(state, explained.message, true);
+    this.setState(state, explained.msg, true);
     this.retryTimer = setTimeout(() => this.attempt(), delay);
   }
 

@@ -1,6 +1,7 @@
 // Supervises a relay-only ffmpeg (a camera's sub stream copied into the media hub): restarts with the recorder's backoff.
 import { launchRelay, type RecordProcess, type RelayLauncher } from './ffmpeg';
-import { explainFfmpegError, explainRelayFailure } from './errors';
+import { englishOf, type ServerMessage } from '../common/messages';
+import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export type RelayState = 'stopped' | 'connecting' | 'relaying' | 'reconnecting' | 'failed';
@@ -9,6 +10,8 @@ export interface RelayStatus {
   state: RelayState;
   /** Why the relay is not running, in words an operator understands; null while relaying. */
   lastError: string | null;
+  /** The same as a registered code and params (common/messages.ts); null while relaying. */
+  reason: ServerMessage | null;
   failures: number;
   nextRetryMs: number | null;
 }
@@ -35,7 +38,7 @@ export interface StreamRelayOptions extends SupervisionOptions {
 export class StreamRelay {
   private proc: RecordProcess | null = null;
   private state: RelayState = 'stopped';
-  private lastError: string | null = null;
+  private lastError: ServerMessage | null = null;
   private failures = 0;
   private nextRetryMs: number | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -66,7 +69,7 @@ export class StreamRelay {
   }
 
   status(): RelayStatus {
-    return { state: this.state, lastError: this.lastError, failures: this.failures, nextRetryMs: this.nextRetryMs };
+    return { state: this.state, lastError: this.lastError ? englishOf(this.lastError) : null, reason: this.lastError, failures: this.failures, nextRetryMs: this.nextRetryMs };
   }
 
   start(): void {
@@ -86,8 +89,9 @@ export class StreamRelay {
     this.set('stopped', null);
   }
 
-  private set(state: RelayState, lastError: string | null): void {
-    const changed = state !== this.state || lastError !== this.lastError;
+  private set(state: RelayState, lastError: ServerMessage | null): void {
+    const text = (m: ServerMessage | null) => (m ? englishOf(m) : null);
+    const changed = state !== this.state || text(lastError) !== text(this.lastError);
     this.state = state;
     this.lastError = lastError;
     if (changed) this.opts.onStatus?.(this.status());
@@ -142,16 +146,17 @@ export class StreamRelay {
       // Cannot work until the camera is reconfigured: no retries.
       this.log(`${relay.message}; not retrying`);
       this.failures++;
-      this.set('failed', relay.message);
+      this.set('failed', relay.msg);
       return;
     }
-    const message = stalled ? 'Camera stopped sending video' : relay ? relay.message : explainFfmpegError(error, tail).message;
+    const reason = stalled ? STALLED.msg : relay ? relay.msg : explainFfmpegError(error, tail).msg;
+    const message = englishOf(reason);
     if (ranMs >= this.o.healthyRunMs && this.state === 'relaying') this.failures = 0;
     this.failures++;
     const delay = backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
     this.log(`ffmpeg ended after ${ranMs} ms: ${message}; retry in ${delay} ms (attempt ${this.failures})`);
     this.nextRetryMs = this.now() + delay;
-    this.set(delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting', message);
+    this.set(delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting', reason);
     this.retryTimer = setTimeout(() => this.attempt(), delay);
   }
 }

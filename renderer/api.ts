@@ -25,7 +25,10 @@ import {
 } from '../common/api';
 import type { PasswordChange, PasswordReset } from '../common/accounts';
 import { ErrorKind, type ErrorBody } from '../common/errors';
+import type { MessageParam } from '../common/messages';
 import type { FieldError } from '../common/schema';
+import { langStore } from './i18n/index';
+import { serverMessage } from './i18n/server-messages';
 import { currentToken, endSession } from './session';
 
 /** Error kinds the console can show: the server's, plus 'network' when no answer came. */
@@ -38,16 +41,24 @@ export class ApiError extends Error {
     /** HTTP status, 0 when the server could not be reached. */
     readonly status: number,
     readonly fields: FieldError[] = [],
-    /** The server's stable code of the problem (e.g. 'password.change_required'), worded by the console; else undefined. */
+    /** The server's registered code of the problem (common/messages.ts, e.g. 'camera.not_found'); undefined without an answer. */
     readonly code?: string,
+    /** The code's params (e.g. { id: 3 }). */
+    readonly params?: Record<string, MessageParam>,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
-  /** The server's message for one field (by dotted path), if any. */
+  /** The problem of one field (by dotted path) in the console's current language, if any. */
   fieldMessage(path: string): string | undefined {
-    return this.fields.find((f) => f.path === path)?.message;
+    const f = this.fields.find((x) => x.path === path);
+    return f ? serverMessage(langStore.get(), f.code, f.params, f.message) : undefined;
+  }
+
+  /** The problem in the console's current language (the server's English message only for a code the console does not know). */
+  text(): string {
+    return serverMessage(langStore.get(), this.code, this.params, this.message);
   }
 }
 
@@ -65,17 +76,30 @@ function kindForStatus(status: number): ErrorKind {
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
-  let body: Partial<ErrorBody> | null = null;
+  let body: unknown = null;
   try {
-    body = (await res.json()) as Partial<ErrorBody>;
+    body = await res.json();
   } catch {
     body = null;
   }
-  const e = body?.error;
+  return apiErrorOf(res.status, body);
+}
+
+/** The ApiError of an error answer (status and parsed JSON body, if any), with the server's code and params. */
+export function apiErrorOf(status: number, parsed: unknown): ApiError {
+  const res = { status };
+  const e = (parsed as Partial<ErrorBody> | null | undefined)?.error;
   const kind = e && KINDS.has(e.kind) ? e.kind : kindForStatus(res.status);
   const fields = Array.isArray(e?.fields) ? e.fields.filter((f) => f && typeof f.path === 'string' && typeof f.message === 'string') : [];
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  return new ApiError(kind, typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`, res.status, fields, code);
+  const params = e?.params && typeof e.params === 'object' && !Array.isArray(e.params) ? e.params : undefined;
+  return new ApiError(kind, typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`, res.status, fields, code, params);
+}
+
+/** Any error in the console's current language: an ApiError worded from its code, else the error's own text. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return err.text();
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Query string values; undefined, null and '' are left out. */

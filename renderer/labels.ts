@@ -5,6 +5,7 @@ import { assertNever } from '../common/events';
 import type { ClientErrorKind } from './api';
 import type { MessageKey } from './i18n/index';
 import { accountsAuditActions } from './i18n/accounts';
+import { auditLogActions } from './i18n/audit';
 import { alarmsAuditActions } from './i18n/alarms';
 import { gpsAuditActions } from './i18n/gps';
 import { investigationAuditActions } from './i18n/investigation';
@@ -98,6 +99,7 @@ export const AUDIT_ACTIONS = {
   ...alarmsAuditActions,
   ...gpsAuditActions,
   ...accountsAuditActions,
+  ...auditLogActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

@@ -4,6 +4,7 @@ import type { GpsRepo } from './repos/gps';
 import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
+import type { WallStateRepo } from './repos/wall-states';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
 export type CameraKind = 'rtsp' | 'uplink';
@@ -228,6 +229,7 @@ export interface Store {
   cameras: CameraRepo;
   units: UnitRepo;
   layouts: LayoutRepo;
+  wallStates: WallStateRepo;
   segments: SegmentRepo;
   events: EventRepo;
   onvif: OnvifRepo;

@@ -202,6 +202,16 @@ CREATE TABLE wall_layouts (
   UNIQUE (user_id, name)                                               -- one layout per name and user; also serves "layouts of user X"
 ) STRICT;
 
+-- The last video wall of a user per window (migration 011): restored on reload and at the next sign-in from any desk.
+CREATE TABLE wall_states (
+  user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,      -- owner; goes with the user row
+  window_id     INTEGER NOT NULL CHECK (window_id >= 0),                       -- 0 = the Live tab, else the display id of a wall window
+  state_json    TEXT    CHECK (state_json IS NULL OR json_valid(state_json)),  -- JSON WallStateBody (common/wall.ts): grid, tiles, selection, tour; NULL before the first save
+  carousel_json TEXT    CHECK (carousel_json IS NULL OR json_valid(carousel_json)), -- JSON WallCarouselBody: steps (layout id, seconds), step, running; NULL when none
+  updated_ms    INTEGER NOT NULL,                                              -- last save (ms since epoch, UTC)
+  PRIMARY KEY (user_id, window_id)                                             -- one wall per user and window
+) STRICT;
+
 -- ---------- ONVIF (issue 4, migration 004) ----------
 
 -- ONVIF devices (a camera, an encoder or an NVR). Credentials: password_enc is AES-256-GCM under the key file
@@ -340,9 +350,11 @@ CREATE TABLE alarm_actions (
   rule_id   INTEGER,                                                -- alarm_rules.id that asked for it, NULL for the system
   kind      TEXT    NOT NULL CHECK (length(kind) > 0),              -- 'wall', 'ptz', 'bookmark', 'snapshot', 'sound', 'desktop', 'notify', 'escalate'
   status    TEXT    NOT NULL CHECK (status IN ('ok', 'failed', 'sent')), -- ok/failed: server-side action; sent: handed to the consoles
-  message   TEXT    NOT NULL,                                       -- what was done, or the error
+  message   TEXT    NOT NULL,                                       -- what was done, or why it failed, in English (server log; the console words code)
   result_id INTEGER,                                                -- id of the bookmark or snapshot created, when any
-  at_ms     INTEGER NOT NULL                                        -- when (ms since epoch, UTC)
+  at_ms     INTEGER NOT NULL,                                       -- when (ms since epoch, UTC)
+  code      TEXT,                                                   -- what happened as a code the console words (common/alarms.ts ALARM_OUTCOME_CODES); NULL on rows from before migration 011 (then message)
+  params    TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(params)) -- JSON object: the code's parameters (camera, preset, failure reason, ...)
 ) STRICT;
 
 -- Outcomes of one alarm.

@@ -1,4 +1,5 @@
 // The HTTP server: JSON API under /api/v1, the WebSocket event stream, and the console's static files at /.
+import { msg } from '../../common/messages';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EVENTS_PATH } from '../../common/events';
@@ -196,7 +197,7 @@ function withUnavailable(given: Partial<FeatureControls>): FeatureControls {
       {},
       {
         get: () => () => {
-          throw new ApiError(ErrorKind.Unavailable, `${name} is not running on this server`);
+          throw new ApiError(ErrorKind.Unavailable, msg('server.feature_unavailable', { feature: name }));
         },
       },
     );

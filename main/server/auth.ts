@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import type { LoginResponse, UserInfo } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
+import { msg } from '../../common/messages';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
 import { checkPassword } from './accounts/policy';
 import type { AuditLog } from './audit-log';
@@ -193,7 +194,6 @@ export class Sessions {
 
 // ---------- login / logout ----------
 
-const INVALID = 'invalid username or password';
 
 export class AuthService {
   private dummyHash: Promise<string> | null = null;
@@ -214,7 +214,7 @@ export class AuthService {
     if (lockMs > 0) {
       const seconds = Math.ceil(lockMs / 1000);
       await this.failed(username, ip, 'throttled');
-      throw new ApiError(ErrorKind.Unauthorized, `too many failed logins for "${username}"; try again in ${seconds} s`);
+      throw new ApiError(ErrorKind.Unauthorized, msg('auth.too_many_logins', { username, seconds }));
     }
     let ok = false;
     try {
@@ -224,16 +224,16 @@ export class AuthService {
         this.dummyHash ??= hashPassword(randomPassword());
         await verifyPassword(password, await this.dummyHash);
         await this.failed(username, ip, 'unknown_user');
-        throw new ApiError(ErrorKind.Unauthorized, INVALID);
+        throw new ApiError(ErrorKind.Unauthorized, msg('auth.invalid_credentials'));
       }
       if (!(await verifyPassword(password, user.passwordHash))) {
         await this.failed(username, ip, 'bad_password', user.id);
-        throw new ApiError(ErrorKind.Unauthorized, INVALID);
+        throw new ApiError(ErrorKind.Unauthorized, msg('auth.invalid_credentials'));
       }
       ok = true; // the password was right: does not count towards throttling
       if (user.disabled) {
         await this.failed(username, ip, 'disabled', user.id);
-        throw new ApiError(ErrorKind.Unauthorized, 'this account is disabled; ask an administrator');
+        throw new ApiError(ErrorKind.Unauthorized, msg('auth.disabled'));
       }
       await this.sessions.deleteExpired();
       const session = await this.sessions.create(user);

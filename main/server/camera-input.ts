@@ -1,6 +1,7 @@
 // Turns CameraCreate/CameraUpdate bodies into stored rows: credentials split off URLs, defaults, change summaries.
+import { msg } from '../../common/messages';
 import type { CameraCreate, CameraUpdate } from '../../common/api';
-import type { FieldError } from '../../common/schema';
+import { fieldError, type FieldError } from '../../common/schema';
 import type { CameraRow, NewCamera } from '../../storage/repositories';
 import { ApiError } from './errors';
 
@@ -72,7 +73,7 @@ function resolveCredentials(body: CredInput): ResolvedCredentials {
   const sub = body.subUrl ? splitCredentials(body.subUrl) : null;
   if (main && sub && (main.username || main.password) && (sub.username || sub.password)) {
     if (sub.username !== main.username || sub.password !== main.password)
-      errors.push({ path: 'subUrl', message: 'has different credentials than url; a camera has one username/password' });
+      errors.push(fieldError('subUrl', msg('url.credentials_differ')));
   }
   let username = blankToNull(body.username);
   let password = blankToNull(body.password);

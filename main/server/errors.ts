@@ -1,33 +1,56 @@
-// API errors: ApiError, and the one mapping from ErrorKind (and storage/unexpected errors) to HTTP status and JSON body.
+// API errors: ApiError (always with a registered code, common/messages.ts), and the one mapping from ErrorKind (and storage/unexpected errors) to HTTP status and JSON body.
 import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { assertNever } from '../../common/events';
-import type { FieldError } from '../../common/schema';
+import { englishOf, msg, type MessageParam, type ServerMessage } from '../../common/messages';
+import { fieldError, type FieldError } from '../../common/schema';
 import { StorageError } from '../../storage/repositories';
 
+export interface ApiErrorOptions {
+  /** English text for logs and API clients; default: the message's English template filled in. */
+  message?: string;
+  fields?: FieldError[];
+  /** Extra response headers (e.g. Allow for 405). */
+  headers?: Record<string, string>;
+}
+
 export class ApiError extends Error {
+  readonly fields?: FieldError[];
+  readonly headers?: Record<string, string>;
+
   constructor(
     readonly kind: ErrorKind,
-    message: string,
-    readonly fields?: FieldError[],
-    /** Extra response headers (e.g. Allow for 405). */
-    readonly headers?: Record<string, string>,
-    /** A stable code the console words in its language (ErrorBody code). */
-    readonly code?: string,
+    /** The registered code and params the console words in its language (ErrorBody code/params). */
+    readonly msg: ServerMessage,
+    opts: ApiErrorOptions = {},
   ) {
-    super(message);
+    super(opts.message ?? englishOf(msg));
     this.name = 'ApiError';
+    this.fields = opts.fields;
+    this.headers = opts.headers;
   }
 
-  static validation(fields: FieldError[], message = 'request is invalid'): ApiError {
-    return new ApiError(ErrorKind.Validation, message, fields);
+  get code(): ServerMessage['code'] {
+    return this.msg.code;
   }
 
-  static notFound(message: string): ApiError {
-    return new ApiError(ErrorKind.NotFound, message);
+  /** 400 with per-field problems (each with its code); the body's own code is 'request.invalid'. */
+  static validation(fields: FieldError[], message?: string): ApiError {
+    const summary = fields.map((f) => (f.path ? `${f.path} ${f.message}` : f.message)).join('; ');
+    return new ApiError(ErrorKind.Validation, msg('request.invalid'), { fields, message: message ?? `invalid body: ${summary}` });
   }
 
-  static conflict(field: string, message: string): ApiError {
-    return new ApiError(ErrorKind.Conflict, message, [{ path: field, message }]);
+  /** 400 for one field. */
+  static field(path: string, m: ServerMessage, message?: string): ApiError {
+    return ApiError.validation([fieldError(path, m)], message);
+  }
+
+  static notFound(m: ServerMessage, message?: string): ApiError {
+    return new ApiError(ErrorKind.NotFound, m, { message });
+  }
+
+  /** 409 on a field (e.g. a duplicate name): the field carries the same code. */
+  static conflict(field: string, m: ServerMessage, message?: string): ApiError {
+    return new ApiError(ErrorKind.Conflict, m, { message, fields: [fieldError(field, m, message)] });
   }
 }
 
@@ -65,8 +88,11 @@ export interface ErrorResponse {
   headers?: Record<string, string>;
 }
 
-function body(kind: ErrorKind, message: string, fields?: FieldError[], code?: string): ErrorBody {
-  return { error: { kind, message, ...(fields && fields.length ? { fields } : {}), ...(code ? { code } : {}) } };
+function body(kind: ErrorKind, m: ServerMessage, message: string, fields?: FieldError[]): ErrorBody {
+  const params = m.params as Record<string, MessageParam>;
+  return {
+    error: { kind, message, code: m.code, ...(Object.keys(params).length ? { params } : {}), ...(fields && fields.length ? { fields } : {}) },
+  };
 }
 
 /**
@@ -75,24 +101,28 @@ function body(kind: ErrorKind, message: string, fields?: FieldError[], code?: st
  */
 export function toErrorResponse(err: unknown, log: (msg: string) => void): ErrorResponse {
   if (err instanceof ApiError) {
-    return { status: httpStatus(err.kind), body: body(err.kind, err.message, err.fields, err.code), headers: err.headers };
+    return { status: httpStatus(err.kind), body: body(err.kind, err.msg, err.message, err.fields), headers: err.headers };
   }
   if (err instanceof StorageError) {
     switch (err.code) {
       case 'conflict': {
-        const fields = err.field ? [{ path: err.field, message: err.message }] : undefined;
-        return { status: httpStatus(ErrorKind.Conflict), body: body(ErrorKind.Conflict, err.message, fields) };
+        const m = msg('storage.conflict');
+        const fields = err.field ? [fieldError(err.field, m, err.message)] : undefined;
+        return { status: httpStatus(ErrorKind.Conflict), body: body(ErrorKind.Conflict, m, err.message, fields) };
       }
       case 'not_found':
-        return { status: httpStatus(ErrorKind.NotFound), body: body(ErrorKind.NotFound, err.message) };
-      case 'io':
+        return { status: httpStatus(ErrorKind.NotFound), body: body(ErrorKind.NotFound, msg('storage.not_found'), err.message) };
+      case 'io': {
         log(`[http] storage error: ${err.stack ?? err.message}`);
-        return { status: httpStatus(ErrorKind.Unavailable), body: body(ErrorKind.Unavailable, 'storage is unavailable; see the server log') };
+        const m = msg('storage.unavailable');
+        return { status: httpStatus(ErrorKind.Unavailable), body: body(ErrorKind.Unavailable, m, englishOf(m)) };
+      }
       default:
         return assertNever(err.code);
     }
   }
   const e = err as Error | undefined;
   log(`[http] unexpected error: ${e?.stack ?? String(err)}`);
-  return { status: httpStatus(ErrorKind.Internal), body: body(ErrorKind.Internal, 'internal server error; see the server log') };
+  const m = msg('server.internal');
+  return { status: httpStatus(ErrorKind.Internal), body: body(ErrorKind.Internal, m, englishOf(m)) };
 }

@@ -1,4 +1,5 @@
 // Live video to viewers: signed short-lived tickets, and HTTP-FLV / WS-FLV streams served from the media hub's broadcasts.
+import { msg } from '../../common/messages';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -79,7 +80,7 @@ export class LiveGateway {
   /** Signed URLs for one stream of a camera or unit. 404 for an unknown source. */
   async issue(req: LiveTicketRequest, userId: number): Promise<LiveTicket> {
     const row = await this.deps.store.cameras.get(req.sourceId);
-    if (!row) throw ApiError.notFound(`no camera or unit with id ${req.sourceId}`);
+    if (!row) throw ApiError.notFound(msg('source.not_found', { id: req.sourceId }), `no camera or unit with id ${req.sourceId}`);
     // A source without a sub stream gets a ticket for its main stream.
     const stream: StreamKind = req.stream === 'sub' && hasSub(row) ? 'sub' : 'main';
     const expiresMs = this.deps.now() + (this.deps.ticketTtlMs ?? 60_000);
@@ -155,7 +156,7 @@ export class LiveGateway {
   /** Serves GET LIVE_FLV_PREFIX<id>.flv: a chunked FLV stream until the client leaves or the publish ends. */
   async handleHttp(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const fail = (kind: ErrorKind, message: string, headers: Record<string, string> = {}) =>
-      sendJson(res, httpStatus(kind), { error: { kind, message } } satisfies ErrorBody, headers);
+      sendJson(res, httpStatus(kind), { error: { kind, message, code: 'live.refused' } } satisfies ErrorBody, headers);
     if (req.method !== 'GET') return fail(ErrorKind.MethodNotAllowed, `${req.method} is not allowed on ${url.pathname} (allowed: GET)`, { Allow: 'GET' });
     if (this.closed) return fail(ErrorKind.Unavailable, 'server is shutting down');
     const r = await this.resolve(url, LIVE_FLV_PREFIX);
@@ -191,7 +192,7 @@ export class LiveGateway {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (kind: ErrorKind, message: string) => {
       if (socket.destroyed) return;
-      const body = JSON.stringify({ error: { kind, message } } satisfies ErrorBody);
+      const body = JSON.stringify({ error: { kind, message, code: 'live.refused' } } satisfies ErrorBody);
       const status = httpStatus(kind);
       socket.end(
         `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Service Unavailable'}\r\n` +

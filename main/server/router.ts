@@ -1,7 +1,7 @@
 // Tiny HTTP router: method + path pattern with :params, declared auth, schema-validated params/query/JSON body.
 import type http from 'node:http';
 import { ErrorKind } from '../../common/errors';
-import { PASSWORD_CHANGE_REQUIRED } from '../../common/accounts';
+import { msg } from '../../common/messages';
 import { can, type Right } from '../../common/rights';
 import { parse, type JsonSchema, type Schema } from '../../common/schema';
 import type { UserRow } from '../../storage/repositories';
@@ -70,7 +70,7 @@ export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef
 
 /** The user of a non-public route (the router guarantees it is set). */
 export function principalOf(ctx: { principal: Principal | null }): Principal {
-  if (!ctx.principal) throw new ApiError(ErrorKind.Unauthorized, 'log in first');
+  if (!ctx.principal) throw new ApiError(ErrorKind.Unauthorized, msg('auth.login_first'));
   return ctx.principal;
 }
 
@@ -150,10 +150,10 @@ export function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promi
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
     req.resume();
-    return Promise.reject(new ApiError(ErrorKind.BadRequest, `request body must be JSON (Content-Type: application/json), got ${type ? `"${type}"` : 'none'}`));
+    return Promise.reject(new ApiError(ErrorKind.BadRequest, msg('request.not_json', { type: type ? `"${type}"` : 'none' })));
   }
   const tooLarge = () =>
-    new ApiError(ErrorKind.PayloadTooLarge, `request body is larger than ${maxBytes} bytes`, undefined, { Connection: 'close' });
+    new ApiError(ErrorKind.PayloadTooLarge, msg('request.too_large', { maxBytes }), { headers: { Connection: 'close' } });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
@@ -180,15 +180,15 @@ export function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promi
       chunks.push(chunk);
     });
     req.on('error', (e) => finish(e));
-    req.on('aborted', () => finish(new ApiError(ErrorKind.BadRequest, 'request aborted')));
+    req.on('aborted', () => finish(new ApiError(ErrorKind.BadRequest, msg('request.aborted'))));
     req.on('end', () => {
       if (done) return;
       const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return finish(new ApiError(ErrorKind.BadRequest, 'request body is empty; expected a JSON object'));
+      if (text.trim() === '') return finish(new ApiError(ErrorKind.BadRequest, msg('request.empty_body')));
       try {
         finish(null, JSON.parse(text));
       } catch (e) {
-        finish(new ApiError(ErrorKind.BadRequest, `malformed JSON: ${(e as Error).message}`));
+        finish(new ApiError(ErrorKind.BadRequest, msg('request.malformed_json', { detail: (e as Error).message })));
       }
     });
   });
@@ -258,12 +258,12 @@ export class Router {
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     try {
       const { matches } = this.match(url.pathname);
-      if (matches.length === 0) throw ApiError.notFound(`no such endpoint: ${url.pathname}`);
+      if (matches.length === 0) throw ApiError.notFound(msg('request.no_endpoint', { path: url.pathname }));
       const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
       const m = matches.find((x) => x.route.method === method);
       if (!m) {
         const allow = [...new Set(matches.map((x) => x.route.method))].join(', ');
-        throw new ApiError(ErrorKind.MethodNotAllowed, `${req.method} is not allowed on ${url.pathname} (allowed: ${allow})`, undefined, { Allow: allow });
+        throw new ApiError(ErrorKind.MethodNotAllowed, msg('request.method_not_allowed', { method: req.method ?? '', path: url.pathname, allow }), { headers: { Allow: allow } });
       }
       const r = m.route;
       const token = bearerToken(req);
@@ -271,13 +271,13 @@ export class Router {
       if (r.auth === 'public') {
         if (token) principal = await this.opts.authenticate(token);
       } else {
-        if (!token) throw new ApiError(ErrorKind.Unauthorized, 'log in first (missing Authorization: Bearer token)');
+        if (!token) throw new ApiError(ErrorKind.Unauthorized, msg('auth.missing_token'));
         principal = await this.opts.authenticate(token);
-        if (!principal) throw new ApiError(ErrorKind.Unauthorized, 'session is invalid or has expired; log in again');
+        if (!principal) throw new ApiError(ErrorKind.Unauthorized, msg('auth.session_invalid'));
         if (principal.user.mustChangePassword && !r.passwordChangeDue)
-          throw new ApiError(ErrorKind.Forbidden, 'change your password first (it was set by an administrator)', undefined, undefined, PASSWORD_CHANGE_REQUIRED);
+          throw new ApiError(ErrorKind.Forbidden, msg('password.change_required'));
         if (!allowed(r.auth, principal.user))
-          throw new ApiError(ErrorKind.Forbidden, `your role (${principal.user.role}) may not do this`);
+          throw new ApiError(ErrorKind.Forbidden, msg('auth.forbidden'), { message: `your role (${principal.user.role}) may not do this` });
       }
       const params = r.params ? validate(r.params, coerceStrings(r.params, m.params), 'path') : undefined;
       const query = r.query ? validate(r.query, coerceStrings(r.query, url.searchParams), 'query') : undefined;

@@ -15,7 +15,7 @@ import { hashPassword } from './auth';
 export class FakeRecording implements RecordingControl {
   readonly calls: Array<{ op: 'apply'; camera: CameraRow } | { op: 'remove'; cameraId: number }> = [];
   status(cameraId: number): CameraStatus {
-    return { cameraId, state: 'stopped', lastError: null, bitrateBps: null, sinceMs: 0, failures: 0, nextRetryMs: null };
+    return { cameraId, state: 'stopped', lastError: null, reason: null, bitrateBps: null, sinceMs: 0, failures: 0, nextRetryMs: null };
   }
   async apply(camera: CameraRow): Promise<void> {
     this.calls.push({ op: 'apply', camera });
@@ -39,6 +39,7 @@ export class FakeUnits implements UnitControl {
       bitrateBps: null,
       recording: 'stopped',
       lastError: null,
+      reason: null,
     };
   }
   async changed(unit: UnitRow, opts: { keyRotated?: boolean } = {}): Promise<void> {

@@ -215,7 +215,7 @@ describe('units, live tickets and layouts API', () => {
 
     test('validation: name must match the path, tiles fit the layout, known layouts only', async () => {
       const mismatch = await errorOf(await t.call('PUT', '/api/v1/layouts/A', { token: officer.token, body: body('B') }), 400);
-      expect(mismatch.fields).toEqual([{ path: 'name', message: 'must equal the name in the path' }]);
+      expect(mismatch.fields).toEqual([{ path: 'name', message: 'must equal the name in the path', code: 'layout.name_mismatch' }]);
       const tooMany = await errorOf(await t.call('PUT', '/api/v1/layouts/Big', { token: officer.token, body: body('Big', { layout: '1+5', tiles: [1, 2, 3, 4, 5, 6, 7] }) }), 400);
       expect(tooMany.fields?.[0]).toMatchObject({ path: 'tiles', message: expect.stringMatching(/at most 6/) });
       await json(await t.call('PUT', '/api/v1/layouts/Big', { token: officer.token, body: body('Big', { layout: '1+5', tiles: [1, 2, 3, 4, 5, 6] }) }), 200);

@@ -21,7 +21,8 @@ import {
   type WallLayoutKind,
 } from '../../common/api';
 import { ErrorKind, type ErrorBody } from '../../common/errors';
-import { s, type Infer, type Schema } from '../../common/schema';
+import { MESSAGES, msg, type MessageCode, type MessageParam, type ServerMessage } from '../../common/messages';
+import { fieldError, s, type Infer, type Schema } from '../../common/schema';
 import type { CameraRow, SegmentRow, UnitRow, WallLayoutRow } from '../../storage/repositories';
 
 /** Camera as the API shows it: credentials stripped (only `hasPassword`), live status attached. */
@@ -87,7 +88,7 @@ function constant<const T extends string | boolean>(value: T): Schema<T> {
     isOptional: false,
     check: (v, path, errors) => {
       if (v === value) return value;
-      errors.push({ path, message: `must be ${JSON.stringify(value)}` });
+      errors.push(fieldError(path, msg('schema.not_one_of', { values: JSON.stringify(value) })));
       return undefined;
     },
   };
@@ -95,12 +96,36 @@ function constant<const T extends string | boolean>(value: T): Schema<T> {
 
 const anyValue: Schema<unknown> = { json: { description: 'any JSON value' }, isOptional: false, check: (v) => v };
 const nullableString = s.nullable(s.string());
+
+const MESSAGE_CODES = Object.keys(MESSAGES) as [MessageCode, ...MessageCode[]];
+/** Params of a message: names of its template's placeholders → text, number or a nested message. */
+const messageParams: Schema<Record<string, MessageParam>> = {
+  json: {
+    type: 'object',
+    description: "the code's params, by placeholder name (a value is text, a number or a nested { code, params })",
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'object' }] },
+  },
+  isOptional: false,
+  check: (v) => v as Record<string, MessageParam>,
+};
+/** A registered message (common/messages.ts): the console words it in its language. */
+const messageSchema: Schema<ServerMessage> = {
+  json: {
+    type: 'object',
+    required: ['code', 'params'],
+    properties: { code: { type: 'string', description: 'one of the codes listed under ErrorBody error.code' }, params: messageParams.json },
+    description: 'a registered message code and its params (common/messages.ts)',
+  },
+  isOptional: false,
+  check: (v) => v as ServerMessage,
+};
 const nullableInt = s.nullable(s.int());
 
 export const CameraStatusSchema = s.object({
   cameraId: s.int(),
   state: s.enum(CAMERA_STATES),
   lastError: nullableString,
+  reason: s.nullable(messageSchema),
   bitrateBps: s.nullable(s.number()),
   sinceMs: s.int(),
   failures: s.int(),
@@ -195,6 +220,7 @@ export const UnitStatusSchema = s.object({
   bitrateBps: s.nullable(s.number()),
   recording: s.enum(CAMERA_STATES),
   lastError: nullableString,
+  reason: s.nullable(messageSchema),
 });
 
 export const UnitSchema = s.object(
@@ -244,13 +270,15 @@ export const WallLayoutSchema = s.object({
   updatedMs: s.int(),
 });
 
-const FieldErrorSchema = s.object({ path: s.string(), message: s.string(), code: s.optional(s.string({ description: 'stable code the console words in its language' })) });
+const messageCode = s.enum(MESSAGE_CODES, 'registered message code (common/messages.ts) the console words in its language');
+const FieldErrorSchema = s.object({ path: s.string(), message: s.string({ description: 'English' }), code: messageCode, params: s.optional(messageParams) });
 export const ErrorBodySchema = s.object({
   error: s.object({
     kind: s.enum(Object.values(ErrorKind) as [ErrorKind, ...ErrorKind[]]),
-    message: s.string(),
+    message: s.string({ description: 'English, for logs and API clients' }),
     fields: s.optional(s.array(FieldErrorSchema)),
-    code: s.optional(s.string({ description: "stable code the console words in its language (e.g. 'password.change_required')" })),
+    code: messageCode,
+    params: s.optional(messageParams),
   }),
 });
 

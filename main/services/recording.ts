@@ -1,4 +1,5 @@
 // Recording service: one Recorder per enabled camera or online unit, segment events into the index; camera relays into the hub.
+import { englishOf, msg } from '../../common/messages';
 import type { CameraStatus, Segment } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { CameraRow, SegmentRow, Store } from '../../storage/repositories';
@@ -81,7 +82,7 @@ export class RecordingService implements RecordingControl {
   status(cameraId: number): CameraStatus {
     const e = this.recorders.get(cameraId) ?? this.closing.get(cameraId);
     if (e) return e.kind === 'camera' ? this.decorate(e.recorder.status()) : e.recorder.status();
-    return { cameraId, state: 'stopped', lastError: null, bitrateBps: null, sinceMs: this.now(), failures: 0, nextRetryMs: null };
+    return { cameraId, state: 'stopped', lastError: null, reason: null, bitrateBps: null, sinceMs: this.now(), failures: 0, nextRetryMs: null };
   }
 
   private get hubReady(): boolean {
@@ -109,7 +110,7 @@ export class RecordingService implements RecordingControl {
         segmentSeconds: c.segmentSeconds,
         recordingsDir: this.deps.recordingsDir,
         relayUrl: hub ? hub.internalUrlFor(cameraStreamPath(c.id, 'main')) : null,
-        relayUnavailable: hub ? null : 'Live view unavailable: the media hub is not running (recording continues)',
+        relayUnavailable: hub ? null : msg('status.hub_down'),
       },
       this.recorderEvents('camera'),
       { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
@@ -183,7 +184,10 @@ export class RecordingService implements RecordingControl {
   /** A camera recorder's status with the sub stream's problem, shown only when nothing more important is. */
   private decorate(status: CameraStatus): CameraStatus {
     const sub = this.subRelays.get(status.cameraId)?.relay.status();
-    if (status.lastError === null && sub?.lastError && sub.state !== 'relaying') return { ...status, lastError: `Live sub stream unavailable: ${sub.lastError}` };
+    if (status.lastError === null && sub?.reason && sub.state !== 'relaying') {
+      const reason = msg('status.sub_stream', { reason: sub.reason });
+      return { ...status, lastError: englishOf(reason), reason };
+    }
     return status;
   }
 

@@ -259,6 +259,7 @@ export class UnitService implements UnitControl {
       bitrateBps,
       recording: rec.state,
       lastError: rec.lastError,
+      reason: rec.reason,
     };
   }
 

@@ -2,13 +2,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditQuery } from '../../common/api';
 import { ErrorBanner } from '../components/error-banner';
-import { formatDateTime, formatFileStamp, fromDateTimeLocalValue } from '../format';
-import { useI18n, type Translate } from '../i18n/index';
-import { AUDIT_ACTIONS, auditActionKey } from '../labels';
+import { formatDateTime, fromDateTimeLocalValue } from '../format';
+import { useI18n } from '../i18n/index';
+import { AUDIT_ACTIONS } from '../labels';
 import { useServices } from '../services';
-import { auditCsv, downloadCsv } from '../cases/audit-csv';
+import { auditCsv, auditCsvName, downloadCsv } from '../cases/audit-csv';
+import { auditActionLabel, auditDetailFields, auditTargetLabel, type AuditField } from './audit-words';
 
 const LIMIT = 500;
+const DETAIL_FIELDS_SHOWN = 4;
 
 interface Filters {
   action: string;
@@ -30,46 +32,34 @@ function toQuery(f: Filters): AuditQuery {
   return q;
 }
 
-function actionLabel(t: Translate, action: string): string {
-  const key = auditActionKey(action);
-  return key ? t(key) : action;
-}
-
-/** The target's name as recorded in the entry's detail (camera name, username), if any. */
-function targetName(detail: unknown): string | null {
-  if (typeof detail !== 'object' || detail === null) return null;
-  const d = detail as { name?: unknown; username?: unknown };
-  if (typeof d.name === 'string') return d.name;
-  if (typeof d.username === 'string') return d.username;
-  return null;
-}
-
-function targetLabel(t: Translate, e: AuditEntry): string {
-  if (!e.targetType) return '';
-  const id = e.targetId ?? '';
-  const base =
-    e.targetType === 'camera'
-      ? t('audit.target.camera', { id })
-      : e.targetType === 'user'
-        ? t('audit.target.user', { id })
-        : t('audit.target.other', { type: e.targetType, id });
-  const name = targetName(e.detail);
-  return name ? `${base} · ${name}` : base;
-}
-
-function detailText(detail: unknown): string {
-  if (detail === null || detail === undefined) return '';
-  if (typeof detail === 'string') return detail;
-  try {
-    return JSON.stringify(detail);
-  } catch {
-    return String(detail);
-  }
+/** The detail cell: each field labelled in the user's language (the first few; "+N more" shows the rest). */
+function DetailCell({ fields }: { fields: AuditField[] }) {
+  const { t } = useI18n();
+  const [all, setAll] = useState(false);
+  const shown = all ? fields : fields.slice(0, DETAIL_FIELDS_SHOWN);
+  return (
+    <td class="audit-detail" title={fields.map((f) => `${f.label}: ${f.value}`).join('\n')}>
+      {shown.map((f) => (
+        <span class="audit-field" key={f.key} data-field={f.key}>
+          <span class="audit-field-label">{f.label}</span> {f.value}
+        </span>
+      ))}
+      {fields.length > shown.length ? (
+        <button type="button" class="link audit-more" onClick={() => setAll(true)}>
+          {t('auditlog.more', { count: fields.length - shown.length })}
+        </button>
+      ) : null}
+    </td>
+  );
 }
 
 export function AuditPanel() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { api } = useServices();
+  const actionOptions = Object.keys(AUDIT_ACTIONS)
+    .map((a) => ({ value: a, label: auditActionLabel(t, a) }))
+    .sort((x, y) => x.label.localeCompare(y.label, i18n.locale));
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -103,9 +93,9 @@ export function AuditPanel() {
           <span>{t('audit.filter.action')}</span>
           <select name="action" value={draft.action} onChange={(e) => set('action', e.currentTarget.value)}>
             <option value="">{t('common.all')}</option>
-            {Object.keys(AUDIT_ACTIONS).map((a) => (
-              <option key={a} value={a}>
-                {actionLabel(t, a)}
+            {actionOptions.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
               </option>
             ))}
           </select>
@@ -135,7 +125,7 @@ export function AuditPanel() {
           >
             {t('audit.filter.reset')}
           </button>
-          <button type="button" name="audit-csv" disabled={!entries || entries.length === 0} onClick={() => entries && downloadCsv(`argus-audit-${formatFileStamp(Date.now())}.csv`, auditCsv(entries))}>
+          <button type="button" name="audit-csv" disabled={!entries || entries.length === 0} onClick={() => entries && downloadCsv(auditCsvName(i18n, Date.now()), auditCsv(i18n, entries))}>
             {t('investigation.audit.csv')}
           </button>
         </div>
@@ -160,18 +150,13 @@ export function AuditPanel() {
             </thead>
             <tbody>
               {entries.map((e) => {
-                const detail = detailText(e.detail);
                 return (
                   <tr key={e.id} data-action={e.action}>
                     <td class="mono nowrap">{formatDateTime(e.tsMs)}</td>
                     <td>{e.username ?? <span class="muted">{t('audit.system')}</span>}</td>
-                    <td class={e.action.endsWith('failed') || e.action === 'deny' ? 'error-text' : ''} title={e.action}>
-                      {actionLabel(t, e.action)}
-                    </td>
-                    <td>{targetLabel(t, e)}</td>
-                    <td class="mono cell-detail" title={detail}>
-                      {detail}
-                    </td>
+                    <td class={/failed|rejected/.test(e.action) || e.action === 'deny' ? 'error-text' : ''}>{auditActionLabel(t, e.action)}</td>
+                    <td>{auditTargetLabel(t, e)}</td>
+                    <DetailCell fields={auditDetailFields(i18n, e)} />
                     <td class="mono">{e.ip ?? ''}</td>
                   </tr>
                 );

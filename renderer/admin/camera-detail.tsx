@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/index';
 import { transportKey } from '../labels';
 import { useServices } from '../services';
 import { OnvifCameraInfo } from './onvif-camera-info';
+import { statusReason } from '../i18n/server-messages';
 
 const WINDOW_MS = 24 * 3600_000;
 /** The server's maximum page; more segments than this in 24 h (2-second segments) are reported as truncated. */
@@ -126,7 +127,7 @@ export function CameraDetail({ camera, onClose }: { camera: Camera; onClose: () 
         {st.lastError ? (
           <>
             <dt>{t('detail.lastError')}</dt>
-            <dd class="error-text">{st.lastError}</dd>
+            <dd class="error-text">{statusReason(i18n.lang, st.reason, st.lastError)}</dd>
           </>
         ) : null}
         <dt>{t('detail.url')}</dt>

@@ -118,7 +118,7 @@ export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camer
         {unplaced.length ? (
           <ul class="field-errors-unplaced">
             {unplaced.map((f) => (
-              <li key={f.path}>{f.path ? `${f.path}: ${f.message}` : f.message}</li>
+              <li key={f.path}>{f.path ? `${f.path}: ${apiErr?.fieldMessage(f.path)}` : apiErr?.fieldMessage(f.path)}</li>
             ))}
           </ul>
         ) : null}

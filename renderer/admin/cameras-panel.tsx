@@ -13,6 +13,7 @@ import { useStore } from '../state/store';
 import { CameraDetail } from './camera-detail';
 import { CameraForm } from './camera-form';
 import { OnvifDialog } from './onvif-dialog';
+import { statusReason } from '../i18n/server-messages';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: number } | null;
 
@@ -117,8 +118,8 @@ export function CamerasPanel() {
                     <StatusBadge state={c.status.state} />
                   </td>
                   <td class="num cell-bitrate">{c.status.state === 'recording' ? formatBitrate(i18n, c.status.bitrateBps) : t('common.none')}</td>
-                  <td class="cell-error" title={c.status.lastError ?? ''}>
-                    {c.status.lastError ?? ''}
+                  <td class="cell-error" title={statusReason(i18n.lang, c.status.reason, c.status.lastError) ?? ''}>
+                    {statusReason(i18n.lang, c.status.reason, c.status.lastError) ?? ''}
                   </td>
                   <td class="mono cell-url" title={displayUrl(c.url)}>
                     {displayUrl(c.url)}

@@ -6,11 +6,12 @@ import { ErrorBanner } from '../components/error-banner';
 import { Field, fieldProps } from '../components/field';
 import { Modal } from '../components/modal';
 import { useI18n } from '../i18n/index';
+import { statusReason } from '../i18n/server-messages';
 import { onvifApi } from '../live/ptz-api';
 import { useServices } from '../services';
 
 export function OnvifDialog({ onClose }: { onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const services = useServices();
   const [targets, setTargets] = useState('');
   const [discoveryPort, setDiscoveryPort] = useState('3702');
@@ -188,7 +189,7 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                         {[d.manufacturer, d.model].filter(Boolean).join(' ')}
                         {d.serial ? ` (${d.serial})` : ''}
                       </td>
-                      <td title={d.health.error ?? ''}>{d.health.reachable ? `● ${t('onvif.devices.reachable')}` : `○ ${t('onvif.devices.unreachable')}`}</td>
+                      <td title={statusReason(lang, d.health.reason, d.health.error) ?? ''}>{d.health.reachable ? `● ${t('onvif.devices.reachable')}` : `○ ${t('onvif.devices.unreachable')}`}</td>
                       <td class={d.health.clockSkewed ? 'onvif-skew' : ''} title={d.health.clockSkewed ? t('onvif.ptz.clockSkewHint') : ''}>
                         {sec === null ? t('common.none') : d.health.clockSkewed ? `⚠ ${t('onvif.devices.clockOff', { seconds: sec })}` : t('onvif.devices.clockOk', { seconds: sec })}
                       </td>

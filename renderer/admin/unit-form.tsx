@@ -96,7 +96,7 @@ export function UnitForm(props: { unit: Unit | null; groups: readonly string[]; 
         {unplaced.length ? (
           <ul class="field-errors-unplaced">
             {unplaced.map((f) => (
-              <li key={f.path}>{f.path ? `${f.path}: ${f.message}` : f.message}</li>
+              <li key={f.path}>{f.path ? `${f.path}: ${apiErr?.fieldMessage(f.path)}` : apiErr?.fieldMessage(f.path)}</li>
             ))}
           </ul>
         ) : null}

@@ -14,6 +14,7 @@ import { useStore } from '../state/store';
 import { UnitForm } from './unit-form';
 import { UnitKeyDialog } from './unit-key-dialog';
 import { UnitLinks } from '../shell/unit-links';
+import { statusReason } from '../i18n/server-messages';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; id: number } | null;
 type Confirming = { action: 'delete' | 'rotate' | 'disable'; unit: Unit } | null;
@@ -146,7 +147,7 @@ export function UnitsPanel() {
                   </td>
                   <td class="mono cell-address">{u.status.video.online && u.status.remoteAddress ? u.status.remoteAddress : t('common.none')}</td>
                   <td class="num cell-bitrate">{u.status.video.online ? formatBitrate(i18n, u.status.bitrateBps) : t('common.none')}</td>
-                  <td class="cell-recording" title={u.status.lastError ?? ''}>
+                  <td class="cell-recording" title={statusReason(i18n.lang, u.status.reason, u.status.lastError) ?? ''}>
                     <StatusBadge state={u.status.recording} />
                   </td>
                   <td>{u.officer ?? t('common.none')}</td>

@@ -23,7 +23,8 @@ export const alarmApi = {
   raise: (body: ManualAlarmBody) => request<Alarm>('POST', '/alarms', { body }),
   step: (id: number, body: AlarmStepBody) => request<Alarm>('POST', `/alarms/${id}/steps`, { body }),
   stepMany: (body: AlarmBulkStepBody) => request<AlarmBulkStepResult>('POST', '/alarms/steps', { body }),
-  exportCsv: (q: AlarmQuery) => request<Blob>('GET', '/alarms/export.csv', { query: { ...q }, raw: true }),
+  /** The rows of an export (audited by the server); the console builds the CSV in the user's language (alarm-csv.ts). */
+  exportRows: (q: AlarmQuery) => request<Alarm[]>('GET', '/alarms/export.json', { query: { ...q } }),
   rules: () => request<AlarmRule[]>('GET', '/alarm-rules'),
   createRule: (body: AlarmRuleBody) => request<AlarmRule>('POST', '/alarm-rules', { body }),
   updateRule: (id: number, body: AlarmRulePatch) => request<AlarmRule>('PATCH', `/alarm-rules/${id}`, { body }),

@@ -7,8 +7,11 @@ import { formatDateTime } from '../format';
 import { useI18n } from '../i18n/index';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
+import { findSource } from '../state/sources';
 import { alarmApi } from './alarm-api';
 import { actionKey, causeKey, outcomeKey, SEV_ICON, sevKey, stateKey, typeKey } from './labels';
+import { outcomeText } from './outcome-words';
+import { statusReason } from '../i18n/server-messages';
 
 export function AlarmDetail({
   alarm,
@@ -22,13 +25,14 @@ export function AlarmDetail({
   onChanged?: (a: Alarm) => void;
   onShowVideo?: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const services = useServices();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   if (!alarm) return <p class="muted alarm-detail-empty">{t('alarms.detail.none')}</p>;
   const canWork = can(services.user, 'alarms.handle') && alarm.state !== 'closed';
+  const nameOf = (id: number) => findSource(services.cameras.get(), services.units.get(), id)?.name ?? null;
 
   const step = async (action: AlarmTransition) => {
     setBusy(true);
@@ -52,7 +56,7 @@ export function AlarmDetail({
       setNote('');
       services.toasts.show((tt) => tt('alarms.ackSimilar.done', { count: r.alarms.length }));
       if (r.refused.length > 0)
-        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${x.message}`).join('; ') })));
+        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${statusReason(lang, x.reason, x.message)}`).join('; ') })));
       const mine = r.alarms.find((a) => a.id === alarm.id);
       if (mine) onChanged?.(mine);
     } catch (err) {
@@ -182,7 +186,7 @@ export function AlarmDetail({
           {alarm.actions.map((a, i) => (
             <li key={i} data-kind={a.kind} data-status={a.status}>
               <span class={`outcome outcome-${a.status}`}>{a.status === 'ok' ? '✓' : a.status === 'failed' ? '✗' : '→'}</span> <strong>{t(actionKey(a.kind))}</strong>{' '}
-              {t(outcomeKey(a.status))}: <span class="action-message">{a.message}</span>
+              {t(outcomeKey(a.status))}: <span class="action-message">{outcomeText(t, a, nameOf)}</span>
             </li>
           ))}
         </ul>

@@ -2,9 +2,11 @@
 import { useState } from 'preact/hooks';
 import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmQuery } from '../../common/alarms';
 import { ErrorBanner } from '../components/error-banner';
-import { formatFileStamp, fromDateTimeLocalValue } from '../format';
+import { downloadCsv } from '../csv';
+import { fromDateTimeLocalValue } from '../format';
 import { useI18n } from '../i18n/index';
 import { alarmApi } from './alarm-api';
+import { alarmsCsv, alarmsCsvName } from './alarm-csv';
 import { AlarmDetail } from './alarm-detail';
 import { AlarmRow, AlarmTableHead } from './live-alarms';
 import { stateKey, typeKey } from './labels';
@@ -34,7 +36,8 @@ export function toAlarmQuery(f: Filters): AlarmQuery {
 }
 
 export function AlarmHistory() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [results, setResults] = useState<Alarm[] | null>(null);
   const [selected, setSelected] = useState<Alarm | null>(null);
@@ -56,15 +59,9 @@ export function AlarmHistory() {
   const exportCsv = async () => {
     setError(null);
     try {
-      const blob = await alarmApi.exportCsv(toAlarmQuery(draft));
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `alarms-${formatFileStamp(Date.now())}.csv`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      // The server sends the rows (and audits the export); the console words them in the user's language and zone.
+      const rows = await alarmApi.exportRows(toAlarmQuery(draft));
+      downloadCsv(alarmsCsvName(i18n, Date.now()), alarmsCsv(i18n, rows));
     } catch (err) {
       setError(err);
     }

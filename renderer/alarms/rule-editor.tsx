@@ -21,7 +21,10 @@ export function RuleEditor({ rule, onDone }: { rule: AlarmRule | null; onDone: (
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
-  const fieldError = (path: string) => (error instanceof ApiError ? error.fields.find((f) => f.path === path || f.path.startsWith(`${path}.`))?.message : undefined);
+  const fieldError = (path: string) => {
+    const f = error instanceof ApiError ? error.fields.find((x) => x.path === path || x.path.startsWith(`${path}.`)) : undefined;
+    return f && error instanceof ApiError ? error.fieldMessage(f.path) : undefined;
+  };
 
   const save = async (e: Event) => {
     e.preventDefault();

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { alarmApi } from './alarm-api';
+import { errorText } from '../api';
 
 export function TileAlarmTool({ sourceId, name }: { sourceId: number; name: string }) {
   const { t } = useI18n();
@@ -16,7 +17,7 @@ export function TileAlarmTool({ sourceId, name }: { sourceId: number; name: stri
       const a = await alarmApi.raise({ sourceId, severity: 'major', message: t('alarms.tile.message', { name, user: services.user.username }) });
       services.toasts.show((tt) => tt('alarms.raised', { id: a.id }));
     } catch (err) {
-      services.toasts.show((tt) => `${tt('alarms.tile.failed')}: ${(err as Error).message}`);
+      services.toasts.show((tt) => `${tt('alarms.tile.failed')}: ${errorText(err)}`);
     } finally {
       setBusy(false);
     }

@@ -1,27 +1,20 @@
-// Audit log entries as CSV (RFC 4180: quoted fields, CRLF) and a browser download of it; used by the admin audit panel.
+// Audit log entries as CSV in the user's language and time zone (worded actions, targets and details); used by Admin → Audit.
 import type { AuditEntry } from '../../common/api';
+import { auditActionLabel, auditDetailText, auditTargetLabel } from '../admin/audit-words';
+import { csvFileName, csvText } from '../csv';
+import { formatDateTime } from '../format';
+import type { I18n } from '../i18n/index';
 
-function cell(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  // A leading = + - @ would be a formula in spreadsheets: neutralised with a quote mark.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+export { downloadCsv } from '../csv';
+
+export function auditCsv(i18n: I18n, entries: readonly AuditEntry[]): string {
+  const { t } = i18n;
+  const header = [t('auditlog.csv.id'), t('auditlog.csv.time'), t('auditlog.csv.user'), t('auditlog.csv.action'), t('auditlog.csv.target'), t('auditlog.csv.address'), t('auditlog.csv.detail')];
+  const rows = entries.map((e) => [e.id, formatDateTime(e.tsMs), e.username ?? t('audit.system'), auditActionLabel(t, e.action), auditTargetLabel(t, e), e.ip, auditDetailText(i18n, e)]);
+  return csvText([header, ...rows]);
 }
 
-export function auditCsv(entries: readonly AuditEntry[]): string {
-  const rows = [['id', 'time_utc', 'ts_ms', 'user_id', 'username', 'action', 'target_type', 'target_id', 'ip', 'detail'].join(',')];
-  for (const e of entries)
-    rows.push([e.id, new Date(e.tsMs).toISOString(), e.tsMs, e.userId, e.username, e.action, e.targetType, e.targetId, e.ip, e.detail === null ? '' : JSON.stringify(e.detail)].map(cell).join(','));
-  return rows.join('\r\n') + '\r\n';
-}
-
-export function downloadCsv(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+/** "操作日志_2026-12-06.csv" (the local date of `nowMs`). */
+export function auditCsvName(i18n: I18n, nowMs: number): string {
+  return csvFileName(i18n.t('auditlog.csv.file'), nowMs);
 }

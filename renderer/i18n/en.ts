@@ -2,9 +2,11 @@
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
 import { screensEn } from './screens';
+import { wallEn } from './wall';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
   'app.tagline': 'Video surveillance command center',
@@ -374,8 +376,10 @@ export const en = {
   ...gpsEn,
   ...accountsEn,
   ...screensEn,
+  ...wallEn,
   ...investigationEn,
   ...alarmsEn,
+  ...auditEn, ...auditFieldsEn, ...alarmOutcomesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

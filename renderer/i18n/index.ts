@@ -6,6 +6,7 @@ import { en, type Catalog, type MessageKey } from './en';
 import { zhCN, type Placeholders } from './zh-CN';
 
 export type { MessageKey } from './en';
+export { ERROR_CATALOGS } from './errors';
 
 export const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];

@@ -3,9 +3,11 @@ import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
 import { screensZh } from './screens';
+import { wallZh } from './wall';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
   'app.name': 'Argus',
@@ -376,8 +378,10 @@ export const zhCN = {
   ...gpsZh,
   ...accountsZh,
   ...screensZh,
+  ...wallZh,
   ...investigationZh,
   ...alarmsZh,
+  ...auditZh, ...auditFieldsZh, ...alarmOutcomesZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----

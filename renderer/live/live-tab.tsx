@@ -1,5 +1,6 @@
 // Workspace tab "Live" (实时预览): the wall toolbar and the video wall; Esc restores a maximized tile, F11 goes fullscreen.
 import { useEffect, useRef } from 'preact/hooks';
+import { LIVE_TAB_WINDOW } from '../../common/wall';
 import { useAlarmWallPlacement } from '../alarms/wall-placement';
 import { useServices, type WallRequest } from '../services';
 import { useStore } from '../state/store';
@@ -28,7 +29,7 @@ export function useWallKeys(controller: WallController, stage: { current: HTMLEl
 
 export function LiveTab() {
   const services = useServices();
-  const controller = useWallController({ lastNameKey: `argus.wall.last.${services.user.id}` });
+  const controller = useWallController({ windowId: LIVE_TAB_WINDOW, lastNameKey: `argus.wall.last.${services.user.id}` });
   const tab = useStore(services.activeTab);
   const visible = usePageVisible();
   const active = tab === 'live' && visible;
@@ -48,7 +49,7 @@ export function LiveTab() {
     return services.wallRequest.subscribe(take);
   }, [controller]);
   useWallKeys(controller, stage, tab === 'live');
-  useAlarmWallPlacement(controller, 0); // alarm rules put cameras on this wall (window 0)
+  useAlarmWallPlacement(controller, LIVE_TAB_WINDOW); // alarm rules put cameras on this wall (window 0)
 
   return (
     <div class="live-tab">

@@ -42,6 +42,10 @@ describe('tileView', () => {
     const v = tileView(true, retrying, false, long);
     expect(v.reason!.full).toBe(long);
     expect(v.reason!.short).toBe('Unit sends H.265 (or AV1/VP9) over Enhanced RTM…');
+    // The console's Chinese words for a reason are cut the same way (full-width brackets and colon).
+    expect(shortReason('摄像机拒绝连接（请检查地址和端口）')).toBe('摄像机拒绝连接');
+    expect(shortReason('录像停止：ffmpeg 未说明原因')).toBe('录像停止');
+    expect(shortReason('网络上无法访问该摄像机')).toBe('网络上无法访问该摄像机');
     const noClause = 'Recording disk is full and the oldest recordings cannot be deleted any more';
     expect(shortReason(noClause)).toHaveLength(REASON_MAX_CHARS);
     expect(shortReason(noClause).endsWith('…')).toBe(true);

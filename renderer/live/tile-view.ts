@@ -22,11 +22,15 @@ export interface TileView {
 /** Longest reason shown on the tile itself; the tooltip has the whole text. */
 export const REASON_MAX_CHARS = 48;
 
-/** The reason without its trailing hint (" (check …)") or detail after ": ", cut to REASON_MAX_CHARS with an ellipsis. */
+/**
+ * The reason without its trailing hint (" (check …)", Chinese "（请检查…）") or detail after ": " / "：", cut to
+ * REASON_MAX_CHARS with an ellipsis. A clause is cut only after a few words (10 characters, 4 in Chinese).
+ */
 export function shortReason(full: string): string {
   let s = full.trim().replace(/\s+/g, ' ');
-  const hint = s.endsWith(')') ? s.lastIndexOf(' (') : -1;
-  const cut = [hint, s.indexOf(': ')].filter((i) => i >= 10);
+  const hint = s.endsWith(')') ? s.lastIndexOf(' (') : s.endsWith('）') ? s.lastIndexOf('（') : -1;
+  const minClause = /[\u3000-\u9fff]/.test(s) ? 4 : 10;
+  const cut = [hint, s.indexOf(': '), s.indexOf('：')].filter((i) => i >= minClause);
   if (cut.length > 0) s = s.slice(0, Math.min(...cut));
   return s.length > REASON_MAX_CHARS ? `${s.slice(0, REASON_MAX_CHARS - 1).trimEnd()}…` : s;
 }

@@ -16,6 +16,7 @@ import { PtzPad } from './ptz-pad';
 import { saveSnapshot } from './snapshot';
 import { tileView } from './tile-view';
 import type { WallAction } from './wall-state';
+import { statusReason as wordReason } from '../i18n/server-messages';
 
 /** MIME type of a tile dragged onto another tile (payload: the tile index); dropping swaps the two. */
 export const TILE_DRAG_TYPE = 'application/x-argus-tile';
@@ -91,7 +92,8 @@ export function VideoTile(p: VideoTileProps) {
     if (liveness !== false) player.current?.kick();
   }, [liveness]);
 
-  const statusReason = p.source ? (p.source.kind === 'camera' ? p.source.camera.status.lastError : p.source.unit.status.lastError) : null;
+  const sourceStatus = p.source ? (p.source.kind === 'camera' ? p.source.camera.status : p.source.unit.status) : null;
+  const statusReason = sourceStatus ? wordReason(i18n.lang, sourceStatus.reason, sourceStatus.lastError) : null;
   const view = tileView(p.sourceId !== null, phase, liveness, statusReason);
   const name = p.source?.name ?? (p.sourceId !== null ? t('live.tile.unknownSource', { id: p.sourceId }) : '');
   const recording = p.source ? sourceRecording(p.source) : false;

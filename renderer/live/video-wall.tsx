@@ -1,10 +1,12 @@
 // The video wall: tiles placed on the layout's grid (16:9 overall), one controller per wall, hooks shared by tab and wall window.
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { can } from '../../common/rights';
 import { useServices } from '../services';
 import { allSources, findSource, groupSourceIds } from '../state/sources';
 import { useStore } from '../state/store';
 import { wallGeometry } from './geometry';
 import { VideoTile } from './video-tile';
+import { wallStateApi } from './wall-api';
 import { WallController } from './wall-controller';
 import { streamFor } from './wall-state';
 
@@ -19,16 +21,19 @@ export function usePageVisible(): boolean {
   return visible;
 }
 
-/** A wall controller for the lifetime of the component: saved layouts loaded, deleted sources taken off the wall. */
-export function useWallController(opts: { lastNameKey: string | null; autosaveName?: string }): WallController {
+/** A wall controller for the lifetime of the component: its remembered wall restored, deleted sources taken off the wall. */
+export function useWallController(opts: { windowId: number; lastNameKey: string | null; fallbackName?: string }): WallController {
   const services = useServices();
   const controller = useMemo(
     () =>
       new WallController({
-        api: services.api,
+        api: { ...wallStateApi(services.api), listLayouts: () => services.api.listLayouts(), saveLayout: (b) => services.api.saveLayout(b), deleteLayout: (id) => services.api.deleteLayout(id) },
         groupSources: (group) => groupSourceIds(allSources(services.cameras.get(), services.units.get()), group),
+        kindOf: (id) => (services.cameras.get().has(id) ? 'camera' : services.units.get().has(id) ? 'unit' : null),
+        windowId: opts.windowId,
+        canCarousel: can(services.user, 'wall.carousel'),
         lastNameKey: opts.lastNameKey,
-        autosaveName: opts.autosaveName,
+        fallbackName: opts.fallbackName,
       }),
     [],
   );
@@ -38,8 +43,12 @@ export function useWallController(opts: { lastNameKey: string | null; autosaveNa
       if (ev.type === 'camera.deleted') controller.dispatch({ type: 'sourceRemoved', sourceId: ev.cameraId });
       else if (ev.type === 'unit.deleted') controller.dispatch({ type: 'sourceRemoved', sourceId: ev.unitId });
     });
+    const flush = () => controller.flush();
+    window.addEventListener('pagehide', flush);
     return () => {
       unsub();
+      window.removeEventListener('pagehide', flush);
+      controller.flush();
       controller.close();
     };
   }, [controller]);

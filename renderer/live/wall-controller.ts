@@ -1,19 +1,28 @@
-// One video wall's live state: the reducer in a Store, the tour timer, saved layouts (per user) and the remembered last one.
+// One video wall's live state: the reducer in a Store, tour and carousel timers, saved layouts, the wall remembered on the server per window.
 import type { WallLayout } from '../../common/api';
 import type { ApiClient } from '../api';
 import { Store } from '../state/store';
 import { tileCount } from './geometry';
-import { emptyWall, layoutBody, wallReducer, type WallAction, type WallState } from './wall-state';
+import type { WallStateApi } from './wall-api';
+import { carouselKey, stateBody, stateFromBody, stateKey, type KindOf } from './wall-persist';
+import { emptyWall, layoutBody, wallReducer, type CarouselState, type WallAction, type WallState } from './wall-state';
 
 export interface WallControllerOptions {
-  api: Pick<ApiClient, 'listLayouts' | 'saveLayout' | 'deleteLayout'>;
+  api: Pick<ApiClient, 'listLayouts' | 'saveLayout' | 'deleteLayout'> & WallStateApi;
   /** Source ids of a device tree group, in tree order (the tour's cycle), read at every step. */
   groupSources: (group: string) => number[];
-  /** localStorage key remembering the last loaded or saved layout name; null: not remembered. */
+  /** Camera or unit (what the server checks a remembered tile against). */
+  kindOf: KindOf;
+  /** The window whose wall is remembered on the server: 0 = the Live tab, else a wall window's display id. */
+  windowId: number;
+  /** Whether the user may define and run a carousel (right wall.carousel); without it none is restored or saved. */
+  canCarousel: boolean;
+  /** localStorage key remembering the last loaded or saved layout name (what "Save" overwrites); null: not remembered. */
   lastNameKey: string | null;
-  /** A wall window's own layout: loaded at start, every change saved under it. */
-  autosaveName?: string;
-  autosaveDelayMs?: number;
+  /** A layout loaded when the server remembers no wall for the window yet (a wall window's former autosave `wall-<id>`). */
+  fallbackName?: string;
+  /** Debounce of remembering the wall after a change. */
+  rememberDelayMs?: number;
   /** Where the last name is remembered; default localStorage. */
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   log?: (msg: string) => void;
@@ -27,11 +36,6 @@ function defaultStorage(): Storage | null {
   }
 }
 
-/** What saving keeps: layout, visible tiles and tour (not selection or maximize); a tour's pages are not a change. */
-function persisted(s: WallState): string {
-  const body = layoutBody(s, '');
-  return JSON.stringify(s.tour ? { ...body, tiles: null } : body);
-}
 
 export class WallController {
   readonly state = new Store<WallState>(emptyWall('4'));
@@ -48,8 +52,13 @@ export class WallController {
   readonly error = new Store<unknown>(null);
   private tourTimer: ReturnType<typeof setInterval> | null = null;
   private tourKey = '';
-  private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastSaved = '';
+  private carouselTimer: ReturnType<typeof setTimeout> | null = null;
+  private carouselTimerKey = '';
+  private rememberTimer: ReturnType<typeof setTimeout> | null = null;
+  /** stateKey / carouselKey of what the server holds; null until init() has read it (nothing is saved before). */
+  private savedState: string | null = null;
+  private savedCarousel: string | null = null;
+  private unknownRetries = 0;
   private readonly unsub: () => void;
   private closed = false;
   /** The running init() (the remembered layout is on its way): placements wait for it, else the layout would overwrite them. */
@@ -145,16 +154,83 @@ export class WallController {
     return run;
   }
 
+  /** The remembered wall of this window (sources gone since come back empty), else the fallback or last loaded layout. */
   private async initNow(): Promise<void> {
-    const list = await this.refreshLayouts();
-    if (!list || this.closed) return;
-    const wanted = this.o.autosaveName ?? this.rememberedName();
-    const found = wanted ? list.find((l) => l.name === wanted) : undefined;
-    if (found) this.load(found);
-    else if (this.o.autosaveName) {
-      this.current.set(this.o.autosaveName);
-      this.lastSaved = persisted(this.state.get());
+    const [list, view] = await Promise.all([this.refreshLayouts(), this.o.api.getWallState(this.o.windowId).catch((err: unknown) => (this.error.set(err), null))]);
+    if (this.closed) return;
+    const remembered = this.rememberedName();
+    const named = remembered ? list?.find((l) => l.name === remembered) : undefined;
+    if (view?.state) {
+      const carousel = this.o.canCarousel ? view.carousel : null;
+      const wall = stateFromBody(view.state, carousel);
+      this.state.set(wallReducer(this.state.get(), { type: 'resume', wall, sources: wall.tour ? this.o.groupSources(wall.tour.group) : undefined }));
+      if (named) this.current.set(named.name);
+      this.markSaved();
+      if (carousel?.running) this.showStep(carousel.step);
+      return;
     }
+    const wanted = this.o.fallbackName ?? remembered;
+    const found = wanted ? list?.find((l) => l.name === wanted) : undefined;
+    if (found) this.load(found);
+    this.savedState = '';
+    this.savedCarousel = carouselKey(this.state.get());
+    if (found) this.scheduleRemember();
+  }
+
+  private markSaved(): void {
+    this.savedState = stateKey(this.state.get());
+    this.savedCarousel = carouselKey(this.state.get());
+  }
+
+  /** Starts a carousel of saved layouts at its first step. */
+  startCarousel(steps: CarouselState['steps']): void {
+    const layout = this.layoutById(steps[0]?.layoutId);
+    if (!layout || steps.length < 2) return;
+    this.state.set(wallReducer(this.state.get(), { type: 'carouselStart', steps, layout, sources: this.tourSourcesOf(layout) }));
+  }
+
+  stopCarousel(): void {
+    this.dispatch({ type: 'carouselStop' });
+  }
+
+  private layoutById(id: number | undefined): WallLayout | undefined {
+    return id === undefined ? undefined : (this.layouts.get() ?? []).find((l) => l.id === id);
+  }
+
+  private tourSourcesOf(l: WallLayout): number[] | undefined {
+    return l.tourGroup ? this.o.groupSources(l.tourGroup) : undefined;
+  }
+
+  /** Shows step `step` of the running carousel, else the next step whose layout still exists. */
+  private showStep(step: number): void {
+    const c = this.state.get().carousel;
+    if (!c?.running) return;
+    for (let k = 0; k < c.steps.length; k++) {
+      const i = (step + k) % c.steps.length;
+      const layout = this.layoutById(c.steps[i]!.layoutId);
+      if (!layout) continue;
+      this.state.set(wallReducer(this.state.get(), { type: 'carouselStep', step: i, layout, sources: this.tourSourcesOf(layout) }));
+      return;
+    }
+  }
+
+  private armCarousel(s: WallState, force = false): void {
+    const c = s.carousel;
+    const key = c?.running ? `${c.step}\u0000${JSON.stringify(c.steps)}` : '';
+    if (key === this.carouselTimerKey && !force) return;
+    if (this.carouselTimer !== null) clearTimeout(this.carouselTimer);
+    this.carouselTimer = null;
+    this.carouselTimerKey = key;
+    if (!c?.running) return;
+    const seconds = c.steps[c.step]?.seconds ?? c.steps[0]!.seconds;
+    this.carouselTimer = setTimeout(() => {
+      this.carouselTimer = null;
+      if (this.closed) return;
+      const now = this.state.get().carousel;
+      if (!now?.running) return;
+      this.showStep(now.step + 1);
+      this.armCarousel(this.state.get(), true);
+    }, seconds * 1000);
   }
 
   async refreshLayouts(): Promise<WallLayout[] | null> {
@@ -174,13 +250,11 @@ export class WallController {
     this.state.set(wallReducer(this.state.get(), { type: 'load', layout, sources: layout.tourGroup ? this.o.groupSources(layout.tourGroup) : undefined }));
     this.current.set(layout.name);
     this.remember(layout.name);
-    this.lastSaved = persisted(this.state.get());
   }
 
   /** Saves the wall under `name` (replacing a layout of that name); throws the API error. */
   async save(name: string): Promise<WallLayout> {
     const saved = await this.o.api.saveLayout(layoutBody(this.state.get(), name));
-    this.lastSaved = persisted(this.state.get());
     this.current.set(saved.name);
     this.remember(saved.name);
     const list = this.layouts.get() ?? [];
@@ -201,7 +275,8 @@ export class WallController {
     this.closed = true;
     this.unsub();
     this.stopTimer();
-    if (this.autosaveTimer !== null) clearTimeout(this.autosaveTimer);
+    if (this.carouselTimer !== null) clearTimeout(this.carouselTimer);
+    if (this.rememberTimer !== null) clearTimeout(this.rememberTimer);
   }
 
   private rememberedName(): string | null {
@@ -214,7 +289,7 @@ export class WallController {
   }
 
   private remember(name: string | null): void {
-    if (!this.o.lastNameKey || this.o.autosaveName) return;
+    if (!this.o.lastNameKey) return;
     try {
       if (name === null) this.storage?.removeItem(this.o.lastNameKey);
       else this.storage?.setItem(this.o.lastNameKey, name);
@@ -249,19 +324,50 @@ export class WallController {
         this.tourTimer = setInterval(() => this.dispatch({ type: 'tourTick', sources: this.o.groupSources(group) }), s.tour.seconds * 1000);
       }
     }
-    if (this.o.autosaveName && persisted(s) !== this.lastSaved) this.scheduleAutosave();
+    this.armCarousel(s);
+    if (this.savedState !== null && (stateKey(s) !== this.savedState || carouselKey(s) !== this.savedCarousel)) this.scheduleRemember();
   }
 
-  private scheduleAutosave(): void {
-    if (this.autosaveTimer !== null) clearTimeout(this.autosaveTimer);
-    this.autosaveTimer = setTimeout(() => {
-      this.autosaveTimer = null;
-      const name = this.o.autosaveName;
-      if (!name || this.closed || persisted(this.state.get()) === this.lastSaved) return;
-      this.save(name).catch((err) => {
-        this.error.set(err);
-        this.o.log?.(`[wall ${name}] autosave failed: ${(err as Error).message}`);
-      });
-    }, this.o.autosaveDelayMs ?? 800);
+  /** Sends a pending change now (the page is being left). */
+  flush(): void {
+    if (this.rememberTimer === null) return;
+    clearTimeout(this.rememberTimer);
+    this.rememberTimer = null;
+    void this.rememberNow();
+  }
+
+  /** Remembers the wall on the server shortly after the last change (a burst of changes is one request). */
+  private scheduleRemember(): void {
+    if (this.rememberTimer !== null) clearTimeout(this.rememberTimer);
+    this.rememberTimer = setTimeout(() => {
+      this.rememberTimer = null;
+      void this.rememberNow();
+    }, this.o.rememberDelayMs ?? 600);
+  }
+
+  private async rememberNow(): Promise<void> {
+    if (this.closed) return;
+    const s = this.state.get();
+    const w = this.o.windowId;
+    try {
+      if (stateKey(s) !== this.savedState) {
+        // A source the console does not know yet (lists still loading): try again shortly, then save it as gone.
+        const body = stateBody(s, this.o.kindOf, this.unknownRetries >= 10);
+        if (!body) {
+          this.unknownRetries++;
+          return this.scheduleRemember();
+        }
+        this.unknownRetries = 0;
+        await this.o.api.putWallState(w, body);
+        this.savedState = stateKey(s);
+      }
+      if (this.o.canCarousel && s.carousel && carouselKey(s) !== this.savedCarousel) {
+        await this.o.api.putCarousel(w, s.carousel);
+        this.savedCarousel = carouselKey(s);
+      }
+    } catch (err) {
+      this.error.set(err);
+      this.o.log?.(`[wall ${w}] remembering the wall failed: ${(err as Error).message}`);
+    }
   }
 }

@@ -113,3 +113,38 @@ describe('streamFor', () => {
     expect(streamFor('1+7', 0, 3)).toBe('sub');
   });
 });
+
+describe('carousel in the reducer', () => {
+  const gate = { layout: '1' as const, tiles: [7], tourGroup: null, tourSeconds: null };
+  const yard = { layout: '4' as const, tiles: [8, 9], tourGroup: null, tourSeconds: null };
+  const steps = [
+    { layoutId: 1, seconds: 20 },
+    { layoutId: 2, seconds: 30 },
+  ];
+
+  it('shows each step\'s layout; selecting or maximizing keeps it running, a manual change stops it and keeps its steps', () => {
+    let s = wallReducer(emptyWall('9'), { type: 'carouselStart', steps, layout: gate });
+    expect(s).toMatchObject({ layout: '1', carousel: { steps, step: 0, running: true } });
+    expect(s.tiles[0]).toBe(7);
+    s = wallReducer(s, { type: 'carouselStep', step: 1, layout: yard });
+    expect(s).toMatchObject({ layout: '4', carousel: { step: 1, running: true } });
+    expect(s.tiles.slice(0, 4)).toEqual([8, 9, null, null]);
+    s = wallReducer(s, { type: 'select', index: 1 });
+    s = wallReducer(s, { type: 'toggleMaximize', index: 1 });
+    expect(s.carousel?.running).toBe(true);
+    for (const manual of [
+      { type: 'assign', index: 2, sourceId: 5 },
+      { type: 'swap', from: 0, to: 1 },
+      { type: 'clear', index: 0 },
+      { type: 'layout', layout: '9' },
+      { type: 'load', layout: gate },
+    ] as const) {
+      const after = wallReducer(s, manual);
+      expect(after.carousel, manual.type).toEqual({ steps, step: 1, running: false });
+    }
+    const stopped = wallReducer(s, { type: 'carouselStop' });
+    expect(stopped.carousel).toEqual({ steps, step: 1, running: false });
+    // A stopped carousel takes no more steps.
+    expect(wallReducer(stopped, { type: 'carouselStep', step: 0, layout: gate })).toBe(stopped);
+  });
+});

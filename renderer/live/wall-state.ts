@@ -1,5 +1,6 @@
 // The video wall's state and its pure reducer: layout, source per tile, selection, maximize, tour; plus stream choice.
 import type { StreamKind, WallLayout, WallLayoutBody, WallLayoutKind } from '../../common/api';
+import type { WallCarouselBody } from '../../common/wall';
 import { assertNever } from '../../common/events';
 import { isBigTile, tileCount } from './geometry';
 
@@ -14,6 +15,9 @@ export interface TourState {
   page: number;
 }
 
+/** A carousel of saved layouts: each step's layout shown for its dwell; a manual change stops it (the steps stay). */
+export type CarouselState = WallCarouselBody;
+
 export interface WallState {
   layout: WallLayoutKind;
   /** Source id (camera or unit) per slot, null = empty; always MAX_TILES long, the layout shows the first tileCount. */
@@ -21,7 +25,10 @@ export interface WallState {
   selected: number | null;
   maximized: number | null;
   tour: TourState | null;
+  carousel: CarouselState | null;
 }
+
+type LoadedLayout = Pick<WallLayout, 'layout' | 'tiles' | 'tourGroup' | 'tourSeconds'>;
 
 export type WallAction =
   /** tourSources: the running tour's sources, so the tour repaginates for the new tile count. */
@@ -35,11 +42,29 @@ export type WallAction =
   | { type: 'tourStart'; group: string; seconds: number; sources: readonly number[] }
   | { type: 'tourTick'; sources: readonly number[] }
   | { type: 'tourStop' }
-  | { type: 'load'; layout: Pick<WallLayout, 'layout' | 'tiles' | 'tourGroup' | 'tourSeconds'>; sources?: readonly number[] }
-  | { type: 'sourceRemoved'; sourceId: number };
+  | { type: 'load'; layout: LoadedLayout; sources?: readonly number[] }
+  | { type: 'sourceRemoved'; sourceId: number }
+  /** The remembered wall (reload, sign-in): as it was left, a running tour at its page. */
+  | { type: 'resume'; wall: WallState; sources?: readonly number[] }
+  | { type: 'carouselStart'; steps: CarouselState['steps']; layout: LoadedLayout; sources?: readonly number[] }
+  /** The carousel shows step `step` (its layout); not a manual change. */
+  | { type: 'carouselStep'; step: number; layout: LoadedLayout; sources?: readonly number[] }
+  | { type: 'carouselStop' };
 
 export function emptyWall(layout: WallLayoutKind = '4'): WallState {
-  return { layout, tiles: Array<number | null>(MAX_TILES).fill(null), selected: null, maximized: null, tour: null };
+  return { layout, tiles: Array<number | null>(MAX_TILES).fill(null), selected: null, maximized: null, tour: null, carousel: null };
+}
+
+/** A manual change stops a running carousel (its steps are kept for the next start). */
+function halt(state: WallState): WallState {
+  return state.carousel?.running ? { ...state, carousel: { ...state.carousel, running: false } } : state;
+}
+
+/** The wall showing a saved layout (and its tour), keeping selection-free defaults and the carousel. */
+function loaded(state: WallState, l: LoadedLayout, sources: readonly number[] | undefined): WallState {
+  const base: WallState = { layout: l.layout, tiles: slotsOf(l.tiles), selected: null, maximized: null, tour: null, carousel: state.carousel };
+  if (l.tourGroup && l.tourSeconds && sources) return showTourPage(base, { group: l.tourGroup, seconds: l.tourSeconds, page: 0 }, sources);
+  return base;
 }
 
 function inRange(state: WallState, index: number): boolean {
@@ -84,6 +109,23 @@ export function slotsOf(tiles: ReadonlyArray<number | null>): Array<number | nul
 }
 
 export function wallReducer(state: WallState, action: WallAction): WallState {
+  const next = reduce(state, action);
+  // Manual changes of what the wall shows stop a running carousel; its own steps, tour pages, selection do not.
+  switch (action.type) {
+    case 'layout':
+    case 'assign':
+    case 'swap':
+    case 'clear':
+    case 'tourStart':
+    case 'tourStop':
+    case 'load':
+      return next === state ? state : halt(next);
+    default:
+      return next;
+  }
+}
+
+function reduce(state: WallState, action: WallAction): WallState {
   switch (action.type) {
     case 'layout': {
       if (action.layout === state.layout) return state;
@@ -131,12 +173,19 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
       return showTourPage(state, { ...state.tour, page: state.tour.page + 1 }, action.sources);
     case 'tourStop':
       return state.tour ? { ...state, tour: null } : state;
-    case 'load': {
-      const l = action.layout;
-      const base: WallState = { layout: l.layout, tiles: slotsOf(l.tiles), selected: null, maximized: null, tour: null };
-      if (l.tourGroup && l.tourSeconds && action.sources) return showTourPage(base, { group: l.tourGroup, seconds: l.tourSeconds, page: 0 }, action.sources);
-      return base;
+    case 'load':
+      return loaded(state, action.layout, action.sources);
+    case 'resume': {
+      const w = { ...action.wall, tiles: slotsOf(action.wall.tiles) };
+      return w.tour && action.sources ? showTourPage(w, w.tour, action.sources) : w;
     }
+    case 'carouselStart':
+      return loaded({ ...state, carousel: { steps: action.steps, step: 0, running: true } }, action.layout, action.sources);
+    case 'carouselStep':
+      if (!state.carousel?.running) return state;
+      return loaded({ ...state, carousel: { ...state.carousel, step: action.step } }, action.layout, action.sources);
+    case 'carouselStop':
+      return halt(state);
     case 'sourceRemoved': {
       if (!state.tiles.includes(action.sourceId)) return state;
       return withTiles(

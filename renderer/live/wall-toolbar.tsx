@@ -1,4 +1,4 @@
-// Wall toolbar: layout (画面分割) buttons, saved layouts (load/save/delete), tour (轮巡), fullscreen, open on another display.
+// Wall toolbar: layout (画面分割) buttons, saved layouts (load/save/delete), tour (轮巡), carousel of layouts, fullscreen, another display.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { WALL_LAYOUTS, type WallLayout } from '../../common/api';
 import { ErrorBanner } from '../components/error-banner';
@@ -11,6 +11,7 @@ import { allSources, groupNames, groupSourceIds } from '../state/sources';
 import { useStore } from '../state/store';
 import { tileCount } from './geometry';
 import { SaveLayoutDialog, TourDialog } from './layout-dialogs';
+import { CarouselControl } from './wall-carousel';
 import type { WallController } from './wall-controller';
 import { tourPages } from './wall-state';
 
@@ -267,6 +268,7 @@ export function WallToolbar({ controller, onFullscreen, compact }: { controller:
       <LayoutButtons controller={controller} />
       {compact ? null : <SavedLayouts controller={controller} />}
       <TourControl controller={controller} />
+      <CarouselControl controller={controller} />
       <div class="grow" />
       {compact ? null : <OpenOnDisplay />}
       <button type="button" class="toolbar-button" title={t('live.fullscreenHint')} onClick={onFullscreen}>

@@ -1,4 +1,4 @@
-// A wall window on another display (#wall=<displayId>, opened by the Electron shell): only the wall, its own saved layout.
+// A wall window on another display (#wall=<displayId>, opened by the Electron shell): only the wall, remembered per display.
 import { useRef } from 'preact/hooks';
 import { useAlarmWallPlacement } from '../alarms/wall-placement';
 import { useI18n } from '../i18n/index';
@@ -9,7 +9,7 @@ import { WallToolbar } from './wall-toolbar';
 
 export function WallWindow({ displayId }: { displayId: number }) {
   const { t } = useI18n();
-  const controller = useWallController({ lastNameKey: null, autosaveName: wallLayoutName(displayId) });
+  const controller = useWallController({ windowId: displayId, lastNameKey: null, fallbackName: wallLayoutName(displayId) });
   const visible = usePageVisible();
   const stage = useRef<HTMLDivElement>(null);
   useWallKeys(controller, stage, true);

@@ -2,6 +2,7 @@
 import { API_PREFIX } from '../../common/api';
 import type { Camera } from '../../common/api';
 import type { CameraPlacement, CameraPlacementBody, Geofence, GeofenceCreate, MapConfig, MapUnit, NearestUnit, TrackPointView } from '../../common/gps';
+import { apiErrorOf } from '../api';
 import { currentToken } from '../session';
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -13,7 +14,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   });
   const text = await res.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) throw new Error((parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok) throw apiErrorOf(res.status, parsed);
   return parsed as T;
 }
 

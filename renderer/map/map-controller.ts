@@ -13,6 +13,7 @@ import { BasemapLayer, fetchBasemap } from './basemap-layer';
 import { CameraLayer } from './camera-layer';
 import { gpsApi, tileUrlWithToken } from './gps-api';
 import { UnitLayer } from './unit-layer';
+import { errorText } from '../api';
 
 const DEFAULT_CENTER: [number, number] = [31.2304, 121.4737];
 /** Without tiles the basemap shows provinces, not a featureless block of one city. */
@@ -94,7 +95,7 @@ export class MapController {
         this.basemapShapes = this.basemap.draw(b, o.zh);
         map.attributionControl.addAttribution(b.attribution);
       })
-      .catch((e: Error) => o.onError(e.message));
+      .catch((e: Error) => o.onError(errorText(e)));
 
     this.units = new UnitLayer(o.toDisplay, o.onUnitClick, (id) => o.services.units.get().get(id)?.status.online ?? false);
     map.addLayer(this.units.group);
@@ -151,7 +152,7 @@ export class MapController {
       this.units.setAll(await gpsApi.units());
       this.o.onUnits();
     } catch (e) {
-      this.o.onError((e as Error).message);
+      this.o.onError(errorText(e));
     }
   }
 

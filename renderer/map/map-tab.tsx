@@ -25,6 +25,7 @@ import { hasTiles, MapController } from './map-controller';
 import { fmtNum, UnitCard } from './unit-card';
 import { TrackPanel, type LoadedTrack } from './track-panel';
 import { FenceForm, FenceList } from './fence-panel';
+import { errorText } from '../api';
 
 type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
 
@@ -92,7 +93,7 @@ export function MapTab() {
     void gpsApi
       .config()
       .then((c) => !cancelled && setConfig(c))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(errorText(e)));
     return () => {
       cancelled = true;
     };
@@ -115,7 +116,7 @@ export function MapTab() {
       onAlarmClick: setSelectedAlarm,
       onMapClick,
       onCameraClick: watchLive,
-      onCameraMoved: (p, lat, lon) => void gpsApi.place(p.cameraId, { lat, lon, viewDeg: p.viewDeg }).catch((e: Error) => setError(e.message)),
+      onCameraMoved: (p, lat, lon) => void gpsApi.place(p.cameraId, { lat, lon, viewDeg: p.viewDeg }).catch((e: Error) => setError(errorText(e))),
       onUnits: () => setUnitTick((x) => x + 1),
       onFences: () => void gpsApi.geofences().then(setFences),
       onPlacements: () => void gpsApi.placements().then(setPlacements),
@@ -167,7 +168,7 @@ export function MapTab() {
         if (!placeRef.current.at) placeRef.current.at = [lat, lon];
         else {
           const at = placeRef.current.at;
-          void gpsApi.place(cam, { lat: at[0], lon: at[1], viewDeg: Math.round(bearingDeg(at, [lat, lon])) }).catch((e: Error) => setError(e.message));
+          void gpsApi.place(cam, { lat: at[0], lon: at[1], viewDeg: Math.round(bearingDeg(at, [lat, lon])) }).catch((e: Error) => setError(errorText(e)));
           placeRef.current.at = null;
           setTool('none');
         }
@@ -201,7 +202,7 @@ export function MapTab() {
       services.toasts.show((tr) => tr('alarms.raised', { id: a.id }));
       setSelectedAlarm(a.id);
     } catch (e) {
-      services.toasts.show((tr) => `${tr('alarms.tile.failed')}: ${(e as Error).message}`);
+      services.toasts.show((tr) => `${tr('alarms.tile.failed')}: ${errorText(e)}`);
     }
   }
 
@@ -222,7 +223,7 @@ export function MapTab() {
       cancelTool();
       setFences(await gpsApi.geofences());
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorText(e));
     }
   }
 
@@ -345,7 +346,7 @@ export function MapTab() {
             videoPlaying={videoPlaying}
             fmtTime={fmtTime}
             onRange={setRange}
-            onLoad={() => void loadTrack(track?.unitId ?? sel!.unitId).catch((e: Error) => setError(e.message))}
+            onLoad={() => void loadTrack(track?.unitId ?? sel!.unitId).catch((e: Error) => setError(errorText(e)))}
             onTick={setTrackT}
           />
         )}

@@ -9,6 +9,7 @@ import { useServices } from '../services';
 import { allSources, matchingGroups, type Source } from '../state/sources';
 import { useStore } from '../state/store';
 import { linksKey, UnitLinks, unitLinksUp } from './unit-links';
+import { statusReason } from '../i18n/server-messages';
 
 /** MIME type of a video source dragged from the tree (payload: the camera or unit id); video tiles and the map accept it. */
 export const CAMERA_DRAG_TYPE = 'application/x-argus-camera';
@@ -31,9 +32,9 @@ function dragProps(id: number, name: string) {
 }
 
 function CameraItem({ camera, selected, onSelect, onOpen }: ItemProps & { camera: Camera }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const state = camera.status.state;
-  const title = [camera.name, t(statusKey(state)), camera.status.lastError ?? '', t('tree.openHint')].filter(Boolean).join(' · ');
+  const title = [camera.name, t(statusKey(state)), statusReason(lang, camera.status.reason, camera.status.lastError) ?? '', t('tree.openHint')].filter(Boolean).join(' · ');
   return (
     <li
       role="treeitem"

@@ -5,7 +5,7 @@ import { camera as fixtureCamera } from './test-fixtures';
 import { applyCameraEvent, cameraMapOf, cameraMatches, CameraStore, groupCameras, upsertCamera } from './cameras';
 
 function status(cameraId: number, state: CameraStatus['state'], sinceMs: number, extra: Partial<CameraStatus> = {}): CameraStatus {
-  return { cameraId, state, lastError: null, bitrateBps: null, sinceMs, failures: 0, nextRetryMs: null, ...extra };
+  return { cameraId, state, lastError: null, reason: null, bitrateBps: null, sinceMs, failures: 0, nextRetryMs: null, ...extra };
 }
 
 function camera(id: number, name: string, groupName: string | null = null, st = status(id, 'connecting', 100)): Camera {

@@ -17,7 +17,7 @@ export function camera(id: number, name: string, groupName: string | null = null
     description: null,
     createdMs: 1,
     updatedMs: 1,
-    status: { cameraId: id, state, lastError: null, bitrateBps: null, sinceMs: 1, failures: 0, nextRetryMs: null },
+    status: { cameraId: id, state, lastError: null, reason: null, bitrateBps: null, sinceMs: 1, failures: 0, nextRetryMs: null },
   };
 }
 
@@ -32,6 +32,7 @@ export function unitStatus(unitId: number, online: boolean, sinceMs: number, ext
     bitrateBps: null,
     recording: online ? 'recording' : 'stopped',
     lastError: null,
+    reason: null,
     ...extra,
   };
 }

@@ -74,7 +74,9 @@ describe('SqliteAlarmRepo', () => {
     await t.store.alarms.step(a.alarm.id, { state: 'acknowledged', userId: 2, username: 'ann', note: null }, T0 + 1000);
     await t.store.alarms.step(a.alarm.id, { state: 'in_progress', userId: 2, username: 'ann', note: 'patrol sent' }, T0 + 2000);
     await t.store.alarms.step(a.alarm.id, { state: null, userId: 3, username: 'bob', note: 'still there' }, T0 + 2500);
-    await t.store.alarms.addActions(a.alarm.id, [{ ruleId: 1, kind: 'ptz', status: 'failed', message: 'no PTZ', resultId: null, atMs: T0 + 10 }], T0 + 10);
+    await t.store.alarms.addActions(a.alarm.id, [{ ruleId: 1, kind: 'ptz', status: 'failed', message: 'preset 2 on camera 4 (not_found)', resultId: null, atMs: T0 + 10, code: 'ptz_preset', params: { cameraId: 4, presetId: 2, reason: 'not_found' } }], T0 + 10);
+    // A row stored before outcome codes (migration 011) reads back with code null and its message.
+    await t.store.db.run("INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms) VALUES (?, 1, 'sound', 'sent', 'alarm sound', NULL, ?)", [a.alarm.id, T0 + 11]);
     const last = await t.store.alarms.step(a.alarm.id, { state: 'closed', userId: 2, username: 'ann', note: 'false alarm' }, T0 + 3000);
     expect(last!.alarm.state).toBe('closed');
     expect(last!.alarm.handler).toBe('ann');
@@ -85,7 +87,10 @@ describe('SqliteAlarmRepo', () => {
       ['in_progress', 'bob', T0 + 2500, 'still there'],
       ['closed', 'ann', T0 + 3000, 'false alarm'],
     ]);
-    expect(last!.alarm.actions).toEqual([{ ruleId: 1, kind: 'ptz', status: 'failed', message: 'no PTZ', resultId: null, atMs: T0 + 10 }]);
+    expect(last!.alarm.actions).toEqual([
+      { ruleId: 1, kind: 'ptz', status: 'failed', message: 'preset 2 on camera 4 (not_found)', resultId: null, atMs: T0 + 10, code: 'ptz_preset', params: { cameraId: 4, presetId: 2, reason: 'not_found' } },
+      { ruleId: 1, kind: 'sound', status: 'sent', message: 'alarm sound', resultId: null, atMs: T0 + 11, code: null, params: {} },
+    ]);
     const feed = await t.store.alarms.feedSince(0, 100);
     expect(feed.map((e) => e.kind)).toEqual(['raised', 'state', 'state', 'state', 'action', 'state']);
     expect(feed.map((e) => e.seq)).toEqual([...feed.map((e) => e.seq)].sort((x, y) => x - y));
@@ -105,7 +110,7 @@ describe('SqliteAlarmRepo', () => {
     const due = await t.store.alarms.dueForEscalation(T0 + 30_000, 10);
     expect(due.map((x) => [x.alarm.id, x.role])).toEqual([[a.alarm.id, 'admin']]);
     const linkage = { wall: [], sound: true, desktop: true, notifyRoles: ['admin' as const], notifyUserIds: [] };
-    const out = { ruleId: 1, kind: 'escalate' as const, status: 'sent' as const, message: 'to admin', resultId: null, atMs: T0 + 30_000 };
+    const out = { ruleId: 1, kind: 'escalate' as const, status: 'sent' as const, message: 'to admin', resultId: null, atMs: T0 + 30_000, code: 'escalate' as const, params: { role: 'admin', waitedS: 30 } };
     const ev = await t.store.alarms.escalate(a.alarm.id, linkage, out, T0 + 30_000);
     expect(ev!.kind).toBe('escalated');
     expect(ev!.alarm).toMatchObject({ escalatedToRole: 'admin', escalatedMs: T0 + 30_000, state: 'new' });

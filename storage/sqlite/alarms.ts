@@ -9,6 +9,8 @@ import type {
   AlarmFeedEvent,
   AlarmLinkage,
   AlarmOccurrenceView,
+  AlarmOutcomeCode,
+  AlarmOutcomeParams,
   AlarmQuery,
   AlarmRule,
   AlarmRuleActions,
@@ -79,6 +81,8 @@ interface ActionDbRow {
   message: string;
   result_id: number | null;
   at_ms: number;
+  code: string | null;
+  params: string;
 }
 
 interface RuleDbRow {
@@ -136,6 +140,16 @@ function toStep(r: StepDbRow): AlarmStep {
   return { state: r.state as AlarmState, userId: r.user_id, username: r.username, atMs: r.at_ms, note: r.note };
 }
 
+/** The stored parameters of an outcome (a JSON object; anything else reads as none). */
+function parseParams(text: string): AlarmOutcomeParams {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as AlarmOutcomeParams) : {};
+  } catch {
+    return {};
+  }
+}
+
 function toAction(r: ActionDbRow): AlarmActionOutcome {
   return {
     ruleId: r.rule_id,
@@ -144,6 +158,8 @@ function toAction(r: ActionDbRow): AlarmActionOutcome {
     message: r.message,
     resultId: r.result_id,
     atMs: r.at_ms,
+    code: r.code as AlarmOutcomeCode | null,
+    params: parseParams(r.params),
   };
 }
 
@@ -184,7 +200,7 @@ export class SqliteAlarmRepo implements AlarmRepo {
       [ids],
     );
     const actions = await db.all<ActionDbRow>(
-      'SELECT alarm_id, rule_id, kind, status, message, result_id, at_ms FROM alarm_actions WHERE alarm_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      'SELECT alarm_id, rule_id, kind, status, message, result_id, at_ms, code, params FROM alarm_actions WHERE alarm_id IN (SELECT value FROM json_each(?)) ORDER BY id',
       [ids],
     );
     const occurrences = await db.all<OccurrenceDbRow>(
@@ -309,7 +325,7 @@ export class SqliteAlarmRepo implements AlarmRepo {
       const exists = await tx.get('SELECT 1 FROM alarms WHERE id = ?', [alarmId]);
       if (!exists) return null;
       for (const a of outcomes) {
-        await tx.run('INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        await tx.run('INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
           alarmId,
           a.ruleId,
           a.kind,
@@ -317,6 +333,8 @@ export class SqliteAlarmRepo implements AlarmRepo {
           a.message,
           a.resultId,
           ms(a.atMs),
+          a.code,
+          JSON.stringify(a.params ?? {}),
         ]);
       }
       await tx.run('UPDATE alarms SET updated_ms = ? WHERE id = ?', [ms(nowMs), alarmId]);
@@ -341,7 +359,7 @@ export class SqliteAlarmRepo implements AlarmRepo {
         [ms(nowMs), ms(nowMs), alarmId],
       );
       if (r.changes === 0) return null;
-      await tx.run('INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      await tx.run('INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
         alarmId,
         outcome.ruleId,
         outcome.kind,
@@ -349,6 +367,8 @@ export class SqliteAlarmRepo implements AlarmRepo {
         outcome.message,
         outcome.resultId,
         ms(outcome.atMs),
+        outcome.code,
+        JSON.stringify(outcome.params ?? {}),
       ]);
       return this.feed(tx, alarmId, 'escalated', linkage, nowMs);
     });

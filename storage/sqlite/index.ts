@@ -11,6 +11,7 @@ import { SqliteCameraRepo } from './cameras';
 import { Db } from './db';
 import { SqliteEventRepo } from './events';
 import { SqliteLayoutRepo } from './layouts';
+import { SqliteWallStateRepo } from './wall-states';
 import { loadMigrations, migrate } from './migrate';
 import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
@@ -77,6 +78,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     cameras: new SqliteCameraRepo(db),
     units: new SqliteUnitRepo(db),
     layouts: new SqliteLayoutRepo(db),
+    wallStates: new SqliteWallStateRepo(db),
     segments: new SqliteSegmentRepo(db),
     events: new SqliteEventRepo(db),
     onvif: new SqliteOnvifRepo(db),

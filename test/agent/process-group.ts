@@ -17,8 +17,20 @@ function signalGroup(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** Groups not yet stopped: a detached group is out of reach of the test runner's own group, so it is killed when this worker exits. */
+const live = new Set<number>();
+let exitHook = false;
+
 export function spawnGroup(cmd: string, args: string[], cwd: string, lines: string[], env?: NodeJS.ProcessEnv): Group {
   const proc = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (proc.pid !== undefined) live.add(proc.pid);
+  if (!exitHook) {
+    exitHook = true;
+    // A worker that ends without its afterAll (a crash, a timeout) must not leave gpsfake's gpsd behind either.
+    process.once('exit', () => {
+      for (const pid of live) signalGroup(pid, 'SIGKILL');
+    });
+  }
   for (const s of [proc.stdout!, proc.stderr!]) s.on('data', (d: Buffer) => lines.push(...String(d).split('\n').filter(Boolean)));
   const exit = new Promise<number | null>((resolve) => {
     if (proc.exitCode !== null) resolve(proc.exitCode);
@@ -37,6 +49,7 @@ export function spawnGroup(cmd: string, args: string[], cwd: string, lines: stri
       await exit;
       // The leader may be gone while a member (gpsd under gpsfake) still runs.
       signalGroup(pid, 'SIGKILL');
+      live.delete(pid);
     },
   };
 }

@@ -113,8 +113,7 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await detail.locator('.alarm-actions li[data-kind=ptz][data-status=failed]').waitFor();
     await detail.locator('.alarm-actions li[data-kind=bookmark][data-status=ok]').waitFor();
     await detail.locator('.alarm-actions li[data-kind=wall][data-status=sent]').waitFor();
-    expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toContain(`preset 2 on camera ${camera.id}`);
-    expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toContain('has no PTZ');
+    expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toBe(`Preset 2 on camera ${camera.name}: the camera has no PTZ`);
     expect(await placed.locator('.tile-tool[title="PTZ control"]').count()).toBe(0);
     const stored = (await srv.api<Alarm>('GET', `/api/v1/alarms/${alarm.id}`)).body;
     expect(stored.actions.map((a) => `${a.kind}:${a.status}`).sort()).toEqual(['bookmark:ok', 'ptz:failed', 'sound:sent', 'wall:sent']);
@@ -176,11 +175,12 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     expect(await steps.count()).toBe(4);
     expect(await steps.nth(2).innerText()).toContain('Patrol 3 sent');
     // CSV export of the same search.
+    // CSV export of the same search, worded in the console's language (issue 12).
     const download = page.waitForEvent('download');
     await form.getByRole('button', { name: 'Export CSV' }).click();
     const file = await (await download).path();
     const csv = fs.readFileSync(file, 'utf8');
-    expect(csv).toContain(`${sos.id},sos,critical,closed,Patrol 7`);
+    expect(csv).toContain(`${sos.id},SOS,Critical,Closed,Patrol 7`);
     await page.locator('.alarms-views button[data-view=live]').click();
   });
 

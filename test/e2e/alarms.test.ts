@@ -186,20 +186,18 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
       const byKind = Object.fromEntries(alarm.actions.map((a) => [a.kind, a]));
       // The camera is a plain RTSP camera: the ONVIF feature refuses the preset and the reason shows on the alarm.
       expect(byKind.ptz).toMatchObject({ status: 'failed', ruleId: created.body.id });
-      expect(byKind.ptz!.message).toContain(`preset 3 on camera ${cam.id}`);
-      expect(byKind.ptz!.message).toContain('has no PTZ');
+      // Outcomes are codes with params (the console words them); the raw error text stays in the server log.
+      expect(byKind.ptz).toMatchObject({ code: 'ptz_preset', params: { cameraId: cam.id, presetId: 3, reason: 'no_ptz' } });
       // The bookmark is made by the investigation feature: from 10 s before the alarm (continuous recording) to 20 s after.
-      expect(byKind.bookmark).toMatchObject({ status: 'ok' });
-      expect(byKind.bookmark!.message).toContain('10 s before to 20 s after');
+      expect(byKind.bookmark).toMatchObject({ status: 'ok', code: 'bookmark', params: { cameraId: cam.id, beforeS: 10, afterS: 20 } });
       const marks = (await srv.api<Bookmark[]>('GET', `/api/v1/bookmarks?cameraId=${cam.id}`)).body;
       const mark = marks.find((m) => m.id === byKind.bookmark!.resultId)!;
       expect(mark.startMs).toBeLessThanOrEqual(t - 10_000);
       expect(mark.endMs).toBeGreaterThanOrEqual(t + 20_000);
-      // This camera is not recording (no RTSP source), so there is no live picture: the snapshot fails and says why.
-      expect(byKind.snapshot).toMatchObject({ status: 'failed' });
-      expect(byKind.snapshot!.message).toContain('not recording');
-      expect(byKind.wall).toMatchObject({ status: 'sent' });
-      expect(byKind.notify!.message).toContain('dispatcher');
+      // This camera is not recording (no RTSP source), so there is no live picture: the snapshot fails with a reason code.
+      expect(byKind.snapshot).toMatchObject({ status: 'failed', code: 'snapshot', params: { cameraId: cam.id, reason: 'not_recording' } });
+      expect(byKind.wall).toMatchObject({ status: 'sent', code: 'wall', params: { cameraId: cam.id, window: 0, tile: 3 } });
+      expect(byKind.notify).toMatchObject({ code: 'notify', params: { roles: 'dispatcher', users: '' } });
       // Disable, test-fire (applies although disabled), delete: each in the audit log.
       expect((await srv.api('PATCH', `/api/v1/alarm-rules/${created.body.id}`, { enabled: false })).status).toBe(200);
       const test = await srv.api<Alarm>('POST', `/api/v1/alarm-rules/${created.body.id}/test`);
@@ -278,7 +276,16 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     expect(lines[1]).toContain('Suspicious person at the gate');
     expect((await fetch(`${srv.backend.url}/api/v1/alarms/export.csv`)).status).toBe(401);
     expect((await fetch(`${srv.backend.url}/api/v1/alarms/export.csv?type=nope`, { headers: { Authorization: `Bearer ${srv.token}` } })).status).toBe(400);
-    expect((await audit('alarm.export')).length).toBeGreaterThanOrEqual(1);
+    const exportsBefore = (await audit('alarm.export')).length;
+    expect(exportsBefore).toBeGreaterThanOrEqual(1);
+    // The same export as JSON rows (the console words them into its CSV), audited the same way.
+    const json = await fetch(`${srv.backend.url}/api/v1/alarms/export.json?type=manual`, { headers: { Authorization: `Bearer ${srv.token}` } });
+    expect(json.status).toBe(200);
+    const rows = (await json.json()) as Alarm[];
+    expect(rows.map((a) => [a.type, a.state, a.sourceName])).toEqual([['manual', 'closed', 'Cam 40']]);
+    expect((await audit('alarm.export')).length).toBe(exportsBefore + 1);
+    expect((await fetch(`${srv.backend.url}/api/v1/alarms/export.json`)).status).toBe(401);
+    expect((await fetch(`${srv.backend.url}/api/v1/alarms/export.xml`, { headers: { Authorization: `Bearer ${srv.token}` } })).status).toBe(404);
   });
 
   it('places a camera\'s alarm where the camera stands on the map when the event has no position', async () => {

@@ -310,7 +310,7 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     await expectDecoding(page, 1, 45_000);
   });
 
-  it('opens a wall window (#wall=<display>) that takes the session and shows only the wall with its own layout', async () => {
+  it('opens a wall window (#wall=<display>) that takes the session and shows only the wall, remembered per window', async () => {
     const put = await api('PUT', `/api/v1/layouts/wall-7`, { name: 'wall-7', layout: '1', tiles: [camera.id] });
     expect(put.status).toBeLessThan(300);
     const wall = await context.newPage();
@@ -322,12 +322,11 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     expect(await wall.locator('.tab-strip').count()).toBe(0);
     expect(await tile(wall, 0).getAttribute('data-stream')).toBe('main');
     await expectDecoding(wall, 0);
-    // Changes on the wall window are saved under its own name.
+    // Changes on the wall window are remembered as that window's wall (its former autosaved layout stays as it was).
     await wall.locator('.wall-window-bar').hover();
     await wall.locator('.layout-buttons button[data-layout="4"]').click();
-    await expect
-      .poll(async () => (await api<Array<{ name: string; layout: string }>>('GET', '/api/v1/layouts')).body.find((l) => l.name === 'wall-7')?.layout, { timeout: 10_000 })
-      .toBe('4');
+    await expect.poll(async () => (await api<{ state: { layout: string } | null }>('GET', '/api/v1/wall-state/7')).body.state?.layout, { timeout: 10_000 }).toBe('4');
+    expect((await api<Array<{ name: string; layout: string }>>('GET', '/api/v1/layouts')).body.find((l) => l.name === 'wall-7')?.layout).toBe('1');
     await wall.close();
   });
 

@@ -269,10 +269,11 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     const [download] = await Promise.all([p2.waitForEvent('download'), p2.locator('button[name=audit-csv]').click()]);
     const file = path.join(dataDir, 'audit.csv');
     await download.saveAs(file);
-    const csv = fs.readFileSync(file, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('id,time_utc,ts_ms,user_id,username,action,target_type,target_id,ip,detail');
-    expect(csv.some((l) => l.includes(',admin,playback.view,camera,' + camA + ','))).toBe(true);
-    expect(csv.slice(1, -1).every((l) => l.includes(',playback.view,'))).toBe(true);
+    // In the console's language and zone (issue 12): worded header, action and target, local time with the offset.
+    const csv = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+    expect(csv[0]).toBe('No.,Time,User,Action,Target,Address,Detail');
+    expect(csv.some((l) => l.includes(`,admin,Recording viewed,Camera ${camA},`))).toBe(true);
+    expect(csv.slice(1, -1).every((l) => l.includes(',Recording viewed,') && / UTC[+-]?[\d:]*,/.test(l))).toBe(true);
     await p2.close();
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 // Password changes: own change (current password required) and administrator reset (forced change); policy, sessions, audit.
-import { PASSWORD_THROTTLED, type PasswordProblem } from '../../../common/accounts';
+import { PASSWORD_THROTTLED } from '../../../common/accounts';
+import { englishOf, msg, type ServerMessage } from '../../../common/messages';
+import { fieldError } from '../../../common/schema';
 import type { UserInfo } from '../../../common/api';
 import { ErrorKind } from '../../../common/errors';
 import type { UserRow } from '../../../storage/repositories';
@@ -9,14 +11,14 @@ import type { Principal } from '../router';
 import type { ApiDeps } from '../routes/deps';
 import { checkPassword } from './policy';
 
-function refused(field: string, code: PasswordProblem, message: string): ApiError {
-  return new ApiError(ErrorKind.Validation, `invalid body: ${field} ${message}`, [{ path: field, message, code }]);
+function refused(field: string, m: ServerMessage): ApiError {
+  return ApiError.validation([fieldError(field, m)], `invalid body: ${field} ${englishOf(m)}`);
 }
 
 /** Throws the policy's refusal of a new password for the user, naming the field. */
 function enforcePolicy(field: string, password: string, user: UserRow): void {
   const r = checkPassword(password, user.username);
-  if (r) throw refused(field, r.code, r.message);
+  if (r) throw refused(field, r.msg);
 }
 
 /**
@@ -26,7 +28,7 @@ function enforcePolicy(field: string, password: string, user: UserRow): void {
  */
 export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { currentPassword: string; newPassword: string }, ip: string): Promise<UserInfo> {
   const user = await d.store.users.get(p.user.id);
-  if (!user) throw ApiError.notFound(`user ${p.user.id} does not exist`);
+  if (!user) throw ApiError.notFound(msg('user.not_found', { id: p.user.id }));
   const fail = async (e: ApiError, reason: string) => {
     await d.audit.record({ actor: p, action: 'user.password_change_failed', targetType: 'user', targetId: user.id, detail: { username: user.username, reason }, ip });
     return e;
@@ -35,7 +37,7 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
   const key = `user:${user.id}`;
   const lockMs = d.auth.passwordChecks.begin(key, d.now());
   if (lockMs > 0) {
-    const e = new ApiError(ErrorKind.Forbidden, `too many wrong current passwords; try again in ${Math.ceil(lockMs / 1000)} s`, undefined, undefined, PASSWORD_THROTTLED);
+    const e = new ApiError(ErrorKind.Forbidden, msg('password.throttled', { seconds: Math.ceil(lockMs / 1000) }));
     throw await fail(e, PASSWORD_THROTTLED);
   }
   let currentOk = false;
@@ -44,11 +46,11 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
   } finally {
     d.auth.passwordChecks.end(key, currentOk, d.now());
   }
-  if (!currentOk) throw await fail(refused('currentPassword', 'password.current_wrong', 'is not your current password'), 'password.current_wrong');
+  if (!currentOk) throw await fail(refused('currentPassword', msg('password.current_wrong')), 'password.current_wrong');
   if (body.newPassword === body.currentPassword)
-    throw await fail(refused('newPassword', 'password.unchanged', 'must differ from the current password'), 'password.unchanged');
+    throw await fail(refused('newPassword', msg('password.unchanged')), 'password.unchanged');
   const policy = checkPassword(body.newPassword, user.username);
-  if (policy) throw await fail(refused('newPassword', policy.code, policy.message), policy.code);
+  if (policy) throw await fail(refused('newPassword', policy.msg), policy.code);
 
   const passwordHash = await hashPassword(body.newPassword);
   const updated = await d.configLock.run(async () => {
@@ -59,7 +61,7 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
     if (own) await d.store.sessions.delete(p.tokenHash);
     if (own) await d.store.sessions.create({ ...own, createdMs: changedMs });
     const after = await d.store.users.update(user.id, { passwordHash, mustChangePassword: false, passwordChangedMs: changedMs });
-    if (!after) throw ApiError.notFound(`user ${user.id} does not exist`);
+    if (!after) throw ApiError.notFound(msg('user.not_found', { id: user.id }));
     await d.store.sessions.deleteForUser(user.id);
     if (own) await d.store.sessions.create({ ...own, createdMs: changedMs });
     d.events.closeUserExcept(user.id, p.tokenHash);
@@ -85,10 +87,10 @@ export async function resetPassword(d: ApiDeps, actor: Principal, userId: number
   const passwordHash = await hashPassword(newPassword);
   const updated = await d.configLock.run(async () => {
     const before = await d.store.users.get(userId);
-    if (!before) throw ApiError.notFound(`user ${userId} does not exist`);
+    if (!before) throw ApiError.notFound(msg('user.not_found', { id: userId }));
     enforcePolicy('newPassword', newPassword, before);
     const after = await d.store.users.update(userId, { passwordHash, mustChangePassword: true, passwordChangedMs: d.now() });
-    if (!after) throw ApiError.notFound(`user ${userId} does not exist`);
+    if (!after) throw ApiError.notFound(msg('user.not_found', { id: userId }));
     await d.store.sessions.deleteForUser(userId);
     d.events.closeUser(userId);
     d.live.closeUser(userId);
@@ -101,5 +103,5 @@ export async function resetPassword(d: ApiDeps, actor: Principal, userId: number
 /** Throws the policy's refusal of a password for a new user (field "password"). */
 export function checkNewUserPassword(username: string, password: string): void {
   const r = checkPassword(password, username);
-  if (r) throw refused('password', r.code, r.message);
+  if (r) throw refused('password', r.msg);
 }

@@ -66,7 +66,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
       summary: 'The same workflow step on several alarms ("acknowledge all N similar"); each is checked and audited on its own',
       description: 'Alarms that do not exist or cannot take the step now are listed in `refused` with the reason; the others are stepped.',
       body: AlarmBulkStepBody,
-      response: { description: '{ alarms: the alarms after the step, refused: [{ id, kind, message }] }', schema: { type: 'object' } },
+      response: { description: '{ alarms: the alarms after the step, refused: [{ id, kind, message, reason: { code, params } }] }', schema: { type: 'object' } },
       handler: (ctx) => c().stepMany(ctx.body, caller(ctx)),
     }),
     route({

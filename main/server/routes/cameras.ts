@@ -1,4 +1,5 @@
 // Routes /cameras: list and read (any role), create/update/delete (admin), each change applied to recording and audited.
+import { msg } from '../../../common/messages';
 import { API_PREFIX, CameraCreate, CameraUpdate, type Camera } from '../../../common/api';
 import { s } from '../../../common/schema';
 import type { CameraRow } from '../../../storage/repositories';
@@ -16,7 +17,7 @@ function view(d: ApiDeps, row: CameraRow): Camera {
 /** A fixed camera (the rows of mobile units share the table and id space but are served under /units). */
 async function getOr404(d: ApiDeps, id: number): Promise<CameraRow> {
   const row = await d.store.cameras.get(id);
-  if (!row || row.kind !== 'rtsp') throw ApiError.notFound(`camera ${id} does not exist`);
+  if (!row || row.kind !== 'rtsp') throw ApiError.notFound(msg('camera.not_found', { id: id }));
   return row;
 }
 
@@ -24,7 +25,7 @@ async function getOr404(d: ApiDeps, id: number): Promise<CameraRow> {
 async function checkNameFree(d: ApiDeps, name: string, exceptId?: number): Promise<void> {
   const other = await d.store.cameras.getByName(name);
   if (other && other.id !== exceptId)
-    throw ApiError.conflict('name', other.kind === 'rtsp' ? `a camera named "${name}" already exists` : `a unit is called "${name}"; choose another name`);
+    throw ApiError.conflict('name', other.kind === 'rtsp' ? msg('camera.name_taken', { name }) : msg('camera.name_is_unit', { name }));
 }
 
 /** Brings the recorder in line with the row; a failure shows in the camera status, the saved change stands. */
@@ -109,7 +110,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
           const before = await getOr404(d, ctx.params.id);
           if (patch.name !== undefined && patch.name !== before.name) await checkNameFree(d, patch.name, before.id);
           const after = await d.store.cameras.update(before.id, patch, d.now());
-          if (!after) throw ApiError.notFound(`camera ${before.id} does not exist`);
+          if (!after) throw ApiError.notFound(msg('camera.not_found', { id: before.id }));
           const changes = cameraChanges(before, after);
           if (Object.keys(changes).length > 0)
             await d.audit.record({ actor, action: 'camera.update', targetType: 'camera', targetId: after.id, detail: { name: after.name, changes }, ip: ctx.ip });
@@ -135,7 +136,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
         await d.configLock.run(async () => {
           const row = await getOr404(d, ctx.params.id);
           await d.recording.remove(row.id);
-          if (!(await d.store.cameras.delete(row.id))) throw ApiError.notFound(`camera ${row.id} does not exist`);
+          if (!(await d.store.cameras.delete(row.id))) throw ApiError.notFound(msg('camera.not_found', { id: row.id }));
           await d.audit.record({ actor, action: 'camera.delete', targetType: 'camera', targetId: row.id, detail: cameraAuditView(row), ip: ctx.ip });
         });
         d.events.publish({ type: 'camera.deleted', cameraId: ctx.params.id });

@@ -1,4 +1,5 @@
 // API routes of the gps feature (issue 5): units on the map, tracks, near queries, geofences, camera placement, map config.
+import { msg } from '../../../common/messages';
 import { API_PREFIX } from '../../../common/api';
 import { CameraPlacementBody, GeofenceCreate, GeofenceUpdate } from '../../../common/gps';
 import { s } from '../../../common/schema';
@@ -36,8 +37,8 @@ const CamerasNearQuery = s.object({
 });
 
 function range(startMs: number, endMs: number, maxDays: number): void {
-  if (endMs <= startMs) throw ApiError.validation([{ path: 'endMs', message: 'must be greater than startMs' }], 'invalid query: endMs must be greater than startMs');
-  if (endMs - startMs > maxDays * DAY_MS) throw ApiError.validation([{ path: 'endMs', message: `range must be at most ${maxDays} days` }], `invalid query: range longer than ${maxDays} days`);
+  if (endMs <= startMs) throw ApiError.field('endMs', msg('range.end_after_start'), 'invalid query: endMs must be greater than startMs');
+  if (endMs - startMs > maxDays * DAY_MS) throw ApiError.field('endMs', msg('range.max_days', { days: maxDays }), `invalid query: range longer than ${maxDays} days`);
 }
 
 function actorOf(ctx: Parameters<typeof principalOf>[0]): Actor {

@@ -14,6 +14,7 @@ import { miscRoutes } from './misc';
 import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
 import { userRoutes } from './users';
+import { wallStateRoutes } from './wall-state';
 
 export function apiRoutes(deps: DepsRef): Route[] {
   const routes: Route[] = [
@@ -23,6 +24,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...unitRoutes(deps),
     ...liveRoutes(deps),
     ...layoutRoutes(deps),
+    ...wallStateRoutes(deps),
     ...userRoutes(deps),
     ...onvifRoutes(deps),
     ...gpsRoutes(deps),

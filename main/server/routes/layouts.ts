@@ -1,4 +1,5 @@
 // Routes /layouts: each user's saved video wall layouts (any role; users see and change only their own).
+import { msg } from '../../../common/messages';
 import { API_PREFIX, WALL_TILE_COUNT, WallLayoutBody } from '../../../common/api';
 import { s } from '../../../common/schema';
 import { ApiError } from '../errors';
@@ -34,10 +35,10 @@ export function layoutRoutes(deps: DepsRef): Route[] {
         const d = deps();
         const b = ctx.body;
         if (b.name !== ctx.params.name)
-          throw ApiError.validation([{ path: 'name', message: 'must equal the name in the path' }], `invalid body: name "${b.name}" differs from the path's "${ctx.params.name}"`);
+          throw ApiError.field('name', msg('layout.name_mismatch'), `invalid body: name "${b.name}" differs from the path's "${ctx.params.name}"`);
         const max = WALL_TILE_COUNT[b.layout];
         if (b.tiles.length > max)
-          throw ApiError.validation([{ path: 'tiles', message: `must have at most ${max} items for layout ${b.layout}` }], `invalid body: tiles must have at most ${max} items for layout ${b.layout}`);
+          throw ApiError.field('tiles', msg('layout.too_many_tiles', { max, layout: b.layout }), `invalid body: tiles must have at most ${max} items for layout ${b.layout}`);
         const doc = { layout: b.layout, tiles: b.tiles, tourGroup: b.tourGroup ?? null, tourSeconds: b.tourSeconds ?? null };
         return toWallLayout(await d.store.layouts.upsert(principalOf(ctx).user.id, b.name, doc, d.now()));
       },
@@ -52,7 +53,7 @@ export function layoutRoutes(deps: DepsRef): Route[] {
       params: IdParams,
       response: { status: 204, description: 'deleted' },
       handler: async (ctx) => {
-        if (!(await deps().store.layouts.delete(principalOf(ctx).user.id, ctx.params.id))) throw ApiError.notFound(`layout ${ctx.params.id} does not exist`);
+        if (!(await deps().store.layouts.delete(principalOf(ctx).user.id, ctx.params.id))) throw ApiError.notFound(msg('layout.not_found', { id: ctx.params.id }));
       },
     }),
   ];

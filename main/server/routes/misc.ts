@@ -1,4 +1,5 @@
 // Routes /health (public), /segments (any role) and /audit (admin).
+import { msg } from '../../../common/messages';
 import fs from 'node:fs/promises';
 import { API_PREFIX, AuditQuery, SegmentQuery, type HealthInfo } from '../../../common/api';
 import { s } from '../../../common/schema';
@@ -21,7 +22,7 @@ async function freeBytes(dir: string): Promise<number | null> {
 
 function checkRange(startMs: number | undefined, endMs: number | undefined): void {
   if (startMs !== undefined && endMs !== undefined && endMs <= startMs)
-    throw ApiError.validation([{ path: 'endMs', message: 'must be greater than startMs' }], 'invalid query: endMs must be greater than startMs');
+    throw ApiError.field('endMs', msg('range.end_after_start'), 'invalid query: endMs must be greater than startMs');
 }
 
 export function miscRoutes(deps: DepsRef): Route[] {

@@ -38,7 +38,7 @@ const DeviceSchema = obj('an ONVIF device (never with its password)', {
   serial: { type: 'string' },
   cameraIds: { type: 'array', items: { type: 'integer' } },
   events: { type: 'string', enum: ['unknown', 'supported', 'unsupported'] },
-  health: obj('last health check', { reachable: { type: 'boolean' }, clockOffsetMs: { type: 'integer', nullable: true }, clockSkewed: { type: 'boolean' }, checkedMs: { type: 'integer', nullable: true }, error: { type: 'string', nullable: true } }),
+  health: obj('last health check', { reachable: { type: 'boolean' }, clockOffsetMs: { type: 'integer', nullable: true }, clockSkewed: { type: 'boolean' }, checkedMs: { type: 'integer', nullable: true }, error: { type: 'string', nullable: true }, reason: { type: 'object', nullable: true, description: 'the same as a registered message { code, params } (see ErrorBody error.code)' } }),
   createdMs: { type: 'integer' },
 });
 

@@ -1,4 +1,5 @@
 // Routes /units: mobile units (4G uplinks). Read: any role; create/update/delete/rotate-key: admin; every change audited.
+import { msg } from '../../../common/messages';
 import { randomBytes } from 'node:crypto';
 import { API_PREFIX, DEFAULT_RETENTION_DAYS, UnitCreate, UnitUpdate, type Unit, type UnitKey } from '../../../common/api';
 import { s } from '../../../common/schema';
@@ -25,14 +26,14 @@ function keyAnswer(d: ApiDeps, row: UnitRow, streamKey: string): UnitKey {
 
 async function getOr404(d: ApiDeps, id: number): Promise<UnitRow> {
   const row = await d.store.units.get(id);
-  if (!row) throw ApiError.notFound(`unit ${id} does not exist`);
+  if (!row) throw ApiError.notFound(msg('unit.not_found', { id: id }));
   return row;
 }
 
 async function checkCallsignFree(d: ApiDeps, callsign: string, exceptId?: number): Promise<void> {
   const other = await d.store.cameras.getByName(callsign);
   if (other && other.id !== exceptId)
-    throw ApiError.conflict('callsign', other.kind === 'uplink' ? `a unit called "${callsign}" already exists` : `a camera is named "${callsign}"; choose another callsign`);
+    throw ApiError.conflict('callsign', other.kind === 'uplink' ? msg('unit.callsign_taken', { callsign }) : msg('unit.callsign_is_camera', { callsign }));
 }
 
 /** The unit's settings for the audit trail (never the key or its hash). */
@@ -146,7 +147,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
           const before = await getOr404(d, ctx.params.id);
           if (patch.callsign !== undefined && patch.callsign !== before.callsign) await checkCallsignFree(d, patch.callsign, before.id);
           const after = await d.store.units.update(before.id, patch, d.now());
-          if (!after) throw ApiError.notFound(`unit ${before.id} does not exist`);
+          if (!after) throw ApiError.notFound(msg('unit.not_found', { id: before.id }));
           const diff = changes(before, after);
           if (Object.keys(diff).length > 0)
             await d.audit.record({ actor, action: 'unit.update', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign, changes: diff }, ip: ctx.ip });
@@ -172,7 +173,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
         await d.configLock.run(async () => {
           const row = await getOr404(d, ctx.params.id);
           await d.units.removed(row.id);
-          if (!(await d.store.units.delete(row.id))) throw ApiError.notFound(`unit ${row.id} does not exist`);
+          if (!(await d.store.units.delete(row.id))) throw ApiError.notFound(msg('unit.not_found', { id: row.id }));
           await d.audit.record({ actor, action: 'unit.delete', targetType: 'unit', targetId: row.id, detail: auditView(row), ip: ctx.ip });
         });
         d.events.publish({ type: 'unit.deleted', unitId: ctx.params.id });
@@ -193,7 +194,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
         const row = await d.configLock.run(async () => {
           await getOr404(d, ctx.params.id);
           const after = await d.store.units.setKey(ctx.params.id, hashStreamKey(key), d.now());
-          if (!after) throw ApiError.notFound(`unit ${ctx.params.id} does not exist`);
+          if (!after) throw ApiError.notFound(msg('unit.not_found', { id: ctx.params.id }));
           await d.audit.record({ actor, action: 'unit.rotate_key', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign }, ip: ctx.ip });
           await applyUnit(d, after, { keyRotated: true });
           return after;

@@ -1,4 +1,5 @@
 // Routes /users (right users.manage): list, create, update, reset a password; disabling or a reset ends the user's sessions; all audited.
+import { msg } from '../../../common/messages';
 import { PasswordReset } from '../../../common/accounts';
 import { API_PREFIX, UserCreate, UserUpdate } from '../../../common/api';
 import { s } from '../../../common/schema';
@@ -18,7 +19,7 @@ async function keepAnAdmin(d: ApiDeps, before: UserRow, patch: { role?: string; 
   const admins = (await d.store.users.list()).filter((u) => u.role === 'admin' && !u.disabled);
   if (admins.length <= 1) {
     const field = patch.disabled === true ? 'disabled' : 'role';
-    throw ApiError.conflict(field, 'this is the last active administrator; make another user an administrator first');
+    throw ApiError.conflict(field, msg('user.last_admin'));
   }
 }
 
@@ -51,7 +52,7 @@ export function userRoutes(deps: DepsRef): Route[] {
         const passwordHash = await hashPassword(body.password);
         const user = await d.configLock.run(async () => {
           if (await d.store.users.getByUsername(body.username))
-            throw ApiError.conflict('username', `a user named "${body.username}" already exists`);
+            throw ApiError.conflict('username', msg('user.name_taken', { username: body.username }));
           const created = await d.store.users.create({
             username: body.username,
             passwordHash,
@@ -91,14 +92,14 @@ export function userRoutes(deps: DepsRef): Route[] {
         const { body } = ctx;
         const user = await d.configLock.run(async () => {
           const before = await d.store.users.get(ctx.params.id);
-          if (!before) throw ApiError.notFound(`user ${ctx.params.id} does not exist`);
+          if (!before) throw ApiError.notFound(msg('user.not_found', { id: ctx.params.id }));
           await keepAnAdmin(d, before, body);
           const patch: Partial<Omit<UserRow, 'id' | 'username' | 'createdMs'>> = {};
           if (body.role !== undefined) patch.role = body.role;
           if (body.displayName !== undefined) patch.displayName = body.displayName;
           if (body.disabled !== undefined) patch.disabled = body.disabled;
           const after = await d.store.users.update(before.id, patch);
-          if (!after) throw ApiError.notFound(`user ${before.id} does not exist`);
+          if (!after) throw ApiError.notFound(msg('user.not_found', { id: before.id }));
 
           if (after.disabled) {
             await d.store.sessions.deleteForUser(after.id);

@@ -4,6 +4,8 @@ import type { AlarmFeedEvent } from '../../../common/alarms';
 import type { ServerEvent } from '../../../common/events';
 import { openTempStore, T0, type TempStore } from '../../../storage/sqlite/test-utils';
 import { AuditLog } from '../../server/audit-log';
+import { msg } from '../../../common/messages';
+import { ApiError } from '../../server/errors';
 import type { Principal } from '../../server/router';
 import type { Actor, EvidenceActions, PtzActions } from '../contracts';
 import { AlarmCenter } from './center';
@@ -13,6 +15,7 @@ describe('AlarmCenter', () => {
   let now: number;
   let pushed: AlarmFeedEvent[];
   let calls: string[];
+  let logs: string[];
   let center: AlarmCenter;
   let camId: number;
   let op: Principal;
@@ -21,7 +24,7 @@ describe('AlarmCenter', () => {
   const ptz: PtzActions = {
     async gotoPreset(cameraId: number, presetId: number, actor: Actor) {
       calls.push(`ptz ${cameraId} ${presetId} ${actor.kind}`);
-      if (presetId === 99) throw new Error('preset 99 does not exist');
+      if (presetId === 99) throw ApiError.notFound(msg('preset.not_found', { cameraId, presetId }));
     },
   };
   const evidence: EvidenceActions = {
@@ -40,6 +43,7 @@ describe('AlarmCenter', () => {
     now = T0;
     pushed = [];
     calls = [];
+    logs = [];
     const audit = new AuditLog(t.store, () => now);
     center = new AlarmCenter({
       store: t.store,
@@ -47,7 +51,7 @@ describe('AlarmCenter', () => {
         if (ev.type === 'alarm.event') pushed.push(ev);
       },
       audit,
-      log: () => undefined,
+      log: (m) => logs.push(m),
       now: () => now,
       ptz,
       evidence,
@@ -110,7 +114,12 @@ describe('AlarmCenter', () => {
       ['ptz', 'ok', null],
       ['snapshot', 'ok', 42],
     ]);
-    expect(last.alarm.actions.find((a) => a.status === 'failed')!.message).toContain('preset 99 does not exist');
+    // Outcomes are codes with params the console words; the raw error reaches the server log only.
+    const failed = last.alarm.actions.find((a) => a.status === 'failed')!;
+    expect([failed.code, failed.params]).toEqual(['ptz_preset', { cameraId: camId, presetId: 99, reason: 'not_found' }]);
+    expect(JSON.stringify(last.alarm.actions)).not.toContain('does not exist');
+    expect(logs.some((l) => l.includes(`alarm ${last.alarm.id}: ptz`) && l.includes('has no preset 99'))).toBe(true);
+    expect(last.alarm.actions.find((a) => a.kind === 'bookmark')).toMatchObject({ code: 'bookmark', params: { cameraId: camId, beforeS: 10, afterS: 20 }, resultId: 41 });
   });
 
   it('merges repeats within the window, applies rules only to the first, and skips rules outside their schedule', async () => {

@@ -1,9 +1,13 @@
 // The alarm center: turns occurrences into stored alarms (merged within the window), pushes them, runs linkage actions, workflow, escalation.
+import { msg } from '../../../common/messages';
 import {
   DEFAULT_SEVERITY,
   severityRank,
   type Alarm,
+  type AlarmActionKind,
   type AlarmActionOutcome,
+  type AlarmOutcomeCode,
+  type AlarmOutcomeParams,
   type AlarmFeedEvent,
   type AlarmLinkage,
   type AlarmRule,
@@ -21,6 +25,7 @@ import { ApiError } from '../../server/errors';
 import type { Principal } from '../../server/router';
 import type { Actor, EvidenceActions, PtzActions } from '../contracts';
 import { escalationOf, linkageIsEmpty, linkageOf, ruleMatches } from './rules';
+import { ActionTimeout, alarmNote, errText, failureReason, outcomeLogText } from './outcomes';
 import { applyTransition } from './workflow';
 
 export interface AlarmCenterOptions {
@@ -69,11 +74,6 @@ const RECOVERY_BATCH = 500;
 
 function isAlarmType(t: string): t is AlarmType {
   return (ALARM_TYPES as readonly string[]).includes(t);
-}
-
-/** A message for an action error (never a stack). */
-function errText(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).slice(0, 500) || 'failed';
 }
 
 export class AlarmCenter {
@@ -258,39 +258,34 @@ export class AlarmCenter {
     return ev;
   }
 
-  /** Runs the server-side actions (PTZ preset, bookmark, snapshot) and records every action's outcome on the alarm. */
+  /** Runs the server-side actions (PTZ preset, bookmark, snapshot) and records every action's outcome (a code and params) on the alarm. */
   private async runActions(alarm: Alarm, rules: AlarmRule[], linkage: AlarmLinkage): Promise<void> {
     const outcomes: AlarmActionOutcome[] = [];
-    const at = () => this.o.now();
-    const sent = (ruleId: number | null, kind: AlarmActionOutcome['kind'], message: string) =>
-      outcomes.push({ ruleId, kind, status: 'sent', message, resultId: null, atMs: at() });
+    const push = (ruleId: number | null, kind: AlarmActionKind, status: AlarmActionOutcome['status'], code: AlarmOutcomeCode, params: AlarmOutcomeParams, resultId: number | null = null) =>
+      outcomes.push({ ruleId, kind, status, code, params, message: outcomeLogText(code, params), resultId, atMs: this.o.now() });
     const firstRule = (pred: (r: AlarmRule) => boolean) => rules.find(pred)?.id ?? null;
     for (const w of linkage.wall)
-      sent(firstRule((r) => !!r.actions.wall), 'wall', `camera ${w.cameraId} → window ${w.window}, ${w.tile === null ? 'next free tile' : `tile ${w.tile + 1}`}`);
-    if (linkage.sound) sent(firstRule((r) => !!r.actions.sound), 'sound', 'alarm sound');
-    if (linkage.desktop) sent(firstRule((r) => !!r.actions.desktop), 'desktop', 'desktop notification');
+      push(firstRule((r) => !!r.actions.wall), 'wall', 'sent', 'wall', { cameraId: w.cameraId, window: w.window, tile: w.tile === null ? null : w.tile + 1 });
+    if (linkage.sound) push(firstRule((r) => !!r.actions.sound), 'sound', 'sent', 'sound', {});
+    if (linkage.desktop) push(firstRule((r) => !!r.actions.desktop), 'desktop', 'sent', 'desktop', {});
     if (linkage.notifyRoles.length || linkage.notifyUserIds.length)
-      sent(
-        firstRule((r) => !!r.actions.notify),
-        'notify',
-        [linkage.notifyRoles.length ? `roles ${linkage.notifyRoles.join(', ')}` : '', linkage.notifyUserIds.length ? `users ${linkage.notifyUserIds.join(', ')}` : '']
-          .filter(Boolean)
-          .join('; '),
-      );
+      push(firstRule((r) => !!r.actions.notify), 'notify', 'sent', 'notify', { roles: linkage.notifyRoles.join(','), users: linkage.notifyUserIds.join(',') });
     const actor: Actor = { kind: 'system', reason: `alarm ${alarm.id}` };
     const timeoutMs = this.o.actionTimeoutMs ?? 15_000;
-    const attempt = async (ruleId: number, kind: AlarmActionOutcome['kind'], what: string, fn: () => Promise<number | null>) => {
+    const attempt = async (ruleId: number, kind: AlarmActionKind, code: AlarmOutcomeCode, params: AlarmOutcomeParams, fn: () => Promise<number | null>) => {
       let timer: NodeJS.Timeout | undefined;
       try {
         const id = await Promise.race([
           fn(),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+            timer = setTimeout(() => reject(new ActionTimeout(timeoutMs)), timeoutMs);
           }),
         ]);
-        outcomes.push({ ruleId, kind, status: 'ok', message: what, resultId: id, atMs: at() });
+        push(ruleId, kind, 'ok', code, params, id);
       } catch (err) {
-        outcomes.push({ ruleId, kind, status: 'failed', message: `${what}: ${errText(err)}`, resultId: null, atMs: at() });
+        // The raw error goes to the server log only; the alarm keeps a reason code the console words.
+        this.o.log(`[alarms] alarm ${alarm.id}: ${kind} (${outcomeLogText(code, params)}) failed: ${errText(err)}`);
+        push(ruleId, kind, 'failed', code, { ...params, ...failureReason(err) });
       } finally {
         clearTimeout(timer);
       }
@@ -303,22 +298,22 @@ export class AlarmCenter {
       if (a.ptz) {
         const cam = camOf(a.ptz.cameraId);
         const preset = a.ptz.presetId;
-        if (cam === null) outcomes.push({ ruleId: rid, kind: 'ptz', status: 'failed', message: 'the alarm has no camera', resultId: null, atMs: at() });
-        else jobs.push(attempt(rid, 'ptz', `preset ${preset} on camera ${cam}`, async () => (await this.o.ptz.gotoPreset(cam, preset, actor), null)));
+        if (cam === null) push(rid, 'ptz', 'failed', 'no_camera', {});
+        else jobs.push(attempt(rid, 'ptz', 'ptz_preset', { cameraId: cam, presetId: preset }, async () => (await this.o.ptz.gotoPreset(cam, preset, actor), null)));
       }
       if (a.bookmark) {
         const cam = camOf(a.bookmark.cameraId);
         const startMs = alarm.firstMs - a.bookmark.beforeS * 1000;
         const endMs = alarm.firstMs + a.bookmark.afterS * 1000;
-        if (cam === null) outcomes.push({ ruleId: rid, kind: 'bookmark', status: 'failed', message: 'the alarm has no camera', resultId: null, atMs: at() });
+        if (cam === null) push(rid, 'bookmark', 'failed', 'no_camera', {});
         else
           jobs.push(
-            attempt(rid, 'bookmark', `camera ${cam} from ${a.bookmark.beforeS} s before to ${a.bookmark.afterS} s after`, async () => {
+            attempt(rid, 'bookmark', 'bookmark', { cameraId: cam, beforeS: a.bookmark.beforeS, afterS: a.bookmark.afterS }, async () => {
               const b = await this.o.evidence.createBookmark({
                 cameraId: cam,
                 startMs,
                 endMs,
-                note: `Alarm #${alarm.id}: ${alarm.type} at ${alarm.sourceName}`,
+                note: alarmNote(alarm),
                 actor,
               });
               return b.id;
@@ -327,10 +322,10 @@ export class AlarmCenter {
       }
       if (a.snapshot) {
         const cam = alarm.sourceId;
-        if (cam === null) outcomes.push({ ruleId: rid, kind: 'snapshot', status: 'failed', message: 'the alarm has no camera', resultId: null, atMs: at() });
+        if (cam === null) push(rid, 'snapshot', 'failed', 'no_camera', {});
         else
           jobs.push(
-            attempt(rid, 'snapshot', `camera ${cam}`, async () => (await this.o.evidence.takeSnapshot({ cameraId: cam, note: `Alarm #${alarm.id}: ${alarm.type}`, actor })).id),
+            attempt(rid, 'snapshot', 'snapshot', { cameraId: cam }, async () => (await this.o.evidence.takeSnapshot({ cameraId: cam, note: alarmNote(alarm), actor })).id),
           );
       }
     }
@@ -338,7 +333,6 @@ export class AlarmCenter {
     if (outcomes.length === 0) return;
     const ev = await this.o.store.alarms.addActions(alarm.id, outcomes, this.o.now());
     if (ev) this.o.publish(ev);
-    for (const f of outcomes.filter((x) => x.status === 'failed')) this.o.log(`[alarms] alarm ${alarm.id}: ${f.kind} failed: ${f.message}`);
   }
 
   // ---------- workflow ----------
@@ -347,16 +341,16 @@ export class AlarmCenter {
   async step(alarmId: number, body: AlarmStepBody, by: Principal, ip: string | null): Promise<Alarm> {
     const run = async (): Promise<Alarm> => {
       const cur = await this.o.store.alarms.get(alarmId);
-      if (!cur) throw ApiError.notFound(`alarm ${alarmId} does not exist`);
+      if (!cur) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
       const t = applyTransition(cur.state, body.action);
-      if (!t.ok) throw ApiError.conflict('action', t.message);
-      if (body.action === 'note' && !body.note) throw ApiError.validation([{ path: 'note', message: 'is required for a note' }], 'note is required for a note');
+      if (!t.ok) throw ApiError.conflict('action', t.msg, t.message);
+      if (body.action === 'note' && !body.note) throw ApiError.field('note', msg('alarm.note_required'), 'note is required for a note');
       const ev = await this.o.store.alarms.step(
         alarmId,
         { state: t.state, userId: by.user.id, username: by.user.username, note: body.note ?? null },
         this.o.now(),
       );
-      if (!ev) throw ApiError.notFound(`alarm ${alarmId} does not exist`);
+      if (!ev) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
       this.o.publish(ev);
       await this.o.audit.record({
         actor: by,
@@ -383,11 +377,14 @@ export class AlarmCenter {
     for (const { alarm: a, role } of due) {
       const linkage: AlarmLinkage = { wall: [], sound: true, desktop: true, notifyRoles: [role], notifyUserIds: [] };
       const waitedS = Math.round((now - a.steps[0]!.atMs) / 1000);
+      const params = { role, waitedS };
       const outcome: AlarmActionOutcome = {
         ruleId: a.ruleIds[0] ?? null,
         kind: 'escalate',
         status: 'sent',
-        message: `nobody acknowledged within ${waitedS} s: escalated to ${role}`,
+        code: 'escalate',
+        params,
+        message: outcomeLogText('escalate', params),
         resultId: null,
         atMs: now,
       };

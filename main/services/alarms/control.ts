@@ -25,7 +25,9 @@ export interface AlarmControl {
   get(id: number): Promise<Alarm>;
   /** Feed events after `since` (replay after a reconnect). */
   feed(since: number, limit: number): Promise<AlarmFeedPage>;
-  /** History as CSV. */
+  /** History rows of an export (the console builds its CSV from them, in the user's language and zone). */
+  exportRows(q: AlarmQuery): Promise<Alarm[]>;
+  /** History as CSV (machine columns: codes, UTC ISO times) for API clients. */
   exportCsv(q: AlarmQuery): Promise<string>;
   raiseManual(body: ManualAlarmBody, by: Caller): Promise<Alarm>;
   step(id: number, body: AlarmStepBody, by: Caller): Promise<Alarm>;

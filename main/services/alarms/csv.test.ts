@@ -28,6 +28,6 @@ describe('alarm workflow', () => {
     expect(applyTransition('in_progress', 'start').ok).toBe(false);
     expect(applyTransition('in_progress', 'note')).toEqual({ ok: true, state: null });
     expect(applyTransition('acknowledged', 'close')).toEqual({ ok: true, state: 'closed' });
-    for (const a of ['acknowledge', 'start', 'close', 'note'] as const) expect(applyTransition('closed', a)).toEqual({ ok: false, message: 'the alarm is closed' });
+    for (const a of ['acknowledge', 'start', 'close', 'note'] as const) expect(applyTransition('closed', a)).toEqual({ ok: false, message: 'the alarm is closed', msg: { code: 'alarm.closed', params: {} } });
   });
 });

@@ -1,4 +1,5 @@
 // The alarms feature (issue 7): alarm center: alarms, linkage rules, escalation, delivery.
+import { msg } from '../../../common/messages';
 import { API_PREFIX } from '../../../common/api';
 import { AlarmQuery, type AlarmBulkStepResult, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
 import { ErrorKind } from '../../../common/errors';
@@ -20,6 +21,8 @@ const DONE_EVENTS_KEPT = 10_000;
 
 /** Path of the CSV export (a raw mount: the router only answers JSON). */
 export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
+/** The same export as JSON (Alarm[]): the console words it and builds the CSV in the user's language and zone. */
+export const ALARM_EXPORT_JSON_PATH = `${API_PREFIX}/alarms/export.json`;
 
 export interface AlarmFeature extends Feature<AlarmControl> {
   center: AlarmCenter;
@@ -85,13 +88,13 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
 
   async function ruleOr404(id: number): Promise<AlarmRule> {
     const r = await store.alarms.getRule(id);
-    if (!r) throw ApiError.notFound(`alarm rule ${id} does not exist`);
+    if (!r) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
     return r;
   }
 
   /** Sources named by a rule must exist (a typo would make a rule that never fires). */
   async function checkSources(ids: readonly number[] | undefined, field: string): Promise<void> {
-    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw ApiError.validation([{ path: `${field}.${i}`, message: `camera or unit ${id} does not exist` }], `${field}.${i}: camera or unit ${id} does not exist`);
+    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw ApiError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
   }
 
   async function checkRule(b: Partial<AlarmRuleBody>): Promise<void> {
@@ -110,19 +113,22 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async get(id) {
       const a = await store.alarms.get(id);
-      if (!a) throw ApiError.notFound(`alarm ${id} does not exist`);
+      if (!a) throw ApiError.notFound(msg('alarm.not_found', { id: id }));
       return a;
     },
     async feed(since, limit) {
       const events = await store.alarms.feedSince(since, limit + 1);
       return { events: events.slice(0, limit), more: events.length > limit };
     },
+    exportRows(q) {
+      return store.alarms.search({ ...q, limit: q.limit ?? 10000 });
+    },
     async exportCsv(q) {
-      return alarmsCsv(await store.alarms.search({ ...q, limit: q.limit ?? 10000 }));
+      return alarmsCsv(await control.exportRows(q));
     },
     async raiseManual(b, by) {
       if (b.sourceId != null && !(await store.cameras.get(b.sourceId)))
-        throw ApiError.validation([{ path: 'sourceId', message: `camera or unit ${b.sourceId} does not exist` }], `sourceId: camera or unit ${b.sourceId} does not exist`);
+        throw ApiError.field('sourceId', msg('source.not_found', { id: b.sourceId }), `sourceId: camera or unit ${b.sourceId} does not exist`);
       const ev = await center.raise({
         sourceId: b.sourceId ?? null,
         type: 'manual',
@@ -144,7 +150,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
           out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
         } catch (err) {
           if (!(err instanceof ApiError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
-          out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message });
+          out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message, reason: err.msg });
         }
       }
       return out;
@@ -161,7 +167,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       const before = await ruleOr404(id);
       await checkRule(body);
       const after = await store.alarms.updateRule(id, body as Partial<AlarmRuleInput>, ctx.now());
-      if (!after) throw ApiError.notFound(`alarm rule ${id} does not exist`);
+      if (!after) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
       center.rulesChanged();
       const changes = ruleChanges(before, after);
       const action = Object.keys(changes).length === 1 && changes.enabled ? (after.enabled ? 'alarm.rule.enable' : 'alarm.rule.disable') : 'alarm.rule.update';
@@ -170,7 +176,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async deleteRule(id, by) {
       const r = await ruleOr404(id);
-      if (!(await store.alarms.deleteRule(id))) throw ApiError.notFound(`alarm rule ${id} does not exist`);
+      if (!(await store.alarms.deleteRule(id))) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
       center.rulesChanged();
       await audit.record({ ...auditBy(by), action: 'alarm.rule.delete', targetType: 'alarm_rule', targetId: id, detail: r });
     },
@@ -182,8 +188,9 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
   };
 
   const exportMount: RawMount = {
-    prefix: ALARM_EXPORT_PATH,
+    prefix: `${API_PREFIX}/alarms/export.`,
     async http(req, res, url, auth) {
+      if (url.pathname !== ALARM_EXPORT_PATH && url.pathname !== ALARM_EXPORT_JSON_PATH) return sendJson(res, 404, { error: { kind: 'not_found', message: 'no such export' } });
       const principal = await auth.principal(req, url);
       if (!principal) return sendJson(res, 401, { error: { kind: 'unauthorized', message: 'log in first' } });
       if (req.method !== 'GET') return sendJson(res, 405, { error: { kind: 'method_not_allowed', message: 'use GET' } }, { Allow: 'GET' });
@@ -193,6 +200,11 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
         return sendJson(res, 400, {
           error: { kind: 'validation', message: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; '), fields: parsed.errors },
         });
+      if (url.pathname === ALARM_EXPORT_JSON_PATH) {
+        const rows = await control.exportRows(parsed.value);
+        await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
+        return sendJson(res, 200, rows, { 'Cache-Control': 'no-store' });
+      }
       const csv = await control.exportCsv(parsed.value);
       await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
       res.statusCode = 200;

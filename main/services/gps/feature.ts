@@ -1,4 +1,5 @@
 // The gps feature (issue 5): mobile units on the map: telemetry ingest, positions, tracks, geofences, map tiles.
+import { msg } from '../../../common/messages';
 import type { UnitType } from '../../../common/api';
 import { distanceM } from '../../../common/geo';
 import type { CameraPlacement, Geofence, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
@@ -28,13 +29,13 @@ function auditActor(a: Actor): { userId: number | null; username: string | null 
 
 export function validateFence(b: { shape: 'polygon' | 'circle'; polygon?: number[][] | undefined; circle?: { lat: number; lon: number; radiusM: number } | undefined }): NewGeofence['geometry'] {
   if (b.shape === 'circle') {
-    if (!b.circle) throw ApiError.validation([{ path: 'circle', message: 'is required for a circle' }]);
+    if (!b.circle) throw ApiError.field('circle', msg('geofence.circle_required'));
     return b.circle;
   }
-  if (!b.polygon) throw ApiError.validation([{ path: 'polygon', message: 'is required for a polygon' }]);
+  if (!b.polygon) throw ApiError.field('polygon', msg('geofence.polygon_required'));
   b.polygon.forEach(([lat, lon], i) => {
-    if (lat! < -90 || lat! > 90) throw ApiError.validation([{ path: `polygon.${i}.0`, message: 'latitude must be between -90 and 90' }]);
-    if (lon! < -180 || lon! > 180) throw ApiError.validation([{ path: `polygon.${i}.1`, message: 'longitude must be between -180 and 180' }]);
+    if (lat! < -90 || lat! > 90) throw ApiError.field(`polygon.${i}.0`, msg('geo.latitude_range'));
+    if (lon! < -180 || lon! > 180) throw ApiError.field(`polygon.${i}.1`, msg('geo.longitude_range'));
   });
   return b.polygon.map(([lat, lon]) => [lat!, lon!] as [number, number]);
 }
@@ -105,7 +106,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
 
   const getFence = async (id: number) => {
     const f = await repo.getGeofence(id);
-    if (!f) throw ApiError.notFound(`geofence ${id} does not exist`);
+    if (!f) throw ApiError.notFound(msg('geofence.not_found', { id: id }));
     return f;
   };
 
@@ -193,7 +194,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
         patch.geometry = validateFence({ shape, polygon: b.polygon, circle: b.circle });
       }
       const row = await repo.updateGeofence(id, patch, ctx.now());
-      if (!row) throw ApiError.notFound(`geofence ${id} does not exist`);
+      if (!row) throw ApiError.notFound(msg('geofence.not_found', { id: id }));
       await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.update', targetType: 'geofence', targetId: id, detail: { fields: Object.keys(patch) }, ip });
       await loadFences();
       const view = toGeofenceView(row);
@@ -212,7 +213,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     },
     async place(cameraId, p, actor, ip) {
       const cam = await ctx.store.cameras.get(cameraId);
-      if (!cam || cam.kind !== 'rtsp') throw ApiError.notFound(`camera ${cameraId} does not exist`);
+      if (!cam || cam.kind !== 'rtsp') throw ApiError.notFound(msg('camera.not_found', { id: cameraId }));
       await repo.setPlacement(cameraId, p);
       await ctx.audit.record({ actor: auditActor(actor), action: p ? 'gps.camera.place' : 'gps.camera.unplace', targetType: 'camera', targetId: cameraId, detail: p ?? {}, ip });
       const placement = p ? { cameraId, name: cam.name, ...p } : null;

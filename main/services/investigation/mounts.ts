@@ -11,6 +11,7 @@ import { FramePreviews } from './frames';
 import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads';
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
 import type { InvestigationService } from './service';
+import { englishOf, msg, type ServerMessage } from '../../../common/messages';
 
 /** The rights the raw endpoints ask for (common/rights.ts, the table the JSON routes' guards read too). */
 const VIEW: Right = 'recordings.view';
@@ -18,15 +19,18 @@ const CASES: Right = 'cases.manage';
 export const VIEW_ROLES: readonly Role[] = rolesWith(VIEW);
 export const CASE_ROLES: readonly Role[] = rolesWith(CASES);
 
-function fail(res: http.ServerResponse, status: number, message: string): void {
+/** An error answer like the API's (ErrorBody): kind, English message, registered code and params. */
+function fail(res: http.ServerResponse, status: number, m: ServerMessage, message = englishOf(m)): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify({ error: { kind: status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'validation', message } }));
+  const kind = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 503 ? 'unavailable' : 'validation';
+  const params = m.params as Record<string, unknown>;
+  res.end(JSON.stringify({ error: { kind, message, code: m.code, ...(Object.keys(params).length ? { params } : {}) } }));
 }
 
 async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<Principal | null> {
   const p = await auth.principal(req, url);
-  if (!p) return fail(res, 401, 'log in first (Authorization: Bearer or ?token=)'), null;
-  if (!can(p.user, right)) return fail(res, 403, `role ${p.user.role} may not do this`), null;
+  if (!p) return fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null;
+  if (!can(p.user, right)) return fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null;
   return p;
 }
 
@@ -105,7 +109,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
-      if (req.method !== 'GET') return fail(res, 405, 'GET only');
+      if (req.method !== 'GET') return fail(res, 405, msg('request.get_only'));
       const rest = url.pathname.slice(PLAYBACK_PREFIX.length);
       let m = /^(\d+)\.m3u8$/.exec(rest);
       if (m) {
@@ -114,7 +118,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
         const cameraId = Number(m[1]);
         const startMs = Number(url.searchParams.get('startMs'));
         const endMs = Number(url.searchParams.get('endMs'));
-        if (!Number.isInteger(startMs) || !Number.isInteger(endMs) || startMs < 0 || endMs <= startMs) return fail(res, 400, 'startMs and endMs (integers, endMs > startMs) are required');
+        if (!Number.isInteger(startMs) || !Number.isInteger(endMs) || startMs < 0 || endMs <= startMs) return fail(res, 400, msg('playback.range_required'));
         const { pieces, live } = await svc.playback.window(cameraId, startMs, endMs);
         await audit.opened(p, cameraId, startMs, endMs, clientIp(req));
         const token = url.searchParams.get('token') ?? req.headers.authorization?.slice(7).trim() ?? '';
@@ -128,9 +132,9 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
         if (!p) return;
         const seg = await svc.ctxStore().segments.get(Number(m[1]));
         // Closed segments, and the one being written (its pieces end on a keyframe already on disk).
-        if (!seg || (seg.state !== 'closed' && seg.state !== 'writing')) return fail(res, 404, `segment ${m[1]} is not available`);
+        if (!seg || (seg.state !== 'closed' && seg.state !== 'writing')) return fail(res, 404, msg('segment.not_available', { id: Number(m[1]) }));
         const index = await svc.playback.indexOf(seg, Number(m[3])).catch(() => null);
-        if (!index) return fail(res, 404, `segment ${m[1]} is not readable`);
+        if (!index) return fail(res, 404, msg('segment.unreadable', { id: Number(m[1]) }));
         const a = Number(m[2]);
         const b = Number(m[3]);
         const kf = index.keyframes.find((k) => k.offset === a);
@@ -141,32 +145,32 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
         await sendPiece(res, svc.playback.filePath(seg.relPath), index, a, b);
         return;
       }
-      fail(res, 404, 'no such playback resource');
+      fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'no such playback resource');
     },
   };
   const exportFiles: RawMount = {
     prefix: `${API_PREFIX}/export-files/`,
     async http(req, res, url, auth) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'GET only');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, msg('request.get_only'));
       const p = await authorize(req, res, url, auth, CASES);
       if (!p) return;
       const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
       const zip = /^(\d+)\.zip$/.exec(rest);
       const m = zip ?? /^(\d+)\/(.+)$/.exec(rest);
-      if (!m) return fail(res, 404, 'use /export-files/<export id>.zip or /export-files/<export id>/<file>');
+      if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /export-files/<export id>.zip or /export-files/<export id>/<file>');
       const job = await svc.getExport(Number(m[1])).catch(() => null);
-      if (!job || job.state !== 'done') return fail(res, 404, `export ${m[1]} is not finished`);
+      if (!job || job.state !== 'done') return fail(res, 404, msg('export.not_ready', { id: Number(m[1]) }));
       if (zip) return sendPackageZip(req, res, url, p, job, downloads, clientIp(req));
       let rel: string;
       try {
         rel = decodeURIComponent(m[2]!);
       } catch {
-        return fail(res, 400, 'file name is not valid percent-encoding');
+        return fail(res, 400, msg('export.bad_file_name'));
       }
-      if (rel.split('/').some((c) => c === '..' || c === '.' || c === '') || rel.includes('\\')) return fail(res, 400, 'file must not leave the package');
+      if (rel.split('/').some((c) => c === '..' || c === '.' || c === '') || rel.includes('\\')) return fail(res, 400, msg('export.path_escapes'), 'file must not leave the package');
       const full = path.join(svc.exportDir(job), ...rel.split('/'));
       const st = await fs.promises.stat(full).catch(() => null);
-      if (!st?.isFile()) return fail(res, 404, `${rel} is not in the package`);
+      if (!st?.isFile()) return fail(res, 404, msg('export.file_missing', { file: rel }));
       await sendPackageFile(req, res, url, p, job, rel, full, downloads, clientIp(req));
     },
   };
@@ -176,10 +180,10 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const p = await authorize(req, res, url, auth, VIEW);
       if (!p) return;
       const m = /^(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/snapshot-files/`.length));
-      if (!m) return fail(res, 404, 'use /snapshot-files/<id>.jpg');
+      if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /snapshot-files/<id>.jpg');
       const file = await svc.snapshotFile(Number(m[1])).catch(() => null);
       const st = file ? await fs.promises.stat(file).catch(() => null) : null;
-      if (!file || !st) return fail(res, 404, `snapshot ${m[1]} does not exist`);
+      if (!file || !st) return fail(res, 404, msg('snapshot.not_found', { id: Number(m[1]) }));
       res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(st.size), 'Cache-Control': 'private, max-age=3600' });
       await new Promise<void>((resolve) => fs.createReadStream(file).on('error', () => resolve()).on('end', resolve).pipe(res));
     },
@@ -191,7 +195,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const p = await authorize(req, res, url, auth, VIEW);
       if (!p) return;
       const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
-      if (!m) return fail(res, 404, 'use /frame-files/<camera id>/<tMs>.jpg');
+      if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /frame-files/<camera id>/<tMs>.jpg');
       const sent = await frames
         .withFrame(Number(m[1]), Number(m[2]), async (jpg) => {
           const st = await fs.promises.stat(jpg);
@@ -200,8 +204,8 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
           return true;
         })
         .catch(() => false);
-      if (sent === null) return fail(res, 404, `camera ${m[1]} has no recording at that time`);
-      if (!sent && !res.headersSent) fail(res, 503, 'cannot decode a frame of that recording');
+      if (sent === null) return fail(res, 404, msg('frame.no_recording', { id: Number(m[1]) }));
+      if (!sent && !res.headersSent) fail(res, 503, msg('frame.decode_failed'));
     },
   };
   return [playback, exportFiles, snapshots, framePreviews];

@@ -1,4 +1,6 @@
 // The ONVIF service: devices and their clients, discovery, one-step add, PTZ with control priority, presets, tours, events, health.
+import { fieldError } from '../../../common/schema';
+import { msg, type ServerMessage } from '../../../common/messages';
 import type { CameraRow, NewCamera } from '../../../storage/repositories';
 import { StorageError } from '../../../storage/repositories';
 import type { OnvifCameraRow, OnvifDeviceRow, TourRow } from '../../../storage/repos/onvif';
@@ -61,7 +63,8 @@ interface TourRun {
   failures: number;
 }
 
-const fail = (kind: ErrorKind, message: string, field?: string) => new ApiError(kind, message, field ? [{ path: field, message }] : undefined);
+const fail = (kind: ErrorKind, m: ServerMessage, field?: string, message?: string) =>
+  new ApiError(kind, m, { message, fields: field ? [fieldError(field, m, message)] : undefined });
 
 /** Strips user:password from a stream URL (credentials live in the camera's username/password). */
 function cleanUrl(u: string): string {
@@ -160,7 +163,7 @@ export class OnvifService implements OnvifControl {
     const rt: DeviceRuntime = {
       row,
       client,
-      health: { deviceId: row.id, reachable: false, clockOffsetMs: null, clockSkewed: false, checkedMs: null, error: null },
+      health: { deviceId: row.id, reachable: false, clockOffsetMs: null, clockSkewed: false, checkedMs: null, error: null, reason: null },
       checking: false,
       puller: null as unknown as EventPuller,
     };
@@ -232,17 +235,17 @@ export class OnvifService implements OnvifControl {
     }
     if (!link) {
       const cam = await this.ctx.store.cameras.get(cameraId);
-      if (!cam) throw ApiError.notFound(`camera ${cameraId} does not exist`);
-      throw fail(ErrorKind.Conflict, `camera ${cameraId} ("${cam.name}") was not added through ONVIF; it has no PTZ`);
+      if (!cam) throw ApiError.notFound(msg('camera.not_found', { id: cameraId }));
+      throw fail(ErrorKind.Conflict, msg('onvif.not_onvif', { name: cam.name }), undefined, `camera ${cameraId} ("${cam.name}") was not added through ONVIF; it has no PTZ`);
     }
     return link;
   }
 
   private async ptzLink(cameraId: number): Promise<{ link: OnvifCameraRow; rt: DeviceRuntime }> {
     const link = await this.linkOr404(cameraId);
-    if (!link.ptz) throw fail(ErrorKind.Conflict, `camera ${cameraId} has no PTZ`);
+    if (!link.ptz) throw fail(ErrorKind.Conflict, msg('onvif.no_ptz', { id: cameraId }));
     const rt = this.devices.get(link.deviceId);
-    if (!rt) throw fail(ErrorKind.Unavailable, `the ONVIF device of camera ${cameraId} is not available`);
+    if (!rt) throw fail(ErrorKind.Unavailable, msg('onvif.device_unavailable', { id: cameraId }));
     return { link, rt };
   }
 
@@ -252,7 +255,7 @@ export class OnvifService implements OnvifControl {
     try {
       return await fn(rt.client);
     } catch (err) {
-      if (err instanceof OnvifError) throw fail(ErrorKind.Unavailable, err.message);
+      if (err instanceof OnvifError) throw fail(ErrorKind.Unavailable, msg(`onvif.health_${err.kind}`), undefined, err.message);
       throw err;
     }
   }
@@ -273,9 +276,10 @@ export class OnvifService implements OnvifControl {
       const h = r.holder;
       throw fail(
         ErrorKind.Conflict,
+        msg('ptz.held', { username: h.username, priority }),
+        'holder',
         `PTZ of camera ${cameraId} is held by ${h.username} (${h.role}, priority ${h.priority}) since ${new Date(h.sinceMs).toISOString()}; ` +
           `your priority ${priority} is not higher. Control is released after ${Math.round(this.cfg.ptzControlIdleMs / 1000)} s without commands.`,
-        'holder',
       );
     }
     if (r.change !== 'none') {
@@ -317,10 +321,10 @@ export class OnvifService implements OnvifControl {
       try {
         addresses.push(...(await expandTarget(t.trim())));
       } catch (err) {
-        throw fail(ErrorKind.Validation, (err as Error).message, 'targets');
+        throw fail(ErrorKind.Validation, msg('onvif.bad_target', { detail: (err as Error).message }), 'targets', (err as Error).message);
       }
     }
-    if (addresses.length > 1024) throw fail(ErrorKind.Validation, 'at most 1024 addresses per discovery', 'targets');
+    if (addresses.length > 1024) throw fail(ErrorKind.Validation, msg('onvif.too_many_targets'), 'targets');
     const [mc, directed] = await Promise.all([
       req.multicast === false ? Promise.resolve({ hits: [] as ProbeHit[], warning: null }) : multicastProbe(timeoutMs),
       directedProbe([...new Set(addresses)], req.port ?? 3702, timeoutMs),
@@ -360,7 +364,7 @@ export class OnvifService implements OnvifControl {
   async inspect(req: AddDeviceRequest): Promise<DevicePlan> {
     const port = req.port ?? 80;
     const existing = await this.ctx.store.onvif.getDeviceByAddress(req.host, port);
-    if (existing) throw ApiError.conflict('host', `the device at ${req.host}:${port} is already added (device ${existing.id})`);
+    if (existing) throw ApiError.conflict('host', msg('onvif.device_exists', { host: req.host, port, id: existing.id }));
     const client = new OnvifClient({ host: req.host, port, username: req.username, password: req.password }, this.cfg.onvifTimeoutMs);
     try {
       const { info } = await client.connect();
@@ -407,14 +411,14 @@ export class OnvifService implements OnvifControl {
       const e = err instanceof OnvifError ? err : new OnvifError('fault', (err as Error).message);
       switch (e.kind) {
         case 'auth':
-          throw fail(ErrorKind.Validation, `${e.message}: check the user name and password`, 'password');
+          throw fail(ErrorKind.Validation, msg('onvif.auth_failed'), 'password', `${e.message}: check the user name and password`);
         case 'unreachable':
         case 'timeout':
-          throw fail(ErrorKind.Validation, `${e.message}; check host and port`, 'host');
+          throw fail(ErrorKind.Validation, msg('onvif.unreachable', { reason: msg(`onvif.health_${e.kind}`) }), 'host', `${e.message}; check host and port`);
         case 'malformed':
         case 'unsupported':
         case 'fault':
-          throw fail(ErrorKind.BadRequest, `${e.message}; nothing was added`);
+          throw fail(ErrorKind.BadRequest, msg('onvif.add_failed', { reason: msg(`onvif.health_${e.kind}`) }), undefined, `${e.message}; nothing was added`);
       }
     } finally {
       client.close();
@@ -455,7 +459,7 @@ export class OnvifService implements OnvifControl {
     });
     for (const c of cameras) {
       const other = await this.ctx.store.cameras.getByName(c.camera.name);
-      if (other) throw ApiError.conflict('name', `a camera or unit named "${c.camera.name}" already exists; choose another name`);
+      if (other) throw ApiError.conflict('name', msg('source.name_taken', { name: c.camera.name }));
     }
     let created: Awaited<ReturnType<typeof this.ctx.store.onvif.createDevice>>;
     try {
@@ -472,7 +476,7 @@ export class OnvifService implements OnvifControl {
         this.ctx.now(),
       );
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'conflict') throw ApiError.conflict(err.field ?? 'name', err.message);
+      if (err instanceof StorageError && err.code === 'conflict') throw ApiError.conflict(err.field ?? 'name', msg('storage.conflict'), err.message);
       throw err;
     }
     for (const [i, row] of created.cameras.entries()) this.links.set(row.id, { cameraId: row.id, deviceId: created.device.id, ...cameras[i].link });
@@ -520,7 +524,7 @@ export class OnvifService implements OnvifControl {
 
   async deleteDevice(id: number, actor: UserActor): Promise<void> {
     const rt = this.devices.get(id);
-    if (!rt) throw ApiError.notFound(`ONVIF device ${id} does not exist`);
+    if (!rt) throw ApiError.notFound(msg('onvif.device_not_found', { id: id }));
     const cams = [...this.links.values()].filter((l) => l.deviceId === id).map((l) => l.cameraId);
     for (const c of cams) {
       const m = this.moves.get(c);
@@ -555,13 +559,13 @@ export class OnvifService implements OnvifControl {
       const t1 = this.ctx.now();
       // Device clocks report whole seconds: +500 ms centres the truncation error.
       const offset = Math.round(deviceMs + 500 - (t0 + t1) / 2);
-      rt.health = { deviceId: rt.row.id, reachable: true, clockOffsetMs: offset, clockSkewed: Math.abs(offset) > this.cfg.onvifClockToleranceMs, checkedMs: t1, error: null };
+      rt.health = { deviceId: rt.row.id, reachable: true, clockOffsetMs: offset, clockSkewed: Math.abs(offset) > this.cfg.onvifClockToleranceMs, checkedMs: t1, error: null, reason: null };
       if (!before.reachable && before.checkedMs !== null) this.ctx.log(`[onvif device ${rt.row.id}] reachable again`);
       if (rt.health.clockSkewed && !before.clockSkewed)
         this.ctx.log(`[onvif device ${rt.row.id}] clock is off by ${(offset / 1000).toFixed(1)} s (evidence timestamps from it are suspect)`);
       await this.prepare(rt);
     } catch (err) {
-      rt.health = { ...before, deviceId: rt.row.id, reachable: false, checkedMs: this.ctx.now(), error: (err as Error).message };
+      rt.health = { ...before, deviceId: rt.row.id, reachable: false, checkedMs: this.ctx.now(), error: (err as Error).message, reason: err instanceof OnvifError ? msg(`onvif.health_${err.kind}`) : msg('onvif.health_fault') };
       if (before.reachable || before.checkedMs === null) this.ctx.log(`[onvif device ${rt.row.id}] health check failed: ${(err as Error).message}`);
     } finally {
       rt.checking = false;
@@ -604,7 +608,7 @@ export class OnvifService implements OnvifControl {
 
   async ptzState(cameraId: number, actor: UserActor): Promise<PtzState> {
     const link = this.links.get(cameraId) ?? (await this.ctx.store.onvif.getLink(cameraId));
-    if (!link && !(await this.ctx.store.cameras.get(cameraId))) throw ApiError.notFound(`camera ${cameraId} does not exist`);
+    if (!link && !(await this.ctx.store.cameras.get(cameraId))) throw ApiError.notFound(msg('camera.not_found', { id: cameraId }));
     const myPriority = await this.priorityOf(actor);
     const base = { cameraId, controlIdleMs: this.cfg.ptzControlIdleMs, moveTimeoutMs: this.cfg.ptzMoveTimeoutMs, myPriority };
     if (!link || !link.ptz) return { ...base, ptz: false, holder: null, tour: null, presets: [], tours: [] };
@@ -718,7 +722,7 @@ export class OnvifService implements OnvifControl {
     const { link, rt } = await this.ptzLink(cameraId);
     await this.control(cameraId, actor);
     const existing = (await this.ctx.store.onvif.listPresets(cameraId)).find((p) => p.name === name);
-    if (existing) throw ApiError.conflict('name', `a preset named "${name}" already exists on this camera`);
+    if (existing) throw ApiError.conflict('name', msg('preset.name_taken', { name }));
     const token = await this.serial(cameraId, () => this.device(rt, (c) => c.setPreset(link.profileToken, name)));
     const row = await this.ctx.store.onvif.upsertPreset(cameraId, token, name);
     await this.audit(actor, 'ptz.preset.create', cameraId, { presetId: row.id, name });
@@ -728,7 +732,7 @@ export class OnvifService implements OnvifControl {
 
   private async presetOr404(cameraId: number, presetId: number) {
     const p = await this.ctx.store.onvif.getPreset(presetId);
-    if (!p || p.cameraId !== cameraId) throw ApiError.notFound(`camera ${cameraId} has no preset ${presetId}`);
+    if (!p || p.cameraId !== cameraId) throw ApiError.notFound(msg('preset.not_found', { cameraId, presetId }));
     return p;
   }
 
@@ -736,7 +740,7 @@ export class OnvifService implements OnvifControl {
     await this.ptzLink(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     const clash = (await this.ctx.store.onvif.listPresets(cameraId)).find((x) => x.name === name && x.id !== presetId);
-    if (clash) throw ApiError.conflict('name', `a preset named "${name}" already exists on this camera`);
+    if (clash) throw ApiError.conflict('name', msg('preset.name_taken', { name }));
     // SetPreset with the existing token would also move the preset to the current position: ONVIF has no rename.
     // So the device keeps its name and position; the name Argus shows lives in storage.
     const row = await this.ctx.store.onvif.upsertPreset(cameraId, p.token, name);
@@ -749,7 +753,7 @@ export class OnvifService implements OnvifControl {
     const { link, rt } = await this.ptzLink(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     const inTour = (await this.ctx.store.onvif.listTours(cameraId)).find((t) => t.steps.some((s) => s.presetId === presetId));
-    if (inTour) throw ApiError.conflict('presetId', `preset "${p.name}" is used by tour "${inTour.name}"; change the tour first`);
+    if (inTour) throw ApiError.conflict('presetId', msg('preset.in_tour', { preset: p.name, tour: inTour.name }));
     await this.control(cameraId, actor);
     await this.serial(cameraId, () => this.device(rt, (c) => c.removePreset(link.profileToken, p.token)));
     await this.ctx.store.onvif.deletePreset(presetId);
@@ -771,7 +775,7 @@ export class OnvifService implements OnvifControl {
     const { link, rt } = await this.ptzLink(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     const r = this.arbiter.acquire(cameraId, { userId: null, username: `system (${actor.reason})`, role: 'system', priority: SYSTEM_PTZ_PRIORITY });
-    if (!r.ok) throw fail(ErrorKind.Conflict, `PTZ of camera ${cameraId} is held by ${r.holder.username} (${r.holder.role}); preset not recalled`);
+    if (!r.ok) throw fail(ErrorKind.Conflict, msg('ptz.held_recall', { username: r.holder.username }), undefined, `PTZ of camera ${cameraId} is held by ${r.holder.username} (${r.holder.role}); preset not recalled`);
     if (r.change !== 'none') this.ctx.publish({ type: 'ptz.control', cameraId, holder: r.holder, reason: r.change === 'takeover' ? 'takeover' : 'taken' });
     this.yieldTour(cameraId);
     await this.serial(cameraId, () => this.device(rt, (c) => c.gotoPreset(link.profileToken, p.token)));
@@ -792,7 +796,7 @@ export class OnvifService implements OnvifControl {
   private async checkSteps(cameraId: number, body: TourBody): Promise<void> {
     const ids = new Set((await this.ctx.store.onvif.listPresets(cameraId)).map((p) => p.id));
     body.steps.forEach((s, i) => {
-      if (!ids.has(s.presetId)) throw fail(ErrorKind.Validation, `camera ${cameraId} has no preset ${s.presetId}`, `steps.${i}.presetId`);
+      if (!ids.has(s.presetId)) throw fail(ErrorKind.Validation, msg('preset.not_found', { cameraId, presetId: s.presetId }), `steps.${i}.presetId`);
     });
   }
 
@@ -807,7 +811,7 @@ export class OnvifService implements OnvifControl {
 
   private async tourOr404(cameraId: number, tourId: number): Promise<TourRow> {
     const t = await this.ctx.store.onvif.getTour(tourId);
-    if (!t || t.cameraId !== cameraId) throw ApiError.notFound(`camera ${cameraId} has no tour ${tourId}`);
+    if (!t || t.cameraId !== cameraId) throw ApiError.notFound(msg('tour.not_found', { cameraId, tourId }));
     return t;
   }
 
@@ -849,7 +853,7 @@ export class OnvifService implements OnvifControl {
     const priority = await this.priorityOf(actor);
     const holder = this.arbiter.holder(cameraId);
     if (holder && holder.userId !== actor.userId && holder.priority >= priority)
-      throw fail(ErrorKind.Conflict, `PTZ of camera ${cameraId} is held by ${holder.username} (${holder.role}); the tour cannot start now`, 'holder');
+      throw fail(ErrorKind.Conflict, msg('ptz.held_tour', { username: holder.username }), 'holder', `PTZ of camera ${cameraId} is held by ${holder.username} (${holder.role}); the tour cannot start now`);
     const prev = this.tours.get(cameraId);
     if (prev) {
       this.endTour(cameraId);
@@ -964,7 +968,7 @@ export class OnvifService implements OnvifControl {
 
   async setPriority(userId: number, priority: number | null, actor: UserActor): Promise<UserPriority> {
     const u = await this.ctx.store.users.get(userId);
-    if (!u) throw ApiError.notFound(`user ${userId} does not exist`);
+    if (!u) throw ApiError.notFound(msg('user.not_found', { id: userId }));
     await this.ctx.store.onvif.setPriority(userId, priority);
     await this.ctx.audit
       .record({ actor: { userId: actor.userId, username: actor.username }, action: 'ptz.priority.set', targetType: 'user', targetId: userId, detail: { username: u.username, priority }, ip: actor.ip ?? null })

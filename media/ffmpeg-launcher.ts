@@ -1,0 +1,188 @@
+// The one place ffmpeg processes are launched: binary paths, the watchdog every ffmpeg runs under, signalling, and the long-running process runner.
+import path from 'node:path';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import ffmpeg from 'fluent-ffmpeg';
+
+export interface FfmpegPaths {
+  ffmpegPath: string;
+  ffprobePath: string;
+}
+
+let paths: FfmpegPaths = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
+let watchdog: string | null | undefined;
+
+/** Sets the binaries used by every later call. */
+export function configureFfmpeg(p: Partial<FfmpegPaths>): void {
+  paths = { ...paths, ...p };
+  process.env.ARGUS_FFMPEG_BIN = paths.ffmpegPath;
+}
+
+export function ffmpegPaths(): Readonly<FfmpegPaths> {
+  return paths;
+}
+
+/**
+ * On Linux every ffmpeg runs under `media/bin/ffmpeg-supervised.sh`, a watchdog (one small dash) that the kernel tells when
+ * the server dies, even by kill -9: it sends ffmpeg SIGTERM, then SIGKILL after 5 s. The watchdog and its ffmpeg are a
+ * process group of their own (see signalFfmpeg). Returns the watchdog's path, or null where it cannot run (setpriv or
+ * setsid missing, not Linux): then ffmpeg is started directly and orphans are reaped at the next start (media/orphans.ts).
+ */
+function watchdogPath(): string | null {
+  if (watchdog !== undefined) return watchdog;
+  watchdog = null;
+  if (process.platform === 'linux') {
+    try {
+      execFileSync('setpriv', ['--help'], { stdio: 'ignore' });
+      execFileSync('setsid', ['--help'], { stdio: 'ignore' });
+      watchdog = path.join(import.meta.dirname, 'bin', 'ffmpeg-supervised.sh');
+      process.env.ARGUS_FFMPEG_BIN = paths.ffmpegPath;
+    } catch {
+      watchdog = null;
+    }
+  }
+  return watchdog;
+}
+
+/** The command that starts ffmpeg with the arguments that follow it (the watchdog, or the bare binary). */
+export function ffmpegCommand(): string {
+  return watchdogPath() ?? paths.ffmpegPath;
+}
+
+/**
+ * Signals an ffmpeg started with ffmpegCommand(). Under the watchdog the signal goes to its process group: SIGTERM reaches
+ * ffmpeg (the watchdog ignores it), SIGKILL both. Without the watchdog, to the process itself.
+ */
+export function signalFfmpeg(proc: ChildProcess, sig: 'SIGTERM' | 'SIGKILL'): void {
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  if (watchdogPath() !== null) {
+    try {
+      process.kill(-proc.pid, sig);
+      return;
+    } catch {
+      // ESRCH: the watchdog has not yet made its group (the first milliseconds) or it is gone: signal the process
+    }
+  }
+  proc.kill(sig);
+}
+
+export interface RecordProcess {
+  readonly pid: number | undefined;
+  /** Asks ffmpeg to finish ('q', then SIGTERM: the current segment is closed properly); SIGKILL after `graceMs`. Resolves on exit. */
+  stop(graceMs?: number): Promise<void>;
+  /** Kills at once (SIGKILL). */
+  kill(): void;
+}
+
+/** Replaces secrets carried in URLs (the hub's internal secret, unit stream keys) in a log line. */
+export function redactSecrets(line: string): string {
+  return line.replace(/([?&](?:secret|key)=)[^&\s'"]+/gi, '$1***');
+}
+
+export interface FfmpegOutput {
+  output: string;
+  options: string[];
+}
+
+export interface FfmpegArgs {
+  input: string;
+  inputOptions: string[];
+  /** In order. The relay (when present) comes first: if FLV refuses the codec, ffmpeg fails before opening a segment file. */
+  outputs: FfmpegOutput[];
+}
+
+const TIME = /time=(-?)(\d+):(\d+):(\d+(?:\.\d+)?)/;
+
+
+export interface RunHandlers {
+  onStdoutLine?(line: string): void;
+  /** A stderr line that is not a progress line (secrets already redacted). */
+  onLogLine?(line: string): void;
+  onProgress(outTimeS: number): void;
+  onExit(error: string | null, stderrTail: string[]): void;
+}
+
+/** Starts one ffmpeg (through fluent-ffmpeg and the watchdog) with the given arguments. */
+export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
+  let cmd = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(ffmpegCommand()).input(a.input).inputOptions(a.inputOptions);
+  for (const o of a.outputs) cmd = cmd.output(o.output).outputOptions(o.options);
+  cmd
+    .addOption('-hide_banner')
+    .addOption('-loglevel', 'level+info')
+    .addOption('-stats_period', '1');
+
+  let proc: import('node:child_process').ChildProcess | undefined;
+  let exited = false;
+  let exitWaiters: Array<() => void> = [];
+  const tail: string[] = [];
+  let stdoutBuf = '';
+
+  const finish = (error: string | null) => {
+    if (exited) return;
+    exited = true;
+    h.onExit(error === null ? null : redactSecrets(error), tail.slice());
+    for (const w of exitWaiters) w();
+    exitWaiters = [];
+  };
+
+  cmd.on('start', () => {
+    proc = (cmd as unknown as { ffmpegProc: import('node:child_process').ChildProcess }).ffmpegProc;
+    proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
+    proc.stdout?.setEncoding('utf8');
+    proc.stdout?.on('data', (chunk: string) => {
+      stdoutBuf += chunk;
+      let nl: number;
+      while ((nl = stdoutBuf.indexOf('\n')) >= 0) {
+        const line = stdoutBuf.slice(0, nl).trim();
+        stdoutBuf = stdoutBuf.slice(nl + 1);
+        h.onStdoutLine?.(line);
+      }
+    });
+  });
+  cmd.on('stderr', (raw: string) => {
+    const tm = TIME.exec(raw);
+    if (tm) {
+      const t = Number(tm[2]) * 3600 + Number(tm[3]) * 60 + Number(tm[4]);
+      if (!tm[1]) h.onProgress(t);
+      return;
+    }
+    const line = redactSecrets(raw);
+    h.onLogLine?.(line);
+    tail.push(line);
+    if (tail.length > 30) tail.shift();
+  });
+  cmd.on('end', () => finish(null));
+  cmd.on('error', (err: Error) => finish(err.message));
+  cmd.run();
+
+  return {
+    get pid() {
+      return proc?.pid;
+    },
+    stop(graceMs = 5000) {
+      if (exited) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        exitWaiters.push(resolve);
+        // 'q' on stdin makes ffmpeg finish like SIGTERM does (trailers written, the segment list's last line printed)
+        // without being a signal: ffmpeg takes a second signal as "exit immediately" and then abandons the segment it
+        // was closing, which is what happened when a service manager's SIGTERM to the whole process group reached
+        // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
+        const quit = () => {
+          if (exited) return;
+          if (!proc) return void setTimeout(quit, 50);
+          if (proc.stdin?.writable) proc.stdin.write('q');
+          else signalFfmpeg(proc, 'SIGTERM');
+          setTimeout(() => {
+            if (!exited && proc) signalFfmpeg(proc, 'SIGTERM');
+          }, Math.min(2000, graceMs / 2)).unref();
+          setTimeout(() => {
+            if (!exited && proc) signalFfmpeg(proc, 'SIGKILL');
+          }, graceMs).unref();
+        };
+        quit();
+      });
+    },
+    kill() {
+      if (proc) signalFfmpeg(proc, 'SIGKILL');
+    },
+  };
+}
