@@ -9,7 +9,7 @@ export const LATIN_ALLOWED: ReadonlyArray<{ word: RegExp; why: string }> = [
   { word: /^Argus$/, why: 'the product name' },
   { word: /^English$/, why: 'the language switch names the other language in that language' },
   { word: /^(MP4|JPEG|JPG|ZIP|CSV|JSON|MBTiles|PNG)$/, why: 'file formats, written the same in Chinese software' },
-  { word: /^(PTZ|RTSP|RTMP|ONVIF|HLS|FLV|HTTP|HTTPS|URL|URI|IP|TCP|UDP|GPS|SOS|ID|UTC|SHA|H|HEVC|AVC)$/, why: 'protocol and standard names, kept in Latin in Chinese VMS consoles' },
+  { word: /^(PTZ|RTSP|RTMP|ONVIF|HLS|FLV|HTTP|HTTPS|URL|URI|IP|TCP|UDP|tcp|udp|GPS|SOS|ID|UTC|SHA|SHA-256|H|HEVC|AVC)$/, why: 'protocol and standard names, kept in Latin in Chinese VMS consoles' },
   { word: /^(fps|km|kbit|Mbit|Gbit|bit|MB|GB|KB|TB|ms|h)$/, why: 'units of measure' },
   { word: /^(OpenStreetMap|Leaflet|OSM|Natural|Earth|amCharts|GeoNames)$/, why: 'proper names of the map data sources credited in the attribution' },
   { word: /^(Ctrl|Alt|Shift|Esc|Enter|Tab|Space|F[1-9]|F1[0-2])$/, why: 'names printed on the keys of the keyboard' },
@@ -138,7 +138,8 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
           let t = s;
           for (const d of [...data].sort((a, b) => b.length - a.length)) if (d) t = t.split(d).join(' ');
           // Addresses, URLs, e-mail-like ids, file names, hex codes and numbers with units are data.
-          // IANA time zones (Asia/Shanghai) and host names (cam.example) too.
+          // IANA time zones (Asia/Shanghai), host names (cam.example), environment variables (ARGUS_ADMIN_PASSWORD) and hashes too.
+          t = t.replace(/\bARGUS_[A-Z0-9_]+\b/g, ' ').replace(/\b[0-9a-f]{16,}\b/g, ' ');
           t = t.replace(/\b[A-Z][A-Za-z]+\/[A-Za-z_]+(\/[A-Za-z_]+)?\b/g, ' ').replace(/\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(example|local|lan|com|cn|net|org)\b/gi, ' ');
           t = t.replace(/\b[a-z]+:\/\/\S*/gi, ' ').replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, ' ').replace(/\S+\.(mp4|jpg|jpeg|zip|csv|json|mbtiles|ts)\b/gi, ' ');
           return t;

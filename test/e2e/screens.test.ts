@@ -16,7 +16,7 @@ import { checkScreen } from './screen-check';
 type Lang = 'en' | 'zh-CN';
 
 /** Everything the test entered: shown as entered in both languages, so not checked for language. */
-const DATA = [
+const DATA: string[] = [
   'Gate North', '北门', 'South Depot', 'Lobby 2F', 'Patrol 7', 'Body 12', 'Gate forced', 'Gate collision', 'CR-2026/0042', 'van reverses',
   'Night shift', 'Depot wall', 'dora', 'ivan', 'olga', 'admin', 'Depot',
 ];
@@ -57,10 +57,11 @@ describe('every screen at 1600×900 in both languages (built console, real back 
     const kase = (await srv.api<Case>('POST', '/api/v1/cases', admin, { reference: caseRef, title: 'Gate collision' })).body;
     const ex = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId: cams[2] }], startMs: t0 + 1000, endMs: t0 + 9000 });
     expect(ex.status, JSON.stringify(ex.body)).toBe(201);
-    await until(async () => {
+    const job = await until(async () => {
       const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${ex.body.id}`, admin)).body;
       return j.state === 'done' || j.state === 'failed' ? j : null;
     }, 120_000, 'export');
+    DATA.push(job.dirName); // the package's directory name, made from the case reference: data
     expect((await srv.api('POST', '/api/v1/bookmarks', admin, { cameraId: cams[2], startMs: t0 + 3000, endMs: t0 + 5000, note: 'van reverses', caseId: kase.id })).status).toBe(201);
     // The unreachable camera has tried and failed at least once, so its reason is on the screens.
     await until(async () => (await srv.api<Array<{ id: number; status: string }>>('GET', '/api/v1/cameras', admin)).body.find((c) => c.id === cams[0] && c.status !== 'starting'), 60_000, 'camera status');
@@ -131,7 +132,12 @@ describe('every screen at 1600×900 in both languages (built console, real back 
       });
       await closeDialog();
       await screen('live-tour', async (p) => {
-        await p.getByRole('button', { name: tr('live.tour.button') }).click();
+        await p.getByRole('button', { name: tr('live.tour.button') }).first().click();
+        await p.getByRole('dialog').waitFor();
+      });
+      await closeDialog();
+      await screen('live-carousel', async (p) => {
+        await p.getByRole('button', { name: tr('wall.carousel.button') }).click();
         await p.getByRole('dialog').waitFor();
       });
       await closeDialog();
