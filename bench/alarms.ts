@@ -15,7 +15,7 @@ import { runBench } from './lib/lifecycle';
 import { loadAverage, sampleMachineCpu, sampleProcess } from './lib/proc';
 import { fmt, max, percentile } from './lib/stats';
 
-const PASSWORD = 'bench-alarms-admin';
+const PASSWORD = 'bench-alarms-chief';
 const TAG = 'bench:';
 
 /** Console mode (`--console <url> <token>`): prints one JSON line per raised alarm: {n, latencyMs, seq}. */

@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-bench-onvif-'));
-  const password = 'bench-admin-pass';
+  const password = 'bench-chief-pass';
   const config = loadConfig({
     dataDir: path.join(tmp, 'data'),
     env: {},

@@ -29,7 +29,7 @@ import { renderPairs, renderTable, type Cell } from './lib/table';
 
 const NAME = 'bench:record';
 const CLIP = { width: 1920, height: 1080, fps: 25, seconds: 10, bitrateKbps: 4000, audio: true } as const;
-const ADMIN_PASSWORD = 'bench-admin-password';
+const ADMIN_PASSWORD = 'bench-chief-password';
 const MB = 1024 * 1024;
 /** Targets from the recording requirements (reported, not enforced by the exit status). */
 const TARGET = { gapS: 0, cpuPctPerCamera: 1, indexQueryMs: 5 };

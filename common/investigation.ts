@@ -1,5 +1,6 @@
 // Investigation contracts (issue 6): API bodies and views, and the investigation events on the WebSocket stream.
 import type { WireMessage } from './messages';
+import { rolesWith } from './rights';
 import { msg } from './messages';
 import { s, type Infer } from './schema';
 
@@ -287,9 +288,9 @@ export const INVESTIGATION_EVENT_TYPES: Record<InvestigationServerEvent['type'],
   'investigation.download': true,
 };
 
-/** Roles that see bookmarks and snapshots (playback) and roles that see cases and exports; the routes enforce the same lists. */
-export const INVESTIGATION_VIEW_ROLES = ['admin', 'investigator', 'dispatcher'] as const;
-export const INVESTIGATION_CASE_ROLES = ['admin', 'investigator'] as const;
+/** Roles that see bookmarks and snapshots (playback) and roles that see cases and exports: read from the rights table (common/rights.ts). */
+export const INVESTIGATION_VIEW_ROLES = rolesWith('recordings.view');
+export const INVESTIGATION_CASE_ROLES = rolesWith('cases.manage');
 
 /** Who may receive an investigation event: the roles that may read what it carries (a download: only its user). */
 export function mayReceiveInvestigationEvent(ev: InvestigationServerEvent, user: { id: number; role: string }): boolean {

@@ -5,6 +5,7 @@ import type { LoginResponse, UserInfo } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
+import { checkPassword } from './accounts/policy';
 import type { AuditLog } from './audit-log';
 import { ApiError } from './errors';
 import type { Principal } from './router';
@@ -280,8 +281,10 @@ export async function ensureAdmin(
 ): Promise<boolean> {
   if ((await store.users.count()) > 0) return false;
   const fromEnv = env.ARGUS_ADMIN_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '' && fromEnv.length < 8)
-    throw new Error('ARGUS_ADMIN_PASSWORD must be at least 8 characters long');
+  // The operator's choice meets the same policy as any password set in the console (length, not the user name, not a common one).
+  const refusal = fromEnv ? checkPassword(fromEnv, 'admin') : null;
+  if (refusal)
+    throw new Error(`ARGUS_ADMIN_PASSWORD is refused by the password policy (${refusal.code}): it ${refusal.message}. Choose another and start again.`);
   const password = fromEnv ? fromEnv : randomPassword(16);
   let user: UserRow;
   try {
@@ -289,7 +292,7 @@ export async function ensureAdmin(
       username: 'admin',
       passwordHash: await hashPassword(password),
       role: 'admin',
-      displayName: 'Administrator',
+      displayName: '', // no English name made up by the server: the console shows the user name "admin" and the role in the user's language
       disabled: false,
       createdMs: now(),
       // A generated password was printed on the server's console: its user must replace it at the first sign-in.

@@ -54,7 +54,12 @@ export async function startBackend(
   if (!version) throw new Error(`ffmpeg not found at "${config.ffmpegPath}" (install ffmpeg or set ffmpegPath in argus.json)`);
   log(`[argus] ${version}`);
   const store = await openSqliteStore(config.dbFile);
-  await ensureAdmin(store, log, opts.env ?? process.env);
+  try {
+    await ensureAdmin(store, log, opts.env ?? process.env);
+  } catch (e) {
+    await store.close(); // a refused ARGUS_ADMIN_PASSWORD stops the start: leave nothing open
+    throw e;
+  }
 
   const recovery = await recover({ store, recordingsDir: config.recordingsDir, log });
   log(

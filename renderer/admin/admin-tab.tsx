@@ -8,6 +8,7 @@ import { AuditPanel } from './audit-panel';
 import { CamerasPanel } from './cameras-panel';
 import { UnitsPanel } from './units-panel';
 import { UsersPanel } from './users-panel';
+import './admin.css';
 
 type SectionId = 'cameras' | 'units' | 'users' | 'audit';
 

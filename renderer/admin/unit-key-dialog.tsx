@@ -42,6 +42,11 @@ function SecretField({ label, value, name }: { label: string; value: string; nam
   );
 }
 
+/** The field agent's command line: code, typed as is; only the argument to replace is worded in the user's language. */
+function agentCommand(server: string, keyArg: string): string {
+  return `npm run agent -- --server ${server} --key <${keyArg}>`;
+}
+
 /** The server address for the agent: this console's, or where the unit publishes when the console runs on the server itself. */
 function agentServer(publishUrl: string): string {
   const here = new URL(location.origin);
@@ -71,7 +76,9 @@ export function UnitKeyDialog({ unitKey, rotated, onClose }: { unitKey: UnitKey;
       <SecretField label={t('unitKey.publishUrl')} value={unitKey.publishUrl} name="publishUrl" />
       <SecretField label={t('unitKey.streamKey')} value={unitKey.streamKey} name="streamKey" />
       <p class="muted form-note">{t('unitKey.howto')}</p>
-      <p class="muted form-note mono unit-key-agent">{t('unitKey.agent', { server: agentServer(unitKey.publishUrl) })}</p>
+      <p class="muted form-note unit-key-agent">
+        {t('unitKey.agent')} <code class="mono">{agentCommand(agentServer(unitKey.publishUrl), t('screens.unitKey.keyArg'))}</code>
+      </p>
       <div class="form-actions">
         <button type="button" class="primary" onClick={onClose}>
           {t('unitKey.done')}

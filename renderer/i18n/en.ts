@@ -1,6 +1,7 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
+import { screensEn } from './screens';
 import { wallEn } from './wall';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
@@ -347,7 +348,7 @@ export const en = {
   'unitKey.publishUrl': 'Publish URL (RTMP, with the key)',
   'unitKey.streamKey': 'Stream key',
   'unitKey.unitId': 'Unit id',
-  'unitKey.agent': 'Field agent: npm run agent -- --server {server} --key <stream key>',
+  'unitKey.agent': 'Field agent:',
   'unitKey.copy': 'Copy',
   'unitKey.copied': 'Copied',
   'unitKey.copyFailed': 'Copying is not allowed here: select the text and copy it by hand.',
@@ -374,6 +375,7 @@ export const en = {
   ...onvifEn,
   ...gpsEn,
   ...accountsEn,
+  ...screensEn,
   ...wallEn,
   ...investigationEn,
   ...alarmsEn,

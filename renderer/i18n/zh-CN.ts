@@ -2,6 +2,7 @@
 import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
+import { screensZh } from './screens';
 import { wallZh } from './wall';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
@@ -196,7 +197,7 @@ export const zhCN = {
   'cameraForm.section.recording': '录像',
   'field.name': '名称',
   'field.url': '主码流地址',
-  'field.url.hint': 'rtsp:// 或 rtsps:// 地址；其中的 user:password 会移到下面的字段。',
+  'field.url.hint': 'rtsp:// 或 rtsps:// 地址；其中的“用户名:密码”会移到下面的字段。',
   'field.subUrl': '子码流地址',
   'field.username': '用户名',
   'field.password': '密码',
@@ -349,7 +350,7 @@ export const zhCN = {
   'unitKey.publishUrl': '推流地址（RTMP，含密钥）',
   'unitKey.streamKey': '推流密钥',
   'unitKey.unitId': '终端编号',
-  'unitKey.agent': '现场代理程序：npm run agent -- --server {server} --key <推流密钥>',
+  'unitKey.agent': '现场代理程序：',
   'unitKey.copy': '复制',
   'unitKey.copied': '已复制',
   'unitKey.copyFailed': '此处不允许自动复制：请选中文字后手动复制。',
@@ -376,6 +377,7 @@ export const zhCN = {
   ...onvifZh,
   ...gpsZh,
   ...accountsZh,
+  ...screensZh,
   ...wallZh,
   ...investigationZh,
   ...alarmsZh,

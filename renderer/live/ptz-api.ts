@@ -26,6 +26,7 @@ export const ptzApi = {
   stop: (id: number) => request<void>('POST', cam(id, '/stop')),
   release: (id: number) => request<void>('POST', cam(id, '/release')),
   home: (id: number) => request<void>('POST', cam(id, '/home')),
+  setHome: (id: number) => request<void>('POST', cam(id, '/home/set')),
   createPreset: (id: number, name: string) => request<PtzPreset>('POST', cam(id, '/presets'), { name }),
   renamePreset: (id: number, presetId: number, name: string) => request<PtzPreset>('PATCH', cam(id, `/presets/${presetId}`), { name }),
   deletePreset: (id: number, presetId: number) => request<void>('DELETE', cam(id, `/presets/${presetId}`)),

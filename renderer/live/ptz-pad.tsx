@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OnvifHealth, PtzMoveRequest, PtzState } from '../../common/onvif';
 import { ErrorBanner } from '../components/error-banner';
 import { useI18n } from '../i18n/index';
+import { useCan } from '../rights';
 import { useServices } from '../services';
 import { keyDirection, onvifApi, padVector, ptzApi } from './ptz-api';
 
@@ -60,6 +61,9 @@ function usePtzDrive(cameraId: number, repeatMs: number, onError: (e: unknown) =
 export function PtzPad({ cameraId }: { cameraId: number }) {
   const { t } = useI18n();
   const services = useServices();
+  const can = useCan();
+  /** Setting the home position and making or deleting tours need this right (common/rights.ts); going home and running a tour do not. */
+  const configure = can('ptz.configure');
   const [state, setState] = useState<PtzState | null>(null);
   const [health, setHealth] = useState<OnvifHealth | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -203,6 +207,13 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
         </button>
       </div>
       <p class="muted small">{t('onvif.ptz.keysHint')}</p>
+      {configure ? (
+        <div class="ptz-inline">
+          <button type="button" class="small" name="set-home" onClick={() => act(ptzApi.setHome(cameraId).then(() => services.toasts.show((tr) => tr('onvif.ptz.homeSaved'))))}>
+            {t('onvif.ptz.setHome')}
+          </button>
+        </div>
+      ) : null}
 
       <section class="ptz-section">
         <h4>{t('onvif.ptz.presets')}</h4>
@@ -279,13 +290,15 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
               <button type="button" class="small" onClick={() => act(ptzApi.startTour(cameraId, tour.id))}>
                 {t('onvif.ptz.start')}
               </button>
-              <button type="button" class="small danger" onClick={() => act(ptzApi.deleteTour(cameraId, tour.id))}>
-                {t('onvif.ptz.delete')}
-              </button>
+              {configure ? (
+                <button type="button" class="small danger" onClick={() => act(ptzApi.deleteTour(cameraId, tour.id))}>
+                  {t('onvif.ptz.delete')}
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>
-        {state.presets.length > 0 ? (
+        {configure && state.presets.length > 0 ? (
           <form
             class="ptz-inline"
             onSubmit={(e) => {

@@ -29,6 +29,8 @@ export interface MapControllerOptions {
   toDisplay: (lat: number, lon: number) => LatLon;
   fromDisplay: (lat: number, lon: number) => LatLon;
   zh: boolean;
+  /** Tooltips of the zoom buttons, in the user's language. */
+  zoomTitles: { zoomIn: string; zoomOut: string };
   alarmLabel: (m: AlarmMarker) => string;
   alarmGroupLabel: (count: number) => string;
   onUnitClick: (unitId: number) => void;
@@ -66,11 +68,20 @@ export class MapController {
   basemapShapes = 0;
   private readonly cleanups: Array<() => void> = [];
 
+  private zoomControl: L.Control.Zoom | null = null;
+
+  /** (Re)places the zoom buttons with tooltips in the user's language (Leaflet's own are English). */
+  setZoomTitles(titles: { zoomIn: string; zoomOut: string }): void {
+    this.zoomControl?.remove();
+    this.zoomControl = L.control.zoom({ zoomInTitle: titles.zoomIn, zoomOutTitle: titles.zoomOut }).addTo(this.map);
+  }
+
   constructor(private readonly o: MapControllerOptions) {
     const c = o.config;
     this.config = c;
-    const map = L.map(o.el, { zoomControl: true, preferCanvas: false, minZoom: 0, maxZoom: Math.max(c.maxZoom, 18) });
+    const map = L.map(o.el, { zoomControl: false, preferCanvas: false, minZoom: 0, maxZoom: Math.max(c.maxZoom, 18) });
     this.map = map;
+    this.setZoomTitles(o.zoomTitles);
     map.attributionControl.setPrefix(false);
     this.basemap = new BasemapLayer(map, o.toDisplay);
     this.setTiles(c);

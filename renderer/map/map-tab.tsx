@@ -109,6 +109,7 @@ export function MapTab() {
       toDisplay,
       fromDisplay,
       zh,
+      zoomTitles: { zoomIn: tRef.current('screens.map.zoomIn'), zoomOut: tRef.current('screens.map.zoomOut') },
       alarmLabel: (m) => `${tRef.current(sevKey(m.severity))} · ${tRef.current(typeKey(m.type))} · ${m.sourceName}`,
       alarmGroupLabel: (count) => tRef.current('gps.alarm.group', { count }),
       onUnitClick: setSelected,
@@ -144,6 +145,7 @@ export function MapTab() {
   useEffect(() => {
     ctl.current?.setAlarms(openAlarms.values());
   }, [openAlarms, locale, datum]);
+  useEffect(() => ctl.current?.setZoomTitles({ zoomIn: t('screens.map.zoomIn'), zoomOut: t('screens.map.zoomOut') }), [locale]);
   useEffect(() => ctl.current?.setLanguage(zh), [zh]);
   const alarmSel = selectedAlarm !== null ? openAlarms.get(selectedAlarm) ?? null : null;
 

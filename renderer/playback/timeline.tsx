@@ -70,7 +70,8 @@ export function TimelineView(p: TimelineProps) {
     >
       <div class="pb-ticks">
         {ticks.map((t) => (
-          <span key={t} class="pb-tick" style={{ left: pct(rel(t)) }}>
+          // A label near either end is anchored inside the timeline instead of centred on its tick (it would stick out).
+          <span key={t} class="pb-tick" style={{ left: pct(rel(t)), transform: rel(t) > 0.95 ? 'translateX(-100%)' : rel(t) < 0.05 ? 'none' : undefined }}>
             {step >= 86_400_000 ? formatDateTime(t).slice(0, 10) : formatTime(t)}
           </span>
         ))}

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, LoginResponse, Role } from '../../common/api';
 import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
+import { en, type MessageKey } from '../../renderer/i18n/en';
+import { zhCN } from '../../renderer/i18n/zh-CN';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { launchBrowser, type TestBrowser } from './browser';
 
@@ -20,6 +22,15 @@ const PW: Record<Exclude<Role, 'admin'>, string> = {
 /** Controls whose click changes or removes something, or takes the screen (fullscreen, tours): never clicked by the tab walk. */
 const DESTRUCTIVE =
   /delete|remove|disable|reset|sign out|rotate|release|close|acknowledge|raise|stop|cancel|hold|export|window|fire|test alarm|fullscreen|maximi|tour|删除|禁用|重置|退出|关闭|确认|停止|取消|导出|窗口|全屏|最大化|轮巡/i;
+/**
+ * The same controls worded in Chinese: every zh-CN message whose English text is destructive, as its literal pieces
+ * (placeholders cut out). A Chinese label that contains all pieces of one of them is not clicked.
+ */
+const DESTRUCTIVE_ZH: string[][] = (Object.keys(en) as MessageKey[])
+  .filter((k) => DESTRUCTIVE.test(en[k]))
+  .map((k) => zhCN[k].split(/\{[^{}]*\}/).map((s) => s.trim()).filter((s) => s.length > 0))
+  .filter((pieces) => pieces.length > 0);
+const destructive = (label: string) => DESTRUCTIVE.test(label) || DESTRUCTIVE_ZH.some((pieces) => pieces.every((p) => label.includes(p)));
 
 describe('accounts and role-aware screens (built console, real back end, headless Chromium)', () => {
   let tmp: string;
@@ -192,23 +203,34 @@ describe('accounts and role-aware screens (built console, real back end, headles
     investigator: ['Live', 'Map', 'Playback', 'Alarms', 'Cases'],
     officer: ['Live', 'Map', 'Alarms'],
   };
+  const ZH_TAB: Record<string, string> = { Live: '实时预览', Map: '电子地图', Playback: '录像回放', Alarms: '报警中心', Cases: '案件', Admin: '系统管理' };
 
-  it.each(['admin', 'dispatcher', 'investigator', 'officer'] as const)(
-    'walks every tab as %s and clicks its listing controls: no request answers 403',
-    async (role) => {
+  it.each([
+    ['admin', 'en'],
+    ['dispatcher', 'en'],
+    ['investigator', 'en'],
+    ['officer', 'en'],
+    ['admin', 'zh-CN'],
+    ['dispatcher', 'zh-CN'],
+    ['investigator', 'zh-CN'],
+    ['officer', 'zh-CN'],
+  ] as const)(
+    'walks every tab as %s (%s) and clicks its listing controls: no request answers 403',
+    async (role, lang) => {
+      const tabs = TABS[role].map((tab) => (lang === 'en' ? tab : ZH_TAB[tab]!));
       const admin = await login('admin', ADMIN_NEW);
-      if (role === 'admin') expect((await api('POST', '/cameras', admin.token, { name: 'Gate North', url: 'rtsp://127.0.0.1:9/none' })).status).toBe(201);
-      const page = await newPage('en');
+      if (role === 'admin' && lang === 'en') expect((await api('POST', '/cameras', admin.token, { name: 'Gate North', url: 'rtsp://127.0.0.1:9/none' })).status).toBe(201);
+      const page = await newPage(lang);
       const forbidden: string[] = [];
       page.on('response', (r: Response) => {
         if (r.status() === 403) forbidden.push(`${r.request().method()} ${new URL(r.url()).pathname}`);
       });
-      await signInForm(page, role === 'admin' ? 'admin' : `${role}1`, role === 'admin' ? ADMIN_NEW : PW[role], 'en');
+      await signInForm(page, role === 'admin' ? 'admin' : `${role}1`, role === 'admin' ? ADMIN_NEW : PW[role], lang);
       await page.locator('.console').waitFor();
-      expect(await page.getByRole('tab').allInnerTexts()).toEqual(TABS[role]);
+      expect(await page.getByRole('tab').allInnerTexts()).toEqual(tabs);
       let clicked = 0;
       const notes: string[] = [];
-      for (const tab of TABS[role]) {
+      for (const tab of tabs) {
         await page.getByRole('tab', { name: tab, exact: true }).click();
         const panel = page.locator('.tab-panel:not([hidden])');
         await page.waitForTimeout(400);
@@ -224,7 +246,7 @@ describe('accounts and role-aware screens (built console, real back end, headles
             const b = buttons.nth(i);
             if (!(await b.isVisible().catch(() => false)) || (await b.isDisabled().catch(() => true))) continue;
             const label = `${await b.innerText().catch(() => '')} ${(await b.getAttribute('aria-label').catch(() => '')) ?? ''} ${(await b.getAttribute('title').catch(() => '')) ?? ''}`;
-            if (DESTRUCTIVE.test(label)) continue;
+            if (destructive(label)) continue;
             await b.click({ timeout: 2000 }).catch(() => undefined);
             clicked++;
             await page.waitForTimeout(120);

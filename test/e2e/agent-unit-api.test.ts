@@ -9,7 +9,7 @@ import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { MAX_FAILURES } from '../../main/services/gps/agent-unit-mount';
 
-const PASSWORD = 'agent-unit-admin';
+const PASSWORD = 'agent-unit-chief';
 let tmp: string;
 let b: Backend;
 let token: string;

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { waitFor } from '../helpers/media-assert';
 
-export const ADMIN_PASSWORD = 'e2e-alarms-admin';
+export const ADMIN_PASSWORD = 'e2e-alarms-chief';
 
 export interface AlarmTestServer {
   backend: Backend;

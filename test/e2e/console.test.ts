@@ -9,7 +9,7 @@ import { startBackend, type Backend } from '../../main/server/backend';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const ADMIN_PASSWORD = 'e2e-admin-password';
+const ADMIN_PASSWORD = 'e2e-chief-password';
 const SCREENSHOT = '/tmp/argus-console.png';
 /** Nothing listens on the discard port, so the recorder can never connect. */
 const DEAD_URL = 'rtsp://127.0.0.1:9/none';

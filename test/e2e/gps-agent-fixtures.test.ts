@@ -12,7 +12,7 @@ import { spawnGroup, type Group } from '../agent/process-group';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FIX_DIR = path.join(ROOT, 'test', 'fixtures', 'nmea');
-const PASSWORD = 'gps-fixtures-admin';
+const PASSWORD = 'gps-fixtures-chief';
 interface Expected {
   tMs: number;
   lat: number;

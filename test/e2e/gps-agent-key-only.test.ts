@@ -14,7 +14,7 @@ import { spawnGroup, type Group } from '../agent/process-group';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NMEA = path.join(ROOT, 'test', 'fixtures', 'nmea', 'drive-gll-vtg-zda.nmea');
-const PASSWORD = 'agent-key-only-admin';
+const PASSWORD = 'agent-key-only-chief';
 let tmp: string;
 let config: Config;
 let b: Backend | null = null;

@@ -15,7 +15,7 @@ import { freePort } from '../helpers/net';
 import { spawnGroup, type Group } from '../agent/process-group';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const PASSWORD = 'gps-agent-admin';
+const PASSWORD = 'gps-agent-chief';
 const FIXES = 80;
 let tmp: string;
 let config: Config;

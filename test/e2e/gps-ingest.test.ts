@@ -12,7 +12,7 @@ import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 import { waitFor } from '../helpers/media-assert';
 
-const PASSWORD = 'gps-ingest-admin';
+const PASSWORD = 'gps-ingest-chief';
 let tmp: string;
 let b: Backend;
 let token: string;

@@ -14,7 +14,7 @@ import { buildRenderer } from '../../scripts/build-renderer';
 import { makeMbtiles } from '../../scripts/make-mbtiles';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const PASSWORD = 'gps-map-admin';
+const PASSWORD = 'gps-map-chief';
 const CENTER: [number, number] = [31.2304, 121.4737];
 
 describe('Map tab (headless Chromium, offline)', () => {

@@ -6,7 +6,7 @@ import type { LoginResponse } from '../../common/api';
 import { loadConfig } from '../../main/config';
 import { startBackend, type Backend } from '../../main/server/backend';
 
-export const ADMIN_PASSWORD = 'investigation-admin-pw';
+export const ADMIN_PASSWORD = 'investigation-chief-pw';
 
 export interface InvServer {
   backend: Backend;

@@ -15,7 +15,7 @@ import { decodeErrors, ffprobeFile, waitFor } from '../helpers/media-assert';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 
-const PASSWORD = 'live-units-admin';
+const PASSWORD = 'live-units-chief';
 let tmp: string;
 let clip: string;
 let rtsp: RtspServer;

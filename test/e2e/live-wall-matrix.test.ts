@@ -14,7 +14,7 @@ import { publishRtmp, publishRtmpGst, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const ADMIN_PASSWORD = 'e2e-admin-password';
+const ADMIN_PASSWORD = 'e2e-chief-password';
 const GST_WIDTH = 320;
 const GST_HEIGHT = 240;
 const CLIP_SECONDS = 6;

@@ -13,7 +13,7 @@ import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const ADMIN_PASSWORD = 'e2e-admin-password';
+const ADMIN_PASSWORD = 'e2e-chief-password';
 const LAYOUT_NAME = 'E2E wall';
 
 describe('live video wall (built console, real back end, RTSP camera, RTMP unit, headless Chromium)', () => {

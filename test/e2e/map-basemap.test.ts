@@ -14,7 +14,7 @@ import { buildRenderer } from '../../scripts/build-renderer';
 import { makeMbtiles } from '../../scripts/make-mbtiles';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const PASSWORD = 'map-basemap-admin';
+const PASSWORD = 'map-basemap-chief';
 const CENTER: [number, number] = [31.2304, 121.4737];
 const SHOTS = path.join(os.tmpdir(), 'argus-map-shots');
 

@@ -14,7 +14,7 @@ import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { launchBrowser, signIn, type TestBrowser } from './browser';
 
-const PASSWORD = 'map-watch-live-admin';
+const PASSWORD = 'map-watch-live-chief';
 
 describe('"Watch live" from the map (headless Chromium, RTMP units)', () => {
   let tmp: string;

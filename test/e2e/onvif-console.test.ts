@@ -13,7 +13,7 @@ import { OnvifSimulator } from '../onvif-sim/simulator';
 import { waitFor } from '../onvif-sim/harness';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const ADMIN_PASSWORD = 'onvif-console-admin';
+const ADMIN_PASSWORD = 'onvif-console-chief';
 
 describe('ONVIF in the console', () => {
   let tmp: string;
@@ -170,8 +170,57 @@ describe('ONVIF in the console', () => {
     expect(new Set(tokens).size).toBe(2);
     await pad.locator('.ptz-tour-status').getByRole('button', { name: 'Stop' }).click();
     await pad.locator('.ptz-tour-status').waitFor({ state: 'detached' });
+    // An admin holds 'ptz.configure': the current position becomes the camera's home.
+    const homes = sim.callsOf('SetHomePosition').length;
+    await pad.getByRole('button', { name: 'Set current position as home' }).click();
+    await page.getByText('Home position saved').waitFor();
+    expect(sim.callsOf('SetHomePosition').length).toBe(homes + 1);
+    await pad.getByRole('button', { name: 'Release' }).click(); // the officer below steers next
+    await pad.locator('[data-holder=""]').waitFor();
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('an officer (no ptz.configure) steers, goes home and runs a tour, but is offered no home setting and no tour editing', async () => {
+    const admin = await (await fetch(`${backend.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json();
+    const created = await fetch(`${backend.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'olly', password: 'copper-river-bend-6', role: 'officer' }),
+    });
+    expect(created.status).toBe(201);
+    const officerContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    try {
+      const p = await officerContext.newPage();
+      p.setDefaultTimeout(15_000);
+      const forbidden: string[] = [];
+      p.on('response', (r) => (r.status() === 403 ? forbidden.push(`${r.request().method()} ${new URL(r.url()).pathname}`) : undefined));
+      await p.goto(backend.url);
+      await p.getByLabel('Username').fill('olly');
+      await p.getByLabel('Password').fill('copper-river-bend-6');
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.locator('.tile[data-tile-index="0"]').waitFor();
+      await p.dragAndDrop(`.tree-camera[data-camera-id="${cameraId}"]`, '.tile[data-tile-index="0"]');
+      const tile = p.locator('.tile[data-tile-index="0"]');
+      await tile.and(p.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });
+      await tile.dblclick();
+      const pad = p.locator(`.ptz-panel[data-camera-id="${cameraId}"]`);
+      await pad.locator('[data-tour-id]').waitFor();
+      const homeCalls = sim.callsOf('GotoHomePosition').length;
+      await pad.getByRole('button', { name: 'Home position' }).click();
+      await waitFor('home (officer)', () => sim.callsOf('GotoHomePosition').length > homeCalls, 5000);
+      expect(await pad.getByRole('button', { name: 'Set current position as home' }).count()).toBe(0);
+      expect(await pad.getByRole('button', { name: 'New tour from all presets' }).count()).toBe(0);
+      expect(await pad.locator('[data-tour-id]').getByRole('button', { name: 'Delete' }).count()).toBe(0);
+      await pad.locator('[data-tour-id]').getByRole('button', { name: 'Start' }).click();
+      await pad.locator('.ptz-tour-status[data-tour-state=running]').waitFor();
+      await pad.locator('.ptz-tour-status').getByRole('button', { name: 'Stop' }).click();
+      await pad.locator('.ptz-tour-status').waitFor({ state: 'detached' });
+      await pad.getByRole('button', { name: 'Release' }).click().catch(() => undefined);
+      expect(forbidden).toEqual([]);
+    } finally {
+      await officerContext.close();
+    }
+  }, 90_000);
 
   it('sets a per-user PTZ priority in Admin → Users', async () => {
     await page.keyboard.press('Escape'); // leave the maximized tile

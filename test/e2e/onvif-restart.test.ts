@@ -10,7 +10,7 @@ import { startBackend, type Backend } from '../../main/server/backend';
 import { waitFor } from '../onvif-sim/harness';
 import { OnvifSimulator } from '../onvif-sim/simulator';
 
-const PASSWORD = 'onvif-restart-admin';
+const PASSWORD = 'onvif-restart-chief';
 
 describe('ONVIF across a server restart', () => {
   let tmp: string;

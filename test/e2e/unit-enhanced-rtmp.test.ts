@@ -12,7 +12,7 @@ import { fieldClip } from '../helpers/clips';
 import { publishEnhancedHevc, type EnhancedPublisher } from '../helpers/enhanced-rtmp';
 import { waitFor } from '../helpers/media-assert';
 
-const PASSWORD = 'enhanced-rtmp-admin';
+const PASSWORD = 'enhanced-rtmp-chief';
 let tmp: string;
 let b: Backend;
 let token: string;

@@ -9,7 +9,7 @@ import { startBackend, type Backend } from '../../main/server/backend';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const PASSWORD = 'unit-key-admin';
+const PASSWORD = 'unit-key-chief';
 
 describe('Unit key dialog', () => {
   let tmp: string;

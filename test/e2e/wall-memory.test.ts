@@ -16,7 +16,7 @@ import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { launchBrowser, type TestBrowser } from './browser';
 
-const ADMIN_PASSWORD = 'e2e-admin-password';
+const ADMIN_PASSWORD = 'e2e-chief-password';
 type Lang = 'en' | 'zh-CN';
 const USERS = { disp: { role: 'dispatcher', password: 'orbit-lantern-walk-9' }, off: { role: 'officer', password: 'copper-river-bend-6' } } as const;
 

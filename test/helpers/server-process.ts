@@ -20,7 +20,7 @@ export interface ServerProcess {
   kill9(): Promise<void>;
 }
 
-export const ADMIN_PASSWORD = 'test-admin-password';
+export const ADMIN_PASSWORD = 'test-chief-password';
 
 export async function startServerProcess(dataDir: string, opts: { port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());

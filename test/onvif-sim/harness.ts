@@ -12,7 +12,7 @@ import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { OnvifSimulator, type SimOptions } from './simulator';
 
-export const ADMIN_PASSWORD = 'onvif-e2e-admin';
+export const ADMIN_PASSWORD = 'onvif-e2e-chief';
 
 export interface Harness {
   b: Backend;

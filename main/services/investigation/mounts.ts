@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX, type Role } from '../../../common/api';
-import { INVESTIGATION_CASE_ROLES, INVESTIGATION_VIEW_ROLES } from '../../../common/investigation';
+import { can, rolesWith, type Right } from '../../../common/rights';
 import type { AuditLog } from '../../server/audit-log';
 import type { Principal } from '../../server/router';
 import type { MountAuth, RawMount } from '../features';
@@ -13,8 +13,11 @@ import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
 import type { InvestigationService } from './service';
 import { englishOf, msg, type ServerMessage } from '../../../common/messages';
 
-export const VIEW_ROLES: readonly Role[] = INVESTIGATION_VIEW_ROLES;
-export const CASE_ROLES: readonly Role[] = INVESTIGATION_CASE_ROLES;
+/** The rights the raw endpoints ask for (common/rights.ts, the table the JSON routes' guards read too). */
+const VIEW: Right = 'recordings.view';
+const CASES: Right = 'cases.manage';
+export const VIEW_ROLES: readonly Role[] = rolesWith(VIEW);
+export const CASE_ROLES: readonly Role[] = rolesWith(CASES);
 
 /** An error answer like the API's (ErrorBody): kind, English message, registered code and params. */
 function fail(res: http.ServerResponse, status: number, m: ServerMessage, message = englishOf(m)): void {
@@ -24,10 +27,10 @@ function fail(res: http.ServerResponse, status: number, m: ServerMessage, messag
   res.end(JSON.stringify({ error: { kind, message, code: m.code, ...(Object.keys(params).length ? { params } : {}) } }));
 }
 
-async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, roles: readonly Role[]): Promise<Principal | null> {
+async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<Principal | null> {
   const p = await auth.principal(req, url);
   if (!p) return fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null;
-  if (!roles.includes(p.user.role)) return fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null;
+  if (!can(p.user, right)) return fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null;
   return p;
 }
 
@@ -110,7 +113,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const rest = url.pathname.slice(PLAYBACK_PREFIX.length);
       let m = /^(\d+)\.m3u8$/.exec(rest);
       if (m) {
-        const p = await authorize(req, res, url, auth, VIEW_ROLES);
+        const p = await authorize(req, res, url, auth, VIEW);
         if (!p) return;
         const cameraId = Number(m[1]);
         const startMs = Number(url.searchParams.get('startMs'));
@@ -125,7 +128,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       }
       m = /^piece\/(\d+)\/(\d+)-(\d+)\.ts$/.exec(rest);
       if (m) {
-        const p = await authorize(req, res, url, auth, VIEW_ROLES);
+        const p = await authorize(req, res, url, auth, VIEW);
         if (!p) return;
         const seg = await svc.ctxStore().segments.get(Number(m[1]));
         // Closed segments, and the one being written (its pieces end on a keyframe already on disk).
@@ -149,7 +152,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
     prefix: `${API_PREFIX}/export-files/`,
     async http(req, res, url, auth) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, msg('request.get_only'));
-      const p = await authorize(req, res, url, auth, CASE_ROLES);
+      const p = await authorize(req, res, url, auth, CASES);
       if (!p) return;
       const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
       const zip = /^(\d+)\.zip$/.exec(rest);
@@ -174,7 +177,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
   const snapshots: RawMount = {
     prefix: `${API_PREFIX}/snapshot-files/`,
     async http(req, res, url, auth) {
-      const p = await authorize(req, res, url, auth, VIEW_ROLES);
+      const p = await authorize(req, res, url, auth, VIEW);
       if (!p) return;
       const m = /^(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/snapshot-files/`.length));
       if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /snapshot-files/<id>.jpg');
@@ -189,7 +192,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
   const framePreviews: RawMount = {
     prefix: `${API_PREFIX}/frame-files/`,
     async http(req, res, url, auth) {
-      const p = await authorize(req, res, url, auth, VIEW_ROLES);
+      const p = await authorize(req, res, url, auth, VIEW);
       if (!p) return;
       const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
       if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /frame-files/<camera id>/<tMs>.jpg');
