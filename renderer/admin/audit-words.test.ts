@@ -1,6 +1,8 @@
 // Wording of audit entries in both languages (Asia/Shanghai zone): targets, enumerations, times, changes, password reasons.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../common/api';
+import { AlarmRuleBody } from '../../common/alarms';
+import { AUDIT_FIELDS } from '../i18n/audit-fields';
 import { makeI18n } from '../i18n/index';
 import { auditActionLabel, auditDetailFields, auditTargetLabel } from './audit-words';
 
@@ -55,5 +57,27 @@ describe('audit wording', () => {
     const text = fields(zh, rule).join(' ');
     expect(text).not.toMatch(/[{}"]/);
     expect(text).toContain('联动动作=');
+  });
+});
+
+describe('alarm rule details in the audit log', () => {
+  /** Every property name in a JSON schema, nested objects, arrays and nullable/optional wrappers included. */
+  function propertyNames(json: unknown, out = new Set<string>()): Set<string> {
+    if (Array.isArray(json)) for (const x of json) propertyNames(x, out);
+    else if (json && typeof json === 'object') {
+      const o = json as Record<string, unknown>;
+      if (o.properties && typeof o.properties === 'object') for (const k of Object.keys(o.properties)) out.add(k);
+      for (const v of Object.values(o)) propertyNames(v, out);
+    }
+    return out;
+  }
+
+  it('labels every field of a rule body (actions, schedule) in both languages, so no raw key is shown', () => {
+    const keys = [...propertyNames(AlarmRuleBody.json)];
+    expect(keys).toEqual(expect.arrayContaining(['actions', 'sound', 'wall', 'escalate', 'startMinute']));
+    expect(keys.filter((k) => !AUDIT_FIELDS.has(k))).toEqual([]);
+    const zh = makeI18n('zh-CN');
+    const fields = auditDetailFields(zh, { id: 1, atMs: 0, actor: 'a', action: 'alarm_rule.create', targetType: 'alarm_rule', targetId: '2', ip: null, detail: { actions: { sound: true, wall: { window: 0, tile: null } } } } as unknown as AuditEntry);
+    expect(fields.map((f) => f.value).join(' ')).not.toMatch(/\b(sound|wall|window|tile)\b/);
   });
 });
