@@ -132,6 +132,7 @@ export const en = {
   'live.tile.alarmPlaced': 'Alarm',
   'live.tile.alarmPlacedHint': 'Placed here by an alarm rule (alarm {id}); the frame stays until the alarm is acknowledged',
   'live.status.offline': 'Offline',
+  'live.status.disabled': 'Disabled (turned off in Admin)',
   'live.status.reasonSep': ': ',
   'live.status.forbidden': 'No permission',
   'live.status.gone': 'Source no longer exists',

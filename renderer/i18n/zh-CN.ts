@@ -134,6 +134,7 @@ export const zhCN = {
   'live.tile.alarmPlaced': '报警',
   'live.tile.alarmPlacedHint': '由报警联动规则调入（报警 {id}），报警确认后边框消失',
   'live.status.offline': '离线',
+  'live.status.disabled': '已停用（在管理中关闭）',
   'live.status.reasonSep': '：',
   'live.status.forbidden': '无权限',
   'live.status.gone': '设备已不存在',

@@ -18,6 +18,12 @@ describe('tileView', () => {
     expect(tileView(true, { kind: 'connecting', attempt: 3 }, true)).toMatchObject({ line: 'live.status.reconnecting' });
   });
 
+  it('says disabled, not offline, for a source an admin turned off (without a reason of its own)', () => {
+    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, false, 'Camera refused the connection', true)).toEqual({ state: 'offline', line: 'live.status.disabled', tone: 'off' });
+    expect(tileView(true, { kind: 'connecting', attempt: 1 }, null, null, true)).toMatchObject({ line: 'live.status.disabled' });
+    expect(tileView(false, null, false, null, true)).toMatchObject({ state: 'idle' });
+  });
+
   it('says in words why a stream cannot be shown (codec), whatever the liveness', () => {
     expect(tileView(true, { kind: 'unsupported', reason: { why: 'not-relayed', codec: 'hevc' } }, true)).toMatchObject({
       state: 'unsupported',

@@ -35,9 +35,11 @@ export function shortReason(full: string): string {
   return s.length > REASON_MAX_CHARS ? `${s.slice(0, REASON_MAX_CHARS - 1).trimEnd()}…` : s;
 }
 
-/** `reason`: the source's status reason from the server (camera or unit recorder's lastError), null when none. */
-export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness: Liveness, reason: string | null = null): TileView {
+/** `reason`: the source's status reason from the server (camera or unit recorder's lastError), null when none; `disabled`: an admin turned the source off. */
+export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness: Liveness, reason: string | null = null, disabled = false): TileView {
   if (!hasSource) return { state: 'idle', line: null, tone: null };
+  // A source an admin turned off is not "offline": say that it is disabled (and that the reason is the setting).
+  if (disabled && phase?.kind !== 'playing') return { state: 'offline', line: 'live.status.disabled', tone: 'off' };
   if (phase?.kind === 'forbidden') return { state: 'error', line: 'live.status.forbidden', tone: 'bad' };
   if (phase?.kind === 'gone') return { state: 'error', line: 'live.status.gone', tone: 'bad' };
   if (phase?.kind === 'unsupported') {

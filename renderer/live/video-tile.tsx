@@ -94,7 +94,8 @@ export function VideoTile(p: VideoTileProps) {
 
   const sourceStatus = p.source ? (p.source.kind === 'camera' ? p.source.camera.status : p.source.unit.status) : null;
   const statusReason = sourceStatus ? wordReason(i18n.lang, sourceStatus.reason, sourceStatus.lastError) : null;
-  const view = tileView(p.sourceId !== null, phase, liveness, statusReason);
+  const disabled = p.source ? (p.source.kind === 'camera' ? !p.source.camera.enabled : !p.source.unit.enabled) : false;
+  const view = tileView(p.sourceId !== null, phase, liveness, statusReason, disabled);
   const name = p.source?.name ?? (p.sourceId !== null ? t('live.tile.unknownSource', { id: p.sourceId }) : '');
   const recording = p.source ? sourceRecording(p.source) : false;
   const shownStream = phase?.kind === 'playing' ? phase.stream : p.stream;
