@@ -15,6 +15,10 @@ import { trackDownloads } from './downloads';
 import { NewExport } from './new-export';
 import { useCaseData } from './use-case-data';
 import './cases.css';
+import './cases-list.css';
+import './case-header.css';
+import './case-timeline.css';
+import './new-export.css';
 
 export function CasesTab() {
   const { t } = useI18n();

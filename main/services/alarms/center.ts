@@ -1,31 +1,28 @@
 // The alarm center: turns occurrences into stored alarms (merged within the window), pushes them, runs linkage actions, workflow, escalation.
+// Intake of device events is in intake.ts, the linkage runner in linkage-runner.ts, escalation in escalation.ts.
 import { msg } from '../../../common/messages';
 import {
   DEFAULT_SEVERITY,
   severityRank,
   type Alarm,
-  type AlarmActionKind,
-  type AlarmActionOutcome,
-  type AlarmOutcomeCode,
-  type AlarmOutcomeParams,
   type AlarmFeedEvent,
-  type AlarmLinkage,
   type AlarmRule,
   type AlarmSeverity,
   type AlarmStepBody,
   type AlarmType,
   type AlarmCause,
 } from '../../../common/alarms';
-import { ALARM_TYPES, isAlarmCause } from '../../../common/alarms';
 import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
 import type { EventRow, Store } from '../../../storage/repositories';
 import type { AuditLog } from '../../server/audit-log';
 import { ApiError } from '../../server/errors';
 import type { Principal } from '../../server/router';
-import type { Actor, EvidenceActions, PtzActions } from '../contracts';
+import type { EvidenceActions, PtzActions } from '../contracts';
+import { escalateDue } from './escalation';
+import { intakeEventOfRow, raiseInputOf, type IntakeEvent } from './intake';
+import { runLinkageActions } from './linkage-runner';
 import { escalationOf, linkageIsEmpty, linkageOf, ruleMatches } from './rules';
-import { ActionTimeout, alarmNote, errText, failureReason, outcomeLogText } from './outcomes';
 import { applyTransition } from './workflow';
 
 export interface AlarmCenterOptions {
@@ -71,10 +68,6 @@ interface SourceInfo {
 
 const SOURCE_CACHE_MS = 5_000;
 const RECOVERY_BATCH = 500;
-
-function isAlarmType(t: string): t is AlarmType {
-  return (ALARM_TYPES as readonly string[]).includes(t);
-}
 
 export class AlarmCenter {
   private rulesCache: AlarmRule[] | null = null;
@@ -141,26 +134,14 @@ export class AlarmCenter {
     return p;
   }
 
-  private async fromDeviceEvent(ev: Pick<DeviceEvent, 'id' | 'cameraId' | 'type' | 'state' | 'startMs' | 'lat' | 'lon' | 'detail'>): Promise<void> {
+  private async fromDeviceEvent(ev: IntakeEvent): Promise<void> {
     if (this.handled.has(ev.id)) return; // already raised by recovery
-    if (ev.state === 'inactive' || !isAlarmType(ev.type)) {
+    const input = raiseInputOf(ev);
+    if (input === null) {
       await this.o.store.alarms.markEventDone(ev.id);
       return;
     }
-    const d = ev.detail ?? {};
-    const sev = typeof d.severity === 'string' && ['critical', 'major', 'minor', 'info'].includes(d.severity) ? (d.severity as AlarmSeverity) : undefined;
-    const message = typeof d.message === 'string' ? d.message : typeof d.reason === 'string' ? d.reason : null;
-    await this.raise({
-      sourceId: ev.cameraId,
-      type: ev.type,
-      severity: sev,
-      atMs: ev.startMs,
-      lat: ev.lat ?? (typeof d.lat === 'number' ? d.lat : null),
-      lon: ev.lon ?? (typeof d.lon === 'number' ? d.lon : null),
-      message,
-      deviceEventId: ev.id,
-      cause: isAlarmCause(d.cause) ? d.cause : null,
-    });
+    await this.raise(input);
   }
 
   /** Queues recovery ahead of live events (subscribe to live events right after calling this). */
@@ -177,18 +158,8 @@ export class AlarmCenter {
       if (rows.length === 0) break;
       for (const r of rows) {
         tried.add(r.id);
-        const d = (r.detail ?? null) as Record<string, unknown> | null;
         try {
-          await this.fromDeviceEvent({
-            id: r.id,
-            cameraId: r.cameraId,
-            type: r.type as AlarmType,
-            state: (r.state ?? 'pulse') as DeviceEvent['state'],
-            startMs: r.startMs,
-            lat: typeof d?.lat === 'number' ? d.lat : null,
-            lon: typeof d?.lon === 'number' ? d.lon : null,
-            detail: d,
-          });
+          await this.fromDeviceEvent(intakeEventOfRow(r));
           n++;
         } catch (err) {
           this.o.log(`[alarms] cannot raise device event ${r.id}: ${(err as Error).message}`);
@@ -253,86 +224,9 @@ export class AlarmCenter {
         detail: { type: ev.alarm.type, severity, sourceId: ev.alarm.sourceId, source: src.name, test: ev.alarm.test, rules: ev.alarm.ruleIds },
         ip: input.ip ?? null,
       });
-      if (rules.length > 0) void this.track(this.runActions(ev.alarm, rules, linkage));
+      if (rules.length > 0) void this.track(runLinkageActions(this.o, ev.alarm, rules, linkage));
     }
     return ev;
-  }
-
-  /** Runs the server-side actions (PTZ preset, bookmark, snapshot) and records every action's outcome (a code and params) on the alarm. */
-  private async runActions(alarm: Alarm, rules: AlarmRule[], linkage: AlarmLinkage): Promise<void> {
-    const outcomes: AlarmActionOutcome[] = [];
-    const push = (ruleId: number | null, kind: AlarmActionKind, status: AlarmActionOutcome['status'], code: AlarmOutcomeCode, params: AlarmOutcomeParams, resultId: number | null = null) =>
-      outcomes.push({ ruleId, kind, status, code, params, message: outcomeLogText(code, params), resultId, atMs: this.o.now() });
-    const firstRule = (pred: (r: AlarmRule) => boolean) => rules.find(pred)?.id ?? null;
-    for (const w of linkage.wall)
-      push(firstRule((r) => !!r.actions.wall), 'wall', 'sent', 'wall', { cameraId: w.cameraId, window: w.window, tile: w.tile === null ? null : w.tile + 1 });
-    if (linkage.sound) push(firstRule((r) => !!r.actions.sound), 'sound', 'sent', 'sound', {});
-    if (linkage.desktop) push(firstRule((r) => !!r.actions.desktop), 'desktop', 'sent', 'desktop', {});
-    if (linkage.notifyRoles.length || linkage.notifyUserIds.length)
-      push(firstRule((r) => !!r.actions.notify), 'notify', 'sent', 'notify', { roles: linkage.notifyRoles.join(','), users: linkage.notifyUserIds.join(',') });
-    const actor: Actor = { kind: 'system', reason: `alarm ${alarm.id}` };
-    const timeoutMs = this.o.actionTimeoutMs ?? 15_000;
-    const attempt = async (ruleId: number, kind: AlarmActionKind, code: AlarmOutcomeCode, params: AlarmOutcomeParams, fn: () => Promise<number | null>) => {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const id = await Promise.race([
-          fn(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new ActionTimeout(timeoutMs)), timeoutMs);
-          }),
-        ]);
-        push(ruleId, kind, 'ok', code, params, id);
-      } catch (err) {
-        // The raw error goes to the server log only; the alarm keeps a reason code the console words.
-        this.o.log(`[alarms] alarm ${alarm.id}: ${kind} (${outcomeLogText(code, params)}) failed: ${errText(err)}`);
-        push(ruleId, kind, 'failed', code, { ...params, ...failureReason(err) });
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-    const jobs: Array<Promise<void>> = [];
-    for (const r of rules) {
-      const a = r.actions;
-      const rid = r.id;
-      const camOf = (c: number | null | undefined) => c ?? alarm.sourceId;
-      if (a.ptz) {
-        const cam = camOf(a.ptz.cameraId);
-        const preset = a.ptz.presetId;
-        if (cam === null) push(rid, 'ptz', 'failed', 'no_camera', {});
-        else jobs.push(attempt(rid, 'ptz', 'ptz_preset', { cameraId: cam, presetId: preset }, async () => (await this.o.ptz.gotoPreset(cam, preset, actor), null)));
-      }
-      if (a.bookmark) {
-        const cam = camOf(a.bookmark.cameraId);
-        const startMs = alarm.firstMs - a.bookmark.beforeS * 1000;
-        const endMs = alarm.firstMs + a.bookmark.afterS * 1000;
-        if (cam === null) push(rid, 'bookmark', 'failed', 'no_camera', {});
-        else
-          jobs.push(
-            attempt(rid, 'bookmark', 'bookmark', { cameraId: cam, beforeS: a.bookmark.beforeS, afterS: a.bookmark.afterS }, async () => {
-              const b = await this.o.evidence.createBookmark({
-                cameraId: cam,
-                startMs,
-                endMs,
-                note: alarmNote(alarm),
-                actor,
-              });
-              return b.id;
-            }),
-          );
-      }
-      if (a.snapshot) {
-        const cam = alarm.sourceId;
-        if (cam === null) push(rid, 'snapshot', 'failed', 'no_camera', {});
-        else
-          jobs.push(
-            attempt(rid, 'snapshot', 'snapshot', { cameraId: cam }, async () => (await this.o.evidence.takeSnapshot({ cameraId: cam, note: alarmNote(alarm), actor })).id),
-          );
-      }
-    }
-    await Promise.all(jobs);
-    if (outcomes.length === 0) return;
-    const ev = await this.o.store.alarms.addActions(alarm.id, outcomes, this.o.now());
-    if (ev) this.o.publish(ev);
   }
 
   // ---------- workflow ----------
@@ -370,31 +264,8 @@ export class AlarmCenter {
   // ---------- escalation ----------
 
   /** Escalates every alarm whose escalation is due (nobody acknowledged in time); returns how many. */
-  async escalateDue(): Promise<number> {
-    const now = this.o.now();
-    const due = await this.o.store.alarms.dueForEscalation(now, 100);
-    let n = 0;
-    for (const { alarm: a, role } of due) {
-      const linkage: AlarmLinkage = { wall: [], sound: true, desktop: true, notifyRoles: [role], notifyUserIds: [] };
-      const waitedS = Math.round((now - a.steps[0]!.atMs) / 1000);
-      const params = { role, waitedS };
-      const outcome: AlarmActionOutcome = {
-        ruleId: a.ruleIds[0] ?? null,
-        kind: 'escalate',
-        status: 'sent',
-        code: 'escalate',
-        params,
-        message: outcomeLogText('escalate', params),
-        resultId: null,
-        atMs: now,
-      };
-      const ev = await this.o.store.alarms.escalate(a.id, linkage, outcome, now);
-      if (!ev) continue;
-      this.o.publish(ev);
-      await this.o.audit.record({ actor: null, action: 'alarm.escalate', targetType: 'alarm', targetId: a.id, detail: { role, waitedS } });
-      n++;
-    }
-    return n;
+  escalateDue(): Promise<number> {
+    return escalateDue(this.o);
   }
 
   // ---------- test ----------
