@@ -2,7 +2,7 @@
 import { ROLES, type Role } from './api';
 import { DEVICE_EVENT_TYPES, type DeviceEventType } from './device-events';
 import { s, type Infer } from './schema';
-import type { ServerMessage } from './messages';
+import type { ServerMessage, WireMessage } from './messages';
 
 /** Alarm types are the device event types (ONVIF motion/tamper/inputs, SOS, geofence, offline, video loss, ...). */
 export const ALARM_TYPES = DEVICE_EVENT_TYPES;
@@ -93,8 +93,10 @@ export interface Alarm {
   count: number;
   lat: number | null;
   lon: number | null;
-  /** Free text (operator's note of a manual alarm, the device's description). */
+  /** Free text (operator's note of a manual alarm, the device's description), in English when the server wrote it. */
   message: string | null;
+  /** `message` as a registered code with params (a source's status reason), worded by the console; null: show `message` as written. */
+  reason: WireMessage | null;
   /** Device event that raised it (null for manual and test alarms). */
   deviceEventId: number | null;
   /** Raised with "fire a test alarm". */
@@ -132,6 +134,8 @@ export interface AlarmOccurrenceView {
   atMs: number;
   severity: AlarmSeverity;
   message: string | null;
+  /** `message` as a registered code (see Alarm.reason). */
+  reason: WireMessage | null;
   lat: number | null;
   lon: number | null;
   /** Username of the operator who reported it; null for a device. */

@@ -128,6 +128,7 @@ export const MESSAGES = {
   'geo.latitude_range': 'latitude must be between -90 and 90',
   'geo.longitude_range': 'longitude must be between -180 and 180',
   'alarm.not_found': 'alarm {id} does not exist',
+  'alarm.test_rule': 'Test of rule "{name}"',
   'alarm_rule.not_found': 'alarm rule {id} does not exist',
   'alarm.closed': 'the alarm is closed',
   'alarm.already_acknowledged': 'the alarm is already acknowledged',

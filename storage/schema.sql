@@ -315,7 +315,8 @@ CREATE TABLE alarms (
   handler         TEXT,                                             -- username of the last operator who changed the state
   updated_ms      INTEGER NOT NULL,                                 -- last change of the row (ms since epoch, UTC)
   reporter        TEXT,                                             -- username of the operator who raised it (manual alarms; migration 008), NULL: a device or the server
-  cause           TEXT                                              -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'; migration 008), NULL: none
+  cause           TEXT,                                             -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'; migration 008), NULL: none
+  reason          TEXT    CHECK (reason IS NULL OR json_valid(reason)) -- message as a registered code: JSON {code, params} of common/messages.ts the console words (migration 013), NULL: none or raised before 013
 ) STRICT;
 
 -- Merging: the open alarm of one source and type with the latest occurrence.
@@ -381,7 +382,8 @@ CREATE TABLE alarm_occurrences (
   lon             REAL,                                             -- where, WGS-84 degrees, when known
   user_id         INTEGER,                                          -- users.id of the operator who reported it, NULL for a device
   username        TEXT,                                             -- that operator's username, NULL for a device
-  device_event_id INTEGER                                           -- events.id behind it, NULL when none
+  device_event_id INTEGER,                                          -- events.id behind it, NULL when none
+  reason          TEXT    CHECK (reason IS NULL OR json_valid(reason)) -- its message as JSON {code, params} of common/messages.ts (migration 013), NULL: none
 ) STRICT;
 
 -- Occurrences of one alarm, in order.

@@ -11,7 +11,7 @@ const NOW = 1_700_000_000_000;
 function alarm(id: number, p: Partial<Alarm> = {}): Alarm {
   return {
     id, sourceId: 3, sourceName: 'Gate', type: 'motion', severity: 'minor', state: 'new', firstMs: NOW, lastMs: NOW, count: 1, lat: null, lon: null,
-    message: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: null, escalatedMs: null, handler: null, reporter: null, cause: null, steps: [], actions: [], occurrences: [], ...p,
+    message: null, reason: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: null, escalatedMs: null, handler: null, reporter: null, cause: null, steps: [], actions: [], occurrences: [], ...p,
   };
 }
 const linkage = (p: Partial<AlarmLinkage> = {}): AlarmLinkage => ({ wall: [], sound: false, desktop: false, notifyRoles: [], notifyUserIds: [], ...p });

@@ -2,6 +2,7 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { ALARM_SEVERITIES } from '../../common/alarms';
 import { useI18n } from '../i18n/index';
+import { statusReason } from '../i18n/server-messages';
 import { useServices } from '../services';
 import { Store, useStore } from '../state/store';
 import { desktopNotify, playAlarmSound, requestDesktopPermission } from './alerts';
@@ -21,7 +22,7 @@ function initialSound(): boolean {
 const soundOn = new Store<boolean>(initialSound());
 
 export function AlarmCounter() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const services = useServices();
   const center = useMemo(() => consoleAlarms(services), [services.events]);
   const alarms = useStore(center.alarms);
@@ -43,7 +44,7 @@ export function AlarmCounter() {
           const type = t(typeKey(al.alarm.type));
           desktopNotify(
             al.escalated ? t('alarms.notify.escalated', { type, source: al.alarm.sourceName }) : t('alarms.notify.title', { severity: t(sevKey(al.alarm.severity)), type }),
-            `${al.alarm.sourceName}${al.alarm.cause ? ` — ${t(causeKey(al.alarm.cause))}` : al.alarm.message ? ` — ${al.alarm.message}` : ''}`,
+            `${al.alarm.sourceName}${al.alarm.cause ? ` — ${t(causeKey(al.alarm.cause))}` : al.alarm.message ? ` — ${statusReason(lang, al.alarm.reason, al.alarm.message)}` : ''}`,
             `argus-alarm-${al.alarm.id}`,
           );
         }

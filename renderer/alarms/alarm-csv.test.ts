@@ -12,7 +12,7 @@ beforeAll(() => {
 const T = Date.UTC(2026, 11, 6, 6, 3, 7); // 2026-12-06 14:03:07 in Shanghai
 const alarm: Alarm = {
   id: 35, sourceId: 3, sourceName: 'Gate, north', type: 'motion', severity: 'major', state: 'new', firstMs: T, lastMs: T + 60_000, count: 2,
-  lat: 31.2, lon: 121.5, message: '=1+1', deviceEventId: null, test: false, ruleIds: [], escalatedToRole: 'dispatcher', escalatedMs: T, handler: null,
+  lat: 31.2, lon: 121.5, message: '=1+1', reason: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: 'dispatcher', escalatedMs: T, handler: null,
   reporter: null, cause: null, steps: [], occurrences: [], actions: [],
 };
 const zh = makeI18n('zh-CN');

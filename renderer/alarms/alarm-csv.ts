@@ -3,6 +3,7 @@ import type { Alarm } from '../../common/alarms';
 import { csvFileName, csvText } from '../csv';
 import { formatDateTime } from '../format';
 import type { I18n } from '../i18n/index';
+import { statusReason } from '../i18n/server-messages';
 import { roleKey } from '../labels';
 import { causeKey, sevKey, stateKey, typeKey } from './labels';
 
@@ -28,7 +29,7 @@ export function alarmsCsv(i18n: I18n, alarms: readonly Alarm[]): string {
       test: a.test ? t('common.yes') : t('common.no'),
       lat: a.lat,
       lon: a.lon,
-      message: a.message,
+      message: statusReason(i18n.lang, a.reason, a.message),
     };
     return COLUMNS.map((c) => cell[c]);
   });

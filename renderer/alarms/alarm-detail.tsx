@@ -98,7 +98,7 @@ export function AlarmDetail({
         {alarm.message && !alarm.cause ? (
           <>
             <dt>{t('alarms.detail.message')}</dt>
-            <dd>{alarm.message}</dd>
+            <dd>{statusReason(lang, alarm.reason, alarm.message)}</dd>
           </>
         ) : null}
         {alarm.reporter ? (
@@ -116,7 +116,7 @@ export function AlarmDetail({
               <li key={i} data-severity={o.severity}>
                 <span class="step-time">{formatDateTime(o.atMs)}</span> {t(sevKey(o.severity))}
                 {o.reporter ? ` · ${o.reporter}` : ''}
-                {o.message ? ` · ${o.message}` : ''}
+                {o.message ? ` · ${statusReason(lang, o.reason, o.message)}` : ''}
                 {o.lat !== null && o.lon !== null ? ` · ${o.lat.toFixed(5)}, ${o.lon.toFixed(5)}` : ''}
               </li>
             ))}

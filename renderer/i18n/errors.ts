@@ -142,6 +142,7 @@ export const errorsZh: Record<MessageCode, string> = {
   'geo.latitude_range': '纬度必须在 -90 到 90 之间',
   'geo.longitude_range': '经度必须在 -180 到 180 之间',
   'alarm.not_found': '报警 {id} 不存在',
+  'alarm.test_rule': '测试规则“{name}”',
   'alarm_rule.not_found': '报警规则 {id} 不存在',
   'alarm.closed': '该报警已关闭',
   'alarm.already_acknowledged': '该报警已确认',

@@ -1,4 +1,5 @@
 // Repository interface for alarms, their workflow and linkage rules (issue 7); the SQLite implementation is storage/sqlite/alarms.ts.
+import type { WireMessage } from '../../common/messages';
 import type { Role } from '../../common/api';
 import type { EventRow } from '../repositories';
 import type {
@@ -25,6 +26,8 @@ export interface AlarmOccurrence {
   lat: number | null;
   lon: number | null;
   message: string | null;
+  /** `message` as a registered code with params (common/messages.ts), null when none. */
+  reason: WireMessage | null;
   deviceEventId: number | null;
   /** A test alarm is never merged. */
   test: boolean;

@@ -4,7 +4,7 @@ import { ALARM_SEVERITIES } from '../../common/alarms';
 import type { AlarmOccurrence } from '../repos/alarms';
 import type { Db } from './db';
 import { bool, ms } from './mapping';
-import { appendFeedEntry, SEVERITY_RANK_SQL } from './alarms-rows';
+import { appendFeedEntry, reasonJson, SEVERITY_RANK_SQL } from './alarms-rows';
 
 /**
  * Merges a mergeable occurrence into the newest open alarm of its source, type and cause within the window (never into
@@ -24,21 +24,22 @@ export function raiseOccurrence(db: Db, o: AlarmOccurrence, windowMs: number, no
       if (open) {
         const placed = o.lat !== null && o.lon !== null;
         await tx.run(
-          `UPDATE alarms SET count = count + 1, last_ms = max(last_ms, ?), updated_ms = ?, message = coalesce(message, ?),
+          `UPDATE alarms SET count = count + 1, last_ms = max(last_ms, ?), updated_ms = ?, reason = CASE WHEN message IS NULL THEN ? ELSE reason END,
+             message = coalesce(message, ?),
              lat = CASE WHEN lat IS NULL AND ? THEN ? ELSE lat END, lon = CASE WHEN lat IS NULL AND ? THEN ? ELSE lon END WHERE id = ?`,
-          [ms(o.atMs), ms(nowMs), o.message, bool(placed), o.lat, bool(placed), o.lon, open.id],
+          [ms(o.atMs), ms(nowMs), reasonJson(o.reason), o.message, bool(placed), o.lat, bool(placed), o.lon, open.id],
         );
         await tx.run(
-          'INSERT INTO alarm_occurrences (alarm_id, at_ms, severity, message, lat, lon, user_id, username, device_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [open.id, ms(o.atMs), o.severity, o.message, o.lat, o.lon, o.reporter?.userId ?? null, o.reporter?.username ?? null, o.deviceEventId],
+          'INSERT INTO alarm_occurrences (alarm_id, at_ms, severity, message, reason, lat, lon, user_id, username, device_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [open.id, ms(o.atMs), o.severity, o.message, reasonJson(o.reason), o.lat, o.lon, o.reporter?.userId ?? null, o.reporter?.username ?? null, o.deviceEventId],
         );
         return (await appendFeedEntry(tx, open.id, 'merged', null, nowMs))!;
       }
     }
     const r = await tx.run(
       `INSERT INTO alarms (source_id, source_name, type, severity, state, first_ms, last_ms, count, lat, lon, message, device_event_id, test,
-         rule_ids, escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause)
-       VALUES (?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)`,
+         rule_ids, escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause, reason)
+       VALUES (?, ?, ?, ?, 'new', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?)`,
       [
         o.sourceId,
         o.sourceName,
@@ -57,6 +58,7 @@ export function raiseOccurrence(db: Db, o: AlarmOccurrence, windowMs: number, no
         ms(nowMs),
         o.reporter?.username ?? null,
         o.cause,
+        reasonJson(o.reason),
       ],
     );
     await tx.run('INSERT INTO alarm_steps (alarm_id, state, user_id, username, at_ms, note) VALUES (?, ?, NULL, NULL, ?, NULL)', [r.lastId, 'new', ms(nowMs)]);

@@ -1,4 +1,5 @@
 // Row shapes and mapping of the SQLite alarm tables (alarms, steps, outcomes, occurrences, feed), read with their children, and the feed writer.
+import type { WireMessage } from '../../common/messages';
 import type { Role } from '../../common/api';
 import type {
   Alarm,
@@ -43,6 +44,7 @@ export interface AlarmDbRow {
   updated_ms: number;
   reporter: string | null;
   cause: string | null;
+  reason: string | null;
 }
 
 interface OccurrenceDbRow {
@@ -50,6 +52,7 @@ interface OccurrenceDbRow {
   at_ms: number;
   severity: string;
   message: string | null;
+  reason: string | null;
   lat: number | null;
   lon: number | null;
   username: string | null;
@@ -89,7 +92,7 @@ export interface FeedDbRow {
 
 export const ALARM_COLS =
   'id, source_id, source_name, type, severity, state, first_ms, last_ms, count, lat, lon, message, device_event_id, test, rule_ids, ' +
-  'escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause';
+  'escalate_role, escalate_due_ms, escalated_ms, handler, updated_ms, reporter, cause, reason';
 
 function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[], occurrences: AlarmOccurrenceView[]): Alarm {
   return {
@@ -105,6 +108,7 @@ function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[
     lat: r.lat,
     lon: r.lon,
     message: r.message,
+    reason: parseReason(r.reason),
     deviceEventId: r.device_event_id,
     test: fromBool(r.test),
     ruleIds: JSON.parse(r.rule_ids) as number[],
@@ -121,6 +125,22 @@ function toAlarm(r: AlarmDbRow, steps: AlarmStep[], actions: AlarmActionOutcome[
 
 function toStep(r: StepDbRow): AlarmStep {
   return { state: r.state as AlarmState, userId: r.user_id, username: r.username, atMs: r.at_ms, note: r.note };
+}
+
+/** A stored reason (JSON {code, params}); anything else reads as none. */
+function parseReason(text: string | null): WireMessage | null {
+  if (text === null) return null;
+  try {
+    const v = JSON.parse(text) as Partial<WireMessage> | null;
+    return v && typeof v.code === 'string' ? { code: v.code, params: typeof v.params === 'object' && v.params !== null ? v.params : {} } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A reason as stored (JSON), NULL for none. */
+export function reasonJson(reason: WireMessage | null): string | null {
+  return reason ? JSON.stringify({ code: reason.code, params: reason.params ?? {} }) : null;
 }
 
 /** The stored parameters of an outcome (a JSON object; anything else reads as none). */
@@ -164,7 +184,7 @@ export async function hydrate(db: Db, rows: AlarmDbRow[]): Promise<Alarm[]> {
     [ids],
   );
   const occurrences = await db.all<OccurrenceDbRow>(
-    `SELECT alarm_id, at_ms, severity, message, lat, lon, username FROM (
+    `SELECT alarm_id, at_ms, severity, message, reason, lat, lon, username FROM (
        SELECT o.*, row_number() OVER (PARTITION BY alarm_id ORDER BY id DESC) AS n FROM alarm_occurrences o
        WHERE alarm_id IN (SELECT value FROM json_each(?))) WHERE n <= ? ORDER BY id`,
     [ids, ALARM_OCCURRENCES_SHOWN],
@@ -173,7 +193,7 @@ export async function hydrate(db: Db, rows: AlarmDbRow[]): Promise<Alarm[]> {
   for (const o of occurrences)
     occBy.set(o.alarm_id, [
       ...(occBy.get(o.alarm_id) ?? []),
-      { atMs: o.at_ms, severity: o.severity as AlarmSeverity, message: o.message, lat: o.lat, lon: o.lon, reporter: o.username },
+      { atMs: o.at_ms, severity: o.severity as AlarmSeverity, message: o.message, reason: parseReason(o.reason), lat: o.lat, lon: o.lon, reporter: o.username },
     ]);
   const stepsBy = new Map<number, AlarmStep[]>();
   for (const s of steps) stepsBy.set(s.alarm_id, [...(stepsBy.get(s.alarm_id) ?? []), toStep(s)]);

@@ -13,6 +13,7 @@ function occ(o: Partial<AlarmOccurrence> = {}): AlarmOccurrence {
     lat: null,
     lon: null,
     message: null,
+    reason: null,
     deviceEventId: null,
     test: false,
     mergeable: true,
@@ -59,6 +60,24 @@ describe('SqliteAlarmRepo', () => {
     const s1 = await t.store.alarms.raise(occ({ sourceId: null, type: 'disk_low' }), 10_000, T0);
     const s2 = await t.store.alarms.raise(occ({ sourceId: null, type: 'disk_low', atMs: T0 + 1 }), 10_000, T0);
     expect(s2.alarm).toMatchObject({ id: s1.alarm.id, count: 2 });
+  });
+
+  it('keeps a status reason as a code with params on the alarm and each occurrence (migration 013), null when none', async () => {
+    const refused = { code: 'status.refused', params: {} };
+    const a = await t.store.alarms.raise(occ({ type: 'camera_offline', message: 'Camera refused the connection (check address and port)', reason: refused }), 10_000, T0);
+    expect(a.alarm.reason).toEqual(refused);
+    // A merged occurrence keeps its own reason; the alarm keeps its first one.
+    const sub = { code: 'status.sub_stream', params: { reason: { code: 'status.timeout' } } };
+    const b = await t.store.alarms.raise(occ({ type: 'camera_offline', atMs: T0 + 1000, message: 'x', reason: sub }), 10_000, T0 + 1000);
+    expect(b.alarm.id).toBe(a.alarm.id);
+    expect(b.alarm.reason).toEqual(refused);
+    expect(b.alarm.occurrences.map((o) => o.reason)).toEqual([{ code: 'status.sub_stream', params: { reason: { code: 'status.timeout' } } }]);
+    // An alarm raised without a message takes the first reason that comes with one.
+    const c = await t.store.alarms.raise(occ({ type: 'video_loss' }), 10_000, T0);
+    expect(c.alarm.reason).toBeNull();
+    const d = await t.store.alarms.raise(occ({ type: 'video_loss', atMs: T0 + 1000, message: 'Camera stopped sending video', reason: { code: 'status.stalled', params: {} } }), 10_000, T0 + 1000);
+    expect(d.alarm).toMatchObject({ id: c.alarm.id, message: 'Camera stopped sending video', reason: { code: 'status.stalled', params: {} } });
+    expect((await t.store.alarms.get(a.alarm.id))?.reason).toEqual(refused);
   });
 
   it('does not merge into a closed alarm', async () => {

@@ -179,7 +179,7 @@ describe('AlarmCenter', () => {
     now = T0 + 2000;
     const m1 = await center.raise({ sourceId: camId, type: 'tamper', severity: 'minor', atMs: now, message: 'lens covered', lat: 31.5, lon: 121.5 });
     expect(m1).toMatchObject({ kind: 'merged', alarm: { id: major.alarm.id, severity: 'major', count: 2, message: 'camera turned away', lat: 31.5, lon: 121.5 } });
-    expect(m1.alarm.occurrences).toEqual([{ atMs: now, severity: 'minor', message: 'lens covered', lat: 31.5, lon: 121.5, reporter: null }]);
+    expect(m1.alarm.occurrences).toEqual([{ atMs: now, severity: 'minor', message: 'lens covered', reason: null, lat: 31.5, lon: 121.5, reporter: null }]);
     const back = await t.store.alarms.get(minor.alarm.id);
     expect(back).toMatchObject({ severity: 'minor', count: 1, message: 'lens dirty' });
   });

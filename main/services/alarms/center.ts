@@ -1,6 +1,6 @@
 // The alarm center: turns occurrences into stored alarms (merged within the window), pushes them, runs linkage actions, workflow, escalation.
 // Intake of device events is in intake.ts, the linkage runner in linkage-runner.ts, escalation in escalation.ts.
-import { msg } from '../../../common/messages';
+import { englishOf, msg, type WireMessage } from '../../../common/messages';
 import {
   DEFAULT_SEVERITY,
   severityRank,
@@ -49,6 +49,8 @@ export interface RaiseInput {
   lat?: number | null;
   lon?: number | null;
   message?: string | null;
+  /** `message` as a registered code with params, worded by the console. */
+  reason?: WireMessage | null;
   deviceEventId?: number | null;
   /** A test alarm of one rule: only that rule applies (enabled or not, any schedule); never merged. */
   testRule?: AlarmRule;
@@ -200,6 +202,7 @@ export class AlarmCenter {
         lat,
         lon,
         message: input.message ?? null,
+        reason: input.reason ?? null,
         deviceEventId: input.deviceEventId ?? null,
         test: input.testRule !== undefined,
         // Manual alarms are reports of their own (each officer's text, place and severity): never merged.
@@ -281,7 +284,8 @@ export class AlarmCenter {
       sourceId,
       type: rule.types[0] ?? 'manual',
       atMs: this.o.now(),
-      message: `Test of rule "${rule.name}"`,
+      message: englishOf(msg('alarm.test_rule', { name: rule.name })),
+      reason: msg('alarm.test_rule', { name: rule.name }),
       testRule: rule,
       by,
       ip,

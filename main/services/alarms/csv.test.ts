@@ -6,7 +6,7 @@ import { applyTransition } from './workflow';
 
 const alarm: Alarm = {
   id: 7, sourceId: 3, sourceName: '北门, "east"', type: 'manual', severity: 'major', state: 'closed', firstMs: Date.UTC(2026, 0, 2, 3, 4, 5), lastMs: Date.UTC(2026, 0, 2, 3, 4, 6),
-  count: 2, lat: 31.5, lon: 121.25, message: '=HYPERLINK("x")\nline 2', deviceEventId: null, test: false, ruleIds: [], escalatedToRole: 'admin', escalatedMs: 1,
+  count: 2, lat: 31.5, lon: 121.25, message: '=HYPERLINK("x")\nline 2', reason: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: 'admin', escalatedMs: 1,
   handler: 'ann', reporter: null, cause: null, steps: [], actions: [], occurrences: [],
 };
 

@@ -1,4 +1,5 @@
 // Intake of the alarm center: which alarm a stored device event raises (type, severity, place, message, cause), and stored rows read back for recovery.
+import type { WireMessage } from '../../../common/messages';
 import type { AlarmSeverity, AlarmType } from '../../../common/alarms';
 import { ALARM_TYPES, isAlarmCause } from '../../../common/alarms';
 import type { DeviceEvent } from '../../../common/device-events';
@@ -18,6 +19,9 @@ export function raiseInputOf(ev: IntakeEvent): RaiseInput | null {
   const d = ev.detail ?? {};
   const sev = typeof d.severity === 'string' && ['critical', 'major', 'minor', 'info'].includes(d.severity) ? (d.severity as AlarmSeverity) : undefined;
   const message = typeof d.message === 'string' ? d.message : typeof d.reason === 'string' ? d.reason : null;
+  // A status reason also comes as a code (sources.ts: reasonMsg) the console words; only when it is the message shown.
+  const coded = d.reasonMsg as Partial<WireMessage> | null | undefined;
+  const reason = typeof d.message !== 'string' && coded && typeof coded === 'object' && typeof coded.code === 'string' ? { code: coded.code, params: coded.params ?? {} } : null;
   return {
     sourceId: ev.cameraId,
     type: ev.type,
@@ -26,6 +30,7 @@ export function raiseInputOf(ev: IntakeEvent): RaiseInput | null {
     lat: ev.lat ?? (typeof d.lat === 'number' ? d.lat : null),
     lon: ev.lon ?? (typeof d.lon === 'number' ? d.lon : null),
     message,
+    reason,
     deviceEventId: ev.id,
     cause: isAlarmCause(d.cause) ? d.cause : null,
   };

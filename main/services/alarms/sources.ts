@@ -54,7 +54,7 @@ export class StatusWatcher {
     this.cameras.set(s.cameraId, s);
     if (!prev || prev.state === s.state) return;
     if (await this.o.isUnit(s.cameraId)) return;
-    const detail = { source: 'argus', state: s.state, reason: s.lastError };
+    const detail = { source: 'argus', state: s.state, reason: s.lastError, reasonMsg: s.reason };
     if (s.lastError && RECORDING_FAULT.test(s.lastError) && DOWN.has(s.state)) {
       this.o.emit({ cameraId: s.cameraId, type: 'recording_failed', detail });
     } else if (GOOD.has(prev.state) && DOWN.has(s.state)) {
@@ -75,11 +75,11 @@ export class StatusWatcher {
       this.o.emit({
         cameraId: s.unitId,
         type: 'unit_offline',
-        detail: { source: 'argus', link, cause, message, severity: s.online ? 'minor' : 'major', ...(link === 'video' && s.lastError ? { reason: s.lastError } : {}) },
+        detail: { source: 'argus', link, cause, message, severity: s.online ? 'minor' : 'major', ...(link === 'video' && s.lastError ? { reason: s.lastError, reasonMsg: s.reason } : {}) },
       });
     }
     if (prev.recording !== 'failed' && s.recording === 'failed')
-      this.o.emit({ cameraId: s.unitId, type: 'recording_failed', detail: { source: 'argus', reason: s.lastError } });
+      this.o.emit({ cameraId: s.unitId, type: 'recording_failed', detail: { source: 'argus', reason: s.lastError, reasonMsg: s.reason } });
   }
 }
 
