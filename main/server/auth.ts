@@ -5,6 +5,7 @@ import type { LoginResponse, UserInfo } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
+import { settingFromEnv } from '../config';
 import type { AuditLog } from './audit-log';
 import { ApiError } from './errors';
 import type { Principal } from './router';
@@ -279,9 +280,8 @@ export async function ensureAdmin(
   now: () => number = Date.now,
 ): Promise<boolean> {
   if ((await store.users.count()) > 0) return false;
-  const fromEnv = env.ARGUS_ADMIN_PASSWORD;
-  if (fromEnv !== undefined && fromEnv !== '' && fromEnv.length < 8)
-    throw new Error('ARGUS_ADMIN_PASSWORD must be at least 8 characters long');
+  // Validated by its declaration (main/platform/settings.ts): too short refuses the start, naming ARGUS_ADMIN_PASSWORD.
+  const fromEnv = settingFromEnv('adminPassword', env);
   const password = fromEnv ? fromEnv : randomPassword(16);
   let user: UserRow;
   try {
