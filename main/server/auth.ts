@@ -5,6 +5,7 @@ import type { LoginResponse, UserInfo } from '../../common/api';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
+import { settingFromEnv } from '../config';
 import { checkPassword } from './accounts/policy';
 import type { AuditLog } from './audit-log';
 import { ApiError } from './errors';
@@ -280,8 +281,9 @@ export async function ensureAdmin(
   now: () => number = Date.now,
 ): Promise<boolean> {
   if ((await store.users.count()) > 0) return false;
-  const fromEnv = env.ARGUS_ADMIN_PASSWORD;
-  // The operator's choice meets the same policy as any password set in the console (length, not the user name, not a common one).
+  // Validated by its declaration (main/platform/settings.ts), then by the same policy as any password set in the console
+  // (length, not the user name, not a common one): a refusal stops the start, naming ARGUS_ADMIN_PASSWORD.
+  const fromEnv = settingFromEnv('adminPassword', env);
   const refusal = fromEnv ? checkPassword(fromEnv, 'admin') : null;
   if (refusal)
     throw new Error(`ARGUS_ADMIN_PASSWORD is refused by the password policy (${refusal.code}): it ${refusal.message}. Choose another and start again.`);

@@ -1,6 +1,6 @@
 // Wires the back end together: storage, crash recovery, media hub, units, recorders, retention and the HTTP/WebSocket server.
 import fs from 'node:fs';
-import type { Config } from '../config';
+import { effectiveSettingsLine, SETTINGS, type Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
 import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg';
 import { MediaHub } from '../../media/hub';
@@ -53,9 +53,11 @@ export async function startBackend(
   const version = ffmpegVersion();
   if (!version) throw new Error(`ffmpeg not found at "${config.ffmpegPath}" (install ffmpeg or set ffmpegPath in argus.json)`);
   log(`[argus] ${version}`);
+  log(effectiveSettingsLine(config)); // secrets show only as (set)
   const store = await openSqliteStore(config.dbFile);
   try {
-    await ensureAdmin(store, log, opts.env ?? process.env);
+    // The first admin's password: from the settings (ARGUS_ADMIN_PASSWORD), unless the caller passes an environment of its own.
+    await ensureAdmin(store, log, opts.env ?? { [SETTINGS.adminPassword.env]: config.adminPassword });
   } catch (e) {
     await store.close(); // a refused ARGUS_ADMIN_PASSWORD stops the start: leave nothing open
     throw e;

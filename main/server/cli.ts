@@ -1,8 +1,7 @@
 // Headless entry point: `npm run server -- --data-dir DIR --port N [--bind ADDR]` starts the whole back end.
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { dataDirFrom, loadConfig } from '../config';
 import { startBackend } from './backend';
 
 async function main(): Promise<void> {
@@ -19,10 +18,10 @@ async function main(): Promise<void> {
     console.log('usage: npm run server -- [--data-dir DIR] [--port N] [--bind ADDR]\n' + 'Data dir defaults to $ARGUS_DATA_DIR or ./data; see README.md for settings.');
     return;
   }
-  const dataDir = path.resolve(values['data-dir'] ?? process.env.ARGUS_DATA_DIR ?? 'data');
+  const dataDir = dataDirFrom(values['data-dir'], process.env);
   fs.mkdirSync(dataDir, { recursive: true });
-  const port = values.port !== undefined ? Number(values.port) : undefined;
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new ConfigError(`--port: not a port number: ${values.port}`);
+  // Flags are validated with the settings they set (a bad --port names the flag).
+  const port = values.port !== undefined ? (values.port.trim() === '' ? NaN : Number(values.port)) : undefined;
   const config = loadConfig({ dataDir, overrides: { port, bind: values.bind } });
   const backend = await startBackend(config);
   let stopping = false;

@@ -54,8 +54,7 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
   beforeAll(async () => {
     dataDir = tempDir('playback');
     const build = await buildRenderer(path.join(dataDir, 'console'));
-    process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS = '1500';
-    srv = await startInvServer(path.join(dataDir, 'data'), {}, build.outDir);
+    srv = await startInvServer(path.join(dataDir, 'data'), { playbackAuditIdleMs: 1500 }, build.outDir);
     const mk = (name: string) =>
       srv.backend.store.cameras.create({ name, url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null }, Date.now());
     camA = (await mk('North gate')).id;
@@ -83,7 +82,6 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
   }, 180_000);
 
   afterAll(async () => {
-    delete process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS;
     await browser?.close();
     await srv?.backend.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ export interface InvestigationFeatureOptions {
   exportsDir?: string;
   /** Default <dataDir>/snapshots. */
   snapshotsDir?: string;
-  /** A viewing session is audited ('playback.view') after this long without requests; default 60 s. */
+  /** A viewing session is audited ('playback.view') after this long without requests; default the playbackAuditIdleMs setting. */
   playbackIdleMs?: number;
 }
 
@@ -22,7 +22,7 @@ export function createInvestigationFeature(ctx: FeatureContext, links: { places:
     snapshotsDir: opts.snapshotsDir ?? path.join(ctx.config.dataDir, 'snapshots'),
     indexDir,
   });
-  const idle = opts.playbackIdleMs ?? Number(process.env.ARGUS_PLAYBACK_AUDIT_IDLE_MS ?? 60_000);
+  const idle = opts.playbackIdleMs ?? ctx.config.playbackAuditIdleMs;
   const audit = new PlaybackAudit(ctx.audit, idle);
   return {
     control: service,
