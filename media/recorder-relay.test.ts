@@ -10,8 +10,9 @@ import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert
 import { freePort } from '../test/helpers/net';
 import { publishRtmp } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
-import { recordArgs, relayArgs, type RecordLauncher } from './ffmpeg';
-import { launchRecording } from './ffmpeg';
+import { recordArgs } from './ffmpeg-args/recording';
+import { relayArgs } from './ffmpeg-args/relay';
+import { launchRecording, type RecordLauncher } from './record-process';
 import { cameraStreamPath, MediaHub, type PublishInfo, type ViewerSink } from './hub';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
 import { StreamRelay, type RelayStatus } from './relay';

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode } from './ffmpeg-args/recording';
+import { probe, type ProbeInfo } from './probe';
+import { launchRecording, type RecordLauncher, type RecordProcess, type StreamInfo } from './record-process';
 import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { ClockAnchor } from './clock-anchor';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
-import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg';
+import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg-launcher';
 import { MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
