@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
 import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg-launcher';
-import { MediaHub } from '../../media/hub';
+import { createMediaHub, type MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
 import { UnitService } from '../services/units';
@@ -65,7 +65,7 @@ export async function startBackend(
   // The app's publish is bound after creation; the services need it first. So do the hub's callbacks.
   let publish: (ev: import('../../common/events').ServerEvent) => void = () => undefined;
   let units: UnitService | null = null;
-  const hub = new MediaHub({
+  const hub = createMediaHub({
     port: config.rtmpPort,
     host: config.rtmpBind,
     log,
