@@ -1,5 +1,11 @@
-// Video push of the agent: one ffmpeg (media/ffmpeg.ts) sending to the hub over RTMP, restarted with backoff when it ends.
-import { launchUplinkPush, type UplinkPushSpec } from '../media/ffmpeg';
+// Video push of the agent: one ffmpeg (started by media/ffmpeg-launcher.ts) sending to the hub over RTMP, restarted with backoff when it ends.
+import { runFfmpegProcess, type RecordProcess } from '../media/ffmpeg-launcher';
+import { uplinkPushArgs, type UplinkPushSpec } from './video-args';
+
+/** Starts one ffmpeg pushing the unit's video to the hub over RTMP; onExit tells the agent to restart it (with backoff). */
+export function launchUplinkPush(spec: UplinkPushSpec, h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void }): RecordProcess {
+  return runFfmpegProcess(uplinkPushArgs(spec), { onProgress: (t) => h.onProgress?.(t), onExit: (err, tail) => h.onExit(err, tail) });
+}
 
 export class VideoPusher {
   private proc: ReturnType<typeof launchUplinkPush> | null = null;

@@ -1,6 +1,8 @@
 // A recording run stopped as soon as its streams were known (its audio must be converted): what it wrote is kept.
 import fs from 'node:fs';
-import { probe, restoreG711Audio, type ProbeInfo } from './ffmpeg';
+import { execFfmpeg } from './ffmpeg-launcher';
+import { g711RestoreArgs } from './ffmpeg-args/recording';
+import { probe, type ProbeInfo } from './probe';
 
 export interface DiscardedSegment extends ProbeInfo {
   relPath: string;
@@ -48,5 +50,24 @@ export async function indexDiscardedRun(files: string[], audioCodec: string | nu
   for (const { file, info } of probed) {
     d.onClosed({ ...info, relPath: d.relPath(file), startMs, endMs: startMs + info.durationMs, sizeBytes: fs.statSync(file).size });
     startMs += info.durationMs;
+  }
+}
+
+/**
+ * Rewrites a segment in place whose G.711 audio MPEG-TS stored as a private data stream (bytes ffmpeg cannot read back
+ * as audio): the raw G.711 bytes are taken out and put back as AAC beside the copied video. Used only for the first
+ * moments of a G.711 source, written before the recorder knew it had to convert the audio.
+ */
+export async function restoreG711Audio(file: string, codec: 'pcm_alaw' | 'pcm_mulaw', timeoutMs = 20_000): Promise<void> {
+  const raw = `${file}.g711`;
+  const tmp = `${file}.aac.ts`;
+  const [extract, restore] = g711RestoreArgs(file, codec, raw, tmp);
+  try {
+    await execFfmpeg(extract, timeoutMs);
+    await execFfmpeg(restore, timeoutMs);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(raw, { force: true });
+    fs.rmSync(tmp, { force: true });
   }
 }

@@ -1,7 +1,9 @@
-// The one place ffmpeg processes are launched: binary paths, the watchdog every ffmpeg runs under, signalling, and the long-running process runner.
+// The one place ffmpeg and ffprobe are started: binary paths, the watchdog every ffmpeg runs under, signalling, the long-running process runner, the run-to-completion job runner and ffprobe.
 import path from 'node:path';
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import ffmpeg from 'fluent-ffmpeg';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import ffmpeg, { type FfprobeData } from 'fluent-ffmpeg';
+
+export type { FfprobeData } from 'fluent-ffmpeg';
 
 export interface FfmpegPaths {
   ffmpegPath: string;
@@ -185,4 +187,79 @@ export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
       if (proc) signalFfmpeg(proc, 'SIGKILL');
     },
   };
+}
+
+// ---------------------------------------------------------------- run-to-completion jobs (exports, snapshots, repairs)
+
+export interface JobOptions {
+  /** Called with the output time reached (s). */
+  onProgress?: (outTimeS: number) => void;
+  /** Aborting kills ffmpeg (SIGKILL) and rejects with an Error named 'AbortError'. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Runs ffmpeg (under the watchdog) with `args` to completion; progress from `-progress pipe:1`; rejects with the stderr tail. */
+export function runFfmpegJob(args: string[], o: JobOptions = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (o.signal?.aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+    const child = spawn(ffmpegCommand(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    let out = '';
+    let aborted = false;
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const m = /^out_time_us=(\d+)/.exec(line);
+        if (m) o.onProgress?.(Number(m[1]) / 1e6);
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
+    const onAbort = () => {
+      aborted = true;
+      signalFfmpeg(child, 'SIGKILL');
+    };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = o.timeoutMs ? setTimeout(() => signalFfmpeg(child, 'SIGKILL'), o.timeoutMs) : null;
+    child.once('error', (e) => reject(e));
+    child.once('close', (code) => {
+      if (timer) clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      if (aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+      if (code === 0) return resolve();
+      reject(new Error(`ffmpeg failed (exit ${code}): ${err.trim().split('\n').slice(-4).join(' | ')}`));
+    });
+  });
+}
+
+/**
+ * Runs the bare ffmpeg binary (no watchdog: a short local file job bounded by `timeoutMs`, whose SIGTERM the watchdog
+ * would ignore) with `-hide_banner -nostdin -v error -y` and `args`; rejects with the last stderr lines.
+ */
+export function execFfmpeg(args: string[], timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    execFile(paths.ffmpegPath, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { timeout: timeoutMs }, (err, _out, stderr) =>
+      err ? reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').slice(-2).join(' ') || err.message}`)) : resolve(),
+    );
+  });
+}
+
+/** ffprobe of a media file (fluent-ffmpeg's JSON), with the configured ffprobe binary. */
+export function runFfprobe(file: string, cb: (err: Error | null, data: FfprobeData) => void): void {
+  ffmpeg.setFfprobePath(paths.ffprobePath);
+  ffmpeg.ffprobe(file, cb);
+}
+
+/** `ffmpeg -version` first line, or null if ffmpeg cannot run. */
+export function ffmpegVersion(): string | null {
+  try {
+    return execFileSync(paths.ffmpegPath, ['-version'], { encoding: 'utf8' }).split('\n')[0] ?? null;
+  } catch {
+    return null;
+  }
 }

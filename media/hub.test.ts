@@ -9,7 +9,7 @@ import { ffprobe, run } from '../test/helpers/ffmpeg';
 import { waitFor } from '../test/helpers/media-assert';
 import { publishEnhancedHevc } from '../test/helpers/enhanced-rtmp';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
-import { MediaHub, type DonePublishReason, type HubOptions, type PublishInfo, type StreamRequest, type ViewerSink } from './hub';
+import { createMediaHub, type MediaHub, type DonePublishReason, type HubOptions, type PublishInfo, type StreamRequest, type ViewerSink } from './hub';
 
 let clip: string;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-hub-'));
@@ -35,7 +35,7 @@ interface Recorded {
 
 async function startHub(over: Partial<HubOptions> = {}): Promise<{ hub: MediaHub; port: number; rec: Recorded }> {
   const rec: Recorded = { requests: [], published: [], done: [], logs: [] };
-  const h = new MediaHub({
+  const h = createMediaHub({
     port: 0,
     host: '127.0.0.1',
     log: (m) => rec.logs.push(m),
@@ -279,7 +279,7 @@ describe('MediaHub', () => {
 
   it('close() ends publishes, disconnects everyone and frees the port; one hub per process', async () => {
     const { hub: h, port, rec } = await startHub();
-    await expect(new MediaHub({ port: 0, host: '127.0.0.1', log: () => undefined }).start()).rejects.toThrow(/another media hub/);
+    await expect(createMediaHub({ port: 0, host: '127.0.0.1', log: () => undefined }).start()).rejects.toThrow(/another media hub/);
     const p = publish(`rtmp://127.0.0.1:${port}/live/2?key=good`);
     await waitFor(() => rec.published.length === 1, 'publish', 10_000);
     const sink = memorySink();
@@ -291,7 +291,7 @@ describe('MediaHub', () => {
     await Promise.race([p.exited, new Promise((r) => setTimeout(r, 10_000))]);
     expect(p.proc.exitCode ?? p.proc.signalCode).not.toBeNull();
     // The port is free again and a new hub may start.
-    const again = new MediaHub({ port, host: '127.0.0.1', log: () => undefined });
+    const again = createMediaHub({ port, host: '127.0.0.1', log: () => undefined });
     expect(await again.start()).toBe(port);
     await again.close();
   });

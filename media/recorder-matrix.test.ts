@@ -11,7 +11,7 @@ import { FFMPEG_BIN, ffprobe, run as runBin } from '../test/helpers/ffmpeg';
 import { waitFor } from '../test/helpers/media-assert';
 import { publishRtmp, publishRtmpGst } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
-import { cameraStreamPath, MediaHub, unitStreamPath } from './hub';
+import { cameraStreamPath, createMediaHub, type MediaHub, unitStreamPath } from './hub';
 import { Recorder, type ClosedSegment } from './recorder';
 
 let hub: MediaHub;
@@ -23,7 +23,7 @@ const quiet = () => undefined;
 
 beforeAll(async () => {
   // Units are recorded from the hub's read-back with the pre-roll, as in the server.
-  hub = new MediaHub({ port: 0, host: '127.0.0.1', log: quiet, preRollApps: ['live'], onPrePublish: () => ({ allow: true }) });
+  hub = createMediaHub({ port: 0, host: '127.0.0.1', log: quiet, preRollApps: ['live'], onPrePublish: () => ({ allow: true }) });
   port = await hub.start();
   // One fake camera per shape, all on one RTSP server.
   const mounts: Record<string, string> = {};

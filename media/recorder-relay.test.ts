@@ -10,9 +10,10 @@ import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert
 import { freePort } from '../test/helpers/net';
 import { publishRtmp } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
-import { recordArgs, relayArgs, type RecordLauncher } from './ffmpeg';
-import { launchRecording } from './ffmpeg';
-import { cameraStreamPath, MediaHub, type PublishInfo, type ViewerSink } from './hub';
+import { recordArgs } from './ffmpeg-args/recording';
+import { relayArgs } from './ffmpeg-args/relay';
+import { launchRecording, type RecordLauncher } from './record-process';
+import { cameraStreamPath, createMediaHub, type MediaHub, type PublishInfo, type ViewerSink } from './hub';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
 import { StreamRelay, type RelayStatus } from './relay';
 
@@ -25,7 +26,7 @@ const quiet = () => undefined;
 beforeAll(async () => {
   const clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: true });
   rtsp = await startRtspServer({ count: 2, clip });
-  hub = new MediaHub({ port: 0, host: '127.0.0.1', log: quiet, onPublish: (i) => published.push(i) });
+  hub = createMediaHub({ port: 0, host: '127.0.0.1', log: quiet, onPublish: (i) => published.push(i) });
   await hub.start();
 });
 afterAll(async () => {

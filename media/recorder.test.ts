@@ -8,7 +8,7 @@ import { ensureClip } from '../test/helpers/clips';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { freePort } from '../test/helpers/net';
 import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert';
-import type { RecordCallbacks, RecordLauncher } from './ffmpeg';
+import type { RecordCallbacks, RecordLauncher } from './record-process';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
 
 let clip: string;

@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
-import { audioNeedsTranscode, launchRecording, probe, type ProbeInfo, type RecordLauncher, type RecordProcess, type StreamInfo } from './ffmpeg';
+import { audioNeedsTranscode } from './ffmpeg-args/recording';
+import { launchRecording, type RecordLauncher, type RecordProcess, type StreamInfo } from './record-process';
 import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
-import { ClockAnchor } from './clock-anchor';
 import { indexDiscardedRun } from './discarded-run';
+import { SegmentIndex, type SegmentEvents } from './segment-index';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export interface RecorderConfig {
@@ -23,30 +24,10 @@ export interface RecorderConfig {
   relayUnavailable?: ServerMessage | null;
 }
 
+export type { ClosedSegment, OpenedSegment } from './segment-index';
 
-export interface OpenedSegment {
-  cameraId: number;
-  /** Path relative to the recordings root, forward slashes. */
-  relPath: string;
-  /** Estimated wall-clock start (UTC ms); refined when the segment closes. */
-  startMs: number;
-}
-
-export interface ClosedSegment extends ProbeInfo {
-  cameraId: number;
-  relPath: string;
-  startMs: number;
-  endMs: number;
-  sizeBytes: number;
-}
-
-export interface RecorderEvents {
+export interface RecorderEvents extends SegmentEvents {
   onStatus(status: CameraStatus): void;
-  onSegmentOpened(seg: OpenedSegment): void;
-  /** A segment is complete and probed. Called in order of segments. */
-  onSegmentClosed(seg: ClosedSegment): void;
-  /** A closed segment could not be probed (corrupt or empty); it is left for crash recovery. */
-  onSegmentError(relPath: string, message: string): void;
 }
 
 export interface RecorderOptions extends SupervisionOptions {
@@ -54,9 +35,6 @@ export interface RecorderOptions extends SupervisionOptions {
   now?: () => number;
   log?: (msg: string) => void;
 }
-
-/** Within a run, consecutive segments are chained; the anchor re-syncs them only when they drift further than this. */
-const RESYNC_MS = 2000;
 
 export class Recorder {
   private proc: RecordProcess | null = null;
@@ -90,15 +68,10 @@ export class Recorder {
   private lastProgressMs = 0;
   private lastOutTimeS = 0;
   private runInfo: StreamInfo | null = null;
-  private anchor = new ClockAnchor();
-  private openSegs = new Map<string, { startMs: number; openedAtMs: number }>();
-  private prevEndMs: number | null = null;
   private bytesWindow: Array<{ atMs: number; bytes: number }> = [];
   private currentFile: string | null = null;
   private closedBytes = 0;
-  private probeChain: Promise<void> = Promise.resolve();
-  /** End of the last segment reported closed (wall-clock ms), across runs. */
-  private indexedEndMs = -Infinity;
+  private readonly segments: SegmentIndex;
 
   private readonly launch: RecordLauncher;
   private readonly now: () => number;
@@ -117,6 +90,7 @@ export class Recorder {
     this.o = supervisionDefaults(opts);
     this.sinceMs = this.now();
     this.relayNote = cfg.relayUrl ? null : (cfg.relayUnavailable ?? null);
+    this.segments = new SegmentIndex(cfg.cameraId, cfg.recordingsDir, events, this.now, this.log);
   }
 
   /** PID of the running ffmpeg, if any (monitoring and tests). */
@@ -159,7 +133,7 @@ export class Recorder {
     const p = this.proc;
     if (p) await p.stop();
     this.stopWatchdog();
-    await this.probeChain;
+    await this.segments.drained();
     this.setState('stopped', this.lastError);
   }
 
@@ -183,9 +157,7 @@ export class Recorder {
     this.firstOutTimeS = null;
     this.discardRun = false;
     this.discardedFiles = [];
-    this.anchor = new ClockAnchor();
-    this.openSegs.clear();
-    this.prevEndMs = null;
+    this.segments.newRun();
     this.bytesWindow = [];
     this.currentFile = null;
     this.closedBytes = 0;
@@ -235,10 +207,6 @@ export class Recorder {
     this.runInfo = this.transcodeAudio && info.audioCodec !== null ? { ...info, audioCodec: 'aac' } : info;
   }
 
-  private relPath(file: string): string {
-    return path.relative(this.cfg.recordingsDir, file).split(path.sep).join('/');
-  }
-
   private onProgress(runStart: number, outTimeS: number): void {
     if (runStart !== this.runStartMs) return;
     // "time=0" lines come before anything was muxed (e.g. while an RTMP input is still probed): no anchor sample, no liveness.
@@ -255,7 +223,7 @@ export class Recorder {
         this.setState('recording', null, true);
       }
     }
-    this.anchor.add(at, outTimeS);
+    this.segments.sample(at, outTimeS);
     if (this.state !== 'recording') {
       this.setState('recording', null);
     }
@@ -281,11 +249,6 @@ export class Recorder {
     return Math.round(((b.bytes - a.bytes) * 8 * 1000) / (b.atMs - a.atMs));
   }
 
-  private wallMs(streamS: number): number | null {
-    const off = this.anchor.offsetMs();
-    return off === null ? null : Math.round(off + streamS * 1000);
-  }
-
   private onOpened(runStart: number, file: string): void {
     if (runStart !== this.runStartMs) return;
     if (this.discardRun) {
@@ -300,81 +263,13 @@ export class Recorder {
       }
     }
     this.currentFile = file;
-    const startMs = this.prevEndMs ?? this.now();
-    this.openSegs.set(file, { startMs, openedAtMs: this.now() });
-    this.events.onSegmentOpened({ cameraId: this.cfg.cameraId, relPath: this.relPath(file), startMs });
+    this.segments.opened(file);
   }
 
   private onClosed(runStart: number, file: string, startS: number, endS: number): void {
     if (runStart === this.runStartMs && this.discardRun) return; // its files are indexed when it has exited
-    const opened = this.openSegs.get(file);
-    this.openSegs.delete(file);
     const sameRun = runStart === this.runStartMs;
-    // Wall clock: chain to the previous segment of this run; the anchor places a run's first segment and corrects drift.
-    const estimate = sameRun ? this.wallMs(startS) : null;
-    let startMs: number;
-    if (sameRun && this.prevEndMs !== null) {
-      startMs = this.prevEndMs;
-      // Only forward (a hole in the stream): moving back would overlap the segment before (invariant 6).
-      if (estimate !== null && estimate - startMs > RESYNC_MS) {
-        this.log(`wall clock re-synced by ${estimate - startMs} ms`);
-        startMs = estimate;
-      }
-    } else {
-      startMs = estimate ?? opened?.startMs ?? this.now() - Math.round((endS - startS) * 1000);
-    }
-    let durationMs = Math.max(0, Math.round((endS - startS) * 1000));
-    // Sanity: the muxer's duration must roughly match the wall-clock time the segment was open (buffering at start
-    // and at the end make up to a few seconds of difference). A source with broken timestamps must not be indexed
-    // as a 0.1 s segment that really holds a minute: then the wall-clock duration is taken. The other way round is
-    // normal: buffered video (a hub's pre-roll, a camera's burst after a stall) is muxed faster than real time.
-    if (opened) {
-      const wallMs = this.now() - opened.openedAtMs;
-      if (wallMs - durationMs > Math.max(3000, wallMs / 2)) {
-        this.log(`segment ${this.relPath(file)}: camera timestamps say ${durationMs} ms, the wall clock ${wallMs} ms; indexing the wall-clock duration`);
-        durationMs = wallMs;
-      }
-    }
-    const endMs = startMs + durationMs;
-    if (sameRun) this.prevEndMs = endMs;
-    this.reportClosed(file, startMs, durationMs, sameRun ? this.runInfo : null);
-  }
-
-  /**
-   * Reports a finished segment. With the run's stream info and the muxer's duration nothing needs probing (an ffprobe
-   * costs ~0.3 s of CPU); `durationMs` 0 means "take ffprobe's duration" (partial segments of a killed ffmpeg).
-   */
-  private reportClosed(file: string, startMs: number, durationMs: number, known: StreamInfo | null = null): void {
-    const rel = this.relPath(file);
-    this.probeChain = this.probeChain.then(async () => {
-      try {
-        const info = known && durationMs > 0 ? { ...known, durationMs, startTimeS: null } : await probe(file);
-        const sizeBytes = fs.statSync(file).size;
-        const dur = durationMs > 0 ? durationMs : info.durationMs;
-        if (dur <= 0) throw new Error('no playable frames');
-        // A new run's anchor can place its first segment a few ms before the end of the last one indexed (a killed
-        // run's partial segment is timed by its probed length): segments never overlap, so start where that one ended.
-        // A larger overlap means the wall clock itself stepped back: keep the estimate, the index then follows the clock.
-        const overlapMs = this.indexedEndMs - startMs;
-        const start = overlapMs > 0 && overlapMs <= RESYNC_MS ? this.indexedEndMs : startMs;
-        this.indexedEndMs = start + dur;
-        // The muxer's own times are exact for the segment; ffprobe's duration is used for partial segments.
-        this.events.onSegmentClosed({ ...info, durationMs: dur, cameraId: this.cfg.cameraId, relPath: rel, startMs: start, endMs: start + dur, sizeBytes });
-      } catch (e) {
-        this.log(`segment ${rel} could not be probed: ${(e as Error).message}`);
-        this.events.onSegmentError(rel, (e as Error).message);
-      }
-    });
-  }
-
-  /** Segments ffmpeg opened but never reported closed (it was killed): index them with their true length. */
-  private closeLeftovers(): void {
-    for (const [file, opened] of this.openSegs) {
-      const startMs = this.prevEndMs ?? opened.startMs;
-      this.log(`ffmpeg ended without closing ${this.relPath(file)}; indexing it with its probed duration`);
-      this.reportClosed(file, startMs, 0);
-    }
-    this.openSegs.clear();
+    this.segments.closed(file, startS, endS, sameRun, sameRun ? this.runInfo : null);
   }
 
   /** Files of a run stopped as soon as its streams were known (to convert G.711): see `indexDiscardedRun`. */
@@ -383,9 +278,9 @@ export class Recorder {
     this.discardedFiles = [];
     const endMs = this.now();
     const codec = this.discardedAudio;
-    this.probeChain = this.probeChain.then(() =>
+    this.segments.enqueue(() =>
       indexDiscardedRun(files, codec, endMs, {
-        relPath: (f) => this.relPath(f),
+        relPath: (f) => this.segments.relPath(f),
         log: this.log,
         onClosed: (seg) => this.events.onSegmentClosed({ ...seg, cameraId: this.cfg.cameraId }),
         onError: (rel, message) => this.events.onSegmentError(rel, message),
@@ -397,7 +292,7 @@ export class Recorder {
     if (runStart !== this.runStartMs) return;
     this.proc = null;
     this.stopWatchdog();
-    this.closeLeftovers();
+    this.segments.closeLeftovers();
     const ranMs = this.now() - runStart;
     if (this.discardRun) {
       this.dropDiscarded();

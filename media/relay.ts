@@ -1,5 +1,5 @@
 // Supervises a relay-only ffmpeg (a camera's sub stream copied into the media hub): restarts with the recorder's backoff.
-import { launchRelay, type RecordProcess, type RelayLauncher } from './ffmpeg';
+import { launchRelay, type RecordProcess, type RelayLauncher } from './record-process';
 import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';

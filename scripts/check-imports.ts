@@ -61,6 +61,8 @@ export function checkImports(root: string): Violation[] {
         if (spec === 'electron' || spec.startsWith('electron/')) {
           if (!isElectronDir) add("only main/electron/ may import 'electron'");
         }
+        // Every ffmpeg/ffprobe start goes through the launcher (its watchdog, its binary paths).
+        if (spec === 'fluent-ffmpeg' && rel !== 'media/ffmpeg-launcher.ts') add("only media/ffmpeg-launcher.ts may import 'fluent-ffmpeg'");
         switch (from) {
           case 'common':
             if (!spec.startsWith('.') || target !== 'common') add('common/ imports only common/');

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import { effectiveSettingsLine, SETTINGS, type Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
-import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg';
-import { MediaHub } from '../../media/hub';
+import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg-launcher';
+import { createMediaHub, type MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
 import { UnitService } from '../services/units';
@@ -72,7 +72,7 @@ export async function startBackend(
   // The app's publish is bound after creation; the services need it first. So do the hub's callbacks.
   let publish: (ev: import('../../common/events').ServerEvent) => void = () => undefined;
   let units: UnitService | null = null;
-  const hub = new MediaHub({
+  const hub = createMediaHub({
     port: config.rtmpPort,
     host: config.rtmpBind,
     log,

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NewSegment, Store } from '../../storage/repositories';
-import { probe } from '../../media/ffmpeg';
-import { isSegmentFileName } from '../../media/ffmpeg';
+import { probe } from '../../media/probe';
+import { isSegmentFileName } from '../../media/ffmpeg-args/recording';
 import { killOrphanRecorders } from '../../media/orphans';
 import { quarantineSegment } from './quarantine';
 

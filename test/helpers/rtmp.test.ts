@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MediaHub, type PublishInfo, type ViewerSink } from '../../media/hub';
+import { createMediaHub, type MediaHub, type PublishInfo, type ViewerSink } from '../../media/hub';
 import { FFMPEG_BIN, ffprobe, probePackets, run } from './ffmpeg';
 import { waitFor } from './media-assert';
 import { publishRtmpGst, type Publisher } from './rtmp';
@@ -27,7 +27,7 @@ afterAll(async () => {
 async function startHub(): Promise<{ hub: MediaHub; port: number; published: PublishInfo[]; done: PublishInfo[] }> {
   const published: PublishInfo[] = [];
   const done: PublishInfo[] = [];
-  const h = new MediaHub({
+  const h = createMediaHub({
     port: 0,
     host: '127.0.0.1',
     log: () => {},

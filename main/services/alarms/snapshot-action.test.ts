@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmFeedEvent } from '../../../common/alarms';
 import type { ServerEvent } from '../../../common/events';
-import { extractJpeg } from '../../../media/ffmpeg';
+import { extractJpeg } from '../../../media/snapshot';
 import type { NewSegment } from '../../../storage/repositories';
 import { openTempStore, type TempStore } from '../../../storage/sqlite/test-utils';
 import { FFMPEG_BIN, run } from '../../../test/helpers/ffmpeg';

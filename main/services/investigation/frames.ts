@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { extractJpeg } from '../../../media/ffmpeg';
+import { extractJpeg } from '../../../media/snapshot';
 import type { Store } from '../../../storage/repositories';
 
 /**

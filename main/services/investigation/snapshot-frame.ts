@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorKind } from '../../../common/errors';
-import { extractJpeg, extractLastJpeg } from '../../../media/ffmpeg';
+import { extractJpeg, extractLastJpeg } from '../../../media/snapshot';
 import type { SegmentRow } from '../../../storage/repositories';
 import { msg } from '../../../common/messages';
 import { ApiError } from '../../server/errors';

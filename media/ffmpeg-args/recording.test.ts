@@ -1,6 +1,7 @@
-// ffmpeg.ts without running ffmpeg: parsing its input description (used instead of an ffprobe per segment) and the recording arguments.
+// Recording ffmpeg without running it: parsing its input description (used instead of an ffprobe per segment) and the recording arguments.
 import { describe, expect, it } from 'vitest';
-import { audioNeedsTranscode, FILL_MISSING_PTS_BSF, parseStreamLine, recordArgs, type StreamInfo } from './ffmpeg';
+import { parseStreamLine, type StreamInfo } from '../record-process';
+import { audioNeedsTranscode, FILL_MISSING_PTS_BSF, recordArgs } from './recording';
 
 const empty = (): StreamInfo => ({ videoCodec: null, audioCodec: null, width: null, height: null, fps: null });
 

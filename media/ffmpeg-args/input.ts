@@ -1,0 +1,24 @@
+// ffmpeg arguments shared by every stream-copy process (recording, relay): input options by input kind and the missing-PTS filter.
+
+function scheme(url: string): string {
+  return (/^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1] ?? '').toLowerCase();
+}
+
+/** Input options by input kind: RTSP transport and socket timeout only for rtsp(s); rw_timeout for rtmp (-timeout would mean "listen" there). */
+export function inputOptions(url: string, transport: 'tcp' | 'udp', ioTimeoutS: number): string[] {
+  const us = String(Math.round(ioTimeoutS * 1_000_000));
+  const kind = scheme(url);
+  const opts: string[] = [];
+  if (kind === 'rtsp' || kind === 'rtsps') opts.push('-rtsp_transport', transport, '-timeout', us);
+  else if (kind === 'rtmp' || kind === 'rtmps') opts.push('-rw_timeout', us);
+  opts.push('-analyzeduration', '2000000', '-fflags', '+genpts+discardcorrupt');
+  return opts;
+}
+
+/**
+ * Video bitstream filter for every stream-copy output. Over RTSP, the first frame of a source with B-frames reaches the
+ * muxer without a presentation time (ffmpeg's H.264/H.265 parser cannot place it before it has seen the reordering), and
+ * MPEG-TS and FLV refuse a first packet without one ("first pts and dts value must be set"). Such a packet gets its
+ * decode time as presentation time: the timestamps are unchanged for every packet that had them.
+ */
+export const FILL_MISSING_PTS_BSF = 'setts=pts=if(eq(PTS\\,NOPTS)\\,DTS\\,PTS)';

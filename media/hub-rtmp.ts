@@ -1,0 +1,383 @@
+// The media hub's implementation: a locked-down RTMP listener, publish/play decisions, replacement, pre-roll, idle limits and FLV viewers.
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { observeTag, ViewerFilter, type StreamTracks } from './flv-tracks';
+import type { DonePublishReason, HubDecision, HubOptions, MediaHub, PublishInfo, StreamRequest, Viewer, ViewerSink } from './hub';
+import { allStreams, initNms, rtmpMessage, RtmpConnection, streamAt, type HubPacket, type HubStream } from './hub-nms';
+
+interface Entry {
+  conn: RtmpConnection;
+  socket: net.Socket;
+  role: 'pending' | 'publisher' | 'player';
+  internal: boolean;
+  info: PublishInfo | null;
+  timer: NodeJS.Timeout | null;
+}
+
+interface PreRoll {
+  messages: Buffer[];
+  firstDts: number | null;
+  bytes: number;
+}
+
+const PRE_ROLL_MAX_BYTES = 64 * 1024 * 1024;
+
+let active: RtmpMediaHub | null = null;
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function stripPort(ip: string): string {
+  return ip.replace(/^::ffff:/, '');
+}
+
+/** See MediaHub. One per process: node-media-server keeps its stream table in module-level state. */
+export class RtmpMediaHub implements MediaHub {
+  readonly internalSecret = crypto.randomBytes(24).toString('base64url');
+  private server: net.Server | null = null;
+  private boundPort: number | null = null;
+  private readonly entries = new Map<RtmpConnection, Entry>();
+  private readonly viewers = new Set<{ readonly streamPath: string; close(): void }>();
+  private readonly preRolls = new Map<string, PreRoll>();
+  /** Codecs of each current publish, from its first audio and video tags. */
+  private readonly tracks = new Map<string, StreamTracks>();
+  private readonly log: (msg: string) => void;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly opts: HubOptions) {
+    this.log = (m) => (opts.log ?? console.log)(`[hub] ${m}`);
+    this.now = opts.now ?? Date.now;
+  }
+
+  get port(): number | null {
+    return this.boundPort;
+  }
+
+  get listening(): boolean {
+    return this.server !== null && this.boundPort !== null;
+  }
+
+  /** Address local processes use to reach the hub. */
+  get internalHost(): string {
+    const h = this.opts.host;
+    if (h === '0.0.0.0' || h === '' || h === '::') return '127.0.0.1';
+    return h;
+  }
+
+  internalUrl(app: string, name: string): string {
+    if (this.boundPort === null) throw new Error('hub is not listening');
+    const host = this.internalHost.includes(':') ? `[${this.internalHost}]` : this.internalHost;
+    return `rtmp://${host}:${this.boundPort}/${app}/${name}?secret=${this.internalSecret}`;
+  }
+
+  internalUrlFor(streamPath: string): string {
+    const m = /^\/([^/]+)\/([^/]+)$/.exec(streamPath);
+    if (!m) throw new Error(`not a stream path: ${streamPath}`);
+    return this.internalUrl(m[1], m[2]);
+  }
+
+  /** True when a query carries the internal secret. */
+  isInternal(query: Record<string, string | string[] | undefined>): boolean {
+    const s = firstValue(query.secret);
+    return typeof s === 'string' && safeEqual(s, this.internalSecret);
+  }
+
+  async start(): Promise<number> {
+    if (this.closed) throw new Error('hub closed');
+    if (active && active !== this) throw new Error('another media hub is running in this process (node-media-server state is process-wide)');
+    active = this;
+    initNms((message, level) => {
+      if (active === this && (level === 'warn' || level === 'error')) this.log(`nms ${level}: ${message}`);
+    });
+    const server = net.createServer((socket) => this.onSocket(socket));
+    server.maxConnections = this.opts.maxConnections ?? 512;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port: this.opts.port, host: this.opts.host, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      active = null;
+      throw err;
+    }
+    server.on('error', (err) => this.log(`listener error: ${err.message}`));
+    this.server = server;
+    this.boundPort = (server.address() as net.AddressInfo).port;
+    this.log(`RTMP listening on ${this.opts.host}:${this.boundPort}`);
+    return this.boundPort;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const server = this.server;
+    this.server = null;
+    for (const b of allStreams()) if (this.publisherEntry(b)) this.endPublish(b, 'hub-closed');
+    for (const e of this.entries.values()) e.socket.destroy();
+    for (const v of this.viewers) v.close();
+    this.viewers.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.boundPort = null;
+    if (active === this) active = null;
+    this.log('closed');
+  }
+
+  publisher(streamPath: string): (PublishInfo & { inBytes: number }) | null {
+    const b = streamAt(streamPath);
+    const e = b ? this.publisherEntry(b) : null;
+    return e?.info ? { ...e.info, inBytes: e.conn.inBytes } : null;
+  }
+
+  isLive(streamPath: string): boolean {
+    return this.publisher(streamPath) !== null;
+  }
+
+  streamTracks(streamPath: string): StreamTracks | null {
+    const t = this.isLive(streamPath) ? this.tracks.get(streamPath) : undefined;
+    return t ? { ...t } : null;
+  }
+
+  kick(streamPath: string): boolean {
+    const b = streamAt(streamPath);
+    const e = b ? this.publisherEntry(b) : null;
+    if (!b || !e) return false;
+    this.log(`closing publisher of ${streamPath}`);
+    this.endPublish(b, 'kicked');
+    e.socket.destroy();
+    return true;
+  }
+
+  viewerCount(streamPath?: string): number {
+    let n = 0;
+    for (const v of this.viewers) if (streamPath === undefined || v.streamPath === streamPath) n++;
+    return n;
+  }
+
+  /** See MediaHub.attachViewer; the header's tracks and the audio left out are ViewerFilter's. */
+  attachViewer(streamPath: string, sink: ViewerSink, remoteAddress: string): Viewer | null {
+    if (!this.listening) return null;
+    const b = streamAt(streamPath);
+    if (!b || !this.publisherEntry(b)) return null;
+    const max = this.opts.maxViewerBufferBytes ?? 4 * 1024 * 1024;
+    const filter = new ViewerFilter(this.tracks.get(streamPath) ?? { video: null, audio: null }, b.hasVideoHeader);
+    let done = false;
+    const drop = (why: string | null) => {
+      if (done) return;
+      done = true;
+      this.viewers.delete(handle);
+      sub.remove();
+      if (why) {
+        this.log(`dropping viewer ${remoteAddress} of ${streamPath}: ${why}`);
+        try {
+          sink.destroy();
+        } catch {
+          /* already gone */
+        }
+      }
+    };
+    const handle = {
+      streamPath,
+      close: () => {
+        if (done) return;
+        drop(null);
+        try {
+          sink.end();
+        } catch {
+          /* already gone */
+        }
+      },
+    };
+    const sub = b.subscribe(remoteAddress, {
+      send: (raw) => {
+        if (done) return 0;
+        const buf = filter.map(raw);
+        if (!buf) return 0;
+        try {
+          if (sink.bufferedBytes() > max) {
+            drop(`more than ${max} bytes unsent`);
+            return 0;
+          }
+          sink.write(buf);
+          return buf.length;
+        } catch (err) {
+          drop(`write failed: ${(err as Error).message}`);
+          return 0;
+        }
+      },
+      close: handle.close,
+    });
+    this.viewers.add(handle);
+    const err = sub.start();
+    if (err) {
+      drop(err);
+      return null;
+    }
+    return { streamPath, detach: () => drop(null) };
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  /** The entry of a stream's publisher, when it is one of this hub's connections. */
+  private publisherEntry(b: HubStream): Entry | null {
+    const c = b.publisher();
+    return c ? (this.entries.get(c) ?? null) : null;
+  }
+
+  private request(c: RtmpConnection, e: Entry): StreamRequest {
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(c.query)) {
+      const f = firstValue(v);
+      if (typeof f === 'string') query[k] = f;
+    }
+    return {
+      streamPath: c.streamPath,
+      app: c.app,
+      name: c.name,
+      query,
+      remoteAddress: stripPort(e.socket.remoteAddress ?? ''),
+      internal: this.isInternal(c.query),
+    };
+  }
+
+  private onSocket(socket: net.Socket): void {
+    if (this.closed) return void socket.destroy();
+    socket.setNoDelay(true);
+    let e: Entry; // the hooks need the entry, the entry needs the connection; hooks run only after conn.run()
+    const conn = new RtmpConnection(socket, {
+      isPending: () => e.role === 'pending',
+      onMalformed: (err) => {
+        this.log(`malformed RTMP from ${socket.remoteAddress}: ${err.message}; closed`);
+        socket.destroy();
+      },
+      onPush: (accept) => this.handlePush(e, accept),
+      onPlay: (play) => this.handlePlay(e, play),
+      // Only the accepted publisher's media reaches the stream (NMS would forward any session's packets).
+      onPacket: (p) => {
+        if (e.role !== 'publisher' || !conn.isPublishing) return false;
+        const tracks = this.tracks.get(conn.streamPath);
+        if (tracks && (p.codec_type === 8 || p.codec_type === 9)) observeTag(tracks, p.codec_type, p.data);
+        this.collectPreRoll(conn.streamPath, p);
+        return true;
+      },
+      onClose: () => {
+        if (e.timer) clearTimeout(e.timer);
+        if (e.role === 'publisher' && conn.isPublishing) this.endPublish(conn.stream, 'closed');
+        this.entries.delete(conn);
+      },
+      onCloseError: (err) => this.log(`session close: ${err.message}`),
+    });
+    e = { conn, socket, role: 'pending', internal: false, info: null, timer: null };
+    this.entries.set(conn, e);
+    e.timer = setTimeout(() => {
+      if (e.role === 'pending') {
+        this.log(`connection from ${socket.remoteAddress} did not publish or play in time; closed`);
+        socket.destroy();
+      }
+    }, this.opts.handshakeTimeoutMs ?? 10_000);
+    e.timer.unref();
+    conn.run();
+  }
+
+  private decide(hook: ((req: StreamRequest) => HubDecision) | undefined, req: StreamRequest, refusal: string): HubDecision {
+    return hook ? hook(req) : req.internal ? { allow: true } : { allow: false, reason: refusal };
+  }
+
+  private handlePush(e: Entry, accept: () => boolean): void {
+    const c = e.conn;
+    if (!c.streamPath || e.role !== 'pending') return void e.socket.destroy();
+    const req = this.request(c, e);
+    const decision = this.decide(this.opts.onPrePublish, req, 'internal stream');
+    if (!decision.allow) {
+      this.log(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`);
+      return void e.socket.destroy();
+    }
+    const b = c.stream;
+    if (b.hasPublisher && !c.isPublishing) {
+      const old = this.publisherEntry(b);
+      this.log(`${req.streamPath}: new publisher from ${req.remoteAddress} replaces the one from ${old?.info?.remoteAddress ?? '?'}`);
+      this.endPublish(b, 'replaced');
+      old?.socket.destroy();
+      b.register(); // endPublish unregistered the (then empty) broadcast
+    }
+    if (!accept()) {
+      this.log(`publish ${req.streamPath} failed`);
+      return void e.socket.destroy();
+    }
+    e.role = 'publisher';
+    e.internal = req.internal;
+    e.info = { streamPath: req.streamPath, app: req.app, name: req.name, remoteAddress: req.remoteAddress, internal: req.internal, sessionId: c.id, startMs: this.now() };
+    if (!req.internal) this.armIdle(e);
+    this.tracks.set(req.streamPath, { video: null, audio: null });
+    if ((this.opts.preRollApps ?? []).includes(req.app)) this.preRolls.set(req.streamPath, { messages: [], firstDts: null, bytes: 0 });
+    this.log(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`);
+    this.opts.onPublish?.(e.info);
+  }
+
+  private handlePlay(e: Entry, play: (cache: Buffer[] | null) => void): void {
+    const c = e.conn;
+    if (!c.streamPath || e.role !== 'pending') return void e.socket.destroy();
+    const req = this.request(c, e);
+    const decision = this.decide(this.opts.onPrePlay, req, 'only Argus itself may play over RTMP');
+    if (!decision.allow) {
+      this.log(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`);
+      return void e.socket.destroy();
+    }
+    e.role = 'player';
+    e.internal = req.internal;
+    if (!req.internal) this.armIdle(e);
+    const pre = req.internal ? this.preRolls.get(req.streamPath) : undefined;
+    if (pre) this.preRolls.delete(req.streamPath);
+    // The first recorder of this publish gets everything since its first keyframe instead of the current GOP.
+    play(pre && pre.messages.length > 0 && c.stream.hasPublisher ? pre.messages : null);
+  }
+
+  private collectPreRoll(streamPath: string, p: HubPacket): void {
+    const pre = this.preRolls.get(streamPath);
+    if (!pre) return;
+    if (p.flags !== 1 && p.flags !== 3 && p.flags !== 4) return; // headers and metadata are cached by NMS
+    if (pre.firstDts === null) {
+      if (p.flags !== 3) return; // start at the first keyframe
+      pre.firstDts = p.dts;
+    }
+    const msg = rtmpMessage(p);
+    pre.messages.push(msg);
+    pre.bytes += msg.length;
+    if (p.dts - pre.firstDts > (this.opts.preRollMaxMs ?? 30_000) || pre.bytes > PRE_ROLL_MAX_BYTES) {
+      this.preRolls.delete(streamPath); // nobody came to record it: plain GOP cache from now on
+    }
+  }
+
+  private armIdle(e: Entry): void {
+    const ms = this.opts.idleTimeoutMs ?? 15_000;
+    e.socket.setTimeout(ms, () => {
+      this.log(`${e.conn.streamPath || 'connection'} from ${e.socket.remoteAddress}: nothing for ${ms} ms; closed`);
+      e.socket.destroy();
+    });
+  }
+
+  /** Ends the current publish of a stream synchronously and disconnects everyone watching it. */
+  private endPublish(b: HubStream, reason: DonePublishReason): void {
+    const e = this.publisherEntry(b);
+    this.preRolls.delete(b.streamPath);
+    this.tracks.delete(b.streamPath);
+    b.finishPublish(); // no packet of this publisher reaches the stream any more
+    if (e?.info) {
+      this.log(`publish ${b.streamPath} ended (${reason})`);
+      // Before the players are cut off, so that a recorder being stopped sees its stop first, then the end of input.
+      this.opts.onDonePublish?.(e.info, reason);
+    }
+    // Players and viewers of the old publish must not receive the next publisher's timeline.
+    b.closeSubscribers();
+  }
+}
