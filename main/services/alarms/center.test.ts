@@ -5,7 +5,7 @@ import type { ServerEvent } from '../../../common/events';
 import { openTempStore, T0, type TempStore } from '../../../storage/sqlite/test-utils';
 import { AuditLog } from '../../server/audit-log';
 import { msg } from '../../../common/messages';
-import { ApiError } from '../../server/errors';
+import { DomainError as ApiError } from '../../platform/errors';
 import type { Principal } from '../../server/router';
 import type { Actor, EvidenceActions, PtzActions } from '../contracts';
 import { AlarmCenter } from './center';

@@ -16,7 +16,7 @@ import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
 import type { EventRow, Store } from '../../../storage/repositories';
 import type { AuditLog } from '../../server/audit-log';
-import { ApiError } from '../../server/errors';
+import { DomainError } from '../../platform/errors';
 import type { Principal } from '../../server/router';
 import type { EvidenceActions, PtzActions } from '../contracts';
 import { escalateDue } from './escalation';
@@ -234,20 +234,20 @@ export class AlarmCenter {
 
   // ---------- workflow ----------
 
-  /** One workflow step by an operator; throws ApiError (404 unknown alarm, 409 step not allowed now). */
+  /** One workflow step by an operator; throws DomainError (404 unknown alarm, 409 step not allowed now). */
   async step(alarmId: number, body: AlarmStepBody, by: Principal, ip: string | null): Promise<Alarm> {
     const run = async (): Promise<Alarm> => {
       const cur = await this.o.store.alarms.get(alarmId);
-      if (!cur) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
+      if (!cur) throw DomainError.notFound(msg('alarm.not_found', { id: alarmId }));
       const t = applyTransition(cur.state, body.action);
-      if (!t.ok) throw ApiError.conflict('action', t.msg, t.message);
-      if (body.action === 'note' && !body.note) throw ApiError.field('note', msg('alarm.note_required'), 'note is required for a note');
+      if (!t.ok) throw DomainError.conflict('action', t.msg, t.message);
+      if (body.action === 'note' && !body.note) throw DomainError.field('note', msg('alarm.note_required'), 'note is required for a note');
       const ev = await this.o.store.alarms.step(
         alarmId,
         { state: t.state, userId: by.user.id, username: by.user.username, note: body.note ?? null },
         this.o.now(),
       );
-      if (!ev) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
+      if (!ev) throw DomainError.notFound(msg('alarm.not_found', { id: alarmId }));
       this.o.publish(ev);
       await this.o.audit.record({
         actor: by,

@@ -5,7 +5,7 @@ import { AlarmQuery, type AlarmBulkStepResult, type AlarmRule, type AlarmRuleBod
 import { ErrorKind } from '../../../common/errors';
 import { parse } from '../../../common/schema';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
-import { ApiError } from '../../server/errors';
+import { DomainError } from '../../platform/errors';
 import { clientIp, coerceStrings, sendJson } from '../../server/router';
 import type { EvidenceActions, PtzActions } from '../contracts';
 import type { Feature, FeatureContext, RawMount } from '../features';
@@ -88,13 +88,13 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
 
   async function ruleOr404(id: number): Promise<AlarmRule> {
     const r = await store.alarms.getRule(id);
-    if (!r) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
+    if (!r) throw DomainError.notFound(msg('alarm_rule.not_found', { id: id }));
     return r;
   }
 
   /** Sources named by a rule must exist (a typo would make a rule that never fires). */
   async function checkSources(ids: readonly number[] | undefined, field: string): Promise<void> {
-    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw ApiError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
+    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw DomainError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
   }
 
   async function checkRule(b: Partial<AlarmRuleBody>): Promise<void> {
@@ -113,7 +113,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async get(id) {
       const a = await store.alarms.get(id);
-      if (!a) throw ApiError.notFound(msg('alarm.not_found', { id: id }));
+      if (!a) throw DomainError.notFound(msg('alarm.not_found', { id: id }));
       return a;
     },
     async feed(since, limit) {
@@ -128,7 +128,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async raiseManual(b, by) {
       if (b.sourceId != null && !(await store.cameras.get(b.sourceId)))
-        throw ApiError.field('sourceId', msg('source.not_found', { id: b.sourceId }), `sourceId: camera or unit ${b.sourceId} does not exist`);
+        throw DomainError.field('sourceId', msg('source.not_found', { id: b.sourceId }), `sourceId: camera or unit ${b.sourceId} does not exist`);
       const ev = await center.raise({
         sourceId: b.sourceId ?? null,
         type: 'manual',
@@ -149,7 +149,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
         try {
           out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
         } catch (err) {
-          if (!(err instanceof ApiError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
+          if (!(err instanceof DomainError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
           out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message, reason: err.msg });
         }
       }
@@ -167,7 +167,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       const before = await ruleOr404(id);
       await checkRule(body);
       const after = await store.alarms.updateRule(id, body as Partial<AlarmRuleInput>, ctx.now());
-      if (!after) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
+      if (!after) throw DomainError.notFound(msg('alarm_rule.not_found', { id: id }));
       center.rulesChanged();
       const changes = ruleChanges(before, after);
       const action = Object.keys(changes).length === 1 && changes.enabled ? (after.enabled ? 'alarm.rule.enable' : 'alarm.rule.disable') : 'alarm.rule.update';
@@ -176,7 +176,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async deleteRule(id, by) {
       const r = await ruleOr404(id);
-      if (!(await store.alarms.deleteRule(id))) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
+      if (!(await store.alarms.deleteRule(id))) throw DomainError.notFound(msg('alarm_rule.not_found', { id: id }));
       center.rulesChanged();
       await audit.record({ ...auditBy(by), action: 'alarm.rule.delete', targetType: 'alarm_rule', targetId: id, detail: r });
     },

@@ -44,7 +44,7 @@ export interface DevicePlan {
 
 export interface OnvifControl extends PtzActions {
   discover(req: DiscoverRequest): Promise<DiscoverResponse>;
-  /** Phase 1 of the one-step add: reads the device (network only, nothing stored). Rejects with ApiError on any failure. */
+  /** Phase 1 of the one-step add: reads the device (network only, nothing stored). Rejects with a DomainError on any failure. */
   inspect(req: AddDeviceRequest): Promise<DevicePlan>;
   /** Phase 2: stores the device and its cameras all-or-nothing and starts watching it. */
   register(plan: DevicePlan, req: AddDeviceRequest, actor: UserActor): Promise<{ device: OnvifDeviceView; cameras: CameraRow[] }>;
