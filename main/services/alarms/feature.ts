@@ -12,7 +12,8 @@ import type { Feature, FeatureContext, RawMount } from '../features';
 import { volumeOf } from '../../config';
 import { retentionProblem } from '../retention';
 import { AlarmCenter } from './center';
-import type { AlarmControl, Caller } from './control';
+import type { AlarmControl } from './control';
+import type { UserActor } from '../../platform/actor';
 import { alarmsCsv } from './csv';
 import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
@@ -104,7 +105,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     if (b.actions?.bookmark?.cameraId) await checkSources([b.actions.bookmark.cameraId], 'actions.bookmark.cameraId');
   }
 
-  const auditBy = (by: Caller) => ({ actor: by.principal, ip: by.ip });
+  const auditBy = (by: UserActor) => ({ actor: by, ip: by.ip ?? null });
 
   const control: AlarmControl = {
     async list(q) {
@@ -137,17 +138,17 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
         lat: b.lat ?? null,
         lon: b.lon ?? null,
         message: b.message,
-        by: by.principal,
-        ip: by.ip,
+        by,
+        ip: by.ip ?? null,
       });
       return ev.alarm;
     },
-    step: (id, body, by) => center.step(id, body, by.principal, by.ip),
+    step: (id, body, by) => center.step(id, body, by, by.ip ?? null),
     async stepMany(body, by) {
       const out: AlarmBulkStepResult = { alarms: [], refused: [] };
       for (const id of new Set(body.ids)) {
         try {
-          out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
+          out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by, by.ip ?? null));
         } catch (err) {
           if (!(err instanceof DomainError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
           out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message, reason: err.msg });
@@ -183,7 +184,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     async testRule(id, by) {
       const r = await ruleOr404(id);
       await audit.record({ ...auditBy(by), action: 'alarm.rule.test', targetType: 'alarm_rule', targetId: id, detail: { name: r.name } });
-      return (await center.fireTest(r, by.principal, by.ip)).alarm;
+      return (await center.fireTest(r, by, by.ip ?? null)).alarm;
     },
   };
 

@@ -9,6 +9,7 @@ import type {
 } from '../../../common/investigation';
 import type { SegmentRow } from '../../../storage/repositories';
 import { StorageError } from '../../../storage/repositories';
+import { actorIdentity } from '../../platform/actor';
 import { DomainError } from '../../platform/errors';
 import type { Actor, PlaceQueries } from '../contracts';
 import type { FeatureContext } from '../features';
@@ -29,9 +30,6 @@ export function actorName(a: Actor): string {
   return a.kind === 'user' ? a.username : `system:${a.reason}`;
 }
 
-function auditActor(a: Actor): { userId: number | null; username: string | null } {
-  return a.kind === 'user' ? { userId: a.userId, username: a.username } : { userId: null, username: null };
-}
 
 function checkRange(startMs: number, endMs: number, maxMs: number, what: string): void {
   if (!(endMs > startMs)) throw DomainError.field('endMs', msg('range.end_after_start'));
@@ -76,7 +74,7 @@ export class InvestigationService implements InvestigationControl {
   }
 
   private audit(who: Requester, action: string, targetType: string, targetId: number | string, detail: unknown): Promise<void> {
-    return this.ctx.audit.record({ actor: auditActor(who.actor), action, targetType, targetId, detail, ip: who.ip ?? null });
+    return this.ctx.audit.record({ actor: actorIdentity(who.actor), action, targetType, targetId, detail, ip: who.ip ?? null });
   }
 
   private async cameraOr404(id: number) {

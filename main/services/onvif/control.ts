@@ -14,10 +14,8 @@ import type {
   TourStatus,
   UserPriority,
 } from '../../../common/onvif';
-import type { Actor, PtzActions } from '../contracts';
-
-/** Who acts, with the client address for the audit log. */
-export type UserActor = Extract<Actor, { kind: 'user' }> & { ip?: string | null };
+import type { UserActor } from '../../platform/actor';
+import type { PtzActions } from '../contracts';
 
 /** Everything read from a device before anything is stored (one-step add, phase 1). */
 export interface DevicePlan {
