@@ -7,7 +7,7 @@ import { MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
 import { UnitService } from '../services/units';
-import { AuditLog } from './audit-log';
+import { AuditLog } from '../services/audit-log';
 import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';

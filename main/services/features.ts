@@ -5,7 +5,7 @@ import type { ServerEvent } from '../../common/events';
 import type { Store } from '../../storage/repositories';
 import type { MediaHub } from '../../media/hub';
 import type { Config } from '../config';
-import type { AuditLog } from '../server/audit-log';
+import type { AuditLog } from './audit-log';
 import type { Principal } from '../server/router';
 import type { DeviceEventService } from './device-events';
 import type { RecordingService } from './recording';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmFeedEvent } from '../../../common/alarms';
 import type { ServerEvent } from '../../../common/events';
 import { openTempStore, T0, type TempStore } from '../../../storage/sqlite/test-utils';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { msg } from '../../../common/messages';
 import { DomainError as ApiError } from '../../platform/errors';
 import type { UserActor } from '../../platform/actor';

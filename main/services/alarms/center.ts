@@ -15,7 +15,7 @@ import {
 import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
 import type { EventRow, Store } from '../../../storage/repositories';
-import type { AuditLog } from '../../server/audit-log';
+import type { AuditLog } from '../audit-log';
 import { DomainError } from '../../platform/errors';
 import type { UserActor } from '../../platform/actor';
 import type { EvidenceActions, PtzActions } from '../contracts';

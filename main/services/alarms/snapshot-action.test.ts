@@ -10,7 +10,7 @@ import type { NewSegment } from '../../../storage/repositories';
 import { openTempStore, type TempStore } from '../../../storage/sqlite/test-utils';
 import { FFMPEG_BIN, run } from '../../../test/helpers/ffmpeg';
 import { loadConfig } from '../../config';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { DomainError as ApiError } from '../../platform/errors';
 import type { PtzActions } from '../contracts';
 import type { FeatureContext } from '../features';

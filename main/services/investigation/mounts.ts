@@ -4,7 +4,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX, type Role } from '../../../common/api';
 import { can, rolesWith, type Right } from '../../../common/rights';
-import type { AuditLog } from '../../server/audit-log';
+import type { AuditLog } from '../audit-log';
 import type { Principal } from '../../server/router';
 import type { MountAuth, RawMount } from '../features';
 import { FramePreviews } from './frames';
