@@ -1,14 +1,11 @@
 // The alarms feature (issue 7): alarm center: alarms, linkage rules, escalation, delivery.
 import { msg } from '../../../common/messages';
-import { API_PREFIX } from '../../../common/api';
-import { AlarmQuery, type AlarmBulkStepResult, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import type { AlarmBulkStepResult, AlarmRule, AlarmRuleBody, AlarmRulePatch } from '../../../common/alarms';
 import { ErrorKind } from '../../../common/errors';
-import { parse } from '../../../common/schema';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
 import { DomainError } from '../../platform/errors';
-import { clientIp, coerceStrings, sendJson } from '../../server/router';
 import type { EvidenceActions, PtzActions } from '../contracts';
-import type { Feature, FeatureContext, RawMount } from '../features';
+import type { Feature, FeatureContext } from '../features';
 import { volumeOf } from '../../config';
 import { retentionProblem } from '../retention';
 import { AlarmCenter } from './center';
@@ -19,11 +16,6 @@ import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
 /** Handled device event ids kept for crash recovery (see alarm_done_events). */
 const DONE_EVENTS_KEPT = 10_000;
-
-/** Path of the CSV export (a raw mount: the router only answers JSON). */
-export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
-/** The same export as JSON (Alarm[]): the console words it and builds the CSV in the user's language and zone. */
-export const ALARM_EXPORT_JSON_PATH = `${API_PREFIX}/alarms/export.json`;
 
 export interface AlarmFeature extends Feature<AlarmControl> {
   center: AlarmCenter;
@@ -188,39 +180,11 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
   };
 
-  const exportMount: RawMount = {
-    prefix: `${API_PREFIX}/alarms/export.`,
-    async http(req, res, url, auth) {
-      if (url.pathname !== ALARM_EXPORT_PATH && url.pathname !== ALARM_EXPORT_JSON_PATH) return sendJson(res, 404, { error: { kind: 'not_found', message: 'no such export' } });
-      const principal = await auth.principal(req, url);
-      if (!principal) return sendJson(res, 401, { error: { kind: 'unauthorized', message: 'log in first' } });
-      if (req.method !== 'GET') return sendJson(res, 405, { error: { kind: 'method_not_allowed', message: 'use GET' } }, { Allow: 'GET' });
-      const params = [...url.searchParams].filter(([k]) => k !== 'token');
-      const parsed = parse(AlarmQuery, coerceStrings(AlarmQuery, params));
-      if (!parsed.ok)
-        return sendJson(res, 400, {
-          error: { kind: 'validation', message: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; '), fields: parsed.errors },
-        });
-      if (url.pathname === ALARM_EXPORT_JSON_PATH) {
-        const rows = await control.exportRows(parsed.value);
-        await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
-        return sendJson(res, 200, rows, { 'Cache-Control': 'no-store' });
-      }
-      const csv = await control.exportCsv(parsed.value);
-      await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', 'attachment; filename="alarms.csv"');
-      res.setHeader('Cache-Control', 'no-store');
-      res.end(csv);
-    },
-  };
-
   return {
     control,
     center,
     disk,
-    mounts: [exportMount],
+    mounts: [],
     async start() {
       // Recovery is queued first; live events queue behind it (and are skipped if recovery already raised them).
       const recovered = center.startRecovery();
