@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Case, ExportJob } from '../common/investigation';
 import { loadConfig } from '../main/config';
-import { AuditLog } from '../main/server/audit-log';
+import { AuditLog } from '../main/services/audit-log';
 import type { FeatureContext } from '../main/services/features';
 import { InvestigationService } from '../main/services/investigation/service';
 import { buildRenderer } from '../scripts/build-renderer';

@@ -39,6 +39,12 @@ describe('checkImports', () => {
     ['main/server/a.ts', "import { app } from 'electron';", "only main/electron/ may import 'electron'"],
     ['media/export.ts', "import ffmpeg from 'fluent-ffmpeg';", "only media/ffmpeg-launcher.ts may import 'fluent-ffmpeg'"],
     ['main/services/a.ts', "import type { FfprobeData } from 'fluent-ffmpeg';", "only media/ffmpeg-launcher.ts may import 'fluent-ffmpeg'"],
+    ['main/services/a.ts', "import { ApiError } from '../server/errors';", 'main/services/ never imports main/server/'],
+    ['main/services/x/a.ts', "import type { Principal } from '../../server/router';", 'main/services/ never imports main/server/'],
+    ['main/services/a.ts', "export { x } from '../server';", 'main/services/ never imports main/server/'],
+    ['main/platform/a.ts', "import type { Store } from '../../storage/repositories';", 'main/platform/ imports only common/ and main/platform/'],
+    ['main/platform/a.ts', "import { x } from '../services/contracts';", 'main/platform/ imports only common/ and main/platform/'],
+    ['main/platform/a.ts', "import { x } from '../config';", 'main/platform/ imports only common/ and main/platform/'],
     ['agent/a.ts', "import sqlite3 from 'sqlite3';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
     ['agent/a.ts', "import { WebSocketServer } from 'ws/lib/websocket-server';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
     ['agent/a.ts', "import { x } from '../storage/repositories';", "agent/ imports only common/, media/, 'ws' and node: built-ins"],
@@ -60,7 +66,9 @@ describe('checkImports', () => {
       'media/ffmpeg-launcher.ts': "import ffmpeg from 'fluent-ffmpeg';\n",
       'storage/s.ts': "import sqlite3 from 'sqlite3';\nimport type { b } from '../common/b';\n",
       'main/electron/main.ts': "import { app } from 'electron';\nimport { x } from '../../media/r';\n",
-      'main/server/x.ts': "import { s } from '../../storage/s';\n",
+      'main/server/x.ts': "import { s } from '../../storage/s';\nimport { e } from '../platform/e';\nimport { v } from '../services/v';\n",
+      'main/services/v.ts': "import { e } from '../platform/e';\nimport { s } from '../../storage/s';\nimport http from 'node:http';\n",
+      'main/platform/e.ts': "import { b } from '../../common/b';\nimport { f } from './f';\nimport fs from 'node:fs';\n",
       'agent/cli.ts': "import net from 'node:net';\nimport { b } from '../common/b';\nimport { r } from '../media/r';\nimport { l } from './link';\nimport WebSocket from 'ws';\n",
     });
     expect(checkImports(root)).toEqual([]);

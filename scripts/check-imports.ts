@@ -1,4 +1,4 @@
-// Layering check (run by `npm test`): enforces the import rules between common/, renderer/, media/, storage/, main/ and agent/.
+// Layering check (run by `npm test`): enforces the import rules between common/, renderer/, media/, storage/, main/ and agent/, and inside main/ (platform → services → server).
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
@@ -56,7 +56,9 @@ export function checkImports(root: string): Violation[] {
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const spec = m[1];
         const add = (rule: string) => out.push({ file: rel, line: lineAt(m!.index), specifier: spec, rule });
-        const target = spec.startsWith('.') ? layerOf(root, path.resolve(path.dirname(file), spec)) : null;
+        const resolved = spec.startsWith('.') ? path.resolve(path.dirname(file), spec) : null;
+        const target = resolved ? layerOf(root, resolved) : null;
+        const targetRel = resolved ? path.relative(root, resolved).split(path.sep).join('/') : null;
         const outside = spec.startsWith('.') && target === null;
         if (spec === 'electron' || spec.startsWith('electron/')) {
           if (!isElectronDir) add("only main/electron/ may import 'electron'");
@@ -79,6 +81,11 @@ export function checkImports(root: string): Violation[] {
             if (target === 'media' || target === 'main') add(`storage/ never imports ${target}/`);
             break;
           case 'main':
+            // Inside main/: platform (config, errors, the Actor) → domain services → adapters (main/server/, the HTTP routes and WebSocket).
+            if (rel.startsWith('main/platform/') && targetRel !== null && target !== 'common' && !targetRel.startsWith('main/platform/'))
+              add('main/platform/ imports only common/ and main/platform/');
+            if (rel.startsWith('main/services/') && targetRel !== null && (targetRel === 'main/server' || targetRel.startsWith('main/server/')))
+              add('main/services/ never imports main/server/');
             break;
           case 'agent':
             // The field uplink agent runs on a vehicle computer: Node built-ins, common/ contracts, media/ (ffmpeg), and the

@@ -7,7 +7,7 @@ import type { Store } from '../../storage/repositories';
 import type { Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
-import { AuditLog } from './audit-log';
+import { AuditLog } from '../services/audit-log';
 import { AuthService, LoginThrottle, Sessions } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';

@@ -7,7 +7,7 @@ import { msg } from '../../common/messages';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
 import { settingFromEnv } from '../config';
 import { checkPassword } from './accounts/policy';
-import type { AuditLog } from './audit-log';
+import type { AuditLog } from '../services/audit-log';
 import { ApiError } from './errors';
 import type { Principal } from './router';
 
@@ -238,7 +238,7 @@ export class AuthService {
       }
       await this.sessions.deleteExpired();
       const session = await this.sessions.create(user);
-      await this.audit.record({ actor: { user, tokenHash: session.tokenHash }, action: 'auth.login', targetType: 'user', targetId: user.id, ip });
+      await this.audit.record({ actor: { user }, action: 'auth.login', targetType: 'user', targetId: user.id, ip });
       return { token: session.token, expiresMs: session.expiresMs, user: toUserInfo(user) };
     } finally {
       this.throttle.end(username, ok, this.now());

@@ -7,7 +7,7 @@ import { createMediaHub, type MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
 import { UnitService } from '../services/units';
-import { AuditLog } from './audit-log';
+import { AuditLog } from '../services/audit-log';
 import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';
@@ -17,6 +17,7 @@ import type { ServerEvent } from '../../common/events';
 import { DeviceEventService } from '../services/device-events';
 import type { Feature, FeatureContext } from '../services/features';
 import { createAlarmFeature } from '../services/alarms/feature';
+import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
@@ -143,7 +144,7 @@ export async function startBackend(
     mediaHub: hub,
     log,
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
-    mounts: features.flatMap((f) => f.mounts),
+    mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],
   });
   publish = (ev) => {
     app.hub.publish(ev);

@@ -1,56 +1,24 @@
-// API errors: ApiError (always with a registered code, common/messages.ts), and the one mapping from ErrorKind (and storage/unexpected errors) to HTTP status and JSON body.
+// HTTP errors: ApiError (a DomainError with response headers), and the one mapping from ErrorKind (DomainError, storage and unexpected errors) to HTTP status and JSON body.
 import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { assertNever } from '../../common/events';
 import { englishOf, msg, type MessageParam, type ServerMessage } from '../../common/messages';
 import { fieldError, type FieldError } from '../../common/schema';
+import { DomainError, type DomainErrorOptions } from '../platform/errors';
 import { StorageError } from '../../storage/repositories';
 
-export interface ApiErrorOptions {
-  /** English text for logs and API clients; default: the message's English template filled in. */
-  message?: string;
-  fields?: FieldError[];
+export interface ApiErrorOptions extends DomainErrorOptions {
   /** Extra response headers (e.g. Allow for 405). */
   headers?: Record<string, string>;
 }
 
-export class ApiError extends Error {
-  readonly fields?: FieldError[];
+/** A DomainError raised by the HTTP adapter itself, optionally with response headers; services throw DomainError (main/platform/errors.ts). */
+export class ApiError extends DomainError {
   readonly headers?: Record<string, string>;
 
-  constructor(
-    readonly kind: ErrorKind,
-    /** The registered code and params the console words in its language (ErrorBody code/params). */
-    readonly msg: ServerMessage,
-    opts: ApiErrorOptions = {},
-  ) {
-    super(opts.message ?? englishOf(msg));
+  constructor(kind: ErrorKind, m: ServerMessage, opts: ApiErrorOptions = {}) {
+    super(kind, m, opts);
     this.name = 'ApiError';
-    this.fields = opts.fields;
     this.headers = opts.headers;
-  }
-
-  get code(): ServerMessage['code'] {
-    return this.msg.code;
-  }
-
-  /** 400 with per-field problems (each with its code); the body's own code is 'request.invalid'. */
-  static validation(fields: FieldError[], message?: string): ApiError {
-    const summary = fields.map((f) => (f.path ? `${f.path} ${f.message}` : f.message)).join('; ');
-    return new ApiError(ErrorKind.Validation, msg('request.invalid'), { fields, message: message ?? `invalid body: ${summary}` });
-  }
-
-  /** 400 for one field. */
-  static field(path: string, m: ServerMessage, message?: string): ApiError {
-    return ApiError.validation([fieldError(path, m)], message);
-  }
-
-  static notFound(m: ServerMessage, message?: string): ApiError {
-    return new ApiError(ErrorKind.NotFound, m, { message });
-  }
-
-  /** 409 on a field (e.g. a duplicate name): the field carries the same code. */
-  static conflict(field: string, m: ServerMessage, message?: string): ApiError {
-    return new ApiError(ErrorKind.Conflict, m, { message, fields: [fieldError(field, m, message)] });
   }
 }
 
@@ -96,12 +64,13 @@ function body(kind: ErrorKind, m: ServerMessage, message: string, fields?: Field
 }
 
 /**
- * Turns anything thrown by a handler into a response. ApiError and StorageError keep their message;
+ * Turns anything thrown by a handler into a response. DomainError (ApiError included) and StorageError keep their message;
  * anything else is logged in full and answered with a generic 500 (no internals leak to the client).
  */
 export function toErrorResponse(err: unknown, log: (msg: string) => void): ErrorResponse {
-  if (err instanceof ApiError) {
-    return { status: httpStatus(err.kind), body: body(err.kind, err.msg, err.message, err.fields), headers: err.headers };
+  if (err instanceof DomainError) {
+    const headers = err instanceof ApiError ? err.headers : undefined;
+    return { status: httpStatus(err.kind), body: body(err.kind, err.msg, err.message, err.fields), headers };
   }
   if (err instanceof StorageError) {
     switch (err.code) {

@@ -11,7 +11,7 @@ import type { StreamTracks } from '../../media/flv-tracks';
 import { cameraStreamPath, unitStreamPath, type Viewer, type ViewerSink } from '../../media/hub';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
-import type { AuditLog } from './audit-log';
+import type { AuditLog } from '../services/audit-log';
 import { ApiError, httpStatus } from './errors';
 import { clientIp, sendJson } from './router';
 

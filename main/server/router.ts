@@ -5,6 +5,7 @@ import { msg } from '../../common/messages';
 import { can, type Right } from '../../common/rights';
 import { parse, type JsonSchema, type Schema } from '../../common/schema';
 import type { UserRow } from '../../storage/repositories';
+import { userActor, type UserActor } from '../platform/actor';
 import { ApiError, toErrorResponse } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -12,7 +13,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** 'public': no token needed; 'any': any logged-in user; a Right (common/rights.ts): a logged-in user who holds it. */
 export type AuthRequirement = 'public' | 'any' | Right;
 
-/** The logged-in user behind a request. */
+/** The HTTP session behind a request: the logged-in user and the session's token hash (services get a UserActor: actorOf). */
 export interface Principal {
   user: UserRow;
   /** SHA-256 hex of the session token. */
@@ -72,6 +73,11 @@ export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef
 export function principalOf(ctx: { principal: Principal | null }): Principal {
   if (!ctx.principal) throw new ApiError(ErrorKind.Unauthorized, msg('auth.login_first'));
   return ctx.principal;
+}
+
+/** The domain actor of a non-public route: its user, with the client address for the audit log. */
+export function actorOf(ctx: { principal: Principal | null; ip: string }): UserActor {
+  return userActor(principalOf(ctx).user, ctx.ip);
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,9 +1,9 @@
 // Service contracts one feature offers another (alarm linkage drives PTZ, bookmarks and snapshots); implemented by the features.
 
-/** Who asked: a user (with role, for PTZ priority) or the system (an alarm rule, a tour). */
-export type Actor =
-  | { kind: 'user'; userId: number; username: string; role: import('../../common/api').Role }
-  | { kind: 'system'; reason: string };
+import type { Actor } from '../platform/actor';
+
+/** Who asked: a user (with role, for PTZ priority) or the system (an alarm rule, a tour); the one Actor type of main/platform/actor.ts. */
+export type { Actor };
 
 /** PTZ moves another feature may ask for (implemented by the ONVIF feature, issue 4). */
 export interface PtzActions {

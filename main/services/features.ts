@@ -2,11 +2,10 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerEvent } from '../../common/events';
-import type { Store } from '../../storage/repositories';
+import type { Store, UserRow } from '../../storage/repositories';
 import type { MediaHub } from '../../media/hub';
 import type { Config } from '../config';
-import type { AuditLog } from '../server/audit-log';
-import type { Principal } from '../server/router';
+import type { AuditLog } from './audit-log';
 import type { DeviceEventService } from './device-events';
 import type { RecordingService } from './recording';
 import type { UnitService } from './units';
@@ -32,9 +31,16 @@ export interface FeatureContext {
   hub: MediaHub;
 }
 
+/** The session behind a raw request as a mount sees it (the HTTP adapter's Principal, main/server/router.ts, is one). */
+export interface MountSession {
+  user: UserRow;
+  /** SHA-256 hex of the session token (keys per-session state, e.g. a playback view). */
+  tokenHash: string;
+}
+
 /** Resolves the session behind a raw request (Authorization: Bearer, or ?token= for players and WebSockets). */
 export interface MountAuth {
-  principal(req: http.IncomingMessage, url: URL): Promise<Principal | null>;
+  principal(req: http.IncomingMessage, url: URL): Promise<MountSession | null>;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { UnitStatus } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { Store, UnitRow } from '../../storage/repositories';
 import { unitStreamPath, type DonePublishReason, type HubDecision, type PublishInfo, type StreamRequest } from '../../media/hub';
-import type { AuditLog, AuditRecord } from '../server/audit-log';
+import type { AuditLog, AuditRecord } from './audit-log';
 import type { RecordingService } from './recording';
 import type { UnitControl } from './unit-control';
 

@@ -1,15 +1,15 @@
 // API routes of the alarms feature (issue 7): live list and history, replay feed, manual alarms, workflow steps, linkage rules.
 import { API_PREFIX } from '../../../common/api';
 import { AlarmBulkStepBody, AlarmFeedQuery, AlarmQuery, AlarmRuleBody, AlarmRulePatch, AlarmStepBody, ManualAlarmBody } from '../../../common/alarms';
-import type { Caller } from '../../services/alarms/control';
-import { principalOf, route, type RequestContext, type Route } from '../router';
+import type { UserActor } from '../../platform/actor';
+import { actorOf, route, type RequestContext, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
 
 const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences' };
 const RULE = { type: 'object', description: 'a linkage rule (common/alarms.ts AlarmRule)' };
 
-function caller(ctx: RequestContext<unknown, unknown, unknown>): Caller {
-  return { principal: principalOf(ctx), ip: ctx.ip };
+function caller(ctx: RequestContext<unknown, unknown, unknown>): UserActor {
+  return actorOf(ctx);
 }
 
 export function alarmsRoutes(deps: DepsRef): Route[] {

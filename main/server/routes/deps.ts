@@ -6,7 +6,7 @@ import type { Config } from '../../config';
 import type { FeatureControls } from '../../services/features';
 import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
-import type { AuditLog } from '../audit-log';
+import type { AuditLog } from '../../services/audit-log';
 import type { AuthService } from '../auth';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';

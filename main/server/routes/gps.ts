@@ -3,9 +3,8 @@ import { msg } from '../../../common/messages';
 import { API_PREFIX } from '../../../common/api';
 import { CameraPlacementBody, GeofenceCreate, GeofenceUpdate } from '../../../common/gps';
 import { s } from '../../../common/schema';
-import type { Actor } from '../../services/contracts';
 import { ApiError } from '../errors';
-import { principalOf, route, type Route } from '../router';
+import { actorOf, route, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
 
 const DAY_MS = 86_400_000;
@@ -39,11 +38,6 @@ const CamerasNearQuery = s.object({
 function range(startMs: number, endMs: number, maxDays: number): void {
   if (endMs <= startMs) throw ApiError.field('endMs', msg('range.end_after_start'), 'invalid query: endMs must be greater than startMs');
   if (endMs - startMs > maxDays * DAY_MS) throw ApiError.field('endMs', msg('range.max_days', { days: maxDays }), `invalid query: range longer than ${maxDays} days`);
-}
-
-function actorOf(ctx: Parameters<typeof principalOf>[0]): Actor {
-  const p = principalOf(ctx);
-  return { kind: 'user', userId: p.user.id, username: p.user.username, role: p.user.role };
 }
 
 export function gpsRoutes(deps: DepsRef): Route[] {

@@ -5,15 +5,14 @@ import {
 } from '../../../common/investigation';
 import { s, type JsonSchema } from '../../../common/schema';
 import type { Requester } from '../../services/investigation/control';
-import { principalOf, route, type Principal, type Route } from '../router';
+import { actorOf, route, type Principal, type Route } from '../router';
 import { IdParams, type DepsRef } from './deps';
 
 const obj = (description: string): JsonSchema => ({ type: 'object', description });
 const arr = (description: string): JsonSchema => ({ type: 'array', items: { type: 'object' }, description });
 
 function who(ctx: { principal: Principal | null; ip: string }): Requester {
-  const p = principalOf(ctx);
-  return { actor: { kind: 'user', userId: p.user.id, username: p.user.username, role: p.user.role }, ip: ctx.ip };
+  return { actor: actorOf(ctx), ip: ctx.ip };
 }
 
 const CaseQuery = s.object({ caseId: s.optional(s.int({ min: 1 })) });

@@ -1,20 +1,15 @@
 // API routes of the onvif feature (issue 4): discovery, one-step add, devices, PTZ control, presets, tours, priorities.
-import { API_PREFIX, type Role } from '../../../common/api';
+import { API_PREFIX } from '../../../common/api';
 import { AddDeviceRequest, DiscoverRequest, PresetCreate, PresetRename, PriorityBody, PtzMoveRequest, TourBody } from '../../../common/onvif';
 import { s, type JsonSchema } from '../../../common/schema';
-import type { UserActor } from '../../services/onvif/control';
+import type { UserActor } from '../../platform/actor';
 import { cameraAuditView } from '../camera-input';
-import { principalOf, route, type AuthRequirement, type Principal, type Route } from '../router';
+import { actorOf, principalOf, route, type AuthRequirement, type Route } from '../router';
 import { toCamera } from '../views';
 import { IdParams, type DepsRef } from './deps';
 
 const PresetParams = s.object({ id: s.int({ min: 1, description: 'camera id' }), presetId: s.int({ min: 1, description: 'preset id' }) });
 const TourParams = s.object({ id: s.int({ min: 1, description: 'camera id' }), tourId: s.int({ min: 1, description: 'tour id' }) });
-
-function actorOf(ctx: { principal: Principal | null; ip: string }): UserActor {
-  const p = principalOf(ctx);
-  return { kind: 'user', userId: p.user.id, username: p.user.username, role: p.user.role as Role, ip: ctx.ip };
-}
 
 const obj = (description: string, properties: Record<string, JsonSchema> = {}): JsonSchema => ({ type: 'object', description, properties });
 const PresetSchema = obj('a PTZ preset', { id: { type: 'integer' }, cameraId: { type: 'integer' }, token: { type: 'string' }, name: { type: 'string' } });

@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmFeedEvent } from '../../../common/alarms';
 import type { ServerEvent } from '../../../common/events';
 import { openTempStore, T0, type TempStore } from '../../../storage/sqlite/test-utils';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { msg } from '../../../common/messages';
-import { ApiError } from '../../server/errors';
-import type { Principal } from '../../server/router';
+import { DomainError as ApiError } from '../../platform/errors';
+import type { UserActor } from '../../platform/actor';
 import type { Actor, EvidenceActions, PtzActions } from '../contracts';
 import { AlarmCenter } from './center';
 
@@ -18,7 +18,7 @@ describe('AlarmCenter', () => {
   let logs: string[];
   let center: AlarmCenter;
   let camId: number;
-  let op: Principal;
+  let op: UserActor;
 
   /** Contract implementations standing in for the ONVIF and investigation features (which live in other branches). */
   const ptz: PtzActions = {
@@ -61,7 +61,7 @@ describe('AlarmCenter', () => {
     const cam = await t.store.cameras.create({ name: 'Gate', url: 'rtsp://x/1', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 10, retentionDays: 1, groupName: 'North', description: null }, T0);
     camId = cam.id;
     const user = await t.store.users.create({ username: 'ann', passwordHash: 'x', role: 'dispatcher', displayName: 'Ann', disabled: false, createdMs: T0 });
-    op = { user, tokenHash: 'h' };
+    op = { kind: 'user', userId: user.id, username: user.username, role: user.role };
   });
   afterEach(async () => {
     await center.close();

@@ -15,9 +15,9 @@ import {
 import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
 import type { EventRow, Store } from '../../../storage/repositories';
-import type { AuditLog } from '../../server/audit-log';
-import { ApiError } from '../../server/errors';
-import type { Principal } from '../../server/router';
+import type { AuditLog } from '../audit-log';
+import { DomainError } from '../../platform/errors';
+import type { UserActor } from '../../platform/actor';
 import type { EvidenceActions, PtzActions } from '../contracts';
 import { escalateDue } from './escalation';
 import { intakeEventOfRow, raiseInputOf, type IntakeEvent } from './intake';
@@ -55,7 +55,7 @@ export interface RaiseInput {
   /** A test alarm of one rule: only that rule applies (enabled or not, any schedule); never merged. */
   testRule?: AlarmRule;
   /** Who raised it (manual alarms); null: a device or the server. */
-  by?: Principal | null;
+  by?: UserActor | null;
   /** What exactly happened (which link a unit lost). */
   cause?: AlarmCause | null;
   ip?: string | null;
@@ -207,7 +207,7 @@ export class AlarmCenter {
         test: input.testRule !== undefined,
         // Manual alarms are reports of their own (each officer's text, place and severity): never merged.
         mergeable: input.testRule === undefined && input.type !== 'manual',
-        reporter: input.by ? { userId: input.by.user.id, username: input.by.user.username } : null,
+        reporter: input.by ? { userId: input.by.userId, username: input.by.username } : null,
         cause: input.cause ?? null,
         ruleIds: rules.map((r) => r.id),
         escalateRole: esc?.role ?? null,
@@ -234,20 +234,20 @@ export class AlarmCenter {
 
   // ---------- workflow ----------
 
-  /** One workflow step by an operator; throws ApiError (404 unknown alarm, 409 step not allowed now). */
-  async step(alarmId: number, body: AlarmStepBody, by: Principal, ip: string | null): Promise<Alarm> {
+  /** One workflow step by an operator; throws DomainError (404 unknown alarm, 409 step not allowed now). */
+  async step(alarmId: number, body: AlarmStepBody, by: UserActor, ip: string | null): Promise<Alarm> {
     const run = async (): Promise<Alarm> => {
       const cur = await this.o.store.alarms.get(alarmId);
-      if (!cur) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
+      if (!cur) throw DomainError.notFound(msg('alarm.not_found', { id: alarmId }));
       const t = applyTransition(cur.state, body.action);
-      if (!t.ok) throw ApiError.conflict('action', t.msg, t.message);
-      if (body.action === 'note' && !body.note) throw ApiError.field('note', msg('alarm.note_required'), 'note is required for a note');
+      if (!t.ok) throw DomainError.conflict('action', t.msg, t.message);
+      if (body.action === 'note' && !body.note) throw DomainError.field('note', msg('alarm.note_required'), 'note is required for a note');
       const ev = await this.o.store.alarms.step(
         alarmId,
-        { state: t.state, userId: by.user.id, username: by.user.username, note: body.note ?? null },
+        { state: t.state, userId: by.userId, username: by.username, note: body.note ?? null },
         this.o.now(),
       );
-      if (!ev) throw ApiError.notFound(msg('alarm.not_found', { id: alarmId }));
+      if (!ev) throw DomainError.notFound(msg('alarm.not_found', { id: alarmId }));
       this.o.publish(ev);
       await this.o.audit.record({
         actor: by,
@@ -274,7 +274,7 @@ export class AlarmCenter {
   // ---------- test ----------
 
   /** "Fire a test alarm": raises a test alarm from the rule's first source (or group member) and type, applying only this rule. */
-  async fireTest(rule: AlarmRule, by: Principal, ip: string | null): Promise<AlarmFeedEvent> {
+  async fireTest(rule: AlarmRule, by: UserActor, ip: string | null): Promise<AlarmFeedEvent> {
     let sourceId: number | null = rule.sourceIds[0] ?? null;
     if (sourceId === null && rule.groups.length > 0) {
       const cams = await this.o.store.cameras.list();

@@ -12,13 +12,7 @@ import type {
   AlarmStepBody,
   ManualAlarmBody,
 } from '../../../common/alarms';
-import type { Principal } from '../../server/router';
-
-/** The operator behind a request: principal and client address (for the audit log). */
-export interface Caller {
-  principal: Principal;
-  ip: string | null;
-}
+import type { UserActor } from '../../platform/actor';
 
 export interface AlarmControl {
   list(q: AlarmQuery): Promise<AlarmList>;
@@ -29,14 +23,14 @@ export interface AlarmControl {
   exportRows(q: AlarmQuery): Promise<Alarm[]>;
   /** History as CSV (machine columns: codes, UTC ISO times) for API clients. */
   exportCsv(q: AlarmQuery): Promise<string>;
-  raiseManual(body: ManualAlarmBody, by: Caller): Promise<Alarm>;
-  step(id: number, body: AlarmStepBody, by: Caller): Promise<Alarm>;
+  raiseManual(body: ManualAlarmBody, by: UserActor): Promise<Alarm>;
+  step(id: number, body: AlarmStepBody, by: UserActor): Promise<Alarm>;
   /** The same step on each alarm in turn (each validated and audited like a single step); refusals are listed, not thrown. */
-  stepMany(body: AlarmBulkStepBody, by: Caller): Promise<AlarmBulkStepResult>;
+  stepMany(body: AlarmBulkStepBody, by: UserActor): Promise<AlarmBulkStepResult>;
   listRules(): Promise<AlarmRule[]>;
-  createRule(body: AlarmRuleBody, by: Caller): Promise<AlarmRule>;
-  updateRule(id: number, body: AlarmRulePatch, by: Caller): Promise<AlarmRule>;
-  deleteRule(id: number, by: Caller): Promise<void>;
+  createRule(body: AlarmRuleBody, by: UserActor): Promise<AlarmRule>;
+  updateRule(id: number, body: AlarmRulePatch, by: UserActor): Promise<AlarmRule>;
+  deleteRule(id: number, by: UserActor): Promise<void>;
   /** "Fire a test alarm" for a rule. */
-  testRule(id: number, by: Caller): Promise<Alarm>;
+  testRule(id: number, by: UserActor): Promise<Alarm>;
 }

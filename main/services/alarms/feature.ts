@@ -1,28 +1,21 @@
 // The alarms feature (issue 7): alarm center: alarms, linkage rules, escalation, delivery.
 import { msg } from '../../../common/messages';
-import { API_PREFIX } from '../../../common/api';
-import { AlarmQuery, type AlarmBulkStepResult, type AlarmRule, type AlarmRuleBody, type AlarmRulePatch } from '../../../common/alarms';
+import type { AlarmBulkStepResult, AlarmRule, AlarmRuleBody, AlarmRulePatch } from '../../../common/alarms';
 import { ErrorKind } from '../../../common/errors';
-import { parse } from '../../../common/schema';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
-import { ApiError } from '../../server/errors';
-import { clientIp, coerceStrings, sendJson } from '../../server/router';
+import { DomainError } from '../../platform/errors';
 import type { EvidenceActions, PtzActions } from '../contracts';
-import type { Feature, FeatureContext, RawMount } from '../features';
+import type { Feature, FeatureContext } from '../features';
 import { volumeOf } from '../../config';
 import { retentionProblem } from '../retention';
 import { AlarmCenter } from './center';
-import type { AlarmControl, Caller } from './control';
+import type { AlarmControl } from './control';
+import type { UserActor } from '../../platform/actor';
 import { alarmsCsv } from './csv';
 import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
 /** Handled device event ids kept for crash recovery (see alarm_done_events). */
 const DONE_EVENTS_KEPT = 10_000;
-
-/** Path of the CSV export (a raw mount: the router only answers JSON). */
-export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
-/** The same export as JSON (Alarm[]): the console words it and builds the CSV in the user's language and zone. */
-export const ALARM_EXPORT_JSON_PATH = `${API_PREFIX}/alarms/export.json`;
 
 export interface AlarmFeature extends Feature<AlarmControl> {
   center: AlarmCenter;
@@ -88,13 +81,13 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
 
   async function ruleOr404(id: number): Promise<AlarmRule> {
     const r = await store.alarms.getRule(id);
-    if (!r) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
+    if (!r) throw DomainError.notFound(msg('alarm_rule.not_found', { id: id }));
     return r;
   }
 
   /** Sources named by a rule must exist (a typo would make a rule that never fires). */
   async function checkSources(ids: readonly number[] | undefined, field: string): Promise<void> {
-    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw ApiError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
+    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw DomainError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
   }
 
   async function checkRule(b: Partial<AlarmRuleBody>): Promise<void> {
@@ -104,7 +97,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     if (b.actions?.bookmark?.cameraId) await checkSources([b.actions.bookmark.cameraId], 'actions.bookmark.cameraId');
   }
 
-  const auditBy = (by: Caller) => ({ actor: by.principal, ip: by.ip });
+  const auditBy = (by: UserActor) => ({ actor: by, ip: by.ip ?? null });
 
   const control: AlarmControl = {
     async list(q) {
@@ -113,7 +106,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async get(id) {
       const a = await store.alarms.get(id);
-      if (!a) throw ApiError.notFound(msg('alarm.not_found', { id: id }));
+      if (!a) throw DomainError.notFound(msg('alarm.not_found', { id: id }));
       return a;
     },
     async feed(since, limit) {
@@ -128,7 +121,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async raiseManual(b, by) {
       if (b.sourceId != null && !(await store.cameras.get(b.sourceId)))
-        throw ApiError.field('sourceId', msg('source.not_found', { id: b.sourceId }), `sourceId: camera or unit ${b.sourceId} does not exist`);
+        throw DomainError.field('sourceId', msg('source.not_found', { id: b.sourceId }), `sourceId: camera or unit ${b.sourceId} does not exist`);
       const ev = await center.raise({
         sourceId: b.sourceId ?? null,
         type: 'manual',
@@ -137,19 +130,19 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
         lat: b.lat ?? null,
         lon: b.lon ?? null,
         message: b.message,
-        by: by.principal,
-        ip: by.ip,
+        by,
+        ip: by.ip ?? null,
       });
       return ev.alarm;
     },
-    step: (id, body, by) => center.step(id, body, by.principal, by.ip),
+    step: (id, body, by) => center.step(id, body, by, by.ip ?? null),
     async stepMany(body, by) {
       const out: AlarmBulkStepResult = { alarms: [], refused: [] };
       for (const id of new Set(body.ids)) {
         try {
-          out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by.principal, by.ip));
+          out.alarms.push(await center.step(id, { action: body.action, note: body.note ?? null }, by, by.ip ?? null));
         } catch (err) {
-          if (!(err instanceof ApiError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
+          if (!(err instanceof DomainError) || (err.kind !== ErrorKind.NotFound && err.kind !== ErrorKind.Conflict)) throw err;
           out.refused.push({ id, kind: err.kind === ErrorKind.NotFound ? 'not_found' : 'conflict', message: err.message, reason: err.msg });
         }
       }
@@ -167,7 +160,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
       const before = await ruleOr404(id);
       await checkRule(body);
       const after = await store.alarms.updateRule(id, body as Partial<AlarmRuleInput>, ctx.now());
-      if (!after) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
+      if (!after) throw DomainError.notFound(msg('alarm_rule.not_found', { id: id }));
       center.rulesChanged();
       const changes = ruleChanges(before, after);
       const action = Object.keys(changes).length === 1 && changes.enabled ? (after.enabled ? 'alarm.rule.enable' : 'alarm.rule.disable') : 'alarm.rule.update';
@@ -176,42 +169,14 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     },
     async deleteRule(id, by) {
       const r = await ruleOr404(id);
-      if (!(await store.alarms.deleteRule(id))) throw ApiError.notFound(msg('alarm_rule.not_found', { id: id }));
+      if (!(await store.alarms.deleteRule(id))) throw DomainError.notFound(msg('alarm_rule.not_found', { id: id }));
       center.rulesChanged();
       await audit.record({ ...auditBy(by), action: 'alarm.rule.delete', targetType: 'alarm_rule', targetId: id, detail: r });
     },
     async testRule(id, by) {
       const r = await ruleOr404(id);
       await audit.record({ ...auditBy(by), action: 'alarm.rule.test', targetType: 'alarm_rule', targetId: id, detail: { name: r.name } });
-      return (await center.fireTest(r, by.principal, by.ip)).alarm;
-    },
-  };
-
-  const exportMount: RawMount = {
-    prefix: `${API_PREFIX}/alarms/export.`,
-    async http(req, res, url, auth) {
-      if (url.pathname !== ALARM_EXPORT_PATH && url.pathname !== ALARM_EXPORT_JSON_PATH) return sendJson(res, 404, { error: { kind: 'not_found', message: 'no such export' } });
-      const principal = await auth.principal(req, url);
-      if (!principal) return sendJson(res, 401, { error: { kind: 'unauthorized', message: 'log in first' } });
-      if (req.method !== 'GET') return sendJson(res, 405, { error: { kind: 'method_not_allowed', message: 'use GET' } }, { Allow: 'GET' });
-      const params = [...url.searchParams].filter(([k]) => k !== 'token');
-      const parsed = parse(AlarmQuery, coerceStrings(AlarmQuery, params));
-      if (!parsed.ok)
-        return sendJson(res, 400, {
-          error: { kind: 'validation', message: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; '), fields: parsed.errors },
-        });
-      if (url.pathname === ALARM_EXPORT_JSON_PATH) {
-        const rows = await control.exportRows(parsed.value);
-        await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
-        return sendJson(res, 200, rows, { 'Cache-Control': 'no-store' });
-      }
-      const csv = await control.exportCsv(parsed.value);
-      await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', 'attachment; filename="alarms.csv"');
-      res.setHeader('Cache-Control', 'no-store');
-      res.end(csv);
+      return (await center.fireTest(r, by, by.ip ?? null)).alarm;
     },
   };
 
@@ -219,7 +184,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     control,
     center,
     disk,
-    mounts: [exportMount],
+    mounts: [],
     async start() {
       // Recovery is queued first; live events queue behind it (and are skipped if recovery already raised them).
       const recovered = center.startRecovery();

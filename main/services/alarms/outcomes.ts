@@ -1,7 +1,7 @@
 // Alarm action outcomes as codes: why an action failed (a reason code, never the raw error), an English line for the server log, the note of what a rule makes.
 import type { Alarm, AlarmOutcomeCode, AlarmOutcomeParams, AlarmOutcomeReason } from '../../../common/alarms';
 import { ErrorKind } from '../../../common/errors';
-import { ApiError } from '../../server/errors';
+import { DomainError } from '../../platform/errors';
 
 /** An action that did not answer in time. */
 export class ActionTimeout extends Error {
@@ -10,7 +10,7 @@ export class ActionTimeout extends Error {
   }
 }
 
-/** ApiError codes the snapshot service gives (main/services/investigation/service.ts) and the reason each means. */
+/** DomainError codes the snapshot service gives (main/services/investigation/service.ts) and the reason each means. */
 const REASON_OF_CODE: Record<string, AlarmOutcomeReason> = {
   'snapshot.not_recording': 'not_recording',
   'snapshot.no_frame': 'no_frame',
@@ -19,7 +19,7 @@ const REASON_OF_CODE: Record<string, AlarmOutcomeReason> = {
 /** The reason code (and its params) of a failed action; the raw error is for the server log only. */
 export function failureReason(err: unknown): { reason: AlarmOutcomeReason; timeoutS?: number } {
   if (err instanceof ActionTimeout) return { reason: 'timeout', timeoutS: Math.round(err.timeoutMs / 1000) };
-  if (err instanceof ApiError) {
+  if (err instanceof DomainError) {
     const byCode = err.code ? REASON_OF_CODE[err.code] : undefined;
     if (byCode) return { reason: byCode };
     // The ONVIF feature refuses a preset on a camera without PTZ (a plain RTSP camera, or one not added through ONVIF).

@@ -4,7 +4,7 @@ import type { UnitType } from '../../../common/api';
 import { distanceM } from '../../../common/geo';
 import type { CameraPlacement, Geofence, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
 import type { GeofenceRow, NewGeofence } from '../../../storage/repos/gps';
-import { ApiError } from '../../server/errors';
+import { DomainError } from '../../platform/errors';
 import type { Actor, TrackPoint } from '../contracts';
 import type { Feature, FeatureContext } from '../features';
 import type { GpsControl } from './control';
@@ -29,13 +29,13 @@ function auditActor(a: Actor): { userId: number | null; username: string | null 
 
 export function validateFence(b: { shape: 'polygon' | 'circle'; polygon?: number[][] | undefined; circle?: { lat: number; lon: number; radiusM: number } | undefined }): NewGeofence['geometry'] {
   if (b.shape === 'circle') {
-    if (!b.circle) throw ApiError.field('circle', msg('geofence.circle_required'));
+    if (!b.circle) throw DomainError.field('circle', msg('geofence.circle_required'));
     return b.circle;
   }
-  if (!b.polygon) throw ApiError.field('polygon', msg('geofence.polygon_required'));
+  if (!b.polygon) throw DomainError.field('polygon', msg('geofence.polygon_required'));
   b.polygon.forEach(([lat, lon], i) => {
-    if (lat! < -90 || lat! > 90) throw ApiError.field(`polygon.${i}.0`, msg('geo.latitude_range'));
-    if (lon! < -180 || lon! > 180) throw ApiError.field(`polygon.${i}.1`, msg('geo.longitude_range'));
+    if (lat! < -90 || lat! > 90) throw DomainError.field(`polygon.${i}.0`, msg('geo.latitude_range'));
+    if (lon! < -180 || lon! > 180) throw DomainError.field(`polygon.${i}.1`, msg('geo.longitude_range'));
   });
   return b.polygon.map(([lat, lon]) => [lat!, lon!] as [number, number]);
 }
@@ -106,7 +106,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
 
   const getFence = async (id: number) => {
     const f = await repo.getGeofence(id);
-    if (!f) throw ApiError.notFound(msg('geofence.not_found', { id: id }));
+    if (!f) throw DomainError.notFound(msg('geofence.not_found', { id: id }));
     return f;
   };
 
@@ -194,7 +194,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
         patch.geometry = validateFence({ shape, polygon: b.polygon, circle: b.circle });
       }
       const row = await repo.updateGeofence(id, patch, ctx.now());
-      if (!row) throw ApiError.notFound(msg('geofence.not_found', { id: id }));
+      if (!row) throw DomainError.notFound(msg('geofence.not_found', { id: id }));
       await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.update', targetType: 'geofence', targetId: id, detail: { fields: Object.keys(patch) }, ip });
       await loadFences();
       const view = toGeofenceView(row);
@@ -213,7 +213,7 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     },
     async place(cameraId, p, actor, ip) {
       const cam = await ctx.store.cameras.get(cameraId);
-      if (!cam || cam.kind !== 'rtsp') throw ApiError.notFound(msg('camera.not_found', { id: cameraId }));
+      if (!cam || cam.kind !== 'rtsp') throw DomainError.notFound(msg('camera.not_found', { id: cameraId }));
       await repo.setPlacement(cameraId, p);
       await ctx.audit.record({ actor: auditActor(actor), action: p ? 'gps.camera.place' : 'gps.camera.unplace', targetType: 'camera', targetId: cameraId, detail: p ?? {}, ip });
       const placement = p ? { cameraId, name: cam.name, ...p } : null;

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
 import type { ExportJob } from '../../../common/investigation';
 import type { ServerEvent } from '../../../common/events';
-import type { Principal } from '../../server/router';
+import type { MountSession } from '../features';
 import { loadIndex } from './package-index';
 import { layoutZip, parseRange, zipRange } from './zip-stream';
 
@@ -14,7 +14,7 @@ export interface DownloadDeps {
   /** Where the ZIP index sidecars are kept. */
   indexDir: string;
   packageDir(job: ExportJob): string;
-  audit(p: Principal, job: ExportJob, detail: Record<string, unknown>, ip: string | null): Promise<void>;
+  audit(p: MountSession, job: ExportJob, detail: Record<string, unknown>, ip: string | null): Promise<void>;
   publish(ev: ServerEvent): void;
   now(): number;
 }
@@ -49,7 +49,7 @@ interface Body {
   open(start: number, endInclusive: number): Readable;
 }
 
-async function send(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: Principal, job: ExportJob, file: string, body: Body, deps: DownloadDeps, ip: string | null): Promise<void> {
+async function send(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: MountSession, job: ExportJob, file: string, body: Body, deps: DownloadDeps, ip: string | null): Promise<void> {
   const ifRange = req.headers['if-range'];
   let range = parseRange(req.headers.range, body.sizeBytes);
   if (ifRange && ifRange !== body.etag) range = null; // the package changed since the first part: send it whole
@@ -100,7 +100,7 @@ async function send(req: http.IncomingMessage, res: http.ServerResponse, url: UR
 }
 
 /** GET /export-files/<id>.zip: the whole package as <dirName>/... in a stored ZIP. */
-export async function sendPackageZip(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: Principal, job: ExportJob, deps: DownloadDeps, ip: string | null): Promise<void> {
+export async function sendPackageZip(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: MountSession, job: ExportJob, deps: DownloadDeps, ip: string | null): Promise<void> {
   const dir = deps.packageDir(job);
   const idx = await loadIndex(deps.indexDir, job.dirName, dir);
   const layout = layoutZip(
@@ -112,7 +112,7 @@ export async function sendPackageZip(req: http.IncomingMessage, res: http.Server
 }
 
 /** GET /export-files/<id>/<file>: one file of the package (Range supported). */
-export async function sendPackageFile(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: Principal, job: ExportJob, rel: string, full: string, deps: DownloadDeps, ip: string | null): Promise<void> {
+export async function sendPackageFile(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: MountSession, job: ExportJob, rel: string, full: string, deps: DownloadDeps, ip: string | null): Promise<void> {
   const st = await fs.promises.stat(full);
   const etag = `"${Math.round(st.mtimeMs)}-${st.size}"`;
   await send(req, res, url, p, job, rel, { sizeBytes: st.size, etag, open: (a, b) => fs.createReadStream(full, { start: a, end: b }) }, deps, ip);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob } from '../../../common/investigation';
 import { isMessageCode } from '../../../common/messages';
 import { loadConfig } from '../../config';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { openTempStore, type TempStore } from '../../../storage/sqlite/test-utils';
 import { indexSegments, makeSegments } from '../../../test/e2e/investigation-fixtures';
 import type { PlaceQueries } from '../contracts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob, Manifest } from '../../../common/investigation';
 import { loadConfig } from '../../config';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { openTempStore, type TempStore } from '../../../storage/sqlite/test-utils';
 import { indexSegments, makeSegments } from '../../../test/e2e/investigation-fixtures';
 import type { PlaceQueries, TrackPoint } from '../contracts';

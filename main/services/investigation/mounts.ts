@@ -4,9 +4,8 @@ import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX, type Role } from '../../../common/api';
 import { can, rolesWith, type Right } from '../../../common/rights';
-import type { AuditLog } from '../../server/audit-log';
-import type { Principal } from '../../server/router';
-import type { MountAuth, RawMount } from '../features';
+import type { AuditLog } from '../audit-log';
+import type { MountAuth, MountSession, RawMount } from '../features';
 import { FramePreviews } from './frames';
 import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads';
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
@@ -27,7 +26,7 @@ function fail(res: http.ServerResponse, status: number, m: ServerMessage, messag
   res.end(JSON.stringify({ error: { kind, message, code: m.code, ...(Object.keys(params).length ? { params } : {}) } }));
 }
 
-async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<Principal | null> {
+async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<MountSession | null> {
   const p = await auth.principal(req, url);
   if (!p) return fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null;
   if (!can(p.user, right)) return fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null;
@@ -35,7 +34,7 @@ async function authorize(req: http.IncomingMessage, res: http.ServerResponse, ur
 }
 
 interface ViewSession {
-  principal: Principal;
+  principal: MountSession;
   cameraId: number;
   ip: string | null;
   fromMs: number;
@@ -53,11 +52,11 @@ export class PlaybackAudit {
   private readonly sessions = new Map<string, ViewSession>();
   constructor(private readonly audit: AuditLog, private readonly idleMs: number) {}
 
-  private key(p: Principal, cameraId: number): string {
+  private key(p: MountSession, cameraId: number): string {
     return `${p.tokenHash}:${cameraId}`;
   }
 
-  async opened(p: Principal, cameraId: number, startMs: number, endMs: number, ip: string | null): Promise<void> {
+  async opened(p: MountSession, cameraId: number, startMs: number, endMs: number, ip: string | null): Promise<void> {
     const k = this.key(p, cameraId);
     if (this.sessions.has(k)) return this.touch(p, cameraId, null, null);
     const s: ViewSession = { principal: p, cameraId, ip, fromMs: Infinity, toMs: -Infinity, requests: 0, timer: this.arm(k) };
@@ -65,7 +64,7 @@ export class PlaybackAudit {
     await this.audit.record({ actor: p, action: 'playback.open', targetType: 'camera', targetId: cameraId, detail: { cameraId, startMs, endMs }, ip });
   }
 
-  touch(p: Principal, cameraId: number, wallFromMs: number | null, wallToMs: number | null): void {
+  touch(p: MountSession, cameraId: number, wallFromMs: number | null, wallToMs: number | null): void {
     const k = this.key(p, cameraId);
     const s = this.sessions.get(k);
     if (!s) return;

@@ -1,7 +1,7 @@
 // Confines every user-given name (case references, export names) to a directory: sanitised components, checked containment.
 import { msg } from '../../../common/messages';
 import path from 'node:path';
-import { ApiError } from '../../server/errors';
+import { DomainError } from '../../platform/errors';
 
 /** What no common file system or path can hold: separators, Windows-reserved punctuation, control and invisible format characters. */
 const UNSAFE_RE = /[/\\:*?"<>|\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu;
@@ -31,12 +31,12 @@ export function insideDir(root: string, parts: string[], field: string): string 
   const full = path.resolve(base, ...parts);
   const rel = path.relative(base, full);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).includes('..'))
-    throw ApiError.field(field, msg('export.path_escapes'), `${field} "${parts.join('/')}" would leave the export directory`);
+    throw DomainError.field(field, msg('export.path_escapes'), `${field} "${parts.join('/')}" would leave the export directory`);
   return full;
 }
 
 /** Rejects text that names a path outside (.., absolute, backslash, NUL), with a 400 on `field`. */
 export function refuseTraversal(text: string, field: string): void {
   if (text.includes('\0') || text.includes('\\') || text.startsWith('/') || /^[A-Za-z]:/.test(text) || text.split('/').some((c) => c === '..' || c === '.'))
-    throw ApiError.field(field, msg('export.path_invalid'), `${field} must not name a path outside the export directory`);
+    throw DomainError.field(field, msg('export.path_invalid'), `${field} must not name a path outside the export directory`);
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { openTempStore, type TempStore } from '../../../storage/sqlite/test-utils';
 import { indexSegments, makeSegments, type RecordedSeg } from '../../../test/e2e/investigation-fixtures';
 import type { FeatureContext } from '../features';

@@ -1,7 +1,7 @@
 // Search by place, time, event type and bookmark text against a real SQLite store; places from a small PlaceQueries over a real table made here.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
-import { AuditLog } from '../../server/audit-log';
+import { AuditLog } from '../audit-log';
 import { openTempStore, type TempStore } from '../../../storage/sqlite/test-utils';
 import type { NewSegment } from '../../../storage/repositories';
 import type { PlaceQueries, TrackPoint } from '../contracts';

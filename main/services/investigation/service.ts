@@ -9,7 +9,8 @@ import type {
 } from '../../../common/investigation';
 import type { SegmentRow } from '../../../storage/repositories';
 import { StorageError } from '../../../storage/repositories';
-import { ApiError } from '../../server/errors';
+import { actorIdentity } from '../../platform/actor';
+import { DomainError } from '../../platform/errors';
 import type { Actor, PlaceQueries } from '../contracts';
 import type { FeatureContext } from '../features';
 import type { InvestigationControl, Requester } from './control';
@@ -29,13 +30,10 @@ export function actorName(a: Actor): string {
   return a.kind === 'user' ? a.username : `system:${a.reason}`;
 }
 
-function auditActor(a: Actor): { userId: number | null; username: string | null } {
-  return a.kind === 'user' ? { userId: a.userId, username: a.username } : { userId: null, username: null };
-}
 
 function checkRange(startMs: number, endMs: number, maxMs: number, what: string): void {
-  if (!(endMs > startMs)) throw ApiError.field('endMs', msg('range.end_after_start'));
-  if (endMs - startMs > maxMs) throw ApiError.field('endMs', msg('range.max_hours', { hours: Math.round(maxMs / 3_600_000) }), `invalid body: endMs ${what} may span at most ${Math.round(maxMs / 3_600_000)} h`);
+  if (!(endMs > startMs)) throw DomainError.field('endMs', msg('range.end_after_start'));
+  if (endMs - startMs > maxMs) throw DomainError.field('endMs', msg('range.max_hours', { hours: Math.round(maxMs / 3_600_000) }), `invalid body: endMs ${what} may span at most ${Math.round(maxMs / 3_600_000)} h`);
 }
 
 export interface InvestigationOptions {
@@ -76,18 +74,18 @@ export class InvestigationService implements InvestigationControl {
   }
 
   private audit(who: Requester, action: string, targetType: string, targetId: number | string, detail: unknown): Promise<void> {
-    return this.ctx.audit.record({ actor: auditActor(who.actor), action, targetType, targetId, detail, ip: who.ip ?? null });
+    return this.ctx.audit.record({ actor: actorIdentity(who.actor), action, targetType, targetId, detail, ip: who.ip ?? null });
   }
 
   private async cameraOr404(id: number) {
     const cam = await this.ctx.store.cameras.get(id);
-    if (!cam) throw ApiError.notFound(msg('source.not_found', { id: id }));
+    if (!cam) throw DomainError.notFound(msg('source.not_found', { id: id }));
     return cam;
   }
 
   private async caseOr404(id: number) {
     const c = await this.inv.getCase(id);
-    if (!c) throw ApiError.notFound(msg('case.not_found', { id: id }));
+    if (!c) throw DomainError.notFound(msg('case.not_found', { id: id }));
     return c;
   }
 
@@ -116,7 +114,7 @@ export class InvestigationService implements InvestigationControl {
     const hasPlace = q.lat !== undefined || q.lon !== undefined || q.radiusM !== undefined;
     if (hasPlace) {
       if (q.lat === undefined || q.lon === undefined || q.radiusM === undefined)
-        throw ApiError.field(q.lat === undefined ? 'lat' : q.lon === undefined ? 'lon' : 'radiusM', msg('search.place_incomplete'));
+        throw DomainError.field(q.lat === undefined ? 'lat' : q.lon === undefined ? 'lon' : 'radiusM', msg('search.place_incomplete'));
       let cams, units;
       try {
         [cams, units] = await Promise.all([
@@ -124,7 +122,7 @@ export class InvestigationService implements InvestigationControl {
           this.places.unitsNear({ lat: q.lat, lon: q.lon, radiusM: q.radiusM, startMs: q.startMs, endMs: q.endMs }),
         ]);
       } catch (err) {
-        throw new ApiError(ErrorKind.Unavailable, msg('search.place_unavailable'), { message: `search by place needs the GPS/map feature: ${(err as Error).message}` });
+        throw new DomainError(ErrorKind.Unavailable, msg('search.place_unavailable'), { message: `search by place needs the GPS/map feature: ${(err as Error).message}` });
       }
       for (const c of cams) {
         if (!inScope(c.cameraId)) continue;
@@ -171,7 +169,7 @@ export class InvestigationService implements InvestigationControl {
   }
 
   async addBookmark(b: { cameraId: number; startMs: number; endMs: number; note: string; caseId: number | null }, who: Requester): Promise<Bookmark> {
-    if (b.endMs < b.startMs) throw ApiError.field('endMs', msg('range.end_not_before_start'));
+    if (b.endMs < b.startMs) throw DomainError.field('endMs', msg('range.end_not_before_start'));
     await this.cameraOr404(b.cameraId);
     if (b.caseId !== null) await this.caseOr404(b.caseId);
     const row = await this.inv.createBookmark({ ...b, createdBy: actorName(who.actor), createdMs: this.ctx.now() });
@@ -184,7 +182,7 @@ export class InvestigationService implements InvestigationControl {
   async updateBookmark(id: number, patch: BookmarkUpdate, who: Requester): Promise<Bookmark> {
     if (patch.caseId !== undefined && patch.caseId !== null) await this.caseOr404(patch.caseId);
     const before = await this.inv.getBookmark(id);
-    if (!before) throw ApiError.notFound(msg('bookmark.not_found', { id: id }));
+    if (!before) throw DomainError.notFound(msg('bookmark.not_found', { id: id }));
     const after = (await this.inv.updateBookmark(id, patch))!;
     await this.audit(who, 'bookmark.update', 'bookmark', id, { before: { note: before.note, caseId: before.caseId }, after: { note: after.note, caseId: after.caseId } });
     if (after.caseId !== null) await this.extendHeld(after.caseId);
@@ -194,9 +192,9 @@ export class InvestigationService implements InvestigationControl {
 
   async deleteBookmark(id: number, who: Requester): Promise<void> {
     const b = await this.inv.getBookmark(id);
-    if (!b) throw ApiError.notFound(msg('bookmark.not_found', { id: id }));
+    if (!b) throw DomainError.notFound(msg('bookmark.not_found', { id: id }));
     if (b.caseId !== null && (await this.inv.activeHold(b.caseId)))
-      throw ApiError.conflict('caseId', msg('bookmark.on_hold'));
+      throw DomainError.conflict('caseId', msg('bookmark.on_hold'));
     await this.inv.deleteBookmark(id);
     await this.audit(who, 'bookmark.delete', 'bookmark', id, b);
     this.ctx.publish({ type: 'investigation.bookmark', op: 'deleted', bookmark: b });
@@ -209,7 +207,7 @@ export class InvestigationService implements InvestigationControl {
 
   async getCase(id: number): Promise<Case> {
     const c = await this.inv.caseView(id);
-    if (!c) throw ApiError.notFound(msg('case.not_found', { id: id }));
+    if (!c) throw DomainError.notFound(msg('case.not_found', { id: id }));
     return c;
   }
 
@@ -221,7 +219,7 @@ export class InvestigationService implements InvestigationControl {
       this.ctx.publish({ type: 'investigation.case', caseId: row.id });
       return this.getCase(row.id);
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'conflict') throw ApiError.conflict('reference', msg('case.reference_taken'), err.message);
+      if (err instanceof StorageError && err.code === 'conflict') throw DomainError.conflict('reference', msg('case.reference_taken'), err.message);
       throw err;
     }
   }
@@ -251,7 +249,7 @@ export class InvestigationService implements InvestigationControl {
     try {
       hold = await this.inv.placeHold(caseId, reason, actorName(who.actor), segs, this.ctx.now());
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'conflict') throw ApiError.conflict('hold', msg('case.already_held'));
+      if (err instanceof StorageError && err.code === 'conflict') throw DomainError.conflict('hold', msg('case.already_held'));
       throw err;
     }
     await this.audit(who, 'case.hold', 'case', caseId, { reference: c.reference, reason, segments: hold.segments });
@@ -262,7 +260,7 @@ export class InvestigationService implements InvestigationControl {
   async releaseHold(caseId: number, who: Requester): Promise<LegalHold> {
     const c = await this.caseOr404(caseId);
     const hold = await this.inv.releaseHold(caseId, actorName(who.actor), this.ctx.now());
-    if (!hold) throw ApiError.conflict('hold', msg('case.not_held'));
+    if (!hold) throw DomainError.conflict('hold', msg('case.not_held'));
     await this.audit(who, 'case.release', 'case', caseId, { reference: c.reference, holdId: hold.id, segments: hold.segments });
     this.ctx.publish({ type: 'investigation.case', caseId });
     return hold;
@@ -275,7 +273,7 @@ export class InvestigationService implements InvestigationControl {
     const c = await this.caseOr404(req.caseId);
     for (const [i, s] of req.sources.entries()) {
       if (!(await this.ctx.store.cameras.get(s.cameraId)) && (await this.ctx.store.segments.listRange(s.cameraId, req.startMs, req.endMs, 1)).length === 0)
-        throw ApiError.field(`sources[${i}].cameraId`, msg('source.not_found', { id: s.cameraId }));
+        throw DomainError.field(`sources[${i}].cameraId`, msg('source.not_found', { id: s.cameraId }));
     }
     const stamp = new Date(this.ctx.now()).toISOString().replace(/[:.]/g, '').slice(0, 15);
     const dirName = `${safeComponent(c.reference, 64)}_${stamp}_${safeComponent(req.name ?? 'export', 64)}_${randomBytes(3).toString('hex')}`;
@@ -294,13 +292,13 @@ export class InvestigationService implements InvestigationControl {
 
   async getExport(id: number): Promise<ExportJob> {
     const j = await this.inv.getExport(id);
-    if (!j) throw ApiError.notFound(msg('export.not_found', { id: id }));
+    if (!j) throw DomainError.notFound(msg('export.not_found', { id: id }));
     return j;
   }
 
   async cancelExport(id: number, who: Requester): Promise<ExportJob> {
     const before = await this.getExport(id);
-    if (before.state !== 'queued' && before.state !== 'running') throw ApiError.conflict('state', msg('export.finished', { id }), `export ${id} is already ${before.state}`);
+    if (before.state !== 'queued' && before.state !== 'running') throw DomainError.conflict('state', msg('export.finished', { id }), `export ${id} is already ${before.state}`);
     const after = (await this.exports.cancel(id))!;
     await this.audit(who, 'export.cancel', 'export', id, { caseId: after.caseId });
     return after;
@@ -338,14 +336,14 @@ export class InvestigationService implements InvestigationControl {
       // Live: the newest frame of the segment being written (about a second old).
       const segs = await this.ctx.store.segments.listRange(cam.id, now - 2 * 3_600_000, now + 60_000, 10_000);
       seg = [...segs].reverse().find((s) => s.state === 'writing') ?? null;
-      if (!seg) throw ApiError.conflict('cameraId', msg('snapshot.not_recording', { name: cam.name }));
+      if (!seg) throw DomainError.conflict('cameraId', msg('snapshot.not_recording', { name: cam.name }));
       liveFallback = [...segs].reverse().find((s) => s.state === 'closed' && s.endMs >= now - LIVE_FALLBACK_MS) ?? null;
       offsetS = -1;
       tMs = now - 1000;
       source = 'live';
     } else {
       seg = await this.segmentAt(cam.id, input.tMs);
-      if (!seg || seg.startMs > input.tMs) throw ApiError.field('tMs', msg('snapshot.no_recording', { name: cam.name }));
+      if (!seg || seg.startMs > input.tMs) throw DomainError.field('tMs', msg('snapshot.no_recording', { name: cam.name }));
       offsetS = (input.tMs - seg.startMs) / 1000;
       tMs = input.tMs;
       source = 'playback';
@@ -392,7 +390,7 @@ export class InvestigationService implements InvestigationControl {
 
   async snapshotFile(id: number): Promise<string> {
     const s = await this.inv.getSnapshot(id);
-    if (!s) throw ApiError.notFound(msg('snapshot.not_found', { id: id }));
+    if (!s) throw DomainError.notFound(msg('snapshot.not_found', { id: id }));
     return path.join(insideDir(this.opts.snapshotsDir, s.relPath.split('/'), 'snapshot'), 'snapshot.jpg');
   }
 }

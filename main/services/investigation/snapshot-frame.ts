@@ -5,7 +5,7 @@ import { ErrorKind } from '../../../common/errors';
 import { extractJpeg, extractLastJpeg } from '../../../media/snapshot';
 import type { SegmentRow } from '../../../storage/repositories';
 import { msg } from '../../../common/messages';
-import { ApiError } from '../../server/errors';
+import { DomainError } from '../../platform/errors';
 
 /** A closed segment that ended this recently still counts as "live" when the open one has no complete frame yet. */
 export const LIVE_FALLBACK_MS = 30_000;
@@ -28,7 +28,7 @@ interface Shot {
 
 /**
  * Writes the JPEG to `jpg` and returns the segment it came from. Live: the newest frame of `seg`, else of `fallback`;
- * playback: the frame at `offsetS`. Throws an ApiError with a code (the snapshot's folder removed): 'snapshot.no_frame'
+ * playback: the frame at `offsetS`. Throws an DomainError with a code (the snapshot's folder removed): 'snapshot.no_frame'
  * when there is no decodable frame (ffmpeg exits 0 without writing then: seeking to 1 s before the end of a growing
  * segment lands mid-GOP, which gave ENOENT on snapshot.jpg), 'snapshot.failed' when ffmpeg fails.
  */
@@ -39,12 +39,12 @@ export async function grabFrame(recordingsDir: string, jpg: string, shot: Shot):
     used = await frameFrom(recordingsDir, jpg, shot);
   } catch (err) {
     await fs.promises.rm(dir, { recursive: true, force: true });
-    throw new ApiError(ErrorKind.Unavailable, msg('snapshot.failed'), { message: `cannot take the snapshot: ${(err as Error).message}` });
+    throw new DomainError(ErrorKind.Unavailable, msg('snapshot.failed'), { message: `cannot take the snapshot: ${(err as Error).message}` });
   }
   if (used) return used;
   await fs.promises.rm(dir, { recursive: true, force: true });
   const path_ = shot.live ? 'cameraId' : 'tMs';
-  throw ApiError.conflict(path_, msg('snapshot.no_frame', { name: shot.cameraName }));
+  throw DomainError.conflict(path_, msg('snapshot.no_frame', { name: shot.cameraName }));
 }
 
 async function frameFrom(recordingsDir: string, jpg: string, shot: Shot): Promise<SegmentRow | null> {

@@ -14,10 +14,8 @@ import type {
   TourStatus,
   UserPriority,
 } from '../../../common/onvif';
-import type { Actor, PtzActions } from '../contracts';
-
-/** Who acts, with the client address for the audit log. */
-export type UserActor = Extract<Actor, { kind: 'user' }> & { ip?: string | null };
+import type { UserActor } from '../../platform/actor';
+import type { PtzActions } from '../contracts';
 
 /** Everything read from a device before anything is stored (one-step add, phase 1). */
 export interface DevicePlan {
@@ -44,7 +42,7 @@ export interface DevicePlan {
 
 export interface OnvifControl extends PtzActions {
   discover(req: DiscoverRequest): Promise<DiscoverResponse>;
-  /** Phase 1 of the one-step add: reads the device (network only, nothing stored). Rejects with ApiError on any failure. */
+  /** Phase 1 of the one-step add: reads the device (network only, nothing stored). Rejects with a DomainError on any failure. */
   inspect(req: AddDeviceRequest): Promise<DevicePlan>;
   /** Phase 2: stores the device and its cameras all-or-nothing and starts watching it. */
   register(plan: DevicePlan, req: AddDeviceRequest, actor: UserActor): Promise<{ device: OnvifDeviceView; cameras: CameraRow[] }>;

@@ -4,7 +4,7 @@ import type { PtzPreset, PtzTour } from '../../../common/onvif';
 import type { Actor } from '../contracts';
 import type { FeatureContext } from '../features';
 import type { OnvifAudit } from './audit';
-import type { UserActor } from './control';
+import type { UserActor } from '../../platform/actor';
 import { conflict, notFound } from './errors';
 import type { PtzController } from './ptz';
 import type { DeviceRegistry } from './registry';

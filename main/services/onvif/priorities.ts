@@ -3,7 +3,7 @@ import type { Role } from '../../../common/api';
 import { msg } from '../../../common/messages';
 import { DEFAULT_PTZ_PRIORITY, type UserPriority } from '../../../common/onvif';
 import type { FeatureContext } from '../features';
-import type { UserActor } from './control';
+import type { UserActor } from '../../platform/actor';
 import { notFound } from './errors';
 
 export class PtzPriorities {

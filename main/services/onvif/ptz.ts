@@ -6,7 +6,7 @@ import type { Actor } from '../contracts';
 import type { FeatureContext } from '../features';
 import { PtzArbiter, type Contender } from './arbiter';
 import type { OnvifAudit } from './audit';
-import type { UserActor } from './control';
+import type { UserActor } from '../../platform/actor';
 import { fail } from './errors';
 import type { PtzPriorities } from './priorities';
 import type { DeviceRegistry } from './registry';

@@ -5,7 +5,7 @@ import type { PtzTour, TourBody, TourStatus } from '../../../common/onvif';
 import type { TourRow } from '../../../storage/repos/onvif';
 import type { FeatureContext } from '../features';
 import type { OnvifAudit } from './audit';
-import type { UserActor } from './control';
+import type { UserActor } from '../../platform/actor';
 import { fail, notFound } from './errors';
 import type { PtzPriorities } from './priorities';
 import type { PtzController, TourHooks } from './ptz';

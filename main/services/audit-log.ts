@@ -1,10 +1,13 @@
 // Audit trail writer: who did what to which target, when and from where (never secrets).
 import type { Store } from '../../storage/repositories';
-import type { Principal } from './router';
+import type { Actor } from '../platform/actor';
+
+/** Who acted, as the audit trail accepts it: an Actor, an adapter's session (its user), or the bare identity. */
+export type AuditActor = Actor | { user: { id: number; username: string } } | { userId: number | null; username: string | null };
 
 export interface AuditRecord {
-  /** The user who acted, or null for the system / an anonymous client. */
-  actor: Principal | { userId: number | null; username: string | null } | null;
+  /** The user who acted, or null (or a system Actor) for the system / an anonymous client. */
+  actor: AuditActor | null;
   /** Dotted verb, e.g. 'auth.login', 'camera.update'. */
   action: string;
   targetType?: string;
@@ -25,6 +28,8 @@ export class AuditLog {
     if (r.actor && 'user' in r.actor) {
       userId = r.actor.user.id;
       username = r.actor.user.username;
+    } else if (r.actor && 'kind' in r.actor) {
+      if (r.actor.kind === 'user') ({ userId, username } = r.actor);
     } else if (r.actor) {
       userId = r.actor.userId;
       username = r.actor.username;
