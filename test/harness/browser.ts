@@ -1,0 +1,87 @@
+// Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core, one fresh profile per launch.
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.ARGUS_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A new isolated context (own cookies and storage); closed with the browser. */
+  newContext(opts?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium. Playwright's launch() gives every browser a fresh temporary user-data directory
+ * (playwright_chromiumdev_profile-*) and deletes it on close, so no state leaks between runs.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+  let closed = false;
+  return {
+    browser,
+    newContext: (opts) => browser.newContext(opts),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await browser.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Opens the console at `url` in `page` and signs in (English UI); resolves when the console is shown. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.console').waitFor();
+}
+
+/** From the signed-in console: Admin → Audit log. */
+export async function openAuditLog(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Admin' }).click();
+  await page.locator('.sub-nav-item', { hasText: 'Audit log' }).click();
+}
+
+export interface ConsolePage {
+  browser: TestBrowser;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page (stack or message). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium (or uses `browser`), opens a page in a fresh context (English, UTC, 1280x800 unless given) with
+ * `defaultTimeoutMs` (20 s), records page errors, and signs in at `url` when `user` is given.
+ */
+export async function openConsole(
+  url: string,
+  opts: { user?: { username: string; password: string }; browser?: TestBrowser; context?: BrowserContextOptions; defaultTimeoutMs?: number } = {},
+): Promise<ConsolePage> {
+  const browser = opts.browser ?? (await launchBrowser());
+  try {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 800 }, ...opts.context });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    page.setDefaultTimeout(opts.defaultTimeoutMs ?? 20_000);
+    if (opts.user) await signIn(page, url, opts.user.username, opts.user.password);
+    return { browser, context, page, pageErrors, close: () => (opts.browser ? context.close() : browser.close()) };
+  } catch (e) {
+    if (!opts.browser) await browser.close();
+    throw e;
+  }
+}
