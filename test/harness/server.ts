@@ -11,11 +11,13 @@ import { ApiClient } from './client';
 import { startServerProcess, type ServerProcess } from './process';
 
 export const DEFAULT_ADMIN_PASSWORD = 'harness-chief-password';
+/** Password of users the harness creates when none is given (passes the password policy). */
+export const SEED_PASSWORD = 'harness-user-secret-42';
 
 export interface SeedUser {
   username: string;
   role: Role;
-  /** Default `${username}-password`. */
+  /** Default SEED_PASSWORD. */
   password?: string;
 }
 
@@ -116,7 +118,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     client: anon,
     tokens: {},
     login,
-    async addUser(username, role, password = `${username}-password`) {
+    async addUser(username, role, password = SEED_PASSWORD) {
       if (backend) {
         await backend.store.users.create({ username, passwordHash: await hashPassword(password), role, displayName: username, disabled: false, createdMs: Date.now() });
       } else {
