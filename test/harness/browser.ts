@@ -55,6 +55,7 @@ export async function openAuditLog(page: Page): Promise<void> {
 }
 
 export interface ConsolePage {
+  /** The browser launched for this page, or the one passed in. */
   browser: TestBrowser;
   context: BrowserContext;
   page: Page;
@@ -65,20 +66,41 @@ export interface ConsolePage {
 
 /**
  * Launches Chromium (or uses `browser`), opens a page in a fresh context (English, UTC, 1280x800 unless given) with
- * `defaultTimeoutMs` (20 s), records page errors, and signs in at `url` when `user` is given.
+ * `defaultTimeoutMs` (20 s), records page errors, and signs in at `url` when `user` is given. close() closes the
+ * browser it launched, or only the context when `browser` was given.
  */
 export async function openConsole(
   url: string,
-  opts: { user?: { username: string; password: string }; browser?: TestBrowser; context?: BrowserContextOptions; defaultTimeoutMs?: number } = {},
+  opts: {
+    user?: { username: string; password: string };
+    /** A browser to open the page in (a TestBrowser or playwright's Browser); by default one is launched. */
+    browser?: TestBrowser | Browser;
+    /** The console's language (stored as the user's choice before the page loads; the context's locale follows it). */
+    lang?: 'en' | 'zh-CN';
+    context?: BrowserContextOptions;
+    /** Abort every request that leaves 127.0.0.1 (the default map tiles are an internet URL). */
+    localOnly?: boolean;
+    defaultTimeoutMs?: number;
+  } = {},
 ): Promise<ConsolePage> {
-  const browser = opts.browser ?? (await launchBrowser());
+  const browser = (opts.browser as TestBrowser | undefined) ?? (await launchBrowser());
   try {
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 800 }, ...opts.context });
+    const locale = opts.lang === 'zh-CN' ? 'zh-CN' : 'en-US';
+    const context = await browser.newContext({ locale, timezoneId: 'UTC', viewport: { width: 1280, height: 800 }, ...opts.context });
+    if (opts.localOnly) await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+    if (opts.lang) await context.addInitScript((l) => localStorage.setItem('argus.lang', l), opts.lang);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
     page.setDefaultTimeout(opts.defaultTimeoutMs ?? 20_000);
-    if (opts.user) await signIn(page, url, opts.user.username, opts.user.password);
+    if (opts.user) {
+      // By field name, not label: works in every language.
+      await page.goto(url);
+      await page.locator('input[name=username]').fill(opts.user.username);
+      await page.locator('input[name=password]').fill(opts.user.password);
+      await page.locator('button[type=submit]').click();
+      await page.locator('.console').waitFor();
+    }
     return { browser, context, page, pageErrors, close: () => (opts.browser ? context.close() : browser.close()) };
   } catch (e) {
     if (!opts.browser) await browser.close();
