@@ -1,14 +1,10 @@
-// Shared by the alarm end-to-end tests and bench: a real back end in a temp dir, an API client, and a WebSocket console client.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Alarm e2e tests' and bench's view of the test harness (test/harness): the in-process back end, an API client, and a WebSocket console client.
 import { WebSocket } from 'ws';
 import type { AlarmFeedEvent } from '../../common/alarms';
-import type { LoginResponse } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
-import { loadConfig, type Config } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { waitFor } from '../helpers/media-assert';
+import type { Config } from '../../main/config';
+import type { Backend } from '../../main/server/backend';
+import { startServer, waitFor } from '../harness';
 
 export const ADMIN_PASSWORD = 'e2e-alarms-chief';
 
@@ -24,53 +20,21 @@ export interface AlarmTestServer {
 }
 
 export async function startAlarmServer(opts: { tmp?: string; overrides?: Partial<Config>; consoleDir?: string } = {}): Promise<AlarmTestServer> {
-  const tmp = opts.tmp ?? fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-alarms-'));
-  const dataDir = path.join(tmp, 'data');
-  const config = loadConfig({
-    dataDir,
-    env: {},
-    overrides: { port: 0, rtmpPort: 0, ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}), ...opts.overrides },
-  });
-  const log: string[] = [];
-  const backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: (m) => log.push(m) });
-  const api = async <T>(method: string, p: string, body?: unknown, tk?: string): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${backend.url}${p}`, {
-      method,
-      headers: { Authorization: `Bearer ${tk ?? server.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // CSV and other text
-    }
-    return { status: res.status, body: parsed as T };
-  };
-  const login = async (username: string, password: string) => {
-    const res = await fetch(`${backend.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-    return ((await res.json()) as LoginResponse).token;
-  };
+  // A caller's tmp stays (it is theirs); the harness's own temp dir goes unless close({ keepData: true }).
+  const srv = await startServer({ tmp: opts.tmp, tag: 'e2e-alarms', adminPassword: ADMIN_PASSWORD, console: opts.consoleDir, overrides: opts.overrides, env: process.env });
   const server: AlarmTestServer = {
-    backend,
-    dataDir,
-    tmp,
-    log,
-    token: '',
-    api,
-    login,
-    async close(o = {}) {
-      await backend.close();
-      if (!o.keepData && !opts.tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    backend: srv.backend,
+    dataDir: srv.dataDir,
+    tmp: srv.tmp,
+    log: srv.logs,
+    token: srv.token,
+    api: async <T>(method: string, p: string, body?: unknown, tk?: string) => {
+      const r = await srv.client.call<T>(method, p, body, { token: tk ?? server.token });
+      return { status: r.status, body: r.body };
     },
+    login: (username, password) => srv.login(username, password),
+    close: (o = {}) => srv.close(o),
   };
-  server.token = await login('admin', ADMIN_PASSWORD);
   return server;
 }
 
@@ -102,11 +66,9 @@ export async function connectConsole(url: string, token: string, onAlarm?: (ev: 
     ws,
     alarms,
     async waitFor(pred, timeoutMs = 15_000, what = 'alarm events') {
-      const until = Date.now() + timeoutMs;
-      while (!pred(alarms.map((a) => a.ev))) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what} (${alarms.length} received)`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitFor(() => pred(alarms.map((a) => a.ev)), { timeoutMs, intervalMs: 10, what }).catch((e: Error) => {
+        throw new Error(`${e.message} (${alarms.length} received)`);
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -117,7 +79,7 @@ export async function connectConsole(url: string, token: string, onAlarm?: (ev: 
   };
 }
 
-/** Polls until fn returns a truthy value (test/helpers/media-assert.ts waitFor, every 50 ms). */
+/** Polls until fn returns a truthy value (the harness's waitFor, every 50 ms). */
 export function eventually<T>(fn: () => Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
-  return waitFor(fn, what, timeoutMs, 50);
+  return waitFor(fn, { timeoutMs, intervalMs: 50, what });
 }

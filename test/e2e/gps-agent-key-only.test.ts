@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoginResponse, UnitKey } from '../../common/api';
+import type { UnitKey } from '../../common/api';
 import { loadConfig, type Config } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
+import type { Backend } from '../../main/server/backend';
+import { startServer } from '../harness';
 import { ffprobeFile, waitFor } from '../helpers/media-assert';
 import { freePort } from '../helpers/net';
 import { spawnGroup, type Group } from '../agent/process-group';
@@ -21,11 +22,11 @@ let b: Backend | null = null;
 let token: string;
 const procs: Group[] = [];
 
+/** The back end on the test's data dir and fixed port (so it can stop and come back where the agent looks), signed in as admin. */
 async function start(): Promise<Backend> {
-  const backend = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-  const login = await fetch(`${backend.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  token = ((await login.json()) as LoginResponse).token;
-  return backend;
+  const srv = await startServer({ tmp, dataDir: config.dataDir, adminPassword: PASSWORD, overrides: { port: config.port } });
+  token = srv.token;
+  return srv.backend;
 }
 
 const admin = async <T>(method: string, p: string, body?: unknown): Promise<T> =>

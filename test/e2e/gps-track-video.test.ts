@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitKey } from '../../common/api';
 import type { TelemetryPoint } from '../../common/gps';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, type TestBrowser } from '../harness';
 import type { SegmentRow } from '../../storage/repositories';
 import { runFfmpeg } from '../helpers/ffmpeg';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
@@ -48,7 +48,7 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
   let publisher: Publisher | null = null;
   /** The recorded segments with the frame number of their first frame. */
   let segs: Array<SegmentRow & { firstFrame: number }> = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   /** The frame the server's segment index puts at wall time tMs. */
   const frameAt = (tMs: number) => {
     const seg = segs.find((x) => x.startMs <= tMs && tMs < x.endMs)!;
@@ -97,16 +97,7 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
     const r = await fetch(`${srv.backend.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey }, body: JSON.stringify({ points }) });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { stored: number }).stored).toBe(points.length);
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await page.goto(srv.backend.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.console').waitFor();
+    ({ browser, context, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD }, context: { viewport: { width: 1440, height: 900 } } }));
   }, 180_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import type { PtzPreset } from '../../common/onvif';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { ADMIN_PASSWORD, addSim, startHarness, waitFor, type Harness } from '../onvif-sim/harness';
 import type { OnvifSimulator } from '../onvif-sim/simulator';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, type TestBrowser } from '../harness';
 
 /** Seconds of recording before the alarm the rule bookmarks (from continuous recording), and after it. */
 const BEFORE_S = 6;
@@ -25,7 +25,7 @@ describe('ONVIF motion drives an alarm rule: wall tile, PTZ preset, pre-alarm bo
   let page: Page;
   let sim: OnvifSimulator;
   let camId: number;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-integ-alarm-onvif-'));
@@ -37,11 +37,7 @@ describe('ONVIF motion drives an alarm rule: wall tile, PTZ preset, pre-alarm bo
     const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Gate PTZ' });
     expect(r.status).toBe(201);
     camId = r.body.cameraIds[0]!;
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
+    ({ browser, page, pageErrors } = await openConsole(h.b.url, { context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } } }));
   }, 120_000);
 
   afterAll(async () => {

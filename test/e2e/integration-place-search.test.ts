@@ -11,7 +11,7 @@ import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, type TestBrowser } from '../harness';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -42,7 +42,7 @@ describe('search by place with the real GPS feature, and the unit export with it
   let browser: TestBrowser;
   let page: Page;
   const publishers: Publisher[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     dataDir = tempDir('e2e-integ-place');
@@ -51,12 +51,7 @@ describe('search by place with the real GPS feature, and the unit export with it
     admin = await srv.token();
     const clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: true });
     rtsp = await startRtspServer({ count: 2, clip });
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { localOnly: true, context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } } }));
   }, 120_000);
 
   afterAll(async () => {

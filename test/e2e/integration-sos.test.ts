@@ -11,7 +11,7 @@ import type { ServerEvent } from '../../common/events';
 import { formatFix } from '../../agent/nmea';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { ADMIN_PASSWORD, connectConsole, eventually, startAlarmServer, type AlarmTestServer, type WsConsole } from './alarms-support';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, type TestBrowser } from '../harness';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -23,19 +23,14 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
   let agent: ChildProcess | null = null;
   let ws: WsConsole | null = null;
   const agentLog: string[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-integ-sos-'));
     const build = await buildRenderer(path.join(tmp, 'console'));
     srv = await startAlarmServer({ tmp, consoleDir: build.outDir });
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });
     // No network beyond the test server (the default tile source is an internet URL).
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { localOnly: true, context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } } }));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,10 +1,11 @@
-// Test support for the investigation e2e tests: the real back end in a temp dir, logins and JSON calls.
+// Investigation e2e tests' view of the test harness (test/harness): the in-process back end with logins and JSON calls.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LoginResponse } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
+import type { Role } from '../../common/api';
+import type { Config } from '../../main/config';
+import type { Backend } from '../../main/server/backend';
+import { startServer, waitFor } from '../harness';
 
 export const ADMIN_PASSWORD = 'investigation-chief-pw';
 
@@ -14,7 +15,7 @@ export interface InvServer {
   logs: string[];
   token(username?: string, password?: string): Promise<string>;
   api<T = any>(method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** Creates a user (as admin) and returns its token. */
+  /** Creates a user (as admin, through the API) and returns its token. */
   user(username: string, role: string): Promise<string>;
 }
 
@@ -23,45 +24,26 @@ export function tempDir(tag: string): string {
 }
 
 export async function startInvServer(dataDir: string, overrides: Record<string, unknown> = {}, consoleDir?: string): Promise<InvServer> {
-  const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, retentionIntervalMs: 3_600_000, ...(consoleDir ? { consoleDir } : {}), ...overrides } });
-  const logs: string[] = [];
-  const backend = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: (m) => logs.push(m) });
+  // The caller owns dataDir (tmp = its parent is never removed by the harness).
+  const srv = await startServer({ tmp: path.dirname(dataDir), dataDir, adminPassword: ADMIN_PASSWORD, console: consoleDir, overrides: { retentionIntervalMs: 3_600_000, ...(overrides as Partial<Config>) }, signIn: false });
   const api = async (method: string, p: string, token: string, body?: unknown) => {
-    const res = await fetch(`${backend.url}${p}`, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  const token = async (username = 'admin', password = ADMIN_PASSWORD) => {
-    const r = await api('POST', '/api/v1/auth/login', '', { username, password });
-    if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
-    return (r.body as LoginResponse).token;
+    const r = await srv.client.call(method, p, body, { token });
+    return { status: r.status, body: r.body === undefined ? null : r.body } as { status: number; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   return {
-    backend,
+    backend: srv.backend,
     dataDir,
-    logs,
-    token,
+    logs: srv.logs,
+    token: (username, password) => srv.login(username, password),
     api,
     async user(username, role) {
-      const admin = await token();
-      const r = await api('POST', '/api/v1/users', admin, { username, password: 'password-123', role });
-      if (r.status !== 201) throw new Error(`create user: ${r.status} ${JSON.stringify(r.body)}`);
-      return token(username, 'password-123');
+      await srv.client.as(await srv.login()).createUser(username, 'password-123', role as Role);
+      return srv.login(username, 'password-123');
     },
   };
 }
 
-/** Polls until fn returns a truthy value. */
-export async function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls until fn returns a truthy value (the harness's waitFor, every 100 ms). */
+export function until<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+  return waitFor(fn, { timeoutMs, what }) as Promise<T>;
 }

@@ -8,7 +8,7 @@ import type { Camera, Segment } from '../../common/api';
 import type { PlaybackMap } from '../../common/investigation';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { launchBrowser, signIn, type TestBrowser } from './browser';
+import { openConsole, type TestBrowser } from '../harness';
 import { BAR_BITS, FPS, indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
@@ -43,7 +43,7 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
   let camLive: number;
   let rtsp: RtspServer;
   let realSegs: Segment[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const t0 = Math.floor((Date.now() - 2 * 3_600_000) / 1000) * 1000;
   /** Run 1: [t0, t0+12 s); the camera was edited, recording restarted at t0+17.2 s with timestamps from zero: run 2 [t0+17.2 s, t0+29.2 s). */
   const run2Ms = t0 + 17_200;
@@ -82,12 +82,7 @@ describe('playback across recording runs and of H.265 (built console, hls.js in 
       const all = (await srv.api<Segment[]>('GET', `/api/v1/segments?cameraId=${camReal}&startMs=0&endMs=${Date.now() + 3_600_000}`, admin)).body;
       return all.every((x) => x.state === 'closed') ? all : null;
     }, 20_000, 'all segments closed');
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await signIn(page, srv.backend.url, 'admin', ADMIN_PASSWORD);
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD } }));
     await page.getByRole('tab', { name: 'Playback' }).click();
   }, 240_000);
 

@@ -9,7 +9,7 @@ import type { Alarm } from '../../common/alarms';
 import type { AuditEntry } from '../../common/api';
 import { DEVICE_EVENT_TYPES } from '../../common/device-events';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, openConsole as openSignedIn, type TestBrowser } from '../harness';
 import { indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, type InvServer } from './investigation-server';
 
@@ -23,17 +23,9 @@ function shanghai(ms: number): string {
 type Box = { x: number; y: number; width: number; height: number };
 const right = (b: Box) => b.x + b.width;
 
+/** A signed-in console page in `lang` (ZONE, 1600×900) on the test's browser (the harness's openConsole). */
 async function openConsole(browser: Browser, url: string, lang: 'en' | 'zh-CN', username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: ZONE, viewport: { width: 1600, height: 900 } });
-  await context.addInitScript((l) => localStorage.setItem('argus.lang', l), lang);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(url);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('button[type=submit]').click();
-  await page.locator('.console').waitFor();
-  return page;
+  return (await openSignedIn(url, { browser, lang, user: { username, password }, context: { timezoneId: ZONE, viewport: { width: 1600, height: 900 } } })).page;
 }
 
 describe('playback screen, dates and plurals (built console, real back end, headless Chromium, 1600×900)', () => {

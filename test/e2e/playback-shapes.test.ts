@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build-renderer';
 import type { FieldShape } from '../helpers/clips';
-import { launchBrowser, signIn, type TestBrowser } from './browser';
+import { openConsole, type TestBrowser } from '../harness';
 import { BAR_BITS, indexSegments, makeSegments, type SegShape } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 import { segShapeOf } from './shape-segments';
@@ -36,7 +36,7 @@ describe('playback over field shapes (built console, hls.js in headless Chromium
   let srv: InvServer;
   let browser: TestBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const t0 = Math.floor((Date.now() - 2 * 3_600_000) / 1000) * 1000;
   const cams = new Map<FieldShape, { id: number; shape: SegShape }>();
 
@@ -54,12 +54,7 @@ describe('playback over field shapes (built console, hls.js in headless Chromium
       await indexSegments(srv.backend.store, cam.id, await makeSegments(srv.backend.config.recordingsDir, cam.id, t0, COUNT, SEG_S, { shape, bitrateKbps: 300 }), [], shape);
       cams.set(name, { id: cam.id, shape });
     }
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await signIn(page, srv.backend.url, 'admin', ADMIN_PASSWORD);
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD } }));
     await page.getByRole('tab', { name: 'Playback' }).click();
   }, 300_000);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, openAuditLog, signIn, type TestBrowser } from './browser';
+import { openAuditLog, openConsole, signIn, type TestBrowser } from '../harness';
 import { BAR_BITS, FPS, indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
@@ -49,7 +49,7 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
   let camD: number;
   let t0C: number;
   let t0D: number;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     dataDir = tempDir('playback');
@@ -69,16 +69,7 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     t0D = t0A + 4110;
     await indexSegments(srv.backend.store, camC, await makeSegments(srv.backend.config.recordingsDir, camC, t0C, 11, 6));
     await indexSegments(srv.backend.store, camD, await makeSegments(srv.backend.config.recordingsDir, camD, t0D, 10, 6));
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await page.goto(srv.backend.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.console').waitFor();
+    ({ browser, context, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD }, context: { viewport: { width: 1440, height: 900 } } }));
   }, 180_000);
 
   afterAll(async () => {

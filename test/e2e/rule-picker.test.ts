@@ -10,24 +10,16 @@ import type { AlarmRule } from '../../common/alarms';
 import type { Camera } from '../../common/api';
 import { PICKER_MAX_ROWS } from '../../renderer/alarms/source-picker';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, openConsole as openSignedIn, type TestBrowser } from '../harness';
 import { ADMIN_PASSWORD, startInvServer, tempDir, type InvServer } from './investigation-server';
 
 const CAMERAS = 500;
 const GROUPS = 10;
 const camName = (i: number) => `Camera ${String(i).padStart(3, '0')}`;
 
+/** A signed-in console page in `lang` (the Shanghai zone, 1600×900) on the test's browser (the harness's openConsole). */
 async function openConsole(browser: Browser, url: string, lang: 'en' | 'zh-CN', username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
-  await context.addInitScript((l) => localStorage.setItem('argus.lang', l), lang);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(url);
-  await page.locator('input[name=username]').fill(username);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('button[type=submit]').click();
-  await page.locator('.console').waitFor();
-  return page;
+  return (await openSignedIn(url, { browser, lang, user: { username, password }, context: { timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } } })).page;
 }
 
 /** ffmpeg processes whose arguments name this test's data directory. */

@@ -1,18 +1,13 @@
 // End to end in headless Chromium: server errors and status reasons worded from the console's catalogs (issue 12 item 6) in
 // zh-CN and English: a wrong password at sign-in, a validation error in the camera form, and a camera at an unreachable RTSP
 // URL whose offline reason shows on the wall tile and in Admin — the catalog's text, never the server's English message.
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../common/messages';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
+import type { Backend } from '../../main/server/backend';
 import { ERROR_CATALOGS } from '../../renderer/i18n/errors';
-import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, startServer, type TestBrowser, type TestServer } from '../harness';
 
 const ADMIN_PASSWORD = 'lantern-harbour-grid-7';
 const zh = ERROR_CATALOGS['zh-CN'];
@@ -28,12 +23,11 @@ async function closedPort(): Promise<number> {
 }
 
 describe('server messages in the console (built console, real back end, headless Chromium)', () => {
-  let tmp: string;
+  let srv: TestServer;
   let backend: Backend;
   let browser: TestBrowser;
   let deadUrl: string;
   const contexts: BrowserContext[] = [];
-  const serverLog: string[] = [];
 
   async function newPage(lang: 'en' | 'zh-CN'): Promise<Page> {
     const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
@@ -51,19 +45,16 @@ describe('server messages in the console (built console, real back end, headless
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-messages-'));
     deadUrl = `rtsp://127.0.0.1:${await closedPort()}/none`;
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), overrides: { port: 0, consoleDir: build.outDir } });
-    backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: (m) => serverLog.push(m) });
+    srv = await startServer({ tag: 'e2e-messages', console: true, adminPassword: ADMIN_PASSWORD, env: process.env, signIn: false });
+    backend = srv.backend;
     browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
-    await backend?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await srv?.close();
   });
 
   it('zh-CN: a wrong password is refused in Chinese, not with the server message', async () => {

@@ -1,33 +1,25 @@
 // End to end (built console, real back end, headless Chromium): the key dialog after creating a unit shows the unit id with a
 // copy button that puts it on the clipboard, in both languages.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import type { Backend } from '../../main/server/backend';
+import { launchBrowser, startServer, type TestBrowser, type TestServer } from '../harness';
 
 const PASSWORD = 'unit-key-chief';
 
 describe('Unit key dialog', () => {
-  let tmp: string;
+  let srv: TestServer;
   let b: Backend;
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-unit-key-'));
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
+    srv = await startServer({ tag: 'e2e-unit-key', console: true, adminPassword: PASSWORD, signIn: false });
+    b = srv.backend;
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await b?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await srv?.close();
   });
 
   it.each([

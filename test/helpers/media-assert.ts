@@ -1,5 +1,6 @@
 // Test assertions on media files using the ffprobe command line directly (independent of Argus's own probing code).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { waitFor as harnessWaitFor } from '../harness/wait';
 
 export interface FileProbe {
   durationS: number;
@@ -29,12 +30,7 @@ export function decodeErrors(file: string): string {
   return (r.stderr ?? '') + (r.status === 0 ? '' : `exit ${r.status}`);
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000, stepMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
+/** Polls until fn returns a truthy value: the harness's waitFor (test/harness/wait.ts) with positional options. */
+export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000, stepMs = 100): Promise<NonNullable<T>> {
+  return harnessWaitFor(fn, { what, timeoutMs, intervalMs: stepMs });
 }

@@ -1,13 +1,11 @@
-// Shared setup of the ONVIF end-to-end tests: an in-process back end, a GStreamer RTSP server, simulators, API and WebSocket helpers.
+// Shared setup of the ONVIF end-to-end tests on the test harness (test/harness): an in-process back end, a GStreamer RTSP server, simulators, API and WebSocket helpers.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { WebSocket } from 'ws';
-import type { LoginResponse, Role } from '../../common/api';
+import type { Role } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
-import { loadConfig, type Config } from '../../main/config';
-import { hashPassword } from '../../main/server/auth';
-import { startBackend, type Backend } from '../../main/server/backend';
+import type { Config } from '../../main/config';
+import type { Backend } from '../../main/server/backend';
+import { startServer, waitFor as harnessWaitFor } from '../harness';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { OnvifSimulator, type SimOptions } from './simulator';
@@ -28,38 +26,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Polls until fn returns a truthy value, retrying when it throws (the harness's waitFor, every 50 ms). */
+export function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
+  return harnessWaitFor(fn, { what, timeoutMs, intervalMs: everyMs, retryErrors: true });
 }
 
 export async function startHarness(overrides: Partial<Config> = {}): Promise<Harness> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-onvif-'));
   const clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: true });
   const rtsp = await startRtspServer({ count: 3, clip });
-  const config = loadConfig({
-    dataDir: path.join(tmp, 'data'),
-    env: {},
-    overrides: { port: 0, rtmpPort: 0, onvifTimeoutMs: 1500, ptzMoveTimeoutMs: 800, ptzControlIdleMs: 2500, onvifHealthIntervalMs: 1000, ...overrides },
+  const srv = await startServer({
+    tag: 'e2e-onvif',
+    adminPassword: ADMIN_PASSWORD,
+    overrides: { onvifTimeoutMs: 1500, ptzMoveTimeoutMs: 800, ptzControlIdleMs: 2500, onvifHealthIntervalMs: 1000, ...overrides },
+  }).catch(async (e: unknown) => {
+    await rtsp.stop();
+    throw e;
   });
-  const logs: string[] = [];
-  const b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: (m) => logs.push(m) });
-  const login = async (username: string, password: string) => {
-    const r = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-    if (r.status !== 200) throw new Error(`login ${username}: ${r.status}`);
-    return ((await r.json()) as LoginResponse).token;
-  };
-  const token = await login('admin', ADMIN_PASSWORD);
+  const { backend: b, tmp, logs, token } = srv;
   const events: Harness['events'] = [];
   const ws = new WebSocket(`${b.url.replace('http', 'ws')}/api/v1/events?token=${token}`);
   ws.on('message', (data) => events.push({ atMs: Date.now(), ev: JSON.parse(String(data)) as ServerEvent }));
@@ -77,13 +60,8 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
     sims,
     token,
     async api(method, p, body, tk = token) {
-      const r = await fetch(b.url + p, {
-        method,
-        headers: { Authorization: `Bearer ${tk}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : undefined };
+      const r = await srv.client.call(method, p, body, { token: tk });
+      return { status: r.status, body: r.body as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
     },
     async sim(opts = {}) {
       const s = new OnvifSimulator({
@@ -98,11 +76,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
       sims.push(s);
       return s;
     },
-    async addUser(username, role) {
-      const password = `${username}-password`;
-      await b.store.users.create({ username, passwordHash: await hashPassword(password), role, displayName: username, disabled: false, createdMs: Date.now() });
-      return login(username, password);
-    },
+    addUser: (username, role) => srv.addUser(username, role),
     async close() {
       ws.close();
       let t = Date.now();
@@ -112,7 +86,7 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
       };
       await b.features.onvif.close();
       step('onvif close');
-      await b.close();
+      await srv.close({ keepData: true });
       step('backend close');
       for (const s of sims) await s.stop();
       step('sims stop');
