@@ -41,13 +41,21 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
       return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0;
     }, i);
 
-  /** The tile plays and its decoded frame count grows over 2 s (about 50 frames at 25 fps). */
+  /**
+   * The tile plays and its decoded frame count grows over 2 s (about 50 frames at 25 fps). A count that went down means
+   * the tile's player was replaced during the window (a stream switch still settling after its attribute changed): that
+   * window measured two players, so it is measured again (at most three times); a player that stalls still fails.
+   */
   async function expectDecoding(p: Page, i: number, timeout = 30_000): Promise<void> {
-    await tile(p, i).and(p.locator('[data-state=playing]')).waitFor({ timeout });
-    const before = await frames(p, i);
-    await p.waitForTimeout(2000);
-    const after = await frames(p, i);
-    expect(after - before, `frames decoded in 2 s on tile ${i}`).toBeGreaterThan(20);
+    for (let attempt = 1; ; attempt++) {
+      await tile(p, i).and(p.locator('[data-state=playing]')).waitFor({ timeout });
+      const before = await frames(p, i);
+      await p.waitForTimeout(2000);
+      const after = await frames(p, i);
+      if (after < before && attempt < 3) continue;
+      expect(after - before, `frames decoded in 2 s on tile ${i}`).toBeGreaterThan(20);
+      return;
+    }
   }
 
   async function token(): Promise<string> {
@@ -169,7 +177,7 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
 
     // Another tab in front: the wall's players are destroyed (connections freed), and come back with the tab.
     await page.getByRole('tab', { name: 'Map' }).click();
-    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('video')].filter((v) => v.src).length)).toBe(0);
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('video')].filter((v) => v.src).length), { timeout: 15_000 }).toBe(0);
     await page.getByRole('tab', { name: 'Live' }).click();
     await expectDecoding(page, 0);
   });
@@ -205,7 +213,7 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     await page.reload();
     await page.locator('.console').waitFor();
     await page.getByRole('tab', { name: 'Live' }).click();
-    await expect.poll(() => page.getByLabel('Saved layouts').locator('option:checked').innerText()).toBe(LAYOUT_NAME);
+    await expect.poll(() => page.getByLabel('Saved layouts').locator('option:checked').innerText(), { timeout: 15_000 }).toBe(LAYOUT_NAME);
     expect(await tile(page, 0).locator('video').getAttribute('data-source-id')).toBe(String(camera.id));
     await expectDecoding(page, 0);
   });
@@ -340,7 +348,7 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     await expectDecoding(page, 15);
     await expectDecoding(page, 1);
     await page.locator('.layout-buttons button[data-layout="4"]').click();
-    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('video')].filter((v) => v.src).length)).toBe(4);
+    await expect.poll(() => page.evaluate(() => [...document.querySelectorAll('video')].filter((v) => v.src).length), { timeout: 15_000 }).toBe(4);
   });
 
   it('offers "Open wall on display" when the Electron shell is present', async () => {
