@@ -200,10 +200,11 @@ export function createApp(deps: AppDeps): App {
 function logRequest(log: ReturnType<typeof asLog>, req: http.IncomingMessage, res: http.ServerResponse, now: () => number): void {
   const startMs = now();
   const done = () => {
-    const status = res.writableFinished ? res.statusCode : 0;
+    // A stream the client closed (a live view ended) has its status sent and `closedEarly`; nothing sent: status 0.
+    const status = res.headersSent ? res.statusCode : 0;
     const method = req.method ?? '?';
-    const fields = { method, path: req.url ?? '/', status, durationMs: now() - startMs, remoteAddress: req.socket.remoteAddress };
-    const line = `${method} ${req.url ?? '/'} ${status || 'aborted'}`;
+    const fields = { method, path: req.url ?? '/', status, durationMs: now() - startMs, remoteAddress: req.socket.remoteAddress, closedEarly: !res.writableFinished || undefined };
+    const line = `${method} ${req.url ?? '/'} ${status || 'closed before an answer'}`;
     if (status >= 500) log.error(line, fields);
     else if (status >= 400 || status === 0) log.warn(line, fields);
     else if (method === 'GET' || method === 'HEAD') log.debug(line, fields);
