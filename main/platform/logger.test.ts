@@ -169,6 +169,7 @@ describe('redaction', () => {
   const SHAPES: Array<[string, string, string]> = [
     ['RTSP credentials', 'opening rtsp://admin:cam-pass-1@10.0.0.5:554/h264', 'cam-pass-1'],
     ['user without password', 'GET rtsp://onlyuser-77@10.0.0.5/x', 'onlyuser-77'],
+    ['raw @ in a password', 'opening rtsp://admin:p@ss-w0rd-x@10.0.0.5/x', 'ss-w0rd-x'],
     ['stream key', 'publish rtmp://hub:1935/live/3?key=Sk3yStr3am', 'Sk3yStr3am'],
     ['token', '/api/v1/tiles/1/2/3.png?x=1&token=T0kenValue', 'T0kenValue'],
     ['ticket', 'open ticket=TiCk3t-abc', 'TiCk3t-abc'],

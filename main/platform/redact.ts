@@ -10,8 +10,8 @@ const SECRET_KEYS = new Set(SECRET_FIELD_NAMES.map((k) => k.toLowerCase()));
 const QUERY_NAMES = 'key|token|ticket|secret|password|passwd|pwd|sign|sig|signature|streamKey|stream_key|access_token|auth';
 
 const RULES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> = [
-  // scheme://user:pass@host, scheme://user@host → scheme://***@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, `$1${CENSOR}@`],
+  // scheme://user:pass@host, scheme://user@host → scheme://***@host (up to the last @ of the authority: a raw @ in a password)
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]+@/gi, `$1${CENSOR}@`],
   // ?key=…, &token=…, " secret=…" (also percent-encoded or escaped values, up to a separator or quote)
   [new RegExp(`(^|[?&;\\s,({"'])(${QUERY_NAMES})=([^&\\s"'<>;,)]*)`, 'gi'), `$1$2=${CENSOR}`],
   // "password": "…", 'token':'…', password: "…" (JSON-ish), also with JSON-escaped quotes

@@ -123,6 +123,9 @@ describe('logging of a real server run', () => {
     expect(has('recording', 'info', new RegExp(`^\\[recorder cam ${cameraId}\\] ffmpeg ended`))).toBe(true);
     expect(has('auth', 'info', /created the first user "admin"/)).toBe(true);
     expect(has('argus', 'info', /^listening on http/)).toBe(true);
+    // The shutdown's lines are in the file too (every line is written before the process exits).
+    expect(has('argus', 'info', /^SIGTERM: closing recordings/)).toBe(true);
+    expect(lines[lines.length - 1]).toMatchObject({ component: 'argus', level: 'info', msg: 'closed' });
     expect(lines.find((l) => l.component === 'http' && /^POST \/api\/v1\/units 201$/.test(l.msg))).toMatchObject({ method: 'POST', status: 201 });
   });
 
