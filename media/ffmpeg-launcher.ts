@@ -228,7 +228,8 @@ export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
         // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
         const quit = () => {
           if (exited) return;
-          if (proc.stdin?.writable) proc.stdin.write('q');
+          // (ffmpeg reads no 'q' when an input is a pipe: then SIGTERM at once, a single signal to its own group)
+          if (proc.stdin?.writable && !a.inputBytes) proc.stdin.write('q');
           else signalFfmpeg(proc, 'SIGTERM');
           setTimeout(() => {
             if (!exited) signalFfmpeg(proc, 'SIGTERM');

@@ -73,6 +73,8 @@ export class Recorder {
   private runInfo: StreamInfo | null = null;
   private bytesWindow: Array<{ atMs: number; bytes: number }> = [];
   private currentFile: string | null = null;
+  /** Files of this run reported closed: an "Opening" line read after the close (stderr behind stdout) is not a new segment. */
+  private closedFiles = new Set<string>();
   private closedBytes = 0;
   private readonly segments: SegmentIndex;
 
@@ -165,6 +167,7 @@ export class Recorder {
     this.segments.newRun();
     this.bytesWindow = [];
     this.currentFile = null;
+    this.closedFiles = new Set();
     this.closedBytes = 0;
     this.setState(this.failures === 0 ? 'connecting' : this.state === 'failed' ? 'failed' : 'reconnecting', this.lastError);
     const runStart = this.runStartMs;
@@ -272,16 +275,13 @@ export class Recorder {
   }
 
   private bitrateBps(): number | null {
-    const w = this.bytesWindow;
-    if (w.length < 2) return null;
-    const a = w[0];
-    const b = w[w.length - 1];
-    if (b.atMs <= a.atMs) return null;
+    const [a, b] = [this.bytesWindow[0], this.bytesWindow.at(-1)];
+    if (!a || !b || b.atMs <= a.atMs) return null;
     return Math.round(((b.bytes - a.bytes) * 8 * 1000) / (b.atMs - a.atMs));
   }
 
   private onOpened(runStart: number, file: string): void {
-    if (runStart !== this.runStartMs) return;
+    if (runStart !== this.runStartMs || this.closedFiles.has(file)) return;
     if (this.discardRun) {
       this.discardedFiles.push(file);
       return;
@@ -300,6 +300,7 @@ export class Recorder {
   private onClosed(runStart: number, file: string, startS: number, endS: number): void {
     if (runStart === this.runStartMs && this.discardRun) return; // its files are indexed when it has exited
     const sameRun = runStart === this.runStartMs;
+    if (sameRun) this.closedFiles.add(file);
     this.segments.closed(file, startS, endS, sameRun, sameRun ? this.runInfo : null);
   }
 

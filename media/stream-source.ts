@@ -3,7 +3,11 @@ import type { Readable } from 'node:stream';
 import type { ServerMessage } from '../common/messages';
 import { assertNever } from '../common/events';
 
-/** Container of bytes handed over by a protocol adapter; raw elementary streams are timed by the server clock. */
+/**
+ * Container of bytes handed over by a protocol adapter. Containers keep the sender's timestamps; raw elementary streams
+ * (h264, hevc) are timed by their frame rate (an adapter whose protocol carries frame times, such as JT/T 1078, may hand
+ * over mpegts or flv instead to keep them).
+ */
 export type PipeFormat = 'mpegts' | 'mpeg-ps' | 'flv' | 'h264' | 'hevc';
 
 /** What one ffmpeg run reads: a URL it dials itself, or bytes written into its fd 3. */
@@ -49,11 +53,6 @@ export function demuxerOf(format: PipeFormat): string {
     default:
       return assertNever(format);
   }
-}
-
-/** True for elementary streams that carry no container timestamps (the server clock times them). */
-export function needsWallclock(format: PipeFormat): boolean {
-  return format === 'h264' || format === 'hevc';
 }
 
 /** A URL source that is always available (a fixed URL with nothing to hold): tests, and adapters with nothing to do on open. */

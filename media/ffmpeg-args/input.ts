@@ -1,7 +1,7 @@
 // ffmpeg arguments shared by every stream-copy process (recording, relay): input options by input kind and the missing-PTS filter.
 import type { Readable } from 'node:stream';
 import { assertNever } from '../../common/events';
-import { demuxerOf, needsWallclock, type StreamInput } from '../stream-source';
+import { demuxerOf, type StreamInput } from '../stream-source';
 
 function scheme(url: string): string {
   return (/^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1] ?? '').toLowerCase();
@@ -28,31 +28,24 @@ export interface InputArgs {
 
 /**
  * Input arguments of a stream source's input. A URL exactly as before (RTSP options only for rtsp:, -rw_timeout for the
- * hub). A pipe: `-f <demuxer> -i pipe:3`, the bytes written into fd 3; raw H.264/H.265 carry no timestamps, so the server
- * clock times them (`wallclock` asks the same for a source whose own timestamps do not advance).
+ * hub). A pipe: `-f <demuxer> -i pipe:3`, the bytes written into fd 3. Containers keep the sender's timestamps; raw
+ * H.264/H.265 have none and are timed by their frame rate (the SPS's, else 25 fps) with `+genpts`, not by the server
+ * clock: the demuxer stamps every frame that arrived in one read with the same wall-clock time, which leaves frames with
+ * equal decode times in the segment. `wallclock` (the recorder's answer to timestamps that do not advance) stamps with the
+ * server clock whatever the input.
  */
 export function streamInputArgs(src: StreamInput, ioTimeoutS: number, wallclock = false): InputArgs {
+  const clock = wallclock ? ['-use_wallclock_as_timestamps', '1'] : [];
   switch (src.kind) {
     case 'url':
-      return {
-        input: src.url,
-        inputOptions: [...inputOptions(src.url, src.rtspTransport ?? 'tcp', ioTimeoutS), ...(wallclock ? ['-use_wallclock_as_timestamps', '1'] : [])],
-        secrets: src.secrets,
-      };
-    case 'pipe': {
-      const clock = wallclock || needsWallclock(src.format);
+      return { input: src.url, inputOptions: [...inputOptions(src.url, src.rtspTransport ?? 'tcp', ioTimeoutS), ...clock], secrets: src.secrets };
+    case 'pipe':
       return {
         input: 'pipe:3',
-        inputOptions: [
-          '-analyzeduration', '2000000',
-          '-fflags', '+genpts+discardcorrupt',
-          ...(clock ? ['-use_wallclock_as_timestamps', '1'] : []),
-          '-f', demuxerOf(src.format),
-        ],
+        inputOptions: ['-analyzeduration', '2000000', '-fflags', '+genpts+discardcorrupt', ...clock, '-f', demuxerOf(src.format)],
         inputBytes: src.bytes,
         secrets: [],
       };
-    }
     default:
       return assertNever(src);
   }
