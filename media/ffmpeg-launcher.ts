@@ -1,4 +1,4 @@
-// The one place ffmpeg and ffprobe are started: binary paths, the watchdog every ffmpeg runs under, signalling, the long-running process runner, the run-to-completion job runner and ffprobe.
+// The one place ffmpeg and ffprobe are started: binary paths, the watchdog every ffmpeg runs under, signalling, the long-running process runner (with an optional input pipe on fd 3), the run-to-completion job runner and ffprobe.
 import path from 'node:path';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';

@@ -39,8 +39,7 @@ export interface RecorderOptions extends SupervisionOptions {
 
 export class Recorder {
   private proc: RecordProcess | null = null;
-  /** The source held by the current run (from open() until the run ended). */
-  private hold: SourceHold | null = null;
+  private hold: SourceHold | null = null; // the current run's source, from open() until the run ended
   private state: CameraState = 'stopped';
   private sinceMs: number;
   private lastError: ServerMessage | null = null;
