@@ -58,10 +58,12 @@ export interface Endpoint<P = unknown, Q = unknown, B = unknown, R = unknown> ex
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEndpoint = Endpoint<any, any, any, any>;
-export type ParamsOf<E> = E extends Endpoint<infer P, unknown, unknown, unknown> ? P : never;
-export type QueryOf<E> = E extends Endpoint<unknown, infer Q, unknown, unknown> ? Q : never;
-export type BodyOf<E> = E extends Endpoint<unknown, unknown, infer B, unknown> ? B : never;
-export type ResponseTypeOf<E> = E extends Endpoint<unknown, unknown, unknown, infer R> ? R : never;
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type ParamsOf<E> = E extends Endpoint<infer P, any, any, any> ? P : never;
+export type QueryOf<E> = E extends Endpoint<any, infer Q, any, any> ? Q : never;
+export type BodyOf<E> = E extends Endpoint<any, any, infer B, any> ? B : never;
+export type ResponseTypeOf<E> = E extends Endpoint<any, any, any, infer R> ? R : never;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Declares an endpoint; its params, query, body and response types are inferred from its schemas. */
 export function endpoint<P = undefined, Q = undefined, B = undefined, S extends ResponseSchema | undefined = undefined>(
@@ -97,8 +99,8 @@ export function queryString(query?: QueryValues | object): string {
 }
 
 /** The request line of a call: method and URL path (with query) relative to the server. */
-export function requestOf(e: AnyEndpoint, opts: { params?: object; query?: object } = {}): { method: HttpMethod; url: string } {
-  return { method: e.method, url: buildPath(e.path, opts.params as Record<string, string | number>) + queryString(opts.query) };
+export function requestOf(e: AnyEndpoint, opts: { params?: unknown; query?: unknown } = {}): { method: HttpMethod; url: string } {
+  return { method: e.method, url: buildPath(e.path, opts.params as Record<string, string | number> | undefined) + queryString(opts.query as QueryValues | undefined) };
 }
 
 /** Every declaration of a catalog object (area → name → endpoint), in declaration order. */

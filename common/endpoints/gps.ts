@@ -1,6 +1,7 @@
 // Declarations of the gps endpoints (served by main/server/routes/gps.ts).
 import { CameraPlacementBody, GeofenceCreate, GeofenceUpdate } from '../gps';
-import { endpoint } from '../endpoint';
+import { endpoint, typed } from '../endpoint';
+import type { CameraPlacement, Geofence, MapConfig, MapUnit, NearestUnit, TrackPointView } from '../gps';
 import { s } from '../schema';
 import { IdParams } from './params';
 
@@ -36,7 +37,7 @@ export const getGpsUnits = endpoint({
   auth: 'any',
   tag: 'gps',
   summary: 'Every mobile unit with its last live position, telemetry link, SOS and refused-telemetry counters',
-  response: { description: 'units on the map', schema: list('MapUnit') },
+  response: { description: 'units on the map', schema: typed<MapUnit[]>(list('MapUnit')) },
 });
 
 export const getGpsUnitsByidTrack = endpoint({
@@ -48,7 +49,7 @@ export const getGpsUnitsByidTrack = endpoint({
   description: 'At most 31 days; limit defaults to 100,000 points.',
   params: IdParams,
   query: TrackQuery,
-  response: { description: 'track points', schema: list('TrackPoint') },
+  response: { description: 'track points', schema: typed<TrackPointView[]>(list('TrackPoint')) },
 });
 
 export const getGpsNear = endpoint({
@@ -68,7 +69,7 @@ export const getGpsNearest = endpoint({
   tag: 'gps',
   summary: 'Units nearest to a point now (last live positions, straight-line distance)',
   query: NearestQuery,
-  response: { description: 'units, nearest first', schema: list('NearestUnit') },
+  response: { description: 'units, nearest first', schema: typed<NearestUnit[]>(list('NearestUnit')) },
 });
 
 export const getGpsCamerasNear = endpoint({
@@ -87,7 +88,7 @@ export const getGpsMap = endpoint({
   auth: 'any',
   tag: 'gps',
   summary: 'Map settings: tile URL template, tile datum (wgs84/gcj02), local MBTiles bounds and zooms',
-  response: { description: 'map configuration', schema: obj('MapConfig') },
+  response: { description: 'map configuration', schema: typed<MapConfig>(obj('MapConfig')) },
 });
 
 export const getGpsGeofences = endpoint({
@@ -96,7 +97,7 @@ export const getGpsGeofences = endpoint({
   auth: 'any',
   tag: 'gps',
   summary: 'Every geofence',
-  response: { description: 'geofences by id', schema: list('Geofence') },
+  response: { description: 'geofences by id', schema: typed<Geofence[]>(list('Geofence')) },
 });
 
 export const postGpsGeofences = endpoint({
@@ -106,7 +107,7 @@ export const postGpsGeofences = endpoint({
   tag: 'gps',
   summary: 'Draw a geofence (polygon or circle) and choose the units (ids and/or types; none: every unit) it watches',
   body: GeofenceCreate,
-  response: { status: 201, description: 'the new geofence', schema: obj('Geofence') },
+  response: { status: 201, description: 'the new geofence', schema: typed<Geofence>(obj('Geofence')) },
 });
 
 export const patchGpsGeofencesByid = endpoint({
@@ -117,7 +118,7 @@ export const patchGpsGeofencesByid = endpoint({
   summary: 'Change a geofence (a new shape restarts its crossing state)',
   params: IdParams,
   body: GeofenceUpdate,
-  response: { description: 'the geofence', schema: obj('Geofence') },
+  response: { description: 'the geofence', schema: typed<Geofence>(obj('Geofence')) },
 });
 
 export const deleteGpsGeofencesByid = endpoint({
@@ -136,7 +137,7 @@ export const getGpsCameras = endpoint({
   auth: 'any',
   tag: 'gps',
   summary: 'Fixed cameras placed on the map, with view direction',
-  response: { description: 'placements', schema: list('CameraPlacement') },
+  response: { description: 'placements', schema: typed<CameraPlacement[]>(list('CameraPlacement')) },
   deprecated: { successor: '/api/v1/channels?placed=true' },
 });
 
@@ -148,7 +149,7 @@ export const putGpsCamerasByidPlace = endpoint({
   summary: "Set a fixed camera's position (WGS-84) and view direction on the map",
   params: IdParams,
   body: CameraPlacementBody,
-  response: { description: 'the placement', schema: obj('CameraPlacement') },
+  response: { description: 'the placement', schema: typed<CameraPlacement>(obj('CameraPlacement')) },
   deprecated: { successor: '/api/v1/channels/:id/place' },
 });
 

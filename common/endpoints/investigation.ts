@@ -1,6 +1,7 @@
 // Declarations of the investigation endpoints (served by main/server/routes/investigation.ts).
 import { BookmarkCreate, BookmarkQuery, BookmarkUpdate, CaseCreate, ExportCreate, HoldBody, SearchQuery, SnapshotCreate, TimelineQuery } from '../investigation';
-import { endpoint } from '../endpoint';
+import { endpoint, typed } from '../endpoint';
+import type { Bookmark, Case, ExportJob, LegalHold, PlaybackMap, SearchHit, Snapshot, Timeline } from '../investigation';
 import { s, type JsonSchema } from '../schema';
 import { IdParams } from './params';
 
@@ -18,7 +19,7 @@ export const getTimelineByid = endpoint({
   summary: 'Timeline of one camera or unit: recorded ranges (gaps between), events and bookmarks',
   params: IdParams,
   query: TimelineQuery,
-  response: { description: 'the timeline', schema: obj('Timeline') },
+  response: { description: 'the timeline', schema: typed<Timeline>(obj('Timeline')) },
 });
 
 export const getPlaybackMapByid = endpoint({
@@ -30,7 +31,7 @@ export const getPlaybackMapByid = endpoint({
   description: 'Pieces start on keyframes about 2 s apart; each is a byte range of one MPEG-TS segment. Add ?token= to the playlist URL for players.',
   params: IdParams,
   query: TimelineQuery,
-  response: { description: 'the playback map', schema: obj('PlaybackMap') },
+  response: { description: 'the playback map', schema: typed<PlaybackMap>(obj('PlaybackMap')) },
 });
 
 export const getSearch = endpoint({
@@ -41,7 +42,7 @@ export const getSearch = endpoint({
   summary: 'Search recordings by camera/unit, time range, event type, bookmark text and place (lat, lon, radiusM)',
   description: 'Place: fixed cameras within radiusM that recorded in the range, and units whose GPS track came within radiusM while recording.',
   query: SearchQuery,
-  response: { description: 'hits in time order; atMs is where playback should open', schema: arr('SearchHit') },
+  response: { description: 'hits in time order; atMs is where playback should open', schema: typed<SearchHit[]>(arr('SearchHit')) },
 });
 
 export const getBookmarks = endpoint({
@@ -51,7 +52,7 @@ export const getBookmarks = endpoint({
   tag: 'investigation',
   summary: 'Bookmarks by camera, case, time range or note text',
   query: BookmarkQuery,
-  response: { description: 'bookmarks by start time', schema: arr('Bookmark') },
+  response: { description: 'bookmarks by start time', schema: typed<Bookmark[]>(arr('Bookmark')) },
 });
 
 export const postBookmarks = endpoint({
@@ -61,7 +62,7 @@ export const postBookmarks = endpoint({
   tag: 'investigation',
   summary: 'Mark a range of a recording with a note (optionally in a case)',
   body: BookmarkCreate,
-  response: { status: 201, description: 'the bookmark', schema: obj('Bookmark') },
+  response: { status: 201, description: 'the bookmark', schema: typed<Bookmark>(obj('Bookmark')) },
 });
 
 export const patchBookmarksByid = endpoint({
@@ -72,7 +73,7 @@ export const patchBookmarksByid = endpoint({
   summary: 'Change the note or the case of a bookmark',
   params: IdParams,
   body: BookmarkUpdate,
-  response: { description: 'the bookmark', schema: obj('Bookmark') },
+  response: { description: 'the bookmark', schema: typed<Bookmark>(obj('Bookmark')) },
 });
 
 export const deleteBookmarksByid = endpoint({
@@ -91,7 +92,7 @@ export const getCases = endpoint({
   auth: 'cases.manage',
   tag: 'investigation',
   summary: 'Cases, newest first, with their legal hold and item counts',
-  response: { description: 'cases', schema: arr('Case') },
+  response: { description: 'cases', schema: typed<Case[]>(arr('Case')) },
 });
 
 export const postCases = endpoint({
@@ -102,7 +103,7 @@ export const postCases = endpoint({
   summary: 'Open a case under a reference number',
   description: 'A reference that could name a path outside the export directory ("..", ".", leading "/", backslash) is refused with 400.',
   body: CaseCreate,
-  response: { status: 201, description: 'the case', schema: obj('Case') },
+  response: { status: 201, description: 'the case', schema: typed<Case>(obj('Case')) },
 });
 
 export const getCasesByid = endpoint({
@@ -112,7 +113,7 @@ export const getCasesByid = endpoint({
   tag: 'investigation',
   summary: 'One case',
   params: IdParams,
-  response: { description: 'the case', schema: obj('Case') },
+  response: { description: 'the case', schema: typed<Case>(obj('Case')) },
 });
 
 export const postCasesByidHold = endpoint({
@@ -123,7 +124,7 @@ export const postCasesByidHold = endpoint({
   summary: 'Put a case on legal hold: its segments (bookmarks, exports, snapshots) are protected from retention until released',
   params: IdParams,
   body: HoldBody,
-  response: { status: 201, description: 'the hold', schema: obj('LegalHold') },
+  response: { status: 201, description: 'the hold', schema: typed<LegalHold>(obj('LegalHold')) },
 });
 
 export const deleteCasesByidHold = endpoint({
@@ -133,7 +134,7 @@ export const deleteCasesByidHold = endpoint({
   tag: 'investigation',
   summary: 'Release the legal hold of a case (admin; audited)',
   params: IdParams,
-  response: { description: 'the released hold', schema: obj('LegalHold') },
+  response: { description: 'the released hold', schema: typed<LegalHold>(obj('LegalHold')) },
 });
 
 export const getExports = endpoint({
@@ -143,7 +144,7 @@ export const getExports = endpoint({
   tag: 'investigation',
   summary: 'Export jobs, newest first (optionally of one case)',
   query: CaseQuery,
-  response: { description: 'exports', schema: arr('ExportJob') },
+  response: { description: 'exports', schema: typed<ExportJob[]>(arr('ExportJob')) },
 });
 
 export const postExports = endpoint({
@@ -154,7 +155,7 @@ export const postExports = endpoint({
   summary: 'Start an evidence export (background; progress as investigation.export events)',
   description: 'MP4 per source by stream copy (cut at the keyframe at or before startMs) or re-encoded (frame-exact; implied by watermark), GPX/KML of units, manifest.json with SHA-256 of every file. Files: GET /api/v1/export-files/<id>/<path>.',
   body: ExportCreate,
-  response: { status: 201, description: 'the queued job', schema: obj('ExportJob') },
+  response: { status: 201, description: 'the queued job', schema: typed<ExportJob>(obj('ExportJob')) },
 });
 
 export const getExportsByid = endpoint({
@@ -164,7 +165,7 @@ export const getExportsByid = endpoint({
   tag: 'investigation',
   summary: 'One export job',
   params: IdParams,
-  response: { description: 'the job', schema: obj('ExportJob') },
+  response: { description: 'the job', schema: typed<ExportJob>(obj('ExportJob')) },
 });
 
 export const deleteExportsByid = endpoint({
@@ -174,7 +175,7 @@ export const deleteExportsByid = endpoint({
   tag: 'investigation',
   summary: 'Cancel a queued or running export (its partial package is removed)',
   params: IdParams,
-  response: { description: 'the cancelled job', schema: obj('ExportJob') },
+  response: { description: 'the cancelled job', schema: typed<ExportJob>(obj('ExportJob')) },
 });
 
 export const getSnapshots = endpoint({
@@ -184,7 +185,7 @@ export const getSnapshots = endpoint({
   tag: 'investigation',
   summary: 'Snapshots (newest first) by camera or case; JPEG at /api/v1/snapshot-files/<id>.jpg',
   query: SnapshotQuery,
-  response: { description: 'snapshots', schema: arr('Snapshot') },
+  response: { description: 'snapshots', schema: typed<Snapshot[]>(arr('Snapshot')) },
 });
 
 export const postSnapshots = endpoint({
@@ -194,5 +195,5 @@ export const postSnapshots = endpoint({
   tag: 'investigation',
   summary: 'Take a JPEG from a recording at tMs (frame-exact) or from the live picture (no tMs), with a manifest',
   body: SnapshotCreate,
-  response: { status: 201, description: 'the snapshot', schema: obj('Snapshot') },
+  response: { status: 201, description: 'the snapshot', schema: typed<Snapshot>(obj('Snapshot')) },
 });

@@ -1,6 +1,7 @@
 // Declarations of the onvif endpoints (served by main/server/routes/onvif.ts).
 import { AddDeviceRequest, DiscoverRequest, PresetCreate, PresetRename, PriorityBody, PtzMoveRequest, TourBody } from '../onvif';
-import { endpoint } from '../endpoint';
+import { endpoint, typed } from '../endpoint';
+import type { AddDeviceResponse, DiscoverResponse, OnvifDeviceView, PtzPosition, PtzPreset, PtzState, PtzTour, TourStatus, UserPriority } from '../onvif';
 import { s, type JsonSchema } from '../schema';
 import { IdParams } from './params';
 
@@ -43,7 +44,7 @@ export const postOnvifDiscover = endpoint({
         'targets: hosts, IPv4 addresses, a.b.c.d/nn (nn >= 22) or a.b.c.d-e ranges, probed by unicast on UDP `port` (default 3702) for routed networks. ' +
         'With username/password, firmware and serial number are read from each device. addedDeviceId tells whether it is already added.',
   body: DiscoverRequest,
-  response: { description: 'devices found (credentials are never echoed)', schema: obj('discovery result', { devices: { type: 'array', items: obj('device found') }, warnings: { type: 'array', items: { type: 'string' } } }) },
+  response: { description: 'devices found (credentials are never echoed)', schema: typed<DiscoverResponse>(obj('discovery result', { devices: { type: 'array', items: obj('device found') }, warnings: { type: 'array', items: { type: 'string' } } })) },
 });
 
 export const getOnvifDevices = endpoint({
@@ -52,7 +53,7 @@ export const getOnvifDevices = endpoint({
   auth: 'any',
   tag: 'onvif',
   summary: 'ONVIF devices with their cameras, event support and last health check (reachable, clock offset)',
-  response: { description: 'devices ordered by id', schema: { type: 'array', items: DeviceSchema } },
+  response: { description: 'devices ordered by id', schema: typed<OnvifDeviceView[]>({ type: 'array', items: DeviceSchema }) },
 });
 
 export const postOnvifDevices = endpoint({
@@ -66,7 +67,7 @@ export const postOnvifDevices = endpoint({
         'unreachable or too slow: 400 with field "host" (after the ONVIF timeout); malformed answers: 400. Nothing is stored unless everything ' +
         'was read; device, cameras and links are stored in one transaction. The password is stored encrypted and never returned.',
   body: AddDeviceRequest,
-  response: { status: 201, description: 'the device and the ids of its new cameras', schema: obj('added', { device: DeviceSchema, cameraIds: { type: 'array', items: { type: 'integer' } } }) },
+  response: { status: 201, description: 'the device and the ids of its new cameras', schema: typed<AddDeviceResponse>(obj('added', { device: DeviceSchema, cameraIds: { type: 'array', items: { type: 'integer' } } })) },
 });
 
 export const deleteOnvifDevicesByid = endpoint({
@@ -85,7 +86,7 @@ export const getOnvifPriorities = endpoint({
   auth: 'ptz.priorities',
   tag: 'onvif',
   summary: 'PTZ priority of every user (per-user setting or the default of the role: admin 40, dispatcher 30, investigator 20, officer 10)',
-  response: { description: 'users with their priorities', schema: { type: 'array', items: obj('priority', { userId: { type: 'integer' }, username: { type: 'string' }, role: { type: 'string' }, priority: { type: 'integer', nullable: true }, effective: { type: 'integer' } }) } },
+  response: { description: 'users with their priorities', schema: typed<UserPriority[]>({ type: 'array', items: obj('priority', { userId: { type: 'integer' }, username: { type: 'string' }, role: { type: 'string' }, priority: { type: 'integer', nullable: true }, effective: { type: 'integer' } }) }) },
 });
 
 export const putOnvifPrioritiesByid = endpoint({
@@ -96,7 +97,7 @@ export const putOnvifPrioritiesByid = endpoint({
   summary: "Set a user's PTZ priority (null: back to the role default)",
   params: IdParams,
   body: PriorityBody,
-  response: { description: 'the user priority', schema: obj('priority') },
+  response: { description: 'the user priority', schema: typed<UserPriority>(obj('priority')) },
 });
 
 export const getCamerasByidPtz = endpoint({
@@ -106,7 +107,7 @@ export const getCamerasByidPtz = endpoint({
   tag: 'ptz',
   summary: 'PTZ state of a camera: capability, control holder, running tour, presets, tours, your priority, timeouts',
   params: IdParams,
-  response: { description: 'PTZ state', schema: obj('PTZ state') },
+  response: { description: 'PTZ state', schema: typed<PtzState>(obj('PTZ state')) },
 });
 
 export const getCamerasByidPtzPosition = endpoint({
@@ -116,7 +117,7 @@ export const getCamerasByidPtzPosition = endpoint({
   tag: 'ptz',
   summary: 'Current pan/tilt/zoom position as the device reports it (GetStatus)',
   params: IdParams,
-  response: { description: 'position', schema: obj('position', { pan: { type: 'number' }, tilt: { type: 'number' }, zoom: { type: 'number' }, moving: { type: 'boolean' } }) },
+  response: { description: 'position', schema: typed<PtzPosition>(obj('position', { pan: { type: 'number' }, tilt: { type: 'number' }, zoom: { type: 'number' }, moving: { type: 'boolean' } })) },
 });
 
 export const postCamerasByidPtzMove = endpoint({
@@ -180,7 +181,7 @@ export const getCamerasByidPtzPresets = endpoint({
   tag: 'ptz',
   summary: 'Presets of the camera (as stored on the device)',
   params: IdParams,
-  response: { description: 'presets', schema: { type: 'array', items: PresetSchema } },
+  response: { description: 'presets', schema: typed<PtzPreset[]>({ type: 'array', items: PresetSchema }) },
 });
 
 export const postCamerasByidPtzPresets = endpoint({
@@ -191,7 +192,7 @@ export const postCamerasByidPtzPresets = endpoint({
   summary: 'Save the current position as a new preset',
   params: IdParams,
   body: PresetCreate,
-  response: { status: 201, description: 'the preset', schema: PresetSchema },
+  response: { status: 201, description: 'the preset', schema: typed<PtzPreset>(PresetSchema) },
 });
 
 export const patchCamerasByidPtzPresetsBypresetId = endpoint({
@@ -202,7 +203,7 @@ export const patchCamerasByidPtzPresetsBypresetId = endpoint({
   summary: 'Rename a preset (its position stays)',
   params: PresetParams,
   body: PresetRename,
-  response: { description: 'the preset', schema: PresetSchema },
+  response: { description: 'the preset', schema: typed<PtzPreset>(PresetSchema) },
 });
 
 export const deleteCamerasByidPtzPresetsBypresetId = endpoint({
@@ -232,7 +233,7 @@ export const getCamerasByidPtzTours = endpoint({
   tag: 'ptz',
   summary: 'Tours of the camera',
   params: IdParams,
-  response: { description: 'tours', schema: { type: 'array', items: TourSchema } },
+  response: { description: 'tours', schema: typed<PtzTour[]>({ type: 'array', items: TourSchema }) },
 });
 
 export const postCamerasByidPtzTours = endpoint({
@@ -243,7 +244,7 @@ export const postCamerasByidPtzTours = endpoint({
   summary: 'Create a tour: an ordered list of presets with dwell times',
   params: IdParams,
   body: TourBody,
-  response: { status: 201, description: 'the tour', schema: TourSchema },
+  response: { status: 201, description: 'the tour', schema: typed<PtzTour>(TourSchema) },
 });
 
 export const putCamerasByidPtzToursBytourId = endpoint({
@@ -254,7 +255,7 @@ export const putCamerasByidPtzToursBytourId = endpoint({
   summary: 'Replace a tour (a running tour continues with the new steps)',
   params: TourParams,
   body: TourBody,
-  response: { description: 'the tour', schema: TourSchema },
+  response: { description: 'the tour', schema: typed<PtzTour>(TourSchema) },
 });
 
 export const deleteCamerasByidPtzToursBytourId = endpoint({
@@ -274,7 +275,7 @@ export const postCamerasByidPtzToursBytourIdStart = endpoint({
   tag: 'ptz',
   summary: 'Start a tour on the server (it runs with the console closed, yields to operators and resumes after release)',
   params: TourParams,
-  response: { description: 'the running tour', schema: TourStatusSchema },
+  response: { description: 'the running tour', schema: typed<TourStatus>(TourStatusSchema) },
 });
 
 export const postCamerasByidPtzTourStop = endpoint({

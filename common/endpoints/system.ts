@@ -1,6 +1,7 @@
 // Declarations of the system endpoints (served by main/server/routes/misc.ts).
 import { AuditQuery, SegmentQuery } from '../api';
-import { endpoint } from '../endpoint';
+import type { AuditEntry } from '../api';
+import { endpoint, typed } from '../endpoint';
 import { s } from '../schema';
 import { AuditEntrySchema, HealthInfoSchema, SegmentSchema } from './schemas';
 
@@ -33,7 +34,7 @@ export const getAudit = endpoint({
   tag: 'system',
   summary: 'The audit trail (logins, failed logins, configuration changes), newest first',
   query: AuditQuery,
-  response: { description: 'audit entries', schema: s.array(AuditEntrySchema) },
+  response: { description: 'audit entries', schema: typed<AuditEntry[]>(s.array(AuditEntrySchema).json) },
 });
 
 export const getOpenapiJson = endpoint({

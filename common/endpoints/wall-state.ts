@@ -1,5 +1,6 @@
 // Declarations of the wall-state endpoints (served by main/server/routes/wall-state.ts).
-import { endpoint } from '../endpoint';
+import { endpoint, typed } from '../endpoint';
+import type { WallStateView } from '../wall';
 import { s } from '../schema';
 import { WallCarouselBody, WallStateBody } from '../wall';
 
@@ -24,7 +25,7 @@ export const getWallStateBywindow = endpoint({
   summary: "The caller's last wall in this window and its carousel",
   description: 'A source deleted since (or no longer visible to the caller) comes back as an empty tile; a carousel step whose layout was deleted is left out.',
   params: WindowParams,
-  response: { description: 'the wall (state null when never saved)', schema: WallStateViewSchema },
+  response: { description: 'the wall (state null when never saved)', schema: typed<WallStateView>(WallStateViewSchema) },
 });
 
 export const putWallStateBywindow = endpoint({
@@ -36,7 +37,7 @@ export const putWallStateBywindow = endpoint({
   description: 'selected and maximized must be tiles of the layout (1, 4, 9, 16, 6 for 1+5, 8 for 1+7). The carousel stays as it is.',
   params: WindowParams,
   body: WallStateBody,
-  response: { description: 'the wall as stored', schema: WallStateViewSchema },
+  response: { description: 'the wall as stored', schema: typed<WallStateView>(WallStateViewSchema) },
 });
 
 export const putWallStateBywindowCarousel = endpoint({
@@ -48,7 +49,7 @@ export const putWallStateBywindowCarousel = endpoint({
   description: 'step must be one of the steps; the layouts are the caller\'s own saved layouts (steps whose layout is not one read back left out).',
   params: WindowParams,
   body: WallCarouselBody,
-  response: { description: 'the wall as stored', schema: WallStateViewSchema },
+  response: { description: 'the wall as stored', schema: typed<WallStateView>(WallStateViewSchema) },
 });
 
 export const deleteWallStateBywindowCarousel = endpoint({
