@@ -29,6 +29,12 @@ describe('declarations and handlers', () => {
     expect(() => checkBindings([bind(ping, () => undefined), inline], [ping], ['/api/v1/stray'])).not.toThrow();
   });
 
+  test('a bound route copied under another path (an alias) counts as an inline route', () => {
+    const alias = { ...bind(ping, () => undefined), path: '/api/v1/channels/:id' };
+    expect(() => checkBindings([bind(ping, () => undefined), alias], [ping])).toThrow(/route GET \/api\/v1\/channels\/:id has no declaration/);
+    expect(() => checkBindings([bind(ping, () => undefined), alias], [ping], ['/api/v1/channels'])).not.toThrow();
+  });
+
   test('a handler bound to a declaration outside the catalog, or bound twice, fails', () => {
     expect(() => checkBindings([bind(ping, () => undefined)], [pong])).toThrow(/outside the catalog/);
     expect(() => checkBindings([bind(ping, () => undefined), bind(ping, () => undefined)], [ping])).toThrow(/bound 2 times/);
