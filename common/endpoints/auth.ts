@@ -11,7 +11,7 @@ export const postAuthLogin = endpoint({
   tag: 'auth',
   summary: 'Log in with username and password; returns a bearer token',
   description:
-        'After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
+    'After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
   body: LoginRequest,
   response: { description: 'logged in', schema: LoginResponseSchema },
 });
@@ -44,11 +44,11 @@ export const postAuthPassword = endpoint({
   tag: 'auth',
   summary: 'Change your own password (the current one is required)',
   description:
-        'Refused with 400 naming the field and a code: currentPassword "password.current_wrong"; newPassword "password.too_short", ' +
-        '"password.too_long", "password.blank", "password.same_char", "password.contains_username", "password.common" or ' +
-        '"password.unchanged"; after 5 wrong current passwords within 5 minutes, 403 with code "password.throttled" for 60 s. ' +
-        'On success every other session of the user ends (this one stays) and a forced change is done. ' +
-        'Audited as user.password_change, refusals as user.password_change_failed.',
+    'Refused with 400 naming the field and a code: currentPassword "password.current_wrong"; newPassword "password.too_short", ' +
+    '"password.too_long", "password.blank", "password.same_char", "password.contains_username", "password.common" or ' +
+    '"password.unchanged"; after 5 wrong current passwords within 5 minutes, 403 with code "password.throttled" for 60 s. ' +
+    'On success every other session of the user ends (this one stays) and a forced change is done. ' +
+    'Audited as user.password_change, refusals as user.password_change_failed.',
   body: PasswordChange,
   response: { description: 'the user (mustChangePassword false)', schema: UserInfoSchema },
 });

@@ -33,8 +33,8 @@ export const postCameras = endpoint({
   tag: 'cameras',
   summary: 'Add a camera (starts recording when enabled)',
   description:
-        'user:password in the URL are moved to username/password (explicit fields win). Defaults: transport tcp, enabled true, ' +
-        'segmentSeconds from the server configuration, retentionDays 30. A duplicate name is 409 with field "name".',
+    'user:password in the URL are moved to username/password (explicit fields win). Defaults: transport tcp, enabled true, ' +
+    'segmentSeconds from the server configuration, retentionDays 30. A duplicate name is 409 with field "name".',
   body: CameraCreate,
   response: { status: 201, description: 'the new camera', schema: CameraSchema },
   deprecated: { successor: '/api/v1/devices/rtsp' },

@@ -41,8 +41,8 @@ export const postOnvifDiscover = endpoint({
   tag: 'onvif',
   summary: 'Find ONVIF devices: multicast WS-Discovery on the local segment and directed probes of addresses or ranges',
   description:
-        'targets: hosts, IPv4 addresses, a.b.c.d/nn (nn >= 22) or a.b.c.d-e ranges, probed by unicast on UDP `port` (default 3702) for routed networks. ' +
-        'With username/password, firmware and serial number are read from each device. addedDeviceId tells whether it is already added.',
+    'targets: hosts, IPv4 addresses, a.b.c.d/nn (nn >= 22) or a.b.c.d-e ranges, probed by unicast on UDP `port` (default 3702) for routed networks. ' +
+    'With username/password, firmware and serial number are read from each device. addedDeviceId tells whether it is already added.',
   body: DiscoverRequest,
   response: { description: 'devices found (credentials are never echoed)', schema: typed<DiscoverResponse>(obj('discovery result', { devices: { type: 'array', items: obj('device found') }, warnings: { type: 'array', items: { type: 'string' } } })) },
 });
@@ -63,9 +63,9 @@ export const postOnvifDevices = endpoint({
   tag: 'onvif',
   summary: 'One-step add: read device information, media profiles, stream and snapshot URIs and PTZ, and create its cameras',
   description:
-        'Every video source becomes a camera (main stream = largest profile, sub stream = smallest). Wrong password: 400 with field "password"; ' +
-        'unreachable or too slow: 400 with field "host" (after the ONVIF timeout); malformed answers: 400. Nothing is stored unless everything ' +
-        'was read; device, cameras and links are stored in one transaction. The password is stored encrypted and never returned.',
+    'Every video source becomes a camera (main stream = largest profile, sub stream = smallest). Wrong password: 400 with field "password"; ' +
+    'unreachable or too slow: 400 with field "host" (after the ONVIF timeout); malformed answers: 400. Nothing is stored unless everything ' +
+    'was read; device, cameras and links are stored in one transaction. The password is stored encrypted and never returned.',
   body: AddDeviceRequest,
   response: { status: 201, description: 'the device and the ids of its new cameras', schema: typed<AddDeviceResponse>(obj('added', { device: DeviceSchema, cameraIds: { type: 'array', items: { type: 'integer' } } })) },
 });
@@ -127,8 +127,8 @@ export const postCamerasByidPtzMove = endpoint({
   tag: 'ptz',
   summary: 'Continuous move (velocities -1..1); repeat while held: the camera stops when no move arrives within moveTimeoutMs',
   description:
-        'Takes PTZ control (409 naming the holder when a higher or equal priority operator holds it; a higher priority takes over). ' +
-        'A running tour yields. All-zero velocities stop. The device is also given its own timeout, so a crashed server cannot leave it moving.',
+    'Takes PTZ control (409 naming the holder when a higher or equal priority operator holds it; a higher priority takes over). ' +
+    'A running tour yields. All-zero velocities stop. The device is also given its own timeout, so a crashed server cannot leave it moving.',
   params: IdParams,
   body: PtzMoveRequest,
   response: { status: 204, description: 'moving' },

@@ -33,8 +33,8 @@ export const postUnits = endpoint({
   tag: 'units',
   summary: 'Add a mobile unit; the answer shows its stream key and publish URL, this once',
   description:
-        'Defaults: enabled true, segmentSeconds from the server configuration, retentionDays 30. The callsign shares one ' +
-        'namespace with camera names (409 with field "callsign"). Only the SHA-256 of the key is stored.',
+    'Defaults: enabled true, segmentSeconds from the server configuration, retentionDays 30. The callsign shares one ' +
+    'namespace with camera names (409 with field "callsign"). Only the SHA-256 of the key is stored.',
   body: UnitCreate,
   response: { status: 201, description: 'the new unit with its stream key', schema: UnitKeySchema },
   deprecated: { successor: '/api/v1/devices/agent' },

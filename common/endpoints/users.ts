@@ -33,8 +33,8 @@ export const patchUsersByid = endpoint({
   tag: 'users',
   summary: "Change a user's role, display name or disabled flag",
   description:
-        'Disabling a user ends all their sessions and event streams at once (a password is reset with POST /users/:id/password). ' +
-        'The last active administrator cannot be demoted or disabled (409).',
+    'Disabling a user ends all their sessions and event streams at once (a password is reset with POST /users/:id/password). ' +
+    'The last active administrator cannot be demoted or disabled (409).',
   params: IdParams,
   body: UserUpdate,
   response: { description: 'the updated user', schema: UserInfoSchema },
@@ -47,9 +47,9 @@ export const postUsersByidPassword = endpoint({
   tag: 'users',
   summary: "Reset a user's password; they must change it at their next sign-in",
   description:
-        'The new password must pass the policy (400 with field "newPassword" and its code). Every session, event stream and ' +
-        'live stream of the user ends; until they change it, their requests other than /auth/password, /auth/me and ' +
-        '/auth/logout answer 403 with code "password.change_required". Audited as user.password_reset (never the password).',
+    'The new password must pass the policy (400 with field "newPassword" and its code). Every session, event stream and ' +
+    'live stream of the user ends; until they change it, their requests other than /auth/password, /auth/me and ' +
+    '/auth/logout answer 403 with code "password.change_required". Audited as user.password_reset (never the password).',
   params: IdParams,
   body: PasswordReset,
   response: { description: 'the user, with mustChangePassword set', schema: UserInfoSchema },
