@@ -1,4 +1,6 @@
 // Tests that routes and declarations (common/endpoints/) match one to one, and that deprecated endpoints say so (headers, OpenAPI).
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { endpoint } from '../../common/endpoint';
 import { ALL_ENDPOINTS } from '../../common/endpoints';
@@ -38,6 +40,14 @@ describe('declarations and handlers', () => {
   test('a handler bound to a declaration outside the catalog, or bound twice, fails', () => {
     expect(() => checkBindings([bind(ping, () => undefined)], [pong])).toThrow(/outside the catalog/);
     expect(() => checkBindings([bind(ping, () => undefined), bind(ping, () => undefined)], [ping])).toThrow(/bound 2 times/);
+  });
+
+  test('the console writes no API path by hand: its calls go through the declarations (raw paths through common/endpoints/raw.ts)', () => {
+    const root = new URL('../../renderer/', import.meta.url).pathname;
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'));
+    expect(files.length).toBeGreaterThan(50);
+    const offenders = files.filter((f) => /['`"]\/api\/v1|API_PREFIX|\.request\(\s*['"](GET|POST|PUT|PATCH|DELETE)/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 
   test('OpenAPI marks the deprecated endpoints, with their successors', () => {
