@@ -299,7 +299,8 @@ export interface ChannelRepo {
   getByName(name: string): Promise<ChannelRow | null>;
   /**
    * Adds a channel to an existing device: id from the counter, ordinal = the device's highest + 1, its rtsp row
-   * when given, in one transaction. Throws StorageError 'not_found' (field 'deviceId'), 'conflict' (field 'name').
+   * when given, in one transaction. Throws StorageError 'not_found' (field 'deviceId'), 'conflict' (field 'name'); a
+   * plain Error for an agent device (it has exactly one channel, invariant 13: callers check first).
    */
   create(deviceId: number, ch: NewChannel, nowMs: number): Promise<ChannelRow>;
   /** Null when absent. Throws StorageError 'conflict' (field 'name'). */

@@ -200,8 +200,12 @@ export class SqliteChannelRepo implements ChannelRepo {
   async create(deviceId: number, ch: NewChannel, nowMs: number): Promise<ChannelRow> {
     try {
       return await this.db.transaction(async (tx) => {
-        const d = await tx.get<{ n: number | null }>('SELECT (SELECT max(ordinal) FROM channels WHERE device_id = devices.id) AS n FROM devices WHERE id = ?', [deviceId]);
+        const d = await tx.get<{ kind: string; n: number | null }>(
+          'SELECT kind, (SELECT max(ordinal) FROM channels WHERE device_id = devices.id) AS n FROM devices WHERE id = ?',
+          [deviceId],
+        );
         if (!d) throw new StorageError('not_found', `device ${deviceId} does not exist`, 'deviceId');
+        if (d.kind === 'agent') throw new Error('[storage] an agent device has exactly one channel (invariant 13)');
         const id = await takeIds(tx, 1);
         return insertChannel(tx, id, deviceId, (d.n ?? 0) + 1, ch, nowMs);
       });

@@ -95,6 +95,7 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     expect(await t.store.agents.get(a.device.id)).toEqual({ deviceId: a.device.id, streamKeyHash: hash('BODY-1'), keyRotatedMs: T0 });
     expect(await t.store.devices.getByCallsign('BODY-1')).toEqual(a.device);
     await expect(t.store.devices.createWithChannels({ ...agent('BODY-1'), channels: [] }, T0)).rejects.toThrow(/exactly one channel/);
+    await expect(t.store.channels.create(a.device.id, { name: 'second', segmentSeconds: 10, retentionDays: 30 }, T0)).rejects.toThrow(/exactly one channel/);
     // Another device with the same callsign (its channel named differently).
     const twin = agent('BODY-1');
     twin.channels[0]!.name = 'other';
