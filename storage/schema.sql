@@ -20,7 +20,7 @@ CREATE TABLE schema_migrations (
 -- ---------- Devices, channels and the organisation tree (issue 17, migration 014; docs/design/devices.md) ----------
 -- Ids: a channel id is the old camera id (segments.camera_id, events.camera_id, bookmarks, snapshots, PTZ rows,
 -- alarms.source_id, wall tiles ... hold channel ids); a device id is the old camera or unit id (gps_points.unit_id,
--- geofences hold device ids). Device and channel ids come from id_counter and are never reused.
+-- geofences hold device ids). Device, channel and organisation node ids come from id_counter and are never reused.
 
 -- The organisation tree (市局 → 分局 → 派出所 → 中队), as a materialised path. The root has id 1.
 CREATE TABLE org_nodes (
@@ -145,7 +145,7 @@ END;
 -- The one counter of device and channel ids: only goes up (invariant 2); started, at migration 014, above every id
 -- any stored row mentioned.
 CREATE TABLE id_counter (
-  name TEXT    PRIMARY KEY CHECK (name = 'source'),                                   -- 'source': devices and channels
+  name TEXT    PRIMARY KEY CHECK (name IN ('source', 'org')),                          -- 'source': devices and channels; 'org': organisation nodes
   next INTEGER NOT NULL CHECK (next >= 1)                                             -- the next id to give out
 ) STRICT;
 

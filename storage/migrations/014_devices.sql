@@ -243,9 +243,10 @@ WHERE name IN ('ptz_presets', 'ptz_tours');
 INSERT INTO sqlite_sequence (name, seq) SELECT name, seq FROM m_seq WHERE name NOT IN (SELECT name FROM sqlite_sequence);
 DROP TABLE m_seq;
 
--- 7. One id counter for devices and channels: never goes back, starts above every id any stored row mentions.
+-- 7. Id counters that never go back: 'source' for devices and channels, starting above every id any stored row
+--    mentions; 'org' for organisation nodes (a grant on a deleted node must never come to cover a new one).
 CREATE TABLE id_counter (
-  name TEXT    PRIMARY KEY CHECK (name = 'source'),
+  name TEXT    PRIMARY KEY CHECK (name IN ('source', 'org')),
   next INTEGER NOT NULL CHECK (next >= 1)
 ) STRICT;
 INSERT INTO id_counter (name, next) SELECT 'source', 1 + max(
@@ -257,6 +258,7 @@ INSERT INTO id_counter (name, next) SELECT 'source', 1 + max(
   (SELECT coalesce(max(camera_id), 0) FROM snapshots),
   (SELECT coalesce(max(source_id), 0) FROM alarms),
   (SELECT coalesce(max(unit_id), 0) FROM gps_points));
+INSERT INTO id_counter (name, next) SELECT 'org', 1 + (SELECT max(id) FROM org_nodes);
 
 -- 8. Who an alarm and an event are about, from now on written by every producer; old alarms backfilled.
 ALTER TABLE alarms ADD COLUMN device_id INTEGER;

@@ -97,6 +97,10 @@ describe('SqliteOrgRepo', () => {
     expect(await t.store.org.delete(a1.id)).toBe(false);
     expect(await t.store.org.delete(a.id)).toBe(true);
     expect((await t.store.org.list()).map((n) => n.id)).toEqual([ROOT_NODE_ID]);
+    // Ids are never reused, not even the highest one just deleted (a grant on a deleted node must not cover a new one).
+    const b = await add(ROOT_NODE_ID, 'B');
+    expect(b.id).toBeGreaterThan(a1.id);
+    expect(b.path).toEqual([ROOT_NODE_ID, b.id]);
   });
 
   it('renames and recodes, with the same conflicts as create', async () => {

@@ -106,14 +106,15 @@ export class SqliteOrgRepo implements OrgRepo {
         const parent = await tx.get<NodeDbRow>(`SELECT ${COLUMNS} FROM org_nodes WHERE id = ?`, [n.parentId]);
         if (!parent) throw new OrgTreeError('parent_not_found', `organisation node ${n.parentId} does not exist`);
         if (parent.depth + 1 > ORG_MAX_DEPTH) throw new OrgTreeError('too_deep', `the tree may be at most ${ORG_MAX_DEPTH} levels deep`);
-        // The path needs the id: insert with a placeholder no other row can hold, then set it.
-        const r = await tx.get<{ id: number }>(
-          `INSERT INTO org_nodes (parent_id, name, code, path, depth, sort_order, created_ms, updated_ms)
-           VALUES (?, ?, ?, '/new/', ?, ?, ?, ?) RETURNING id`,
-          [n.parentId, n.name, n.code ?? null, parent.depth + 1, n.sortOrder ?? 0, ms(nowMs), ms(nowMs)],
+        // Node ids come from their own counter and are never reused (a grant on a deleted node must not cover a new one).
+        const c = await tx.get<{ id: number }>("UPDATE id_counter SET next = next + 1 WHERE name = 'org' RETURNING next - 1 AS id");
+        if (!c) throw new Error('[storage] id_counter has no row "org" (migration 014 not applied?)');
+        const id = c.id;
+        await tx.run(
+          `INSERT INTO org_nodes (id, parent_id, name, code, path, depth, sort_order, created_ms, updated_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [id, n.parentId, n.name, n.code ?? null, `${parent.path}${id}/`, parent.depth + 1, n.sortOrder ?? 0, ms(nowMs), ms(nowMs)],
         );
-        const id = r!.id;
-        await tx.run('UPDATE org_nodes SET path = ? WHERE id = ?', [`${parent.path}${id}/`, id]);
         return toRow((await tx.get<NodeDbRow>(`SELECT ${COLUMNS} FROM org_nodes WHERE id = ?`, [id]))!);
       });
     } catch (err) {
