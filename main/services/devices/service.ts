@@ -51,6 +51,7 @@ export class DeviceService {
   private reloadQueued = false;
   private closed = false;
   private writeChain: Promise<unknown> = Promise.resolve();
+  private emitting = false;
 
   constructor(readonly deps: DeviceServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -130,7 +131,7 @@ export class DeviceService {
 
   /** Server events the service follows: recorder and unit statuses (counts, channel/device statuses), changes made elsewhere. */
   onServerEvent(ev: ServerEvent): void {
-    if (this.closed || !this.loading) return;
+    if (this.closed || !this.loading || this.emitting) return; // (its own events come back through the publish tap)
     switch (ev.type) {
       case 'camera.status': {
         const c = this.tree.channel(ev.status.cameraId);
@@ -155,7 +156,13 @@ export class DeviceService {
   }
 
   emit(ev: ServerEvent): void {
-    if (!this.closed) this.deps.publish(ev);
+    if (this.closed) return;
+    this.emitting = true;
+    try {
+      this.deps.publish(ev);
+    } finally {
+      this.emitting = false;
+    }
   }
 
   // ---------------------------------------------------------------- reads
