@@ -5,7 +5,7 @@ import { route, type Route } from '../router';
 import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
-import { channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
+import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
@@ -33,6 +33,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...alarmsRoutes(deps),
     ...orgRoutes(deps), ...deviceRoutes(deps), ...channelRoutes(deps),
   ];
+  routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;
   routes.push(
     route({
