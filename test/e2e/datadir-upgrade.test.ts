@@ -12,6 +12,7 @@ import type { OnvifDeviceView, PtzPreset, PtzTour } from '../../common/onvif';
 import { copyFixtureDataDir, readFixtureIds, type FixtureManifest } from '../helpers/datadir-fixture';
 import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { Db } from '../../storage/sqlite/db';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -151,5 +152,27 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     const audit = await get<AuditEntry[]>('/api/v1/audit?limit=5000');
     const byId = new Map(audit.map((a) => [a.id, a.action]));
     for (const row of ids.auditActions) expect(byId.get(row.id), `audit row ${row.id}`).toBe(row.action);
+  });
+
+  it('stores them in the device model (migration 014): channel ids = camera and unit ids, device ids kept, the groups as nodes', async () => {
+    // A second connection to the server's live database (WAL: readers do not block it).
+    const db = await Db.open(path.join(dataDir, 'argus.db'));
+    try {
+      expect(await db.get('SELECT max(version) AS v FROM schema_migrations')).toEqual({ v: 14 });
+      expect(await db.all('SELECT id, device_id FROM channels ORDER BY id')).toEqual(
+        [...Object.values(ids.cameras), ...Object.values(ids.units)].sort((a, b) => a - b).map((id) => ({ id, device_id: id })),
+      );
+      expect(await db.all('SELECT d.id, d.kind, d.callsign, n.name AS node FROM devices d JOIN org_nodes n ON n.id = d.node_id ORDER BY d.id')).toEqual([
+        { id: ids.cameras.gate, kind: 'rtsp', callsign: null, node: 'North yard' },
+        { id: ids.cameras.dock, kind: 'rtsp', callsign: null, node: 'East dock' },
+        { id: ids.units.patrol, kind: 'agent', callsign: 'PATROL-7', node: 'Patrol' },
+        { id: ids.units.body, kind: 'agent', callsign: 'BODY-12', node: '' },
+        { id: ids.cameras.ptz, kind: 'onvif', callsign: null, node: 'North yard' },
+      ]);
+      expect(await db.get('SELECT device_id FROM onvif_devices WHERE id = ?', [ids.onvif.device])).toEqual({ device_id: ids.cameras.ptz });
+      expect(await db.get("SELECT next FROM id_counter WHERE name = 'source'")).toEqual({ next: 6 });
+    } finally {
+      await db.close();
+    }
   });
 });
