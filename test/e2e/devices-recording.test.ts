@@ -4,20 +4,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Segment } from '../../common/api';
-import type { DeviceView, OrgNodeView, OrgTree } from '../../common/devices';
+import type { AgentKey, DeviceView, OrgNodeView, OrgTree } from '../../common/devices';
 import { findRecorderProcesses } from '../../media/orphans';
 import { ensureClip } from '../helpers/clips';
 import { waitFor } from '../helpers/media-assert';
+import { publishRtmp } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 
 let rtsp: RtspServer;
+let clip: string;
 let s: ServerProcess | null = null;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-devices-'));
 const recDir = path.join(dataDir, 'recordings');
 
 beforeAll(async () => {
-  const clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: false });
+  clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: false });
   rtsp = await startRtspServer({ count: 2, clip });
 }, 60_000);
 afterAll(async () => {
@@ -27,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('devices through the server process', () => {
-  it('records the channels of a new RTSP device, counts them per node, and stops each recorder on delete with its recordings kept', async () => {
+  it('records the channels of new RTSP and agent devices, counts them per node, and stops each recorder (and publish) on delete with its recordings kept', async () => {
     s = await startServerProcess(dataDir);
     const token = await s.login();
     const api = async <T>(method: string, p: string, body?: unknown, status = 200): Promise<T> => {
@@ -69,6 +71,21 @@ describe('devices through the server process', () => {
     expect((await closed(c1)).length).toBeGreaterThanOrEqual(1);
     expect((await closed(c2)).length).toBeGreaterThanOrEqual(1);
     expect((await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts).toEqual({ devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 });
+
+    // an agent device: its key publishes, the channel records from the hub like a unit's; deleting it closes the publish
+    const agent = await api<AgentKey>('POST', '/devices/agent', { nodeId: node.id, callsign: 'HARBOUR-1', type: 'vehicle', segmentSeconds: 2 }, 201);
+    const pub = publishRtmp(agent.publishUrl.replace(/^rtmp:\/\/[^/]+:/, 'rtmp://127.0.0.1:'), clip, { loop: true });
+    try {
+      await waitFor(async () => (await closed(agent.device.id)).length >= 1, 'a closed segment of the agent channel', 40_000);
+      await waitFor(async () => (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts.devicesOnline === 1, 'the agent online in the node counts', 10_000);
+      expect((await api<DeviceView>('GET', `/devices/${agent.device.id}`)).status).toMatchObject({ state: 'online', online: true });
+      await api('DELETE', `/devices/${agent.device.id}`, undefined, 204);
+      await waitFor(() => findRecorderProcesses(recDir).length === 0, 'the agent recorder stopped', 15_000);
+      expect(await Promise.race([pub.exited.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still publishing'), 15_000))])).toBe('ended');
+      expect((await closed(agent.device.id)).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await pub.kill();
+    }
     expect(await s.stop()).toBe(0);
     s = null;
   }, 120_000);
