@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT_NODE_ID } from '../../common/devices';
+import type { AlarmOccurrence } from '../repos/alarms';
 import type { NewChannel, NewDeviceWithChannels } from '../repos/devices';
 import { openTempStore, segment, T0, type TempStore } from './test-utils';
 
@@ -134,5 +135,27 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     expect(await t.store.rtsp.list()).toEqual([]);
     expect(await t.store.onvif.listPresets(2)).toEqual([]);
     expect(await t.store.segments.get(seg.id)).toEqual(seg);
+  });
+
+  it('names the device and channel of new alarms and events that do not name them (by the backfill rule)', async () => {
+    const nvrDev = await t.store.devices.createWithChannels(nvr('NVR', ['N1', 'N2']), T0);
+    const unit = await t.store.units.create({ callsign: 'Car', type: 'vehicle', officer: null, enabled: true, groupName: null, segmentSeconds: 60, retentionDays: 30, streamKeyHash: hash('k') }, T0);
+    const base: Omit<AlarmOccurrence, 'sourceId' | 'type'> = {
+      sourceName: 'x', severity: 'minor', atMs: T0, lat: null, lon: null, message: null, reason: null, deviceEventId: null, test: true, mergeable: false,
+      reporter: null, cause: null, ruleIds: [], escalateRole: null, escalateDueMs: null, linkage: null,
+    };
+    const motion = await t.store.alarms.raise({ ...base, sourceId: nvrDev.channels[1]!.id, type: 'motion' }, 0, T0);
+    const sos = await t.store.alarms.raise({ ...base, sourceId: unit.id, type: 'sos' }, 0, T0);
+    const lost = await t.store.alarms.raise({ ...base, sourceId: unit.id, type: 'unit_offline', cause: 'telemetry_link_lost' }, 0, T0);
+    const server = await t.store.alarms.raise({ ...base, sourceId: null, type: 'manual' }, 0, T0);
+    const ids = [motion, sos, lost, server].map((f) => f.alarm.id);
+    expect(await t.store.db.all('SELECT device_id, channel_id FROM alarms WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id', [JSON.stringify(ids)])).toEqual([
+      { device_id: nvrDev.device.id, channel_id: nvrDev.channels[1]!.id },
+      { device_id: unit.id, channel_id: null },
+      { device_id: unit.id, channel_id: null },
+      { device_id: null, channel_id: null },
+    ]);
+    const ev = await t.store.events.insert({ cameraId: nvrDev.channels[1]!.id, type: 'motion', state: null, startMs: T0, endMs: null, detail: null });
+    expect(await t.store.db.get('SELECT device_id FROM events WHERE id = ?', [ev.id])).toEqual({ device_id: nvrDev.device.id });
   });
 });
