@@ -118,6 +118,9 @@ describe('device service', () => {
     expect(dev.read.scopeOf({ channelId: nvr.id })!.nodePath).toEqual([1, patrol.id, branch.id]);
     expect(counts(patrol.id)).toMatchObject({ devices: 2, devicesOnline: 1 });
     expect(events.filter((e) => e.type === 'org.changed').length).toBeGreaterThan(0);
+    const changed = events.filter((e) => e.type === 'channel.changed');
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((e) => e.type === 'channel.changed' && e.channel.stream === null)).toBe(true); // URLs only for admins, over HTTP
     // deleting forgets its statuses
     await dev.edit.delete(nvr.id, admin);
     expect(st.removed).toEqual(nvr.channels.map((c) => c.id));
