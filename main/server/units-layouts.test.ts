@@ -7,7 +7,7 @@ import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { parse } from '../../common/schema';
 import type { SqliteStore } from '../../storage/sqlite/index';
 import { startTestServer, type TestServer } from './test-support';
-import { UnitKeySchema, UnitSchema, WallLayoutSchema } from './views';
+import { UnitKeySchema, UnitSchema, WallLayoutSchema } from '../../common/endpoints/schemas';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
