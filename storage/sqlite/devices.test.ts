@@ -117,10 +117,15 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     expect(await t.store.devices.update(a.device.id, { mobile: { callsign: 'VAN-1', type: 'vehicle', officer: null, plate: '京A12345' } }, T0)).toMatchObject({ mobile: { callsign: 'VAN-1', plate: '京A12345' } });
     expect(await t.store.devices.update(a.device.id, { mobile: null }, T0)).toMatchObject({ mobile: null });
     expect(await t.store.devices.update(999, { name: 'x' }, T0)).toBeNull();
+    // A rename of device and channel 1 together, all or nothing.
+    expect(await t.store.devices.update(a.device.id, { name: 'A new', firstChannelName: 'A1 new' }, T0 + 3)).toMatchObject({ name: 'A new' });
+    expect(await t.store.channels.get(a.device.id)).toMatchObject({ name: 'A1 new', updatedMs: T0 + 3 });
+    await expect(t.store.devices.update(a.device.id, { name: 'A newer', firstChannelName: 'A2' }, T0)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    expect((await t.store.devices.get(a.device.id))!.name).toBe('A new');
 
     const ch = await t.store.channels.update(2, { recordMode: 'alarm', preAlarmS: 0, postAlarmS: 60, ptz: true, videoCodec: 'h265' }, T0 + 2);
     expect(ch).toMatchObject({ id: 2, recordMode: 'alarm', preAlarmS: 0, postAlarmS: 60, ptz: true, videoCodec: 'h265', updatedMs: T0 + 2 });
-    await expect(t.store.channels.update(2, { name: 'A1' }, T0)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    await expect(t.store.channels.update(2, { name: 'A1 new' }, T0)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
     expect(await t.store.channels.setPlace(2, { lat: 39.9, lon: 116.4, viewDeg: null }, T0)).toBe(true);
     expect((await t.store.channels.get(2))!.place).toEqual({ lat: 39.9, lon: 116.4, viewDeg: null });
     expect(await t.store.channels.setPlace(999, null, T0)).toBe(false);
