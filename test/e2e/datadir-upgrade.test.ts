@@ -9,6 +9,7 @@ import type { Alarm, AlarmRule } from '../../common/alarms';
 import type { CameraPlacement, Geofence, TrackPointView } from '../../common/gps';
 import type { Bookmark, Case, ExportJob, PlaybackMap, Snapshot } from '../../common/investigation';
 import type { OnvifDeviceView, PtzPreset, PtzTour } from '../../common/onvif';
+import type { ChannelRef, ChannelView, DeviceView, OrgSearchHit, OrgTree } from '../../common/devices';
 import { copyFixtureDataDir, readFixtureIds, type FixtureManifest } from '../helpers/datadir-fixture';
 import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
@@ -174,5 +175,27 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     } finally {
       await db.close();
     }
+  });
+  it('answers the new API over the upgraded data: devices, channels, the tree with the old groups, search', async () => {
+    const patrol = await get<DeviceView>(`/api/v1/devices/${ids.units.patrol}`);
+    expect(patrol).toMatchObject({ id: ids.units.patrol, kind: 'agent', name: 'PATROL-7', mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei' } });
+    expect(patrol.channels.map((c) => c.id)).toEqual([ids.units.patrol]);
+    const ptz = await get<ChannelView>(`/api/v1/channels/${ids.cameras.ptz}`);
+    expect(ptz).toMatchObject({ id: ids.cameras.ptz, deviceId: ids.cameras.ptz, name: 'Yard PTZ', ptz: true, enabled: false });
+    const gate = await get<ChannelView>(`/api/v1/channels/${ids.cameras.gate}`);
+    expect(gate.place).not.toBeNull();
+    expect((await get<ChannelView[]>('/api/v1/channels?placed=true')).map((c) => c.id)).toContain(ids.cameras.gate);
+    const tree = await get<OrgTree>('/api/v1/org/tree');
+    const byName = new Map(tree.nodes.map((n) => [n.name, n]));
+    expect(tree.nodes[0]).toMatchObject({ id: 1, parentId: null, name: '', path: [1] });
+    expect([...byName.keys()].filter((n) => n !== '').sort()).toEqual(['East dock', 'North yard', 'Patrol']);
+    for (const n of ['East dock', 'North yard', 'Patrol']) expect(byName.get(n)!.parentId).toBe(1);
+    expect(tree.nodes[0]!.counts).toMatchObject({ devices: 5, channels: 5 });
+    expect(byName.get('North yard')!.counts).toMatchObject({ devices: 2, channels: 2 });
+    const refs = await get<ChannelRef[]>(`/api/v1/org/nodes/${byName.get('North yard')!.id}/channels?recursive=true`);
+    expect(refs.map((r) => r.channelId).sort()).toEqual([ids.cameras.gate, ids.cameras.ptz].sort());
+    const hits = await get<OrgSearchHit[]>('/api/v1/org/search?q=patrol-7');
+    expect(hits.map((h) => [h.kind, h.id])).toEqual([['device', ids.units.patrol], ['channel', ids.units.patrol]]);
+    expect((await get<DeviceView[]>('/api/v1/devices?mobile=true')).map((d) => d.id).sort()).toEqual(Object.values(ids.units).sort());
   });
 });

@@ -7,6 +7,7 @@ import { bind, checkBindings, type Route } from '../router';
 import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
+import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
@@ -38,7 +39,9 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...gpsRoutes(deps),
     ...investigationRoutes(deps),
     ...alarmsRoutes(deps),
+    ...orgRoutes(deps), ...deviceRoutes(deps), ...channelRoutes(deps),
   ];
+  routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;
   routes.push(bind(E.getOpenapiJson, () => (doc ??= buildOpenApi(routes))));
   checkBindings(routes, ALL_ENDPOINTS, INLINE_PREFIXES);
