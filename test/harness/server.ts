@@ -30,6 +30,8 @@ export interface ServerOptions {
   /** Prefix of the temp dir's name. */
   tag?: string;
   dataDir?: string;
+  /** Called with the (created) data dir before the server starts: files the server should find there (map.mbtiles). */
+  prepareDataDir?: (dataDir: string) => void | Promise<void>;
   /** Config overrides (in-process; port 0 and rtmpPort 0 unless given). */
   overrides?: Partial<Config>;
   /** Options of the in-process recorders (backoff). */
@@ -79,13 +81,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const tmp = opts.tmp ?? fs.mkdtempSync(path.join(os.tmpdir(), `argus-${opts.tag ?? 'test'}-`));
   const dataDir = opts.dataDir ?? path.join(tmp, 'data');
   const adminPassword = opts.adminPassword ?? DEFAULT_ADMIN_PASSWORD;
-  const consoleBuild = opts.console === true ? await buildRenderer(path.join(tmp, 'console')) : undefined;
-  const consoleDir = consoleBuild?.outDir ?? (typeof opts.console === 'string' ? opts.console : undefined);
   const logs: string[] = [];
   const echo = opts.echoLogs ?? !!process.env.ARGUS_TEST_LOG;
   let backend: Backend | undefined;
   let proc: ServerProcess | undefined;
+  let consoleBuild: BuildResult | undefined;
   try {
+    if (opts.console === true) consoleBuild = await buildRenderer(path.join(tmp, 'console'));
+    const consoleDir = consoleBuild?.outDir ?? (typeof opts.console === 'string' ? opts.console : undefined);
+    if (opts.prepareDataDir) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      await opts.prepareDataDir(dataDir);
+    }
     if ((opts.mode ?? 'in-process') === 'in-process') {
       const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, ...(consoleDir ? { consoleDir } : {}), ...opts.overrides } });
       backend = await startBackend(config, {
