@@ -81,7 +81,7 @@ export async function openConsole(
     /** Abort every request that leaves 127.0.0.1 (the default map tiles are an internet URL). */
     localOnly?: boolean;
     /** Called with the new context before the page opens (routes, init scripts). */
-    prepareContext?: (context: BrowserContext) => Promise<void>;
+    prepareContext?: (context: BrowserContext) => Promise<unknown> | void;
     defaultTimeoutMs?: number;
   } = {},
 ): Promise<ConsolePage> {
