@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitKey } from '../../common/api';
 import type { Backend } from '../../main/server/backend';
 import { startServer, waitFor, type TestServer } from '../harness';
-
 import { freePort } from '../helpers/net';
 import { spawnGroup, type Group } from '../agent/process-group';
 
