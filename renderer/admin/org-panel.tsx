@@ -11,6 +11,11 @@ import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { useStore } from '../state/store';
 
+/** An edit the node editor runs (busy, error, reload after). */
+interface Task {
+  (): Promise<void>;
+}
+
 /** "Move to…" choices: every node with its depth shown by indent, less `exclude` and what is below it. */
 function NodeOptions({ state, exclude }: { state: OrgState; exclude?: number }) {
   const nameOf = useNodeName();
@@ -96,7 +101,7 @@ function NodeEditor({ node, state, onDeleted }: { node: OrgNodeView; state: OrgS
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const fieldError = (p: string) => (error instanceof ApiError ? error.fieldMessage(p) : undefined);
 
-  const run = async (fn: () => Promise<void>) => {
+  const run = async (fn: Task) => {
     setBusy(true);
     setError(null);
     try {

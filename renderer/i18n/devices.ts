@@ -10,7 +10,7 @@ export const devicesEn = {
   'devices.channelCount': '{live}/{total}',
   'devices.state.online': 'online',
   'devices.state.offline': 'offline',
-  'devices.wall.more': 'Showing {shown} of {total} channels: the wall has no more tiles.',
+  'devices.wall.more': 'Showing {shown} of {total:one=# channel;other=# channels}: the wall has no more tiles.',
   'devices.wall.none': 'There are no channels to show.',
   'devices.kind.rtsp': 'RTSP camera',
   'devices.kind.onvif': 'ONVIF device',
