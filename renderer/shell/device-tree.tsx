@@ -17,7 +17,9 @@ function isUp(s: Source): boolean {
 export function DeviceTree() {
   const { t } = useI18n();
   const { cameras, units, org, search, selectedCamera, wallRequest } = useServices();
-  const orgAvailable = useStore(org).available === true;
+  // Until the server said whether it has the organisation tree, neither tree is drawn (no grouped tree flashing first).
+  const orgKnown = useStore(org).available;
+  const orgAvailable = orgKnown === true;
   const cams = useStore(cameras);
   const us = useStore(units);
   const loaded = useStore(cameras.loaded);
@@ -65,7 +67,7 @@ export function DeviceTree() {
       <div class="tree-scroll">
         {orgAvailable ? (
           <OrgTreeView query={`${globalQuery} ${filter}`} selected={selected} onSelect={(id) => selectedCamera.set(id)} onOpen={open} />
-        ) : !loaded ? (
+        ) : !loaded || orgKnown === null ? (
           <p class="muted rail-note">{t('common.loading')}</p>
         ) : list.length === 0 ? (
           <p class="muted rail-note">{t('tree.empty')}</p>
