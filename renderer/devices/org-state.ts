@@ -75,14 +75,42 @@ export function applyOrgEvent(s: OrgState, ev: DevicesServerEvent): OrgState {
 
 const collator = () => new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
+/** Child nodes per parent (by sort order, then name) and devices per node (by name), sorted once per state. */
+export interface OrgIndex {
+  children: ReadonlyMap<number, OrgNodeView[]>;
+  devices: ReadonlyMap<number, DeviceView[]>;
+}
+
+const indexes = new WeakMap<OrgState, OrgIndex>();
+
+export function orgIndex(s: OrgState): OrgIndex {
+  const known = indexes.get(s);
+  if (known) return known;
+  const c = collator();
+  const children = new Map<number, OrgNodeView[]>();
+  const push = <T>(m: Map<number, T[]>, key: number, v: T) => {
+    const list = m.get(key);
+    if (list) list.push(v);
+    else m.set(key, [v]);
+  };
+  for (const n of s.nodes.values()) if (n.parentId !== null) push(children, n.parentId, n);
+  for (const list of children.values()) list.sort((a, b) => a.sortOrder - b.sortOrder || c.compare(a.name, b.name) || a.id - b.id);
+  const devices = new Map<number, DeviceView[]>();
+  for (const d of s.devices.values()) push(devices, d.nodeId, d);
+  for (const list of devices.values()) list.sort((a, b) => c.compare(a.name, b.name) || a.id - b.id);
+  const index = { children, devices };
+  indexes.set(s, index);
+  return index;
+}
+
 /** Child nodes of a node, by sort order, then name. */
-export function childNodes(s: OrgState, parentId: number, c = collator()): OrgNodeView[] {
-  return [...s.nodes.values()].filter((n) => n.parentId === parentId).sort((a, b) => a.sortOrder - b.sortOrder || c.compare(a.name, b.name) || a.id - b.id);
+export function childNodes(s: OrgState, parentId: number): OrgNodeView[] {
+  return orgIndex(s).children.get(parentId) ?? [];
 }
 
 /** Devices directly under a node, by name. */
-export function nodeDevices(s: OrgState, nodeId: number, c = collator()): DeviceView[] {
-  return [...s.devices.values()].filter((d) => d.nodeId === nodeId).sort((a, b) => c.compare(a.name, b.name) || a.id - b.id);
+export function nodeDevices(s: OrgState, nodeId: number): DeviceView[] {
+  return orgIndex(s).devices.get(nodeId) ?? [];
 }
 
 export function sortedChannels(d: DeviceView): ChannelView[] {
@@ -97,10 +125,9 @@ export function rootNode(s: OrgState): OrgNodeView | undefined {
 /** Nodes in tree order (depth first), each with its depth: the admin panel's list and its "Move to…" choices. */
 export function flatNodes(s: OrgState): Array<{ node: OrgNodeView; depth: number }> {
   const out: Array<{ node: OrgNodeView; depth: number }> = [];
-  const c = collator();
   const walk = (n: OrgNodeView, depth: number) => {
     out.push({ node: n, depth });
-    for (const ch of childNodes(s, n.id, c)) walk(ch, depth + 1);
+    for (const ch of childNodes(s, n.id)) walk(ch, depth + 1);
   };
   const root = rootNode(s);
   if (root) walk(root, 0);

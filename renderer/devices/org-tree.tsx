@@ -7,7 +7,9 @@ import { useI18n } from '../i18n/index';
 import { statusKey } from '../labels';
 import { useServices } from '../services';
 import { CameraItem, dragProps, UnitItem } from '../shell/tree-items';
+import type { CameraMap } from '../state/cameras';
 import { findSource, sourceMatches } from '../state/sources';
+import type { UnitMap } from '../state/units';
 import { useStore } from '../state/store';
 import { orgDragProps } from './drag';
 import { childNodes, nodeDevices, queryMatchers, rootNode, sortedChannels, textMatches, visibleFor, type OrgState, type OrgVisible } from './org-state';
@@ -22,6 +24,8 @@ interface Props {
 
 interface Ctx extends Props {
   state: OrgState;
+  cams: CameraMap;
+  units: UnitMap;
   visible: OrgVisible | null;
   collapsed: ReadonlySet<string>;
   toggle: (key: string) => void;
@@ -67,9 +71,8 @@ function GenericChannelItem({ channel, ctx }: { channel: ChannelView; ctx: Ctx }
 
 /** A channel's row: today's camera or unit row when the console knows it as one (status dots, unit links), else a plain one. */
 function ChannelRow({ channel, ctx }: { channel: ChannelView; ctx: Ctx }) {
-  const { cameras, units } = useServices();
-  const cam = useStore(cameras).get(channel.id);
-  const unit = useStore(units).get(channel.id);
+  const cam = ctx.cams.get(channel.id);
+  const unit = ctx.units.get(channel.id);
   const id = channel.id;
   const item = { selected: ctx.selected === id, onSelect: () => ctx.onSelect(id), onOpen: () => ctx.onOpen(id) };
   if (cam) return <CameraItem key={id} camera={cam} {...item} />;
@@ -187,7 +190,7 @@ export function OrgTreeView(props: Props) {
     else next.add(key);
     setCollapsed(next);
   };
-  const ctx: Ctx = { ...props, state, visible, collapsed, toggle };
+  const ctx: Ctx = { ...props, state, cams, units: us, visible, collapsed, toggle };
   return (
     <ul class="tree org-tree" role="tree" aria-label={t('tree.label')}>
       <NodeRow node={root} ctx={ctx} />
