@@ -21,6 +21,7 @@ import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
+import { createDevices } from '../services/devices/index';
 
 export interface Backend {
   config: Config;
@@ -130,6 +131,10 @@ export async function startBackend(
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
+  // The device model: tree, counts from recorder and unit statuses, the new API's service.
+  const devices = createDevices({ repos: store, recording, units: units!, audit: ctx.audit, publish: ctx.publish, segmentSeconds: config.segmentSeconds, log });
+  ctx.onServerEvent((ev) => devices.read.onServerEvent(ev));
+  await devices.read.start();
   const onvif = createOnvifFeature(ctx);
   const gps = createGpsFeature(ctx);
   const investigation = createInvestigationFeature(ctx, { places: gps.control });
@@ -142,6 +147,7 @@ export async function startBackend(
     recording,
     units,
     mediaHub: hub,
+    devices,
     log,
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],

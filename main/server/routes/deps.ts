@@ -7,6 +7,7 @@ import type { FeatureControls } from '../../services/features';
 import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../../services/audit-log';
+import type { DevicesControl } from '../../services/devices/index';
 import type { AuthService } from '../auth';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   now: () => number;
   log: (msg: string) => void;
   startedMs: number;
+  /** Devices, channels and the organisation tree. */
+  devices: DevicesControl;
   /** ONVIF, GPS/map, investigation and alarm services (absent ones answer 503). */
   features: FeatureControls;
 }

@@ -5,6 +5,7 @@ import { route, type Route } from '../router';
 import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
+import { channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
@@ -30,6 +31,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...gpsRoutes(deps),
     ...investigationRoutes(deps),
     ...alarmsRoutes(deps),
+    ...orgRoutes(deps), ...deviceRoutes(deps), ...channelRoutes(deps),
   ];
   let doc: Record<string, unknown> | null = null;
   routes.push(

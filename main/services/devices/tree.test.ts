@@ -7,7 +7,7 @@ import { OrgTreeIndex, type TreeDevice, type TreeNode } from './tree';
 
 const node = (id: number, parentId: number | null, name: string, code: string | null = null, sortOrder = 0): TreeNode => ({ id, parentId, name, code, sortOrder });
 const device = (id: number, nodeId: number, name: string, extra: Partial<TreeDevice> = {}): TreeDevice => ({
-  id, nodeId, kind: 'rtsp', name, code: null, callsign: null, serial: '', plate: null, ...extra,
+  id, nodeId, kind: 'rtsp', name, enabled: true, code: null, callsign: null, serial: '', plate: null, ...extra,
 });
 
 /** 市局 (1) → 分局 (2) → 派出所 (3); 4 "Patrol" under the root. Devices 1 (node 3, channels 1, 6), 5 (node 2, channel 5), 7 agent (node 4). */

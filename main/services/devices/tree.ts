@@ -15,6 +15,7 @@ export interface TreeDevice {
   nodeId: number;
   kind: DeviceKind;
   name: string;
+  enabled: boolean;
   code: string | null;
   callsign: string | null;
   serial: string;
