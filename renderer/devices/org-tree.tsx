@@ -183,7 +183,7 @@ export function OrgTreeView(props: Props) {
   }, [state, query, cams, us]);
   const root = rootNode(state);
   if (!root) return <p class="muted rail-note">{t('common.loading')}</p>;
-  if (visible && visible.nodes.size === 0) return <p class="muted rail-note">{t('devices.noMatch')}</p>;
+  if (visible && visible.nodes.size === 0) return <p class="muted rail-note">{t('tree.noMatch')}</p>;
   const toggle = (key: string) => {
     const next = new Set(collapsed);
     if (next.has(key)) next.delete(key);

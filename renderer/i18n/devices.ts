@@ -4,7 +4,6 @@
 export const devicesEn = {
   'devices.root': 'All devices',
   'devices.filter.placeholder': 'Search name, code or callsign',
-  'devices.noMatch': 'Nothing matches.',
   'devices.countHint': '{online} of {total:one=# device;other=# devices} online · {recording} of {channels} channels recording',
   'devices.dragHint': 'drag onto the wall: its channels fill the tiles from there',
   'devices.channelCount': '{live}/{total}',
@@ -45,7 +44,6 @@ export const devicesEn = {
 export const devicesZh = {
   'devices.root': '全部设备',
   'devices.filter.placeholder': '按名称、编码或呼号搜索',
-  'devices.noMatch': '没有匹配项。',
   'devices.countHint': '{online}/{total} 台设备在线 · {recording}/{channels} 路通道录像中',
   'devices.dragHint': '拖到视频墙：从该画面起依次显示其下通道',
   'devices.channelCount': '{live}/{total}',
