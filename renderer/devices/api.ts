@@ -1,5 +1,5 @@
 // The organisation tree, devices and channels over HTTP (/org/*, /devices/*, /channels/*), on the console's ApiClient.
-import type { ChannelRef, DeviceUpdate, DeviceView, OrgNodeCreate, OrgNodeUpdate, OrgNodeView, OrgSearchHit, OrgTree } from '../../common/devices';
+import type { ChannelRef, DeviceUpdate, DeviceView, OrgNodeCreate, OrgNodeUpdate, OrgNodeView, OrgTree } from '../../common/devices';
 import type { ApiClient } from '../api';
 
 export interface DevicesApi {
@@ -9,7 +9,6 @@ export interface DevicesApi {
   deleteNode(id: number): Promise<void>;
   /** The node's channels in tree order (its devices' channels, then its child nodes' when recursive). */
   nodeChannels(id: number, recursive: boolean): Promise<ChannelRef[]>;
-  searchOrg(q: string, limit?: number): Promise<OrgSearchHit[]>;
   listDevices(): Promise<DeviceView[]>;
   updateDevice(id: number, body: DeviceUpdate): Promise<DeviceView>;
 }
@@ -21,7 +20,6 @@ export function devicesApi(api: Pick<ApiClient, 'request'>): DevicesApi {
     updateNode: (id, body) => api.request('PATCH', `/org/nodes/${id}`, { body }),
     deleteNode: (id) => api.request('DELETE', `/org/nodes/${id}`),
     nodeChannels: (id, recursive) => api.request('GET', `/org/nodes/${id}/channels`, { query: { recursive } }),
-    searchOrg: (q, limit) => api.request('GET', '/org/search', { query: { q, limit } }),
     listDevices: () => api.request('GET', '/devices'),
     updateDevice: (id, body) => api.request('PATCH', `/devices/${id}`, { body }),
   };
