@@ -134,6 +134,8 @@ describe('organisation tree in the console', () => {
       await panel.locator(`.org-devices-table tr[data-device-id="${cams[0].id}"] select`).selectOption(String(squad.id));
       await waitFor(async () => (await srv.client.ok<DeviceView>('GET', `/api/v1/devices/${cams[0].id}`)).nodeId === squad.id, { what: 'device moved' });
       await page.locator(`${node(squad.id)} .tree-camera[data-source-id="${cams[0].channels[0].id}"]`).waitFor();
+      await waitFor(async () => (await page.locator(count(squad.id)).innerText()) === '0/1', { what: 'squad count' });
+      expect(await page.locator(count(station.id)).innerText()).toBe('0/2');
 
       // The station still holds devices: the server refuses, the reason shows in the user's language.
       await panel.locator(`.org-node-item[data-node-id="${station.id}"]`).click();
@@ -165,6 +167,11 @@ describe('organisation tree in the console', () => {
       expect(await page.getByRole('tab', { name: 'Admin' }).count()).toBe(0);
       expect(await page.locator('.org-panel').count()).toBe(0);
       expect(await page.locator('.sub-nav-item', { hasText: 'Organisation' }).count()).toBe(0);
+      // A device added meanwhile shows up with the counts, from the event stream alone.
+      const extra = await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', { nodeId: station.id, name: 'Gate D', channels: [{ name: 'Gate D', url: DEAD_URL }] }, 201);
+      await page.locator(`${node(station.id)} .tree-camera[data-source-id="${extra.channels[0].id}"]`).waitFor();
+      await waitFor(async () => (await page.locator(count(station.id)).innerText()) === '0/4', { what: 'station count' });
+      expect(await page.locator(count(district.id)).innerText()).toBe('0/5');
     } finally {
       await c.close();
     }
