@@ -313,7 +313,8 @@ export class DeviceEditor {
       const d = await this.svc.deviceRow(c.deviceId);
       if (d.mobile) throw new DomainError(ErrorKind.BadRequest, msg('channel.mobile_place', { id }));
       if (!(await this.repos.channels.setPlace(id, place, this.svc.now()))) throw DomainError.notFound(msg('channel.not_found', { id }));
-      await this.audit(actor, place ? 'channel.place' : 'channel.unplace', 'channel', id, { name: c.name, from: c.place, to: place });
+      const action = place ? 'channel.place' : 'channel.unplace';
+      await this.audit(actor, action, 'channel', id, { name: c.name, from: c.place, to: place });
       await this.svc.deviceChanged(d.id, false);
     });
     return this.svc.channelView(id, true);
