@@ -208,6 +208,7 @@ export const MESSAGES = {
   'status.relay_hub': 'Live view unavailable: the media hub did not accept the stream (recording continues)',
   'status.hub_down': 'Live view unavailable: the media hub is not running (recording continues)',
   'status.sub_stream': 'Live sub stream unavailable: {reason}',
+  'status.not_publishing': 'The unit is not sending video',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -240,6 +240,12 @@ CREATE TABLE events (
 CREATE INDEX events_camera_start ON events (camera_id, start_ms);
 -- Events of all cameras by start time.
 CREATE INDEX events_start ON events (start_ms);
+-- An event inserted without device_id gets its channel's device (migration 014).
+CREATE TRIGGER events_device AFTER INSERT ON events
+WHEN NEW.camera_id IS NOT NULL AND NEW.device_id IS NULL
+BEGIN
+  UPDATE events SET device_id = (SELECT device_id FROM channels WHERE id = NEW.camera_id) WHERE id = NEW.id;
+END;
 
 -- Operator accounts.
 CREATE TABLE users (
@@ -421,6 +427,17 @@ CREATE INDEX alarms_first ON alarms (first_ms);
 CREATE INDEX alarms_open ON alarms (state) WHERE state <> 'closed';
 -- The escalation check: alarms due for escalation.
 CREATE INDEX alarms_escalation ON alarms (escalate_due_ms) WHERE escalate_due_ms IS NOT NULL AND escalated_ms IS NULL;
+-- An alarm inserted without device_id gets device and channel from source_id (migration 014; SOS, geofence and
+-- telemetry-lost alarms are about the device only); a producer that sets device_id is left alone.
+CREATE TRIGGER alarms_device_channel AFTER INSERT ON alarms
+WHEN NEW.source_id IS NOT NULL AND NEW.device_id IS NULL
+BEGIN
+  UPDATE alarms SET
+    device_id  = (SELECT device_id FROM channels WHERE id = NEW.source_id),
+    channel_id = CASE WHEN NEW.type IN ('sos', 'geofence_enter', 'geofence_exit') OR NEW.cause = 'telemetry_link_lost' THEN NULL
+                      ELSE (SELECT id FROM channels WHERE id = NEW.source_id) END
+  WHERE id = NEW.id;
+END;
 
 -- Workflow steps of an alarm (raised, acknowledged, in progress with notes, closed), each with user and time.
 CREATE TABLE alarm_steps (

@@ -72,6 +72,20 @@ describe('device model API', () => {
     expect(tree.nodes).toEqual([{ id: 1, parentId: null, name: '', code: null, path: [1], sortOrder: 0, counts: { devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 } }]);
   });
 
+  test('PTZ answers under /channels/:id/ptz as under /cameras/:id/ptz (same handler and right)', async () => {
+    for (const p of ['/ptz', '/ptz/presets']) {
+      const [viaCamera, viaChannel] = [await errorOf(await a().get(`/cameras/5${p}`), 503), await errorOf(await a().get(`/channels/5${p}`), 503)];
+      expect(viaChannel).toEqual(viaCamera); // this bare app runs no ONVIF feature
+    }
+    const aliases = t.app.routes.filter((r) => r.path.startsWith('/api/v1/channels/:id/ptz'));
+    expect(aliases.length).toBeGreaterThan(15);
+    for (const r of aliases) {
+      const original = t.app.routes.find((o) => o.method === r.method && o.path === r.path.replace('/channels/', '/cameras/'))!;
+      expect([r.auth, r.handler, r.body]).toEqual([original.auth, original.handler, original.body]);
+    }
+    expect((await errorOf(await t.call('GET', '/api/v1/channels/5/ptz'), 401)).code).toBe('auth.missing_token');
+  });
+
   test('organisation tree: create, 409 on a sibling name, code and cycle, 400 on bad bodies and the root, delete only when empty; audited', async () => {
     const city = await json<OrgNodeView>(await a().post('/org/nodes', { parentId: 1, name: '市局', code: '110000' }), 201);
     const branch = await json<OrgNodeView>(await a().post('/org/nodes', { parentId: city.id, name: '分局' }), 201);

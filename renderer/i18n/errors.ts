@@ -219,6 +219,7 @@ export const errorsZh: Record<MessageCode, string> = {
   'status.relay_hub': '实时预览不可用：媒体服务未接受该视频流（录像继续）',
   'status.hub_down': '实时预览不可用：媒体服务未运行（录像继续）',
   'status.sub_stream': '子码流实时预览不可用：{reason}',
+  'status.not_publishing': '移动终端未在发送视频',
 };
 
 export const ERROR_CATALOGS = { en: errorsEn, 'zh-CN': errorsZh } as const;

@@ -268,6 +268,24 @@ UPDATE alarms SET
                     ELSE (SELECT id FROM channels WHERE id = alarms.source_id) END
 WHERE source_id IS NOT NULL;
 
+-- Until every producer names them itself (the device services), an alarm or event inserted without device_id gets
+-- them from source_id / camera_id by the rule of the backfill above; a producer that sets device_id is left alone.
+CREATE TRIGGER alarms_device_channel AFTER INSERT ON alarms
+WHEN NEW.source_id IS NOT NULL AND NEW.device_id IS NULL
+BEGIN
+  UPDATE alarms SET
+    device_id  = (SELECT device_id FROM channels WHERE id = NEW.source_id),
+    channel_id = CASE WHEN NEW.type IN ('sos', 'geofence_enter', 'geofence_exit') OR NEW.cause = 'telemetry_link_lost' THEN NULL
+                      ELSE (SELECT id FROM channels WHERE id = NEW.source_id) END
+  WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER events_device AFTER INSERT ON events
+WHEN NEW.camera_id IS NOT NULL AND NEW.device_id IS NULL
+BEGIN
+  UPDATE events SET device_id = (SELECT device_id FROM channels WHERE id = NEW.camera_id) WHERE id = NEW.id;
+END;
+
 -- Alarm windows of channels recording on alarm (record_mode 'alarm'): retention keeps the segments they overlap.
 -- No foreign key: like segments, they outlive the channel's configuration.
 CREATE TABLE alarm_recordings (

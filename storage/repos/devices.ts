@@ -138,6 +138,11 @@ export type DevicePatch = Partial<{
   mobileType: MobileType;
   officer: string | null;
   plate: string | null;
+  /**
+   * Also renames the device's channel 1 in the same transaction (an agent's channel carries its callsign; a
+   * single-channel device its name): the device and channel names never disagree after a failed rename.
+   */
+  firstChannelName: string;
 }>;
 
 /** A device with its channels, as createWithChannels and getWithChannels return it. */

@@ -139,9 +139,12 @@ export async function updateDevice(tx: Db, id: number, patch: DevicePatch, nowMs
   set.params.push(ms(nowMs));
   try {
     const r = await tx.get<DeviceDbRow>(`UPDATE devices SET ${set.sql.join(', ')} WHERE id = ? RETURNING ${DEVICE_COLUMNS}`, [...set.params, id]);
+    if (r && patch.firstChannelName !== undefined) {
+      await tx.run('UPDATE channels SET name = ?, updated_ms = ? WHERE device_id = ? AND ordinal = 1', [patch.firstChannelName, ms(nowMs), id]);
+    }
     return r ? toRow(r) : null;
   } catch (err) {
-    throw conflict(err, { name: patch.name, callsign: patch.callsign ?? patch.mobile?.callsign, code: patch.code });
+    throw conflict(err, { name: patch.firstChannelName, callsign: patch.callsign ?? patch.mobile?.callsign, code: patch.code });
   }
 }
 

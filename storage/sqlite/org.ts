@@ -129,9 +129,9 @@ export class SqliteOrgRepo implements OrgRepo {
         if (patch.parentId !== undefined && patch.parentId !== node.parent_id) await this.move(tx, node, patch.parentId);
         const sets: string[] = [];
         const params: Array<string | number | null> = [];
-        if (patch.name !== undefined) sets.push('name = ?'), params.push(patch.name);
-        if (patch.code !== undefined) sets.push('code = ?'), params.push(patch.code);
-        if (patch.sortOrder !== undefined) sets.push('sort_order = ?'), params.push(patch.sortOrder);
+        if (patch.name !== undefined) (sets.push('name = ?'), params.push(patch.name));
+        if (patch.code !== undefined) (sets.push('code = ?'), params.push(patch.code));
+        if (patch.sortOrder !== undefined) (sets.push('sort_order = ?'), params.push(patch.sortOrder));
         sets.push('updated_ms = ?');
         params.push(ms(nowMs));
         const r = await tx.get<NodeDbRow>(`UPDATE org_nodes SET ${sets.join(', ')} WHERE id = ? RETURNING ${COLUMNS}`, [...params, id]);

@@ -104,9 +104,9 @@ export class SqliteUnitRepo implements UnitRepo {
         );
         const sets: string[] = ['updated_ms = ?'];
         const params: Array<string | number> = [ms(nowMs)];
-        if (patch.callsign !== undefined) sets.push('name = ?'), params.push(patch.callsign);
-        if (patch.segmentSeconds !== undefined) sets.push('segment_seconds = ?'), params.push(patch.segmentSeconds);
-        if (patch.retentionDays !== undefined) sets.push('retention_days = ?'), params.push(patch.retentionDays);
+        if (patch.callsign !== undefined) (sets.push('name = ?'), params.push(patch.callsign));
+        if (patch.segmentSeconds !== undefined) (sets.push('segment_seconds = ?'), params.push(patch.segmentSeconds));
+        if (patch.retentionDays !== undefined) (sets.push('retention_days = ?'), params.push(patch.retentionDays));
         await tx.run(`UPDATE channels SET ${sets.join(', ')} WHERE device_id = ?`, [...params, id]);
         return true;
       });

@@ -1,6 +1,5 @@
 // What route handlers depend on; the app builds it, the OpenAPI generator builds routes without it.
 import type { ServerEvent } from '../../../common/events';
-import { s } from '../../../common/schema';
 import type { Store } from '../../../storage/repositories';
 import type { Config } from '../../config';
 import type { FeatureControls } from '../../services/features';
@@ -44,4 +43,4 @@ export interface ApiDeps {
 /** Deps are only reached inside handlers, so the route table can be built for documentation without them. */
 export type DepsRef = () => ApiDeps;
 
-export const IdParams = s.object({ id: s.int({ min: 1, description: 'numeric id' }) });
+export { IdParams } from '../../../common/endpoints/params';

@@ -204,6 +204,7 @@ export class DeviceEditor {
         if (before.kind === 'agent') {
           await this.checkNameFree('callsign', body.callsign!, channels[0]?.id);
           patch.name = body.callsign;
+          patch.firstChannelName = body.callsign; // device and channel renamed in one transaction
         }
         patch.callsign = body.callsign;
       }
@@ -212,8 +213,6 @@ export class DeviceEditor {
       if (body.plate !== undefined) patch.plate = body.plate;
       const after = await this.repos.devices.update(id, patch, this.svc.now()).catch((e: unknown) => Promise.reject(this.conflict(e, 'callsign', body.callsign ?? '')));
       if (!after) throw DomainError.notFound(msg('device.not_found', { id }));
-      if (renamed && before.kind === 'agent' && channels[0])
-        await this.repos.channels.update(channels[0].id, { name: body.callsign! }, this.svc.now()).catch((e: unknown) => Promise.reject(this.conflict(e, 'callsign', body.callsign!)));
       const moved = before.nodeId !== after.nodeId;
       if (moved) await this.audit(actor, 'device.move', 'device', id, { name: after.name, from: before.nodeId, to: after.nodeId });
       const changes = diff(before, after, ['name', 'enabled', 'mobile']);

@@ -307,8 +307,10 @@ export class DeviceService {
       if (r) rtsp.set(c.id, r);
     }
     const view = this.view(found.device, found.channels, (cid) => rtsp.get(cid) ?? null, true);
-    this.emit({ type: 'device.changed', device: view });
-    for (const c of view.channels) this.emit({ type: 'channel.changed', channel: c });
+    // Every console receives the events: stream settings only in the answer to the admin who changed it.
+    const shared = this.view(found.device, found.channels, (cid) => rtsp.get(cid) ?? null, false);
+    this.emit({ type: 'device.changed', device: shared });
+    for (const c of shared.channels) this.emit({ type: 'channel.changed', channel: c });
     await this.legacyChanged(found.device, found.channels);
     return view;
   }
