@@ -1,5 +1,6 @@
-// The organisation tree, devices and channels over HTTP (/org/*, /devices/*, /channels/*), on the console's ApiClient.
+// The organisation tree, devices and channels over HTTP (/org/*, /devices/*), through the declarations in common/endpoints/devices.ts.
 import type { ChannelRef, DeviceUpdate, DeviceView, OrgNodeCreate, OrgNodeUpdate, OrgNodeView, OrgTree } from '../../common/devices';
+import * as D from '../../common/endpoints/devices';
 import type { ApiClient } from '../api';
 
 export interface DevicesApi {
@@ -13,14 +14,14 @@ export interface DevicesApi {
   updateDevice(id: number, body: DeviceUpdate): Promise<DeviceView>;
 }
 
-export function devicesApi(api: Pick<ApiClient, 'request'>): DevicesApi {
+export function devicesApi(api: Pick<ApiClient, 'call'>): DevicesApi {
   return {
-    orgTree: () => api.request('GET', '/org/tree'),
-    createNode: (body) => api.request('POST', '/org/nodes', { body }),
-    updateNode: (id, body) => api.request('PATCH', `/org/nodes/${id}`, { body }),
-    deleteNode: (id) => api.request('DELETE', `/org/nodes/${id}`),
-    nodeChannels: (id, recursive) => api.request('GET', `/org/nodes/${id}/channels`, { query: { recursive } }),
-    listDevices: () => api.request('GET', '/devices'),
-    updateDevice: (id, body) => api.request('PATCH', `/devices/${id}`, { body }),
+    orgTree: () => api.call(D.getOrgTree),
+    createNode: (body) => api.call(D.postOrgNodes, { body }),
+    updateNode: (id, body) => api.call(D.patchOrgNodesByid, { params: { id }, body }),
+    deleteNode: (id) => api.call(D.deleteOrgNodesByid, { params: { id } }),
+    nodeChannels: (id, recursive) => api.call(D.getOrgNodesByidChannels, { params: { id }, query: { recursive } }),
+    listDevices: () => api.call(D.getDevices),
+    updateDevice: (id, body) => api.call(D.patchDevicesByid, { params: { id }, body }),
   };
 }
