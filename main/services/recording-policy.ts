@@ -73,6 +73,11 @@ export class RecordingPolicy implements AlarmRecordingActions {
       .catch((err: unknown) => this.deps.log(`alarm window of channel ${a.channelId} not written: ${(err as Error).message}`));
   }
 
+  /** Resolves when the windows asked for so far are written. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
   private wakeAt(channelId: number, endMs: number): void {
     const old = this.timers.get(channelId);
     if (old) clearTimeout(old);
