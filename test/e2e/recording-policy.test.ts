@@ -17,6 +17,8 @@ import { startServer, waitFor, type TestServer } from '../harness';
 let srv: TestServer;
 let rtsp: RtspServer;
 let b: Backend;
+/** The temp dir of the first server, kept across the restart and removed at the end. */
+let keptTmp: string | null = null;
 
 const segmentsOf = (id: number): Promise<SegmentRow[]> => b.store.segments.listRange(id, 0, Date.now() + 3_600_000, 1000);
 const recorders = () => findRecorderProcesses(b.config.recordingsDir).length;
@@ -61,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await srv?.close();
   await rtsp?.stop();
+  if (keptTmp) fs.rmSync(keptTmp, { recursive: true, force: true });
 });
 
 describe('recording policy per channel', () => {
@@ -123,4 +126,21 @@ describe('recording policy per channel', () => {
     await waitFor(async () => (await segmentsOf(id)).filter((s) => s.state === 'closed').length > segs.length, { what: 'recording again', timeoutMs: 40_000 });
     await srv.client.ok('DELETE', `/api/v1/channels/${id}`, undefined, 204);
   }, 120_000);
+
+  it('a restart applies the stored policies: "off" stays live only, "alarm" without pre-alarm waits for an alarm', async () => {
+    const off = await channel('Off again', '/cam1', { recordMode: 'off' });
+    const onAlarm = await channel('OnAlarm again', '/cam2', { recordMode: 'alarm', preAlarmS: 0, postAlarmS: 5 });
+    const tmp = srv.tmp;
+    await srv.close({ keepData: true });
+    keptTmp = tmp;
+    srv = await startServer({ tmp, recorderOptions: { minBackoffMs: 300, maxBackoffMs: 2000 } });
+    b = srv.backend;
+    await waitFor(() => b.hub.isLive(`/cam/${off}`) && b.hub.isLive(`/cam/${onAlarm}`), { what: 'both live relays after the restart', timeoutMs: 30_000 });
+    expect(b.recording.status(off)).toMatchObject({ state: 'stopped', reason: { code: 'status.policy_off' } });
+    expect(b.recording.status(onAlarm)).toMatchObject({ state: 'stopped', reason: { code: 'status.policy_alarm' } });
+    await sleep(2500);
+    expect(recorders()).toBe(0);
+    expect(await segmentsOf(off)).toEqual([]);
+    expect(await segmentsOf(onAlarm)).toEqual([]);
+  }, 90_000);
 });
