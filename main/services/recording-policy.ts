@@ -160,6 +160,11 @@ export class LiveRelays {
     this.deps.onStatus(c.id);
   }
 
+  /** True while the channel's live-only relay delivers video into the hub. */
+  relaying(channelId: number): boolean {
+    return this.entries.get(channelId)?.relay?.status().state === 'relaying';
+  }
+
   /** Stops the channel's relay and forgets it. */
   async stop(channelId: number): Promise<void> {
     const e = this.entries.get(channelId);

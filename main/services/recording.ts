@@ -88,6 +88,10 @@ export class RecordingService implements RecordingControl {
     return { cameraId, state: 'stopped', lastError: null, reason: null, bitrateBps: null, sinceMs: this.now(), failures: 0, nextRetryMs: null };
   }
 
+  liveRelaying(channelId: number): boolean {
+    return this.live.relaying(channelId);
+  }
+
   private get hubReady(): boolean {
     return !!this.deps.hub?.listening;
   }

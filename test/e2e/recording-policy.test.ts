@@ -24,9 +24,13 @@ const segmentsOf = (id: number): Promise<SegmentRow[]> => b.store.segments.listR
 const recorders = () => findRecorderProcesses(b.config.recordingsDir).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const deviceOf = new Map<number, number>();
+const dev = (channelId: number): number => deviceOf.get(channelId)!;
+
 async function channel(name: string, path_: string, policy: Record<string, unknown>): Promise<number> {
-  const dev = await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', { nodeId: 1, name, channels: [{ name, url: rtsp.url(path_), segmentSeconds: 2, ...policy }] });
-  return dev.channels[0]!.id;
+  const d = await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', { nodeId: 1, name, channels: [{ name, url: rtsp.url(path_), segmentSeconds: 2, ...policy }] });
+  deviceOf.set(d.channels[0]!.id, d.id);
+  return d.channels[0]!.id;
 }
 
 /** Reads 3 s of the channel's live HTTP-FLV into a file and returns ffprobe's video stream of it. */
@@ -72,6 +76,10 @@ describe('recording policy per channel', () => {
     await waitFor(() => b.hub.isLive(`/cam/${id}`), { what: 'the live relay in the hub', timeoutMs: 30_000 });
     expect(await liveVideo(id)).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
     expect(b.recording.status(id)).toMatchObject({ state: 'stopped', reason: { code: 'status.policy_off' } });
+    await waitFor(async () => (await srv.client.ok<DeviceView>('GET', `/api/v1/devices/${dev(id)}`)).channels[0]!.status.live === true, { what: 'the channel shown live', timeoutMs: 10_000 });
+    const view = await srv.client.ok<DeviceView>('GET', `/api/v1/devices/${dev(id)}`);
+    expect(view.status).toMatchObject({ state: 'online', online: true });
+    expect(view.channels[0]!.status).toMatchObject({ recording: 'stopped', live: true, reason: { code: 'status.policy_off' } });
     expect(recorders()).toBe(0);
     expect(await segmentsOf(id)).toEqual([]);
     await srv.client.ok('DELETE', `/api/v1/channels/${id}`, undefined, 204);
