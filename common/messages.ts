@@ -209,6 +209,8 @@ export const MESSAGES = {
   'status.hub_down': 'Live view unavailable: the media hub is not running (recording continues)',
   'status.sub_stream': 'Live sub stream unavailable: {reason}',
   'status.not_publishing': 'The unit is not sending video',
+  'status.policy_off': 'Not recording: the channel\'s recording policy is "none" (live view only)',
+  'status.policy_alarm': 'Not recording until an alarm names the channel (recording policy "on alarm")',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -1,5 +1,6 @@
 // Repository interfaces: the only way the rest of Argus reaches stored data (SQLite today, PostgreSQL later).
 import type { AlarmRepo } from './repos/alarms';
+import type { AlarmWindowRepo } from './repos/alarm-windows';
 import type { AgentRepo, ChannelRepo, DeviceRepo, OrgRepo, RtspRepo } from './repos/devices';
 import type { GpsRepo } from './repos/gps';
 import type { InvestigationRepo } from './repos/investigation';
@@ -249,6 +250,8 @@ export interface Store {
   gps: GpsRepo;
   investigation: InvestigationRepo;
   alarms: AlarmRepo;
+  /** Alarm windows of channels (record_mode alarm: what retention keeps). */
+  alarmWindows: AlarmWindowRepo;
   users: UserRepo;
   sessions: SessionRepo;
   audit: AuditRepo;

@@ -47,3 +47,20 @@ export interface PlaceQueries {
   /** One unit's points in [startMs, endMs], in time order (at most `limit`). */
   track(unitId: number, startMs: number, endMs: number, limit?: number): Promise<TrackPoint[]>;
 }
+
+/** An alarm that names a channel, as the recording policy needs it: its id, channel and first and latest occurrence (UTC ms). */
+export interface AlarmOnChannel {
+  alarmId: number;
+  channelId: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+/** What the alarms feature tells recording (implemented by main/services/recording-policy.ts, issue 17 item 1). */
+export interface AlarmRecordingActions {
+  /**
+   * An alarm naming a channel was raised or occurred again: its alarm window opens or widens, and a channel that records
+   * on alarm without pre-alarm starts its recorder. Never throws; the work is done in the background.
+   */
+  alarmOccurred(a: AlarmOnChannel): void;
+}

@@ -10,6 +10,7 @@ import type { FfmpegLauncher } from '../../media/ffmpeg-launcher';
 import { asLog, type Log, type LogSink } from '../../common/log';
 import type { RecordingControl } from './recording-control';
 import { quarantineSegment } from './quarantine';
+import { LiveRelays, RecordingPolicy } from './recording-policy';
 
 import { toApiSegment } from './segment-view';
 import { agentSource, inputUrl, sourceFor, type HubStreams } from './sources';
@@ -64,10 +65,20 @@ export class RecordingService implements RecordingControl {
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly log: Log;
   private readonly now: () => number;
+  /** Each channel's recording policy (recording-policy.ts); the alarms feature reaches it as AlarmRecordingActions. */
+  readonly policy: RecordingPolicy;
+  /** Live-only relays of channels whose policy does not record now. */
+  private readonly live: LiveRelays;
+  /** Applies one channel at a time (PATCHes, alarms and window ends may ask at once). */
+  private applyChain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RecordingServiceDeps) {
     this.log = asLog(deps.log, 'recording');
     this.now = deps.now ?? Date.now;
+    const reapply = (id: number) => void deps.store.cameras.get(id).then((c) => (c ? this.apply(c) : undefined)).catch((e: Error) => this.log(`applying ${id} failed: ${e.message}`));
+    this.policy = new RecordingPolicy({ repos: deps.store, now: this.now, log: this.log, reapply });
+    const publish = (id: number) => deps.publish({ type: 'camera.status', status: this.status(id) });
+    this.live = new LiveRelays({ hub: deps.hub ?? null, ffmpeg: deps.ffmpeg, log: this.log, now: deps.now, supervision: deps.recorderOptions, onStatus: publish });
   }
 
   async startAll(): Promise<void> {
@@ -77,7 +88,13 @@ export class RecordingService implements RecordingControl {
   status(cameraId: number): CameraStatus {
     const e = this.recorders.get(cameraId) ?? this.closing.get(cameraId);
     if (e) return e.kind === 'camera' ? this.decorate(e.recorder.status()) : e.recorder.status();
+    const byPolicy = this.live.status(cameraId, this.now());
+    if (byPolicy) return byPolicy;
     return { cameraId, state: 'stopped', lastError: null, reason: null, bitrateBps: null, sinceMs: this.now(), failures: 0, nextRetryMs: null };
+  }
+
+  liveRelaying(channelId: number): boolean {
+    return this.live.relaying(channelId);
   }
 
   private get hubReady(): boolean {
@@ -86,12 +103,23 @@ export class RecordingService implements RecordingControl {
 
   async apply(c: CameraRow): Promise<void> {
     if (c.kind !== 'rtsp') return;
+    const run = this.applyChain.then(() => this.applyNow(c));
+    this.applyChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(c: CameraRow): Promise<void> {
+    const policy = c.enabled ? await this.policy.decide(c.id) : null;
+    const record = policy?.record === true;
+    // One publisher per hub path: the live-only relay goes before a recorder starts, and comes after it stopped.
+    if (record || !c.enabled) await this.live.stop(c.id);
     const key = JSON.stringify([inputUrl(c), c.transport, c.segmentSeconds, this.hubReady]);
     const cur = this.recorders.get(c.id);
-    if (!(cur && c.enabled && cur.key === key)) {
+    if (!(cur && record && cur.key === key)) {
       if (cur) await this.remove(c.id);
-      if (c.enabled) this.startRecorder(c, key);
+      if (record) this.startRecorder(c, key);
     }
+    if (policy && !policy.record) await this.live.set(c, policy.reason);
     await this.applySubRelay(c);
   }
 
@@ -201,7 +229,7 @@ export class RecordingService implements RecordingControl {
       this.recorders.delete(cameraId);
       this.closing.set(cameraId, e);
     }
-    await Promise.all([e?.recorder.close(), sub?.relay.close()]);
+    await Promise.all([e?.recorder.close(), sub?.relay.close(), this.live.stop(cameraId)]);
     if (!e) return;
     await this.flush();
     if (this.closing.get(cameraId) === e) this.closing.delete(cameraId);
@@ -211,7 +239,9 @@ export class RecordingService implements RecordingControl {
 
   /** Stops every recorder and relay (each recorder closes its current segment) and waits for the index to be written. */
   async close(): Promise<void> {
-    await Promise.all([...new Set([...this.recorders.keys(), ...this.subRelays.keys()])].map((id) => this.remove(id)));
+    await this.policy.close();
+    await this.applyChain;
+    await Promise.all([...new Set([...this.recorders.keys(), ...this.subRelays.keys(), ...this.live.ids()])].map((id) => this.remove(id)));
     await this.flush();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;

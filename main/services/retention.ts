@@ -6,6 +6,7 @@ import type { ServerEvent } from '../../common/events';
 import type { SegmentRow, Store } from '../../storage/repositories';
 import { volumeOf } from '../config';
 import { asLog, type Log, type LogSink } from '../../common/log';
+import { sweepAlarmChannels } from './retention-policy';
 
 export interface RetentionConfig {
   recordingsDir: string;
@@ -21,6 +22,8 @@ export interface RetentionPassReport {
   deletedSegments: number;
   deletedBytes: number;
   byAge: number;
+  /** Segments of channels recording on alarm (with pre-alarm) outside every alarm window (retention-policy.ts). */
+  byPolicy: number;
   byBudget: number;
   byFreeSpace: number;
   freeBytesAfter: number | null;
@@ -155,7 +158,7 @@ export class RetentionService {
 
   private async pass(): Promise<RetentionPassReport> {
     const { store } = this.deps;
-    const rep: RetentionPassReport = { deletedSegments: 0, deletedBytes: 0, byAge: 0, byBudget: 0, byFreeSpace: 0, freeBytesAfter: null };
+    const rep: RetentionPassReport = { deletedSegments: 0, deletedBytes: 0, byAge: 0, byPolicy: 0, byBudget: 0, byFreeSpace: 0, freeBytesAfter: null };
     const now = this.now();
     // 1. Per-camera maximum age; recordings of deleted cameras keep the default retention.
     const retentionDays = new Map((await store.cameras.list()).map((c) => [c.id, c.retentionDays]));
@@ -169,6 +172,10 @@ export class RetentionService {
         if (rows.length < BATCH) break;
       }
     }
+    // 1b. Channels recording on alarm with a pre-alarm keep only the pre-alarm buffer and their alarm windows.
+    const swept = await sweepAlarmChannels(store, now, (rows) => this.deleteSegments(rows));
+    rep.byPolicy = swept.segments;
+    rep.deletedBytes += swept.bytes;
     // 2. Global byte budget, then 3. minimum free space: oldest unprotected first, across cameras.
     if (this.cfg.maxRecordingsBytes > 0) {
       let total = await store.segments.totalBytes();
@@ -204,9 +211,9 @@ export class RetentionService {
       }
     }
     rep.freeBytesAfter = free;
-    rep.deletedSegments = rep.byAge + rep.byBudget + rep.byFreeSpace;
+    rep.deletedSegments = rep.byAge + rep.byPolicy + rep.byBudget + rep.byFreeSpace;
     if (rep.deletedSegments > 0)
-      this.log.info(`deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`, {
+      this.log.info(`deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byPolicy} by recording policy, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`, {
         deletedSegments: rep.deletedSegments,
         deletedBytes: rep.deletedBytes,
       });

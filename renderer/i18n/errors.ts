@@ -220,6 +220,8 @@ export const errorsZh: Record<MessageCode, string> = {
   'status.hub_down': '实时预览不可用：媒体服务未运行（录像继续）',
   'status.sub_stream': '子码流实时预览不可用：{reason}',
   'status.not_publishing': '移动终端未在发送视频',
+  'status.policy_off': '未录像：该通道的录像策略为“不录像”（仅实时预览）',
+  'status.policy_alarm': '未录像：该通道的录像策略为“报警录像”，等待涉及该通道的报警',
 };
 
 export const ERROR_CATALOGS = { en: errorsEn, 'zh-CN': errorsZh } as const;

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Store } from '../repositories';
 import { SqliteAlarmRepo } from './alarms';
+import { SqliteAlarmWindowRepo } from './alarm-windows';
 import { SqliteAuditRepo } from './audit';
 import { SqliteGpsRepo } from './gps';
 import { SqliteInvestigationRepo } from './investigation';
@@ -94,6 +95,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     gps: new SqliteGpsRepo(db),
     investigation: new SqliteInvestigationRepo(db),
     alarms: new SqliteAlarmRepo(db),
+    alarmWindows: new SqliteAlarmWindowRepo(db),
     users: new SqliteUserRepo(db),
     sessions: new SqliteSessionRepo(db),
     audit: new SqliteAuditRepo(db),

@@ -4,7 +4,7 @@ import type { AlarmBulkStepResult, AlarmRule, AlarmRuleBody, AlarmRulePatch } fr
 import { ErrorKind } from '../../../common/errors';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
 import { DomainError } from '../../platform/errors';
-import type { EvidenceActions, OrgScopes, PtzActions } from '../contracts';
+import type { AlarmRecordingActions, EvidenceActions, OrgScopes, PtzActions } from '../contracts';
 import type { Feature, FeatureContext } from '../features';
 import { volumeOf } from '../../config';
 import { retentionProblem } from '../retention';
@@ -44,11 +44,19 @@ function ruleChanges(before: AlarmRule, after: AlarmRule): Record<string, { from
   return out;
 }
 
-export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions; evidence: EvidenceActions; org: OrgScopes }): AlarmFeature {
+export function createAlarmFeature(
+  ctx: FeatureContext,
+  links: { ptz: PtzActions; evidence: EvidenceActions; org: OrgScopes; recording?: AlarmRecordingActions },
+): AlarmFeature {
   const { store, audit } = ctx;
   const center = new AlarmCenter({
     store,
-    publish: ctx.publish,
+    publish: (ev) => {
+      ctx.publish(ev);
+      // Occurrences on a channel open or widen its alarm window (recording policy); workflow steps change no window.
+      if (ev.type === 'alarm.event' && (ev.kind === 'raised' || ev.kind === 'merged') && ev.alarm.sourceId !== null)
+        links.recording?.alarmOccurred({ alarmId: ev.alarm.id, channelId: ev.alarm.sourceId, firstMs: ev.alarm.firstMs, lastMs: ev.alarm.lastMs });
+    },
     audit,
     log: ctx.log,
     now: ctx.now,

@@ -6,7 +6,7 @@ import type { ChannelRow, DeviceRow, RtspChannelRow } from '../../../storage/rep
 
 /** Where live statuses come from: the recorders (rtsp/onvif channels) and the unit service (agent devices). */
 export interface StatusSources {
-  recording: { status(cameraId: number): CameraStatus };
+  recording: { status(cameraId: number): CameraStatus; liveRelaying?(channelId: number): boolean };
   units: { status(unitId: number): UnitStatus };
 }
 
@@ -30,7 +30,7 @@ export function channelStatus(src: StatusSources, device: Pick<DeviceRow, 'id' |
   return {
     channelId,
     recording: r.state,
-    live: device.kind === 'rtsp' || device.kind === 'onvif' ? r.state === 'recording' : null,
+    live: device.kind === 'rtsp' || device.kind === 'onvif' ? r.state === 'recording' || src.recording.liveRelaying?.(channelId) === true : null,
     lastError: r.lastError,
     reason: r.reason,
     bitrateBps: r.bitrateBps,
@@ -55,7 +55,8 @@ export function deviceStatus(src: StatusSources, device: Pick<DeviceRow, 'id' | 
     };
   }
   const statuses = channelIds.map((id) => src.recording.status(id));
-  const online = statuses.some((s) => s.state === 'recording');
+  // A channel that is not recorded by policy but relayed live counts as online too.
+  const online = statuses.some((s) => s.state === 'recording') || channelIds.some((id) => src.recording.liveRelaying?.(id) === true);
   let state: ConnectionState = 'offline';
   if (!device.enabled) state = 'disabled';
   else if (online) state = 'online';
