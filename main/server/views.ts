@@ -23,7 +23,7 @@ import {
 import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { MESSAGES, msg, type MessageCode, type MessageParam, type ServerMessage } from '../../common/messages';
 import { fieldError, s, type Infer, type Schema } from '../../common/schema';
-import type { CameraRow, SegmentRow, UnitRow, WallLayoutRow } from '../../storage/repositories';
+import type { CameraRow, UnitRow, WallLayoutRow } from '../../storage/repositories';
 
 /** Camera as the API shows it: credentials stripped (only `hasPassword`), live status attached. */
 export function toCamera(row: CameraRow, status: CameraStatus): Camera {

@@ -110,7 +110,7 @@ export class SqliteUnitRepo implements UnitRepo {
         if (unit.sql) await tx.run(`UPDATE units SET ${unit.sql} WHERE camera_id = ?`, [...unit.params, id]);
         return true;
       });
-      return found ? this.get(id) : null;
+      return found ? await this.get(id) : null;
     } catch (err) {
       throw callsignConflict(err, patch.callsign);
     }

@@ -16,7 +16,7 @@ const PASSWORD = 'gps-ingest-chief';
 let tmp: string;
 let b: Backend;
 let token: string;
-let events: ServerEvent[] = [];
+const events: ServerEvent[] = [];
 let consoleWs: WebSocket;
 let unit: UnitKey;
 const sockets: WebSocket[] = [];

@@ -33,7 +33,7 @@ async function applyRecording(d: ApiDeps, row: CameraRow): Promise<void> {
   try {
     await d.recording.apply(row);
   } catch (err) {
-    d.log(`[http] recording.apply(camera ${row.id}) failed: ${(err as Error).stack ?? err}`);
+    d.log(`[http] recording.apply(camera ${row.id}) failed: ${(err as Error).stack ?? String(err)}`);
   }
 }
 

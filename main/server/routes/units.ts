@@ -53,7 +53,7 @@ async function applyUnit(d: ApiDeps, row: UnitRow, opts: { keyRotated?: boolean 
   try {
     await d.units.changed(row, opts);
   } catch (err) {
-    d.log(`[http] units.changed(${row.id}) failed: ${(err as Error).stack ?? err}`);
+    d.log(`[http] units.changed(${row.id}) failed: ${(err as Error).stack ?? String(err)}`);
   }
 }
 
