@@ -107,7 +107,8 @@ describe('checkImports', () => {
 
   it('reports the line of an import written over several lines, and of an import() deep in a function', () => {
     const root = tree({
-      'renderer/a.ts': "// header\nimport {\n  x,\n} from '../main/config';\nexport async function f() {\n  if (x) {\n    return import('../media/recorder');\n  }\n}\n",
+      'renderer/a.ts':
+        "// header\nimport {\n  x,\n} from '../main/config';\nexport async function f() {\n  if (x) {\n    return import('../media/recorder');\n  }\n}\n",
     });
     expect(checkImports(root, []).map((v) => `${v.line} ${v.specifier}`)).toEqual(['2 ../main/config', '7 ../media/recorder']);
   });
@@ -124,15 +125,20 @@ describe('checkImports', () => {
       'storage/s.ts': "import sqlite3 from 'sqlite3';\nimport type { x } from '../common/b';\n",
       'storage/sqlite/s.ts': "import { x } from '../repositories';\nimport { y } from './mbtiles';\n",
       'main/electron/main.ts': "import { app } from 'electron';\nimport { x } from '../server/backend';\nimport { y } from './bridge';\n",
-      'main/server/backend.ts': "import { x } from '../../storage/sqlite';\nimport { y } from '../services/alarms/control';\nimport { z } from '../../media/recorder';\n",
+      'main/server/backend.ts':
+        "import { x } from '../../storage/sqlite';\nimport { y } from '../services/alarms/control';\nimport { z } from '../../media/recorder';\n",
       'main/server/cli.ts': "import { x } from '../../storage/sqlite/index';\n",
-      'main/services/v.ts': "import { x } from '../platform/errors';\nimport { y } from '../../storage/repositories';\nimport http from 'node:http';\nimport { z } from '../config';\n",
+      'main/services/v.ts':
+        "import { x } from '../platform/errors';\nimport { y } from '../../storage/repositories';\nimport http from 'node:http';\nimport { z } from '../config';\n",
       'main/services/alarms/a.ts': "import type { x } from '../contracts';\nimport { y } from './control';\nimport { z } from '../v';\n",
-      'main/services/alarms/a.test.ts': "import { x } from '../investigation/service';\nimport { y } from '../../../storage/sqlite';\nimport { z } from '../../../test/helpers/ffmpeg';\n",
+      'main/services/alarms/a.test.ts':
+        "import { x } from '../investigation/service';\nimport { y } from '../../../storage/sqlite';\nimport { z } from '../../../test/helpers/ffmpeg';\n",
       'main/platform/e.ts': "import { x } from '../../common/b';\nimport { y } from './errors';\nimport fs from 'node:fs';\n",
       'main/config.ts': "export { x } from './platform/errors';\n",
-      'agent/cli.ts': "import net from 'node:net';\nimport { x } from '../common/b';\nimport { y } from '../media/recorder';\nimport { z } from './link';\nimport WebSocket from 'ws';\n",
-      'test/e2e/a.test.ts': "import { x } from '../../storage/sqlite';\nimport { y } from '../../main/server/backend';\nimport { z } from '../../renderer/app';\nimport { chromium } from 'playwright-core';\n",
+      'agent/cli.ts':
+        "import net from 'node:net';\nimport { x } from '../common/b';\nimport { y } from '../media/recorder';\nimport { z } from './link';\nimport WebSocket from 'ws';\n",
+      'test/e2e/a.test.ts':
+        "import { x } from '../../storage/sqlite';\nimport { y } from '../../main/server/backend';\nimport { z } from '../../renderer/app';\nimport { chromium } from 'playwright-core';\n",
       'bench/a.ts': "import { x } from '../storage/sqlite/mbtiles';\nimport { y } from '../test/helpers/ffmpeg';\nimport { z } from '../scripts/gen';\n",
       'scripts/b.ts': "import { x } from '../storage/sqlite';\nimport ts from 'typescript';\n",
     });

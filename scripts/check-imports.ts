@@ -112,7 +112,8 @@ export function checkImports(root: string, exceptions: ImportException[] = EXCEP
     }
   }
   for (const ex of exceptions)
-    if (!used.has(ex) && files.includes(ex.file)) out.push({ file: ex.file, line: 1, specifier: ex.target, rule: `stale exception (no longer needed): ${ex.rule}` });
+    if (!used.has(ex) && files.includes(ex.file))
+      out.push({ file: ex.file, line: 1, specifier: ex.target, rule: `stale exception (no longer needed): ${ex.rule}` });
   return out;
 }
 

@@ -42,7 +42,12 @@ function walk(dir: string, out: string[]): void {
 /** Compiler options of the tree's tsconfig.json (or the project's defaults for a tree without one). */
 function compilerOptions(root: string): ts.CompilerOptions {
   const file = path.join(root, 'tsconfig.json');
-  const base: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.ReactJSX, resolveJsonModule: true };
+  const base: ts.CompilerOptions = {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    jsx: ts.JsxEmit.ReactJSX,
+    resolveJsonModule: true,
+  };
   if (!fs.existsSync(file)) return { ...base, allowJs: true };
   const read = ts.readConfigFile(file, (f) => ts.sys.readFile(f));
   const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, root);
@@ -74,7 +79,8 @@ function importsOf(sf: ts.SourceFile): Array<{ specifier: string; form: ImportFo
     } else if (ts.isCallExpression(node)) {
       const spec = stringArg(node.arguments[0]);
       if (spec !== null && node.expression.kind === ts.SyntaxKind.ImportKeyword) out.push({ specifier: spec, form: 'dynamic import', pos: node.getStart(sf) });
-      else if (spec !== null && ts.isIdentifier(node.expression) && node.expression.text === 'require') out.push({ specifier: spec, form: 'require', pos: node.getStart(sf) });
+      else if (spec !== null && ts.isIdentifier(node.expression) && node.expression.text === 'require')
+        out.push({ specifier: spec, form: 'require', pos: node.getStart(sf) });
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
       const spec = stringArg(node.argument.literal as ts.Expression);
       if (spec !== null) out.push({ specifier: spec, form: 'type import()', pos: node.getStart(sf) });

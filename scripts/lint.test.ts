@@ -20,7 +20,15 @@ describe('eslint.config.js', () => {
     const file = path.join(tmp, 'scripts', 'fixture.ts');
     fs.writeFileSync(
       file,
-      ['// A module with two mistakes.', 'export async function save(): Promise<void> {}', 'export function run(): void {', '  const unused = 1;', '  save();', '}', ''].join('\n'),
+      [
+        '// A module with two mistakes.',
+        'export async function save(): Promise<void> {}',
+        'export function run(): void {',
+        '  const unused = 1;',
+        '  save();',
+        '}',
+        '',
+      ].join('\n'),
     );
     const [result] = await new ESLint({ cwd: tmp }).lintFiles([file]);
     const found = result.messages.map((m) => `${m.line} ${m.ruleId} ${m.message}`);
