@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { observeTag, ViewerFilter, type StreamTracks } from './flv-tracks';
 import type { DonePublishReason, HubDecision, HubOptions, MediaHub, PublishInfo, StreamRequest, Viewer, ViewerSink } from './hub';
+import { asLog, type Log } from '../common/log';
 import { allStreams, initNms, rtmpMessage, RtmpConnection, streamAt, type HubPacket, type HubStream } from './hub-nms';
 
 interface Entry {
@@ -48,12 +49,12 @@ export class RtmpMediaHub implements MediaHub {
   private readonly preRolls = new Map<string, PreRoll>();
   /** Codecs of each current publish, from its first audio and video tags. */
   private readonly tracks = new Map<string, StreamTracks>();
-  private readonly log: (msg: string) => void;
+  private readonly log: Log;
   private readonly now: () => number;
   private closed = false;
 
   constructor(private readonly opts: HubOptions) {
-    this.log = (m) => (opts.log ?? console.log)(`[hub] ${m}`);
+    this.log = asLog(opts.log, 'hub');
     this.now = opts.now ?? Date.now;
   }
 
@@ -95,7 +96,7 @@ export class RtmpMediaHub implements MediaHub {
     if (active && active !== this) throw new Error('another media hub is running in this process (node-media-server state is process-wide)');
     active = this;
     initNms((message, level) => {
-      if (active === this && (level === 'warn' || level === 'error')) this.log(`nms ${level}: ${message}`);
+      if (active === this && (level === 'warn' || level === 'error')) this.log[level](`nms: ${message}`);
     });
     const server = net.createServer((socket) => this.onSocket(socket));
     server.maxConnections = this.opts.maxConnections ?? 512;
@@ -111,10 +112,10 @@ export class RtmpMediaHub implements MediaHub {
       active = null;
       throw err;
     }
-    server.on('error', (err) => this.log(`listener error: ${err.message}`));
+    server.on('error', (err) => this.log.error(`listener error: ${err.message}`, { err }));
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;
-    this.log(`RTMP listening on ${this.opts.host}:${this.boundPort}`);
+    this.log.info(`RTMP listening on ${this.opts.host}:${this.boundPort}`, { port: this.boundPort });
     return this.boundPort;
   }
 
@@ -178,7 +179,7 @@ export class RtmpMediaHub implements MediaHub {
       this.viewers.delete(handle);
       sub.remove();
       if (why) {
-        this.log(`dropping viewer ${remoteAddress} of ${streamPath}: ${why}`);
+        this.log.warn(`dropping viewer ${remoteAddress} of ${streamPath}: ${why}`, { streamPath });
         try {
           sink.destroy();
         } catch {
@@ -257,7 +258,7 @@ export class RtmpMediaHub implements MediaHub {
     const conn = new RtmpConnection(socket, {
       isPending: () => e.role === 'pending',
       onMalformed: (err) => {
-        this.log(`malformed RTMP from ${socket.remoteAddress}: ${err.message}; closed`);
+        this.log.warn(`malformed RTMP from ${socket.remoteAddress}: ${err.message}; closed`);
         socket.destroy();
       },
       onPush: (accept) => this.handlePush(e, accept),
@@ -275,13 +276,13 @@ export class RtmpMediaHub implements MediaHub {
         if (e.role === 'publisher' && conn.isPublishing) this.endPublish(conn.stream, 'closed');
         this.entries.delete(conn);
       },
-      onCloseError: (err) => this.log(`session close: ${err.message}`),
+      onCloseError: (err) => this.log.warn(`session close: ${err.message}`),
     });
     e = { conn, socket, role: 'pending', internal: false, info: null, timer: null };
     this.entries.set(conn, e);
     e.timer = setTimeout(() => {
       if (e.role === 'pending') {
-        this.log(`connection from ${socket.remoteAddress} did not publish or play in time; closed`);
+        this.log.warn(`connection from ${socket.remoteAddress} did not publish or play in time; closed`);
         socket.destroy();
       }
     }, this.opts.handshakeTimeoutMs ?? 10_000);
@@ -299,7 +300,7 @@ export class RtmpMediaHub implements MediaHub {
     const req = this.request(c, e);
     const decision = this.decide(this.opts.onPrePublish, req, 'internal stream');
     if (!decision.allow) {
-      this.log(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`);
+      this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
       return void e.socket.destroy();
     }
     const b = c.stream;
@@ -311,7 +312,7 @@ export class RtmpMediaHub implements MediaHub {
       b.register(); // endPublish unregistered the (then empty) broadcast
     }
     if (!accept()) {
-      this.log(`publish ${req.streamPath} failed`);
+      this.log.error(`publish ${req.streamPath} failed`, { streamPath: req.streamPath });
       return void e.socket.destroy();
     }
     e.role = 'publisher';
@@ -320,7 +321,7 @@ export class RtmpMediaHub implements MediaHub {
     if (!req.internal) this.armIdle(e);
     this.tracks.set(req.streamPath, { video: null, audio: null });
     if ((this.opts.preRollApps ?? []).includes(req.app)) this.preRolls.set(req.streamPath, { messages: [], firstDts: null, bytes: 0 });
-    this.log(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`);
+    this.log.info(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
     this.opts.onPublish?.(e.info);
   }
 
@@ -330,7 +331,7 @@ export class RtmpMediaHub implements MediaHub {
     const req = this.request(c, e);
     const decision = this.decide(this.opts.onPrePlay, req, 'only Argus itself may play over RTMP');
     if (!decision.allow) {
-      this.log(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`);
+      this.log.warn(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
       return void e.socket.destroy();
     }
     e.role = 'player';
@@ -361,7 +362,7 @@ export class RtmpMediaHub implements MediaHub {
   private armIdle(e: Entry): void {
     const ms = this.opts.idleTimeoutMs ?? 15_000;
     e.socket.setTimeout(ms, () => {
-      this.log(`${e.conn.streamPath || 'connection'} from ${e.socket.remoteAddress}: nothing for ${ms} ms; closed`);
+      this.log.warn(`${e.conn.streamPath || 'connection'} from ${e.socket.remoteAddress}: nothing for ${ms} ms; closed`);
       e.socket.destroy();
     });
   }
@@ -373,7 +374,7 @@ export class RtmpMediaHub implements MediaHub {
     this.tracks.delete(b.streamPath);
     b.finishPublish(); // no packet of this publisher reaches the stream any more
     if (e?.info) {
-      this.log(`publish ${b.streamPath} ended (${reason})`);
+      this.log.info(`publish ${b.streamPath} ended (${reason})`, { streamPath: b.streamPath, reason });
       // Before the players are cut off, so that a recorder being stopped sees its stop first, then the end of input.
       this.opts.onDonePublish?.(e.info, reason);
     }

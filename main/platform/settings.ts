@@ -145,6 +145,30 @@ export const SETTINGS = {
     default: 60_000,
     description: "a playback viewing session is written to the audit log (`playback.view`) after this long without the viewer's requests, ms",
   }),
+  logLevel: setting<'debug' | 'info' | 'warn' | 'error'>({
+    schema: s.enum(['debug', 'info', 'warn', 'error'] as const),
+    env: 'ARGUS_LOG_LEVEL',
+    default: 'info',
+    description: 'lowest level logged: `debug`, `info`, `warn` or `error` (terminal and log file)',
+  }),
+  logTerminal: setting<'pretty' | 'json' | 'off'>({
+    schema: s.enum(['pretty', 'json', 'off'] as const),
+    env: 'ARGUS_LOG_TERMINAL',
+    default: 'pretty',
+    description: 'log lines on the terminal (stdout): `pretty` (time, level, component, message, fields), `json` (the log file\'s JSON lines) or `off`',
+  }),
+  logFileMaxBytes: setting({
+    schema: s.int({ min: 1024 }),
+    env: 'ARGUS_LOG_FILE_MAX_BYTES',
+    default: 10 * 1024 * 1024,
+    description: 'the JSON-lines log `<dataDir>/logs/argus.log` is rotated (to `argus.1.log`, `argus.2.log`, ...) before it grows past this size',
+  }),
+  logFilesKept: setting({
+    schema: s.int({ min: 0, max: 100 }),
+    env: 'ARGUS_LOG_FILES_KEPT',
+    default: 5,
+    description: 'rotated log files kept besides `argus.log` (the oldest is deleted)',
+  }),
   adminPassword: unsetSetting({
     // Only its form here; its strength is the password policy's (main/server/accounts/policy.ts), checked when it is used.
     schema: s.string({ minLength: 1 }),

@@ -20,6 +20,7 @@ import { ErrorKind } from '../../common/errors';
 import { ApiError } from './errors';
 import { Router, sendJson, type Route } from './router';
 import { serveStatic } from './static';
+import { asLog, type LogSink } from '../../common/log';
 
 export interface AppDeps {
   config: Config;
@@ -32,7 +33,8 @@ export interface AppDeps {
   features?: Partial<FeatureControls>;
   /** Raw (non-JSON) endpoints of the features. */
   mounts?: readonly RawMount[];
-  log?: (msg: string) => void;
+  /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
+  log?: LogSink;
   now?: () => number;
 }
 
@@ -76,7 +78,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 export function createApp(deps: AppDeps): App {
   const { config, store, recording } = deps;
   const now = deps.now ?? Date.now;
-  const log = deps.log ?? ((m: string) => console.log(m));
+  const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
   const sessions = new Sessions(store, config.sessionIdleMs, now);
   const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
@@ -88,10 +90,10 @@ export function createApp(deps: AppDeps): App {
   const hub = new EventHub({
     authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
-    log,
+    log: log.child('events'),
     now,
   });
-  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log, now, audit });
+  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log: log.child('live'), now, audit });
   const apiDeps: ApiDeps = {
     config,
     store,
@@ -120,6 +122,7 @@ export function createApp(deps: AppDeps): App {
 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    logRequest(log, req, res, now);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -173,7 +176,7 @@ export function createApp(deps: AppDeps): App {
         server.listen(config.port, config.bind, () => {
           server.off('error', onError);
           const port = (server.address() as AddressInfo).port;
-          log(`[http] listening on ${config.bind}:${port}`);
+          log.info(`listening on ${config.bind}:${port}`, { port });
           resolve(port);
         });
       }),
@@ -188,6 +191,26 @@ export function createApp(deps: AppDeps): App {
         });
       })()),
   };
+}
+
+/**
+ * One line per request when its response is done (or the connection closed first): an API change or a failure at info/warn,
+ * a successful read at debug. The path's query (tickets, tokens) is redacted by the logger like every other line.
+ */
+function logRequest(log: ReturnType<typeof asLog>, req: http.IncomingMessage, res: http.ServerResponse, now: () => number): void {
+  const startMs = now();
+  const done = () => {
+    // A stream the client closed (a live view ended) has its status sent and `closedEarly`; nothing sent: status 0.
+    const status = res.headersSent ? res.statusCode : 0;
+    const method = req.method ?? '?';
+    const fields = { method, path: req.url ?? '/', status, durationMs: now() - startMs, remoteAddress: req.socket.remoteAddress, closedEarly: !res.writableFinished || undefined };
+    const line = `${method} ${req.url ?? '/'} ${status || 'closed before an answer'}`;
+    if (status >= 500) log.error(line, fields);
+    else if (status >= 400 || status === 0) log.warn(line, fields);
+    else if (method === 'GET' || method === 'HEAD') log.debug(line, fields);
+    else log.info(line, fields);
+  };
+  res.once('close', done);
 }
 
 /** Fills the features a bare app was built without with stand-ins whose every call answers 503. */

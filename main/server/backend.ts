@@ -21,6 +21,8 @@ import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
+import { isLog, type Log, type LogSink } from '../../common/log';
+import { createLogger, loggerOptionsOf, type RootLog } from '../platform/logger';
 
 export interface Backend {
   config: Config;
@@ -46,27 +48,50 @@ export interface Backend {
 
 export async function startBackend(
   config: Config,
-  opts: { log?: (m: string) => void; recorderOptions?: RecorderOptions; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    /**
+     * The root logger (main/platform/logger.ts; its owner closes it). A line function gets every line worded like the
+     * terminal's, without time. Absent: a logger from the settings (terminal and `<dataDir>/logs/`), closed with the backend.
+     */
+    log?: LogSink;
+    recorderOptions?: RecorderOptions;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<Backend> {
-  const log = opts.log ?? ((m: string) => console.log(m));
+  const given = opts.log;
+  const root: Log = isLog(given) ? given : createLogger(given ? { sink: given, level: config.logLevel } : loggerOptionsOf(config));
+  const ownRoot = isLog(given) ? null : (root as RootLog);
+  try {
+    return await start(config, opts, root, ownRoot);
+  } catch (e) {
+    ownRoot?.close();
+    throw e;
+  }
+}
+
+async function start(config: Config, opts: { recorderOptions?: RecorderOptions; env?: NodeJS.ProcessEnv }, root: Log, ownRoot: RootLog | null): Promise<Backend> {
+  const log = root.child('argus');
+  // Shown at the terminal only, never in the log file: the generated first admin password.
+  const announce = (text: string) => ('announce' in root ? (root as RootLog).announce(text) : log(text));
   fs.mkdirSync(config.recordingsDir, { recursive: true });
   configureFfmpeg({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
   const version = ffmpegVersion();
   if (!version) throw new Error(`ffmpeg not found at "${config.ffmpegPath}" (install ffmpeg or set ffmpegPath in argus.json)`);
-  log(`[argus] ${version}`);
-  log(effectiveSettingsLine(config)); // secrets show only as (set)
-  const store = await openSqliteStore(config.dbFile);
+  log.info(version);
+  log.info(effectiveSettingsLine(config)); // secrets show only as (set)
+  const store = await openSqliteStore(config.dbFile, { log: root.child('storage') });
   try {
     // The first admin's password: from the settings (ARGUS_ADMIN_PASSWORD), unless the caller passes an environment of its own.
-    await ensureAdmin(store, log, opts.env ?? { [SETTINGS.adminPassword.env]: config.adminPassword });
+    const env = opts.env ?? { [SETTINGS.adminPassword.env]: config.adminPassword };
+    await ensureAdmin(store, env[SETTINGS.adminPassword.env] ? root.child('auth') : announce, env);
   } catch (e) {
     await store.close(); // a refused ARGUS_ADMIN_PASSWORD stops the start: leave nothing open
     throw e;
   }
 
-  const recovery = await recover({ store, recordingsDir: config.recordingsDir, log });
-  log(
-    `[argus] recovery: ${recovery.closedPartial} partial segments closed, ${recovery.indexedUnknown} unindexed files indexed, ` +
+  const recovery = await recover({ store, recordingsDir: config.recordingsDir, log: root.child('recovery') });
+  log.info(
+    `recovery: ${recovery.closedPartial} partial segments closed, ${recovery.indexedUnknown} unindexed files indexed, ` +
       `${recovery.droppedRows} rows dropped, ${recovery.orphansKilled} leftover recorders stopped`,
   );
 
@@ -76,7 +101,7 @@ export async function startBackend(
   const hub = createMediaHub({
     port: config.rtmpPort,
     host: config.rtmpBind,
-    log,
+    log: root.child('hub'),
     preRollApps: ['live'],
     onPrePublish: (req) => (units ? units.prePublish(req) : { allow: false, reason: 'starting' }),
     onPublish: (info) => units?.onPublish(info),
@@ -86,7 +111,7 @@ export async function startBackend(
     store,
     recordingsDir: config.recordingsDir,
     publish: (ev) => publish(ev),
-    log,
+    log: root.child('recording'),
     recorderOptions: opts.recorderOptions,
     hub,
     onUnitRecorderStatus: (s) => units?.onRecorderStatus(s.cameraId),
@@ -100,7 +125,7 @@ export async function startBackend(
     publicHost: config.publicHost,
     rtmpPort: config.rtmpPort,
     telemetryTimeoutMs: config.unitTelemetryTimeoutMs,
-    log,
+    log: root.child('units'),
   });
   await units.start();
   // Before any recorder (camera relays publish into it). Recording must not depend on it: a port conflict only
@@ -108,14 +133,14 @@ export async function startBackend(
   try {
     await hub.start();
   } catch (err) {
-    log(`[argus] ERROR: the RTMP media hub cannot listen on ${config.rtmpBind}:${config.rtmpPort} (${(err as Error).message}); live view and mobile units are unavailable, recording continues`);
+    log.error(`the RTMP media hub cannot listen on ${config.rtmpBind}:${config.rtmpPort} (${(err as Error).message}); live view and mobile units are unavailable, recording continues`, { err });
   }
   // ---- features (issues 4-7): built before the app (their routes and mounts), started after it listens ----
   const tapListeners = new Set<(ev: ServerEvent) => void>();
   const ctx: FeatureContext = {
     config,
     store,
-    log,
+    log: root.child('features'),
     now: Date.now,
     publish: (ev) => publish(ev),
     onServerEvent: (l) => {
@@ -123,17 +148,19 @@ export async function startBackend(
       return () => tapListeners.delete(l);
     },
     audit: new AuditLog(store, Date.now),
-    deviceEvents: new DeviceEventService({ store, publish: (ev) => publish(ev), log }),
+    deviceEvents: new DeviceEventService({ store, publish: (ev) => publish(ev), log: root.child('device-events') }),
     recording,
     units: units!,
     hub,
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
-  const onvif = createOnvifFeature(ctx);
-  const gps = createGpsFeature(ctx);
-  const investigation = createInvestigationFeature(ctx, { places: gps.control });
-  const alarms = createAlarmFeature(ctx, { ptz: onvif.control, evidence: investigation.control });
+  // Each feature logs as its own component.
+  const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
+  const onvif = createOnvifFeature(as('onvif'));
+  const gps = createGpsFeature(as('gps'));
+  const investigation = createInvestigationFeature(as('investigation'), { places: gps.control });
+  const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms];
 
   const app = createApp({
@@ -142,7 +169,7 @@ export async function startBackend(
     recording,
     units,
     mediaHub: hub,
-    log,
+    log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],
   });
@@ -152,7 +179,7 @@ export async function startBackend(
       try {
         l(ev);
       } catch (err) {
-        log(`[argus] event listener failed: ${(err as Error).message}`);
+        log.error(`event listener failed: ${(err as Error).message}`, { err });
       }
     }
   };
@@ -164,7 +191,7 @@ export async function startBackend(
       intervalMs: config.retentionIntervalMs,
       freeCheckIntervalMs: config.freeSpaceCheckMs,
     },
-    { store, publish: (ev) => publish(ev), log },
+    { store, publish: (ev) => publish(ev), log: root.child('retention') },
   );
   const port = await app.listen();
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
@@ -173,7 +200,7 @@ export async function startBackend(
   for (const f of features) await f.start();
   retention.start();
   void retention.runOnce();
-  log(`[argus] listening on ${url} (data: ${config.dataDir}, recordings: ${config.recordingsDir})`);
+  log.info(`listening on ${url} (data: ${config.dataDir}, recordings: ${config.recordingsDir})`, { url });
 
   let closed = false;
   return {
@@ -192,12 +219,14 @@ export async function startBackend(
       if (closed) return;
       closed = true;
       await retention.close();
-      for (const f of [...features].reverse()) await f.close().catch((err: Error) => log(`[argus] feature close failed: ${err.message}`));
+      for (const f of [...features].reverse()) await f.close().catch((err: Error) => log.error(`feature close failed: ${err.message}`, { err }));
       await units!.close();
       await recording.close(); // every recorder closes its segment; camera relays end
       await hub.close(); // after the recorders: units and viewers are disconnected
       await app.close();
       await store.close();
+      log.info('closed');
+      ownRoot?.close();
     },
   };
 }

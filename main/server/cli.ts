@@ -2,7 +2,11 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { dataDirFrom, loadConfig } from '../config';
+import { createLogger, loggerOptionsOf, type RootLog } from '../platform/logger';
 import { startBackend } from './backend';
+
+/** The root logger, once the settings are read (before that, errors go to stderr as plain lines). */
+let root: RootLog | null = null;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,14 +27,20 @@ async function main(): Promise<void> {
   // Flags are validated with the settings they set (a bad --port names the flag).
   const port = values.port !== undefined ? (values.port.trim() === '' ? NaN : Number(values.port)) : undefined;
   const config = loadConfig({ dataDir, overrides: { port, bind: values.bind } });
-  const backend = await startBackend(config);
+  root = createLogger(loggerOptionsOf(config));
+  const log = root.child('argus');
+  process.on('exit', () => root?.close());
+  const backend = await startBackend(config, { log: root });
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[argus] ${sig}: closing recordings and shutting down`);
+    log.info(`${sig}: closing recordings and shutting down`, { signal: sig });
     // Generous: each recorder gets SIGTERM, then SIGKILL after 5 s; closing many cameras takes a few seconds more.
-    const force = setTimeout(() => process.exit(1), 60_000);
+    const force = setTimeout(() => {
+      log.error('shutdown did not finish within 60 s; exiting');
+      process.exit(1);
+    }, 60_000);
     force.unref();
     await backend.close();
     process.exit(0);
@@ -40,6 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(`[argus] cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  const message = e instanceof Error ? e.message : String(e);
+  if (root) root.child('argus').error(`cannot start: ${message}`, { err: e });
+  else console.error(`[argus] cannot start: ${message}`);
   process.exit(1);
 });

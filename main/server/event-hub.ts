@@ -6,13 +6,14 @@ import type { ServerEvent } from '../../common/events';
 import { mayReceive } from './event-audience';
 import type { Principal } from './router';
 import { bearerToken } from './router';
+import { asLog, type Log, type LogSink } from '../../common/log';
 
 export interface EventHubOptions {
   /** Resolves a token to its session's user without extending the session, or null. */
   authenticate(token: string): Promise<Principal | null>;
   /** Re-checks a connected client's session (logged out, expired, user disabled → false). */
   stillValid(tokenHash: string): Promise<boolean>;
-  log?: (msg: string) => void;
+  log?: LogSink;
   now?: () => number;
   /** Ping interval; a client that did not answer the previous ping is dropped. */
   heartbeatMs?: number;
@@ -35,13 +36,13 @@ export class EventHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
   private readonly clients = new Set<Client>();
   private readonly timer: NodeJS.Timeout;
-  private readonly log: (msg: string) => void;
+  private readonly log: Log;
   private readonly now: () => number;
   private readonly maxBufferedBytes: number;
   private closed = false;
 
   constructor(private readonly opts: EventHubOptions) {
-    this.log = (m) => (opts.log ?? console.log)(`[events] ${m}`);
+    this.log = asLog(opts.log, 'events');
     this.now = opts.now ?? Date.now;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.timer = setInterval(() => void this.heartbeat(), opts.heartbeatMs ?? 30_000);
@@ -74,7 +75,7 @@ export class EventHub {
         this.wss.handleUpgrade(req, socket, head, (ws) => this.add(ws, principal));
       },
       (err: Error) => {
-        this.log(`authentication failed: ${err.stack ?? err.message}`);
+        this.log.error(`authentication failed: ${err.message}`, { err });
         reject(503, 'Service Unavailable', 'cannot check the session now');
       },
     );
@@ -93,7 +94,7 @@ export class EventHub {
   private send(c: Client, text: string): void {
     if (c.ws.readyState !== WebSocket.OPEN) return;
     if (c.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.log(`dropping client of user "${c.principal.user.username}": ${c.ws.bufferedAmount} bytes unsent`);
+      this.log.warn(`dropping client of user "${c.principal.user.username}": ${c.ws.bufferedAmount} bytes unsent`, { userId: c.principal.user.id });
       this.clients.delete(c);
       c.ws.close(CLOSE_TOO_SLOW, 'too slow');
       // A client that cannot even take the close frame is cut off.
@@ -148,7 +149,7 @@ export class EventHub {
       try {
         if (!(await this.opts.stillValid(c.principal.tokenHash))) this.end(c);
       } catch (err) {
-        this.log(`session check failed: ${(err as Error).message}`);
+        this.log.error(`session check failed: ${(err as Error).message}`, { err });
       }
     }
   }

@@ -13,12 +13,14 @@ import type { AlarmControl } from './alarms/control';
 import type { GpsControl } from './gps/control';
 import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
+import type { LogSink } from '../../common/log';
 
 /** Everything a feature may use. Built once by main/server/backend.ts. */
 export interface FeatureContext {
   config: Config;
   store: Store;
-  log: (msg: string) => void;
+  /** The feature's own logger (a child named after it); callable like a `(msg) => void`, leveled through asLog. */
+  log: LogSink;
   now: () => number;
   /** Pushes an event to every connected console. */
   publish: (ev: ServerEvent) => void;

@@ -6,6 +6,7 @@ import { probe } from '../../media/probe';
 import { isSegmentFileName } from '../../media/ffmpeg-args/recording';
 import { killOrphanRecorders } from '../../media/orphans';
 import { quarantineSegment } from './quarantine';
+import { asLog, type LogSink } from '../../common/log';
 
 export interface RecoveryReport {
   orphansKilled: number;
@@ -19,15 +20,15 @@ export interface RecoveryReport {
   quarantined: number;
 }
 
-export async function recover(deps: { store: Store; recordingsDir: string; log?: (m: string) => void }): Promise<RecoveryReport> {
-  const log = (m: string) => (deps.log ?? console.log)(`[recovery] ${m}`);
+export async function recover(deps: { store: Store; recordingsDir: string; log?: LogSink }): Promise<RecoveryReport> {
+  const log = asLog(deps.log, 'recovery');
   const { store, recordingsDir } = deps;
   const report: RecoveryReport = { orphansKilled: 0, closedPartial: 0, indexedUnknown: 0, droppedRows: 0, quarantined: 0 };
 
   // 1. No earlier writer may keep going: stop leftover ffmpeg processes writing under our recordings dir.
   const orphans = await killOrphanRecorders(recordingsDir);
   report.orphansKilled = orphans.length;
-  for (const o of orphans) log(`stopped leftover recorder pid ${o.pid}`);
+  for (const o of orphans) log.warn(`stopped leftover recorder pid ${o.pid}`, { pid: o.pid });
 
   const abs = (rel: string) => path.join(recordingsDir, ...rel.split('/'));
 
@@ -42,7 +43,7 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
     if (!st) {
       await store.segments.deleteByIds([row.id]);
       report.droppedRows++;
-      log(`${row.relPath}: file missing; index row dropped`);
+      log.warn(`${row.relPath}: file missing; index row dropped`, { relPath: row.relPath });
       continue;
     }
     try {
@@ -61,7 +62,7 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
         recovered: true,
       });
       report.closedPartial++;
-      log(`${row.relPath}: partial segment closed, ${info.durationMs} ms`);
+      log.info(`${row.relPath}: partial segment closed, ${info.durationMs} ms`, { relPath: row.relPath, durationMs: info.durationMs });
     } catch (e) {
       report.droppedRows++;
       await quarantine(row.relPath, (e as Error).message);
@@ -105,7 +106,7 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
           protected: false,
           recovered: true,
         });
-        log(`${rel}: unindexed file indexed, ${info.durationMs} ms`);
+        log.info(`${rel}: unindexed file indexed, ${info.durationMs} ms`, { relPath: rel, durationMs: info.durationMs });
       } catch (e) {
         onDisk.delete(rel);
         await quarantine(rel, (e as Error).message);
@@ -121,7 +122,7 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
       const row = await store.segments.getByPath(rel);
       if (row && row.state === 'closed') {
         gone.push(row.id);
-        log(`${rel}: file is gone; index row dropped`);
+        log.warn(`${rel}: file is gone; index row dropped`, { relPath: rel });
       }
     }
     if (gone.length) await store.segments.deleteByIds(gone);

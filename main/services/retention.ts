@@ -5,6 +5,7 @@ import { DEFAULT_RETENTION_DAYS } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { SegmentRow, Store } from '../../storage/repositories';
 import { volumeOf } from '../config';
+import { asLog, type Log, type LogSink } from '../../common/log';
 
 export interface RetentionConfig {
   recordingsDir: string;
@@ -65,16 +66,16 @@ export class RetentionService {
   private timer: NodeJS.Timeout | null = null;
   private freeTimer: NodeJS.Timeout | null = null;
   private running: Promise<RetentionPassReport> | null = null;
-  private readonly log: (m: string) => void;
+  private readonly log: Log;
   private readonly now: () => number;
   /** Test hook: overrides the free-space reading. */
   freeBytesOverride: (() => number | null) | null = null;
 
   constructor(
     private readonly cfg: RetentionConfig,
-    private readonly deps: { store: Store; publish?: (ev: ServerEvent) => void; log?: (m: string) => void; now?: () => number },
+    private readonly deps: { store: Store; publish?: (ev: ServerEvent) => void; log?: LogSink; now?: () => number },
   ) {
-    this.log = (m) => (deps.log ?? console.log)(`[retention] ${m}`);
+    this.log = asLog(deps.log, 'retention');
     this.now = deps.now ?? Date.now;
   }
 
@@ -87,16 +88,16 @@ export class RetentionService {
       volume,
       recordingsBytes: await this.deps.store.segments.totalBytes(),
     });
-    this.log(
+    this.log.info(
       `keeping ${formatBytes(this.cfg.minFreeBytes)} free${volume ? ` on a ${formatBytes(volume.sizeBytes)} volume` : ''}` +
         `${this.cfg.maxRecordingsBytes > 0 ? `, recordings at most ${formatBytes(this.cfg.maxRecordingsBytes)}` : ''}`,
     );
-    if (problem) this.log(`WARNING: the retention settings cannot keep any recording: ${problem}`);
+    if (problem) this.log.warn(`the retention settings cannot keep any recording: ${problem}`);
     return problem;
   }
 
   start(): void {
-    void this.checkSettings().catch((err: Error) => this.log(`cannot check the settings: ${err.message}`));
+    void this.checkSettings().catch((err: Error) => this.log.error(`cannot check the settings: ${err.message}`, { err }));
     this.timer = setInterval(() => void this.runOnce(), this.cfg.intervalMs);
     this.timer.unref();
     this.freeTimer = setInterval(() => {
@@ -191,7 +192,7 @@ export class RetentionService {
     while (free !== null && free < this.cfg.minFreeBytes) {
       const rows = await store.segments.listOldestDeletable({ limit: 20 });
       if (rows.length === 0) {
-        this.log(`free space ${free} B is under the minimum ${this.cfg.minFreeBytes} B and nothing is deletable (all protected or being written)`);
+        this.log.warn('free space is under the minimum and nothing is deletable (all protected or being written)', { freeBytes: free, minFreeBytes: this.cfg.minFreeBytes });
         break;
       }
       // One at a time, re-reading free space, so no more is deleted than needed.
@@ -205,7 +206,10 @@ export class RetentionService {
     rep.freeBytesAfter = free;
     rep.deletedSegments = rep.byAge + rep.byBudget + rep.byFreeSpace;
     if (rep.deletedSegments > 0)
-      this.log(`deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`);
+      this.log.info(`deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`, {
+        deletedSegments: rep.deletedSegments,
+        deletedBytes: rep.deletedBytes,
+      });
     return rep;
   }
 }

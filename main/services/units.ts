@@ -7,6 +7,7 @@ import { unitStreamPath, type DonePublishReason, type HubDecision, type PublishI
 import type { AuditLog, AuditRecord } from './audit-log';
 import type { RecordingService } from './recording';
 import type { UnitControl } from './unit-control';
+import { asLog, type Log, type LogSink } from '../../common/log';
 
 /** What the unit service needs from the media hub. */
 export interface UnitHub {
@@ -27,7 +28,7 @@ export interface UnitServiceDeps {
   publicHost: string;
   /** Configured RTMP port (used in publish URLs while the hub is not listening). */
   rtmpPort: number;
-  log?: (msg: string) => void;
+  log?: LogSink;
   now?: () => number;
   /** Rejected publishes from one address before it is refused without auditing for `throttleMs`. */
   maxRejections?: number;
@@ -76,12 +77,12 @@ export class UnitService implements UnitControl {
   private readonly rejections = new Map<string, number[]>();
   private readonly blockedUntil = new Map<string, number>();
   private readonly startedMs: number;
-  private readonly log: (msg: string) => void;
+  private readonly log: Log;
   private readonly now: () => number;
   private closed = false;
 
   constructor(private readonly deps: UnitServiceDeps) {
-    this.log = (m) => (deps.log ?? console.log)(`[units] ${m}`);
+    this.log = asLog(deps.log, 'units');
     this.now = deps.now ?? Date.now;
     this.startedMs = this.now();
   }
@@ -120,7 +121,8 @@ export class UnitService implements UnitControl {
     const cur = this.telemetryLink.get(unitId);
     if (cur?.online === up) return;
     this.telemetryLink.set(unitId, { online: up, sinceMs: now });
-    if (cur !== undefined || up) this.log(`unit ${unitId} telemetry ${up ? 'up' : `lost (nothing for ${this.telemetryTimeoutMs / 1000} s)`}`);
+    if (cur !== undefined || up)
+      this.log[up ? 'info' : 'warn'](`unit ${unitId} telemetry ${up ? 'up' : `lost (nothing for ${this.telemetryTimeoutMs / 1000} s)`}`, { unitId });
     this.publishStatus(unitId);
   }
 
@@ -181,7 +183,11 @@ export class UnitService implements UnitControl {
     if (this.rejections.size > 1000) for (const [ip, ts] of this.rejections) if (ts.every((t) => t <= now - window)) this.rejections.delete(ip);
     if (this.blockedUntil.size > 1000) for (const [ip, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(ip);
     const id = /^\d+$/.test(req.name) && req.app === 'live' ? Number(req.name) : null;
-    this.log(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${reason}${throttled ? `; further attempts from ${req.remoteAddress} refused for ${window / 1000} s` : ''}`);
+    this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${reason}${throttled ? `; further attempts from ${req.remoteAddress} refused for ${window / 1000} s` : ''}`, {
+      unitId: id ?? undefined,
+      remoteAddress: req.remoteAddress,
+      reason,
+    });
     this.record({
       action: 'unit.publish_rejected',
       targetType: id !== null ? 'unit' : 'stream',
@@ -216,7 +222,7 @@ export class UnitService implements UnitControl {
       this.online.delete(id);
       this.offlineSince.set(id, this.now());
     }
-    this.log(`unit ${id} went offline (${reason})`);
+    this.log.info(`unit ${id} went offline (${reason})`, { unitId: id, reason });
     // The recorder's stop begins now, before the hub cuts its input; the next start waits for it.
     const stopping = this.deps.recording.stopUnit(id);
     this.serial(id, () => stopping);
@@ -266,7 +272,7 @@ export class UnitService implements UnitControl {
   async changed(unit: UnitRow, opts: { keyRotated?: boolean } = {}): Promise<void> {
     this.cache(unit);
     if ((!unit.enabled || opts.keyRotated) && this.online.has(unit.id)) {
-      this.log(`unit ${unit.id}: ${unit.enabled ? 'stream key rotated' : 'disabled'}; closing its publish`);
+      this.log.info(`unit ${unit.id}: ${unit.enabled ? 'stream key rotated' : 'disabled'}; closing its publish`, { unitId: unit.id });
       this.deps.hub?.kick(unitStreamPath(unit.id));
     }
     await (this.chains.get(unit.id) ?? Promise.resolve());
@@ -302,7 +308,7 @@ export class UnitService implements UnitControl {
   private serial(unitId: number, fn: () => Promise<void>): void {
     const next = (this.chains.get(unitId) ?? Promise.resolve())
       .then(fn)
-      .catch((e: unknown) => this.log(`unit ${unitId}: ${(e as Error).message}`));
+      .catch((e: unknown) => this.log.error(`unit ${unitId}: ${(e as Error).message}`, { unitId, err: e }));
     this.chains.set(unitId, next);
     void next.then(() => {
       if (this.chains.get(unitId) === next) this.chains.delete(unitId);
@@ -313,6 +319,6 @@ export class UnitService implements UnitControl {
   private record(r: Omit<AuditRecord, 'actor'>): void {
     this.auditChain = this.auditChain
       .then(() => this.deps.audit.record({ ...r, actor: null }))
-      .catch((e: unknown) => this.log(`audit write failed: ${(e as Error).message}`));
+      .catch((e: unknown) => this.log.error(`audit write failed: ${(e as Error).message}`, { err: e }));
   }
 }

@@ -17,6 +17,7 @@ import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
 import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
+import { asLog, type LogSink } from '../../common/log';
 
 export { Db } from './db';
 export { MAX_SEGMENT_MS } from './segments';
@@ -46,8 +47,8 @@ export interface SqliteStoreOptions {
   /** Override of the migrations directory (tests). */
   migrationsDir?: string;
   busyTimeoutMs?: number;
-  /** Where to log (default console.log); tests pass a no-op. */
-  log?: (line: string) => void;
+  /** Where to log (a Log, or a line function; default console.log); tests pass a no-op. */
+  log?: LogSink;
 }
 
 /**
@@ -57,7 +58,7 @@ export interface SqliteStoreOptions {
 export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
   const inMemory = filePath === ':memory:' || filePath === '';
   if (!inMemory) await mkdir(dirname(filePath), { recursive: true });
-  const log = opts.log ?? ((line: string) => console.log(line));
+  const log = asLog(opts.log, 'storage');
   const db = await Db.open(filePath, { busyTimeoutMs: opts.busyTimeoutMs });
   try {
     const version = (await db.get<{ v: string }>('SELECT sqlite_version() AS v'))?.v ?? '0';
@@ -65,10 +66,10 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
       throw new Error(`[storage] SQLite ${version} is too old: Argus needs ${MIN_SQLITE_VERSION} or newer (STRICT tables, ->>, jsonb_each)`);
     }
     if (!inMemory && db.journalMode !== 'wal') {
-      log(`[storage] ${filePath}: journal_mode is "${db.journalMode}", not WAL (file system without shared memory?)`);
+      log.warn(`journal_mode is "${db.journalMode}", not WAL (file system without shared memory?)`, { file: filePath });
     }
     const applied = await migrate(db, await loadMigrations(opts.migrationsDir), opts.now);
-    if (applied.length > 0) log(`[storage] ${filePath}: applied migration(s) ${applied.join(', ')}`);
+    if (applied.length > 0) log.info(`applied migration(s) ${applied.join(', ')}`, { file: filePath });
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

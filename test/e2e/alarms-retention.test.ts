@@ -65,7 +65,7 @@ describe('retention on a small volume (64 MiB tmpfs)', () => {
       expect(config.minFreeBytes).toBe(Math.floor(VOLUME_BYTES * 0.05));
       expect(await retention.checkSettings()).toBeNull();
       expect(logs.join('\n')).toContain('keeping 3.2 MiB free on a 64.0 MiB volume');
-      expect(logs.join('\n')).not.toContain('WARNING');
+      expect(logs.join('\n')).not.toMatch(/WARN/);
     } finally {
       await store.close();
     }
@@ -78,7 +78,7 @@ describe('retention on a small volume (64 MiB tmpfs)', () => {
     const dir = fs.mkdtempSync(path.join(vol, 'srv-'));
     const srv = await startAlarmServer({ tmp: dir, overrides });
     servers.push(srv);
-    await eventually(async () => srv.log.find((l) => /\[retention\] WARNING: the retention settings cannot keep any recording/.test(l) && problem.test(l)) ?? null, 10_000, 'the warning');
+    await eventually(async () => srv.log.find((l) => /WARN \[retention\] the retention settings cannot keep any recording/.test(l) && problem.test(l)) ?? null, 10_000, 'the warning');
     const alarm = await eventually(
       async () => (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=disk_low')).body.alarms.find((a) => a.cause === 'retention_cannot_keep') ?? null,
       10_000,
