@@ -11,7 +11,7 @@ import { InvestigationService } from '../main/services/investigation/service';
 import { buildRenderer } from '../scripts/build-renderer';
 import type { NewSegment } from '../storage/repositories';
 import { openSqliteStore } from '../storage/sqlite/index';
-import { launchBrowser } from '../test/e2e/browser';
+import { launchBrowser } from '../test/harness';
 import { BAR_BITS, FPS, indexSegments, makeSegments, segmentRow } from '../test/e2e/investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, until } from '../test/e2e/investigation-server';
 import { parseFlags } from './lib/args';

@@ -1,5 +1,5 @@
 // Devices, channels and the organisation tree: API bodies (validated with common/schema.ts), views and events.
-import type { CameraState, Transport } from './api';
+import { checkStreamUrl, type CameraState, type Transport } from './api';
 import type { ServerMessage } from './messages';
 import { s, type Infer } from './schema';
 
@@ -82,10 +82,11 @@ const policyFields = {
   segmentSeconds: s.optional(s.int({ min: 2, max: 600 })),
   retentionDays: s.optional(s.int({ min: 1, max: 3650 })),
 };
+const streamUrl = s.string({ minLength: 1, maxLength: 2048, refine: checkStreamUrl, description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password' });
 export const RtspChannelCreate = s.object({
   name: s.string({ minLength: 1, maxLength: 64, singleLine: true }),
-  url: s.string({ minLength: 1, maxLength: 2048 }), // refine: checkStreamUrl (common/api.ts)
-  subUrl: s.optional(s.nullable(s.string({ minLength: 1, maxLength: 2048 }))),
+  url: streamUrl,
+  subUrl: s.optional(s.nullable(streamUrl)),
   username: s.optional(s.nullable(s.string({ maxLength: 128 }))),
   password: s.optional(s.nullable(s.string({ maxLength: 256, description: 'write-only' }))),
   transport: s.optional(s.enum(['tcp', 'udp'] as const satisfies readonly Transport[])),
@@ -154,8 +155,8 @@ export const ChannelUpdate = s.partial(s.object({
   name: s.string({ minLength: 1, maxLength: 64, singleLine: true }),
   enabled: s.boolean(),
   description: s.nullable(s.string({ maxLength: 1024 })),
-  url: s.string({ minLength: 1, maxLength: 2048 }),
-  subUrl: s.nullable(s.string({ minLength: 1, maxLength: 2048 })),
+  url: streamUrl,
+  subUrl: s.nullable(streamUrl),
   username: s.nullable(s.string({ maxLength: 128 })),
   password: s.nullable(s.string({ maxLength: 256 })),
   transport: s.enum(['tcp', 'udp'] as const),
@@ -174,3 +175,25 @@ export type DevicesServerEvent =
   | { type: 'channel.status'; status: ChannelStatus }
   | { type: 'org.changed'; tree: OrgTree }
   | { type: 'org.counts'; counts: Array<{ nodeId: number; counts: OrgCounts }> };
+
+export const DEVICES_EVENT_TYPES: Record<DevicesServerEvent['type'], true> = {
+  'device.changed': true,
+  'device.deleted': true,
+  'device.status': true,
+  'channel.changed': true,
+  'channel.deleted': true,
+  'channel.status': true,
+  'org.changed': true,
+  'org.counts': true,
+};
+
+// ---------- queries ----------
+const flag = s.optional(s.boolean());
+export const DeviceListQuery = s.object({ nodeId: s.optional(s.int({ min: 1 })), recursive: flag, kind: s.optional(s.enum(DEVICE_KINDS)), mobile: flag });
+export type DeviceListQuery = Infer<typeof DeviceListQuery>;
+export const ChannelListQuery = s.object({ deviceId: s.optional(s.int({ min: 1 })), nodeId: s.optional(s.int({ min: 1 })), placed: flag });
+export type ChannelListQuery = Infer<typeof ChannelListQuery>;
+export const NodeChannelsQuery = s.object({ recursive: flag });
+export type NodeChannelsQuery = Infer<typeof NodeChannelsQuery>;
+export const OrgSearchQuery = s.object({ q: s.string({ minLength: 1, maxLength: 128 }), limit: s.optional(s.int({ min: 1, max: 500 })) });
+export type OrgSearchQuery = Infer<typeof OrgSearchQuery>;

@@ -2,6 +2,7 @@
 import type { AlarmServerEvent } from './alarms';
 import type { Camera, CameraStatus, Segment, Unit, UnitStatus } from './api';
 import type { DeviceEvent } from './device-events';
+import type { DevicesServerEvent } from './devices';
 import type { GpsServerEvent } from './gps';
 import type { InvestigationServerEvent } from './investigation';
 import type { OnvifServerEvent } from './onvif';
@@ -23,7 +24,8 @@ export type CoreServerEvent =
 export type ServerEvent = CoreServerEvent | OnvifServerEvent
   | GpsServerEvent
   | InvestigationServerEvent
-  | AlarmServerEvent;
+  | AlarmServerEvent
+  | DevicesServerEvent;
 
 export type ServerEventType = ServerEvent['type'];
 

@@ -11,6 +11,10 @@ export const RIGHT_ROLES = {
   'cameras.manage': ['admin'],
   /** Manage mobile units and their stream keys. */
   'units.manage': ['admin'],
+  /** Manage devices and channels (docs/design/devices.md): add, change, delete, keys, stream settings, map places. */
+  'devices.manage': ['admin'],
+  /** Edit the organisation tree: add, rename, move and delete nodes. */
+  'org.manage': ['admin'],
   /** Manage user accounts: create, role, disable, reset a password. */
   'users.manage': ['admin'],
   /** Read the audit log. */

@@ -1,6 +1,7 @@
-// The one place ffmpeg and ffprobe are started: binary paths, the watchdog every ffmpeg runs under, signalling, the long-running process runner, the run-to-completion job runner and ffprobe.
+// The one place ffmpeg and ffprobe are started: binary paths, the watchdog every ffmpeg runs under, signalling, the long-running process runner (with an optional input pipe on fd 3), the run-to-completion job runner and ffprobe.
 import path from 'node:path';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import ffmpeg, { type FfprobeData } from 'fluent-ffmpeg';
 
 export type { FfprobeData } from 'fluent-ffmpeg';
@@ -16,7 +17,6 @@ let watchdog: string | null | undefined;
 /** Sets the binaries used by every later call. */
 export function configureFfmpeg(p: Partial<FfmpegPaths>): void {
   paths = { ...paths, ...p };
-  process.env.ARGUS_FFMPEG_BIN = paths.ffmpegPath;
 }
 
 export function ffmpegPaths(): Readonly<FfmpegPaths> {
@@ -37,12 +37,16 @@ function watchdogPath(): string | null {
       execFileSync('setpriv', ['--help'], { stdio: 'ignore' });
       execFileSync('setsid', ['--help'], { stdio: 'ignore' });
       watchdog = path.join(import.meta.dirname, 'bin', 'ffmpeg-supervised.sh');
-      process.env.ARGUS_FFMPEG_BIN = paths.ffmpegPath;
     } catch {
       watchdog = null;
     }
   }
   return watchdog;
+}
+
+/** The environment of an ffmpeg start: the watchdog finds the binary in ARGUS_FFMPEG_BIN. */
+function ffmpegEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ARGUS_FFMPEG_BIN: paths.ffmpegPath };
 }
 
 /** The command that starts ffmpeg with the arguments that follow it (the watchdog, or the bare binary). */
@@ -75,9 +79,17 @@ export interface RecordProcess {
   kill(): void;
 }
 
-/** Replaces secrets carried in URLs (the hub's internal secret, unit stream keys) in a log line. */
-export function redactSecrets(line: string): string {
-  return line.replace(/([?&](?:secret|key)=)[^&\s'"]+/gi, '$1***');
+/**
+ * Replaces secrets in a log line: those carried in URLs (the hub's internal secret, unit stream keys) and the given ones
+ * (a source's password, as written and URL-encoded).
+ */
+export function redactSecrets(line: string, secrets: readonly string[] = []): string {
+  let out = line.replace(/([?&](?:secret|key)=)[^&\s'"]+/gi, '$1***');
+  for (const s of secrets) {
+    if (!s) continue;
+    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('***');
+  }
+  return out;
 }
 
 export interface FfmpegOutput {
@@ -86,8 +98,13 @@ export interface FfmpegOutput {
 }
 
 export interface FfmpegArgs {
+  /** The input: a URL, or `pipe:3` with `inputBytes`. */
   input: string;
   inputOptions: string[];
+  /** Bytes written into ffmpeg's fd 3 (a fourth stdio pipe; stdin stays free for 'q'); their end is the input's end. */
+  inputBytes?: Readable;
+  /** Strings never shown in a log line, an error or a status (a source's password). */
+  secrets?: readonly string[];
   /** In order. The relay (when present) comes first: if FLV refuses the codec, ffmpeg fails before opening a segment file. */
   outputs: FfmpegOutput[];
 }
@@ -103,62 +120,103 @@ export interface RunHandlers {
   onExit(error: string | null, stderrTail: string[]): void;
 }
 
-/** Starts one ffmpeg (through fluent-ffmpeg and the watchdog) with the given arguments. */
-export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
-  let cmd = ffmpeg({ stdoutLines: 50 }).setFfmpegPath(ffmpegCommand()).input(a.input).inputOptions(a.inputOptions);
-  for (const o of a.outputs) cmd = cmd.output(o.output).outputOptions(o.options);
-  cmd
-    .addOption('-hide_banner')
-    .addOption('-loglevel', 'level+info')
-    .addOption('-stats_period', '1');
+/** fluent-ffmpeg's wording of an exit (kept: media/errors.ts reads it), with the tail's last lines that are not log lines. */
+function exitError(code: number | null, signal: NodeJS.Signals | null, lines: string[]): string | null {
+  if (signal) return `ffmpeg was killed with signal ${signal}`;
+  if (!code) return null;
+  const trailing: string[] = [];
+  for (const l of lines) {
+    if (l.startsWith(' ') || l.startsWith('[')) trailing.length = 0;
+    else trailing.push(l);
+  }
+  return `ffmpeg exited with code ${code}: ${trailing.join('\n')}`;
+}
 
-  let proc: import('node:child_process').ChildProcess | undefined;
+/** The command line of a long-running process: global options, input options and input, then each output's options and target. */
+export function processArgv(a: FfmpegArgs): string[] {
+  const argv = ['-hide_banner', '-loglevel', 'level+info', '-stats_period', '1', ...a.inputOptions, '-i', a.input];
+  for (const o of a.outputs) argv.push(...o.options, o.output);
+  return argv;
+}
+
+/** Starts one long-running ffmpeg (under the watchdog) with the given arguments; `a.inputBytes` are written into its fd 3. */
+export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
+  const redact = (line: string) => redactSecrets(line, a.secrets);
   let exited = false;
   let exitWaiters: Array<() => void> = [];
   const tail: string[] = [];
+  const recent: string[] = [];
   let stdoutBuf = '';
+  let stderrBuf = '';
 
   const finish = (error: string | null) => {
     if (exited) return;
     exited = true;
-    h.onExit(error === null ? null : redactSecrets(error), tail.slice());
+    h.onExit(error === null ? null : redact(error), tail.slice());
     for (const w of exitWaiters) w();
     exitWaiters = [];
   };
 
-  cmd.on('start', () => {
-    proc = (cmd as unknown as { ffmpegProc: import('node:child_process').ChildProcess }).ffmpegProc;
-    proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
-    proc.stdout?.setEncoding('utf8');
-    proc.stdout?.on('data', (chunk: string) => {
-      stdoutBuf += chunk;
-      let nl: number;
-      while ((nl = stdoutBuf.indexOf('\n')) >= 0) {
-        const line = stdoutBuf.slice(0, nl).trim();
-        stdoutBuf = stdoutBuf.slice(nl + 1);
-        h.onStdoutLine?.(line);
-      }
+  const stdio: Array<'pipe'> = a.inputBytes ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+  const proc: ChildProcess = spawn(ffmpegCommand(), processArgv(a), { stdio, env: ffmpegEnv() });
+  proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
+  if (a.inputBytes) {
+    const sink = proc.stdio[3] as import('node:stream').Writable;
+    const bytes = a.inputBytes;
+    sink.on('error', () => undefined); // EPIPE: ffmpeg ended first
+    bytes.pipe(sink);
+    // The source ended or failed: ffmpeg sees the end of its input (and closes its segment).
+    const endInput = () => sink.end();
+    bytes.once('error', endInput);
+    proc.once('exit', () => {
+      bytes.unpipe(sink);
+      bytes.off('error', endInput);
+      sink.destroy();
     });
+  }
+  proc.stdout!.setEncoding('utf8');
+  proc.stdout!.on('data', (chunk: string) => {
+    stdoutBuf += chunk;
+    let nl: number;
+    while ((nl = stdoutBuf.indexOf('\n')) >= 0) {
+      const line = stdoutBuf.slice(0, nl).trim();
+      stdoutBuf = stdoutBuf.slice(nl + 1);
+      h.onStdoutLine?.(line);
+    }
   });
-  cmd.on('stderr', (raw: string) => {
+  const onStderrLine = (raw: string) => {
     const tm = TIME.exec(raw);
     if (tm) {
       const t = Number(tm[2]) * 3600 + Number(tm[3]) * 60 + Number(tm[4]);
       if (!tm[1]) h.onProgress(t);
       return;
     }
-    const line = redactSecrets(raw);
+    const line = redact(raw);
+    recent.push(line);
+    if (recent.length > 50) recent.shift();
+    if (raw === '') return;
     h.onLogLine?.(line);
     tail.push(line);
     if (tail.length > 30) tail.shift();
+  };
+  proc.stderr!.setEncoding('utf8');
+  proc.stderr!.on('data', (chunk: string) => {
+    stderrBuf += chunk;
+    const parts = stderrBuf.split(/\r\n|\r|\n/);
+    stderrBuf = parts.pop() ?? '';
+    for (const p of parts) onStderrLine(p);
   });
-  cmd.on('end', () => finish(null));
-  cmd.on('error', (err: Error) => finish(err.message));
-  cmd.run();
+  // 'close': the process exited and its stdout/stderr are drained (the segment list's last line is read).
+  proc.once('close', (code, signal) => {
+    if (stderrBuf) onStderrLine(stderrBuf);
+    stderrBuf = '';
+    finish(exitError(code, signal, recent));
+  });
+  proc.once('error', (err) => finish(err.message));
 
   return {
     get pid() {
-      return proc?.pid;
+      return proc.pid;
     },
     stop(graceMs = 5000) {
       if (exited) return Promise.resolve();
@@ -170,21 +228,21 @@ export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
         // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
         const quit = () => {
           if (exited) return;
-          if (!proc) return void setTimeout(quit, 50);
-          if (proc.stdin?.writable) proc.stdin.write('q');
+          // (ffmpeg reads no 'q' when an input is a pipe: then SIGTERM at once, a single signal to its own group)
+          if (proc.stdin?.writable && !a.inputBytes) proc.stdin.write('q');
           else signalFfmpeg(proc, 'SIGTERM');
           setTimeout(() => {
-            if (!exited && proc) signalFfmpeg(proc, 'SIGTERM');
+            if (!exited) signalFfmpeg(proc, 'SIGTERM');
           }, Math.min(2000, graceMs / 2)).unref();
           setTimeout(() => {
-            if (!exited && proc) signalFfmpeg(proc, 'SIGKILL');
+            if (!exited) signalFfmpeg(proc, 'SIGKILL');
           }, graceMs).unref();
         };
         quit();
       });
     },
     kill() {
-      if (proc) signalFfmpeg(proc, 'SIGKILL');
+      signalFfmpeg(proc, 'SIGKILL');
     },
   };
 }
@@ -205,6 +263,7 @@ export function runFfmpegJob(args: string[], o: JobOptions = {}): Promise<void> 
     if (o.signal?.aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
     const child = spawn(ffmpegCommand(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: ffmpegEnv(),
     });
     let err = '';
     let out = '';

@@ -12,6 +12,7 @@ import { waitFor } from '../test/helpers/media-assert';
 import { publishRtmp, publishRtmpGst } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { cameraStreamPath, createMediaHub, type MediaHub, unitStreamPath } from './hub';
+import { urlSource } from './stream-source';
 import { Recorder, type ClosedSegment } from './recorder';
 
 let hub: MediaHub;
@@ -46,7 +47,7 @@ function harness(id: number, cfg: { url: string; relayUrl?: string }) {
   const errors: string[] = [];
   const dir = fs.mkdtempSync(path.join(tmp, 'src-'));
   const rec = new Recorder(
-    { cameraId: id, transport: 'tcp', segmentSeconds: 2, recordingsDir: dir, ...cfg },
+    { cameraId: id, segmentSeconds: 2, recordingsDir: dir, source: urlSource(id, 'main', { kind: 'url', url: cfg.url, rtspTransport: 'tcp', secrets: [] }, `source ${id}`), ...cfg },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: (p, m) => errors.push(`${p}: ${m}`) },
     { log: process.env.MATRIX_LOG ? (m) => console.log(`${Date.now()} ${m}`) : quiet },
   );

@@ -16,6 +16,9 @@ import { launchRecording, type RecordLauncher } from './record-process';
 import { cameraStreamPath, createMediaHub, type MediaHub, type PublishInfo, type ViewerSink } from './hub';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
 import { StreamRelay, type RelayStatus } from './relay';
+import { urlSource, type StreamInput } from './stream-source';
+
+const urlIn = (url: string, transport: 'tcp' | 'udp' = 'tcp'): Extract<StreamInput, { kind: 'url' }> => ({ kind: 'url', url, rtspTransport: transport, secrets: [] });
 
 let rtsp: RtspServer;
 let hub: MediaHub;
@@ -41,7 +44,7 @@ function harness(cfg: Partial<RecorderConfig> & { url: string }, launch?: Record
   const specs: Parameters<RecordLauncher>[0][] = [];
   const dir = fs.mkdtempSync(path.join(tmp, 'cam-'));
   const rec = new Recorder(
-    { cameraId: 7, transport: 'tcp', segmentSeconds: 2, recordingsDir: dir, ...cfg },
+    { cameraId: 7, segmentSeconds: 2, recordingsDir: dir, source: urlSource(7, 'main', urlIn(cfg.url), cfg.url), ...cfg },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: quiet },
     { log: quiet, launch: (spec, cb) => (specs.push(spec), (launch ?? launchRecording)(spec, cb)) },
   );
@@ -63,23 +66,23 @@ function collect(): ViewerSink & { bytes(): Buffer; ended: boolean } {
 
 describe('ffmpeg arguments', () => {
   it('use RTSP options only for rtsp inputs, and put the relay first as its own stream-copy FLV output', () => {
-    const base = { transport: 'udp' as const, outDir: '/r/7', filePrefix: '1', segmentSeconds: 10, transcodeAudio: false, ioTimeoutS: 10 };
-    const cam = recordArgs({ ...base, inputUrl: 'rtsp://10.0.0.1/s', relay: { url: 'rtmp://127.0.0.1:1935/cam/7?secret=x', audio: true } });
+    const base = { outDir: '/r/7', filePrefix: '1', segmentSeconds: 10, transcodeAudio: false, ioTimeoutS: 10 };
+    const cam = recordArgs({ ...base, input: urlIn('rtsp://10.0.0.1/s', 'udp'), relay: { url: 'rtmp://127.0.0.1:1935/cam/7?secret=x', audio: true } });
     expect(cam.inputOptions.slice(0, 4)).toEqual(['-rtsp_transport', 'udp', '-timeout', '10000000']);
     expect(cam.outputs.map((o) => o.output)).toEqual(['rtmp://127.0.0.1:1935/cam/7?secret=x', '/r/7/1-%06d.ts']);
     expect(cam.outputs[0].options).toEqual(expect.arrayContaining(['-map', '0:v:0', '0:a:0?', '-c', 'copy', '-f', 'flv']));
     expect(cam.outputs[0].options.join(' ')).not.toMatch(/-c:v (?!copy)|libx|-vf|tee/);
-    const unit = recordArgs({ ...base, inputUrl: 'rtmp://127.0.0.1:1935/live/9?secret=x' });
+    const unit = recordArgs({ ...base, input: urlIn('rtmp://127.0.0.1:1935/live/9?secret=x', 'udp') });
     expect(unit.inputOptions).not.toContain('-rtsp_transport');
     expect(unit.inputOptions).not.toContain('-timeout'); // would make the RTMP demuxer listen
     expect(unit.inputOptions).toContain('-rw_timeout');
     expect(unit.outputs).toHaveLength(1);
-    const sub = relayArgs({ inputUrl: 'rtsp://10.0.0.1/sub', transport: 'tcp', ioTimeoutS: 5, relay: { url: 'rtmp://h/cam/7_sub?secret=x', audio: false } });
+    const sub = relayArgs({ input: urlIn('rtsp://10.0.0.1/sub'), ioTimeoutS: 5, relay: { url: 'rtmp://h/cam/7_sub?secret=x', audio: false } });
     expect(sub.outputs).toEqual([{ output: 'rtmp://h/cam/7_sub?secret=x', options: expect.not.arrayContaining(['0:a:0?']) }]);
   });
 
   it('convert only the relay audio to AAC when the recording converts audio (G.711); the video stays a copy', () => {
-    const base = { inputUrl: 'rtsp://10.0.0.1/s', transport: 'tcp' as const, outDir: '/r/7', filePrefix: '1', segmentSeconds: 10, ioTimeoutS: 10 };
+    const base = { input: urlIn('rtsp://10.0.0.1/s'), outDir: '/r/7', filePrefix: '1', segmentSeconds: 10, ioTimeoutS: 10 };
     const g711 = recordArgs({ ...base, transcodeAudio: true, relay: { url: 'rtmp://h/cam/7?secret=x', audio: true } });
     expect(g711.outputs[0].options.join(' ')).toContain('-c:v copy -c:a aac');
     const aac = recordArgs({ ...base, transcodeAudio: false, relay: { url: 'rtmp://h/cam/7?secret=x', audio: true } });
@@ -95,7 +98,7 @@ describe('relay audio a browser can play', () => {
     try {
       await waitFor(() => hub.isLive('/live/41'), 'G.711 source published', 10_000);
       const proc = launchRecording(
-        { inputUrl: hub.internalUrl('live', '41'), transport: 'tcp', outDir: dir, filePrefix: '1', segmentSeconds: 2, transcodeAudio: true, ioTimeoutS: 5, relay: { url: hub.internalUrlFor('/cam/41'), audio: true } },
+        { input: urlIn(hub.internalUrl('live', '41')), outDir: dir, filePrefix: '1', segmentSeconds: 2, transcodeAudio: true, ioTimeoutS: 5, relay: { url: hub.internalUrlFor('/cam/41'), audio: true } },
         { onSegmentOpened: quiet, onSegmentClosed: quiet, onProgress: quiet, onExit: quiet },
       );
       try {
@@ -192,7 +195,7 @@ describe('StreamRelay', () => {
     let cam = await startRtspServer({ count: 1, clip }, port);
     const statuses: RelayStatus[] = [];
     const relay = new StreamRelay(
-      { cameraId: 9, label: 'sub', url: cam.url('/cam1'), transport: 'tcp', relayUrl: hub.internalUrlFor(cameraStreamPath(9, 'sub')) },
+      { cameraId: 9, label: 'sub', source: urlSource(9, 'sub', urlIn(cam.url('/cam1')), 'cam1'), relayUrl: hub.internalUrlFor(cameraStreamPath(9, 'sub')) },
       { log: quiet, minBackoffMs: 300, onStatus: (s) => statuses.push(s) },
     );
     try {

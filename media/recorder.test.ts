@@ -10,6 +10,7 @@ import { freePort } from '../test/helpers/net';
 import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert';
 import type { RecordCallbacks, RecordLauncher } from './record-process';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
+import { urlSource } from './stream-source';
 
 let clip: string;
 let rtsp: RtspServer;
@@ -25,14 +26,19 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function harness(cfg: Partial<RecorderConfig> & { url: string }, opts: ConstructorParameters<typeof Recorder>[2] = {}) {
+/** A URL source, as the RTSP adapter makes it. */
+function source(url: string, transport: 'tcp' | 'udp' = 'tcp') {
+  return urlSource(7, 'main', { kind: 'url', url, rtspTransport: transport, secrets: [] }, url);
+}
+
+function harness(cfg: Partial<RecorderConfig> & { url: string; transport?: 'tcp' | 'udp' }, opts: ConstructorParameters<typeof Recorder>[2] = {}) {
   const closed: ClosedSegment[] = [];
   const opened: string[] = [];
   const statuses: CameraStatus[] = [];
   const errors: string[] = [];
   const dir = fs.mkdtempSync(path.join(tmp, 'cam-'));
   const rec = new Recorder(
-    { cameraId: 7, transport: 'tcp', segmentSeconds: 2, recordingsDir: dir, ...cfg },
+    { cameraId: 7, segmentSeconds: 2, recordingsDir: dir, source: source(cfg.url, cfg.transport), ...cfg },
     {
       onStatus: (s) => statuses.push(s),
       onSegmentOpened: (s) => opened.push(s.relPath),
@@ -204,7 +210,7 @@ describe('Recorder against a flapping camera', () => {
 });
 
 describe('Recorder backoff (injected launcher and clock)', () => {
-  it('resets the backoff once video flows again: a source down 6 s, up 9 s loses the outage plus about a second, every time', () => {
+  it('resets the backoff once video flows again: a source down 6 s, up 9 s loses the outage plus about a second, every time', async () => {
     vi.useFakeTimers();
     try {
       let nowMs = 0;
@@ -225,17 +231,18 @@ describe('Recorder backoff (injected launcher and clock)', () => {
       const statuses: CameraStatus[] = [];
       const dir = fs.mkdtempSync(path.join(tmp, 'flap-'));
       const rec = new Recorder(
-        { cameraId: 9, url: 'rtsp://10.0.0.9/main', transport: 'tcp', segmentSeconds: 2, recordingsDir: dir },
+        { cameraId: 9, source: source('rtsp://10.0.0.9/main'), segmentSeconds: 2, recordingsDir: dir },
         { onStatus: (s) => statuses.push(s), onSegmentOpened: () => undefined, onSegmentClosed: () => undefined, onSegmentError: () => undefined },
         { launch, now: () => nowMs, log: quiet },
       );
       rec.start();
       const holesMs: number[] = [];
       let downAtMs: number | null = null;
-      const step = (ms: number) => {
+      // (async: each run opens its source first, a promise)
+      const step = async (ms: number) => {
         for (let i = 0; i < ms / 100; i++) {
           nowMs += 100;
-          vi.advanceTimersByTime(100);
+          await vi.advanceTimersByTimeAsync(100);
           const r = run as { cb: RecordCallbacks; streamS: number; exited: boolean } | null;
           if (cameraUp && r && !r.exited && nowMs % 1000 === 0) {
             r.streamS += 1;
@@ -247,7 +254,7 @@ describe('Recorder backoff (injected launcher and clock)', () => {
           }
         }
       };
-      step(9000);
+      await step(9000);
       for (let cycle = 0; cycle < 6; cycle++) {
         cameraUp = false;
         downAtMs = nowMs;
@@ -256,9 +263,9 @@ describe('Recorder backoff (injected launcher and clock)', () => {
           r.exited = true;
           r.cb.onExit('ffmpeg exited with code 1', ['[in#0] [error] Error during demuxing: End of file']);
         }
-        step(6000);
+        await step(6000);
         cameraUp = true;
-        step(9000);
+        await step(9000);
       }
       void rec.close();
       expect(holesMs).toHaveLength(6);

@@ -8,13 +8,14 @@ import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { indexDiscardedRun } from './discarded-run';
 import { SegmentIndex, type SegmentEvents } from './segment-index';
+import type { StreamInput, StreamSource } from './stream-source';
+import { openFailure, SourceHold } from './source-hold';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
 
 export interface RecorderConfig {
   cameraId: number;
-  /** Input URL including credentials: rtsp(s):// of a camera, or the hub's rtmp:// URL of a mobile unit. */
-  url: string;
-  transport: 'tcp' | 'udp';
+  /** The channel's stream, whatever protocol brings it: opened before every run, released after it. */
+  source: StreamSource;
   segmentSeconds: number;
   /** Recordings root; the camera writes to `<root>/<cameraId>/`. */
   recordingsDir: string;
@@ -38,6 +39,7 @@ export interface RecorderOptions extends SupervisionOptions {
 
 export class Recorder {
   private proc: RecordProcess | null = null;
+  private hold: SourceHold | null = null; // the current run's source, from open() until the run ended
   private state: CameraState = 'stopped';
   private sinceMs: number;
   private lastError: ServerMessage | null = null;
@@ -70,6 +72,8 @@ export class Recorder {
   private runInfo: StreamInfo | null = null;
   private bytesWindow: Array<{ atMs: number; bytes: number }> = [];
   private currentFile: string | null = null;
+  /** Files of this run reported closed: an "Opening" line read after the close (stderr behind stdout) is not a new segment. */
+  private closedFiles = new Set<string>();
   private closedBytes = 0;
   private readonly segments: SegmentIndex;
 
@@ -132,6 +136,8 @@ export class Recorder {
     this.nextRetryMs = null;
     const p = this.proc;
     if (p) await p.stop();
+    await this.hold?.abort();
+    this.hold = null;
     this.stopWatchdog();
     await this.segments.drained();
     this.setState('stopped', this.lastError);
@@ -160,15 +166,42 @@ export class Recorder {
     this.segments.newRun();
     this.bytesWindow = [];
     this.currentFile = null;
+    this.closedFiles = new Set();
     this.closedBytes = 0;
     this.setState(this.failures === 0 ? 'connecting' : this.state === 'failed' ? 'failed' : 'reconnecting', this.lastError);
     const runStart = this.runStartMs;
+    const hold = (this.hold = new SourceHold(this.cfg.source));
+    hold.open().then(
+      (input) => {
+        if (runStart === this.runStartMs && !this.stopping) this.run(runStart, input);
+        else hold.release();
+      },
+      (err: unknown) => {
+        hold.release();
+        if (runStart === this.runStartMs && !this.stopping) this.onOpenFailed(err);
+      },
+    );
+  }
+
+  /** The source could not be opened: no ffmpeg; retried like a failed run (a permanent reason waits the longest). */
+  private onOpenFailed(err: unknown): void {
+    this.hold = null;
+    const f = openFailure(err);
+    this.failures++;
+    const delay = f.permanent ? this.o.maxBackoffMs : backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
+    this.log(`${this.cfg.source.describe()} unavailable: ${f.text}; retry in ${delay} ms (attempt ${this.failures})`);
+    this.nextRetryMs = this.now() + delay;
+    this.setState(delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting', f.msg, true);
+    this.retryTimer = setTimeout(() => this.attempt(), delay);
+  }
+
+  private run(runStart: number, input: StreamInput): void {
+    this.lastProgressMs = this.now();
     const relay = this.cfg.relayUrl && this.relayOff === null ? { url: this.cfg.relayUrl, audio: this.relayAudio } : null;
     this.runHasRelay = relay !== null;
     this.proc = this.launch(
       {
-        inputUrl: this.cfg.url,
-        transport: this.cfg.transport,
+        input,
         outDir: this.cameraDir,
         filePrefix: String(runStart),
         segmentSeconds: this.cfg.segmentSeconds,
@@ -241,16 +274,13 @@ export class Recorder {
   }
 
   private bitrateBps(): number | null {
-    const w = this.bytesWindow;
-    if (w.length < 2) return null;
-    const a = w[0];
-    const b = w[w.length - 1];
-    if (b.atMs <= a.atMs) return null;
+    const [a, b] = [this.bytesWindow[0], this.bytesWindow.at(-1)];
+    if (!a || !b || b.atMs <= a.atMs) return null;
     return Math.round(((b.bytes - a.bytes) * 8 * 1000) / (b.atMs - a.atMs));
   }
 
   private onOpened(runStart: number, file: string): void {
-    if (runStart !== this.runStartMs) return;
+    if (runStart !== this.runStartMs || this.closedFiles.has(file)) return;
     if (this.discardRun) {
       this.discardedFiles.push(file);
       return;
@@ -269,6 +299,7 @@ export class Recorder {
   private onClosed(runStart: number, file: string, startS: number, endS: number): void {
     if (runStart === this.runStartMs && this.discardRun) return; // its files are indexed when it has exited
     const sameRun = runStart === this.runStartMs;
+    if (sameRun) this.closedFiles.add(file);
     this.segments.closed(file, startS, endS, sameRun, sameRun ? this.runInfo : null);
   }
 
@@ -291,6 +322,8 @@ export class Recorder {
   private onExit(runStart: number, error: string | null, tail: string[]): void {
     if (runStart !== this.runStartMs) return;
     this.proc = null;
+    this.hold?.release();
+    this.hold = null;
     this.stopWatchdog();
     this.segments.closeLeftovers();
     const ranMs = this.now() - runStart;

@@ -3,6 +3,8 @@ import { launchRelay, type RecordProcess, type RelayLauncher } from './record-pr
 import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
+import type { StreamInput, StreamSource } from './stream-source';
+import { openFailure, SourceHold } from './source-hold';
 
 export type RelayState = 'stopped' | 'connecting' | 'relaying' | 'reconnecting' | 'failed';
 
@@ -21,9 +23,8 @@ export interface StreamRelayConfig {
   cameraId: number;
   /** Name of the relayed stream in logs, e.g. "sub". */
   label: string;
-  /** Input URL with credentials. */
-  url: string;
-  transport: 'tcp' | 'udp';
+  /** The stream relayed: opened before every run, released after it. */
+  source: StreamSource;
   /** rtmp:// URL in the hub (carries the internal secret). */
   relayUrl: string;
 }
@@ -37,6 +38,7 @@ export interface StreamRelayOptions extends SupervisionOptions {
 
 export class StreamRelay {
   private proc: RecordProcess | null = null;
+  private hold: SourceHold | null = null;
   private state: RelayState = 'stopped';
   private lastError: ServerMessage | null = null;
   private failures = 0;
@@ -86,6 +88,8 @@ export class StreamRelay {
     this.watchdog = null;
     const p = this.proc;
     if (p) await p.stop(3000);
+    await this.hold?.abort();
+    this.hold = null;
     this.set('stopped', null);
   }
 
@@ -104,8 +108,31 @@ export class StreamRelay {
     const runStart = (this.runStartMs = this.now());
     this.lastProgressMs = runStart;
     if (this.state === 'stopped') this.set('connecting', this.lastError);
+    const hold = (this.hold = new SourceHold(this.cfg.source));
+    hold.open().then(
+      (input) => {
+        if (runStart === this.runStartMs && !this.stopping) this.run(runStart, input);
+        else hold.release();
+      },
+      (err: unknown) => {
+        hold.release();
+        if (runStart !== this.runStartMs || this.stopping) return;
+        this.hold = null;
+        const f = openFailure(err);
+        this.failures++;
+        const delay = f.permanent ? this.o.maxBackoffMs : backoffDelay(this.failures, this.o.minBackoffMs, this.o.maxBackoffMs);
+        this.log(`${this.cfg.source.describe()} unavailable: ${f.text}; retry in ${delay} ms (attempt ${this.failures})`);
+        this.nextRetryMs = this.now() + delay;
+        this.set(delay >= this.o.maxBackoffMs ? 'failed' : 'reconnecting', f.msg);
+        this.retryTimer = setTimeout(() => this.attempt(), delay);
+      },
+    );
+  }
+
+  private run(runStart: number, input: StreamInput): void {
+    this.lastProgressMs = this.now();
     this.proc = this.launch(
-      { inputUrl: this.cfg.url, transport: this.cfg.transport, ioTimeoutS: this.o.ioTimeoutS, relay: { url: this.cfg.relayUrl, audio: this.audio } },
+      { input, ioTimeoutS: this.o.ioTimeoutS, relay: { url: this.cfg.relayUrl, audio: this.audio } },
       {
         onProgress: () => {
           if (runStart !== this.runStartMs) return;
@@ -129,6 +156,8 @@ export class StreamRelay {
   private onExit(runStart: number, error: string | null, tail: string[]): void {
     if (runStart !== this.runStartMs) return;
     this.proc = null;
+    this.hold?.release();
+    this.hold = null;
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
     if (this.stopping) return;

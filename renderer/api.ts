@@ -1,29 +1,8 @@
-// Typed client for the HTTP API (/api/v1, contracts in common/api.ts): bearer token, JSON, errors as ApiError.
-import {
-  API_PREFIX,
-  type AuditEntry,
-  type AuditQuery,
-  type Camera,
-  type CameraCreate,
-  type CameraUpdate,
-  type HealthInfo,
-  type LiveTicket,
-  type LiveTicketRequest,
-  type LoginRequest,
-  type LoginResponse,
-  type Segment,
-  type SegmentQuery,
-  type Unit,
-  type UnitCreate,
-  type UnitKey,
-  type UnitUpdate,
-  type UserCreate,
-  type UserInfo,
-  type UserUpdate,
-  type WallLayout,
-  type WallLayoutBody,
-} from '../common/api';
+// The console's client of the HTTP API, derived from the declarations (common/endpoints/): call(endpoint, {params, query, body}); bearer token, JSON, errors as ApiError.
+import type { AuditQuery, CameraCreate, CameraUpdate, LiveTicketRequest, LoginRequest, SegmentQuery, UnitCreate, UnitUpdate, UserCreate, UserUpdate, WallLayoutBody } from '../common/api';
 import type { PasswordChange, PasswordReset } from '../common/accounts';
+import { queryString, requestOf, type AnyEndpoint, type BodyOf, type ParamsOf, type QueryOf, type QueryValues, type ResponseTypeOf } from '../common/endpoint';
+import * as E from '../common/endpoints';
 import { ErrorKind, type ErrorBody } from '../common/errors';
 import type { MessageParam } from '../common/messages';
 import type { FieldError } from '../common/schema';
@@ -103,7 +82,15 @@ export function errorText(err: unknown): string {
 }
 
 /** Query string values; undefined, null and '' are left out. */
-export type ApiQuery = Record<string, string | number | boolean | undefined | null>;
+export type ApiQuery = QueryValues;
+
+/** What a call of endpoint E needs: its path params, query and body where it has them (typed by its declaration). */
+export type CallArgs<E> = ([ParamsOf<E>] extends [undefined] ? { params?: undefined } : { params: ParamsOf<E> }) &
+  ([QueryOf<E>] extends [undefined] ? { query?: undefined } : {} extends QueryOf<E> ? { query?: QueryOf<E> } : { query: QueryOf<E> }) &
+  ([BodyOf<E>] extends [undefined] ? { body?: undefined } : { body: BodyOf<E> }) & {
+    /** Send the session's token (default true). */
+    auth?: boolean;
+  };
 
 export interface ApiClientOptions {
   /** Origin of the server; '' = the page's own. */
@@ -127,23 +114,28 @@ export class ApiClient {
     this.fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  /** One call of the JSON API under API_PREFIX (also what the features' clients use); `raw` answers the body as a Blob. */
-  async request<T>(method: string, path: string, opts: { body?: unknown; query?: ApiQuery; auth?: boolean; raw?: boolean } = {}): Promise<T> {
+  /** One call of a declared endpoint: method and path from the declaration, the answer typed by its response schema. */
+  call<E extends AnyEndpoint>(e: E, ...[args]: {} extends CallArgs<E> ? [CallArgs<E>?] : [CallArgs<E>]): Promise<ResponseTypeOf<E>> {
+    const a = (args ?? {}) as { params?: unknown; query?: unknown; body?: unknown; auth?: boolean };
+    const { method, url } = requestOf(e, a);
+    return this.send<ResponseTypeOf<E>>(method, url, { body: a.body, auth: a.auth });
+  }
+
+  /** A GET of a raw JSON endpoint (a RawMount's path from common/endpoints/raw.ts), with a query. */
+  getJson<T>(path: string, query?: ApiQuery): Promise<T> {
+    return this.send<T>('GET', path + queryString(query));
+  }
+
+  /** Sends one request to `url` (a path relative to the server); `raw` answers the body as a Blob. */
+  private async send<T>(method: string, url: string, opts: { body?: unknown; auth?: boolean; raw?: boolean } = {}): Promise<T> {
     const auth = opts.auth ?? true;
-    let url = `${this.baseUrl}${API_PREFIX}${path}`;
-    if (opts.query) {
-      const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
-      const text = qs.toString();
-      if (text) url += `?${text}`;
-    }
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     const token = auth ? this.getToken() : null;
     if (token) headers.Authorization = `Bearer ${token}`;
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), cache: 'no-store' });
+      res = await this.fetchImpl(this.baseUrl + url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), cache: 'no-store' });
     } catch (err) {
       throw new ApiError('network', (err as Error).message || 'network error', 0);
     }
@@ -160,103 +152,103 @@ export class ApiClient {
   }
 
   // ---- auth ----
-  login(body: LoginRequest): Promise<LoginResponse> {
-    return this.request('POST', '/auth/login', { body, auth: false });
+  login(body: LoginRequest) {
+    return this.call(E.postAuthLogin, { body, auth: false });
   }
-  logout(): Promise<void> {
-    return this.request('POST', '/auth/logout');
+  logout() {
+    return this.call(E.postAuthLogout);
   }
-  me(): Promise<UserInfo> {
-    return this.request('GET', '/auth/me');
+  me() {
+    return this.call(E.getAuthMe);
   }
   /** Changes the signed-in user's password; the user's other sessions end. */
-  changePassword(body: PasswordChange): Promise<UserInfo> {
-    return this.request('POST', '/auth/password', { body });
+  changePassword(body: PasswordChange) {
+    return this.call(E.postAuthPassword, { body });
   }
   /** An administrator sets a temporary password; the user must change it at the next sign-in. */
-  resetPassword(userId: number, body: PasswordReset): Promise<UserInfo> {
-    return this.request('POST', `/users/${userId}/password`, { body });
+  resetPassword(userId: number, body: PasswordReset) {
+    return this.call(E.postUsersByidPassword, { params: { id: userId }, body });
   }
 
   // ---- cameras ----
-  listCameras(): Promise<Camera[]> {
-    return this.request('GET', '/cameras');
+  listCameras() {
+    return this.call(E.getCameras);
   }
-  getCamera(id: number): Promise<Camera> {
-    return this.request('GET', `/cameras/${id}`);
+  getCamera(id: number) {
+    return this.call(E.getCamerasByid, { params: { id } });
   }
-  createCamera(body: CameraCreate): Promise<Camera> {
-    return this.request('POST', '/cameras', { body });
+  createCamera(body: CameraCreate) {
+    return this.call(E.postCameras, { body });
   }
-  updateCamera(id: number, body: CameraUpdate): Promise<Camera> {
-    return this.request('PATCH', `/cameras/${id}`, { body });
+  updateCamera(id: number, body: CameraUpdate) {
+    return this.call(E.patchCamerasByid, { params: { id }, body });
   }
-  deleteCamera(id: number): Promise<void> {
-    return this.request('DELETE', `/cameras/${id}`);
+  deleteCamera(id: number) {
+    return this.call(E.deleteCamerasByid, { params: { id } });
   }
 
   // ---- mobile units ----
-  listUnits(): Promise<Unit[]> {
-    return this.request('GET', '/units');
+  listUnits() {
+    return this.call(E.getUnits);
   }
-  getUnit(id: number): Promise<Unit> {
-    return this.request('GET', `/units/${id}`);
+  getUnit(id: number) {
+    return this.call(E.getUnitsByid, { params: { id } });
   }
   /** The answer carries the stream key: the only time it is shown. */
-  createUnit(body: UnitCreate): Promise<UnitKey> {
-    return this.request('POST', '/units', { body });
+  createUnit(body: UnitCreate) {
+    return this.call(E.postUnits, { body });
   }
-  updateUnit(id: number, body: UnitUpdate): Promise<Unit> {
-    return this.request('PATCH', `/units/${id}`, { body });
+  updateUnit(id: number, body: UnitUpdate) {
+    return this.call(E.patchUnitsByid, { params: { id }, body });
   }
-  deleteUnit(id: number): Promise<void> {
-    return this.request('DELETE', `/units/${id}`);
+  deleteUnit(id: number) {
+    return this.call(E.deleteUnitsByid, { params: { id } });
   }
   /** A new stream key (the old one stops working); shown only in this answer. */
-  rotateUnitKey(id: number): Promise<UnitKey> {
-    return this.request('POST', `/units/${id}/rotate-key`);
+  rotateUnitKey(id: number) {
+    return this.call(E.postUnitsByidRotateKey, { params: { id } });
   }
 
   // ---- live video ----
   /** A signed, short-lived URL for one live stream connection. */
-  liveTicket(body: LiveTicketRequest): Promise<LiveTicket> {
-    return this.request('POST', '/live/tickets', { body });
+  liveTicket(body: LiveTicketRequest) {
+    return this.call(E.postLiveTickets, { body });
   }
 
   // ---- wall layouts (the signed-in user's own) ----
-  listLayouts(): Promise<WallLayout[]> {
-    return this.request('GET', '/layouts');
+  listLayouts() {
+    return this.call(E.getLayouts);
   }
   /** Creates or replaces the layout with this name. */
-  saveLayout(body: WallLayoutBody): Promise<WallLayout> {
-    return this.request('PUT', `/layouts/${encodeURIComponent(body.name)}`, { body });
+  saveLayout(body: WallLayoutBody) {
+    return this.call(E.putLayoutsByname, { params: { name: body.name }, body });
   }
-  deleteLayout(id: number): Promise<void> {
-    return this.request('DELETE', `/layouts/${id}`);
+  deleteLayout(id: number) {
+    return this.call(E.deleteLayoutsByid, { params: { id } });
   }
 
   // ---- recordings ----
-  listSegments(q: SegmentQuery): Promise<Segment[]> {
-    return this.request('GET', '/segments', { query: { ...q } });
+  listSegments(q: SegmentQuery) {
+    return this.call(E.getSegments, { query: q });
   }
 
   // ---- users ----
-  listUsers(): Promise<UserInfo[]> {
-    return this.request('GET', '/users');
+  listUsers() {
+    return this.call(E.getUsers);
   }
-  createUser(body: UserCreate): Promise<UserInfo> {
-    return this.request('POST', '/users', { body });
+  createUser(body: UserCreate) {
+    return this.call(E.postUsers, { body });
   }
-  updateUser(id: number, body: UserUpdate): Promise<UserInfo> {
-    return this.request('PATCH', `/users/${id}`, { body });
+  updateUser(id: number, body: UserUpdate) {
+    return this.call(E.patchUsersByid, { params: { id }, body });
   }
 
   // ---- system ----
-  audit(q: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.request('GET', '/audit', { query: { ...q } });
+  audit(q: AuditQuery = {}) {
+    return this.call(E.getAudit, { query: q });
   }
-  health(): Promise<HealthInfo> {
-    return this.request('GET', '/health');
+  health() {
+    return this.call(E.getHealth);
   }
 }
 

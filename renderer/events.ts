@@ -1,5 +1,6 @@
 // WebSocket client for the server's event stream (EVENTS_PATH): reconnects with backoff, hands each ServerEvent to subscribers.
 import { ALARM_EVENT_TYPES } from '../common/alarms';
+import { DEVICES_EVENT_TYPES } from '../common/devices';
 import { CORE_EVENT_TYPES, EVENTS_PATH, type ServerEvent, type ServerEventType } from '../common/events';
 import { GPS_EVENT_TYPES } from '../common/gps';
 import { INVESTIGATION_EVENT_TYPES } from '../common/investigation';
@@ -22,6 +23,7 @@ const KNOWN_TYPES: Record<ServerEventType, true> = {
   ...GPS_EVENT_TYPES,
   ...INVESTIGATION_EVENT_TYPES,
   ...ALARM_EVENT_TYPES,
+  ...DEVICES_EVENT_TYPES,
 };
 
 /** Parses one message; null for malformed JSON or event types this console does not know (a newer server). */

@@ -8,6 +8,7 @@ import { accountsAuditActions } from './i18n/accounts';
 import { auditLogActions } from './i18n/audit';
 import { alarmsAuditActions } from './i18n/alarms';
 import { gpsAuditActions } from './i18n/gps';
+import { devicesAuditActions } from './i18n/devices-audit';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
 
@@ -98,6 +99,7 @@ export const AUDIT_ACTIONS = {
   ...onvifAuditActions,
   ...alarmsAuditActions,
   ...gpsAuditActions,
+  ...devicesAuditActions,
   ...accountsAuditActions,
   ...auditLogActions,
 } as const satisfies Record<string, MessageKey>;

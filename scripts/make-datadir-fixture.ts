@@ -12,7 +12,7 @@ import { OnvifSimulator } from '../test/onvif-sim/simulator';
 import { ensureClip } from '../test/helpers/clips';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
-import { ADMIN_PASSWORD, startServerProcess, type ServerProcess } from '../test/helpers/server-process';
+import { ADMIN_PASSWORD, startServerProcess, type ServerProcess } from '../test/harness';
 import type { FixtureIds } from '../test/helpers/datadir-fixture';
 import { fixtureReadme } from './datadir-fixture-readme';
 

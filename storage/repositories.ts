@@ -1,5 +1,6 @@
 // Repository interfaces: the only way the rest of Argus reaches stored data (SQLite today, PostgreSQL later).
 import type { AlarmRepo } from './repos/alarms';
+import type { AgentRepo, ChannelRepo, DeviceRepo, OrgRepo, RtspRepo } from './repos/devices';
 import type { GpsRepo } from './repos/gps';
 import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
@@ -226,7 +227,19 @@ export interface AuditRepo {
 
 /** Everything the server needs from storage. */
 export interface Store {
+  /** The organisation tree (docs/design/devices.md). */
+  org: OrgRepo;
+  /** Devices (rtsp, onvif, agent, later gb28181, jt808) and the id counter. */
+  devices: DeviceRepo;
+  /** Channels: what is recorded, watched and played back. */
+  channels: ChannelRepo;
+  /** Stream URLs and credentials of rtsp/onvif channels (the RTSP source adapter's table). */
+  rtsp: RtspRepo;
+  /** Stream keys of agent devices. */
+  agents: AgentRepo;
+  /** Deprecated compat view over channels (kept until the old /cameras paths go). */
   cameras: CameraRepo;
+  /** Deprecated compat view over agent devices (kept until the old /units paths go). */
   units: UnitRepo;
   layouts: LayoutRepo;
   wallStates: WallStateRepo;

@@ -17,54 +17,156 @@ CREATE TABLE schema_migrations (
   applied_ms INTEGER NOT NULL              -- when it was applied (ms since epoch, UTC)
 ) STRICT;
 
--- Camera configuration: one row per camera. Deleting a camera does NOT delete its recordings (segments rows).
-CREATE TABLE cameras (
-  id              INTEGER PRIMARY KEY,                                             -- camera id (stable, never reused while the row exists)
-  name            TEXT    NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),   -- operator-facing name, unique (case-sensitive)
-  url             TEXT    NOT NULL CHECK (length(url) > 0),                        -- main stream URL (rtsp:// or rtsps://) without credentials
-  sub_url         TEXT,                                                            -- optional low-resolution sub stream URL, without credentials
-  username        TEXT,                                                            -- stream login name, NULL when none
-  password        TEXT,                                                            -- stream password in clear text (needed to connect), NULL when none; never returned by the API
-  transport       TEXT    NOT NULL DEFAULT 'tcp' CHECK (transport IN ('tcp', 'udp')), -- RTSP transport
-  enabled         INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),            -- boolean: record this camera
-  segment_seconds INTEGER NOT NULL CHECK (segment_seconds BETWEEN 1 AND 3600),     -- target segment length in seconds (API allows 2..600)
-  retention_days  INTEGER NOT NULL CHECK (retention_days >= 1),                    -- keep recordings at most this many days
-  group_name      TEXT,                                                            -- optional grouping in the console (district, building, ...)
-  description     TEXT,                                                            -- free text
-  created_ms      INTEGER NOT NULL,                                                -- creation time (ms since epoch, UTC)
-  updated_ms      INTEGER NOT NULL,                                                -- last change (ms since epoch, UTC)
-  kind            TEXT    NOT NULL DEFAULT 'rtsp' CHECK (kind IN ('rtsp', 'uplink')) -- 'rtsp': a fixed camera; 'uplink': a mobile unit (row of units; url = 'uplink:', no credentials)
-) STRICT;
+-- ---------- Devices, channels and the organisation tree (issue 17, migration 014; docs/design/devices.md) ----------
+-- Ids: a channel id is the old camera id (segments.camera_id, events.camera_id, bookmarks, snapshots, PTZ rows,
+-- alarms.source_id, wall tiles ... hold channel ids); a device id is the old camera or unit id (gps_points.unit_id,
+-- geofences hold device ids). Device, channel and organisation node ids come from id_counter and are never reused.
 
--- A camera row never changes kind (a unit's recordings must not turn into a camera's).
-CREATE TRIGGER cameras_kind_fixed BEFORE UPDATE OF kind ON cameras
-WHEN NEW.kind IS NOT OLD.kind
+-- The organisation tree (市局 → 分局 → 派出所 → 中队), as a materialised path. The root has id 1.
+CREATE TABLE org_nodes (
+  id          INTEGER PRIMARY KEY,                                                    -- node id; 1 = the root
+  parent_id   INTEGER REFERENCES org_nodes (id),                                      -- parent node; NULL only for the root
+  name        TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 128 OR (id = 1 AND name = '')), -- unique among siblings; '' = unnamed root (the console words it)
+  code        TEXT    CHECK (code IS NULL OR (length(code) BETWEEN 2 AND 20 AND code NOT GLOB '*[^0-9]*')), -- GB/T 2260 civil code or GB/T 28181 organisation code, unique; NULL when none
+  path        TEXT    NOT NULL UNIQUE CHECK (path GLOB '/*/'),                        -- ids from the root: '/1/4/9/' (subtree = path GLOB '/1/4/*')
+  depth       INTEGER NOT NULL CHECK (depth BETWEEN 0 AND 15),                        -- 0 for the root
+  sort_order  INTEGER NOT NULL DEFAULT 0,                                             -- order among siblings (then name)
+  created_ms  INTEGER NOT NULL,                                                       -- creation time (ms since epoch, UTC)
+  updated_ms  INTEGER NOT NULL,                                                       -- last change (ms since epoch, UTC)
+  CHECK ((parent_id IS NULL) = (id = 1)),
+  CHECK ((depth = 0) = (id = 1))
+) STRICT;
+-- Sibling names are unique.
+CREATE UNIQUE INDEX org_nodes_sibling_name ON org_nodes (parent_id, name);
+-- Organisation codes are unique.
+CREATE UNIQUE INDEX org_nodes_code ON org_nodes (code) WHERE code IS NOT NULL;
+
+-- Devices: what has an address, a credential and a connection (camera, NVR/encoder, agent phone, body camera,
+-- vehicle terminal). Deleting a device deletes its channels and adapter rows; recordings and other evidence stay.
+CREATE TABLE devices (
+  id           INTEGER PRIMARY KEY,                                                    -- device id (from id_counter; migrated: the camera or unit id)
+  node_id      INTEGER NOT NULL REFERENCES org_nodes (id),                             -- the organisation node it belongs to
+  kind         TEXT    NOT NULL CHECK (kind IN ('rtsp', 'onvif', 'agent', 'gb28181', 'jt808')), -- protocol; never changes except onvif -> rtsp
+  name         TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 128),                -- operator-facing name
+  code         TEXT    CHECK (code IS NULL OR length(code) BETWEEN 1 AND 64),          -- external identity (GB device ID, JT/T phone number), unique per kind; NULL for rtsp, onvif, agent
+  vendor       TEXT    NOT NULL DEFAULT '',                                            -- manufacturer
+  model        TEXT    NOT NULL DEFAULT '',                                            -- model
+  firmware     TEXT    NOT NULL DEFAULT '',                                            -- firmware version
+  serial       TEXT    NOT NULL DEFAULT '',                                            -- serial number
+  enabled      INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),                   -- boolean: may connect at all (publish, be dialled, register)
+  approved     INTEGER NOT NULL DEFAULT 1 CHECK (approved IN (0, 1)),                  -- boolean: 0 = awaiting approval (GB/JT devices that announced themselves)
+  callsign     TEXT    CHECK (callsign IS NULL OR length(callsign) BETWEEN 1 AND 64),  -- mobile identity: callsign, unique; NULL = a fixed device
+  mobile_type  TEXT    CHECK (mobile_type IS NULL OR mobile_type IN ('vehicle', 'body', 'handheld', 'portable')), -- mobile identity: = UNIT_TYPES / MOBILE_TYPES
+  officer      TEXT,                                                                   -- mobile identity: assigned officer, NULL when none
+  plate        TEXT,                                                                   -- mobile identity: vehicle plate, NULL when none
+  created_ms   INTEGER NOT NULL,                                                       -- creation time (ms since epoch, UTC)
+  updated_ms   INTEGER NOT NULL,                                                       -- last change (ms since epoch, UTC)
+  CHECK ((callsign IS NULL) = (mobile_type IS NULL)),
+  CHECK (kind <> 'agent' OR callsign IS NOT NULL),
+  CHECK (kind <> 'gb28181' OR (code IS NOT NULL AND length(code) = 20 AND code NOT GLOB '*[^0-9]*')),
+  CHECK (kind <> 'jt808' OR (code IS NOT NULL AND length(code) BETWEEN 11 AND 20 AND code NOT GLOB '*[^0-9]*'))
+) STRICT;
+-- Devices of a node.
+CREATE INDEX devices_node ON devices (node_id);
+-- External identities are unique per kind.
+CREATE UNIQUE INDEX devices_kind_code ON devices (kind, code) WHERE code IS NOT NULL;
+-- Callsigns are unique among all devices.
+CREATE UNIQUE INDEX devices_callsign ON devices (callsign) WHERE callsign IS NOT NULL;
+
+-- A device's kind never changes, except onvif -> rtsp when its ONVIF link is removed (invariant 5).
+CREATE TRIGGER devices_kind_fixed BEFORE UPDATE OF kind ON devices
+WHEN NEW.kind IS NOT OLD.kind AND NOT (OLD.kind = 'onvif' AND NEW.kind = 'rtsp')
 BEGIN
-  SELECT RAISE(ABORT, 'cameras.kind cannot change');
+  SELECT RAISE(ABORT, 'devices.kind cannot change (except onvif -> rtsp when the ONVIF link is removed)');
 END;
 
--- Mobile units (4G uplinks: patrol cars, body-worn, handheld, portable). A unit shares the cameras id space: its
--- cameras row (kind 'uplink') holds the name (= callsign), enabled, group, segment length and retention, so segments,
--- retention and recovery treat it like any camera. Deleting the cameras row deletes this row; recordings stay.
-CREATE TABLE units (
-  camera_id       INTEGER PRIMARY KEY REFERENCES cameras (id) ON DELETE CASCADE,             -- the unit's cameras row (kind 'uplink'); = the unit id
-  type            TEXT    NOT NULL CHECK (type IN ('vehicle', 'body', 'handheld', 'portable')), -- = UNIT_TYPES in common/api.ts
-  officer         TEXT,                                                                       -- assigned officer, NULL when none
+-- Channels: one video source of a device; what is recorded, watched, played back, exported and steered.
+CREATE TABLE channels (
+  id              INTEGER PRIMARY KEY,                                                -- channel id (from id_counter; migrated: the camera id) = segments.camera_id
+  device_id       INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,         -- its device; never changes
+  ordinal         INTEGER NOT NULL CHECK (ordinal BETWEEN 1 AND 4096),                -- 1.. within the device (ONVIF source order, GB catalog order, JT/T channel)
+  name            TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),             -- operator-facing name, unique across Argus in this release
+  code            TEXT    CHECK (code IS NULL OR length(code) BETWEEN 1 AND 64),      -- GB 20-digit channel ID, NULL otherwise
+  enabled         INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),               -- boolean: record and relay this channel
+  record_mode     TEXT    NOT NULL DEFAULT 'continuous' CHECK (record_mode IN ('continuous', 'alarm', 'off')), -- recording policy
+  pre_alarm_s     INTEGER NOT NULL DEFAULT 10 CHECK (pre_alarm_s BETWEEN 0 AND 300),  -- record_mode 'alarm': seconds kept before an alarm
+  post_alarm_s    INTEGER NOT NULL DEFAULT 30 CHECK (post_alarm_s BETWEEN 0 AND 3600), -- record_mode 'alarm': seconds recorded after an alarm
+  segment_seconds INTEGER NOT NULL CHECK (segment_seconds BETWEEN 1 AND 3600),        -- target segment length in seconds (API allows 2..600)
+  retention_days  INTEGER NOT NULL CHECK (retention_days >= 1),                       -- keep recordings at most this many days
+  ptz             INTEGER NOT NULL DEFAULT 0 CHECK (ptz IN (0, 1)),                   -- boolean: PTZ capable (driver chosen by the device kind)
+  video_codec     TEXT,                                                               -- last known main stream codec as reported (e.g. ONVIF 'H264'), NULL when unknown
+  width           INTEGER CHECK (width IS NULL OR width > 0),                         -- last known main stream width, pixels
+  height          INTEGER CHECK (height IS NULL OR height > 0),                       -- last known main stream height, pixels
+  fps             REAL    CHECK (fps IS NULL OR fps > 0),                             -- last known main stream frame rate, frames per second
+  map_lat         REAL    CHECK (map_lat IS NULL OR map_lat BETWEEN -90 AND 90),      -- WGS-84 latitude of a fixed channel on the map, degrees; NULL = not placed
+  map_lon         REAL    CHECK (map_lon IS NULL OR map_lon BETWEEN -180 AND 180),    -- WGS-84 longitude, degrees; NULL = not placed
+  map_view_deg    REAL,                                                               -- view direction, degrees clockwise from north; NULL = unknown
+  description     TEXT,                                                               -- free text
+  created_ms      INTEGER NOT NULL,                                                   -- creation time (ms since epoch, UTC)
+  updated_ms      INTEGER NOT NULL,                                                   -- last change (ms since epoch, UTC)
+  CHECK ((map_lat IS NULL) = (map_lon IS NULL)),
+  UNIQUE (device_id, ordinal)                                                         -- one channel per ordinal of a device
+) STRICT;
+-- Channel names are unique across Argus in this release (invariant 12).
+CREATE UNIQUE INDEX channels_name ON channels (name);
+-- Channels of a device.
+CREATE INDEX channels_device ON channels (device_id);
+
+-- A channel never moves to another device (invariant 1).
+CREATE TRIGGER channels_device_fixed BEFORE UPDATE OF device_id ON channels
+WHEN NEW.device_id IS NOT OLD.device_id
+BEGIN
+  SELECT RAISE(ABORT, 'channels.device_id cannot change');
+END;
+
+-- Stream URLs of channels of rtsp and onvif devices (read by the RTSP source adapter only).
+CREATE TABLE rtsp_channels (
+  channel_id INTEGER PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,          -- the channel; the row goes with it
+  url        TEXT    NOT NULL CHECK (length(url) > 0),                                -- main stream URL (rtsp:// or rtsps://) without credentials
+  sub_url    TEXT,                                                                    -- optional low-resolution sub stream URL, without credentials
+  username   TEXT,                                                                    -- stream login name, NULL when none
+  password   TEXT,                                                                    -- stream password in clear text (needed to connect), NULL when none; never returned by the API
+  transport  TEXT    NOT NULL DEFAULT 'tcp' CHECK (transport IN ('tcp', 'udp'))       -- RTSP transport
+) STRICT;
+
+-- Stream keys of agent devices (mobile units publishing to the media hub at /live/<deviceId>).
+CREATE TABLE agent_devices (
+  device_id       INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,      -- the agent device; the row goes with it
   stream_key_hash TEXT    NOT NULL CHECK (length(stream_key_hash) = 64 AND stream_key_hash NOT GLOB '*[^0-9a-f]*'), -- SHA-256 hex of the stream key; the key itself is never stored
-  key_rotated_ms  INTEGER NOT NULL                                                            -- when the stream key was last set (ms since epoch, UTC)
+  key_rotated_ms  INTEGER NOT NULL                                                    -- when the stream key was last set (ms since epoch, UTC)
 ) STRICT;
 
-CREATE TRIGGER units_camera_is_uplink BEFORE INSERT ON units
-WHEN (SELECT kind FROM cameras WHERE id = NEW.camera_id) IS NOT 'uplink'
+CREATE TRIGGER agent_devices_kind BEFORE INSERT ON agent_devices
+WHEN (SELECT kind FROM devices WHERE id = NEW.device_id) IS NOT 'agent'
 BEGIN
-  SELECT RAISE(ABORT, 'units.camera_id must be a cameras row of kind uplink');
+  SELECT RAISE(ABORT, 'agent_devices.device_id must be a device of kind agent');
 END;
+
+-- The one counter of device and channel ids: only goes up (invariant 2); started, at migration 014, above every id
+-- any stored row mentioned.
+CREATE TABLE id_counter (
+  name TEXT    PRIMARY KEY CHECK (name IN ('source', 'org')),                          -- 'source': devices and channels; 'org': organisation nodes
+  next INTEGER NOT NULL CHECK (next >= 1)                                             -- the next id to give out
+) STRICT;
+
+-- Alarm windows of channels recording on alarm (record_mode 'alarm'): retention keeps the segments they overlap.
+-- No foreign key: like segments, they outlive the channel's configuration.
+CREATE TABLE alarm_recordings (
+  id         INTEGER PRIMARY KEY,                                                     -- window id
+  channel_id INTEGER NOT NULL,                                                        -- channels.id
+  alarm_id   INTEGER,                                                                 -- alarms.id that opened it, NULL for a linkage action
+  start_ms   INTEGER NOT NULL,                                                        -- window start (ms since epoch, UTC), pre-alarm included
+  end_ms     INTEGER NOT NULL,                                                        -- window end (ms since epoch, UTC), post-alarm included
+  CHECK (end_ms >= start_ms)
+) STRICT;
+-- Windows of one channel by start.
+CREATE INDEX alarm_recordings_channel ON alarm_recordings (channel_id, start_ms);
 
 -- Recording index: one row per media file on disk. camera_id is a plain integer, deliberately WITHOUT a foreign key:
 -- recordings outlive the camera configuration (evidence must stay findable after a camera is removed).
 CREATE TABLE segments (
   id          INTEGER PRIMARY KEY,                                   -- segment id
-  camera_id   INTEGER NOT NULL,                                      -- cameras.id at recording time (no FK, see above)
+  camera_id   INTEGER NOT NULL,                                      -- channel id (= the old cameras.id) at recording time (no FK, see above)
   rel_path    TEXT    NOT NULL UNIQUE CHECK (length(rel_path) > 0),  -- file path relative to the recordings root, forward slashes, unique
   start_ms    INTEGER NOT NULL,                                      -- wall-clock time of the first frame (ms since epoch, UTC)
   end_ms      INTEGER NOT NULL,                                      -- wall-clock time of the end of the last frame (ms since epoch, UTC); = start_ms while writing
@@ -125,18 +227,25 @@ END;
 -- no foreign key: events outlive the camera configuration.
 CREATE TABLE events (
   id        INTEGER PRIMARY KEY,                                             -- event id
-  camera_id INTEGER,                                                         -- cameras.id, NULL for system-wide events
+  camera_id INTEGER,                                                         -- channel id (= the old camera id), NULL for system-wide events
   type      TEXT    NOT NULL CHECK (length(type) > 0),                       -- event type, e.g. 'motion', 'camera_offline'
   state     TEXT,                                                            -- optional type-specific state, e.g. 'open' / 'closed'
   start_ms  INTEGER NOT NULL,                                                -- when it started (ms since epoch, UTC)
   end_ms    INTEGER CHECK (end_ms IS NULL OR end_ms >= start_ms),            -- when it ended (ms since epoch, UTC), NULL while ongoing / instantaneous
-  detail    TEXT    CHECK (detail IS NULL OR json_valid(detail))             -- JSON with type-specific details, NULL when none
+  detail    TEXT    CHECK (detail IS NULL OR json_valid(detail)),            -- JSON with type-specific details, NULL when none
+  device_id INTEGER                                                          -- devices.id (migration 014; NULL for older events: resolve camera_id through channels)
 ) STRICT;
 
 -- Events of one camera by start time.
 CREATE INDEX events_camera_start ON events (camera_id, start_ms);
 -- Events of all cameras by start time.
 CREATE INDEX events_start ON events (start_ms);
+-- An event inserted without device_id gets its channel's device (migration 014).
+CREATE TRIGGER events_device AFTER INSERT ON events
+WHEN NEW.camera_id IS NOT NULL AND NEW.device_id IS NULL
+BEGIN
+  UPDATE events SET device_id = (SELECT device_id FROM channels WHERE id = NEW.camera_id) WHERE id = NEW.id;
+END;
 
 -- Operator accounts.
 CREATE TABLE users (
@@ -212,64 +321,53 @@ CREATE TABLE wall_states (
   PRIMARY KEY (user_id, window_id)                                             -- one wall per user and window
 ) STRICT;
 
--- ---------- ONVIF (issue 4, migration 004) ----------
+-- ---------- ONVIF (issue 4, migration 004; re-keyed to devices and channels by migration 014) ----------
 
--- ONVIF devices (a camera, an encoder or an NVR). Credentials: password_enc is AES-256-GCM under the key file
--- <dataDir>/onvif.key ("v1:<ivB64>:<tagB64>:<cipherB64>"); the API never returns it.
+-- The ONVIF link of a device (a camera, an encoder or an NVR); vendor, model, firmware and serial are in devices.
+-- Credentials: password_enc is AES-256-GCM under the key file <dataDir>/onvif.key
+-- ("v1:<ivB64>:<tagB64>:<cipherB64>"); the API never returns it.
 CREATE TABLE onvif_devices (
-  id              INTEGER PRIMARY KEY,                                          -- device id
-  host            TEXT    NOT NULL CHECK (length(host) BETWEEN 1 AND 253),      -- host name or IP of the device service
-  port            INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),            -- HTTP port of the device service
-  urn             TEXT,                                                         -- WS-Discovery endpoint reference (urn:uuid:...), when known
-  username        TEXT    NOT NULL,                                             -- ONVIF user name
-  password_enc    TEXT    NOT NULL,                                             -- encrypted ONVIF password (see above); never the clear text
-  manufacturer    TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
-  model           TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
-  firmware        TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
-  serial          TEXT    NOT NULL DEFAULT '',                                  -- from GetDeviceInformation
-  events          TEXT    NOT NULL DEFAULT 'unknown' CHECK (events IN ('unknown', 'supported', 'unsupported')), -- PullPoint event support
-  created_ms      INTEGER NOT NULL,                                             -- when it was added (ms since epoch, UTC)
+  id           INTEGER PRIMARY KEY,                                             -- ONVIF link id (named by /api/v1/onvif/devices/:id)
+  device_id    INTEGER NOT NULL UNIQUE REFERENCES devices (id) ON DELETE CASCADE, -- the device (kind 'onvif')
+  host         TEXT    NOT NULL CHECK (length(host) BETWEEN 1 AND 253),         -- host name or IP of the device service
+  port         INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),               -- HTTP port of the device service
+  urn          TEXT,                                                            -- WS-Discovery endpoint reference (urn:uuid:...), when known
+  username     TEXT    NOT NULL,                                                -- ONVIF user name
+  password_enc TEXT    NOT NULL,                                                -- encrypted ONVIF password (see above); never the clear text
+  events       TEXT    NOT NULL DEFAULT 'unknown' CHECK (events IN ('unknown', 'supported', 'unsupported')), -- PullPoint event support
+  created_ms   INTEGER NOT NULL,                                                -- when it was added (ms since epoch, UTC)
   UNIQUE (host, port)                                                           -- one row per device address
 ) STRICT;
 
--- The ONVIF link of a camera made from one video source of a device.
-CREATE TABLE onvif_cameras (
-  camera_id         INTEGER PRIMARY KEY REFERENCES cameras (id) ON DELETE CASCADE, -- the camera; the link goes with it
-  device_id         INTEGER NOT NULL REFERENCES onvif_devices (id) ON DELETE CASCADE, -- the device it comes from
-  source_token      TEXT    NOT NULL,                                             -- the device's video source token
-  profile_token     TEXT    NOT NULL,                                             -- media profile of the main stream (PTZ commands use it)
-  sub_profile_token TEXT,                                                         -- media profile of the sub stream, NULL when none
-  snapshot_uri      TEXT,                                                         -- JPEG snapshot URL (GetSnapshotUri), NULL when none
-  ptz               INTEGER NOT NULL CHECK (ptz IN (0, 1)),                       -- boolean: the main profile has a PTZ configuration
-  codec             TEXT,                                                         -- main stream encoding (H264, H265, JPEG)
-  width             INTEGER,                                                      -- main stream width, pixels
-  height            INTEGER,                                                      -- main stream height, pixels
-  fps               REAL                                                          -- main stream frame rate limit, frames per second
+-- The ONVIF facts of a channel made from one video source of the device (PTZ and codec facts are in channels).
+CREATE TABLE onvif_channels (
+  channel_id        INTEGER PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE, -- the channel; the row goes with it
+  source_token      TEXT    NOT NULL,                                           -- the device's video source token
+  profile_token     TEXT    NOT NULL,                                           -- media profile of the main stream (PTZ commands use it)
+  sub_profile_token TEXT,                                                       -- media profile of the sub stream, NULL when none
+  snapshot_uri      TEXT                                                        -- JPEG snapshot URL (GetSnapshotUri), NULL when none
 ) STRICT;
-
--- Cameras of one device.
-CREATE INDEX onvif_cameras_device ON onvif_cameras (device_id);
 
 -- PTZ presets as stored on the device, mirrored so that the API has stable ids.
 CREATE TABLE ptz_presets (
   id        INTEGER PRIMARY KEY AUTOINCREMENT,                              -- preset id as the API shows it (never reused: tours refer to it)
-  camera_id INTEGER NOT NULL REFERENCES cameras (id) ON DELETE CASCADE, -- the camera
-  token     TEXT    NOT NULL CHECK (length(token) > 0),                 -- the device's preset token
-  name      TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),     -- name shown to operators
-  UNIQUE (camera_id, token)                                             -- one row per device preset
+  camera_id INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE, -- the channel (column name kept from cameras)
+  token     TEXT    NOT NULL CHECK (length(token) > 0),                  -- the device's preset token
+  name      TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),      -- name shown to operators
+  UNIQUE (camera_id, token)                                              -- one row per device preset
 ) STRICT;
 
 -- PTZ tours: an ordered list of presets with dwell times, run by the server.
 CREATE TABLE ptz_tours (
-  id         INTEGER PRIMARY KEY AUTOINCREMENT,                                        -- tour id
-  camera_id  INTEGER NOT NULL REFERENCES cameras (id) ON DELETE CASCADE, -- the camera
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,                          -- tour id
+  camera_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE, -- the channel (column name kept from cameras)
   name       TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),     -- name shown to operators
   steps      TEXT    NOT NULL CHECK (json_valid(steps)),                 -- JSON [{presetId, dwellSeconds}] in order
   running    INTEGER NOT NULL DEFAULT 0 CHECK (running IN (0, 1)),       -- boolean: started and not stopped (resumed after a server restart)
   updated_ms INTEGER NOT NULL                                            -- last change (ms since epoch, UTC)
 ) STRICT;
 
--- Tours of one camera.
+-- Tours of one channel.
 CREATE INDEX ptz_tours_camera ON ptz_tours (camera_id);
 
 -- Per-user PTZ priority overriding the default of the role (admin 40, dispatcher 30, investigator 20, officer 10).
@@ -295,7 +393,7 @@ CREATE TABLE alarm_rules (
 -- Alarms: one row per alarm; repeated occurrences from one source and type within the merge window add to count.
 CREATE TABLE alarms (
   id              INTEGER PRIMARY KEY,                              -- alarm id
-  source_id       INTEGER,                                          -- cameras.id of the camera or unit (no foreign key: alarms outlive the source); NULL: server-wide
+  source_id       INTEGER,                                          -- channel id (= the old camera or unit id; no foreign key: alarms outlive the source); NULL: server-wide
   source_name     TEXT    NOT NULL,                                 -- camera name / unit callsign at raise time ('server' for server-wide)
   type            TEXT    NOT NULL CHECK (length(type) > 0),        -- alarm type = device event type ('motion', 'sos', 'camera_offline', 'manual', ...)
   severity        TEXT    NOT NULL CHECK (severity IN ('critical', 'major', 'minor', 'info')), -- urgency; the live list sorts by it
@@ -316,7 +414,9 @@ CREATE TABLE alarms (
   updated_ms      INTEGER NOT NULL,                                 -- last change of the row (ms since epoch, UTC)
   reporter        TEXT,                                             -- username of the operator who raised it (manual alarms; migration 008), NULL: a device or the server
   cause           TEXT,                                             -- what exactly happened, a code the console translates ('video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'; migration 008), NULL: none
-  reason          TEXT    CHECK (reason IS NULL OR json_valid(reason)) -- message as a registered code: JSON {code, params} of common/messages.ts the console words (migration 013), NULL: none or raised before 013
+  reason          TEXT    CHECK (reason IS NULL OR json_valid(reason)), -- message as a registered code: JSON {code, params} of common/messages.ts the console words (migration 013), NULL: none or raised before 013
+  device_id       INTEGER,                                          -- devices.id the alarm is about (migration 014; backfilled from source_id), NULL: server-wide
+  channel_id      INTEGER                                           -- channels.id the alarm is about (migration 014), NULL: a device-level alarm (SOS, geofence, telemetry lost) or server-wide
 ) STRICT;
 
 -- Merging: the open alarm of one source and type with the latest occurrence.
@@ -327,6 +427,17 @@ CREATE INDEX alarms_first ON alarms (first_ms);
 CREATE INDEX alarms_open ON alarms (state) WHERE state <> 'closed';
 -- The escalation check: alarms due for escalation.
 CREATE INDEX alarms_escalation ON alarms (escalate_due_ms) WHERE escalate_due_ms IS NOT NULL AND escalated_ms IS NULL;
+-- An alarm inserted without device_id gets device and channel from source_id (migration 014; SOS, geofence and
+-- telemetry-lost alarms are about the device only); a producer that sets device_id is left alone.
+CREATE TRIGGER alarms_device_channel AFTER INSERT ON alarms
+WHEN NEW.source_id IS NOT NULL AND NEW.device_id IS NULL
+BEGIN
+  UPDATE alarms SET
+    device_id  = (SELECT device_id FROM channels WHERE id = NEW.source_id),
+    channel_id = CASE WHEN NEW.type IN ('sos', 'geofence_enter', 'geofence_exit') OR NEW.cause = 'telemetry_link_lost' THEN NULL
+                      ELSE (SELECT id FROM channels WHERE id = NEW.source_id) END
+  WHERE id = NEW.id;
+END;
 
 -- Workflow steps of an alarm (raised, acknowledged, in progress with notes, closed), each with user and time.
 CREATE TABLE alarm_steps (
@@ -403,7 +514,7 @@ CREATE TABLE alarm_done_events (
 -- Every stored GPS point of a unit, in the unit's own time, clustered by (unit, time) so a track is one contiguous read.
 -- No foreign key to cameras: like recordings, a deleted unit's track stays (evidence) until GPS retention removes it.
 CREATE TABLE gps_points (
-  unit_id     INTEGER NOT NULL CHECK (unit_id BETWEEN 1 AND 4194303),    -- the unit (its cameras.id); < 2^22 (see the R*Tree id)
+  unit_id     INTEGER NOT NULL CHECK (unit_id BETWEEN 1 AND 4194303),    -- the unit: its device id (= the old unit id); < 2^22 (see the R*Tree id)
   t_ms        INTEGER NOT NULL CHECK (t_ms >= 946684800000 AND t_ms < 3145708055552), -- the unit's timestamp of the fix (ms since epoch, UTC; 2000-01-01 .. 2069)
   lat         REAL    NOT NULL CHECK (lat BETWEEN -90 AND 90),      -- WGS-84 latitude, degrees
   lon         REAL    NOT NULL CHECK (lon BETWEEN -180 AND 180),    -- WGS-84 longitude, degrees
@@ -456,10 +567,6 @@ CREATE TABLE gps_rejects (
   PRIMARY KEY (unit_id, reason)                                                 -- one counter per unit and reason
 ) STRICT;
 
--- Where a fixed camera stands on the map and where it looks (set by dragging it in the console).
-ALTER TABLE cameras ADD COLUMN map_lat REAL;      -- WGS-84 latitude of a fixed camera on the map, degrees; NULL = not placed
-ALTER TABLE cameras ADD COLUMN map_lon REAL;      -- WGS-84 longitude, degrees; NULL = not placed
-ALTER TABLE cameras ADD COLUMN map_view_deg REAL; -- view direction, degrees clockwise from north; NULL = unknown
 -- ---------------------------------------------------------------- investigation (issue 6, migration 006)
 
 -- An investigation case: groups bookmarks, snapshots and exports under a reference number.
@@ -475,7 +582,7 @@ CREATE TABLE cases (
 -- A marked range of one camera's (or unit's) recording with a note.
 CREATE TABLE bookmarks (
   id          INTEGER PRIMARY KEY,                                        -- bookmark id
-  camera_id   INTEGER NOT NULL,                                           -- cameras.id of the camera or unit (no FK: recordings outlive cameras)
+  camera_id   INTEGER NOT NULL,                                           -- channel id (= the old camera or unit id; no FK: recordings outlive channels)
   start_ms    INTEGER NOT NULL,                                           -- range start (ms since epoch, UTC)
   end_ms      INTEGER NOT NULL,                                           -- range end (ms since epoch, UTC), >= start_ms
   note        TEXT    NOT NULL DEFAULT '' CHECK (length(note) <= 2000),   -- the user's note
@@ -540,7 +647,7 @@ CREATE INDEX exports_unfinished ON exports (state) WHERE state IN ('queued', 'ru
 -- A JPEG still from live or playback, stored with its hash under the snapshots directory.
 CREATE TABLE snapshots (
   id          INTEGER PRIMARY KEY,                                        -- snapshot id
-  camera_id   INTEGER NOT NULL,                                           -- cameras.id of the camera or unit
+  camera_id   INTEGER NOT NULL,                                           -- channel id (= the old camera or unit id)
   t_ms        INTEGER NOT NULL,                                           -- wall-clock time of the frame (ms since epoch, UTC)
   source      TEXT    NOT NULL CHECK (source IN ('live', 'playback')),    -- taken from the live picture or from a recording
   note        TEXT    NOT NULL DEFAULT '' CHECK (length(note) <= 2000),   -- the user's note

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AuditEntry, Camera, LoginResponse, Segment, UserInfo } from '../../common/api';
 import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { parse } from '../../common/schema';
-import { CameraSchema, SegmentSchema } from './views';
+import { CameraSchema, SegmentSchema } from '../../common/endpoints/schemas';
 import { startTestServer, type TestServer } from './test-support';
 
 const ADMIN_PW = 'admin-password-1';

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from '../services/audit-log';
+import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AuthService, LoginThrottle, Sessions } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
@@ -31,6 +32,8 @@ export interface AppDeps {
   mediaHub?: LiveHub | null;
   /** Feature services; absent ones answer 503 (tests that build a bare app). */
   features?: Partial<FeatureControls>;
+  /** The device model's services (built here over the store when absent: tests that build a bare app). */
+  devices?: DevicesControl;
   /** Raw (non-JSON) endpoints of the features. */
   mounts?: readonly RawMount[];
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
@@ -43,6 +46,8 @@ export interface App {
   hub: EventHub;
   /** Live tickets and the HTTP-FLV / WS-FLV streams. */
   live: LiveGateway;
+  /** Devices, channels and the organisation tree. */
+  devices: DevicesControl;
   /** The API route table being served. */
   routes: readonly Route[];
   auth: AuthService;
@@ -94,13 +99,27 @@ export function createApp(deps: AppDeps): App {
     now,
   });
   const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log: log.child('live'), now, audit });
+  const devices =
+    deps.devices ??
+    createDevices({ repos: store, recording, units: deps.units, audit, publish: (ev) => hub.publish(ev), segmentSeconds: config.segmentSeconds, now, log: log.child('devices') });
+  // Changes the routes announce (old /cameras and /units paths, ONVIF) reach the device model's tree too.
+  const events: ApiDeps['events'] = {
+    publish: (ev) => {
+      hub.publish(ev);
+      devices.read.onServerEvent(ev);
+    },
+    closeSession: (t) => hub.closeSession(t),
+    closeUser: (u) => hub.closeUser(u),
+    closeUserExcept: (u, t) => hub.closeUserExcept(u, t),
+  };
   const apiDeps: ApiDeps = {
     config,
     store,
     recording,
     units: deps.units,
     live,
-    events: hub,
+    events,
+    devices,
     auth,
     audit,
     configLock: new Mutex(),
@@ -167,6 +186,7 @@ export function createApp(deps: AppDeps): App {
     server,
     hub,
     live,
+    devices,
     routes,
     auth,
     listen: () =>
@@ -182,6 +202,7 @@ export function createApp(deps: AppDeps): App {
       }),
     close: () =>
       (closing ??= (async () => {
+        devices.read.close();
         await hub.close();
         await live.close();
         if (!server.listening) return;

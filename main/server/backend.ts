@@ -21,6 +21,7 @@ import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
+import { createDevices } from '../services/devices/index';
 import { isLog, type Log, type LogSink } from '../../common/log';
 import { createLogger, loggerOptionsOf, type RootLog } from '../platform/logger';
 
@@ -155,6 +156,10 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
+  // The device model: tree, counts from recorder and unit statuses, the new API's service.
+  const devices = createDevices({ repos: store, recording, units: units!, audit: ctx.audit, publish: ctx.publish, segmentSeconds: config.segmentSeconds, log: root.child('devices') });
+  ctx.onServerEvent((ev) => devices.read.onServerEvent(ev));
+  await devices.read.start();
   // Each feature logs as its own component.
   const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
   const onvif = createOnvifFeature(as('onvif'));
@@ -169,6 +174,7 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
     recording,
     units,
     mediaHub: hub,
+    devices,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],

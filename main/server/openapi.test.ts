@@ -5,7 +5,7 @@ import { CameraCreate } from '../../common/api';
 import { formatOpenApi, openApiPath } from './openapi';
 import { documentedRoutes, openApiDocument } from './routes/index';
 import { startTestServer, type TestServer } from './test-support';
-import { CameraSchema } from './views';
+import { CameraSchema } from '../../common/endpoints/schemas';
 
 type Doc = {
   paths: Record<string, Record<string, { security: unknown[]; parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses: Record<string, unknown> }>>;

@@ -22,7 +22,7 @@ import {
   UnitStatusSchema,
   UserInfoSchema,
   WallLayoutSchema,
-} from './views';
+} from '../../common/endpoints/schemas';
 
 /** Schemas published under components/schemas; wherever one occurs inside another it becomes a $ref. */
 export const NAMED_SCHEMAS: Record<string, Schema<unknown>> = {
@@ -77,7 +77,7 @@ export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-function operationId(r: Route): string {
+export function operationId(r: Pick<Route, 'method' | 'path'>): string {
   const words = r.path
     .replace(/^\/api\/v\d+\//, '')
     .split('/')
@@ -142,6 +142,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
       operationId: operationId(r),
       tags: [r.tag],
       summary: r.summary,
+      ...(r.deprecated ? { deprecated: true, 'x-successor': openApiPath(r.deprecated.successor) } : {}),
       ...(r.description ? { description: r.description } : {}),
       ...(r.auth !== 'public' && r.auth !== 'any' ? { 'x-right': r.auth, 'x-roles': [...rolesWith(r.auth)] } : {}),
       security: r.auth === 'public' ? [] : [{ bearerAuth: [] }],

@@ -2,16 +2,14 @@
 import type http from 'node:http';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
-import { can, type Right } from '../../common/rights';
-import { parse, type JsonSchema, type Schema } from '../../common/schema';
+import { can } from '../../common/rights';
+import { parse,type JsonSchema,type Schema } from '../../common/schema';
+import type { AnyEndpoint,AuthRequirement,Endpoint,EndpointFields,ResponseSchema } from '../../common/endpoint';
 import type { UserRow } from '../../storage/repositories';
-import { userActor, type UserActor } from '../platform/actor';
-import { ApiError, toErrorResponse } from './errors';
+import { userActor,type UserActor } from '../platform/actor';
+import { ApiError,toErrorResponse } from './errors';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** 'public': no token needed; 'any': any logged-in user; a Right (common/rights.ts): a logged-in user who holds it. */
-export type AuthRequirement = 'public' | 'any' | Right;
+export type { AuthRequirement, HttpMethod, ResponseDoc } from '../../common/endpoint';
 
 /** The HTTP session behind a request: the logged-in user and the session's token hash (services get a UserActor: actorOf). */
 export interface Principal {
@@ -31,42 +29,67 @@ export interface RequestContext<B, Q, P> {
   params: P;
 }
 
-export interface ResponseDoc {
-  /** Success status (default 200; 204 sends no body). */
-  status?: number;
-  description: string;
-  /** Schema of the success body, for OpenAPI. */
-  schema?: Schema<unknown> | JsonSchema;
-}
-
-export interface RouteDef<B, Q, P> {
-  method: HttpMethod;
-  /** Full path, e.g. "/api/v1/cameras/:id". */
-  path: string;
-  auth: AuthRequirement;
-  /** Also served while the user must change their password (set by an administrator); every other route answers 403. */
-  passwordChangeDue?: boolean;
-  /** One-line OpenAPI summary. */
-  summary: string;
-  /** OpenAPI tag (group). */
-  tag: string;
-  description?: string;
-  /** Path parameters (strings converted to numbers/booleans where the schema says so). */
-  params?: Schema<P>;
-  /** Query string (converted like params; unknown keys are errors). */
-  query?: Schema<Q>;
-  /** JSON body. */
-  body?: Schema<B>;
-  response: ResponseDoc;
+/** A served route: a declaration (common/endpoints/) and its handler. */
+export interface RouteDef<B, Q, P> extends EndpointFields<P, Q, B, ResponseSchema | undefined> {
   handler(ctx: RequestContext<B, Q, P>): Promise<unknown> | unknown;
+  /** The declaration the handler is bound to (bind); undefined for a route declared inline with route(). */
+  endpoint?: AnyEndpoint;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Route = RouteDef<any, any, any>;
 
-/** Declares a route with its types inferred from its schemas. */
+/** The handler of a declared endpoint: its params, query, body and response types come from the declaration. */
+export type Handler<E> = E extends Endpoint<infer P, infer Q, infer B, infer R> ? (ctx: RequestContext<B, Q, P>) => Promise<R> | R : never;
+
+/** Binds a handler to a declared endpoint (common/endpoints/). */
+export function bind<P, Q, B, R>(e: Endpoint<P, Q, B, R>, handler: (ctx: RequestContext<B, Q, P>) => Promise<R> | R): Route {
+  return { ...e, endpoint: e, handler } as Route;
+}
+
+/**
+ * Declares a route inline, without a declaration in common/ (transitional: the console's client cannot derive it,
+ * and apiRoutes accepts such routes only under the prefixes it names). New endpoints are declared in common/endpoints/ and bound with bind().
+ */
 export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef<B, Q, P>): Route {
   return def as Route;
+}
+
+/**
+ * Checks that the route table and the declarations match one to one: every route bound to a declaration of the catalog
+ * (inline routes only under `inlinePrefixes`), every declaration bound exactly once. Throws naming each mismatch.
+ */
+export function checkBindings(routes: readonly Route[], declarations: readonly AnyEndpoint[], inlinePrefixes: readonly string[] = []): void {
+  const problems: string[] = [];
+  const declared = new Set(declarations);
+  const bound = new Map<AnyEndpoint, number>();
+  for (const r of routes) {
+    // A copy of a bound route under another path (an alias) counts as declared inline.
+    if (!r.endpoint || r.method !== r.endpoint.method || r.path !== r.endpoint.path) {
+      if (!inlinePrefixes.some((p) => r.path === p || r.path.startsWith(p + '/')))
+        problems.push(`route ${r.method} ${r.path} has no declaration in common/endpoints`);
+      continue;
+    }
+    if (!declared.has(r.endpoint)) problems.push(`route ${r.method} ${r.path} is bound to a declaration outside the catalog`);
+    bound.set(r.endpoint, (bound.get(r.endpoint) ?? 0) + 1);
+  }
+  for (const e of declarations) {
+    const n = bound.get(e) ?? 0;
+    if (n === 0) problems.push(`declaration ${e.method} ${e.path} has no handler`);
+    if (n > 1) problems.push(`declaration ${e.method} ${e.path} is bound ${n} times`);
+  }
+  if (problems.length) throw new Error(`API routes and declarations differ:\n  ${problems.join('\n  ')}`);
+}
+
+/** The headers of a deprecated endpoint's answers: Deprecation, and Link to the successor with the request's path parameters filled in. */
+export function deprecationHeaders(r: Pick<Route, 'deprecated'>, params: ReadonlyArray<[string, string]>): Record<string, string> {
+  if (!r.deprecated) return {};
+  const values = new Map(params);
+  const successor = r.deprecated.successor.replace(/:([A-Za-z0-9_]+)/g, (whole, name: string) => {
+    const v = values.get(name);
+    return v === undefined ? whole : encodeURIComponent(v);
+  });
+  return { Deprecation: 'true', Link: `<${successor}>; rel="successor-version"` };
 }
 
 /** The user of a non-public route (the router guarantees it is set). */
@@ -272,6 +295,7 @@ export class Router {
         throw new ApiError(ErrorKind.MethodNotAllowed, msg('request.method_not_allowed', { method: req.method ?? '', path: url.pathname, allow }), { headers: { Allow: allow } });
       }
       const r = m.route;
+      for (const [k, v] of Object.entries(deprecationHeaders(r, m.params))) res.setHeader(k, v);
       const token = bearerToken(req);
       let principal: Principal | null = null;
       if (r.auth === 'public') {

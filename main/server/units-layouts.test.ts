@@ -7,7 +7,7 @@ import { ErrorKind, type ErrorBody } from '../../common/errors';
 import { parse } from '../../common/schema';
 import type { SqliteStore } from '../../storage/sqlite/index';
 import { startTestServer, type TestServer } from './test-support';
-import { UnitKeySchema, UnitSchema, WallLayoutSchema } from './views';
+import { UnitKeySchema, UnitSchema, WallLayoutSchema } from '../../common/endpoints/schemas';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -54,7 +54,7 @@ describe('units, live tickets and layouts API', () => {
       expect(created.unit.status).toMatchObject({ unitId: created.unit.id, online: false, recording: 'stopped' });
       const row = await t.store.units.get(created.unit.id);
       expect(row?.streamKeyHash).toBe(sha256(created.streamKey));
-      expect(JSON.stringify(await (t.store as SqliteStore).db.all('SELECT * FROM units'))).not.toContain(created.streamKey);
+      expect(JSON.stringify(await (t.store as SqliteStore).db.all('SELECT * FROM agent_devices'))).not.toContain(created.streamKey);
 
       for (const [p, token] of [['/api/v1/units', officer.token], [`/api/v1/units/${created.unit.id}`, dispatcher.token]] as const) {
         const r = await t.call('GET', p, { token });

@@ -10,15 +10,9 @@ import type { RecordingControl } from './recording-control';
 import { quarantineSegment } from './quarantine';
 
 import { toApiSegment } from './segment-view';
+import { agentSource, inputUrl, sourceFor, type HubStreams } from './sources';
 
-/** The input URL with credentials put back in. */
-export function inputUrl(c: Pick<CameraRow, 'url' | 'username' | 'password'>): string {
-  if (!c.username && !c.password) return c.url;
-  const u = new URL(c.url);
-  u.username = encodeURIComponent(c.username ?? '');
-  u.password = encodeURIComponent(c.password ?? '');
-  return u.toString();
-}
+export { inputUrl } from './sources';
 
 interface Entry {
   recorder: Recorder;
@@ -32,12 +26,8 @@ interface SubEntry {
   key: string;
 }
 
-/** What the recording service needs from the media hub. */
-export interface RelayTarget {
-  readonly listening: boolean;
-  /** rtmp:// URL of a hub stream for Argus's own processes. */
-  internalUrlFor(streamPath: string): string;
-}
+/** What the recording service needs from the media hub: relay targets, and the units' streams (their sources). */
+export type RelayTarget = HubStreams;
 
 export interface RecordingServiceDeps {
   store: Store;
@@ -102,11 +92,12 @@ export class RecordingService implements RecordingControl {
 
   private startRecorder(c: CameraRow, key: string): void {
     const hub = this.hubReady ? this.deps.hub! : null;
+    const source = sourceFor(c, 'main', { hub: this.deps.hub ?? null });
+    if (!source) return;
     const recorder = new Recorder(
       {
         cameraId: c.id,
-        url: inputUrl(c),
-        transport: c.transport,
+        source,
         segmentSeconds: c.segmentSeconds,
         recordingsDir: this.deps.recordingsDir,
         relayUrl: hub ? hub.internalUrlFor(cameraStreamPath(c.id, 'main')) : null,
@@ -121,7 +112,8 @@ export class RecordingService implements RecordingControl {
 
   /** The sub stream's relay follows the camera: enabled, has a subUrl and the hub runs. Changing it never restarts recording. */
   private async applySubRelay(c: CameraRow): Promise<void> {
-    const want = c.enabled && c.subUrl && this.hubReady;
+    const source = sourceFor(c, 'sub', { hub: this.deps.hub ?? null });
+    const want = c.enabled && source && this.hubReady;
     const subInput = c.subUrl ? inputUrl({ url: c.subUrl, username: c.username, password: c.password }) : null;
     const key = JSON.stringify([subInput, c.transport]);
     const cur = this.subRelays.get(c.id);
@@ -130,9 +122,9 @@ export class RecordingService implements RecordingControl {
       this.subRelays.delete(c.id);
       await cur.relay.close();
     }
-    if (!want || !subInput) return;
+    if (!want) return;
     const relay = new StreamRelay(
-      { cameraId: c.id, label: 'sub', url: subInput, transport: c.transport, relayUrl: this.deps.hub!.internalUrlFor(cameraStreamPath(c.id, 'sub')) },
+      { cameraId: c.id, label: 'sub', source, relayUrl: this.deps.hub!.internalUrlFor(cameraStreamPath(c.id, 'sub')) },
       {
         log: this.deps.log,
         now: this.deps.now,
@@ -148,15 +140,19 @@ export class RecordingService implements RecordingControl {
     relay.start();
   }
 
-  /** Starts recording a unit that went online: the same Recorder, reading the unit's stream back from the hub. */
-  startUnit(unit: { id: number; segmentSeconds: number }, inputUrlFromHub: string): void {
-    if (this.recorders.has(unit.id)) return;
+  /**
+   * Starts recording a unit that went online: the same Recorder, with the unit's source (its stream read back from the
+   * hub while it publishes). `_inputUrlFromHub` is what callers passed before sources; the source finds the URL itself.
+   */
+  startUnit(unit: { id: number; segmentSeconds: number }, _inputUrlFromHub?: string): void {
+    if (this.recorders.has(unit.id) || !this.deps.hub) return;
+    const source = agentSource(unit.id, this.deps.hub);
     const recorder = new Recorder(
-      { cameraId: unit.id, url: inputUrlFromHub, transport: 'tcp', segmentSeconds: unit.segmentSeconds, recordingsDir: this.deps.recordingsDir },
+      { cameraId: unit.id, source, segmentSeconds: unit.segmentSeconds, recordingsDir: this.deps.recordingsDir },
       this.recorderEvents('unit'),
       { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
     );
-    this.recorders.set(unit.id, { recorder, key: inputUrlFromHub, kind: 'unit' });
+    this.recorders.set(unit.id, { recorder, key: source.describe(), kind: 'unit' });
     recorder.start();
   }
 

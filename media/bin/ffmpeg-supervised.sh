@@ -4,7 +4,7 @@
 # Process chain (all on Linux, one tiny dash per ffmpeg):
 #   server ──spawn──> this script ──exec──> setpriv --pdeathsig USR1 ──exec──> setsid ──exec──> this script --watch
 #                                                                              (the watchdog, same pid throughout)
-#   watchdog ──fork──> setpriv --pdeathsig KILL ──exec──> ffmpeg (stdin, stdout, stderr: the server's pipes)
+#   watchdog ──fork──> setpriv --pdeathsig KILL ──exec──> ffmpeg (stdin, stdout, stderr and an optional fd 3: the server's pipes)
 #
 # - The server dies (even by SIGKILL): the kernel sends the watchdog SIGUSR1; it sends ffmpeg SIGTERM (ffmpeg closes its
 #   segment and exits) and SIGKILL when ffmpeg is still there ARGUS_FFMPEG_KILL_AFTER_S (5) seconds later (a stalled
@@ -52,10 +52,12 @@ server_died() {
 trap server_died USR1
 
 # An asynchronous command would get /dev/null as stdin: give ffmpeg the server's pipe (its 'q' stops ffmpeg gracefully).
-exec 3<&0
-setpriv --pdeathsig KILL -- "${ARGUS_FFMPEG_BIN:-ffmpeg}" "$@" 0<&3 3<&- &
+# The copy is kept on fd 9: fd 3, when the server opened it (a source's bytes, `-i pipe:3`), passes to ffmpeg untouched
+# through every exec above; the watchdog then closes its own copy, so that the end of ffmpeg is the end of the pipe.
+exec 9<&0
+setpriv --pdeathsig KILL -- "${ARGUS_FFMPEG_BIN:-ffmpeg}" "$@" 0<&9 9<&- &
 ff=$!
-exec 3<&-
+exec 9<&- 3<&-
 
 # A trapped signal interrupts wait: wait again until ffmpeg is reaped (then /proc/<pid> is gone).
 while :; do

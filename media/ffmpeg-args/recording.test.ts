@@ -34,7 +34,7 @@ describe('parseStreamLine', () => {
 });
 
 describe('recording arguments', () => {
-  const base = { inputUrl: 'rtsp://10.0.0.1/s', transport: 'tcp' as const, outDir: '/r/7', filePrefix: '1', segmentSeconds: 2, ioTimeoutS: 10 };
+  const base = { input: { kind: 'url' as const, url: 'rtsp://10.0.0.1/s', rtspTransport: 'tcp' as const, secrets: [] }, outDir: '/r/7', filePrefix: '1', segmentSeconds: 2, ioTimeoutS: 10 };
 
   it('give video packets without a presentation time their decode time, in the segments and in the relay', () => {
     const a = recordArgs({ ...base, transcodeAudio: false, relay: { url: 'rtmp://127.0.0.1:1935/cam/7?secret=x', audio: true } });

@@ -1,16 +1,15 @@
 // ffmpeg arguments of a recording run: MPEG-TS segments (plus the relay output first when live view is on), file naming, audio policy.
 import path from 'node:path';
 import type { FfmpegArgs, FfmpegOutput } from '../ffmpeg-launcher';
-import { FILL_MISSING_PTS_BSF, inputOptions } from './input';
+import { FILL_MISSING_PTS_BSF, streamInputArgs } from './input';
+import type { StreamInput } from '../stream-source';
 import { relayOutput, type RelayOutput } from './relay';
 
 export { FILL_MISSING_PTS_BSF } from './input';
 
 export interface RecordSpec {
-  /** Input URL including credentials: rtsp(s):// for cameras, rtmp:// (the hub) for mobile units. */
-  inputUrl: string;
-  /** RTSP transport (ignored for other inputs). */
-  transport: 'tcp' | 'udp';
+  /** What the run reads (from the channel's StreamSource): a URL with credentials, or bytes for fd 3. */
+  input: StreamInput;
   /** Directory that receives the segments; created if missing. */
   outDir: string;
   /** File name prefix, unique per run (e.g. the run's start time in ms). */
@@ -63,8 +62,7 @@ export function recordArgs(spec: RecordSpec): FfmpegArgs {
     ],
   };
   return {
-    input: spec.inputUrl,
-    inputOptions: [...inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS), ...(spec.wallclockTimestamps ? ['-use_wallclock_as_timestamps', '1'] : [])],
+    ...streamInputArgs(spec.input, spec.ioTimeoutS, spec.wallclockTimestamps ?? false),
     outputs: spec.relay ? [relayOutput({ audioToAac: spec.transcodeAudio, ...spec.relay }), record] : [record],
   };
 }

@@ -1,6 +1,7 @@
 // ffmpeg arguments of a relay into the media hub: the relay output (beside a recording, or alone for a sub stream).
 import type { FfmpegArgs, FfmpegOutput } from '../ffmpeg-launcher';
-import { FILL_MISSING_PTS_BSF, inputOptions } from './input';
+import { FILL_MISSING_PTS_BSF, streamInputArgs } from './input';
+import type { StreamInput } from '../stream-source';
 
 /** Where a stream is copied into the media hub: a second, separate output (never the tee muxer). */
 export interface RelayOutput {
@@ -17,8 +18,8 @@ export interface RelayOutput {
 
 /** A relay-only process (a camera's sub stream): input copied into the hub, nothing recorded. */
 export interface RelaySpec {
-  inputUrl: string;
-  transport: 'tcp' | 'udp';
+  /** What the run reads (from the stream's StreamSource). */
+  input: StreamInput;
   ioTimeoutS: number;
   relay: RelayOutput;
 }
@@ -37,8 +38,7 @@ export function relayOutput(r: RelayOutput): FfmpegOutput {
 
 export function relayArgs(spec: RelaySpec): FfmpegArgs {
   return {
-    input: spec.inputUrl,
-    inputOptions: inputOptions(spec.inputUrl, spec.transport, spec.ioTimeoutS),
+    ...streamInputArgs(spec.input, spec.ioTimeoutS),
     outputs: [relayOutput(spec.relay)],
   };
 }

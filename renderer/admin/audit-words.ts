@@ -14,7 +14,7 @@ export interface AuditField {
 }
 
 /** Targets with a catalog entry ('auditlog.target.<type>'). */
-const TARGETS = ['camera', 'unit', 'user', 'alarm', 'alarm_rule', 'export', 'case', 'bookmark', 'snapshot', 'geofence', 'stream'] as const;
+const TARGETS = ['camera', 'unit', 'user', 'alarm', 'alarm_rule', 'export', 'case', 'bookmark', 'snapshot', 'geofence', 'stream', 'org_node', 'device', 'channel'] as const;
 /** Millisecond fields that are durations, not times. */
 const DURATION_KEYS = new Set(['throttledForMs', 'timeoutMs']);
 const BYTE_KEYS = new Set(['sizeBytes', 'bytes']);

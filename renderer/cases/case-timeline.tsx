@@ -1,5 +1,6 @@
 // The case timeline: bookmarks, snapshots and exports in recorded-time order (local time), each with a preview frame and a play link into Playback.
 import type { Bookmark, ExportJob, Snapshot } from '../../common/investigation';
+import { frameFilePath, snapshotFilePath } from '../../common/endpoints/raw';
 import { useState } from 'preact/hooks';
 import { assertNever } from '../../common/events';
 import { formatDateTime, zoneName, zoneOffsetLabel } from '../format';
@@ -53,7 +54,7 @@ function FrameThumb({ cameraIds, atMs, onPlay }: { cameraIds: number[]; atMs: nu
   return (
     <button type="button" class="tl-thumb tl-play" aria-hidden="true" tabIndex={-1} onClick={() => onPlay(cameraIds, atMs)}>
       {failed || cameraIds.length === 0 ? null : (
-        <img class="tl-frame" src={withToken(`/api/v1/frame-files/${cameraIds[0]}/${Math.round(atMs)}.jpg`)} alt="" loading="lazy" onError={() => setFailed(true)} />
+        <img class="tl-frame" src={withToken(frameFilePath(cameraIds[0], atMs))} alt="" loading="lazy" onError={() => setFailed(true)} />
       )}
       <PlayGlyph />
     </button>
@@ -63,7 +64,7 @@ function FrameThumb({ cameraIds, atMs, onPlay }: { cameraIds: number[]; atMs: nu
 function Preview({ item, onPlay }: { item: TimelineItem; onPlay: Play }) {
   switch (item.kind) {
     case 'snapshot':
-      return <img class="tl-thumb" src={withToken(`/api/v1/snapshot-files/${item.snapshot.id}.jpg`)} alt="" loading="lazy" width={160} height={90} />;
+      return <img class="tl-thumb" src={withToken(snapshotFilePath(item.snapshot.id))} alt="" loading="lazy" width={160} height={90} />;
     case 'bookmark':
       return <FrameThumb cameraIds={[item.bookmark.cameraId]} atMs={item.bookmark.startMs} onPlay={onPlay} />;
     case 'export':

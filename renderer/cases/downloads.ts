@@ -1,4 +1,5 @@
 // Evidence downloads from the console: the browser's own download (streamed to disk, resumable), with progress the server pushes for it.
+import { exportFilePath, exportZipPath } from '../../common/endpoints/raw';
 import type { DownloadProgress } from '../../common/investigation';
 import type { EventStream } from '../events';
 import { withToken } from '../playback/inv-api';
@@ -9,12 +10,12 @@ export const downloads = new Store<Record<string, DownloadProgress>>({});
 
 /** URL of the whole package as one ZIP. */
 export function packageZipUrl(exportId: number): string {
-  return `/api/v1/export-files/${exportId}.zip`;
+  return exportZipPath(exportId);
 }
 
 /** URL of one file of a package (path segments percent-encoded, '/' kept). */
 export function packageFileUrl(exportId: number, rel: string): string {
-  return `/api/v1/export-files/${exportId}/${rel.split('/').map(encodeURIComponent).join('/')}`;
+  return exportFilePath(exportId, rel);
 }
 
 function newId(): string {

@@ -1,49 +1,32 @@
-// HTTP calls of the PTZ pad and the ONVIF dialog (routes of main/server/routes/onvif.ts), through the console's one client (renderer/api.ts).
-import type {
-  AddDeviceRequest,
-  AddDeviceResponse,
-  DiscoverRequest,
-  DiscoverResponse,
-  OnvifDeviceView,
-  PtzMoveRequest,
-  PtzPreset,
-  PtzState,
-  PtzTour,
-  TourBody,
-  TourStatus,
-  UserPriority,
-} from '../../common/onvif';
+// HTTP calls of the PTZ pad and the ONVIF dialog, derived from the declarations (common/endpoints/onvif.ts), through the console's one client (renderer/api.ts).
+import * as E from '../../common/endpoints';
+import type { AddDeviceRequest, DiscoverRequest, PtzMoveRequest, TourBody } from '../../common/onvif';
 import { api } from '../api';
 
-/** body, when given, is the JSON body. */
-const request = <T>(method: string, path: string, body?: unknown): Promise<T> => api.request<T>(method, path, { body });
-
-const cam = (id: number, rest = '') => `/cameras/${id}/ptz${rest}`;
-
 export const ptzApi = {
-  state: (id: number) => request<PtzState>('GET', cam(id)),
-  move: (id: number, v: PtzMoveRequest) => request<void>('POST', cam(id, '/move'), v),
-  stop: (id: number) => request<void>('POST', cam(id, '/stop')),
-  release: (id: number) => request<void>('POST', cam(id, '/release')),
-  home: (id: number) => request<void>('POST', cam(id, '/home')),
-  setHome: (id: number) => request<void>('POST', cam(id, '/home/set')),
-  createPreset: (id: number, name: string) => request<PtzPreset>('POST', cam(id, '/presets'), { name }),
-  renamePreset: (id: number, presetId: number, name: string) => request<PtzPreset>('PATCH', cam(id, `/presets/${presetId}`), { name }),
-  deletePreset: (id: number, presetId: number) => request<void>('DELETE', cam(id, `/presets/${presetId}`)),
-  gotoPreset: (id: number, presetId: number) => request<void>('POST', cam(id, `/presets/${presetId}/goto`)),
-  createTour: (id: number, body: TourBody) => request<PtzTour>('POST', cam(id, '/tours'), body),
-  deleteTour: (id: number, tourId: number) => request<void>('DELETE', cam(id, `/tours/${tourId}`)),
-  startTour: (id: number, tourId: number) => request<TourStatus>('POST', cam(id, `/tours/${tourId}/start`)),
-  stopTour: (id: number) => request<void>('POST', cam(id, '/tour/stop')),
+  state: (id: number) => api.call(E.getCamerasByidPtz, { params: { id } }),
+  move: (id: number, v: PtzMoveRequest) => api.call(E.postCamerasByidPtzMove, { params: { id }, body: v }),
+  stop: (id: number) => api.call(E.postCamerasByidPtzStop, { params: { id } }),
+  release: (id: number) => api.call(E.postCamerasByidPtzRelease, { params: { id } }),
+  home: (id: number) => api.call(E.postCamerasByidPtzHome, { params: { id } }),
+  setHome: (id: number) => api.call(E.postCamerasByidPtzHomeSet, { params: { id } }),
+  createPreset: (id: number, name: string) => api.call(E.postCamerasByidPtzPresets, { params: { id }, body: { name } }),
+  renamePreset: (id: number, presetId: number, name: string) => api.call(E.patchCamerasByidPtzPresetsBypresetId, { params: { id, presetId }, body: { name } }),
+  deletePreset: (id: number, presetId: number) => api.call(E.deleteCamerasByidPtzPresetsBypresetId, { params: { id, presetId } }),
+  gotoPreset: (id: number, presetId: number) => api.call(E.postCamerasByidPtzPresetsBypresetIdGoto, { params: { id, presetId } }),
+  createTour: (id: number, body: TourBody) => api.call(E.postCamerasByidPtzTours, { params: { id }, body }),
+  deleteTour: (id: number, tourId: number) => api.call(E.deleteCamerasByidPtzToursBytourId, { params: { id, tourId } }),
+  startTour: (id: number, tourId: number) => api.call(E.postCamerasByidPtzToursBytourIdStart, { params: { id, tourId } }),
+  stopTour: (id: number) => api.call(E.postCamerasByidPtzTourStop, { params: { id } }),
 };
 
 export const onvifApi = {
-  discover: (body: DiscoverRequest) => request<DiscoverResponse>('POST', '/onvif/discover', body),
-  devices: () => request<OnvifDeviceView[]>('GET', '/onvif/devices'),
-  add: (body: AddDeviceRequest) => request<AddDeviceResponse>('POST', '/onvif/devices', body),
-  remove: (id: number) => request<void>('DELETE', `/onvif/devices/${id}`),
-  priorities: () => request<UserPriority[]>('GET', '/onvif/priorities'),
-  setPriority: (userId: number, priority: number | null) => request<UserPriority>('PUT', `/onvif/priorities/${userId}`, { priority }),
+  discover: (body: DiscoverRequest) => api.call(E.postOnvifDiscover, { body }),
+  devices: () => api.call(E.getOnvifDevices),
+  add: (body: AddDeviceRequest) => api.call(E.postOnvifDevices, { body }),
+  remove: (id: number) => api.call(E.deleteOnvifDevicesByid, { params: { id } }),
+  priorities: () => api.call(E.getOnvifPriorities),
+  setPriority: (id: number, priority: number | null) => api.call(E.putOnvifPrioritiesByid, { params: { id }, body: { priority } }),
 };
 
 /** Velocity of a pad direction at a speed (0..1). */

@@ -1,4 +1,5 @@
-// The remembered wall over HTTP (GET/PUT /wall-state/:window, PUT/DELETE its carousel), on the console's ApiClient.
+// The remembered wall over HTTP (GET/PUT /wall-state/:window, PUT its carousel), derived from the declarations (common/endpoints/wall-state.ts).
+import * as E from '../../common/endpoints';
 import type { WallCarouselBody, WallStateBody, WallStateView } from '../../common/wall';
 import type { ApiClient } from '../api';
 
@@ -8,10 +9,10 @@ export interface WallStateApi {
   putCarousel(windowId: number, body: WallCarouselBody): Promise<WallStateView>;
 }
 
-export function wallStateApi(api: Pick<ApiClient, 'request'>): WallStateApi {
+export function wallStateApi(api: Pick<ApiClient, 'call'>): WallStateApi {
   return {
-    getWallState: (w) => api.request('GET', `/wall-state/${w}`),
-    putWallState: (w, body) => api.request('PUT', `/wall-state/${w}`, { body }),
-    putCarousel: (w, body) => api.request('PUT', `/wall-state/${w}/carousel`, { body }),
+    getWallState: (window) => api.call(E.getWallStateBywindow, { params: { window } }),
+    putWallState: (window, body) => api.call(E.putWallStateBywindow, { params: { window }, body }),
+    putCarousel: (window, body) => api.call(E.putWallStateBywindowCarousel, { params: { window }, body }),
   };
 }

@@ -1,6 +1,6 @@
 // The built-in offline basemap (GET /api/v1/gps/basemap) as Leaflet vectors in a pane under the tiles: never a blank map.
 import L from 'leaflet';
-import { API_PREFIX } from '../../common/api';
+import { BASEMAP_PATH } from '../../common/endpoints/raw';
 import type { Basemap, BasemapArea } from '../../common/basemap';
 import { currentToken } from '../session';
 
@@ -14,7 +14,7 @@ const CITY_ZOOMS: [number, number] = [5, 13];
 export async function fetchBasemap(): Promise<Basemap> {
   const token = currentToken();
   const started = performance.now();
-  const res = await fetch(`${API_PREFIX}/gps/basemap`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(BASEMAP_PATH, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const b = (await res.json()) as Basemap;
   performance.measure('argus.basemap.fetch', { start: started, end: performance.now() });

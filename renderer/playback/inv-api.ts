@@ -1,27 +1,24 @@
-// Client for the investigation API (timeline, playback map, search, bookmarks, cases, holds, exports, snapshots) through the console's one client (renderer/api.ts).
-import type {
-  Bookmark, BookmarkCreate, Case, ExportCreate, ExportJob, LegalHold, PlaybackMap, SearchHit, SearchQuery, Snapshot, SnapshotCreate, Timeline,
-} from '../../common/investigation';
-import { api, type ApiQuery } from '../api';
+// Client for the investigation API (timeline, playback map, search, bookmarks, cases, holds, exports, snapshots), derived from the declarations (common/endpoints/investigation.ts).
+import * as E from '../../common/endpoints';
+import type { BookmarkCreate, ExportCreate, SearchQuery, SnapshotCreate } from '../../common/investigation';
+import { api } from '../api';
 import { currentToken } from '../session';
 
-const call = api.request.bind(api);
-
 export const invApi = {
-  timeline: (cameraId: number, startMs: number, endMs: number) => call<Timeline>('GET', `/timeline/${cameraId}`, { query: { startMs, endMs } }),
-  playbackMap: (cameraId: number, startMs: number, endMs: number) => call<PlaybackMap>('GET', `/playback-map/${cameraId}`, { query: { startMs, endMs } }),
-  search: (q: SearchQuery) => call<SearchHit[]>('GET', '/search', { query: q as unknown as ApiQuery }),
-  bookmarks: (q: { caseId?: number; cameraId?: number }) => call<Bookmark[]>('GET', '/bookmarks', { query: q }),
-  addBookmark: (b: BookmarkCreate) => call<Bookmark>('POST', '/bookmarks', { body: b }),
-  cases: () => call<Case[]>('GET', '/cases'),
-  createCase: (reference: string, title: string) => call<Case>('POST', '/cases', { body: { reference, title } }),
-  hold: (caseId: number, reason: string) => call<LegalHold>('POST', `/cases/${caseId}/hold`, { body: { reason } }),
-  release: (caseId: number) => call<LegalHold>('DELETE', `/cases/${caseId}/hold`),
-  exports: (caseId?: number) => call<ExportJob[]>('GET', '/exports', { query: { caseId } }),
-  createExport: (e: ExportCreate) => call<ExportJob>('POST', '/exports', { body: e }),
-  cancelExport: (id: number) => call<ExportJob>('DELETE', `/exports/${id}`),
-  snapshots: (q: { caseId?: number; cameraId?: number }) => call<Snapshot[]>('GET', '/snapshots', { query: q }),
-  snapshot: (s: SnapshotCreate) => call<Snapshot>('POST', '/snapshots', { body: s }),
+  timeline: (id: number, startMs: number, endMs: number) => api.call(E.getTimelineByid, { params: { id }, query: { startMs, endMs } }),
+  playbackMap: (id: number, startMs: number, endMs: number) => api.call(E.getPlaybackMapByid, { params: { id }, query: { startMs, endMs } }),
+  search: (q: SearchQuery) => api.call(E.getSearch, { query: q }),
+  bookmarks: (q: { caseId?: number; cameraId?: number }) => api.call(E.getBookmarks, { query: q }),
+  addBookmark: (b: BookmarkCreate) => api.call(E.postBookmarks, { body: b }),
+  cases: () => api.call(E.getCases),
+  createCase: (reference: string, title: string) => api.call(E.postCases, { body: { reference, title } }),
+  hold: (id: number, reason: string) => api.call(E.postCasesByidHold, { params: { id }, body: { reason } }),
+  release: (id: number) => api.call(E.deleteCasesByidHold, { params: { id } }),
+  exports: (caseId?: number) => api.call(E.getExports, { query: { caseId } }),
+  createExport: (e: ExportCreate) => api.call(E.postExports, { body: e }),
+  cancelExport: (id: number) => api.call(E.deleteExportsByid, { params: { id } }),
+  snapshots: (q: { caseId?: number; cameraId?: number }) => api.call(E.getSnapshots, { query: q }),
+  snapshot: (s: SnapshotCreate) => api.call(E.postSnapshots, { body: s }),
 };
 
 /** A URL for players and links, carrying the token (players cannot send headers). */

@@ -5,7 +5,10 @@ import type { CameraRow, NewCamera } from '../repositories';
 export type OnvifEventSupport = EventSupport;
 
 export interface OnvifDeviceRow {
+  /** The ONVIF link's own id (named by /api/v1/onvif/devices/:id). */
   id: number;
+  /** The device (devices.id) this link belongs to; its channels are the linked cameras. */
+  deviceId: number;
   host: string;
   port: number;
   urn: string | null;
@@ -20,7 +23,7 @@ export interface OnvifDeviceRow {
   createdMs: number;
 }
 
-export type NewOnvifDevice = Omit<OnvifDeviceRow, 'id' | 'events' | 'createdMs'>;
+export type NewOnvifDevice = Omit<OnvifDeviceRow, 'id' | 'deviceId' | 'events' | 'createdMs'>;
 
 export type OnvifCameraRow = OnvifCameraLink;
 
@@ -35,8 +38,8 @@ export interface TourRow extends PtzTour {
 
 export interface OnvifRepo {
   /**
-   * Creates the device, one camera row per source (kind 'rtsp') and their links in ONE transaction: either all or
-   * nothing. Throws StorageError 'conflict' (field 'name') on a duplicate camera name, (field 'host') when the device
+   * Creates the device (kind 'onvif', under the node of the first camera's groupName), one channel per source with
+   * its rtsp row (the first channel's id = the device's id) and their links in ONE transaction: either all or nothing. Throws StorageError 'conflict' (field 'name') on a duplicate camera name, (field 'host') when the device
    * address is already added.
    */
   createDevice(device: NewOnvifDevice, cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>, nowMs: number): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }>;
@@ -44,7 +47,10 @@ export interface OnvifRepo {
   getDevice(id: number): Promise<OnvifDeviceRow | null>;
   getDeviceByAddress(host: string, port: number): Promise<OnvifDeviceRow | null>;
   setEvents(id: number, events: OnvifEventSupport): Promise<void>;
-  /** Deletes the device and its links (its cameras stay, as plain RTSP cameras). False when absent. */
+  /**
+   * Deletes the ONVIF link and the channels' onvif rows; the device becomes kind 'rtsp' and its channels stay (as
+   * plain RTSP cameras, PTZ capability cleared, presets and tours kept). False when absent.
+   */
   deleteDevice(id: number): Promise<boolean>;
   /** Links of every camera still existing, ordered by camera id. */
   listLinks(): Promise<OnvifCameraRow[]>;

@@ -1,17 +1,20 @@
-// SQLite CameraRepo: the video source table (fixed cameras and the rows of mobile units; one id space, unique names).
-import { StorageError, type CameraRepo, type CameraRow, type NewCamera } from '../repositories';
+// SQLite CameraRepo (deprecated compat view): every channel as an old cameras row, over channels, devices, rtsp_channels, org_nodes.
+import { StorageError, UPLINK_URL, type CameraRepo, type CameraRow, type NewCamera } from '../repositories';
+import { channelNameConflict, updateRtsp } from './channels';
 import type { Db } from './db';
-import { bool, fromBool, ms, same, setClause, type ColumnMap } from './mapping';
+import { insertDeviceWithChannels, updateDevice } from './devices';
+import { bool, fromBool, ms } from './mapping';
+import { groupNameSql, groupNodeId } from './org';
 
-export interface CameraDbRow {
+interface CameraDbRow {
   id: number;
-  kind: CameraRow['kind'];
+  device_kind: string;
   name: string;
-  url: string;
+  url: string | null;
   sub_url: string | null;
   username: string | null;
   password: string | null;
-  transport: CameraRow['transport'];
+  transport: CameraRow['transport'] | null;
   enabled: number;
   segment_seconds: number;
   retention_days: number;
@@ -21,33 +24,27 @@ export interface CameraDbRow {
   updated_ms: number;
 }
 
-export const CAMERA_COLUMNS =
-  'id, kind, name, url, sub_url, username, password, transport, enabled, segment_seconds, retention_days, group_name, description, created_ms, updated_ms';
+/**
+ * One row per channel. kind 'uplink' = a channel of an agent device (url UPLINK_URL); every other channel is 'rtsp'.
+ * enabled = channel ∧ device; groupName = the device's node name (null at the root).
+ */
+const SELECT = `SELECT c.id, d.kind AS device_kind, c.name, r.url, r.sub_url, r.username, r.password, r.transport,
+  (c.enabled AND d.enabled) AS enabled, c.segment_seconds, c.retention_days, ${groupNameSql('n')} AS group_name,
+  c.description, c.created_ms, c.updated_ms
+  FROM channels c JOIN devices d ON d.id = c.device_id JOIN org_nodes n ON n.id = d.node_id
+  LEFT JOIN rtsp_channels r ON r.channel_id = c.id`;
 
-const PATCH: ColumnMap<NewCamera> = {
-  name: { column: 'name', toSql: same },
-  url: { column: 'url', toSql: same },
-  subUrl: { column: 'sub_url', toSql: same },
-  username: { column: 'username', toSql: same },
-  password: { column: 'password', toSql: same },
-  transport: { column: 'transport', toSql: same },
-  enabled: { column: 'enabled', toSql: bool },
-  segmentSeconds: { column: 'segment_seconds', toSql: same },
-  retentionDays: { column: 'retention_days', toSql: same },
-  groupName: { column: 'group_name', toSql: same },
-  description: { column: 'description', toSql: same },
-};
-
-export function toCameraRow(r: CameraDbRow): CameraRow {
+function toCameraRow(r: CameraDbRow): CameraRow {
+  const uplink = r.device_kind === 'agent';
   return {
     id: r.id,
-    kind: r.kind,
+    kind: uplink ? 'uplink' : 'rtsp',
     name: r.name,
-    url: r.url,
+    url: r.url ?? (uplink ? UPLINK_URL : ''),
     subUrl: r.sub_url,
     username: r.username,
     password: r.password,
-    transport: r.transport,
+    transport: r.transport ?? 'tcp',
     enabled: fromBool(r.enabled),
     segmentSeconds: r.segment_seconds,
     retentionDays: r.retention_days,
@@ -58,73 +55,116 @@ export function toCameraRow(r: CameraDbRow): CameraRow {
   };
 }
 
-function nameConflict(err: unknown, name: string | undefined): unknown {
-  if (err instanceof StorageError && err.code === 'conflict' && err.field === 'name') {
-    const e = new StorageError('conflict', `a camera or unit named "${name}" already exists`, 'name');
-    e.cause = err;
-    return e;
-  }
-  return err;
+/** Creates an rtsp device with one channel (one id for both, invariant 2) inside the caller's transaction; returns the id. */
+export async function createCameraIn(tx: Db, c: NewCamera, nowMs: number): Promise<number> {
+  const nodeId = await groupNodeId(tx, c.groupName, nowMs);
+  const created = await insertDeviceWithChannels(
+    tx,
+    {
+      device: { nodeId, kind: 'rtsp', name: c.name },
+      channels: [
+        {
+          name: c.name,
+          enabled: c.enabled,
+          segmentSeconds: c.segmentSeconds,
+          retentionDays: c.retentionDays,
+          description: c.description,
+          rtsp: { url: c.url, subUrl: c.subUrl, username: c.username, password: c.password, transport: c.transport },
+        },
+      ],
+    },
+    nowMs,
+  );
+  return created.channels[0]!.id;
 }
 
 export class SqliteCameraRepo implements CameraRepo {
   constructor(private readonly db: Db) {}
 
   async list(): Promise<CameraRow[]> {
-    return (await this.db.all<CameraDbRow>(`SELECT ${CAMERA_COLUMNS} FROM cameras ORDER BY id`)).map(toCameraRow);
+    return (await this.db.all<CameraDbRow>(`${SELECT} ORDER BY c.id`)).map(toCameraRow);
   }
 
   async get(id: number): Promise<CameraRow | null> {
-    const r = await this.db.get<CameraDbRow>(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE id = ?`, [id]);
+    const r = await this.db.get<CameraDbRow>(`${SELECT} WHERE c.id = ?`, [id]);
     return r ? toCameraRow(r) : null;
   }
 
   async getByName(name: string): Promise<CameraRow | null> {
-    const r = await this.db.get<CameraDbRow>(`SELECT ${CAMERA_COLUMNS} FROM cameras WHERE name = ?`, [name]);
+    const r = await this.db.get<CameraDbRow>(`${SELECT} WHERE c.name = ?`, [name]);
     return r ? toCameraRow(r) : null;
   }
 
   async create(c: NewCamera, nowMs: number): Promise<CameraRow> {
     try {
-      const r = await this.db.get<CameraDbRow>(
-        `INSERT INTO cameras (name, url, sub_url, username, password, transport, enabled, segment_seconds, retention_days,
-           group_name, description, created_ms, updated_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${CAMERA_COLUMNS}`,
-        [
-          c.name,
-          c.url,
-          c.subUrl,
-          c.username,
-          c.password,
-          c.transport,
-          bool(c.enabled),
-          c.segmentSeconds,
-          c.retentionDays,
-          c.groupName,
-          c.description,
-          ms(nowMs),
-          ms(nowMs),
-        ],
-      );
-      return toCameraRow(r!);
+      const id = await this.db.transaction((tx) => createCameraIn(tx, c, nowMs));
+      return (await this.get(id))!;
     } catch (err) {
-      throw nameConflict(err, c.name);
+      throw channelNameConflict(err, c.name);
     }
   }
 
+  /**
+   * Channel fields and its rtsp row; `name` also renames a single-channel rtsp or agent device (an agent's callsign
+   * too); `enabled` is the device's for an agent channel, else the channel's; `groupName` moves the whole device.
+   */
   async update(id: number, patch: Partial<NewCamera>, nowMs: number): Promise<CameraRow | null> {
-    const set = setClause(patch, PATCH);
-    const sql = set.sql ? `${set.sql}, updated_ms = ?` : 'updated_ms = ?';
     try {
-      const r = await this.db.get<CameraDbRow>(`UPDATE cameras SET ${sql} WHERE id = ? RETURNING ${CAMERA_COLUMNS}`, [...set.params, ms(nowMs), id]);
-      return r ? toCameraRow(r) : null;
+      const found = await this.db.transaction(async (tx) => {
+        const ch = await tx.get<{ device_id: number; kind: string; n: number }>(
+          `SELECT c.device_id, d.kind, (SELECT count(*) FROM channels WHERE device_id = c.device_id) AS n
+           FROM channels c JOIN devices d ON d.id = c.device_id WHERE c.id = ?`,
+          [id],
+        );
+        if (!ch) return false;
+        const agent = ch.kind === 'agent';
+        const sets: string[] = ['updated_ms = ?'];
+        const params: Array<string | number | null> = [ms(nowMs)];
+        const put = (column: string, v: string | number | null) => (sets.push(`${column} = ?`), params.push(v));
+        if (patch.name !== undefined) put('name', patch.name);
+        if (patch.enabled !== undefined && !agent) put('enabled', bool(patch.enabled));
+        if (patch.segmentSeconds !== undefined) put('segment_seconds', patch.segmentSeconds);
+        if (patch.retentionDays !== undefined) put('retention_days', patch.retentionDays);
+        if (patch.description !== undefined) put('description', patch.description);
+        await tx.run(`UPDATE channels SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+        const { url, subUrl, username, password, transport } = patch;
+        await updateRtsp(tx, id, { url, subUrl, username, password, transport });
+        const renames = patch.name !== undefined && (agent || (ch.kind === 'rtsp' && ch.n === 1));
+        const moves = patch.groupName !== undefined;
+        if (renames || moves || (agent && patch.enabled !== undefined)) {
+          await updateDevice(
+            tx,
+            ch.device_id,
+            {
+              ...(renames ? { name: patch.name, ...(agent ? { callsign: patch.name } : {}) } : {}),
+              ...(moves ? { nodeId: await groupNodeId(tx, patch.groupName ?? null, nowMs) } : {}),
+              ...(agent && patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+            },
+            nowMs,
+          );
+        }
+        return true;
+      });
+      return found ? await this.get(id) : null;
     } catch (err) {
-      throw nameConflict(err, patch.name);
+      throw channelNameConflict(err instanceof StorageError && err.field === 'callsign' ? new StorageError('conflict', err.message, 'name') : err, patch.name);
     }
   }
 
+  /** Deletes the channel; an rtsp device left without channels and an agent device (its one channel) go with it. */
   async delete(id: number): Promise<boolean> {
-    const res = await this.db.run('DELETE FROM cameras WHERE id = ?', [id]);
-    return res.changes > 0;
+    return this.db.transaction(async (tx) => {
+      const ch = await tx.get<{ device_id: number; kind: string }>('SELECT c.device_id, d.kind FROM channels c JOIN devices d ON d.id = c.device_id WHERE c.id = ?', [id]);
+      if (!ch) return false;
+      if (ch.kind === 'agent') {
+        await tx.run('DELETE FROM devices WHERE id = ?', [ch.device_id]);
+        return true;
+      }
+      await tx.run('DELETE FROM channels WHERE id = ?', [id]);
+      if (ch.kind === 'rtsp' && !(await tx.get('SELECT 1 FROM channels WHERE device_id = ?', [ch.device_id]))) {
+        await tx.run('DELETE FROM devices WHERE id = ?', [ch.device_id]);
+      }
+      return true;
+    });
   }
 }

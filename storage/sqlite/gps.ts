@@ -224,17 +224,17 @@ export class SqliteGpsRepo implements GpsRepo {
   }
 
   async placements(): Promise<PlacementRow[]> {
-    const rows = await this.db.all<PlacementDbRow>(`SELECT ${PLACEMENT_COLUMNS} FROM cameras WHERE map_lat IS NOT NULL AND map_lon IS NOT NULL ORDER BY id`);
+    const rows = await this.db.all<PlacementDbRow>(`${SELECT_PLACEMENT} WHERE c.map_lat IS NOT NULL AND c.map_lon IS NOT NULL ORDER BY c.id`);
     return rows.map(toPlacement);
   }
 
   async placement(cameraId: number): Promise<PlacementRow | null> {
-    const r = await this.db.get<PlacementDbRow>(`SELECT ${PLACEMENT_COLUMNS} FROM cameras WHERE id = ? AND map_lat IS NOT NULL AND map_lon IS NOT NULL`, [cameraId]);
+    const r = await this.db.get<PlacementDbRow>(`${SELECT_PLACEMENT} WHERE c.id = ? AND c.map_lat IS NOT NULL AND c.map_lon IS NOT NULL`, [cameraId]);
     return r ? toPlacement(r) : null;
   }
 
   async setPlacement(cameraId: number, p: { lat: number; lon: number; viewDeg: number | null } | null): Promise<boolean> {
-    const r = await this.db.run('UPDATE cameras SET map_lat = ?, map_lon = ?, map_view_deg = ? WHERE id = ?', [p?.lat ?? null, p?.lon ?? null, p?.viewDeg ?? null, cameraId]);
+    const r = await this.db.run('UPDATE channels SET map_lat = ?, map_lon = ?, map_view_deg = ? WHERE id = ?', [p?.lat ?? null, p?.lon ?? null, p?.viewDeg ?? null, cameraId]);
     return r.changes > 0;
   }
 }
@@ -257,7 +257,9 @@ interface PlacementDbRow {
   map_view_deg: number | null;
 }
 
-const PLACEMENT_COLUMNS = 'id, name, kind, map_lat, map_lon, map_view_deg';
+/** Placed channels (fixed map place); kind 'uplink' for a channel of an agent device, as the old cameras.kind. */
+const SELECT_PLACEMENT = `SELECT c.id, c.name, CASE d.kind WHEN 'agent' THEN 'uplink' ELSE 'rtsp' END AS kind, c.map_lat, c.map_lon, c.map_view_deg
+  FROM channels c JOIN devices d ON d.id = c.device_id`;
 
 function toPlacement(r: PlacementDbRow): PlacementRow {
   return { cameraId: r.id, name: r.name, kind: r.kind, lat: r.map_lat, lon: r.map_lon, viewDeg: r.map_view_deg };

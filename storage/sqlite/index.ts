@@ -8,6 +8,9 @@ import { SqliteGpsRepo } from './gps';
 import { SqliteInvestigationRepo } from './investigation';
 import { SqliteOnvifRepo } from './onvif';
 import { SqliteCameraRepo } from './cameras';
+import { SqliteChannelRepo, SqliteRtspRepo } from './channels';
+import { SqliteAgentRepo, SqliteDeviceRepo } from './devices';
+import { SqliteOrgRepo } from './org';
 import { Db } from './db';
 import { SqliteEventRepo } from './events';
 import { SqliteLayoutRepo } from './layouts';
@@ -76,6 +79,11 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
   }
   return {
     db,
+    org: new SqliteOrgRepo(db),
+    devices: new SqliteDeviceRepo(db),
+    channels: new SqliteChannelRepo(db),
+    rtsp: new SqliteRtspRepo(db),
+    agents: new SqliteAgentRepo(db),
     cameras: new SqliteCameraRepo(db),
     units: new SqliteUnitRepo(db),
     layouts: new SqliteLayoutRepo(db),

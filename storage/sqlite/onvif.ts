@@ -1,12 +1,17 @@
-// SQLite OnvifRepo: ONVIF devices, stored credentials, PTZ presets and tours (issue 4).
-import { StorageError, type CameraRow } from '../repositories';
+// SQLite OnvifRepo: ONVIF links of devices (onvif_devices, onvif_channels), stored credentials, PTZ presets and tours (issue 4).
+import type { CameraRow, NewCamera } from '../repositories';
+import { StorageError } from '../repositories';
 import type { NewOnvifCamera, NewOnvifDevice, OnvifCameraRow, OnvifDeviceRow, OnvifEventSupport, OnvifRepo, PresetRow, TourRow } from '../repos/onvif';
 import { SqliteCameraRepo } from './cameras';
+import { channelNameConflict } from './channels';
 import type { Db } from './db';
+import { insertDeviceWithChannels } from './devices';
 import { bool, fromBool, ms } from './mapping';
+import { groupNodeId } from './org';
 
 interface DeviceDbRow {
   id: number;
+  device_id: number;
   host: string;
   port: number;
   urn: string | null;
@@ -19,10 +24,13 @@ interface DeviceDbRow {
   events: OnvifEventSupport;
   created_ms: number;
 }
-const DEVICE_COLUMNS = 'id, host, port, urn, username, password_enc, manufacturer, model, firmware, serial, events, created_ms';
+/** The link row with the device facts that moved to devices (vendor = the ONVIF manufacturer). */
+const SELECT_DEVICE = `SELECT o.id, o.device_id, o.host, o.port, o.urn, o.username, o.password_enc, d.vendor AS manufacturer, d.model,
+  d.firmware, d.serial, o.events, o.created_ms FROM onvif_devices o JOIN devices d ON d.id = o.device_id`;
 function toDevice(r: DeviceDbRow): OnvifDeviceRow {
   return {
     id: r.id,
+    deviceId: r.device_id,
     host: r.host,
     port: r.port,
     urn: r.urn,
@@ -50,7 +58,10 @@ interface LinkDbRow {
   height: number | null;
   fps: number | null;
 }
-const LINK_COLUMNS = 'camera_id, device_id, source_token, profile_token, sub_profile_token, snapshot_uri, ptz, codec, width, height, fps';
+/** A camera's link: its onvif_channels row, PTZ and stream facts from its channel, deviceId = the ONVIF link's id. */
+const SELECT_LINK = `SELECT oc.channel_id AS camera_id, o.id AS device_id, oc.source_token, oc.profile_token, oc.sub_profile_token,
+  oc.snapshot_uri, c.ptz, c.video_codec AS codec, c.width, c.height, c.fps
+  FROM onvif_channels oc JOIN channels c ON c.id = oc.channel_id JOIN onvif_devices o ON o.device_id = c.device_id`;
 function toLink(r: LinkDbRow): OnvifCameraRow {
   return {
     cameraId: r.camera_id,
@@ -101,41 +112,77 @@ export class SqliteOnvifRepo implements OnvifRepo {
 
   async createDevice(
     device: NewOnvifDevice,
-    cameras: Array<{ camera: Parameters<SqliteCameraRepo['create']>[0]; link: NewOnvifCamera }>,
+    cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>,
     nowMs: number,
   ): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }> {
-    return this.db.transaction(async (tx) => {
+    const created = await this.db.transaction(async (tx) => {
       const exists = await tx.get<{ id: number }>('SELECT id FROM onvif_devices WHERE host = ? AND port = ?', [device.host, device.port]);
       if (exists) throw new StorageError('conflict', `the device at ${device.host}:${device.port} is already added`, 'host');
-      const d = await tx.get<DeviceDbRow>(
-        `INSERT INTO onvif_devices (host, port, urn, username, password_enc, manufacturer, model, firmware, serial, created_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${DEVICE_COLUMNS}`,
-        [device.host, device.port, device.urn, device.username, device.passwordEnc, device.manufacturer, device.model, device.firmware, device.serial, ms(nowMs)],
+      const nodeId = await groupNodeId(tx, cameras[0]?.camera.groupName ?? null, nowMs);
+      const made = await insertDeviceWithChannels(
+        tx,
+        {
+          device: {
+            nodeId,
+            kind: 'onvif',
+            name: `${device.manufacturer} ${device.model}`.trim().slice(0, 128) || device.host,
+            vendor: device.manufacturer,
+            model: device.model,
+            firmware: device.firmware,
+            serial: device.serial,
+          },
+          channels: cameras.map(({ camera: c, link }) => ({
+            name: c.name,
+            enabled: c.enabled,
+            segmentSeconds: c.segmentSeconds,
+            retentionDays: c.retentionDays,
+            description: c.description,
+            ptz: link.ptz,
+            videoCodec: link.codec,
+            width: link.width,
+            height: link.height,
+            fps: link.fps,
+            rtsp: { url: c.url, subUrl: c.subUrl, username: c.username, password: c.password, transport: c.transport },
+          })),
+        },
+        nowMs,
+      ).catch(async (err: unknown) => {
+        if (!(err instanceof StorageError && err.field === 'name')) throw err;
+        const names = cameras.map((c) => c.camera.name);
+        const taken = await tx.get<{ name: string }>('SELECT name FROM channels WHERE name IN (SELECT value FROM json_each(?))', [JSON.stringify(names)]);
+        throw channelNameConflict(err, taken?.name ?? names.find((n, i) => names.indexOf(n) !== i) ?? names[0]);
+      });
+      const d = await tx.get<{ id: number }>(
+        `INSERT INTO onvif_devices (device_id, host, port, urn, username, password_enc, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [made.device.id, device.host, device.port, device.urn, device.username, device.passwordEnc, ms(nowMs)],
       );
-      const rows: CameraRow[] = [];
-      for (const { camera, link } of cameras) {
-        const row = await this.cameras.create(camera, nowMs);
-        await tx.run(
-          `INSERT INTO onvif_cameras (${LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [row.id, d!.id, link.sourceToken, link.profileToken, link.subProfileToken, link.snapshotUri, bool(link.ptz), link.codec, link.width, link.height, link.fps],
-        );
-        rows.push(row);
+      for (const [i, { link }] of cameras.entries()) {
+        await tx.run('INSERT INTO onvif_channels (channel_id, source_token, profile_token, sub_profile_token, snapshot_uri) VALUES (?, ?, ?, ?, ?)', [
+          made.channels[i]!.id,
+          link.sourceToken,
+          link.profileToken,
+          link.subProfileToken,
+          link.snapshotUri,
+        ]);
       }
-      return { device: toDevice(d!), cameras: rows };
+      return { onvifId: d!.id, channelIds: made.channels.map((c) => c.id) };
     });
+    const rows: CameraRow[] = [];
+    for (const id of created.channelIds) rows.push((await this.cameras.get(id))!);
+    return { device: (await this.getDevice(created.onvifId))!, cameras: rows };
   }
 
   async listDevices(): Promise<OnvifDeviceRow[]> {
-    return (await this.db.all<DeviceDbRow>(`SELECT ${DEVICE_COLUMNS} FROM onvif_devices ORDER BY id`)).map(toDevice);
+    return (await this.db.all<DeviceDbRow>(`${SELECT_DEVICE} ORDER BY o.id`)).map(toDevice);
   }
 
   async getDevice(id: number): Promise<OnvifDeviceRow | null> {
-    const r = await this.db.get<DeviceDbRow>(`SELECT ${DEVICE_COLUMNS} FROM onvif_devices WHERE id = ?`, [id]);
+    const r = await this.db.get<DeviceDbRow>(`${SELECT_DEVICE} WHERE o.id = ?`, [id]);
     return r ? toDevice(r) : null;
   }
 
   async getDeviceByAddress(host: string, port: number): Promise<OnvifDeviceRow | null> {
-    const r = await this.db.get<DeviceDbRow>(`SELECT ${DEVICE_COLUMNS} FROM onvif_devices WHERE host = ? AND port = ?`, [host, port]);
+    const r = await this.db.get<DeviceDbRow>(`${SELECT_DEVICE} WHERE o.host = ? AND o.port = ?`, [host, port]);
     return r ? toDevice(r) : null;
   }
 
@@ -144,15 +191,23 @@ export class SqliteOnvifRepo implements OnvifRepo {
   }
 
   async deleteDevice(id: number): Promise<boolean> {
-    return (await this.db.run('DELETE FROM onvif_devices WHERE id = ?', [id])).changes > 0;
+    return this.db.transaction(async (tx) => {
+      const o = await tx.get<{ device_id: number }>('SELECT device_id FROM onvif_devices WHERE id = ?', [id]);
+      if (!o) return false;
+      await tx.run('DELETE FROM onvif_channels WHERE channel_id IN (SELECT id FROM channels WHERE device_id = ?)', [o.device_id]);
+      await tx.run('DELETE FROM onvif_devices WHERE id = ?', [id]);
+      await tx.run("UPDATE devices SET kind = 'rtsp' WHERE id = ? AND kind = 'onvif'", [o.device_id]);
+      await tx.run('UPDATE channels SET ptz = 0 WHERE device_id = ?', [o.device_id]);
+      return true;
+    });
   }
 
   async listLinks(): Promise<OnvifCameraRow[]> {
-    return (await this.db.all<LinkDbRow>(`SELECT ${LINK_COLUMNS} FROM onvif_cameras ORDER BY camera_id`)).map(toLink);
+    return (await this.db.all<LinkDbRow>(`${SELECT_LINK} ORDER BY oc.channel_id`)).map(toLink);
   }
 
   async getLink(cameraId: number): Promise<OnvifCameraRow | null> {
-    const r = await this.db.get<LinkDbRow>(`SELECT ${LINK_COLUMNS} FROM onvif_cameras WHERE camera_id = ?`, [cameraId]);
+    const r = await this.db.get<LinkDbRow>(`${SELECT_LINK} WHERE oc.channel_id = ?`, [cameraId]);
     return r ? toLink(r) : null;
   }
 

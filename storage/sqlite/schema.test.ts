@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, UNIT_TYPES } from '../../common/api';
+import { DEVICE_KINDS, MOBILE_TYPES, RECORD_MODES } from '../../common/devices';
 import { Db } from './db';
 import { loadMigrations, migrate } from './migrate';
 
@@ -101,7 +102,7 @@ describe('storage/schema.sql', () => {
 
   it('has the tables the application needs', async () => {
     const names = (await migrated.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((r) => r.name);
-    for (const t of ['schema_migrations', 'cameras', 'units', 'wall_layouts', 'segments', 'events', 'users', 'sessions', 'audit_log']) expect(names).toContain(t);
+    for (const t of ['schema_migrations', 'org_nodes', 'devices', 'channels', 'rtsp_channels', 'agent_devices', 'id_counter', 'wall_layouts', 'segments', 'events', 'users', 'sessions', 'audit_log']) expect(names).toContain(t);
   });
 
   it('documents every table and every column with a comment', () => {
@@ -128,10 +129,20 @@ describe('storage/schema.sql', () => {
     expect(m![1]!.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...ROLES]);
   });
 
-  it('allows exactly the unit types of common/api.ts', async () => {
-    const table = await migrated.get<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'units'");
-    const m = /type\s+TEXT\s+NOT NULL CHECK \(type IN \(([^)]*)\)\)/.exec(table!.sql);
+  it('allows exactly the unit types of common/api.ts as mobile device types', async () => {
+    const table = await migrated.get<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'devices'");
+    const m = /mobile_type\s+TEXT\s+CHECK \(mobile_type IS NULL OR mobile_type IN \(([^)]*)\)\)/.exec(table!.sql);
     expect(m).not.toBeNull();
     expect(m![1]!.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...UNIT_TYPES]);
+  });
+
+  it('allows exactly the device kinds and record modes of common/devices.ts', async () => {
+    expect([...MOBILE_TYPES]).toEqual([...UNIT_TYPES]);
+    const devices = await migrated.get<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'devices'");
+    const kinds = /kind\s+TEXT\s+NOT NULL CHECK \(kind IN \(([^)]*)\)\)/.exec(devices!.sql);
+    expect(kinds![1]!.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...DEVICE_KINDS]);
+    const channels = await migrated.get<{ sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'channels'");
+    const modes = /record_mode\s+TEXT\s+NOT NULL DEFAULT 'continuous' CHECK \(record_mode IN \(([^)]*)\)\)/.exec(channels!.sql);
+    expect(modes![1]!.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...RECORD_MODES]);
   });
 });

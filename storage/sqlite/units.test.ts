@@ -86,9 +86,9 @@ describe('SqliteUnitRepo', () => {
     expect(await t.store.units.update(cam.id, { officer: 'x' }, T0)).toBeNull();
     expect(await t.store.units.delete(cam.id)).toBe(false);
     expect(await t.store.cameras.get(cam.id)).not.toBeNull();
-    // The schema refuses a units row for a camera, and a kind change.
-    await expect(t.store.db.run("INSERT INTO units (camera_id, type, stream_key_hash, key_rotated_ms) VALUES (?, 'body', ?, 0)", [cam.id, hash('k')])).rejects.toThrow(/kind uplink/);
-    await expect(t.store.db.run("UPDATE cameras SET kind = 'uplink' WHERE id = ?", [cam.id])).rejects.toThrow(/cannot change/);
+    // The schema refuses a key row for a camera's device, and a kind change.
+    await expect(t.store.db.run('INSERT INTO agent_devices (device_id, stream_key_hash, key_rotated_ms) VALUES (?, ?, 0)', [cam.id, hash('k')])).rejects.toThrow(/kind agent/);
+    await expect(t.store.db.run("UPDATE devices SET kind = 'agent', callsign = 'x', mobile_type = 'body' WHERE id = ?", [cam.id])).rejects.toThrow(/cannot change/);
   });
 
   it('refuses a stream key hash that is not 64 hex characters', async () => {
@@ -103,7 +103,7 @@ describe('SqliteUnitRepo', () => {
     expect(await t.store.units.delete(u.id)).toBe(false);
     expect(await t.store.units.get(u.id)).toBeNull();
     expect(await t.store.cameras.get(u.id)).toBeNull();
-    expect(await t.store.db.get('SELECT count(*) AS n FROM units')).toEqual({ n: 0 });
+    expect(await t.store.db.get('SELECT count(*) AS n FROM agent_devices')).toEqual({ n: 0 });
     expect(await t.store.segments.get(seg.id)).toEqual(seg);
   });
 });

@@ -1,11 +1,14 @@
-// SQLite UnitRepo: mobile units = a cameras row of kind 'uplink' (name, enabled, group, retention) + a units row (type, key).
-import { StorageError, UPLINK_URL, type NewUnit, type UnitPatch, type UnitRepo, type UnitRow } from '../repositories';
+// SQLite UnitRepo (deprecated compat view): a mobile unit = an agent device with its one channel (same id) and its agent_devices key row.
+import { StorageError, type NewUnit, type UnitPatch, type UnitRepo, type UnitRow } from '../repositories';
+import { channelNameConflict } from './channels';
 import type { Db } from './db';
-import { bool, fromBool, ms, same, setClause, type ColumnMap } from './mapping';
+import { insertDeviceWithChannels, updateDevice } from './devices';
+import { fromBool, ms } from './mapping';
+import { groupNameSql, groupNodeId } from './org';
 
 interface UnitDbRow {
   id: number;
-  name: string;
+  callsign: string;
   type: UnitRow['type'];
   officer: string | null;
   enabled: number;
@@ -18,29 +21,16 @@ interface UnitDbRow {
   updated_ms: number;
 }
 
-const SELECT = `SELECT c.id, c.name, u.type, u.officer, c.enabled, c.group_name, c.segment_seconds, c.retention_days,
-  u.stream_key_hash, u.key_rotated_ms, c.created_ms, c.updated_ms
-  FROM cameras c JOIN units u ON u.camera_id = c.id`;
-
-/** Unit fields stored in the cameras row. */
-const CAMERA_PATCH: ColumnMap<Pick<UnitPatch, 'callsign' | 'enabled' | 'groupName' | 'segmentSeconds' | 'retentionDays'>> = {
-  callsign: { column: 'name', toSql: same },
-  enabled: { column: 'enabled', toSql: bool },
-  groupName: { column: 'group_name', toSql: same },
-  segmentSeconds: { column: 'segment_seconds', toSql: same },
-  retentionDays: { column: 'retention_days', toSql: same },
-};
-
-/** Unit fields stored in the units row. */
-const UNIT_PATCH: ColumnMap<Pick<UnitPatch, 'type' | 'officer'>> = {
-  type: { column: 'type', toSql: same },
-  officer: { column: 'officer', toSql: same },
-};
+const SELECT = `SELECT d.id, d.callsign, d.mobile_type AS type, d.officer, (d.enabled AND c.enabled) AS enabled,
+  ${groupNameSql('n')} AS group_name, c.segment_seconds, c.retention_days, a.stream_key_hash, a.key_rotated_ms,
+  d.created_ms, d.updated_ms
+  FROM devices d JOIN agent_devices a ON a.device_id = d.id JOIN channels c ON c.device_id = d.id AND c.ordinal = 1
+  JOIN org_nodes n ON n.id = d.node_id`;
 
 function toRow(r: UnitDbRow): UnitRow {
   return {
     id: r.id,
-    callsign: r.name,
+    callsign: r.callsign,
     type: r.type,
     officer: r.officer,
     enabled: fromBool(r.enabled),
@@ -54,11 +44,10 @@ function toRow(r: UnitDbRow): UnitRow {
   };
 }
 
+/** Any name clash of a unit (channel name or device callsign) is reported on the field 'callsign'. */
 function callsignConflict(err: unknown, callsign: string | undefined): unknown {
-  if (err instanceof StorageError && err.code === 'conflict' && err.field === 'name') {
-    const e = new StorageError('conflict', `a camera or unit named "${callsign}" already exists`, 'callsign');
-    e.cause = err;
-    return e;
+  if (err instanceof StorageError && err.code === 'conflict' && (err.field === 'name' || err.field === 'callsign')) {
+    return channelNameConflict(new StorageError('conflict', err.message, 'name'), callsign, 'callsign');
   }
   return err;
 }
@@ -67,31 +56,29 @@ export class SqliteUnitRepo implements UnitRepo {
   constructor(private readonly db: Db) {}
 
   async list(): Promise<UnitRow[]> {
-    return (await this.db.all<UnitDbRow>(`${SELECT} ORDER BY c.id`)).map(toRow);
+    return (await this.db.all<UnitDbRow>(`${SELECT} ORDER BY d.id`)).map(toRow);
   }
 
   async get(id: number): Promise<UnitRow | null> {
-    const r = await this.db.get<UnitDbRow>(`${SELECT} WHERE c.id = ?`, [id]);
+    const r = await this.db.get<UnitDbRow>(`${SELECT} WHERE d.id = ?`, [id]);
     return r ? toRow(r) : null;
   }
 
+  /** One agent device + channel with ONE id from the counter, and its key row, in one transaction. */
   async create(u: NewUnit, nowMs: number): Promise<UnitRow> {
     try {
       const id = await this.db.transaction(async (tx) => {
-        const cam = await tx.get<{ id: number }>(
-          `INSERT INTO cameras (kind, name, url, sub_url, username, password, transport, enabled, segment_seconds, retention_days,
-             group_name, description, created_ms, updated_ms)
-           VALUES ('uplink', ?, ?, NULL, NULL, NULL, 'tcp', ?, ?, ?, ?, NULL, ?, ?) RETURNING id`,
-          [u.callsign, UPLINK_URL, bool(u.enabled), u.segmentSeconds, u.retentionDays, u.groupName, ms(nowMs), ms(nowMs)],
+        const nodeId = await groupNodeId(tx, u.groupName, nowMs);
+        const created = await insertDeviceWithChannels(
+          tx,
+          {
+            device: { nodeId, kind: 'agent', name: u.callsign, enabled: u.enabled, mobile: { callsign: u.callsign, type: u.type, officer: u.officer, plate: null } },
+            channels: [{ name: u.callsign, segmentSeconds: u.segmentSeconds, retentionDays: u.retentionDays }],
+            agent: { streamKeyHash: u.streamKeyHash },
+          },
+          nowMs,
         );
-        await tx.run('INSERT INTO units (camera_id, type, officer, stream_key_hash, key_rotated_ms) VALUES (?, ?, ?, ?, ?)', [
-          cam!.id,
-          u.type,
-          u.officer,
-          u.streamKeyHash,
-          ms(nowMs),
-        ]);
-        return cam!.id;
+        return created.device.id;
       });
       return (await this.get(id))!;
     } catch (err) {
@@ -100,14 +87,27 @@ export class SqliteUnitRepo implements UnitRepo {
   }
 
   async update(id: number, patch: UnitPatch, nowMs: number): Promise<UnitRow | null> {
-    const cam = setClause(patch, CAMERA_PATCH);
-    const unit = setClause(patch, UNIT_PATCH);
     try {
       const found = await this.db.transaction(async (tx) => {
-        const sql = cam.sql ? `${cam.sql}, updated_ms = ?` : 'updated_ms = ?';
-        const res = await tx.run(`UPDATE cameras SET ${sql} WHERE id = ? AND kind = 'uplink'`, [...cam.params, ms(nowMs), id]);
-        if (res.changes === 0) return false;
-        if (unit.sql) await tx.run(`UPDATE units SET ${unit.sql} WHERE camera_id = ?`, [...unit.params, id]);
+        if (!(await tx.get("SELECT 1 FROM devices WHERE id = ? AND kind = 'agent'", [id]))) return false;
+        await updateDevice(
+          tx,
+          id,
+          {
+            ...(patch.callsign !== undefined ? { name: patch.callsign, callsign: patch.callsign } : {}),
+            ...(patch.type !== undefined ? { mobileType: patch.type } : {}),
+            ...(patch.officer !== undefined ? { officer: patch.officer } : {}),
+            ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+            ...(patch.groupName !== undefined ? { nodeId: await groupNodeId(tx, patch.groupName, nowMs) } : {}),
+          },
+          nowMs,
+        );
+        const sets: string[] = ['updated_ms = ?'];
+        const params: Array<string | number> = [ms(nowMs)];
+        if (patch.callsign !== undefined) (sets.push('name = ?'), params.push(patch.callsign));
+        if (patch.segmentSeconds !== undefined) (sets.push('segment_seconds = ?'), params.push(patch.segmentSeconds));
+        if (patch.retentionDays !== undefined) (sets.push('retention_days = ?'), params.push(patch.retentionDays));
+        await tx.run(`UPDATE channels SET ${sets.join(', ')} WHERE device_id = ?`, [...params, id]);
         return true;
       });
       return found ? await this.get(id) : null;
@@ -118,17 +118,17 @@ export class SqliteUnitRepo implements UnitRepo {
 
   async setKey(id: number, streamKeyHash: string, nowMs: number): Promise<UnitRow | null> {
     const found = await this.db.transaction(async (tx) => {
-      const res = await tx.run('UPDATE units SET stream_key_hash = ?, key_rotated_ms = ? WHERE camera_id = ?', [streamKeyHash, ms(nowMs), id]);
+      const res = await tx.run('UPDATE agent_devices SET stream_key_hash = ?, key_rotated_ms = ? WHERE device_id = ?', [streamKeyHash, ms(nowMs), id]);
       if (res.changes === 0) return false;
-      await tx.run('UPDATE cameras SET updated_ms = ? WHERE id = ?', [ms(nowMs), id]);
+      await tx.run('UPDATE devices SET updated_ms = ? WHERE id = ?', [ms(nowMs), id]);
+      await tx.run('UPDATE channels SET updated_ms = ? WHERE device_id = ?', [ms(nowMs), id]);
       return true;
     });
     return found ? this.get(id) : null;
   }
 
+  /** Deletes the agent device; its channel and key row go with it (ON DELETE CASCADE); segments stay. */
   async delete(id: number): Promise<boolean> {
-    // The units row goes with the cameras row (ON DELETE CASCADE); segments stay.
-    const res = await this.db.run("DELETE FROM cameras WHERE id = ? AND kind = 'uplink'", [id]);
-    return res.changes > 0;
+    return (await this.db.run("DELETE FROM devices WHERE id = ? AND kind = 'agent'", [id])).changes > 0;
   }
 }

@@ -12,6 +12,7 @@ import { RouteWalker } from '../../agent/simulate';
 import { TelemetryUplink } from '../../agent/uplink';
 import { WebSocketServer } from 'ws';
 import { distanceM } from '../../common/geo';
+import { waitFor } from '../harness';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-agent-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -104,12 +105,11 @@ describe('agent parts', () => {
     const now = Date.now();
     buffer.push({ tMs: now - 10_000, lat: 1, lon: 1, capturedMs: now - 10_000 });
     buffer.push({ tMs: now, lat: 1, lon: 1, capturedMs: now });
-    const until = Date.now() + 10_000;
-    while (up.stats.failures < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => up.stats.failures >= 2, { timeoutMs: 10_000, intervalMs: 50, what: 'two failed uploads' });
     expect(up.stats.failures).toBeGreaterThanOrEqual(2);
     expect(buffer.length).toBe(2);
     failing = false;
-    while (buffer.length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => buffer.length === 0, { timeoutMs: 10_000, intervalMs: 50, what: 'the buffer sent' });
     await up.close();
     server.close();
     expect(got.map((p) => [p.tMs, p.buffered ?? false])).toEqual([
@@ -155,13 +155,7 @@ describe('agent parts', () => {
     const logs: string[] = [];
     const up = new TelemetryUplink({ server: `http://127.0.0.1:${port}`, unitId: 3, key: 'k', buffer, log: (m) => logs.push(m), minBackoffMs: 50, maxBackoffMs: 200, ackTimeoutMs: 1000 });
     up.start();
-    const wait = async (cond: () => boolean, what: string) => {
-      const until = Date.now() + 15_000;
-      while (!cond()) {
-        if (Date.now() > until) throw new Error(`timed out: ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const wait = (cond: () => boolean, what: string) => waitFor(cond, { timeoutMs: 15_000, intervalMs: 20, what });
     await wait(() => viaHttp.length === 3 && up.webSocketUp, 'backlog by HTTP, socket open');
     expect(keys).toEqual(['k']);
     // Live points: over the socket.

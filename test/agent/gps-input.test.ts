@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpsdClient } from '../../agent/gpsd';
 import { checksum, readNmea, type Fix } from '../../agent/nmea';
+import { waitFor } from '../harness';
 
 const sentence = (body: string) => `$${body}*${checksum(body)}`;
 const FIX_DIR = path.resolve(import.meta.dirname, '..', 'fixtures', 'nmea');
@@ -110,8 +111,7 @@ describe('gpsd client', () => {
     const log: string[] = [];
     const c = new GpsdClient('127.0.0.1', port, (f) => got.push(f), (m) => log.push(m));
     c.start();
-    const until = Date.now() + 15_000;
-    while (got.length < drive.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => got.length >= drive.length, { timeoutMs: 15_000, intervalMs: 50, what: 'a fix per second of the drive' });
     await new Promise((r) => setTimeout(r, 600));
     c.close();
     // One fix per second, none stale: each has the position of its own time.
@@ -131,8 +131,7 @@ describe('gpsd client', () => {
     const got: Array<{ f: Fix; clock: boolean }> = [];
     const cl = new GpsdClient('127.0.0.1', port, (f, note) => got.push({ f, clock: note.timeFromAgentClock }), () => undefined);
     cl.start();
-    const until = Date.now() + 10_000;
-    while (got.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => got.length >= 3, { timeoutMs: 10_000, intervalMs: 50, what: 'three fixes' });
     cl.close();
     expect(got.map((g) => [g.f.tMs, g.f.lat, g.clock])).toEqual([
       [a.tMs, a.lat, true],
@@ -154,8 +153,7 @@ describe('gpsd client', () => {
     const c = new GpsdClient('127.0.0.1', port, (f, note) => got.push({ f, note }), (m) => log.push(m));
     const t0 = Date.now();
     c.start();
-    const until = Date.now() + 10_000;
-    while (got.length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => got.length >= 1, { timeoutMs: 10_000, intervalMs: 50, what: 'a fix' });
     const t1 = Date.now();
     c.close();
     expect(got).toHaveLength(1);
@@ -174,8 +172,7 @@ describe('gpsd client', () => {
     const port = await fakeGpsd([1, 2, 3].map((i) => ({ delayMs: 50, obj: { class: 'SKY', device: '/dev/pts/1', nSat: i } })));
     const c = new GpsdClient('127.0.0.1', port, () => undefined, () => undefined);
     c.start();
-    const until = Date.now() + 5000;
-    while (!c.status().includes('SKY ×3') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => c.status().includes('SKY ×3'), { timeoutMs: 5000, intervalMs: 50, what: 'three SKY reports counted' });
     c.close();
     expect(c.status()).toBe('0 gpsd reports → 0 fixes; dropped: none; no TPV from gpsd yet (other messages: VERSION ×1, WATCH ×1, SKY ×3)');
   });

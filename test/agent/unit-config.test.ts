@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_UNIT_PATH } from '../../common/gps';
 import { UnitConfigRefused, fetchUnitConfig } from '../../agent/unit-config';
 import { freePort } from '../helpers/net';
+import { waitFor } from '../harness';
 
 let server: http.Server | null = null;
 
@@ -60,7 +61,7 @@ describe('agent unit lookup', () => {
     const port = await freePort();
     const log: string[] = [];
     const answer = fetchUnitConfig({ server: `http://127.0.0.1:${port}`, key: 'K', log: (m) => log.push(m), minBackoffMs: 100, maxBackoffMs: 200 });
-    while (log.length < 2) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => log.length >= 2, { intervalMs: 50, what: 'two failed attempts logged' });
     expect(log[0]).toMatch(/failed \(.*\); retrying in/);
     const startedMs = Date.now();
     await peer([{ status: 503, body: { error: { message: 'starting' } } }, { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '1' } }, { status: 200, body: good }], port);

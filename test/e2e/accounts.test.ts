@@ -1,17 +1,11 @@
 // End to end in headless Chromium: passwords (forced change of the generated first password, own change, admin reset) in
 // both languages and several roles, and every tab walked as each role without a single control answering 403.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, LoginResponse, Role } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
 import { en, type MessageKey } from '../../renderer/i18n/en';
 import { zhCN } from '../../renderer/i18n/zh-CN';
-import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, startServer, type TestBrowser, type TestServer } from '../harness';
 
 const ADMIN_NEW = 'harbour-beacon-2026';
 const PW: Record<Exclude<Role, 'admin'>, string> = {
@@ -33,20 +27,12 @@ const DESTRUCTIVE_ZH: string[][] = (Object.keys(en) as MessageKey[])
 const destructive = (label: string) => DESTRUCTIVE.test(label) || DESTRUCTIVE_ZH.some((pieces) => pieces.every((p) => label.includes(p)));
 
 describe('accounts and role-aware screens (built console, real back end, headless Chromium)', () => {
-  let tmp: string;
-  let backend: Backend;
+  let srv: TestServer;
   let browser: TestBrowser;
-  const serverLog: string[] = [];
   const contexts: BrowserContext[] = [];
 
   async function api<T>(method: string, p: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-    const r = await fetch(`${backend.url}/api/v1${p}`, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return srv.client.call<T>(method, `/api/v1${p}`, body, { token: token ?? '' });
   }
   const login = async (username: string, password: string) => {
     const r = await api<LoginResponse>('POST', '/auth/login', null, { username, password });
@@ -65,7 +51,7 @@ describe('accounts and role-aware screens (built console, real back end, headles
   }
 
   async function signInForm(page: Page, username: string, password: string, lang: 'en' | 'zh-CN'): Promise<void> {
-    await page.goto(backend.url);
+    await page.goto(srv.url);
     await page.getByLabel(lang === 'en' ? 'Username' : '用户名').fill(username);
     await page.getByLabel(lang === 'en' ? 'Password' : '密码', { exact: true }).fill(password);
     await page.getByRole('button', { name: lang === 'en' ? 'Sign in' : '登录' }).click();
@@ -79,23 +65,19 @@ describe('accounts and role-aware screens (built console, real back end, headles
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-accounts-'));
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), overrides: { port: 0, consoleDir: build.outDir } });
     // No ARGUS_ADMIN_PASSWORD: the first start generates the admin password and prints it once in a box.
-    backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: '' }, log: (m) => serverLog.push(m) });
+    srv = await startServer({ tag: 'e2e-accounts', console: true, adminPassword: '', signIn: false });
     browser = await launchBrowser();
   }, 180_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
-    await backend?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await srv?.close();
   });
 
   it('the generated first admin password must be changed at the first sign-in (zh-CN): policy refusals worded in Chinese', async () => {
-    const generated = /password: (\S+)/.exec(serverLog.join('\n'))?.[1];
+    const generated = /password: (\S+)/.exec(srv.logs.join('\n'))?.[1];
     expect(generated).toMatch(/^[A-Za-z0-9]{16}$/);
     // Before the change, the API serves nothing but the change itself.
     const temp = await login('admin', generated!);

@@ -1,35 +1,27 @@
 // API (in-process back end, real SQLite, real RTMP hub): GET /api/v1/gps/agent/unit, the field agent's lookup by stream key alone.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoginResponse, UnitKey } from '../../common/api';
+import type { UnitKey } from '../../common/api';
 import { AGENT_UNIT_PATH, parseAgentUnitConfig } from '../../common/gps';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
 import { MAX_FAILURES } from '../../main/services/gps/agent-unit-mount';
+import { startServer, type TestServer } from '../harness';
 
 const PASSWORD = 'agent-unit-chief';
-let tmp: string;
-let b: Backend;
+let b: TestServer;
 let token: string;
-const serverLog: string[] = [];
+let serverLog: string[] = [];
 
 const lookup = (headers: Record<string, string>, method = 'GET') => fetch(b.url + AGENT_UNIT_PATH, { method, headers });
 const admin = (method: string, p: string, body?: unknown) =>
   fetch(b.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-agent-unit-'));
-  const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, publicHost: 'argus.example' } });
-  b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: (m) => serverLog.push(m) });
-  const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  token = ((await login.json()) as LoginResponse).token;
+  b = await startServer({ tag: 'e2e-agent-unit', adminPassword: PASSWORD, overrides: { publicHost: 'argus.example' } });
+  token = b.token;
+  serverLog = b.logs;
 });
 
 afterAll(async () => {
   await b?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('agent unit lookup by stream key', () => {

@@ -11,7 +11,7 @@ import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { ADMIN_PASSWORD, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
-import { launchBrowser, openAuditLog, signIn, type TestBrowser } from './browser';
+import { launchBrowser, openAuditLog, signIn, type TestBrowser } from '../harness';
 
 describe('alarm console (built console, real back end, RTSP camera, headless Chromium)', () => {
   let tmp: string;

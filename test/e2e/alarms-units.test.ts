@@ -13,7 +13,7 @@ import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { ADMIN_PASSWORD, connectConsole, eventually, startAlarmServer, type AlarmTestServer, type WsConsole } from './alarms-support';
-import { launchBrowser, signIn, type TestBrowser } from './browser';
+import { launchBrowser, signIn, type TestBrowser } from '../harness';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SIMULATED = 4;

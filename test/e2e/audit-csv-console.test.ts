@@ -12,7 +12,7 @@ import { zhCN } from '../../renderer/i18n/zh-CN';
 import { buildRenderer } from '../../scripts/build-renderer';
 import { scanAuditActions } from '../i18n/audit-actions';
 import { ADMIN_PASSWORD, eventually, startAlarmServer, type AlarmTestServer } from './alarms-support';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type TestBrowser } from '../harness';
 
 const ZONE = 'Asia/Shanghai';
 /** Today's date in the browser's zone, as the file names carry it. */

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case, ExportJob, Manifest } from '../../common/investigation';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, signIn, type TestBrowser } from './browser';
+import { launchBrowser, signIn, type TestBrowser } from '../harness';
 import { indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 

@@ -1,13 +1,8 @@
 // End to end: the built console against the real back end in headless Chromium (login, cameras, live status, language, sign out).
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, startServer, type ConsolePage, type TestServer } from '../harness';
 
 const ADMIN_PASSWORD = 'e2e-chief-password';
 const SCREENSHOT = '/tmp/argus-console.png';
@@ -15,34 +10,23 @@ const SCREENSHOT = '/tmp/argus-console.png';
 const DEAD_URL = 'rtsp://127.0.0.1:9/none';
 
 describe('console (built renderer, real back end, headless Chromium)', () => {
-  let tmp: string;
-  let backend: Backend;
-  let browser: TestBrowser;
-  let context: BrowserContext;
+  let backend: TestServer;
+  let ui: ConsolePage;
   let page: Page;
-  const serverLog: string[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-console-'));
-    const build = await buildRenderer(path.join(tmp, 'console'));
+    backend = await startServer({ tag: 'e2e-console', console: true, adminPassword: ADMIN_PASSWORD, signIn: false });
+    const build = backend.consoleBuild!;
     expect(build.files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'app.css', 'vendor/leaflet/leaflet.css']));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), overrides: { port: 0, consoleDir: build.outDir } });
-    backend = await startBackend(config, {
-      env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD },
-      log: (m) => serverLog.push(m),
-    });
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(15_000);
+    ui = await openConsole(backend.url, { context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } }, defaultTimeoutMs: 15_000 });
+    page = ui.page;
+    pageErrors = ui.pageErrors;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await ui?.close();
     await backend?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('shows the login page and refuses a wrong password with the reason', async () => {

@@ -9,9 +9,11 @@ import type { Alarm, AlarmRule } from '../../common/alarms';
 import type { CameraPlacement, Geofence, TrackPointView } from '../../common/gps';
 import type { Bookmark, Case, ExportJob, PlaybackMap, Snapshot } from '../../common/investigation';
 import type { OnvifDeviceView, PtzPreset, PtzTour } from '../../common/onvif';
+import type { ChannelRef, ChannelView, DeviceView, OrgSearchHit, OrgTree } from '../../common/devices';
 import { copyFixtureDataDir, readFixtureIds, type FixtureManifest } from '../helpers/datadir-fixture';
 import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { Db } from '../../storage/sqlite/db';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -151,5 +153,49 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     const audit = await get<AuditEntry[]>('/api/v1/audit?limit=5000');
     const byId = new Map(audit.map((a) => [a.id, a.action]));
     for (const row of ids.auditActions) expect(byId.get(row.id), `audit row ${row.id}`).toBe(row.action);
+  });
+
+  it('stores them in the device model (migration 014): channel ids = camera and unit ids, device ids kept, the groups as nodes', async () => {
+    // A second connection to the server's live database (WAL: readers do not block it).
+    const db = await Db.open(path.join(dataDir, 'argus.db'));
+    try {
+      expect(await db.get('SELECT max(version) AS v FROM schema_migrations')).toEqual({ v: 14 });
+      expect(await db.all('SELECT id, device_id FROM channels ORDER BY id')).toEqual(
+        [...Object.values(ids.cameras), ...Object.values(ids.units)].sort((a, b) => a - b).map((id) => ({ id, device_id: id })),
+      );
+      expect(await db.all('SELECT d.id, d.kind, d.callsign, n.name AS node FROM devices d JOIN org_nodes n ON n.id = d.node_id ORDER BY d.id')).toEqual([
+        { id: ids.cameras.gate, kind: 'rtsp', callsign: null, node: 'North yard' },
+        { id: ids.cameras.dock, kind: 'rtsp', callsign: null, node: 'East dock' },
+        { id: ids.units.patrol, kind: 'agent', callsign: 'PATROL-7', node: 'Patrol' },
+        { id: ids.units.body, kind: 'agent', callsign: 'BODY-12', node: '' },
+        { id: ids.cameras.ptz, kind: 'onvif', callsign: null, node: 'North yard' },
+      ]);
+      expect(await db.get('SELECT device_id FROM onvif_devices WHERE id = ?', [ids.onvif.device])).toEqual({ device_id: ids.cameras.ptz });
+      expect(await db.get("SELECT next FROM id_counter WHERE name = 'source'")).toEqual({ next: 6 });
+    } finally {
+      await db.close();
+    }
+  });
+  it('answers the new API over the upgraded data: devices, channels, the tree with the old groups, search', async () => {
+    const patrol = await get<DeviceView>(`/api/v1/devices/${ids.units.patrol}`);
+    expect(patrol).toMatchObject({ id: ids.units.patrol, kind: 'agent', name: 'PATROL-7', mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei' } });
+    expect(patrol.channels.map((c) => c.id)).toEqual([ids.units.patrol]);
+    const ptz = await get<ChannelView>(`/api/v1/channels/${ids.cameras.ptz}`);
+    expect(ptz).toMatchObject({ id: ids.cameras.ptz, deviceId: ids.cameras.ptz, name: 'Yard PTZ', ptz: true, enabled: false });
+    const gate = await get<ChannelView>(`/api/v1/channels/${ids.cameras.gate}`);
+    expect(gate.place).not.toBeNull();
+    expect((await get<ChannelView[]>('/api/v1/channels?placed=true')).map((c) => c.id)).toContain(ids.cameras.gate);
+    const tree = await get<OrgTree>('/api/v1/org/tree');
+    const byName = new Map(tree.nodes.map((n) => [n.name, n]));
+    expect(tree.nodes[0]).toMatchObject({ id: 1, parentId: null, name: '', path: [1] });
+    expect([...byName.keys()].filter((n) => n !== '').sort()).toEqual(['East dock', 'North yard', 'Patrol']);
+    for (const n of ['East dock', 'North yard', 'Patrol']) expect(byName.get(n)!.parentId).toBe(1);
+    expect(tree.nodes[0]!.counts).toMatchObject({ devices: 5, channels: 5 });
+    expect(byName.get('North yard')!.counts).toMatchObject({ devices: 2, channels: 2 });
+    const refs = await get<ChannelRef[]>(`/api/v1/org/nodes/${byName.get('North yard')!.id}/channels?recursive=true`);
+    expect(refs.map((r) => r.channelId).sort()).toEqual([ids.cameras.gate, ids.cameras.ptz].sort());
+    const hits = await get<OrgSearchHit[]>('/api/v1/org/search?q=patrol-7');
+    expect(hits.map((h) => [h.kind, h.id])).toEqual([['device', ids.units.patrol], ['channel', ids.units.patrol]]);
+    expect((await get<DeviceView[]>('/api/v1/devices?mobile=true')).map((d) => d.id).sort()).toEqual(Object.values(ids.units).sort());
   });
 });

@@ -4,10 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
+import { startServer, waitFor, type TestServer } from '../harness';
 import { ensureClip } from '../helpers/clips';
-import { decodeErrors, ffprobeFile, waitFor } from '../helpers/media-assert';
+import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 
 let rtsp: RtspServer;
@@ -38,17 +37,18 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-async function backendOn(recordingsDir: string, minFreeBytes: number): Promise<Backend> {
+async function backendOn(recordingsDir: string, minFreeBytes: number): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(root, 'data-'));
   // A 4 Mbit/s camera fills a few MB within seconds: check free space twice a second here (default 5 s).
-  const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, recordingsDir, minFreeBytes, retentionIntervalMs: 3_600_000, freeSpaceCheckMs: 500 } });
-  return startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: 'disk-full-test' }, log: () => undefined, recorderOptions: { maxBackoffMs: 2000 } });
+  const overrides = { recordingsDir, minFreeBytes, retentionIntervalMs: 3_600_000, freeSpaceCheckMs: 500 };
+  return startServer({ tmp: root, dataDir, overrides, adminPassword: 'disk-full-test', signIn: false, recorderOptions: { maxBackoffMs: 2000 } });
 }
 
 describe('full recordings disk', () => {
   it('reports "disk is full", keeps every written segment playable, keeps serving, and resumes once there is room', async () => {
     const disk = smallDisk('full', 6);
-    const b = await backendOn(disk, 0);
+    const srv = await backendOn(disk, 0);
+    const b = srv.backend;
     try {
       const cam = await b.store.cameras.create(
         { name: 'fill', url: rtsp.url('/cam1'), subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 2, retentionDays: 30, groupName: null, description: null },
@@ -58,7 +58,7 @@ describe('full recordings disk', () => {
       const full = await waitFor(() => {
         const s = b.recording.status(cam.id);
         return s.lastError?.includes('disk is full') ? s : null;
-      }, 'the disk-full error', 60_000);
+      }, { what: 'the disk-full error', timeoutMs: 60_000 });
       expect(['reconnecting', 'failed']).toContain(full.state);
       const health = await fetch(`${b.url}/api/v1/health`);
       expect(health.status).toBe(200);
@@ -82,15 +82,16 @@ describe('full recordings disk', () => {
       for (const s of drop) fs.rmSync(path.join(disk, s.relPath));
       await b.store.segments.deleteByIds(drop.map((s) => s.id));
       const resumedAt = Date.now();
-      await waitFor(async () => (await b.store.segments.listRange(cam.id, resumedAt, Date.now() + 60_000, 100)).some((s) => s.state === 'closed' && s.startMs >= resumedAt - 500), 'a new segment after space was freed', 30_000);
+      await waitFor(async () => (await b.store.segments.listRange(cam.id, resumedAt, Date.now() + 60_000, 100)).some((s) => s.state === 'closed' && s.startMs >= resumedAt - 500), { what: 'a new segment after space was freed', timeoutMs: 30_000 });
     } finally {
-      await b.close();
+      await srv.close();
     }
   }, 150_000);
 
   it('with a minimum free space set, retention deletes the oldest segments in time and recording never stops', async () => {
     const disk = smallDisk('managed', 8);
-    const b = await backendOn(disk, 3 * 1024 * 1024);
+    const srv = await backendOn(disk, 3 * 1024 * 1024);
+    const b = srv.backend;
     try {
       const cam = await b.store.cameras.create(
         { name: 'managed', url: rtsp.url('/cam1'), subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 2, retentionDays: 30, groupName: null, description: null },
@@ -108,16 +109,16 @@ describe('full recordings disk', () => {
       for (let i = 1; i < segs.length; i++) expect(segs[i].startMs).toBe(segs[i - 1].endMs);
       for (const s of segs) expect(decodeErrors(path.join(disk, s.relPath))).toBe('');
     } finally {
-      await b.close();
+      await srv.close();
     }
   }, 120_000);
 
   it('after SQLITE_FULL on a full data volume, no segment stays `writing` or unindexed once the database can write again', async () => {
     const dataDir = smallDisk('db', 8);
     const recordingsDir = fs.mkdtempSync(path.join(root, 'rec-'));
-    const logs: string[] = [];
-    const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, recordingsDir, minFreeBytes: 0, retentionIntervalMs: 3_600_000 } });
-    const b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: 'disk-full-test' }, log: (m) => logs.push(m), recorderOptions: { maxBackoffMs: 2000 } });
+    const srv = await startServer({ tmp: root, dataDir, overrides: { recordingsDir, minFreeBytes: 0, retentionIntervalMs: 3_600_000 }, adminPassword: 'disk-full-test', signIn: false, recorderOptions: { maxBackoffMs: 2000 } });
+    const b = srv.backend;
+    const logs = srv.logs;
     const filler = path.join(dataDir, 'filler');
     try {
       const cam = await b.store.cameras.create(
@@ -126,7 +127,7 @@ describe('full recordings disk', () => {
       );
       await b.recording.apply(cam);
       const rows = () => b.store.segments.listRange(cam.id, 0, Date.now() + 60_000, 1000);
-      await waitFor(async () => (await rows()).some((r) => r.state === 'closed'), 'a closed segment', 30_000);
+      await waitFor(async () => (await rows()).some((r) => r.state === 'closed'), { what: 'a closed segment', timeoutMs: 30_000 });
       // Fill the data volume: SQLite's next write that needs a new block fails with SQLITE_FULL.
       const fd = fs.openSync(filler, 'w');
       for (const chunk of [Buffer.alloc(256 * 1024), Buffer.alloc(4096), Buffer.alloc(512)]) {
@@ -137,7 +138,7 @@ describe('full recordings disk', () => {
         }
       }
       fs.closeSync(fd);
-      await waitFor(() => logs.find((l) => /index write failed: .*(SQLITE_FULL|full)/i.test(l)), 'an index write failing with SQLITE_FULL', 30_000);
+      await waitFor(() => logs.find((l) => /index write failed: .*(SQLITE_FULL|full)/i.test(l)), { what: 'an index write failing with SQLITE_FULL', timeoutMs: 30_000 });
       await new Promise((r) => setTimeout(r, 4000)); // segments keep closing while the index cannot be written
       fs.rmSync(filler);
       // The index catches up by itself: every file but the one being written has a closed row; only that one is `writing`.
@@ -149,8 +150,7 @@ describe('full recordings disk', () => {
           const writing = all.filter((r) => r.state === 'writing');
           return writing.length <= 1 && files.slice(0, -1).every((f) => closed.has(f)) && all.length >= files.length - 1;
         },
-        'every segment indexed after the disk-full period',
-        20_000,
+        { what: 'every segment indexed after the disk-full period', timeoutMs: 20_000 },
       );
       await b.recording.remove(cam.id);
       const final = await rows();
@@ -158,7 +158,7 @@ describe('full recordings disk', () => {
       expect(final.length).toBe(fs.readdirSync(path.join(recordingsDir, String(cam.id))).filter((f) => f.endsWith('.ts')).length);
     } finally {
       fs.rmSync(filler, { force: true });
-      await b.close();
+      await srv.close();
     }
   }, 120_000);
 });

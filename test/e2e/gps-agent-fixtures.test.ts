@@ -1,12 +1,10 @@
 // End to end with committed field-shaped NMEA logs: a GLL/VTG/ZDA-only drive (no RMC/GGA) replayed by the agent with --nmea and through gpsfake → gpsd → agent, and a six-sentences-a-second drive that gpsd reports several times a second; the stored points match the log (count, times, positions) and none is one fix stale.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoginResponse, UnitKey } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { waitFor } from '../helpers/media-assert';
+import type { UnitKey } from '../../common/api';
+import type { Backend } from '../../main/server/backend';
+import { startServer, waitFor, type TestServer } from '../harness';
 import { freePort } from '../helpers/net';
 import { spawnGroup, type Group } from '../agent/process-group';
 
@@ -22,29 +20,25 @@ interface Expected {
 }
 const expected = JSON.parse(fs.readFileSync(path.join(FIX_DIR, 'drive.expected.json'), 'utf8')) as Expected[];
 
+let srv: TestServer;
 let tmp: string;
 let b: Backend;
-let token: string;
 const groups: Group[] = [];
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-fixtures-'));
-  const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0 } });
-  b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-  const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  token = ((await login.json()) as LoginResponse).token;
+  srv = await startServer({ tag: 'e2e-gps-fixtures', adminPassword: PASSWORD, overrides: { port: await freePort() } });
+  tmp = srv.tmp;
+  b = srv.backend;
 }, 60_000);
 
 afterAll(async () => {
   // gpsfake starts gpsd as its child: the whole process group goes, or gpsd outlives the test.
   await Promise.all(groups.map((g) => g.stop()));
-  await b?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await srv?.close();
 });
 
 async function addUnit(callsign: string): Promise<UnitKey> {
-  const r = await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign, type: 'vehicle' }) });
-  return (await r.json()) as UnitKey;
+  return srv.client.createUnit({ callsign, type: 'vehicle' });
 }
 
 function agent(unit: UnitKey, input: string[], out: string[]): Group {
@@ -81,7 +75,7 @@ describe('field NMEA logs through the agent', () => {
     const unit = await addUnit('GLL replay');
     const out: string[] = [];
     const a = agent(unit, ['--nmea', path.join(FIX_DIR, 'drive-gll-vtg-zda.nmea')], out);
-    await waitFor(async () => (await stored(unit.unit.id)).length === expected.length, 'all 150 fixes stored', 200_000, 1000);
+    await waitFor(async () => (await stored(unit.unit.id)).length === expected.length, { what: 'all 150 fixes stored', timeoutMs: 200_000, intervalMs: 1000 });
     const got = await stored(unit.unit.id);
     const shift = got[0]!.tMs - expected[0]!.tMs;
     expect(Math.abs(got[0]!.tMs - Date.now())).toBeLessThan(200_000); // moved to now
@@ -98,7 +92,7 @@ describe('field NMEA logs through the agent', () => {
     const out: string[] = [];
     const a = agent(unit, ['--gpsd', `127.0.0.1:${port}`], out);
     const g = gpsfake(path.join(FIX_DIR, 'drive-gll-vtg-zda.nmea'), port, 0.1, fake); // 3 sentences a second: 0.3 s per fix
-    await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, 'last fix of the log stored', 150_000, 500);
+    await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, { what: 'last fix of the log stored', timeoutMs: 150_000, intervalMs: 500 });
     await g.exited(20_000); // gpsfake ends (and takes its gpsd along) 2 s after the log
     const got = await stored(unit.unit.id);
     // gpsd starts reporting a few cycles into the log (before the agent's WATCH nothing is read); from then on, all.
@@ -117,7 +111,7 @@ describe('field NMEA logs through the agent', () => {
     const out: string[] = [];
     const a = agent(unit, ['--gpsd', `127.0.0.1:${port}`], out);
     const g = gpsfake(path.join(FIX_DIR, 'drive-multi.nmea'), port, 0.05, fake); // 0.3 s per fix
-    await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, 'last fix of the log stored', 150_000, 500);
+    await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, { what: 'last fix of the log stored', timeoutMs: 150_000, intervalMs: 500 });
     await g.exited(20_000);
     await a.stop();
     const got = await stored(unit.unit.id);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitKey } from '../../common/api';
 import { loadConfig, type Config } from '../../main/config';
 import type { Backend } from '../../main/server/backend';
-import { startServer } from '../harness';
-import { ffprobeFile, waitFor } from '../helpers/media-assert';
+import { startServer, waitFor } from '../harness';
+import { ffprobeFile } from '../helpers/media-assert';
 import { freePort } from '../helpers/net';
 import { spawnGroup, type Group } from '../agent/process-group';
 
@@ -59,18 +59,18 @@ describe('field agent with only the server address and the stream key', () => {
     b = null;
     const log: string[] = [];
     const a = agent(['--server', `http://127.0.0.1:${config.port}`, '--key', unit.streamKey, '--video', 'testsrc', '--nmea', NMEA, '--buffer', path.join(tmp, 'b1.jsonl'), '--max-backoff-ms', '1000'], log);
-    await waitFor(() => log.filter((l) => /settings failed .*retrying/.test(l)).length >= 2, 'agent retrying while the server is down', 30_000, 100);
+    await waitFor(() => log.filter((l) => /settings failed .*retrying/.test(l)).length >= 2, { what: 'agent retrying while the server is down', timeoutMs: 30_000, intervalMs: 100 });
     b = await start();
-    const hello = await waitFor(() => log.find((l) => l.includes(`unit ${unit.unit.id} (Car 41)`)), 'agent learned its unit from the server', 30_000, 100);
+    const hello = await waitFor(() => log.find((l) => l.includes(`unit ${unit.unit.id} (Car 41)`)), { what: 'agent learned its unit from the server', timeoutMs: 30_000, intervalMs: 100 });
     expect(hello).toContain(`127.0.0.1:${b.hub.port}/live/${unit.unit.id}`);
     expect(hello).not.toContain(unit.streamKey);
 
     // Video: online, and closed segments that ffprobe reads as H.264.
-    await waitFor(async () => (await admin<UnitKey['unit']>('GET', `/api/v1/units/${unit.unit.id}`)).status.online, 'unit online with video', 60_000, 500);
+    await waitFor(async () => (await admin<UnitKey['unit']>('GET', `/api/v1/units/${unit.unit.id}`)).status.online, { what: 'unit online with video', timeoutMs: 60_000, intervalMs: 500 });
     const segs = await waitFor(async () => {
       const s = (await b!.store.segments.listRange(unit.unit.id, 0, Date.now() + 3_600_000, 1000)).filter((x) => x.state === 'closed');
       return s.length >= 2 ? s : null;
-    }, 'two closed segments of the unit', 60_000, 500);
+    }, { what: 'two closed segments of the unit', timeoutMs: 60_000, intervalMs: 500 });
     const probe = ffprobeFile(path.join(b.config.recordingsDir, segs[0]!.relPath));
     expect(probe.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
     expect(probe.durationS).toBeGreaterThan(0.5);
@@ -79,13 +79,13 @@ describe('field agent with only the server address and the stream key', () => {
     const track = await waitFor(async () => {
       const t = await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000);
       return t.length >= 5 ? t : null;
-    }, 'fixture positions stored', 60_000, 500);
+    }, { what: 'fixture positions stored', timeoutMs: 60_000, intervalMs: 500 });
     expect(track[0]!.lat).toBeCloseTo(31.23, 1);
 
     // The server goes away: ffmpeg's errors (which quote the publish URL) reach the agent's log without the key.
     await b.close();
     b = null;
-    await waitFor(() => log.filter((l) => l.includes('video push ended')).length >= 2, 'video push failing while the server is down', 60_000, 200);
+    await waitFor(() => log.filter((l) => l.includes('video push ended')).length >= 2, { what: 'video push failing while the server is down', timeoutMs: 60_000, intervalMs: 200 });
     await a.stop();
     expect(log.join('\n')).not.toContain(unit.streamKey);
     b = await start();

@@ -10,8 +10,7 @@ import type { MapUnit } from '../../common/gps';
 import { formatFix, parseNmea } from '../../agent/nmea';
 import { loadConfig, type Config } from '../../main/config';
 import type { Backend } from '../../main/server/backend';
-import { startServer } from '../harness';
-import { waitFor } from '../helpers/media-assert';
+import { startServer, waitFor } from '../harness';
 import { freePort } from '../helpers/net';
 import { spawnGroup, type Group } from '../agent/process-group';
 
@@ -74,12 +73,12 @@ describe('field uplink agent with gpsd', () => {
 
     const stored = async () => (await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000)).map((p) => p.tMs);
     // Positions arrive and the unit is live on the map.
-    await waitFor(async () => (await stored()).length >= 5, 'first positions', 60_000, 250);
+    await waitFor(async () => (await stored()).length >= 5, { what: 'first positions', timeoutMs: 60_000, intervalMs: 250 });
     const live = (await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[];
     expect(live.find((u) => u.unitId === unit.unit.id)?.position).not.toBeNull();
     // Live fixes come over the unit's telemetry WebSocket: the server sees the socket, the agent its acks.
-    await waitFor(async () => (await linkUp()) === true, 'telemetry WebSocket connected (server side)', 30_000, 250);
-    await waitFor(() => agentLog.some((l) => l.includes('telemetry: live points over the WebSocket')), 'live points acked over the WebSocket', 30_000, 250);
+    await waitFor(async () => (await linkUp()) === true, { what: 'telemetry WebSocket connected (server side)', timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(() => agentLog.some((l) => l.includes('telemetry: live points over the WebSocket')), { what: 'live points acked over the WebSocket', timeoutMs: 30_000, intervalMs: 250 });
     const beforeOutage = agentLog.length;
 
     // The server goes away for 30 s; the agent keeps reading gpsd and keeps the points on disk.
@@ -94,8 +93,8 @@ describe('field uplink agent with gpsd', () => {
     expect(Date.now() - downAt).toBeGreaterThanOrEqual(30_000);
 
     // gpsfake ends with the log; the agent drains its buffer into the restarted server.
-    await waitFor(async () => (await stored()).at(-1) === logged.at(-1), 'last fix stored', 120_000, 500);
-    await waitFor(() => fs.readFileSync(buffer, 'utf8').trim() === '', 'agent buffer empty', 30_000, 250);
+    await waitFor(async () => (await stored()).at(-1) === logged.at(-1), { what: 'last fix stored', timeoutMs: 120_000, intervalMs: 500 });
+    await waitFor(() => fs.readFileSync(buffer, 'utf8').trim() === '', { what: 'agent buffer empty', timeoutMs: 30_000, intervalMs: 250 });
     const got = await stored();
     expect(new Set(got).size).toBe(got.length); // none duplicated
     // gpsd may not report the very first cycle (no time yet); from the first stored fix on, every fix is there.
@@ -114,7 +113,7 @@ describe('field uplink agent with gpsd', () => {
     expect(afterOutage.slice(httpAt).some((l) => l.includes('telemetry: live points over the WebSocket'))).toBe(true);
     expect(await linkUp()).toBe(true);
     agent.proc.kill('SIGTERM');
-    const totals = await waitFor(() => agentLog.map((l) => /telemetry totals: websocket=(\d+) http=(\d+)/.exec(l)).find(Boolean), 'agent totals', 20_000, 100);
+    const totals = await waitFor(() => agentLog.map((l) => /telemetry totals: websocket=(\d+) http=(\d+)/.exec(l)).find(Boolean), { what: 'agent totals', timeoutMs: 20_000, intervalMs: 100 });
     const [ws, httpPoints] = [Number(totals![1]), Number(totals![2])];
     expect(ws).toBeGreaterThan(0);
     expect(httpPoints).toBeGreaterThanOrEqual(waiting);
@@ -133,8 +132,8 @@ describe('field uplink agent with gpsd', () => {
     await waitFor(async () => {
       const u = (await (await fetch(`${b!.url}/api/v1/units/${unit.unit.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as UnitKey['unit'];
       return u.status.online;
-    }, 'unit online with video', 60_000, 500);
-    const sos = await waitFor(async () => (await b!.store.events.listRange({ cameraId: unit.unit.id, type: 'sos', startMs: 0, endMs: Date.now() + 60_000, limit: 5 }))[0], 'sos event', 30_000, 250);
+    }, { what: 'unit online with video', timeoutMs: 60_000, intervalMs: 500 });
+    const sos = await waitFor(async () => (await b!.store.events.listRange({ cameraId: unit.unit.id, type: 'sos', startMs: 0, endMs: Date.now() + 60_000, limit: 5 }))[0], { what: 'sos event', timeoutMs: 30_000, intervalMs: 250 });
     expect(sos.state).toBe('active');
     const units = (await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[];
     expect(units.find((u) => u.unitId === unit.unit.id)).toMatchObject({ sos: true });
@@ -148,11 +147,11 @@ describe('field uplink agent with gpsd', () => {
     const first = await waitFor(async () => {
       const l = await units();
       return l.length === 3 && l.every((u) => u.position) ? l : null;
-    }, 'three simulated units with positions', 60_000, 500);
+    }, { what: 'three simulated units with positions', timeoutMs: 60_000, intervalMs: 500 });
     const later = await waitFor(async () => {
       const l = await units();
       return l.every((u) => u.position!.tMs >= first.find((f) => f.unitId === u.unitId)!.position!.tMs + 2000) ? l : null;
-    }, 'simulated units moving', 30_000, 500);
+    }, { what: 'simulated units moving', timeoutMs: 30_000, intervalMs: 500 });
     for (const u of later) {
       const before = first.find((f) => f.unitId === u.unitId)!.position!;
       expect(Math.hypot(u.position!.lat - before.lat, u.position!.lon - before.lon)).toBeGreaterThan(0);

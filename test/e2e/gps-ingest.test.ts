@@ -1,19 +1,16 @@
 // End to end (in-process back end, real SQLite, real WebSockets): GPS telemetry ingest, refusals, live positions, geofences, SOS.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { LoginResponse, UnitKey } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { Geofence, IngestResult, MapUnit, ServerToUnit, TelemetryPoint } from '../../common/gps';
 import type { TrackPoint } from '../../main/services/contracts';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { waitFor } from '../helpers/media-assert';
+import type { Backend } from '../../main/server/backend';
+import { startServer, waitFor, type TestServer } from '../harness';
+
 
 const PASSWORD = 'gps-ingest-chief';
-let tmp: string;
+let srv: TestServer;
 let b: Backend;
 let token: string;
 const events: ServerEvent[] = [];
@@ -22,22 +19,12 @@ let unit: UnitKey;
 const sockets: WebSocket[] = [];
 
 async function api<T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const r = await fetch(b.url + p, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+  return srv.client.call<T>(method, p, typeof body === 'string' ? undefined : body, { headers, rawBody: typeof body === 'string' ? body : undefined });
 }
 
 async function batch(unitId: number, key: string, body: unknown): Promise<{ status: number; body: IngestResult & { error?: { reason: string; message: string } } }> {
-  const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${unitId}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Unit-Key': key },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as never };
+  const r = await srv.client.call<never>('POST', `/api/v1/gps/telemetry?unit=${unitId}`, undefined, { token: '', headers: { 'X-Unit-Key': key }, rawBody: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: r.status, body: r.body };
 }
 
 /** A unit's telemetry socket with a queue of server answers. */
@@ -54,11 +41,9 @@ const base = { lat: 31.2304, lon: 121.4737 };
 const at = (tMs: number, dLat = 0, over: Partial<TelemetryPoint> = {}): TelemetryPoint => ({ tMs, lat: base.lat + dLat, lon: base.lon, speedMps: 8, headingDeg: 0, batteryPct: 77, signalDbm: -80, ...over });
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-'));
-  const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0 } });
-  b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-  const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  token = ((await login.json()) as LoginResponse).token;
+  srv = await startServer({ tag: 'e2e-gps', adminPassword: PASSWORD });
+  b = srv.backend;
+  token = srv.token;
   consoleWs = new WebSocket(`${b.url.replace('http', 'ws')}/api/v1/events?token=${token}`);
   consoleWs.on('message', (d) => events.push(JSON.parse(String(d)) as ServerEvent));
   await new Promise((resolve, reject) => (consoleWs.once('open', resolve), consoleWs.once('error', reject)));
@@ -68,8 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of sockets) s.close();
   consoleWs?.close();
-  await b?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await srv?.close();
 });
 
 describe('GPS telemetry ingest', () => {
@@ -78,13 +62,13 @@ describe('GPS telemetry ingest', () => {
     const s = await unitSocket(id, unit.streamKey);
     const t0 = Date.now() - 5000;
     s.send({ type: 'points', seq: 1, points: [at(t0), at(t0 + 1000, 0.0001), at(t0 + 2000, 0.0002)] });
-    const ack = await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 1), 'ack 1', 10_000);
+    const ack = await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 1), { what: 'ack 1', timeoutMs: 10_000 });
     expect(ack).toMatchObject({ stored: 3, duplicates: 0, rejected: [] });
     s.send({ type: 'points', seq: 2, points: [at(t0 + 2000, 0.0002), at(t0 + 3000, 0.0003)] });
-    expect(await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 2), 'ack 2', 10_000)).toMatchObject({ stored: 1, duplicates: 1 });
+    expect(await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 2), { what: 'ack 2', timeoutMs: 10_000 })).toMatchObject({ stored: 1, duplicates: 1 });
     const track = (await api<TrackPoint[]>('GET', `/api/v1/gps/units/${id}/track?startMs=${t0 - 1}&endMs=${t0 + 10_000}`)).body;
     expect(track.map((p) => p.tMs)).toEqual([t0, t0 + 1000, t0 + 2000, t0 + 3000]);
-    const ev = await waitFor(() => events.find((e) => e.type === 'gps.positions' && e.positions.some((p) => p.unitId === id && p.tMs === t0 + 3000)), 'gps.positions', 10_000);
+    const ev = await waitFor(() => events.find((e) => e.type === 'gps.positions' && e.positions.some((p) => p.unitId === id && p.tMs === t0 + 3000)), { what: 'gps.positions', timeoutMs: 10_000 });
     expect(ev.type === 'gps.positions' && ev.links.find((l) => l.unitId === id)?.linkUp).toBe(true);
     const units = (await api<MapUnit[]>('GET', '/api/v1/gps/units')).body;
     expect(units.find((u) => u.unitId === id)).toMatchObject({ callsign: 'Car 12', officer: 'Li Wei', linkUp: true, position: { tMs: t0 + 3000, batteryPct: 77, signalDbm: -80 } });
@@ -128,12 +112,12 @@ describe('GPS telemetry ingest', () => {
     // WebSocket: malformed JSON is answered and counted; the socket stays usable.
     const s = await unitSocket(id, unit.streamKey);
     s.send('{not json');
-    await waitFor(() => s.replies.find((m) => m.type === 'error' && m.reason === 'malformed_json'), 'error reply', 10_000);
+    await waitFor(() => s.replies.find((m) => m.type === 'error' && m.reason === 'malformed_json'), { what: 'error reply', timeoutMs: 10_000 });
     s.send({ type: 'points', seq: 9, points: [at(now - 10)] });
-    expect(await waitFor(() => s.replies.find((m) => m.type === 'ack' && m.seq === 9), 'ack 9', 10_000)).toMatchObject({ stored: 1 });
+    expect(await waitFor(() => s.replies.find((m) => m.type === 'ack' && m.seq === 9), { what: 'ack 9', timeoutMs: 10_000 })).toMatchObject({ stored: 1 });
     const units = (await api<MapUnit[]>('GET', '/api/v1/gps/units')).body;
     expect(units.find((u) => u.unitId === id)!.rejects).toMatchObject({ lat_out_of_range: 1, lon_out_of_range: 1, future_timestamp: 1, bad_point: 2, malformed_json: 2, bad_key: 1 });
-    await waitFor(async () => (await api<Array<{ unitId: number; reason: string; count: number }>>('GET', '/api/v1/gps/rejects')).body.find((x) => x.unitId === id && x.reason === 'malformed_json')?.count === 2, 'stored reject counters', 10_000);
+    await waitFor(async () => (await api<Array<{ unitId: number; reason: string; count: number }>>('GET', '/api/v1/gps/rejects')).body.find((x) => x.unitId === id && x.reason === 'malformed_json')?.count === 2, { what: 'stored reject counters', timeoutMs: 10_000 });
     // A wrong key on the WebSocket is refused at the handshake.
     const refused = new WebSocket(`${b.url.replace('http', 'ws')}/api/v1/gps/telemetry?unit=${id}`, { headers: { 'X-Unit-Key': 'nope' } });
     const status = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
@@ -171,14 +155,14 @@ describe('GPS telemetry ingest', () => {
     // Outside → inside (several points) → outside → further outside: one enter, one exit.
     const lats = [31.29, 31.295, 31.299, 31.3, 31.3005, 31.301, 31.305, 31.31];
     lats.forEach((lat, i) => s.send({ type: 'points', seq: 100 + i, points: [{ tMs: t0 + i * 1000, lat, lon: 121.5 }] }));
-    await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 107), 'last ack', 10_000);
+    await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 107), { what: 'last ack', timeoutMs: 10_000 });
     // The same crossing sent again (duplicates) makes no new events.
     s.send({ type: 'points', seq: 200, points: lats.map((lat, i) => ({ tMs: t0 + i * 1000, lat, lon: 121.5 })) });
-    await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 200), 'dup ack', 10_000);
+    await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 200), { what: 'dup ack', timeoutMs: 10_000 });
     const pushed = await waitFor(() => {
       const list = events.flatMap((e) => (e.type === 'device.event' && e.event.cameraId === car.unit.id ? [e.event] : []));
       return list.length >= 2 ? list : null;
-    }, 'device events', 10_000);
+    }, { what: 'device events', timeoutMs: 10_000 });
     await new Promise((r) => setTimeout(r, 500));
     const all = events.flatMap((e) => (e.type === 'device.event' && e.event.cameraId === car.unit.id ? [e.event] : []));
     expect(all.map((e) => [e.type, e.startMs])).toEqual([
@@ -197,7 +181,7 @@ describe('GPS telemetry ingest', () => {
     const sos = await waitFor(() => {
       const l = events.flatMap((e) => (e.type === 'device.event' && e.event.type === 'sos' && e.event.cameraId === id ? [e.event] : []));
       return l.length >= 2 ? l : null;
-    }, 'sos events', 10_000);
+    }, { what: 'sos events', timeoutMs: 10_000 });
     expect(sos.map((e) => [e.state, e.startMs])).toEqual([
       ['active', now - 2000],
       ['inactive', now - 1000],

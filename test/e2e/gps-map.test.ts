@@ -1,32 +1,25 @@
 // End to end (built console, real back end, headless Chromium, no network): tiles from the local MBTiles, a unit's marker
 // appears, moves with new positions, turns stale, its card opens "watch live", and its track plays back; an SOS shows as an
 // alarm marker at its place, whose card acknowledges it and shows its video.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitKey } from '../../common/api';
 import type { TelemetryPoint } from '../../common/gps';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
 import { makeMbtiles } from '../../scripts/make-mbtiles';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, startServer, type ConsolePage, type TestServer } from '../harness';
 
 const PASSWORD = 'gps-map-chief';
 const CENTER: [number, number] = [31.2304, 121.4737];
 
 describe('Map tab (headless Chromium, offline)', () => {
-  let tmp: string;
-  let b: Backend;
-  let browser: TestBrowser;
-  let context: BrowserContext;
+  let b: TestServer;
+  let ui: ConsolePage;
   let page: Page;
   let token: string;
   let unit: UnitKey;
   const external: string[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const send = async (points: TelemetryPoint[]) => {
     const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey }, body: JSON.stringify({ points }) });
@@ -48,41 +41,38 @@ describe('Map tab (headless Chromium, offline)', () => {
   let sosUnit: UnitKey;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-map-'));
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    fs.mkdirSync(path.join(tmp, 'data'), { recursive: true });
-    const tiles = await makeMbtiles(path.join(tmp, 'data', 'map.mbtiles'), { center: CENTER, radiusKm: 2, minZoom: 12, maxZoom: 15 });
-    expect(tiles).toBeGreaterThan(10);
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-    token = ((await login.json()) as { token: string }).token;
-    unit = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Car 88', type: 'vehicle', officer: 'Wang Fang' }) })).json()) as UnitKey;
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } });
-    // No network: anything not served by Argus itself is refused (and noted).
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (u.startsWith(b.url) || u.startsWith('ws://127.0.0.1') || u.startsWith('data:')) return route.continue();
-      external.push(u);
-      return route.abort();
+    b = await startServer({
+      tag: 'e2e-gps-map',
+      console: true,
+      adminPassword: PASSWORD,
+      prepareDataDir: async (dataDir) => {
+        const tiles = await makeMbtiles(path.join(dataDir, 'map.mbtiles'), { center: CENTER, radiusKm: 2, minZoom: 12, maxZoom: 15 });
+        expect(tiles).toBeGreaterThan(10);
+      },
     });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await page.goto(b.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('.console').waitFor();
+    token = b.token;
+    unit = await b.client.createUnit({ callsign: 'Car 88', type: 'vehicle', officer: 'Wang Fang' });
+    ui = await openConsole(b.url, {
+      user: { username: 'admin', password: PASSWORD },
+      context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } },
+      // No network: anything not served by Argus itself is refused (and noted).
+      prepareContext: (context) =>
+        context.route('**/*', (route) => {
+          const u = route.request().url();
+          if (u.startsWith(b.url) || u.startsWith('ws://127.0.0.1') || u.startsWith('data:')) return route.continue();
+          external.push(u);
+          return route.abort();
+        }),
+    });
+    page = ui.page;
+    pageErrors = ui.pageErrors;
     await page.getByRole('tab', { name: 'Map' }).click();
     await page.locator('.map-tab .leaflet-container').waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await ui?.close();
     await b?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('draws tiles from the local MBTiles with no network', async () => {

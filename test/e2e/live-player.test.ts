@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldClip } from '../helpers/clips';
 import { FFMPEG_BIN } from '../helpers/ffmpeg';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type TestBrowser } from '../harness';
 
 describe('live player and audio it cannot decode', () => {
   let tmp: string;

@@ -1,21 +1,21 @@
 // End to end (in-process back end, real hub, ffmpeg publishers, GStreamer camera): units publishing and live FLV viewing.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Camera, LiveTicket, LoginResponse, UnitKey, UnitStatus } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
+import type { Backend } from '../../main/server/backend';
 import type { SegmentRow } from '../../storage/repositories';
 import { ensureClip } from '../helpers/clips';
 import { ffprobe } from '../helpers/ffmpeg';
-import { decodeErrors, ffprobeFile, waitFor } from '../helpers/media-assert';
+import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
+import { startServer, waitFor, type TestServer } from '../harness';
 
 const PASSWORD = 'live-units-chief';
+let srv: TestServer;
 let tmp: string;
 let clip: string;
 let rtsp: RtspServer;
@@ -26,13 +26,7 @@ const events: Array<{ atMs: number; ev: ServerEvent }> = [];
 const publishers: Publisher[] = [];
 
 async function api<T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const r = await fetch(b.url + p, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+  return srv.client.call<T>(method, p, body);
 }
 
 function publish(url: string): Publisher {
@@ -72,14 +66,12 @@ async function readFlv(url: string, ms: number, file: string): Promise<{ status:
 }
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-units-'));
   clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: true });
   rtsp = await startRtspServer({ count: 1, clip });
-  const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0 } });
-  // ARGUS_TEST_LOG=<file> keeps the server log of a run (debugging).
-  b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: (m) => (process.env.ARGUS_TEST_LOG ? fs.appendFileSync(process.env.ARGUS_TEST_LOG, m + '\n') : undefined) });
-  const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-  token = ((await login.json()) as LoginResponse).token;
+  srv = await startServer({ tag: 'e2e-units', adminPassword: PASSWORD });
+  tmp = srv.tmp;
+  b = srv.backend;
+  token = srv.token;
   ws = new WebSocket(`${b.url.replace('http', 'ws')}/api/v1/events?token=${token}`);
   ws.on('message', (d) => events.push({ atMs: Date.now(), ev: JSON.parse(String(d)) as ServerEvent }));
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
@@ -88,9 +80,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const p of publishers) await p.kill();
   ws?.close();
-  await b?.close();
+  await srv?.close();
   await rtsp?.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('mobile units publishing to the hub', () => {
@@ -103,14 +94,14 @@ describe('mobile units publishing to the hub', () => {
     expect(unit.publishUrl).toBe(`rtmp://127.0.0.1:${b.hub.port}/live/${unit.unit.id}?key=${unit.streamKey}`);
     const spawnedMs = Date.now();
     const p = publish(unit.publishUrl);
-    const online = await waitFor(() => events.find(({ ev }) => ev.type === 'unit.status' && ev.status.unitId === unit.unit.id && ev.status.online), 'unit.status online', 2000, 20);
+    const online = await waitFor(() => events.find(({ ev }) => ev.type === 'unit.status' && ev.status.unitId === unit.unit.id && ev.status.online), { what: 'unit.status online', timeoutMs: 2000, intervalMs: 20 });
     expect(online.atMs - spawnedMs).toBeLessThan(2000);
     const st = (await api<UnitKey['unit']>('GET', `/api/v1/units/${unit.unit.id}`)).body.status;
     expect(st).toMatchObject({ online: true, remoteAddress: '127.0.0.1' });
-    await waitFor(async () => (await segmentsOf(unit.unit.id)).filter((s) => s.state === 'closed').length >= 2, 'two unit segments', 30_000);
+    await waitFor(async () => (await segmentsOf(unit.unit.id)).filter((s) => s.state === 'closed').length >= 2, { what: 'two unit segments', timeoutMs: 30_000 });
     expect(unitEvents(unit.unit.id).some((s) => s.recording === 'recording')).toBe(true);
     await p.kill();
-    await waitFor(() => unitEvents(unit.unit.id).at(-1)?.online === false && unitEvents(unit.unit.id).at(-1)?.recording === 'stopped', 'offline and recorder stopped', 15_000);
+    await waitFor(() => unitEvents(unit.unit.id).at(-1)?.online === false && unitEvents(unit.unit.id).at(-1)?.recording === 'stopped', { what: 'offline and recorder stopped', timeoutMs: 15_000 });
     await b.recording.flush();
     const segs = await segmentsOf(unit.unit.id);
     expect(segs.filter((s) => s.state !== 'closed'), JSON.stringify(segs, null, 1)).toEqual([]);
@@ -154,16 +145,16 @@ describe('mobile units publishing to the hub', () => {
   it('a second publisher of the same unit replaces the first', async () => {
     const id = unit.unit.id;
     const first = publish(unit.publishUrl);
-    await waitFor(() => b.hub.isLive(`/live/${id}`), 'first publisher live', 10_000);
+    await waitFor(() => b.hub.isLive(`/live/${id}`), { what: 'first publisher live', timeoutMs: 10_000 });
     const firstSession = b.hub.publisher(`/live/${id}`)!.sessionId;
     const second = publish(unit.publishUrl);
-    await waitFor(() => b.hub.publisher(`/live/${id}`) !== null && b.hub.publisher(`/live/${id}`)!.sessionId !== firstSession, 'second publisher took over', 10_000);
+    await waitFor(() => b.hub.publisher(`/live/${id}`) !== null && b.hub.publisher(`/live/${id}`)!.sessionId !== firstSession, { what: 'second publisher took over', timeoutMs: 10_000 });
     await Promise.race([first.exited, new Promise((r) => setTimeout(r, 10_000))]);
     expect(first.proc.exitCode ?? first.proc.signalCode).not.toBeNull();
     expect(second.proc.exitCode).toBeNull();
-    await waitFor(() => b.recording.status(id).state === 'recording', 'recording the second publisher', 15_000);
+    await waitFor(() => b.recording.status(id).state === 'recording', { what: 'recording the second publisher', timeoutMs: 15_000 });
     await second.kill();
-    await waitFor(() => b.recording.status(id).state === 'stopped' && !b.units.status(id).online, 'offline', 15_000);
+    await waitFor(() => b.recording.status(id).state === 'stopped' && !b.units.status(id).online, { what: 'offline', timeoutMs: 15_000 });
   });
 
   it('a 4G drop of ~5 s leaves two runs of playable segments with the outage as a gap', async () => {
@@ -173,17 +164,17 @@ describe('mobile units publishing to the hub', () => {
     /** Run = the recorder start time in the file name (<runStartMs>-<seq>.ts). */
     const runOf = (s: SegmentRow) => Number(s.relPath.split('/')[1].split('-')[0]);
     const a = publish(unit.publishUrl);
-    await waitFor(() => b.units.status(id).online, 'online', 10_000);
-    await waitFor(async () => (await fresh()).filter((s) => s.state === 'closed').length >= 1, 'first run segment', 30_000);
+    await waitFor(() => b.units.status(id).online, { what: 'online', timeoutMs: 10_000 });
+    await waitFor(async () => (await fresh()).filter((s) => s.state === 'closed').length >= 1, { what: 'first run segment', timeoutMs: 30_000 });
     await a.kill();
     const droppedMs = Date.now();
-    await waitFor(() => !b.units.status(id).online && b.recording.status(id).state === 'stopped', 'offline after the drop', 15_000);
+    await waitFor(() => !b.units.status(id).online && b.recording.status(id).state === 'stopped', { what: 'offline after the drop', timeoutMs: 15_000 });
     await new Promise((r) => setTimeout(r, Math.max(0, 5000 - (Date.now() - droppedMs))));
     const c = publish(unit.publishUrl);
-    await waitFor(() => b.units.status(id).online, 'online again', 10_000);
-    await waitFor(async () => (await fresh()).filter((s) => runOf(s) > droppedMs && s.state === 'closed').length >= 1, 'second run segment', 30_000);
+    await waitFor(() => b.units.status(id).online, { what: 'online again', timeoutMs: 10_000 });
+    await waitFor(async () => (await fresh()).filter((s) => runOf(s) > droppedMs && s.state === 'closed').length >= 1, { what: 'second run segment', timeoutMs: 30_000 });
     await c.kill();
-    await waitFor(() => !b.units.status(id).online && b.recording.status(id).state === 'stopped', 'stopped', 15_000);
+    await waitFor(() => !b.units.status(id).online && b.recording.status(id).state === 'stopped', { what: 'stopped', timeoutMs: 15_000 });
     await b.recording.flush();
     const segs = await fresh();
     const runs = new Map<number, SegmentRow[]>();
@@ -211,7 +202,7 @@ describe('mobile units publishing to the hub', () => {
 describe('live view of a camera', () => {
   it('serves HTTP-FLV and WS-FLV of the camera relay while its recording keeps going', async () => {
     const cam = (await api<Camera>('POST', '/api/v1/cameras', { name: 'Gate', url: rtsp.url('/cam1'), segmentSeconds: 2 })).body;
-    await waitFor(() => b.hub.isLive(`/cam/${cam.id}`), 'camera relayed into the hub', 30_000);
+    await waitFor(() => b.hub.isLive(`/cam/${cam.id}`), { what: 'camera relayed into the hub', timeoutMs: 30_000 });
     const closedBefore = (await segmentsOf(cam.id)).filter((s) => s.state === 'closed').length;
 
     const tk = (await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' })).body;
@@ -243,7 +234,7 @@ describe('live view of a camera', () => {
     const longRes = await long;
     expect(longRes.bytes).toBeGreaterThan(100_000);
     expect(decodeErrors(path.join(tmp, 'long.flv'))).toBe('');
-    await waitFor(async () => (await segmentsOf(cam.id)).filter((s) => s.state === 'closed').length >= closedBefore + 3, 'segments keep closing', 20_000);
+    await waitFor(async () => (await segmentsOf(cam.id)).filter((s) => s.state === 'closed').length >= closedBefore + 3, { what: 'segments keep closing', timeoutMs: 20_000 });
     expect(b.recording.status(cam.id)).toMatchObject({ state: 'recording', lastError: null, failures: 0 });
     expect(b.hub.viewerCount()).toBe(0);
     // After the ticket's 60 s the same URL starts nothing (checked with the clock in the API tests).
@@ -254,7 +245,7 @@ describe('live view of a camera', () => {
     const recorder = () => b.recording.status(cam.id);
     const runsBefore = new Set((await segmentsOf(cam.id)).map((s) => s.relPath.split('/')[1].split('-')[0]));
     expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: rtsp.url('/cam1') })).status).toBe(200);
-    await waitFor(() => b.hub.isLive(`/cam/${cam.id}_sub`), 'sub stream relayed', 30_000);
+    await waitFor(() => b.hub.isLive(`/cam/${cam.id}_sub`), { what: 'sub stream relayed', timeoutMs: 30_000 });
     const sub = (await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' })).body;
     expect(sub.stream).toBe('sub');
     const got = await readFlv(sub.flvUrl, 1500, path.join(tmp, 'sub.flv'));
@@ -263,13 +254,13 @@ describe('live view of a camera', () => {
 
     // A sub stream that cannot be reached: its relay retries, the camera says so, viewers of "sub" get main.
     expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: rtsp.url('/no-such-sub') })).status).toBe(200);
-    await waitFor(() => /Live sub stream unavailable/.test(recorder().lastError ?? ''), 'sub stream problem shown', 30_000);
+    await waitFor(() => /Live sub stream unavailable/.test(recorder().lastError ?? ''), { what: 'sub stream problem shown', timeoutMs: 30_000 });
     expect(recorder().state).toBe('recording');
     const fallback = await readFlv(sub.flvUrl, 800, path.join(tmp, 'fallback.flv'));
     expect(fallback.status).toBe(200);
     expect(fallback.headers.get('x-argus-stream')).toBe('main');
     expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: null })).status).toBe(200);
-    await waitFor(() => recorder().lastError === null, 'sub stream problem gone', 10_000);
+    await waitFor(() => recorder().lastError === null, { what: 'sub stream problem gone', timeoutMs: 10_000 });
     // All of it within the same recording run.
     const runsAfter = new Set((await segmentsOf(cam.id)).map((s) => s.relPath.split('/')[1].split('-')[0]));
     expect([...runsAfter]).toEqual([...runsBefore]);
@@ -300,14 +291,14 @@ describe('live view of a camera', () => {
       }
       ended = true;
     })();
-    await waitFor(() => bytes > 10_000, 'viewer receives video', 10_000);
+    await waitFor(() => bytes > 10_000, { what: 'viewer receives video', timeoutMs: 10_000 });
     const audit = await api<Array<{ action: string; username: string | null; targetId: string | null }>>('GET', '/api/v1/audit?action=live.view');
     expect(audit.body.some((e) => e.username === 'viewer1' && e.targetId === String(cam.id))).toBe(true);
 
     const users = (await api<Array<{ id: number; username: string }>>('GET', '/api/v1/users')).body;
     const viewer = users.find((u) => u.username === 'viewer1')!;
     expect((await api('PATCH', `/api/v1/users/${viewer.id}`, { disabled: true })).status).toBe(200);
-    await waitFor(() => ended, 'the disabled user\'s stream is cut', 5_000);
+    await waitFor(() => ended, { what: 'the disabled user\'s stream is cut', timeoutMs: 5_000 });
     await reading;
     ctrl.abort();
     const again = await fetch(b.url + tk.flvUrl);

@@ -1,18 +1,12 @@
 // End to end: every field-shaped source (no audio, B-frames, G.711, 1080p, long-GOP sub stream; cameras and units, ffmpeg and GStreamer publishers) decodes on one live wall in headless Chromium; H.265 tiles say why they cannot.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, LiveTicket, UnitKey } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
 import { FIELD_SHAPES, fieldClip, type FieldShape } from '../helpers/clips';
 import { publishEnhancedHevc, type EnhancedPublisher } from '../helpers/enhanced-rtmp';
 import { publishRtmp, publishRtmpGst, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, startServer, type ConsolePage, type TestServer } from '../harness';
 
 const ADMIN_PASSWORD = 'e2e-chief-password';
 const GST_WIDTH = 320;
@@ -41,15 +35,14 @@ interface Source {
 const codecOf = (s: Pick<Source, 'shape'>) => FIELD_SHAPES[s.shape].codec;
 
 describe('live wall over field-shaped sources (one server, one page, headless Chromium)', () => {
-  let tmp: string;
   let rtsp: RtspServer;
-  let backend: Backend;
-  let browser: TestBrowser;
+  let backend: TestServer;
+  let ui: ConsolePage;
   let page: Page;
   const publishers: Publisher[] = [];
   let ertmp: EnhancedPublisher | null = null;
   const sources: Source[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const playerLog: string[] = [];
 
   const tile = (i: number) => page.locator(`.tile[data-tile-index="${i}"]`);
@@ -81,13 +74,7 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
 
   async function api<T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
     const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('argus.session') ?? '{}').token as string);
-    const res = await fetch(`${backend.url}${p}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return backend.client.call<T>(method, p, body, { token });
   }
 
   /** Puts `list` on the wall's tiles 0.. in order (select the first tile, double-click each source in the tree). */
@@ -115,23 +102,16 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-matrix-'));
     const shapes = [...new Set([...CAMERA_SHAPES, ...HEVC_CAMERA_SHAPES, ...UNIT_SHAPES])];
     const clips = Object.fromEntries(await Promise.all(shapes.map(async (s) => [s, await fieldClip(s, CLIP_SECONDS)] as const)));
     rtsp = await startRtspServer({ mounts: Object.fromEntries([...CAMERA_SHAPES, ...HEVC_CAMERA_SHAPES].map((s) => [s, clips[s]])) });
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: () => undefined });
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.on('console', (m) => m.text().startsWith('[player') && playerLog.push(m.text()));
-    page.setDefaultTimeout(20_000);
-    await page.goto(backend.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    backend = await startServer({ tag: 'e2e-matrix', console: true, adminPassword: ADMIN_PASSWORD, signIn: false });
+    ui = await openConsole(backend.url, {
+      context: { locale: 'en-US', viewport: { width: 1600, height: 900 } },
+      prepareContext: async (context) => context.on('console', (m) => m.text().startsWith('[player') && playerLog.push(m.text())),
+      user: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    ({ page, pageErrors } = ui);
     await page.locator('.stream-indicator[data-state=open]').waitFor();
 
     for (const shape of [...CAMERA_SHAPES, ...HEVC_CAMERA_SHAPES]) {
@@ -171,10 +151,9 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
     if (playerLog.length) console.log(`[live-wall-matrix] player log:\n${playerLog.slice(-40).join('\n')}`);
     for (const p of publishers) await p.kill();
     await ertmp?.stop();
-    await browser?.close();
+    await ui?.close();
     await backend?.close();
     await rtsp?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   describe('cameras (RTSP, relayed by their recorder)', () => {

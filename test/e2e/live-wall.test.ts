@@ -1,35 +1,28 @@
 // End to end: the Live tab's video wall in headless Chromium against the real back end, a GStreamer RTSP camera and a unit publishing with ffmpeg.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, LiveTicket } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { launchBrowser, type TestBrowser } from './browser';
+import { openConsole, startServer, type ConsolePage, type TestServer } from '../harness';
 
 const ADMIN_PASSWORD = 'e2e-chief-password';
 const LAYOUT_NAME = 'E2E wall';
 
 describe('live video wall (built console, real back end, RTSP camera, RTMP unit, headless Chromium)', () => {
-  let tmp: string;
   let clip: string;
   let rtsp: RtspServer;
   let rtspPort: number;
-  let backend: Backend;
-  let browser: TestBrowser;
+  let backend: TestServer;
+  let ui: ConsolePage;
   let context: BrowserContext;
   let page: Page;
   let camera: Camera;
   let unitId: number;
   let publisher: Publisher | null = null;
-  const serverLog: string[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const measured: string[] = [];
 
   const tile = (p: Page, i: number) => p.locator(`.tile[data-tile-index="${i}"]`);
@@ -63,37 +56,24 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
   }
 
   async function api<T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${backend.url}${p}`, {
-      method,
-      headers: { Authorization: `Bearer ${await token()}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return backend.client.call<T>(method, p, body, { token: await token() });
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-live-'));
     clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: true });
     rtsp = await startRtspServer({ mounts: { cam1: clip } });
     rtspPort = rtsp.port;
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: (m) => serverLog.push(m) });
-    browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
+    backend = await startServer({ tag: 'e2e-live', console: true, adminPassword: ADMIN_PASSWORD, signIn: false });
+    ui = await openConsole(backend.url, { context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 }, acceptDownloads: true } });
+    ({ context, page, pageErrors } = ui);
   });
 
   afterAll(async () => {
     if (measured.length) console.log(`[live-wall] ${measured.join('; ')}`);
     await publisher?.kill();
-    await browser?.close();
+    await ui?.close();
     await backend?.close();
     await rtsp?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('signs in and shows an empty 4-tile wall on the Live tab', async () => {

@@ -8,11 +8,8 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, UnitKey } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
 import { makeMbtiles } from '../../scripts/make-mbtiles';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, openConsole, startServer, type TestBrowser, type TestServer } from '../harness';
 
 const PASSWORD = 'map-basemap-chief';
 const CENTER: [number, number] = [31.2304, 121.4737];
@@ -20,15 +17,14 @@ const SHOTS = path.join(os.tmpdir(), 'argus-map-shots');
 
 describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alarms, tiles picked up live', () => {
   let tmp: string;
-  let b: Backend;
+  let b: TestServer;
   let browser: TestBrowser;
-  let token: string;
   const external: string[] = [];
 
   const api = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${b.url}/api/v1${p}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await b.client.call<T>(method, `/api/v1${p}`, body);
     expect(r.status, `${method} ${p}`).toBeLessThan(300);
-    return (await r.json()) as T;
+    return r.body;
   };
   const unitAt = async (callsign: string, lat: number, lon: number) => {
     const u = await api<UnitKey>('POST', '/units', { callsign, type: 'vehicle', officer: null });
@@ -38,22 +34,18 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
   };
 
   async function openMap(locale: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } });
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (u.startsWith(b.url) || u.startsWith('ws://127.0.0.1') || u.startsWith('data:')) return route.continue();
-      external.push(u);
-      return route.abort();
+    const { context, page, pageErrors: errors } = await openConsole(b.url, {
+      browser,
+      user: { username: 'admin', password: PASSWORD },
+      context: { locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } },
+      prepareContext: (ctx) =>
+        ctx.route('**/*', (route) => {
+          const u = route.request().url();
+          if (u.startsWith(b.url) || u.startsWith('ws://127.0.0.1') || u.startsWith('data:')) return route.continue();
+          external.push(u);
+          return route.abort();
+        }),
     });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await page.goto(b.url);
-    await page.locator('input[name=username]').fill('admin');
-    await page.locator('input[name=password]').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
-    await page.locator('.console').waitFor();
     await page.getByRole('tab', { name: locale.startsWith('zh') ? '电子地图' : 'Map', exact: true }).click();
     await page.locator('.map-tab .leaflet-container').waitFor();
     return { context, page, errors };
@@ -76,21 +68,15 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
     }, png.toString('base64'));
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-basemap-'));
     fs.mkdirSync(SHOTS, { recursive: true });
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    fs.mkdirSync(path.join(tmp, 'data'), { recursive: true });
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-    token = ((await login.json()) as { token: string }).token;
+    b = await startServer({ tag: 'e2e-basemap', console: true, adminPassword: PASSWORD });
+    tmp = b.tmp;
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await b?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it.each([

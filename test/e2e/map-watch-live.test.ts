@@ -1,29 +1,22 @@
 // End to end (built console, real back end, two units publishing over RTMP with ffmpeg, headless Chromium): "watch live"
 // from a unit's map card right after a page reload puts the unit on a free tile of the wall, where it plays; a second
 // unit goes to another free tile, even with the first one's tile selected, and the first unit stays.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitKey } from '../../common/api';
-import { loadConfig } from '../../main/config';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
-import { launchBrowser, signIn, type TestBrowser } from './browser';
+import { openConsole, startServer, type ConsolePage, type TestServer } from '../harness';
 
 const PASSWORD = 'map-watch-live-chief';
 
 describe('"Watch live" from the map (headless Chromium, RTMP units)', () => {
-  let tmp: string;
-  let b: Backend;
-  let browser: TestBrowser;
+  let b: TestServer;
+  let ui: ConsolePage;
   let page: Page;
   const units: UnitKey[] = [];
   const publishers: Publisher[] = [];
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const tileOf = (unitId: number) => page.locator(`.tile:has(video[data-source-id="${unitId}"])`);
   const watchLive = async (unitId: number) => {
@@ -35,34 +28,24 @@ describe('"Watch live" from the map (headless Chromium, RTMP units)', () => {
   };
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-map-watch-'));
     const clip = await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 200, audio: false });
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
-    const token = ((await login.json()) as { token: string }).token;
+    b = await startServer({ tag: 'e2e-map-watch', console: true, adminPassword: PASSWORD });
     // Two units west and east of the default map centre (far enough apart at the outline zoom to click each).
     for (const [callsign, lon] of [['Car 21', 120.6], ['Car 22', 122.3]] as const) {
-      const u = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign, type: 'vehicle' }) })).json()) as UnitKey;
-      const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${u.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': u.streamKey }, body: JSON.stringify({ points: [{ tMs: Date.now(), lat: 31.23, lon }] }) });
+      const u = await b.client.createUnit({ callsign, type: 'vehicle' });
+      const r = await b.client.call('POST', `/api/v1/gps/telemetry?unit=${u.unit.id}`, { points: [{ tMs: Date.now(), lat: 31.23, lon }] }, { token: '', headers: { 'X-Unit-Key': u.streamKey } });
       expect(r.status).toBe(200);
       units.push(u);
       publishers.push(publishRtmp(u.publishUrl, clip, { loop: true }));
     }
-    browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
-    page.setDefaultTimeout(20_000);
-    await signIn(page, b.url, 'admin', PASSWORD);
+    ui = await openConsole(b.url, { user: { username: 'admin', password: PASSWORD }, context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } } });
+    ({ page, pageErrors } = ui);
   }, 180_000);
 
   afterAll(async () => {
     for (const p of publishers) await p.kill();
-    await browser?.close();
+    await ui?.close();
     await b?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('after a reload, puts the unit on a free tile where it plays; a second unit takes another free tile, the first stays', async () => {

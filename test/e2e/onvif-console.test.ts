@@ -11,7 +11,7 @@ import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { OnvifSimulator } from '../onvif-sim/simulator';
 import { waitFor } from '../onvif-sim/harness';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type TestBrowser } from '../harness';
 
 const ADMIN_PASSWORD = 'onvif-console-chief';
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, Segment } from '../../common/api';
 import { findRecorderProcesses } from '../../media/orphans';
 import { ensureClip } from '../helpers/clips';
-import { decodeErrors, ffprobeFile, waitFor } from '../helpers/media-assert';
+import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { startServer, waitFor, type ServerProcess, type TestServer } from '../harness';
 
 let rtsp: RtspServer;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-watchdog-'));
@@ -40,11 +40,17 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The real server as a child process on the test's data dir (kept between its two starts), signed in as admin. */
+async function start(): Promise<{ srv: TestServer; proc: ServerProcess }> {
+  const srv = await startServer({ mode: 'process', tmp: dataDir, dataDir });
+  servers.push(srv.proc);
+  return { srv, proc: srv.proc };
+}
+
 describe('recorder watchdog', () => {
   it('after kill -9 of the server, stops each ffmpeg: TERM closes the segment, KILL ends a stop that stalls; every file plays and is indexed at restart', async () => {
-    const s1 = await startServerProcess(dataDir);
-    servers.push(s1);
-    const token = await s1.login();
+    const { srv: srv1, proc: s1 } = await start();
+    const token = srv1.token;
     const cams: Camera[] = [];
     for (const n of [1, 2]) {
       const r = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: `Yard ${n}`, url: rtsp.url(`/cam${n}`), segmentSeconds: 2 });
@@ -53,7 +59,7 @@ describe('recorder watchdog', () => {
     }
     const closed = async (id: number) =>
       (await s1.api<Segment[]>('GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, token)).body.filter((x) => x.state === 'closed');
-    for (const c of cams) await waitFor(async () => (await closed(c.id)).length >= 1, `a closed segment of camera ${c.id}`, 40_000);
+    for (const c of cams) await waitFor(async () => (await closed(c.id)).length >= 1, { what: `a closed segment of camera ${c.id}`, timeoutMs: 40_000 });
 
     // One ffmpeg per camera, each the child of its watchdog, which is the server's child.
     const procs = findRecorderProcesses(recDir);
@@ -72,10 +78,10 @@ describe('recorder watchdog', () => {
     await new Promise((r) => setTimeout(r, 800)); // mid-segment
     await s1.kill9();
 
-    await waitFor(() => !alive(calm), 'the first ffmpeg to exit on its watchdog\'s TERM', 15_000);
+    await waitFor(() => !alive(calm), { what: 'the first ffmpeg to exit on its watchdog\'s TERM', timeoutMs: 15_000 });
     // A stopped process never handles TERM: it is gone only because its watchdog sent KILL after its bounded wait.
-    await waitFor(() => !alive(stalled), 'the stalled ffmpeg to be killed by its watchdog', 20_000);
-    await waitFor(() => watchdogs.every((w) => !alive(w)), 'the watchdogs to exit after their ffmpeg', 10_000);
+    await waitFor(() => !alive(stalled), { what: 'the stalled ffmpeg to be killed by its watchdog', timeoutMs: 20_000 });
+    await waitFor(() => watchdogs.every((w) => !alive(w)), { what: 'the watchdogs to exit after their ffmpeg', timeoutMs: 10_000 });
     expect(findRecorderProcesses(recDir)).toEqual([]);
 
     // The segment the first ffmpeg was writing was closed by ffmpeg itself: it plays to its end without a decode error.
@@ -87,15 +93,14 @@ describe('recorder watchdog', () => {
     expect(ffprobeFile(files(cams[1]!.id).at(-1)!).durationS).toBeGreaterThan(0);
 
     // Restart: every file of both cameras has exactly one closed index row (the partial ones closed by recovery).
-    const s2 = await startServerProcess(dataDir);
-    servers.push(s2);
+    const { srv: srv2, proc: s2 } = await start();
     await s2.waitLog(/\[argus\] recovery:/);
-    const token2 = await s2.login();
+    const token2 = srv2.token;
     for (const c of cams) await s2.api('PATCH', `/api/v1/cameras/${c.id}`, token2, { enabled: false });
     for (const c of cams) {
       const list = async () => (await s2.api<Segment[]>('GET', `/api/v1/segments?cameraId=${c.id}&startMs=0&endMs=${Date.now() + 3_600_000}`, token2)).body;
       // (the restarted recorder may have opened a segment before the camera was disabled: wait until it is closed too)
-      await waitFor(async () => (await list()).every((x) => x.state === 'closed'), `camera ${c.id}: every segment closed`, 20_000);
+      await waitFor(async () => (await list()).every((x) => x.state === 'closed'), { what: `camera ${c.id}: every segment closed`, timeoutMs: 20_000 });
       const segs = await list();
       expect(segs.map((x) => x.recovered).includes(true)).toBe(true);
       expect(segs.length, `camera ${c.id}`).toBe(files(c.id).length);

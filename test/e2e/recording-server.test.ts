@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera, Segment } from '../../common/api';
 import { findRecorderProcesses } from '../../media/orphans';
 import { ensureClip } from '../helpers/clips';
-import { decodeErrors, ffprobeFile, waitFor } from '../helpers/media-assert';
+import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { ADMIN_PASSWORD, startServer, waitFor, type ServerProcess } from '../harness';
 
 let rtsp: RtspServer;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-rec-'));
@@ -25,6 +25,13 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The real server as a child process on `dir` (data kept between starts; the test signs in itself). */
+async function start(dir: string): Promise<ServerProcess> {
+  const srv = await startServer({ mode: 'process', tmp: dir, dataDir: dir, adminPassword: ADMIN_PASSWORD, signIn: false });
+  running.push(srv.proc);
+  return srv.proc;
+}
+
 async function segments(s: ServerProcess, token: string, cameraId: number): Promise<Segment[]> {
   const r = await s.api<Segment[]>('GET', `/api/v1/segments?cameraId=${cameraId}&startMs=0&endMs=${Date.now() + 3600_000}`, token);
   expect(r.status).toBe(200);
@@ -33,13 +40,12 @@ async function segments(s: ServerProcess, token: string, cameraId: number): Prom
 
 describe('recording through the server', () => {
   it('records, survives kill -9 of the server without orphans, recovers the partial segment, and stops cleanly', async () => {
-    const s1 = await startServerProcess(dataDir);
-    running.push(s1);
+    const s1 = await start(dataDir);
     const token = await s1.login();
     const created = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: 'Gate 1', url: rtsp.url('/cam1'), segmentSeconds: 3 });
     expect(created.status).toBe(201);
     const cam = created.body;
-    await waitFor(async () => (await segments(s1, token, cam.id)).filter((x) => x.state === 'closed').length >= 2, 'two closed segments', 40_000);
+    await waitFor(async () => (await segments(s1, token, cam.id)).filter((x) => x.state === 'closed').length >= 2, { what: 'two closed segments', timeoutMs: 40_000 });
     const st = await s1.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token);
     expect(st.body.status.state).toBe('recording');
     expect(st.body.status.bitrateBps).toBeGreaterThan(100_000);
@@ -49,19 +55,18 @@ describe('recording through the server', () => {
     expect(findRecorderProcesses(recDir).length).toBe(1);
     await s1.kill9();
     // No orphan keeps writing: the recorder ffmpeg goes away with its parent.
-    await waitFor(() => findRecorderProcesses(recDir).length === 0, 'recorder ffmpeg to exit after server kill -9', 10_000);
+    await waitFor(() => findRecorderProcesses(recDir).length === 0, { what: 'recorder ffmpeg to exit after server kill -9', timeoutMs: 10_000 });
     const files = () => fs.readdirSync(path.join(recDir, String(cam.id))).map((f) => [f, fs.statSync(path.join(recDir, String(cam.id), f)).size] as const);
     const snap = JSON.stringify(files());
     await new Promise((r) => setTimeout(r, 1500));
     expect(JSON.stringify(files())).toBe(snap);
 
     // Restart: recovery closes the partial segment with its true duration; exactly one writer again.
-    const s2 = await startServerProcess(dataDir);
-    running.push(s2);
+    const s2 = await start(dataDir);
     const recoveryLine = await s2.waitLog(/\[argus\] recovery:/);
     expect(recoveryLine).toMatch(/[1-9]\d* partial segments closed|[1-9]\d* unindexed files indexed/);
     const token2 = await s2.login();
-    await waitFor(async () => (await s2.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token2)).body.status.state === 'recording', 'recording after restart', 30_000);
+    await waitFor(async () => (await s2.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token2)).body.status.state === 'recording', { what: 'recording after restart', timeoutMs: 30_000 });
     expect(findRecorderProcesses(recDir).length).toBe(1);
     const after = await segments(s2, token2, cam.id);
     const recovered = after.filter((x) => x.recovered);
@@ -73,13 +78,12 @@ describe('recording through the server', () => {
       expect(r.durationMs).toBeGreaterThan(0);
       expect(r.endMs - r.startMs).toBe(r.durationMs);
     }
-    await waitFor(async () => (await segments(s2, token2, cam.id)).filter((x) => !x.recovered && x.state === 'closed' && x.startMs > recovered.at(-1)!.endMs).length >= 1, 'segment after restart', 30_000);
+    await waitFor(async () => (await segments(s2, token2, cam.id)).filter((x) => !x.recovered && x.state === 'closed' && x.startMs > recovered.at(-1)!.endMs).length >= 1, { what: 'segment after restart', timeoutMs: 30_000 });
 
     // Clean stop: every segment closed, nothing left writing, no ffmpeg left.
     expect(await s2.stop()).toBe(0);
     expect(findRecorderProcesses(recDir).length).toBe(0);
-    const s3 = await startServerProcess(dataDir);
-    running.push(s3);
+    const s3 = await start(dataDir);
     const token3 = await s3.login();
     await s3.api('PATCH', `/api/v1/cameras/${cam.id}`, token3, { enabled: false });
     const final = await segments(s3, token3, cam.id);
@@ -103,8 +107,7 @@ describe('recording through the server', () => {
   // 'group': a service manager (systemd's KillMode=control-group) or Ctrl-C signals ffmpeg and the server together.
   it.each(['server', 'group'] as const)('SIGTERM (%s) with four cameras recording closes every segment through the muxer (none left to recovery)', async (who) => {
     const dir = fs.mkdtempSync(path.join(dataDir, 'sigterm-'));
-    const s1 = await startServerProcess(dir);
-    running.push(s1);
+    const s1 = await start(dir);
     const token = await s1.login();
     const ids: number[] = [];
     for (const n of [1, 2, 3, 4]) {
@@ -113,7 +116,7 @@ describe('recording through the server', () => {
       ids.push(r.body.id);
     }
     for (const id of ids) {
-      await waitFor(async () => (await segments(s1, token, id)).filter((x) => x.state === 'closed').length >= 1, `a closed segment of camera ${id}`, 40_000);
+      await waitFor(async () => (await segments(s1, token, id)).filter((x) => x.state === 'closed').length >= 1, { what: `a closed segment of camera ${id}`, timeoutMs: 40_000 });
     }
     await new Promise((r) => setTimeout(r, 1000)); // mid-segment
     if (who === 'group') for (const p of findRecorderProcesses(path.join(dir, 'recordings'))) process.kill(p.pid, 'SIGTERM');
@@ -121,8 +124,7 @@ describe('recording through the server', () => {
     expect(s1.logs.filter((l) => /ended without closing|could not be probed|index write failed/.test(l))).toEqual([]);
     expect(findRecorderProcesses(path.join(dir, 'recordings')).length).toBe(0);
 
-    const s2 = await startServerProcess(dir);
-    running.push(s2);
+    const s2 = await start(dir);
     expect(await s2.waitLog(/\[argus\] recovery:/)).toMatch(/ 0 partial segments closed, 0 unindexed files indexed/);
     const token2 = await s2.login();
     for (const id of ids) await s2.api('PATCH', `/api/v1/cameras/${id}`, token2, { enabled: false });

@@ -1,7 +1,7 @@
 // Tests of the screen check itself (headless Chromium, a page built here): it finds each kind of fault and passes clean screens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type TestBrowser } from '../harness';
 import { checkScreen } from './screen-check';
 
 describe('screen-check', () => {

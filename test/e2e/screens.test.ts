@@ -8,7 +8,7 @@ import type { Case, ExportJob } from '../../common/investigation';
 import { CATALOGS } from '../../renderer/i18n/index';
 import type { MessageKey } from '../../renderer/i18n/en';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, type TestBrowser } from '../harness';
 import { indexSegments, makeSegments } from './investigation-fixtures';
 import { ADMIN_PASSWORD, startInvServer, tempDir, until, type InvServer } from './investigation-server';
 import { checkScreen } from './screen-check';

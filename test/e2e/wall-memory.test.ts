@@ -1,44 +1,29 @@
 // End to end: the remembered wall (issue 12 item 10) in headless Chromium: a wall built, reloaded and signed into again from
 // another desk plays the same sources in the same tiles, in English and Chinese, as two roles; a carousel of saved layouts
 // switches after each dwell, survives a reload and stops on a manual change.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Camera, LoginResponse, Role, WallLayout } from '../../common/api';
+import type { Camera, LoginResponse, WallLayout } from '../../common/api';
 import type { WallStateView } from '../../common/wall';
-import { loadConfig } from '../../main/config';
-import { hashPassword } from '../../main/server/auth';
-import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
 import { ensureClip } from '../helpers/clips';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
-import { launchBrowser, type TestBrowser } from './browser';
+import { launchBrowser, startServer, type TestBrowser, type TestServer } from '../harness';
 
 const ADMIN_PASSWORD = 'e2e-chief-password';
 type Lang = 'en' | 'zh-CN';
 const USERS = { disp: { role: 'dispatcher', password: 'orbit-lantern-walk-9' }, off: { role: 'officer', password: 'copper-river-bend-6' } } as const;
 
 describe('remembered wall and carousel (built console, real back end, RTSP cameras, headless Chromium)', () => {
-  let tmp: string;
   let rtsp: RtspServer;
-  let backend: Backend;
+  let backend: TestServer;
   let browser: TestBrowser;
   let gate: Camera;
   let yard: Camera;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
-  const serverLog: string[] = [];
 
   async function api<T>(method: string, p: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-    const r = await fetch(`${backend.url}/api/v1${p}`, {
-      method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return backend.client.call<T>(method, `/api/v1${p}`, body, { token: token ?? '' });
   }
   const login = async (username: string, password: string): Promise<string> => {
     const r = await api<LoginResponse>('POST', '/auth/login', null, { username, password });
@@ -94,15 +79,16 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
   }
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-wall-memory-'));
     const clip = await ensureClip({ width: 640, height: 360, fps: 25, seconds: 4, bitrateKbps: 800, audio: false });
     rtsp = await startRtspServer({ mounts: { gate: clip, yard: clip } });
-    const build = await buildRenderer(path.join(tmp, 'console'));
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir } });
-    backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: (m) => serverLog.push(m) });
+    backend = await startServer({
+      tag: 'e2e-wall-memory',
+      console: true,
+      adminPassword: ADMIN_PASSWORD,
+      signIn: false,
+      users: Object.entries(USERS).map(([username, u]) => ({ username, role: u.role, password: u.password })),
+    });
     browser = await launchBrowser();
-    for (const [username, u] of Object.entries(USERS))
-      await backend.store.users.create({ username, passwordHash: await hashPassword(u.password), role: u.role as Role, displayName: username, disabled: false, createdMs: Date.now() });
     const admin = await login('admin', ADMIN_PASSWORD);
     const add = async (name: string, mount: string) => {
       const r = await api<Camera>('POST', '/cameras', admin, { name, url: rtsp.url(mount), groupName: 'Depot', segmentSeconds: 10 });
@@ -118,7 +104,6 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
     await browser?.close();
     await backend?.close();
     await rtsp?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it.each([

@@ -80,6 +80,8 @@ export async function openConsole(
     context?: BrowserContextOptions;
     /** Abort every request that leaves 127.0.0.1 (the default map tiles are an internet URL). */
     localOnly?: boolean;
+    /** Called with the new context before the page opens (routes, init scripts). */
+    prepareContext?: (context: BrowserContext) => Promise<unknown> | void;
     defaultTimeoutMs?: number;
   } = {},
 ): Promise<ConsolePage> {
@@ -89,6 +91,7 @@ export async function openConsole(
     const context = await browser.newContext({ locale, timezoneId: 'UTC', viewport: { width: 1280, height: 800 }, ...opts.context });
     if (opts.localOnly) await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
     if (opts.lang) await context.addInitScript((l) => localStorage.setItem('argus.lang', l), opts.lang);
+    if (opts.prepareContext) await opts.prepareContext(context);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));

@@ -3,6 +3,6 @@ export { startServer, DEFAULT_ADMIN_PASSWORD, SEED_PASSWORD, type ServerOptions,
 export { ApiClient, UnexpectedStatus, type ApiAnswer, type CallOptions } from './client';
 export { waitFor, WaitTimeout, type WaitOptions } from './wait';
 export { launchBrowser, openConsole, openAuditLog, signIn, CHROMIUM_ARGS, CHROMIUM_PATH, type ConsolePage, type TestBrowser } from './browser';
-export { startServerProcess, type ServerProcess } from './process';
+export { ADMIN_PASSWORD, startServerProcess, type ServerProcess } from './process';
 // The HTTP app alone with fake recording/unit services (main/server's own tests use it from there: main/ does not import test/).
 export { startTestServer as startAppServer, FakeRecording, FakeUnits, type TestServer as AppTestServer } from '../../main/server/test-support';

@@ -6,7 +6,8 @@ import type { Role } from '../../common/api';
 import { loadConfig, type Config } from '../../main/config';
 import { hashPassword } from '../../main/server/auth';
 import { startBackend, type Backend } from '../../main/server/backend';
-import { buildRenderer } from '../../scripts/build-renderer';
+import type { RecorderOptions } from '../../media/recorder';
+import { buildRenderer, type BuildResult } from '../../scripts/build-renderer';
 import { ApiClient } from './client';
 import { startServerProcess, type ServerProcess } from './process';
 
@@ -29,8 +30,12 @@ export interface ServerOptions {
   /** Prefix of the temp dir's name. */
   tag?: string;
   dataDir?: string;
+  /** Called with the (created) data dir before the server starts: files the server should find there (map.mbtiles). */
+  prepareDataDir?: (dataDir: string) => void | Promise<void>;
   /** Config overrides (in-process; port 0 and rtmpPort 0 unless given). */
   overrides?: Partial<Config>;
+  /** Options of the in-process recorders (backoff). */
+  recorderOptions?: RecorderOptions;
   /** Extra environment of the server (ARGUS_ADMIN_PASSWORD is set from adminPassword). */
   env?: NodeJS.ProcessEnv;
   /** The console: true builds it into `<tmp>/console`; a string is a built console's folder. */
@@ -52,6 +57,8 @@ export interface TestServer {
   dataDir: string;
   logs: string[];
   adminPassword: string;
+  /** The console built for this server (console: true), else undefined. */
+  consoleBuild?: BuildResult;
   /** In-process mode only (throws in process mode). */
   readonly backend: Backend;
   /** Process mode only (throws in in-process mode). */
@@ -74,16 +81,23 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const tmp = opts.tmp ?? fs.mkdtempSync(path.join(os.tmpdir(), `argus-${opts.tag ?? 'test'}-`));
   const dataDir = opts.dataDir ?? path.join(tmp, 'data');
   const adminPassword = opts.adminPassword ?? DEFAULT_ADMIN_PASSWORD;
-  const consoleDir = opts.console === true ? (await buildRenderer(path.join(tmp, 'console'))).outDir : opts.console || undefined;
   const logs: string[] = [];
   const echo = opts.echoLogs ?? !!process.env.ARGUS_TEST_LOG;
   let backend: Backend | undefined;
   let proc: ServerProcess | undefined;
+  let consoleBuild: BuildResult | undefined;
   try {
+    if (opts.console === true) consoleBuild = await buildRenderer(path.join(tmp, 'console'));
+    const consoleDir = consoleBuild?.outDir ?? (typeof opts.console === 'string' ? opts.console : undefined);
+    if (opts.prepareDataDir) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      await opts.prepareDataDir(dataDir);
+    }
     if ((opts.mode ?? 'in-process') === 'in-process') {
       const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, ...(consoleDir ? { consoleDir } : {}), ...opts.overrides } });
       backend = await startBackend(config, {
         env: { ...opts.env, ARGUS_ADMIN_PASSWORD: adminPassword },
+        recorderOptions: opts.recorderOptions,
         log: (m) => {
           logs.push(m);
           if (echo) console.log(m);
@@ -106,6 +120,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     dataDir,
     logs: backend ? logs : proc!.logs,
     adminPassword,
+    consoleBuild,
     get backend(): Backend {
       if (!backend) throw new Error('startServer: backend is in-process mode only');
       return backend;

@@ -30,7 +30,10 @@ export function decodeErrors(file: string): string {
   return (r.stderr ?? '') + (r.status === 0 ? '' : `exit ${r.status}`);
 }
 
-/** Polls until fn returns a truthy value: the harness's waitFor (test/harness/wait.ts) with positional options. */
+/**
+ * Polls until fn returns a truthy value: the harness's waitFor (test/harness/wait.ts) with positional options. Kept for the
+ * tests under media/ and scripts/; test/ uses `waitFor` from test/harness.
+ */
 export function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000, stepMs = 100): Promise<NonNullable<T>> {
   return harnessWaitFor(fn, { what, timeoutMs, intervalMs: stepMs });
 }

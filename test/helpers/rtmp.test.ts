@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMediaHub, type MediaHub, type PublishInfo, type ViewerSink } from '../../media/hub';
 import { FFMPEG_BIN, ffprobe, probePackets, run } from './ffmpeg';
-import { waitFor } from './media-assert';
+import { waitFor } from '../harness';
 import { publishRtmpGst, type Publisher } from './rtmp';
 
 let dir: string;
@@ -65,7 +65,7 @@ describe('publishRtmpGst (GStreamer rtmp2sink)', () => {
   ])('publishes a $name into the hub, which plays it back with the expected codecs', async ({ audio }) => {
     const { hub: h, port, published, done } = await startHub();
     const pub = publish(`rtmp://127.0.0.1:${port}/live/gst1?key=good`, { audio });
-    await waitFor(() => published.length === 1 || pub.proc.exitCode !== null, 'publish accepted', 15_000);
+    await waitFor(() => published.length === 1 || pub.proc.exitCode !== null, { what: 'publish accepted', timeoutMs: 15_000 });
     expect(pub.stderr()).toBe('');
     expect(published[0]).toMatchObject({ streamPath: '/live/gst1', remoteAddress: '127.0.0.1', internal: false });
 
@@ -95,7 +95,7 @@ describe('publishRtmpGst (GStreamer rtmp2sink)', () => {
     // killing the publisher (a dropped link) ends the publish on the hub
     await pub.kill();
     expect(pub.proc.signalCode).toBe('SIGKILL');
-    await waitFor(() => done.length === 1, 'publish ended', 15_000);
+    await waitFor(() => done.length === 1, { what: 'publish ended', timeoutMs: 15_000 });
     expect(h.isLive('/live/gst1')).toBe(false);
   }, 60_000);
 

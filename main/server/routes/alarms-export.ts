@@ -1,16 +1,15 @@
 // The alarms' history export as a raw HTTP mount (CSV for API clients, JSON for the console): an adapter over AlarmControl.
 import { API_PREFIX } from '../../../common/api';
 import { AlarmQuery } from '../../../common/alarms';
+import { ALARM_EXPORT_JSON_PATH, ALARM_EXPORT_PATH } from '../../../common/endpoints/raw';
 import { parse } from '../../../common/schema';
 import type { AlarmControl } from '../../services/alarms/control';
 import type { AuditLog } from '../../services/audit-log';
 import type { RawMount } from '../../services/features';
 import { clientIp, coerceStrings, sendJson } from '../router';
 
-/** Path of the CSV export (a raw mount: the router only answers JSON). */
-export const ALARM_EXPORT_PATH = `${API_PREFIX}/alarms/export.csv`;
-/** The same export as JSON (Alarm[]): the console words it and builds the CSV in the user's language and zone. */
-export const ALARM_EXPORT_JSON_PATH = `${API_PREFIX}/alarms/export.json`;
+/** Paths of the export (a raw mount: the router only answers JSON), declared in common/endpoints/raw.ts. */
+export { ALARM_EXPORT_JSON_PATH, ALARM_EXPORT_PATH };
 
 /** The export mount: any logged-in user, GET only, the query validated like GET /alarms; every export is audited. */
 export function alarmsExportMount(control: AlarmControl, audit: AuditLog): RawMount {

@@ -1,136 +1,26 @@
 // API routes of the alarms feature (issue 7): live list and history, replay feed, manual alarms, workflow steps, linkage rules.
-import { API_PREFIX } from '../../../common/api';
-import { AlarmBulkStepBody, AlarmFeedQuery, AlarmQuery, AlarmRuleBody, AlarmRulePatch, AlarmStepBody, ManualAlarmBody } from '../../../common/alarms';
+import * as E from '../../../common/endpoints';
 import type { UserActor } from '../../platform/actor';
-import { actorOf, route, type RequestContext, type Route } from '../router';
-import { IdParams, type DepsRef } from './deps';
-
-const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences' };
-const RULE = { type: 'object', description: 'a linkage rule (common/alarms.ts AlarmRule)' };
+import { actorOf, bind, type RequestContext, type Route } from '../router';
+import type { DepsRef } from './deps';
 
 function caller(ctx: RequestContext<unknown, unknown, unknown>): UserActor {
   return actorOf(ctx);
 }
 
 export function alarmsRoutes(deps: DepsRef): Route[] {
-  const base = `${API_PREFIX}/alarms`;
-  const rules = `${API_PREFIX}/alarm-rules`;
   const c = () => deps().features.alarms;
   return [
-    route({
-      method: 'GET',
-      path: base,
-      auth: 'any',
-      tag: 'alarms',
-      summary: 'Alarms: the live list (state=open) or a history search by time, source, type, state, severity and handler; newest first',
-      description: 'The answer carries the newest delivery sequence number: a console replays GET /alarms/feed?since=<seq> after a reconnect.',
-      query: AlarmQuery,
-      response: { description: '{ alarms, seq }', schema: { type: 'object', properties: { alarms: { type: 'array', items: ALARM }, seq: { type: 'integer' } } } },
-      handler: ({ query }) => c().list(query),
-    }),
-    route({
-      method: 'GET',
-      path: `${base}/feed`,
-      auth: 'any',
-      tag: 'alarms',
-      summary: 'Alarm events stored after a sequence number (what a console missed while disconnected), in order',
-      query: AlarmFeedQuery,
-      response: { description: '{ events, more }', schema: { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } }, more: { type: 'boolean' } } } },
-      handler: ({ query }) => c().feed(query.since, query.limit ?? 1000),
-    }),
-    route({
-      method: 'GET',
-      path: `${base}/:id`,
-      auth: 'any',
-      tag: 'alarms',
-      summary: 'One alarm with its workflow steps and action outcomes',
-      params: IdParams,
-      response: { description: 'the alarm', schema: ALARM },
-      handler: ({ params }) => c().get(params.id),
-    }),
-    route({
-      method: 'POST',
-      path: base,
-      auth: 'alarms.handle',
-      tag: 'alarms',
-      summary: 'Raise a manual alarm (from a tile or the map); linkage rules for type "manual" apply',
-      body: ManualAlarmBody,
-      response: { status: 201, description: 'the new alarm (manual alarms are never merged: each keeps its severity, text, place and reporter)', schema: ALARM },
-      handler: (ctx) => c().raiseManual(ctx.body, caller(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${base}/steps`,
-      auth: 'alarms.handle',
-      tag: 'alarms',
-      summary: 'The same workflow step on several alarms ("acknowledge all N similar"); each is checked and audited on its own',
-      description: 'Alarms that do not exist or cannot take the step now are listed in `refused` with the reason; the others are stepped.',
-      body: AlarmBulkStepBody,
-      response: { description: '{ alarms: the alarms after the step, refused: [{ id, kind, message, reason: { code, params } }] }', schema: { type: 'object' } },
-      handler: (ctx) => c().stepMany(ctx.body, caller(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${base}/:id/steps`,
-      auth: 'alarms.handle',
-      tag: 'alarms',
-      summary: 'Workflow step: acknowledge, start (in progress, with a note), close, or add a note',
-      description: '409 with field "action" when the step is not possible now (e.g. acknowledging a closed alarm).',
-      params: IdParams,
-      body: AlarmStepBody,
-      response: { description: 'the alarm after the step', schema: ALARM },
-      handler: (ctx) => c().step(ctx.params.id, ctx.body, caller(ctx)),
-    }),
-    route({
-      method: 'GET',
-      path: rules,
-      auth: 'any',
-      tag: 'alarms',
-      summary: 'Linkage rules',
-      response: { description: 'rules by id', schema: { type: 'array', items: RULE } },
-      handler: () => c().listRules(),
-    }),
-    route({
-      method: 'POST',
-      path: rules,
-      auth: 'alarmRules.edit',
-      tag: 'alarms',
-      summary: 'Create a linkage rule',
-      description: 'Defaults: enabled true, every source, every type, minSeverity info, no schedule (always).',
-      body: AlarmRuleBody,
-      response: { status: 201, description: 'the rule', schema: RULE },
-      handler: (ctx) => c().createRule(ctx.body, caller(ctx)),
-    }),
-    route({
-      method: 'PATCH',
-      path: `${rules}/:id`,
-      auth: 'alarmRules.edit',
-      tag: 'alarms',
-      summary: 'Change a linkage rule (e.g. enable or disable it)',
-      params: IdParams,
-      body: AlarmRulePatch,
-      response: { description: 'the rule', schema: RULE },
-      handler: (ctx) => c().updateRule(ctx.params.id, ctx.body, caller(ctx)),
-    }),
-    route({
-      method: 'DELETE',
-      path: `${rules}/:id`,
-      auth: 'alarmRules.edit',
-      tag: 'alarms',
-      summary: 'Delete a linkage rule',
-      params: IdParams,
-      response: { status: 204, description: 'deleted' },
-      handler: (ctx) => c().deleteRule(ctx.params.id, caller(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${rules}/:id/test`,
-      auth: 'alarmRules.edit',
-      tag: 'alarms',
-      summary: 'Fire a test alarm: raises a test alarm from the rule\'s first source and type, applying only this rule (enabled or not)',
-      params: IdParams,
-      response: { status: 201, description: 'the test alarm', schema: ALARM },
-      handler: (ctx) => c().testRule(ctx.params.id, caller(ctx)),
-    }),
+    bind(E.getAlarms, ({ query }) => c().list(query)),
+    bind(E.getAlarmsFeed, ({ query }) => c().feed(query.since, query.limit ?? 1000)),
+    bind(E.getAlarmsByid, ({ params }) => c().get(params.id)),
+    bind(E.postAlarms, (ctx) => c().raiseManual(ctx.body, caller(ctx))),
+    bind(E.postAlarmsSteps, (ctx) => c().stepMany(ctx.body, caller(ctx))),
+    bind(E.postAlarmsByidSteps, (ctx) => c().step(ctx.params.id, ctx.body, caller(ctx))),
+    bind(E.getAlarmRules, () => c().listRules()),
+    bind(E.postAlarmRules, (ctx) => c().createRule(ctx.body, caller(ctx))),
+    bind(E.patchAlarmRulesByid, (ctx) => c().updateRule(ctx.params.id, ctx.body, caller(ctx))),
+    bind(E.deleteAlarmRulesByid, (ctx) => c().deleteRule(ctx.params.id, caller(ctx))),
+    bind(E.postAlarmRulesByidTest, (ctx) => c().testRule(ctx.params.id, caller(ctx))),
   ];
 }

@@ -1,14 +1,13 @@
 // Routes /cameras: list and read (any role), create/update/delete (admin), each change applied to recording and audited.
+import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
-import { API_PREFIX, CameraCreate, CameraUpdate, type Camera } from '../../../common/api';
-import { s } from '../../../common/schema';
+import type { Camera } from '../../../common/api';
 import type { CameraRow } from '../../../storage/repositories';
 import { cameraAuditView, cameraChanges, cameraPatchFromBody, DEFAULT_RETENTION_DAYS, newCameraFromBody } from '../camera-input';
 import { ApiError } from '../errors';
-import { principalOf, route, type Route } from '../router';
-import { CameraSchema } from '../views';
+import { principalOf, bind, type Route } from '../router';
 import { toCamera } from '../views';
-import { IdParams, type ApiDeps, type DepsRef } from './deps';
+import type { ApiDeps, DepsRef } from './deps';
 
 function view(d: ApiDeps, row: CameraRow): Camera {
   return toCamera(row, d.recording.status(row.id));
@@ -38,109 +37,59 @@ async function applyRecording(d: ApiDeps, row: CameraRow): Promise<void> {
 }
 
 export function cameraRoutes(deps: DepsRef): Route[] {
-  const base = `${API_PREFIX}/cameras`;
   return [
-    route({
-      method: 'GET',
-      path: base,
-      auth: 'any',
-      tag: 'cameras',
-      summary: 'All fixed cameras with their live recording status (mobile units are under /units)',
-      response: { description: 'cameras ordered as stored', schema: s.array(CameraSchema) },
-      handler: async () => {
-        const d = deps();
-        return (await d.store.cameras.list()).filter((r) => r.kind === 'rtsp').map((r) => view(d, r));
-      },
+    bind(E.getCameras, async () => {
+      const d = deps();
+      return (await d.store.cameras.list()).filter((r) => r.kind === 'rtsp').map((r) => view(d, r));
     }),
-    route({
-      method: 'GET',
-      path: `${base}/:id`,
-      auth: 'any',
-      tag: 'cameras',
-      summary: 'One camera with its live recording status',
-      params: IdParams,
-      response: { description: 'the camera', schema: CameraSchema },
-      handler: async ({ params }) => {
-        const d = deps();
-        return view(d, await getOr404(d, params.id));
-      },
+    bind(E.getCamerasByid, async ({ params }) => {
+      const d = deps();
+      return view(d, await getOr404(d, params.id));
     }),
-    route({
-      method: 'POST',
-      path: base,
-      auth: 'cameras.manage',
-      tag: 'cameras',
-      summary: 'Add a camera (starts recording when enabled)',
-      description:
-        'user:password in the URL are moved to username/password (explicit fields win). Defaults: transport tcp, enabled true, ' +
-        'segmentSeconds from the server configuration, retentionDays 30. A duplicate name is 409 with field "name".',
-      body: CameraCreate,
-      response: { status: 201, description: 'the new camera', schema: CameraSchema },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        const input = newCameraFromBody(ctx.body, { segmentSeconds: d.config.segmentSeconds, retentionDays: DEFAULT_RETENTION_DAYS });
-        const row = await d.configLock.run(async () => {
-          await checkNameFree(d, input.name);
-          const created = await d.store.cameras.create(input, d.now()); // unique index catches a racing duplicate
-          await d.audit.record({ actor, action: 'camera.create', targetType: 'camera', targetId: created.id, detail: cameraAuditView(created), ip: ctx.ip });
-          await applyRecording(d, created);
-          return created;
-        });
-        const camera = view(d, row);
-        d.events.publish({ type: 'camera.changed', camera });
-        return camera;
-      },
+    bind(E.postCameras, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      const input = newCameraFromBody(ctx.body, { segmentSeconds: d.config.segmentSeconds, retentionDays: DEFAULT_RETENTION_DAYS });
+      const row = await d.configLock.run(async () => {
+        await checkNameFree(d, input.name);
+        const created = await d.store.cameras.create(input, d.now()); // unique index catches a racing duplicate
+        await d.audit.record({ actor, action: 'camera.create', targetType: 'camera', targetId: created.id, detail: cameraAuditView(created), ip: ctx.ip });
+        await applyRecording(d, created);
+        return created;
+      });
+      const camera = view(d, row);
+      d.events.publish({ type: 'camera.changed', camera });
+      return camera;
     }),
-    route({
-      method: 'PATCH',
-      path: `${base}/:id`,
-      auth: 'cameras.manage',
-      tag: 'cameras',
-      summary: 'Change some settings of a camera (the recorder restarts when needed)',
-      description: 'Only the given fields change. password: null removes the password. Same URL credential rules as POST.',
-      params: IdParams,
-      body: CameraUpdate,
-      response: { description: 'the updated camera', schema: CameraSchema },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        const patch = cameraPatchFromBody(ctx.body);
-        const row = await d.configLock.run(async () => {
-          const before = await getOr404(d, ctx.params.id);
-          if (patch.name !== undefined && patch.name !== before.name) await checkNameFree(d, patch.name, before.id);
-          const after = await d.store.cameras.update(before.id, patch, d.now());
-          if (!after) throw ApiError.notFound(msg('camera.not_found', { id: before.id }));
-          const changes = cameraChanges(before, after);
-          if (Object.keys(changes).length > 0)
-            await d.audit.record({ actor, action: 'camera.update', targetType: 'camera', targetId: after.id, detail: { name: after.name, changes }, ip: ctx.ip });
-          await applyRecording(d, after);
-          return after;
-        });
-        const camera = view(d, row);
-        d.events.publish({ type: 'camera.changed', camera });
-        return camera;
-      },
+    bind(E.patchCamerasByid, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      const patch = cameraPatchFromBody(ctx.body);
+      const row = await d.configLock.run(async () => {
+        const before = await getOr404(d, ctx.params.id);
+        if (patch.name !== undefined && patch.name !== before.name) await checkNameFree(d, patch.name, before.id);
+        const after = await d.store.cameras.update(before.id, patch, d.now());
+        if (!after) throw ApiError.notFound(msg('camera.not_found', { id: before.id }));
+        const changes = cameraChanges(before, after);
+        if (Object.keys(changes).length > 0)
+          await d.audit.record({ actor, action: 'camera.update', targetType: 'camera', targetId: after.id, detail: { name: after.name, changes }, ip: ctx.ip });
+        await applyRecording(d, after);
+        return after;
+      });
+      const camera = view(d, row);
+      d.events.publish({ type: 'camera.changed', camera });
+      return camera;
     }),
-    route({
-      method: 'DELETE',
-      path: `${base}/:id`,
-      auth: 'cameras.manage',
-      tag: 'cameras',
-      summary: 'Remove a camera (stops its recorder; its recordings stay until retention removes them)',
-      params: IdParams,
-      response: { status: 204, description: 'deleted' },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        await d.configLock.run(async () => {
-          const row = await getOr404(d, ctx.params.id);
-          await d.recording.remove(row.id);
-          if (!(await d.store.cameras.delete(row.id))) throw ApiError.notFound(msg('camera.not_found', { id: row.id }));
-          await d.audit.record({ actor, action: 'camera.delete', targetType: 'camera', targetId: row.id, detail: cameraAuditView(row), ip: ctx.ip });
-        });
-        d.events.publish({ type: 'camera.deleted', cameraId: ctx.params.id });
-      },
+    bind(E.deleteCamerasByid, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      await d.configLock.run(async () => {
+        const row = await getOr404(d, ctx.params.id);
+        await d.recording.remove(row.id);
+        if (!(await d.store.cameras.delete(row.id))) throw ApiError.notFound(msg('camera.not_found', { id: row.id }));
+        await d.audit.record({ actor, action: 'camera.delete', targetType: 'camera', targetId: row.id, detail: cameraAuditView(row), ip: ctx.ip });
+      });
+      d.events.publish({ type: 'camera.deleted', cameraId: ctx.params.id });
     }),
   ];
 }

@@ -1,12 +1,12 @@
 // What route handlers depend on; the app builds it, the OpenAPI generator builds routes without it.
 import type { ServerEvent } from '../../../common/events';
-import { s } from '../../../common/schema';
 import type { Store } from '../../../storage/repositories';
 import type { Config } from '../../config';
 import type { FeatureControls } from '../../services/features';
 import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../../services/audit-log';
+import type { DevicesControl } from '../../services/devices/index';
 import type { AuthService } from '../auth';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
@@ -34,6 +34,8 @@ export interface ApiDeps {
   now: () => number;
   log: (msg: string) => void;
   startedMs: number;
+  /** Devices, channels and the organisation tree. */
+  devices: DevicesControl;
   /** ONVIF, GPS/map, investigation and alarm services (absent ones answer 503). */
   features: FeatureControls;
 }
@@ -41,4 +43,4 @@ export interface ApiDeps {
 /** Deps are only reached inside handlers, so the route table can be built for documentation without them. */
 export type DepsRef = () => ApiDeps;
 
-export const IdParams = s.object({ id: s.int({ min: 1, description: 'numeric id' }) });
+export { IdParams } from '../../../common/endpoints/params';

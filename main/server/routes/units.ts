@@ -1,14 +1,14 @@
 // Routes /units: mobile units (4G uplinks). Read: any role; create/update/delete/rotate-key: admin; every change audited.
+import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import { randomBytes } from 'node:crypto';
-import { API_PREFIX, DEFAULT_RETENTION_DAYS, UnitCreate, UnitUpdate, type Unit, type UnitKey } from '../../../common/api';
-import { s } from '../../../common/schema';
+import { DEFAULT_RETENTION_DAYS, type Unit, type UnitKey } from '../../../common/api';
 import type { UnitPatch, UnitRow } from '../../../storage/repositories';
 import { hashStreamKey } from '../../services/units';
 import { ApiError } from '../errors';
-import { principalOf, route, type Route } from '../router';
-import { toUnit, UnitKeySchema, UnitSchema } from '../views';
-import { IdParams, type ApiDeps, type DepsRef } from './deps';
+import { principalOf, bind, type Route } from '../router';
+import { toUnit } from '../views';
+import type { ApiDeps, DepsRef } from './deps';
 
 
 /** A new stream key: 24 random bytes, base64url (32 characters). */
@@ -58,151 +58,92 @@ async function applyUnit(d: ApiDeps, row: UnitRow, opts: { keyRotated?: boolean 
 }
 
 export function unitRoutes(deps: DepsRef): Route[] {
-  const base = `${API_PREFIX}/units`;
   return [
-    route({
-      method: 'GET',
-      path: base,
-      auth: 'any',
-      tag: 'units',
-      summary: 'All mobile units with their live status (online, publishing address, recorder state)',
-      response: { description: 'units ordered by id', schema: s.array(UnitSchema) },
-      handler: async () => {
-        const d = deps();
-        return (await d.store.units.list()).map((r) => view(d, r));
-      },
+    bind(E.getUnits, async () => {
+      const d = deps();
+      return (await d.store.units.list()).map((r) => view(d, r));
     }),
-    route({
-      method: 'GET',
-      path: `${base}/:id`,
-      auth: 'any',
-      tag: 'units',
-      summary: 'One mobile unit with its live status',
-      params: IdParams,
-      response: { description: 'the unit', schema: UnitSchema },
-      handler: async ({ params }) => {
-        const d = deps();
-        return view(d, await getOr404(d, params.id));
-      },
+    bind(E.getUnitsByid, async ({ params }) => {
+      const d = deps();
+      return view(d, await getOr404(d, params.id));
     }),
-    route({
-      method: 'POST',
-      path: base,
-      auth: 'units.manage',
-      tag: 'units',
-      summary: 'Add a mobile unit; the answer shows its stream key and publish URL, this once',
-      description:
-        'Defaults: enabled true, segmentSeconds from the server configuration, retentionDays 30. The callsign shares one ' +
-        'namespace with camera names (409 with field "callsign"). Only the SHA-256 of the key is stored.',
-      body: UnitCreate,
-      response: { status: 201, description: 'the new unit with its stream key', schema: UnitKeySchema },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        const b = ctx.body;
-        const key = newStreamKey();
-        const row = await d.configLock.run(async () => {
-          await checkCallsignFree(d, b.callsign);
-          const created = await d.store.units.create(
-            {
-              callsign: b.callsign,
-              type: b.type,
-              officer: b.officer ?? null,
-              enabled: b.enabled ?? true,
-              groupName: b.groupName ?? null,
-              segmentSeconds: b.segmentSeconds ?? d.config.segmentSeconds,
-              retentionDays: b.retentionDays ?? DEFAULT_RETENTION_DAYS,
-              streamKeyHash: hashStreamKey(key),
-            },
-            d.now(),
-          );
-          await d.audit.record({ actor, action: 'unit.create', targetType: 'unit', targetId: created.id, detail: auditView(created), ip: ctx.ip });
-          await applyUnit(d, created);
-          return created;
-        });
-        const answer = keyAnswer(d, row, key);
-        d.events.publish({ type: 'unit.changed', unit: answer.unit });
-        return answer;
-      },
+    bind(E.postUnits, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      const b = ctx.body;
+      const key = newStreamKey();
+      const row = await d.configLock.run(async () => {
+        await checkCallsignFree(d, b.callsign);
+        const created = await d.store.units.create(
+          {
+            callsign: b.callsign,
+            type: b.type,
+            officer: b.officer ?? null,
+            enabled: b.enabled ?? true,
+            groupName: b.groupName ?? null,
+            segmentSeconds: b.segmentSeconds ?? d.config.segmentSeconds,
+            retentionDays: b.retentionDays ?? DEFAULT_RETENTION_DAYS,
+            streamKeyHash: hashStreamKey(key),
+          },
+          d.now(),
+        );
+        await d.audit.record({ actor, action: 'unit.create', targetType: 'unit', targetId: created.id, detail: auditView(created), ip: ctx.ip });
+        await applyUnit(d, created);
+        return created;
+      });
+      const answer = keyAnswer(d, row, key);
+      d.events.publish({ type: 'unit.changed', unit: answer.unit });
+      return answer;
     }),
-    route({
-      method: 'PATCH',
-      path: `${base}/:id`,
-      auth: 'units.manage',
-      tag: 'units',
-      summary: 'Change some settings of a unit (disabling it closes its running stream)',
-      description: 'Only the given fields change. A new segmentSeconds applies from the next time the unit publishes.',
-      params: IdParams,
-      body: UnitUpdate,
-      response: { description: 'the updated unit', schema: UnitSchema },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        const b = ctx.body;
-        const patch: UnitPatch = {};
-        for (const k of ['callsign', 'type', 'officer', 'enabled', 'groupName', 'segmentSeconds', 'retentionDays'] as const) {
-          if (b[k] !== undefined) (patch as Record<string, unknown>)[k] = b[k];
-        }
-        const row = await d.configLock.run(async () => {
-          const before = await getOr404(d, ctx.params.id);
-          if (patch.callsign !== undefined && patch.callsign !== before.callsign) await checkCallsignFree(d, patch.callsign, before.id);
-          const after = await d.store.units.update(before.id, patch, d.now());
-          if (!after) throw ApiError.notFound(msg('unit.not_found', { id: before.id }));
-          const diff = changes(before, after);
-          if (Object.keys(diff).length > 0)
-            await d.audit.record({ actor, action: 'unit.update', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign, changes: diff }, ip: ctx.ip });
-          await applyUnit(d, after);
-          return after;
-        });
-        const unit = view(d, row);
-        d.events.publish({ type: 'unit.changed', unit });
-        return unit;
-      },
+    bind(E.patchUnitsByid, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      const b = ctx.body;
+      const patch: UnitPatch = {};
+      for (const k of ['callsign', 'type', 'officer', 'enabled', 'groupName', 'segmentSeconds', 'retentionDays'] as const) {
+        if (b[k] !== undefined) (patch as Record<string, unknown>)[k] = b[k];
+      }
+      const row = await d.configLock.run(async () => {
+        const before = await getOr404(d, ctx.params.id);
+        if (patch.callsign !== undefined && patch.callsign !== before.callsign) await checkCallsignFree(d, patch.callsign, before.id);
+        const after = await d.store.units.update(before.id, patch, d.now());
+        if (!after) throw ApiError.notFound(msg('unit.not_found', { id: before.id }));
+        const diff = changes(before, after);
+        if (Object.keys(diff).length > 0)
+          await d.audit.record({ actor, action: 'unit.update', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign, changes: diff }, ip: ctx.ip });
+        await applyUnit(d, after);
+        return after;
+      });
+      const unit = view(d, row);
+      d.events.publish({ type: 'unit.changed', unit });
+      return unit;
     }),
-    route({
-      method: 'DELETE',
-      path: `${base}/:id`,
-      auth: 'units.manage',
-      tag: 'units',
-      summary: 'Remove a unit (closes its stream; its recordings stay until retention removes them)',
-      params: IdParams,
-      response: { status: 204, description: 'deleted' },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        await d.configLock.run(async () => {
-          const row = await getOr404(d, ctx.params.id);
-          await d.units.removed(row.id);
-          if (!(await d.store.units.delete(row.id))) throw ApiError.notFound(msg('unit.not_found', { id: row.id }));
-          await d.audit.record({ actor, action: 'unit.delete', targetType: 'unit', targetId: row.id, detail: auditView(row), ip: ctx.ip });
-        });
-        d.events.publish({ type: 'unit.deleted', unitId: ctx.params.id });
-      },
+    bind(E.deleteUnitsByid, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      await d.configLock.run(async () => {
+        const row = await getOr404(d, ctx.params.id);
+        await d.units.removed(row.id);
+        if (!(await d.store.units.delete(row.id))) throw ApiError.notFound(msg('unit.not_found', { id: row.id }));
+        await d.audit.record({ actor, action: 'unit.delete', targetType: 'unit', targetId: row.id, detail: auditView(row), ip: ctx.ip });
+      });
+      d.events.publish({ type: 'unit.deleted', unitId: ctx.params.id });
     }),
-    route({
-      method: 'POST',
-      path: `${base}/:id/rotate-key`,
-      auth: 'units.manage',
-      tag: 'units',
-      summary: 'Give a unit a new stream key (shown this once); the old key stops working and a running stream is closed',
-      params: IdParams,
-      response: { description: 'the unit with its new stream key', schema: UnitKeySchema },
-      handler: async (ctx) => {
-        const d = deps();
-        const actor = principalOf(ctx);
-        const key = newStreamKey();
-        const row = await d.configLock.run(async () => {
-          await getOr404(d, ctx.params.id);
-          const after = await d.store.units.setKey(ctx.params.id, hashStreamKey(key), d.now());
-          if (!after) throw ApiError.notFound(msg('unit.not_found', { id: ctx.params.id }));
-          await d.audit.record({ actor, action: 'unit.rotate_key', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign }, ip: ctx.ip });
-          await applyUnit(d, after, { keyRotated: true });
-          return after;
-        });
-        const answer = keyAnswer(d, row, key);
-        d.events.publish({ type: 'unit.changed', unit: answer.unit });
-        return answer;
-      },
+    bind(E.postUnitsByidRotateKey, async (ctx) => {
+      const d = deps();
+      const actor = principalOf(ctx);
+      const key = newStreamKey();
+      const row = await d.configLock.run(async () => {
+        await getOr404(d, ctx.params.id);
+        const after = await d.store.units.setKey(ctx.params.id, hashStreamKey(key), d.now());
+        if (!after) throw ApiError.notFound(msg('unit.not_found', { id: ctx.params.id }));
+        await d.audit.record({ actor, action: 'unit.rotate_key', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign }, ip: ctx.ip });
+        await applyUnit(d, after, { keyRotated: true });
+        return after;
+      });
+      const answer = keyAnswer(d, row, key);
+      d.events.publish({ type: 'unit.changed', unit: answer.unit });
+      return answer;
     }),
   ];
 }

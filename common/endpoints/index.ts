@@ -1,0 +1,54 @@
+// Every JSON endpoint of the API, declared once (common/endpoint.ts): `E.<operationId>`; ENDPOINT_AREAS lists them by area.
+import { declarationsOf, type AnyEndpoint } from '../endpoint';
+import * as alarms from './alarms';
+import * as auth from './auth';
+import * as cameras from './cameras';
+import * as gps from './gps';
+import * as investigation from './investigation';
+import * as layouts from './layouts';
+import * as live from './live';
+import * as onvif from './onvif';
+import * as system from './system';
+import * as units from './units';
+import * as users from './users';
+import * as wallState from './wall-state';
+
+export * from './alarms';
+export * from './auth';
+export * from './cameras';
+export * from './gps';
+export * from './investigation';
+export * from './layouts';
+export * from './live';
+export * from './onvif';
+export * from './system';
+export * from './units';
+export * from './users';
+export * from './wall-state';
+
+function only(mod: Record<string, unknown>): Record<string, AnyEndpoint> {
+  return Object.fromEntries(Object.entries(mod).filter(([, v]) => isEndpoint(v))) as Record<string, AnyEndpoint>;
+}
+
+function isEndpoint(v: unknown): v is AnyEndpoint {
+  return typeof v === 'object' && v !== null && typeof (v as AnyEndpoint).method === 'string' && typeof (v as AnyEndpoint).path === 'string' && 'response' in v;
+}
+
+/** The declarations by area, in the order the API documents them. */
+export const ENDPOINT_AREAS = {
+  system: only(system),
+  auth: only(auth),
+  cameras: only(cameras),
+  units: only(units),
+  live: only(live),
+  layouts: only(layouts),
+  wallState: only(wallState),
+  users: only(users),
+  onvif: only(onvif),
+  gps: only(gps),
+  investigation: only(investigation),
+  alarms: only(alarms),
+};
+
+/** Every declaration, once. */
+export const ALL_ENDPOINTS: readonly AnyEndpoint[] = declarationsOf(ENDPOINT_AREAS);

@@ -1,0 +1,58 @@
+// Audit labels of the device model (organisation tree, devices, channels): actions and targets, both languages; merged into the audit catalogs by audit-all.ts.
+export const devicesAuditEn = {
+  'auditlog.action.org.create': 'Organisation node added',
+  'auditlog.action.org.update': 'Organisation node changed',
+  'auditlog.action.org.move': 'Organisation node moved',
+  'auditlog.action.org.delete': 'Organisation node deleted',
+  'auditlog.action.device.create': 'Device added',
+  'auditlog.action.device.update': 'Device changed',
+  'auditlog.action.device.move': 'Device moved',
+  'auditlog.action.device.delete': 'Device deleted',
+  'auditlog.action.device.rotate_key': 'Device key renewed',
+  'auditlog.action.channel.create': 'Channel added',
+  'auditlog.action.channel.update': 'Channel changed',
+  'auditlog.action.channel.delete': 'Channel deleted',
+  'auditlog.action.channel.place': 'Channel placed on the map',
+  'auditlog.action.channel.unplace': 'Channel taken off the map',
+  'auditlog.target.org_node': 'Node {id}',
+  'auditlog.target.device': 'Device {id}',
+  'auditlog.target.channel': 'Channel {id}',
+} as const;
+
+export const devicesAuditZh = {
+  'auditlog.action.org.create': '添加组织节点',
+  'auditlog.action.org.update': '修改组织节点',
+  'auditlog.action.org.move': '移动组织节点',
+  'auditlog.action.org.delete': '删除组织节点',
+  'auditlog.action.device.create': '添加设备',
+  'auditlog.action.device.update': '修改设备',
+  'auditlog.action.device.move': '移动设备',
+  'auditlog.action.device.delete': '删除设备',
+  'auditlog.action.device.rotate_key': '更换设备密钥',
+  'auditlog.action.channel.create': '添加通道',
+  'auditlog.action.channel.update': '修改通道',
+  'auditlog.action.channel.delete': '删除通道',
+  'auditlog.action.channel.place': '通道标注到地图',
+  'auditlog.action.channel.unplace': '取消通道地图标注',
+  'auditlog.target.org_node': '节点 {id}',
+  'auditlog.target.device': '设备 {id}',
+  'auditlog.target.channel': '通道 {id}',
+} as const satisfies Record<keyof typeof devicesAuditEn, string>;
+
+/** Audit actions of the device model with their catalog keys (the audit panel's labels and action filter). */
+export const devicesAuditActions = {
+  'org.create': 'auditlog.action.org.create',
+  'org.update': 'auditlog.action.org.update',
+  'org.move': 'auditlog.action.org.move',
+  'org.delete': 'auditlog.action.org.delete',
+  'device.create': 'auditlog.action.device.create',
+  'device.update': 'auditlog.action.device.update',
+  'device.move': 'auditlog.action.device.move',
+  'device.delete': 'auditlog.action.device.delete',
+  'device.rotate_key': 'auditlog.action.device.rotate_key',
+  'channel.create': 'auditlog.action.channel.create',
+  'channel.update': 'auditlog.action.channel.update',
+  'channel.delete': 'auditlog.action.channel.delete',
+  'channel.place': 'auditlog.action.channel.place',
+  'channel.unplace': 'auditlog.action.channel.unplace',
+} as const;
