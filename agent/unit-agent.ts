@@ -5,6 +5,7 @@ import { GpsdClient } from './gpsd';
 import { readNmea, type Fix } from './nmea';
 import { TelemetryUplink } from './uplink';
 import { VideoPusher } from './video';
+import { createFfmpegLauncher, type FfmpegLauncher } from '../media/ffmpeg-launcher';
 
 export interface UnitAgentOptions {
   server: string;
@@ -14,6 +15,8 @@ export interface UnitAgentOptions {
   bufferFile: string | null;
   /** Video source ('testsrc', a file, a device) and where to push it; omitted: telemetry only. */
   video?: { source: string; url: string; label?: string; size?: string; fps?: number; bitrateKbps?: number };
+  /** Starts the video push (default: the `ffmpeg` on PATH). */
+  ffmpeg?: FfmpegLauncher;
   gpsd?: { host: string; port: number };
   nmeaFile?: string;
   /** Replay the NMEA file in a loop. */
@@ -62,7 +65,7 @@ export class UnitAgent {
     }
     if (this.o.nmeaFile) this.replayNmea(this.o.nmeaFile);
     if (this.o.video) {
-      this.video = new VideoPusher({ ...this.o.video }, this.o.log);
+      this.video = new VideoPusher({ ...this.o.video }, this.o.log, this.o.ffmpeg ?? createFfmpegLauncher({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }));
       this.video.start();
     }
   }

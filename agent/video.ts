@@ -1,10 +1,10 @@
 // Video push of the agent: one ffmpeg (started by media/ffmpeg-launcher.ts) sending to the hub over RTMP, restarted with backoff when it ends.
-import { runFfmpegProcess, type RecordProcess } from '../media/ffmpeg-launcher';
+import type { FfmpegLauncher, RecordProcess } from '../media/ffmpeg-launcher';
 import { uplinkPushArgs, type UplinkPushSpec } from './video-args';
 
 /** Starts one ffmpeg pushing the unit's video to the hub over RTMP; onExit tells the agent to restart it (with backoff). */
-export function launchUplinkPush(spec: UplinkPushSpec, h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void }): RecordProcess {
-  return runFfmpegProcess(uplinkPushArgs(spec), { onProgress: (t) => h.onProgress?.(t), onExit: (err, tail) => h.onExit(err, tail) });
+export function launchUplinkPush(ffmpeg: FfmpegLauncher, spec: UplinkPushSpec, h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void }): RecordProcess {
+  return ffmpeg.process(uplinkPushArgs(spec), { onProgress: (t) => h.onProgress?.(t), onExit: (err, tail) => h.onExit(err, tail) });
 }
 
 export class VideoPusher {
@@ -17,12 +17,13 @@ export class VideoPusher {
   constructor(
     private readonly spec: UplinkPushSpec,
     private readonly log: (m: string) => void,
+    private readonly ffmpeg: FfmpegLauncher,
   ) {}
 
   start(): void {
     if (this.closed) return;
     this.startedMs = Date.now();
-    this.proc = launchUplinkPush(this.spec, {
+    this.proc = launchUplinkPush(this.ffmpeg, this.spec, {
       onExit: (err, tail) => {
         this.proc = null;
         if (this.closed) return;

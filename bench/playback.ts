@@ -17,6 +17,7 @@ import { ADMIN_PASSWORD, startInvServer, until } from '../test/e2e/investigation
 import { parseFlags } from './lib/args';
 import { loadAverage } from './lib/proc';
 import { fmt, median, percentile } from './lib/stats';
+import { createFfmpegLauncher } from '../media/ffmpeg-launcher';
 
 const flags = parseFlags('npm run bench:playback -- [flags]', {
   cameras: { default: 64, description: 'cameras with segment rows', min: 1 },
@@ -46,7 +47,7 @@ async function timelineBench(dir: string): Promise<{ medianMs: number; coldMs: n
       await store.segments.insertMany(rows);
     }
     console.log(`index: ${flags.cameras} cameras x ${flags.days} days = ${flags.cameras * perCam} rows written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const ctx = { config: loadConfig({ dataDir: dir, env: {} }), store, log: noop, now: Date.now, publish: noop, onServerEvent: () => noop, audit: new AuditLog(store, Date.now) } as unknown as FeatureContext;
+    const ctx = { config: loadConfig({ dataDir: dir, env: {} }), store, log: noop, now: Date.now, publish: noop, onServerEvent: () => noop, audit: new AuditLog(store, Date.now), ffmpeg: createFfmpegLauncher({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }) } as unknown as FeatureContext;
     const places = { unitsNear: async () => [], camerasNear: async () => [], track: async () => [] };
     const svc = new InvestigationService(ctx, places, { exportsDir: path.join(dir, 'x'), snapshotsDir: path.join(dir, 's') });
     const cam = Math.ceil(flags.cameras / 2);

@@ -1,6 +1,6 @@
 // A recording run stopped as soon as its streams were known (its audio must be converted): what it wrote is kept.
 import fs from 'node:fs';
-import { execFfmpeg } from './ffmpeg-launcher';
+import type { FfmpegLauncher } from './ffmpeg-launcher';
 import { g711RestoreArgs } from './ffmpeg-args/recording';
 import { probe, type ProbeInfo } from './probe';
 
@@ -12,6 +12,7 @@ export interface DiscardedSegment extends ProbeInfo {
 }
 
 export interface DiscardedRunDeps {
+  ffmpeg: FfmpegLauncher;
   relPath(file: string): string;
   log(msg: string): void;
   onClosed(seg: DiscardedSegment): void;
@@ -35,10 +36,10 @@ export async function indexDiscardedRun(files: string[], audioCodec: string | nu
   const probed: Array<{ file: string; info: ProbeInfo }> = [];
   for (const file of kept) {
     if (audioCodec === 'pcm_alaw' || audioCodec === 'pcm_mulaw') {
-      await restoreG711Audio(file, audioCodec).catch((e: Error) => d.log(`audio of ${d.relPath(file)} stays unreadable: ${e.message}`));
+      await restoreG711Audio(d.ffmpeg, file, audioCodec).catch((e: Error) => d.log(`audio of ${d.relPath(file)} stays unreadable: ${e.message}`));
     }
     try {
-      const info = await probe(file);
+      const info = await probe(d.ffmpeg, file);
       if (info.durationMs <= 0) throw new Error('no playable frames');
       probed.push({ file, info });
     } catch (e) {
@@ -58,13 +59,13 @@ export async function indexDiscardedRun(files: string[], audioCodec: string | nu
  * as audio): the raw G.711 bytes are taken out and put back as AAC beside the copied video. Used only for the first
  * moments of a G.711 source, written before the recorder knew it had to convert the audio.
  */
-export async function restoreG711Audio(file: string, codec: 'pcm_alaw' | 'pcm_mulaw', timeoutMs = 20_000): Promise<void> {
+export async function restoreG711Audio(ffmpeg: FfmpegLauncher, file: string, codec: 'pcm_alaw' | 'pcm_mulaw', timeoutMs = 20_000): Promise<void> {
   const raw = `${file}.g711`;
   const tmp = `${file}.aac.ts`;
   const [extract, restore] = g711RestoreArgs(file, codec, raw, tmp);
   try {
-    await execFfmpeg(extract, timeoutMs);
-    await execFfmpeg(restore, timeoutMs);
+    await ffmpeg.exec(extract, timeoutMs);
+    await ffmpeg.exec(restore, timeoutMs);
     fs.renameSync(tmp, file);
   } finally {
     fs.rmSync(raw, { force: true });

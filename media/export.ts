@@ -1,6 +1,6 @@
 // Export jobs (through the launcher): segments joined by stream copy, pieces re-encoded frame-exactly with a watermark, MP4 pieces joined.
 import fs from 'node:fs';
-import { runFfmpegJob, type JobOptions } from './ffmpeg-launcher';
+import type { FfmpegLauncher, JobOptions } from './ffmpeg-launcher';
 import { concatCopyArgs, concatListText, joinArgs, reencodeArgs, watermarkFilter, type ConcatInput } from './ffmpeg-args/export';
 import { probe } from './probe';
 
@@ -24,8 +24,8 @@ async function withConcatList(inputs: ConcatInput[], outFile: string, run: (list
  * packets whose DTS is at or after an outpoint are dropped: callers place both on frame DTS (see
  * main/services/investigation/cut-points.ts). Gaps between inputs are closed (timestamps are made contiguous).
  */
-export async function concatCopyToMp4(inputs: ConcatInput[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
-  await withConcatList(inputs, outFile, (list) => runFfmpegJob(concatCopyArgs(list, outFile), o));
+export async function concatCopyToMp4(ffmpeg: FfmpegLauncher, inputs: ConcatInput[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
+  await withConcatList(inputs, outFile, (list) => ffmpeg.job(concatCopyArgs(list, outFile), o));
 }
 
 /** A drawtext font file, or null (then watermarks are refused). */
@@ -40,6 +40,7 @@ export function watermarkFont(): string | null {
  * of the concatenation; with `watermark`, burns in the label and the wall-clock time (UTC) of each frame, starting at wallStartMs.
  */
 export async function reencodePieceToMp4(
+  ffmpeg: FfmpegLauncher,
   files: string[],
   offsetS: number,
   durationS: number,
@@ -55,15 +56,15 @@ export async function reencodePieceToMp4(
     if (!font) throw new Error('no font for the watermark found');
     vf.push(watermarkFilter(font, watermark.label, watermark.wallStartMs));
   }
-  const audio = files.length > 0 && (await probe(files[0]!)).audioCodec !== null;
+  const audio = files.length > 0 && (await probe(ffmpeg, files[0]!)).audioCodec !== null;
   try {
-    await runFfmpegJob(reencodeArgs(list, offsetS, durationS, vf, audio, outFile), o);
+    await ffmpeg.job(reencodeArgs(list, offsetS, durationS, vf, audio, outFile), o);
   } finally {
     await fs.promises.rm(list, { force: true });
   }
 }
 
 /** Joins MP4 pieces of one source (same codecs) into one MP4 by stream copy. */
-export async function joinMp4(pieces: string[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
-  await withConcatList(pieces.map((file) => ({ file })), outFile, (list) => runFfmpegJob(joinArgs(list, outFile), o));
+export async function joinMp4(ffmpeg: FfmpegLauncher, pieces: string[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
+  await withConcatList(pieces.map((file) => ({ file })), outFile, (list) => ffmpeg.job(joinArgs(list, outFile), o));
 }

@@ -1,8 +1,8 @@
-// The one place ffmpeg and ffprobe are started: binary paths, the watchdog every ffmpeg runs under, signalling, the long-running process runner (with an optional input pipe on fd 3), the run-to-completion job runner and ffprobe.
+// The one place ffmpeg and ffprobe are started: a launcher made with the binary paths (createFfmpegLauncher), the watchdog every ffmpeg runs under, signalling, the long-running process runner (with an optional input pipe on fd 3), the run-to-completion job runner and ffprobe.
 import path from 'node:path';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import ffmpeg, { type FfprobeData } from 'fluent-ffmpeg';
+import type { FfprobeData } from 'fluent-ffmpeg';
 
 export type { FfprobeData } from 'fluent-ffmpeg';
 
@@ -11,17 +11,40 @@ export interface FfmpegPaths {
   ffprobePath: string;
 }
 
-let paths: FfmpegPaths = { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' };
-let watchdog: string | null | undefined;
-
-/** Sets the binaries used by every later call. */
-export function configureFfmpeg(p: Partial<FfmpegPaths>): void {
-  paths = { ...paths, ...p };
+/**
+ * Every start of ffmpeg or ffprobe goes through one of these, made once by the composition root with the configured
+ * binaries and handed to whatever starts them (recorders, relays, exports, snapshots, probes, repairs, the agent).
+ */
+export interface FfmpegLauncher {
+  readonly paths: Readonly<FfmpegPaths>;
+  /** Starts one long-running ffmpeg (under the watchdog); `a.inputBytes` are written into its fd 3. */
+  process(a: FfmpegArgs, h: RunHandlers): RecordProcess;
+  /** Runs ffmpeg (under the watchdog) with `args` to completion; progress from `-progress pipe:1`; rejects with the stderr tail. */
+  job(args: string[], o?: JobOptions): Promise<void>;
+  /** Runs the bare ffmpeg binary on a short local file job (no watchdog; bounded by `timeoutMs`). */
+  exec(args: string[], timeoutMs: number): Promise<void>;
+  /** Probes a media file with ffprobe (streams and format, in fluent-ffmpeg's FfprobeData shape). */
+  ffprobe(file: string, cb: (err: Error | null, data: FfprobeData) => void): void;
+  /** `ffmpeg -version` first line, or null if ffmpeg cannot run. */
+  version(): string | null;
 }
 
-export function ffmpegPaths(): Readonly<FfmpegPaths> {
-  return paths;
+/** A launcher for the given binaries. Nothing is kept between launchers: two back ends in one process may use different binaries. */
+export function createFfmpegLauncher(paths: FfmpegPaths): FfmpegLauncher {
+  const p: Readonly<FfmpegPaths> = Object.freeze({ ffmpegPath: paths.ffmpegPath, ffprobePath: paths.ffprobePath });
+  const bin: Bin = { ...p, watchdog: findWatchdog() };
+  return {
+    paths: p,
+    process: (a, h) => runFfmpegProcess(bin, a, h),
+    job: (args, o) => runFfmpegJob(bin, args, o),
+    exec: (args, timeoutMs) => execFfmpeg(p, args, timeoutMs),
+    ffprobe: (file, cb) => runFfprobe(p, file, cb),
+    version: () => ffmpegVersion(p),
+  };
 }
+
+/** A launcher's binaries: the paths, and the watchdog script every ffmpeg runs under (null where it cannot run). */
+type Bin = FfmpegPaths & { watchdog: string | null };
 
 /**
  * On Linux every ffmpeg runs under `media/bin/ffmpeg-supervised.sh`, a watchdog (one small dash) that the kernel tells when
@@ -29,38 +52,34 @@ export function ffmpegPaths(): Readonly<FfmpegPaths> {
  * process group of their own (see signalFfmpeg). Returns the watchdog's path, or null where it cannot run (setpriv or
  * setsid missing, not Linux): then ffmpeg is started directly and orphans are reaped at the next start (media/orphans.ts).
  */
-function watchdogPath(): string | null {
-  if (watchdog !== undefined) return watchdog;
-  watchdog = null;
-  if (process.platform === 'linux') {
-    try {
-      execFileSync('setpriv', ['--help'], { stdio: 'ignore' });
-      execFileSync('setsid', ['--help'], { stdio: 'ignore' });
-      watchdog = path.join(import.meta.dirname, 'bin', 'ffmpeg-supervised.sh');
-    } catch {
-      watchdog = null;
-    }
+function findWatchdog(): string | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    execFileSync('setpriv', ['--help'], { stdio: 'ignore' });
+    execFileSync('setsid', ['--help'], { stdio: 'ignore' });
+    return path.join(import.meta.dirname, 'bin', 'ffmpeg-supervised.sh');
+  } catch {
+    return null;
   }
-  return watchdog;
 }
 
 /** The environment of an ffmpeg start: the watchdog finds the binary in ARGUS_FFMPEG_BIN. */
-function ffmpegEnv(): NodeJS.ProcessEnv {
+function ffmpegEnv(paths: FfmpegPaths): NodeJS.ProcessEnv {
   return { ...process.env, ARGUS_FFMPEG_BIN: paths.ffmpegPath };
 }
 
 /** The command that starts ffmpeg with the arguments that follow it (the watchdog, or the bare binary). */
-export function ffmpegCommand(): string {
-  return watchdogPath() ?? paths.ffmpegPath;
+function ffmpegCommand(b: Bin): string {
+  return b.watchdog ?? b.ffmpegPath;
 }
 
 /**
  * Signals an ffmpeg started with ffmpegCommand(). Under the watchdog the signal goes to its process group: SIGTERM reaches
  * ffmpeg (the watchdog ignores it), SIGKILL both. Without the watchdog, to the process itself.
  */
-export function signalFfmpeg(proc: ChildProcess, sig: 'SIGTERM' | 'SIGKILL'): void {
+function signalFfmpeg(b: Bin, proc: ChildProcess, sig: 'SIGTERM' | 'SIGKILL'): void {
   if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
-  if (watchdogPath() !== null) {
+  if (b.watchdog !== null) {
     try {
       process.kill(-proc.pid, sig);
       return;
@@ -140,7 +159,7 @@ export function processArgv(a: FfmpegArgs): string[] {
 }
 
 /** Starts one long-running ffmpeg (under the watchdog) with the given arguments; `a.inputBytes` are written into its fd 3. */
-export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
+function runFfmpegProcess(b: Bin, a: FfmpegArgs, h: RunHandlers): RecordProcess {
   const redact = (line: string) => redactSecrets(line, a.secrets);
   let exited = false;
   let exitWaiters: Array<() => void> = [];
@@ -158,7 +177,7 @@ export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
   };
 
   const stdio: Array<'pipe'> = a.inputBytes ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-  const proc: ChildProcess = spawn(ffmpegCommand(), processArgv(a), { stdio, env: ffmpegEnv() });
+  const proc: ChildProcess = spawn(ffmpegCommand(b), processArgv(a), { stdio, env: ffmpegEnv(b) });
   proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
   if (a.inputBytes) {
     const sink = proc.stdio[3] as import('node:stream').Writable;
@@ -230,19 +249,19 @@ export function runFfmpegProcess(a: FfmpegArgs, h: RunHandlers): RecordProcess {
           if (exited) return;
           // (ffmpeg reads no 'q' when an input is a pipe: then SIGTERM at once, a single signal to its own group)
           if (proc.stdin?.writable && !a.inputBytes) proc.stdin.write('q');
-          else signalFfmpeg(proc, 'SIGTERM');
+          else signalFfmpeg(b, proc, 'SIGTERM');
           setTimeout(() => {
-            if (!exited) signalFfmpeg(proc, 'SIGTERM');
+            if (!exited) signalFfmpeg(b, proc, 'SIGTERM');
           }, Math.min(2000, graceMs / 2)).unref();
           setTimeout(() => {
-            if (!exited) signalFfmpeg(proc, 'SIGKILL');
+            if (!exited) signalFfmpeg(b, proc, 'SIGKILL');
           }, graceMs).unref();
         };
         quit();
       });
     },
     kill() {
-      signalFfmpeg(proc, 'SIGKILL');
+      signalFfmpeg(b, proc, 'SIGKILL');
     },
   };
 }
@@ -258,12 +277,12 @@ export interface JobOptions {
 }
 
 /** Runs ffmpeg (under the watchdog) with `args` to completion; progress from `-progress pipe:1`; rejects with the stderr tail. */
-export function runFfmpegJob(args: string[], o: JobOptions = {}): Promise<void> {
+function runFfmpegJob(b: Bin, args: string[], o: JobOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
-    const child = spawn(ffmpegCommand(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
+    const child = spawn(ffmpegCommand(b), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: ffmpegEnv(),
+      env: ffmpegEnv(b),
     });
     let err = '';
     let out = '';
@@ -281,10 +300,10 @@ export function runFfmpegJob(args: string[], o: JobOptions = {}): Promise<void> 
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-4000)));
     const onAbort = () => {
       aborted = true;
-      signalFfmpeg(child, 'SIGKILL');
+      signalFfmpeg(b, child, 'SIGKILL');
     };
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = o.timeoutMs ? setTimeout(() => signalFfmpeg(child, 'SIGKILL'), o.timeoutMs) : null;
+    const timer = o.timeoutMs ? setTimeout(() => signalFfmpeg(b, child, 'SIGKILL'), o.timeoutMs) : null;
     child.once('error', (e) => reject(e));
     child.once('close', (code) => {
       if (timer) clearTimeout(timer);
@@ -300,7 +319,7 @@ export function runFfmpegJob(args: string[], o: JobOptions = {}): Promise<void> 
  * Runs the bare ffmpeg binary (no watchdog: a short local file job bounded by `timeoutMs`, whose SIGTERM the watchdog
  * would ignore) with `-hide_banner -nostdin -v error -y` and `args`; rejects with the last stderr lines.
  */
-export function execFfmpeg(args: string[], timeoutMs: number): Promise<void> {
+function execFfmpeg(paths: FfmpegPaths, args: string[], timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     execFile(paths.ffmpegPath, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...args], { timeout: timeoutMs }, (err, _out, stderr) =>
       err ? reject(new Error(`ffmpeg: ${String(stderr).trim().split('\n').slice(-2).join(' ') || err.message}`)) : resolve(),
@@ -308,14 +327,33 @@ export function execFfmpeg(args: string[], timeoutMs: number): Promise<void> {
   });
 }
 
-/** ffprobe of a media file (fluent-ffmpeg's JSON), with the configured ffprobe binary. */
-export function runFfprobe(file: string, cb: (err: Error | null, data: FfprobeData) => void): void {
-  ffmpeg.setFfprobePath(paths.ffprobePath);
-  ffmpeg.ffprobe(file, cb);
+/**
+ * ffprobe of a media file: `-print_format json` read into fluent-ffmpeg's FfprobeData shape (fluent-ffmpeg's own ffprobe
+ * keeps the binary's path in a module-wide cache, which would make one launcher's path every launcher's).
+ */
+function runFfprobe(paths: FfmpegPaths, file: string, cb: (err: Error | null, data: FfprobeData) => void): void {
+  execFile(
+    paths.ffprobePath,
+    ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file],
+    { maxBuffer: 16 * 1024 * 1024 },
+    (err, stdout, stderr) => {
+      const empty = { streams: [], format: {}, chapters: [] } as FfprobeData;
+      if (err) {
+        const code = typeof err.code === 'number' ? `exited with code ${err.code}` : err.message;
+        return cb(new Error(`ffprobe ${code}\n${String(stderr).trim()}`), empty);
+      }
+      try {
+        const data = JSON.parse(String(stdout)) as Partial<FfprobeData>;
+        cb(null, { streams: data.streams ?? [], format: data.format ?? {}, chapters: data.chapters ?? [] } as FfprobeData);
+      } catch (e) {
+        cb(new Error(`ffprobe output unreadable: ${(e as Error).message}`), empty);
+      }
+    },
+  );
 }
 
 /** `ffmpeg -version` first line, or null if ffmpeg cannot run. */
-export function ffmpegVersion(): string | null {
+function ffmpegVersion(paths: FfmpegPaths): string | null {
   try {
     return execFileSync(paths.ffmpegPath, ['-version'], { encoding: 'utf8' }).split('\n')[0] ?? null;
   } catch {

@@ -1,6 +1,6 @@
 // Probing a media file with ffprobe (through the launcher): duration, codecs, picture size, frame rate.
 import path from 'node:path';
-import { runFfprobe } from './ffmpeg-launcher';
+import type { FfmpegLauncher } from './ffmpeg-launcher';
 
 export interface ProbeInfo {
   durationMs: number;
@@ -21,10 +21,10 @@ function parseRate(r: string | undefined): number | null {
 }
 
 /** Probes a media file. Rejects with a readable message when the file is unreadable or holds no stream. */
-export function probe(file: string, timeoutMs = 15_000): Promise<ProbeInfo> {
+export function probe(ffmpeg: FfmpegLauncher, file: string, timeoutMs = 15_000): Promise<ProbeInfo> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`ffprobe timed out on ${file}`)), timeoutMs);
-    runFfprobe(file, (err, data) => {
+    ffmpeg.ffprobe(file, (err, data) => {
       clearTimeout(timer);
       if (err) return reject(new Error(`cannot read ${path.basename(file)}: ${String(err.message ?? err).split('\n').slice(-3).join(' ').trim()}`));
       const v = data.streams.find((st) => st.codec_type === 'video');

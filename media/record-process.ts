@@ -1,7 +1,7 @@
 // Starts recording and relay ffmpegs through the launcher and turns their output into events: segments opened/closed, progress, the input's streams.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runFfmpegProcess, type RecordProcess } from './ffmpeg-launcher';
+import type { FfmpegLauncher, RecordProcess } from './ffmpeg-launcher';
 import { recordArgs, type RecordSpec } from './ffmpeg-args/recording';
 import { relayArgs, type RelaySpec } from './ffmpeg-args/relay';
 
@@ -59,13 +59,13 @@ export type RelayLauncher = (spec: RelaySpec, cb: RelayCallbacks) => RecordProce
 
 const OPENING = /Opening '([^']+)' for writing/;
 
-/** Starts one recording ffmpeg (segments, plus the relay output when the spec has one). */
-export const launchRecording: RecordLauncher = (spec, cb) => {
+/** Starts recording ffmpegs (segments, plus the relay output when the spec has one) with the given launcher. */
+export const recordingLauncher = (ffmpeg: FfmpegLauncher): RecordLauncher => (spec, cb) => {
   fs.mkdirSync(spec.outDir, { recursive: true });
   const outDir = path.resolve(spec.outDir);
   const info: StreamInfo = { videoCodec: null, audioCodec: null, width: null, height: null, fps: null };
   let inInput = true;
-  return runFfmpegProcess(recordArgs(spec), {
+  return ffmpeg.process(recordArgs(spec), {
     onStdoutLine: (line) => {
       const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
       if (m) cb.onSegmentClosed(path.resolve(spec.outDir, path.basename(m[1])), Number(m[2]), Number(m[3]));
@@ -88,6 +88,8 @@ export const launchRecording: RecordLauncher = (spec, cb) => {
   });
 };
 
-/** Starts one relay-only ffmpeg (stream copy of an input into the hub). */
-export const launchRelay: RelayLauncher = (spec, cb) =>
-  runFfmpegProcess(relayArgs(spec), { onProgress: (t) => cb.onProgress(t), onExit: (err, tail) => cb.onExit(err, tail) });
+/** Starts relay-only ffmpegs (stream copy of an input into the hub) with the given launcher. */
+export const relayLauncher =
+  (ffmpeg: FfmpegLauncher): RelayLauncher =>
+  (spec, cb) =>
+    ffmpeg.process(relayArgs(spec), { onProgress: (t) => cb.onProgress(t), onExit: (err, tail) => cb.onExit(err, tail) });

@@ -14,6 +14,9 @@ import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { cameraStreamPath, createMediaHub, type MediaHub, unitStreamPath } from './hub';
 import { urlSource } from './stream-source';
 import { Recorder, type ClosedSegment } from './recorder';
+import { testLauncher } from '../test/harness/ffmpeg';
+
+const ffmpeg = testLauncher();
 
 let hub: MediaHub;
 let port: number;
@@ -49,7 +52,7 @@ function harness(id: number, cfg: { url: string; relayUrl?: string }) {
   const rec = new Recorder(
     { cameraId: id, segmentSeconds: 2, recordingsDir: dir, source: urlSource(id, 'main', { kind: 'url', url: cfg.url, rtspTransport: 'tcp', secrets: [] }, `source ${id}`), ...cfg },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: (p, m) => errors.push(`${p}: ${m}`) },
-    { log: process.env.MATRIX_LOG ? (m) => console.log(`${Date.now()} ${m}`) : quiet },
+    { log: process.env.MATRIX_LOG ? (m) => console.log(`${Date.now()} ${m}`) : quiet, ffmpeg },
   );
   return { rec, closed, statuses, errors, dir };
 }

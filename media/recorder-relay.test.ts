@@ -12,11 +12,15 @@ import { publishRtmp } from '../test/helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { recordArgs } from './ffmpeg-args/recording';
 import { relayArgs } from './ffmpeg-args/relay';
-import { launchRecording, type RecordLauncher } from './record-process';
+import { recordingLauncher, type RecordLauncher } from './record-process';
 import { cameraStreamPath, createMediaHub, type MediaHub, type PublishInfo, type ViewerSink } from './hub';
 import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
 import { StreamRelay, type RelayStatus } from './relay';
 import { urlSource, type StreamInput } from './stream-source';
+import { testLauncher } from '../test/harness/ffmpeg';
+
+const ffmpeg = testLauncher();
+const launchRecording = recordingLauncher(ffmpeg);
 
 const urlIn = (url: string, transport: 'tcp' | 'udp' = 'tcp'): Extract<StreamInput, { kind: 'url' }> => ({ kind: 'url', url, rtspTransport: transport, secrets: [] });
 
@@ -46,7 +50,7 @@ function harness(cfg: Partial<RecorderConfig> & { url: string }, launch?: Record
   const rec = new Recorder(
     { cameraId: 7, segmentSeconds: 2, recordingsDir: dir, source: urlSource(7, 'main', urlIn(cfg.url), cfg.url), ...cfg },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: quiet },
-    { log: quiet, launch: (spec, cb) => (specs.push(spec), (launch ?? launchRecording)(spec, cb)) },
+    { log: quiet, ffmpeg, launch: (spec, cb) => (specs.push(spec), (launch ?? launchRecording)(spec, cb)) },
   );
   return { rec, closed, statuses, specs, dir };
 }
@@ -196,7 +200,7 @@ describe('StreamRelay', () => {
     const statuses: RelayStatus[] = [];
     const relay = new StreamRelay(
       { cameraId: 9, label: 'sub', source: urlSource(9, 'sub', urlIn(cam.url('/cam1')), 'cam1'), relayUrl: hub.internalUrlFor(cameraStreamPath(9, 'sub')) },
-      { log: quiet, minBackoffMs: 300, onStatus: (s) => statuses.push(s) },
+      { log: quiet, ffmpeg, minBackoffMs: 300, onStatus: (s) => statuses.push(s) },
     );
     try {
       relay.start();

@@ -9,8 +9,11 @@ import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { freePort } from '../test/helpers/net';
 import { decodeErrors, ffprobeFile, waitFor } from '../test/helpers/media-assert';
 import type { RecordCallbacks, RecordLauncher } from './record-process';
-import { Recorder, type ClosedSegment, type RecorderConfig } from './recorder';
+import { Recorder, type ClosedSegment, type RecorderConfig, type RecorderOptions } from './recorder';
 import { urlSource } from './stream-source';
+import { testLauncher } from '../test/harness/ffmpeg';
+
+const ffmpeg = testLauncher();
 
 let clip: string;
 let rtsp: RtspServer;
@@ -31,7 +34,7 @@ function source(url: string, transport: 'tcp' | 'udp' = 'tcp') {
   return urlSource(7, 'main', { kind: 'url', url, rtspTransport: transport, secrets: [] }, url);
 }
 
-function harness(cfg: Partial<RecorderConfig> & { url: string; transport?: 'tcp' | 'udp' }, opts: ConstructorParameters<typeof Recorder>[2] = {}) {
+function harness(cfg: Partial<RecorderConfig> & { url: string; transport?: 'tcp' | 'udp' }, opts: RecorderOptions = {}) {
   const closed: ClosedSegment[] = [];
   const opened: string[] = [];
   const statuses: CameraStatus[] = [];
@@ -45,7 +48,7 @@ function harness(cfg: Partial<RecorderConfig> & { url: string; transport?: 'tcp'
       onSegmentClosed: (s) => closed.push(s),
       onSegmentError: (p, m) => errors.push(`${p}: ${m}`),
     },
-    { log: quiet, ...opts },
+    { log: quiet, ffmpeg, ...opts },
   );
   return { rec, closed, opened, statuses, errors, dir };
 }
@@ -233,7 +236,7 @@ describe('Recorder backoff (injected launcher and clock)', () => {
       const rec = new Recorder(
         { cameraId: 9, source: source('rtsp://10.0.0.9/main'), segmentSeconds: 2, recordingsDir: dir },
         { onStatus: (s) => statuses.push(s), onSegmentOpened: () => undefined, onSegmentClosed: () => undefined, onSegmentError: () => undefined },
-        { launch, now: () => nowMs, log: quiet },
+        { launch, now: () => nowMs, log: quiet, ffmpeg },
       );
       rec.start();
       const holesMs: number[] = [];

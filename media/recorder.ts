@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CameraState, CameraStatus } from '../common/api';
 import { audioNeedsTranscode } from './ffmpeg-args/recording';
-import { launchRecording, type RecordLauncher, type RecordProcess, type StreamInfo } from './record-process';
+import { recordingLauncher, type RecordLauncher, type RecordProcess, type StreamInfo } from './record-process';
 import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { indexDiscardedRun } from './discarded-run';
@@ -11,6 +11,8 @@ import { SegmentIndex, type SegmentEvents } from './segment-index';
 import type { StreamInput, StreamSource } from './stream-source';
 import { openFailure, SourceHold } from './source-hold';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
+import type { FfmpegLauncher } from './ffmpeg-launcher';
+import { asLog, isLog, type Log, type LogSink } from '../common/log';
 
 export interface RecorderConfig {
   cameraId: number;
@@ -34,8 +36,12 @@ export interface RecorderEvents extends SegmentEvents {
 export interface RecorderOptions extends SupervisionOptions {
   launch?: RecordLauncher;
   now?: () => number;
-  log?: (msg: string) => void;
+  /** The caller's child logger (`{ component: 'recorder', cameraId }`); a line function is given that name here. */
+  log?: LogSink;
 }
+
+/** The launcher every ffmpeg and ffprobe of the recorder (runs, segment probes, G.711 repairs) is started by. */
+export type RecorderDeps = { ffmpeg: FfmpegLauncher };
 
 export class Recorder {
   private proc: RecordProcess | null = null;
@@ -79,22 +85,23 @@ export class Recorder {
 
   private readonly launch: RecordLauncher;
   private readonly now: () => number;
-  private readonly log: (msg: string) => void;
+  private readonly log: Log;
+  private readonly ffmpeg: FfmpegLauncher;
   private readonly o: Required<SupervisionOptions>;
 
   constructor(
     private cfg: RecorderConfig,
     private readonly events: RecorderEvents,
-    opts: RecorderOptions = {},
+    opts: RecorderOptions & RecorderDeps,
   ) {
-    this.launch = opts.launch ?? launchRecording;
+    this.ffmpeg = opts.ffmpeg;
+    this.launch = opts.launch ?? recordingLauncher(opts.ffmpeg);
     this.now = opts.now ?? Date.now;
-    const prefix = `[recorder cam ${cfg.cameraId}]`;
-    this.log = (m) => (opts.log ?? console.log)(`${prefix} ${m}`);
+    this.log = isLog(opts.log) ? opts.log : asLog(opts.log).child({ component: 'recorder', cameraId: cfg.cameraId });
     this.o = supervisionDefaults(opts);
     this.sinceMs = this.now();
     this.relayNote = cfg.relayUrl ? null : (cfg.relayUnavailable ?? null);
-    this.segments = new SegmentIndex(cfg.cameraId, cfg.recordingsDir, events, this.now, this.log);
+    this.segments = new SegmentIndex(cfg.cameraId, cfg.recordingsDir, events, this.now, this.log, this.ffmpeg);
   }
 
   /** PID of the running ffmpeg, if any (monitoring and tests). */
@@ -262,12 +269,7 @@ export class Recorder {
     }
     // Bitrate from the current file's growth.
     if (this.currentFile) {
-      let size = 0;
-      try {
-        size = fs.statSync(this.currentFile).size;
-      } catch {
-        /* not yet created */
-      }
+      const size = fs.statSync(this.currentFile, { throwIfNoEntry: false })?.size ?? 0; // 0: not yet created
       this.bytesWindow.push({ atMs: at, bytes: this.closedBytes + size });
       while (this.bytesWindow.length > 6) this.bytesWindow.shift();
     }
@@ -285,13 +287,7 @@ export class Recorder {
       this.discardedFiles.push(file);
       return;
     }
-    if (this.currentFile) {
-      try {
-        this.closedBytes += fs.statSync(this.currentFile).size;
-      } catch {
-        /* ignore */
-      }
-    }
+    if (this.currentFile) this.closedBytes += fs.statSync(this.currentFile, { throwIfNoEntry: false })?.size ?? 0;
     this.currentFile = file;
     this.segments.opened(file);
   }
@@ -311,6 +307,7 @@ export class Recorder {
     const codec = this.discardedAudio;
     this.segments.enqueue(() =>
       indexDiscardedRun(files, codec, endMs, {
+        ffmpeg: this.ffmpeg,
         relPath: (f) => this.segments.relPath(f),
         log: this.log,
         onClosed: (seg) => this.events.onSegmentClosed({ ...seg, cameraId: this.cfg.cameraId }),

@@ -1,5 +1,7 @@
 // Supervises a relay-only ffmpeg (a camera's sub stream copied into the media hub): restarts with the recorder's backoff.
-import { launchRelay, type RecordProcess, type RelayLauncher } from './record-process';
+import { relayLauncher, type RecordProcess, type RelayLauncher } from './record-process';
+import type { FfmpegLauncher } from './ffmpeg-launcher';
+import { asLog, isLog, type Log, type LogSink } from '../common/log';
 import { englishOf, type ServerMessage } from '../common/messages';
 import { explainFfmpegError, explainRelayFailure, STALLED } from './errors';
 import { backoffDelay, supervisionDefaults, type SupervisionOptions } from './supervision';
@@ -19,7 +21,7 @@ export interface RelayStatus {
 }
 
 export interface StreamRelayConfig {
-  /** Camera id (log prefix). */
+  /** Camera id (in log lines). */
   cameraId: number;
   /** Name of the relayed stream in logs, e.g. "sub". */
   label: string;
@@ -30,9 +32,11 @@ export interface StreamRelayConfig {
 }
 
 export interface StreamRelayOptions extends SupervisionOptions {
+  /** Starts the relay ffmpeg (default: the launcher's process runner with the relay arguments). */
   launch?: RelayLauncher;
   now?: () => number;
-  log?: (msg: string) => void;
+  /** This relay's logger (the caller's child, e.g. `{ component: 'relay', cameraId, stream }`); a line function is named so here. */
+  log?: LogSink;
   onStatus?: (s: RelayStatus) => void;
 }
 
@@ -52,17 +56,16 @@ export class StreamRelay {
   private lastProgressMs = 0;
   private readonly launch: RelayLauncher;
   private readonly now: () => number;
-  private readonly log: (msg: string) => void;
+  private readonly log: Log;
   private readonly o: Required<SupervisionOptions>;
 
   constructor(
     private readonly cfg: StreamRelayConfig,
-    private readonly opts: StreamRelayOptions = {},
+    private readonly opts: StreamRelayOptions & { ffmpeg: FfmpegLauncher },
   ) {
-    this.launch = opts.launch ?? launchRelay;
+    this.launch = opts.launch ?? relayLauncher(opts.ffmpeg);
     this.now = opts.now ?? Date.now;
-    const prefix = `[relay cam ${cfg.cameraId} ${cfg.label}]`;
-    this.log = (m) => (opts.log ?? console.log)(`${prefix} ${m}`);
+    this.log = isLog(opts.log) ? opts.log : asLog(opts.log).child({ component: 'relay', cameraId: cfg.cameraId, stream: cfg.label });
     this.o = supervisionDefaults(opts);
   }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClockAnchor } from './clock-anchor';
 import { probe, type ProbeInfo } from './probe';
+import type { FfmpegLauncher } from './ffmpeg-launcher';
 import type { StreamInfo } from './record-process';
 
 export interface OpenedSegment {
@@ -51,6 +52,7 @@ export class SegmentIndex {
     private readonly events: SegmentEvents,
     private readonly now: () => number,
     private readonly log: (msg: string) => void,
+    private readonly ffmpeg: FfmpegLauncher,
   ) {}
 
   /** A new ffmpeg run starts: a new anchor, nothing open, no segment to chain to. */
@@ -143,7 +145,7 @@ export class SegmentIndex {
     const rel = this.relPath(file);
     this.enqueue(async () => {
       try {
-        const info = known && durationMs > 0 ? { ...known, durationMs, startTimeS: null } : await probe(file);
+        const info = known && durationMs > 0 ? { ...known, durationMs, startTimeS: null } : await probe(this.ffmpeg, file);
         const sizeBytes = fs.statSync(file).size;
         const dur = durationMs > 0 ? durationMs : info.durationMs;
         if (dur <= 0) throw new Error('no playable frames');

@@ -16,10 +16,14 @@ import { startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 import { redactSecrets } from './ffmpeg-launcher';
 import { streamInputArgs } from './ffmpeg-args/input';
 import { cameraStreamPath, createMediaHub, type MediaHub, type ViewerSink } from './hub';
-import { launchRecording, type RecordLauncher } from './record-process';
+import { recordingLauncher, type RecordLauncher } from './record-process';
 import { Recorder, type ClosedSegment } from './recorder';
 import { StreamRelay } from './relay';
 import { SourceUnavailable, type PipeFormat, type StreamInput, type StreamSource } from './stream-source';
+import { testLauncher } from '../test/harness/ffmpeg';
+
+const ffmpeg = testLauncher();
+const launchRecording = recordingLauncher(ffmpeg);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-source-'));
 const quiet = () => undefined;
@@ -143,7 +147,7 @@ function harness(id: number, source: StreamSource, opts: { launch?: RecordLaunch
   const rec = new Recorder(
     { cameraId: id, source, segmentSeconds: 2, recordingsDir: dir, relayUrl: opts.relay === false ? null : hub.internalUrlFor(cameraStreamPath(id, 'main')) },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: (p, m) => errors.push(`${p}: ${m}`) },
-    { log: (m) => logs.push(m), minBackoffMs: 500, launch: (spec, cb) => (launched.push(Date.now()), (opts.launch ?? launchRecording)(spec, cb)) },
+    { log: (m) => logs.push(m), ffmpeg, minBackoffMs: 500, launch: (spec, cb) => (launched.push(Date.now()), (opts.launch ?? launchRecording)(spec, cb)) },
   );
   return { rec, closed, statuses, errors, logs, launched, dir };
 }
@@ -288,7 +292,7 @@ describe('secrets of a URL source', () => {
 describe('StreamRelay', () => {
   it('relays a pipe source into the hub and releases it after every run', async () => {
     const source = pipeSource(79, h264File, 'h264');
-    const relay = new StreamRelay({ cameraId: 79, label: 'sub', source, relayUrl: hub.internalUrlFor(cameraStreamPath(79, 'sub')) }, { log: quiet, minBackoffMs: 500 });
+    const relay = new StreamRelay({ cameraId: 79, label: 'sub', source, relayUrl: hub.internalUrlFor(cameraStreamPath(79, 'sub')) }, { log: quiet, ffmpeg, minBackoffMs: 500 });
     relay.start();
     try {
       await waitFor(() => hub.isLive('/cam/79_sub') && relay.status().state === 'relaying', 'relayed', 30_000);

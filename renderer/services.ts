@@ -7,6 +7,8 @@ import { ErrorKind } from '../common/errors';
 import { EventStream, eventsUrl } from './events';
 import { CameraStore } from './state/cameras';
 import { UnitStore } from './state/units';
+import { devicesApi, type DevicesApi } from './devices/api';
+import { OrgStore } from './devices/org-store';
 import { Store } from './state/store';
 import { Toasts } from './components/toasts';
 import { currentToken } from './session';
@@ -24,6 +26,9 @@ export interface ConsoleServices {
   cameras: CameraStore;
   /** Mobile units (they share the cameras' id space: a "source id" is either). */
   units: UnitStore;
+  /** The organisation tree with devices and channels (available false: an older server without it; the tree groups by name). */
+  org: OrgStore;
+  devices: DevicesApi;
   /** The camera selected in the device tree or a table (null: none); tabs show it their own way. */
   selectedCamera: Store<number | null>;
   /**
@@ -58,6 +63,8 @@ function rememberedTab(fallback: TabId, valid: readonly TabId[]): TabId {
 export function createServices(user: UserInfo, tabIds: readonly TabId[], defaultTab: TabId): ConsoleServices {
   const cameras = new CameraStore();
   const units = new UnitStore();
+  const devices = devicesApi(api);
+  const org = new OrgStore(devices);
   const events = new EventStream({
     url: () => {
       const token = currentToken();
@@ -81,6 +88,8 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
     events,
     cameras,
     units,
+    org,
+    devices,
     selectedCamera: new Store<number | null>(null),
     wallRequest: new Store<WallRequest | null>(null),
     search: new Store(''),
@@ -111,6 +120,7 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
     close() {
       unsubTab();
       unsubEvents();
+      org.close();
       events.close();
     },
   };
@@ -119,9 +129,11 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
     if (ev.type === 'hello') {
       void services.reloadCameras().catch(() => undefined);
       void services.reloadUnits().catch(() => undefined);
+      void org.reload();
     } else {
       cameras.apply(ev);
       units.apply(ev);
+      org.apply(ev);
     }
   });
   return services;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { effectiveSettingsLine, SETTINGS, type Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
-import { configureFfmpeg, ffmpegVersion } from '../../media/ffmpeg-launcher';
+import { createFfmpegLauncher } from '../../media/ffmpeg-launcher';
 import { createMediaHub, type MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
@@ -75,8 +75,9 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
   // Shown at the terminal only, never in the log file: the generated first admin password.
   const announce = (text: string) => ('announce' in root ? (root as RootLog).announce(text) : log(text));
   fs.mkdirSync(config.recordingsDir, { recursive: true });
-  configureFfmpeg({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
-  const version = ffmpegVersion();
+  // The one launcher every ffmpeg and ffprobe start goes through, with the configured binaries; handed to whatever starts them.
+  const ffmpeg = createFfmpegLauncher({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
+  const version = ffmpeg.version();
   if (!version) throw new Error(`ffmpeg not found at "${config.ffmpegPath}" (install ffmpeg or set ffmpegPath in argus.json)`);
   log.info(version);
   log.info(effectiveSettingsLine(config)); // secrets show only as (set)
@@ -90,7 +91,7 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
     throw e;
   }
 
-  const recovery = await recover({ store, recordingsDir: config.recordingsDir, log: root.child('recovery') });
+  const recovery = await recover({ store, recordingsDir: config.recordingsDir, ffmpeg, log: root.child('recovery') });
   log.info(
     `recovery: ${recovery.closedPartial} partial segments closed, ${recovery.indexedUnknown} unindexed files indexed, ` +
       `${recovery.droppedRows} rows dropped, ${recovery.orphansKilled} leftover recorders stopped`,
@@ -113,6 +114,7 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
     recordingsDir: config.recordingsDir,
     publish: (ev) => publish(ev),
     log: root.child('recording'),
+    ffmpeg,
     recorderOptions: opts.recorderOptions,
     hub,
     onUnitRecorderStatus: (s) => units?.onRecorderStatus(s.cameraId),
@@ -153,6 +155,7 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
     recording,
     units: units!,
     hub,
+    ffmpeg,
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));

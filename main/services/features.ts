@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ServerEvent } from '../../common/events';
 import type { Store, UserRow } from '../../storage/repositories';
 import type { MediaHub } from '../../media/hub';
+import type { FfmpegLauncher } from '../../media/ffmpeg-launcher';
 import type { Config } from '../config';
 import type { AuditLog } from './audit-log';
 import type { DeviceEventService } from './device-events';
@@ -31,6 +32,8 @@ export interface FeatureContext {
   recording: RecordingService;
   units: UnitService;
   hub: MediaHub;
+  /** The one launcher every ffmpeg/ffprobe start goes through (exports, snapshots, frame previews, probes). */
+  ffmpeg: FfmpegLauncher;
 }
 
 /** The session behind a raw request as a mount sees it (the HTTP adapter's Principal, main/server/router.ts, is one). */

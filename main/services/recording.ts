@@ -6,6 +6,8 @@ import type { CameraRow, Store } from '../../storage/repositories';
 import { cameraStreamPath } from '../../media/hub';
 import { Recorder, type ClosedSegment, type OpenedSegment, type RecorderEvents, type RecorderOptions } from '../../media/recorder';
 import { StreamRelay, type RelayStatus } from '../../media/relay';
+import type { FfmpegLauncher } from '../../media/ffmpeg-launcher';
+import { asLog, type Log, type LogSink } from '../../common/log';
 import type { RecordingControl } from './recording-control';
 import { quarantineSegment } from './quarantine';
 
@@ -33,7 +35,10 @@ export interface RecordingServiceDeps {
   store: Store;
   recordingsDir: string;
   publish: (ev: ServerEvent) => void;
-  log?: (msg: string) => void;
+  /** The service's logger; each recorder and relay gets a child of it (`{ component: 'recorder' | 'relay', cameraId }`). */
+  log?: LogSink;
+  /** Starts every recorder's and relay's ffmpeg, probe and repair. */
+  ffmpeg: FfmpegLauncher;
   now?: () => number;
   recorderOptions?: RecorderOptions;
   /** The media hub cameras are relayed into (live view); absent or not listening: recording only. */
@@ -57,11 +62,11 @@ export class RecordingService implements RecordingControl {
    */
   private readonly unwritten = new Map<string, ClosedSegment>();
   private retryTimer: NodeJS.Timeout | null = null;
-  private readonly log: (msg: string) => void;
+  private readonly log: Log;
   private readonly now: () => number;
 
   constructor(private readonly deps: RecordingServiceDeps) {
-    this.log = (m) => (deps.log ?? console.log)(`[recording] ${m}`);
+    this.log = asLog(deps.log, 'recording');
     this.now = deps.now ?? Date.now;
   }
 
@@ -104,7 +109,7 @@ export class RecordingService implements RecordingControl {
         relayUnavailable: hub ? null : msg('status.hub_down'),
       },
       this.recorderEvents('camera'),
-      { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
+      { log: this.log.child({ component: 'recorder', cameraId: c.id }), now: this.deps.now, ffmpeg: this.deps.ffmpeg, ...this.deps.recorderOptions },
     );
     this.recorders.set(c.id, { recorder, key, kind: 'camera' });
     recorder.start();
@@ -126,7 +131,8 @@ export class RecordingService implements RecordingControl {
     const relay = new StreamRelay(
       { cameraId: c.id, label: 'sub', source, relayUrl: this.deps.hub!.internalUrlFor(cameraStreamPath(c.id, 'sub')) },
       {
-        log: this.deps.log,
+        log: this.log.child({ component: 'relay', cameraId: c.id, stream: 'sub' }),
+        ffmpeg: this.deps.ffmpeg,
         now: this.deps.now,
         minBackoffMs: this.deps.recorderOptions?.minBackoffMs,
         maxBackoffMs: this.deps.recorderOptions?.maxBackoffMs,
@@ -150,7 +156,7 @@ export class RecordingService implements RecordingControl {
     const recorder = new Recorder(
       { cameraId: unit.id, source, segmentSeconds: unit.segmentSeconds, recordingsDir: this.deps.recordingsDir },
       this.recorderEvents('unit'),
-      { log: this.deps.log, now: this.deps.now, ...this.deps.recorderOptions },
+      { log: this.log.child({ component: 'recorder', cameraId: unit.id }), now: this.deps.now, ffmpeg: this.deps.ffmpeg, ...this.deps.recorderOptions },
     );
     this.recorders.set(unit.id, { recorder, key: source.describe(), kind: 'unit' });
     recorder.start();

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempStore, segment, camera, type TempStore } from '../../storage/sqlite/test-utils';
 import { ffprobeFile } from '../../test/helpers/media-assert';
 import { recover } from './recovery';
+import { testLauncher } from '../../test/harness/ffmpeg';
 
 let t: TempStore;
 let rec: string;
@@ -44,7 +45,7 @@ describe('recover', () => {
     makeTs(path.join(rec, `${id}/${base - 120_000}-000000.ts`), 1);
     const healthy = await t.store.segments.insert(segment(id, base - 120_000, base - 119_000, { relPath: `${id}/${base - 120_000}-000000.ts` }));
 
-    const report = await recover({ store: t.store, recordingsDir: rec, log: (m) => logs.push(m) });
+    const report = await recover({ store: t.store, ffmpeg: testLauncher(), recordingsDir: rec, log: (m) => logs.push(m) });
 
     expect(report).toMatchObject({ closedPartial: 1, indexedUnknown: 1, droppedRows: 2, quarantined: 1, orphansKilled: 0 });
     const a = (await t.store.segments.get(writing.id))!;
@@ -72,12 +73,12 @@ describe('recover', () => {
     expect(logs.some((l) => l.includes('file is gone'))).toBe(true);
 
     // Running it again changes nothing.
-    const again = await recover({ store: t.store, recordingsDir: rec, log: () => undefined });
+    const again = await recover({ store: t.store, ffmpeg: testLauncher(), recordingsDir: rec, log: () => undefined });
     expect(again).toMatchObject({ closedPartial: 0, indexedUnknown: 0, droppedRows: 0, quarantined: 0 });
   });
 
   it('copes with an empty recordings directory that does not exist yet', async () => {
-    const report = await recover({ store: t.store, recordingsDir: path.join(t.dir, 'nope'), log: () => undefined });
+    const report = await recover({ store: t.store, ffmpeg: testLauncher(), recordingsDir: path.join(t.dir, 'nope'), log: () => undefined });
     expect(report.closedPartial + report.indexedUnknown + report.droppedRows).toBe(0);
   });
 });

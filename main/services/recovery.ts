@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NewSegment, Store } from '../../storage/repositories';
 import { probe } from '../../media/probe';
+import type { FfmpegLauncher } from '../../media/ffmpeg-launcher';
 import { isSegmentFileName } from '../../media/ffmpeg-args/recording';
 import { killOrphanRecorders } from '../../media/orphans';
 import { quarantineSegment } from './quarantine';
@@ -20,7 +21,7 @@ export interface RecoveryReport {
   quarantined: number;
 }
 
-export async function recover(deps: { store: Store; recordingsDir: string; log?: LogSink }): Promise<RecoveryReport> {
+export async function recover(deps: { store: Store; recordingsDir: string; ffmpeg: FfmpegLauncher; log?: LogSink }): Promise<RecoveryReport> {
   const log = asLog(deps.log, 'recovery');
   const { store, recordingsDir } = deps;
   const report: RecoveryReport = { orphansKilled: 0, closedPartial: 0, indexedUnknown: 0, droppedRows: 0, quarantined: 0 };
@@ -47,7 +48,7 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
       continue;
     }
     try {
-      const info = await probe(file);
+      const info = await probe(deps.ffmpeg, file);
       if (info.durationMs <= 0) throw new Error('no playable frames');
       await store.segments.update(row.id, {
         endMs: row.startMs + info.durationMs,
@@ -87,7 +88,7 @@ export async function recover(deps: { store: Store; recordingsDir: string; log?:
       const file = abs(rel);
       try {
         const st = await fs.promises.stat(file);
-        const info = await probe(file);
+        const info = await probe(deps.ffmpeg, file);
         if (info.durationMs <= 0) throw new Error('no playable frames');
         const endMs = Math.round(st.mtimeMs);
         missing.push({

@@ -1,4 +1,4 @@
-// Workspace tab "Admin": sub-navigation between cameras, mobile units, users and the audit log (each by its right); visited panels keep their state.
+// Workspace tab "Admin": sub-navigation between cameras, mobile units, users, the audit log and the organisation (each by its right); visited panels keep their state.
 import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import { can, type Right } from '../../common/rights';
@@ -6,17 +6,19 @@ import { useI18n, type MessageKey } from '../i18n/index';
 import { useServices } from '../services';
 import { AuditPanel } from './audit-panel';
 import { CamerasPanel } from './cameras-panel';
+import { OrgPanel } from './org-panel';
 import { UnitsPanel } from './units-panel';
 import { UsersPanel } from './users-panel';
 import './admin.css';
 
-type SectionId = 'cameras' | 'units' | 'users' | 'audit';
+type SectionId = 'cameras' | 'units' | 'users' | 'audit' | 'org';
 
 const SECTIONS: readonly { id: SectionId; label: MessageKey; right: Right; component: ComponentType }[] = [
   { id: 'cameras', label: 'admin.nav.cameras', right: 'cameras.manage', component: CamerasPanel },
   { id: 'units', label: 'admin.nav.units', right: 'units.manage', component: UnitsPanel },
   { id: 'users', label: 'admin.nav.users', right: 'users.manage', component: UsersPanel },
   { id: 'audit', label: 'admin.nav.audit', right: 'audit.view', component: AuditPanel },
+  { id: 'org', label: 'devices.admin.nav', right: 'org.manage', component: OrgPanel },
 ];
 
 /** The rights that show the Admin tab (any one of them: its sections are filtered by their own). */

@@ -7,6 +7,7 @@ import { liveEn } from './live';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { devicesEn } from './devices';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
@@ -323,6 +324,7 @@ export const en = {
   ...investigationEn,
   ...alarmsEn,
   ...auditEn, ...auditFieldsEn, ...alarmOutcomesEn,
+  ...devicesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

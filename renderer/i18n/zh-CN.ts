@@ -8,6 +8,7 @@ import { liveZh } from './live';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { devicesZh } from './devices';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
@@ -325,6 +326,7 @@ export const zhCN = {
   ...investigationZh,
   ...alarmsZh,
   ...auditZh, ...auditFieldsZh, ...alarmOutcomesZh,
+  ...devicesZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { openInPlayback } from '../playback/nav';
 import { CAMERA_DRAG_TYPE } from '../shell/device-tree';
+import { ORG_DRAG_TYPE, parseOrgDrag, type OrgDrop } from '../devices/drag';
 import { sourceLiveness, sourceRecording, type Source } from '../state/sources';
 import type { TileCell } from './geometry';
 import { LivePlayer, type PlayerPhase, type PlayerStats } from './player';
@@ -37,11 +38,13 @@ export interface VideoTileProps {
   /** The alarm whose rule put the source here, while it is not acknowledged: the tile gets an alarm frame. */
   alarmId?: number | null;
   dispatch: (a: WallAction) => void;
+  /** A node or device of the organisation tree dropped here: its channels fill the wall from this tile. */
+  onOrgDrop?: (drop: OrgDrop, index: number) => void;
 }
 
 function accepts(e: DragEvent): boolean {
   const types = e.dataTransfer?.types ?? [];
-  return types.includes(CAMERA_DRAG_TYPE) || types.includes(TILE_DRAG_TYPE);
+  return types.includes(CAMERA_DRAG_TYPE) || types.includes(TILE_DRAG_TYPE) || types.includes(ORG_DRAG_TYPE);
 }
 
 export function VideoTile(p: VideoTileProps) {
@@ -156,7 +159,11 @@ export function VideoTile(p: VideoTileProps) {
         if (!dt) return;
         const from = dt.getData(TILE_DRAG_TYPE);
         const src = dt.getData(CAMERA_DRAG_TYPE);
-        if (from !== '') {
+        const org = parseOrgDrag(dt.getData(ORG_DRAG_TYPE));
+        if (org && p.onOrgDrop) {
+          e.preventDefault();
+          p.onOrgDrop(org, p.index);
+        } else if (from !== '') {
           e.preventDefault();
           p.dispatch({ type: 'swap', from: Number(from), to: p.index });
         } else if (src !== '' && Number.isInteger(Number(src))) {

@@ -4,6 +4,7 @@ import { can } from '../../common/rights';
 import { useServices } from '../services';
 import { allSources, findSource, groupSourceIds } from '../state/sources';
 import { useStore } from '../state/store';
+import { fillWallFrom } from '../devices/wall-fill';
 import { wallGeometry } from './geometry';
 import { VideoTile } from './video-tile';
 import { wallStateApi } from './wall-api';
@@ -62,7 +63,8 @@ export function toggleFullscreen(el: HTMLElement | null): void {
 }
 
 export function VideoWall({ controller, active }: { controller: WallController; active: boolean }) {
-  const { cameras, units } = useServices();
+  const services = useServices();
+  const { cameras, units } = services;
   const state = useStore(controller.state);
   const alarmTiles = useStore(controller.alarmTiles);
   const cams = useStore(cameras);
@@ -93,6 +95,7 @@ export function VideoWall({ controller, active }: { controller: WallController; 
             covered={state.maximized !== null && state.maximized !== i}
             alarmId={id !== null ? alarmTiles.get(i) ?? null : null}
             dispatch={dispatch}
+            onOrgDrop={(drop, index) => void fillWallFrom({ controller, api: services.devices, org: services.org, toasts: services.toasts }, drop, index)}
           />
         );
       })}

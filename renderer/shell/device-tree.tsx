@@ -1,95 +1,13 @@
-// Left rail device tree: cameras and mobile units grouped by group name, status markers, type icons, filter, drag source.
+// Left rail device tree: the organisation tree when the server has one, else cameras and units by group name; filter, summary.
 import { useMemo, useState } from 'preact/hooks';
-import type { Camera, Unit } from '../../common/api';
-import { CameraIcon, UnitTypeIcon } from '../components/icons';
-import { OnlineDot, StatusDot } from '../components/status-dot';
+import { OrgTreeView } from '../devices/org-tree';
 import { useI18n } from '../i18n/index';
-import { statusKey, unitTypeKey } from '../labels';
 import { useServices } from '../services';
 import { allSources, matchingGroups, type Source } from '../state/sources';
 import { useStore } from '../state/store';
-import { linksKey, UnitLinks, unitLinksUp } from './unit-links';
-import { statusReason } from '../i18n/server-messages';
+import { CameraItem, UnitItem } from './tree-items';
 
-/** MIME type of a video source dragged from the tree (payload: the camera or unit id); video tiles and the map accept it. */
-export const CAMERA_DRAG_TYPE = 'application/x-argus-camera';
-
-interface ItemProps {
-  selected: boolean;
-  onSelect: () => void;
-  onOpen: () => void;
-}
-
-function dragProps(id: number, name: string) {
-  return {
-    draggable: true,
-    onDragStart: (e: DragEvent) => {
-      e.dataTransfer?.setData(CAMERA_DRAG_TYPE, String(id));
-      e.dataTransfer?.setData('text/plain', name);
-      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy';
-    },
-  };
-}
-
-function CameraItem({ camera, selected, onSelect, onOpen }: ItemProps & { camera: Camera }) {
-  const { t, lang } = useI18n();
-  const state = camera.status.state;
-  const title = [camera.name, t(statusKey(state)), statusReason(lang, camera.status.reason, camera.status.lastError) ?? '', t('tree.openHint')].filter(Boolean).join(' · ');
-  return (
-    <li
-      role="treeitem"
-      aria-selected={selected}
-      class={`tree-camera${selected ? ' selected' : ''}${camera.enabled ? '' : ' disabled'}`}
-      data-camera-id={camera.id}
-      data-source-id={camera.id}
-      data-state={state}
-      title={title}
-      tabIndex={selected ? 0 : -1}
-      {...dragProps(camera.id, camera.name)}
-      onClick={onSelect}
-      onDblClick={onOpen}
-      onKeyDown={(e) => (e.key === 'Enter' ? (e.preventDefault(), onOpen()) : e.key === ' ' && (e.preventDefault(), onSelect()))}
-    >
-      <StatusDot state={state} />
-      <CameraIcon size={14} class="type-icon" />
-      <span class="tree-camera-name">{camera.name}</span>
-      {!camera.enabled ? <span class="tag">{t('tree.disabled')}</span> : null}
-    </li>
-  );
-}
-
-function UnitItem({ unit, selected, onSelect, onOpen }: ItemProps & { unit: Unit }) {
-  const { t } = useI18n();
-  const online = unit.status.online;
-  const links = online ? `${t('units.online')} (${t(linksKey(unit.status))})` : t('units.offline');
-  const title = [unit.callsign, t(unitTypeKey(unit.type)), unit.officer ?? '', links, unit.status.remoteAddress ?? '', t('tree.openHint')]
-    .filter(Boolean)
-    .join(' · ');
-  return (
-    <li
-      role="treeitem"
-      aria-selected={selected}
-      class={`tree-camera tree-unit${selected ? ' selected' : ''}${unit.enabled ? '' : ' disabled'}`}
-      data-unit-id={unit.id}
-      data-source-id={unit.id}
-      data-unit-type={unit.type}
-      data-state={online ? 'online' : 'offline'}
-      data-links={unitLinksUp(unit.status)}
-      title={title}
-      tabIndex={selected ? 0 : -1}
-      {...dragProps(unit.id, unit.callsign)}
-      onClick={onSelect}
-      onDblClick={onOpen}
-      onKeyDown={(e) => (e.key === 'Enter' ? (e.preventDefault(), onOpen()) : e.key === ' ' && (e.preventDefault(), onSelect()))}
-    >
-      <OnlineDot online={online} />
-      <UnitTypeIcon type={unit.type} size={14} class="type-icon" />
-      <span class="tree-camera-name">{unit.callsign}</span>
-      {online ? <UnitLinks status={unit.status} /> : null}
-      {!unit.enabled ? <span class="tag">{t('tree.disabled')}</span> : null}
-    </li>
-  );
-}
+export { CAMERA_DRAG_TYPE } from './tree-items';
 
 /** A camera is up while recording; a unit while either of its links (video, GPS) is. */
 function isUp(s: Source): boolean {
@@ -98,7 +16,10 @@ function isUp(s: Source): boolean {
 
 export function DeviceTree() {
   const { t } = useI18n();
-  const { cameras, units, search, selectedCamera, wallRequest } = useServices();
+  const { cameras, units, org, search, selectedCamera, wallRequest } = useServices();
+  // Until the server said whether it has the organisation tree, neither tree is drawn (no grouped tree flashing first).
+  const orgKnown = useStore(org).available;
+  const orgAvailable = orgKnown === true;
   const cams = useStore(cameras);
   const us = useStore(units);
   const loaded = useStore(cameras.loaded);
@@ -139,12 +60,14 @@ export function DeviceTree() {
         class="rail-filter"
         type="search"
         aria-label={t('tree.filter.label')}
-        placeholder={t('tree.filter.placeholder')}
+        placeholder={t(orgAvailable ? 'devices.filter.placeholder' : 'tree.filter.placeholder')}
         value={filter}
         onInput={(e) => setFilter(e.currentTarget.value)}
       />
       <div class="tree-scroll">
-        {!loaded ? (
+        {orgAvailable ? (
+          <OrgTreeView query={`${globalQuery} ${filter}`} selected={selected} onSelect={(id) => selectedCamera.set(id)} onOpen={open} />
+        ) : !loaded || orgKnown === null ? (
           <p class="muted rail-note">{t('common.loading')}</p>
         ) : list.length === 0 ? (
           <p class="muted rail-note">{t('tree.empty')}</p>

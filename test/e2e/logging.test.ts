@@ -45,7 +45,9 @@ describe('logging of a real server run', () => {
     const rtspPort = await freePort();
     const camera = await client.createCamera({ name: 'Gate', url: `rtsp://gate-user:${CAMERA_PASSWORD}@127.0.0.1:${rtspPort}/x` });
     cameraId = camera.id;
-    await waitFor(() => srv.logs.find((l) => l.includes(`[recorder cam ${cameraId}]`) && l.includes('ffmpeg ended')), { timeoutMs: 60_000, what: "the camera recorder's failure line" });
+    // The recorder logs as its own component with the camera's id as a field.
+    const recorderFailed = new RegExp(`\\[recorder\\] ffmpeg ended .* cameraId=${cameraId}(\\s|$)`);
+    await waitFor(() => srv.logs.find((l) => recorderFailed.test(l)), { timeoutMs: 60_000, what: "the camera recorder's failure line" });
     // A unit: a publish with a wrong key is refused, one with its key is accepted.
     const unit = await client.createUnit({ callsign: 'Car 7', type: 'vehicle' });
     unitId = unit.unit.id;
@@ -120,7 +122,7 @@ describe('logging of a real server run', () => {
     expect(has('http', 'warn', /^GET \/api\/v1\/gps\/tiles\/1\/0\/0\.png\?token=\*\*\* 4\d\d$/)).toBe(true);
     expect(has('units', 'warn', new RegExp(`^publish /live/${unitId} from 127\\.0\\.0\\.1 refused`))).toBe(true);
     expect(has('hub', 'info', new RegExp(`^publish /live/${unitId} from 127\\.0\\.0\\.1$`))).toBe(true);
-    expect(has('recording', 'info', new RegExp(`^\\[recorder cam ${cameraId}\\] ffmpeg ended`))).toBe(true);
+    expect(lines.some((l) => l.component === 'recorder' && l.cameraId === cameraId && l.level === 'info' && /^ffmpeg ended/.test(l.msg))).toBe(true);
     expect(has('auth', 'info', /created the first user "admin"/)).toBe(true);
     expect(has('argus', 'info', /^listening on http/)).toBe(true);
     // The shutdown's lines are in the file too (every line is written before the process exits).

@@ -172,7 +172,7 @@ describe('every screen at 1600×900 in both languages (built console, real back 
         await p.locator('.case-item', { hasText: caseRef }).click();
         await p.locator('.tl-item').first().waitFor();
       });
-      const subs = ['cameras', 'units', 'users', 'audit'];
+      const subs = ['cameras', 'units', 'users', 'audit', 'org'];
       for (let i = 0; i < subs.length; i++)
         await screen(`admin-${subs[i]}`, async (p) => {
           await tab('admin');

@@ -16,6 +16,7 @@ import type { PtzActions } from '../contracts';
 import type { FeatureContext } from '../features';
 import { InvestigationService } from '../investigation/service';
 import { AlarmCenter } from './center';
+import { testLauncher } from '../../../test/harness/ffmpeg';
 
 const NOW = 1_790_000_000_000;
 
@@ -48,7 +49,7 @@ describe('alarm snapshot action', () => {
     const config = loadConfig({ dataDir: t.dir, env: {} });
     recDir = config.recordingsDir;
     const audit = new AuditLog(t.store, () => NOW);
-    const ctx = { config, store: t.store, log: () => undefined, now: () => NOW, publish: () => undefined, onServerEvent: () => () => undefined, audit } as unknown as FeatureContext;
+    const ctx = { config, store: t.store, log: () => undefined, now: () => NOW, publish: () => undefined, onServerEvent: () => () => undefined, audit, ffmpeg: testLauncher() } as unknown as FeatureContext;
     svc = new InvestigationService(ctx, { unitsNear: async () => [], camerasNear: async () => [] } as never, { exportsDir: `${t.dir}/exports`, snapshotsDir: `${t.dir}/snapshots` });
     const ptz: PtzActions = { gotoPreset: async () => undefined };
     center = new AlarmCenter({
@@ -86,7 +87,7 @@ describe('alarm snapshot action', () => {
     await t.store.segments.insert(segment(rel, NOW - 3000, NOW - 3000, 'writing'));
     // The cause: decoding from 1 s before the end starts mid-GOP, and ffmpeg exits 0 without writing the JPEG.
     const probe = path.join(t.dir, 'probe.jpg');
-    await extractJpeg(path.join(recDir, rel), -1, probe);
+    await extractJpeg(testLauncher(), path.join(recDir, rel), -1, probe);
     expect(fs.existsSync(probe)).toBe(false);
 
     const out = await fire();

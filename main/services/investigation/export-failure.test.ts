@@ -11,6 +11,7 @@ import { indexSegments, makeSegments } from '../../../test/e2e/investigation-fix
 import type { PlaceQueries } from '../contracts';
 import type { FeatureContext } from '../features';
 import { InvestigationService } from './service';
+import { testLauncher } from '../../../test/harness/ffmpeg';
 
 describe('a failed export', () => {
   let t: TempStore;
@@ -31,7 +32,7 @@ describe('a failed export', () => {
     const places: PlaceQueries = { unitsNear: async () => [], camerasNear: async () => [], track: async () => [] };
     const ctx = {
       config, store: t.store, log: (m: string) => logs.push(m), now: Date.now, publish: () => undefined,
-      onServerEvent: () => () => undefined, audit: new AuditLog(t.store, Date.now),
+      onServerEvent: () => () => undefined, audit: new AuditLog(t.store, Date.now), ffmpeg: testLauncher(),
     } as unknown as FeatureContext;
     svc = new InvestigationService(ctx, places, { exportsDir: path.join(t.dir, 'exports'), snapshotsDir: path.join(t.dir, 'snapshots') });
   }, 60_000);

@@ -11,6 +11,7 @@ import type { PlaceQueries, TrackPoint } from '../contracts';
 import type { FeatureContext } from '../features';
 import { verifyPackage } from './manifest';
 import { InvestigationService } from './service';
+import { testLauncher } from '../../../test/harness/ffmpeg';
 
 describe('export of a unit with its GPS track', () => {
   let t: TempStore;
@@ -36,7 +37,7 @@ describe('export of a unit with its GPS track', () => {
     };
     const ctx = {
       config, store: t.store, log: () => undefined, now: Date.now, publish: (ev: { type: string; export?: ExportJob }) => ev.export && jobs.push(ev.export),
-      onServerEvent: () => () => undefined, audit: new AuditLog(t.store, Date.now),
+      onServerEvent: () => () => undefined, audit: new AuditLog(t.store, Date.now), ffmpeg: testLauncher(),
     } as unknown as FeatureContext;
     svc = new InvestigationService(ctx, places, { exportsDir: path.join(t.dir, 'exports'), snapshotsDir: path.join(t.dir, 'snapshots') });
   }, 60_000);

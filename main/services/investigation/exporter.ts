@@ -5,6 +5,7 @@ import type { ExportCreate, ExportJob, Manifest, ManifestSource } from '../../..
 import { englishOf, msg, type ServerMessage } from '../../../common/messages';
 import { concatCopyToMp4, joinMp4, reencodePieceToMp4, type ConcatInput } from '../../../media/export';
 import { probe } from '../../../media/probe';
+import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
 import type { SegmentRow, Store } from '../../../storage/repositories';
 import type { PlaceQueries } from '../contracts';
 import { copyEnd, copyStart, exactFrames, firstKeyframeMs, type FrameTimes } from './cut-points';
@@ -21,6 +22,8 @@ export interface ExporterDeps {
   store: Store;
   recordingsDir: string;
   exportsDir: string;
+  /** Starts the export's ffmpeg jobs and probes. */
+  ffmpeg: FfmpegLauncher;
   /** Where the ZIP index sidecars (CRC-32s) are kept. */
   indexDir: string;
   places: PlaceQueries;
@@ -245,7 +248,7 @@ export class ExportQueue {
               inputs.push(...cut.inputs);
               truth[k] = cut.times;
             }
-            await concatCopyToMp4(inputs, tmp, { signal, onProgress });
+            await concatCopyToMp4(this.d.ffmpeg, inputs, tmp, { signal, onProgress });
           } else {
             const parts: string[] = [];
             let acc = 0;
@@ -254,6 +257,7 @@ export class ExportQueue {
               const part = `${out}.piece${k}.mp4`;
               const label = `${kase.reference} | ${plan.name} | ${job.createdBy}`;
               await reencodePieceToMp4(
+                this.d.ffmpeg,
                 p.segs.map((s) => path.join(this.d.recordingsDir, ...s.relPath.split('/'))),
                 (p.startMs - p.segs[0]!.startMs) / 1000,
                 (p.endMs - p.startMs) / 1000,
@@ -266,7 +270,7 @@ export class ExportQueue {
             }
             if (parts.length === 1) await fs.promises.rename(parts[0]!, tmp);
             else {
-              await joinMp4(parts, tmp, { signal });
+              await joinMp4(this.d.ffmpeg, parts, tmp, { signal });
               for (const p of parts) await fs.promises.rm(p, { force: true });
             }
           }
@@ -275,7 +279,7 @@ export class ExportQueue {
           await fh.close();
           await fs.promises.rename(tmp, out); // a finished file is complete: resume keeps it
         }
-        durationMs = (await probe(out)).durationMs;
+        durationMs = (await probe(this.d.ffmpeg, out)).durationMs;
         doneS += mediaS;
         await this.update(job.id, { progress: Math.min(0.99, doneS / totalS) });
       }

@@ -33,7 +33,7 @@ export function createInvestigationFeature(ctx: FeatureContext, links: { places:
       audit: (p, job, detail, ip) => ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, ...detail }, ip }),
       publish: ctx.publish,
       now: ctx.now,
-    }, ctx.config.recordingsDir),
+    }, ctx.config.recordingsDir, ctx.ffmpeg),
     async start() {
       await service.exports.start();
     },

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { extractJpeg } from '../../../media/snapshot';
+import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
 import type { Store } from '../../../storage/repositories';
 
 /**
@@ -12,7 +13,11 @@ import type { Store } from '../../../storage/repositories';
  */
 export class FramePreviews {
   private chain: Promise<unknown> = Promise.resolve();
-  constructor(private readonly store: Store, private readonly recordingsDir: string) {}
+  constructor(
+    private readonly store: Store,
+    private readonly recordingsDir: string,
+    private readonly ffmpeg: FfmpegLauncher,
+  ) {}
 
   /** Decodes the frame at tMs into a temp JPEG and hands it to `use`; null when nothing was recorded then. */
   async withFrame<T>(cameraId: number, tMs: number, use: (jpg: string) => Promise<T>): Promise<T | null> {
@@ -21,7 +26,7 @@ export class FramePreviews {
     if (!seg) return null;
     const file = path.join(this.recordingsDir, ...seg.relPath.split('/'));
     const out = path.join(os.tmpdir(), `argus-frame-${process.pid}-${randomBytes(6).toString('hex')}.jpg`);
-    const job = this.chain.then(() => extractJpeg(file, (tMs - seg.startMs) / 1000, out, 10_000));
+    const job = this.chain.then(() => extractJpeg(this.ffmpeg, file, (tMs - seg.startMs) / 1000, out, 10_000));
     this.chain = job.catch(() => undefined);
     try {
       await job;

@@ -6,6 +6,7 @@ import { API_PREFIX, type Role } from '../../../common/api';
 import { can, rolesWith, type Right } from '../../../common/rights';
 import type { AuditLog } from '../audit-log';
 import type { MountAuth, MountSession, RawMount } from '../features';
+import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
 import { FramePreviews } from './frames';
 import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads';
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
@@ -104,7 +105,7 @@ function clientIp(req: http.IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
-export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit, downloads: DownloadDeps, recordingsDir: string): RawMount[] {
+export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit, downloads: DownloadDeps, recordingsDir: string, ffmpeg: FfmpegLauncher): RawMount[] {
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
@@ -187,7 +188,7 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       await new Promise<void>((resolve) => fs.createReadStream(file).on('error', () => resolve()).on('end', resolve).pipe(res));
     },
   };
-  const frames = new FramePreviews(svc.ctxStore(), recordingsDir);
+  const frames = new FramePreviews(svc.ctxStore(), recordingsDir, ffmpeg);
   const framePreviews: RawMount = {
     prefix: `${API_PREFIX}/frame-files/`,
     async http(req, res, url, auth) {

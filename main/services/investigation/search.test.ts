@@ -7,6 +7,7 @@ import type { NewSegment } from '../../../storage/repositories';
 import type { PlaceQueries, TrackPoint } from '../contracts';
 import type { FeatureContext } from '../features';
 import { InvestigationService } from './service';
+import { testLauncher } from '../../../test/harness/ffmpeg';
 
 const P = { lat: 52.52, lon: 13.405 };
 const M_PER_DEG_LAT = 111_320;
@@ -85,7 +86,7 @@ describe('investigation search', () => {
     const config = loadConfig({ dataDir: t.dir, env: {} });
     const ctx = {
       config, store, log: () => undefined, now: () => t0 + 3_600_000, publish: () => undefined, onServerEvent: () => () => undefined,
-      audit: new AuditLog(store, () => t0),
+      audit: new AuditLog(store, () => t0), ffmpeg: testLauncher(),
     } as unknown as FeatureContext;
     svc = new InvestigationService(ctx, sqlPlaces(t), { exportsDir: `${t.dir}/exports`, snapshotsDir: `${t.dir}/snapshots` });
   });

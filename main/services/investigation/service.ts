@@ -56,6 +56,7 @@ export class InvestigationService implements InvestigationControl {
     this.exports = new ExportQueue({
       store: ctx.store,
       recordingsDir: ctx.config.recordingsDir,
+      ffmpeg: ctx.ffmpeg,
       exportsDir: opts.exportsDir,
       indexDir: opts.indexDir ?? path.join(path.dirname(opts.exportsDir), 'export-index'),
       places,
@@ -353,7 +354,7 @@ export class InvestigationService implements InvestigationControl {
     const dir = insideDir(this.opts.snapshotsDir, relPath.split('/'), 'snapshot');
     await fs.promises.mkdir(dir, { recursive: true });
     const jpg = path.join(dir, 'snapshot.jpg');
-    const used = await grabFrame(this.ctx.config.recordingsDir, jpg, { seg, offsetS, live: source === 'live', fallback: liveFallback, cameraName: cam.name });
+    const used = await grabFrame(this.ctx.ffmpeg, this.ctx.config.recordingsDir, jpg, { seg, offsetS, live: source === 'live', fallback: liveFallback, cameraName: cam.name });
     if (used !== seg) [seg, tMs, segFile] = [used, used.endMs, path.join(this.ctx.config.recordingsDir, ...used.relPath.split('/'))];
     const sha = await sha256File(jpg);
     const size = (await fs.promises.stat(jpg)).size;

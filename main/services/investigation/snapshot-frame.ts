@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorKind } from '../../../common/errors';
 import { extractJpeg, extractLastJpeg } from '../../../media/snapshot';
+import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
 import type { SegmentRow } from '../../../storage/repositories';
 import { msg } from '../../../common/messages';
 import { DomainError } from '../../platform/errors';
@@ -32,11 +33,11 @@ interface Shot {
  * when there is no decodable frame (ffmpeg exits 0 without writing then: seeking to 1 s before the end of a growing
  * segment lands mid-GOP, which gave ENOENT on snapshot.jpg), 'snapshot.failed' when ffmpeg fails.
  */
-export async function grabFrame(recordingsDir: string, jpg: string, shot: Shot): Promise<SegmentRow> {
+export async function grabFrame(ffmpeg: FfmpegLauncher, recordingsDir: string, jpg: string, shot: Shot): Promise<SegmentRow> {
   const dir = path.dirname(jpg);
   let used: SegmentRow | null;
   try {
-    used = await frameFrom(recordingsDir, jpg, shot);
+    used = await frameFrom(ffmpeg, recordingsDir, jpg, shot);
   } catch (err) {
     await fs.promises.rm(dir, { recursive: true, force: true });
     throw new DomainError(ErrorKind.Unavailable, msg('snapshot.failed'), { message: `cannot take the snapshot: ${(err as Error).message}` });
@@ -47,17 +48,17 @@ export async function grabFrame(recordingsDir: string, jpg: string, shot: Shot):
   throw DomainError.conflict(path_, msg('snapshot.no_frame', { name: shot.cameraName }));
 }
 
-async function frameFrom(recordingsDir: string, jpg: string, shot: Shot): Promise<SegmentRow | null> {
+async function frameFrom(ffmpeg: FfmpegLauncher, recordingsDir: string, jpg: string, shot: Shot): Promise<SegmentRow | null> {
   const fileOf = (s: SegmentRow) => path.join(recordingsDir, ...s.relPath.split('/'));
   if (!shot.live) {
-    await extractJpeg(fileOf(shot.seg), shot.offsetS, jpg);
+    await extractJpeg(ffmpeg, fileOf(shot.seg), shot.offsetS, jpg);
     return (await nonEmptyFile(jpg)) ? shot.seg : null;
   }
   // Live: a segment opened a moment ago may be empty or hold no complete frame yet (ffmpeg fails or writes nothing).
   for (const s of [shot.seg, shot.fallback]) {
     if (!s) continue;
     try {
-      await extractLastJpeg(fileOf(s), jpg);
+      await extractLastJpeg(ffmpeg, fileOf(s), jpg);
     } catch {
       continue;
     }
