@@ -221,9 +221,11 @@ export type AlarmRuleActions = Infer<typeof AlarmRuleActions>;
 const ruleFields = {
   name: s.string({ minLength: 1, maxLength: 100, singleLine: true }),
   enabled: s.optional(s.boolean()),
-  /** Sources the rule applies to (camera/unit ids); with groups: either matches; both empty: every source. */
+  /** Sources the rule applies to (camera/unit ids); with groups or nodeIds: any matches; all empty: every source. */
   sourceIds: s.optional(s.array(s.int({ min: 1 }), { maxItems: 500 })),
   groups: s.optional(s.array(s.string({ minLength: 1, maxLength: 128, singleLine: true }), { maxItems: 50 })),
+  /** Organisation nodes: every channel and device in a node's subtree matches (with sourceIds/groups: any matches; all empty: every source). */
+  nodeIds: s.optional(s.array(s.int({ min: 1 }), { maxItems: 100 })),
   /** Alarm types; empty: every type. */
   types: s.optional(s.array(s.enum(ALARM_TYPES), { maxItems: ALARM_TYPES.length })),
   /** The alarm must be at least this severe. */
@@ -242,6 +244,8 @@ export interface AlarmRule {
   enabled: boolean;
   sourceIds: number[];
   groups: string[];
+  /** Organisation nodes whose subtrees the rule covers (API only for now; the console's rule editor keeps them unchanged). */
+  nodeIds: number[];
   types: AlarmType[];
   minSeverity: AlarmSeverity;
   schedule: AlarmSchedule | null;

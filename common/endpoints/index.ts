@@ -3,11 +3,15 @@ import { declarationsOf, type AnyEndpoint } from '../endpoint';
 import * as alarms from './alarms';
 import * as auth from './auth';
 import * as cameras from './cameras';
+import * as channels from './channels';
+import * as channelsPtz from './channels-ptz';
+import * as devices from './devices';
 import * as gps from './gps';
 import * as investigation from './investigation';
 import * as layouts from './layouts';
 import * as live from './live';
 import * as onvif from './onvif';
+import * as org from './org';
 import * as system from './system';
 import * as units from './units';
 import * as users from './users';
@@ -16,11 +20,15 @@ import * as wallState from './wall-state';
 export * from './alarms';
 export * from './auth';
 export * from './cameras';
+export * from './channels';
+export * from './channels-ptz';
+export * from './devices';
 export * from './gps';
 export * from './investigation';
 export * from './layouts';
 export * from './live';
 export * from './onvif';
+export * from './org';
 export * from './system';
 export * from './units';
 export * from './users';
@@ -48,6 +56,10 @@ export const ENDPOINT_AREAS = {
   gps: only(gps),
   investigation: only(investigation),
   alarms: only(alarms),
+  org: only(org),
+  devices: only(devices),
+  channels: only(channels),
+  channelsPtz: only(channelsPtz),
 };
 
 /** Every declaration, once. */

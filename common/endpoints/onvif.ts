@@ -18,7 +18,8 @@ const TourSchema = obj('a PTZ tour', {
 });
 const TourStatusSchema = obj('a running tour', { cameraId: { type: 'integer' }, tourId: { type: 'integer' }, name: { type: 'string' }, state: { type: 'string', enum: ['running', 'yielded'] }, stepIndex: { type: 'integer' } });
 const DeviceSchema = obj('an ONVIF device (never with its password)', {
-  id: { type: 'integer' },
+  id: { type: 'integer', description: 'the ONVIF link (/onvif/devices/:id)' },
+  deviceId: { type: 'integer', description: 'the device (/devices/:id) this link belongs to' },
   host: { type: 'string' },
   port: { type: 'integer' },
   urn: { type: 'string', nullable: true },

@@ -168,7 +168,7 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
   const onvif = createOnvifFeature(as('onvif'));
   const gps = createGpsFeature(as('gps'));
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control });
-  const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control });
+  const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms];
 
   const app = createApp({

@@ -5,7 +5,7 @@ import type { Camera, LoginResponse, Unit } from '../../common/api';
 import type { AgentKey, ChannelRef, ChannelView, DeviceView, OrgNodeView, OrgSearchHit, OrgTree } from '../../common/devices';
 import type { ErrorBody } from '../../common/errors';
 import { parse } from '../../common/schema';
-import { AgentKeySchema, DeviceSchema, OrgTreeSchema } from './routes/devices-schemas';
+import { AgentKeySchema, DeviceSchema, OrgTreeSchema } from '../../common/endpoints/device-schemas';
 import { startTestServer, type TestServer } from './test-support';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -7,7 +7,7 @@ import { ALL_ENDPOINTS } from '../../common/endpoints';
 import * as E from '../../common/endpoints';
 import { IdParams } from '../../common/endpoints/params';
 import { bind, checkBindings, route } from './router';
-import { documentedRoutes, INLINE_PREFIXES, openApiDocument } from './routes/index';
+import { documentedRoutes, openApiDocument } from './routes/index';
 import { startTestServer, type TestServer } from './test-support';
 
 const ping = endpoint({ method: 'GET', path: '/api/v1/ping/:id', auth: 'any', tag: 't', summary: 's', params: IdParams, response: { description: 'd' } });
@@ -16,7 +16,7 @@ const pong = endpoint({ method: 'POST', path: '/api/v1/pong', auth: 'any', tag: 
 describe('declarations and handlers', () => {
   test('the API binds every declaration exactly once and serves no undeclared route', () => {
     const routes = documentedRoutes();
-    expect(() => checkBindings(routes, ALL_ENDPOINTS, INLINE_PREFIXES)).not.toThrow();
+    expect(() => checkBindings(routes, ALL_ENDPOINTS)).not.toThrow();
     expect(routes.filter((r) => r.endpoint).map((r) => r.endpoint)).toEqual(expect.arrayContaining([...ALL_ENDPOINTS]));
     expect(new Set(routes.map((r) => r.endpoint).filter(Boolean)).size).toBe(ALL_ENDPOINTS.length);
   });
@@ -25,16 +25,32 @@ describe('declarations and handlers', () => {
     expect(() => checkBindings([bind(ping, () => undefined)], [ping, pong])).toThrow(/declaration POST \/api\/v1\/pong has no handler/);
   });
 
-  test('a route without a declaration fails (inline routes only under the named prefixes)', () => {
-    const inline = route({ method: 'GET', path: '/api/v1/stray', auth: 'any', tag: 't', summary: 's', response: { description: 'd' }, handler: () => 1 });
-    expect(() => checkBindings([bind(ping, () => undefined), inline], [ping])).toThrow(/route GET \/api\/v1\/stray has no declaration/);
-    expect(() => checkBindings([bind(ping, () => undefined), inline], [ping], ['/api/v1/stray'])).not.toThrow();
+  test('a route without a declaration fails, under any prefix (/org, /devices and /channels included)', () => {
+    for (const p of ['/api/v1/stray', '/api/v1/org/stray', '/api/v1/devices/stray', '/api/v1/channels/stray']) {
+      const inline = route({ method: 'GET', path: p, auth: 'any', tag: 't', summary: 's', response: { description: 'd' }, handler: () => 1 });
+      expect(() => checkBindings([bind(ping, () => undefined), inline], [ping])).toThrow(`route GET ${p} has no declaration`);
+    }
   });
 
-  test('a bound route copied under another path (an alias) counts as an inline route', () => {
+  test('a bound route copied under another path (an undeclared alias) fails; a declared alias passes', () => {
     const alias = { ...bind(ping, () => undefined), path: '/api/v1/channels/:id' };
     expect(() => checkBindings([bind(ping, () => undefined), alias], [ping])).toThrow(/route GET \/api\/v1\/channels\/:id has no declaration/);
-    expect(() => checkBindings([bind(ping, () => undefined), alias], [ping], ['/api/v1/channels'])).not.toThrow();
+    const declared = { ...ping, path: '/api/v1/channels/:id' };
+    expect(() => checkBindings([bind(ping, () => undefined), bind(declared, () => undefined)], [ping, declared])).not.toThrow();
+  });
+
+  test('every PTZ endpoint of /cameras/:id/ptz is declared under /channels/:id/ptz with the same right, body and response', () => {
+    const cameraPtz = ALL_ENDPOINTS.filter((e) => e.path.startsWith('/api/v1/cameras/:id/ptz'));
+    expect(cameraPtz.length).toBeGreaterThan(10);
+    for (const e of cameraPtz) {
+      const alias = ALL_ENDPOINTS.find((a) => a.method === e.method && a.path === e.path.replace('/cameras/', '/channels/'));
+      expect(alias, `${e.method} ${e.path}`).toBeDefined();
+      expect([alias!.auth, alias!.body, alias!.params, alias!.query, alias!.response]).toEqual([e.auth, e.body, e.params, e.query, e.response]);
+    }
+    const paths = (openApiDocument() as { paths: Record<string, Record<string, unknown>> }).paths;
+    expect(Object.keys(paths['/api/v1/channels/{id}/ptz/presets/{presetId}'] ?? {}).sort()).toEqual(['delete', 'patch']);
+    expect(paths['/api/v1/org/tree']?.get).toBeDefined();
+    expect(paths['/api/v1/devices/{id}/rotate-key']?.post).toBeDefined();
   });
 
   test('a handler bound to a declaration outside the catalog, or bound twice, fails', () => {

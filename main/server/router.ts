@@ -32,7 +32,7 @@ export interface RequestContext<B, Q, P> {
 /** A served route: a declaration (common/endpoints/) and its handler. */
 export interface RouteDef<B, Q, P> extends EndpointFields<P, Q, B, ResponseSchema | undefined> {
   handler(ctx: RequestContext<B, Q, P>): Promise<unknown> | unknown;
-  /** The declaration the handler is bound to (bind); undefined for a route declared inline with route(). */
+  /** The declaration the handler is bound to (bind); undefined for a route made with route() (tests only: apiRoutes refuses it). */
   endpoint?: AnyEndpoint;
 }
 
@@ -48,8 +48,8 @@ export function bind<P, Q, B, R>(e: Endpoint<P, Q, B, R>, handler: (ctx: Request
 }
 
 /**
- * Declares a route inline, without a declaration in common/ (transitional: the console's client cannot derive it,
- * and apiRoutes accepts such routes only under the prefixes it names). New endpoints are declared in common/endpoints/ and bound with bind().
+ * A route without a declaration in common/ (for the router's own tests): the API's route table refuses it at start
+ * (checkBindings). Endpoints are declared in common/endpoints/ and bound with bind().
  */
 export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef<B, Q, P>): Route {
   return def as Route;
@@ -57,17 +57,16 @@ export function route<B = undefined, Q = undefined, P = undefined>(def: RouteDef
 
 /**
  * Checks that the route table and the declarations match one to one: every route bound to a declaration of the catalog
- * (inline routes only under `inlinePrefixes`), every declaration bound exactly once. Throws naming each mismatch.
+ * (under the declaration's own method and path), every declaration bound exactly once. Throws naming each mismatch.
  */
-export function checkBindings(routes: readonly Route[], declarations: readonly AnyEndpoint[], inlinePrefixes: readonly string[] = []): void {
+export function checkBindings(routes: readonly Route[], declarations: readonly AnyEndpoint[]): void {
   const problems: string[] = [];
   const declared = new Set(declarations);
   const bound = new Map<AnyEndpoint, number>();
   for (const r of routes) {
-    // A copy of a bound route under another path (an alias) counts as declared inline.
+    // A copy of a bound route under another path (an alias) is undeclared too: aliases are declarations of their own.
     if (!r.endpoint || r.method !== r.endpoint.method || r.path !== r.endpoint.path) {
-      if (!inlinePrefixes.some((p) => r.path === p || r.path.startsWith(p + '/')))
-        problems.push(`route ${r.method} ${r.path} has no declaration in common/endpoints`);
+      problems.push(`route ${r.method} ${r.path} has no declaration in common/endpoints`);
       continue;
     }
     if (!declared.has(r.endpoint)) problems.push(`route ${r.method} ${r.path} is bound to a declaration outside the catalog`);

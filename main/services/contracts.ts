@@ -19,6 +19,12 @@ export interface EvidenceActions {
   takeSnapshot(input: { cameraId: number; note: string; actor: Actor }): Promise<{ id: number }>;
 }
 
+/** Where a channel or device sits in the organisation tree (implemented by the device service, issue 17). */
+export interface OrgScopes {
+  /** The node path (root first) of the channel's device, or of the device; null when unknown. From memory, O(depth). */
+  scopeOf(target: { channelId: number } | { deviceId: number }): { nodePath: readonly number[] } | null;
+}
+
 /** A GPS point as stored (WGS-84). */
 export interface TrackPoint {
   unitId: number;

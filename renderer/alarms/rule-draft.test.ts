@@ -9,6 +9,7 @@ const rule: AlarmRule = {
   enabled: true,
   sourceIds: [12, 7],
   groups: ['District 3', 'Harbour, east'],
+  nodeIds: [],
   types: ['motion'],
   minSeverity: 'minor',
   schedule: { days: [1, 2], startMinute: 22 * 60, endMinute: 6 * 60 },

@@ -1,6 +1,6 @@
-// The organisation tree, devices and channels over HTTP (/org/*, /devices/*), through the declarations in common/endpoints/devices.ts.
+// The organisation tree, devices and channels over HTTP (/org/*, /devices/*), through the declarations in common/endpoints (org.ts, devices.ts).
 import type { ChannelRef, DeviceUpdate, DeviceView, OrgNodeCreate, OrgNodeUpdate, OrgNodeView, OrgTree } from '../../common/devices';
-import * as D from '../../common/endpoints/devices';
+import * as D from '../../common/endpoints';
 import type { ApiClient } from '../api';
 
 export interface DevicesApi {

@@ -44,7 +44,8 @@ export interface AlarmOccurrence {
   linkage: AlarmLinkage | null;
 }
 
-export type AlarmRuleInput = Omit<AlarmRule, 'id' | 'createdMs' | 'updatedMs'>;
+/** A rule to store; nodeIds default to none (rules stored before the organisation tree have none). */
+export type AlarmRuleInput = Omit<AlarmRule, 'id' | 'createdMs' | 'updatedMs' | 'nodeIds'> & { nodeIds?: number[] };
 
 export interface AlarmRepo {
   /**

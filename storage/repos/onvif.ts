@@ -38,11 +38,11 @@ export interface TourRow extends PtzTour {
 
 export interface OnvifRepo {
   /**
-   * Creates the device (kind 'onvif', under the node of the first camera's groupName), one channel per source with
+   * Creates the device (kind 'onvif', under `nodeId` when given, else the node of the first camera's groupName), one channel per source with
    * its rtsp row (the first channel's id = the device's id) and their links in ONE transaction: either all or nothing. Throws StorageError 'conflict' (field 'name') on a duplicate camera name, (field 'host') when the device
    * address is already added.
    */
-  createDevice(device: NewOnvifDevice, cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>, nowMs: number): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }>;
+  createDevice(device: NewOnvifDevice, cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>, nowMs: number, nodeId?: number): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }>;
   listDevices(): Promise<OnvifDeviceRow[]>;
   getDevice(id: number): Promise<OnvifDeviceRow | null>;
   getDeviceByAddress(host: string, port: number): Promise<OnvifDeviceRow | null>;

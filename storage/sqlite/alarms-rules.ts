@@ -16,13 +16,14 @@ interface RuleDbRow {
 }
 
 function toRule(r: RuleDbRow): AlarmRule {
-  const m = JSON.parse(r.match_json) as Pick<AlarmRule, 'sourceIds' | 'groups' | 'types' | 'minSeverity'>;
+  const m = JSON.parse(r.match_json) as Pick<AlarmRule, 'sourceIds' | 'groups' | 'types' | 'minSeverity'> & { nodeIds?: number[] };
   return {
     id: r.id,
     name: r.name,
     enabled: fromBool(r.enabled),
     sourceIds: m.sourceIds,
     groups: m.groups,
+    nodeIds: m.nodeIds ?? [],
     types: m.types,
     minSeverity: m.minSeverity,
     schedule: r.schedule === null ? null : (JSON.parse(r.schedule) as AlarmSchedule),
@@ -32,8 +33,8 @@ function toRule(r: RuleDbRow): AlarmRule {
   };
 }
 
-const matchJson = (r: Pick<AlarmRule, 'sourceIds' | 'groups' | 'types' | 'minSeverity'>): string =>
-  JSON.stringify({ sourceIds: r.sourceIds, groups: r.groups, types: r.types, minSeverity: r.minSeverity });
+const matchJson = (r: Pick<AlarmRule, 'sourceIds' | 'groups' | 'types' | 'minSeverity'> & { nodeIds?: number[] }): string =>
+  JSON.stringify({ sourceIds: r.sourceIds, groups: r.groups, nodeIds: r.nodeIds ?? [], types: r.types, minSeverity: r.minSeverity });
 
 export async function listRules(db: Db): Promise<AlarmRule[]> {
   return (await db.all<RuleDbRow>('SELECT * FROM alarm_rules ORDER BY id')).map(toRule);

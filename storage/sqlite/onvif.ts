@@ -114,11 +114,12 @@ export class SqliteOnvifRepo implements OnvifRepo {
     device: NewOnvifDevice,
     cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>,
     nowMs: number,
+    atNodeId?: number,
   ): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }> {
     const created = await this.db.transaction(async (tx) => {
       const exists = await tx.get<{ id: number }>('SELECT id FROM onvif_devices WHERE host = ? AND port = ?', [device.host, device.port]);
       if (exists) throw new StorageError('conflict', `the device at ${device.host}:${device.port} is already added`, 'host');
-      const nodeId = await groupNodeId(tx, cameras[0]?.camera.groupName ?? null, nowMs);
+      const nodeId = atNodeId ?? (await groupNodeId(tx, cameras[0]?.camera.groupName ?? null, nowMs));
       const made = await insertDeviceWithChannels(
         tx,
         {

@@ -60,6 +60,10 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     // The PTZ camera's ONVIF link, presets and tour (the device itself is unreachable now: they come from storage).
     const device = (await get<OnvifDeviceView[]>('/api/v1/onvif/devices')).find((d) => d.id === ids.onvif.device);
     expect(device).toMatchObject({ cameraIds: [ids.cameras.ptz], manufacturer: 'FixtureCam', model: 'PTZ-1', serial: 'FX0017', hasPassword: true });
+    // The ONVIF link names its device: ONVIF link 1 belongs to device 5 (the PTZ camera's id, kept by the migration).
+    expect([ids.onvif.device, ids.cameras.ptz]).toEqual([1, 5]);
+    expect(device).toMatchObject({ id: 1, deviceId: 5 });
+    expect(await get<DeviceView>(`/api/v1/devices/${device!.deviceId}`)).toMatchObject({ id: 5, kind: 'onvif', channels: [expect.objectContaining({ id: ids.cameras.ptz })] });
     expect((await get<PtzPreset[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/presets`)).map((p) => p.id).sort()).toEqual([...ids.onvif.presets].sort());
     expect((await get<PtzTour[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/tours`)).find((t) => t.id === ids.onvif.tour)).toMatchObject({ name: 'Yard round', steps: ids.onvif.presets.map((presetId) => ({ presetId, dwellSeconds: 10 })) });
 

@@ -1,6 +1,7 @@
 // End to end (in-process back end, ONVIF simulators, GStreamer RTSP server, real `onvif` client): discovery, one-step add, failures, events, health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Camera } from '../../common/api';
+import { ROOT_NODE_ID, type DeviceView, type OrgNodeView } from '../../common/devices';
 import type { DiscoverResponse, OnvifDeviceView } from '../../common/onvif';
 import { addSim, startHarness, waitFor, type Harness } from '../onvif-sim/harness';
 
@@ -126,6 +127,31 @@ describe('one-step add', () => {
     expect((await h.api('DELETE', `/api/v1/onvif/devices/${dev.id}`)).status).toBe(404);
     const audit = await h.b.store.audit.query({ action: 'onvif.device.delete' });
     expect(audit.some((a) => (a.detail as { deviceId?: number }).deviceId === dev.id)).toBe(true);
+  }, 30_000);
+
+  it('puts the new device under the organisation node given as nodeId (default: the root); an unknown node is a 400 on nodeId before anything is stored', async () => {
+    const node = await h.api<OrgNodeView>('POST', '/api/v1/org/nodes', { parentId: ROOT_NODE_ID, name: 'ONVIF precinct' });
+    expect(node.status).toBe(201);
+    const sim = await h.sim({ model: 'Node-1', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), ptz: false }] });
+    const before = await counts();
+    const bad = await h.api('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Nowhere', enabled: false, nodeId: 99_999 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'org.node_not_found', fields: [expect.objectContaining({ path: 'nodeId' })] });
+    expect(await counts()).toEqual(before);
+
+    const r = await h.api<{ device: OnvifDeviceView; cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Precinct cam', enabled: false, nodeId: node.body.id });
+    expect(r.status).toBe(201);
+    expect(r.body.device.deviceId).toEqual(expect.any(Number));
+    const dev = await h.api<DeviceView>('GET', `/api/v1/devices/${r.body.device.deviceId}`);
+    expect(dev.status).toBe(200);
+    expect(dev.body).toMatchObject({ nodeId: node.body.id, kind: 'onvif', channels: r.body.cameraIds.map((id) => expect.objectContaining({ id })) });
+    expect((await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.id === r.body.device.id)).toMatchObject({ deviceId: r.body.device.deviceId });
+
+    // Without nodeId (and without groupName) the device goes under the root.
+    const sim2 = await h.sim({ model: 'Node-2', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam2'), ptz: false }] });
+    const r2 = await h.api<{ device: OnvifDeviceView }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim2.port, username: 'onvif', password: 'cam-secret-42', name: 'Root cam', enabled: false });
+    expect(r2.status).toBe(201);
+    expect((await h.api<DeviceView>('GET', `/api/v1/devices/${r2.body.device.deviceId}`)).body.nodeId).toBe(ROOT_NODE_ID);
   }, 30_000);
 
   it('adds a Media2-only (profile T) device through the library\'s Media2 path, with PTZ', async () => {

@@ -1,13 +1,12 @@
-// Routes /devices: list and read (signed in), create rtsp/agent devices, change, move, delete, rotate a key, add channels (devices.manage).
-import { API_PREFIX, type CameraCreate } from '../../../common/api';
-import { AgentDeviceCreate, DeviceListQuery, DeviceUpdate, RtspChannelCreate, RtspDeviceCreate } from '../../../common/devices';
+// Routes /devices: list and read (signed in), create rtsp/agent devices, change, move, delete, rotate a key, add channels (devices.manage; declared in common/endpoints/devices.ts).
+import type { CameraCreate } from '../../../common/api';
+import type { RtspChannelCreate } from '../../../common/devices';
+import * as E from '../../../common/endpoints';
 import { can } from '../../../common/rights';
-import { s } from '../../../common/schema';
 import type { RtspChannelInput } from '../../services/devices/index';
 import { newCameraFromBody } from '../camera-input';
-import { actorOf, principalOf, route, type Route } from '../router';
-import { IdParams, type DepsRef } from './deps';
-import { AgentKeySchema, ChannelSchema, DeviceSchema } from './devices-schemas';
+import { actorOf, bind, principalOf, type Route } from '../router';
+import type { DepsRef } from './deps';
 
 /** Whether the caller sees stream URLs (holders of devices.manage). */
 export function withStream(ctx: { principal: Parameters<typeof principalOf>[0]['principal'] }): boolean {
@@ -34,95 +33,16 @@ export function rtspChannelInput(b: RtspChannelCreate): RtspChannelInput {
 }
 
 export function deviceRoutes(deps: DepsRef): Route[] {
-  const base = `${API_PREFIX}/devices`;
   return [
-    route({
-      method: 'GET',
-      path: base,
-      auth: 'any',
-      tag: 'devices',
-      summary: 'Devices with their channels and connection state, by id; filters: nodeId (recursive: its subtree), kind, mobile',
-      query: DeviceListQuery,
-      response: { description: 'devices ordered by id', schema: s.array(DeviceSchema) },
-      handler: (ctx) => deps().devices.read.devices(ctx.query, withStream(ctx)),
-    }),
-    route({
-      method: 'GET',
-      path: `${base}/:id`,
-      auth: 'any',
-      tag: 'devices',
-      summary: 'One device with its channels',
-      params: IdParams,
-      response: { description: 'the device', schema: DeviceSchema },
-      handler: (ctx) => deps().devices.read.device(ctx.params.id, withStream(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${base}/rtsp`,
-      auth: 'devices.manage',
-      tag: 'devices',
-      summary: 'Add an RTSP device with its channels in one step (all or nothing); enabled channels start recording',
-      description:
-        'The device and its first channel get the same new id. Channel names are unique across Argus (409 device.name_taken, field channels.<i>.name). ' +
-        'user:password in a URL are moved to username/password. Defaults per channel: transport tcp, enabled, recordMode continuous, segmentSeconds from the server configuration, retentionDays 30.',
-      body: RtspDeviceCreate,
-      response: { status: 201, description: 'the new device', schema: DeviceSchema },
-      handler: (ctx) => deps().devices.edit.createRtsp({ nodeId: ctx.body.nodeId, name: ctx.body.name, channels: ctx.body.channels.map(rtspChannelInput) }, actorOf(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${base}/agent`,
-      auth: 'devices.manage',
-      tag: 'devices',
-      summary: 'Add an agent device (a mobile unit publishing to the hub) with its one channel; the answer shows its stream key, this once',
-      description: 'The callsign is the device\'s and the channel\'s name (409 device.callsign_taken / device.name_taken, field callsign). Only the SHA-256 of the key is stored.',
-      body: AgentDeviceCreate,
-      response: { status: 201, description: 'the new device with its stream key', schema: AgentKeySchema },
-      handler: (ctx) => deps().devices.edit.createAgent(ctx.body, actorOf(ctx)),
-    }),
-    route({
-      method: 'PATCH',
-      path: `${base}/:id`,
-      auth: 'devices.manage',
-      tag: 'devices',
-      summary: 'Change a device: name, node (moves it with its channels), enabled, mobile identity',
-      description: 'Disabling a device stops its recorders (an agent\'s publish is closed). An agent\'s new callsign renames its channel too.',
-      params: IdParams,
-      body: DeviceUpdate,
-      response: { description: 'the device', schema: DeviceSchema },
-      handler: (ctx) => deps().devices.edit.update(ctx.params.id, ctx.body, actorOf(ctx)),
-    }),
-    route({
-      method: 'DELETE',
-      path: `${base}/:id`,
-      auth: 'devices.manage',
-      tag: 'devices',
-      summary: "Delete a device and its channels' configuration (recorders stop first; recordings stay until retention removes them)",
-      params: IdParams,
-      response: { status: 204, description: 'deleted' },
-      handler: (ctx) => deps().devices.edit.delete(ctx.params.id, actorOf(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${base}/:id/rotate-key`,
-      auth: 'devices.manage',
-      tag: 'devices',
-      summary: 'Give an agent device a new stream key (shown this once); the old key stops working and a running publish is closed',
-      description: '400 device.not_agent for other kinds.',
-      params: IdParams,
-      response: { description: 'the device with its new stream key', schema: AgentKeySchema },
-      handler: (ctx) => deps().devices.edit.rotateKey(ctx.params.id, actorOf(ctx)),
-    }),
-    route({
-      method: 'POST',
-      path: `${base}/:id/channels`,
-      auth: 'devices.manage',
-      tag: 'devices',
-      summary: 'Add a channel to an RTSP device (400 device.not_rtsp for other kinds); it starts recording when enabled',
-      params: IdParams,
-      body: RtspChannelCreate,
-      response: { status: 201, description: 'the new channel', schema: ChannelSchema },
-      handler: (ctx) => deps().devices.edit.addChannel(ctx.params.id, rtspChannelInput(ctx.body), actorOf(ctx)),
-    }),
+    bind(E.getDevices, (ctx) => deps().devices.read.devices(ctx.query, withStream(ctx))),
+    bind(E.getDevicesByid, (ctx) => deps().devices.read.device(ctx.params.id, withStream(ctx))),
+    bind(E.postDevicesRtsp, (ctx) =>
+      deps().devices.edit.createRtsp({ nodeId: ctx.body.nodeId, name: ctx.body.name, channels: ctx.body.channels.map(rtspChannelInput) }, actorOf(ctx)),
+    ),
+    bind(E.postDevicesAgent, (ctx) => deps().devices.edit.createAgent(ctx.body, actorOf(ctx))),
+    bind(E.patchDevicesByid, (ctx) => deps().devices.edit.update(ctx.params.id, ctx.body, actorOf(ctx))),
+    bind(E.deleteDevicesByid, (ctx) => deps().devices.edit.delete(ctx.params.id, actorOf(ctx))),
+    bind(E.postDevicesByidRotateKey, (ctx) => deps().devices.edit.rotateKey(ctx.params.id, actorOf(ctx))),
+    bind(E.postDevicesByidChannels, (ctx) => deps().devices.edit.addChannel(ctx.params.id, rtspChannelInput(ctx.body), actorOf(ctx))),
   ];
 }

@@ -1,5 +1,4 @@
 // The API route table: handlers bound to the declarations of common/endpoints/ (served by the router, documented by OpenAPI, iterated by the auth tests).
-import { API_PREFIX } from '../../../common/api';
 import * as E from '../../../common/endpoints';
 import { ALL_ENDPOINTS } from '../../../common/endpoints';
 import { buildOpenApi } from '../openapi';
@@ -18,12 +17,6 @@ import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
 import { userRoutes } from './users';
 import { wallStateRoutes } from './wall-state';
-
-/**
- * Routes still declared inline with route() (transitional, item 5 of issue 17): the device model's new routes until they
- * are declared in common/endpoints/. Any other route without a declaration, or a declaration without a route, fails at start.
- */
-export const INLINE_PREFIXES: readonly string[] = [`${API_PREFIX}/org`, `${API_PREFIX}/devices`, `${API_PREFIX}/channels`];
 
 export function apiRoutes(deps: DepsRef): Route[] {
   const routes: Route[] = [
@@ -44,7 +37,8 @@ export function apiRoutes(deps: DepsRef): Route[] {
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;
   routes.push(bind(E.getOpenapiJson, () => (doc ??= buildOpenApi(routes))));
-  checkBindings(routes, ALL_ENDPOINTS, INLINE_PREFIXES);
+  // A route without a declaration, or a declaration without a route, fails at start.
+  checkBindings(routes, ALL_ENDPOINTS);
   return routes;
 }
 

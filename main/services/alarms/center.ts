@@ -18,7 +18,7 @@ import type { EventRow, Store } from '../../../storage/repositories';
 import type { AuditLog } from '../audit-log';
 import { DomainError } from '../../platform/errors';
 import type { UserActor } from '../../platform/actor';
-import type { EvidenceActions, PtzActions } from '../contracts';
+import type { EvidenceActions, OrgScopes, PtzActions } from '../contracts';
 import { escalateDue } from './escalation';
 import { intakeEventOfRow, raiseInputOf, type IntakeEvent } from './intake';
 import { runLinkageActions } from './linkage-runner';
@@ -33,6 +33,8 @@ export interface AlarmCenterOptions {
   now: () => number;
   ptz: PtzActions;
   evidence: EvidenceActions;
+  /** The organisation tree (rules' nodeIds); without it a node matches no source. */
+  org?: OrgScopes;
   mergeWindowMs: number;
   /** Local time offset for rule schedules (default: the server's time zone). */
   offsetMinutes?: (ms: number) => number;
@@ -112,6 +114,12 @@ export class AlarmCenter {
     return info;
   }
 
+  /** The organisation node path of a source (a camera id is its channel id, a unit id its agent device's and channel's id). */
+  nodePathOf(id: number | null): readonly number[] {
+    if (id === null || !this.o.org) return [];
+    return (this.o.org.scopeOf({ channelId: id }) ?? this.o.org.scopeOf({ deviceId: id }))?.nodePath ?? [];
+  }
+
   async isUnit(id: number): Promise<boolean> {
     return (await this.source(id)).kind === 'uplink';
   }
@@ -179,7 +187,7 @@ export class AlarmCenter {
     const now = this.o.now();
     let severity = input.severity ?? DEFAULT_SEVERITY[input.type];
     if (input.testRule && severityRank(severity) > severityRank(input.testRule.minSeverity)) severity = input.testRule.minSeverity;
-    const facts = { sourceId: input.sourceId, group: src.group, type: input.type, severity, atMs: input.atMs };
+    const facts = { sourceId: input.sourceId, group: src.group, nodePath: this.nodePathOf(input.sourceId), type: input.type, severity, atMs: input.atMs };
     const rules = input.testRule
       ? [input.testRule]
       : (await this.rules()).filter((r) => r.enabled && ruleMatches(r, facts, this.o.offsetMinutes));

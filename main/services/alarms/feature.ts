@@ -4,7 +4,7 @@ import type { AlarmBulkStepResult, AlarmRule, AlarmRuleBody, AlarmRulePatch } fr
 import { ErrorKind } from '../../../common/errors';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
 import { DomainError } from '../../platform/errors';
-import type { EvidenceActions, PtzActions } from '../contracts';
+import type { EvidenceActions, OrgScopes, PtzActions } from '../contracts';
 import type { Feature, FeatureContext } from '../features';
 import { volumeOf } from '../../config';
 import { retentionProblem } from '../retention';
@@ -28,6 +28,7 @@ function ruleInput(b: AlarmRuleBody): AlarmRuleInput {
     enabled: b.enabled ?? true,
     sourceIds: b.sourceIds ?? [],
     groups: b.groups ?? [],
+    nodeIds: b.nodeIds ?? [],
     types: b.types ?? [],
     minSeverity: b.minSeverity ?? 'info',
     schedule: b.schedule ?? null,
@@ -38,12 +39,12 @@ function ruleInput(b: AlarmRuleBody): AlarmRuleInput {
 /** What changed between two versions of a rule (for the audit log). */
 function ruleChanges(before: AlarmRule, after: AlarmRule): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
-  for (const k of ['name', 'enabled', 'sourceIds', 'groups', 'types', 'minSeverity', 'schedule', 'actions'] as const)
+  for (const k of ['name', 'enabled', 'sourceIds', 'groups', 'nodeIds', 'types', 'minSeverity', 'schedule', 'actions'] as const)
     if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = { from: before[k], to: after[k] };
   return out;
 }
 
-export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions; evidence: EvidenceActions }): AlarmFeature {
+export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions; evidence: EvidenceActions; org: OrgScopes }): AlarmFeature {
   const { store, audit } = ctx;
   const center = new AlarmCenter({
     store,
@@ -53,6 +54,7 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     now: ctx.now,
     ptz: links.ptz,
     evidence: links.evidence,
+    org: links.org,
     mergeWindowMs: ctx.config.alarmMergeWindowMs,
   });
   const emit = (d: DerivedEvent) =>
@@ -90,8 +92,14 @@ export function createAlarmFeature(ctx: FeatureContext, links: { ptz: PtzActions
     for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw DomainError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
   }
 
+  /** Organisation nodes named by a rule must exist. */
+  async function checkNodes(ids: readonly number[] | undefined): Promise<void> {
+    for (const [i, id] of (ids ?? []).entries()) if (!(await store.org.get(id))) throw DomainError.field(`nodeIds.${i}`, msg('org.node_not_found', { id }), `nodeIds.${i}: organisation node ${id} does not exist`);
+  }
+
   async function checkRule(b: Partial<AlarmRuleBody>): Promise<void> {
     await checkSources(b.sourceIds, 'sourceIds');
+    await checkNodes(b.nodeIds);
     await checkSources(b.actions?.wall?.cameraIds, 'actions.wall.cameraIds');
     if (b.actions?.ptz?.cameraId) await checkSources([b.actions.ptz.cameraId], 'actions.ptz.cameraId');
     if (b.actions?.bookmark?.cameraId) await checkSources([b.actions.bookmark.cameraId], 'actions.bookmark.cameraId');

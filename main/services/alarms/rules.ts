@@ -1,4 +1,4 @@
-// Linkage rule evaluation (pure): which rules match an alarm (source or group, type, severity, schedule) and what they ask for.
+// Linkage rule evaluation (pure): which rules match an alarm (source, group or organisation subtree, type, severity, schedule) and what they ask for.
 import type { Role } from '../../../common/api';
 import { severityRank, type AlarmLinkage, type AlarmRule, type AlarmSchedule, type AlarmSeverity, type AlarmType } from '../../../common/alarms';
 
@@ -7,6 +7,8 @@ export interface AlarmFacts {
   sourceId: number | null;
   /** The source's group (device tree group), when it has one. */
   group: string | null;
+  /** Organisation node ids from the root to the node of the source's device (empty: no source or unknown). */
+  nodePath: readonly number[];
   type: AlarmType;
   severity: AlarmSeverity;
   atMs: number;
@@ -33,9 +35,12 @@ export function inSchedule(schedule: AlarmSchedule | null, atMs: number, offsetM
 }
 
 export function ruleMatches(rule: AlarmRule, f: AlarmFacts, offsetMinutes?: (ms: number) => number): boolean {
-  const anySource = rule.sourceIds.length === 0 && rule.groups.length === 0;
+  const anySource = rule.sourceIds.length === 0 && rule.groups.length === 0 && rule.nodeIds.length === 0;
   const sourceOk =
-    anySource || (f.sourceId !== null && rule.sourceIds.includes(f.sourceId)) || (f.group !== null && rule.groups.includes(f.group));
+    anySource ||
+    (f.sourceId !== null && rule.sourceIds.includes(f.sourceId)) ||
+    (f.group !== null && rule.groups.includes(f.group)) ||
+    rule.nodeIds.some((n) => f.nodePath.includes(n));
   if (!sourceOk) return false;
   if (rule.types.length > 0 && !rule.types.includes(f.type)) return false;
   if (severityRank(f.severity) > severityRank(rule.minSeverity)) return false;

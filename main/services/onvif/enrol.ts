@@ -92,6 +92,7 @@ export class DeviceEnrolment {
     const port = req.port ?? 80;
     const existing = await this.ctx.store.onvif.getDeviceByAddress(req.host, port);
     if (existing) throw conflict('host', msg('onvif.device_exists', { host: req.host, port, id: existing.id }));
+    await this.checkNode(req.nodeId);
     const client = new OnvifClient({ host: req.host, port, username: req.username, password: req.password }, this.cfg.onvifTimeoutMs);
     try {
       const { info } = await client.connect();
@@ -152,7 +153,12 @@ export class DeviceEnrolment {
     }
   }
 
-  /** Phase 2: stores the device, its cameras and links in one transaction, then watches it. */
+  /** A given organisation node must exist (400 on field nodeId); checked before the device is read and again when storing. */
+  private async checkNode(nodeId: number | undefined): Promise<void> {
+    if (nodeId !== undefined && !(await this.ctx.store.org.get(nodeId))) throw fail(ErrorKind.Validation, msg('org.node_not_found', { id: nodeId }), 'nodeId');
+  }
+
+  /** Phase 2: stores the device (under req.nodeId when given), its cameras and links in one transaction, then watches it. */
   async register(plan: DevicePlan, req: AddDeviceRequest, actor: UserActor): Promise<{ device: OnvifDeviceView; cameras: CameraRow[] }> {
     const base = req.name ?? ([plan.info.manufacturer, plan.info.model].filter(Boolean).join(' ').slice(0, 60) || `ONVIF ${plan.host}`);
     const several = plan.sources.length > 1;
@@ -185,6 +191,7 @@ export class DeviceEnrolment {
         },
       };
     });
+    await this.checkNode(req.nodeId);
     for (const c of cameras) {
       const other = await this.ctx.store.cameras.getByName(c.camera.name);
       if (other) throw conflict('name', msg('source.name_taken', { name: c.camera.name }));
@@ -202,6 +209,7 @@ export class DeviceEnrolment {
         },
         cameras,
         this.ctx.now(),
+        req.nodeId,
       );
     } catch (err) {
       if (err instanceof StorageError && err.code === 'conflict') throw conflict(err.field ?? 'name', msg('storage.conflict'), err.message);

@@ -178,6 +178,7 @@ export class DeviceRegistry {
     const r = rt.row;
     return {
       id: r.id,
+      deviceId: r.deviceId,
       host: r.host,
       port: r.port,
       urn: r.urn,

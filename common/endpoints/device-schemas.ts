@@ -1,7 +1,11 @@
-// Response schemas of the device model's endpoints (org, devices, channels) for OpenAPI; the views themselves are typed in common/devices.ts.
-import { CAMERA_STATES, TRANSPORTS } from '../../../common/api';
-import { CONNECTION_STATES, DEVICE_KINDS, MOBILE_TYPES, RECORD_MODES } from '../../../common/devices';
-import { s, type JsonSchema, type Schema } from '../../../common/schema';
+// Response schemas of the device model's endpoints (org, devices, channels): JSON schemas for OpenAPI, typed with the views of common/devices.ts.
+import { CAMERA_STATES, TRANSPORTS } from '../api';
+import type { AgentKey, ChannelRef, ChannelView, DeviceView, OrgNodeView, OrgSearchHit, OrgTree } from '../devices';
+import { CONNECTION_STATES, DEVICE_KINDS, MOBILE_TYPES, RECORD_MODES } from '../devices';
+import { s, type JsonSchema, type Schema } from '../schema';
+
+/** A checked schema typed as the view it describes (its check is the real one: tests parse answers with it). */
+const viewOf = <T>(schema: Schema<unknown>): Schema<T> => schema as Schema<T>;
 
 const nullableString = s.nullable(s.string());
 const nullableInt = s.nullable(s.int());
@@ -19,7 +23,7 @@ export const OrgCountsSchema = s.object(
   'subtree totals of a node',
 );
 
-export const OrgNodeSchema = s.object(
+const OrgNodeObject = s.object(
   {
     id: s.int(),
     parentId: nullableInt,
@@ -32,11 +36,12 @@ export const OrgNodeSchema = s.object(
   'A node of the organisation tree with its subtree counts.',
 );
 
-export const OrgTreeSchema = s.object({ nodes: s.array(OrgNodeSchema) });
+export const OrgNodeSchema = viewOf<OrgNodeView>(OrgNodeObject);
+export const OrgTreeSchema = viewOf<OrgTree>(s.object({ nodes: s.array(OrgNodeObject) }));
 
-export const ChannelRefSchema = s.object({ channelId: s.int(), deviceId: s.int(), name: s.string() });
+export const ChannelRefsSchema = viewOf<ChannelRef[]>(s.array(s.object({ channelId: s.int(), deviceId: s.int(), name: s.string() })));
 
-export const OrgSearchHitSchema: JsonSchema = {
+const OrgSearchHitJson: JsonSchema = {
   type: 'object',
   description: 'a node, device or channel whose name, code, callsign, serial or plate contains the text; path = node ids from the root',
   required: ['kind', 'id', 'name', 'code', 'path'],
@@ -51,7 +56,7 @@ export const OrgSearchHitSchema: JsonSchema = {
   },
 };
 
-export const ChannelStatusSchema = s.object({
+const ChannelStatusSchema = s.object({
   channelId: s.int(),
   recording: s.enum(CAMERA_STATES),
   live: s.nullable(s.boolean()),
@@ -64,7 +69,7 @@ export const ChannelStatusSchema = s.object({
 });
 
 const link = s.object({ online: s.boolean(), sinceMs: s.int() });
-export const DeviceStatusSchema = s.object({
+const DeviceStatusSchema = s.object({
   deviceId: s.int(),
   state: s.enum(CONNECTION_STATES),
   reason: nullable(message),
@@ -74,7 +79,7 @@ export const DeviceStatusSchema = s.object({
   remoteAddress: nullableString,
 });
 
-export const ChannelSchema = s.object(
+const ChannelObject = s.object(
   {
     id: s.int({ description: 'channel id = the camera id of the old API (segments, timeline, playback, live tickets use it)' }),
     deviceId: s.int(),
@@ -108,7 +113,7 @@ export const ChannelSchema = s.object(
   'A channel: one video source of a device (what is recorded, watched, played back).',
 );
 
-export const DeviceSchema = s.object(
+const DeviceObject = s.object(
   {
     id: s.int({ description: 'device id; an agent device has the same id as its channel (= the old unit id)' }),
     nodeId: s.int(),
@@ -125,17 +130,24 @@ export const DeviceSchema = s.object(
     createdMs: s.int(),
     updatedMs: s.int(),
     status: DeviceStatusSchema,
-    channels: s.array(ChannelSchema),
+    channels: s.array(ChannelObject),
   },
   'A device with its channels and connection state.',
 );
 
-export const AgentKeySchema = s.object(
+const AgentKeyObject = s.object(
   {
-    device: DeviceSchema,
+    device: DeviceObject,
     streamKey: s.string({ description: 'shown only in this answer; only its SHA-256 is stored' }),
     publishUrl: s.string({ description: 'rtmp://HOST:PORT/live/<deviceId>?key=<streamKey>' }),
   },
   'The only answer that shows an agent device\'s stream key (creating it, rotating its key).',
 );
 
+
+export const OrgSearchHitsSchema = viewOf<OrgSearchHit[]>({ json: { type: 'array', items: OrgSearchHitJson }, isOptional: false, check: (v) => v });
+export const ChannelSchema = viewOf<ChannelView>(ChannelObject);
+export const ChannelsSchema = viewOf<ChannelView[]>(s.array(ChannelObject));
+export const DeviceSchema = viewOf<DeviceView>(DeviceObject);
+export const DevicesSchema = viewOf<DeviceView[]>(s.array(DeviceObject));
+export const AgentKeySchema = viewOf<AgentKey>(AgentKeyObject);
