@@ -218,7 +218,7 @@ export class InvestigationService implements InvestigationControl {
       const row = await this.inv.createCase({ ...c, createdBy: actorName(who.actor) }, this.ctx.now());
       await this.audit(who, 'case.create', 'case', row.id, { reference: row.reference, title: row.title });
       this.ctx.publish({ type: 'investigation.case', caseId: row.id });
-      return this.getCase(row.id);
+      return await this.getCase(row.id);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'conflict') throw DomainError.conflict('reference', msg('case.reference_taken'), err.message);
       throw err;
