@@ -300,7 +300,10 @@ export class RtmpMediaHub implements MediaHub {
     const req = this.request(c, e);
     const decision = this.decide(this.opts.onPrePublish, req, 'internal stream');
     if (!decision.allow) {
-      this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
+      this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, {
+        streamPath: req.streamPath,
+        remoteAddress: req.remoteAddress,
+      });
       return void e.socket.destroy();
     }
     const b = c.stream;
@@ -317,11 +320,22 @@ export class RtmpMediaHub implements MediaHub {
     }
     e.role = 'publisher';
     e.internal = req.internal;
-    e.info = { streamPath: req.streamPath, app: req.app, name: req.name, remoteAddress: req.remoteAddress, internal: req.internal, sessionId: c.id, startMs: this.now() };
+    e.info = {
+      streamPath: req.streamPath,
+      app: req.app,
+      name: req.name,
+      remoteAddress: req.remoteAddress,
+      internal: req.internal,
+      sessionId: c.id,
+      startMs: this.now(),
+    };
     if (!req.internal) this.armIdle(e);
     this.tracks.set(req.streamPath, { video: null, audio: null });
     if ((this.opts.preRollApps ?? []).includes(req.app)) this.preRolls.set(req.streamPath, { messages: [], firstDts: null, bytes: 0 });
-    this.log.info(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
+    this.log.info(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`, {
+      streamPath: req.streamPath,
+      remoteAddress: req.remoteAddress,
+    });
     this.opts.onPublish?.(e.info);
   }
 
@@ -331,7 +345,10 @@ export class RtmpMediaHub implements MediaHub {
     const req = this.request(c, e);
     const decision = this.decide(this.opts.onPrePlay, req, 'only Argus itself may play over RTMP');
     if (!decision.allow) {
-      this.log.warn(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
+      this.log.warn(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, {
+        streamPath: req.streamPath,
+        remoteAddress: req.remoteAddress,
+      });
       return void e.socket.destroy();
     }
     e.role = 'player';

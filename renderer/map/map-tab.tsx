@@ -41,7 +41,7 @@ function bearingDeg([alat, alon]: [number, number], [lat, lon]: [number, number]
   const r = Math.PI / 180;
   const y = Math.sin((lon - alon) * r) * Math.cos(lat * r);
   const x = Math.cos(alat * r) * Math.sin(lat * r) - Math.sin(alat * r) * Math.cos(lat * r) * Math.cos((lon - alon) * r);
-  return ((Math.atan2(y, x) / r) + 360) % 360;
+  return (Math.atan2(y, x) / r + 360) % 360;
 }
 
 export function MapTab() {
@@ -84,7 +84,10 @@ export function MapTab() {
   tRef.current = t;
 
   const gcj = config?.datum === 'gcj02';
-  const toDisplay = useMemo(() => (gcj ? (lat: number, lon: number) => wgs84ToGcj02(lat, lon) : (lat: number, lon: number): [number, number] => [lat, lon]), [gcj]);
+  const toDisplay = useMemo(
+    () => (gcj ? (lat: number, lon: number) => wgs84ToGcj02(lat, lon) : (lat: number, lon: number): [number, number] => [lat, lon]),
+    [gcj],
+  );
   const fromDisplay = (lat: number, lon: number): [number, number] => (gcj ? gcj02ToWgs84(lat, lon) : [lat, lon]);
 
   // ---- map and data
@@ -125,9 +128,18 @@ export function MapTab() {
     });
     ctl.current = c;
     c.setAlarms(alarmsCenter.alarms.get().values());
-    void gpsApi.geofences().then(setFences).catch(() => undefined);
-    void gpsApi.placements().then(setPlacements).catch(() => undefined);
-    void gpsApi.cameras().then(setCameras).catch(() => undefined);
+    void gpsApi
+      .geofences()
+      .then(setFences)
+      .catch(() => undefined);
+    void gpsApi
+      .placements()
+      .then(setPlacements)
+      .catch(() => undefined);
+    void gpsApi
+      .cameras()
+      .then(setCameras)
+      .catch(() => undefined);
     return () => {
       c.destroy();
       ctl.current = null;
@@ -147,7 +159,7 @@ export function MapTab() {
   }, [openAlarms, locale, datum]);
   useEffect(() => ctl.current?.setZoomTitles({ zoomIn: t('screens.map.zoomIn'), zoomOut: t('screens.map.zoomOut') }), [locale]);
   useEffect(() => ctl.current?.setLanguage(zh), [zh]);
-  const alarmSel = selectedAlarm !== null ? openAlarms.get(selectedAlarm) ?? null : null;
+  const alarmSel = selectedAlarm !== null ? (openAlarms.get(selectedAlarm) ?? null) : null;
 
   // ---- clicks on the map, by tool
   function onMapClick([lat, lon]: [number, number]): void {
@@ -265,12 +277,19 @@ export function MapTab() {
   useEffect(() => () => video?.close(), [video]);
 
   // ---- render
-  const sel = selected !== null ? ctl.current?.unit(selected) ?? null : null;
+  const sel = selected !== null ? (ctl.current?.unit(selected) ?? null) : null;
   void unitTick;
   const fmtTime = formatDateTime; // the console's one date-time format
   const fmtDist = (m: number) => (m >= 1000 ? t('gps.km', { value: fmtNum(locale, m / 1000, 1) }) : t('gps.meters', { value: fmtNum(locale, m) }));
   const unitName = (id: number) => ctl.current?.unit(id)?.callsign ?? unitsStore.get(id)?.callsign ?? `#${id}`;
-  const toolHint = tool === 'nearest' ? t('gps.tool.hint.nearest') : tool === 'polygon' ? t('gps.tool.hint.polygon') : tool === 'circle' ? t('gps.tool.hint.circle') : t('gps.camera.placeHint');
+  const toolHint =
+    tool === 'nearest'
+      ? t('gps.tool.hint.nearest')
+      : tool === 'polygon'
+        ? t('gps.tool.hint.polygon')
+        : tool === 'circle'
+          ? t('gps.tool.hint.circle')
+          : t('gps.camera.placeHint');
 
   return (
     <div class="map-tab">
@@ -315,7 +334,11 @@ export function MapTab() {
         </div>
       </div>
       <aside class="map-side">
-        {error && <div role="alert" class="error">{t('gps.error.load', { message: error })}</div>}
+        {error && (
+          <div role="alert" class="error">
+            {t('gps.error.load', { message: error })}
+          </div>
+        )}
         {config && !hasTiles(config) && <div class="hint map-no-tiles">{t('gps.map.noTiles')}</div>}
         {alarmSel && (
           <div class="map-alarm-card">

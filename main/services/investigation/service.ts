@@ -5,7 +5,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorKind } from '../../../common/errors';
 import type {
-  Bookmark, BookmarkQuery, BookmarkUpdate, Case, ExportCreate, ExportJob, LegalHold, Manifest, PlaybackMap, SearchHit, SearchQuery, Snapshot, Timeline,
+  Bookmark,
+  BookmarkQuery,
+  BookmarkUpdate,
+  Case,
+  ExportCreate,
+  ExportJob,
+  LegalHold,
+  Manifest,
+  PlaybackMap,
+  SearchHit,
+  SearchQuery,
+  Snapshot,
+  Timeline,
 } from '../../../common/investigation';
 import type { SegmentRow } from '../../../storage/repositories';
 import { StorageError } from '../../../storage/repositories';
@@ -30,10 +42,14 @@ export function actorName(a: Actor): string {
   return a.kind === 'user' ? a.username : `system:${a.reason}`;
 }
 
-
 function checkRange(startMs: number, endMs: number, maxMs: number, what: string): void {
   if (!(endMs > startMs)) throw DomainError.field('endMs', msg('range.end_after_start'));
-  if (endMs - startMs > maxMs) throw DomainError.field('endMs', msg('range.max_hours', { hours: Math.round(maxMs / 3_600_000) }), `invalid body: endMs ${what} may span at most ${Math.round(maxMs / 3_600_000)} h`);
+  if (endMs - startMs > maxMs)
+    throw DomainError.field(
+      'endMs',
+      msg('range.max_hours', { hours: Math.round(maxMs / 3_600_000) }),
+      `invalid body: endMs ${what} may span at most ${Math.round(maxMs / 3_600_000)} h`,
+    );
 }
 
 export interface InvestigationOptions {
@@ -65,7 +81,13 @@ export class InvestigationService implements InvestigationControl {
       onUpdate: (job) => {
         ctx.publish({ type: 'investigation.export', export: job });
         if (job.state === 'done' || job.state === 'failed')
-          void ctx.audit.record({ actor: null, action: `export.${job.state}`, targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, dir: job.dirName, manifestSha256: job.manifestSha256, error: job.error } });
+          void ctx.audit.record({
+            actor: null,
+            action: `export.${job.state}`,
+            targetType: 'export',
+            targetId: job.id,
+            detail: { caseId: job.caseId, dir: job.dirName, manifestSha256: job.manifestSha256, error: job.error },
+          });
       },
     });
   }
@@ -123,14 +145,24 @@ export class InvestigationService implements InvestigationControl {
           this.places.unitsNear({ lat: q.lat, lon: q.lon, radiusM: q.radiusM, startMs: q.startMs, endMs: q.endMs }),
         ]);
       } catch (err) {
-        throw new DomainError(ErrorKind.Unavailable, msg('search.place_unavailable'), { message: `search by place needs the GPS/map feature: ${(err as Error).message}` });
+        throw new DomainError(ErrorKind.Unavailable, msg('search.place_unavailable'), {
+          message: `search by place needs the GPS/map feature: ${(err as Error).message}`,
+        });
       }
       for (const c of cams) {
         if (!inScope(c.cameraId)) continue;
         const ranges = await this.inv.recordedRanges(c.cameraId, q.startMs, q.endMs, 1500);
         if (ranges.length === 0) continue;
         const name = (await this.ctx.store.cameras.get(c.cameraId))?.name ?? `#${c.cameraId}`;
-        hits.push({ kind: 'place-camera', cameraId: c.cameraId, atMs: ranges[0]!.startMs, startMs: ranges[0]!.startMs, endMs: ranges[ranges.length - 1]!.endMs, label: name, distanceM: Math.round(c.distanceM) });
+        hits.push({
+          kind: 'place-camera',
+          cameraId: c.cameraId,
+          atMs: ranges[0]!.startMs,
+          startMs: ranges[0]!.startMs,
+          endMs: ranges[ranges.length - 1]!.endMs,
+          label: name,
+          distanceM: Math.round(c.distanceM),
+        });
       }
       for (const u of units) {
         if (!inScope(u.unitId)) continue;
@@ -138,13 +170,22 @@ export class InvestigationService implements InvestigationControl {
         const ranges = await this.inv.recordedRanges(u.unitId, u.firstMs - 1000, u.lastMs + 1000, 1500);
         if (ranges.length === 0) continue;
         const name = (await this.ctx.store.cameras.get(u.unitId))?.name ?? `#${u.unitId}`;
-        hits.push({ kind: 'place-unit', cameraId: u.unitId, atMs: Math.max(u.firstMs, ranges[0]!.startMs), startMs: u.firstMs, endMs: u.lastMs, label: name, distanceM: Math.round(u.minDistanceM) });
+        hits.push({
+          kind: 'place-unit',
+          cameraId: u.unitId,
+          atMs: Math.max(u.firstMs, ranges[0]!.startMs),
+          startMs: u.firstMs,
+          endMs: u.lastMs,
+          label: name,
+          distanceM: Math.round(u.minDistanceM),
+        });
       }
     }
     if (q.eventType) {
       const evs = await this.ctx.store.events.listRange({ type: q.eventType, startMs: q.startMs, endMs: q.endMs, limit });
       for (const e of evs)
-        if (inScope(e.cameraId)) hits.push({ kind: 'event', cameraId: e.cameraId!, atMs: e.startMs, startMs: e.startMs, endMs: e.endMs ?? e.startMs, label: e.type });
+        if (inScope(e.cameraId))
+          hits.push({ kind: 'event', cameraId: e.cameraId!, atMs: e.startMs, startMs: e.startMs, endMs: e.endMs ?? e.startMs, label: e.type });
     }
     if (q.text) {
       for (const b of await this.inv.listBookmarks({ text: q.text, startMs: q.startMs, endMs: q.endMs, limit }))
@@ -154,7 +195,14 @@ export class InvestigationService implements InvestigationControl {
       const ids = wanted ? [...wanted] : (await this.ctx.store.cameras.list()).map((c) => c.id);
       for (const id of ids)
         for (const r of await this.inv.recordedRanges(id, q.startMs, q.endMs, 1500))
-          hits.push({ kind: 'recording', cameraId: id, atMs: r.startMs, startMs: r.startMs, endMs: r.endMs, label: (await this.ctx.store.cameras.get(id))?.name ?? `#${id}` });
+          hits.push({
+            kind: 'recording',
+            cameraId: id,
+            atMs: r.startMs,
+            startMs: r.startMs,
+            endMs: r.endMs,
+            label: (await this.ctx.store.cameras.get(id))?.name ?? `#${id}`,
+          });
     }
     return hits.sort((a, b) => a.atMs - b.atMs).slice(0, limit);
   }
@@ -174,7 +222,13 @@ export class InvestigationService implements InvestigationControl {
     await this.cameraOr404(b.cameraId);
     if (b.caseId !== null) await this.caseOr404(b.caseId);
     const row = await this.inv.createBookmark({ ...b, createdBy: actorName(who.actor), createdMs: this.ctx.now() });
-    await this.audit(who, 'bookmark.create', 'bookmark', row.id, { cameraId: row.cameraId, startMs: row.startMs, endMs: row.endMs, caseId: row.caseId, note: row.note });
+    await this.audit(who, 'bookmark.create', 'bookmark', row.id, {
+      cameraId: row.cameraId,
+      startMs: row.startMs,
+      endMs: row.endMs,
+      caseId: row.caseId,
+      note: row.note,
+    });
     if (row.caseId !== null) await this.extendHeld(row.caseId);
     this.ctx.publish({ type: 'investigation.bookmark', op: 'created', bookmark: row });
     return row;
@@ -185,7 +239,10 @@ export class InvestigationService implements InvestigationControl {
     const before = await this.inv.getBookmark(id);
     if (!before) throw DomainError.notFound(msg('bookmark.not_found', { id: id }));
     const after = (await this.inv.updateBookmark(id, patch))!;
-    await this.audit(who, 'bookmark.update', 'bookmark', id, { before: { note: before.note, caseId: before.caseId }, after: { note: after.note, caseId: after.caseId } });
+    await this.audit(who, 'bookmark.update', 'bookmark', id, {
+      before: { note: before.note, caseId: before.caseId },
+      after: { note: after.note, caseId: after.caseId },
+    });
     if (after.caseId !== null) await this.extendHeld(after.caseId);
     this.ctx.publish({ type: 'investigation.bookmark', op: 'updated', bookmark: after });
     return after;
@@ -194,8 +251,7 @@ export class InvestigationService implements InvestigationControl {
   async deleteBookmark(id: number, who: Requester): Promise<void> {
     const b = await this.inv.getBookmark(id);
     if (!b) throw DomainError.notFound(msg('bookmark.not_found', { id: id }));
-    if (b.caseId !== null && (await this.inv.activeHold(b.caseId)))
-      throw DomainError.conflict('caseId', msg('bookmark.on_hold'));
+    if (b.caseId !== null && (await this.inv.activeHold(b.caseId))) throw DomainError.conflict('caseId', msg('bookmark.on_hold'));
     await this.inv.deleteBookmark(id);
     await this.audit(who, 'bookmark.delete', 'bookmark', id, b);
     this.ctx.publish({ type: 'investigation.bookmark', op: 'deleted', bookmark: b });
@@ -228,7 +284,8 @@ export class InvestigationService implements InvestigationControl {
   /** The segments a case's bookmarks, exports and snapshots cover. */
   private async caseSegments(caseId: number): Promise<number[]> {
     const ranges: Array<{ cameraId: number; startMs: number; endMs: number }> = [];
-    for (const b of await this.inv.listBookmarks({ caseId, limit: 100_000 })) ranges.push({ cameraId: b.cameraId, startMs: b.startMs, endMs: Math.max(b.endMs, b.startMs + 1) });
+    for (const b of await this.inv.listBookmarks({ caseId, limit: 100_000 }))
+      ranges.push({ cameraId: b.cameraId, startMs: b.startMs, endMs: Math.max(b.endMs, b.startMs + 1) });
     for (const e of await this.inv.listExports({ caseId, limit: 10_000 }))
       for (const s of e.request.sources) ranges.push({ cameraId: s.cameraId, startMs: e.request.startMs, endMs: e.request.endMs });
     for (const s of await this.inv.listSnapshots({ caseId, limit: 100_000 })) ranges.push({ cameraId: s.cameraId, startMs: s.tMs, endMs: s.tMs + 1 });
@@ -280,7 +337,15 @@ export class InvestigationService implements InvestigationControl {
     const dirName = `${safeComponent(c.reference, 64)}_${stamp}_${safeComponent(req.name ?? 'export', 64)}_${randomBytes(3).toString('hex')}`;
     insideDir(this.opts.exportsDir, [dirName], 'name');
     const job = await this.inv.createExport({ caseId: c.id, dirName, request: req, createdBy: actorName(who.actor) }, this.ctx.now());
-    await this.audit(who, 'export.create', 'export', job.id, { caseReference: c.reference, sources: req.sources.map((s) => s.cameraId), startMs: req.startMs, endMs: req.endMs, reencode: !!req.reencode, watermark: !!req.watermark, dir: dirName });
+    await this.audit(who, 'export.create', 'export', job.id, {
+      caseReference: c.reference,
+      sources: req.sources.map((s) => s.cameraId),
+      startMs: req.startMs,
+      endMs: req.endMs,
+      reencode: !!req.reencode,
+      watermark: !!req.watermark,
+      dir: dirName,
+    });
     await this.extendHeld(c.id);
     this.ctx.publish({ type: 'investigation.export', export: job });
     this.exports.enqueue(job.id);
@@ -299,7 +364,8 @@ export class InvestigationService implements InvestigationControl {
 
   async cancelExport(id: number, who: Requester): Promise<ExportJob> {
     const before = await this.getExport(id);
-    if (before.state !== 'queued' && before.state !== 'running') throw DomainError.conflict('state', msg('export.finished', { id }), `export ${id} is already ${before.state}`);
+    if (before.state !== 'queued' && before.state !== 'running')
+      throw DomainError.conflict('state', msg('export.finished', { id }), `export ${id} is already ${before.state}`);
     const after = (await this.exports.cancel(id))!;
     await this.audit(who, 'export.cancel', 'export', id, { caseId: after.caseId });
     return after;
@@ -354,11 +420,28 @@ export class InvestigationService implements InvestigationControl {
     const dir = insideDir(this.opts.snapshotsDir, relPath.split('/'), 'snapshot');
     await fs.promises.mkdir(dir, { recursive: true });
     const jpg = path.join(dir, 'snapshot.jpg');
-    const used = await grabFrame(this.ctx.ffmpeg, this.ctx.config.recordingsDir, jpg, { seg, offsetS, live: source === 'live', fallback: liveFallback, cameraName: cam.name });
+    const used = await grabFrame(this.ctx.ffmpeg, this.ctx.config.recordingsDir, jpg, {
+      seg,
+      offsetS,
+      live: source === 'live',
+      fallback: liveFallback,
+      cameraName: cam.name,
+    });
     if (used !== seg) [seg, tMs, segFile] = [used, used.endMs, path.join(this.ctx.config.recordingsDir, ...used.relPath.split('/'))];
     const sha = await sha256File(jpg);
     const size = (await fs.promises.stat(jpg)).size;
-    const row = await this.inv.createSnapshot({ cameraId: cam.id, tMs, source, note: input.note, caseId: kase?.id ?? null, relPath, sha256: sha, sizeBytes: size, createdBy: actorName(who.actor), createdMs: now });
+    const row = await this.inv.createSnapshot({
+      cameraId: cam.id,
+      tMs,
+      source,
+      note: input.note,
+      caseId: kase?.id ?? null,
+      relPath,
+      sha256: sha,
+      sizeBytes: size,
+      createdBy: actorName(who.actor),
+      createdMs: now,
+    });
     const manifest: Manifest = {
       format: 'argus-evidence/1',
       caseReference: kase?.reference ?? '',
@@ -370,12 +453,31 @@ export class InvestigationService implements InvestigationControl {
       startMs: tMs,
       endMs: tMs,
       watermark: false,
-      sources: [{
-        cameraId: cam.id, name: cam.name, kind: cam.kind === 'uplink' ? 'unit' : 'camera', file: 'snapshot.jpg', startMs: tMs, endMs: tMs,
-        recorded: [{ startMs: seg.startMs, endMs: seg.endMs }],
-        segments: [{ id: seg.id, relPath: seg.relPath, startMs: seg.startMs, endMs: seg.endMs, sizeBytes: seg.sizeBytes, sha256: seg.state === 'closed' ? await sha256File(segFile) : '' }],
-        durationMs: null, cut: 'frame-exact', firstFrameMs: tMs, lastFrameMs: tMs,
-      }],
+      sources: [
+        {
+          cameraId: cam.id,
+          name: cam.name,
+          kind: cam.kind === 'uplink' ? 'unit' : 'camera',
+          file: 'snapshot.jpg',
+          startMs: tMs,
+          endMs: tMs,
+          recorded: [{ startMs: seg.startMs, endMs: seg.endMs }],
+          segments: [
+            {
+              id: seg.id,
+              relPath: seg.relPath,
+              startMs: seg.startMs,
+              endMs: seg.endMs,
+              sizeBytes: seg.sizeBytes,
+              sha256: seg.state === 'closed' ? await sha256File(segFile) : '',
+            },
+          ],
+          durationMs: null,
+          cut: 'frame-exact',
+          firstFrameMs: tMs,
+          lastFrameMs: tMs,
+        },
+      ],
       files: await describeFiles(dir, ['snapshot.jpg']),
     };
     await fs.promises.writeFile(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
