@@ -3,77 +3,25 @@ import { can } from '../../common/rights';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
-import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue } from '../format';
-import { useI18n, type Translate } from '../i18n/index';
+import { formatDateTime, toDateTimeLocalValue } from '../format';
+import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { sortedCameras } from '../state/cameras';
 import { useStore } from '../state/store';
 import { sortedUnits } from '../state/units';
-import { playbackClockLabel, playbackClockParts } from './clock-label';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
 import { FRAME_MS, SyncSession } from './sync-player';
 import { TimelineView } from './timeline';
-import { FrameBackIcon, FrameForwardIcon, NextEventIcon, PauseIcon, PlayIcon, PrevEventIcon, ZoomInIcon, ZoomOutIcon } from './transport-icons';
-import { SPANS_MS, SPEEDS } from './wall-map';
+import { TransportBar } from './transport-bar';
+import { SPANS_MS } from './wall-map';
+import { VideoTile } from './video-tile';
 
 const MAX_SOURCES = 9;
 
 interface AsyncTask {
   (): Promise<void>;
-}
-
-function spanLabel(t: Translate, ms: number): string {
-  if (ms >= 86_400_000) return t('investigation.span.days', { n: Math.round(ms / 86_400_000) });
-  if (ms >= 3_600_000) return t('investigation.span.hours', { n: Math.round(ms / 3_600_000) });
-  return t('investigation.span.minutes', { n: Math.round(ms / 60_000) });
-}
-
-function VideoTile({
-  session,
-  cameraId,
-  name,
-  selected,
-  onSelect,
-}: {
-  session: SyncSession;
-  cameraId: number;
-  name: string;
-  selected: boolean;
-  onSelect(): void;
-}) {
-  const { t } = useI18n();
-  const ref = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useState('loading');
-  const [codec, setCodec] = useState<string | null>(null);
-  const [shownMs, setShownMs] = useState<number | null>(null);
-  useEffect(() => {
-    const tile = session.attach(cameraId, ref.current!);
-    const off = session.onTick(() => {
-      setState(tile.state);
-      setCodec(tile.unsupportedCodec);
-      const shown = tile.shownWallMs();
-      setShownMs(shown === null ? null : Math.round(shown));
-    });
-    return () => {
-      off();
-      session.detach(cameraId);
-    };
-  }, [session, cameraId]);
-  return (
-    <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} data-shown-ms={shownMs ?? undefined} onClick={onSelect}>
-      {/* In a gap or for an undecodable codec the last picture would be a stale frame: hidden. */}
-      <video ref={ref} muted playsInline style={state === 'gap' || state === 'unsupported' ? { visibility: 'hidden' } : undefined} />
-      <span class="pb-tile-name">{name}</span>
-      {state === 'gap' ? <span class="pb-tile-status">{t('investigation.noRecording')}</span> : null}
-      {state === 'unsupported' ? (
-        <span class="pb-tile-status pb-tile-unsupported" role="status">
-          {t('investigation.tile.noDecoder', { codec: codec ?? '' })}
-        </span>
-      ) : null}
-    </div>
-  );
 }
 
 export function PlaybackTab() {
@@ -236,7 +184,6 @@ export function PlaybackTab() {
       services.toasts.show((tt) => tt('investigation.export.started', { reference: ref }));
     });
 
-  const clock = playbackClockParts(now);
   return (
     <div class="playback-tab" ref={rootRef}>
       <aside class="pb-side">
@@ -261,111 +208,18 @@ export function PlaybackTab() {
             <VideoTile key={id} session={session} cameraId={id} name={nameOf(id)} selected={id === focusId} onSelect={() => setFocus(id)} />
           ))}
         </div>
-        <div class="pb-toolbar">
-          <button
-            type="button"
-            class="primary pb-play icon-btn"
-            name="play"
-            onClick={togglePlay}
-            title={session.clock.paused ? t('investigation.play') : t('investigation.pause')}
-            aria-label={session.clock.paused ? t('investigation.play') : t('investigation.pause')}
-          >
-            {session.clock.paused ? <PlayIcon /> : <PauseIcon />}
-          </button>
-          <button
-            type="button"
-            class="icon-btn"
-            name="frame-back"
-            onClick={() => step(-1)}
-            title={t('investigation.frameBack')}
-            aria-label={t('investigation.frameBack')}
-          >
-            <FrameBackIcon />
-          </button>
-          <button
-            type="button"
-            class="icon-btn"
-            name="frame-forward"
-            onClick={() => step(1)}
-            title={t('investigation.frameForward')}
-            aria-label={t('investigation.frameForward')}
-          >
-            <FrameForwardIcon />
-          </button>
-          <button
-            type="button"
-            class="icon-btn"
-            name="prev-event"
-            onClick={() => jumpEvent(-1)}
-            title={t('investigation.prevEvent')}
-            aria-label={t('investigation.prevEvent')}
-          >
-            <PrevEventIcon />
-          </button>
-          <button
-            type="button"
-            class="icon-btn"
-            name="next-event"
-            onClick={() => jumpEvent(1)}
-            title={t('investigation.nextEvent')}
-            aria-label={t('investigation.nextEvent')}
-          >
-            <NextEventIcon />
-          </button>
-          <label class="pb-speed">
-            {t('investigation.speed')}{' '}
-            <select
-              name="speed"
-              value={String(session.clock.speed)}
-              onChange={(e) => {
-                session.clock.setSpeed(Number(e.currentTarget.value));
-                session.tick();
-              }}
-            >
-              {SPEEDS.map((s) => (
-                <option key={s} value={String(s)}>
-                  {s < 1 ? `1/${1 / s}` : s}x
-                </option>
-              ))}
-            </select>
-          </label>
-          <span class="pb-now" data-now-ms={Math.round(now)} title={playbackClockLabel(now)}>
-            {clock.base}
-            {clock.zone ? <span class="pb-zone"> ({clock.zone})</span> : null}
-          </span>
-          <form
-            class="pb-goto"
-            onSubmit={(e) => {
-              e.preventDefault();
-              const ms = fromDateTimeLocalValue(gotoValue);
-              if (ms !== null) seek(ms);
-            }}
-          >
-            <input type="datetime-local" step="1" name="goto" value={gotoValue} onInput={(e) => setGotoValue(e.currentTarget.value)} />
-            <button type="submit">{t('investigation.goto')}</button>
-          </form>
-          <button
-            type="button"
-            class="icon-btn"
-            name="zoom-in"
-            onClick={() => zoom(0.5, now)}
-            title={t('investigation.zoomIn')}
-            aria-label={t('investigation.zoomIn')}
-          >
-            <ZoomInIcon />
-          </button>
-          <button
-            type="button"
-            class="icon-btn"
-            name="zoom-out"
-            onClick={() => zoom(2, now)}
-            title={t('investigation.zoomOut')}
-            aria-label={t('investigation.zoomOut')}
-          >
-            <ZoomOutIcon />
-          </button>
-          <span class="muted pb-span">{t('investigation.span', { span: spanLabel(t, spanMs) })}</span>
-        </div>
+        <TransportBar
+          session={session}
+          nowMs={now}
+          spanMs={spanMs}
+          gotoValue={gotoValue}
+          onGotoValue={setGotoValue}
+          onTogglePlay={togglePlay}
+          onStep={step}
+          onJumpEvent={jumpEvent}
+          onSeek={seek}
+          onZoom={zoom}
+        />
         <TimelineView
           rows={selected.map((id) => ({ cameraId: id, name: nameOf(id), data: timelines.get(id) ?? null }))}
           viewStartMs={viewStart}
