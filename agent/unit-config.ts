@@ -44,7 +44,7 @@ export async function fetchUnitConfig(o: UnitConfigOptions): Promise<AgentUnitCo
     } catch (err) {
       if (err instanceof UnitConfigRefused) throw err;
       if (err instanceof Error && err.message.startsWith('server answer')) throw new UnitConfigRefused(`${err.message}; not pushing anywhere`);
-      if (o.signal?.aborted) throw new Error('stopped before the server answered');
+      if (o.signal?.aborted) throw new Error('stopped before the server answered', { cause: err });
       why = (err as Error).cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message;
     }
     failures++;

@@ -223,7 +223,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
         try {
           ff = await waitFirstFrame(page, 30_000);
         } catch (e) {
-          throw new Error(`drop ${k + 1} (source ${src.id}): no frame presented within 30 s (${(e as Error).message.split('\n')[0]})`);
+          throw new Error(`drop ${k + 1} (source ${src.id}): no frame presented within 30 s (${(e as Error).message.split('\n')[0]})`, { cause: e });
         }
         if (ff.dropMs === null || ff.frameMs === null) throw new Error(`drop ${k + 1}: the drop event was not seen on tile 1`);
         await tile(0).and(page.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });

@@ -136,7 +136,7 @@ async function seekAndExportBench(dir: string): Promise<{ seekP50: number; seekP
     const g = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=10,noise=alls=30:allf=t', '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=16000:duration=10',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '0', '-g', '25', '-b:v', '4000k', '-minrate', '4000k', '-maxrate', '4000k', '-bufsize', '2000k', '-x264-params', 'nal-hrd=cbr',
       '-c:a', 'aac', '-b:a', '32k', '-t', '10', clip]);
-    if (g.status !== 0) throw new Error(`cannot make the 1080p clip: ${g.stderr}`);
+    if (g.status !== 0) throw new Error(`cannot make the 1080p clip: ${g.stderr.toString()}`);
     const expCam = (await mk('Export cam')).id;
     const segDir = path.join(srv.backend.config.recordingsDir, String(expCam));
     fs.mkdirSync(segDir, { recursive: true });
@@ -144,7 +144,7 @@ async function seekAndExportBench(dir: string): Promise<{ seekP50: number; seekP
     const loopList = path.join(dir, 'loop.ffconcat');
     fs.writeFileSync(loopList, `ffconcat version 1.0\n${`file '${clip}'\n`.repeat(6)}`);
     const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', loopList, '-c', 'copy', '-f', 'mpegts', minute]);
-    if (r.status !== 0) throw new Error(`cannot make the 1080p minute: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`cannot make the 1080p minute: ${r.stderr.toString()}`);
     const e0 = Date.now() - 6 * 3_600_000;
     const rows: NewSegment[] = [];
     for (let i = 0; i < flags['export-minutes']; i++) {
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(`bench:playback failed: ${(err as Error).stack ?? err}`);
+    console.error(`bench:playback failed: ${(err as Error).stack ?? String(err)}`);
     process.exit(1);
   },
 );

@@ -32,7 +32,7 @@ export function insidePolygon(lat: number, lon: number, ring: ReadonlyArray<read
 
 // ---- WGS-84 → GCJ-02 (the offset datum required for maps published in mainland China) ----
 const GCJ_A = 6378245.0;
-const GCJ_EE = 0.00669342162296594323;
+const GCJ_EE = 0.006693421622965943;
 
 /** True outside mainland China's rough bounding box, where GCJ-02 equals WGS-84 by definition. */
 export function outOfChina(lat: number, lon: number): boolean {

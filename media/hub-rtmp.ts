@@ -1,7 +1,8 @@
 // The media hub's implementation: a locked-down RTMP listener, publish/play decisions, replacement, pre-roll, idle limits and FLV viewers.
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { observeTag, ViewerFilter, type StreamTracks } from './flv-tracks';
+import { observeTag, type StreamTracks } from './flv-tracks';
+import { attachFlvViewer, type ViewerHandle } from './hub-viewer';
 import type { DonePublishReason, HubDecision, HubOptions, MediaHub, PublishInfo, StreamRequest, Viewer, ViewerSink } from './hub';
 import { asLog, type Log } from '../common/log';
 import { allStreams, initNms, rtmpMessage, RtmpConnection, streamAt, type HubPacket, type HubStream } from './hub-nms';
@@ -45,7 +46,7 @@ export class RtmpMediaHub implements MediaHub {
   private server: net.Server | null = null;
   private boundPort: number | null = null;
   private readonly entries = new Map<RtmpConnection, Entry>();
-  private readonly viewers = new Set<{ readonly streamPath: string; close(): void }>();
+  private readonly viewers = new Set<ViewerHandle>();
   private readonly preRolls = new Map<string, PreRoll>();
   /** Codecs of each current publish, from its first audio and video tags. */
   private readonly tracks = new Map<string, StreamTracks>();
@@ -171,60 +172,8 @@ export class RtmpMediaHub implements MediaHub {
     const b = streamAt(streamPath);
     if (!b || !this.publisherEntry(b)) return null;
     const max = this.opts.maxViewerBufferBytes ?? 4 * 1024 * 1024;
-    const filter = new ViewerFilter(this.tracks.get(streamPath) ?? { video: null, audio: null }, b.hasVideoHeader);
-    let done = false;
-    const drop = (why: string | null) => {
-      if (done) return;
-      done = true;
-      this.viewers.delete(handle);
-      sub.remove();
-      if (why) {
-        this.log.warn(`dropping viewer ${remoteAddress} of ${streamPath}: ${why}`, { streamPath });
-        try {
-          sink.destroy();
-        } catch {
-          /* already gone */
-        }
-      }
-    };
-    const handle = {
-      streamPath,
-      close: () => {
-        if (done) return;
-        drop(null);
-        try {
-          sink.end();
-        } catch {
-          /* already gone */
-        }
-      },
-    };
-    const sub = b.subscribe(remoteAddress, {
-      send: (raw) => {
-        if (done) return 0;
-        const buf = filter.map(raw);
-        if (!buf) return 0;
-        try {
-          if (sink.bufferedBytes() > max) {
-            drop(`more than ${max} bytes unsent`);
-            return 0;
-          }
-          sink.write(buf);
-          return buf.length;
-        } catch (err) {
-          drop(`write failed: ${(err as Error).message}`);
-          return 0;
-        }
-      },
-      close: handle.close,
-    });
-    this.viewers.add(handle);
-    const err = sub.start();
-    if (err) {
-      drop(err);
-      return null;
-    }
-    return { streamPath, detach: () => drop(null) };
+    const tracks = this.tracks.get(streamPath) ?? { video: null, audio: null };
+    return attachFlvViewer(b, streamPath, tracks, sink, remoteAddress, max, this.viewers, this.log);
   }
 
   // ---------------------------------------------------------------- sessions
@@ -300,7 +249,10 @@ export class RtmpMediaHub implements MediaHub {
     const req = this.request(c, e);
     const decision = this.decide(this.opts.onPrePublish, req, 'internal stream');
     if (!decision.allow) {
-      this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
+      this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, {
+        streamPath: req.streamPath,
+        remoteAddress: req.remoteAddress,
+      });
       return void e.socket.destroy();
     }
     const b = c.stream;
@@ -317,11 +269,22 @@ export class RtmpMediaHub implements MediaHub {
     }
     e.role = 'publisher';
     e.internal = req.internal;
-    e.info = { streamPath: req.streamPath, app: req.app, name: req.name, remoteAddress: req.remoteAddress, internal: req.internal, sessionId: c.id, startMs: this.now() };
+    e.info = {
+      streamPath: req.streamPath,
+      app: req.app,
+      name: req.name,
+      remoteAddress: req.remoteAddress,
+      internal: req.internal,
+      sessionId: c.id,
+      startMs: this.now(),
+    };
     if (!req.internal) this.armIdle(e);
     this.tracks.set(req.streamPath, { video: null, audio: null });
     if ((this.opts.preRollApps ?? []).includes(req.app)) this.preRolls.set(req.streamPath, { messages: [], firstDts: null, bytes: 0 });
-    this.log.info(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
+    this.log.info(`${req.internal ? 'internal ' : ''}publish ${req.streamPath} from ${req.remoteAddress}`, {
+      streamPath: req.streamPath,
+      remoteAddress: req.remoteAddress,
+    });
     this.opts.onPublish?.(e.info);
   }
 
@@ -331,7 +294,10 @@ export class RtmpMediaHub implements MediaHub {
     const req = this.request(c, e);
     const decision = this.decide(this.opts.onPrePlay, req, 'only Argus itself may play over RTMP');
     if (!decision.allow) {
-      this.log.warn(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, { streamPath: req.streamPath, remoteAddress: req.remoteAddress });
+      this.log.warn(`play ${req.streamPath} from ${req.remoteAddress} refused: ${decision.reason}`, {
+        streamPath: req.streamPath,
+        remoteAddress: req.remoteAddress,
+      });
       return void e.socket.destroy();
     }
     e.role = 'player';

@@ -270,7 +270,7 @@ describe('Recorder backoff (injected launcher and clock)', () => {
         cameraUp = true;
         await step(9000);
       }
-      rec.close();
+      void rec.close();
       expect(holesMs).toHaveLength(6);
       // Retries at 1, 3 and 7 s into each 6 s outage: the hole is the outage plus about a second, never growing.
       for (const h of holesMs) expect(h, JSON.stringify(holesMs)).toBeLessThanOrEqual(7100);

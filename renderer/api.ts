@@ -55,7 +55,7 @@ function kindForStatus(status: number): ErrorKind {
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await res.json();
   } catch {

@@ -162,7 +162,7 @@ export class EventStream {
         try {
           fn(ev);
         } catch (err) {
-          this.opts.log(`[events] subscriber failed on ${ev.type}: ${(err as Error).stack ?? err}`);
+          this.opts.log(`[events] subscriber failed on ${ev.type}: ${(err as Error).stack ?? String(err)}`);
         }
       }
     };

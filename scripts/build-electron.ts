@@ -10,5 +10,11 @@ export async function buildElectron(outDir = path.resolve(import.meta.dirname, '
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  buildElectron().then((d) => console.log(`electron shell built in ${d}`));
+  buildElectron().then(
+    (d) => console.log(`electron shell built in ${d}`),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     publisher = null;
     for (const id of [gate.id, dock.id, ptzCam]) await call(s, admin, 'PATCH', `/api/v1/cameras/${id}`, { enabled: false }, 200);
     await until('the unit to stop recording', async () => (await call<Unit>(s, admin, 'GET', `/api/v1/units/${patrol.unit.id}`, undefined, 200)).status.recording !== 'recording', 30_000);
-    const segs = async (id: number) => (await call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200));
+    const segs = async (id: number) => (call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200));
     for (const id of [gate.id, dock.id, ptzCam, patrol.unit.id]) await until(`no segment of ${id} writing`, async () => (await segs(id)).every((x) => x.state === 'closed'), 30_000);
     // The dock camera is enabled again, on an address where nothing answers: an enabled camera that is offline.
     await call(s, admin, 'PATCH', `/api/v1/cameras/${dock.id}`, { enabled: true, url: 'rtsp://127.0.0.1:9/dock' }, 200);

@@ -104,7 +104,7 @@ ipcMain.handle(WALL_CHANNELS.openWall, (_e, displayId: unknown) => {
   return openWall(displayId);
 });
 
-app.whenReady().then(async () => {
+void app.whenReady().then(async () => {
   try {
     consoleUrl = await startBackend(process.argv.slice(process.defaultApp ? 2 : 1).filter((a) => a.startsWith('--') && !a.startsWith('--inspect')));
   } catch (e) {

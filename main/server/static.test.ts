@@ -11,7 +11,7 @@ function rawGet(port: number, target: string): Promise<{ status: number; body: s
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1', () => sock.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`));
     let data = '';
-    sock.on('data', (d) => (data += d));
+    sock.on('data', (d: Buffer) => (data += d.toString()));
     sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]), body: data.split('\r\n\r\n').slice(1).join('\r\n\r\n') }));
     sock.on('error', reject);
   });

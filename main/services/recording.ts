@@ -1,8 +1,8 @@
 // Recording service: one Recorder per enabled camera or online unit, segment events into the index; camera relays into the hub.
 import { englishOf, msg } from '../../common/messages';
-import type { CameraStatus, Segment } from '../../common/api';
+import type { CameraStatus } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
-import type { CameraRow, SegmentRow, Store } from '../../storage/repositories';
+import type { CameraRow, Store } from '../../storage/repositories';
 import { cameraStreamPath } from '../../media/hub';
 import { Recorder, type ClosedSegment, type OpenedSegment, type RecorderEvents, type RecorderOptions } from '../../media/recorder';
 import { StreamRelay, type RelayStatus } from '../../media/relay';

@@ -37,7 +37,7 @@ describe('wallReducer', () => {
   });
 
   it('maximizes and restores; switching layout or clearing the tile restores', () => {
-    let s = run(emptyWall('9'), { type: 'assign', index: 4, sourceId: 2 }, { type: 'toggleMaximize', index: 4 });
+    const s = run(emptyWall('9'), { type: 'assign', index: 4, sourceId: 2 }, { type: 'toggleMaximize', index: 4 });
     expect(s.maximized).toBe(4);
     expect(wallReducer(s, { type: 'toggleMaximize', index: 4 }).maximized).toBeNull();
     expect(wallReducer(s, { type: 'restore' }).maximized).toBeNull();

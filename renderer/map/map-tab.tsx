@@ -26,22 +26,15 @@ import { fmtNum, UnitCard } from './unit-card';
 import { TrackPanel, type LoadedTrack } from './track-panel';
 import { FenceForm, FenceList } from './fence-panel';
 import { errorText } from '../api';
-
-type Tool = 'none' | 'nearest' | 'polygon' | 'circle' | 'place';
+import { bearingDeg } from './bearing';
+import { MapToolbar, type Tool } from './map-toolbar';
+import { NearestPanel } from './nearest-panel';
 
 /** Tooltip content as text: Leaflet puts a string tooltip in as HTML, and names come from users. */
 function textTip(text: string): HTMLElement {
   const el = document.createElement('span');
   el.textContent = text;
   return el;
-}
-
-/** The direction from a to b in degrees clockwise from north. */
-function bearingDeg([alat, alon]: [number, number], [lat, lon]: [number, number]): number {
-  const r = Math.PI / 180;
-  const y = Math.sin((lon - alon) * r) * Math.cos(lat * r);
-  const x = Math.cos(alat * r) * Math.sin(lat * r) - Math.sin(alat * r) * Math.cos(lat * r) * Math.cos((lon - alon) * r);
-  return ((Math.atan2(y, x) / r) + 360) % 360;
 }
 
 export function MapTab() {
@@ -84,7 +77,10 @@ export function MapTab() {
   tRef.current = t;
 
   const gcj = config?.datum === 'gcj02';
-  const toDisplay = useMemo(() => (gcj ? (lat: number, lon: number) => wgs84ToGcj02(lat, lon) : (lat: number, lon: number): [number, number] => [lat, lon]), [gcj]);
+  const toDisplay = useMemo(
+    () => (gcj ? (lat: number, lon: number) => wgs84ToGcj02(lat, lon) : (lat: number, lon: number): [number, number] => [lat, lon]),
+    [gcj],
+  );
   const fromDisplay = (lat: number, lon: number): [number, number] => (gcj ? gcj02ToWgs84(lat, lon) : [lat, lon]);
 
   // ---- map and data
@@ -125,9 +121,18 @@ export function MapTab() {
     });
     ctl.current = c;
     c.setAlarms(alarmsCenter.alarms.get().values());
-    void gpsApi.geofences().then(setFences).catch(() => undefined);
-    void gpsApi.placements().then(setPlacements).catch(() => undefined);
-    void gpsApi.cameras().then(setCameras).catch(() => undefined);
+    void gpsApi
+      .geofences()
+      .then(setFences)
+      .catch(() => undefined);
+    void gpsApi
+      .placements()
+      .then(setPlacements)
+      .catch(() => undefined);
+    void gpsApi
+      .cameras()
+      .then(setCameras)
+      .catch(() => undefined);
     return () => {
       c.destroy();
       ctl.current = null;
@@ -147,7 +152,7 @@ export function MapTab() {
   }, [openAlarms, locale, datum]);
   useEffect(() => ctl.current?.setZoomTitles({ zoomIn: t('screens.map.zoomIn'), zoomOut: t('screens.map.zoomOut') }), [locale]);
   useEffect(() => ctl.current?.setLanguage(zh), [zh]);
-  const alarmSel = selectedAlarm !== null ? openAlarms.get(selectedAlarm) ?? null : null;
+  const alarmSel = selectedAlarm !== null ? (openAlarms.get(selectedAlarm) ?? null) : null;
 
   // ---- clicks on the map, by tool
   function onMapClick([lat, lon]: [number, number]): void {
@@ -265,57 +270,35 @@ export function MapTab() {
   useEffect(() => () => video?.close(), [video]);
 
   // ---- render
-  const sel = selected !== null ? ctl.current?.unit(selected) ?? null : null;
+  const sel = selected !== null ? (ctl.current?.unit(selected) ?? null) : null;
   void unitTick;
   const fmtTime = formatDateTime; // the console's one date-time format
   const fmtDist = (m: number) => (m >= 1000 ? t('gps.km', { value: fmtNum(locale, m / 1000, 1) }) : t('gps.meters', { value: fmtNum(locale, m) }));
   const unitName = (id: number) => ctl.current?.unit(id)?.callsign ?? unitsStore.get(id)?.callsign ?? `#${id}`;
-  const toolHint = tool === 'nearest' ? t('gps.tool.hint.nearest') : tool === 'polygon' ? t('gps.tool.hint.polygon') : tool === 'circle' ? t('gps.tool.hint.circle') : t('gps.camera.placeHint');
-
   return (
     <div class="map-tab">
       <div class="map-stage">
         <div class="map-canvas" ref={el} />
-        <div class="map-toolbar">
-          <button type="button" class="small" aria-pressed={tool === 'nearest'} onClick={() => (tool === 'nearest' ? cancelTool() : setTool('nearest'))}>
-            {t('gps.tool.nearest')}
-          </button>
-          {allowed('geofences.edit') && (
-            <>
-              <button type="button" class="small" aria-pressed={tool === 'polygon'} onClick={() => (cancelTool(), setTool('polygon'))}>
-                {t('gps.tool.polygon')}
-              </button>
-              <button type="button" class="small" aria-pressed={tool === 'circle'} onClick={() => (cancelTool(), setTool('circle'))}>
-                {t('gps.tool.circle')}
-              </button>
-            </>
-          )}
-          {isAdmin && (
-            <select
-              aria-label={t('gps.camera.place')}
-              value={placeCamera ?? ''}
-              onChange={(e) => {
-                const v = (e.target as HTMLSelectElement).value;
-                setPlaceCamera(v ? Number(v) : null);
-                setTool(v ? 'place' : 'none');
-              }}
-            >
-              <option value="">{t('gps.camera.choose')}</option>
-              {cameras.map((c) => (
-                <option value={c.id}>{c.name}</option>
-              ))}
-            </select>
-          )}
-          {tool !== 'none' && <span class="hint">{toolHint}</span>}
-          {tool !== 'none' && (
-            <button type="button" class="small" onClick={cancelTool}>
-              {t('gps.tool.cancel')}
-            </button>
-          )}
-        </div>
+        <MapToolbar
+          tool={tool}
+          canEditFences={allowed('geofences.edit')}
+          canPlace={isAdmin}
+          cameras={cameras}
+          placeCamera={placeCamera}
+          onTool={setTool}
+          onCancel={cancelTool}
+          onPlaceCamera={(id) => {
+            setPlaceCamera(id);
+            setTool(id !== null ? 'place' : 'none');
+          }}
+        />
       </div>
       <aside class="map-side">
-        {error && <div role="alert" class="error">{t('gps.error.load', { message: error })}</div>}
+        {error && (
+          <div role="alert" class="error">
+            {t('gps.error.load', { message: error })}
+          </div>
+        )}
         {config && !hasTiles(config) && <div class="hint map-no-tiles">{t('gps.map.noTiles')}</div>}
         {alarmSel && (
           <div class="map-alarm-card">
@@ -351,23 +334,12 @@ export function MapTab() {
           />
         )}
         {nearest && (
-          <section class="nearest">
-            <h3>{t('gps.nearest.title')}</h3>
-            {nearest.length === 0 ? (
-              <div class="hint">{t('gps.nearest.none')}</div>
-            ) : (
-              <ul>
-                {nearest.map((n) => (
-                  <li>
-                    <a href="#" onClick={(e) => (e.preventDefault(), setSelected(n.unitId), ctl.current?.panTo(n.position.lat, n.position.lon))}>
-                      {unitName(n.unitId)}
-                    </a>
-                    <span>{fmtDist(n.distanceM)}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <NearestPanel
+            nearest={nearest}
+            unitName={unitName}
+            fmtDist={fmtDist}
+            onPick={(n) => (setSelected(n.unitId), ctl.current?.panTo(n.position.lat, n.position.lon))}
+          />
         )}
         {(tool === 'polygon' || tool === 'circle') && (
           <FenceForm

@@ -3,61 +3,25 @@ import { can } from '../../common/rights';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
-import { formatDateTime, fromDateTimeLocalValue, toDateTimeLocalValue } from '../format';
-import { useI18n, type Translate } from '../i18n/index';
+import { formatDateTime, toDateTimeLocalValue } from '../format';
+import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { sortedCameras } from '../state/cameras';
 import { useStore } from '../state/store';
 import { sortedUnits } from '../state/units';
-import { playbackClockLabel, playbackClockParts } from './clock-label';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
 import { FRAME_MS, SyncSession } from './sync-player';
 import { TimelineView } from './timeline';
-import { FrameBackIcon, FrameForwardIcon, NextEventIcon, PauseIcon, PlayIcon, PrevEventIcon, ZoomInIcon, ZoomOutIcon } from './transport-icons';
-import { SPANS_MS, SPEEDS } from './wall-map';
+import { TransportBar } from './transport-bar';
+import { SPANS_MS } from './wall-map';
+import { VideoTile } from './video-tile';
 
 const MAX_SOURCES = 9;
 
 interface AsyncTask {
   (): Promise<void>;
-}
-
-function spanLabel(t: Translate, ms: number): string {
-  if (ms >= 86_400_000) return t('investigation.span.days', { n: Math.round(ms / 86_400_000) });
-  if (ms >= 3_600_000) return t('investigation.span.hours', { n: Math.round(ms / 3_600_000) });
-  return t('investigation.span.minutes', { n: Math.round(ms / 60_000) });
-}
-
-function VideoTile({ session, cameraId, name, selected, onSelect }: { session: SyncSession; cameraId: number; name: string; selected: boolean; onSelect(): void }) {
-  const { t } = useI18n();
-  const ref = useRef<HTMLVideoElement>(null);
-  const [state, setState] = useState('loading');
-  const [codec, setCodec] = useState<string | null>(null);
-  const [shownMs, setShownMs] = useState<number | null>(null);
-  useEffect(() => {
-    const tile = session.attach(cameraId, ref.current!);
-    const off = session.onTick(() => {
-      setState(tile.state);
-      setCodec(tile.unsupportedCodec);
-      const shown = tile.shownWallMs();
-      setShownMs(shown === null ? null : Math.round(shown));
-    });
-    return () => {
-      off();
-      session.detach(cameraId);
-    };
-  }, [session, cameraId]);
-  return (
-    <div class={`pb-tile${selected ? ' selected' : ''}`} data-camera-id={cameraId} data-state={state} data-shown-ms={shownMs ?? undefined} onClick={onSelect}>
-      {/* In a gap or for an undecodable codec the last picture would be a stale frame: hidden. */}
-      <video ref={ref} muted playsInline style={state === 'gap' || state === 'unsupported' ? { visibility: 'hidden' } : undefined} />
-      <span class="pb-tile-name">{name}</span>
-      {state === 'gap' ? <span class="pb-tile-status">{t('investigation.noRecording')}</span> : null}
-      {state === 'unsupported' ? <span class="pb-tile-status pb-tile-unsupported" role="status">{t('investigation.tile.noDecoder', { codec: codec ?? '' })}</span> : null}
-    </div>
-  );
 }
 
 export function PlaybackTab() {
@@ -117,8 +81,10 @@ export function PlaybackTab() {
     let cancelled = false;
     const from = Math.max(0, Math.round(viewStart - spanMs));
     const to = Math.round(viewStart + 2 * spanMs);
-    Promise.all(selected.map((id) => invApi.timeline(id, from, to).then((tl) => [id, tl] as const)))
-      .then((list) => !cancelled && setTimelines(new Map(list)), (err) => !cancelled && setError(err));
+    Promise.all(selected.map((id) => invApi.timeline(id, from, to).then((tl) => [id, tl] as const))).then(
+      (list) => !cancelled && setTimelines(new Map(list)),
+      (err) => !cancelled && setError(err),
+    );
     return () => {
       cancelled = true;
     };
@@ -181,8 +147,7 @@ export function PlaybackTab() {
     return () => document.removeEventListener('keydown', onKey);
   });
 
-  const toggleSource = (id: number) =>
-    setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= MAX_SOURCES ? s : [...s, id]));
+  const toggleSource = (id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= MAX_SOURCES ? s : [...s, id]));
   const focusId = focus !== null && selected.includes(focus) ? focus : (selected[0] ?? null);
   const grid = selected.length <= 1 ? 1 : selected.length <= 4 ? 2 : 3;
 
@@ -191,7 +156,8 @@ export function PlaybackTab() {
     act(async () => {
       const a = markIn ?? session.clock.now();
       const b = markOut ?? a;
-      for (const id of focusId !== null ? [focusId] : []) await invApi.addBookmark({ cameraId: id, startMs: Math.round(Math.min(a, b)), endMs: Math.round(Math.max(a, b)), note, caseId });
+      for (const id of focusId !== null ? [focusId] : [])
+        await invApi.addBookmark({ cameraId: id, startMs: Math.round(Math.min(a, b)), endMs: Math.round(Math.max(a, b)), note, caseId });
       setNote('');
       services.toasts.show((tt) => tt('investigation.bookmark.saved'));
       reloadTimelines();
@@ -208,12 +174,16 @@ export function PlaybackTab() {
     act(async () => {
       if (markIn === null || markOut === null) throw new Error(t('investigation.needSelection'));
       if (caseId === null) throw new Error(t('investigation.case'));
-      await invApi.createExport({ caseId, sources: selected.map((cameraId) => ({ cameraId })), startMs: Math.round(Math.min(markIn, markOut)), endMs: Math.round(Math.max(markIn, markOut)) });
+      await invApi.createExport({
+        caseId,
+        sources: selected.map((cameraId) => ({ cameraId })),
+        startMs: Math.round(Math.min(markIn, markOut)),
+        endMs: Math.round(Math.max(markIn, markOut)),
+      });
       const ref = cases.find((c) => c.id === caseId)?.reference ?? '';
       services.toasts.show((tt) => tt('investigation.export.started', { reference: ref }));
     });
 
-  const clock = playbackClockParts(now);
   return (
     <div class="playback-tab" ref={rootRef}>
       <aside class="pb-side">
@@ -238,53 +208,18 @@ export function PlaybackTab() {
             <VideoTile key={id} session={session} cameraId={id} name={nameOf(id)} selected={id === focusId} onSelect={() => setFocus(id)} />
           ))}
         </div>
-        <div class="pb-toolbar">
-          <button type="button" class="primary pb-play icon-btn" name="play" onClick={togglePlay} title={session.clock.paused ? t('investigation.play') : t('investigation.pause')} aria-label={session.clock.paused ? t('investigation.play') : t('investigation.pause')}>
-            {session.clock.paused ? <PlayIcon /> : <PauseIcon />}
-          </button>
-          <button type="button" class="icon-btn" name="frame-back" onClick={() => step(-1)} title={t('investigation.frameBack')} aria-label={t('investigation.frameBack')}>
-            <FrameBackIcon />
-          </button>
-          <button type="button" class="icon-btn" name="frame-forward" onClick={() => step(1)} title={t('investigation.frameForward')} aria-label={t('investigation.frameForward')}>
-            <FrameForwardIcon />
-          </button>
-          <button type="button" class="icon-btn" name="prev-event" onClick={() => jumpEvent(-1)} title={t('investigation.prevEvent')} aria-label={t('investigation.prevEvent')}>
-            <PrevEventIcon />
-          </button>
-          <button type="button" class="icon-btn" name="next-event" onClick={() => jumpEvent(1)} title={t('investigation.nextEvent')} aria-label={t('investigation.nextEvent')}>
-            <NextEventIcon />
-          </button>
-          <label class="pb-speed">
-            {t('investigation.speed')}{' '}
-            <select name="speed" value={String(session.clock.speed)} onChange={(e) => {
-              session.clock.setSpeed(Number(e.currentTarget.value));
-              session.tick();
-            }}>
-              {SPEEDS.map((s) => (
-                <option key={s} value={String(s)}>{s < 1 ? `1/${1 / s}` : s}x</option>
-              ))}
-            </select>
-          </label>
-          <span class="pb-now" data-now-ms={Math.round(now)} title={playbackClockLabel(now)}>
-            {clock.base}
-            {clock.zone ? <span class="pb-zone"> ({clock.zone})</span> : null}
-          </span>
-          <form class="pb-goto" onSubmit={(e) => {
-            e.preventDefault();
-            const ms = fromDateTimeLocalValue(gotoValue);
-            if (ms !== null) seek(ms);
-          }}>
-            <input type="datetime-local" step="1" name="goto" value={gotoValue} onInput={(e) => setGotoValue(e.currentTarget.value)} />
-            <button type="submit">{t('investigation.goto')}</button>
-          </form>
-          <button type="button" class="icon-btn" name="zoom-in" onClick={() => zoom(0.5, now)} title={t('investigation.zoomIn')} aria-label={t('investigation.zoomIn')}>
-            <ZoomInIcon />
-          </button>
-          <button type="button" class="icon-btn" name="zoom-out" onClick={() => zoom(2, now)} title={t('investigation.zoomOut')} aria-label={t('investigation.zoomOut')}>
-            <ZoomOutIcon />
-          </button>
-          <span class="muted pb-span">{t('investigation.span', { span: spanLabel(t, spanMs) })}</span>
-        </div>
+        <TransportBar
+          session={session}
+          nowMs={now}
+          spanMs={spanMs}
+          gotoValue={gotoValue}
+          onGotoValue={setGotoValue}
+          onTogglePlay={togglePlay}
+          onStep={step}
+          onJumpEvent={jumpEvent}
+          onSeek={seek}
+          onZoom={zoom}
+        />
         <TimelineView
           rows={selected.map((id) => ({ cameraId: id, name: nameOf(id), data: timelines.get(id) ?? null }))}
           viewStartMs={viewStart}
@@ -297,23 +232,43 @@ export function PlaybackTab() {
           onZoom={zoom}
         />
         <div class="pb-marks">
-          <button type="button" name="mark-in" onClick={() => setMarkIn(session.clock.now())}>{t('investigation.markIn')}</button>
-          <button type="button" name="mark-out" onClick={() => setMarkOut(session.clock.now())}>{t('investigation.markOut')}</button>
+          <button type="button" name="mark-in" onClick={() => setMarkIn(session.clock.now())}>
+            {t('investigation.markIn')}
+          </button>
+          <button type="button" name="mark-out" onClick={() => setMarkOut(session.clock.now())}>
+            {t('investigation.markOut')}
+          </button>
           {markIn !== null && markOut !== null ? (
-            <span class="muted">{t('investigation.selection', { from: formatDateTime(Math.min(markIn, markOut)), to: formatDateTime(Math.max(markIn, markOut)) })}</span>
+            <span class="muted">
+              {t('investigation.selection', { from: formatDateTime(Math.min(markIn, markOut)), to: formatDateTime(Math.max(markIn, markOut)) })}
+            </span>
           ) : null}
           <input name="note" placeholder={t('investigation.bookmark.note')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           {canCases ? (
-            <select name="case" value={caseId === null ? '' : String(caseId)} onChange={(e) => setCaseId(e.currentTarget.value ? Number(e.currentTarget.value) : null)}>
+            <select
+              name="case"
+              value={caseId === null ? '' : String(caseId)}
+              onChange={(e) => setCaseId(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
+            >
               <option value="">{t('investigation.case.none')}</option>
               {cases.map((c) => (
-                <option key={c.id} value={String(c.id)}>{c.reference}</option>
+                <option key={c.id} value={String(c.id)}>
+                  {c.reference}
+                </option>
               ))}
             </select>
           ) : null}
-          <button type="button" name="bookmark" onClick={bookmark} disabled={focusId === null}>{t('investigation.bookmark')}</button>
-          <button type="button" name="snapshot" onClick={snapshot} disabled={focusId === null}>{t('investigation.snapshot')}</button>
-          {canCases ? <button type="button" name="export" onClick={exportSel} disabled={selected.length === 0}>{t('investigation.export')}</button> : null}
+          <button type="button" name="bookmark" onClick={bookmark} disabled={focusId === null}>
+            {t('investigation.bookmark')}
+          </button>
+          <button type="button" name="snapshot" onClick={snapshot} disabled={focusId === null}>
+            {t('investigation.snapshot')}
+          </button>
+          {canCases ? (
+            <button type="button" name="export" onClick={exportSel} disabled={selected.length === 0}>
+              {t('investigation.export')}
+            </button>
+          ) : null}
         </div>
       </div>
     </div>

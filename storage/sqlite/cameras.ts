@@ -145,7 +145,7 @@ export class SqliteCameraRepo implements CameraRepo {
         }
         return true;
       });
-      return found ? this.get(id) : null;
+      return found ? await this.get(id) : null;
     } catch (err) {
       throw channelNameConflict(err instanceof StorageError && err.field === 'callsign' ? new StorageError('conflict', err.message, 'name') : err, patch.name);
     }

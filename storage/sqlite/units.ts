@@ -110,7 +110,7 @@ export class SqliteUnitRepo implements UnitRepo {
         await tx.run(`UPDATE channels SET ${sets.join(', ')} WHERE device_id = ?`, [...params, id]);
         return true;
       });
-      return found ? this.get(id) : null;
+      return found ? await this.get(id) : null;
     } catch (err) {
       throw callsignConflict(err, patch.callsign);
     }

@@ -70,7 +70,7 @@ afterEach(() => {
 async function fakeGpsd(reports: Array<{ delayMs: number; obj: Record<string, unknown> }>): Promise<number> {
   const server = net.createServer((sock) => {
     sock.on('error', () => undefined);
-    sock.once('data', async () => {
+    sock.once('data', () => void (async () => {
       sock.write('{"class":"VERSION","release":"3.22","rev":"3.22","proto_major":3,"proto_minor":14}\n');
       sock.write('{"class":"WATCH","enable":true,"json":true}\n');
       for (const r of reports) {
@@ -78,7 +78,7 @@ async function fakeGpsd(reports: Array<{ delayMs: number; obj: Record<string, un
         if (sock.destroyed) return;
         sock.write(JSON.stringify(r.obj) + '\n');
       }
-    });
+    })());
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

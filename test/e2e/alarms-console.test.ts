@@ -41,7 +41,7 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     // The event stream goes through a switchable relay, so the test can cut the console off the server.
     await context.routeWebSocket(/\/api\/v1\/events/, (ws) => {
       if (blocked) {
-        ws.close({ code: 1011, reason: 'cut off by the test' });
+        void ws.close({ code: 1011, reason: 'cut off by the test' });
         return;
       }
       ws.connectToServer();

@@ -20,7 +20,7 @@ function smallDisk(name: string, mb: number): string {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m`, 'tmpfs', dir]);
   } catch (e) {
-    throw new Error(`this test mounts a small tmpfs to fill it and needs root: ${(e as Error).message}`);
+    throw new Error(`this test mounts a small tmpfs to fill it and needs root: ${(e as Error).message}`, { cause: e });
   }
   mounts.push(dir);
   return dir;

@@ -13,7 +13,7 @@ const PASSWORD = 'gps-ingest-chief';
 let srv: TestServer;
 let b: Backend;
 let token: string;
-let events: ServerEvent[] = [];
+const events: ServerEvent[] = [];
 let consoleWs: WebSocket;
 let unit: UnitKey;
 const sockets: WebSocket[] = [];

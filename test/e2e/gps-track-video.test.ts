@@ -3,7 +3,7 @@
 // seeks the video, playing the video moves the marker.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnitKey } from '../../common/api';
 import type { TelemetryPoint } from '../../common/gps';
@@ -40,14 +40,13 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
   let dataDir: string;
   let srv: InvServer;
   let browser: TestBrowser;
-  let context: BrowserContext;
   let page: Page;
   let unit: UnitKey;
   let t0: number;
   let trackPoints = 0;
   let publisher: Publisher | null = null;
   /** The recorded segments with the frame number of their first frame. */
-  let segs: Array<SegmentRow & { firstFrame: number }> = [];
+  const segs: Array<SegmentRow & { firstFrame: number }> = [];
   let pageErrors: string[] = [];
   /** The frame the server's segment index puts at wall time tMs. */
   const frameAt = (tMs: number) => {
@@ -97,7 +96,7 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
     const r = await fetch(`${srv.backend.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey }, body: JSON.stringify({ points }) });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { stored: number }).stored).toBe(points.length);
-    ({ browser, context, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD }, context: { viewport: { width: 1440, height: 900 } } }));
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD }, context: { viewport: { width: 1440, height: 900 } } }));
   }, 180_000);
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import type { Camera } from '../../common/api';
 import type { Bookmark, Timeline } from '../../common/investigation';
 import type { PtzPreset } from '../../common/onvif';
 import { buildRenderer } from '../../scripts/build-renderer';
-import { ADMIN_PASSWORD, addSim, startHarness, waitFor, type Harness } from '../onvif-sim/harness';
+import { ADMIN_PASSWORD, startHarness, waitFor, type Harness } from '../onvif-sim/harness';
 import type { OnvifSimulator } from '../onvif-sim/simulator';
 import { openConsole, type TestBrowser } from '../harness';
 

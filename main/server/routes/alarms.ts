@@ -2,7 +2,7 @@
 import * as E from '../../../common/endpoints';
 import type { UserActor } from '../../platform/actor';
 import { actorOf, bind, type RequestContext, type Route } from '../router';
-import { type DepsRef } from './deps';
+import type { DepsRef } from './deps';
 
 function caller(ctx: RequestContext<unknown, unknown, unknown>): UserActor {
   return actorOf(ctx);

@@ -7,7 +7,7 @@ import { cameraAuditView, cameraChanges, cameraPatchFromBody, DEFAULT_RETENTION_
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toCamera } from '../views';
-import { type ApiDeps, type DepsRef } from './deps';
+import type { ApiDeps, DepsRef } from './deps';
 
 function view(d: ApiDeps, row: CameraRow): Camera {
   return toCamera(row, d.recording.status(row.id));
@@ -32,7 +32,7 @@ async function applyRecording(d: ApiDeps, row: CameraRow): Promise<void> {
   try {
     await d.recording.apply(row);
   } catch (err) {
-    d.log(`[http] recording.apply(camera ${row.id}) failed: ${(err as Error).stack ?? err}`);
+    d.log(`[http] recording.apply(camera ${row.id}) failed: ${(err as Error).stack ?? String(err)}`);
   }
 }
 

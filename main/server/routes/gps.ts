@@ -3,7 +3,7 @@ import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import { ApiError } from '../errors';
 import { actorOf, bind, type Route } from '../router';
-import { type DepsRef } from './deps';
+import type { DepsRef } from './deps';
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@
 import * as E from '../../../common/endpoints';
 import type { Requester } from '../../services/investigation/control';
 import { actorOf, bind, type Principal, type Route } from '../router';
-import { type DepsRef } from './deps';
+import type { DepsRef } from './deps';
 
 function who(ctx: { principal: Principal | null; ip: string }): Requester {
   return { actor: actorOf(ctx), ip: ctx.ip };

@@ -5,7 +5,7 @@ import { WALL_TILE_COUNT } from '../../../common/api';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toWallLayout } from '../views';
-import { type DepsRef } from './deps';
+import type { DepsRef } from './deps';
 
 export function layoutRoutes(deps: DepsRef): Route[] {
   return [

@@ -3,7 +3,7 @@ import * as E from '../../../common/endpoints';
 import { DEFAULT_SEGMENT_LIMIT } from '../../../common/endpoints/system';
 import { msg } from '../../../common/messages';
 import fs from 'node:fs/promises';
-import { type HealthInfo } from '../../../common/api';
+import type { HealthInfo } from '../../../common/api';
 import { ApiError } from '../errors';
 import { bind, type Route } from '../router';
 import { VERSION } from '../version';

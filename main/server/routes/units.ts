@@ -8,7 +8,7 @@ import { hashStreamKey } from '../../services/units';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toUnit } from '../views';
-import { type ApiDeps, type DepsRef } from './deps';
+import type { ApiDeps, DepsRef } from './deps';
 
 
 /** A new stream key: 24 random bytes, base64url (32 characters). */
@@ -53,7 +53,7 @@ async function applyUnit(d: ApiDeps, row: UnitRow, opts: { keyRotated?: boolean 
   try {
     await d.units.changed(row, opts);
   } catch (err) {
-    d.log(`[http] units.changed(${row.id}) failed: ${(err as Error).stack ?? err}`);
+    d.log(`[http] units.changed(${row.id}) failed: ${(err as Error).stack ?? String(err)}`);
   }
 }
 

@@ -6,7 +6,7 @@ import { checkNewUserPassword, resetPassword } from '../accounts/passwords';
 import { hashPassword, toUserInfo } from '../auth';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
-import { type ApiDeps, type DepsRef } from './deps';
+import type { ApiDeps, DepsRef } from './deps';
 
 
 /** Refuses a change that would leave no enabled administrator (nobody could manage Argus any more). */

@@ -129,7 +129,7 @@ export class AlarmCenter {
   /** Queues a stored device event (from DeviceEventService) for raising; 'inactive' ends of a signal raise nothing. */
   onDeviceEvent(ev: DeviceEvent): void {
     if (this.closed) return;
-    this.enqueue(() => this.fromDeviceEvent(ev));
+    void this.enqueue(() => this.fromDeviceEvent(ev));
   }
 
   private enqueue(fn: () => Promise<unknown>): Promise<unknown> {

@@ -11,7 +11,7 @@ import { openTempStore, type TempStore } from '../../../storage/sqlite/test-util
 import { FFMPEG_BIN, run } from '../../../test/helpers/ffmpeg';
 import { loadConfig } from '../../config';
 import { AuditLog } from '../audit-log';
-import { DomainError as ApiError } from '../../platform/errors';
+import type { DomainError as ApiError } from '../../platform/errors';
 import type { PtzActions } from '../contracts';
 import type { FeatureContext } from '../features';
 import { InvestigationService } from '../investigation/service';

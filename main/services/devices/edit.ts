@@ -113,7 +113,7 @@ export class DeviceEditor {
         if (row) await this.svc.deps.recording.apply(row);
       }
     } catch (err) {
-      this.svc.log(`applying device ${d.id} failed: ${(err as Error).stack ?? err}`);
+      this.svc.log(`applying device ${d.id} failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 

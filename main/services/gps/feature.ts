@@ -2,7 +2,7 @@
 import { msg } from '../../../common/messages';
 import type { UnitType } from '../../../common/api';
 import { distanceM } from '../../../common/geo';
-import type { CameraPlacement, Geofence, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
+import type { CameraPlacement, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
 import type { GeofenceRow, NewGeofence } from '../../../storage/repos/gps';
 import { DomainError } from '../../platform/errors';
 import type { Actor, TrackPoint } from '../contracts';

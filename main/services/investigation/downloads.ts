@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type { ExportJob } from '../../../common/investigation';
 import type { ServerEvent } from '../../../common/events';
 import type { MountSession } from '../features';

@@ -1,5 +1,5 @@
 // The errors the ONVIF modules throw (transport-neutral DomainErrors, main/platform/errors.ts), in one file.
-import { ErrorKind } from '../../../common/errors';
+import type { ErrorKind } from '../../../common/errors';
 import type { ServerMessage } from '../../../common/messages';
 import { fieldError } from '../../../common/schema';
 import { DomainError } from '../../platform/errors';

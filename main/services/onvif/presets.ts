@@ -31,7 +31,7 @@ export class PtzPresets {
     const { link, rt } = await this.registry.ptzLink(cameraId);
     try {
       const onDevice = await rt.client.presets(link.profileToken);
-      return this.ctx.store.onvif.syncPresets(cameraId, onDevice);
+      return await this.ctx.store.onvif.syncPresets(cameraId, onDevice);
     } catch {
       return this.ctx.store.onvif.listPresets(cameraId);
     }
