@@ -168,7 +168,10 @@ export class TpvCycles {
 
   private send(m: TpvReading, tMs: number, fromClock: boolean): void {
     if (tMs <= this.lastT) {
-      this.drops.add(fromClock ? 'no time in fix, and its agent-clock time is not after the last fix' : 'not newer than the last fix (late or repeated report)', new Date(tMs).toISOString());
+      this.drops.add(
+        fromClock ? 'no time in fix, and its agent-clock time is not after the last fix' : 'not newer than the last fix (late or repeated report)',
+        new Date(tMs).toISOString(),
+      );
       return;
     }
     this.lastT = tMs;
@@ -176,7 +179,9 @@ export class TpvCycles {
     if (fromClock) {
       this.agentClockFixes++;
       if (this.agentClockFixes === 1)
-        this.log('gpsd: fixes without time (no report of their cycle has one): timed by the agent clock (against the receiver clock when known), marked so in the agent buffer; counted in the gps status lines');
+        this.log(
+          'gpsd: fixes without time (no report of their cycle has one): timed by the agent clock (against the receiver clock when known), marked so in the agent buffer; counted in the gps status lines',
+        );
     }
     const { mode: _mode, ...rest } = m;
     this.emit({ ...rest, tMs }, { timeFromAgentClock: fromClock });

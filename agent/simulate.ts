@@ -63,11 +63,19 @@ export interface SimUnit {
 /** Logs in as an administrator and makes sure units SIM-01..SIM-N exist; returns each with a fresh stream key. */
 export async function provisionUnits(server: string, user: string, password: string, n: number, log: (m: string) => void): Promise<SimUnit[]> {
   const base = server.replace(/\/$/, '');
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password }) });
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user, password }),
+  });
   if (login.status !== 200) throw new Error(`login as ${user} failed (HTTP ${login.status}); pass --user and --password of an administrator`);
   const { token } = (await login.json()) as { token: string };
   const call = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-    const r = await fetch(base + p, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(base + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     if (!r.ok) throw new Error(`${method} ${p}: HTTP ${r.status} ${await r.text()}`);
     return (await r.json()) as T;
   };
@@ -79,7 +87,12 @@ export async function provisionUnits(server: string, user: string, password: str
     const found = existing.find((u) => u.callsign === callsign);
     const k = found
       ? await call<{ unit: { id: number }; streamKey: string; publishUrl: string }>('POST', `/api/v1/units/${found.id}/rotate-key`)
-      : await call<{ unit: { id: number }; streamKey: string; publishUrl: string }>('POST', '/api/v1/units', { callsign, type: types[(i - 1) % types.length], officer: `Officer ${i}`, segmentSeconds: 10 });
+      : await call<{ unit: { id: number }; streamKey: string; publishUrl: string }>('POST', '/api/v1/units', {
+          callsign,
+          type: types[(i - 1) % types.length],
+          officer: `Officer ${i}`,
+          segmentSeconds: 10,
+        });
     out.push({ id: k.unit.id, callsign, streamKey: k.streamKey, publishUrl: k.publishUrl });
   }
   log(`${n} simulated units ready (${out.map((u) => u.callsign).join(', ')})`);

@@ -75,7 +75,13 @@ export class UnitAgent {
     this.lastFix = f;
     this.fixes.push(f);
     if (this.fixes.length > 100_000) this.fixes.splice(0, 50_000);
-    this.buffer.push({ ...f, ...this.extras, sos: this.sosActive, capturedMs: Date.now(), ...(note.timeFromAgentClock ? { timeFromAgentClock: true as const } : {}) });
+    this.buffer.push({
+      ...f,
+      ...this.extras,
+      sos: this.sosActive,
+      capturedMs: Date.now(),
+      ...(note.timeFromAgentClock ? { timeFromAgentClock: true as const } : {}),
+    });
     void this.uplink.pump();
   }
 
@@ -97,7 +103,10 @@ export class UnitAgent {
   private replayNmea(file: string): void {
     const read = readNmea(fs.readFileSync(file, 'utf8'));
     const fixes = read.fixes;
-    const skipped = Object.entries(read.dropped).map(([r, n]) => `${r} ×${n}`).join(', ') || 'none';
+    const skipped =
+      Object.entries(read.dropped)
+        .map(([r, n]) => `${r} ×${n}`)
+        .join(', ') || 'none';
     this.nmeaStatus = `${file}: ${fixes.length} fixes from ${read.types.join('/') || 'no'} sentences; skipped: ${skipped}`;
     if (fixes.length === 0) {
       this.o.log(`${file}: no usable fixes (sentences: ${read.types.join(', ') || 'none'}; skipped: ${skipped})`);

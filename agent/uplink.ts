@@ -115,7 +115,8 @@ export class TelemetryUplink {
       const min = this.o.minBackoffMs ?? 1000;
       const delay = Math.min(this.o.maxBackoffMs ?? 10_000, min * 2 ** Math.min(10, this.wsFailures - 1)) * (0.8 + Math.random() * 0.4);
       this.wsNextTryMs = this.now() + delay;
-      if (wasOpen || this.wsFailures % 10 === 1) this.o.log(`telemetry WebSocket down (${why || `code ${code}`}); HTTP batches meanwhile; reconnect in ${Math.round(delay / 100) / 10} s`);
+      if (wasOpen || this.wsFailures % 10 === 1)
+        this.o.log(`telemetry WebSocket down (${why || `code ${code}`}); HTTP batches meanwhile; reconnect in ${Math.round(delay / 100) / 10} s`);
     });
   }
 
@@ -130,7 +131,9 @@ export class TelemetryUplink {
         const head = this.o.buffer.peek(WS_BATCH);
         const live = this.wsOpen && head.every((p) => sendNow - p.capturedMs <= BUFFERED_AFTER_MS);
         const batch = live ? head : this.o.buffer.peek(this.o.batchSize ?? 500);
-        const points = batch.map(({ capturedMs, timeFromAgentClock: _agentClock, ...p }) => (sendNow - capturedMs > BUFFERED_AFTER_MS ? { ...p, buffered: true } : p));
+        const points = batch.map(({ capturedMs, timeFromAgentClock: _agentClock, ...p }) =>
+          sendNow - capturedMs > BUFFERED_AFTER_MS ? { ...p, buffered: true } : p,
+        );
         const transport: Transport = live ? 'websocket' : 'http';
         let body: IngestResult;
         if (live) {
@@ -154,7 +157,11 @@ export class TelemetryUplink {
         for (const r of body.rejected) this.o.log(`point ${JSON.stringify(batch[r.index])} refused: ${r.reason} (${r.field} ${r.message})`);
         if (this.linkUp !== true) this.o.log(`telemetry link up (${this.o.buffer.length} points still queued)`);
         if (this.lastTransport !== transport)
-          this.o.log(transport === 'websocket' ? 'telemetry: live points over the WebSocket' : `telemetry: HTTP batches (${this.wsOpen ? 'backlog' : 'no WebSocket'}, ${this.o.buffer.length} points still queued)`);
+          this.o.log(
+            transport === 'websocket'
+              ? 'telemetry: live points over the WebSocket'
+              : `telemetry: HTTP batches (${this.wsOpen ? 'backlog' : 'no WebSocket'}, ${this.o.buffer.length} points still queued)`,
+          );
         this.lastTransport = transport;
         this.linkUp = true;
         this.failures = 0;

@@ -3,7 +3,11 @@ import type { FfmpegLauncher, RecordProcess } from '../media/ffmpeg-launcher';
 import { uplinkPushArgs, type UplinkPushSpec } from './video-args';
 
 /** Starts one ffmpeg pushing the unit's video to the hub over RTMP; onExit tells the agent to restart it (with backoff). */
-export function launchUplinkPush(ffmpeg: FfmpegLauncher, spec: UplinkPushSpec, h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void }): RecordProcess {
+export function launchUplinkPush(
+  ffmpeg: FfmpegLauncher,
+  spec: UplinkPushSpec,
+  h: { onExit(error: string | null, tail: string[]): void; onProgress?(outTimeS: number): void },
+): RecordProcess {
   return ffmpeg.process(uplinkPushArgs(spec), { onProgress: (t) => h.onProgress?.(t), onExit: (err, tail) => h.onExit(err, tail) });
 }
 

@@ -129,8 +129,12 @@ if (process.argv[2] === '--console') {
     const m1 = sampleMachineCpu();
     const wallS = (Date.now() - t0) / 1000;
 
-    const stored = (await (await fetch(`${backend.url}/api/v1/alarms?type=motion&limit=10000`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alarms: unknown[] };
-    const feed = (await (await fetch(`${backend.url}/api/v1/alarms/feed?since=0&limit=5000`, { headers: { authorization: `Bearer ${token}` } })).json()) as AlarmFeedPage;
+    const stored = (await (await fetch(`${backend.url}/api/v1/alarms?type=motion&limit=10000`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      alarms: unknown[];
+    };
+    const feed = (await (
+      await fetch(`${backend.url}/api/v1/alarms/feed?since=0&limit=5000`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as AlarmFeedPage;
     const lat = [...received.values()];
     const lost = total - received.size;
     const serverCpuPct = ((cpu1.cpuS - cpu0.cpuS) / wallS) * 100;

@@ -37,7 +37,8 @@ import { fmt, median, percentile } from './lib/stats';
 
 const NAME = 'bench:gps';
 const CENTER: [number, number] = [31.2304, 121.4737];
-const USAGE = 'npm run bench:gps -- [--units 1000] [--seconds 60] [--burst-seconds 15] [--batch 20] [--points 10000000] [--store-units 400] [--queries 50] [--markers 2000] [--frame-seconds 20]';
+const USAGE =
+  'npm run bench:gps -- [--units 1000] [--seconds 60] [--burst-seconds 15] [--batch 20] [--points 10000000] [--store-units 400] [--queries 50] [--markers 2000] [--frame-seconds 20]';
 
 interface Link {
   id: number;
@@ -53,7 +54,9 @@ interface Link {
 async function createUnits(api: ApiClient, n: number, prefix: string, note: (m: string) => void): Promise<UnitKey[]> {
   const out: UnitKey[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(await api.call<UnitKey>('POST', '/api/v1/units', { callsign: `${prefix}-${String(i + 1).padStart(4, '0')}`, type: i % 5 === 0 ? 'body' : 'vehicle' }));
+    out.push(
+      await api.call<UnitKey>('POST', '/api/v1/units', { callsign: `${prefix}-${String(i + 1).padStart(4, '0')}`, type: i % 5 === 0 ? 'body' : 'vehicle' }),
+    );
     if ((i + 1) % 250 === 0) note(`${i + 1}/${n} units created`);
   }
   return out;
@@ -68,7 +71,16 @@ async function connect(base: string, units: UnitKey[]): Promise<Link[]> {
         (u) =>
           new Promise<void>((resolve, reject) => {
             const ws = new WebSocket(`${wsBase}/api/v1/gps/telemetry?unit=${u.unit.id}`, { headers: { 'x-unit-key': u.streamKey } });
-            const link: Link = { id: u.unit.id, ws, seq: 0, pending: new Map(), lat: CENTER[0] + (Math.random() - 0.5) * 0.08, lon: CENTER[1] + (Math.random() - 0.5) * 0.09, heading: Math.floor(Math.random() * 4) * 90, lastT: 0 };
+            const link: Link = {
+              id: u.unit.id,
+              ws,
+              seq: 0,
+              pending: new Map(),
+              lat: CENTER[0] + (Math.random() - 0.5) * 0.08,
+              lon: CENTER[1] + (Math.random() - 0.5) * 0.09,
+              heading: Math.floor(Math.random() * 4) * 90,
+              lastT: 0,
+            };
             ws.on('message', (d) => {
               const m = JSON.parse(String(d)) as ServerToUnit;
               if (m.type === 'ack') {
@@ -153,15 +165,18 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       const at = secondStart + (i / ingestLinks.length) * 1000;
       inflight.push(
         new Promise<void>((resolve) =>
-          setTimeout(() => {
-            const sent = Date.now();
-            void send(l, [nextPoint(l, sent)]).then((r) => {
-              latencies.push(Date.now() - sent);
-              acked++;
-              if (r.type === 'ack') stored1 += r.stored;
-              resolve();
-            });
-          }, Math.max(0, at - Date.now())),
+          setTimeout(
+            () => {
+              const sent = Date.now();
+              void send(l, [nextPoint(l, sent)]).then((r) => {
+                latencies.push(Date.now() - sent);
+                acked++;
+                if (r.type === 'ack') stored1 += r.stored;
+                resolve();
+              });
+            },
+            Math.max(0, at - Date.now()),
+          ),
         ),
       );
     });
@@ -192,9 +207,15 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   const ingestPps = stored2 / burstS;
   out('');
   out('1. ingest (server process, real WebSockets, SQLite on disk)');
-  out(`   1 Hz: ${f.units} units x ${f.seconds} s: offered ${offered} points, acknowledged ${acked}, stored ${stored1} (${fmt(stored1 / phase1S, 0)} points/s)`);
-  out(`         ack latency p50 ${fmt(median(latencies), 1)} ms, p95 ${fmt(percentile(latencies, 95), 1)} ms, max ${fmt(Math.max(...latencies), 0)} ms; server CPU ${fmt(((cpu1 - cpu0) / phase1S) * 100, 1)} % of one core`);
-  out(`   capacity: ${f.batch}-point batches from ${f.units} units: ${stored2} points in ${fmt(burstS, 1)} s = ${fmt(ingestPps, 0)} points/s sustained; server CPU ${fmt(((cpu2b - cpu2a) / burstS) * 100, 1)} % of one core`);
+  out(
+    `   1 Hz: ${f.units} units x ${f.seconds} s: offered ${offered} points, acknowledged ${acked}, stored ${stored1} (${fmt(stored1 / phase1S, 0)} points/s)`,
+  );
+  out(
+    `         ack latency p50 ${fmt(median(latencies), 1)} ms, p95 ${fmt(percentile(latencies, 95), 1)} ms, max ${fmt(Math.max(...latencies), 0)} ms; server CPU ${fmt(((cpu1 - cpu0) / phase1S) * 100, 1)} % of one core`,
+  );
+  out(
+    `   capacity: ${f.batch}-point batches from ${f.units} units: ${stored2} points in ${fmt(burstS, 1)} s = ${fmt(ingestPps, 0)} points/s sustained; server CPU ${fmt(((cpu2b - cpu2a) / burstS) * 100, 1)} % of one core`,
+  );
 
   // ---------------------------------------------------------------- 3. map frames (server still up)
   ctx.note(`Chromium: ${f.markers} markers moving every second for ${f['frame-seconds']} s`);
@@ -240,7 +261,9 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   const frameP95 = percentile(frames.deltas, 95);
   out('');
   out(`3. map (headless Chromium, Map tab, ${f.markers} units moving every second, default zoom)`);
-  out(`   ${frames.deltas.length} frames in ${f['frame-seconds']} s: frame time p50 ${fmt(median(frames.deltas), 1)} ms, p95 ${fmt(frameP95, 1)} ms, max ${fmt(Math.max(...frames.deltas), 1)} ms`);
+  out(
+    `   ${frames.deltas.length} frames in ${f['frame-seconds']} s: frame time p50 ${fmt(median(frames.deltas), 1)} ms, p95 ${fmt(frameP95, 1)} ms, max ${fmt(Math.max(...frames.deltas), 1)} ms`,
+  );
   out(`   on screen: ${frames.visible} unit markers, ${frames.clusters} clusters`);
   await context.close();
   links.forEach((l) => l.ws.terminate());
@@ -278,7 +301,8 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   const genS = (Date.now() - g0) / 1000;
   const repo = new SqliteGpsRepo(db);
   const count = await repo.countPoints();
-  const sizeBytes = fs.statSync(path.join(tmp, 'store.db')).size + (fs.existsSync(path.join(tmp, 'store.db-wal')) ? fs.statSync(path.join(tmp, 'store.db-wal')).size : 0);
+  const sizeBytes =
+    fs.statSync(path.join(tmp, 'store.db')).size + (fs.existsSync(path.join(tmp, 'store.db-wal')) ? fs.statSync(path.join(tmp, 'store.db-wal')).size : 0);
   // Near queries around random stored points, 1 h windows.
   const nearMs: number[] = [];
   const found: number[] = [];
@@ -303,13 +327,19 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     trackPoints = t.length;
   }
   out('');
-  out(`2. store: ${count} points of ${f['store-units']} units over one day (${perUnit} each, every ${fmt(stepMs / 1000, 2)} s), ${fmt(sizeBytes / 1024 ** 3, 2)} GiB`);
+  out(
+    `2. store: ${count} points of ${f['store-units']} units over one day (${perUnit} each, every ${fmt(stepMs / 1000, 2)} s), ${fmt(sizeBytes / 1024 ** 3, 2)} GiB`,
+  );
   out(`   generated in SQLite in ${fmt(genS, 0)} s (${fmt(count / genS, 0)} rows/s with the unique index and R*Tree triggers)`);
-  out(`   near query (500 m, 1 h window, R*Tree + exact distance): p50 ${fmt(median(nearMs), 1)} ms, p95 ${fmt(percentile(nearMs, 95), 1)} ms over ${nearMs.length} queries; units found median ${median(found)}`);
+  out(
+    `   near query (500 m, 1 h window, R*Tree + exact distance): p50 ${fmt(median(nearMs), 1)} ms, p95 ${fmt(percentile(nearMs, 95), 1)} ms over ${nearMs.length} queries; units found median ${median(found)}`,
+  );
   out(`   one-day track of one unit: ${trackPoints} points, median ${fmt(median(trackMs), 1)} ms of 5`);
   out('');
   out(`load after: ${loadAverage()}`);
-  out(`RESULT ingest_pps=${fmt(ingestPps, 0)} near_query_ms_p50=${fmt(median(nearMs), 1)} track_query_ms=${fmt(median(trackMs), 1)} map_frame_ms_p95=${fmt(frameP95, 1)}`);
+  out(
+    `RESULT ingest_pps=${fmt(ingestPps, 0)} near_query_ms_p50=${fmt(median(nearMs), 1)} track_query_ms=${fmt(median(trackMs), 1)} map_frame_ms_p95=${fmt(frameP95, 1)}`,
+  );
   return { report: lines.join('\n') };
 }
 

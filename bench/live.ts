@@ -90,7 +90,14 @@ try {
 }
 
 const TIME_LIMIT_MS =
-  (300 + (flags.drops + 2 * flags['shape-drops']) * 20 + 3 * (flags['latency-seconds'] + flags['latency-connects'] * (flags['warmup-seconds'] + 15) + 45) + flags['idle-seconds'] + flags.seconds + flags.tiles * 6 + 120) * 1000;
+  (300 +
+    (flags.drops + 2 * flags['shape-drops']) * 20 +
+    3 * (flags['latency-seconds'] + flags['latency-connects'] * (flags['warmup-seconds'] + 15) + 45) +
+    flags['idle-seconds'] +
+    flags.seconds +
+    flags.tiles * 6 +
+    120) *
+  1000;
 
 /** Set once the measurements are done (or failed): the publisher's exit is then expected. */
 let stopping = false;
@@ -108,7 +115,9 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   const tiles = flags.tiles;
   const wall = wallFor(tiles);
   const warmupMs = flags['warmup-seconds'] * 1000;
-  note(`${tiles} tiles (${wall}-wall), soak ${flags.seconds} s, ${flags.drops} drops, latency ${flags['latency-seconds']} s x 2; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverage()}`);
+  note(
+    `${tiles} tiles (${wall}-wall), soak ${flags.seconds} s, ${flags.drops} drops, latency ${flags['latency-seconds']} s x 2; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverage()}`,
+  );
   const loadAtStart = loadAverage();
 
   // ---------------------------------------------------------------- sources, console, server
@@ -128,11 +137,15 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const left = await killOrphanRecorders(recordingsDir, 3000);
     if (left.length > 0) throw new Error(`${left.length} recording ffmpeg process(es) were still running after the server stopped`);
   });
-  defer('stop server', async () => {
-    if (!server) return;
-    const code = await server.stop(30_000);
-    if (code !== 0) note(`server exited with ${code}`);
-  }, 45_000);
+  defer(
+    'stop server',
+    async () => {
+      if (!server) return;
+      const code = await server.stop(30_000);
+      if (code !== 0) note(`server exited with ${code}`);
+    },
+    45_000,
+  );
   server = await startServerProcess(dataDir, { env: { ARGUS_CONSOLE_DIR: build.outDir, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD } });
   const srv = server;
   if (flags.verbose) {
@@ -142,7 +155,13 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     }, 200);
     defer('stop log echo', () => clearInterval(timer));
   }
-  const dumpLog = () => note(`last server log lines:\n${srv.logs.slice(-40).map((l) => `  ${l}`).join('\n')}`);
+  const dumpLog = () =>
+    note(
+      `last server log lines:\n${srv.logs
+        .slice(-40)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   note(`server pid ${srv.proc.pid} on ${srv.base}`);
 
   let publisher: TimecodePublisher | null = null;
@@ -243,7 +262,11 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     };
     await setLayout('4');
     note(`time to first frame: ${flags.drops} drops onto tile 1 of the 4-wall`);
-    const drops = await measureDrops(flags.drops, (k) => ({ id: cameras[k % cameras.length].id, tree: `.tree-camera[data-camera-id="${cameras[k % cameras.length].id}"]` }), GOP_MS);
+    const drops = await measureDrops(
+      flags.drops,
+      (k) => ({ id: cameras[k % cameras.length].id, tree: `.tree-camera[data-camera-id="${cameras[k % cameras.length].id}"]` }),
+      GOP_MS,
+    );
     const firstFrameMs = drops.map((d) => d.firstFrameMs);
     note(`first frame p50 ${fmt(median(firstFrameMs), 0)} ms, p95 ${fmt(percentile(firstFrameMs, 95), 0)} ms`);
 
@@ -251,7 +274,12 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     // The unit is dropped onto tile i `connects` times (the tile closed in between): a viewer starts at the keyframe the
     // hub has cached, so its delay depends on where in the 1 s GOP it connected; one connection is one draw of that.
     const connects = flags['latency-connects'];
-    const measureLatency = async (label: string, i: number, tilesOnWall: number, src: { unitId: number; pub: TimecodePublisher } = { unitId, pub }): Promise<LatencyResult> => {
+    const measureLatency = async (
+      label: string,
+      i: number,
+      tilesOnWall: number,
+      src: { unitId: number; pub: TimecodePublisher } = { unitId, pub },
+    ): Promise<LatencyResult> => {
       const { unitId: latUnit, pub: latPub } = src;
       const perConnectMs = (flags['latency-seconds'] * 1000) / connects;
       const c0 = await tileCounters(page);
@@ -277,14 +305,18 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       if (t0 === null) throw new Error(`time-code publisher sent no progress report (stderr: ${latPub.stderr().trim().slice(-300)})`);
       const connections = raws.map((raw, c): LatencyConnection => {
         if (raw.samples.length < 10)
-          throw new Error(`${label}, connection ${c + 1}: only ${raw.samples.length} frames with a readable time code (rejected: ${JSON.stringify(raw.rejected)}, ${raw.callbacks} frame callbacks, video ${raw.videoSize})`);
+          throw new Error(
+            `${label}, connection ${c + 1}: only ${raw.samples.length} frames with a readable time code (rejected: ${JSON.stringify(raw.rejected)}, ${raw.callbacks} frame callbacks, video ${raw.videoSize})`,
+          );
         const first = raw.samples[0];
         const last = raw.samples[raw.samples.length - 1];
         const rate = (last[1] - first[1]) / 100 / ((last[0] - first[0]) / 1000);
         // A frame cannot be shown before it was made: a clearly negative latency means a misread time code or a wrong T0.
         const early = raw.samples.filter(([at, v]) => at - (t0 + v * 10) < -100);
         if (early.length > 0)
-          throw new Error(`${label}, connection ${c + 1}: ${early.length} frames shown before they were sent (e.g. value ${early[0][1]} at ${early[0][0] - t0} ms after T0): time code misread or T0 wrong`);
+          throw new Error(
+            `${label}, connection ${c + 1}: ${early.length} frames shown before they were sent (e.g. value ${early[0][1]} at ${early[0][0] - t0} ms after T0): time code misread or T0 wrong`,
+          );
         return {
           raw,
           latencyMs: raw.samples.map(([at, v]) => at - (t0 + v * 10)),
@@ -323,7 +355,8 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     for (;;) {
       const playing = await page.locator('.tile[data-state=playing]').count();
       if (playing >= tiles) break;
-      if (Date.now() > fillDeadline) throw new Error(`only ${playing} of ${tiles} tiles playing ${Math.round((Date.now() - fillT0) / 1000)} s after filling the wall`);
+      if (Date.now() > fillDeadline)
+        throw new Error(`only ${playing} of ${tiles} tiles playing ${Math.round((Date.now() - fillT0) / 1000)} s after filling the wall`);
       await sleep(200);
     }
     const fillS = (Date.now() - fillT0) / 1000;
@@ -356,7 +389,20 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const publisherReports = pub.reports();
 
     // ---------------------------------------------------------------- 6. field-shaped sources
-    const shapes = await measureShapes({ api, base: srv.base, note, defer, page, setLayout, clearTile, tile, measureDrops, measureLatency, waitLive, shapeDrops: flags['shape-drops'] });
+    const shapes = await measureShapes({
+      api,
+      base: srv.base,
+      note,
+      defer,
+      page,
+      setLayout,
+      clearTile,
+      tile,
+      measureDrops,
+      measureLatency,
+      waitLive,
+      shapeDrops: flags['shape-drops'],
+    });
     stopping = true;
 
     return {

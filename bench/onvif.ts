@@ -33,10 +33,18 @@ async function main(): Promise<void> {
   const sims: OnvifSimulator[] = [];
   let ws: WebSocket | null = null;
   try {
-    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    const login = await fetch(`${b.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
     const token = ((await login.json()) as LoginResponse).token;
     const api = async (method: string, p: string, body?: unknown) => {
-      const r = await fetch(b.url + p, { method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const r = await fetch(b.url + p, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       const text = await r.text();
       if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
@@ -53,11 +61,23 @@ async function main(): Promise<void> {
     const addMs: number[] = [];
     const cams: number[] = [];
     for (let i = 0; i < flags.devices; i++) {
-      const sim = new OnvifSimulator({ username: 'onvif', password: 'secret', sources: [{ token: 'vs1', mainUri: `rtsp://127.0.0.1:9/cam${i}`, subUri: `rtsp://127.0.0.1:9/sub${i}` }], pullHoldMs: 5000 });
+      const sim = new OnvifSimulator({
+        username: 'onvif',
+        password: 'secret',
+        sources: [{ token: 'vs1', mainUri: `rtsp://127.0.0.1:9/cam${i}`, subUri: `rtsp://127.0.0.1:9/sub${i}` }],
+        pullHoldMs: 5000,
+      });
       await sim.start();
       sims.push(sim);
       const t0 = performance.now();
-      const r = await api('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'secret', name: `Bench ${i}`, enabled: false });
+      const r = await api('POST', '/api/v1/onvif/devices', {
+        host: '127.0.0.1',
+        port: sim.port,
+        username: 'onvif',
+        password: 'secret',
+        name: `Bench ${i}`,
+        enabled: false,
+      });
       addMs.push(performance.now() - t0);
       cams.push(r.cameraIds[0]);
     }
@@ -114,7 +134,12 @@ async function main(): Promise<void> {
     );
 
     const row = (name: string, v: number[]) => [name, v.length, fmt(median(v), 1), fmt(percentile(v, 95), 1), fmt(Math.max(...v), 1)];
-    console.log(`bench:onvif — ${flags.devices} devices, ${flags.moves} moves and ${flags.events} events each; load: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      `bench:onvif — ${flags.devices} devices, ${flags.moves} moves and ${flags.events} events each; load: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     console.log(
       renderTable(
         ['measure (ms)', 'n', 'median', 'p95', 'max'],

@@ -42,12 +42,36 @@ async function timelineBench(dir: string): Promise<{ medianMs: number; coldMs: n
         // A 2-minute gap every 6 hours, so the timeline has ranges to merge and gaps to show.
         if (i % 360 === 359) continue;
         const s = start + i * 60_000;
-        rows.push({ cameraId: cam, relPath: `${cam}/${s}.ts`, startMs: s, endMs: s + 60_000, durationMs: 60_000, sizeBytes: 30_000_000, videoCodec: 'h264', audioCodec: 'aac', width: 1920, height: 1080, fps: 25, state: 'closed', protected: false, recovered: false });
+        rows.push({
+          cameraId: cam,
+          relPath: `${cam}/${s}.ts`,
+          startMs: s,
+          endMs: s + 60_000,
+          durationMs: 60_000,
+          sizeBytes: 30_000_000,
+          videoCodec: 'h264',
+          audioCodec: 'aac',
+          width: 1920,
+          height: 1080,
+          fps: 25,
+          state: 'closed',
+          protected: false,
+          recovered: false,
+        });
       }
       await store.segments.insertMany(rows);
     }
     console.log(`index: ${flags.cameras} cameras x ${flags.days} days = ${flags.cameras * perCam} rows written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const ctx = { config: loadConfig({ dataDir: dir, env: {} }), store, log: noop, now: Date.now, publish: noop, onServerEvent: () => noop, audit: new AuditLog(store, Date.now), ffmpeg: createFfmpegLauncher({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }) } as unknown as FeatureContext;
+    const ctx = {
+      config: loadConfig({ dataDir: dir, env: {} }),
+      store,
+      log: noop,
+      now: Date.now,
+      publish: noop,
+      onServerEvent: () => noop,
+      audit: new AuditLog(store, Date.now),
+      ffmpeg: createFfmpegLauncher({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }),
+    } as unknown as FeatureContext;
     const places = { unitsNear: async () => [], camerasNear: async () => [], track: async () => [] };
     const svc = new InvestigationService(ctx, places, { exportsDir: path.join(dir, 'x'), snapshotsDir: path.join(dir, 's') });
     const cam = Math.ceil(flags.cameras / 2);
@@ -72,11 +96,30 @@ async function seekAndExportBench(dir: string): Promise<{ seekP50: number; seekP
   const browser = await launchBrowser();
   try {
     const mk = (name: string) =>
-      srv.backend.store.cameras.create({ name, url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 60, retentionDays: 30, groupName: null, description: null }, Date.now());
+      srv.backend.store.cameras.create(
+        {
+          name,
+          url: 'rtsp://127.0.0.1:1/none',
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: false,
+          segmentSeconds: 60,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
+        Date.now(),
+      );
     // ---- seek: 3 minutes of 640x360 in 60 s segments
     const cam = (await mk('Seek cam')).id;
     const t0 = Math.floor((Date.now() - 3 * 3_600_000) / 1000) * 1000;
-    await indexSegments(srv.backend.store, cam, await makeSegments(srv.backend.config.recordingsDir, cam, t0, 3, 60, { width: 640, height: 360, bitrateKbps: 1000 }));
+    await indexSegments(
+      srv.backend.store,
+      cam,
+      await makeSegments(srv.backend.config.recordingsDir, cam, t0, 3, 60, { width: 640, height: 360, bitrateKbps: 1000 }),
+    );
     const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
@@ -93,7 +136,7 @@ async function seekAndExportBench(dir: string): Promise<{ seekP50: number; seekP
     await page.locator('.pb-range').first().waitFor();
     const seekMs: number[] = [];
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < flags.seeks + 1; i++) {
       const target = t0 + 5000 + rand() * 170_000;
       const viewStart = Number(await timeline.getAttribute('data-view-start'));
@@ -133,9 +176,44 @@ async function seekAndExportBench(dir: string): Promise<{ seekP50: number; seekP
     // ---- export: 1080p 4 Mbit/s, 60 s segments
     // 10 s of 1080p with temporal noise (so the encoder really spends 4 Mbit/s), looped to a 60 s MPEG-TS segment.
     const clip = path.join(dir, 'noisy-1080p.mp4');
-    const g = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=10,noise=alls=30:allf=t', '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=16000:duration=10',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '0', '-g', '25', '-b:v', '4000k', '-minrate', '4000k', '-maxrate', '4000k', '-bufsize', '2000k', '-x264-params', 'nal-hrd=cbr',
-      '-c:a', 'aac', '-b:a', '32k', '-t', '10', clip]);
+    const g = spawnSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1920x1080:rate=25:duration=10,noise=alls=30:allf=t',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=1000:sample_rate=16000:duration=10',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-bf',
+      '0',
+      '-g',
+      '25',
+      '-b:v',
+      '4000k',
+      '-minrate',
+      '4000k',
+      '-maxrate',
+      '4000k',
+      '-bufsize',
+      '2000k',
+      '-x264-params',
+      'nal-hrd=cbr',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '32k',
+      '-t',
+      '10',
+      clip,
+    ]);
     if (g.status !== 0) throw new Error(`cannot make the 1080p clip: ${g.stderr.toString()}`);
     const expCam = (await mk('Export cam')).id;
     const segDir = path.join(srv.backend.config.recordingsDir, String(expCam));
@@ -150,18 +228,44 @@ async function seekAndExportBench(dir: string): Promise<{ seekP50: number; seekP
     for (let i = 0; i < flags['export-minutes']; i++) {
       const rel = `${expCam}/${e0}-${String(i).padStart(6, '0')}.ts`;
       fs.copyFileSync(minute, path.join(srv.backend.config.recordingsDir, ...rel.split('/')));
-      rows.push(segmentRow(expCam, { file: path.join(srv.backend.config.recordingsDir, ...rel.split('/')), relPath: rel, startMs: e0 + i * 60_000, endMs: e0 + (i + 1) * 60_000, firstFrame: 0 }, 1920, 1080));
+      rows.push(
+        segmentRow(
+          expCam,
+          {
+            file: path.join(srv.backend.config.recordingsDir, ...rel.split('/')),
+            relPath: rel,
+            startMs: e0 + i * 60_000,
+            endMs: e0 + (i + 1) * 60_000,
+            firstFrame: 0,
+          },
+          1920,
+          1080,
+        ),
+      );
     }
     await srv.backend.store.segments.insertMany(rows);
     const totalBytes = rows.reduce((a, s) => a + s.sizeBytes, 0);
-    console.log(`export source: ${rows.length} x 60 s segments of 1080p, ${(totalBytes / 1e6).toFixed(0)} MB (${((totalBytes * 8) / (rows.length * 60) / 1e6).toFixed(2)} Mbit/s)`);
+    console.log(
+      `export source: ${rows.length} x 60 s segments of 1080p, ${(totalBytes / 1e6).toFixed(0)} MB (${((totalBytes * 8) / (rows.length * 60) / 1e6).toFixed(2)} Mbit/s)`,
+    );
     const admin = await srv.token();
     const kase = (await srv.api<Case>('POST', '/api/v1/cases', admin, { reference: 'BENCH-1' })).body;
-    const job = (await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId: expCam }], startMs: e0, endMs: e0 + rows.length * 60_000 })).body;
-    const done = await until(async () => {
-      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${job.id}`, admin)).body;
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 3_600_000, 'export');
+    const job = (
+      await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+        caseId: kase.id,
+        sources: [{ cameraId: expCam }],
+        startMs: e0,
+        endMs: e0 + rows.length * 60_000,
+      })
+    ).body;
+    const done = await until(
+      async () => {
+        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${job.id}`, admin)).body;
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      3_600_000,
+      'export',
+    );
     if (done.state !== 'done') throw new Error(`export failed: ${done.error}`);
     const exportS = (done.finishedMs! - done.createdMs) / 1000;
     const mediaS = rows.length * 60;
@@ -180,11 +284,15 @@ async function main(): Promise<void> {
     const tl = await timelineBench(dir);
     const se = await seekAndExportBench(dir);
     console.log('');
-    console.log(`timeline (30 d of 1 camera among ${flags.cameras}, ${tl.rows} rows): median ${fmt(tl.medianMs, 1)} ms (cold ${fmt(tl.coldMs, 1)} ms); target <= 50 ms`);
+    console.log(
+      `timeline (30 d of 1 camera among ${flags.cameras}, ${tl.rows} rows): median ${fmt(tl.medianMs, 1)} ms (cold ${fmt(tl.coldMs, 1)} ms); target <= 50 ms`,
+    );
     console.log(`seek to decoded frame in Chromium: p50 ${fmt(se.seekP50, 0)} ms, p95 ${fmt(se.seekP95, 0)} ms; target p50 <= 300 ms`);
     console.log(`export ${flags['export-minutes']} min 1080p 4 Mbit/s stream copy: ${fmt(se.exportS, 2)} s = ${fmt(se.exportX, 1)}x real time; target >= 100x`);
     console.log(`load after: ${loadAverage()}`);
-    console.log(`RESULT timeline_ms=${fmt(tl.medianMs, 1)} seek_ms_p50=${fmt(se.seekP50, 0)} seek_ms_p95=${fmt(se.seekP95, 0)} export_x_realtime=${fmt(se.exportX, 1)}`);
+    console.log(
+      `RESULT timeline_ms=${fmt(tl.medianMs, 1)} seek_ms_p50=${fmt(se.seekP50, 0)} seek_ms_p95=${fmt(se.seekP95, 0)} export_x_realtime=${fmt(se.exportX, 1)}`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

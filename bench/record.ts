@@ -59,8 +59,13 @@ try {
 
 // Bounded: setup (clip generation, connections) + window + shutdown + index fill at a pessimistic 10k rows/s.
 const TIME_LIMIT_MS =
-  (420 + flags['warmup-seconds'] + flags.seconds + 3 * flags['segment-seconds'] + 3 * flags.cameras + (flags['index-days'] * flags['index-cameras'] * 1440) / 10_000) * 1000;
-
+  (420 +
+    flags['warmup-seconds'] +
+    flags.seconds +
+    3 * flags['segment-seconds'] +
+    3 * flags.cameras +
+    (flags['index-days'] * flags['index-cameras'] * 1440) / 10_000) *
+  1000;
 
 interface LogStats {
   lines: string[];
@@ -104,10 +109,12 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   const recordingsDir = config.recordingsDir;
   fs.mkdirSync(recordingsDir, { recursive: true });
   // Retention would delete recordings (and falsify bytes and gaps) if the volume ran short of minFreeBytes.
-  const needBytes = n * ((CLIP.bitrateKbps + 200) * 1000 / 8) * (seconds + flags['warmup-seconds'] + 3 * segmentSeconds + 60);
+  const needBytes = n * (((CLIP.bitrateKbps + 200) * 1000) / 8) * (seconds + flags['warmup-seconds'] + 3 * segmentSeconds + 60);
   const freeBytes = fs.statfsSync(tmp).bavail * fs.statfsSync(tmp).bsize;
   if (freeBytes - needBytes < config.minFreeBytes + 512 * MB)
-    throw new Error(`not enough free space in ${os.tmpdir()}: ${fmtBytes(freeBytes)} free, the run needs ~${fmtBytes(needBytes)} plus the ${fmtBytes(config.minFreeBytes)} retention keeps free`);
+    throw new Error(
+      `not enough free space in ${os.tmpdir()}: ${fmtBytes(freeBytes)} free, the run needs ~${fmtBytes(needBytes)} plus the ${fmtBytes(config.minFreeBytes)} retention keeps free`,
+    );
 
   const logs: LogStats = { lines: [], counts: Object.fromEntries(LOG_PATTERNS.map(([k]) => [k, 0])) };
   const log = (line: string) => {
@@ -122,11 +129,21 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
     const left = await killOrphanRecorders(recordingsDir, 3000);
     if (left.length > 0) throw new Error(`${left.length} recording ffmpeg process(es) were still running after shutdown`);
   });
-  defer('close back end', async () => {
-    await backend?.close();
-  }, 60_000);
+  defer(
+    'close back end',
+    async () => {
+      await backend?.close();
+    },
+    60_000,
+  );
   const dumpLog = () => {
-    if (!flags.verbose && logs.lines.length > 0) note(`last server log lines:\n${logs.lines.slice(-40).map((l) => `  ${l}`).join('\n')}`);
+    if (!flags.verbose && logs.lines.length > 0)
+      note(
+        `last server log lines:\n${logs.lines
+          .slice(-40)
+          .map((l) => `  ${l}`)
+          .join('\n')}`,
+      );
   };
   try {
     backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log });
@@ -156,7 +173,10 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       if (Date.now() > waitDeadline) {
         throw new Error(
           `${notYet.length} of ${n} cameras are not recording after ${Math.round((Date.now() - waitDeadline) / 1000) + 60 + n} s: ` +
-            notYet.slice(0, 5).map((c) => `${c.name}: ${c.status.state}${c.status.lastError ? ` (${c.status.lastError})` : ''}`).join('; '),
+            notYet
+              .slice(0, 5)
+              .map((c) => `${c.name}: ${c.status.state}${c.status.lastError ? ` (${c.status.lastError})` : ''}`)
+              .join('; '),
         );
       }
       await sleep(500);
@@ -284,7 +304,6 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
       warmup: 5,
       note,
     });
-
 
     return {
       report: recordReport({

@@ -211,9 +211,7 @@ export const AlarmRuleActions = s.object({
   snapshot: s.optional(s.boolean('take a snapshot of the alarm source')),
   sound: s.optional(s.boolean('play the alarm sound in the console')),
   desktop: s.optional(s.boolean('raise a desktop notification')),
-  notify: s.optional(
-    s.nullable(s.object({ roles: s.array(s.enum(ROLES), { maxItems: 4 }), userIds: s.array(s.int({ min: 1 }), { maxItems: 100 }) })),
-  ),
+  notify: s.optional(s.nullable(s.object({ roles: s.array(s.enum(ROLES), { maxItems: 4 }), userIds: s.array(s.int({ min: 1 }), { maxItems: 100 }) }))),
   escalate: s.optional(s.nullable(s.object({ afterS: s.int({ min: 1, max: 86400 }), role: s.enum(ROLES) }))),
 });
 export type AlarmRuleActions = Infer<typeof AlarmRuleActions>;
@@ -323,5 +321,18 @@ export interface AlarmFeedPage {
 
 /** Columns of the history CSV export, in order. */
 export const ALARM_CSV_COLUMNS = [
-  'id', 'type', 'severity', 'state', 'source', 'sourceId', 'firstTime', 'lastTime', 'count', 'handler', 'escalatedTo', 'lat', 'lon', 'message',
+  'id',
+  'type',
+  'severity',
+  'state',
+  'source',
+  'sourceId',
+  'firstTime',
+  'lastTime',
+  'count',
+  'handler',
+  'escalatedTo',
+  'lat',
+  'lon',
+  'message',
 ] as const;

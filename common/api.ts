@@ -71,7 +71,12 @@ export function checkStreamUrl(v: string): ServerMessage | null {
   return null;
 }
 
-const streamUrl = s.string({ minLength: 1, maxLength: 2048, refine: checkStreamUrl, description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password' });
+const streamUrl = s.string({
+  minLength: 1,
+  maxLength: 2048,
+  refine: checkStreamUrl,
+  description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password',
+});
 
 const cameraFields = {
   name: s.string({ minLength: 1, maxLength: 64, singleLine: true, refine: (v) => (v.trim() === v ? null : msg('schema.spaces_around')) }),

@@ -17,7 +17,13 @@ export const ORG_MAX_DEPTH = 15;
 export const ROOT_NODE_ID = 1;
 
 // ---------- organisation ----------
-export interface OrgCounts { devices: number; devicesOnline: number; channels: number; channelsLive: number; channelsRecording: number }
+export interface OrgCounts {
+  devices: number;
+  devicesOnline: number;
+  channels: number;
+  channelsLive: number;
+  channelsRecording: number;
+}
 export interface OrgNodeView {
   id: number;
   parentId: number | null;
@@ -30,22 +36,43 @@ export interface OrgNodeView {
   /** Subtree totals. */
   counts: OrgCounts;
 }
-export interface OrgTree { nodes: OrgNodeView[] }
+export interface OrgTree {
+  nodes: OrgNodeView[];
+}
 const nodeName = s.string({ minLength: 1, maxLength: 128, singleLine: true });
 const orgCode = s.string({ minLength: 2, maxLength: 20, pattern: /^\d+$/, description: 'civil code (2-8 digits) or 20-digit GB/T 28181 code' });
-export const OrgNodeCreate = s.object({ parentId: s.int({ min: 1 }), name: nodeName, code: s.optional(s.nullable(orgCode)), sortOrder: s.optional(s.int({ min: 0, max: 1_000_000 })) });
+export const OrgNodeCreate = s.object({
+  parentId: s.int({ min: 1 }),
+  name: nodeName,
+  code: s.optional(s.nullable(orgCode)),
+  sortOrder: s.optional(s.int({ min: 0, max: 1_000_000 })),
+});
 export type OrgNodeCreate = Infer<typeof OrgNodeCreate>;
-export const OrgNodeUpdate = s.partial(s.object({ parentId: s.int({ min: 1 }), name: nodeName, code: s.nullable(orgCode), sortOrder: s.int({ min: 0, max: 1_000_000 }) }));
+export const OrgNodeUpdate = s.partial(
+  s.object({ parentId: s.int({ min: 1 }), name: nodeName, code: s.nullable(orgCode), sortOrder: s.int({ min: 0, max: 1_000_000 }) }),
+);
 export type OrgNodeUpdate = Infer<typeof OrgNodeUpdate>;
 export type OrgSearchHit =
   | { kind: 'node'; id: number; name: string; code: string | null; path: number[] }
   | { kind: 'device'; id: number; name: string; code: string | null; callsign: string | null; path: number[] }
   | { kind: 'channel'; id: number; deviceId: number; name: string; code: string | null; path: number[] };
-export interface ChannelRef { channelId: number; deviceId: number; name: string }
+export interface ChannelRef {
+  channelId: number;
+  deviceId: number;
+  name: string;
+}
 
 // ---------- devices ----------
-export interface MobileIdentity { callsign: string; type: MobileType; officer: string | null; plate: string | null }
-export interface DeviceLink { online: boolean; sinceMs: number }
+export interface MobileIdentity {
+  callsign: string;
+  type: MobileType;
+  officer: string | null;
+  plate: string | null;
+}
+export interface DeviceLink {
+  online: boolean;
+  sinceMs: number;
+}
 export interface DeviceStatus {
   deviceId: number;
   state: ConnectionState;
@@ -82,7 +109,12 @@ const policyFields = {
   segmentSeconds: s.optional(s.int({ min: 2, max: 600 })),
   retentionDays: s.optional(s.int({ min: 1, max: 3650 })),
 };
-const streamUrl = s.string({ minLength: 1, maxLength: 2048, refine: checkStreamUrl, description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password' });
+const streamUrl = s.string({
+  minLength: 1,
+  maxLength: 2048,
+  refine: checkStreamUrl,
+  description: 'rtsp:// or rtsps:// URL; user:password in it are moved to username/password',
+});
 export const RtspChannelCreate = s.object({
   name: s.string({ minLength: 1, maxLength: 64, singleLine: true }),
   url: streamUrl,
@@ -98,19 +130,32 @@ export type RtspChannelCreate = Infer<typeof RtspChannelCreate>;
 export const RtspDeviceCreate = s.object({ nodeId: s.int({ min: 1 }), name: deviceName, channels: s.array(RtspChannelCreate, { maxItems: 64 }) });
 export type RtspDeviceCreate = Infer<typeof RtspDeviceCreate>;
 export const AgentDeviceCreate = s.object({
-  nodeId: s.int({ min: 1 }), callsign, type: s.enum(MOBILE_TYPES),
+  nodeId: s.int({ min: 1 }),
+  callsign,
+  type: s.enum(MOBILE_TYPES),
   officer: s.optional(s.nullable(s.string({ maxLength: 128, singleLine: true }))),
   plate: s.optional(s.nullable(s.string({ maxLength: 16, singleLine: true }))),
-  enabled: s.optional(s.boolean()), ...policyFields,
+  enabled: s.optional(s.boolean()),
+  ...policyFields,
 });
 export type AgentDeviceCreate = Infer<typeof AgentDeviceCreate>;
-export const DeviceUpdate = s.partial(s.object({
-  name: deviceName, nodeId: s.int({ min: 1 }), enabled: s.boolean(),
-  callsign, type: s.enum(MOBILE_TYPES), officer: s.nullable(s.string({ maxLength: 128, singleLine: true })),
-  plate: s.nullable(s.string({ maxLength: 16, singleLine: true })),
-}));
+export const DeviceUpdate = s.partial(
+  s.object({
+    name: deviceName,
+    nodeId: s.int({ min: 1 }),
+    enabled: s.boolean(),
+    callsign,
+    type: s.enum(MOBILE_TYPES),
+    officer: s.nullable(s.string({ maxLength: 128, singleLine: true })),
+    plate: s.nullable(s.string({ maxLength: 16, singleLine: true })),
+  }),
+);
 export type DeviceUpdate = Infer<typeof DeviceUpdate>;
-export interface AgentKey { device: DeviceView; streamKey: string; publishUrl: string }
+export interface AgentKey {
+  device: DeviceView;
+  streamKey: string;
+  publishUrl: string;
+}
 
 // ---------- channels ----------
 export interface ChannelStatus {
@@ -151,18 +196,23 @@ export interface ChannelView {
   updatedMs: number;
   status: ChannelStatus;
 }
-export const ChannelUpdate = s.partial(s.object({
-  name: s.string({ minLength: 1, maxLength: 64, singleLine: true }),
-  enabled: s.boolean(),
-  description: s.nullable(s.string({ maxLength: 1024 })),
-  url: streamUrl,
-  subUrl: s.nullable(streamUrl),
-  username: s.nullable(s.string({ maxLength: 128 })),
-  password: s.nullable(s.string({ maxLength: 256 })),
-  transport: s.enum(['tcp', 'udp'] as const),
-  recordMode: s.enum(RECORD_MODES), preAlarmS: s.int({ min: 0, max: 300 }), postAlarmS: s.int({ min: 0, max: 3600 }),
-  segmentSeconds: s.int({ min: 2, max: 600 }), retentionDays: s.int({ min: 1, max: 3650 }),
-}));
+export const ChannelUpdate = s.partial(
+  s.object({
+    name: s.string({ minLength: 1, maxLength: 64, singleLine: true }),
+    enabled: s.boolean(),
+    description: s.nullable(s.string({ maxLength: 1024 })),
+    url: streamUrl,
+    subUrl: s.nullable(streamUrl),
+    username: s.nullable(s.string({ maxLength: 128 })),
+    password: s.nullable(s.string({ maxLength: 256 })),
+    transport: s.enum(['tcp', 'udp'] as const),
+    recordMode: s.enum(RECORD_MODES),
+    preAlarmS: s.int({ min: 0, max: 300 }),
+    postAlarmS: s.int({ min: 0, max: 3600 }),
+    segmentSeconds: s.int({ min: 2, max: 600 }),
+    retentionDays: s.int({ min: 1, max: 3650 }),
+  }),
+);
 export type ChannelUpdate = Infer<typeof ChannelUpdate>;
 
 // ---------- events ----------

@@ -100,7 +100,10 @@ export function queryString(query?: QueryValues | object): string {
 
 /** The request line of a call: method and URL path (with query) relative to the server. */
 export function requestOf(e: AnyEndpoint, opts: { params?: unknown; query?: unknown } = {}): { method: HttpMethod; url: string } {
-  return { method: e.method, url: buildPath(e.path, opts.params as Record<string, string | number> | undefined) + queryString(opts.query as QueryValues | undefined) };
+  return {
+    method: e.method,
+    url: buildPath(e.path, opts.params as Record<string, string | number> | undefined) + queryString(opts.query as QueryValues | undefined),
+  };
 }
 
 /** Every declaration of a catalog object (area → name → endpoint), in declaration order. */

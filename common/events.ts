@@ -21,11 +21,7 @@ export type CoreServerEvent =
   /** A device event was stored (motion, SOS, geofence crossing, ...). */
   | { type: 'device.event'; event: DeviceEvent };
 
-export type ServerEvent = CoreServerEvent | OnvifServerEvent
-  | GpsServerEvent
-  | InvestigationServerEvent
-  | AlarmServerEvent
-  | DevicesServerEvent;
+export type ServerEvent = CoreServerEvent | OnvifServerEvent | GpsServerEvent | InvestigationServerEvent | AlarmServerEvent | DevicesServerEvent;
 
 export type ServerEventType = ServerEvent['type'];
 

@@ -13,7 +13,7 @@ export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number
 
 /** A box in degrees that contains every point within radiusM of (lat, lon) (slightly larger; clamped at the poles). */
 export function boundingBox(lat: number, lon: number, radiusM: number): { minLat: number; maxLat: number; minLon: number; maxLon: number } {
-  const dLat = (radiusM / EARTH_RADIUS_M) / RAD * 1.001;
+  const dLat = (radiusM / EARTH_RADIUS_M / RAD) * 1.001;
   const cos = Math.cos(Math.min(89.9, Math.abs(lat) + dLat) * RAD);
   const dLon = Math.min(180, dLat / Math.max(cos, 1e-6));
   return { minLat: Math.max(-90, lat - dLat), maxLat: Math.min(90, lat + dLat), minLon: lon - dLon, maxLon: lon + dLon };

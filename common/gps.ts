@@ -145,7 +145,11 @@ export interface TrackPointView {
   headingDeg: number | null;
 }
 
-export const CircleGeometry = s.object({ lat: s.number({ min: -90, max: 90 }), lon: s.number({ min: -180, max: 180 }), radiusM: s.number({ min: 1, max: 100_000 }) });
+export const CircleGeometry = s.object({
+  lat: s.number({ min: -90, max: 90 }),
+  lon: s.number({ min: -180, max: 180 }),
+  radiusM: s.number({ min: 1, max: 100_000 }),
+});
 export const LatLon = s.array(s.number({ min: -180, max: 180 }), { minItems: 2, maxItems: 2 });
 
 export const GeofenceCreate = s.object({

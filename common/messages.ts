@@ -101,7 +101,7 @@ export const MESSAGES = {
   'channel.not_found': 'channel {id} does not exist',
   'channel.name_taken': 'a channel named "{name}" already exists',
   'channel.agent_single': 'the channel of an agent device is deleted with its device',
-  'channel.not_rtsp': 'channel {id} has no stream URL of its own (its device\'s protocol supplies it)',
+  'channel.not_rtsp': "channel {id} has no stream URL of its own (its device's protocol supplies it)",
   'channel.mobile_place': 'channel {id} belongs to a mobile device: it is drawn where its device is',
   'user.not_found': 'user {id} does not exist',
   'user.name_taken': 'a user named "{username}" already exists',

@@ -63,7 +63,9 @@ export const AddDeviceRequest = s.object({
   name: s.optional(s.string({ minLength: 1, maxLength: 60, refine: (v) => (v.trim() === v ? null : msg('schema.spaces_around')) })),
   groupName: s.optional(s.nullable(s.string({ maxLength: 128 }))),
   enabled: s.optional(s.boolean('start recording at once (default true)')),
-  nodeId: s.optional(s.int({ min: 1, description: 'organisation node the new device goes under (default: the node of groupName, else the root); 400 org.node_not_found' })),
+  nodeId: s.optional(
+    s.int({ min: 1, description: 'organisation node the new device goes under (default: the node of groupName, else the root); 400 org.node_not_found' }),
+  ),
 });
 export type AddDeviceRequest = Infer<typeof AddDeviceRequest>;
 

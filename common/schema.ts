@@ -75,8 +75,7 @@ function string(opts: StringOpts = {}): Schema<string> {
     if (typeof v !== 'string') return fail(errors, path, msg('schema.not_string'));
     if (opts.minLength !== undefined && v.length < opts.minLength)
       return fail(errors, path, opts.minLength === 1 ? msg('schema.empty') : msg('schema.too_short', { min: opts.minLength }));
-    if (opts.maxLength !== undefined && v.length > opts.maxLength)
-      return fail(errors, path, msg('schema.too_long', { max: opts.maxLength }));
+    if (opts.maxLength !== undefined && v.length > opts.maxLength) return fail(errors, path, msg('schema.too_long', { max: opts.maxLength }));
     if ((opts.singleLine ? ANY_CONTROL_CHAR : CONTROL_CHARS).test(v))
       return fail(errors, path, opts.singleLine ? msg('schema.control_chars_or_breaks') : msg('schema.control_chars'));
     if (opts.pattern && !opts.pattern.test(v)) return fail(errors, path, opts.patternHint ?? msg('schema.pattern', { pattern: opts.pattern.source }));
@@ -100,7 +99,11 @@ export interface NumberOpts {
  */
 function numeric(integer: boolean, o: NumberOpts): Schema<number> {
   const opts: NumberOpts = integer
-    ? { ...o, min: Math.max(o.min ?? Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER), max: Math.min(o.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) }
+    ? {
+        ...o,
+        min: Math.max(o.min ?? Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+        max: Math.min(o.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      }
     : o;
   const json: JsonSchema = { type: integer ? 'integer' : 'number' };
   if (o.min !== undefined) json.minimum = o.min;
@@ -166,7 +169,9 @@ export interface ObjectSchema<S extends Shape> extends Schema<ObjectOf<S>> {
 
 /** Strict object: unknown fields are an error naming the field. */
 function object<S extends Shape>(shape: S, description?: string): ObjectSchema<S> {
-  const required = Object.entries(shape).filter(([, s]) => !s.isOptional).map(([k]) => k);
+  const required = Object.entries(shape)
+    .filter(([, s]) => !s.isOptional)
+    .map(([k]) => k);
   const json: JsonSchema = {
     type: 'object',
     additionalProperties: false,
@@ -204,8 +209,7 @@ function partial<S extends Shape>(schema: ObjectSchema<S>): Schema<Partial<Objec
   const inner = object(shape);
   return make(inner.json, (v, path, errors) => {
     const r = inner.check(v, path, errors);
-    if (r && Object.keys(r).length === 0 && typeof v === 'object' && v && Object.keys(v).length === 0)
-      return fail(errors, path, msg('schema.no_change'));
+    if (r && Object.keys(r).length === 0 && typeof v === 'object' && v && Object.keys(v).length === 0) return fail(errors, path, msg('schema.no_change'));
     return r as Partial<ObjectOf<S>> | undefined;
   });
 }
@@ -222,4 +226,16 @@ function timeMs(description?: string): Schema<number> {
   return numeric(true, { min: 0, max: MAX_TIME_MS, description: description ?? 'UTC milliseconds since 1970-01-01 (up to the year 9999)' });
 }
 
-export const s = { string, int: (o: NumberOpts = {}) => numeric(true, o), number: (o: NumberOpts = {}) => numeric(false, o), timeMs, boolean, enum: enumOf, array, optional, nullable, object, partial };
+export const s = {
+  string,
+  int: (o: NumberOpts = {}) => numeric(true, o),
+  number: (o: NumberOpts = {}) => numeric(false, o),
+  timeMs,
+  boolean,
+  enum: enumOf,
+  array,
+  optional,
+  nullable,
+  object,
+  partial,
+};

@@ -77,7 +77,14 @@ describe('settings', () => {
     expect(c).toMatchObject({ port: 9200, bind: '0.0.0.0', rtmpBind: '0.0.0.0', publicHost: os.hostname(), segmentSeconds: 10, mapTileDatum: 'gcj02' });
     expect(c.recordingsDir).toBe(path.join(dir, 'rec'));
     expect(c).toMatchObject({ minFreeBytes: 1024, minFreeBytesFrom: 'set' });
-    expect(c.origins).toEqual({ port: 'command line', bind: 'argus.json', segmentSeconds: 'argus.json', mapTileDatum: 'argus.json', recordingsDir: 'argus.json', minFreeBytes: 'environment' });
+    expect(c.origins).toEqual({
+      port: 'command line',
+      bind: 'argus.json',
+      segmentSeconds: 'argus.json',
+      mapTileDatum: 'argus.json',
+      recordingsDir: 'argus.json',
+      minFreeBytes: 'environment',
+    });
     expect(loadConfig({ dataDir: dir, env: { ARGUS_PORT: '9100' } }).port).toBe(9100);
   });
 
@@ -85,7 +92,9 @@ describe('settings', () => {
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ port: 70000 }), env: {} }))).toMatch(/argus\.json: "port": must be at most 65535, got 70000$/);
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ segmentSeconds: '60' }), env: {} }))).toMatch(/"segmentSeconds": must be a number, got "60"$/);
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ bind: '' }), env: {} }))).toMatch(/"bind": must not be empty/);
-    expect(errorOf(() => loadConfig({ dataDir: dataDir({ mapTileDatum: 'bd09' }), env: {} }))).toMatch(/"mapTileDatum": must be one of: wgs84, gcj02, got "bd09"$/);
+    expect(errorOf(() => loadConfig({ dataDir: dataDir({ mapTileDatum: 'bd09' }), env: {} }))).toMatch(
+      /"mapTileDatum": must be one of: wgs84, gcj02, got "bd09"$/,
+    );
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ prot: 1 }), env: {} }))).toMatch(/argus\.json: unknown setting "prot"$/);
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ adminPassword: 'long-enough-1' }), env: {} }))).toMatch(
       /"adminPassword" cannot be set in argus\.json, only in the environment \(ARGUS_ADMIN_PASSWORD\)/,
@@ -97,11 +106,19 @@ describe('settings', () => {
   test('a bad environment variable or flag is named with its source', () => {
     const dir = dataDir();
     expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_PORT: 'http' } }))).toBe('ARGUS_PORT (environment): must be a number, got "http"');
-    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_RTMP_PORT: '19.5' } }))).toBe('ARGUS_RTMP_PORT (environment): must be a whole number, got "19.5"');
-    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_RETENTION_INTERVAL_MS: '-1' } }))).toBe('ARGUS_RETENTION_INTERVAL_MS (environment): must be at least 0, got "-1"');
-    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_FFMPEG_KILL_AFTER_S: '2.5' } }))).toMatch(/^ARGUS_FFMPEG_KILL_AFTER_S \(environment\): must be a whole number/);
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_RTMP_PORT: '19.5' } }))).toBe(
+      'ARGUS_RTMP_PORT (environment): must be a whole number, got "19.5"',
+    );
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_RETENTION_INTERVAL_MS: '-1' } }))).toBe(
+      'ARGUS_RETENTION_INTERVAL_MS (environment): must be at least 0, got "-1"',
+    );
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_FFMPEG_KILL_AFTER_S: '2.5' } }))).toMatch(
+      /^ARGUS_FFMPEG_KILL_AFTER_S \(environment\): must be a whole number/,
+    );
     expect(errorOf(() => loadConfig({ dataDir: dir, env: {}, overrides: { port: NaN } }))).toBe('--port (command line): must be a number, got NaN');
-    expect(errorOf(() => loadConfig({ dataDir: dir, env: {}, overrides: { gpsRetentionDays: -3 } }))).toBe('gpsRetentionDays (override): must be at least 0, got -3');
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: {}, overrides: { gpsRetentionDays: -3 } }))).toBe(
+      'gpsRetentionDays (override): must be at least 0, got -3',
+    );
     expect(errorOf(() => dataDirFrom('', {}))).toMatch(/^--data-dir \(command line\): must not be empty/);
   });
 

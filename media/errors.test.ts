@@ -4,9 +4,9 @@ import { explainFfmpegError, explainRelayFailure } from './errors';
 
 // Tails as ffmpeg 5.1 printed them (-loglevel level+info), captured from the sources named in each case.
 const ENHANCED_RTMP_HEVC = [
-  "[flv @ 0x55b19984be00] [warning] Video codec (1) is not implemented. Update your FFmpeg version to the newest one from Git. If the problem still occurs, it means that your file has a feature which has not been implemented.",
-  "[flv @ 0x55b19984be00] [warning] Could not find codec parameters for stream 0 (Video: none, none): unknown codec",
-  "[info]   Stream #0:0: Video: none, none, 25 fps, 25 tbr, 1k tbn",
+  '[flv @ 0x55b19984be00] [warning] Video codec (1) is not implemented. Update your FFmpeg version to the newest one from Git. If the problem still occurs, it means that your file has a feature which has not been implemented.',
+  '[flv @ 0x55b19984be00] [warning] Could not find codec parameters for stream 0 (Video: none, none): unknown codec',
+  '[info]   Stream #0:0: Video: none, none, 25 fps, 25 tbr, 1k tbn',
   '[segment @ 0x55b199858ac0] [error] dimensions not set',
   '[error] Could not write header for output file #0 (incorrect codec parameters ?): Invalid argument',
   '[error] Error initializing output stream 0:0 -- ',
@@ -30,7 +30,10 @@ describe('explainFfmpegError', () => {
   it('gives every reason as a registered code with params whose English is the message', () => {
     expect(explainFfmpegError('x', ['[error] rtsp://cam: End of file']).msg).toEqual({ code: 'status.closed', params: {} });
     const other = explainFfmpegError('ffmpeg exited with code 1: boom', ['[error] something failed badly']);
-    expect(other).toMatchObject({ message: 'Recording stopped: something failed badly', msg: { code: 'status.stopped_detail', params: { detail: 'something failed badly' } } });
+    expect(other).toMatchObject({
+      message: 'Recording stopped: something failed badly',
+      msg: { code: 'status.stopped_detail', params: { detail: 'something failed badly' } },
+    });
     const relay = explainRelayFailure(null, ["[flv @ 0x1] [error] Video codec 'hevc' not compatible with flv"]);
     expect(relay).toEqual({
       kind: 'video',
@@ -48,11 +51,15 @@ describe('explainFfmpegError', () => {
 
   it('tells a closed connection from unreadable data', () => {
     expect(explainFfmpegError('x', ['[in#0] [error] rtsp://cam: End of file']).message).toBe('Camera closed the connection');
-    expect(explainFfmpegError('x', ['[error] rtsp://cam: Invalid data found when processing input']).message).toBe('Camera sent data that is not a readable video stream');
+    expect(explainFfmpegError('x', ['[error] rtsp://cam: Invalid data found when processing input']).message).toBe(
+      'Camera sent data that is not a readable video stream',
+    );
   });
 
   it('never gives an empty reason', () => {
     expect(explainFfmpegError('ffmpeg exited with code 1: ', ['[error] ', '[fatal] ']).message).toBe('Recording stopped: ffmpeg ended without saying why');
-    expect(explainFfmpegError('ffmpeg exited with code 1: ', ['[segment @ 0x1] [error] Something odd failed']).message).toBe('Recording stopped: Something odd failed');
+    expect(explainFfmpegError('ffmpeg exited with code 1: ', ['[segment @ 0x1] [error] Something odd failed']).message).toBe(
+      'Recording stopped: Something odd failed',
+    );
   });
 });

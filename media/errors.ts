@@ -19,7 +19,10 @@ export interface ExplainedError {
  */
 const FORMAT_RULES: Array<[RegExp, ServerMessage]> = [
   [/\[flv @ [^\]]*\].*Video codec \([01]\) is not implemented/i, msg('status.enhanced_rtmp')],
-  [/Could not find codec parameters for stream \d+ \(Video: none|Video: none|unknown codec|Video codec \(\d+\) is not implemented/i, msg('status.video_format')],
+  [
+    /Could not find codec parameters for stream \d+ \(Video: none|Video: none|unknown codec|Video codec \(\d+\) is not implemented/i,
+    msg('status.video_format'),
+  ],
 ];
 
 /** Fatal muxer refusals of packets without timestamps (the warnings that precede them are not enough). */
@@ -51,7 +54,8 @@ const explained = (m: ServerMessage, audioUnsupported = false, permanent?: boole
 
 export function explainFfmpegError(error: string | null, stderrTail: string[]): ExplainedError {
   const text = [...stderrTail, error ?? ''].join('\n');
-  const audioUnsupported = /codec not currently supported in container|Could not find tag for codec pcm_|codec (pcm_mulaw|pcm_alaw|adpcm)\S* not supported/i.test(text);
+  const audioUnsupported =
+    /codec not currently supported in container|Could not find tag for codec pcm_|codec (pcm_mulaw|pcm_alaw|adpcm)\S* not supported/i.test(text);
   if (audioUnsupported) return explained(msg('status.audio_format'), true);
   for (const [re, m] of FORMAT_RULES) if (re.test(text)) return explained(m, false, true);
   if (TIMESTAMP_RULE.test(text)) {
@@ -62,7 +66,12 @@ export function explainFfmpegError(error: string | null, stderrTail: string[]): 
   // The most recent error line that says something (ffmpeg also logs bare "[error] " lines).
   const said = (l: string) => stripLogPrefix(l).length > 0;
   const last = [...stderrTail].reverse().find((l) => /error|fail|invalid/i.test(l) && said(l)) ?? (said(error) ? error : null);
-  const reason = last === null ? '' : stripLogPrefix(last).replace(/^ffmpeg exited with code \d+:\s*/, '').slice(0, 200);
+  const reason =
+    last === null
+      ? ''
+      : stripLogPrefix(last)
+          .replace(/^ffmpeg exited with code \d+:\s*/, '')
+          .slice(0, 200);
   return explained(reason ? msg('status.stopped_detail', { detail: reason }) : msg('status.stopped_unknown'));
 }
 

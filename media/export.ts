@@ -30,8 +30,13 @@ export async function concatCopyToMp4(ffmpeg: FfmpegLauncher, inputs: ConcatInpu
 
 /** A drawtext font file, or null (then watermarks are refused). */
 export function watermarkFont(): string | null {
-  const candidates = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
-    '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/System/Library/Fonts/Supplemental/Arial.ttf', 'C:/Windows/Fonts/arial.ttf'];
+  const candidates = [
+    '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
+    '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+    '/System/Library/Fonts/Supplemental/Arial.ttf',
+    'C:/Windows/Fonts/arial.ttf',
+  ];
   return candidates.find((f) => fs.existsSync(f)) ?? null;
 }
 
@@ -66,5 +71,9 @@ export async function reencodePieceToMp4(
 
 /** Joins MP4 pieces of one source (same codecs) into one MP4 by stream copy. */
 export async function joinMp4(ffmpeg: FfmpegLauncher, pieces: string[], outFile: string, o: ExportRunOptions = {}): Promise<void> {
-  await withConcatList(pieces.map((file) => ({ file })), outFile, (list) => ffmpeg.job(joinArgs(list, outFile), o));
+  await withConcatList(
+    pieces.map((file) => ({ file })),
+    outFile,
+    (list) => ffmpeg.job(joinArgs(list, outFile), o),
+  );
 }

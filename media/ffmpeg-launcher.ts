@@ -130,7 +130,6 @@ export interface FfmpegArgs {
 
 const TIME = /time=(-?)(\d+):(\d+):(\d+(?:\.\d+)?)/;
 
-
 export interface RunHandlers {
   onStdoutLine?(line: string): void;
   /** A stderr line that is not a progress line (secrets already redacted). */
@@ -250,9 +249,12 @@ function runFfmpegProcess(b: Bin, a: FfmpegArgs, h: RunHandlers): RecordProcess 
           // (ffmpeg reads no 'q' when an input is a pipe: then SIGTERM at once, a single signal to its own group)
           if (proc.stdin?.writable && !a.inputBytes) proc.stdin.write('q');
           else signalFfmpeg(b, proc, 'SIGTERM');
-          setTimeout(() => {
-            if (!exited) signalFfmpeg(b, proc, 'SIGTERM');
-          }, Math.min(2000, graceMs / 2)).unref();
+          setTimeout(
+            () => {
+              if (!exited) signalFfmpeg(b, proc, 'SIGTERM');
+            },
+            Math.min(2000, graceMs / 2),
+          ).unref();
           setTimeout(() => {
             if (!exited) signalFfmpeg(b, proc, 'SIGKILL');
           }, graceMs).unref();

@@ -3,7 +3,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClip } from '../test/helpers/clips';
 import { waitFor } from '../test/helpers/media-assert';
 import { publishRtmp, type Publisher } from '../test/helpers/rtmp';
-import { createMediaHub, unitStreamPath, type DonePublishReason, type HubOptions, type MediaHub, type PublishInfo, type StreamRequest, type ViewerSink } from './hub';
+import {
+  createMediaHub,
+  unitStreamPath,
+  type DonePublishReason,
+  type HubOptions,
+  type MediaHub,
+  type PublishInfo,
+  type StreamRequest,
+  type ViewerSink,
+} from './hub';
 
 /** The contract every MediaHub implementation keeps; `make` builds one listening on 127.0.0.1. */
 function mediaHubContract(name: string, make: (opts: HubOptions) => MediaHub): void {
@@ -22,7 +31,14 @@ function mediaHubContract(name: string, make: (opts: HubOptions) => MediaHub): v
     });
 
     function sink(): ViewerSink & { bytes: number; ended: boolean } {
-      const s = { bytes: 0, ended: false, write: (b: Buffer) => void (s.bytes += b.length), bufferedBytes: () => 0, end: () => void (s.ended = true), destroy: () => undefined };
+      const s = {
+        bytes: 0,
+        ended: false,
+        write: (b: Buffer) => void (s.bytes += b.length),
+        bufferedBytes: () => 0,
+        end: () => void (s.ended = true),
+        destroy: () => undefined,
+      };
       return s;
     }
 
@@ -69,7 +85,14 @@ function mediaHubContract(name: string, make: (opts: HubOptions) => MediaHub): v
       // Accepted: the hook saw the request; live, its publisher, its codecs.
       publish(`rtmp://127.0.0.1:${port}${path}?key=k1`);
       await waitFor(() => seen.published.length === 1, 'publish accepted', 15_000);
-      expect(seen.requests.at(-1)).toMatchObject({ streamPath: path, app: 'live', name: '12', query: { key: 'k1' }, remoteAddress: '127.0.0.1', internal: false });
+      expect(seen.requests.at(-1)).toMatchObject({
+        streamPath: path,
+        app: 'live',
+        name: '12',
+        query: { key: 'k1' },
+        remoteAddress: '127.0.0.1',
+        internal: false,
+      });
       expect(h.isLive(path)).toBe(true);
       await waitFor(() => (h.publisher(path)?.inBytes ?? 0) > 10_000, 'media flowing', 15_000);
       expect(h.publisher(path)).toMatchObject({ streamPath: path, sessionId: seen.published[0].sessionId, internal: false });

@@ -82,12 +82,21 @@ describe('MediaHub', () => {
     expect(port).toBeGreaterThan(0);
     publish(`rtmp://127.0.0.1:${port}/live/7?key=good`);
     await waitFor(() => rec.published.length === 1, 'publish accepted', 10_000);
-    expect(rec.requests[0]).toMatchObject({ streamPath: '/live/7', app: 'live', name: '7', query: { key: 'good' }, remoteAddress: '127.0.0.1', internal: false });
+    expect(rec.requests[0]).toMatchObject({
+      streamPath: '/live/7',
+      app: 'live',
+      name: '7',
+      query: { key: 'good' },
+      remoteAddress: '127.0.0.1',
+      internal: false,
+    });
     expect(rec.published[0]).toMatchObject({ streamPath: '/live/7', remoteAddress: '127.0.0.1', internal: false });
     expect(h.isLive('/live/7')).toBe(true);
     await waitFor(() => (h.publisher('/live/7')?.inBytes ?? 0) > 10_000, 'media flowing', 10_000);
     // Bound to 127.0.0.1 only: another local address of this host is refused.
-    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const other = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (other) {
       const refused = await new Promise<boolean>((resolve) => {
         const s = net.connect({ host: other.address, port }, () => (s.destroy(), resolve(false)));
@@ -142,26 +151,36 @@ describe('MediaHub', () => {
     { shape: 'h264-g711a', flags: 0x01, audio: 'pcm_alaw', viewerAudio: undefined },
     { shape: 'h264-g711u', flags: 0x01, audio: 'pcm_mulaw', viewerAudio: undefined },
   ];
-  it.each(VIEWER_SHAPES)('gives a viewer of a $shape stream an FLV header and tags that match what it can play', async ({ shape, flags, audio, viewerAudio }) => {
-    const { hub: h, port, rec } = await startHub();
-    const p = publishRtmp(`rtmp://127.0.0.1:${port}/live/21?key=good`, await fieldClip(shape, 4), { loop: true });
-    publishers.push(p);
-    await waitFor(() => rec.published.length === 1, 'publish', 10_000);
-    await waitFor(() => { const t = h.streamTracks('/live/21'); return t !== null && t.video !== null && (audio === null || t.audio !== null); }, 'tracks seen', 10_000);
-    expect(h.streamTracks('/live/21')).toEqual({ video: 'h264', audio });
-    const sink = memorySink();
-    const viewer = h.attachViewer('/live/21', sink, '127.0.0.1');
-    await new Promise((r) => setTimeout(r, 2000));
-    viewer!.detach();
-    const bytes = sink.bytes();
-    expect(bytes.subarray(0, 3).toString()).toBe('FLV');
-    expect(bytes[4], 'FLV header flags (4 audio, 1 video)').toBe(flags);
-    const file = path.join(tmp, `viewer-${shape}.flv`);
-    fs.writeFileSync(file, bytes);
-    const probed = await ffprobe(file);
-    expect(probed.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
-    expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(viewerAudio);
-  });
+  it.each(VIEWER_SHAPES)(
+    'gives a viewer of a $shape stream an FLV header and tags that match what it can play',
+    async ({ shape, flags, audio, viewerAudio }) => {
+      const { hub: h, port, rec } = await startHub();
+      const p = publishRtmp(`rtmp://127.0.0.1:${port}/live/21?key=good`, await fieldClip(shape, 4), { loop: true });
+      publishers.push(p);
+      await waitFor(() => rec.published.length === 1, 'publish', 10_000);
+      await waitFor(
+        () => {
+          const t = h.streamTracks('/live/21');
+          return t !== null && t.video !== null && (audio === null || t.audio !== null);
+        },
+        'tracks seen',
+        10_000,
+      );
+      expect(h.streamTracks('/live/21')).toEqual({ video: 'h264', audio });
+      const sink = memorySink();
+      const viewer = h.attachViewer('/live/21', sink, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 2000));
+      viewer!.detach();
+      const bytes = sink.bytes();
+      expect(bytes.subarray(0, 3).toString()).toBe('FLV');
+      expect(bytes[4], 'FLV header flags (4 audio, 1 video)').toBe(flags);
+      const file = path.join(tmp, `viewer-${shape}.flv`);
+      fs.writeFileSync(file, bytes);
+      const probed = await ffprobe(file);
+      expect(probed.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
+      expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(viewerAudio);
+    },
+  );
 
   it('accepts H.265 over Enhanced RTMP (FourCC hvc1) and names its codec; viewers get it as it is, video only', async () => {
     const { hub: h, port, rec } = await startHub();
@@ -195,11 +214,17 @@ describe('MediaHub', () => {
     const { hub: h, port, rec } = await startHub();
     publish(`rtmp://127.0.0.1:${port}/live/4?key=good`);
     await waitFor(() => rec.published.length === 1, 'publish', 10_000);
-    const outside = await run('ffmpeg', ['-nostdin', '-v', 'error', '-rw_timeout', '5000000', '-i', `rtmp://127.0.0.1:${port}/live/4`, '-t', '1', '-c', 'copy', '-f', 'null', '-'], { timeoutMs: 15_000 });
+    const outside = await run(
+      'ffmpeg',
+      ['-nostdin', '-v', 'error', '-rw_timeout', '5000000', '-i', `rtmp://127.0.0.1:${port}/live/4`, '-t', '1', '-c', 'copy', '-f', 'null', '-'],
+      { timeoutMs: 15_000 },
+    );
     expect(outside.code).not.toBe(0);
     expect(rec.logs.some((l) => l.includes('play /live/4 from 127.0.0.1 refused'))).toBe(true);
     const out = path.join(tmp, 'internal.flv');
-    const inside = await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', h.internalUrlFor('/live/4'), '-t', '2', '-c', 'copy', '-f', 'flv', out], { timeoutMs: 20_000 });
+    const inside = await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', h.internalUrlFor('/live/4'), '-t', '2', '-c', 'copy', '-f', 'flv', out], {
+      timeoutMs: 20_000,
+    });
     expect(inside.code, inside.stderr).toBe(0);
     expect((await ffprobe(out)).streams.some((s) => s.codec_name === 'h264')).toBe(true);
   });

@@ -26,7 +26,16 @@ export function probe(ffmpeg: FfmpegLauncher, file: string, timeoutMs = 15_000):
     const timer = setTimeout(() => reject(new Error(`ffprobe timed out on ${file}`)), timeoutMs);
     ffmpeg.ffprobe(file, (err, data) => {
       clearTimeout(timer);
-      if (err) return reject(new Error(`cannot read ${path.basename(file)}: ${String(err.message ?? err).split('\n').slice(-3).join(' ').trim()}`));
+      if (err)
+        return reject(
+          new Error(
+            `cannot read ${path.basename(file)}: ${String(err.message ?? err)
+              .split('\n')
+              .slice(-3)
+              .join(' ')
+              .trim()}`,
+          ),
+        );
       const v = data.streams.find((st) => st.codec_type === 'video');
       const a = data.streams.find((st) => st.codec_type === 'audio');
       const dur = Number(data.format.duration);

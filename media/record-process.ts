@@ -60,33 +60,35 @@ export type RelayLauncher = (spec: RelaySpec, cb: RelayCallbacks) => RecordProce
 const OPENING = /Opening '([^']+)' for writing/;
 
 /** Starts recording ffmpegs (segments, plus the relay output when the spec has one) with the given launcher. */
-export const recordingLauncher = (ffmpeg: FfmpegLauncher): RecordLauncher => (spec, cb) => {
-  fs.mkdirSync(spec.outDir, { recursive: true });
-  const outDir = path.resolve(spec.outDir);
-  const info: StreamInfo = { videoCodec: null, audioCodec: null, width: null, height: null, fps: null };
-  let inInput = true;
-  return ffmpeg.process(recordArgs(spec), {
-    onStdoutLine: (line) => {
-      const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
-      if (m) cb.onSegmentClosed(path.resolve(spec.outDir, path.basename(m[1])), Number(m[2]), Number(m[3]));
-    },
-    onLogLine: (line) => {
-      if (inInput) {
-        // The input's description ends at the first output line: the segment list or first segment being opened (before
-        // anything was muxed into it), or "Output #" / "Stream mapping:". The recorder may still change its mind then
-        // (e.g. G.711 audio must be converted) without a packet written.
-        if (OPENING.test(line) || /^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
-          inInput = false;
-          if (info.videoCodec !== null || info.audioCodec !== null) cb.onStreamInfo?.({ ...info });
-        } else if (parseStreamLine(line, info)) return;
-      }
-      const om = OPENING.exec(line);
-      if (om && path.dirname(path.resolve(om[1])) === outDir) cb.onSegmentOpened(path.resolve(om[1]));
-    },
-    onProgress: (t) => cb.onProgress(t),
-    onExit: (err, tail) => cb.onExit(err, tail),
-  });
-};
+export const recordingLauncher =
+  (ffmpeg: FfmpegLauncher): RecordLauncher =>
+  (spec, cb) => {
+    fs.mkdirSync(spec.outDir, { recursive: true });
+    const outDir = path.resolve(spec.outDir);
+    const info: StreamInfo = { videoCodec: null, audioCodec: null, width: null, height: null, fps: null };
+    let inInput = true;
+    return ffmpeg.process(recordArgs(spec), {
+      onStdoutLine: (line) => {
+        const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
+        if (m) cb.onSegmentClosed(path.resolve(spec.outDir, path.basename(m[1])), Number(m[2]), Number(m[3]));
+      },
+      onLogLine: (line) => {
+        if (inInput) {
+          // The input's description ends at the first output line: the segment list or first segment being opened (before
+          // anything was muxed into it), or "Output #" / "Stream mapping:". The recorder may still change its mind then
+          // (e.g. G.711 audio must be converted) without a packet written.
+          if (OPENING.test(line) || /^(\[\w+\]\s*)?(Output #|Stream mapping:)/.test(line)) {
+            inInput = false;
+            if (info.videoCodec !== null || info.audioCodec !== null) cb.onStreamInfo?.({ ...info });
+          } else if (parseStreamLine(line, info)) return;
+        }
+        const om = OPENING.exec(line);
+        if (om && path.dirname(path.resolve(om[1])) === outDir) cb.onSegmentOpened(path.resolve(om[1]));
+      },
+      onProgress: (t) => cb.onProgress(t),
+      onExit: (err, tail) => cb.onExit(err, tail),
+    });
+  };
 
 /** Starts relay-only ffmpegs (stream copy of an input into the hub) with the given launcher. */
 export const relayLauncher =

@@ -50,7 +50,13 @@ function harness(id: number, cfg: { url: string; relayUrl?: string }) {
   const errors: string[] = [];
   const dir = fs.mkdtempSync(path.join(tmp, 'src-'));
   const rec = new Recorder(
-    { cameraId: id, segmentSeconds: 2, recordingsDir: dir, source: urlSource(id, 'main', { kind: 'url', url: cfg.url, rtspTransport: 'tcp', secrets: [] }, `source ${id}`), ...cfg },
+    {
+      cameraId: id,
+      segmentSeconds: 2,
+      recordingsDir: dir,
+      source: urlSource(id, 'main', { kind: 'url', url: cfg.url, rtspTransport: 'tcp', secrets: [] }, `source ${id}`),
+      ...cfg,
+    },
     { onStatus: (s) => statuses.push(s), onSegmentOpened: quiet, onSegmentClosed: (s) => closed.push(s), onSegmentError: (p, m) => errors.push(`${p}: ${m}`) },
     { log: process.env.MATRIX_LOG ? (m) => console.log(`${Date.now()} ${m}`) : quiet, ffmpeg },
   );
@@ -104,7 +110,9 @@ async function expectRecordedLike(shape: FieldShape, h: ReturnType<typeof harnes
     const file = path.join(h.dir, s.relPath);
     const p = await ffprobe(file);
     const durationS = Number(p.format.duration);
-    expect(p.streams.filter((x) => x.codec_type === 'video').map((x) => [x.codec_name, x.width, x.height])).toEqual([[videoCodec, source.width, source.height]]);
+    expect(p.streams.filter((x) => x.codec_type === 'video').map((x) => [x.codec_name, x.width, x.height])).toEqual([
+      [videoCodec, source.width, source.height],
+    ]);
     expect(p.streams.filter((x) => x.codec_type === 'audio').map((x) => x.codec_name)).toEqual(wantAudio ? [wantAudio] : []);
     expect(p.streams.filter((x) => x.codec_type === 'data')).toEqual([]);
     expect([s.videoCodec, s.audioCodec]).toEqual([videoCodec, wantAudio]);
@@ -124,47 +132,59 @@ async function expectRecordedLike(shape: FieldShape, h: ReturnType<typeof harnes
 }
 
 describe('recording a camera over RTSP (with its live relay into the hub), per field shape', () => {
-  it.concurrent.each(SHAPES.map((shape, i) => [shape, 300 + i] as const))('%s', async (shape, cameraId) => {
-    const h = harness(cameraId, { url: rtsp.url(`/${shape}`), relayUrl: hub.internalUrlFor(cameraStreamPath(cameraId, 'main')) });
-    await slot(() => recordAbout6s(h));
-    await expectRecordedLike(shape, h);
-  }, 300_000);
+  it.concurrent.each(SHAPES.map((shape, i) => [shape, 300 + i] as const))(
+    '%s',
+    async (shape, cameraId) => {
+      const h = harness(cameraId, { url: rtsp.url(`/${shape}`), relayUrl: hub.internalUrlFor(cameraStreamPath(cameraId, 'main')) });
+      await slot(() => recordAbout6s(h));
+      await expectRecordedLike(shape, h);
+    },
+    300_000,
+  );
 });
 
 describe('recording a unit over RTMP, per field shape', () => {
-  it.concurrent.each(RTMP_SHAPES.map((shape, i) => [shape, 100 + i] as const))('%s', async (shape, unitId) => {
-    const clip = await fieldClip(shape);
-    const h = recordUnit(unitId);
-    await slot(async () => {
-      const pub = publishRtmp(`rtmp://127.0.0.1:${port}${unitStreamPath(unitId)}`, clip, { loop: true });
-      try {
-        await waitFor(() => hub.publisher(unitStreamPath(unitId)), 'the unit publishing', 15_000);
-        await recordAbout6s(h);
-      } finally {
-        await pub.kill();
-      }
-    });
-    await expectRecordedLike(shape, h);
-  }, 300_000);
+  it.concurrent.each(RTMP_SHAPES.map((shape, i) => [shape, 100 + i] as const))(
+    '%s',
+    async (shape, unitId) => {
+      const clip = await fieldClip(shape);
+      const h = recordUnit(unitId);
+      await slot(async () => {
+        const pub = publishRtmp(`rtmp://127.0.0.1:${port}${unitStreamPath(unitId)}`, clip, { loop: true });
+        try {
+          await waitFor(() => hub.publisher(unitStreamPath(unitId)), 'the unit publishing', 15_000);
+          await recordAbout6s(h);
+        } finally {
+          await pub.kill();
+        }
+      });
+      await expectRecordedLike(shape, h);
+    },
+    300_000,
+  );
 });
 
 // Video only: with its live test tone, GStreamer's flvmux sends audio whose timestamps step back now and then (by ~90 ms),
 // which a stream copy keeps as it is.
 describe('recording a unit whose RTMP publisher is not ffmpeg (GStreamer flvmux ! rtmp2sink)', () => {
-  it.concurrent.each([['video only', 'h264-silent', false, 151]] as const)('%s', async (_label, like, audio, unitId) => {
-    const h = recordUnit(unitId);
-    await slot(async () => {
-      const { width, height } = FIELD_SHAPES[like];
-      const pub = publishRtmpGst(`rtmp://127.0.0.1:${port}${unitStreamPath(unitId)}`, { audio, width, height });
-      try {
-        await waitFor(() => hub.publisher(unitStreamPath(unitId)), 'the unit publishing', 15_000);
-        await recordAbout6s(h);
-      } finally {
-        await pub.kill();
-      }
-    });
-    await expectRecordedLike(like, h);
-  }, 300_000);
+  it.concurrent.each([['video only', 'h264-silent', false, 151]] as const)(
+    '%s',
+    async (_label, like, audio, unitId) => {
+      const h = recordUnit(unitId);
+      await slot(async () => {
+        const { width, height } = FIELD_SHAPES[like];
+        const pub = publishRtmpGst(`rtmp://127.0.0.1:${port}${unitStreamPath(unitId)}`, { audio, width, height });
+        try {
+          await waitFor(() => hub.publisher(unitStreamPath(unitId)), 'the unit publishing', 15_000);
+          await recordAbout6s(h);
+        } finally {
+          await pub.kill();
+        }
+      });
+      await expectRecordedLike(like, h);
+    },
+    300_000,
+  );
 });
 
 describe('a unit publishing H.265 over Enhanced RTMP', () => {

@@ -22,7 +22,12 @@ import { testLauncher } from '../test/harness/ffmpeg';
 const ffmpeg = testLauncher();
 const launchRecording = recordingLauncher(ffmpeg);
 
-const urlIn = (url: string, transport: 'tcp' | 'udp' = 'tcp'): Extract<StreamInput, { kind: 'url' }> => ({ kind: 'url', url, rtspTransport: transport, secrets: [] });
+const urlIn = (url: string, transport: 'tcp' | 'udp' = 'tcp'): Extract<StreamInput, { kind: 'url' }> => ({
+  kind: 'url',
+  url,
+  rtspTransport: transport,
+  secrets: [],
+});
 
 let rtsp: RtspServer;
 let hub: MediaHub;
@@ -102,7 +107,15 @@ describe('relay audio a browser can play', () => {
     try {
       await waitFor(() => hub.isLive('/live/41'), 'G.711 source published', 10_000);
       const proc = launchRecording(
-        { input: urlIn(hub.internalUrl('live', '41')), outDir: dir, filePrefix: '1', segmentSeconds: 2, transcodeAudio: true, ioTimeoutS: 5, relay: { url: hub.internalUrlFor('/cam/41'), audio: true } },
+        {
+          input: urlIn(hub.internalUrl('live', '41')),
+          outDir: dir,
+          filePrefix: '1',
+          segmentSeconds: 2,
+          transcodeAudio: true,
+          ioTimeoutS: 5,
+          relay: { url: hub.internalUrlFor('/cam/41'), audio: true },
+        },
         { onSegmentOpened: quiet, onSegmentClosed: quiet, onProgress: quiet, onExit: quiet },
       );
       try {
@@ -175,7 +188,22 @@ describe('Recorder with relay', () => {
 
   it('records H.265 without relay (FLV cannot carry it in ffmpeg 5.1) and says why', async () => {
     const hevc = path.join(tmp, 'hevc.ts');
-    await runFfmpeg(['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=4', '-c:v', 'libx265', '-x265-params', 'log-level=error:keyint=25', '-f', 'mpegts', hevc]);
+    await runFfmpeg([
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=25:duration=4',
+      '-c:v',
+      'libx265',
+      '-x265-params',
+      'log-level=error:keyint=25',
+      '-f',
+      'mpegts',
+      hevc,
+    ]);
     const h = harness({ url: hevc, relayUrl: hub.internalUrlFor(cameraStreamPath(8, 'main')), segmentSeconds: 2 });
     h.rec.start();
     await waitFor(() => h.closed.length >= 1, 'H.265 segment recorded', 30_000);

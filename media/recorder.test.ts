@@ -155,7 +155,11 @@ describe('Recorder', () => {
       await waitFor(() => h.closed.length >= 1, 'first segment', 30_000);
       await own.stop();
       const downAt = Date.now();
-      await waitFor(() => h.statuses.some((s) => (s.state === 'reconnecting' || s.state === 'failed') && s.sinceMs >= downAt - 1000), 'reconnecting after outage', 20_000);
+      await waitFor(
+        () => h.statuses.some((s) => (s.state === 'reconnecting' || s.state === 'failed') && s.sinceMs >= downAt - 1000),
+        'reconnecting after outage',
+        20_000,
+      );
       const before = h.closed.length;
       await new Promise((r) => setTimeout(r, Math.max(0, 20_000 - (Date.now() - downAt))));
       const back = await startRtspServer({ count: 1, clip }, port);
@@ -172,7 +176,10 @@ describe('Recorder', () => {
       expect(bigGaps.length).toBe(1);
       expect(bigGaps[0]).toBeGreaterThan(18_000);
       expect(bigGaps[0]).toBeLessThan(20_000 + 35_000);
-      expect(gaps.filter((g) => g < 0), JSON.stringify(segs.map((s) => [s.relPath, s.startMs, s.endMs, s.durationMs]))).toEqual([]); // never overlapping
+      expect(
+        gaps.filter((g) => g < 0),
+        JSON.stringify(segs.map((s) => [s.relPath, s.startMs, s.endMs, s.durationMs])),
+      ).toEqual([]); // never overlapping
       for (const s of segs) expect(decodeErrors(path.join(h.dir, s.relPath))).toBe('');
     } finally {
       await own.stop().catch(() => undefined);
@@ -203,7 +210,10 @@ describe('Recorder against a flapping camera', () => {
       await server?.stop();
     }
     const segs = [...h.closed].sort((a, b) => a.startMs - b.startMs);
-    const gaps = segs.slice(1).map((s, i) => s.startMs - segs[i].endMs).filter((g) => g > 1000);
+    const gaps = segs
+      .slice(1)
+      .map((s, i) => s.startMs - segs[i].endMs)
+      .filter((g) => g > 1000);
     const trace = JSON.stringify({ downAtMs, segs: segs.map((s) => [s.startMs, s.endMs]) });
     // One hole per outage, each the outage plus the wait for the retry 7 s after the drop (1 s, 2 s, 4 s) and RTSP
     // set-up. Without the reset, the waits keep doubling (8 s, 16 s, 30 s) across outages.
@@ -228,7 +238,8 @@ describe('Recorder backoff (injected launcher and clock)', () => {
         };
         run = r;
         // A camera that is down refuses the connection at once.
-        if (!cameraUp) setTimeout(() => exit('ffmpeg exited with code 1', '[tcp @ 0x1] [error] Connection to tcp://10.0.0.9:554 failed: Connection refused'), 50);
+        if (!cameraUp)
+          setTimeout(() => exit('ffmpeg exited with code 1', '[tcp @ 0x1] [error] Connection to tcp://10.0.0.9:554 failed: Connection refused'), 50);
         return { pid: 1, stop: async () => exit(null, 'Exiting normally'), kill: () => exit('killed', 'killed') };
       };
       const statuses: CameraStatus[] = [];

@@ -338,7 +338,9 @@ export class Recorder {
         if (relay.kind === 'audio') this.relayAudio = false;
         else this.relayOff = relay.kind === 'video' ? 'permanent' : 'transient';
         this.relayNote = relay.msg;
-        this.log(`relay to the media hub failed (${relay.kind}${relay.codec ? ` ${relay.codec}` : ''}); recording ${relay.kind === 'audio' ? 'with a video-only relay' : 'without relay'}`);
+        this.log(
+          `relay to the media hub failed (${relay.kind}${relay.codec ? ` ${relay.codec}` : ''}); recording ${relay.kind === 'audio' ? 'with a video-only relay' : 'without relay'}`,
+        );
         this.setState(this.state, this.lastError, true);
         this.attempt();
         return;

@@ -74,7 +74,13 @@ export class StreamRelay {
   }
 
   status(): RelayStatus {
-    return { state: this.state, lastError: this.lastError ? englishOf(this.lastError) : null, reason: this.lastError, failures: this.failures, nextRetryMs: this.nextRetryMs };
+    return {
+      state: this.state,
+      lastError: this.lastError ? englishOf(this.lastError) : null,
+      reason: this.lastError,
+      failures: this.failures,
+      nextRetryMs: this.nextRetryMs,
+    };
   }
 
   start(): void {

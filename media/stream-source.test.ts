@@ -45,7 +45,24 @@ beforeAll(async () => {
   h264File = path.join(tmp, 'source.h264');
   const video = ['-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25:duration=${CLIP_S}`];
   const x264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p'];
-  await runFfmpeg(['-v', 'error', '-y', ...video, '-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=16000:duration=${CLIP_S}`, ...x264, '-c:a', 'mp2', '-b:a', '64k', '-f', 'vob', psFile]);
+  await runFfmpeg([
+    '-v',
+    'error',
+    '-y',
+    ...video,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=1000:sample_rate=16000:duration=${CLIP_S}`,
+    ...x264,
+    '-c:a',
+    'mp2',
+    '-b:a',
+    '64k',
+    '-f',
+    'vob',
+    psFile,
+  ]);
   await runFfmpeg(['-v', 'error', '-y', ...video, ...x264, '-f', 'h264', h264File]);
   await waitFor(() => hub.isLive('/live/61'), 'hub source published', 20_000);
 }, 120_000);
@@ -237,7 +254,7 @@ describe('pipe sources', () => {
 });
 
 describe('a source that cannot be opened', () => {
-  it('starts no ffmpeg: the status says the adapter\'s reason, reconnecting; permanent → failed at once', async () => {
+  it("starts no ffmpeg: the status says the adapter's reason, reconnecting; permanent → failed at once", async () => {
     let permanent = false;
     const source = counted(76, 'unit 76', () => Promise.reject(new SourceUnavailable(msg('status.not_publishing'), permanent)));
     const h = harness(76, source);
@@ -292,7 +309,10 @@ describe('secrets of a URL source', () => {
 describe('StreamRelay', () => {
   it('relays a pipe source into the hub and releases it after every run', async () => {
     const source = pipeSource(79, h264File, 'h264');
-    const relay = new StreamRelay({ cameraId: 79, label: 'sub', source, relayUrl: hub.internalUrlFor(cameraStreamPath(79, 'sub')) }, { log: quiet, ffmpeg, minBackoffMs: 500 });
+    const relay = new StreamRelay(
+      { cameraId: 79, label: 'sub', source, relayUrl: hub.internalUrlFor(cameraStreamPath(79, 'sub')) },
+      { log: quiet, ffmpeg, minBackoffMs: 500 },
+    );
     relay.start();
     try {
       await waitFor(() => hub.isLive('/cam/79_sub') && relay.status().state === 'relaying', 'relayed', 30_000);

@@ -12,8 +12,7 @@ export type PipeFormat = 'mpegts' | 'mpeg-ps' | 'flv' | 'h264' | 'hevc';
 
 /** What one ffmpeg run reads: a URL it dials itself, or bytes written into its fd 3. */
 export type StreamInput =
-  | { kind: 'url'; url: string; rtspTransport: 'tcp' | 'udp' | null; secrets: readonly string[] }
-  | { kind: 'pipe'; format: PipeFormat; bytes: Readable };
+  { kind: 'url'; url: string; rtspTransport: 'tcp' | 'udp' | null; secrets: readonly string[] } | { kind: 'pipe'; format: PipeFormat; bytes: Readable };
 
 /** A channel's main or sub stream. open() is called before every run; release() after it ended (either way). */
 export interface StreamSource {

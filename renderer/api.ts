@@ -1,5 +1,17 @@
 // The console's client of the HTTP API, derived from the declarations (common/endpoints/): call(endpoint, {params, query, body}); bearer token, JSON, errors as ApiError.
-import type { AuditQuery, CameraCreate, CameraUpdate, LiveTicketRequest, LoginRequest, SegmentQuery, UnitCreate, UnitUpdate, UserCreate, UserUpdate, WallLayoutBody } from '../common/api';
+import type {
+  AuditQuery,
+  CameraCreate,
+  CameraUpdate,
+  LiveTicketRequest,
+  LoginRequest,
+  SegmentQuery,
+  UnitCreate,
+  UnitUpdate,
+  UserCreate,
+  UserUpdate,
+  WallLayoutBody,
+} from '../common/api';
 import type { PasswordChange, PasswordReset } from '../common/accounts';
 import { queryString, requestOf, type AnyEndpoint, type BodyOf, type ParamsOf, type QueryOf, type QueryValues, type ResponseTypeOf } from '../common/endpoint';
 import * as E from '../common/endpoints';
@@ -135,7 +147,12 @@ export class ApiClient {
     if (token) headers.Authorization = `Bearer ${token}`;
     let res: Response;
     try {
-      res = await this.fetchImpl(this.baseUrl + url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), cache: 'no-store' });
+      res = await this.fetchImpl(this.baseUrl + url, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        cache: 'no-store',
+      });
     } catch (err) {
       throw new ApiError('network', (err as Error).message || 'network error', 0);
     }

@@ -16,7 +16,12 @@ export function Console({ user }: { user: UserInfo }) {
   const wallId = useMemo(() => wallDisplayId(location.hash), []);
   const tabs = useMemo(() => tabsFor(user), [user.role]);
   const services = useMemo(
-    () => createServices(user, tabs.map((x) => x.id), defaultTab(user)),
+    () =>
+      createServices(
+        user,
+        tabs.map((x) => x.id),
+        defaultTab(user),
+      ),
     // one set of services per signed-in user
     [user.id],
   );
@@ -59,12 +64,12 @@ export function Console({ user }: { user: UserInfo }) {
           <ToastArea toasts={services.toasts} />
         </>
       ) : (
-      <div class="console">
-        <TopBar onSignOut={signOut} />
-        <DeviceTree />
-        <Workspace tabs={tabs} />
-        <ToastArea toasts={services.toasts} />
-      </div>
+        <div class="console">
+          <TopBar onSignOut={signOut} />
+          <DeviceTree />
+          <Workspace tabs={tabs} />
+          <ToastArea toasts={services.toasts} />
+        </div>
       )}
     </ServicesContext.Provider>
   );

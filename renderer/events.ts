@@ -11,10 +11,7 @@ import { Store } from './state/store';
 export const CLOSE_SESSION_ENDED = 4401;
 
 export type StreamState =
-  | { kind: 'idle' }
-  | { kind: 'connecting'; attempt: number }
-  | { kind: 'open'; sinceMs: number }
-  | { kind: 'waiting'; retryAtMs: number; attempt: number };
+  { kind: 'idle' } | { kind: 'connecting'; attempt: number } | { kind: 'open'; sinceMs: number } | { kind: 'waiting'; retryAtMs: number; attempt: number };
 
 /** Every event type this console understands; the Record makes the compiler insist the list is complete. */
 const KNOWN_TYPES: Record<ServerEventType, true> = {

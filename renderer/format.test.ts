@@ -1,6 +1,17 @@
 // Display formatting: units, absolute local times with zone, credential-free URLs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayUrl, formatBitrate, formatBytes, formatDateTime, formatDays, formatFileStamp, formatDuration, fromDateTimeLocalValue, toDateTimeLocalValue, zoneOffsetLabel } from './format';
+import {
+  displayUrl,
+  formatBitrate,
+  formatBytes,
+  formatDateTime,
+  formatDays,
+  formatFileStamp,
+  formatDuration,
+  fromDateTimeLocalValue,
+  toDateTimeLocalValue,
+  zoneOffsetLabel,
+} from './format';
 import { makeI18n } from './i18n/index';
 
 const en = makeI18n('en');

@@ -71,7 +71,14 @@ export function LoginPage() {
           onInput={(e) => setUsername(e.currentTarget.value)}
         />
         <label for="login-password">{t('login.password')}</label>
-        <input id="login-password" name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        <input
+          id="login-password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
         <button type="submit" class="primary login-submit" disabled={busy}>
           {busy ? t('login.busy') : t('login.submit')}
         </button>

@@ -15,9 +15,34 @@ interface SmokeBench {
 const SMOKE_BENCHES: SmokeBench[] = [
   { script: 'bench:record', args: ['--cameras', '2', '--seconds', '8', '--segment-seconds', '4', '--index-days', '1'], timeoutMs: 10 * 60_000 },
   { script: 'bench:alarms', args: ['--rate', '50', '--seconds', '4', '--sources', '10'], timeoutMs: 3 * 60_000 },
-  { script: 'bench:gps', args: ['--units', '20', '--seconds', '3', '--burst-seconds', '3', '--points', '50000', '--store-units', '20', '--queries', '5', '--markers', '50', '--frame-seconds', '3'], timeoutMs: 5 * 60_000 },
+  {
+    script: 'bench:gps',
+    args: [
+      '--units',
+      '20',
+      '--seconds',
+      '3',
+      '--burst-seconds',
+      '3',
+      '--points',
+      '50000',
+      '--store-units',
+      '20',
+      '--queries',
+      '5',
+      '--markers',
+      '50',
+      '--frame-seconds',
+      '3',
+    ],
+    timeoutMs: 5 * 60_000,
+  },
   { script: 'bench:playback', args: ['--cameras', '4', '--days', '2', '--seeks', '3', '--export-minutes', '2'], timeoutMs: 10 * 60_000 },
-  { script: 'bench:live', args: ['--tiles', '4', '--seconds', '8', '--drops', '3', '--latency-seconds', '4', '--latency-connects', '2', '--idle-seconds', '3', '--shape-drops', '2'], timeoutMs: 6 * 60_000 },
+  {
+    script: 'bench:live',
+    args: ['--tiles', '4', '--seconds', '8', '--drops', '3', '--latency-seconds', '4', '--latency-connects', '2', '--idle-seconds', '3', '--shape-drops', '2'],
+    timeoutMs: 6 * 60_000,
+  },
   { script: 'bench:onvif', args: ['--devices', '2', '--moves', '5', '--events', '5'], timeoutMs: 2 * 60_000 },
 ];
 
@@ -71,7 +96,10 @@ function runOne(bench: SmokeBench): Promise<Outcome> {
     };
     child.once('error', (e) => done(false, `could not start: ${e.message}`, null));
     child.once('close', (code, signal) => {
-      const lines = stdout.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+      const lines = stdout
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter((l) => l.length > 0);
       const last = lines[lines.length - 1] ?? '';
       const result = last.startsWith('RESULT ') ? last : null;
       if (timedOut) return done(false, `timed out after ${bench.timeoutMs / 1000} s`, result);

@@ -3,9 +3,21 @@ import path from 'node:path';
 import { build } from 'esbuild';
 
 export async function buildElectron(outDir = path.resolve(import.meta.dirname, '..', 'dist', 'electron')): Promise<string> {
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', external: ['electron'], sourcemap: true, logLevel: 'warning' as const };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    target: 'node20',
+    external: ['electron'],
+    sourcemap: true,
+    logLevel: 'warning' as const,
+  };
   await build({ ...common, entryPoints: [path.resolve(import.meta.dirname, '..', 'main', 'electron', 'main.ts')], outfile: path.join(outDir, 'main.cjs') });
-  await build({ ...common, entryPoints: [path.resolve(import.meta.dirname, '..', 'main', 'electron', 'preload.ts')], outfile: path.join(outDir, 'preload.cjs') });
+  await build({
+    ...common,
+    entryPoints: [path.resolve(import.meta.dirname, '..', 'main', 'electron', 'preload.ts')],
+    outfile: path.join(outDir, 'preload.cjs'),
+  });
   return outDir;
 }
 

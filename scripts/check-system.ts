@@ -6,7 +6,10 @@ const checks: Array<[string, () => boolean]> = [
   ['ffmpeg', () => spawnSync('ffmpeg', ['-version']).status === 0],
   ['ffprobe', () => spawnSync('ffprobe', ['-version']).status === 0],
   ['setpriv (util-linux)', () => spawnSync('setpriv', ['--help']).status === 0],
-  ['GStreamer RTSP server for /usr/bin/python3', () => spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_version('GstRtspServer', '1.0')"]).status === 0],
+  [
+    'GStreamer RTSP server for /usr/bin/python3',
+    () => spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_version('GstRtspServer', '1.0')"]).status === 0,
+  ],
   ['chromium', () => fs.existsSync('/usr/bin/chromium')],
 ];
 

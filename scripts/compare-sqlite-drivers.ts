@@ -186,7 +186,10 @@ async function populateBig(file: string, o: Options, better: BDatabaseCtor | nul
   if (better) {
     const db = await openBetter(better, file, true);
     for (let i = 0; i < total; i += chunk) {
-      betterInsertPerRow(db, Array.from({ length: Math.min(chunk, total - i) }, (_, k) => seg(i + k, o.cameras)));
+      betterInsertPerRow(
+        db,
+        Array.from({ length: Math.min(chunk, total - i) }, (_, k) => seg(i + k, o.cameras)),
+      );
     }
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
@@ -209,7 +212,11 @@ interface QueryStats {
   loopDelayP99Ms: number;
 }
 
-async function benchQueries(label: string, queries: Array<[number, number]>, runQuery: (cam: number, startMs: number) => Promise<SegmentRow[]> | SegmentRow[]): Promise<QueryStats> {
+async function benchQueries(
+  label: string,
+  queries: Array<[number, number]>,
+  runQuery: (cam: number, startMs: number) => Promise<SegmentRow[]> | SegmentRow[],
+): Promise<QueryStats> {
   // How long the event loop is blocked (other HTTP requests and WebSocket pushes of the server would wait that long).
   // Between queries we yield to the event loop, as a server does between requests, so a query that blocks shows up.
   const h = monitorEventLoopDelay({ resolution: 1 });
@@ -235,8 +242,10 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const better = loadBetterSqlite3();
   const dir = await mkdtemp(join(tmpdir(), 'argus-driver-bench-'));
-  log(`[compare-sqlite-drivers] node ${process.version}, sqlite3 ${(createRequire(import.meta.url)('sqlite3/package.json') as { version: string }).version}` +
-    `, better-sqlite3 ${better ? better.version : 'NOT INSTALLED'}; dir ${dir}`);
+  log(
+    `[compare-sqlite-drivers] node ${process.version}, sqlite3 ${(createRequire(import.meta.url)('sqlite3/package.json') as { version: string }).version}` +
+      `, better-sqlite3 ${better ? better.version : 'NOT INSTALLED'}; dir ${dir}`,
+  );
   if (!better) log('  (install it with `npm install --no-save better-sqlite3@12` to compare; measuring sqlite3 only)');
 
   try {
@@ -291,8 +300,7 @@ async function main(): Promise<void> {
     const insert = await benchInsert(dir, o, variants);
     log('  medians:');
     for (const v of variants) log(`    ${v.name.padEnd(42)} ${fmt(median(insert.get(v.name)!)).padStart(9)} rows/s`);
-    const bestInsert = (driver: InsertVariant['driver']) =>
-      Math.max(...variants.filter((v) => v.driver === driver).map((v) => median(insert.get(v.name)!)));
+    const bestInsert = (driver: InsertVariant['driver']) => Math.max(...variants.filter((v) => v.driver === driver).map((v) => median(insert.get(v.name)!)));
 
     // ---- 2. range queries ----
     const bigFile = join(dir, 'big.db');
@@ -348,7 +356,9 @@ async function main(): Promise<void> {
     log(`\n3. Other SegmentRepo calls on ${fmt(total)} rows (sqlite3):`);
     log(`    totalBytes()                                   ${fmt(await time(() => store.segments.totalBytes()), 2)} ms`);
     log(`    listOldestDeletable({ limit: 1000 })           ${fmt(await time(() => store.segments.listOldestDeletable({ limit: 1000 })), 2)} ms`);
-    log(`    listOldestDeletable({ cameraId: 7, limit: 1000 }) ${fmt(await time(() => store.segments.listOldestDeletable({ cameraId: 7, limit: 1000 })), 2)} ms`);
+    log(
+      `    listOldestDeletable({ cameraId: 7, limit: 1000 }) ${fmt(await time(() => store.segments.listOldestDeletable({ cameraId: 7, limit: 1000 })), 2)} ms`,
+    );
     log(`    listPaths(7) (one camera's paths)              ${fmt(await time(() => store.segments.listPaths(7)))} ms`);
     log(`    listCameraIds()                                ${fmt(await time(() => store.segments.listCameraIds()), 2)} ms`);
     await store.close();
@@ -358,7 +368,9 @@ async function main(): Promise<void> {
     const s3Insert = bestInsert('sqlite3');
     const s3Query = medQuery(runners[0]![0]);
     if (!better) {
-      log(`\nRESULT sqlite3-only: insert ${fmt(s3Insert)} rows/s, range query ${fmt(s3Query, 2)} ms/query (${fmt(total)} rows); better-sqlite3 not installed, no comparison`);
+      log(
+        `\nRESULT sqlite3-only: insert ${fmt(s3Insert)} rows/s, range query ${fmt(s3Query, 2)} ms/query (${fmt(total)} rows); better-sqlite3 not installed, no comparison`,
+      );
       return;
     }
     const bInsert = bestInsert('better-sqlite3');

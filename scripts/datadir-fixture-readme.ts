@@ -2,8 +2,12 @@
 import type { FixtureManifest } from '../test/helpers/datadir-fixture';
 
 export function fixtureReadme(m: FixtureManifest, sizeKb: number): string {
-  const seg = Object.entries(m.segments).map(([src, ids]) => `  - source ${src}: segments ${ids.join(', ')}`).join('\n');
-  const gps = Object.entries(m.gpsPoints).map(([u, t]) => `  - unit ${u}: ${t.length} points, ${new Date(t[0]!).toISOString()} .. ${new Date(t.at(-1)!).toISOString()}`).join('\n');
+  const seg = Object.entries(m.segments)
+    .map(([src, ids]) => `  - source ${src}: segments ${ids.join(', ')}`)
+    .join('\n');
+  const gps = Object.entries(m.gpsPoints)
+    .map(([u, t]) => `  - unit ${u}: ${t.length} points, ${new Date(t[0]!).toISOString()} .. ${new Date(t.at(-1)!).toISOString()}`)
+    .join('\n');
   return `# Data directory fixture r1
 
 A data directory made by the Argus server as it was at commit \`${m.madeBy.commit}\`${m.madeBy.dirty ? ' (with uncommitted changes)' : ''}

@@ -20,13 +20,17 @@ const alive = (pid: number) => {
   }
 };
 const childrenOf = (pid: number) =>
-  fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
-    try {
-      return Number(/^\d+ \(.*\) \S+ (\d+)/.exec(fs.readFileSync(`/proc/${p}/stat`, 'utf8'))![1]) === pid;
-    } catch {
-      return false;
-    }
-  });
+  fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return Number(/^\d+ \(.*\) \S+ (\d+)/.exec(fs.readFileSync(`/proc/${p}/stat`, 'utf8'))![1]) === pid;
+      } catch {
+        return false;
+      }
+    });
 
 afterAll(() => {
   for (const g of groups) {
@@ -45,7 +49,11 @@ describe('check-leftovers', () => {
     fs.writeFileSync(log, '$GPRMC,120000.00,A,3954.0000,N,11624.0000,E,0.0,0.0,061226,,,A*6B\n');
     const fake = spawn('gpsfake', ['-q', '-1', '-W', '60', '-c', '0.5', '-P', String(await freePort()), log], { detached: true, stdio: 'ignore' });
     groups.push(fake.pid!);
-    const gpsd = await waitFor(() => childrenOf(fake.pid!).find((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('gpsd')), 'gpsfake to start gpsd', 20_000);
+    const gpsd = await waitFor(
+      () => childrenOf(fake.pid!).find((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('gpsd')),
+      'gpsfake to start gpsd',
+      20_000,
+    );
     // What the old test did: SIGKILL to gpsfake alone, which never runs its cleanup.
     process.kill(fake.pid!, 'SIGKILL');
     await waitFor(() => !alive(fake.pid!), 'gpsfake to die');
@@ -58,7 +66,11 @@ describe('check-leftovers', () => {
   }, 60_000);
 
   it('names a recorder ffmpeg and its watchdog', async () => {
-    const p = spawn(path.join(ROOT, 'media/bin/ffmpeg-supervised.sh'), ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=5', '-f', 'null', '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const p = spawn(
+      path.join(ROOT, 'media/bin/ffmpeg-supervised.sh'),
+      ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=5', '-f', 'null', '-'],
+      { stdio: ['pipe', 'ignore', 'ignore'] },
+    );
     groups.push(p.pid!);
     const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
     const ff = await waitFor(() => childrenOf(p.pid!)[0], 'the watchdog to start ffmpeg', 15_000);

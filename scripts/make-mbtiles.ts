@@ -38,7 +38,12 @@ export function encodePng(rgb: Uint8Array, size = 256): Buffer {
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export function lonToTileX(lon: number, z: number): number {
@@ -143,6 +148,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const center = (values.center ?? '31.2304,121.4737').split(',').map(Number) as [number, number];
-  const n = await makeMbtiles(out, { center, radiusKm: Number(values['radius-km'] ?? 3), minZoom: Number(values['min-zoom'] ?? 10), maxZoom: Number(values['max-zoom'] ?? 15) });
+  const n = await makeMbtiles(out, {
+    center,
+    radiusKm: Number(values['radius-km'] ?? 3),
+    minZoom: Number(values['min-zoom'] ?? 10),
+    maxZoom: Number(values['max-zoom'] ?? 15),
+  });
   console.log(`${out}: ${n} tiles around ${center.join(',')}`);
 }

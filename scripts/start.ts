@@ -58,7 +58,10 @@ async function main(): Promise<void> {
     return;
   }
   log('no Electron binary: starting the headless server; the console opens in your browser');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main', 'server', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main', 'server', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['inherit', 'pipe', 'inherit'],
+  });
   let opened = false;
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (chunk: string) => {

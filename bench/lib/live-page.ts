@@ -168,7 +168,20 @@ export function analyzeWaiting(events: MediaEvent[], tiles: number, fromMs: numb
 
 /** Counters of `b` minus `a`, for the tiles 0 .. tiles-1. */
 export function countersDelta(a: Record<string, TileCounters>, b: Record<string, TileCounters>, tiles: number): TileCounters[] {
-  const zero: TileCounters = { decoded: 0, dropped: 0, presented: 0, waiting: 0, seeking: 0, leftPlaying: 0, mediaS: 0, wallS: 0, aheadSumS: 0, aheadSamples: 0, freezes: 0, frozenS: 0 };
+  const zero: TileCounters = {
+    decoded: 0,
+    dropped: 0,
+    presented: 0,
+    waiting: 0,
+    seeking: 0,
+    leftPlaying: 0,
+    mediaS: 0,
+    wallS: 0,
+    aheadSumS: 0,
+    aheadSamples: 0,
+    freezes: 0,
+    frozenS: 0,
+  };
   const out: TileCounters[] = [];
   for (let i = 0; i < tiles; i++) {
     const x = a[i] ?? zero;

@@ -127,10 +127,24 @@ export function liveReport(f: LiveFigures): string {
   out.push('');
   out.push(
     renderPairs([
-      ['drop -> first frame', `p50 ${fmt(median(firstFrameMs), 0)} ms, p95 ${fmt(percentile(firstFrameMs, 95), 0)} ms, min ${fmt(Math.min(...firstFrameMs), 0)}, max ${fmt(max(firstFrameMs), 0)} (${drops.length} drops)`],
-      ['median stages', `ticket ${stage((d) => d.ff.ticketEndMs && d.ff.dropMs && d.ff.ticketEndMs - d.ff.dropMs)} ms, WebSocket open ${stage((d) => d.ff.wsOpenMs && d.ff.dropMs && d.ff.wsOpenMs - d.ff.dropMs)} ms, first bytes ${stage((d) => d.ff.wsFirstMessageMs && d.ff.dropMs && d.ff.wsFirstMessageMs - d.ff.dropMs)} ms, first frame ${fmt(median(firstFrameMs), 0)} ms`],
-      ["console's own figure", `p50 ${fmt(median(playerMs), 0)} ms, p95 ${fmt(percentile(playerMs, 95), 0)} ms (data-first-frame-ms: player start -> frame counter grew, sampled every 250 ms)`],
-      ['counter reset', drops.every((d) => d.ff.framesAtSrc === 0) ? 'yes (totalVideoFrames was 0 when each new src was set)' : `NO: ${drops.map((d) => d.ff.framesAtSrc).join(',')}`],
+      [
+        'drop -> first frame',
+        `p50 ${fmt(median(firstFrameMs), 0)} ms, p95 ${fmt(percentile(firstFrameMs, 95), 0)} ms, min ${fmt(Math.min(...firstFrameMs), 0)}, max ${fmt(max(firstFrameMs), 0)} (${drops.length} drops)`,
+      ],
+      [
+        'median stages',
+        `ticket ${stage((d) => d.ff.ticketEndMs && d.ff.dropMs && d.ff.ticketEndMs - d.ff.dropMs)} ms, WebSocket open ${stage((d) => d.ff.wsOpenMs && d.ff.dropMs && d.ff.wsOpenMs - d.ff.dropMs)} ms, first bytes ${stage((d) => d.ff.wsFirstMessageMs && d.ff.dropMs && d.ff.wsFirstMessageMs - d.ff.dropMs)} ms, first frame ${fmt(median(firstFrameMs), 0)} ms`,
+      ],
+      [
+        "console's own figure",
+        `p50 ${fmt(median(playerMs), 0)} ms, p95 ${fmt(percentile(playerMs, 95), 0)} ms (data-first-frame-ms: player start -> frame counter grew, sampled every 250 ms)`,
+      ],
+      [
+        'counter reset',
+        drops.every((d) => d.ff.framesAtSrc === 0)
+          ? 'yes (totalVideoFrames was 0 when each new src was set)'
+          : `NO: ${drops.map((d) => d.ff.framesAtSrc).join(',')}`,
+      ],
     ]),
   );
 
@@ -175,12 +189,24 @@ export function liveReport(f: LiveFigures): string {
   out.push('');
   out.push(
     renderPairs([
-      ['source time T0', `calibrated from ${publisherReports} ffmpeg progress reports (${publisherFrames} frames sent): ${fmt(lat1.t0AfterSpawnMs, 0)} ms after ffmpeg was spawned`],
+      [
+        'source time T0',
+        `calibrated from ${publisherReports} ffmpeg progress reports (${publisherFrames} frames sent): ${fmt(lat1.t0AfterSpawnMs, 0)} ms after ffmpeg was spawned`,
+      ],
       ['latency', 'Date.now() in the requestVideoFrameCallback of the frame - (T0 + t); "presented" uses the frame\'s presentationTime instead'],
-      ['rejected', 'ambiguous block / bad check byte / not after the previous value / no picture; "rate" = stream seconds per wall second (1 = real time, < 1 slower or stalled, > 1 jumped ahead)'],
+      [
+        'rejected',
+        'ambiguous block / bad check byte / not after the previous value / no picture; "rate" = stream seconds per wall second (1 = real time, < 1 slower or stalled, > 1 jumped ahead)',
+      ],
       ['buffer', "buffered.end - currentTime of that tile's <video>, sampled every second (the console's own latency budget: chase above 1.5 s, keep 0.3 s)"],
-      ['connections', `${connects} per wall: the unit dropped onto the tile, ${flags['warmup-seconds']} s warm-up, then ${fmt(flags['latency-seconds'] / connects, 1)} s sampled; the tile closed in between`],
-      ['source encoding', `publisher ffmpeg (lavfi + geq + x264 ultrafast zerolatency, keyint 25, AAC) used ${fmt(lat1.cpu.publisherPct, 1)} % of a core (1-wall window)`],
+      [
+        'connections',
+        `${connects} per wall: the unit dropped onto the tile, ${flags['warmup-seconds']} s warm-up, then ${fmt(flags['latency-seconds'] / connects, 1)} s sampled; the tile closed in between`,
+      ],
+      [
+        'source encoding',
+        `publisher ffmpeg (lavfi + geq + x264 ultrafast zerolatency, keyint 25, AAC) used ${fmt(lat1.cpu.publisherPct, 1)} % of a core (1-wall window)`,
+      ],
       [
         `other tiles (${wall}-wall)`,
         `while the latency was measured: ${sum(others(latW).map((t) => t.leftPlaying))} reconnects, ${sum(others(latW).map((t) => t.waiting))} waiting events, ${sum(others(latW).map((t) => t.freezes))} freezes, ${sum(others(latW).map((t) => t.dropped))} dropped of ${sum(others(latW).map((t) => t.decoded))} frames`,
@@ -188,7 +214,10 @@ export function liveReport(f: LiveFigures): string {
     ]),
   );
 
-  out.push('', `${tiles} tiles x ${fmt(soakCpu.elapsedS, 1)} s (${wall}-wall, cameras ${cameras[0].id}..${cameras[tiles - 1].id}: 640x360 25 fps ${clipKbps} kbit/s H.264 + AAC; no sub stream, so served main)`);
+  out.push(
+    '',
+    `${tiles} tiles x ${fmt(soakCpu.elapsedS, 1)} s (${wall}-wall, cameras ${cameras[0].id}..${cameras[tiles - 1].id}: 640x360 25 fps ${clipKbps} kbit/s H.264 + AAC; no sub stream, so served main)`,
+  );
   out.push(
     renderTable(
       ['tile', 'camera', 'decoded', 'fps', 'dropped', 'presented fps', 'speed', 'ahead s', 'reconnects', 'waiting', 'seeks', 'freezes', 'frozen s'],
@@ -213,7 +242,10 @@ export function liveReport(f: LiveFigures): string {
   out.push(
     renderPairs([
       ['tiles playing', `all ${tiles} ${fmt(fillS, 1)} s after the first double-click; ${soakPlaying} playing at the end`],
-      ['stalls', `${stalls} = ${stallsReconnects} reconnects (tile left "playing") + ${stallsWaiting} waiting events after first play; ${freezes} freezes (>= 1 s without a new frame)`],
+      [
+        'stalls',
+        `${stalls} = ${stallsReconnects} reconnects (tile left "playing") + ${stallsWaiting} waiting events after first play; ${freezes} freezes (>= 1 s without a new frame)`,
+      ],
       [
         'waiting events',
         `${soakWaiting.total}: ${soakWaiting.duringSeek} during a seek, ${soakWaiting.underflow} with < 0.1 s buffered (data late), ${soakWaiting.withData} with data buffered (decoding/rendering behind); ` +
@@ -227,11 +259,28 @@ export function liveReport(f: LiveFigures): string {
         'playback speed',
         `${fmt(sum(soak.map((t) => t.mediaS)) / Math.max(1e-9, sum(soak.map((t) => t.wallS))), 4)} x real time over all tiles (min tile ${fmt(Math.min(...soak.map((t) => t.mediaS / Math.max(1e-9, t.wallS))), 4)}); play position advance / wall time between seeks`,
       ],
-      ['buffered ahead', `mean ${fmt(sum(soak.map((t) => t.aheadSumS)) / Math.max(1, sum(soak.map((t) => t.aheadSamples))), 2)} s of play position behind the newest buffered frame (sampled every second)`],
-      ['player retries', retryLines.length === 0 ? 'none' : `${retryLines.length}: ${[...new Set(retryLines.map((l) => l.text.replace(/.*\] /, '').replace(/; retry in \d+ ms/, '')))].slice(0, 5).join(' | ')}`],
-      ['frames', `${decoded} decoded (${fmt(decoded / soakCpu.elapsedS / tiles, 1)} fps per tile), ${dropped} dropped (${fmt((dropped / Math.max(1, decoded)) * 100, 2)} %)`],
-      ['presented', `${presented} frames presented by the compositor (${fmt(presented / soakCpu.elapsedS / tiles, 1)} fps per tile; requestVideoFrameCallback)`],
-      ['server log in soak', `viewers dropped ${logCount(/dropping viewer/)}, publishes ended ${logCount(/publish \S+ ended/)}, recorder exits ${logCount(/ffmpeg ended after/)}, stalls ${logCount(/no video for/)}`],
+      [
+        'buffered ahead',
+        `mean ${fmt(sum(soak.map((t) => t.aheadSumS)) / Math.max(1, sum(soak.map((t) => t.aheadSamples))), 2)} s of play position behind the newest buffered frame (sampled every second)`,
+      ],
+      [
+        'player retries',
+        retryLines.length === 0
+          ? 'none'
+          : `${retryLines.length}: ${[...new Set(retryLines.map((l) => l.text.replace(/.*\] /, '').replace(/; retry in \d+ ms/, '')))].slice(0, 5).join(' | ')}`,
+      ],
+      [
+        'frames',
+        `${decoded} decoded (${fmt(decoded / soakCpu.elapsedS / tiles, 1)} fps per tile), ${dropped} dropped (${fmt((dropped / Math.max(1, decoded)) * 100, 2)} %)`,
+      ],
+      [
+        'presented',
+        `${presented} frames presented by the compositor (${fmt(presented / soakCpu.elapsedS / tiles, 1)} fps per tile; requestVideoFrameCallback)`,
+      ],
+      [
+        'server log in soak',
+        `viewers dropped ${logCount(/dropping viewer/)}, publishes ended ${logCount(/publish \S+ ended/)}, recorder exits ${logCount(/ffmpeg ended after/)}, stalls ${logCount(/no video for/)}`,
+      ],
       ['page errors', pageErrors.length === 0 ? 'none' : pageErrors.slice(0, 3).join(' | ')],
     ]),
   );
@@ -241,33 +290,47 @@ export function liveReport(f: LiveFigures): string {
   out.push(
     renderTable(
       ['window', 's', 'server', 'of it sys', 'recorders', 'Chromium', 'bench proc', 'RTSP src', 'unit src', 'machine busy', 'not ours', 'load'],
-      ([['idle (wall empty)', idle], ['1-wall latency', lat1.cpu], [`soak ${tiles} tiles`, soakCpu], [`${wall}-wall latency`, latW.cpu]] as Array<[string, CpuWindow]>).map(
-        ([label, w]): Cell[] => [
-          label,
-          fmt(w.elapsedS, 0),
-          fmt(w.serverPct, 1),
-          fmt(w.serverSysPct, 1),
-          `${fmt(w.recordersPct, 1)} (${w.recorderProcs})`,
-          fmt(w.chromiumPct, 1),
-          fmt(w.selfPct, 1),
-          fmt(w.rtspPct, 1),
-          fmt(w.publisherPct, 1),
-          `${fmt(w.machineBusyPct, 0)} % (${fmt(w.machineBusyCores, 2)} cores)`,
-          `${fmt(w.machineBusyCores - accountedCores(w), 2)} cores`,
-          w.load,
-        ],
-      ),
+      (
+        [
+          ['idle (wall empty)', idle],
+          ['1-wall latency', lat1.cpu],
+          [`soak ${tiles} tiles`, soakCpu],
+          [`${wall}-wall latency`, latW.cpu],
+        ] as Array<[string, CpuWindow]>
+      ).map(([label, w]): Cell[] => [
+        label,
+        fmt(w.elapsedS, 0),
+        fmt(w.serverPct, 1),
+        fmt(w.serverSysPct, 1),
+        `${fmt(w.recordersPct, 1)} (${w.recorderProcs})`,
+        fmt(w.chromiumPct, 1),
+        fmt(w.selfPct, 1),
+        fmt(w.rtspPct, 1),
+        fmt(w.publisherPct, 1),
+        `${fmt(w.machineBusyPct, 0)} % (${fmt(w.machineBusyCores, 2)} cores)`,
+        `${fmt(w.machineBusyCores - accountedCores(w), 2)} cores`,
+        w.load,
+      ]),
     ),
   );
   out.push('');
   out.push(
     renderPairs([
-      ['hub (server process) per viewer', `${fmt(hubPerViewer, 2)} % = ${fmt(soakCpu.serverPct, 1)} % / ${tiles} (marginal over the idle ${fmt(idle.serverPct, 1)} %: ${fmt(hubMarginal, 2)} % per viewer)`],
-      ['Chromium in the soak', `${fmt(soakCpu.chromiumPct, 1)} %: ${chromiumKinds(soakCpu)}${soakCpu.chromiumVanished ? ` (${soakCpu.chromiumVanished} processes exited meanwhile)` : ''}`],
+      [
+        'hub (server process) per viewer',
+        `${fmt(hubPerViewer, 2)} % = ${fmt(soakCpu.serverPct, 1)} % / ${tiles} (marginal over the idle ${fmt(idle.serverPct, 1)} %: ${fmt(hubMarginal, 2)} % per viewer)`,
+      ],
+      [
+        'Chromium in the soak',
+        `${fmt(soakCpu.chromiumPct, 1)} %: ${chromiumKinds(soakCpu)}${soakCpu.chromiumVanished ? ` (${soakCpu.chromiumVanished} processes exited meanwhile)` : ''}`,
+      ],
       ['Chromium idle', `${fmt(idle.chromiumPct, 1)} %: ${chromiumKinds(idle)}`],
       ['bench proc', "this process: playwright-core's end of the DevTools pipe (Chromium reports every WebSocket frame to it)"],
-      ['server', `node main/server/cli.ts, pid ${serverPid}: HTTP API, hub (RTMP in, WS-FLV out), recording supervision; recorders = its ffmpeg children (stream copy)`],
-      ['not ours', "machine busy minus the processes above: other jobs on this machine (the load average counts them too)"],
+      [
+        'server',
+        `node main/server/cli.ts, pid ${serverPid}: HTTP API, hub (RTMP in, WS-FLV out), recording supervision; recorders = its ffmpeg children (stream copy)`,
+      ],
+      ['not ours', 'machine busy minus the processes above: other jobs on this machine (the load average counts them too)'],
       ['load average', `${loadAtStart} at the start, ${loadAverage()} at the end`],
     ]),
   );
@@ -279,7 +342,10 @@ export function liveReport(f: LiveFigures): string {
   const l1p50 = median(lat1.latencyMs);
   out.push(
     renderPairs([
-      [`first frame p50 <= ${TARGET.firstFrameMsP50} ms`, median(firstFrameMs) <= TARGET.firstFrameMsP50 ? `met (${fmt(median(firstFrameMs), 0)} ms)` : `MISSED (${fmt(median(firstFrameMs), 0)} ms)`],
+      [
+        `first frame p50 <= ${TARGET.firstFrameMsP50} ms`,
+        median(firstFrameMs) <= TARGET.firstFrameMsP50 ? `met (${fmt(median(firstFrameMs), 0)} ms)` : `MISSED (${fmt(median(firstFrameMs), 0)} ms)`,
+      ],
       [`latency p50 <= ${TARGET.latencyMsP50} ms`, l1p50 <= TARGET.latencyMsP50 ? `met (${fmt(l1p50, 0)} ms)` : `MISSED (${fmt(l1p50, 0)} ms)`],
       [`${tiles} tiles ${flags.seconds} s, ${TARGET.stalls} stalls`, stalls <= TARGET.stalls ? 'met' : `MISSED (${stalls})`],
     ]),

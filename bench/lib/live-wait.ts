@@ -25,7 +25,12 @@ export async function waitLive(api: ApiClient, base: string, ids: number[], time
     }
     if (pending.size === 0) break;
     if (Date.now() > deadline)
-      throw new Error(`${pending.size} source(s) not live after ${timeoutMs / 1000} s: ${[...pending].slice(0, 5).map((id) => `${id}: ${last.get(id) ?? '?'}`).join('; ')}`);
+      throw new Error(
+        `${pending.size} source(s) not live after ${timeoutMs / 1000} s: ${[...pending]
+          .slice(0, 5)
+          .map((id) => `${id}: ${last.get(id) ?? '?'}`)
+          .join('; ')}`,
+      );
     await sleep(500);
   }
 }

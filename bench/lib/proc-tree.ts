@@ -18,8 +18,14 @@ function readInfo(pid: number): ProcInfo | null {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const open = stat.indexOf('(');
     const close = stat.lastIndexOf(')');
-    const rest = stat.slice(close + 2).trim().split(/\s+/);
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+    const rest = stat
+      .slice(close + 2)
+      .trim()
+      .split(/\s+/);
+    const cmdline = fs
+      .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a.length > 0);
     return { pid, ppid: Number(rest[4 - 3]), comm: stat.slice(open + 1, close), cmdline, startTicks: Number(rest[22 - 3]) };
   } catch {
     return null; // gone meanwhile

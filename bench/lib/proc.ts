@@ -41,7 +41,10 @@ export function sampleProcess(pid: number): ProcSample | null {
     return null;
   }
   // The command name (field 2) is in parentheses and may itself contain spaces or ')': split after the last ')'.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).trim().split(/\s+/);
+  const rest = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state); field k is rest[k - 3].
   const tck = clockTicksPerSecond();
   const utime = Number(rest[14 - 3]);

@@ -83,7 +83,21 @@ export function recordReport(f: RecordFigures): string {
   out.push('', `== bench:record: ${n} cameras x ${seconds} s (${clipName}, ${segmentSeconds} s segments, ${flags.transport}) ==`, '');
   out.push(
     renderTable(
-      ['camera', 'ffmpeg pid', 'cpu %', 'of it sys %', 'rss MB', 'rss peak MB', 'write kbit/s', 'segments', 'recorded s', 'gap s', 'holes', 'overlap s', 'notes'],
+      [
+        'camera',
+        'ffmpeg pid',
+        'cpu %',
+        'of it sys %',
+        'rss MB',
+        'rss peak MB',
+        'write kbit/s',
+        'segments',
+        'recorded s',
+        'gap s',
+        'holes',
+        'overlap s',
+        'notes',
+      ],
       perCamera.map((c): Cell[] => [
         c.id,
         c.pid,
@@ -113,20 +127,43 @@ export function recordReport(f: RecordFigures): string {
   out.push('', 'Recording cost (CPU in % of one core over the measured window; the RTSP sources are not counted)');
   out.push(
     renderPairs([
-      ['measured window', `${fmt(elapsedS, 1)} s (after ${flags['warmup-seconds']} s warm-up; all cameras recording ${fmt((recordingT - createT0) / 1000, 1)} s after creation)`],
+      [
+        'measured window',
+        `${fmt(elapsedS, 1)} s (after ${flags['warmup-seconds']} s warm-up; all cameras recording ${fmt((recordingT - createT0) / 1000, 1)} s after creation)`,
+      ],
       ['recorder ffmpeg cpu/camera', `median ${fmt(cpuMedian, 2)} %, mean ${fmt(sum(recorderCpuPct) / n, 2)} %, max ${fmt(max(recorderCpuPct), 2)} %`],
-      ['recorder ffmpeg kernel share', `${fmt((sum(perCamera.map((c) => c.sysPct)) / Math.max(1e-9, sum(recorderCpuPct))) * 100, 0)} % of the recorders' CPU is system time`],
+      [
+        'recorder ffmpeg kernel share',
+        `${fmt((sum(perCamera.map((c) => c.sysPct)) / Math.max(1e-9, sum(recorderCpuPct))) * 100, 0)} % of the recorders' CPU is system time`,
+      ],
       ['recorder ffmpeg cpu total', `${fmt(sum(recorderCpuPct), 1)} % of one core`],
       ['all recording cost/camera', `${fmt(totalCpuPerCamera, 2)} % (recorder ffmpeg + server process + ffprobe of closed segments, divided by ${n})`],
-      ['recorder ffmpeg rss/camera', `median ${fmt(rssMedian, 1)} MB, max ${fmt(max(perCamera.map((c) => c.rssPeakMb)), 1)} MB (peak), total ${fmt(sum(perCamera.map((c) => c.rssMb)), 0)} MB`],
-      ['server process cpu', `${fmt(serverCpuPct, 2)} % (user ${fmt(server1.user / 1e4 / elapsedS, 2)} %, system ${fmt(server1.system / 1e4 / elapsedS, 2)} %) = ${fmt(serverCpuPct / n, 3)} %/camera; includes this benchmark's sampling`],
+      [
+        'recorder ffmpeg rss/camera',
+        `median ${fmt(rssMedian, 1)} MB, max ${fmt(max(perCamera.map((c) => c.rssPeakMb)), 1)} MB (peak), total ${fmt(sum(perCamera.map((c) => c.rssMb)), 0)} MB`,
+      ],
+      [
+        'server process cpu',
+        `${fmt(serverCpuPct, 2)} % (user ${fmt(server1.user / 1e4 / elapsedS, 2)} %, system ${fmt(server1.system / 1e4 / elapsedS, 2)} %) = ${fmt(serverCpuPct / n, 3)} %/camera; includes this benchmark's sampling`,
+      ],
       ['ffprobe of closed segments', `${fmt(probeCpuPct, 2)} % (children of the server that exited in the window)`],
       ['server rss', `${fmt(self1.rssBytes / MB, 0)} MB`],
       ['RTSP sources (1 process)', `${fmt(rtspCpuPct, 2)} % (${fmt(rtspCpuPct / n, 3)} %/camera)`],
-      ['machine', `${fmt(machineBusyPct, 1)} % busy of ${machine1.cores} cores (${fmt(machineBusyCores, 2)} cores; accounted above ${fmt(accountedCores, 2)}), iowait ${fmt(iowaitPct, 1)} %, load ${loadAverage()}, tick rate ${fmt(tickRate, 2)}`],
-      ['written', `${fmtBytes(totalBytesPerS)}/s total (${fmt((totalBytesPerS * 8) / 1e6, 2)} Mbit/s), median ${fmt((median(perCamera.map((c) => c.bytesPerS)) * 8) / 1000, 0)} kbit/s per camera`],
+      [
+        'machine',
+        `${fmt(machineBusyPct, 1)} % busy of ${machine1.cores} cores (${fmt(machineBusyCores, 2)} cores; accounted above ${fmt(accountedCores, 2)}), iowait ${fmt(iowaitPct, 1)} %, load ${loadAverage()}, tick rate ${fmt(tickRate, 2)}`,
+      ],
+      [
+        'written',
+        `${fmtBytes(totalBytesPerS)}/s total (${fmt((totalBytesPerS * 8) / 1e6, 2)} Mbit/s), median ${fmt((median(perCamera.map((c) => c.bytesPerS)) * 8) / 1000, 0)} kbit/s per camera`,
+      ],
       ['shutdown (backend.close)', `${fmt(shutdownS, 1)} s`],
-      ['server log events in window', Object.entries(events).map(([k, v]) => `${k} ${v}`).join(', ')],
+      [
+        'server log events in window',
+        Object.entries(events)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      ],
     ]),
   );
   if (profileSummary) out.push('', profileSummary, '  (the profiler itself inflates the server CPU figure of this run)');
@@ -144,9 +181,15 @@ export function recordReport(f: RecordFigures): string {
   out.push('', `Index query (${index.rows.toLocaleString('en-US')} segment rows: ${flags['index-cameras']} cameras x ${flags['index-days']} days of 60 s)`);
   out.push(
     renderPairs([
-      ['insert', `${fmt(index.insertS, 1)} s = ${Math.round(index.insertRowsPerS).toLocaleString('en-US')} rows/s (insertMany, batches of ${flags['index-batch']})`],
+      [
+        'insert',
+        `${fmt(index.insertS, 1)} s = ${Math.round(index.insertRowsPerS).toLocaleString('en-US')} rows/s (insertMany, batches of ${flags['index-batch']})`,
+      ],
       ['database size', fmtBytes(index.dbBytes)],
-      ['one camera, one day', `${index.rowsPerQuery} rows: p50 ${fmt(index.p50Ms, 2)} ms, p95 ${fmt(index.p95Ms, 2)} ms, max ${fmt(index.maxMs, 2)} ms (${index.queryMs.length} queries after 5 warm-up)`],
+      [
+        'one camera, one day',
+        `${index.rowsPerQuery} rows: p50 ${fmt(index.p50Ms, 2)} ms, p95 ${fmt(index.p95Ms, 2)} ms, max ${fmt(index.maxMs, 2)} ms (${index.queryMs.length} queries after 5 warm-up)`,
+      ],
       ['query plan', index.queryPlan],
     ]),
   );
@@ -154,12 +197,36 @@ export function recordReport(f: RecordFigures): string {
   out.push(
     renderPairs([
       ['gap 0 s', gapS <= TARGET.gapS ? 'met' : `MISSED (${fmt(gapS, 1)} s)`],
-      [`cpu <= ${TARGET.cpuPctPerCamera} % per camera`, cpuMedian <= TARGET.cpuPctPerCamera ? `met (median ${fmt(cpuMedian, 2)} %)` : `MISSED (median ${fmt(cpuMedian, 2)} %)`],
-      [`index query <= ${TARGET.indexQueryMs} ms`, index.p50Ms <= TARGET.indexQueryMs ? `met (p50 ${fmt(index.p50Ms, 2)} ms)` : `MISSED (p50 ${fmt(index.p50Ms, 2)} ms)`],
+      [
+        `cpu <= ${TARGET.cpuPctPerCamera} % per camera`,
+        cpuMedian <= TARGET.cpuPctPerCamera ? `met (median ${fmt(cpuMedian, 2)} %)` : `MISSED (median ${fmt(cpuMedian, 2)} %)`,
+      ],
+      [
+        `index query <= ${TARGET.indexQueryMs} ms`,
+        index.p50Ms <= TARGET.indexQueryMs ? `met (p50 ${fmt(index.p50Ms, 2)} ms)` : `MISSED (p50 ${fmt(index.p50Ms, 2)} ms)`,
+      ],
     ]),
   );
   out.push('');
-  out.push(resultLine({ n, seconds, gapS, cpuMedian, totalCpuPerCamera, rssMedian, index, totalBytesPerS, maxGapS, serverCpuPct, rtspCpuPct, probeCpuPct, machineBusyPct, shortCameras: short.length, restarts: restarted.size }));
+  out.push(
+    resultLine({
+      n,
+      seconds,
+      gapS,
+      cpuMedian,
+      totalCpuPerCamera,
+      rssMedian,
+      index,
+      totalBytesPerS,
+      maxGapS,
+      serverCpuPct,
+      rtspCpuPct,
+      probeCpuPct,
+      machineBusyPct,
+      shortCameras: short.length,
+      restarts: restarted.size,
+    }),
+  );
   return out.join('\n');
 }
 

@@ -37,8 +37,7 @@ export function timecodeGraph(fps: number, audio: boolean): string {
     `st(1,255-mod(mod(ld(0),256)+mod(floor(ld(0)/256),256)+mod(floor(ld(0)/65536),256),256));` +
     `if(lt(Y,${rows - 1}),mod(floor(ld(0)/pow(2,X+${cols}*Y)),2),mod(floor(ld(1)/pow(2,X)),2))*219+16`;
   const code =
-    `nullsrc=s=${cols}x${rows}:r=${fps},format=yuv420p,geq=lum='${lum}':cb=128:cr=128,` +
-    `scale=${cols * block}:${rows * block}:flags=neighbor[code]`;
+    `nullsrc=s=${cols}x${rows}:r=${fps},format=yuv420p,geq=lum='${lum}':cb=128:cr=128,` + `scale=${cols * block}:${rows * block}:flags=neighbor[code]`;
   const bg = `testsrc2=s=${width}x${height}:r=${fps},format=yuv420p[bg]`;
   const graph = `${code};${bg};[bg][code]overlay=x=${x0}:y=${y0}:format=yuv420[out0]`;
   return audio ? `${graph};sine=frequency=1000:sample_rate=16000[out1]` : graph;
@@ -78,13 +77,41 @@ export function startTimecodePublisher(url: string, opts: TimecodeOptions = {}):
   const kbps = opts.bitrateKbps ?? 800;
   const audio = opts.audio ?? true;
   const args = [
-    '-nostdin', '-hide_banner', '-v', 'error',
-    '-progress', 'pipe:1', '-stats_period', '0.1',
-    '-re', '-f', 'lavfi', '-i', timecodeGraph(fps, audio),
-    '-map', '0:v',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-    '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0',
-    '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps / 2)}k`,
+    '-nostdin',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-progress',
+    'pipe:1',
+    '-stats_period',
+    '0.1',
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    timecodeGraph(fps, audio),
+    '-map',
+    '0:v',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(fps),
+    '-keyint_min',
+    String(fps),
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    `${kbps}k`,
+    '-maxrate',
+    `${kbps}k`,
+    '-bufsize',
+    `${Math.round(kbps / 2)}k`,
   ];
   if (audio) args.push('-map', '0:a', '-c:a', 'aac', '-b:a', '32k', '-ac', '1', '-ar', '16000');
   args.push('-f', 'flv', '-flvflags', 'no_duration_filesize', url);

@@ -4,7 +4,10 @@ import { endpoint, typed } from '../endpoint';
 import type { Alarm, AlarmBulkStepResult, AlarmFeedPage, AlarmList, AlarmRule } from '../alarms';
 import { IdParams } from './params';
 
-const ALARM = { type: 'object', description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences' };
+const ALARM = {
+  type: 'object',
+  description: 'an alarm (common/alarms.ts Alarm): source, type, severity, state, times, count, reporter, steps, action outcomes, merged occurrences',
+};
 const RULE = { type: 'object', description: 'a linkage rule (common/alarms.ts AlarmRule)' };
 
 export const getAlarms = endpoint({
@@ -15,7 +18,10 @@ export const getAlarms = endpoint({
   summary: 'Alarms: the live list (state=open) or a history search by time, source, type, state, severity and handler; newest first',
   description: 'The answer carries the newest delivery sequence number: a console replays GET /alarms/feed?since=<seq> after a reconnect.',
   query: AlarmQuery,
-  response: { description: '{ alarms, seq }', schema: typed<AlarmList>({ type: 'object', properties: { alarms: { type: 'array', items: ALARM }, seq: { type: 'integer' } } }) },
+  response: {
+    description: '{ alarms, seq }',
+    schema: typed<AlarmList>({ type: 'object', properties: { alarms: { type: 'array', items: ALARM }, seq: { type: 'integer' } } }),
+  },
 });
 
 export const getAlarmsFeed = endpoint({
@@ -25,7 +31,10 @@ export const getAlarmsFeed = endpoint({
   tag: 'alarms',
   summary: 'Alarm events stored after a sequence number (what a console missed while disconnected), in order',
   query: AlarmFeedQuery,
-  response: { description: '{ events, more }', schema: typed<AlarmFeedPage>({ type: 'object', properties: { events: { type: 'array', items: { type: 'object' } }, more: { type: 'boolean' } } }) },
+  response: {
+    description: '{ events, more }',
+    schema: typed<AlarmFeedPage>({ type: 'object', properties: { events: { type: 'array', items: { type: 'object' } }, more: { type: 'boolean' } } }),
+  },
 });
 
 export const getAlarmsByid = endpoint({
@@ -45,7 +54,11 @@ export const postAlarms = endpoint({
   tag: 'alarms',
   summary: 'Raise a manual alarm (from a tile or the map); linkage rules for type "manual" apply',
   body: ManualAlarmBody,
-  response: { status: 201, description: 'the new alarm (manual alarms are never merged: each keeps its severity, text, place and reporter)', schema: typed<Alarm>(ALARM) },
+  response: {
+    status: 201,
+    description: 'the new alarm (manual alarms are never merged: each keeps its severity, text, place and reporter)',
+    schema: typed<Alarm>(ALARM),
+  },
 });
 
 export const postAlarmsSteps = endpoint({
@@ -56,7 +69,10 @@ export const postAlarmsSteps = endpoint({
   summary: 'The same workflow step on several alarms ("acknowledge all N similar"); each is checked and audited on its own',
   description: 'Alarms that do not exist or cannot take the step now are listed in `refused` with the reason; the others are stepped.',
   body: AlarmBulkStepBody,
-  response: { description: '{ alarms: the alarms after the step, refused: [{ id, kind, message, reason: { code, params } }] }', schema: typed<AlarmBulkStepResult>({ type: 'object' }) },
+  response: {
+    description: '{ alarms: the alarms after the step, refused: [{ id, kind, message, reason: { code, params } }] }',
+    schema: typed<AlarmBulkStepResult>({ type: 'object' }),
+  },
 });
 
 export const postAlarmsByidSteps = endpoint({
@@ -117,7 +133,7 @@ export const postAlarmRulesByidTest = endpoint({
   path: '/api/v1/alarm-rules/:id/test',
   auth: 'alarmRules.edit',
   tag: 'alarms',
-  summary: 'Fire a test alarm: raises a test alarm from the rule\'s first source and type, applying only this rule (enabled or not)',
+  summary: "Fire a test alarm: raises a test alarm from the rule's first source and type, applying only this rule (enabled or not)",
   params: IdParams,
   response: { status: 201, description: 'the test alarm', schema: typed<Alarm>(ALARM) },
 });

@@ -10,8 +10,7 @@ export const postAuthLogin = endpoint({
   auth: 'public',
   tag: 'auth',
   summary: 'Log in with username and password; returns a bearer token',
-  description:
-    'After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
+  description: 'After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
   body: LoginRequest,
   response: { description: 'logged in', schema: LoginResponseSchema },
 });

@@ -31,7 +31,8 @@ export const patchChannelsByid = endpoint({
   auth: 'devices.manage',
   tag: 'devices',
   summary: 'Change a channel: name, enabled, recording policy, retention, segment length, stream settings (rtsp/onvif channels)',
-  description: "Only the given fields change; the recorder restarts when needed. password: null removes it. Stream fields on an agent's channel: 400 channel.not_rtsp.",
+  description:
+    "Only the given fields change; the recorder restarts when needed. password: null removes it. Stream fields on an agent's channel: 400 channel.not_rtsp.",
   params: IdParams,
   body: ChannelUpdate,
   response: { description: 'the channel', schema: ChannelSchema },

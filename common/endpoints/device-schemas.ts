@@ -12,7 +12,12 @@ const nullableInt = s.nullable(s.int());
 const nullableNumber = s.nullable(s.number());
 
 const message: Schema<unknown> = {
-  json: { type: 'object', required: ['code', 'params'], properties: { code: { type: 'string' }, params: { type: 'object' } }, description: 'a registered message (common/messages.ts)' },
+  json: {
+    type: 'object',
+    required: ['code', 'params'],
+    properties: { code: { type: 'string' }, params: { type: 'object' } },
+    description: 'a registered message (common/messages.ts)',
+  },
   isOptional: false,
   check: (v) => v,
 };
@@ -141,9 +146,8 @@ const AgentKeyObject = s.object(
     streamKey: s.string({ description: 'shown only in this answer; only its SHA-256 is stored' }),
     publishUrl: s.string({ description: 'rtmp://HOST:PORT/live/<deviceId>?key=<streamKey>' }),
   },
-  'The only answer that shows an agent device\'s stream key (creating it, rotating its key).',
+  "The only answer that shows an agent device's stream key (creating it, rotating its key).",
 );
-
 
 export const OrgSearchHitsSchema = viewOf<OrgSearchHit[]>({ json: { type: 'array', items: OrgSearchHitJson }, isOptional: false, check: (v) => v });
 export const ChannelSchema = viewOf<ChannelView>(ChannelObject);

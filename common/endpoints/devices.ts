@@ -43,7 +43,8 @@ export const postDevicesAgent = endpoint({
   auth: 'devices.manage',
   tag: 'devices',
   summary: 'Add an agent device (a mobile unit publishing to the hub) with its one channel; the answer shows its stream key, this once',
-  description: "The callsign is the device's and the channel's name (409 device.callsign_taken / device.name_taken, field callsign). Only the SHA-256 of the key is stored.",
+  description:
+    "The callsign is the device's and the channel's name (409 device.callsign_taken / device.name_taken, field callsign). Only the SHA-256 of the key is stored.",
   body: AgentDeviceCreate,
   response: { status: 201, description: 'the new device with its stream key', schema: AgentKeySchema },
 });

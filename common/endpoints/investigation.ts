@@ -1,5 +1,15 @@
 // Declarations of the investigation endpoints (served by main/server/routes/investigation.ts).
-import { BookmarkCreate, BookmarkQuery, BookmarkUpdate, CaseCreate, ExportCreate, HoldBody, SearchQuery, SnapshotCreate, TimelineQuery } from '../investigation';
+import {
+  BookmarkCreate,
+  BookmarkQuery,
+  BookmarkUpdate,
+  CaseCreate,
+  ExportCreate,
+  HoldBody,
+  SearchQuery,
+  SnapshotCreate,
+  TimelineQuery,
+} from '../investigation';
 import { endpoint, typed } from '../endpoint';
 import type { Bookmark, Case, ExportJob, LegalHold, PlaybackMap, SearchHit, Snapshot, Timeline } from '../investigation';
 import { s, type JsonSchema } from '../schema';
@@ -153,7 +163,8 @@ export const postExports = endpoint({
   auth: 'cases.manage',
   tag: 'investigation',
   summary: 'Start an evidence export (background; progress as investigation.export events)',
-  description: 'MP4 per source by stream copy (cut at the keyframe at or before startMs) or re-encoded (frame-exact; implied by watermark), GPX/KML of units, manifest.json with SHA-256 of every file. Files: GET /api/v1/export-files/<id>/<path>.',
+  description:
+    'MP4 per source by stream copy (cut at the keyframe at or before startMs) or re-encoded (frame-exact; implied by watermark), GPX/KML of units, manifest.json with SHA-256 of every file. Files: GET /api/v1/export-files/<id>/<path>.',
   body: ExportCreate,
   response: { status: 201, description: 'the queued job', schema: typed<ExportJob>(obj('ExportJob')) },
 });

@@ -5,7 +5,9 @@ import { s } from '../schema';
 import { IdParams } from './params';
 import { WallLayoutSchema } from './schemas';
 
-const NameParams = s.object({ name: s.string({ minLength: 1, maxLength: 64, singleLine: true, description: 'layout name (URL-encoded); must equal body.name' }) });
+const NameParams = s.object({
+  name: s.string({ minLength: 1, maxLength: 64, singleLine: true, description: 'layout name (URL-encoded); must equal body.name' }),
+});
 
 export const getLayouts = endpoint({
   method: 'GET',
@@ -21,7 +23,7 @@ export const putLayoutsByname = endpoint({
   path: '/api/v1/layouts/:name',
   auth: 'any',
   tag: 'layouts',
-  summary: 'Save (create or replace) one of the caller\'s wall layouts by name',
+  summary: "Save (create or replace) one of the caller's wall layouts by name",
   description: 'The name in the path must equal body.name. tiles may not have more entries than the layout has tiles (1, 4, 9, 16, 6 for 1+5, 8 for 1+7).',
   params: NameParams,
   body: WallLayoutBody,
@@ -33,7 +35,7 @@ export const deleteLayoutsByid = endpoint({
   path: '/api/v1/layouts/:id',
   auth: 'any',
   tag: 'layouts',
-  summary: 'Delete one of the caller\'s wall layouts',
+  summary: "Delete one of the caller's wall layouts",
   description: "Another user's layout is 404, like one that does not exist.",
   params: IdParams,
   response: { status: 204, description: 'deleted' },

@@ -16,7 +16,13 @@ const TourSchema = obj('a PTZ tour', {
   name: { type: 'string' },
   steps: { type: 'array', items: obj('step', { presetId: { type: 'integer' }, dwellSeconds: { type: 'integer' } }) },
 });
-const TourStatusSchema = obj('a running tour', { cameraId: { type: 'integer' }, tourId: { type: 'integer' }, name: { type: 'string' }, state: { type: 'string', enum: ['running', 'yielded'] }, stepIndex: { type: 'integer' } });
+const TourStatusSchema = obj('a running tour', {
+  cameraId: { type: 'integer' },
+  tourId: { type: 'integer' },
+  name: { type: 'string' },
+  state: { type: 'string', enum: ['running', 'yielded'] },
+  stepIndex: { type: 'integer' },
+});
 const DeviceSchema = obj('an ONVIF device (never with its password)', {
   id: { type: 'integer', description: 'the ONVIF link (/onvif/devices/:id)' },
   deviceId: { type: 'integer', description: 'the device (/devices/:id) this link belongs to' },
@@ -31,7 +37,14 @@ const DeviceSchema = obj('an ONVIF device (never with its password)', {
   serial: { type: 'string' },
   cameraIds: { type: 'array', items: { type: 'integer' } },
   events: { type: 'string', enum: ['unknown', 'supported', 'unsupported'] },
-  health: obj('last health check', { reachable: { type: 'boolean' }, clockOffsetMs: { type: 'integer', nullable: true }, clockSkewed: { type: 'boolean' }, checkedMs: { type: 'integer', nullable: true }, error: { type: 'string', nullable: true }, reason: { type: 'object', nullable: true, description: 'the same as a registered message { code, params } (see ErrorBody error.code)' } }),
+  health: obj('last health check', {
+    reachable: { type: 'boolean' },
+    clockOffsetMs: { type: 'integer', nullable: true },
+    clockSkewed: { type: 'boolean' },
+    checkedMs: { type: 'integer', nullable: true },
+    error: { type: 'string', nullable: true },
+    reason: { type: 'object', nullable: true, description: 'the same as a registered message { code, params } (see ErrorBody error.code)' },
+  }),
   createdMs: { type: 'integer' },
 });
 
@@ -45,7 +58,12 @@ export const postOnvifDiscover = endpoint({
     'targets: hosts, IPv4 addresses, a.b.c.d/nn (nn >= 22) or a.b.c.d-e ranges, probed by unicast on UDP `port` (default 3702) for routed networks. ' +
     'With username/password, firmware and serial number are read from each device. addedDeviceId tells whether it is already added.',
   body: DiscoverRequest,
-  response: { description: 'devices found (credentials are never echoed)', schema: typed<DiscoverResponse>(obj('discovery result', { devices: { type: 'array', items: obj('device found') }, warnings: { type: 'array', items: { type: 'string' } } })) },
+  response: {
+    description: 'devices found (credentials are never echoed)',
+    schema: typed<DiscoverResponse>(
+      obj('discovery result', { devices: { type: 'array', items: obj('device found') }, warnings: { type: 'array', items: { type: 'string' } } }),
+    ),
+  },
 });
 
 export const getOnvifDevices = endpoint({
@@ -68,7 +86,11 @@ export const postOnvifDevices = endpoint({
     'unreachable or too slow: 400 with field "host" (after the ONVIF timeout); malformed answers: 400. Nothing is stored unless everything ' +
     'was read; device, cameras and links are stored in one transaction. The password is stored encrypted and never returned.',
   body: AddDeviceRequest,
-  response: { status: 201, description: 'the device and the ids of its new cameras', schema: typed<AddDeviceResponse>(obj('added', { device: DeviceSchema, cameraIds: { type: 'array', items: { type: 'integer' } } })) },
+  response: {
+    status: 201,
+    description: 'the device and the ids of its new cameras',
+    schema: typed<AddDeviceResponse>(obj('added', { device: DeviceSchema, cameraIds: { type: 'array', items: { type: 'integer' } } })),
+  },
 });
 
 export const deleteOnvifDevicesByid = endpoint({
@@ -87,7 +109,19 @@ export const getOnvifPriorities = endpoint({
   auth: 'ptz.priorities',
   tag: 'onvif',
   summary: 'PTZ priority of every user (per-user setting or the default of the role: admin 40, dispatcher 30, investigator 20, officer 10)',
-  response: { description: 'users with their priorities', schema: typed<UserPriority[]>({ type: 'array', items: obj('priority', { userId: { type: 'integer' }, username: { type: 'string' }, role: { type: 'string' }, priority: { type: 'integer', nullable: true }, effective: { type: 'integer' } }) }) },
+  response: {
+    description: 'users with their priorities',
+    schema: typed<UserPriority[]>({
+      type: 'array',
+      items: obj('priority', {
+        userId: { type: 'integer' },
+        username: { type: 'string' },
+        role: { type: 'string' },
+        priority: { type: 'integer', nullable: true },
+        effective: { type: 'integer' },
+      }),
+    }),
+  },
 });
 
 export const putOnvifPrioritiesByid = endpoint({
@@ -118,7 +152,10 @@ export const getCamerasByidPtzPosition = endpoint({
   tag: 'ptz',
   summary: 'Current pan/tilt/zoom position as the device reports it (GetStatus)',
   params: IdParams,
-  response: { description: 'position', schema: typed<PtzPosition>(obj('position', { pan: { type: 'number' }, tilt: { type: 'number' }, zoom: { type: 'number' }, moving: { type: 'boolean' } })) },
+  response: {
+    description: 'position',
+    schema: typed<PtzPosition>(obj('position', { pan: { type: 'number' }, tilt: { type: 'number' }, zoom: { type: 'number' }, moving: { type: 'boolean' } })),
+  },
 });
 
 export const postCamerasByidPtzMove = endpoint({

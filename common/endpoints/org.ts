@@ -19,7 +19,8 @@ export const postOrgNodes = endpoint({
   auth: 'org.manage',
   tag: 'devices',
   summary: 'Add a node under a parent',
-  description: 'Names are unique among siblings (409 org.name_taken), codes unique in the tree (409 org.code_taken); at most 15 levels below the root (409 org.too_deep).',
+  description:
+    'Names are unique among siblings (409 org.name_taken), codes unique in the tree (409 org.code_taken); at most 15 levels below the root (409 org.too_deep).',
   body: OrgNodeCreate,
   response: { status: 201, description: 'the new node', schema: OrgNodeSchema },
 });

@@ -4,7 +4,9 @@ import type { WallStateView } from '../wall';
 import { s } from '../schema';
 import { WallCarouselBody, WallStateBody } from '../wall';
 
-const WindowParams = s.object({ window: s.int({ min: 0, max: Number.MAX_SAFE_INTEGER, description: '0 = the Live tab, else the display id of a wall window' }) });
+const WindowParams = s.object({
+  window: s.int({ min: 0, max: Number.MAX_SAFE_INTEGER, description: '0 = the Live tab, else the display id of a wall window' }),
+});
 
 const WallStateViewSchema = {
   type: 'object',
@@ -46,7 +48,7 @@ export const putWallStateBywindowCarousel = endpoint({
   auth: 'wall.carousel',
   tag: 'layouts',
   summary: 'Define, start, advance or stop the carousel of saved layouts in this window',
-  description: 'step must be one of the steps; the layouts are the caller\'s own saved layouts (steps whose layout is not one read back left out).',
+  description: "step must be one of the steps; the layouts are the caller's own saved layouts (steps whose layout is not one read back left out).",
   params: WindowParams,
   body: WallCarouselBody,
   response: { description: 'the wall as stored', schema: typed<WallStateView>(WallStateViewSchema) },

@@ -4,7 +4,13 @@ import { actorIdentity, userActor } from './actor';
 
 describe('Actor', () => {
   test('a user actor carries id, name, role and, when given, the client address', () => {
-    expect(userActor({ id: 4, username: 'ann', role: 'dispatcher' }, '10.0.0.9')).toEqual({ kind: 'user', userId: 4, username: 'ann', role: 'dispatcher', ip: '10.0.0.9' });
+    expect(userActor({ id: 4, username: 'ann', role: 'dispatcher' }, '10.0.0.9')).toEqual({
+      kind: 'user',
+      userId: 4,
+      username: 'ann',
+      role: 'dispatcher',
+      ip: '10.0.0.9',
+    });
     expect(userActor({ id: 4, username: 'ann', role: 'dispatcher' })).not.toHaveProperty('ip');
   });
 

@@ -14,7 +14,8 @@ const COLORS: Record<string, string> = { debug: '\x1b[90m', info: '\x1b[36m', wa
 
 function valueText(v: unknown): string {
   if (typeof v === 'string') return /^[^\s"=]*$/.test(v) && v !== '' ? v : JSON.stringify(v);
-  if (typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string') return JSON.stringify((v as { message: string }).message);
+  if (typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string')
+    return JSON.stringify((v as { message: string }).message);
   return JSON.stringify(v);
 }
 
@@ -41,6 +42,13 @@ export function formatRecord(rec: LogRecord, opts: { time: boolean; colors?: boo
   for (const [k, v] of Object.entries(rec)) if (!HIDDEN.has(k) && v !== undefined) parts.push(`${k}=${valueText(v)}`);
   let line = parts.join(' ');
   const stack = (rec.err as { stack?: unknown } | undefined)?.stack;
-  if ((level === 'error' || level === 'warn') && typeof stack === 'string') line += '\n    ' + stack.split('\n').slice(1, 7).map((l) => l.trim()).join('\n    ');
+  if ((level === 'error' || level === 'warn') && typeof stack === 'string')
+    line +=
+      '\n    ' +
+      stack
+        .split('\n')
+        .slice(1, 7)
+        .map((l) => l.trim())
+        .join('\n    ');
   return line;
 }

@@ -161,7 +161,13 @@ describe('the log file', () => {
     const g = new RotatingFile({ dir, maxBytes: 1000, keep: 0 });
     g.write('{"n":5}\n');
     g.close();
-    expect(fs.readFileSync(path.join(dir, 'argus.log'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([4, 5]);
+    expect(
+      fs
+        .readFileSync(path.join(dir, 'argus.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { n: number }).n),
+    ).toEqual([4, 5]);
   });
 });
 
@@ -196,7 +202,15 @@ describe('redaction', () => {
 
   it('censors fields named like secrets at any depth, and in child bindings', () => {
     const c = captured();
-    const secrets = { password: 'f-pass', token: 'f-token', streamKey: 'f-key', key: 'f-key2', ticket: 'f-ticket', secret: 'f-secret', authorization: 'Bearer f-auth' };
+    const secrets = {
+      password: 'f-pass',
+      token: 'f-token',
+      streamKey: 'f-key',
+      key: 'f-key2',
+      ticket: 'f-ticket',
+      secret: 'f-secret',
+      authorization: 'Bearer f-auth',
+    };
     c.log.child({ component: 'units', secret: 'b-secret' }).info('fields', { ...secrets, nested: { ...secrets, list: [{ password: 'f-deep' }] } });
     const line = c.out.join('\n');
     for (const v of [...Object.values(secrets), 'f-deep', 'b-secret']) expect(line).not.toContain(v);

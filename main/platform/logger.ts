@@ -48,7 +48,12 @@ export function logDirOf(dataDir: string): string {
 
 /** The logger the settings ask for: `logLevel`, `logTerminal`, and the file under `<dataDir>/logs/`. */
 export function loggerOptionsOf(config: Pick<Settings, 'logLevel' | 'logTerminal' | 'logFileMaxBytes' | 'logFilesKept'> & { dataDir: string }): LoggerOptions {
-  return { level: config.logLevel, terminal: config.logTerminal, dataDir: config.dataDir, file: { maxBytes: config.logFileMaxBytes, keep: config.logFilesKept } };
+  return {
+    level: config.logLevel,
+    terminal: config.logTerminal,
+    dataDir: config.dataDir,
+    file: { maxBytes: config.logFileMaxBytes, keep: config.logFilesKept },
+  };
 }
 
 const REDACT_PATHS = SECRET_FIELD_NAMES.flatMap((k) => [k, `*.${k}`]);

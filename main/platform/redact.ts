@@ -1,7 +1,21 @@
 // Takes secrets out of log text and fields: URL credentials, secret query parameters, JSON-ish passwords, Authorization headers.
 
 /** Field names whose values are never logged (any depth, any case); also pino's `redact` paths. */
-export const SECRET_FIELD_NAMES = ['password', 'newPassword', 'oldPassword', 'currentPassword', 'token', 'streamKey', 'key', 'ticket', 'secret', 'authorization', 'cookie', 'passwordHash', 'tokenHash'] as const;
+export const SECRET_FIELD_NAMES = [
+  'password',
+  'newPassword',
+  'oldPassword',
+  'currentPassword',
+  'token',
+  'streamKey',
+  'key',
+  'ticket',
+  'secret',
+  'authorization',
+  'cookie',
+  'passwordHash',
+  'tokenHash',
+] as const;
 
 export const CENSOR = '***';
 
@@ -15,9 +29,15 @@ const RULES: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> = [
   // ?key=…, &token=…, " secret=…" (also percent-encoded or escaped values, up to a separator or quote)
   [new RegExp(`(^|[?&;\\s,({"'])(${QUERY_NAMES})=([^&\\s"'<>;,)]*)`, 'gi'), `$1$2=${CENSOR}`],
   // "password": "…", 'token':'…', password: "…" (JSON-ish), also with JSON-escaped quotes
-  [new RegExp(`((?:\\\\?["'])?(?:${QUERY_NAMES}|passwordHash|tokenHash|authorization)(?:\\\\?["'])?\\s*:\\s*\\\\?["'])((?:[^"'\\\\]|\\\\[^"'])*)`, 'gi'), `$1${CENSOR}`],
+  [
+    new RegExp(`((?:\\\\?["'])?(?:${QUERY_NAMES}|passwordHash|tokenHash|authorization)(?:\\\\?["'])?\\s*:\\s*\\\\?["'])((?:[^"'\\\\]|\\\\[^"'])*)`, 'gi'),
+    `$1${CENSOR}`,
+  ],
   // Authorization: Bearer …, Authorization: Basic …, authorization=…
-  [/\b(authorization\s*[:=]\s*)(?:(bearer|basic|digest)\s+)?[^\s,;"'\\]+/gi, (_m, head: string, scheme?: string) => `${head}${scheme ? scheme + ' ' : ''}${CENSOR}`],
+  [
+    /\b(authorization\s*[:=]\s*)(?:(bearer|basic|digest)\s+)?[^\s,;"'\\]+/gi,
+    (_m, head: string, scheme?: string) => `${head}${scheme ? scheme + ' ' : ''}${CENSOR}`,
+  ],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${CENSOR}`],
 ];
 

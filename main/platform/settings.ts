@@ -48,7 +48,12 @@ export const SETTINGS = {
   }),
   bind: setting({ schema: text(), env: 'ARGUS_BIND', default: '127.0.0.1', flag: '--bind', description: 'address the HTTP server listens on' }),
   port: setting({ schema: port(), env: 'ARGUS_PORT', default: 8640, flag: '--port', description: 'HTTP port (0 picks a free one)' }),
-  rtmpPort: setting({ schema: port(), env: 'ARGUS_RTMP_PORT', default: 1935, description: 'RTMP port of the media hub, where mobile units publish (0 picks a free one)' }),
+  rtmpPort: setting({
+    schema: port(),
+    env: 'ARGUS_RTMP_PORT',
+    default: 1935,
+    description: 'RTMP port of the media hub, where mobile units publish (0 picks a free one)',
+  }),
   rtmpBind: setting({
     schema: text(),
     env: 'ARGUS_RTMP_BIND',
@@ -63,7 +68,12 @@ export const SETTINGS = {
     defaultText: "= `rtmpBind` (this machine's host name when that is `0.0.0.0`)",
     description: 'host name in the publish URLs given to units',
   }),
-  recordingsDir: setting({ schema: text(), env: 'ARGUS_RECORDINGS_DIR', default: 'recordings', description: 'where recordings are written, relative to the data directory' }),
+  recordingsDir: setting({
+    schema: text(),
+    env: 'ARGUS_RECORDINGS_DIR',
+    default: 'recordings',
+    description: 'where recordings are written, relative to the data directory',
+  }),
   dbFile: setting({ schema: text(), env: 'ARGUS_DB_FILE', default: 'argus.db', description: 'SQLite database file, relative to the data directory' }),
   segmentSeconds: setting({ schema: count(), env: 'ARGUS_SEGMENT_SECONDS', default: 60, description: 'default segment length for new cameras, seconds' }),
   maxRecordingsBytes: setting({
@@ -82,8 +92,18 @@ export const SETTINGS = {
       'retention: free space to keep on the recordings volume. At start Argus logs what it keeps and warns (log line and a critical system alarm) when the settings cannot keep any recording: `minFreeBytes` not smaller than the volume or than its free space plus the recordings, or `maxRecordingsBytes` under 64 MiB',
   }),
   retentionIntervalMs: setting({ schema: count(), env: 'ARGUS_RETENTION_INTERVAL_MS', default: 5 * 60_000, description: 'how often retention runs, ms' }),
-  freeSpaceCheckMs: setting({ schema: count(), env: 'ARGUS_FREE_SPACE_CHECK_MS', default: 5_000, description: 'how often free space is checked, ms; retention runs at once when it is low' }),
-  sessionIdleMs: setting({ schema: count(), env: 'ARGUS_SESSION_IDLE_MS', default: 12 * 3600_000, description: 'a session ends after this long without requests, ms' }),
+  freeSpaceCheckMs: setting({
+    schema: count(),
+    env: 'ARGUS_FREE_SPACE_CHECK_MS',
+    default: 5_000,
+    description: 'how often free space is checked, ms; retention runs at once when it is low',
+  }),
+  sessionIdleMs: setting({
+    schema: count(),
+    env: 'ARGUS_SESSION_IDLE_MS',
+    default: 12 * 3600_000,
+    description: 'a session ends after this long without requests, ms',
+  }),
   ffmpegPath: setting({ schema: text(), env: 'ARGUS_FFMPEG_PATH', default: 'ffmpeg', description: 'the ffmpeg binary' }),
   ffprobePath: setting({ schema: text(), env: 'ARGUS_FFPROBE_PATH', default: 'ffprobe', description: 'the ffprobe binary' }),
   ffmpegKillAfterS: setting({
@@ -101,12 +121,47 @@ export const SETTINGS = {
     defaultText: '`dist/renderer`',
     description: 'the built console, served at `/` (default: in the Argus checkout; a set path is relative to the working directory)',
   }),
-  onvifTimeoutMs: setting({ schema: count(), env: 'ARGUS_ONVIF_TIMEOUT_MS', default: 5_000, onvif: true, description: 'deadline of one request to an ONVIF device, ms (a hanging device fails after this)' }),
-  ptzControlIdleMs: setting({ schema: count(), env: 'ARGUS_PTZ_CONTROL_IDLE_MS', default: 30_000, onvif: true, description: 'PTZ control is released after this long without a command from its holder, ms' }),
-  ptzMoveTimeoutMs: setting({ schema: count(), env: 'ARGUS_PTZ_MOVE_TIMEOUT_MS', default: 1_500, onvif: true, description: 'a continuous PTZ move stops this long after the last move command (lost release), ms' }),
-  onvifHealthIntervalMs: setting({ schema: count(), env: 'ARGUS_ONVIF_HEALTH_INTERVAL_MS', default: 30_000, onvif: true, description: 'how often each ONVIF device is checked (reachable, clock offset), ms' }),
-  onvifClockToleranceMs: setting({ schema: count(), env: 'ARGUS_ONVIF_CLOCK_TOLERANCE_MS', default: 5_000, onvif: true, description: 'a device clock further off than this is flagged in the console, ms' }),
-  gpsRetentionDays: setting({ schema: count(), env: 'ARGUS_GPS_RETENTION_DAYS', default: 365, description: 'GPS points are kept this many days (separate from video; 0 = forever)' }),
+  onvifTimeoutMs: setting({
+    schema: count(),
+    env: 'ARGUS_ONVIF_TIMEOUT_MS',
+    default: 5_000,
+    onvif: true,
+    description: 'deadline of one request to an ONVIF device, ms (a hanging device fails after this)',
+  }),
+  ptzControlIdleMs: setting({
+    schema: count(),
+    env: 'ARGUS_PTZ_CONTROL_IDLE_MS',
+    default: 30_000,
+    onvif: true,
+    description: 'PTZ control is released after this long without a command from its holder, ms',
+  }),
+  ptzMoveTimeoutMs: setting({
+    schema: count(),
+    env: 'ARGUS_PTZ_MOVE_TIMEOUT_MS',
+    default: 1_500,
+    onvif: true,
+    description: 'a continuous PTZ move stops this long after the last move command (lost release), ms',
+  }),
+  onvifHealthIntervalMs: setting({
+    schema: count(),
+    env: 'ARGUS_ONVIF_HEALTH_INTERVAL_MS',
+    default: 30_000,
+    onvif: true,
+    description: 'how often each ONVIF device is checked (reachable, clock offset), ms',
+  }),
+  onvifClockToleranceMs: setting({
+    schema: count(),
+    env: 'ARGUS_ONVIF_CLOCK_TOLERANCE_MS',
+    default: 5_000,
+    onvif: true,
+    description: 'a device clock further off than this is flagged in the console, ms',
+  }),
+  gpsRetentionDays: setting({
+    schema: count(),
+    env: 'ARGUS_GPS_RETENTION_DAYS',
+    default: 365,
+    description: 'GPS points are kept this many days (separate from video; 0 = forever)',
+  }),
   mapTileUrl: setting({
     schema: text(),
     env: 'ARGUS_MAP_TILE_URL',
@@ -119,12 +174,18 @@ export const SETTINGS = {
     default: 'wgs84',
     description: 'datum of the tile source: `wgs84`, or `gcj02` (positions are converted before drawing)',
   }),
-  mbtilesFile: setting({ schema: text(), env: 'ARGUS_MBTILES_FILE', default: 'map.mbtiles', description: 'the local MBTiles file, relative to the data directory' }),
+  mbtilesFile: setting({
+    schema: text(),
+    env: 'ARGUS_MBTILES_FILE',
+    default: 'map.mbtiles',
+    description: 'the local MBTiles file, relative to the data directory',
+  }),
   alarmMergeWindowMs: setting({
     schema: count(),
     env: 'ARGUS_ALARM_MERGE_WINDOW_MS',
     default: 60_000,
-    description: 'repeats of one source, alarm type and cause within this long (ms) merge into one alarm with a count, never into a less severe one (0: never; manual alarms never merge)',
+    description:
+      'repeats of one source, alarm type and cause within this long (ms) merge into one alarm with a count, never into a less severe one (0: never; manual alarms never merge)',
   }),
   unitTelemetryTimeoutMs: setting({
     schema: count(),
@@ -132,7 +193,12 @@ export const SETTINGS = {
     default: 60_000,
     description: "a unit's telemetry (GPS) link counts as up while its WebSocket is open or it sent anything within this long, ms",
   }),
-  alarmEscalationCheckMs: setting({ schema: count(), env: 'ARGUS_ALARM_ESCALATION_CHECK_MS', default: 1_000, description: 'how often unacknowledged alarms are checked for escalation, ms' }),
+  alarmEscalationCheckMs: setting({
+    schema: count(),
+    env: 'ARGUS_ALARM_ESCALATION_CHECK_MS',
+    default: 1_000,
+    description: 'how often unacknowledged alarms are checked for escalation, ms',
+  }),
   alarmFeedKeepMs: setting({
     schema: count(),
     env: 'ARGUS_ALARM_FEED_KEEP_MS',
@@ -155,7 +221,7 @@ export const SETTINGS = {
     schema: s.enum(['pretty', 'json', 'off'] as const),
     env: 'ARGUS_LOG_TERMINAL',
     default: 'pretty',
-    description: 'log lines on the terminal (stdout): `pretty` (time, level, component, message, fields), `json` (the log file\'s JSON lines) or `off`',
+    description: "log lines on the terminal (stdout): `pretty` (time, level, component, message, fields), `json` (the log file's JSON lines) or `off`",
   }),
   logFileMaxBytes: setting({
     schema: s.int({ min: 1024 }),
@@ -177,7 +243,8 @@ export const SETTINGS = {
     defaultText: 'a random password, printed once',
     envOnly: true,
     secret: true,
-    description: "the first administrator's password (first start only); it must meet the password policy (at least 10 characters, not containing `admin`, not a common password), else the start stops with the reason",
+    description:
+      "the first administrator's password (first start only); it must meet the password policy (at least 10 characters, not containing `admin`, not a common password), else the start stops with the reason",
   }),
 } as const;
 

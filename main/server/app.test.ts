@@ -40,7 +40,11 @@ describe('HTTP API', () => {
     await t.close();
   });
 
-  const sample = (over: Record<string, unknown> = {}) => ({ name: `cam-${Math.random().toString(36).slice(2, 8)}`, url: 'rtsp://10.1.1.1:554/stream1', ...over });
+  const sample = (over: Record<string, unknown> = {}) => ({
+    name: `cam-${Math.random().toString(36).slice(2, 8)}`,
+    url: 'rtsp://10.1.1.1:554/stream1',
+    ...over,
+  });
 
   async function createCamera(body: Record<string, unknown>): Promise<Camera> {
     const r = await t.call('POST', '/api/v1/cameras', { token: admin.token, body });
@@ -66,7 +70,10 @@ describe('HTTP API', () => {
     });
 
     test('public routes are exactly health, login and openapi.json', () => {
-      const pub = t.app.routes.filter((r) => r.auth === 'public').map((r) => `${r.method} ${r.path}`).sort();
+      const pub = t.app.routes
+        .filter((r) => r.auth === 'public')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort();
       expect(pub).toEqual(['GET /api/v1/health', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/login']);
     });
 
@@ -166,7 +173,10 @@ describe('HTTP API', () => {
       const r = await t.call('POST', '/api/v1/cameras', { token: admin.token, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' });
       expect(r.status).toBe(400);
       expect((await errorOf(r)).message).toMatch(/Content-Type: application\/json/);
-      const empty = await fetch(`${t.base}/api/v1/cameras`, { method: 'POST', headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' } });
+      const empty = await fetch(`${t.base}/api/v1/cameras`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' },
+      });
       expect(empty.status).toBe(400);
     });
 
@@ -246,7 +256,10 @@ describe('HTTP API', () => {
       expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
       expect(r.headers.get('x-frame-options')).toBe('DENY');
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
-      const pre = await fetch(`${t.base}/api/v1/cameras`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
+      const pre = await fetch(`${t.base}/api/v1/cameras`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+      });
       expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     });
 
@@ -286,7 +299,10 @@ describe('HTTP API', () => {
       expect(audit).toMatchObject({ username: 'admin', targetType: 'camera', detail: { name, hasPassword: true, username: 'op' } });
       expect(JSON.stringify(audit)).not.toContain('s3cr');
 
-      for (const list of [await t.call('GET', '/api/v1/cameras', { token: officer.token }), await t.call('GET', `/api/v1/cameras/${camera.id}`, { token: officer.token })]) {
+      for (const list of [
+        await t.call('GET', '/api/v1/cameras', { token: officer.token }),
+        await t.call('GET', `/api/v1/cameras/${camera.id}`, { token: officer.token }),
+      ]) {
         const text = await list.text();
         expect(text).not.toContain('s3cr');
         expect(text).not.toContain('"password"');
@@ -345,9 +361,7 @@ describe('HTTP API', () => {
     });
 
     test('concurrent creates with the same name store exactly one', async () => {
-      const rs = await Promise.all(
-        Array.from({ length: 5 }, () => t.call('POST', '/api/v1/cameras', { token: admin.token, body: sample({ name: 'Race' }) })),
-      );
+      const rs = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', '/api/v1/cameras', { token: admin.token, body: sample({ name: 'Race' }) })));
       expect(rs.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
       expect((await t.store.cameras.list()).filter((x) => x.name === 'Race')).toHaveLength(1);
     });
@@ -442,7 +456,9 @@ describe('HTTP API', () => {
       for (const s of segs) expect(parse(SegmentSchema, s).ok).toBe(true);
       expect(JSON.stringify(segs)).not.toContain('.mp4');
 
-      const limited = (await (await t.call('GET', `/api/v1/segments?cameraId=${c.id}&startMs=0&endMs=${t0 * 2}&limit=1`, { token: officer.token })).json()) as Segment[];
+      const limited = (await (
+        await t.call('GET', `/api/v1/segments?cameraId=${c.id}&startMs=0&endMs=${t0 * 2}&limit=1`, { token: officer.token })
+      ).json()) as Segment[];
       expect(limited).toHaveLength(1);
 
       const cases: Array<[string, string[]]> = [
@@ -507,7 +523,10 @@ describe('HTTP API', () => {
     test('an admin changing their own password keeps their session', async () => {
       await t.addUser('admin2', 'admin2-password', 'admin');
       const s = await t.login('admin2', 'admin2-password');
-      const r = await t.call('POST', '/api/v1/auth/password', { token: s.token, body: { currentPassword: 'admin2-password', newPassword: 'harbour-lantern-52' } });
+      const r = await t.call('POST', '/api/v1/auth/password', {
+        token: s.token,
+        body: { currentPassword: 'admin2-password', newPassword: 'harbour-lantern-52' },
+      });
       expect(r.status).toBe(200);
       expect((await t.call('GET', '/api/v1/auth/me', { token: s.token })).status).toBe(200);
     });

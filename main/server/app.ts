@@ -101,7 +101,16 @@ export function createApp(deps: AppDeps): App {
   const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log: log.child('live'), now, audit });
   const devices =
     deps.devices ??
-    createDevices({ repos: store, recording, units: deps.units, audit, publish: (ev) => hub.publish(ev), segmentSeconds: config.segmentSeconds, now, log: log.child('devices') });
+    createDevices({
+      repos: store,
+      recording,
+      units: deps.units,
+      audit,
+      publish: (ev) => hub.publish(ev),
+      segmentSeconds: config.segmentSeconds,
+      now,
+      log: log.child('devices'),
+    });
   // Changes the routes announce (old /cameras and /units paths, ONVIF) reach the device model's tree too.
   const events: ApiDeps['events'] = {
     publish: (ev) => {
@@ -158,8 +167,8 @@ export function createApp(deps: AppDeps): App {
       : mount
         ? mount.http!(req, res, url, mountAuth)
         : isApi
-        ? router.handle(req, res, url)
-        : serveStatic(req, res, url, config.consoleDir);
+          ? router.handle(req, res, url)
+          : serveStatic(req, res, url, config.consoleDir);
     done.catch((err: unknown) => {
       const e = toErrorResponse(err, log);
       if (res.headersSent) res.destroy();
@@ -224,7 +233,14 @@ function logRequest(log: ReturnType<typeof asLog>, req: http.IncomingMessage, re
     // A stream the client closed (a live view ended) has its status sent and `closedEarly`; nothing sent: status 0.
     const status = res.headersSent ? res.statusCode : 0;
     const method = req.method ?? '?';
-    const fields = { method, path: req.url ?? '/', status, durationMs: now() - startMs, remoteAddress: req.socket.remoteAddress, closedEarly: !res.writableFinished || undefined };
+    const fields = {
+      method,
+      path: req.url ?? '/',
+      status,
+      durationMs: now() - startMs,
+      remoteAddress: req.socket.remoteAddress,
+      closedEarly: !res.writableFinished || undefined,
+    };
     const line = `${method} ${req.url ?? '/'} ${status || 'closed before an answer'}`;
     if (status >= 500) log.error(line, fields);
     else if (status >= 400 || status === 0) log.warn(line, fields);

@@ -23,7 +23,14 @@ describe('password hashing', () => {
   test('malformed or absurd stored hashes never verify', async () => {
     const h = await hashPassword('pw');
     const parts = h.split('$');
-    for (const bad of ['', 'plain', 'scrypt$x$8$1$a$b', `scrypt$1073741824$8$1$${parts[4]}$${parts[5]}`, `bcrypt$${parts.slice(1).join('$')}`, `scrypt$16384$8$1$$${parts[5]}`])
+    for (const bad of [
+      '',
+      'plain',
+      'scrypt$x$8$1$a$b',
+      `scrypt$1073741824$8$1$${parts[4]}$${parts[5]}`,
+      `bcrypt$${parts.slice(1).join('$')}`,
+      `scrypt$16384$8$1$$${parts[5]}`,
+    ])
       expect(await verifyPassword('pw', bad), bad).toBe(false);
   });
 

@@ -33,8 +33,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [N, r, p] = parts.slice(1, 4).map(Number);
   // Bounds keep a corrupted row from making us allocate gigabytes.
-  if (![N, r, p].every(Number.isSafeInteger) || N < 2 || N > 1 << 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16)
-    return false;
+  if (![N, r, p].every(Number.isSafeInteger) || N < 2 || N > 1 << 20 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) return false;
   const salt = Buffer.from(parts[4], 'base64');
   const expected = Buffer.from(parts[5], 'base64');
   if (salt.length === 0 || expected.length < 16) return false;
@@ -67,7 +66,15 @@ export function randomPassword(length = 16): string {
 }
 
 export function toUserInfo(u: UserRow): UserInfo {
-  return { id: u.id, username: u.username, role: u.role, displayName: u.displayName, disabled: u.disabled, createdMs: u.createdMs, mustChangePassword: u.mustChangePassword };
+  return {
+    id: u.id,
+    username: u.username,
+    role: u.role,
+    displayName: u.displayName,
+    disabled: u.disabled,
+    createdMs: u.createdMs,
+    mustChangePassword: u.mustChangePassword,
+  };
 }
 
 // ---------- login throttling ----------
@@ -194,7 +201,6 @@ export class Sessions {
 }
 
 // ---------- login / logout ----------
-
 
 export class AuthService {
   private dummyHash: Promise<string> | null = null;

@@ -70,7 +70,12 @@ export async function startBackend(
   }
 }
 
-async function start(config: Config, opts: { recorderOptions?: RecorderOptions; env?: NodeJS.ProcessEnv }, root: Log, ownRoot: RootLog | null): Promise<Backend> {
+async function start(
+  config: Config,
+  opts: { recorderOptions?: RecorderOptions; env?: NodeJS.ProcessEnv },
+  root: Log,
+  ownRoot: RootLog | null,
+): Promise<Backend> {
   const log = root.child('argus');
   // Shown at the terminal only, never in the log file: the generated first admin password.
   const announce = (text: string) => ('announce' in root ? (root as RootLog).announce(text) : log(text));
@@ -136,7 +141,10 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
   try {
     await hub.start();
   } catch (err) {
-    log.error(`the RTMP media hub cannot listen on ${config.rtmpBind}:${config.rtmpPort} (${(err as Error).message}); live view and mobile units are unavailable, recording continues`, { err });
+    log.error(
+      `the RTMP media hub cannot listen on ${config.rtmpBind}:${config.rtmpPort} (${(err as Error).message}); live view and mobile units are unavailable, recording continues`,
+      { err },
+    );
   }
   // ---- features (issues 4-7): built before the app (their routes and mounts), started after it listens ----
   const tapListeners = new Set<(ev: ServerEvent) => void>();
@@ -160,7 +168,15 @@ async function start(config: Config, opts: { recorderOptions?: RecorderOptions; 
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
   // The device model: tree, counts from recorder and unit statuses, the new API's service.
-  const devices = createDevices({ repos: store, recording, units: units!, audit: ctx.audit, publish: ctx.publish, segmentSeconds: config.segmentSeconds, log: root.child('devices') });
+  const devices = createDevices({
+    repos: store,
+    recording,
+    units: units!,
+    audit: ctx.audit,
+    publish: ctx.publish,
+    segmentSeconds: config.segmentSeconds,
+    log: root.child('devices'),
+  });
   ctx.onServerEvent((ev) => devices.read.onServerEvent(ev));
   await devices.read.start();
   // Each feature logs as its own component.

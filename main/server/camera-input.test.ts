@@ -56,8 +56,21 @@ describe('cameraPatchFromBody', () => {
 
 describe('audit summaries', () => {
   const row: CameraRow = {
-    id: 1, kind: 'rtsp', name: 'a', url: 'rtsp://h/s', subUrl: null, username: 'u', password: 'secret', transport: 'tcp', enabled: true,
-    segmentSeconds: 60, retentionDays: 30, groupName: null, description: null, createdMs: 1, updatedMs: 1,
+    id: 1,
+    kind: 'rtsp',
+    name: 'a',
+    url: 'rtsp://h/s',
+    subUrl: null,
+    username: 'u',
+    password: 'secret',
+    transport: 'tcp',
+    enabled: true,
+    segmentSeconds: 60,
+    retentionDays: 30,
+    groupName: null,
+    description: null,
+    createdMs: 1,
+    updatedMs: 1,
   };
   test('never contain the password', () => {
     expect(JSON.stringify(cameraAuditView(row))).not.toContain('secret');

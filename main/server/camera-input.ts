@@ -72,8 +72,7 @@ function resolveCredentials(body: CredInput): ResolvedCredentials {
   const main = body.url !== undefined ? splitCredentials(body.url) : null;
   const sub = body.subUrl ? splitCredentials(body.subUrl) : null;
   if (main && sub && (main.username || main.password) && (sub.username || sub.password)) {
-    if (sub.username !== main.username || sub.password !== main.password)
-      errors.push(fieldError('subUrl', msg('url.credentials_differ')));
+    if (sub.username !== main.username || sub.password !== main.password) errors.push(fieldError('subUrl', msg('url.credentials_differ')));
   }
   let username = blankToNull(body.username);
   let password = blankToNull(body.password);
@@ -138,7 +137,16 @@ export function cameraAuditView(c: NewCamera | CameraRow): Record<string, unknow
 export function cameraChanges(before: CameraRow, after: CameraRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys: Array<keyof NewCamera> = [
-    'name', 'url', 'subUrl', 'username', 'transport', 'enabled', 'segmentSeconds', 'retentionDays', 'groupName', 'description',
+    'name',
+    'url',
+    'subUrl',
+    'username',
+    'transport',
+    'enabled',
+    'segmentSeconds',
+    'retentionDays',
+    'groupName',
+    'description',
   ];
   for (const k of keys) if (before[k] !== after[k]) out[k] = { from: before[k], to: after[k] };
   if (before.password !== after.password) out.password = !before.password ? 'set' : !after.password ? 'cleared' : 'changed';

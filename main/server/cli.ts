@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run server -- [--data-dir DIR] [--port N] [--bind ADDR]\n' + 'Data dir defaults to $ARGUS_DATA_DIR or ./data; see README.md for settings.');
+    console.log(
+      'usage: npm run server -- [--data-dir DIR] [--port N] [--bind ADDR]\n' + 'Data dir defaults to $ARGUS_DATA_DIR or ./data; see README.md for settings.',
+    );
     return;
   }
   const dataDir = dataDirFrom(values['data-dir'], process.env);

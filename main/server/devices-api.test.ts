@@ -49,7 +49,14 @@ describe('device model API', () => {
   });
 
   test('every new endpoint needs a session (401) and every write its right (403 for a dispatcher)', async () => {
-    for (const [m, p] of [['GET', '/org/tree'], ['GET', '/org/search?q=x'], ['GET', '/devices'], ['GET', '/channels'], ['POST', '/devices/rtsp'], ['DELETE', '/org/nodes/2']] as const) {
+    for (const [m, p] of [
+      ['GET', '/org/tree'],
+      ['GET', '/org/search?q=x'],
+      ['GET', '/devices'],
+      ['GET', '/channels'],
+      ['POST', '/devices/rtsp'],
+      ['DELETE', '/org/nodes/2'],
+    ] as const) {
       const r = await t.call(m, `/api/v1${p}`, { body: m === 'POST' ? {} : undefined });
       expect((await errorOf(r, 401)).code, `${m} ${p}`).toMatch(/^auth\./);
     }
@@ -69,7 +76,17 @@ describe('device model API', () => {
       expect((await errorOf(r, 403)).code).toBe('auth.forbidden');
     const tree = await json<OrgTree>(await d().get('/org/tree'), 200);
     expect(parse(OrgTreeSchema, tree).ok).toBe(true);
-    expect(tree.nodes).toEqual([{ id: 1, parentId: null, name: '', code: null, path: [1], sortOrder: 0, counts: { devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 } }]);
+    expect(tree.nodes).toEqual([
+      {
+        id: 1,
+        parentId: null,
+        name: '',
+        code: null,
+        path: [1],
+        sortOrder: 0,
+        counts: { devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 },
+      },
+    ]);
   });
 
   test('PTZ answers under /channels/:id/ptz as under /cameras/:id/ptz (same handler and right)', async () => {
@@ -109,7 +126,11 @@ describe('device model API', () => {
     expect(moved.path).toEqual([1, station.id]);
     const tree = await json<OrgTree>(await a().get('/org/tree'), 200);
     expect(tree.nodes.find((n) => n.name === 'L15')!.path.slice(0, 2)).toEqual([1, station.id]);
-    expect((await t.store.audit.query({ action: 'org.move', limit: 5 }))[0]).toMatchObject({ username: 'admin', targetType: 'org_node', targetId: String(station.id) });
+    expect((await t.store.audit.query({ action: 'org.move', limit: 5 }))[0]).toMatchObject({
+      username: 'admin',
+      targetType: 'org_node',
+      targetId: String(station.id),
+    });
     const empty = await json<OrgNodeView>(await a().post('/org/nodes', { parentId: 1, name: 'Empty' }), 201);
     await json(await a().del(`/org/nodes/${empty.id}`), 204);
     expect((await errorOf(await a().get(`/org/nodes/${empty.id}/channels`), 404)).code).toBe('org.node_not_found');
@@ -122,9 +143,18 @@ describe('device model API', () => {
     const dev = await json<DeviceView>(await a().post('/devices/rtsp', rtspBody(node.id, 'Gate NVR', ['Gate north', 'Gate south'])), 201);
     expect(parse(DeviceSchema, dev).ok).toBe(true);
     expect(dev).toMatchObject({ nodeId: node.id, kind: 'rtsp', name: 'Gate NVR', mobile: null });
-    expect(dev.channels.map((c) => [c.ordinal, c.name, c.recordMode])).toEqual([[1, 'Gate north', 'continuous'], [2, 'Gate south', 'continuous']]);
+    expect(dev.channels.map((c) => [c.ordinal, c.name, c.recordMode])).toEqual([
+      [1, 'Gate north', 'continuous'],
+      [2, 'Gate south', 'continuous'],
+    ]);
     expect(dev.channels[0]!.id).toBe(dev.id);
-    expect(dev.channels[0]!.stream).toEqual({ url: 'rtsp://10.0.0.1/Gate%20north', subUrl: 'rtsp://10.0.0.1/sub', username: 'user', hasPassword: true, transport: 'tcp' });
+    expect(dev.channels[0]!.stream).toEqual({
+      url: 'rtsp://10.0.0.1/Gate%20north',
+      subUrl: 'rtsp://10.0.0.1/sub',
+      username: 'user',
+      hasPassword: true,
+      transport: 'tcp',
+    });
     const calls = t.recording.calls.slice(applied);
     expect(calls.map((c) => (c.op === 'apply' ? [c.op, c.camera.id, c.camera.url, c.camera.username, c.camera.password] : [c.op]))).toEqual([
       ['apply', dev.id, 'rtsp://10.0.0.1/Gate%20north', 'user', 'pa:ss'],
@@ -146,7 +176,10 @@ describe('device model API', () => {
     expect([e1.code, e1.fields?.[0]?.path]).toEqual(['device.name_taken', 'channels.1.name']);
     expect((await errorOf(await a().post('/devices/rtsp', rtspBody(node.id, 'Second', ['Twin', 'Twin'])), 409)).code).toBe('device.name_taken');
     expect((await errorOf(await a().post('/devices/rtsp', rtspBody(node.id, 'Second', [])), 400)).code).toBe('request.invalid');
-    expect((await errorOf(await a().post('/devices/rtsp', { ...rtspBody(node.id, 'Bad', ['Bad']), channels: [{ name: 'Bad', url: 'http://x/' }] }), 400)).fields?.[0]?.path).toBe('channels.0.url');
+    expect(
+      (await errorOf(await a().post('/devices/rtsp', { ...rtspBody(node.id, 'Bad', ['Bad']), channels: [{ name: 'Bad', url: 'http://x/' }] }), 400)).fields?.[0]
+        ?.path,
+    ).toBe('channels.0.url');
     expect((await errorOf(await a().post('/devices/rtsp', rtspBody(999, 'Lost', ['Lost cam'])), 404)).code).toBe('org.node_not_found');
     expect((await json<DeviceView[]>(await a().get('/devices'), 200)).length).toBe(before);
     expect(await t.store.channels.getByName('Fresh one')).toBeNull();
@@ -167,11 +200,22 @@ describe('device model API', () => {
     const dev = await json<DeviceView>(await a().post('/devices/rtsp', rtspBody(1, 'Dock', ['Dock A', 'Dock B'])), 201);
     const [c1, c2] = dev.channels as [ChannelView, ChannelView];
     const n = t.recording.calls.length;
-    const changed = await json<ChannelView>(await a().patch(`/channels/${c2.id}`, { url: 'rtsp://bob:secret@10.9.9.9/b', retentionDays: 7, recordMode: 'off' }), 200);
+    const changed = await json<ChannelView>(
+      await a().patch(`/channels/${c2.id}`, { url: 'rtsp://bob:secret@10.9.9.9/b', retentionDays: 7, recordMode: 'off' }),
+      200,
+    );
     expect([changed.retentionDays, changed.recordMode, changed.stream?.url, changed.stream?.username]).toEqual([7, 'off', 'rtsp://10.9.9.9/b', 'bob']);
     const call = t.recording.calls[n]!;
-    expect(call.op === 'apply' && [call.camera.id, call.camera.url, call.camera.password, call.camera.retentionDays]).toEqual([c2.id, 'rtsp://10.9.9.9/b', 'secret', 7]);
-    expect((await t.store.audit.query({ action: 'channel.update', limit: 1 }))[0]).toMatchObject({ targetId: String(c2.id), detail: { changes: { password: 'changed' } } });
+    expect(call.op === 'apply' && [call.camera.id, call.camera.url, call.camera.password, call.camera.retentionDays]).toEqual([
+      c2.id,
+      'rtsp://10.9.9.9/b',
+      'secret',
+      7,
+    ]);
+    expect((await t.store.audit.query({ action: 'channel.update', limit: 1 }))[0]).toMatchObject({
+      targetId: String(c2.id),
+      detail: { changes: { password: 'changed' } },
+    });
     expect((await errorOf(await a().patch(`/channels/${c2.id}`, { name: 'Dock A' }), 409)).code).toBe('device.name_taken');
     expect((await errorOf(await a().patch(`/channels/${c2.id}`, {}), 400)).code).toBe('request.invalid');
     expect((await errorOf(await a().patch('/channels/99999', { name: 'Nope' }), 404)).code).toBe('channel.not_found');
@@ -181,8 +225,20 @@ describe('device model API', () => {
     expect((await json<ChannelView>(await a().del(`/channels/${c1.id}/place`), 200)).place).toBeNull();
     // delete: the recorder stops first; segments of the channel stay
     const seg = await t.store.segments.insert({
-      cameraId: c2.id, relPath: `${c2.id}/seg.mp4`, startMs: 1000, endMs: 2000, durationMs: 1000, sizeBytes: 10, videoCodec: 'h264', audioCodec: null,
-      width: 1, height: 1, fps: 25, state: 'closed', protected: false, recovered: false,
+      cameraId: c2.id,
+      relPath: `${c2.id}/seg.mp4`,
+      startMs: 1000,
+      endMs: 2000,
+      durationMs: 1000,
+      sizeBytes: 10,
+      videoCodec: 'h264',
+      audioCodec: null,
+      width: 1,
+      height: 1,
+      fps: 25,
+      state: 'closed',
+      protected: false,
+      recovered: false,
     });
     const m = t.recording.calls.length;
     await json(await a().del(`/channels/${c2.id}`), 204);
@@ -200,7 +256,10 @@ describe('device model API', () => {
 
   test('agent devices: key shown once, callsign unique, the unit service told; rotate-key; its channel goes only with it', async () => {
     const patrol = await json<OrgNodeView>(await a().post('/org/nodes', { parentId: 1, name: 'Patrol' }), 201);
-    const created = await json<AgentKey>(await a().post('/devices/agent', { nodeId: patrol.id, callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', plate: '京A12345' }), 201);
+    const created = await json<AgentKey>(
+      await a().post('/devices/agent', { nodeId: patrol.id, callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', plate: '京A12345' }),
+      201,
+    );
     expect(parse(AgentKeySchema, created).ok).toBe(true);
     const dev = created.device;
     expect(dev).toMatchObject({ kind: 'agent', name: 'PATROL-7', mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', plate: '京A12345' } });
@@ -232,14 +291,17 @@ describe('device model API', () => {
     expect((await errorOf(await d().get('/org/search'), 400)).code).toBe('request.invalid');
     expect((await json<DeviceView[]>(await d().get('/devices?mobile=true'), 200)).map((x) => x.id)).toEqual([dev.id]);
     expect((await json<DeviceView[]>(await d().get(`/devices?nodeId=${patrol.id}`), 200)).map((x) => x.id)).toEqual([dev.id]);
-    expect((await json<DeviceView[]>(await d().get('/devices?kind=agent&nodeId=1'), 200))).toEqual([]);
+    expect(await json<DeviceView[]>(await d().get('/devices?kind=agent&nodeId=1'), 200)).toEqual([]);
     expect((await json<DeviceView[]>(await d().get('/devices?kind=agent&nodeId=1&recursive=true'), 200)).map((x) => x.id)).toEqual([dev.id]);
     // move and rename: audited, the tree's counts move, the unit service hears the new callsign
     const other = await json<OrgNodeView>(await a().post('/org/nodes', { parentId: 1, name: 'Traffic' }), 201);
     const moved = await json<DeviceView>(await a().patch(`/devices/${dev.id}`, { nodeId: other.id, callsign: 'TRAFFIC-1' }), 200);
     expect([moved.nodeId, moved.name, moved.mobile?.callsign, moved.channels[0]!.name]).toEqual([other.id, 'TRAFFIC-1', 'TRAFFIC-1', 'TRAFFIC-1']);
     expect(t.units.calls.at(-1)).toMatchObject({ op: 'changed', unit: { callsign: 'TRAFFIC-1' } });
-    expect((await t.store.audit.query({ action: 'device.move', limit: 1 }))[0]).toMatchObject({ targetId: String(dev.id), detail: { from: patrol.id, to: other.id } });
+    expect((await t.store.audit.query({ action: 'device.move', limit: 1 }))[0]).toMatchObject({
+      targetId: String(dev.id),
+      detail: { from: patrol.id, to: other.id },
+    });
     const tree = await json<OrgTree>(await a().get('/org/tree'), 200);
     expect(tree.nodes.find((x) => x.id === patrol.id)!.counts.devices).toBe(0);
     expect(tree.nodes.find((x) => x.id === other.id)!.counts).toMatchObject({ devices: 1, channels: 1 });

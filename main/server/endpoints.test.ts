@@ -62,7 +62,9 @@ describe('declarations and handlers', () => {
     const root = new URL('../../renderer/', import.meta.url).pathname;
     const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'));
     expect(files.length).toBeGreaterThan(50);
-    const offenders = files.filter((f) => /['`"]\/api\/v1|API_PREFIX|\.request\(\s*['"](GET|POST|PUT|PATCH|DELETE)/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    const offenders = files.filter((f) =>
+      /['`"]\/api\/v1|API_PREFIX|\.request\(\s*['"](GET|POST|PUT|PATCH|DELETE)/.test(fs.readFileSync(path.join(root, f), 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 

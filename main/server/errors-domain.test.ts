@@ -6,7 +6,7 @@ import { DomainError } from '../platform/errors';
 import { ApiError, toErrorResponse } from './errors';
 
 describe('DomainError over HTTP', () => {
-  test("ApiError is a DomainError, and the helpers build the class they are called on", () => {
+  test('ApiError is a DomainError, and the helpers build the class they are called on', () => {
     const a = ApiError.conflict('name', msg('storage.conflict'));
     expect(a).toBeInstanceOf(ApiError);
     expect(a).toBeInstanceOf(DomainError);
@@ -18,7 +18,12 @@ describe('DomainError over HTTP', () => {
     const r = toErrorResponse(DomainError.conflict('name', msg('storage.conflict'), 'name taken'), () => undefined);
     expect(r.status).toBe(409);
     expect(r.headers).toBeUndefined();
-    expect(r.body.error).toMatchObject({ kind: 'conflict', code: 'storage.conflict', message: 'name taken', fields: [{ path: 'name', code: 'storage.conflict' }] });
+    expect(r.body.error).toMatchObject({
+      kind: 'conflict',
+      code: 'storage.conflict',
+      message: 'name taken',
+      fields: [{ path: 'name', code: 'storage.conflict' }],
+    });
     const logged: string[] = [];
     toErrorResponse(new DomainError(ErrorKind.Unavailable, msg('storage.unavailable')), (m) => logged.push(m));
     expect(logged).toEqual([]);

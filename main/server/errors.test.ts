@@ -27,7 +27,11 @@ describe('errors', () => {
 
   test('a not-found error carries its code and params; the English message is filled from the registry', () => {
     const r = toErrorResponse(ApiError.notFound(msg('camera.not_found', { id: 3 })), () => undefined);
-    expect(r).toEqual({ status: 404, headers: undefined, body: { error: { kind: 'not_found', code: 'camera.not_found', params: { id: 3 }, message: 'camera 3 does not exist' } } });
+    expect(r).toEqual({
+      status: 404,
+      headers: undefined,
+      body: { error: { kind: 'not_found', code: 'camera.not_found', params: { id: 3 }, message: 'camera 3 does not exist' } },
+    });
   });
 
   test('a storage conflict is 409 naming the field', () => {

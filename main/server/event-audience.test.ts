@@ -12,7 +12,10 @@ describe('event audience', () => {
   const snapshot = { type: 'investigation.snapshot', snapshot: {} as Snapshot } as const;
   const exp = { type: 'investigation.export', export: {} as ExportJob } as const;
   const kase = { type: 'investigation.case', caseId: 1 } as const;
-  const dl = { type: 'investigation.download', download: { id: 'd1', userId: 7, exportId: 1, file: 'x.zip', sentBytes: 1, totalBytes: 2, state: 'running' } } as const;
+  const dl = {
+    type: 'investigation.download',
+    download: { id: 'd1', userId: 7, exportId: 1, file: 'x.zip', sentBytes: 1, totalBytes: 2, state: 'running' },
+  } as const;
   it.each([
     ['admin', [true, true, true, true]],
     ['investigator', [true, true, true, true]],

@@ -12,7 +12,10 @@ function wsUrl(t: TestServer, query = ''): string {
 }
 
 /** Opens a socket and collects its messages; resolves once open (or rejects with the HTTP status of a refusal). */
-function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; events: ServerEvent[]; next(type: string): Promise<ServerEvent> }> {
+function connect(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; events: ServerEvent[]; next(type: string): Promise<ServerEvent> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     const events: ServerEvent[] = [];
@@ -101,12 +104,27 @@ describe('EventHub on its own', () => {
     return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
   }
   const principal = {
-    user: { id: 1, username: 'u', passwordHash: '', role: 'officer' as const, displayName: '', disabled: false, createdMs: 0, mustChangePassword: false, passwordChangedMs: null },
+    user: {
+      id: 1,
+      username: 'u',
+      passwordHash: '',
+      role: 'officer' as const,
+      displayName: '',
+      disabled: false,
+      createdMs: 0,
+      mustChangePassword: false,
+      passwordChangedMs: null,
+    },
     tokenHash: 'h',
   };
 
   test('drops a client whose send buffer exceeds the bound instead of growing memory', async () => {
-    const hub = new EventHub({ authenticate: async (tok) => (tok === 'good' ? principal : null), stillValid: async () => true, log: () => undefined, maxBufferedBytes: 64 * 1024 });
+    const hub = new EventHub({
+      authenticate: async (tok) => (tok === 'good' ? principal : null),
+      stillValid: async () => true,
+      log: () => undefined,
+      maxBufferedBytes: 64 * 1024,
+    });
     const { server, port } = await hubServer(hub);
     const ws = new WebSocket(`ws://127.0.0.1:${port}${EVENTS_PATH}?token=good`);
     await new Promise((r) => ws.once('message', r));

@@ -46,9 +46,7 @@ export interface LiveGatewayDeps {
   audit?: AuditLog;
 }
 
-type Resolved =
-  | { ok: true; streamPath: string; served: StreamKind; sourceId: number; userId: number }
-  | { ok: false; kind: ErrorKind; message: string };
+type Resolved = { ok: true; streamPath: string; served: StreamKind; sourceId: number; userId: number } | { ok: false; kind: ErrorKind; message: string };
 
 const FILE_RE = /^([1-9]\d{0,9})\.flv$/;
 /** The recorder's status note when FLV cannot carry a camera's video codec (media/errors.ts explainRelayFailure). */
@@ -85,7 +83,13 @@ export class LiveGateway {
     const stream: StreamKind = req.stream === 'sub' && hasSub(row) ? 'sub' : 'main';
     const expiresMs = this.deps.now() + (this.deps.ticketTtlMs ?? 60_000);
     const query = `stream=${stream}&u=${userId}&exp=${expiresMs}&sig=${this.sign(row.id, stream, expiresMs, userId)}`;
-    return { flvUrl: `${LIVE_FLV_PREFIX}${row.id}.flv?${query}`, wsFlvUrl: `${LIVE_WS_PREFIX}${row.id}.flv?${query}`, expiresMs, stream, ...this.videoOf(row, stream) };
+    return {
+      flvUrl: `${LIVE_FLV_PREFIX}${row.id}.flv?${query}`,
+      wsFlvUrl: `${LIVE_WS_PREFIX}${row.id}.flv?${query}`,
+      expiresMs,
+      stream,
+      ...this.videoOf(row, stream),
+    };
   }
 
   /**
@@ -94,7 +98,12 @@ export class LiveGateway {
    */
   private videoOf(row: CameraRow, stream: StreamKind): Pick<LiveTicket, 'videoCodec' | 'audioCodec' | 'relayable'> {
     const hub = this.deps.hub;
-    const paths = row.kind === 'uplink' ? [unitStreamPath(row.id)] : stream === 'sub' ? [cameraStreamPath(row.id, 'sub'), cameraStreamPath(row.id, 'main')] : [cameraStreamPath(row.id, 'main')];
+    const paths =
+      row.kind === 'uplink'
+        ? [unitStreamPath(row.id)]
+        : stream === 'sub'
+          ? [cameraStreamPath(row.id, 'sub'), cameraStreamPath(row.id, 'main')]
+          : [cameraStreamPath(row.id, 'main')];
     for (const p of paths) {
       const tracks = hub?.listening ? hub.streamTracks(p) : null;
       if (tracks) return { videoCodec: tracks.video, audioCodec: tracks.audio, relayable: true };

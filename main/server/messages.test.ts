@@ -53,24 +53,34 @@ describe('server message codes', () => {
 
   test('the router answers 400/401/404/405/413 with registered codes and their params', async () => {
     expect(await errorOf(await t.call('GET', '/api/v1/nope'), 'no endpoint')).toMatchObject({ code: 'request.no_endpoint', params: { path: '/api/v1/nope' } });
-    expect(await errorOf(await t.call('DELETE', '/api/v1/auth/login'), '405')).toMatchObject({ code: 'request.method_not_allowed', params: { method: 'DELETE', path: '/api/v1/auth/login' } });
+    expect(await errorOf(await t.call('DELETE', '/api/v1/auth/login'), '405')).toMatchObject({
+      code: 'request.method_not_allowed',
+      params: { method: 'DELETE', path: '/api/v1/auth/login' },
+    });
     expect(await errorOf(await t.call('GET', '/api/v1/cameras'), 'no token')).toMatchObject({ kind: 'unauthorized', code: 'auth.missing_token' });
     expect(await errorOf(await t.call('GET', '/api/v1/cameras', { token: 'not-a-session' }), 'bad token')).toMatchObject({ code: 'auth.session_invalid' });
     const body = { token: admin.token, rawBody: '{"name": ', contentType: 'application/json' };
     expect(await errorOf(await t.call('POST', '/api/v1/cameras', body), 'malformed')).toMatchObject({ code: 'request.malformed_json' });
-    expect(await errorOf(await t.call('POST', '/api/v1/cameras', { token: admin.token, rawBody: 'x', contentType: 'text/plain' }), 'type')).toMatchObject({ code: 'request.not_json', params: { type: '"text/plain"' } });
+    expect(await errorOf(await t.call('POST', '/api/v1/cameras', { token: admin.token, rawBody: 'x', contentType: 'text/plain' }), 'type')).toMatchObject({
+      code: 'request.not_json',
+      params: { type: '"text/plain"' },
+    });
     expect(await errorOf(await t.call('POST', '/api/v1/cameras', { token: admin.token, rawBody: ' ' }), 'empty')).toMatchObject({ code: 'request.empty_body' });
     const big = await t.call('POST', '/api/v1/cameras', { token: admin.token, rawBody: JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES + 10) }) });
     expect(await errorOf(big, '413')).toMatchObject({ kind: 'payload_too_large', code: 'request.too_large', params: { maxBytes: MAX_BODY_BYTES } });
   });
 
   test('logins: wrong password, disabled account and a role that may not are coded', async () => {
-    expect(await errorOf(await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'wrong-password' } }), 'wrong password')).toMatchObject({
+    expect(
+      await errorOf(await t.call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: 'wrong-password' } }), 'wrong password'),
+    ).toMatchObject({
       kind: 'unauthorized',
       code: 'auth.invalid_credentials',
       message: 'invalid username or password',
     });
-    expect(await errorOf(await t.call('POST', '/api/v1/auth/login', { body: { username: 'gone', password: 'gone-password-1' } }), 'disabled')).toMatchObject({ code: 'auth.disabled' });
+    expect(await errorOf(await t.call('POST', '/api/v1/auth/login', { body: { username: 'gone', password: 'gone-password-1' } }), 'disabled')).toMatchObject({
+      code: 'auth.disabled',
+    });
     const officer = await t.login('officer', 'officer-password-1');
     expect(await errorOf(await t.call('GET', '/api/v1/users', { token: officer.token }), 'role')).toMatchObject({ kind: 'forbidden', code: 'auth.forbidden' });
   });
@@ -84,11 +94,19 @@ describe('server message codes', () => {
         { path: 'url', message: 'uses unsupported scheme "http" (use rtsp or rtsps)', code: 'url.scheme', params: { scheme: 'http' } },
       ]),
     );
-    expect(await errorOf(await t.call('GET', '/api/v1/cameras/424242', { token: admin.token }), 'camera 404')).toMatchObject({ code: 'camera.not_found', params: { id: 424242 } });
+    expect(await errorOf(await t.call('GET', '/api/v1/cameras/424242', { token: admin.token }), 'camera 404')).toMatchObject({
+      code: 'camera.not_found',
+      params: { id: 424242 },
+    });
     const cam = { name: 'Gate', url: 'rtsp://127.0.0.1:1/x' };
     expect((await t.call('POST', '/api/v1/cameras', { token: admin.token, body: cam })).status).toBe(201);
     const dup = await errorOf(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: cam }), 'duplicate');
-    expect(dup).toMatchObject({ kind: 'conflict', code: 'camera.name_taken', params: { name: 'Gate' }, fields: [{ path: 'name', code: 'camera.name_taken', params: { name: 'Gate' } }] });
+    expect(dup).toMatchObject({
+      kind: 'conflict',
+      code: 'camera.name_taken',
+      params: { name: 'Gate' },
+      fields: [{ path: 'name', code: 'camera.name_taken', params: { name: 'Gate' } }],
+    });
   });
 
   test('every route answers bad requests (unknown ids, a wrong body, no token) only with registered codes', async () => {

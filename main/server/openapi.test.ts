@@ -8,7 +8,10 @@ import { startTestServer, type TestServer } from './test-support';
 import { CameraSchema } from '../../common/endpoints/schemas';
 
 type Doc = {
-  paths: Record<string, Record<string, { security: unknown[]; parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { security: unknown[]; parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses: Record<string, unknown> }>
+  >;
   components: { schemas: Record<string, Record<string, unknown>> };
 };
 
@@ -44,7 +47,10 @@ describe('OpenAPI', () => {
       expect(op.security).toEqual(r.auth === 'public' ? [] : [{ bearerAuth: [] }]);
       if (r.body) expect(op.requestBody).toBeDefined();
       for (const name of Object.keys((r.query?.json.properties ?? {}) as object))
-        expect(op.parameters?.some((p) => p.name === name && p.in === 'query'), `${r.path} ?${name}`).toBe(true);
+        expect(
+          op.parameters?.some((p) => p.name === name && p.in === 'query'),
+          `${r.path} ?${name}`,
+        ).toBe(true);
       if (r.path.includes(':id')) expect(op.parameters?.some((p) => p.name === 'id' && p.in === 'path')).toBe(true);
     }
     const total = Object.values(doc.paths).reduce((n, p) => n + Object.keys(p).length, 0);

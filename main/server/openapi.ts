@@ -133,8 +133,7 @@ export function buildOpenApi(routes: readonly Route[]): Record<string, unknown> 
     if (r.params) errors.push(httpStatus(ErrorKind.NotFound));
     if (r.body && r.auth !== 'public') errors.push(httpStatus(ErrorKind.Conflict));
     if (r.body) errors.push(httpStatus(ErrorKind.PayloadTooLarge));
-    for (const code of errors)
-      responses[String(code)] = { description: ERROR_DESCRIPTIONS[code], content: { 'application/json': { schema: errorRef } } };
+    for (const code of errors) responses[String(code)] = { description: ERROR_DESCRIPTIONS[code], content: { 'application/json': { schema: errorRef } } };
     responses.default = { description: 'unexpected error (kind internal / unavailable)', content: { 'application/json': { schema: errorRef } } };
 
     const params = [...parameters(r.params, 'path', names), ...parameters(r.query, 'query', names)];

@@ -36,7 +36,10 @@ describe('rights table and route guards', () => {
   });
 
   it('a grant of its own extends a role within its scope only (the shape the per-node access control builds on)', () => {
-    const officer = { role: 'officer' as const, grants: [{ right: 'recordings.view' as Right, scope: { kind: 'channel' as const, channel: 'camera' as const, id: 7 } }] };
+    const officer = {
+      role: 'officer' as const,
+      grants: [{ right: 'recordings.view' as Right, scope: { kind: 'channel' as const, channel: 'camera' as const, id: 7 } }],
+    };
     expect(can(officer, 'recordings.view', { kind: 'channel', channel: 'camera', id: 7 })).toBe(true);
     expect(can(officer, 'recordings.view', { kind: 'channel', channel: 'camera', id: 8 })).toBe(false);
     expect(can(officer, 'recordings.view')).toBe(false);

@@ -3,11 +3,11 @@ import type http from 'node:http';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
 import { can } from '../../common/rights';
-import { parse,type JsonSchema,type Schema } from '../../common/schema';
-import type { AnyEndpoint,AuthRequirement,Endpoint,EndpointFields,ResponseSchema } from '../../common/endpoint';
+import { parse, type JsonSchema, type Schema } from '../../common/schema';
+import type { AnyEndpoint, AuthRequirement, Endpoint, EndpointFields, ResponseSchema } from '../../common/endpoint';
 import type { UserRow } from '../../storage/repositories';
-import { userActor,type UserActor } from '../platform/actor';
-import { ApiError,toErrorResponse } from './errors';
+import { userActor, type UserActor } from '../platform/actor';
+import { ApiError, toErrorResponse } from './errors';
 
 export type { AuthRequirement, HttpMethod, ResponseDoc } from '../../common/endpoint';
 
@@ -180,8 +180,7 @@ export function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promi
     req.resume();
     return Promise.reject(new ApiError(ErrorKind.BadRequest, msg('request.not_json', { type: type ? `"${type}"` : 'none' })));
   }
-  const tooLarge = () =>
-    new ApiError(ErrorKind.PayloadTooLarge, msg('request.too_large', { maxBytes }), { headers: { Connection: 'close' } });
+  const tooLarge = () => new ApiError(ErrorKind.PayloadTooLarge, msg('request.too_large', { maxBytes }), { headers: { Connection: 'close' } });
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
@@ -291,7 +290,9 @@ export class Router {
       const m = matches.find((x) => x.route.method === method);
       if (!m) {
         const allow = [...new Set(matches.map((x) => x.route.method))].join(', ');
-        throw new ApiError(ErrorKind.MethodNotAllowed, msg('request.method_not_allowed', { method: req.method ?? '', path: url.pathname, allow }), { headers: { Allow: allow } });
+        throw new ApiError(ErrorKind.MethodNotAllowed, msg('request.method_not_allowed', { method: req.method ?? '', path: url.pathname, allow }), {
+          headers: { Allow: allow },
+        });
       }
       const r = m.route;
       for (const [k, v] of Object.entries(deprecationHeaders(r, m.params))) res.setHeader(k, v);
@@ -303,8 +304,7 @@ export class Router {
         if (!token) throw new ApiError(ErrorKind.Unauthorized, msg('auth.missing_token'));
         principal = await this.opts.authenticate(token);
         if (!principal) throw new ApiError(ErrorKind.Unauthorized, msg('auth.session_invalid'));
-        if (principal.user.mustChangePassword && !r.passwordChangeDue)
-          throw new ApiError(ErrorKind.Forbidden, msg('password.change_required'));
+        if (principal.user.mustChangePassword && !r.passwordChangeDue) throw new ApiError(ErrorKind.Forbidden, msg('password.change_required'));
         if (!allowed(r.auth, principal.user))
           throw new ApiError(ErrorKind.Forbidden, msg('auth.forbidden'), { message: `your role (${principal.user.role}) may not do this` });
       }

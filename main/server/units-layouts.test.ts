@@ -50,13 +50,24 @@ describe('units, live tickets and layouts API', () => {
       expect(created.streamKey).toMatch(/^[A-Za-z0-9_-]{32,}$/);
       expect(Buffer.from(created.streamKey, 'base64url').length).toBeGreaterThanOrEqual(24);
       expect(created.publishUrl).toBe(`rtmp://127.0.0.1:1935/live/${created.unit.id}?key=${created.streamKey}`);
-      expect(created.unit).toMatchObject({ callsign: 'Car 12', type: 'vehicle', officer: 'Sgt. Li', enabled: true, groupName: 'Patrol', segmentSeconds: 60, retentionDays: 30 });
+      expect(created.unit).toMatchObject({
+        callsign: 'Car 12',
+        type: 'vehicle',
+        officer: 'Sgt. Li',
+        enabled: true,
+        groupName: 'Patrol',
+        segmentSeconds: 60,
+        retentionDays: 30,
+      });
       expect(created.unit.status).toMatchObject({ unitId: created.unit.id, online: false, recording: 'stopped' });
       const row = await t.store.units.get(created.unit.id);
       expect(row?.streamKeyHash).toBe(sha256(created.streamKey));
       expect(JSON.stringify(await (t.store as SqliteStore).db.all('SELECT * FROM agent_devices'))).not.toContain(created.streamKey);
 
-      for (const [p, token] of [['/api/v1/units', officer.token], [`/api/v1/units/${created.unit.id}`, dispatcher.token]] as const) {
+      for (const [p, token] of [
+        ['/api/v1/units', officer.token],
+        [`/api/v1/units/${created.unit.id}`, dispatcher.token],
+      ] as const) {
         const r = await t.call('GET', p, { token });
         const text = await r.clone().text();
         expect(r.status).toBe(200);
@@ -72,13 +83,21 @@ describe('units, live tickets and layouts API', () => {
       expect((await t.call('DELETE', `/api/v1/cameras/${created.unit.id}`, { token: admin.token })).status).toBe(404);
 
       const audit = await t.store.audit.query({ action: 'unit.create', limit: 10 });
-      expect(audit[0]).toMatchObject({ username: 'admin', targetType: 'unit', targetId: String(created.unit.id), detail: { callsign: 'Car 12', type: 'vehicle' } });
+      expect(audit[0]).toMatchObject({
+        username: 'admin',
+        targetType: 'unit',
+        targetId: String(created.unit.id),
+        detail: { callsign: 'Car 12', type: 'vehicle' },
+      });
       expect(JSON.stringify(audit)).not.toContain(created.streamKey);
       expect(t.units.calls.at(-1)).toMatchObject({ op: 'changed', keyRotated: false, unit: { id: created.unit.id } });
     });
 
     test('rotate-key replaces the stored hash (the old key is useless), is audited and closes the running stream', async () => {
-      const { unit, streamKey } = await json<UnitKey>(await t.call('POST', '/api/v1/units', { token: admin.token, body: { callsign: 'Body 3', type: 'body' } }), 201);
+      const { unit, streamKey } = await json<UnitKey>(
+        await t.call('POST', '/api/v1/units', { token: admin.token, body: { callsign: 'Body 3', type: 'body' } }),
+        201,
+      );
       t.clock.ms += 1000;
       const rotated = await json<UnitKey>(await t.call('POST', `/api/v1/units/${unit.id}/rotate-key`, { token: admin.token }), 200);
       expect(rotated.streamKey).not.toBe(streamKey);
@@ -87,7 +106,10 @@ describe('units, live tickets and layouts API', () => {
       expect(row?.streamKeyHash).toBe(sha256(rotated.streamKey));
       expect(row?.streamKeyHash).not.toBe(sha256(streamKey));
       expect(t.units.calls.at(-1)).toMatchObject({ op: 'changed', keyRotated: true, unit: { id: unit.id } });
-      expect((await t.store.audit.query({ action: 'unit.rotate_key', limit: 5 }))[0]).toMatchObject({ targetId: String(unit.id), detail: { callsign: 'Body 3' } });
+      expect((await t.store.audit.query({ action: 'unit.rotate_key', limit: 5 }))[0]).toMatchObject({
+        targetId: String(unit.id),
+        detail: { callsign: 'Body 3' },
+      });
       expect((await t.call('POST', '/api/v1/units/99999/rotate-key', { token: admin.token })).status).toBe(404);
     });
 
@@ -109,12 +131,30 @@ describe('units, live tickets and layouts API', () => {
       const bad = await errorOf(await t.call('POST', '/api/v1/units', { token: admin.token, body: { callsign: 'a/b', type: 'drone', key: 'x' } }), 400);
       expect((bad.fields ?? []).map((f) => f.path).sort()).toEqual(['callsign', 'key', 'type']);
 
-      const patched = await json<Unit>(await t.call('PATCH', `/api/v1/units/${unit.id}`, { token: admin.token, body: { enabled: false, officer: 'Cst. Wang' } }), 200);
+      const patched = await json<Unit>(
+        await t.call('PATCH', `/api/v1/units/${unit.id}`, { token: admin.token, body: { enabled: false, officer: 'Cst. Wang' } }),
+        200,
+      );
       expect(patched).toMatchObject({ enabled: false, officer: 'Cst. Wang' });
       expect((await t.store.audit.query({ action: 'unit.update', limit: 5 }))[0]).toMatchObject({
         detail: { callsign: 'Hand 1', changes: { enabled: { from: true, to: false }, officer: { from: null, to: 'Cst. Wang' } } },
       });
-      await t.store.segments.insert({ cameraId: unit.id, relPath: `${unit.id}/1-000000.ts`, startMs: 1, endMs: 2, durationMs: 1, sizeBytes: 1, videoCodec: 'h264', audioCodec: null, width: 1, height: 1, fps: 25, state: 'closed', protected: false, recovered: false });
+      await t.store.segments.insert({
+        cameraId: unit.id,
+        relPath: `${unit.id}/1-000000.ts`,
+        startMs: 1,
+        endMs: 2,
+        durationMs: 1,
+        sizeBytes: 1,
+        videoCodec: 'h264',
+        audioCodec: null,
+        width: 1,
+        height: 1,
+        fps: 25,
+        state: 'closed',
+        protected: false,
+        recovered: false,
+      });
       expect((await t.call('DELETE', `/api/v1/units/${unit.id}`, { token: admin.token })).status).toBe(204);
       expect(t.units.calls.at(-1)).toEqual({ op: 'removed', unitId: unit.id });
       expect((await t.call('GET', `/api/v1/units/${unit.id}`, { token: officer.token })).status).toBe(404);
@@ -126,24 +166,38 @@ describe('units, live tickets and layouts API', () => {
 
   describe('live tickets', () => {
     test('any role gets signed URLs; sub falls back to main for a source without a sub stream; unknown source 404', async () => {
-      const cam = await json<Camera>(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Dual', url: 'rtsp://10.0.0.2/main', subUrl: 'rtsp://10.0.0.2/sub' } }), 201);
-      const single = await json<Camera>(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Single', url: 'rtsp://10.0.0.3/main' } }), 201);
+      const cam = await json<Camera>(
+        await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Dual', url: 'rtsp://10.0.0.2/main', subUrl: 'rtsp://10.0.0.2/sub' } }),
+        201,
+      );
+      const single = await json<Camera>(
+        await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Single', url: 'rtsp://10.0.0.3/main' } }),
+        201,
+      );
       const now = t.clock.ms;
       const a = await json<LiveTicket>(await t.call('POST', '/api/v1/live/tickets', { token: officer.token, body: { sourceId: cam.id, stream: 'sub' } }), 200);
       expect(a.stream).toBe('sub');
       expect(a.expiresMs).toBe(now + 60_000);
       expect(a.flvUrl).toMatch(new RegExp(`^/api/v1/live/flv/${cam.id}\\.flv\\?stream=sub&u=${officer.user.id}&exp=${a.expiresMs}&sig=[A-Za-z0-9_-]{43}$`));
       expect(a.wsFlvUrl).toBe(a.flvUrl.replace('/live/flv/', '/live/ws/'));
-      const b = await json<LiveTicket>(await t.call('POST', '/api/v1/live/tickets', { token: dispatcher.token, body: { sourceId: single.id, stream: 'sub' } }), 200);
+      const b = await json<LiveTicket>(
+        await t.call('POST', '/api/v1/live/tickets', { token: dispatcher.token, body: { sourceId: single.id, stream: 'sub' } }),
+        200,
+      );
       expect(b.stream).toBe('main');
       const c = await json<LiveTicket>(await t.call('POST', '/api/v1/live/tickets', { token: dispatcher.token, body: { sourceId: single.id } }), 200);
       expect(c.stream).toBe('main');
-      expect((await errorOf(await t.call('POST', '/api/v1/live/tickets', { token: officer.token, body: { sourceId: 424242 } }), 404)).kind).toBe(ErrorKind.NotFound);
+      expect((await errorOf(await t.call('POST', '/api/v1/live/tickets', { token: officer.token, body: { sourceId: 424242 } }), 404)).kind).toBe(
+        ErrorKind.NotFound,
+      );
       expect((await t.call('POST', '/api/v1/live/tickets', { body: { sourceId: cam.id } })).status).toBe(401);
     });
 
     test('stream URLs are refused without a valid, unexpired signature; a valid one is 503 while nothing is live', async () => {
-      const cam = await json<Camera>(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Ticketed', url: 'rtsp://10.0.0.4/main' } }), 201);
+      const cam = await json<Camera>(
+        await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Ticketed', url: 'rtsp://10.0.0.4/main' } }),
+        201,
+      );
       const tk = await json<LiveTicket>(await t.call('POST', '/api/v1/live/tickets', { token: officer.token, body: { sourceId: cam.id } }), 200);
       const get = (p: string) => fetch(t.base + p);
       const [pathOnly, query] = tk.flvUrl.split('?');
@@ -177,7 +231,9 @@ describe('units, live tickets and layouts API', () => {
       const tk = await json<LiveTicket>(await t.call('POST', '/api/v1/live/tickets', { token: officer.token, body: { sourceId: cam.id } }), 200);
       const upgrade = (p: string) =>
         new Promise<number>((resolve, reject) => {
-          const req = http.request(t.base + p, { headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+          const req = http.request(t.base + p, {
+            headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+          });
           req.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0)));
           req.on('upgrade', (res, socket) => (socket.destroy(), resolve(res.statusCode ?? 101)));
           req.on('error', reject);
@@ -193,10 +249,16 @@ describe('units, live tickets and layouts API', () => {
     const body = (name: string, over: Record<string, unknown> = {}) => ({ name, layout: '4', tiles: [1, null, 2], ...over });
 
     test('each user saves, lists, replaces and deletes only their own layouts', async () => {
-      const saved = await json<WallLayout>(await t.call('PUT', '/api/v1/layouts/Night%20shift', { token: officer.token, body: body('Night shift', { tourGroup: 'Depot', tourSeconds: 10 }) }), 200);
+      const saved = await json<WallLayout>(
+        await t.call('PUT', '/api/v1/layouts/Night%20shift', { token: officer.token, body: body('Night shift', { tourGroup: 'Depot', tourSeconds: 10 }) }),
+        200,
+      );
       expect(parse(WallLayoutSchema, saved).ok).toBe(true);
       expect(saved).toMatchObject({ name: 'Night shift', layout: '4', tiles: [1, null, 2], tourGroup: 'Depot', tourSeconds: 10 });
-      const again = await json<WallLayout>(await t.call('PUT', '/api/v1/layouts/Night%20shift', { token: officer.token, body: body('Night shift', { layout: '1', tiles: [7] }) }), 200);
+      const again = await json<WallLayout>(
+        await t.call('PUT', '/api/v1/layouts/Night%20shift', { token: officer.token, body: body('Night shift', { layout: '1', tiles: [7] }) }),
+        200,
+      );
       expect(again).toMatchObject({ id: saved.id, layout: '1', tiles: [7], tourGroup: null, tourSeconds: null });
       await json(await t.call('PUT', '/api/v1/layouts/Night%20shift', { token: dispatcher.token, body: body('Night shift') }), 200);
       await json(await t.call('PUT', '/api/v1/layouts/Day', { token: officer.token, body: body('Day') }), 200);
@@ -216,10 +278,16 @@ describe('units, live tickets and layouts API', () => {
     test('validation: name must match the path, tiles fit the layout, known layouts only', async () => {
       const mismatch = await errorOf(await t.call('PUT', '/api/v1/layouts/A', { token: officer.token, body: body('B') }), 400);
       expect(mismatch.fields).toEqual([{ path: 'name', message: 'must equal the name in the path', code: 'layout.name_mismatch' }]);
-      const tooMany = await errorOf(await t.call('PUT', '/api/v1/layouts/Big', { token: officer.token, body: body('Big', { layout: '1+5', tiles: [1, 2, 3, 4, 5, 6, 7] }) }), 400);
+      const tooMany = await errorOf(
+        await t.call('PUT', '/api/v1/layouts/Big', { token: officer.token, body: body('Big', { layout: '1+5', tiles: [1, 2, 3, 4, 5, 6, 7] }) }),
+        400,
+      );
       expect(tooMany.fields?.[0]).toMatchObject({ path: 'tiles', message: expect.stringMatching(/at most 6/) });
       await json(await t.call('PUT', '/api/v1/layouts/Big', { token: officer.token, body: body('Big', { layout: '1+5', tiles: [1, 2, 3, 4, 5, 6] }) }), 200);
-      const bad = await errorOf(await t.call('PUT', '/api/v1/layouts/X', { token: officer.token, body: body('X', { layout: '5', tiles: [0], tourSeconds: 1, extra: true }) }), 400);
+      const bad = await errorOf(
+        await t.call('PUT', '/api/v1/layouts/X', { token: officer.token, body: body('X', { layout: '5', tiles: [0], tourSeconds: 1, extra: true }) }),
+        400,
+      );
       expect((bad.fields ?? []).map((f) => f.path).sort()).toEqual(['extra', 'layout', 'tiles.0', 'tourSeconds']);
       expect((await t.call('PUT', '/api/v1/layouts/X', { body: body('X') })).status).toBe(401);
     });

@@ -58,7 +58,12 @@ describe('wall state API', () => {
   });
 
   test('a wall never saved reads back empty', async () => {
-    expect(await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/0', { token: officer.token }), 200)).toEqual({ window: 0, state: null, carousel: null, updatedMs: null });
+    expect(await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/0', { token: officer.token }), 200)).toEqual({
+      window: 0,
+      state: null,
+      carousel: null,
+      updatedMs: null,
+    });
   });
 
   test('400 on a bad body: unknown layout, a tile of an unknown kind, selection outside the grid, extra fields', async () => {
@@ -82,18 +87,27 @@ describe('wall state API', () => {
     expect((await t.call('GET', '/api/v1/wall-state/0', { token: officer.token }).then((r) => r.json())).state).toBeNull();
   });
 
-  test('each user and window keeps its own wall; user B never sees user A\'s', async () => {
+  test("each user and window keeps its own wall; user B never sees user A's", async () => {
     const saved = await json<WallStateView>(await t.call('PUT', '/api/v1/wall-state/0', { token: officer.token, body: wall() }), 200);
     expect(saved.state).toEqual(wall());
     expect(saved.updatedMs).toBe(t.clock.ms);
-    const windowed = wall({ layout: '1', tiles: [{ kind: 'camera', id: cam2.id, stream: 'main' }], selected: 0, maximized: null, tour: { group: 'Depot', seconds: 10, page: 1 } });
+    const windowed = wall({
+      layout: '1',
+      tiles: [{ kind: 'camera', id: cam2.id, stream: 'main' }],
+      selected: 0,
+      maximized: null,
+      tour: { group: 'Depot', seconds: 10, page: 1 },
+    });
     await json(await t.call('PUT', '/api/v1/wall-state/2528732444', { token: officer.token, body: windowed }), 200);
 
     expect((await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/0', { token: officer.token }), 200)).state).toEqual(wall());
     expect((await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/2528732444', { token: officer.token }), 200)).state).toEqual(windowed);
     // Another user (another desk, another session) sees only their own (nothing yet).
     expect((await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/0', { token: dispatcher.token }), 200)).state).toBeNull();
-    await json(await t.call('PUT', '/api/v1/wall-state/0', { token: dispatcher.token, body: wall({ layout: '9', tiles: [], selected: null, maximized: null }) }), 200);
+    await json(
+      await t.call('PUT', '/api/v1/wall-state/0', { token: dispatcher.token, body: wall({ layout: '9', tiles: [], selected: null, maximized: null }) }),
+      200,
+    );
     expect((await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/0', { token: officer.token }), 200)).state).toEqual(wall());
     // A new session of the same user (the next sign-in) gets it back.
     const again = await t.login('officer', 'officer-password-1');
@@ -103,14 +117,24 @@ describe('wall state API', () => {
   test('a deleted camera or unit comes back as an empty tile, not an error', async () => {
     const gone = await json<Camera>(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Temp', url: 'rtsp://10.1.1.3:554/a' } }), 201);
     const goneUnit = await json<UnitKey>(await t.call('POST', '/api/v1/units', { token: admin.token, body: { callsign: 'Car 9', type: 'vehicle' } }), 201);
-    const body = wall({ tiles: [{ kind: 'camera', id: gone.id, stream: 'sub' }, { kind: 'camera', id: cam.id, stream: 'sub' }, { kind: 'unit', id: goneUnit.unit.id, stream: 'sub' }, null] });
+    const body = wall({
+      tiles: [
+        { kind: 'camera', id: gone.id, stream: 'sub' },
+        { kind: 'camera', id: cam.id, stream: 'sub' },
+        { kind: 'unit', id: goneUnit.unit.id, stream: 'sub' },
+        null,
+      ],
+    });
     await json(await t.call('PUT', '/api/v1/wall-state/5', { token: officer.token, body }), 200);
     expect((await t.call('DELETE', `/api/v1/cameras/${gone.id}`, { token: admin.token })).status).toBe(204);
     expect((await t.call('DELETE', `/api/v1/units/${goneUnit.unit.id}`, { token: admin.token })).status).toBe(204);
     const back = await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/5', { token: officer.token }), 200);
     expect(back.state?.tiles).toEqual([null, { kind: 'camera', id: cam.id, stream: 'sub' }, null, null]);
     // A tile claiming the wrong kind (a unit's id as a camera) is not that source either.
-    await json(await t.call('PUT', '/api/v1/wall-state/5', { token: officer.token, body: wall({ tiles: [{ kind: 'camera', id: unit.unit.id, stream: 'sub' }] }) }), 200);
+    await json(
+      await t.call('PUT', '/api/v1/wall-state/5', { token: officer.token, body: wall({ tiles: [{ kind: 'camera', id: unit.unit.id, stream: 'sub' }] }) }),
+      200,
+    );
     expect((await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/5', { token: officer.token }), 200)).state?.tiles).toEqual([null]);
   });
 
@@ -122,13 +146,23 @@ describe('wall state API', () => {
     test('the right decides: a dispatcher defines and runs it, an officer gets 403', async () => {
       const a = await layout(dispatcher.token, 'Gate');
       const b = await layout(dispatcher.token, 'Yard');
-      const carousel: WallCarouselBody = { steps: [{ layoutId: a.id, seconds: 20 }, { layoutId: b.id, seconds: 30 }], step: 1, running: true };
+      const carousel: WallCarouselBody = {
+        steps: [
+          { layoutId: a.id, seconds: 20 },
+          { layoutId: b.id, seconds: 30 },
+        ],
+        step: 1,
+        running: true,
+      };
       const r = await t.call('PUT', '/api/v1/wall-state/0/carousel', { token: officer.token, body: carousel });
       expect(r.status).toBe(403);
       const saved = await json<WallStateView>(await t.call('PUT', '/api/v1/wall-state/0/carousel', { token: dispatcher.token, body: carousel }), 200);
       expect(saved.carousel).toEqual(carousel);
       // The wall's own saves leave the carousel alone.
-      await json(await t.call('PUT', '/api/v1/wall-state/0', { token: dispatcher.token, body: wall({ layout: '1', tiles: [], selected: null, maximized: null }) }), 200);
+      await json(
+        await t.call('PUT', '/api/v1/wall-state/0', { token: dispatcher.token, body: wall({ layout: '1', tiles: [], selected: null, maximized: null }) }),
+        200,
+      );
       const back = await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/0', { token: dispatcher.token }), 200);
       expect(back.carousel).toEqual(carousel);
       expect(back.state?.layout).toBe('1');
@@ -143,12 +177,37 @@ describe('wall state API', () => {
       const c = await layout(admin.token, 'Three');
       const bads: unknown[] = [
         { steps: [{ layoutId: a.id, seconds: 20 }], step: 0, running: true },
-        { steps: [{ layoutId: a.id, seconds: 2 }, { layoutId: b.id, seconds: 20 }], step: 0, running: true },
-        { steps: [{ layoutId: a.id, seconds: 20 }, { layoutId: b.id, seconds: 20 }], step: 2, running: true },
-        { steps: [{ layoutId: a.id, seconds: 20 }, { layoutId: b.id, seconds: 20 }], step: 0 },
+        {
+          steps: [
+            { layoutId: a.id, seconds: 2 },
+            { layoutId: b.id, seconds: 20 },
+          ],
+          step: 0,
+          running: true,
+        },
+        {
+          steps: [
+            { layoutId: a.id, seconds: 20 },
+            { layoutId: b.id, seconds: 20 },
+          ],
+          step: 2,
+          running: true,
+        },
+        {
+          steps: [
+            { layoutId: a.id, seconds: 20 },
+            { layoutId: b.id, seconds: 20 },
+          ],
+          step: 0,
+        },
       ];
-      for (const body of bads) expect((await t.call('PUT', '/api/v1/wall-state/1/carousel', { token: admin.token, body })).status, JSON.stringify(body)).toBe(400);
-      const steps = [{ layoutId: a.id, seconds: 20 }, { layoutId: b.id, seconds: 30 }, { layoutId: c.id, seconds: 40 }];
+      for (const body of bads)
+        expect((await t.call('PUT', '/api/v1/wall-state/1/carousel', { token: admin.token, body })).status, JSON.stringify(body)).toBe(400);
+      const steps = [
+        { layoutId: a.id, seconds: 20 },
+        { layoutId: b.id, seconds: 30 },
+        { layoutId: c.id, seconds: 40 },
+      ];
       await json(await t.call('PUT', '/api/v1/wall-state/1/carousel', { token: admin.token, body: { steps, step: 2, running: true } }), 200);
       expect((await t.call('DELETE', `/api/v1/layouts/${b.id}`, { token: admin.token })).status).toBe(204);
       const back = await json<WallStateView>(await t.call('GET', '/api/v1/wall-state/1', { token: admin.token }), 200);

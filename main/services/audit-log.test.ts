@@ -15,7 +15,13 @@ describe('AuditLog', () => {
 
   test('stores the user of a user Actor, a session or an identity; nulls for a system Actor or nobody', async () => {
     const audit = new AuditLog(t.store, () => 1_000);
-    await audit.record({ actor: userActor({ id: 3, username: 'ann', role: 'dispatcher' }, '10.0.0.2'), action: 'a.actor', targetType: 'camera', targetId: 7, ip: '10.0.0.2' });
+    await audit.record({
+      actor: userActor({ id: 3, username: 'ann', role: 'dispatcher' }, '10.0.0.2'),
+      action: 'a.actor',
+      targetType: 'camera',
+      targetId: 7,
+      ip: '10.0.0.2',
+    });
     await audit.record({ actor: { user: { id: 4, username: 'bob' } }, action: 'a.session' });
     await audit.record({ actor: { userId: null, username: 'mallory' }, action: 'a.identity', detail: { reason: 'bad password' } });
     await audit.record({ actor: { kind: 'system', reason: 'alarm rule 1' }, action: 'a.system' });

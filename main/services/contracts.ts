@@ -41,7 +41,13 @@ export interface TrackPoint {
 /** Place and track questions (implemented by the GPS/map feature, issue 5; used by search and export, issue 6). */
 export interface PlaceQueries {
   /** Units with at least one point within radiusM of (lat, lon) in [startMs, endMs]: first and last such time. */
-  unitsNear(q: { lat: number; lon: number; radiusM: number; startMs: number; endMs: number }): Promise<Array<{ unitId: number; firstMs: number; lastMs: number; minDistanceM: number }>>;
+  unitsNear(q: {
+    lat: number;
+    lon: number;
+    radiusM: number;
+    startMs: number;
+    endMs: number;
+  }): Promise<Array<{ unitId: number; firstMs: number; lastMs: number; minDistanceM: number }>>;
   /** Fixed cameras placed within radiusM of (lat, lon), with their distance. */
   camerasNear(q: { lat: number; lon: number; radiusM: number }): Promise<Array<{ cameraId: number; distanceM: number }>>;
   /** One unit's points in [startMs, endMs], in time order (at most `limit`). */

@@ -13,9 +13,7 @@ export type DeviceEventListener = (ev: DeviceEvent) => void;
 export class DeviceEventService {
   private readonly listeners = new Set<DeviceEventListener>();
 
-  constructor(
-    private readonly deps: { store: Store; publish: (ev: ServerEvent) => void; log: (m: string) => void },
-  ) {}
+  constructor(private readonly deps: { store: Store; publish: (ev: ServerEvent) => void; log: (m: string) => void }) {}
 
   /** Stores the event first (a crash after this loses nothing), then pushes it and tells the listeners. */
   async record(input: DeviceEventInput): Promise<DeviceEvent> {

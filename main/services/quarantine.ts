@@ -4,7 +4,13 @@ import path from 'node:path';
 import type { Store } from '../../storage/repositories';
 import { asLog, type LogSink } from '../../common/log';
 
-export async function quarantineSegment(store: Store, recordingsDir: string, relPath: string, why: string, log: LogSink): Promise<'removed' | 'renamed' | 'missing'> {
+export async function quarantineSegment(
+  store: Store,
+  recordingsDir: string,
+  relPath: string,
+  why: string,
+  log: LogSink,
+): Promise<'removed' | 'renamed' | 'missing'> {
   const row = await store.segments.getByPath(relPath);
   if (row) await store.segments.deleteByIds([row.id]);
   const file = path.join(recordingsDir, ...relPath.split('/'));
@@ -17,6 +23,9 @@ export async function quarantineSegment(store: Store, recordingsDir: string, rel
     await fs.promises.rename(file, file + '.unreadable');
     outcome = 'renamed';
   }
-  asLog(log).warn(`${relPath}: ${why}; ${outcome === 'renamed' ? 'renamed to .unreadable' : outcome === 'removed' ? 'removed empty file' : 'file missing'}; index row dropped`, { relPath, outcome });
+  asLog(log).warn(
+    `${relPath}: ${why}; ${outcome === 'renamed' ? 'renamed to .unreadable' : outcome === 'removed' ? 'removed empty file' : 'file missing'}; index row dropped`,
+    { relPath, outcome },
+  );
   return outcome;
 }

@@ -27,7 +27,6 @@ async function channel(name: string, recordMode: RecordMode, preAlarmS: number, 
   return c.id;
 }
 
-
 describe('RecordingPolicy', () => {
   it('continuous and alarm with pre-alarm record; off and alarm without pre-alarm do not, each with its reason', async () => {
     expect(await policy.decide(await channel('c', 'continuous', 10, 30))).toEqual({ record: true });

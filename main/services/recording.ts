@@ -75,10 +75,21 @@ export class RecordingService implements RecordingControl {
   constructor(private readonly deps: RecordingServiceDeps) {
     this.log = asLog(deps.log, 'recording');
     this.now = deps.now ?? Date.now;
-    const reapply = (id: number) => void deps.store.cameras.get(id).then((c) => (c ? this.apply(c) : undefined)).catch((e: Error) => this.log(`applying ${id} failed: ${e.message}`));
+    const reapply = (id: number) =>
+      void deps.store.cameras
+        .get(id)
+        .then((c) => (c ? this.apply(c) : undefined))
+        .catch((e: Error) => this.log(`applying ${id} failed: ${e.message}`));
     this.policy = new RecordingPolicy({ repos: deps.store, now: this.now, log: this.log, reapply });
     const publish = (id: number) => deps.publish({ type: 'camera.status', status: this.status(id) });
-    this.live = new LiveRelays({ hub: deps.hub ?? null, ffmpeg: deps.ffmpeg, log: this.log, now: deps.now, supervision: deps.recorderOptions, onStatus: publish });
+    this.live = new LiveRelays({
+      hub: deps.hub ?? null,
+      ffmpeg: deps.ffmpeg,
+      log: this.log,
+      now: deps.now,
+      supervision: deps.recorderOptions,
+      onStatus: publish,
+    });
   }
 
   async startAll(): Promise<void> {
@@ -201,13 +212,13 @@ export class RecordingService implements RecordingControl {
         if (kind === 'camera') this.deps.publish({ type: 'camera.status', status: this.decorate(status) });
         else this.deps.onUnitRecorderStatus?.(status);
       },
-        onSegmentOpened: (seg) => this.enqueue(() => this.segmentOpened(seg)),
-        onSegmentClosed: (seg) => this.enqueue(() => this.segmentClosed(seg)),
-        onSegmentError: (relPath, message) =>
-          this.enqueue(async () => {
-            this.openRows.delete(relPath);
-            await quarantineSegment(this.deps.store, this.deps.recordingsDir, relPath, message, this.log);
-          }),
+      onSegmentOpened: (seg) => this.enqueue(() => this.segmentOpened(seg)),
+      onSegmentClosed: (seg) => this.enqueue(() => this.segmentClosed(seg)),
+      onSegmentError: (relPath, message) =>
+        this.enqueue(async () => {
+          this.openRows.delete(relPath);
+          await quarantineSegment(this.deps.store, this.deps.recordingsDir, relPath, message, this.log);
+        }),
     };
   }
 

@@ -15,7 +15,26 @@ const logs: string[] = [];
 /** Writes a real MPEG-TS segment of `seconds` with ffmpeg. */
 function makeTs(file: string, seconds: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'mpegts', file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=320x240:rate=25`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-f',
+    'mpegts',
+    file,
+  ]);
 }
 
 beforeEach(async () => {
@@ -32,12 +51,16 @@ describe('recover', () => {
     const base = 1_700_000_000_000;
     // (a) a segment that was being written when the server died: 3 s on disk.
     makeTs(path.join(rec, `${id}/${base}-000000.ts`), 3);
-    const writing = await t.store.segments.insert(segment(id, base, base, { relPath: `${id}/${base}-000000.ts`, state: 'writing', durationMs: 0, sizeBytes: 0 }));
+    const writing = await t.store.segments.insert(
+      segment(id, base, base, { relPath: `${id}/${base}-000000.ts`, state: 'writing', durationMs: 0, sizeBytes: 0 }),
+    );
     // (b) a file the index lacks (server died between ffmpeg opening it and the row insert): 2 s.
     makeTs(path.join(rec, `${id}/${base}-000001.ts`), 2);
     // (c) a closed row whose file is gone, (d) a writing row whose file is gone.
     const gone = await t.store.segments.insert(segment(id, base - 60_000, base - 1000, { relPath: `${id}/${base - 60_000}-000000.ts` }));
-    const goneWriting = await t.store.segments.insert(segment(id, base + 10_000, base + 10_000, { relPath: `${id}/${base + 10_000}-000000.ts`, state: 'writing' }));
+    const goneWriting = await t.store.segments.insert(
+      segment(id, base + 10_000, base + 10_000, { relPath: `${id}/${base + 10_000}-000000.ts`, state: 'writing' }),
+    );
     // (e) an empty file and (f) a garbage file, neither indexed.
     fs.writeFileSync(path.join(rec, `${id}/${base}-000002.ts`), '');
     fs.writeFileSync(path.join(rec, `${id}/${base}-000003.ts`), 'not a video at all');

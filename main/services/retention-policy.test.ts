@@ -51,7 +51,10 @@ describe('retention of channels recording on alarm', () => {
     // another channel's window protects nothing here
     await t.store.alarmWindows.upsert({ channelId: cont, alarmId: 2, startMs: NOW - 3600 * S, endMs: NOW - 500 * S });
 
-    const svc = new RetentionService({ recordingsDir: rec, maxRecordingsBytes: 0, minFreeBytes: 0, intervalMs: 60_000 }, { store: t.store, log: () => undefined, now: () => NOW });
+    const svc = new RetentionService(
+      { recordingsDir: rec, maxRecordingsBytes: 0, minFreeBytes: 0, intervalMs: 60_000 },
+      { store: t.store, log: () => undefined, now: () => NOW },
+    );
     const rep = await svc.runOnce();
     expect(rep.byPolicy).toBe(3);
     expect(rep.deletedSegments).toBe(3);
@@ -64,7 +67,10 @@ describe('retention of channels recording on alarm', () => {
       expect(fs.existsSync(path.join(rec, kept.relPath))).toBe(true);
     }
     // a later pass, 1000 s on, takes the segments that have aged out of the buffer since
-    const later = new RetentionService({ recordingsDir: rec, maxRecordingsBytes: 0, minFreeBytes: 0, intervalMs: 60_000 }, { store: t.store, log: () => undefined, now: () => NOW + 1000 * S });
+    const later = new RetentionService(
+      { recordingsDir: rec, maxRecordingsBytes: 0, minFreeBytes: 0, intervalMs: 60_000 },
+      { store: t.store, log: () => undefined, now: () => NOW + 1000 * S },
+    );
     expect((await later.runOnce()).byPolicy).toBe(1);
     expect(await t.store.segments.get(recent.id)).toBeNull();
   });

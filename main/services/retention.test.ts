@@ -22,7 +22,14 @@ async function seg(cameraId: number, startMs: number, over: { protected?: boolea
   const file = path.join(rec, relPath);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, Buffer.alloc(over.sizeBytes ?? 1000));
-  return t.store.segments.insert(segment(cameraId, startMs, startMs + 60_000, { relPath, sizeBytes: over.sizeBytes ?? 1000, protected: over.protected ?? false, state: over.state ?? 'closed' }));
+  return t.store.segments.insert(
+    segment(cameraId, startMs, startMs + 60_000, {
+      relPath,
+      sizeBytes: over.sizeBytes ?? 1000,
+      protected: over.protected ?? false,
+      state: over.state ?? 'closed',
+    }),
+  );
 }
 
 function service(cfg: Partial<ConstructorParameters<typeof RetentionService>[0]> = {}, events: ServerEvent[] = []) {

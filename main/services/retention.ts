@@ -199,7 +199,10 @@ export class RetentionService {
     while (free !== null && free < this.cfg.minFreeBytes) {
       const rows = await store.segments.listOldestDeletable({ limit: 20 });
       if (rows.length === 0) {
-        this.log.warn('free space is under the minimum and nothing is deletable (all protected or being written)', { freeBytes: free, minFreeBytes: this.cfg.minFreeBytes });
+        this.log.warn('free space is under the minimum and nothing is deletable (all protected or being written)', {
+          freeBytes: free,
+          minFreeBytes: this.cfg.minFreeBytes,
+        });
         break;
       }
       // One at a time, re-reading free space, so no more is deleted than needed.
@@ -213,10 +216,13 @@ export class RetentionService {
     rep.freeBytesAfter = free;
     rep.deletedSegments = rep.byAge + rep.byPolicy + rep.byBudget + rep.byFreeSpace;
     if (rep.deletedSegments > 0)
-      this.log.info(`deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byPolicy} by recording policy, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`, {
-        deletedSegments: rep.deletedSegments,
-        deletedBytes: rep.deletedBytes,
-      });
+      this.log.info(
+        `deleted ${rep.deletedSegments} segments (${rep.deletedBytes} B): ${rep.byAge} by age, ${rep.byPolicy} by recording policy, ${rep.byBudget} by budget, ${rep.byFreeSpace} for free space`,
+        {
+          deletedSegments: rep.deletedSegments,
+          deletedBytes: rep.deletedBytes,
+        },
+      );
     return rep;
   }
 }

@@ -183,11 +183,14 @@ export class UnitService implements UnitControl {
     if (this.rejections.size > 1000) for (const [ip, ts] of this.rejections) if (ts.every((t) => t <= now - window)) this.rejections.delete(ip);
     if (this.blockedUntil.size > 1000) for (const [ip, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(ip);
     const id = /^\d+$/.test(req.name) && req.app === 'live' ? Number(req.name) : null;
-    this.log.warn(`publish ${req.streamPath} from ${req.remoteAddress} refused: ${reason}${throttled ? `; further attempts from ${req.remoteAddress} refused for ${window / 1000} s` : ''}`, {
-      unitId: id ?? undefined,
-      remoteAddress: req.remoteAddress,
-      reason,
-    });
+    this.log.warn(
+      `publish ${req.streamPath} from ${req.remoteAddress} refused: ${reason}${throttled ? `; further attempts from ${req.remoteAddress} refused for ${window / 1000} s` : ''}`,
+      {
+        unitId: id ?? undefined,
+        remoteAddress: req.remoteAddress,
+        reason,
+      },
+    );
     this.record({
       action: 'unit.publish_rejected',
       targetType: id !== null ? 'unit' : 'stream',

@@ -21,8 +21,28 @@ export function concatListText(inputs: ConcatInput[]): string {
 
 /** Segments (concat list `list`) joined into one MP4 by stream copy. */
 export function concatCopyArgs(list: string, outFile: string): string[] {
-  return ['-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy',
-    '-avoid_negative_ts', 'make_zero', '-movflags', '+faststart', '-f', 'mp4', outFile];
+  return [
+    '-y',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    list,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    '-c',
+    'copy',
+    '-avoid_negative_ts',
+    'make_zero',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    outFile,
+  ];
 }
 
 function drawtextEscape(s: string): string {
@@ -40,10 +60,37 @@ export function watermarkFilter(font: string, label: string, wallStartMs: number
 
 /** One contiguous piece (concat list `list`) re-encoded to H.264 MP4, cut at [offsetS, offsetS + durationS), video filters `vf`. */
 export function reencodeArgs(list: string, offsetS: number, durationS: number, vf: string[], audio: boolean, outFile: string): string[] {
-  return ['-y', '-f', 'concat', '-safe', '0', '-i', list, '-ss', offsetS.toFixed(3), '-t', durationS.toFixed(3),
-    '-map', '0:v:0', ...(audio ? ['-map', '0:a:0', '-af', 'asetpts=PTS-STARTPTS', '-c:a', 'aac', '-b:a', '64k'] : []), '-vf', vf.join(','),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p',
-    '-movflags', '+faststart', '-f', 'mp4', outFile];
+  return [
+    '-y',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    '-i',
+    list,
+    '-ss',
+    offsetS.toFixed(3),
+    '-t',
+    durationS.toFixed(3),
+    '-map',
+    '0:v:0',
+    ...(audio ? ['-map', '0:a:0', '-af', 'asetpts=PTS-STARTPTS', '-c:a', 'aac', '-b:a', '64k'] : []),
+    '-vf',
+    vf.join(','),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '20',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    outFile,
+  ];
 }
 
 /** MP4 pieces (concat list `list`) of one source joined by stream copy. */

@@ -8,7 +8,9 @@ const empty = (): StreamInfo => ({ videoCodec: null, audioCodec: null, width: nu
 describe('parseStreamLine', () => {
   it('reads codec, resolution and fps of an RTSP camera and its audio codec', () => {
     const info = empty();
-    expect(parseStreamLine('[info]   Stream #0:0: Video: h264 (High), yuv420p(progressive), 1920x1080 [SAR 1:1 DAR 16:9], 25 fps, 25 tbr, 90k tbn', info)).toBe(true);
+    expect(parseStreamLine('[info]   Stream #0:0: Video: h264 (High), yuv420p(progressive), 1920x1080 [SAR 1:1 DAR 16:9], 25 fps, 25 tbr, 90k tbn', info)).toBe(
+      true,
+    );
     expect(parseStreamLine('[info]   Stream #0:1: Audio: aac (LC), 16000 Hz, mono, fltp', info)).toBe(true);
     expect(info).toEqual({ videoCodec: 'h264', audioCodec: 'aac', width: 1920, height: 1080, fps: 25 });
   });
@@ -27,14 +29,20 @@ describe('parseStreamLine', () => {
     const info = empty();
     parseStreamLine('Stream #0:0: Video: h264 (High), yuv420p, 1280x720, 25 fps, 25 tbr, 90k tbn', info);
     parseStreamLine('Stream #0:2: Video: mjpeg, yuvj420p, 640x480, 1 fps, 1 tbr, 90k tbn', info);
-    expect(parseStreamLine('[info] Input #0, rtsp, from \'rtsp://127.0.0.1:8554/cam1\':', info)).toBe(false);
+    expect(parseStreamLine("[info] Input #0, rtsp, from 'rtsp://127.0.0.1:8554/cam1':", info)).toBe(false);
     expect(parseStreamLine('[info]   Duration: N/A, start: 0.000000, bitrate: N/A', info)).toBe(false);
     expect(info).toMatchObject({ videoCodec: 'h264', width: 1280, height: 720 });
   });
 });
 
 describe('recording arguments', () => {
-  const base = { input: { kind: 'url' as const, url: 'rtsp://10.0.0.1/s', rtspTransport: 'tcp' as const, secrets: [] }, outDir: '/r/7', filePrefix: '1', segmentSeconds: 2, ioTimeoutS: 10 };
+  const base = {
+    input: { kind: 'url' as const, url: 'rtsp://10.0.0.1/s', rtspTransport: 'tcp' as const, secrets: [] },
+    outDir: '/r/7',
+    filePrefix: '1',
+    segmentSeconds: 2,
+    ioTimeoutS: 10,
+  };
 
   it('give video packets without a presentation time their decode time, in the segments and in the relay', () => {
     const a = recordArgs({ ...base, transcodeAudio: false, relay: { url: 'rtmp://127.0.0.1:1935/cam/7?secret=x', audio: true } });

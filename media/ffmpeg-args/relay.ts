@@ -32,7 +32,20 @@ export function relayOutput(r: RelayOutput): FfmpegOutput {
   const codecs = r.audio && r.audioToAac ? ['-c:v', 'copy', '-c:a', 'aac', '-b:a', '32k'] : ['-c', 'copy'];
   return {
     output: r.url,
-    options: ['-map', '0:v:0', ...(r.audio ? ['-map', '0:a:0?'] : []), ...codecs, '-bsf:v', FILL_MISSING_PTS_BSF, '-rw_timeout', '5000000', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+    options: [
+      '-map',
+      '0:v:0',
+      ...(r.audio ? ['-map', '0:a:0?'] : []),
+      ...codecs,
+      '-bsf:v',
+      FILL_MISSING_PTS_BSF,
+      '-rw_timeout',
+      '5000000',
+      '-f',
+      'flv',
+      '-flvflags',
+      'no_duration_filesize',
+    ],
   };
 }
 

@@ -48,13 +48,31 @@ export function PasswordChangeForm({ onDone, onCancel, cancelLabel }: { onDone: 
     <form class="form password-form" noValidate onSubmit={submit}>
       {error ? <ErrorBanner error={error} fieldsShown /> : null}
       <Field label={t('accounts.change.current')} name="currentPassword" error={err('currentPassword')}>
-        <input {...fieldProps('currentPassword', err('currentPassword'))} type="password" autoComplete="current-password" value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
+        <input
+          {...fieldProps('currentPassword', err('currentPassword'))}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onInput={(e) => setCurrent(e.currentTarget.value)}
+        />
       </Field>
       <Field label={t('accounts.change.new')} name="newPassword" error={newError} hint={t('accounts.change.policy', { min: PASSWORD_MIN_LENGTH })}>
-        <input {...fieldProps('newPassword', newError)} type="password" autoComplete="new-password" value={next} onInput={(e) => setNext(e.currentTarget.value)} />
+        <input
+          {...fieldProps('newPassword', newError)}
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onInput={(e) => setNext(e.currentTarget.value)}
+        />
       </Field>
       <Field label={t('accounts.change.repeat')} name="repeatPassword" error={repeatError}>
-        <input {...fieldProps('repeatPassword', repeatError)} type="password" autoComplete="new-password" value={repeat} onInput={(e) => setRepeat(e.currentTarget.value)} />
+        <input
+          {...fieldProps('repeatPassword', repeatError)}
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onInput={(e) => setRepeat(e.currentTarget.value)}
+        />
       </Field>
       <div class="form-actions">
         <button type="button" onClick={onCancel}>

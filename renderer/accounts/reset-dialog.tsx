@@ -36,7 +36,13 @@ export function PasswordResetDialog({ user, onClose, onDone }: { user: UserInfo;
         <p class="muted">{t('accounts.reset.intro', { name: user.username })}</p>
         {error ? <ErrorBanner error={error} fieldsShown /> : null}
         <Field label={t('accounts.reset.new')} name="newPassword" error={err} hint={t('accounts.change.policy', { min: PASSWORD_MIN_LENGTH })}>
-          <input {...fieldProps('newPassword', err)} type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            {...fieldProps('newPassword', err)}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </Field>
         <div class="form-actions">
           <button type="button" onClick={onClose}>

@@ -47,14 +47,16 @@ export function AdminTab() {
         ))}
       </nav>
       <div class="admin-content">
-        {sections.filter((s) => visited.has(s.id)).map((s) => {
-          const Panel = s.component;
-          return (
-            <div key={s.id} class="admin-section" hidden={s.id !== active} data-section={s.id}>
-              <Panel />
-            </div>
-          );
-        })}
+        {sections
+          .filter((s) => visited.has(s.id))
+          .map((s) => {
+            const Panel = s.component;
+            return (
+              <div key={s.id} class="admin-section" hidden={s.id !== active} data-section={s.id}>
+                <Panel />
+              </div>
+            );
+          })}
       </div>
     </div>
   );

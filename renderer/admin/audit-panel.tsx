@@ -125,14 +125,21 @@ export function AuditPanel() {
           >
             {t('audit.filter.reset')}
           </button>
-          <button type="button" name="audit-csv" disabled={!entries || entries.length === 0} onClick={() => entries && downloadCsv(auditCsvName(i18n, Date.now()), auditCsv(i18n, entries))}>
+          <button
+            type="button"
+            name="audit-csv"
+            disabled={!entries || entries.length === 0}
+            onClick={() => entries && downloadCsv(auditCsvName(i18n, Date.now()), auditCsv(i18n, entries))}
+          >
             {t('investigation.audit.csv')}
           </button>
         </div>
       </form>
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {entries === null ? (
-        !error ? <p class="muted">{t('common.loading')}</p> : null
+        !error ? (
+          <p class="muted">{t('common.loading')}</p>
+        ) : null
       ) : entries.length === 0 ? (
         <p class="muted empty">{t('audit.empty')}</p>
       ) : (

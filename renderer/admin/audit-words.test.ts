@@ -11,7 +11,18 @@ beforeAll(() => {
 });
 
 const T = Date.UTC(2026, 11, 6, 6, 3, 7); // 14:03:07 in Shanghai
-const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: 1, tsMs: T, userId: 1, username: 'admin', action: 'x', targetType: null, targetId: null, detail: null, ip: null, ...over });
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({
+  id: 1,
+  tsMs: T,
+  userId: 1,
+  username: 'admin',
+  action: 'x',
+  targetType: null,
+  targetId: null,
+  detail: null,
+  ip: null,
+  ...over,
+});
 const zh = makeI18n('zh-CN');
 const en = makeI18n('en');
 const fields = (i: typeof zh, e: AuditEntry) => auditDetailFields(i, e).map((f) => `${f.label}=${f.value}`);
@@ -37,7 +48,10 @@ describe('audit wording', () => {
     expect(fields(en, raise)[0]).toBe('Type=Motion');
     const open = entry({ action: 'playback.open', detail: { cameraId: 3, startMs: T, endMs: T + 60_000 } });
     expect(fields(zh, open)).toEqual(['摄像机=3', '开始时间=2026-12-06 14:03:07 UTC+8', '结束时间=2026-12-06 14:04:07 UTC+8']);
-    const user = entry({ action: 'user.update', detail: { username: 'bob', changes: { role: { from: 'officer', to: 'dispatcher' }, disabled: { from: false, to: true } } } });
+    const user = entry({
+      action: 'user.update',
+      detail: { username: 'bob', changes: { role: { from: 'officer', to: 'dispatcher' }, disabled: { from: false, to: true } } },
+    });
     expect(fields(zh, user)).toEqual(['用户名=bob', '角色=民警 → 调度员', '停用=否 → 是']);
     const rejected = entry({ action: 'unit.publish_rejected', detail: { throttledForMs: 60_000 } });
     expect(fields(en, rejected)).toEqual(['Blocked for=1 min 00 s']);
@@ -53,7 +67,10 @@ describe('audit wording', () => {
   });
 
   it('never shows JSON for nested values', () => {
-    const rule = entry({ action: 'alarm.rule.update', detail: { name: 'r', changes: { actions: { from: { sound: true }, to: { sound: false, snapshot: true } } } } });
+    const rule = entry({
+      action: 'alarm.rule.update',
+      detail: { name: 'r', changes: { actions: { from: { sound: true }, to: { sound: false, snapshot: true } } } },
+    });
     const text = fields(zh, rule).join(' ');
     expect(text).not.toMatch(/[{}"]/);
     expect(text).toContain('联动动作=');
@@ -77,7 +94,16 @@ describe('alarm rule details in the audit log', () => {
     expect(keys).toEqual(expect.arrayContaining(['actions', 'sound', 'wall', 'escalate', 'startMinute']));
     expect(keys.filter((k) => !AUDIT_FIELDS.has(k))).toEqual([]);
     const zh = makeI18n('zh-CN');
-    const fields = auditDetailFields(zh, { id: 1, atMs: 0, actor: 'a', action: 'alarm_rule.create', targetType: 'alarm_rule', targetId: '2', ip: null, detail: { actions: { sound: true, wall: { window: 0, tile: null } } } } as unknown as AuditEntry);
+    const fields = auditDetailFields(zh, {
+      id: 1,
+      atMs: 0,
+      actor: 'a',
+      action: 'alarm_rule.create',
+      targetType: 'alarm_rule',
+      targetId: '2',
+      ip: null,
+      detail: { actions: { sound: true, wall: { window: 0, tile: null } } },
+    } as unknown as AuditEntry);
     expect(fields.map((f) => f.value).join(' ')).not.toMatch(/\b(sound|wall|window|tile)\b/);
   });
 });

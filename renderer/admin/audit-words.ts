@@ -14,12 +14,53 @@ export interface AuditField {
 }
 
 /** Targets with a catalog entry ('auditlog.target.<type>'). */
-const TARGETS = ['camera', 'unit', 'user', 'alarm', 'alarm_rule', 'export', 'case', 'bookmark', 'snapshot', 'geofence', 'stream', 'org_node', 'device', 'channel'] as const;
+const TARGETS = [
+  'camera',
+  'unit',
+  'user',
+  'alarm',
+  'alarm_rule',
+  'export',
+  'case',
+  'bookmark',
+  'snapshot',
+  'geofence',
+  'stream',
+  'org_node',
+  'device',
+  'channel',
+] as const;
 /** Millisecond fields that are durations, not times. */
 const DURATION_KEYS = new Set(['throttledForMs', 'timeoutMs']);
 const BYTE_KEYS = new Set(['sizeBytes', 'bytes']);
 /** Technical values shown as they are (hashes, addresses, paths): never looked up in the catalog. */
-const VERBATIM_KEYS = new Set(['sha256', 'manifestSha256', 'url', 'subUrl', 'host', 'remoteAddress', 'streamPath', 'dir', 'file', 'range', 'username', 'name', 'callsign', 'note', 'title', 'reference', 'caseReference', 'description', 'displayName', 'officer', 'groupName', 'source', 'manufacturer', 'model', 'serial']);
+const VERBATIM_KEYS = new Set([
+  'sha256',
+  'manifestSha256',
+  'url',
+  'subUrl',
+  'host',
+  'remoteAddress',
+  'streamPath',
+  'dir',
+  'file',
+  'range',
+  'username',
+  'name',
+  'callsign',
+  'note',
+  'title',
+  'reference',
+  'caseReference',
+  'description',
+  'displayName',
+  'officer',
+  'groupName',
+  'source',
+  'manufacturer',
+  'model',
+  'serial',
+]);
 
 function has(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(CATALOGS.en, key);
@@ -35,8 +76,7 @@ function targetName(e: AuditEntry): string | null {
   const d = e.detail;
   if (typeof d !== 'object' || d === null || Array.isArray(d)) return null;
   const r = d as Record<string, unknown>;
-  for (const k of ['name', 'username', 'callsign', 'reference', 'caseReference', 'source'])
-    if (typeof r[k] === 'string' && r[k]) return r[k] as string;
+  for (const k of ['name', 'username', 'callsign', 'reference', 'caseReference', 'source']) if (typeof r[k] === 'string' && r[k]) return r[k] as string;
   return null;
 }
 
@@ -103,7 +143,8 @@ export function auditValue(i18n: I18n, key: string, v: unknown, action: string):
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o);
-    if (keys.length === 2 && 'from' in o && 'to' in o) return t('auditlog.change', { from: auditValue(i18n, key, o.from, action), to: auditValue(i18n, key, o.to, action) });
+    if (keys.length === 2 && 'from' in o && 'to' in o)
+      return t('auditlog.change', { from: auditValue(i18n, key, o.from, action), to: auditValue(i18n, key, o.to, action) });
     return keys.map((k) => `${fieldLabel(t, k)}: ${auditValue(i18n, k, o[k], action)}`).join('; ');
   }
   return String(v);
@@ -122,7 +163,8 @@ export function auditDetailFields(i18n: I18n, e: AuditEntry): AuditField[] {
   for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
     if (v === undefined) continue;
     if (k === 'changes' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      for (const [ck, cv] of Object.entries(v as Record<string, unknown>)) out.push({ key: ck, label: fieldLabel(i18n.t, ck), value: auditValue(i18n, ck, cv, e.action) });
+      for (const [ck, cv] of Object.entries(v as Record<string, unknown>))
+        out.push({ key: ck, label: fieldLabel(i18n.t, ck), value: auditValue(i18n, ck, cv, e.action) });
       continue;
     }
     out.push({ key: k, label: fieldLabel(i18n.t, k), value: auditValue(i18n, k, v, e.action) });

@@ -177,7 +177,9 @@ export function CameraDetail({ camera, onClose }: { camera: Camera; onClose: () 
       {segments === null && !error ? <p class="muted">{t('common.loading')}</p> : null}
       {segments && segments.length === 0 ? <p class="muted empty">{t('detail.segments.empty')}</p> : null}
       {segments && segments.length > 0 ? <SegmentTable segments={segments} /> : null}
-      {truncated || (segments && segments.length > SHOW_ROWS) ? <p class="muted">{t('detail.segments.truncated', { count: Math.min(SHOW_ROWS, segments?.length ?? 0) })}</p> : null}
+      {truncated || (segments && segments.length > SHOW_ROWS) ? (
+        <p class="muted">{t('detail.segments.truncated', { count: Math.min(SHOW_ROWS, segments?.length ?? 0) })}</p>
+      ) : null}
     </section>
   );
 }

@@ -25,7 +25,19 @@ interface FormValues {
 }
 
 /** Field names the form shows; server errors for other paths go to the banner. */
-const FORM_FIELDS = ['name', 'url', 'subUrl', 'username', 'password', 'transport', 'enabled', 'segmentSeconds', 'retentionDays', 'groupName', 'description'] as const;
+const FORM_FIELDS = [
+  'name',
+  'url',
+  'subUrl',
+  'username',
+  'password',
+  'transport',
+  'enabled',
+  'segmentSeconds',
+  'retentionDays',
+  'groupName',
+  'description',
+] as const;
 
 function initialValues(camera: Camera | null): FormValues {
   return {
@@ -82,7 +94,17 @@ export function updateBody(before: Camera, v: FormValues): CameraUpdate {
   return body;
 }
 
-export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camera | null; groups: readonly string[]; onClose: () => void; onSaved: (c: Camera) => void }) {
+export function CameraForm({
+  camera,
+  groups,
+  onClose,
+  onSaved,
+}: {
+  camera: Camera | null;
+  groups: readonly string[];
+  onClose: () => void;
+  onSaved: (c: Camera) => void;
+}) {
   const { t } = useI18n();
   const { api } = useServices();
   const [v, setV] = useState<FormValues>(() => initialValues(camera));
@@ -126,7 +148,14 @@ export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camer
           <legend>{t('cameraForm.section.stream')}</legend>
           <div class="form-grid">
             <Field label={t('field.name')} name="name" error={fieldError('name')}>
-              <input {...fieldProps('name', fieldError('name'))} value={v.name} maxLength={64} autoComplete="off" autofocus onInput={(e) => set('name', e.currentTarget.value)} />
+              <input
+                {...fieldProps('name', fieldError('name'))}
+                value={v.name}
+                maxLength={64}
+                autoComplete="off"
+                autofocus
+                onInput={(e) => set('name', e.currentTarget.value)}
+              />
             </Field>
             <Field label={t('field.groupName')} name="groupName" error={fieldError('groupName')} hint={t('common.optional')}>
               <input
@@ -164,7 +193,13 @@ export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camer
               />
             </Field>
             <Field label={t('field.username')} name="username" error={fieldError('username')} hint={t('common.optional')}>
-              <input {...fieldProps('username', fieldError('username'))} value={v.username} autoComplete="off" spellcheck={false} onInput={(e) => set('username', e.currentTarget.value)} />
+              <input
+                {...fieldProps('username', fieldError('username'))}
+                value={v.username}
+                autoComplete="off"
+                spellcheck={false}
+                onInput={(e) => set('username', e.currentTarget.value)}
+              />
             </Field>
             <Field label={t('field.password')} name="password" error={fieldError('password')} hint={passwordHint}>
               <input
@@ -183,7 +218,11 @@ export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camer
               ) : null}
             </Field>
             <Field label={t('field.transport')} name="transport" error={fieldError('transport')}>
-              <select {...fieldProps('transport', fieldError('transport'))} value={v.transport} onChange={(e) => set('transport', e.currentTarget.value as Transport)}>
+              <select
+                {...fieldProps('transport', fieldError('transport'))}
+                value={v.transport}
+                onChange={(e) => set('transport', e.currentTarget.value as Transport)}
+              >
                 {TRANSPORTS.map((x) => (
                   <option key={x} value={x}>
                     {t(transportKey(x))}
@@ -192,14 +231,24 @@ export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camer
               </select>
             </Field>
             <Field label={t('field.description')} name="description" error={fieldError('description')} hint={t('common.optional')}>
-              <input {...fieldProps('description', fieldError('description'))} value={v.description} maxLength={1024} onInput={(e) => set('description', e.currentTarget.value)} />
+              <input
+                {...fieldProps('description', fieldError('description'))}
+                value={v.description}
+                maxLength={1024}
+                onInput={(e) => set('description', e.currentTarget.value)}
+              />
             </Field>
           </div>
         </fieldset>
         <fieldset>
           <legend>{t('cameraForm.section.recording')}</legend>
           <div class="form-grid">
-            <Field label={t('field.segmentSeconds')} name="segmentSeconds" error={fieldError('segmentSeconds')} hint={camera ? undefined : t('field.defaultHint')}>
+            <Field
+              label={t('field.segmentSeconds')}
+              name="segmentSeconds"
+              error={fieldError('segmentSeconds')}
+              hint={camera ? undefined : t('field.defaultHint')}
+            >
               <input
                 {...fieldProps('segmentSeconds', fieldError('segmentSeconds'))}
                 type="number"
@@ -223,7 +272,12 @@ export function CameraForm({ camera, groups, onClose, onSaved }: { camera: Camer
             </Field>
             <div class="field field-wide" data-field="enabled">
               <label class="checkbox">
-                <input {...fieldProps('enabled', fieldError('enabled'))} type="checkbox" checked={v.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
+                <input
+                  {...fieldProps('enabled', fieldError('enabled'))}
+                  type="checkbox"
+                  checked={v.enabled}
+                  onChange={(e) => set('enabled', e.currentTarget.checked)}
+                />
                 {t('field.enabled')}
               </label>
               {fieldError('enabled') ? (

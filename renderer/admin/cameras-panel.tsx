@@ -35,7 +35,7 @@ export function CamerasPanel() {
   const list = sortedCameras(all);
   const groups = [...new Set(list.map((c) => c.groupName).filter((g): g is string => !!g))];
   const selectedCam = selected !== null ? all.get(selected) : undefined;
-  const editCam = editing?.mode === 'edit' ? all.get(editing.id) ?? null : null;
+  const editCam = editing?.mode === 'edit' ? (all.get(editing.id) ?? null) : null;
 
   const reload = () => {
     setLoadError(null);

@@ -11,7 +11,10 @@ export function OnvifCameraInfo({ cameraId }: { cameraId: number }) {
   const { events } = useServices();
   const [device, setDevice] = useState<OnvifDeviceView | null>(null);
   useEffect(() => {
-    onvifApi.devices().then((list) => setDevice(list.find((d) => d.cameraIds.includes(cameraId)) ?? null), () => setDevice(null));
+    onvifApi.devices().then(
+      (list) => setDevice(list.find((d) => d.cameraIds.includes(cameraId)) ?? null),
+      () => setDevice(null),
+    );
     return events.subscribe((ev) => {
       if (ev.type === 'onvif.health' && ev.cameraIds.includes(cameraId)) setDevice((d) => (d ? { ...d, health: ev.health } : d));
     });

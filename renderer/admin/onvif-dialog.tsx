@@ -85,7 +85,14 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
             <input {...fieldProps('onvif-targets')} value={targets} onInput={(e) => setTargets((e.target as HTMLInputElement).value)} />
           </Field>
           <Field label={t('onvif.discover.port')} name="onvif-dport">
-            <input {...fieldProps('onvif-dport')} type="number" min="1" max="65535" value={discoveryPort} onInput={(e) => setDiscoveryPort((e.target as HTMLInputElement).value)} />
+            <input
+              {...fieldProps('onvif-dport')}
+              type="number"
+              min="1"
+              max="65535"
+              value={discoveryPort}
+              onInput={(e) => setDiscoveryPort((e.target as HTMLInputElement).value)}
+            />
           </Field>
         </div>
         <button type="button" class="primary" disabled={searching} onClick={search}>
@@ -122,7 +129,12 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                       <td>{d.serial ?? t('common.none')}</td>
                       <td>{d.addedDeviceId !== null ? t('onvif.added') : t('common.no')}</td>
                       <td class="actions-col">
-                        <button type="button" class="small" disabled={d.addedDeviceId !== null} onClick={() => setForm({ ...form, host: d.host, port: String(d.port) })}>
+                        <button
+                          type="button"
+                          class="small"
+                          disabled={d.addedDeviceId !== null}
+                          onClick={() => setForm({ ...form, host: d.host, port: String(d.port) })}
+                        >
                           {t('onvif.use')}
                         </button>
                       </td>
@@ -149,7 +161,13 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
             <input {...fieldProps('onvif-username', fieldError('username'))} required autocomplete="off" value={form.username} onInput={set('username')} />
           </Field>
           <Field label={t('onvif.form.password')} name="onvif-password" error={fieldError('password')}>
-            <input {...fieldProps('onvif-password', fieldError('password'))} type="password" autocomplete="new-password" value={form.password} onInput={set('password')} />
+            <input
+              {...fieldProps('onvif-password', fieldError('password'))}
+              type="password"
+              autocomplete="new-password"
+              value={form.password}
+              onInput={set('password')}
+            />
           </Field>
           <Field label={t('onvif.form.name')} name="onvif-name" error={fieldError('name')} hint={t('onvif.form.nameHint')} wide>
             <input {...fieldProps('onvif-name', fieldError('name'))} maxLength={60} value={form.name} onInput={set('name')} />
@@ -189,9 +207,15 @@ export function OnvifDialog({ onClose }: { onClose: () => void }) {
                         {[d.manufacturer, d.model].filter(Boolean).join(' ')}
                         {d.serial ? ` (${d.serial})` : ''}
                       </td>
-                      <td title={statusReason(lang, d.health.reason, d.health.error) ?? ''}>{d.health.reachable ? `● ${t('onvif.devices.reachable')}` : `○ ${t('onvif.devices.unreachable')}`}</td>
+                      <td title={statusReason(lang, d.health.reason, d.health.error) ?? ''}>
+                        {d.health.reachable ? `● ${t('onvif.devices.reachable')}` : `○ ${t('onvif.devices.unreachable')}`}
+                      </td>
                       <td class={d.health.clockSkewed ? 'onvif-skew' : ''} title={d.health.clockSkewed ? t('onvif.ptz.clockSkewHint') : ''}>
-                        {sec === null ? t('common.none') : d.health.clockSkewed ? `⚠ ${t('onvif.devices.clockOff', { seconds: sec })}` : t('onvif.devices.clockOk', { seconds: sec })}
+                        {sec === null
+                          ? t('common.none')
+                          : d.health.clockSkewed
+                            ? `⚠ ${t('onvif.devices.clockOff', { seconds: sec })}`
+                            : t('onvif.devices.clockOk', { seconds: sec })}
                       </td>
                       <td>
                         {d.events === 'supported'

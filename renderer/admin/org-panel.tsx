@@ -159,7 +159,13 @@ function NodeEditor({ node, state, onDeleted }: { node: OrgNodeView; state: OrgS
             <input {...fieldProps('name', fieldError('name'))} value={name} maxLength={128} onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
           <Field label={t('devices.admin.code')} name="code" error={fieldError('code')} hint={t('devices.admin.codeHint')}>
-            <input {...fieldProps('code', fieldError('code'))} value={code} maxLength={20} inputMode="numeric" onInput={(e) => setCode(e.currentTarget.value)} />
+            <input
+              {...fieldProps('code', fieldError('code'))}
+              value={code}
+              maxLength={20}
+              inputMode="numeric"
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('devices.admin.parent')} name="parentId" error={fieldError('parentId')} hint={isRoot ? t('devices.admin.rootHint') : undefined}>
             <select {...fieldProps('parentId', fieldError('parentId'))} value={parentId} disabled={isRoot} onChange={(e) => setParentId(e.currentTarget.value)}>
@@ -180,14 +186,27 @@ function NodeEditor({ node, state, onDeleted }: { node: OrgNodeView; state: OrgS
         </div>
       </form>
       <form class="org-add-child" noValidate onSubmit={addChild}>
-        <input name="childName" aria-label={t('devices.admin.childName')} placeholder={t('devices.admin.childName')} value={child} maxLength={128} onInput={(e) => setChild(e.currentTarget.value)} />
+        <input
+          name="childName"
+          aria-label={t('devices.admin.childName')}
+          placeholder={t('devices.admin.childName')}
+          value={child}
+          maxLength={128}
+          onInput={(e) => setChild(e.currentTarget.value)}
+        />
         <button type="submit" disabled={busy || child.trim() === ''}>
           {t('devices.admin.addChild')}
         </button>
       </form>
       <DeviceMoves node={node} state={state} />
       {deleting ? (
-        <ConfirmDialog message={t('devices.admin.deleteConfirm', { name: nameOf(node) })} confirmLabel={t('devices.admin.delete')} busy={busy} onConfirm={() => void remove()} onCancel={() => setDeleting(false)}>
+        <ConfirmDialog
+          message={t('devices.admin.deleteConfirm', { name: nameOf(node) })}
+          confirmLabel={t('devices.admin.delete')}
+          busy={busy}
+          onConfirm={() => void remove()}
+          onCancel={() => setDeleting(false)}
+        >
           {deleteError ? <ErrorBanner error={deleteError} /> : null}
         </ConfirmDialog>
       ) : null}
@@ -238,7 +257,12 @@ export function OrgPanel() {
               </li>
             ))}
           </ul>
-          <NodeEditor key={`${selected.id}:${selected.name}:${selected.code ?? ''}:${selected.parentId ?? ''}`} node={selected} state={state} onDeleted={() => setSelectedId(selected.parentId)} />
+          <NodeEditor
+            key={`${selected.id}:${selected.name}:${selected.code ?? ''}:${selected.parentId ?? ''}`}
+            node={selected}
+            state={state}
+            onDeleted={() => setSelectedId(selected.parentId)}
+          />
         </div>
       )}
     </div>

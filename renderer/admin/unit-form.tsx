@@ -63,7 +63,13 @@ export function unitUpdateBody(before: Unit, v: UnitFormValues): UnitUpdate {
   return body;
 }
 
-export function UnitForm(props: { unit: Unit | null; groups: readonly string[]; onClose: () => void; onCreated: (k: UnitKey) => void; onSaved: (u: Unit) => void }) {
+export function UnitForm(props: {
+  unit: Unit | null;
+  groups: readonly string[];
+  onClose: () => void;
+  onCreated: (k: UnitKey) => void;
+  onSaved: (u: Unit) => void;
+}) {
   const { t } = useI18n();
   const { api } = useServices();
   const { unit } = props;
@@ -102,7 +108,14 @@ export function UnitForm(props: { unit: Unit | null; groups: readonly string[]; 
         ) : null}
         <div class="form-grid">
           <Field label={t('unitForm.callsign')} name="callsign" error={fieldError('callsign')} hint={t('unitForm.callsignHint')}>
-            <input {...fieldProps('callsign', fieldError('callsign'))} value={v.callsign} maxLength={32} autoComplete="off" autofocus onInput={(e) => set('callsign', e.currentTarget.value)} />
+            <input
+              {...fieldProps('callsign', fieldError('callsign'))}
+              value={v.callsign}
+              maxLength={32}
+              autoComplete="off"
+              autofocus
+              onInput={(e) => set('callsign', e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('unitForm.type')} name="type" error={fieldError('type')}>
             <select {...fieldProps('type', fieldError('type'))} value={v.type} onChange={(e) => set('type', e.currentTarget.value as UnitType)}>
@@ -114,10 +127,23 @@ export function UnitForm(props: { unit: Unit | null; groups: readonly string[]; 
             </select>
           </Field>
           <Field label={t('unitForm.officer')} name="officer" error={fieldError('officer')} hint={t('common.optional')}>
-            <input {...fieldProps('officer', fieldError('officer'))} value={v.officer} maxLength={128} autoComplete="off" onInput={(e) => set('officer', e.currentTarget.value)} />
+            <input
+              {...fieldProps('officer', fieldError('officer'))}
+              value={v.officer}
+              maxLength={128}
+              autoComplete="off"
+              onInput={(e) => set('officer', e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('field.groupName')} name="groupName" error={fieldError('groupName')} hint={t('common.optional')}>
-            <input {...fieldProps('groupName', fieldError('groupName'))} value={v.groupName} list="unit-groups" maxLength={128} autoComplete="off" onInput={(e) => set('groupName', e.currentTarget.value)} />
+            <input
+              {...fieldProps('groupName', fieldError('groupName'))}
+              value={v.groupName}
+              list="unit-groups"
+              maxLength={128}
+              autoComplete="off"
+              onInput={(e) => set('groupName', e.currentTarget.value)}
+            />
             <datalist id="unit-groups">
               {props.groups.map((g) => (
                 <option key={g} value={g} />
@@ -125,14 +151,35 @@ export function UnitForm(props: { unit: Unit | null; groups: readonly string[]; 
             </datalist>
           </Field>
           <Field label={t('field.segmentSeconds')} name="segmentSeconds" error={fieldError('segmentSeconds')} hint={unit ? undefined : t('field.defaultHint')}>
-            <input {...fieldProps('segmentSeconds', fieldError('segmentSeconds'))} type="number" inputMode="numeric" min={2} max={600} value={v.segmentSeconds} onInput={(e) => set('segmentSeconds', e.currentTarget.value)} />
+            <input
+              {...fieldProps('segmentSeconds', fieldError('segmentSeconds'))}
+              type="number"
+              inputMode="numeric"
+              min={2}
+              max={600}
+              value={v.segmentSeconds}
+              onInput={(e) => set('segmentSeconds', e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('field.retentionDays')} name="retentionDays" error={fieldError('retentionDays')} hint={unit ? undefined : t('field.defaultHint')}>
-            <input {...fieldProps('retentionDays', fieldError('retentionDays'))} type="number" inputMode="numeric" min={1} max={3650} value={v.retentionDays} onInput={(e) => set('retentionDays', e.currentTarget.value)} />
+            <input
+              {...fieldProps('retentionDays', fieldError('retentionDays'))}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={3650}
+              value={v.retentionDays}
+              onInput={(e) => set('retentionDays', e.currentTarget.value)}
+            />
           </Field>
           <div class="field field-wide" data-field="enabled">
             <label class="checkbox">
-              <input {...fieldProps('enabled', fieldError('enabled'))} type="checkbox" checked={v.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
+              <input
+                {...fieldProps('enabled', fieldError('enabled'))}
+                type="checkbox"
+                checked={v.enabled}
+                onChange={(e) => set('enabled', e.currentTarget.checked)}
+              />
               {t('unitForm.enabled')}
             </label>
             {fieldError('enabled') ? (

@@ -37,7 +37,7 @@ export function UnitsPanel() {
 
   const list = sortedUnits(all);
   const groups = [...new Set([...list.map((u) => u.groupName), ...[...cams.values()].map((c) => c.groupName)].filter((g): g is string => !!g))].sort();
-  const editUnit = editing?.mode === 'edit' ? all.get(editing.id) ?? null : null;
+  const editUnit = editing?.mode === 'edit' ? (all.get(editing.id) ?? null) : null;
 
   const reload = () => {
     setLoadError(null);
@@ -223,7 +223,13 @@ export function UnitsPanel() {
         />
       ) : null}
       {confirming ? (
-        <ConfirmDialog message={confirmText(confirming).message} confirmLabel={confirmText(confirming).label} busy={busy} onConfirm={confirm} onCancel={() => setConfirming(null)}>
+        <ConfirmDialog
+          message={confirmText(confirming).message}
+          confirmLabel={confirmText(confirming).label}
+          busy={busy}
+          onConfirm={confirm}
+          onCancel={() => setConfirming(null)}
+        >
           {actionError ? <ErrorBanner error={actionError} /> : null}
         </ConfirmDialog>
       ) : null}

@@ -43,13 +43,31 @@ function UserForm({ onClose, onSaved }: { onClose: () => void; onSaved: (u: User
         {error ? <ErrorBanner error={error} fieldsShown /> : null}
         <div class="form-grid">
           <Field label={t('users.col.username')} name="username" error={fieldError('username')}>
-            <input {...fieldProps('username', fieldError('username'))} value={username} autoComplete="off" spellcheck={false} maxLength={64} onInput={(e) => setUsername(e.currentTarget.value)} />
+            <input
+              {...fieldProps('username', fieldError('username'))}
+              value={username}
+              autoComplete="off"
+              spellcheck={false}
+              maxLength={64}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('field.displayName')} name="displayName" error={fieldError('displayName')} hint={t('common.optional')}>
-            <input {...fieldProps('displayName', fieldError('displayName'))} value={displayName} maxLength={128} onInput={(e) => setDisplayName(e.currentTarget.value)} />
+            <input
+              {...fieldProps('displayName', fieldError('displayName'))}
+              value={displayName}
+              maxLength={128}
+              onInput={(e) => setDisplayName(e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('field.newPassword')} name="password" error={fieldError('password')}>
-            <input {...fieldProps('password', fieldError('password'))} type="password" autoComplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              {...fieldProps('password', fieldError('password'))}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </Field>
           <Field label={t('field.role')} name="role" error={fieldError('role')}>
             <select {...fieldProps('role', fieldError('role'))} value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
@@ -122,7 +140,9 @@ export function UsersPanel() {
       </header>
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {users === null ? (
-        !error ? <p class="muted">{t('common.loading')}</p> : null
+        !error ? (
+          <p class="muted">{t('common.loading')}</p>
+        ) : null
       ) : (
         <div class="table-scroll">
           <table class="data-table users-table">

@@ -10,12 +10,42 @@ const NOW = 1_700_000_000_000;
 
 function alarm(id: number, p: Partial<Alarm> = {}): Alarm {
   return {
-    id, sourceId: 3, sourceName: 'Gate', type: 'motion', severity: 'minor', state: 'new', firstMs: NOW, lastMs: NOW, count: 1, lat: null, lon: null,
-    message: null, reason: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: null, escalatedMs: null, handler: null, reporter: null, cause: null, steps: [], actions: [], occurrences: [], ...p,
+    id,
+    sourceId: 3,
+    sourceName: 'Gate',
+    type: 'motion',
+    severity: 'minor',
+    state: 'new',
+    firstMs: NOW,
+    lastMs: NOW,
+    count: 1,
+    lat: null,
+    lon: null,
+    message: null,
+    reason: null,
+    deviceEventId: null,
+    test: false,
+    ruleIds: [],
+    escalatedToRole: null,
+    escalatedMs: null,
+    handler: null,
+    reporter: null,
+    cause: null,
+    steps: [],
+    actions: [],
+    occurrences: [],
+    ...p,
   };
 }
 const linkage = (p: Partial<AlarmLinkage> = {}): AlarmLinkage => ({ wall: [], sound: false, desktop: false, notifyRoles: [], notifyUserIds: [], ...p });
-const ev = (seq: number, a: Alarm, kind: AlarmFeedEvent['kind'] = 'raised', l: AlarmLinkage | null = null, atMs = NOW): AlarmFeedEvent => ({ type: 'alarm.event', seq, kind, atMs, alarm: a, linkage: l });
+const ev = (seq: number, a: Alarm, kind: AlarmFeedEvent['kind'] = 'raised', l: AlarmLinkage | null = null, atMs = NOW): AlarmFeedEvent => ({
+  type: 'alarm.event',
+  seq,
+  kind,
+  atMs,
+  alarm: a,
+  linkage: l,
+});
 
 function harness(list: AlarmList, feed: AlarmFeedEvent[]) {
   let sub: ((e: ServerEvent) => void) | null = null;
@@ -32,7 +62,7 @@ function harness(list: AlarmList, feed: AlarmFeedEvent[]) {
 }
 
 describe('ConsoleAlarms', () => {
-  it('loads the open alarms, replays from the list\'s seq, and applies each event once', async () => {
+  it("loads the open alarms, replays from the list's seq, and applies each event once", async () => {
     const a1 = alarm(1);
     const a2 = alarm(2, { severity: 'critical' });
     const h = harness({ alarms: [a1], seq: 10 }, [ev(11, a2, 'raised', linkage({ wall: [{ cameraId: 3, window: 0, tile: 1 }], sound: true }))]);
@@ -62,7 +92,12 @@ describe('ConsoleAlarms', () => {
     feed.push(ev(4, alarm(1, { state: 'closed' }), 'state'));
     h.push({ type: 'hello', serverTimeMs: NOW });
     await h.c.sync();
-    expect(h.c.open().map((a) => a.id).sort()).toEqual([2, 3]);
+    expect(
+      h.c
+        .open()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([2, 3]);
   });
 
   it('does not execute the linkage of old replayed events, and alerts only the targeted operators', async () => {
@@ -85,7 +120,7 @@ describe('ConsoleAlarms', () => {
 });
 
 describe('placementTile', () => {
-  it('uses the rule\'s tile when shown, else the next free tile, else the last; nothing when already shown', () => {
+  it("uses the rule's tile when shown, else the next free tile, else the last; nothing when already shown", () => {
     const wall = emptyWall('4');
     expect(placementTile(wall, { cameraId: 5, tile: 2 })).toBe(2);
     expect(placementTile(wall, { cameraId: 5, tile: 9 })).toBe(0); // not in a 4-grid: next free

@@ -43,7 +43,9 @@ export function AlarmCounter() {
         if (al.desktop) {
           const type = t(typeKey(al.alarm.type));
           desktopNotify(
-            al.escalated ? t('alarms.notify.escalated', { type, source: al.alarm.sourceName }) : t('alarms.notify.title', { severity: t(sevKey(al.alarm.severity)), type }),
+            al.escalated
+              ? t('alarms.notify.escalated', { type, source: al.alarm.sourceName })
+              : t('alarms.notify.title', { severity: t(sevKey(al.alarm.severity)), type }),
             `${al.alarm.sourceName}${al.alarm.cause ? ` — ${t(causeKey(al.alarm.cause))}` : al.alarm.message ? ` — ${statusReason(lang, al.alarm.reason, al.alarm.message)}` : ''}`,
             `argus-alarm-${al.alarm.id}`,
           );
@@ -53,7 +55,13 @@ export function AlarmCounter() {
   );
 
   return (
-    <div class="alarm-counter" data-testid="alarm-counter" data-total={total} data-last-alert={lastAlert ? lastAlert.seq : ''} data-last-alert-sound={lastAlert?.sound ? 'true' : 'false'}>
+    <div
+      class="alarm-counter"
+      data-testid="alarm-counter"
+      data-total={total}
+      data-last-alert={lastAlert ? lastAlert.seq : ''}
+      data-last-alert-sound={lastAlert?.sound ? 'true' : 'false'}
+    >
       <button
         type="button"
         class={`alarm-counter-button${counts.critical > 0 ? ' flashing' : ''}`}
@@ -85,7 +93,13 @@ export function AlarmCounter() {
         }}
       >
         <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-          <path d="M8 2.2a4 4 0 0 0-4 4v2.6L2.6 11.4h10.8L12 8.8V6.2a4 4 0 0 0-4-4Z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
+          <path
+            d="M8 2.2a4 4 0 0 0-4 4v2.6L2.6 11.4h10.8L12 8.8V6.2a4 4 0 0 0-4-4Z"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.4"
+            stroke-linejoin="round"
+          />
           <path d="M6.4 13.2a1.7 1.7 0 0 0 3.2 0" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" />
           {sound ? null : <path d="M2.5 2.5 13.5 13.5" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />}
         </svg>

@@ -11,9 +11,30 @@ beforeAll(() => {
 
 const T = Date.UTC(2026, 11, 6, 6, 3, 7); // 2026-12-06 14:03:07 in Shanghai
 const alarm: Alarm = {
-  id: 35, sourceId: 3, sourceName: 'Gate, north', type: 'motion', severity: 'major', state: 'new', firstMs: T, lastMs: T + 60_000, count: 2,
-  lat: 31.2, lon: 121.5, message: '=1+1', reason: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: 'dispatcher', escalatedMs: T, handler: null,
-  reporter: null, cause: null, steps: [], occurrences: [], actions: [],
+  id: 35,
+  sourceId: 3,
+  sourceName: 'Gate, north',
+  type: 'motion',
+  severity: 'major',
+  state: 'new',
+  firstMs: T,
+  lastMs: T + 60_000,
+  count: 2,
+  lat: 31.2,
+  lon: 121.5,
+  message: '=1+1',
+  reason: null,
+  deviceEventId: null,
+  test: false,
+  ruleIds: [],
+  escalatedToRole: 'dispatcher',
+  escalatedMs: T,
+  handler: null,
+  reporter: null,
+  cause: null,
+  steps: [],
+  occurrences: [],
+  actions: [],
 };
 const zh = makeI18n('zh-CN');
 const en = makeI18n('en');
@@ -43,7 +64,17 @@ describe('alarmsCsv', () => {
 });
 
 describe('outcomeText', () => {
-  const out = (o: Partial<AlarmActionOutcome>): AlarmActionOutcome => ({ ruleId: 1, kind: 'wall', status: 'sent', message: 'x', resultId: null, atMs: T, code: null, params: {}, ...o });
+  const out = (o: Partial<AlarmActionOutcome>): AlarmActionOutcome => ({
+    ruleId: 1,
+    kind: 'wall',
+    status: 'sent',
+    message: 'x',
+    resultId: null,
+    atMs: T,
+    code: null,
+    params: {},
+    ...o,
+  });
   const names = (id: number) => (id === 1 ? 'Gate' : null);
 
   it('words each code in both languages', () => {
@@ -51,15 +82,23 @@ describe('outcomeText', () => {
     expect(outcomeText(en.t, out({ code: 'wall', params: { cameraId: 7, window: 2, tile: 3 } }), names)).toBe('Camera #7 on the wall of display 2, tile 3');
     expect(outcomeText(zh.t, out({ code: 'sound' }))).toBe('报警声音');
     expect(outcomeText(zh.t, out({ code: 'notify', params: { roles: 'dispatcher,admin', users: '4' } }))).toBe('角色：调度员, 管理员; 用户：#4');
-    expect(outcomeText(en.t, out({ code: 'bookmark', status: 'ok', params: { cameraId: 1, beforeS: 10, afterS: 20 } }), names)).toBe('Camera Gate, from 10 s before to 20 s after');
+    expect(outcomeText(en.t, out({ code: 'bookmark', status: 'ok', params: { cameraId: 1, beforeS: 10, afterS: 20 } }), names)).toBe(
+      'Camera Gate, from 10 s before to 20 s after',
+    );
     expect(outcomeText(zh.t, out({ code: 'escalate', params: { role: 'admin', waitedS: 30 } }))).toBe('30 秒内无人确认：已升级至管理员');
     expect(outcomeText(zh.t, out({ code: 'no_camera', status: 'failed' }))).toBe('该报警没有可联动的摄像机');
   });
 
   it('words a failure with its reason, never a raw error', () => {
-    expect(outcomeText(zh.t, out({ kind: 'snapshot', code: 'snapshot', status: 'failed', params: { cameraId: 1, reason: 'no_frame' } }), names)).toBe('摄像机 Gate 的实时抓图：摄像机尚无画面');
-    expect(outcomeText(en.t, out({ kind: 'ptz', code: 'ptz_preset', status: 'failed', params: { cameraId: 2, presetId: 5, reason: 'timeout', timeoutS: 15 } }))).toBe('Preset 5 on camera #2: no answer within 15 s');
-    expect(outcomeText(zh.t, out({ kind: 'snapshot', code: 'snapshot', status: 'failed', params: { cameraId: 2, reason: 'something_new' } }))).toBe('摄像机 #2 的实时抓图：发生错误（详见服务器日志）');
+    expect(outcomeText(zh.t, out({ kind: 'snapshot', code: 'snapshot', status: 'failed', params: { cameraId: 1, reason: 'no_frame' } }), names)).toBe(
+      '摄像机 Gate 的实时抓图：摄像机尚无画面',
+    );
+    expect(
+      outcomeText(en.t, out({ kind: 'ptz', code: 'ptz_preset', status: 'failed', params: { cameraId: 2, presetId: 5, reason: 'timeout', timeoutS: 15 } })),
+    ).toBe('Preset 5 on camera #2: no answer within 15 s');
+    expect(outcomeText(zh.t, out({ kind: 'snapshot', code: 'snapshot', status: 'failed', params: { cameraId: 2, reason: 'something_new' } }))).toBe(
+      '摄像机 #2 的实时抓图：发生错误（详见服务器日志）',
+    );
   });
 
   it('shows an outcome stored before codes as it was written', () => {

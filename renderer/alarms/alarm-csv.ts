@@ -7,7 +7,24 @@ import { statusReason } from '../i18n/server-messages';
 import { roleKey } from '../labels';
 import { causeKey, sevKey, stateKey, typeKey } from './labels';
 
-const COLUMNS = ['id', 'type', 'severity', 'state', 'source', 'sourceId', 'firstTime', 'lastTime', 'count', 'handler', 'escalatedTo', 'cause', 'test', 'lat', 'lon', 'message'] as const;
+const COLUMNS = [
+  'id',
+  'type',
+  'severity',
+  'state',
+  'source',
+  'sourceId',
+  'firstTime',
+  'lastTime',
+  'count',
+  'handler',
+  'escalatedTo',
+  'cause',
+  'test',
+  'lat',
+  'lon',
+  'message',
+] as const;
 
 export function alarmsCsv(i18n: I18n, alarms: readonly Alarm[]): string {
   const { t } = i18n;

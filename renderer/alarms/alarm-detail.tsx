@@ -56,7 +56,14 @@ export function AlarmDetail({
       setNote('');
       services.toasts.show((tt) => tt('alarms.ackSimilar.done', { count: r.alarms.length }));
       if (r.refused.length > 0)
-        setError(new Error(t('alarms.ackSimilar.refused', { count: r.refused.length, reasons: r.refused.map((x) => `#${x.id} ${statusReason(lang, x.reason, x.message)}`).join('; ') })));
+        setError(
+          new Error(
+            t('alarms.ackSimilar.refused', {
+              count: r.refused.length,
+              reasons: r.refused.map((x) => `#${x.id} ${statusReason(lang, x.reason, x.message)}`).join('; '),
+            }),
+          ),
+        );
       const mine = r.alarms.find((a) => a.id === alarm.id);
       if (mine) onChanged?.(mine);
     } catch (err) {
@@ -75,12 +82,19 @@ export function AlarmDetail({
           </span>{' '}
           {t(typeKey(alarm.type))} · {alarm.sourceName}
         </h2>
-        {alarm.cause ? <p class="alarm-cause" data-cause={alarm.cause}>{t(causeKey(alarm.cause))}</p> : null}
+        {alarm.cause ? (
+          <p class="alarm-cause" data-cause={alarm.cause}>
+            {t(causeKey(alarm.cause))}
+          </p>
+        ) : null}
         <span class="muted">{t('alarms.detail.title', { id: alarm.id })}</span>
       </header>
       <dl class="alarm-facts">
         <dt>{t('alarms.col.state')}</dt>
-        <dd class="alarm-state">{t(stateKey(alarm.state))}{alarm.escalatedToRole ? ` · ${t('alarms.list.escalated', { role: t(roleKey(alarm.escalatedToRole)) })}` : ''}</dd>
+        <dd class="alarm-state">
+          {t(stateKey(alarm.state))}
+          {alarm.escalatedToRole ? ` · ${t('alarms.list.escalated', { role: t(roleKey(alarm.escalatedToRole)) })}` : ''}
+        </dd>
         <dt>{t('alarms.detail.first')}</dt>
         <dd>{formatDateTime(alarm.firstMs)}</dd>
         <dt>{t('alarms.detail.last')}</dt>
@@ -125,7 +139,11 @@ export function AlarmDetail({
       ) : null}
       <div class="alarm-buttons">
         {alarm.sourceId !== null ? (
-          <button type="button" class="primary show-video" onClick={() => (services.wallRequest.set({ sourceId: alarm.sourceId!, seq: Date.now() }), onShowVideo?.())}>
+          <button
+            type="button"
+            class="primary show-video"
+            onClick={() => (services.wallRequest.set({ sourceId: alarm.sourceId!, seq: Date.now() }), onShowVideo?.())}
+          >
             {t('alarms.detail.showVideo')}
           </button>
         ) : null}
@@ -134,7 +152,14 @@ export function AlarmDetail({
         <div class="alarm-workflow">
           <label class="field-wide">
             <span>{t('alarms.detail.note')}</span>
-            <textarea name="note" rows={2} maxLength={2000} placeholder={t('alarms.detail.notePlaceholder')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+            <textarea
+              name="note"
+              rows={2}
+              maxLength={2000}
+              placeholder={t('alarms.detail.notePlaceholder')}
+              value={note}
+              onInput={(e) => setNote(e.currentTarget.value)}
+            />
           </label>
           <div class="alarm-buttons">
             {alarm.state === 'new' ? (
@@ -185,8 +210,8 @@ export function AlarmDetail({
         <ul class="alarm-actions">
           {alarm.actions.map((a, i) => (
             <li key={i} data-kind={a.kind} data-status={a.status}>
-              <span class={`outcome outcome-${a.status}`}>{a.status === 'ok' ? '✓' : a.status === 'failed' ? '✗' : '→'}</span> <strong>{t(actionKey(a.kind))}</strong>{' '}
-              {t(outcomeKey(a.status))}: <span class="action-message">{outcomeText(t, a, nameOf)}</span>
+              <span class={`outcome outcome-${a.status}`}>{a.status === 'ok' ? '✓' : a.status === 'failed' ? '✗' : '→'}</span>{' '}
+              <strong>{t(actionKey(a.kind))}</strong> {t(outcomeKey(a.status))}: <span class="action-message">{outcomeText(t, a, nameOf)}</span>
             </li>
           ))}
         </ul>

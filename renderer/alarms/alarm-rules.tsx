@@ -71,7 +71,8 @@ export function AlarmRules() {
           {rules.map((r) => (
             <li key={r.id} class={`rule-item${r.enabled ? '' : ' disabled'}`} data-rule-id={r.id} data-enabled={r.enabled}>
               <div class="rule-head">
-                <strong>{r.name}</strong> <span class={`chip ${r.enabled ? 'chip-ok' : ''}`}>{r.enabled ? t('alarms.rules.enabled') : t('alarms.rules.disabled')}</span>
+                <strong>{r.name}</strong>{' '}
+                <span class={`chip ${r.enabled ? 'chip-ok' : ''}`}>{r.enabled ? t('alarms.rules.enabled') : t('alarms.rules.disabled')}</span>
               </div>
               <div class="muted">
                 {t('alarms.rules.when')}: {ruleSummary(t, r, names)}

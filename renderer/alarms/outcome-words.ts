@@ -38,8 +38,12 @@ export function outcomeText(t: Translate, a: AlarmActionOutcome, nameOf: SourceN
       const window = num(p.window) ?? 0;
       what =
         window === 0
-          ? tile === null ? t('alarmout.wall.live.free', { camera: cam }) : t('alarmout.wall.live.tile', { camera: cam, tile })
-          : tile === null ? t('alarmout.wall.display.free', { camera: cam, window }) : t('alarmout.wall.display.tile', { camera: cam, window, tile });
+          ? tile === null
+            ? t('alarmout.wall.live.free', { camera: cam })
+            : t('alarmout.wall.live.tile', { camera: cam, tile })
+          : tile === null
+            ? t('alarmout.wall.display.free', { camera: cam, window })
+            : t('alarmout.wall.display.tile', { camera: cam, window, tile });
       break;
     }
     case 'sound':
@@ -49,9 +53,20 @@ export function outcomeText(t: Translate, a: AlarmActionOutcome, nameOf: SourceN
       what = t('alarmout.desktop');
       break;
     case 'notify': {
-      const roles = String(p.roles ?? '').split(',').filter(Boolean).map((r) => roleWord(t, r));
-      const users = String(p.users ?? '').split(',').filter(Boolean).map((u) => t('alarmout.cameraRef', { id: u }));
-      what = [roles.length ? t('alarmout.notify.roles', { roles: roles.join(', ') }) : '', users.length ? t('alarmout.notify.users', { users: users.join(', ') }) : ''].filter(Boolean).join('; ');
+      const roles = String(p.roles ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((r) => roleWord(t, r));
+      const users = String(p.users ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((u) => t('alarmout.cameraRef', { id: u }));
+      what = [
+        roles.length ? t('alarmout.notify.roles', { roles: roles.join(', ') }) : '',
+        users.length ? t('alarmout.notify.users', { users: users.join(', ') }) : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       break;
     }
     case 'ptz_preset':

@@ -79,7 +79,14 @@ export function RuleEditor({ rule, onDone }: { rule: AlarmRule | null; onDone: (
           <div class="check-list" data-field="types">
             {ALARM_TYPES.map((x) => (
               <label key={x} class="check">
-                <input type="checkbox" name="types" value={x} checked={d.types.includes(x)} onChange={(e) => set('types', toggle(d.types, x, e.currentTarget.checked))} /> {t(typeKey(x))}
+                <input
+                  type="checkbox"
+                  name="types"
+                  value={x}
+                  checked={d.types.includes(x)}
+                  onChange={(e) => set('types', toggle(d.types, x, e.currentTarget.checked))}
+                />{' '}
+                {t(typeKey(x))}
               </label>
             ))}
           </div>
@@ -96,14 +103,22 @@ export function RuleEditor({ rule, onDone }: { rule: AlarmRule | null; onDone: (
           </select>
         </label>
         <label class="check">
-          <input type="checkbox" name="scheduleOn" checked={d.scheduleOn} onChange={(e) => set('scheduleOn', e.currentTarget.checked)} /> {t('alarms.rule.schedule')}
+          <input type="checkbox" name="scheduleOn" checked={d.scheduleOn} onChange={(e) => set('scheduleOn', e.currentTarget.checked)} />{' '}
+          {t('alarms.rule.schedule')}
         </label>
         {d.scheduleOn ? (
           <div class="rule-schedule">
             <div class="check-list" data-field="days" aria-label={t('alarms.rule.days')}>
               {[1, 2, 3, 4, 5, 6, 0].map((day) => (
                 <label key={day} class="check">
-                  <input type="checkbox" name="days" value={day} checked={d.days.includes(day)} onChange={(e) => set('days', toggle(d.days, day, e.currentTarget.checked))} /> {t(dayKey(day))}
+                  <input
+                    type="checkbox"
+                    name="days"
+                    value={day}
+                    checked={d.days.includes(day)}
+                    onChange={(e) => set('days', toggle(d.days, day, e.currentTarget.checked))}
+                  />{' '}
+                  {t(dayKey(day))}
                 </label>
               ))}
             </div>
@@ -169,7 +184,8 @@ export function RuleEditor({ rule, onDone }: { rule: AlarmRule | null; onDone: (
           </div>
         ) : null}
         <label class="check">
-          <input type="checkbox" name="bookmarkOn" checked={d.bookmarkOn} onChange={(e) => set('bookmarkOn', e.currentTarget.checked)} /> {t('alarms.rule.bookmark')}
+          <input type="checkbox" name="bookmarkOn" checked={d.bookmarkOn} onChange={(e) => set('bookmarkOn', e.currentTarget.checked)} />{' '}
+          {t('alarms.rule.bookmark')}
         </label>
         {d.bookmarkOn ? (
           <div class="rule-sub">
@@ -198,14 +214,21 @@ export function RuleEditor({ rule, onDone }: { rule: AlarmRule | null; onDone: (
           <div class="check-list" data-field="notifyRoles">
             {ROLES.map((r) => (
               <label key={r} class="check">
-                <input type="checkbox" name="notifyRoles" value={r} checked={d.notifyRoles.includes(r)} onChange={(e) => set('notifyRoles', toggle(d.notifyRoles, r, e.currentTarget.checked))} />{' '}
+                <input
+                  type="checkbox"
+                  name="notifyRoles"
+                  value={r}
+                  checked={d.notifyRoles.includes(r)}
+                  onChange={(e) => set('notifyRoles', toggle(d.notifyRoles, r, e.currentTarget.checked))}
+                />{' '}
                 {t(roleKey(r))}
               </label>
             ))}
           </div>
         </div>
         <label class="check">
-          <input type="checkbox" name="escalateOn" checked={d.escalateOn} onChange={(e) => set('escalateOn', e.currentTarget.checked)} /> {t('alarms.rule.escalate')}
+          <input type="checkbox" name="escalateOn" checked={d.escalateOn} onChange={(e) => set('escalateOn', e.currentTarget.checked)} />{' '}
+          {t('alarms.rule.escalate')}
         </label>
         {d.escalateOn ? (
           <div class="rule-sub">

@@ -17,7 +17,10 @@ export function ruleSummary(t: Translate, r: AlarmRule, names: (id: number) => s
 export function actionSummary(t: Translate, r: AlarmRule): string {
   const a = r.actions;
   const parts: string[] = [];
-  if (a.wall) parts.push(`${t('alarms.action.wall')} ${a.wall.window}/${a.wall.tile === null ? t('alarms.rule.nextFree') : t('alarms.rule.tileN', { n: a.wall.tile + 1 })}`);
+  if (a.wall)
+    parts.push(
+      `${t('alarms.action.wall')} ${a.wall.window}/${a.wall.tile === null ? t('alarms.rule.nextFree') : t('alarms.rule.tileN', { n: a.wall.tile + 1 })}`,
+    );
   if (a.ptz) parts.push(`${t('alarms.action.ptz')} ${a.ptz.presetId}`);
   if (a.bookmark) parts.push(`${t('alarms.action.bookmark')} −${a.bookmark.beforeS}s/+${a.bookmark.afterS}s`);
   if (a.snapshot) parts.push(t('alarms.action.snapshot'));

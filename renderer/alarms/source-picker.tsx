@@ -44,13 +44,27 @@ export function SourcePicker({ selected, onChange }: { selected: readonly number
         {selected.map((id) => (
           <span key={id} class="chip picker-chip" data-source-id={id}>
             {nameOf(id)}
-            <button type="button" class="chip-remove" aria-label={t('alarms.rule.removeSource', { name: nameOf(id) })} title={t('alarms.rule.removeSource', { name: nameOf(id) })} onClick={() => onChange(selected.filter((x) => x !== id))}>
+            <button
+              type="button"
+              class="chip-remove"
+              aria-label={t('alarms.rule.removeSource', { name: nameOf(id) })}
+              title={t('alarms.rule.removeSource', { name: nameOf(id) })}
+              onClick={() => onChange(selected.filter((x) => x !== id))}
+            >
               <CloseIcon size={10} />
             </button>
           </span>
         ))}
       </div>
-      <input type="search" name="sourceSearch" class="picker-search" aria-label={t('alarms.rule.sourceSearch')} placeholder={t('alarms.rule.sourceSearch')} value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+      <input
+        type="search"
+        name="sourceSearch"
+        class="picker-search"
+        aria-label={t('alarms.rule.sourceSearch')}
+        placeholder={t('alarms.rule.sourceSearch')}
+        value={query}
+        onInput={(e) => setQuery(e.currentTarget.value)}
+      />
       <div class="picker-tree">
         {groups.length === 0 ? (
           <p class="muted">{list.length === 0 ? t('tree.empty') : t('tree.noMatch')}</p>
@@ -87,7 +101,13 @@ export function GroupPicker({ selected, onChange }: { selected: readonly string[
     <div class="check-list" data-field="groups">
       {names.map((g) => (
         <label key={g} class="check">
-          <input type="checkbox" name="groups" value={g} checked={selected.includes(g)} onChange={(e) => onChange(toggle(selected, g, e.currentTarget.checked))} />{' '}
+          <input
+            type="checkbox"
+            name="groups"
+            value={g}
+            checked={selected.includes(g)}
+            onChange={(e) => onChange(toggle(selected, g, e.currentTarget.checked))}
+          />{' '}
           {existing.includes(g) ? g : t('alarms.rule.groupGone', { name: g })}
         </label>
       ))}

@@ -23,7 +23,14 @@ export function TileAlarmTool({ sourceId, name }: { sourceId: number; name: stri
     }
   };
   return (
-    <button type="button" class="tile-tool tile-alarm" title={t('alarms.tile.raise')} aria-label={t('alarms.tile.raise')} disabled={busy} onClick={() => void raise()}>
+    <button
+      type="button"
+      class="tile-tool tile-alarm"
+      title={t('alarms.tile.raise')}
+      aria-label={t('alarms.tile.raise')}
+      disabled={busy}
+      onClick={() => void raise()}
+    >
       <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
         <path d="M8 1.8 15 14H1Z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
         <path d="M8 6v4M8 11.6v.4" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />

@@ -11,9 +11,39 @@ beforeAll(() => {
 const T = Date.UTC(2026, 11, 5, 20, 30, 0); // 2026-12-06 04:30:00 in Shanghai
 const entries: AuditEntry[] = [
   { id: 1, tsMs: T, userId: 2, username: 'ines', action: 'live.view', targetType: 'camera', targetId: '3', detail: { stream: 'main' }, ip: '10.0.0.1' },
-  { id: 2, tsMs: T, userId: 1, username: 'admin', action: 'camera.update', targetType: 'camera', targetId: '3', detail: { name: 'Gate', changes: { enabled: { from: true, to: false } } }, ip: null },
-  { id: 3, tsMs: T, userId: null, username: null, action: 'alarm.acknowledge', targetType: 'alarm', targetId: '35', detail: { from: 'new', to: 'acknowledged', note: 'a,"b"' }, ip: null },
-  { id: 4, tsMs: T, userId: 1, username: '=cmd()', action: 'playback.open', targetType: 'camera', targetId: '3', detail: { cameraId: 3, startMs: T, endMs: T + 60_000 }, ip: null },
+  {
+    id: 2,
+    tsMs: T,
+    userId: 1,
+    username: 'admin',
+    action: 'camera.update',
+    targetType: 'camera',
+    targetId: '3',
+    detail: { name: 'Gate', changes: { enabled: { from: true, to: false } } },
+    ip: null,
+  },
+  {
+    id: 3,
+    tsMs: T,
+    userId: null,
+    username: null,
+    action: 'alarm.acknowledge',
+    targetType: 'alarm',
+    targetId: '35',
+    detail: { from: 'new', to: 'acknowledged', note: 'a,"b"' },
+    ip: null,
+  },
+  {
+    id: 4,
+    tsMs: T,
+    userId: 1,
+    username: '=cmd()',
+    action: 'playback.open',
+    targetType: 'camera',
+    targetId: '3',
+    detail: { cameraId: 3, startMs: T, endMs: T + 60_000 },
+    ip: null,
+  },
 ];
 
 describe('auditCsv', () => {

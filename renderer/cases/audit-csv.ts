@@ -9,8 +9,24 @@ export { downloadCsv } from '../csv';
 
 export function auditCsv(i18n: I18n, entries: readonly AuditEntry[]): string {
   const { t } = i18n;
-  const header = [t('auditlog.csv.id'), t('auditlog.csv.time'), t('auditlog.csv.user'), t('auditlog.csv.action'), t('auditlog.csv.target'), t('auditlog.csv.address'), t('auditlog.csv.detail')];
-  const rows = entries.map((e) => [e.id, formatDateTime(e.tsMs), e.username ?? t('audit.system'), auditActionLabel(t, e.action), auditTargetLabel(t, e), e.ip, auditDetailText(i18n, e)]);
+  const header = [
+    t('auditlog.csv.id'),
+    t('auditlog.csv.time'),
+    t('auditlog.csv.user'),
+    t('auditlog.csv.action'),
+    t('auditlog.csv.target'),
+    t('auditlog.csv.address'),
+    t('auditlog.csv.detail'),
+  ];
+  const rows = entries.map((e) => [
+    e.id,
+    formatDateTime(e.tsMs),
+    e.username ?? t('audit.system'),
+    auditActionLabel(t, e.action),
+    auditTargetLabel(t, e),
+    e.ip,
+    auditDetailText(i18n, e),
+  ]);
   return csvText([header, ...rows]);
 }
 

@@ -16,15 +16,18 @@ function NewCaseForm({ onCreated }: { onCreated(c: Case): void }) {
   // The server's field error on the reference, worded in the user's language.
   const refused = error instanceof ApiError && error.fieldMessage('reference') !== undefined;
   return (
-    <form class="case-new panel" onSubmit={(e) => {
-      e.preventDefault();
-      invApi.createCase(reference.trim(), title.trim()).then((c) => {
-        setError(null);
-        setReference('');
-        setTitle('');
-        onCreated(c);
-      }, setError);
-    }}>
+    <form
+      class="case-new panel"
+      onSubmit={(e) => {
+        e.preventDefault();
+        invApi.createCase(reference.trim(), title.trim()).then((c) => {
+          setError(null);
+          setReference('');
+          setTitle('');
+          onCreated(c);
+        }, setError);
+      }}
+    >
       <h4>{t('investigation.cases.new')}</h4>
       <Field label={t('investigation.cases.reference')} name="case-reference" error={refused ? t('investigation.cases.referenceInvalid') : undefined}>
         <input {...fieldProps('case-reference', refused ? 'x' : undefined)} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
@@ -34,13 +37,25 @@ function NewCaseForm({ onCreated }: { onCreated(c: Case): void }) {
       </Field>
       {error ? <ErrorBanner error={error} fieldsShown={refused} onDismiss={() => setError(null)} /> : null}
       <div class="form-actions">
-        <button type="submit" class="primary" disabled={!reference.trim()}>{t('investigation.cases.create')}</button>
+        <button type="submit" class="primary" disabled={!reference.trim()}>
+          {t('investigation.cases.create')}
+        </button>
       </div>
     </form>
   );
 }
 
-export function CaseList({ cases, selected, onSelect, onCreated }: { cases: Case[]; selected: number | null; onSelect(id: number): void; onCreated(c: Case): void }) {
+export function CaseList({
+  cases,
+  selected,
+  onSelect,
+  onCreated,
+}: {
+  cases: Case[];
+  selected: number | null;
+  onSelect(id: number): void;
+  onCreated(c: Case): void;
+}) {
   const { t } = useI18n();
   const [filter, setFilter] = useState('');
   const q = filter.trim().toLowerCase();
@@ -49,19 +64,47 @@ export function CaseList({ cases, selected, onSelect, onCreated }: { cases: Case
     <aside class="cases-side">
       <div class="cases-side-head">
         <h3>{t('investigation.cases.title')}</h3>
-        <input type="search" class="cases-filter" name="case-filter" aria-label={t('investigation.cases.filter')} placeholder={t('investigation.cases.filter')} value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        <input
+          type="search"
+          class="cases-filter"
+          name="case-filter"
+          aria-label={t('investigation.cases.filter')}
+          placeholder={t('investigation.cases.filter')}
+          value={filter}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+        />
       </div>
       <NewCaseForm onCreated={onCreated} />
-      {cases.length === 0 ? <p class="muted cases-empty">{t('investigation.cases.empty')}</p> : shown.length === 0 ? <p class="muted cases-empty">{t('investigation.cases.noMatch')}</p> : null}
+      {cases.length === 0 ? (
+        <p class="muted cases-empty">{t('investigation.cases.empty')}</p>
+      ) : shown.length === 0 ? (
+        <p class="muted cases-empty">{t('investigation.cases.noMatch')}</p>
+      ) : null}
       <ul class="case-items">
         {shown.map((c) => (
           <li key={c.id}>
-            <button type="button" class={`case-item${c.id === selected ? ' selected' : ''}`} data-case-id={c.id} aria-current={c.id === selected ? 'true' : undefined} onClick={() => onSelect(c.id)}>
+            <button
+              type="button"
+              class={`case-item${c.id === selected ? ' selected' : ''}`}
+              data-case-id={c.id}
+              aria-current={c.id === selected ? 'true' : undefined}
+              onClick={() => onSelect(c.id)}
+            >
               <span class="case-item-top">
-                <strong class="case-item-ref" title={c.reference}>{c.reference}</strong>
-                {c.hold ? <span class="chip chip-hold"><LockIcon size={12} /> {t('investigation.cases.heldBadge')}</span> : null}
+                <strong class="case-item-ref" title={c.reference}>
+                  {c.reference}
+                </strong>
+                {c.hold ? (
+                  <span class="chip chip-hold">
+                    <LockIcon size={12} /> {t('investigation.cases.heldBadge')}
+                  </span>
+                ) : null}
               </span>
-              {c.title ? <span class="case-item-title muted" title={c.title}>{c.title}</span> : null}
+              {c.title ? (
+                <span class="case-item-title muted" title={c.title}>
+                  {c.title}
+                </span>
+              ) : null}
               <span class="case-item-counts muted">{t('investigation.cases.counts', { bookmarks: c.bookmarks, exports: c.exports })}</span>
             </button>
           </li>

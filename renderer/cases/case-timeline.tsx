@@ -14,7 +14,9 @@ type Play = (cameraIds: number[], atMs: number) => void;
 /** A play triangle drawn as SVG (no font glyph). */
 function PlayGlyph() {
   return (
-    <svg class="icon" viewBox="0 0 16 16" width="22" height="22" aria-hidden="true"><path d="M5 3 L13 8 L5 13 Z" fill="currentColor" /></svg>
+    <svg class="icon" viewBox="0 0 16 16" width="22" height="22" aria-hidden="true">
+      <path d="M5 3 L13 8 L5 13 Z" fill="currentColor" />
+    </svg>
   );
 }
 
@@ -22,12 +24,22 @@ function BookmarkBody({ b, nameOf, onPlay }: { b: Bookmark; nameOf(id: number): 
   const { t } = useI18n();
   return (
     <div class="tl-body">
-      <div class="tl-title"><strong>{t('investigation.item.bookmark')}</strong> <span class="tl-source">{nameOf(b.cameraId)}</span></div>
-      <div class="tl-meta">{formatDateTime(b.startMs)} – {formatDateTime(b.endMs)}</div>
-      {b.note ? <p class="tl-note" title={b.note}>{b.note}</p> : null}
+      <div class="tl-title">
+        <strong>{t('investigation.item.bookmark')}</strong> <span class="tl-source">{nameOf(b.cameraId)}</span>
+      </div>
+      <div class="tl-meta">
+        {formatDateTime(b.startMs)} – {formatDateTime(b.endMs)}
+      </div>
+      {b.note ? (
+        <p class="tl-note" title={b.note}>
+          {b.note}
+        </p>
+      ) : null}
       <div class="tl-meta muted">{t('investigation.item.by', { user: b.createdBy, time: formatDateTime(b.createdMs) })}</div>
       <div class="tl-actions">
-        <button type="button" class="link play-link" onClick={() => onPlay([b.cameraId], b.startMs)}>{t('investigation.item.play')}</button>
+        <button type="button" class="link play-link" onClick={() => onPlay([b.cameraId], b.startMs)}>
+          {t('investigation.item.play')}
+        </button>
       </div>
     </div>
   );
@@ -37,12 +49,21 @@ function SnapshotBody({ s, nameOf, onPlay }: { s: Snapshot; nameOf(id: number): 
   const { t } = useI18n();
   return (
     <div class="tl-body">
-      <div class="tl-title"><strong>{t('investigation.item.snapshot')}</strong> <span class="tl-source">{nameOf(s.cameraId)}</span>{s.source === 'live' ? <span class="chip">{t('investigation.item.live')}</span> : null}</div>
+      <div class="tl-title">
+        <strong>{t('investigation.item.snapshot')}</strong> <span class="tl-source">{nameOf(s.cameraId)}</span>
+        {s.source === 'live' ? <span class="chip">{t('investigation.item.live')}</span> : null}
+      </div>
       <div class="tl-meta">{formatDateTime(s.tMs)}</div>
-      {s.note ? <p class="tl-note" title={s.note}>{s.note}</p> : null}
+      {s.note ? (
+        <p class="tl-note" title={s.note}>
+          {s.note}
+        </p>
+      ) : null}
       <div class="tl-meta muted">{t('investigation.item.by', { user: s.createdBy, time: formatDateTime(s.createdMs) })}</div>
       <div class="tl-actions">
-        <button type="button" class="link play-link" onClick={() => onPlay([s.cameraId], s.tMs)}>{t('investigation.item.play')}</button>
+        <button type="button" class="link play-link" onClick={() => onPlay([s.cameraId], s.tMs)}>
+          {t('investigation.item.play')}
+        </button>
       </div>
     </div>
   );
@@ -74,7 +95,14 @@ function Preview({ item, onPlay }: { item: TimelineItem; onPlay: Play }) {
   }
 }
 
-export function CaseTimeline(props: { bookmarks: Bookmark[]; snapshots: Snapshot[]; exports: ExportJob[]; nameOf(id: number): string; onPlay: Play; onError(e: unknown): void }) {
+export function CaseTimeline(props: {
+  bookmarks: Bookmark[];
+  snapshots: Snapshot[];
+  exports: ExportJob[];
+  nameOf(id: number): string;
+  onPlay: Play;
+  onError(e: unknown): void;
+}) {
   const { t } = useI18n();
   const items = timelineItems(props.bookmarks, props.snapshots, props.exports);
   const zone = `${zoneName() || zoneOffsetLabel(Date.now())} (${zoneOffsetLabel(Date.now())})`;
@@ -87,12 +115,34 @@ export function CaseTimeline(props: { bookmarks: Bookmark[]; snapshots: Snapshot
       {items.length === 0 ? <p class="empty muted">{t('investigation.cases.timelineEmpty')}</p> : null}
       <ol class="tl-list">
         {items.map((item) => (
-          <li key={item.key} class={`tl-item tl-${item.kind}`} data-kind={item.kind} data-at-ms={item.atMs} data-state={item.kind === 'export' ? item.job.state : undefined}>
-            <time class="tl-time" dateTime={new Date(item.atMs).toISOString()}>{formatDateTime(item.atMs)}</time>
+          <li
+            key={item.key}
+            class={`tl-item tl-${item.kind}`}
+            data-kind={item.kind}
+            data-at-ms={item.atMs}
+            data-state={item.kind === 'export' ? item.job.state : undefined}
+          >
+            <time class="tl-time" dateTime={new Date(item.atMs).toISOString()}>
+              {formatDateTime(item.atMs)}
+            </time>
             <Preview item={item} onPlay={props.onPlay} />
-            {item.kind === 'bookmark' ? <BookmarkBody b={item.bookmark} nameOf={props.nameOf} onPlay={props.onPlay} />
-              : item.kind === 'snapshot' ? <SnapshotBody s={item.snapshot} nameOf={props.nameOf} onPlay={props.onPlay} />
-              : <ExportItem job={item.job} nameOf={props.nameOf} onPlay={() => props.onPlay(item.job.request.sources.map((s) => s.cameraId), item.job.request.startMs)} onError={props.onError} />}
+            {item.kind === 'bookmark' ? (
+              <BookmarkBody b={item.bookmark} nameOf={props.nameOf} onPlay={props.onPlay} />
+            ) : item.kind === 'snapshot' ? (
+              <SnapshotBody s={item.snapshot} nameOf={props.nameOf} onPlay={props.onPlay} />
+            ) : (
+              <ExportItem
+                job={item.job}
+                nameOf={props.nameOf}
+                onPlay={() =>
+                  props.onPlay(
+                    item.job.request.sources.map((s) => s.cameraId),
+                    item.job.request.startMs,
+                  )
+                }
+                onError={props.onError}
+              />
+            )}
           </li>
         ))}
       </ol>

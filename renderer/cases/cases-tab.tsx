@@ -41,17 +41,29 @@ export function CasesTab() {
 
   return (
     <div class="cases-tab">
-      <CaseList cases={data.cases} selected={sel} onSelect={setSel} onCreated={(c) => {
-        void data.reloadCases();
-        setSel(c.id);
-      }} />
+      <CaseList
+        cases={data.cases}
+        selected={sel}
+        onSelect={setSel}
+        onCreated={(c) => {
+          void data.reloadCases();
+          setSel(c.id);
+        }}
+      />
       <section class="case-main">
         {data.error ? <ErrorBanner error={data.error} onDismiss={() => data.setError(null)} /> : null}
         {kase ? (
           <>
             <CaseHeader kase={kase} isAdmin={can(services.user, 'cases.releaseHold')} onChanged={() => void data.reloadCases()} onError={data.setError} />
             <div class="case-columns">
-              <CaseTimeline bookmarks={data.bookmarks} snapshots={data.snapshots} exports={data.exports} nameOf={nameOf} onPlay={play} onError={data.setError} />
+              <CaseTimeline
+                bookmarks={data.bookmarks}
+                snapshots={data.snapshots}
+                exports={data.exports}
+                nameOf={nameOf}
+                onPlay={play}
+                onError={data.setError}
+              />
               <NewExport kase={kase} sources={sources} />
             </div>
           </>

@@ -50,5 +50,9 @@ export function trackDownloads(events: EventStream): () => void {
 
 /** The newest download started here for an export (the one its row shows), or null. */
 export function latestDownload(all: Record<string, DownloadProgress>, exportId: number): DownloadProgress | null {
-  return Object.values(all).filter((d) => d.exportId === exportId).pop() ?? null;
+  return (
+    Object.values(all)
+      .filter((d) => d.exportId === exportId)
+      .pop() ?? null
+  );
 }

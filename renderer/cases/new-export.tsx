@@ -18,13 +18,23 @@ export function NewExport({ kase, sources }: { kase: Case; sources: Array<{ id: 
   const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   const zone = zoneOffsetLabel(Date.now());
   return (
-    <form class="new-export panel form" onSubmit={(e) => {
-      e.preventDefault();
-      setError(null);
-      invApi
-        .createExport({ caseId: kase.id, sources: picked.map((cameraId) => ({ cameraId })), startMs: fromDateTimeLocalValue(from) ?? 0, endMs: fromDateTimeLocalValue(to) ?? 0, reencode, watermark })
-        .then(() => setPicked([]), setError);
-    }}>
+    <form
+      class="new-export panel form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        invApi
+          .createExport({
+            caseId: kase.id,
+            sources: picked.map((cameraId) => ({ cameraId })),
+            startMs: fromDateTimeLocalValue(from) ?? 0,
+            endMs: fromDateTimeLocalValue(to) ?? 0,
+            reencode,
+            watermark,
+          })
+          .then(() => setPicked([]), setError);
+      }}
+    >
       <h4>{t('investigation.export.new')}</h4>
       <fieldset>
         <legend>{t('investigation.export.sources')}</legend>
@@ -48,12 +58,20 @@ export function NewExport({ kase, sources }: { kase: Case; sources: Array<{ id: 
       </div>
       <fieldset>
         <legend>{t('investigation.export.options')}</legend>
-        <label class="checkbox"><input type="checkbox" name="reencode" checked={reencode || watermark} disabled={watermark} onChange={(e) => setReencode(e.currentTarget.checked)} /> <span>{t('investigation.export.reencode')}</span></label>
-        <label class="checkbox"><input type="checkbox" name="watermark" checked={watermark} onChange={(e) => setWatermark(e.currentTarget.checked)} /> <span>{t('investigation.export.watermark')}</span></label>
+        <label class="checkbox">
+          <input type="checkbox" name="reencode" checked={reencode || watermark} disabled={watermark} onChange={(e) => setReencode(e.currentTarget.checked)} />{' '}
+          <span>{t('investigation.export.reencode')}</span>
+        </label>
+        <label class="checkbox">
+          <input type="checkbox" name="watermark" checked={watermark} onChange={(e) => setWatermark(e.currentTarget.checked)} />{' '}
+          <span>{t('investigation.export.watermark')}</span>
+        </label>
       </fieldset>
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       <div class="form-actions">
-        <button type="submit" class="primary" disabled={picked.length === 0}>{t('investigation.export.start')}</button>
+        <button type="submit" class="primary" disabled={picked.length === 0}>
+          {t('investigation.export.start')}
+        </button>
       </div>
     </form>
   );

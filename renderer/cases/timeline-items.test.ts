@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Bookmark, ExportJob, Snapshot } from '../../common/investigation';
 import { timelineItems } from './timeline-items';
 
-const bm = (id: number, startMs: number) => ({ id, startMs, endMs: startMs + 1000, cameraId: 1, note: '', caseId: 1, createdBy: 'a', createdMs: 0 }) as Bookmark;
+const bm = (id: number, startMs: number) =>
+  ({ id, startMs, endMs: startMs + 1000, cameraId: 1, note: '', caseId: 1, createdBy: 'a', createdMs: 0 }) as Bookmark;
 const sn = (id: number, tMs: number) => ({ id, tMs, cameraId: 1 }) as Snapshot;
 const ex = (id: number, startMs: number) => ({ id, request: { startMs, endMs: startMs + 1, caseId: 1, sources: [] } }) as unknown as ExportJob;
 

@@ -8,7 +8,18 @@ export type IconProps = { size?: number; class?: string };
 
 export function Svg({ size = 16, class: cls, children }: IconProps & { children: ComponentChildren }) {
   return (
-    <svg class={`icon${cls ? ` ${cls}` : ''}`} viewBox="0 0 16 16" width={size} height={size} aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round">
+    <svg
+      class={`icon${cls ? ` ${cls}` : ''}`}
+      viewBox="0 0 16 16"
+      width={size}
+      height={size}
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.4"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
       {children}
     </svg>
   );
@@ -104,7 +115,11 @@ export function SpeakerIcon({ muted, ...p }: IconProps & { muted: boolean }) {
 }
 
 export function MaximizeIcon({ restore, ...p }: IconProps & { restore?: boolean }) {
-  return <Svg {...p}>{restore ? <path d="M6 2 V6 H2 M10 2 V6 H14 M6 14 V10 H2 M10 14 V10 H14" /> : <path d="M2 6 V2 H6 M10 2 H14 V6 M2 10 V14 H6 M14 10 V14 H10" />}</Svg>;
+  return (
+    <Svg {...p}>
+      {restore ? <path d="M6 2 V6 H2 M10 2 V6 H14 M6 14 V10 H2 M10 14 V10 H14" /> : <path d="M2 6 V2 H6 M10 2 H14 V6 M2 10 V14 H6 M14 10 V14 H10" />}
+    </Svg>
+  );
 }
 
 export function CloseIcon(p: IconProps) {
@@ -173,7 +188,17 @@ export function LayoutIcon({ kind, ...p }: IconProps & { kind: WallLayoutKind })
   return (
     <Svg {...p}>
       {g.cells.map((c, i) => (
-        <rect key={i} x={pad + c.col * cw + 0.6} y={pad + c.row * ch + 0.6} width={c.colSpan * cw - 1.2} height={c.rowSpan * ch - 1.2} rx="0.6" stroke-width="1" fill={i === 0 && g.cells.length > 1 && c.colSpan > 1 ? 'currentColor' : 'none'} fill-opacity="0.35" />
+        <rect
+          key={i}
+          x={pad + c.col * cw + 0.6}
+          y={pad + c.row * ch + 0.6}
+          width={c.colSpan * cw - 1.2}
+          height={c.rowSpan * ch - 1.2}
+          rx="0.6"
+          stroke-width="1"
+          fill={i === 0 && g.cells.length > 1 && c.colSpan > 1 ? 'currentColor' : 'none'}
+          fill-opacity="0.35"
+        />
       ))}
     </Svg>
   );

@@ -50,7 +50,15 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
 }
 
 /** Asks before a destructive action; the confirm button shows the action's own name. */
-export function ConfirmDialog(props: { message: string; confirmLabel: string; busy?: boolean; error?: unknown; onConfirm: () => void; onCancel: () => void; children?: ComponentChildren }) {
+export function ConfirmDialog(props: {
+  message: string;
+  confirmLabel: string;
+  busy?: boolean;
+  error?: unknown;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children?: ComponentChildren;
+}) {
   const { t } = useI18n();
   return (
     <Modal title={t('common.confirmTitle')} onClose={props.onCancel} class="confirm-dialog">

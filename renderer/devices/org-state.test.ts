@@ -11,16 +11,47 @@ function node(id: number, parentPath: number[], name: string, code: string | nul
 }
 function channel(id: number, deviceId: number, ordinal: number, name: string): ChannelView {
   return {
-    id, deviceId, ordinal, name, code: null, enabled: true, recordMode: 'continuous', preAlarmS: 0, postAlarmS: 0, segmentSeconds: 60,
-    retentionDays: 30, ptz: false, hasSub: false, videoCodec: null, width: null, height: null, fps: null, place: null, description: null,
-    stream: null, createdMs: 1, updatedMs: 1,
+    id,
+    deviceId,
+    ordinal,
+    name,
+    code: null,
+    enabled: true,
+    recordMode: 'continuous',
+    preAlarmS: 0,
+    postAlarmS: 0,
+    segmentSeconds: 60,
+    retentionDays: 30,
+    ptz: false,
+    hasSub: false,
+    videoCodec: null,
+    width: null,
+    height: null,
+    fps: null,
+    place: null,
+    description: null,
+    stream: null,
+    createdMs: 1,
+    updatedMs: 1,
     status: { channelId: id, recording: 'connecting', live: null, lastError: null, reason: null, bitrateBps: null, sinceMs: 1, failures: 0, nextRetryMs: null },
   };
 }
 function device(id: number, nodeId: number, name: string, channels: ChannelView[], callsign: string | null = null): DeviceView {
   return {
-    id, nodeId, kind: callsign ? 'agent' : 'rtsp', name, code: null, vendor: '', model: '', firmware: '', serial: '', enabled: true, approved: true,
-    mobile: callsign ? { callsign, type: 'vehicle', officer: 'Li Wei', plate: null } : null, createdMs: 1, updatedMs: 1,
+    id,
+    nodeId,
+    kind: callsign ? 'agent' : 'rtsp',
+    name,
+    code: null,
+    vendor: '',
+    model: '',
+    firmware: '',
+    serial: '',
+    enabled: true,
+    approved: true,
+    mobile: callsign ? { callsign, type: 'vehicle', officer: 'Li Wei', plate: null } : null,
+    createdMs: 1,
+    updatedMs: 1,
     status: { deviceId: id, state: 'online', reason: null, sinceMs: 1, online: true, links: {}, remoteAddress: null },
     channels,
   };
@@ -38,7 +69,12 @@ describe('organisation tree state', () => {
     expect(childNodes(state, 1).map((n) => n.id)).toEqual([4, 2]);
     expect(nodeDevices(state, 1).map((d) => d.id)).toEqual([30]);
     expect(sortedChannels(nvr).map((c) => c.id)).toEqual([11, 12]);
-    expect(flatNodes(state).map((x) => [x.node.id, x.depth])).toEqual([[1, 0], [4, 1], [2, 1], [3, 2]]);
+    expect(flatNodes(state).map((x) => [x.node.id, x.depth])).toEqual([
+      [1, 0],
+      [4, 1],
+      [2, 1],
+      [3, 2],
+    ]);
     expect(isWithin(state, 3, 2)).toBe(true);
     expect(isWithin(state, 4, 2)).toBe(false);
   });
@@ -85,7 +121,19 @@ describe('drag to the wall', () => {
   });
 
   it('fills tiles from the dropped one and counts what did not fit', () => {
-    expect(fillPlan(4, 1, [7, 8])).toEqual({ assign: [{ index: 1, sourceId: 7 }, { index: 2, sourceId: 8 }], left: 0 });
-    expect(fillPlan(4, 2, [7, 8, 9, 10])).toEqual({ assign: [{ index: 2, sourceId: 7 }, { index: 3, sourceId: 8 }], left: 2 });
+    expect(fillPlan(4, 1, [7, 8])).toEqual({
+      assign: [
+        { index: 1, sourceId: 7 },
+        { index: 2, sourceId: 8 },
+      ],
+      left: 0,
+    });
+    expect(fillPlan(4, 2, [7, 8, 9, 10])).toEqual({
+      assign: [
+        { index: 2, sourceId: 7 },
+        { index: 3, sourceId: 8 },
+      ],
+      left: 2,
+    });
   });
 });

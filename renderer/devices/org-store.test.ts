@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceView, OrgTree } from '../../common/devices';
 import { OrgStore } from './org-store';
 
-const tree: OrgTree = { nodes: [{ id: 1, parentId: null, name: '', code: null, path: [1], sortOrder: 0, counts: { devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 } }] };
+const tree: OrgTree = {
+  nodes: [
+    {
+      id: 1,
+      parentId: null,
+      name: '',
+      code: null,
+      path: [1],
+      sortOrder: 0,
+      counts: { devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 },
+    },
+  ],
+};
 
 describe('OrgStore', () => {
   it('is available once tree and devices loaded, and applies org events', async () => {

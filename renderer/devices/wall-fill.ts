@@ -8,7 +8,11 @@ import type { OrgDrop } from './drag';
 import { sortedChannels, type OrgState } from './org-state';
 
 /** Which channel goes on which tile: tiles `fromIndex`.. of the `count` visible ones, in order; the rest left out. */
-export function fillPlan(count: number, fromIndex: number, channelIds: readonly number[]): { assign: Array<{ index: number; sourceId: number }>; left: number } {
+export function fillPlan(
+  count: number,
+  fromIndex: number,
+  channelIds: readonly number[],
+): { assign: Array<{ index: number; sourceId: number }>; left: number } {
   const room = Math.max(0, count - fromIndex);
   const assign = channelIds.slice(0, room).map((sourceId, i) => ({ index: fromIndex + i, sourceId }));
   return { assign, left: channelIds.length - assign.length };

@@ -93,7 +93,16 @@ describe('message catalogs', () => {
     expect(initialLang(store('fr'), ['zh-TW', 'en'])).toBe('zh-CN');
     expect(initialLang(null, ['de-DE', 'en-GB'])).toBe('en');
     expect(initialLang(null, ['de-DE'])).toBe('en');
-    expect(initialLang({ getItem: () => { throw new Error('denied'); } }, ['zh'])).toBe('zh-CN');
+    expect(
+      initialLang(
+        {
+          getItem: () => {
+            throw new Error('denied');
+          },
+        },
+        ['zh'],
+      ),
+    ).toBe('zh-CN');
   });
 });
 

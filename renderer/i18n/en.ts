@@ -89,7 +89,6 @@ export const en = {
   'later.alarms': 'The alarm center: acknowledge, handle and close alarms, SOS and alarm linkage.',
   'later.cases': 'Cases with their recordings, bookmarks, evidence export and legal hold.',
 
-
   'tree.title': 'Devices',
   'tree.label': 'Device tree',
   'tree.filter.label': 'Filter devices',
@@ -270,7 +269,8 @@ export const en = {
   'units.delete': 'Delete',
   'units.deleteConfirm': 'Delete unit "{name}"? It can no longer publish; its recordings stay until retention removes them.',
   'units.disableConfirm': 'Disable unit "{name}"? It can no longer publish and a running stream is cut off.',
-  'units.rotateConfirm': 'Give unit "{name}" a new stream key? The old key stops working at once: the unit publishes again only once it is set up with the new key.',
+  'units.rotateConfirm':
+    'Give unit "{name}" a new stream key? The old key stops working at once: the unit publishes again only once it is set up with the new key.',
   'units.deleted': 'Unit "{name}" was deleted.',
   'units.saved': 'Unit "{name}" was saved.',
 
@@ -281,7 +281,7 @@ export const en = {
   'unitForm.type': 'Type',
   'unitForm.officer': 'Assigned officer',
   'unitForm.enabled': 'Enabled (may publish, recorded continuously)',
-  'unitForm.keyNote': 'After saving, the unit\'s stream key and publish URL are shown once.',
+  'unitForm.keyNote': "After saving, the unit's stream key and publish URL are shown once.",
   'unitForm.create': 'Create unit',
 
   'unitKey.title': 'Stream key of "{name}"',
@@ -295,7 +295,7 @@ export const en = {
   'unitKey.copy': 'Copy',
   'unitKey.copied': 'Copied',
   'unitKey.copyFailed': 'Copying is not allowed here: select the text and copy it by hand.',
-  'unitKey.howto': 'Enter the publish URL in the unit\'s streaming settings (server and stream name), or the server part and the key separately.',
+  'unitKey.howto': "Enter the publish URL in the unit's streaming settings (server and stream name), or the server part and the key separately.",
   'unitKey.done': 'I have copied it',
 
   'unit.bps': '{value} bit/s',
@@ -323,7 +323,9 @@ export const en = {
   ...wallEn,
   ...investigationEn,
   ...alarmsEn,
-  ...auditEn, ...auditFieldsEn, ...alarmOutcomesEn,
+  ...auditEn,
+  ...auditFieldsEn,
+  ...alarmOutcomesEn,
   ...devicesEn,
 } as const;
 

@@ -22,7 +22,10 @@ describe('server message catalogs', () => {
         expect(catalog[c], `${lang} has no text for "${c}"`).toBeTypeOf('string');
         expect(catalog[c]!.trim(), `${lang} text of "${c}" is empty`).not.toBe('');
       }
-      expect(Object.keys(catalog).filter((k) => !(k in MESSAGES)), `${lang} texts for unknown codes`).toEqual([]);
+      expect(
+        Object.keys(catalog).filter((k) => !(k in MESSAGES)),
+        `${lang} texts for unknown codes`,
+      ).toEqual([]);
     }
   });
 
@@ -80,7 +83,8 @@ describe('console sources', () => {
     for (const [file, text] of Object.entries(sources)) {
       if (file === '../api.ts' || file.startsWith('../i18n/') || file.startsWith('./')) continue; // the catalogs themselves
       text.split('\n').forEach((line, i) => {
-        if (/\b(f|field|e|err|error|apiErr)\??\.message\b/.test(line) && !/log\??\.?\(|new ApiError\(|new Error\(/.test(line)) raw.push(`${file}:${i + 1}: ${line.trim()}`);
+        if (/\b(f|field|e|err|error|apiErr)\??\.message\b/.test(line) && !/log\??\.?\(|new ApiError\(|new Error\(/.test(line))
+          raw.push(`${file}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(raw).toEqual([]);

@@ -62,7 +62,8 @@ export const gpsEn = {
   'gps.camera.direction': 'View direction',
   'gps.camera.watch': 'Watch live',
   'gps.camera.choose': 'Camera…',
-  'gps.map.noTiles': 'No map tiles yet: showing the built-in country and province outlines. Put an MBTiles file at <data dir>/map.mbtiles (or set mapTileUrl): it appears without a restart.',
+  'gps.map.noTiles':
+    'No map tiles yet: showing the built-in country and province outlines. Put an MBTiles file at <data dir>/map.mbtiles (or set mapTileUrl): it appears without a restart.',
   'gps.alarm.group': '{count:one=# alarm here;other=# alarms here}: click to spread them out',
   'gps.map.units': '{count:one=# unit;other=# units}',
   'gps.error.load': 'Could not load the map data: {message}',

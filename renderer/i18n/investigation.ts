@@ -53,8 +53,10 @@ export const investigationEn = {
   'investigation.cases.title': 'Cases',
   'investigation.cases.new': 'New case',
   'investigation.cases.reference': 'Reference',
-  'investigation.cases.referenceInvalid': 'A case reference holds 1–64 letters (any script), digits, spaces, brackets or - _ . / + #; it cannot name a path: no ".." or "." part, no leading "/", no backslash or colon.',
-  'investigation.tile.noDecoder': 'This browser cannot decode {codec} video. The recording is intact: export it and play the file in a player that supports {codec}.',
+  'investigation.cases.referenceInvalid':
+    'A case reference holds 1–64 letters (any script), digits, spaces, brackets or - _ . / + #; it cannot name a path: no ".." or "." part, no leading "/", no backslash or colon.',
+  'investigation.tile.noDecoder':
+    'This browser cannot decode {codec} video. The recording is intact: export it and play the file in a player that supports {codec}.',
   'investigation.cases.titleField': 'Title',
   'investigation.cases.create': 'Create',
   'investigation.cases.empty': 'No cases yet',
@@ -177,7 +179,8 @@ export const investigationZh = {
   'investigation.cases.title': '案件',
   'investigation.cases.new': '新建案件',
   'investigation.cases.reference': '案件编号',
-  'investigation.cases.referenceInvalid': '案件编号为 1–64 个字符：任意文字、数字、空格、括号或 - _ . / + #；不能构成路径：不能含“..”或“.”部分、不能以“/”开头、不能含反斜杠或冒号。',
+  'investigation.cases.referenceInvalid':
+    '案件编号为 1–64 个字符：任意文字、数字、空格、括号或 - _ . / + #；不能构成路径：不能含“..”或“.”部分、不能以“/”开头、不能含反斜杠或冒号。',
   'investigation.tile.noDecoder': '此浏览器无法解码 {codec} 视频。录像完好：请导出后用支持 {codec} 的播放器播放。',
   'investigation.cases.titleField': '标题',
   'investigation.cases.create': '创建',

@@ -20,7 +20,7 @@ export const liveEn = {
   'live.layouts.deleted': 'Layout "{name}" was deleted.',
   'live.tour.button': 'Tour…',
   'live.tour.title': 'Tour a device group',
-  'live.tour.explain': 'The group\'s cameras and units cycle through the tiles, a page at a time. Dragging a source onto a tile ends the tour.',
+  'live.tour.explain': "The group's cameras and units cycle through the tiles, a page at a time. Dragging a source onto a tile ends the tour.",
   'live.tour.group': 'Group',
   'live.tour.seconds': 'Seconds per page',
   'live.tour.secondsRange': 'Enter whole seconds from {min} to {max}.',

@@ -5,7 +5,8 @@ export const wallEn = {
   'wall.carousel.button': 'Carousel…',
   'wall.carousel.buttonHint': 'Show saved layouts one after another, each for its dwell time',
   'wall.carousel.title': 'Carousel of saved layouts',
-  'wall.carousel.explain': 'The wall shows the saved layouts one after another, each for its dwell time, then starts again. Changing the wall by hand stops the carousel.',
+  'wall.carousel.explain':
+    'The wall shows the saved layouts one after another, each for its dwell time, then starts again. Changing the wall by hand stops the carousel.',
   'wall.carousel.needTwo': 'Save at least two layouts to build a carousel.',
   'wall.carousel.stepLabel': 'Step {n}',
   'wall.carousel.layout': 'Layout of step {n}',

@@ -91,7 +91,6 @@ export const zhCN = {
   'later.alarms': '报警中心：确认、处理和关闭报警，一键报警和报警联动。',
   'later.cases': '案件：关联录像、录像标记、证据导出和证据锁定。',
 
-
   'tree.title': '设备',
   'tree.label': '设备树',
   'tree.filter.label': '筛选设备',
@@ -325,14 +324,18 @@ export const zhCN = {
   ...wallZh,
   ...investigationZh,
   ...alarmsZh,
-  ...auditZh, ...auditFieldsZh, ...alarmOutcomesZh,
+  ...auditZh,
+  ...auditFieldsZh,
+  ...alarmOutcomesZh,
   ...devicesZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----
 /** The placeholder names in a message, e.g. 'a {x} b {y}' → 'x' | 'y'. */
 /** Placeholder names of a message: "{name}" and plural choices "{name:one=…;other=…}". */
-export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? (P extends `${infer N}:${string}` ? N : P) | Placeholders<Rest> : never;
+export type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}`
+  ? (P extends `${infer N}:${string}` ? N : P) | Placeholders<Rest>
+  : never;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type En = typeof en;
 type Zh = typeof zhCN;

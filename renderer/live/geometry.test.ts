@@ -12,10 +12,14 @@ describe('wallGeometry', () => {
       for (const c of g.cells) {
         expect(c.col + c.colSpan).toBeLessThanOrEqual(g.cols);
         expect(c.row + c.rowSpan).toBeLessThanOrEqual(g.rows);
-        for (let r = c.row; r < c.row + c.rowSpan; r++) for (let k = c.col; k < c.col + c.colSpan; k++) covered.set(`${k},${r}`, (covered.get(`${k},${r}`) ?? 0) + 1);
+        for (let r = c.row; r < c.row + c.rowSpan; r++)
+          for (let k = c.col; k < c.col + c.colSpan; k++) covered.set(`${k},${r}`, (covered.get(`${k},${r}`) ?? 0) + 1);
       }
       expect(covered.size, kind).toBe(g.cols * g.rows);
-      expect([...covered.values()].every((n) => n === 1), kind).toBe(true);
+      expect(
+        [...covered.values()].every((n) => n === 1),
+        kind,
+      ).toBe(true);
     }
   });
 

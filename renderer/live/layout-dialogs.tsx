@@ -41,7 +41,14 @@ export function SaveLayoutDialog(props: { initialName: string; existing: readonl
       <form class="form" noValidate onSubmit={submit}>
         {error ? <ErrorBanner error={error} fieldsShown /> : null}
         <Field label={t('live.layouts.name')} name="layoutName" error={fieldError} hint={replaces ? t('live.layouts.replaces') : undefined}>
-          <input {...fieldProps('layoutName', fieldError)} value={name} maxLength={64} autoComplete="off" list="layout-names" onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            {...fieldProps('layoutName', fieldError)}
+            value={name}
+            maxLength={64}
+            autoComplete="off"
+            list="layout-names"
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </Field>
         <datalist id="layout-names">
           {props.existing.map((l) => (
@@ -64,7 +71,13 @@ export function SaveLayoutDialog(props: { initialName: string; existing: readonl
 export const TOUR_MIN_SECONDS = 5;
 export const TOUR_MAX_SECONDS = 3600;
 
-export function TourDialog(props: { groups: readonly string[]; initialGroup: string | null; initialSeconds: number; onStart: (group: string, seconds: number) => void; onClose: () => void }) {
+export function TourDialog(props: {
+  groups: readonly string[];
+  initialGroup: string | null;
+  initialSeconds: number;
+  onStart: (group: string, seconds: number) => void;
+  onClose: () => void;
+}) {
   const { t } = useI18n();
   const [group, setGroup] = useState(props.initialGroup ?? props.groups[0] ?? '');
   const [seconds, setSeconds] = useState(String(props.initialSeconds));
@@ -105,7 +118,15 @@ export function TourDialog(props: { groups: readonly string[]; initialGroup: str
               </select>
             </Field>
             <Field label={t('live.tour.seconds')} name="tourSeconds" error={secondsError}>
-              <input {...fieldProps('tourSeconds', secondsError)} type="number" min={TOUR_MIN_SECONDS} max={TOUR_MAX_SECONDS} step={1} value={seconds} onInput={(e) => setSeconds(e.currentTarget.value)} />
+              <input
+                {...fieldProps('tourSeconds', secondsError)}
+                type="number"
+                min={TOUR_MIN_SECONDS}
+                max={TOUR_MAX_SECONDS}
+                step={1}
+                value={seconds}
+                onInput={(e) => setSeconds(e.currentTarget.value)}
+              />
             </Field>
           </div>
           <div class="form-actions">

@@ -23,7 +23,12 @@ export type DriftDecision = { action: 'none'; latencySec: number } | { action: '
  * Whether to jump to the live edge: when the play position is more than maxLatency behind the end of the newest
  * buffered range, or sits outside it (a gap after a hiccup), seek to end - minRemain.
  */
-export function driftDecision(ranges: readonly BufferedRange[], currentTime: number, maxLatencySec = MAX_LATENCY_SEC, minRemainSec = MIN_REMAIN_SEC): DriftDecision {
+export function driftDecision(
+  ranges: readonly BufferedRange[],
+  currentTime: number,
+  maxLatencySec = MAX_LATENCY_SEC,
+  minRemainSec = MIN_REMAIN_SEC,
+): DriftDecision {
   const last = ranges[ranges.length - 1];
   if (!last || last.end <= last.start) return { action: 'none', latencySec: 0 };
   const latencySec = last.end - currentTime;

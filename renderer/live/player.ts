@@ -202,7 +202,9 @@ export class LivePlayer {
     this.servedStream = ticket.stream ?? this.o.stream;
     const cannot = unplayable(ticket, this.o.canDecode);
     if (cannot) {
-      this.o.log(`${this.tag} ${cannot.codec} video ${cannot.why === 'not-relayed' ? 'is not relayed by the server' : 'cannot be decoded by this browser'}; not retrying`);
+      this.o.log(
+        `${this.tag} ${cannot.codec} video ${cannot.why === 'not-relayed' ? 'is not relayed by the server' : 'cannot be decoded by this browser'}; not retrying`,
+      );
       this.setPhase({ kind: 'unsupported', reason: cannot });
       return;
     }
@@ -211,7 +213,12 @@ export class LivePlayer {
       // hasAudio false makes mpegts.js ignore every audio tag (after an audio codec it cannot decode). Where the server
       // knows the stream's tracks, hasAudio follows them, whatever an encoder's onMetaData claims (hasAudio: true with no
       // playable audio would make the player wait for audio forever).
-      { type: 'flv', isLive: true, url, ...(this.audioOff ? { hasAudio: false } : ticket.videoCodec !== null ? { hasAudio: playableAudio(ticket.audioCodec) } : {}) },
+      {
+        type: 'flv',
+        isLive: true,
+        url,
+        ...(this.audioOff ? { hasAudio: false } : ticket.videoCodec !== null ? { hasAudio: playableAudio(ticket.audioCodec) } : {}),
+      },
       {
         ...(/^wss?:/i.test(url) ? { customLoader: DetachingWebSocketLoader } : {}),
         isLive: true,

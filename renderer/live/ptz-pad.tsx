@@ -158,7 +158,14 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
   const presetById = new Map(state.presets.map((p) => [p.id, p]));
 
   return (
-    <div ref={root} class="ptz-panel" data-camera-id={cameraId} onClick={(e) => e.stopPropagation()} onDblClick={(e) => e.stopPropagation()} aria-label={t('onvif.ptz.title')}>
+    <div
+      ref={root}
+      class="ptz-panel"
+      data-camera-id={cameraId}
+      onClick={(e) => e.stopPropagation()}
+      onDblClick={(e) => e.stopPropagation()}
+      aria-label={t('onvif.ptz.title')}
+    >
       <header class="ptz-head">
         <strong>{t('onvif.ptz.title')}</strong>
         <span class={`ptz-holder${holder && holder.userId !== services.user.id ? ' other' : ''}`} data-holder={holder?.username ?? ''}>
@@ -195,21 +202,40 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
         )}
       </div>
       <div class="ptz-zoom">
-        <button type="button" class="ptz-btn" data-dir="zoom-out" title={t('onvif.ptz.zoomOut')} aria-label={t('onvif.ptz.zoomOut')} {...hold({ pan: 0, tilt: 0, zoom: -speed })}>
+        <button
+          type="button"
+          class="ptz-btn"
+          data-dir="zoom-out"
+          title={t('onvif.ptz.zoomOut')}
+          aria-label={t('onvif.ptz.zoomOut')}
+          {...hold({ pan: 0, tilt: 0, zoom: -speed })}
+        >
           −
         </button>
         <label class="ptz-speed">
           {t('onvif.ptz.speed')}
           <input type="range" min="0.1" max="1" step="0.1" value={speed} onInput={(e) => setSpeed(Number((e.target as HTMLInputElement).value))} />
         </label>
-        <button type="button" class="ptz-btn" data-dir="zoom-in" title={t('onvif.ptz.zoomIn')} aria-label={t('onvif.ptz.zoomIn')} {...hold({ pan: 0, tilt: 0, zoom: speed })}>
+        <button
+          type="button"
+          class="ptz-btn"
+          data-dir="zoom-in"
+          title={t('onvif.ptz.zoomIn')}
+          aria-label={t('onvif.ptz.zoomIn')}
+          {...hold({ pan: 0, tilt: 0, zoom: speed })}
+        >
           +
         </button>
       </div>
       <p class="muted small">{t('onvif.ptz.keysHint')}</p>
       {configure ? (
         <div class="ptz-inline">
-          <button type="button" class="small" name="set-home" onClick={() => act(ptzApi.setHome(cameraId).then(() => services.toasts.show((tr) => tr('onvif.ptz.homeSaved'))))}>
+          <button
+            type="button"
+            class="small"
+            name="set-home"
+            onClick={() => act(ptzApi.setHome(cameraId).then(() => services.toasts.show((tr) => tr('onvif.ptz.homeSaved'))))}
+          >
             {t('onvif.ptz.setHome')}
           </button>
         </div>
@@ -261,7 +287,13 @@ export function PtzPad({ cameraId }: { cameraId: number }) {
             );
           }}
         >
-          <input aria-label={t('onvif.ptz.presetName')} placeholder={t('onvif.ptz.presetName')} maxLength={64} value={presetName} onInput={(e) => setPresetName((e.target as HTMLInputElement).value)} />
+          <input
+            aria-label={t('onvif.ptz.presetName')}
+            placeholder={t('onvif.ptz.presetName')}
+            maxLength={64}
+            value={presetName}
+            onInput={(e) => setPresetName((e.target as HTMLInputElement).value)}
+          />
           <button type="submit" class="small primary">
             {t('onvif.ptz.savePreset')}
           </button>

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../session';
 import { requestSession, serveSession, watchSessions } from './session-share';
 
-const session: Session = { token: 't-1', expiresMs: 1, user: { id: 1, username: 'disp', role: 'dispatcher', displayName: 'D', disabled: false, createdMs: 1, mustChangePassword: false } };
+const session: Session = {
+  token: 't-1',
+  expiresMs: 1,
+  user: { id: 1, username: 'disp', role: 'dispatcher', displayName: 'D', disabled: false, createdMs: 1, mustChangePassword: false },
+};
 const stops: Array<() => void> = [];
 afterEach(() => {
   while (stops.length) stops.pop()!();

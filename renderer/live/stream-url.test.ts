@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { LiveTicket } from '../../common/api';
 import { streamUrl } from './stream-url';
 
-const ticket: LiveTicket = { flvUrl: '/live/7.flv?exp=1&sig=ab', wsFlvUrl: '/live/ws/7.flv?exp=1&sig=ab', expiresMs: 1, stream: 'sub', videoCodec: 'h264', audioCodec: 'aac', relayable: true };
+const ticket: LiveTicket = {
+  flvUrl: '/live/7.flv?exp=1&sig=ab',
+  wsFlvUrl: '/live/ws/7.flv?exp=1&sig=ab',
+  expiresMs: 1,
+  stream: 'sub',
+  videoCodec: 'h264',
+  audioCodec: 'aac',
+  relayable: true,
+};
 
 describe('streamUrl', () => {
   it('puts the relative URL on the page origin with the matching scheme', () => {

@@ -13,13 +13,20 @@ describe('tileView', () => {
 
   it('says offline when the server reports the source down, reconnecting when the stream dropped', () => {
     expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, false)).toMatchObject({ state: 'offline', line: 'live.status.offline' });
-    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, true)).toMatchObject({ state: 'connecting', line: 'live.status.reconnecting' });
+    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, true)).toMatchObject({
+      state: 'connecting',
+      line: 'live.status.reconnecting',
+    });
     expect(tileView(true, { kind: 'connecting', attempt: 1 }, null)).toMatchObject({ state: 'connecting', line: 'live.status.connecting' });
     expect(tileView(true, { kind: 'connecting', attempt: 3 }, true)).toMatchObject({ line: 'live.status.reconnecting' });
   });
 
   it('says disabled, not offline, for a source an admin turned off (without a reason of its own)', () => {
-    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, false, 'Camera refused the connection', true)).toEqual({ state: 'offline', line: 'live.status.disabled', tone: 'off' });
+    expect(tileView(true, { kind: 'retrying', attempt: 2, retryAtMs: 5, reason: 'x' }, false, 'Camera refused the connection', true)).toEqual({
+      state: 'offline',
+      line: 'live.status.disabled',
+      tone: 'off',
+    });
     expect(tileView(true, { kind: 'connecting', attempt: 1 }, null, null, true)).toMatchObject({ line: 'live.status.disabled' });
     expect(tileView(false, null, false, null, true)).toMatchObject({ state: 'idle' });
   });
@@ -29,7 +36,10 @@ describe('tileView', () => {
       state: 'unsupported',
       unsupported: { line: 'live.status.notRelayed', codec: 'H.265' },
     });
-    expect(tileView(true, { kind: 'unsupported', reason: { why: 'no-decoder', codec: 'hevc' } }, null).unsupported).toEqual({ line: 'live.status.noDecoder', codec: 'H.265' });
+    expect(tileView(true, { kind: 'unsupported', reason: { why: 'no-decoder', codec: 'hevc' } }, null).unsupported).toEqual({
+      line: 'live.status.noDecoder',
+      codec: 'H.265',
+    });
   });
 
   it('shows refusals as errors', () => {

@@ -50,8 +50,11 @@ export function tileView(hasSource: boolean, phase: PlayerPhase | null, liveness
   // The server says the source is down: say so rather than "reconnecting" (the player keeps trying behind it).
   if (liveness === false) {
     const why = reason?.trim();
-    return why ? { state: 'offline', line: 'live.status.offline', tone: 'off', reason: { short: shortReason(why), full: why } } : { state: 'offline', line: 'live.status.offline', tone: 'off' };
+    return why
+      ? { state: 'offline', line: 'live.status.offline', tone: 'off', reason: { short: shortReason(why), full: why } }
+      : { state: 'offline', line: 'live.status.offline', tone: 'off' };
   }
-  if (phase?.kind === 'retrying' || (phase?.kind === 'connecting' && phase.attempt > 1)) return { state: 'connecting', line: 'live.status.reconnecting', tone: 'warn' };
+  if (phase?.kind === 'retrying' || (phase?.kind === 'connecting' && phase.attempt > 1))
+    return { state: 'connecting', line: 'live.status.reconnecting', tone: 'warn' };
   return { state: 'connecting', line: 'live.status.connecting', tone: 'warn' };
 }

@@ -218,13 +218,25 @@ export function VideoTile(p: VideoTileProps) {
               <span class={`tile-status tone-${view.tone}`} role="status" title={view.reason?.full}>
                 <span class="tile-status-mark" aria-hidden="true" />
                 {t(view.line)}
-                {view.reason ? <span class="tile-status-reason">{t('live.status.reasonSep')}{view.reason.short}</span> : null}
+                {view.reason ? (
+                  <span class="tile-status-reason">
+                    {t('live.status.reasonSep')}
+                    {view.reason.short}
+                  </span>
+                ) : null}
               </span>
             ) : (
               <span />
             )}
             <span class="tile-tools" onClick={stop} onDblClick={stop}>
-              <button type="button" class="tile-tool" title={t('live.tool.snapshot')} aria-label={t('live.tool.snapshot')} disabled={view.state !== 'playing'} onClick={snapshot}>
+              <button
+                type="button"
+                class="tile-tool"
+                title={t('live.tool.snapshot')}
+                aria-label={t('live.tool.snapshot')}
+                disabled={view.state !== 'playing'}
+                onClick={snapshot}
+              >
                 <SnapshotIcon />
               </button>
               <button
@@ -275,7 +287,13 @@ export function VideoTile(p: VideoTileProps) {
                 <MaximizeIcon restore={p.maximized} />
               </button>
               <TileAlarmTool sourceId={p.sourceId} name={name} />
-              <button type="button" class="tile-tool" title={t('live.tool.close')} aria-label={t('live.tool.close')} onClick={() => p.dispatch({ type: 'clear', index: p.index })}>
+              <button
+                type="button"
+                class="tile-tool"
+                title={t('live.tool.close')}
+                aria-label={t('live.tool.close')}
+                onClick={() => p.dispatch({ type: 'clear', index: p.index })}
+              >
                 <CloseIcon />
               </button>
             </span>

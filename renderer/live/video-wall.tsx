@@ -28,7 +28,12 @@ export function useWallController(opts: { windowId: number; lastNameKey: string 
   const controller = useMemo(
     () =>
       new WallController({
-        api: { ...wallStateApi(services.api), listLayouts: () => services.api.listLayouts(), saveLayout: (b) => services.api.saveLayout(b), deleteLayout: (id) => services.api.deleteLayout(id) },
+        api: {
+          ...wallStateApi(services.api),
+          listLayouts: () => services.api.listLayouts(),
+          saveLayout: (b) => services.api.saveLayout(b),
+          deleteLayout: (id) => services.api.deleteLayout(id),
+        },
         groupSources: (group) => groupSourceIds(allSources(services.cameras.get(), services.units.get()), group),
         kindOf: (id) => (services.cameras.get().has(id) ? 'camera' : services.units.get().has(id) ? 'unit' : null),
         windowId: opts.windowId,
@@ -93,7 +98,7 @@ export function VideoWall({ controller, active }: { controller: WallController; 
             selected={state.selected === i}
             maximized={state.maximized === i}
             covered={state.maximized !== null && state.maximized !== i}
-            alarmId={id !== null ? alarmTiles.get(i) ?? null : null}
+            alarmId={id !== null ? (alarmTiles.get(i) ?? null) : null}
             dispatch={dispatch}
             onOrgDrop={(drop, index) => void fillWallFrom({ controller, api: services.devices, org: services.org, toasts: services.toasts }, drop, index)}
           />

@@ -37,7 +37,12 @@ function secondsOk(v: string): boolean {
   return v.trim() !== '' && Number.isInteger(n) && n >= WALL_MIN_SECONDS && n <= WALL_MAX_SECONDS;
 }
 
-export function CarouselDialog(props: { layouts: readonly WallLayout[]; last?: readonly CarouselStep[]; onStart: (steps: CarouselStep[]) => void; onClose: () => void }) {
+export function CarouselDialog(props: {
+  layouts: readonly WallLayout[];
+  last?: readonly CarouselStep[];
+  onStart: (steps: CarouselStep[]) => void;
+  onClose: () => void;
+}) {
   const { t } = useI18n();
   const [rows, setRows] = useState<Row[]>(() => initialRows(props.layouts, props.last));
   const [tried, setTried] = useState(false);
@@ -75,7 +80,11 @@ export function CarouselDialog(props: { layouts: readonly WallLayout[]; last?: r
             return (
               <li key={i} class="carousel-step" data-step={i}>
                 <span class="carousel-step-label">{t('wall.carousel.stepLabel', { n })}</span>
-                <select aria-label={t('wall.carousel.layout', { n })} value={String(r.layoutId)} onChange={(e) => set(i, { layoutId: Number(e.currentTarget.value) })}>
+                <select
+                  aria-label={t('wall.carousel.layout', { n })}
+                  value={String(r.layoutId)}
+                  onChange={(e) => set(i, { layoutId: Number(e.currentTarget.value) })}
+                >
                   {props.layouts.map((l) => (
                     <option key={l.id} value={String(l.id)}>
                       {l.name}
@@ -94,7 +103,14 @@ export function CarouselDialog(props: { layouts: readonly WallLayout[]; last?: r
                   onInput={(e) => set(i, { seconds: e.currentTarget.value })}
                 />
                 <span class="muted">{t('wall.carousel.secondsShort')}</span>
-                <button type="button" class="icon-button" aria-label={t('wall.carousel.remove', { n })} title={t('wall.carousel.remove', { n })} disabled={rows.length <= 2} onClick={() => setRows(rows.filter((_, k) => k !== i))}>
+                <button
+                  type="button"
+                  class="icon-button"
+                  aria-label={t('wall.carousel.remove', { n })}
+                  title={t('wall.carousel.remove', { n })}
+                  disabled={rows.length <= 2}
+                  onClick={() => setRows(rows.filter((_, k) => k !== i))}
+                >
                   ×
                 </button>
               </li>
@@ -107,12 +123,19 @@ export function CarouselDialog(props: { layouts: readonly WallLayout[]; last?: r
           </div>
         ) : null}
         <div class="carousel-add">
-          <button type="button" class="small" disabled={rows.length >= CAROUSEL_MAX_STEPS} onClick={() => setRows([...rows, { layoutId: props.layouts[0]!.id, seconds: rows.at(-1)?.seconds ?? '20' }])}>
+          <button
+            type="button"
+            class="small"
+            disabled={rows.length >= CAROUSEL_MAX_STEPS}
+            onClick={() => setRows([...rows, { layoutId: props.layouts[0]!.id, seconds: rows.at(-1)?.seconds ?? '20' }])}
+          >
             {t('wall.carousel.add')}
           </button>
           {rows.length >= CAROUSEL_MAX_STEPS ? <span class="muted">{t('wall.carousel.tooMany', { max: CAROUSEL_MAX_STEPS })}</span> : null}
         </div>
-        <p class="muted carousel-preview">{t('wall.carousel.preview', { steps: rows.map((r) => t('wall.carousel.stepSummary', { name: nameOf(r.layoutId), seconds: r.seconds })).join(' → ') })}</p>
+        <p class="muted carousel-preview">
+          {t('wall.carousel.preview', { steps: rows.map((r) => t('wall.carousel.stepSummary', { name: nameOf(r.layoutId), seconds: r.seconds })).join(' → ') })}
+        </p>
         <div class="form-actions">
           <button type="button" onClick={props.onClose}>
             {t('common.cancel')}

@@ -9,7 +9,12 @@ function fakeApi(initial: WallLayout[] = []) {
   const layouts = new Map(initial.map((l) => [l.name, l]));
   const saved: WallLayoutBody[] = [];
   const walls = new Map<number, { state: WallStateBody | null; carousel: WallCarouselBody | null }>();
-  const view = (w: number): WallStateView => ({ window: w, state: walls.get(w)?.state ?? null, carousel: walls.get(w)?.carousel ?? null, updatedMs: walls.has(w) ? 1 : null });
+  const view = (w: number): WallStateView => ({
+    window: w,
+    state: walls.get(w)?.state ?? null,
+    carousel: walls.get(w)?.carousel ?? null,
+    updatedMs: walls.has(w) ? 1 : null,
+  });
   return {
     saved,
     layouts,
@@ -26,7 +31,15 @@ function fakeApi(initial: WallLayout[] = []) {
     listLayouts: vi.fn(async () => [...layouts.values()]),
     saveLayout: vi.fn(async (body: WallLayoutBody) => {
       saved.push(body);
-      const l: WallLayout = { id: layouts.get(body.name)?.id ?? nextId++, name: body.name, layout: body.layout, tiles: body.tiles, tourGroup: body.tourGroup ?? null, tourSeconds: body.tourSeconds ?? null, updatedMs: 1 };
+      const l: WallLayout = {
+        id: layouts.get(body.name)?.id ?? nextId++,
+        name: body.name,
+        layout: body.layout,
+        tiles: body.tiles,
+        tourGroup: body.tourGroup ?? null,
+        tourSeconds: body.tourSeconds ?? null,
+        updatedMs: 1,
+      };
       layouts.set(body.name, l);
       return l;
     }),
@@ -41,7 +54,15 @@ function memoryStorage(init: Record<string, string> = {}) {
   return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
 }
 
-const layout = (id: number, name: string, tiles: Array<number | null>, l: WallLayout['layout'] = '4'): WallLayout => ({ id, name, layout: l, tiles, tourGroup: null, tourSeconds: null, updatedMs: 1 });
+const layout = (id: number, name: string, tiles: Array<number | null>, l: WallLayout['layout'] = '4'): WallLayout => ({
+  id,
+  name,
+  layout: l,
+  tiles,
+  tourGroup: null,
+  tourSeconds: null,
+  updatedMs: 1,
+});
 const groups: Record<string, number[]> = { Depot: [1, 2, 3, 4, 5] };
 /** Ids from 1000 are units, the others cameras. */
 const base = { kindOf: (id: number) => (id >= 1000 ? 'unit' : 'camera') as 'camera' | 'unit', windowId: 0, canCarousel: true };
@@ -107,7 +128,13 @@ describe('WallController', () => {
 
   it('places a source asked for while the remembered layout is loading after it has loaded, not under it', async () => {
     const api = fakeApi([layout(1, 'Day', [7, null, 9, null])]);
-    const c = new WallController({ ...base, api, groupSources: () => [], lastNameKey: 'argus.wall.last.1', storage: memoryStorage({ 'argus.wall.last.1': 'Day' }) });
+    const c = new WallController({
+      ...base,
+      api,
+      groupSources: () => [],
+      lastNameKey: 'argus.wall.last.1',
+      storage: memoryStorage({ 'argus.wall.last.1': 'Day' }),
+    });
     const ready = c.init();
     c.placeSource(5);
     await ready;
@@ -122,7 +149,10 @@ describe('WallController', () => {
     c.markAlarm(2, 40);
     c.dispatch({ type: 'assign', index: 0, sourceId: 6 });
     c.markAlarm(0, 41);
-    expect([...c.alarmTiles.get()]).toEqual([[2, 40], [0, 41]]);
+    expect([...c.alarmTiles.get()]).toEqual([
+      [2, 40],
+      [0, 41],
+    ]);
     c.dispatch({ type: 'select', index: 2 }); // selecting is not replacing
     c.dispatch({ type: 'layout', layout: '9' });
     expect(c.alarmTiles.get().get(2)).toBe(40);
@@ -201,7 +231,10 @@ describe('WallController', () => {
     await c.init();
     expect(c.state.get().tiles.slice(0, 2)).toEqual([1, 2]);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(api.walls.get(7)?.state?.tiles).toEqual([{ kind: 'camera', id: 1, stream: 'sub' }, { kind: 'camera', id: 2, stream: 'sub' }]);
+    expect(api.walls.get(7)?.state?.tiles).toEqual([
+      { kind: 'camera', id: 1, stream: 'sub' },
+      { kind: 'camera', id: 2, stream: 'sub' },
+    ]);
     expect(api.saveLayout).not.toHaveBeenCalled();
     c.close();
   });
@@ -210,14 +243,24 @@ describe('WallController', () => {
     const api = fakeApi([layout(1, 'Gate', [7, 8, null, null]), layout(2, 'Highway', [9], '1')]);
     const c = new WallController({ ...base, api, groupSources: () => [], lastNameKey: null, storage: null });
     await c.init();
-    c.startCarousel([{ layoutId: 1, seconds: 20 }, { layoutId: 2, seconds: 30 }]);
+    c.startCarousel([
+      { layoutId: 1, seconds: 20 },
+      { layoutId: 2, seconds: 30 },
+    ]);
     expect(c.state.get()).toMatchObject({ layout: '4', carousel: { step: 0, running: true } });
     await vi.advanceTimersByTimeAsync(19_000);
     expect(c.state.get().layout).toBe('4');
     await vi.advanceTimersByTimeAsync(2000);
     expect(c.state.get()).toMatchObject({ layout: '1', carousel: { step: 1 } });
     expect(c.state.get().tiles[0]).toBe(9);
-    expect(api.walls.get(0)?.carousel).toEqual({ steps: [{ layoutId: 1, seconds: 20 }, { layoutId: 2, seconds: 30 }], step: 1, running: true });
+    expect(api.walls.get(0)?.carousel).toEqual({
+      steps: [
+        { layoutId: 1, seconds: 20 },
+        { layoutId: 2, seconds: 30 },
+      ],
+      step: 1,
+      running: true,
+    });
     await vi.advanceTimersByTimeAsync(30_000);
     expect(c.state.get()).toMatchObject({ layout: '4', carousel: { step: 0 } });
 
@@ -239,7 +282,17 @@ describe('WallController', () => {
 
   it('without the carousel right neither restores nor saves a carousel', async () => {
     const api = fakeApi([layout(1, 'Gate', [7]), layout(2, 'Highway', [9], '1')]);
-    api.walls.set(0, { state: { layout: '4', tiles: [{ kind: 'camera', id: 7, stream: 'sub' }], selected: null, maximized: null, tour: null }, carousel: { steps: [{ layoutId: 1, seconds: 5 }, { layoutId: 2, seconds: 5 }], step: 1, running: true } });
+    api.walls.set(0, {
+      state: { layout: '4', tiles: [{ kind: 'camera', id: 7, stream: 'sub' }], selected: null, maximized: null, tour: null },
+      carousel: {
+        steps: [
+          { layoutId: 1, seconds: 5 },
+          { layoutId: 2, seconds: 5 },
+        ],
+        step: 1,
+        running: true,
+      },
+    });
     const c = new WallController({ ...base, canCarousel: false, api, groupSources: () => [], lastNameKey: null, storage: null });
     await c.init();
     expect(c.state.get().carousel).toBeNull();

@@ -36,7 +36,6 @@ function defaultStorage(): Storage | null {
   }
 }
 
-
 export class WallController {
   readonly state = new Store<WallState>(emptyWall('4'));
   /** The user's saved layouts, null until loaded. */
@@ -156,7 +155,10 @@ export class WallController {
 
   /** The remembered wall of this window (sources gone since come back empty), else the fallback or last loaded layout. */
   private async initNow(): Promise<void> {
-    const [list, view] = await Promise.all([this.refreshLayouts(), this.o.api.getWallState(this.o.windowId).catch((err: unknown) => (this.error.set(err), null))]);
+    const [list, view] = await Promise.all([
+      this.refreshLayouts(),
+      this.o.api.getWallState(this.o.windowId).catch((err: unknown) => (this.error.set(err), null)),
+    ]);
     if (this.closed) return;
     const remembered = this.rememberedName();
     const named = remembered ? list?.find((l) => l.name === remembered) : undefined;

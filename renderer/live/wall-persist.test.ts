@@ -29,7 +29,7 @@ describe('wall-persist', () => {
     expect(stateBody(s, kindOf, true)?.tiles).toEqual([null, { kind: 'camera', id: 5, stream: 'sub' }]);
   });
 
-  it('a tour\'s pages and a running carousel\'s steps are not changes; its group and the stop are', () => {
+  it("a tour's pages and a running carousel's steps are not changes; its group and the stop are", () => {
     const groups = [1, 2, 3, 4, 5];
     const touring = wallReducer(emptyWall('4'), { type: 'tourStart', group: 'Depot', seconds: 10, sources: groups });
     const nextPage = wallReducer(touring, { type: 'tourTick', sources: groups });

@@ -43,7 +43,13 @@ export function stateFromBody(b: WallStateBody, carousel: CarouselState | null):
  */
 export function stateKey(s: WallState): string {
   if (s.carousel?.running) return 'carousel';
-  return JSON.stringify({ layout: s.layout, tiles: s.tour ? null : s.tiles, selected: s.selected, maximized: s.maximized, tour: s.tour ? [s.tour.group, s.tour.seconds] : null });
+  return JSON.stringify({
+    layout: s.layout,
+    tiles: s.tour ? null : s.tiles,
+    selected: s.selected,
+    maximized: s.maximized,
+    tour: s.tour ? [s.tour.group, s.tour.seconds] : null,
+  });
 }
 
 export function carouselKey(s: WallState): string {

@@ -54,7 +54,13 @@ describe('wallReducer', () => {
     const s = wallReducer(emptyWall('16'), { type: 'load', layout: { layout: '1+5', tiles: [4, null, 8], tourGroup: null, tourSeconds: null } });
     expect(s.layout).toBe('1+5');
     expect(s.tiles.length).toBe(MAX_TILES);
-    expect(layoutBody(s, 'Night shift')).toEqual({ name: 'Night shift', layout: '1+5', tiles: [4, null, 8, null, null, null], tourGroup: null, tourSeconds: null });
+    expect(layoutBody(s, 'Night shift')).toEqual({
+      name: 'Night shift',
+      layout: '1+5',
+      tiles: [4, null, 8, null, null, null],
+      tourGroup: null,
+      tourSeconds: null,
+    });
   });
 });
 
@@ -122,7 +128,7 @@ describe('carousel in the reducer', () => {
     { layoutId: 2, seconds: 30 },
   ];
 
-  it('shows each step\'s layout; selecting or maximizing keeps it running, a manual change stops it and keeps its steps', () => {
+  it("shows each step's layout; selecting or maximizing keeps it running, a manual change stops it and keeps its steps", () => {
     let s = wallReducer(emptyWall('9'), { type: 'carouselStart', steps, layout: gate });
     expect(s).toMatchObject({ layout: '1', carousel: { steps, step: 0, running: true } });
     expect(s.tiles[0]).toBe(7);

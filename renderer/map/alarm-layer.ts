@@ -80,7 +80,12 @@ export class AlarmLayer {
 
   private icon(m: AlarmMarker): L.DivIcon {
     const html = `<span class="alarm-pin sev-${m.severity}" data-alarm-id="${m.alarmId}" data-severity="${m.severity}" aria-label="${escapeHtml(this.label(m))}"><span aria-hidden="true">${SEV_ICON[m.severity]}</span></span>`;
-    return L.divIcon({ className: `alarm-marker alarm-sev-${m.severity}${m.flashing ? ' alarm-marker-flashing' : ''}`, html, iconSize: [26, 26], iconAnchor: [13, 13] });
+    return L.divIcon({
+      className: `alarm-marker alarm-sev-${m.severity}${m.flashing ? ' alarm-marker-flashing' : ''}`,
+      html,
+      iconSize: [26, 26],
+      iconAnchor: [13, 13],
+    });
   }
 
   private groupIcon(children: L.Marker[]): L.DivIcon {
@@ -91,7 +96,12 @@ export class AlarmLayer {
     const flashing = list.some((m) => m.flashing);
     const ids = list.map((m) => m.alarmId).join(',');
     const html = `<span class="alarm-pin alarm-group sev-${sev}" data-alarm-ids="${ids}" data-count="${list.length}" data-severity="${sev}" aria-label="${escapeHtml(this.groupLabel(list.length))}" title="${escapeHtml(this.groupLabel(list.length))}"><span class="alarm-count">${list.length}</span></span>`;
-    return L.divIcon({ className: `alarm-marker alarm-group-marker alarm-sev-${sev}${flashing ? ' alarm-marker-flashing' : ''}`, html, iconSize: [30, 30], iconAnchor: [15, 15] });
+    return L.divIcon({
+      className: `alarm-marker alarm-group-marker alarm-sev-${sev}${flashing ? ' alarm-marker-flashing' : ''}`,
+      html,
+      iconSize: [30, 30],
+      iconAnchor: [15, 15],
+    });
   }
 }
 

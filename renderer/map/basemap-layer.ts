@@ -89,7 +89,10 @@ export class BasemapLayer {
 
   private syncLabels(): void {
     const z = this.map.getZoom();
-    for (const [g, [lo, hi]] of [[this.provinceLabels, PROVINCE_ZOOMS], [this.cityLabels, CITY_ZOOMS]] as const) {
+    for (const [g, [lo, hi]] of [
+      [this.provinceLabels, PROVINCE_ZOOMS],
+      [this.cityLabels, CITY_ZOOMS],
+    ] as const) {
       const show = z >= lo && z <= hi;
       if (show && !this.map.hasLayer(g)) g.addTo(this.map);
       if (!show && this.map.hasLayer(g)) g.remove();

@@ -24,7 +24,11 @@ export function FenceForm({ name, types, canSave, onName, onTypes, onSave }: Fen
         <legend>{t('gps.fence.units')}</legend>
         {UNIT_TYPES.map((ty) => (
           <label>
-            <input type="checkbox" checked={types.includes(ty)} onChange={(e) => onTypes((e.target as HTMLInputElement).checked ? [...types, ty] : types.filter((x) => x !== ty))} />{' '}
+            <input
+              type="checkbox"
+              checked={types.includes(ty)}
+              onChange={(e) => onTypes((e.target as HTMLInputElement).checked ? [...types, ty] : types.filter((x) => x !== ty))}
+            />{' '}
             {t(`unitType.${ty}`)}
           </label>
         ))}

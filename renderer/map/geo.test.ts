@@ -11,7 +11,12 @@ describe('geo', () => {
 
   it('builds a box that contains the circle', () => {
     const b = boundingBox(31.2, 121.5, 500);
-    for (const [dLat, dLon] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+    for (const [dLat, dLon] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ] as const) {
       // a point 499 m away in each direction lies inside the box
       const lat = 31.2 + (dLat * 499) / 111_195;
       const lon = 121.5 + (dLon * 499) / (111_195 * Math.cos((31.2 * Math.PI) / 180));
@@ -21,7 +26,12 @@ describe('geo', () => {
   });
 
   it('tells points inside a polygon from points outside', () => {
-    const square: Array<[number, number]> = [[0, 0], [0, 1], [1, 1], [1, 0]];
+    const square: Array<[number, number]> = [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [1, 0],
+    ];
     expect(insidePolygon(0.5, 0.5, square)).toBe(true);
     expect(insidePolygon(1.5, 0.5, square)).toBe(false);
     expect(insidePolygon(0.5, -0.1, square)).toBe(false);

@@ -100,7 +100,13 @@ export class MapController {
     this.units = new UnitLayer(o.toDisplay, o.onUnitClick, (id) => o.services.units.get().get(id)?.status.online ?? false);
     map.addLayer(this.units.group);
     this.fences.addTo(map);
-    this.cameras = new CameraLayer({ toDisplay: o.toDisplay, fromDisplay: o.fromDisplay, draggable: can(o.services.user, 'cameras.manage'), onClick: o.onCameraClick, onMoved: o.onCameraMoved });
+    this.cameras = new CameraLayer({
+      toDisplay: o.toDisplay,
+      fromDisplay: o.fromDisplay,
+      draggable: can(o.services.user, 'cameras.manage'),
+      onClick: o.onCameraClick,
+      onMoved: o.onCameraMoved,
+    });
     this.cameras.group.addTo(map);
     this.draw.addTo(map);
     this.track.addTo(map);
@@ -109,34 +115,36 @@ export class MapController {
     map.on('click', (ev: L.LeafletMouseEvent) => o.onMapClick(o.fromDisplay(ev.latlng.lat, ev.latlng.lng)));
 
     void this.reloadUnits();
-    this.cleanups.push(o.services.events.subscribe((ev) => {
-      switch (ev.type) {
-        case 'gps.positions':
-          this.units.positions(ev.positions);
-          this.units.links(ev.links);
-          o.onUnits();
-          break;
-        case 'gps.geofence.changed':
-          o.onFences();
-          break;
-        case 'gps.camera.placed':
-          o.onPlacements();
-          break;
-        case 'gps.tiles.changed':
-          this.setTiles(ev.config);
-          o.onConfig(ev.config);
-          break;
-        case 'unit.changed':
-        case 'unit.deleted':
-          void this.reloadUnits();
-          break;
-        case 'device.event':
-          this.deviceEvent(ev.event);
-          break;
-        default:
-          break;
-      }
-    }));
+    this.cleanups.push(
+      o.services.events.subscribe((ev) => {
+        switch (ev.type) {
+          case 'gps.positions':
+            this.units.positions(ev.positions);
+            this.units.links(ev.links);
+            o.onUnits();
+            break;
+          case 'gps.geofence.changed':
+            o.onFences();
+            break;
+          case 'gps.camera.placed':
+            o.onPlacements();
+            break;
+          case 'gps.tiles.changed':
+            this.setTiles(ev.config);
+            o.onConfig(ev.config);
+            break;
+          case 'unit.changed':
+          case 'unit.deleted':
+            void this.reloadUnits();
+            break;
+          case 'device.event':
+            this.deviceEvent(ev.event);
+            break;
+          default:
+            break;
+        }
+      }),
+    );
     const tick = setInterval(() => {
       this.units.tick();
       o.onUnits();
@@ -202,7 +210,12 @@ export class MapController {
     this.fences.clearLayers();
     for (const f of fences) {
       const style = { color: f.enabled ? '#f05252' : '#8a94a6', weight: 2, fillOpacity: 0.08 };
-      const shape = f.circle ? L.circle(toDisplay(f.circle.lat, f.circle.lon), { ...style, radius: f.circle.radiusM }) : L.polygon((f.polygon ?? []).map(([a, b]) => toDisplay(a, b)), style);
+      const shape = f.circle
+        ? L.circle(toDisplay(f.circle.lat, f.circle.lon), { ...style, radius: f.circle.radiusM })
+        : L.polygon(
+            (f.polygon ?? []).map(([a, b]) => toDisplay(a, b)),
+            style,
+          );
       shape.bindTooltip(label(f)).addTo(this.fences);
     }
   }
@@ -216,7 +229,11 @@ export class MapController {
     const { toDisplay } = this.o;
     this.draw.clearLayers();
     if (draft.length === 0) return;
-    if (tool === 'polygon') L.polygon(draft.map(([a, b]) => toDisplay(a, b)), { color: '#f0b429' }).addTo(this.draw);
+    if (tool === 'polygon')
+      L.polygon(
+        draft.map(([a, b]) => toDisplay(a, b)),
+        { color: '#f0b429' },
+      ).addTo(this.draw);
     else {
       const r = draft.length === 2 ? L.latLng(draft[0]!).distanceTo(L.latLng(draft[1]!)) : 5;
       L.circle(toDisplay(...draft[0]!), { radius: r, color: '#f0b429' }).addTo(this.draw);
@@ -232,14 +249,20 @@ export class MapController {
     this.track.clearLayers();
     this.trackMarker = null;
     if (points.length === 0) return;
-    const line = L.polyline(points.map((p) => this.o.toDisplay(p.lat, p.lon)), { color: '#4c8dff', weight: 3 }).addTo(this.track);
+    const line = L.polyline(
+      points.map((p) => this.o.toDisplay(p.lat, p.lon)),
+      { color: '#4c8dff', weight: 3 },
+    ).addTo(this.track);
     this.map.fitBounds(line.getBounds(), { maxZoom: 17 });
   }
 
   moveTrackMarker(lat: number, lon: number): void {
     const ll = this.o.toDisplay(lat, lon);
     if (!this.trackMarker || !this.track.hasLayer(this.trackMarker)) {
-      this.trackMarker = L.marker(ll, { icon: L.divIcon({ className: 'track-marker', html: '<span></span>', iconSize: [16, 16], iconAnchor: [8, 8] }), interactive: false }).addTo(this.track);
+      this.trackMarker = L.marker(ll, {
+        icon: L.divIcon({ className: 'track-marker', html: '<span></span>', iconSize: [16, 16], iconAnchor: [8, 8] }),
+        interactive: false,
+      }).addTo(this.track);
     } else this.trackMarker.setLatLng(ll);
   }
 

@@ -33,10 +33,20 @@ export function TrackPanel({ unitName, range, track, trackT, video, videoPlaying
       <h3>{t('gps.track.title', { unit: unitName })}</h3>
       <div class="row">
         <label>
-          {t('gps.track.from')} <input type="datetime-local" value={dtLocal(range.from)} onChange={(e) => onRange({ ...range, from: new Date((e.target as HTMLInputElement).value).getTime() })} />
+          {t('gps.track.from')}{' '}
+          <input
+            type="datetime-local"
+            value={dtLocal(range.from)}
+            onChange={(e) => onRange({ ...range, from: new Date((e.target as HTMLInputElement).value).getTime() })}
+          />
         </label>
         <label>
-          {t('gps.track.to')} <input type="datetime-local" value={dtLocal(range.to)} onChange={(e) => onRange({ ...range, to: new Date((e.target as HTMLInputElement).value).getTime() })} />
+          {t('gps.track.to')}{' '}
+          <input
+            type="datetime-local"
+            value={dtLocal(range.to)}
+            onChange={(e) => onRange({ ...range, to: new Date((e.target as HTMLInputElement).value).getTime() })}
+          />
         </label>
         <button type="button" class="small" onClick={onLoad}>
           {t('gps.track.load')}

@@ -46,7 +46,19 @@ describe('track playback', () => {
   });
 
   it('colours units: SOS, offline, stale after 60 s, online', () => {
-    const pos = { unitId: 1, tMs: 100_000, lat: 0, lon: 0, altM: null, speedMps: null, headingDeg: null, accuracyM: null, batteryPct: null, signalDbm: null, sos: false };
+    const pos = {
+      unitId: 1,
+      tMs: 100_000,
+      lat: 0,
+      lon: 0,
+      altM: null,
+      speedMps: null,
+      headingDeg: null,
+      accuracyM: null,
+      batteryPct: null,
+      signalDbm: null,
+      sos: false,
+    };
     expect(unitMapStatus({ sos: true, linkUp: true, position: pos, lastSeenMs: 100_000 }, 100_000)).toBe('sos');
     expect(unitMapStatus({ sos: false, linkUp: true, position: pos, lastSeenMs: 100_000 }, 159_000)).toBe('online');
     expect(unitMapStatus({ sos: false, linkUp: true, position: pos, lastSeenMs: 100_000 }, 161_000)).toBe('stale');

@@ -120,7 +120,9 @@ export class UnitLayer {
     return L.divIcon({
       className: `unit-marker unit-${status}`,
       html:
-        (u.position?.headingDeg == null ? '<span class="unit-heading" style="display: none"></span>' : `<span class="unit-heading" style="transform: rotate(${Math.round(u.position.headingDeg)}deg)"></span>`) +
+        (u.position?.headingDeg == null
+          ? '<span class="unit-heading" style="display: none"></span>'
+          : `<span class="unit-heading" style="transform: rotate(${Math.round(u.position.headingDeg)}deg)"></span>`) +
         `<span class="unit-glyph" data-unit-id="${u.unitId}" data-unit-type="${u.type}">${unitIconSvg(u.type)}</span>` +
         `<span class="unit-label">${statusShapeSvg(status)}${esc(u.callsign)}</span>`,
       iconSize: [28, 28],

@@ -11,7 +11,15 @@ import { openInPlayback } from './nav';
 
 export function SearchPanel({ sources }: { sources: Array<{ id: number; name: string }> }) {
   const { t } = useI18n();
-  const [f, setF] = useState({ from: toDateTimeLocalValue(Date.now() - 86_400_000), to: toDateTimeLocalValue(Date.now()), eventType: '', text: '', lat: '', lon: '', radius: '' });
+  const [f, setF] = useState({
+    from: toDateTimeLocalValue(Date.now() - 86_400_000),
+    to: toDateTimeLocalValue(Date.now()),
+    eventType: '',
+    text: '',
+    lat: '',
+    lon: '',
+    radius: '',
+  });
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const set = (k: keyof typeof f, v: string) => setF((x) => ({ ...x, [k]: v }));
@@ -28,29 +36,54 @@ export function SearchPanel({ sources }: { sources: Array<{ id: number; name: st
   const name = (id: number) => sources.find((s) => s.id === id)?.name ?? `#${id}`;
   const eventLabel = (type: string) => ((DEVICE_EVENT_TYPES as readonly string[]).includes(type) ? t(typeKey(type as DeviceEventType)) : type);
   return (
-    <form class="pb-search" onSubmit={(e) => {
-      e.preventDefault();
-      run();
-    }}>
+    <form
+      class="pb-search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        run();
+      }}
+    >
       <h3>{t('investigation.search')}</h3>
-      <label>{t('investigation.search.from')}<input type="datetime-local" name="search-from" value={f.from} onInput={(e) => set('from', e.currentTarget.value)} /></label>
-      <label>{t('investigation.search.to')}<input type="datetime-local" name="search-to" value={f.to} onInput={(e) => set('to', e.currentTarget.value)} /></label>
+      <label>
+        {t('investigation.search.from')}
+        <input type="datetime-local" name="search-from" value={f.from} onInput={(e) => set('from', e.currentTarget.value)} />
+      </label>
+      <label>
+        {t('investigation.search.to')}
+        <input type="datetime-local" name="search-to" value={f.to} onInput={(e) => set('to', e.currentTarget.value)} />
+      </label>
       <label>
         {t('investigation.search.eventType')}
         <select name="search-event" value={f.eventType} onChange={(e) => set('eventType', e.currentTarget.value)}>
           <option value="">{t('investigation.search.anyEvent')}</option>
           {DEVICE_EVENT_TYPES.map((type) => (
-            <option key={type} value={type}>{t(typeKey(type))}</option>
+            <option key={type} value={type}>
+              {t(typeKey(type))}
+            </option>
           ))}
         </select>
       </label>
-      <label>{t('investigation.search.text')}<input name="search-text" value={f.text} onInput={(e) => set('text', e.currentTarget.value)} /></label>
+      <label>
+        {t('investigation.search.text')}
+        <input name="search-text" value={f.text} onInput={(e) => set('text', e.currentTarget.value)} />
+      </label>
       <div class="pb-search-place">
-        <label>{t('investigation.search.lat')}<input name="search-lat" inputMode="decimal" value={f.lat} onInput={(e) => set('lat', e.currentTarget.value)} /></label>
-        <label>{t('investigation.search.lon')}<input name="search-lon" inputMode="decimal" value={f.lon} onInput={(e) => set('lon', e.currentTarget.value)} /></label>
-        <label>{t('investigation.search.radius')}<input name="search-radius" inputMode="numeric" value={f.radius} onInput={(e) => set('radius', e.currentTarget.value)} /></label>
+        <label>
+          {t('investigation.search.lat')}
+          <input name="search-lat" inputMode="decimal" value={f.lat} onInput={(e) => set('lat', e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('investigation.search.lon')}
+          <input name="search-lon" inputMode="decimal" value={f.lon} onInput={(e) => set('lon', e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('investigation.search.radius')}
+          <input name="search-radius" inputMode="numeric" value={f.radius} onInput={(e) => set('radius', e.currentTarget.value)} />
+        </label>
       </div>
-      <button type="submit" class="primary">{t('investigation.search')}</button>
+      <button type="submit" class="primary">
+        {t('investigation.search')}
+      </button>
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {hits ? (
         <>
@@ -60,7 +93,8 @@ export function SearchPanel({ sources }: { sources: Array<{ id: number; name: st
               <li key={i}>
                 <button type="button" class="link" onClick={() => openInPlayback([h.cameraId], h.atMs)}>
                   {t(`investigation.hit.${h.kind}` as MessageKey)} · {name(h.cameraId)} · {formatDateTime(h.atMs)}
-                  {h.distanceM !== undefined ? ` · ${t('investigation.search.distance', { m: h.distanceM })}` : ''} {h.kind === 'bookmark' ? `· ${h.label}` : h.kind === 'event' ? `· ${eventLabel(h.label)}` : ''}
+                  {h.distanceM !== undefined ? ` · ${t('investigation.search.distance', { m: h.distanceM })}` : ''}{' '}
+                  {h.kind === 'bookmark' ? `· ${h.label}` : h.kind === 'event' ? `· ${eventLabel(h.label)}` : ''}
                 </button>
               </li>
             ))}

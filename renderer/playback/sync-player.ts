@@ -100,7 +100,8 @@ export class TilePlayer {
     video.playsInline = true;
     video.preload = 'auto';
     // The frame actually presented (its media time), which can lag currentTime by a few frames while playing.
-    const rvfc = (video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number }).requestVideoFrameCallback;
+    const rvfc = (video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: (now: number, meta: { mediaTime: number }) => void) => number })
+      .requestVideoFrameCallback;
     if (rvfc) {
       const onFrame = (nowPerf: number, meta: { mediaTime: number }) => {
         this.presented = { mediaS: meta.mediaTime, perf: nowPerf };
@@ -260,10 +261,14 @@ export class TilePlayer {
     this.refreshing = true;
     this.lastRefreshPerf = performance.now();
     const cur = this.map!;
-    void invApi.playbackMap(this.cameraId, cur.startMs, cur.endMs)
-      .then((next) => {
-        if (this.map === cur && next.pieces.length >= cur.pieces.length) this.map = next;
-      }, () => undefined)
+    void invApi
+      .playbackMap(this.cameraId, cur.startMs, cur.endMs)
+      .then(
+        (next) => {
+          if (this.map === cur && next.pieces.length >= cur.pieces.length) this.map = next;
+        },
+        () => undefined,
+      )
       .finally(() => (this.refreshing = false));
   }
 

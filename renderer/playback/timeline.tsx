@@ -85,16 +85,28 @@ export function TimelineView(p: TimelineProps) {
           })}
           {row.data?.bookmarks.map((b) => {
             const c = clip(b.startMs, Math.max(b.endMs, b.startMs + p.spanMs / 500));
-            return c.right > c.left ? <span key={`b${b.id}`} class="pb-bookmark" title={b.note} style={{ left: pct(c.left), width: pct(c.right - c.left) }} /> : null;
+            return c.right > c.left ? (
+              <span key={`b${b.id}`} class="pb-bookmark" title={b.note} style={{ left: pct(c.left), width: pct(c.right - c.left) }} />
+            ) : null;
           })}
           {row.data?.events.map((ev) => {
             const x = rel(ev.startMs);
-            return x >= 0 && x <= 1 ? <span key={`e${ev.id}`} class={`pb-event pb-event-${ev.type.replace(/[^a-z0-9-]/gi, '')}`} title={`${ev.type} ${formatDateTime(ev.startMs)}`} style={{ left: pct(x) }} /> : null;
+            return x >= 0 && x <= 1 ? (
+              <span
+                key={`e${ev.id}`}
+                class={`pb-event pb-event-${ev.type.replace(/[^a-z0-9-]/gi, '')}`}
+                title={`${ev.type} ${formatDateTime(ev.startMs)}`}
+                style={{ left: pct(x) }}
+              />
+            ) : null;
           })}
         </div>
       ))}
       {p.markIn !== null && p.markOut !== null ? (
-        <span class="pb-selection" style={{ left: pct(clip(p.markIn, p.markOut).left), width: pct(Math.max(0, clip(p.markIn, p.markOut).right - clip(p.markIn, p.markOut).left)) }} />
+        <span
+          class="pb-selection"
+          style={{ left: pct(clip(p.markIn, p.markOut).left), width: pct(Math.max(0, clip(p.markIn, p.markOut).right - clip(p.markIn, p.markOut).left)) }}
+        />
       ) : null}
       {rel(shown) >= 0 && rel(shown) <= 1 ? <span class="pb-cursor" style={{ left: pct(rel(shown)) }} /> : null}
     </div>

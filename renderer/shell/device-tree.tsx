@@ -94,7 +94,13 @@ export function DeviceTree() {
                     <ul role="group">
                       {g.sources.map((s) =>
                         s.kind === 'camera' ? (
-                          <CameraItem key={s.id} camera={s.camera} selected={selected === s.id} onSelect={() => selectedCamera.set(s.id)} onOpen={() => open(s.id)} />
+                          <CameraItem
+                            key={s.id}
+                            camera={s.camera}
+                            selected={selected === s.id}
+                            onSelect={() => selectedCamera.set(s.id)}
+                            onOpen={() => open(s.id)}
+                          />
                         ) : (
                           <UnitItem key={s.id} unit={s.unit} selected={selected === s.id} onSelect={() => selectedCamera.set(s.id)} onOpen={() => open(s.id)} />
                         ),

@@ -30,7 +30,9 @@ export function dragProps(id: number, name: string) {
 export function CameraItem({ camera, selected, onSelect, onOpen }: ItemProps & { camera: Camera }) {
   const { t, lang } = useI18n();
   const state = camera.status.state;
-  const title = [camera.name, t(statusKey(state)), statusReason(lang, camera.status.reason, camera.status.lastError) ?? '', t('tree.openHint')].filter(Boolean).join(' · ');
+  const title = [camera.name, t(statusKey(state)), statusReason(lang, camera.status.reason, camera.status.lastError) ?? '', t('tree.openHint')]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <li
       role="treeitem"

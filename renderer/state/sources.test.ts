@@ -1,7 +1,18 @@
 // Cameras and units as one list of video sources: grouping, liveness, search, tour groups.
 import { describe, expect, it } from 'vitest';
 import { cameraMapOf } from './cameras';
-import { allSources, findSource, groupNames, groupSourceIds, groupSources, limitGroups, matchingGroups, sourceLiveness, sourceMatches, sourceRecording } from './sources';
+import {
+  allSources,
+  findSource,
+  groupNames,
+  groupSourceIds,
+  groupSources,
+  limitGroups,
+  matchingGroups,
+  sourceLiveness,
+  sourceMatches,
+  sourceRecording,
+} from './sources';
 import { camera, unit, unitStatus } from './test-fixtures';
 
 const cams = cameraMapOf([camera(1, 'Gate', 'Depot'), camera(2, 'Yard', 'Depot', 'reconnecting'), camera(3, 'Lobby', null, 'connecting')]);

@@ -3,7 +3,9 @@ import type { Camera, Unit } from '../../common/api';
 import type { CameraMap } from './cameras';
 import type { UnitMap } from './units';
 
-export type Source = { kind: 'camera'; id: number; name: string; groupName: string | null; camera: Camera } | { kind: 'unit'; id: number; name: string; groupName: string | null; unit: Unit };
+export type Source =
+  | { kind: 'camera'; id: number; name: string; groupName: string | null; camera: Camera }
+  | { kind: 'unit'; id: number; name: string; groupName: string | null; unit: Unit };
 
 /** Whether a source delivers video now: true (yes), false (no: offline, failed, disabled), null (not known yet). */
 export type Liveness = boolean | null;

@@ -38,5 +38,18 @@ export function unitStatus(unitId: number, online: boolean, sinceMs: number, ext
 }
 
 export function unit(id: number, callsign: string, type: Unit['type'] = 'vehicle', groupName: string | null = null, st = unitStatus(id, false, 100)): Unit {
-  return { id, callsign, type, officer: null, enabled: true, groupName, segmentSeconds: 60, retentionDays: 30, keyRotatedMs: 1, createdMs: 1, updatedMs: 1, status: st };
+  return {
+    id,
+    callsign,
+    type,
+    officer: null,
+    enabled: true,
+    groupName,
+    segmentSeconds: 60,
+    retentionDays: 30,
+    keyRotatedMs: 1,
+    createdMs: 1,
+    updatedMs: 1,
+    status: st,
+  };
 }

@@ -58,7 +58,11 @@ export interface AlarmRepo {
    */
   raise(o: AlarmOccurrence, windowMs: number, nowMs: number): Promise<AlarmFeedEvent>;
   /** In one transaction: sets the state (or only adds a note when state is null), appends the step and the 'state' feed event. */
-  step(alarmId: number, step: { state: AlarmState | null; userId: number | null; username: string | null; note: string | null }, nowMs: number): Promise<AlarmFeedEvent | null>;
+  step(
+    alarmId: number,
+    step: { state: AlarmState | null; userId: number | null; username: string | null; note: string | null },
+    nowMs: number,
+  ): Promise<AlarmFeedEvent | null>;
   /** Appends action outcomes and the 'action' feed event. */
   addActions(alarmId: number, outcomes: AlarmActionOutcome[], nowMs: number): Promise<AlarmFeedEvent | null>;
   /** Alarms still 'new' whose escalation is due at nowMs (oldest first), with the role to escalate to. */

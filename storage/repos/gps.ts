@@ -39,7 +39,12 @@ export interface GpsRepo {
   /** One unit's points with startMs <= tMs <= endMs in time order, at most `limit`. */
   track(unitId: number, startMs: number, endMs: number, limit: number): Promise<GpsPointRow[]>;
   /** Points inside the box [minLat, maxLat] x [minLon, maxLon] with startMs <= tMs <= endMs (R*Tree), at most `limit`. */
-  inBox(box: { minLat: number; maxLat: number; minLon: number; maxLon: number }, startMs: number, endMs: number, limit: number): Promise<Array<Pick<GpsPointRow, 'unitId' | 'tMs' | 'lat' | 'lon'>>>;
+  inBox(
+    box: { minLat: number; maxLat: number; minLon: number; maxLon: number },
+    startMs: number,
+    endMs: number,
+    limit: number,
+  ): Promise<Array<Pick<GpsPointRow, 'unitId' | 'tMs' | 'lat' | 'lon'>>>;
   /** Each unit's newest stored point (unit time). */
   latestPerUnit(): Promise<GpsPointRow[]>;
   /** Deletes points with tMs < beforeMs (in chunks); returns how many. */

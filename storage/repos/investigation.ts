@@ -47,7 +47,17 @@ export interface InvestigationRepo extends RecordedRangesQuery {
   listExports(q: { caseId?: number; limit: number }): Promise<ExportJob[]>;
   /** Jobs in state queued or running (resumed at start). */
   listUnfinishedExports(): Promise<ExportJob[]>;
-  updateExport(id: number, patch: { state?: ExportState; progress?: number; error?: string | null; reason?: WireMessage | null; finishedMs?: number | null; manifestSha256?: string | null }): Promise<ExportJob | null>;
+  updateExport(
+    id: number,
+    patch: {
+      state?: ExportState;
+      progress?: number;
+      error?: string | null;
+      reason?: WireMessage | null;
+      finishedMs?: number | null;
+      manifestSha256?: string | null;
+    },
+  ): Promise<ExportJob | null>;
 
   // snapshots
   createSnapshot(s: NewSnapshot): Promise<Snapshot>;

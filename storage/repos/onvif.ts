@@ -42,7 +42,12 @@ export interface OnvifRepo {
    * its rtsp row (the first channel's id = the device's id) and their links in ONE transaction: either all or nothing. Throws StorageError 'conflict' (field 'name') on a duplicate camera name, (field 'host') when the device
    * address is already added.
    */
-  createDevice(device: NewOnvifDevice, cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>, nowMs: number, nodeId?: number): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }>;
+  createDevice(
+    device: NewOnvifDevice,
+    cameras: Array<{ camera: NewCamera; link: NewOnvifCamera }>,
+    nowMs: number,
+    nodeId?: number,
+  ): Promise<{ device: OnvifDeviceRow; cameras: CameraRow[] }>;
   listDevices(): Promise<OnvifDeviceRow[]>;
   getDevice(id: number): Promise<OnvifDeviceRow | null>;
   getDeviceByAddress(host: string, port: number): Promise<OnvifDeviceRow | null>;

@@ -16,7 +16,11 @@ describe('SqliteAlarmWindowRepo', () => {
     expect(w).toMatchObject({ channelId: 3, alarmId: 7, startMs: T0, endMs: T0 + 30_000 });
     const wider = await t.store.alarmWindows.upsert({ channelId: 3, alarmId: 7, startMs: T0 + 5_000, endMs: T0 + 90_000 });
     expect(wider).toEqual({ ...w, endMs: T0 + 90_000 });
-    expect(await t.store.alarmWindows.upsert({ channelId: 3, alarmId: 7, startMs: T0 - 10_000, endMs: T0 })).toEqual({ ...w, startMs: T0 - 10_000, endMs: T0 + 90_000 });
+    expect(await t.store.alarmWindows.upsert({ channelId: 3, alarmId: 7, startMs: T0 - 10_000, endMs: T0 })).toEqual({
+      ...w,
+      startMs: T0 - 10_000,
+      endMs: T0 + 90_000,
+    });
     const other = await t.store.alarmWindows.upsert({ channelId: 3, alarmId: 8, startMs: T0 + 200_000, endMs: T0 + 210_000 });
     expect(other.id).not.toBe(w.id);
     const linkage1 = await t.store.alarmWindows.upsert({ channelId: 4, alarmId: null, startMs: T0, endMs: T0 + 1 });

@@ -26,7 +26,10 @@ export class SqliteAlarmWindowRepo implements AlarmWindowRepo {
     const cur =
       w.alarmId === null
         ? undefined
-        : await this.db.get<AlarmWindowDbRow>(`SELECT ${COLUMNS} FROM alarm_recordings WHERE channel_id = ? AND alarm_id = ? ORDER BY id LIMIT 1`, [w.channelId, w.alarmId]);
+        : await this.db.get<AlarmWindowDbRow>(`SELECT ${COLUMNS} FROM alarm_recordings WHERE channel_id = ? AND alarm_id = ? ORDER BY id LIMIT 1`, [
+            w.channelId,
+            w.alarmId,
+          ]);
     if (cur) {
       const r = await this.db.get<AlarmWindowDbRow>(
         `UPDATE alarm_recordings SET start_ms = min(start_ms, ?), end_ms = max(end_ms, ?) WHERE id = ? RETURNING ${COLUMNS}`,

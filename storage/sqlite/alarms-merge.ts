@@ -31,7 +31,18 @@ export function raiseOccurrence(db: Db, o: AlarmOccurrence, windowMs: number, no
         );
         await tx.run(
           'INSERT INTO alarm_occurrences (alarm_id, at_ms, severity, message, reason, lat, lon, user_id, username, device_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [open.id, ms(o.atMs), o.severity, o.message, reasonJson(o.reason), o.lat, o.lon, o.reporter?.userId ?? null, o.reporter?.username ?? null, o.deviceEventId],
+          [
+            open.id,
+            ms(o.atMs),
+            o.severity,
+            o.message,
+            reasonJson(o.reason),
+            o.lat,
+            o.lon,
+            o.reporter?.userId ?? null,
+            o.reporter?.username ?? null,
+            o.deviceEventId,
+          ],
         );
         return (await appendFeedEntry(tx, open.id, 'merged', null, nowMs))!;
       }

@@ -208,7 +208,13 @@ export async function getAlarm(db: Db, id: number): Promise<Alarm | null> {
 }
 
 /** Appends the feed entry of a change (the whole alarm as it is now) and returns the event to push. */
-export async function appendFeedEntry(db: Db, alarmId: number, kind: AlarmEventKind, linkage: AlarmLinkage | null, nowMs: number): Promise<AlarmFeedEvent | null> {
+export async function appendFeedEntry(
+  db: Db,
+  alarmId: number,
+  kind: AlarmEventKind,
+  linkage: AlarmLinkage | null,
+  nowMs: number,
+): Promise<AlarmFeedEvent | null> {
   const alarm = await getAlarm(db, alarmId);
   if (!alarm) return null;
   const r = await db.run('INSERT INTO alarm_feed (alarm_id, kind, at_ms, payload) VALUES (?, ?, ?, ?)', [

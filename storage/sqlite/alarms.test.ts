@@ -64,7 +64,11 @@ describe('SqliteAlarmRepo', () => {
 
   it('keeps a status reason as a code with params on the alarm and each occurrence (migration 013), null when none', async () => {
     const refused = { code: 'status.refused', params: {} };
-    const a = await t.store.alarms.raise(occ({ type: 'camera_offline', message: 'Camera refused the connection (check address and port)', reason: refused }), 10_000, T0);
+    const a = await t.store.alarms.raise(
+      occ({ type: 'camera_offline', message: 'Camera refused the connection (check address and port)', reason: refused }),
+      10_000,
+      T0,
+    );
     expect(a.alarm.reason).toEqual(refused);
     // A merged occurrence keeps its own reason; the alarm keeps its first one.
     const sub = { code: 'status.sub_stream', params: { reason: { code: 'status.timeout' } } };
@@ -75,7 +79,11 @@ describe('SqliteAlarmRepo', () => {
     // An alarm raised without a message takes the first reason that comes with one.
     const c = await t.store.alarms.raise(occ({ type: 'video_loss' }), 10_000, T0);
     expect(c.alarm.reason).toBeNull();
-    const d = await t.store.alarms.raise(occ({ type: 'video_loss', atMs: T0 + 1000, message: 'Camera stopped sending video', reason: { code: 'status.stalled', params: {} } }), 10_000, T0 + 1000);
+    const d = await t.store.alarms.raise(
+      occ({ type: 'video_loss', atMs: T0 + 1000, message: 'Camera stopped sending video', reason: { code: 'status.stalled', params: {} } }),
+      10_000,
+      T0 + 1000,
+    );
     expect(d.alarm).toMatchObject({ id: c.alarm.id, message: 'Camera stopped sending video', reason: { code: 'status.stalled', params: {} } });
     expect((await t.store.alarms.get(a.alarm.id))?.reason).toEqual(refused);
   });
@@ -93,9 +101,27 @@ describe('SqliteAlarmRepo', () => {
     await t.store.alarms.step(a.alarm.id, { state: 'acknowledged', userId: 2, username: 'ann', note: null }, T0 + 1000);
     await t.store.alarms.step(a.alarm.id, { state: 'in_progress', userId: 2, username: 'ann', note: 'patrol sent' }, T0 + 2000);
     await t.store.alarms.step(a.alarm.id, { state: null, userId: 3, username: 'bob', note: 'still there' }, T0 + 2500);
-    await t.store.alarms.addActions(a.alarm.id, [{ ruleId: 1, kind: 'ptz', status: 'failed', message: 'preset 2 on camera 4 (not_found)', resultId: null, atMs: T0 + 10, code: 'ptz_preset', params: { cameraId: 4, presetId: 2, reason: 'not_found' } }], T0 + 10);
+    await t.store.alarms.addActions(
+      a.alarm.id,
+      [
+        {
+          ruleId: 1,
+          kind: 'ptz',
+          status: 'failed',
+          message: 'preset 2 on camera 4 (not_found)',
+          resultId: null,
+          atMs: T0 + 10,
+          code: 'ptz_preset',
+          params: { cameraId: 4, presetId: 2, reason: 'not_found' },
+        },
+      ],
+      T0 + 10,
+    );
     // A row stored before outcome codes (migration 011) reads back with code null and its message.
-    await t.store.db.run("INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms) VALUES (?, 1, 'sound', 'sent', 'alarm sound', NULL, ?)", [a.alarm.id, T0 + 11]);
+    await t.store.db.run(
+      "INSERT INTO alarm_actions (alarm_id, rule_id, kind, status, message, result_id, at_ms) VALUES (?, 1, 'sound', 'sent', 'alarm sound', NULL, ?)",
+      [a.alarm.id, T0 + 11],
+    );
     const last = await t.store.alarms.step(a.alarm.id, { state: 'closed', userId: 2, username: 'ann', note: 'false alarm' }, T0 + 3000);
     expect(last!.alarm.state).toBe('closed');
     expect(last!.alarm.handler).toBe('ann');
@@ -107,7 +133,16 @@ describe('SqliteAlarmRepo', () => {
       ['closed', 'ann', T0 + 3000, 'false alarm'],
     ]);
     expect(last!.alarm.actions).toEqual([
-      { ruleId: 1, kind: 'ptz', status: 'failed', message: 'preset 2 on camera 4 (not_found)', resultId: null, atMs: T0 + 10, code: 'ptz_preset', params: { cameraId: 4, presetId: 2, reason: 'not_found' } },
+      {
+        ruleId: 1,
+        kind: 'ptz',
+        status: 'failed',
+        message: 'preset 2 on camera 4 (not_found)',
+        resultId: null,
+        atMs: T0 + 10,
+        code: 'ptz_preset',
+        params: { cameraId: 4, presetId: 2, reason: 'not_found' },
+      },
       { ruleId: 1, kind: 'sound', status: 'sent', message: 'alarm sound', resultId: null, atMs: T0 + 11, code: null, params: {} },
     ]);
     const feed = await t.store.alarms.feedSince(0, 100);
@@ -129,7 +164,16 @@ describe('SqliteAlarmRepo', () => {
     const due = await t.store.alarms.dueForEscalation(T0 + 30_000, 10);
     expect(due.map((x) => [x.alarm.id, x.role])).toEqual([[a.alarm.id, 'admin']]);
     const linkage = { wall: [], sound: true, desktop: true, notifyRoles: ['admin' as const], notifyUserIds: [] };
-    const out = { ruleId: 1, kind: 'escalate' as const, status: 'sent' as const, message: 'to admin', resultId: null, atMs: T0 + 30_000, code: 'escalate' as const, params: { role: 'admin', waitedS: 30 } };
+    const out = {
+      ruleId: 1,
+      kind: 'escalate' as const,
+      status: 'sent' as const,
+      message: 'to admin',
+      resultId: null,
+      atMs: T0 + 30_000,
+      code: 'escalate' as const,
+      params: { role: 'admin', waitedS: 30 },
+    };
     const ev = await t.store.alarms.escalate(a.alarm.id, linkage, out, T0 + 30_000);
     expect(ev!.kind).toBe('escalated');
     expect(ev!.alarm).toMatchObject({ escalatedToRole: 'admin', escalatedMs: T0 + 30_000, state: 'new' });
@@ -170,7 +214,16 @@ describe('SqliteAlarmRepo', () => {
 
   it('creates, updates, lists and deletes rules', async () => {
     const r = await t.store.alarms.createRule(
-      { name: 'Gate motion', enabled: true, sourceIds: [3], groups: [], types: ['motion'], minSeverity: 'info', schedule: { days: [1, 2], startMinute: 60, endMinute: 120 }, actions: { ptz: { cameraId: null, presetId: 2 } } },
+      {
+        name: 'Gate motion',
+        enabled: true,
+        sourceIds: [3],
+        groups: [],
+        types: ['motion'],
+        minSeverity: 'info',
+        schedule: { days: [1, 2], startMinute: 60, endMinute: 120 },
+        actions: { ptz: { cameraId: null, presetId: 2 } },
+      },
       T0,
     );
     expect(r).toMatchObject({ name: 'Gate motion', enabled: true, sourceIds: [3], schedule: { days: [1, 2], startMinute: 60, endMinute: 120 }, createdMs: T0 });

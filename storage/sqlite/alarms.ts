@@ -102,14 +102,30 @@ export class SqliteAlarmRepo implements AlarmRepo {
   }
 
   async pendingEvents(limit: number): Promise<EventRow[]> {
-    const rows = await this.db.all<{ id: number; camera_id: number | null; type: string; state: string | null; start_ms: number; end_ms: number | null; detail: string | null }>(
+    const rows = await this.db.all<{
+      id: number;
+      camera_id: number | null;
+      type: string;
+      state: string | null;
+      start_ms: number;
+      end_ms: number | null;
+      detail: string | null;
+    }>(
       `SELECT id, camera_id, type, state, start_ms, end_ms, detail FROM events
        WHERE id > (SELECT coalesce(min(event_id), 0) FROM alarm_done_events)
          AND NOT EXISTS (SELECT 1 FROM alarm_done_events d WHERE d.event_id = events.id)
        ORDER BY id LIMIT ?`,
       [limit],
     );
-    return rows.map((r) => ({ id: r.id, cameraId: r.camera_id, type: r.type, state: r.state, startMs: r.start_ms, endMs: r.end_ms, detail: jsonOut(r.detail) }));
+    return rows.map((r) => ({
+      id: r.id,
+      cameraId: r.camera_id,
+      type: r.type,
+      state: r.state,
+      startMs: r.start_ms,
+      endMs: r.end_ms,
+      detail: jsonOut(r.detail),
+    }));
   }
 
   async markEventDone(eventId: number): Promise<void> {

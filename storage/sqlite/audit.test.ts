@@ -28,9 +28,7 @@ describe('SqliteAuditRepo', () => {
   it('appends entries and returns them newest first with every field', async () => {
     const repo = t.store.audit;
     await repo.append(entry(T0, 'login', 'alice', { ip: '10.1.2.3' }));
-    await repo.append(
-      entry(T0 + 10, 'camera.update', 'alice', { targetType: 'camera', targetId: '7', detail: { fields: ['name'], before: 'A', after: 'B' } }),
-    );
+    await repo.append(entry(T0 + 10, 'camera.update', 'alice', { targetType: 'camera', targetId: '7', detail: { fields: ['name'], before: 'A', after: 'B' } }));
     const rows = await repo.query({});
     expect(rows).toEqual([
       {

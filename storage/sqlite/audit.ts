@@ -39,10 +39,16 @@ export class SqliteAuditRepo implements AuditRepo {
   constructor(private readonly db: Db) {}
 
   async append(e: NewAuditEntry): Promise<void> {
-    await this.db.run(
-      `INSERT INTO audit_log (ts_ms, user_id, username, action, target_type, target_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [ms(e.tsMs), e.userId, e.username, e.action, e.targetType, e.targetId, jsonIn(e.detail), e.ip],
-    );
+    await this.db.run(`INSERT INTO audit_log (ts_ms, user_id, username, action, target_type, target_id, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+      ms(e.tsMs),
+      e.userId,
+      e.username,
+      e.action,
+      e.targetType,
+      e.targetId,
+      jsonIn(e.detail),
+      e.ip,
+    ]);
   }
 
   /**

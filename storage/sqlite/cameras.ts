@@ -154,7 +154,10 @@ export class SqliteCameraRepo implements CameraRepo {
   /** Deletes the channel; an rtsp device left without channels and an agent device (its one channel) go with it. */
   async delete(id: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const ch = await tx.get<{ device_id: number; kind: string }>('SELECT c.device_id, d.kind FROM channels c JOIN devices d ON d.id = c.device_id WHERE c.id = ?', [id]);
+      const ch = await tx.get<{ device_id: number; kind: string }>(
+        'SELECT c.device_id, d.kind FROM channels c JOIN devices d ON d.id = c.device_id WHERE c.id = ?',
+        [id],
+      );
       if (!ch) return false;
       if (ch.kind === 'agent') {
         await tx.run('DELETE FROM devices WHERE id = ?', [ch.device_id]);

@@ -255,7 +255,8 @@ export class SqliteRtspRepo implements RtspRepo {
 
   async set(channelId: number, row: NewRtspChannel): Promise<RtspChannelRow> {
     return this.db.transaction(async (tx) => {
-      if (!(await tx.get('SELECT 1 FROM channels WHERE id = ?', [channelId]))) throw new StorageError('not_found', `channel ${channelId} does not exist`, 'channelId');
+      if (!(await tx.get('SELECT 1 FROM channels WHERE id = ?', [channelId])))
+        throw new StorageError('not_found', `channel ${channelId} does not exist`, 'channelId');
       return insertRtsp(tx, channelId, row);
     });
   }

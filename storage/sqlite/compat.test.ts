@@ -7,7 +7,15 @@ import { camera, openTempStore, T0, type TempStore } from './test-utils';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 const unit = (callsign: string, over: Partial<NewUnit> = {}): NewUnit => ({
-  callsign, type: 'vehicle', officer: null, enabled: true, groupName: null, segmentSeconds: 10, retentionDays: 30, streamKeyHash: hash(callsign), ...over,
+  callsign,
+  type: 'vehicle',
+  officer: null,
+  enabled: true,
+  groupName: null,
+  segmentSeconds: 10,
+  retentionDays: 30,
+  streamKeyHash: hash(callsign),
+  ...over,
 });
 
 describe('compat views over devices and channels', () => {
@@ -30,7 +38,11 @@ describe('compat views over devices and channels', () => {
       [b.id, 'rtsp', 'Dock', north!.id, true],
       [c.id, 'rtsp', 'Lobby', ROOT_NODE_ID, true],
     ]);
-    expect((await t.store.channels.list()).map((ch) => [ch.id, ch.deviceId, ch.enabled])).toEqual([[a.id, a.id, false], [b.id, b.id, true], [c.id, c.id, true]]);
+    expect((await t.store.channels.list()).map((ch) => [ch.id, ch.deviceId, ch.enabled])).toEqual([
+      [a.id, a.id, false],
+      [b.id, b.id, true],
+      [c.id, c.id, true],
+    ]);
 
     // groupName moves the device; name renames the single-channel device too; stream fields go to rtsp_channels.
     const moved = await t.store.cameras.update(a.id, { groupName: 'Gatehouse', name: 'Gate 1', url: 'rtsp://10.0.0.2/main', enabled: true }, T0 + 5);
@@ -53,7 +65,11 @@ describe('compat views over devices and channels', () => {
     expect((await t.store.cameras.get(cam.id))!.enabled).toBe(false);
 
     const u = await t.store.units.create(unit('PATROL-7', { groupName: 'Patrol', officer: 'Wang Wei' }), T0);
-    expect(await t.store.devices.get(u.id)).toMatchObject({ kind: 'agent', name: 'PATROL-7', mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', plate: null } });
+    expect(await t.store.devices.get(u.id)).toMatchObject({
+      kind: 'agent',
+      name: 'PATROL-7',
+      mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', plate: null },
+    });
     expect(await t.store.channels.get(u.id)).toMatchObject({ deviceId: u.id, ordinal: 1, name: 'PATROL-7', segmentSeconds: 10 });
     expect(await t.store.cameras.get(u.id)).toMatchObject({ kind: 'uplink', url: 'uplink:', name: 'PATROL-7', groupName: 'Patrol' });
     // Through the camera view, enabled and the name are the unit's.
@@ -68,7 +84,17 @@ describe('compat views over devices and channels', () => {
   });
 
   it('an ONVIF device with two sources is one device with two channels; removing its link makes it an rtsp device that keeps recording', async () => {
-    const link = (sourceToken: string) => ({ sourceToken, profileToken: `${sourceToken}-main`, subProfileToken: null, snapshotUri: null, ptz: true, codec: 'H264', width: 1920, height: 1080, fps: 25 });
+    const link = (sourceToken: string) => ({
+      sourceToken,
+      profileToken: `${sourceToken}-main`,
+      subProfileToken: null,
+      snapshotUri: null,
+      ptz: true,
+      codec: 'H264',
+      width: 1920,
+      height: 1080,
+      fps: 25,
+    });
     await t.store.cameras.create(camera('Before'), T0);
     const made = await t.store.onvif.createDevice(
       { host: '10.0.0.5', port: 80, urn: null, username: 'admin', passwordEnc: 'v1:x', manufacturer: 'Acme', model: 'E2', firmware: '1.0', serial: 'S9' },
@@ -82,12 +108,22 @@ describe('compat views over devices and channels', () => {
     expect(made.device).toMatchObject({ id: 1, deviceId: 2, manufacturer: 'Acme', serial: 'S9', events: 'unknown' });
     expect(await t.store.devices.getWithChannels(2)).toMatchObject({
       device: { kind: 'onvif', name: 'Acme E2', vendor: 'Acme', model: 'E2', firmware: '1.0', serial: 'S9' },
-      channels: [{ id: 2, ordinal: 1, ptz: true, videoCodec: 'H264' }, { id: 3, ordinal: 2, ptz: true }],
+      channels: [
+        { id: 2, ordinal: 1, ptz: true, videoCodec: 'H264' },
+        { id: 3, ordinal: 2, ptz: true },
+      ],
     });
-    expect((await t.store.onvif.listLinks()).map((l) => [l.cameraId, l.deviceId, l.sourceToken, l.codec])).toEqual([[2, 1, 'vs1', 'H264'], [3, 1, 'vs2', 'H264']]);
+    expect((await t.store.onvif.listLinks()).map((l) => [l.cameraId, l.deviceId, l.sourceToken, l.codec])).toEqual([
+      [2, 1, 'vs1', 'H264'],
+      [3, 1, 'vs2', 'H264'],
+    ]);
     await expect(t.store.onvif.createDevice({ ...made.device, passwordEnc: 'x' }, [], T0)).rejects.toMatchObject({ code: 'conflict', field: 'host' });
     await expect(
-      t.store.onvif.createDevice({ host: '10.0.0.6', port: 80, urn: null, username: 'a', passwordEnc: 'x', manufacturer: '', model: '', firmware: '', serial: '' }, [{ camera: camera('Enc 1'), link: link('a') }], T0),
+      t.store.onvif.createDevice(
+        { host: '10.0.0.6', port: 80, urn: null, username: 'a', passwordEnc: 'x', manufacturer: '', model: '', firmware: '', serial: '' },
+        [{ camera: camera('Enc 1'), link: link('a') }],
+        T0,
+      ),
     ).rejects.toMatchObject({ code: 'conflict', field: 'name', message: expect.stringContaining('"Enc 1"') });
 
     // Deleting one camera keeps the ONVIF device.

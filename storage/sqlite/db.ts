@@ -92,9 +92,7 @@ export class Db {
     return this.op(
       () =>
         new Promise<T | undefined>((resolve, reject) =>
-          this.raw.get<T>(sql, params, (err: Error | null, row: T | undefined) =>
-            err ? reject(mapSqliteError(err)) : resolve(row),
-          ),
+          this.raw.get<T>(sql, params, (err: Error | null, row: T | undefined) => (err ? reject(mapSqliteError(err)) : resolve(row))),
         ),
     );
   }
@@ -272,9 +270,7 @@ export class Prepared {
   all<T>(params: Params = []): Promise<T[]> {
     return this.db.op(
       () =>
-        new Promise<T[]>((resolve, reject) =>
-          this.stmt.all<T>(params, (err: Error | null, rows: T[]) => (err ? reject(mapSqliteError(err)) : resolve(rows))),
-        ),
+        new Promise<T[]>((resolve, reject) => this.stmt.all<T>(params, (err: Error | null, rows: T[]) => (err ? reject(mapSqliteError(err)) : resolve(rows)))),
     );
   }
 

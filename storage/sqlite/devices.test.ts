@@ -36,15 +36,34 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     expect(await t.store.devices.nextId()).toBe(1);
     const a = await t.store.devices.createWithChannels(nvr('NVR', ['Ch 1', 'Ch 2', 'Ch 3']), T0);
     expect(a.device).toEqual({
-      id: 1, nodeId: ROOT_NODE_ID, kind: 'rtsp', name: 'NVR', code: null, vendor: '', model: '', firmware: '', serial: '',
-      enabled: true, approved: true, mobile: null, createdMs: T0, updatedMs: T0,
+      id: 1,
+      nodeId: ROOT_NODE_ID,
+      kind: 'rtsp',
+      name: 'NVR',
+      code: null,
+      vendor: '',
+      model: '',
+      firmware: '',
+      serial: '',
+      enabled: true,
+      approved: true,
+      mobile: null,
+      createdMs: T0,
+      updatedMs: T0,
     });
     expect(a.channels.map((c) => [c.id, c.deviceId, c.ordinal, c.name, c.recordMode, c.preAlarmS, c.postAlarmS])).toEqual([
       [1, 1, 1, 'Ch 1', 'continuous', 10, 30],
       [2, 1, 2, 'Ch 2', 'continuous', 10, 30],
       [3, 1, 3, 'Ch 3', 'continuous', 10, 30],
     ]);
-    expect(await t.store.rtsp.get(2)).toEqual({ channelId: 2, url: 'rtsp://10.0.0.1/Ch%202', subUrl: null, username: 'op', password: 'secret', transport: 'tcp' });
+    expect(await t.store.rtsp.get(2)).toEqual({
+      channelId: 2,
+      url: 'rtsp://10.0.0.1/Ch%202',
+      subUrl: null,
+      username: 'op',
+      password: 'secret',
+      transport: 'tcp',
+    });
     const b = await t.store.devices.createWithChannels(nvr('Cam', ['Cam']), T0);
     expect([b.device.id, b.channels[0]!.id]).toEqual([4, 4]);
     expect(await t.store.devices.getWithChannels(1)).toEqual(a);
@@ -63,21 +82,54 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     expect(c.device.id).toBe(4);
     expect(await t.store.channels.create(a.device.id, rtspChannel('A2'), T0)).toMatchObject({ id: 5, ordinal: 2 });
     // The compat views take their ids from the same counter.
-    expect((await t.store.cameras.create({ name: 'Old API', url: 'rtsp://x/', subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 60, retentionDays: 30, groupName: null, description: null }, T0)).id).toBe(6);
+    expect(
+      (
+        await t.store.cameras.create(
+          {
+            name: 'Old API',
+            url: 'rtsp://x/',
+            subUrl: null,
+            username: null,
+            password: null,
+            transport: 'tcp',
+            enabled: true,
+            segmentSeconds: 60,
+            retentionDays: 30,
+            groupName: null,
+            description: null,
+          },
+          T0,
+        )
+      ).id,
+    ).toBe(6);
     await t.store.cameras.delete(6);
-    expect((await t.store.units.create({ callsign: 'Car', type: 'vehicle', officer: null, enabled: true, groupName: null, segmentSeconds: 60, retentionDays: 30, streamKeyHash: hash('k') }, T0)).id).toBe(7);
+    expect(
+      (
+        await t.store.units.create(
+          { callsign: 'Car', type: 'vehicle', officer: null, enabled: true, groupName: null, segmentSeconds: 60, retentionDays: 30, streamKeyHash: hash('k') },
+          T0,
+        )
+      ).id,
+    ).toBe(7);
   });
 
   it('creates all or nothing: a taken channel name or a failing row leaves no device, channel or counter step behind', async () => {
     await t.store.devices.createWithChannels(nvr('A', ['Taken']), T0);
     const before = await t.store.devices.nextId();
-    await expect(t.store.devices.createWithChannels(nvr('B', ['Free', 'Taken']), T0)).rejects.toMatchObject({ code: 'conflict', field: 'name', message: expect.stringContaining('"Taken"') });
+    await expect(t.store.devices.createWithChannels(nvr('B', ['Free', 'Taken']), T0)).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'name',
+      message: expect.stringContaining('"Taken"'),
+    });
     await expect(t.store.devices.createWithChannels(nvr('B', ['Twice', 'Twice']), T0)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
     // A CHECK failure in the last channel's rtsp row (empty URL).
     const bad = nvr('B', ['Ok 1', 'Ok 2']);
     bad.channels[1]!.rtsp!.url = '';
     await expect(t.store.devices.createWithChannels(bad, T0)).rejects.toThrow(/CHECK constraint/);
-    await expect(t.store.devices.createWithChannels({ ...nvr('B', ['Ok 1']), device: { nodeId: 99, kind: 'rtsp', name: 'B' } }, T0)).rejects.toMatchObject({ code: 'not_found', field: 'nodeId' });
+    await expect(t.store.devices.createWithChannels({ ...nvr('B', ['Ok 1']), device: { nodeId: 99, kind: 'rtsp', name: 'B' } }, T0)).rejects.toMatchObject({
+      code: 'not_found',
+      field: 'nodeId',
+    });
     expect((await t.store.devices.list()).map((d) => d.name)).toEqual(['A']);
     expect((await t.store.channels.list()).map((c) => c.name)).toEqual(['Taken']);
     expect(await t.store.rtsp.list()).toHaveLength(1);
@@ -107,21 +159,31 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     const cam = await t.store.devices.createWithChannels(nvr('Cam', ['Cam']), T0);
     await expect(t.store.db.run("UPDATE devices SET kind = 'onvif' WHERE id = ?", [cam.device.id])).rejects.toThrow(/cannot change/);
     await expect(t.store.db.run('UPDATE channels SET device_id = ? WHERE id = ?', [a.device.id, cam.channels[0]!.id])).rejects.toThrow(/cannot change/);
-    await expect(t.store.db.run("INSERT INTO agent_devices VALUES (?, ?, 0)", [cam.device.id, hash('y')])).rejects.toThrow(/kind agent/);
+    await expect(t.store.db.run('INSERT INTO agent_devices VALUES (?, ?, 0)', [cam.device.id, hash('y')])).rejects.toThrow(/kind agent/);
   });
 
   it('updates devices (move, mobile identity) and channels (policy, place) and deletes configuration but not recordings', async () => {
     const node = await t.store.org.create({ parentId: ROOT_NODE_ID, name: 'Station' }, T0);
     const a = await t.store.devices.createWithChannels(nvr('A', ['A1', 'A2']), T0);
-    expect(await t.store.devices.update(a.device.id, { nodeId: node.id, vendor: 'Hik', serial: 'S1' }, T0 + 1)).toMatchObject({ nodeId: node.id, vendor: 'Hik', serial: 'S1', updatedMs: T0 + 1 });
+    expect(await t.store.devices.update(a.device.id, { nodeId: node.id, vendor: 'Hik', serial: 'S1' }, T0 + 1)).toMatchObject({
+      nodeId: node.id,
+      vendor: 'Hik',
+      serial: 'S1',
+      updatedMs: T0 + 1,
+    });
     await expect(t.store.devices.update(a.device.id, { nodeId: 77 }, T0)).rejects.toMatchObject({ code: 'not_found', field: 'nodeId' });
-    expect(await t.store.devices.update(a.device.id, { mobile: { callsign: 'VAN-1', type: 'vehicle', officer: null, plate: '京A12345' } }, T0)).toMatchObject({ mobile: { callsign: 'VAN-1', plate: '京A12345' } });
+    expect(await t.store.devices.update(a.device.id, { mobile: { callsign: 'VAN-1', type: 'vehicle', officer: null, plate: '京A12345' } }, T0)).toMatchObject({
+      mobile: { callsign: 'VAN-1', plate: '京A12345' },
+    });
     expect(await t.store.devices.update(a.device.id, { mobile: null }, T0)).toMatchObject({ mobile: null });
     expect(await t.store.devices.update(999, { name: 'x' }, T0)).toBeNull();
     // A rename of device and channel 1 together, all or nothing.
     expect(await t.store.devices.update(a.device.id, { name: 'A new', firstChannelName: 'A1 new' }, T0 + 3)).toMatchObject({ name: 'A new' });
     expect(await t.store.channels.get(a.device.id)).toMatchObject({ name: 'A1 new', updatedMs: T0 + 3 });
-    await expect(t.store.devices.update(a.device.id, { name: 'A newer', firstChannelName: 'A2' }, T0)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    await expect(t.store.devices.update(a.device.id, { name: 'A newer', firstChannelName: 'A2' }, T0)).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'name',
+    });
     expect((await t.store.devices.get(a.device.id))!.name).toBe('A new');
 
     const ch = await t.store.channels.update(2, { recordMode: 'alarm', preAlarmS: 0, postAlarmS: 60, ptz: true, videoCodec: 'h265' }, T0 + 2);
@@ -130,7 +192,11 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
     expect(await t.store.channels.setPlace(2, { lat: 39.9, lon: 116.4, viewDeg: null }, T0)).toBe(true);
     expect((await t.store.channels.get(2))!.place).toEqual({ lat: 39.9, lon: 116.4, viewDeg: null });
     expect(await t.store.channels.setPlace(999, null, T0)).toBe(false);
-    expect(await t.store.rtsp.update(2, { password: null, subUrl: 'rtsp://10.0.0.1/sub' })).toMatchObject({ password: null, subUrl: 'rtsp://10.0.0.1/sub', username: 'op' });
+    expect(await t.store.rtsp.update(2, { password: null, subUrl: 'rtsp://10.0.0.1/sub' })).toMatchObject({
+      password: null,
+      subUrl: 'rtsp://10.0.0.1/sub',
+      username: 'op',
+    });
     expect((await t.store.channels.listByDevice(a.device.id)).map((c) => c.ordinal)).toEqual([1, 2]);
 
     const seg = await t.store.segments.insert(segment(2, T0, T0 + 60_000));
@@ -145,17 +211,36 @@ describe('SqliteDeviceRepo and SqliteChannelRepo', () => {
 
   it('names the device and channel of new alarms and events that do not name them (by the backfill rule)', async () => {
     const nvrDev = await t.store.devices.createWithChannels(nvr('NVR', ['N1', 'N2']), T0);
-    const unit = await t.store.units.create({ callsign: 'Car', type: 'vehicle', officer: null, enabled: true, groupName: null, segmentSeconds: 60, retentionDays: 30, streamKeyHash: hash('k') }, T0);
+    const unit = await t.store.units.create(
+      { callsign: 'Car', type: 'vehicle', officer: null, enabled: true, groupName: null, segmentSeconds: 60, retentionDays: 30, streamKeyHash: hash('k') },
+      T0,
+    );
     const base: Omit<AlarmOccurrence, 'sourceId' | 'type'> = {
-      sourceName: 'x', severity: 'minor', atMs: T0, lat: null, lon: null, message: null, reason: null, deviceEventId: null, test: true, mergeable: false,
-      reporter: null, cause: null, ruleIds: [], escalateRole: null, escalateDueMs: null, linkage: null,
+      sourceName: 'x',
+      severity: 'minor',
+      atMs: T0,
+      lat: null,
+      lon: null,
+      message: null,
+      reason: null,
+      deviceEventId: null,
+      test: true,
+      mergeable: false,
+      reporter: null,
+      cause: null,
+      ruleIds: [],
+      escalateRole: null,
+      escalateDueMs: null,
+      linkage: null,
     };
     const motion = await t.store.alarms.raise({ ...base, sourceId: nvrDev.channels[1]!.id, type: 'motion' }, 0, T0);
     const sos = await t.store.alarms.raise({ ...base, sourceId: unit.id, type: 'sos' }, 0, T0);
     const lost = await t.store.alarms.raise({ ...base, sourceId: unit.id, type: 'unit_offline', cause: 'telemetry_link_lost' }, 0, T0);
     const server = await t.store.alarms.raise({ ...base, sourceId: null, type: 'manual' }, 0, T0);
     const ids = [motion, sos, lost, server].map((f) => f.alarm.id);
-    expect(await t.store.db.all('SELECT device_id, channel_id FROM alarms WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id', [JSON.stringify(ids)])).toEqual([
+    expect(
+      await t.store.db.all('SELECT device_id, channel_id FROM alarms WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id', [JSON.stringify(ids)]),
+    ).toEqual([
       { device_id: nvrDev.device.id, channel_id: nvrDev.channels[1]!.id },
       { device_id: unit.id, channel_id: null },
       { device_id: unit.id, channel_id: null },

@@ -61,7 +61,8 @@ function conflict(err: unknown, names: { name?: string; callsign?: string; code?
 
 /** Fails with 'not_found' (field 'nodeId') unless the node exists; inside the caller's transaction. */
 export async function requireNode(tx: Db, nodeId: number): Promise<void> {
-  if (!(await tx.get('SELECT 1 FROM org_nodes WHERE id = ?', [nodeId]))) throw new StorageError('not_found', `organisation node ${nodeId} does not exist`, 'nodeId');
+  if (!(await tx.get('SELECT 1 FROM org_nodes WHERE id = ?', [nodeId])))
+    throw new StorageError('not_found', `organisation node ${nodeId} does not exist`, 'nodeId');
 }
 
 /** createWithChannels inside the caller's transaction (the ONVIF and compat repositories add their rows around it). */

@@ -55,10 +55,7 @@ export class SqliteEventRepo implements EventRepo {
       params.push(opts.type);
     }
     params.push(Math.floor(opts.limit));
-    const rows = await this.db.all<EventDbRow>(
-      `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY start_ms, id LIMIT ?`,
-      params,
-    );
+    const rows = await this.db.all<EventDbRow>(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY start_ms, id LIMIT ?`, params);
     return rows.map(toRow);
   }
 }

@@ -5,7 +5,21 @@ import { StorageError } from '../repositories';
 import { camera, openTempStore, T0, type TempStore } from './test-utils';
 
 function pt(unitId: number, tMs: number, lat = 31.2, lon = 121.5, over: Partial<GpsPointRow> = {}): GpsPointRow {
-  return { unitId, tMs, lat, lon, altM: null, speedMps: 5, headingDeg: 90, accuracyM: 4, batteryPct: 80, signalDbm: -70, sos: false, receivedMs: tMs + 100, ...over };
+  return {
+    unitId,
+    tMs,
+    lat,
+    lon,
+    altM: null,
+    speedMps: 5,
+    headingDeg: 90,
+    accuracyM: 4,
+    batteryPct: 80,
+    signalDbm: -70,
+    sos: false,
+    receivedMs: tMs + 100,
+    ...over,
+  };
 }
 
 describe('SqliteGpsRepo', () => {
@@ -19,7 +33,11 @@ describe('SqliteGpsRepo', () => {
 
   it('stores points once per (unit, time), returns those stored and keeps the R*Tree in step', async () => {
     const first = await t.store.gps.insertPoints([pt(1, T0 + 2000), pt(1, T0), pt(2, T0)]);
-    expect(first.map((p) => [p.unitId, p.tMs])).toEqual([[1, T0 + 2000], [1, T0], [2, T0]]);
+    expect(first.map((p) => [p.unitId, p.tMs])).toEqual([
+      [1, T0 + 2000],
+      [1, T0],
+      [2, T0],
+    ]);
     // Duplicate of a stored point, a duplicate inside the batch (the first wins) and a new one.
     const second = await t.store.gps.insertPoints([pt(1, T0), pt(1, T0 + 1000, 31.3), pt(1, T0 + 1000, 99 / 2)]);
     expect(second.map((p) => [p.tMs, p.lat])).toEqual([[T0 + 1000, 31.3]]);
@@ -54,13 +72,18 @@ describe('SqliteGpsRepo', () => {
       'EXPLAIN QUERY PLAN SELECT unit_id FROM gps_points_rtree WHERE max_lat >= 1 AND min_lat <= 2 AND max_lon >= 1 AND min_lon <= 2',
     );
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/VIRTUAL TABLE INDEX 2:/); // an R*Tree box search, not a full scan
-    const trackPlan = await t.store.db.all<{ detail: string }>('EXPLAIN QUERY PLAN SELECT * FROM gps_points WHERE unit_id = 1 AND t_ms BETWEEN 1 AND 2 ORDER BY t_ms');
+    const trackPlan = await t.store.db.all<{ detail: string }>(
+      'EXPLAIN QUERY PLAN SELECT * FROM gps_points WHERE unit_id = 1 AND t_ms BETWEEN 1 AND 2 ORDER BY t_ms',
+    );
     expect(trackPlan.map((p) => p.detail).join(' ')).toMatch(/SEARCH gps_points USING PRIMARY KEY \(unit_id=\? AND t_ms>\? AND t_ms<\?\)/);
   });
 
   it('gives each unit its newest point and deletes by retention cutoff, in chunks (R*Tree too)', async () => {
     await t.store.gps.insertPoints([pt(1, T0), pt(1, T0 + 5000), pt(2, T0 + 1000)]);
-    expect((await t.store.gps.latestPerUnit()).map((p) => [p.unitId, p.tMs]).sort()).toEqual([[1, T0 + 5000], [2, T0 + 1000]]);
+    expect((await t.store.gps.latestPerUnit()).map((p) => [p.unitId, p.tMs]).sort()).toEqual([
+      [1, T0 + 5000],
+      [2, T0 + 1000],
+    ]);
     expect(await t.store.gps.deleteBefore(T0 + 2000)).toBe(2);
     expect(await t.store.gps.countPoints()).toBe(1);
     expect((await t.store.db.get<{ n: number }>('SELECT count(*) AS n FROM gps_points_rtree'))!.n).toBe(1);
@@ -71,9 +94,38 @@ describe('SqliteGpsRepo', () => {
   });
 
   it('stores geofences with their geometry and watched units; names are unique', async () => {
-    const g = await t.store.gps.createGeofence({ name: 'Harbour', shape: 'polygon', geometry: [[1, 2], [1, 3], [2, 3]], unitIds: [4], unitTypes: null, enabled: true }, T0);
-    expect(g).toMatchObject({ id: 1, name: 'Harbour', geometry: [[1, 2], [1, 3], [2, 3]], unitIds: [4], unitTypes: null, enabled: true, createdMs: T0 });
-    await expect(t.store.gps.createGeofence({ ...g, geometry: { lat: 1, lon: 2, radiusM: 50 }, shape: 'circle' }, T0)).rejects.toMatchObject({ code: 'conflict', field: 'name' });
+    const g = await t.store.gps.createGeofence(
+      {
+        name: 'Harbour',
+        shape: 'polygon',
+        geometry: [
+          [1, 2],
+          [1, 3],
+          [2, 3],
+        ],
+        unitIds: [4],
+        unitTypes: null,
+        enabled: true,
+      },
+      T0,
+    );
+    expect(g).toMatchObject({
+      id: 1,
+      name: 'Harbour',
+      geometry: [
+        [1, 2],
+        [1, 3],
+        [2, 3],
+      ],
+      unitIds: [4],
+      unitTypes: null,
+      enabled: true,
+      createdMs: T0,
+    });
+    await expect(t.store.gps.createGeofence({ ...g, geometry: { lat: 1, lon: 2, radiusM: 50 }, shape: 'circle' }, T0)).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'name',
+    });
     await expect(t.store.gps.createGeofence({ ...g }, T0)).rejects.toBeInstanceOf(StorageError);
     const u = await t.store.gps.updateGeofence(g.id, { unitTypes: ['body'], enabled: false }, T0 + 5);
     expect(u).toMatchObject({ unitTypes: ['body'], enabled: false, updatedMs: T0 + 5, name: 'Harbour' });
@@ -84,7 +136,10 @@ describe('SqliteGpsRepo', () => {
 
   it('adds reject counts per unit and reason', async () => {
     await t.store.gps.addRejects([{ unitId: 3, reason: 'lat_out_of_range', count: 2, lastMs: T0 }]);
-    await t.store.gps.addRejects([{ unitId: 3, reason: 'lat_out_of_range', count: 1, lastMs: T0 + 9 }, { unitId: 3, reason: 'malformed_json', count: 1, lastMs: T0 }]);
+    await t.store.gps.addRejects([
+      { unitId: 3, reason: 'lat_out_of_range', count: 1, lastMs: T0 + 9 },
+      { unitId: 3, reason: 'malformed_json', count: 1, lastMs: T0 },
+    ]);
     expect(await t.store.gps.rejects()).toEqual([
       { unitId: 3, reason: 'lat_out_of_range', count: 3, lastMs: T0 + 9 },
       { unitId: 3, reason: 'malformed_json', count: 1, lastMs: T0 },

@@ -100,7 +100,10 @@ export class SqliteGpsRepo implements GpsRepo {
         for (const p of chunk)
           params.push(p.unitId, p.tMs, p.lat, p.lon, p.altM, p.speedMps, p.headingDeg, p.accuracyM, p.batteryPct, p.signalDbm, p.sos ? 1 : 0, p.receivedMs);
         const values = chunk.map(() => '(?,?,?,?,?,?,?,?,?,?,?,?)').join(',');
-        const rows = await tx.all<{ unit_id: number; t_ms: number }>(`INSERT OR IGNORE INTO gps_points (${COLS}) VALUES ${values} RETURNING unit_id, t_ms`, params);
+        const rows = await tx.all<{ unit_id: number; t_ms: number }>(
+          `INSERT OR IGNORE INTO gps_points (${COLS}) VALUES ${values} RETURNING unit_id, t_ms`,
+          params,
+        );
         for (const r of rows) storedKeys.add(`${r.unit_id}:${r.t_ms}`);
       }
     });
@@ -151,7 +154,10 @@ export class SqliteGpsRepo implements GpsRepo {
     for (const u of units) {
       // In chunks of 5000 (short transactions): up to the 5000th oldest point before the cutoff, until none is left.
       for (;;) {
-        const nth = await this.db.get<{ t_ms: number }>('SELECT t_ms FROM gps_points WHERE unit_id = ? AND t_ms < ? ORDER BY t_ms LIMIT 1 OFFSET 4999', [u.unit_id, beforeMs]);
+        const nth = await this.db.get<{ t_ms: number }>('SELECT t_ms FROM gps_points WHERE unit_id = ? AND t_ms < ? ORDER BY t_ms LIMIT 1 OFFSET 4999', [
+          u.unit_id,
+          beforeMs,
+        ]);
         const r = await this.db.run('DELETE FROM gps_points WHERE unit_id = ? AND t_ms <= ?', [u.unit_id, nth ? nth.t_ms : beforeMs - 1]);
         total += r.changes;
         if (!nth) break;
@@ -234,7 +240,12 @@ export class SqliteGpsRepo implements GpsRepo {
   }
 
   async setPlacement(cameraId: number, p: { lat: number; lon: number; viewDeg: number | null } | null): Promise<boolean> {
-    const r = await this.db.run('UPDATE channels SET map_lat = ?, map_lon = ?, map_view_deg = ? WHERE id = ?', [p?.lat ?? null, p?.lon ?? null, p?.viewDeg ?? null, cameraId]);
+    const r = await this.db.run('UPDATE channels SET map_lat = ?, map_lon = ?, map_view_deg = ? WHERE id = ?', [
+      p?.lat ?? null,
+      p?.lon ?? null,
+      p?.viewDeg ?? null,
+      cameraId,
+    ]);
     return r.changes > 0;
   }
 }

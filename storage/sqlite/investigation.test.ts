@@ -4,8 +4,20 @@ import type { NewSegment } from '../repositories';
 import { openTempStore, type TempStore } from './test-utils';
 
 const seg = (cameraId: number, i: number, startMs: number, durMs = 60_000): NewSegment => ({
-  cameraId, relPath: `${cameraId}/${i}.ts`, startMs, endMs: startMs + durMs, durationMs: durMs, sizeBytes: 100,
-  videoCodec: 'h264', audioCodec: null, width: 1, height: 1, fps: 25, state: 'closed', protected: false, recovered: false,
+  cameraId,
+  relPath: `${cameraId}/${i}.ts`,
+  startMs,
+  endMs: startMs + durMs,
+  durationMs: durMs,
+  sizeBytes: 100,
+  videoCodec: 'h264',
+  audioCodec: null,
+  width: 1,
+  height: 1,
+  fps: 25,
+  state: 'closed',
+  protected: false,
+  recovered: false,
 });
 
 describe('SqliteInvestigationRepo', () => {
@@ -23,7 +35,10 @@ describe('SqliteInvestigationRepo', () => {
     await expect(inv.createCase({ reference: 'A/1', title: 'y', createdBy: 'ines' }, 1001)).rejects.toMatchObject({ code: 'conflict', field: 'reference' });
     await inv.createBookmark({ cameraId: 3, startMs: 10, endMs: 20, note: 'Blue car', caseId: c.id, createdBy: 'ines', createdMs: 1002 });
     await inv.createBookmark({ cameraId: 4, startMs: 30, endMs: 40, note: 'other', caseId: null, createdBy: 'ines', createdMs: 1003 });
-    await inv.createExport({ caseId: c.id, dirName: 'd1', request: { caseId: c.id, sources: [{ cameraId: 3 }], startMs: 0, endMs: 100 }, createdBy: 'ines' }, 1004);
+    await inv.createExport(
+      { caseId: c.id, dirName: 'd1', request: { caseId: c.id, sources: [{ cameraId: 3 }], startMs: 0, endMs: 100 }, createdBy: 'ines' },
+      1004,
+    );
     expect(await inv.caseView(c.id)).toMatchObject({ reference: 'A/1', bookmarks: 1, exports: 1, hold: null, updatedMs: 1004 });
     expect((await inv.listBookmarks({ text: 'blue CAR', limit: 10 })).map((b) => b.cameraId)).toEqual([3]);
     expect((await inv.listBookmarks({ cameraId: 4, startMs: 35, endMs: 36, limit: 10 })).map((b) => b.note)).toEqual(['other']);
@@ -69,13 +84,27 @@ describe('SqliteInvestigationRepo', () => {
 
   it('merges recorded ranges across adjacent segments and clips them to the query', async () => {
     await t.store.segments.insertMany([seg(2, 0, 0), seg(2, 1, 60_500), seg(2, 2, 200_000), seg(5, 0, 0)]);
-    expect(await t.store.investigation.recordedRanges(2, 10_000, 230_000, 1500)).toEqual([{ startMs: 10_000, endMs: 120_500 }, { startMs: 200_000, endMs: 230_000 }]);
+    expect(await t.store.investigation.recordedRanges(2, 10_000, 230_000, 1500)).toEqual([
+      { startMs: 10_000, endMs: 120_500 },
+      { startMs: 200_000, endMs: 230_000 },
+    ]);
     expect(await t.store.investigation.recordedRanges(2, 10_000, 230_000, 100)).toHaveLength(3);
     expect(await t.store.investigation.recordedRanges(2, 130_000, 140_000, 1500)).toEqual([]);
   });
 
   it('stores snapshots with their file path and hash', async () => {
-    const s = await t.store.investigation.createSnapshot({ cameraId: 1, tMs: 5, source: 'playback', note: 'n', caseId: null, relPath: 'd/1', sha256: 'a'.repeat(64), sizeBytes: 9, createdBy: 'u', createdMs: 6 });
+    const s = await t.store.investigation.createSnapshot({
+      cameraId: 1,
+      tMs: 5,
+      source: 'playback',
+      note: 'n',
+      caseId: null,
+      relPath: 'd/1',
+      sha256: 'a'.repeat(64),
+      sizeBytes: 9,
+      createdBy: 'u',
+      createdMs: 6,
+    });
     expect(await t.store.investigation.getSnapshot(s.id)).toMatchObject({ relPath: 'd/1', tMs: 5, sha256: 'a'.repeat(64) });
     expect((await t.store.investigation.listSnapshots({ cameraId: 1, limit: 5 }))[0]).not.toHaveProperty('relPath');
   });

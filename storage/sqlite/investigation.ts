@@ -7,33 +7,117 @@ import type { Db, SqlValue } from './db';
 import { idList } from './mapping';
 import { MAX_SEGMENT_MS } from './segments';
 
-interface CaseDb { id: number; reference: string; title: string; created_by: string; created_ms: number; updated_ms: number }
-interface BookmarkDb { id: number; camera_id: number; start_ms: number; end_ms: number; note: string; case_id: number | null; created_by: string; created_ms: number }
-interface HoldDb { id: number; case_id: number; reason: string; created_by: string; created_ms: number; released_by: string | null; released_ms: number | null; segments: number }
+interface CaseDb {
+  id: number;
+  reference: string;
+  title: string;
+  created_by: string;
+  created_ms: number;
+  updated_ms: number;
+}
+interface BookmarkDb {
+  id: number;
+  camera_id: number;
+  start_ms: number;
+  end_ms: number;
+  note: string;
+  case_id: number | null;
+  created_by: string;
+  created_ms: number;
+}
+interface HoldDb {
+  id: number;
+  case_id: number;
+  reason: string;
+  created_by: string;
+  created_ms: number;
+  released_by: string | null;
+  released_ms: number | null;
+  segments: number;
+}
 interface ExportDb {
-  id: number; case_id: number; state: ExportState; dir_name: string; request: string; progress: number; error: string | null; error_code: string | null; error_params: string;
-  created_by: string; created_ms: number; finished_ms: number | null; manifest_sha256: string | null;
+  id: number;
+  case_id: number;
+  state: ExportState;
+  dir_name: string;
+  request: string;
+  progress: number;
+  error: string | null;
+  error_code: string | null;
+  error_params: string;
+  created_by: string;
+  created_ms: number;
+  finished_ms: number | null;
+  manifest_sha256: string | null;
 }
 interface SnapshotDb {
-  id: number; camera_id: number; t_ms: number; source: 'live' | 'playback'; note: string; case_id: number | null; rel_path: string;
-  sha256: string; size_bytes: number; created_by: string; created_ms: number;
+  id: number;
+  camera_id: number;
+  t_ms: number;
+  source: 'live' | 'playback';
+  note: string;
+  case_id: number | null;
+  rel_path: string;
+  sha256: string;
+  size_bytes: number;
+  created_by: string;
+  created_ms: number;
 }
 
-const toCase = (r: CaseDb): CaseRow => ({ id: r.id, reference: r.reference, title: r.title, createdBy: r.created_by, createdMs: r.created_ms, updatedMs: r.updated_ms });
+const toCase = (r: CaseDb): CaseRow => ({
+  id: r.id,
+  reference: r.reference,
+  title: r.title,
+  createdBy: r.created_by,
+  createdMs: r.created_ms,
+  updatedMs: r.updated_ms,
+});
 const toBookmark = (r: BookmarkDb): Bookmark => ({
-  id: r.id, cameraId: r.camera_id, startMs: r.start_ms, endMs: r.end_ms, note: r.note, caseId: r.case_id, createdBy: r.created_by, createdMs: r.created_ms,
+  id: r.id,
+  cameraId: r.camera_id,
+  startMs: r.start_ms,
+  endMs: r.end_ms,
+  note: r.note,
+  caseId: r.case_id,
+  createdBy: r.created_by,
+  createdMs: r.created_ms,
 });
 const toHold = (r: HoldDb): LegalHold => ({
-  id: r.id, caseId: r.case_id, reason: r.reason, createdBy: r.created_by, createdMs: r.created_ms, releasedBy: r.released_by, releasedMs: r.released_ms, segments: r.segments,
+  id: r.id,
+  caseId: r.case_id,
+  reason: r.reason,
+  createdBy: r.created_by,
+  createdMs: r.created_ms,
+  releasedBy: r.released_by,
+  releasedMs: r.released_ms,
+  segments: r.segments,
 });
 const toExport = (r: ExportDb): ExportJob => ({
-  id: r.id, caseId: r.case_id, state: r.state, dirName: r.dir_name, progress: r.progress, error: r.error,
-  reason: r.error_code ? { code: r.error_code, params: JSON.parse(r.error_params) as Record<string, string | number> } : null, createdBy: r.created_by,
-  createdMs: r.created_ms, finishedMs: r.finished_ms, manifestSha256: r.manifest_sha256, request: JSON.parse(r.request) as ExportCreate,
+  id: r.id,
+  caseId: r.case_id,
+  state: r.state,
+  dirName: r.dir_name,
+  progress: r.progress,
+  error: r.error,
+  reason: r.error_code ? { code: r.error_code, params: JSON.parse(r.error_params) as Record<string, string | number> } : null,
+  createdBy: r.created_by,
+  createdMs: r.created_ms,
+  finishedMs: r.finished_ms,
+  manifestSha256: r.manifest_sha256,
+  request: JSON.parse(r.request) as ExportCreate,
 });
 const toSnapshot = (r: SnapshotDb): Snapshot & { relPath: string } => ({
-  id: r.id, cameraId: r.camera_id, tMs: r.t_ms, source: r.source, note: r.note, caseId: r.case_id, sha256: r.sha256, sizeBytes: r.size_bytes,
-  createdBy: r.created_by, createdMs: r.created_ms, relPath: r.rel_path,
+  id: r.id,
+  cameraId: r.camera_id,
+  tMs: r.t_ms,
+  source: r.source,
+  note: r.note,
+  caseId: r.case_id,
+  sha256: r.sha256,
+  sizeBytes: r.size_bytes,
+  createdBy: r.created_by,
+  createdMs: r.created_ms,
+  relPath: r.rel_path,
 });
 
 const HOLD_SELECT = `SELECT h.id, h.case_id, h.reason, h.created_by, h.created_ms, h.released_by, h.released_ms,
@@ -70,10 +154,17 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
   // ---- cases
   async createCase(c: { reference: string; title: string; createdBy: string }, nowMs: number): Promise<CaseRow> {
     try {
-      const res = await this.db.run('INSERT INTO cases (reference, title, created_by, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)', [c.reference, c.title, c.createdBy, nowMs, nowMs]);
+      const res = await this.db.run('INSERT INTO cases (reference, title, created_by, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)', [
+        c.reference,
+        c.title,
+        c.createdBy,
+        nowMs,
+        nowMs,
+      ]);
       return { id: res.lastId, reference: c.reference, title: c.title, createdBy: c.createdBy, createdMs: nowMs, updatedMs: nowMs };
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'conflict') throw new StorageError('conflict', `a case with reference "${c.reference}" already exists`, 'reference');
+      if (err instanceof StorageError && err.code === 'conflict')
+        throw new StorageError('conflict', `a case with reference "${c.reference}" already exists`, 'reference');
       throw err;
     }
   }
@@ -87,7 +178,9 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
     const out: Case[] = [];
     for (const r of rows) {
       const counts = await this.db.get<{ b: number; e: number }>(
-        'SELECT (SELECT count(*) FROM bookmarks WHERE case_id = ?) AS b, (SELECT count(*) FROM exports WHERE case_id = ?) AS e', [r.id, r.id]);
+        'SELECT (SELECT count(*) FROM bookmarks WHERE case_id = ?) AS b, (SELECT count(*) FROM exports WHERE case_id = ?) AS e',
+        [r.id, r.id],
+      );
       out.push({ ...toCase(r), hold: await this.activeHold(r.id), bookmarks: counts?.b ?? 0, exports: counts?.e ?? 0 });
     }
     return out;
@@ -104,10 +197,15 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
 
   // ---- bookmarks
   async createBookmark(b: NewBookmark): Promise<Bookmark> {
-    const res = await this.db.run(
-      'INSERT INTO bookmarks (camera_id, start_ms, end_ms, note, case_id, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [b.cameraId, Math.round(b.startMs), Math.round(b.endMs), b.note, b.caseId, b.createdBy, b.createdMs],
-    );
+    const res = await this.db.run('INSERT INTO bookmarks (camera_id, start_ms, end_ms, note, case_id, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      b.cameraId,
+      Math.round(b.startMs),
+      Math.round(b.endMs),
+      b.note,
+      b.caseId,
+      b.createdBy,
+      b.createdMs,
+    ]);
     if (b.caseId !== null) await this.db.run('UPDATE cases SET updated_ms = ? WHERE id = ?', [b.createdMs, b.caseId]);
     return { ...b, id: res.lastId, startMs: Math.round(b.startMs), endMs: Math.round(b.endMs) };
   }
@@ -134,9 +232,12 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
     if (q.caseId !== undefined) (where.push('case_id = ?'), params.push(q.caseId));
     if (q.startMs !== undefined) (where.push('end_ms >= ?'), params.push(q.startMs));
     if (q.endMs !== undefined) (where.push('start_ms < ?'), params.push(q.endMs));
-    if (q.text) (where.push("instr(lower(note), lower(?)) > 0"), params.push(q.text));
+    if (q.text) (where.push('instr(lower(note), lower(?)) > 0'), params.push(q.text));
     params.push(Math.max(1, Math.floor(q.limit)));
-    const rows = await this.db.all<BookmarkDb>(`SELECT * FROM bookmarks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start_ms, id LIMIT ?`, params);
+    const rows = await this.db.all<BookmarkDb>(
+      `SELECT * FROM bookmarks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start_ms, id LIMIT ?`,
+      params,
+    );
     return rows.map(toBookmark);
   }
 
@@ -199,14 +300,22 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
     if (ids.length === 0) return new Set();
     const rows = await this.db.all<{ segment_id: number }>(
       `SELECT DISTINCT s.segment_id FROM legal_hold_segments s JOIN legal_holds h ON h.id = s.hold_id
-       WHERE h.released_ms IS NULL AND s.segment_id IN (SELECT value FROM json_each(?))`, idList(ids));
+       WHERE h.released_ms IS NULL AND s.segment_id IN (SELECT value FROM json_each(?))`,
+      idList(ids),
+    );
     return new Set(rows.map((r) => r.segment_id));
   }
 
   // ---- exports
   async createExport(e: { caseId: number; dirName: string; request: ExportCreate; createdBy: string }, nowMs: number): Promise<ExportJob> {
-    const res = await this.db.run('INSERT INTO exports (case_id, state, dir_name, request, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
-      [e.caseId, 'queued', e.dirName, JSON.stringify(e.request), e.createdBy, nowMs]);
+    const res = await this.db.run('INSERT INTO exports (case_id, state, dir_name, request, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?)', [
+      e.caseId,
+      'queued',
+      e.dirName,
+      JSON.stringify(e.request),
+      e.createdBy,
+      nowMs,
+    ]);
     await this.db.run('UPDATE cases SET updated_ms = ? WHERE id = ?', [nowMs, e.caseId]);
     return (await this.getExport(res.lastId))!;
   }
@@ -217,9 +326,10 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
   }
 
   async listExports(q: { caseId?: number; limit: number }): Promise<ExportJob[]> {
-    const rows = q.caseId !== undefined
-      ? await this.db.all<ExportDb>(`SELECT ${EXPORT_COLS} FROM exports WHERE case_id = ? ORDER BY id DESC LIMIT ?`, [q.caseId, q.limit])
-      : await this.db.all<ExportDb>(`SELECT ${EXPORT_COLS} FROM exports ORDER BY id DESC LIMIT ?`, [q.limit]);
+    const rows =
+      q.caseId !== undefined
+        ? await this.db.all<ExportDb>(`SELECT ${EXPORT_COLS} FROM exports WHERE case_id = ? ORDER BY id DESC LIMIT ?`, [q.caseId, q.limit])
+        : await this.db.all<ExportDb>(`SELECT ${EXPORT_COLS} FROM exports ORDER BY id DESC LIMIT ?`, [q.limit]);
     return rows.map(toExport);
   }
 
@@ -227,13 +337,24 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
     return (await this.db.all<ExportDb>(`SELECT ${EXPORT_COLS} FROM exports WHERE state IN ('queued', 'running') ORDER BY id`)).map(toExport);
   }
 
-  async updateExport(id: number, patch: { state?: ExportState; progress?: number; error?: string | null; reason?: WireMessage | null; finishedMs?: number | null; manifestSha256?: string | null }): Promise<ExportJob | null> {
+  async updateExport(
+    id: number,
+    patch: {
+      state?: ExportState;
+      progress?: number;
+      error?: string | null;
+      reason?: WireMessage | null;
+      finishedMs?: number | null;
+      manifestSha256?: string | null;
+    },
+  ): Promise<ExportJob | null> {
     const sets: string[] = [];
     const params: SqlValue[] = [];
     if (patch.state !== undefined) (sets.push('state = ?'), params.push(patch.state));
     if (patch.progress !== undefined) (sets.push('progress = ?'), params.push(Math.min(1, Math.max(0, patch.progress))));
     if (patch.error !== undefined) (sets.push('error = ?'), params.push(patch.error));
-    if (patch.reason !== undefined) (sets.push('error_code = ?', 'error_params = ?'), params.push(patch.reason?.code ?? null, JSON.stringify(patch.reason?.params ?? {})));
+    if (patch.reason !== undefined)
+      (sets.push('error_code = ?', 'error_params = ?'), params.push(patch.reason?.code ?? null, JSON.stringify(patch.reason?.params ?? {})));
     if (patch.finishedMs !== undefined) (sets.push('finished_ms = ?'), params.push(patch.finishedMs));
     if (patch.manifestSha256 !== undefined) (sets.push('manifest_sha256 = ?'), params.push(patch.manifestSha256));
     if (sets.length) await this.db.run(`UPDATE exports SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
@@ -242,8 +363,11 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
 
   // ---- snapshots
   async createSnapshot(s: NewSnapshot): Promise<Snapshot> {
-    const res = await this.db.run(`INSERT INTO snapshots (camera_id, t_ms, source, note, case_id, rel_path, sha256, size_bytes, created_by, created_ms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [s.cameraId, Math.round(s.tMs), s.source, s.note, s.caseId, s.relPath, s.sha256, s.sizeBytes, s.createdBy, s.createdMs]);
+    const res = await this.db.run(
+      `INSERT INTO snapshots (camera_id, t_ms, source, note, case_id, rel_path, sha256, size_bytes, created_by, created_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [s.cameraId, Math.round(s.tMs), s.source, s.note, s.caseId, s.relPath, s.sha256, s.sizeBytes, s.createdBy, s.createdMs],
+    );
     const { relPath: _r, ...rest } = s;
     void _r;
     return { ...rest, id: res.lastId, tMs: Math.round(s.tMs) };
@@ -260,7 +384,10 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
     if (q.cameraId !== undefined) (where.push('camera_id = ?'), params.push(q.cameraId));
     if (q.caseId !== undefined) (where.push('case_id = ?'), params.push(q.caseId));
     params.push(q.limit);
-    const rows = await this.db.all<SnapshotDb>(`SELECT ${SNAP_COLS} FROM snapshots ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t_ms DESC LIMIT ?`, params);
+    const rows = await this.db.all<SnapshotDb>(
+      `SELECT ${SNAP_COLS} FROM snapshots ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t_ms DESC LIMIT ?`,
+      params,
+    );
     return rows.map((r) => {
       const { relPath: _r, ...rest } = toSnapshot(r);
       void _r;

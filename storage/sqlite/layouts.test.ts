@@ -9,7 +9,8 @@ describe('SqliteLayoutRepo', () => {
   let bob: UserRow;
   beforeEach(async () => {
     t = await openTempStore();
-    const user = (username: string) => t.store.users.create({ username, passwordHash: 'x', role: 'dispatcher', displayName: username, disabled: false, createdMs: T0 });
+    const user = (username: string) =>
+      t.store.users.create({ username, passwordHash: 'x', role: 'dispatcher', displayName: username, disabled: false, createdMs: T0 });
     alice = await user('alice');
     bob = await user('bob');
   });
@@ -17,7 +18,7 @@ describe('SqliteLayoutRepo', () => {
     await t.cleanup();
   });
 
-  it('inserts, replaces by name, and lists only the owner\'s layouts', async () => {
+  it("inserts, replaces by name, and lists only the owner's layouts", async () => {
     const doc = { layout: '4', tiles: [1, null, 3] };
     const a1 = await t.store.layouts.upsert(alice.id, 'Night', doc, T0);
     expect(a1).toEqual({ id: a1.id, userId: alice.id, name: 'Night', json: doc, updatedMs: T0 });
@@ -30,7 +31,7 @@ describe('SqliteLayoutRepo', () => {
     expect(await t.store.layouts.listForUser(bob.id)).toEqual([b1]);
   });
 
-  it('deletes only the owner\'s layout', async () => {
+  it("deletes only the owner's layout", async () => {
     const a = await t.store.layouts.upsert(alice.id, 'Night', {}, T0);
     expect(await t.store.layouts.delete(bob.id, a.id)).toBe(false);
     expect(await t.store.layouts.listForUser(alice.id)).toHaveLength(1);

@@ -93,7 +93,20 @@ describe('migration 014 on the r1 data directory fixture', () => {
     await before.close();
     // (the dump holds the fixture's rows, so comparing it means something)
     expect(rowsBefore.segments).toHaveLength(Object.values(ids.segments).flat().length);
-    for (const t of ['bookmarks', 'snapshots', 'exports', 'cases', 'legal_holds', 'wall_layouts', 'alarm_rules', 'alarms', 'gps_points', 'gps_geofences', 'ptz_presets', 'ptz_tours'])
+    for (const t of [
+      'bookmarks',
+      'snapshots',
+      'exports',
+      'cases',
+      'legal_holds',
+      'wall_layouts',
+      'alarm_rules',
+      'alarms',
+      'gps_points',
+      'gps_geofences',
+      'ptz_presets',
+      'ptz_tours',
+    ])
       expect(rowsBefore[t]!.length, t).toBeGreaterThan(0);
 
     // ...then 014: the same rows, byte for byte.
@@ -139,7 +152,9 @@ describe('migration 014 on the r1 data directory fixture', () => {
     expect(await s.rtsp.get(ids.cameras.dock)).toMatchObject({ url: 'rtsp://127.0.0.1:9/dock', transport: 'tcp' });
     expect(await s.rtsp.get(ids.units.patrol)).toBeNull();
     expect((await s.agents.list()).map((a) => a.deviceId)).toEqual([ids.units.patrol, ids.units.body]);
-    expect((await s.onvif.listDevices()).map((d) => [d.id, d.deviceId, d.manufacturer, d.serial])).toEqual([[ids.onvif.device, ids.cameras.ptz, 'FixtureCam', 'FX0017']]);
+    expect((await s.onvif.listDevices()).map((d) => [d.id, d.deviceId, d.manufacturer, d.serial])).toEqual([
+      [ids.onvif.device, ids.cameras.ptz, 'FixtureCam', 'FX0017'],
+    ]);
     expect((await s.onvif.listLinks()).map((l) => [l.cameraId, l.deviceId, l.ptz])).toEqual([[ids.cameras.ptz, ids.onvif.device, true]]);
 
     // The old views answer as r1 did.
@@ -160,17 +175,25 @@ describe('migration 014 on the r1 data directory fixture', () => {
     // Evidence by id through the repositories.
     for (const [sourceId, segIds] of Object.entries(ids.segments)) {
       const segs = await s.segments.listRange(Number(sourceId), 0, Number.MAX_SAFE_INTEGER, 100);
-      expect(segs.map((x) => x.id).sort((a, b) => a - b), `segments of ${sourceId}`).toEqual([...segIds].sort((a, b) => a - b));
+      expect(
+        segs.map((x) => x.id).sort((a, b) => a - b),
+        `segments of ${sourceId}`,
+      ).toEqual([...segIds].sort((a, b) => a - b));
     }
     expect((await s.db.get<{ n: number }>('SELECT count(*) AS n FROM segments WHERE protected = 1'))!.n).toBe(ids.heldSegments);
     expect((await s.onvif.listPresets(ids.cameras.ptz)).map((p) => p.id)).toEqual(ids.onvif.presets);
     expect((await s.onvif.listTours(ids.cameras.ptz)).map((t) => t.id)).toEqual([ids.onvif.tour]);
     for (const [unitId, times] of Object.entries(ids.gpsPoints)) {
       const track = await s.gps.track(Number(unitId), times[0]!, times.at(-1)!, 1000);
-      expect(track.map((p) => p.tMs), `track of ${unitId}`).toEqual(times);
+      expect(
+        track.map((p) => p.tMs),
+        `track of ${unitId}`,
+      ).toEqual(times);
     }
     // Alarms name their device and channel (the unit's alarms: device and channel 3).
-    expect(await s.db.all('SELECT id, source_id, device_id, channel_id FROM alarms WHERE id IN (?, ?) ORDER BY id', [ids.alarms.closed, ids.alarms.open])).toEqual([
+    expect(
+      await s.db.all('SELECT id, source_id, device_id, channel_id FROM alarms WHERE id IN (?, ?) ORDER BY id', [ids.alarms.closed, ids.alarms.open]),
+    ).toEqual([
       { id: ids.alarms.closed, source_id: ids.cameras.dock, device_id: ids.cameras.dock, channel_id: ids.cameras.dock },
       { id: ids.alarms.open, source_id: ids.units.patrol, device_id: ids.units.patrol, channel_id: ids.units.patrol },
     ]);
@@ -179,7 +202,17 @@ describe('migration 014 on the r1 data directory fixture', () => {
     expect((await s.onvif.upsertPreset(ids.cameras.ptz, 'new-token', 'New')).id).toBe(8);
     expect(await s.devices.nextId()).toBe(6);
     const made = await s.devices.createWithChannels(
-      { device: { nodeId: 2, kind: 'rtsp', name: 'New gate' }, channels: [{ name: 'New gate', segmentSeconds: 2, retentionDays: 30, rtsp: { url: 'rtsp://10.0.0.9/', subUrl: null, username: null, password: null, transport: 'tcp' } }] },
+      {
+        device: { nodeId: 2, kind: 'rtsp', name: 'New gate' },
+        channels: [
+          {
+            name: 'New gate',
+            segmentSeconds: 2,
+            retentionDays: 30,
+            rtsp: { url: 'rtsp://10.0.0.9/', subUrl: null, username: null, password: null, transport: 'tcp' },
+          },
+        ],
+      },
       1,
     );
     expect([made.device.id, made.channels[0]!.id]).toEqual([6, 6]);

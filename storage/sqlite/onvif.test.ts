@@ -38,7 +38,14 @@ describe('SqliteOnvifRepo', () => {
   });
 
   it('creates a device with one camera per source and their links', async () => {
-    const r = await t.store.onvif.createDevice(device, [{ camera: camera('Enc 1'), link: link('vs1') }, { camera: camera('Enc 2'), link: link('vs2') }], T0);
+    const r = await t.store.onvif.createDevice(
+      device,
+      [
+        { camera: camera('Enc 1'), link: link('vs1') },
+        { camera: camera('Enc 2'), link: link('vs2') },
+      ],
+      T0,
+    );
     expect(r.device).toMatchObject({ host: '10.0.0.5', port: 80, events: 'unknown', createdMs: T0, passwordEnc: 'v1:iv:tag:cipher' });
     expect(r.cameras.map((c) => c.name)).toEqual(['Enc 1', 'Enc 2']);
     const links = await t.store.onvif.listLinks();
@@ -52,19 +59,36 @@ describe('SqliteOnvifRepo', () => {
   it('leaves nothing behind when one camera name is taken or the address is already added', async () => {
     await t.store.cameras.create(camera('Taken'), T0);
     await expect(
-      t.store.onvif.createDevice(device, [{ camera: camera('Fresh'), link: link('vs1') }, { camera: camera('Taken'), link: link('vs2') }], T0),
+      t.store.onvif.createDevice(
+        device,
+        [
+          { camera: camera('Fresh'), link: link('vs1') },
+          { camera: camera('Taken'), link: link('vs2') },
+        ],
+        T0,
+      ),
     ).rejects.toMatchObject({ code: 'conflict', field: 'name' });
     expect(await t.store.onvif.listDevices()).toEqual([]);
     expect((await t.store.cameras.list()).map((c) => c.name)).toEqual(['Taken']);
     expect(await t.store.onvif.listLinks()).toEqual([]);
 
     await t.store.onvif.createDevice(device, [{ camera: camera('A'), link: link('vs1') }], T0);
-    await expect(t.store.onvif.createDevice(device, [{ camera: camera('B'), link: link('vs1') }], T0)).rejects.toMatchObject({ code: 'conflict', field: 'host' });
+    await expect(t.store.onvif.createDevice(device, [{ camera: camera('B'), link: link('vs1') }], T0)).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'host',
+    });
     expect((await t.store.cameras.list()).map((c) => c.name)).toEqual(['Taken', 'A']);
   });
 
   it('drops the link with the camera and keeps cameras when the device goes', async () => {
-    const r = await t.store.onvif.createDevice(device, [{ camera: camera('A'), link: link('vs1') }, { camera: camera('B'), link: link('vs2') }], T0);
+    const r = await t.store.onvif.createDevice(
+      device,
+      [
+        { camera: camera('A'), link: link('vs1') },
+        { camera: camera('B'), link: link('vs2') },
+      ],
+      T0,
+    );
     await t.store.cameras.delete(r.cameras[0].id);
     expect((await t.store.onvif.listLinks()).map((l) => l.cameraId)).toEqual([r.cameras[1].id]);
     expect(await t.store.onvif.deleteDevice(r.device.id)).toBe(true);
@@ -78,15 +102,24 @@ describe('SqliteOnvifRepo', () => {
     const p1 = await t.store.onvif.upsertPreset(id, 'tok1', 'Gate');
     const p2 = await t.store.onvif.upsertPreset(id, 'tok2', 'Yard');
     expect((await t.store.onvif.upsertPreset(id, 'tok1', 'Main gate')).id).toBe(p1.id);
-    const synced = await t.store.onvif.syncPresets(id, [{ token: 'tok1', name: 'device name' }, { token: 'tok3', name: 'Road' }]);
-    expect(synced.map((p) => [p.token, p.name])).toEqual([['tok1', 'Main gate'], ['tok3', 'Road']]);
+    const synced = await t.store.onvif.syncPresets(id, [
+      { token: 'tok1', name: 'device name' },
+      { token: 'tok3', name: 'Road' },
+    ]);
+    expect(synced.map((p) => [p.token, p.name])).toEqual([
+      ['tok1', 'Main gate'],
+      ['tok3', 'Road'],
+    ]);
     expect(synced[0].id).toBe(p1.id);
     expect(await t.store.onvif.getPreset(p2.id)).toBeNull();
   });
 
   it('stores tours with ordered steps and their running flag', async () => {
     const { cameras } = await t.store.onvif.createDevice(device, [{ camera: camera('A'), link: link('vs1') }], T0);
-    const steps = [{ presetId: 2, dwellSeconds: 5 }, { presetId: 1, dwellSeconds: 3 }];
+    const steps = [
+      { presetId: 2, dwellSeconds: 5 },
+      { presetId: 1, dwellSeconds: 3 },
+    ];
     const tour = await t.store.onvif.createTour(cameras[0].id, 'Night', steps, T0);
     expect(tour).toMatchObject({ name: 'Night', steps, running: false });
     await t.store.onvif.setTourRunning(tour.id, true, T0 + 1);

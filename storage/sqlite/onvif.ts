@@ -241,10 +241,7 @@ export class SqliteOnvifRepo implements OnvifRepo {
       for (const k of known) if (!tokens.has(k.token)) await tx.run('DELETE FROM ptz_presets WHERE id = ?', [k.id]);
       for (const p of device) {
         const name = p.name.slice(0, 64) || p.token.slice(0, 64);
-        await tx.run(
-          `INSERT INTO ptz_presets (camera_id, token, name) VALUES (?, ?, ?) ON CONFLICT (camera_id, token) DO NOTHING`,
-          [cameraId, p.token, name],
-        );
+        await tx.run(`INSERT INTO ptz_presets (camera_id, token, name) VALUES (?, ?, ?) ON CONFLICT (camera_id, token) DO NOTHING`, [cameraId, p.token, name]);
       }
     });
     return this.listPresets(cameraId);
@@ -264,18 +261,22 @@ export class SqliteOnvifRepo implements OnvifRepo {
   }
 
   async createTour(cameraId: number, name: string, steps: TourRow['steps'], nowMs: number): Promise<TourRow> {
-    const r = await this.db.get<TourDbRow>(
-      `INSERT INTO ptz_tours (camera_id, name, steps, updated_ms) VALUES (?, ?, ?, ?) RETURNING ${TOUR_COLUMNS}`,
-      [cameraId, name, JSON.stringify(steps), ms(nowMs)],
-    );
+    const r = await this.db.get<TourDbRow>(`INSERT INTO ptz_tours (camera_id, name, steps, updated_ms) VALUES (?, ?, ?, ?) RETURNING ${TOUR_COLUMNS}`, [
+      cameraId,
+      name,
+      JSON.stringify(steps),
+      ms(nowMs),
+    ]);
     return toTour(r!);
   }
 
   async updateTour(id: number, name: string, steps: TourRow['steps'], nowMs: number): Promise<TourRow | null> {
-    const r = await this.db.get<TourDbRow>(
-      `UPDATE ptz_tours SET name = ?, steps = ?, updated_ms = ? WHERE id = ? RETURNING ${TOUR_COLUMNS}`,
-      [name, JSON.stringify(steps), ms(nowMs), id],
-    );
+    const r = await this.db.get<TourDbRow>(`UPDATE ptz_tours SET name = ?, steps = ?, updated_ms = ? WHERE id = ? RETURNING ${TOUR_COLUMNS}`, [
+      name,
+      JSON.stringify(steps),
+      ms(nowMs),
+      id,
+    ]);
     return r ? toTour(r) : null;
   }
 

@@ -88,10 +88,7 @@ export class SqliteOrgRepo implements OrgRepo {
   }
 
   async subtree(id: number): Promise<OrgNodeRow[]> {
-    const rows = await this.db.all<NodeDbRow>(
-      `SELECT ${COLUMNS} FROM org_nodes WHERE path GLOB (SELECT path FROM org_nodes WHERE id = ?) || '*'`,
-      [id],
-    );
+    const rows = await this.db.all<NodeDbRow>(`SELECT ${COLUMNS} FROM org_nodes WHERE path GLOB (SELECT path FROM org_nodes WHERE id = ?) || '*'`, [id]);
     return treeOrder(rows.map(toRow), id);
   }
 

@@ -102,7 +102,22 @@ describe('storage/schema.sql', () => {
 
   it('has the tables the application needs', async () => {
     const names = (await migrated.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((r) => r.name);
-    for (const t of ['schema_migrations', 'org_nodes', 'devices', 'channels', 'rtsp_channels', 'agent_devices', 'id_counter', 'wall_layouts', 'segments', 'events', 'users', 'sessions', 'audit_log']) expect(names).toContain(t);
+    for (const t of [
+      'schema_migrations',
+      'org_nodes',
+      'devices',
+      'channels',
+      'rtsp_channels',
+      'agent_devices',
+      'id_counter',
+      'wall_layouts',
+      'segments',
+      'events',
+      'users',
+      'sessions',
+      'audit_log',
+    ])
+      expect(names).toContain(t);
   });
 
   it('documents every table and every column with a comment', () => {

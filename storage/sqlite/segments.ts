@@ -27,8 +27,7 @@ interface SegmentDbRow {
   recovered: number;
 }
 
-const COLUMNS =
-  'id, camera_id, rel_path, start_ms, end_ms, duration_ms, size_bytes, video_codec, audio_codec, width, height, fps, state, protected, recovered';
+const COLUMNS = 'id, camera_id, rel_path, start_ms, end_ms, duration_ms, size_bytes, video_codec, audio_codec, width, height, fps, state, protected, recovered';
 
 const INSERT_COLUMNS =
   'camera_id, rel_path, start_ms, end_ms, duration_ms, size_bytes, video_codec, audio_codec, width, height, fps, state, protected, recovered';
@@ -64,7 +63,23 @@ export const LIST_RANGE_SQL = `SELECT ${COLUMNS} FROM segments
  */
 export const LIST_RANGE_JSON_SQL = `SELECT json_group_array(json_array(${COLUMNS})) AS j FROM (${LIST_RANGE_SQL})`;
 
-type PackedRow = [number, number, string, number, number, number, number, string | null, string | null, number | null, number | null, number | null, SegmentRow['state'], number, number];
+type PackedRow = [
+  number,
+  number,
+  string,
+  number,
+  number,
+  number,
+  number,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  number | null,
+  SegmentRow['state'],
+  number,
+  number,
+];
 
 function unpack(r: PackedRow): SegmentRow {
   return {

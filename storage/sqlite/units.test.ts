@@ -31,7 +31,10 @@ describe('SqliteUnitRepo', () => {
 
   it('creates a unit as an uplink row in the cameras id space, with all fields mapped', async () => {
     const cam = await t.store.cameras.create(camera('Gate'), T0);
-    const u = await t.store.units.create(unit('Car 12', { type: 'body', officer: 'Sgt. Li', groupName: 'North', segmentSeconds: 30, retentionDays: 90, enabled: false }), T0 + 1);
+    const u = await t.store.units.create(
+      unit('Car 12', { type: 'body', officer: 'Sgt. Li', groupName: 'North', segmentSeconds: 30, retentionDays: 90, enabled: false }),
+      T0 + 1,
+    );
     expect(u).toEqual({
       id: u.id,
       callsign: 'Car 12',
@@ -52,7 +55,10 @@ describe('SqliteUnitRepo', () => {
     expect(await t.store.units.get(u.id)).toEqual(u);
     expect(await t.store.units.get(cam.id)).toBeNull();
     expect((await t.store.units.list()).map((x) => x.callsign)).toEqual(['Car 12']);
-    expect((await t.store.cameras.list()).map((c) => [c.name, c.kind])).toEqual([['Gate', 'rtsp'], ['Car 12', 'uplink']]);
+    expect((await t.store.cameras.list()).map((c) => [c.name, c.kind])).toEqual([
+      ['Gate', 'rtsp'],
+      ['Car 12', 'uplink'],
+    ]);
   });
 
   it('refuses a callsign used by a camera or another unit, naming the field "callsign"', async () => {
@@ -87,8 +93,12 @@ describe('SqliteUnitRepo', () => {
     expect(await t.store.units.delete(cam.id)).toBe(false);
     expect(await t.store.cameras.get(cam.id)).not.toBeNull();
     // The schema refuses a key row for a camera's device, and a kind change.
-    await expect(t.store.db.run('INSERT INTO agent_devices (device_id, stream_key_hash, key_rotated_ms) VALUES (?, ?, 0)', [cam.id, hash('k')])).rejects.toThrow(/kind agent/);
-    await expect(t.store.db.run("UPDATE devices SET kind = 'agent', callsign = 'x', mobile_type = 'body' WHERE id = ?", [cam.id])).rejects.toThrow(/cannot change/);
+    await expect(
+      t.store.db.run('INSERT INTO agent_devices (device_id, stream_key_hash, key_rotated_ms) VALUES (?, ?, 0)', [cam.id, hash('k')]),
+    ).rejects.toThrow(/kind agent/);
+    await expect(t.store.db.run("UPDATE devices SET kind = 'agent', callsign = 'x', mobile_type = 'body' WHERE id = ?", [cam.id])).rejects.toThrow(
+      /cannot change/,
+    );
   });
 
   it('refuses a stream key hash that is not 64 hex characters', async () => {

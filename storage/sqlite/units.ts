@@ -72,7 +72,13 @@ export class SqliteUnitRepo implements UnitRepo {
         const created = await insertDeviceWithChannels(
           tx,
           {
-            device: { nodeId, kind: 'agent', name: u.callsign, enabled: u.enabled, mobile: { callsign: u.callsign, type: u.type, officer: u.officer, plate: null } },
+            device: {
+              nodeId,
+              kind: 'agent',
+              name: u.callsign,
+              enabled: u.enabled,
+              mobile: { callsign: u.callsign, type: u.type, officer: u.officer, plate: null },
+            },
             channels: [{ name: u.callsign, segmentSeconds: u.segmentSeconds, retentionDays: u.retentionDays }],
             agent: { streamKeyHash: u.streamKeyHash },
           },

@@ -66,7 +66,16 @@ export class SqliteUserRepo implements UserRepo {
     try {
       const r = await this.db.get<UserDbRow>(
         `INSERT INTO users (username, password_hash, role, display_name, disabled, created_ms, must_change_password, password_changed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
-        [u.username, u.passwordHash, u.role, u.displayName, bool(u.disabled), ms(u.createdMs), bool(u.mustChangePassword ?? false), u.passwordChangedMs ?? null],
+        [
+          u.username,
+          u.passwordHash,
+          u.role,
+          u.displayName,
+          bool(u.disabled),
+          ms(u.createdMs),
+          bool(u.mustChangePassword ?? false),
+          u.passwordChangedMs ?? null,
+        ],
       );
       return toRow(r!);
     } catch (err) {

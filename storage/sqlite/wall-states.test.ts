@@ -9,7 +9,8 @@ describe('SqliteWallStateRepo', () => {
   let bob: UserRow;
   beforeEach(async () => {
     t = await openTempStore();
-    const user = (username: string) => t.store.users.create({ username, passwordHash: 'x', role: 'dispatcher', displayName: username, disabled: false, createdMs: T0 });
+    const user = (username: string) =>
+      t.store.users.create({ username, passwordHash: 'x', role: 'dispatcher', displayName: username, disabled: false, createdMs: T0 });
     alice = await user('alice');
     bob = await user('bob');
   });
@@ -21,8 +22,21 @@ describe('SqliteWallStateRepo', () => {
     expect(await t.store.wallStates.get(alice.id, 0)).toBeNull();
     const wall = { layout: '4', tiles: [{ kind: 'camera', id: 3, stream: 'sub' }] };
     expect(await t.store.wallStates.putState(alice.id, 0, wall, T0)).toEqual({ userId: alice.id, windowId: 0, state: wall, carousel: null, updatedMs: T0 });
-    const carousel = { steps: [{ layoutId: 1, seconds: 20 }, { layoutId: 2, seconds: 30 }], step: 0, running: true };
-    expect(await t.store.wallStates.putCarousel(alice.id, 0, carousel, T0 + 1)).toEqual({ userId: alice.id, windowId: 0, state: wall, carousel, updatedMs: T0 + 1 });
+    const carousel = {
+      steps: [
+        { layoutId: 1, seconds: 20 },
+        { layoutId: 2, seconds: 30 },
+      ],
+      step: 0,
+      running: true,
+    };
+    expect(await t.store.wallStates.putCarousel(alice.id, 0, carousel, T0 + 1)).toEqual({
+      userId: alice.id,
+      windowId: 0,
+      state: wall,
+      carousel,
+      updatedMs: T0 + 1,
+    });
     const wall2 = { layout: '1', tiles: [] };
     expect((await t.store.wallStates.putState(alice.id, 0, wall2, T0 + 2)).carousel).toEqual(carousel);
     await t.store.wallStates.putState(alice.id, 2528732444, wall, T0);

@@ -36,15 +36,17 @@ describe('agent parts', () => {
   });
 
   it('turns gpsd TPV reports into fixes (only with a time and a 2D/3D fix)', () => {
-    expect(tpvToFix({ class: 'TPV', mode: 3, time: '2026-11-26T15:11:45.000Z', lat: 31.2, lon: 121.4, altMSL: 10, speed: 9.98, track: 12, eph: 17.1 })).toEqual({
-      tMs: Date.UTC(2026, 10, 26, 15, 11, 45),
-      lat: 31.2,
-      lon: 121.4,
-      altM: 10,
-      speedMps: 9.98,
-      headingDeg: 12,
-      accuracyM: 17.1,
-    });
+    expect(tpvToFix({ class: 'TPV', mode: 3, time: '2026-11-26T15:11:45.000Z', lat: 31.2, lon: 121.4, altMSL: 10, speed: 9.98, track: 12, eph: 17.1 })).toEqual(
+      {
+        tMs: Date.UTC(2026, 10, 26, 15, 11, 45),
+        lat: 31.2,
+        lon: 121.4,
+        altM: 10,
+        speedMps: 9.98,
+        headingDeg: 12,
+        accuracyM: 17.1,
+      },
+    );
     expect(tpvToFix({ class: 'TPV', mode: 3, lat: 31.2, lon: 121.4 })).toBeNull();
     expect(tpvToFix({ class: 'TPV', mode: 1, time: '2026-11-26T15:11:45.000Z', lat: 0, lon: 0 })).toBeNull();
     expect(tpvToFix({ class: 'SKY' })).toBeNull();
@@ -62,7 +64,7 @@ describe('agent parts', () => {
 
   it('drives simulated units along streets at plausible speeds', () => {
     let seed = 1;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const w = new RouteWalker([31.23, 121.47], rand);
     let prev = w.step(0, 0);
     for (let s = 1; s <= 600; s++) {
@@ -100,7 +102,15 @@ describe('agent parts', () => {
     const port = (server.address() as { port: number }).port;
     const buffer = new PointBuffer(path.join(tmp, 'up.jsonl'));
     const logs: string[] = [];
-    const up = new TelemetryUplink({ server: `http://127.0.0.1:${port}`, unitId: 3, key: 'k', buffer, log: (m) => logs.push(m), minBackoffMs: 50, maxBackoffMs: 200 });
+    const up = new TelemetryUplink({
+      server: `http://127.0.0.1:${port}`,
+      unitId: 3,
+      key: 'k',
+      buffer,
+      log: (m) => logs.push(m),
+      minBackoffMs: 50,
+      maxBackoffMs: 200,
+    });
     up.start();
     const now = Date.now();
     buffer.push({ tMs: now - 10_000, lat: 1, lon: 1, capturedMs: now - 10_000 });
@@ -120,7 +130,7 @@ describe('agent parts', () => {
     expect(logs.some((l) => l.includes('telemetry link up'))).toBe(true);
   });
 
-  it('the uplink sends live points over the unit\'s WebSocket (with its key), the backlog in HTTP batches, and falls back to HTTP when the socket stops acking', async () => {
+  it("the uplink sends live points over the unit's WebSocket (with its key), the backlog in HTTP batches, and falls back to HTTP when the socket stops acking", async () => {
     const viaHttp: number[] = [];
     const viaWs: number[] = [];
     let ack = true;
@@ -153,7 +163,16 @@ describe('agent parts', () => {
     // A backlog from an earlier run (captured a minute ago) is on disk before the agent starts.
     for (let i = 0; i < 3; i++) buffer.push({ tMs: now - 60_000 + i, lat: 1, lon: 1, capturedMs: now - 60_000 + i });
     const logs: string[] = [];
-    const up = new TelemetryUplink({ server: `http://127.0.0.1:${port}`, unitId: 3, key: 'k', buffer, log: (m) => logs.push(m), minBackoffMs: 50, maxBackoffMs: 200, ackTimeoutMs: 1000 });
+    const up = new TelemetryUplink({
+      server: `http://127.0.0.1:${port}`,
+      unitId: 3,
+      key: 'k',
+      buffer,
+      log: (m) => logs.push(m),
+      minBackoffMs: 50,
+      maxBackoffMs: 200,
+      ackTimeoutMs: 1000,
+    });
     up.start();
     const wait = (cond: () => boolean, what: string) => waitFor(cond, { timeoutMs: 15_000, intervalMs: 20, what });
     await wait(() => viaHttp.length === 3 && up.webSocketUp, 'backlog by HTTP, socket open');

@@ -70,15 +70,19 @@ afterEach(() => {
 async function fakeGpsd(reports: Array<{ delayMs: number; obj: Record<string, unknown> }>): Promise<number> {
   const server = net.createServer((sock) => {
     sock.on('error', () => undefined);
-    sock.once('data', () => void (async () => {
-      sock.write('{"class":"VERSION","release":"3.22","rev":"3.22","proto_major":3,"proto_minor":14}\n');
-      sock.write('{"class":"WATCH","enable":true,"json":true}\n');
-      for (const r of reports) {
-        if (r.delayMs) await new Promise((res) => setTimeout(res, r.delayMs));
-        if (sock.destroyed) return;
-        sock.write(JSON.stringify(r.obj) + '\n');
-      }
-    })());
+    sock.once(
+      'data',
+      () =>
+        void (async () => {
+          sock.write('{"class":"VERSION","release":"3.22","rev":"3.22","proto_major":3,"proto_minor":14}\n');
+          sock.write('{"class":"WATCH","enable":true,"json":true}\n');
+          for (const r of reports) {
+            if (r.delayMs) await new Promise((res) => setTimeout(res, r.delayMs));
+            if (sock.destroyed) return;
+            sock.write(JSON.stringify(r.obj) + '\n');
+          }
+        })(),
+    );
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -109,7 +113,12 @@ describe('gpsd client', () => {
     const port = await fakeGpsd(reports);
     const got: Fix[] = [];
     const log: string[] = [];
-    const c = new GpsdClient('127.0.0.1', port, (f) => got.push(f), (m) => log.push(m));
+    const c = new GpsdClient(
+      '127.0.0.1',
+      port,
+      (f) => got.push(f),
+      (m) => log.push(m),
+    );
     c.start();
     await waitFor(() => got.length >= drive.length, { timeoutMs: 15_000, intervalMs: 50, what: 'a fix per second of the drive' });
     await new Promise((r) => setTimeout(r, 600));
@@ -129,7 +138,12 @@ describe('gpsd client', () => {
       { delayMs: 1000, obj: tpv(c, null) }, // a cycle whose reports lost their time
     ]);
     const got: Array<{ f: Fix; clock: boolean }> = [];
-    const cl = new GpsdClient('127.0.0.1', port, (f, note) => got.push({ f, clock: note.timeFromAgentClock }), () => undefined);
+    const cl = new GpsdClient(
+      '127.0.0.1',
+      port,
+      (f, note) => got.push({ f, clock: note.timeFromAgentClock }),
+      () => undefined,
+    );
     cl.start();
     await waitFor(() => got.length >= 3, { timeoutMs: 10_000, intervalMs: 50, what: 'three fixes' });
     cl.close();
@@ -150,7 +164,12 @@ describe('gpsd client', () => {
     const port = await fakeGpsd(reports);
     const got: Array<{ f: Fix; note: { timeFromAgentClock: boolean } }> = [];
     const log: string[] = [];
-    const c = new GpsdClient('127.0.0.1', port, (f, note) => got.push({ f, note }), (m) => log.push(m));
+    const c = new GpsdClient(
+      '127.0.0.1',
+      port,
+      (f, note) => got.push({ f, note }),
+      (m) => log.push(m),
+    );
     const t0 = Date.now();
     c.start();
     await waitFor(() => got.length >= 1, { timeoutMs: 10_000, intervalMs: 50, what: 'a fix' });
@@ -170,7 +189,12 @@ describe('gpsd client', () => {
 
   it('says when gpsd talks but sends no position report at all', async () => {
     const port = await fakeGpsd([1, 2, 3].map((i) => ({ delayMs: 50, obj: { class: 'SKY', device: '/dev/pts/1', nSat: i } })));
-    const c = new GpsdClient('127.0.0.1', port, () => undefined, () => undefined);
+    const c = new GpsdClient(
+      '127.0.0.1',
+      port,
+      () => undefined,
+      () => undefined,
+    );
     c.start();
     await waitFor(() => c.status().includes('SKY ×3'), { timeoutMs: 5000, intervalMs: 50, what: 'three SKY reports counted' });
     c.close();

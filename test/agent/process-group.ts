@@ -37,7 +37,10 @@ export function spawnGroup(cmd: string, args: string[], cwd: string, lines: stri
     proc.once('exit', (code) => resolve(code));
   });
   const exited = (timeoutMs: number) =>
-    Promise.race([exit, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${cmd} still running after ${timeoutMs} ms`)), timeoutMs).unref())]);
+    Promise.race([
+      exit,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${cmd} still running after ${timeoutMs} ms`)), timeoutMs).unref()),
+    ]);
   return {
     proc,
     exited,

@@ -50,7 +50,7 @@ describe('agent unit lookup', () => {
   it.each([
     [401, /refused the stream key \(401\): unknown or wrong stream key/],
     [403, /refused this unit \(403\): unit 7 \(Car 7\) is disabled/],
-  ])('stops on %i with the server\'s words', async (status, words) => {
+  ])("stops on %i with the server's words", async (status, words) => {
     const message = status === 401 ? 'unknown or wrong stream key' : 'unit 7 (Car 7) is disabled';
     const p = await peer([{ status, body: { error: { message } } }]);
     await expect(fetchUnitConfig({ server: p.url, key: 'K', log: () => undefined })).rejects.toThrow(words);
@@ -64,7 +64,14 @@ describe('agent unit lookup', () => {
     await waitFor(() => log.length >= 2, { intervalMs: 50, what: 'two failed attempts logged' });
     expect(log[0]).toMatch(/failed \(.*\); retrying in/);
     const startedMs = Date.now();
-    await peer([{ status: 503, body: { error: { message: 'starting' } } }, { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '1' } }, { status: 200, body: good }], port);
+    await peer(
+      [
+        { status: 503, body: { error: { message: 'starting' } } },
+        { status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '1' } },
+        { status: 200, body: good },
+      ],
+      port,
+    );
     expect(await answer).toEqual(good);
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(900);
     expect(log.some((l) => l.includes('HTTP 503: starting'))).toBe(true);

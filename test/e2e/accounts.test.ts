@@ -22,7 +22,12 @@ const DESTRUCTIVE =
  */
 const DESTRUCTIVE_ZH: string[][] = (Object.keys(en) as MessageKey[])
   .filter((k) => DESTRUCTIVE.test(en[k]))
-  .map((k) => zhCN[k].split(/\{[^{}]*\}/).map((s) => s.trim()).filter((s) => s.length > 0))
+  .map((k) =>
+    zhCN[k]
+      .split(/\{[^{}]*\}/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
   .filter((pieces) => pieces.length > 0);
 const destructive = (label: string) => DESTRUCTIVE.test(label) || DESTRUCTIVE_ZH.some((pieces) => pieces.every((p) => label.includes(p)));
 
@@ -43,7 +48,11 @@ describe('accounts and role-aware screens (built console, real back end, headles
     (await api<AuditEntry[]>('GET', `/audit?action=${action}&limit=100`, (await login('admin', ADMIN_NEW)).token)).body;
 
   async function newPage(lang: 'en' | 'zh-CN'): Promise<Page> {
-    const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
+    const context = await browser.newContext({
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1600, height: 900 },
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -201,7 +210,8 @@ describe('accounts and role-aware screens (built console, real back end, headles
     async (role, lang) => {
       const tabs = TABS[role].map((tab) => (lang === 'en' ? tab : ZH_TAB[tab]!));
       const admin = await login('admin', ADMIN_NEW);
-      if (role === 'admin' && lang === 'en') expect((await api('POST', '/cameras', admin.token, { name: 'Gate North', url: 'rtsp://127.0.0.1:9/none' })).status).toBe(201);
+      if (role === 'admin' && lang === 'en')
+        expect((await api('POST', '/cameras', admin.token, { name: 'Gate North', url: 'rtsp://127.0.0.1:9/none' })).status).toBe(201);
       const page = await newPage(lang);
       const forbidden: string[] = [];
       page.on('response', (r: Response) => {
@@ -220,7 +230,11 @@ describe('accounts and role-aware screens (built console, real back end, headles
         const subs = panel.locator('.sub-nav-item:visible, [role=tab]:visible');
         const nSubs = Math.max(1, await subs.count());
         for (let s = 0; s < nSubs; s++) {
-          if ((await subs.count()) > s) await subs.nth(s).click({ timeout: 3000 }).catch((e: Error) => notes.push(`${tab} sub ${s}: ${e.message.split('\n')[0]}`));
+          if ((await subs.count()) > s)
+            await subs
+              .nth(s)
+              .click({ timeout: 3000 })
+              .catch((e: Error) => notes.push(`${tab} sub ${s}: ${e.message.split('\n')[0]}`));
           await page.waitForTimeout(300);
           const buttons = panel.locator('button:visible');
           const n = Math.min(await buttons.count(), 40);

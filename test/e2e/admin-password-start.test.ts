@@ -35,18 +35,22 @@ describe('ARGUS_ADMIN_PASSWORD and the password policy at the first start (real 
   it.each([
     ['admin-2026!', 'password.contains_username'],
     ['qwertyuiop', 'password.common'],
-  ])('refuses %s (%s): a clear line on stderr, exit code 1, no admin created', async (pw, code) => {
-    const dir = tempDir('admin-pw-start');
-    dirs.push(dir);
-    const r = await runServer(dir, pw);
-    expect(r.code).toBe(1);
-    expect(r.out).toContain(`[argus] cannot start: ARGUS_ADMIN_PASSWORD is refused by the password policy (${code})`);
-    expect(r.out).not.toContain('listening on http');
-    const store = await openSqliteStore(path.join(dir, 'argus.db'));
-    try {
-      expect(await store.users.count()).toBe(0);
-    } finally {
-      await store.close();
-    }
-  }, 90_000);
+  ])(
+    'refuses %s (%s): a clear line on stderr, exit code 1, no admin created',
+    async (pw, code) => {
+      const dir = tempDir('admin-pw-start');
+      dirs.push(dir);
+      const r = await runServer(dir, pw);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`[argus] cannot start: ARGUS_ADMIN_PASSWORD is refused by the password policy (${code})`);
+      expect(r.out).not.toContain('listening on http');
+      const store = await openSqliteStore(path.join(dir, 'argus.db'));
+      try {
+        expect(await store.users.count()).toBe(0);
+      } finally {
+        await store.close();
+      }
+    },
+    90_000,
+  );
 });

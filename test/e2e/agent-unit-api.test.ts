@@ -12,7 +12,11 @@ let serverLog: string[] = [];
 
 const lookup = (headers: Record<string, string>, method = 'GET') => fetch(b.url + AGENT_UNIT_PATH, { method, headers });
 const admin = (method: string, p: string, body?: unknown) =>
-  fetch(b.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(b.url + p, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   b = await startServer({ tag: 'e2e-agent-unit', adminPassword: PASSWORD, overrides: { publicHost: 'argus.example' } });

@@ -70,7 +70,7 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await page.locator('[data-testid=alarm-counter][data-total="0"]').waitFor();
   });
 
-  it('writes a linkage rule in the console; a motion event puts the camera on the rule\'s tile and records PTZ and bookmark outcomes', async () => {
+  it("writes a linkage rule in the console; a motion event puts the camera on the rule's tile and records PTZ and bookmark outcomes", async () => {
     await page.getByRole('tab', { name: 'Alarms', exact: true }).click();
     await page.locator('.alarms-views button[data-view=rules]').click();
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -93,7 +93,13 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     expect(rules[0]!.actions).toMatchObject({ wall: { window: 0, tile: 2 }, ptz: { cameraId: null, presetId: 2 }, bookmark: { beforeS: 10, afterS: 20 } });
 
     // What the ONVIF feature does when the camera reports motion: record a device event.
-    await srv.backend.deviceEvents.record({ cameraId: camera.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif', topic: 'tns1:VideoSource/MotionAlarm' } });
+    await srv.backend.deviceEvents.record({
+      cameraId: camera.id,
+      type: 'motion',
+      state: 'active',
+      startMs: Date.now(),
+      detail: { source: 'onvif', topic: 'tns1:VideoSource/MotionAlarm' },
+    });
     // The Live tab's wall (window 0) shows the camera on tile 3 (index 2).
     await page.locator(`.tile[data-tile-index="2"] video[data-source-id="${camera.id}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     await page.locator('[data-testid=alarm-counter][data-total="1"]').waitFor();
@@ -113,7 +119,9 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     await detail.locator('.alarm-actions li[data-kind=ptz][data-status=failed]').waitFor();
     await detail.locator('.alarm-actions li[data-kind=bookmark][data-status=ok]').waitFor();
     await detail.locator('.alarm-actions li[data-kind=wall][data-status=sent]').waitFor();
-    expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toBe(`Preset 2 on camera ${camera.name}: the camera has no PTZ`);
+    expect(await detail.locator('.alarm-actions li[data-kind=ptz] .action-message').innerText()).toBe(
+      `Preset 2 on camera ${camera.name}: the camera has no PTZ`,
+    );
     expect(await placed.locator('.tile-tool[title="PTZ control"]').count()).toBe(0);
     const stored = (await srv.api<Alarm>('GET', `/api/v1/alarms/${alarm.id}`)).body;
     expect(stored.actions.map((a) => `${a.kind}:${a.status}`).sort()).toEqual(['bookmark:ok', 'ptz:failed', 'sound:sent', 'wall:sent']);
@@ -133,7 +141,15 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
 
   it('shows an SOS from a unit in the console within 1 s', async () => {
     const started = Date.now();
-    await srv.backend.deviceEvents.record({ cameraId: unitId, type: 'sos', state: 'pulse', startMs: started, lat: 31.23, lon: 121.47, detail: { source: 'agent' } });
+    await srv.backend.deviceEvents.record({
+      cameraId: unitId,
+      type: 'sos',
+      state: 'pulse',
+      startMs: started,
+      lat: 31.23,
+      lon: 121.47,
+      detail: { source: 'agent' },
+    });
     await page.locator('[data-testid=live-alarms] .alarm-row[data-type=sos]').waitFor({ timeout: 5000 });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(1000);
@@ -219,7 +235,9 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
     expect(await page.locator(`[data-testid=live-alarms] .alarm-row[data-type=manual]`).count()).toBe(0);
     blocked = false;
     await page.locator('.stream-indicator[data-state=open]').waitFor({ timeout: 60_000 });
-    const ids = (await srv.api<AlarmList>('GET', '/api/v1/alarms?state=open')).body.alarms.filter((a) => ['tamper', 'digital_input', 'manual'].includes(a.type));
+    const ids = (await srv.api<AlarmList>('GET', '/api/v1/alarms?state=open')).body.alarms.filter((a) =>
+      ['tamper', 'digital_input', 'manual'].includes(a.type),
+    );
     expect(ids).toHaveLength(3);
     for (const a of ids) await row(page, a.id).waitFor({ timeout: 10_000 });
     expect(pageErrors).toEqual([]);
@@ -239,11 +257,17 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
   });
 
   it('raises an alarm in the console when the recording camera drops (derived from its status)', async () => {
-    await eventually(async () => (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status.state === 'recording', 60_000, 'the camera recording');
+    await eventually(
+      async () => (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status.state === 'recording',
+      60_000,
+      'the camera recording',
+    );
     await rtsp.stop();
     const a = await eventually(
       async () =>
-        (await srv.api<AlarmList>('GET', `/api/v1/alarms?sourceId=${camera.id}&state=open`)).body.alarms.find((x) => x.type === 'camera_offline' || x.type === 'video_loss'),
+        (await srv.api<AlarmList>('GET', `/api/v1/alarms?sourceId=${camera.id}&state=open`)).body.alarms.find(
+          (x) => x.type === 'camera_offline' || x.type === 'video_loss',
+        ),
       60_000,
       'an offline or video loss alarm',
     );
@@ -257,7 +281,7 @@ describe('alarm console (built console, real back end, RTSP camera, headless Chr
       const st = (await srv.api<Camera>('GET', `/api/v1/cameras/${camera.id}`)).body.status;
       return st.state !== 'recording' ? st.lastError : null;
     };
-    await eventually(lastError, 60_000, 'the camera\'s reason');
+    await eventually(lastError, 60_000, "the camera's reason");
     const status = page.locator(`.tile:has(video[data-source-id="${camera.id}"]) .tile-status`).first();
     // The tile follows the server's reason (it may change as the recorder retries): tooltip = lastError.
     await expect.poll(async () => (await status.getAttribute('title')) === (await lastError()), { timeout: 15_000 }).toBe(true);

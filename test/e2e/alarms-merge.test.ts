@@ -18,14 +18,33 @@ describe('manual alarms through the API', () => {
   });
 
   it('keeps "Shots fired" as a critical alarm of its own beside an open minor one, and runs its rule', async () => {
-    const rule = await srv.api<AlarmRule>('POST', '/api/v1/alarm-rules', { name: 'critical', types: ['manual'], minSeverity: 'critical', actions: { sound: true } });
+    const rule = await srv.api<AlarmRule>('POST', '/api/v1/alarm-rules', {
+      name: 'critical',
+      types: ['manual'],
+      minSeverity: 'critical',
+      actions: { sound: true },
+    });
     expect(rule.status).toBe(201);
     const minor = await srv.api<Alarm>('POST', '/api/v1/alarms', { sourceId: camId, severity: 'minor', message: 'Suspicious parcel' });
     expect(minor.status).toBe(201);
-    const shots = await srv.api<Alarm>('POST', '/api/v1/alarms', { sourceId: camId, severity: 'critical', message: 'Shots fired, Elm St 12', lat: 31.2304, lon: 121.4737 });
+    const shots = await srv.api<Alarm>('POST', '/api/v1/alarms', {
+      sourceId: camId,
+      severity: 'critical',
+      message: 'Shots fired, Elm St 12',
+      lat: 31.2304,
+      lon: 121.4737,
+    });
     expect(shots.status).toBe(201);
     expect(shots.body.id).not.toBe(minor.body.id);
-    expect(shots.body).toMatchObject({ severity: 'critical', count: 1, message: 'Shots fired, Elm St 12', lat: 31.2304, lon: 121.4737, reporter: 'admin', ruleIds: [rule.body.id] });
+    expect(shots.body).toMatchObject({
+      severity: 'critical',
+      count: 1,
+      message: 'Shots fired, Elm St 12',
+      lat: 31.2304,
+      lon: 121.4737,
+      reporter: 'admin',
+      ruleIds: [rule.body.id],
+    });
     await srv.backend.features.alarms.center.idle();
     const got = (await srv.api<Alarm>('GET', `/api/v1/alarms/${shots.body.id}`)).body;
     expect(got.actions.map((a) => `${a.kind}:${a.status}`)).toEqual(['sound:sent']);

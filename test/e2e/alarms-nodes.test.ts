@@ -24,7 +24,11 @@ describe('alarm rules by organisation node', () => {
     nodes.station = await post<OrgNodeView>('/api/v1/org/nodes', { parentId: nodes.district.id, name: 'Harbour station' });
     nodes.other = await post<OrgNodeView>('/api/v1/org/nodes', { parentId: ROOT_NODE_ID, name: 'Airport' });
     const rtsp = (nodeId: number, name: string) =>
-      post<DeviceView>('/api/v1/devices/rtsp', { nodeId, name, channels: [1, 2].map((i) => ({ name: `${name} ${i}`, url: `rtsp://127.0.0.1:9/${name.replace(/\W/g, '')}${i}`, enabled: false })) });
+      post<DeviceView>('/api/v1/devices/rtsp', {
+        nodeId,
+        name,
+        channels: [1, 2].map((i) => ({ name: `${name} ${i}`, url: `rtsp://127.0.0.1:9/${name.replace(/\W/g, '')}${i}`, enabled: false })),
+      });
     devices.inside = await rtsp(nodes.station.id, 'Quay NVR');
     devices.outside = await rtsp(nodes.other.id, 'Gate NVR');
     devices.agent = (await post<{ device: DeviceView }>('/api/v1/devices/agent', { nodeId: nodes.district.id, callsign: 'PATROL-9', type: 'vehicle' })).device;
@@ -39,14 +43,19 @@ describe('alarm rules by organisation node', () => {
   it('a rule on a node fires for the channels of devices anywhere below it (fixed and mobile), not for a channel outside', async () => {
     const rule = await post<AlarmRule>('/api/v1/alarm-rules', { name: 'District 3 watch', nodeIds: [nodes.district.id], actions: { sound: true } });
     expect(rule.nodeIds).toEqual([nodes.district.id]);
-    expect((await srv.api<AlarmRule[]>('GET', '/api/v1/alarm-rules')).body.find((r) => r.id === rule.id)).toMatchObject({ nodeIds: [nodes.district.id], sourceIds: [], groups: [] });
+    expect((await srv.api<AlarmRule[]>('GET', '/api/v1/alarm-rules')).body.find((r) => r.id === rule.id)).toMatchObject({
+      nodeIds: [nodes.district.id],
+      sourceIds: [],
+      groups: [],
+    });
 
     for (const ch of devices.inside.channels) {
       const a = await raise(ch.id, `inside ${ch.id}`);
       expect(a.ruleIds, `channel ${ch.id} two levels below the node`).toContain(rule.id);
     }
     expect((await raise(devices.agent.channels[0]!.id, 'patrol')).ruleIds).toContain(rule.id);
-    for (const ch of devices.outside.channels) expect((await raise(ch.id, `outside ${ch.id}`)).ruleIds, `channel ${ch.id} under another node`).not.toContain(rule.id);
+    for (const ch of devices.outside.channels)
+      expect((await raise(ch.id, `outside ${ch.id}`)).ruleIds, `channel ${ch.id} under another node`).not.toContain(rule.id);
 
     // Moving the outside device under the node brings it into the rule's scope at once.
     expect((await srv.api('PATCH', `/api/v1/devices/${devices.outside.id}`, { nodeId: nodes.station.id })).status).toBe(200);
@@ -64,7 +73,10 @@ describe('alarm rules by organisation node', () => {
   it('refuses a rule naming a node that does not exist (400 on nodeIds.<i>), on create and on change; a change of nodeIds is audited', async () => {
     const bad = await srv.api<ErrorBody>('POST', '/api/v1/alarm-rules', { name: 'Nowhere', nodeIds: [nodes.city.id, 99_999], actions: { sound: true } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ kind: 'validation', fields: [expect.objectContaining({ path: 'nodeIds.1', code: 'org.node_not_found', params: { id: 99_999 } })] });
+    expect(bad.body.error).toMatchObject({
+      kind: 'validation',
+      fields: [expect.objectContaining({ path: 'nodeIds.1', code: 'org.node_not_found', params: { id: 99_999 } })],
+    });
     const rule = await post<AlarmRule>('/api/v1/alarm-rules', { name: 'City', nodeIds: [nodes.city.id], actions: { sound: true } });
     const patch = await srv.api<ErrorBody>('PATCH', `/api/v1/alarm-rules/${rule.id}`, { nodeIds: [0] });
     expect(patch.status).toBe(400);

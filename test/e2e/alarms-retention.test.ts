@@ -78,7 +78,11 @@ describe('retention on a small volume (64 MiB tmpfs)', () => {
     const dir = fs.mkdtempSync(path.join(vol, 'srv-'));
     const srv = await startAlarmServer({ tmp: dir, overrides });
     servers.push(srv);
-    await eventually(async () => srv.log.find((l) => /WARN \[retention\] the retention settings cannot keep any recording/.test(l) && problem.test(l)) ?? null, 10_000, 'the warning');
+    await eventually(
+      async () => srv.log.find((l) => /WARN \[retention\] the retention settings cannot keep any recording/.test(l) && problem.test(l)) ?? null,
+      10_000,
+      'the warning',
+    );
     const alarm = await eventually(
       async () => (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=disk_low')).body.alarms.find((a) => a.cause === 'retention_cannot_keep') ?? null,
       10_000,

@@ -21,7 +21,14 @@ export interface AlarmTestServer {
 
 export async function startAlarmServer(opts: { tmp?: string; overrides?: Partial<Config>; consoleDir?: string } = {}): Promise<AlarmTestServer> {
   // A caller's tmp stays (it is theirs); the harness's own temp dir goes unless close({ keepData: true }).
-  const srv = await startServer({ tmp: opts.tmp, tag: 'e2e-alarms', adminPassword: ADMIN_PASSWORD, console: opts.consoleDir, overrides: opts.overrides, env: process.env });
+  const srv = await startServer({
+    tmp: opts.tmp,
+    tag: 'e2e-alarms',
+    adminPassword: ADMIN_PASSWORD,
+    console: opts.consoleDir,
+    overrides: opts.overrides,
+    env: process.env,
+  });
   const server: AlarmTestServer = {
     backend: srv.backend,
     dataDir: srv.dataDir,

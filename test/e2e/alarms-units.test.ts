@@ -35,10 +35,14 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
 
   /** `npm run agent -- --simulate N --no-video`: provisions SIM-01..N and sends their GPS over the telemetry WebSocket. */
   function startSimulator(): ChildProcess {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', srv.backend.url, '--simulate', String(SIMULATED), '--no-video', '--password', ADMIN_PASSWORD], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'agent/cli.ts', '--server', srv.backend.url, '--simulate', String(SIMULATED), '--no-video', '--password', ADMIN_PASSWORD],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     procs.push(p);
     for (const s of [p.stdout!, p.stderr!]) s.on('data', (d: Buffer) => agentLog.push(...String(d).split('\n').filter(Boolean)));
     return p;
@@ -96,14 +100,22 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
   });
 
   it('counts units sending GPS without video online with their telemetry link, in the API and in the console', async () => {
-    await eventually(async () => {
-      const s = await sims();
-      return s.length === SIMULATED && s.every((u) => u.status.online && u.status.telemetry.online && !u.status.video.online) ? s : null;
-    }, 60_000, `${SIMULATED} simulated units online by telemetry`);
-    await eventually(async () => {
-      const p = (await units()).find((u) => u.id === patrol.unit.id)!;
-      return p.status.video.online && p.status.telemetry.online ? p : null;
-    }, 30_000, 'Patrol V online with both links');
+    await eventually(
+      async () => {
+        const s = await sims();
+        return s.length === SIMULATED && s.every((u) => u.status.online && u.status.telemetry.online && !u.status.video.online) ? s : null;
+      },
+      60_000,
+      `${SIMULATED} simulated units online by telemetry`,
+    );
+    await eventually(
+      async () => {
+        const p = (await units()).find((u) => u.id === patrol.unit.id)!;
+        return p.status.video.online && p.status.telemetry.online ? p : null;
+      },
+      30_000,
+      'Patrol V online with both links',
+    );
     for (const u of await sims()) {
       expect(u.status.telemetry.lastSeenMs).toBeGreaterThan(Date.now() - 10_000);
       // The event stream told consoles the same: online by its telemetry link, no video.
@@ -122,28 +134,45 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
     // Patrol V's encoder drops: it lost its video link but still reports its position (minor, still online).
     await publisher!.kill();
     const video = await eventually(async () => (await unitAlarms()).find((a) => a.sourceId === patrol.unit.id) ?? null, 20_000, 'video link alarm');
-    expect(video).toMatchObject({ type: 'unit_offline', cause: 'video_link_lost', message: 'Unit lost its video link', severity: 'minor', sourceName: 'Patrol V' });
+    expect(video).toMatchObject({
+      type: 'unit_offline',
+      cause: 'video_link_lost',
+      message: 'Unit lost its video link',
+      severity: 'minor',
+      sourceName: 'Patrol V',
+    });
     const p = (await units()).find((u) => u.id === patrol.unit.id)!;
     expect(p.status).toMatchObject({ online: true, video: { online: false }, telemetry: { online: true } });
 
     // The simulator restarts: every simulated unit stops reporting its position.
     await stop(procs[0]!);
-    const lost = await eventually(async () => {
-      const a = (await unitAlarms()).filter((x) => x.cause === 'telemetry_link_lost' && x.sourceName.startsWith('SIM-'));
-      return a.length === SIMULATED ? a : null;
-    }, 30_000, `${SIMULATED} telemetry link alarms`);
-    for (const a of lost) expect(a).toMatchObject({ type: 'unit_offline', message: 'Unit stopped reporting its position', severity: 'major', state: 'new', count: 1 });
+    const lost = await eventually(
+      async () => {
+        const a = (await unitAlarms()).filter((x) => x.cause === 'telemetry_link_lost' && x.sourceName.startsWith('SIM-'));
+        return a.length === SIMULATED ? a : null;
+      },
+      30_000,
+      `${SIMULATED} telemetry link alarms`,
+    );
+    for (const a of lost)
+      expect(a).toMatchObject({ type: 'unit_offline', message: 'Unit stopped reporting its position', severity: 'major', state: 'new', count: 1 });
     expect(new Set(lost.map((a) => a.sourceId)).size).toBe(SIMULATED);
     for (const a of lost) expect(statusEvents.some((s) => s.unitId === a.sourceId && !s.online && !s.telemetry.online)).toBe(true);
     expect((await unitAlarms()).filter((a) => /Camera stopped sending video/.test(a.message ?? ''))).toEqual([]);
     await page.locator('.rail-summary-units', { hasText: `1 of ${SIMULATED + 1} units online` }).waitFor();
     startSimulator();
-    await eventually(async () => ((await sims()).every((u) => u.status.online && u.status.telemetry.online) ? true : null), 60_000, 'simulated units back online');
+    await eventually(
+      async () => ((await sims()).every((u) => u.status.online && u.status.telemetry.online) ? true : null),
+      60_000,
+      'simulated units back online',
+    );
     await page.locator('.rail-summary-units', { hasText: `${SIMULATED + 1} of ${SIMULATED + 1} units online` }).waitFor();
     // The console names the lost link in the alarm list.
     await page.getByRole('tab', { name: 'Alarms', exact: true }).click();
     await page.locator('.alarms-views button[data-view=live]').click();
-    await expect.poll(() => page.locator('[data-testid=live-alarms] td[data-cause=telemetry_link_lost]', { hasText: 'Unit stopped reporting its position' }).count()).toBe(SIMULATED);
+    await expect
+      .poll(() => page.locator('[data-testid=live-alarms] td[data-cause=telemetry_link_lost]', { hasText: 'Unit stopped reporting its position' }).count())
+      .toBe(SIMULATED);
     await page.locator('[data-testid=live-alarms] td[data-cause=video_link_lost]', { hasText: 'Unit lost its video link' }).waitFor();
   }, 120_000);
 
@@ -183,7 +212,9 @@ describe('unit links and alarm floods (simulated agents, RTMP publisher, real ba
   it('says the same in Chinese: the lost link, the links of each unit and the units online', async () => {
     await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: '中文' }).click();
     await page.locator('[data-testid=live-alarms] td[data-cause=video_link_lost]', { hasText: '终端视频链路中断' }).waitFor();
-    await expect.poll(() => page.locator('[data-testid=live-alarms] td[data-cause=telemetry_link_lost]', { hasText: '终端停止上报位置' }).count()).toBe(SIMULATED);
+    await expect
+      .poll(() => page.locator('[data-testid=live-alarms] td[data-cause=telemetry_link_lost]', { hasText: '终端停止上报位置' }).count())
+      .toBe(SIMULATED);
     await page.locator('.rail-summary-units', { hasText: `${SIMULATED + 1}/${SIMULATED + 1} 个终端在线` }).waitFor();
     expect(await page.locator('.tree-unit[data-links=telemetry]').first().getAttribute('title')).toContain('仅定位，无视频');
   });

@@ -110,7 +110,14 @@ describe('write routes refuse NUL and huge numbers with a field-named 400 and sa
     db = (srv.backend.store as SqliteStore).db;
     for (const role of ['admin', 'dispatcher', 'investigator', 'officer'] as const) {
       if (role !== 'admin')
-        await srv.backend.store.users.create({ username: `v-${role}`, passwordHash: await hashPassword('validation-pw'), role, displayName: role, disabled: false, createdMs: Date.now() });
+        await srv.backend.store.users.create({
+          username: `v-${role}`,
+          passwordHash: await hashPassword('validation-pw'),
+          role,
+          displayName: role,
+          disabled: false,
+          createdMs: Date.now(),
+        });
       tokens.set(role, role === 'admin' ? srv.token : await srv.login(`v-${role}`, 'validation-pw'));
     }
   }, 60_000);
@@ -129,7 +136,8 @@ describe('write routes refuse NUL and huge numbers with a field-named 400 and sa
     const before = await counts();
     const failures: string[] = [];
     for (const c of cases) {
-      const role: Role = c.route.auth === 'any' || c.route.auth === 'public' || rolesWith(c.route.auth).includes('admin') ? 'admin' : rolesWith(c.route.auth)[0]!;
+      const role: Role =
+        c.route.auth === 'any' || c.route.auth === 'public' || rolesWith(c.route.auth).includes('admin') ? 'admin' : rolesWith(c.route.auth)[0]!;
       const urlPath = c.route.path.replace(/:name\b/, 'x').replace(/:[a-zA-Z]+/g, '1');
       const body = setAt(sample(c.route.body!.json), c.leaf.path, c.value);
       const field = c.leaf.path.join('.');
@@ -160,10 +168,20 @@ describe('write routes refuse NUL and huge numbers with a field-named 400 and sa
     expect(cam.status).toBe(201);
     const before = await counts();
     const now = Date.now();
-    const bad = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', { cameraId: cam.body.id, startMs: now - 1000, endMs: 1e308, note: 'x' });
+    const bad = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', {
+      cameraId: cam.body.id,
+      startMs: now - 1000,
+      endMs: 1e308,
+      note: 'x',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f) => f.path)).toEqual(['endMs']);
-    const year10k = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', { cameraId: cam.body.id, startMs: now - 1000, endMs: 253_402_300_800_000, note: 'x' });
+    const year10k = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', {
+      cameraId: cam.body.id,
+      startMs: now - 1000,
+      endMs: 253_402_300_800_000,
+      note: 'x',
+    });
     expect(year10k.status).toBe(400);
     expect(year10k.body.error.fields.map((f) => f.path)).toEqual(['endMs']);
     expect(await counts()).toEqual(before);

@@ -14,7 +14,12 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
   beforeAll(async () => {
     srv = await startAlarmServer({ overrides: { alarmMergeWindowMs: MERGE_WINDOW_MS, alarmEscalationCheckMs: 200 } });
     for (let i = 0; i < 50; i++) {
-      const r = await srv.api<Camera>('POST', '/api/v1/cameras', { name: `Cam ${i}`, url: `rtsp://127.0.0.1:9/cam${i}`, enabled: false, groupName: i < 5 ? 'Gate' : 'Yard' });
+      const r = await srv.api<Camera>('POST', '/api/v1/cameras', {
+        name: `Cam ${i}`,
+        url: `rtsp://127.0.0.1:9/cam${i}`,
+        enabled: false,
+        groupName: i < 5 ? 'Gate' : 'Yard',
+      });
       expect(r.status).toBe(201);
       cams.push(r.body);
     }
@@ -24,8 +29,7 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     await srv?.close();
   });
 
-  const audit = async (action: string) =>
-    (await srv.api<AuditEntry[]>('GET', `/api/v1/audit?action=${encodeURIComponent(action)}&limit=5000`)).body;
+  const audit = async (action: string) => (await srv.api<AuditEntry[]>('GET', `/api/v1/audit?action=${encodeURIComponent(action)}&limit=5000`)).body;
 
   it('an SOS from a unit reaches a connected console within 1 s', async () => {
     const unit = await srv.api<UnitKey>('POST', '/api/v1/units', { callsign: 'Patrol 7', type: 'vehicle' });
@@ -34,7 +38,15 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     const console1 = await connectConsole(srv.backend.url, srv.token);
     try {
       const sent = performance.timeOrigin + performance.now();
-      await srv.backend.deviceEvents.record({ cameraId: unitId, type: 'sos', state: 'pulse', startMs: Date.now(), lat: 31.23, lon: 121.47, detail: { source: 'agent' } });
+      await srv.backend.deviceEvents.record({
+        cameraId: unitId,
+        type: 'sos',
+        state: 'pulse',
+        startMs: Date.now(),
+        lat: 31.23,
+        lon: 121.47,
+        detail: { source: 'agent' },
+      });
       await console1.waitFor((evs) => evs.some((e) => e.alarm.type === 'sos'), 5000, 'the SOS alarm');
       const got = console1.alarms.find((a) => a.ev.alarm.type === 'sos')!;
       expect(got.ev.kind).toBe('raised');
@@ -60,7 +72,9 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const cam = cams[i % 50]!;
-        pending.push(srv.backend.deviceEvents.record({ cameraId: cam.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif', n: i } }));
+        pending.push(
+          srv.backend.deviceEvents.record({ cameraId: cam.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif', n: i } }),
+        );
       }
       await Promise.all(pending);
       await console1.waitFor((evs) => evs.filter((e) => e.alarm.type === 'motion').length >= 1000, 30_000, '1,000 motion alarm events');
@@ -92,7 +106,8 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     const seen = (await srv.api<AlarmList>('GET', '/api/v1/alarms?state=open')).body.seq;
     await c1.close();
     // While it is away: three tamper alarms and a workflow step.
-    for (const cam of cams.slice(10, 13)) await srv.backend.deviceEvents.record({ cameraId: cam.id, type: 'tamper', state: 'pulse', startMs: Date.now(), detail: null });
+    for (const cam of cams.slice(10, 13))
+      await srv.backend.deviceEvents.record({ cameraId: cam.id, type: 'tamper', state: 'pulse', startMs: Date.now(), detail: null });
     const tampers = await eventually(async () => {
       const l = (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=tamper')).body.alarms;
       return l.length === 3 ? l : null;
@@ -157,7 +172,7 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     }
   });
 
-  it('runs a rule\'s PTZ, bookmark and snapshot actions and records each outcome on the alarm; rule changes are audited', async () => {
+  it("runs a rule's PTZ, bookmark and snapshot actions and records each outcome on the alarm; rule changes are audited", async () => {
     const cam = cams[30]!;
     const created = await srv.api<AlarmRule>('POST', '/api/v1/alarm-rules', {
       name: 'Gate tamper',
@@ -181,7 +196,13 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
       await srv.backend.deviceEvents.record({ cameraId: cam.id, type: 'tamper', state: 'pulse', startMs: t, detail: null });
       await c1.waitFor((evs) => evs.some((e) => e.kind === 'action' && e.alarm.sourceId === cam.id), 20_000, 'action outcomes');
       const raised = c1.alarms.find((a) => a.ev.kind === 'raised' && a.ev.alarm.sourceId === cam.id)!.ev;
-      expect(raised.linkage).toEqual({ wall: [{ cameraId: cam.id, window: 0, tile: 2 }], sound: true, desktop: true, notifyRoles: ['dispatcher'], notifyUserIds: [] });
+      expect(raised.linkage).toEqual({
+        wall: [{ cameraId: cam.id, window: 0, tile: 2 }],
+        sound: true,
+        desktop: true,
+        notifyRoles: ['dispatcher'],
+        notifyUserIds: [],
+      });
       const alarm = (await srv.api<Alarm>('GET', `/api/v1/alarms/${raised.alarm.id}`)).body;
       const byKind = Object.fromEntries(alarm.actions.map((a) => [a.kind, a]));
       // The camera is a plain RTSP camera: the ONVIF feature refuses the preset and the reason shows on the alarm.
@@ -203,7 +224,11 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
       const test = await srv.api<Alarm>('POST', `/api/v1/alarm-rules/${created.body.id}/test`);
       expect(test.status).toBe(201);
       expect(test.body).toMatchObject({ test: true, type: 'tamper', sourceId: cam.id, ruleIds: [created.body.id] });
-      await eventually(async () => (await srv.api<Alarm>('GET', `/api/v1/alarms/${test.body.id}`)).body.actions.some((a) => a.kind === 'ptz'), 20_000, 'test outcomes');
+      await eventually(
+        async () => (await srv.api<Alarm>('GET', `/api/v1/alarms/${test.body.id}`)).body.actions.some((a) => a.kind === 'ptz'),
+        20_000,
+        'test outcomes',
+      );
       // A disabled rule no longer applies to real alarms.
       await srv.backend.deviceEvents.record({ cameraId: cams[31]!.id, type: 'tamper', state: 'pulse', startMs: Date.now(), detail: null });
       await c1.waitFor((evs) => evs.some((e) => e.alarm.sourceId === cams[31]!.id), 5000);
@@ -241,20 +266,33 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     const conflict = await step('start');
     expect(conflict.status).toBe(409);
     for (const action of ['alarm.raise', 'alarm.acknowledge', 'alarm.start', 'alarm.note', 'alarm.close'])
-      expect((await audit(action)).some((e) => e.targetId === String(id)), action).toBe(true);
+      expect(
+        (await audit(action)).some((e) => e.targetId === String(id)),
+        action,
+      ).toBe(true);
     // Field-named 400s.
     const bad = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', `/api/v1/alarms/${id}/steps`, { action: 'fly' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0]!.path).toBe('action');
-    const badRule = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/alarm-rules', { name: 'x', sourceIds: [99999], actions: {} });
+    const badRule = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/alarm-rules', {
+      name: 'x',
+      sourceIds: [99999],
+      actions: {},
+    });
     expect(badRule.status).toBe(400);
     expect(badRule.body.error.fields[0]!.path).toBe('sourceIds.0');
-    const badSchedule = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/alarm-rules', { name: 'x', schedule: { days: [7], startMinute: 0, endMinute: 60 }, actions: {} });
+    const badSchedule = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/alarm-rules', {
+      name: 'x',
+      schedule: { days: [7], startMinute: 0, endMinute: 60 },
+      actions: {},
+    });
     expect(badSchedule.status).toBe(400);
     expect(badSchedule.body.error.fields[0]!.path).toBe('schedule.days.0');
     expect((await srv.api('GET', '/api/v1/alarms/999999')).status).toBe(404);
     // Roles: an investigator reads alarms but neither writes rules nor works alarms.
-    expect((await srv.api('POST', '/api/v1/users', { username: 'ivy', password: 'violet-harbor-1', role: 'investigator', displayName: 'Ivy' })).status).toBe(201);
+    expect((await srv.api('POST', '/api/v1/users', { username: 'ivy', password: 'violet-harbor-1', role: 'investigator', displayName: 'Ivy' })).status).toBe(
+      201,
+    );
     const ivy = await srv.login('ivy', 'violet-harbor-1');
     expect((await srv.api('GET', '/api/v1/alarms', undefined, ivy)).status).toBe(200);
     expect((await srv.api('POST', '/api/v1/alarm-rules', { name: 'x', actions: {} }, ivy)).status).toBe(403);
@@ -269,7 +307,10 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const text = await res.text();
-    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('id,type,severity,state,source,sourceId,firstTime,lastTime,count,handler,escalatedTo,lat,lon,message');
     expect(lines.length).toBe(2);
     expect(lines[1]).toContain('manual,major,closed,Cam 40');
@@ -288,13 +329,15 @@ describe('alarm center (real back end, SQLite, WebSocket consoles)', () => {
     expect((await fetch(`${srv.backend.url}/api/v1/alarms/export.xml`, { headers: { Authorization: `Bearer ${srv.token}` } })).status).toBe(404);
   });
 
-  it('places a camera\'s alarm where the camera stands on the map when the event has no position', async () => {
+  it("places a camera's alarm where the camera stands on the map when the event has no position", async () => {
     // Two cameras of their own, so no earlier alarm of theirs can absorb these by merging.
     const mk = async (name: string) => (await srv.api<Camera>('POST', '/api/v1/cameras', { name, url: 'rtsp://127.0.0.1:9/x', enabled: false })).body;
     const [placedCam, loose] = [await mk('Placed gate'), await mk('Unplaced gate')];
     expect((await srv.api('PUT', `/api/v1/gps/cameras/${placedCam.id}/place`, { lat: 31.2304, lon: 121.4737, viewDeg: 90 })).status).toBe(200);
     const alarmOf = async (cameraId: number) =>
-      eventually(async () => (await srv.api<AlarmList>('GET', `/api/v1/alarms?type=motion&sourceId=${cameraId}`)).body.alarms.find((x) => x.sourceId === cameraId));
+      eventually(async () =>
+        (await srv.api<AlarmList>('GET', `/api/v1/alarms?type=motion&sourceId=${cameraId}`)).body.alarms.find((x) => x.sourceId === cameraId),
+      );
     await srv.backend.deviceEvents.record({ cameraId: placedCam.id, type: 'motion', state: 'active', startMs: Date.now(), detail: { source: 'onvif' } });
     expect(await alarmOf(placedCam.id)).toMatchObject({ lat: 31.2304, lon: 121.4737 });
     // Not placed: no position is made up.

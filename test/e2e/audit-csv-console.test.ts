@@ -50,10 +50,14 @@ describe('audit log, alarm outcomes and CSV exports in Chinese (built console, r
     });
     expect(rule.status).toBe(201);
     await srv.backend.deviceEvents.record({ cameraId: camera.id, type: 'tamper', state: 'pulse', startMs: Date.now(), detail: null });
-    alarm = await eventually(async () => {
-      const a = (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=tamper')).body.alarms[0];
-      return a && a.actions.length === 4 ? a : null;
-    }, 20_000, 'the alarm with its four action outcomes');
+    alarm = await eventually(
+      async () => {
+        const a = (await srv.api<AlarmList>('GET', '/api/v1/alarms?type=tamper')).body.alarms[0];
+        return a && a.actions.length === 4 ? a : null;
+      },
+      20_000,
+      'the alarm with its four action outcomes',
+    );
     expect(alarm.actions.find((a) => a.kind === 'snapshot')).toMatchObject({ status: 'failed', params: { reason: 'not_recording' } });
 
     browser = await launchBrowser();
@@ -136,7 +140,11 @@ describe('audit log, alarm outcomes and CSV exports in Chinese (built console, r
     const lines = csv.slice(1).split('\r\n');
     expect(lines[0]).toBe('序号,报警类型,优先级,状态,报警源,报警源编号,首次发生时间,最近发生时间,发生次数,处理人,升级至,原因,测试报警,纬度,经度,描述');
     const row = lines.find((l) => l.startsWith(`${alarm.id},`))!;
-    expect(row).toMatch(new RegExp(`^${alarm.id},${zhCN['alarms.type.tamper']},[^,]+,${zhCN['alarms.state.new']},东门摄像机,${camera.id},\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\+8,`));
+    expect(row).toMatch(
+      new RegExp(
+        `^${alarm.id},${zhCN['alarms.type.tamper']},[^,]+,${zhCN['alarms.state.new']},东门摄像机,${camera.id},\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\+8,`,
+      ),
+    );
     expect(csv).not.toMatch(/tamper|\dZ\b|T\d\d:\d\d:\d\d/);
     expect(pageErrors).toEqual([]);
   }, 120_000);

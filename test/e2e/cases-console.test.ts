@@ -22,7 +22,8 @@ function shanghai(ms: number): string {
 async function overflowProblems(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).evaluate((root) => {
     const out: string[] = [];
-    const name = (el: Element) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''}`;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''}`;
     for (const el of [root, ...root.querySelectorAll('*')]) {
       if (!(el instanceof HTMLElement)) continue;
       const r = el.getBoundingClientRect();
@@ -30,7 +31,8 @@ async function overflowProblems(page: Page, selector: string): Promise<string[]>
       const parent = el.parentElement;
       if (parent && el !== root) {
         const pr = parent.getBoundingClientRect();
-        if (r.right > pr.right + 1 || r.left < pr.left - 1) out.push(`wider than its container: ${name(el)} (${Math.round(r.width)} px in ${Math.round(pr.width)} px ${name(parent)})`);
+        if (r.right > pr.right + 1 || r.left < pr.left - 1)
+          out.push(`wider than its container: ${name(el)} (${Math.round(r.width)} px in ${Math.round(pr.width)} px ${name(parent)})`);
       }
       const cs = getComputedStyle(el);
       const clipsX = cs.overflowX === 'hidden' || cs.overflowX === 'clip';
@@ -84,7 +86,19 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
     await srv.user('ina', 'investigator');
     dispatcher = await srv.user('dora', 'dispatcher');
     const cam = await srv.backend.store.cameras.create(
-      { name: '北门 North gate', url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null },
+      {
+        name: '北门 North gate',
+        url: 'rtsp://127.0.0.1:1/none',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: false,
+        segmentSeconds: 6,
+        retentionDays: 30,
+        groupName: null,
+        description: null,
+      },
       Date.now(),
     );
     cameraId = cam.id;
@@ -112,14 +126,25 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
 
     beforeAll(async () => {
       kase = (await srv.api<Case>('POST', '/api/v1/cases', admin, { reference, title: lang === 'en' ? 'Gate collision' : '北门车辆碰撞' })).body;
-      const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], startMs: t0 + 1000, endMs: t0 + 11_000 });
+      const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+        caseId: kase.id,
+        sources: [{ cameraId }],
+        startMs: t0 + 1000,
+        endMs: t0 + 11_000,
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      job = await until(async () => {
-        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
-        return j.state === 'done' || j.state === 'failed' ? j : null;
-      }, 120_000, 'export');
+      job = await until(
+        async () => {
+          const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
+          return j.state === 'done' || j.state === 'failed' ? j : null;
+        },
+        120_000,
+        'export',
+      );
       expect(job.state, job.error ?? '').toBe('done');
-      expect((await srv.api('POST', '/api/v1/bookmarks', admin, { cameraId, startMs: t0 + 3000, endMs: t0 + 5000, note: 'van reverses', caseId: kase.id })).status).toBe(201);
+      expect(
+        (await srv.api('POST', '/api/v1/bookmarks', admin, { cameraId, startMs: t0 + 3000, endMs: t0 + 5000, note: 'van reverses', caseId: kase.id })).status,
+      ).toBe(201);
       context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 }, acceptDownloads: true });
       page = await context.newPage();
       page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
@@ -191,7 +216,9 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
       const oneFile = path.join(dataDir, `one-${lang}.mp4`);
       await one.saveAs(oneFile);
       expect(fs.readFileSync(oneFile).equals(fs.readFileSync(path.join(out, job.dirName, ...mp4.split('/'))))).toBe(true);
-      const audit = (await srv.api<Array<{ action: string; username: string; detail: { file: string } }>>('GET', '/api/v1/audit?action=export.download&limit=100', admin)).body;
+      const audit = (
+        await srv.api<Array<{ action: string; username: string; detail: { file: string } }>>('GET', '/api/v1/audit?action=export.download&limit=100', admin)
+      ).body;
       expect(audit.filter((a) => a.username === user).map((a) => a.detail.file)).toEqual(expect.arrayContaining([`${job.dirName}.zip`, mp4]));
       expect(pageErrors).toEqual([]);
     }, 90_000);

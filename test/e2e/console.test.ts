@@ -19,7 +19,10 @@ describe('console (built renderer, real back end, headless Chromium)', () => {
     backend = await startServer({ tag: 'e2e-console', console: true, adminPassword: ADMIN_PASSWORD, signIn: false });
     const build = backend.consoleBuild!;
     expect(build.files).toEqual(expect.arrayContaining(['index.html', 'app.js', 'app.css', 'vendor/leaflet/leaflet.css']));
-    ui = await openConsole(backend.url, { context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } }, defaultTimeoutMs: 15_000 });
+    ui = await openConsole(backend.url, {
+      context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } },
+      defaultTimeoutMs: 15_000,
+    });
     page = ui.page;
     pageErrors = ui.pageErrors;
   });

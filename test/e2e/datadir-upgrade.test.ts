@@ -17,7 +17,7 @@ import { Db } from '../../storage/sqlite/db';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-describe('data directory of release r1 (committed fixture) in today\'s server', () => {
+describe("data directory of release r1 (committed fixture) in today's server", () => {
   const ids: FixtureManifest = readFixtureIds();
   let dataDir: string;
   let work: string;
@@ -50,11 +50,23 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     expect(gate).toMatchObject({ id: ids.cameras.gate, name: 'Gate North', enabled: false, segmentSeconds: 2, retentionDays: 3650, groupName: 'North yard' });
     const dock = await get<Camera>(`/api/v1/cameras/${ids.cameras.dock}`);
     expect(dock).toMatchObject({ id: ids.cameras.dock, name: 'Dock East', enabled: true, url: 'rtsp://127.0.0.1:9/dock', groupName: 'East dock' });
-    expect(await get<Camera>(`/api/v1/cameras/${ids.cameras.ptz}`)).toMatchObject({ id: ids.cameras.ptz, name: 'Yard PTZ', enabled: false, groupName: 'North yard' });
+    expect(await get<Camera>(`/api/v1/cameras/${ids.cameras.ptz}`)).toMatchObject({
+      id: ids.cameras.ptz,
+      name: 'Yard PTZ',
+      enabled: false,
+      groupName: 'North yard',
+    });
     expect((await get<Camera[]>('/api/v1/cameras')).map((c) => c.id).sort()).toEqual(Object.values(ids.cameras).sort());
 
     const patrol = await get<Unit>(`/api/v1/units/${ids.units.patrol}`);
-    expect(patrol).toMatchObject({ id: ids.units.patrol, callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei', groupName: 'Patrol', retentionDays: 3650 });
+    expect(patrol).toMatchObject({
+      id: ids.units.patrol,
+      callsign: 'PATROL-7',
+      type: 'vehicle',
+      officer: 'Wang Wei',
+      groupName: 'Patrol',
+      retentionDays: 3650,
+    });
     expect(await get<Unit>(`/api/v1/units/${ids.units.body}`)).toMatchObject({ id: ids.units.body, callsign: 'BODY-12', type: 'body', officer: 'Li Na' });
 
     // The PTZ camera's ONVIF link, presets and tour (the device itself is unreachable now: they come from storage).
@@ -63,23 +75,36 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     // The ONVIF link names its device: ONVIF link 1 belongs to device 5 (the PTZ camera's id, kept by the migration).
     expect([ids.onvif.device, ids.cameras.ptz]).toEqual([1, 5]);
     expect(device).toMatchObject({ id: 1, deviceId: 5 });
-    expect(await get<DeviceView>(`/api/v1/devices/${device!.deviceId}`)).toMatchObject({ id: 5, kind: 'onvif', channels: [expect.objectContaining({ id: ids.cameras.ptz })] });
+    expect(await get<DeviceView>(`/api/v1/devices/${device!.deviceId}`)).toMatchObject({
+      id: 5,
+      kind: 'onvif',
+      channels: [expect.objectContaining({ id: ids.cameras.ptz })],
+    });
     expect((await get<PtzPreset[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/presets`)).map((p) => p.id).sort()).toEqual([...ids.onvif.presets].sort());
-    expect((await get<PtzTour[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/tours`)).find((t) => t.id === ids.onvif.tour)).toMatchObject({ name: 'Yard round', steps: ids.onvif.presets.map((presetId) => ({ presetId, dwellSeconds: 10 })) });
+    expect((await get<PtzTour[]>(`/api/v1/cameras/${ids.cameras.ptz}/ptz/tours`)).find((t) => t.id === ids.onvif.tour)).toMatchObject({
+      name: 'Yard round',
+      steps: ids.onvif.presets.map((presetId) => ({ presetId, dwellSeconds: 10 })),
+    });
 
     const placed = await get<CameraPlacement[]>('/api/v1/gps/cameras');
     expect(placed.find((p) => p.cameraId === ids.cameras.gate)).toMatchObject({ lat: 39.9042, lon: 116.4074, viewDeg: 135 });
 
     for (const [unitId, times] of Object.entries(ids.gpsPoints)) {
       const points = await get<TrackPointView[]>(`/api/v1/gps/units/${unitId}/track?startMs=${times[0]! - 1000}&endMs=${times.at(-1)! + 1000}`);
-      expect(points.map((p) => p.tMs), `track of unit ${unitId}`).toEqual(times);
+      expect(
+        points.map((p) => p.tMs),
+        `track of unit ${unitId}`,
+      ).toEqual(times);
     }
   });
 
   it('keeps every segment: listed by id, in the playback playlist, and playable from the playback pieces', async () => {
     for (const [sourceId, segIds] of Object.entries(ids.segments)) {
       const segs = await allSegments(Number(sourceId));
-      expect(segs.map((x) => x.id).sort((a, b) => a - b), `segments of ${sourceId}`).toEqual([...segIds].sort((a, b) => a - b));
+      expect(
+        segs.map((x) => x.id).sort((a, b) => a - b),
+        `segments of ${sourceId}`,
+      ).toEqual([...segIds].sort((a, b) => a - b));
       expect(segs.every((x) => x.state === 'closed' && x.durationMs > 0 && x.videoCodec === 'h264')).toBe(true);
       const startMs = Math.min(...segs.map((x) => x.startMs));
       const endMs = Math.max(...segs.map((x) => x.endMs));
@@ -91,11 +116,13 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
         // The pieces of one segment, fetched as a player would and joined, are that segment's media: ffprobe reads it, ffmpeg decodes it without error.
         const urls = pieceUrls.filter((u) => u.includes(`/piece/${id}/`));
         expect(urls.length, `playlist pieces of segment ${id}`).toBeGreaterThan(0);
-        const bytes = await Promise.all(urls.map(async (u) => {
-          const r = await fetch(new URL(u, s.base), { headers: { authorization: `Bearer ${admin}` } });
-          expect(r.status).toBe(200);
-          return Buffer.from(await r.arrayBuffer());
-        }));
+        const bytes = await Promise.all(
+          urls.map(async (u) => {
+            const r = await fetch(new URL(u, s.base), { headers: { authorization: `Bearer ${admin}` } });
+            expect(r.status).toBe(200);
+            return Buffer.from(await r.arrayBuffer());
+          }),
+        );
         const file = path.join(work, `seg-${id}.ts`);
         fs.writeFileSync(file, Buffer.concat(bytes));
         const seg = segs.find((x) => x.id === id)!;
@@ -111,7 +138,11 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
 
   it('keeps the saved layout, the case with its bookmark, snapshot, export and legal hold', async () => {
     const layouts = await get<WallLayout[]>('/api/v1/layouts');
-    expect(layouts.find((l) => l.id === ids.layout)).toMatchObject({ name: 'Fixture wall', layout: '4', tiles: [ids.cameras.gate, ids.cameras.dock, ids.units.patrol, null] });
+    expect(layouts.find((l) => l.id === ids.layout)).toMatchObject({
+      name: 'Fixture wall',
+      layout: '4',
+      tiles: [ids.cameras.gate, ids.cameras.dock, ids.units.patrol, null],
+    });
 
     const kase = await get<Case>(`/api/v1/cases/${ids.caseId}`, ines);
     expect(kase).toMatchObject({ id: ids.caseId, reference: ids.caseReference, bookmarks: 1, exports: 1 });
@@ -127,7 +158,12 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     expect(snaps.map((x) => x.id)).toEqual([ids.snapshot]);
     const jpg = await fetch(`${s.base}/api/v1/snapshot-files/${ids.snapshot}.jpg`, { headers: { authorization: `Bearer ${ines}` } });
     expect(jpg.status).toBe(200);
-    expect(crypto.createHash('sha256').update(Buffer.from(await jpg.arrayBuffer())).digest('hex')).toBe(snaps[0]!.sha256);
+    expect(
+      crypto
+        .createHash('sha256')
+        .update(Buffer.from(await jpg.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(snaps[0]!.sha256);
 
     const job = await get<ExportJob>(`/api/v1/exports/${ids.exportId}`, ines);
     expect(job).toMatchObject({ id: ids.exportId, caseId: ids.caseId, state: 'done', dirName: ids.exportDir });
@@ -138,20 +174,33 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     fs.writeFileSync(zipFile, Buffer.from(await zip.arrayBuffer()));
     const out = path.join(work, 'unpacked');
     expect(spawnSync('unzip', ['-q', zipFile, '-d', out]).status).toBe(0);
-    const v = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/verify-export.ts'), path.join(out, ids.exportDir)], { cwd: ROOT, encoding: 'utf8' });
+    const v = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/verify-export.ts'), path.join(out, ids.exportDir)], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(v.status, v.stdout + v.stderr).toBe(0);
   }, 60_000);
 
   it('keeps the alarms (closed with its steps, open), the rule, the geofence and every audit row', async () => {
     const closed = await get<Alarm>(`/api/v1/alarms/${ids.alarms.closed}`);
     expect(closed).toMatchObject({ id: ids.alarms.closed, state: 'closed', sourceId: ids.cameras.dock, severity: 'major' });
-    expect(closed.steps.map((x) => [x.state, x.note])).toEqual(expect.arrayContaining([['acknowledged', 'patrol sent'], ['closed', 'false alarm: a fox']]));
+    expect(closed.steps.map((x) => [x.state, x.note])).toEqual(
+      expect.arrayContaining([
+        ['acknowledged', 'patrol sent'],
+        ['closed', 'false alarm: a fox'],
+      ]),
+    );
     // Its linkage outcome, stored before outcome codes (migration 011): no code, its text kept for the console to show as is.
-    expect(closed.actions.map((a) => [a.kind, a.code, a.params, a.message])).toEqual([['wall', null, {}, `camera ${ids.cameras.dock} → window 0, next free tile`]]);
+    expect(closed.actions.map((a) => [a.kind, a.code, a.params, a.message])).toEqual([
+      ['wall', null, {}, `camera ${ids.cameras.dock} → window 0, next free tile`],
+    ]);
     const open = await get<Alarm>(`/api/v1/alarms/${ids.alarms.open}`);
     expect(open).toMatchObject({ id: ids.alarms.open, state: 'new', sourceId: ids.units.patrol, severity: 'critical' });
 
-    expect((await get<AlarmRule[]>('/api/v1/alarm-rules')).find((r) => r.id === ids.alarmRule)).toMatchObject({ name: 'Dock to wall', sourceIds: [ids.cameras.dock] });
+    expect((await get<AlarmRule[]>('/api/v1/alarm-rules')).find((r) => r.id === ids.alarmRule)).toMatchObject({
+      name: 'Dock to wall',
+      sourceIds: [ids.cameras.dock],
+    });
     expect((await get<Geofence[]>('/api/v1/gps/geofences')).find((g) => g.id === ids.geofence)).toMatchObject({ name: 'Depot' });
 
     const audit = await get<AuditEntry[]>('/api/v1/audit?limit=5000');
@@ -182,7 +231,12 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
   });
   it('answers the new API over the upgraded data: devices, channels, the tree with the old groups, search', async () => {
     const patrol = await get<DeviceView>(`/api/v1/devices/${ids.units.patrol}`);
-    expect(patrol).toMatchObject({ id: ids.units.patrol, kind: 'agent', name: 'PATROL-7', mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei' } });
+    expect(patrol).toMatchObject({
+      id: ids.units.patrol,
+      kind: 'agent',
+      name: 'PATROL-7',
+      mobile: { callsign: 'PATROL-7', type: 'vehicle', officer: 'Wang Wei' },
+    });
     expect(patrol.channels.map((c) => c.id)).toEqual([ids.units.patrol]);
     const ptz = await get<ChannelView>(`/api/v1/channels/${ids.cameras.ptz}`);
     expect(ptz).toMatchObject({ id: ids.cameras.ptz, deviceId: ids.cameras.ptz, name: 'Yard PTZ', ptz: true, enabled: false });
@@ -199,7 +253,10 @@ describe('data directory of release r1 (committed fixture) in today\'s server', 
     const refs = await get<ChannelRef[]>(`/api/v1/org/nodes/${byName.get('North yard')!.id}/channels?recursive=true`);
     expect(refs.map((r) => r.channelId).sort()).toEqual([ids.cameras.gate, ids.cameras.ptz].sort());
     const hits = await get<OrgSearchHit[]>('/api/v1/org/search?q=patrol-7');
-    expect(hits.map((h) => [h.kind, h.id])).toEqual([['device', ids.units.patrol], ['channel', ids.units.patrol]]);
+    expect(hits.map((h) => [h.kind, h.id])).toEqual([
+      ['device', ids.units.patrol],
+      ['channel', ids.units.patrol],
+    ]);
     expect((await get<DeviceView[]>('/api/v1/devices?mobile=true')).map((d) => d.id).sort()).toEqual(Object.values(ids.units).sort());
   });
 });

@@ -44,16 +44,27 @@ describe('devices through the server process', () => {
     const dev = await api<DeviceView>(
       'POST',
       '/devices/rtsp',
-      { nodeId: node.id, name: 'Harbour NVR', channels: [{ name: 'Pier 1', url: rtsp.url('/cam1'), segmentSeconds: 2 }, { name: 'Pier 2', url: rtsp.url('/cam2'), segmentSeconds: 2 }] },
+      {
+        nodeId: node.id,
+        name: 'Harbour NVR',
+        channels: [
+          { name: 'Pier 1', url: rtsp.url('/cam1'), segmentSeconds: 2 },
+          { name: 'Pier 2', url: rtsp.url('/cam2'), segmentSeconds: 2 },
+        ],
+      },
       201,
     );
     const [c1, c2] = dev.channels.map((c) => c.id) as [number, number];
     await waitFor(async () => (await closed(c1)).length >= 1 && (await closed(c2)).length >= 1, 'closed segments of both channels', 40_000);
     expect(findRecorderProcesses(recDir).length).toBe(2);
-    await waitFor(async () => {
-      const n = (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!;
-      return n.counts.channelsRecording === 2 && n.counts.devicesOnline === 1;
-    }, 'the node counts two recording channels and one online device', 20_000);
+    await waitFor(
+      async () => {
+        const n = (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!;
+        return n.counts.channelsRecording === 2 && n.counts.devicesOnline === 1;
+      },
+      'the node counts two recording channels and one online device',
+      20_000,
+    );
     const seen = await api<DeviceView>('GET', `/devices/${dev.id}`);
     expect(seen.status).toMatchObject({ state: 'online', online: true });
     expect(seen.channels.map((c) => c.status.recording)).toEqual(['recording', 'recording']);
@@ -63,21 +74,35 @@ describe('devices through the server process', () => {
     await api('DELETE', `/channels/${c2}`, undefined, 204);
     await waitFor(() => findRecorderProcesses(recDir).length === 1, 'one recorder left', 15_000);
     expect((await closed(c2)).length).toBeGreaterThanOrEqual(kept2);
-    await waitFor(async () => (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts.channels === 1, 'counts without the channel', 10_000);
+    await waitFor(
+      async () => (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts.channels === 1,
+      'counts without the channel',
+      10_000,
+    );
 
     // delete the device: no recorder left, recordings of both channels still there
     await api('DELETE', `/devices/${dev.id}`, undefined, 204);
     await waitFor(() => findRecorderProcesses(recDir).length === 0, 'no recorder left', 15_000);
     expect((await closed(c1)).length).toBeGreaterThanOrEqual(1);
     expect((await closed(c2)).length).toBeGreaterThanOrEqual(1);
-    expect((await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts).toEqual({ devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 });
+    expect((await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts).toEqual({
+      devices: 0,
+      devicesOnline: 0,
+      channels: 0,
+      channelsLive: 0,
+      channelsRecording: 0,
+    });
 
     // an agent device: its key publishes, the channel records from the hub like a unit's; deleting it closes the publish
     const agent = await api<AgentKey>('POST', '/devices/agent', { nodeId: node.id, callsign: 'HARBOUR-1', type: 'vehicle', segmentSeconds: 2 }, 201);
     const pub = publishRtmp(agent.publishUrl.replace(/^rtmp:\/\/[^/]+:/, 'rtmp://127.0.0.1:'), clip, { loop: true });
     try {
       await waitFor(async () => (await closed(agent.device.id)).length >= 1, 'a closed segment of the agent channel', 40_000);
-      await waitFor(async () => (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts.devicesOnline === 1, 'the agent online in the node counts', 10_000);
+      await waitFor(
+        async () => (await api<OrgTree>('GET', '/org/tree')).nodes.find((x) => x.id === node.id)!.counts.devicesOnline === 1,
+        'the agent online in the node counts',
+        10_000,
+      );
       expect((await api<DeviceView>('GET', `/devices/${agent.device.id}`)).status).toMatchObject({ state: 'online', online: true });
       await api('DELETE', `/devices/${agent.device.id}`, undefined, 204);
       await waitFor(() => findRecorderProcesses(recDir).length === 0, 'the agent recorder stopped', 15_000);

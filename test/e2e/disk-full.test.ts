@@ -51,14 +51,29 @@ describe('full recordings disk', () => {
     const b = srv.backend;
     try {
       const cam = await b.store.cameras.create(
-        { name: 'fill', url: rtsp.url('/cam1'), subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 2, retentionDays: 30, groupName: null, description: null },
+        {
+          name: 'fill',
+          url: rtsp.url('/cam1'),
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: true,
+          segmentSeconds: 2,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
         Date.now(),
       );
       await b.recording.apply(cam);
-      const full = await waitFor(() => {
-        const s = b.recording.status(cam.id);
-        return s.lastError?.includes('disk is full') ? s : null;
-      }, { what: 'the disk-full error', timeoutMs: 60_000 });
+      const full = await waitFor(
+        () => {
+          const s = b.recording.status(cam.id);
+          return s.lastError?.includes('disk is full') ? s : null;
+        },
+        { what: 'the disk-full error', timeoutMs: 60_000 },
+      );
       expect(['reconnecting', 'failed']).toContain(full.state);
       const health = await fetch(`${b.url}/api/v1/health`);
       expect(health.status).toBe(200);
@@ -82,7 +97,11 @@ describe('full recordings disk', () => {
       for (const s of drop) fs.rmSync(path.join(disk, s.relPath));
       await b.store.segments.deleteByIds(drop.map((s) => s.id));
       const resumedAt = Date.now();
-      await waitFor(async () => (await b.store.segments.listRange(cam.id, resumedAt, Date.now() + 60_000, 100)).some((s) => s.state === 'closed' && s.startMs >= resumedAt - 500), { what: 'a new segment after space was freed', timeoutMs: 30_000 });
+      await waitFor(
+        async () =>
+          (await b.store.segments.listRange(cam.id, resumedAt, Date.now() + 60_000, 100)).some((s) => s.state === 'closed' && s.startMs >= resumedAt - 500),
+        { what: 'a new segment after space was freed', timeoutMs: 30_000 },
+      );
     } finally {
       await srv.close();
     }
@@ -94,7 +113,19 @@ describe('full recordings disk', () => {
     const b = srv.backend;
     try {
       const cam = await b.store.cameras.create(
-        { name: 'managed', url: rtsp.url('/cam1'), subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 2, retentionDays: 30, groupName: null, description: null },
+        {
+          name: 'managed',
+          url: rtsp.url('/cam1'),
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: true,
+          segmentSeconds: 2,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
         Date.now(),
       );
       await b.recording.apply(cam);
@@ -116,13 +147,32 @@ describe('full recordings disk', () => {
   it('after SQLITE_FULL on a full data volume, no segment stays `writing` or unindexed once the database can write again', async () => {
     const dataDir = smallDisk('db', 8);
     const recordingsDir = fs.mkdtempSync(path.join(root, 'rec-'));
-    const srv = await startServer({ tmp: root, dataDir, overrides: { recordingsDir, minFreeBytes: 0, retentionIntervalMs: 3_600_000 }, adminPassword: 'disk-full-test', signIn: false, recorderOptions: { maxBackoffMs: 2000 } });
+    const srv = await startServer({
+      tmp: root,
+      dataDir,
+      overrides: { recordingsDir, minFreeBytes: 0, retentionIntervalMs: 3_600_000 },
+      adminPassword: 'disk-full-test',
+      signIn: false,
+      recorderOptions: { maxBackoffMs: 2000 },
+    });
     const b = srv.backend;
     const logs = srv.logs;
     const filler = path.join(dataDir, 'filler');
     try {
       const cam = await b.store.cameras.create(
-        { name: 'db full', url: rtsp.url('/cam1'), subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 2, retentionDays: 30, groupName: null, description: null },
+        {
+          name: 'db full',
+          url: rtsp.url('/cam1'),
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: true,
+          segmentSeconds: 2,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
         Date.now(),
       );
       await b.recording.apply(cam);
@@ -138,14 +188,20 @@ describe('full recordings disk', () => {
         }
       }
       fs.closeSync(fd);
-      await waitFor(() => logs.find((l) => /index write failed: .*(SQLITE_FULL|full)/i.test(l)), { what: 'an index write failing with SQLITE_FULL', timeoutMs: 30_000 });
+      await waitFor(() => logs.find((l) => /index write failed: .*(SQLITE_FULL|full)/i.test(l)), {
+        what: 'an index write failing with SQLITE_FULL',
+        timeoutMs: 30_000,
+      });
       await new Promise((r) => setTimeout(r, 4000)); // segments keep closing while the index cannot be written
       fs.rmSync(filler);
       // The index catches up by itself: every file but the one being written has a closed row; only that one is `writing`.
       await waitFor(
         async () => {
           const all = await rows();
-          const files = fs.readdirSync(path.join(recordingsDir, String(cam.id))).filter((f) => f.endsWith('.ts')).sort();
+          const files = fs
+            .readdirSync(path.join(recordingsDir, String(cam.id)))
+            .filter((f) => f.endsWith('.ts'))
+            .sort();
           const closed = new Set(all.filter((r) => r.state === 'closed').map((r) => path.basename(r.relPath)));
           const writing = all.filter((r) => r.state === 'writing');
           return writing.length <= 1 && files.slice(0, -1).every((f) => closed.has(f)) && all.length >= files.length - 1;

@@ -29,7 +29,19 @@ describe('evidence package download (real back end, real export, unzip and Pytho
     admin = await srv.token();
     investigator = await srv.user('ina', 'investigator');
     const cam = await srv.backend.store.cameras.create(
-      { name: '测试画面 Gate', url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null },
+      {
+        name: '测试画面 Gate',
+        url: 'rtsp://127.0.0.1:1/none',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: false,
+        segmentSeconds: 6,
+        retentionDays: 30,
+        groupName: null,
+        description: null,
+      },
       Date.now(),
     );
     const t0 = Date.now() - 3_600_000 - (Date.now() % 1000);
@@ -37,12 +49,21 @@ describe('evidence package download (real back end, real export, unzip and Pytho
     await indexSegments(srv.backend.store, cam.id, segs);
     const c = await srv.api<Case>('POST', '/api/v1/cases', admin, { reference: '沪公刑字〔2026〕123号', title: 'download' });
     expect(c.status).toBe(201);
-    const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: c.body.id, sources: [{ cameraId: cam.id }], startMs: t0 + 1000, endMs: t0 + 11_000 });
+    const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+      caseId: c.body.id,
+      sources: [{ cameraId: cam.id }],
+      startMs: t0 + 1000,
+      endMs: t0 + 11_000,
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    job = await until(async () => {
-      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 120_000, 'export');
+    job = await until(
+      async () => {
+        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      120_000,
+      'export',
+    );
     expect(job.state, job.error ?? '').toBe('done');
   }, 180_000);
 
@@ -92,7 +113,13 @@ describe('evidence package download (real back end, real export, unzip and Pytho
     expect(manifest.files.length).toBeGreaterThan(0);
     expect(fs.readdirSync(path.join(dataDir, 'exports', job.dirName)).sort()).toEqual(fs.readdirSync(pkg).sort());
 
-    const audit = (await srv.api<Array<{ action: string; targetId: string; username: string; detail: { file: string; range: string | null } }>>('GET', '/api/v1/audit?limit=200', admin)).body;
+    const audit = (
+      await srv.api<Array<{ action: string; targetId: string; username: string; detail: { file: string; range: string | null } }>>(
+        'GET',
+        '/api/v1/audit?limit=200',
+        admin,
+      )
+    ).body;
     const rows = audit.filter((a) => a.action === 'export.download' && a.targetId === String(job.id));
     expect(rows.map((r) => r.detail.range).sort()).toEqual([null, `bytes 0-${mid - 1}/${total}`, `bytes ${mid}-${total - 1}/${total}`].sort());
     expect(rows.every((r) => r.detail.file === `${job.dirName}.zip` && r.username === 'ina')).toBe(true);
@@ -152,10 +179,19 @@ describe('evidence package download (real back end, real export, unzip and Pytho
     const dispatcher = await srv.user('d2', 'dispatcher');
     const [o, d, i] = [await listen(officer), await listen(dispatcher), await listen(investigator)];
     const cam = (await srv.backend.store.cameras.list())[0]!;
-    const b = await srv.api('POST', '/api/v1/bookmarks', dispatcher, { cameraId: cam.id, startMs: Date.now() - 3_590_000, endMs: Date.now() - 3_589_000, note: 'seen' });
+    const b = await srv.api('POST', '/api/v1/bookmarks', dispatcher, {
+      cameraId: cam.id,
+      startMs: Date.now() - 3_590_000,
+      endMs: Date.now() - 3_589_000,
+      note: 'seen',
+    });
     expect(b.status).toBe(201);
     expect((await srv.api('POST', '/api/v1/cases', admin, { reference: 'EV-1' })).status).toBe(201);
-    await until(async () => i.got.includes('investigation.case') && i.got.includes('investigation.bookmark') && d.got.includes('investigation.bookmark'), 10_000, 'events');
+    await until(
+      async () => i.got.includes('investigation.case') && i.got.includes('investigation.bookmark') && d.got.includes('investigation.bookmark'),
+      10_000,
+      'events',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(d.got).not.toContain('investigation.case');
     expect(o.got.filter((t) => t.startsWith('investigation.'))).toEqual([]);

@@ -21,7 +21,19 @@ describe('legal hold vs retention (real back end and retention service)', () => 
     admin = await srv.token();
     investigator = await srv.user('ines', 'investigator');
     const cam = await srv.backend.store.cameras.create(
-      { name: 'Yard', url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 4, retentionDays: 1, groupName: null, description: null },
+      {
+        name: 'Yard',
+        url: 'rtsp://127.0.0.1:1/none',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: false,
+        segmentSeconds: 4,
+        retentionDays: 1,
+        groupName: null,
+        description: null,
+      },
       Date.now(),
     );
     cameraId = cam.id;
@@ -31,7 +43,13 @@ describe('legal hold vs retention (real back end and retention service)', () => 
     ids = await indexSegments(srv.backend.store, cameraId, segs);
     kase = (await srv.api<Case>('POST', '/api/v1/cases', investigator, { reference: 'HOLD-7', title: 'held' })).body;
     // The bookmark covers segment 2 only.
-    const b = await srv.api('POST', '/api/v1/bookmarks', investigator, { cameraId, startMs: segs[2]!.startMs + 500, endMs: segs[2]!.startMs + 3000, note: 'suspect at gate', caseId: kase.id });
+    const b = await srv.api('POST', '/api/v1/bookmarks', investigator, {
+      cameraId,
+      startMs: segs[2]!.startMs + 500,
+      endMs: segs[2]!.startMs + 3000,
+      note: 'suspect at gate',
+      caseId: kase.id,
+    });
     expect(b.status).toBe(201);
   }, 120_000);
 
@@ -78,7 +96,10 @@ describe('legal hold vs retention (real back end and retention service)', () => 
     expect((await srv.api('GET', `/api/v1/timeline/${cameraId}?${range}`, officer)).status).toBe(403);
     expect((await srv.api('GET', `/api/v1/timeline/${cameraId}?${range}`, dispatcher)).status).toBe(200);
     expect((await srv.api('POST', '/api/v1/cases', dispatcher, { reference: 'D-1' })).status).toBe(403);
-    expect((await srv.api('POST', '/api/v1/exports', dispatcher, { caseId: kase.id, sources: [{ cameraId }], startMs: segs[0]!.startMs, endMs: segs[0]!.endMs })).status).toBe(403);
+    expect(
+      (await srv.api('POST', '/api/v1/exports', dispatcher, { caseId: kase.id, sources: [{ cameraId }], startMs: segs[0]!.startMs, endMs: segs[0]!.endMs }))
+        .status,
+    ).toBe(403);
     const base = srv.backend.url;
     expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}`)).status).toBe(401);
     expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}&token=${officer}`)).status).toBe(403);
@@ -87,7 +108,12 @@ describe('legal hold vs retention (real back end and retention service)', () => 
     expect(await ok.text()).toContain('#EXTM3U');
     expect((await fetch(`${base}/api/v1/export-files/1/manifest.json?token=${dispatcher}`)).status).toBe(403);
     // Validation: a field-named 400, and the server keeps running.
-    const bad = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', dispatcher, { cameraId, startMs: 'soon', endMs: 1, note: '' });
+    const bad = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/bookmarks', dispatcher, {
+      cameraId,
+      startMs: 'soon',
+      endMs: 1,
+      note: '',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0]!.path).toBe('startMs');
     expect((await srv.api('GET', '/api/v1/search?startMs=10&endMs=5', dispatcher)).status).toBe(400);

@@ -17,7 +17,9 @@ async function probeDurationMs(file: string): Promise<number> {
 
 /** Frame number in the barcode of the first (or only) frame of a file. */
 async function firstFrameNumber(file: string): Promise<number> {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', '320x240', '-'], { maxBuffer: 1 << 24 });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', '320x240', '-'], {
+    maxBuffer: 1 << 24,
+  });
   const buf = r.stdout;
   expect(buf.length).toBe(320 * 240);
   return decodeBarcode((x, y) => buf[y * 320 + x]!, 320);
@@ -42,7 +44,19 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     srv = await startInvServer(dataDir);
     admin = await srv.token();
     const cam = await srv.backend.store.cameras.create(
-      { name: 'Gate cam', url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null },
+      {
+        name: 'Gate cam',
+        url: 'rtsp://127.0.0.1:1/none',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: false,
+        segmentSeconds: 6,
+        retentionDays: 30,
+        groupName: null,
+        description: null,
+      },
       Date.now(),
     );
     cameraId = cam.id;
@@ -64,10 +78,14 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
   async function exportAndWait(body: Record<string, unknown>): Promise<ExportJob> {
     const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], ...body });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return until(async () => {
-      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 120_000, `export ${r.body.id}`);
+    return until(
+      async () => {
+        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      120_000,
+      `export ${r.body.id}`,
+    );
   }
 
   it('exports three segments across a gap by stream copy: duration = recorded time, hashes verify, one changed byte is named', async () => {
@@ -84,7 +102,10 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     expect(manifest.exportedBy).toBe('admin');
     const src = manifest.sources[0]!;
     expect(src.segments.map((s) => s.relPath)).toEqual([segs[0]!.relPath, segs[1]!.relPath, segs[3]!.relPath]);
-    expect(src.recorded).toEqual([{ startMs: t0 + 3000, endMs: t0 + 12_000 }, { startMs: t0 + 18_000, endMs: t0 + 22_000 }]);
+    expect(src.recorded).toEqual([
+      { startMs: t0 + 3000, endMs: t0 + 12_000 },
+      { startMs: t0 + 18_000, endMs: t0 + 22_000 },
+    ]);
     expect(src.cut).toBe('keyframe');
     const mp4 = path.join(dir, src.file!);
     const recordedMs = 9000 + 4000;
@@ -127,7 +148,7 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     expect(src.cut).toBe('frame-exact');
     expect(manifest.watermark).toBe(true);
     const d = await probeDurationMs(path.join(dir, src.file!));
-    const recordedMs = (12_000 - 3480) + (21_720 - 18_000);
+    const recordedMs = 12_000 - 3480 + (21_720 - 18_000);
     expect(Math.abs(d - recordedMs), `ffprobe ${d} ms vs recorded ${recordedMs} ms`).toBeLessThan(120);
     expect(await firstFrameNumber(path.join(dir, src.file!))).toBe(Math.round(3.48 * FPS));
     expect(verifyCli(dir).code).toBe(0);
@@ -139,7 +160,13 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
       expect(r.status, reference).toBe(400);
       expect(r.body.error.fields[0]!.path).toBe('reference');
     }
-    const r = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 1000, name: '../../x' });
+    const r = await srv.api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/exports', admin, {
+      caseId: kase.id,
+      sources: [{ cameraId }],
+      startMs: t0,
+      endMs: t0 + 1000,
+      name: '../../x',
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.fields[0]!.path).toBe('name');
     expect(fs.readdirSync(path.join(dataDir, 'exports')).every((n) => n.startsWith('CR-2026_0042_'))).toBe(true);
@@ -156,18 +183,40 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     const ids: number[] = [];
     for (const name of ['测试画面', 'Street 01 十字路口']) {
       const cam = await srv.backend.store.cameras.create(
-        { name, url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null },
+        {
+          name,
+          url: 'rtsp://127.0.0.1:1/none',
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: false,
+          segmentSeconds: 6,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
         Date.now(),
       );
       await indexSegments(srv.backend.store, cam.id, await makeSegments(srv.backend.config.recordingsDir, cam.id, t0, 1, 6));
       ids.push(cam.id);
     }
-    const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: c.body.id, sources: ids.map((cameraId) => ({ cameraId })), startMs: t0 + 1000, endMs: t0 + 4000, name: '路口' });
+    const r = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+      caseId: c.body.id,
+      sources: ids.map((cameraId) => ({ cameraId })),
+      startMs: t0 + 1000,
+      endMs: t0 + 4000,
+      name: '路口',
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const job = await until(async () => {
-      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 120_000, 'export of the Chinese-named cameras');
+    const job = await until(
+      async () => {
+        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${r.body.id}`, admin)).body;
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      120_000,
+      'export of the Chinese-named cameras',
+    );
     expect(job.state, job.error ?? '').toBe('done');
     expect(job.dirName.startsWith(`${ref}_`)).toBe(true);
     const dir = path.join(dataDir, 'exports', job.dirName);
@@ -177,13 +226,27 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     expect(manifest.sources.map((s) => s.file)).toEqual(['video/01-测试画面.mp4', 'video/02-Street 01 十字路口.mp4']);
     expect(verifyCli(dir)).toMatchObject({ code: 0 });
     // The files download by their names.
-    const res = await fetch(`${srv.backend.url}/api/v1/export-files/${job.id}/${encodeURIComponent('video/01-测试画面.mp4').replace('%2F', '/')}`, { headers: { Authorization: `Bearer ${admin}` } });
+    const res = await fetch(`${srv.backend.url}/api/v1/export-files/${job.id}/${encodeURIComponent('video/01-测试画面.mp4').replace('%2F', '/')}`, {
+      headers: { Authorization: `Bearer ${admin}` },
+    });
     expect(res.status).toBe(200);
   }, 180_000);
 
   it('cancels a queued export (state cancelled, no package left)', async () => {
-    const a = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 24_000, reencode: true });
-    const b = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 24_000, reencode: true });
+    const a = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+      caseId: kase.id,
+      sources: [{ cameraId }],
+      startMs: t0,
+      endMs: t0 + 24_000,
+      reencode: true,
+    });
+    const b = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+      caseId: kase.id,
+      sources: [{ cameraId }],
+      startMs: t0,
+      endMs: t0 + 24_000,
+      reencode: true,
+    });
     const c = await srv.api<ExportJob>('DELETE', `/api/v1/exports/${b.body.id}`, admin);
     expect(c.status).toBe(200);
     expect(c.body.state).toBe('cancelled');
@@ -213,17 +276,26 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
 
   it('resumes an export that was running when the server stopped', async () => {
     const job = await srv.backend.store.investigation.createExport(
-      { caseId: kase.id, dirName: 'CR-2026_0042_resume', request: { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 12_000 }, createdBy: 'admin' },
+      {
+        caseId: kase.id,
+        dirName: 'CR-2026_0042_resume',
+        request: { caseId: kase.id, sources: [{ cameraId }], startMs: t0, endMs: t0 + 12_000 },
+        createdBy: 'admin',
+      },
       Date.now(),
     );
     await srv.backend.store.investigation.updateExport(job.id, { state: 'running', progress: 0.4 });
     await srv.backend.close();
     srv = await startInvServer(dataDir);
     admin = await srv.token();
-    const done = await until(async () => {
-      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${job.id}`, admin)).body;
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 120_000, 'resumed export');
+    const done = await until(
+      async () => {
+        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${job.id}`, admin)).body;
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      120_000,
+      'resumed export',
+    );
     expect(done.state, done.error ?? '').toBe('done');
     expect(srv.logs.some((l) => l.includes(`[export ${job.id}] resuming after restart`))).toBe(true);
     expect(verifyCli(path.join(dataDir, 'exports', 'CR-2026_0042_resume')).code).toBe(0);

@@ -60,7 +60,13 @@ describe('the configured ffmpeg and ffprobe binaries', () => {
     // An export of the first segment: an ffmpeg job writing MP4, then ffprobe of the result.
     const seg = closed[0]!;
     const kase = await srv.client.ok<Case>('POST', '/api/v1/cases', { reference: 'FP-1', title: 'paths' });
-    const job = await srv.client.ok<ExportJob>('POST', '/api/v1/exports', { caseId: kase.id, sources: [{ cameraId: cam.id }], startMs: seg.startMs, endMs: seg.endMs, name: 'wrapped' });
+    const job = await srv.client.ok<ExportJob>('POST', '/api/v1/exports', {
+      caseId: kase.id,
+      sources: [{ cameraId: cam.id }],
+      startMs: seg.startMs,
+      endMs: seg.endMs,
+      name: 'wrapped',
+    });
     const finished = await waitFor(
       async () => {
         const j = await srv.client.ok<ExportJob>('GET', `/api/v1/exports/${job.id}`);

@@ -42,7 +42,25 @@ async function addUnit(callsign: string): Promise<UnitKey> {
 }
 
 function agent(unit: UnitKey, input: string[], out: string[]): Group {
-  const g = spawnGroup(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b.url, '--unit', String(unit.unit.id), '--key', unit.streamKey, ...input, '--buffer', path.join(tmp, `buf-${unit.unit.id}.jsonl`)], ROOT, out);
+  const g = spawnGroup(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'agent/cli.ts',
+      '--server',
+      b.url,
+      '--unit',
+      String(unit.unit.id),
+      '--key',
+      unit.streamKey,
+      ...input,
+      '--buffer',
+      path.join(tmp, `buf-${unit.unit.id}.jsonl`),
+    ],
+    ROOT,
+    out,
+  );
   groups.push(g);
   return g;
 }
@@ -71,57 +89,81 @@ function matchLog(points: Array<{ tMs: number; lat: number; lon: number; speedMp
 }
 
 describe('field NMEA logs through the agent', () => {
-  it.concurrent('--nmea replays a GLL/VTG/ZDA-only log: every second stored with its position, speed and time (moved to now)', async () => {
-    const unit = await addUnit('GLL replay');
-    const out: string[] = [];
-    const a = agent(unit, ['--nmea', path.join(FIX_DIR, 'drive-gll-vtg-zda.nmea')], out);
-    await waitFor(async () => (await stored(unit.unit.id)).length === expected.length, { what: 'all 150 fixes stored', timeoutMs: 200_000, intervalMs: 1000 });
-    const got = await stored(unit.unit.id);
-    const shift = got[0]!.tMs - expected[0]!.tMs;
-    expect(Math.abs(got[0]!.tMs - Date.now())).toBeLessThan(200_000); // moved to now
-    expect(got.map((p) => p.tMs - shift)).toEqual(expected.map((e) => e.tMs));
-    matchLog(got, shift);
-    expect(out.some((l) => /replaying .*150 fixes from GLL\/VTG\/ZDA sentences; skipped: none/.test(l))).toBe(true);
-    await a.stop();
-  }, 240_000);
+  it.concurrent(
+    '--nmea replays a GLL/VTG/ZDA-only log: every second stored with its position, speed and time (moved to now)',
+    async () => {
+      const unit = await addUnit('GLL replay');
+      const out: string[] = [];
+      const a = agent(unit, ['--nmea', path.join(FIX_DIR, 'drive-gll-vtg-zda.nmea')], out);
+      await waitFor(async () => (await stored(unit.unit.id)).length === expected.length, {
+        what: 'all 150 fixes stored',
+        timeoutMs: 200_000,
+        intervalMs: 1000,
+      });
+      const got = await stored(unit.unit.id);
+      const shift = got[0]!.tMs - expected[0]!.tMs;
+      expect(Math.abs(got[0]!.tMs - Date.now())).toBeLessThan(200_000); // moved to now
+      expect(got.map((p) => p.tMs - shift)).toEqual(expected.map((e) => e.tMs));
+      matchLog(got, shift);
+      expect(out.some((l) => /replaying .*150 fixes from GLL\/VTG\/ZDA sentences; skipped: none/.test(l))).toBe(true);
+      await a.stop();
+    },
+    240_000,
+  );
 
-  it.concurrent('gpsfake → gpsd → agent with a GLL/VTG/ZDA-only log: the points stored are the log\'s, with its times, none missing after the first', async () => {
-    const unit = await addUnit('GLL gpsd');
-    const port = await freePort();
-    const fake: string[] = [];
-    const out: string[] = [];
-    const a = agent(unit, ['--gpsd', `127.0.0.1:${port}`], out);
-    const g = gpsfake(path.join(FIX_DIR, 'drive-gll-vtg-zda.nmea'), port, 0.1, fake); // 3 sentences a second: 0.3 s per fix
-    await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, { what: 'last fix of the log stored', timeoutMs: 150_000, intervalMs: 500 });
-    await g.exited(20_000); // gpsfake ends (and takes its gpsd along) 2 s after the log
-    const got = await stored(unit.unit.id);
-    // gpsd starts reporting a few cycles into the log (before the agent's WATCH nothing is read); from then on, all.
-    expect(got[0]!.tMs - expected[0]!.tMs).toBeLessThanOrEqual(15_000);
-    expect(got.map((p) => p.tMs)).toEqual(expected.filter((e) => e.tMs >= got[0]!.tMs).map((e) => e.tMs));
-    matchLog(got);
-    await a.stop();
-    const totals = out.find((l) => /gps totals: /.test(l));
-    expect(totals, out.join('\n')).toMatch(new RegExp(`→ ${got.length} fixes; dropped: `));
-  }, 240_000);
+  it.concurrent(
+    "gpsfake → gpsd → agent with a GLL/VTG/ZDA-only log: the points stored are the log's, with its times, none missing after the first",
+    async () => {
+      const unit = await addUnit('GLL gpsd');
+      const port = await freePort();
+      const fake: string[] = [];
+      const out: string[] = [];
+      const a = agent(unit, ['--gpsd', `127.0.0.1:${port}`], out);
+      const g = gpsfake(path.join(FIX_DIR, 'drive-gll-vtg-zda.nmea'), port, 0.1, fake); // 3 sentences a second: 0.3 s per fix
+      await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, {
+        what: 'last fix of the log stored',
+        timeoutMs: 150_000,
+        intervalMs: 500,
+      });
+      await g.exited(20_000); // gpsfake ends (and takes its gpsd along) 2 s after the log
+      const got = await stored(unit.unit.id);
+      // gpsd starts reporting a few cycles into the log (before the agent's WATCH nothing is read); from then on, all.
+      expect(got[0]!.tMs - expected[0]!.tMs).toBeLessThanOrEqual(15_000);
+      expect(got.map((p) => p.tMs)).toEqual(expected.filter((e) => e.tMs >= got[0]!.tMs).map((e) => e.tMs));
+      matchLog(got);
+      await a.stop();
+      const totals = out.find((l) => /gps totals: /.test(l));
+      expect(totals, out.join('\n')).toMatch(new RegExp(`→ ${got.length} fixes; dropped: `));
+    },
+    240_000,
+  );
 
-  it.concurrent('gpsfake → gpsd → agent with six sentences a second that gpsd reports several times: no stored point is one fix stale', async () => {
-    const unit = await addUnit('Multi gpsd');
-    const port = await freePort();
-    const fake: string[] = [];
-    const out: string[] = [];
-    const a = agent(unit, ['--gpsd', `127.0.0.1:${port}`], out);
-    const g = gpsfake(path.join(FIX_DIR, 'drive-multi.nmea'), port, 0.05, fake); // 0.3 s per fix
-    await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, { what: 'last fix of the log stored', timeoutMs: 150_000, intervalMs: 500 });
-    await g.exited(20_000);
-    await a.stop();
-    const got = await stored(unit.unit.id);
-    expect(got[0]!.tMs - expected[0]!.tMs).toBeLessThanOrEqual(15_000);
-    expect(got.map((p) => p.tMs)).toEqual(expected.filter((e) => e.tMs >= got[0]!.tMs).map((e) => e.tMs));
-    matchLog(got);
-    // gpsd really did report seconds more than once (otherwise this test proves nothing about merging).
-    const totals = out.find((l) => /gps totals: /.test(l))!;
-    const [, reports, fixes] = /(\d+) gpsd reports → (\d+) fixes/.exec(totals)!;
-    expect(Number(fixes)).toBe(got.length);
-    expect(Number(reports)).toBeGreaterThan(Number(fixes) * 1.5);
-  }, 240_000);
+  it.concurrent(
+    'gpsfake → gpsd → agent with six sentences a second that gpsd reports several times: no stored point is one fix stale',
+    async () => {
+      const unit = await addUnit('Multi gpsd');
+      const port = await freePort();
+      const fake: string[] = [];
+      const out: string[] = [];
+      const a = agent(unit, ['--gpsd', `127.0.0.1:${port}`], out);
+      const g = gpsfake(path.join(FIX_DIR, 'drive-multi.nmea'), port, 0.05, fake); // 0.3 s per fix
+      await waitFor(async () => (await stored(unit.unit.id)).at(-1)?.tMs === expected.at(-1)!.tMs, {
+        what: 'last fix of the log stored',
+        timeoutMs: 150_000,
+        intervalMs: 500,
+      });
+      await g.exited(20_000);
+      await a.stop();
+      const got = await stored(unit.unit.id);
+      expect(got[0]!.tMs - expected[0]!.tMs).toBeLessThanOrEqual(15_000);
+      expect(got.map((p) => p.tMs)).toEqual(expected.filter((e) => e.tMs >= got[0]!.tMs).map((e) => e.tMs));
+      matchLog(got);
+      // gpsd really did report seconds more than once (otherwise this test proves nothing about merging).
+      const totals = out.find((l) => /gps totals: /.test(l))!;
+      const [, reports, fixes] = /(\d+) gpsd reports → (\d+) fixes/.exec(totals)!;
+      expect(Number(fixes)).toBe(got.length);
+      expect(Number(reports)).toBeGreaterThan(Number(fixes) * 1.5);
+    },
+    240_000,
+  );
 });

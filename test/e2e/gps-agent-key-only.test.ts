@@ -30,7 +30,13 @@ async function start(): Promise<Backend> {
 }
 
 const admin = async <T>(method: string, p: string, body?: unknown): Promise<T> =>
-  (await (await fetch(b!.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
+  (await (
+    await fetch(b!.url + p, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  ).json()) as T;
 
 function agent(args: string[], lines: string[]): Group {
   const g = spawnGroup(process.execPath, ['--import', 'tsx', 'agent/cli.ts', ...args], ROOT, lines);
@@ -58,40 +64,78 @@ describe('field agent with only the server address and the stream key', () => {
     await b!.close();
     b = null;
     const log: string[] = [];
-    const a = agent(['--server', `http://127.0.0.1:${config.port}`, '--key', unit.streamKey, '--video', 'testsrc', '--nmea', NMEA, '--buffer', path.join(tmp, 'b1.jsonl'), '--max-backoff-ms', '1000'], log);
-    await waitFor(() => log.filter((l) => /settings failed .*retrying/.test(l)).length >= 2, { what: 'agent retrying while the server is down', timeoutMs: 30_000, intervalMs: 100 });
+    const a = agent(
+      [
+        '--server',
+        `http://127.0.0.1:${config.port}`,
+        '--key',
+        unit.streamKey,
+        '--video',
+        'testsrc',
+        '--nmea',
+        NMEA,
+        '--buffer',
+        path.join(tmp, 'b1.jsonl'),
+        '--max-backoff-ms',
+        '1000',
+      ],
+      log,
+    );
+    await waitFor(() => log.filter((l) => /settings failed .*retrying/.test(l)).length >= 2, {
+      what: 'agent retrying while the server is down',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     b = await start();
-    const hello = await waitFor(() => log.find((l) => l.includes(`unit ${unit.unit.id} (Car 41)`)), { what: 'agent learned its unit from the server', timeoutMs: 30_000, intervalMs: 100 });
+    const hello = await waitFor(() => log.find((l) => l.includes(`unit ${unit.unit.id} (Car 41)`)), {
+      what: 'agent learned its unit from the server',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     expect(hello).toContain(`127.0.0.1:${b.hub.port}/live/${unit.unit.id}`);
     expect(hello).not.toContain(unit.streamKey);
 
     // Video: online, and closed segments that ffprobe reads as H.264.
-    await waitFor(async () => (await admin<UnitKey['unit']>('GET', `/api/v1/units/${unit.unit.id}`)).status.online, { what: 'unit online with video', timeoutMs: 60_000, intervalMs: 500 });
-    const segs = await waitFor(async () => {
-      const s = (await b!.store.segments.listRange(unit.unit.id, 0, Date.now() + 3_600_000, 1000)).filter((x) => x.state === 'closed');
-      return s.length >= 2 ? s : null;
-    }, { what: 'two closed segments of the unit', timeoutMs: 60_000, intervalMs: 500 });
+    await waitFor(async () => (await admin<UnitKey['unit']>('GET', `/api/v1/units/${unit.unit.id}`)).status.online, {
+      what: 'unit online with video',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    const segs = await waitFor(
+      async () => {
+        const s = (await b!.store.segments.listRange(unit.unit.id, 0, Date.now() + 3_600_000, 1000)).filter((x) => x.state === 'closed');
+        return s.length >= 2 ? s : null;
+      },
+      { what: 'two closed segments of the unit', timeoutMs: 60_000, intervalMs: 500 },
+    );
     const probe = ffprobeFile(path.join(b.config.recordingsDir, segs[0]!.relPath));
     expect(probe.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
     expect(probe.durationS).toBeGreaterThan(0.5);
 
     // GPS: the fixture's fixes are stored under the unit the key belongs to.
-    const track = await waitFor(async () => {
-      const t = await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000);
-      return t.length >= 5 ? t : null;
-    }, { what: 'fixture positions stored', timeoutMs: 60_000, intervalMs: 500 });
+    const track = await waitFor(
+      async () => {
+        const t = await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000);
+        return t.length >= 5 ? t : null;
+      },
+      { what: 'fixture positions stored', timeoutMs: 60_000, intervalMs: 500 },
+    );
     expect(track[0]!.lat).toBeCloseTo(31.23, 1);
 
     // The server goes away: ffmpeg's errors (which quote the publish URL) reach the agent's log without the key.
     await b.close();
     b = null;
-    await waitFor(() => log.filter((l) => l.includes('video push ended')).length >= 2, { what: 'video push failing while the server is down', timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(() => log.filter((l) => l.includes('video push ended')).length >= 2, {
+      what: 'video push failing while the server is down',
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     await a.stop();
     expect(log.join('\n')).not.toContain(unit.streamKey);
     b = await start();
   }, 240_000);
 
-  it('a wrong key, a disabled unit and a --unit that is not the key\'s stop the agent with the cause in its log', async () => {
+  it("a wrong key, a disabled unit and a --unit that is not the key's stop the agent with the cause in its log", async () => {
     const unit = await admin<UnitKey>('POST', '/api/v1/units', { callsign: 'Car 42', type: 'vehicle' });
     const run = async (args: string[]) => {
       const log: string[] = [];

@@ -54,7 +54,13 @@ afterAll(async () => {
 
 describe('field uplink agent with gpsd', () => {
   it('keeps reading GPS through a 30 s server outage; afterwards no point is missing and none is duplicated', async () => {
-    const unit = (await (await fetch(`${b!.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Car 5', type: 'vehicle' }) })).json()) as UnitKey;
+    const unit = (await (
+      await fetch(`${b!.url}/api/v1/units`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ callsign: 'Car 5', type: 'vehicle' }),
+      })
+    ).json()) as UnitKey;
     // An NMEA log of a drive north, one fix a second, starting now (gpsfake paces it: 2 sentences x 0.5 s).
     const t0 = Math.ceil(Date.now() / 1000) * 1000 + 2000;
     const lines: string[] = [];
@@ -68,8 +74,31 @@ describe('field uplink agent with gpsd', () => {
     const gpsfakeLog: string[] = [];
     run('gpsfake', ['-q', '-1', '-W', '2', '-c', '0.5', '-P', String(gpsdPort), log], gpsfakeLog);
     const buffer = path.join(tmp, 'agent-buffer.jsonl');
-    const agent = run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--unit', String(unit.unit.id), '--key', unit.streamKey, '--gpsd', `127.0.0.1:${gpsdPort}`, '--buffer', buffer, '--max-backoff-ms', '2000'], agentLog);
-    const linkUp = async () => ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).find((u) => u.unitId === unit.unit.id)?.linkUp;
+    const agent = run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'agent/cli.ts',
+        '--server',
+        b!.url,
+        '--unit',
+        String(unit.unit.id),
+        '--key',
+        unit.streamKey,
+        '--gpsd',
+        `127.0.0.1:${gpsdPort}`,
+        '--buffer',
+        buffer,
+        '--max-backoff-ms',
+        '2000',
+      ],
+      agentLog,
+    );
+    const linkUp = async () =>
+      ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).find(
+        (u) => u.unitId === unit.unit.id,
+      )?.linkUp;
 
     const stored = async () => (await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000)).map((p) => p.tMs);
     // Positions arrive and the unit is live on the map.
@@ -78,7 +107,11 @@ describe('field uplink agent with gpsd', () => {
     expect(live.find((u) => u.unitId === unit.unit.id)?.position).not.toBeNull();
     // Live fixes come over the unit's telemetry WebSocket: the server sees the socket, the agent its acks.
     await waitFor(async () => (await linkUp()) === true, { what: 'telemetry WebSocket connected (server side)', timeoutMs: 30_000, intervalMs: 250 });
-    await waitFor(() => agentLog.some((l) => l.includes('telemetry: live points over the WebSocket')), { what: 'live points acked over the WebSocket', timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(() => agentLog.some((l) => l.includes('telemetry: live points over the WebSocket')), {
+      what: 'live points acked over the WebSocket',
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
     const beforeOutage = agentLog.length;
 
     // The server goes away for 30 s; the agent keeps reading gpsd and keeps the points on disk.
@@ -113,7 +146,11 @@ describe('field uplink agent with gpsd', () => {
     expect(afterOutage.slice(httpAt).some((l) => l.includes('telemetry: live points over the WebSocket'))).toBe(true);
     expect(await linkUp()).toBe(true);
     agent.proc.kill('SIGTERM');
-    const totals = await waitFor(() => agentLog.map((l) => /telemetry totals: websocket=(\d+) http=(\d+)/.exec(l)).find(Boolean), { what: 'agent totals', timeoutMs: 20_000, intervalMs: 100 });
+    const totals = await waitFor(() => agentLog.map((l) => /telemetry totals: websocket=(\d+) http=(\d+)/.exec(l)).find(Boolean), {
+      what: 'agent totals',
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
     const [ws, httpPoints] = [Number(totals![1]), Number(totals![2])];
     expect(ws).toBeGreaterThan(0);
     expect(httpPoints).toBeGreaterThanOrEqual(waiting);
@@ -121,19 +158,54 @@ describe('field uplink agent with gpsd', () => {
   }, 240_000);
 
   it('pushes its video to the hub over RTMP (the unit goes online) and raises SOS from the command line', async () => {
-    const unit = (await (await fetch(`${b!.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Body 9', type: 'body' }) })).json()) as UnitKey;
+    const unit = (await (
+      await fetch(`${b!.url}/api/v1/units`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ callsign: 'Body 9', type: 'body' }),
+      })
+    ).json()) as UnitKey;
     const nmea = path.join(tmp, 'walk.nmea');
     const t0 = Date.now();
     const lines: string[] = [];
     for (let i = 0; i < 30; i++) lines.push(...formatFix({ tMs: t0 + i * 1000, lat: 31.25, lon: 121.46 + i * 0.00002, speedMps: 1.4, headingDeg: 90 }));
     fs.writeFileSync(nmea, lines.join('\n'));
     const out: string[] = [];
-    run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--unit', String(unit.unit.id), '--key', unit.streamKey, '--nmea', nmea, '--video', 'testsrc', '--rtmp', unit.publishUrl, '--sos', '--buffer', path.join(tmp, 'b2.jsonl')], out);
-    await waitFor(async () => {
-      const u = (await (await fetch(`${b!.url}/api/v1/units/${unit.unit.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as UnitKey['unit'];
-      return u.status.online;
-    }, { what: 'unit online with video', timeoutMs: 60_000, intervalMs: 500 });
-    const sos = await waitFor(async () => (await b!.store.events.listRange({ cameraId: unit.unit.id, type: 'sos', startMs: 0, endMs: Date.now() + 60_000, limit: 5 }))[0], { what: 'sos event', timeoutMs: 30_000, intervalMs: 250 });
+    run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'agent/cli.ts',
+        '--server',
+        b!.url,
+        '--unit',
+        String(unit.unit.id),
+        '--key',
+        unit.streamKey,
+        '--nmea',
+        nmea,
+        '--video',
+        'testsrc',
+        '--rtmp',
+        unit.publishUrl,
+        '--sos',
+        '--buffer',
+        path.join(tmp, 'b2.jsonl'),
+      ],
+      out,
+    );
+    await waitFor(
+      async () => {
+        const u = (await (await fetch(`${b!.url}/api/v1/units/${unit.unit.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as UnitKey['unit'];
+        return u.status.online;
+      },
+      { what: 'unit online with video', timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const sos = await waitFor(
+      async () => (await b!.store.events.listRange({ cameraId: unit.unit.id, type: 'sos', startMs: 0, endMs: Date.now() + 60_000, limit: 5 }))[0],
+      { what: 'sos event', timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(sos.state).toBe('active');
     const units = (await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[];
     expect(units.find((u) => u.unitId === unit.unit.id)).toMatchObject({ sos: true });
@@ -143,15 +215,24 @@ describe('field uplink agent with gpsd', () => {
     const out: string[] = [];
     const env = { ...process.env, ARGUS_ADMIN_PASSWORD: PASSWORD };
     const p = run(process.execPath, ['--import', 'tsx', 'agent/cli.ts', '--server', b!.url, '--simulate', '3', '--no-video'], out, env);
-    const units = async () => ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).filter((u) => u.callsign.startsWith('SIM-'));
-    const first = await waitFor(async () => {
-      const l = await units();
-      return l.length === 3 && l.every((u) => u.position) ? l : null;
-    }, { what: 'three simulated units with positions', timeoutMs: 60_000, intervalMs: 500 });
-    const later = await waitFor(async () => {
-      const l = await units();
-      return l.every((u) => u.position!.tMs >= first.find((f) => f.unitId === u.unitId)!.position!.tMs + 2000) ? l : null;
-    }, { what: 'simulated units moving', timeoutMs: 30_000, intervalMs: 500 });
+    const units = async () =>
+      ((await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[]).filter((u) =>
+        u.callsign.startsWith('SIM-'),
+      );
+    const first = await waitFor(
+      async () => {
+        const l = await units();
+        return l.length === 3 && l.every((u) => u.position) ? l : null;
+      },
+      { what: 'three simulated units with positions', timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const later = await waitFor(
+      async () => {
+        const l = await units();
+        return l.every((u) => u.position!.tMs >= first.find((f) => f.unitId === u.unitId)!.position!.tMs + 2000) ? l : null;
+      },
+      { what: 'simulated units moving', timeoutMs: 30_000, intervalMs: 500 },
+    );
     for (const u of later) {
       const before = first.find((f) => f.unitId === u.unitId)!.position!;
       expect(Math.hypot(u.position!.lat - before.lat, u.position!.lon - before.lon)).toBeGreaterThan(0);

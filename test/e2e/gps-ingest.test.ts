@@ -8,7 +8,6 @@ import type { TrackPoint } from '../../main/services/contracts';
 import type { Backend } from '../../main/server/backend';
 import { startServer, waitFor, type TestServer } from '../harness';
 
-
 const PASSWORD = 'gps-ingest-chief';
 let srv: TestServer;
 let b: Backend;
@@ -22,8 +21,16 @@ async function api<T>(method: string, p: string, body?: unknown, headers: Record
   return srv.client.call<T>(method, p, typeof body === 'string' ? undefined : body, { headers, rawBody: typeof body === 'string' ? body : undefined });
 }
 
-async function batch(unitId: number, key: string, body: unknown): Promise<{ status: number; body: IngestResult & { error?: { reason: string; message: string } } }> {
-  const r = await srv.client.call<never>('POST', `/api/v1/gps/telemetry?unit=${unitId}`, undefined, { token: '', headers: { 'X-Unit-Key': key }, rawBody: typeof body === 'string' ? body : JSON.stringify(body) });
+async function batch(
+  unitId: number,
+  key: string,
+  body: unknown,
+): Promise<{ status: number; body: IngestResult & { error?: { reason: string; message: string } } }> {
+  const r = await srv.client.call<never>('POST', `/api/v1/gps/telemetry?unit=${unitId}`, undefined, {
+    token: '',
+    headers: { 'X-Unit-Key': key },
+    rawBody: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: r.status, body: r.body };
 }
 
@@ -38,7 +45,16 @@ async function unitSocket(unitId: number, key: string): Promise<{ ws: WebSocket;
 }
 
 const base = { lat: 31.2304, lon: 121.4737 };
-const at = (tMs: number, dLat = 0, over: Partial<TelemetryPoint> = {}): TelemetryPoint => ({ tMs, lat: base.lat + dLat, lon: base.lon, speedMps: 8, headingDeg: 0, batteryPct: 77, signalDbm: -80, ...over });
+const at = (tMs: number, dLat = 0, over: Partial<TelemetryPoint> = {}): TelemetryPoint => ({
+  tMs,
+  lat: base.lat + dLat,
+  lon: base.lon,
+  speedMps: 8,
+  headingDeg: 0,
+  batteryPct: 77,
+  signalDbm: -80,
+  ...over,
+});
 
 beforeAll(async () => {
   srv = await startServer({ tag: 'e2e-gps', adminPassword: PASSWORD });
@@ -65,13 +81,24 @@ describe('GPS telemetry ingest', () => {
     const ack = await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 1), { what: 'ack 1', timeoutMs: 10_000 });
     expect(ack).toMatchObject({ stored: 3, duplicates: 0, rejected: [] });
     s.send({ type: 'points', seq: 2, points: [at(t0 + 2000, 0.0002), at(t0 + 3000, 0.0003)] });
-    expect(await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 2), { what: 'ack 2', timeoutMs: 10_000 })).toMatchObject({ stored: 1, duplicates: 1 });
+    expect(await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 2), { what: 'ack 2', timeoutMs: 10_000 })).toMatchObject({
+      stored: 1,
+      duplicates: 1,
+    });
     const track = (await api<TrackPoint[]>('GET', `/api/v1/gps/units/${id}/track?startMs=${t0 - 1}&endMs=${t0 + 10_000}`)).body;
     expect(track.map((p) => p.tMs)).toEqual([t0, t0 + 1000, t0 + 2000, t0 + 3000]);
-    const ev = await waitFor(() => events.find((e) => e.type === 'gps.positions' && e.positions.some((p) => p.unitId === id && p.tMs === t0 + 3000)), { what: 'gps.positions', timeoutMs: 10_000 });
+    const ev = await waitFor(() => events.find((e) => e.type === 'gps.positions' && e.positions.some((p) => p.unitId === id && p.tMs === t0 + 3000)), {
+      what: 'gps.positions',
+      timeoutMs: 10_000,
+    });
     expect(ev.type === 'gps.positions' && ev.links.find((l) => l.unitId === id)?.linkUp).toBe(true);
     const units = (await api<MapUnit[]>('GET', '/api/v1/gps/units')).body;
-    expect(units.find((u) => u.unitId === id)).toMatchObject({ callsign: 'Car 12', officer: 'Li Wei', linkUp: true, position: { tMs: t0 + 3000, batteryPct: 77, signalDbm: -80 } });
+    expect(units.find((u) => u.unitId === id)).toMatchObject({
+      callsign: 'Car 12',
+      officer: 'Li Wei',
+      linkUp: true,
+      position: { tMs: t0 + 3000, batteryPct: 77, signalDbm: -80 },
+    });
   });
 
   it('stores late (buffered) points in time order but never shows them as the live position', async () => {
@@ -93,7 +120,15 @@ describe('GPS telemetry ingest', () => {
     const id = unit.unit.id;
     const now = Date.now();
     const r = await batch(id, unit.streamKey, {
-      points: [at(now - 100), { tMs: now, lat: 91, lon: 0 }, { tMs: now, lat: 0, lon: -181 }, { tMs: now + 10 * 60_000, lat: 1, lon: 1 }, { lat: 1 }, 'x', at(now - 50)],
+      points: [
+        at(now - 100),
+        { tMs: now, lat: 91, lon: 0 },
+        { tMs: now, lat: 0, lon: -181 },
+        { tMs: now + 10 * 60_000, lat: 1, lon: 1 },
+        { lat: 1 },
+        'x',
+        at(now - 50),
+      ],
     });
     expect(r.status).toBe(200);
     expect(r.body.stored).toBe(2);
@@ -116,8 +151,21 @@ describe('GPS telemetry ingest', () => {
     s.send({ type: 'points', seq: 9, points: [at(now - 10)] });
     expect(await waitFor(() => s.replies.find((m) => m.type === 'ack' && m.seq === 9), { what: 'ack 9', timeoutMs: 10_000 })).toMatchObject({ stored: 1 });
     const units = (await api<MapUnit[]>('GET', '/api/v1/gps/units')).body;
-    expect(units.find((u) => u.unitId === id)!.rejects).toMatchObject({ lat_out_of_range: 1, lon_out_of_range: 1, future_timestamp: 1, bad_point: 2, malformed_json: 2, bad_key: 1 });
-    await waitFor(async () => (await api<Array<{ unitId: number; reason: string; count: number }>>('GET', '/api/v1/gps/rejects')).body.find((x) => x.unitId === id && x.reason === 'malformed_json')?.count === 2, { what: 'stored reject counters', timeoutMs: 10_000 });
+    expect(units.find((u) => u.unitId === id)!.rejects).toMatchObject({
+      lat_out_of_range: 1,
+      lon_out_of_range: 1,
+      future_timestamp: 1,
+      bad_point: 2,
+      malformed_json: 2,
+      bad_key: 1,
+    });
+    await waitFor(
+      async () =>
+        (await api<Array<{ unitId: number; reason: string; count: number }>>('GET', '/api/v1/gps/rejects')).body.find(
+          (x) => x.unitId === id && x.reason === 'malformed_json',
+        )?.count === 2,
+      { what: 'stored reject counters', timeoutMs: 10_000 },
+    );
     // A wrong key on the WebSocket is refused at the handshake.
     const refused = new WebSocket(`${b.url.replace('http', 'ws')}/api/v1/gps/telemetry?unit=${id}`, { headers: { 'X-Unit-Key': 'nope' } });
     const status = await new Promise<number>((resolve) => refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
@@ -133,7 +181,7 @@ describe('GPS telemetry ingest', () => {
     expect((await batch(other.unit.id, other.streamKey, { points: [at(Date.now())] })).status).toBe(403);
   });
 
-  it('closes the telemetry socket when the unit\'s key is rotated; the old key is refused, the new one works', async () => {
+  it("closes the telemetry socket when the unit's key is rotated; the old key is refused, the new one works", async () => {
     const u = (await api<UnitKey>('POST', '/api/v1/units', { callsign: 'Hand 4', type: 'handheld' })).body;
     const s = await unitSocket(u.unit.id, u.streamKey);
     const closed = new Promise<number>((resolve) => s.ws.on('close', (code) => resolve(code)));
@@ -145,7 +193,12 @@ describe('GPS telemetry ingest', () => {
 
   it('a geofence crossing yields exactly one enter and one exit device event (stored and pushed)', async () => {
     const car = (await api<UnitKey>('POST', '/api/v1/units', { callsign: 'Car 30', type: 'vehicle' })).body;
-    const fence = await api<Geofence>('POST', '/api/v1/gps/geofences', { name: 'Station square', shape: 'circle', circle: { lat: 31.3, lon: 121.5, radiusM: 200 }, unitTypes: ['vehicle'] });
+    const fence = await api<Geofence>('POST', '/api/v1/gps/geofences', {
+      name: 'Station square',
+      shape: 'circle',
+      circle: { lat: 31.3, lon: 121.5, radiusM: 200 },
+      unitTypes: ['vehicle'],
+    });
     expect(fence.status).toBe(201);
     const bad = await api<{ error: { fields: Array<{ path: string }> } }>('POST', '/api/v1/gps/geofences', { name: 'x', shape: 'circle' });
     expect(bad.status).toBe(400);
@@ -159,10 +212,13 @@ describe('GPS telemetry ingest', () => {
     // The same crossing sent again (duplicates) makes no new events.
     s.send({ type: 'points', seq: 200, points: lats.map((lat, i) => ({ tMs: t0 + i * 1000, lat, lon: 121.5 })) });
     await waitFor(() => s.replies.find((r) => r.type === 'ack' && r.seq === 200), { what: 'dup ack', timeoutMs: 10_000 });
-    const pushed = await waitFor(() => {
-      const list = events.flatMap((e) => (e.type === 'device.event' && e.event.cameraId === car.unit.id ? [e.event] : []));
-      return list.length >= 2 ? list : null;
-    }, { what: 'device events', timeoutMs: 10_000 });
+    const pushed = await waitFor(
+      () => {
+        const list = events.flatMap((e) => (e.type === 'device.event' && e.event.cameraId === car.unit.id ? [e.event] : []));
+        return list.length >= 2 ? list : null;
+      },
+      { what: 'device events', timeoutMs: 10_000 },
+    );
     await new Promise((r) => setTimeout(r, 500));
     const all = events.flatMap((e) => (e.type === 'device.event' && e.event.cameraId === car.unit.id ? [e.event] : []));
     expect(all.map((e) => [e.type, e.startMs])).toEqual([
@@ -178,10 +234,13 @@ describe('GPS telemetry ingest', () => {
     const id = unit.unit.id;
     const now = Date.now();
     await batch(id, unit.streamKey, { points: [at(now - 2000, 0, { sos: true }), at(now - 1000, 0, { sos: false })] });
-    const sos = await waitFor(() => {
-      const l = events.flatMap((e) => (e.type === 'device.event' && e.event.type === 'sos' && e.event.cameraId === id ? [e.event] : []));
-      return l.length >= 2 ? l : null;
-    }, { what: 'sos events', timeoutMs: 10_000 });
+    const sos = await waitFor(
+      () => {
+        const l = events.flatMap((e) => (e.type === 'device.event' && e.event.type === 'sos' && e.event.cameraId === id ? [e.event] : []));
+        return l.length >= 2 ? l : null;
+      },
+      { what: 'sos events', timeoutMs: 10_000 },
+    );
     expect(sos.map((e) => [e.state, e.startMs])).toEqual([
       ['active', now - 2000],
       ['inactive', now - 1000],
@@ -194,10 +253,13 @@ describe('GPS telemetry ingest', () => {
     const bad = await api<{ error: { fields: Array<{ path: string }> } }>('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 95, lon: 121.5, viewDeg: 90 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0]!.path).toBe('lat');
-    expect((await api('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 31.2305, lon: 121.4740, viewDeg: 135 })).status).toBe(200);
-    expect((await api('PUT', `/api/v1/gps/cameras/${unit.unit.id}/place`, { lat: 31.2305, lon: 121.4740, viewDeg: 135 })).status).toBe(404); // a unit is not a fixed camera
-    expect((await api<Array<{ cameraId: number; viewDeg: number }>>('GET', '/api/v1/gps/cameras')).body).toEqual([{ cameraId: cam.id, name: 'Gate East', lat: 31.2305, lon: 121.474, viewDeg: 135 }]);
-    const near = (await api<Array<{ cameraId: number; distanceM: number }>>('GET', `/api/v1/gps/cameras/near?lat=${base.lat}&lon=${base.lon}&radiusM=100`)).body;
+    expect((await api('PUT', `/api/v1/gps/cameras/${cam.id}/place`, { lat: 31.2305, lon: 121.474, viewDeg: 135 })).status).toBe(200);
+    expect((await api('PUT', `/api/v1/gps/cameras/${unit.unit.id}/place`, { lat: 31.2305, lon: 121.474, viewDeg: 135 })).status).toBe(404); // a unit is not a fixed camera
+    expect((await api<Array<{ cameraId: number; viewDeg: number }>>('GET', '/api/v1/gps/cameras')).body).toEqual([
+      { cameraId: cam.id, name: 'Gate East', lat: 31.2305, lon: 121.474, viewDeg: 135 },
+    ]);
+    const near = (await api<Array<{ cameraId: number; distanceM: number }>>('GET', `/api/v1/gps/cameras/near?lat=${base.lat}&lon=${base.lon}&radiusM=100`))
+      .body;
     expect(near.map((c) => c.cameraId)).toEqual([cam.id]);
     expect(near[0]!.distanceM).toBeGreaterThan(20);
     expect(near[0]!.distanceM).toBeLessThan(50);
@@ -205,16 +267,30 @@ describe('GPS telemetry ingest', () => {
     expect(audit[0]).toMatchObject({ targetId: String(cam.id), username: 'admin' });
     // Units that passed within 200 m of the start of Car 12's drive in the last 10 minutes.
     const now = Date.now();
-    const units = (await api<Array<{ unitId: number; minDistanceM: number }>>('GET', `/api/v1/gps/near?lat=${base.lat}&lon=${base.lon}&radiusM=200&startMs=${now - 600_000}&endMs=${now + 60_000}`)).body;
+    const units = (
+      await api<Array<{ unitId: number; minDistanceM: number }>>(
+        'GET',
+        `/api/v1/gps/near?lat=${base.lat}&lon=${base.lon}&radiusM=200&startMs=${now - 600_000}&endMs=${now + 60_000}`,
+      )
+    ).body;
     expect(units.map((u) => u.unitId)).toContain(unit.unit.id);
     expect((await api('GET', `/api/v1/gps/near?lat=${base.lat}&lon=${base.lon}&radiusM=200&startMs=${now}&endMs=${now - 1}`)).status).toBe(400);
     const nearest = (await api<Array<{ unitId: number }>>('GET', `/api/v1/gps/nearest?lat=${base.lat}&lon=${base.lon}`)).body;
     expect(nearest[0]!.unitId).toBe(unit.unit.id);
     // An officer may look but not draw geofences or place cameras.
     expect((await api('POST', '/api/v1/users', { username: 'officer1', password: 'officer-password-1', role: 'officer' })).status).toBe(201);
-    const login = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'officer1', password: 'officer-password-1' }) });
+    const login = await fetch(`${b.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'officer1', password: 'officer-password-1' }),
+    });
     const officer = ((await login.json()) as LoginResponse).token;
-    const asOfficer = (method: string, p: string, body?: unknown) => fetch(b.url + p, { method, headers: { Authorization: `Bearer ${officer}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const asOfficer = (method: string, p: string, body?: unknown) =>
+      fetch(b.url + p, {
+        method,
+        headers: { Authorization: `Bearer ${officer}`, 'Content-Type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
     expect((await asOfficer('GET', '/api/v1/gps/units')).status).toBe(200);
     // Live positions yes, history no: where units have been is for dispatchers and investigators.
     const nowMs = Date.now();

@@ -22,7 +22,11 @@ describe('Map tab (headless Chromium, offline)', () => {
   let pageErrors: string[] = [];
 
   const send = async (points: TelemetryPoint[]) => {
-    const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey }, body: JSON.stringify({ points }) });
+    const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey },
+      body: JSON.stringify({ points }),
+    });
     expect(r.status).toBe(200);
   };
   const marker = () => page.locator(`.unit-marker:has([data-unit-id="${unit.unit.id}"])`);
@@ -77,11 +81,28 @@ describe('Map tab (headless Chromium, offline)', () => {
 
   it('draws tiles from the local MBTiles with no network', async () => {
     await expect
-      .poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].filter((i) => i.complete && i.naturalWidth === 256 && i.src.includes('/api/v1/gps/tiles/')).length), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].filter(
+                (i) => i.complete && i.naturalWidth === 256 && i.src.includes('/api/v1/gps/tiles/'),
+              ).length,
+          ),
+        { timeout: 20_000 },
+      )
       .toBeGreaterThan(3);
     expect(external).toEqual([]);
     // Leaflet's own images come from the bundle, not a CDN.
-    const css = await page.evaluate(() => [...document.styleSheets].some((s) => { try { return [...s.cssRules].some((r) => r.cssText.includes('.leaflet-container')); } catch { return false; } }));
+    const css = await page.evaluate(() =>
+      [...document.styleSheets].some((s) => {
+        try {
+          return [...s.cssRules].some((r) => r.cssText.includes('.leaflet-container'));
+        } catch {
+          return false;
+        }
+      }),
+    );
     expect(css).toBe(true);
   });
 
@@ -92,7 +113,8 @@ describe('Map tab (headless Chromium, offline)', () => {
     await expect.poll(async () => (await marker().getAttribute('class')) ?? '').toContain('unit-online');
     const before = (await marker().boundingBox())!;
     const track: TelemetryPoint[] = [];
-    for (let i = 1; i <= 8; i++) track.push({ tMs: t + i * 1000, lat: CENTER[0] + i * 0.0006, lon: CENTER[1], speedMps: 10, headingDeg: 0, batteryPct: 64, signalDbm: -71 });
+    for (let i = 1; i <= 8; i++)
+      track.push({ tMs: t + i * 1000, lat: CENTER[0] + i * 0.0006, lon: CENTER[1], speedMps: 10, headingDeg: 0, batteryPct: 64, signalDbm: -71 });
     await send(track);
     await expect.poll(async () => before.y - (await marker().boundingBox())!.y, { timeout: 15_000 }).toBeGreaterThan(20); // north = up
     expect(await marker().locator('.unit-label').innerText()).toContain('Car 88');
@@ -140,7 +162,11 @@ describe('Map tab (headless Chromium, offline)', () => {
     await page.locator('.fence-types label', { hasText: 'Patrol car unit' }).locator('input').check();
     await page.getByRole('button', { name: 'Save geofence' }).click();
     await page.locator('.fences li', { hasText: 'Harbour gate' }).waitFor();
-    const fences = (await (await fetch(`${b.url}/api/v1/gps/geofences`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ name: string; circle: { lat: number; lon: number; radiusM: number }; unitTypes: string[] }>;
+    const fences = (await (await fetch(`${b.url}/api/v1/gps/geofences`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{
+      name: string;
+      circle: { lat: number; lon: number; radiusM: number };
+      unitTypes: string[];
+    }>;
     const fence = fences.find((x) => x.name === 'Harbour gate')!;
     expect(fence.unitTypes).toEqual(['vehicle']);
     expect(fence.circle.radiusM).toBeGreaterThan(10);
@@ -156,9 +182,19 @@ describe('Map tab (headless Chromium, offline)', () => {
   }, 60_000);
 
   it('shows an SOS at its place as a flashing alarm marker; its card acknowledges it and shows the video', async () => {
-    sosUnit = (await (await fetch(`${b.url}/api/v1/units`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ callsign: 'Bike 7', type: 'body', officer: 'Zhao Min' }) })).json()) as UnitKey;
+    sosUnit = (await (
+      await fetch(`${b.url}/api/v1/units`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ callsign: 'Bike 7', type: 'body', officer: 'Zhao Min' }),
+      })
+    ).json()) as UnitKey;
     const post = async (points: TelemetryPoint[]) => {
-      const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${sosUnit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': sosUnit.streamKey }, body: JSON.stringify({ points }) });
+      const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${sosUnit.unit.id}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Unit-Key': sosUnit.streamKey },
+        body: JSON.stringify({ points }),
+      });
       expect(r.status).toBe(200);
     };
     await page.getByRole('tab', { name: 'Map' }).click();
@@ -167,9 +203,12 @@ describe('Map tab (headless Chromium, offline)', () => {
     const now = Date.now();
     await post([{ tMs: now - 2000, lat: P[0], lon: P[1], sos: true }]);
     type A = { id: number; type: string; sourceId: number; lat: number; lon: number; severity: string };
-    const openAlarms = async () => ((await (await fetch(`${b.url}/api/v1/alarms?state=open`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { alarms: A[] }).alarms;
+    const openAlarms = async () =>
+      ((await (await fetch(`${b.url}/api/v1/alarms?state=open`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { alarms: A[] }).alarms;
     let alarm: A | undefined;
-    await expect.poll(async () => (alarm = (await openAlarms()).find((a) => a.type === 'sos' && a.sourceId === sosUnit.unit.id)), { timeout: 15_000 }).toBeTruthy();
+    await expect
+      .poll(async () => (alarm = (await openAlarms()).find((a) => a.type === 'sos' && a.sourceId === sosUnit.unit.id)), { timeout: 15_000 })
+      .toBeTruthy();
     expect(alarm).toMatchObject({ lat: P[0], lon: P[1], severity: 'critical' });
     const alarmId = alarm!.id;
     const pin = page.locator(`.alarm-marker .alarm-pin[data-alarm-id="${alarmId}"]`);
@@ -194,10 +233,15 @@ describe('Map tab (headless Chromium, offline)', () => {
     };
     const unitMarker = page.locator(`.unit-marker:has([data-unit-id="${sosUnit.unit.id}"])`);
     await expect.poll(async () => (await unitMarker.getAttribute('class')) ?? '', { timeout: 15_000 }).toContain('unit-sos');
-    await expect.poll(async () => {
-      const [want, got] = [await expectedAt(...P), await pinAt()];
-      return Math.hypot(want.x - got.x, want.y - got.y);
-    }, { timeout: 10_000 }).toBeLessThan(3);
+    await expect
+      .poll(
+        async () => {
+          const [want, got] = [await expectedAt(...P), await pinAt()];
+          return Math.hypot(want.x - got.x, want.y - got.y);
+        },
+        { timeout: 10_000 },
+      )
+      .toBeLessThan(3);
 
     // Click: the alarm's card; acknowledge it (the marker stops flashing), then "Show video" opens the Live tab.
     await pin.click();
@@ -207,16 +251,22 @@ describe('Map tab (headless Chromium, offline)', () => {
     await detail.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => detail.getAttribute('data-state')).toBe('acknowledged');
     await expect.poll(async () => (await pinMarker.getAttribute('class')) ?? '').not.toContain('alarm-marker-flashing');
-    const steps = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { state: string; handler: string | null };
+    const steps = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      state: string;
+      handler: string | null;
+    };
     expect(steps.state).toBe('acknowledged');
     await detail.getByRole('button', { name: 'Show video' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Live' }).getAttribute('aria-selected')).toBe('true');
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
-  it('raises a manual alarm from a unit\'s card: it is stored with the unit\'s position and drawn there', async () => {
+  it("raises a manual alarm from a unit's card: it is stored with the unit's position and drawn there", async () => {
     await page.getByRole('tab', { name: 'Map' }).click();
-    const units = (await (await fetch(`${b.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{ unitId: number; position: { lat: number; lon: number } | null }>;
+    const units = (await (await fetch(`${b.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Array<{
+      unitId: number;
+      position: { lat: number; lon: number } | null;
+    }>;
     const pos = units.find((u) => u.unitId === sosUnit.unit.id)!.position!;
     await page.locator(`.unit-marker:has([data-unit-id="${sosUnit.unit.id}"]) .unit-glyph`).click();
     const card = page.locator(`.unit-card[data-unit-id="${sosUnit.unit.id}"]`);
@@ -225,16 +275,28 @@ describe('Map tab (headless Chromium, offline)', () => {
     const detail = page.locator('.map-alarm-card .alarm-detail[data-state="new"]');
     await detail.waitFor();
     const alarmId = Number(await detail.getAttribute('data-alarm-id'));
-    const a = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { type: string; sourceId: number; lat: number; lon: number; severity: string; message: string };
+    const a = (await (await fetch(`${b.url}/api/v1/alarms/${alarmId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      type: string;
+      sourceId: number;
+      lat: number;
+      lon: number;
+      severity: string;
+      message: string;
+    };
     expect(a).toMatchObject({ type: 'manual', sourceId: sosUnit.unit.id, lat: pos.lat, lon: pos.lon, severity: 'major' });
     expect(a.message).toBe('Raised on the map for Bike 7 by admin');
     const pin = page.locator(`.alarm-pin[data-alarm-id="${alarmId}"]`);
     await pin.waitFor();
     expect(await pin.getAttribute('data-severity')).toBe('major');
-    await expect.poll(async () => {
-      const [want, bb] = [await expectedAt(pos.lat, pos.lon), (await pin.boundingBox())!];
-      return Math.hypot(want.x - (bb.x + bb.width / 2), want.y - (bb.y + bb.height / 2));
-    }, { timeout: 10_000 }).toBeLessThan(3);
+    await expect
+      .poll(
+        async () => {
+          const [want, bb] = [await expectedAt(pos.lat, pos.lon), (await pin.boundingBox())!];
+          return Math.hypot(want.x - (bb.x + bb.width / 2), want.y - (bb.y + bb.height / 2));
+        },
+        { timeout: 10_000 },
+      )
+      .toBeLessThan(3);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -36,7 +36,7 @@ function shown(page: Page): Promise<{ frame: number | null; trackMs: number; see
   }, BAR_BITS);
 }
 
-describe('track playback with the unit\'s recorded video (headless Chromium)', () => {
+describe("track playback with the unit's recorded video (headless Chromium)", () => {
   let dataDir: string;
   let srv: InvServer;
   let browser: TestBrowser;
@@ -70,17 +70,61 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
     // The unit's encoder: 24 s of 320x240 at 25 fps, keyframe every second, the frame number as a barcode; published
     // over RTMP in real time and recorded by the server into ~6 s segments.
     const clip = path.join(dataDir, 'barcode.flv');
-    await runFfmpeg(['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=gray:s=320x240:r=${FPS}:d=24`, '-vf', barcodeFilter(320), '-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '0', '-g', String(FPS), '-keyint_min', String(FPS), '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-f', 'flv', clip]);
+    await runFfmpeg([
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=gray:s=320x240:r=${FPS}:d=24`,
+      '-vf',
+      barcodeFilter(320),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-bf',
+      '0',
+      '-g',
+      String(FPS),
+      '-keyint_min',
+      String(FPS),
+      '-sc_threshold',
+      '0',
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'flv',
+      clip,
+    ]);
     publisher = publishRtmp(unit.publishUrl, clip);
     expect(await publisher.exited).toBe(0);
-    const rows = await until(async () => {
-      const l = await srv.backend.store.segments.listRange(unit.unit.id, 0, Date.now() + 60_000, 100);
-      return l.length >= 3 && l.every((x) => x.state === 'closed') ? l : null;
-    }, 60_000, 'the unit\'s recording closed in segments');
+    const rows = await until(
+      async () => {
+        const l = await srv.backend.store.segments.listRange(unit.unit.id, 0, Date.now() + 60_000, 100);
+        return l.length >= 3 && l.every((x) => x.state === 'closed') ? l : null;
+      },
+      60_000,
+      "the unit's recording closed in segments",
+    );
     // The frame number at the start of each recorded segment, read from its first decoded frame.
     for (const row of rows.sort((a, c) => a.startMs - c.startMs)) {
       const raw = path.join(dataDir, `first-${row.id}.gray`);
-      await runFfmpeg(['-v', 'error', '-y', '-i', path.join(srv.backend.config.recordingsDir, row.relPath), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', raw]);
+      await runFfmpeg([
+        '-v',
+        'error',
+        '-y',
+        '-i',
+        path.join(srv.backend.config.recordingsDir, row.relPath),
+        '-frames:v',
+        '1',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'gray',
+        raw,
+      ]);
       const px = fs.readFileSync(raw);
       segs.push({ ...row, firstFrame: decodeBarcode((x, y) => px[y * 320 + x]!, 320) });
     }
@@ -90,13 +134,21 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
     t0 = segs[0]!.startMs;
     const endMs = segs.at(-1)!.endMs;
     const points: TelemetryPoint[] = [];
-    for (let tMs = t0; tMs < endMs; tMs += 1000) points.push({ tMs, lat: CENTER[0] + ((tMs - t0) / 1000) * 0.0004, lon: CENTER[1], speedMps: 5, headingDeg: 0 });
+    for (let tMs = t0; tMs < endMs; tMs += 1000)
+      points.push({ tMs, lat: CENTER[0] + ((tMs - t0) / 1000) * 0.0004, lon: CENTER[1], speedMps: 5, headingDeg: 0 });
     points.push({ tMs: endMs, lat: CENTER[0] + ((endMs - t0) / 1000) * 0.0004, lon: CENTER[1], speedMps: 5, headingDeg: 0 });
     trackPoints = points.length;
-    const r = await fetch(`${srv.backend.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey }, body: JSON.stringify({ points }) });
+    const r = await fetch(`${srv.backend.url}/api/v1/gps/telemetry?unit=${unit.unit.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Unit-Key': unit.streamKey },
+      body: JSON.stringify({ points }),
+    });
     expect(r.status).toBe(200);
     expect(((await r.json()) as { stored: number }).stored).toBe(points.length);
-    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD }, context: { viewport: { width: 1440, height: 900 } } }));
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, {
+      user: { username: 'admin', password: ADMIN_PASSWORD },
+      context: { viewport: { width: 1440, height: 900 } },
+    }));
   }, 180_000);
 
   afterAll(async () => {
@@ -124,10 +176,14 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
       page.evaluate(() => {
         const d = document.querySelector('.track-marker')!.getBoundingClientRect();
         const line = document.querySelector('.leaflet-overlay-pane path[stroke="#4c8dff"]')!.getBoundingClientRect();
-        return { frac: (line.bottom - (d.top + d.height / 2)) / line.height, trackMs: Number(document.querySelector('.track-time')!.getAttribute('data-t-ms')) };
+        return {
+          frac: (line.bottom - (d.top + d.height / 2)) / line.height,
+          trackMs: Number(document.querySelector('.track-time')!.getAttribute('data-t-ms')),
+        };
       });
     /** The marker reaches the track position of time tMs (Leaflet may animate it for a few hundred ms). */
-    const markerAt = (tMs: number) => expect.poll(async () => Math.abs((await along()).frac - (tMs - t0) / (endMs - t0)), { timeout: 5_000 }).toBeLessThan(0.02);
+    const markerAt = (tMs: number) =>
+      expect.poll(async () => Math.abs((await along()).frac - (tMs - t0) / (endMs - t0)), { timeout: 5_000 }).toBeLessThan(0.02);
 
     // Scrub: the video seeks to the frame recorded at that time (in the second, the last and the first segment; the
     // slider moves in 100 ms steps from the track's start).
@@ -138,10 +194,14 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
       await slider.fill(String(target));
       await expect.poll(async () => Number(await page.locator('.track-time').getAttribute('data-t-ms'))).toBe(target);
       const expected = frameAt(target);
-      const got = await until(async () => {
-        const s = await shown(page);
-        return s.frame !== null && !s.seeking && Math.abs(s.frame - expected) <= 1 ? s.frame : null;
-      }, 30_000, `frame ${expected} after scrubbing to +${offset} ms`);
+      const got = await until(
+        async () => {
+          const s = await shown(page);
+          return s.frame !== null && !s.seeking && Math.abs(s.frame - expected) <= 1 ? s.frame : null;
+        },
+        30_000,
+        `frame ${expected} after scrubbing to +${offset} ms`,
+      );
       expect(Math.abs(got - expected)).toBeLessThanOrEqual(1);
       await markerAt(target);
     }
@@ -156,11 +216,15 @@ describe('track playback with the unit\'s recorded video (headless Chromium)', (
     await page.locator('.track-play').click();
     await expect.poll(() => page.locator('.track-play').innerText()).toBe('Pause');
     const samples: Array<{ frame: number; trackMs: number }> = [];
-    await until(async () => {
-      const s = await shown(page);
-      if (s.frame !== null && !s.seeking && s.frame > frameAt(lastTarget) + 25) samples.push({ frame: s.frame, trackMs: s.trackMs });
-      return samples.length >= 5 ? true : (await page.waitForTimeout(300), null);
-    }, 40_000, 'the video playing');
+    await until(
+      async () => {
+        const s = await shown(page);
+        if (s.frame !== null && !s.seeking && s.frame > frameAt(lastTarget) + 25) samples.push({ frame: s.frame, trackMs: s.trackMs });
+        return samples.length >= 5 ? true : (await page.waitForTimeout(300), null);
+      },
+      40_000,
+      'the video playing',
+    );
     for (let i = 1; i < samples.length; i++) expect(samples[i]!.frame, 'frames advance').toBeGreaterThanOrEqual(samples[i - 1]!.frame);
     expect(samples.at(-1)!.frame).toBeGreaterThan(samples[0]!.frame);
     for (const s of samples) {

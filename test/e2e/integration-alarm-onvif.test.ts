@@ -34,7 +34,13 @@ describe('ONVIF motion drives an alarm rule: wall tile, PTZ preset, pre-alarm bo
     h = await startHarness({ consoleDir: build.outDir, segmentSeconds: 2 });
     sim = await h.sim({ unitsPerSecond: 0.5 });
     // Added through Argus's API (recording at once); the simulator's main profile is the GStreamer RTSP test server's cam1.
-    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Gate PTZ' });
+    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim.port,
+      username: 'onvif',
+      password: 'cam-secret-42',
+      name: 'Gate PTZ',
+    });
     expect(r.status).toBe(201);
     camId = r.body.cameraIds[0]!;
     ({ browser, page, pageErrors } = await openConsole(h.b.url, { context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } } }));
@@ -68,7 +74,11 @@ describe('ONVIF motion drives an alarm rule: wall tile, PTZ preset, pre-alarm bo
       name: 'Gate motion',
       sourceIds: [camId],
       types: ['motion'],
-      actions: { wall: { window: 0, tile: TILE }, ptz: { cameraId: null, presetId: preset.body.id }, bookmark: { cameraId: null, beforeS: BEFORE_S, afterS: AFTER_S } },
+      actions: {
+        wall: { window: 0, tile: TILE },
+        ptz: { cameraId: null, presetId: preset.body.id },
+        bookmark: { cameraId: null, beforeS: BEFORE_S, afterS: AFTER_S },
+      },
     });
     expect(rule.status).toBe(201);
 
@@ -121,7 +131,8 @@ describe('ONVIF motion drives an alarm rule: wall tile, PTZ preset, pre-alarm bo
     await tile.locator(`video[data-source-id="${camId}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     expect(await tile.locator('.tile-name').innerText()).toContain('Gate PTZ');
     await tile.and(page.locator('[data-state=playing]')).waitFor({ timeout: 30_000 });
-    const frames = () => page.evaluate((i) => document.querySelector<HTMLVideoElement>(`.tile[data-tile-index="${i}"] video`)!.getVideoPlaybackQuality().totalVideoFrames, TILE);
+    const frames = () =>
+      page.evaluate((i) => document.querySelector<HTMLVideoElement>(`.tile[data-tile-index="${i}"] video`)!.getVideoPlaybackQuality().totalVideoFrames, TILE);
     const f0 = await frames();
     await page.waitForTimeout(2000);
     expect((await frames()) - f0, 'frames decoded in 2 s on the alarm tile').toBeGreaterThan(20);

@@ -51,7 +51,10 @@ describe('search by place with the real GPS feature, and the unit export with it
     admin = await srv.token();
     const clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: true });
     rtsp = await startRtspServer({ count: 2, clip });
-    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { localOnly: true, context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } } }));
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, {
+      localOnly: true,
+      context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } },
+    }));
   }, 120_000);
 
   afterAll(async () => {
@@ -91,7 +94,10 @@ describe('search by place with the real GPS feature, and the unit export with it
       await until(async () => b.recording.status(id).state === 'recording', 60_000, `source ${id} recording`);
 
     // GPS through the real telemetry API, one point a second while both units record.
-    const sent = new Map<number, TelemetryPoint[]>([[unitA.unit.id, []], [unitB.unit.id, []]]);
+    const sent = new Map<number, TelemetryPoint[]>([
+      [unitA.unit.id, []],
+      [unitB.unit.id, []],
+    ]);
     const post = async (u: UnitKey, p: TelemetryPoint) => {
       const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${u.unit.id}`, {
         method: 'POST',
@@ -105,7 +111,15 @@ describe('search by place with the real GPS feature, and the unit export with it
     };
     for (let i = 0; i < TICKS; i++) {
       const tMs = Date.now();
-      await post(unitA, { tMs, lat: P.lat, lon: P.lon + ((i - PASS_TICK) * STEP_M) / M_PER_DEG_LON, speedMps: STEP_M, headingDeg: 90, batteryPct: 80, signalDbm: -75 });
+      await post(unitA, {
+        tMs,
+        lat: P.lat,
+        lon: P.lon + ((i - PASS_TICK) * STEP_M) / M_PER_DEG_LON,
+        speedMps: STEP_M,
+        headingDeg: 90,
+        batteryPct: 80,
+        signalDbm: -75,
+      });
       await post(unitB, { tMs, lat: P.lat + 5000 / M_PER_DEG_LAT, lon: P.lon, speedMps: 0, headingDeg: 0, batteryPct: 64, signalDbm: -90 });
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -127,7 +141,11 @@ describe('search by place with the real GPS feature, and the unit export with it
       'unit A recorded over its pass',
     );
     for (const cam of [nearCam, farCam])
-      await until(async () => (await srv.api<Timeline>('GET', `/api/v1/timeline/${cam.id}?startMs=${fromMs}&endMs=${toMs}`, admin)).body.ranges.length > 0, 60_000, `camera ${cam.id} recorded`);
+      await until(
+        async () => (await srv.api<Timeline>('GET', `/api/v1/timeline/${cam.id}?startMs=${fromMs}&endMs=${toMs}`, admin)).body.ranges.length > 0,
+        60_000,
+        `camera ${cam.id} recorded`,
+      );
 
     // Search by place.
     const q = `startMs=${fromMs}&endMs=${toMs}&lat=${P.lat}&lon=${P.lon}&radiusM=${R_M}`;
@@ -162,12 +180,22 @@ describe('search by place with the real GPS feature, and the unit export with it
     expect(kase.status).toBe(201);
     const startMs = trackA[0]!.tMs;
     const endMs = trackA.at(-1)!.tMs + 1;
-    const job0 = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, { caseId: kase.body.id, sources: [{ cameraId: unitA.unit.id }], startMs, endMs, name: 'car21-pass' });
+    const job0 = await srv.api<ExportJob>('POST', '/api/v1/exports', admin, {
+      caseId: kase.body.id,
+      sources: [{ cameraId: unitA.unit.id }],
+      startMs,
+      endMs,
+      name: 'car21-pass',
+    });
     expect(job0.status, JSON.stringify(job0.body)).toBe(201);
-    const job = await until(async () => {
-      const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${job0.body.id}`, admin)).body;
-      return j.state === 'done' || j.state === 'failed' ? j : null;
-    }, 120_000, 'the export');
+    const job = await until(
+      async () => {
+        const j = (await srv.api<ExportJob>('GET', `/api/v1/exports/${job0.body.id}`, admin)).body;
+        return j.state === 'done' || j.state === 'failed' ? j : null;
+      },
+      120_000,
+      'the export',
+    );
     expect(job.state, job.error ?? '').toBe('done');
     const dir = path.join(dataDir, 'data', 'exports', job.dirName);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;

@@ -30,7 +30,10 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
     const build = await buildRenderer(path.join(tmp, 'console'));
     srv = await startAlarmServer({ tmp, consoleDir: build.outDir });
     // No network beyond the test server (the default tile source is an internet URL).
-    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, { localOnly: true, context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } } }));
+    ({ browser, page, pageErrors } = await openConsole(srv.backend.url, {
+      localOnly: true,
+      context: { timezoneId: undefined, viewport: { width: 1600, height: 900 } },
+    }));
   }, 120_000);
 
   afterAll(async () => {
@@ -82,7 +85,23 @@ describe('SOS from the field agent reaches the consoles as an alarm within 1 s',
     const lines: string[] = [];
     for (let i = 0; i < 60; i++) lines.push(...formatFix({ tMs: t0 + i * 1000, lat: 31.2304 + i * 0.00005, lon: 121.4737, speedMps: 6, headingDeg: 0 }));
     fs.writeFileSync(nmea, lines.join('\r\n') + '\r\n');
-    const cmd = [process.execPath, '--import', 'tsx', 'agent/cli.ts', '--server', srv.backend.url, '--unit', String(unitId), '--key', unit.streamKey, '--nmea', nmea, '--loop', '--buffer', path.join(tmp, 'agent-buffer.jsonl')]
+    const cmd = [
+      process.execPath,
+      '--import',
+      'tsx',
+      'agent/cli.ts',
+      '--server',
+      srv.backend.url,
+      '--unit',
+      String(unitId),
+      '--key',
+      unit.streamKey,
+      '--nmea',
+      nmea,
+      '--loop',
+      '--buffer',
+      path.join(tmp, 'agent-buffer.jsonl'),
+    ]
       .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
       .join(' ');
     agent = spawn('script', ['-q', '-f', '-e', '-c', cmd, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } });

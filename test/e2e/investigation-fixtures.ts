@@ -44,7 +44,14 @@ export interface SegShape {
  * The frame number N of any frame maps to wall-clock time startMs + N * 1000 / fps. segSeconds must be a multiple of
  * the GOP (the segment muxer cuts on keyframes).
  */
-export async function makeSegments(recordingsDir: string, cameraId: number, startMs: number, count: number, segSeconds: number, opts: { width?: number; height?: number; bitrateKbps?: number; shape?: SegShape; prefix?: string } = {}): Promise<RecordedSeg[]> {
+export async function makeSegments(
+  recordingsDir: string,
+  cameraId: number,
+  startMs: number,
+  count: number,
+  segSeconds: number,
+  opts: { width?: number; height?: number; bitrateKbps?: number; shape?: SegShape; prefix?: string } = {},
+): Promise<RecordedSeg[]> {
   const width = opts.width ?? 320;
   const height = opts.height ?? 240;
   const shape = opts.shape ?? {};
@@ -55,20 +62,56 @@ export async function makeSegments(recordingsDir: string, cameraId: number, star
   const prefix = opts.prefix ?? `${startMs}`;
   const seconds = count * segSeconds;
   const audio = shape.audio ?? null;
-  const audioIn = audio === null ? [] : audio === 'aac' ? ['-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=16000:duration=${seconds}`] : ['-stream_loop', '-1', '-i', audio.from];
-  const video = (shape.codec ?? 'h264') === 'h264'
-    ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-bf', String(shape.bframes ?? 0), '-g', gop, '-keyint_min', gop, '-sc_threshold', '0']
-    : ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:bframes=${shape.bframes ?? 0}`];
-  await runFfmpeg([
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=gray:s=${width}x${height}:r=${fps}:d=${seconds}`, ...audioIn,
-    '-map', '0:v', ...(audio ? ['-map', '1:a', '-c:a', 'aac', '-b:a', '32k', '-ac', '1', '-ar', '16000'] : []),
-    '-vf', barcodeFilter(width),
-    ...video, '-pix_fmt', 'yuv420p',
-    ...(opts.bitrateKbps ? ['-b:v', `${opts.bitrateKbps}k`, '-maxrate', `${opts.bitrateKbps}k`, '-bufsize', `${opts.bitrateKbps}k`] : []),
-    '-t', String(seconds),
-    '-f', 'segment', '-segment_time', String(segSeconds), '-segment_format', 'mpegts', '-reset_timestamps', '0',
-    path.join(dir, `${prefix}-%06d.ts`),
-  ], { timeoutMs: 600_000 });
+  const audioIn =
+    audio === null
+      ? []
+      : audio === 'aac'
+        ? ['-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=16000:duration=${seconds}`]
+        : ['-stream_loop', '-1', '-i', audio.from];
+  const video =
+    (shape.codec ?? 'h264') === 'h264'
+      ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-bf', String(shape.bframes ?? 0), '-g', gop, '-keyint_min', gop, '-sc_threshold', '0']
+      : [
+          '-c:v',
+          'libx265',
+          '-preset',
+          'ultrafast',
+          '-x265-params',
+          `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:bframes=${shape.bframes ?? 0}`,
+        ];
+  await runFfmpeg(
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=gray:s=${width}x${height}:r=${fps}:d=${seconds}`,
+      ...audioIn,
+      '-map',
+      '0:v',
+      ...(audio ? ['-map', '1:a', '-c:a', 'aac', '-b:a', '32k', '-ac', '1', '-ar', '16000'] : []),
+      '-vf',
+      barcodeFilter(width),
+      ...video,
+      '-pix_fmt',
+      'yuv420p',
+      ...(opts.bitrateKbps ? ['-b:v', `${opts.bitrateKbps}k`, '-maxrate', `${opts.bitrateKbps}k`, '-bufsize', `${opts.bitrateKbps}k`] : []),
+      '-t',
+      String(seconds),
+      '-f',
+      'segment',
+      '-segment_time',
+      String(segSeconds),
+      '-segment_format',
+      'mpegts',
+      '-reset_timestamps',
+      '0',
+      path.join(dir, `${prefix}-%06d.ts`),
+    ],
+    { timeoutMs: 600_000 },
+  );
   const out: RecordedSeg[] = [];
   for (let i = 0; i < count; i++) {
     const name = `${prefix}-${String(i).padStart(6, '0')}.ts`;
@@ -85,8 +128,20 @@ export async function makeSegments(recordingsDir: string, cameraId: number, star
 
 export function segmentRow(cameraId: number, s: RecordedSeg, width = 320, height = 240, shape: SegShape = {}): NewSegment {
   return {
-    cameraId, relPath: s.relPath, startMs: s.startMs, endMs: s.endMs, durationMs: s.endMs - s.startMs, sizeBytes: fs.statSync(s.file).size,
-    videoCodec: shape.codec === 'h265' ? 'hevc' : 'h264', audioCodec: shape.audio ? 'aac' : null, width, height, fps: shape.fps ?? FPS, state: 'closed', protected: false, recovered: false,
+    cameraId,
+    relPath: s.relPath,
+    startMs: s.startMs,
+    endMs: s.endMs,
+    durationMs: s.endMs - s.startMs,
+    sizeBytes: fs.statSync(s.file).size,
+    videoCodec: shape.codec === 'h265' ? 'hevc' : 'h264',
+    audioCodec: shape.audio ? 'aac' : null,
+    width,
+    height,
+    fps: shape.fps ?? FPS,
+    state: 'closed',
+    protected: false,
+    recovered: false,
   };
 }
 

@@ -25,7 +25,14 @@ export function tempDir(tag: string): string {
 
 export async function startInvServer(dataDir: string, overrides: Record<string, unknown> = {}, consoleDir?: string): Promise<InvServer> {
   // The caller owns dataDir (tmp = its parent is never removed by the harness).
-  const srv = await startServer({ tmp: path.dirname(dataDir), dataDir, adminPassword: ADMIN_PASSWORD, console: consoleDir, overrides: { retentionIntervalMs: 3_600_000, ...(overrides as Partial<Config>) }, signIn: false });
+  const srv = await startServer({
+    tmp: path.dirname(dataDir),
+    dataDir,
+    adminPassword: ADMIN_PASSWORD,
+    console: consoleDir,
+    overrides: { retentionIntervalMs: 3_600_000, ...(overrides as Partial<Config>) },
+    signIn: false,
+  });
   const api = async (method: string, p: string, token: string, body?: unknown) => {
     const r = await srv.client.call(method, p, body, { token });
     return { status: r.status, body: r.body === undefined ? null : r.body } as { status: number; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any

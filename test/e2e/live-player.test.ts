@@ -31,13 +31,18 @@ describe('live player and audio it cannot decode', () => {
       target: ['chrome110'],
       logLevel: 'silent',
     });
-    fs.writeFileSync(path.join(tmp, 'index.html'), '<!doctype html><meta charset="utf-8"><video muted playsinline width="640" height="360"></video><script type="module" src="/player.js"></script>');
+    fs.writeFileSync(
+      path.join(tmp, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><video muted playsinline width="640" height="360"></video><script type="module" src="/player.js"></script>',
+    );
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.flv': 'video/x-flv' };
     server = http.createServer((req, res) => {
       if (req.url?.startsWith('/live.flv')) {
         // What the player would get from a server that passed G.711 through (the hub now leaves it out): live HTTP-FLV
         // with SoundFormat 7 (A-law) audio tags next to H.264, in real time.
-        const ff = spawn(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-c', 'copy', '-f', 'flv', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const ff = spawn(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-c', 'copy', '-f', 'flv', 'pipe:1'], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
         streams.add(ff);
         ff.once('exit', () => streams.delete(ff));
         res.writeHead(200, { 'Content-Type': 'video/x-flv', 'Cache-Control': 'no-store' });
@@ -69,9 +74,11 @@ describe('live player and audio it cannot decode', () => {
     await page.goto(`${base}/index.html`);
     await page.waitForFunction(() => typeof window.startPlayer === 'function');
     await page.evaluate((u) => window.startPlayer(u), `${base}/live.flv`);
-    await page.waitForFunction(() => window.probe.phases.includes('playing'), undefined, { timeout: 20_000 }).catch(async (e) => {
-      throw new Error(`${(e as Error).message}\n${JSON.stringify(await page.evaluate(() => window.probe))}`);
-    });
+    await page
+      .waitForFunction(() => window.probe.phases.includes('playing'), undefined, { timeout: 20_000 })
+      .catch(async (e) => {
+        throw new Error(`${(e as Error).message}\n${JSON.stringify(await page.evaluate(() => window.probe))}`);
+      });
     const f0 = await page.evaluate(() => document.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames);
     await page.waitForTimeout(2000);
     const probe = await page.evaluate(() => ({ ...window.probe, frames: document.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames }));

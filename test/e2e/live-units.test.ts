@@ -94,22 +94,39 @@ describe('mobile units publishing to the hub', () => {
     expect(unit.publishUrl).toBe(`rtmp://127.0.0.1:${b.hub.port}/live/${unit.unit.id}?key=${unit.streamKey}`);
     const spawnedMs = Date.now();
     const p = publish(unit.publishUrl);
-    const online = await waitFor(() => events.find(({ ev }) => ev.type === 'unit.status' && ev.status.unitId === unit.unit.id && ev.status.online), { what: 'unit.status online', timeoutMs: 2000, intervalMs: 20 });
+    const online = await waitFor(() => events.find(({ ev }) => ev.type === 'unit.status' && ev.status.unitId === unit.unit.id && ev.status.online), {
+      what: 'unit.status online',
+      timeoutMs: 2000,
+      intervalMs: 20,
+    });
     expect(online.atMs - spawnedMs).toBeLessThan(2000);
     const st = (await api<UnitKey['unit']>('GET', `/api/v1/units/${unit.unit.id}`)).body.status;
     expect(st).toMatchObject({ online: true, remoteAddress: '127.0.0.1' });
-    await waitFor(async () => (await segmentsOf(unit.unit.id)).filter((s) => s.state === 'closed').length >= 2, { what: 'two unit segments', timeoutMs: 30_000 });
+    await waitFor(async () => (await segmentsOf(unit.unit.id)).filter((s) => s.state === 'closed').length >= 2, {
+      what: 'two unit segments',
+      timeoutMs: 30_000,
+    });
     expect(unitEvents(unit.unit.id).some((s) => s.recording === 'recording')).toBe(true);
     await p.kill();
-    await waitFor(() => unitEvents(unit.unit.id).at(-1)?.online === false && unitEvents(unit.unit.id).at(-1)?.recording === 'stopped', { what: 'offline and recorder stopped', timeoutMs: 15_000 });
+    await waitFor(() => unitEvents(unit.unit.id).at(-1)?.online === false && unitEvents(unit.unit.id).at(-1)?.recording === 'stopped', {
+      what: 'offline and recorder stopped',
+      timeoutMs: 15_000,
+    });
     await b.recording.flush();
     const segs = await segmentsOf(unit.unit.id);
-    expect(segs.filter((s) => s.state !== 'closed'), JSON.stringify(segs, null, 1)).toEqual([]);
+    expect(
+      segs.filter((s) => s.state !== 'closed'),
+      JSON.stringify(segs, null, 1),
+    ).toEqual([]);
     const total = segs.reduce((a, s) => a + s.durationMs, 0);
     expect(total).toBeGreaterThan(3000);
     for (const s of segs) {
       const file = path.join(b.config.recordingsDir, s.relPath);
-      expect(ffprobeFile(file).streams.map((x) => x.codec_name).sort()).toEqual(['aac', 'h264']);
+      expect(
+        ffprobeFile(file)
+          .streams.map((x) => x.codec_name)
+          .sort(),
+      ).toEqual(['aac', 'h264']);
       expect(decodeErrors(file)).toBe('');
       expect(s.endMs - s.startMs).toBe(s.durationMs);
     }
@@ -148,7 +165,10 @@ describe('mobile units publishing to the hub', () => {
     await waitFor(() => b.hub.isLive(`/live/${id}`), { what: 'first publisher live', timeoutMs: 10_000 });
     const firstSession = b.hub.publisher(`/live/${id}`)!.sessionId;
     const second = publish(unit.publishUrl);
-    await waitFor(() => b.hub.publisher(`/live/${id}`) !== null && b.hub.publisher(`/live/${id}`)!.sessionId !== firstSession, { what: 'second publisher took over', timeoutMs: 10_000 });
+    await waitFor(() => b.hub.publisher(`/live/${id}`) !== null && b.hub.publisher(`/live/${id}`)!.sessionId !== firstSession, {
+      what: 'second publisher took over',
+      timeoutMs: 10_000,
+    });
     await Promise.race([first.exited, new Promise((r) => setTimeout(r, 10_000))]);
     expect(first.proc.exitCode ?? first.proc.signalCode).not.toBeNull();
     expect(second.proc.exitCode).toBeNull();
@@ -172,7 +192,10 @@ describe('mobile units publishing to the hub', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 5000 - (Date.now() - droppedMs))));
     const c = publish(unit.publishUrl);
     await waitFor(() => b.units.status(id).online, { what: 'online again', timeoutMs: 10_000 });
-    await waitFor(async () => (await fresh()).filter((s) => runOf(s) > droppedMs && s.state === 'closed').length >= 1, { what: 'second run segment', timeoutMs: 30_000 });
+    await waitFor(async () => (await fresh()).filter((s) => runOf(s) > droppedMs && s.state === 'closed').length >= 1, {
+      what: 'second run segment',
+      timeoutMs: 30_000,
+    });
     await c.kill();
     await waitFor(() => !b.units.status(id).online && b.recording.status(id).state === 'stopped', { what: 'stopped', timeoutMs: 15_000 });
     await b.recording.flush();
@@ -217,7 +240,6 @@ describe('live view of a camera', () => {
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
     expect(decodeErrors(file)).toBe('');
 
-
     // WS-FLV: binary FLV messages, the first one starting with the FLV header.
     const wsChunks: Buffer[] = [];
     const client = new WebSocket(`${b.url.replace('http', 'ws')}${tk.wsFlvUrl}`);
@@ -234,7 +256,10 @@ describe('live view of a camera', () => {
     const longRes = await long;
     expect(longRes.bytes).toBeGreaterThan(100_000);
     expect(decodeErrors(path.join(tmp, 'long.flv'))).toBe('');
-    await waitFor(async () => (await segmentsOf(cam.id)).filter((s) => s.state === 'closed').length >= closedBefore + 3, { what: 'segments keep closing', timeoutMs: 20_000 });
+    await waitFor(async () => (await segmentsOf(cam.id)).filter((s) => s.state === 'closed').length >= closedBefore + 3, {
+      what: 'segments keep closing',
+      timeoutMs: 20_000,
+    });
     expect(b.recording.status(cam.id)).toMatchObject({ state: 'recording', lastError: null, failures: 0 });
     expect(b.hub.viewerCount()).toBe(0);
     // After the ticket's 60 s the same URL starts nothing (checked with the clock in the API tests).
@@ -268,10 +293,20 @@ describe('live view of a camera', () => {
 
   it('audits who watched which camera, and cuts the streams of a user who is disabled (old tickets start nothing)', async () => {
     const cam = (await api<Camera[]>('GET', '/api/v1/cameras')).body.find((c) => c.name === 'Gate')!;
-    expect((await api('POST', '/api/v1/users', { username: 'viewer1', password: 'viewer-password-1', role: 'dispatcher', displayName: 'Viewer' })).status).toBe(201);
-    const vLogin = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'viewer1', password: 'viewer-password-1' }) });
+    expect((await api('POST', '/api/v1/users', { username: 'viewer1', password: 'viewer-password-1', role: 'dispatcher', displayName: 'Viewer' })).status).toBe(
+      201,
+    );
+    const vLogin = await fetch(`${b.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'viewer1', password: 'viewer-password-1' }),
+    });
     const vToken = ((await vLogin.json()) as LoginResponse).token;
-    const tr = await fetch(`${b.url}/api/v1/live/tickets`, { method: 'POST', headers: { Authorization: `Bearer ${vToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ sourceId: cam.id }) });
+    const tr = await fetch(`${b.url}/api/v1/live/tickets`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${vToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sourceId: cam.id }),
+    });
     const tk = (await tr.json()) as LiveTicket;
     const ctrl = new AbortController();
     const r = await fetch(b.url + tk.flvUrl, { signal: ctrl.signal });
@@ -298,7 +333,7 @@ describe('live view of a camera', () => {
     const users = (await api<Array<{ id: number; username: string }>>('GET', '/api/v1/users')).body;
     const viewer = users.find((u) => u.username === 'viewer1')!;
     expect((await api('PATCH', `/api/v1/users/${viewer.id}`, { disabled: true })).status).toBe(200);
-    await waitFor(() => ended, { what: 'the disabled user\'s stream is cut', timeoutMs: 5_000 });
+    await waitFor(() => ended, { what: "the disabled user's stream is cut", timeoutMs: 5_000 });
     await reading;
     ctrl.abort();
     const again = await fetch(b.url + tk.flvUrl);

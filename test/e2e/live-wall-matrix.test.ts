@@ -119,7 +119,12 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       expect(r.status).toBe(201);
       sources.push({ kind: 'camera', via: 'rtsp', shape, id: r.body.id });
     }
-    const mainSub = await api<Camera>('POST', '/api/v1/cameras', { name: 'Cam main+sub', url: rtsp.url(MAIN_SUB.main), subUrl: rtsp.url(MAIN_SUB.sub), segmentSeconds: 10 });
+    const mainSub = await api<Camera>('POST', '/api/v1/cameras', {
+      name: 'Cam main+sub',
+      url: rtsp.url(MAIN_SUB.main),
+      subUrl: rtsp.url(MAIN_SUB.sub),
+      segmentSeconds: 10,
+    });
     expect(mainSub.status).toBe(201);
     sources.push({ kind: 'camera', via: 'rtsp', shape: MAIN_SUB.sub, id: mainSub.body.id, hasSub: true });
     for (const shape of UNIT_SHAPES) {
@@ -142,7 +147,8 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
     await page.locator('.layout-buttons button[data-layout="9"]').click();
     await page.locator('[data-testid=video-wall][data-layout="9"]').waitFor();
     for (const s of sources) {
-      const item = s.kind === 'camera' ? `.tree-camera[data-camera-id="${s.id}"][data-state=recording]` : `.tree-unit[data-unit-id="${s.id}"][data-state=online]`;
+      const item =
+        s.kind === 'camera' ? `.tree-camera[data-camera-id="${s.id}"][data-state=recording]` : `.tree-unit[data-unit-id="${s.id}"][data-state=online]`;
       await page.locator(item).waitFor({ timeout: 40_000 });
     }
   }, 600_000);
@@ -190,7 +196,11 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
       const unit = sources.filter((s) => s.via === 'ffmpeg')[i];
       const ticket = await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: unit.id, stream: 'sub' });
       const audio = FIELD_SHAPES[shape].audio;
-      expect(ticket.body).toMatchObject({ videoCodec: 'h264', audioCodec: audio === false ? null : { aac: 'aac', alaw: 'pcm_alaw', mulaw: 'pcm_mulaw' }[audio], relayable: true });
+      expect(ticket.body).toMatchObject({
+        videoCodec: 'h264',
+        audioCodec: audio === false ? null : { aac: 'aac', alaw: 'pcm_alaw', mulaw: 'pcm_mulaw' }[audio],
+        relayable: true,
+      });
     });
 
     it('a unit publishing with GStreamer (rtmp2sink) decodes frames in the browser', async () => {
@@ -208,20 +218,23 @@ describe('live wall over field-shaped sources (one server, one page, headless Ch
   describe('H.265', () => {
     beforeAll(async () => fillWall(sources.filter((s) => codecOf(s) === 'h265')));
 
-    it.each(HEVC_CAMERA_SHAPES)('an H.265 camera (%s) is recorded, and its tile says in words that it cannot be shown live, without retrying', async (shape) => {
-      const cam = sources.find((s) => s.kind === 'camera' && s.shape === shape)!;
-      const i = sources.filter((s) => codecOf(s) === 'h265').indexOf(cam);
-      await tile(i).and(page.locator('[data-state=unsupported]')).waitFor({ timeout: 30_000 });
-      expect(await tile(i).locator('.tile-unsupported').innerText()).toBe(
-        'H.265 video cannot be shown live in this console (the server cannot relay it); recording is not affected',
-      );
-      const ticket = await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' });
-      expect(ticket.body).toMatchObject({ videoCodec: 'hevc', relayable: false });
-      const attempts = playerLog.filter((l) => l.startsWith(`[player ${cam.id}/`)).length;
-      await page.waitForTimeout(2000);
-      expect(playerLog.filter((l) => l.startsWith(`[player ${cam.id}/`)).length, 'no retry loop').toBe(attempts);
-      expect(await page.locator(`.tree-camera[data-camera-id="${cam.id}"]`).getAttribute('data-state')).toBe('recording');
-    });
+    it.each(HEVC_CAMERA_SHAPES)(
+      'an H.265 camera (%s) is recorded, and its tile says in words that it cannot be shown live, without retrying',
+      async (shape) => {
+        const cam = sources.find((s) => s.kind === 'camera' && s.shape === shape)!;
+        const i = sources.filter((s) => codecOf(s) === 'h265').indexOf(cam);
+        await tile(i).and(page.locator('[data-state=unsupported]')).waitFor({ timeout: 30_000 });
+        expect(await tile(i).locator('.tile-unsupported').innerText()).toBe(
+          'H.265 video cannot be shown live in this console (the server cannot relay it); recording is not affected',
+        );
+        const ticket = await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' });
+        expect(ticket.body).toMatchObject({ videoCodec: 'hevc', relayable: false });
+        const attempts = playerLog.filter((l) => l.startsWith(`[player ${cam.id}/`)).length;
+        await page.waitForTimeout(2000);
+        expect(playerLog.filter((l) => l.startsWith(`[player ${cam.id}/`)).length, 'no retry loop').toBe(attempts);
+        expect(await page.locator(`.tree-camera[data-camera-id="${cam.id}"]`).getAttribute('data-state')).toBe('recording');
+      },
+    );
 
     it('a unit publishing H.265 over Enhanced RTMP: plays where the browser decodes H.265, else the tile says why, in both languages, without retrying', async () => {
       const hevc = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="hvc1.1.6.L93.B0"'));

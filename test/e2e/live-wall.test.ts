@@ -64,7 +64,9 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     rtsp = await startRtspServer({ mounts: { cam1: clip } });
     rtspPort = rtsp.port;
     backend = await startServer({ tag: 'e2e-live', console: true, adminPassword: ADMIN_PASSWORD, signIn: false });
-    ui = await openConsole(backend.url, { context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 }, acceptDownloads: true } });
+    ui = await openConsole(backend.url, {
+      context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 }, acceptDownloads: true },
+    });
     ({ context, page, pageErrors } = ui);
   });
 
@@ -120,10 +122,17 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
 
   it('refuses a stream URL without a valid ticket', async () => {
     const t = await token();
-    const ticket = await page.evaluate(async ([tok, id]) => {
-      const r = await fetch('/api/v1/live/tickets', { method: 'POST', headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ sourceId: id, stream: 'sub' }) });
-      return (await r.json()) as LiveTicket;
-    }, [t, camera.id] as const);
+    const ticket = await page.evaluate(
+      async ([tok, id]) => {
+        const r = await fetch('/api/v1/live/tickets', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sourceId: id, stream: 'sub' }),
+        });
+        return (await r.json()) as LiveTicket;
+      },
+      [t, camera.id] as const,
+    );
     expect(ticket.flvUrl).toContain('?');
     const statuses = await page.evaluate(async (flvUrl) => {
       const bare = flvUrl.split('?')[0];
@@ -313,7 +322,9 @@ describe('live video wall (built console, real back end, RTSP camera, RTMP unit,
     // Changes on the wall window are remembered as that window's wall (its former autosaved layout stays as it was).
     await wall.locator('.wall-window-bar').hover();
     await wall.locator('.layout-buttons button[data-layout="4"]').click();
-    await expect.poll(async () => (await api<{ state: { layout: string } | null }>('GET', '/api/v1/wall-state/7')).body.state?.layout, { timeout: 10_000 }).toBe('4');
+    await expect
+      .poll(async () => (await api<{ state: { layout: string } | null }>('GET', '/api/v1/wall-state/7')).body.state?.layout, { timeout: 10_000 })
+      .toBe('4');
     expect((await api<Array<{ name: string; layout: string }>>('GET', '/api/v1/layouts')).body.find((l) => l.name === 'wall-7')?.layout).toBe('1');
     await wall.close();
   });

@@ -55,7 +55,10 @@ describe('logging of a real server run', () => {
     const wrong = publishRtmp(unit.publishUrl.replace(/key=[^&]+/, `key=${WRONG_KEY}`), clip);
     publishers.push(wrong);
     await wrong.exited;
-    await waitFor(() => srv.logs.find((l) => l.includes(`publish /live/${unitId} from`) && l.includes('refused')), { timeoutMs: 20_000, what: 'the refused publish' });
+    await waitFor(() => srv.logs.find((l) => l.includes(`publish /live/${unitId} from`) && l.includes('refused')), {
+      timeoutMs: 20_000,
+      what: 'the refused publish',
+    });
     const good = publishRtmp(unit.publishUrl, clip, { loop: true });
     publishers.push(good);
     await waitFor(() => srv.logs.find((l) => new RegExp(`\\] publish /live/${unitId} from`).test(l)), { timeoutMs: 30_000, what: 'the accepted publish' });

@@ -28,13 +28,21 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
   };
   const unitAt = async (callsign: string, lat: number, lon: number) => {
     const u = await api<UnitKey>('POST', '/units', { callsign, type: 'vehicle', officer: null });
-    const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${u.unit.id}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Unit-Key': u.streamKey }, body: JSON.stringify({ points: [{ tMs: Date.now() - 1000, lat, lon }] }) });
+    const r = await fetch(`${b.url}/api/v1/gps/telemetry?unit=${u.unit.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Unit-Key': u.streamKey },
+      body: JSON.stringify({ points: [{ tMs: Date.now() - 1000, lat, lon }] }),
+    });
     expect(r.status).toBe(200);
     return u;
   };
 
   async function openMap(locale: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const { context, page, pageErrors: errors } = await openConsole(b.url, {
+    const {
+      context,
+      page,
+      pageErrors: errors,
+    } = await openConsole(b.url, {
       browser,
       user: { username: 'admin', password: PASSWORD },
       context: { locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } },
@@ -82,34 +90,42 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
   it.each([
     ['en-US', 'Jiangsu', 'Hangzhou', 'No map tiles yet'],
     ['zh-CN', '江苏', '杭州', '尚无地图瓦片'],
-  ])('%s: a fresh server without MBTiles draws the basemap (outlines, province and city names, not blank)', async (locale, province, city, hint) => {
-    const { context, page, errors } = await openMap(locale);
-    const paths = page.locator('.leaflet-basemap-pane path');
-    await expect.poll(() => paths.count(), { timeout: 20_000 }).toBeGreaterThan(150);
-    // Drawn shapes, not empty path elements.
-    const drawn = await page.evaluate(() => [...document.querySelectorAll('.leaflet-basemap-pane path')].filter((p) => (p.getAttribute('d') ?? '').length > 20).length);
-    expect(drawn).toBeGreaterThan(20);
-    await page.locator('.basemap-label', { hasText: province }).first().waitFor();
-    await page.locator('.basemap-city', { hasText: city }).first().waitFor();
-    // Beijing, Shanghai, ...: one name, the city's (no province label on top of it).
-    expect(await page.locator('.basemap-city', { hasText: locale.startsWith('zh') ? '上海' : 'Shanghai' }).count()).toBe(1);
-    expect(await page.locator('.basemap-label', { hasText: locale.startsWith('zh') ? '上海' : 'Shanghai' }).count()).toBe(0);
-    expect(await page.locator('.map-no-tiles').innerText()).toContain(hint);
-    expect(await page.locator('img.leaflet-tile').count()).toBe(0);
-    const shot = await page.locator('.map-canvas').screenshot({ path: path.join(SHOTS, `basemap-${locale}.png`) });
-    const share = await nonBackgroundShare(page, shot);
-    expect(share).toBeGreaterThan(0.3);
-    const cost = await page.evaluate(() => ({
-      res: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/api/v1/gps/basemap')).map((e) => ({ transferBytes: e.transferSize, decodedBytes: e.decodedBodySize })),
-      fetchMs: performance.getEntriesByName('argus.basemap.fetch').map((e) => Math.round(e.duration)),
-      drawMs: performance.getEntriesByName('argus.basemap.draw').map((e) => Math.round(e.duration)),
-    }));
-    expect(cost.res[0]!.transferBytes).toBeLessThan(200_000); // gzip: ~105 kB of 301 kB
-    console.log(`[basemap ${locale}] ${JSON.stringify(cost)}; non-background ${(share * 100).toFixed(0)} % of the map`);
-    expect(external).toEqual([]);
-    expect(errors).toEqual([]);
-    await context.close();
-  }, 90_000);
+  ])(
+    '%s: a fresh server without MBTiles draws the basemap (outlines, province and city names, not blank)',
+    async (locale, province, city, hint) => {
+      const { context, page, errors } = await openMap(locale);
+      const paths = page.locator('.leaflet-basemap-pane path');
+      await expect.poll(() => paths.count(), { timeout: 20_000 }).toBeGreaterThan(150);
+      // Drawn shapes, not empty path elements.
+      const drawn = await page.evaluate(
+        () => [...document.querySelectorAll('.leaflet-basemap-pane path')].filter((p) => (p.getAttribute('d') ?? '').length > 20).length,
+      );
+      expect(drawn).toBeGreaterThan(20);
+      await page.locator('.basemap-label', { hasText: province }).first().waitFor();
+      await page.locator('.basemap-city', { hasText: city }).first().waitFor();
+      // Beijing, Shanghai, ...: one name, the city's (no province label on top of it).
+      expect(await page.locator('.basemap-city', { hasText: locale.startsWith('zh') ? '上海' : 'Shanghai' }).count()).toBe(1);
+      expect(await page.locator('.basemap-label', { hasText: locale.startsWith('zh') ? '上海' : 'Shanghai' }).count()).toBe(0);
+      expect(await page.locator('.map-no-tiles').innerText()).toContain(hint);
+      expect(await page.locator('img.leaflet-tile').count()).toBe(0);
+      const shot = await page.locator('.map-canvas').screenshot({ path: path.join(SHOTS, `basemap-${locale}.png`) });
+      const share = await nonBackgroundShare(page, shot);
+      expect(share).toBeGreaterThan(0.3);
+      const cost = await page.evaluate(() => ({
+        res: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((e) => e.name.includes('/api/v1/gps/basemap'))
+          .map((e) => ({ transferBytes: e.transferSize, decodedBytes: e.decodedBodySize })),
+        fetchMs: performance.getEntriesByName('argus.basemap.fetch').map((e) => Math.round(e.duration)),
+        drawMs: performance.getEntriesByName('argus.basemap.draw').map((e) => Math.round(e.duration)),
+      }));
+      expect(cost.res[0]!.transferBytes).toBeLessThan(200_000); // gzip: ~105 kB of 301 kB
+      console.log(`[basemap ${locale}] ${JSON.stringify(cost)}; non-background ${(share * 100).toFixed(0)} % of the map`);
+      expect(external).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+    90_000,
+  );
 
   it('draws units and cameras as SVG icons with labels (no emoji), and several alarms at one place as one pin with a count', async () => {
     const [lat, lon] = CENTER;
@@ -119,8 +135,23 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
     await api('PUT', `/gps/cameras/${cam.id}/place`, { lat: lat + 0.003, lon: lon - 0.008, viewDeg: 90 });
     // Three alarms at one place (one per unit: alarms of one source may merge), one elsewhere.
     const here = [];
-    for (const u of units) here.push(await api<{ id: number }>('POST', '/alarms', { sourceId: u.unit.id, severity: u === units[0] ? 'critical' : 'minor', message: 'test', lat: lat - 0.002, lon: lon - 0.002 }));
-    const apart = await api<{ id: number }>('POST', '/alarms', { sourceId: units[0]!.unit.id, severity: 'major', message: 'elsewhere', lat: lat + 0.0035, lon: lon + 0.004 });
+    for (const u of units)
+      here.push(
+        await api<{ id: number }>('POST', '/alarms', {
+          sourceId: u.unit.id,
+          severity: u === units[0] ? 'critical' : 'minor',
+          message: 'test',
+          lat: lat - 0.002,
+          lon: lon - 0.002,
+        }),
+      );
+    const apart = await api<{ id: number }>('POST', '/alarms', {
+      sourceId: units[0]!.unit.id,
+      severity: 'major',
+      message: 'elsewhere',
+      lat: lat + 0.0035,
+      lon: lon + 0.004,
+    });
 
     const { context, page, errors } = await openMap('en-US');
     await page.locator('.camera-marker').waitFor();
@@ -133,7 +164,11 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
     const unitMarkers = page.locator('.unit-marker');
     await expect.poll(() => unitMarkers.count(), { timeout: 10_000 }).toBe(3);
     const markers = await page.evaluate(() =>
-      [...document.querySelectorAll('.unit-marker, .camera-marker, .alarm-marker')].map((m) => ({ cls: m.className, text: (m as HTMLElement).innerText, svg: m.querySelectorAll('svg').length })),
+      [...document.querySelectorAll('.unit-marker, .camera-marker, .alarm-marker')].map((m) => ({
+        cls: m.className,
+        text: (m as HTMLElement).innerText,
+        svg: m.querySelectorAll('svg').length,
+      })),
     );
     expect(markers.length).toBeGreaterThanOrEqual(5);
     for (const m of markers) {
@@ -184,12 +219,25 @@ describe('Map tab without tiles: the built-in basemap, SVG markers, grouped alar
     expect(await page.locator('img.leaflet-tile').count()).toBe(0);
     await makeMbtiles(path.join(tmp, 'data', 'map.mbtiles'), { center: CENTER, radiusKm: 2, minZoom: 12, maxZoom: 14 });
     await expect
-      .poll(() => page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].filter((i) => i.complete && i.naturalWidth === 256 && i.src.includes('/api/v1/gps/tiles/')).length), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].filter(
+                (i) => i.complete && i.naturalWidth === 256 && i.src.includes('/api/v1/gps/tiles/'),
+              ).length,
+          ),
+        { timeout: 20_000 },
+      )
       .toBeGreaterThan(3);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await expect.poll(() => page.locator('.map-no-tiles').count()).toBe(0);
     // Tiles sit above the outlines.
-    const z = await page.evaluate(() => [getComputedStyle(document.querySelector('.leaflet-basemap-pane')!).zIndex, getComputedStyle(document.querySelector('.leaflet-tile-pane')!).zIndex].map(Number));
+    const z = await page.evaluate(() =>
+      [getComputedStyle(document.querySelector('.leaflet-basemap-pane')!).zIndex, getComputedStyle(document.querySelector('.leaflet-tile-pane')!).zIndex].map(
+        Number,
+      ),
+    );
     expect(z[0]).toBeLessThan(z[1]!);
     await page.locator('.map-canvas').screenshot({ path: path.join(SHOTS, 'tiles-live.png') });
     expect(external).toEqual([]);

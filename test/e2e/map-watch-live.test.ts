@@ -31,14 +31,25 @@ describe('"Watch live" from the map (headless Chromium, RTMP units)', () => {
     const clip = await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 200, audio: false });
     b = await startServer({ tag: 'e2e-map-watch', console: true, adminPassword: PASSWORD });
     // Two units west and east of the default map centre (far enough apart at the outline zoom to click each).
-    for (const [callsign, lon] of [['Car 21', 120.6], ['Car 22', 122.3]] as const) {
+    for (const [callsign, lon] of [
+      ['Car 21', 120.6],
+      ['Car 22', 122.3],
+    ] as const) {
       const u = await b.client.createUnit({ callsign, type: 'vehicle' });
-      const r = await b.client.call('POST', `/api/v1/gps/telemetry?unit=${u.unit.id}`, { points: [{ tMs: Date.now(), lat: 31.23, lon }] }, { token: '', headers: { 'X-Unit-Key': u.streamKey } });
+      const r = await b.client.call(
+        'POST',
+        `/api/v1/gps/telemetry?unit=${u.unit.id}`,
+        { points: [{ tMs: Date.now(), lat: 31.23, lon }] },
+        { token: '', headers: { 'X-Unit-Key': u.streamKey } },
+      );
       expect(r.status).toBe(200);
       units.push(u);
       publishers.push(publishRtmp(u.publishUrl, clip, { loop: true }));
     }
-    ui = await openConsole(b.url, { user: { username: 'admin', password: PASSWORD }, context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } } });
+    ui = await openConsole(b.url, {
+      user: { username: 'admin', password: PASSWORD },
+      context: { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } },
+    });
     ({ page, pageErrors } = ui);
   }, 180_000);
 

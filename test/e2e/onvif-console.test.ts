@@ -43,7 +43,11 @@ describe('ONVIF in the console', () => {
       clockOffsetMs: -30_000, // a device clock 30 s behind: flagged in the console
     });
     await sim.start();
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir, onvifTimeoutMs: 2000 } });
+    const config = loadConfig({
+      dataDir: path.join(tmp, 'data'),
+      env: {},
+      overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir, onvifTimeoutMs: 2000 },
+    });
     backend = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: () => undefined });
     browser = await launchBrowser();
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
@@ -166,7 +170,10 @@ describe('ONVIF in the console', () => {
     await pad.locator('[data-tour-id]').getByRole('button', { name: 'Start' }).click();
     await pad.locator('.ptz-tour-status[data-tour-state=running]').waitFor();
     await waitFor('tour visits both presets', () => sim.callsOf('GotoPreset').length >= before + 3, 10_000);
-    const tokens = sim.callsOf('GotoPreset').slice(before, before + 3).map((c) => c.args.PresetToken);
+    const tokens = sim
+      .callsOf('GotoPreset')
+      .slice(before, before + 3)
+      .map((c) => c.args.PresetToken);
     expect(new Set(tokens).size).toBe(2);
     await pad.locator('.ptz-tour-status').getByRole('button', { name: 'Stop' }).click();
     await pad.locator('.ptz-tour-status').waitFor({ state: 'detached' });
@@ -181,7 +188,13 @@ describe('ONVIF in the console', () => {
   }, 60_000);
 
   it('an officer (no ptz.configure) steers, goes home and runs a tour, but is offered no home setting and no tour editing', async () => {
-    const admin = await (await fetch(`${backend.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json();
+    const admin = await (
+      await fetch(`${backend.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      })
+    ).json();
     const created = await fetch(`${backend.url}/api/v1/users`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' },
@@ -215,7 +228,10 @@ describe('ONVIF in the console', () => {
       await pad.locator('.ptz-tour-status[data-tour-state=running]').waitFor();
       await pad.locator('.ptz-tour-status').getByRole('button', { name: 'Stop' }).click();
       await pad.locator('.ptz-tour-status').waitFor({ state: 'detached' });
-      await pad.getByRole('button', { name: 'Release' }).click().catch(() => undefined);
+      await pad
+        .getByRole('button', { name: 'Release' })
+        .click()
+        .catch(() => undefined);
       expect(forbidden).toEqual([]);
     } finally {
       await officerContext.close();

@@ -15,7 +15,9 @@ afterAll(async () => {
 }, 60_000);
 
 const pushed = (cameraId: number, sinceMs: number) =>
-  h.events.filter((e) => e.atMs >= sinceMs && e.ev.type === 'device.event' && e.ev.event.cameraId === cameraId).map((e) => (e.ev as { event: DeviceEvent }).event);
+  h.events
+    .filter((e) => e.atMs >= sinceMs && e.ev.type === 'device.event' && e.ev.event.cameraId === cameraId)
+    .map((e) => (e.ev as { event: DeviceEvent }).event);
 const stored = (cameraId: number) => h.b.store.events.listRange({ cameraId, startMs: 0, endMs: Date.now() + 60_000, limit: 1000 });
 const deviceLines = (sim: OnvifSimulator) => h.logs.filter((l) => l.includes(`127.0.0.1:${sim.port}]`));
 
@@ -58,7 +60,10 @@ describe('a device that ends every PullMessages early', () => {
       expect(pulls.length, d.how).toBeLessThan(80);
       // Every event fired arrived, pushed and stored, in order.
       const got = pushed(cams[k], t0).filter((e) => e.type === 'motion');
-      expect(got.map((e) => e.state), d.how).toEqual(mine.map((f) => f.state));
+      expect(
+        got.map((e) => e.state),
+        d.how,
+      ).toEqual(mine.map((f) => f.state));
       for (const [i, e] of got.entries()) expect(Math.abs(e.startMs - mine[i].atMs), d.how).toBeLessThan(1500);
       const rows = (await stored(cams[k])).filter((r) => r.type === 'motion');
       expect(rows.length, d.how).toBe(mine.length);
@@ -69,36 +74,44 @@ describe('a device that ends every PullMessages early', () => {
 });
 
 describe('a device that answers every PullMessages at once', () => {
-  it.each(['empty', 'reset'] as const)('is not pulled in a tight loop (%s)', async (how) => {
-    const sim = await h.sim({ subscriptionTtlMs: 20_000, pullEarly: { afterMs: 0, how } });
-    await addSim(h, sim, `Instant ${how}`);
-    await waitFor('subscribed', () => sim.activeSubscriptions() > 0);
-    const from = sim.callsOf('PullMessages').length;
-    await new Promise((r) => setTimeout(r, 6000));
-    const pulls = sim.callsOf('PullMessages').length - from;
-    // Empty answers: one pull a second (the floor). Resets at once: the floor, then a growing backoff.
-    expect(pulls).toBeGreaterThanOrEqual(how === 'empty' ? 4 : 2);
-    expect(pulls).toBeLessThanOrEqual(8);
-    expect(sim.subscriptionsCreated).toBe(1);
-    expect(deviceLines(sim).length, deviceLines(sim).join(' | ')).toBeLessThanOrEqual(2);
-  }, 30_000);
+  it.each(['empty', 'reset'] as const)(
+    'is not pulled in a tight loop (%s)',
+    async (how) => {
+      const sim = await h.sim({ subscriptionTtlMs: 20_000, pullEarly: { afterMs: 0, how } });
+      await addSim(h, sim, `Instant ${how}`);
+      await waitFor('subscribed', () => sim.activeSubscriptions() > 0);
+      const from = sim.callsOf('PullMessages').length;
+      await new Promise((r) => setTimeout(r, 6000));
+      const pulls = sim.callsOf('PullMessages').length - from;
+      // Empty answers: one pull a second (the floor). Resets at once: the floor, then a growing backoff.
+      expect(pulls).toBeGreaterThanOrEqual(how === 'empty' ? 4 : 2);
+      expect(pulls).toBeLessThanOrEqual(8);
+      expect(sim.subscriptionsCreated).toBe(1);
+      expect(deviceLines(sim).length, deviceLines(sim).join(' | ')).toBeLessThanOrEqual(2);
+    },
+    30_000,
+  );
 });
 
 describe('subscriptions that are really gone', () => {
-  it.each(['fault', '404'] as const)('subscribes again when the device forgets the subscription (answered with %s)', async (goneAs) => {
-    const sim = await h.sim({ subscriptionTtlMs: 20_000, goneAs, pullEarly: { afterMs: 1000, how: 'empty' } });
-    const [id] = await addSim(h, sim, `Gone ${goneAs}`);
-    await waitFor('subscribed', () => sim.activeSubscriptions() > 0);
-    await new Promise((r) => setTimeout(r, 1500));
-    sim.dropSubscriptions();
-    await waitFor('subscribed again', () => sim.subscriptionsCreated === 2 && sim.activeSubscriptions() === 1, 10_000);
-    await new Promise((r) => setTimeout(r, 300));
-    const firedMs = Date.now();
-    sim.fireEvent({ topic: 'tns1:Device/Trigger/DigitalInput', source: { InputToken: 'DI1' }, data: { LogicalState: 'true' } });
-    await waitFor('event on the new subscription', () => pushed(id, firedMs).find((e) => e.type === 'digital_input' && e.state === 'active'));
-    expect(sim.subscriptionsCreated).toBe(2);
-    expect(deviceLines(sim).some((l) => /subscription gone/.test(l))).toBe(true);
-  }, 30_000);
+  it.each(['fault', '404'] as const)(
+    'subscribes again when the device forgets the subscription (answered with %s)',
+    async (goneAs) => {
+      const sim = await h.sim({ subscriptionTtlMs: 20_000, goneAs, pullEarly: { afterMs: 1000, how: 'empty' } });
+      const [id] = await addSim(h, sim, `Gone ${goneAs}`);
+      await waitFor('subscribed', () => sim.activeSubscriptions() > 0);
+      await new Promise((r) => setTimeout(r, 1500));
+      sim.dropSubscriptions();
+      await waitFor('subscribed again', () => sim.subscriptionsCreated === 2 && sim.activeSubscriptions() === 1, 10_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const firedMs = Date.now();
+      sim.fireEvent({ topic: 'tns1:Device/Trigger/DigitalInput', source: { InputToken: 'DI1' }, data: { LogicalState: 'true' } });
+      await waitFor('event on the new subscription', () => pushed(id, firedMs).find((e) => e.type === 'digital_input' && e.state === 'active'));
+      expect(sim.subscriptionsCreated).toBe(2);
+      expect(deviceLines(sim).some((l) => /subscription gone/.test(l))).toBe(true);
+    },
+    30_000,
+  );
 });
 
 describe('Initialized property states', () => {

@@ -149,7 +149,9 @@ describe('control priority', () => {
     expect((await h.api('POST', ptz(id, '/move'), { pan: 0.2, tilt: 0 }, officer)).status).toBe(409); // the officer's repeat
     expect((await h.api('POST', ptz(id, '/move'), { pan: -0.2, tilt: 0 }, dispatcher)).status).toBe(204);
     await h.api('POST', ptz(id, '/stop'), undefined, dispatcher);
-    const ev = await waitFor('takeover event', () => h.events.find((e) => e.atMs >= sinceTakeover && e.ev.type === 'ptz.control' && e.ev.cameraId === id && e.ev.reason === 'takeover'));
+    const ev = await waitFor('takeover event', () =>
+      h.events.find((e) => e.atMs >= sinceTakeover && e.ev.type === 'ptz.control' && e.ev.cameraId === id && e.ev.reason === 'takeover'),
+    );
     if (ev.ev.type !== 'ptz.control') throw new Error('unreachable');
     expect(ev.ev.holder).toMatchObject({ username: 'dispatcher-p', role: 'dispatcher', priority: 30 });
 
@@ -168,7 +170,11 @@ describe('control priority', () => {
 
     // Idle: released after 2.5 s without a command; then the officer may steer.
     const idleFrom = Date.now();
-    const released = await waitFor('idle release', () => h.events.find((e) => e.atMs >= idleFrom && e.ev.type === 'ptz.control' && e.ev.cameraId === id && e.ev.reason === 'idle'), 8000);
+    const released = await waitFor(
+      'idle release',
+      () => h.events.find((e) => e.atMs >= idleFrom && e.ev.type === 'ptz.control' && e.ev.cameraId === id && e.ev.reason === 'idle'),
+      8000,
+    );
     expect(released.atMs - idleFrom).toBeGreaterThanOrEqual(1500);
     expect((await h.api('POST', ptz(id, '/home'), undefined, officer)).status).toBe(204);
     const acts = await auditActions(id);

@@ -20,10 +20,19 @@ describe('ONVIF across a server restart', () => {
 
   const start = async () => {
     b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
-    const r = await fetch(`${b.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
+    const r = await fetch(`${b.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
     const token = ((await r.json()) as LoginResponse).token;
-    return async <T = any>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const res = await fetch(b!.url + p, { method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return async <T = any>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> => {
+      const res = await fetch(b!.url + p, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };
@@ -44,7 +53,14 @@ describe('ONVIF across a server restart', () => {
 
   it('keeps the device usable and the tour running', async () => {
     let api = await start();
-    const add = await api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'restart-secret', name: 'Restart PTZ', enabled: false });
+    const add = await api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim.port,
+      username: 'onvif',
+      password: 'restart-secret',
+      name: 'Restart PTZ',
+      enabled: false,
+    });
     expect(add.status).toBe(201);
     const id = add.body.cameraIds[0];
     const p1 = (await api<PtzPreset>('POST', `/api/v1/cameras/${id}/ptz/presets`, { name: 'One' })).body;
@@ -53,7 +69,15 @@ describe('ONVIF across a server restart', () => {
     await api('POST', `/api/v1/cameras/${id}/ptz/stop`);
     const p2 = (await api<PtzPreset>('POST', `/api/v1/cameras/${id}/ptz/presets`, { name: 'Two' })).body;
     await api('POST', `/api/v1/cameras/${id}/ptz/release`);
-    const tour = (await api<PtzTour>('POST', `/api/v1/cameras/${id}/ptz/tours`, { name: 'Loop', steps: [{ presetId: p1.id, dwellSeconds: 1 }, { presetId: p2.id, dwellSeconds: 1 }] })).body;
+    const tour = (
+      await api<PtzTour>('POST', `/api/v1/cameras/${id}/ptz/tours`, {
+        name: 'Loop',
+        steps: [
+          { presetId: p1.id, dwellSeconds: 1 },
+          { presetId: p2.id, dwellSeconds: 1 },
+        ],
+      })
+    ).body;
     expect((await api('POST', `/api/v1/cameras/${id}/ptz/tours/${tour.id}/start`)).status).toBe(200);
     await waitFor('tour running', () => sim.callsOf('GotoPreset').length >= 2);
     const key = fs.readFileSync(path.join(config.dataDir, 'onvif.key'), 'utf8');

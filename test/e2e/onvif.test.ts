@@ -16,7 +16,11 @@ afterAll(async () => {
 }, 60_000);
 
 async function counts() {
-  return { cameras: (await h.b.store.cameras.list()).length, devices: (await h.b.store.onvif.listDevices()).length, links: (await h.b.store.onvif.listLinks()).length };
+  return {
+    cameras: (await h.b.store.cameras.list()).length,
+    devices: (await h.b.store.onvif.listDevices()).length,
+    links: (await h.b.store.onvif.listLinks()).length,
+  };
 }
 
 describe('discovery', () => {
@@ -26,7 +30,15 @@ describe('discovery', () => {
     const r1 = await h.api<DiscoverResponse>('POST', '/api/v1/onvif/discover', body);
     expect(r1.status).toBe(200);
     const found = r1.body.devices.find((d) => d.urn === sim.urn)!;
-    expect(found).toMatchObject({ host: '127.0.0.1', port: sim.port, manufacturer: 'Acme Optics', model: 'Dome-9', via: 'directed', addedDeviceId: null, firmware: null });
+    expect(found).toMatchObject({
+      host: '127.0.0.1',
+      port: sim.port,
+      manufacturer: 'Acme Optics',
+      model: 'Dome-9',
+      via: 'directed',
+      addedDeviceId: null,
+      firmware: null,
+    });
 
     // With credentials: firmware and serial number too.
     const r2 = await h.api<DiscoverResponse>('POST', '/api/v1/onvif/discover', { ...body, username: 'onvif', password: 'cam-secret-42' });
@@ -57,7 +69,11 @@ describe('discovery', () => {
 
 describe('one-step add', () => {
   it('creates the camera with main and sub stream from the profiles, records it, and never returns the password', async () => {
-    const sim = await h.sim({ manufacturer: 'Acme', model: 'PTZ-200', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), subUri: h.rtsp.url('cam2'), width: 1920, height: 1080, fps: 25 }] });
+    const sim = await h.sim({
+      manufacturer: 'Acme',
+      model: 'PTZ-200',
+      sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), subUri: h.rtsp.url('cam2'), width: 1920, height: 1080, fps: 25 }],
+    });
     const r = await h.api<{ device: OnvifDeviceView; cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
       host: '127.0.0.1',
       port: sim.port,
@@ -107,7 +123,14 @@ describe('one-step add', () => {
         { token: 'in2', mainUri: h.rtsp.url('cam2'), subUri: h.rtsp.url('cam3'), ptz: false },
       ],
     });
-    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Lobby', enabled: false });
+    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim.port,
+      username: 'onvif',
+      password: 'cam-secret-42',
+      name: 'Lobby',
+      enabled: false,
+    });
     expect(r.status).toBe(201);
     const cams = await Promise.all(r.body.cameraIds.map(async (id) => (await h.api<Camera>('GET', `/api/v1/cameras/${id}`)).body));
     expect(cams.map((c) => [c.name, c.url, c.subUrl])).toEqual([
@@ -134,29 +157,65 @@ describe('one-step add', () => {
     expect(node.status).toBe(201);
     const sim = await h.sim({ model: 'Node-1', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), ptz: false }] });
     const before = await counts();
-    const bad = await h.api('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Nowhere', enabled: false, nodeId: 99_999 });
+    const bad = await h.api('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim.port,
+      username: 'onvif',
+      password: 'cam-secret-42',
+      name: 'Nowhere',
+      enabled: false,
+      nodeId: 99_999,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'org.node_not_found', fields: [expect.objectContaining({ path: 'nodeId' })] });
     expect(await counts()).toEqual(before);
 
-    const r = await h.api<{ device: OnvifDeviceView; cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Precinct cam', enabled: false, nodeId: node.body.id });
+    const r = await h.api<{ device: OnvifDeviceView; cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim.port,
+      username: 'onvif',
+      password: 'cam-secret-42',
+      name: 'Precinct cam',
+      enabled: false,
+      nodeId: node.body.id,
+    });
     expect(r.status).toBe(201);
     expect(r.body.device.deviceId).toEqual(expect.any(Number));
     const dev = await h.api<DeviceView>('GET', `/api/v1/devices/${r.body.device.deviceId}`);
     expect(dev.status).toBe(200);
     expect(dev.body).toMatchObject({ nodeId: node.body.id, kind: 'onvif', channels: r.body.cameraIds.map((id) => expect.objectContaining({ id })) });
-    expect((await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.id === r.body.device.id)).toMatchObject({ deviceId: r.body.device.deviceId });
+    expect((await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.id === r.body.device.id)).toMatchObject({
+      deviceId: r.body.device.deviceId,
+    });
 
     // Without nodeId (and without groupName) the device goes under the root.
     const sim2 = await h.sim({ model: 'Node-2', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam2'), ptz: false }] });
-    const r2 = await h.api<{ device: OnvifDeviceView }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim2.port, username: 'onvif', password: 'cam-secret-42', name: 'Root cam', enabled: false });
+    const r2 = await h.api<{ device: OnvifDeviceView }>('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim2.port,
+      username: 'onvif',
+      password: 'cam-secret-42',
+      name: 'Root cam',
+      enabled: false,
+    });
     expect(r2.status).toBe(201);
     expect((await h.api<DeviceView>('GET', `/api/v1/devices/${r2.body.device.deviceId}`)).body.nodeId).toBe(ROOT_NODE_ID);
   }, 30_000);
 
-  it('adds a Media2-only (profile T) device through the library\'s Media2 path, with PTZ', async () => {
-    const sim = await h.sim({ media: 'media2', model: 'T-Cam', sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), subUri: h.rtsp.url('cam2'), width: 1920, height: 1080 }] });
-    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name: 'Profile T cam', enabled: false });
+  it("adds a Media2-only (profile T) device through the library's Media2 path, with PTZ", async () => {
+    const sim = await h.sim({
+      media: 'media2',
+      model: 'T-Cam',
+      sources: [{ token: 'vs1', mainUri: h.rtsp.url('cam1'), subUri: h.rtsp.url('cam2'), width: 1920, height: 1080 }],
+    });
+    const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
+      host: '127.0.0.1',
+      port: sim.port,
+      username: 'onvif',
+      password: 'cam-secret-42',
+      name: 'Profile T cam',
+      enabled: false,
+    });
     expect(r.status).toBe(201);
     expect(sim.callsOf('GetProfiles2')).toHaveLength(1);
     expect(sim.callsOf('GetProfiles')).toHaveLength(0);
@@ -284,12 +343,22 @@ describe('health', () => {
     expect(Math.abs(devs.g.health.clockOffsetMs! - 1000)).toBeLessThan(1500);
     expect(devs.b.health).toMatchObject({ reachable: true, clockSkewed: true });
     expect(Math.abs(devs.b.health.clockOffsetMs! + 42_000)).toBeLessThan(1500);
-    const ev = await waitFor('health event', () => h.events.find((e) => e.ev.type === 'onvif.health' && e.ev.cameraIds.includes(badCam) && e.ev.health.clockSkewed));
+    const ev = await waitFor('health event', () =>
+      h.events.find((e) => e.ev.type === 'onvif.health' && e.ev.cameraIds.includes(badCam) && e.ev.health.clockSkewed),
+    );
     expect(ev).toBeTruthy();
 
     bad.mode = 'hang';
-    await waitFor('unreachable', async () => (await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.port === bad.port && !d.health.reachable), 15_000);
+    await waitFor(
+      'unreachable',
+      async () => (await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.port === bad.port && !d.health.reachable),
+      15_000,
+    );
     bad.mode = 'ok';
-    await waitFor('reachable again', async () => (await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.port === bad.port && d.health.reachable), 15_000);
+    await waitFor(
+      'reachable again',
+      async () => (await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices')).body.find((d) => d.port === bad.port && d.health.reachable),
+      15_000,
+    );
   }, 40_000);
 });

@@ -27,7 +27,8 @@ describe('organisation tree in the console', () => {
     for (const name of ['Gate A', 'Gate B', 'Gate C']) {
       cams.push(await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', { nodeId: station.id, name, channels: [{ name, url: DEAD_URL }] }, 201));
     }
-    car = (await srv.client.ok<AgentKey>('POST', '/api/v1/devices/agent', { nodeId: district.id, callsign: 'Car 7', type: 'vehicle', officer: 'Li Wei' }, 201)).device;
+    car = (await srv.client.ok<AgentKey>('POST', '/api/v1/devices/agent', { nodeId: district.id, callsign: 'Car 7', type: 'vehicle', officer: 'Li Wei' }, 201))
+      .device;
     browser = await launchBrowser();
   }, 120_000);
 
@@ -124,7 +125,10 @@ describe('organisation tree in the console', () => {
       await editor.locator('input[name=code]').fill('33010601');
       await editor.locator('select[name=parentId]').selectOption(String(district.id));
       await editor.getByRole('button', { name: 'Save' }).click();
-      await waitFor(async () => (await tree()).find((n) => n.id === squad.id && n.name === 'Squad One' && n.code === '33010601' && n.parentId === district.id), { what: 'node saved' });
+      await waitFor(
+        async () => (await tree()).find((n) => n.id === squad.id && n.name === 'Squad One' && n.code === '33010601' && n.parentId === district.id),
+        { what: 'node saved' },
+      );
       await page.locator('.toast', { hasText: 'Node "Squad One" was saved.' }).waitFor();
       // The rail follows (org.changed).
       await page.locator(`${node(district.id)} > ul > ${node(squad.id)}`).waitFor();
@@ -168,7 +172,12 @@ describe('organisation tree in the console', () => {
       expect(await page.locator('.org-panel').count()).toBe(0);
       expect(await page.locator('.sub-nav-item', { hasText: 'Organisation' }).count()).toBe(0);
       // A device added meanwhile shows up with the counts, from the event stream alone.
-      const extra = await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', { nodeId: station.id, name: 'Gate D', channels: [{ name: 'Gate D', url: DEAD_URL }] }, 201);
+      const extra = await srv.client.ok<DeviceView>(
+        'POST',
+        '/api/v1/devices/rtsp',
+        { nodeId: station.id, name: 'Gate D', channels: [{ name: 'Gate D', url: DEAD_URL }] },
+        201,
+      );
       await page.locator(`${node(station.id)} .tree-camera[data-source-id="${extra.channels[0].id}"]`).waitFor();
       await waitFor(async () => (await page.locator(count(station.id)).innerText()) === '0/4', { what: 'station count' });
       expect(await page.locator(count(district.id)).innerText()).toBe('0/5');

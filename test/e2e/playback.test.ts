@@ -56,7 +56,22 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     const build = await buildRenderer(path.join(dataDir, 'console'));
     srv = await startInvServer(path.join(dataDir, 'data'), { playbackAuditIdleMs: 1500 }, build.outDir);
     const mk = (name: string) =>
-      srv.backend.store.cameras.create({ name, url: 'rtsp://127.0.0.1:1/none', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null }, Date.now());
+      srv.backend.store.cameras.create(
+        {
+          name,
+          url: 'rtsp://127.0.0.1:1/none',
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: false,
+          segmentSeconds: 6,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
+        Date.now(),
+      );
     camA = (await mk('North gate')).id;
     camB = (await mk('South gate')).id;
     t0A = Math.floor((Date.now() - 2 * 3_600_000) / 1000) * 1000;
@@ -69,7 +84,10 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     t0D = t0A + 4110;
     await indexSegments(srv.backend.store, camC, await makeSegments(srv.backend.config.recordingsDir, camC, t0C, 11, 6));
     await indexSegments(srv.backend.store, camD, await makeSegments(srv.backend.config.recordingsDir, camD, t0D, 10, 6));
-    ({ browser, context, page, pageErrors } = await openConsole(srv.backend.url, { user: { username: 'admin', password: ADMIN_PASSWORD }, context: { viewport: { width: 1440, height: 900 } } }));
+    ({ browser, context, page, pageErrors } = await openConsole(srv.backend.url, {
+      user: { username: 'admin', password: ADMIN_PASSWORD },
+      context: { viewport: { width: 1440, height: 900 } },
+    }));
   }, 180_000);
 
   afterAll(async () => {
@@ -100,18 +118,26 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
       const cursor = Number(await timeline.getAttribute('data-cursor-ms'));
       expect(Math.abs(cursor - target), 'the click seeks to the time under the pointer').toBeLessThan((span / box.width) * 1.5);
       const expected = Math.floor((cursor - t0A) / FRAME_MS + 1e-6);
-      const got = await until(async () => {
-        const [n] = await shownFrames(page, [camA]);
-        const seeking = await page.evaluate((id) => document.querySelector<HTMLVideoElement>(`.pb-tile[data-camera-id="${id}"] video`)!.seeking, camA);
-        return n !== null && !seeking && Math.abs(n - expected) <= 1 ? n : null;
-      }, 30_000, `frame ${expected} on camera A`);
+      const got = await until(
+        async () => {
+          const [n] = await shownFrames(page, [camA]);
+          const seeking = await page.evaluate((id) => document.querySelector<HTMLVideoElement>(`.pb-tile[data-camera-id="${id}"] video`)!.seeking, camA);
+          return n !== null && !seeking && Math.abs(n - expected) <= 1 ? n : null;
+        },
+        30_000,
+        `frame ${expected} on camera A`,
+      );
       expect(Math.abs(got - expected)).toBeLessThanOrEqual(1);
       // Camera B shows its own frame for the same wall time.
       const expectedB = Math.floor((cursor - t0B) / FRAME_MS + 1e-6);
-      await until(async () => {
-        const [n] = await shownFrames(page, [camB]);
-        return n !== null && Math.abs(n - expectedB) <= 1;
-      }, 30_000, `frame ${expectedB} on camera B`);
+      await until(
+        async () => {
+          const [n] = await shownFrames(page, [camB]);
+          return n !== null && Math.abs(n - expectedB) <= 1;
+        },
+        30_000,
+        `frame ${expectedB} on camera B`,
+      );
     }
   }, 180_000);
 
@@ -156,7 +182,10 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     const skews: number[] = [];
     for (let i = 0; i < 6; i++) {
       const frames = await shownFrames(page, ids);
-      expect(frames.every((f) => f !== null), `frames ${frames.join(',')}`).toBe(true);
+      expect(
+        frames.every((f) => f !== null),
+        `frames ${frames.join(',')}`,
+      ).toBe(true);
       const walls = frames.map((f, k) => starts[k]! + f! * FRAME_MS);
       skews.push(Math.max(...walls) - Math.min(...walls));
       await page.waitForTimeout(300);
@@ -227,14 +256,25 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
 
   it('audits the viewing sessions (who, camera, range), not every byte-range request', async () => {
     const admin = await srv.token();
-    const opens = (await srv.api<Array<{ action: string; targetId: string; username: string }>>('GET', '/api/v1/audit?action=playback.open&limit=100', admin)).body;
+    const opens = (await srv.api<Array<{ action: string; targetId: string; username: string }>>('GET', '/api/v1/audit?action=playback.open&limit=100', admin))
+      .body;
     expect(opens.filter((e) => e.targetId === String(camA)).length).toBeGreaterThanOrEqual(1);
     expect(opens.every((e) => e.username === 'admin')).toBe(true);
     await page.close();
-    const views = await until(async () => {
-      const v = (await srv.api<Array<{ targetId: string; detail: { startMs: number; endMs: number; pieces: number } }>>('GET', '/api/v1/audit?action=playback.view&limit=100', admin)).body;
-      return v.some((e) => e.targetId === String(camA)) && v.some((e) => e.targetId === String(camB)) ? v : null;
-    }, 30_000, 'playback.view entries');
+    const views = await until(
+      async () => {
+        const v = (
+          await srv.api<Array<{ targetId: string; detail: { startMs: number; endMs: number; pieces: number } }>>(
+            'GET',
+            '/api/v1/audit?action=playback.view&limit=100',
+            admin,
+          )
+        ).body;
+        return v.some((e) => e.targetId === String(camA)) && v.some((e) => e.targetId === String(camB)) ? v : null;
+      },
+      30_000,
+      'playback.view entries',
+    );
     const a = views.find((e) => e.targetId === String(camA))!;
     expect(a.detail.startMs).toBeGreaterThanOrEqual(t0A);
     expect(a.detail.endMs).toBeLessThanOrEqual(t0A + 60_000);
@@ -259,7 +299,10 @@ describe('playback tab (built console, real back end, hls.js in headless Chromiu
     const file = path.join(dataDir, 'audit.csv');
     await download.saveAs(file);
     // In the console's language and zone (issue 12): worded header, action and target, local time with the offset.
-    const csv = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+    const csv = fs
+      .readFileSync(file, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
     expect(csv[0]).toBe('No.,Time,User,Action,Target,Address,Detail');
     expect(csv.some((l) => l.includes(`,admin,Recording viewed,Camera ${camA},`))).toBe(true);
     expect(csv.slice(1, -1).every((l) => l.includes(',Recording viewed,') && / UTC[+-]?[\d:]*,/.test(l))).toBe(true);

@@ -58,7 +58,9 @@ describe('recorder watchdog', () => {
       cams.push(r.body);
     }
     const closed = async (id: number) =>
-      (await s1.api<Segment[]>('GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, token)).body.filter((x) => x.state === 'closed');
+      (await s1.api<Segment[]>('GET', `/api/v1/segments?cameraId=${id}&startMs=0&endMs=${Date.now() + 3_600_000}`, token)).body.filter(
+        (x) => x.state === 'closed',
+      );
     for (const c of cams) await waitFor(async () => (await closed(c.id)).length >= 1, { what: `a closed segment of camera ${c.id}`, timeoutMs: 40_000 });
 
     // One ffmpeg per camera, each the child of its watchdog, which is the server's child.
@@ -78,14 +80,19 @@ describe('recorder watchdog', () => {
     await new Promise((r) => setTimeout(r, 800)); // mid-segment
     await s1.kill9();
 
-    await waitFor(() => !alive(calm), { what: 'the first ffmpeg to exit on its watchdog\'s TERM', timeoutMs: 15_000 });
+    await waitFor(() => !alive(calm), { what: "the first ffmpeg to exit on its watchdog's TERM", timeoutMs: 15_000 });
     // A stopped process never handles TERM: it is gone only because its watchdog sent KILL after its bounded wait.
     await waitFor(() => !alive(stalled), { what: 'the stalled ffmpeg to be killed by its watchdog', timeoutMs: 20_000 });
     await waitFor(() => watchdogs.every((w) => !alive(w)), { what: 'the watchdogs to exit after their ffmpeg', timeoutMs: 10_000 });
     expect(findRecorderProcesses(recDir)).toEqual([]);
 
     // The segment the first ffmpeg was writing was closed by ffmpeg itself: it plays to its end without a decode error.
-    const files = (id: number) => fs.readdirSync(path.join(recDir, String(id))).filter((f) => f.endsWith('.ts')).sort().map((f) => path.join(recDir, String(id), f));
+    const files = (id: number) =>
+      fs
+        .readdirSync(path.join(recDir, String(id)))
+        .filter((f) => f.endsWith('.ts'))
+        .sort()
+        .map((f) => path.join(recDir, String(id), f));
     const lastCalm = files(cams[0]!.id).at(-1)!;
     expect(ffprobeFile(lastCalm).durationS).toBeGreaterThan(0);
     expect(decodeErrors(lastCalm)).toBe('');

@@ -28,7 +28,11 @@ const deviceOf = new Map<number, number>();
 const dev = (channelId: number): number => deviceOf.get(channelId)!;
 
 async function channel(name: string, path_: string, policy: Record<string, unknown>): Promise<number> {
-  const d = await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', { nodeId: 1, name, channels: [{ name, url: rtsp.url(path_), segmentSeconds: 2, ...policy }] });
+  const d = await srv.client.ok<DeviceView>('POST', '/api/v1/devices/rtsp', {
+    nodeId: 1,
+    name,
+    channels: [{ name, url: rtsp.url(path_), segmentSeconds: 2, ...policy }],
+  });
   deviceOf.set(d.channels[0]!.id, d.id);
   return d.channels[0]!.id;
 }
@@ -76,7 +80,10 @@ describe('recording policy per channel', () => {
     await waitFor(() => b.hub.isLive(`/cam/${id}`), { what: 'the live relay in the hub', timeoutMs: 30_000 });
     expect(await liveVideo(id)).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
     expect(b.recording.status(id)).toMatchObject({ state: 'stopped', reason: { code: 'status.policy_off' } });
-    await waitFor(async () => (await srv.client.ok<DeviceView>('GET', `/api/v1/devices/${dev(id)}`)).channels[0]!.status.live === true, { what: 'the channel shown live', timeoutMs: 10_000 });
+    await waitFor(async () => (await srv.client.ok<DeviceView>('GET', `/api/v1/devices/${dev(id)}`)).channels[0]!.status.live === true, {
+      what: 'the channel shown live',
+      timeoutMs: 10_000,
+    });
     const view = await srv.client.ok<DeviceView>('GET', `/api/v1/devices/${dev(id)}`);
     expect(view.status).toMatchObject({ state: 'online', online: true });
     expect(view.channels[0]!.status).toMatchObject({ recording: 'stopped', live: true, reason: { code: 'status.policy_off' } });
@@ -96,7 +103,9 @@ describe('recording policy per channel', () => {
 
     const alarm = await srv.client.ok<Alarm>('POST', '/api/v1/alarms', { sourceId: id, message: 'person at the gate' });
     await waitFor(() => b.recording.status(id).state === 'recording', { what: 'the recorder started by the alarm', timeoutMs: 20_000 });
-    expect(await b.store.alarmWindows.overlapping(id, alarm.firstMs, alarm.firstMs)).toMatchObject([{ alarmId: alarm.id, startMs: alarm.firstMs, endMs: alarm.lastMs + 8000 }]);
+    expect(await b.store.alarmWindows.overlapping(id, alarm.firstMs, alarm.firstMs)).toMatchObject([
+      { alarmId: alarm.id, startMs: alarm.firstMs, endMs: alarm.lastMs + 8000 },
+    ]);
     await waitFor(() => b.recording.status(id).reason?.code === 'status.policy_alarm', { what: 'the recorder stopped after post_alarm_s', timeoutMs: 30_000 });
     await waitFor(() => b.hub.isLive(`/cam/${id}`), { what: 'the live relay back', timeoutMs: 30_000 });
     expect(recorders()).toBe(0);

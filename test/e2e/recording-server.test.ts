@@ -45,7 +45,10 @@ describe('recording through the server', () => {
     const created = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: 'Gate 1', url: rtsp.url('/cam1'), segmentSeconds: 3 });
     expect(created.status).toBe(201);
     const cam = created.body;
-    await waitFor(async () => (await segments(s1, token, cam.id)).filter((x) => x.state === 'closed').length >= 2, { what: 'two closed segments', timeoutMs: 40_000 });
+    await waitFor(async () => (await segments(s1, token, cam.id)).filter((x) => x.state === 'closed').length >= 2, {
+      what: 'two closed segments',
+      timeoutMs: 40_000,
+    });
     const st = await s1.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token);
     expect(st.body.status.state).toBe('recording');
     expect(st.body.status.bitrateBps).toBeGreaterThan(100_000);
@@ -66,7 +69,10 @@ describe('recording through the server', () => {
     const recoveryLine = await s2.waitLog(/\[argus\] recovery:/);
     expect(recoveryLine).toMatch(/[1-9]\d* partial segments closed|[1-9]\d* unindexed files indexed/);
     const token2 = await s2.login();
-    await waitFor(async () => (await s2.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token2)).body.status.state === 'recording', { what: 'recording after restart', timeoutMs: 30_000 });
+    await waitFor(async () => (await s2.api<Camera>('GET', `/api/v1/cameras/${cam.id}`, token2)).body.status.state === 'recording', {
+      what: 'recording after restart',
+      timeoutMs: 30_000,
+    });
     expect(findRecorderProcesses(recDir).length).toBe(1);
     const after = await segments(s2, token2, cam.id);
     const recovered = after.filter((x) => x.recovered);
@@ -78,7 +84,10 @@ describe('recording through the server', () => {
       expect(r.durationMs).toBeGreaterThan(0);
       expect(r.endMs - r.startMs).toBe(r.durationMs);
     }
-    await waitFor(async () => (await segments(s2, token2, cam.id)).filter((x) => !x.recovered && x.state === 'closed' && x.startMs > recovered.at(-1)!.endMs).length >= 1, { what: 'segment after restart', timeoutMs: 30_000 });
+    await waitFor(
+      async () => (await segments(s2, token2, cam.id)).filter((x) => !x.recovered && x.state === 'closed' && x.startMs > recovered.at(-1)!.endMs).length >= 1,
+      { what: 'segment after restart', timeoutMs: 30_000 },
+    );
 
     // Clean stop: every segment closed, nothing left writing, no ffmpeg left.
     expect(await s2.stop()).toBe(0);
@@ -105,40 +114,47 @@ describe('recording through the server', () => {
   }, 240_000);
 
   // 'group': a service manager (systemd's KillMode=control-group) or Ctrl-C signals ffmpeg and the server together.
-  it.each(['server', 'group'] as const)('SIGTERM (%s) with four cameras recording closes every segment through the muxer (none left to recovery)', async (who) => {
-    const dir = fs.mkdtempSync(path.join(dataDir, 'sigterm-'));
-    const s1 = await start(dir);
-    const token = await s1.login();
-    const ids: number[] = [];
-    for (const n of [1, 2, 3, 4]) {
-      const r = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: `Dock ${n}`, url: rtsp.url(`/cam${n}`), segmentSeconds: 2 });
-      expect(r.status).toBe(201);
-      ids.push(r.body.id);
-    }
-    for (const id of ids) {
-      await waitFor(async () => (await segments(s1, token, id)).filter((x) => x.state === 'closed').length >= 1, { what: `a closed segment of camera ${id}`, timeoutMs: 40_000 });
-    }
-    await new Promise((r) => setTimeout(r, 1000)); // mid-segment
-    if (who === 'group') for (const p of findRecorderProcesses(path.join(dir, 'recordings'))) process.kill(p.pid, 'SIGTERM');
-    expect(await s1.stop()).toBe(0);
-    expect(s1.logs.filter((l) => /ended without closing|could not be probed|index write failed/.test(l))).toEqual([]);
-    expect(findRecorderProcesses(path.join(dir, 'recordings')).length).toBe(0);
+  it.each(['server', 'group'] as const)(
+    'SIGTERM (%s) with four cameras recording closes every segment through the muxer (none left to recovery)',
+    async (who) => {
+      const dir = fs.mkdtempSync(path.join(dataDir, 'sigterm-'));
+      const s1 = await start(dir);
+      const token = await s1.login();
+      const ids: number[] = [];
+      for (const n of [1, 2, 3, 4]) {
+        const r = await s1.api<Camera>('POST', '/api/v1/cameras', token, { name: `Dock ${n}`, url: rtsp.url(`/cam${n}`), segmentSeconds: 2 });
+        expect(r.status).toBe(201);
+        ids.push(r.body.id);
+      }
+      for (const id of ids) {
+        await waitFor(async () => (await segments(s1, token, id)).filter((x) => x.state === 'closed').length >= 1, {
+          what: `a closed segment of camera ${id}`,
+          timeoutMs: 40_000,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 1000)); // mid-segment
+      if (who === 'group') for (const p of findRecorderProcesses(path.join(dir, 'recordings'))) process.kill(p.pid, 'SIGTERM');
+      expect(await s1.stop()).toBe(0);
+      expect(s1.logs.filter((l) => /ended without closing|could not be probed|index write failed/.test(l))).toEqual([]);
+      expect(findRecorderProcesses(path.join(dir, 'recordings')).length).toBe(0);
 
-    const s2 = await start(dir);
-    expect(await s2.waitLog(/\[argus\] recovery:/)).toMatch(/ 0 partial segments closed, 0 unindexed files indexed/);
-    const token2 = await s2.login();
-    for (const id of ids) await s2.api('PATCH', `/api/v1/cameras/${id}`, token2, { enabled: false });
-    for (const id of ids) {
-      const rows = await segments(s2, token2, id);
-      expect(rows.length).toBeGreaterThanOrEqual(2);
-      for (const row of rows) expect(row).toMatchObject({ state: 'closed', recovered: false });
-      // The muxer's durations: each file's within a frame or two of what ffprobe reads.
-      const files = fs.readdirSync(path.join(dir, 'recordings', String(id))).filter((f) => f.endsWith('.ts'));
-      expect(files.length).toBe(rows.length);
-      const probed = files.map((f) => ffprobeFile(path.join(dir, 'recordings', String(id), f)).durationS * 1000);
-      const indexed = [...rows].sort((a, b) => a.startMs - b.startMs).map((r) => r.durationMs);
-      for (const [i, ms] of [...probed].entries()) expect(Math.abs(ms - indexed[i])).toBeLessThan(150);
-    }
-    await s2.stop();
-  }, 180_000);
+      const s2 = await start(dir);
+      expect(await s2.waitLog(/\[argus\] recovery:/)).toMatch(/ 0 partial segments closed, 0 unindexed files indexed/);
+      const token2 = await s2.login();
+      for (const id of ids) await s2.api('PATCH', `/api/v1/cameras/${id}`, token2, { enabled: false });
+      for (const id of ids) {
+        const rows = await segments(s2, token2, id);
+        expect(rows.length).toBeGreaterThanOrEqual(2);
+        for (const row of rows) expect(row).toMatchObject({ state: 'closed', recovered: false });
+        // The muxer's durations: each file's within a frame or two of what ffprobe reads.
+        const files = fs.readdirSync(path.join(dir, 'recordings', String(id))).filter((f) => f.endsWith('.ts'));
+        expect(files.length).toBe(rows.length);
+        const probed = files.map((f) => ffprobeFile(path.join(dir, 'recordings', String(id), f)).durationS * 1000);
+        const indexed = [...rows].sort((a, b) => a.startMs - b.startMs).map((r) => r.durationMs);
+        for (const [i, ms] of [...probed].entries()) expect(Math.abs(ms - indexed[i])).toBeLessThan(150);
+      }
+      await s2.stop();
+    },
+    180_000,
+  );
 });

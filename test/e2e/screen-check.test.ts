@@ -28,7 +28,11 @@ describe('screen-check', () => {
       <select class="narrow" style="width:60px"><option>A very long choice</option></select>
       <input class="ph-cut" style="width:60px" placeholder="A very long placeholder">`);
     const found = await checkScreen(page, { lang: 'en' });
-    const has = (re: RegExp) => expect(found.some((f) => re.test(f)), `${re} in\n${found.join('\n')}`).toBe(true);
+    const has = (re: RegExp) =>
+      expect(
+        found.some((f) => re.test(f)),
+        `${re} in\n${found.join('\n')}`,
+      ).toBe(true);
     has(/^overflow: .*div\.wide — wider than its container/);
     has(/^overflow: .*div\.edge — past the window sideways/);
     has(/^clipped: .*div\.cut — cut off sideways/);
@@ -57,7 +61,9 @@ describe('screen-check', () => {
   });
 
   it('passes a screen that fits', async () => {
-    await html(`<div style="width:300px"><div style="width:100%">fits</div><span style="position:absolute;right:0">menu</span><select style="width:200px"><option>Short</option></select><input style="width:200px" placeholder="Short"></div>`);
+    await html(
+      `<div style="width:300px"><div style="width:100%">fits</div><span style="position:absolute;right:0">menu</span><select style="width:200px"><option>Short</option></select><input style="width:200px" placeholder="Short"></div>`,
+    );
     expect(await checkScreen(page, { lang: 'en' })).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ export const LATIN_ALLOWED: ReadonlyArray<{ word: RegExp; why: string }> = [
   { word: /^Argus$/, why: 'the product name' },
   { word: /^English$/, why: 'the language switch names the other language in that language' },
   { word: /^(MP4|JPEG|JPG|ZIP|CSV|JSON|MBTiles|PNG)$/, why: 'file formats, written the same in Chinese software' },
-  { word: /^(PTZ|RTSP|RTMP|ONVIF|HLS|FLV|HTTP|HTTPS|URL|URI|IP|TCP|UDP|tcp|udp|GPS|SOS|ID|UTC|SHA|SHA-256|H|HEVC|AVC)$/, why: 'protocol and standard names, kept in Latin in Chinese VMS consoles' },
+  {
+    word: /^(PTZ|RTSP|RTMP|ONVIF|HLS|FLV|HTTP|HTTPS|URL|URI|IP|TCP|UDP|tcp|udp|GPS|SOS|ID|UTC|SHA|SHA-256|H|HEVC|AVC)$/,
+    why: 'protocol and standard names, kept in Latin in Chinese VMS consoles',
+  },
   { word: /^(fps|km|kbit|Mbit|Gbit|bit|MB|GB|KB|TB|ms|h)$/, why: 'units of measure' },
   { word: /^(OpenStreetMap|Leaflet|OSM|Natural|Earth|amCharts|GeoNames)$/, why: 'proper names of the map data sources credited in the attribution' },
   { word: /^(Ctrl|Alt|Shift|Esc|Enter|Tab|Space|F[1-9]|F1[0-2])$/, why: 'names printed on the keys of the keyboard' },
@@ -81,7 +84,11 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
         const r = el.getBoundingClientRect();
         if (r.right > window.innerWidth + 1 || r.left < -1)
           if (cs.position !== 'fixed' || r.width < window.innerWidth)
-            out.push({ kind: 'overflow', where: name(el), detail: `past the window sideways (${Math.round(r.left)}…${Math.round(r.right)} of ${window.innerWidth})` });
+            out.push({
+              kind: 'overflow',
+              where: name(el),
+              detail: `past the window sideways (${Math.round(r.left)}…${Math.round(r.right)} of ${window.innerWidth})`,
+            });
         const parent: HTMLElement | null = el === root ? null : boxParent(el);
         // An absolutely positioned box (a menu, a popover) may reach past the box it is anchored to, but not past the nearest
         // ancestor that clips; boxes in the flow must fit their parent.
@@ -96,7 +103,11 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
           const scrolls = pcs.overflowX === 'auto' || pcs.overflowX === 'scroll';
           // A scrolling container reports its own sideways scroll below; a box in it is measured by that.
           if (!scrolls && (r.right > pr.right + 1 || r.left < pr.left - 1))
-            out.push({ kind: 'overflow', where: name(el), detail: `wider than its container: ${Math.round(r.left)}…${Math.round(r.right)} in ${Math.round(pr.left)}…${Math.round(pr.right)} (${name(container)}) "${text(el)}"` });
+            out.push({
+              kind: 'overflow',
+              where: name(el),
+              detail: `wider than its container: ${Math.round(r.left)}…${Math.round(r.right)} in ${Math.round(pr.left)}…${Math.round(pr.right)} (${name(container)}) "${text(el)}"`,
+            });
         }
         const clipsX = ['hidden', 'clip'].includes(cs.overflowX);
         const clipsY = ['hidden', 'clip'].includes(cs.overflowY);
@@ -105,7 +116,11 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
         if ((clipsX || scrollsX) && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
           if (scrollsX) out.push({ kind: 'overflow', where: name(el), detail: `scrolls sideways: content ${el.scrollWidth} px in ${el.clientWidth} px` });
           else if (!titled(el) || cs.textOverflow !== 'ellipsis')
-            out.push({ kind: 'clipped', where: name(el), detail: `${cs.textOverflow === 'ellipsis' ? 'ellipsis without a title' : 'cut off sideways'}: "${text(el)}" (${el.scrollWidth} px in ${el.clientWidth} px)` });
+            out.push({
+              kind: 'clipped',
+              where: name(el),
+              detail: `${cs.textOverflow === 'ellipsis' ? 'ellipsis without a title' : 'cut off sideways'}: "${text(el)}" (${el.scrollWidth} px in ${el.clientWidth} px)`,
+            });
         }
         if (clipsY && hasText && el.scrollHeight > el.clientHeight + 1 && el.clientHeight > 0)
           out.push({ kind: 'clipped', where: name(el), detail: `cut off at the bottom: "${text(el)}" (${el.scrollHeight} px in ${el.clientHeight} px)` });
@@ -125,10 +140,15 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
           const label = el.selectedOptions[0]?.text.trim() ?? '';
           // The drop-down arrow takes about 16 px of the box's inner width.
           if (label && textWidth(label, cs) > inner - 16 + 1)
-            out.push({ kind: 'clipped', where: name(el), detail: `select shows its choice cut off: "${label}" (${Math.round(textWidth(label, cs))} px in ${Math.round(inner - 16)} px)` });
+            out.push({
+              kind: 'clipped',
+              where: name(el),
+              detail: `select shows its choice cut off: "${label}" (${Math.round(textWidth(label, cs))} px in ${Math.round(inner - 16)} px)`,
+            });
         } else if (!el.value && el.placeholder && ['text', 'search', 'email', 'url', 'password', 'number', 'tel', 'textarea'].includes(el.type || 'textarea')) {
           const w = textWidth(el.placeholder, getComputedStyle(el, '::placeholder'));
-          if (w > inner + 1) out.push({ kind: 'clipped', where: name(el), detail: `placeholder cut off: "${el.placeholder}" (${Math.round(w)} px in ${Math.round(inner)} px)` });
+          if (w > inner + 1)
+            out.push({ kind: 'clipped', where: name(el), detail: `placeholder cut off: "${el.placeholder}" (${Math.round(w)} px in ${Math.round(inner)} px)` });
         }
       }
 
@@ -140,14 +160,20 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
           // Addresses, URLs, e-mail-like ids, file names, hex codes and numbers with units are data.
           // IANA time zones (Asia/Shanghai), host names (cam.example), environment variables (ARGUS_ADMIN_PASSWORD) and hashes too.
           t = t.replace(/\bARGUS_[A-Z0-9_]+\b/g, ' ').replace(/\b[0-9a-f]{16,}\b/g, ' ');
-          t = t.replace(/\b[A-Z][A-Za-z]+\/[A-Za-z_]+(\/[A-Za-z_]+)?\b/g, ' ').replace(/\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(example|local|lan|com|cn|net|org)\b/gi, ' ');
-          t = t.replace(/\b[a-z]+:\/\/\S*/gi, ' ').replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, ' ').replace(/\S+\.(mp4|jpg|jpeg|zip|csv|json|mbtiles|ts)\b/gi, ' ');
+          t = t
+            .replace(/\b[A-Z][A-Za-z]+\/[A-Za-z_]+(\/[A-Za-z_]+)?\b/g, ' ')
+            .replace(/\b[a-z0-9-]+(\.[a-z0-9-]+)*\.(example|local|lan|com|cn|net|org)\b/gi, ' ');
+          t = t
+            .replace(/\b[a-z]+:\/\/\S*/gi, ' ')
+            .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, ' ')
+            .replace(/\S+\.(mp4|jpg|jpeg|zip|csv|json|mbtiles|ts)\b/gi, ' ');
           return t;
         };
         const check = (s: string, where: string) => {
           const words = strip(s).match(/[A-Za-z][A-Za-z0-9'’-]*[A-Za-z0-9]/g) ?? [];
           const bad = words.filter((w) => !allowedRe.some((re) => re.test(w)));
-          if (bad.length) out.push({ kind: 'untranslated', where, detail: `"${s.replace(/\s+/g, ' ').trim().slice(0, 100)}" (${[...new Set(bad)].join(', ')})` });
+          if (bad.length)
+            out.push({ kind: 'untranslated', where, detail: `"${s.replace(/\s+/g, ' ').trim().slice(0, 100)}" (${[...new Set(bad)].join(', ')})` });
         };
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -164,7 +190,8 @@ export async function checkScreen(page: Page, opts: ScreenCheckOptions): Promise
             if (v?.trim()) check(v, `${name(el)}@${attr}`);
           }
         }
-        for (const sel of root.querySelectorAll('select')) if (visible(sel) && sel.selectedOptions[0]) check(sel.selectedOptions[0].text, `${name(sel)} (selected option)`);
+        for (const sel of root.querySelectorAll('select'))
+          if (visible(sel) && sel.selectedOptions[0]) check(sel.selectedOptions[0].text, `${name(sel)} (selected option)`);
       }
       return out;
     },

@@ -30,7 +30,11 @@ describe('server messages in the console (built console, real back end, headless
   const contexts: BrowserContext[] = [];
 
   async function newPage(lang: 'en' | 'zh-CN'): Promise<Page> {
-    const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
+    const context = await browser.newContext({
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1600, height: 900 },
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -10,7 +10,6 @@ import { fieldClip } from '../helpers/clips';
 import { publishEnhancedHevc, type EnhancedPublisher } from '../helpers/enhanced-rtmp';
 import { startServer, waitFor, type TestServer } from '../harness';
 
-
 const PASSWORD = 'enhanced-rtmp-chief';
 let srv: TestServer;
 let tmp: string;
@@ -41,16 +40,22 @@ describe('a unit publishing H.265 over Enhanced RTMP', () => {
     pub = publishEnhancedHevc(created.body.publishUrl, await fieldClip('h265-silent'));
     await pub.ready;
     await waitFor(() => b.units.status(id).online, { what: 'unit online', timeoutMs: 10_000 });
-    const failed = await waitFor(() => {
-      const s = b.units.status(id);
-      return s.recording === 'failed' ? s : null;
-    }, { what: 'the unit recorder failed', timeoutMs: 30_000 });
+    const failed = await waitFor(
+      () => {
+        const s = b.units.status(id);
+        return s.recording === 'failed' ? s : null;
+      },
+      { what: 'the unit recorder failed', timeoutMs: 30_000 },
+    );
     expect(failed.online).toBe(true);
     expect(failed.lastError).toBe('Unit sends H.265 (or AV1/VP9) over Enhanced RTMP, which this server cannot record yet');
-    const alarm = await waitFor(async () => {
-      const list = (await api<AlarmList>('GET', `/api/v1/alarms?type=recording_failed&sourceId=${id}`)).body;
-      return list.alarms[0] ?? null;
-    }, { what: 'a recording_failed alarm for the unit', timeoutMs: 15_000 });
+    const alarm = await waitFor(
+      async () => {
+        const list = (await api<AlarmList>('GET', `/api/v1/alarms?type=recording_failed&sourceId=${id}`)).body;
+        return list.alarms[0] ?? null;
+      },
+      { what: 'a recording_failed alarm for the unit', timeoutMs: 15_000 },
+    );
     expect(alarm.sourceId).toBe(id);
     expect(logs.filter((l) => /Recording stopped: ;|Recording stopped: $/.test(l))).toEqual([]);
     expect(fs.existsSync(path.join(tmp, 'data', 'recordings', String(id))) ? fs.readdirSync(path.join(tmp, 'data', 'recordings', String(id))) : []).toEqual([]);

@@ -32,7 +32,11 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
   };
 
   async function newPage(lang: Lang): Promise<Page> {
-    const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1600, height: 900 } });
+    const context = await browser.newContext({
+      locale: lang === 'en' ? 'en-US' : 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1600, height: 900 },
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
@@ -109,53 +113,66 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
   it.each([
     ['disp', 'en'],
     ['off', 'zh-CN'],
-  ] as const)('%s (%s): a wall built, reloaded and signed into from another desk plays the same sources in the same tiles', async (username, lang) => {
-    const { password } = USERS[username];
-    const token = await login(username, password);
-    const page = await newPage(lang);
-    await signIn(page, username, password, lang);
-    await openLive(page, lang);
-    // Nobody else's wall: a user who never built one starts from the empty 4-wall.
-    await page.locator('[data-testid=video-wall][data-layout="4"]').waitFor();
-    expect(await page.locator('.tile[data-state=idle]').count()).toBe(4);
-    // The carousel is offered to the roles that hold wall.carousel only.
-    expect(await page.locator('.wall-toolbar').getByRole('button', { name: lang === 'en' ? 'Carousel…' : '画面分割轮巡…' }).count()).toBe(username === 'disp' ? 1 : 0);
+  ] as const)(
+    '%s (%s): a wall built, reloaded and signed into from another desk plays the same sources in the same tiles',
+    async (username, lang) => {
+      const { password } = USERS[username];
+      const token = await login(username, password);
+      const page = await newPage(lang);
+      await signIn(page, username, password, lang);
+      await openLive(page, lang);
+      // Nobody else's wall: a user who never built one starts from the empty 4-wall.
+      await page.locator('[data-testid=video-wall][data-layout="4"]').waitFor();
+      expect(await page.locator('.tile[data-state=idle]').count()).toBe(4);
+      // The carousel is offered to the roles that hold wall.carousel only.
+      expect(
+        await page
+          .locator('.wall-toolbar')
+          .getByRole('button', { name: lang === 'en' ? 'Carousel…' : '画面分割轮巡…' })
+          .count(),
+      ).toBe(username === 'disp' ? 1 : 0);
 
-    await page.locator('.layout-buttons button[data-layout="9"]').click();
-    await page.locator(`.tree-camera[data-camera-id="${gate.id}"][data-state=recording]`).waitFor({ timeout: 45_000 });
-    await page.locator(`.tree-camera[data-camera-id="${yard.id}"][data-state=recording]`).waitFor({ timeout: 45_000 });
-    await page.dragAndDrop(`.tree-camera[data-camera-id="${gate.id}"]`, '.tile[data-tile-index="0"]');
-    await page.dragAndDrop(`.tree-camera[data-camera-id="${yard.id}"]`, '.tile[data-tile-index="4"]');
-    await expectDecoding(page, 0);
-    await expectDecoding(page, 4);
-    // Remembered on the server shortly after the change.
-    await expect
-      .poll(async () => (await wallOf(token)).state, { timeout: 15_000 })
-      .toMatchObject({ layout: '9', selected: 4, tiles: [{ kind: 'camera', id: gate.id, stream: 'sub' }, null, null, null, { kind: 'camera', id: yard.id, stream: 'sub' }] });
+      await page.locator('.layout-buttons button[data-layout="9"]').click();
+      await page.locator(`.tree-camera[data-camera-id="${gate.id}"][data-state=recording]`).waitFor({ timeout: 45_000 });
+      await page.locator(`.tree-camera[data-camera-id="${yard.id}"][data-state=recording]`).waitFor({ timeout: 45_000 });
+      await page.dragAndDrop(`.tree-camera[data-camera-id="${gate.id}"]`, '.tile[data-tile-index="0"]');
+      await page.dragAndDrop(`.tree-camera[data-camera-id="${yard.id}"]`, '.tile[data-tile-index="4"]');
+      await expectDecoding(page, 0);
+      await expectDecoding(page, 4);
+      // Remembered on the server shortly after the change.
+      await expect
+        .poll(async () => (await wallOf(token)).state, { timeout: 15_000 })
+        .toMatchObject({
+          layout: '9',
+          selected: 4,
+          tiles: [{ kind: 'camera', id: gate.id, stream: 'sub' }, null, null, null, { kind: 'camera', id: yard.id, stream: 'sub' }],
+        });
 
-    const expectSameWall = async (p: Page) => {
-      await p.locator('[data-testid=video-wall][data-layout="9"]').waitFor();
-      await expect.poll(() => sourceIn(p, 0), { timeout: 15_000 }).toBe(String(gate.id));
-      expect(await sourceIn(p, 4)).toBe(String(yard.id));
-      expect(await tile(p, 4).getAttribute('aria-selected')).toBe('true');
-      for (const i of [1, 2, 3, 5, 6, 7, 8]) expect(await tile(p, i).getAttribute('data-state')).toBe('idle');
-      await expectDecoding(p, 0);
-      await expectDecoding(p, 4);
-      expect(await tile(p, 0).locator('.tile-name').innerText()).toContain('Gate North');
-    };
-    await page.reload();
-    await page.locator('.console').waitFor();
-    await openLive(page, lang);
-    await expectSameWall(page);
+      const expectSameWall = async (p: Page) => {
+        await p.locator('[data-testid=video-wall][data-layout="9"]').waitFor();
+        await expect.poll(() => sourceIn(p, 0), { timeout: 15_000 }).toBe(String(gate.id));
+        expect(await sourceIn(p, 4)).toBe(String(yard.id));
+        expect(await tile(p, 4).getAttribute('aria-selected')).toBe('true');
+        for (const i of [1, 2, 3, 5, 6, 7, 8]) expect(await tile(p, i).getAttribute('data-state')).toBe('idle');
+        await expectDecoding(p, 0);
+        await expectDecoding(p, 4);
+        expect(await tile(p, 0).locator('.tile-name').innerText()).toContain('Gate North');
+      };
+      await page.reload();
+      await page.locator('.console').waitFor();
+      await openLive(page, lang);
+      await expectSameWall(page);
 
-    // The next sign-in at another desk (a fresh browser profile) brings the same wall.
-    const elsewhere = await newPage(lang);
-    await signIn(elsewhere, username, password, lang);
-    await openLive(elsewhere, lang);
-    await expectSameWall(elsewhere);
-    await page.context().close();
-    await elsewhere.context().close();
-  }, 300_000);
+      // The next sign-in at another desk (a fresh browser profile) brings the same wall.
+      const elsewhere = await newPage(lang);
+      await signIn(elsewhere, username, password, lang);
+      await openLive(elsewhere, lang);
+      await expectSameWall(elsewhere);
+      await page.context().close();
+      await elsewhere.context().close();
+    },
+    300_000,
+  );
 
   it('the other user never sees this wall (per-user isolation, as the server holds it)', async () => {
     const disp = await wallOf(await login('disp', USERS.disp.password));
@@ -209,7 +226,15 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
     expect(await page.locator('.wall-toolbar').evaluate((el) => el.getBoundingClientRect().height)).toBeLessThan(60); // one row: the chip does not push the toolbar onto two
     expect([await sourceIn(page, 0), await sourceIn(page, 1)]).toEqual([String(yard.id), String(gate.id)]);
     await page.locator('[data-testid=video-wall][data-layout="1"]').waitFor({ timeout: 20_000 });
-    await expect.poll(async () => (await wallOf(token)).carousel, { timeout: 15_000 }).toMatchObject({ running: true, steps: [{ layoutId: one.body.id, seconds: 6 }, { layoutId: four.body.id, seconds: 6 }] });
+    await expect
+      .poll(async () => (await wallOf(token)).carousel, { timeout: 15_000 })
+      .toMatchObject({
+        running: true,
+        steps: [
+          { layoutId: one.body.id, seconds: 6 },
+          { layoutId: four.body.id, seconds: 6 },
+        ],
+      });
 
     // A reload resumes the carousel; it keeps switching.
     await page.reload();

@@ -19,7 +19,12 @@ export interface CallOptions {
 
 /** Thrown by the typed shortcuts when the server does not answer with the expected status. */
 export class UnexpectedStatus extends Error {
-  constructor(readonly method: string, readonly path: string, readonly status: number, readonly body: unknown) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
     super(`${method} ${path}: ${status} ${typeof body === 'string' ? body : JSON.stringify(body)}`);
     this.name = 'UnexpectedStatus';
   }
@@ -79,7 +84,11 @@ export class ApiClient {
     return this.ok<Camera[]>('GET', '/api/v1/cameras');
   }
   segments(q: SegmentQuery): Promise<Segment[]> {
-    const qs = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const qs = new URLSearchParams(
+      Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     return this.ok<Segment[]>('GET', `/api/v1/segments?${qs}`);
   }
   createUnit(body: Partial<UnitCreate>): Promise<UnitKey> {

@@ -16,8 +16,22 @@ describe('waitFor', () => {
   });
 
   it('rethrows at once unless told to retry errors; with retryErrors the last error is in the message', async () => {
-    await expect(waitFor(() => { throw new Error('boom'); }, { timeoutMs: 1000 })).rejects.toThrow('boom');
-    await expect(waitFor(() => { throw new Error('not yet'); }, { timeoutMs: 40, intervalMs: 10, what: 'x', retryErrors: true })).rejects.toThrow(/waiting for x .*last error: not yet/);
+    await expect(
+      waitFor(
+        () => {
+          throw new Error('boom');
+        },
+        { timeoutMs: 1000 },
+      ),
+    ).rejects.toThrow('boom');
+    await expect(
+      waitFor(
+        () => {
+          throw new Error('not yet');
+        },
+        { timeoutMs: 40, intervalMs: 10, what: 'x', retryErrors: true },
+      ),
+    ).rejects.toThrow(/waiting for x .*last error: not yet/);
   });
 });
 

@@ -87,7 +87,11 @@ export async function startServerProcess(dataDir: string, opts: { port?: number;
     waitLog,
     api,
     async login(username = 'admin', password = ADMIN_PASSWORD) {
-      const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      const res = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as LoginResponse).token;
     },

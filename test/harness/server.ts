@@ -105,7 +105,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
       });
     } else {
       fs.mkdirSync(dataDir, { recursive: true });
-      proc = await startServerProcess(dataDir, { port: opts.port, env: { ...(consoleDir ? { ARGUS_CONSOLE_DIR: consoleDir } : {}), ...opts.env, ARGUS_ADMIN_PASSWORD: adminPassword } });
+      proc = await startServerProcess(dataDir, {
+        port: opts.port,
+        env: { ...(consoleDir ? { ARGUS_CONSOLE_DIR: consoleDir } : {}), ...opts.env, ARGUS_ADMIN_PASSWORD: adminPassword },
+      });
     }
   } catch (e) {
     if (madeTmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -135,7 +138,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     login,
     async addUser(username, role, password = SEED_PASSWORD) {
       if (backend) {
-        await backend.store.users.create({ username, passwordHash: await hashPassword(password), role, displayName: username, disabled: false, createdMs: Date.now() });
+        await backend.store.users.create({
+          username,
+          passwordHash: await hashPassword(password),
+          role,
+          displayName: username,
+          disabled: false,
+          createdMs: Date.now(),
+        });
       } else {
         await server.client.createUser(username, password, role);
       }

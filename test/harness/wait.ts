@@ -11,7 +11,13 @@ export interface WaitOptions {
 }
 
 export class WaitTimeout extends Error {
-  constructor(readonly what: string, readonly timeoutMs: number, readonly tries: number, readonly lastValue: unknown, readonly lastError: unknown) {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly tries: number,
+    readonly lastValue: unknown,
+    readonly lastError: unknown,
+  ) {
     const err = lastError instanceof Error ? lastError.message : lastError !== undefined ? String(lastError) : '';
     super(`timed out after ${timeoutMs} ms waiting for ${what} (${tries} tries; last value: ${describe(lastValue)}${err ? `; last error: ${err}` : ''})`);
     this.name = 'WaitTimeout';

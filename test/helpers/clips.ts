@@ -113,23 +113,42 @@ async function generate(
   const gop = String(Math.round(o.gopSeconds * o.fps));
 
   const overlay = await drawtextFilter(o.height);
-  const args = [
-    '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}:duration=${o.seconds}`,
-  ];
+  const args = ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}:duration=${o.seconds}`];
   if (o.audio) args.push('-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=${o.audioSampleRate}:duration=${o.seconds}`);
   args.push('-map', '0:v');
   if (overlay) args.push('-vf', overlay);
   if (o.codec === 'h264') {
     args.push(
-      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main', '-bf', String(o.bframes), '-pix_fmt', 'yuv420p',
-      '-g', gop, '-keyint_min', gop, '-sc_threshold', '0',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-profile:v',
+      'main',
+      '-bf',
+      String(o.bframes),
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      gop,
+      '-keyint_min',
+      gop,
+      '-sc_threshold',
+      '0',
     );
   } else {
     // x265: closed GOPs of fixed length, no scene cuts, B-frames as asked; hvc1 tag so MP4/MOV players recognise it.
     args.push(
-      '-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1',
-      '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:bframes=${o.bframes}`,
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-tag:v',
+      'hvc1',
+      '-x265-params',
+      `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:bframes=${o.bframes}`,
     );
   }
   args.push('-b:v', `${o.bitrateKbps}k`, '-maxrate', `${o.bitrateKbps}k`, '-bufsize', `${o.bitrateKbps}k`);
@@ -193,8 +212,7 @@ async function drawtextFilter(height: number): Promise<string | null> {
   if (!font) return null;
   const size = Math.max(12, Math.round(height / 14));
   return (
-    `drawtext=fontfile='${font}':text='frame %{n}  %{pts\\:hms}':fontsize=${size}` +
-    ':fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8:x=24:y=h-th-24'
+    `drawtext=fontfile='${font}':text='frame %{n}  %{pts\\:hms}':fontsize=${size}` + ':fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8:x=24:y=h-th-24'
   );
 }
 

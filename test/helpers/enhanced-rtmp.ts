@@ -39,7 +39,11 @@ export async function readHevcClip(clip: string): Promise<{ config: Buffer; fram
   const at = mp4.indexOf('hvcC');
   if (at < 4) throw new Error(`${clip}: no hvcC box`);
   const config = mp4.subarray(at + 4, at - 4 + mp4.readUInt32BE(at - 4));
-  const probe = await run(FFPROBE_BIN, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time,flags,size', '-of', 'csv=p=0', clip], { timeoutMs: 30_000 });
+  const probe = await run(
+    FFPROBE_BIN,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time,flags,size', '-of', 'csv=p=0', clip],
+    { timeoutMs: 30_000 },
+  );
   const raw = await promisify(execFile)(FFMPEG_BIN, ['-v', 'error', '-i', clip, '-map', '0:v:0', '-c', 'copy', '-f', 'data', '-'], {
     encoding: 'buffer',
     maxBuffer: 256 * 1024 * 1024,
@@ -51,7 +55,12 @@ export async function readHevcClip(clip: string): Promise<{ config: Buffer; fram
   for (const line of probe.stdout.trim().split('\n')) {
     const [pts, dts, size, flags] = line.split(',');
     const n = Number(size);
-    frames.push({ dtsMs: Math.round(Number(dts) * 1000), ctsMs: Math.round((Number(pts) - Number(dts)) * 1000), key: flags.startsWith('K'), data: bytes.subarray(off, off + n) });
+    frames.push({
+      dtsMs: Math.round(Number(dts) * 1000),
+      ctsMs: Math.round((Number(pts) - Number(dts)) * 1000),
+      key: flags.startsWith('K'),
+      data: bytes.subarray(off, off + n),
+    });
     off += n;
   }
   if (off !== bytes.length) throw new Error(`${clip}: packet sizes (${off}) do not add up to the stream (${bytes.length})`);

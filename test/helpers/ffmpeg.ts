@@ -50,9 +50,7 @@ export function run(bin: string, args: string[], opts: { timeoutMs?: number } = 
 export async function runFfmpeg(args: string[], opts: { timeoutMs?: number } = {}): Promise<RunResult> {
   const res = await run(FFMPEG_BIN, ['-nostdin', '-hide_banner', ...args], opts);
   if (res.code !== 0) {
-    throw new Error(
-      `ffmpeg ${args.join(' ')} failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`}):\n${res.stderr.trim()}`,
-    );
+    throw new Error(`ffmpeg ${args.join(' ')} failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`}):\n${res.stderr.trim()}`);
   }
   return res;
 }
@@ -140,13 +138,21 @@ export function recordRtsp(
 ): Promise<RunResult> {
   return runFfmpeg(
     [
-      '-v', 'error', '-y',
-      '-rtsp_transport', opts.transport ?? 'tcp',
-      '-timeout', '5000000', // socket I/O timeout, microseconds
-      '-i', url,
-      '-t', String(opts.seconds),
-      '-c', 'copy',
-      '-bsf:v', RTSP_COPY_VIDEO_BSF,
+      '-v',
+      'error',
+      '-y',
+      '-rtsp_transport',
+      opts.transport ?? 'tcp',
+      '-timeout',
+      '5000000', // socket I/O timeout, microseconds
+      '-i',
+      url,
+      '-t',
+      String(opts.seconds),
+      '-c',
+      'copy',
+      '-bsf:v',
+      RTSP_COPY_VIDEO_BSF,
       ...(opts.format ? ['-f', opts.format] : []),
       outFile,
     ],

@@ -62,42 +62,46 @@ describe('publishRtmpGst (GStreamer rtmp2sink)', () => {
   it.each([
     { name: 'test picture with a tone', audio: true },
     { name: 'silent test picture', audio: false },
-  ])('publishes a $name into the hub, which plays it back with the expected codecs', async ({ audio }) => {
-    const { hub: h, port, published, done } = await startHub();
-    const pub = publish(`rtmp://127.0.0.1:${port}/live/gst1?key=good`, { audio });
-    await waitFor(() => published.length === 1 || pub.proc.exitCode !== null, { what: 'publish accepted', timeoutMs: 15_000 });
-    expect(pub.stderr()).toBe('');
-    expect(published[0]).toMatchObject({ streamPath: '/live/gst1', remoteAddress: '127.0.0.1', internal: false });
+  ])(
+    'publishes a $name into the hub, which plays it back with the expected codecs',
+    async ({ audio }) => {
+      const { hub: h, port, published, done } = await startHub();
+      const pub = publish(`rtmp://127.0.0.1:${port}/live/gst1?key=good`, { audio });
+      await waitFor(() => published.length === 1 || pub.proc.exitCode !== null, { what: 'publish accepted', timeoutMs: 15_000 });
+      expect(pub.stderr()).toBe('');
+      expect(published[0]).toMatchObject({ streamPath: '/live/gst1', remoteAddress: '127.0.0.1', internal: false });
 
-    // read back over RTMP as Argus's recorder does (internal URL)
-    const probe = await ffprobe(h.internalUrl('live', 'gst1'), { timeoutMs: 20_000 });
-    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
-    expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(audio ? 'aac' : undefined);
+      // read back over RTMP as Argus's recorder does (internal URL)
+      const probe = await ffprobe(h.internalUrl('live', 'gst1'), { timeoutMs: 20_000 });
+      expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
+      expect(probe.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(audio ? 'aac' : undefined);
 
-    // and as an FLV viewer (the live wall's path): 3 s of bytes that decode cleanly, at the publisher's pace
-    const sink = memorySink();
-    const viewer = h.attachViewer('/live/gst1', sink, '127.0.0.1');
-    expect(viewer).not.toBeNull();
-    await new Promise((r) => setTimeout(r, 3_000));
-    viewer!.detach();
-    const file = join(dir, `viewer-${audio}.flv`);
-    await writeFile(file, sink.bytes());
-    const flv = await ffprobe(file);
-    const video = flv.streams.find((s) => s.codec_type === 'video')!;
-    expect(video).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
-    expect(flv.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(audio ? 'aac' : undefined);
-    const frames = (await probePackets(file)).filter((p) => p.streamIndex === video.index);
-    expect(frames.length).toBeGreaterThan(30); // 15 fps for 3 s, plus the cached GOP
-    const decode = await run(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], { timeoutMs: 30_000 });
-    expect(decode.stderr.trim()).toBe('');
-    expect(decode.code).toBe(0);
+      // and as an FLV viewer (the live wall's path): 3 s of bytes that decode cleanly, at the publisher's pace
+      const sink = memorySink();
+      const viewer = h.attachViewer('/live/gst1', sink, '127.0.0.1');
+      expect(viewer).not.toBeNull();
+      await new Promise((r) => setTimeout(r, 3_000));
+      viewer!.detach();
+      const file = join(dir, `viewer-${audio}.flv`);
+      await writeFile(file, sink.bytes());
+      const flv = await ffprobe(file);
+      const video = flv.streams.find((s) => s.codec_type === 'video')!;
+      expect(video).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
+      expect(flv.streams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(audio ? 'aac' : undefined);
+      const frames = (await probePackets(file)).filter((p) => p.streamIndex === video.index);
+      expect(frames.length).toBeGreaterThan(30); // 15 fps for 3 s, plus the cached GOP
+      const decode = await run(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], { timeoutMs: 30_000 });
+      expect(decode.stderr.trim()).toBe('');
+      expect(decode.code).toBe(0);
 
-    // killing the publisher (a dropped link) ends the publish on the hub
-    await pub.kill();
-    expect(pub.proc.signalCode).toBe('SIGKILL');
-    await waitFor(() => done.length === 1, { what: 'publish ended', timeoutMs: 15_000 });
-    expect(h.isLive('/live/gst1')).toBe(false);
-  }, 60_000);
+      // killing the publisher (a dropped link) ends the publish on the hub
+      await pub.kill();
+      expect(pub.proc.signalCode).toBe('SIGKILL');
+      await waitFor(() => done.length === 1, { what: 'publish ended', timeoutMs: 15_000 });
+      expect(h.isLive('/live/gst1')).toBe(false);
+    },
+    60_000,
+  );
 
   it('exits with an error when the hub refuses it', async () => {
     const { port, published } = await startHub();

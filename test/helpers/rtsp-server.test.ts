@@ -46,9 +46,7 @@ describe('ensureClip', () => {
     expect(streamOf(probe, 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '16000', channels: 1 });
     expect(Number(probe.format.duration)).toBeCloseTo(3, 0);
 
-    const keyTimes = (await probePackets(clip))
-      .filter((p) => p.streamIndex === video!.index && p.keyframe)
-      .map((p) => p.ptsTime);
+    const keyTimes = (await probePackets(clip)).filter((p) => p.streamIndex === video!.index && p.keyframe).map((p) => p.ptsTime);
     expect(keyTimes).toEqual([0, 1, 2]);
   });
 
@@ -140,10 +138,7 @@ describe('rtsp_server.py', () => {
     const clip = await ensureClip({ width: 320, height: 240, seconds: 2, bitrateKbps: 300, audio: false, name: 'mute' });
     const server = await serve({ count: 2, clip });
     const outs = [join(dir, 'n1.ts'), join(dir, 'n2.ts')];
-    await Promise.all([
-      recordRtsp(server.url('cam1'), outs[0]!, { seconds: 2 }),
-      recordRtsp(server.url('cam2'), outs[1]!, { seconds: 2, transport: 'udp' }),
-    ]);
+    await Promise.all([recordRtsp(server.url('cam1'), outs[0]!, { seconds: 2 }), recordRtsp(server.url('cam2'), outs[1]!, { seconds: 2, transport: 'udp' })]);
     for (const out of outs) {
       const probe = await ffprobe(out);
       expect(streamOf(probe, 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
@@ -164,11 +159,9 @@ describe('rtsp_server.py', () => {
 
     // a recorder is connected when the camera goes away: ffmpeg sees the connection close and ends
     const before = join(dir, 'before.ts');
-    const recording = run(
-      FFMPEG_BIN,
-      ['-nostdin', '-v', 'error', '-y', '-rtsp_transport', 'tcp', '-i', first.url('cam1'), '-c', 'copy', before],
-      { timeoutMs: 30_000 },
-    );
+    const recording = run(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-y', '-rtsp_transport', 'tcp', '-i', first.url('cam1'), '-c', 'copy', before], {
+      timeoutMs: 30_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await first.stop();
     await first.stop(); // idempotent
@@ -176,11 +169,7 @@ describe('rtsp_server.py', () => {
     expect(rec.timedOut).toBe(false);
     expect(streamOf(await ffprobe(before), 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
 
-    const down = await run(
-      FFPROBE_BIN,
-      ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', '2000000', first.url('cam1')],
-      { timeoutMs: 15_000 },
-    );
+    const down = await run(FFPROBE_BIN, ['-v', 'error', '-rtsp_transport', 'tcp', '-timeout', '2000000', first.url('cam1')], { timeoutMs: 15_000 });
     expect(down.code).not.toBe(0);
 
     // back on the same port right away, although the old server's connection may be in TIME_WAIT
@@ -193,9 +182,7 @@ describe('rtsp_server.py', () => {
   });
 
   it('reports why it could not start', async () => {
-    await expect(startRtspServer({ mounts: { cam1: join(dir, 'no-such-clip.mp4') } })).rejects.toThrow(
-      /exited before READY[\s\S]*clip not found/,
-    );
+    await expect(startRtspServer({ mounts: { cam1: join(dir, 'no-such-clip.mp4') } })).rejects.toThrow(/exited before READY[\s\S]*clip not found/);
     const clip = await ensureClip({ width: 640, height: 360, seconds: 3, bitrateKbps: 800 });
     const busy = await serve({ count: 1, clip });
     await expect(startRtspServer({ count: 1, clip }, busy.port)).rejects.toThrow(/cannot listen/);
@@ -230,8 +217,21 @@ describe('rtsp_server.py over the field shapes', () => {
   async function liveAudioPackets(url: string, seconds: number): Promise<Array<{ ptsTime: number | null }>> {
     const res = await run(
       FFPROBE_BIN,
-      ['-v', 'error', '-rtsp_transport', 'tcp', '-read_intervals', `%+${seconds}`, '-select_streams', 'a',
-        '-show_entries', 'packet=pts_time', '-of', 'json', url],
+      [
+        '-v',
+        'error',
+        '-rtsp_transport',
+        'tcp',
+        '-read_intervals',
+        `%+${seconds}`,
+        '-select_streams',
+        'a',
+        '-show_entries',
+        'packet=pts_time',
+        '-of',
+        'json',
+        url,
+      ],
       { timeoutMs: seconds * 1000 + 30_000 },
     );
     if (res.code !== 0) throw new Error(`ffprobe -show_packets ${url} failed: ${res.stderr.trim()}`);
@@ -239,61 +239,74 @@ describe('rtsp_server.py over the field shapes', () => {
     return packets.map((p) => ({ ptsTime: p.pts_time === undefined ? null : Number(p.pts_time) }));
   }
 
-  it.concurrent.each(FIELD_SHAPE_NAMES)('serves %s with its codecs, looping with increasing timestamps', async (shape) => {
-    const want = expected(shape);
-    const url = server.url(shape);
+  it.concurrent.each(FIELD_SHAPE_NAMES)(
+    'serves %s with its codecs, looping with increasing timestamps',
+    async (shape) => {
+      const want = expected(shape);
+      const url = server.url(shape);
 
-    const live = await ffprobe(url, { timeoutMs: 30_000 });
-    const video = streamOf(live, 'video');
-    expect(video).toMatchObject({ codec_name: want.video, width: want.width, height: want.height });
-    if (want.bframes) expect(video?.has_b_frames).toBeGreaterThan(0);
-    else expect(video?.has_b_frames).toBe(0);
-    expect(streamOf(live, 'audio')?.codec_name).toBe(want.audio);
-    if (want.audio?.startsWith('pcm_')) expect(streamOf(live, 'audio')).toMatchObject({ sample_rate: '8000', channels: 1 });
+      const live = await ffprobe(url, { timeoutMs: 30_000 });
+      const video = streamOf(live, 'video');
+      expect(video).toMatchObject({ codec_name: want.video, width: want.width, height: want.height });
+      if (want.bframes) expect(video?.has_b_frames).toBeGreaterThan(0);
+      else expect(video?.has_b_frames).toBe(0);
+      expect(streamOf(live, 'audio')?.codec_name).toBe(want.audio);
+      if (want.audio?.startsWith('pcm_')) expect(streamOf(live, 'audio')).toMatchObject({ sample_rate: '8000', channels: 1 });
 
-    // 7 s of stream, copied as a recorder would, across the loop boundary at 4 s; meanwhile a second client reads the
-    // audio packets as they arrive (MPEG-TS keeps G.711 only as opaque data)
-    const out = join(dir, `shape-${shape}.ts`);
-    const [rec, audioPackets] = await Promise.all([
-      recordRtsp(url, out, { seconds: RECORD_SECONDS, format: 'mpegts', timeoutMs: 60_000 }),
-      want.audio ? liveAudioPackets(url, RECORD_SECONDS) : Promise.resolve([]),
-    ]);
-    if (want.audio) {
-      const pts = audioPackets.map((p) => p.ptsTime);
-      expect(pts.every((t) => t !== null), 'audio PTS all set').toBe(true);
-      const steps = pts.slice(1).map((t, i) => t! - pts[i]!);
-      expect(pts[pts.length - 1]! - pts[0]!).toBeGreaterThan(RECORD_SECONDS - 2);
-      // no overlap; at the loop boundary a gap shorter than one packet where the audio does not fill the loop
-      // (AAC: 62 frames of 64 ms in a 4 s loop)
-      expect(Math.min(...steps), 'audio packets do not overlap').toBeGreaterThan(want.audioPacketS * 0.9);
-      expect(Math.max(...steps), 'audio gap shorter than a packet').toBeLessThan(want.audioPacketS * 2);
-      const gaps = steps.filter((d) => d > want.audioPacketS * 1.1);
-      expect(gaps.length, 'audio gaps only at loop boundaries').toBeLessThanOrEqual(2);
-    }
-    expect(rec.elapsedMs).toBeGreaterThan((RECORD_SECONDS - 1.5) * 1000); // real time, not as fast as possible
-    const probe = await ffprobe(out);
-    expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(RECORD_SECONDS - 2);
-    const packets = await probePackets(out);
-    const recorded = streamOf(probe, 'video')!;
-    expect(recorded.codec_name).toBe(want.video);
-    const streams = [recorded, ...probe.streams.filter((s) => s.codec_type === 'audio')];
-    for (const stream of streams) {
-      const dts = packets.filter((p) => p.streamIndex === stream.index).map((p) => p.dtsTime);
-      expect(dts.length, `${stream.codec_name} packets`).toBeGreaterThan(10);
-      expect(dts.every((t) => t !== null), `${stream.codec_name} DTS all set`).toBe(true);
-      const backwards = dts.flatMap((t, i) => (i > 0 && t! <= dts[i - 1]! ? [`${dts[i - 1]} -> ${t}`] : []));
-      expect(backwards, `${stream.codec_name} DTS strictly increasing`).toEqual([]);
-      expect(dts[dts.length - 1]! - dts[0]!).toBeGreaterThan(RECORD_SECONDS - 2);
-    }
-    // one frame after another at the clip's rate, across the loop boundary too (no frame lost, repeated or rewound);
-    // ffmpeg guesses the DTS of the first packets of a stream with B-frames, so they are left out
-    const vdts = packets.filter((p) => p.streamIndex === recorded.index).map((p) => p.dtsTime!).slice(3);
-    const steps = vdts.slice(1).map((t, i) => t - vdts[i]!);
-    expect(Math.max(...steps)).toBeLessThan(want.frameS * 1.1);
-    expect(Math.min(...steps)).toBeGreaterThan(want.frameS * 0.9);
-    // whatever the shape, the picture decodes cleanly across the loop (a rewind or a broken GOP would show here)
-    const decode = await run(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-i', out, '-f', 'null', '-'], { timeoutMs: 60_000 });
-    expect(decode.stderr.trim()).toBe('');
-    expect(decode.code).toBe(0);
-  }, 120_000);
+      // 7 s of stream, copied as a recorder would, across the loop boundary at 4 s; meanwhile a second client reads the
+      // audio packets as they arrive (MPEG-TS keeps G.711 only as opaque data)
+      const out = join(dir, `shape-${shape}.ts`);
+      const [rec, audioPackets] = await Promise.all([
+        recordRtsp(url, out, { seconds: RECORD_SECONDS, format: 'mpegts', timeoutMs: 60_000 }),
+        want.audio ? liveAudioPackets(url, RECORD_SECONDS) : Promise.resolve([]),
+      ]);
+      if (want.audio) {
+        const pts = audioPackets.map((p) => p.ptsTime);
+        expect(
+          pts.every((t) => t !== null),
+          'audio PTS all set',
+        ).toBe(true);
+        const steps = pts.slice(1).map((t, i) => t! - pts[i]!);
+        expect(pts[pts.length - 1]! - pts[0]!).toBeGreaterThan(RECORD_SECONDS - 2);
+        // no overlap; at the loop boundary a gap shorter than one packet where the audio does not fill the loop
+        // (AAC: 62 frames of 64 ms in a 4 s loop)
+        expect(Math.min(...steps), 'audio packets do not overlap').toBeGreaterThan(want.audioPacketS * 0.9);
+        expect(Math.max(...steps), 'audio gap shorter than a packet').toBeLessThan(want.audioPacketS * 2);
+        const gaps = steps.filter((d) => d > want.audioPacketS * 1.1);
+        expect(gaps.length, 'audio gaps only at loop boundaries').toBeLessThanOrEqual(2);
+      }
+      expect(rec.elapsedMs).toBeGreaterThan((RECORD_SECONDS - 1.5) * 1000); // real time, not as fast as possible
+      const probe = await ffprobe(out);
+      expect(Number(probe.format.duration)).toBeGreaterThanOrEqual(RECORD_SECONDS - 2);
+      const packets = await probePackets(out);
+      const recorded = streamOf(probe, 'video')!;
+      expect(recorded.codec_name).toBe(want.video);
+      const streams = [recorded, ...probe.streams.filter((s) => s.codec_type === 'audio')];
+      for (const stream of streams) {
+        const dts = packets.filter((p) => p.streamIndex === stream.index).map((p) => p.dtsTime);
+        expect(dts.length, `${stream.codec_name} packets`).toBeGreaterThan(10);
+        expect(
+          dts.every((t) => t !== null),
+          `${stream.codec_name} DTS all set`,
+        ).toBe(true);
+        const backwards = dts.flatMap((t, i) => (i > 0 && t! <= dts[i - 1]! ? [`${dts[i - 1]} -> ${t}`] : []));
+        expect(backwards, `${stream.codec_name} DTS strictly increasing`).toEqual([]);
+        expect(dts[dts.length - 1]! - dts[0]!).toBeGreaterThan(RECORD_SECONDS - 2);
+      }
+      // one frame after another at the clip's rate, across the loop boundary too (no frame lost, repeated or rewound);
+      // ffmpeg guesses the DTS of the first packets of a stream with B-frames, so they are left out
+      const vdts = packets
+        .filter((p) => p.streamIndex === recorded.index)
+        .map((p) => p.dtsTime!)
+        .slice(3);
+      const steps = vdts.slice(1).map((t, i) => t - vdts[i]!);
+      expect(Math.max(...steps)).toBeLessThan(want.frameS * 1.1);
+      expect(Math.min(...steps)).toBeGreaterThan(want.frameS * 0.9);
+      // whatever the shape, the picture decodes cleanly across the loop (a rewind or a broken GOP would show here)
+      const decode = await run(FFMPEG_BIN, ['-nostdin', '-v', 'error', '-i', out, '-f', 'null', '-'], { timeoutMs: 60_000 });
+      expect(decode.stderr.trim()).toBe('');
+      expect(decode.code).toBe(0);
+    },
+    120_000,
+  );
 });

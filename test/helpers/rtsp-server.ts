@@ -105,8 +105,7 @@ export async function startRtspServer(opts: RtspServerOptions, port?: number): P
       );
     };
     const onError = (err: Error) => fail(`could not be spawned (${err.message})`);
-    const onClose = (code: number | null, signal: NodeJS.Signals | null) =>
-      fail(`exited before READY (${code ?? signal})`);
+    const onClose = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited before READY (${code ?? signal})`);
     const onLine = (line: string) => {
       const m = /^READY (\d+)$/.exec(line.trim());
       if (!m) return;

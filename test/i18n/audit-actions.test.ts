@@ -12,7 +12,17 @@ describe('audit action labels', () => {
 
   it('finds the actions written in every way the server writes them', () => {
     // literal, ternary, a module's own audit helper, a template literal, a `const action = …` choice
-    for (const a of ['auth.login', 'gps.camera.unplace', 'ptz.release', 'onvif.device.add', 'export.done', 'alarm.note', 'alarm.rule.disable', 'unit.publish_rejected', 'live.view'])
+    for (const a of [
+      'auth.login',
+      'gps.camera.unplace',
+      'ptz.release',
+      'onvif.device.add',
+      'export.done',
+      'alarm.note',
+      'alarm.rule.disable',
+      'unit.publish_rejected',
+      'live.view',
+    ])
       expect(scan.actions.has(a), `${a} not found by the scan`).toBe(true);
     expect(scan.actions.size).toBeGreaterThan(60);
     expect(scan.unknownTemplates, 'an action built from a template: list its values in test/i18n/audit-actions.ts TEMPLATES').toEqual([]);

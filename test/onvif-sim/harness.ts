@@ -100,7 +100,14 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
 
 /** Adds the simulator through the API; returns the camera ids. */
 export async function addSim(h: Harness, sim: OnvifSimulator, name = 'PTZ Gate'): Promise<number[]> {
-  const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', { host: '127.0.0.1', port: sim.port, username: 'onvif', password: 'cam-secret-42', name, enabled: false });
+  const r = await h.api<{ cameraIds: number[] }>('POST', '/api/v1/onvif/devices', {
+    host: '127.0.0.1',
+    port: sim.port,
+    username: 'onvif',
+    password: 'cam-secret-42',
+    name,
+    enabled: false,
+  });
   if (r.status !== 201) throw new Error(`add failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.cameraIds;
 }

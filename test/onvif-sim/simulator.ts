@@ -574,7 +574,8 @@ export class OnvifSimulator {
         let token = tag(xml, 'PresetToken');
         this.record(action, { PresetName: name, PresetToken: token ?? '' });
         if (token && !this.presets.has(token)) throw Object.assign(new Error(`no preset ${token}`), { code: 'ter:NoToken' });
-        for (const [t, p] of this.presets) if (p.name === name && t !== token) throw Object.assign(new Error(`preset name "${name}" exists`), { code: 'ter:PresetExist' });
+        for (const [t, p] of this.presets)
+          if (p.name === name && t !== token) throw Object.assign(new Error(`preset name "${name}" exists`), { code: 'ter:PresetExist' });
         const pos = this.getPosition();
         if (!token) token = `preset_${this.nextPreset++}`;
         this.presets.set(token, { name, pos: { x: pos.x, y: pos.y, zoom: pos.zoom } });
@@ -692,7 +693,10 @@ export class OnvifSimulator {
             // Dropped while the pull waited: the device no longer knows it.
             this.unknownSubscriptionHits++;
             if (o.goneAs === '404') res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><body>404 Not Found</body></html>');
-            else res.writeHead(400, { 'Content-Type': 'application/soap+xml; charset=utf-8' }).end(fault('wsrf-rw:ResourceUnknownFault', `unknown subscription ${id}`));
+            else
+              res
+                .writeHead(400, { 'Content-Type': 'application/soap+xml; charset=utf-8' })
+                .end(fault('wsrf-rw:ResourceUnknownFault', `unknown subscription ${id}`));
           }
         };
         const wake = () => finish(false);
@@ -724,7 +728,9 @@ export class OnvifSimulator {
             `<tt:Encoding>H265</tt:Encoding><tt:Resolution><tt:Width>${pw}</tt:Width><tt:Height>${ph}</tt:Height></tt:Resolution>` +
             `<tt:RateControl ConstantBitRate="false"><tt:FrameRateLimit>${s.fps ?? 25}</tt:FrameRateLimit><tt:BitrateLimit>2048</tt:BitrateLimit></tt:RateControl>` +
             `<tt:Quality>5</tt:Quality></tr2:VideoEncoder>` +
-            (ptz && kind === 'main' ? `<tr2:PTZ token="ptz-${s.token}"><tt:Name>ptz</tt:Name><tt:UseCount>1</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tr2:PTZ>` : '') +
+            (ptz && kind === 'main'
+              ? `<tr2:PTZ token="ptz-${s.token}"><tt:Name>ptz</tt:Name><tt:UseCount>1</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tr2:PTZ>`
+              : '') +
             `</tr2:Configurations></tr2:Profiles>`;
           return [p('main', w, h), ...(s.subUri ? [p('sub', Math.round(w / 2), Math.round(h / 2))] : [])];
         });

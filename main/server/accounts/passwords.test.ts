@@ -129,7 +129,9 @@ describe('passwords over the API', () => {
     const u = await t.addUser('otto', 'otto-own-password', 'officer');
     const s1 = await t.login('otto', 'otto-own-password');
     const s2 = await t.login('otto', 'otto-own-password');
-    const cam = (await (await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Gate', url: 'rtsp://127.0.0.1:9/x' } })).json()) as { id: number };
+    const cam = (await (await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Gate', url: 'rtsp://127.0.0.1:9/x' } })).json()) as {
+      id: number;
+    };
     const ticket = (await (await t.call('POST', '/api/v1/live/tickets', { token: s1.token, body: { sourceId: cam.id } })).json()) as { flvUrl: string };
     const r = await t.call('POST', `/api/v1/users/${u.id}/password`, { token: admin.token, body: { newPassword: 'temporary-orchid-4' } });
     expect(r.status).toBe(200);

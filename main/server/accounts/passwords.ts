@@ -30,7 +30,14 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
   const user = await d.store.users.get(p.user.id);
   if (!user) throw ApiError.notFound(msg('user.not_found', { id: p.user.id }));
   const fail = async (e: ApiError, reason: string) => {
-    await d.audit.record({ actor: p, action: 'user.password_change_failed', targetType: 'user', targetId: user.id, detail: { username: user.username, reason }, ip });
+    await d.audit.record({
+      actor: p,
+      action: 'user.password_change_failed',
+      targetType: 'user',
+      targetId: user.id,
+      detail: { username: user.username, reason },
+      ip,
+    });
     return e;
   };
   // Guesses of the current password (from a session left open) are throttled like logins: 5 wrong in 5 minutes lock 60 s.
@@ -47,8 +54,7 @@ export async function changeOwnPassword(d: ApiDeps, p: Principal, body: { curren
     d.auth.passwordChecks.end(key, currentOk, d.now());
   }
   if (!currentOk) throw await fail(refused('currentPassword', msg('password.current_wrong')), 'password.current_wrong');
-  if (body.newPassword === body.currentPassword)
-    throw await fail(refused('newPassword', msg('password.unchanged')), 'password.unchanged');
+  if (body.newPassword === body.currentPassword) throw await fail(refused('newPassword', msg('password.unchanged')), 'password.unchanged');
   const policy = checkPassword(body.newPassword, user.username);
   if (policy) throw await fail(refused('newPassword', policy.msg), policy.code);
 

@@ -41,7 +41,6 @@ export function checkPassword(password: string, username: string): PolicyRefusal
   const lower = password.toLowerCase();
   const name = username.trim().toLowerCase();
   if (name !== '' && lower.includes(name)) return refusal('password.contains_username', msg('password.contains_username'));
-  if (weakPasswords().has(lower) || weakPasswords().has(lower.trim()))
-    return refusal('password.common', msg('password.common'));
+  if (weakPasswords().has(lower) || weakPasswords().has(lower.trim())) return refusal('password.common', msg('password.common'));
   return null;
 }

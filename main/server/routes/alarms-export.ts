@@ -16,7 +16,8 @@ export function alarmsExportMount(control: AlarmControl, audit: AuditLog): RawMo
   return {
     prefix: `${API_PREFIX}/alarms/export.`,
     async http(req, res, url, auth) {
-      if (url.pathname !== ALARM_EXPORT_PATH && url.pathname !== ALARM_EXPORT_JSON_PATH) return sendJson(res, 404, { error: { kind: 'not_found', message: 'no such export' } });
+      if (url.pathname !== ALARM_EXPORT_PATH && url.pathname !== ALARM_EXPORT_JSON_PATH)
+        return sendJson(res, 404, { error: { kind: 'not_found', message: 'no such export' } });
       const principal = await auth.principal(req, url);
       if (!principal) return sendJson(res, 401, { error: { kind: 'unauthorized', message: 'log in first' } });
       if (req.method !== 'GET') return sendJson(res, 405, { error: { kind: 'method_not_allowed', message: 'use GET' } }, { Allow: 'GET' });

@@ -23,7 +23,9 @@ export function channelRoutes(deps: DepsRef): Route[] {
     bind(E.getChannelsByid, (ctx) => deps().devices.read.channelView(ctx.params.id, withStream(ctx))),
     bind(E.patchChannelsByid, (ctx) => deps().devices.edit.updateChannel(ctx.params.id, channelChange(ctx.body), actorOf(ctx))),
     bind(E.deleteChannelsByid, (ctx) => deps().devices.edit.deleteChannel(ctx.params.id, actorOf(ctx))),
-    bind(E.putChannelsByidPlace, (ctx) => deps().devices.edit.place(ctx.params.id, { lat: ctx.body.lat, lon: ctx.body.lon, viewDeg: ctx.body.viewDeg }, actorOf(ctx))),
+    bind(E.putChannelsByidPlace, (ctx) =>
+      deps().devices.edit.place(ctx.params.id, { lat: ctx.body.lat, lon: ctx.body.lon, viewDeg: ctx.body.viewDeg }, actorOf(ctx)),
+    ),
     bind(E.deleteChannelsByidPlace, (ctx) => deps().devices.edit.place(ctx.params.id, null, actorOf(ctx))),
   ];
 }

@@ -15,10 +15,13 @@ export function withStream(ctx: { principal: Parameters<typeof principalOf>[0]['
 
 /** A channel body with user:password split off its URLs (explicit fields win; url and subUrl must agree), as for /cameras. */
 export function rtspChannelInput(b: RtspChannelCreate): RtspChannelInput {
-  const c = newCameraFromBody({ name: b.name, url: b.url, subUrl: b.subUrl, username: b.username, password: b.password, transport: b.transport } as CameraCreate, {
-    segmentSeconds: 0,
-    retentionDays: 0,
-  });
+  const c = newCameraFromBody(
+    { name: b.name, url: b.url, subUrl: b.subUrl, username: b.username, password: b.password, transport: b.transport } as CameraCreate,
+    {
+      segmentSeconds: 0,
+      retentionDays: 0,
+    },
+  );
   return {
     name: b.name,
     enabled: b.enabled,

@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000;
 
 function range(startMs: number, endMs: number, maxDays: number): void {
   if (endMs <= startMs) throw ApiError.field('endMs', msg('range.end_after_start'), 'invalid query: endMs must be greater than startMs');
-  if (endMs - startMs > maxDays * DAY_MS) throw ApiError.field('endMs', msg('range.max_days', { days: maxDays }), `invalid query: range longer than ${maxDays} days`);
+  if (endMs - startMs > maxDays * DAY_MS)
+    throw ApiError.field('endMs', msg('range.max_days', { days: maxDays }), `invalid query: range longer than ${maxDays} days`);
 }
 
 export function gpsRoutes(deps: DepsRef): Route[] {

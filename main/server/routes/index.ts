@@ -32,7 +32,9 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...gpsRoutes(deps),
     ...investigationRoutes(deps),
     ...alarmsRoutes(deps),
-    ...orgRoutes(deps), ...deviceRoutes(deps), ...channelRoutes(deps),
+    ...orgRoutes(deps),
+    ...deviceRoutes(deps),
+    ...channelRoutes(deps),
   ];
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;

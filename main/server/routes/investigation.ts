@@ -28,6 +28,8 @@ export function investigationRoutes(deps: DepsRef): Route[] {
     bind(E.getExportsByid, ({ params }) => inv().getExport(params.id)),
     bind(E.deleteExportsByid, (ctx) => inv().cancelExport(ctx.params.id, who(ctx))),
     bind(E.getSnapshots, ({ query }) => inv().listSnapshots(query)),
-    bind(E.postSnapshots, (ctx) => inv().snapshot({ cameraId: ctx.body.cameraId, tMs: ctx.body.tMs, note: ctx.body.note ?? '', caseId: ctx.body.caseId ?? null }, who(ctx))),
+    bind(E.postSnapshots, (ctx) =>
+      inv().snapshot({ cameraId: ctx.body.cameraId, tMs: ctx.body.tMs, note: ctx.body.note ?? '', caseId: ctx.body.caseId ?? null }, who(ctx)),
+    ),
   ];
 }

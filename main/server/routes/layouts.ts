@@ -17,12 +17,17 @@ export function layoutRoutes(deps: DepsRef): Route[] {
         throw ApiError.field('name', msg('layout.name_mismatch'), `invalid body: name "${b.name}" differs from the path's "${ctx.params.name}"`);
       const max = WALL_TILE_COUNT[b.layout];
       if (b.tiles.length > max)
-        throw ApiError.field('tiles', msg('layout.too_many_tiles', { max, layout: b.layout }), `invalid body: tiles must have at most ${max} items for layout ${b.layout}`);
+        throw ApiError.field(
+          'tiles',
+          msg('layout.too_many_tiles', { max, layout: b.layout }),
+          `invalid body: tiles must have at most ${max} items for layout ${b.layout}`,
+        );
       const doc = { layout: b.layout, tiles: b.tiles, tourGroup: b.tourGroup ?? null, tourSeconds: b.tourSeconds ?? null };
       return toWallLayout(await d.store.layouts.upsert(principalOf(ctx).user.id, b.name, doc, d.now()));
     }),
     bind(E.deleteLayoutsByid, async (ctx) => {
-      if (!(await deps().store.layouts.delete(principalOf(ctx).user.id, ctx.params.id))) throw ApiError.notFound(msg('layout.not_found', { id: ctx.params.id }));
+      if (!(await deps().store.layouts.delete(principalOf(ctx).user.id, ctx.params.id)))
+        throw ApiError.notFound(msg('layout.not_found', { id: ctx.params.id }));
     }),
   ];
 }

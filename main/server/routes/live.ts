@@ -4,7 +4,5 @@ import { principalOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
 
 export function liveRoutes(deps: DepsRef): Route[] {
-  return [
-    bind(E.postLiveTickets, async (ctx) => deps().live.issue(ctx.body, principalOf(ctx).user.id)),
-  ];
+  return [bind(E.postLiveTickets, async (ctx) => deps().live.issue(ctx.body, principalOf(ctx).user.id))];
 }

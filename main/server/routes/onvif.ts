@@ -24,7 +24,14 @@ export function onvifRoutes(deps: DepsRef): Route[] {
       const result = await d.configLock.run(async () => {
         const r = await d.features.onvif.register(plan, ctx.body, actor);
         for (const row of r.cameras) {
-          await d.audit.record({ actor: principalOf(ctx), action: 'camera.create', targetType: 'camera', targetId: row.id, detail: { ...cameraAuditView(row), onvifDeviceId: r.device.id }, ip: ctx.ip });
+          await d.audit.record({
+            actor: principalOf(ctx),
+            action: 'camera.create',
+            targetType: 'camera',
+            targetId: row.id,
+            detail: { ...cameraAuditView(row), onvifDeviceId: r.device.id },
+            ip: ctx.ip,
+          });
           try {
             await d.recording.apply(row);
           } catch (err) {

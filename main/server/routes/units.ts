@@ -10,7 +10,6 @@ import { principalOf, bind, type Route } from '../router';
 import { toUnit } from '../views';
 import type { ApiDeps, DepsRef } from './deps';
 
-
 /** A new stream key: 24 random bytes, base64url (32 characters). */
 export function newStreamKey(): string {
   return randomBytes(24).toString('base64url');
@@ -38,7 +37,15 @@ async function checkCallsignFree(d: ApiDeps, callsign: string, exceptId?: number
 
 /** The unit's settings for the audit trail (never the key or its hash). */
 function auditView(u: UnitRow): Record<string, unknown> {
-  return { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled, groupName: u.groupName, segmentSeconds: u.segmentSeconds, retentionDays: u.retentionDays };
+  return {
+    callsign: u.callsign,
+    type: u.type,
+    officer: u.officer,
+    enabled: u.enabled,
+    groupName: u.groupName,
+    segmentSeconds: u.segmentSeconds,
+    retentionDays: u.retentionDays,
+  };
 }
 
 function changes(before: UnitRow, after: UnitRow): Record<string, unknown> {
@@ -110,7 +117,14 @@ export function unitRoutes(deps: DepsRef): Route[] {
         if (!after) throw ApiError.notFound(msg('unit.not_found', { id: before.id }));
         const diff = changes(before, after);
         if (Object.keys(diff).length > 0)
-          await d.audit.record({ actor, action: 'unit.update', targetType: 'unit', targetId: after.id, detail: { callsign: after.callsign, changes: diff }, ip: ctx.ip });
+          await d.audit.record({
+            actor,
+            action: 'unit.update',
+            targetType: 'unit',
+            targetId: after.id,
+            detail: { callsign: after.callsign, changes: diff },
+            ip: ctx.ip,
+          });
         await applyUnit(d, after);
         return after;
       });

@@ -8,7 +8,6 @@ import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import type { ApiDeps, DepsRef } from './deps';
 
-
 /** Refuses a change that would leave no enabled administrator (nobody could manage Argus any more). */
 async function keepAnAdmin(d: ApiDeps, before: UserRow, patch: { role?: string; disabled?: boolean }): Promise<void> {
   const losesAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true;
@@ -30,8 +29,7 @@ export function userRoutes(deps: DepsRef): Route[] {
       checkNewUserPassword(body.username, body.password);
       const passwordHash = await hashPassword(body.password);
       const user = await d.configLock.run(async () => {
-        if (await d.store.users.getByUsername(body.username))
-          throw ApiError.conflict('username', msg('user.name_taken', { username: body.username }));
+        if (await d.store.users.getByUsername(body.username)) throw ApiError.conflict('username', msg('user.name_taken', { username: body.username }));
         const created = await d.store.users.create({
           username: body.username,
           passwordHash,

@@ -51,8 +51,7 @@ export function wallStateRoutes(deps: DepsRef): Route[] {
       const count = WALL_TILE_COUNT[b.layout];
       for (const field of ['selected', 'maximized'] as const) {
         const v = b[field];
-        if (v !== null && v >= count)
-          throw ApiError.field(field, msg('wall.tile_out_of_range', { count, layout: b.layout }));
+        if (v !== null && v >= count) throw ApiError.field(field, msg('wall.tile_out_of_range', { count, layout: b.layout }));
       }
       const row = await d.store.wallStates.putState(who.user.id, ctx.params.window, b, d.now());
       return viewOf(d, who, ctx.params.window, row);
@@ -61,8 +60,7 @@ export function wallStateRoutes(deps: DepsRef): Route[] {
       const d = deps();
       const who = principalOf(ctx);
       const b = ctx.body;
-      if (b.step >= b.steps.length)
-        throw ApiError.field('step', msg('wall.step_out_of_range', { count: b.steps.length }));
+      if (b.step >= b.steps.length) throw ApiError.field('step', msg('wall.step_out_of_range', { count: b.steps.length }));
       const row = await d.store.wallStates.putCarousel(who.user.id, ctx.params.window, b, d.now());
       return viewOf(d, who, ctx.params.window, row);
     }),

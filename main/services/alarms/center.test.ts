@@ -58,7 +58,22 @@ describe('AlarmCenter', () => {
       mergeWindowMs: 10_000,
       offsetMinutes: () => 0,
     });
-    const cam = await t.store.cameras.create({ name: 'Gate', url: 'rtsp://x/1', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 10, retentionDays: 1, groupName: 'North', description: null }, T0);
+    const cam = await t.store.cameras.create(
+      {
+        name: 'Gate',
+        url: 'rtsp://x/1',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: false,
+        segmentSeconds: 10,
+        retentionDays: 1,
+        groupName: 'North',
+        description: null,
+      },
+      T0,
+    );
     camId = cam.id;
     const user = await t.store.users.create({ username: 'ann', passwordHash: 'x', role: 'dispatcher', displayName: 'Ann', disabled: false, createdMs: T0 });
     op = { kind: 'user', userId: user.id, username: user.username, role: user.role };
@@ -69,7 +84,19 @@ describe('AlarmCenter', () => {
   });
 
   it('escalates exactly when the configured time passes without an acknowledgement', async () => {
-    await t.store.alarms.createRule({ name: 'esc', enabled: true, sourceIds: [], groups: ['North'], types: ['sos'], minSeverity: 'info', schedule: null, actions: { escalate: { afterS: 30, role: 'admin' } } }, T0);
+    await t.store.alarms.createRule(
+      {
+        name: 'esc',
+        enabled: true,
+        sourceIds: [],
+        groups: ['North'],
+        types: ['sos'],
+        minSeverity: 'info',
+        schedule: null,
+        actions: { escalate: { afterS: 30, role: 'admin' } },
+      },
+      T0,
+    );
     const a = await center.raise({ sourceId: camId, type: 'sos', atMs: T0 });
     const b = await center.raise({ sourceId: camId, type: 'tamper', atMs: T0 }); // no rule: never escalates
     expect(a.alarm.ruleIds).toHaveLength(1);
@@ -87,7 +114,19 @@ describe('AlarmCenter', () => {
   });
 
   it('does not escalate an alarm acknowledged in time', async () => {
-    await t.store.alarms.createRule({ name: 'esc', enabled: true, sourceIds: [camId], groups: [], types: [], minSeverity: 'info', schedule: null, actions: { escalate: { afterS: 30, role: 'admin' } } }, T0);
+    await t.store.alarms.createRule(
+      {
+        name: 'esc',
+        enabled: true,
+        sourceIds: [camId],
+        groups: [],
+        types: [],
+        minSeverity: 'info',
+        schedule: null,
+        actions: { escalate: { afterS: 30, role: 'admin' } },
+      },
+      T0,
+    );
     const a = await center.raise({ sourceId: camId, type: 'sos', atMs: T0 });
     now = T0 + 10_000;
     await center.step(a.alarm.id, { action: 'acknowledge' }, op, null);
@@ -98,10 +137,31 @@ describe('AlarmCenter', () => {
 
   it('runs PTZ, bookmark and snapshot for a matching rule and records ok and failed outcomes', async () => {
     await t.store.alarms.createRule(
-      { name: 'ok', enabled: true, sourceIds: [camId], groups: [], types: ['motion'], minSeverity: 'info', schedule: null, actions: { ptz: { cameraId: null, presetId: 2 }, bookmark: { cameraId: null, beforeS: 10, afterS: 20 }, snapshot: true } },
+      {
+        name: 'ok',
+        enabled: true,
+        sourceIds: [camId],
+        groups: [],
+        types: ['motion'],
+        minSeverity: 'info',
+        schedule: null,
+        actions: { ptz: { cameraId: null, presetId: 2 }, bookmark: { cameraId: null, beforeS: 10, afterS: 20 }, snapshot: true },
+      },
       T0,
     );
-    await t.store.alarms.createRule({ name: 'bad preset', enabled: true, sourceIds: [camId], groups: [], types: ['motion'], minSeverity: 'info', schedule: null, actions: { ptz: { cameraId: null, presetId: 99 } } }, T0);
+    await t.store.alarms.createRule(
+      {
+        name: 'bad preset',
+        enabled: true,
+        sourceIds: [camId],
+        groups: [],
+        types: ['motion'],
+        minSeverity: 'info',
+        schedule: null,
+        actions: { ptz: { cameraId: null, presetId: 99 } },
+      },
+      T0,
+    );
     await center.raise({ sourceId: camId, type: 'motion', atMs: T0 });
     await center.idle();
     expect(calls.sort()).toEqual([`bookmark ${camId} -10000 20000`, `ptz ${camId} 2 system`, `ptz ${camId} 99 system`, `snapshot ${camId}`]);
@@ -119,12 +179,28 @@ describe('AlarmCenter', () => {
     expect([failed.code, failed.params]).toEqual(['ptz_preset', { cameraId: camId, presetId: 99, reason: 'not_found' }]);
     expect(JSON.stringify(last.alarm.actions)).not.toContain('does not exist');
     expect(logs.some((l) => l.includes(`alarm ${last.alarm.id}: ptz`) && l.includes('has no preset 99'))).toBe(true);
-    expect(last.alarm.actions.find((a) => a.kind === 'bookmark')).toMatchObject({ code: 'bookmark', params: { cameraId: camId, beforeS: 10, afterS: 20 }, resultId: 41 });
+    expect(last.alarm.actions.find((a) => a.kind === 'bookmark')).toMatchObject({
+      code: 'bookmark',
+      params: { cameraId: camId, beforeS: 10, afterS: 20 },
+      resultId: 41,
+    });
   });
 
   it('merges repeats within the window, applies rules only to the first, and skips rules outside their schedule', async () => {
     // Mondays 08:00-18:00 only; T0 is Saturday 2025-03-01 00:00 UTC.
-    await t.store.alarms.createRule({ name: 'weekday', enabled: true, sourceIds: [], groups: [], types: [], minSeverity: 'info', schedule: { days: [1], startMinute: 480, endMinute: 1080 }, actions: { sound: true } }, T0);
+    await t.store.alarms.createRule(
+      {
+        name: 'weekday',
+        enabled: true,
+        sourceIds: [],
+        groups: [],
+        types: [],
+        minSeverity: 'info',
+        schedule: { days: [1], startMinute: 480, endMinute: 1080 },
+        actions: { sound: true },
+      },
+      T0,
+    );
     const a = await center.raise({ sourceId: camId, type: 'motion', atMs: T0 });
     expect(a.alarm.ruleIds).toEqual([]);
     expect(a.linkage).toBeNull();
@@ -139,7 +215,19 @@ describe('AlarmCenter', () => {
   });
 
   it('fires a test alarm of a disabled group rule from a member of the group', async () => {
-    const r = await t.store.alarms.createRule({ name: 'grp', enabled: false, sourceIds: [], groups: ['North'], types: ['tamper'], minSeverity: 'critical', schedule: { days: [1], startMinute: 0, endMinute: 1 }, actions: { wall: { window: 0, tile: null } } }, T0);
+    const r = await t.store.alarms.createRule(
+      {
+        name: 'grp',
+        enabled: false,
+        sourceIds: [],
+        groups: ['North'],
+        types: ['tamper'],
+        minSeverity: 'critical',
+        schedule: { days: [1], startMinute: 0, endMinute: 1 },
+        actions: { wall: { window: 0, tile: null } },
+      },
+      T0,
+    );
     const ev = await center.fireTest(r, op, '127.0.0.1');
     expect(ev.alarm).toMatchObject({ test: true, sourceId: camId, type: 'tamper', severity: 'critical', ruleIds: [r.id] });
     expect(ev.linkage?.wall).toEqual([{ cameraId: camId, window: 0, tile: null }]);
@@ -147,11 +235,32 @@ describe('AlarmCenter', () => {
     const again = await center.fireTest(r, op, null);
     expect(again.alarm.id).not.toBe(ev.alarm.id);
   });
-  it('never merges an officer\'s manual alarm into another: its severity, text, place, reporter and rules stand (13a)', async () => {
-    await t.store.alarms.createRule({ name: 'critical manual', enabled: true, sourceIds: [], groups: [], types: ['manual'], minSeverity: 'critical', schedule: null, actions: { sound: true } }, T0);
+  it("never merges an officer's manual alarm into another: its severity, text, place, reporter and rules stand (13a)", async () => {
+    await t.store.alarms.createRule(
+      {
+        name: 'critical manual',
+        enabled: true,
+        sourceIds: [],
+        groups: [],
+        types: ['manual'],
+        minSeverity: 'critical',
+        schedule: null,
+        actions: { sound: true },
+      },
+      T0,
+    );
     const first = await center.raise({ sourceId: camId, type: 'manual', severity: 'minor', atMs: T0, message: 'Loitering at the gate', by: op });
     now = T0 + 2000;
-    const shots = await center.raise({ sourceId: camId, type: 'manual', severity: 'critical', atMs: now, message: 'Shots fired, Elm St 12', lat: 31.2, lon: 121.4, by: op });
+    const shots = await center.raise({
+      sourceId: camId,
+      type: 'manual',
+      severity: 'critical',
+      atMs: now,
+      message: 'Shots fired, Elm St 12',
+      lat: 31.2,
+      lon: 121.4,
+      by: op,
+    });
     expect(shots.kind).toBe('raised');
     expect(shots.alarm.id).not.toBe(first.alarm.id);
     expect(shots.alarm).toMatchObject({ severity: 'critical', count: 1, message: 'Shots fired, Elm St 12', lat: 31.2, lon: 121.4, reporter: 'ann' });
@@ -178,19 +287,43 @@ describe('AlarmCenter', () => {
     // As severe or less: merged into the newest open one that is at least as severe, with its text and place kept.
     now = T0 + 2000;
     const m1 = await center.raise({ sourceId: camId, type: 'tamper', severity: 'minor', atMs: now, message: 'lens covered', lat: 31.5, lon: 121.5 });
-    expect(m1).toMatchObject({ kind: 'merged', alarm: { id: major.alarm.id, severity: 'major', count: 2, message: 'camera turned away', lat: 31.5, lon: 121.5 } });
+    expect(m1).toMatchObject({
+      kind: 'merged',
+      alarm: { id: major.alarm.id, severity: 'major', count: 2, message: 'camera turned away', lat: 31.5, lon: 121.5 },
+    });
     expect(m1.alarm.occurrences).toEqual([{ atMs: now, severity: 'minor', message: 'lens covered', reason: null, lat: 31.5, lon: 121.5, reporter: null }]);
     const back = await t.store.alarms.get(minor.alarm.id);
     expect(back).toMatchObject({ severity: 'minor', count: 1, message: 'lens dirty' });
   });
   it('merges only occurrences of the same cause: a unit losing video and losing GPS are two alarms (item 10)', async () => {
-    const video = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: T0, message: 'Unit lost its video link', cause: 'video_link_lost' });
+    const video = await center.raise({
+      sourceId: camId,
+      type: 'unit_offline',
+      severity: 'minor',
+      atMs: T0,
+      message: 'Unit lost its video link',
+      cause: 'video_link_lost',
+    });
     now = T0 + 1000;
-    const gps = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: now, message: 'Unit stopped reporting its position', cause: 'telemetry_link_lost' });
+    const gps = await center.raise({
+      sourceId: camId,
+      type: 'unit_offline',
+      severity: 'minor',
+      atMs: now,
+      message: 'Unit stopped reporting its position',
+      cause: 'telemetry_link_lost',
+    });
     expect(gps.kind).toBe('raised');
     expect(gps.alarm).toMatchObject({ cause: 'telemetry_link_lost', message: 'Unit stopped reporting its position' });
     now = T0 + 2000;
-    const again = await center.raise({ sourceId: camId, type: 'unit_offline', severity: 'minor', atMs: now, message: 'Unit lost its video link', cause: 'video_link_lost' });
+    const again = await center.raise({
+      sourceId: camId,
+      type: 'unit_offline',
+      severity: 'minor',
+      atMs: now,
+      message: 'Unit lost its video link',
+      cause: 'video_link_lost',
+    });
     expect(again).toMatchObject({ kind: 'merged', alarm: { id: video.alarm.id, count: 2, cause: 'video_link_lost' } });
   });
 });

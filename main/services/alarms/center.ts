@@ -188,9 +188,7 @@ export class AlarmCenter {
     let severity = input.severity ?? DEFAULT_SEVERITY[input.type];
     if (input.testRule && severityRank(severity) > severityRank(input.testRule.minSeverity)) severity = input.testRule.minSeverity;
     const facts = { sourceId: input.sourceId, group: src.group, nodePath: this.nodePathOf(input.sourceId), type: input.type, severity, atMs: input.atMs };
-    const rules = input.testRule
-      ? [input.testRule]
-      : (await this.rules()).filter((r) => r.enabled && ruleMatches(r, facts, this.o.offsetMinutes));
+    const rules = input.testRule ? [input.testRule] : (await this.rules()).filter((r) => r.enabled && ruleMatches(r, facts, this.o.offsetMinutes));
     const linkage = linkageOf(rules, input.sourceId);
     const esc = escalationOf(rules, now);
     // Where: the event's own position (a unit's GPS), else where the camera stands on the map.
@@ -250,11 +248,7 @@ export class AlarmCenter {
       const t = applyTransition(cur.state, body.action);
       if (!t.ok) throw DomainError.conflict('action', t.msg, t.message);
       if (body.action === 'note' && !body.note) throw DomainError.field('note', msg('alarm.note_required'), 'note is required for a note');
-      const ev = await this.o.store.alarms.step(
-        alarmId,
-        { state: t.state, userId: by.userId, username: by.username, note: body.note ?? null },
-        this.o.now(),
-      );
+      const ev = await this.o.store.alarms.step(alarmId, { state: t.state, userId: by.userId, username: by.username, note: body.note ?? null }, this.o.now());
       if (!ev) throw DomainError.notFound(msg('alarm.not_found', { id: alarmId }));
       this.o.publish(ev);
       await this.o.audit.record({

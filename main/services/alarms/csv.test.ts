@@ -5,9 +5,30 @@ import { alarmsCsv } from './csv';
 import { applyTransition } from './workflow';
 
 const alarm: Alarm = {
-  id: 7, sourceId: 3, sourceName: '北门, "east"', type: 'manual', severity: 'major', state: 'closed', firstMs: Date.UTC(2026, 0, 2, 3, 4, 5), lastMs: Date.UTC(2026, 0, 2, 3, 4, 6),
-  count: 2, lat: 31.5, lon: 121.25, message: '=HYPERLINK("x")\nline 2', reason: null, deviceEventId: null, test: false, ruleIds: [], escalatedToRole: 'admin', escalatedMs: 1,
-  handler: 'ann', reporter: null, cause: null, steps: [], actions: [], occurrences: [],
+  id: 7,
+  sourceId: 3,
+  sourceName: '北门, "east"',
+  type: 'manual',
+  severity: 'major',
+  state: 'closed',
+  firstMs: Date.UTC(2026, 0, 2, 3, 4, 5),
+  lastMs: Date.UTC(2026, 0, 2, 3, 4, 6),
+  count: 2,
+  lat: 31.5,
+  lon: 121.25,
+  message: '=HYPERLINK("x")\nline 2',
+  reason: null,
+  deviceEventId: null,
+  test: false,
+  ruleIds: [],
+  escalatedToRole: 'admin',
+  escalatedMs: 1,
+  handler: 'ann',
+  reporter: null,
+  cause: null,
+  steps: [],
+  actions: [],
+  occurrences: [],
 };
 
 describe('alarm CSV', () => {
@@ -15,7 +36,9 @@ describe('alarm CSV', () => {
     const csv = alarmsCsv([alarm]);
     expect(csv.startsWith('\uFEFFid,type,severity,state,source,sourceId,firstTime,lastTime,count,handler,escalatedTo,lat,lon,message\r\n')).toBe(true);
     const row = csv.slice(1).split('\r\n')[1];
-    expect(row).toBe(`7,manual,major,closed,"北门, ""east""",3,2026-01-02T03:04:05.000Z,2026-01-02T03:04:06.000Z,2,ann,admin,31.5,121.25,"'=HYPERLINK(""x"")\nline 2"`);
+    expect(row).toBe(
+      `7,manual,major,closed,"北门, ""east""",3,2026-01-02T03:04:05.000Z,2026-01-02T03:04:06.000Z,2,ann,admin,31.5,121.25,"'=HYPERLINK(""x"")\nline 2"`,
+    );
   });
 });
 
@@ -28,6 +51,7 @@ describe('alarm workflow', () => {
     expect(applyTransition('in_progress', 'start').ok).toBe(false);
     expect(applyTransition('in_progress', 'note')).toEqual({ ok: true, state: null });
     expect(applyTransition('acknowledged', 'close')).toEqual({ ok: true, state: 'closed' });
-    for (const a of ['acknowledge', 'start', 'close', 'note'] as const) expect(applyTransition('closed', a)).toEqual({ ok: false, message: 'the alarm is closed', msg: { code: 'alarm.closed', params: {} } });
+    for (const a of ['acknowledge', 'start', 'close', 'note'] as const)
+      expect(applyTransition('closed', a)).toEqual({ ok: false, message: 'the alarm is closed', msg: { code: 'alarm.closed', params: {} } });
   });
 });

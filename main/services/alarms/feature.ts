@@ -97,12 +97,16 @@ export function createAlarmFeature(
 
   /** Sources named by a rule must exist (a typo would make a rule that never fires). */
   async function checkSources(ids: readonly number[] | undefined, field: string): Promise<void> {
-    for (const [i, id] of (ids ?? []).entries()) if (!(await store.cameras.get(id))) throw DomainError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
+    for (const [i, id] of (ids ?? []).entries())
+      if (!(await store.cameras.get(id)))
+        throw DomainError.field(`${field}.${i}`, msg('source.not_found', { id }), `${field}.${i}: camera or unit ${id} does not exist`);
   }
 
   /** Organisation nodes named by a rule must exist. */
   async function checkNodes(ids: readonly number[] | undefined): Promise<void> {
-    for (const [i, id] of (ids ?? []).entries()) if (!(await store.org.get(id))) throw DomainError.field(`nodeIds.${i}`, msg('org.node_not_found', { id }), `nodeIds.${i}: organisation node ${id} does not exist`);
+    for (const [i, id] of (ids ?? []).entries())
+      if (!(await store.org.get(id)))
+        throw DomainError.field(`nodeIds.${i}`, msg('org.node_not_found', { id }), `nodeIds.${i}: organisation node ${id} does not exist`);
   }
 
   async function checkRule(b: Partial<AlarmRuleBody>): Promise<void> {

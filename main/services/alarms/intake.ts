@@ -21,7 +21,10 @@ export function raiseInputOf(ev: IntakeEvent): RaiseInput | null {
   const message = typeof d.message === 'string' ? d.message : typeof d.reason === 'string' ? d.reason : null;
   // A status reason also comes as a code (sources.ts: reasonMsg) the console words; only when it is the message shown.
   const coded = d.reasonMsg as Partial<WireMessage> | null | undefined;
-  const reason = typeof d.message !== 'string' && coded && typeof coded === 'object' && typeof coded.code === 'string' ? { code: coded.code, params: coded.params ?? {} } : null;
+  const reason =
+    typeof d.message !== 'string' && coded && typeof coded === 'object' && typeof coded.code === 'string'
+      ? { code: coded.code, params: coded.params ?? {} }
+      : null;
   return {
     sourceId: ev.cameraId,
     type: ev.type,

@@ -10,15 +10,47 @@ export type LinkageRunnerDeps = Pick<AlarmCenterOptions, 'store' | 'publish' | '
 /** Runs the server-side actions (PTZ preset, bookmark, snapshot) and records every action's outcome (a code and params) on the alarm. */
 export async function runLinkageActions(o: LinkageRunnerDeps, alarm: Alarm, rules: AlarmRule[], linkage: AlarmLinkage): Promise<void> {
   const outcomes: AlarmActionOutcome[] = [];
-  const push = (ruleId: number | null, kind: AlarmActionKind, status: AlarmActionOutcome['status'], code: AlarmOutcomeCode, params: AlarmOutcomeParams, resultId: number | null = null) =>
-    outcomes.push({ ruleId, kind, status, code, params, message: outcomeLogText(code, params), resultId, atMs: o.now() });
+  const push = (
+    ruleId: number | null,
+    kind: AlarmActionKind,
+    status: AlarmActionOutcome['status'],
+    code: AlarmOutcomeCode,
+    params: AlarmOutcomeParams,
+    resultId: number | null = null,
+  ) => outcomes.push({ ruleId, kind, status, code, params, message: outcomeLogText(code, params), resultId, atMs: o.now() });
   const firstRule = (pred: (r: AlarmRule) => boolean) => rules.find(pred)?.id ?? null;
   for (const w of linkage.wall)
-    push(firstRule((r) => !!r.actions.wall), 'wall', 'sent', 'wall', { cameraId: w.cameraId, window: w.window, tile: w.tile === null ? null : w.tile + 1 });
-  if (linkage.sound) push(firstRule((r) => !!r.actions.sound), 'sound', 'sent', 'sound', {});
-  if (linkage.desktop) push(firstRule((r) => !!r.actions.desktop), 'desktop', 'sent', 'desktop', {});
+    push(
+      firstRule((r) => !!r.actions.wall),
+      'wall',
+      'sent',
+      'wall',
+      { cameraId: w.cameraId, window: w.window, tile: w.tile === null ? null : w.tile + 1 },
+    );
+  if (linkage.sound)
+    push(
+      firstRule((r) => !!r.actions.sound),
+      'sound',
+      'sent',
+      'sound',
+      {},
+    );
+  if (linkage.desktop)
+    push(
+      firstRule((r) => !!r.actions.desktop),
+      'desktop',
+      'sent',
+      'desktop',
+      {},
+    );
   if (linkage.notifyRoles.length || linkage.notifyUserIds.length)
-    push(firstRule((r) => !!r.actions.notify), 'notify', 'sent', 'notify', { roles: linkage.notifyRoles.join(','), users: linkage.notifyUserIds.join(',') });
+    push(
+      firstRule((r) => !!r.actions.notify),
+      'notify',
+      'sent',
+      'notify',
+      { roles: linkage.notifyRoles.join(','), users: linkage.notifyUserIds.join(',') },
+    );
   const actor: Actor = { kind: 'system', reason: `alarm ${alarm.id}` };
   const timeoutMs = o.actionTimeoutMs ?? 15_000;
   const attempt = async (ruleId: number, kind: AlarmActionKind, code: AlarmOutcomeCode, params: AlarmOutcomeParams, fn: () => Promise<number | null>) => {
@@ -74,7 +106,13 @@ export async function runLinkageActions(o: LinkageRunnerDeps, alarm: Alarm, rule
       if (cam === null) push(rid, 'snapshot', 'failed', 'no_camera', {});
       else
         jobs.push(
-          attempt(rid, 'snapshot', 'snapshot', { cameraId: cam }, async () => (await o.evidence.takeSnapshot({ cameraId: cam, note: alarmNote(alarm), actor })).id),
+          attempt(
+            rid,
+            'snapshot',
+            'snapshot',
+            { cameraId: cam },
+            async () => (await o.evidence.takeSnapshot({ cameraId: cam, note: alarmNote(alarm), actor })).id,
+          ),
         );
     }
   }

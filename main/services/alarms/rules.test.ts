@@ -8,9 +8,31 @@ const UTC = () => 0;
 const MON_1030 = Date.UTC(2025, 2, 3, 10, 30);
 
 function rule(p: Partial<AlarmRule> = {}): AlarmRule {
-  return { id: 1, name: 'r', enabled: true, sourceIds: [], groups: [], nodeIds: [], types: [], minSeverity: 'info', schedule: null, actions: {}, createdMs: 0, updatedMs: 0, ...p };
+  return {
+    id: 1,
+    name: 'r',
+    enabled: true,
+    sourceIds: [],
+    groups: [],
+    nodeIds: [],
+    types: [],
+    minSeverity: 'info',
+    schedule: null,
+    actions: {},
+    createdMs: 0,
+    updatedMs: 0,
+    ...p,
+  };
 }
-const facts = (p: Partial<AlarmFacts> = {}): AlarmFacts => ({ sourceId: 3, group: 'Gate', nodePath: [], type: 'motion', severity: 'minor', atMs: MON_1030, ...p });
+const facts = (p: Partial<AlarmFacts> = {}): AlarmFacts => ({
+  sourceId: 3,
+  group: 'Gate',
+  nodePath: [],
+  type: 'motion',
+  severity: 'minor',
+  atMs: MON_1030,
+  ...p,
+});
 
 describe('alarm rules', () => {
   it('match on source or group, type and minimum severity', () => {
@@ -27,7 +49,7 @@ describe('alarm rules', () => {
     expect(ruleMatches(rule({ minSeverity: 'major' }), facts({ severity: 'critical' }), UTC)).toBe(true);
   });
 
-  it('match on an organisation node: any node on the source\'s path (its subtree), alone or with sources and groups', () => {
+  it("match on an organisation node: any node on the source's path (its subtree), alone or with sources and groups", () => {
     const below = facts({ sourceId: 9, group: null, nodePath: [1, 4, 7] });
     expect(ruleMatches(rule({ nodeIds: [4] }), below, UTC)).toBe(true);
     expect(ruleMatches(rule({ nodeIds: [7] }), below, UTC)).toBe(true);

@@ -23,8 +23,31 @@ const NOW = 1_790_000_000_000;
 /** An MPEG-TS of `seconds` with one keyframe at the start only (a camera with a long GOP). */
 async function longGopTs(file: string, seconds: number): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const r = await run(FFMPEG_BIN, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=25`, '-t', String(seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '250', '-keyint_min', '250', '-sc_threshold', '0', '-f', 'mpegts', file]);
+  const r = await run(FFMPEG_BIN, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=320x240:rate=25`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '250',
+    '-keyint_min',
+    '250',
+    '-sc_threshold',
+    '0',
+    '-f',
+    'mpegts',
+    file,
+  ]);
   expect(r.code, r.stderr).toBe(0);
 }
 
@@ -38,8 +61,20 @@ describe('alarm snapshot action', () => {
   let recDir: string;
 
   const segment = (relPath: string, startMs: number, endMs: number, state: 'writing' | 'closed'): NewSegment => ({
-    cameraId: camId, relPath, startMs, endMs, durationMs: endMs - startMs, sizeBytes: 1000,
-    videoCodec: 'h264', audioCodec: null, width: 320, height: 240, fps: 25, state, protected: false, recovered: false,
+    cameraId: camId,
+    relPath,
+    startMs,
+    endMs,
+    durationMs: endMs - startMs,
+    sizeBytes: 1000,
+    videoCodec: 'h264',
+    audioCodec: null,
+    width: 320,
+    height: 240,
+    fps: 25,
+    state,
+    protected: false,
+    recovered: false,
   });
 
   beforeEach(async () => {
@@ -49,8 +84,20 @@ describe('alarm snapshot action', () => {
     const config = loadConfig({ dataDir: t.dir, env: {} });
     recDir = config.recordingsDir;
     const audit = new AuditLog(t.store, () => NOW);
-    const ctx = { config, store: t.store, log: () => undefined, now: () => NOW, publish: () => undefined, onServerEvent: () => () => undefined, audit, ffmpeg: testLauncher() } as unknown as FeatureContext;
-    svc = new InvestigationService(ctx, { unitsNear: async () => [], camerasNear: async () => [] } as never, { exportsDir: `${t.dir}/exports`, snapshotsDir: `${t.dir}/snapshots` });
+    const ctx = {
+      config,
+      store: t.store,
+      log: () => undefined,
+      now: () => NOW,
+      publish: () => undefined,
+      onServerEvent: () => () => undefined,
+      audit,
+      ffmpeg: testLauncher(),
+    } as unknown as FeatureContext;
+    svc = new InvestigationService(ctx, { unitsNear: async () => [], camerasNear: async () => [] } as never, {
+      exportsDir: `${t.dir}/exports`,
+      snapshotsDir: `${t.dir}/snapshots`,
+    });
     const ptz: PtzActions = { gotoPreset: async () => undefined };
     center = new AlarmCenter({
       store: t.store,
@@ -63,9 +110,27 @@ describe('alarm snapshot action', () => {
       mergeWindowMs: 0,
       offsetMinutes: () => 0,
     });
-    const cam = await t.store.cameras.create({ name: 'Gate', url: 'rtsp://h/x', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 60, retentionDays: 30, groupName: null, description: null }, NOW);
+    const cam = await t.store.cameras.create(
+      {
+        name: 'Gate',
+        url: 'rtsp://h/x',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: false,
+        segmentSeconds: 60,
+        retentionDays: 30,
+        groupName: null,
+        description: null,
+      },
+      NOW,
+    );
     camId = cam.id;
-    await t.store.alarms.createRule({ name: 'shot', enabled: true, sourceIds: [camId], groups: [], types: ['motion'], minSeverity: 'info', schedule: null, actions: { snapshot: true } }, NOW);
+    await t.store.alarms.createRule(
+      { name: 'shot', enabled: true, sourceIds: [camId], groups: [], types: ['motion'], minSeverity: 'info', schedule: null, actions: { snapshot: true } },
+      NOW,
+    );
   });
 
   afterEach(async () => {
@@ -118,7 +183,9 @@ describe('alarm snapshot action', () => {
     await t.store.segments.insert(segment(open, NOW - 500, NOW - 500, 'writing'));
     const noFrame = await fire();
     expect([noFrame.status, noFrame.code, noFrame.params]).toEqual(['failed', 'snapshot', { cameraId: camId, reason: 'no_frame' }]);
-    await expect(svc.takeSnapshot({ cameraId: camId, note: 'x', actor: { kind: 'system', reason: 't' } })).rejects.toMatchObject({ code: 'snapshot.no_frame' } satisfies Partial<ApiError>);
+    await expect(svc.takeSnapshot({ cameraId: camId, note: 'x', actor: { kind: 'system', reason: 't' } })).rejects.toMatchObject({
+      code: 'snapshot.no_frame',
+    } satisfies Partial<ApiError>);
 
     // Not recording at all (no open segment).
     await t.store.db.run("UPDATE segments SET state = 'closed' WHERE camera_id = ?", [camId]);
@@ -128,7 +195,9 @@ describe('alarm snapshot action', () => {
     const everything = JSON.stringify(pushed);
     expect(everything).not.toMatch(/ENOENT|snapshot\.jpg|not recording now/);
     expect(logs.some((l) => l.includes('not recording now'))).toBe(true); // the raw error is in the server log
-    const left = fs.existsSync(`${t.dir}/snapshots`) ? (fs.readdirSync(`${t.dir}/snapshots`, { recursive: true }) as string[]).filter((f) => f.endsWith('.jpg')) : [];
+    const left = fs.existsSync(`${t.dir}/snapshots`)
+      ? (fs.readdirSync(`${t.dir}/snapshots`, { recursive: true }) as string[]).filter((f) => f.endsWith('.jpg'))
+      : [];
     expect(left).toEqual([]);
   });
 });

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { CameraStatus, UnitStatus } from '../../../common/api';
 import { DiskWatcher, StatusWatcher, type DerivedEvent } from './sources';
 
-const cam = (state: CameraStatus['state'], lastError: string | null = null): CameraStatus => ({ cameraId: 3, state, lastError, reason: null, bitrateBps: null, sinceMs: 0, failures: 0, nextRetryMs: null });
+const cam = (state: CameraStatus['state'], lastError: string | null = null): CameraStatus => ({
+  cameraId: 3,
+  state,
+  lastError,
+  reason: null,
+  bitrateBps: null,
+  sinceMs: 0,
+  failures: 0,
+  nextRetryMs: null,
+});
 const unit = (video: boolean, recording: UnitStatus['recording'] = 'recording', telemetry = false, lastError: string | null = null): UnitStatus => ({
   unitId: 9,
   online: video || telemetry,

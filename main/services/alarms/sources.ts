@@ -75,7 +75,14 @@ export class StatusWatcher {
       this.o.emit({
         cameraId: s.unitId,
         type: 'unit_offline',
-        detail: { source: 'argus', link, cause, message, severity: s.online ? 'minor' : 'major', ...(link === 'video' && s.lastError ? { reason: s.lastError, reasonMsg: s.reason } : {}) },
+        detail: {
+          source: 'argus',
+          link,
+          cause,
+          message,
+          severity: s.online ? 'minor' : 'major',
+          ...(link === 'video' && s.lastError ? { reason: s.lastError, reasonMsg: s.reason } : {}),
+        },
       });
     }
     if (prev.recording !== 'failed' && s.recording === 'failed')
@@ -113,7 +120,12 @@ export class DiskWatcher {
           this.o.emit({
             cameraId: null,
             type: 'disk_low',
-            detail: { source: 'argus', cause: 'retention_cannot_keep', severity: 'critical', message: `The retention settings cannot keep any recording: ${problem}` },
+            detail: {
+              source: 'argus',
+              cause: 'retention_cannot_keep',
+              severity: 'critical',
+              message: `The retention settings cannot keep any recording: ${problem}`,
+            },
           });
       })
       .catch((err: Error) => this.o.log(`[alarms] cannot check the retention settings: ${err.message}`));

@@ -4,7 +4,11 @@ import type { OrgTreeIndex } from './tree';
 
 const zero = (): OrgCounts => ({ devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 });
 const same = (a: OrgCounts, b: OrgCounts) =>
-  a.devices === b.devices && a.devicesOnline === b.devicesOnline && a.channels === b.channels && a.channelsLive === b.channelsLive && a.channelsRecording === b.channelsRecording;
+  a.devices === b.devices &&
+  a.devicesOnline === b.devicesOnline &&
+  a.channels === b.channels &&
+  a.channelsLive === b.channelsLive &&
+  a.channelsRecording === b.channelsRecording;
 
 export interface OrgCounterOptions {
   /** Receives the nodes whose counts changed since the last push (never empty). */
@@ -121,7 +125,10 @@ export class OrgCounter {
   flush(): Array<{ nodeId: number; counts: OrgCounts }> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const out = [...this.dirty].filter((id) => this.counts.has(id)).sort((a, b) => a - b).map((nodeId) => ({ nodeId, counts: this.of(nodeId) }));
+    const out = [...this.dirty]
+      .filter((id) => this.counts.has(id))
+      .sort((a, b) => a - b)
+      .map((nodeId) => ({ nodeId, counts: this.of(nodeId) }));
     this.dirty.clear();
     this.lastPushMs = this.now();
     if (out.length > 0 && !this.closed) this.opts.push(out);

@@ -149,7 +149,10 @@ export class DeviceEditor {
         nodeId: d.nodeId,
         channels: created.channels.map((c, i) => ({ id: c.id, name: c.name, ...streamAudit(input.channels[i]!.stream) })),
       });
-      await this.applyControl(d, created.channels.map((c) => c.id));
+      await this.applyControl(
+        d,
+        created.channels.map((c) => c.id),
+      );
       return (await this.svc.deviceChanged(d.id, true))!;
     });
   }
@@ -175,8 +178,15 @@ export class DeviceEditor {
       const d = created.device;
       const ch = created.channels[0]!;
       await this.audit(actor, 'device.create', 'device', d.id, {
-        name: d.name, kind: d.kind, nodeId: d.nodeId, callsign: mobile.callsign, type: mobile.type, officer: mobile.officer, plate: mobile.plate,
-        enabled: d.enabled, channels: [{ id: ch.id, name: ch.name, segmentSeconds: ch.segmentSeconds, retentionDays: ch.retentionDays }],
+        name: d.name,
+        kind: d.kind,
+        nodeId: d.nodeId,
+        callsign: mobile.callsign,
+        type: mobile.type,
+        officer: mobile.officer,
+        plate: mobile.plate,
+        enabled: d.enabled,
+        channels: [{ id: ch.id, name: ch.name, segmentSeconds: ch.segmentSeconds, retentionDays: ch.retentionDays }],
       });
       await this.applyControl(d, [ch.id]);
       await this.svc.deviceChanged(d.id, true);
@@ -211,13 +221,19 @@ export class DeviceEditor {
       if (body.type !== undefined) patch.mobileType = body.type;
       if (body.officer !== undefined) patch.officer = body.officer;
       if (body.plate !== undefined) patch.plate = body.plate;
-      const after = await this.repos.devices.update(id, patch, this.svc.now()).catch((e: unknown) => Promise.reject(this.conflict(e, 'callsign', body.callsign ?? '')));
+      const after = await this.repos.devices
+        .update(id, patch, this.svc.now())
+        .catch((e: unknown) => Promise.reject(this.conflict(e, 'callsign', body.callsign ?? '')));
       if (!after) throw DomainError.notFound(msg('device.not_found', { id }));
       const moved = before.nodeId !== after.nodeId;
       if (moved) await this.audit(actor, 'device.move', 'device', id, { name: after.name, from: before.nodeId, to: after.nodeId });
       const changes = diff(before, after, ['name', 'enabled', 'mobile']);
       if (Object.keys(changes).length > 0) await this.audit(actor, 'device.update', 'device', id, { name: after.name, changes });
-      if (before.enabled !== after.enabled || renamed) await this.applyControl(after, channels.map((c) => c.id));
+      if (before.enabled !== after.enabled || renamed)
+        await this.applyControl(
+          after,
+          channels.map((c) => c.id),
+        );
       return (await this.svc.deviceChanged(id, moved))!;
     });
   }
@@ -230,8 +246,17 @@ export class DeviceEditor {
       if (d.kind === 'agent') await this.svc.deps.units.removed(id);
       else for (const c of channels) await this.svc.deps.recording.remove(c.id);
       if (!(await this.repos.devices.delete(id))) throw DomainError.notFound(msg('device.not_found', { id }));
-      await this.audit(actor, 'device.delete', 'device', id, { name: d.name, kind: d.kind, nodeId: d.nodeId, callsign: d.mobile?.callsign ?? null, channels: channels.map((c) => ({ id: c.id, name: c.name })) });
-      this.svc.deviceDeleted(d, channels.map((c) => c.id));
+      await this.audit(actor, 'device.delete', 'device', id, {
+        name: d.name,
+        kind: d.kind,
+        nodeId: d.nodeId,
+        callsign: d.mobile?.callsign ?? null,
+        channels: channels.map((c) => ({ id: c.id, name: c.name })),
+      });
+      this.svc.deviceDeleted(
+        d,
+        channels.map((c) => c.id),
+      );
     });
   }
 
@@ -276,7 +301,9 @@ export class DeviceEditor {
       const rtspBefore = await this.repos.rtsp.get(id);
       if (streamKeys.length > 0 && !rtspBefore) throw DomainError.field(streamKeys[0]!, msg('channel.not_rtsp', { id }));
       if (patch.name !== undefined && patch.name !== before.name) await this.checkNameFree('name', patch.name, id);
-      const after = await this.repos.channels.update(id, patch, this.svc.now()).catch((e: unknown) => Promise.reject(this.conflict(e, 'name', patch.name ?? '')));
+      const after = await this.repos.channels
+        .update(id, patch, this.svc.now())
+        .catch((e: unknown) => Promise.reject(this.conflict(e, 'name', patch.name ?? '')));
       if (!after) throw DomainError.notFound(msg('channel.not_found', { id }));
       const rtspAfter = streamKeys.length > 0 ? await this.repos.rtsp.update(id, stream!) : rtspBefore;
       const changes = diff(before, after, ['name', 'enabled', 'recordMode', 'preAlarmS', 'postAlarmS', 'segmentSeconds', 'retentionDays', 'description']);

@@ -96,9 +96,15 @@ export class OrgEditor {
         .update(id, patch, this.svc.now())
         .catch((e: unknown) => Promise.reject(fromStorage(e, id, name, body.code, body.parentId)));
       if (!row) throw treeRefusal('not_found', id);
-      if (moving) await this.svc.reload(); // paths of the whole subtree changed
+      if (moving)
+        await this.svc.reload(); // paths of the whole subtree changed
       else tree.putNode({ id: row.id, parentId: row.parentId, name: row.name, code: row.code, sortOrder: row.sortOrder });
-      if (moving) await this.audit(actor, 'org.move', id, { name: row.name, from: { parentId: before.parentId, path: fromPath }, to: { parentId: row.parentId, path: row.path } });
+      if (moving)
+        await this.audit(actor, 'org.move', id, {
+          name: row.name,
+          from: { parentId: before.parentId, path: fromPath },
+          to: { parentId: row.parentId, path: row.path },
+        });
       const changes: Record<string, unknown> = {};
       for (const k of ['name', 'code', 'sortOrder'] as const) if (patch[k] !== undefined) changes[k] = { from: before[k], to: row[k] };
       if (Object.keys(changes).length > 0) await this.audit(actor, 'org.update', id, { name: row.name, changes });

@@ -16,7 +16,16 @@ class Statuses {
   readonly applied: number[] = [];
   readonly removed: number[] = [];
   recording = {
-    status: (id: number): CameraStatus => ({ cameraId: id, state: this.cams.get(id) ?? 'stopped', lastError: null, reason: null, bitrateBps: null, sinceMs: 0, failures: 0, nextRetryMs: null }),
+    status: (id: number): CameraStatus => ({
+      cameraId: id,
+      state: this.cams.get(id) ?? 'stopped',
+      lastError: null,
+      reason: null,
+      bitrateBps: null,
+      sinceMs: 0,
+      failures: 0,
+      nextRetryMs: null,
+    }),
     apply: async (c: CameraRow) => void this.applied.push(c.id),
     remove: async (id: number) => void this.removed.push(id),
   };
@@ -24,8 +33,16 @@ class Statuses {
     status: (id: number): UnitStatus => {
       const u = this.units.get(id) ?? { online: false, video: false, recording: 'stopped' as const };
       return {
-        unitId: id, online: u.online, sinceMs: 0, video: { online: u.video, sinceMs: 0 }, telemetry: { online: u.online && !u.video, sinceMs: 0, lastSeenMs: null },
-        remoteAddress: null, bitrateBps: null, recording: u.recording, lastError: null, reason: null,
+        unitId: id,
+        online: u.online,
+        sinceMs: 0,
+        video: { online: u.video, sinceMs: 0 },
+        telemetry: { online: u.online && !u.video, sinceMs: 0, lastSeenMs: null },
+        remoteAddress: null,
+        bitrateBps: null,
+        recording: u.recording,
+        lastError: null,
+        reason: null,
       };
     },
     changed: async (_u: UnitRow) => undefined,
@@ -47,12 +64,17 @@ describe('device service', () => {
     st = new Statuses();
     events = [];
     dev = createDevices({
-      repos: tmp.store, recording: st.recording, units: st.unitControl, audit: new AuditLog(tmp.store, Date.now),
+      repos: tmp.store,
+      recording: st.recording,
+      units: st.unitControl,
+      audit: new AuditLog(tmp.store, Date.now),
       publish: (ev) => {
         events.push(ev);
         dev.read.onServerEvent(ev); // as the backend's publish tap does
       },
-      segmentSeconds: 10, log: () => undefined, countsIntervalMs: 50,
+      segmentSeconds: 10,
+      log: () => undefined,
+      countsIntervalMs: 50,
     });
     await dev.read.start();
   });
@@ -66,7 +88,17 @@ describe('device service', () => {
     const city = await dev.org.create({ parentId: 1, name: '市局' }, admin);
     const branch = await dev.org.create({ parentId: city.id, name: '分局' }, admin);
     const patrol = await dev.org.create({ parentId: 1, name: 'Patrol' }, admin);
-    const nvr = await dev.edit.createRtsp({ nodeId: branch.id, name: 'NVR', channels: [{ name: 'Cam A', stream: stream(1) }, { name: 'Cam B', stream: stream(2) }] }, admin);
+    const nvr = await dev.edit.createRtsp(
+      {
+        nodeId: branch.id,
+        name: 'NVR',
+        channels: [
+          { name: 'Cam A', stream: stream(1) },
+          { name: 'Cam B', stream: stream(2) },
+        ],
+      },
+      admin,
+    );
     const car = (await dev.edit.createAgent({ nodeId: patrol.id, callsign: 'PATROL-7', type: 'vehicle' }, admin)).device;
     return { city, branch, patrol, nvr, car };
   }
@@ -85,7 +117,9 @@ describe('device service', () => {
     expect(counts(branch.id)).toEqual({ devices: 1, devicesOnline: 1, channels: 2, channelsLive: 1, channelsRecording: 1 });
     expect(counts(city.id)).toMatchObject({ devicesOnline: 1, channelsRecording: 1 });
     expect(counts(patrol.id)).toMatchObject({ devicesOnline: 0, channelsRecording: 0 });
-    expect(events.filter((e) => e.type === 'channel.status').map((e) => e.type === 'channel.status' && [e.status.channelId, e.status.recording, e.status.live])).toEqual([[nvr.channels[1]!.id, 'recording', true]]);
+    expect(
+      events.filter((e) => e.type === 'channel.status').map((e) => e.type === 'channel.status' && [e.status.channelId, e.status.recording, e.status.live]),
+    ).toEqual([[nvr.channels[1]!.id, 'recording', true]]);
     expect(events.find((e) => e.type === 'device.status')).toMatchObject({ status: { deviceId: nvr.id, state: 'online', online: true } });
     st.units.set(car.id, { online: true, video: true, recording: 'recording' });
     dev.read.onServerEvent({ type: 'unit.status', status: st.unitControl.status(car.id) });
@@ -106,7 +140,11 @@ describe('device service', () => {
   it('a device moved to another node takes its counts along; scopeOf follows', async () => {
     const { city, branch, patrol, nvr } = await fixture();
     camStatus(nvr.id, 'recording');
-    expect(dev.read.scopeOf({ channelId: nvr.channels[1]!.id })).toEqual({ nodePath: [1, city.id, branch.id], deviceId: nvr.id, channelIds: [nvr.channels[1]!.id] });
+    expect(dev.read.scopeOf({ channelId: nvr.channels[1]!.id })).toEqual({
+      nodePath: [1, city.id, branch.id],
+      deviceId: nvr.id,
+      channelIds: [nvr.channels[1]!.id],
+    });
     await dev.edit.update(nvr.id, { nodeId: patrol.id }, admin);
     expect(counts(branch.id)).toEqual({ devices: 0, devicesOnline: 0, channels: 0, channelsLive: 0, channelsRecording: 0 });
     expect(counts(city.id)).toMatchObject({ devices: 0, devicesOnline: 0 });
@@ -131,7 +169,10 @@ describe('device service', () => {
   it('refuses tree moves under itself or a descendant, beyond 15 levels, and of the root; nothing changes', async () => {
     const { city, branch } = await fixture();
     const refused = async (p: Promise<unknown>) => {
-      const e = await p.then(() => null, (x: unknown) => x);
+      const e = await p.then(
+        () => null,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(DomainError);
       return (e as DomainError).code;
     };
@@ -150,12 +191,33 @@ describe('device service', () => {
 
   it('search finds by name, callsign and code with node paths; changes made outside the service reach the tree', async () => {
     const { patrol, car } = await fixture();
-    expect((await dev.read.search('patrol-7')).map((h) => [h.kind, h.id, h.path])).toEqual([['device', car.id, [1, patrol.id]], ['channel', car.id, [1, patrol.id]]]);
+    expect((await dev.read.search('patrol-7')).map((h) => [h.kind, h.id, h.path])).toEqual([
+      ['device', car.id, [1, patrol.id]],
+      ['channel', car.id, [1, patrol.id]],
+    ]);
     // a camera added through the old path (compat repo) and announced with camera.changed
-    const row = await tmp.store.cameras.create({ name: 'Legacy cam', url: 'rtsp://10.1.1.1/x', subUrl: null, username: null, password: null, transport: 'tcp', enabled: true, segmentSeconds: 10, retentionDays: 30, groupName: null, description: null }, Date.now());
+    const row = await tmp.store.cameras.create(
+      {
+        name: 'Legacy cam',
+        url: 'rtsp://10.1.1.1/x',
+        subUrl: null,
+        username: null,
+        password: null,
+        transport: 'tcp',
+        enabled: true,
+        segmentSeconds: 10,
+        retentionDays: 30,
+        groupName: null,
+        description: null,
+      },
+      Date.now(),
+    );
     dev.read.onServerEvent({ type: 'camera.deleted', cameraId: -1 });
     await new Promise((r) => setTimeout(r, 50));
-    expect((await dev.read.search('legacy')).map((h) => [h.kind, h.id])).toEqual([['device', row.id], ['channel', row.id]]);
+    expect((await dev.read.search('legacy')).map((h) => [h.kind, h.id])).toEqual([
+      ['device', row.id],
+      ['channel', row.id],
+    ]);
     expect(dev.read.counter.of(1).devices).toBe(3);
   });
 });

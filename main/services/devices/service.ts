@@ -124,7 +124,12 @@ export class DeviceService {
       this.counter.setChannelLive(c.id, st.live === true);
       if (publish && (onlyChannel === undefined || onlyChannel === c.id)) this.emit({ type: 'channel.status', status: st });
     }
-    const ds = deviceStatus(this.deps, d, channels.map((c) => c.id), this.now());
+    const ds = deviceStatus(
+      this.deps,
+      d,
+      channels.map((c) => c.id),
+      this.now(),
+    );
     this.counter.setDeviceOnline(d.id, ds.online);
     if (publish) this.emit({ type: 'device.status', status: ds });
   }
@@ -211,7 +216,12 @@ export class DeviceService {
 
   private view(d: DeviceRow, channels: readonly ChannelRow[], rtsp: (id: number) => RtspChannelRow | null, withStream: boolean): DeviceView {
     const sorted = [...channels].sort((a, b) => a.ordinal - b.ordinal || a.id - b.id);
-    const status = deviceStatus(this.deps, d, sorted.map((c) => c.id), this.now());
+    const status = deviceStatus(
+      this.deps,
+      d,
+      sorted.map((c) => c.id),
+      this.now(),
+    );
     return toDeviceView(d, status, this.channelViews(d, sorted, rtsp, withStream));
   }
 

@@ -5,9 +5,24 @@ import { OrgCounter } from './counts';
 import { searchTree } from './search';
 import { OrgTreeIndex, type TreeDevice, type TreeNode } from './tree';
 
-const node = (id: number, parentId: number | null, name: string, code: string | null = null, sortOrder = 0): TreeNode => ({ id, parentId, name, code, sortOrder });
+const node = (id: number, parentId: number | null, name: string, code: string | null = null, sortOrder = 0): TreeNode => ({
+  id,
+  parentId,
+  name,
+  code,
+  sortOrder,
+});
 const device = (id: number, nodeId: number, name: string, extra: Partial<TreeDevice> = {}): TreeDevice => ({
-  id, nodeId, kind: 'rtsp', name, enabled: true, code: null, callsign: null, serial: '', plate: null, ...extra,
+  id,
+  nodeId,
+  kind: 'rtsp',
+  name,
+  enabled: true,
+  code: null,
+  callsign: null,
+  serial: '',
+  plate: null,
+  ...extra,
 });
 
 /** 市局 (1) → 分局 (2) → 派出所 (3); 4 "Patrol" under the root. Devices 1 (node 3, channels 1, 6), 5 (node 2, channel 5), 7 agent (node 4). */
@@ -15,7 +30,11 @@ function fixture(): OrgTreeIndex {
   const t = new OrgTreeIndex();
   t.load(
     [node(1, null, ''), node(2, 1, '分局', '110101'), node(3, 2, '派出所 East'), node(4, 1, 'Patrol', null, -1)],
-    [device(1, 3, 'Gate'), device(5, 2, 'FixtureCam PTZ-1', { kind: 'onvif', serial: 'FX0017' }), device(7, 4, 'PATROL-7', { kind: 'agent', callsign: 'PATROL-7', plate: '京A12345' })],
+    [
+      device(1, 3, 'Gate'),
+      device(5, 2, 'FixtureCam PTZ-1', { kind: 'onvif', serial: 'FX0017' }),
+      device(7, 4, 'PATROL-7', { kind: 'agent', callsign: 'PATROL-7', plate: '京A12345' }),
+    ],
     [
       { id: 1, deviceId: 1, ordinal: 1, name: 'Gate north', code: null },
       { id: 6, deviceId: 1, ordinal: 2, name: 'Gate south', code: '34020000001310000006' },

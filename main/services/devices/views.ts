@@ -41,7 +41,12 @@ export function channelStatus(src: StatusSources, device: Pick<DeviceRow, 'id' |
 }
 
 /** A device's connection state (invariant 9's vocabulary): an agent's from its links, a camera's from its channels' recorders. */
-export function deviceStatus(src: StatusSources, device: Pick<DeviceRow, 'id' | 'kind' | 'enabled'>, channelIds: readonly number[], nowMs: number): DeviceStatus {
+export function deviceStatus(
+  src: StatusSources,
+  device: Pick<DeviceRow, 'id' | 'kind' | 'enabled'>,
+  channelIds: readonly number[],
+  nowMs: number,
+): DeviceStatus {
   if (device.kind === 'agent') {
     const u = src.units.status(device.id);
     return {
@@ -98,9 +103,7 @@ export function toChannelView(row: ChannelRow, status: ChannelStatus, rtsp: Rtsp
     place: mobile ? null : row.place,
     description: row.description,
     stream:
-      withStream && rtsp
-        ? { url: rtsp.url, subUrl: rtsp.subUrl, username: rtsp.username, hasPassword: !!rtsp.password, transport: rtsp.transport }
-        : null,
+      withStream && rtsp ? { url: rtsp.url, subUrl: rtsp.subUrl, username: rtsp.username, hasPassword: !!rtsp.password, transport: rtsp.transport } : null,
     createdMs: row.createdMs,
     updatedMs: row.updatedMs,
     status,

@@ -20,7 +20,12 @@ export interface AgentUnitMountDeps {
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -61,12 +66,19 @@ export function agentUnitMount(deps: AgentUnitMountDeps): RawMount {
     const waitS = limited(ip);
     if (waitS > 0) {
       deps.log(`[gps] agent unit lookup from ${ip} refused: too many refused attempts`);
-      return send(res, 429, { error: { kind: 'rate_limited', message: `too many refused attempts; try again in ${waitS} s` } }, { 'retry-after': String(waitS) });
+      return send(
+        res,
+        429,
+        { error: { kind: 'rate_limited', message: `too many refused attempts; try again in ${waitS} s` } },
+        { 'retry-after': String(waitS) },
+      );
     }
     const key = presentedKey(req);
     if (!key) {
       failed(ip);
-      const why = req.headers.authorization?.startsWith('Bearer ') ? 'this endpoint takes a unit stream key (X-Unit-Key), not a user session' : 'stream key missing (X-Unit-Key header)';
+      const why = req.headers.authorization?.startsWith('Bearer ')
+        ? 'this endpoint takes a unit stream key (X-Unit-Key), not a user session'
+        : 'stream key missing (X-Unit-Key header)';
       deps.log(`[gps] agent unit lookup from ${ip} refused: ${why}`);
       return send(res, 401, { error: { kind: 'unauthorized', message: why } });
     }

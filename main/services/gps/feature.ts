@@ -22,12 +22,15 @@ export interface GpsFeatureOptions {
   flushMs?: number;
 }
 
-
 function auditActor(a: Actor): { userId: number | null; username: string | null } {
   return a.kind === 'user' ? { userId: a.userId, username: a.username } : { userId: null, username: `system: ${a.reason}` };
 }
 
-export function validateFence(b: { shape: 'polygon' | 'circle'; polygon?: number[][] | undefined; circle?: { lat: number; lon: number; radiusM: number } | undefined }): NewGeofence['geometry'] {
+export function validateFence(b: {
+  shape: 'polygon' | 'circle';
+  polygon?: number[][] | undefined;
+  circle?: { lat: number; lon: number; radiusM: number } | undefined;
+}): NewGeofence['geometry'] {
   if (b.shape === 'circle') {
     if (!b.circle) throw DomainError.field('circle', msg('geofence.circle_required'));
     return b.circle;
@@ -73,7 +76,15 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
         });
     },
     onSos: (unitId, active, at) =>
-      recordEvent({ cameraId: unitId, type: 'sos', state: active ? 'active' : 'inactive', startMs: at.tMs, lat: at.lat, lon: at.lon, detail: { source: 'gps' } }),
+      recordEvent({
+        cameraId: unitId,
+        type: 'sos',
+        state: active ? 'active' : 'inactive',
+        startMs: at.tMs,
+        lat: at.lat,
+        lon: at.lon,
+        detail: { source: 'gps' },
+      }),
   });
   const telemetry = new TelemetryMount({ store: ctx.store, ingest, log });
   // mapConfig is defined below (control); the event carries the new config so consoles redraw without a reload.
@@ -151,7 +162,8 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     },
     nearestNow(q): NearestUnit[] {
       const out: NearestUnit[] = [];
-      for (const [id, s] of ingest.all()) if (s.position && unitInfo.has(id)) out.push({ unitId: id, distanceM: distanceM(q.lat, q.lon, s.position.lat, s.position.lon), position: s.position });
+      for (const [id, s] of ingest.all())
+        if (s.position && unitInfo.has(id)) out.push({ unitId: id, distanceM: distanceM(q.lat, q.lon, s.position.lat, s.position.lon), position: s.position });
       return out.sort((a, b) => a.distanceM - b.distanceM).slice(0, q.limit);
     },
     mapConfig(): MapConfig {
@@ -175,7 +187,14 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
         { name: b.name, shape: b.shape, geometry, unitIds: b.unitIds ?? null, unitTypes: b.unitTypes ?? null, enabled: b.enabled ?? true },
         ctx.now(),
       );
-      await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.create', targetType: 'geofence', targetId: row.id, detail: { name: row.name, shape: row.shape }, ip });
+      await ctx.audit.record({
+        actor: auditActor(actor),
+        action: 'gps.geofence.create',
+        targetType: 'geofence',
+        targetId: row.id,
+        detail: { name: row.name, shape: row.shape },
+        ip,
+      });
       await loadFences();
       const view = toGeofenceView(row);
       ctx.publish({ type: 'gps.geofence.changed', geofence: view });
@@ -195,7 +214,14 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
       }
       const row = await repo.updateGeofence(id, patch, ctx.now());
       if (!row) throw DomainError.notFound(msg('geofence.not_found', { id: id }));
-      await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.update', targetType: 'geofence', targetId: id, detail: { fields: Object.keys(patch) }, ip });
+      await ctx.audit.record({
+        actor: auditActor(actor),
+        action: 'gps.geofence.update',
+        targetType: 'geofence',
+        targetId: id,
+        detail: { fields: Object.keys(patch) },
+        ip,
+      });
       await loadFences();
       const view = toGeofenceView(row);
       ctx.publish({ type: 'gps.geofence.changed', geofence: view });
@@ -204,7 +230,14 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     async deleteGeofence(id, actor, ip) {
       const before = await getFence(id);
       await repo.deleteGeofence(id);
-      await ctx.audit.record({ actor: auditActor(actor), action: 'gps.geofence.delete', targetType: 'geofence', targetId: id, detail: { name: before.name }, ip });
+      await ctx.audit.record({
+        actor: auditActor(actor),
+        action: 'gps.geofence.delete',
+        targetType: 'geofence',
+        targetId: id,
+        detail: { name: before.name },
+        ip,
+      });
       await loadFences();
       ctx.publish({ type: 'gps.geofence.changed', geofence: null, deletedId: id });
     },
@@ -215,7 +248,14 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
       const cam = await ctx.store.cameras.get(cameraId);
       if (!cam || cam.kind !== 'rtsp') throw DomainError.notFound(msg('camera.not_found', { id: cameraId }));
       await repo.setPlacement(cameraId, p);
-      await ctx.audit.record({ actor: auditActor(actor), action: p ? 'gps.camera.place' : 'gps.camera.unplace', targetType: 'camera', targetId: cameraId, detail: p ?? {}, ip });
+      await ctx.audit.record({
+        actor: auditActor(actor),
+        action: p ? 'gps.camera.place' : 'gps.camera.unplace',
+        targetType: 'camera',
+        targetId: cameraId,
+        detail: p ?? {},
+        ip,
+      });
       const placement = p ? { cameraId, name: cam.name, ...p } : null;
       ctx.publish({ type: 'gps.camera.placed', placement, cameraId });
       return placement;
@@ -227,7 +267,12 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
     control,
     ingest,
     watcher,
-    mounts: [telemetry.mount(), agentUnitMount({ store: ctx.store, publishUrl: (id, key) => ctx.units.publishUrl(id, key), log }), tiles.mount(), basemapMount()],
+    mounts: [
+      telemetry.mount(),
+      agentUnitMount({ store: ctx.store, publishUrl: (id, key) => ctx.units.publishUrl(id, key), log }),
+      tiles.mount(),
+      basemapMount(),
+    ],
     async start() {
       await loadUnits();
       await loadFences();

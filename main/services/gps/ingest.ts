@@ -102,7 +102,11 @@ export class GpsIngest {
     this.seen(unitId, now);
     if (raw.length > MAX_BATCH_POINTS) {
       this.reject(unitId, 'too_many_points', raw.length);
-      return { stored: 0, duplicates: 0, rejected: [{ index: -1, reason: 'too_many_points', field: '', message: `at most ${MAX_BATCH_POINTS} points per batch` }] };
+      return {
+        stored: 0,
+        duplicates: 0,
+        rejected: [{ index: -1, reason: 'too_many_points', field: '', message: `at most ${MAX_BATCH_POINTS} points per batch` }],
+      };
     }
     const rejected: IngestResult['rejected'] = [];
     const points: GpsPointRow[] = [];

@@ -19,13 +19,15 @@ export async function authenticateUnit(store: Store, req: http.IncomingMessage, 
   const idText = url.searchParams.get('unit') ?? (req.headers['x-unit-id'] as string | undefined) ?? '';
   const auth = req.headers.authorization;
   const key = (req.headers['x-unit-key'] as string | undefined) ?? (auth?.startsWith('Unit ') ? auth.slice(5).trim() : null) ?? url.searchParams.get('key');
-  if (!/^[1-9]\d{0,9}$/.test(idText)) return { ok: false, status: 401, reason: 'unknown_unit', unitId: null, message: 'unit id missing or malformed (?unit=ID)' };
+  if (!/^[1-9]\d{0,9}$/.test(idText))
+    return { ok: false, status: 401, reason: 'unknown_unit', unitId: null, message: 'unit id missing or malformed (?unit=ID)' };
   const unitId = Number(idText);
   const unit = await store.units.get(unitId);
   if (!unit) return { ok: false, status: 401, reason: 'unknown_unit', unitId, message: `unit ${unitId} does not exist` };
   if (!key) return { ok: false, status: 401, reason: 'bad_key', unitId, message: 'stream key missing (X-Unit-Key header)' };
   const presented = createHash('sha256').update(key, 'utf8').digest();
-  if (!timingSafeEqual(presented, Buffer.from(unit.streamKeyHash, 'hex'))) return { ok: false, status: 401, reason: 'bad_key', unitId, message: 'wrong stream key' };
+  if (!timingSafeEqual(presented, Buffer.from(unit.streamKeyHash, 'hex')))
+    return { ok: false, status: 401, reason: 'bad_key', unitId, message: 'wrong stream key' };
   if (!unit.enabled) return { ok: false, status: 403, reason: 'disabled_unit', unitId, message: `unit ${unitId} is disabled` };
   return { ok: true, unitId };
 }
@@ -105,7 +107,12 @@ export class TelemetryMount {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(points)) {
       this.deps.ingest.reject(a.unitId, 'bad_message');
       return send(res, 400, {
-        error: { kind: 'validation', message: 'body must be {"points": [...]}', reason: 'bad_message', fields: [{ path: 'points', message: 'must be a list' }] },
+        error: {
+          kind: 'validation',
+          message: 'body must be {"points": [...]}',
+          reason: 'bad_message',
+          fields: [{ path: 'points', message: 'must be a list' }],
+        },
       });
     }
     const r = await this.deps.ingest.submit(a.unitId, points);

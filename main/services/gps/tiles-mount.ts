@@ -38,7 +38,8 @@ export class TilesMount {
 
   async start(): Promise<void> {
     const key = this.currentKey();
-    if (key === 'none') this.log(`[gps] no local map tiles yet (${this.file} does not exist); the map shows the built-in outlines and picks the file up when it appears`);
+    if (key === 'none')
+      this.log(`[gps] no local map tiles yet (${this.file} does not exist); the map shows the built-in outlines and picks the file up when it appears`);
     else await this.reopen(key);
     fs.watchFile(this.file, { interval: this.opts.pollMs ?? 1000, persistent: false }, () => this.changed());
     this.watching = true;
@@ -128,7 +129,11 @@ export class TilesMount {
           return end(503, `map tiles are being replaced: ${(err as Error).message}`);
         }
         if (!data) return end(404, 'no such tile');
-        res.writeHead(200, { 'content-type': TYPES[info.format] ?? 'application/octet-stream', 'content-length': data.length, 'cache-control': 'private, max-age=3600' });
+        res.writeHead(200, {
+          'content-type': TYPES[info.format] ?? 'application/octet-stream',
+          'content-length': data.length,
+          'cache-control': 'private, max-age=3600',
+        });
         res.end(req.method === 'HEAD' ? undefined : data);
       },
     } satisfies RawMount;

@@ -1,6 +1,17 @@
 // What route handlers and other features may ask of the investigation feature (issue 6).
 import type {
-  Bookmark, BookmarkQuery, BookmarkUpdate, Case, ExportCreate, ExportJob, LegalHold, PlaybackMap, SearchHit, SearchQuery, Snapshot, Timeline,
+  Bookmark,
+  BookmarkQuery,
+  BookmarkUpdate,
+  Case,
+  ExportCreate,
+  ExportJob,
+  LegalHold,
+  PlaybackMap,
+  SearchHit,
+  SearchQuery,
+  Snapshot,
+  Timeline,
 } from '../../../common/investigation';
 import type { Actor, EvidenceActions } from '../contracts';
 

@@ -33,7 +33,10 @@ describe('cut points', () => {
 
   it('ends on a prefix of the decode order without a hole, holding every frame before the end', () => {
     const b = copyEnd(idx, 0, 0.5); // frames before 0.5 s: 0..12 (pts 0.48)
-    const kept = idx.frames!.filter((f) => b.outpointS === undefined || f.dtsS < b.outpointS - 10).map((f) => Math.round(f.ptsS / 0.04)).sort((x, y) => x - y);
+    const kept = idx
+      .frames!.filter((f) => b.outpointS === undefined || f.dtsS < b.outpointS - 10)
+      .map((f) => Math.round(f.ptsS / 0.04))
+      .sort((x, y) => x - y);
     expect(kept).toEqual(kept.map((_, i) => i)); // hole-free
     expect(kept[kept.length - 1]).toBeGreaterThanOrEqual(12);
     expect(b.lastFrameMs).toBeCloseTo(kept[kept.length - 1]! * 40, 6);

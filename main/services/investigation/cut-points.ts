@@ -46,7 +46,12 @@ export function firstKeyframeMs(idx: TsIndex, segStartMs: number): number {
  * relEndS (s from the segment's first frame; undefined: to the end) and no hole. The last frame shown is then at or
  * up to a few frames after relEndS, never before the last frame asked for.
  */
-export function copyEnd(idx: TsIndex, segStartMs: number, relEndS: number | undefined, fromDtsS = -Infinity): { outpointS?: number; lastFrameMs: number; endMs: number } {
+export function copyEnd(
+  idx: TsIndex,
+  segStartMs: number,
+  relEndS: number | undefined,
+  fromDtsS = -Infinity,
+): { outpointS?: number; lastFrameMs: number; endMs: number } {
   const frames = (idx.frames ?? []).filter((f) => f.dtsS >= fromDtsS - 1e-6);
   if (frames.length === 0) throw new Error('no frame after the start point');
   let keep = frames.length;
@@ -80,5 +85,9 @@ export function exactFrames(first: TsIndex, firstSegStartMs: number, relStartS: 
   const b = (last.frames ?? []).map((f) => f.ptsS).filter((p) => p < relEndS - 1e-6);
   if (a.length === 0 || b.length === 0) throw new Error('no frame inside the cut');
   const lastS = Math.max(...b);
-  return { firstFrameMs: firstSegStartMs + Math.min(...a) * 1000, lastFrameMs: lastSegStartMs + lastS * 1000, endMs: lastSegStartMs + (lastS + frameS(last)) * 1000 };
+  return {
+    firstFrameMs: firstSegStartMs + Math.min(...a) * 1000,
+    lastFrameMs: lastSegStartMs + lastS * 1000,
+    endMs: lastSegStartMs + (lastS + frameS(last)) * 1000,
+  };
 }

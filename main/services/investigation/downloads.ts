@@ -49,7 +49,17 @@ interface Body {
   open(start: number, endInclusive: number): Readable;
 }
 
-async function send(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: MountSession, job: ExportJob, file: string, body: Body, deps: DownloadDeps, ip: string | null): Promise<void> {
+async function send(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  p: MountSession,
+  job: ExportJob,
+  file: string,
+  body: Body,
+  deps: DownloadDeps,
+  ip: string | null,
+): Promise<void> {
   const ifRange = req.headers['if-range'];
   let range = parseRange(req.headers.range, body.sizeBytes);
   if (ifRange && ifRange !== body.etag) range = null; // the package changed since the first part: send it whole
@@ -68,8 +78,13 @@ async function send(req: http.IncomingMessage, res: http.ServerResponse, url: UR
   const start = range?.start ?? 0;
   const end = range?.end ?? body.sizeBytes - 1;
   const length = body.sizeBytes === 0 ? 0 : end - start + 1;
-  if (req.method !== 'HEAD') await deps.audit(p, job, { file, range: range ? `bytes ${start}-${end}/${body.sizeBytes}` : null, sizeBytes: body.sizeBytes, bytes: length }, ip);
-  res.writeHead(range ? 206 : 200, { ...headers, 'Content-Length': String(length), ...(range ? { 'Content-Range': `bytes ${start}-${end}/${body.sizeBytes}` } : {}) });
+  if (req.method !== 'HEAD')
+    await deps.audit(p, job, { file, range: range ? `bytes ${start}-${end}/${body.sizeBytes}` : null, sizeBytes: body.sizeBytes, bytes: length }, ip);
+  res.writeHead(range ? 206 : 200, {
+    ...headers,
+    'Content-Length': String(length),
+    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${body.sizeBytes}` } : {}),
+  });
   if (length === 0 || req.method === 'HEAD') {
     res.end();
     return;
@@ -80,7 +95,10 @@ async function send(req: http.IncomingMessage, res: http.ServerResponse, url: UR
   const push = (state: 'running' | 'done' | 'failed') => {
     if (!dl) return;
     lastPushMs = deps.now();
-    deps.publish({ type: 'investigation.download', download: { id: dl, userId: p.user.id, exportId: job.id, file, sentBytes: start + sent, totalBytes: body.sizeBytes, state } });
+    deps.publish({
+      type: 'investigation.download',
+      download: { id: dl, userId: p.user.id, exportId: job.id, file, sentBytes: start + sent, totalBytes: body.sizeBytes, state },
+    });
   };
   push('running');
   const meter = new Transform({
@@ -100,7 +118,15 @@ async function send(req: http.IncomingMessage, res: http.ServerResponse, url: UR
 }
 
 /** GET /export-files/<id>.zip: the whole package as <dirName>/... in a stored ZIP. */
-export async function sendPackageZip(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: MountSession, job: ExportJob, deps: DownloadDeps, ip: string | null): Promise<void> {
+export async function sendPackageZip(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  p: MountSession,
+  job: ExportJob,
+  deps: DownloadDeps,
+  ip: string | null,
+): Promise<void> {
   const dir = deps.packageDir(job);
   const idx = await loadIndex(deps.indexDir, job.dirName, dir);
   const layout = layoutZip(
@@ -112,7 +138,17 @@ export async function sendPackageZip(req: http.IncomingMessage, res: http.Server
 }
 
 /** GET /export-files/<id>/<file>: one file of the package (Range supported). */
-export async function sendPackageFile(req: http.IncomingMessage, res: http.ServerResponse, url: URL, p: MountSession, job: ExportJob, rel: string, full: string, deps: DownloadDeps, ip: string | null): Promise<void> {
+export async function sendPackageFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  p: MountSession,
+  job: ExportJob,
+  rel: string,
+  full: string,
+  deps: DownloadDeps,
+  ip: string | null,
+): Promise<void> {
   const st = await fs.promises.stat(full);
   const etag = `"${Math.round(st.mtimeMs)}-${st.size}"`;
   await send(req, res, url, p, job, rel, { sizeBytes: st.size, etag, open: (a, b) => fs.createReadStream(full, { start: a, end: b }) }, deps, ip);

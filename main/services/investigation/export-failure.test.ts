@@ -25,14 +25,34 @@ describe('a failed export', () => {
   beforeAll(async () => {
     t = await openTempStore();
     const config = loadConfig({ dataDir: t.dir, env: {} });
-    camId = (await t.store.units.create({ callsign: 'GATE', type: 'vehicle', officer: 'Li', enabled: false, groupName: null, segmentSeconds: 6, retentionDays: 30, streamKeyHash: 'c'.repeat(64) }, t0)).id;
+    camId = (
+      await t.store.units.create(
+        {
+          callsign: 'GATE',
+          type: 'vehicle',
+          officer: 'Li',
+          enabled: false,
+          groupName: null,
+          segmentSeconds: 6,
+          retentionDays: 30,
+          streamKeyHash: 'c'.repeat(64),
+        },
+        t0,
+      )
+    ).id;
     const segs = await makeSegments(config.recordingsDir, camId, t0, 2, 6);
     await indexSegments(t.store, camId, segs);
     relPaths = (await t.store.segments.listRange(camId, t0, t0 + 60_000, 100)).map((s) => path.join(config.recordingsDir, ...s.relPath.split('/')));
     const places: PlaceQueries = { unitsNear: async () => [], camerasNear: async () => [], track: async () => [] };
     const ctx = {
-      config, store: t.store, log: (m: string) => logs.push(m), now: Date.now, publish: () => undefined,
-      onServerEvent: () => () => undefined, audit: new AuditLog(t.store, Date.now), ffmpeg: testLauncher(),
+      config,
+      store: t.store,
+      log: (m: string) => logs.push(m),
+      now: Date.now,
+      publish: () => undefined,
+      onServerEvent: () => () => undefined,
+      audit: new AuditLog(t.store, Date.now),
+      ffmpeg: testLauncher(),
     } as unknown as FeatureContext;
     svc = new InvestigationService(ctx, places, { exportsDir: path.join(t.dir, 'exports'), snapshotsDir: path.join(t.dir, 'snapshots') });
   }, 60_000);

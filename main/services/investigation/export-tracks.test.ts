@@ -23,7 +23,21 @@ describe('export of a unit with its GPS track', () => {
   beforeAll(async () => {
     t = await openTempStore();
     const config = loadConfig({ dataDir: t.dir, env: {} });
-    unitId = (await t.store.units.create({ callsign: 'PATROL-12', type: 'vehicle', officer: 'Li', enabled: false, groupName: null, segmentSeconds: 6, retentionDays: 30, streamKeyHash: 'b'.repeat(64) }, t0)).id;
+    unitId = (
+      await t.store.units.create(
+        {
+          callsign: 'PATROL-12',
+          type: 'vehicle',
+          officer: 'Li',
+          enabled: false,
+          groupName: null,
+          segmentSeconds: 6,
+          retentionDays: 30,
+          streamKeyHash: 'b'.repeat(64),
+        },
+        t0,
+      )
+    ).id;
     await indexSegments(t.store, unitId, await makeSegments(config.recordingsDir, unitId, t0, 2, 6));
     await t.store.db.exec('CREATE TABLE test_track (unit_id INTEGER, t_ms INTEGER, lat REAL, lon REAL)');
     for (let k = 0; k < 12; k++) await t.store.db.run('INSERT INTO test_track VALUES (?, ?, ?, ?)', [unitId, t0 + k * 1000, 31.23 + k * 1e-4, 121.47]);
@@ -31,13 +45,31 @@ describe('export of a unit with its GPS track', () => {
       unitsNear: async () => [],
       camerasNear: async () => [],
       async track(id, a, b, limit = 1000) {
-        const rows = await t.store.db.all<{ unit_id: number; t_ms: number; lat: number; lon: number }>('SELECT * FROM test_track WHERE unit_id = ? AND t_ms BETWEEN ? AND ? ORDER BY t_ms LIMIT ?', [id, a, b, limit]);
-        return rows.map((r): TrackPoint => ({ unitId: r.unit_id, tMs: r.t_ms, lat: r.lat, lon: r.lon, altM: null, speedMps: null, headingDeg: null, accuracyM: null }));
+        const rows = await t.store.db.all<{ unit_id: number; t_ms: number; lat: number; lon: number }>(
+          'SELECT * FROM test_track WHERE unit_id = ? AND t_ms BETWEEN ? AND ? ORDER BY t_ms LIMIT ?',
+          [id, a, b, limit],
+        );
+        return rows.map((r): TrackPoint => ({
+          unitId: r.unit_id,
+          tMs: r.t_ms,
+          lat: r.lat,
+          lon: r.lon,
+          altM: null,
+          speedMps: null,
+          headingDeg: null,
+          accuracyM: null,
+        }));
       },
     };
     const ctx = {
-      config, store: t.store, log: () => undefined, now: Date.now, publish: (ev: { type: string; export?: ExportJob }) => ev.export && jobs.push(ev.export),
-      onServerEvent: () => () => undefined, audit: new AuditLog(t.store, Date.now), ffmpeg: testLauncher(),
+      config,
+      store: t.store,
+      log: () => undefined,
+      now: Date.now,
+      publish: (ev: { type: string; export?: ExportJob }) => ev.export && jobs.push(ev.export),
+      onServerEvent: () => () => undefined,
+      audit: new AuditLog(t.store, Date.now),
+      ffmpeg: testLauncher(),
     } as unknown as FeatureContext;
     svc = new InvestigationService(ctx, places, { exportsDir: path.join(t.dir, 'exports'), snapshotsDir: path.join(t.dir, 'snapshots') });
   }, 60_000);
@@ -49,7 +81,10 @@ describe('export of a unit with its GPS track', () => {
 
   it('writes MP4, GPX and KML, hashes them in the manifest and reports progress as events', async () => {
     const kase = await svc.createCase({ reference: 'GPS-1', title: '' }, { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' } });
-    const job = await svc.createExport({ caseId: kase.id, sources: [{ cameraId: unitId }], startMs: t0 + 2000, endMs: t0 + 9000 }, { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' } });
+    const job = await svc.createExport(
+      { caseId: kase.id, sources: [{ cameraId: unitId }], startMs: t0 + 2000, endMs: t0 + 9000 },
+      { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' } },
+    );
     const deadline = Date.now() + 60_000;
     let done = await svc.getExport(job.id);
     while (done.state !== 'done' && done.state !== 'failed' && Date.now() < deadline) {

@@ -196,7 +196,14 @@ export class ExportQueue {
   private async exactTimes(p: Piece): Promise<FrameTimes> {
     const first = p.segs[0]!;
     const last = p.segs[p.segs.length - 1]!;
-    return exactFrames(await this.frameIndex(first), first.startMs, (p.startMs - first.startMs) / 1000, await this.frameIndex(last), last.startMs, (p.endMs - last.startMs) / 1000);
+    return exactFrames(
+      await this.frameIndex(first),
+      first.startMs,
+      (p.startMs - first.startMs) / 1000,
+      await this.frameIndex(last),
+      last.startMs,
+      (p.endMs - last.startMs) / 1000,
+    );
   }
 
   private async build(job: ExportJob, signal: AbortSignal): Promise<string> {
@@ -216,9 +223,18 @@ export class ExportQueue {
       const cam = await store.cameras.get(src.cameraId);
       const segs = await store.segments.listRange(src.cameraId, startMs, endMs, 100_000);
       const pieces = piecesOf(segs, startMs, endMs);
-      plans.push({ cameraId: src.cameraId, name: cam?.name ?? `camera-${src.cameraId}`, kind: cam?.kind === 'uplink' ? 'unit' : 'camera', segs: pieces.flatMap((p) => p.segs), pieces });
+      plans.push({
+        cameraId: src.cameraId,
+        name: cam?.name ?? `camera-${src.cameraId}`,
+        kind: cam?.kind === 'uplink' ? 'unit' : 'camera',
+        segs: pieces.flatMap((p) => p.segs),
+        pieces,
+      });
     }
-    const totalS = Math.max(0.001, plans.reduce((a, p) => a + p.pieces.reduce((b, q) => b + (q.endMs - q.startMs) / 1000, 0), 0));
+    const totalS = Math.max(
+      0.001,
+      plans.reduce((a, p) => a + p.pieces.reduce((b, q) => b + (q.endMs - q.startMs) / 1000, 0), 0),
+    );
     let doneS = 0;
     const sources: ManifestSource[] = [];
     for (const [i, plan] of plans.entries()) {
@@ -226,7 +242,11 @@ export class ExportQueue {
       const segInfo = [];
       for (const s of plan.segs) {
         const full = path.join(this.d.recordingsDir, ...s.relPath.split('/'));
-        if (!fs.existsSync(full)) throw new ExportFailure(msg('export.segment_missing', { source: plan.name }), `segment ${s.relPath} of ${plan.name} is missing (deleted by retention?)`);
+        if (!fs.existsSync(full))
+          throw new ExportFailure(
+            msg('export.segment_missing', { source: plan.name }),
+            `segment ${s.relPath} of ${plan.name} is missing (deleted by retention?)`,
+          );
         segInfo.push({ id: s.id, relPath: s.relPath, startMs: s.startMs, endMs: s.endMs, sizeBytes: s.sizeBytes, sha256: await sha256File(full) });
       }
       let durationMs: number | null = null;
@@ -295,8 +315,15 @@ export class ExportQueue {
         }
       }
       sources.push({
-        cameraId: plan.cameraId, name: plan.name, kind: plan.kind, file: fileRel, startMs, endMs,
-        recorded: truth.map((t) => ({ startMs: Math.round(t.firstFrameMs), endMs: Math.round(t.endMs) })), segments: segInfo, durationMs,
+        cameraId: plan.cameraId,
+        name: plan.name,
+        kind: plan.kind,
+        file: fileRel,
+        startMs,
+        endMs,
+        recorded: truth.map((t) => ({ startMs: Math.round(t.firstFrameMs), endMs: Math.round(t.endMs) })),
+        segments: segInfo,
+        durationMs,
         firstFrameMs: truth.length ? Math.round(truth[0]!.firstFrameMs) : null,
         lastFrameMs: truth.length ? Math.round(truth[truth.length - 1]!.lastFrameMs) : null,
         cut: reencode ? 'frame-exact' : 'keyframe',
@@ -304,7 +331,8 @@ export class ExportQueue {
     }
     if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
     // Leftovers of an interrupted run are not part of the package.
-    for (const rel of await listPackageFiles(dir)) if (/\.(partial\.mp4|piece\d+\.mp4|ffconcat)$/.test(rel)) await fs.promises.rm(path.join(dir, ...rel.split('/')), { force: true });
+    for (const rel of await listPackageFiles(dir))
+      if (/\.(partial\.mp4|piece\d+\.mp4|ffconcat)$/.test(rel)) await fs.promises.rm(path.join(dir, ...rel.split('/')), { force: true });
     const exportedMs = this.d.now();
     const manifest: Manifest = {
       format: 'argus-evidence/1',
@@ -328,7 +356,10 @@ export class ExportQueue {
 
 /** A failure of an export with a registered reason the console words (the English text stays for the log). */
 class ExportFailure extends Error {
-  constructor(readonly reason: ServerMessage, message?: string) {
+  constructor(
+    readonly reason: ServerMessage,
+    message?: string,
+  ) {
     super(message ?? englishOf(reason));
   }
 }

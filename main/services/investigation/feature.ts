@@ -15,7 +15,11 @@ export interface InvestigationFeatureOptions {
   playbackIdleMs?: number;
 }
 
-export function createInvestigationFeature(ctx: FeatureContext, links: { places: PlaceQueries }, opts: InvestigationFeatureOptions = {}): Feature<InvestigationControl> & { service: InvestigationService } {
+export function createInvestigationFeature(
+  ctx: FeatureContext,
+  links: { places: PlaceQueries },
+  opts: InvestigationFeatureOptions = {},
+): Feature<InvestigationControl> & { service: InvestigationService } {
   const indexDir = path.join(ctx.config.dataDir, 'export-index');
   const service = new InvestigationService(ctx, links.places, {
     exportsDir: opts.exportsDir ?? path.join(ctx.config.dataDir, 'exports'),
@@ -27,13 +31,20 @@ export function createInvestigationFeature(ctx: FeatureContext, links: { places:
   return {
     control: service,
     service,
-    mounts: investigationMounts(service, audit, {
-      indexDir,
-      packageDir: (job) => service.exportDir(job),
-      audit: (p, job, detail, ip) => ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, ...detail }, ip }),
-      publish: ctx.publish,
-      now: ctx.now,
-    }, ctx.config.recordingsDir, ctx.ffmpeg),
+    mounts: investigationMounts(
+      service,
+      audit,
+      {
+        indexDir,
+        packageDir: (job) => service.exportDir(job),
+        audit: (p, job, detail, ip) =>
+          ctx.audit.record({ actor: p, action: 'export.download', targetType: 'export', targetId: job.id, detail: { caseId: job.caseId, ...detail }, ip }),
+        publish: ctx.publish,
+        now: ctx.now,
+      },
+      ctx.config.recordingsDir,
+      ctx.ffmpeg,
+    ),
     async start() {
       await service.exports.start();
     },

@@ -22,15 +22,26 @@ export const CASE_ROLES: readonly Role[] = rolesWith(CASES);
 /** An error answer like the API's (ErrorBody): kind, English message, registered code and params. */
 function fail(res: http.ServerResponse, status: number, m: ServerMessage, message = englishOf(m)): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  const kind = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 503 ? 'unavailable' : 'validation';
+  const kind =
+    status === 401
+      ? 'unauthorized'
+      : status === 403
+        ? 'forbidden'
+        : status === 404
+          ? 'not_found'
+          : status === 405
+            ? 'method_not_allowed'
+            : status === 503
+              ? 'unavailable'
+              : 'validation';
   const params = m.params as Record<string, unknown>;
   res.end(JSON.stringify({ error: { kind, message, code: m.code, ...(Object.keys(params).length ? { params } : {}) } }));
 }
 
 async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<MountSession | null> {
   const p = await auth.principal(req, url);
-  if (!p) return fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null;
-  if (!can(p.user, right)) return fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null;
+  if (!p) return (fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null);
+  if (!can(p.user, right)) return (fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null);
   return p;
 }
 
@@ -51,7 +62,10 @@ interface ViewSession {
  */
 export class PlaybackAudit {
   private readonly sessions = new Map<string, ViewSession>();
-  constructor(private readonly audit: AuditLog, private readonly idleMs: number) {}
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly idleMs: number,
+  ) {}
 
   private key(p: MountSession, cameraId: number): string {
     return `${p.tokenHash}:${cameraId}`;
@@ -91,8 +105,12 @@ export class PlaybackAudit {
     clearTimeout(s.timer);
     if (s.requests === 0) return;
     await this.audit.record({
-      actor: s.principal, action: 'playback.view', targetType: 'camera', targetId: s.cameraId,
-      detail: { cameraId: s.cameraId, startMs: Math.round(s.fromMs), endMs: Math.round(s.toMs), pieces: s.requests }, ip: s.ip,
+      actor: s.principal,
+      action: 'playback.view',
+      targetType: 'camera',
+      targetId: s.cameraId,
+      detail: { cameraId: s.cameraId, startMs: Math.round(s.fromMs), endMs: Math.round(s.toMs), pieces: s.requests },
+      ip: s.ip,
     });
   }
 
@@ -105,7 +123,13 @@ function clientIp(req: http.IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
-export function investigationMounts(svc: InvestigationService, audit: PlaybackAudit, downloads: DownloadDeps, recordingsDir: string, ffmpeg: FfmpegLauncher): RawMount[] {
+export function investigationMounts(
+  svc: InvestigationService,
+  audit: PlaybackAudit,
+  downloads: DownloadDeps,
+  recordingsDir: string,
+  ffmpeg: FfmpegLauncher,
+): RawMount[] {
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
@@ -157,7 +181,8 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
       const zip = /^(\d+)\.zip$/.exec(rest);
       const m = zip ?? /^(\d+)\/(.+)$/.exec(rest);
-      if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /export-files/<export id>.zip or /export-files/<export id>/<file>');
+      if (!m)
+        return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /export-files/<export id>.zip or /export-files/<export id>/<file>');
       const job = await svc.getExport(Number(m[1])).catch(() => null);
       if (!job || job.state !== 'done') return fail(res, 404, msg('export.not_ready', { id: Number(m[1]) }));
       if (zip) return sendPackageZip(req, res, url, p, job, downloads, clientIp(req));
@@ -167,7 +192,8 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       } catch {
         return fail(res, 400, msg('export.bad_file_name'));
       }
-      if (rel.split('/').some((c) => c === '..' || c === '.' || c === '') || rel.includes('\\')) return fail(res, 400, msg('export.path_escapes'), 'file must not leave the package');
+      if (rel.split('/').some((c) => c === '..' || c === '.' || c === '') || rel.includes('\\'))
+        return fail(res, 400, msg('export.path_escapes'), 'file must not leave the package');
       const full = path.join(svc.exportDir(job), ...rel.split('/'));
       const st = await fs.promises.stat(full).catch(() => null);
       if (!st?.isFile()) return fail(res, 404, msg('export.file_missing', { file: rel }));
@@ -185,7 +211,13 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
       const st = file ? await fs.promises.stat(file).catch(() => null) : null;
       if (!file || !st) return fail(res, 404, msg('snapshot.not_found', { id: Number(m[1]) }));
       res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(st.size), 'Cache-Control': 'private, max-age=3600' });
-      await new Promise<void>((resolve) => fs.createReadStream(file).on('error', () => resolve()).on('end', resolve).pipe(res));
+      await new Promise<void>((resolve) =>
+        fs
+          .createReadStream(file)
+          .on('error', () => resolve())
+          .on('end', resolve)
+          .pipe(res),
+      );
     },
   };
   const frames = new FramePreviews(svc.ctxStore(), recordingsDir, ffmpeg);
@@ -200,7 +232,13 @@ export function investigationMounts(svc: InvestigationService, audit: PlaybackAu
         .withFrame(Number(m[1]), Number(m[2]), async (jpg) => {
           const st = await fs.promises.stat(jpg);
           res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(st.size), 'Cache-Control': 'private, max-age=3600' });
-          await new Promise<void>((resolve) => fs.createReadStream(jpg).on('error', () => resolve()).on('end', resolve).pipe(res));
+          await new Promise<void>((resolve) =>
+            fs
+              .createReadStream(jpg)
+              .on('error', () => resolve())
+              .on('end', resolve)
+              .pipe(res),
+          );
           return true;
         })
         .catch(() => false);

@@ -17,7 +17,10 @@ const RESERVED_RE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?
 export function safeComponent(text: string, maxLength = 64): string {
   let s = text.normalize('NFC').replace(UNSAFE_RE, '_');
   s = [...s].slice(0, maxLength).join('');
-  s = s.replace(/^\s+/, '').replace(/^\.+/, '_').replace(/[.\s]+$/, '');
+  s = s
+    .replace(/^\s+/, '')
+    .replace(/^\.+/, '_')
+    .replace(/[.\s]+$/, '');
   if (RESERVED_RE.test(s)) s = `_${s}`;
   return s === '' ? '_' : s;
 }

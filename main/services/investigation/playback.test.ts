@@ -23,12 +23,42 @@ describe('VOD pieces from the segment index (real MPEG-TS)', () => {
     t = await openTempStore();
     const config = loadConfig({ dataDir: t.dir, env: {} });
     fs.mkdirSync(config.recordingsDir, { recursive: true });
-    cameraId = (await t.store.cameras.create({ name: 'C', url: 'rtsp://h/x', subUrl: null, username: null, password: null, transport: 'tcp', enabled: false, segmentSeconds: 6, retentionDays: 30, groupName: null, description: null }, t0)).id;
+    cameraId = (
+      await t.store.cameras.create(
+        {
+          name: 'C',
+          url: 'rtsp://h/x',
+          subUrl: null,
+          username: null,
+          password: null,
+          transport: 'tcp',
+          enabled: false,
+          segmentSeconds: 6,
+          retentionDays: 30,
+          groupName: null,
+          description: null,
+        },
+        t0,
+      )
+    ).id;
     segs = await makeSegments(config.recordingsDir, cameraId, t0, 4, 6);
     await indexSegments(t.store, cameraId, segs, [2]); // gap from t0+12 s to t0+18 s
-    const ctx = { config, store: t.store, log: () => undefined, now: () => t0 + 30_000, publish: () => undefined, onServerEvent: () => () => undefined, audit: new AuditLog(t.store, () => t0), ffmpeg: testLauncher() } as unknown as FeatureContext;
+    const ctx = {
+      config,
+      store: t.store,
+      log: () => undefined,
+      now: () => t0 + 30_000,
+      publish: () => undefined,
+      onServerEvent: () => () => undefined,
+      audit: new AuditLog(t.store, () => t0),
+      ffmpeg: testLauncher(),
+    } as unknown as FeatureContext;
     const none = () => Promise.reject(new Error('not available'));
-    svc = new InvestigationService(ctx, { unitsNear: none, camerasNear: none, track: none }, { exportsDir: path.join(t.dir, 'exports'), snapshotsDir: path.join(t.dir, 'snapshots') });
+    svc = new InvestigationService(
+      ctx,
+      { unitsNear: none, camerasNear: none, track: none },
+      { exportsDir: path.join(t.dir, 'exports'), snapshotsDir: path.join(t.dir, 'snapshots') },
+    );
   }, 60_000);
 
   afterAll(async () => {

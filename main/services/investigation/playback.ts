@@ -95,9 +95,7 @@ export class PlaybackIndex {
       const starts: number[] = [0];
       for (let i = 1; i < kfs.length; i++) if (kfs[i]!.ptsS - kfs[starts[starts.length - 1]!]!.ptsS >= PIECE_TARGET_S - 1e-6) starts.push(i);
       const continuous =
-        prev !== null &&
-        Math.abs(seg.startMs - prev.seg.endMs) <= 1500 &&
-        Math.abs(idx.firstPtsS - (prev.idx.firstPtsS + prev.idx.durationS)) <= 0.5;
+        prev !== null && Math.abs(seg.startMs - prev.seg.endMs) <= 1500 && Math.abs(idx.firstPtsS - (prev.idx.firstPtsS + prev.idx.durationS)) <= 0.5;
       let first = true;
       for (let k = 0; k < starts.length; k++) {
         const a = kfs[starts[k]!]!;

@@ -5,7 +5,10 @@ const esc = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&g
 
 export function toGpx(name: string, points: TrackPoint[]): string {
   const pts = points
-    .map((p) => `      <trkpt lat="${p.lat.toFixed(7)}" lon="${p.lon.toFixed(7)}">${p.altM !== null ? `<ele>${p.altM.toFixed(1)}</ele>` : ''}<time>${new Date(p.tMs).toISOString()}</time></trkpt>`)
+    .map(
+      (p) =>
+        `      <trkpt lat="${p.lat.toFixed(7)}" lon="${p.lon.toFixed(7)}">${p.altM !== null ? `<ele>${p.altM.toFixed(1)}</ele>` : ''}<time>${new Date(p.tMs).toISOString()}</time></trkpt>`,
+    )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Argus" xmlns="http://www.topografix.com/GPX/1/1">

@@ -32,7 +32,7 @@ export interface TsIndex {
 }
 
 function readPts(b: Buffer, i: number): number {
-  return (((b[i]! >> 1) & 0x07) * 2 ** 30) + ((((b[i + 1]! << 8) | b[i + 2]!) >> 1) * 2 ** 15) + (((b[i + 3]! << 8) | b[i + 4]!) >> 1);
+  return ((b[i]! >> 1) & 0x07) * 2 ** 30 + (((b[i + 1]! << 8) | b[i + 2]!) >> 1) * 2 ** 15 + (((b[i + 3]! << 8) | b[i + 4]!) >> 1);
 }
 
 /** Scans a TS file (reads it once, in 4 MiB blocks). Throws when it holds no H.264/H.265 video. */
@@ -87,7 +87,7 @@ export async function indexTsFile(file: string, opts: { frames?: boolean } = {})
           const s = payload + 1 + buf[payload]!;
           const secLen = ((buf[s + 1]! & 0x0f) << 8) | buf[s + 2]!;
           const progInfoLen = ((buf[s + 10]! & 0x0f) << 8) | buf[s + 11]!;
-          for (let i = s + 12 + progInfoLen; i + 5 <= s + 3 + secLen - 4; ) {
+          for (let i = s + 12 + progInfoLen; i + 5 <= s + 3 + secLen - 4;) {
             const type = buf[i]!;
             const epid = ((buf[i + 1]! & 0x1f) << 8) | buf[i + 2]!;
             const esLen = ((buf[i + 3]! & 0x0f) << 8) | buf[i + 4]!;
@@ -122,7 +122,14 @@ export async function indexTsFile(file: string, opts: { frames?: boolean } = {})
     if (!pat || !pmt || videoPid < 0 || first === null) throw new Error(`${file}: no H.264/H.265 video found`);
     kfs.sort((a, b) => a.ptsS - b.ptsS);
     const frameS = frames > 1 ? last / (frames - 1) : 0.04;
-    return { sizeBytes: size, header: Buffer.concat([pat, pmt]), firstPtsS: first, durationS: last + frameS, keyframes: kfs, ...(opts.frames ? { frames: frameList } : {}) };
+    return {
+      sizeBytes: size,
+      header: Buffer.concat([pat, pmt]),
+      firstPtsS: first,
+      durationS: last + frameS,
+      keyframes: kfs,
+      ...(opts.frames ? { frames: frameList } : {}),
+    };
   } finally {
     await fh.close();
   }

@@ -41,7 +41,15 @@ describe.each([
     const t = spawnSync('unzip', ['-t', zipFile], { encoding: 'utf8' });
     expect(t.status, t.stdout + t.stderr).toBe(0);
     expect(t.stdout).toContain('No errors detected');
-    const py = spawnSync('python3', ['-c', 'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint("\\n".join(f"{i.filename} {i.file_size}" for i in z.infolist()))', zipFile], { encoding: 'utf8' });
+    const py = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint("\\n".join(f"{i.filename} {i.file_size}" for i in z.infolist()))',
+        zipFile,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(py.status, py.stderr).toBe(0);
     expect(py.stdout.trim().split('\n')).toEqual(entries.map((e) => `${e.name} ${e.sizeBytes}`));
     const out = path.join(dir, `out-${zip64AtBytes ?? 0}`);
@@ -100,13 +108,21 @@ describe('a package over 4 GiB (sparse files: the layout is checked, not 5 GiB o
     fs.ftruncateSync(fd, layout.totalBytes);
     fs.closeSync(fd);
     expect(layout.totalBytes).toBeGreaterThan(5 * 1024 ** 3);
-    const py = spawnSync('python3', ['-c', [
-      'import sys,zipfile',
-      'z=zipfile.ZipFile(sys.argv[1])',
-      'i=z.infolist()',
-      'print(i[0].file_size, i[1].header_offset > 2**32)',
-      'print(z.read("pkg/after.json").decode())',
-    ].join('\n'), zipFile], { encoding: 'utf8' });
+    const py = spawnSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import sys,zipfile',
+          'z=zipfile.ZipFile(sys.argv[1])',
+          'i=z.infolist()',
+          'print(i[0].file_size, i[1].header_offset > 2**32)',
+          'print(z.read("pkg/after.json").decode())',
+        ].join('\n'),
+        zipFile,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(py.status, py.stderr).toBe(0);
     expect(py.stdout.trim().split('\n')).toEqual([`${5 * 1024 ** 3} True`, '{"after":"the big one"}']);
     const l = spawnSync('unzip', ['-l', zipFile], { encoding: 'utf8' });

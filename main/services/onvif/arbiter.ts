@@ -10,8 +10,7 @@ export interface Contender {
 }
 
 export type AcquireResult =
-  | { ok: true; change: 'none' | 'taken' | 'takeover'; previous: PtzHolder | null; holder: PtzHolder }
-  | { ok: false; holder: PtzHolder };
+  { ok: true; change: 'none' | 'taken' | 'takeover'; previous: PtzHolder | null; holder: PtzHolder } | { ok: false; holder: PtzHolder };
 
 export type ReleaseReason = 'released' | 'idle';
 
@@ -45,7 +44,14 @@ export class PtzArbiter {
       return { ok: true, change: 'none', previous: cur, holder: next };
     }
     if (cur && who.priority <= cur.priority) return { ok: false, holder: cur };
-    const holder: PtzHolder = { userId: who.userId, username: who.username, role: who.role, priority: who.priority, sinceMs: now, expiresMs: now + this.idleMs };
+    const holder: PtzHolder = {
+      userId: who.userId,
+      username: who.username,
+      role: who.role,
+      priority: who.priority,
+      sinceMs: now,
+      expiresMs: now + this.idleMs,
+    };
     this.holders.set(cameraId, holder);
     return { ok: true, change: cur ? 'takeover' : 'taken', previous: cur, holder };
   }

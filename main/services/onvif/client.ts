@@ -25,7 +25,8 @@ export class OnvifError extends Error {
  */
 export type PullFailure = 'gone' | 'ended' | 'down' | 'other';
 
-const GONE_FAULT = /ResourceUnknown|InvalidSubscription|UnknownSubscription|SubscriptionNotFound|NoSuchSubscription|unknown (or expired )?subscription|subscription[^<]{0,40}(unknown|not exist|not found|expired|invalid)/i;
+const GONE_FAULT =
+  /ResourceUnknown|InvalidSubscription|UnknownSubscription|SubscriptionNotFound|NoSuchSubscription|unknown (or expired )?subscription|subscription[^<]{0,40}(unknown|not exist|not found|expired|invalid)/i;
 
 export class PullError extends OnvifError {
   constructor(
@@ -94,8 +95,7 @@ export function classify(err: unknown, what: string, where: string): OnvifError 
     return new OnvifError('unreachable', `${where} is unreachable (${code}) during ${what}`, code);
   if (/Network timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(msg) || code === 'ETIMEDOUT')
     return new OnvifError('timeout', `${where} did not answer ${what} in time`);
-  if (/not ?authori[sz]ed|Digest authentication failed|authentication/i.test(msg))
-    return new OnvifError('auth', `${where} refused the user name or password`);
+  if (/not ?authori[sz]ed|Digest authentication failed|authentication/i.test(msg)) return new OnvifError('auth', `${where} refused the user name or password`);
   if (/ActionNotSupported|not implemented|Optional Action Not Implemented/i.test(msg))
     return new OnvifError('unsupported', `${where} does not support ${what}`);
   if (/ONVIF SOAP Fault/.test(msg)) return new OnvifError('fault', `${where} refused ${what}: ${msg.replace(/^ONVIF SOAP Fault:\s*/, '')}`);
@@ -195,7 +195,8 @@ export class OnvifClient {
   /** The device clock (UTC ms, 1 s resolution). */
   async deviceTime(): Promise<number> {
     const d = await this.call<Date>('GetSystemDateAndTime', (cb) => this.cam.getSystemDateAndTime((err, date) => cb(err, date)));
-    if (!(d instanceof Date) || !Number.isFinite(d.getTime())) throw new OnvifError('malformed', `${this.where} answered GetSystemDateAndTime without a valid time`);
+    if (!(d instanceof Date) || !Number.isFinite(d.getTime()))
+      throw new OnvifError('malformed', `${this.where} answered GetSystemDateAndTime without a valid time`);
     return d.getTime();
   }
 
@@ -317,7 +318,8 @@ export class OnvifClient {
   /** PullMessages (the device holds it up to a minute); the deadline is longer than that. */
   async pull(limit = 20): Promise<{ messages: PulledMessage[]; terminationMs: number | null }> {
     const data = await this.onSubscription<Record<string, unknown>>('PullMessages', (cb) => this.cam.pullMessages({ messageLimit: limit }, cb), 75_000);
-    if (!data || typeof data !== 'object') throw new PullError('ended', new OnvifError('malformed', `${this.where} answered PullMessages without content`), 200);
+    if (!data || typeof data !== 'object')
+      throw new PullError('ended', new OnvifError('malformed', `${this.where} answered PullMessages without content`), 200);
     const raw = data.notificationMessage;
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     const term = relativeTermination(data);

@@ -25,7 +25,13 @@ describe('probe answers', () => {
       manufacturer: 'Acme Optics',
       model: 'Dome 9',
     });
-    const hit = { urn: 'urn:uuid:1', xaddrs: ['http://169.254.1.1/onvif/device_service', 'http://10.0.0.7:8080/onvif/device_service'], scopes: [], from: '10.0.0.7', via: 'directed' as const };
+    const hit = {
+      urn: 'urn:uuid:1',
+      xaddrs: ['http://169.254.1.1/onvif/device_service', 'http://10.0.0.7:8080/onvif/device_service'],
+      scopes: [],
+      from: '10.0.0.7',
+      via: 'directed' as const,
+    };
     expect(serviceAddress(hit)).toEqual({ host: '10.0.0.7', port: 8080 });
   });
 });

@@ -37,7 +37,8 @@ function hitsFrom(data: unknown, from: string, via: ProbeHit['via']): ProbeHit[]
   const pm = d?.probeMatches?.probeMatch;
   const list = pm === undefined ? [] : Array.isArray(pm) ? pm : [pm];
   const out: ProbeHit[] = [];
-  for (const m of list as Array<Record<string, any>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  for (const m of list as Array<Record<string, any>>) {
     const urn = String(m?.endpointReference?.address ?? '');
     const xaddrs = words(m?.XAddrs);
     if (!urn || xaddrs.length === 0) continue;
@@ -93,7 +94,8 @@ export async function expandTarget(t: string): Promise<string[]> {
   const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(t);
   if (cidr) {
     const bits = Number(cidr[2]);
-    if (!net.isIPv4(cidr[1]) || bits < 22 || bits > 32) throw new Error(`"${t}": use an IPv4 range of at most ${MAX_DIRECTED_ADDRESSES} addresses (/22 or narrower)`);
+    if (!net.isIPv4(cidr[1]) || bits < 22 || bits > 32)
+      throw new Error(`"${t}": use an IPv4 range of at most ${MAX_DIRECTED_ADDRESSES} addresses (/22 or narrower)`);
     const size = 2 ** (32 - bits);
     const start = Math.floor(ipToInt(cidr[1]) / size) * size;
     const all = Array.from({ length: size }, (_, i) => intToIp(start + i));
@@ -106,7 +108,8 @@ export async function expandTarget(t: string): Promise<string[]> {
     if (!net.isIPv4(a) || !net.isIPv4(b)) throw new Error(`"${t}" is not a valid IPv4 range`);
     const lo = ipToInt(a);
     const hi = ipToInt(b);
-    if (hi < lo || hi - lo + 1 > MAX_DIRECTED_ADDRESSES) throw new Error(`"${t}": a range must go upwards and hold at most ${MAX_DIRECTED_ADDRESSES} addresses`);
+    if (hi < lo || hi - lo + 1 > MAX_DIRECTED_ADDRESSES)
+      throw new Error(`"${t}": a range must go upwards and hold at most ${MAX_DIRECTED_ADDRESSES} addresses`);
     return Array.from({ length: hi - lo + 1 }, (_, i) => intToIp(lo + i));
   }
   if (net.isIP(t)) return [t];

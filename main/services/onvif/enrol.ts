@@ -65,16 +65,36 @@ export class DeviceEnrolment {
       if (!addr) continue;
       const s = fromScopes(h.scopes);
       const added = known.find((d) => (d.host === addr.host && d.port === addr.port) || (d.urn !== null && d.urn === h.urn));
-      out.push({ urn: h.urn, host: addr.host, port: addr.port, xaddrs: h.xaddrs, manufacturer: s.manufacturer, model: s.model, firmware: null, serial: null, via: h.via, addedDeviceId: added?.id ?? null, infoError: null });
+      out.push({
+        urn: h.urn,
+        host: addr.host,
+        port: addr.port,
+        xaddrs: h.xaddrs,
+        manufacturer: s.manufacturer,
+        model: s.model,
+        firmware: null,
+        serial: null,
+        via: h.via,
+        addedDeviceId: added?.id ?? null,
+        infoError: null,
+      });
     }
     if (req.username) {
       await Promise.all(
         out.map(async (d) => {
-          const c = new OnvifClient({ host: d.host, port: d.port, username: req.username!, password: req.password ?? '' }, Math.min(this.cfg.onvifTimeoutMs, 4000));
+          const c = new OnvifClient(
+            { host: d.host, port: d.port, username: req.username!, password: req.password ?? '' },
+            Math.min(this.cfg.onvifTimeoutMs, 4000),
+          );
           try {
             await c.deviceTime();
             const info = await c.deviceInfo();
-            Object.assign(d, { manufacturer: info.manufacturer || d.manufacturer, model: info.model || d.model, firmware: info.firmware || null, serial: info.serial || null });
+            Object.assign(d, {
+              manufacturer: info.manufacturer || d.manufacturer,
+              model: info.model || d.model,
+              firmware: info.firmware || null,
+              serial: info.serial || null,
+            });
           } catch (err) {
             d.infoError = (err as Error).message;
           } finally {

@@ -242,6 +242,10 @@ export class EventPuller {
         }
       }
     }
-    if (subscribed) await this.d.client().unsubscribe().catch(() => undefined);
+    if (subscribed)
+      await this.d
+        .client()
+        .unsubscribe()
+        .catch(() => undefined);
   }
 }

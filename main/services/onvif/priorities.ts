@@ -29,7 +29,14 @@ export class PtzPriorities {
     if (!u) throw notFound(msg('user.not_found', { id: userId }));
     await this.ctx.store.onvif.setPriority(userId, priority);
     await this.ctx.audit
-      .record({ actor: { userId: actor.userId, username: actor.username }, action: 'ptz.priority.set', targetType: 'user', targetId: userId, detail: { username: u.username, priority }, ip: actor.ip ?? null })
+      .record({
+        actor: { userId: actor.userId, username: actor.username },
+        action: 'ptz.priority.set',
+        targetType: 'user',
+        targetId: userId,
+        detail: { username: u.username, priority },
+        ip: actor.ip ?? null,
+      })
       .catch(() => undefined);
     return { userId, username: u.username, role: u.role, priority, effective: priority ?? DEFAULT_PTZ_PRIORITY[u.role] };
   }

@@ -80,7 +80,10 @@ export class PtzController {
   serial<T>(cameraId: number, fn: () => Promise<T>): Promise<T> {
     const prev = this.chains.get(cameraId) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    this.chains.set(cameraId, next.catch(() => undefined));
+    this.chains.set(
+      cameraId,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -134,7 +137,13 @@ export class PtzController {
   /** Control for a system action (alarm linkage) at system priority; refused while a higher-priority operator holds the camera. Yields a running tour. */
   controlForSystem(cameraId: number, actor: Extract<Actor, { kind: 'system' }>): void {
     const r = this.arbiter.acquire(cameraId, { userId: null, username: `system (${actor.reason})`, role: 'system', priority: SYSTEM_PTZ_PRIORITY });
-    if (!r.ok) throw fail(ErrorKind.Conflict, msg('ptz.held_recall', { username: r.holder.username }), undefined, `PTZ of camera ${cameraId} is held by ${r.holder.username} (${r.holder.role}); preset not recalled`);
+    if (!r.ok)
+      throw fail(
+        ErrorKind.Conflict,
+        msg('ptz.held_recall', { username: r.holder.username }),
+        undefined,
+        `PTZ of camera ${cameraId} is held by ${r.holder.username} (${r.holder.role}); preset not recalled`,
+      );
     if (r.change !== 'none') this.ctx.publish({ type: 'ptz.control', cameraId, holder: r.holder, reason: r.change === 'takeover' ? 'takeover' : 'taken' });
     this.tours.yieldTour(cameraId);
   }
@@ -187,8 +196,14 @@ export class PtzController {
     if (!m || this.ctx.now() - m.lastCmdMs < this.cfg.ptzMoveTimeoutMs - 5) return;
     this.moves.delete(cameraId);
     this.ctx.log(`[onvif] camera ${cameraId}: no move command for ${this.cfg.ptzMoveTimeoutMs} ms (release lost?); stopping`);
-    await this.serial(cameraId, () => this.deviceStop(cameraId)).catch((err) => this.ctx.log(`[onvif] camera ${cameraId}: stop after lost release failed: ${(err as Error).message}`));
-    await this.audit({ kind: 'system', reason: 'lost release' }, 'ptz.stop', cameraId, { reason: 'move timeout', holder: m.actor.username, timeoutMs: this.cfg.ptzMoveTimeoutMs });
+    await this.serial(cameraId, () => this.deviceStop(cameraId)).catch((err) =>
+      this.ctx.log(`[onvif] camera ${cameraId}: stop after lost release failed: ${(err as Error).message}`),
+    );
+    await this.audit({ kind: 'system', reason: 'lost release' }, 'ptz.stop', cameraId, {
+      reason: 'move timeout',
+      holder: m.actor.username,
+      timeoutMs: this.cfg.ptzMoveTimeoutMs,
+    });
   }
 
   private async deviceStop(cameraId: number): Promise<void> {

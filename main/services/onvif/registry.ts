@@ -150,7 +150,12 @@ export class DeviceRegistry {
     if (!link) {
       const cam = await this.ctx.store.cameras.get(cameraId);
       if (!cam) throw notFound(msg('camera.not_found', { id: cameraId }));
-      throw fail(ErrorKind.Conflict, msg('onvif.not_onvif', { name: cam.name }), undefined, `camera ${cameraId} ("${cam.name}") was not added through ONVIF; it has no PTZ`);
+      throw fail(
+        ErrorKind.Conflict,
+        msg('onvif.not_onvif', { name: cam.name }),
+        undefined,
+        `camera ${cameraId} ("${cam.name}") was not added through ONVIF; it has no PTZ`,
+      );
     }
     return link;
   }
@@ -216,18 +221,32 @@ export class DeviceRegistry {
       const t1 = this.ctx.now();
       // Device clocks report whole seconds: +500 ms centres the truncation error.
       const offset = Math.round(deviceMs + 500 - (t0 + t1) / 2);
-      rt.health = { deviceId: rt.row.id, reachable: true, clockOffsetMs: offset, clockSkewed: Math.abs(offset) > this.cfg.onvifClockToleranceMs, checkedMs: t1, error: null, reason: null };
+      rt.health = {
+        deviceId: rt.row.id,
+        reachable: true,
+        clockOffsetMs: offset,
+        clockSkewed: Math.abs(offset) > this.cfg.onvifClockToleranceMs,
+        checkedMs: t1,
+        error: null,
+        reason: null,
+      };
       if (!before.reachable && before.checkedMs !== null) this.ctx.log(`[onvif device ${rt.row.id}] reachable again`);
       if (rt.health.clockSkewed && !before.clockSkewed)
         this.ctx.log(`[onvif device ${rt.row.id}] clock is off by ${(offset / 1000).toFixed(1)} s (evidence timestamps from it are suspect)`);
       await this.prepare(rt);
     } catch (err) {
-      rt.health = { ...before, deviceId: rt.row.id, reachable: false, checkedMs: this.ctx.now(), error: (err as Error).message, reason: err instanceof OnvifError ? msg(`onvif.health_${err.kind}`) : msg('onvif.health_fault') };
+      rt.health = {
+        ...before,
+        deviceId: rt.row.id,
+        reachable: false,
+        checkedMs: this.ctx.now(),
+        error: (err as Error).message,
+        reason: err instanceof OnvifError ? msg(`onvif.health_${err.kind}`) : msg('onvif.health_fault'),
+      };
       if (before.reachable || before.checkedMs === null) this.ctx.log(`[onvif device ${rt.row.id}] health check failed: ${(err as Error).message}`);
     } finally {
       rt.checking = false;
     }
-    if (this.devices.get(rt.row.id) === rt)
-      this.ctx.publish({ type: 'onvif.health', health: rt.health, cameraIds: this.view(rt).cameraIds });
+    if (this.devices.get(rt.row.id) === rt) this.ctx.publish({ type: 'onvif.health', health: rt.health, cameraIds: this.view(rt).cameraIds });
   }
 }

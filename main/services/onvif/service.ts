@@ -120,7 +120,14 @@ export class OnvifService implements OnvifControl {
     const myPriority = await this.priorities.priorityOf(actor);
     const base = { cameraId, controlIdleMs: this.ctx.config.ptzControlIdleMs, moveTimeoutMs: this.ctx.config.ptzMoveTimeoutMs, myPriority };
     if (!link || !link.ptz) return { ...base, ptz: false, holder: null, tour: null, presets: [], tours: [] };
-    return { ...base, ptz: true, holder: this.ptz.holder(cameraId), tour: this.tours.status(cameraId), presets: await this.presets.list(cameraId), tours: await this.tours.list(cameraId) };
+    return {
+      ...base,
+      ptz: true,
+      holder: this.ptz.holder(cameraId),
+      tour: this.tours.status(cameraId),
+      presets: await this.presets.list(cameraId),
+      tours: await this.tours.list(cameraId),
+    };
   }
 
   position(cameraId: number): Promise<PtzPosition> {

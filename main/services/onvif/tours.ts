@@ -125,7 +125,12 @@ export class TourRunner implements TourHooks {
     const priority = await this.priorities.priorityOf(actor);
     const holder = this.ptz.holder(cameraId);
     if (holder && holder.userId !== actor.userId && holder.priority >= priority)
-      throw fail(ErrorKind.Conflict, msg('ptz.held_tour', { username: holder.username }), 'holder', `PTZ of camera ${cameraId} is held by ${holder.username} (${holder.role}); the tour cannot start now`);
+      throw fail(
+        ErrorKind.Conflict,
+        msg('ptz.held_tour', { username: holder.username }),
+        'holder',
+        `PTZ of camera ${cameraId} is held by ${holder.username} (${holder.role}); the tour cannot start now`,
+      );
     const prev = this.tours.get(cameraId);
     if (prev) {
       this.endTour(cameraId);
@@ -188,7 +193,8 @@ export class TourRunner implements TourHooks {
       run.failures = 0;
     } catch (err) {
       ok = false;
-      if (run.failures === 0) this.ctx.log(`[onvif] camera ${cameraId}: tour "${run.tour.name}" step ${run.stepIndex + 1} failed: ${(err as Error).message}; continuing`);
+      if (run.failures === 0)
+        this.ctx.log(`[onvif] camera ${cameraId}: tour "${run.tour.name}" step ${run.stepIndex + 1} failed: ${(err as Error).message}; continuing`);
       run.failures++;
     }
     if (this.tours.get(cameraId) !== run || run.generation !== generation || run.state !== 'running') return;

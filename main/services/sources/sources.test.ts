@@ -18,8 +18,22 @@ afterAll(async () => {
 });
 
 const camera = (over: Partial<CameraRow> = {}): CameraRow => ({
-  id: 3, kind: 'rtsp', name: 'Gate', url: 'rtsp://10.1.2.3:554/ch1', subUrl: 'rtsp://10.1.2.3:554/ch2', username: 'admin', password: 'p@ss word',
-  transport: 'udp', enabled: true, segmentSeconds: 60, retentionDays: 30, groupName: null, description: null, createdMs: 0, updatedMs: 0, ...over,
+  id: 3,
+  kind: 'rtsp',
+  name: 'Gate',
+  url: 'rtsp://10.1.2.3:554/ch1',
+  subUrl: 'rtsp://10.1.2.3:554/ch2',
+  username: 'admin',
+  password: 'p@ss word',
+  transport: 'udp',
+  enabled: true,
+  segmentSeconds: 60,
+  retentionDays: 30,
+  groupName: null,
+  description: null,
+  createdMs: 0,
+  updatedMs: 0,
+  ...over,
 });
 
 describe('sourceFor', () => {
@@ -46,7 +60,9 @@ describe('sourceFor', () => {
     expect(err).toBeInstanceOf(SourceUnavailable);
     expect((err as SourceUnavailable).reason.code).toBe('status.not_publishing');
     expect((err as SourceUnavailable).permanent).toBe(false);
-    const pub = publishRtmp(hub.internalUrl('live', '9'), await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 120, audio: false }), { loop: true });
+    const pub = publishRtmp(hub.internalUrl('live', '9'), await ensureClip({ width: 320, height: 180, fps: 10, seconds: 4, bitrateKbps: 120, audio: false }), {
+      loop: true,
+    });
     try {
       await waitFor(() => hub.isLive('/live/9'), 'unit publishes', 20_000);
       const input = await src.open(new AbortController().signal);
