@@ -40,14 +40,7 @@ export const RULES = {
 /** The modules that wire storage implementations into services. */
 export const COMPOSITION_ROOTS = ['main/server/backend.ts', 'main/server/cli.ts', 'main/server/test-support.ts'];
 
-export const EXCEPTIONS: ImportException[] = [
-  {
-    rule: RULES.storageImpl,
-    file: 'main/services/gps/tiles-mount.ts',
-    target: 'storage/sqlite/mbtiles.ts',
-    why: 'the GPS tile mount opens (and re-opens on change) its read-only MBTiles file itself; to move behind an opener passed in by the composition root',
-  },
-];
+export const EXCEPTIONS: ImportException[] = [];
 
 const isTest = (f: string) => /\.test\.[cm]?tsx?$/.test(f) || f.startsWith('test/');
 const under = (f: string, ...dirs: string[]) => dirs.some((d) => f.startsWith(d + '/'));

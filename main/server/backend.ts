@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { effectiveSettingsLine, SETTINGS, type Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
+import { MbtilesReader } from '../../storage/sqlite/mbtiles';
 import { createFfmpegLauncher } from '../../media/ffmpeg-launcher';
 import { createMediaHub, type MediaHub } from '../../media/hub';
 import type { RecorderOptions } from '../../media/recorder';
@@ -164,6 +165,7 @@ async function start(
     units: units!,
     hub,
     ffmpeg,
+    openTiles: (file) => MbtilesReader.open(file),
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));

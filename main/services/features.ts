@@ -5,6 +5,7 @@ import type { ServerEvent } from '../../common/events';
 import type { Store, UserRow } from '../../storage/repositories';
 import type { MediaHub } from '../../media/hub';
 import type { FfmpegLauncher } from '../../media/ffmpeg-launcher';
+import type { TileArchiveOpener } from '../../storage/repos/tiles';
 import type { Config } from '../config';
 import type { AuditLog } from './audit-log';
 import type { DeviceEventService } from './device-events';
@@ -34,6 +35,8 @@ export interface FeatureContext {
   hub: MediaHub;
   /** The one launcher every ffmpeg/ffprobe start goes through (exports, snapshots, frame previews, probes). */
   ffmpeg: FfmpegLauncher;
+  /** Opens the map's tile archive (MBTiles); storage implementations are chosen by the composition root only. */
+  openTiles: TileArchiveOpener;
 }
 
 /** The session behind a raw request as a mount sees it (the HTTP adapter's Principal, main/server/router.ts, is one). */

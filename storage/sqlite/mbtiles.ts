@@ -1,15 +1,10 @@
 // Read-only MBTiles (SQLite tile archive, spec 1.3) reader: tiles by z/x/y (XYZ, flipped to TMS rows) and metadata.
 import sqlite3 from 'sqlite3';
+import type { MbtilesInfo, TileArchive } from '../repos/tiles';
 
-export interface MbtilesInfo {
-  format: string;
-  bounds: [number, number, number, number] | null;
-  center: [number, number] | null;
-  minZoom: number;
-  maxZoom: number;
-}
+export type { MbtilesInfo } from '../repos/tiles';
 
-export class MbtilesReader {
+export class MbtilesReader implements TileArchive {
   private constructor(private readonly db: sqlite3.Database) {}
 
   static open(file: string): Promise<MbtilesReader> {

@@ -88,7 +88,9 @@ export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = 
   });
   const telemetry = new TelemetryMount({ store: ctx.store, ingest, log });
   // mapConfig is defined below (control); the event carries the new config so consoles redraw without a reload.
-  const tiles = new TilesMount(ctx.config.mbtilesFile, log, { onChange: () => ctx.publish({ type: 'gps.tiles.changed', config: control.mapConfig() }) });
+  const tiles = new TilesMount(ctx.config.mbtilesFile, ctx.openTiles, log, {
+    onChange: () => ctx.publish({ type: 'gps.tiles.changed', config: control.mapConfig() }),
+  });
   let broadcastTimer: NodeJS.Timeout | null = null;
   let retentionTimer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeMbtiles } from '../../../scripts/make-mbtiles';
+import { MbtilesReader } from '../../../storage/sqlite/mbtiles';
 import { TilesMount } from './tiles-mount';
 
 describe('TilesMount watches its file', () => {
@@ -16,7 +17,12 @@ describe('TilesMount watches its file', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-tiles-watch-'));
     file = path.join(dir, 'map.mbtiles');
     changes = 0;
-    tiles = new TilesMount(file, () => undefined, { pollMs: 100, settleMs: 300, onChange: () => changes++ });
+    tiles = new TilesMount(
+      file,
+      (f) => MbtilesReader.open(f),
+      () => undefined,
+      { pollMs: 100, settleMs: 300, onChange: () => changes++ },
+    );
   });
   afterEach(async () => {
     await tiles.close();

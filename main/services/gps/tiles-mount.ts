@@ -2,7 +2,7 @@
 // The file is watched: created, changed or replaced while the server runs, it is (re)opened once it has stopped changing.
 import fs from 'node:fs';
 import { API_PREFIX } from '../../../common/api';
-import { MbtilesReader, type MbtilesInfo } from '../../../storage/sqlite/mbtiles';
+import type { MbtilesInfo, TileArchive, TileArchiveOpener } from '../../../storage/repos/tiles';
 import type { RawMount } from '../features';
 
 export const TILES_PREFIX = `${API_PREFIX}/gps/tiles/`;
@@ -20,7 +20,7 @@ export interface TilesOptions {
 const statKey = (s: fs.Stats) => (s.nlink === 0 && s.size === 0 && s.mtimeMs === 0 ? 'none' : `${s.ino}:${s.size}:${s.mtimeMs}`);
 
 export class TilesMount {
-  private reader: MbtilesReader | null = null;
+  private reader: TileArchive | null = null;
   info: MbtilesInfo | null = null;
   /** Changes with every (re)open: part of the tile URL, so browsers never show tiles of a replaced file from cache. */
   version = 0;
@@ -32,6 +32,8 @@ export class TilesMount {
 
   constructor(
     private readonly file: string,
+    /** Opens the archive (the SQLite MBTiles reader, chosen by the composition root). */
+    private readonly open: TileArchiveOpener,
     private readonly log: (m: string) => void,
     private readonly opts: TilesOptions = {},
   ) {}
@@ -78,9 +80,9 @@ export class TilesMount {
       this.opts.onChange?.();
       return;
     }
-    let next: MbtilesReader | null = null;
+    let next: TileArchive | null = null;
     try {
-      next = await MbtilesReader.open(this.file);
+      next = await this.open(this.file);
       const info = await next.info();
       const old = this.reader;
       this.reader = next;
