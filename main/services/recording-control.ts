@@ -9,6 +9,8 @@ export interface RecordingControl {
   apply(camera: CameraRow): Promise<void>;
   /** Stops the camera's recorder cleanly (closing its last segment) and forgets it. */
   remove(cameraId: number): Promise<void>;
+  /** Brings a publishing unit's recorder in line with its channel's recording policy (after a change of the policy). */
+  applyUnit?(unitId: number): Promise<void>;
   /** True while a live-only relay copies the channel into the hub (its recording policy does not record now). */
   liveRelaying?(channelId: number): boolean;
 }

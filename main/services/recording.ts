@@ -71,15 +71,16 @@ export class RecordingService implements RecordingControl {
   private readonly live: LiveRelays;
   /** Applies one channel at a time (PATCHes, alarms and window ends may ask at once). */
   private applyChain: Promise<unknown> = Promise.resolve();
+  /** Units publishing now, with their segment length: their channel records while it publishes, as its policy says. */
+  private readonly publishing = new Map<number, number>();
 
   constructor(private readonly deps: RecordingServiceDeps) {
     this.log = asLog(deps.log, 'recording');
     this.now = deps.now ?? Date.now;
     const reapply = (id: number) =>
-      void deps.store.cameras
-        .get(id)
-        .then((c) => (c ? this.apply(c) : undefined))
-        .catch((e: Error) => this.log(`applying ${id} failed: ${e.message}`));
+      void (this.publishing.has(id) ? this.applyUnit(id) : deps.store.cameras.get(id).then((c) => (c ? this.apply(c) : undefined))).catch((e: Error) =>
+        this.log(`applying ${id} failed: ${e.message}`),
+      );
     this.policy = new RecordingPolicy({ repos: deps.store, now: this.now, log: this.log, reapply });
     const publish = (id: number) => deps.publish({ type: 'camera.status', status: this.status(id) });
     this.live = new LiveRelays({
@@ -186,23 +187,47 @@ export class RecordingService implements RecordingControl {
   }
 
   /**
-   * Starts recording a unit that went online: the same Recorder, with the unit's source (its stream read back from the
-   * hub while it publishes). `_inputUrlFromHub` is what callers passed before sources; the source finds the URL itself.
+   * A unit went online (publishes): its channel records from the hub while it publishes, as the channel's recording
+   * policy says (continuous; on alarm; off: live only, straight from the hub). `_inputUrlFromHub` is what callers passed
+   * before sources; the source finds the URL itself.
    */
   startUnit(unit: { id: number; segmentSeconds: number }, _inputUrlFromHub?: string): void {
-    if (this.recorders.has(unit.id) || !this.deps.hub) return;
-    const source = agentSource(unit.id, this.deps.hub);
-    const recorder = new Recorder(
-      { cameraId: unit.id, source, segmentSeconds: unit.segmentSeconds, recordingsDir: this.deps.recordingsDir },
-      this.recorderEvents('unit'),
-      { log: this.log.child({ component: 'recorder', cameraId: unit.id }), now: this.deps.now, ffmpeg: this.deps.ffmpeg, ...this.deps.recorderOptions },
-    );
-    this.recorders.set(unit.id, { recorder, key: source.describe(), kind: 'unit' });
+    if (!this.deps.hub) return;
+    this.publishing.set(unit.id, unit.segmentSeconds);
+    this.applyUnit(unit.id).catch((e: Error) => this.log(`applying unit ${unit.id} failed: ${e.message}`));
+  }
+
+  /** Starts or stops a publishing unit's recorder so that it matches its channel's policy now (after a PATCH or an alarm). */
+  applyUnit(unitId: number): Promise<void> {
+    const run = this.applyChain.then(() => this.applyUnitNow(unitId));
+    this.applyChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyUnitNow(unitId: number): Promise<void> {
+    const decision = this.publishing.has(unitId) ? await this.policy.decide(unitId) : null;
+    const segmentSeconds = this.publishing.get(unitId);
+    const record = decision?.record === true && segmentSeconds !== undefined;
+    const cur = this.recorders.get(unitId);
+    if (!record) {
+      if (cur) await this.remove(unitId);
+      return;
+    }
+    if (cur) return;
+    const source = agentSource(unitId, this.deps.hub!);
+    const recorder = new Recorder({ cameraId: unitId, source, segmentSeconds, recordingsDir: this.deps.recordingsDir }, this.recorderEvents('unit'), {
+      log: this.log.child({ component: 'recorder', cameraId: unitId }),
+      now: this.deps.now,
+      ffmpeg: this.deps.ffmpeg,
+      ...this.deps.recorderOptions,
+    });
+    this.recorders.set(unitId, { recorder, key: source.describe(), kind: 'unit' });
     recorder.start();
   }
 
   /** Stops a unit's recorder (closing its segment); the stop has begun when this returns its promise. */
   stopUnit(unitId: number): Promise<void> {
+    this.publishing.delete(unitId);
     return this.remove(unitId);
   }
 

@@ -1,16 +1,17 @@
-// End to end (in-process back end, real hub, real ffmpeg, GStreamer cameras): each channel's recording policy: off (live only), on alarm, and a PATCH that stops recording.
+// End to end (in-process back end, real hub, real ffmpeg, GStreamer cameras, an RTMP agent): each channel's recording policy: off (live only), on alarm, a PATCH that stops recording, an agent's channel.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../common/alarms';
 import type { LiveTicket } from '../../common/api';
-import type { DeviceView } from '../../common/devices';
+import type { AgentKey, DeviceView } from '../../common/devices';
 import type { Backend } from '../../main/server/backend';
 import type { SegmentRow } from '../../storage/repositories';
 import { findRecorderProcesses } from '../../media/orphans';
 import { ensureClip } from '../helpers/clips';
 import { ffprobe } from '../helpers/ffmpeg';
 import { ffprobeFile } from '../helpers/media-assert';
+import { publishRtmp } from '../helpers/rtmp';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp-server';
 import { startServer, waitFor, type TestServer } from '../harness';
 
@@ -142,6 +143,38 @@ describe('recording policy per channel', () => {
     await srv.client.ok('PATCH', `/api/v1/channels/${id}`, { recordMode: 'continuous' });
     await waitFor(async () => (await segmentsOf(id)).filter((s) => s.state === 'closed').length > segs.length, { what: 'recording again', timeoutMs: 40_000 });
     await srv.client.ok('DELETE', `/api/v1/channels/${id}`, undefined, 204);
+  }, 120_000);
+
+  it('an agent device\'s channel follows its policy too: "off" is live from the hub without recording; a PATCH to continuous records, back to off stops', async () => {
+    const clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: false });
+    const agent = await srv.client.ok<AgentKey>(
+      'POST',
+      '/api/v1/devices/agent',
+      { nodeId: 1, callsign: 'POLICY-1', type: 'body', segmentSeconds: 2, recordMode: 'off' },
+      201,
+    );
+    const id = agent.device.id;
+    const pub = publishRtmp(agent.publishUrl.replace(/^rtmp:\/\/[^/]+:/, 'rtmp://127.0.0.1:'), clip, { loop: true });
+    try {
+      await waitFor(() => b.hub.isLive(`/live/${id}`), { what: 'the agent publishing', timeoutMs: 30_000 });
+      await sleep(4000);
+      expect(recorders()).toBe(0);
+      expect(await segmentsOf(id)).toEqual([]);
+      await srv.client.ok('PATCH', `/api/v1/channels/${id}`, { recordMode: 'continuous' });
+      await waitFor(async () => (await segmentsOf(id)).some((s) => s.state === 'closed'), {
+        what: 'the agent channel recording after the PATCH',
+        timeoutMs: 40_000,
+      });
+      await srv.client.ok('PATCH', `/api/v1/channels/${id}`, { recordMode: 'off' });
+      await waitFor(() => recorders() === 0, { what: 'the agent recorder stopped', timeoutMs: 15_000 });
+      const segs = await segmentsOf(id);
+      for (const s of segs) expect(s.state).toBe('closed');
+      expect(ffprobeFile(path.join(b.config.recordingsDir, segs[segs.length - 1]!.relPath), true).frames).toBeGreaterThan(0);
+      expect(b.hub.isLive(`/live/${id}`)).toBe(true);
+    } finally {
+      await pub.kill();
+    }
+    await srv.client.ok('DELETE', `/api/v1/devices/${id}`, undefined, 204);
   }, 120_000);
 
   it('a restart applies the stored policies: "off" stays live only, "alarm" without pre-alarm waits for an alarm', async () => {

@@ -106,6 +106,7 @@ export class DeviceEditor {
       if (d.kind === 'agent') {
         const u = await this.repos.units.get(d.id);
         if (u) await this.svc.deps.units.changed(u, opts);
+        await this.svc.deps.recording.applyUnit?.(d.id);
         return;
       }
       for (const id of channelIds) {
