@@ -17,10 +17,13 @@ import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
 import type { LogSink } from '../../common/log';
 
-/** Everything a feature may use. Built once by main/server/backend.ts. */
-export interface FeatureContext {
+/**
+ * Everything a feature may use. Built once by main/server/backend.ts. `R` names the repositories the feature may use
+ * (each feature declares its own in `<feature>/context.ts`): it gets only those, not the whole Store.
+ */
+export interface FeatureContext<R extends keyof Store = keyof Store> {
   config: Config;
-  store: Store;
+  store: Pick<Store, R>;
   /** The feature's own logger (a child named after it); callable like a `(msg) => void`, leveled through asLog. */
   log: LogSink;
   now: () => number;

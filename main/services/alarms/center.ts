@@ -14,7 +14,7 @@ import {
 } from '../../../common/alarms';
 import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
-import type { EventRow, Store } from '../../../storage/repositories';
+import type { EventRow } from '../../../storage/repositories';
 import type { AuditLog } from '../audit-log';
 import { DomainError } from '../../platform/errors';
 import type { UserActor } from '../../platform/actor';
@@ -24,9 +24,10 @@ import { intakeEventOfRow, raiseInputOf, type IntakeEvent } from './intake';
 import { runLinkageActions } from './linkage-runner';
 import { escalationOf, linkageIsEmpty, linkageOf, ruleMatches } from './rules';
 import { applyTransition } from './workflow';
+import type { AlarmsContext } from './context';
 
 export interface AlarmCenterOptions {
-  store: Store;
+  store: AlarmsContext['store'];
   publish: (ev: ServerEvent) => void;
   audit: AuditLog;
   log: (m: string) => void;

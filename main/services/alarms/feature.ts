@@ -5,7 +5,8 @@ import { ErrorKind } from '../../../common/errors';
 import type { AlarmRuleInput } from '../../../storage/repos/alarms';
 import { DomainError } from '../../platform/errors';
 import type { AlarmRecordingActions, EvidenceActions, OrgScopes, PtzActions } from '../contracts';
-import type { Feature, FeatureContext } from '../features';
+import type { Feature } from '../features';
+import type { AlarmsContext } from './context';
 import { volumeOf } from '../../config';
 import { retentionProblem } from '../retention';
 import { AlarmCenter } from './center';
@@ -45,7 +46,7 @@ function ruleChanges(before: AlarmRule, after: AlarmRule): Record<string, { from
 }
 
 export function createAlarmFeature(
-  ctx: FeatureContext,
+  ctx: AlarmsContext,
   links: { ptz: PtzActions; evidence: EvidenceActions; org: OrgScopes; recording?: AlarmRecordingActions },
 ): AlarmFeature {
   const { store, audit } = ctx;

@@ -4,6 +4,7 @@ import type http from 'node:http';
 import { AGENT_UNIT_PATH, type AgentUnitConfig } from '../../../common/gps';
 import type { Store } from '../../../storage/repositories';
 import type { RawMount } from '../features';
+import type { GpsContext } from './context';
 
 /** Refused attempts allowed per client address within FAIL_WINDOW_MS; beyond that 429 until the window ends. */
 export const MAX_FAILURES = 10;
@@ -12,7 +13,7 @@ export const FAIL_WINDOW_MS = 60_000;
 const MAX_TRACKED = 10_000;
 
 export interface AgentUnitMountDeps {
-  store: Store;
+  store: GpsContext['store'];
   publishUrl(unitId: number, streamKey: string): string;
   log: (m: string) => void;
   now?: () => number;

@@ -6,7 +6,8 @@ import type { CameraPlacement, GeofenceCreate, GeofenceUpdate, MapConfig, MapUni
 import type { GeofenceRow, NewGeofence } from '../../../storage/repos/gps';
 import { DomainError } from '../../platform/errors';
 import type { Actor, TrackPoint } from '../contracts';
-import type { Feature, FeatureContext } from '../features';
+import type { Feature } from '../features';
+import type { GpsContext } from './context';
 import type { GpsControl } from './control';
 import { GeofenceWatcher, toGeofenceView } from './geofences';
 import { GpsIngest } from './ingest';
@@ -43,14 +44,14 @@ export function validateFence(b: {
   return b.polygon.map(([lat, lon]) => [lat!, lon!] as [number, number]);
 }
 
-export function createGpsFeature(ctx: FeatureContext, opts: GpsFeatureOptions = {}): Feature<GpsControl> & { ingest: GpsIngest; watcher: GeofenceWatcher } {
+export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}): Feature<GpsControl> & { ingest: GpsIngest; watcher: GeofenceWatcher } {
   const log = (m: string) => ctx.log(m);
   const repo = ctx.store.gps;
   const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean }>();
   const watcher = new GeofenceWatcher((id) => unitInfo.get(id)?.type);
   let fences: GeofenceRow[] = [];
   let recordChain: Promise<void> = Promise.resolve();
-  const recordEvent = (input: Parameters<FeatureContext['deviceEvents']['record']>[0]) => {
+  const recordEvent = (input: Parameters<GpsContext['deviceEvents']['record']>[0]) => {
     recordChain = recordChain
       .then(() => ctx.deviceEvents.record(input))
       .then(() => undefined)

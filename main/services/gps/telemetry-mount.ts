@@ -5,9 +5,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { API_PREFIX } from '../../../common/api';
 import type { RejectReason, ServerToUnit } from '../../../common/gps';
-import type { Store } from '../../../storage/repositories';
 import type { RawMount } from '../features';
 import type { GpsIngest } from './ingest';
+import type { GpsContext } from './context';
 
 export const TELEMETRY_PATH = `${API_PREFIX}/gps/telemetry`;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -15,7 +15,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 type Auth = { ok: true; unitId: number } | { ok: false; status: number; reason: RejectReason; unitId: number | null; message: string };
 
 /** Unit id from ?unit= or X-Unit-Id; key from X-Unit-Key, Authorization: Unit <key>, or ?key=. */
-export async function authenticateUnit(store: Store, req: http.IncomingMessage, url: URL): Promise<Auth> {
+export async function authenticateUnit(store: GpsContext['store'], req: http.IncomingMessage, url: URL): Promise<Auth> {
   const idText = url.searchParams.get('unit') ?? (req.headers['x-unit-id'] as string | undefined) ?? '';
   const auth = req.headers.authorization;
   const key = (req.headers['x-unit-key'] as string | undefined) ?? (auth?.startsWith('Unit ') ? auth.slice(5).trim() : null) ?? url.searchParams.get('key');
@@ -57,7 +57,7 @@ function readText(req: http.IncomingMessage): Promise<string | null> {
 }
 
 export interface TelemetryMountDeps {
-  store: Store;
+  store: GpsContext['store'];
   ingest: GpsIngest;
   log: (m: string) => void;
 }

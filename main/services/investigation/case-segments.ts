@@ -1,8 +1,8 @@
 // The recorded segments a case covers (its bookmarks, exports and snapshots), which its legal hold protects.
-import type { FeatureContext } from '../features';
+import type { InvestigationContext } from './context';
 
 /** The segments a case's bookmarks, exports and snapshots cover. */
-export async function caseSegments(store: FeatureContext['store'], caseId: number): Promise<number[]> {
+export async function caseSegments(store: InvestigationContext['store'], caseId: number): Promise<number[]> {
   const ranges: Array<{ cameraId: number; startMs: number; endMs: number }> = [];
   for (const b of await store.investigation.listBookmarks({ caseId, limit: 100_000 }))
     ranges.push({ cameraId: b.cameraId, startMs: b.startMs, endMs: Math.max(b.endMs, b.startMs + 1) });
@@ -15,7 +15,7 @@ export async function caseSegments(store: FeatureContext['store'], caseId: numbe
 }
 
 /** A held case that gains items protects their segments too. */
-export async function extendHeld(store: FeatureContext['store'], caseId: number): Promise<void> {
+export async function extendHeld(store: InvestigationContext['store'], caseId: number): Promise<void> {
   const hold = await store.investigation.activeHold(caseId);
   if (hold) await store.investigation.extendHold(hold.id, await caseSegments(store, caseId));
 }

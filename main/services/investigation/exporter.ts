@@ -14,12 +14,13 @@ import { indexFileOf, writeIndex } from './package-index';
 import { insideDir, safeComponent } from './paths';
 import { toGpx, toKml } from './tracks';
 import { indexTsFile, type TsIndex } from './ts-index';
+import type { InvestigationContext } from './context';
 
 /** Segments further apart than this (ms) start a new recorded piece. */
 const GAP_MS = 1500;
 
 export interface ExporterDeps {
-  store: Store;
+  store: InvestigationContext['store'];
   recordingsDir: string;
   exportsDir: string;
   /** Starts the export's ffmpeg jobs and probes. */

@@ -1,7 +1,8 @@
 // The investigation feature (issue 6): investigators: playback, search, bookmarks, cases, legal hold, export, snapshots.
 import path from 'node:path';
 import type { PlaceQueries } from '../contracts';
-import type { Feature, FeatureContext } from '../features';
+import type { Feature } from '../features';
+import type { InvestigationContext } from './context';
 import type { InvestigationControl } from './control';
 import { investigationMounts, PlaybackAudit } from './mounts';
 import { InvestigationService } from './service';
@@ -16,7 +17,7 @@ export interface InvestigationFeatureOptions {
 }
 
 export function createInvestigationFeature(
-  ctx: FeatureContext,
+  ctx: InvestigationContext,
   links: { places: PlaceQueries },
   opts: InvestigationFeatureOptions = {},
 ): Feature<InvestigationControl> & { service: InvestigationService } {

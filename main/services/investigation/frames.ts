@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { extractJpeg } from '../../../media/snapshot';
 import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
-import type { Store } from '../../../storage/repositories';
+import type { InvestigationContext } from './context';
 
 /**
  * One ffmpeg at a time (a case with 50 bookmarks must not start 50 decoders on the server); the JPEG goes to a temp
@@ -14,7 +14,7 @@ import type { Store } from '../../../storage/repositories';
 export class FramePreviews {
   private chain: Promise<unknown> = Promise.resolve();
   constructor(
-    private readonly store: Store,
+    private readonly store: InvestigationContext['store'],
     private readonly recordingsDir: string,
     private readonly ffmpeg: FfmpegLauncher,
   ) {}

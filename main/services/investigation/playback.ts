@@ -4,8 +4,9 @@ import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX } from '../../../common/api';
 import type { PlaybackMap, PlaybackPiece } from '../../../common/investigation';
-import type { SegmentRow, Store } from '../../../storage/repositories';
+import type { SegmentRow } from '../../../storage/repositories';
 import { indexTsFile, type TsIndex } from './ts-index';
+import type { InvestigationContext } from './context';
 
 /** Longest window one playlist covers (the console reloads the next window while playing). */
 export const MAX_WINDOW_MS = 15 * 60_000;
@@ -29,7 +30,7 @@ export class PlaybackIndex {
   private readonly pending = new Map<number, Promise<TsIndex>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: InvestigationContext['store'],
     private readonly recordingsDir: string,
     private readonly maxEntries = 2048,
   ) {}

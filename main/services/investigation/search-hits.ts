@@ -4,11 +4,11 @@ import { ErrorKind } from '../../../common/errors';
 import type { SearchHit, SearchQuery } from '../../../common/investigation';
 import { DomainError } from '../../platform/errors';
 import type { PlaceQueries } from '../contracts';
-import type { FeatureContext } from '../features';
+import type { InvestigationContext } from './context';
 import { checkRange, MAX_TIMELINE_MS } from './limits';
 
 /** The hits of a search, sorted by time, at most q.limit (default 200). */
-export async function searchHits(store: FeatureContext['store'], places: PlaceQueries, q: SearchQuery): Promise<SearchHit[]> {
+export async function searchHits(store: InvestigationContext['store'], places: PlaceQueries, q: SearchQuery): Promise<SearchHit[]> {
   checkRange(q.startMs, q.endMs, MAX_TIMELINE_MS, 'a search');
   const limit = q.limit ?? 200;
   const wanted = q.cameraIds ? new Set(q.cameraIds.split(',').map(Number)) : null;

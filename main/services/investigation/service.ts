@@ -20,7 +20,7 @@ import { StorageError } from '../../../storage/repositories';
 import { actorIdentity } from '../../platform/actor';
 import { DomainError } from '../../platform/errors';
 import type { Actor, PlaceQueries } from '../contracts';
-import type { FeatureContext } from '../features';
+import type { InvestigationContext } from './context';
 import type { InvestigationControl, Requester } from './control';
 import { ExportQueue } from './exporter';
 import { insideDir, refuseTraversal, safeComponent } from './paths';
@@ -44,7 +44,7 @@ export class InvestigationService implements InvestigationControl {
   readonly exports: ExportQueue;
 
   constructor(
-    private readonly ctx: FeatureContext,
+    private readonly ctx: InvestigationContext,
     private readonly places: PlaceQueries,
     readonly opts: InvestigationOptions,
   ) {

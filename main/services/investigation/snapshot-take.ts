@@ -7,21 +7,21 @@ import type { Manifest, Snapshot } from '../../../common/investigation';
 import type { CaseRow } from '../../../storage/repos/investigation';
 import type { CameraRow, SegmentRow } from '../../../storage/repositories';
 import { DomainError } from '../../platform/errors';
-import type { FeatureContext } from '../features';
+import type { InvestigationContext } from './context';
 import type { Requester } from './control';
 import { actorName } from './limits';
 import { describeFiles, MANIFEST_NAME, sha256File } from './manifest';
 import { insideDir } from './paths';
 import { grabFrame, LIVE_FALLBACK_MS } from './snapshot-frame';
 
-async function segmentAt(ctx: FeatureContext, cameraId: number, tMs: number): Promise<SegmentRow | null> {
+async function segmentAt(ctx: InvestigationContext, cameraId: number, tMs: number): Promise<SegmentRow | null> {
   const segs = await ctx.store.segments.listRange(cameraId, tMs, tMs + 1, 5);
   return segs.find((s) => s.startMs <= tMs && s.endMs > tMs) ?? segs[0] ?? null;
 }
 
 /** Grabs the frame (live when input.tMs is absent), writes snapshot.jpg and its manifest under snapshotsDir, and stores the row. */
 export async function captureSnapshot(
-  ctx: FeatureContext,
+  ctx: InvestigationContext,
   snapshotsDir: string,
   cam: CameraRow,
   kase: CaseRow | null,

@@ -5,7 +5,7 @@ import { DEFAULT_RETENTION_DAYS } from '../../../common/api';
 import type { AddDeviceRequest, DiscoverRequest, DiscoverResponse, DiscoveredDevice, OnvifDeviceView } from '../../../common/onvif';
 import type { CameraRow, NewCamera } from '../../../storage/repositories';
 import { StorageError } from '../../../storage/repositories';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import type { OnvifAudit } from './audit';
 import { OnvifClient, OnvifError, type ProfileInfo } from './client';
 import type { UserActor } from '../../platform/actor';
@@ -14,7 +14,7 @@ import { directedProbe, expandTarget, fromScopes, multicastProbe, serviceAddress
 import { conflict, fail, isOnvifFailure } from './errors';
 import type { DeviceRegistry } from './registry';
 
-type EnrolContext = Pick<FeatureContext, 'config' | 'store' | 'log' | 'now'>;
+type EnrolContext = Pick<OnvifContext, 'config' | 'store' | 'log' | 'now'>;
 
 /** Strips user:password from a stream URL (credentials live in the camera's username/password). */
 function cleanUrl(u: string): string {

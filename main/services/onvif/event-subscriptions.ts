@@ -1,10 +1,10 @@
 // The PullPoint event loops of the devices (one EventPuller each) and what their events become: device events on the right camera, in corrected device time.
 import type { OnvifCameraRow } from '../../../storage/repos/onvif';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import { EventPuller, type NormalizedEvent } from './events';
 import type { DeviceRuntime } from './registry';
 
-type EventsContext = Pick<FeatureContext, 'store' | 'log' | 'now' | 'deviceEvents'>;
+type EventsContext = Pick<OnvifContext, 'store' | 'log' | 'now' | 'deviceEvents'>;
 
 /** Long-lived: a loop per watched device, started once its services are known (begin), ended by unwatch() or close(). */
 export class EventSubscriptions {

@@ -2,14 +2,14 @@
 import { msg } from '../../../common/messages';
 import type { PtzPreset, PtzTour } from '../../../common/onvif';
 import type { Actor } from '../contracts';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import type { OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
 import { conflict, notFound } from './errors';
 import type { PtzController } from './ptz';
 import type { DeviceRegistry } from './registry';
 
-type PresetsContext = Pick<FeatureContext, 'store' | 'publish'>;
+type PresetsContext = Pick<OnvifContext, 'store' | 'publish'>;
 
 export class PtzPresets {
   constructor(

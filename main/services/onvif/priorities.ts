@@ -2,12 +2,12 @@
 import type { Role } from '../../../common/api';
 import { msg } from '../../../common/messages';
 import { DEFAULT_PTZ_PRIORITY, type UserPriority } from '../../../common/onvif';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import type { UserActor } from '../../platform/actor';
 import { notFound } from './errors';
 
 export class PtzPriorities {
-  constructor(private readonly ctx: Pick<FeatureContext, 'store' | 'audit'>) {}
+  constructor(private readonly ctx: Pick<OnvifContext, 'store' | 'audit'>) {}
 
   async priorityOf(actor: UserActor): Promise<number> {
     return (await this.ctx.store.onvif.getPriority(actor.userId)) ?? DEFAULT_PTZ_PRIORITY[actor.role];

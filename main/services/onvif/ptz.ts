@@ -3,7 +3,7 @@ import { ErrorKind } from '../../../common/errors';
 import { msg } from '../../../common/messages';
 import { SYSTEM_PTZ_PRIORITY, type PtzHolder, type PtzMoveRequest, type PtzPosition } from '../../../common/onvif';
 import type { Actor } from '../contracts';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import { PtzArbiter, type Contender } from './arbiter';
 import type { OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
@@ -27,7 +27,7 @@ export interface TourHooks {
   resumeTour(cameraId: number): void;
 }
 
-type PtzContext = Pick<FeatureContext, 'config' | 'log' | 'now' | 'publish'>;
+type PtzContext = Pick<OnvifContext, 'config' | 'log' | 'now' | 'publish'>;
 
 function sameDir(a: { x: number; y: number; zoom: number }, b: { x: number; y: number; zoom: number }): boolean {
   return Math.sign(a.x) === Math.sign(b.x) && Math.sign(a.y) === Math.sign(b.y) && Math.sign(a.zoom) === Math.sign(b.zoom);

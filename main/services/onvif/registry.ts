@@ -3,7 +3,7 @@ import { msg } from '../../../common/messages';
 import { ErrorKind } from '../../../common/errors';
 import type { OnvifHealth, OnvifDeviceView } from '../../../common/onvif';
 import type { OnvifCameraRow, OnvifDeviceRow } from '../../../storage/repos/onvif';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import { OnvifClient, OnvifError } from './client';
 import { fail, notFound } from './errors';
 import type { EventSubscriptions } from './event-subscriptions';
@@ -16,7 +16,7 @@ export interface DeviceRuntime {
   checking: boolean;
 }
 
-type RegistryContext = Pick<FeatureContext, 'config' | 'store' | 'log' | 'now' | 'publish'>;
+type RegistryContext = Pick<OnvifContext, 'config' | 'store' | 'log' | 'now' | 'publish'>;
 
 /** Long-lived: start() loads the devices and starts the health checks; close() ends every event loop and client. */
 export class DeviceRegistry {

@@ -16,7 +16,7 @@ import type {
 } from '../../../common/onvif';
 import type { CameraRow } from '../../../storage/repositories';
 import type { Actor } from '../contracts';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import { onvifAudit, type OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
 import type { DevicePlan, OnvifControl } from './control';
@@ -40,7 +40,7 @@ export class OnvifService implements OnvifControl {
   private readonly tours: TourRunner;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly ctx: FeatureContext) {
+  constructor(private readonly ctx: OnvifContext) {
     this.audit = onvifAudit(ctx);
     this.events = new EventSubscriptions(ctx, (deviceId) => this.registry.camerasOf(deviceId));
     this.registry = new DeviceRegistry(ctx, this.events);

@@ -3,7 +3,7 @@ import { ErrorKind } from '../../../common/errors';
 import { msg } from '../../../common/messages';
 import type { PtzTour, TourBody, TourStatus } from '../../../common/onvif';
 import type { TourRow } from '../../../storage/repos/onvif';
-import type { FeatureContext } from '../features';
+import type { OnvifContext } from './context';
 import type { OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
 import { fail, notFound } from './errors';
@@ -21,7 +21,7 @@ interface TourRun {
   failures: number;
 }
 
-type ToursContext = Pick<FeatureContext, 'store' | 'log' | 'now' | 'publish'>;
+type ToursContext = Pick<OnvifContext, 'store' | 'log' | 'now' | 'publish'>;
 
 const toTour = (t: TourRow): PtzTour => ({ id: t.id, cameraId: t.cameraId, name: t.name, steps: t.steps });
 

@@ -1,0 +1,4 @@
+// What the ONVIF feature gets from the back end: the feature context with only the repositories it uses.
+import type { FeatureContext } from '../features';
+
+export type OnvifContext = FeatureContext<'onvif' | 'cameras' | 'org' | 'users'>;
