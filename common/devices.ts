@@ -82,18 +82,24 @@ export interface DeviceStatus {
   links: Partial<Record<LinkKind, DeviceLink>>;
   remoteAddress: string | null;
 }
+/** A device as the API shows it: its stored fields (storage's DeviceRow is this without status and channels), live status and channels. */
 export interface DeviceView {
   id: number;
   nodeId: number;
+  /** Never changes, except onvif → rtsp when the ONVIF link is removed (invariant 5). */
   kind: DeviceKind;
   name: string;
+  /** External identity, unique per kind (GB device ID, JT/T phone number); null for rtsp, onvif and agent. */
   code: string | null;
   vendor: string;
   model: string;
   firmware: string;
   serial: string;
+  /** May connect at all (an agent may publish, a camera is dialled). */
   enabled: boolean;
+  /** False = awaiting approval (GB/JT devices that announced themselves). */
   approved: boolean;
+  /** The mobile identity (callsign unique among all devices); required for kind 'agent'. A device is mobile when it is set. */
   mobile: MobileIdentity | null;
   createdMs: number;
   updatedMs: number;

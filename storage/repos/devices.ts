@@ -1,6 +1,6 @@
 // Repository interfaces of the device model (docs/design/devices.md): organisation tree, devices, channels, adapter rows.
 import type { Transport } from '../../common/api';
-import type { DeviceKind, MobileIdentity, MobileType, RecordMode } from '../../common/devices';
+import type { DeviceKind, DeviceView, MobileIdentity, MobileType, RecordMode } from '../../common/devices';
 
 // ---------- organisation tree ----------
 
@@ -80,28 +80,8 @@ export interface OrgRepo {
 
 // ---------- devices ----------
 
-/** One device (table devices). A device is mobile when `mobile` is set (it has a callsign). */
-export interface DeviceRow {
-  id: number;
-  nodeId: number;
-  /** Never changes, except onvif → rtsp when the ONVIF link is removed (invariant 5). */
-  kind: DeviceKind;
-  name: string;
-  /** External identity, unique per kind (GB device ID, JT/T phone number); null for rtsp, onvif and agent. */
-  code: string | null;
-  vendor: string;
-  model: string;
-  firmware: string;
-  serial: string;
-  /** May connect at all (an agent may publish, a camera is dialled). */
-  enabled: boolean;
-  /** False = awaiting approval (GB/JT devices that announced themselves). */
-  approved: boolean;
-  /** The mobile identity (callsign unique among all devices); required for kind 'agent'. */
-  mobile: MobileIdentity | null;
-  createdMs: number;
-  updatedMs: number;
-}
+/** One device (table devices): the API's DeviceView (common/devices.ts, fields documented there) without its live status and channels. */
+export type DeviceRow = Omit<DeviceView, 'status' | 'channels'>;
 
 export interface NewDevice {
   nodeId: number;

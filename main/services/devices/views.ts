@@ -131,7 +131,7 @@ export function toDeviceView(row: DeviceRow, status: DeviceStatus, channels: Cha
   };
 }
 
-/** The deprecated Camera view (camera.changed events; = main/server/views.ts toCamera). */
+/** The deprecated Camera view (camera.changed events and the old /cameras answers: main/server/views.ts re-exports it as toCamera). */
 export function legacyCamera(row: CameraRow, status: CameraStatus): Camera {
   return {
     id: row.id,
@@ -152,7 +152,7 @@ export function legacyCamera(row: CameraRow, status: CameraStatus): Camera {
   };
 }
 
-/** The deprecated Unit view (unit.changed events; = main/server/views.ts toUnit). */
+/** The deprecated Unit view (unit.changed events and the old /units answers: main/server/views.ts re-exports it as toUnit). */
 export function legacyUnit(row: UnitRow, status: UnitStatus): Unit {
   return {
     id: row.id,
