@@ -76,6 +76,8 @@ export interface CycleOptions {
 export class TpvCycles {
   private cur: { tMs: number | null; readings: TpvReading[]; firstAtMs: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Which quiet timer is the current one (a report that arrives before a fired timer's flush makes it stale). */
+  private quietGen = 0;
   private lastT = -Infinity;
   /** Receiver time minus agent time at a cycle's arrival, from the last cycle that had a time. */
   private offsetMs: number | null = null;
@@ -126,7 +128,19 @@ export class TpvCycles {
     this.cur.readings.push(reading);
     this.cur.tMs ??= reading.tMs;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), this.o.quietMs ?? 400);
+    const gen = ++this.quietGen;
+    this.timer = setTimeout(() => this.quietFlush(gen), this.o.quietMs ?? 400);
+  }
+
+  /**
+   * The quiet timer fired. Flush only after the I/O that is already waiting has been read: after the event loop was
+   * held up (a loaded phone or server), Node runs expired timers before it reads the socket, so the rest of the cycle
+   * (its position report) may be right behind; it resets the timer instead, and the cycle is not cut in two.
+   */
+  private quietFlush(gen: number): void {
+    setImmediate(() => {
+      if (gen === this.quietGen && this.timer) this.flush();
+    });
   }
 
   /** Emits the open cycle (on quiet, on a new time, on close). */

@@ -67,7 +67,7 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
-async function fakeGpsd(reports: Array<{ delayMs: number; obj: Record<string, unknown> }>): Promise<number> {
+async function fakeGpsd(reports: Array<{ delayMs: number; obj: Record<string, unknown>; then?: () => void }>): Promise<number> {
   const server = net.createServer((sock) => {
     sock.on('error', () => undefined);
     sock.once(
@@ -79,7 +79,17 @@ async function fakeGpsd(reports: Array<{ delayMs: number; obj: Record<string, un
           for (const r of reports) {
             if (r.delayMs) await new Promise((res) => setTimeout(res, r.delayMs));
             if (sock.destroyed) return;
-            sock.write(JSON.stringify(r.obj) + '\n');
+            const then = r.then;
+            if (!then) sock.write(JSON.stringify(r.obj) + '\n');
+            // Written and then held up in one callback of the loop's check phase: the reader's next turn starts with its timers.
+            else
+              await new Promise<void>((res) =>
+                setImmediate(() => {
+                  sock.write(JSON.stringify(r.obj) + '\n');
+                  then();
+                  res();
+                }),
+              );
           }
         })(),
     );
@@ -129,6 +139,34 @@ describe('gpsd client', () => {
     expect(got.every((f, i) => f.speedMps === drive[i]!.speedMps)).toBe(true);
     expect(log.filter((l) => /dropping/.test(l))).toEqual([]);
   }, 30_000);
+
+  it('does not cut a cycle in two when the event loop was held up: the report waiting on the socket joins its cycle', async () => {
+    const [prev, e] = [expected[20]!, expected[21]!];
+    const holdUp = () => {
+      // The report was just written to the socket and not read yet; hold the loop past the quiet time (400 ms): Node
+      // then runs the expired quiet timer before it reads the socket.
+      const until = Date.now() + 700;
+      while (Date.now() < until) {
+        /* busy: a loaded machine */
+      }
+    };
+    const port = await fakeGpsd([
+      { delayMs: 100, obj: tpv(prev, e.tMs) }, // gpsd's first report of the cycle: the new time, the previous position
+      { delayMs: 50, obj: tpv(e, e.tMs), then: holdUp }, // the cycle's own position, waiting on the socket
+    ]);
+    const got: Fix[] = [];
+    const c = new GpsdClient(
+      '127.0.0.1',
+      port,
+      (f) => got.push(f),
+      () => undefined,
+    );
+    c.start();
+    await waitFor(() => got.length >= 1, { timeoutMs: 10_000, intervalMs: 20, what: 'the fix of the cycle' });
+    await new Promise((r) => setTimeout(r, 600));
+    c.close();
+    expect(got.map((f) => [f.tMs, f.lat, f.lon])).toEqual([[e.tMs, e.lat, e.lon]]);
+  }, 20_000);
 
   it('times a cycle without any time against the receiver clock: back-dated before the first timed cycle, extrapolated after it (marked)', async () => {
     const [a, bb, c] = [expected[60]!, expected[61]!, expected[62]!];
