@@ -39,10 +39,50 @@ export const RIGHT_ROLES = {
   'alarmRules.edit': ['admin', 'dispatcher'],
   /** Define, start and stop a carousel of saved wall layouts (a control-room wall cycling its layouts). */
   'wall.carousel': ['admin', 'dispatcher'],
+  /** Watch a channel live (wall tiles, live tickets). */
+  'live.view': ['admin', 'dispatcher', 'investigator', 'officer'],
+  /** Export a channel's recordings as evidence. */
+  export: ['admin', 'investigator'],
+  /** Take a snapshot of a channel. */
+  snapshot: ['admin', 'dispatcher', 'investigator'],
+  /** Steer a channel's PTZ camera (within the user's PTZ priority). */
+  'ptz.control': ['admin', 'dispatcher'],
+  /** Hear a channel's audio and talk to a unit. */
+  audio: ['admin', 'dispatcher'],
+  /** See units' positions on the map. */
+  'map.positions': ['admin', 'dispatcher', 'investigator', 'officer'],
+  /** See alarms (the list, the history and their events). */
+  'alarms.view': ['admin', 'dispatcher', 'investigator', 'officer'],
+  /** Grant and deny rights to users, groups and role templates; see who can see what. */
+  'access.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Right = keyof typeof RIGHT_ROLES;
 export const RIGHTS = Object.keys(RIGHT_ROLES) as Right[];
+
+/**
+ * Rights that apply to channels and devices, granted on an organisation node (inherited by everything below it) or a
+ * single channel. The others are global: only a grant at the root counts (docs/design/access.md).
+ */
+export const SCOPED_RIGHTS = [
+  'live.view',
+  'recordings.view',
+  'export',
+  'snapshot',
+  'ptz.control',
+  'ptz.configure',
+  'audio',
+  'map.positions',
+  'gps.history',
+  'alarms.view',
+  'alarms.handle',
+  'devices.manage',
+  'cameras.manage',
+  'units.manage',
+  'cases.manage',
+] as const satisfies readonly Right[];
+export type ScopedRight = (typeof SCOPED_RIGHTS)[number];
+export const isScopedRight = (r: Right): r is ScopedRight => (SCOPED_RIGHTS as readonly Right[]).includes(r);
 
 /**
  * Where a right applies. Today every grant is global; the access-control issue grants rights per organisation

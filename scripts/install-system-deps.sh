@@ -4,7 +4,9 @@ set -euo pipefail
 PKGS=(ffmpeg util-linux
   # tests: RTSP test cameras (GStreamer RTSP server), headless Chromium for console tests, gpsd/gpsfake, fonts for burnt-in text and Chinese text in console screenshots
   chromium gpsd gpsd-clients python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
-  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly fonts-dejavu-core fonts-wqy-zenhei)
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly fonts-dejavu-core fonts-wqy-zenhei
+  # tests: the audit chain is tampered with through the sqlite3 command line; LDAP sign-in against a real slapd
+  sqlite3 slapd ldap-utils)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,8 @@ import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from '../services/audit-log';
 import { createDevices, type DevicesControl } from '../services/devices/index';
+import type { AccessControl } from '../services/access/contract';
+import { createRoleAccess } from '../services/access/role-access';
 import { AuthService, LoginThrottle, Sessions } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
@@ -36,6 +38,8 @@ export interface AppDeps {
   devices?: DevicesControl;
   /** Raw (non-JSON) endpoints of the features. */
   mounts?: readonly RawMount[];
+  /** Who may use which right where (the role table alone when absent: tests that build a bare app). */
+  access?: AccessControl;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -129,6 +133,7 @@ export function createApp(deps: AppDeps): App {
     live,
     events,
     devices,
+    access: deps.access ?? createRoleAccess(),
     auth,
     audit,
     configLock: new Mutex(),

@@ -23,6 +23,7 @@ import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createDevices } from '../services/devices/index';
+import { createRoleAccess } from '../services/access/role-access';
 import { isLog, type Log, type LogSink } from '../../common/log';
 import { createLogger, loggerOptionsOf, type RootLog } from '../platform/logger';
 
@@ -166,6 +167,7 @@ async function start(
     hub,
     ffmpeg,
     openTiles: (file) => MbtilesReader.open(file),
+    access: createRoleAccess(),
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
@@ -196,6 +198,7 @@ async function start(
     units,
     mediaHub: hub,
     devices,
+    access: ctx.access,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],

@@ -16,6 +16,7 @@ import type { GpsControl } from './gps/control';
 import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
 import type { LogSink } from '../../common/log';
+import type { AccessControl } from './access/contract';
 
 /**
  * Everything a feature may use. Built once by main/server/backend.ts. `R` names the repositories the feature may use
@@ -40,6 +41,8 @@ export interface FeatureContext<R extends keyof Store = keyof Store> {
   ffmpeg: FfmpegLauncher;
   /** Opens the map's tile archive (MBTiles); storage implementations are chosen by the composition root only. */
   openTiles: TileArchiveOpener;
+  /** Rights per organisation node and channel: what a user may see and do (raw mounts and lists filter by it). */
+  access: AccessControl;
 }
 
 /** The session behind a raw request as a mount sees it (the HTTP adapter's Principal, main/server/router.ts, is one). */

@@ -7,6 +7,7 @@ import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../../services/audit-log';
 import type { DevicesControl } from '../../services/devices/index';
+import type { AccessControl } from '../../services/access/contract';
 import type { AuthService } from '../auth';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   startedMs: number;
   /** Devices, channels and the organisation tree. */
   devices: DevicesControl;
+  /** Rights per organisation node and channel (issue 13): every object-level check and list filter asks it. */
+  access: AccessControl;
   /** ONVIF, GPS/map, investigation and alarm services (absent ones answer 503). */
   features: FeatureControls;
 }
