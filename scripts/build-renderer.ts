@@ -24,7 +24,8 @@ function buildOptions(outDir: string): esbuild.BuildOptions {
     platform: 'browser',
     target: ['chrome110'],
     minify: true,
-    sourcemap: true,
+    // Written beside the bundle for developers, never linked from it nor served (main/server/static.ts: issue 13 item 6).
+    sourcemap: 'external',
     jsx: 'automatic',
     jsxImportSource: 'preact',
     define: { 'process.env.NODE_ENV': '"production"' },

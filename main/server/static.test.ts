@@ -27,6 +27,7 @@ describe('console static files', () => {
     fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>console</title>');
     fs.mkdirSync(path.join(root, 'assets'));
     fs.writeFileSync(path.join(root, 'assets', 'app.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(root, 'assets', 'app.js.map'), '{"version":3,"sources":["renderer/main.tsx"]}');
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'TOP SECRET');
     fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'assets', 'link.txt'));
     t = await startTestServer({ consoleDir: root });
@@ -46,6 +47,16 @@ describe('console static files', () => {
     expect(await r.text()).toBe('console.log(1)');
     const index = await fetch(`${t.base}/`);
     expect(await index.text()).toContain('<title>console</title>');
+  });
+
+  test('source maps are served to no one, signed in or not (issue 13 item 6)', async () => {
+    await t.addUser('map-admin', 'map-admin-password-1', 'admin');
+    const token = (await t.login('map-admin', 'map-admin-password-1')).token;
+    for (const p of ['/assets/app.js.map', '/assets/APP.JS.MAP', '/assets/app.js.map?x=1', '/assets/app%2Ejs%2Emap']) {
+      const r = await fetch(`${t.base}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(r.status, p).toBe(404);
+      expect(await r.text()).not.toContain('sources');
+    }
   });
 
   test('client-side routes get index.html; missing assets are 404', async () => {

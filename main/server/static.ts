@@ -1,4 +1,4 @@
-// Serves the built console (a single-page app) from a directory: index.html fallback, path-traversal guard.
+// Serves the built console (a single-page app) from a directory: index.html fallback, path-traversal guard, no source maps.
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
@@ -9,7 +9,6 @@ const MIME: Record<string, string> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.webmanifest': 'application/manifest+json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
@@ -84,6 +83,8 @@ export async function serveStatic(req: http.IncomingMessage, res: http.ServerRes
     return sendText(res, 400, 'text/plain; charset=utf-8', 'bad path\n', head);
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return sendText(res, 400, 'text/plain; charset=utf-8', 'bad path\n', head);
+  // Source maps give away the whole console's source: kept on disk for developers, served to no one.
+  if (decoded.toLowerCase().endsWith('.map')) return sendText(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
   const candidate = path.join(root, path.posix.normalize('/' + decoded));
   if (!inside(root, candidate)) return sendText(res, 404, 'text/plain; charset=utf-8', 'not found\n', head);
 
