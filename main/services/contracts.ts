@@ -39,6 +39,8 @@ export interface OrgTreeView {
   channelsOf(deviceId: number): ReadonlyArray<{ id: number }>;
   channelsUnder(nodeId: number, recursive: boolean): ReadonlyArray<{ channelId: number; deviceId: number; name: string }>;
   devicesUnder(nodeId: number, recursive: boolean): ReadonlyArray<{ id: number; nodeId: number; name: string }>;
+  allChannels(): ReadonlyArray<{ id: number; deviceId: number }>;
+  allDevices(): ReadonlyArray<{ id: number; nodeId: number }>;
 }
 
 /** A GPS point as stored (WGS-84). */

@@ -123,7 +123,8 @@ export class CompiledAccess implements UserAccess {
     const consider = (id: number) => {
       if (this.channel(right, id)) ids.add(id);
     };
-    for (const n of t.allowNodes) for (const c of this.tree.channelsUnder(n, true)) consider(c.channelId);
+    if (t.allowNodes.has(ROOT_NODE_ID)) for (const c of this.tree.allChannels()) consider(c.id);
+    else for (const n of t.allowNodes) for (const c of this.tree.channelsUnder(n, true)) consider(c.channelId);
     for (const id of t.allowChannels) consider(id);
     for (const d of t.allowDevices) for (const c of this.tree.channelsOf(d)) consider(c.id);
     return (t.channelSet = { all: false, ids });
@@ -138,7 +139,8 @@ export class CompiledAccess implements UserAccess {
     const consider = (id: number) => {
       if (this.device(right, id)) ids.add(id);
     };
-    for (const n of t.allowNodes) for (const d of this.tree.devicesUnder(n, true)) consider(d.id);
+    if (t.allowNodes.has(ROOT_NODE_ID)) for (const d of this.tree.allDevices()) consider(d.id);
+    else for (const n of t.allowNodes) for (const d of this.tree.devicesUnder(n, true)) consider(d.id);
     for (const id of t.allowDevices) consider(id);
     for (const c of t.allowChannels) {
       const ch = this.tree.channel(c);
