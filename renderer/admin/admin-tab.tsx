@@ -1,9 +1,10 @@
-// Workspace tab "Admin": sub-navigation between cameras, mobile units, users, the audit log and the organisation (each by its right); visited panels keep their state.
+// Workspace tab "Admin": sub-navigation between cameras, mobile units, users, the audit log, the organisation and access (each by its right); visited panels keep their state.
 import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import { can, type Right } from '../../common/rights';
 import { useI18n, type MessageKey } from '../i18n/index';
 import { useServices } from '../services';
+import { AccessPanel } from './access-panel';
 import { AuditPanel } from './audit-panel';
 import { CamerasPanel } from './cameras-panel';
 import { OrgPanel } from './org-panel';
@@ -11,7 +12,7 @@ import { UnitsPanel } from './units-panel';
 import { UsersPanel } from './users-panel';
 import './admin.css';
 
-type SectionId = 'cameras' | 'units' | 'users' | 'audit' | 'org';
+type SectionId = 'cameras' | 'units' | 'users' | 'audit' | 'org' | 'access';
 
 const SECTIONS: readonly { id: SectionId; label: MessageKey; right: Right; component: ComponentType }[] = [
   { id: 'cameras', label: 'admin.nav.cameras', right: 'cameras.manage', component: CamerasPanel },
@@ -19,6 +20,7 @@ const SECTIONS: readonly { id: SectionId; label: MessageKey; right: Right; compo
   { id: 'users', label: 'admin.nav.users', right: 'users.manage', component: UsersPanel },
   { id: 'audit', label: 'admin.nav.audit', right: 'audit.view', component: AuditPanel },
   { id: 'org', label: 'devices.admin.nav', right: 'org.manage', component: OrgPanel },
+  { id: 'access', label: 'access.nav', right: 'access.manage', component: AccessPanel },
 ];
 
 /** The rights that show the Admin tab (any one of them: its sections are filtered by their own). */

@@ -7,6 +7,7 @@ import { liveEn } from './live';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { accessEn } from './access';
 import { devicesEn } from './devices';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
@@ -327,6 +328,7 @@ export const en = {
   ...auditFieldsEn,
   ...alarmOutcomesEn,
   ...devicesEn,
+  ...accessEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

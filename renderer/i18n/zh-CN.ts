@@ -8,6 +8,7 @@ import { liveZh } from './live';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { accessZh } from './access';
 import { devicesZh } from './devices';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
@@ -328,6 +329,7 @@ export const zhCN = {
   ...auditFieldsZh,
   ...alarmOutcomesZh,
   ...devicesZh,
+  ...accessZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----
