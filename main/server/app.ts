@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from '../services/audit-log';
+import type { AuditChain } from '../services/audit-chain';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import type { AccessControl } from '../services/access/contract';
 import { createRoleAccess } from '../services/access/role-access';
@@ -40,6 +41,8 @@ export interface AppDeps {
   mounts?: readonly RawMount[];
   /** Who may use which right where (the role table alone when absent: tests that build a bare app). */
   access?: AccessControl;
+  /** The audit chain (built by the composition root over the site key; absent: its routes answer 503). */
+  auditChain?: AuditChain;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -136,6 +139,7 @@ export function createApp(deps: AppDeps): App {
     access: deps.access ?? createRoleAccess(),
     auth,
     audit,
+    auditChain: deps.auditChain ?? null,
     configLock: new Mutex(),
     now,
     log,
