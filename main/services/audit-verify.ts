@@ -95,7 +95,7 @@ export async function verifyAuditChain(
   const judge = (row: ChainRow, before: Pick<ChainRow, 'id' | 'hash'> | null, next: ChainRow | null): ChainProblem | null => {
     if (row.hash === null || row.prevHash === null) return { kind: 'inserted', id: row.id };
     const expectedPrev = before ? before.hash : GENESIS_HASH;
-    const selfOk = auditEntryHash({ ...row, prevHash: row.prevHash }) === row.hash;
+    const selfOk = auditEntryHash(row as ChainRow & { prevHash: string }) === row.hash;
     const linkOk = row.prevHash === expectedPrev;
     if (!selfOk) {
       if (linkOk && (next === null || next.prevHash === row.hash)) return { kind: 'changed', id: row.id };
@@ -111,9 +111,11 @@ export async function verifyAuditChain(
     return null;
   };
 
-  let after = from?.id ?? 0;
+  // The next batch is read (SQLite, on a worker thread) while this one is hashed.
+  let next = src.rows(from?.id ?? 0, BATCH);
   for (;;) {
-    const batch = await src.rows(after, BATCH);
+    const batch = await next;
+    if (batch.length === BATCH) next = src.rows(batch[batch.length - 1]!.id, BATCH);
     for (const row of batch) {
       rows++;
       lastId = row.id;
@@ -125,7 +127,6 @@ export async function verifyAuditChain(
       pending = row;
     }
     if (batch.length < BATCH) break;
-    after = batch[batch.length - 1]!.id;
   }
   if (pending && !problem) {
     problem = judge(pending, prev, null);
