@@ -154,6 +154,19 @@ export interface ManifestSource {
   /** Duration of the exported file (ffprobe), ms. */
   durationMs: number | null;
   cut: 'keyframe' | 'frame-exact';
+  /** The text burnt into this source's video (case reference | source | exporting user), null without a watermark. */
+  watermarkText?: string | null;
+}
+
+/** The site's signature of an evidence manifest (docs/design/investigation.md, "Signed evidence"). */
+export interface ManifestSignature {
+  algorithm: 'Ed25519';
+  /** SHA-256 hex of the signing public key's SPKI DER: compare with the site's published fingerprint. */
+  keyFingerprint: string;
+  /** The signing public key (PEM SPKI), embedded for a check without the site's key file. */
+  publicKeyPem: string;
+  /** Base64 signature of the canonical JSON of the manifest without `signature`. */
+  value: string;
 }
 
 export interface Manifest {
@@ -169,6 +182,8 @@ export interface Manifest {
   watermark: boolean;
   sources: ManifestSource[];
   files: ManifestFile[];
+  /** Signature over everything above (absent in packages made before issue 13). */
+  signature?: ManifestSignature;
 }
 
 // ---------- snapshots ----------

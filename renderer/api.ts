@@ -264,6 +264,15 @@ export class ApiClient {
   audit(q: AuditQuery = {}) {
     return this.call(E.getAudit, { query: q });
   }
+  auditChain() {
+    return this.call(E.getAuditChain);
+  }
+  auditCheckpoints(q: { startMs?: number; endMs?: number } = {}) {
+    return this.call(E.getAuditCheckpoints, { query: q });
+  }
+  siteKey() {
+    return this.call(E.getSitePublicKey);
+  }
   health() {
     return this.call(E.getHealth);
   }

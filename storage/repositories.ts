@@ -8,6 +8,7 @@ import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
 import type { WallStateRepo } from './repos/wall-states';
+import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
 export type CameraKind = 'rtsp' | 'uplink';
@@ -222,9 +223,31 @@ export interface SessionRepo {
 
 export type NewAuditEntry = Omit<AuditEntry, 'id'>;
 
+/** The last entry of the audit chain (id 0 and the genesis hash when empty). */
+export interface ChainHead {
+  id: number;
+  hash: string;
+}
+
+/** Signs a checkpoint's payload (checkpointPayload of storage/audit-chain.ts) with the site key. */
+export type CheckpointSigner = (c: Pick<AuditCheckpoint, 'lastId' | 'hash' | 'tsMs' | 'reason'>) => { signature: string; keyFingerprint: string };
+
+/** The hash-chained audit trail (docs/design/audit.md). */
 export interface AuditRepo {
+  /** Appends one entry, chained to the previous (appends from every caller run one after the other). */
   append(e: NewAuditEntry): Promise<void>;
   query(q: AuditQuery): Promise<AuditEntry[]>;
+  /** Stored rows with their hash columns, id order, after `afterId` (verification). */
+  chainRows(afterId: number, limit: number): Promise<ChainRow[]>;
+  checkpoints(): Promise<AuditCheckpoint[]>;
+  lastCheckpoint(): Promise<AuditCheckpoint | null>;
+  chainHead(): Promise<ChainHead>;
+  /** Called after each append (the checkpointer counts rows). */
+  onAppended(listener: (head: ChainHead) => void): () => void;
+  /** Signs and stores a checkpoint of the stored head; null when the last checkpoint already covers it. */
+  addCheckpoint(reason: CheckpointReason, tsMs: number, signer: CheckpointSigner): Promise<AuditCheckpoint | null>;
+  /** Chains the rows written before migration 016, once (the first start); returns how many. */
+  prepareChain(nowMs: number): Promise<number>;
 }
 
 /** Everything the server needs from storage. */

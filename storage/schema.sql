@@ -286,7 +286,9 @@ CREATE TABLE audit_log (
   target_type TEXT,                                                -- kind of object acted on, e.g. 'camera', 'user', 'segment'
   target_id   TEXT,                                                -- its id, as text
   detail      TEXT    CHECK (detail IS NULL OR json_valid(detail)), -- JSON with action-specific details, NULL when none
-  ip          TEXT                                                 -- client IP address, NULL for internal actions
+  ip          TEXT,                                                -- client IP address, NULL for internal actions
+  prev_hash   TEXT    CHECK (prev_hash IS NULL OR length(prev_hash) = 64), -- (016) hash of the previous entry (64 zeros for the first); NULL only before the first start after 016
+  hash        TEXT    CHECK (hash IS NULL OR length(hash) = 64)            -- (016) SHA-256 hex of this entry's canonical JSON with prev_hash (docs/design/audit.md)
 ) STRICT;
 
 -- Audit queries by time (newest first).
@@ -301,6 +303,36 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
   SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+
+-- Signed checkpoints of the audit chain (migration 016, docs/design/audit.md): every N entries or M minutes, at start
+-- and at clean shutdown. Ed25519 over the canonical JSON {format, lastId, hash, tsMs, reason}. Append-only.
+CREATE TABLE audit_checkpoints (
+  id              INTEGER PRIMARY KEY,                                                   -- checkpoint id (increasing)
+  last_id         INTEGER NOT NULL CHECK (last_id >= 0),                                 -- audit_log.id of the last entry covered (0: empty log)
+  hash            TEXT    NOT NULL CHECK (length(hash) = 64),                            -- that entry's hash (64 zeros for an empty log)
+  ts_ms           INTEGER NOT NULL,                                                      -- when it was signed (ms since epoch, UTC)
+  reason          TEXT    NOT NULL CHECK (reason IN ('rows', 'time', 'start', 'shutdown')), -- what made it
+  key_fingerprint TEXT    NOT NULL CHECK (length(key_fingerprint) = 64),                 -- SHA-256 hex of the signing public key (SPKI DER)
+  signature       TEXT    NOT NULL CHECK (length(signature) > 0)                         -- Ed25519 signature, base64
+) STRICT;
+
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN
+  SELECT RAISE(ABORT, 'audit_checkpoints is append-only');
+END;
+
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN
+  SELECT RAISE(ABORT, 'audit_checkpoints is append-only');
+END;
+
+-- How far the audit rows written before migration 016 go: the first start chains them (one transaction) and sets
+-- chained_ms; a row without a hash above until_id is an insertion.
+CREATE TABLE audit_chain_legacy (
+  id         INTEGER PRIMARY KEY CHECK (id = 1), -- the one row
+  until_id   INTEGER NOT NULL,                   -- audit_log.id of the last entry written before 016 (0: none)
+  chained_ms INTEGER                             -- when the server chained them (ms since epoch, UTC), NULL before
+) STRICT;
 
 -- Video wall layouts, saved per user (each user sees and changes only their own).
 CREATE TABLE wall_layouts (

@@ -21,6 +21,13 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
   return crypto.createHash('sha256').update(der).digest('hex');
 }
 
+/** The public key (PEM SPKI) of a PEM that holds a public key, or a private key (whose public half is taken). */
+export function publicKeyFromPem(pem: string): string {
+  const key = pem.includes('PRIVATE KEY') ? crypto.createPublicKey(crypto.createPrivateKey(pem)) : crypto.createPublicKey(pem);
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key');
+  return key.export({ type: 'spki', format: 'pem' }).toString();
+}
+
 /** Whether `signatureB64` is an Ed25519 signature of the bytes by the key; false (never a throw) for a malformed one. */
 export function verifySignature(publicKeyPem: string, data: Buffer | string, signatureB64: string): boolean {
   try {

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from '../services/audit-log';
+import type { AuditChain } from '../services/audit-chain';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
 import { AuthService, LoginThrottle, Sessions } from './auth';
@@ -39,6 +40,8 @@ export interface AppDeps {
   mounts?: readonly RawMount[];
   /** Who may use which right where (built here over the store when absent: tests that build a bare app get real rights). */
   access?: AccessService;
+  /** The audit chain (built by the composition root over the site key; absent: its routes answer 503). */
+  auditChain?: AuditChain;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -142,6 +145,7 @@ export function createApp(deps: AppDeps): App {
     access,
     auth,
     audit,
+    auditChain: deps.auditChain ?? null,
     configLock: new Mutex(),
     now,
     log,

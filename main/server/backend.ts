@@ -9,6 +9,8 @@ import type { RecorderOptions } from '../../media/recorder';
 import { RecordingService } from '../services/recording';
 import { UnitService } from '../services/units';
 import { AuditLog } from '../services/audit-log';
+import { AuditChain } from '../services/audit-chain';
+import { openSiteKey } from '../platform/site-key';
 import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';
@@ -99,6 +101,9 @@ async function start(
     throw e;
   }
 
+  // The audit chain: entries left unsigned by a crash are checked and signed now; then every N entries / M ms.
+  const auditChain = new AuditChain({ store, key: openSiteKey(config.dataDir), log: root.child('audit') });
+  await auditChain.start();
   const recovery = await recover({ store, recordingsDir: config.recordingsDir, ffmpeg, log: root.child('recovery') });
   log.info(
     `recovery: ${recovery.closedPartial} partial segments closed, ${recovery.indexedUnknown} unindexed files indexed, ` +
@@ -204,6 +209,7 @@ async function start(
     units,
     mediaHub: hub,
     devices,
+    auditChain,
     access,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
@@ -261,6 +267,7 @@ async function start(
       await hub.close(); // after the recorders: units and viewers are disconnected
       await app.close();
       access.close();
+      await auditChain.close(); // the shutdown checkpoint signs the last entries
       await store.close();
       log.info('closed');
       ownRoot?.close();

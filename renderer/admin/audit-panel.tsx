@@ -8,6 +8,7 @@ import { AUDIT_ACTIONS } from '../labels';
 import { useServices } from '../services';
 import { auditCsv, auditCsvName, downloadCsv } from '../cases/audit-csv';
 import { auditActionLabel, auditDetailFields, auditTargetLabel, type AuditField } from './audit-words';
+import { AuditChainStatus } from './audit-chain-state';
 
 const LIMIT = 500;
 const DETAIL_FIELDS_SHOWN = 4;
@@ -129,12 +130,22 @@ export function AuditPanel() {
             type="button"
             name="audit-csv"
             disabled={!entries || entries.length === 0}
-            onClick={() => entries && downloadCsv(auditCsvName(i18n, Date.now()), auditCsv(i18n, entries))}
+            onClick={() => {
+              if (!entries || entries.length === 0) return;
+              // The signed checkpoints covering the shown entries, and the site's public key, go with them.
+              const startMs = Math.min(...entries.map((e) => e.tsMs));
+              const endMs = Math.max(...entries.map((e) => e.tsMs)) + 1;
+              Promise.all([api.auditCheckpoints({ startMs, endMs }), api.siteKey()]).then(
+                ([checkpoints, key]) => downloadCsv(auditCsvName(i18n, Date.now()), auditCsv(i18n, entries, { checkpoints, key })),
+                setError,
+              );
+            }}
           >
             {t('investigation.audit.csv')}
           </button>
         </div>
       </form>
+      <AuditChainStatus />
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {entries === null ? (
         !error ? (

@@ -69,6 +69,22 @@ describe('auditCsv', () => {
     expect(lines[3]).toContain('Alarm #35');
   });
 
+  it('carries the signed checkpoints and the site public key after the entries, formula cells still neutralised', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAabc=\n-----END PUBLIC KEY-----\n';
+    const checkpoints = [{ id: 7, lastId: 4, hash: 'ab'.repeat(32), tsMs: T, reason: 'rows' as const, keyFingerprint: 'cd'.repeat(32), signature: '+sig/=' }];
+    const lines = auditCsv(makeI18n('en'), entries, { checkpoints, key: { algorithm: 'Ed25519', pem, fingerprint: 'cd'.repeat(32) } })
+      .slice(1)
+      .split('\r\n');
+    const at = lines.indexOf('Signed checkpoints (Ed25519 over argus-audit-checkpoint/1)');
+    expect(at).toBe(entries.length + 2); // header, entries, a blank row
+    expect(lines[at - 1]).toBe('');
+    expect(lines[at + 1]).toBe('Checkpoint,Covers entries up to,Hash of that entry,Signed at (UTC),Reason,Key fingerprint,Signature (base64)');
+    // A base64 signature may start with '+': neutralised like any formula (the quote mark is not part of it).
+    expect(lines[at + 2]).toBe(`7,4,${'ab'.repeat(32)},2026-12-05T20:30:00.000Z,rows,${'cd'.repeat(32)},"'+sig/="`);
+    expect(lines[at + 4]).toBe('"Site public key (SPKI DER, base64)",MCowBQYDK2VwAyEAabc=');
+    expect(lines[at + 5]).toBe(`Site key fingerprint (SHA-256),${'cd'.repeat(32)}`);
+  });
+
   it('names the file in the language with the local date', () => {
     expect(auditCsvName(makeI18n('zh-CN'), T)).toBe('操作日志_2026-12-06.csv');
     expect(auditCsvName(makeI18n('en'), T)).toBe('Audit log_2026-12-06.csv');

@@ -3,6 +3,7 @@ import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
 import { screensEn } from './screens';
 import { wallEn } from './wall';
+import { auditChainEn } from './audit-chain';
 import { liveEn } from './live';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
@@ -322,6 +323,7 @@ export const en = {
   ...screensEn,
   ...liveEn,
   ...wallEn,
+  ...auditChainEn,
   ...investigationEn,
   ...alarmsEn,
   ...auditEn,

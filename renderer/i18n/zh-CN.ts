@@ -4,6 +4,7 @@ import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
 import { screensZh } from './screens';
 import { wallZh } from './wall';
+import { auditChainZh } from './audit-chain';
 import { liveZh } from './live';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
@@ -323,6 +324,7 @@ export const zhCN = {
   ...screensZh,
   ...liveZh,
   ...wallZh,
+  ...auditChainZh,
   ...investigationZh,
   ...alarmsZh,
   ...auditZh,

@@ -79,6 +79,15 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     await db.close().catch(() => undefined);
     throw err;
   }
+  const audit = new SqliteAuditRepo(db);
+  try {
+    // The audit rows written before migration 016 get their hashes now (once; docs/design/audit.md).
+    const chained = await audit.prepareChain((opts.now ?? Date.now)());
+    if (chained > 0) log.info(`audit chain: ${chained} earlier entries chained`, { file: filePath });
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
   return {
     db,
     org: new SqliteOrgRepo(db),
@@ -99,7 +108,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     alarmWindows: new SqliteAlarmWindowRepo(db),
     users: new SqliteUserRepo(db),
     sessions: new SqliteSessionRepo(db),
-    audit: new SqliteAuditRepo(db),
+    audit,
     access: new SqliteAccessRepo(db),
     close: () => db.close(),
   };

@@ -110,7 +110,7 @@ describe('migration 014 on the r1 data directory fixture', () => {
       expect(rowsBefore[t]!.length, t).toBeGreaterThan(0);
 
     // ...then 014: the same rows, byte for byte.
-    const s = await openSqliteStore(join(dir, 'argus.db'), quiet);
+    const s = await openSqliteStore(join(dir, 'argus.db'), { ...quiet, migrationsDir: await migrationsUpTo(14) });
     expect((await s.db.get<{ v: number }>('SELECT max(version) AS v FROM schema_migrations'))!.v).toBe(14);
     expect(await s.db.all('PRAGMA foreign_key_check')).toEqual([]);
     expect(await s.db.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });

@@ -6,6 +6,7 @@ import type { FeatureControls } from '../../services/features';
 import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../../services/audit-log';
+import type { AuditChain } from '../../services/audit-chain';
 import type { DevicesControl } from '../../services/devices/index';
 import type { AccessService } from '../../services/access/service';
 import type { AuthService } from '../auth';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   events: EventSink;
   auth: AuthService;
   audit: AuditLog;
+  /** The audit chain's checkpointer and verifier, and the site key's public half (null: a bare app; its routes answer 503). */
+  auditChain: AuditChain | null;
   /** Serializes configuration changes (cameras, units, users). */
   configLock: Mutex;
   now: () => number;

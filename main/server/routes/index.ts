@@ -5,6 +5,7 @@ import { buildOpenApi } from '../openapi';
 import { bind, checkBindings, type Route } from '../router';
 import { accessRoutes } from './access';
 import { alarmsRoutes } from './alarms';
+import { auditChainRoutes } from './audit-chain';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
@@ -22,6 +23,7 @@ import { wallStateRoutes } from './wall-state';
 export function apiRoutes(deps: DepsRef): Route[] {
   const routes: Route[] = [
     ...miscRoutes(deps),
+    ...auditChainRoutes(deps),
     ...authRoutes(deps),
     ...cameraRoutes(deps),
     ...unitRoutes(deps),

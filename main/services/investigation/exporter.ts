@@ -10,6 +10,8 @@ import type { SegmentRow, Store } from '../../../storage/repositories';
 import type { PlaceQueries } from '../contracts';
 import { copyEnd, copyStart, exactFrames, firstKeyframeMs, type FrameTimes } from './cut-points';
 import { describeFiles, listPackageFiles, MANIFEST_NAME, sha256File } from './manifest';
+import { signManifest } from './manifest-sign';
+import type { SiteKey } from '../../platform/site-key';
 import { indexFileOf, writeIndex } from './package-index';
 import { insideDir, safeComponent } from './paths';
 import { toGpx, toKml } from './tracks';
@@ -30,6 +32,8 @@ export interface ExporterDeps {
   places: PlaceQueries;
   now: () => number;
   log: (m: string) => void;
+  /** Signs each package's manifest (the site key). */
+  siteKey: SiteKey;
   /** Called on every state or progress change (pushed to consoles as investigation.export). */
   onUpdate: (job: ExportJob) => void;
 }
@@ -239,6 +243,7 @@ export class ExportQueue {
     let doneS = 0;
     const sources: ManifestSource[] = [];
     for (const [i, plan] of plans.entries()) {
+      const label = `${kase.reference} | ${plan.name} | ${job.createdBy}`;
       const fileRel = plan.pieces.length ? `video/${String(i + 1).padStart(2, '0')}-${safeComponent(plan.name, 48)}.mp4` : null;
       const segInfo = [];
       for (const s of plan.segs) {
@@ -276,7 +281,6 @@ export class ExportQueue {
             for (const [k, p] of plan.pieces.entries()) {
               truth[k] = await this.exactTimes(p);
               const part = `${out}.piece${k}.mp4`;
-              const label = `${kase.reference} | ${plan.name} | ${job.createdBy}`;
               await reencodePieceToMp4(
                 this.d.ffmpeg,
                 p.segs.map((s) => path.join(this.d.recordingsDir, ...s.relPath.split('/'))),
@@ -328,6 +332,7 @@ export class ExportQueue {
         firstFrameMs: truth.length ? Math.round(truth[0]!.firstFrameMs) : null,
         lastFrameMs: truth.length ? Math.round(truth[truth.length - 1]!.lastFrameMs) : null,
         cut: reencode ? 'frame-exact' : 'keyframe',
+        watermarkText: req.watermark && fileRel ? label : null,
       });
     }
     if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
@@ -350,7 +355,7 @@ export class ExportQueue {
       files: await describeFiles(dir, await listPackageFiles(dir)),
     };
     const manifestFile = path.join(dir, MANIFEST_NAME);
-    await fs.promises.writeFile(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    await fs.promises.writeFile(manifestFile, JSON.stringify(signManifest(manifest, this.d.siteKey), null, 2) + '\n');
     return sha256File(manifestFile);
   }
 }

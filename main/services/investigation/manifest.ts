@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest, ManifestFile } from '../../../common/investigation';
+import { checkManifestSignature, type SignatureCheck } from './manifest-sign';
 
 export const MANIFEST_NAME = 'manifest.json';
 
@@ -48,16 +49,22 @@ export interface VerifyResult {
   /** The manifest itself is missing or unreadable. */
   manifestError: string | null;
   checked: number;
+  /** The manifest's signature (null when the manifest could not be read). */
+  signature: SignatureCheck | null;
 }
 
-/** Checks a package offline against its manifest: names every file changed, added or removed. */
-export async function verifyPackage(dir: string): Promise<VerifyResult> {
+/**
+ * Checks a package offline against its manifest: names every file changed, added or removed, and checks the
+ * manifest's signature against `publicKeyPem` (or the key embedded in it). ok needs both, unless `allowUnsigned` and
+ * the manifest carries no signature at all (packages made before signing).
+ */
+export async function verifyPackage(dir: string, opts: { publicKeyPem?: string; allowUnsigned?: boolean } = {}): Promise<VerifyResult> {
   let manifest: Manifest;
   try {
     manifest = JSON.parse(await fs.promises.readFile(path.join(dir, MANIFEST_NAME), 'utf8')) as Manifest;
     if (manifest.format !== 'argus-evidence/1' || !Array.isArray(manifest.files)) throw new Error('not an Argus evidence manifest');
   } catch (err) {
-    return { ok: false, changed: [], added: [], removed: [], manifestError: (err as Error).message, checked: 0 };
+    return { ok: false, changed: [], added: [], removed: [], manifestError: (err as Error).message, checked: 0, signature: null };
   }
   const present = new Set(await listPackageFiles(dir));
   const listed = new Set(manifest.files.map((f) => f.path));
@@ -73,5 +80,15 @@ export async function verifyPackage(dir: string): Promise<VerifyResult> {
     if (size !== f.sizeBytes || (await sha256File(full)) !== f.sha256) changed.push(f.path);
   }
   const added = [...present].filter((p) => !listed.has(p));
-  return { ok: changed.length + added.length + removed.length === 0, changed, added, removed, manifestError: null, checked: manifest.files.length };
+  const signature = checkManifestSignature(manifest, opts.publicKeyPem);
+  const signed = signature.state === 'ok' || (signature.state === 'unsigned' && !!opts.allowUnsigned);
+  return {
+    ok: signed && changed.length + added.length + removed.length === 0,
+    changed,
+    added,
+    removed,
+    manifestError: null,
+    checked: manifest.files.length,
+    signature,
+  };
 }

@@ -29,6 +29,7 @@ import { caseSegments, extendHeld } from './case-segments';
 import { actorName, checkRange, MAX_EXPORT_MS, MAX_TIMELINE_MS } from './limits';
 import { searchHits } from './search-hits';
 import { captureSnapshot } from './snapshot-take';
+import { siteKeyFor } from './manifest-sign';
 
 export { actorName, MAX_EXPORT_MS, MAX_TIMELINE_MS } from './limits';
 
@@ -58,6 +59,7 @@ export class InvestigationService implements InvestigationControl {
       places,
       now: ctx.now,
       log: ctx.log,
+      siteKey: siteKeyFor(ctx.config.dataDir),
       onUpdate: (job) => {
         ctx.publish({ type: 'investigation.export', export: job });
         if (job.state === 'done' || job.state === 'failed')

@@ -11,6 +11,7 @@ import type { InvestigationContext } from './context';
 import type { Requester } from './control';
 import { actorName } from './limits';
 import { describeFiles, MANIFEST_NAME, sha256File } from './manifest';
+import { signManifest, siteKeyFor } from './manifest-sign';
 import { insideDir } from './paths';
 import { grabFrame, LIVE_FALLBACK_MS } from './snapshot-frame';
 
@@ -111,10 +112,11 @@ export async function captureSnapshot(
         cut: 'frame-exact',
         firstFrameMs: tMs,
         lastFrameMs: tMs,
+        watermarkText: null,
       },
     ],
     files: await describeFiles(dir, ['snapshot.jpg']),
   };
-  await fs.promises.writeFile(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
+  await fs.promises.writeFile(path.join(dir, MANIFEST_NAME), JSON.stringify(signManifest(manifest, siteKeyFor(ctx.config.dataDir)), null, 2) + '\n');
   return { row, tMs, source, sha256: sha };
 }
