@@ -13,7 +13,7 @@ import { makeCert, type MadeCert } from '../../scripts/make-cert';
 import { ensureClip } from '../helpers/clips';
 import { decodeErrors } from '../helpers/media-assert';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
-import { openConsole, startServer, waitFor, type ConsolePage, type TestServer } from '../harness';
+import { launchBrowser, openConsole, startServer, waitFor, type ConsolePage, type TestServer } from '../harness';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let tmp: string;
@@ -125,6 +125,14 @@ describe('TLS on the Argus port (certificate from make-cert)', () => {
     expect(wsUrls.length).toBeGreaterThan(0);
     for (const u of wsUrls) expect(u).toMatch(/^wss:/);
     expect(ui.pageErrors).toEqual([]);
+    // The trust is that key alone: a browser without it refuses the site's certificate.
+    const untrusted = await launchBrowser();
+    try {
+      const page2 = await (await untrusted.newContext()).newPage();
+      await expect(page2.goto(srv.url)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+    } finally {
+      await untrusted.close();
+    }
   });
 
   it('the field agent with the site CA sends GPS over HTTPS/WSS; with a wrong pin it is refused and sends nothing', async () => {
