@@ -11,6 +11,7 @@ import { resolveTrust, trustedFetch } from '../../agent/tls-trust';
 import { UnitAgent } from '../../agent/unit-agent';
 import { makeCert, type MadeCert } from '../../scripts/make-cert';
 import { ensureClip } from '../helpers/clips';
+import { freePort } from '../helpers/net';
 import { decodeErrors } from '../helpers/media-assert';
 import { publishRtmp, type Publisher } from '../helpers/rtmp';
 import { launchBrowser, openConsole, startServer, waitFor, type ConsolePage, type TestServer } from '../harness';
@@ -21,6 +22,7 @@ let cert: MadeCert;
 let other: MadeCert;
 let srv: TestServer;
 let clip: string;
+let redirectPort: number;
 let unit: UnitKey;
 const publishers: Publisher[] = [];
 let ui: ConsolePage | null = null;
@@ -44,11 +46,12 @@ beforeAll(async () => {
   cert = makeCert({ hosts: ['localhost'], ips: ['127.0.0.1'], outDir: path.join(tmp, 'site') });
   other = makeCert({ hosts: ['localhost'], ips: ['127.0.0.1'], outDir: path.join(tmp, 'other') });
   clip = await ensureClip({ width: 320, height: 240, fps: 25, seconds: 4, bitrateKbps: 300, audio: false });
+  redirectPort = await freePort();
   srv = await startServer({
     tag: 'e2e-tls',
     console: true,
     trustCa: cert.caFile,
-    overrides: { tlsCertFile: cert.certFile, tlsKeyFile: cert.keyFile, rtmpsPort: 0, httpMode: 'redirect', logLevel: 'debug' }, // debug: GET lines too (requests counted below)
+    overrides: { tlsCertFile: cert.certFile, tlsKeyFile: cert.keyFile, rtmpsPort: 0, httpMode: 'redirect', httpRedirectPort: redirectPort, logLevel: 'debug' }, // debug: GET lines too (requests counted below)
   });
   unit = await srv.client.ok<UnitKey>('POST', '/api/v1/units', { callsign: 'Car 9', type: 'vehicle', segmentSeconds: 2 }, 201);
 }, 180_000);
@@ -74,6 +77,8 @@ describe('TLS on the Argus port (certificate from make-cert)', () => {
     const plain = await plainGet(port, '/api/v1/cameras?x=1');
     expect(plain.status).toBe(308);
     expect(plain.location).toBe(`https://127.0.0.1:${port}/api/v1/cameras?x=1`);
+    // The extra plain port (like port 80) only redirects, to the HTTPS port.
+    expect(await plainGet(redirectPort, '/')).toMatchObject({ status: 308, location: `https://127.0.0.1:${port}/` });
     // A client that trusts another CA is refused by its own check: the certificate really is the site's.
     const wrong = await trustedFetch(resolveTrust({ caFile: other.caFile })!)(`${srv.url}/api/v1/health`).catch((e: Error) => e);
     expect(wrong).toBeInstanceOf(Error);
