@@ -5,10 +5,11 @@ import { parseArgs } from 'node:util';
 import { RouteWalker, provisionUnits } from './simulate';
 import { UnitAgent } from './unit-agent';
 import { UnitConfigRefused, fetchUnitConfig } from './unit-config';
+import { requireSecureUrl, resolveTrust, trustedFetch } from './tls-trust';
 
 const USAGE = `usage:
   npm run agent -- --server URL --key KEY [--unit ID] [--video DEVICE|FILE|testsrc] [--rtmp URL]
-                   [--gpsd HOST:PORT | --nmea FILE [--loop]] [--sos] [--buffer FILE]
+                   [--gpsd HOST:PORT | --nmea FILE [--loop]] [--sos] [--buffer FILE] [--ca FILE] [--pin PIN]
   npm run agent -- --server URL --simulate N [--user admin --password PW] [--center LAT,LON] [--no-video]
 
   --server URL     Argus server, e.g. http://10.1.2.3:8640
@@ -21,6 +22,10 @@ const USAGE = `usage:
   --nmea FILE      replay an NMEA log (times moved to now); --loop repeats it
   --sos            start with SOS raised; on a terminal press 's' to raise/clear SOS, 'q' to quit
   --buffer FILE    where points wait while the link is down (default ~/.argus-agent/unit-<id>.jsonl)
+ --ca FILE        the site CA (npm run make-cert's ca.pem): the server's certificate must chain to it and name
+                   the host in --server; needed to push video over RTMPS
+  --pin PIN        the server certificate's SHA-256 (hex) or its public key's (sha256/BASE64, as make-cert prints)
+                   With --ca or --pin, only https://, wss:// and rtmps:// are used: the key never crosses in clear
   --simulate N     provision SIM-01..SIM-N (administrator login; ARGUS_ADMIN_PASSWORD) and drive them around --center
 `;
 
@@ -47,6 +52,8 @@ async function main(): Promise<void> {
       center: { type: 'string' },
       'no-video': { type: 'boolean' },
       'max-backoff-ms': { type: 'string' },
+      ca: { type: 'string' },
+      pin: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -104,11 +111,20 @@ async function main(): Promise<void> {
     }
     if (values.gpsd && values.nmea) throw new Error('use --gpsd or --nmea, not both');
     const gpsd = values.gpsd ? { host: values.gpsd.split(':')[0] || '127.0.0.1', port: Number(values.gpsd.split(':')[1] ?? 2947) } : undefined;
+    const trust = resolveTrust({ caFile: values.ca, pin: values.pin });
+    if (trust) requireSecureUrl(server, `--server ${server}`);
     const asking = new AbortController();
     const quit = () => (log('stopping'), asking.abort(), process.exit(0));
     process.once('SIGINT', quit);
     process.once('SIGTERM', quit);
-    const unit = await fetchUnitConfig({ server, key: values.key, log, maxBackoffMs, signal: asking.signal }).catch((err: Error) => {
+    const unit = await fetchUnitConfig({
+      server,
+      key: values.key,
+      log,
+      maxBackoffMs,
+      signal: asking.signal,
+      fetch: trust ? trustedFetch(trust) : undefined,
+    }).catch((err: Error) => {
       if (err instanceof UnitConfigRefused) log(err.message);
       else log(`could not get this unit's settings: ${err.message}`);
       process.exit(1);
@@ -121,6 +137,10 @@ async function main(): Promise<void> {
     }
     const unitId = unit.unitId;
     const rtmp = values.rtmp ?? unit.publishUrl;
+    if (trust && values.video) {
+      requireSecureUrl(rtmp, 'the publish URL');
+      if (!trust.caFile) throw new Error('pushing video over RTMPS needs --ca (ffmpeg checks the hub against the CA; a pin alone cannot be checked there)');
+    }
     log(`unit ${unitId} (${unit.callsign})${values.video ? `; video to ${rtmp.replace(/([?&]key=)[^&]*/, '$1***')}` : ''}`);
     const agent = new UnitAgent({
       server,
@@ -133,6 +153,7 @@ async function main(): Promise<void> {
       sos: values.sos,
       log,
       maxBackoffMs,
+      trust,
       video: values.video ? { source: values.video, url: rtmp } : undefined,
     });
     agent.start();

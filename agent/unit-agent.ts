@@ -5,6 +5,7 @@ import { GpsdClient } from './gpsd';
 import { readNmea, type Fix } from './nmea';
 import { TelemetryUplink } from './uplink';
 import { VideoPusher } from './video';
+import type { ServerTrust } from './tls-trust';
 import { createFfmpegLauncher, type FfmpegLauncher } from '../media/ffmpeg-launcher';
 
 export interface UnitAgentOptions {
@@ -24,6 +25,8 @@ export interface UnitAgentOptions {
   sos?: boolean;
   log: (m: string) => void;
   maxBackoffMs?: number;
+  /** The server's certificate must match (--ca/--pin): telemetry over HTTPS/WSS only, video over RTMPS checked against the CA. */
+  trust?: ServerTrust | null;
   /** How often the gps status line is logged while reports are dropped (ms; default 60 s). */
   statusEveryMs?: number;
 }
@@ -45,7 +48,15 @@ export class UnitAgent {
 
   constructor(private readonly o: UnitAgentOptions) {
     this.buffer = new PointBuffer(o.bufferFile);
-    this.uplink = new TelemetryUplink({ server: o.server, unitId: o.unitId, key: o.key, buffer: this.buffer, log: o.log, maxBackoffMs: o.maxBackoffMs });
+    this.uplink = new TelemetryUplink({
+      server: o.server,
+      unitId: o.unitId,
+      key: o.key,
+      buffer: this.buffer,
+      log: o.log,
+      maxBackoffMs: o.maxBackoffMs,
+      trust: o.trust,
+    });
     this.sosActive = o.sos ?? false;
   }
 
@@ -65,7 +76,11 @@ export class UnitAgent {
     }
     if (this.o.nmeaFile) this.replayNmea(this.o.nmeaFile);
     if (this.o.video) {
-      this.video = new VideoPusher({ ...this.o.video }, this.o.log, this.o.ffmpeg ?? createFfmpegLauncher({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }));
+      this.video = new VideoPusher(
+        { ...this.o.video, caFile: this.o.trust?.caFile ?? undefined },
+        this.o.log,
+        this.o.ffmpeg ?? createFfmpegLauncher({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }),
+      );
       this.video.start();
     }
   }

@@ -1,5 +1,6 @@
 // Asks the server, with the stream key alone, which unit this is and where to publish (GET /api/v1/gps/agent/unit); retries while it is unreachable.
 import { AGENT_UNIT_PATH, parseAgentUnitConfig, type AgentUnitConfig } from '../common/gps';
+import { tlsFailure } from './tls-trust';
 
 /** The server refused the key (401/403): retrying cannot help, the agent stops. */
 export class UnitConfigRefused extends Error {}
@@ -12,6 +13,8 @@ export interface UnitConfigOptions {
   maxBackoffMs?: number;
   /** Stop waiting (tests, Ctrl-C): resolves the wait at once and makes the fetch throw. */
   signal?: AbortSignal;
+  /** The fetch to use (agent/tls-trust.ts trustedFetch when --ca/--pin are given). */
+  fetch?: typeof fetch;
 }
 
 async function errorText(res: Response): Promise<string> {
@@ -34,7 +37,7 @@ export async function fetchUnitConfig(o: UnitConfigOptions): Promise<AgentUnitCo
     let waitMs: number | null = null;
     let why: string;
     try {
-      const res = await fetch(url, { headers: { 'X-Unit-Key': o.key }, signal: o.signal });
+      const res = await (o.fetch ?? fetch)(url, { headers: { 'X-Unit-Key': o.key }, signal: o.signal });
       if (res.ok) return parseAgentUnitConfig(await res.json().catch(() => null));
       const msg = await errorText(res);
       if (res.status === 401) throw new UnitConfigRefused(`server refused the stream key (401): ${msg}. Check --key (rotated keys stop working at once).`);
@@ -43,6 +46,9 @@ export async function fetchUnitConfig(o: UnitConfigOptions): Promise<AgentUnitCo
       why = `HTTP ${res.status}: ${msg}`;
     } catch (err) {
       if (err instanceof UnitConfigRefused) throw err;
+      // A certificate that is not the trusted one will not become trusted by retrying: stop, the key was not sent.
+      const badCert = tlsFailure(err);
+      if (badCert) throw new UnitConfigRefused(`${badCert}; the stream key was not sent`);
       if (err instanceof Error && err.message.startsWith('server answer')) throw new UnitConfigRefused(`${err.message}; not pushing anywhere`);
       if (o.signal?.aborted) throw new Error('stopped before the server answered', { cause: err });
       why = (err as Error).cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message;

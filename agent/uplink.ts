@@ -2,6 +2,7 @@
 import WebSocket from 'ws';
 import type { IngestResult, ServerToUnit, TelemetryPoint } from '../common/gps';
 import type { PointBuffer } from './buffer';
+import { trustedConnector, trustedFetch, type ServerTrust } from './tls-trust';
 
 /** A point sent this long after it was captured is flagged `buffered` (it must not become the live position). */
 export const BUFFERED_AFTER_MS = 5_000;
@@ -24,6 +25,8 @@ export interface UplinkOptions {
   webSocket?: boolean;
   /** How long a WebSocket message may wait for its ack (default 10 s). */
   ackTimeoutMs?: number;
+  /** The server's certificate must match (--ca/--pin): HTTPS and WSS only, through agent/tls-trust.ts. */
+  trust?: ServerTrust | null;
 }
 
 export type Transport = 'websocket' | 'http';
@@ -47,7 +50,11 @@ export class TelemetryUplink {
   private wsSeq = 0;
   private pendingAck: { seq: number; resolve: (r: IngestResult) => void; reject: (e: Error) => void } | null = null;
 
-  constructor(private readonly o: UplinkOptions) {}
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly o: UplinkOptions) {
+    this.fetch = o.trust ? trustedFetch(o.trust) : fetch;
+  }
 
   private now(): number {
     return (this.o.now ?? Date.now)();
@@ -79,7 +86,16 @@ export class TelemetryUplink {
   private connectWs(): void {
     if (this.o.webSocket === false || this.closed || this.ws || this.now() < this.wsNextTryMs) return;
     const url = `${this.o.server.replace(/\/$/, '').replace(/^http/, 'ws')}/api/v1/gps/telemetry?unit=${this.o.unitId}`;
-    const ws = new WebSocket(url, { headers: { 'x-unit-key': this.o.key }, handshakeTimeout: 10_000 });
+    if (this.o.trust && !url.startsWith('wss:')) {
+      this.o.log(`telemetry WebSocket not opened: ${url.split('?')[0]} is not wss:// and TLS is configured`);
+      this.wsNextTryMs = Infinity;
+      return;
+    }
+    const ws = new WebSocket(url, {
+      headers: { 'x-unit-key': this.o.key },
+      handshakeTimeout: 10_000,
+      ...(this.o.trust ? { createConnection: trustedConnector(this.o.trust) as unknown as WebSocket.ClientOptions['createConnection'] } : {}),
+    });
     this.ws = ws;
     let why = '';
     ws.on('open', () => {
@@ -182,7 +198,7 @@ export class TelemetryUplink {
 
   private async sendHttp(points: TelemetryPoint[]): Promise<IngestResult> {
     const url = `${this.o.server.replace(/\/$/, '')}/api/v1/gps/telemetry?unit=${this.o.unitId}`;
-    const res = await fetch(url, {
+    const res = await this.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-unit-key': this.o.key },
       body: JSON.stringify({ points }),

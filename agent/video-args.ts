@@ -14,6 +14,8 @@ export interface UplinkPushSpec {
   bitrateKbps?: number;
   /** Text drawn on the test picture (the callsign). */
   label?: string;
+  /** rtmps:// only: the hub's certificate is checked against this CA file (ffmpeg's tls_verify); without it the push is refused. */
+  caFile?: string;
 }
 
 export function uplinkPushArgs(spec: UplinkPushSpec): FfmpegArgs {
@@ -33,6 +35,7 @@ export function uplinkPushArgs(spec: UplinkPushSpec): FfmpegArgs {
       {
         output: spec.url,
         options: [
+          ...(spec.url.startsWith('rtmps:') && spec.caFile ? ['-tls_verify', '1', '-ca_file', spec.caFile] : []),
           '-map',
           '0:v:0',
           '-c:v',

@@ -241,7 +241,7 @@ export const AGENT_UNIT_PATH = '/api/v1/gps/agent/unit';
 export interface AgentUnitConfig {
   unitId: number;
   callsign: string;
-  /** rtmp://HOST:PORT/live/<unitId>?key=<streamKey> (publicHost and rtmpPort of the server's config). */
+  /** rtmp://HOST:PORT/live/<unitId>?key=<streamKey> (publicHost and rtmpPort of the server's config); rtmps://HOST:RTMPS_PORT/... with TLS on. */
   publishUrl: string;
 }
 
@@ -258,7 +258,8 @@ export function parseAgentUnitConfig(raw: unknown): AgentUnitConfig {
   } catch {
     throw new Error(`server answer's publishUrl is not a URL: ${JSON.stringify(o.publishUrl.slice(0, 80))}`);
   }
-  if (url.protocol !== 'rtmp:' || !url.hostname) throw new Error(`server answer's publishUrl is not an rtmp:// URL (${url.protocol})`);
+  if ((url.protocol !== 'rtmp:' && url.protocol !== 'rtmps:') || !url.hostname)
+    throw new Error(`server answer's publishUrl is not an rtmp:// or rtmps:// URL (${url.protocol})`);
   if (url.pathname !== `/live/${o.unitId as number}`) throw new Error(`server answer's publishUrl is not for unit ${o.unitId as number}`);
   return { unitId: o.unitId as number, callsign: o.callsign, publishUrl: o.publishUrl };
 }

@@ -21,6 +21,7 @@ export const MESSAGES = {
   'auth.disabled': 'this account is disabled; ask an administrator',
   'server.feature_unavailable': '{feature} is not running on this server',
   'server.internal': 'internal server error; see the server log',
+  'server.https_required': 'this server accepts HTTPS only; use https://',
   'storage.unavailable': 'storage is unavailable; see the server log',
   'storage.conflict': 'this value is already used',
   'storage.not_found': 'it does not exist (any more)',

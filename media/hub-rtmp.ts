@@ -1,6 +1,7 @@
 // The media hub's implementation: a locked-down RTMP listener, publish/play decisions, replacement, pre-roll, idle limits and FLV viewers.
 import crypto from 'node:crypto';
 import net from 'node:net';
+import tls from 'node:tls';
 import { observeTag, type StreamTracks } from './flv-tracks';
 import { attachFlvViewer, type ViewerHandle } from './hub-viewer';
 import type { DonePublishReason, HubDecision, HubOptions, MediaHub, PublishInfo, StreamRequest, Viewer, ViewerSink } from './hub';
@@ -45,6 +46,8 @@ export class RtmpMediaHub implements MediaHub {
   readonly internalSecret = crypto.randomBytes(24).toString('base64url');
   private server: net.Server | null = null;
   private boundPort: number | null = null;
+  private tlsServer: tls.Server | null = null;
+  private boundSecurePort: number | null = null;
   private readonly entries = new Map<RtmpConnection, Entry>();
   private readonly viewers = new Set<ViewerHandle>();
   private readonly preRolls = new Map<string, PreRoll>();
@@ -61,6 +64,11 @@ export class RtmpMediaHub implements MediaHub {
 
   get port(): number | null {
     return this.boundPort;
+  }
+
+  /** Port RTMPS listens on (options.tls), null without TLS or before start(). */
+  get securePort(): number | null {
+    return this.boundSecurePort;
   }
 
   get listening(): boolean {
@@ -117,7 +125,29 @@ export class RtmpMediaHub implements MediaHub {
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;
     this.log.info(`RTMP listening on ${this.opts.host}:${this.boundPort}`, { port: this.boundPort });
+    if (this.opts.tls) await this.startTls(this.opts.tls);
     return this.boundPort;
+  }
+
+  /** RTMPS: the same sessions over TLS (node-media-server's own RTMPS is this too: its session on a TLS socket). */
+  private async startTls(o: NonNullable<HubOptions['tls']>): Promise<void> {
+    const server = tls.createServer({ cert: o.cert, key: o.key, minVersion: 'TLSv1.2' }, (socket) => this.onSocket(socket));
+    server.maxConnections = this.opts.maxConnections ?? 512;
+    server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+      this.log.warn(`RTMPS handshake from ${socket.remoteAddress ?? '?'} failed: ${err.message}`);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: o.port, host: this.opts.host, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err: Error) => this.log.error(`RTMPS listener error: ${err.message}`, { err }));
+    this.tlsServer = server;
+    this.boundSecurePort = (server.address() as net.AddressInfo).port;
+    this.log.info(`RTMPS listening on ${this.opts.host}:${this.boundSecurePort}`, { port: this.boundSecurePort });
   }
 
   async close(): Promise<void> {
@@ -125,12 +155,16 @@ export class RtmpMediaHub implements MediaHub {
     this.closed = true;
     const server = this.server;
     this.server = null;
+    const tlsServer = this.tlsServer;
+    this.tlsServer = null;
     for (const b of allStreams()) if (this.publisherEntry(b)) this.endPublish(b, 'hub-closed');
     for (const e of this.entries.values()) e.socket.destroy();
     for (const v of this.viewers) v.close();
     this.viewers.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
     this.boundPort = null;
+    this.boundSecurePort = null;
     if (active === this) active = null;
     this.log('closed');
   }
@@ -197,6 +231,7 @@ export class RtmpMediaHub implements MediaHub {
       query,
       remoteAddress: stripPort(e.socket.remoteAddress ?? ''),
       internal: this.isInternal(c.query),
+      secure: e.socket instanceof tls.TLSSocket,
     };
   }
 
@@ -275,6 +310,7 @@ export class RtmpMediaHub implements MediaHub {
       name: req.name,
       remoteAddress: req.remoteAddress,
       internal: req.internal,
+      secure: req.secure,
       sessionId: c.id,
       startMs: this.now(),
     };

@@ -16,6 +16,8 @@ export interface StreamRequest {
   remoteAddress: string;
   /** The query carries the hub's internal secret (a local Argus process). */
   internal: boolean;
+  /** It arrived over RTMPS (options.tls). */
+  secure: boolean;
 }
 
 /** A publisher the hub accepted. */
@@ -33,6 +35,8 @@ export interface HubOptions {
   host: string;
   log?: (msg: string) => void;
   now?: () => number;
+  /** RTMPS as well, on this port (0 = any free one) with this certificate and key (PEM). */
+  tls?: { port: number; cert: Buffer; key: Buffer };
   /** An external session that sends or receives nothing for this long is closed (half-open 4G links). */
   idleTimeoutMs?: number;
   /** A connection must publish or play within this time. */
@@ -86,6 +90,8 @@ export interface MediaHub {
   close(): Promise<void>;
   /** Port RTMP listens on, null before start() or after close(). */
   readonly port: number | null;
+  /** Port RTMPS listens on (options.tls), null without TLS, before start() or after close(). */
+  readonly securePort: number | null;
   readonly listening: boolean;
   /** rtmp:// URL of a stream for a local Argus process (carries the internal secret). */
   internalUrl(app: string, name: string): string;

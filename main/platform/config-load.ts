@@ -71,7 +71,8 @@ export function settingFromEnv<K extends SettingKey>(key: K, env: NodeJS.Process
   const d = declOf(key);
   const raw = env[d.env];
   if (raw === undefined || raw === '') return undefined;
-  return checked(key, isNumeric(d) ? Number(raw) : raw, `${d.env} (environment)`, JSON.stringify(raw)) as Settings[K];
+  const value = isNumeric(d) ? Number(raw) : d.schema.json.type === 'boolean' ? (({ true: true, false: false } as Record<string, boolean>)[raw] ?? raw) : raw;
+  return checked(key, value, `${d.env} (environment)`, JSON.stringify(raw)) as Settings[K];
 }
 
 /** The data directory: the --data-dir flag, else ARGUS_DATA_DIR, else ./data (absolute). */

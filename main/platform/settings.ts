@@ -68,6 +68,48 @@ export const SETTINGS = {
     defaultText: "= `rtmpBind` (this machine's host name when that is `0.0.0.0`)",
     description: 'host name in the publish URLs given to units',
   }),
+  tlsCertFile: unsetSetting({
+    schema: text(),
+    env: 'ARGUS_TLS_CERT_FILE',
+    default: undefined,
+    defaultText: 'unset (plain HTTP)',
+    description:
+      'PEM certificate of the Argus port (the site certificate, optionally followed by its intermediate chain), relative to the data directory. With `tlsKeyFile` the port serves HTTPS and WSS only and units get an RTMPS publish URL (`npm run make-cert`, docs/tls.md); a missing or unreadable file stops the start',
+  }),
+  tlsKeyFile: unsetSetting({
+    schema: text(),
+    env: 'ARGUS_TLS_KEY_FILE',
+    default: undefined,
+    defaultText: 'unset (plain HTTP)',
+    description: 'PEM private key of `tlsCertFile`, relative to the data directory (keep it readable by the service user only)',
+  }),
+  httpMode: setting<'redirect' | 'refuse'>({
+    schema: s.enum(['redirect', 'refuse'] as const),
+    env: 'ARGUS_HTTP_MODE',
+    default: 'redirect',
+    description:
+      'with TLS on, what a plain-HTTP request to the Argus port (or to `httpRedirectPort`) gets: `redirect` (308 to the same path over HTTPS) or `refuse` (400, nothing served)',
+  }),
+  httpRedirectPort: unsetSetting({
+    schema: port(),
+    env: 'ARGUS_HTTP_REDIRECT_PORT',
+    default: undefined,
+    defaultText: 'unset (none)',
+    description: 'with TLS on, an extra plain-HTTP port (e.g. 80) on `bind` that only answers as `httpMode` says; ignored without TLS',
+  }),
+  rtmpsPort: setting({
+    schema: port(),
+    env: 'ARGUS_RTMPS_PORT',
+    default: 1936,
+    description:
+      'with TLS on, RTMPS port of the media hub (same certificate, on `rtmpBind`): units are told to publish there, and a unit publishing over plain RTMP is refused unless `unitPlainRtmp` (0 picks a free one)',
+  }),
+  unitPlainRtmp: setting({
+    schema: s.boolean(),
+    env: 'ARGUS_UNIT_PLAIN_RTMP',
+    default: false,
+    description: 'with TLS on, still accept units publishing over plain RTMP (their stream key crosses the network in clear; for a migration only)',
+  }),
   recordingsDir: setting({
     schema: text(),
     env: 'ARGUS_RECORDINGS_DIR',

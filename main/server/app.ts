@@ -1,6 +1,8 @@
 // The HTTP server: JSON API under /api/v1, the WebSocket event stream, and the console's static files at /.
 import { msg } from '../../common/messages';
 import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { EVENTS_PATH } from '../../common/events';
 import type { Store } from '../../storage/repositories';
@@ -24,6 +26,7 @@ import { ApiError } from './errors';
 import { Router, sendJson, type Route } from './router';
 import { serveStatic } from './static';
 import { asLog, type LogSink } from '../../common/log';
+import { frontDoor, HSTS, plainHttpHandler, type TlsMaterial } from './tls';
 
 export interface AppDeps {
   config: Config;
@@ -42,13 +45,17 @@ export interface AppDeps {
   access?: AccessService;
   /** The audit chain (built by the composition root over the site key; absent: its routes answer 503). */
   auditChain?: AuditChain;
+  /** The site certificate (main/server/tls.ts loadTls): the port serves HTTPS and WSS only. Absent: plain HTTP. */
+  tls?: TlsMaterial | null;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
 }
 
 export interface App {
-  server: http.Server;
+  server: http.Server | https.Server;
+  /** 'https' when the port serves TLS. */
+  scheme: 'http' | 'https';
   hub: EventHub;
   /** Live tickets and the HTTP-FLV / WS-FLV streams. */
   live: LiveGateway;
@@ -167,8 +174,10 @@ export function createApp(deps: AppDeps): App {
   };
   const router = new Router(routes, { authenticate, log });
 
-  const server = http.createServer((req, res) => {
+  const tls = deps.tls ?? null;
+  const handler: http.RequestListener = (req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (tls) res.setHeader('Strict-Transport-Security', HSTS);
     logRequest(log, req, res, now);
     let url: URL;
     try {
@@ -193,7 +202,8 @@ export function createApp(deps: AppDeps): App {
       if (res.headersSent) res.destroy();
       else sendJson(res, e.status, e.body);
     });
-  });
+  };
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler) : http.createServer(handler);
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
@@ -209,36 +219,46 @@ export function createApp(deps: AppDeps): App {
     else socket.destroy();
   });
 
+  // With TLS the port's listener is the front door (TLS → the HTTPS server; plain HTTP → redirect or refusal), plus an optional redirect-only port.
+  let boundPort = 0;
+  const plain = tls ? http.createServer(plainHttpHandler(config.httpMode, () => boundPort, config.bind, log)) : null;
+  const listeners: (net.Server | http.Server)[] = [];
+  const listenOn = (srv: net.Server | http.Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, config.bind, () => {
+        srv.off('error', reject);
+        listeners.push(srv);
+        resolve((srv.address() as AddressInfo).port);
+      });
+    });
   let closing: Promise<void> | null = null;
   return {
     server,
+    scheme: tls ? 'https' : 'http',
     hub,
     live,
     devices,
     routes,
     auth,
-    listen: () =>
-      new Promise<number>((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        server.once('error', onError);
-        server.listen(config.port, config.bind, () => {
-          server.off('error', onError);
-          const port = (server.address() as AddressInfo).port;
-          log.info(`listening on ${config.bind}:${port}`, { port });
-          resolve(port);
-        });
-      }),
+    async listen() {
+      boundPort = await listenOn(tls && plain ? frontDoor(server as https.Server, plain) : server, config.port);
+      log.info(`listening on ${config.bind}:${boundPort}${tls ? ` (HTTPS; plain HTTP: ${config.httpMode})` : ''}`, { port: boundPort });
+      if (plain && config.httpRedirectPort !== undefined) {
+        const p = await listenOn(http.createServer(plainHttpHandler(config.httpMode, () => boundPort, config.bind, log)), config.httpRedirectPort);
+        log.info(`plain HTTP on ${config.bind}:${p}: ${config.httpMode}`, { port: p });
+      }
+      return boundPort;
+    },
     close: () =>
       (closing ??= (async () => {
         devices.read.close();
         if (!deps.access) access.close();
         await hub.close();
         await live.close();
-        if (!server.listening) return;
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        const closed = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+        for (const l of [server, plain, ...listeners]) if (l instanceof http.Server || l instanceof https.Server) l.closeAllConnections();
+        await Promise.all(closed);
       })()),
   };
 }

@@ -14,6 +14,7 @@ import { openSiteKey } from '../platform/site-key';
 import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';
+import { loadTls } from './tls';
 import { ensureAdmin } from './auth';
 import type { Store } from '../../storage/repositories';
 import type { ServerEvent } from '../../common/events';
@@ -91,6 +92,10 @@ async function start(
   if (!version) throw new Error(`ffmpeg not found at "${config.ffmpegPath}" (install ffmpeg or set ffmpegPath in argus.json)`);
   log.info(version);
   log.info(effectiveSettingsLine(config)); // secrets show only as (set)
+  // A bad certificate or key stops the start before anything opens (the message names the setting).
+  const tls = loadTls(config);
+  if (tls)
+    log.info(`TLS: ${tls.certFile} (SHA-256 ${tls.fingerprint256}, SPKI sha256/${tls.spkiSha256}, valid until ${new Date(tls.validToMs).toISOString()})`);
   const store = await openSqliteStore(config.dbFile, { log: root.child('storage') });
   try {
     // The first admin's password: from the settings (ARGUS_ADMIN_PASSWORD), unless the caller passes an environment of its own.
@@ -118,6 +123,7 @@ async function start(
     host: config.rtmpBind,
     log: root.child('hub'),
     preRollApps: ['live'],
+    tls: tls ? { port: config.rtmpsPort, cert: tls.cert, key: tls.key } : undefined,
     onPrePublish: (req) => (units ? units.prePublish(req) : { allow: false, reason: 'starting' }),
     onPublish: (info) => units?.onPublish(info),
     onDonePublish: (info, reason) => units?.onDonePublish(info, reason),
@@ -140,6 +146,8 @@ async function start(
     publish: (ev) => publish(ev),
     publicHost: config.publicHost,
     rtmpPort: config.rtmpPort,
+    rtmpsPort: tls ? config.rtmpsPort : undefined,
+    unitPlainRtmp: config.unitPlainRtmp,
     telemetryTimeoutMs: config.unitTelemetryTimeoutMs,
     log: root.child('units'),
   });
@@ -211,6 +219,7 @@ async function start(
     devices,
     auditChain,
     access,
+    tls,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],
@@ -237,7 +246,7 @@ async function start(
   );
   const port = await app.listen();
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${app.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   await recording.startAll();
   for (const f of features) await f.start();
   retention.start();

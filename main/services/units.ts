@@ -13,6 +13,8 @@ import { asLog, type Log, type LogSink } from '../../common/log';
 export interface UnitHub {
   readonly listening: boolean;
   readonly port: number | null;
+  /** RTMPS port when the hub serves TLS. */
+  readonly securePort?: number | null;
   internalUrlFor(streamPath: string): string;
   kick(streamPath: string): boolean;
   publisher(streamPath: string): (PublishInfo & { inBytes: number }) | null;
@@ -28,6 +30,10 @@ export interface UnitServiceDeps {
   publicHost: string;
   /** Configured RTMP port (used in publish URLs while the hub is not listening). */
   rtmpPort: number;
+  /** TLS is on: units are given an rtmps:// URL on this configured port (the hub's bound one once it listens). */
+  rtmpsPort?: number;
+  /** With TLS on, still accept units publishing over plain RTMP (setting unitPlainRtmp). */
+  unitPlainRtmp?: boolean;
   log?: LogSink;
   now?: () => number;
   /** Rejected publishes from one address before it is refused without auditing for `throttleMs`. */
@@ -165,6 +171,7 @@ export class UnitService implements UnitControl {
     if (!u.enabled) return 'disabled';
     const key = req.query.key;
     if (!key) return 'missing_key';
+    if (this.deps.rtmpsPort !== undefined && !req.secure && !this.deps.unitPlainRtmp) return 'plain_rtmp';
     const presented = createHash('sha256').update(key, 'utf8').digest();
     return timingSafeEqual(presented, u.keyHash) ? null : 'bad_key';
   }
@@ -297,6 +304,10 @@ export class UnitService implements UnitControl {
 
   publishUrl(unitId: number, streamKey: string): string {
     const host = this.deps.publicHost.includes(':') ? `[${this.deps.publicHost}]` : this.deps.publicHost;
+    if (this.deps.rtmpsPort !== undefined) {
+      const securePort = this.deps.hub?.securePort ?? this.deps.rtmpsPort;
+      return `rtmps://${host}:${securePort}/live/${unitId}?key=${encodeURIComponent(streamKey)}`;
+    }
     const port = this.deps.hub?.port ?? this.deps.rtmpPort;
     return `rtmp://${host}:${port}/live/${unitId}?key=${encodeURIComponent(streamKey)}`;
   }

@@ -41,6 +41,7 @@ export const errorsZh: Record<MessageCode, string> = {
   'auth.disabled': '该账户已停用，请联系管理员',
   'server.feature_unavailable': '本服务器未运行 {feature} 功能',
   'server.internal': '服务器内部错误，详见服务器日志',
+  'server.https_required': '本服务器只接受 HTTPS 连接，请使用 https://',
   'storage.unavailable': '存储不可用，详见服务器日志',
   'storage.conflict': '该值已被使用',
   'storage.not_found': '对象不存在（或已被删除）',

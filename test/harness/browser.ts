@@ -25,8 +25,10 @@ export interface TestBrowser {
  * Launches Chromium. Playwright's launch() gives every browser a fresh temporary user-data directory
  * (playwright_chromiumdev_profile-*) and deletes it on close, so no state leaks between runs.
  */
-export async function launchBrowser(): Promise<TestBrowser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+export async function launchBrowser(opts: { trustSpki?: readonly string[] } = {}): Promise<TestBrowser> {
+  // An HTTPS server's certificate is trusted by its public key's SHA-256 (base64), never by ignoring every certificate error.
+  const trust = opts.trustSpki?.length ? [`--ignore-certificate-errors-spki-list=${opts.trustSpki.join(',')}`] : [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...trust], timeout: 30_000 });
   let closed = false;
   return {
     browser,
@@ -83,9 +85,11 @@ export async function openConsole(
     /** Called with the new context before the page opens (routes, init scripts). */
     prepareContext?: (context: BrowserContext) => Promise<unknown> | void;
     defaultTimeoutMs?: number;
+    /** An HTTPS server's SPKI SHA-256 (base64) to trust in the browser launched here (not with `browser`: launch it with launchBrowser({ trustSpki })). */
+    trustSpki?: string;
   } = {},
 ): Promise<ConsolePage> {
-  const browser = (opts.browser as TestBrowser | undefined) ?? (await launchBrowser());
+  const browser = (opts.browser as TestBrowser | undefined) ?? (await launchBrowser({ trustSpki: opts.trustSpki ? [opts.trustSpki] : undefined }));
   try {
     const locale = opts.lang === 'zh-CN' ? 'zh-CN' : 'en-US';
     const context = await browser.newContext({ locale, timezoneId: 'UTC', viewport: { width: 1280, height: 800 }, ...opts.context });

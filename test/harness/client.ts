@@ -34,11 +34,13 @@ export class ApiClient {
   constructor(
     readonly base: string,
     readonly token = '',
+    /** The fetch to use (an HTTPS server's: agent/tls-trust.ts trustedFetch with its CA). */
+    readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
   /** The same server as another user. */
   as(token: string): ApiClient {
-    return new ApiClient(this.base, token);
+    return new ApiClient(this.base, token, this.fetchImpl);
   }
 
   async call<T = unknown>(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<ApiAnswer<T>> {
@@ -46,7 +48,7 @@ export class ApiClient {
     const headers: Record<string, string> = { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...opts.headers };
     const payload = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
     if (payload !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
-    const res = await fetch(this.base + path, { method, headers, body: payload });
+    const res = await this.fetchImpl(this.base + path, { method, headers, body: payload });
     const text = await res.text();
     let parsed: unknown = undefined;
     if (text) {

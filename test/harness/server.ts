@@ -8,6 +8,7 @@ import { hashPassword } from '../../main/server/auth';
 import { startBackend, type Backend } from '../../main/server/backend';
 import type { RecorderOptions } from '../../media/recorder';
 import { buildRenderer, type BuildResult } from '../../scripts/build-renderer';
+import { resolveTrust, trustedFetch } from '../../agent/tls-trust';
 import { ApiClient } from './client';
 import { startServerProcess, type ServerProcess } from './process';
 
@@ -49,6 +50,8 @@ export interface ServerOptions {
   port?: number;
   /** Log lines also go to the console when ARGUS_TEST_LOG is set. */
   echoLogs?: boolean;
+  /** An HTTPS server (overrides tlsCertFile/tlsKeyFile): the CA its certificate chains to, trusted by `client` and `fetch`. */
+  trustCa?: string;
 }
 
 export interface TestServer {
@@ -63,6 +66,8 @@ export interface TestServer {
   readonly backend: Backend;
   /** Process mode only (throws in in-process mode). */
   readonly proc: ServerProcess;
+  /** fetch that trusts the server (its CA with trustCa; the global fetch otherwise). */
+  fetch: typeof fetch;
   /** Admin's token ('' with signIn: false). */
   token: string;
   /** API client acting as admin. */
@@ -115,7 +120,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     throw e;
   }
   const url = backend ? backend.url : proc!.base;
-  const anon = new ApiClient(url);
+  const fetchImpl = opts.trustCa ? trustedFetch(resolveTrust({ caFile: opts.trustCa })!) : fetch;
+  const anon = new ApiClient(url, '', fetchImpl);
   const login = (username = 'admin', password = adminPassword) => anon.login(username, password);
   const server: TestServer = {
     url,
@@ -132,6 +138,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
       if (!proc) throw new Error('startServer: proc is process mode only');
       return proc;
     },
+    fetch: fetchImpl,
     token: '',
     client: anon,
     tokens: {},

@@ -48,9 +48,24 @@ function startPublisher(bin: string, args: string[]): Publisher {
   };
 }
 
-/** Publishes `clip` to `url` with ffmpeg (stream copy, FLV). `loop` repeats it until killed. */
-export function publishRtmp(url: string, clip: string, opts: { loop?: boolean } = {}): Publisher {
-  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-re', ...(opts.loop ? ['-stream_loop', '-1'] : []), '-i', clip, '-c', 'copy', '-f', 'flv', url];
+/** Publishes `clip` to `url` with ffmpeg (stream copy, FLV). `loop` repeats it until killed; `output` options go before the URL (rtmps: -tls_verify 1 -ca_file). */
+export function publishRtmp(url: string, clip: string, opts: { loop?: boolean; output?: string[] } = {}): Publisher {
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-re',
+    ...(opts.loop ? ['-stream_loop', '-1'] : []),
+    '-i',
+    clip,
+    '-c',
+    'copy',
+    '-f',
+    'flv',
+    ...(opts.output ?? []),
+    url,
+  ];
   return startPublisher(FFMPEG_BIN, args);
 }
 
