@@ -10,7 +10,13 @@ export const postAuthLogin = endpoint({
   auth: 'public',
   tag: 'auth',
   summary: 'Log in with username and password; returns a bearer token',
-  description: 'After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
+  description:
+    'Limits are checked before any password hash: an address that made too many attempts gets 429 with Retry-After ' +
+    '(code "auth.address_throttled"), a server busy checking other sign-ins 503 with Retry-After ("auth.busy"). ' +
+    'After 5 failed logins of an account, its next attempts are spaced out (1 s, doubling up to 2 min; 429, code ' +
+    '"auth.too_many_logins"), counted apart for each address the account signed in from before, so guesses from ' +
+    'elsewhere never slow the real user down; a correct login clears its count. Failed logins are audited one by one ' +
+    '(auth.login_failed), refusals once per address per minute (auth.login_throttled).',
   body: LoginRequest,
   response: { description: 'logged in', schema: LoginResponseSchema },
 });

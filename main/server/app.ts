@@ -11,7 +11,7 @@ import { AuditLog } from '../services/audit-log';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import type { AccessControl } from '../services/access/contract';
 import { createRoleAccess } from '../services/access/role-access';
-import { AuthService, LoginThrottle, Sessions } from './auth';
+import { AuthService, DEFAULT_LIMITS, PasswordHasher, RefusalAudit, Sessions, type SignInLimits } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
 import { LIVE_FLV_PREFIX, LIVE_WS_PREFIX, LiveGateway, type LiveHub } from './live';
@@ -40,6 +40,8 @@ export interface AppDeps {
   mounts?: readonly RawMount[];
   /** Who may use which right where (the role table alone when absent: tests that build a bare app). */
   access?: AccessControl;
+  /** Sign-in limits (main/server/auth/throttle.ts DEFAULT_LIMITS where not given; tests shorten them). */
+  signInLimits?: Partial<SignInLimits>;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -89,8 +91,17 @@ export function createApp(deps: AppDeps): App {
   const now = deps.now ?? Date.now;
   const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
-  const sessions = new Sessions(store, config.sessionIdleMs, now);
-  const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
+  const sessions = new Sessions(store, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, now);
+  const auth = new AuthService({
+    store,
+    sessions,
+    audit,
+    // Sign-in hashes on its own thread, never on the libuv pool SQLite uses; a full queue is refused at once.
+    hasher: new PasswordHasher({ workers: 1, maxQueue: 16 }),
+    refusals: new RefusalAudit(audit, now, 60_000, (err) => log.error('audit of refused sign-ins failed', { err: String(err) })),
+    limits: { ...DEFAULT_LIMITS, ...deps.signInLimits },
+    now,
+  });
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
     const p = await sessions.resolve(token);
@@ -219,6 +230,7 @@ export function createApp(deps: AppDeps): App {
         devices.read.close();
         await hub.close();
         await live.close();
+        await auth.close();
         if (!server.listening) return;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -7,7 +7,9 @@ import type { DepsRef } from './deps';
 
 export function authRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.postAuthLogin, ({ body, ip }) => deps().auth.login(body.username, body.password, ip)),
+    bind(E.postAuthLogin, ({ body, ip, req }) =>
+      deps().auth.login({ username: body.username, password: body.password, ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256), body }),
+    ),
     bind(E.postAuthLogout, async (ctx) => {
       const p = principalOf(ctx);
       await deps().auth.logout(p, ctx.ip);
