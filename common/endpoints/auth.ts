@@ -2,6 +2,9 @@
 import { PasswordChange } from '../accounts';
 import { LoginRequest } from '../api';
 import { endpoint } from '../endpoint';
+import { s } from '../schema';
+import { SessionIdParams, SessionView, UserSessionParams } from '../sessions';
+import { IdParams } from './params';
 import { LoginResponseSchema, UserInfoSchema } from './schemas';
 
 export const postAuthLogin = endpoint({
@@ -56,4 +59,48 @@ export const postAuthPassword = endpoint({
     'Audited as user.password_change, refusals as user.password_change_failed.',
   body: PasswordChange,
   response: { description: 'the user (mustChangePassword false)', schema: UserInfoSchema },
+});
+
+export const getAuthSessions = endpoint({
+  method: 'GET',
+  path: '/api/v1/auth/sessions',
+  auth: 'any',
+  passwordChangeDue: true,
+  tag: 'auth',
+  summary: 'Your signed-in sessions (newest first)',
+  description: 'Each with its sign-in time, last request, end, address and browser; the one of this request is marked current. Never a token.',
+  response: { description: 'the sessions', schema: s.array(SessionView) },
+});
+
+export const deleteAuthSessionsBysessionId = endpoint({
+  method: 'DELETE',
+  path: '/api/v1/auth/sessions/:sessionId',
+  auth: 'any',
+  passwordChangeDue: true,
+  tag: 'auth',
+  summary: 'End one of your sessions',
+  description: 'Its token stops working at once and its event stream and live streams close. Audited as auth.session_revoke. 404 when it is not yours or over.',
+  params: SessionIdParams,
+  response: { status: 204, description: 'ended' },
+});
+
+export const getUsersByidSessions = endpoint({
+  method: 'GET',
+  path: '/api/v1/users/:id/sessions',
+  auth: 'users.manage',
+  tag: 'users',
+  summary: "A user's signed-in sessions (newest first)",
+  response: { description: 'the sessions', schema: s.array(SessionView) },
+  params: IdParams,
+});
+
+export const deleteUsersByidSessionsBysessionId = endpoint({
+  method: 'DELETE',
+  path: '/api/v1/users/:id/sessions/:sessionId',
+  auth: 'users.manage',
+  tag: 'users',
+  summary: "End one of a user's sessions",
+  description: 'Its token stops working at once and its event stream and live streams close. Audited as auth.session_revoke.',
+  params: UserSessionParams,
+  response: { status: 204, description: 'ended' },
 });

@@ -4,6 +4,7 @@ import { changeOwnPassword } from '../accounts/passwords';
 import { toUserInfo } from '../auth';
 import { principalOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
+import { closeSessionStreams } from './sessions';
 
 export function authRoutes(deps: DepsRef): Route[] {
   return [
@@ -13,7 +14,7 @@ export function authRoutes(deps: DepsRef): Route[] {
     bind(E.postAuthLogout, async (ctx) => {
       const p = principalOf(ctx);
       await deps().auth.logout(p, ctx.ip);
-      deps().events.closeSession(p.tokenHash);
+      closeSessionStreams(deps(), p.tokenHash);
     }),
     bind(E.getAuthMe, (ctx) => toUserInfo(principalOf(ctx).user)),
     bind(E.postAuthPassword, (ctx) => changeOwnPassword(deps(), principalOf(ctx), ctx.body, ctx.ip)),
