@@ -91,15 +91,17 @@ export function createApp(deps: AppDeps): App {
   const now = deps.now ?? Date.now;
   const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
+  const signInLimits: SignInLimits = { ...DEFAULT_LIMITS, ...deps.signInLimits };
   const sessions = new Sessions(store, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, now);
   const auth = new AuthService({
     store,
     sessions,
     audit,
     // Sign-in hashes on its own thread, never on the libuv pool SQLite uses; a full queue is refused at once.
-    hasher: new PasswordHasher({ workers: 1, maxQueue: 16 }),
+    // The gate admits maxConcurrent sign-ins; the queue also holds the one dummy hash made for unknown names.
+    hasher: new PasswordHasher({ workers: 1, maxQueue: signInLimits.maxConcurrent + 1 }),
     refusals: new RefusalAudit(audit, now, 60_000, (err) => log.error('audit of refused sign-ins failed', { err: String(err) })),
-    limits: { ...DEFAULT_LIMITS, ...deps.signInLimits },
+    limits: signInLimits,
     now,
   });
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
