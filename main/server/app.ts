@@ -100,7 +100,10 @@ export function createApp(deps: AppDeps): App {
     // Sign-in hashes on its own thread, never on the libuv pool SQLite uses; a full queue is refused at once.
     // The gate admits maxConcurrent sign-ins; the queue also holds the one dummy hash made for unknown names.
     hasher: new PasswordHasher({ workers: 1, maxQueue: signInLimits.maxConcurrent + 1 }),
-    refusals: new RefusalAudit(audit, now, 60_000, (err) => log.error('audit of refused sign-ins failed', { err: String(err) })),
+    refusals: new RefusalAudit(audit, now, 60_000, {
+      onError: (err) => log.error('audit of refused sign-ins failed', { err: String(err) }),
+      onFlush: (address, count) => log.warn('sign-ins refused for too many attempts', { remoteAddress: address, count }),
+    }),
     limits: signInLimits,
     now,
   });
@@ -262,6 +265,8 @@ function logRequest(log: ReturnType<typeof asLog>, req: http.IncomingMessage, re
     };
     const line = `${method} ${req.url ?? '/'} ${status || 'closed before an answer'}`;
     if (status >= 500) log.error(line, fields);
+    // Refused for too many attempts: counted, and logged and audited once per address per minute (auth/refusal-audit.ts).
+    else if (status === 429) log.debug(line, fields);
     else if (status >= 400 || status === 0) log.warn(line, fields);
     else if (method === 'GET' || method === 'HEAD') log.debug(line, fields);
     else log.info(line, fields);

@@ -7,8 +7,8 @@ export interface LoginAnswer {
   body: { token?: string; error?: { code: string; message: string } };
 }
 
-/** POST /api/v1/auth/login from `from` (a 127.0.0.0/8 address: Linux answers on all of them). */
-export function loginFrom(baseUrl: string, from: string, username: string, password: string): Promise<LoginAnswer> {
+/** POST /api/v1/auth/login from `from` (a 127.0.0.0/8 address: Linux answers on all of them); a new connection unless an agent is given. */
+export function loginFrom(baseUrl: string, from: string, username: string, password: string, agent?: http.Agent): Promise<LoginAnswer> {
   const url = new URL('/api/v1/auth/login', baseUrl);
   const payload = JSON.stringify({ username, password });
   return new Promise((resolve, reject) => {
@@ -19,7 +19,7 @@ export function loginFrom(baseUrl: string, from: string, username: string, passw
         path: url.pathname,
         method: 'POST',
         localAddress: from,
-        agent: false,
+        agent: agent ?? false,
         headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), 'User-Agent': `test-client/${from}` },
       },
       (res) => {

@@ -59,6 +59,7 @@ export class AuthService {
   checkCredentials: CredentialCheck = (user, attempt) => this.checkLocalPassword(user, attempt.password);
   readonly afterPassword: AfterPasswordCheck[] = [];
   private dummyHash: Promise<string> | null = null;
+  private tarpitted = 0;
 
   constructor(private readonly o: AuthServiceOptions) {
     this.sessions = o.sessions;
@@ -76,13 +77,13 @@ export class AuthService {
   async login(attempt: LoginAttempt): Promise<LoginResponse> {
     const { username, ip } = attempt;
     const refused = this.gate.admit(ip, this.o.now());
-    if (refused) throw this.refuse(attempt, refused);
+    if (refused) throw await this.refuseLater(attempt, refused);
     let passwordRight = false;
     try {
       const user = await this.o.store.users.getByUsername(username);
       const known = user !== null && (await this.o.store.sessions.isKnownAddress(user.id, ip));
       const pass = await this.accounts.begin(AccountThrottle.key(username, known ? ip : null));
-      if (!('key' in pass)) throw this.refuse(attempt, pass);
+      if (!('key' in pass)) throw await this.refuseLater(attempt, pass);
       try {
         const checked = await this.credentials(user, attempt);
         passwordRight = checked !== null;
@@ -135,6 +136,17 @@ export class AuthService {
     await this.o.store.sessions.rememberAddress(user.id, attempt.ip, this.o.now(), this.o.limits.knownAddresses);
     await this.o.audit.record({ actor: { user }, action: 'auth.login', targetType: 'user', targetId: user.id, ip: attempt.ip });
     return { token: session.token, expiresMs: session.expiresMs, user: toUserInfo(user) };
+  }
+
+  /** Holds a 429 refusal's answer for a while (limits.tarpitMs, never past its Retry-After, a bounded number at once). */
+  private async refuseLater(attempt: LoginAttempt, r: Refusal): Promise<ApiError> {
+    const holdMs = Math.min(this.o.limits.tarpitMs, r.retryAfterMs);
+    if (r.reason !== 'busy' && holdMs > 0 && this.tarpitted < this.o.limits.maxTarpitted) {
+      this.tarpitted++;
+      await new Promise((resolve) => setTimeout(resolve, holdMs));
+      this.tarpitted--;
+    }
+    return this.refuse(attempt, r);
   }
 
   /** A refusal before any hash: 429 (address, account) or 503 (busy) with Retry-After; counted for the per-minute audit row. */

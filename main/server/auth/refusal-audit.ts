@@ -21,7 +21,7 @@ export class RefusalAudit {
     private readonly audit: AuditLog,
     private readonly now: () => number,
     private readonly periodMs = 60_000,
-    private readonly onError: (err: unknown) => void = () => {},
+    private readonly report: { onError?: (err: unknown) => void; onFlush?: (address: string, count: number) => void } = {},
   ) {}
 
   /** Counts a refused attempt; the row is written when the address's minute is over (or on flush). */
@@ -46,6 +46,7 @@ export class RefusalAudit {
     this.tallies = new Map();
     this.flushing = this.flushing.then(async () => {
       for (const [address, t] of tallies) {
+        this.report.onFlush?.(address, t.count);
         await this.audit
           .record({
             actor: { userId: null, username: t.usernames.length === 1 ? t.usernames[0] : null },
@@ -54,7 +55,7 @@ export class RefusalAudit {
             detail: { count: t.count, sinceMs: t.firstMs, reasons: t.reasons, usernames: t.usernames },
             ip: address,
           })
-          .catch(this.onError);
+          .catch((err: unknown) => this.report.onError?.(err));
       }
     });
     return this.flushing;

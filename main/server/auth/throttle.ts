@@ -23,6 +23,13 @@ export interface SignInLimits {
   maxWaiting: number;
   /** Pools kept in memory at most (those without recent failures go first). */
   maxPools: number;
+  /**
+   * A refused attempt's answer is held this long (at most its Retry-After): a flooding client that waits for answers
+   * slows to one attempt per hold per connection, so its refusals cost the server next to nothing.
+   */
+  tarpitMs: number;
+  /** Answers held at once at most (beyond: answered at once). */
+  maxTarpitted: number;
 }
 
 export const DEFAULT_LIMITS: SignInLimits = {
@@ -36,6 +43,8 @@ export const DEFAULT_LIMITS: SignInLimits = {
   knownAddresses: 8,
   maxWaiting: 16,
   maxPools: 200_000,
+  tarpitMs: 1000,
+  maxTarpitted: 2000,
 };
 
 /** An attempt refused before any hash: why, and how long to wait. */
