@@ -2,6 +2,7 @@
 import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
+import { sessionsZh } from './sessions';
 import { screensZh } from './screens';
 import { wallZh } from './wall';
 import { liveZh } from './live';
@@ -322,6 +323,7 @@ export const zhCN = {
   ...onvifZh,
   ...gpsZh,
   ...accountsZh,
+  ...sessionsZh,
   ...screensZh,
   ...liveZh,
   ...wallZh,
