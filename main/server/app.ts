@@ -13,7 +13,7 @@ import { AuditLog } from '../services/audit-log';
 import type { AuditChain } from '../services/audit-chain';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
-import { AuthService, LoginThrottle, Sessions } from './auth';
+import { AuthService, DEFAULT_LIMITS, PasswordHasher, RefusalAudit, Sessions, type SignInLimits } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
 import { LIVE_FLV_PREFIX, LIVE_WS_PREFIX, LiveGateway, type LiveHub } from './live';
@@ -47,6 +47,8 @@ export interface AppDeps {
   auditChain?: AuditChain;
   /** The site certificate (main/server/tls.ts loadTls): the port serves HTTPS and WSS only. Absent: plain HTTP. */
   tls?: TlsMaterial | null;
+  /** Sign-in limits (main/server/auth/throttle.ts DEFAULT_LIMITS where not given; tests shorten them). */
+  signInLimits?: Partial<SignInLimits>;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -98,8 +100,22 @@ export function createApp(deps: AppDeps): App {
   const now = deps.now ?? Date.now;
   const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
-  const sessions = new Sessions(store, config.sessionIdleMs, now);
-  const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
+  const signInLimits: SignInLimits = { ...DEFAULT_LIMITS, ...deps.signInLimits };
+  const sessions = new Sessions(store, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, now);
+  const auth = new AuthService({
+    store,
+    sessions,
+    audit,
+    // Sign-in hashes on its own thread, never on the libuv pool SQLite uses; a full queue is refused at once.
+    // The gate admits maxConcurrent sign-ins; the queue also holds the one dummy hash made for unknown names.
+    hasher: new PasswordHasher({ workers: 1, maxQueue: signInLimits.maxConcurrent + 1 }),
+    refusals: new RefusalAudit(audit, now, 60_000, {
+      onError: (err) => log.error('audit of refused sign-ins failed', { err: String(err) }),
+      onFlush: (address, count) => log.warn('sign-ins refused for too many attempts', { remoteAddress: address, count }),
+    }),
+    limits: signInLimits,
+    now,
+  });
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
     await accessReady;
@@ -256,6 +272,7 @@ export function createApp(deps: AppDeps): App {
         if (!deps.access) access.close();
         await hub.close();
         await live.close();
+        await auth.close();
         const closed = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
         for (const l of [server, plain, ...listeners]) if (l instanceof http.Server || l instanceof https.Server) l.closeAllConnections();
         await Promise.all(closed);
@@ -283,6 +300,8 @@ function logRequest(log: ReturnType<typeof asLog>, req: http.IncomingMessage, re
     };
     const line = `${method} ${req.url ?? '/'} ${status || 'closed before an answer'}`;
     if (status >= 500) log.error(line, fields);
+    // Refused for too many attempts: counted, and logged and audited once per address per minute (auth/refusal-audit.ts).
+    else if (status === 429) log.debug(line, fields);
     else if (status >= 400 || status === 0) log.warn(line, fields);
     else if (method === 'GET' || method === 'HEAD') log.debug(line, fields);
     else log.info(line, fields);

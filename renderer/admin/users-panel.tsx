@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ROLES, type Role, type UserInfo } from '../../common/api';
 import { fieldText } from '../accounts/codes';
 import { PasswordResetDialog } from '../accounts/reset-dialog';
+import { SessionsDialog } from '../accounts/sessions-dialog';
 import { ApiError } from '../api';
 import { ErrorBanner } from '../components/error-banner';
 import { Field, fieldProps } from '../components/field';
@@ -100,6 +101,7 @@ export function UsersPanel() {
   const [adding, setAdding] = useState(false);
   const [disabling, setDisabling] = useState<UserInfo | null>(null);
   const [resetting, setResetting] = useState<UserInfo | null>(null);
+  const [listing, setListing] = useState<UserInfo | null>(null);
   const [busyId, setBusyId] = useState<number | null>(null);
 
   const load = () => {
@@ -190,6 +192,9 @@ export function UsersPanel() {
                   </td>
                   <td class="mono">{formatDateTime(u.createdMs)}</td>
                   <td class="actions-col">
+                    <button type="button" class="small" onClick={() => setListing(u)}>
+                      {t('sessions.action')}
+                    </button>
                     {u.id !== me.id ? (
                       <button type="button" class="small" disabled={busyId === u.id} onClick={() => setResetting(u)}>
                         {t('accounts.reset.action')}
@@ -220,6 +225,7 @@ export function UsersPanel() {
           }}
         />
       ) : null}
+      {listing ? <SessionsDialog user={listing} onClose={() => setListing(null)} /> : null}
       {resetting ? (
         <PasswordResetDialog
           user={resetting}

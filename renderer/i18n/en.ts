@@ -1,6 +1,7 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
+import { sessionsEn } from './sessions';
 import { screensEn } from './screens';
 import { wallEn } from './wall';
 import { auditChainEn } from './audit-chain';
@@ -74,6 +75,7 @@ export const en = {
   'errorKind.conflict': 'This conflicts with existing data',
   'errorKind.payload_too_large': 'The request is too large',
   'errorKind.unavailable': 'The service is temporarily unavailable',
+  'errorKind.too_many_requests': 'Too many attempts; try again later',
   'errorKind.internal': 'Server error',
   'errorKind.network': 'Cannot reach the server',
 
@@ -225,6 +227,8 @@ export const en = {
   'audit.action.auth.login': 'Signed in',
   'audit.action.auth.login_failed': 'Failed sign-in',
   'audit.action.auth.logout': 'Signed out',
+  'audit.action.auth.login_throttled': 'Sign-ins refused (too many)',
+  'audit.action.auth.session_revoke': 'Session ended',
   'audit.action.camera.create': 'Camera added',
   'audit.action.camera.update': 'Camera changed',
   'audit.action.camera.delete': 'Camera deleted',
@@ -320,6 +324,7 @@ export const en = {
   ...onvifEn,
   ...gpsEn,
   ...accountsEn,
+  ...sessionsEn,
   ...screensEn,
   ...liveEn,
   ...wallEn,

@@ -1,8 +1,9 @@
-// Top bar user menu: who is signed in, their role, change password and sign out.
+// Top bar user menu: who is signed in, their role, change password, their sessions and sign out.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UserInfo } from '../../common/api';
 import { useI18n } from '../i18n/index';
 import { PasswordChangeDialog } from '../accounts/password-form';
+import { SessionsDialog } from '../accounts/sessions-dialog';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
 
@@ -10,6 +11,7 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [listing, setListing] = useState(false);
   const { toasts } = useServices();
   const root = useRef<HTMLDivElement>(null);
   const name = user.displayName || user.username;
@@ -53,11 +55,15 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
           <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setChanging(true))}>
             {t('accounts.menu.changePassword')}
           </button>
+          <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setListing(true))}>
+            {t('sessions.menu')}
+          </button>
           <button type="button" role="menuitem" class="menu-item" onClick={onSignOut}>
             {t('top.signOut')}
           </button>
         </div>
       ) : null}
+      {listing ? <SessionsDialog onClose={() => setListing(false)} /> : null}
       {changing ? (
         <PasswordChangeDialog
           onClose={() => setChanging(false)}

@@ -4,17 +4,24 @@ import { changeOwnPassword } from '../accounts/passwords';
 import { toUserInfo } from '../auth';
 import { principalOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
+import { closeSessionStreams } from './sessions';
 
 export function authRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.postAuthLogin, async ({ body, ip }) => {
-      const r = await deps().auth.login(body.username, body.password, ip);
+    bind(E.postAuthLogin, async ({ body, ip, req }) => {
+      const r = await deps().auth.login({
+        username: body.username,
+        password: body.password,
+        ip,
+        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
+        body,
+      });
       return { ...r, user: { ...r.user, rights: await deps().access.summaryOf(r.user) } };
     }),
     bind(E.postAuthLogout, async (ctx) => {
       const p = principalOf(ctx);
       await deps().auth.logout(p, ctx.ip);
-      deps().events.closeSession(p.tokenHash);
+      closeSessionStreams(deps(), p.tokenHash);
     }),
     bind(E.getAuthMe, async (ctx) => {
       const user = principalOf(ctx).user;

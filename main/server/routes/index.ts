@@ -17,6 +17,7 @@ import { liveRoutes } from './live';
 import { miscRoutes } from './misc';
 import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
+import { sessionRoutes } from './sessions';
 import { userRoutes } from './users';
 import { wallStateRoutes } from './wall-state';
 
@@ -25,6 +26,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...miscRoutes(deps),
     ...auditChainRoutes(deps),
     ...authRoutes(deps),
+    ...sessionRoutes(deps),
     ...cameraRoutes(deps),
     ...unitRoutes(deps),
     ...liveRoutes(deps),
