@@ -7,6 +7,7 @@ import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
 import type { WallStateRepo } from './repos/wall-states';
+import type { FactorRepo } from './repos/factors';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
 export type CameraKind = 'rtsp' | 'uplink';
@@ -255,6 +256,8 @@ export interface Store {
   users: UserRepo;
   sessions: SessionRepo;
   audit: AuditRepo;
+  /** Sign-in factors (TOTP, recovery codes) and directory accounts (migration 018). */
+  factors: FactorRepo;
   close(): Promise<void>;
 }
 

@@ -58,6 +58,19 @@ function isNumeric(d: SettingDecl<unknown>): boolean {
   return d.schema.json.type === 'number' || d.schema.json.type === 'integer';
 }
 
+/** Lists and objects (the directory group mapping, role lists) are JSON in the environment. */
+function isStructured(d: SettingDecl<unknown>): boolean {
+  return d.schema.json.type === 'array' || d.schema.json.type === 'object';
+}
+
+function jsonOrRaw(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw; // the schema names what is wrong
+  }
+}
+
 /** Validates one value against its declaration; throws a ConfigError naming `where` (and the value, unless secret). */
 function checked(key: SettingKey, value: unknown, where: string, shown: string): unknown {
   const d = declOf(key);
@@ -71,7 +84,7 @@ export function settingFromEnv<K extends SettingKey>(key: K, env: NodeJS.Process
   const d = declOf(key);
   const raw = env[d.env];
   if (raw === undefined || raw === '') return undefined;
-  return checked(key, isNumeric(d) ? Number(raw) : raw, `${d.env} (environment)`, JSON.stringify(raw)) as Settings[K];
+  return checked(key, isNumeric(d) ? Number(raw) : isStructured(d) ? jsonOrRaw(raw) : raw, `${d.env} (environment)`, JSON.stringify(raw)) as Settings[K];
 }
 
 /** The data directory: the --data-dir flag, else ARGUS_DATA_DIR, else ./data (absolute). */

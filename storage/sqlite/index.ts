@@ -21,6 +21,7 @@ import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
 import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
+import { SqliteFactorRepo } from './factors';
 import { asLog, type LogSink } from '../../common/log';
 
 export { Db } from './db';
@@ -99,6 +100,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     users: new SqliteUserRepo(db),
     sessions: new SqliteSessionRepo(db),
     audit: new SqliteAuditRepo(db),
+    factors: new SqliteFactorRepo(db),
     close: () => db.close(),
   };
 }
