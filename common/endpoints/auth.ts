@@ -1,7 +1,8 @@
 // Declarations of the auth endpoints (served by main/server/routes/auth.ts).
 import { PasswordChange } from '../accounts';
 import { LoginRequest } from '../api';
-import { endpoint } from '../endpoint';
+import { endpoint, typed } from '../endpoint';
+import type { LoginResult } from '../factors';
 import { LoginResponseSchema, UserInfoSchema } from './schemas';
 
 export const postAuthLogin = endpoint({
@@ -10,9 +11,22 @@ export const postAuthLogin = endpoint({
   auth: 'public',
   tag: 'auth',
   summary: 'Log in with username and password; returns a bearer token',
-  description: 'After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
+  description:
+    'With TOTP on (or required by the role), a correct password gives a second step instead of a session. After 5 failed logins for a username within 5 minutes, further attempts for it are refused for 60 s. Every attempt is audited.',
   body: LoginRequest,
-  response: { description: 'logged in', schema: LoginResponseSchema },
+  response: {
+    description: 'logged in; or, when a second factor is due, { secondFactor, pendingToken, expiresMs } for POST /auth/login/totp (no session yet)',
+    schema: typed<LoginResult>({
+      oneOf: [
+        LoginResponseSchema.json,
+        {
+          type: 'object',
+          properties: { secondFactor: { type: 'string', enum: ['totp', 'totp_setup'] }, pendingToken: { type: 'string' }, expiresMs: { type: 'integer' } },
+          required: ['secondFactor', 'pendingToken', 'expiresMs'],
+        },
+      ],
+    }),
+  },
 });
 
 export const postAuthLogout = endpoint({

@@ -1,5 +1,5 @@
 // Every server setting declared once: schema (type + validation), environment variable, default, description, secrecy.
-import { ROLES } from '../../common/api';
+import { ROLES, type Role } from '../../common/api';
 import { s, type Schema } from '../../common/schema';
 
 /** One setting. The Config type, argus.json/env validation, the README table and the start-up log line come from these. */
@@ -248,14 +248,14 @@ export const SETTINGS = {
       "the first administrator's password (first start only); it must meet the password policy (at least 10 characters, not containing `admin`, not a common password), else the start stops with the reason",
   }),
   // ---------- sign-in factors (issue 13 item 5; docs/design/accounts.md) ----------
-  totpRoles: setting({
+  totpRoles: setting<Role[]>({
     schema: s.array(s.enum(ROLES)),
     env: 'ARGUS_TOTP_ROLES',
     default: ['admin', 'investigator'],
     defaultText: '`["admin","investigator"]`',
     description: 'roles whose users may turn on two-step sign-in (a TOTP authenticator app) from the account menu (JSON list in the environment)',
   }),
-  totpRequiredRoles: setting({
+  totpRequiredRoles: setting<Role[]>({
     schema: s.array(s.enum(ROLES)),
     env: 'ARGUS_TOTP_REQUIRED_ROLES',
     default: [],
@@ -311,7 +311,7 @@ export const SETTINGS = {
     description:
       'when set, groups are also searched here by membership: `(|(member={dn})(uniqueMember={dn})(memberUid={username}))` (groupOfNames, posixGroup)',
   }),
-  ldapGroupRoles: setting({
+  ldapGroupRoles: setting<Array<{ group: string; role: Role; argusGroup?: string }>>({
     schema: s.array(s.object({ group: text(), role: s.enum(ROLES), argusGroup: s.optional(text()) })),
     env: 'ARGUS_LDAP_GROUP_ROLES',
     default: [],

@@ -12,6 +12,8 @@ import { createDevices, type DevicesControl } from '../services/devices/index';
 import type { AccessControl } from '../services/access/contract';
 import { createRoleAccess } from '../services/access/role-access';
 import { AuthService, LoginThrottle, Sessions } from './auth';
+import { SignInFactors } from './auth-factors';
+import { factorSealer } from './auth-factors/secret';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
 import { LIVE_FLV_PREFIX, LIVE_WS_PREFIX, LiveGateway, type LiveHub } from './live';
@@ -90,7 +92,8 @@ export function createApp(deps: AppDeps): App {
   const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
   const sessions = new Sessions(store, config.sessionIdleMs, now);
-  const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
+  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config.dataDir), settings: config, now });
+  const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now, factors);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
     const p = await sessions.resolve(token);
@@ -135,6 +138,7 @@ export function createApp(deps: AppDeps): App {
     devices,
     access: deps.access ?? createRoleAccess(),
     auth,
+    factors,
     audit,
     configLock: new Mutex(),
     now,

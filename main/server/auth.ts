@@ -2,6 +2,8 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import type { LoginResponse, UserInfo } from '../../common/api';
+import type { LoginResult } from '../../common/factors';
+import type { SignInFactors } from './auth-factors';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
 import { StorageError, type Store, type UserRow } from '../../storage/repositories';
@@ -213,10 +215,12 @@ export class AuthService {
     private readonly audit: AuditLog,
     private readonly throttle: LoginThrottle,
     private readonly now: () => number,
+    /** The second factor and the directory (absent: passwords only). */
+    private readonly factors?: SignInFactors,
   ) {}
 
-  /** Checks the credentials; throws ApiError 401 (audited) on failure. */
-  async login(username: string, password: string, ip: string): Promise<LoginResponse> {
+  /** Checks the credentials; throws ApiError 401 (audited) on failure. A second step when one is due (no session yet). */
+  async login(username: string, password: string, ip: string): Promise<LoginResult> {
     const lockMs = this.throttle.begin(username, this.now());
     if (lockMs > 0) {
       const seconds = Math.ceil(lockMs / 1000);
@@ -242,13 +246,31 @@ export class AuthService {
         await this.failed(username, ip, 'disabled', user.id);
         throw new ApiError(ErrorKind.Unauthorized, msg('auth.disabled'));
       }
-      await this.sessions.deleteExpired();
-      const session = await this.sessions.create(user);
-      await this.audit.record({ actor: { user }, action: 'auth.login', targetType: 'user', targetId: user.id, ip });
-      return { token: session.token, expiresMs: session.expiresMs, user: toUserInfo(user) };
+      // The seam of sign-in factors: a second step instead of a session when TOTP is due.
+      const challenge = await this.factors?.challenge(user);
+      if (challenge) {
+        await this.audit.record({
+          actor: { user },
+          action: 'auth.password_ok',
+          targetType: 'user',
+          targetId: user.id,
+          detail: { next: challenge.secondFactor },
+          ip,
+        });
+        return challenge;
+      }
+      return await this.openSession(user, ip);
     } finally {
       this.throttle.end(username, ok, this.now());
     }
+  }
+
+  /** A new session for a user who passed every factor; audited as auth.login. */
+  async openSession(user: UserRow, ip: string, detail?: Record<string, unknown>): Promise<LoginResponse> {
+    await this.sessions.deleteExpired();
+    const session = await this.sessions.create(user);
+    await this.audit.record({ actor: { user }, action: 'auth.login', targetType: 'user', targetId: user.id, ...(detail ? { detail } : {}), ip });
+    return { token: session.token, expiresMs: session.expiresMs, user: toUserInfo(user) };
   }
 
   private async failed(username: string, ip: string, reason: 'throttled' | 'unknown_user' | 'bad_password' | 'disabled', userId?: number): Promise<void> {

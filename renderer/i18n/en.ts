@@ -1,6 +1,7 @@
 // English message catalog: defines the key set every other catalog must match ({name} marks a placeholder).
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
+import { factorsEn } from './factors';
 import { screensEn } from './screens';
 import { wallEn } from './wall';
 import { liveEn } from './live';
@@ -318,6 +319,7 @@ export const en = {
   ...onvifEn,
   ...gpsEn,
   ...accountsEn,
+  ...factorsEn,
   ...screensEn,
   ...liveEn,
   ...wallEn,

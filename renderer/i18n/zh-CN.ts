@@ -2,6 +2,7 @@
 import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
+import { factorsZh } from './factors';
 import { screensZh } from './screens';
 import { wallZh } from './wall';
 import { liveZh } from './live';
@@ -319,6 +320,7 @@ export const zhCN = {
   ...onvifZh,
   ...gpsZh,
   ...accountsZh,
+  ...factorsZh,
   ...screensZh,
   ...liveZh,
   ...wallZh,

@@ -1,8 +1,9 @@
-// Top bar user menu: who is signed in, their role, change password and sign out.
+// Top bar user menu: who is signed in, their role, change password, two-step sign-in and sign out.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UserInfo } from '../../common/api';
 import { useI18n } from '../i18n/index';
 import { PasswordChangeDialog } from '../accounts/password-form';
+import { TotpDialog } from '../accounts/totp-dialog';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
 
@@ -10,6 +11,7 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
+  const [factors, setFactors] = useState(false);
   const { toasts } = useServices();
   const root = useRef<HTMLDivElement>(null);
   const name = user.displayName || user.username;
@@ -53,11 +55,15 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
           <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setChanging(true))}>
             {t('accounts.menu.changePassword')}
           </button>
+          <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setFactors(true))}>
+            {t('factors.menu')}
+          </button>
           <button type="button" role="menuitem" class="menu-item" onClick={onSignOut}>
             {t('top.signOut')}
           </button>
         </div>
       ) : null}
+      {factors ? <TotpDialog onClose={() => setFactors(false)} /> : null}
       {changing ? (
         <PasswordChangeDialog
           onClose={() => setChanging(false)}

@@ -9,6 +9,7 @@ import type { AuditLog } from '../../services/audit-log';
 import type { DevicesControl } from '../../services/devices/index';
 import type { AccessControl } from '../../services/access/contract';
 import type { AuthService } from '../auth';
+import type { SignInFactors } from '../auth-factors';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
 
@@ -29,6 +30,8 @@ export interface ApiDeps {
   live: LiveGateway;
   events: EventSink;
   auth: AuthService;
+  /** TOTP second factor and directory sign-in (issue 13 item 5). */
+  factors: SignInFactors;
   audit: AuditLog;
   /** Serializes configuration changes (cameras, units, users). */
   configLock: Mutex;

@@ -16,6 +16,7 @@ import { miscRoutes } from './misc';
 import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
 import { userRoutes } from './users';
+import { factorRoutes } from './factors';
 import { wallStateRoutes } from './wall-state';
 
 export function apiRoutes(deps: DepsRef): Route[] {
@@ -28,6 +29,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...layoutRoutes(deps),
     ...wallStateRoutes(deps),
     ...userRoutes(deps),
+    ...factorRoutes(deps),
     ...onvifRoutes(deps),
     ...gpsRoutes(deps),
     ...investigationRoutes(deps),
