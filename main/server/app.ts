@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): App {
   const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
   const sessions = new Sessions(store, config.sessionIdleMs, now);
-  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config.dataDir), settings: config, now });
+  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config.dataDir), settings: config, now, log: log.child('auth') });
   const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now, factors);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {

@@ -2,11 +2,14 @@
 import { ErrorKind } from '../../../common/errors';
 import type { SecondFactorChallenge, TotpSetup } from '../../../common/factors';
 import { msg } from '../../../common/messages';
+import type { Log } from '../../../common/log';
 import type { Store, UserRow } from '../../../storage/repositories';
 import type { AuditLog } from '../../services/audit-log';
 import { DomainError } from '../../platform/errors';
 import { ApiError } from '../errors';
+import { DirectoryAccounts } from './directory-accounts';
 import { TotpFactor, type TotpSettings } from './factor';
+import { DirectorySignIn, type DirectorySettings } from './ldap';
 import { PendingSignIns } from './pending';
 import type { SecretSealer } from './secret';
 
@@ -14,17 +17,22 @@ export interface SignInFactorsOptions {
   store: Pick<Store, 'factors' | 'users'>;
   audit: AuditLog;
   sealer: SecretSealer;
-  settings: TotpSettings;
+  settings: TotpSettings & DirectorySettings;
   now: () => number;
+  log: Log;
 }
 
 export class SignInFactors {
   readonly totp: TotpFactor;
   readonly pending: PendingSignIns;
+  /** Directory (LDAP/AD) sign-in, when configured. */
+  readonly directory: DirectoryAccounts | null;
 
   constructor(private readonly o: SignInFactorsOptions) {
     this.totp = new TotpFactor(o.store, o.sealer, o.audit, o.settings, o.now);
     this.pending = new PendingSignIns(o.now);
+    const s = o.settings;
+    this.directory = DirectorySignIn.configured(s) ? new DirectoryAccounts(new DirectorySignIn(s), o.store, o.audit, o.now, o.log.child('directory')) : null;
   }
 
   /** After a correct password: the second step when one is due (TOTP on, or required by the role and not set up), else null. */
