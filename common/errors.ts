@@ -11,6 +11,8 @@ export enum ErrorKind {
   MethodNotAllowed = 'method_not_allowed',
   Conflict = 'conflict',
   PayloadTooLarge = 'payload_too_large',
+  /** Too many attempts (sign-in throttling); the response carries Retry-After. */
+  TooManyRequests = 'too_many_requests',
   Unavailable = 'unavailable',
   Internal = 'internal',
 }

@@ -40,6 +40,7 @@ describe('settings', () => {
       publicHost: '127.0.0.1',
       segmentSeconds: 60,
       sessionIdleMs: 12 * 3600_000,
+      sessionMaxMs: 24 * 3600_000,
       maxRecordingsBytes: 0,
       retentionIntervalMs: 300_000,
       freeSpaceCheckMs: 5_000,

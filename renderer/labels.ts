@@ -73,6 +73,8 @@ export function errorKindKey(kind: ClientErrorKind): MessageKey {
       return 'errorKind.conflict';
     case ErrorKind.PayloadTooLarge:
       return 'errorKind.payload_too_large';
+    case ErrorKind.TooManyRequests:
+      return 'errorKind.too_many_requests';
     case ErrorKind.Unavailable:
       return 'errorKind.unavailable';
     case ErrorKind.Internal:
@@ -89,6 +91,8 @@ export const AUDIT_ACTIONS = {
   'auth.login': 'audit.action.auth.login',
   'auth.login_failed': 'audit.action.auth.login_failed',
   'auth.logout': 'audit.action.auth.logout',
+  'auth.login_throttled': 'audit.action.auth.login_throttled',
+  'auth.session_revoke': 'audit.action.auth.session_revoke',
   'camera.create': 'audit.action.camera.create',
   'camera.update': 'audit.action.camera.update',
   'camera.delete': 'audit.action.camera.delete',

@@ -209,11 +209,21 @@ export interface SessionRow {
   createdMs: number;
   expiresMs: number;
   lastSeenMs: number;
+  /** Client address of the sign-in ('' for sessions older than migration 017). */
+  address: string;
+  /** User-Agent of the sign-in, at most 256 characters ('' when none was sent). */
+  userAgent: string;
 }
 
 export interface SessionRepo {
   create(s: SessionRow): Promise<void>;
   get(tokenHash: string): Promise<SessionRow | null>;
+  /** The user's sessions (expired ones included until purged), newest first. */
+  listForUser(userId: number): Promise<SessionRow[]>;
+  /** Whether the user signed in successfully from this address before (login_addresses). */
+  isKnownAddress(userId: number, address: string): Promise<boolean>;
+  /** Records a successful sign-in from the address; keeps the user's `keep` most recent addresses. */
+  rememberAddress(userId: number, address: string, nowMs: number, keep: number): Promise<void>;
   touch(tokenHash: string, lastSeenMs: number, expiresMs: number): Promise<void>;
   delete(tokenHash: string): Promise<void>;
   deleteForUser(userId: number): Promise<void>;

@@ -266,13 +266,25 @@ CREATE TABLE sessions (
   user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,  -- owner; sessions go with the user row
   created_ms   INTEGER NOT NULL,                                          -- login time (ms since epoch, UTC)
   expires_ms   INTEGER NOT NULL,                                          -- invalid from this time on (ms since epoch, UTC); sliding, see touch()
-  last_seen_ms INTEGER NOT NULL                                           -- last authenticated request (ms since epoch, UTC)
+  last_seen_ms INTEGER NOT NULL,                                          -- last authenticated request (ms since epoch, UTC)
+  address      TEXT    NOT NULL DEFAULT '' CHECK (length(address) <= 64),  -- client address of the sign-in ('' before migration 017)
+  user_agent   TEXT    NOT NULL DEFAULT '' CHECK (length(user_agent) <= 256) -- User-Agent of the sign-in, cut to 256 characters (migration 017)
 ) STRICT, WITHOUT ROWID;
 
 -- Sessions of one user (logout everywhere, disabling a user).
 CREATE INDEX sessions_user ON sessions (user_id);
 -- Purging expired sessions.
 CREATE INDEX sessions_expires ON sessions (expires_ms);
+
+-- Addresses each account signed in from successfully (migration 017): failed logins from one of them are counted on
+-- their own, so guesses from elsewhere cannot slow the real user down (main/server/auth/throttle.ts). At most 8 per user.
+CREATE TABLE login_addresses (
+  user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE, -- the account; rows go with the user row
+  address   TEXT    NOT NULL CHECK (length(address) BETWEEN 1 AND 64), -- client address (as the server saw it)
+  first_ms  INTEGER NOT NULL,                                          -- first successful sign-in from it (ms since epoch, UTC)
+  last_ms   INTEGER NOT NULL,                                          -- latest successful sign-in from it (ms since epoch, UTC)
+  PRIMARY KEY (user_id, address)                                        -- one row per account and address
+) STRICT, WITHOUT ROWID;
 
 -- Audit trail: who did what, when, from where. Append-only (triggers below). user_id has no foreign key and the
 -- username is copied, so entries outlive the user row.

@@ -105,6 +105,12 @@ export const SETTINGS = {
     default: 12 * 3600_000,
     description: 'a session ends after this long without requests, ms',
   }),
+  sessionMaxMs: setting({
+    schema: count(),
+    env: 'ARGUS_SESSION_MAX_MS',
+    default: 24 * 3600_000,
+    description: 'a session ends this long after its sign-in however active it is (absolute timeout), ms',
+  }),
   ffmpegPath: setting({ schema: text(), env: 'ARGUS_FFMPEG_PATH', default: 'ffmpeg', description: 'the ffmpeg binary' }),
   ffprobePath: setting({ schema: text(), env: 'ARGUS_FFPROBE_PATH', default: 'ffprobe', description: 'the ffprobe binary' }),
   ffmpegKillAfterS: setting({

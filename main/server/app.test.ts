@@ -579,34 +579,43 @@ describe('sessions and throttling (controlled clock)', () => {
     expect((await errorOf(r)).kind).toBe(ErrorKind.Unauthorized);
   });
 
-  test('5 failed logins lock the username for 60 s (even with the right password), audited', async () => {
+  test('after 5 failed logins the account pool spaces attempts out (429 + Retry-After, doubling), never a lock-out; audited', async () => {
     for (let i = 0; i < 5; i++) {
       const r = await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: `wrong-${i}` } });
       expect(r.status).toBe(401);
       t.clock.ms += 10_000;
     }
-    const locked = await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: 'dispatch-pw-1' } });
-    expect(locked.status).toBe(401);
-    expect((await errorOf(locked)).message).toMatch(/too many failed logins for "disp"; try again in \d+ s/);
-    const audits = await t.store.audit.query({ action: 'auth.login_failed', limit: 100 });
-    expect(audits[0]).toMatchObject({ username: 'disp', detail: { username: 'disp', reason: 'throttled' } });
-    expect(audits.filter((a) => (a.detail as { reason: string }).reason === 'bad_password')).toHaveLength(5);
+    t.clock.ms -= 10_000; // right after the 5th failure
+    const spaced = await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: 'dispatch-pw-1' } });
+    expect(spaced.status).toBe(429);
+    expect(spaced.headers.get('retry-after')).toBe('1');
+    expect((await errorOf(spaced)).message).toMatch(/too many failed logins for "disp"; try again in 1 s/);
+    t.clock.ms += 1000;
+    expect((await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: 'wrong-5' } })).status).toBe(401);
+    const doubled = await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: 'dispatch-pw-1' } });
+    expect(doubled.status).toBe(429);
+    expect(doubled.headers.get('retry-after')).toBe('2');
 
     // Other usernames are not affected.
     await t.addUser('disp2', 'dispatch-pw-2', 'dispatcher');
     await t.login('disp2', 'dispatch-pw-2');
 
-    t.clock.ms += 61_000;
-    const ok = await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: 'dispatch-pw-1' } });
-    expect(ok.status).toBe(200);
+    t.clock.ms += 2000;
+    expect((await t.call('POST', '/api/v1/auth/login', { body: { username: 'disp', password: 'dispatch-pw-1' } })).status).toBe(200);
+    const failed = await t.store.audit.query({ action: 'auth.login_failed', limit: 100 });
+    expect(failed.filter((a) => a.username === 'disp' && (a.detail as { reason: string }).reason === 'bad_password')).toHaveLength(6);
+    // Refusals before a hash are one row per address per minute.
+    await t.app.auth.flushRefusals();
+    const throttled = await t.store.audit.query({ action: 'auth.login_throttled', limit: 100 });
+    expect(throttled).toHaveLength(1);
+    expect(throttled[0]).toMatchObject({ username: 'disp', ip: expect.stringMatching(/127\.0\.0\.1/), detail: { count: 2, reasons: { account: 2 } } });
   });
 
-  test('failures spread over more than 5 minutes do not lock', async () => {
+  test('a correct login clears the pool: failures spread around successes never slow the user', async () => {
     await t.addUser('slow', 'slow-password', 'officer');
-    for (let i = 0; i < 8; i++) {
-      await t.call('POST', '/api/v1/auth/login', { body: { username: 'slow', password: 'nope-nope' } });
-      t.clock.ms += 70_000;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) expect((await t.call('POST', '/api/v1/auth/login', { body: { username: 'slow', password: 'nope-nope' } })).status).toBe(401);
+      expect((await t.call('POST', '/api/v1/auth/login', { body: { username: 'slow', password: 'slow-password' } })).status).toBe(200);
     }
-    expect((await t.call('POST', '/api/v1/auth/login', { body: { username: 'slow', password: 'slow-password' } })).status).toBe(200);
   });
 });

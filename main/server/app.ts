@@ -11,7 +11,7 @@ import { AuditLog } from '../services/audit-log';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import type { AccessControl } from '../services/access/contract';
 import { createRoleAccess } from '../services/access/role-access';
-import { AuthService, LoginThrottle, Sessions } from './auth';
+import { AuthService, DEFAULT_LIMITS, PasswordHasher, RefusalAudit, Sessions, type SignInLimits } from './auth';
 import { SignInFactors } from './auth-factors';
 import { factorSealer } from './auth-factors/secret';
 import { toErrorResponse } from './errors';
@@ -42,6 +42,8 @@ export interface AppDeps {
   mounts?: readonly RawMount[];
   /** Who may use which right where (the role table alone when absent: tests that build a bare app). */
   access?: AccessControl;
+  /** Sign-in limits (main/server/auth/throttle.ts DEFAULT_LIMITS where not given; tests shorten them). */
+  signInLimits?: Partial<SignInLimits>;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -91,9 +93,22 @@ export function createApp(deps: AppDeps): App {
   const now = deps.now ?? Date.now;
   const log = asLog(deps.log);
   const audit = new AuditLog(store, now);
-  const sessions = new Sessions(store, config.sessionIdleMs, now);
+  const signInLimits: SignInLimits = { ...DEFAULT_LIMITS, ...deps.signInLimits };
+  const sessions = new Sessions(store, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, now);
+  const auth = new AuthService({
+    store,
+    sessions,
+    audit,
+    // Sign-in hashes on its own thread, never on the libuv pool SQLite uses; a full queue is refused at once.
+    // The gate admits maxConcurrent sign-ins; the queue also holds the one dummy hash made for unknown names.
+    hasher: new PasswordHasher({ workers: 1, maxQueue: signInLimits.maxConcurrent + 1 }),
+    refusals: new RefusalAudit(audit, now, 60_000, (err) => log.error('audit of refused sign-ins failed', { err: String(err) })),
+    limits: signInLimits,
+    now,
+  });
+  // Sign-in factors plug into the seams of the sign-in: the directory checks credentials, TOTP comes after the password.
   const factors = new SignInFactors({ store, audit, sealer: factorSealer(config.dataDir), settings: config, now, log: log.child('auth') });
-  const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now, factors);
+  factors.plugInto(auth);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
     const p = await sessions.resolve(token);
@@ -223,6 +238,7 @@ export function createApp(deps: AppDeps): App {
         devices.read.close();
         await hub.close();
         await live.close();
+        await auth.close();
         if (!server.listening) return;
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

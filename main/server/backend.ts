@@ -12,7 +12,7 @@ import { AuditLog } from '../services/audit-log';
 import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';
-import { ensureAdmin } from './auth';
+import { ensureAdmin, type AuthService } from './auth';
 import type { Store } from '../../storage/repositories';
 import type { ServerEvent } from '../../common/events';
 import { DeviceEventService } from '../services/device-events';
@@ -46,6 +46,8 @@ export interface Backend {
     alarms: ReturnType<typeof createAlarmFeature>;
   };
   deviceEvents: DeviceEventService;
+  /** Sign-in, its limits and hasher thread, and the sessions (tests count the hashes a flood caused). */
+  auth: AuthService;
   close(): Promise<void>;
 }
 
@@ -245,6 +247,7 @@ async function start(
     recovery,
     features: { onvif, gps, investigation, alarms },
     deviceEvents: ctx.deviceEvents,
+    auth: app.auth,
     async close() {
       if (closed) return;
       closed = true;

@@ -41,6 +41,8 @@ export function httpStatus(kind: ErrorKind): number {
       return 409;
     case ErrorKind.PayloadTooLarge:
       return 413;
+    case ErrorKind.TooManyRequests:
+      return 429;
     case ErrorKind.Unavailable:
       return 503;
     case ErrorKind.Internal:

@@ -73,6 +73,7 @@ export const en = {
   'errorKind.conflict': 'This conflicts with existing data',
   'errorKind.payload_too_large': 'The request is too large',
   'errorKind.unavailable': 'The service is temporarily unavailable',
+  'errorKind.too_many_requests': 'Too many attempts; try again later',
   'errorKind.internal': 'Server error',
   'errorKind.network': 'Cannot reach the server',
 
@@ -224,6 +225,8 @@ export const en = {
   'audit.action.auth.login': 'Signed in',
   'audit.action.auth.login_failed': 'Failed sign-in',
   'audit.action.auth.logout': 'Signed out',
+  'audit.action.auth.login_throttled': 'Sign-ins refused (too many)',
+  'audit.action.auth.session_revoke': 'Session ended',
   'audit.action.camera.create': 'Camera added',
   'audit.action.camera.update': 'Camera changed',
   'audit.action.camera.delete': 'Camera deleted',

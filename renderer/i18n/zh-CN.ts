@@ -75,6 +75,7 @@ export const zhCN = {
   'errorKind.conflict': '与现有数据冲突',
   'errorKind.payload_too_large': '请求数据过大',
   'errorKind.unavailable': '服务暂时不可用',
+  'errorKind.too_many_requests': '尝试次数过多，请稍后再试',
   'errorKind.internal': '服务器内部错误',
   'errorKind.network': '无法连接服务器',
 
@@ -226,6 +227,8 @@ export const zhCN = {
   'audit.action.auth.login': '登录',
   'audit.action.auth.login_failed': '登录失败',
   'audit.action.auth.logout': '退出登录',
+  'audit.action.auth.login_throttled': '登录被拒绝（尝试过多）',
+  'audit.action.auth.session_revoke': '会话已结束',
   'audit.action.camera.create': '添加摄像机',
   'audit.action.camera.update': '修改摄像机',
   'audit.action.camera.delete': '删除摄像机',

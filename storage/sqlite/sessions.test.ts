@@ -16,6 +16,8 @@ describe('SqliteSessionRepo', () => {
     createdMs: T0,
     expiresMs,
     lastSeenMs: T0,
+    address: '127.0.0.1',
+    userAgent: 'test',
   });
 
   beforeEach(async () => {

@@ -6,7 +6,7 @@ import { msg } from '../../../common/messages';
 import type { Store, UserRow } from '../../../storage/repositories';
 import type { AuditLog } from '../../services/audit-log';
 import { ApiError } from '../errors';
-import { LoginThrottle } from '../auth';
+import { FailureLock } from '../auth';
 import type { SecretSealer } from './secret';
 import { hashRecoveryCode, isRecoveryCode, isTotpCode, matchTotp, newRecoveryCodes, newTotpSecret, otpauthUri, qrSvg } from './totp';
 
@@ -20,7 +20,7 @@ export type CodeCheck = { ok: true; via: 'totp' | 'recovery' } | { ok: false; lo
 
 export class TotpFactor {
   /** Wrong codes per user: 5 within 5 minutes lock further codes for 60 s (like passwords). */
-  readonly throttle = new LoginThrottle();
+  readonly throttle = new FailureLock();
 
   constructor(
     private readonly store: Pick<Store, 'factors'>,

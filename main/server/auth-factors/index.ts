@@ -6,6 +6,7 @@ import type { Log } from '../../../common/log';
 import type { Store, UserRow } from '../../../storage/repositories';
 import type { AuditLog } from '../../services/audit-log';
 import { DomainError } from '../../platform/errors';
+import type { AuthService } from '../auth';
 import { ApiError } from '../errors';
 import { DirectoryAccounts } from './directory-accounts';
 import { TotpFactor, type TotpSettings } from './factor';
@@ -33,6 +34,29 @@ export class SignInFactors {
     this.pending = new PendingSignIns(o.now);
     const s = o.settings;
     this.directory = DirectorySignIn.configured(s) ? new DirectoryAccounts(new DirectorySignIn(s), o.store, o.audit, o.now, o.log.child('directory')) : null;
+  }
+
+  /** Plugs into the sign-in's seams: the directory checks credentials of names it answers for; TOTP follows a right password. */
+  plugInto(auth: AuthService): void {
+    const dir = this.directory;
+    if (dir) {
+      const local = auth.checkCredentials;
+      auth.checkCredentials = async (user, attempt) =>
+        (await dir.handles(user)) ? dir.signIn(attempt.username, attempt.password, attempt.ip) : local(user, attempt);
+    }
+    auth.afterPassword.push(async (user, attempt) => {
+      const c = await this.challenge(user);
+      if (!c) return;
+      await this.o.audit.record({
+        actor: { user },
+        action: 'auth.password_ok',
+        targetType: 'user',
+        targetId: user.id,
+        detail: { next: c.secondFactor },
+        ip: attempt.ip,
+      });
+      return c;
+    });
   }
 
   /** After a correct password: the second step when one is due (TOTP on, or required by the role and not set up), else null. */

@@ -4,14 +4,17 @@ import { changeOwnPassword } from '../accounts/passwords';
 import { toUserInfo } from '../auth';
 import { principalOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
+import { closeSessionStreams } from './sessions';
 
 export function authRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.postAuthLogin, ({ body, ip }) => deps().auth.login(body.username, body.password, ip)),
+    bind(E.postAuthLogin, ({ body, ip, req }) =>
+      deps().auth.login({ username: body.username, password: body.password, ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256), body }),
+    ),
     bind(E.postAuthLogout, async (ctx) => {
       const p = principalOf(ctx);
       await deps().auth.logout(p, ctx.ip);
-      deps().events.closeSession(p.tokenHash);
+      closeSessionStreams(deps(), p.tokenHash);
     }),
     bind(E.getAuthMe, (ctx) => toUserInfo(principalOf(ctx).user)),
     bind(E.postAuthPassword, (ctx) => changeOwnPassword(deps(), principalOf(ctx), ctx.body, ctx.ip)),

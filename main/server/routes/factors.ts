@@ -9,10 +9,11 @@ import type { DepsRef } from './deps';
 
 export function factorRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.postAuthLoginTotp, async ({ body, ip }) => {
+    bind(E.postAuthLoginTotp, async ({ body, ip, req }) => {
       const d = deps();
       const { user, recoveryCodes } = await d.factors.complete(body.pendingToken, body.code, ip);
-      const session = await d.auth.openSession(user, ip, { secondFactor: 'totp' });
+      const userAgent = String(req.headers['user-agent'] ?? '').slice(0, 256);
+      const session = await d.auth.openSession(user, { ip, userAgent }, { secondFactor: recoveryCodes ? 'totp_setup' : 'totp' });
       return recoveryCodes ? { ...session, recoveryCodes } : session;
     }),
     bind(E.postAuthLoginTotpSetup, ({ body }) => deps().factors.setupDuringSignIn(body.pendingToken)),

@@ -15,6 +15,7 @@ import { liveRoutes } from './live';
 import { miscRoutes } from './misc';
 import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
+import { sessionRoutes } from './sessions';
 import { userRoutes } from './users';
 import { factorRoutes } from './factors';
 import { wallStateRoutes } from './wall-state';
@@ -23,6 +24,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
   const routes: Route[] = [
     ...miscRoutes(deps),
     ...authRoutes(deps),
+    ...sessionRoutes(deps),
     ...cameraRoutes(deps),
     ...unitRoutes(deps),
     ...liveRoutes(deps),

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { openSqliteStore } from '../../storage/sqlite/index';
-import type { Store } from '../../storage/repositories';
-import { ensureAdmin, hashPassword, hashToken, LoginThrottle, newToken, randomPassword, verifyPassword } from './auth';
+import { openSqliteStore } from '../../../storage/sqlite/index';
+import type { Store } from '../../../storage/repositories';
+import { ensureAdmin, hashPassword, hashToken, FailureLock, newToken, randomPassword, verifyPassword } from './index';
 
 describe('password hashing', () => {
   test('scrypt$N$r$p$salt$hash with N=16384 r=8 p=1 and a random 16-byte salt', async () => {
@@ -47,30 +47,30 @@ describe('password hashing', () => {
   });
 });
 
-describe('LoginThrottle', () => {
-  test('locks after 5 failures within the window for 60 s, per username, case-insensitively', () => {
-    const th = new LoginThrottle();
+describe('FailureLock', () => {
+  test('locks after 5 failures within the window for 60 s, per key', () => {
+    const th = new FailureLock();
     let now = 1_000_000;
     for (let i = 0; i < 4; i++) {
-      expect(th.begin('Bob', now)).toBe(0);
-      expect(th.end('Bob', false, now)).toBe(false);
+      expect(th.begin('bob', now)).toBe(0);
+      expect(th.end('bob', false, now)).toBe(false);
       now += 1000;
     }
     expect(th.begin('bob', now)).toBe(0);
     expect(th.end('bob', false, now)).toBe(true);
-    expect(th.begin('BOB', now + 1000)).toBe(59_000);
+    expect(th.begin('bob', now + 1000)).toBe(59_000);
     expect(th.begin('alice', now)).toBe(0);
     expect(th.begin('bob', now + 60_000)).toBe(0);
   });
 
   test('parallel attempts count before they finish', () => {
-    const th = new LoginThrottle();
+    const th = new FailureLock();
     for (let i = 0; i < 5; i++) expect(th.begin('eve', 0)).toBe(0);
     expect(th.begin('eve', 0)).toBeGreaterThan(0);
   });
 
   test('a success clears the failures', () => {
-    const th = new LoginThrottle();
+    const th = new FailureLock();
     for (let i = 0; i < 4; i++) th.end('x', false, th.begin('x', 0));
     th.begin('x', 0);
     th.end('x', true, 0);
