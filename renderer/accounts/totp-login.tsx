@@ -13,6 +13,8 @@ export function TotpLoginStep({ challenge, onDone, onBack }: { challenge: Second
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [setup, setSetup] = useState<TotpSetup | null>(null);
+  // A required setup done during sign-in: its recovery codes are shown once before the console opens.
+  const [done, setDone] = useState<TotpLoginResponse | null>(null);
 
   useEffect(() => {
     if (challenge.secondFactor !== 'totp_setup') return;
@@ -24,7 +26,9 @@ export function TotpLoginStep({ challenge, onDone, onBack }: { challenge: Second
     setBusy(true);
     setError(null);
     try {
-      onDone(await api.call(E.postAuthLoginTotp, { body: { pendingToken: challenge.pendingToken, code: code.trim() }, auth: false }));
+      const r = await api.call(E.postAuthLoginTotp, { body: { pendingToken: challenge.pendingToken, code: code.trim() }, auth: false });
+      if (r.recoveryCodes) setDone(r);
+      else onDone(r);
     } catch (x) {
       setError(x);
       setCode('');
@@ -32,6 +36,24 @@ export function TotpLoginStep({ challenge, onDone, onBack }: { challenge: Second
       setBusy(false);
     }
   };
+
+  if (done)
+    return (
+      <div class="login-card">
+        <h1>{t('factors.login.title')}</h1>
+        <p>{t('factors.dialog.codes')}</p>
+        <ul class="recovery-codes" data-testid="recovery-codes">
+          {(done.recoveryCodes ?? []).map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+        <button type="button" class="primary login-submit" onClick={() => onDone(done)}>
+          {t('factors.dialog.done')}
+        </button>
+      </div>
+    );
 
   return (
     <form class="login-card" onSubmit={submit} noValidate aria-labelledby="totp-title">
