@@ -25,7 +25,17 @@ export function factorRoutes(deps: DepsRef): Route[] {
       const user = principalOf(ctx).user;
       if (d.factors.totp.required(user.role)) throw new ApiError(ErrorKind.Forbidden, msg('factor.required'));
       if (!(await d.factors.totp.enabled(user.id))) throw ApiError.field('code', msg('factor.not_enabled'));
-      if (!(await verifyPassword(ctx.body.password, user.passwordHash))) throw ApiError.field('password', msg('password.current_wrong'));
+      // Password guesses here share the own password change's throttle (a session left open is not a password oracle).
+      const key = `user:${user.id}`;
+      const lockMs = d.auth.passwordChecks.begin(key, d.now());
+      if (lockMs > 0) throw new ApiError(ErrorKind.Forbidden, msg('password.throttled', { seconds: Math.ceil(lockMs / 1000) }));
+      let passwordOk = false;
+      try {
+        passwordOk = await verifyPassword(ctx.body.password, user.passwordHash);
+      } finally {
+        d.auth.passwordChecks.end(key, passwordOk, d.now());
+      }
+      if (!passwordOk) throw ApiError.field('password', msg('password.current_wrong'));
       const r = await d.factors.totp.check(user, ctx.body.code, ctx.ip, 'disable');
       if (!r.ok) {
         if (r.lockMs > 0) throw new ApiError(ErrorKind.Forbidden, msg('factor.throttled', { seconds: Math.ceil(r.lockMs / 1000) }));
