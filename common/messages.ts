@@ -226,6 +226,18 @@ export const MESSAGES = {
   'status.not_publishing': 'The unit is not sending video',
   'status.policy_off': 'Not recording: the channel\'s recording policy is "none" (live view only)',
   'status.policy_alarm': 'Not recording until an alarm names the channel (recording policy "on alarm")',
+  // sign-in factors: TOTP second factor and directory (LDAP/AD) sign-in (issue 13 item 5)
+  'factor.code_wrong': 'the code is wrong, expired or already used',
+  'factor.pending_invalid': 'this sign-in step has expired; sign in again',
+  'factor.throttled': 'too many wrong codes; try again in {seconds} s',
+  'factor.already_enabled': 'two-step sign-in is already on; turn it off first',
+  'factor.not_enrolling': 'start setting up two-step sign-in first',
+  'factor.not_enabled': 'two-step sign-in is not on for this account',
+  'factor.role_not_allowed': 'two-step sign-in is not offered to this role',
+  'factor.required': 'your role must use two-step sign-in: set it up to continue',
+  'factor.directory_account': 'this account signs in through the directory; its password is managed there',
+  'ldap.unavailable': 'the directory server cannot be used ({cause}); directory accounts cannot sign in now, local accounts can',
+  'ldap.no_group': 'your directory account is in no group that Argus maps to a role; ask an administrator',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

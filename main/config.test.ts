@@ -89,6 +89,22 @@ describe('settings', () => {
     expect(loadConfig({ dataDir: dir, env: { ARGUS_PORT: '9100' } }).port).toBe(9100);
   });
 
+  test('list settings (roles, the directory group mapping) are JSON in the environment; a bad one is refused naming the variable', () => {
+    const dir = dataDir();
+    const env = {
+      ARGUS_TOTP_REQUIRED_ROLES: '["admin"]',
+      ARGUS_LDAP_GROUP_ROLES: '[{"group":"cn=ops,dc=x","role":"dispatcher"}]',
+      ARGUS_LDAP_BIND_PASSWORD: 'bind-secret-1',
+    };
+    const c = loadConfig({ dataDir: dir, env });
+    expect(c.totpRequiredRoles).toEqual(['admin']);
+    expect(c.ldapGroupRoles).toEqual([{ group: 'cn=ops,dc=x', role: 'dispatcher' }]);
+    expect(effectiveSettingsLine(c)).not.toContain('bind-secret-1');
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_TOTP_REQUIRED_ROLES: '["chief"]' } }))).toMatch(/ARGUS_TOTP_REQUIRED_ROLES \(environment\)/);
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_LDAP_GROUP_ROLES: 'not json' } }))).toMatch(/ARGUS_LDAP_GROUP_ROLES/);
+    expect(errorOf(() => loadConfig({ dataDir: dir, env: { ARGUS_LDAP_URL: 'http://x' } }))).toMatch(/ARGUS_LDAP_URL/);
+  });
+
   test('a bad value in argus.json names the file, the setting and the value', () => {
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ port: 70000 }), env: {} }))).toMatch(/argus\.json: "port": must be at most 65535, got 70000$/);
     expect(errorOf(() => loadConfig({ dataDir: dataDir({ segmentSeconds: '60' }), env: {} }))).toMatch(/"segmentSeconds": must be a number, got "60"$/);

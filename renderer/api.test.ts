@@ -82,7 +82,7 @@ describe('the client derived from the declarations', () => {
               status: 404,
             }),
     );
-    expect((await api.login({ username: 'a', password: 'b' })).token).toBe('t');
+    expect(await api.login({ username: 'a', password: 'b' })).toMatchObject({ token: 't' });
     expect(sent[0].headers.Authorization).toBeUndefined();
     expect(await api.deleteCamera(3)).toBeUndefined();
     expect(sent[1]).toMatchObject({ method: 'DELETE', url: 'http://srv/api/v1/cameras/3' });

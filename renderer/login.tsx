@@ -1,5 +1,7 @@
-// Login page: username and password; shows why sign-in failed or that the previous session ended.
+// Login page: username and password (then a TOTP code when due); shows why sign-in failed or that the previous session ended.
 import { useState } from 'preact/hooks';
+import { isChallenge, type SecondFactorChallenge, type TotpLoginResponse } from '../common/factors';
+import { TotpLoginStep } from './accounts/totp-login';
 import { api } from './api';
 import { ErrorBanner } from './components/error-banner';
 import { LANGS, setLang, useI18n } from './i18n/index';
@@ -14,6 +16,7 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [missing, setMissing] = useState(false);
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -25,7 +28,9 @@ export function LoginPage() {
     setMissing(false);
     setBusy(true);
     try {
-      startSession(await api.login({ username: username.trim(), password }));
+      const r = await api.login({ username: username.trim(), password });
+      if (isChallenge(r)) setChallenge(r);
+      else startSession(r);
     } catch (err) {
       setError(err);
       setPassword('');
@@ -33,6 +38,13 @@ export function LoginPage() {
       setBusy(false);
     }
   };
+
+  if (challenge)
+    return (
+      <div class="login-page">
+        <TotpLoginStep challenge={challenge} onDone={(r: TotpLoginResponse) => startSession(r)} onBack={() => (setChallenge(null), setPassword(''))} />
+      </div>
+    );
 
   return (
     <div class="login-page">

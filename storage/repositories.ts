@@ -9,6 +9,7 @@ import type { OnvifRepo } from './repos/onvif';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
 import type { WallStateRepo } from './repos/wall-states';
 import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
+import type { FactorRepo } from './repos/factors';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
 export type CameraKind = 'rtsp' | 'uplink';
@@ -291,6 +292,8 @@ export interface Store {
   audit: AuditRepo;
   /** Access control: grants, groups, home nodes, device users (docs/design/access.md). */
   access: AccessRepo;
+  /** Sign-in factors (TOTP, recovery codes) and directory accounts (migration 018). */
+  factors: FactorRepo;
   close(): Promise<void>;
 }
 

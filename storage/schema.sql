@@ -778,3 +778,31 @@ CREATE TABLE device_users (
 
 -- The devices of a user.
 CREATE INDEX device_users_user ON device_users (user_id);
+-- ---------- sign-in factors (migration 018, issue 13) ----------
+
+-- A user's TOTP second factor (RFC 6238). The row exists from enrolment; the factor is on once enabled_ms is set
+-- (the first code confirmed). The secret is an AES-256-GCM box (main/server/auth-factors/secret.ts), never in clear.
+CREATE TABLE user_totp (
+  user_id     INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE, -- the user; the factor goes with the user row
+  secret_box  TEXT    NOT NULL CHECK (length(secret_box) > 0),              -- the base32 secret, encrypted ("v1:iv:tag:ciphertext", base64 parts)
+  created_ms  INTEGER NOT NULL,                                             -- when the secret was made (ms since epoch, UTC)
+  enabled_ms  INTEGER,                                                      -- when the first code confirmed it (ms since epoch, UTC); NULL = enrolment pending, not required at sign-in
+  last_step   INTEGER NOT NULL DEFAULT 0 CHECK (last_step >= 0)             -- last accepted time step (epoch seconds / 30): a code of this step or earlier is a replay
+) STRICT;
+
+-- Single-use recovery codes of a user's second factor: only their SHA-256, shown once at enrolment.
+CREATE TABLE user_recovery_codes (
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,    -- the user; codes go with the user row
+  code_hash  TEXT    NOT NULL CHECK (length(code_hash) = 64 AND code_hash NOT GLOB '*[^0-9a-f]*'), -- SHA-256 hex of the normalised code
+  used_ms    INTEGER,                                                      -- when it was used (ms since epoch, UTC); NULL = still valid
+  PRIMARY KEY (user_id, code_hash)                                        -- each code once per user
+) STRICT, WITHOUT ROWID;
+
+-- Accounts that come from the directory (LDAP/AD, source 'ldap'): created or updated at sign-in, role from the
+-- directory groups at each sign-in; their users row has no usable local password.
+CREATE TABLE directory_accounts (
+  user_id    INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE, -- the Argus user
+  dn         TEXT    NOT NULL CHECK (length(dn) > 0),                      -- the directory entry's distinguished name at the last sign-in
+  groups     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(groups)),     -- JSON array of the group DNs found at the last sign-in
+  synced_ms  INTEGER NOT NULL                                              -- last sign-in through the directory (ms since epoch, UTC)
+) STRICT;

@@ -1,7 +1,8 @@
 // Declarations of the auth endpoints (served by main/server/routes/auth.ts).
 import { PasswordChange } from '../accounts';
 import { LoginRequest } from '../api';
-import { endpoint } from '../endpoint';
+import { endpoint, typed } from '../endpoint';
+import type { LoginResult } from '../factors';
 import { s } from '../schema';
 import { SessionIdParams, SessionView, UserSessionParams } from '../sessions';
 import { IdParams } from './params';
@@ -14,6 +15,7 @@ export const postAuthLogin = endpoint({
   tag: 'auth',
   summary: 'Log in with username and password; returns a bearer token',
   description:
+    'With TOTP on (or required by the role), a correct password gives a second step (secondFactor, pendingToken) instead of a session. ' +
     'Limits are checked before any password hash: an address that made too many attempts gets 429 with Retry-After ' +
     '(code "auth.address_throttled"), a server busy checking other sign-ins 503 with Retry-After ("auth.busy"). ' +
     'After 5 failed logins of an account, its next attempts are spaced out (1 s, doubling up to 2 min; 429, code ' +
@@ -21,7 +23,19 @@ export const postAuthLogin = endpoint({
     'elsewhere never slow the real user down; a correct login clears its count. Failed logins are audited one by one ' +
     '(auth.login_failed), refusals once per address per minute (auth.login_throttled).',
   body: LoginRequest,
-  response: { description: 'logged in', schema: LoginResponseSchema },
+  response: {
+    description: 'logged in; or, when a second factor is due, { secondFactor, pendingToken, expiresMs } for POST /auth/login/totp (no session yet)',
+    schema: typed<LoginResult>({
+      oneOf: [
+        LoginResponseSchema.json,
+        {
+          type: 'object',
+          properties: { secondFactor: { type: 'string', enum: ['totp', 'totp_setup'] }, pendingToken: { type: 'string' }, expiresMs: { type: 'integer' } },
+          required: ['secondFactor', 'pendingToken', 'expiresMs'],
+        },
+      ],
+    }),
+  },
 });
 
 export const postAuthLogout = endpoint({

@@ -7,6 +7,7 @@ import * as cameras from './cameras';
 import * as channels from './channels';
 import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
+import * as factors from './factors';
 import * as gps from './gps';
 import * as investigation from './investigation';
 import * as layouts from './layouts';
@@ -25,6 +26,7 @@ export * from './cameras';
 export * from './channels';
 export * from './channels-ptz';
 export * from './devices';
+export * from './factors';
 export * from './gps';
 export * from './investigation';
 export * from './layouts';
@@ -48,6 +50,7 @@ function isEndpoint(v: unknown): v is AnyEndpoint {
 export const ENDPOINT_AREAS = {
   system: only(system),
   auth: only(auth),
+  factors: only(factors),
   cameras: only(cameras),
   units: only(units),
   live: only(live),

@@ -58,6 +58,19 @@ function isNumeric(d: SettingDecl<unknown>): boolean {
   return d.schema.json.type === 'number' || d.schema.json.type === 'integer';
 }
 
+/** Lists and objects (the directory group mapping, role lists) are JSON in the environment. */
+function isStructured(d: SettingDecl<unknown>): boolean {
+  return d.schema.json.type === 'array' || d.schema.json.type === 'object';
+}
+
+function jsonOrRaw(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw; // the schema names what is wrong
+  }
+}
+
 /** Validates one value against its declaration; throws a ConfigError naming `where` (and the value, unless secret). */
 function checked(key: SettingKey, value: unknown, where: string, shown: string): unknown {
   const d = declOf(key);
@@ -71,7 +84,13 @@ export function settingFromEnv<K extends SettingKey>(key: K, env: NodeJS.Process
   const d = declOf(key);
   const raw = env[d.env];
   if (raw === undefined || raw === '') return undefined;
-  const value = isNumeric(d) ? Number(raw) : d.schema.json.type === 'boolean' ? (({ true: true, false: false } as Record<string, boolean>)[raw] ?? raw) : raw;
+  const value = isNumeric(d)
+    ? Number(raw)
+    : d.schema.json.type === 'boolean'
+      ? (({ true: true, false: false } as Record<string, boolean>)[raw] ?? raw)
+      : isStructured(d)
+        ? jsonOrRaw(raw)
+        : raw;
   return checked(key, value, `${d.env} (environment)`, JSON.stringify(raw)) as Settings[K];
 }
 

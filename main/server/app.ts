@@ -14,6 +14,8 @@ import type { AuditChain } from '../services/audit-chain';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
 import { AuthService, DEFAULT_LIMITS, PasswordHasher, RefusalAudit, Sessions, type SignInLimits } from './auth';
+import { SignInFactors } from './auth-factors';
+import { factorSealer } from './auth-factors/secret';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
 import { LIVE_FLV_PREFIX, LIVE_WS_PREFIX, LiveGateway, type LiveHub } from './live';
@@ -116,6 +118,9 @@ export function createApp(deps: AppDeps): App {
     limits: signInLimits,
     now,
   });
+  // Sign-in factors plug into the seams of the sign-in: the directory checks credentials, TOTP comes after the password.
+  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config.dataDir), settings: config, now, log: log.child('auth') });
+  factors.plugInto(auth);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
     await accessReady;
@@ -167,6 +172,7 @@ export function createApp(deps: AppDeps): App {
     devices,
     access,
     auth,
+    factors,
     audit,
     auditChain: deps.auditChain ?? null,
     configLock: new Mutex(),

@@ -2,6 +2,7 @@
 import { alarmsEn } from './alarms';
 import { accountsEn } from './accounts';
 import { sessionsEn } from './sessions';
+import { factorsEn } from './factors';
 import { screensEn } from './screens';
 import { wallEn } from './wall';
 import { auditChainEn } from './audit-chain';
@@ -325,6 +326,7 @@ export const en = {
   ...gpsEn,
   ...accountsEn,
   ...sessionsEn,
+  ...factorsEn,
   ...screensEn,
   ...liveEn,
   ...wallEn,

@@ -21,6 +21,8 @@ export const errorsEn: Record<MessageCode, string> = {
   'password.current_wrong': 'This is not your current password.',
   'password.change_required': 'Change your password first.',
   'password.throttled': 'Too many wrong current passwords. Wait {seconds} s, then try again.',
+  'factor.code_wrong': 'The code is wrong, expired or already used.',
+  'factor.throttled': 'Too many wrong codes. Wait {seconds} s, then try again.',
 };
 
 export const errorsZh: Record<MessageCode, string> = {
@@ -236,6 +238,18 @@ export const errorsZh: Record<MessageCode, string> = {
   'status.not_publishing': '移动终端未在发送视频',
   'status.policy_off': '未录像：该通道的录像策略为“不录像”（仅实时预览）',
   'status.policy_alarm': '未录像：该通道的录像策略为“报警录像”，等待涉及该通道的报警',
+  // sign-in factors (issue 13 item 5)
+  'factor.code_wrong': '验证码错误、已过期或已被使用。',
+  'factor.pending_invalid': '此登录步骤已过期，请重新登录。',
+  'factor.throttled': '验证码错误次数过多，请 {seconds} 秒后再试。',
+  'factor.already_enabled': '两步验证已开启，请先关闭。',
+  'factor.not_enrolling': '请先开始设置两步验证。',
+  'factor.not_enabled': '此账户未开启两步验证。',
+  'factor.role_not_allowed': '此角色不提供两步验证。',
+  'factor.required': '您的角色必须使用两步验证：请先完成设置。',
+  'factor.directory_account': '此账户通过目录服务登录，其密码在目录中管理。',
+  'ldap.unavailable': '目录服务器不可用（{cause}）：目录账户暂时无法登录，本地账户不受影响。',
+  'ldap.no_group': '您的目录账户不属于任何已映射到角色的组，请联系管理员。',
 };
 
 export const ERROR_CATALOGS = { en: errorsEn, 'zh-CN': errorsZh } as const;

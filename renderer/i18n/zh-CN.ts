@@ -3,6 +3,7 @@ import { alarmsZh } from './alarms';
 import type { Catalog, en, MessageKey } from './en';
 import { accountsZh } from './accounts';
 import { sessionsZh } from './sessions';
+import { factorsZh } from './factors';
 import { screensZh } from './screens';
 import { wallZh } from './wall';
 import { auditChainZh } from './audit-chain';
@@ -326,6 +327,7 @@ export const zhCN = {
   ...gpsZh,
   ...accountsZh,
   ...sessionsZh,
+  ...factorsZh,
   ...screensZh,
   ...liveZh,
   ...wallZh,

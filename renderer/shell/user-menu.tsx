@@ -1,9 +1,10 @@
-// Top bar user menu: who is signed in, their role, change password, their sessions and sign out.
+// Top bar user menu: who is signed in, their role, change password, their sessions, two-step sign-in and sign out.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UserInfo } from '../../common/api';
 import { useI18n } from '../i18n/index';
 import { PasswordChangeDialog } from '../accounts/password-form';
 import { SessionsDialog } from '../accounts/sessions-dialog';
+import { TotpDialog } from '../accounts/totp-dialog';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
 
@@ -12,6 +13,7 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
   const [open, setOpen] = useState(false);
   const [changing, setChanging] = useState(false);
   const [listing, setListing] = useState(false);
+  const [factors, setFactors] = useState(false);
   const { toasts } = useServices();
   const root = useRef<HTMLDivElement>(null);
   const name = user.displayName || user.username;
@@ -58,12 +60,16 @@ export function UserMenu({ user, onSignOut }: { user: UserInfo; onSignOut: () =>
           <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setListing(true))}>
             {t('sessions.menu')}
           </button>
+          <button type="button" role="menuitem" class="menu-item" onClick={() => (setOpen(false), setFactors(true))}>
+            {t('factors.menu')}
+          </button>
           <button type="button" role="menuitem" class="menu-item" onClick={onSignOut}>
             {t('top.signOut')}
           </button>
         </div>
       ) : null}
       {listing ? <SessionsDialog onClose={() => setListing(false)} /> : null}
+      {factors ? <TotpDialog onClose={() => setFactors(false)} /> : null}
       {changing ? (
         <PasswordChangeDialog
           onClose={() => setChanging(false)}

@@ -22,6 +22,7 @@ import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
 import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
+import { SqliteFactorRepo } from './factors';
 import { asLog, type LogSink } from '../../common/log';
 
 export { Db } from './db';
@@ -110,6 +111,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     sessions: new SqliteSessionRepo(db),
     audit,
     access: new SqliteAccessRepo(db),
+    factors: new SqliteFactorRepo(db),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 // Sign-in and sign-out: address gate → account pool → password on the hasher thread → (seam: second factor) → session; all audited.
 import type { LoginResponse } from '../../../common/api';
+import type { LoginResult, SecondFactorChallenge } from '../../../common/factors';
 import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { msg, type ServerMessage } from '../../../common/messages';
@@ -26,9 +27,10 @@ export interface LoginAttempt {
 
 /**
  * A check after the password was right and before the session opens (the seam for a second factor): throws an ApiError
- * to refuse (audit the refusal itself), returns to let the sign-in through.
+ * to refuse (audit the refusal itself), returns a challenge to answer with a second step instead of a session, or
+ * nothing to let the sign-in through.
  */
-export type AfterPasswordCheck = (user: UserRow, attempt: LoginAttempt) => Promise<void>;
+export type AfterPasswordCheck = (user: UserRow, attempt: LoginAttempt) => Promise<SecondFactorChallenge | void>;
 
 /**
  * How the credentials are checked (the seam for a directory): the user when the password is right, null when wrong.
@@ -74,7 +76,7 @@ export class AuthService {
    * checks. Refusals before a hash are 429/503 with Retry-After and audited per address per minute; wrong credentials
    * are 401 and audited one by one.
    */
-  async login(attempt: LoginAttempt): Promise<LoginResponse> {
+  async login(attempt: LoginAttempt): Promise<LoginResult> {
     const { username, ip } = attempt;
     const refused = this.gate.admit(ip, this.o.now());
     if (refused) throw await this.refuseLater(attempt, refused);
@@ -125,16 +127,24 @@ export class AuthService {
   }
 
   /** The password was right: a disabled account is refused, the after-password checks run, then the session opens. */
-  private async admitUser(user: UserRow, attempt: LoginAttempt): Promise<LoginResponse> {
+  private async admitUser(user: UserRow, attempt: LoginAttempt): Promise<LoginResult> {
     if (user.disabled) {
       await this.failed(attempt, 'disabled', user.id);
       throw new ApiError(ErrorKind.Unauthorized, msg('auth.disabled'));
     }
-    for (const check of this.afterPassword) await check(user, attempt);
+    for (const check of this.afterPassword) {
+      const challenge = await check(user, attempt);
+      if (challenge) return challenge;
+    }
+    return this.openSession(user, attempt);
+  }
+
+  /** Opens a session for a user who passed every check (also the second step of a sign-in); audited as auth.login. */
+  async openSession(user: UserRow, attempt: Pick<LoginAttempt, 'ip' | 'userAgent'>, detail?: Record<string, unknown>): Promise<LoginResponse> {
     await this.sessions.deleteExpired();
     const session = await this.sessions.create(user, { address: attempt.ip, userAgent: attempt.userAgent });
     await this.o.store.sessions.rememberAddress(user.id, attempt.ip, this.o.now(), this.o.limits.knownAddresses);
-    await this.o.audit.record({ actor: { user }, action: 'auth.login', targetType: 'user', targetId: user.id, ip: attempt.ip });
+    await this.o.audit.record({ actor: { user }, action: 'auth.login', targetType: 'user', targetId: user.id, ...(detail ? { detail } : {}), ip: attempt.ip });
     return { token: session.token, expiresMs: session.expiresMs, user: toUserInfo(user) };
   }
 

@@ -16,7 +16,8 @@ export function authRoutes(deps: DepsRef): Route[] {
         userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
         body,
       });
-      return { ...r, user: { ...r.user, rights: await deps().access.summaryOf(r.user) } };
+      // A second factor may be due: the challenge carries no user (the session, with the rights, comes from /auth/login/totp).
+      return 'user' in r ? { ...r, user: { ...r.user, rights: await deps().access.summaryOf(r.user) } } : r;
     }),
     bind(E.postAuthLogout, async (ctx) => {
       const p = principalOf(ctx);

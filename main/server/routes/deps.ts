@@ -10,6 +10,7 @@ import type { AuditChain } from '../../services/audit-chain';
 import type { DevicesControl } from '../../services/devices/index';
 import type { AccessService } from '../../services/access/service';
 import type { AuthService } from '../auth';
+import type { SignInFactors } from '../auth-factors';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
 
@@ -30,6 +31,8 @@ export interface ApiDeps {
   live: LiveGateway;
   events: EventSink;
   auth: AuthService;
+  /** TOTP second factor and directory sign-in (issue 13 item 5). */
+  factors: SignInFactors;
   audit: AuditLog;
   /** The audit chain's checkpointer and verifier, and the site key's public half (null: a bare app; its routes answer 503). */
   auditChain: AuditChain | null;

@@ -19,6 +19,7 @@ import { onvifRoutes } from './onvif';
 import { unitRoutes } from './units';
 import { sessionRoutes } from './sessions';
 import { userRoutes } from './users';
+import { factorRoutes } from './factors';
 import { wallStateRoutes } from './wall-state';
 
 export function apiRoutes(deps: DepsRef): Route[] {
@@ -33,6 +34,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...layoutRoutes(deps),
     ...wallStateRoutes(deps),
     ...userRoutes(deps),
+    ...factorRoutes(deps),
     ...onvifRoutes(deps),
     ...gpsRoutes(deps),
     ...investigationRoutes(deps),
