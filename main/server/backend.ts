@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { effectiveSettingsLine, SETTINGS, type Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
+import { secretsFor } from '../platform/secret-box';
 import { MbtilesReader } from '../../storage/sqlite/mbtiles';
 import { createFfmpegLauncher } from '../../media/ffmpeg-launcher';
 import { createMediaHub, type MediaHub } from '../../media/hub';
@@ -88,7 +89,7 @@ async function start(
   if (!version) throw new Error(`ffmpeg not found at "${config.ffmpegPath}" (install ffmpeg or set ffmpegPath in argus.json)`);
   log.info(version);
   log.info(effectiveSettingsLine(config)); // secrets show only as (set)
-  const store = await openSqliteStore(config.dbFile, { log: root.child('storage') });
+  const store = await openSqliteStore(config.dbFile, { log: root.child('storage'), secrets: secretsFor(config) });
   try {
     // The first admin's password: from the settings (ARGUS_ADMIN_PASSWORD), unless the caller passes an environment of its own.
     const env = opts.env ?? { [SETTINGS.adminPassword.env]: config.adminPassword };
