@@ -5,6 +5,7 @@ Usage (use Debian's /usr/bin/python3, which has python3-gi and GstRtspServer):
   /usr/bin/python3 scripts/rtsp_server.py --port 8554 --mount /cam1=clip.mp4 --mount /cam2=other.mov
   /usr/bin/python3 scripts/rtsp_server.py --port 0 --count 8 --clip clip.mp4     # serves /cam1 .. /cam8
   ... --auth user:secret [--digest]     # every mount asks for RTSP Basic (or Digest) authentication
+  RTSP_SERVER_AUTH=user:secret ... [--digest]     # the same, the password kept off the command line
 
 Prints `READY <port>` on stdout once the listening socket is bound (with --port 0 the kernel picks
 the port). Logs go to stderr. Exits cleanly (status 0) on SIGTERM / SIGINT. Clients may use RTP
@@ -309,8 +310,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="serve CLIP at rtsp://ADDRESS:PORT/PATH (repeatable)")
     p.add_argument("--count", type=int, default=0, help="serve --clip at /cam1 .. /camN")
     p.add_argument("--clip", help="clip for --count")
-    p.add_argument("--auth", metavar="USER:PASSWORD",
-                   help="require this user name and password (RTSP Basic, or Digest with --digest) on every mount")
+    p.add_argument("--auth", metavar="USER:PASSWORD", default=os.environ.get("RTSP_SERVER_AUTH"),
+                   help="require this user name and password (RTSP Basic, or Digest with --digest) on every mount"
+                        " (default: $RTSP_SERVER_AUTH)")
     p.add_argument("--digest", action="store_true", help="with --auth: ask for Digest authentication instead of Basic")
     p.add_argument("--mtu", type=int, default=1400,
                    help="max RTP packet size (default 1400, like a camera; larger packets cost less CPU,"
