@@ -48,9 +48,12 @@ async function sealedRows(db: Db): Promise<SealedRow[]> {
   );
 }
 
-/** How many sealed passwords the database holds (a missing key file must then not be replaced by a new key). */
+/**
+ * How many passwords the database holds sealed with a secrets key (a missing key file must then not be replaced by a new
+ * key). Legacy ONVIF values (v1, under onvif.key) do not count: the secrets key never sealed them.
+ */
 export async function countSealed(db: Db): Promise<number> {
-  return (await sealedRows(db)).length;
+  return (await sealedRows(db)).filter((r) => r.sealed.startsWith('s1:')).length;
 }
 
 export interface SealReport {
