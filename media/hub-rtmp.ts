@@ -92,7 +92,9 @@ export class RtmpMediaHub implements MediaHub {
   onceUrlFor(streamPath: string): string {
     const m = /^\/([^/]+)\/([^/]+)$/.exec(streamPath);
     if (!m) throw new Error(`not a stream path: ${streamPath}`);
-    if (this.boundPort === null) throw new Error('hub is not listening');
+    // Called at each run's start (a recorder's relay): once the hub is closed, a URL nothing answers on (the relay of
+    // that run fails, recording goes on) rather than a throw inside the recorder.
+    if (this.boundPort === null) return `rtmp://127.0.0.1:1/${m[1]}/${m[2]}`;
     const nowMs = this.now();
     for (const [t, o] of this.onceTokens) if (o.expiresMs <= nowMs) this.onceTokens.delete(t);
     const token = crypto.randomBytes(18).toString('base64url');
