@@ -1,4 +1,5 @@
 // `npm run rotate-secrets-key -- [--data-dir DIR]`: a new secrets key; every stored camera/device password re-sealed under it (server stopped).
+import fs from 'node:fs';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { dataDirFrom, loadConfig } from '../main/config';
@@ -35,7 +36,7 @@ export async function rotateSecretsKey(dataDir: string, say: (line: string) => v
   }
   const src = secretKeySourceOf(config);
   const current = SecretBox.open(src, { mayCreate: false });
-  const oldKeys = (await import('node:fs'))
+  const oldKeys = fs
     .readFileSync(src.keyFile, 'utf8')
     .split(/\s+/)
     .filter((k) => k !== '');
