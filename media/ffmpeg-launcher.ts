@@ -103,7 +103,7 @@ export interface RecordProcess {
  * (a source's password, as written and URL-encoded).
  */
 export function redactSecrets(line: string, secrets: readonly string[] = []): string {
-  let out = line.replace(/([?&](?:secret|key)=)[^&\s'"]+/gi, '$1***');
+  let out = line.replace(/([?&](?:secret|key|once)=)[^&\s'"]+/gi, '$1***');
   for (const s of secrets) {
     if (!s) continue;
     for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('***');
@@ -117,7 +117,7 @@ export interface FfmpegOutput {
 }
 
 export interface FfmpegArgs {
-  /** The input: a URL, or `pipe:3` with `inputBytes`. */
+  /** The input: a URL, or `pipe:3` with `inputBytes` (never a URL with credentials: media/ffmpeg-args/input.ts). */
   input: string;
   inputOptions: string[];
   /** Bytes written into ffmpeg's fd 3 (a fourth stdio pipe; stdin stays free for 'q'); their end is the input's end. */
@@ -176,7 +176,11 @@ function runFfmpegProcess(b: Bin, a: FfmpegArgs, h: RunHandlers): RecordProcess 
   };
 
   const stdio: Array<'pipe'> = a.inputBytes ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-  const proc: ChildProcess = spawn(ffmpegCommand(b), processArgv(a), { stdio, env: ffmpegEnv(b) });
+  const argv = processArgv(a);
+  // Any local user reads a command line (ps, /proc/<pid>/cmdline): a secret in it is a bug, refused here.
+  const leaked = (a.secrets ?? []).find((s) => s !== '' && argv.some((arg) => arg.includes(s)));
+  if (leaked !== undefined) throw new Error('refusing to start ffmpeg: a secret of its input is on its command line');
+  const proc: ChildProcess = spawn(ffmpegCommand(b), argv, { stdio, env: ffmpegEnv(b) });
   proc.stdin?.on('error', () => undefined); // 'q' sent to a process that just exited
   if (a.inputBytes) {
     const sink = proc.stdio[3] as import('node:stream').Writable;
@@ -246,8 +250,8 @@ function runFfmpegProcess(b: Bin, a: FfmpegArgs, h: RunHandlers): RecordProcess 
         // ffmpeg as well as the server. SIGTERM follows only if 'q' was not heeded (an input blocked in a read).
         const quit = () => {
           if (exited) return;
-          // (ffmpeg reads no 'q' when an input is a pipe: then SIGTERM at once, a single signal to its own group)
-          if (proc.stdin?.writable && !a.inputBytes) proc.stdin.write('q');
+          // (ffmpeg reads no 'q' when an input is a pipe: URL: then SIGTERM at once, a single signal to its own group)
+          if (proc.stdin?.writable && !a.input.startsWith('pipe:')) proc.stdin.write('q');
           else signalFfmpeg(b, proc, 'SIGTERM');
           setTimeout(
             () => {

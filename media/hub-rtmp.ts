@@ -41,9 +41,14 @@ function stripPort(ip: string): string {
   return ip.replace(/^::ffff:/, '');
 }
 
+/** How long a one-time internal token waits for its ffmpeg to connect (an RTSP camera may take its I/O timeout to answer first). */
+export const ONCE_TTL_MS = 120_000;
+
 /** See MediaHub. One per process: node-media-server keeps its stream table in module-level state. */
 export class RtmpMediaHub implements MediaHub {
   readonly internalSecret = crypto.randomBytes(24).toString('base64url');
+  /** One-time tokens of onceUrlFor: token → its stream path and expiry. */
+  private readonly onceTokens = new Map<string, { streamPath: string; expiresMs: number }>();
   private server: net.Server | null = null;
   private boundPort: number | null = null;
   private tlsServer: tls.Server | null = null;
@@ -88,16 +93,40 @@ export class RtmpMediaHub implements MediaHub {
     return `rtmp://${host}:${this.boundPort}/${app}/${name}?secret=${this.internalSecret}`;
   }
 
+  /**
+   * A URL for one ffmpeg run: `?once=<token>` instead of the internal secret, which thus never reaches a command line.
+   * The token is good for one publish or play of this stream path, within ONCE_TTL_MS; what `ps` shows after is dead.
+   */
+  onceUrlFor(streamPath: string): string {
+    const m = /^\/([^/]+)\/([^/]+)$/.exec(streamPath);
+    if (!m) throw new Error(`not a stream path: ${streamPath}`);
+    // Called at each run's start (a recorder's relay): once the hub is closed, a URL nothing answers on (the relay of
+    // that run fails, recording goes on) rather than a throw inside the recorder.
+    if (this.boundPort === null) return `rtmp://127.0.0.1:1/${m[1]}/${m[2]}`;
+    const nowMs = this.now();
+    for (const [t, o] of this.onceTokens) if (o.expiresMs <= nowMs) this.onceTokens.delete(t);
+    const token = crypto.randomBytes(18).toString('base64url');
+    this.onceTokens.set(token, { streamPath, expiresMs: nowMs + ONCE_TTL_MS });
+    const host = this.internalHost.includes(':') ? `[${this.internalHost}]` : this.internalHost;
+    return `rtmp://${host}:${this.boundPort}/${m[1]}/${m[2]}?once=${token}`;
+  }
+
   internalUrlFor(streamPath: string): string {
     const m = /^\/([^/]+)\/([^/]+)$/.exec(streamPath);
     if (!m) throw new Error(`not a stream path: ${streamPath}`);
     return this.internalUrl(m[1], m[2]);
   }
 
-  /** True when a query carries the internal secret. */
-  isInternal(query: Record<string, string | string[] | undefined>): boolean {
+  /** True when a query carries the internal secret, or a one-time token of this stream path (used up here). */
+  isInternal(query: Record<string, string | string[] | undefined>, streamPath?: string): boolean {
     const s = firstValue(query.secret);
-    return typeof s === 'string' && safeEqual(s, this.internalSecret);
+    if (typeof s === 'string' && safeEqual(s, this.internalSecret)) return true;
+    const once = firstValue(query.once);
+    if (typeof once !== 'string') return false;
+    const o = this.onceTokens.get(once);
+    if (!o) return false;
+    this.onceTokens.delete(once);
+    return o.streamPath === streamPath && o.expiresMs > this.now();
   }
 
   async start(): Promise<number> {
@@ -230,7 +259,7 @@ export class RtmpMediaHub implements MediaHub {
       name: c.name,
       query,
       remoteAddress: stripPort(e.socket.remoteAddress ?? ''),
-      internal: this.isInternal(c.query),
+      internal: this.isInternal(c.query, c.streamPath),
       secure: e.socket instanceof tls.TLSSocket,
     };
   }

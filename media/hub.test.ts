@@ -229,6 +229,25 @@ describe('MediaHub', () => {
     expect((await ffprobe(out)).streams.some((s) => s.codec_name === 'h264')).toBe(true);
   });
 
+  it('takes a one-time URL once, for its own stream path only (what ps showed of it is dead)', async () => {
+    const { hub: h, port, rec } = await startHub();
+    publish(`rtmp://127.0.0.1:${port}/live/14?key=good`);
+    await waitFor(() => rec.published.length === 1, 'publish', 10_000);
+    const play = (url: string, out: string) =>
+      run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-rw_timeout', '5000000', '-i', url, '-t', '1', '-c', 'copy', '-f', 'flv', out], { timeoutMs: 20_000 });
+    const once = h.onceUrlFor('/live/14');
+    expect(once).toMatch(/\?once=[\w-]+$/);
+    expect(once).not.toContain(new URL(h.internalUrlFor('/live/14')).searchParams.get('secret')!);
+    const first = await play(once, path.join(tmp, 'once-1.flv'));
+    expect(first.code, first.stderr).toBe(0);
+    expect((await ffprobe(path.join(tmp, 'once-1.flv'))).streams.some((s) => s.codec_name === 'h264')).toBe(true);
+    const replay = await play(once, path.join(tmp, 'once-2.flv'));
+    expect(replay.code).not.toBe(0); // used up
+    const elsewhere = h.onceUrlFor('/live/99').replace('/live/99', '/live/14');
+    expect((await play(elsewhere, path.join(tmp, 'once-3.flv'))).code).not.toBe(0); // another path's token
+    expect(rec.logs.filter((l) => l.includes('play /live/14 from 127.0.0.1 refused')).length).toBe(2);
+  });
+
   it('replaces the publisher when the same stream is published again, and ends the old publish first', async () => {
     const { hub: h, port, rec } = await startHub();
     const first = publish(`rtmp://127.0.0.1:${port}/live/5?key=good`);

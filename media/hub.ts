@@ -95,8 +95,10 @@ export interface MediaHub {
   readonly listening: boolean;
   /** rtmp:// URL of a stream for a local Argus process (carries the internal secret). */
   internalUrl(app: string, name: string): string;
-  /** internalUrl for a stream path "/<app>/<name>". */
+  /** internalUrl for a stream path "/<app>/<name>" (in-process use and tests: never hand it to a process's command line). */
   internalUrlFor(streamPath: string): string;
+  /** URL for one ffmpeg run: a one-time token (`?once=`) good for one publish or play of the path; see docs/security.md. */
+  onceUrlFor(streamPath: string): string;
   /** The accepted publisher of a stream path, or null. */
   publisher(streamPath: string): (PublishInfo & { inBytes: number }) | null;
   isLive(streamPath: string): boolean;

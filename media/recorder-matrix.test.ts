@@ -21,6 +21,8 @@ const ffmpeg = testLauncher();
 let hub: MediaHub;
 let port: number;
 let rtsp: RtspServer;
+/** The same cameras behind RTSP Digest authentication: their URL carries credentials, which reach ffmpeg on fd 3. */
+let locked: RtspServer;
 const SHAPES = (Object.keys(FIELD_SHAPES) as FieldShape[]).filter((s) => !process.env.SHAPE || s === process.env.SHAPE);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-rec-matrix-'));
 const quiet = () => undefined;
@@ -33,9 +35,11 @@ beforeAll(async () => {
   const mounts: Record<string, string> = {};
   for (const shape of SHAPES) mounts[`/${shape}`] = await fieldClip(shape);
   rtsp = await startRtspServer({ mounts });
+  locked = await startRtspServer({ mounts, auth: "matrix:pa ss'wörd", digest: true });
 });
 afterAll(async () => {
   await rtsp?.stop();
+  await locked?.stop();
   await hub?.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -136,6 +140,19 @@ describe('recording a camera over RTSP (with its live relay into the hub), per f
     '%s',
     async (shape, cameraId) => {
       const h = harness(cameraId, { url: rtsp.url(`/${shape}`), relayUrl: hub.internalUrlFor(cameraStreamPath(cameraId, 'main')) });
+      await slot(() => recordAbout6s(h));
+      await expectRecordedLike(shape, h);
+    },
+    300_000,
+  );
+});
+
+describe('recording a camera behind RTSP Digest auth (credentials handed over in an ffconcat script on fd 3), per field shape', () => {
+  it.concurrent.each(SHAPES.map((shape, i) => [shape, 400 + i] as const))(
+    '%s',
+    async (shape, cameraId) => {
+      const url = locked.url(`/${shape}`).replace('rtsp://', `rtsp://matrix:${encodeURIComponent("pa ss'wörd")}@`);
+      const h = harness(cameraId, { url, relayUrl: hub.internalUrlFor(cameraStreamPath(cameraId, 'main')) });
       await slot(() => recordAbout6s(h));
       await expectRecordedLike(shape, h);
     },

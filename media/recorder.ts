@@ -21,8 +21,8 @@ export interface RecorderConfig {
   segmentSeconds: number;
   /** Recordings root; the camera writes to `<root>/<cameraId>/`. */
   recordingsDir: string;
-  /** Also copy the stream into the media hub at this rtmp:// URL (live view); null/absent: recording only. */
-  relayUrl?: string | null;
+  /** Also copy the stream into the media hub at this rtmp:// URL, or the one a function gives per run (the hub's one-time URLs; live view); null/absent: recording only. */
+  relayUrl?: string | (() => string) | null;
   /** Why there is no relay, shown in the status while recording (e.g. the hub is not running). */
   relayUnavailable?: ServerMessage | null;
 }
@@ -204,7 +204,8 @@ export class Recorder {
 
   private run(runStart: number, input: StreamInput): void {
     this.lastProgressMs = this.now();
-    const relay = this.cfg.relayUrl && this.relayOff === null ? { url: this.cfg.relayUrl, audio: this.relayAudio } : null;
+    const r = this.cfg.relayUrl;
+    const relay = r && this.relayOff === null ? { url: typeof r === 'function' ? r() : r, audio: this.relayAudio } : null;
     this.runHasRelay = relay !== null;
     this.proc = this.launch(
       {

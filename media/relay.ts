@@ -27,8 +27,8 @@ export interface StreamRelayConfig {
   label: string;
   /** The stream relayed: opened before every run, released after it. */
   source: StreamSource;
-  /** rtmp:// URL in the hub (carries the internal secret). */
-  relayUrl: string;
+  /** rtmp:// URL in the hub, or a function giving one per run (the hub's one-time URLs: onceUrlFor). */
+  relayUrl: string | (() => string);
 }
 
 export interface StreamRelayOptions extends SupervisionOptions {
@@ -141,7 +141,11 @@ export class StreamRelay {
   private run(runStart: number, input: StreamInput): void {
     this.lastProgressMs = this.now();
     this.proc = this.launch(
-      { input, ioTimeoutS: this.o.ioTimeoutS, relay: { url: this.cfg.relayUrl, audio: this.audio } },
+      {
+        input,
+        ioTimeoutS: this.o.ioTimeoutS,
+        relay: { url: typeof this.cfg.relayUrl === 'function' ? this.cfg.relayUrl() : this.cfg.relayUrl, audio: this.audio },
+      },
       {
         onProgress: () => {
           if (runStart !== this.runStartMs) return;

@@ -141,8 +141,8 @@ const SOURCES: Array<{ name: string; id: number; make(): Counted }> = [
     name: 'hub stream of a unit (url, RTMP)',
     id: 72,
     make: () => {
-      const url = hub.internalUrl('live', '61');
-      return counted(72, 'hub /live/61', () => Promise.resolve(urlIn(url, [new URL(url).searchParams.get('secret') ?? ''])));
+      // As the agent adapter does: a one-time URL per run (the hub's internal secret never goes on a command line).
+      return counted(72, 'hub /live/61', () => Promise.resolve(urlIn(hub.onceUrlFor('/live/61'))));
     },
   },
   { name: 'MPEG-PS bytes (pipe)', id: 73, make: () => pipeSource(73, psFile, 'mpeg-ps') },
@@ -246,10 +246,24 @@ describe('pipe sources', () => {
     const es = streamInputArgs({ kind: 'pipe', format: 'hevc', bytes }, 10);
     expect(es.inputOptions.join(' ')).toMatch(/-fflags \+genpts\S* -f hevc$/);
     expect(streamInputArgs({ kind: 'pipe', format: 'h264', bytes }, 10, true).inputOptions.join(' ')).toMatch(/-use_wallclock_as_timestamps 1 -f h264$/);
-    const url = streamInputArgs({ kind: 'url', url: 'rtsp://u:p@10.0.0.1/s', rtspTransport: 'udp', secrets: ['p'] }, 10);
-    expect(url).toMatchObject({ input: 'rtsp://u:p@10.0.0.1/s', secrets: ['p'] });
-    expect(url.inputOptions.slice(0, 2)).toEqual(['-rtsp_transport', 'udp']);
-    expect(url.inputBytes).toBeUndefined();
+    const plain = streamInputArgs({ kind: 'url', url: 'rtsp://10.0.0.1/s', rtspTransport: 'udp', secrets: [] }, 10);
+    expect(plain).toMatchObject({ input: 'rtsp://10.0.0.1/s', secrets: [] });
+    expect(plain.inputOptions.slice(0, 2)).toEqual(['-rtsp_transport', 'udp']);
+    expect(plain.inputBytes).toBeUndefined();
+  });
+
+  it('hands a URL with credentials over in an ffconcat script on fd 3: nothing of them on the command line', async () => {
+    const url = streamInputArgs({ kind: 'url', url: "rtsp://u:p%23w'x@10.0.0.1/s", rtspTransport: 'udp', secrets: ["p#w'x"] }, 10, true);
+    expect(url.input).toBe('pipe:3');
+    expect(url.inputOptions.slice(0, 4)).toEqual(['-f', 'concat', '-safe', '0']);
+    expect(url.inputOptions).toContain('-use_wallclock_as_timestamps');
+    expect([url.input, ...url.inputOptions].join(' ')).not.toMatch(/p%23w|p#w|10\.0\.0\.1/);
+    expect(url.secrets).toEqual(expect.arrayContaining(["p#w'x", "p%23w'x"]));
+    const chunks: Buffer[] = [];
+    for await (const c of url.inputBytes!) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(
+      "ffconcat version 1.0\nfile 'rtsp://u:p%23w'\\''x@10.0.0.1/s'\noption rtsp_transport udp\noption timeout 10000000\noption analyzeduration 2000000\n",
+    );
   });
 });
 

@@ -4,6 +4,8 @@
 Usage (use Debian's /usr/bin/python3, which has python3-gi and GstRtspServer):
   /usr/bin/python3 scripts/rtsp_server.py --port 8554 --mount /cam1=clip.mp4 --mount /cam2=other.mov
   /usr/bin/python3 scripts/rtsp_server.py --port 0 --count 8 --clip clip.mp4     # serves /cam1 .. /cam8
+  ... --auth user:secret [--digest]     # every mount asks for RTSP Basic (or Digest) authentication
+  RTSP_SERVER_AUTH=user:secret ... [--digest]     # the same, the password kept off the command line
 
 Prints `READY <port>` on stdout once the listening socket is bound (with --port 0 the kernel picks
 the port). Logs go to stderr. Exits cleanly (status 0) on SIGTERM / SIGINT. Clients may use RTP
@@ -308,6 +310,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="serve CLIP at rtsp://ADDRESS:PORT/PATH (repeatable)")
     p.add_argument("--count", type=int, default=0, help="serve --clip at /cam1 .. /camN")
     p.add_argument("--clip", help="clip for --count")
+    p.add_argument("--auth", metavar="USER:PASSWORD", default=os.environ.get("RTSP_SERVER_AUTH"),
+                   help="require this user name and password (RTSP Basic, or Digest with --digest) on every mount"
+                        " (default: $RTSP_SERVER_AUTH)")
+    p.add_argument("--digest", action="store_true", help="with --auth: ask for Digest authentication instead of Basic")
     p.add_argument("--mtu", type=int, default=1400,
                    help="max RTP packet size (default 1400, like a camera; larger packets cost less CPU,"
                         " ffmpeg accepts up to 8192)")
@@ -332,8 +338,30 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.error("nothing to serve: give --mount or --count with --clip")
     if len({m for m, _ in mounts}) != len(mounts):
         p.error("duplicate mount path")
+    if args.auth is not None and ":" not in args.auth:
+        p.error("--auth must be USER:PASSWORD")
+    if args.digest and args.auth is None:
+        p.error("--digest needs --auth")
     args.mounts = mounts
     return args
+
+
+def require_auth(server: GstRtspServer.RTSPServer, factories: list[GstRtspServer.RTSPMediaFactory], spec: str, digest: bool) -> None:
+    """Every mount answers 401 unless the client sends USER:PASSWORD (Basic, or Digest with a nonce of ours)."""
+    user, _, password = spec.partition(":")
+    auth = GstRtspServer.RTSPAuth()
+    token = GstRtspServer.RTSPToken()
+    token.set_string("media.factory.role", "camera")
+    if digest:
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        auth.add_digest(user, password, token)
+    else:
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+    server.set_auth(auth)
+    for factory in factories:
+        factory.add_role_from_structure(Gst.Structure.new_from_string(
+            "camera, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
 
 
 def main(argv: list[str]) -> int:
@@ -350,8 +378,13 @@ def main(argv: list[str]) -> int:
     server.set_address(args.address)
     server.set_service(str(args.port))
     mount_points = server.get_mount_points()
+    factories = []
     for path, clip_path in args.mounts:
-        mount_points.add_factory(path, LoopFactory(clips[os.path.realpath(clip_path)], path, args.mtu))
+        factory = LoopFactory(clips[os.path.realpath(clip_path)], path, args.mtu)
+        factories.append(factory)
+        mount_points.add_factory(path, factory)
+    if args.auth is not None:
+        require_auth(server, factories, args.auth, args.digest)
 
     loop = GLib.MainLoop()
 

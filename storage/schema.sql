@@ -125,8 +125,9 @@ CREATE TABLE rtsp_channels (
   url        TEXT    NOT NULL CHECK (length(url) > 0),                                -- main stream URL (rtsp:// or rtsps://) without credentials
   sub_url    TEXT,                                                                    -- optional low-resolution sub stream URL, without credentials
   username   TEXT,                                                                    -- stream login name, NULL when none
-  password   TEXT,                                                                    -- stream password in clear text (needed to connect), NULL when none; never returned by the API
-  transport  TEXT    NOT NULL DEFAULT 'tcp' CHECK (transport IN ('tcp', 'udp'))       -- RTSP transport
+  password   TEXT,                                                                    -- legacy: a clear password from before migration 019, sealed into password_enc and set to NULL at the first start with the secrets key; always NULL after
+  transport  TEXT    NOT NULL DEFAULT 'tcp' CHECK (transport IN ('tcp', 'udp')),      -- RTSP transport
+  password_enc TEXT CHECK (password_enc IS NULL OR password_enc GLOB 's1:*')           -- stream password sealed with the secrets key (AES-256-GCM "s1:<key id>:iv:tag:ct", main/platform/secret-box.ts), NULL when none; never returned by the API
 ) STRICT;
 
 -- Stream keys of agent devices (mobile units publishing to the media hub at /live/<deviceId>).
@@ -369,8 +370,9 @@ CREATE TABLE wall_states (
 -- ---------- ONVIF (issue 4, migration 004; re-keyed to devices and channels by migration 014) ----------
 
 -- The ONVIF link of a device (a camera, an encoder or an NVR); vendor, model, firmware and serial are in devices.
--- Credentials: password_enc is AES-256-GCM under the key file <dataDir>/onvif.key
--- ("v1:<ivB64>:<tagB64>:<cipherB64>"); the API never returns it.
+-- Credentials: password_enc is AES-256-GCM under the secrets key ("s1:<key id>:iv:tag:ct", main/platform/secret-box.ts,
+-- since issue 13); rows from before ("v1:<ivB64>:<tagB64>:<cipherB64>" under <dataDir>/onvif.key) are re-sealed at the
+-- first start with the secrets key. The API never returns it.
 CREATE TABLE onvif_devices (
   id           INTEGER PRIMARY KEY,                                             -- ONVIF link id (named by /api/v1/onvif/devices/:id)
   device_id    INTEGER NOT NULL UNIQUE REFERENCES devices (id) ON DELETE CASCADE, -- the device (kind 'onvif')

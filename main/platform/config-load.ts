@@ -158,6 +158,7 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
     recordingsDir,
     dbFile: path.resolve(dataDir, cfg.dbFile),
     mbtilesFile: path.resolve(dataDir, cfg.mbtilesFile),
+    secretsKeyFile: path.resolve(dataDir, cfg.secretsKeyFile),
     consoleDir: path.resolve(cfg.consoleDir ?? path.join(REPO_ROOT, 'dist', 'renderer')),
     origins,
   };

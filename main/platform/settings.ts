@@ -284,6 +284,23 @@ export const SETTINGS = {
     default: 5,
     description: 'rotated log files kept besides `argus.log` (the oldest is deleted)',
   }),
+  secretsKeyFile: setting({
+    schema: text(),
+    env: 'ARGUS_SECRETS_KEY_FILE',
+    default: 'secrets.key',
+    description:
+      'file holding the key (32 random bytes, base64) that encrypts camera and device passwords in the database, relative to the data directory; created (mode 0600) on first start; keep it apart from backups of the database (docs/security.md)',
+  }),
+  secretsKey: unsetSetting({
+    schema: s.string({ minLength: 1 }),
+    env: 'ARGUS_SECRETS_KEY',
+    default: undefined,
+    defaultText: 'unset: the key file is used',
+    envOnly: true,
+    secret: true,
+    description:
+      'the secrets key itself (32 bytes, base64) instead of `secretsKeyFile`, e.g. from a secret store; the key file is then neither read nor created',
+  }),
   adminPassword: unsetSetting({
     // Only its form here; its strength is the password policy's (main/server/accounts/policy.ts), checked when it is used.
     schema: s.string({ minLength: 1 }),

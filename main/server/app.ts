@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps): App {
     now,
   });
   // Sign-in factors plug into the seams of the sign-in: the directory checks credentials, TOTP comes after the password.
-  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config.dataDir), settings: config, now, log: log.child('auth') });
+  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config), settings: config, now, log: log.child('auth') });
   factors.plugInto(auth);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {

@@ -1,7 +1,11 @@
 // Wires the back end together: storage, crash recovery, media hub, units, recorders, retention and the HTTP/WebSocket server.
 import fs from 'node:fs';
+import path from 'node:path';
 import { effectiveSettingsLine, SETTINGS, type Config } from '../config';
 import { openSqliteStore } from '../../storage/sqlite/index';
+import { secretsFor } from '../platform/secret-box';
+import { restrictDataDir } from '../platform/data-dir-access';
+import { SITE_KEY_FILE } from '../platform/site-key';
 import { MbtilesReader } from '../../storage/sqlite/mbtiles';
 import { createFfmpegLauncher } from '../../media/ffmpeg-launcher';
 import { createMediaHub, type MediaHub } from '../../media/hub';
@@ -87,6 +91,19 @@ async function start(
   const log = root.child('argus');
   // Shown at the terminal only, never in the log file: the generated first admin password.
   const announce = (text: string) => ('announce' in root ? (root as RootLog).announce(text) : log(text));
+  // Owner-only data (umask 0077 for the server and its ffmpeg children; looser modes already on disk narrowed).
+  const narrowed = restrictDataDir({
+    dataDir: config.dataDir,
+    dbFile: config.dbFile,
+    recordingsDir: config.recordingsDir,
+    keyFiles: [
+      config.secretsKeyFile,
+      path.join(config.dataDir, 'onvif.key'),
+      path.join(config.dataDir, SITE_KEY_FILE),
+      ...(config.tlsKeyFile ? [path.resolve(config.dataDir, config.tlsKeyFile)] : []),
+    ],
+  });
+  for (const c of narrowed.changed) log.warn(`${c.path} was readable by other users (mode ${c.from}); narrowed to ${c.to}`, { ...c });
   fs.mkdirSync(config.recordingsDir, { recursive: true });
   // The one launcher every ffmpeg and ffprobe start goes through, with the configured binaries; handed to whatever starts them.
   const ffmpeg = createFfmpegLauncher({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath });
@@ -98,7 +115,7 @@ async function start(
   const tls = loadTls(config);
   if (tls)
     log.info(`TLS: ${tls.certFile} (SHA-256 ${tls.fingerprint256}, SPKI sha256/${tls.spkiSha256}, valid until ${new Date(tls.validToMs).toISOString()})`);
-  const store = await openSqliteStore(config.dbFile, { log: root.child('storage') });
+  const store = await openSqliteStore(config.dbFile, { log: root.child('storage'), secrets: secretsFor(config) });
   try {
     // The first admin's password: from the settings (ARGUS_ADMIN_PASSWORD), unless the caller passes an environment of its own.
     const env = opts.env ?? { [SETTINGS.adminPassword.env]: config.adminPassword };

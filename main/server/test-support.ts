@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CameraStatus, LoginResponse, Role, UnitStatus } from '../../common/api';
 import { openSqliteStore } from '../../storage/sqlite/index';
+import { secretsFor } from '../platform/secret-box';
 import type { CameraRow, Store, UnitRow, UserRow } from '../../storage/repositories';
 import { loadConfig, type Config } from '../config';
 import type { RecordingControl } from '../services/recording-control';
@@ -79,7 +80,7 @@ export async function startTestServer(opts: { consoleDir?: string; clock?: boole
     env: {},
     overrides: { port: 0, bind: '127.0.0.1', consoleDir: opts.consoleDir ?? path.join(dir, 'no-console') },
   });
-  const store = await openSqliteStore(config.dbFile);
+  const store = await openSqliteStore(config.dbFile, { secrets: secretsFor(config) });
   const recording = new FakeRecording();
   const units = new FakeUnits();
   const logs: string[] = [];

@@ -149,7 +149,7 @@ export class LiveRelays {
     let relay: StreamRelay | null = null;
     if (source && hub) {
       relay = new StreamRelay(
-        { cameraId: c.id, label: 'live', source, relayUrl: hub.internalUrlFor(cameraStreamPath(c.id, 'main')) },
+        { cameraId: c.id, label: 'live', source, relayUrl: () => hub.onceUrlFor(cameraStreamPath(c.id, 'main')) },
         {
           log: this.deps.log.child({ component: 'relay', cameraId: c.id, stream: 'live' }),
           ffmpeg: this.deps.ffmpeg,

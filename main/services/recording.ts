@@ -145,7 +145,7 @@ export class RecordingService implements RecordingControl {
         source,
         segmentSeconds: c.segmentSeconds,
         recordingsDir: this.deps.recordingsDir,
-        relayUrl: hub ? hub.internalUrlFor(cameraStreamPath(c.id, 'main')) : null,
+        relayUrl: hub ? () => hub.onceUrlFor(cameraStreamPath(c.id, 'main')) : null,
         relayUnavailable: hub ? null : msg('status.hub_down'),
       },
       this.recorderEvents('camera'),
@@ -169,7 +169,7 @@ export class RecordingService implements RecordingControl {
     }
     if (!want) return;
     const relay = new StreamRelay(
-      { cameraId: c.id, label: 'sub', source, relayUrl: this.deps.hub!.internalUrlFor(cameraStreamPath(c.id, 'sub')) },
+      { cameraId: c.id, label: 'sub', source, relayUrl: () => this.deps.hub!.onceUrlFor(cameraStreamPath(c.id, 'sub')) },
       {
         log: this.log.child({ component: 'relay', cameraId: c.id, stream: 'sub' }),
         ffmpeg: this.deps.ffmpeg,

@@ -1,5 +1,5 @@
 // ffmpeg arguments shared by every stream-copy process (recording, relay): input options by input kind and the missing-PTS filter.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { assertNever } from '../../common/events';
 import { demuxerOf, type StreamInput } from '../stream-source';
 
@@ -38,6 +38,7 @@ export function streamInputArgs(src: StreamInput, ioTimeoutS: number, wallclock 
   const clock = wallclock ? ['-use_wallclock_as_timestamps', '1'] : [];
   switch (src.kind) {
     case 'url':
+      if (hasCredentials(src.url)) return credentialedUrlArgs(src.url, src.rtspTransport ?? 'tcp', ioTimeoutS, clock, src.secrets);
       return { input: src.url, inputOptions: [...inputOptions(src.url, src.rtspTransport ?? 'tcp', ioTimeoutS), ...clock], secrets: src.secrets };
     case 'pipe':
       return {
@@ -58,3 +59,52 @@ export function streamInputArgs(src: StreamInput, ioTimeoutS: number, wallclock 
  * decode time as presentation time: the timestamps are unchanged for every packet that had them.
  */
 export const FILL_MISSING_PTS_BSF = 'setts=pts=if(eq(PTS\\,NOPTS)\\,DTS\\,PTS)';
+
+/** True when a URL carries a user name or password (which must never reach a command line, where any local user reads it). */
+export function hasCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(url);
+  }
+}
+
+/** Protocols the concat input may open: the script's pipe and the camera protocols (not file: the script names no local file). */
+const CONCAT_PROTOCOLS = 'pipe,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto,rtmp,rtmps,http,https,httpproxy';
+
+/**
+ * A URL with credentials, handed over without a command line: a one-entry ffconcat script written into fd 3
+ * (`-f concat -i pipe:3`; Node's extra stdio is a socket, which /dev/fd/3 cannot open; as for every pipe input, the
+ * launcher then stops ffmpeg with one SIGTERM instead of 'q'), so `ps` and /proc/<pid>/cmdline show only `pipe:3`; the script lives in the pipe (never on
+ * disk) and fd 3 of the process is readable by its own user only. The input's own options (RTSP transport, socket
+ * timeout, probe length) go into the script's `option` lines: they apply to the camera's demuxer, not to concat.
+ * Timestamps: concat passes the camera's packets on, shifted so that the stream starts at 0 (as the ffmpeg command
+ * line does by default without -copyts), so segments and relays are timed as before.
+ */
+function credentialedUrlArgs(url: string, transport: 'tcp' | 'udp', ioTimeoutS: number, clock: string[], secrets: readonly string[]): InputArgs {
+  const own = inputOptions(url, transport, ioTimeoutS).filter((o) => o !== '-fflags' && o !== '+genpts+discardcorrupt');
+  const lines = ['ffconcat version 1.0', `file '${url.replace(/'/g, "'\\''")}'`];
+  for (let i = 0; i + 1 < own.length; i += 2) lines.push(`option ${own[i]!.slice(1)} ${own[i + 1]!}`);
+  const script = lines.join('\n') + '\n';
+  const u = new URL(url);
+  const fromUrl = [decodeURIComponent(u.password), u.password, `${u.username}:${u.password}`].filter((x) => x !== '' && x !== ':');
+  return {
+    input: 'pipe:3',
+    inputOptions: [
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-protocol_whitelist',
+      CONCAT_PROTOCOLS,
+      '-analyzeduration',
+      '2000000',
+      '-fflags',
+      '+genpts+discardcorrupt',
+      ...clock,
+    ],
+    inputBytes: Readable.from([Buffer.from(script, 'utf8')]),
+    secrets: [...new Set([...secrets, ...fromUrl])],
+  };
+}

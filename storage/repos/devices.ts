@@ -217,7 +217,7 @@ export interface RtspChannelRow {
   url: string;
   subUrl: string | null;
   username: string | null;
-  /** Clear text until issue 13 encrypts it (as cameras.password was). */
+  /** In clear in memory; stored sealed with the secrets key (rtsp_channels.password_enc, storage/sqlite/secrets.ts). */
   password: string | null;
   transport: Transport;
 }

@@ -13,7 +13,7 @@ export interface OnvifDeviceRow {
   port: number;
   urn: string | null;
   username: string;
-  /** Encrypted password (opaque to storage; main/services/onvif/secrets.ts encrypts and decrypts it). */
+  /** Encrypted password (sealed with the secrets key by main/platform/secret-box.ts; re-sealed by storage/sqlite/secrets.ts at start). */
   passwordEnc: string;
   manufacturer: string;
   model: string;

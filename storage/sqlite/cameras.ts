@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { insertDeviceWithChannels, updateDevice } from './devices';
 import { bool, fromBool, ms } from './mapping';
 import { groupNameSql, groupNodeId } from './org';
+import { openPassword } from './secrets';
 
 interface CameraDbRow {
   id: number;
@@ -14,6 +15,7 @@ interface CameraDbRow {
   sub_url: string | null;
   username: string | null;
   password: string | null;
+  password_enc: string | null;
   transport: CameraRow['transport'] | null;
   enabled: number;
   segment_seconds: number;
@@ -28,13 +30,13 @@ interface CameraDbRow {
  * One row per channel. kind 'uplink' = a channel of an agent device (url UPLINK_URL); every other channel is 'rtsp'.
  * enabled = channel ∧ device; groupName = the device's node name (null at the root).
  */
-const SELECT = `SELECT c.id, d.kind AS device_kind, c.name, r.url, r.sub_url, r.username, r.password, r.transport,
+const SELECT = `SELECT c.id, d.kind AS device_kind, c.name, r.url, r.sub_url, r.username, r.password, r.password_enc, r.transport,
   (c.enabled AND d.enabled) AS enabled, c.segment_seconds, c.retention_days, ${groupNameSql('n')} AS group_name,
   c.description, c.created_ms, c.updated_ms
   FROM channels c JOIN devices d ON d.id = c.device_id JOIN org_nodes n ON n.id = d.node_id
   LEFT JOIN rtsp_channels r ON r.channel_id = c.id`;
 
-function toCameraRow(r: CameraDbRow): CameraRow {
+function toCameraRow(db: Db, r: CameraDbRow): CameraRow {
   const uplink = r.device_kind === 'agent';
   return {
     id: r.id,
@@ -43,7 +45,7 @@ function toCameraRow(r: CameraDbRow): CameraRow {
     url: r.url ?? (uplink ? UPLINK_URL : ''),
     subUrl: r.sub_url,
     username: r.username,
-    password: r.password,
+    password: openPassword(db, r.password_enc, r.password),
     transport: r.transport ?? 'tcp',
     enabled: fromBool(r.enabled),
     segmentSeconds: r.segment_seconds,
@@ -82,17 +84,17 @@ export class SqliteCameraRepo implements CameraRepo {
   constructor(private readonly db: Db) {}
 
   async list(): Promise<CameraRow[]> {
-    return (await this.db.all<CameraDbRow>(`${SELECT} ORDER BY c.id`)).map(toCameraRow);
+    return (await this.db.all<CameraDbRow>(`${SELECT} ORDER BY c.id`)).map((r) => toCameraRow(this.db, r));
   }
 
   async get(id: number): Promise<CameraRow | null> {
     const r = await this.db.get<CameraDbRow>(`${SELECT} WHERE c.id = ?`, [id]);
-    return r ? toCameraRow(r) : null;
+    return r ? toCameraRow(this.db, r) : null;
   }
 
   async getByName(name: string): Promise<CameraRow | null> {
     const r = await this.db.get<CameraDbRow>(`${SELECT} WHERE c.name = ?`, [name]);
-    return r ? toCameraRow(r) : null;
+    return r ? toCameraRow(this.db, r) : null;
   }
 
   async create(c: NewCamera, nowMs: number): Promise<CameraRow> {

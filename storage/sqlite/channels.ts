@@ -3,6 +3,7 @@ import { StorageError } from '../repositories';
 import type { ChannelPatch, ChannelPlace, ChannelRepo, ChannelRow, NewChannel, NewRtspChannel, RtspChannelRow, RtspRepo } from '../repos/devices';
 import type { Db } from './db';
 import { bool, fromBool, ms, same, setClause, type ColumnMap } from './mapping';
+import { openPassword, sealPassword } from './secrets';
 
 export interface ChannelDbRow {
   id: number;
@@ -135,45 +136,51 @@ interface RtspDbRow {
   sub_url: string | null;
   username: string | null;
   password: string | null;
+  password_enc: string | null;
   transport: RtspChannelRow['transport'];
 }
-const RTSP_COLUMNS = 'channel_id, url, sub_url, username, password, transport';
-const toRtsp = (r: RtspDbRow): RtspChannelRow => ({
+const RTSP_COLUMNS = 'channel_id, url, sub_url, username, password, password_enc, transport';
+/** The row with its password opened (sealed with the secrets key: storage/sqlite/secrets.ts). */
+const toRtsp = (db: Db, r: RtspDbRow): RtspChannelRow => ({
   channelId: r.channel_id,
   url: r.url,
   subUrl: r.sub_url,
   username: r.username,
-  password: r.password,
+  password: openPassword(db, r.password_enc, r.password),
   transport: r.transport,
 });
-const RTSP_PATCH: ColumnMap<NewRtspChannel> = {
+const RTSP_PATCH: ColumnMap<Omit<NewRtspChannel, 'password'>> = {
   url: { column: 'url', toSql: same },
   subUrl: { column: 'sub_url', toSql: same },
   username: { column: 'username', toSql: same },
-  password: { column: 'password', toSql: same },
   transport: { column: 'transport', toSql: same },
 };
 
 async function insertRtsp(tx: Db, channelId: number, row: NewRtspChannel): Promise<RtspChannelRow> {
   const r = await tx.get<RtspDbRow>(
-    `INSERT INTO rtsp_channels (${RTSP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO rtsp_channels (channel_id, url, sub_url, username, password, password_enc, transport) VALUES (?, ?, ?, ?, NULL, ?, ?)
      ON CONFLICT (channel_id) DO UPDATE SET url = excluded.url, sub_url = excluded.sub_url, username = excluded.username,
-       password = excluded.password, transport = excluded.transport
+       password = NULL, password_enc = excluded.password_enc, transport = excluded.transport
      RETURNING ${RTSP_COLUMNS}`,
-    [channelId, row.url, row.subUrl, row.username, row.password, row.transport],
+    [channelId, row.url, row.subUrl, row.username, sealPassword(tx, row.password), row.transport],
   );
-  return toRtsp(r!);
+  return toRtsp(tx, r!);
 }
 
 /** Changes some rtsp fields of a channel; null when it has no rtsp row. Usable inside a transaction. */
 export async function updateRtsp(db: Db, channelId: number, patch: Partial<NewRtspChannel>): Promise<RtspChannelRow | null> {
-  const set = setClause(patch, RTSP_PATCH);
+  const { password, ...rest } = patch;
+  const set = setClause(rest, RTSP_PATCH);
+  if (password !== undefined) {
+    set.sql = [set.sql, 'password = NULL, password_enc = ?'].filter((x) => x).join(', ');
+    set.params.push(sealPassword(db, password));
+  }
   if (!set.sql) {
     const r = await db.get<RtspDbRow>(`SELECT ${RTSP_COLUMNS} FROM rtsp_channels WHERE channel_id = ?`, [channelId]);
-    return r ? toRtsp(r) : null;
+    return r ? toRtsp(db, r) : null;
   }
   const r = await db.get<RtspDbRow>(`UPDATE rtsp_channels SET ${set.sql} WHERE channel_id = ? RETURNING ${RTSP_COLUMNS}`, [...set.params, channelId]);
-  return r ? toRtsp(r) : null;
+  return r ? toRtsp(db, r) : null;
 }
 
 export class SqliteChannelRepo implements ChannelRepo {
@@ -245,12 +252,12 @@ export class SqliteRtspRepo implements RtspRepo {
   constructor(private readonly db: Db) {}
 
   async list(): Promise<RtspChannelRow[]> {
-    return (await this.db.all<RtspDbRow>(`SELECT ${RTSP_COLUMNS} FROM rtsp_channels ORDER BY channel_id`)).map(toRtsp);
+    return (await this.db.all<RtspDbRow>(`SELECT ${RTSP_COLUMNS} FROM rtsp_channels ORDER BY channel_id`)).map((r) => toRtsp(this.db, r));
   }
 
   async get(channelId: number): Promise<RtspChannelRow | null> {
     const r = await this.db.get<RtspDbRow>(`SELECT ${RTSP_COLUMNS} FROM rtsp_channels WHERE channel_id = ?`, [channelId]);
-    return r ? toRtsp(r) : null;
+    return r ? toRtsp(this.db, r) : null;
   }
 
   async set(channelId: number, row: NewRtspChannel): Promise<RtspChannelRow> {

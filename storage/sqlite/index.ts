@@ -24,6 +24,9 @@ import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
 import { SqliteFactorRepo } from './factors';
 import { asLog, type LogSink } from '../../common/log';
+import { countSealed, sealStoredSecrets, setCodec, type SecretCodec } from './secrets';
+
+export type { SecretCodec } from './secrets';
 
 export { Db } from './db';
 export { MAX_SEGMENT_MS } from './segments';
@@ -55,6 +58,13 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Where to log (a Log, or a line function; default console.log); tests pass a no-op. */
   log?: LogSink;
+  /**
+   * The codec camera and device passwords are sealed with, made once the migrations ran and the number of passwords
+   * already sealed is known (a missing key must then not be replaced by a new one). Every sealed value is checked to
+   * open with it, then clear (pre-019) and older-key values are sealed under its current key. Without it the store
+   * can neither read nor write a camera password (StorageError).
+   */
+  secrets?: (stored: { sealed: number }) => SecretCodec;
 }
 
 /**
@@ -76,6 +86,12 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     }
     const applied = await migrate(db, await loadMigrations(opts.migrationsDir), opts.now);
     if (applied.length > 0) log.info(`applied migration(s) ${applied.join(', ')}`, { file: filePath });
+    if (opts.secrets) {
+      const codec = opts.secrets({ sealed: await countSealed(db) });
+      const r = await sealStoredSecrets(db, codec);
+      if (r.sealed + r.resealed > 0) log.info(`sealed ${r.sealed} clear camera password(s), re-sealed ${r.resealed} under the current secrets key`, { ...r });
+      setCodec(db, codec);
+    }
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

@@ -10,7 +10,8 @@ import type { CameraPlacement, Geofence, TrackPointView } from '../../common/gps
 import type { Bookmark, Case, ExportJob, PlaybackMap, Snapshot } from '../../common/investigation';
 import type { OnvifDeviceView, PtzPreset, PtzTour } from '../../common/onvif';
 import type { ChannelRef, ChannelView, DeviceView, OrgSearchHit, OrgTree } from '../../common/devices';
-import { copyFixtureDataDir, readFixtureIds, type FixtureManifest } from '../helpers/datadir-fixture';
+import { copyFixtureDataDir, DATADIR_FIXTURE, readFixtureIds, type FixtureManifest } from '../helpers/datadir-fixture';
+import { generateSecretKey, SecretBox, secretKeySourceOf } from '../../main/platform/secret-box';
 import { decodeErrors, ffprobeFile } from '../helpers/media-assert';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { Db } from '../../storage/sqlite/db';
@@ -233,6 +234,47 @@ describe("data directory of release r1 (committed fixture) in today's server", (
       await db.close();
     }
   });
+  it('seals the passwords it left in clear or under onvif.key with the secrets key (migration 019), and makes its files owner-only', async () => {
+    // What r1 stored: the ONVIF camera's RTSP password in clear, the ONVIF device's sealed (v1) under onvif.key.
+    const fixtureDb = `file:${path.join(DATADIR_FIXTURE, 'argus-data', 'argus.db')}?immutable=1`;
+    const old = (q: string) => spawnSync('sqlite3', ['-readonly', fixtureDb, q], { encoding: 'utf8' }).stdout.trim();
+    const clearRtsp = old(`SELECT password FROM cameras WHERE id = ${ids.cameras.ptz}`);
+    const oldOnvif = old(`SELECT password_enc FROM onvif_devices WHERE id = ${ids.onvif.device}`);
+    expect(clearRtsp.length).toBeGreaterThan(0);
+    expect(oldOnvif).toMatch(/^v1:/);
+    const legacyBox = SecretBox.open(
+      { keyFile: '/nonexistent', envKey: generateSecretKey(), legacyOnvifKeyFile: path.join(dataDir, 'onvif.key') },
+      { mayCreate: false },
+    );
+    const onvifPassword = legacyBox.open(oldOnvif);
+
+    const db = await Db.open(path.join(dataDir, 'argus.db'));
+    try {
+      const rtsp = await db.get<{ password: string | null; password_enc: string }>('SELECT password, password_enc FROM rtsp_channels WHERE channel_id = ?', [
+        ids.cameras.ptz,
+      ]);
+      const onvif = await db.get<{ password_enc: string }>('SELECT password_enc FROM onvif_devices WHERE id = ?', [ids.onvif.device]);
+      const box = SecretBox.open(secretKeySourceOf({ dataDir, secretsKeyFile: path.join(dataDir, 'secrets.key') }), { mayCreate: false });
+      expect(rtsp!.password).toBeNull();
+      expect(rtsp!.password_enc).toMatch(new RegExp(`^s1:${box.keyId}:`));
+      expect(box.open(rtsp!.password_enc)).toBe(clearRtsp);
+      expect(onvif!.password_enc).toMatch(new RegExp(`^s1:${box.keyId}:`));
+      expect(box.open(onvif!.password_enc)).toBe(onvifPassword);
+      expect(await db.get('SELECT count(*) AS n FROM rtsp_channels WHERE password IS NOT NULL')).toEqual({ n: 0 });
+    } finally {
+      await db.close();
+    }
+    const mode = (p: string) => (fs.statSync(path.join(dataDir, p)).mode & 0o777).toString(8);
+    expect([mode('.'), mode('argus.db'), mode('secrets.key'), mode('onvif.key'), mode('recordings'), mode('exports')]).toEqual([
+      '700',
+      '600',
+      '600',
+      '600',
+      '700',
+      '700',
+    ]);
+  });
+
   it('answers the new API over the upgraded data: devices, channels, the tree with the old groups, search', async () => {
     const patrol = await get<DeviceView>(`/api/v1/devices/${ids.units.patrol}`);
     expect(patrol).toMatchObject({

@@ -80,8 +80,9 @@ describe('ONVIF across a server restart', () => {
     ).body;
     expect((await api('POST', `/api/v1/cameras/${id}/ptz/tours/${tour.id}/start`)).status).toBe(200);
     await waitFor('tour running', () => sim.callsOf('GotoPreset').length >= 2);
-    const key = fs.readFileSync(path.join(config.dataDir, 'onvif.key'), 'utf8');
-    expect(fs.statSync(path.join(config.dataDir, 'onvif.key')).mode & 0o077).toBe(0);
+    const key = fs.readFileSync(path.join(config.dataDir, 'secrets.key'), 'utf8');
+    expect(fs.statSync(path.join(config.dataDir, 'secrets.key')).mode & 0o077).toBe(0);
+    expect(fs.existsSync(path.join(config.dataDir, 'onvif.key'))).toBe(false); // the one secrets key seals ONVIF passwords too
 
     await b!.close();
     b = null;
@@ -90,7 +91,7 @@ describe('ONVIF across a server restart', () => {
     expect(sim.callsOf('GotoPreset').length).toBe(stoppedAt); // nothing drives it while the server is down
 
     api = await start();
-    expect(fs.readFileSync(path.join(config.dataDir, 'onvif.key'), 'utf8')).toBe(key);
+    expect(fs.readFileSync(path.join(config.dataDir, 'secrets.key'), 'utf8')).toBe(key);
     await waitFor('tour resumed after restart', () => sim.callsOf('GotoPreset').length >= stoppedAt + 2, 10_000);
     const st = await api<PtzState>('GET', `/api/v1/cameras/${id}/ptz`);
     expect(st.body.tour).toMatchObject({ tourId: tour.id, state: 'running' });

@@ -93,7 +93,7 @@ describe('one-step add', () => {
     expect(link!.snapshotUri).toContain('/snapshot/vs1-main.jpg');
     // The stored ONVIF password is encrypted; the API lists never show it.
     const dev = await h.b.store.onvif.getDevice(r.body.device.id);
-    expect(dev!.passwordEnc).toMatch(/^v1:/);
+    expect(dev!.passwordEnc).toMatch(/^s1:[0-9a-f]{8}:/); // sealed with the secrets key (main/platform/secret-box.ts)
     expect(dev!.passwordEnc).not.toContain('cam-secret-42');
     const list = await h.api<OnvifDeviceView[]>('GET', '/api/v1/onvif/devices');
     expect(JSON.stringify(list.body)).not.toContain('cam-secret-42');

@@ -29,6 +29,9 @@ export type RtspServerOptions = (
    * make the fake cameras cheaper in CPU, at the cost of realism for the receiver.
    */
   mtu?: number;
+  /** 'user:password' every mount asks for (RTSP Basic, or Digest with `digest`); passed in the environment, not argv. */
+  auth?: string;
+  digest?: boolean;
 };
 
 export interface RtspServer {
@@ -69,10 +72,12 @@ export async function startRtspServer(opts: RtspServerOptions, port?: number): P
     args.push('--count', String(opts.count), '--clip', opts.clip);
   }
   if (opts.mtu !== undefined) args.push('--mtu', String(opts.mtu));
+  if (opts.digest) args.push('--digest');
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
 
   installExitHook();
-  const child = spawn(PYTHON_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = opts.auth === undefined ? process.env : { ...process.env, RTSP_SERVER_AUTH: opts.auth };
+  const child = spawn(PYTHON_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   running.add(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {

@@ -1,5 +1,6 @@
 // Unit tests of the TOTP factor with an injected clock and a real SQLite store: window, replay, throttle, recovery codes, sealing.
 import fs from 'node:fs';
+import path from 'node:path';
 import { generate } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UserRow } from '../../../storage/repositories';
@@ -43,7 +44,7 @@ describe('TotpFactor', () => {
     const now = () => nowMs;
     factor = new TotpFactor(
       t.store,
-      factorSealer(t.dir),
+      factorSealer({ dataDir: t.dir, secretsKeyFile: path.join(t.dir, 'secrets.key') }),
       new AuditLog(t.store, now),
       { totpRoles: ['admin', 'investigator'], totpRequiredRoles: [], totpIssuer: 'Argus' },
       now,
@@ -66,7 +67,7 @@ describe('TotpFactor', () => {
   it('stores the secret sealed (not in clear), is off until the first code confirms it, then on with 10 recovery codes', async () => {
     const setup = await factor.begin(user);
     const row = await t.store.factors.totp(user.id);
-    expect(row?.secretBox).toMatch(/^v1:/);
+    expect(row?.secretBox).toMatch(/^s1:/);
     expect(row?.secretBox).not.toContain(setup.secret);
     for (const f of [t.file, `${t.file}-wal`]) if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(Buffer.from(setup.secret))).toBe(false);
     expect(await factor.enabled(user.id)).toBe(false);

@@ -1,13 +1,17 @@
-// The one place that encrypts TOTP secrets at rest: an AES-256-GCM box under the data directory's key (swap here for a shared key).
-import { SecretBox } from '../../services/onvif/secrets';
+// The one place that encrypts TOTP secrets at rest: the shared secrets box (main/platform/secret-box.ts), like camera passwords.
+import { SecretBox, secretKeySourceOf } from '../../platform/secret-box';
 
 export interface SecretSealer {
   seal(plain: string): string;
   open(box: string): string;
 }
 
-/** Seals with the data directory's secret key (<dataDir>/onvif.key today, owner-only, created on first use). */
-export function factorSealer(dataDir: string): SecretSealer {
-  const box = SecretBox.open(dataDir);
-  return { seal: (plain) => box.encrypt(plain), open: (sealed) => box.decrypt(sealed) };
+/**
+ * Seals with the site's secrets key (secretsKeyFile or ARGUS_SECRETS_KEY): the store opened it first and checked every
+ * sealed value, TOTP secrets included (storage/sqlite/secrets.ts), and a key rotation re-seals them with the rest.
+ */
+export function factorSealer(cfg: { dataDir: string; secretsKeyFile: string; secretsKey?: string }): SecretSealer {
+  let box: SecretBox | null = null;
+  const get = () => (box ??= SecretBox.open(secretKeySourceOf(cfg), { mayCreate: true }));
+  return { seal: (plain) => get().seal(plain), open: (sealed) => get().open(sealed) };
 }

@@ -7,7 +7,7 @@ import type { OnvifContext } from './context';
 import { OnvifClient, OnvifError } from './client';
 import { fail, notFound } from './errors';
 import type { EventSubscriptions } from './event-subscriptions';
-import { SecretBox } from './secrets';
+import { SecretBox, secretKeySourceOf } from '../../platform/secret-box';
 
 export interface DeviceRuntime {
   row: OnvifDeviceRow;
@@ -36,11 +36,12 @@ export class DeviceRegistry {
   }
 
   private box(): SecretBox {
-    return (this.secrets ??= SecretBox.open(this.cfg.dataDir));
+    // The server's one box (the start has checked it opens every stored password); created here only for a fresh data dir.
+    return (this.secrets ??= SecretBox.open(secretKeySourceOf(this.cfg), { mayCreate: true }));
   }
 
   encrypt(password: string): string {
-    return this.box().encrypt(password);
+    return this.box().seal(password);
   }
 
   async start(): Promise<void> {
@@ -67,7 +68,7 @@ export class DeviceRegistry {
   attach(row: OnvifDeviceRow): DeviceRuntime {
     let password = '';
     try {
-      password = this.box().decrypt(row.passwordEnc);
+      password = this.box().open(row.passwordEnc);
     } catch (err) {
       this.ctx.log(`[onvif device ${row.id}] stored password cannot be decrypted (${(err as Error).message}); add the device again`);
     }

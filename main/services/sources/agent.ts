@@ -6,16 +6,10 @@ import { SourceUnavailable, type StreamSource } from '../../../media/stream-sour
 /** What an agent source needs from the media hub. */
 export interface HubStreams {
   readonly listening: boolean;
-  /** rtmp:// URL of a hub stream for Argus's own processes (carries the internal secret). */
-  internalUrlFor(streamPath: string): string;
+  /** rtmp:// URL of a hub stream for one run of an Argus ffmpeg (a one-time token, dead once used). */
+  onceUrlFor(streamPath: string): string;
   /** True while a publisher sends on the stream path. */
   isLive(streamPath: string): boolean;
-}
-
-/** The internal secret in a hub URL (listed as a secret of the input, so that no log line shows it). */
-function secretsOf(url: string): string[] {
-  const s = new URL(url).searchParams.get('secret');
-  return s ? [s] : [];
 }
 
 /** A unit's only stream, `/live/<id>`: available while the unit publishes, else SourceUnavailable (status.not_publishing). */
@@ -27,8 +21,9 @@ export function agentSource(unitId: number, hub: HubStreams): StreamSource {
     describe: () => `hub ${streamPath}`,
     open: () => {
       if (!hub.listening || !hub.isLive(streamPath)) return Promise.reject(new SourceUnavailable(msg('status.not_publishing')));
-      const url = hub.internalUrlFor(streamPath);
-      return Promise.resolve({ kind: 'url', url, rtspTransport: null, secrets: secretsOf(url) });
+      // A fresh one-time token per run: what `ps` shows of it is used up by the time anyone reads it (redacted in logs as once=***).
+      const url = hub.onceUrlFor(streamPath);
+      return Promise.resolve({ kind: 'url', url, rtspTransport: null, secrets: [] });
     },
     release: () => undefined,
   };

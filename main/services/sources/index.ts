@@ -13,7 +13,7 @@ export interface SourceDeps {
   hub: HubStreams | null;
 }
 
-const NO_HUB: HubStreams = { listening: false, internalUrlFor: () => '', isLive: () => false };
+const NO_HUB: HubStreams = { listening: false, onceUrlFor: () => '', isLive: () => false };
 
 /**
  * The source of a channel's stream, or null when the channel has no such stream (a camera without a sub URL, a unit's

@@ -51,7 +51,7 @@ describe('sourceFor', () => {
     expect(open).toMatchObject({ url: 'rtsp://10.1.2.3:554/ch1', secrets: [] });
   });
 
-  it('gives a unit the hub stream while it publishes, with the hub secret listed; otherwise status.not_publishing', async () => {
+  it('gives a unit the hub stream while it publishes, by a one-time URL per run (never the hub secret); otherwise status.not_publishing', async () => {
     const unit = camera({ id: 9, kind: 'uplink', url: '', subUrl: null, username: null, password: null });
     const src = sourceFor(unit, 'main', { hub })!;
     expect(src.describe()).toBe('hub /live/9');
@@ -67,10 +67,14 @@ describe('sourceFor', () => {
       await waitFor(() => hub.isLive('/live/9'), 'unit publishes', 20_000);
       const input = await src.open(new AbortController().signal);
       if (input.kind !== 'url') throw new Error('expected a url input');
-      expect(input.url).toBe(hub.internalUrlFor('/live/9'));
-      const secret = new URL(input.url).searchParams.get('secret');
-      expect(secret).toBeTruthy();
-      expect(input.secrets).toEqual([secret]);
+      // A one-time URL: not the hub's internal secret, a token good for one play of this path only.
+      const u = new URL(input.url);
+      expect(`${u.protocol}//${u.host}${u.pathname}`).toBe(hub.internalUrlFor('/live/9').split('?')[0]);
+      expect(u.searchParams.get('secret')).toBeNull();
+      expect(u.searchParams.get('once')).toMatch(/^[\w-]{24}$/);
+      expect(input.url).not.toContain(new URL(hub.internalUrlFor('/live/9')).searchParams.get('secret')!);
+      const again = await src.open(new AbortController().signal);
+      expect(again.kind === 'url' && again.url).not.toBe(input.url); // one per run
       expect(input.rtspTransport).toBeNull();
       src.release();
     } finally {
