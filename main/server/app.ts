@@ -20,6 +20,7 @@ import { apiRoutes } from './routes/index';
 import type { ApiDeps } from './routes/deps';
 import type { FeatureControls, MountAuth, RawMount } from '../services/features';
 import { ErrorKind } from '../../common/errors';
+import { isScopedRight } from '../../common/rights';
 import { ApiError } from './errors';
 import { Router, sendJson, type Route } from './router';
 import { serveStatic } from './static';
@@ -96,13 +97,26 @@ export function createApp(deps: AppDeps): App {
     const p = await sessions.resolve(token);
     return p && !p.user.mustChangePassword ? p : null;
   };
+  const access = deps.access ?? createRoleAccess();
   const hub = new EventHub({
     authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
+    accessFor: (user) => access.for(user),
+    resolveHash: (tokenHash) => sessions.resolveHash(tokenHash, false),
     log: log.child('events'),
     now,
   });
-  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log: log.child('live'), now, audit });
+  const live = new LiveGateway({
+    store,
+    hub: deps.mediaHub ?? null,
+    recording,
+    units: deps.units,
+    log: log.child('live'),
+    now,
+    audit,
+    access,
+    sessionValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
+  });
   const devices =
     deps.devices ??
     createDevices({
@@ -115,15 +129,30 @@ export function createApp(deps: AppDeps): App {
       now,
       log: log.child('devices'),
     });
+  // Rights changed: each console's event filter is compiled again, live streams no longer allowed are cut.
+  const offAccess = access.onChange(() => {
+    void hub.refreshAccess();
+    live.recheck();
+  });
   // Changes the routes announce (old /cameras and /units paths, ONVIF) reach the device model's tree too.
   const events: ApiDeps['events'] = {
     publish: (ev) => {
       hub.publish(ev);
       devices.read.onServerEvent(ev);
     },
-    closeSession: (t) => hub.closeSession(t),
-    closeUser: (u) => hub.closeUser(u),
-    closeUserExcept: (u, t) => hub.closeUserExcept(u, t),
+    // Where sessions end, their event streams and live streams end too (tickets of the session with them).
+    closeSession: (t) => {
+      hub.closeSession(t);
+      live.closeSession(t);
+    },
+    closeUser: (u) => {
+      hub.closeUser(u);
+      live.closeUser(u);
+    },
+    closeUserExcept: (u, t) => {
+      hub.closeUserExcept(u, t);
+      live.closeUserExcept(u, t);
+    },
   };
   const apiDeps: ApiDeps = {
     config,
@@ -133,7 +162,7 @@ export function createApp(deps: AppDeps): App {
     live,
     events,
     devices,
-    access: deps.access ?? createRoleAccess(),
+    access,
     auth,
     audit,
     configLock: new Mutex(),
@@ -151,7 +180,12 @@ export function createApp(deps: AppDeps): App {
     },
   };
   const routes = apiRoutes(() => apiDeps);
-  const router = new Router(routes, { authenticate: (token) => sessions.resolve(token), log });
+  const router = new Router(routes, {
+    authenticate: (token) => sessions.resolve(token),
+    log,
+    // A scoped right (live.view, ptz.control, ...) opens its routes when held anywhere; the handler checks the object.
+    holds: (user, right) => (isScopedRight(right) ? access.for(user).any(right) : access.for(user).global(right)),
+  });
 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -217,6 +251,7 @@ export function createApp(deps: AppDeps): App {
     close: () =>
       (closing ??= (async () => {
         devices.read.close();
+        offAccess();
         await hub.close();
         await live.close();
         if (!server.listening) return;
