@@ -9,8 +9,7 @@ import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from '../services/audit-log';
 import { createDevices, type DevicesControl } from '../services/devices/index';
-import type { AccessControl } from '../services/access/contract';
-import { createRoleAccess } from '../services/access/role-access';
+import { AccessService } from '../services/access/service';
 import { AuthService, LoginThrottle, Sessions } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
@@ -39,8 +38,8 @@ export interface AppDeps {
   devices?: DevicesControl;
   /** Raw (non-JSON) endpoints of the features. */
   mounts?: readonly RawMount[];
-  /** Who may use which right where (the role table alone when absent: tests that build a bare app). */
-  access?: AccessControl;
+  /** Who may use which right where (built here over the store when absent: tests that build a bare app get real rights). */
+  access?: AccessService;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -94,10 +93,10 @@ export function createApp(deps: AppDeps): App {
   const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
+    await accessReady;
     const p = await sessions.resolve(token);
     return p && !p.user.mustChangePassword ? p : null;
   };
-  const access = deps.access ?? createRoleAccess();
   const hub = new EventHub({
     authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
@@ -105,17 +104,6 @@ export function createApp(deps: AppDeps): App {
     resolveHash: (tokenHash) => sessions.resolveHash(tokenHash, false),
     log: log.child('events'),
     now,
-  });
-  const live = new LiveGateway({
-    store,
-    hub: deps.mediaHub ?? null,
-    recording,
-    units: deps.units,
-    log: log.child('live'),
-    now,
-    audit,
-    access,
-    sessionValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
   });
   const devices =
     deps.devices ??
@@ -129,6 +117,23 @@ export function createApp(deps: AppDeps): App {
       now,
       log: log.child('devices'),
     });
+  const access =
+    deps.access ??
+    new AccessService({ repo: store.access, users: store.users, tree: () => devices.read.tree, treeReady: () => devices.read.ready(), audit, now });
+  // Every rights check waits for the grants to be loaded (the first request of a bare app may come at once).
+  const accessReady = access.start();
+  accessReady.catch((err: Error) => log.error(`access control could not load: ${err.message}`, { err }));
+  const live = new LiveGateway({
+    store,
+    hub: deps.mediaHub ?? null,
+    recording,
+    units: deps.units,
+    log: log.child('live'),
+    now,
+    audit,
+    access,
+    sessionValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
+  });
   // Rights changed: each console's event filter is compiled again, live streams no longer allowed are cut.
   const offAccess = access.onChange(() => {
     void hub.refreshAccess();
@@ -180,8 +185,12 @@ export function createApp(deps: AppDeps): App {
     },
   };
   const routes = apiRoutes(() => apiDeps);
+  const authenticate = async (token: string) => {
+    await accessReady;
+    return sessions.resolve(token);
+  };
   const router = new Router(routes, {
-    authenticate: (token) => sessions.resolve(token),
+    authenticate,
     log,
     // A scoped right (live.view, ptz.control, ...) opens its routes when held anywhere; the handler checks the object.
     holds: (user, right) => (isScopedRight(right) ? access.for(user).any(right) : access.for(user).global(right)),
@@ -252,6 +261,7 @@ export function createApp(deps: AppDeps): App {
       (closing ??= (async () => {
         devices.read.close();
         offAccess();
+        if (!deps.access) access.close();
         await hub.close();
         await live.close();
         if (!server.listening) return;
