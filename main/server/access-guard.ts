@@ -22,10 +22,18 @@ export function accessOf(d: ApiDeps, ctx: { principal: Principal | null }): User
   return d.access.for(principalOf(ctx).user);
 }
 
-export const seesChannel = (a: UserAccess, id: number): boolean => SEE_RIGHTS.some((r) => a.channel(r, id));
-export const seesDevice = (a: UserAccess, id: number): boolean => SEE_RIGHTS.some((r) => a.device(r, id));
+/**
+ * The right on a channel. Held everywhere (granted at the root, denied nowhere) covers a channel the tree does not
+ * know yet too: a camera made through /cameras reaches the device tree just after its camera.changed is published.
+ */
+export const onChannel = (a: UserAccess, right: Right, id: number): boolean => a.channel(right, id) || a.global(right);
+/** The same for a device (a unit). */
+export const onDevice = (a: UserAccess, right: Right, id: number): boolean => a.device(right, id) || a.global(right);
+
+export const seesChannel = (a: UserAccess, id: number): boolean => SEE_RIGHTS.some((r) => onChannel(a, r, id));
+export const seesDevice = (a: UserAccess, id: number): boolean => SEE_RIGHTS.some((r) => onDevice(a, r, id));
 /** May read the channel's stream address and account name. */
-export const seesStream = (a: UserAccess, channelId: number): boolean => STREAM_RIGHTS.some((r) => a.channel(r, channelId));
+export const seesStream = (a: UserAccess, channelId: number): boolean => STREAM_RIGHTS.some((r) => onChannel(a, r, channelId));
 
 /** A camera as a user may see it: its stream address and account name only for cameras.manage / devices.manage on it. */
 export function cameraFor(a: UserAccess, c: Camera): Camera {
@@ -48,13 +56,13 @@ function forbidden(right: Right): ApiError {
 
 /** 404 (`notFound`) when the user may not know the channel, 403 when they see it but lack the right. */
 export function needChannel(a: UserAccess, right: Right, id: number, notFound: () => Error = () => ApiError.notFound(msg('channel.not_found', { id }))): void {
-  if (a.channel(right, id)) return;
+  if (onChannel(a, right, id)) return;
   throw seesChannel(a, id) ? forbidden(right) : notFound();
 }
 
 /** The same for a device (a unit is a device; its channel has the same id). */
 export function needDevice(a: UserAccess, right: Right, id: number, notFound: () => Error = () => ApiError.notFound(msg('device.not_found', { id }))): void {
-  if (a.device(right, id)) return;
+  if (onDevice(a, right, id)) return;
   throw seesDevice(a, id) ? forbidden(right) : notFound();
 }
 
@@ -74,7 +82,7 @@ export function needGlobal(a: UserAccess, right: Right): void {
  */
 export function holdsOnSource(a: UserAccess, right: Right, sourceId: number | null): boolean {
   if (sourceId === null) return a.global(right);
-  return a.channel(right, sourceId) || a.device(right, sourceId);
+  return onChannel(a, right, sourceId) || a.device(right, sourceId);
 }
 
 export function needOnSource(a: UserAccess, right: Right, sourceId: number | null, notFound: () => Error): void {

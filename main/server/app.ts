@@ -54,6 +54,8 @@ export interface App {
   devices: DevicesControl;
   /** The API route table being served. */
   routes: readonly Route[];
+  /** Who may use which right where (the one the routes, the event stream and live tickets ask). */
+  access: AccessService;
   auth: AuthService;
   /** Starts listening on config.bind:config.port; resolves with the actual port. */
   listen(): Promise<number>;
@@ -245,6 +247,7 @@ export function createApp(deps: AppDeps): App {
     live,
     devices,
     routes,
+    access,
     auth,
     listen: () =>
       new Promise<number>((resolve, reject) => {

@@ -2,10 +2,10 @@
 import type { ServerEvent } from '../../common/events';
 import { assertNever } from '../../common/events';
 import type { UserAccess } from '../services/access/contract';
-import { cameraFor, deviceFor, holdsOnSource, seesChannel, seesDevice } from './access-guard';
+import { cameraFor, deviceFor, holdsOnSource, onChannel, onDevice, seesChannel, seesDevice } from './access-guard';
 
 /** A unit shows to whoever sees it (live, recordings, configure) or may see its position on the map. */
-const seesUnit = (a: UserAccess, unitId: number): boolean => seesDevice(a, unitId) || a.device('map.positions', unitId);
+const seesUnit = (a: UserAccess, unitId: number): boolean => seesDevice(a, unitId) || onDevice(a, 'map.positions', unitId);
 
 /**
  * The event as this user may receive it: the same object when all of it is theirs to see (the caller then sends the
@@ -40,9 +40,9 @@ export function eventFor(a: UserAccess, ev: ServerEvent): ServerEvent | null {
       return camera === ev.camera ? ev : { ...ev, camera };
     }
     case 'segment.closed':
-      return a.channel('recordings.view', ev.segment.cameraId) ? ev : null;
+      return onChannel(a, 'recordings.view', ev.segment.cameraId) ? ev : null;
     case 'retention.deleted':
-      return a.channel('recordings.view', ev.cameraId) ? ev : null;
+      return onChannel(a, 'recordings.view', ev.cameraId) ? ev : null;
     case 'unit.status':
       return seesUnit(a, ev.status.unitId) ? ev : null;
     case 'unit.changed':
@@ -62,8 +62,8 @@ export function eventFor(a: UserAccess, ev: ServerEvent): ServerEvent | null {
       return seesChannel(a, ev.status.channelId) ? ev : null;
     case 'gps.positions': {
       if (a.devices('map.positions').all) return ev;
-      const positions = ev.positions.filter((p) => a.device('map.positions', p.unitId));
-      const links = ev.links.filter((l) => a.device('map.positions', l.unitId));
+      const positions = ev.positions.filter((p) => onDevice(a, 'map.positions', p.unitId));
+      const links = ev.links.filter((l) => onDevice(a, 'map.positions', l.unitId));
       if (positions.length === 0 && links.length === 0) return null;
       return positions.length === ev.positions.length && links.length === ev.links.length ? ev : { ...ev, positions, links };
     }

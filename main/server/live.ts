@@ -13,7 +13,7 @@ import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import type { AuditLog } from '../services/audit-log';
 import type { AccessControl } from '../services/access/contract';
-import { needChannel } from './access-guard';
+import { needChannel, onChannel } from './access-guard';
 import { ApiError, httpStatus } from './errors';
 import { clientIp, sendJson } from './router';
 
@@ -187,7 +187,7 @@ export class LiveGateway {
     if (this.deps.sessionValid && !(await this.deps.sessionValid(t.tokenHash))) return ended();
     const user = await this.deps.store.users.get(t.userId);
     if (!user || user.disabled || user.mustChangePassword) return ended();
-    if (this.deps.access && !this.deps.access.for(user).channel('live.view', sourceId)) {
+    if (this.deps.access && !onChannel(this.deps.access.for(user), 'live.view', sourceId)) {
       this.spend(sig, t);
       return { ok: false, kind: ErrorKind.Forbidden, message: 'you may no longer watch this source live' };
     }
@@ -372,7 +372,7 @@ export class LiveGateway {
     for (const [cut, owner] of [...this.open]) {
       this.deps.store.users.get(owner.userId).then(
         (user) => {
-          if (user && access.for(user).channel('live.view', owner.sourceId)) return;
+          if (user && onChannel(access.for(user), 'live.view', owner.sourceId)) return;
           this.log(`cut live stream of channel ${owner.sourceId} to user ${owner.userId}: no longer allowed`);
           cut();
         },

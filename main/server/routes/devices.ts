@@ -33,6 +33,11 @@ export function rtspChannelInput(b: RtspChannelCreate): RtspChannelInput {
 }
 
 export function deviceRoutes(deps: DepsRef): Route[] {
+  /** devices.manage on a node (404 first for a node that does not exist). */
+  const needNodeRight = async (ctx: Parameters<typeof accessOf>[1], nodeId: number) => {
+    await deps().devices.read.node(nodeId);
+    needNode(accessOf(deps(), ctx), 'devices.manage', nodeId);
+  };
   return [
     bind(E.getDevices, async (ctx) => {
       const a = accessOf(deps(), ctx);
@@ -43,19 +48,18 @@ export function deviceRoutes(deps: DepsRef): Route[] {
       if (!seesDevice(a, ctx.params.id)) throw ApiError.notFound(msg('device.not_found', { id: ctx.params.id }));
       return deviceFor(a, await deps().devices.read.device(ctx.params.id, true));
     }),
-    bind(E.postDevicesRtsp, (ctx) => {
-      needNode(accessOf(deps(), ctx), 'devices.manage', ctx.body.nodeId);
+    bind(E.postDevicesRtsp, async (ctx) => {
+      await needNodeRight(ctx, ctx.body.nodeId);
       return deps().devices.edit.createRtsp({ nodeId: ctx.body.nodeId, name: ctx.body.name, channels: ctx.body.channels.map(rtspChannelInput) }, actorOf(ctx));
     }),
-    bind(E.postDevicesAgent, (ctx) => {
-      needNode(accessOf(deps(), ctx), 'devices.manage', ctx.body.nodeId);
+    bind(E.postDevicesAgent, async (ctx) => {
+      await needNodeRight(ctx, ctx.body.nodeId);
       return deps().devices.edit.createAgent(ctx.body, actorOf(ctx));
     }),
-    bind(E.patchDevicesByid, (ctx) => {
-      const a = accessOf(deps(), ctx);
-      needDevice(a, 'devices.manage', ctx.params.id);
+    bind(E.patchDevicesByid, async (ctx) => {
+      needDevice(accessOf(deps(), ctx), 'devices.manage', ctx.params.id);
       // Moving a device needs the right where it goes too.
-      if (ctx.body.nodeId !== undefined) needNode(a, 'devices.manage', ctx.body.nodeId);
+      if (ctx.body.nodeId !== undefined) await needNodeRight(ctx, ctx.body.nodeId);
       return deps().devices.edit.update(ctx.params.id, ctx.body, actorOf(ctx));
     }),
     bind(E.deleteDevicesByid, (ctx) => {

@@ -1,7 +1,7 @@
 // API routes of the gps feature (issue 5): units on the map (map.positions per unit), tracks and near queries (gps.history per unit), geofences, camera placement, map config.
 import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
-import { accessOf, needChannel, needDevice, seesChannel } from '../access-guard';
+import { accessOf, needChannel, needDevice, onDevice, seesChannel } from '../access-guard';
 import { ApiError } from '../errors';
 import { actorOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
@@ -19,7 +19,7 @@ export function gpsRoutes(deps: DepsRef): Route[] {
   return [
     bind(E.getGpsUnits, async (ctx) => {
       const a = accessOf(deps(), ctx);
-      return (await gps().units()).filter((u) => a.device('map.positions', u.unitId));
+      return (await gps().units()).filter((u) => onDevice(a, 'map.positions', u.unitId));
     }),
     bind(E.getGpsUnitsByidTrack, async ({ params, query, principal }) => {
       needDevice(accessOf(deps(), { principal }), 'gps.history', params.id, () => ApiError.notFound(msg('unit.not_found', { id: params.id })));
@@ -29,14 +29,14 @@ export function gpsRoutes(deps: DepsRef): Route[] {
     bind(E.getGpsNear, async ({ query, principal }) => {
       const a = accessOf(deps(), { principal });
       range(query.startMs, query.endMs, 31);
-      return (await gps().unitsNear(query)).filter((u) => a.device('gps.history', u.unitId));
+      return (await gps().unitsNear(query)).filter((u) => onDevice(a, 'gps.history', u.unitId));
     }),
     bind(E.getGpsNearest, (ctx) => {
       const a = accessOf(deps(), ctx);
       // Asked for `limit` of the units this user may see: filtered from all, then cut.
       const limit = ctx.query.limit ?? 5;
       const all = gps().nearestNow({ lat: ctx.query.lat, lon: ctx.query.lon, limit: a.devices('map.positions').all ? limit : 100_000 });
-      return all.filter((u) => a.device('map.positions', u.unitId)).slice(0, limit);
+      return all.filter((u) => onDevice(a, 'map.positions', u.unitId)).slice(0, limit);
     }),
     bind(E.getGpsCamerasNear, async (ctx) => {
       const a = accessOf(deps(), ctx);

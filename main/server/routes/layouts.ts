@@ -2,6 +2,7 @@
 import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import { WALL_TILE_COUNT } from '../../../common/api';
+import { onChannel } from '../access-guard';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toWallLayout } from '../views';
@@ -15,7 +16,7 @@ export function layoutRoutes(deps: DepsRef): Route[] {
       // A tile of a channel the user may (no longer) watch live shows empty.
       return (await deps().store.layouts.listForUser(user.id)).map(toWallLayout).map((l) => ({
         ...l,
-        tiles: l.tiles.map((id) => (id !== null && a.channel('live.view', id) ? id : null)),
+        tiles: l.tiles.map((id) => (id !== null && onChannel(a, 'live.view', id) ? id : null)),
       }));
     }),
     bind(E.putLayoutsByname, async (ctx) => {

@@ -5,13 +5,14 @@ import { parse } from '../../../common/schema';
 import { WallCarouselBody, WallStateBody, type WallStateView } from '../../../common/wall';
 import type { WallStateRow } from '../../../storage/repos/wall-states';
 import { msg } from '../../../common/messages';
+import { onChannel } from '../access-guard';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Principal, type Route } from '../router';
 import type { ApiDeps, DepsRef } from './deps';
 
 /** Whether the tile's source still exists as that kind and the caller may watch it live (live.view on the channel). */
 async function sourceExists(d: ApiDeps, who: Principal, kind: 'camera' | 'unit', id: number): Promise<boolean> {
-  if (!d.access.for(who.user).channel('live.view', id)) return false;
+  if (!onChannel(d.access.for(who.user), 'live.view', id)) return false;
   if (kind === 'unit') return (await d.store.units.get(id)) !== null;
   const row = await d.store.cameras.get(id);
   return row !== null && row.kind === 'rtsp';
