@@ -36,6 +36,8 @@ export interface Backend {
   recording: RecordingService;
   /** The RTMP media hub (listening unless its port could not be bound: then live view and units are unavailable). */
   hub: MediaHub;
+  /** Rights per organisation node and channel (grants; what routes, tickets and the event stream ask). */
+  access: AccessService;
   units: UnitService;
   retention: RetentionService;
   recovery: RecoveryReport;
@@ -246,6 +248,7 @@ async function start(
     url,
     recording,
     hub,
+    access,
     units,
     retention,
     recovery,
