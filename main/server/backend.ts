@@ -43,6 +43,8 @@ export interface Backend {
   recording: RecordingService;
   /** The RTMP media hub (listening unless its port could not be bound: then live view and units are unavailable). */
   hub: MediaHub;
+  /** Rights per organisation node and channel (grants; what routes, tickets and the event stream ask). */
+  access: AccessService;
   units: UnitService;
   retention: RetentionService;
   recovery: RecoveryReport;
@@ -241,7 +243,7 @@ async function start(
     tls,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
-    mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],
+    mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
   publish = (ev) => {
     app.hub.publish(ev);
@@ -280,6 +282,7 @@ async function start(
     url,
     recording,
     hub,
+    access,
     units,
     retention,
     recovery,

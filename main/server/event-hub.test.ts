@@ -80,8 +80,11 @@ describe('event hub over the app', () => {
     expect((await t.call('DELETE', `/api/v1/cameras/${id}`, { token: admin.token })).status).toBe(204);
     expect(await a.next('camera.deleted')).toEqual({ type: 'camera.deleted', cameraId: id });
 
-    t.app.hub.publish({ type: 'retention.deleted', cameraId: 1, segments: 2, bytes: 3 });
-    expect(await b.next('retention.deleted')).toEqual({ type: 'retention.deleted', cameraId: 1, segments: 2, bytes: 3 });
+    // Events about a camera reach those who may see it (the admin, granted at the root).
+    const kept = (await (await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Yard', url: 'rtsp://h/y' } })).json()) as { id: number };
+    await b.next('camera.changed');
+    t.app.hub.publish({ type: 'retention.deleted', cameraId: kept.id, segments: 2, bytes: 3 });
+    expect(await b.next('retention.deleted')).toEqual({ type: 'retention.deleted', cameraId: kept.id, segments: 2, bytes: 3 });
     a.ws.close();
     b.ws.close();
   });

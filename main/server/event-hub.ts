@@ -3,7 +3,9 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ServerEvent } from '../../common/events';
+import type { UserAccess } from '../services/access/contract';
 import { mayReceive } from './event-audience';
+import { eventFor } from './event-rights';
 import type { Principal } from './router';
 import { bearerToken } from './router';
 import { asLog, type Log, type LogSink } from '../../common/log';
@@ -13,6 +15,10 @@ export interface EventHubOptions {
   authenticate(token: string): Promise<Principal | null>;
   /** Re-checks a connected client's session (logged out, expired, user disabled → false). */
   stillValid(tokenHash: string): Promise<boolean>;
+  /** The user's rights, compiled once per client (and again after `refreshAccess`); absent: every event goes to everyone (bare tests). */
+  accessFor?: (user: Principal['user']) => UserAccess;
+  /** The session's current principal (its user row as changed since the stream opened), for `refreshAccess`. */
+  resolveHash?: (tokenHash: string) => Promise<Principal | null>;
   log?: LogSink;
   now?: () => number;
   /** Ping interval; a client that did not answer the previous ping is dropped. */
@@ -24,6 +30,8 @@ export interface EventHubOptions {
 interface Client {
   ws: WebSocket;
   principal: Principal;
+  /** What the user may see (null: everything; bare tests). */
+  access: UserAccess | null;
   alive: boolean;
 }
 
@@ -82,7 +90,7 @@ export class EventHub {
   }
 
   private add(ws: WebSocket, principal: Principal): void {
-    const client: Client = { ws, principal, alive: true };
+    const client: Client = { ws, principal, access: this.opts.accessFor?.(principal.user) ?? null, alive: true };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', () => undefined); // the stream is server → client only
@@ -104,11 +112,44 @@ export class EventHub {
     c.ws.send(text);
   }
 
-  /** Sends an event to every connected client allowed to receive it (mayReceive: event-audience.ts). */
+  /**
+   * Sends an event to every connected client allowed to receive it (mayReceive: event-audience.ts), each getting what
+   * of it their user may see (eventFor: event-rights.ts). The JSON text is made once per distinct answer.
+   */
   publish(ev: ServerEvent): void {
     if (this.clients.size === 0) return;
-    const text = JSON.stringify(ev);
-    for (const c of [...this.clients]) if (mayReceive(c.principal, ev)) this.send(c, text);
+    const texts = new Map<ServerEvent, string>();
+    for (const c of [...this.clients]) {
+      if (!mayReceive(c.principal, ev)) continue;
+      const out = c.access ? eventFor(c.access, ev) : ev;
+      if (out === null) continue;
+      let text = texts.get(out);
+      if (text === undefined) texts.set(out, (text = JSON.stringify(out)));
+      this.send(c, text);
+    }
+  }
+
+  /**
+   * Rights changed (AccessControl.onChange): every client's rights are compiled again from its session's current user,
+   * a client whose session ended is closed, and each is told 'rights.changed' so the console reloads its lists.
+   */
+  async refreshAccess(): Promise<void> {
+    const accessFor = this.opts.accessFor;
+    if (!accessFor) return;
+    for (const c of [...this.clients]) {
+      try {
+        const p = this.opts.resolveHash ? await this.opts.resolveHash(c.principal.tokenHash) : c.principal;
+        if (!p) {
+          this.end(c);
+          continue;
+        }
+        c.principal = p;
+        c.access = accessFor(p.user);
+        this.send(c, JSON.stringify({ type: 'rights.changed' } satisfies ServerEvent));
+      } catch (err) {
+        this.log.error(`rights refresh failed: ${(err as Error).message}`, { err });
+      }
+    }
   }
 
   /** Closes the streams of one session (after logout). */

@@ -1,7 +1,7 @@
 // The route guards follow the rights table (common/rights.ts): every route with a right answers 403 exactly to the roles without it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../common/api';
-import { can, RIGHTS, rolesWith, type Right } from '../../common/rights';
+import { can, isScopedRight, RIGHTS, rolesWith, type Right } from '../../common/rights';
 import { CASE_ROLES, VIEW_ROLES } from '../services/investigation/mounts';
 import { startTestServer, type TestServer } from './test-support';
 
@@ -50,7 +50,7 @@ describe('rights table and route guards', () => {
     expect([...CASE_ROLES].sort()).toEqual([...rolesWith('cases.manage')].sort());
   });
 
-  it('each route with a right answers 403 to exactly the roles without it', async () => {
+  it('each route with a right answers 403 to exactly the roles without it (a scoped right: held nowhere; officers hold theirs only on their own units)', async () => {
     const guarded = t.app.routes.filter((r) => r.auth !== 'public' && r.auth !== 'any');
     expect(guarded.length).toBeGreaterThan(30);
     const wrong: string[] = [];
@@ -61,7 +61,9 @@ describe('rights table and route guards', () => {
         // An empty body: allowed roles get past the guard (400/404/503...), the others are refused before validation.
         const res = await t.call(r.method, urlPath, { token: tokens.get(role), body: r.body ? {} : undefined });
         const refused = res.status === 403;
-        if (refused === can({ role }, right)) wrong.push(`${r.method} ${r.path} (${right}) as ${role}: ${res.status}`);
+        const user = (await t.store.users.getByUsername(`${role}-user`))!;
+        const a = t.app.access.for(user);
+        if (refused === (isScopedRight(right) ? a.any(right) : a.global(right))) wrong.push(`${r.method} ${r.path} (${right}) as ${role}: ${res.status}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -11,6 +11,8 @@ import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { createApp, type App } from './app';
 import { hashPassword } from './auth';
+import { ROOT_NODE_ID } from '../../common/devices';
+import type { Right } from '../../common/rights';
 
 /** Records what the API asked of the recording service (the media side is tested on its own). */
 export class FakeRecording implements RecordingControl {
@@ -68,6 +70,8 @@ export interface TestServer {
   /** Creates a user directly in the store. */
   addUser(username: string, password: string, role: Role, disabled?: boolean): Promise<UserRow>;
   login(username: string, password: string): Promise<LoginResponse>;
+  /** Grants (or denies) a user a right on a node (the root by default) or one channel, through the access service. */
+  grant(userId: number, right: Right, scope?: { node: number } | { channel: number }, effect?: 'allow' | 'deny'): Promise<void>;
   /** fetch against the server with an optional bearer token and JSON body. */
   call(method: string, urlPath: string, opts?: { token?: string; body?: unknown; rawBody?: string; contentType?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -114,6 +118,10 @@ export async function startTestServer(opts: { consoleDir?: string; clock?: boole
       const r = await call('POST', '/api/v1/auth/login', { body: { username, password } });
       if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
       return (await r.json()) as LoginResponse;
+    },
+    grant: async (userId, right, scope = { node: ROOT_NODE_ID }, effect = 'allow') => {
+      const [scopeKind, scopeId] = 'node' in scope ? (['node', scope.node] as const) : (['channel', scope.channel] as const);
+      await app.access.createGrant({ principalKind: 'user', principalId: userId, right, scopeKind, scopeId, effect }, { kind: 'system', reason: 'test setup' });
     },
     call,
     close: async () => {

@@ -21,6 +21,8 @@ describe('wall state API', () => {
     await t.addUser('disp', 'disp-password-1', 'dispatcher');
     admin = await t.login('admin', 'admin-password-1');
     officer = await t.login('officer', 'officer-password-1');
+    // Officers watch only their own unit by default (issue 13); this one may watch everything live.
+    await t.grant(officer.user.id, 'live.view');
     dispatcher = await t.login('disp', 'disp-password-1');
     cam = await json<Camera>(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Gate', url: 'rtsp://10.1.1.1:554/a' } }), 201);
     cam2 = await json<Camera>(await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Yard', url: 'rtsp://10.1.1.2:554/a' } }), 201);

@@ -136,8 +136,12 @@ describe('control priority', () => {
   it('lets a higher priority take over at once, tells a lower one who holds it, and releases after idle time', async () => {
     const { sim, id } = await newCamera('Priority cam');
     const officer = await h.addUser('officer-p', 'officer');
+    // Officers steer only where granted (issue 13): this one may watch and steer this camera.
+    await h.grant('officer-p', 'live.view', id);
+    await h.grant('officer-p', 'ptz.control', id);
     const dispatcher = await h.addUser('dispatcher-p', 'dispatcher');
     const investigator = await h.addUser('investigator-p', 'investigator');
+    await h.grant('investigator-p', 'ptz.control', id); // investigators watch everywhere but steer only where granted
 
     // The officer is moving when the dispatcher takes over with a non-move command: the officer's movement ends.
     expect((await h.api('POST', ptz(id, '/move'), { pan: 0.2, tilt: 0 }, officer)).status).toBe(204);

@@ -93,6 +93,12 @@ describe('remembered wall and carousel (built console, real back end, RTSP camer
       users: Object.entries(USERS).map(([username, u]) => ({ username, role: u.role, password: u.password })),
     });
     browser = await launchBrowser();
+    // Officers watch only their own unit by default (issue 13): this one may watch every camera live.
+    const off = (await backend.backend.store.users.getByUsername('off'))!;
+    await backend.backend.access.createGrant(
+      { principalKind: 'user', principalId: off.id, right: 'live.view', scopeKind: 'node', scopeId: 1, effect: 'allow' },
+      { kind: 'system', reason: 'test setup' },
+    );
     const admin = await login('admin', ADMIN_PASSWORD);
     const add = async (name: string, mount: string) => {
       const r = await api<Camera>('POST', '/cameras', admin, { name, url: rtsp.url(mount), groupName: 'Depot', segmentSeconds: 10 });

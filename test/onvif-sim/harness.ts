@@ -1,6 +1,7 @@
 // Shared setup of the ONVIF end-to-end tests on the test harness (test/harness): an in-process back end, a GStreamer RTSP server, simulators, API and WebSocket helpers.
 import fs from 'node:fs';
 import { WebSocket } from 'ws';
+import type { Right } from '../../common/rights';
 import type { Role } from '../../common/api';
 import type { ServerEvent } from '../../common/events';
 import type { Config } from '../../main/config';
@@ -23,6 +24,8 @@ export interface Harness {
   api<T = any>(method: string, p: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   sim(opts?: Partial<SimOptions>): Promise<OnvifSimulator>;
   addUser(username: string, role: Role): Promise<string>;
+  /** Grants a user (by name) a right on one channel (issue 13: officers hold rights only where granted). */
+  grant(username: string, right: Right, channelId: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,12 @@ export async function startHarness(overrides: Partial<Config> = {}): Promise<Har
       return s;
     },
     addUser: (username, role) => srv.addUser(username, role),
+    async grant(username, right, channelId) {
+      const user = await b.store.users.getByUsername(username);
+      if (!user) throw new Error(`no user ${username}`);
+      const body = { principalKind: 'user', principalId: user.id, right, scopeKind: 'channel', scopeId: channelId, effect: 'allow' } as const;
+      await b.access.createGrant(body, { kind: 'system', reason: 'test setup' });
+    },
     async close() {
       ws.close();
       let t = Date.now();
