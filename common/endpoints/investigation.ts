@@ -38,7 +38,8 @@ export const getPlaybackMapByid = endpoint({
   auth: 'recordings.view',
   tag: 'investigation',
   summary: 'The VOD pieces of a playback window (at most 15 min) on wall-clock time, and the HLS playlist URL',
-  description: 'Pieces start on keyframes about 2 s apart; each is a byte range of one MPEG-TS segment. Add ?token= to the playlist URL for players.',
+  description:
+    'Pieces start on keyframes about 2 s apart; each is a byte range of one MPEG-TS segment. The playlist URL carries a signed link (sig) for this channel, window and session: it expires after minutes and ends with the session; the session token is never put in a playback URL.',
   params: IdParams,
   query: TimelineQuery,
   response: { description: 'the playback map', schema: typed<PlaybackMap>(obj('PlaybackMap')) },

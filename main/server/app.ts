@@ -96,7 +96,9 @@ export function createApp(deps: AppDeps): App {
     const p = await sessions.resolve(token);
     return p && !p.user.mustChangePassword ? p : null;
   };
+  const access = deps.access ?? createRoleAccess();
   const hub = new EventHub({
+    access,
     authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
     log: log.child('events'),
@@ -133,7 +135,7 @@ export function createApp(deps: AppDeps): App {
     live,
     events,
     devices,
-    access: deps.access ?? createRoleAccess(),
+    access,
     auth,
     audit,
     configLock: new Mutex(),
@@ -148,6 +150,10 @@ export function createApp(deps: AppDeps): App {
       const header = req.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
       return token ? active(token) : null;
+    },
+    async session(tokenHash) {
+      const p = await sessions.resolveHash(tokenHash, false);
+      return p && !p.user.mustChangePassword ? p : null;
     },
   };
   const routes = apiRoutes(() => apiDeps);

@@ -7,12 +7,16 @@ import { mayReceive } from './event-audience';
 import type { Principal } from './router';
 import { bearerToken } from './router';
 import { asLog, type Log, type LogSink } from '../../common/log';
+import type { AccessControl } from '../services/access/contract';
+import { createRoleAccess } from '../services/access/role-access';
 
 export interface EventHubOptions {
   /** Resolves a token to its session's user without extending the session, or null. */
   authenticate(token: string): Promise<Principal | null>;
   /** Re-checks a connected client's session (logged out, expired, user disabled → false). */
   stillValid(tokenHash: string): Promise<boolean>;
+  /** Whose rights decide which events a console receives (event-audience.ts); the role table when absent. */
+  access?: AccessControl;
   log?: LogSink;
   now?: () => number;
   /** Ping interval; a client that did not answer the previous ping is dropped. */
@@ -40,6 +44,7 @@ export class EventHub {
   private readonly now: () => number;
   private readonly maxBufferedBytes: number;
   private closed = false;
+  private access: AccessControl | undefined;
 
   constructor(private readonly opts: EventHubOptions) {
     this.log = asLog(opts.log, 'events');
@@ -108,7 +113,8 @@ export class EventHub {
   publish(ev: ServerEvent): void {
     if (this.clients.size === 0) return;
     const text = JSON.stringify(ev);
-    for (const c of [...this.clients]) if (mayReceive(c.principal, ev)) this.send(c, text);
+    const access = (this.access ??= this.opts.access ?? createRoleAccess());
+    for (const c of [...this.clients]) if (mayReceive(c.principal, ev, access)) this.send(c, text);
   }
 
   /** Closes the streams of one session (after logout). */

@@ -14,6 +14,8 @@ export interface InvestigationFeatureOptions {
   snapshotsDir?: string;
   /** A viewing session is audited ('playback.view') after this long without requests; default the playbackAuditIdleMs setting. */
   playbackIdleMs?: number;
+  /** How long a signed playback link works (default PLAYBACK_TOKEN_TTL_MS, 20 min). */
+  playbackTokenTtlMs?: number;
 }
 
 export function createInvestigationFeature(
@@ -26,6 +28,7 @@ export function createInvestigationFeature(
     exportsDir: opts.exportsDir ?? path.join(ctx.config.dataDir, 'exports'),
     snapshotsDir: opts.snapshotsDir ?? path.join(ctx.config.dataDir, 'snapshots'),
     indexDir,
+    playbackTokenTtlMs: opts.playbackTokenTtlMs,
   });
   const idle = opts.playbackIdleMs ?? ctx.config.playbackAuditIdleMs;
   const audit = new PlaybackAudit(ctx.audit, idle);
@@ -45,6 +48,7 @@ export function createInvestigationFeature(
       },
       ctx.config.recordingsDir,
       ctx.ffmpeg,
+      ctx.access,
     ),
     async start() {
       await service.exports.start();

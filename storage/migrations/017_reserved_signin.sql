@@ -1,0 +1,1 @@
+-- Migration 017: PLACEHOLDER on branch feat/secrets only (the loader wants contiguous numbers); DELETE this file when merging the real 017.

@@ -1,0 +1,1 @@
+-- Migration 019: PLACEHOLDER on branch feat/enforce-inv only (the loader wants contiguous numbers); DELETE this file when merging the real 019.
