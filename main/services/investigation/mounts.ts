@@ -217,6 +217,8 @@ export function investigationMounts(
       const a = await authorize(res, await auth.principal(req, url), access);
       if (!a) return;
       const { p } = a;
+      // Like the exports routes' guard: cases.manage somewhere, before anything about the export is told.
+      if (!a.rights.any('cases.manage')) return fail(res, 403, msg('auth.forbidden'), 'you may not see exports');
       const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
       const zip = /^(\d+)\.zip$/.exec(rest);
       const m = zip ?? /^(\d+)\/(.+)$/.exec(rest);
