@@ -1,1 +1,0 @@
--- Migration 015: PLACEHOLDER on branch feat/secrets only (the loader wants contiguous numbers); DELETE this file when merging the real 015.
