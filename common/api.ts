@@ -1,4 +1,5 @@
 // HTTP API contracts under /api/v1: request schemas (validated at runtime by the server) and response types.
+import type { RightsSummary } from './access';
 import { msg, type ServerMessage } from './messages';
 import { s, type Infer } from './schema';
 
@@ -23,6 +24,8 @@ export interface UserInfo {
   createdMs: number;
   /** Set by an administrator's reset or the generated first password: the console asks for a new password first. */
   mustChangePassword: boolean;
+  /** The signed-in user's effective rights in short (login and /auth/me only): the console shows only what they may use. */
+  rights?: RightsSummary;
 }
 
 export interface LoginResponse {

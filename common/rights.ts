@@ -97,10 +97,12 @@ export interface Grant {
   scope: RightScope;
 }
 
-/** Who asks: their role, and (later) grants of their own. */
+/** Who asks: their role, and (later) grants of their own; a signed-in console user carries the server's summary of their effective rights. */
 export interface RightsHolder {
   role: Role;
   grants?: readonly Grant[];
+  /** The effective rights the server computed (login, /auth/me; common/access.ts RightsSummary): when present, it decides. */
+  rights?: { readonly global: readonly Right[]; readonly any: readonly Right[] };
 }
 
 /** The roles that hold a right. */
@@ -120,8 +122,10 @@ function covers(granted: RightScope, asked: RightScope): boolean {
   return asked.kind === 'channel' && asked.channel === granted.channel && asked.id === granted.id;
 }
 
-/** Whether the holder may use the right in the scope (everywhere when no scope is given). */
+/** Whether the holder may use the right in the scope (no scope: anywhere, by the server's summary when the holder carries one; else everywhere by role). */
 export function can(who: RightsHolder, right: Right, scope: RightScope = GLOBAL): boolean {
+  // The server's summary: a right usable on at least one node or channel shows its screens (the server filters per channel).
+  if (who.rights && scope.kind === 'global') return who.rights.any.includes(right);
   const grants = [...roleGrants(who.role), ...(who.grants ?? [])];
   return grants.some((g) => g.right === right && covers(g.scope, scope));
 }

@@ -1,4 +1,5 @@
 // Repository interfaces: the only way the rest of Argus reaches stored data (SQLite today, PostgreSQL later).
+import type { AccessRepo } from './repos/access';
 import type { AlarmRepo } from './repos/alarms';
 import type { AlarmWindowRepo } from './repos/alarm-windows';
 import type { AgentRepo, ChannelRepo, DeviceRepo, OrgRepo, RtspRepo } from './repos/devices';
@@ -255,6 +256,8 @@ export interface Store {
   users: UserRepo;
   sessions: SessionRepo;
   audit: AuditRepo;
+  /** Access control: grants, groups, home nodes, device users (docs/design/access.md). */
+  access: AccessRepo;
   close(): Promise<void>;
 }
 

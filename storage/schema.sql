@@ -257,7 +257,8 @@ CREATE TABLE users (
   disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),                    -- boolean: login refused
   created_ms    INTEGER NOT NULL,                                                         -- creation time (ms since epoch, UTC)
   must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)), -- boolean: set by an admin reset or the generated first password; only a password change is allowed until then (migration 009)
-  password_changed_ms  INTEGER                                                            -- when the password last changed (ms since epoch, UTC); NULL = never since creation
+  password_changed_ms  INTEGER,                                                           -- when the password last changed (ms since epoch, UTC); NULL = never since creation
+  node_id       INTEGER REFERENCES org_nodes (id) ON DELETE SET NULL                     -- home organisation node (migration 015): node grants apply to users at or below it; NULL = the root
 ) STRICT;
 
 -- Login sessions. The bearer token is never stored, only its SHA-256 (64 lowercase hex characters, enforced).
@@ -665,3 +666,75 @@ CREATE TABLE snapshots (
 
 -- Snapshots of one camera by time.
 CREATE INDEX snapshots_camera_t ON snapshots (camera_id, t_ms);
+
+-- ---------- Access control (issue 13, migration 015; docs/design/access.md) ----------
+
+-- User groups; grants to a group apply to its members. directory_name: the LDAP/AD group it stands for (sign-in maps it).
+CREATE TABLE access_groups (
+  id             INTEGER PRIMARY KEY,                                                                    -- group id
+  name           TEXT    NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 128),                         -- shown name, unique
+  description    TEXT    NOT NULL DEFAULT '' CHECK (length(description) <= 512),                         -- free text
+  directory_name TEXT    UNIQUE CHECK (directory_name IS NULL OR length(directory_name) BETWEEN 1 AND 512), -- directory group name/DN, NULL when local only
+  created_ms     INTEGER NOT NULL,                                                                       -- creation time (ms since epoch, UTC)
+  updated_ms     INTEGER NOT NULL                                                                        -- last change (ms since epoch, UTC)
+) STRICT;
+
+-- Members of a group (go with the group and with the user).
+CREATE TABLE access_group_members (
+  group_id INTEGER NOT NULL REFERENCES access_groups (id) ON DELETE CASCADE, -- the group
+  user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,         -- the member
+  PRIMARY KEY (group_id, user_id)                                             -- a user is a member once
+) STRICT;
+
+-- The groups of a user.
+CREATE INDEX access_group_members_user ON access_group_members (user_id);
+
+-- One grant: principal (exactly one of role / user_id / group_id / principal_node_id, as principal_kind says), right,
+-- scope (a node and everything below it, one channel, or 'own' = the devices assigned to the user), allow or deny.
+-- A deleted user, group, node or channel takes its grants along.
+CREATE TABLE access_grants (
+  id                INTEGER PRIMARY KEY,                                                                  -- grant id
+  principal_kind    TEXT    NOT NULL CHECK (principal_kind IN ('role', 'user', 'group', 'node')),         -- who it is granted to
+  role              TEXT    CHECK (role IS NULL OR role IN ('admin', 'dispatcher', 'investigator', 'officer')), -- role template (principal_kind 'role')
+  user_id           INTEGER REFERENCES users (id) ON DELETE CASCADE,                                      -- the user (principal_kind 'user')
+  group_id          INTEGER REFERENCES access_groups (id) ON DELETE CASCADE,                              -- the group (principal_kind 'group')
+  principal_node_id INTEGER REFERENCES org_nodes (id) ON DELETE CASCADE,                                  -- users at or below this node (principal_kind 'node')
+  right_name        TEXT    NOT NULL CHECK (length(right_name) BETWEEN 1 AND 64),                         -- a right of common/rights.ts (checked by the service)
+  scope_kind        TEXT    NOT NULL CHECK (scope_kind IN ('node', 'channel', 'own')),                    -- where it applies
+  scope_node_id     INTEGER REFERENCES org_nodes (id) ON DELETE CASCADE,                                  -- the node and all below it (scope_kind 'node')
+  scope_channel_id  INTEGER REFERENCES channels (id) ON DELETE CASCADE,                                   -- one channel (scope_kind 'channel')
+  effect            TEXT    NOT NULL CHECK (effect IN ('allow', 'deny')),                                 -- deny wins over any allow
+  created_ms        INTEGER NOT NULL,                                                                     -- when granted (ms since epoch, UTC; 0 = seeded by the migration)
+  CHECK ((principal_kind = 'role') = (role IS NOT NULL)),
+  CHECK ((principal_kind = 'user') = (user_id IS NOT NULL)),
+  CHECK ((principal_kind = 'group') = (group_id IS NOT NULL)),
+  CHECK ((principal_kind = 'node') = (principal_node_id IS NOT NULL)),
+  CHECK ((scope_kind = 'node') = (scope_node_id IS NOT NULL)),
+  CHECK ((scope_kind = 'channel') = (scope_channel_id IS NOT NULL))
+) STRICT;
+
+-- One grant of a kind per principal, right, scope and effect.
+CREATE UNIQUE INDEX access_grants_unique ON access_grants (
+  principal_kind, coalesce(role, ''), coalesce(user_id, 0), coalesce(group_id, 0), coalesce(principal_node_id, 0),
+  right_name, scope_kind, coalesce(scope_node_id, 0), coalesce(scope_channel_id, 0), effect);
+-- Grants of a user, a group, a node principal; on a node, on a channel (cascades, "what applies here").
+CREATE INDEX access_grants_user ON access_grants (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX access_grants_group ON access_grants (group_id) WHERE group_id IS NOT NULL;
+CREATE INDEX access_grants_principal_node ON access_grants (principal_node_id) WHERE principal_node_id IS NOT NULL;
+CREATE INDEX access_grants_scope_node ON access_grants (scope_node_id) WHERE scope_node_id IS NOT NULL;
+CREATE INDEX access_grants_scope_channel ON access_grants (scope_channel_id) WHERE scope_channel_id IS NOT NULL;
+
+-- Rights whose role-template defaults (RIGHT_ROLES) were written once; a right added later is seeded at the next start.
+CREATE TABLE access_seeded_rights (
+  right_name TEXT PRIMARY KEY -- a right of common/rights.ts
+) STRICT;
+
+-- The users (officers) assigned to a device: their own unit ('own' scope).
+CREATE TABLE device_users (
+  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE, -- the device (unit)
+  user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,   -- the assigned user
+  PRIMARY KEY (device_id, user_id)                                     -- assigned once
+) STRICT;
+
+-- The devices of a user.
+CREATE INDEX device_users_user ON device_users (user_id);

@@ -20,6 +20,7 @@ import {
   type WallLayout,
 } from '../api';
 import { ErrorKind, type ErrorBody } from '../errors';
+import { RIGHTS } from '../rights';
 import { MESSAGES, msg, type MessageCode, type MessageParam, type ServerMessage } from '../messages';
 import { fieldError, s, type Infer, type Schema } from '../schema';
 
@@ -119,6 +120,15 @@ export const UserInfoSchema = s.object({
   disabled: s.boolean(),
   createdMs: s.int(),
   mustChangePassword: s.boolean('the password was set by an administrator (or generated): only a password change is allowed until it is changed'),
+  rights: s.optional(
+    s.object(
+      {
+        global: s.array(s.enum(RIGHTS), { maxItems: RIGHTS.length }),
+        any: s.array(s.enum(RIGHTS), { maxItems: RIGHTS.length }),
+      },
+      "the signed-in user's effective rights (login and /auth/me only): held everywhere, and held on at least one node or channel",
+    ),
+  ),
 });
 
 export const LoginResponseSchema = s.object({

@@ -9,8 +9,7 @@ import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import { AuditLog } from '../services/audit-log';
 import { createDevices, type DevicesControl } from '../services/devices/index';
-import type { AccessControl } from '../services/access/contract';
-import { createRoleAccess } from '../services/access/role-access';
+import { AccessService } from '../services/access/service';
 import { AuthService, LoginThrottle, Sessions } from './auth';
 import { toErrorResponse } from './errors';
 import { EventHub } from './event-hub';
@@ -38,8 +37,8 @@ export interface AppDeps {
   devices?: DevicesControl;
   /** Raw (non-JSON) endpoints of the features. */
   mounts?: readonly RawMount[];
-  /** Who may use which right where (the role table alone when absent: tests that build a bare app). */
-  access?: AccessControl;
+  /** Who may use which right where (built here over the store when absent: tests that build a bare app get real rights). */
+  access?: AccessService;
   /** The 'http' logger (its children: 'events', 'live'); a line function is wrapped (asLog). */
   log?: LogSink;
   now?: () => number;
@@ -93,6 +92,7 @@ export function createApp(deps: AppDeps): App {
   const auth = new AuthService(store, sessions, audit, new LoginThrottle(), now);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {
+    await accessReady;
     const p = await sessions.resolve(token);
     return p && !p.user.mustChangePassword ? p : null;
   };
@@ -117,6 +117,12 @@ export function createApp(deps: AppDeps): App {
       now,
       log: log.child('devices'),
     });
+  const access =
+    deps.access ??
+    new AccessService({ repo: store.access, users: store.users, tree: () => devices.read.tree, treeReady: () => devices.read.ready(), audit, now });
+  // Every rights check waits for the grants to be loaded (the first request of a bare app may come at once).
+  const accessReady = access.start();
+  accessReady.catch((err: Error) => log.error(`access control could not load: ${err.message}`, { err }));
   // Changes the routes announce (old /cameras and /units paths, ONVIF) reach the device model's tree too.
   const events: ApiDeps['events'] = {
     publish: (ev) => {
@@ -157,7 +163,11 @@ export function createApp(deps: AppDeps): App {
     },
   };
   const routes = apiRoutes(() => apiDeps);
-  const router = new Router(routes, { authenticate: (token) => sessions.resolve(token), log });
+  const authenticate = async (token: string) => {
+    await accessReady;
+    return sessions.resolve(token);
+  };
+  const router = new Router(routes, { authenticate, log });
 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -223,6 +233,7 @@ export function createApp(deps: AppDeps): App {
     close: () =>
       (closing ??= (async () => {
         devices.read.close();
+        if (!deps.access) access.close();
         await hub.close();
         await live.close();
         if (!server.listening) return;

@@ -23,7 +23,8 @@ import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createDevices } from '../services/devices/index';
-import { createRoleAccess } from '../services/access/role-access';
+import { AccessService } from '../services/access/service';
+import type { OrgTreeIndex } from '../services/devices/tree';
 import { isLog, type Log, type LogSink } from '../../common/log';
 import { createLogger, loggerOptionsOf, type RootLog } from '../platform/logger';
 
@@ -150,6 +151,9 @@ async function start(
   }
   // ---- features (issues 4-7): built before the app (their routes and mounts), started after it listens ----
   const tapListeners = new Set<(ev: ServerEvent) => void>();
+  // Rights over the device model's tree (built below: the access service reads it through this getter).
+  let deviceTree: (() => OrgTreeIndex) | null = null;
+  const access = new AccessService({ repo: store.access, users: store.users, tree: () => deviceTree!(), audit: new AuditLog(store, Date.now) });
   const ctx: FeatureContext = {
     config,
     store,
@@ -167,7 +171,7 @@ async function start(
     hub,
     ffmpeg,
     openTiles: (file) => MbtilesReader.open(file),
-    access: createRoleAccess(),
+    access,
   };
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
@@ -182,7 +186,9 @@ async function start(
     log: root.child('devices'),
   });
   ctx.onServerEvent((ev) => devices.read.onServerEvent(ev));
+  deviceTree = () => devices.read.tree;
   await devices.read.start();
+  await access.start();
   // Each feature logs as its own component.
   const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
   const onvif = createOnvifFeature(as('onvif'));
@@ -198,7 +204,7 @@ async function start(
     units,
     mediaHub: hub,
     devices,
-    access: ctx.access,
+    access,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],
@@ -254,6 +260,7 @@ async function start(
       await recording.close(); // every recorder closes its segment; camera relays end
       await hub.close(); // after the recorders: units and viewers are disconnected
       await app.close();
+      access.close();
       await store.close();
       log.info('closed');
       ownRoot?.close();

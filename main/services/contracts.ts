@@ -28,6 +28,22 @@ export interface OrgScopes {
   scopeOf(target: { channelId: number } | { deviceId: number }): { nodePath: readonly number[] } | null;
 }
 
+/** The organisation tree in memory as rights checks read it (implemented by the device service's OrgTreeIndex, issue 17). */
+export interface OrgTreeView {
+  /** Grows with every structural change (nodes, devices or channels added, moved or removed). */
+  readonly version: number;
+  /** Calls fn after every structural change; returns the unsubscribe. */
+  watch(fn: () => void): () => void;
+  node(id: number): { id: number; parentId: number | null; name: string } | null;
+  device(id: number): { id: number; nodeId: number; name: string } | null;
+  channel(id: number): { id: number; deviceId: number; name: string } | null;
+  /** Ids from the root to the node, both included ([] for an unknown node). O(depth). */
+  pathOf(nodeId: number): number[];
+  channelsOf(deviceId: number): ReadonlyArray<{ id: number }>;
+  channelsUnder(nodeId: number, recursive: boolean): ReadonlyArray<{ channelId: number; deviceId: number; name: string }>;
+  devicesUnder(nodeId: number, recursive: boolean): ReadonlyArray<{ id: number; nodeId: number; name: string }>;
+}
+
 /** A GPS point as stored (WGS-84). */
 export interface TrackPoint {
   unitId: number;

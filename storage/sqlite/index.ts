@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Store } from '../repositories';
+import { SqliteAccessRepo } from './access';
 import { SqliteAlarmRepo } from './alarms';
 import { SqliteAlarmWindowRepo } from './alarm-windows';
 import { SqliteAuditRepo } from './audit';
@@ -99,6 +100,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     users: new SqliteUserRepo(db),
     sessions: new SqliteSessionRepo(db),
     audit: new SqliteAuditRepo(db),
+    access: new SqliteAccessRepo(db),
     close: () => db.close(),
   };
 }

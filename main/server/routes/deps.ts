@@ -7,7 +7,7 @@ import type { RecordingControl } from '../../services/recording-control';
 import type { UnitControl } from '../../services/unit-control';
 import type { AuditLog } from '../../services/audit-log';
 import type { DevicesControl } from '../../services/devices/index';
-import type { AccessControl } from '../../services/access/contract';
+import type { AccessService } from '../../services/access/service';
 import type { AuthService } from '../auth';
 import type { LiveGateway } from '../live';
 import type { Mutex } from '../mutex';
@@ -38,7 +38,7 @@ export interface ApiDeps {
   /** Devices, channels and the organisation tree. */
   devices: DevicesControl;
   /** Rights per organisation node and channel (issue 13): every object-level check and list filter asks it. */
-  access: AccessControl;
+  access: AccessService;
   /** ONVIF, GPS/map, investigation and alarm services (absent ones answer 503). */
   features: FeatureControls;
 }

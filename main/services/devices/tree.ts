@@ -52,6 +52,20 @@ export class OrgTreeIndex {
   private readonly deviceChannels = new Map<number, Set<number>>();
   /** Cached paths (ids from the root to the node, both included); cleared by structural node changes. */
   private readonly paths = new Map<number, number[]>();
+  private readonly watchers = new Set<() => void>();
+  /** Grows with every structural change (a node added, moved or removed; a device or channel added, moved or removed): rights caches compare it. */
+  version = 0;
+
+  /** Calls `fn` after every structural change (see `version`); returns the unsubscribe. */
+  watch(fn: () => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const w of this.watchers) w();
+  }
 
   /** Replaces everything (at start). */
   load(nodes: readonly TreeNode[], devices: readonly TreeDevice[], channels: readonly TreeChannel[]): void {
@@ -59,6 +73,7 @@ export class OrgTreeIndex {
     for (const n of nodes) this.putNode(n);
     for (const d of devices) this.putDevice(d);
     for (const c of channels) this.putChannel(c);
+    this.changed();
   }
 
   // ---------------------------------------------------------------- reads
@@ -198,6 +213,7 @@ export class OrgTreeIndex {
     }
     this.nodes.set(n.id, { ...n });
     if (n.parentId !== null) this.setOf(this.childNodes, n.parentId).add(n.id);
+    if (!before || before.parentId !== n.parentId) this.changed();
   }
 
   removeNode(id: number): void {
@@ -208,6 +224,7 @@ export class OrgTreeIndex {
     this.childNodes.delete(id);
     this.nodeDevices.delete(id);
     this.paths.clear();
+    this.changed();
   }
 
   putDevice(d: TreeDevice): void {
@@ -215,6 +232,7 @@ export class OrgTreeIndex {
     if (before && before.nodeId !== d.nodeId) this.nodeDevices.get(before.nodeId)?.delete(d.id);
     this.devices.set(d.id, { ...d });
     this.setOf(this.nodeDevices, d.nodeId).add(d.id);
+    if (!before || before.nodeId !== d.nodeId) this.changed();
   }
 
   /** Removes the device and its channels. */
@@ -225,11 +243,14 @@ export class OrgTreeIndex {
     this.deviceChannels.delete(id);
     this.nodeDevices.get(d.nodeId)?.delete(id);
     this.devices.delete(id);
+    this.changed();
   }
 
   putChannel(c: TreeChannel): void {
+    const before = this.channels.get(c.id);
     this.channels.set(c.id, { ...c });
     this.setOf(this.deviceChannels, c.deviceId).add(c.id);
+    if (!before || before.deviceId !== c.deviceId) this.changed();
   }
 
   removeChannel(id: number): void {
@@ -237,6 +258,7 @@ export class OrgTreeIndex {
     if (!c) return;
     this.deviceChannels.get(c.deviceId)?.delete(id);
     this.channels.delete(id);
+    this.changed();
   }
 
   private setOf(m: Map<number, Set<number>>, key: number): Set<number> {
