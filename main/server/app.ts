@@ -96,9 +96,9 @@ export function createApp(deps: AppDeps): App {
     const p = await sessions.resolve(token);
     return p && !p.user.mustChangePassword ? p : null;
   };
-  const access = deps.access ?? createRoleAccess();
   const hub = new EventHub({
-    access,
+    // Built below (over the device tree); asked only when an event is sent.
+    access: () => access,
     authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
     log: log.child('events'),

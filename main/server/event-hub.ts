@@ -15,8 +15,8 @@ export interface EventHubOptions {
   authenticate(token: string): Promise<Principal | null>;
   /** Re-checks a connected client's session (logged out, expired, user disabled → false). */
   stillValid(tokenHash: string): Promise<boolean>;
-  /** Whose rights decide which events a console receives (event-audience.ts); the role table when absent. */
-  access?: AccessControl;
+  /** Whose rights decide which events a console receives (event-audience.ts; asked when an event is sent); the role table when absent. */
+  access?: () => AccessControl;
   log?: LogSink;
   now?: () => number;
   /** Ping interval; a client that did not answer the previous ping is dropped. */
@@ -113,7 +113,7 @@ export class EventHub {
   publish(ev: ServerEvent): void {
     if (this.clients.size === 0) return;
     const text = JSON.stringify(ev);
-    const access = (this.access ??= this.opts.access ?? createRoleAccess());
+    const access = (this.access ??= this.opts.access?.() ?? createRoleAccess());
     for (const c of [...this.clients]) if (mayReceive(c.principal, ev, access)) this.send(c, text);
   }
 

@@ -17,6 +17,6 @@ export async function grant(srv: InvServer, admin: string, body: GrantBody): Pro
 }
 
 export async function setHomeNode(srv: InvServer, admin: string, userId: number, nodeId: number): Promise<void> {
-  const r = await srv.api('PUT', `/api/v1/users/${userId}/node`, admin, { nodeId });
+  const r = await srv.api('PUT', `/api/v1/access/users/${userId}/node`, admin, { nodeId });
   if (r.status >= 300) throw new Error(`home node of user ${userId}: ${r.status} ${JSON.stringify(r.body)}`);
 }

@@ -21,7 +21,11 @@ export function investigationRoutes(deps: DepsRef): Route[] {
     bind(E.patchBookmarksByid, (ctx) => inv().updateBookmark(ctx.params.id, ctx.body, who(ctx))),
     bind(E.deleteBookmarksByid, (ctx) => inv().deleteBookmark(ctx.params.id, who(ctx))),
     bind(E.getCases, (ctx) => inv().listCases(rights(ctx))),
-    bind(E.postCases, (ctx) => inv().createCase({ reference: ctx.body.reference, title: ctx.body.title ?? '', nodeId: ctx.body.nodeId }, who(ctx))),
+    bind(E.postCases, async (ctx) => {
+      // A new case belongs to the node asked for, or to the creator's home node.
+      const homeNodeId = ctx.body.nodeId ?? (await deps().access.userNode(principalOf(ctx).user.id)).nodeId;
+      return inv().createCase({ reference: ctx.body.reference, title: ctx.body.title ?? '', nodeId: ctx.body.nodeId }, { ...who(ctx), homeNodeId });
+    }),
     bind(E.getCasesByid, (ctx) => inv().getCase(ctx.params.id, rights(ctx))),
     bind(E.postCasesByidHold, (ctx) => inv().placeHold(ctx.params.id, ctx.body.reason, who(ctx))),
     bind(E.deleteCasesByidHold, (ctx) => inv().releaseHold(ctx.params.id, who(ctx))),
