@@ -1,5 +1,6 @@
 // Every JSON endpoint of the API, declared once (common/endpoint.ts): `E.<operationId>`; ENDPOINT_AREAS lists them by area.
 import { declarationsOf, type AnyEndpoint } from '../endpoint';
+import * as access from './access';
 import * as alarms from './alarms';
 import * as auth from './auth';
 import * as cameras from './cameras';
@@ -17,6 +18,7 @@ import * as units from './units';
 import * as users from './users';
 import * as wallState from './wall-state';
 
+export * from './access';
 export * from './alarms';
 export * from './auth';
 export * from './cameras';
@@ -60,6 +62,7 @@ export const ENDPOINT_AREAS = {
   devices: only(devices),
   channels: only(channels),
   channelsPtz: only(channelsPtz),
+  access: only(access),
 };
 
 /** Every declaration, once. */

@@ -3,6 +3,7 @@ import * as E from '../../../common/endpoints';
 import { ALL_ENDPOINTS } from '../../../common/endpoints';
 import { buildOpenApi } from '../openapi';
 import { bind, checkBindings, type Route } from '../router';
+import { accessRoutes } from './access';
 import { alarmsRoutes } from './alarms';
 import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
@@ -35,6 +36,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...orgRoutes(deps),
     ...deviceRoutes(deps),
     ...channelRoutes(deps),
+    ...accessRoutes(deps),
   ];
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;
