@@ -19,7 +19,9 @@ export type CoreServerEvent =
   | { type: 'unit.changed'; unit: Unit }
   | { type: 'unit.deleted'; unitId: number }
   /** A device event was stored (motion, SOS, geofence crossing, ...). */
-  | { type: 'device.event'; event: DeviceEvent };
+  | { type: 'device.event'; event: DeviceEvent }
+  /** The user's rights changed (a grant, group, role template or the tree): reload what the console lists. */
+  | { type: 'rights.changed' };
 
 export type ServerEvent = CoreServerEvent | OnvifServerEvent | GpsServerEvent | InvestigationServerEvent | AlarmServerEvent | DevicesServerEvent;
 
@@ -36,6 +38,7 @@ export const CORE_EVENT_TYPES: Record<CoreServerEvent['type'], true> = {
   'unit.changed': true,
   'unit.deleted': true,
   'device.event': true,
+  'rights.changed': true,
 };
 
 export function isCoreEvent(ev: ServerEvent): ev is CoreServerEvent {

@@ -125,8 +125,8 @@ export function createServices(user: UserInfo, tabIds: readonly TabId[], default
     },
   };
   const unsubEvents = events.subscribe((ev) => {
-    // Every (re)connection starts with hello: reload, since events may have been missed while disconnected.
-    if (ev.type === 'hello') {
+    // Every (re)connection starts with hello: reload, since events may have been missed while disconnected; so does a change of the user's rights.
+    if (ev.type === 'hello' || ev.type === 'rights.changed') {
       void services.reloadCameras().catch(() => undefined);
       void services.reloadUnits().catch(() => undefined);
       void org.reload();

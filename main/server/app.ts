@@ -19,6 +19,7 @@ import { apiRoutes } from './routes/index';
 import type { ApiDeps } from './routes/deps';
 import type { FeatureControls, MountAuth, RawMount } from '../services/features';
 import { ErrorKind } from '../../common/errors';
+import { isScopedRight } from '../../common/rights';
 import { ApiError } from './errors';
 import { Router, sendJson, type Route } from './router';
 import { serveStatic } from './static';
@@ -97,14 +98,13 @@ export function createApp(deps: AppDeps): App {
     return p && !p.user.mustChangePassword ? p : null;
   };
   const hub = new EventHub({
-    // Built below (over the device tree); asked only when an event is sent.
-    access: () => access,
     authenticate: active,
     stillValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
+    accessFor: (user) => access.for(user),
+    resolveHash: (tokenHash) => sessions.resolveHash(tokenHash, false),
     log: log.child('events'),
     now,
   });
-  const live = new LiveGateway({ store, hub: deps.mediaHub ?? null, recording, units: deps.units, log: log.child('live'), now, audit });
   const devices =
     deps.devices ??
     createDevices({
@@ -123,15 +123,41 @@ export function createApp(deps: AppDeps): App {
   // Every rights check waits for the grants to be loaded (the first request of a bare app may come at once).
   const accessReady = access.start();
   accessReady.catch((err: Error) => log.error(`access control could not load: ${err.message}`, { err }));
+  const live = new LiveGateway({
+    store,
+    hub: deps.mediaHub ?? null,
+    recording,
+    units: deps.units,
+    log: log.child('live'),
+    now,
+    audit,
+    access,
+    sessionValid: async (tokenHash) => (await sessions.resolveHash(tokenHash, false)) !== null,
+  });
+  // Rights changed: each console's event filter is compiled again, live streams no longer allowed are cut.
+  const offAccess = access.onChange(() => {
+    void hub.refreshAccess();
+    live.recheck();
+  });
   // Changes the routes announce (old /cameras and /units paths, ONVIF) reach the device model's tree too.
   const events: ApiDeps['events'] = {
     publish: (ev) => {
       hub.publish(ev);
       devices.read.onServerEvent(ev);
     },
-    closeSession: (t) => hub.closeSession(t),
-    closeUser: (u) => hub.closeUser(u),
-    closeUserExcept: (u, t) => hub.closeUserExcept(u, t),
+    // Where sessions end, their event streams and live streams end too (tickets of the session with them).
+    closeSession: (t) => {
+      hub.closeSession(t);
+      live.closeSession(t);
+    },
+    closeUser: (u) => {
+      hub.closeUser(u);
+      live.closeUser(u);
+    },
+    closeUserExcept: (u, t) => {
+      hub.closeUserExcept(u, t);
+      live.closeUserExcept(u, t);
+    },
   };
   const apiDeps: ApiDeps = {
     config,
@@ -167,7 +193,12 @@ export function createApp(deps: AppDeps): App {
     await accessReady;
     return sessions.resolve(token);
   };
-  const router = new Router(routes, { authenticate, log });
+  const router = new Router(routes, {
+    authenticate,
+    log,
+    // A scoped right (live.view, ptz.control, ...) opens its routes when held anywhere; the handler checks the object.
+    holds: (user, right) => (isScopedRight(right) ? access.for(user).any(right) : access.for(user).global(right)),
+  });
 
   const server = http.createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -233,6 +264,7 @@ export function createApp(deps: AppDeps): App {
     close: () =>
       (closing ??= (async () => {
         devices.read.close();
+        offAccess();
         if (!deps.access) access.close();
         await hub.close();
         await live.close();

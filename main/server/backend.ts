@@ -207,7 +207,7 @@ async function start(
     access,
     log: root.child('http'),
     features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
-    mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit)],
+    mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
   publish = (ev) => {
     app.hub.publish(ev);

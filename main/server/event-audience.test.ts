@@ -2,14 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Bookmark, ExportJob, Snapshot } from '../../common/investigation';
 import type { UserRow } from '../../storage/repositories';
-import { createRoleAccess } from '../services/access/role-access';
 import { mayReceive } from './event-audience';
 import type { Principal } from './router';
 
 const who = (id: number, role: string): Principal => ({ user: { id, role } as unknown as UserRow, tokenHash: `t${id}` });
 
 describe('event audience', () => {
-  const access = createRoleAccess();
   const bookmark = { type: 'investigation.bookmark', op: 'created', bookmark: { cameraId: 1, caseId: null } as Bookmark, caseNodeId: null } as const;
   const snapshot = { type: 'investigation.snapshot', snapshot: { cameraId: 1, caseId: null } as Snapshot, caseNodeId: null } as const;
   const exp = { type: 'investigation.export', export: { caseId: 1, request: { sources: [{ cameraId: 1 }] } } as ExportJob, caseNodeId: 1 } as const;
@@ -24,11 +22,11 @@ describe('event audience', () => {
     ['dispatcher', [true, true, false, false]],
     ['officer', [false, false, false, false]],
   ])('%s', (role, expected) => {
-    expect([bookmark, snapshot, exp, kase].map((ev) => mayReceive(who(1, role), ev, access))).toEqual(expected);
+    expect([bookmark, snapshot, exp, kase].map((ev) => mayReceive(who(1, role), ev, null))).toEqual(expected);
   });
   it('sends download progress only to the user who downloads, and other events to everyone', () => {
-    expect(mayReceive(who(7, 'investigator'), dl, access)).toBe(true);
-    expect(mayReceive(who(8, 'admin'), dl, access)).toBe(false);
-    expect(mayReceive(who(8, 'officer'), { type: 'camera.deleted', cameraId: 1 }, access)).toBe(true);
+    expect(mayReceive(who(7, 'investigator'), dl, null)).toBe(true);
+    expect(mayReceive(who(8, 'admin'), dl, null)).toBe(false);
+    expect(mayReceive(who(8, 'officer'), { type: 'camera.deleted', cameraId: 1 }, null)).toBe(true);
   });
 });

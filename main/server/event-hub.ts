@@ -3,20 +3,22 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ServerEvent } from '../../common/events';
+import type { UserAccess } from '../services/access/contract';
 import { mayReceive } from './event-audience';
+import { eventFor } from './event-rights';
 import type { Principal } from './router';
 import { bearerToken } from './router';
 import { asLog, type Log, type LogSink } from '../../common/log';
-import type { AccessControl } from '../services/access/contract';
-import { createRoleAccess } from '../services/access/role-access';
 
 export interface EventHubOptions {
   /** Resolves a token to its session's user without extending the session, or null. */
   authenticate(token: string): Promise<Principal | null>;
   /** Re-checks a connected client's session (logged out, expired, user disabled → false). */
   stillValid(tokenHash: string): Promise<boolean>;
-  /** Whose rights decide which events a console receives (event-audience.ts; asked when an event is sent); the role table when absent. */
-  access?: () => AccessControl;
+  /** The user's rights, compiled once per client (and again after `refreshAccess`); absent: every event goes to everyone (bare tests). */
+  accessFor?: (user: Principal['user']) => UserAccess;
+  /** The session's current principal (its user row as changed since the stream opened), for `refreshAccess`. */
+  resolveHash?: (tokenHash: string) => Promise<Principal | null>;
   log?: LogSink;
   now?: () => number;
   /** Ping interval; a client that did not answer the previous ping is dropped. */
@@ -28,6 +30,8 @@ export interface EventHubOptions {
 interface Client {
   ws: WebSocket;
   principal: Principal;
+  /** What the user may see (null: everything; bare tests). */
+  access: UserAccess | null;
   alive: boolean;
 }
 
@@ -44,7 +48,6 @@ export class EventHub {
   private readonly now: () => number;
   private readonly maxBufferedBytes: number;
   private closed = false;
-  private access: AccessControl | undefined;
 
   constructor(private readonly opts: EventHubOptions) {
     this.log = asLog(opts.log, 'events');
@@ -87,7 +90,7 @@ export class EventHub {
   }
 
   private add(ws: WebSocket, principal: Principal): void {
-    const client: Client = { ws, principal, alive: true };
+    const client: Client = { ws, principal, access: this.opts.accessFor?.(principal.user) ?? null, alive: true };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('message', () => undefined); // the stream is server → client only
@@ -109,12 +112,44 @@ export class EventHub {
     c.ws.send(text);
   }
 
-  /** Sends an event to every connected client allowed to receive it (mayReceive: event-audience.ts). */
+  /**
+   * Sends an event to every connected client allowed to receive it (mayReceive: event-audience.ts), each getting what
+   * of it their user may see (eventFor: event-rights.ts). The JSON text is made once per distinct answer.
+   */
   publish(ev: ServerEvent): void {
     if (this.clients.size === 0) return;
-    const text = JSON.stringify(ev);
-    const access = (this.access ??= this.opts.access?.() ?? createRoleAccess());
-    for (const c of [...this.clients]) if (mayReceive(c.principal, ev, access)) this.send(c, text);
+    const texts = new Map<ServerEvent, string>();
+    for (const c of [...this.clients]) {
+      if (!mayReceive(c.principal, ev, c.access)) continue;
+      const out = c.access ? eventFor(c.access, ev) : ev;
+      if (out === null) continue;
+      let text = texts.get(out);
+      if (text === undefined) texts.set(out, (text = JSON.stringify(out)));
+      this.send(c, text);
+    }
+  }
+
+  /**
+   * Rights changed (AccessControl.onChange): every client's rights are compiled again from its session's current user,
+   * a client whose session ended is closed, and each is told 'rights.changed' so the console reloads its lists.
+   */
+  async refreshAccess(): Promise<void> {
+    const accessFor = this.opts.accessFor;
+    if (!accessFor) return;
+    for (const c of [...this.clients]) {
+      try {
+        const p = this.opts.resolveHash ? await this.opts.resolveHash(c.principal.tokenHash) : c.principal;
+        if (!p) {
+          this.end(c);
+          continue;
+        }
+        c.principal = p;
+        c.access = accessFor(p.user);
+        this.send(c, JSON.stringify({ type: 'rights.changed' } satisfies ServerEvent));
+      } catch (err) {
+        this.log.error(`rights refresh failed: ${(err as Error).message}`, { err });
+      }
+    }
   }
 
   /** Closes the streams of one session (after logout). */

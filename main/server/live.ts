@@ -1,6 +1,6 @@
-// Live video to viewers: signed short-lived tickets, and HTTP-FLV / WS-FLV streams served from the media hub's broadcasts.
+// Live video to viewers: short-lived single-use tickets bound to their session, and HTTP-FLV / WS-FLV streams from the media hub.
 import { msg } from '../../common/messages';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -12,10 +12,12 @@ import { cameraStreamPath, unitStreamPath, type Viewer, type ViewerSink } from '
 import type { RecordingControl } from '../services/recording-control';
 import type { UnitControl } from '../services/unit-control';
 import type { AuditLog } from '../services/audit-log';
+import type { AccessControl } from '../services/access/contract';
+import { needChannel } from './access-guard';
 import { ApiError, httpStatus } from './errors';
 import { clientIp, sendJson } from './router';
 
-/** HTTP-FLV: GET <prefix><sourceId>.flv?stream=&u=&exp=&sig= */
+/** HTTP-FLV: GET <prefix><sourceId>.flv?stream=&u=&exp=&sig= (sig: the ticket's random id; the rest must match what it was issued for). */
 export const LIVE_FLV_PREFIX = `${API_PREFIX}/live/flv/`;
 /** WS-FLV: the same, as a WebSocket upgrade (binary messages, one FLV chunk each). */
 export const LIVE_WS_PREFIX = `${API_PREFIX}/live/ws/`;
@@ -38,26 +40,52 @@ export interface LiveGatewayDeps {
   units: UnitControl;
   log: (msg: string) => void;
   now: () => number;
-  /** How long a ticket may start a stream (default 60 s). A running stream is not cut at expiry. */
+  /** How long a ticket may start a stream (default 60 s). A running stream is not cut at expiry but when its session ends. */
   ticketTtlMs?: number;
+  /** Whether a session (by token hash) is still valid: a ticket of a session that ended starts nothing. Absent: not checked (bare tests). */
+  sessionValid?: (tokenHash: string) => Promise<boolean>;
+  /** Rights: live.view on the channel is checked when the ticket is issued and again when it is used. Absent: not checked. */
+  access?: AccessControl;
   /** At most this many viewers at once (default 256). */
   maxViewers?: number;
   /** Where live viewing is recorded (who watched which camera from where); absent in bare tests. */
   audit?: AuditLog;
 }
 
-type Resolved = { ok: true; streamPath: string; served: StreamKind; sourceId: number; userId: number } | { ok: false; kind: ErrorKind; message: string };
+type Resolved =
+  | { ok: true; streamPath: string; served: StreamKind; sourceId: number; userId: number; tokenHash: string; ticketId: string }
+  | { ok: false; kind: ErrorKind; message: string };
+
+/** Who a ticket was issued to, for which stream, until when (kept in memory until used or expired). */
+interface TicketGrant {
+  sourceId: number;
+  stream: StreamKind;
+  userId: number;
+  tokenHash: string;
+  expiresMs: number;
+}
+
+/** Whose an open stream is (to cut it when that session or user ends). */
+interface StreamOwner {
+  userId: number;
+  tokenHash: string;
+}
+
+/** At most this many unused tickets are kept; the oldest go first beyond it (a client asking in a loop cannot grow memory). */
+const MAX_TICKETS = 20_000;
 
 const FILE_RE = /^([1-9]\d{0,9})\.flv$/;
 /** The recorder's status note when FLV cannot carry a camera's video codec (media/errors.ts explainRelayFailure). */
 const RELAY_CODEC_NOTE = /^Live view unavailable: ([\w-]+) video cannot be relayed/;
 
 export class LiveGateway {
-  /** Random per process start: tickets die with the process. */
-  private readonly secret = randomBytes(32);
+  /** Unused tickets by their random id: used once, then forgotten; they die with the process. */
+  private readonly tickets = new Map<string, TicketGrant>();
+  /** Tickets used (or ended with their session) until they would have expired: asked again, they answer 401, not 403. */
+  private readonly spent = new Map<string, number>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false, clientTracking: false });
   /** Open streams: how to cut each, and whose it is (to cut a disabled user's streams). */
-  private readonly open = new Map<() => void, number>();
+  private readonly open = new Map<() => void, StreamOwner & { sourceId: number }>();
   private readonly log: (msg: string) => void;
   private closed = false;
 
@@ -71,18 +99,30 @@ export class LiveGateway {
 
   // ---------------------------------------------------------------- tickets
 
-  private sign(sourceId: number, stream: StreamKind, expMs: number, userId: number): string {
-    return createHmac('sha256', this.secret).update(`argus-live-v1|${sourceId}|${stream}|${expMs}|${userId}`).digest('base64url');
+  /** Drops expired tickets, and the oldest beyond MAX_TICKETS (a Map keeps insertion order). */
+  private prune(): void {
+    const nowMs = this.deps.now();
+    for (const [id, t] of this.tickets) if (t.expiresMs < nowMs || this.tickets.size > MAX_TICKETS) this.tickets.delete(id);
+    for (const [id, expiresMs] of this.spent) if (expiresMs < nowMs || this.spent.size > MAX_TICKETS) this.spent.delete(id);
   }
 
-  /** Signed URLs for one stream of a camera or unit. 404 for an unknown source. */
-  async issue(req: LiveTicketRequest, userId: number): Promise<LiveTicket> {
+  /**
+   * Signed URLs for one stream of a camera or unit, for one session: usable once, within ticketTtlMs, while the session
+   * lasts. 404 for an unknown source or one the user may not know; 403 for one they see but may not watch live.
+   */
+  async issue(req: LiveTicketRequest, owner: StreamOwner): Promise<LiveTicket> {
     const row = await this.deps.store.cameras.get(req.sourceId);
-    if (!row) throw ApiError.notFound(msg('source.not_found', { id: req.sourceId }), `no camera or unit with id ${req.sourceId}`);
+    const notFound = () => ApiError.notFound(msg('source.not_found', { id: req.sourceId }), `no camera or unit with id ${req.sourceId}`);
+    if (!row) throw notFound();
+    const user = this.deps.access ? await this.deps.store.users.get(owner.userId) : null;
+    if (this.deps.access && user) needChannel(this.deps.access.for(user), 'live.view', row.id, notFound);
     // A source without a sub stream gets a ticket for its main stream.
     const stream: StreamKind = req.stream === 'sub' && hasSub(row) ? 'sub' : 'main';
     const expiresMs = this.deps.now() + (this.deps.ticketTtlMs ?? 60_000);
-    const query = `stream=${stream}&u=${userId}&exp=${expiresMs}&sig=${this.sign(row.id, stream, expiresMs, userId)}`;
+    this.prune();
+    const id = randomBytes(32).toString('base64url');
+    this.tickets.set(id, { sourceId: row.id, stream, userId: owner.userId, tokenHash: owner.tokenHash, expiresMs });
+    const query = `stream=${stream}&u=${owner.userId}&exp=${expiresMs}&sig=${id}`;
     return {
       flvUrl: `${LIVE_FLV_PREFIX}${row.id}.flv?${query}`,
       wsFlvUrl: `${LIVE_WS_PREFIX}${row.id}.flv?${query}`,
@@ -115,35 +155,55 @@ export class LiveGateway {
     return { videoCodec: null, audioCodec: null, relayable: true };
   }
 
-  /** Checks the signature first (nothing is revealed without one), then the source, then whether it is live. */
+  /**
+   * Checks the ticket first (nothing is revealed without one): known and unused, for this source, not expired, its
+   * session still valid, its user still allowed to watch; then the source and whether it is live. The ticket is used
+   * up only when a stream starts (`take`), so a refusal because the source is not live yet leaves it usable.
+   */
   private async resolve(url: URL, prefix: string): Promise<Resolved> {
     const file = FILE_RE.exec(url.pathname.slice(prefix.length));
     if (!file) return { ok: false, kind: ErrorKind.NotFound, message: `no such stream: ${url.pathname}` };
     const sourceId = Number(file[1]);
     const q = url.searchParams;
     const stream = q.get('stream');
-    const u = q.get('u');
-    const exp = q.get('exp');
-    const sig = q.get('sig');
+    const [u, exp, sig] = [q.get('u'), q.get('exp'), q.get('sig')];
     if ((stream !== 'main' && stream !== 'sub') || !u || !/^\d+$/.test(u) || !exp || !/^\d+$/.test(exp) || !sig)
-      return { ok: false, kind: ErrorKind.Unauthorized, message: 'a signed live ticket is required (POST /api/v1/live/tickets)' };
-    const want = Buffer.from(this.sign(sourceId, stream, Number(exp), Number(u)));
-    const got = Buffer.from(sig);
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, kind: ErrorKind.Forbidden, message: 'invalid live ticket signature' };
-    if (Number(exp) < this.deps.now()) return { ok: false, kind: ErrorKind.Unauthorized, message: 'live ticket expired; request a new one' };
-
-    const user = await this.deps.store.users.get(Number(u));
-    if (!user || user.disabled || user.mustChangePassword)
-      return { ok: false, kind: ErrorKind.Unauthorized, message: 'the user this ticket was issued to is disabled, gone or must change their password' };
+      return { ok: false, kind: ErrorKind.Unauthorized, message: 'a live ticket is required (POST /api/v1/live/tickets)' };
+    const t = this.tickets.get(sig);
+    if (!t) {
+      if (this.spent.has(sig)) return { ok: false, kind: ErrorKind.Unauthorized, message: 'this live ticket was used or its session ended; request a new one' };
+      return { ok: false, kind: ErrorKind.Forbidden, message: 'invalid live ticket' };
+    }
+    if (t.sourceId !== sourceId || t.stream !== stream || t.userId !== Number(u) || t.expiresMs !== Number(exp))
+      return { ok: false, kind: ErrorKind.Forbidden, message: 'the live ticket was issued for another stream' };
+    if (t.expiresMs < this.deps.now()) {
+      this.tickets.delete(sig);
+      return { ok: false, kind: ErrorKind.Unauthorized, message: 'live ticket expired; request a new one' };
+    }
+    const ended = () => {
+      this.spend(sig, t);
+      return { ok: false as const, kind: ErrorKind.Unauthorized, message: 'the session this ticket was issued to has ended' };
+    };
+    if (this.deps.sessionValid && !(await this.deps.sessionValid(t.tokenHash))) return ended();
+    const user = await this.deps.store.users.get(t.userId);
+    if (!user || user.disabled || user.mustChangePassword) return ended();
+    if (this.deps.access && !this.deps.access.for(user).channel('live.view', sourceId)) {
+      this.spend(sig, t);
+      return { ok: false, kind: ErrorKind.Forbidden, message: 'you may no longer watch this source live' };
+    }
+    const own = { sourceId, userId: t.userId, tokenHash: t.tokenHash, ticketId: sig };
     const row = await this.deps.store.cameras.get(sourceId);
     if (!row) return { ok: false, kind: ErrorKind.NotFound, message: `no camera or unit with id ${sourceId}` };
     const hub = this.deps.hub;
     if (!hub?.listening) return { ok: false, kind: ErrorKind.Unavailable, message: 'live video is not available: the media hub is not running' };
     const main = row.kind === 'uplink' ? unitStreamPath(row.id) : cameraStreamPath(row.id, 'main');
     const sub = row.kind === 'rtsp' ? cameraStreamPath(row.id, 'sub') : null;
-    if (stream === 'sub' && sub && hub.isLive(sub)) return { ok: true, streamPath: sub, served: 'sub', sourceId, userId: Number(u) };
-    if (hub.isLive(main)) return { ok: true, streamPath: main, served: 'main', sourceId, userId: Number(u) };
-    return { ok: false, kind: ErrorKind.Unavailable, message: this.offlineReason(row) };
+    const served: StreamKind | null = stream === 'sub' && sub && hub.isLive(sub) ? 'sub' : hub.isLive(main) ? 'main' : null;
+    if (served === null) return { ok: false, kind: ErrorKind.Unavailable, message: this.offlineReason(row) };
+    // Used up here, synchronously after the last await: of several requests racing with one ticket, one gets the stream.
+    if (!this.tickets.has(sig)) return { ok: false, kind: ErrorKind.Unauthorized, message: 'this live ticket was already used; request a new one' };
+    this.spend(sig, t);
+    return { ok: true, streamPath: served === 'sub' ? sub! : main, served, ...own };
   }
 
   private offlineReason(row: CameraRow): string {
@@ -253,7 +313,7 @@ export class LiveGateway {
       viewer.detach();
       this.log(`${what} ended after ${Math.round((this.deps.now() - startMs) / 1000)} s`);
     };
-    this.open.set(cut, r.userId);
+    this.open.set(cut, { userId: r.userId, tokenHash: r.tokenHash, sourceId: r.sourceId });
     conn.once('close', stop);
     this.log(`${what}`);
     void this.deps.store.users
@@ -271,16 +331,54 @@ export class LiveGateway {
       .catch((err: Error) => this.log(`audit of live viewing failed: ${err.message}`));
   }
 
-  /** Cuts every stream of one user (user disabled or signed out everywhere). Returns how many were cut. */
-  closeUser(userId: number): number {
+  /** A ticket can start nothing more (used, or its session ended); remembered until it would have expired. */
+  private spend(id: string, t: TicketGrant): void {
+    this.tickets.delete(id);
+    this.spent.set(id, t.expiresMs);
+  }
+
+  /** Cuts the open streams matching `which` and forgets the tickets of the same owners. Returns how many were cut. */
+  private cut(which: (o: StreamOwner) => boolean, what: string): number {
+    for (const [id, t] of [...this.tickets]) if (which(t)) this.spend(id, t);
     let n = 0;
     for (const [cut, owner] of [...this.open]) {
-      if (owner !== userId) continue;
+      if (!which(owner)) continue;
       cut();
       n++;
     }
-    if (n > 0) this.log(`cut ${n} live stream(s) of user ${userId}`);
+    if (n > 0) this.log(`cut ${n} live stream(s) of ${what}`);
     return n;
+  }
+
+  /** Cuts every stream of one user (user disabled, password changed or reset). Returns how many were cut. */
+  closeUser(userId: number): number {
+    return this.cut((o) => o.userId === userId, `user ${userId}`);
+  }
+
+  /** Cuts the streams started with one session's tickets (logout, session revoked). */
+  closeSession(tokenHash: string): number {
+    return this.cut((o) => o.tokenHash === tokenHash, 'a session that ended');
+  }
+
+  /** Cuts a user's streams except those of one session (their password changed there). */
+  closeUserExcept(userId: number, keepTokenHash: string): number {
+    return this.cut((o) => o.userId === userId && o.tokenHash !== keepTokenHash, `user ${userId}'s other sessions`);
+  }
+
+  /** Rights changed: cuts every stream whose user may no longer watch its channel live. */
+  recheck(): void {
+    const access = this.deps.access;
+    if (!access) return;
+    for (const [cut, owner] of [...this.open]) {
+      this.deps.store.users.get(owner.userId).then(
+        (user) => {
+          if (user && access.for(user).channel('live.view', owner.sourceId)) return;
+          this.log(`cut live stream of channel ${owner.sourceId} to user ${owner.userId}: no longer allowed`);
+          cut();
+        },
+        (err: Error) => this.log(`rights re-check failed: ${err.message}`),
+      );
+    }
   }
 
   /** Disconnects every viewer (server shutdown). */

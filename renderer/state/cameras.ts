@@ -38,6 +38,7 @@ export function applyCameraEvent(cams: CameraMap, ev: ServerEvent): CameraMap {
       return next;
     }
     case 'hello':
+    case 'rights.changed':
     case 'segment.closed':
     case 'retention.deleted':
     case 'unit.status':

@@ -37,6 +37,7 @@ export function applyUnitEvent(units: UnitMap, ev: ServerEvent): UnitMap {
       return next;
     }
     case 'hello':
+    case 'rights.changed':
     case 'camera.status':
     case 'camera.changed':
     case 'camera.deleted':

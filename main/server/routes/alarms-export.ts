@@ -3,16 +3,18 @@ import { API_PREFIX } from '../../../common/api';
 import { AlarmQuery } from '../../../common/alarms';
 import { ALARM_EXPORT_JSON_PATH, ALARM_EXPORT_PATH } from '../../../common/endpoints/raw';
 import { parse } from '../../../common/schema';
+import type { AccessControl } from '../../services/access/contract';
 import type { AlarmControl } from '../../services/alarms/control';
 import type { AuditLog } from '../../services/audit-log';
 import type { RawMount } from '../../services/features';
 import { clientIp, coerceStrings, sendJson } from '../router';
+import { seesAlarm } from './alarms';
 
 /** Paths of the export (a raw mount: the router only answers JSON), declared in common/endpoints/raw.ts. */
 export { ALARM_EXPORT_JSON_PATH, ALARM_EXPORT_PATH };
 
-/** The export mount: any logged-in user, GET only, the query validated like GET /alarms; every export is audited. */
-export function alarmsExportMount(control: AlarmControl, audit: AuditLog): RawMount {
+/** The export mount: any logged-in user (only the alarms they may see), GET only, the query validated like GET /alarms; every export is audited. */
+export function alarmsExportMount(control: AlarmControl, audit: AuditLog, access: AccessControl): RawMount {
   return {
     prefix: `${API_PREFIX}/alarms/export.`,
     async http(req, res, url, auth) {
@@ -27,12 +29,14 @@ export function alarmsExportMount(control: AlarmControl, audit: AuditLog): RawMo
         return sendJson(res, 400, {
           error: { kind: 'validation', message: parsed.errors.map((e) => `${e.path} ${e.message}`).join('; '), fields: parsed.errors },
         });
+      const a = access.for(principal.user);
+      const keep = (alarm: Parameters<typeof seesAlarm>[1]) => seesAlarm(a, alarm);
       if (url.pathname === ALARM_EXPORT_JSON_PATH) {
-        const rows = await control.exportRows(parsed.value);
+        const rows = (await control.exportRows(parsed.value)).filter(keep);
         await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
         return sendJson(res, 200, rows, { 'Cache-Control': 'no-store' });
       }
-      const csv = await control.exportCsv(parsed.value);
+      const csv = await control.exportCsv(parsed.value, keep);
       await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
       res.statusCode = 200;
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,9 +1,10 @@
-// Routes /cameras: list and read (any role), create/update/delete (admin), each change applied to recording and audited.
+// Routes /cameras: list and read (the cameras a user sees), create/update/delete (cameras.manage on it), each change applied to recording and audited.
 import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import type { Camera } from '../../../common/api';
 import type { CameraRow } from '../../../storage/repositories';
 import { cameraAuditView, cameraChanges, cameraPatchFromBody, DEFAULT_RETENTION_DAYS, newCameraFromBody } from '../camera-input';
+import { accessOf, cameraFor, needChannel, needGlobal, seesChannel } from '../access-guard';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toCamera } from '../views';
@@ -12,6 +13,8 @@ import type { ApiDeps, DepsRef } from './deps';
 function view(d: ApiDeps, row: CameraRow): Camera {
   return toCamera(row, d.recording.status(row.id));
 }
+
+const notFound = (id: number) => () => ApiError.notFound(msg('camera.not_found', { id }));
 
 /** A fixed camera (the rows of mobile units share the table and id space but are served under /units). */
 async function getOr404(d: ApiDeps, id: number): Promise<CameraRow> {
@@ -38,17 +41,21 @@ async function applyRecording(d: ApiDeps, row: CameraRow): Promise<void> {
 
 export function cameraRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.getCameras, async () => {
+    bind(E.getCameras, async (ctx) => {
       const d = deps();
-      return (await d.store.cameras.list()).filter((r) => r.kind === 'rtsp').map((r) => view(d, r));
+      const a = accessOf(d, ctx);
+      return (await d.store.cameras.list()).filter((r) => r.kind === 'rtsp' && seesChannel(a, r.id)).map((r) => cameraFor(a, view(d, r)));
     }),
-    bind(E.getCamerasByid, async ({ params }) => {
+    bind(E.getCamerasByid, async (ctx) => {
       const d = deps();
-      return view(d, await getOr404(d, params.id));
+      const a = accessOf(d, ctx);
+      if (!seesChannel(a, ctx.params.id)) throw notFound(ctx.params.id)();
+      return cameraFor(a, view(d, await getOr404(d, ctx.params.id)));
     }),
     bind(E.postCameras, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needGlobal(accessOf(d, ctx), 'cameras.manage');
       const input = newCameraFromBody(ctx.body, { segmentSeconds: d.config.segmentSeconds, retentionDays: DEFAULT_RETENTION_DAYS });
       const row = await d.configLock.run(async () => {
         await checkNameFree(d, input.name);
@@ -64,6 +71,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
     bind(E.patchCamerasByid, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needChannel(accessOf(d, ctx), 'cameras.manage', ctx.params.id, notFound(ctx.params.id));
       const patch = cameraPatchFromBody(ctx.body);
       const row = await d.configLock.run(async () => {
         const before = await getOr404(d, ctx.params.id);
@@ -83,6 +91,7 @@ export function cameraRoutes(deps: DepsRef): Route[] {
     bind(E.deleteCamerasByid, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needChannel(accessOf(d, ctx), 'cameras.manage', ctx.params.id, notFound(ctx.params.id));
       await d.configLock.run(async () => {
         const row = await getOr404(d, ctx.params.id);
         await d.recording.remove(row.id);

@@ -1,17 +1,14 @@
-// Routes /devices: list and read (signed in), create rtsp/agent devices, change, move, delete, rotate a key, add channels (devices.manage; declared in common/endpoints/devices.ts).
+// Routes /devices: list and read (what the user sees), create rtsp/agent devices, change, move, delete, rotate a key, add channels (devices.manage on the node; declared in common/endpoints/devices.ts).
 import type { CameraCreate } from '../../../common/api';
 import type { RtspChannelCreate } from '../../../common/devices';
 import * as E from '../../../common/endpoints';
-import { can } from '../../../common/rights';
+import { accessOf, deviceFor, needDevice, needNode, seesDevice } from '../access-guard';
 import type { RtspChannelInput } from '../../services/devices/index';
+import { msg } from '../../../common/messages';
 import { newCameraFromBody } from '../camera-input';
-import { actorOf, bind, principalOf, type Route } from '../router';
+import { ApiError } from '../errors';
+import { actorOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
-
-/** Whether the caller sees stream URLs (holders of devices.manage). */
-export function withStream(ctx: { principal: Parameters<typeof principalOf>[0]['principal'] }): boolean {
-  return can(principalOf(ctx).user, 'devices.manage');
-}
 
 /** A channel body with user:password split off its URLs (explicit fields win; url and subUrl must agree), as for /cameras. */
 export function rtspChannelInput(b: RtspChannelCreate): RtspChannelInput {
@@ -37,15 +34,41 @@ export function rtspChannelInput(b: RtspChannelCreate): RtspChannelInput {
 
 export function deviceRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.getDevices, (ctx) => deps().devices.read.devices(ctx.query, withStream(ctx))),
-    bind(E.getDevicesByid, (ctx) => deps().devices.read.device(ctx.params.id, withStream(ctx))),
-    bind(E.postDevicesRtsp, (ctx) =>
-      deps().devices.edit.createRtsp({ nodeId: ctx.body.nodeId, name: ctx.body.name, channels: ctx.body.channels.map(rtspChannelInput) }, actorOf(ctx)),
-    ),
-    bind(E.postDevicesAgent, (ctx) => deps().devices.edit.createAgent(ctx.body, actorOf(ctx))),
-    bind(E.patchDevicesByid, (ctx) => deps().devices.edit.update(ctx.params.id, ctx.body, actorOf(ctx))),
-    bind(E.deleteDevicesByid, (ctx) => deps().devices.edit.delete(ctx.params.id, actorOf(ctx))),
-    bind(E.postDevicesByidRotateKey, (ctx) => deps().devices.edit.rotateKey(ctx.params.id, actorOf(ctx))),
-    bind(E.postDevicesByidChannels, (ctx) => deps().devices.edit.addChannel(ctx.params.id, rtspChannelInput(ctx.body), actorOf(ctx))),
+    bind(E.getDevices, async (ctx) => {
+      const a = accessOf(deps(), ctx);
+      return (await deps().devices.read.devices(ctx.query, true)).filter((d) => seesDevice(a, d.id)).map((d) => deviceFor(a, d));
+    }),
+    bind(E.getDevicesByid, async (ctx) => {
+      const a = accessOf(deps(), ctx);
+      if (!seesDevice(a, ctx.params.id)) throw ApiError.notFound(msg('device.not_found', { id: ctx.params.id }));
+      return deviceFor(a, await deps().devices.read.device(ctx.params.id, true));
+    }),
+    bind(E.postDevicesRtsp, (ctx) => {
+      needNode(accessOf(deps(), ctx), 'devices.manage', ctx.body.nodeId);
+      return deps().devices.edit.createRtsp({ nodeId: ctx.body.nodeId, name: ctx.body.name, channels: ctx.body.channels.map(rtspChannelInput) }, actorOf(ctx));
+    }),
+    bind(E.postDevicesAgent, (ctx) => {
+      needNode(accessOf(deps(), ctx), 'devices.manage', ctx.body.nodeId);
+      return deps().devices.edit.createAgent(ctx.body, actorOf(ctx));
+    }),
+    bind(E.patchDevicesByid, (ctx) => {
+      const a = accessOf(deps(), ctx);
+      needDevice(a, 'devices.manage', ctx.params.id);
+      // Moving a device needs the right where it goes too.
+      if (ctx.body.nodeId !== undefined) needNode(a, 'devices.manage', ctx.body.nodeId);
+      return deps().devices.edit.update(ctx.params.id, ctx.body, actorOf(ctx));
+    }),
+    bind(E.deleteDevicesByid, (ctx) => {
+      needDevice(accessOf(deps(), ctx), 'devices.manage', ctx.params.id);
+      return deps().devices.edit.delete(ctx.params.id, actorOf(ctx));
+    }),
+    bind(E.postDevicesByidRotateKey, (ctx) => {
+      needDevice(accessOf(deps(), ctx), 'devices.manage', ctx.params.id);
+      return deps().devices.edit.rotateKey(ctx.params.id, actorOf(ctx));
+    }),
+    bind(E.postDevicesByidChannels, (ctx) => {
+      needDevice(accessOf(deps(), ctx), 'devices.manage', ctx.params.id);
+      return deps().devices.edit.addChannel(ctx.params.id, rtspChannelInput(ctx.body), actorOf(ctx));
+    }),
   ];
 }

@@ -1,6 +1,7 @@
-// API routes of the gps feature (issue 5): units on the map, tracks, near queries, geofences, camera placement, map config.
+// API routes of the gps feature (issue 5): units on the map (map.positions per unit), tracks and near queries (gps.history per unit), geofences, camera placement, map config.
 import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
+import { accessOf, needChannel, needDevice, seesChannel } from '../access-guard';
 import { ApiError } from '../errors';
 import { actorOf, bind, type Route } from '../router';
 import type { DepsRef } from './deps';
@@ -16,17 +17,31 @@ function range(startMs: number, endMs: number, maxDays: number): void {
 export function gpsRoutes(deps: DepsRef): Route[] {
   const gps = () => deps().features.gps;
   return [
-    bind(E.getGpsUnits, () => gps().units()),
-    bind(E.getGpsUnitsByidTrack, async ({ params, query }) => {
+    bind(E.getGpsUnits, async (ctx) => {
+      const a = accessOf(deps(), ctx);
+      return (await gps().units()).filter((u) => a.device('map.positions', u.unitId));
+    }),
+    bind(E.getGpsUnitsByidTrack, async ({ params, query, principal }) => {
+      needDevice(accessOf(deps(), { principal }), 'gps.history', params.id, () => ApiError.notFound(msg('unit.not_found', { id: params.id })));
       range(query.startMs, query.endMs, 31);
       return gps().track(params.id, query.startMs, query.endMs, query.limit ?? 100_000);
     }),
-    bind(E.getGpsNear, ({ query }) => {
+    bind(E.getGpsNear, async ({ query, principal }) => {
+      const a = accessOf(deps(), { principal });
       range(query.startMs, query.endMs, 31);
-      return gps().unitsNear(query);
+      return (await gps().unitsNear(query)).filter((u) => a.device('gps.history', u.unitId));
     }),
-    bind(E.getGpsNearest, ({ query }) => gps().nearestNow({ lat: query.lat, lon: query.lon, limit: query.limit ?? 5 })),
-    bind(E.getGpsCamerasNear, ({ query }) => gps().camerasNear(query)),
+    bind(E.getGpsNearest, (ctx) => {
+      const a = accessOf(deps(), ctx);
+      // Asked for `limit` of the units this user may see: filtered from all, then cut.
+      const limit = ctx.query.limit ?? 5;
+      const all = gps().nearestNow({ lat: ctx.query.lat, lon: ctx.query.lon, limit: a.devices('map.positions').all ? limit : 100_000 });
+      return all.filter((u) => a.device('map.positions', u.unitId)).slice(0, limit);
+    }),
+    bind(E.getGpsCamerasNear, async (ctx) => {
+      const a = accessOf(deps(), ctx);
+      return (await gps().camerasNear(ctx.query)).filter((c) => seesChannel(a, c.cameraId));
+    }),
     bind(E.getGpsMap, () => gps().mapConfig()),
     bind(E.getGpsGeofences, () => gps().geofences()),
     bind(E.postGpsGeofences, (ctx) => gps().createGeofence(ctx.body, actorOf(ctx), ctx.ip)),
@@ -35,9 +50,16 @@ export function gpsRoutes(deps: DepsRef): Route[] {
       await gps().deleteGeofence(ctx.params.id, actorOf(ctx), ctx.ip);
       return undefined;
     }),
-    bind(E.getGpsCameras, () => gps().placements()),
-    bind(E.putGpsCamerasByidPlace, (ctx) => gps().place(ctx.params.id, ctx.body, actorOf(ctx), ctx.ip)),
+    bind(E.getGpsCameras, async (ctx) => {
+      const a = accessOf(deps(), ctx);
+      return (await gps().placements()).filter((c) => seesChannel(a, c.cameraId));
+    }),
+    bind(E.putGpsCamerasByidPlace, (ctx) => {
+      needChannel(accessOf(deps(), ctx), 'cameras.manage', ctx.params.id, () => ApiError.notFound(msg('camera.not_found', { id: ctx.params.id })));
+      return gps().place(ctx.params.id, ctx.body, actorOf(ctx), ctx.ip);
+    }),
     bind(E.deleteGpsCamerasByidPlace, async (ctx) => {
+      needChannel(accessOf(deps(), ctx), 'cameras.manage', ctx.params.id, () => ApiError.notFound(msg('camera.not_found', { id: ctx.params.id })));
       await gps().place(ctx.params.id, null, actorOf(ctx), ctx.ip);
       return undefined;
     }),

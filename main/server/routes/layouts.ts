@@ -1,4 +1,4 @@
-// Routes /layouts: each user's saved video wall layouts (any role; users see and change only their own).
+// Routes /layouts: each user's saved video wall layouts (any role; users see and change only their own; tiles only of channels they may watch live).
 import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import { WALL_TILE_COUNT } from '../../../common/api';
@@ -9,7 +9,15 @@ import type { DepsRef } from './deps';
 
 export function layoutRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.getLayouts, async (ctx) => (await deps().store.layouts.listForUser(principalOf(ctx).user.id)).map(toWallLayout)),
+    bind(E.getLayouts, async (ctx) => {
+      const user = principalOf(ctx).user;
+      const a = deps().access.for(user);
+      // A tile of a channel the user may (no longer) watch live shows empty.
+      return (await deps().store.layouts.listForUser(user.id)).map(toWallLayout).map((l) => ({
+        ...l,
+        tiles: l.tiles.map((id) => (id !== null && a.channel('live.view', id) ? id : null)),
+      }));
+    }),
     bind(E.putLayoutsByname, async (ctx) => {
       const d = deps();
       const b = ctx.body;

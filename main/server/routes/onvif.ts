@@ -1,4 +1,4 @@
-// API routes of the onvif feature (issue 4): discovery, one-step add, devices, PTZ control, presets, tours, priorities.
+// API routes of the onvif feature (issue 4): discovery, one-step add, devices, PTZ control (ptz.control per channel), presets and tours (ptz.configure per channel), priorities.
 import * as E from '../../../common/endpoints';
 import type { UserActor } from '../../platform/actor';
 import { cameraAuditView } from '../camera-input';
@@ -6,12 +6,23 @@ import { actorOf, principalOf, bind, type Route } from '../router';
 import { toCamera } from '../views';
 import type { DepsRef } from './deps';
 import type { Endpoint } from '../../../common/endpoint';
+import { msg } from '../../../common/messages';
+import type { Right } from '../../../common/rights';
+import { accessOf, needChannel } from '../access-guard';
+import { ApiError } from '../errors';
+import type { Principal } from '../router';
 
 export function onvifRoutes(deps: DepsRef): Route[] {
+  /** The feature, once the caller holds the right on the channel (404 for a channel they may not know, 403 without the right). */
+  const on = (ctx: { principal: Principal | null; params: { id: number } }, right: Right) => {
+    needChannel(accessOf(deps(), ctx), right, ctx.params.id, () => ApiError.notFound(msg('camera.not_found', { id: ctx.params.id })));
+    return deps().features.onvif;
+  };
   const onvif = () => deps().features.onvif;
   /** A PTZ command on one camera: no body, 204 when done. */
-  const command = (e: Endpoint<{ id: number }, undefined, undefined, void>, run: (cameraId: number, actor: UserActor) => Promise<void>): Route =>
+  const command = (e: Endpoint<{ id: number }, undefined, undefined, void>, right: Right, run: (cameraId: number, actor: UserActor) => Promise<void>): Route =>
     bind(e, async (ctx) => {
+      on(ctx, right);
       await run(ctx.params.id, actorOf(ctx));
     });
   return [
@@ -48,32 +59,34 @@ export function onvifRoutes(deps: DepsRef): Route[] {
     }),
     bind(E.getOnvifPriorities, async () => onvif().listPriorities()),
     bind(E.putOnvifPrioritiesByid, async (ctx) => onvif().setPriority(ctx.params.id, ctx.body.priority, actorOf(ctx))),
-    // ---------------- PTZ of one camera
-    bind(E.getCamerasByidPtz, async (ctx) => onvif().ptzState(ctx.params.id, actorOf(ctx))),
-    bind(E.getCamerasByidPtzPosition, async (ctx) => onvif().position(ctx.params.id)),
+    // ---------------- PTZ of one camera: seeing its state needs live.view, steering ptz.control, presets and tours ptz.configure
+    bind(E.getCamerasByidPtz, async (ctx) => on(ctx, 'live.view').ptzState(ctx.params.id, actorOf(ctx))),
+    bind(E.getCamerasByidPtzPosition, async (ctx) => on(ctx, 'live.view').position(ctx.params.id)),
     bind(E.postCamerasByidPtzMove, async (ctx) => {
-      await onvif().move(ctx.params.id, ctx.body, actorOf(ctx));
+      await on(ctx, 'ptz.control').move(ctx.params.id, ctx.body, actorOf(ctx));
     }),
-    command(E.postCamerasByidPtzStop, (id, actor) => onvif().stop(id, actor)),
-    command(E.postCamerasByidPtzRelease, (id, actor) => onvif().release(id, actor)),
-    command(E.postCamerasByidPtzHome, (id, actor) => onvif().home(id, actor)),
-    command(E.postCamerasByidPtzHomeSet, (id, actor) => onvif().setHome(id, actor)),
-    bind(E.getCamerasByidPtzPresets, async (ctx) => onvif().listPresets(ctx.params.id)),
-    bind(E.postCamerasByidPtzPresets, async (ctx) => onvif().createPreset(ctx.params.id, ctx.body.name, actorOf(ctx))),
-    bind(E.patchCamerasByidPtzPresetsBypresetId, async (ctx) => onvif().renamePreset(ctx.params.id, ctx.params.presetId, ctx.body.name, actorOf(ctx))),
+    command(E.postCamerasByidPtzStop, 'ptz.control', (id, actor) => onvif().stop(id, actor)),
+    command(E.postCamerasByidPtzRelease, 'ptz.control', (id, actor) => onvif().release(id, actor)),
+    command(E.postCamerasByidPtzHome, 'ptz.control', (id, actor) => onvif().home(id, actor)),
+    command(E.postCamerasByidPtzHomeSet, 'ptz.configure', (id, actor) => onvif().setHome(id, actor)),
+    bind(E.getCamerasByidPtzPresets, async (ctx) => on(ctx, 'live.view').listPresets(ctx.params.id)),
+    bind(E.postCamerasByidPtzPresets, async (ctx) => on(ctx, 'ptz.configure').createPreset(ctx.params.id, ctx.body.name, actorOf(ctx))),
+    bind(E.patchCamerasByidPtzPresetsBypresetId, async (ctx) =>
+      on(ctx, 'ptz.configure').renamePreset(ctx.params.id, ctx.params.presetId, ctx.body.name, actorOf(ctx)),
+    ),
     bind(E.deleteCamerasByidPtzPresetsBypresetId, async (ctx) => {
-      await onvif().deletePreset(ctx.params.id, ctx.params.presetId, actorOf(ctx));
+      await on(ctx, 'ptz.configure').deletePreset(ctx.params.id, ctx.params.presetId, actorOf(ctx));
     }),
     bind(E.postCamerasByidPtzPresetsBypresetIdGoto, async (ctx) => {
-      await onvif().userGotoPreset(ctx.params.id, ctx.params.presetId, actorOf(ctx));
+      await on(ctx, 'ptz.control').userGotoPreset(ctx.params.id, ctx.params.presetId, actorOf(ctx));
     }),
-    bind(E.getCamerasByidPtzTours, async (ctx) => onvif().listTours(ctx.params.id)),
-    bind(E.postCamerasByidPtzTours, async (ctx) => onvif().createTour(ctx.params.id, ctx.body, actorOf(ctx))),
-    bind(E.putCamerasByidPtzToursBytourId, async (ctx) => onvif().updateTour(ctx.params.id, ctx.params.tourId, ctx.body, actorOf(ctx))),
+    bind(E.getCamerasByidPtzTours, async (ctx) => on(ctx, 'live.view').listTours(ctx.params.id)),
+    bind(E.postCamerasByidPtzTours, async (ctx) => on(ctx, 'ptz.configure').createTour(ctx.params.id, ctx.body, actorOf(ctx))),
+    bind(E.putCamerasByidPtzToursBytourId, async (ctx) => on(ctx, 'ptz.configure').updateTour(ctx.params.id, ctx.params.tourId, ctx.body, actorOf(ctx))),
     bind(E.deleteCamerasByidPtzToursBytourId, async (ctx) => {
-      await onvif().deleteTour(ctx.params.id, ctx.params.tourId, actorOf(ctx));
+      await on(ctx, 'ptz.configure').deleteTour(ctx.params.id, ctx.params.tourId, actorOf(ctx));
     }),
-    bind(E.postCamerasByidPtzToursBytourIdStart, async (ctx) => onvif().startTour(ctx.params.id, ctx.params.tourId, actorOf(ctx))),
-    command(E.postCamerasByidPtzTourStop, (id, actor) => onvif().stopTour(id, actor)),
+    bind(E.postCamerasByidPtzToursBytourIdStart, async (ctx) => on(ctx, 'ptz.control').startTour(ctx.params.id, ctx.params.tourId, actorOf(ctx))),
+    command(E.postCamerasByidPtzTourStop, 'ptz.control', (id, actor) => onvif().stopTour(id, actor)),
   ];
 }

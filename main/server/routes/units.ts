@@ -1,10 +1,11 @@
-// Routes /units: mobile units (4G uplinks). Read: any role; create/update/delete/rotate-key: admin; every change audited.
+// Routes /units: mobile units (4G uplinks). Read: the units a user sees; create/update/delete/rotate-key: units.manage on it; every change audited.
 import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_RETENTION_DAYS, type Unit, type UnitKey } from '../../../common/api';
 import type { UnitPatch, UnitRow } from '../../../storage/repositories';
 import { hashStreamKey } from '../../services/units';
+import { accessOf, needDevice, needGlobal, seesDevice } from '../access-guard';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toUnit } from '../views';
@@ -22,6 +23,8 @@ function view(d: ApiDeps, row: UnitRow): Unit {
 function keyAnswer(d: ApiDeps, row: UnitRow, streamKey: string): UnitKey {
   return { unit: view(d, row), streamKey, publishUrl: d.units.publishUrl(row.id, streamKey) };
 }
+
+const notFound = (id: number) => () => ApiError.notFound(msg('unit.not_found', { id }));
 
 async function getOr404(d: ApiDeps, id: number): Promise<UnitRow> {
   const row = await d.store.units.get(id);
@@ -66,17 +69,20 @@ async function applyUnit(d: ApiDeps, row: UnitRow, opts: { keyRotated?: boolean 
 
 export function unitRoutes(deps: DepsRef): Route[] {
   return [
-    bind(E.getUnits, async () => {
+    bind(E.getUnits, async (ctx) => {
       const d = deps();
-      return (await d.store.units.list()).map((r) => view(d, r));
+      const a = accessOf(d, ctx);
+      return (await d.store.units.list()).filter((r) => seesDevice(a, r.id)).map((r) => view(d, r));
     }),
-    bind(E.getUnitsByid, async ({ params }) => {
+    bind(E.getUnitsByid, async (ctx) => {
       const d = deps();
-      return view(d, await getOr404(d, params.id));
+      if (!seesDevice(accessOf(d, ctx), ctx.params.id)) throw notFound(ctx.params.id)();
+      return view(d, await getOr404(d, ctx.params.id));
     }),
     bind(E.postUnits, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needGlobal(accessOf(d, ctx), 'units.manage');
       const b = ctx.body;
       const key = newStreamKey();
       const row = await d.configLock.run(async () => {
@@ -105,6 +111,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     bind(E.patchUnitsByid, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needDevice(accessOf(d, ctx), 'units.manage', ctx.params.id, notFound(ctx.params.id));
       const b = ctx.body;
       const patch: UnitPatch = {};
       for (const k of ['callsign', 'type', 'officer', 'enabled', 'groupName', 'segmentSeconds', 'retentionDays'] as const) {
@@ -135,6 +142,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     bind(E.deleteUnitsByid, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needDevice(accessOf(d, ctx), 'units.manage', ctx.params.id, notFound(ctx.params.id));
       await d.configLock.run(async () => {
         const row = await getOr404(d, ctx.params.id);
         await d.units.removed(row.id);
@@ -146,6 +154,7 @@ export function unitRoutes(deps: DepsRef): Route[] {
     bind(E.postUnitsByidRotateKey, async (ctx) => {
       const d = deps();
       const actor = principalOf(ctx);
+      needDevice(accessOf(d, ctx), 'units.manage', ctx.params.id, notFound(ctx.params.id));
       const key = newStreamKey();
       const row = await d.configLock.run(async () => {
         await getOr404(d, ctx.params.id);

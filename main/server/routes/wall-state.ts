@@ -1,7 +1,6 @@
 // Routes /wall-state/:window: the caller's last wall per window and its carousel of saved layouts (restored on reload and sign-in).
 import * as E from '../../../common/endpoints';
 import { WALL_TILE_COUNT } from '../../../common/api';
-import { can } from '../../../common/rights';
 import { parse } from '../../../common/schema';
 import { WallCarouselBody, WallStateBody, type WallStateView } from '../../../common/wall';
 import type { WallStateRow } from '../../../storage/repos/wall-states';
@@ -10,8 +9,9 @@ import { ApiError } from '../errors';
 import { principalOf, bind, type Principal, type Route } from '../router';
 import type { ApiDeps, DepsRef } from './deps';
 
-/** Whether the tile's source still exists as that kind (and, once grants per channel exist, whether the caller may see it). */
-async function sourceExists(d: ApiDeps, kind: 'camera' | 'unit', id: number): Promise<boolean> {
+/** Whether the tile's source still exists as that kind and the caller may watch it live (live.view on the channel). */
+async function sourceExists(d: ApiDeps, who: Principal, kind: 'camera' | 'unit', id: number): Promise<boolean> {
+  if (!d.access.for(who.user).channel('live.view', id)) return false;
   if (kind === 'unit') return (await d.store.units.get(id)) !== null;
   const row = await d.store.cameras.get(id);
   return row !== null && row.kind === 'rtsp';
@@ -22,10 +22,10 @@ async function viewOf(d: ApiDeps, who: Principal, windowId: number, row: WallSta
   const st = row ? parse(WallStateBody, row.state) : null;
   let state = st?.ok ? st.value : null;
   if (state) {
-    const tiles = await Promise.all(state.tiles.map(async (t) => (t && (await sourceExists(d, t.kind, t.id)) ? t : null)));
+    const tiles = await Promise.all(state.tiles.map(async (t) => (t && (await sourceExists(d, who, t.kind, t.id)) ? t : null)));
     state = { ...state, tiles };
   }
-  const cr = row && can(who.user, 'wall.carousel') ? parse(WallCarouselBody, row.carousel) : null;
+  const cr = row && d.access.for(who.user).global('wall.carousel') ? parse(WallCarouselBody, row.carousel) : null;
   let carousel = cr?.ok ? cr.value : null;
   if (carousel) {
     const ids = new Set((await d.store.layouts.listForUser(who.user.id)).map((l) => l.id));

@@ -22,7 +22,7 @@ export interface AlarmControl {
   /** History rows of an export (the console builds its CSV from them, in the user's language and zone). */
   exportRows(q: AlarmQuery): Promise<Alarm[]>;
   /** History as CSV (machine columns: codes, UTC ISO times) for API clients. */
-  exportCsv(q: AlarmQuery): Promise<string>;
+  exportCsv(q: AlarmQuery, keep?: (alarm: Alarm) => boolean): Promise<string>;
   raiseManual(body: ManualAlarmBody, by: UserActor): Promise<Alarm>;
   step(id: number, body: AlarmStepBody, by: UserActor): Promise<Alarm>;
   /** The same step on each alarm in turn (each validated and audited like a single step); refusals are listed, not thrown. */

@@ -137,8 +137,9 @@ export function createAlarmFeature(
     exportRows(q) {
       return store.alarms.search({ ...q, limit: q.limit ?? 10000 });
     },
-    async exportCsv(q) {
-      return alarmsCsv(await control.exportRows(q));
+    async exportCsv(q, keep) {
+      const rows = await control.exportRows(q);
+      return alarmsCsv(keep ? rows.filter(keep) : rows);
     },
     async raiseManual(b, by) {
       if (b.sourceId != null && !(await store.cameras.get(b.sourceId)))
