@@ -279,13 +279,14 @@ export interface DownloadProgress {
 
 /**
  * WebSocket events of this feature; add variants here (each with a distinct `type`). Each carries what its audience
- * check needs (main/services/investigation/rights.ts): the node of the case it belongs to (null when in none).
+ * check needs (main/services/investigation/rights.ts): the node of the case it belongs to (null when in none), and
+ * `retired`: the ids of its channels no longer in the organisation tree (recordings outlive channels; judged at the root).
  */
 export type InvestigationServerEvent =
-  | { type: 'investigation.export'; export: ExportJob; caseNodeId: number }
+  | { type: 'investigation.export'; export: ExportJob; caseNodeId: number; retired: number[] }
   | { type: 'investigation.case'; caseId: number; nodeId: number }
-  | { type: 'investigation.bookmark'; op: 'created' | 'updated' | 'deleted'; bookmark: Bookmark; caseNodeId: number | null }
-  | { type: 'investigation.snapshot'; snapshot: Snapshot; caseNodeId: number | null }
+  | { type: 'investigation.bookmark'; op: 'created' | 'updated' | 'deleted'; bookmark: Bookmark; caseNodeId: number | null; retired: number[] }
+  | { type: 'investigation.snapshot'; snapshot: Snapshot; caseNodeId: number | null; retired: number[] }
   | { type: 'investigation.download'; download: DownloadProgress };
 
 /** Every event type above, for the console's parser (the Record makes the compiler insist the list is complete). */

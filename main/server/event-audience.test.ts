@@ -8,9 +8,20 @@ import type { Principal } from './router';
 const who = (id: number, role: string): Principal => ({ user: { id, role } as unknown as UserRow, tokenHash: `t${id}` });
 
 describe('event audience', () => {
-  const bookmark = { type: 'investigation.bookmark', op: 'created', bookmark: { cameraId: 1, caseId: null } as Bookmark, caseNodeId: null } as const;
-  const snapshot = { type: 'investigation.snapshot', snapshot: { cameraId: 1, caseId: null } as Snapshot, caseNodeId: null } as const;
-  const exp = { type: 'investigation.export', export: { caseId: 1, request: { sources: [{ cameraId: 1 }] } } as ExportJob, caseNodeId: 1 } as const;
+  const bookmark = {
+    type: 'investigation.bookmark',
+    op: 'created',
+    bookmark: { cameraId: 1, caseId: null } as Bookmark,
+    caseNodeId: null,
+    retired: [] as number[],
+  } as const;
+  const snapshot = { type: 'investigation.snapshot', snapshot: { cameraId: 1, caseId: null } as Snapshot, caseNodeId: null, retired: [] as number[] } as const;
+  const exp = {
+    type: 'investigation.export',
+    export: { caseId: 1, request: { sources: [{ cameraId: 1 }] } } as ExportJob,
+    caseNodeId: 1,
+    retired: [] as number[],
+  } as const;
   const kase = { type: 'investigation.case', caseId: 1, nodeId: 1 } as const;
   const dl = {
     type: 'investigation.download',

@@ -1,13 +1,14 @@
 // API routes of the investigation feature (issue 6): timeline, playback map, search, bookmarks, cases and legal hold, exports, snapshots; each asks the user's rights (issue 13).
 import * as E from '../../../common/endpoints';
 import type { Requester, Viewer } from '../../services/investigation/control';
+import { recordingsAccess } from '../../services/investigation/rights';
 import { actorOf, bind, principalOf, type Principal, type Route } from '../router';
 import type { DepsRef } from './deps';
 
 export function investigationRoutes(deps: DepsRef): Route[] {
   const inv = () => deps().features.investigation;
   /** The user's effective rights (per channel and organisation node): every call below is limited by them. */
-  const rights = (ctx: { principal: Principal | null; ip: string }): Viewer => deps().access.for(principalOf(ctx).user);
+  const rights = (ctx: { principal: Principal | null; ip: string }): Viewer => recordingsAccess(deps().access.for(principalOf(ctx).user), deps().devices.read);
   const who = (ctx: { principal: Principal | null; ip: string }): Requester => ({ actor: actorOf(ctx), ip: ctx.ip, access: rights(ctx) });
   return [
     bind(E.getTimelineByid, (ctx) => inv().timeline(ctx.params.id, ctx.query.startMs, ctx.query.endMs, rights(ctx))),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import { API_PREFIX } from '../../../common/api';
 import type { AuditLog } from '../audit-log';
-import type { AccessControl, UserAccess } from '../contracts';
+import type { AccessControl, OrgScopes, UserAccess } from '../contracts';
 import type { MountAuth, MountSession, RawMount } from '../features';
 import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
 import { FramePreviews } from './frames';
@@ -16,7 +16,7 @@ import { DomainError } from '../../platform/errors';
 import { ErrorKind } from '../../../common/errors';
 import type { ExportJob } from '../../../common/investigation';
 import type { PlaybackTokens } from './playback-token';
-import { mayViewChannel } from './rights';
+import { mayViewChannel, recordingsAccess } from './rights';
 
 /** An error answer like the API's (ErrorBody): kind, English message, registered code and params. */
 function fail(res: http.ServerResponse, status: number, m: ServerMessage, message = englishOf(m)): void {
@@ -38,9 +38,13 @@ function fail(res: http.ServerResponse, status: number, m: ServerMessage, messag
 }
 
 /** A signed-in session and its rights; every object is then checked against them (per channel, per case node). */
-async function authorize(res: http.ServerResponse, p: MountSession | null, access: AccessControl): Promise<{ p: MountSession; rights: UserAccess } | null> {
+async function authorize(
+  res: http.ServerResponse,
+  p: MountSession | null,
+  rightsOf: (p: MountSession) => UserAccess,
+): Promise<{ p: MountSession; rights: UserAccess } | null> {
   if (!p) return (fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null);
-  return { p, rights: access.for(p.user) };
+  return { p, rights: rightsOf(p) };
 }
 
 /** A service refusal (403 another node's case or channel, 404) as an answer; other errors go on. */
@@ -157,8 +161,10 @@ export function investigationMounts(
   recordingsDir: string,
   ffmpeg: FfmpegLauncher,
   access: AccessControl,
+  org: OrgScopes,
 ): RawMount[] {
   const tokens = svc.tokens;
+  const rightsOf = (p: MountSession) => recordingsAccess(access.for(p.user), org);
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
@@ -168,7 +174,7 @@ export function investigationMounts(
       if (s === 'invalid') return fail(res, 403, msg('playback.link_invalid'));
       if (!s) return fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer, or the signed link of the playback map)');
       const { p, grant } = s;
-      const rights = access.for(p.user);
+      const rights = rightsOf(p);
       let m = /^(\d+)\.m3u8$/.exec(rest);
       if (m) {
         const cameraId = Number(m[1]);
@@ -214,7 +220,7 @@ export function investigationMounts(
     prefix: `${API_PREFIX}/export-files/`,
     async http(req, res, url, auth) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, msg('request.get_only'));
-      const a = await authorize(res, await auth.principal(req, url), access);
+      const a = await authorize(res, await auth.principal(req, url), rightsOf);
       if (!a) return;
       const { p } = a;
       // Like the exports routes' guard: cases.manage somewhere, before anything about the export is told.
@@ -250,7 +256,7 @@ export function investigationMounts(
   const snapshots: RawMount = {
     prefix: `${API_PREFIX}/snapshot-files/`,
     async http(req, res, url, auth) {
-      const a = await authorize(res, await auth.principal(req, url), access);
+      const a = await authorize(res, await auth.principal(req, url), rightsOf);
       if (!a) return;
       const m = /^(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/snapshot-files/`.length));
       if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /snapshot-files/<id>.jpg');
@@ -276,7 +282,7 @@ export function investigationMounts(
   const framePreviews: RawMount = {
     prefix: `${API_PREFIX}/frame-files/`,
     async http(req, res, url, auth) {
-      const a = await authorize(res, await auth.principal(req, url), access);
+      const a = await authorize(res, await auth.principal(req, url), rightsOf);
       if (!a) return;
       const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
       if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /frame-files/<camera id>/<tMs>.jpg');

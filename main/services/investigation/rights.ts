@@ -3,10 +3,29 @@ import { msg } from '../../../common/messages';
 import { ErrorKind } from '../../../common/errors';
 import type { Bookmark, ExportJob, InvestigationServerEvent, Snapshot } from '../../../common/investigation';
 import { DomainError } from '../../platform/errors';
-import type { UserAccess } from '../contracts';
+import { ROOT_NODE_ID } from '../../../common/devices';
+import type { OrgScopes, UserAccess } from '../contracts';
 
 /** Whose rights limit a call: a user's effective rights (routes, raw endpoints), or null for the system (alarm rule actions). */
 export type Viewer = UserAccess | null;
+
+/**
+ * A user's rights as the investigation feature asks them: recordings outlive their channels, so a channel no longer in
+ * the organisation tree (deleted, its evidence kept) is judged at the root (allowed there and not denied there).
+ */
+export function recordingsAccess(a: UserAccess, org: OrgScopes | ((channelId: number) => boolean)): UserAccess {
+  const known = typeof org === 'function' ? org : (channelId: number) => org.scopeOf({ channelId }) !== null;
+  return {
+    userId: a.userId,
+    global: (right) => a.global(right),
+    any: (right) => a.any(right),
+    channel: (right, channelId) => (known(channelId) ? a.channel(right, channelId) : a.node(right, ROOT_NODE_ID)),
+    device: (right, deviceId) => a.device(right, deviceId),
+    node: (right, nodeId) => a.node(right, nodeId),
+    channels: (right) => a.channels(right),
+    devices: (right) => a.devices(right),
+  };
+}
 
 /** recordings.view on the channel: its playback, timeline, frames, bookmarks and snapshots. */
 export const mayViewChannel = (v: Viewer, channelId: number): boolean => v === null || v.channel('recordings.view', channelId);
@@ -50,7 +69,9 @@ export function requireCaseNode(v: Viewer, nodeId: number): void {
  * Whether a console receives an investigation event: the same rules as the routes (a bookmark or snapshot with its
  * channel and case, an export with its case and channels, a case with its node; a download only to its user).
  */
-export function mayReceiveInvestigationEvent(ev: InvestigationServerEvent, userId: number, access: UserAccess): boolean {
+export function mayReceiveInvestigationEvent(ev: InvestigationServerEvent, userId: number, given: UserAccess): boolean {
+  const retired = 'retired' in ev ? ev.retired : [];
+  const access = retired.length > 0 ? recordingsAccess(given, (id) => !retired.includes(id)) : given;
   switch (ev.type) {
     case 'investigation.bookmark':
       return mayItem(access, ev.bookmark, ev.caseNodeId);

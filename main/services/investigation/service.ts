@@ -19,7 +19,7 @@ import type {
 import { StorageError } from '../../../storage/repositories';
 import { actorIdentity } from '../../platform/actor';
 import { DomainError } from '../../platform/errors';
-import type { Actor, PlaceQueries } from '../contracts';
+import type { Actor, OrgScopes, PlaceQueries } from '../contracts';
 import type { InvestigationContext } from './context';
 import type { InvestigationControl, PlaybackSession, Requester } from './control';
 import { ExportQueue } from './exporter';
@@ -65,6 +65,8 @@ export class InvestigationService implements InvestigationControl {
     private readonly ctx: InvestigationContext,
     private readonly places: PlaceQueries,
     readonly opts: InvestigationOptions,
+    /** Where channels sit in the organisation tree (events name the channels no longer in it); absent: every channel is. */
+    private readonly org?: OrgScopes,
   ) {
     this.playback = new PlaybackIndex(ctx.store, ctx.config.recordingsDir);
     this.tokens = new PlaybackTokens(ctx.now, opts.playbackTokenTtlMs);
@@ -116,14 +118,21 @@ export class InvestigationService implements InvestigationControl {
   /** The node of a case (null when it no longer exists). */
   private readonly caseNode = async (caseId: number): Promise<number | null> => (await this.inv.getCase(caseId))?.nodeId ?? null;
 
+  /** The channels among these that are no longer in the organisation tree (their recordings are judged at the root). */
+  private retired(channelIds: number[]): number[] {
+    const org = this.org;
+    return org ? channelIds.filter((channelId) => org.scopeOf({ channelId }) === null) : [];
+  }
+
   private async publishExport(job: ExportJob): Promise<void> {
     const caseNodeId = await this.caseNode(job.caseId);
-    if (caseNodeId !== null) this.ctx.publish({ type: 'investigation.export', export: job, caseNodeId });
+    const retired = this.retired(job.request.sources.map((s) => s.cameraId));
+    if (caseNodeId !== null) this.ctx.publish({ type: 'investigation.export', export: job, caseNodeId, retired });
   }
 
   private async publishBookmark(op: 'created' | 'updated' | 'deleted', bookmark: Bookmark): Promise<void> {
     const caseNodeId = bookmark.caseId === null ? null : await this.caseNode(bookmark.caseId);
-    this.ctx.publish({ type: 'investigation.bookmark', op, bookmark, caseNodeId });
+    this.ctx.publish({ type: 'investigation.bookmark', op, bookmark, caseNodeId, retired: this.retired([bookmark.cameraId]) });
   }
 
   private async publishCase(caseId: number): Promise<void> {
@@ -297,7 +306,7 @@ export class InvestigationService implements InvestigationControl {
       dir: dirName,
     });
     await extendHeld(this.ctx.store, c.id);
-    this.ctx.publish({ type: 'investigation.export', export: job, caseNodeId: c.nodeId });
+    await this.publishExport(job);
     this.exports.enqueue(job.id);
     return job;
   }
@@ -354,7 +363,7 @@ export class InvestigationService implements InvestigationControl {
     const { row, tMs, source, sha256 } = await captureSnapshot(this.ctx, this.opts.snapshotsDir, cam, kase, input, who);
     await this.audit(who, 'snapshot.create', 'snapshot', row.id, { cameraId: cam.id, tMs, source, caseId: row.caseId, sha256 });
     if (row.caseId !== null) await extendHeld(this.ctx.store, row.caseId);
-    this.ctx.publish({ type: 'investigation.snapshot', snapshot: row, caseNodeId: kase?.nodeId ?? null });
+    this.ctx.publish({ type: 'investigation.snapshot', snapshot: row, caseNodeId: kase?.nodeId ?? null, retired: this.retired([row.cameraId]) });
     return row;
   }
 
