@@ -62,6 +62,8 @@ export const getBookmarks = endpoint({
   auth: 'recordings.view',
   tag: 'investigation',
   summary: 'Bookmarks by camera, case, time range or note text',
+  description:
+    'Only bookmarks on channels whose recordings the user may see, and in cases of nodes where they hold cases.manage; each bookmark route checks the same (403).',
   query: BookmarkQuery,
   response: { description: 'bookmarks by start time', schema: typed<Bookmark[]>(arr('Bookmark')) },
 });
@@ -103,6 +105,7 @@ export const getCases = endpoint({
   auth: 'cases.manage',
   tag: 'investigation',
   summary: 'Cases, newest first, with their legal hold and item counts',
+  description: 'Only the cases of organisation nodes where the user holds cases.manage (granted on the node or above it).',
   response: { description: 'cases', schema: typed<Case[]>(arr('Case')) },
 });
 
@@ -112,7 +115,8 @@ export const postCases = endpoint({
   auth: 'cases.manage',
   tag: 'investigation',
   summary: 'Open a case under a reference number',
-  description: 'A reference that could name a path outside the export directory ("..", ".", leading "/", backslash) is refused with 400.',
+  description:
+    'A reference that could name a path outside the export directory ("..", ".", leading "/", backslash) is refused with 400. The case belongs to nodeId (403 case.node_forbidden without cases.manage there) or to the creator\'s home node.',
   body: CaseCreate,
   response: { status: 201, description: 'the case', schema: typed<Case>(obj('Case')) },
 });
