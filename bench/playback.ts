@@ -79,7 +79,7 @@ async function timelineBench(dir: string): Promise<{ medianMs: number; coldMs: n
     let ranges = 0;
     for (let i = 0; i < 15; i++) {
       const a = performance.now();
-      const tl = await svc.timeline(cam, start, end);
+      const tl = await svc.timeline(cam, start, end, null);
       times.push(performance.now() - a);
       ranges = tl.ranges.length;
     }

@@ -1,6 +1,5 @@
 // Investigation contracts (issue 6): API bodies and views, and the investigation events on the WebSocket stream.
 import type { WireMessage } from './messages';
-import { rolesWith } from './rights';
 import { msg } from './messages';
 import { s, type Infer } from './schema';
 
@@ -57,7 +56,12 @@ export const BookmarkQuery = s.object({
 export type BookmarkQuery = Infer<typeof BookmarkQuery>;
 
 // ---------- cases and legal hold ----------
-export const CaseCreate = s.object({ reference: ReferenceSchema, title: s.optional(s.string({ maxLength: 200 })) });
+export const CaseCreate = s.object({
+  reference: ReferenceSchema,
+  title: s.optional(s.string({ maxLength: 200 })),
+  /** The owning organisation node (the creator must hold cases.manage on it); default the creator's home node. */
+  nodeId: s.optional(s.int({ min: 1 })),
+});
 export type CaseCreate = Infer<typeof CaseCreate>;
 
 export const HoldBody = s.object({ reason: s.string({ minLength: 1, maxLength: 500 }) });
@@ -82,6 +86,8 @@ export interface Case {
   createdBy: string;
   createdMs: number;
   updatedMs: number;
+  /** The organisation node that owns the case: whoever holds cases.manage on it (or above) sees and edits it. */
+  nodeId: number;
   /** The active hold, null when none. */
   hold: LegalHold | null;
   bookmarks: number;
@@ -243,7 +249,7 @@ export interface PlaybackMap {
   pieces: PlaybackPiece[];
   /** The window holds the segment being written: more pieces appear (refresh the map; the playlist is an EVENT playlist). */
   live: boolean;
-  /** Playlist URL (add ?token=). */
+  /** Playlist URL with a signed, short-lived link for this window and session (`sig`; no session token needed or accepted). */
   playlist: string;
 }
 
@@ -286,12 +292,16 @@ export interface DownloadProgress {
   state: 'running' | 'done' | 'failed';
 }
 
-/** WebSocket events of this feature; add variants here (each with a distinct `type`). */
+/**
+ * WebSocket events of this feature; add variants here (each with a distinct `type`). Each carries what its audience
+ * check needs (main/services/investigation/rights.ts): the node of the case it belongs to (null when in none), and
+ * `retired`: the ids of its channels no longer in the organisation tree (recordings outlive channels; judged at the root).
+ */
 export type InvestigationServerEvent =
-  | { type: 'investigation.export'; export: ExportJob }
-  | { type: 'investigation.case'; caseId: number }
-  | { type: 'investigation.bookmark'; op: 'created' | 'updated' | 'deleted'; bookmark: Bookmark }
-  | { type: 'investigation.snapshot'; snapshot: Snapshot }
+  | { type: 'investigation.export'; export: ExportJob; caseNodeId: number; retired: number[] }
+  | { type: 'investigation.case'; caseId: number; nodeId: number }
+  | { type: 'investigation.bookmark'; op: 'created' | 'updated' | 'deleted'; bookmark: Bookmark; caseNodeId: number | null; retired: number[] }
+  | { type: 'investigation.snapshot'; snapshot: Snapshot; caseNodeId: number | null; retired: number[] }
   | { type: 'investigation.download'; download: DownloadProgress };
 
 /** Every event type above, for the console's parser (the Record makes the compiler insist the list is complete). */
@@ -302,25 +312,3 @@ export const INVESTIGATION_EVENT_TYPES: Record<InvestigationServerEvent['type'],
   'investigation.snapshot': true,
   'investigation.download': true,
 };
-
-/** Roles that see bookmarks and snapshots (playback) and roles that see cases and exports: read from the rights table (common/rights.ts). */
-export const INVESTIGATION_VIEW_ROLES = rolesWith('recordings.view');
-export const INVESTIGATION_CASE_ROLES = rolesWith('cases.manage');
-
-/** Who may receive an investigation event: the roles that may read what it carries (a download: only its user). */
-export function mayReceiveInvestigationEvent(ev: InvestigationServerEvent, user: { id: number; role: string }): boolean {
-  switch (ev.type) {
-    case 'investigation.bookmark':
-    case 'investigation.snapshot':
-      return (INVESTIGATION_VIEW_ROLES as readonly string[]).includes(user.role);
-    case 'investigation.export':
-    case 'investigation.case':
-      return (INVESTIGATION_CASE_ROLES as readonly string[]).includes(user.role);
-    case 'investigation.download':
-      return ev.download.userId === user.id;
-    default: {
-      const never: never = ev;
-      throw new Error(`unexpected event ${JSON.stringify(never)}`);
-    }
-  }
-}

@@ -146,6 +146,13 @@ export const MESSAGES = {
   'segment.not_available': 'segment {id} is not available',
   'segment.unreadable': 'segment {id} is not readable',
   'playback.range_required': 'startMs and endMs (integers, endMs > startMs) are required',
+  // investigation rights (issue 13)
+  'playback.link_invalid': 'this playback link is invalid or has expired, or its session ended; reload the playback',
+  'recordings.forbidden': 'you may not see the recordings of channel {id}',
+  'case.forbidden': 'you may not see case {id}',
+  'case.node_forbidden': 'you may not manage cases of organisation node {id}',
+  'export.forbidden': 'you may not export channel {id}',
+  'snapshot.forbidden': 'you may not take snapshots of channel {id}',
   'frame.no_recording': 'camera {id} has no recording at that time',
   'frame.decode_failed': 'cannot decode a frame of that recording',
   'request.get_only': 'GET only',

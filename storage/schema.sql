@@ -623,8 +623,12 @@ CREATE TABLE cases (
   title       TEXT    NOT NULL DEFAULT '' CHECK (length(title) <= 200),   -- short description
   created_by  TEXT    NOT NULL,                                           -- username who opened the case
   created_ms  INTEGER NOT NULL,                                           -- when opened (ms since epoch, UTC)
-  updated_ms  INTEGER NOT NULL                                            -- last change (ms since epoch, UTC)
+  updated_ms  INTEGER NOT NULL,                                           -- last change (ms since epoch, UTC)
+  node_id     INTEGER NOT NULL DEFAULT 1                                  -- owning organisation node (org_nodes.id; migration 020): cases.manage on it or above sees the case
 ) STRICT;
+
+-- The cases of a node (migration 020).
+CREATE INDEX cases_node ON cases (node_id);
 
 -- A marked range of one camera's (or unit's) recording with a note.
 CREATE TABLE bookmarks (

@@ -38,7 +38,8 @@ export const getPlaybackMapByid = endpoint({
   auth: 'recordings.view',
   tag: 'investigation',
   summary: 'The VOD pieces of a playback window (at most 15 min) on wall-clock time, and the HLS playlist URL',
-  description: 'Pieces start on keyframes about 2 s apart; each is a byte range of one MPEG-TS segment. Add ?token= to the playlist URL for players.',
+  description:
+    'Pieces start on keyframes about 2 s apart; each is a byte range of one MPEG-TS segment. The playlist URL carries a signed link (sig) for this channel, window and session: it expires after minutes and ends with the session; the session token is never put in a playback URL.',
   params: IdParams,
   query: TimelineQuery,
   response: { description: 'the playback map', schema: typed<PlaybackMap>(obj('PlaybackMap')) },
@@ -61,6 +62,8 @@ export const getBookmarks = endpoint({
   auth: 'recordings.view',
   tag: 'investigation',
   summary: 'Bookmarks by camera, case, time range or note text',
+  description:
+    'Only bookmarks on channels whose recordings the user may see, and in cases of nodes where they hold cases.manage; each bookmark route checks the same (403).',
   query: BookmarkQuery,
   response: { description: 'bookmarks by start time', schema: typed<Bookmark[]>(arr('Bookmark')) },
 });
@@ -102,6 +105,7 @@ export const getCases = endpoint({
   auth: 'cases.manage',
   tag: 'investigation',
   summary: 'Cases, newest first, with their legal hold and item counts',
+  description: 'Only the cases of organisation nodes where the user holds cases.manage (granted on the node or above it).',
   response: { description: 'cases', schema: typed<Case[]>(arr('Case')) },
 });
 
@@ -111,7 +115,8 @@ export const postCases = endpoint({
   auth: 'cases.manage',
   tag: 'investigation',
   summary: 'Open a case under a reference number',
-  description: 'A reference that could name a path outside the export directory ("..", ".", leading "/", backslash) is refused with 400.',
+  description:
+    'A reference that could name a path outside the export directory ("..", ".", leading "/", backslash) is refused with 400. The case belongs to nodeId (403 case.node_forbidden without cases.manage there) or to the creator\'s home node.',
   body: CaseCreate,
   response: { status: 201, description: 'the case', schema: typed<Case>(obj('Case')) },
 });

@@ -218,6 +218,10 @@ export function createApp(deps: AppDeps): App {
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
       return token ? active(token) : null;
     },
+    async session(tokenHash) {
+      const p = await sessions.resolveHash(tokenHash, false);
+      return p && !p.user.mustChangePassword ? p : null;
+    },
   };
   const routes = apiRoutes(() => apiDeps);
   const authenticate = async (token: string) => {

@@ -227,7 +227,7 @@ async function start(
   const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
   const onvif = createOnvifFeature(as('onvif'));
   const gps = createGpsFeature(as('gps'));
-  const investigation = createInvestigationFeature(as('investigation'), { places: gps.control });
+  const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms];
 

@@ -8,10 +8,21 @@ import type { Principal } from './router';
 const who = (id: number, role: string): Principal => ({ user: { id, role } as unknown as UserRow, tokenHash: `t${id}` });
 
 describe('event audience', () => {
-  const bookmark = { type: 'investigation.bookmark', op: 'created', bookmark: {} as Bookmark } as const;
-  const snapshot = { type: 'investigation.snapshot', snapshot: {} as Snapshot } as const;
-  const exp = { type: 'investigation.export', export: {} as ExportJob } as const;
-  const kase = { type: 'investigation.case', caseId: 1 } as const;
+  const bookmark = {
+    type: 'investigation.bookmark',
+    op: 'created',
+    bookmark: { cameraId: 1, caseId: null } as Bookmark,
+    caseNodeId: null,
+    retired: [] as number[],
+  } as const;
+  const snapshot = { type: 'investigation.snapshot', snapshot: { cameraId: 1, caseId: null } as Snapshot, caseNodeId: null, retired: [] as number[] } as const;
+  const exp = {
+    type: 'investigation.export',
+    export: { caseId: 1, request: { sources: [{ cameraId: 1 }] } } as ExportJob,
+    caseNodeId: 1,
+    retired: [] as number[],
+  } as const;
+  const kase = { type: 'investigation.case', caseId: 1, nodeId: 1 } as const;
   const dl = {
     type: 'investigation.download',
     download: { id: 'd1', userId: 7, exportId: 1, file: 'x.zip', sentBytes: 1, totalBytes: 2, state: 'running' },
@@ -22,11 +33,11 @@ describe('event audience', () => {
     ['dispatcher', [true, true, false, false]],
     ['officer', [false, false, false, false]],
   ])('%s', (role, expected) => {
-    expect([bookmark, snapshot, exp, kase].map((ev) => mayReceive(who(1, role), ev))).toEqual(expected);
+    expect([bookmark, snapshot, exp, kase].map((ev) => mayReceive(who(1, role), ev, null))).toEqual(expected);
   });
   it('sends download progress only to the user who downloads, and other events to everyone', () => {
-    expect(mayReceive(who(7, 'investigator'), dl)).toBe(true);
-    expect(mayReceive(who(8, 'admin'), dl)).toBe(false);
-    expect(mayReceive(who(8, 'officer'), { type: 'camera.deleted', cameraId: 1 })).toBe(true);
+    expect(mayReceive(who(7, 'investigator'), dl, null)).toBe(true);
+    expect(mayReceive(who(8, 'admin'), dl, null)).toBe(false);
+    expect(mayReceive(who(8, 'officer'), { type: 'camera.deleted', cameraId: 1 }, null)).toBe(true);
   });
 });

@@ -120,7 +120,7 @@ export class EventHub {
     if (this.clients.size === 0) return;
     const texts = new Map<ServerEvent, string>();
     for (const c of [...this.clients]) {
-      if (!mayReceive(c.principal, ev)) continue;
+      if (!mayReceive(c.principal, ev, c.access)) continue;
       const out = c.access ? eventFor(c.access, ev) : ev;
       if (out === null) continue;
       let text = texts.get(out);

@@ -5,6 +5,9 @@ import type { Actor } from '../platform/actor';
 /** Who asked: a user (with role, for PTZ priority) or the system (an alarm rule, a tour); the one Actor type of main/platform/actor.ts. */
 export type { Actor };
 
+/** Rights per organisation node and channel (issue 13): the one contract every feature's checks ask (main/services/access/). */
+export type { AccessControl, UserAccess } from './access/contract';
+
 /** PTZ moves another feature may ask for (implemented by the ONVIF feature, issue 4). */
 export interface PtzActions {
   /** Moves the camera to a stored preset (by preset id as the API shows it). Rejects with a clear message when impossible. */

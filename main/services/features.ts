@@ -55,6 +55,8 @@ export interface MountSession {
 /** Resolves the session behind a raw request (Authorization: Bearer, or ?token= for players and WebSockets). */
 export interface MountAuth {
   principal(req: http.IncomingMessage, url: URL): Promise<MountSession | null>;
+  /** The live session with this token hash (a signed playback link names its session); null once it has ended. */
+  session(tokenHash: string): Promise<MountSession | null>;
 }
 
 /**

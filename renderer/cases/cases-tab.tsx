@@ -1,5 +1,5 @@
 // The Cases tab: case list on the left; the open case's header and legal hold, its live timeline (bookmarks, snapshots, exports) and a new export.
-import { can } from '../../common/rights';
+import { holdsGlobally } from '../playback/inv-rights';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorBanner } from '../components/error-banner';
 import { useI18n } from '../i18n/index';
@@ -54,7 +54,7 @@ export function CasesTab() {
         {data.error ? <ErrorBanner error={data.error} onDismiss={() => data.setError(null)} /> : null}
         {kase ? (
           <>
-            <CaseHeader kase={kase} isAdmin={can(services.user, 'cases.releaseHold')} onChanged={() => void data.reloadCases()} onError={data.setError} />
+            <CaseHeader kase={kase} isAdmin={holdsGlobally(services.user, 'cases.releaseHold')} onChanged={() => void data.reloadCases()} onError={data.setError} />
             <div class="case-columns">
               <CaseTimeline
                 bookmarks={data.bookmarks}

@@ -1,5 +1,5 @@
 // The Playback tab: sources, synchronized video tiles, transport (speeds, pause, frame step, events), timeline, marks → bookmark / snapshot / export, and search.
-import { can } from '../../common/rights';
+import { holdsSomewhere } from './inv-rights';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
@@ -29,7 +29,7 @@ export function PlaybackTab() {
   const services = useServices();
   const cams = useStore(services.cameras);
   const units = useStore(services.units);
-  const canCases = can(services.user, 'cases.manage');
+  const canCases = holdsSomewhere(services.user, 'cases.manage');
   const sources = useMemo(
     () => [...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })), ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign }))],
     [cams, units],

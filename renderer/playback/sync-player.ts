@@ -1,7 +1,7 @@
 // Synchronized playback: one wall-clock master (speed, pause) drives up to 9 hls.js players over on-the-fly VOD playlists, correcting drift by rate nudges and seeks.
 import Hls from 'hls.js';
 import type { PlaybackMap } from '../../common/investigation';
-import { invApi, withToken } from './inv-api';
+import { invApi } from './inv-api';
 import { browserDecodes, codecName } from './codec-support';
 import { covers, mediaAt, pieceAt, wallAt } from './wall-map';
 
@@ -166,7 +166,7 @@ export class TilePlayer {
               resolve();
             }
           });
-          hls.loadSource(withToken(map.playlist));
+          hls.loadSource(map.playlist); // a signed, short-lived link (never the session token)
           hls.attachMedia(this.video);
         });
         this.video.currentTime = start;

@@ -9,7 +9,7 @@ export type NewSnapshot = Omit<Snapshot, 'id'> & { relPath: string };
 export interface InvestigationRepo extends RecordedRangesQuery {
   // cases
   /** Throws StorageError 'conflict' (field 'reference') on a duplicate reference. */
-  createCase(c: { reference: string; title: string; createdBy: string }, nowMs: number): Promise<CaseRow>;
+  createCase(c: { reference: string; title: string; createdBy: string; nodeId: number }, nowMs: number): Promise<CaseRow>;
   getCase(id: number): Promise<CaseRow | null>;
   /** Cases newest first, with their active hold and item counts. */
   listCases(): Promise<Case[]>;

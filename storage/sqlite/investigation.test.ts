@@ -31,8 +31,11 @@ describe('SqliteInvestigationRepo', () => {
 
   it('creates cases with unique references and counts their items', async () => {
     const inv = t.store.investigation;
-    const c = await inv.createCase({ reference: 'A/1', title: 'x', createdBy: 'ines' }, 1000);
-    await expect(inv.createCase({ reference: 'A/1', title: 'y', createdBy: 'ines' }, 1001)).rejects.toMatchObject({ code: 'conflict', field: 'reference' });
+    const c = await inv.createCase({ reference: 'A/1', title: 'x', createdBy: 'ines', nodeId: 1 }, 1000);
+    await expect(inv.createCase({ reference: 'A/1', title: 'y', createdBy: 'ines', nodeId: 1 }, 1001)).rejects.toMatchObject({
+      code: 'conflict',
+      field: 'reference',
+    });
     await inv.createBookmark({ cameraId: 3, startMs: 10, endMs: 20, note: 'Blue car', caseId: c.id, createdBy: 'ines', createdMs: 1002 });
     await inv.createBookmark({ cameraId: 4, startMs: 30, endMs: 40, note: 'other', caseId: null, createdBy: 'ines', createdMs: 1003 });
     await inv.createExport(
@@ -49,8 +52,8 @@ describe('SqliteInvestigationRepo', () => {
     const inv = t.store.investigation;
     await t.store.segments.insertMany([seg(1, 0, 0), seg(1, 1, 60_000), seg(1, 2, 120_000)]);
     const ids = (await t.store.segments.listRange(1, 0, 180_000, 10)).map((s) => s.id);
-    const a = await inv.createCase({ reference: 'A', title: '', createdBy: 'u' }, 1);
-    const b = await inv.createCase({ reference: 'B', title: '', createdBy: 'u' }, 1);
+    const a = await inv.createCase({ reference: 'A', title: '', createdBy: 'u', nodeId: 1 }, 1);
+    const b = await inv.createCase({ reference: 'B', title: '', createdBy: 'u', nodeId: 1 }, 1);
     const ha = await inv.placeHold(a.id, 'court', 'u', [ids[0]!, ids[1]!], 2);
     expect(ha.segments).toBe(2);
     await expect(inv.placeHold(a.id, 'again', 'u', [], 3)).rejects.toMatchObject({ code: 'conflict', field: 'hold' });
@@ -71,7 +74,7 @@ describe('SqliteInvestigationRepo', () => {
 
   it('keeps export state for resume and lists unfinished jobs', async () => {
     const inv = t.store.investigation;
-    const c = await inv.createCase({ reference: 'E', title: '', createdBy: 'u' }, 1);
+    const c = await inv.createCase({ reference: 'E', title: '', createdBy: 'u', nodeId: 1 }, 1);
     const req = { caseId: c.id, sources: [{ cameraId: 1 }], startMs: 0, endMs: 10 };
     const j1 = await inv.createExport({ caseId: c.id, dirName: 'x1', request: req, createdBy: 'u' }, 2);
     const j2 = await inv.createExport({ caseId: c.id, dirName: 'x2', request: req, createdBy: 'u' }, 3);

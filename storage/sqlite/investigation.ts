@@ -14,6 +14,7 @@ interface CaseDb {
   created_by: string;
   created_ms: number;
   updated_ms: number;
+  node_id: number;
 }
 interface BookmarkDb {
   id: number;
@@ -71,6 +72,7 @@ const toCase = (r: CaseDb): CaseRow => ({
   createdBy: r.created_by,
   createdMs: r.created_ms,
   updatedMs: r.updated_ms,
+  nodeId: r.node_id,
 });
 const toBookmark = (r: BookmarkDb): Bookmark => ({
   id: r.id,
@@ -152,16 +154,17 @@ export class SqliteInvestigationRepo implements InvestigationRepo {
   }
 
   // ---- cases
-  async createCase(c: { reference: string; title: string; createdBy: string }, nowMs: number): Promise<CaseRow> {
+  async createCase(c: { reference: string; title: string; createdBy: string; nodeId: number }, nowMs: number): Promise<CaseRow> {
     try {
-      const res = await this.db.run('INSERT INTO cases (reference, title, created_by, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)', [
+      const res = await this.db.run('INSERT INTO cases (reference, title, created_by, created_ms, updated_ms, node_id) VALUES (?, ?, ?, ?, ?, ?)', [
         c.reference,
         c.title,
         c.createdBy,
         nowMs,
         nowMs,
+        c.nodeId,
       ]);
-      return { id: res.lastId, reference: c.reference, title: c.title, createdBy: c.createdBy, createdMs: nowMs, updatedMs: nowMs };
+      return { id: res.lastId, reference: c.reference, title: c.title, createdBy: c.createdBy, createdMs: nowMs, updatedMs: nowMs, nodeId: c.nodeId };
     } catch (err) {
       if (err instanceof StorageError && err.code === 'conflict')
         throw new StorageError('conflict', `a case with reference "${c.reference}" already exists`, 'reference');

@@ -74,7 +74,8 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
   let srv: InvServer;
   let browser: TestBrowser;
   let admin: string;
-  let dispatcher: string;
+  /** Another investigator's console (a dispatcher may not file into cases: issue 13). */
+  let colleague: string;
   let cameraId: number;
   let t0: number;
 
@@ -84,7 +85,7 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
     srv = await startInvServer(path.join(dataDir, 'data'), {}, build.outDir);
     admin = await srv.token();
     await srv.user('ina', 'investigator');
-    dispatcher = await srv.user('dora', 'dispatcher');
+    colleague = await srv.user('ivo', 'investigator');
     const cam = await srv.backend.store.cameras.create(
       {
         name: '北门 North gate',
@@ -162,9 +163,9 @@ describe('Cases tab (built console, real back end, headless Chromium)', () => {
 
     it('shows a bookmark and a snapshot made from another console without a reload, in recorded-time order, with previews', async () => {
       const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()));
-      const b = await srv.api('POST', '/api/v1/bookmarks', dispatcher, { cameraId, startMs: t0 + 500, endMs: t0 + 900, note: `live ${lang}`, caseId: kase.id });
+      const b = await srv.api('POST', '/api/v1/bookmarks', colleague, { cameraId, startMs: t0 + 500, endMs: t0 + 900, note: `live ${lang}`, caseId: kase.id });
       expect(b.status).toBe(201);
-      const s = await srv.api('POST', '/api/v1/snapshots', dispatcher, { cameraId, tMs: t0 + 8000, note: `frame ${lang}`, caseId: kase.id });
+      const s = await srv.api('POST', '/api/v1/snapshots', colleague, { cameraId, tMs: t0 + 8000, note: `frame ${lang}`, caseId: kase.id });
       expect(s.status, JSON.stringify(s.body)).toBe(201);
       await page.locator('.tl-item[data-kind=bookmark]', { hasText: `live ${lang}` }).waitFor();
       await page.locator('.tl-item[data-kind=snapshot]', { hasText: `frame ${lang}` }).waitFor();

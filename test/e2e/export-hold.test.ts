@@ -102,8 +102,13 @@ describe('legal hold vs retention (real back end and retention service)', () => 
     ).toBe(403);
     const base = srv.backend.url;
     expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}`)).status).toBe(401);
-    expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}&token=${officer}`)).status).toBe(403);
-    const ok = await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}&token=${dispatcher}`);
+    const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
+    expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}`, bearer(officer))).status).toBe(403);
+    // The session token is not accepted in a playback URL; the playback map's signed link is.
+    expect((await fetch(`${base}/api/v1/playback/${cameraId}.m3u8?${range}&token=${dispatcher}`)).status).toBe(401);
+    const map = await srv.api<{ playlist: string }>('GET', `/api/v1/playback-map/${cameraId}?${range}`, dispatcher);
+    expect(map.status).toBe(200);
+    const ok = await fetch(`${base}${map.body.playlist}`);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('#EXTM3U');
     expect((await fetch(`${base}/api/v1/export-files/1/manifest.json?token=${dispatcher}`)).status).toBe(403);

@@ -157,7 +157,7 @@ describe('alarm snapshot action', () => {
 
     const out = await fire();
     expect([out.status, out.code, out.params]).toEqual(['ok', 'snapshot', { cameraId: camId }]);
-    const file = await svc.snapshotFile(out.resultId!);
+    const file = await svc.snapshotFile(out.resultId!, null);
     const jpg = fs.readFileSync(file);
     expect(jpg.subarray(0, 2).toString('hex')).toBe('ffd8');
     expect(jpg.length).toBeGreaterThan(1000);
@@ -172,7 +172,7 @@ describe('alarm snapshot action', () => {
     await t.store.segments.insert(segment(open, NOW - 2000, NOW - 2000, 'writing'));
     const out = await fire();
     expect([out.status, out.code]).toEqual(['ok', 'snapshot']);
-    const snap = (await svc.listSnapshots({ cameraId: camId }))[0]!;
+    const snap = (await svc.listSnapshots({ cameraId: camId }, null))[0]!;
     expect(snap.tMs).toBe(NOW - 2000);
   });
 

@@ -20,7 +20,7 @@ describe('a failed export', () => {
   let relPaths: string[];
   const logs: string[] = [];
   const t0 = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
-  const who = { actor: { kind: 'user' as const, userId: 1, username: 'ines', role: 'investigator' as const } };
+  const who = { actor: { kind: 'user' as const, userId: 1, username: 'ines', role: 'investigator' as const }, access: null };
 
   beforeAll(async () => {
     t = await openTempStore();
@@ -68,10 +68,10 @@ describe('a failed export', () => {
     const kase = await svc.createCase({ reference: 'FAIL-1', title: '' }, who);
     const job = await svc.createExport({ caseId: kase.id, sources: [{ cameraId: camId }], startMs: t0 + 1000, endMs: t0 + 9000 }, who);
     const deadline = Date.now() + 60_000;
-    let done: ExportJob = await svc.getExport(job.id);
+    let done: ExportJob = await svc.getExport(job.id, null);
     while (done.state !== 'failed' && done.state !== 'done' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
-      done = await svc.getExport(job.id);
+      done = await svc.getExport(job.id, null);
     }
     expect(done.state).toBe('failed');
     expect(done.reason).toEqual({ code: 'export.segment_missing', params: { source: 'GATE' } });

@@ -80,16 +80,19 @@ describe('export of a unit with its GPS track', () => {
   });
 
   it('writes MP4, GPX and KML, hashes them in the manifest and reports progress as events', async () => {
-    const kase = await svc.createCase({ reference: 'GPS-1', title: '' }, { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' } });
+    const kase = await svc.createCase(
+      { reference: 'GPS-1', title: '' },
+      { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' }, access: null },
+    );
     const job = await svc.createExport(
       { caseId: kase.id, sources: [{ cameraId: unitId }], startMs: t0 + 2000, endMs: t0 + 9000 },
-      { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' } },
+      { actor: { kind: 'user', userId: 1, username: 'ines', role: 'investigator' }, access: null },
     );
     const deadline = Date.now() + 60_000;
-    let done = await svc.getExport(job.id);
+    let done = await svc.getExport(job.id, null);
     while (done.state !== 'done' && done.state !== 'failed' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
-      done = await svc.getExport(job.id);
+      done = await svc.getExport(job.id, null);
     }
     expect(done.state, done.error ?? '').toBe('done');
     const dir = svc.exportDir(done);

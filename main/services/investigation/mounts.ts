@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-import { API_PREFIX, type Role } from '../../../common/api';
-import { can, rolesWith, type Right } from '../../../common/rights';
+import { API_PREFIX } from '../../../common/api';
 import type { AuditLog } from '../audit-log';
+import type { AccessControl, OrgScopes, UserAccess } from '../contracts';
 import type { MountAuth, MountSession, RawMount } from '../features';
 import type { FfmpegLauncher } from '../../../media/ffmpeg-launcher';
 import { FramePreviews } from './frames';
@@ -12,12 +12,11 @@ import { sendPackageFile, sendPackageZip, type DownloadDeps } from './downloads'
 import { playlistText, PLAYBACK_PREFIX, sendPiece } from './playback';
 import type { InvestigationService } from './service';
 import { englishOf, msg, type ServerMessage } from '../../../common/messages';
-
-/** The rights the raw endpoints ask for (common/rights.ts, the table the JSON routes' guards read too). */
-const VIEW: Right = 'recordings.view';
-const CASES: Right = 'cases.manage';
-export const VIEW_ROLES: readonly Role[] = rolesWith(VIEW);
-export const CASE_ROLES: readonly Role[] = rolesWith(CASES);
+import { DomainError } from '../../platform/errors';
+import { ErrorKind } from '../../../common/errors';
+import type { ExportJob } from '../../../common/investigation';
+import type { PlaybackTokens } from './playback-token';
+import { mayViewChannel, recordingsAccess } from './rights';
 
 /** An error answer like the API's (ErrorBody): kind, English message, registered code and params. */
 function fail(res: http.ServerResponse, status: number, m: ServerMessage, message = englishOf(m)): void {
@@ -38,11 +37,20 @@ function fail(res: http.ServerResponse, status: number, m: ServerMessage, messag
   res.end(JSON.stringify({ error: { kind, message, code: m.code, ...(Object.keys(params).length ? { params } : {}) } }));
 }
 
-async function authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL, auth: MountAuth, right: Right): Promise<MountSession | null> {
-  const p = await auth.principal(req, url);
+/** A signed-in session and its rights; every object is then checked against them (per channel, per case node). */
+async function authorize(
+  res: http.ServerResponse,
+  p: MountSession | null,
+  rightsOf: (p: MountSession) => UserAccess,
+): Promise<{ p: MountSession; rights: UserAccess } | null> {
   if (!p) return (fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer or ?token=)'), null);
-  if (!can(p.user, right)) return (fail(res, 403, msg('auth.forbidden'), `role ${p.user.role} may not do this`), null);
-  return p;
+  return { p, rights: rightsOf(p) };
+}
+
+/** A service refusal (403 another node's case or channel, 404) as an answer; other errors go on. */
+function refused(res: http.ServerResponse, err: unknown): void {
+  if (!(err instanceof DomainError)) throw err;
+  fail(res, err.kind === ErrorKind.Forbidden ? 403 : err.kind === ErrorKind.NotFound ? 404 : 400, err.msg, err.message);
 }
 
 interface ViewSession {
@@ -123,40 +131,76 @@ function clientIp(req: http.IncomingMessage): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
+/**
+ * The session behind a playback request and what it may play: a signed link (?sig=, issued by the playback map for
+ * one channel, window and session; short-lived, ends with its session) or an API client's Authorization header.
+ * The session token in the URL (?token=) is not accepted here.
+ */
+async function playbackSession(
+  req: http.IncomingMessage,
+  url: URL,
+  auth: MountAuth,
+  tokens: PlaybackTokens,
+): Promise<{ p: MountSession; grant: { channelId: number; startMs: number; endMs: number } | null } | 'invalid' | null> {
+  const sig = url.searchParams.get('sig');
+  if (sig !== null) {
+    const grant = tokens.verify(sig);
+    const p = grant ? await auth.session(grant.tokenHash) : null;
+    if (!grant || !p || p.user.id !== grant.userId) return 'invalid';
+    return { p, grant };
+  }
+  if (!req.headers.authorization?.startsWith('Bearer ')) return null;
+  const p = await auth.principal(req, url);
+  return p ? { p, grant: null } : null;
+}
+
 export function investigationMounts(
   svc: InvestigationService,
   audit: PlaybackAudit,
   downloads: DownloadDeps,
   recordingsDir: string,
   ffmpeg: FfmpegLauncher,
+  access: AccessControl,
+  org: OrgScopes,
 ): RawMount[] {
+  const tokens = svc.tokens;
+  const rightsOf = (p: MountSession) => recordingsAccess(access.for(p.user), org);
   const playback: RawMount = {
     prefix: PLAYBACK_PREFIX,
     async http(req, res, url, auth) {
       if (req.method !== 'GET') return fail(res, 405, msg('request.get_only'));
       const rest = url.pathname.slice(PLAYBACK_PREFIX.length);
+      const s = await playbackSession(req, url, auth, tokens);
+      if (s === 'invalid') return fail(res, 403, msg('playback.link_invalid'));
+      if (!s) return fail(res, 401, msg('auth.login_first'), 'log in first (Authorization: Bearer, or the signed link of the playback map)');
+      const { p, grant } = s;
+      const rights = rightsOf(p);
       let m = /^(\d+)\.m3u8$/.exec(rest);
       if (m) {
-        const p = await authorize(req, res, url, auth, VIEW);
-        if (!p) return;
         const cameraId = Number(m[1]);
         const startMs = Number(url.searchParams.get('startMs'));
         const endMs = Number(url.searchParams.get('endMs'));
         if (!Number.isInteger(startMs) || !Number.isInteger(endMs) || startMs < 0 || endMs <= startMs) return fail(res, 400, msg('playback.range_required'));
+        if (grant && (grant.channelId !== cameraId || grant.startMs !== startMs || grant.endMs !== endMs)) return fail(res, 403, msg('playback.link_invalid'));
+        if (!mayViewChannel(rights, cameraId)) return fail(res, 403, msg('recordings.forbidden', { id: cameraId }));
         const { pieces, live } = await svc.playback.window(cameraId, startMs, endMs);
         await audit.opened(p, cameraId, startMs, endMs, clientIp(req));
-        const token = url.searchParams.get('token') ?? req.headers.authorization?.slice(7).trim() ?? '';
+        // The pieces carry a link of their own for this window and session (never the session token).
+        const pieceSig = tokens.mint({ channelId: cameraId, startMs, endMs, userId: p.user.id, tokenHash: p.tokenHash });
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-store' });
-        res.end(playlistText(cameraId, pieces, token, live));
+        res.end(playlistText(cameraId, pieces, pieceSig, live));
         return;
       }
       m = /^piece\/(\d+)\/(\d+)-(\d+)\.ts$/.exec(rest);
       if (m) {
-        const p = await authorize(req, res, url, auth, VIEW);
-        if (!p) return;
         const seg = await svc.ctxStore().segments.get(Number(m[1]));
         // Closed segments, and the one being written (its pieces end on a keyframe already on disk).
         if (!seg || (seg.state !== 'closed' && seg.state !== 'writing')) return fail(res, 404, msg('segment.not_available', { id: Number(m[1]) }));
+        // A link covers its channel's segments that overlap its window (the one being written has no end yet).
+        const segEndMs = seg.state === 'writing' ? Infinity : seg.endMs;
+        if (grant && (grant.channelId !== seg.cameraId || segEndMs <= grant.startMs || seg.startMs >= grant.endMs))
+          return fail(res, 403, msg('playback.link_invalid'));
+        if (!mayViewChannel(rights, seg.cameraId)) return fail(res, 403, msg('recordings.forbidden', { id: seg.cameraId }));
         const index = await svc.playback.indexOf(seg, Number(m[3])).catch(() => null);
         if (!index) return fail(res, 404, msg('segment.unreadable', { id: Number(m[1]) }));
         const a = Number(m[2]);
@@ -176,15 +220,24 @@ export function investigationMounts(
     prefix: `${API_PREFIX}/export-files/`,
     async http(req, res, url, auth) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, msg('request.get_only'));
-      const p = await authorize(req, res, url, auth, CASES);
-      if (!p) return;
+      const a = await authorize(res, await auth.principal(req, url), rightsOf);
+      if (!a) return;
+      const { p } = a;
+      // Like the exports routes' guard: cases.manage somewhere, before anything about the export is told.
+      if (!a.rights.any('cases.manage')) return fail(res, 403, msg('auth.forbidden'), 'you may not see exports');
       const rest = url.pathname.slice(`${API_PREFIX}/export-files/`.length);
       const zip = /^(\d+)\.zip$/.exec(rest);
       const m = zip ?? /^(\d+)\/(.+)$/.exec(rest);
       if (!m)
         return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /export-files/<export id>.zip or /export-files/<export id>/<file>');
-      const job = await svc.getExport(Number(m[1])).catch(() => null);
-      if (!job || job.state !== 'done') return fail(res, 404, msg('export.not_ready', { id: Number(m[1]) }));
+      // Only for those who may see the export's case and every channel in it.
+      let job: ExportJob;
+      try {
+        job = await svc.getExport(Number(m[1]), a.rights);
+      } catch (err) {
+        return refused(res, err);
+      }
+      if (job.state !== 'done') return fail(res, 404, msg('export.not_ready', { id: Number(m[1]) }));
       if (zip) return sendPackageZip(req, res, url, p, job, downloads, clientIp(req));
       let rel: string;
       try {
@@ -203,13 +256,18 @@ export function investigationMounts(
   const snapshots: RawMount = {
     prefix: `${API_PREFIX}/snapshot-files/`,
     async http(req, res, url, auth) {
-      const p = await authorize(req, res, url, auth, VIEW);
-      if (!p) return;
+      const a = await authorize(res, await auth.principal(req, url), rightsOf);
+      if (!a) return;
       const m = /^(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/snapshot-files/`.length));
       if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /snapshot-files/<id>.jpg');
-      const file = await svc.snapshotFile(Number(m[1])).catch(() => null);
-      const st = file ? await fs.promises.stat(file).catch(() => null) : null;
-      if (!file || !st) return fail(res, 404, msg('snapshot.not_found', { id: Number(m[1]) }));
+      let file: string;
+      try {
+        file = await svc.snapshotFile(Number(m[1]), a.rights);
+      } catch (err) {
+        return refused(res, err);
+      }
+      const st = await fs.promises.stat(file).catch(() => null);
+      if (!st) return fail(res, 404, msg('snapshot.not_found', { id: Number(m[1]) }));
       res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': String(st.size), 'Cache-Control': 'private, max-age=3600' });
       await new Promise<void>((resolve) =>
         fs
@@ -224,10 +282,11 @@ export function investigationMounts(
   const framePreviews: RawMount = {
     prefix: `${API_PREFIX}/frame-files/`,
     async http(req, res, url, auth) {
-      const p = await authorize(req, res, url, auth, VIEW);
-      if (!p) return;
+      const a = await authorize(res, await auth.principal(req, url), rightsOf);
+      if (!a) return;
       const m = /^(\d+)\/(\d+)\.jpg$/.exec(url.pathname.slice(`${API_PREFIX}/frame-files/`.length));
       if (!m) return fail(res, 404, msg('request.no_endpoint', { path: url.pathname }), 'use /frame-files/<camera id>/<tMs>.jpg');
+      if (!mayViewChannel(a.rights, Number(m[1]))) return fail(res, 403, msg('recordings.forbidden', { id: Number(m[1]) }));
       const sent = await frames
         .withFrame(Number(m[1]), Number(m[2]), async (jpg) => {
           const st = await fs.promises.stat(jpg);

@@ -12,6 +12,9 @@ import { InvestigationService } from './service';
 import { indexTsFile } from './ts-index';
 import { testLauncher } from '../../../test/harness/ffmpeg';
 
+/** No user's rights limit the service calls of these tests (the routes' checks are in investigation-rights tests). */
+const SYSTEM_SESSION = { access: null, userId: 1, tokenHash: 'h' };
+
 describe('VOD pieces from the segment index (real MPEG-TS)', () => {
   let t: TempStore;
   let svc: InvestigationService;
@@ -78,7 +81,7 @@ describe('VOD pieces from the segment index (real MPEG-TS)', () => {
   });
 
   it('cuts the window into ~2 s pieces on wall-clock time, contiguous in media time, with a discontinuity at the gap', async () => {
-    const map = await svc.playbackMap(cameraId, t0 + 1000, t0 + 60_000);
+    const map = await svc.playbackMap(cameraId, t0 + 1000, t0 + 60_000, SYSTEM_SESSION);
     const p = map.pieces;
     expect(p.map((x) => x.wallMs - t0)).toEqual([0, 2000, 4000, 6000, 8000, 10_000, 18_000, 20_000, 22_000]);
     expect(p.every((x) => Math.abs(x.durationS - 2) < 1e-6)).toBe(true);
@@ -88,10 +91,11 @@ describe('VOD pieces from the segment index (real MPEG-TS)', () => {
     expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
     expect(text.match(/#EXT-X-DISCONTINUITY/g)).toHaveLength(1);
     expect(text).toContain(`#EXT-X-PROGRAM-DATE-TIME:${new Date(t0 + 18_000).toISOString()}`);
-    expect(text).toMatch(/piece\/\d+\/\d+-\d+\.ts\?token=tok%20en&cam=/);
+    expect(text).toMatch(/piece\/\d+\/\d+-\d+\.ts\?sig=tok%20en&cam=/);
+    expect(text).not.toContain('token=');
     expect(text.trim().endsWith('#EXT-X-ENDLIST')).toBe(true);
     // A window is capped.
-    expect((await svc.playbackMap(cameraId, t0, t0 + 10 * MAX_WINDOW_MS)).endMs).toBe(t0 + MAX_WINDOW_MS);
+    expect((await svc.playbackMap(cameraId, t0, t0 + 10 * MAX_WINDOW_MS, SYSTEM_SESSION)).endMs).toBe(t0 + MAX_WINDOW_MS);
   });
 
   it('bookmarks and takes a live snapshot for another feature (alarm linkage), as the system', async () => {

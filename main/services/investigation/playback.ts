@@ -139,13 +139,13 @@ export class PlaybackIndex {
 }
 
 /**
- * The HLS playlist of the pieces; piece URLs carry the player's token. VOD, or with `live` (the window holds the
+ * The HLS playlist of the pieces; piece URLs carry a signed playback link (`sig`, playback-token.ts; never the session token). VOD, or with `live` (the window holds the
  * segment being written) an EVENT playlist without an end: the player reloads it and plays on into new pieces.
  */
-export function playlistText(cameraId: number, pieces: PieceRef[], token: string, live = false): string {
+export function playlistText(cameraId: number, pieces: PieceRef[], sig: string, live = false): string {
   const target = Math.max(1, Math.ceil(Math.max(0, ...pieces.map((p) => p.durationS))));
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-PLAYLIST-TYPE:${live ? 'EVENT' : 'VOD'}`, `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0'];
-  const q = `?token=${encodeURIComponent(token)}&cam=${cameraId}`;
+  const q = `?sig=${encodeURIComponent(sig)}&cam=${cameraId}`;
   for (const p of pieces) {
     if (p.discontinuity && lines.length > 5) lines.push('#EXT-X-DISCONTINUITY');
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(p.wallMs).toISOString()}`);

@@ -158,7 +158,7 @@ describe('investigation search', () => {
   });
 
   it('finds the unit that passed within R while recording and the camera placed within R; not the others', async () => {
-    const hits = await svc.search({ startMs: t0, endMs: t0 + 300_000, ...P, radiusM: 50 });
+    const hits = await svc.search({ startMs: t0, endMs: t0 + 300_000, ...P, radiusM: 50 }, null);
     expect(hits.map((h) => [h.kind, h.cameraId]).sort()).toEqual(
       [
         ['place-camera', ids.near],
@@ -173,15 +173,15 @@ describe('investigation search', () => {
     expect(unitHit.distanceM).toBe(0);
     expect(hits.find((h) => h.kind === 'place-camera')!.distanceM).toBe(20);
     // A time window when nobody was near finds only the fixed camera's recording.
-    const later = await svc.search({ startMs: t0 + 200_000, endMs: t0 + 300_000, ...P, radiusM: 50 });
+    const later = await svc.search({ startMs: t0 + 200_000, endMs: t0 + 300_000, ...P, radiusM: 50 }, null);
     expect(later.map((h) => h.kind)).toEqual(['place-camera']);
     // Restricting to some cameras.
-    const only = await svc.search({ startMs: t0, endMs: t0 + 300_000, ...P, radiusM: 600, cameraIds: String(ids.far) });
+    const only = await svc.search({ startMs: t0, endMs: t0 + 300_000, ...P, radiusM: 600, cameraIds: String(ids.far) }, null);
     expect(only.map((h) => h.cameraId)).toEqual([ids.far]);
   });
 
   it('refuses a place without radius (field named) and reports a missing GPS feature as unavailable', async () => {
-    await expect(svc.search({ startMs: t0, endMs: t0 + 1000, lat: 1, lon: 1 })).rejects.toMatchObject({ fields: [{ path: 'radiusM' }] });
+    await expect(svc.search({ startMs: t0, endMs: t0 + 1000, lat: 1, lon: 1 }, null)).rejects.toMatchObject({ fields: [{ path: 'radiusM' }] });
     const noGps = new InvestigationService(
       (svc as unknown as { ctx: FeatureContext }).ctx,
       {
@@ -191,7 +191,7 @@ describe('investigation search', () => {
       },
       svc.opts,
     );
-    await expect(noGps.search({ startMs: t0, endMs: t0 + 1000, ...P, radiusM: 10 })).rejects.toMatchObject({ kind: 'unavailable' });
+    await expect(noGps.search({ startMs: t0, endMs: t0 + 1000, ...P, radiusM: 10 }, null)).rejects.toMatchObject({ kind: 'unavailable' });
   });
 
   it('finds events by type and bookmarks by text, and recordings when no other filter is given', async () => {
@@ -199,20 +199,20 @@ describe('investigation search', () => {
     await t.store.events.insert({ cameraId: ids.near!, type: 'tamper', state: 'start', startMs: t0 + 40_000, endMs: null, detail: null });
     await svc.addBookmark(
       { cameraId: ids.away!, startMs: t0 + 50_000, endMs: t0 + 55_000, note: 'Red VAN leaving', caseId: null },
-      { actor: { kind: 'system', reason: 'test' } },
+      { actor: { kind: 'system', reason: 'test' }, access: null },
     );
-    expect((await svc.search({ startMs: t0, endMs: t0 + 300_000, eventType: 'motion' })).map((h) => [h.kind, h.atMs])).toEqual([['event', t0 + 30_000]]);
-    expect((await svc.search({ startMs: t0, endMs: t0 + 300_000, text: 'red van' })).map((h) => [h.kind, h.cameraId, h.label])).toEqual([
+    expect((await svc.search({ startMs: t0, endMs: t0 + 300_000, eventType: 'motion' }, null)).map((h) => [h.kind, h.atMs])).toEqual([['event', t0 + 30_000]]);
+    expect((await svc.search({ startMs: t0, endMs: t0 + 300_000, text: 'red van' }, null)).map((h) => [h.kind, h.cameraId, h.label])).toEqual([
       ['bookmark', ids.away, 'Red VAN leaving'],
     ]);
-    const rec = await svc.search({ startMs: t0 + 30_000, endMs: t0 + 90_000, cameraIds: `${ids.near},${ids.dark}` });
+    const rec = await svc.search({ startMs: t0 + 30_000, endMs: t0 + 90_000, cameraIds: `${ids.near},${ids.dark}` }, null);
     expect(rec).toEqual([{ kind: 'recording', cameraId: ids.near, atMs: t0 + 30_000, startMs: t0 + 30_000, endMs: t0 + 90_000, label: 'Near cam' }]);
   });
 
   it('timeline merges adjacent segments into ranges and shows gaps, events and bookmarks', async () => {
     await t.store.segments.insertMany([seg(ids.near!, 20, t0 + 900_000)]);
     await t.store.events.insert({ cameraId: ids.near!, type: 'motion', state: 'start', startMs: t0 + 30_000, endMs: t0 + 35_000, detail: null });
-    const tl = await svc.timeline(ids.near!, t0 - 60_000, t0 + 3_600_000);
+    const tl = await svc.timeline(ids.near!, t0 - 60_000, t0 + 3_600_000, null);
     expect(tl.ranges).toEqual([
       { startMs: t0, endMs: t0 + 300_000 },
       { startMs: t0 + 900_000, endMs: t0 + 960_000 },
