@@ -1,4 +1,4 @@
-// Finds processes of the kinds only the test suite and benchmarks start (ffmpeg and its watchdog, gpsd, Chromium, simulators, Argus): used by check-leftovers.ts.
+// Finds processes of the kinds only the test suite and benchmarks start (ffmpeg and its watchdog, gpsd, Chromium, simulators, slapd, Argus): used by check-leftovers.ts.
 import fs from 'node:fs';
 
 /** Command lines of programs only the suite starts on a CI machine. */
@@ -13,6 +13,8 @@ export const LEFTOVER_PATTERNS: Array<[string, RegExp]> = [
   ['ONVIF simulator', /onvif-sim\//],
   ['Argus server', /main\/server\/cli\.ts/],
   ['Argus agent', /agent\/cli\.ts/],
+  // The tests' own directory servers (test/helpers/slapd.ts), not a system slapd that installing the package may start.
+  ['slapd', /slapd .*argus-slapd-/],
 ];
 
 export interface Leftover {
