@@ -54,7 +54,12 @@ export function CasesTab() {
         {data.error ? <ErrorBanner error={data.error} onDismiss={() => data.setError(null)} /> : null}
         {kase ? (
           <>
-            <CaseHeader kase={kase} isAdmin={holdsGlobally(services.user, 'cases.releaseHold')} onChanged={() => void data.reloadCases()} onError={data.setError} />
+            <CaseHeader
+              kase={kase}
+              isAdmin={holdsGlobally(services.user, 'cases.releaseHold')}
+              onChanged={() => void data.reloadCases()}
+              onError={data.setError}
+            />
             <div class="case-columns">
               <CaseTimeline
                 bookmarks={data.bookmarks}
