@@ -1,5 +1,6 @@
 // HTTP API contracts under /api/v1: request schemas (validated at runtime by the server) and response types.
 import type { RightsSummary } from './access';
+import type { ScopedRight } from './rights';
 import { msg, type ServerMessage } from './messages';
 import { s, type Infer } from './schema';
 
@@ -136,6 +137,8 @@ export interface Camera {
   createdMs: number;
   updatedMs: number;
   status: CameraStatus;
+  /** The scoped rights the requesting user holds on this camera (issue 13): the console shows only the tools they may use. */
+  myRights?: ScopedRight[];
 }
 
 // ---------- segments ----------
@@ -262,6 +265,8 @@ export interface Unit {
   createdMs: number;
   updatedMs: number;
   status: UnitStatus;
+  /** The scoped rights the requesting user holds on this unit (its device and channel). */
+  myRights?: ScopedRight[];
 }
 
 /** Answer to creating a unit or rotating its key: the only time the key is shown. */

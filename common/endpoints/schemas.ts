@@ -20,7 +20,7 @@ import {
   type WallLayout,
 } from '../api';
 import { ErrorKind, type ErrorBody } from '../errors';
-import { RIGHTS } from '../rights';
+import { RIGHTS, SCOPED_RIGHTS } from '../rights';
 import { MESSAGES, msg, type MessageCode, type MessageParam, type ServerMessage } from '../messages';
 import { fieldError, s, type Infer, type Schema } from '../schema';
 
@@ -74,6 +74,14 @@ export const CameraStatusSchema = s.object({
   nextRetryMs: nullableInt,
 });
 
+/** The scoped rights the requesting user holds on a camera or unit (the console shows only the tools they may use). */
+const myRightsSchema = s.array(
+  s.enum(SCOPED_RIGHTS, 'a scoped right the requesting user holds on this object (the console shows only the tools they may use)'),
+  {
+    maxItems: SCOPED_RIGHTS.length,
+  },
+);
+
 export const CameraSchema = s.object(
   {
     id: s.int(),
@@ -91,6 +99,7 @@ export const CameraSchema = s.object(
     createdMs: s.int(),
     updatedMs: s.int(),
     status: CameraStatusSchema,
+    myRights: s.optional(myRightsSchema),
   },
   'A camera; the password is write-only and never returned (see hasPassword).',
 );
@@ -188,6 +197,7 @@ export const UnitSchema = s.object(
     createdMs: s.int(),
     updatedMs: s.int(),
     status: UnitStatusSchema,
+    myRights: s.optional(myRightsSchema),
   },
   'A mobile unit (4G uplink); its stream key is never returned after creation or rotation.',
 );

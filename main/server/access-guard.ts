@@ -1,9 +1,9 @@
 // Object-level rights of the live and operational routes (issue 13): what a user may know exists, 404 vs 403, list filters.
-import type { Camera } from '../../common/api';
+import type { Camera, Unit } from '../../common/api';
 import type { ChannelView, DeviceView } from '../../common/devices';
 import { ErrorKind } from '../../common/errors';
 import { msg } from '../../common/messages';
-import type { Right } from '../../common/rights';
+import { SCOPED_RIGHTS, type Right, type ScopedRight } from '../../common/rights';
 import type { UserAccess } from '../services/access/contract';
 import { ApiError } from './errors';
 import { principalOf, type Principal } from './router';
@@ -35,10 +35,17 @@ export const seesDevice = (a: UserAccess, id: number): boolean => SEE_RIGHTS.som
 /** May read the channel's stream address and account name. */
 export const seesStream = (a: UserAccess, channelId: number): boolean => STREAM_RIGHTS.some((r) => onChannel(a, r, channelId));
 
-/** A camera as a user may see it: its stream address and account name only for cameras.manage / devices.manage on it. */
+/** The scoped rights the user holds on a channel or unit (a unit's channel has its device's id): the console's per-object tools. */
+export const myRightsOn = (a: UserAccess, id: number): ScopedRight[] => SCOPED_RIGHTS.filter((r) => onChannel(a, r, id) || a.device(r, id));
+
+/** A camera as a user may see it: its stream address and account name only for cameras.manage / devices.manage on it; the rights they hold on it. */
 export function cameraFor(a: UserAccess, c: Camera): Camera {
-  return seesStream(a, c.id) ? c : { ...c, url: '', subUrl: null, username: null };
+  const myRights = myRightsOn(a, c.id);
+  return seesStream(a, c.id) ? { ...c, myRights } : { ...c, url: '', subUrl: null, username: null, myRights };
 }
+
+/** A unit with the rights the user holds on it. */
+export const unitFor = (a: UserAccess, u: Unit): Unit => ({ ...u, myRights: myRightsOn(a, u.id) });
 
 /** A channel as a user may see it: its stream address and account name only with devices.manage / cameras.manage on it. */
 export function channelFor(a: UserAccess, c: ChannelView): ChannelView {

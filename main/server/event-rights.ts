@@ -2,7 +2,7 @@
 import type { ServerEvent } from '../../common/events';
 import { assertNever } from '../../common/events';
 import type { UserAccess } from '../services/access/contract';
-import { cameraFor, deviceFor, holdsOnSource, onChannel, onDevice, seesChannel, seesDevice } from './access-guard';
+import { cameraFor, deviceFor, holdsOnSource, onChannel, onDevice, seesChannel, seesDevice, unitFor } from './access-guard';
 
 /** A unit shows to whoever sees it (live, recordings, configure) or may see its position on the map. */
 const seesUnit = (a: UserAccess, unitId: number): boolean => seesDevice(a, unitId) || onDevice(a, 'map.positions', unitId);
@@ -34,11 +34,9 @@ export function eventFor(a: UserAccess, ev: ServerEvent): ServerEvent | null {
       return ev;
     case 'camera.status':
       return seesChannel(a, ev.status.cameraId) ? ev : null;
-    case 'camera.changed': {
-      if (!seesChannel(a, ev.camera.id)) return null;
-      const camera = cameraFor(a, ev.camera);
-      return camera === ev.camera ? ev : { ...ev, camera };
-    }
+    case 'camera.changed':
+      // Always a copy: it carries the rights this user holds on the camera (myRights).
+      return seesChannel(a, ev.camera.id) ? { ...ev, camera: cameraFor(a, ev.camera) } : null;
     case 'segment.closed':
       return onChannel(a, 'recordings.view', ev.segment.cameraId) ? ev : null;
     case 'retention.deleted':
@@ -46,7 +44,7 @@ export function eventFor(a: UserAccess, ev: ServerEvent): ServerEvent | null {
     case 'unit.status':
       return seesUnit(a, ev.status.unitId) ? ev : null;
     case 'unit.changed':
-      return seesUnit(a, ev.unit.id) ? ev : null;
+      return seesUnit(a, ev.unit.id) ? { ...ev, unit: unitFor(a, ev.unit) } : null;
     case 'device.event':
       return holdsOnSource(a, 'alarms.view', ev.event.cameraId) || (ev.event.cameraId !== null && seesChannel(a, ev.event.cameraId)) ? ev : null;
     case 'device.changed': {

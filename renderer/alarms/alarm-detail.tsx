@@ -1,11 +1,11 @@
 // Alarm details: facts, linked video one click away, the workflow (acknowledge → handle with notes → close) and the linkage outcomes.
-import { can } from '../../common/rights';
 import { useState } from 'preact/hooks';
 import type { Alarm, AlarmTransition } from '../../common/alarms';
 import { ErrorBanner } from '../components/error-banner';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n/index';
 import { roleKey } from '../labels';
+import { canOnSourceOf } from '../rights';
 import { useServices } from '../services';
 import { findSource } from '../state/sources';
 import { alarmApi } from './alarm-api';
@@ -31,8 +31,9 @@ export function AlarmDetail({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   if (!alarm) return <p class="muted alarm-detail-empty">{t('alarms.detail.none')}</p>;
-  const canWork = can(services.user, 'alarms.handle') && alarm.state !== 'closed';
   const nameOf = (id: number) => findSource(services.cameras.get(), services.units.get(), id)?.name ?? null;
+  // Handling needs alarms.handle on the alarm's source (the camera's or unit's myRights), not only somewhere.
+  const canWork = canOnSourceOf(services, alarm.sourceId, 'alarms.handle') && alarm.state !== 'closed';
 
   const step = async (action: AlarmTransition) => {
     setBusy(true);

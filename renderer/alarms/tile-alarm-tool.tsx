@@ -1,7 +1,7 @@
 // Tile tool "raise alarm": one click on a video tile raises a manual alarm for its camera or unit (notes follow in the Alarms tab).
-import { can } from '../../common/rights';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/index';
+import { canOnSourceOf } from '../rights';
 import { useServices } from '../services';
 import { alarmApi } from './alarm-api';
 import { errorText } from '../api';
@@ -10,7 +10,7 @@ export function TileAlarmTool({ sourceId, name }: { sourceId: number; name: stri
   const { t } = useI18n();
   const services = useServices();
   const [busy, setBusy] = useState(false);
-  if (!can(services.user, 'alarms.handle')) return null;
+  if (!canOnSourceOf(services, sourceId, 'alarms.handle')) return null;
   const raise = async () => {
     setBusy(true);
     try {

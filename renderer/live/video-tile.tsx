@@ -5,6 +5,7 @@ import { TileAlarmTool } from '../alarms/tile-alarm-tool';
 import { CameraIcon, CloseIcon, LockIcon, MaximizeIcon, PtzIcon, ReplayIcon, SnapshotIcon, SpeakerIcon, UnitTypeIcon, VideoOffIcon } from '../components/icons';
 import { formatBitrate } from '../format';
 import { useI18n } from '../i18n/index';
+import { canOn } from '../rights';
 import { useServices } from '../services';
 import { openInPlayback } from '../playback/nav';
 import { CAMERA_DRAG_TYPE } from '../shell/device-tree';
@@ -50,7 +51,7 @@ function accepts(e: DragEvent): boolean {
 export function VideoTile(p: VideoTileProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { api, toasts, activeTab } = useServices();
+  const { api, toasts, activeTab, user } = useServices();
   const video = useRef<HTMLVideoElement>(null);
   const player = useRef<LivePlayer | null>(null);
   const [phase, setPhase] = useState<PlayerPhase | null>(null);
@@ -61,7 +62,8 @@ export function VideoTile(p: VideoTileProps) {
 
   const liveness = p.source ? sourceLiveness(p.source) : null;
   // The PTZ tool only where PTZ works: cameras whose ONVIF link reports PTZ (not plain RTSP cameras, not units).
-  const ptz = usePtzCapable(p.source?.kind === 'camera' ? p.source.id : null);
+  // The PTZ tool only for a camera that has PTZ and that this user may steer (ptz.control on it).
+  const ptz = usePtzCapable(p.source?.kind === 'camera' && canOn(user, p.source.camera, 'ptz.control') ? p.source.id : null);
   const playing = p.sourceId !== null && p.active;
 
   useEffect(() => {

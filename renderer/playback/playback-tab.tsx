@@ -1,5 +1,6 @@
 // The Playback tab: sources, synchronized video tiles, transport (speeds, pause, frame step, events), timeline, marks → bookmark / snapshot / export, and search.
 import { holdsSomewhere } from './inv-rights';
+import { canOn, type Right } from '../rights';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Case, Timeline } from '../../common/investigation';
 import { ErrorBanner } from '../components/error-banner';
@@ -30,6 +31,9 @@ export function PlaybackTab() {
   const cams = useStore(services.cameras);
   const units = useStore(services.units);
   const canCases = holdsSomewhere(services.user, 'cases.manage');
+  /** A right on these sources (each camera's or unit's myRights); with none chosen yet, held somewhere. */
+  const mayOn = (ids: readonly number[], right: Right) =>
+    ids.length === 0 ? holdsSomewhere(services.user, right) : ids.every((id) => canOn(services.user, cams.get(id) ?? units.get(id), right));
   const sources = useMemo(
     () => [...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })), ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign }))],
     [cams, units],
@@ -261,10 +265,12 @@ export function PlaybackTab() {
           <button type="button" name="bookmark" onClick={bookmark} disabled={focusId === null}>
             {t('investigation.bookmark')}
           </button>
-          <button type="button" name="snapshot" onClick={snapshot} disabled={focusId === null}>
-            {t('investigation.snapshot')}
-          </button>
-          {canCases ? (
+          {mayOn(focusId === null ? [] : [focusId], 'snapshot') ? (
+            <button type="button" name="snapshot" onClick={snapshot} disabled={focusId === null}>
+              {t('investigation.snapshot')}
+            </button>
+          ) : null}
+          {canCases && mayOn(selected, 'export') ? (
             <button type="button" name="export" onClick={exportSel} disabled={selected.length === 0}>
               {t('investigation.export')}
             </button>

@@ -201,6 +201,16 @@ describe('ONVIF in the console', () => {
       body: JSON.stringify({ username: 'olly', password: 'copper-river-bend-6', role: 'officer' }),
     });
     expect(created.status).toBe(201);
+    // Officers hold rights only where granted (issue 13): watch and steer this camera, nothing about configuring PTZ.
+    const olly = (await created.json()) as { id: number };
+    for (const right of ['live.view', 'ptz.control']) {
+      const g = await fetch(`${backend.url}/api/v1/access/grants`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${admin.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ principalKind: 'user', principalId: olly.id, right, scopeKind: 'channel', scopeId: cameraId, effect: 'allow' }),
+      });
+      expect(g.status).toBe(201);
+    }
     const officerContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     try {
       const p = await officerContext.newPage();

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_RETENTION_DAYS, type Unit, type UnitKey } from '../../../common/api';
 import type { UnitPatch, UnitRow } from '../../../storage/repositories';
 import { hashStreamKey } from '../../services/units';
-import { accessOf, needDevice, needGlobal, seesDevice } from '../access-guard';
+import { accessOf, needDevice, needGlobal, seesDevice, unitFor } from '../access-guard';
 import { ApiError } from '../errors';
 import { principalOf, bind, type Route } from '../router';
 import { toUnit } from '../views';
@@ -72,12 +72,13 @@ export function unitRoutes(deps: DepsRef): Route[] {
     bind(E.getUnits, async (ctx) => {
       const d = deps();
       const a = accessOf(d, ctx);
-      return (await d.store.units.list()).filter((r) => seesDevice(a, r.id)).map((r) => view(d, r));
+      return (await d.store.units.list()).filter((r) => seesDevice(a, r.id)).map((r) => unitFor(a, view(d, r)));
     }),
     bind(E.getUnitsByid, async (ctx) => {
       const d = deps();
-      if (!seesDevice(accessOf(d, ctx), ctx.params.id)) throw notFound(ctx.params.id)();
-      return view(d, await getOr404(d, ctx.params.id));
+      const a = accessOf(d, ctx);
+      if (!seesDevice(a, ctx.params.id)) throw notFound(ctx.params.id)();
+      return unitFor(a, view(d, await getOr404(d, ctx.params.id)));
     }),
     bind(E.postUnits, async (ctx) => {
       const d = deps();
