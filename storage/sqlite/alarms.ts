@@ -2,7 +2,7 @@
 // Merge-or-raise is in alarms-merge.ts, steps/outcomes/escalation in alarms-actions.ts, rules in alarms-rules.ts, row mapping in alarms-rows.ts.
 import type { Role } from '../../common/api';
 import type { Alarm, AlarmActionOutcome, AlarmEventKind, AlarmFeedEvent, AlarmLinkage, AlarmQuery, AlarmRule, AlarmState } from '../../common/alarms';
-import type { AlarmOccurrence, AlarmRepo, AlarmRuleInput } from '../repos/alarms';
+import type { AlarmOccurrence, AlarmRepo, AlarmRuleInput, AlarmSourceScope } from '../repos/alarms';
 import type { EventRow } from '../repositories';
 import type { Db, SqlValue } from './db';
 import { jsonOut, ms } from './mapping';
@@ -42,9 +42,15 @@ export class SqliteAlarmRepo implements AlarmRepo {
     return getAlarm(this.db, id);
   }
 
-  async search(q: AlarmQuery): Promise<Alarm[]> {
+  async search(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
+    if (scope) {
+      // One JSON parameter however many sources (SQLite's variable limit); an empty scope matches nothing.
+      const sourced = scope.sourceIds === 'all' ? 'source_id IS NOT NULL' : 'source_id IN (SELECT value FROM json_each(?))';
+      if (scope.sourceIds !== 'all') params.push(JSON.stringify(scope.sourceIds));
+      where.push(scope.withoutSource ? `(${sourced} OR source_id IS NULL)` : sourced);
+    }
     if (q.startMs !== undefined) {
       where.push('first_ms >= ?');
       params.push(ms(q.startMs));

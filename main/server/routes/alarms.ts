@@ -4,6 +4,7 @@ import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import type { UserAccess } from '../../services/access/contract';
 import type { UserActor } from '../../platform/actor';
+import type { AlarmSourceScope } from '../../../storage/repos/alarms';
 import { accessOf, holdsOnSource, needOnSource } from '../access-guard';
 import { ApiError } from '../errors';
 import { actorOf, bind, type RequestContext, type Route } from '../router';
@@ -15,6 +16,18 @@ function caller(ctx: RequestContext<unknown, unknown, unknown>): UserActor {
 
 /** Whether the user may see an alarm: alarms.view on its source channel or device; a server-wide alarm needs it globally. */
 export const seesAlarm = (a: UserAccess, alarm: Pick<Alarm, 'sourceId'>): boolean => holdsOnSource(a, 'alarms.view', alarm.sourceId);
+
+/**
+ * The sources whose alarms a user may see, for the query itself (so a page is filled from what they may see, never
+ * cut short after the limit); undefined: every alarm (alarms.view globally).
+ */
+export function alarmScope(a: UserAccess): AlarmSourceScope | undefined {
+  if (a.global('alarms.view')) return undefined;
+  const channels = a.channels('alarms.view');
+  const devices = a.devices('alarms.view');
+  if (channels.all || devices.all) return { sourceIds: 'all', withoutSource: false };
+  return { sourceIds: [...new Set([...channels.ids, ...devices.ids])], withoutSource: false };
+}
 
 const alarmNotFound = (id: number) => () => ApiError.notFound(msg('alarm.not_found', { id }));
 
@@ -29,7 +42,7 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
   return [
     bind(E.getAlarms, async (ctx) => {
       const a = accessOf(deps(), ctx);
-      const list = await c().list(ctx.query);
+      const list = await c().list(ctx.query, alarmScope(a));
       return { ...list, alarms: list.alarms.filter((x) => seesAlarm(a, x)) };
     }),
     bind(E.getAlarmsFeed, async (ctx) => {
