@@ -5,7 +5,7 @@ import { msg } from '../../../common/messages';
 import type { UserAccess } from '../../services/access/contract';
 import type { UserActor } from '../../platform/actor';
 import type { AlarmSourceScope } from '../../../storage/repos/alarms';
-import { accessOf, holdsOnSource, needOnSource } from '../access-guard';
+import { accessOf, holdsOnSource, needGlobal, needOnSource } from '../access-guard';
 import { ApiError } from '../errors';
 import { actorOf, bind, type RequestContext, type Route } from '../router';
 import type { DepsRef } from './deps';
@@ -58,7 +58,9 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     bind(E.postAlarms, (ctx) => {
       const a = accessOf(deps(), ctx);
       const sourceId = ctx.body.sourceId ?? null;
-      needOnSource(a, 'alarms.handle', sourceId, () => ApiError.field('sourceId', msg('source.not_found', { id: sourceId ?? 0 })));
+      // A server-wide alarm needs the right globally (403: nothing to hide); a source the user may not know is unknown.
+      if (sourceId === null) needGlobal(a, 'alarms.handle');
+      else needOnSource(a, 'alarms.handle', sourceId, () => ApiError.field('sourceId', msg('source.not_found', { id: sourceId })));
       return c().raiseManual(ctx.body, caller(ctx));
     }),
     bind(E.postAlarmsSteps, async (ctx) => {
