@@ -34,7 +34,7 @@ describe('directory (LDAP) sign-in against slapd', () => {
         ldapUserBaseDn: `ou=people,${b}`,
         ldapUserFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
         ldapGroupRoles: [
-          { group: `CN=argus-investigators, ou=groups,${b}`, role: 'investigator' },
+          { group: `CN=argus-investigators, ou=groups,${b}`, role: 'investigator', argusGroup: 'investigations-team' },
           { group: `cn=argus-dispatch,ou=groups,${b}`, role: 'dispatcher' },
         ],
       },
@@ -126,6 +126,21 @@ describe('directory (LDAP) sign-in against slapd', () => {
         (a) => (a.detail as { source?: string }).source === 'directory',
       ).length,
     ).toBe(2);
+  });
+
+  it("a mapping's argusGroup names the access group (by directoryName) its members join", async () => {
+    const team = await srv.client.call<{ id: number }>(
+      'POST',
+      '/api/v1/access/groups',
+      { name: 'Investigations', directoryName: 'investigations-team' },
+      { token: srv.token },
+    );
+    expect(team.status).toBe(201);
+    expect((await login('ivan', 'ivan-directory-pw')).status).toBe(200);
+    expect((await login('dora', 'dora-directory-pw')).status).toBe(200);
+    const ivan = (await srv.backend.store.users.getByUsername('ivan'))!;
+    const groups = (await srv.client.call<Array<{ id: number; memberIds: number[] }>>('GET', '/api/v1/access/groups', undefined, { token: srv.token })).body;
+    expect(groups.find((g) => g.id === team.body.id)!.memberIds).toEqual([ivan.id]);
   });
 
   it('a wrong directory password is 401 and audited; the password never reaches the audit or the log', async () => {

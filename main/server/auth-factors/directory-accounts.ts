@@ -65,11 +65,11 @@ export class DirectoryAccounts {
         throw new ApiError(ErrorKind.Forbidden, msg('ldap.no_group'));
       }
       case 'ok':
-        return this.upsert(username, r.dn, r.groups, r.role, ip);
+        return this.upsert(username, r.dn, r.groups, r.role, ip, r.argusGroups);
     }
   }
 
-  private async upsert(username: string, dn: string, groups: string[], role: UserRow['role'], ip: string): Promise<UserRow | null> {
+  private async upsert(username: string, dn: string, groups: string[], role: UserRow['role'], ip: string, argusGroups: string[]): Promise<UserRow | null> {
     // Argus user names are restricted; a directory name outside them cannot become an Argus account.
     if (!USERNAME.test(username)) return null;
     const nowMs = this.now();
@@ -97,13 +97,14 @@ export class DirectoryAccounts {
       });
     }
     await this.store.factors.putDirectoryAccount({ userId: user.id, dn, groups, syncedMs: nowMs });
-    await this.syncGroups(user, groups);
+    await this.syncGroups(user, [...groups, ...argusGroups]);
     return user;
   }
 
   /**
    * Access groups follow the directory at each sign-in: the user is a member of exactly those groups whose directory
-   * name is one of their directory groups (compared as DNs), added and removed, audited by the access service.
+   * name is one of their directory groups or names one of their mappings' `argusGroup` (compared as DNs), added and
+   * removed, audited by the access service. Groups without a directory name are left alone.
    */
   private async syncGroups(user: UserRow, dirGroups: string[]): Promise<void> {
     const access = this.groups();
