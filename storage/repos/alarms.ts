@@ -81,8 +81,8 @@ export interface AlarmRepo {
    * sources (a user's rights), applied in the query before its limit so a page is never cut short by rights.
    */
   search(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]>;
-  /** Feed events with seq > since, in order (at most limit). */
-  feedSince(since: number, limit: number): Promise<AlarmFeedEvent[]>;
+  /** Feed events with seq > since, in order (at most limit); `scope`: only those of alarms of those sources (before the limit). */
+  feedSince(since: number, limit: number, scope?: AlarmSourceScope): Promise<AlarmFeedEvent[]>;
   /** The newest seq (0 when the feed is empty). */
   lastSeq(): Promise<number>;
   /** Deletes feed events stored before beforeMs; returns how many. */

@@ -250,5 +250,9 @@ describe('SqliteAlarmRepo', () => {
     expect(await ids({ sourceIds: [], withoutSource: true })).toEqual([server]);
     expect((await ids({ sourceIds: 'all', withoutSource: false }, 100)).length).toBe(22);
     expect((await ids(undefined, 100)).length).toBe(23);
+    // The feed the same way: events of the scope's alarms only, the limit counting those.
+    const feed = await t.store.alarms.feedSince(0, 2, { sourceIds: [3, 4], withoutSource: true });
+    expect(feed.map((e) => e.alarm.id)).toEqual(old);
+    expect((await t.store.alarms.feedSince(feed[1]!.seq, 10, { sourceIds: [3, 4], withoutSource: true })).map((e) => e.alarm.id)).toEqual([server]);
   });
 });

@@ -11,6 +11,13 @@ import { raiseOccurrence } from './alarms-merge';
 import { ALARM_COLS, appendFeedEntry, getAlarm, hydrate, toFeed, type AlarmDbRow, type FeedDbRow } from './alarms-rows';
 import * as rules from './alarms-rules';
 
+/** The SQL condition of a scope of sources on `col` (its parameter pushed): one JSON array however many sources (SQLite's variable limit); an empty one matches nothing. */
+function scopeSql(scope: AlarmSourceScope, col: string, params: SqlValue[]): string {
+  const sourced = scope.sourceIds === 'all' ? `${col} IS NOT NULL` : `${col} IN (SELECT value FROM json_each(?))`;
+  if (scope.sourceIds !== 'all') params.push(JSON.stringify(scope.sourceIds));
+  return scope.withoutSource ? `(${sourced} OR ${col} IS NULL)` : sourced;
+}
+
 export class SqliteAlarmRepo implements AlarmRepo {
   constructor(private readonly db: Db) {}
 
@@ -45,12 +52,7 @@ export class SqliteAlarmRepo implements AlarmRepo {
   async search(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
-    if (scope) {
-      // One JSON parameter however many sources (SQLite's variable limit); an empty scope matches nothing.
-      const sourced = scope.sourceIds === 'all' ? 'source_id IS NOT NULL' : 'source_id IN (SELECT value FROM json_each(?))';
-      if (scope.sourceIds !== 'all') params.push(JSON.stringify(scope.sourceIds));
-      where.push(scope.withoutSource ? `(${sourced} OR source_id IS NULL)` : sourced);
-    }
+    if (scope) where.push(scopeSql(scope, 'source_id', params));
     if (q.startMs !== undefined) {
       where.push('first_ms >= ?');
       params.push(ms(q.startMs));
@@ -88,8 +90,21 @@ export class SqliteAlarmRepo implements AlarmRepo {
     return hydrate(this.db, rows);
   }
 
-  async feedSince(since: number, limit: number): Promise<AlarmFeedEvent[]> {
-    const rows = await this.db.all<FeedDbRow>('SELECT seq, alarm_id, kind, at_ms, payload FROM alarm_feed WHERE seq > ? ORDER BY seq LIMIT ?', [since, limit]);
+  async feedSince(since: number, limit: number, scope?: AlarmSourceScope): Promise<AlarmFeedEvent[]> {
+    if (!scope) {
+      const rows = await this.db.all<FeedDbRow>('SELECT seq, alarm_id, kind, at_ms, payload FROM alarm_feed WHERE seq > ? ORDER BY seq LIMIT ?', [
+        since,
+        limit,
+      ]);
+      return rows.map(toFeed);
+    }
+    const params: SqlValue[] = [since];
+    const cond = scopeSql(scope, 'a.source_id', params);
+    params.push(limit);
+    const rows = await this.db.all<FeedDbRow>(
+      `SELECT f.seq, f.alarm_id, f.kind, f.at_ms, f.payload FROM alarm_feed f JOIN alarms a ON a.id = f.alarm_id WHERE f.seq > ? AND ${cond} ORDER BY f.seq LIMIT ?`,
+      params,
+    );
     return rows.map(toFeed);
   }
 

@@ -205,6 +205,17 @@ describe('alarm rights with real grants (officers with their own unit, a dispatc
     expect(await listIds('ofcb', '?limit=3')).toEqual(sorted([alarm.u2, mine[4]!, mine[3]!])); // the newest three he may see
     expect(csvIds((await as<string>('ofcb', 'GET', '/alarms/export.csv?limit=50')).body)).toEqual(want);
     expect(sorted((await as<Alarm[]>('ofcb', 'GET', '/alarms/export.json?limit=50')).body.map((a) => a.id))).toEqual(want);
+    // The replay pages through what he may see: each page full, its last seq the place to go on from.
+    const replayed: number[] = [];
+    for (let since = 0, pages = 0; ; pages++) {
+      expect(pages).toBeLessThan(20);
+      const page = (await as<AlarmFeedPage>('ofcb', 'GET', `/alarms/feed?since=${since}&limit=2`)).body;
+      expect(page.events.length).toBe(page.more ? 2 : page.events.length);
+      replayed.push(...page.events.map((e) => e.alarm.id));
+      if (!page.more) break;
+      since = page.events.at(-1)!.seq;
+    }
+    expect(sorted([...new Set(replayed)])).toEqual(want);
     // The dispatcher who sees only North: camN's alarms only, none of the 60 (South and the unit are not under North).
     expect(await listIds('dview', '?limit=50')).toEqual([alarm.camN]);
   });

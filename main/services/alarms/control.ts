@@ -20,7 +20,7 @@ export interface AlarmControl {
   list(q: AlarmQuery, scope?: AlarmSourceScope): Promise<AlarmList>;
   get(id: number): Promise<Alarm>;
   /** Feed events after `since` (replay after a reconnect). */
-  feed(since: number, limit: number): Promise<AlarmFeedPage>;
+  feed(since: number, limit: number, scope?: AlarmSourceScope): Promise<AlarmFeedPage>;
   /** History rows of an export (the console builds its CSV from them, in the user's language and zone). */
   exportRows(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]>;
   /** History as CSV (machine columns: codes, UTC ISO times) for API clients. */

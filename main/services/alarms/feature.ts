@@ -130,8 +130,8 @@ export function createAlarmFeature(
       if (!a) throw DomainError.notFound(msg('alarm.not_found', { id: id }));
       return a;
     },
-    async feed(since, limit) {
-      const events = await store.alarms.feedSince(since, limit + 1);
+    async feed(since, limit, scope) {
+      const events = await store.alarms.feedSince(since, limit + 1, scope);
       return { events: events.slice(0, limit), more: events.length > limit };
     },
     exportRows(q, scope) {
