@@ -381,7 +381,7 @@ export const SETTINGS = {
     env: 'ARGUS_LDAP_GROUP_ROLES',
     default: [],
     description:
-      'directory group DN → role (and optionally the Argus group with that `directoryName`), e.g. `[{"group":"cn=argus-ops,ou=groups,dc=example,dc=org","role":"dispatcher"}]`; the first entry whose group the user is in wins; a user in none is refused',
+      'directory group DN → role, e.g. `[{"group":"cn=argus-ops,ou=groups,dc=example,dc=org","role":"dispatcher"}]`; the first entry whose group the user is in gives the role; a user in none is refused. Optional `argusGroup`: the `directoryName` of an access group the user of every matching entry joins (access groups whose `directoryName` is one of the user\'s directory groups are joined anyway; memberships of groups with a directory name follow the directory at each sign-in)',
   }),
   ldapTimeoutMs: setting({
     schema: count(),

@@ -122,7 +122,9 @@ export function createApp(deps: AppDeps): App {
     now,
   });
   // Sign-in factors plug into the seams of the sign-in: the directory checks credentials, TOTP comes after the password.
-  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config), settings: config, now, log: log.child('auth') });
+  // Directory sign-ins keep access groups in step; the access service is built below and only asked at sign-in.
+  const directoryGroups = () => access;
+  const factors = new SignInFactors({ store, audit, sealer: factorSealer(config), settings: config, now, log: log.child('auth'), directoryGroups });
   factors.plugInto(auth);
   // The event stream and raw mounts are not for a user whose password change is due (the API answers them 403).
   const active = async (token: string) => {

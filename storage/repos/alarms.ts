@@ -47,6 +47,12 @@ export interface AlarmOccurrence {
 /** A rule to store; nodeIds default to none (rules stored before the organisation tree have none). */
 export type AlarmRuleInput = Omit<AlarmRule, 'id' | 'createdMs' | 'updatedMs' | 'nodeIds'> & { nodeIds?: number[] };
 
+/** The alarms a caller may see: of these sources ('all': of any source), and those without a source or not. */
+export interface AlarmSourceScope {
+  sourceIds: 'all' | readonly number[];
+  withoutSource: boolean;
+}
+
 export interface AlarmRepo {
   /**
    * In one transaction: merges a mergeable occurrence into the newest open (not closed, not test) alarm of the same
@@ -70,10 +76,13 @@ export interface AlarmRepo {
   /** Marks one alarm escalated (only if still new and not escalated) and appends the 'escalated' feed event; null when it was not. */
   escalate(alarmId: number, linkage: AlarmLinkage, outcome: AlarmActionOutcome, nowMs: number): Promise<AlarmFeedEvent | null>;
   get(id: number): Promise<Alarm | null>;
-  /** History search: newest first. `state: 'open'` = every state but closed. */
-  search(q: AlarmQuery): Promise<Alarm[]>;
-  /** Feed events with seq > since, in order (at most limit). */
-  feedSince(since: number, limit: number): Promise<AlarmFeedEvent[]>;
+  /**
+   * History search: newest first. `state: 'open'` = every state but closed. `scope` keeps only the alarms of those
+   * sources (a user's rights), applied in the query before its limit so a page is never cut short by rights.
+   */
+  search(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]>;
+  /** Feed events with seq > since, in order (at most limit); `scope`: only those of alarms of those sources (before the limit). */
+  feedSince(since: number, limit: number, scope?: AlarmSourceScope): Promise<AlarmFeedEvent[]>;
   /** The newest seq (0 when the feed is empty). */
   lastSeq(): Promise<number>;
   /** Deletes feed events stored before beforeMs; returns how many. */

@@ -235,4 +235,24 @@ describe('SqliteAlarmRepo', () => {
     expect(await t.store.alarms.deleteRule(r.id)).toBe(false);
     expect(await t.store.alarms.getRule(r.id)).toBeNull();
   });
+
+  it('search keeps only the alarms of a scope of sources, in the query before the limit', async () => {
+    const id = async (sourceId: number | null, atMs: number) => (await t.store.alarms.raise(occ({ sourceId, atMs, mergeable: false }), 0, atMs)).alarm.id;
+    const old = [await id(3, T0), await id(4, T0 + 1)];
+    const server = await id(null, T0 + 2);
+    for (let i = 0; i < 20; i++) await id(5, T0 + 100 + i); // newer, of a source outside the scope
+    const ids = async (scope: Parameters<typeof t.store.alarms.search>[1], limit = 10) =>
+      (await t.store.alarms.search({ limit }, scope)).map((a) => a.id).sort((a, b) => a - b);
+    expect(await ids({ sourceIds: [3, 4], withoutSource: false })).toEqual(old);
+    expect(await ids({ sourceIds: [3, 4], withoutSource: true })).toEqual([...old, server]);
+    expect(await ids({ sourceIds: [4], withoutSource: false }, 1)).toEqual([old[1]]);
+    expect(await ids({ sourceIds: [], withoutSource: false })).toEqual([]);
+    expect(await ids({ sourceIds: [], withoutSource: true })).toEqual([server]);
+    expect((await ids({ sourceIds: 'all', withoutSource: false }, 100)).length).toBe(22);
+    expect((await ids(undefined, 100)).length).toBe(23);
+    // The feed the same way: events of the scope's alarms only, the limit counting those.
+    const feed = await t.store.alarms.feedSince(0, 2, { sourceIds: [3, 4], withoutSource: true });
+    expect(feed.map((e) => e.alarm.id)).toEqual(old);
+    expect((await t.store.alarms.feedSince(feed[1]!.seq, 10, { sourceIds: [3, 4], withoutSource: true })).map((e) => e.alarm.id)).toEqual([server]);
+  });
 });

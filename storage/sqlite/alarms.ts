@@ -2,7 +2,7 @@
 // Merge-or-raise is in alarms-merge.ts, steps/outcomes/escalation in alarms-actions.ts, rules in alarms-rules.ts, row mapping in alarms-rows.ts.
 import type { Role } from '../../common/api';
 import type { Alarm, AlarmActionOutcome, AlarmEventKind, AlarmFeedEvent, AlarmLinkage, AlarmQuery, AlarmRule, AlarmState } from '../../common/alarms';
-import type { AlarmOccurrence, AlarmRepo, AlarmRuleInput } from '../repos/alarms';
+import type { AlarmOccurrence, AlarmRepo, AlarmRuleInput, AlarmSourceScope } from '../repos/alarms';
 import type { EventRow } from '../repositories';
 import type { Db, SqlValue } from './db';
 import { jsonOut, ms } from './mapping';
@@ -10,6 +10,13 @@ import { addActions, dueForEscalation, escalate, stepAlarm } from './alarms-acti
 import { raiseOccurrence } from './alarms-merge';
 import { ALARM_COLS, appendFeedEntry, getAlarm, hydrate, toFeed, type AlarmDbRow, type FeedDbRow } from './alarms-rows';
 import * as rules from './alarms-rules';
+
+/** The SQL condition of a scope of sources on `col` (its parameter pushed): one JSON array however many sources (SQLite's variable limit); an empty one matches nothing. */
+function scopeSql(scope: AlarmSourceScope, col: string, params: SqlValue[]): string {
+  const sourced = scope.sourceIds === 'all' ? `${col} IS NOT NULL` : `${col} IN (SELECT value FROM json_each(?))`;
+  if (scope.sourceIds !== 'all') params.push(JSON.stringify(scope.sourceIds));
+  return scope.withoutSource ? `(${sourced} OR ${col} IS NULL)` : sourced;
+}
 
 export class SqliteAlarmRepo implements AlarmRepo {
   constructor(private readonly db: Db) {}
@@ -42,9 +49,10 @@ export class SqliteAlarmRepo implements AlarmRepo {
     return getAlarm(this.db, id);
   }
 
-  async search(q: AlarmQuery): Promise<Alarm[]> {
+  async search(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
+    if (scope) where.push(scopeSql(scope, 'source_id', params));
     if (q.startMs !== undefined) {
       where.push('first_ms >= ?');
       params.push(ms(q.startMs));
@@ -82,8 +90,21 @@ export class SqliteAlarmRepo implements AlarmRepo {
     return hydrate(this.db, rows);
   }
 
-  async feedSince(since: number, limit: number): Promise<AlarmFeedEvent[]> {
-    const rows = await this.db.all<FeedDbRow>('SELECT seq, alarm_id, kind, at_ms, payload FROM alarm_feed WHERE seq > ? ORDER BY seq LIMIT ?', [since, limit]);
+  async feedSince(since: number, limit: number, scope?: AlarmSourceScope): Promise<AlarmFeedEvent[]> {
+    if (!scope) {
+      const rows = await this.db.all<FeedDbRow>('SELECT seq, alarm_id, kind, at_ms, payload FROM alarm_feed WHERE seq > ? ORDER BY seq LIMIT ?', [
+        since,
+        limit,
+      ]);
+      return rows.map(toFeed);
+    }
+    const params: SqlValue[] = [since];
+    const cond = scopeSql(scope, 'a.source_id', params);
+    params.push(limit);
+    const rows = await this.db.all<FeedDbRow>(
+      `SELECT f.seq, f.alarm_id, f.kind, f.at_ms, f.payload FROM alarm_feed f JOIN alarms a ON a.id = f.alarm_id WHERE f.seq > ? AND ${cond} ORDER BY f.seq LIMIT ?`,
+      params,
+    );
     return rows.map(toFeed);
   }
 

@@ -34,7 +34,7 @@ describe('directory (LDAP) sign-in against slapd', () => {
         ldapUserBaseDn: `ou=people,${b}`,
         ldapUserFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
         ldapGroupRoles: [
-          { group: `CN=argus-investigators, ou=groups,${b}`, role: 'investigator' },
+          { group: `CN=argus-investigators, ou=groups,${b}`, role: 'investigator', argusGroup: 'investigations-team' },
           { group: `cn=argus-dispatch,ou=groups,${b}`, role: 'dispatcher' },
         ],
       },
@@ -75,6 +75,72 @@ describe('directory (LDAP) sign-in against slapd', () => {
       from: 'officer',
       to: 'investigator',
     });
+  });
+
+  it('access groups follow the directory at each sign-in: a group mapped by directory name is joined (its grant shows in the rights), an unmatched one left; audited', async () => {
+    const admin = (m: string, p: string, body?: unknown) => srv.client.call<{ id: number; memberIds: number[] }>(m, `/api/v1${p}`, body, { token: srv.token });
+    const dispatch = await admin('POST', '/access/groups', { name: 'Dispatch (directory)', directoryName: `CN=argus-dispatch, OU=groups,${ldap.baseDn}` });
+    const canteen = await admin('POST', '/access/groups', { name: 'Canteen (directory)', directoryName: group('canteen') });
+    const local = await admin('POST', '/access/groups', { name: 'Local only' });
+    expect([dispatch.status, canteen.status, local.status]).toEqual([201, 201, 201]);
+    // audit.view is an admin's right only: dora (a dispatcher) gets it through the directory-mapped group alone.
+    const grant = await admin('POST', '/access/grants', {
+      principalKind: 'group',
+      principalId: dispatch.body.id,
+      right: 'audit.view',
+      scopeKind: 'node',
+      scopeId: 1,
+      effect: 'allow',
+    });
+    expect(grant.status).toBe(201);
+    const dora = (await srv.backend.store.users.getByUsername('dora'))!;
+    // An administrator had put dora in the canteen-mapped group and in a group without a directory name.
+    expect((await admin('PUT', `/access/groups/${canteen.body.id}/members`, { userIds: [dora.id] })).status).toBe(200);
+    expect((await admin('PUT', `/access/groups/${local.body.id}/members`, { userIds: [dora.id] })).status).toBe(200);
+    const before = await srv.client.call<{ rights: { global: string[] } }>('GET', '/api/v1/auth/me', undefined, {
+      token: (await login('dora', 'dora-directory-pw')).body.token,
+    });
+    expect(before.body.rights.global).toContain('audit.view');
+    const list = (await srv.client.call<Array<{ id: number; memberIds: number[] }>>('GET', '/api/v1/access/groups', undefined, { token: srv.token })).body;
+    const members = (id: number) => list.find((g) => g.id === id)!.memberIds;
+    expect(members(dispatch.body.id)).toEqual([dora.id]);
+    expect(members(canteen.body.id)).toEqual([]); // she is not in the directory's canteen group
+    expect(members(local.body.id)).toEqual([dora.id]); // groups without a directory name are Argus's own
+    const reach = await srv.client.call<unknown>('GET', `/api/v1/access/users/${dora.id}/reach`, undefined, { token: srv.token });
+    expect(reach.status).toBe(200);
+    expect(JSON.stringify(reach.body)).toContain('audit.view');
+    const audited = (await srv.backend.store.audit.query({ action: 'access.group.members', limit: 50 })).filter(
+      (a) => (a.detail as { source?: string }).source === 'directory',
+    );
+    expect(audited.map((a) => [a.targetId, (a.detail as { after: number[] }).after])).toEqual(
+      expect.arrayContaining([
+        [String(dispatch.body.id), [dora.id]],
+        [String(canteen.body.id), []],
+      ]),
+    );
+    expect(audited.length).toBe(2);
+    // The next sign-in changes nothing (nothing audited again).
+    expect((await login('dora', 'dora-directory-pw')).status).toBe(200);
+    expect(
+      (await srv.backend.store.audit.query({ action: 'access.group.members', limit: 50 })).filter(
+        (a) => (a.detail as { source?: string }).source === 'directory',
+      ).length,
+    ).toBe(2);
+  });
+
+  it("a mapping's argusGroup names the access group (by directoryName) its members join", async () => {
+    const team = await srv.client.call<{ id: number }>(
+      'POST',
+      '/api/v1/access/groups',
+      { name: 'Investigations', directoryName: 'investigations-team' },
+      { token: srv.token },
+    );
+    expect(team.status).toBe(201);
+    expect((await login('ivan', 'ivan-directory-pw')).status).toBe(200);
+    expect((await login('dora', 'dora-directory-pw')).status).toBe(200);
+    const ivan = (await srv.backend.store.users.getByUsername('ivan'))!;
+    const groups = (await srv.client.call<Array<{ id: number; memberIds: number[] }>>('GET', '/api/v1/access/groups', undefined, { token: srv.token })).body;
+    expect(groups.find((g) => g.id === team.body.id)!.memberIds).toEqual([ivan.id]);
   });
 
   it('a wrong directory password is 401 and audited; the password never reaches the audit or the log', async () => {

@@ -4,8 +4,15 @@ import { msg } from '../../../common/messages';
 import type { Log } from '../../../common/log';
 import type { Store, UserRow } from '../../../storage/repositories';
 import type { AuditLog } from '../../services/audit-log';
+import type { SystemActor } from '../../platform/actor';
 import { ApiError } from '../errors';
-import { DirectoryUnavailable, type DirectorySignIn } from './ldap';
+import { DirectoryUnavailable, normaliseDn, type DirectorySignIn } from './ldap';
+
+/** The access groups a directory sign-in keeps in step (the access service): those with a directory name. */
+export interface DirectoryGroups {
+  listGroups(): Promise<Array<{ id: number; directoryName: string | null }>>;
+  syncMemberships(userId: number, managed: readonly number[], wanted: ReadonlySet<number>, actor: SystemActor): Promise<void>;
+}
 
 /** The password hash of a directory account: not a scrypt hash, so no local password ever matches it. */
 export const DIRECTORY_PASSWORD_HASH = 'directory:ldap';
@@ -18,6 +25,8 @@ export class DirectoryAccounts {
     private readonly audit: AuditLog,
     private readonly now: () => number,
     private readonly log: Log,
+    /** Access groups (absent in tests of sign-in alone); read at sign-in, after the service is built. */
+    private readonly groups: () => DirectoryGroups | null = () => null,
   ) {}
 
   /** The directory answers for a user name unknown locally and for directory accounts; local accounts never ask it. */
@@ -56,11 +65,11 @@ export class DirectoryAccounts {
         throw new ApiError(ErrorKind.Forbidden, msg('ldap.no_group'));
       }
       case 'ok':
-        return this.upsert(username, r.dn, r.groups, r.role, ip);
+        return this.upsert(username, r.dn, r.groups, r.role, ip, r.argusGroups);
     }
   }
 
-  private async upsert(username: string, dn: string, groups: string[], role: UserRow['role'], ip: string): Promise<UserRow | null> {
+  private async upsert(username: string, dn: string, groups: string[], role: UserRow['role'], ip: string, argusGroups: string[]): Promise<UserRow | null> {
     // Argus user names are restricted; a directory name outside them cannot become an Argus account.
     if (!USERNAME.test(username)) return null;
     const nowMs = this.now();
@@ -88,6 +97,26 @@ export class DirectoryAccounts {
       });
     }
     await this.store.factors.putDirectoryAccount({ userId: user.id, dn, groups, syncedMs: nowMs });
+    await this.syncGroups(user, [...groups, ...argusGroups]);
     return user;
+  }
+
+  /**
+   * Access groups follow the directory at each sign-in: the user is a member of exactly those groups whose directory
+   * name is one of their directory groups or names one of their mappings' `argusGroup` (compared as DNs), added and
+   * removed, audited by the access service. Groups without a directory name are left alone.
+   */
+  private async syncGroups(user: UserRow, dirGroups: string[]): Promise<void> {
+    const access = this.groups();
+    if (!access) return;
+    const mine = new Set(dirGroups.map(normaliseDn));
+    const managed = (await access.listGroups()).filter((g) => g.directoryName !== null && g.directoryName !== '');
+    const wanted = new Set(managed.filter((g) => mine.has(normaliseDn(g.directoryName ?? ''))).map((g) => g.id));
+    await access.syncMemberships(
+      user.id,
+      managed.map((g) => g.id),
+      wanted,
+      { kind: 'system', reason: `directory sign-in of ${user.username}` },
+    );
   }
 }

@@ -8,7 +8,7 @@ import type { AuditLog } from '../../services/audit-log';
 import { DomainError } from '../../platform/errors';
 import type { AuthService } from '../auth';
 import { ApiError } from '../errors';
-import { DirectoryAccounts } from './directory-accounts';
+import { DirectoryAccounts, type DirectoryGroups } from './directory-accounts';
 import { TotpFactor, type TotpSettings } from './factor';
 import { DirectorySignIn, type DirectorySettings } from './ldap';
 import { PendingSignIns } from './pending';
@@ -21,6 +21,8 @@ export interface SignInFactorsOptions {
   settings: TotpSettings & DirectorySettings;
   now: () => number;
   log: Log;
+  /** The access groups a directory sign-in keeps in step (read at sign-in time). */
+  directoryGroups?: () => DirectoryGroups | null;
 }
 
 export class SignInFactors {
@@ -33,7 +35,9 @@ export class SignInFactors {
     this.totp = new TotpFactor(o.store, o.sealer, o.audit, o.settings, o.now);
     this.pending = new PendingSignIns(o.now);
     const s = o.settings;
-    this.directory = DirectorySignIn.configured(s) ? new DirectoryAccounts(new DirectorySignIn(s), o.store, o.audit, o.now, o.log.child('directory')) : null;
+    this.directory = DirectorySignIn.configured(s)
+      ? new DirectoryAccounts(new DirectorySignIn(s), o.store, o.audit, o.now, o.log.child('directory'), o.directoryGroups)
+      : null;
   }
 
   /** Plugs into the sign-in's seams: the directory checks credentials of names it answers for; TOTP follows a right password. */

@@ -16,9 +16,9 @@ export interface DirectorySettings {
   ldapTimeoutMs: number;
 }
 
-/** A directory user who proved their password, with their groups and the role (and Argus group) they map to. */
+/** A directory user who proved their password, with their groups, the role and the Argus groups (`argusGroup` of every matching mapping) they map to. */
 export type DirectoryResult =
-  | { kind: 'ok'; dn: string; groups: string[]; role: Role; argusGroup?: string }
+  | { kind: 'ok'; dn: string; groups: string[]; role: Role; argusGroups: string[] }
   | { kind: 'bad_credentials' }
   | { kind: 'no_group'; dn: string; groups: string[] };
 
@@ -123,7 +123,8 @@ export class DirectorySignIn {
     const mine = new Set(groups.map(normaliseDn));
     const mapping = this.s.ldapGroupRoles.find((m) => mine.has(normaliseDn(m.group)));
     if (!mapping) return { kind: 'no_group', dn, groups };
-    return { kind: 'ok', dn, groups, role: mapping.role, ...(mapping.argusGroup ? { argusGroup: mapping.argusGroup } : {}) };
+    const argusGroups = this.s.ldapGroupRoles.filter((m) => m.argusGroup && mine.has(normaliseDn(m.group))).map((m) => m.argusGroup!);
+    return { kind: 'ok', dn, groups, role: mapping.role, argusGroups };
   }
 
   private async passwordOk(dn: string, password: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import type { AlarmControl } from '../../services/alarms/control';
 import type { AuditLog } from '../../services/audit-log';
 import type { RawMount } from '../../services/features';
 import { clientIp, coerceStrings, sendJson } from '../router';
-import { seesAlarm } from './alarms';
+import { alarmScope, seesAlarm } from './alarms';
 
 /** Paths of the export (a raw mount: the router only answers JSON), declared in common/endpoints/raw.ts. */
 export { ALARM_EXPORT_JSON_PATH, ALARM_EXPORT_PATH };
@@ -32,11 +32,11 @@ export function alarmsExportMount(control: AlarmControl, audit: AuditLog, access
       const a = access.for(principal.user);
       const keep = (alarm: Parameters<typeof seesAlarm>[1]) => seesAlarm(a, alarm);
       if (url.pathname === ALARM_EXPORT_JSON_PATH) {
-        const rows = (await control.exportRows(parsed.value)).filter(keep);
+        const rows = (await control.exportRows(parsed.value, alarmScope(a))).filter(keep);
         await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
         return sendJson(res, 200, rows, { 'Cache-Control': 'no-store' });
       }
-      const csv = await control.exportCsv(parsed.value, keep);
+      const csv = await control.exportCsv(parsed.value, alarmScope(a), keep);
       await audit.record({ actor: principal, action: 'alarm.export', targetType: 'alarm', detail: parsed.value, ip: clientIp(req) });
       res.statusCode = 200;
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -4,7 +4,8 @@ import * as E from '../../../common/endpoints';
 import { msg } from '../../../common/messages';
 import type { UserAccess } from '../../services/access/contract';
 import type { UserActor } from '../../platform/actor';
-import { accessOf, holdsOnSource, needOnSource } from '../access-guard';
+import type { AlarmSourceScope } from '../../../storage/repos/alarms';
+import { accessOf, holdsOnSource, needGlobal, needOnSource } from '../access-guard';
 import { ApiError } from '../errors';
 import { actorOf, bind, type RequestContext, type Route } from '../router';
 import type { DepsRef } from './deps';
@@ -15,6 +16,18 @@ function caller(ctx: RequestContext<unknown, unknown, unknown>): UserActor {
 
 /** Whether the user may see an alarm: alarms.view on its source channel or device; a server-wide alarm needs it globally. */
 export const seesAlarm = (a: UserAccess, alarm: Pick<Alarm, 'sourceId'>): boolean => holdsOnSource(a, 'alarms.view', alarm.sourceId);
+
+/**
+ * The sources whose alarms a user may see, for the query itself (so a page is filled from what they may see, never
+ * cut short after the limit); undefined: every alarm (alarms.view globally).
+ */
+export function alarmScope(a: UserAccess): AlarmSourceScope | undefined {
+  if (a.global('alarms.view')) return undefined;
+  const channels = a.channels('alarms.view');
+  const devices = a.devices('alarms.view');
+  if (channels.all || devices.all) return { sourceIds: 'all', withoutSource: false };
+  return { sourceIds: [...new Set([...channels.ids, ...devices.ids])], withoutSource: false };
+}
 
 const alarmNotFound = (id: number) => () => ApiError.notFound(msg('alarm.not_found', { id }));
 
@@ -29,12 +42,13 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
   return [
     bind(E.getAlarms, async (ctx) => {
       const a = accessOf(deps(), ctx);
-      const list = await c().list(ctx.query);
+      const list = await c().list(ctx.query, alarmScope(a));
       return { ...list, alarms: list.alarms.filter((x) => seesAlarm(a, x)) };
     }),
     bind(E.getAlarmsFeed, async (ctx) => {
       const a = accessOf(deps(), ctx);
-      const page = await c().feed(ctx.query.since, ctx.query.limit ?? 1000);
+      // Filtered in the query: a page of events the user may not see would leave the console no seq to go on from.
+      const page = await c().feed(ctx.query.since, ctx.query.limit ?? 1000, alarmScope(a));
       return { ...page, events: page.events.filter((ev) => seesAlarm(a, ev.alarm)) };
     }),
     bind(E.getAlarmsByid, async (ctx) => {
@@ -45,7 +59,9 @@ export function alarmsRoutes(deps: DepsRef): Route[] {
     bind(E.postAlarms, (ctx) => {
       const a = accessOf(deps(), ctx);
       const sourceId = ctx.body.sourceId ?? null;
-      needOnSource(a, 'alarms.handle', sourceId, () => ApiError.field('sourceId', msg('source.not_found', { id: sourceId ?? 0 })));
+      // A server-wide alarm needs the right globally (403: nothing to hide); a source the user may not know is unknown.
+      if (sourceId === null) needGlobal(a, 'alarms.handle');
+      else needOnSource(a, 'alarms.handle', sourceId, () => ApiError.field('sourceId', msg('source.not_found', { id: sourceId })));
       return c().raiseManual(ctx.body, caller(ctx));
     }),
     bind(E.postAlarmsSteps, async (ctx) => {

@@ -315,6 +315,27 @@ export class AccessService implements AccessControl {
     });
   }
 
+  /**
+   * A directory sign-in's memberships: the user is put in each group of `wanted` and taken out of every other group of
+   * `managed` (the groups mapped to a directory group); one audited `access.group.members` per group changed.
+   */
+  async syncMemberships(userId: number, managed: readonly number[], wanted: ReadonlySet<number>, actor: Actor): Promise<void> {
+    await this.ready();
+    return this.serial(async () => {
+      for (const id of managed) {
+        const group = this.groups.get(id);
+        if (!group) continue;
+        const before = this.groupView(group).memberIds;
+        if (before.includes(userId) === wanted.has(id)) continue;
+        const after = wanted.has(id) ? [...before, userId].sort((a, b) => a - b) : before.filter((u) => u !== userId);
+        await this.deps.repo.setMembers(id, after, this.now());
+        this.state.setMembers(id, after);
+        this.changed();
+        await this.audit(actor, 'access.group.members', 'group', id, { before, after, userId, source: 'directory' });
+      }
+    });
+  }
+
   private async requireUsers(ids: readonly number[]): Promise<void> {
     for (const u of new Set(ids)) if (!(await this.deps.users.get(u))) throw DomainError.notFound(msg('user.not_found', { id: u }));
   }

@@ -13,16 +13,18 @@ import type {
   ManualAlarmBody,
 } from '../../../common/alarms';
 import type { UserActor } from '../../platform/actor';
+import type { AlarmSourceScope } from '../../../storage/repos/alarms';
 
 export interface AlarmControl {
-  list(q: AlarmQuery): Promise<AlarmList>;
+  /** `scope`: only alarms of those sources (the caller's rights), applied before the limit. */
+  list(q: AlarmQuery, scope?: AlarmSourceScope): Promise<AlarmList>;
   get(id: number): Promise<Alarm>;
   /** Feed events after `since` (replay after a reconnect). */
-  feed(since: number, limit: number): Promise<AlarmFeedPage>;
+  feed(since: number, limit: number, scope?: AlarmSourceScope): Promise<AlarmFeedPage>;
   /** History rows of an export (the console builds its CSV from them, in the user's language and zone). */
-  exportRows(q: AlarmQuery): Promise<Alarm[]>;
+  exportRows(q: AlarmQuery, scope?: AlarmSourceScope): Promise<Alarm[]>;
   /** History as CSV (machine columns: codes, UTC ISO times) for API clients. */
-  exportCsv(q: AlarmQuery, keep?: (alarm: Alarm) => boolean): Promise<string>;
+  exportCsv(q: AlarmQuery, scope?: AlarmSourceScope, keep?: (alarm: Alarm) => boolean): Promise<string>;
   raiseManual(body: ManualAlarmBody, by: UserActor): Promise<Alarm>;
   step(id: number, body: AlarmStepBody, by: UserActor): Promise<Alarm>;
   /** The same step on each alarm in turn (each validated and audited like a single step); refusals are listed, not thrown. */

@@ -121,24 +121,24 @@ export function createAlarmFeature(
   const auditBy = (by: UserActor) => ({ actor: by, ip: by.ip ?? null });
 
   const control: AlarmControl = {
-    async list(q) {
+    async list(q, scope) {
       const seq = await store.alarms.lastSeq(); // read first: a replay from here misses nothing stored after
-      return { alarms: await store.alarms.search(q), seq };
+      return { alarms: await store.alarms.search(q, scope), seq };
     },
     async get(id) {
       const a = await store.alarms.get(id);
       if (!a) throw DomainError.notFound(msg('alarm.not_found', { id: id }));
       return a;
     },
-    async feed(since, limit) {
-      const events = await store.alarms.feedSince(since, limit + 1);
+    async feed(since, limit, scope) {
+      const events = await store.alarms.feedSince(since, limit + 1, scope);
       return { events: events.slice(0, limit), more: events.length > limit };
     },
-    exportRows(q) {
-      return store.alarms.search({ ...q, limit: q.limit ?? 10000 });
+    exportRows(q, scope) {
+      return store.alarms.search({ ...q, limit: q.limit ?? 10000 }, scope);
     },
-    async exportCsv(q, keep) {
-      const rows = await control.exportRows(q);
+    async exportCsv(q, scope, keep) {
+      const rows = await control.exportRows(q, scope);
       return alarmsCsv(keep ? rows.filter(keep) : rows);
     },
     async raiseManual(b, by) {
