@@ -61,3 +61,15 @@ export function wording(t: Translate, d: AccessData, nodeName: (n: OrgNodeView) 
   const reason = (r: AccessReason) => t('access.reason', { effect: effect(r.effect), who: who(r), where: where(r) });
   return { who, where, effect, reason, node };
 }
+
+/** Work the panel runs (a call, then a reload). */
+export interface Job<T = unknown> {
+  (): Promise<T>;
+}
+
+/** What a section of the panel is given: the data, a reload after a change, and where errors go. */
+export interface SectionProps {
+  data: AccessData;
+  onSaved: Job<void>;
+  onError(e: unknown): void;
+}

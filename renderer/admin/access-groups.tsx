@@ -4,13 +4,13 @@ import type { GroupView } from '../../common/access';
 import * as E from '../../common/endpoints';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
-import type { AccessData } from './access-data';
+import type { AccessData, Job, SectionProps } from './access-data';
 
-export function AccessGroups({ data, onSaved, onError }: { data: AccessData; onSaved: () => Promise<void>; onError: (e: unknown) => void }) {
+export function AccessGroups({ data, onSaved, onError }: SectionProps) {
   const { t } = useI18n();
   const { api } = useServices();
   const [name, setName] = useState('');
-  const run = async (fn: () => Promise<unknown>) => {
+  const run = async (fn: Job) => {
     onError(null);
     try {
       await fn();
@@ -46,7 +46,13 @@ export function AccessGroups({ data, onSaved, onError }: { data: AccessData; onS
   );
 }
 
-function GroupRow({ group, data, run }: { group: GroupView; data: AccessData; run: (fn: () => Promise<unknown>) => Promise<void> }) {
+interface GroupRowProps {
+  group: GroupView;
+  data: AccessData;
+  run(fn: Job): Promise<void>;
+}
+
+function GroupRow({ group, data, run }: GroupRowProps) {
   const { t } = useI18n();
   const { api } = useServices();
   const [members, setMembers] = useState<ReadonlySet<number>>(new Set(group.memberIds));

@@ -9,7 +9,7 @@ import { useNodeName } from '../devices/org-tree';
 import { useI18n } from '../i18n/index';
 import { roleKey } from '../labels';
 import { useServices } from '../services';
-import { loadAccessData, rightKey, wording, type AccessData } from './access-data';
+import { loadAccessData, rightKey, wording, type AccessData, type SectionProps } from './access-data';
 import { AccessGroups } from './access-groups';
 import { AccessQuestions } from './access-questions';
 import './access.css';
@@ -72,7 +72,7 @@ export function AccessPanel() {
   );
 }
 
-function GrantForm({ data, onSaved, onError }: { data: AccessData; onSaved: () => Promise<void>; onError: (e: unknown) => void }) {
+function GrantForm({ data, onSaved, onError }: SectionProps) {
   const { t } = useI18n();
   const { api } = useServices();
   const nodeName = useNodeName();

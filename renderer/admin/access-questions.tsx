@@ -7,7 +7,7 @@ import { ErrorBanner } from '../components/error-banner';
 import { useNodeName } from '../devices/org-tree';
 import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
-import { rightKey, wording, type AccessData } from './access-data';
+import { rightKey, wording, type AccessData, type Job } from './access-data';
 
 export function AccessQuestions({ data }: { data: AccessData }) {
   const { t } = useI18n();
@@ -19,14 +19,15 @@ export function AccessQuestions({ data }: { data: AccessData }) {
   const [who, setWho] = useState<ChannelAudienceView | null>(null);
   const [what, setWhat] = useState<UserReachView | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const ask = async <T,>(fn: () => Promise<T>, set: (v: T) => void) => {
+  async function ask(fn: Job) {
     setError(null);
     try {
-      set(await fn());
+      await fn();
     } catch (e) {
       setError(e);
     }
-  };
+  }
+
   const channelName = (id: number) => data.channels.find((c) => c.id === id)?.name ?? `#${id}`;
   return (
     <div class="access-questions">
@@ -60,7 +61,7 @@ export function AccessQuestions({ data }: { data: AccessData }) {
             type="button"
             class="btn"
             disabled={channelId === undefined}
-            onClick={() => void ask(() => api.call(E.getAccessChannelsByidAudience, { params: { id: channelId! }, query: { right } }), setWho)}
+            onClick={() => void ask(async () => setWho(await api.call(E.getAccessChannelsByidAudience, { params: { id: channelId! }, query: { right } })))}
           >
             {t('access.who.ask')}
           </button>
@@ -93,7 +94,7 @@ export function AccessQuestions({ data }: { data: AccessData }) {
             type="button"
             class="btn"
             disabled={userId === undefined}
-            onClick={() => void ask(() => api.call(E.getAccessUsersByidReach, { params: { id: userId! }, query: { right } }), setWhat)}
+            onClick={() => void ask(async () => setWhat(await api.call(E.getAccessUsersByidReach, { params: { id: userId! }, query: { right } })))}
           >
             {t('access.who.ask')}
           </button>
