@@ -191,6 +191,8 @@ describe('agent parts', () => {
     buffer.push({ tMs: t, lat: 1, lon: 1, capturedMs: t });
     void up.pump();
     await wait(() => viaHttp.includes(t), 'unacked point resent');
+    // The server has it; the agent drops it from its buffer once the HTTP answer is read (a moment later under load).
+    await wait(() => buffer.length === 0, 'resent point removed from the buffer after its HTTP ack');
     expect(buffer.length).toBe(0);
     await up.close();
     wss.close();

@@ -102,7 +102,10 @@ describe('field uplink agent with gpsd', () => {
 
     const stored = async () => (await b!.store.gps.track(unit.unit.id, 0, Date.now() + 3_600_000, 10_000)).map((p) => p.tMs);
     // Positions arrive and the unit is live on the map.
-    await waitFor(async () => (await stored()).length >= 5, { what: 'first positions', timeoutMs: 60_000, intervalMs: 250 });
+    await waitFor(async () => (await stored()).length >= 5, { what: 'first positions', timeoutMs: 60_000, intervalMs: 250 }).catch((err: Error) => {
+      // Say where it stopped (agent start, unit settings, gpsd, uplink): seen once under a full-suite run, not alone.
+      throw new Error(`${err.message}\nagent log:\n${agentLog.slice(-30).join('\n')}\ngpsfake log:\n${gpsfakeLog.slice(-15).join('\n')}`, { cause: err });
+    });
     const live = (await (await fetch(`${b!.url}/api/v1/gps/units`, { headers: { Authorization: `Bearer ${token}` } })).json()) as MapUnit[];
     expect(live.find((u) => u.unitId === unit.unit.id)?.position).not.toBeNull();
     // Live fixes come over the unit's telemetry WebSocket: the server sees the socket, the agent its acks.

@@ -241,8 +241,13 @@ describe('live view of a camera', () => {
     expect(decodeErrors(file)).toBe('');
 
     // WS-FLV: binary FLV messages, the first one starting with the FLV header.
+    // Tickets are single-use (issue 13): the used one starts nothing more, each further stream takes a new ticket.
+    const reused = await fetch(b.url + tk.flvUrl);
+    expect(reused.status).toBe(401);
+    await reused.body?.cancel();
+    const newTicket = async () => (await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' })).body;
     const wsChunks: Buffer[] = [];
-    const client = new WebSocket(`${b.url.replace('http', 'ws')}${tk.wsFlvUrl}`);
+    const client = new WebSocket(`${b.url.replace('http', 'ws')}${(await newTicket()).wsFlvUrl}`);
     client.on('message', (d: Buffer) => wsChunks.push(Buffer.from(d)));
     await new Promise((resolve, reject) => (client.once('open', resolve), client.once('error', reject)));
     await new Promise((r) => setTimeout(r, 1500));
@@ -251,8 +256,8 @@ describe('live view of a camera', () => {
     expect(Buffer.concat(wsChunks).length).toBeGreaterThan(20_000);
 
     // Viewers come and go (some cut off mid-stream): the hub, the other viewers and the recording are undisturbed.
-    const long = readFlv(tk.flvUrl, 6000, path.join(tmp, 'long.flv'));
-    for (let i = 0; i < 4; i++) await readFlv(tk.flvUrl, 300 + i * 200, path.join(tmp, `v${i}.flv`));
+    const long = readFlv((await newTicket()).flvUrl, 6000, path.join(tmp, 'long.flv'));
+    for (let i = 0; i < 4; i++) await readFlv((await newTicket()).flvUrl, 300 + i * 200, path.join(tmp, `v${i}.flv`));
     const longRes = await long;
     expect(longRes.bytes).toBeGreaterThan(100_000);
     expect(decodeErrors(path.join(tmp, 'long.flv'))).toBe('');
@@ -281,7 +286,9 @@ describe('live view of a camera', () => {
     expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: rtsp.url('/no-such-sub') })).status).toBe(200);
     await waitFor(() => /Live sub stream unavailable/.test(recorder().lastError ?? ''), { what: 'sub stream problem shown', timeoutMs: 30_000 });
     expect(recorder().state).toBe('recording');
-    const fallback = await readFlv(sub.flvUrl, 800, path.join(tmp, 'fallback.flv'));
+    const again = (await api<LiveTicket>('POST', '/api/v1/live/tickets', { sourceId: cam.id, stream: 'sub' })).body; // tickets are single-use
+    expect(again.stream).toBe('sub'); // asked for sub; the hub serves main while sub is down
+    const fallback = await readFlv(again.flvUrl, 800, path.join(tmp, 'fallback.flv'));
     expect(fallback.status).toBe(200);
     expect(fallback.headers.get('x-argus-stream')).toBe('main');
     expect((await api('PATCH', `/api/v1/cameras/${cam.id}`, { subUrl: null })).status).toBe(200);
