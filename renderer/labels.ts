@@ -11,6 +11,7 @@ import { gpsAuditActions } from './i18n/gps';
 import { devicesAuditActions } from './i18n/devices-audit';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
+import { securityAuditActions } from './i18n/audit-security';
 
 export function statusKey(state: CameraState): MessageKey {
   switch (state) {
@@ -106,6 +107,7 @@ export const AUDIT_ACTIONS = {
   ...devicesAuditActions,
   ...accountsAuditActions,
   ...auditLogActions,
+  ...securityAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

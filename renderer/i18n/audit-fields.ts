@@ -120,6 +120,13 @@ export const auditFieldsEn = {
   'auditlog.field.days': 'Days',
   'auditlog.field.startMinute': 'From (minute of day)',
   'auditlog.field.endMinute': 'To (minute of day)',
+  'auditlog.field.nodeId': 'Organisation node',
+  'auditlog.field.userId': 'User',
+  'auditlog.field.dn': 'Directory entry',
+  'auditlog.field.left': 'Recovery codes left',
+  'auditlog.field.purpose': 'Purpose',
+  'auditlog.field.had': 'Was turned on',
+  'auditlog.field.next': 'Next step',
 } as const;
 
 export const auditFieldsZh = {
@@ -241,6 +248,13 @@ export const auditFieldsZh = {
   'auditlog.field.days': '星期',
   'auditlog.field.startMinute': '开始（当日分钟）',
   'auditlog.field.endMinute': '结束（当日分钟）',
+  'auditlog.field.nodeId': '组织机构节点',
+  'auditlog.field.userId': '用户',
+  'auditlog.field.dn': '目录条目',
+  'auditlog.field.left': '剩余恢复码',
+  'auditlog.field.purpose': '用途',
+  'auditlog.field.had': '此前已启用',
+  'auditlog.field.next': '下一步',
 } as const satisfies { readonly [K in keyof typeof auditFieldsEn]: string };
 
 /** The detail keys labelled here. */

@@ -112,9 +112,13 @@ describe('audit log, alarm outcomes and CSV exports in Chinese (built console, r
     expect(download.suggestedFilename()).toBe(`操作日志_${localDate()}.csv`);
     const csv = await save(download, 'audit.csv');
     expect(csv.startsWith('\uFEFF')).toBe(true);
-    const lines = csv.slice(1).split('\r\n');
+    // The entries, a blank row, then the signed checkpoints and the site public key (issue 13), worded in Chinese too.
+    const all = csv.slice(1).split('\r\n');
+    const lines = all.slice(0, all.indexOf(''));
     expect(lines[0]).toBe('序号,时间,用户,操作,对象,地址,详情');
-    expect(lines.length).toBe(3);
+    expect(lines.length).toBe(2);
+    expect(all[lines.length + 1]).toBe(zhCN['auditchain.csv.checkpoints'].replace('{format}', 'argus-audit-checkpoint/1'));
+    expect(all.some((l) => l.startsWith(`${zhCN['auditchain.csv.publicKey']},`))).toBe(true);
     expect(lines[1]).toMatch(/^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+8,admin,创建报警联动规则,报警联动规则 #\d+ · 东门防拆,/);
     expect(lines[1]).not.toMatch(/alarm\.rule|[{}]|"[a-zA-Z]+":/);
     expect(lines[1]).toContain('联动动作:');
