@@ -69,12 +69,18 @@ describe('HTTP API', () => {
       }
     });
 
-    test('public routes are exactly health, login and openapi.json', () => {
+    test('public routes are exactly health, login (with its TOTP second step, which takes a pending token) and openapi.json', () => {
       const pub = t.app.routes
         .filter((r) => r.auth === 'public')
         .map((r) => `${r.method} ${r.path}`)
         .sort();
-      expect(pub).toEqual(['GET /api/v1/health', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/login']);
+      expect(pub).toEqual([
+        'GET /api/v1/health',
+        'GET /api/v1/openapi.json',
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/login/totp',
+        'POST /api/v1/auth/login/totp/setup',
+      ]);
     });
 
     test('login succeeds, returns the user and a working token, and is audited', async () => {

@@ -19,7 +19,7 @@ import { recover, type RecoveryReport } from '../services/recovery';
 import { RetentionService } from '../services/retention';
 import { createApp } from './app';
 import { loadTls } from './tls';
-import { ensureAdmin, type AuthService } from './auth';
+import { ensureAdmin, type AuthService, type SignInLimits } from './auth';
 import type { Store } from '../../storage/repositories';
 import type { ServerEvent } from '../../common/events';
 import { DeviceEventService } from '../services/device-events';
@@ -71,6 +71,8 @@ export async function startBackend(
     log?: LogSink;
     recorderOptions?: RecorderOptions;
     env?: NodeJS.ProcessEnv;
+    /** Sign-in limits other than DEFAULT_LIMITS (tests that need a slower refill to be deterministic). */
+    signInLimits?: Partial<SignInLimits>;
   } = {},
 ): Promise<Backend> {
   const given = opts.log;
@@ -86,7 +88,7 @@ export async function startBackend(
 
 async function start(
   config: Config,
-  opts: { recorderOptions?: RecorderOptions; env?: NodeJS.ProcessEnv },
+  opts: { recorderOptions?: RecorderOptions; env?: NodeJS.ProcessEnv; signInLimits?: Partial<SignInLimits> },
   root: Log,
   ownRoot: RootLog | null,
 ): Promise<Backend> {
@@ -233,6 +235,7 @@ async function start(
 
   const app = createApp({
     config,
+    signInLimits: opts.signInLimits,
     store,
     recording,
     units,

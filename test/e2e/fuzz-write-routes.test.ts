@@ -205,6 +205,21 @@ describe('fuzzing the write routes', () => {
     await srv.addUser('target-2', 'dispatcher');
     await srv.addUser('target-3', 'officer');
     token = await srv.addUser('fuzzer', 'admin');
+    // The paths' ids (1–3) name the admin role template's first grants (cameras, units, devices.manage), which the run
+    // may delete as any admin may (issue 13: role templates are grants). The fuzzer holds every admin right through
+    // grants of its own as well, with ids the paths cannot name, so deleting a template grant never takes its rights.
+    const fuzzer = await srv.client.as(token).ok<{ id: number }>('GET', '/api/v1/auth/me');
+    const adminRights = await db.all<{ right_name: string }>("SELECT right_name FROM access_grants WHERE principal_kind = 'role' AND role = 'admin'");
+    expect(adminRights.map((g) => g.right_name)).toContain('cameras.manage');
+    for (const g of adminRights)
+      await srv.client.ok('POST', '/api/v1/access/grants', {
+        principalKind: 'user',
+        principalId: fuzzer.id,
+        right: g.right_name,
+        scopeKind: 'node',
+        scopeId: 1,
+        effect: 'allow',
+      });
     // Something for the ids in the paths to name.
     await srv.client.ok('POST', '/api/v1/cameras', { name: 'Fuzz cam', url: 'rtsp://127.0.0.1:9/fuzz', enabled: false });
     await srv.client.ok('POST', '/api/v1/cameras', { name: 'Fuzz cam 2', url: 'rtsp://127.0.0.1:9/fuzz2', enabled: false });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../../common/api';
 import { loadConfig, type Config } from '../../main/config';
-import { hashPassword } from '../../main/server/auth';
+import { hashPassword, type SignInLimits } from '../../main/server/auth';
 import { startBackend, type Backend } from '../../main/server/backend';
 import type { RecorderOptions } from '../../media/recorder';
 import { buildRenderer, type BuildResult } from '../../scripts/build-renderer';
@@ -46,6 +46,8 @@ export interface ServerOptions {
   users?: SeedUser[];
   /** Sign in as admin (default true): `token` and `client` act as admin. */
   signIn?: boolean;
+  /** In-process mode only: sign-in limits other than the defaults. */
+  signInLimits?: Partial<SignInLimits>;
   /** Port of the child process (default: a free one). */
   port?: number;
   /** Log lines also go to the console when ARGUS_TEST_LOG is set. */
@@ -103,6 +105,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
       backend = await startBackend(config, {
         env: { ...opts.env, ARGUS_ADMIN_PASSWORD: adminPassword },
         recorderOptions: opts.recorderOptions,
+        signInLimits: opts.signInLimits,
         log: (m) => {
           logs.push(m);
           if (echo) console.log(m);

@@ -132,7 +132,11 @@ describe('passwords over the API', () => {
     const cam = (await (await t.call('POST', '/api/v1/cameras', { token: admin.token, body: { name: 'Gate', url: 'rtsp://127.0.0.1:9/x' } })).json()) as {
       id: number;
     };
-    const ticket = (await (await t.call('POST', '/api/v1/live/tickets', { token: s1.token, body: { sourceId: cam.id } })).json()) as { flvUrl: string };
+    // Officers watch only their own unit by default (issue 13); this one may watch the camera live.
+    await t.grant(u.id, 'live.view', { channel: cam.id });
+    const issued = await t.call('POST', '/api/v1/live/tickets', { token: s1.token, body: { sourceId: cam.id } });
+    expect(issued.status).toBe(200);
+    const ticket = (await issued.json()) as { flvUrl: string };
     const r = await t.call('POST', `/api/v1/users/${u.id}/password`, { token: admin.token, body: { newPassword: 'temporary-orchid-4' } });
     expect(r.status).toBe(200);
     expect(((await r.json()) as UserInfo).mustChangePassword).toBe(true);
