@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../common/api';
 import { rolesWith } from '../../common/rights';
 import type { JsonSchema } from '../../common/schema';
+import { sample, setAt } from '../helpers/body-sample';
 import { hashPassword } from '../../main/server/auth';
 import { documentedRoutes } from '../../main/server/routes/index';
 import type { Route } from '../../main/server/router';
@@ -30,40 +31,6 @@ function leaves(json: JsonSchema, path: string[] = []): Leaf[] {
     default:
       return [];
   }
-}
-
-/** A body with every field filled (values need not pass every check: the bad field's own error is asserted). */
-function sample(json: JsonSchema): unknown {
-  switch (json.type) {
-    case 'object':
-      return Object.fromEntries(Object.entries((json.properties ?? {}) as Record<string, JsonSchema>).map(([k, v]) => [k, sample(v)]));
-    case 'array':
-      return Array.from({ length: Math.max(1, (json.minItems as number | undefined) ?? 0) }, () => sample(json.items as JsonSchema));
-    case 'string':
-      return json.enum ? (json.enum as string[])[0] : 'x'.repeat(Math.max(1, (json.minLength as number | undefined) ?? 1));
-    case 'integer':
-    case 'number':
-      return (json.minimum as number | undefined) ?? 1;
-    case 'boolean':
-      return true;
-    default:
-      return null;
-  }
-}
-
-/** Sets the value at a path, creating the objects and lists on the way. */
-function setAt(body: unknown, path: string[], value: unknown): unknown {
-  const root = (body ?? {}) as Record<string, unknown>;
-  let cur: Record<string, unknown> = root;
-  path.forEach((k, i) => {
-    if (i === path.length - 1) cur[k] = value;
-    else {
-      const next = path[i + 1]!;
-      if (cur[k] === undefined || cur[k] === null || typeof cur[k] !== 'object') cur[k] = /^\d+$/.test(next) ? [] : {};
-      cur = cur[k] as Record<string, unknown>;
-    }
-  });
-  return root;
 }
 
 /** A text of an allowed length with a NUL in it. */

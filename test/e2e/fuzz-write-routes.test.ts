@@ -1,6 +1,7 @@
 // A bounded fuzz run over every write route (issue 13 item 6): ≥ 5,000 hostile requests, 0 answers ≥ 500, no crash, nothing half-saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../common/schema';
+import { sample, setAt } from '../helpers/body-sample';
 import { documentedRoutes } from '../../main/server/routes/index';
 import type { Route } from '../../main/server/router';
 import type { SqliteStore } from '../../storage/sqlite/index';
@@ -18,25 +19,6 @@ function rng(seed: number): () => number {
   };
 }
 
-/** A body with every field filled with a plausible value. */
-function sample(json: JsonSchema): unknown {
-  switch (json.type) {
-    case 'object':
-      return Object.fromEntries(Object.entries((json.properties ?? {}) as Record<string, JsonSchema>).map(([k, v]) => [k, sample(v)]));
-    case 'array':
-      return Array.from({ length: Math.max(1, (json.minItems as number | undefined) ?? 0) }, () => sample(json.items as JsonSchema));
-    case 'string':
-      return json.enum ? (json.enum as string[])[0] : 'x'.repeat(Math.max(1, (json.minLength as number | undefined) ?? 1));
-    case 'integer':
-    case 'number':
-      return (json.minimum as number | undefined) ?? 1;
-    case 'boolean':
-      return true;
-    default:
-      return null;
-  }
-}
-
 /** Every path to a field of a body schema (array items at index 0). */
 function fieldPaths(json: JsonSchema, path: string[] = []): string[][] {
   const here = path.length > 0 ? [path] : [];
@@ -44,20 +26,6 @@ function fieldPaths(json: JsonSchema, path: string[] = []): string[][] {
     return [...here, ...Object.entries((json.properties ?? {}) as Record<string, JsonSchema>).flatMap(([k, v]) => fieldPaths(v, [...path, k]))];
   if (json.type === 'array') return [...here, ...fieldPaths(json.items as JsonSchema, [...path, '0'])];
   return here;
-}
-
-function setAt(body: unknown, path: string[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  const root = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  let cur: Record<string, unknown> = root;
-  path.forEach((k, i) => {
-    if (i === path.length - 1) cur[k] = value;
-    else {
-      if (cur[k] === null || typeof cur[k] !== 'object') cur[k] = /^\d+$/.test(path[i + 1]!) ? [] : {};
-      cur = cur[k] as Record<string, unknown>;
-    }
-  });
-  return root;
 }
 
 const WRONG_VALUES: unknown[] = [
