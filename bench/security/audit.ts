@@ -85,13 +85,3 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await run({ smoke: process.argv.includes('--smoke') });
-  for (const l of r.lines) console.log(l);
-  console.log(
-    `RESULT ${Object.entries(r.result)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-  );
-}

@@ -101,14 +101,5 @@ async function floodUntilStopped(url: string, address: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ attempts, floodS: (performance.now() - startMs) / 1000, statuses })}\n`);
 }
 
+// The attacker's process (started by run()); the part itself runs from bench/security.ts (`npm run bench:security -- --only flood`).
 if (process.argv[2] === '--flood') await floodUntilStopped(process.argv[3]!, process.argv[4]!);
-// Run on its own: `npx tsx bench/security/flood.ts [--smoke]`.
-else if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await run({ smoke: process.argv.includes('--smoke') });
-  for (const l of r.lines) console.log(l);
-  console.log(
-    `RESULT ${Object.entries(r.result)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-  );
-}
