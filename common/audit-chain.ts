@@ -2,11 +2,17 @@
 
 /** What is wrong at the first bad place of the chain (main/services/audit-verify.ts words it for the CLI). */
 export type AuditChainProblem =
+  /** Fields of the entry no longer match its hash (edited in place). */
   | { kind: 'changed'; id: number }
+  /** The entry was edited and re-hashed: the next entry (nextId) no longer links to it. */
   | { kind: 'rehashed'; id: number; nextId: number }
+  /** Entries fromId..toId are missing (the next stored entry links to a hash nobody has). */
   | { kind: 'removed'; fromId: number; toId: number }
+  /** The entry is not part of the chain (no hash, or the next entry links past it). */
   | { kind: 'inserted'; id: number }
+  /** Entries up to id differ from what checkpoint `checkpointId` signed (rewritten with fresh hashes). */
   | { kind: 'rewritten'; id: number; checkpointId: number }
+  /** The signed checkpoint covers entries up to lastId, but the log ends at id: the tail was cut off. */
   | { kind: 'truncated'; fromId: number; toId: number; checkpointId: number };
 
 export type AuditCheckpointReason = 'rows' | 'time' | 'start' | 'shutdown';

@@ -1,4 +1,5 @@
 // Verification of the audit chain and its signed checkpoints (docs/design/audit.md): used by verify-audit and GET /audit/chain.
+import type { AuditChainProblem } from '../../common/audit-chain';
 import { auditEntryHash, checkpointPayload, GENESIS_HASH, type AuditCheckpoint, type ChainRow } from '../../storage/audit-chain';
 import { assertNever } from '../../common/events';
 import { publicKeyFingerprint, verifySignature } from '../platform/site-key';
@@ -10,20 +11,8 @@ export interface ChainSource {
   checkpoints(): Promise<AuditCheckpoint[]>;
 }
 
-/** What is wrong at the first bad place: the entry (by id) and how. */
-export type ChainProblem =
-  /** Fields of the entry no longer match its hash (edited in place). */
-  | { kind: 'changed'; id: number }
-  /** The entry was edited and re-hashed: the next entry (nextId) no longer links to it. */
-  | { kind: 'rehashed'; id: number; nextId: number }
-  /** Entries fromId..toId are missing (the next stored entry links to a hash nobody has). */
-  | { kind: 'removed'; fromId: number; toId: number }
-  /** The entry is not part of the chain (no hash, or the next entry links past it). */
-  | { kind: 'inserted'; id: number }
-  /** Entries up to id differ from what checkpoint `checkpointId` signed (rewritten with fresh hashes). */
-  | { kind: 'rewritten'; id: number; checkpointId: number }
-  /** The signed checkpoint covers entries up to lastId, but the log ends at id: the tail was cut off. */
-  | { kind: 'truncated'; fromId: number; toId: number; checkpointId: number };
+/** What is wrong at the first bad place: the entry (by id) and how (the API's view of it, common/audit-chain.ts). */
+export type ChainProblem = AuditChainProblem;
 
 export interface CheckpointState {
   id: number;
