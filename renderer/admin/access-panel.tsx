@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { EFFECTS, PRINCIPAL_KINDS, SCOPE_KINDS, type Effect, type GrantCreate, type PrincipalKind, type ScopeKind } from '../../common/access';
 import { ROLES, type Role } from '../../common/api';
 import * as E from '../../common/endpoints';
-import { RIGHTS, type Right } from '../../common/rights';
+import type { Right } from '../../common/rights';
 import { ErrorBanner } from '../components/error-banner';
 import { useNodeName } from '../devices/org-tree';
 import { useI18n } from '../i18n/index';
@@ -11,7 +11,7 @@ import { roleKey } from '../labels';
 import { useServices } from '../services';
 import { loadAccessData, rightKey, wording, type AccessData, type SectionProps } from './access-data';
 import { AccessGroups } from './access-groups';
-import { AccessQuestions } from './access-questions';
+import { AccessQuestions, RightSelect } from './access-questions';
 import './access.css';
 
 export function AccessPanel() {
@@ -159,16 +159,7 @@ function GrantForm({ data, onSaved, onError }: SectionProps) {
           </select>
         )}
       </label>
-      <label>
-        {t('access.right')}
-        <select name="right" value={right} onChange={(e) => setRight(e.currentTarget.value as Right)}>
-          {RIGHTS.map((r) => (
-            <option key={r} value={r}>
-              {t(rightKey(r))}
-            </option>
-          ))}
-        </select>
-      </label>
+      <RightSelect name="right" value={right} onChange={setRight} />
       <label>
         {t('access.scopeKind')}
         <select

@@ -32,16 +32,7 @@ export function AccessQuestions({ data }: { data: AccessData }) {
   return (
     <div class="access-questions">
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
-      <label>
-        {t('access.right')}
-        <select name="questionRight" value={right} onChange={(e) => setRight(e.currentTarget.value as Right)}>
-          {RIGHTS.map((r) => (
-            <option key={r} value={r}>
-              {t(rightKey(r))}
-            </option>
-          ))}
-        </select>
-      </label>
+      <RightSelect name="questionRight" value={right} onChange={setRight} />
       <div class="access-who">
         <h3>{t('access.who.title')}</h3>
         <div class="form-row">
@@ -116,5 +107,22 @@ export function AccessQuestions({ data }: { data: AccessData }) {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** "Right" and a list of every right, worded (the grant form and the two questions). */
+export function RightSelect(props: { name: string; value: Right; onChange: (r: Right) => void }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {t('access.right')}
+      <select name={props.name} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as Right)}>
+        {RIGHTS.map((r) => (
+          <option key={r} value={r}>
+            {t(rightKey(r))}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
