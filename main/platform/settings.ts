@@ -1,41 +1,9 @@
 // Every server setting declared once: schema (type + validation), environment variable, default, description, secrecy.
-import { ROLES, type Role } from '../../common/api';
-import { s, type Schema } from '../../common/schema';
+import { s } from '../../common/schema';
+import { count, port, setting, text, unsetSetting, type SettingDecl } from './setting-decl';
+import { SIGNIN_SETTINGS } from './settings-signin';
 
-/** One setting. The Config type, argus.json/env validation, the README table and the start-up log line come from these. */
-export interface SettingDecl<T> {
-  /** Type and validation (common/schema.ts). */
-  readonly schema: Schema<T>;
-  /** Environment variable (ARGUS_ + the key in upper snake case). */
-  readonly env: `ARGUS_${string}`;
-  /** Value when nothing sets it; undefined when it is derived at start (see defaultText) or may stay unset. */
-  readonly default: T | undefined;
-  /** README wording of a default that is derived at start or needs a word of explanation. */
-  readonly defaultText?: string;
-  /** What it does, in English (the README's "meaning" column). */
-  readonly description: string;
-  /** Never printed: the start-up log line says only whether it is set. */
-  readonly secret?: boolean;
-  /** Only from the environment (or a flag), not accepted in argus.json. */
-  readonly envOnly?: boolean;
-  /** Command-line flag of `npm run server` that sets it. */
-  readonly flag?: `--${string}`;
-  /** Also listed in the README's ONVIF section. */
-  readonly onvif?: boolean;
-  /** May stay unset (its Config field is optional). */
-  readonly unset?: boolean;
-}
-
-function setting<T>(d: SettingDecl<T>): SettingDecl<T> & { unset?: false } {
-  return d as SettingDecl<T> & { unset?: false };
-}
-function unsetSetting<T>(d: Omit<SettingDecl<T>, 'unset'>): SettingDecl<T> & { unset: true } {
-  return { ...d, unset: true };
-}
-
-const count = (description?: string) => s.number({ min: 0, description });
-const text = () => s.string({ minLength: 1 });
-const port = () => s.int({ min: 0, max: 65535 });
+export type { SettingDecl } from './setting-decl';
 
 export const SETTINGS = {
   dataDir: setting({
@@ -313,82 +281,7 @@ export const SETTINGS = {
       "the first administrator's password (first start only); it must meet the password policy (at least 10 characters, not containing `admin`, not a common password), else the start stops with the reason",
   }),
   // ---------- sign-in factors (issue 13 item 5; docs/design/accounts.md) ----------
-  totpRoles: setting<Role[]>({
-    schema: s.array(s.enum(ROLES)),
-    env: 'ARGUS_TOTP_ROLES',
-    default: ['admin', 'investigator'],
-    defaultText: '`["admin","investigator"]`',
-    description: 'roles whose users may turn on two-step sign-in (a TOTP authenticator app) from the account menu (JSON list in the environment)',
-  }),
-  totpRequiredRoles: setting<Role[]>({
-    schema: s.array(s.enum(ROLES)),
-    env: 'ARGUS_TOTP_REQUIRED_ROLES',
-    default: [],
-    defaultText: '`[]` (optional for everyone)',
-    description: 'roles that must use two-step sign-in: their users set it up at the next sign-in before they get a session (JSON list)',
-  }),
-  totpIssuer: setting({ schema: text(), env: 'ARGUS_TOTP_ISSUER', default: 'Argus', description: 'issuer name shown by authenticator apps' }),
-  ldapUrl: unsetSetting({
-    schema: s.string({ minLength: 1, pattern: /^ldaps?:\/\/[^\s]+$/ }),
-    env: 'ARGUS_LDAP_URL',
-    default: undefined,
-    defaultText: '(unset: no directory sign-in)',
-    description: 'directory (LDAP/AD) server, `ldap://host:389` or `ldaps://host:636`; when set, users unknown locally sign in against it',
-  }),
-  ldapCaFile: unsetSetting({
-    schema: text(),
-    env: 'ARGUS_LDAP_CA_FILE',
-    default: undefined,
-    description: 'PEM file of the CA that signed the directory server certificate (ldaps://), relative to the working directory',
-  }),
-  ldapBindDn: unsetSetting({
-    schema: text(),
-    env: 'ARGUS_LDAP_BIND_DN',
-    default: undefined,
-    defaultText: '(unset: anonymous search)',
-    description: 'DN Argus binds as to search for users and groups',
-  }),
-  ldapBindPassword: unsetSetting({
-    schema: text(),
-    env: 'ARGUS_LDAP_BIND_PASSWORD',
-    default: undefined,
-    secret: true,
-    description: 'password of `ldapBindDn`',
-  }),
-  ldapUserBaseDn: unsetSetting({ schema: text(), env: 'ARGUS_LDAP_USER_BASE_DN', default: undefined, description: 'where users are searched (subtree)' }),
-  ldapUserFilter: setting({
-    schema: s.string({ minLength: 1, pattern: /\{username\}/ }),
-    env: 'ARGUS_LDAP_USER_FILTER',
-    default: '(uid={username})',
-    description: 'LDAP filter finding a user; `{username}` is replaced by the typed name, escaped (RFC 4515). AD: `(sAMAccountName={username})`',
-  }),
-  ldapGroupAttribute: setting({
-    schema: text(),
-    env: 'ARGUS_LDAP_GROUP_ATTRIBUTE',
-    default: 'memberOf',
-    description: "attribute of the user entry listing the DNs of the user's groups (AD, OpenLDAP memberof overlay)",
-  }),
-  ldapGroupBaseDn: unsetSetting({
-    schema: text(),
-    env: 'ARGUS_LDAP_GROUP_BASE_DN',
-    default: undefined,
-    defaultText: '(unset: only `ldapGroupAttribute`)',
-    description:
-      'when set, groups are also searched here by membership: `(|(member={dn})(uniqueMember={dn})(memberUid={username}))` (groupOfNames, posixGroup)',
-  }),
-  ldapGroupRoles: setting<Array<{ group: string; role: Role; argusGroup?: string }>>({
-    schema: s.array(s.object({ group: text(), role: s.enum(ROLES), argusGroup: s.optional(text()) })),
-    env: 'ARGUS_LDAP_GROUP_ROLES',
-    default: [],
-    description:
-      'directory group DN → role, e.g. `[{"group":"cn=argus-ops,ou=groups,dc=example,dc=org","role":"dispatcher"}]`; the first entry whose group the user is in gives the role; a user in none is refused. Optional `argusGroup`: the `directoryName` of an access group the user of every matching entry joins (access groups whose `directoryName` is one of the user\'s directory groups are joined anyway; memberships of groups with a directory name follow the directory at each sign-in)',
-  }),
-  ldapTimeoutMs: setting({
-    schema: count(),
-    env: 'ARGUS_LDAP_TIMEOUT_MS',
-    default: 5_000,
-    description: 'deadline of connecting to and of one request to the directory, ms',
-  }),
+  ...SIGNIN_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
