@@ -7,6 +7,8 @@ import { attachFlvViewer, type ViewerHandle } from './hub-viewer';
 import type { DonePublishReason, HubDecision, HubOptions, MediaHub, PublishInfo, StreamRequest, Viewer, ViewerSink } from './hub';
 import { asLog, type Log } from '../common/log';
 import { allStreams, initNms, rtmpMessage, RtmpConnection, streamAt, type HubPacket, type HubStream } from './hub-nms';
+import { OnceTokens } from './hub-once';
+import { listenRtmps } from './hub-tls';
 
 interface Entry {
   conn: RtmpConnection;
@@ -42,13 +44,13 @@ function stripPort(ip: string): string {
 }
 
 /** How long a one-time internal token waits for its ffmpeg to connect (an RTSP camera may take its I/O timeout to answer first). */
-export const ONCE_TTL_MS = 120_000;
+export { ONCE_TTL_MS } from './hub-once';
 
 /** See MediaHub. One per process: node-media-server keeps its stream table in module-level state. */
 export class RtmpMediaHub implements MediaHub {
   readonly internalSecret = crypto.randomBytes(24).toString('base64url');
   /** One-time tokens of onceUrlFor: token → its stream path and expiry. */
-  private readonly onceTokens = new Map<string, { streamPath: string; expiresMs: number }>();
+  private readonly once: OnceTokens;
   private server: net.Server | null = null;
   private boundPort: number | null = null;
   private tlsServer: tls.Server | null = null;
@@ -65,6 +67,7 @@ export class RtmpMediaHub implements MediaHub {
   constructor(private readonly opts: HubOptions) {
     this.log = asLog(opts.log, 'hub');
     this.now = opts.now ?? Date.now;
+    this.once = new OnceTokens(this.now);
   }
 
   get port(): number | null {
@@ -103,10 +106,7 @@ export class RtmpMediaHub implements MediaHub {
     // Called at each run's start (a recorder's relay): once the hub is closed, a URL nothing answers on (the relay of
     // that run fails, recording goes on) rather than a throw inside the recorder.
     if (this.boundPort === null) return `rtmp://127.0.0.1:1/${m[1]}/${m[2]}`;
-    const nowMs = this.now();
-    for (const [t, o] of this.onceTokens) if (o.expiresMs <= nowMs) this.onceTokens.delete(t);
-    const token = crypto.randomBytes(18).toString('base64url');
-    this.onceTokens.set(token, { streamPath, expiresMs: nowMs + ONCE_TTL_MS });
+    const token = this.once.issue(streamPath);
     const host = this.internalHost.includes(':') ? `[${this.internalHost}]` : this.internalHost;
     return `rtmp://${host}:${this.boundPort}/${m[1]}/${m[2]}?once=${token}`;
   }
@@ -123,10 +123,7 @@ export class RtmpMediaHub implements MediaHub {
     if (typeof s === 'string' && safeEqual(s, this.internalSecret)) return true;
     const once = firstValue(query.once);
     if (typeof once !== 'string') return false;
-    const o = this.onceTokens.get(once);
-    if (!o) return false;
-    this.onceTokens.delete(once);
-    return o.streamPath === streamPath && o.expiresMs > this.now();
+    return this.once.consume(once, streamPath);
   }
 
   async start(): Promise<number> {
@@ -160,22 +157,8 @@ export class RtmpMediaHub implements MediaHub {
 
   /** RTMPS: the same sessions over TLS (node-media-server's own RTMPS is this too: its session on a TLS socket). */
   private async startTls(o: NonNullable<HubOptions['tls']>): Promise<void> {
-    const server = tls.createServer({ cert: o.cert, key: o.key, minVersion: 'TLSv1.2' }, (socket) => this.onSocket(socket));
-    server.maxConnections = this.opts.maxConnections ?? 512;
-    server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
-      this.log.warn(`RTMPS handshake from ${socket.remoteAddress ?? '?'} failed: ${err.message}`);
-      socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: o.port, host: this.opts.host, exclusive: true }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (err: Error) => this.log.error(`RTMPS listener error: ${err.message}`, { err }));
-    this.tlsServer = server;
-    this.boundSecurePort = (server.address() as net.AddressInfo).port;
+    this.tlsServer = await listenRtmps(o, this.opts.host, this.opts.maxConnections ?? 512, this.log, (socket) => this.onSocket(socket));
+    this.boundSecurePort = (this.tlsServer.address() as net.AddressInfo).port;
     this.log.info(`RTMPS listening on ${this.opts.host}:${this.boundSecurePort}`, { port: this.boundSecurePort });
   }
 
