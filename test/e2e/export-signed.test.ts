@@ -9,7 +9,7 @@ import type { SitePublicKey } from '../../common/audit-chain';
 import type { Case, ExportJob, Manifest, Snapshot } from '../../common/investigation';
 import { openSiteKey } from '../../main/platform/site-key';
 import { signManifest } from '../../main/services/investigation/manifest-sign';
-import { indexSegments, makeSegments } from './investigation-fixtures';
+import { indexSegments, makeSegments, addStoppedCamera } from './investigation-fixtures';
 import { startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -54,22 +54,7 @@ describe('signed evidence: export and snapshot manifests (real back end, ffmpeg)
     work = tempDir('export-signed-work');
     srv = await startInvServer(dataDir);
     admin = await srv.token();
-    const cam = await srv.backend.store.cameras.create(
-      {
-        name: 'Gate cam',
-        url: 'rtsp://127.0.0.1:1/none',
-        subUrl: null,
-        username: null,
-        password: null,
-        transport: 'tcp',
-        enabled: false,
-        segmentSeconds: 6,
-        retentionDays: 30,
-        groupName: null,
-        description: null,
-      },
-      Date.now(),
-    );
+    const cam = await addStoppedCamera(srv.backend.store);
     const t0 = Date.now() - 3_600_000 - (Date.now() % 1000);
     const segs = await makeSegments(srv.backend.config.recordingsDir, cam.id, t0, 2, 6);
     await indexSegments(srv.backend.store, cam.id, segs);

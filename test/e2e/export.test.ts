@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Case, ExportJob, Manifest, Snapshot } from '../../common/investigation';
 import { run } from '../helpers/ffmpeg';
-import { decodeBarcode, FPS, indexSegments, makeSegments, type RecordedSeg } from './investigation-fixtures';
+import { decodeBarcode, FPS, indexSegments, makeSegments, type RecordedSeg, addStoppedCamera } from './investigation-fixtures';
 import { startInvServer, tempDir, until, type InvServer } from './investigation-server';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -43,22 +43,7 @@ describe('evidence export (real back end, ffmpeg, segments with a gap)', () => {
     dataDir = tempDir('export');
     srv = await startInvServer(dataDir);
     admin = await srv.token();
-    const cam = await srv.backend.store.cameras.create(
-      {
-        name: 'Gate cam',
-        url: 'rtsp://127.0.0.1:1/none',
-        subUrl: null,
-        username: null,
-        password: null,
-        transport: 'tcp',
-        enabled: false,
-        segmentSeconds: 6,
-        retentionDays: 30,
-        groupName: null,
-        description: null,
-      },
-      Date.now(),
-    );
+    const cam = await addStoppedCamera(srv.backend.store);
     cameraId = cam.id;
     t0 = Date.now() - 3_600_000 - (Date.now() % 1000);
     // Four 6 s segments; the third is missing (a gap from t0+12 s to t0+18 s).

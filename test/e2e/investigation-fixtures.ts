@@ -164,3 +164,23 @@ export function decodeBarcode(sample: (x: number, y: number) => number, width: n
   for (let i = 0; i < BAR_BITS; i++) if (sample(Math.round((i + 0.5) * (width / BAR_BITS)), 80) > 128) n |= 1 << i;
   return n;
 }
+
+/** A camera that is never started (no reachable URL, disabled): the owner of segments the test indexes itself. */
+export async function addStoppedCamera(store: Store, name = 'Gate cam'): Promise<{ id: number }> {
+  return store.cameras.create(
+    {
+      name,
+      url: 'rtsp://127.0.0.1:1/none',
+      subUrl: null,
+      username: null,
+      password: null,
+      transport: 'tcp',
+      enabled: false,
+      segmentSeconds: 6,
+      retentionDays: 30,
+      groupName: null,
+      description: null,
+    },
+    Date.now(),
+  );
+}
