@@ -181,6 +181,17 @@ def demux(path: str) -> dict[str, tuple[Gst.Caps, list[Gst.Buffer]]]:
     return found
 
 
+def resolve_wrappers() -> None:
+    """Makes PyGObject build its Python classes for the GStreamer types here, on the main thread: built lazily and
+    first from two appsink streaming threads at once, Gst.Buffer could come out as two classes, and reading a buffer's
+    pts then failed with "argument 1: Must be Gst.Buffer, not Buffer"."""
+    buf = Gst.Buffer.new()
+    sample = Gst.Sample.new(buf, Gst.Caps.new_empty(), None, None)
+    got = sample.get_buffer()
+    _ = (got.pts, got.dts, got.duration, Gst.BufferFlags.DISCONT, Gst.BufferCopyFlags.MEMORY, Gst.FlowReturn.OK, NONE)
+    share(got)
+
+
 def share(buf: Gst.Buffer) -> Gst.Buffer:
     """A new buffer with buf's memory, flags and timestamps (Gst.Buffer.copy() in Python only adds a reference)."""
     flags = Gst.BufferCopyFlags
@@ -367,6 +378,7 @@ def require_auth(server: GstRtspServer.RTSPServer, factories: list[GstRtspServer
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     Gst.init(None)
+    resolve_wrappers()
 
     clips: dict[str, Clip] = {}
     for _, clip_path in args.mounts:
