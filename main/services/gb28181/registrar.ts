@@ -185,6 +185,12 @@ export class Registrar {
     }
   }
 
+  /** A new keepalive interval (from the device's DeviceConfig/BasicParam, or an admin); applies at once. */
+  setKeepalive(deviceId: string, keepaliveS: number): void {
+    const r = this.regs.get(deviceId);
+    if (r) r.keepaliveMs = keepaliveS * 1000;
+  }
+
   /** Forgets a device's registration (deleted, disabled or rejected by an admin). */
   async drop(deviceId: string): Promise<void> {
     await this.unregister(deviceId, 'unregistered');

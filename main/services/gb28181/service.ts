@@ -335,6 +335,14 @@ export class GbService implements GbControl {
     await this.audit(actor, 'gb.device_password', deviceId, { gbId: d.gbId, set: password !== null });
   }
 
+  async setKeepalive(gbId: string, keepaliveS: number): Promise<void> {
+    const s = Math.min(3600, Math.max(5, Math.round(keepaliveS)));
+    const d = await this.ctx.store.gb.getByGbId(gbId);
+    if (!d) throw DomainError.notFound(msg('gb.device_not_found', { id: gbId }));
+    await this.ctx.store.gb.setKeepalive(d.deviceId, s);
+    this.signalling.registrar.setKeepalive(gbId, s);
+  }
+
   async setSitePassword(password: string | null, actor: Actor): Promise<void> {
     await this.ctx.store.gb.setSitePassword(password, this.ctx.now());
     this.sitePw = password ?? this.ctx.config.sipSitePassword ?? null;
