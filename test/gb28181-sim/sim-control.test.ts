@@ -111,6 +111,9 @@ describe('GB/T 28181 simulator control', () => {
     const [res] = await messages(p, (m) => m.doc.Response?.CmdType === 'PresetQuery');
     expect(res.xml).toContain('<PresetID>4</PresetID>');
     expect(res.xml).toContain('<PresetName>预置点4</PresetName>');
+    await p.send(DEVICE, 'MESSAGE', { body: xml(`<Query><CmdType>PTZPosition</CmdType><SN>78</SN><DeviceID>${CH1}</DeviceID></Query>`) });
+    const [where] = await messages(p, (m) => m.doc.Response?.CmdType === 'PTZPosition');
+    expect(where.doc.Response).toMatchObject({ Pan: pan.toFixed(2), Tilt: '0.00', Zoom: '1.00' });
   });
 
   it('sends Alarm and MobilePosition on command, and positions on subscription at its interval', async () => {
