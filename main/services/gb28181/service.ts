@@ -73,10 +73,16 @@ export class GbService implements GbControl {
 
   async start(): Promise<void> {
     this.sitePw = (await this.ctx.store.gb.sitePassword()) ?? this.ctx.config.sipSitePassword ?? null;
+    const now = this.ctx.now();
     for (const d of await this.ctx.store.gb.list()) {
       this.ids.set(d.gbId, d.deviceId);
       if (!d.approved)
         this.deps.links.set(d.deviceId, { state: 'awaiting_approval', reason: null, online: false, sinceMs: d.firstSeenMs, remoteAddress: remoteOf(d) });
+      else if (d.enabled && d.transport === 'udp' && d.lastHost && d.lastPort && d.expiresMs !== null && d.expiresMs > now) {
+        // Registered before the restart: reachable at once; online with its next keepalive (offline after 3 missed).
+        this.signalling.registrar.restore(d.gbId, { id: d.gbId, transport: 'udp', host: d.lastHost, port: d.lastPort }, d.expiresMs, d.keepaliveS);
+        this.deps.links.set(d.deviceId, { state: 'connecting', reason: null, online: false, sinceMs: now, remoteAddress: remoteOf(d) });
+      }
     }
     try {
       await this.signalling.start();
