@@ -26,6 +26,8 @@ export interface GbServiceDeps {
 /** One audit row per source address and reason at most this often (a flood must not flood the audit trail). */
 const AUDIT_THROTTLE_MS = 60_000;
 const ROOT_NODE = 1;
+/** At most this many devices wait for approval: beyond it unknown devices are refused (someone who knows the site password must not fill the tree). */
+const MAX_AWAITING = 1000;
 
 export class GbService implements GbControl {
   readonly signalling: GbEndpoint;
@@ -34,6 +36,7 @@ export class GbService implements GbControl {
   private sitePw: string | null = null;
   private readonly ids = new Map<string, number>();
   private readonly audited = new Map<string, number>();
+  private awaiting = 0;
 
   constructor(
     private readonly ctx: GbContext,
@@ -113,6 +116,10 @@ export class GbService implements GbControl {
   }
 
   private async hold(gbId: string, peer: GbPeer): Promise<void> {
+    if (this.awaiting >= MAX_AWAITING) {
+      this.log.warn('too many GB/T 28181 devices awaiting approval; an unknown device is refused', { gbId, host: peer.host, awaiting: this.awaiting });
+      return;
+    }
     try {
       const d = await this.ctx.store.gb.create({ gbId, name: gbId, nodeId: ROOT_NODE, approved: false, peer }, this.ctx.now());
       this.ids.set(gbId, d.deviceId);
@@ -319,6 +326,7 @@ export class GbService implements GbControl {
     if (d.approved) throw new DomainError(ErrorKind.Conflict, msg('gb.not_awaiting', { id: d.gbId }));
     if (!(await this.ctx.store.org.get(nodeId))) throw DomainError.notFound(msg('org.node_not_found', { id: nodeId }));
     const ok = (await this.ctx.store.gb.approve(deviceId, nodeId, name, this.ctx.now()))!;
+    this.awaiting = Math.max(0, this.awaiting - 1);
     this.deps.links.set(deviceId, { state: 'offline', reason: null, online: false, sinceMs: this.ctx.now(), remoteAddress: remoteOf(ok) });
     await this.audit(actor, 'gb.device_approve', deviceId, { gbId: d.gbId, nodeId, name: ok.name });
     await this.deps.devicesChanged();
@@ -329,6 +337,7 @@ export class GbService implements GbControl {
     const d = await this.row(deviceId);
     if (d.approved) throw new DomainError(ErrorKind.Conflict, msg('gb.not_awaiting', { id: d.gbId }));
     await this.ctx.store.devices.delete(deviceId);
+    this.awaiting = Math.max(0, this.awaiting - 1);
     this.ids.delete(d.gbId);
     this.deps.links.delete(deviceId);
     await this.audit(actor, 'gb.device_reject', deviceId, { gbId: d.gbId });
