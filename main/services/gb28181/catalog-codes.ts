@@ -1,21 +1,15 @@
 // GB/T 28181 ID coding (annex D): what a catalog item is from its ID (civil code, type code in digits 11–13) and its PTZ capability.
 
-/** What a catalog item stands for in Argus's model. */
-export type GbItemKind =
-  /** A video channel (131 camera, 132 IPC, 138 mobile transmission device): a channels row of the device. */
-  | 'video'
-  /** An alarm input (134): kept with the device so alarms can name it. */
-  | 'alarm_input'
-  /** A civil code 行政区划 (2/4/6/8 digits): an organisation node. */
-  | 'civil'
-  /** A business group 业务分组 (215): an organisation node. */
-  | 'business_group'
-  /** A virtual organisation 虚拟组织 (216): an organisation node. */
-  | 'virtual_org'
-  /** A device or platform listed by a platform (111–130 front-end devices, 200–299 platform servers): kept, not mapped. */
-  | 'device'
-  /** Anything else (alarm outputs, audio, displays, IDs outside the coding): kept, not mapped. */
-  | 'other';
+import type { GbItemKind } from '../../../storage/repos/gb-catalog';
+
+/**
+ * What a catalog item stands for in Argus's model: 'video' (131 camera, 132 IPC, 138 mobile transmission device) a
+ * channel of the device; 'alarm_input' (134) kept with the device so alarms can name it; 'civil' (2/4/6/8-digit civil
+ * code 行政区划), 'business_group' (215 业务分组), 'virtual_org' (216 虚拟组织) organisation nodes; 'device' (111–130
+ * front-end devices, 200–299 platform servers listed by a platform) and 'other' (alarm outputs, audio, displays, IDs
+ * outside the coding) kept, not mapped.
+ */
+export type { GbItemKind };
 
 export const GB_ITEM_KINDS: readonly GbItemKind[] = ['video', 'alarm_input', 'civil', 'business_group', 'virtual_org', 'device', 'other'];
 

@@ -116,7 +116,13 @@ export function parseItem(raw: unknown): GbCatalogItem | null {
     manufacturer: text(raw, 'Manufacturer'),
     model: text(raw, 'Model'),
     civilCode: text(raw, 'CivilCode'),
-    parentIds: parent === null ? [] : parent.split('/').map((p) => p.trim()).filter((p) => p !== '' && p !== gbId),
+    parentIds:
+      parent === null
+        ? []
+        : parent
+            .split('/')
+            .map((p) => p.trim())
+            .filter((p) => p !== '' && p !== gbId),
     businessGroupId: text(info, 'BusinessGroupID') ?? text(raw, 'BusinessGroupID'),
     status: normStatus(text(raw, 'Status')),
     address: text(raw, 'Address'),
