@@ -2,7 +2,7 @@
 import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { asLog, type Log, type LogSink } from '../../../common/log';
-import { msg } from '../../../common/messages';
+import { msg, type ServerMessage } from '../../../common/messages';
 import type { Store } from '../../../storage/repositories';
 import type { GbCatalogApplied, GbCatalogItemRow, GbChannelDefaults } from '../../../storage/repos/gb-catalog';
 import { DomainError } from '../../platform/errors';
@@ -25,8 +25,8 @@ export interface GbCatalogSyncState {
   sumNum: number | null;
   /** Items received (duplicates included). */
   received: number;
-  /** The message code of the last failure (e.g. gb.no_answer), null after a success. */
-  error: string | null;
+  /** Why the last query failed (gb.no_answer, gb.refused, gb.not_registered ...), null after a success. */
+  error: ServerMessage | null;
 }
 
 /** Told after a catalog, notification or DeviceInfo changed stored rows (the composition root reloads the device tree). */
@@ -78,7 +78,8 @@ const NEVER = (deviceId: string): GbCatalogSyncState => ({
   received: 0,
   error: null,
 });
-const codeOf = (err: unknown): string => (err instanceof DomainError ? err.code : 'server.internal');
+const messageOf = (err: unknown): ServerMessage => (err instanceof DomainError ? err.msg : msg('server.internal'));
+const codeOf = (err: unknown): string => messageOf(err).code;
 
 export class GbCatalog implements GbCatalogControl {
   private readonly log: Log;
@@ -227,7 +228,7 @@ export class GbCatalog implements GbCatalogControl {
       });
       if (changedAnything(applied)) await this.emit({ deviceId: d.id, gbId, applied, deviceChanged: false });
     } catch (err) {
-      Object.assign(state, { phase: 'failed', error: codeOf(err), finishedMs: this.now() });
+      Object.assign(state, { phase: 'failed', error: messageOf(err), finishedMs: this.now() });
       this.log.warn('catalog query failed', { deviceId: gbId, error: codeOf(err), err: (err as Error).message });
     }
     return { ...state };

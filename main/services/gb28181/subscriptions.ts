@@ -1,5 +1,6 @@
 // GB/T 28181 subscriptions (SUBSCRIBE Catalog, Alarm, MobilePosition with Expires): made per device, renewed before expiry, their state for the console.
 import { asLog, type Log, type LogSink } from '../../../common/log';
+import { msg, type ServerMessage } from '../../../common/messages';
 import { DomainError } from '../../platform/errors';
 import { encodeManscdp } from './manscdp';
 import type { GbSignalling } from './signalling';
@@ -33,8 +34,8 @@ export interface GbSubscriptionState {
   renewals: number;
   /** Failed attempts in a row. */
   failures: number;
-  /** Why the last attempt failed: 'sip.<status>' or the DomainError code; null after a success. */
-  lastError: string | null;
+  /** Why the last attempt failed, as a registered message (gb.refused with the SIP status, gb.no_answer, gb.not_registered); null after a success. */
+  lastError: ServerMessage | null;
 }
 
 export interface GbSubscribeOptions {
@@ -64,6 +65,8 @@ interface Entry {
   /** Bumped by every new subscribe/stop: an answer to an older attempt is ignored. */
   generation: number;
   eventId: number;
+  /** The first attempt of the current subscribe (a second subscribe with the same options waits for it). */
+  first: Promise<void>;
 }
 
 /** The SUBSCRIBE body of a kind (A.2.4.x queries). */
@@ -108,7 +111,8 @@ export class GbSubscriptions {
       prev.state.expiresS === expiresS &&
       prev.state.intervalS === intervalS
     ) {
-      return prev.state; // already kept: idempotent
+      await prev.first; // already kept (or being made): idempotent, nothing sent
+      return { ...(this.entries.get(key) ?? prev).state };
     }
     if (prev?.timer) clearTimeout(prev.timer);
     const entry: Entry = {
@@ -128,10 +132,12 @@ export class GbSubscriptions {
       timer: null,
       generation: (prev?.generation ?? 0) + 1,
       eventId: prev?.eventId ?? this.nextSn(),
+      first: Promise.resolve(),
     };
     this.entries.set(key, entry);
     this.emit(entry.state);
-    await this.attempt(key, entry.generation, false);
+    entry.first = this.attempt(key, entry.generation, false);
+    await entry.first;
     return { ...this.entries.get(key)!.state };
   }
 
@@ -221,12 +227,13 @@ export class GbSubscriptions {
     const { deviceId, kind } = e.state;
     let status = 0;
     let granted: number | null = null;
-    let error: string | null = null;
+    let error: ServerMessage | null = null;
     try {
       ({ status, expiresS: granted } = await this.send(e, e.state.expiresS));
-      if (status < 200 || status >= 300) error = `sip.${status}`;
+      if (status === 408) error = msg('gb.no_answer', { id: deviceId, cmd: `SUBSCRIBE ${kind}` });
+      else if (status < 200 || status >= 300) error = msg('gb.refused', { id: deviceId, cmd: `SUBSCRIBE ${kind}`, status });
     } catch (err) {
-      error = err instanceof DomainError ? err.code : 'server.internal';
+      error = err instanceof DomainError ? err.msg : msg('server.internal');
       if (!(err instanceof DomainError)) this.log.warn('SUBSCRIBE failed', { deviceId, kind, err: (err as Error).message });
     }
     if (e.generation !== generation || this.closed) return; // stopped or replaced meanwhile
@@ -265,7 +272,7 @@ export class GbSubscriptions {
       failures,
       lastError: error,
     });
-    this.log.warn('subscription attempt failed; retrying', { deviceId, kind, error, retryMs });
+    this.log.warn('subscription attempt failed; retrying', { deviceId, kind, error: error.code, status, retryMs });
     this.schedule(key, e, retryMs, stillActive);
   }
 
