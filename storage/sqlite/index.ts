@@ -9,6 +9,7 @@ import { SqliteAuditRepo } from './audit';
 import { SqliteGpsRepo } from './gps';
 import { SqliteInvestigationRepo } from './investigation';
 import { SqliteOnvifRepo } from './onvif';
+import { SqliteGbRepo } from './gb28181';
 import { SqliteCameraRepo } from './cameras';
 import { SqliteChannelRepo, SqliteRtspRepo } from './channels';
 import { SqliteAgentRepo, SqliteDeviceRepo } from './devices';
@@ -23,6 +24,7 @@ import { SqliteSessionRepo } from './sessions';
 import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
 import { SqliteFactorRepo } from './factors';
+import { SqliteGbCatalogRepo } from './gb-catalog';
 import { asLog, type LogSink } from '../../common/log';
 import { countSealed, sealStoredSecrets, setCodec, type SecretCodec } from './secrets';
 
@@ -119,6 +121,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     segments: new SqliteSegmentRepo(db),
     events: new SqliteEventRepo(db),
     onvif: new SqliteOnvifRepo(db),
+    gb: new SqliteGbRepo(db),
     gps: new SqliteGpsRepo(db),
     investigation: new SqliteInvestigationRepo(db),
     alarms: new SqliteAlarmRepo(db),
@@ -128,6 +131,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     audit,
     access: new SqliteAccessRepo(db),
     factors: new SqliteFactorRepo(db),
+    gbCatalog: new SqliteGbCatalogRepo(db),
     close: () => db.close(),
   };
 }
