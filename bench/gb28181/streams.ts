@@ -248,6 +248,7 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
         invite_to_first_frame_ms_p50: Math.round(median(ff)),
         cpu_pct_per_stream: Number(cpuPctPerStream.toFixed(2)),
         gap_s: Number((gapMs / 1000).toFixed(2)),
+        rtp_lost: lost,
       },
     };
   } finally {
