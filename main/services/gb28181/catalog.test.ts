@@ -91,6 +91,24 @@ describe('GB/T 28181 catalog over SIP', () => {
     expect(dev.subscribes.map((s) => s.cmdType).sort()).toEqual(['Alarm', 'Catalog', 'MobilePosition']);
     expect(dev.subscribes.find((s) => s.cmdType === 'Catalog')!.event).toMatch(/^Catalog;id=\d+$/);
     expect(dev.subscribes.every((s) => s.expires === 3600)).toBe(true);
+    const views = await catalog.channelViews(DEV);
+    expect(views).toHaveLength(16);
+    expect(views[0]).toMatchObject({
+      gbId: nvrItems(DEV)[0]!.id,
+      typeCode: '131',
+      online: true,
+      ptz: true,
+      manufacturer: 'Argus-Sim',
+      ordinal: 1,
+      parentId: null,
+    });
+    expect(views.filter((v) => !v.online).map((v) => v.ordinal)).toEqual([3]);
+    expect(catalog.subscriptionViews(DEV).map((v) => [v.kind, v.state, v.reason])).toEqual([
+      ['Catalog', 'active', null],
+      ['Alarm', 'active', null],
+      ['MobilePosition', 'active', null],
+    ]);
+    expect(catalog.subscriptionViews(DEV).every((v) => v.renewedMs !== null && v.expiresMs! > v.renewedMs)).toBe(true);
     await waitFor(() => catalog.deviceStatus(DEV), { what: 'DeviceStatus answer' });
     expect(catalog.deviceStatus(DEV)).toMatchObject({ online: true, ok: true, encoding: true, recording: false });
 

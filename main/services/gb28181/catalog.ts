@@ -9,6 +9,7 @@ import { DomainError } from '../../platform/errors';
 import { deviceInfoPatch, parseDeviceInfo, parseDeviceStatus, type GbDeviceStatusSnapshot } from './catalog-device';
 import { collectCatalog, itemsOf } from './catalog-items';
 import { catalogChange, notifyChange } from './catalog-plan';
+import { channelViews, subscriptionViews, type GbCatalogChannelView, type GbCatalogSubscriptionView } from './catalog-views';
 import type { GbPeer, GbRegistrationEvent, GbSignalling, Manscdp } from './signalling';
 import { GB_SUBSCRIPTION_KINDS, type GbSubscriptions, type GbSubscriptionKind, type GbSubscriptionState } from './subscriptions';
 
@@ -51,11 +52,20 @@ export interface GbCatalogControl {
   deviceStatus(gbId: string): GbDeviceStatusSnapshot | null;
   /** Subscription states (of one device, or all). */
   subscriptions(gbId?: string): GbSubscriptionState[];
+  /** The console's view of the device's channels (GbChannelView of common/gb28181.ts), by ordinal. */
+  channelViews(gbId: string): Promise<GbCatalogChannelView[]>;
+  /** The console's view of the device's three subscriptions (GbSubscriptionView). */
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[];
+  /**
+   * What a registration starts, for a device that was approved while registered: DeviceInfo, Catalog, DeviceStatus,
+   * subscriptions (in the background; a device that is not registered is left alone).
+   */
+  startDevice(gbId: string): void;
 }
 
 export interface GbCatalogOptions {
   sip: GbSignalling;
-  store: Pick<Store, 'devices' | 'gbCatalog'>;
+  store: Pick<Store, 'devices' | 'channels' | 'gbCatalog'>;
   subscriptions: GbSubscriptions;
   /** Settings of channels a catalog creates (the server's segment length and retention). */
   channelDefaults: () => GbChannelDefaults;
@@ -132,6 +142,21 @@ export class GbCatalog implements GbCatalogControl {
     const d = await this.o.store.devices.getByCode('gb28181', gbId);
     if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
     return this.o.store.gbCatalog.list(d.id);
+  }
+
+  async channelViews(gbId: string): Promise<GbCatalogChannelView[]> {
+    const d = await this.o.store.devices.getByCode('gb28181', gbId);
+    if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
+    const [rows, channels] = await Promise.all([this.o.store.gbCatalog.list(d.id), this.o.store.channels.listByDevice(d.id)]);
+    return channelViews(rows, channels);
+  }
+
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[] {
+    return subscriptionViews(this.o.subscriptions.states(gbId));
+  }
+
+  startDevice(gbId: string): void {
+    if (this.o.sip.peer(gbId)) this.afterRegister(gbId, true);
   }
 
   async refreshCatalog(gbId: string): Promise<GbCatalogSyncState> {
@@ -306,5 +331,5 @@ export class GbCatalog implements GbCatalogControl {
 }
 
 function changedAnything(a: GbCatalogApplied): boolean {
-  return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.statusChanged.length > 0;
+  return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.orgRenamed.length + a.statusChanged.length > 0;
 }

@@ -30,6 +30,8 @@ export interface GbSubscriptionState {
   expiresAtMs: number | null;
   /** When the next SUBSCRIBE (renewal or retry) goes out; null when none is planned. */
   nextAttemptMs: number | null;
+  /** When the device last accepted a SUBSCRIBE (first or renewal); null when it never did. */
+  acceptedMs: number | null;
   /** Accepted renewals since the first acceptance. */
   renewals: number;
   /** Failed attempts in a row. */
@@ -125,6 +127,7 @@ export class GbSubscriptions {
         sinceMs: this.now(),
         expiresAtMs: null,
         nextAttemptMs: null,
+        acceptedMs: null,
         renewals: 0,
         failures: 0,
         lastError: null,
@@ -246,6 +249,7 @@ export class GbSubscriptions {
         sinceMs: e.state.phase === 'active' ? e.state.sinceMs : nowMs,
         expiresAtMs: nowMs + expiresS * 1000,
         nextAttemptMs: nowMs + renewInMs,
+        acceptedMs: nowMs,
         renewals: renewal ? e.state.renewals + 1 : e.state.renewals,
         failures: 0,
         lastError: null,
