@@ -105,7 +105,7 @@ describe('catalog against the simulator', () => {
 
   it('applies the simulator’s Catalog NOTIFYs (DEL disables, ADD adds, OFF sets the status) without a restart', async () => {
     const before = await t.store.channels.listByDevice(deviceId);
-    await waitFor(() => catalog.subscriptions(DEV).find((s) => s.kind === 'Catalog' && s.phase === 'active'), { what: 'Catalog subscription active' });
+    await waitFor(() => catalog.subscriptionStates(DEV).find((s) => s.kind === 'Catalog' && s.phase === 'active'), { what: 'Catalog subscription active' });
     await sim!.command({ cmd: 'channel', channelId: before[1]!.code, event: 'DEL' });
     await waitFor(async () => !(await t.store.channels.get(before[1]!.id))!.enabled, { what: 'channel 2 disabled' });
     await sim!.command({ cmd: 'channel', channelId: before[2]!.code, event: 'OFF' });
@@ -127,6 +127,6 @@ describe('catalog against the simulator', () => {
     for (const kind of ['Catalog', 'Alarm', 'MobilePosition']) {
       await sim!.waitFor((e) => e.ev === 'subscribe' && e.cmdType === kind && e.renewed === true, { after: mark, what: `${kind} renewed`, timeoutMs: 15_000 });
     }
-    expect(catalog.subscriptions(DEV).map((s) => s.phase)).toEqual(['active', 'active', 'active']);
+    expect(catalog.subscriptionStates(DEV).map((s) => s.phase)).toEqual(['active', 'active', 'active']);
   });
 });
