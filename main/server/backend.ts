@@ -239,7 +239,7 @@ async function start(
   const gps = createGpsFeature(as('gps'));
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
-  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
+  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload(), tree: devices.read });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
 
   const app = createApp({
