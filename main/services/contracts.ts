@@ -102,6 +102,28 @@ export interface PlaceQueries {
   track(unitId: number, startMs: number, endMs: number, limit?: number): Promise<TrackPoint[]>;
 }
 
+/** One position a mobile device of another protocol reports (GB/T 28181 MobilePosition; later JT/T 0x0200), WGS-84. */
+export interface ReportedPosition {
+  /** The device's own time, UTC ms. */
+  tMs: number;
+  lat: number;
+  lon: number;
+  altM?: number | null;
+  speedMps?: number | null;
+  headingDeg?: number | null;
+}
+
+/**
+ * Positions of mobile devices of other kinds reach the map, tracks and geofences as an agent unit's telemetry does
+ * (implemented by the GPS/map feature, issue 5). The device is a unit of the map once it has a mobile identity.
+ */
+export interface PositionIntake {
+  /** Validates and stores the device's positions (refusals counted per unit as for agents); resolves once stored. */
+  submitPositions(deviceId: number, points: readonly ReportedPosition[]): Promise<{ stored: number; rejected: number }>;
+  /** The device's link to Argus came up or went down (its registration): shown as the unit's link on the map. */
+  positionLink(deviceId: number, up: boolean): void;
+}
+
 /** An alarm that names a channel, as the recording policy needs it: its id, channel and first and latest occurrence (UTC ms). */
 export interface AlarmOnChannel {
   alarmId: number;

@@ -256,6 +256,11 @@ export const errorsZh: Record<MessageCode, string> = {
   'factor.directory_account': '此账户通过目录服务登录，其密码在目录中管理。',
   'ldap.unavailable': '目录服务器不可用（{cause}）：目录账户暂时无法登录，本地账户不受影响。',
   'ldap.no_group': '您的目录账户不属于任何已映射到角色的组，请联系管理员。',
+  'gb.control_failed': 'GB/T 28181 设备 {id} 未执行 {cmd}（{result}）',
+  'gb.presets_full': '该 GB/T 28181 通道的预置位编号（1–255）已全部使用，请先删除一个',
+  'gb.no_position': 'GB/T 28181 设备 {id} 不上报云台位置',
+  'gb.not_gb_channel': '通道 {id} 不是 GB/T 28181 设备的通道',
+  'gb.not_gb_device': '设备 {id} 不是 GB/T 28181 设备',
 };
 
 export const ERROR_CATALOGS = { en: errorsEn, 'zh-CN': errorsZh } as const;

@@ -73,13 +73,14 @@ export interface GbSignalling {
    * MANSCDP Query/Control: sends it with a fresh SN and resolves with the device's Response MESSAGE(s) carrying that SN,
    * collected until SumNum items arrived (Catalog, RecordInfo come in several) or `timeoutMs` passed since the last one.
    * Rejects with a DomainError (message registered in the catalogs) when the device refuses or never answers.
+   * `toId`: the body's DeviceID when it is not the device itself (a channel: PresetQuery, RecordCmd, HomePosition).
    */
   query(
     deviceId: string,
     root: 'Query' | 'Control',
     cmdType: string,
     fields: Record<string, unknown>,
-    opts?: { timeoutMs?: number; multi?: boolean },
+    opts?: { timeoutMs?: number; multi?: boolean; toId?: string },
   ): Promise<Manscdp[]>;
   /** Sends a MANSCDP Notify/Response (no answer awaited beyond the SIP 200). */
   notify(to: string | GbPeer, body: Omit<Manscdp, 'sn'> & { sn?: number }): Promise<number>;

@@ -96,13 +96,24 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
   let retentionTimer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
 
+  /** Agent units, and the mobile devices of other kinds (GB/T 28181 body cameras ...), whose positions come through PositionIntake. */
   async function loadUnits(): Promise<void> {
     unitInfo.clear();
     for (const u of await ctx.store.units.list()) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+    for (const d of await ctx.store.devices.list())
+      if (d.mobile && d.kind !== 'agent')
+        unitInfo.set(d.id, { callsign: d.mobile.callsign, type: d.mobile.type, officer: d.mobile.officer, enabled: d.enabled });
+  }
+  async function loadMobileDevice(id: number): Promise<boolean> {
+    const d = await ctx.store.devices.get(id);
+    if (!d?.mobile || d.kind === 'agent') return false;
+    unitInfo.set(d.id, { callsign: d.mobile.callsign, type: d.mobile.type, officer: d.mobile.officer, enabled: d.enabled });
+    return true;
   }
   async function loadUnit(id: number): Promise<void> {
     const u = await ctx.store.units.get(id);
     if (u) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+    else if (await loadMobileDevice(id)) return;
     else unitInfo.delete(id);
     if (!u || !u.enabled) telemetry.disconnect(id, u ? 'unit disabled' : 'unit deleted');
     else telemetry.disconnectOlderThan(id, u.keyRotatedMs, 'stream key rotated');
@@ -264,6 +275,17 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
       return placement;
     },
     rejects: () => repo.rejects(),
+    async submitPositions(deviceId, points) {
+      if (!unitInfo.has(deviceId)) await loadMobileDevice(deviceId);
+      const r = await ingest.submit(
+        deviceId,
+        points.map((p) => ({ ...p })),
+      );
+      return { stored: r.stored, rejected: r.rejected.length };
+    },
+    positionLink(deviceId, up) {
+      ingest.link(deviceId, up ? 1 : -1);
+    },
   };
 
   return {
