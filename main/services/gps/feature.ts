@@ -50,6 +50,8 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
   const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean }>();
   const watcher = new GeofenceWatcher((id) => unitInfo.get(id)?.type);
   let fences: GeofenceRow[] = [];
+  /** Mobile devices of other kinds whose link (registration) is up: PositionIntake.positionLink. */
+  const positionLinks = new Set<number>();
   let recordChain: Promise<void> = Promise.resolve();
   const recordEvent = (input: Parameters<GpsContext['deviceEvents']['record']>[0]) => {
     recordChain = recordChain
@@ -284,6 +286,10 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
       return { stored: r.stored, rejected: r.rejected.length };
     },
     positionLink(deviceId, up) {
+      // Idempotent: a device re-registering while up counts once.
+      if (up === positionLinks.has(deviceId)) return;
+      if (up) positionLinks.add(deviceId);
+      else positionLinks.delete(deviceId);
       ingest.link(deviceId, up ? 1 : -1);
     },
   };
