@@ -218,7 +218,12 @@ describe('GB/T 28181 control with the simulator', () => {
       timeoutMs: 20_000,
       what: 'the GB device on the map with a position',
     });
-    expect(unit).toMatchObject({ callsign: '执法记录仪 07', type: 'body', position: { lat: 31.8301, lon: 117.2512, speedMps: 10, headingDeg: 90 } });
+    expect(unit).toMatchObject({
+      channelId: w.channelId,
+      callsign: '执法记录仪 07',
+      type: 'body',
+      position: { lat: 31.8301, lon: 117.2512, speedMps: 10, headingDeg: 90 },
+    });
     const device = await w.t.store.devices.get(w.deviceId);
     expect(device?.mobile).toMatchObject({ callsign: '执法记录仪 07', type: 'body' });
     const track = await w.gps.control.track(w.deviceId, 0, Date.now() + 60_000);

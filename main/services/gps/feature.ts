@@ -47,7 +47,8 @@ export function validateFence(b: {
 export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}): Feature<GpsControl> & { ingest: GpsIngest; watcher: GeofenceWatcher } {
   const log = (m: string) => ctx.log(m);
   const repo = ctx.store.gps;
-  const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean }>();
+  /** channelId: the channel shown with the unit (undefined: an agent's, its own id). */
+  const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean; channelId?: number | null }>();
   const watcher = new GeofenceWatcher((id) => unitInfo.get(id)?.type);
   let fences: GeofenceRow[] = [];
   /** Mobile devices of other kinds whose link (registration) is up: PositionIntake.positionLink. */
@@ -102,14 +103,13 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
   async function loadUnits(): Promise<void> {
     unitInfo.clear();
     for (const u of await ctx.store.units.list()) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
-    for (const d of await ctx.store.devices.list())
-      if (d.mobile && d.kind !== 'agent')
-        unitInfo.set(d.id, { callsign: d.mobile.callsign, type: d.mobile.type, officer: d.mobile.officer, enabled: d.enabled });
+    for (const d of await ctx.store.devices.list()) if (d.mobile && d.kind !== 'agent') await loadMobileDevice(d.id);
   }
   async function loadMobileDevice(id: number): Promise<boolean> {
     const d = await ctx.store.devices.get(id);
     if (!d?.mobile || d.kind === 'agent') return false;
-    unitInfo.set(d.id, { callsign: d.mobile.callsign, type: d.mobile.type, officer: d.mobile.officer, enabled: d.enabled });
+    const first = (await ctx.store.channels.listByDevice(d.id)).sort((a, b) => a.ordinal - b.ordinal)[0];
+    unitInfo.set(d.id, { callsign: d.mobile.callsign, type: d.mobile.type, officer: d.mobile.officer, enabled: d.enabled, channelId: first?.id ?? null });
     return true;
   }
   async function loadUnit(id: number): Promise<void> {
@@ -164,6 +164,7 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
         const s = ingest.state(id);
         return {
           unitId: id,
+          channelId: u.channelId === undefined ? id : u.channelId,
           callsign: u.callsign,
           type: u.type,
           officer: u.officer,
