@@ -29,6 +29,7 @@ import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
+import { createGbControlFeature } from '../services/gb28181/control-parts';
 import { createGbFeature } from '../services/gb28181/feature';
 import { DeviceLinkBoard } from '../services/device-links';
 import { createDevices, type DevicesControl } from '../services/devices/index';
@@ -56,6 +57,7 @@ export interface Backend {
   features: {
     onvif: ReturnType<typeof createOnvifFeature>;
     gb: ReturnType<typeof createGbFeature>;
+    gbControl: ReturnType<typeof createGbControlFeature>;
     gps: ReturnType<typeof createGpsFeature>;
     investigation: ReturnType<typeof createInvestigationFeature>;
     alarms: ReturnType<typeof createAlarmFeature>;
@@ -235,12 +237,14 @@ async function start(
   await access.start();
   // Each feature logs as its own component.
   const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
-  const onvif = createOnvifFeature(as('onvif'));
+  // GPS and GB/T 28181 first: GB device control feeds the map and gives the PTZ controller its driver for GB channels.
   const gps = createGpsFeature(as('gps'));
+  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
+  const gbControl = createGbControlFeature(as('gb28181-control'), { signalling: gb.control.signalling, gps: gps.control });
+  const onvif = createOnvifFeature(as('onvif'), { ptzDrivers: [gbControl.control.ptzDriver] });
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
-  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
-  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
+  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gbControl, gb];
 
   const app = createApp({
     config,
@@ -254,7 +258,14 @@ async function start(
     access,
     tls,
     log: root.child('http'),
-    features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control, gb: gb.control },
+    features: {
+      onvif: onvif.control,
+      gps: gps.control,
+      investigation: investigation.control,
+      alarms: alarms.control,
+      gb: gb.control,
+      gbCommands: gbControl.control.admin,
+    },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
   publish = (ev) => {
@@ -299,7 +310,7 @@ async function start(
     retention,
     recovery,
     devices,
-    features: { onvif, gps, investigation, alarms, gb },
+    features: { onvif, gps, investigation, alarms, gb, gbControl },
     deviceEvents: ctx.deviceEvents,
     auth: app.auth,
     async close() {

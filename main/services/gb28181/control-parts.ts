@@ -4,7 +4,7 @@ import type { Store } from '../../../storage/repositories';
 import type { AuditLog } from '../audit-log';
 import type { PositionIntake } from '../contracts';
 import type { DeviceEventService } from '../device-events';
-import type { FeatureContext } from '../features';
+import type { Feature, FeatureContext } from '../features';
 import { GbAdminCommands } from './admin-commands';
 import { GbAlarmIntake } from './alarm-notify';
 import { GbDeviceControl } from './device-control';
@@ -91,4 +91,27 @@ export class GbControlParts {
     this.alarms.close();
     this.positions.close();
   }
+}
+
+/** Device control as a feature of its own beside the GB feature (same folder): started before the SIP endpoint listens, closed with it. */
+export function createGbControlFeature(
+  ctx: FeatureContext<'devices' | 'channels' | 'events'>,
+  deps: { signalling: GbSignalling; gps: PositionIntake },
+): Feature<GbControlParts> {
+  const parts = new GbControlParts({
+    signalling: deps.signalling,
+    store: ctx.store,
+    deviceEvents: ctx.deviceEvents,
+    onServerEvent: ctx.onServerEvent,
+    audit: ctx.audit,
+    gps: deps.gps,
+    now: ctx.now,
+    log: ctx.log,
+  });
+  return {
+    control: parts,
+    mounts: [],
+    start: () => Promise.resolve(parts.start()),
+    close: () => Promise.resolve(parts.close()),
+  };
 }

@@ -89,6 +89,8 @@ export class GbPositions {
     if (!device.mobile) await this.makeMobile(device.id, device.name, from.id);
     const prev = this.last.get(device.id);
     if (!prev || p.tMs >= prev.tMs) this.last.set(device.id, { lat: p.lat, lon: p.lon, tMs: p.tMs });
+    // Its link on the map (idempotent): up while registered, also for a device that became mobile after registering.
+    this.deps.gps.positionLink(device.id, this.deps.signalling.peer(from.id) !== null);
     const r = await this.deps.gps.submitPositions(device.id, [p]);
     if (r.rejected > 0) this.deps.log.debug('MobilePosition refused by the GPS feature', { deviceId: device.id });
   }
