@@ -97,6 +97,48 @@ describe('GB/T 28181 control (back end, API, simulator)', () => {
     expect(alarm).toMatchObject({ severity: 'major', lat: 31.83, lon: 117.25, message: '移动侦测' });
   }, 60_000);
 
+  it('recalls a preset on the GB channel by alarm linkage and goes home, with control released between', async () => {
+    // home: stored on the device as preset 255, recalled by ptz/home
+    expect((await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/home/set`)).status).toBe(204);
+    const home = await waitFor(
+      async () => {
+        const h = await head();
+        return h.presets.includes(255) ? h.position : null;
+      },
+      { what: 'home stored on the device' },
+    );
+    await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/move`, { pan: -1, tilt: -1 });
+    await waitFor(async () => Math.abs((await head()).position.pan - home.pan) > 3, { timeoutMs: 15_000, what: 'the head leaving home' });
+    await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/stop`);
+    const preset = await srv.client.ok<PtzPreset>('POST', `/api/v1/channels/${channelId}/ptz/presets`, { name: 'Linkage' }, 201);
+    const at = (await head()).position;
+    expect((await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/home`)).status).toBe(204);
+    await waitFor(async () => Math.abs((await head()).position.pan - home.pan) < 0.01, { what: 'the head at home' });
+    expect((await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/release`)).status).toBe(204);
+    // The device's tamper alarm recalls the preset through the alarm rule (system priority, the same path as ONVIF).
+    const rule = await srv.client.call('POST', '/api/v1/alarm-rules', {
+      name: 'GB tamper',
+      sourceIds: [channelId],
+      types: ['tamper'],
+      actions: { ptz: { cameraId: null, presetId: preset.id } },
+    });
+    expect(rule.status).toBe(201);
+    await sim.command({ cmd: 'alarm', channelId: channelCode, priority: 1, method: 2, type: 2, description: '防拆报警' });
+    await waitFor(
+      async () => {
+        const p = (await head()).position;
+        return Math.abs(p.pan - at.pan) < 0.01 && Math.abs(p.tilt - at.tilt) < 0.01;
+      },
+      { what: 'the head at the linkage preset' },
+    );
+    const alarm = await waitFor(
+      async () =>
+        (await srv.client.ok<AlarmList>('GET', '/api/v1/alarms?state=open')).alarms.find((a) => a.type === 'tamper' && a.actions.some((x) => x.kind === 'ptz')),
+      { what: 'the tamper alarm with its ptz action' },
+    );
+    expect(alarm.actions.find((x) => x.kind === 'ptz')).toMatchObject({ status: 'ok' });
+  }, 90_000);
+
   it('puts the device on the map as a body camera with its channel when it reports MobilePosition', async () => {
     await sim.command({ cmd: 'position', latitude: 31.8301, longitude: 117.2512, speed: 18, direction: 45, send: 'message' });
     const unit = await waitFor(
