@@ -10,6 +10,7 @@ import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } 
 import type { WallStateRepo } from './repos/wall-states';
 import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
 import type { FactorRepo } from './repos/factors';
+import type { GbRecordsRepo } from './repos/gb-records';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
 export type CameraKind = 'rtsp' | 'uplink';
@@ -294,6 +295,8 @@ export interface Store {
   access: AccessRepo;
   /** Sign-in factors (TOTP, recovery codes) and directory accounts (migration 018). */
   factors: FactorRepo;
+  /** Downloads of GB/T 28181 device recordings and the segments they wrote (migration 023). */
+  gbRecords: GbRecordsRepo;
   close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ import { Db } from './db';
 import { SqliteEventRepo } from './events';
 import { SqliteLayoutRepo } from './layouts';
 import { SqliteWallStateRepo } from './wall-states';
+import { SqliteGbRecordsRepo } from './gb-records';
 import { loadMigrations, migrate } from './migrate';
 import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
@@ -128,6 +129,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     audit,
     access: new SqliteAccessRepo(db),
     factors: new SqliteFactorRepo(db),
+    gbRecords: new SqliteGbRecordsRepo(db),
     close: () => db.close(),
   };
 }
