@@ -6,6 +6,7 @@ import type { FfmpegArgs, FfmpegLauncher, RecordProcess } from './ffmpeg-launche
 import { FILL_MISSING_PTS_BSF } from './ffmpeg-args/input';
 import { probe, type ProbeInfo } from './probe';
 import { asLog, type LogSink } from '../common/log';
+import { PsForFfmpeg } from './ps/for-ffmpeg';
 
 export interface HistoryIngestSpec {
   /** MPEG-PS bytes (RTP already stripped); their end is the end of the recording. */
@@ -25,9 +26,9 @@ export interface IngestedSegment extends ProbeInfo {
 }
 
 /**
- * ffmpeg reading PS from fd 3 (`-f mpeg`): video only, copied (PS audio, usually G.711 with stream id 0xC0/0x90, is
- * often misdetected by the demuxer; a wrong audio guess would fail the whole download), cut into MPEG-TS segments at
- * keyframes; the segment list (file, start, end in stream seconds) comes on stdout.
+ * ffmpeg reading PS from fd 3 (`-f mpeg`, after media/ps PsForFfmpeg made GB audio readable): video copied, audio (G.711,
+ * AAC) as AAC when there is any, cut into MPEG-TS segments at keyframes; the segment list (file, start, end in stream
+ * seconds) comes on stdout.
  */
 export function historyIngestArgs(spec: Omit<HistoryIngestSpec, 'bytes'>, bytes: Readable): FfmpegArgs {
   return {
@@ -40,10 +41,16 @@ export function historyIngestArgs(spec: Omit<HistoryIngestSpec, 'bytes'>, bytes:
         options: [
           '-map',
           '0:v:0',
+          '-map',
+          '0:a:0?',
           '-c:v',
           'copy',
           '-bsf:v',
           FILL_MISSING_PTS_BSF,
+          '-c:a',
+          'aac',
+          '-b:a',
+          '32k',
           '-f',
           'segment',
           '-segment_format',
@@ -78,7 +85,9 @@ export function ingestHistory(ffmpeg: FfmpegLauncher, spec: HistoryIngestSpec, l
   const closed: Array<{ file: string; startS: number; endS: number }> = [];
   let proc: RecordProcess | null = null;
   const done = new Promise<IngestedSegment[]>((resolve, reject) => {
-    proc = ffmpeg.process(historyIngestArgs(spec, spec.bytes), {
+    const fixed = new PsForFfmpeg();
+    spec.bytes.once('error', (e) => fixed.destroy(e));
+    proc = ffmpeg.process(historyIngestArgs(spec, spec.bytes.pipe(fixed)), {
       onStdoutLine: (line) => {
         const m = /^(.*),(-?[\d.]+),(-?[\d.]+)$/.exec(line);
         if (m) closed.push({ file: path.resolve(spec.outDir, path.basename(m[1]!)), startS: Number(m[2]), endS: Number(m[3]) });
