@@ -7,14 +7,15 @@ import type { GbCatalogRepo } from './repos/gb-catalog';
 import type { GpsRepo } from './repos/gps';
 import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
+import type { GbRepo } from './repos/gb28181';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
 import type { WallStateRepo } from './repos/wall-states';
 import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
 import type { FactorRepo } from './repos/factors';
 import type { GbRecordsRepo } from './repos/gb-records';
 
-/** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
-export type CameraKind = 'rtsp' | 'uplink';
+/** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo); 'gb28181': a channel of a GB/T 28181 device (INVITE). */
+export type CameraKind = 'rtsp' | 'uplink' | 'gb28181';
 
 /** The url of every uplink row (units have no stream URL: they publish to Argus). */
 export const UPLINK_URL = 'uplink:';
@@ -284,6 +285,8 @@ export interface Store {
   segments: SegmentRepo;
   events: EventRepo;
   onvif: OnvifRepo;
+  /** GB/T 28181 devices' registrar facts and passwords, the site password (migration 021). */
+  gb: GbRepo;
   gps: GpsRepo;
   investigation: InvestigationRepo;
   alarms: AlarmRepo;
