@@ -30,6 +30,7 @@ import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createGbFeature } from '../services/gb28181/feature';
+import { createGbRecordsFeature } from '../services/gb28181/records-feature';
 import { DeviceLinkBoard } from '../services/device-links';
 import { createDevices } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
@@ -54,6 +55,7 @@ export interface Backend {
   features: {
     onvif: ReturnType<typeof createOnvifFeature>;
     gb: ReturnType<typeof createGbFeature>;
+    gbRecords: ReturnType<typeof createGbRecordsFeature>;
     gps: ReturnType<typeof createGpsFeature>;
     investigation: ReturnType<typeof createInvestigationFeature>;
     alarms: ReturnType<typeof createAlarmFeature>;
@@ -238,7 +240,8 @@ async function start(
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
   const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
-  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
+  const gbRecords = createGbRecordsFeature(as('gb28181-records'), { signalling: gb.control.signalling });
+  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb, gbRecords];
 
   const app = createApp({
     config,
@@ -252,7 +255,14 @@ async function start(
     access,
     tls,
     log: root.child('http'),
-    features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control, gb: gb.control },
+    features: {
+      onvif: onvif.control,
+      gps: gps.control,
+      investigation: investigation.control,
+      alarms: alarms.control,
+      gb: gb.control,
+      gbRecords: gbRecords.control,
+    },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
   publish = (ev) => {
@@ -296,7 +306,7 @@ async function start(
     units,
     retention,
     recovery,
-    features: { onvif, gps, investigation, alarms, gb },
+    features: { onvif, gps, investigation, alarms, gb, gbRecords },
     deviceEvents: ctx.deviceEvents,
     auth: app.auth,
     async close() {

@@ -16,6 +16,7 @@ import type { GpsControl } from './gps/control';
 import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
 import type { GbControl } from './gb28181/control';
+import type { GbRecordsControl } from './gb28181/records-feature';
 import type { LogSink } from '../../common/log';
 import type { AccessControl } from './access/contract';
 
@@ -89,4 +90,6 @@ export interface FeatureControls {
   alarms: AlarmControl;
   /** GB/T 28181 (issue 14): devices, approval, passwords, the SIP endpoint. */
   gb: GbControl;
+  /** GB/T 28181 device recordings (issue 14 item 7): ranges on the device, downloads, device playback. */
+  gbRecords: GbRecordsControl;
 }
