@@ -260,6 +260,20 @@ export const MESSAGES = {
   'gb.no_position': 'GB/T 28181 device {id} does not report its PTZ position',
   'gb.not_gb_channel': 'channel {id} is not a channel of a GB/T 28181 device',
   'gb.not_gb_device': 'device {id} is not a GB/T 28181 device',
+  // GB/T 28181 device recordings (issue 14 item 7): RecordInfo, playback and download from the device
+  'gb.records.not_gb_channel': 'channel {id} is not a GB/T 28181 channel',
+  'gb.records.bad_range': 'the end must be after the start',
+  'gb.records.range_too_long': 'at most {hours} h per request',
+  'gb.records.already_recorded': 'Argus already holds the recordings of this range',
+  'gb.records.download_running': 'a download from this channel is already running (download {id})',
+  'gb.records.download_not_found': 'download {id} does not exist',
+  'gb.records.no_media': 'the device sent no media for {seconds} s',
+  'gb.records.no_recording': 'the device sent no playable video for this range',
+  'gb.records.interrupted': 'the server stopped during the download',
+  'gb.records.cancelled': 'the download was cancelled',
+  'gb.records.playback_not_found': 'playback session {id} has ended or does not exist',
+  'gb.records.playback_limit': 'at most {max} device playbacks at once',
+  'gb.records.control_refused': 'the device refused the playback command (SIP {status})',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -9,6 +9,7 @@ import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
 import * as gbControl from './gb28181-control';
+import * as gbRecords from './gb28181-records';
 import * as gps from './gps';
 import * as investigation from './investigation';
 import * as layouts from './layouts';
@@ -29,6 +30,7 @@ export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
 export * from './gb28181-control';
+export * from './gb28181-records';
 export * from './gps';
 export * from './investigation';
 export * from './layouts';
@@ -69,6 +71,7 @@ export const ENDPOINT_AREAS = {
   channelsPtz: only(channelsPtz),
   access: only(access),
   gbControl: only(gbControl),
+  gbRecords: only(gbRecords),
 };
 
 /** Every declaration, once. */

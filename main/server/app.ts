@@ -376,5 +376,6 @@ function withUnavailable(given: Partial<FeatureControls>): FeatureControls {
     alarms: given.alarms ?? (missing('the alarm center') as FeatureControls['alarms']),
     gb: given.gb ?? (missing('GB/T 28181') as FeatureControls['gb']),
     gbCommands: given.gbCommands ?? (missing('GB/T 28181') as FeatureControls['gbCommands']),
+    gbRecords: given.gbRecords ?? (missing('GB/T 28181 device recordings') as FeatureControls['gbRecords']),
   };
 }

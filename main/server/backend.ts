@@ -31,6 +31,7 @@ import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createGbControlFeature } from '../services/gb28181/control-parts';
 import { createGbFeature } from '../services/gb28181/feature';
+import { createGbRecordsFeature } from '../services/gb28181/records-feature';
 import { DeviceLinkBoard } from '../services/device-links';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
@@ -58,6 +59,7 @@ export interface Backend {
     onvif: ReturnType<typeof createOnvifFeature>;
     gb: ReturnType<typeof createGbFeature>;
     gbControl: ReturnType<typeof createGbControlFeature>;
+    gbRecords: ReturnType<typeof createGbRecordsFeature>;
     gps: ReturnType<typeof createGpsFeature>;
     investigation: ReturnType<typeof createInvestigationFeature>;
     alarms: ReturnType<typeof createAlarmFeature>;
@@ -244,7 +246,8 @@ async function start(
   const onvif = createOnvifFeature(as('onvif'), { ptzDrivers: [gbControl.control.ptzDriver] });
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
-  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gbControl, gb];
+  const gbRecords = createGbRecordsFeature(as('gb28181-records'), { signalling: gb.control.signalling });
+  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gbControl, gb, gbRecords];
 
   const app = createApp({
     config,
@@ -265,6 +268,7 @@ async function start(
       alarms: alarms.control,
       gb: gb.control,
       gbCommands: gbControl.control.admin,
+      gbRecords: gbRecords.control,
     },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
@@ -310,7 +314,7 @@ async function start(
     retention,
     recovery,
     devices,
-    features: { onvif, gps, investigation, alarms, gb, gbControl },
+    features: { onvif, gps, investigation, alarms, gb, gbControl, gbRecords },
     deviceEvents: ctx.deviceEvents,
     auth: app.auth,
     async close() {

@@ -17,6 +17,7 @@ import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
 import type { GbAdminCommands } from './gb28181/admin-commands';
 import type { GbControl } from './gb28181/control';
+import type { GbRecordsControl } from './gb28181/records-feature';
 import type { LogSink } from '../../common/log';
 import type { AccessControl } from './access/contract';
 
@@ -92,4 +93,6 @@ export interface FeatureControls {
   gb: GbControl;
   /** GB/T 28181 device commands for admins: remote reboot, recording on the device (issue 14 item 5). */
   gbCommands: GbAdminCommands;
+  /** GB/T 28181 device recordings (issue 14 item 7): ranges on the device, downloads, device playback. */
+  gbRecords: GbRecordsControl;
 }

@@ -269,6 +269,19 @@ export const errorsZh: Record<MessageCode, string> = {
   'gb.no_position': 'GB/T 28181 设备 {id} 不上报云台位置',
   'gb.not_gb_channel': '通道 {id} 不是 GB/T 28181 设备的通道',
   'gb.not_gb_device': '设备 {id} 不是 GB/T 28181 设备',
+  'gb.records.not_gb_channel': '通道 {id} 不是 GB/T 28181 通道',
+  'gb.records.bad_range': '结束时间必须晚于开始时间',
+  'gb.records.range_too_long': '每次最多 {hours} 小时',
+  'gb.records.already_recorded': 'Argus 已有该时间段的录像',
+  'gb.records.download_running': '该通道已有下载正在进行（下载 {id}）',
+  'gb.records.download_not_found': '下载 {id} 不存在',
+  'gb.records.no_media': '设备 {seconds} 秒内未发送媒体',
+  'gb.records.no_recording': '设备未发送该时间段的可播放视频',
+  'gb.records.interrupted': '下载过程中服务器已停止',
+  'gb.records.cancelled': '下载已取消',
+  'gb.records.playback_not_found': '回放会话 {id} 已结束或不存在',
+  'gb.records.playback_limit': '同时最多 {max} 路设备回放',
+  'gb.records.control_refused': '设备拒绝了回放控制命令（SIP {status}）',
 };
 
 export const ERROR_CATALOGS = { en: errorsEn, 'zh-CN': errorsZh } as const;

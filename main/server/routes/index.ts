@@ -11,6 +11,7 @@ import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
 import { gbControlRoutes } from './gb28181-control';
+import { gbRecordsRoutes } from './gb28181-records';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
 import { layoutRoutes } from './layouts';
@@ -45,6 +46,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...channelRoutes(deps),
     ...accessRoutes(deps),
     ...gbControlRoutes(deps),
+    ...gbRecordsRoutes(deps),
   ];
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;
