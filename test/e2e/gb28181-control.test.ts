@@ -95,6 +95,11 @@ describe('GB/T 28181 control (back end, API, simulator)', () => {
       { what: 'the alarm in the alarm center' },
     );
     expect(alarm).toMatchObject({ severity: 'major', lat: 31.83, lon: 117.25, message: '移动侦测' });
+    // An operator closes it: the device's alarm is reset (AlarmCmd ResetAlarm with its method and type).
+    const seen = sim.events.length;
+    expect((await srv.client.call('POST', `/api/v1/alarms/${alarm.id}/steps`, { action: 'close' })).status).toBe(200);
+    const reset = await sim.waitFor((e) => e.ev === 'alarm-reset', { what: 'ResetAlarm at the device', after: seen });
+    expect(reset).toMatchObject({ channelId: channelCode, value: 'ResetAlarm' });
   }, 60_000);
 
   it('recalls a preset on the GB channel by alarm linkage and goes home, with control released between', async () => {
@@ -138,6 +143,25 @@ describe('GB/T 28181 control (back end, API, simulator)', () => {
     );
     expect(alarm.actions.find((x) => x.kind === 'ptz')).toMatchObject({ status: 'ok' });
   }, 90_000);
+
+  it('runs a tour over the GB presets on the server (each step a preset recall at the device) until stopped', async () => {
+    const presets = await srv.client.ok<PtzPreset[]>('GET', `/api/v1/channels/${channelId}/ptz/presets`);
+    expect(presets.length).toBeGreaterThanOrEqual(2);
+    const tour = await srv.client.ok<{ id: number }>(
+      'POST',
+      `/api/v1/channels/${channelId}/ptz/tours`,
+      { name: '巡航', steps: presets.slice(0, 2).map((p) => ({ presetId: p.id, dwellSeconds: 1 })) },
+      201,
+    );
+    await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/release`);
+    const seen = sim.events.length;
+    expect((await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/tours/${tour.id}/start`)).status).toBe(200);
+    const goto = (index: number) => (e: { ev: string; cmd?: unknown }) =>
+      e.ev === 'ptz' && JSON.stringify(e.cmd) === JSON.stringify({ kind: 'preset-goto', preset: index });
+    const first = await sim.waitFor(goto(1), { what: 'the tour at preset 1', after: seen });
+    await sim.waitFor(goto(2), { what: 'the tour at preset 2', after: sim.events.indexOf(first) });
+    expect((await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/tour/stop`)).status).toBe(204);
+  }, 60_000);
 
   it('puts the device on the map as a body camera with its channel when it reports MobilePosition', async () => {
     await sim.command({ cmd: 'position', latitude: 31.8301, longitude: 117.2512, speed: 18, direction: 45, send: 'message' });
