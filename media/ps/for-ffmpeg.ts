@@ -104,3 +104,15 @@ function rewriteAlawType(unit: Buffer): void {
     off += 4 + unit.readUInt16BE(off + 2);
   }
 }
+
+/**
+ * The fix-up over a reader of PS (a receiver's subscription): destroying the result (or its source failing) destroys both,
+ * so the subscription ends with the run that read it.
+ */
+export function psForFfmpeg(source: import('node:stream').Readable, onTypes?: (t: PsStreamTypes) => void): PsForFfmpeg {
+  const fix = new PsForFfmpeg(onTypes);
+  source.on('error', (err) => fix.destroy(err));
+  fix.once('close', () => source.destroy());
+  source.pipe(fix);
+  return fix;
+}
