@@ -66,6 +66,11 @@ describe('GB/T 28181 control (back end, API, simulator)', () => {
     expect((await srv.client.call('POST', `/api/v1/channels/${channelId}/ptz/stop`)).status).toBe(204);
     await waitFor(async () => JSON.stringify((await head()).lastCommand) === JSON.stringify({ kind: 'stop' }), { what: 'stop at the device' });
     expect(await srv.client.ok('GET', `/api/v1/channels/${channelId}/ptz`)).toMatchObject({ holder: { username: 'admin' } });
+    // PTZPosition (2022): where the head stopped, as the device reports it
+    const at = (await head()).position;
+    const pos = await srv.client.ok<{ pan: number; tilt: number; zoom: number }>('GET', `/api/v1/channels/${channelId}/ptz/position`);
+    expect(pos.tilt).toBeCloseTo(at.tilt, 1);
+    expect(pos.pan).toBeCloseTo(at.pan, 1);
     const audit = await srv.backend.store.audit.query({ action: 'ptz.move' });
     expect(audit[0]).toMatchObject({ username: 'admin', targetId: String(channelId) });
   }, 60_000);
