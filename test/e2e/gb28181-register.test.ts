@@ -86,6 +86,12 @@ describe('GB/T 28181 registration (back end)', () => {
     expect(mine.every((r) => r.ip === '127.0.0.1')).toBe(true);
     expect((await c.register({ deviceId: other, password: 'own-pass-99', serverId: SERVER })).status).toBe(200);
     expect(JSON.stringify(await srv.backend.store.audit.query({}))).not.toContain('own-pass-99');
+    // Disabled in the device editor: its registration ends at once and it cannot register again.
+    const nvr = (await gb.list()).find((d) => d.gbId === other)!;
+    const admin = userActor((await srv.backend.store.users.getByUsername('admin'))!, null);
+    await srv.backend.devices.edit.update(nvr.deviceId, { enabled: false }, admin);
+    await waitFor(() => gb.signalling.peer(other) === null, { what: 'the disabled device unregistered' });
+    expect((await c.register({ deviceId: other, password: 'own-pass-99', serverId: SERVER })).status).toBe(403);
   });
 
   it('a rejected device goes; garbage is audited once per source; the server keeps answering', async () => {

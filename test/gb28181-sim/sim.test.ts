@@ -1,4 +1,5 @@
 // The GB/T 28181 device simulator process against a tiny in-test platform: digest REGISTER, keepalive, Catalog in several MESSAGEs, live INVITE over UDP/TCP decoded by ffprobe.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +119,20 @@ describe('GB/T 28181 device simulator', () => {
     expect(items.map((i) => i.DeviceID)).toEqual(['34020000001310000101', '34020000001310000102', '34020000001310000103']);
     expect(items[0].Name).toBe('摄像机通道1');
     expect(items[0].Status).toBe('ON');
+  });
+
+  it('stop() ends the simulator process itself (no process left behind) and its media', async () => {
+    const { p, sim } = await setup();
+    const rx = await startRtpReceiver('udp');
+    stops.push(() => rx.close());
+    await p.invite(DEVICE, '34020000001310000101', offer(rx.port, { ssrc: '0100000003' }));
+    await sim.waitFor((e) => e.ev === 'media-start', { what: 'media start' });
+    expect(existsSync(`/proc/${sim.pid}`)).toBe(true);
+    await sim.stop();
+    expect(existsSync(`/proc/${sim.pid}`)).toBe(false);
+    const after = rx.packets().length;
+    await until(500);
+    expect(rx.packets().length).toBe(after);
   });
 
   it('re-registers before its registration expires (half to 80 % of the granted time), over TCP with compact headers', async () => {

@@ -46,6 +46,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
   private readonly ids = new Map<string, number>();
   private readonly audited = new Map<string, number>();
   private awaiting = 0;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ctx: GbContext,
@@ -93,6 +94,18 @@ export class GbService extends GbCatalogDelegate implements GbControl {
       now: ctx.now,
     });
     if (deps.tree) followCatalogChanges(this.catalog, deps.tree, this.log);
+    // A GB device deleted or disabled elsewhere (device editor) loses its registration at once.
+    this.unsubscribe = ctx.onServerEvent((ev) => {
+      if (ev.type === 'device.deleted') this.dropById(ev.deviceId, true);
+      else if (ev.type === 'device.changed' && ev.device.kind === 'gb28181' && !ev.device.enabled) this.dropById(ev.device.id, false);
+    });
+  }
+
+  private dropById(deviceId: number, deleted: boolean): void {
+    const gbId = [...this.ids.entries()].find(([, id]) => id === deviceId)?.[0];
+    if (gbId === undefined) return;
+    if (deleted) this.ids.delete(gbId);
+    this.signalling.registrar.drop(gbId).catch((err: Error) => this.log.warn('cannot drop a registration', { gbId, error: err.message }));
   }
 
   async start(): Promise<void> {
@@ -126,6 +139,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
   async close(): Promise<void> {
     this.catalog.close();
     this.subscriptionManager.close();
+    this.unsubscribe();
     await this.signalling.close();
     this.listening = false;
   }
