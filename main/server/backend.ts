@@ -245,7 +245,16 @@ async function start(
   const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
   // GPS and GB/T 28181 first: GB device control feeds the map and gives the PTZ controller its driver for GB channels.
   const gps = createGpsFeature(as('gps'));
-  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload(), tree: devices.read });
+  const gb = createGbFeature(as('gb28181'), {
+    links,
+    devicesChanged: () => devices.read.reload(),
+    tree: devices.read,
+    // Channels a catalog made, enabled or disabled: their recorders follow at once.
+    applyChannel: async (id) => {
+      const row = await store.cameras.get(id);
+      if (row) await recording.apply(row);
+    },
+  });
   const gbControl = createGbControlFeature(as('gb28181-control'), { signalling: gb.control.signalling, gps: gps.control });
   const onvif = createOnvifFeature(as('onvif'), { ptzDrivers: [gbControl.control.ptzDriver] });
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });

@@ -65,6 +65,9 @@ describe('GB/T 28181 catalog (back end)', () => {
     expect((await gb.catalogItems(DEV)).filter((i) => i.kind === 'alarm_input')).toHaveLength(1);
     await waitFor(() => gb.subscriptionViews(DEV).every((s) => s.state === 'active'), { what: 'three active subscriptions' });
 
+    // Continuous recording of the new channels starts without a restart (the recorder INVITEs the simulator).
+    await waitFor(() => srv.backend.recording.status(view.channels[0]!.id).state === 'recording', { what: 'channel 1 recording', timeoutMs: 45_000 });
+
     // On demand: the same catalog again makes nothing new.
     expect(await gb.refreshCatalog(DEV)).toMatchObject({ phase: 'complete', error: null });
     expect((await srv.backend.devices.read.device(added.deviceId, false)).channels.map((c) => c.id)).toEqual(view.channels.map((c) => c.id));
@@ -74,5 +77,6 @@ describe('GB/T 28181 catalog (back end)', () => {
     await waitFor(async () => !(await srv.backend.devices.read.device(added.deviceId, false)).channels[1]!.enabled, { what: 'channel 2 disabled' });
     expect((await srv.backend.devices.read.device(added.deviceId, false)).channels).toHaveLength(3);
     expect((await gb.channelViews(DEV))[1]!.online).toBe(false);
+    await waitFor(() => srv.backend.recording.status(view.channels[1]!.id).state === 'stopped', { what: 'channel 2 recorder stopped', timeoutMs: 30_000 });
   }, 90_000);
 });

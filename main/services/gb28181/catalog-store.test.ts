@@ -165,4 +165,18 @@ describe('catalog applied to the device model', () => {
     expect(c2!.id).toBe(after[1]!.id);
     expect(await t.store.gbCatalog.byChannel(after[3]!.id)).toMatchObject({ gbId: newId, deviceId: id });
   });
+
+  it('makes a channel an admin deleted again at the next catalog (new id; the old id keeps naming only its recordings)', async () => {
+    const id = await gbDevice(NVR);
+    await applyCatalog(id, NVR, nvrItems(NVR, 2));
+    const [first, second] = await t.store.channels.listByDevice(id);
+    expect(await t.store.channels.delete(second!.id)).toBe(true);
+    expect((await t.store.gbCatalog.get(id, nvrItems(NVR)[1]!.id))!.channelId).toBeNull();
+    const again = await applyCatalog(id, NVR, nvrItems(NVR, 2));
+    expect(again.created).toHaveLength(1);
+    const now = await t.store.channels.listByDevice(id);
+    expect(now.map((c) => c.id)).toEqual([first!.id, again.created[0]]);
+    expect(again.created[0]).toBeGreaterThan(second!.id); // ids are never reused (invariant 2)
+    expect(now[1]).toMatchObject({ code: nvrItems(NVR)[1]!.id, name: '通道02', ordinal: 2 });
+  });
 });

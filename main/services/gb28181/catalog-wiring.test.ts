@@ -79,7 +79,9 @@ describe('catalog changes and the device tree', () => {
       catalogChange(r.items, PLATFORM, r.complete, { segmentSeconds: 10, retentionDays: 7, recordMode: 'alarm' }),
       T0,
     );
-    await applyToTree({ deviceId: d.device.id, gbId: PLATFORM, applied, deviceChanged: false }, dev.read);
+    const recorders: number[] = [];
+    await applyToTree({ deviceId: d.device.id, gbId: PLATFORM, applied, deviceChanged: false }, dev.read, async (id) => void recorders.push(id));
+    expect(recorders).toEqual(applied.created);
 
     const tree = await dev.read.orgTree();
     const codes = tree.nodes.map((n) => n.code).filter((c) => c !== null);

@@ -12,8 +12,14 @@ export interface GbDeviceTreeSink {
   deviceChanged(id: number, structural: boolean): Promise<unknown>;
 }
 
-/** What a change needs of the tree: nodes made or renamed → reload + org.changed; channels/device → device.changed. */
-export async function applyToTree(c: GbCatalogChanged, tree: GbDeviceTreeSink): Promise<void> {
+/** Brings a channel's recorder and live relay in line with its row (RecordingControl.apply of the channel's compat row). */
+export type GbChannelApplier = (channelId: number) => Promise<void>;
+
+/**
+ * What a change needs: nodes made or renamed → reload + org.changed; channels/device → device.changed; channels made,
+ * enabled or disabled → their recorders started or stopped (continuous recording starts without a restart).
+ */
+export async function applyToTree(c: GbCatalogChanged, tree: GbDeviceTreeSink, applyChannel?: GbChannelApplier): Promise<void> {
   const a = c.applied;
   if (a && a.orgCreated.length + a.orgRenamed.length > 0) {
     await tree.reload();
@@ -22,13 +28,14 @@ export async function applyToTree(c: GbCatalogChanged, tree: GbDeviceTreeSink): 
   const structural = a !== null && a.created.length > 0;
   if (c.deviceChanged || (a && a.created.length + a.updated.length + a.enabled.length + a.disabled.length > 0))
     await tree.deviceChanged(c.deviceId, structural);
+  if (a && applyChannel) for (const id of new Set([...a.created, ...a.enabled, ...a.disabled])) await applyChannel(id);
 }
 
 /** Follows every change of the catalog service; returns the unsubscribe. */
-export function followCatalogChanges(catalog: GbCatalog, tree: GbDeviceTreeSink, log?: LogSink): () => void {
+export function followCatalogChanges(catalog: GbCatalog, tree: GbDeviceTreeSink, log?: LogSink, applyChannel?: GbChannelApplier): () => void {
   const l = asLog(log, 'gb-catalog');
   return catalog.onChanged((c) =>
-    applyToTree(c, tree).catch((err: unknown) =>
+    applyToTree(c, tree, applyChannel).catch((err: unknown) =>
       l.error('device tree update after a catalog change failed', { deviceId: c.gbId, err: (err as Error).message }),
     ),
   );

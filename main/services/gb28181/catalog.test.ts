@@ -196,4 +196,58 @@ describe('GB/T 28181 catalog over SIP', () => {
     const spans = devs.map((d) => ({ first: d.log[0]!.atMs, last: d.log.at(-1)!.atMs })).sort((a, b) => a.first - b.first);
     for (let i = 1; i < spans.length; i++) expect(spans[i]!.first).toBeGreaterThanOrEqual(spans[i - 1]!.last);
   }, 60_000);
+
+  it('after a restart, a restored registration gets its catalog and subscriptions with its first keepalive', async () => {
+    const { t, catalog, deviceId } = await setup();
+    // A second server on the same database, as after a restart: the registrar restores the UDP registration.
+    const ep2 = new GbEndpoint({
+      serverId: SERVER,
+      domain: '3402000000',
+      bind: '127.0.0.1',
+      port: 0,
+      localHost: '127.0.0.1',
+      log: quiet,
+      now: Date.now,
+      registrar: {
+        device: () => Promise.resolve({ approved: true, enabled: true, password: 'dev-secret', keepaliveS: 60 }),
+        sitePassword: () => null,
+        unknownDevices: () => 'refuse',
+        hold: () => Promise.resolve(),
+        saveRegistration: () => Promise.resolve(),
+        refused: () => undefined,
+      },
+    });
+    await ep2.start();
+    open.push(ep2);
+    const subs2 = new GbSubscriptions({ sip: ep2, log: quiet });
+    open.push(subs2);
+    const catalog2 = new GbCatalog({
+      sip: ep2,
+      store: t.store,
+      subscriptions: subs2,
+      channelDefaults: () => ({ segmentSeconds: 60, retentionDays: 30, recordMode: 'continuous' }),
+      log: quiet,
+      queryTimeoutMs: 3000,
+    });
+    catalog2.start();
+    open.push(catalog2);
+    const c2 = await RawSipClient.open('udp', ep2.port);
+    open.push(c2);
+    const dev2 = scriptDevice(c2, DEV, SERVER, nvrItems(DEV, 5));
+    open.push({ close: () => dev2.stop() });
+    ep2.registrar.restore(DEV, { id: DEV, transport: 'udp', host: '127.0.0.1', port: c2.localPort }, Date.now() + 3_600_000, 60);
+    expect(catalog.catalogState(DEV).phase).toBe('never'); // the first server never saw it
+
+    const keepalive = Buffer.from(
+      `<?xml version="1.0" encoding="GB2312"?>\r\n<Notify>\r\n<CmdType>Keepalive</CmdType>\r\n<SN>5</SN>\r\n<DeviceID>${DEV}</DeviceID>\r\n<Status>OK</Status>\r\n</Notify>\r\n`,
+      'latin1',
+    );
+    expect((await c2.message(DEV, SERVER, keepalive)).status).toBe(200);
+    await waitFor(async () => (await t.store.channels.listByDevice(deviceId)).length === 5, {
+      what: 'catalog after the restored registration',
+      timeoutMs: 20_000,
+    });
+    await waitFor(() => catalog2.subscriptionStates(DEV).filter((s) => s.phase === 'active').length === 3, { what: 'subscriptions after the restart' });
+    expect(dev2.queries[0]).toBe('DeviceInfo');
+  }, 60_000);
 });

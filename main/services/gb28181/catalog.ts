@@ -262,9 +262,19 @@ export class GbCatalog implements GbCatalogControl {
         if (ev.first || moved || prev === undefined) this.afterRegister(ev.deviceId, true);
         return;
       }
-      case 'online':
-        if (this.wentOffline.delete(ev.deviceId)) this.afterRegister(ev.deviceId, false);
+      case 'online': {
+        if (this.wentOffline.delete(ev.deviceId)) {
+          this.afterRegister(ev.deviceId, false);
+          return;
+        }
+        // A registration restored at a restart comes online with its first keepalive: nothing is subscribed yet.
+        const peer = this.peers.has(ev.deviceId) ? null : this.o.sip.peer(ev.deviceId);
+        if (peer) {
+          this.peers.set(ev.deviceId, peer);
+          this.afterRegister(ev.deviceId, true);
+        }
         return;
+      }
       case 'offline':
         this.wentOffline.add(ev.deviceId);
         this.o.subscriptions.stopDevice(ev.deviceId);

@@ -13,7 +13,7 @@ import type { DeviceLinkBoard } from '../device-links';
 import type { GbContext } from './context';
 import type { GbControl, GbDeviceFilter, GbDeviceInfo, GbSettingsView } from './control';
 import { GbCatalog, GbCatalogDelegate } from './catalog';
-import { followCatalogChanges, type GbDeviceTreeSink } from './catalog-wiring';
+import { followCatalogChanges, type GbChannelApplier, type GbDeviceTreeSink } from './catalog-wiring';
 import { GbEndpoint } from './endpoint';
 import { GbSubscriptions } from './subscriptions';
 import { GB_ID, type RefusalReason } from './registrar';
@@ -27,6 +27,8 @@ export interface GbServiceDeps {
   devicesChanged: () => Promise<void>;
   /** The device service's tree (DeviceService): catalog changes reach it and the consoles (device.changed, org.changed). */
   tree?: GbDeviceTreeSink;
+  /** Starts or stops a channel's recorder after the catalog made, enabled or disabled it (RecordingControl.apply of its row). */
+  applyChannel?: GbChannelApplier;
 }
 
 /** One audit row per source address and reason at most this often (a flood must not flood the audit trail). */
@@ -93,7 +95,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
       log: this.log.child('catalog'),
       now: ctx.now,
     });
-    if (deps.tree) followCatalogChanges(this.catalog, deps.tree, this.log);
+    if (deps.tree) followCatalogChanges(this.catalog, deps.tree, this.log, deps.applyChannel);
     // A GB device deleted or disabled elsewhere (device editor) loses its registration at once.
     this.unsubscribe = ctx.onServerEvent((ev) => {
       if (ev.type === 'device.deleted') this.dropById(ev.deviceId, true);
