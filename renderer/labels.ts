@@ -11,6 +11,7 @@ import { gpsAuditActions } from './i18n/gps';
 import { devicesAuditActions } from './i18n/devices-audit';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
+import { gbRecordsAuditActions } from './i18n/gb28181-records';
 import { securityAuditActions } from './i18n/audit-security';
 
 export function statusKey(state: CameraState): MessageKey {
@@ -108,6 +109,7 @@ export const AUDIT_ACTIONS = {
   ...accountsAuditActions,
   ...auditLogActions,
   ...securityAuditActions,
+  ...gbRecordsAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

@@ -12,6 +12,7 @@ import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
 import { accessEn } from './access';
 import { devicesEn } from './devices';
+import { gbRecordsEn } from './gb28181-records';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
@@ -338,6 +339,7 @@ export const en = {
   ...alarmOutcomesEn,
   ...devicesEn,
   ...accessEn,
+  ...gbRecordsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

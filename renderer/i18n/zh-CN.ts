@@ -13,6 +13,7 @@ import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
+import { gbRecordsZh } from './gb28181-records';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
@@ -339,6 +340,7 @@ export const zhCN = {
   ...alarmOutcomesZh,
   ...devicesZh,
   ...accessZh,
+  ...gbRecordsZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----
