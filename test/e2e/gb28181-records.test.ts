@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceDownload, DevicePlaybackView, DeviceRecords } from '../../common/gb28181-records';
 import type { Timeline } from '../../common/investigation';
 import { userActor } from '../../main/platform/actor';
-import { makeChannels } from '../gb28181-sim/device-queries';
 import { openConsole, startServer, waitFor, type TestServer } from '../harness';
 import { ensureClip } from '../helpers/clips';
 import { run } from '../helpers/ffmpeg';
@@ -41,38 +40,11 @@ describe('GB/T 28181 device recordings (back end, API)', () => {
       channels: 1,
       clip,
     });
-    // The device's camera channel as its catalog makes it (the catalog service's job; stored here directly).
-    const camera = makeChannels({ deviceId: DEV, channels: 1, alarmInputs: 0, clipH265: undefined })[0]!;
-    await srv.backend.store.gbCatalog.apply(
-      added.deviceId,
-      {
-        items: [
-          {
-            gbId: camera.id,
-            kind: 'video',
-            name: camera.name,
-            parentGbId: null,
-            civilCode: null,
-            businessGroupId: null,
-            status: 'ON',
-            address: null,
-            longitude: null,
-            latitude: null,
-            ptzType: null,
-            ptz: null,
-            raw: {},
-          },
-        ],
-        org: [],
-        full: false,
-        removed: [],
-        statuses: [],
-        channelDefaults: { segmentSeconds: 60, retentionDays: 30, recordMode: 'off' },
-      },
-      Date.now(),
+    // The catalog service makes the device's camera channel after it registered.
+    channelId = await waitFor(
+      async () => (await srv.backend.store.gbCatalog.list(added.deviceId)).find((i) => i.kind === 'video' && i.channelId !== null)?.channelId ?? null,
+      { what: "the device's channel from its catalog", timeoutMs: 30_000 },
     );
-    channelId = (await srv.backend.store.gbCatalog.get(added.deviceId, camera.id))!.channelId!;
-    await srv.backend.devices.read.reload(); // as the catalog service's change does
     await waitFor(async () => (await gb.device(added.deviceId)).registered, { what: 'the simulator registered', timeoutMs: 30_000 });
   }, 120_000);
 
@@ -136,14 +108,14 @@ describe('GB/T 28181 device recordings (back end, API)', () => {
     const startMs = hourStart(1);
     const base = `/api/v1/channels/${channelId}/device-playback`;
     const pb = await srv.client.ok<DevicePlaybackView>('POST', base, { startMs, endMs: startMs + 600_000 }, 201);
-    await sim.waitFor((e) => e.ev === 'media-start' && e.sessionName === 'Playback', { what: 'the playback stream' });
+    const started = await sim.waitFor((e) => e.ev === 'media-start' && e.sessionName === 'Playback', { what: 'the playback stream' });
     expect(await srv.client.ok<DevicePlaybackView>('POST', `${base}/${pb.id}/control`, { action: 'pause' }, 200)).toMatchObject({ paused: true });
-    await sim.waitFor((e) => e.ev === 'info' && e.method === 'PAUSE', { what: 'PAUSE at the device' });
+    await sim.waitFor((e) => e.ev === 'info' && e.callId === started.callId && e.method === 'PAUSE', { what: 'PAUSE at the device' });
     expect(await srv.client.ok<DevicePlaybackView>('POST', `${base}/${pb.id}/control`, { action: 'scale', scale: 4 }, 200)).toMatchObject({ scale: 4 });
     await sim.waitFor((e) => e.ev === 'info' && e.scale === 4, { what: 'Scale 4 at the device' });
     expect((await srv.client.call('POST', `${base}/${pb.id}/control`, { action: 'seek' })).status).toBe(400);
     expect((await srv.client.call('DELETE', `${base}/${pb.id}`)).status).toBe(204);
-    await sim.waitFor((e) => e.ev === 'session-ended', { what: 'BYE at the device' });
+    await sim.waitFor((e) => e.ev === 'session-ended' && e.callId === started.callId, { what: 'BYE at the device' });
     expect((await srv.client.call('POST', `${base}/${pb.id}/control`, { action: 'play' })).status).toBe(404);
     const audit = await srv.backend.store.audit.query({ action: 'gb.records.playback' });
     expect(audit[0]).toMatchObject({ username: 'admin', targetId: String(channelId) });

@@ -2,13 +2,14 @@
 import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { asLog, type Log, type LogSink } from '../../../common/log';
-import { msg } from '../../../common/messages';
+import { msg, type ServerMessage } from '../../../common/messages';
 import type { Store } from '../../../storage/repositories';
 import type { GbCatalogApplied, GbCatalogItemRow, GbChannelDefaults } from '../../../storage/repos/gb-catalog';
 import { DomainError } from '../../platform/errors';
 import { deviceInfoPatch, parseDeviceInfo, parseDeviceStatus, type GbDeviceStatusSnapshot } from './catalog-device';
 import { collectCatalog, itemsOf } from './catalog-items';
 import { catalogChange, notifyChange } from './catalog-plan';
+import { channelViews, subscriptionViews, type GbCatalogChannelView, type GbCatalogSubscriptionView } from './catalog-views';
 import type { GbPeer, GbRegistrationEvent, GbSignalling, Manscdp } from './signalling';
 import { GB_SUBSCRIPTION_KINDS, type GbSubscriptions, type GbSubscriptionKind, type GbSubscriptionState } from './subscriptions';
 
@@ -25,8 +26,8 @@ export interface GbCatalogSyncState {
   sumNum: number | null;
   /** Items received (duplicates included). */
   received: number;
-  /** The message code of the last failure (e.g. gb.no_answer), null after a success. */
-  error: string | null;
+  /** Why the last query failed (gb.no_answer, gb.refused, gb.not_registered ...), null after a success. */
+  error: ServerMessage | null;
 }
 
 /** Told after a catalog, notification or DeviceInfo changed stored rows (the composition root reloads the device tree). */
@@ -50,12 +51,21 @@ export interface GbCatalogControl {
   /** The last DeviceStatus answer, or null. */
   deviceStatus(gbId: string): GbDeviceStatusSnapshot | null;
   /** Subscription states (of one device, or all). */
-  subscriptions(gbId?: string): GbSubscriptionState[];
+  subscriptionStates(gbId?: string): GbSubscriptionState[];
+  /** The console's view of the device's channels (GbChannelView of common/gb28181.ts), by ordinal. */
+  channelViews(gbId: string): Promise<GbCatalogChannelView[]>;
+  /** The console's view of the device's three subscriptions (GbSubscriptionView). */
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[];
+  /**
+   * What a registration starts, for a device that was approved while registered: DeviceInfo, Catalog, DeviceStatus,
+   * subscriptions (in the background; a device that is not registered is left alone).
+   */
+  startDevice(gbId: string): void;
 }
 
 export interface GbCatalogOptions {
   sip: GbSignalling;
-  store: Pick<Store, 'devices' | 'gbCatalog'>;
+  store: Pick<Store, 'devices' | 'channels' | 'gbCatalog'>;
   subscriptions: GbSubscriptions;
   /** Settings of channels a catalog creates (the server's segment length and retention). */
   channelDefaults: () => GbChannelDefaults;
@@ -67,6 +77,8 @@ export interface GbCatalogOptions {
   autoSubscribe?: readonly GbSubscriptionKind[];
   subscribeExpiresS?: number;
   mobilePositionIntervalS?: number;
+  /** Devices whose after-registration work (queries, subscriptions) runs at once; the rest wait their turn (default 16). */
+  maxConcurrentSyncs?: number;
 }
 
 const NEVER = (deviceId: string): GbCatalogSyncState => ({
@@ -78,7 +90,8 @@ const NEVER = (deviceId: string): GbCatalogSyncState => ({
   received: 0,
   error: null,
 });
-const codeOf = (err: unknown): string => (err instanceof DomainError ? err.code : 'server.internal');
+const messageOf = (err: unknown): ServerMessage => (err instanceof DomainError ? err.msg : msg('server.internal'));
+const codeOf = (err: unknown): string => messageOf(err).code;
 
 export class GbCatalog implements GbCatalogControl {
   private readonly log: Log;
@@ -92,6 +105,9 @@ export class GbCatalog implements GbCatalogControl {
   private readonly listeners = new Set<(c: GbCatalogChanged) => void | Promise<void>>();
   private readonly offs: Array<() => void> = [];
   private closed = false;
+  /** After-registration work running now, and the devices waiting for a turn (a thousand devices register at once after an outage). */
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly o: GbCatalogOptions) {
     this.log = asLog(o.log, 'gb-catalog');
@@ -123,7 +139,7 @@ export class GbCatalog implements GbCatalogControl {
     return this.statuses.get(gbId) ?? null;
   }
 
-  subscriptions(gbId?: string): GbSubscriptionState[] {
+  subscriptionStates(gbId?: string): GbSubscriptionState[] {
     return this.o.subscriptions.states(gbId);
   }
 
@@ -131,6 +147,21 @@ export class GbCatalog implements GbCatalogControl {
     const d = await this.o.store.devices.getByCode('gb28181', gbId);
     if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
     return this.o.store.gbCatalog.list(d.id);
+  }
+
+  async channelViews(gbId: string): Promise<GbCatalogChannelView[]> {
+    const d = await this.o.store.devices.getByCode('gb28181', gbId);
+    if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
+    const [rows, channels] = await Promise.all([this.o.store.gbCatalog.list(d.id), this.o.store.channels.listByDevice(d.id)]);
+    return channelViews(rows, channels);
+  }
+
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[] {
+    return subscriptionViews(this.o.subscriptions.states(gbId));
+  }
+
+  startDevice(gbId: string): void {
+    if (this.o.sip.peer(gbId)) this.afterRegister(gbId, true);
   }
 
   async refreshCatalog(gbId: string): Promise<GbCatalogSyncState> {
@@ -227,7 +258,7 @@ export class GbCatalog implements GbCatalogControl {
       });
       if (changedAnything(applied)) await this.emit({ deviceId: d.id, gbId, applied, deviceChanged: false });
     } catch (err) {
-      Object.assign(state, { phase: 'failed', error: codeOf(err), finishedMs: this.now() });
+      Object.assign(state, { phase: 'failed', error: messageOf(err), finishedMs: this.now() });
       this.log.warn('catalog query failed', { deviceId: gbId, error: codeOf(err), err: (err as Error).message });
     }
     return { ...state };
@@ -300,10 +331,50 @@ export class GbCatalog implements GbCatalogControl {
         ),
       );
     };
-    run().catch((err: unknown) => this.log.error('after-registration work failed', { deviceId: gbId, err: (err as Error).message }));
+    this.limited(run).catch((err: unknown) => this.log.error('after-registration work failed', { deviceId: gbId, err: (err as Error).message }));
+  }
+
+  private async limited(fn: () => Promise<void>): Promise<void> {
+    if (this.active >= (this.o.maxConcurrentSyncs ?? 16)) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 }
 
 function changedAnything(a: GbCatalogApplied): boolean {
-  return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.statusChanged.length > 0;
+  return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.orgRenamed.length + a.statusChanged.length > 0;
+}
+
+/** GbCatalogControl by delegation: the feature's service (GbService, the GbControl) extends it and holds the catalog. */
+export abstract class GbCatalogDelegate implements GbCatalogControl {
+  abstract readonly catalog: GbCatalogControl;
+  refreshCatalog(gbId: string): Promise<GbCatalogSyncState> {
+    return this.catalog.refreshCatalog(gbId);
+  }
+  catalogState(gbId: string): GbCatalogSyncState {
+    return this.catalog.catalogState(gbId);
+  }
+  catalogItems(gbId: string): Promise<GbCatalogItemRow[]> {
+    return this.catalog.catalogItems(gbId);
+  }
+  deviceStatus(gbId: string): GbDeviceStatusSnapshot | null {
+    return this.catalog.deviceStatus(gbId);
+  }
+  subscriptionStates(gbId?: string): GbSubscriptionState[] {
+    return this.catalog.subscriptionStates(gbId);
+  }
+  channelViews(gbId: string): Promise<GbCatalogChannelView[]> {
+    return this.catalog.channelViews(gbId);
+  }
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[] {
+    return this.catalog.subscriptionViews(gbId);
+  }
+  startDevice(gbId: string): void {
+    this.catalog.startDevice(gbId);
+  }
 }

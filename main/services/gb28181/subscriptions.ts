@@ -1,5 +1,7 @@
 // GB/T 28181 subscriptions (SUBSCRIBE Catalog, Alarm, MobilePosition with Expires): made per device, renewed before expiry, their state for the console.
+import crypto from 'node:crypto';
 import { asLog, type Log, type LogSink } from '../../../common/log';
+import { msg, type ServerMessage } from '../../../common/messages';
 import { DomainError } from '../../platform/errors';
 import { encodeManscdp } from './manscdp';
 import type { GbSignalling } from './signalling';
@@ -29,12 +31,14 @@ export interface GbSubscriptionState {
   expiresAtMs: number | null;
   /** When the next SUBSCRIBE (renewal or retry) goes out; null when none is planned. */
   nextAttemptMs: number | null;
+  /** When the device last accepted a SUBSCRIBE (first or renewal); null when it never did. */
+  acceptedMs: number | null;
   /** Accepted renewals since the first acceptance. */
   renewals: number;
   /** Failed attempts in a row. */
   failures: number;
-  /** Why the last attempt failed: 'sip.<status>' or the DomainError code; null after a success. */
-  lastError: string | null;
+  /** Why the last attempt failed, as a registered message (gb.refused with the SIP status, gb.no_answer, gb.not_registered); null after a success. */
+  lastError: ServerMessage | null;
 }
 
 export interface GbSubscribeOptions {
@@ -64,7 +68,13 @@ interface Entry {
   /** Bumped by every new subscribe/stop: an answer to an older attempt is ignored. */
   generation: number;
   eventId: number;
+  /** The first attempt of the current subscribe (a second subscribe with the same options waits for it). */
+  first: Promise<void>;
+  /** The SUBSCRIBE dialog (RFC 6665): renewals and the unsubscribe go in it; toTag is the device's, from its 2xx. */
+  dialog: { callId: string; fromTag: string; toTag: string | null };
 }
+
+const token = () => crypto.randomBytes(6).toString('hex');
 
 /** The SUBSCRIBE body of a kind (A.2.4.x queries). */
 function bodyFields(kind: GbSubscriptionKind, s: GbSubscriptionState): Record<string, unknown> {
@@ -108,7 +118,8 @@ export class GbSubscriptions {
       prev.state.expiresS === expiresS &&
       prev.state.intervalS === intervalS
     ) {
-      return prev.state; // already kept: idempotent
+      await prev.first; // already kept (or being made): idempotent, nothing sent
+      return { ...(this.entries.get(key) ?? prev).state };
     }
     if (prev?.timer) clearTimeout(prev.timer);
     const entry: Entry = {
@@ -121,6 +132,7 @@ export class GbSubscriptions {
         sinceMs: this.now(),
         expiresAtMs: null,
         nextAttemptMs: null,
+        acceptedMs: null,
         renewals: 0,
         failures: 0,
         lastError: null,
@@ -128,10 +140,13 @@ export class GbSubscriptions {
       timer: null,
       generation: (prev?.generation ?? 0) + 1,
       eventId: prev?.eventId ?? this.nextSn(),
+      first: Promise.resolve(),
+      dialog: this.newDialog(),
     };
     this.entries.set(key, entry);
     this.emit(entry.state);
-    await this.attempt(key, entry.generation, false);
+    entry.first = this.attempt(key, entry.generation, false);
+    await entry.first;
     return { ...this.entries.get(key)!.state };
   }
 
@@ -173,6 +188,10 @@ export class GbSubscriptions {
     this.listeners.clear();
   }
 
+  private newDialog(): Entry['dialog'] {
+    return { callId: `${token()}${token()}@${this.opts.sip.localHost}`, fromTag: token(), toTag: null };
+  }
+
   private nextSn(): number {
     this.sn = (this.sn % 999_999_999) + 1;
     return this.sn;
@@ -203,15 +222,31 @@ export class GbSubscriptions {
   private async send(e: Entry, expiresS: number): Promise<{ status: number; expiresS: number | null }> {
     const { deviceId, kind } = e.state;
     const body = encodeManscdp({ root: 'Query', cmdType: kind, sn: this.nextSn(), deviceId, fields: bodyFields(kind, e.state) });
-    const res = await this.opts.sip.request(deviceId, {
+    const { sip } = this.opts;
+    const d = e.dialog;
+    const res = await sip.request(deviceId, {
       method: 'SUBSCRIBE',
       contentType: 'Application/MANSCDP+xml',
       body,
-      headers: { Event: kind === 'Catalog' ? `Catalog;id=${e.eventId}` : `presence;id=${e.eventId}`, Expires: expiresS },
+      headers: {
+        // In the subscription's dialog: the same Call-ID and From tag, the device's To tag once it answered.
+        'Call-ID': d.callId,
+        From: `<sip:${sip.serverId}@${sip.domain}>;tag=${d.fromTag}`,
+        To: `<sip:${deviceId}@${sip.domain}>${d.toTag ? `;tag=${d.toTag}` : ''}`,
+        Event: kind === 'Catalog' ? `Catalog;id=${e.eventId}` : `presence;id=${e.eventId}`,
+        Expires: expiresS,
+      },
       timeoutMs: this.opts.timeoutMs ?? 8000,
     });
+    const status = res.status ?? 0;
+    if (status >= 200 && status < 300) {
+      const tag = res.headers.to?.params?.tag;
+      if (typeof tag === 'string' && tag !== '') d.toTag = tag;
+    } else if (status !== 408) {
+      e.dialog = this.newDialog(); // refused or unknown dialog (481): the next attempt starts a new one
+    }
     const granted = Number(res.headers.expires);
-    return { status: res.status ?? 0, expiresS: Number.isFinite(granted) && res.headers.expires !== undefined ? granted : null };
+    return { status, expiresS: Number.isFinite(granted) && res.headers.expires !== undefined ? granted : null };
   }
 
   /** One SUBSCRIBE (first or renewal) and what follows from its answer. */
@@ -221,12 +256,13 @@ export class GbSubscriptions {
     const { deviceId, kind } = e.state;
     let status = 0;
     let granted: number | null = null;
-    let error: string | null = null;
+    let error: ServerMessage | null = null;
     try {
       ({ status, expiresS: granted } = await this.send(e, e.state.expiresS));
-      if (status < 200 || status >= 300) error = `sip.${status}`;
+      if (status === 408) error = msg('gb.no_answer', { id: deviceId, cmd: `SUBSCRIBE ${kind}` });
+      else if (status < 200 || status >= 300) error = msg('gb.refused', { id: deviceId, cmd: `SUBSCRIBE ${kind}`, status });
     } catch (err) {
-      error = err instanceof DomainError ? err.code : 'server.internal';
+      error = err instanceof DomainError ? err.msg : msg('server.internal');
       if (!(err instanceof DomainError)) this.log.warn('SUBSCRIBE failed', { deviceId, kind, err: (err as Error).message });
     }
     if (e.generation !== generation || this.closed) return; // stopped or replaced meanwhile
@@ -239,6 +275,7 @@ export class GbSubscriptions {
         sinceMs: e.state.phase === 'active' ? e.state.sinceMs : nowMs,
         expiresAtMs: nowMs + expiresS * 1000,
         nextAttemptMs: nowMs + renewInMs,
+        acceptedMs: nowMs,
         renewals: renewal ? e.state.renewals + 1 : e.state.renewals,
         failures: 0,
         lastError: null,
@@ -265,7 +302,7 @@ export class GbSubscriptions {
       failures,
       lastError: error,
     });
-    this.log.warn('subscription attempt failed; retrying', { deviceId, kind, error, retryMs });
+    this.log.warn('subscription attempt failed; retrying', { deviceId, kind, error: error.code, status, retryMs });
     this.schedule(key, e, retryMs, stillActive);
   }
 
