@@ -6,6 +6,7 @@ import { api, ApiError } from '../api';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n/index';
 import { serverMessage } from '../i18n/server-messages';
+import type { OrgState } from '../devices/org-state';
 
 export const gbRecordsApi = {
   records: (id: number, startMs: number, endMs: number) => api.call(E.getChannelsByidDeviceRecords, { params: { id }, query: { startMs, endMs } }),
@@ -13,6 +14,13 @@ export const gbRecordsApi = {
   get: (id: number, downloadId: number) => api.call(E.getChannelsByidDeviceDownloadsBydownloadId, { params: { id, downloadId } }),
   cancel: (id: number, downloadId: number) => api.call(E.deleteChannelsByidDeviceDownloadsBydownloadId, { params: { id, downloadId } }),
 };
+
+/** The channels of GB/T 28181 devices (not in the camera list), as Playback sources, by name. */
+export function gbChannelSources(org: OrgState): Array<{ id: number; name: string }> {
+  const out: Array<{ id: number; name: string }> = [];
+  for (const d of org.devices.values()) if (d.kind === 'gb28181') for (const c of d.channels) out.push({ id: c.id, name: c.name });
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
 
 /** Channels the server said are not GB/T 28181 ones (asked once per console session). */
 const notGb = new Set<number>();

@@ -13,7 +13,7 @@ import { sortedUnits } from '../state/units';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
-import { DeviceRecordsBar, useDeviceRecords } from './device-records';
+import { DeviceRecordsBar, gbChannelSources, useDeviceRecords } from './device-records';
 import { FRAME_MS, SyncSession } from './sync-player';
 import { TimelineView } from './timeline';
 import { TransportBar } from './transport-bar';
@@ -31,13 +31,18 @@ export function PlaybackTab() {
   const services = useServices();
   const cams = useStore(services.cameras);
   const units = useStore(services.units);
+  const org = useStore(services.org);
   const canCases = holdsSomewhere(services.user, 'cases.manage');
   /** A right on these sources (each camera's or unit's myRights); with none chosen yet, held somewhere. */
   const mayOn = (ids: readonly number[], right: Right) =>
     ids.length === 0 ? holdsSomewhere(services.user, right) : ids.every((id) => canOn(services.user, cams.get(id) ?? units.get(id), right));
   const sources = useMemo(
-    () => [...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })), ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign }))],
-    [cams, units],
+    () => [
+      ...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })),
+      ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign })),
+      ...gbChannelSources(org),
+    ],
+    [cams, units, org],
   );
   const nameOf = (id: number) => sources.find((s) => s.id === id)?.name ?? `#${id}`;
   const [selected, setSelected] = useState<number[]>([]);
