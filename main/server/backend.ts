@@ -31,6 +31,7 @@ import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createGbFeature } from '../services/gb28181/feature';
 import { createGbRecordsFeature } from '../services/gb28181/records-feature';
+import type { GbLiveRef } from '../services/sources';
 import { DeviceLinkBoard } from '../services/device-links';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
@@ -158,8 +159,11 @@ async function start(
     onPublish: (info) => units?.onPublish(info),
     onDonePublish: (info, reason) => units?.onDonePublish(info, reason),
   });
+  // GB/T 28181 channels' sources reach the GB feature's live streams through this (the feature is made after the recorders).
+  const gbLive: GbLiveRef = { current: null };
   const recording = new RecordingService({
     store,
+    gb: gbLive,
     recordingsDir: config.recordingsDir,
     publish: (ev) => publish(ev),
     log: root.child('recording'),
@@ -242,6 +246,7 @@ async function start(
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
   const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload(), tree: devices.read });
+  gbLive.current = gb.live;
   const gbRecords = createGbRecordsFeature(as('gb28181-records'), { signalling: gb.control.signalling });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb, gbRecords];
 

@@ -80,7 +80,8 @@ export class PsForFfmpeg extends Transform {
         return;
       }
     }
-    this.out.push(Buffer.from(unit));
+    // A view is enough: the splitter never reuses the bytes it hands out.
+    this.out.push(unit);
   }
 }
 
@@ -103,4 +104,16 @@ function rewriteAlawType(unit: Buffer): void {
     if (unit[off] === PS_TYPE.g711a) unit[off] = PS_TYPE.g711u;
     off += 4 + unit.readUInt16BE(off + 2);
   }
+}
+
+/**
+ * The fix-up over a reader of PS (a receiver's subscription): destroying the result (or its source failing) destroys both,
+ * so the subscription ends with the run that read it.
+ */
+export function psForFfmpeg(source: import('node:stream').Readable, onTypes?: (t: PsStreamTypes) => void): PsForFfmpeg {
+  const fix = new PsForFfmpeg(onTypes);
+  source.on('error', (err) => fix.destroy(err));
+  fix.once('close', () => source.destroy());
+  source.pipe(fix);
+  return fix;
 }
