@@ -182,4 +182,17 @@ describe('GB/T 28181 device recordings against the simulator', () => {
     await sim.waitFor((e) => e.ev === 'session-ended', { what: 'the BYE at the device' });
     expect(() => records.playback(channelId, pb.id)).toThrow();
   }, 90_000);
+
+  it('cancels a running download: BYE to the device, state cancelled, nothing indexed', async () => {
+    const { t, sim, records, channelId } = await setup();
+    const startMs = hourStart(2) + 60_000;
+    const dl = await records.download(channelId, startMs, startMs + 600_000, user);
+    const started = await sim.waitFor((e) => e.ev === 'media-start' && e.sessionName === 'Download', { what: 'the Download stream' });
+    await records.cancelDownload(channelId, dl.id, user);
+    await sim.waitFor((e) => e.ev === 'session-ended' && e.callId === started.callId, { what: 'the BYE at the device' });
+    expect(await records.getDownload(channelId, dl.id)).toMatchObject({ state: 'cancelled', errorCode: 'gb.records_cancelled', segmentIds: [] });
+    expect(await t.store.segments.listRange(channelId, startMs, startMs + 600_000, 10)).toEqual([]);
+    // another download of the channel may start now
+    await expect(records.getDownload(channelId, dl.id + 1)).rejects.toMatchObject({ code: 'gb.records_download_not_found' });
+  }, 90_000);
 });
