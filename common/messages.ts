@@ -263,6 +263,7 @@ export const MESSAGES = {
   'gb.records_bad_range': 'the end must be after the start',
   'gb.records_range_too_long': 'at most {hours} h per request',
   'gb.records_already_recorded': 'Argus already holds the recordings of this range',
+  'gb.records_nothing_on_device': 'the device keeps no recording in the part of this range Argus lacks',
   'gb.records_download_running': 'a download from this channel is already running (download {id})',
   'gb.records_download_not_found': 'download {id} does not exist',
   'gb.records_no_media': 'the device stopped sending media',

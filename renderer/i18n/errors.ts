@@ -272,6 +272,7 @@ export const errorsZh: Record<MessageCode, string> = {
   'gb.records_bad_range': '结束时间必须晚于开始时间',
   'gb.records_range_too_long': '每次最多 {hours} 小时',
   'gb.records_already_recorded': 'Argus 已有该时间段的录像',
+  'gb.records_nothing_on_device': '在 Argus 缺少的时间段内，设备上没有录像',
   'gb.records_download_running': '该通道已有下载正在进行（下载 {id}）',
   'gb.records_download_not_found': '下载 {id} 不存在',
   'gb.records_no_media': '设备停止发送媒体',

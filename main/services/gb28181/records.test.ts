@@ -163,6 +163,15 @@ describe('GB/T 28181 device recordings against the simulator', () => {
     expect(audit.some((a) => a.action === 'gb.records.download_end')).toBe(true);
     // The same range again: Argus holds it now.
     await expect(records.download(channelId, startMs, endMs, user)).rejects.toMatchObject({ code: 'gb.records_already_recorded' });
+    // Across the end of a device recording (:30): only the part the device has is fetched; after it, nothing to fetch.
+    const edge = hourStart(2) + 1_800_000;
+    const part = await records.download(channelId, edge - 8_000, edge + 10_000, user);
+    await records.settled(part.id);
+    const partSegs = await t.store.segments.listRange(channelId, edge - 60_000, edge + 60_000, 100);
+    expect(partSegs.length).toBeGreaterThan(0);
+    expect(partSegs[0]!.startMs).toBe(edge - 8_000);
+    expect(partSegs.at(-1)!.endMs).toBeLessThanOrEqual(edge);
+    await expect(records.download(channelId, edge + 60_000, edge + 70_000, user)).rejects.toMatchObject({ code: 'gb.records_nothing_on_device' });
   }, 120_000);
 
   it('controls a playback: PAUSE, Scale and Range npt reach the device as MANSRTSP INFO', async () => {

@@ -124,8 +124,19 @@ export class GbRecordService {
     checkRange(startMs, endMs, MAX_DOWNLOAD_MS);
     const p = await this.place(channelId);
     for (const [id, r] of this.running) if (r.channelId === channelId) throw DomainError.conflict('channelId', msg('gb.records_download_running', { id }));
-    const gaps = await uncoveredGaps(this.o.store.segments, channelId, startMs, endMs);
-    if (gaps.length === 0) throw DomainError.conflict('startMs', msg('gb.records_already_recorded'));
+    // Slivers under 2 s (a download's last frame, a segment boundary) are not worth an INVITE.
+    const missing = await uncoveredGaps(this.o.store.segments, channelId, startMs, endMs, 2000);
+    if (missing.length === 0) throw DomainError.conflict('startMs', msg('gb.records_already_recorded'));
+    // Only what the device has: a Download across a hole in its recordings would be placed wrongly (devices skip holes).
+    const onDevice = await this.deviceRecords(channelId, startMs, endMs).then(
+      (r) => r.ranges,
+      (e: Error) => {
+        this.log.warn('RecordInfo before a download failed; asking for the whole range', { channelId, error: e.message });
+        return [{ startMs, endMs }];
+      },
+    );
+    const gaps = intersect(missing, onDevice);
+    if (gaps.length === 0) throw DomainError.conflict('startMs', msg('gb.records_nothing_on_device'));
     const who = actor.kind === 'user' ? { userId: actor.userId, username: actor.username } : { userId: null, username: null };
     const row = await this.o.store.gbRecords.create({ channelId, deviceGbId: p.deviceId, channelGbId: p.channelGbId, startMs, endMs, ...who }, this.now());
     await this.o.audit.record({
@@ -279,6 +290,21 @@ export class GbRecordService {
   private utcOffsetMin(atMs: number): number {
     return this.o.utcOffsetMin ?? -new Date(atMs).getTimezoneOffset();
   }
+}
+
+/** The parts of `a` that are also in `b` (both sorted, non-overlapping), at least 1 s long. */
+export function intersect(
+  a: ReadonlyArray<{ startMs: number; endMs: number }>,
+  b: ReadonlyArray<{ startMs: number; endMs: number }>,
+): Array<{ startMs: number; endMs: number }> {
+  const out: Array<{ startMs: number; endMs: number }> = [];
+  for (const x of a)
+    for (const y of b) {
+      const s = Math.max(x.startMs, y.startMs);
+      const e = Math.min(x.endMs, y.endMs);
+      if (e - s >= 1000) out.push({ startMs: s, endMs: e });
+    }
+  return out.sort((p, q) => p.startMs - q.startMs);
 }
 
 function checkRange(startMs: number, endMs: number, maxMs: number): void {
