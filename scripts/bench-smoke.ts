@@ -45,6 +45,7 @@ const SMOKE_BENCHES: SmokeBench[] = [
   },
   { script: 'bench:onvif', args: ['--devices', '2', '--moves', '5', '--events', '5'], timeoutMs: 2 * 60_000 },
   { script: 'bench:security', args: ['--smoke', '1'], timeoutMs: 6 * 60_000 },
+  { script: 'bench:gb28181', args: ['--smoke', '1'], timeoutMs: 6 * 60_000 },
 ];
 
 const ROOT = path.resolve(import.meta.dirname, '..');

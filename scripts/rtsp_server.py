@@ -14,15 +14,17 @@ over UDP or interleaved in the RTSP TCP connection.
 What it serves. A clip (MP4, QuickTime .mov, MPEG-TS, MKV, raw Annex-B ...) with H.264 or H.265
 video, with or without B-frames, and optionally AAC or G.711 (A-law / mu-law) audio; other audio
 is left out (logged). Video goes out as rtph264pay / rtph265pay (pt 96, parameter sets before each
-keyframe), AAC as rtpmp4gpay (pt 97), G.711 as rtppcmapay / rtppcmupay (static pt 8 / 0, 40 ms
-packets), like an IP camera's main stream.
+keyframe, all in one aggregation packet: STAP-A / AP), AAC as rtpmp4gpay (pt 97), G.711 as rtppcmapay /
+rtppcmupay (static pt 8 / 0, 40 ms packets), like an IP camera's main stream. The mounts are shared, so a
+client joins the stream at whatever packet is next: with the SPS and the PPS in packets of their own, one
+joining between them recorded a PPS without its SPS ("sps_id 0 out of range" when decoding the recording).
 
 How it works. At start each distinct clip is demuxed and parsed once (filesrc ! parsebin, then
 h264parse / h265parse to byte-stream access units, aacparse to raw AAC) into appsinks, and every
 buffer (with its PTS, DTS, duration and flags; the memory is shared, not copied) is kept in memory.
 Each mount then runs one media bin, shared by all its clients:
 
-  appsrc format=time ! h264parse|h265parse ! rtph264pay|rtph265pay name=pay0 config-interval=-1
+  appsrc format=time ! h264parse|h265parse ! rtph264pay|rtph265pay name=pay0 config-interval=-1 aggregate-mode=zero-latency
   appsrc format=time ! aacparse ! rtpmp4gpay name=pay1        (or ! rtppcmapay / rtppcmupay)
 
 Each appsrc is fed from its `need-data` signal with the stored buffers, loop after loop forever,
@@ -50,7 +52,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import GLib, GObject, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 LOG_PREFIX = "[rtsp_server]"
 NONE = Gst.CLOCK_TIME_NONE
@@ -67,8 +69,8 @@ STORED_FORM = {
 }
 # Caps name -> (parser in the media bin or None, payloader, payloader properties)
 PAYLOADERS = {
-    "video/x-h264": ("h264parse", "rtph264pay", {"pt": 96, "config_interval": -1}),
-    "video/x-h265": ("h265parse", "rtph265pay", {"pt": 96, "config_interval": -1}),
+    "video/x-h264": ("h264parse", "rtph264pay", {"pt": 96, "config_interval": -1, "aggregate_mode": "zero-latency"}),
+    "video/x-h265": ("h265parse", "rtph265pay", {"pt": 96, "config_interval": -1, "aggregate_mode": "zero-latency"}),
     "audio/mpeg": ("aacparse", "rtpmp4gpay", {"pt": 97}),
     "audio/x-alaw": (None, "rtppcmapay", {"min_ptime": G711_PTIME_NS, "max_ptime": G711_PTIME_NS}),
     "audio/x-mulaw": (None, "rtppcmupay", {"min_ptime": G711_PTIME_NS, "max_ptime": G711_PTIME_NS}),
@@ -109,7 +111,11 @@ def make(bin_: Gst.Bin, factory: str, name: str | None = None, **props) -> Gst.E
     if el is None:
         raise RuntimeError(f"GStreamer element {factory} is missing")
     for key, value in props.items():
-        el.set_property(key.replace("_", "-"), value)
+        prop = key.replace("_", "-")
+        if isinstance(value, str) and el.find_property(prop).value_type.is_a(GObject.TYPE_ENUM):
+            Gst.util_set_object_arg(el, prop, value)  # an enum value by its nick, as in gst-launch
+        else:
+            el.set_property(prop, value)
     bin_.add(el)
     return el
 

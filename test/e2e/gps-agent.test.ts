@@ -21,6 +21,8 @@ let tmp: string;
 let config: Config;
 let b: Backend | null = null;
 let token: string;
+/** The running server's log lines. */
+let serverLogs: string[] = [];
 const procs: Group[] = [];
 const agentLog: string[] = [];
 
@@ -28,6 +30,7 @@ const agentLog: string[] = [];
 async function start(): Promise<Backend> {
   const srv = await startServer({ tmp, dataDir: config.dataDir, adminPassword: PASSWORD, overrides: { port: config.port } });
   token = srv.token;
+  serverLogs = srv.logs;
   return srv.backend;
 }
 
@@ -40,7 +43,7 @@ function run(cmd: string, args: string[], lines: string[], env?: NodeJS.ProcessE
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-agent-'));
-  config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0 } });
+  config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0, sipPort: 0 } });
   b = await start();
 });
 
@@ -198,13 +201,18 @@ describe('field uplink agent with gpsd', () => {
       ],
       out,
     );
+    // The video link itself (status.online alone would also be true with telemetry and no video).
     await waitFor(
       async () => {
         const u = (await (await fetch(`${b!.url}/api/v1/units/${unit.unit.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as UnitKey['unit'];
-        return u.status.online;
+        return u.status.video.online;
       },
       { what: 'unit online with video', timeoutMs: 60_000, intervalMs: 500 },
-    );
+    ).catch((err: Error) => {
+      // Say where it stopped (agent start, unit settings, ffmpeg, the hub's decision)
+      const hub = serverLogs.filter((l) => /hub|publish|units/.test(l)).slice(-20);
+      throw new Error(`${err.message}\nagent log:\n${out.slice(-40).join('\n')}\nserver log (hub, units):\n${hub.join('\n')}`, { cause: err });
+    });
     const sos = await waitFor(
       async () => (await b!.store.events.listRange({ cameraId: unit.unit.id, type: 'sos', startMs: 0, endMs: Date.now() + 60_000, limit: 5 }))[0],
       { what: 'sos event', timeoutMs: 30_000, intervalMs: 250 },

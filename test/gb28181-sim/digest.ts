@@ -29,12 +29,3 @@ export function digestAuthorization(challenge: string, opts: { username: string;
   if (c.opaque !== undefined) parts.push(`opaque="${c.opaque}"`);
   return `Digest ${parts.join(',')}`;
 }
-
-/** For the in-test registrar: checks an Authorization header against the password (no qop or qop=auth). */
-export function digestValid(authorization: string, password: string, method: string): boolean {
-  const a = parseAuthParams(authorization);
-  const ha1 = md5(`${a.username}:${a.realm}:${password}`);
-  const ha2 = md5(`${method}:${a.uri}`);
-  const expected = a.qop ? md5(`${ha1}:${a.nonce}:${a.nc}:${a.cnonce}:${a.qop}:${ha2}`) : md5(`${ha1}:${a.nonce}:${ha2}`);
-  return expected === a.response;
-}

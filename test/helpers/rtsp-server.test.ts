@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClip, FIELD_SHAPE_NAMES, FIELD_SHAPES, fieldClip, type ClipOptions, type FieldShape } from './clips';
 import { FFMPEG_BIN, FFPROBE_BIN, ffprobe, probePackets, recordRtsp, run, type ProbeResult } from './ffmpeg';
 import { freePort } from './net';
+import { PARAMETER_SETS, readVideoRtp, startsKeyframe } from './rtp-packets';
 import { startRtspServer, type RtspServer } from './rtsp-server';
 
 let dir: string;
@@ -244,6 +245,17 @@ describe('rtsp_server.py over the field shapes', () => {
     async (shape) => {
       const want = expected(shape);
       const url = server.url(shape);
+
+      // Each keyframe's parameter sets travel together in one RTP packet (STAP-A / AP): the clients of a shared mount join
+      // its stream at any packet, and sent one per packet, a recorder joining between the SPS and the PPS recorded a PPS
+      // first (the recording then did not decode cleanly: "sps_id 0 out of range"). Read up to the second keyframe.
+      const rtp = await readVideoRtp(url, 15, (codec, packets) => packets.filter((p) => startsKeyframe(codec, p)).length >= 2);
+      expect(rtp.codec).toBe(want.video === 'hevc' ? 'h265' : 'h264');
+      expect(rtp.packets.filter((p) => startsKeyframe(rtp.codec, p)).length, `keyframes in ${rtp.packets.length} RTP packets (${rtp.about})`).toBe(2);
+      const sets = PARAMETER_SETS[rtp.codec];
+      const withSets = rtp.packets.filter((p) => p.nalTypes.some((t) => sets.includes(t)));
+      expect(withSets.length, 'keyframes with their parameter sets').toBeGreaterThanOrEqual(2);
+      for (const p of withSets) expect(p.nalTypes, 'all parameter sets in one packet').toEqual(expect.arrayContaining([...sets]));
 
       const live = await ffprobe(url, { timeoutMs: 30_000 });
       const video = streamOf(live, 'video');

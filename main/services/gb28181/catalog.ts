@@ -3,32 +3,20 @@ import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { asLog, type Log, type LogSink } from '../../../common/log';
 import { msg, type ServerMessage } from '../../../common/messages';
+
 import type { Store } from '../../../storage/repositories';
 import type { GbCatalogApplied, GbCatalogItemRow, GbChannelDefaults } from '../../../storage/repos/gb-catalog';
 import { DomainError } from '../../platform/errors';
 import { deviceInfoPatch, parseDeviceInfo, parseDeviceStatus, type GbDeviceStatusSnapshot } from './catalog-device';
+import type { GbCatalogControl, GbCatalogSyncState } from './catalog-control';
 import { collectCatalog, itemsOf } from './catalog-items';
-import { catalogChange, notifyChange } from './catalog-plan';
+import { catalogChange, notifyChange, withSelfChannel } from './catalog-plan';
 import { channelViews, subscriptionViews, type GbCatalogChannelView, type GbCatalogSubscriptionView } from './catalog-views';
 import type { GbPeer, GbRegistrationEvent, GbSignalling, Manscdp } from './signalling';
 import { GB_SUBSCRIPTION_KINDS, type GbSubscriptions, type GbSubscriptionKind, type GbSubscriptionState } from './subscriptions';
 
-/** never: not queried since start; running; complete / partial (fewer items than SumNum arrived: nothing disabled); failed. */
-export type GbCatalogPhase = 'never' | 'running' | 'complete' | 'partial' | 'failed';
-
-export interface GbCatalogSyncState {
-  /** The device's GB ID. */
-  deviceId: string;
-  phase: GbCatalogPhase;
-  startedMs: number | null;
-  finishedMs: number | null;
-  /** SumNum of the last answer; null when none came. */
-  sumNum: number | null;
-  /** Items received (duplicates included). */
-  received: number;
-  /** Why the last query failed (gb.no_answer, gb.refused, gb.not_registered ...), null after a success. */
-  error: ServerMessage | null;
-}
+export type { GbCatalogControl, GbCatalogPhase, GbCatalogSyncState } from './catalog-control';
+export { GbCatalogDelegate } from './catalog-control';
 
 /** Told after a catalog, notification or DeviceInfo changed stored rows (the composition root reloads the device tree). */
 export interface GbCatalogChanged {
@@ -39,28 +27,6 @@ export interface GbCatalogChanged {
   applied: GbCatalogApplied | null;
   /** The devices row changed (DeviceInfo: vendor, model, firmware, name). */
   deviceChanged: boolean;
-}
-
-/** What the console and the other GB modules use of the catalog service (part of GbControl). */
-export interface GbCatalogControl {
-  /** Queries DeviceInfo and Catalog now; resolves with the sync state. Throws DomainError gb.device_not_found / gb.not_registered. */
-  refreshCatalog(gbId: string): Promise<GbCatalogSyncState>;
-  catalogState(gbId: string): GbCatalogSyncState;
-  /** The device's catalog items (channels with channelId, alarm inputs, organisation entries), catalog order. */
-  catalogItems(gbId: string): Promise<GbCatalogItemRow[]>;
-  /** The last DeviceStatus answer, or null. */
-  deviceStatus(gbId: string): GbDeviceStatusSnapshot | null;
-  /** Subscription states (of one device, or all). */
-  subscriptionStates(gbId?: string): GbSubscriptionState[];
-  /** The console's view of the device's channels (GbChannelView of common/gb28181.ts), by ordinal. */
-  channelViews(gbId: string): Promise<GbCatalogChannelView[]>;
-  /** The console's view of the device's three subscriptions (GbSubscriptionView). */
-  subscriptionViews(gbId: string): GbCatalogSubscriptionView[];
-  /**
-   * What a registration starts, for a device that was approved while registered: DeviceInfo, Catalog, DeviceStatus,
-   * subscriptions (in the background; a device that is not registered is left alone).
-   */
-  startDevice(gbId: string): void;
 }
 
 export interface GbCatalogOptions {
@@ -245,7 +211,8 @@ export class GbCatalog implements GbCatalogControl {
       if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
       const msgs = await this.o.sip.query(gbId, 'Query', 'Catalog', {}, { multi: true, timeoutMs: this.o.queryTimeoutMs });
       const r = collectCatalog(msgs);
-      const applied = await this.o.store.gbCatalog.apply(d.id, catalogChange(r.items, gbId, r.complete, this.o.channelDefaults()), this.now());
+      const items = r.complete ? withSelfChannel(r.items, gbId, d.name) : r.items;
+      const applied = await this.o.store.gbCatalog.apply(d.id, catalogChange(items, gbId, r.complete, this.o.channelDefaults()), this.now());
       Object.assign(state, { phase: r.complete ? 'complete' : 'partial', sumNum: r.sumNum, received: r.received, finishedMs: this.now() });
       this.log.info('catalog applied', {
         deviceId: gbId,
@@ -348,33 +315,4 @@ export class GbCatalog implements GbCatalogControl {
 
 function changedAnything(a: GbCatalogApplied): boolean {
   return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.orgRenamed.length + a.statusChanged.length > 0;
-}
-
-/** GbCatalogControl by delegation: the feature's service (GbService, the GbControl) extends it and holds the catalog. */
-export abstract class GbCatalogDelegate implements GbCatalogControl {
-  abstract readonly catalog: GbCatalogControl;
-  refreshCatalog(gbId: string): Promise<GbCatalogSyncState> {
-    return this.catalog.refreshCatalog(gbId);
-  }
-  catalogState(gbId: string): GbCatalogSyncState {
-    return this.catalog.catalogState(gbId);
-  }
-  catalogItems(gbId: string): Promise<GbCatalogItemRow[]> {
-    return this.catalog.catalogItems(gbId);
-  }
-  deviceStatus(gbId: string): GbDeviceStatusSnapshot | null {
-    return this.catalog.deviceStatus(gbId);
-  }
-  subscriptionStates(gbId?: string): GbSubscriptionState[] {
-    return this.catalog.subscriptionStates(gbId);
-  }
-  channelViews(gbId: string): Promise<GbCatalogChannelView[]> {
-    return this.catalog.channelViews(gbId);
-  }
-  subscriptionViews(gbId: string): GbCatalogSubscriptionView[] {
-    return this.catalog.subscriptionViews(gbId);
-  }
-  startDevice(gbId: string): void {
-    this.catalog.startDevice(gbId);
-  }
 }

@@ -229,13 +229,11 @@ export class GbSubscriptions {
       contentType: 'Application/MANSCDP+xml',
       body,
       headers: {
-        // In the subscription's dialog: the same Call-ID and From tag, the device's To tag once it answered.
-        'Call-ID': d.callId,
-        From: `<sip:${sip.serverId}@${sip.domain}>;tag=${d.fromTag}`,
-        To: `<sip:${deviceId}@${sip.domain}>${d.toTag ? `;tag=${d.toTag}` : ''}`,
         Event: kind === 'Catalog' ? `Catalog;id=${e.eventId}` : `presence;id=${e.eventId}`,
         Expires: expiresS,
       },
+      // In the subscription's dialog (RFC 6665): the same Call-ID and From tag, the device's To tag once it answered.
+      dialog: { callId: d.callId, fromTag: d.fromTag, ...(d.toTag ? { toTag: d.toTag } : {}) },
       timeoutMs: this.opts.timeoutMs ?? 8000,
     });
     const status = res.status ?? 0;
