@@ -12,6 +12,7 @@ import { devicesAuditActions } from './i18n/devices-audit';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
 import { gbControlAuditActions } from './i18n/gb-control';
+import { gbRecordsAuditActions } from './i18n/gb28181-records';
 import { securityAuditActions } from './i18n/audit-security';
 
 export function statusKey(state: CameraState): MessageKey {
@@ -110,6 +111,7 @@ export const AUDIT_ACTIONS = {
   ...accountsAuditActions,
   ...auditLogActions,
   ...securityAuditActions,
+  ...gbRecordsAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

@@ -13,6 +13,7 @@ import { onvifEn } from './onvif';
 import { gbControlEn } from './gb-control';
 import { accessEn } from './access';
 import { devicesEn } from './devices';
+import { gbRecordsEn } from './gb28181-records';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
@@ -340,6 +341,7 @@ export const en = {
   ...alarmOutcomesEn,
   ...devicesEn,
   ...accessEn,
+  ...gbRecordsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -14,6 +14,7 @@ import { onvifZh } from './onvif';
 import { gbControlZh } from './gb-control';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
+import { gbRecordsZh } from './gb28181-records';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
@@ -341,6 +342,7 @@ export const zhCN = {
   ...alarmOutcomesZh,
   ...devicesZh,
   ...accessZh,
+  ...gbRecordsZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----

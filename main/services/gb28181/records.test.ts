@@ -162,7 +162,16 @@ describe('GB/T 28181 device recordings against the simulator', () => {
     expect(entry!.detail).toMatchObject({ device: DEV, startMs, endMs });
     expect(audit.some((a) => a.action === 'gb.records.download_end')).toBe(true);
     // The same range again: Argus holds it now.
-    await expect(records.download(channelId, startMs, endMs, user)).rejects.toMatchObject({ code: 'gb.records.already_recorded' });
+    await expect(records.download(channelId, startMs, endMs, user)).rejects.toMatchObject({ code: 'gb.records_already_recorded' });
+    // Across the end of a device recording (:30): only the part the device has is fetched; after it, nothing to fetch.
+    const edge = hourStart(2) + 1_800_000;
+    const part = await records.download(channelId, edge - 8_000, edge + 10_000, user);
+    await records.settled(part.id);
+    const partSegs = await t.store.segments.listRange(channelId, edge - 60_000, edge + 60_000, 100);
+    expect(partSegs.length).toBeGreaterThan(0);
+    expect(partSegs[0]!.startMs).toBe(edge - 8_000);
+    expect(partSegs.at(-1)!.endMs).toBeLessThanOrEqual(edge);
+    await expect(records.download(channelId, edge + 60_000, edge + 70_000, user)).rejects.toMatchObject({ code: 'gb.records_nothing_on_device' });
   }, 120_000);
 
   it('controls a playback: PAUSE, Scale and Range npt reach the device as MANSRTSP INFO', async () => {
@@ -181,5 +190,18 @@ describe('GB/T 28181 device recordings against the simulator', () => {
     await records.closePlayback(channelId, pb.id);
     await sim.waitFor((e) => e.ev === 'session-ended', { what: 'the BYE at the device' });
     expect(() => records.playback(channelId, pb.id)).toThrow();
+  }, 90_000);
+
+  it('cancels a running download: BYE to the device, state cancelled, nothing indexed', async () => {
+    const { t, sim, records, channelId } = await setup();
+    const startMs = hourStart(2) + 60_000;
+    const dl = await records.download(channelId, startMs, startMs + 600_000, user);
+    const started = await sim.waitFor((e) => e.ev === 'media-start' && e.sessionName === 'Download', { what: 'the Download stream' });
+    await records.cancelDownload(channelId, dl.id, user);
+    await sim.waitFor((e) => e.ev === 'session-ended' && e.callId === started.callId, { what: 'the BYE at the device' });
+    expect(await records.getDownload(channelId, dl.id)).toMatchObject({ state: 'cancelled', errorCode: 'gb.records_cancelled', segmentIds: [] });
+    expect(await t.store.segments.listRange(channelId, startMs, startMs + 600_000, 10)).toEqual([]);
+    // another download of the channel may start now
+    await expect(records.getDownload(channelId, dl.id + 1)).rejects.toMatchObject({ code: 'gb.records_download_not_found' });
   }, 90_000);
 });
