@@ -8,6 +8,7 @@ import * as channels from './channels';
 import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
+import * as gb28181 from './gb28181';
 import * as gps from './gps';
 import * as investigation from './investigation';
 import * as layouts from './layouts';
@@ -27,6 +28,7 @@ export * from './channels';
 export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
+export * from './gb28181';
 export * from './gps';
 export * from './investigation';
 export * from './layouts';
@@ -66,6 +68,7 @@ export const ENDPOINT_AREAS = {
   channels: only(channels),
   channelsPtz: only(channelsPtz),
   access: only(access),
+  gb28181: only(gb28181),
 };
 
 /** Every declaration, once. */

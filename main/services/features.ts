@@ -15,6 +15,7 @@ import type { AlarmControl } from './alarms/control';
 import type { GpsControl } from './gps/control';
 import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
+import type { GbControl } from './gb28181/control';
 import type { LogSink } from '../../common/log';
 import type { AccessControl } from './access/contract';
 
@@ -86,4 +87,6 @@ export interface FeatureControls {
   gps: GpsControl;
   investigation: InvestigationControl;
   alarms: AlarmControl;
+  /** GB/T 28181 devices, registration, approval and catalog (issue 14). */
+  gb28181: GbControl;
 }

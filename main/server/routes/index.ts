@@ -10,6 +10,7 @@ import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
+import { gb28181Routes } from './gb28181';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
 import { layoutRoutes } from './layouts';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...deviceRoutes(deps),
     ...channelRoutes(deps),
     ...accessRoutes(deps),
+    ...gb28181Routes(deps),
   ];
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;
