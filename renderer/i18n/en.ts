@@ -12,6 +12,7 @@ import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
 import { accessEn } from './access';
 import { devicesEn } from './devices';
+import { gb28181En, gb28181AuditEn } from './gb28181';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
   'app.name': 'Argus',
@@ -338,6 +339,8 @@ export const en = {
   ...alarmOutcomesEn,
   ...devicesEn,
   ...accessEn,
+  ...gb28181En,
+  ...gb28181AuditEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -13,6 +13,7 @@ import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
+import { gb28181Zh, gb28181AuditZh } from './gb28181';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
@@ -339,6 +340,8 @@ export const zhCN = {
   ...alarmOutcomesZh,
   ...devicesZh,
   ...accessZh,
+  ...gb28181Zh,
+  ...gb28181AuditZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----
