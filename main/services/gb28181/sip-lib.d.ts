@@ -80,4 +80,25 @@ declare module 'sip' {
   export function stringify(m: SipMessage): string;
   export function generateBranch(): string;
   export function copyMessage(m: SipMessage, deep?: boolean): SipMessage;
+  /** What the transaction layer sends through (a transport connection). */
+  export interface SipConnection {
+    send(m: SipMessage): void;
+    release(): void;
+    protocol: string;
+  }
+  /** A client or server transaction (RFC 3261 17): retransmissions and timers. */
+  export interface SipTransaction {
+    send?(m: SipMessage): void;
+    message(m: SipMessage, remote?: unknown): void;
+    shutdown(): void;
+  }
+  export interface SipTransactionLayer {
+    createServerTransaction(rq: SipMessage, cn: SipConnection): SipTransaction;
+    /** Sets the top Via's branch; `callback` gets every response (a generated 408 on timeout, 503 on a transport error). */
+    createClientTransaction(cn: SipConnection, rq: SipMessage, callback: (rs: SipMessage) => void): SipTransaction;
+    getServer(m: SipMessage): SipTransaction | undefined;
+    getClient(m: SipMessage): SipTransaction | undefined;
+    destroy(): void;
+  }
+  export function makeTransactionLayer(options: Record<string, unknown>, connect: unknown): SipTransactionLayer;
 }
