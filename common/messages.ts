@@ -210,10 +210,6 @@ export const MESSAGES = {
   'preset.name_taken': 'a preset named "{name}" already exists on this camera',
   'preset.in_tour': 'preset "{preset}" is used by tour "{tour}"; change the tour first',
   'tour.not_found': 'camera {cameraId} has no tour {tourId}',
-  // GB/T 28181 administration (issue 14 item 9: Admin → GB/T 28181, main/server/routes/gb28181.ts)
-  'gb.no_such_device': 'GB/T 28181 device {id} does not exist',
-  'gb.already_approved': 'device {id} is already approved',
-  'gb.not_registered_now': 'device {id} is not registered now; its catalog can be queried once it registers',
   // status reasons of cameras and units (media/errors.ts, the recording service)
   'status.audio_format': 'Camera audio format cannot be stored as is',
   'status.enhanced_rtmp': 'Unit sends H.265 (or AV1/VP9) over Enhanced RTMP, which this server cannot record yet',

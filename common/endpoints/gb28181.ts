@@ -123,7 +123,7 @@ export const postGb28181DevicesByidApprove = endpoint({
   auth: 'devices.manage',
   tag: 'gb28181',
   summary: 'Accept a device awaiting approval into an organisation node (optionally renamed); its catalog is queried when it is registered',
-  description: 'Needs devices.manage on the device and on the node. 409 gb.already_approved when it is approved already. Audited (gb.device.approve).',
+  description: 'Needs devices.manage on the device and on the node. 409 gb.not_awaiting when it is approved already. Audited (gb.device.approve).',
   params: IdParams,
   body: GbApproveBody,
   response: { description: 'the device, approved', schema: typed<GbDeviceView>(DeviceSchema) },
@@ -158,7 +158,7 @@ export const postGb28181DevicesByidCatalog = endpoint({
   auth: 'devices.manage',
   tag: 'gb28181',
   summary: 'Query the Catalog of a registered device now and apply it (added, changed and removed channels)',
-  description: '409 gb.not_registered_now when the device is not registered. Audited (gb.catalog.refresh).',
+  description: '409 gb.not_registered when the device is not registered. Audited (gb.catalog.refresh).',
   params: IdParams,
   response: { description: 'its channels after the refresh', schema: ChannelsSchema },
 });

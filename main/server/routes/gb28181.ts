@@ -10,9 +10,9 @@ type Ctx = { principal: Principal | null; params: { id: number }; ip: string };
 
 export function gb28181Routes(deps: DepsRef): Route[] {
   const gb = () => deps().features.gb28181;
-  /** devices.manage on the device: 404 (gb.no_such_device) for one the caller may not know, 403 when seen without the right. */
+  /** devices.manage on the device: 404 (gb.device_not_found) for one the caller may not know, 403 when seen without the right. */
   const needGbDevice = (ctx: Ctx) =>
-    needDevice(accessOf(deps(), ctx), 'devices.manage', ctx.params.id, () => ApiError.notFound(msg('gb.no_such_device', { id: ctx.params.id })));
+    needDevice(accessOf(deps(), ctx), 'devices.manage', ctx.params.id, () => ApiError.notFound(msg('gb.device_not_found', { id: ctx.params.id })));
   const audit = (ctx: Ctx, action: string, detail: Record<string, unknown>) =>
     deps().audit.record({ actor: actorOf(ctx), action, targetType: 'device', targetId: ctx.params.id, detail, ip: ctx.ip });
   return [

@@ -5,8 +5,8 @@ import type { Actor } from '../../platform/actor';
 /**
  * The administration side of the feature (Admin → GB/T 28181, main/server/routes/gb28181.ts). Devices are named by
  * their Argus device id (devices.id, kind gb28181). Every method throws a DomainError with a registered `gb.*`
- * message: `gb.no_such_device` (404) for an id that is not a GB device, `gb.already_approved` (409) when
- * approving twice, `gb.not_registered_now` (409) for a catalog refresh of a device that is not registered,
+ * message: `gb.device_not_found` (404) for an id that is not a GB device, `gb.not_awaiting` (409) when
+ * approving twice, `gb.not_registered` (409) for a catalog refresh of a device that is not registered,
  * `org.node_not_found` (404) for an approval into a missing node. Rights are checked by the routes; the routes also
  * write the audit rows (gb.device.approve / gb.device.reject / gb.device.password / gb.catalog.refresh), so the
  * control does not audit these again.
