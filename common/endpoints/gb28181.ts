@@ -96,6 +96,17 @@ export const getGb28181Settings = endpoint({
   response: { description: 'settings', schema: typed<GbSettingsView>(SettingsSchema) },
 });
 
+export const putGb28181SitePassword = endpoint({
+  method: 'PUT',
+  path: '/api/v1/gb28181/site-password',
+  auth: 'devices.manage',
+  tag: 'gb28181',
+  summary: 'Set the site password (the digest password of devices without their own; null clears it); stored encrypted, never returned',
+  description: 'Needs devices.manage at the root. Audited (gb.site_password, without the password).',
+  body: GbPasswordBody,
+  response: { status: 204, description: 'saved' },
+});
+
 export const getGb28181Devices = endpoint({
   method: 'GET',
   path: '/api/v1/gb28181/devices',

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from './test-support';
 
 const ROUTES = [
   ['GET', '/gb28181/settings'],
+  ['PUT', '/gb28181/site-password', { password: 'site-secret' }],
   ['GET', '/gb28181/devices'],
   ['GET', '/gb28181/devices/5'],
   ['POST', '/gb28181/devices/5/approve', { nodeId: 1 }],
@@ -57,6 +58,8 @@ describe('GB/T 28181 admin API (bare app)', () => {
       ['PUT', '/gb28181/devices/5/password', { password: '' }, 'password'],
       ['PUT', '/gb28181/devices/5/password', { password: 'x'.repeat(65) }, 'password'],
       ['PUT', '/gb28181/devices/5/password', { password: 42 }, 'password'],
+      ['PUT', '/gb28181/site-password', { password: '' }, 'password'],
+      ['PUT', '/gb28181/site-password', { pass: 'x' }, 'pass'],
       ['GET', '/gb28181/devices?state=registered', undefined, 'state'],
       ['GET', '/gb28181/devices/abc', undefined, 'id'],
     ];

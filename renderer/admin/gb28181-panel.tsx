@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { useStore } from '../state/store';
 import { GbDeviceDetails, peerText, type Reload } from './gb28181-device';
+import { SettingsSection } from './gb28181-settings';
 import './gb28181.css';
 
 /** How often the lists are read again while the panel is open (registrations and keepalives change without an event). */
@@ -56,58 +57,6 @@ function useGbData(): GbData {
     };
   }, []);
   return { settings, devices, error, unavailable, reload };
-}
-
-function SettingsSection({ settings }: { settings: GbSettingsView }) {
-  const { t } = useI18n();
-  const rows: Array<[string, string, string]> = [
-    ['serverId', t('gb28181.settings.serverId'), settings.serverId],
-    ['domain', t('gb28181.settings.domain'), settings.domain],
-    ['port', t('gb28181.settings.port'), settings.port === null ? t('gb28181.settings.notListening') : String(settings.port)],
-    ['bind', t('gb28181.settings.bind'), settings.bind],
-    ['sitePassword', t('gb28181.settings.sitePassword'), settings.sitePasswordSet ? t('gb28181.settings.passwordSet') : t('gb28181.settings.passwordUnset')],
-    ['unknownDevices', t('gb28181.settings.unknownDevices'), t(`gb28181.settings.policy.${settings.unknownDevices}`)],
-  ];
-  return (
-    <section class="gb-settings" aria-label={t('gb28181.settings.title')}>
-      <h3>{t('gb28181.settings.title')}</h3>
-      <dl class="gb-settings-list">
-        {rows.map(([field, label, value]) => (
-          <div key={field} data-setting={field}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      {settings.where.length ? (
-        <details class="gb-settings-where">
-          <summary>{t('gb28181.settings.where')}</summary>
-          <table class="data-table">
-            <thead>
-              <tr>
-                <th>{t('gb28181.col.name')}</th>
-                <th>{t('gb28181.settings.key')}</th>
-                <th>{t('gb28181.settings.env')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {settings.where.map((w) => (
-                <tr key={w.field}>
-                  <td>{rows.find((r) => r[0] === w.field)?.[1] ?? w.field}</td>
-                  <td>
-                    <code>{w.key}</code>
-                  </td>
-                  <td>
-                    <code>{w.env}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      ) : null}
-    </section>
-  );
 }
 
 function PendingRow({ device, onDone }: { device: GbDeviceView; onDone: Reload }) {
@@ -308,7 +257,7 @@ export function Gb28181Panel() {
         <p class="muted">{t('common.loading')}</p>
       ) : (
         <>
-          <SettingsSection settings={data.settings} />
+          <SettingsSection settings={data.settings} onChanged={data.reload} />
           <PendingSection devices={pending} onDone={data.reload} />
           <DevicesSection devices={approved} onChanged={data.reload} />
         </>

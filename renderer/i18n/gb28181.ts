@@ -21,6 +21,14 @@ export const gb28181En = {
   'gb28181.settings.where': 'Settings are read when the server starts. To change one, set it in argus.json or the environment and restart:',
   'gb28181.settings.key': 'argus.json key',
   'gb28181.settings.env': 'Environment variable',
+  'gb28181.site.title': 'Site password',
+  'gb28181.site.hint':
+    'Devices without a password of their own register with it; an unknown device that knows it waits for approval. Stored encrypted, never shown again.',
+  'gb28181.site.new': 'New site password',
+  'gb28181.site.save': 'Set site password',
+  'gb28181.site.clear': 'Clear site password',
+  'gb28181.site.saved': 'The site password was set.',
+  'gb28181.site.cleared': 'The site password was cleared.',
   'gb28181.pending.title': 'Awaiting approval ({count})',
   'gb28181.pending.none': 'No device is awaiting approval.',
   'gb28181.pending.node': 'Organisation node for {gbId}',
@@ -112,6 +120,13 @@ export const gb28181Zh = {
   'gb28181.settings.where': '这些设置在服务器启动时读取。如需修改，请在 argus.json 或环境变量中设置后重启：',
   'gb28181.settings.key': 'argus.json 键',
   'gb28181.settings.env': '环境变量',
+  'gb28181.site.title': '统一注册密码',
+  'gb28181.site.hint': '没有独立密码的设备使用此密码注册；知道此密码的未知设备将等待审批。加密保存，不再显示。',
+  'gb28181.site.new': '新的统一注册密码',
+  'gb28181.site.save': '设置统一注册密码',
+  'gb28181.site.clear': '清除统一注册密码',
+  'gb28181.site.saved': '已设置统一注册密码。',
+  'gb28181.site.cleared': '已清除统一注册密码。',
   'gb28181.pending.title': '待审批（{count}）',
   'gb28181.pending.none': '没有待审批的设备。',
   'gb28181.pending.node': '{gbId} 的组织节点',
@@ -188,6 +203,7 @@ export const gb28181AuditEn = {
   'auditlog.action.gb.device.reject': 'GB/T 28181 device rejected',
   'auditlog.action.gb.device.password': 'GB/T 28181 device password changed',
   'auditlog.action.gb.catalog.refresh': 'GB/T 28181 catalog refreshed',
+  'auditlog.action.gb.site_password': 'GB/T 28181 site password changed',
 } as const;
 
 export const gb28181AuditZh = {
@@ -195,6 +211,7 @@ export const gb28181AuditZh = {
   'auditlog.action.gb.device.reject': '拒绝 GB/T 28181 设备',
   'auditlog.action.gb.device.password': '修改 GB/T 28181 设备密码',
   'auditlog.action.gb.catalog.refresh': '刷新 GB/T 28181 设备目录',
+  'auditlog.action.gb.site_password': '修改 GB/T 28181 统一注册密码',
 } as const satisfies { readonly [K in keyof typeof gb28181AuditEn]: string };
 
 /** Audit actions of Admin → GB/T 28181 with their catalog keys (the audit panel's labels and action filter). */
@@ -203,4 +220,5 @@ export const gb28181AuditActions = {
   'gb.device.reject': 'auditlog.action.gb.device.reject',
   'gb.device.password': 'auditlog.action.gb.device.password',
   'gb.catalog.refresh': 'auditlog.action.gb.catalog.refresh',
+  'gb.site_password': 'auditlog.action.gb.site_password',
 } as const;

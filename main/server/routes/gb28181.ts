@@ -20,6 +20,11 @@ export function gb28181Routes(deps: DepsRef): Route[] {
       needGlobal(accessOf(deps(), ctx), 'devices.manage');
       return gb().settings();
     }),
+    bind(E.putGb28181SitePassword, async (ctx) => {
+      needGlobal(accessOf(deps(), ctx), 'devices.manage');
+      await gb().setSitePassword(ctx.body.password, actorOf(ctx));
+      await deps().audit.record({ actor: actorOf(ctx), action: 'gb.site_password', detail: { set: ctx.body.password !== null }, ip: ctx.ip });
+    }),
     bind(E.getGb28181Devices, async (ctx) => {
       const a = accessOf(deps(), ctx);
       return (await gb().listDevices(ctx.query)).filter((d) => onDevice(a, 'devices.manage', d.deviceId));

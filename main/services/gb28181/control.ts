@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/actor';
  * message: `gb.device_not_found` (404) for an id that is not a GB device, `gb.not_awaiting` (409) when
  * approving twice, `gb.not_registered` (409) for a catalog refresh of a device that is not registered,
  * `org.node_not_found` (404) for an approval into a missing node. Rights are checked by the routes; the routes also
- * write the audit rows (gb.device.approve / gb.device.reject / gb.device.password / gb.catalog.refresh), so the
+ * write the audit rows (gb.device.approve / gb.device.reject / gb.device.password / gb.site_password / gb.catalog.refresh), so the
  * control does not audit these again.
  */
 export interface GbControl {
@@ -30,6 +30,11 @@ export interface GbControl {
   reject(deviceId: number, actor: Actor): Promise<void>;
   /** Sets (or with null clears, so the site password applies) the device's digest password; stored encrypted, never returned. */
   setPassword(deviceId: number, password: string | null, actor: Actor): Promise<void>;
+  /**
+   * Sets (or with null clears) the site password kept in the database (gb_site), which devices without their own use;
+   * the `sipSitePassword` setting, when set, is the one in effect otherwise. Stored encrypted, never returned.
+   */
+  setSitePassword(password: string | null, actor: Actor): Promise<void>;
   /** Queries the device's Catalog now and applies the answer; resolves with its channels after. */
   refreshCatalog(deviceId: number, actor: Actor): Promise<GbChannelView[]>;
   /** The device's channels as its last Catalog described them, by ordinal. */
