@@ -119,7 +119,7 @@ export interface Alarm {
 }
 
 /** Causes of an alarm the console names in the user's language (only occurrences of one cause merge). */
-export const ALARM_CAUSES = ['video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep'] as const;
+export const ALARM_CAUSES = ['video_link_lost', 'telemetry_link_lost', 'retention_cannot_keep', 'keepalive_lost'] as const;
 export type AlarmCause = (typeof ALARM_CAUSES)[number];
 
 export function isAlarmCause(v: unknown): v is AlarmCause {

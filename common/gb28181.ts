@@ -116,6 +116,18 @@ export const GbApproveBody = s.object({
 });
 export type GbApproveBody = Infer<typeof GbApproveBody>;
 
+export const GbDeviceCreate = s.object({
+  gbId: s.string({ minLength: 20, maxLength: 20, pattern: GB_ID_PATTERN, description: '20-digit GB/T 28181 device ID' }),
+  name,
+  nodeId: s.int({ min: 1 }),
+  password: s.optional(
+    s.nullable(
+      s.string({ minLength: 1, maxLength: 64, singleLine: true, description: 'its own digest password (write-only); absent/null: the site password' }),
+    ),
+  ),
+});
+export type GbDeviceCreate = Infer<typeof GbDeviceCreate>;
+
 export const GbPasswordBody = s.object({
   password: s.nullable(
     s.string({

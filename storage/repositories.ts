@@ -6,13 +6,14 @@ import type { AgentRepo, ChannelRepo, DeviceRepo, OrgRepo, RtspRepo } from './re
 import type { GpsRepo } from './repos/gps';
 import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
+import type { GbRepo } from './repos/gb28181';
 import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } from '../common/api';
 import type { WallStateRepo } from './repos/wall-states';
 import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
 import type { FactorRepo } from './repos/factors';
 
-/** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo). */
-export type CameraKind = 'rtsp' | 'uplink';
+/** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo); 'gb28181': a channel of a GB/T 28181 device (INVITE). */
+export type CameraKind = 'rtsp' | 'uplink' | 'gb28181';
 
 /** The url of every uplink row (units have no stream URL: they publish to Argus). */
 export const UPLINK_URL = 'uplink:';
@@ -282,6 +283,8 @@ export interface Store {
   segments: SegmentRepo;
   events: EventRepo;
   onvif: OnvifRepo;
+  /** GB/T 28181 devices' registrar facts and passwords, the site password (migration 021). */
+  gb: GbRepo;
   gps: GpsRepo;
   investigation: InvestigationRepo;
   alarms: AlarmRepo;

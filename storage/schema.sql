@@ -812,3 +812,35 @@ CREATE TABLE directory_accounts (
   groups     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(groups)),     -- JSON array of the group DNs found at the last sign-in
   synced_ms  INTEGER NOT NULL                                              -- last sign-in through the directory (ms since epoch, UTC)
 ) STRICT;
+-- ---------- GB/T 28181 devices (migration 021, issue 14) ----------
+
+-- The registrar's facts of a GB/T 28181 device (a devices row of kind 'gb28181'; its 20-digit ID is devices.code and
+-- approved = 0 while it awaits approval). Registration state survives a restart here only for the console: the
+-- registrar starts empty and devices re-register.
+CREATE TABLE gb_devices (
+  device_id     INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,                   -- the device (kind 'gb28181'); the row goes with it
+  password_enc  TEXT,                                                                            -- its own digest password, sealed with the secrets key; NULL = the site password
+  transport     TEXT    CHECK (transport IS NULL OR transport IN ('udp', 'tcp')),                -- SIP transport of its last REGISTER
+  last_host     TEXT,                                                                            -- source address of its last REGISTER (after NAT: what Argus sends to)
+  last_port     INTEGER CHECK (last_port IS NULL OR last_port BETWEEN 1 AND 65535),              -- source port of its last REGISTER
+  registered_ms INTEGER,                                                                         -- when it last registered (ms since epoch, UTC); NULL = not registered
+  expires_ms    INTEGER,                                                                         -- when that registration expires (ms since epoch, UTC)
+  keepalive_s   INTEGER NOT NULL DEFAULT 60 CHECK (keepalive_s BETWEEN 5 AND 3600),              -- keepalive interval; offline after 3 missed
+  charset       TEXT    NOT NULL DEFAULT 'GB2312' CHECK (charset IN ('GB2312', 'GB18030', 'GBK', 'UTF-8')), -- charset of the MANSCDP bodies Argus sends it
+  first_seen_ms INTEGER NOT NULL,                                                                -- when it was added or first announced itself (ms since epoch, UTC)
+  CHECK ((registered_ms IS NULL) = (expires_ms IS NULL))                                         -- registered and expiry go together
+) STRICT;
+-- A gb_devices row belongs to a GB device only.
+CREATE TRIGGER gb_devices_kind BEFORE INSERT ON gb_devices
+WHEN (SELECT kind FROM devices WHERE id = NEW.device_id) IS NOT 'gb28181'
+BEGIN
+  SELECT RAISE(ABORT, 'gb_devices.device_id must be a device of kind gb28181');
+END;
+
+-- The site digest password (one row, id 1): devices without their own password authenticate with it, and an unknown
+-- device that knows it is held awaiting approval (gbUnknownDevices = hold). Overrides the sipSitePassword setting.
+CREATE TABLE gb_site (
+  id           INTEGER PRIMARY KEY CHECK (id = 1), -- always 1
+  password_enc TEXT,                               -- the site password sealed with the secrets key; NULL = the sipSitePassword setting
+  updated_ms   INTEGER NOT NULL                    -- when an admin last set it (ms since epoch, UTC)
+) STRICT;

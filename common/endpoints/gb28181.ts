@@ -7,6 +7,7 @@ import {
   GB_TRANSPORTS,
   GB_UNKNOWN_DEVICE_POLICIES,
   GbApproveBody,
+  GbDeviceCreate,
   GbDeviceListQuery,
   GbPasswordBody,
   type GbChannelView,
@@ -118,6 +119,17 @@ export const getGb28181Devices = endpoint({
   response: { description: 'devices ordered by id', schema: DevicesSchema },
 });
 
+export const postGb28181Devices = endpoint({
+  method: 'POST',
+  path: '/api/v1/gb28181/devices',
+  auth: 'devices.manage',
+  tag: 'gb28181',
+  summary: 'Add a GB/T 28181 device before it registers (approved, in a node), with its own password or the site password',
+  description: 'Needs devices.manage on the node. 409 with field gbId when the ID is taken. Audited (gb.device_add, without the password).',
+  body: GbDeviceCreate,
+  response: { status: 201, description: 'the device', schema: typed<GbDeviceView>(DeviceSchema) },
+});
+
 export const getGb28181DevicesByid = endpoint({
   method: 'GET',
   path: '/api/v1/gb28181/devices/:id',
@@ -134,7 +146,7 @@ export const postGb28181DevicesByidApprove = endpoint({
   auth: 'devices.manage',
   tag: 'gb28181',
   summary: 'Accept a device awaiting approval into an organisation node (optionally renamed); its catalog is queried when it is registered',
-  description: 'Needs devices.manage on the device and on the node. 409 gb.not_awaiting when it is approved already. Audited (gb.device.approve).',
+  description: 'Needs devices.manage on the device and on the node. 409 gb.not_awaiting when it is approved already. Audited (gb.device_approve).',
   params: IdParams,
   body: GbApproveBody,
   response: { description: 'the device, approved', schema: typed<GbDeviceView>(DeviceSchema) },
@@ -145,8 +157,8 @@ export const postGb28181DevicesByidReject = endpoint({
   path: '/api/v1/gb28181/devices/:id/reject',
   auth: 'devices.manage',
   tag: 'gb28181',
-  summary: 'Refuse a device awaiting approval (or forget an approved one): its configuration goes, recordings stay',
-  description: 'Audited (gb.device.reject).',
+  summary: 'Refuse a device awaiting approval (an approved one is deleted with DELETE /devices/:id)',
+  description: '409 gb.not_awaiting for an approved device. A later REGISTER from it is held again (or refused). Audited (gb.device_reject).',
   params: IdParams,
   response: { status: 204, description: 'rejected' },
 });
@@ -157,7 +169,7 @@ export const putGb28181DevicesByidPassword = endpoint({
   auth: 'devices.manage',
   tag: 'gb28181',
   summary: "Set the device's own digest password (null: the site password applies again); stored encrypted, never returned",
-  description: 'Audited (gb.device.password, without the password).',
+  description: 'Audited (gb.device_password, without the password).',
   params: IdParams,
   body: GbPasswordBody,
   response: { status: 204, description: 'saved' },
@@ -169,7 +181,7 @@ export const postGb28181DevicesByidCatalog = endpoint({
   auth: 'devices.manage',
   tag: 'gb28181',
   summary: 'Query the Catalog of a registered device now and apply it (added, changed and removed channels)',
-  description: '409 gb.not_registered when the device is not registered. Audited (gb.catalog.refresh).',
+  description: '409 gb.not_registered when the device is not registered. Audited (gb.catalog_refresh).',
   params: IdParams,
   response: { description: 'its channels after the refresh', schema: ChannelsSchema },
 });

@@ -153,6 +153,8 @@ export function loadConfig(opts: { dataDir: string; env?: NodeJS.ProcessEnv; ove
     minFreeBytes: minFreeSet ? cfg.minFreeBytes : autoMinFreeBytes(recordingsDir),
     minFreeBytesFrom: minFreeSet ? 'set' : 'auto',
     rtmpBind,
+    sipBind: cfg.sipBind ?? rtmpBind,
+    sipDomain: cfg.sipDomain ?? cfg.sipServerId.slice(0, 10),
     publicHost: cfg.publicHost ?? (isWildcard(rtmpBind) ? os.hostname() : rtmpBind),
     dataDir,
     recordingsDir,

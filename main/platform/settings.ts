@@ -2,6 +2,7 @@
 import { s } from '../../common/schema';
 import { count, port, setting, text, unsetSetting, type SettingDecl } from './setting-decl';
 import { SIGNIN_SETTINGS } from './settings-signin';
+import { GB28181_SETTINGS } from './settings-gb28181';
 
 export type { SettingDecl } from './setting-decl';
 
@@ -282,6 +283,8 @@ export const SETTINGS = {
   }),
   // ---------- sign-in factors (issue 13 item 5; docs/design/accounts.md) ----------
   ...SIGNIN_SETTINGS,
+  // ---------- GB/T 28181 (issue 14; docs/design/gb28181.md) ----------
+  ...GB28181_SETTINGS,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -374,6 +374,6 @@ function withUnavailable(given: Partial<FeatureControls>): FeatureControls {
     gps: given.gps ?? (missing('GPS') as FeatureControls['gps']),
     investigation: given.investigation ?? (missing('investigation') as FeatureControls['investigation']),
     alarms: given.alarms ?? (missing('the alarm center') as FeatureControls['alarms']),
-    gb28181: given.gb28181 ?? (missing('GB/T 28181') as FeatureControls['gb28181']),
+    gb: given.gb ?? (missing('GB/T 28181') as FeatureControls['gb']),
   };
 }

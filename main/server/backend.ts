@@ -29,6 +29,8 @@ import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
+import { createGbFeature } from '../services/gb28181/feature';
+import { DeviceLinkBoard } from '../services/device-links';
 import { createDevices } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
 import type { OrgTreeIndex } from '../services/devices/tree';
@@ -51,6 +53,7 @@ export interface Backend {
   /** Feature services (issues 4-7) and the device event recorder they share. */
   features: {
     onvif: ReturnType<typeof createOnvifFeature>;
+    gb: ReturnType<typeof createGbFeature>;
     gps: ReturnType<typeof createGpsFeature>;
     investigation: ReturnType<typeof createInvestigationFeature>;
     alarms: ReturnType<typeof createAlarmFeature>;
@@ -212,7 +215,10 @@ async function start(
   // A unit's telemetry link (reported by the GPS feature) is half of its online state.
   ctx.onServerEvent((ev) => units!.onServerEvent(ev));
   // The device model: tree, counts from recorder and unit statuses, the new API's service.
+  // Adapters with a control link of their own (GB/T 28181 registration) report device states on this board.
+  const links = new DeviceLinkBoard();
   const devices = createDevices({
+    links,
     repos: store,
     recording,
     units: units!,
@@ -231,7 +237,8 @@ async function start(
   const gps = createGpsFeature(as('gps'));
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
-  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms];
+  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
+  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
 
   const app = createApp({
     config,
@@ -245,7 +252,7 @@ async function start(
     access,
     tls,
     log: root.child('http'),
-    features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control },
+    features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control, gb: gb.control },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
   publish = (ev) => {
@@ -289,7 +296,7 @@ async function start(
     units,
     retention,
     recovery,
-    features: { onvif, gps, investigation, alarms },
+    features: { onvif, gps, investigation, alarms, gb },
     deviceEvents: ctx.deviceEvents,
     auth: app.auth,
     async close() {

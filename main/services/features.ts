@@ -87,6 +87,6 @@ export interface FeatureControls {
   gps: GpsControl;
   investigation: InvestigationControl;
   alarms: AlarmControl;
-  /** GB/T 28181 devices, registration, approval and catalog (issue 14). */
-  gb28181: GbControl;
+  /** GB/T 28181 (issue 14): devices, approval, passwords, the SIP endpoint. */
+  gb: GbControl;
 }

@@ -189,8 +189,9 @@ export function GbDeviceDetails({ device, onChanged, onRemoved }: { device: GbDe
   const remove = async () => {
     setBusy(true);
     try {
-      await api.call(E.postGb28181DevicesByidReject, { params: { id } });
+      await api.call(E.deleteDevicesByid, { params: { id } });
       setRemoving(false);
+      toasts.show((tr) => tr('gb28181.removed', { name: device.name }));
       onRemoved();
       await Promise.all([onChanged(), org.reload()]);
     } catch (err) {

@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/index';
 import { useServices } from '../services';
 import { useStore } from '../state/store';
 import { GbDeviceDetails, peerText, type Reload } from './gb28181-device';
+import { GbAddDevice } from './gb28181-add';
 import { SettingsSection } from './gb28181-settings';
 import './gb28181.css';
 
@@ -230,6 +231,7 @@ function DevicesSection({ devices, onChanged }: { devices: GbDeviceView[]; onCha
           </tbody>
         </table>
       )}
+      <GbAddDevice onAdded={onChanged} />
       {open ? <GbDeviceDetails key={open.deviceId} device={open} onChanged={onChanged} onRemoved={() => setOpenId(null)} /> : null}
     </section>
   );

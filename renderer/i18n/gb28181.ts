@@ -41,6 +41,12 @@ export const gb28181En = {
   'gb28181.approved': 'Device "{name}" was approved into "{node}".',
   'gb28181.rejected': 'Device {gbId} was rejected.',
   'gb28181.devices.title': 'Devices ({count})',
+  'gb28181.add.title': 'Add a device',
+  'gb28181.add.hint': 'A device added here may register at once (with its own password, or the site password when left empty).',
+  'gb28181.add.gbId': 'Device ID (20 digits)',
+  'gb28181.add.submit': 'Add device',
+  'gb28181.add.done': 'Device "{name}" was added.',
+  'gb28181.removed': 'Device "{name}" was removed.',
   'gb28181.devices.none': 'No GB/T 28181 device is approved yet.',
   'gb28181.col.name': 'Name',
   'gb28181.col.gbId': 'Device ID',
@@ -139,6 +145,12 @@ export const gb28181Zh = {
   'gb28181.approved': '设备“{name}”已审批通过，归入“{node}”。',
   'gb28181.rejected': '已拒绝设备 {gbId}。',
   'gb28181.devices.title': '设备（{count}）',
+  'gb28181.add.title': '添加设备',
+  'gb28181.add.hint': '在此添加的设备可立即注册（使用其独立密码；留空则使用统一注册密码）。',
+  'gb28181.add.gbId': '设备编号（20 位）',
+  'gb28181.add.submit': '添加设备',
+  'gb28181.add.done': '已添加设备“{name}”。',
+  'gb28181.removed': '已删除设备“{name}”。',
   'gb28181.devices.none': '尚无审批通过的 GB/T 28181 设备。',
   'gb28181.col.name': '名称',
   'gb28181.col.gbId': '设备编号',
@@ -199,26 +211,38 @@ export const gb28181Zh = {
 } as const satisfies { readonly [K in keyof typeof gb28181En]: string };
 
 export const gb28181AuditEn = {
-  'auditlog.action.gb.device.approve': 'GB/T 28181 device approved',
-  'auditlog.action.gb.device.reject': 'GB/T 28181 device rejected',
-  'auditlog.action.gb.device.password': 'GB/T 28181 device password changed',
-  'auditlog.action.gb.catalog.refresh': 'GB/T 28181 catalog refreshed',
+  'auditlog.action.gb.device_add': 'GB/T 28181 device added',
+  'auditlog.action.gb.device_held': 'GB/T 28181 device awaiting approval',
+  'auditlog.action.gb.device_approve': 'GB/T 28181 device approved',
+  'auditlog.action.gb.device_reject': 'GB/T 28181 device rejected',
+  'auditlog.action.gb.device_password': 'GB/T 28181 device password changed',
   'auditlog.action.gb.site_password': 'GB/T 28181 site password changed',
+  'auditlog.action.gb.register_refused': 'GB/T 28181 registration refused',
+  'auditlog.action.gb.malformed': 'Malformed GB/T 28181 message',
+  'auditlog.action.gb.catalog_refresh': 'GB/T 28181 catalog refreshed',
 } as const;
 
 export const gb28181AuditZh = {
-  'auditlog.action.gb.device.approve': '审批通过 GB/T 28181 设备',
-  'auditlog.action.gb.device.reject': '拒绝 GB/T 28181 设备',
-  'auditlog.action.gb.device.password': '修改 GB/T 28181 设备密码',
-  'auditlog.action.gb.catalog.refresh': '刷新 GB/T 28181 设备目录',
+  'auditlog.action.gb.device_add': '添加 GB/T 28181 设备',
+  'auditlog.action.gb.device_held': 'GB/T 28181 设备待审批',
+  'auditlog.action.gb.device_approve': '审批通过 GB/T 28181 设备',
+  'auditlog.action.gb.device_reject': '拒绝 GB/T 28181 设备',
+  'auditlog.action.gb.device_password': '修改 GB/T 28181 设备密码',
   'auditlog.action.gb.site_password': '修改 GB/T 28181 统一注册密码',
+  'auditlog.action.gb.register_refused': '拒绝 GB/T 28181 注册',
+  'auditlog.action.gb.malformed': 'GB/T 28181 消息格式错误',
+  'auditlog.action.gb.catalog_refresh': '刷新 GB/T 28181 设备目录',
 } as const satisfies { readonly [K in keyof typeof gb28181AuditEn]: string };
 
-/** Audit actions of Admin → GB/T 28181 with their catalog keys (the audit panel's labels and action filter). */
+/** Audit actions of the GB/T 28181 feature and Admin → GB/T 28181 with their catalog keys (the audit panel's labels and action filter). */
 export const gb28181AuditActions = {
-  'gb.device.approve': 'auditlog.action.gb.device.approve',
-  'gb.device.reject': 'auditlog.action.gb.device.reject',
-  'gb.device.password': 'auditlog.action.gb.device.password',
-  'gb.catalog.refresh': 'auditlog.action.gb.catalog.refresh',
+  'gb.device_add': 'auditlog.action.gb.device_add',
+  'gb.device_held': 'auditlog.action.gb.device_held',
+  'gb.device_approve': 'auditlog.action.gb.device_approve',
+  'gb.device_reject': 'auditlog.action.gb.device_reject',
+  'gb.device_password': 'auditlog.action.gb.device_password',
   'gb.site_password': 'auditlog.action.gb.site_password',
+  'gb.register_refused': 'auditlog.action.gb.register_refused',
+  'gb.malformed': 'auditlog.action.gb.malformed',
+  'gb.catalog_refresh': 'auditlog.action.gb.catalog_refresh',
 } as const;

@@ -24,7 +24,7 @@ export type NewGeofence = Omit<GeofenceRow, 'id' | 'createdMs' | 'updatedMs'>;
 export interface PlacementRow {
   cameraId: number;
   name: string;
-  kind: 'rtsp' | 'uplink';
+  kind: 'rtsp' | 'uplink' | 'gb28181';
   lat: number;
   lon: number;
   viewDeg: number | null;

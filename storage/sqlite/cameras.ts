@@ -40,7 +40,7 @@ function toCameraRow(db: Db, r: CameraDbRow): CameraRow {
   const uplink = r.device_kind === 'agent';
   return {
     id: r.id,
-    kind: uplink ? 'uplink' : 'rtsp',
+    kind: uplink ? 'uplink' : r.device_kind === 'gb28181' ? 'gb28181' : 'rtsp',
     name: r.name,
     url: r.url ?? (uplink ? UPLINK_URL : ''),
     subUrl: r.sub_url,

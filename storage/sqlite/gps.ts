@@ -262,14 +262,14 @@ function nameConflict(err: unknown, name: string): unknown {
 interface PlacementDbRow {
   id: number;
   name: string;
-  kind: 'rtsp' | 'uplink';
+  kind: 'rtsp' | 'uplink' | 'gb28181';
   map_lat: number;
   map_lon: number;
   map_view_deg: number | null;
 }
 
-/** Placed channels (fixed map place); kind 'uplink' for a channel of an agent device, as the old cameras.kind. */
-const SELECT_PLACEMENT = `SELECT c.id, c.name, CASE d.kind WHEN 'agent' THEN 'uplink' ELSE 'rtsp' END AS kind, c.map_lat, c.map_lon, c.map_view_deg
+/** Placed channels (fixed map place); kind 'uplink' for a channel of an agent device, as the old cameras.kind; 'gb28181' for a GB channel. */
+const SELECT_PLACEMENT = `SELECT c.id, c.name, CASE d.kind WHEN 'agent' THEN 'uplink' WHEN 'gb28181' THEN 'gb28181' ELSE 'rtsp' END AS kind, c.map_lat, c.map_lon, c.map_view_deg
   FROM channels c JOIN devices d ON d.id = c.device_id`;
 
 function toPlacement(r: PlacementDbRow): PlacementRow {

@@ -9,6 +9,7 @@ import { SqliteAuditRepo } from './audit';
 import { SqliteGpsRepo } from './gps';
 import { SqliteInvestigationRepo } from './investigation';
 import { SqliteOnvifRepo } from './onvif';
+import { SqliteGbRepo } from './gb28181';
 import { SqliteCameraRepo } from './cameras';
 import { SqliteChannelRepo, SqliteRtspRepo } from './channels';
 import { SqliteAgentRepo, SqliteDeviceRepo } from './devices';
@@ -119,6 +120,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     segments: new SqliteSegmentRepo(db),
     events: new SqliteEventRepo(db),
     onvif: new SqliteOnvifRepo(db),
+    gb: new SqliteGbRepo(db),
     gps: new SqliteGpsRepo(db),
     investigation: new SqliteInvestigationRepo(db),
     alarms: new SqliteAlarmRepo(db),

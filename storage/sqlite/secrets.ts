@@ -36,7 +36,7 @@ export function openPassword(db: Db, sealed: string | null, legacyClear: string 
 }
 
 interface SealedRow {
-  tbl: 'rtsp' | 'onvif' | 'totp';
+  tbl: 'rtsp' | 'onvif' | 'totp' | 'gb' | 'gbsite';
   id: number;
   sealed: string;
 }
@@ -45,7 +45,9 @@ async function sealedRows(db: Db): Promise<SealedRow[]> {
   return db.all<SealedRow>(
     `SELECT 'rtsp' AS tbl, channel_id AS id, password_enc AS sealed FROM rtsp_channels WHERE password_enc IS NOT NULL
      UNION ALL SELECT 'onvif', id, password_enc FROM onvif_devices
-     UNION ALL SELECT 'totp', user_id, secret_box FROM user_totp`,
+     UNION ALL SELECT 'totp', user_id, secret_box FROM user_totp
+     UNION ALL SELECT 'gb', device_id, password_enc FROM gb_devices WHERE password_enc IS NOT NULL
+     UNION ALL SELECT 'gbsite', id, password_enc FROM gb_site WHERE password_enc IS NOT NULL`,
   );
 }
 
@@ -84,6 +86,8 @@ export async function sealStoredSecrets(db: Db, codec: SecretCodec): Promise<Sea
       const value = codec.seal(plain.get(`${r.tbl}:${r.id}`)!);
       if (r.tbl === 'rtsp') await tx.run('UPDATE rtsp_channels SET password_enc = ? WHERE channel_id = ?', [value, r.id]);
       else if (r.tbl === 'onvif') await tx.run('UPDATE onvif_devices SET password_enc = ? WHERE id = ?', [value, r.id]);
+      else if (r.tbl === 'gb') await tx.run('UPDATE gb_devices SET password_enc = ? WHERE device_id = ?', [value, r.id]);
+      else if (r.tbl === 'gbsite') await tx.run('UPDATE gb_site SET password_enc = ? WHERE id = ?', [value, r.id]);
       else await tx.run('UPDATE user_totp SET secret_box = ? WHERE user_id = ?', [value, r.id]);
     }
   });

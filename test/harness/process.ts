@@ -28,7 +28,7 @@ export async function startServerProcess(dataDir: string, opts: { port?: number;
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/server/cli.ts'), '--data-dir', dataDir, '--port', String(port)], {
     cwd: ROOT,
     // RTMP on a free port, so parallel test servers never compete for 1935.
-    env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ARGUS_RTMP_PORT: '0', ...opts.env },
+    env: { ...process.env, ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD, ARGUS_RTMP_PORT: '0', ARGUS_SIP_PORT: '0', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -33,7 +33,7 @@ export interface ServerOptions {
   dataDir?: string;
   /** Called with the (created) data dir before the server starts: files the server should find there (map.mbtiles). */
   prepareDataDir?: (dataDir: string) => void | Promise<void>;
-  /** Config overrides (in-process; port 0 and rtmpPort 0 unless given). */
+  /** Config overrides (in-process; port 0, rtmpPort 0 and sipPort 0 unless given). */
   overrides?: Partial<Config>;
   /** Options of the in-process recorders (backoff). */
   recorderOptions?: RecorderOptions;
@@ -101,7 +101,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
       await opts.prepareDataDir(dataDir);
     }
     if ((opts.mode ?? 'in-process') === 'in-process') {
-      const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, ...(consoleDir ? { consoleDir } : {}), ...opts.overrides } });
+      const config = loadConfig({
+        dataDir,
+        env: {},
+        overrides: { port: 0, rtmpPort: 0, sipPort: 0, ...(consoleDir ? { consoleDir } : {}), ...opts.overrides },
+      });
       backend = await startBackend(config, {
         env: { ...opts.env, ARGUS_ADMIN_PASSWORD: adminPassword },
         recorderOptions: opts.recorderOptions,

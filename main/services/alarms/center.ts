@@ -14,7 +14,7 @@ import {
 } from '../../../common/alarms';
 import type { DeviceEvent } from '../../../common/device-events';
 import type { ServerEvent } from '../../../common/events';
-import type { EventRow } from '../../../storage/repositories';
+import type { CameraKind, EventRow } from '../../../storage/repositories';
 import type { AuditLog } from '../audit-log';
 import { DomainError } from '../../platform/errors';
 import type { UserActor } from '../../platform/actor';
@@ -67,7 +67,7 @@ export interface RaiseInput {
 interface SourceInfo {
   name: string;
   group: string | null;
-  kind: 'rtsp' | 'uplink' | null;
+  kind: CameraKind | null;
   expiresMs: number;
 }
 

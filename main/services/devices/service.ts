@@ -12,6 +12,7 @@ import { OrgCounter } from './counts';
 import { searchTree, DEFAULT_SEARCH_LIMIT } from './search';
 import { OrgTreeIndex, type ScopeTarget, type TreeDevice } from './tree';
 import { channelStatus, deviceStatus, legacyCamera, legacyUnit, toChannelView, toDeviceView } from './views';
+import type { DeviceLinkBoard } from '../device-links';
 
 export interface DeviceServiceDeps {
   /** Only the repositories the device model needs (the deprecated compat repos for the old events and control paths). */
@@ -26,6 +27,8 @@ export interface DeviceServiceDeps {
   log?: (msg: string) => void;
   /** Least time between two org.counts events (default 1000 ms). */
   countsIntervalMs?: number;
+  /** Control-link states of GB/T 28181 devices (their registration): a change publishes the device's status. */
+  links?: DeviceLinkBoard;
 }
 
 const deviceOf = (d: DeviceRow): TreeDevice => ({
@@ -57,6 +60,10 @@ export class DeviceService {
     this.now = deps.now ?? Date.now;
     this.log = (m) => (deps.log ?? console.log)(`[devices] ${m}`);
     this.counter = new OrgCounter(this.tree, { push: (counts) => this.emit({ type: 'org.counts', counts }), intervalMs: deps.countsIntervalMs }, this.now);
+    deps.links?.onChange((id) => {
+      const d = this.tree.device(id);
+      if (d && this.loading && !this.closed) this.refreshDevice(d, true);
+    });
   }
 
   /** Runs configuration changes one after the other (reads of the tree never see half a change). */

@@ -3,11 +3,14 @@ import type { Camera, CameraStatus, Unit, UnitStatus } from '../../../common/api
 import type { ChannelStatus, ChannelView, ConnectionState, DeviceStatus, DeviceView } from '../../../common/devices';
 import type { CameraRow, UnitRow } from '../../../storage/repositories';
 import type { ChannelRow, DeviceRow, RtspChannelRow } from '../../../storage/repos/devices';
+import type { ControlLinkState } from '../device-links';
 
 /** Where live statuses come from: the recorders (rtsp/onvif channels) and the unit service (agent devices). */
 export interface StatusSources {
   recording: { status(cameraId: number): CameraStatus; liveRelaying?(channelId: number): boolean };
   units: { status(unitId: number): UnitStatus };
+  /** Control links of adapters with a registration of their own (GB/T 28181): their state is the device's. */
+  links?: { get(deviceId: number): ControlLinkState | null };
 }
 
 /** A channel's status: its recorder's, or for an agent's channel its unit's video link and recorder. */
@@ -60,6 +63,21 @@ export function deviceStatus(
     };
   }
   const statuses = channelIds.map((id) => src.recording.status(id));
+  if (device.kind === 'gb28181') {
+    // Its registration and keepalives (the GB feature's control link) say whether it is online; video is its channels'.
+    const link = src.links?.get(device.id) ?? null;
+    const video = statuses.some((s) => s.state === 'recording') || channelIds.some((id) => src.recording.liveRelaying?.(id) === true);
+    const sinceMs = link?.sinceMs ?? nowMs;
+    return {
+      deviceId: device.id,
+      state: !device.enabled ? 'disabled' : (link?.state ?? 'offline'),
+      reason: link?.reason ?? null,
+      sinceMs,
+      online: link?.online ?? false,
+      links: { control: { online: link?.online ?? false, sinceMs }, video: { online: video, sinceMs } },
+      remoteAddress: link?.remoteAddress ?? null,
+    };
+  }
   // A channel that is not recorded by policy but relayed live counts as online too.
   const online = statuses.some((s) => s.state === 'recording') || channelIds.some((id) => src.recording.liveRelaying?.(id) === true);
   let state: ConnectionState = 'offline';

@@ -1,42 +1,60 @@
-// What route handlers and other features may ask of the GB/T 28181 feature (issue 14): settings, registered and pending devices, approval, passwords, catalog, subscriptions.
-import type { GbChannelView, GbDeviceListQuery, GbDeviceView, GbSettingsView } from '../../../common/gb28181';
+// What route handlers (Admin → GB/T 28181) and the other GB modules may ask of the GB/T 28181 feature (issue 14).
 import type { Actor } from '../../platform/actor';
+import type { GbSignalling } from './signalling';
 
-/**
- * The administration side of the feature (Admin → GB/T 28181, main/server/routes/gb28181.ts). Devices are named by
- * their Argus device id (devices.id, kind gb28181). Every method throws a DomainError with a registered `gb.*`
- * message: `gb.device_not_found` (404) for an id that is not a GB device, `gb.not_awaiting` (409) when
- * approving twice, `gb.not_registered` (409) for a catalog refresh of a device that is not registered,
- * `org.node_not_found` (404) for an approval into a missing node. Rights are checked by the routes; the routes also
- * write the audit rows (gb.device.approve / gb.device.reject / gb.device.password / gb.site_password / gb.catalog.refresh), so the
- * control does not audit these again.
- */
+/** A GB device as the console lists it (never its password). */
+export interface GbDeviceInfo {
+  /** devices.id */
+  deviceId: number;
+  /** The 20-digit GB/T 28181 device ID. */
+  gbId: string;
+  name: string;
+  nodeId: number;
+  approved: boolean;
+  enabled: boolean;
+  /** Has a password of its own (else the site password applies). */
+  hasPassword: boolean;
+  registered: boolean;
+  online: boolean;
+  transport: 'udp' | 'tcp' | null;
+  /** host:port it registered from (after NAT), or null. */
+  remote: string | null;
+  expiresMs: number | null;
+  /** When the current registration was accepted (first REGISTER or refresh); null while not registered. */
+  registeredMs: number | null;
+  lastSeenMs: number | null;
+  keepaliveS: number;
+  firstSeenMs: number;
+}
+
+/** The SIP settings as the console shows them (the site password only as set / not set). */
+export interface GbSettingsView {
+  serverId: string;
+  domain: string;
+  /** The port SIP listens on (UDP and TCP); 0 while it is not listening. */
+  port: number;
+  host: string;
+  listening: boolean;
+  unknownDevices: 'refuse' | 'hold';
+  sitePasswordSet: boolean;
+}
+
+export type GbDeviceFilter = 'all' | 'registered' | 'awaiting' | 'offline';
+
 export interface GbControl {
-  /** The SIP server's settings as in effect, and where each is changed (settings are read at start). */
+  /** The SIP endpoint every GB module uses (catalog, media, control, records, cascade). */
+  readonly signalling: GbSignalling;
   settings(): Promise<GbSettingsView>;
-  /** Every GB device (approved or awaiting approval) with its registration, peer and subscriptions; ordered by id. */
-  listDevices(query?: GbDeviceListQuery): Promise<GbDeviceView[]>;
-  device(deviceId: number): Promise<GbDeviceView>;
-  /**
-   * Accepts a device awaiting approval into an organisation node (optionally renamed): it becomes approved, moves to
-   * the node with its channels, and (when registered) gets its Catalog queried and its subscriptions started. A
-   * device.changed event follows.
-   */
-  approve(deviceId: number, nodeId: number, name: string | undefined, actor: Actor): Promise<GbDeviceView>;
-  /**
-   * Refuses a device awaiting approval (or forgets an approved one): its device row and channels' configuration go
-   * (recordings stay), its registration is dropped. A later REGISTER from it is treated as from an unknown ID again.
-   */
+  list(filter?: GbDeviceFilter): Promise<GbDeviceInfo[]>;
+  device(deviceId: number): Promise<GbDeviceInfo>;
+  /** Adds a device before it first registers (approved, in `nodeId`), with its own password or the site's. Audited. */
+  add(input: { gbId: string; name: string; nodeId: number; password: string | null }, actor: Actor): Promise<GbDeviceInfo>;
+  /** Accepts a device awaiting approval into an organisation node (optionally renamed). Audited. */
+  approve(deviceId: number, nodeId: number, name: string | null, actor: Actor): Promise<GbDeviceInfo>;
+  /** Refuses a device awaiting approval: its row goes; a later REGISTER is held again (or refused). Audited. */
   reject(deviceId: number, actor: Actor): Promise<void>;
-  /** Sets (or with null clears, so the site password applies) the device's digest password; stored encrypted, never returned. */
+  /** Sets or clears (null: the site password applies) a device's own digest password. Audited, never logged. */
   setPassword(deviceId: number, password: string | null, actor: Actor): Promise<void>;
-  /**
-   * Sets (or with null clears) the site password kept in the database (gb_site), which devices without their own use;
-   * the `sipSitePassword` setting, when set, is the one in effect otherwise. Stored encrypted, never returned.
-   */
+  /** Sets or clears (null: the sipSitePassword setting applies) the site password. Audited, never logged. */
   setSitePassword(password: string | null, actor: Actor): Promise<void>;
-  /** Queries the device's Catalog now and applies the answer; resolves with its channels after. */
-  refreshCatalog(deviceId: number, actor: Actor): Promise<GbChannelView[]>;
-  /** The device's channels as its last Catalog described them, by ordinal. */
-  channels(deviceId: number): Promise<GbChannelView[]>;
 }

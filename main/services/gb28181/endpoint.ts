@@ -5,7 +5,7 @@ import type { Log } from '../../../common/log';
 import { msg } from '../../../common/messages';
 import { ErrorKind } from '../../../common/errors';
 import { DomainError } from '../../platform/errors';
-import { Dialog, sessionOf, type DialogHost } from './dialogs';
+import { DialogBook, type InviteHost } from './dialogs';
 import { decodeManscdp, encodeManscdp, ManscdpError } from './manscdp';
 import { QueryBook } from './queries';
 import { Registrar, type RegistrarDeps } from './registrar';
@@ -48,7 +48,7 @@ const REASONS: Record<number, string> = {
 const tag = () => crypto.randomBytes(6).toString('hex');
 const userOf = (uri: string): string => /^sips?:([^@;>]+)@/i.exec(uri)?.[1] ?? '';
 
-export class GbEndpoint implements GbSignalling, DialogHost {
+export class GbEndpoint implements GbSignalling, InviteHost {
   readonly serverId: string;
   readonly domain: string;
   readonly localHost: string;
@@ -59,7 +59,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
   private readonly manscdp = new Map<string, Set<ManscdpHandler>>();
   private readonly regListeners = new Set<(ev: GbRegistrationEvent) => void>();
   private readonly requestHandlers: RequestHandler[] = [];
-  private readonly dialogs = new Map<string, Dialog>();
+  private readonly dialogs: DialogBook;
   private cseq = 1;
   private sweepTimer: NodeJS.Timeout | null = null;
 
@@ -76,6 +76,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
     });
     this.tx = sip.makeTransactionLayer({}, null);
     this.queries = new QueryBook();
+    this.dialogs = new DialogBook(this);
     this.registrar = new Registrar({
       domain: o.domain,
       now: o.now,
@@ -102,7 +103,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
     this.queries.cancelAll();
-    await Promise.all([...this.dialogs.values()].map((d) => d.bye()));
+    await this.dialogs.closeAll();
     this.tx.destroy();
     await this.transport.close();
   }
@@ -119,22 +120,31 @@ export class GbEndpoint implements GbSignalling, DialogHost {
     return p;
   }
 
-  private remoteOf(p: GbPeer): SipRemote {
+  nextCseq(): number {
+    return this.cseq++;
+  }
+
+  /** Sends outside any transaction (an ACK of a 2xx). */
+  sendDirect(p: GbPeer, m: SipMessage): void {
+    this.transport.open(this.remoteOf(p)).send(m);
+  }
+
+  remoteOf(p: GbPeer): SipRemote {
     return { protocol: p.transport === 'tcp' ? 'TCP' : 'UDP', address: p.host, port: p.port };
   }
 
-  private via(p: GbPeer) {
+  via(p: GbPeer) {
     return [
       { version: '2.0', protocol: p.transport.toUpperCase(), host: this.localHost, port: this.port, params: { rport: null } as Record<string, string | null> },
     ];
   }
 
-  private contact() {
+  contact() {
     return [{ uri: `sip:${this.serverId}@${this.localHost}:${this.port}`, params: {} }];
   }
 
   /** Sends a request through a client transaction; resolves with the final response (408 when none came in time). */
-  private send(p: GbPeer, m: SipMessage, timeoutMs = 10_000): Promise<SipMessage> {
+  send(p: GbPeer, m: SipMessage, timeoutMs = 10_000): Promise<SipMessage> {
     return new Promise((resolve) => {
       let done = false;
       const finish = (rs: SipMessage) => {
@@ -160,7 +170,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
       to: { uri: `sip:${toId}@${this.domain}`, params: {} },
       from: { uri: `sip:${this.serverId}@${this.domain}`, params: { tag: tag() } },
       'call-id': `${tag()}${tag()}@${this.localHost}`,
-      cseq: { seq: this.cseq++, method: req.method },
+      cseq: { seq: this.nextCseq(), method: req.method },
       'max-forwards': 70,
       contact: this.contact(),
       'user-agent': 'Argus',
@@ -206,92 +216,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
   }
 
   async invite(deviceId: string, channelId: string, offerSdp: string, subject: string): Promise<GbDialog> {
-    const p = this.resolvePeer(deviceId);
-    const localTag = tag();
-    const callId = `${tag()}${tag()}@${this.localHost}`;
-    const seq = this.cseq++;
-    const uri = `sip:${channelId}@${p.host}:${p.port}`;
-    const m = {
-      method: 'INVITE',
-      uri,
-      version: '2.0',
-      headers: {
-        via: this.via(p),
-        to: { uri: `sip:${channelId}@${this.domain}`, params: {} },
-        from: { uri: `sip:${this.serverId}@${this.domain}`, params: { tag: localTag } },
-        'call-id': callId,
-        cseq: { seq, method: 'INVITE' },
-        'max-forwards': 70,
-        contact: this.contact(),
-        subject,
-        'content-type': 'APPLICATION/SDP',
-        'user-agent': 'Argus',
-      },
-      content: Buffer.from(offerSdp, 'utf8').toString('latin1'),
-    } as unknown as SipMessage;
-    const rs = await this.send(p, m, 15_000);
-    const status = rs.status ?? 0;
-    if (status < 200 || status >= 300)
-      throw new DomainError(
-        ErrorKind.Unavailable,
-        status === 408 ? msg('gb.no_answer', { id: channelId, cmd: 'INVITE' }) : msg('gb.refused', { id: channelId, cmd: 'INVITE', status }),
-      );
-    const contact = Array.isArray(rs.headers.contact) ? rs.headers.contact[0]?.uri : undefined;
-    const d = new Dialog(
-      this,
-      p,
-      channelId,
-      callId,
-      localTag,
-      String(rs.headers.to.params.tag ?? ''),
-      contact ?? uri,
-      Buffer.from(rs.content ?? '', 'latin1').toString('utf8'),
-      sessionOf(offerSdp),
-      seq,
-    );
-    this.dialogs.set(callId, d);
-    this.sendAck(d, rs);
-    return d;
-  }
-
-  private sendAck(d: Dialog, rs: SipMessage): void {
-    const ack = {
-      method: 'ACK',
-      uri: d.target,
-      version: '2.0',
-      headers: {
-        via: [{ ...this.via(d.peer)[0], params: { branch: sip.generateBranch(), rport: null } }],
-        to: rs.headers.to,
-        from: rs.headers.from,
-        'call-id': d.callId,
-        cseq: { seq: rs.headers.cseq.seq, method: 'ACK' },
-        'max-forwards': 70,
-        contact: this.contact(),
-      },
-      content: '',
-    } as unknown as SipMessage;
-    const cn = this.transport.open(this.remoteOf(d.peer));
-    cn.send(ack);
-  }
-
-  sendInDialog(d: Dialog, method: 'BYE' | 'INFO', body?: string, contentType?: string): Promise<SipMessage> {
-    d.cseq += 1;
-    const headers: Record<string, unknown> = {
-      via: this.via(d.peer),
-      to: { uri: `sip:${d.channelId}@${this.domain}`, params: { tag: d.remoteTag } },
-      from: { uri: `sip:${this.serverId}@${this.domain}`, params: { tag: d.localTag } },
-      'call-id': d.callId,
-      cseq: { seq: d.cseq, method },
-      'max-forwards': 70,
-      contact: this.contact(),
-    };
-    if (contentType) headers['content-type'] = contentType;
-    const m = { method, uri: d.target, version: '2.0', headers, content: body ? Buffer.from(body, 'utf8').toString('latin1') : '' } as unknown as SipMessage;
-    return this.send(d.peer, m, 5_000);
-  }
-
-  forget(d: Dialog): void {
-    if (this.dialogs.get(d.callId) === d) this.dialogs.delete(d.callId);
+    return this.dialogs.invite(this.resolvePeer(deviceId), channelId, offerSdp, subject);
   }
 
   // ---------- handlers ----------
@@ -359,8 +284,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
       const t = this.tx.getClient(m);
       if (t) t.message(m, remote);
       else if (m.headers.cseq.method === 'INVITE' && m.status >= 200 && m.status < 300) {
-        const d = this.dialogs.get(m.headers['call-id']);
-        if (d) this.sendAck(d, m); // a retransmitted 200 OK after the transaction ended
+        this.dialogs.ackAgain(m); // a retransmitted 200 OK after the transaction ended
       }
       return;
     }
@@ -436,8 +360,7 @@ export class GbEndpoint implements GbSignalling, DialogHost {
       return reply(200);
     }
     if (body.cmdType.toLowerCase() === 'mediastatus' && String(body.fields.NotifyType ?? '') === '121') {
-      for (const d of [...this.dialogs.values()])
-        if (d.peer.id === from.id && d.session !== 'Play' && (d.channelId === body.deviceId || from.id === body.deviceId)) d.endedByPeer('media-end');
+      this.dialogs.mediaEnded(from.id, body.deviceId);
     }
     const handlers = [...(this.manscdp.get(body.cmdType.toLowerCase()) ?? [])];
     try {

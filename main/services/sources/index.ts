@@ -25,6 +25,8 @@ export function sourceFor(channel: CameraRow, stream: 'main' | 'sub', deps: Sour
       return rtspSource(channel, stream);
     case 'uplink':
       return stream === 'main' ? agentSource(channel.id, deps.hub ?? NO_HUB) : null;
+    case 'gb28181':
+      return null; // feat/gb-media fills this: the GB source (INVITE, PS over RTP) of the channel
     default:
       return assertNever(channel.kind);
   }
