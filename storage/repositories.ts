@@ -3,6 +3,7 @@ import type { AccessRepo } from './repos/access';
 import type { AlarmRepo } from './repos/alarms';
 import type { AlarmWindowRepo } from './repos/alarm-windows';
 import type { AgentRepo, ChannelRepo, DeviceRepo, OrgRepo, RtspRepo } from './repos/devices';
+import type { GbCatalogRepo } from './repos/gb-catalog';
 import type { GpsRepo } from './repos/gps';
 import type { InvestigationRepo } from './repos/investigation';
 import type { OnvifRepo } from './repos/onvif';
@@ -297,6 +298,8 @@ export interface Store {
   access: AccessRepo;
   /** Sign-in factors (TOTP, recovery codes) and directory accounts (migration 018). */
   factors: FactorRepo;
+  /** GB/T 28181 catalog items of devices (migration 022). */
+  gbCatalog: GbCatalogRepo;
   close(): Promise<void>;
 }
 

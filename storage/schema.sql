@@ -844,3 +844,35 @@ CREATE TABLE gb_site (
   password_enc TEXT,                               -- the site password sealed with the secrets key; NULL = the sipSitePassword setting
   updated_ms   INTEGER NOT NULL                    -- when an admin last set it (ms since epoch, UTC)
 ) STRICT;
+
+-- ---------- GB/T 28181 catalogs (issue 14 item 3, migration 022) ----------
+
+-- Every item a GB/T 28181 device's Catalog listed (answers and NOTIFYs), mapped to Argus's model: video items (131/132/138)
+-- are channels of the device, civil codes / business groups (215) / virtual organisations (216) organisation nodes,
+-- alarm inputs (134) and the rest are kept for alarms and the console. An item missing from a complete catalog (or
+-- deleted by a NOTIFY) stays with present = 0 and its channel disabled, never deleted (its recordings stay).
+CREATE TABLE gb_channels (
+  device_id           INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,  -- the device (kind gb28181) whose catalog listed it
+  gb_id               TEXT    NOT NULL CHECK (length(gb_id) BETWEEN 1 AND 64),      -- the item's DeviceID (20-digit channel/organisation ID, or a 2–8 digit civil code)
+  kind                TEXT    NOT NULL CHECK (kind IN ('video', 'alarm_input', 'civil', 'business_group', 'virtual_org', 'device', 'other')), -- what it maps to (from the ID's type code)
+  channel_id          INTEGER UNIQUE REFERENCES channels (id) ON DELETE SET NULL,   -- kind video: its channel (channels.code = gb_id); NULL otherwise or when an admin deleted it
+  org_node_id         INTEGER REFERENCES org_nodes (id) ON DELETE SET NULL,         -- civil/business_group/virtual_org: the organisation node it maps to
+  name                TEXT,                                                         -- Name as the catalog gave it (NULL when absent)
+  parent_gb_id        TEXT,                                                         -- the catalog item it hangs under (ParentID, business group or civil code); NULL = the device itself
+  civil_code          TEXT,                                                         -- CivilCode field
+  business_group_id   TEXT,                                                         -- Info.BusinessGroupID field
+  status              TEXT,                                                         -- Status (ON, OFF) or the last NOTIFY status event (VLOST, DEFECT); NULL = unknown
+  address             TEXT,                                                         -- Address field (installation place)
+  longitude           REAL    CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180), -- Longitude field, degrees (0 and out-of-range values stored as NULL)
+  latitude            REAL    CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),     -- Latitude field, degrees
+  ptz_type            INTEGER,                                                      -- Info.PTZType (1 dome, 2 semi-dome, 3 fixed, 4 remote-controlled gun ...)
+  catalog_order       INTEGER NOT NULL CHECK (catalog_order >= 0),                  -- position in the last catalog that listed it (0-based)
+  present             INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),         -- boolean: listed by the last complete catalog and not deleted by a NOTIFY since
+  disabled_by_catalog INTEGER NOT NULL DEFAULT 0 CHECK (disabled_by_catalog IN (0, 1)), -- boolean: its channel was disabled because it left the catalog (re-enabled when it returns)
+  raw                 TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(raw)),        -- every field of the item as text (JSON object; nested ones as 'Info.PTZType')
+  created_ms          INTEGER NOT NULL,                                             -- first listed (ms since epoch, UTC)
+  updated_ms          INTEGER NOT NULL,                                             -- last changed by a catalog or NOTIFY (ms since epoch, UTC)
+  PRIMARY KEY (device_id, gb_id)                                                    -- one row per item of a device
+) STRICT;
+-- The catalog items mapped to an organisation node.
+CREATE INDEX gb_channels_org_node ON gb_channels (org_node_id) WHERE org_node_id IS NOT NULL;

@@ -24,6 +24,7 @@ import { SqliteSessionRepo } from './sessions';
 import { SqliteUnitRepo } from './units';
 import { SqliteUserRepo } from './users';
 import { SqliteFactorRepo } from './factors';
+import { SqliteGbCatalogRepo } from './gb-catalog';
 import { asLog, type LogSink } from '../../common/log';
 import { countSealed, sealStoredSecrets, setCodec, type SecretCodec } from './secrets';
 
@@ -130,6 +131,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     audit,
     access: new SqliteAccessRepo(db),
     factors: new SqliteFactorRepo(db),
+    gbCatalog: new SqliteGbCatalogRepo(db),
     close: () => db.close(),
   };
 }

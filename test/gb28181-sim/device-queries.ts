@@ -5,17 +5,17 @@ import { decodePtzCmd } from './ptz';
 
 export interface Channel {
   id: string;
-  kind: 'camera' | 'alarm-input';
+  kind: 'camera' | 'alarm-input' | 'business-group' | 'virtual-org';
   name: string;
   status: 'ON' | 'OFF';
   codec: 'h264' | 'h265';
 }
 
 /**
- * Channel IDs follow the device's: its first 10 digits (centre + industry), type 131 (camera) or 134 (alarm input), and
+ * Channel IDs follow the device's: its first 10 digits (centre + industry), type 131 (camera), 134 (alarm input), 215/216 (groups), and
  * a 7-digit serial made of the device's serial and the channel's index. With a clip for H.265 the last camera sends H.265.
  */
-export function makeChannels(cfg: Pick<DeviceConfig, 'deviceId' | 'channels' | 'alarmInputs' | 'clipH265'>): Channel[] {
+export function makeChannels(cfg: Pick<DeviceConfig, 'deviceId' | 'channels' | 'alarmInputs' | 'clipH265' | 'org'>): Channel[] {
   const prefix = cfg.deviceId.slice(0, 10);
   const serial = Number(cfg.deviceId.slice(13)) % 100_000;
   const id = (type: string, i: number) =>
@@ -23,6 +23,11 @@ export function makeChannels(cfg: Pick<DeviceConfig, 'deviceId' | 'channels' | '
       .padStart(7, '0')
       .slice(-7)}`;
   const out: Channel[] = [];
+  if (cfg.org) {
+    // A platform/NVR-style tree: business group (215) → virtual organisation (216) → the channels.
+    out.push({ id: id('215', 1), kind: 'business-group', name: '治安监控业务分组', status: 'ON', codec: 'h264' });
+    out.push({ id: id('216', 1), kind: 'virtual-org', name: '一号执法小组', status: 'ON', codec: 'h264' });
+  }
   for (let i = 1; i <= cfg.channels; i++) {
     const h265 = cfg.clipH265 !== undefined && i === cfg.channels;
     out.push({ id: id('131', i), kind: 'camera', name: `摄像机通道${i}${h265 ? ' H265' : ''}`, status: 'ON', codec: h265 ? 'h265' : 'h264' });
@@ -32,6 +37,11 @@ export function makeChannels(cfg: Pick<DeviceConfig, 'deviceId' | 'channels' | '
 }
 
 export function catalogItem(dev: GbDevice, ch: Channel, event?: string): XmlObject {
+  const bg = dev.channels.find((c) => c.kind === 'business-group');
+  const vo = dev.channels.find((c) => c.kind === 'virtual-org');
+  if (ch.kind === 'business-group') return { DeviceID: ch.id, Name: ch.name, ...(event ? { Event: event } : {}) };
+  if (ch.kind === 'virtual-org')
+    return { DeviceID: ch.id, Name: ch.name, ParentID: bg?.id ?? dev.cfg.deviceId, BusinessGroupID: bg?.id ?? '', ...(event ? { Event: event } : {}) };
   const item: XmlObject = {
     DeviceID: ch.id,
     Name: ch.name,
@@ -41,7 +51,8 @@ export function catalogItem(dev: GbDevice, ch: Channel, event?: string): XmlObje
     CivilCode: dev.cfg.deviceId.slice(0, 6),
     Address: '测试路1号',
     Parental: 0,
-    ParentID: dev.cfg.deviceId,
+    ParentID: vo ? vo.id : dev.cfg.deviceId,
+    ...(bg ? { BusinessGroupID: bg.id } : {}),
     SafetyWay: 0,
     RegisterWay: 1,
     Secrecy: 0,

@@ -2,6 +2,7 @@
 import type { GbDevice } from './device';
 import { catalogItem } from './device-queries';
 import { buildXml, gbTime, readXml, type XmlObject } from './manscdp';
+import { PtzHead } from './ptz';
 import { header, newTag, param, uriOf, type SipMsg } from './sip-text';
 import type { Origin } from './sip-transport';
 
@@ -147,7 +148,16 @@ export class Subscriptions {
 
   /** Catalog change (ON/OFF/ADD/DEL/UPDATE) of one channel: NOTIFY in a Catalog subscription, else a MESSAGE Notify. */
   async sendCatalogEvent(channelId: string, event: 'ON' | 'OFF' | 'ADD' | 'DEL' | 'UPDATE'): Promise<number> {
-    const ch = this.dev.channels.find((c) => c.id === channelId);
+    let ch = this.dev.channels.find((c) => c.id === channelId);
+    if (!ch && event === 'ADD') {
+      // A camera plugged in: a new channel with this ID (or the next free serial).
+      const cams = this.dev.channels.filter((c) => c.kind === 'camera');
+      const last = cams.at(-1)?.id ?? `${this.dev.cfg.deviceId.slice(0, 10)}1310000000`;
+      const id = channelId || last.slice(0, 13) + String((Number(last.slice(13)) + 1) % 10_000_000).padStart(7, '0');
+      ch = { id, kind: 'camera', name: `摄像机通道${cams.length + 1}`, status: 'ON', codec: 'h264' };
+      this.dev.channels.push(ch);
+      this.dev.ptz.set(id, new PtzHead());
+    }
     if (!ch) return 0;
     if (event === 'ON' || event === 'OFF') ch.status = event;
     const body: XmlObject = {
@@ -157,9 +167,13 @@ export class Subscriptions {
       SumNum: 1,
       DeviceList: { '@Num': 1, Item: [catalogItem(this.dev, ch, event)] },
     };
+    if (event === 'DEL') {
+      this.dev.channels.splice(this.dev.channels.indexOf(ch), 1);
+      this.dev.ptz.delete(ch.id);
+    }
     const sub = this.find('Catalog');
     const status = sub ? await this.notify(sub, body) : await this.dev.sendManscdp('Notify', body);
-    this.dev.emit({ ev: 'catalog-event-sent', channelId, event, status });
+    this.dev.emit({ ev: 'catalog-event-sent', channelId: ch.id, event, status });
     return status;
   }
 

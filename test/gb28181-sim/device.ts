@@ -30,6 +30,8 @@ export interface DeviceConfig {
   localHost: string;
   channels: number;
   alarmInputs: number;
+  /** Add a business group (215) and a virtual organisation (216) above the channels in the catalog. */
+  org: boolean;
   clip: LoadedClip;
   clipH265?: LoadedClip;
   keepaliveS: number;

@@ -8,7 +8,7 @@ import type { PsAudioCodec } from './ps-mux';
 const USAGE = `usage: tsx test/gb28181-sim/main.ts --server HOST:PORT --server-id ID20 --domain ID10 --device-id ID20 --password PW
   [--transport udp|tcp] [--channels N] [--alarm-inputs N] --clip FILE [--clip-h265 FILE] [--audio alaw|mulaw|aac|none]
   [--keepalive-s 60] [--expires-s 3600] [--devices N] [--local-host 127.0.0.1] [--quirks a,b] [--ready-on register|bind]
-  [--catalog-per-message 2] [--records-per-message 3] [--reboot-s 1] [--lat 31.2304] [--lon 121.4737] [--quiet]`;
+  [--catalog-per-message 2] [--records-per-message 3] [--reboot-s 1] [--lat 31.2304] [--lon 121.4737] [--quiet] [--org]`;
 
 const { values: a } = parseArgs({
   options: {
@@ -35,6 +35,7 @@ const { values: a } = parseArgs({
     lat: { type: 'string', default: '31.2304' },
     lon: { type: 'string', default: '121.4737' },
     quiet: { type: 'boolean', default: false },
+    org: { type: 'boolean', default: false },
   },
 });
 
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       localHost: a['local-host'],
       channels: Math.floor(num('channels')),
       alarmInputs: Math.floor(num('alarm-inputs')),
+      org: a.org,
       clip,
       clipH265,
       keepaliveS: num('keepalive-s') || 60,
@@ -161,7 +163,9 @@ async function control(
   shutdown: (unregister: boolean) => Promise<void>,
 ): Promise<unknown> {
   if (!d) throw new Error('no such device');
-  const channelOf = () => (typeof cmd.channelId === 'string' ? cmd.channelId : d.channels[Math.max(0, Number(cmd.index ?? 1) - 1)]?.id);
+  const cameras = d.channels.filter((c) => c.kind === 'camera');
+  const channelOf = () =>
+    typeof cmd.channelId === 'string' ? cmd.channelId : cmd.index !== undefined ? cameras[Math.max(0, Number(cmd.index) - 1)]?.id : undefined;
   switch (cmd.cmd) {
     case 'state':
       out({ ev: 'state', deviceId: d.cfg.deviceId, ...d.state(), channels: d.channels });
@@ -178,6 +182,7 @@ async function control(
       for (const k of ['latitude', 'longitude', 'speed', 'direction', 'altitude'] as const) if (typeof cmd[k] === 'number') d.position[k] = cmd[k];
       return d.subs.sendPosition(cmd.send === 'message' ? 'message' : 'auto');
     case 'channel':
+      // {cmd:'channel', channelId | index (1-based among cameras), event: ON|OFF|ADD|DEL|UPDATE}; ADD without an ID adds the next camera.
       return d.subs.sendCatalogEvent(channelOf() ?? '', (cmd.event as 'ON' | 'OFF' | 'ADD' | 'DEL' | 'UPDATE') ?? 'OFF');
     case 'keepalive':
       await d.keepalive();

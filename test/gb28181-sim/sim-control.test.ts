@@ -247,6 +247,40 @@ describe('GB/T 28181 simulator control', () => {
     expect(p.registers.at(-1)).toMatchObject({ expires: 0, authorized: true });
   });
 
+  it('puts a business group and virtual organisation above the channels, and notifies OFF/ADD/DEL (MESSAGE, then NOTIFY in a Catalog subscription)', async () => {
+    const { p, sim } = await setup({ org: true });
+    await p.send(DEVICE, 'MESSAGE', { body: xml(`<Query><CmdType>Catalog</CmdType><SN>9</SN><DeviceID>${DEVICE}</DeviceID></Query>`) });
+    const pages = await messages(p, (m) => m.doc.Response?.CmdType === 'Catalog', 2);
+    const items = pages.flatMap((m) => (m.doc.Response.DeviceList as { Item: Array<Record<string, string>> }).Item);
+    const [bg, vo, cam] = items;
+    expect(bg).toMatchObject({ DeviceID: '34020000002150000701', Name: '治安监控业务分组' });
+    expect(vo).toMatchObject({ DeviceID: '34020000002160000701', ParentID: bg.DeviceID, BusinessGroupID: bg.DeviceID });
+    expect(cam).toMatchObject({ DeviceID: CH1, ParentID: vo.DeviceID, BusinessGroupID: bg.DeviceID });
+
+    expect(await sim.command({ cmd: 'channel', index: 2, event: 'OFF' })).toBe(200);
+    const [off] = await messages(p, (m) => m.method === 'MESSAGE' && m.doc.Notify?.CmdType === 'Catalog');
+    expect((off.doc.Notify.DeviceList as { Item: Array<Record<string, string>> }).Item[0]).toMatchObject({ DeviceID: CH2, Event: 'OFF', Status: 'OFF' });
+
+    const sub = await p.send(DEVICE, 'SUBSCRIBE', {
+      body: xml(`<Query><CmdType>Catalog</CmdType><SN>10</SN><DeviceID>${DEVICE}</DeviceID></Query>`),
+      headers: { event: 'Catalog', expires: 600 },
+    });
+    expect(sub.status).toBe(200);
+    await sim.waitFor((e) => e.ev === 'subscribe' && e.cmdType === 'Catalog', { what: 'catalog subscription' });
+    await sim.command({ cmd: 'channel', event: 'ADD' });
+    await sim.command({ cmd: 'channel', channelId: CH1, event: 'DEL' });
+    const notifies = await messages(p, (m) => m.method === 'NOTIFY' && m.doc.Notify?.CmdType === 'Catalog', 2).catch((e: Error) => {
+      throw new Error(e.message + JSON.stringify(sim.events.slice(-8)));
+    });
+    const events = notifies.map((m) => (m.doc.Notify.DeviceList as { Item: Array<Record<string, string>> }).Item[0]);
+    expect(events.map((e) => [e.DeviceID, e.Event])).toEqual([
+      ['34020000001310000703', 'ADD'],
+      [CH1, 'DEL'],
+    ]);
+    const state = await sim.state();
+    expect((state.channels as Array<{ id: string }>).map((c) => c.id)).toEqual(['34020000002150000701', '34020000002160000701', CH2, '34020000001310000703']);
+  });
+
   it('reports a refused registration with a wrong password and keeps running', async () => {
     const { p, sim } = await setup({ readyOn: 'bind' }, 'not-the-password');
     const failed = await sim.waitFor((e) => e.ev === 'register-failed', { what: 'refusal' });

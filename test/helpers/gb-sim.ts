@@ -20,6 +20,8 @@ export interface GbSimOptions {
   channels?: number;
   /** Alarm input channels (type 134); default 0. */
   alarmInputs?: number;
+  /** Catalog with a business group (215) and a virtual organisation (216) above the channels. */
+  org?: boolean;
   clip: string;
   clipH265?: string;
   audio?: 'alaw' | 'mulaw' | 'aac' | 'none';
@@ -114,6 +116,7 @@ export async function startGbSim(opts: GbSimOptions): Promise<GbSim> {
   if (opts.latitude !== undefined) args.push('--lat', String(opts.latitude));
   if (opts.longitude !== undefined) args.push('--lon', String(opts.longitude));
   if (opts.quiet) args.push('--quiet');
+  if (opts.org) args.push('--org');
   const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000 + 50 * (opts.devices ?? 1);
 
   installExitHook();
