@@ -812,6 +812,7 @@ CREATE TABLE directory_accounts (
   groups     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(groups)),     -- JSON array of the group DNs found at the last sign-in
   synced_ms  INTEGER NOT NULL                                              -- last sign-in through the directory (ms since epoch, UTC)
 ) STRICT;
+
 -- ---------- GB/T 28181 devices (migration 021, issue 14) ----------
 
 -- The registrar's facts of a GB/T 28181 device (a devices row of kind 'gb28181'; its 20-digit ID is devices.code and

@@ -31,7 +31,7 @@ import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createGbFeature } from '../services/gb28181/feature';
 import { DeviceLinkBoard } from '../services/device-links';
-import { createDevices } from '../services/devices/index';
+import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
 import type { OrgTreeIndex } from '../services/devices/tree';
 import { isLog, type Log, type LogSink } from '../../common/log';
@@ -51,6 +51,8 @@ export interface Backend {
   retention: RetentionService;
   recovery: RecoveryReport;
   /** Feature services (issues 4-7) and the device event recorder they share. */
+  /** The device model: tree, statuses, views; its editors. */
+  devices: DevicesControl;
   features: {
     onvif: ReturnType<typeof createOnvifFeature>;
     gb: ReturnType<typeof createGbFeature>;
@@ -237,7 +239,7 @@ async function start(
   const gps = createGpsFeature(as('gps'));
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
-  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
+  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload(), tree: devices.read });
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
 
   const app = createApp({
@@ -296,6 +298,7 @@ async function start(
     units,
     retention,
     recovery,
+    devices,
     features: { onvif, gps, investigation, alarms, gb },
     deviceEvents: ctx.deviceEvents,
     auth: app.auth,

@@ -1,15 +1,13 @@
 // API routes of Admin → GB/T 28181 (issue 14 item 9): SIP settings, devices, add, approval, passwords, catalog refresh, channels (devices.manage; declared in common/endpoints/gb28181.ts).
 import * as E from '../../../common/endpoints';
-import { ErrorKind } from '../../../common/errors';
 import type { GbSettingField, GbSettingsView } from '../../../common/gb28181';
 import { msg } from '../../../common/messages';
 import { GB28181_SETTINGS } from '../../platform/settings-gb28181';
 import type { GbControl } from '../../services/gb28181/control';
 import { accessOf, needDevice, needGlobal, needNode, onDevice } from '../access-guard';
 import { ApiError } from '../errors';
-import { gbDeviceView, gbState } from '../gb28181-views';
+import { gbDeviceView, gbState, type GbCatalogFacts } from '../gb28181-views';
 import { actorOf, bind, type Principal, type Route } from '../router';
-import { catalogOf, catalogFacts } from './gb28181-catalog';
 import type { DepsRef } from './deps';
 
 type Ctx = { principal: Principal | null; params: { id: number }; ip: string };
@@ -39,6 +37,12 @@ async function settingsView(gb: GbControl): Promise<GbSettingsView> {
       env: GB28181_SETTINGS[SETTING_KEYS[field]].env,
     })),
   };
+}
+
+/** When the last catalog answer was applied (complete or partial) and the subscriptions' states. */
+function catalogFacts(gb: GbControl, gbId: string): GbCatalogFacts {
+  const s = gb.catalogState(gbId);
+  return { lastCatalogMs: s.phase === 'complete' || s.phase === 'partial' ? s.finishedMs : null, subscriptions: gb.subscriptionViews(gbId) };
 }
 
 export function gb28181Routes(deps: DepsRef): Route[] {
@@ -86,7 +90,7 @@ export function gb28181Routes(deps: DepsRef): Route[] {
       await needNodeRight(ctx, ctx.body.nodeId);
       const info = await gb().approve(ctx.params.id, ctx.body.nodeId, ctx.body.name ?? null, actorOf(ctx)); // audited there (gb.device_approve)
       // Approved while registered: DeviceInfo, Catalog and the subscriptions start now (else at its next REGISTER).
-      catalogOf(gb())?.startDevice(info.gbId);
+      gb().startDevice(info.gbId);
       return view(info.deviceId);
     }),
     bind(E.postGb28181DevicesByidReject, async (ctx) => {
@@ -99,11 +103,9 @@ export function gb28181Routes(deps: DepsRef): Route[] {
     }),
     bind(E.postGb28181DevicesByidCatalog, async (ctx) => {
       needGbDevice(ctx);
-      const catalog = catalogOf(gb());
       const info = await gb().device(ctx.params.id);
-      if (!catalog) throw new ApiError(ErrorKind.Unavailable, msg('server.feature_unavailable', { feature: 'GB/T 28181 catalog' }));
-      const state = await catalog.refreshCatalog(info.gbId);
-      const channels = await catalog.channelViews(info.gbId);
+      const state = await gb().refreshCatalog(info.gbId);
+      const channels = await gb().channelViews(info.gbId);
       await deps().audit.record({
         actor: actorOf(ctx),
         action: 'gb.catalog_refresh',
@@ -117,7 +119,7 @@ export function gb28181Routes(deps: DepsRef): Route[] {
     bind(E.getGb28181DevicesByidChannels, async (ctx) => {
       needGbDevice(ctx);
       const info = await gb().device(ctx.params.id);
-      return (await catalogOf(gb())?.channelViews(info.gbId)) ?? [];
+      return gb().channelViews(info.gbId);
     }),
   ];
 }

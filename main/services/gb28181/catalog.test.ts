@@ -85,7 +85,7 @@ describe('GB/T 28181 catalog over SIP', () => {
     expect(device).toMatchObject({ vendor: 'Argus-Sim', model: 'NVR-16', firmware: 'V2.1.0', name: '执法仪网关' });
     expect(changes.some((ch) => ch.deviceChanged) && changes.some((ch) => ch.applied?.created.length === 16)).toBe(true);
 
-    await waitFor(() => catalog.subscriptions(DEV).every((s) => s.phase === 'active') && catalog.subscriptions(DEV).length === 3, {
+    await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.phase === 'active') && catalog.subscriptionStates(DEV).length === 3, {
       what: 'three active subscriptions',
     });
     expect(dev.subscribes.map((s) => s.cmdType).sort()).toEqual(['Alarm', 'Catalog', 'MobilePosition']);
@@ -143,8 +143,8 @@ describe('GB/T 28181 catalog over SIP', () => {
     await waitFor(async () => (await t.store.channels.listByDevice(deviceId)).length === 16, { what: '16 channels', timeoutMs: 20_000 });
 
     // Renewal at 80 % of Expires 2 s: each kind is subscribed again within a few seconds, state stays active.
-    await waitFor(() => catalog.subscriptions(DEV).every((s) => s.renewals >= 2), { what: 'two renewals of every subscription', timeoutMs: 20_000 });
-    expect(catalog.subscriptions(DEV).every((s) => s.phase === 'active' && s.expiresAtMs! > Date.now())).toBe(true);
+    await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.renewals >= 2), { what: 'two renewals of every subscription', timeoutMs: 20_000 });
+    expect(catalog.subscriptionStates(DEV).every((s) => s.phase === 'active' && s.expiresAtMs! > Date.now())).toBe(true);
     expect(dev.subscribes.filter((s) => s.cmdType === 'Catalog').length).toBeGreaterThanOrEqual(3);
 
     // The device now answers 10 of its 16 items but announces SumNum 16 (the rest lost): partial, nothing disabled.
@@ -163,6 +163,6 @@ describe('GB/T 28181 catalog over SIP', () => {
     // Unregister: subscriptions stop.
     const bye = await c.register({ deviceId: DEV, password: 'dev-secret', serverId: SERVER, expires: 0 });
     expect(bye.status).toBe(200);
-    await waitFor(() => catalog.subscriptions(DEV).every((s) => s.phase === 'stopped'), { what: 'subscriptions stopped' });
+    await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.phase === 'stopped'), { what: 'subscriptions stopped' });
   }, 60_000);
 });

@@ -51,7 +51,7 @@ export interface GbCatalogControl {
   /** The last DeviceStatus answer, or null. */
   deviceStatus(gbId: string): GbDeviceStatusSnapshot | null;
   /** Subscription states (of one device, or all). */
-  subscriptions(gbId?: string): GbSubscriptionState[];
+  subscriptionStates(gbId?: string): GbSubscriptionState[];
   /** The console's view of the device's channels (GbChannelView of common/gb28181.ts), by ordinal. */
   channelViews(gbId: string): Promise<GbCatalogChannelView[]>;
   /** The console's view of the device's three subscriptions (GbSubscriptionView). */
@@ -134,7 +134,7 @@ export class GbCatalog implements GbCatalogControl {
     return this.statuses.get(gbId) ?? null;
   }
 
-  subscriptions(gbId?: string): GbSubscriptionState[] {
+  subscriptionStates(gbId?: string): GbSubscriptionState[] {
     return this.o.subscriptions.states(gbId);
   }
 
@@ -332,4 +332,33 @@ export class GbCatalog implements GbCatalogControl {
 
 function changedAnything(a: GbCatalogApplied): boolean {
   return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.orgRenamed.length + a.statusChanged.length > 0;
+}
+
+/** GbCatalogControl by delegation: the feature's service (GbService, the GbControl) extends it and holds the catalog. */
+export abstract class GbCatalogDelegate implements GbCatalogControl {
+  abstract readonly catalog: GbCatalogControl;
+  refreshCatalog(gbId: string): Promise<GbCatalogSyncState> {
+    return this.catalog.refreshCatalog(gbId);
+  }
+  catalogState(gbId: string): GbCatalogSyncState {
+    return this.catalog.catalogState(gbId);
+  }
+  catalogItems(gbId: string): Promise<GbCatalogItemRow[]> {
+    return this.catalog.catalogItems(gbId);
+  }
+  deviceStatus(gbId: string): GbDeviceStatusSnapshot | null {
+    return this.catalog.deviceStatus(gbId);
+  }
+  subscriptionStates(gbId?: string): GbSubscriptionState[] {
+    return this.catalog.subscriptionStates(gbId);
+  }
+  channelViews(gbId: string): Promise<GbCatalogChannelView[]> {
+    return this.catalog.channelViews(gbId);
+  }
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[] {
+    return this.catalog.subscriptionViews(gbId);
+  }
+  startDevice(gbId: string): void {
+    this.catalog.startDevice(gbId);
+  }
 }

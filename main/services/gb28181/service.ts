@@ -1,4 +1,5 @@
 // The GB/T 28181 feature's core: runs the SIP endpoint with the registrar's storage, reports device states and offline alarms, audits refusals, and serves GbControl.
+import { DEFAULT_RETENTION_DAYS } from '../../../common/api';
 import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { asLog, type Log } from '../../../common/log';
@@ -11,7 +12,10 @@ import { DomainError } from '../../platform/errors';
 import type { DeviceLinkBoard } from '../device-links';
 import type { GbContext } from './context';
 import type { GbControl, GbDeviceFilter, GbDeviceInfo, GbSettingsView } from './control';
+import { GbCatalog, GbCatalogDelegate } from './catalog';
+import { followCatalogChanges, type GbDeviceTreeSink } from './catalog-wiring';
 import { GbEndpoint } from './endpoint';
+import { GbSubscriptions } from './subscriptions';
 import { GB_ID, type RefusalReason } from './registrar';
 import type { GbPeer, GbRegistrationEvent } from './signalling';
 import type { SipRemote } from './transport';
@@ -21,14 +25,19 @@ export interface GbServiceDeps {
   links: DeviceLinkBoard;
   /** Tells the device service that devices were added, moved or removed (it reloads its tree). */
   devicesChanged: () => Promise<void>;
+  /** The device service's tree (DeviceService): catalog changes reach it and the consoles (device.changed, org.changed). */
+  tree?: GbDeviceTreeSink;
 }
 
 /** One audit row per source address and reason at most this often (a flood must not flood the audit trail). */
 const AUDIT_THROTTLE_MS = 60_000;
 const ROOT_NODE = 1;
 
-export class GbService implements GbControl {
+export class GbService extends GbCatalogDelegate implements GbControl {
   readonly signalling: GbEndpoint;
+  readonly catalog: GbCatalog;
+  /** SUBSCRIBE Catalog/Alarm/MobilePosition per device, renewed before expiry (the other GB modules may subscribe through it). */
+  readonly subscriptionManager: GbSubscriptions;
   private readonly log: Log;
   private listening = false;
   private sitePw: string | null = null;
@@ -39,6 +48,7 @@ export class GbService implements GbControl {
     private readonly ctx: GbContext,
     private readonly deps: GbServiceDeps,
   ) {
+    super();
     const cfg = ctx.config;
     this.log = asLog(ctx.log, 'gb28181');
     const wildcard = cfg.sipBind === '0.0.0.0' || cfg.sipBind === '::';
@@ -69,9 +79,21 @@ export class GbService implements GbControl {
       },
     });
     this.signalling.onRegistration((ev) => this.onRegistration(ev));
+    // The catalog side (issue 14 item 3): DeviceInfo/Catalog/DeviceStatus on register, NOTIFYs, subscriptions.
+    this.subscriptionManager = new GbSubscriptions({ sip: this.signalling, log: this.log.child('subscriptions'), now: ctx.now });
+    this.catalog = new GbCatalog({
+      sip: this.signalling,
+      store: ctx.store,
+      subscriptions: this.subscriptionManager,
+      channelDefaults: () => ({ segmentSeconds: cfg.segmentSeconds, retentionDays: DEFAULT_RETENTION_DAYS, recordMode: 'continuous' }),
+      log: this.log.child('catalog'),
+      now: ctx.now,
+    });
+    if (deps.tree) followCatalogChanges(this.catalog, deps.tree, this.log);
   }
 
   async start(): Promise<void> {
+    this.catalog.start();
     this.sitePw = (await this.ctx.store.gb.sitePassword()) ?? this.ctx.config.sipSitePassword ?? null;
     for (const d of await this.ctx.store.gb.list()) {
       this.ids.set(d.gbId, d.deviceId);
@@ -93,6 +115,8 @@ export class GbService implements GbControl {
   }
 
   async close(): Promise<void> {
+    this.catalog.close();
+    this.subscriptionManager.close();
     await this.signalling.close();
     this.listening = false;
   }
