@@ -181,7 +181,7 @@ export const postGb28181DevicesByidCatalog = endpoint({
   auth: 'devices.manage',
   tag: 'gb28181',
   summary: 'Query the Catalog of a registered device now and apply it (added, changed and removed channels)',
-  description: '409 gb.not_registered when the device is not registered. Audited (gb.catalog_refresh).',
+  description: '503 gb.not_registered when the device is not registered. Audited (gb.catalog_refresh).',
   params: IdParams,
   response: { description: 'its channels after the refresh', schema: ChannelsSchema },
 });

@@ -141,4 +141,25 @@ describe('GB/T 28181 admin API with the feature', () => {
     expect(await register(REJECTED, newSite)).toBe(403); // held again, as an unknown device
     expect((await waitFor(() => byGbId(REJECTED), { what: 'held again' })).state).toBe('awaiting_approval');
   });
+
+  test('a device added before it registers: 201 approved in its node, 409 on a taken ID, catalog refresh 503 gb.not_registered while not registered', async () => {
+    const gbId = '34020000001320000103';
+    const body = { gbId, name: 'NVR 103', nodeId: node.id, password: 'nvr-secret-103' };
+    expect((await errorOf('POST', '/api/v1/gb28181/devices', body, 403, srv.tokens.disp)).code).toBe('auth.forbidden');
+    const added = await srv.client.ok<GbDeviceView>('POST', '/api/v1/gb28181/devices', body, 201);
+    expect(added).toMatchObject({ gbId, name: 'NVR 103', nodeId: node.id, approved: true, hasPassword: true, state: 'offline', peer: null, channelCount: 0 });
+    expect(added.subscriptions.map((s) => [s.kind, s.state])).toEqual([
+      ['Catalog', 'off'],
+      ['Alarm', 'off'],
+      ['MobilePosition', 'off'],
+    ]);
+    expect(JSON.stringify(added)).not.toContain('nvr-secret-103');
+    const taken = await errorOf('POST', '/api/v1/gb28181/devices', { ...body, name: 'Other' }, 409);
+    expect(taken.fields?.[0]?.path).toBe('gbId');
+    expect((await audit('gb.device_add'))[0]).toMatchObject({ username: 'admin', targetId: String(added.deviceId), detail: { gbId } });
+    expect((await errorOf('POST', `/api/v1/gb28181/devices/${added.deviceId}/catalog`, undefined, 503)).code).toBe('gb.not_registered');
+    expect(await srv.client.ok('GET', `/api/v1/gb28181/devices/${added.deviceId}/channels`)).toEqual([]);
+    // Its own password registers it at once, without approval.
+    expect(await register(gbId, 'nvr-secret-103')).toBe(200);
+  });
 });
