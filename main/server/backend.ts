@@ -30,6 +30,7 @@ import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
 import { createGbFeature } from '../services/gb28181/feature';
+import type { GbLiveRef } from '../services/sources';
 import { DeviceLinkBoard } from '../services/device-links';
 import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
@@ -156,8 +157,11 @@ async function start(
     onPublish: (info) => units?.onPublish(info),
     onDonePublish: (info, reason) => units?.onDonePublish(info, reason),
   });
+  // GB/T 28181 channels' sources reach the GB feature's live streams through this (the feature is made after the recorders).
+  const gbLive: GbLiveRef = { current: null };
   const recording = new RecordingService({
     store,
+    gb: gbLive,
     recordingsDir: config.recordingsDir,
     publish: (ev) => publish(ev),
     log: root.child('recording'),
@@ -240,6 +244,7 @@ async function start(
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
   const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload(), tree: devices.read });
+  gbLive.current = gb.live;
   const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
 
   const app = createApp({

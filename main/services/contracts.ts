@@ -91,3 +91,18 @@ export interface AlarmRecordingActions {
    */
   alarmOccurred(a: AlarmOnChannel): void;
 }
+
+/** One holder's share of a GB/T 28181 channel's live stream: the run's input, and its release (issue 14). */
+export interface GbLiveLease {
+  input: import('../../media/stream-source').StreamInput;
+  release(): void;
+}
+
+/**
+ * The GB/T 28181 live streams (implemented by main/services/gb28181/live.ts, used by the GB channels' StreamSource in
+ * main/services/sources/gb28181.ts): one INVITE per channel shared by every holder, BYE after the last release.
+ * `acquire` rejects with SourceUnavailable (reason worded by the console) when the stream cannot be had now.
+ */
+export interface GbLiveStreams {
+  acquire(deviceGbId: string, channelGbId: string, signal: AbortSignal): Promise<GbLiveLease>;
+}
