@@ -12,6 +12,7 @@ import { devicesAuditActions } from './i18n/devices-audit';
 import { gb28181AuditActions } from './i18n/gb28181';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
+import { gbControlAuditActions } from './i18n/gb-control';
 import { securityAuditActions } from './i18n/audit-security';
 
 export function statusKey(state: CameraState): MessageKey {
@@ -103,6 +104,7 @@ export const AUDIT_ACTIONS = {
   deny: 'audit.action.deny',
   ...investigationAuditActions,
   ...onvifAuditActions,
+  ...gbControlAuditActions,
   ...alarmsAuditActions,
   ...gpsAuditActions,
   ...devicesAuditActions,

@@ -9,6 +9,8 @@ import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
 import * as gb28181 from './gb28181';
+import * as gbControl from './gb28181-control';
+import * as gbRecords from './gb28181-records';
 import * as gps from './gps';
 import * as investigation from './investigation';
 import * as layouts from './layouts';
@@ -29,6 +31,8 @@ export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
 export * from './gb28181';
+export * from './gb28181-control';
+export * from './gb28181-records';
 export * from './gps';
 export * from './investigation';
 export * from './layouts';
@@ -69,6 +73,8 @@ export const ENDPOINT_AREAS = {
   channelsPtz: only(channelsPtz),
   access: only(access),
   gb28181: only(gb28181),
+  gbControl: only(gbControl),
+  gbRecords: only(gbRecords),
 };
 
 /** Every declaration, once. */

@@ -87,4 +87,58 @@ describe('GB/T 28181 registration (back end)', () => {
     expect((await c.register({ deviceId: other, password: 'own-pass-99', serverId: SERVER })).status).toBe(200);
     expect(JSON.stringify(await srv.backend.store.audit.query({}))).not.toContain('own-pass-99');
   });
+
+  it('a rejected device goes; garbage is audited once per source; the server keeps answering', async () => {
+    const gb = srv.backend.features.gb.control;
+    const c = await client();
+    const stranger = '34020000001320000077';
+    expect((await c.register({ deviceId: stranger, password: 'site-pass-1', serverId: SERVER })).status).toBe(403);
+    const held = (await gb.list('awaiting')).find((d) => d.gbId === stranger)!;
+    const admin = userActor((await srv.backend.store.users.getByUsername('admin'))!, '127.0.0.1');
+    await gb.reject(held.deviceId, admin);
+    expect(await srv.backend.store.gb.getByGbId(stranger)).toBeNull();
+    await expect(gb.approve(held.deviceId, 1, null, admin)).rejects.toMatchObject({ code: 'gb.device_not_found' });
+    for (let i = 0; i < 5; i++) c.sendRaw('GARBAGE\r\n\r\n');
+    const rows = await waitFor(async () => {
+      const r = await srv.backend.store.audit.query({ action: 'gb.malformed' });
+      return r.length > 0 ? r : null;
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ ip: '127.0.0.1', detail: { why: 'unparseable' } });
+    expect((await c.request({ method: 'OPTIONS', uri: `sip:${SERVER}@3402000000`, fromId: stranger })).status).toBe(200);
+  });
+});
+
+describe('GB/T 28181 registrations across a restart', () => {
+  it('a UDP device registered before a restart is reachable at once and online with its next keepalive', async () => {
+    const first = await startServer({ tag: 'gb-restart', overrides: { sipSitePassword: 'site-pass-2' } });
+    const dev = '34020000001320000021';
+    const admin = userActor((await first.backend.store.users.getByUsername('admin'))!, null);
+    const added = await first.backend.features.gb.control.add({ gbId: dev, name: 'Encoder 21', nodeId: 1, password: null }, admin);
+    const c = await RawSipClient.open('udp', (await first.backend.features.gb.control.settings()).port);
+    try {
+      expect((await c.register({ deviceId: dev, password: 'site-pass-2', serverId: SERVER })).status).toBe(200);
+      await first.close({ keepData: true });
+      // The same SIP port again (the device keeps sending there).
+      const again = await startServer({ tmp: first.tmp, dataDir: first.dataDir, overrides: { sipSitePassword: 'site-pass-2', sipPort: c.serverPort } });
+      try {
+        const gb = again.backend.features.gb.control;
+        expect(await gb.device(added.deviceId)).toMatchObject({ registered: true, online: false, remote: `127.0.0.1:${c.localPort}` });
+        expect(again.backend.features.gb.control.signalling.peer(dev)).toMatchObject({ transport: 'udp', port: c.localPort });
+        const keepalive = iconv.encode(
+          `<?xml version="1.0" encoding="GB2312"?><Notify><CmdType>Keepalive</CmdType><SN>9</SN><DeviceID>${dev}</DeviceID><Status>OK</Status></Notify>`,
+          'gb2312',
+        );
+        expect((await c.message(dev, SERVER, keepalive)).status).toBe(200);
+        await waitFor(async () => (await again.backend.devices.read.device(added.deviceId, false)).status.state === 'online', {
+          what: 'online after the restart',
+        });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      c.close();
+      await first.close();
+    }
+  }, 60_000);
 });

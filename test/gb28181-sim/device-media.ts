@@ -291,14 +291,14 @@ export class MediaSessions {
     const method = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? '';
     const scale = /^Scale:\s*([\d.]+)/im.exec(text)?.[1];
     const range = /^Range:\s*npt=([\d.]+)/im.exec(text)?.[1];
-    this.dev.emit({ ev: 'info', callId: s.callId, method, scale: scale ? Number(scale) : null, rangeS: range ? Number(range) : null });
-    if (!s.stream) return;
-    if (method === 'PAUSE') s.stream.pause();
-    else if (method === 'PLAY') {
+    if (s.stream && method === 'PAUSE') s.stream.pause();
+    else if (s.stream && method === 'PLAY') {
       if (range !== undefined) s.stream.seek(Number(range));
       if (scale !== undefined) s.stream.setScale(Number(scale));
       s.stream.resume();
     }
+    // Told after it took effect: a test that sees this event sees the stream already paused/resumed.
+    this.dev.emit({ ev: 'info', callId: s.callId, method, scale: scale ? Number(scale) : null, rangeS: range ? Number(range) : null });
   }
 
   private end(s: Session, why: string): void {

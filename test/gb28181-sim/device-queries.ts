@@ -166,6 +166,16 @@ export async function answerManscdp(dev: GbDevice, doc: XmlDoc, cmdType: string)
         );
         return;
       }
+      case 'ptzposition': {
+        // 2022 A.2.4.13: where the head points now.
+        const pos = dev.ptz.get(target)?.position();
+        if (!pos) {
+          await dev.sendManscdp('Response', head({ Result: 'Error' }));
+          return;
+        }
+        await dev.sendManscdp('Response', head({ Pan: pos.pan.toFixed(2), Tilt: pos.tilt.toFixed(2), Zoom: pos.zoom.toFixed(2) }));
+        return;
+      }
       case 'configdownload':
         await dev.sendManscdp(
           'Response',

@@ -181,8 +181,8 @@ export class GbDevice {
         const first = !this.registered;
         this.registered = true;
         this.emit({ ev: 'registered', expires: granted, sipPort: this.transport.localPort, first });
-        // Re-register at 80 % of the granted time, never later than 30 s before expiry.
-        this.scheduleRegister(Math.max(1, Math.min(granted * 0.8, granted - 30)));
+        // Re-register at 80 % of the granted time or 30 s before expiry, whichever is first, but not before half of it.
+        this.scheduleRegister(Math.max(granted * 0.5, Math.min(granted * 0.8, granted - 30)));
         this.startKeepalive();
         return true;
       }

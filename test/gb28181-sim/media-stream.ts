@@ -60,9 +60,11 @@ export class MediaStream {
     this.anchorMs = this.now();
   }
 
+  /** Stops the clock; what was due before this instant is sent now, nothing after it until resume(). */
   pause(): void {
     this.reanchor();
     this.paused = true;
+    this.tick();
   }
 
   resume(): void {

@@ -56,7 +56,7 @@ export function encodePtzCmd(op: number, data1: number, data2: number, data3 = 0
 export interface PtzPosition {
   /** Degrees 0..360 (wraps). */
   pan: number;
-  /** Degrees -90..90. */
+  /** Degrees -30..90 (GB/T 28181-2022 PTZPosition's range). */
   tilt: number;
   /** Optical zoom factor 1..30. */
   zoom: number;
@@ -78,7 +78,7 @@ export class PtzHead {
     if (!this.motion) return { ...this.pos };
     const s = (this.now() - this.motion.sinceMs) / 1000;
     const pan = (((this.pos.pan + this.motion.pan * s) % 360) + 360) % 360;
-    const tilt = Math.max(-90, Math.min(90, this.pos.tilt + this.motion.tilt * s));
+    const tilt = Math.max(-30, Math.min(90, this.pos.tilt + this.motion.tilt * s));
     const zoom = Math.max(1, Math.min(30, this.pos.zoom + this.motion.zoom * s));
     return { pan: round(pan), tilt: round(tilt), zoom: round(zoom) };
   }

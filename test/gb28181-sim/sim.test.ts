@@ -1,4 +1,5 @@
 // The GB/T 28181 device simulator process against a tiny in-test platform: digest REGISTER, keepalive, Catalog in several MESSAGEs, live INVITE over UDP/TCP decoded by ffprobe.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 async function setup(
-  opts: { transport?: 'udp' | 'tcp'; channels?: number; keepaliveS?: number; quirks?: string[] } = {},
+  opts: { transport?: 'udp' | 'tcp'; channels?: number; keepaliveS?: number; expiresS?: number; quirks?: string[] } = {},
 ): Promise<{ p: TestPlatform; sim: GbSim }> {
   const p = await startTestPlatform({ password: PASSWORD });
   stops.push(() => p.close());
@@ -42,6 +43,7 @@ async function setup(
     transport: opts.transport,
     channels: opts.channels ?? 3,
     keepaliveS: opts.keepaliveS ?? 60,
+    expiresS: opts.expiresS,
     clip,
     quirks: opts.quirks,
   });
@@ -117,6 +119,32 @@ describe('GB/T 28181 device simulator', () => {
     expect(items.map((i) => i.DeviceID)).toEqual(['34020000001310000101', '34020000001310000102', '34020000001310000103']);
     expect(items[0].Name).toBe('摄像机通道1');
     expect(items[0].Status).toBe('ON');
+  });
+
+  it('stop() ends the simulator process itself (no process left behind) and its media', async () => {
+    const { p, sim } = await setup();
+    const rx = await startRtpReceiver('udp');
+    stops.push(() => rx.close());
+    await p.invite(DEVICE, '34020000001310000101', offer(rx.port, { ssrc: '0100000003' }));
+    await sim.waitFor((e) => e.ev === 'media-start', { what: 'media start' });
+    expect(existsSync(`/proc/${sim.pid}`)).toBe(true);
+    await sim.stop();
+    expect(existsSync(`/proc/${sim.pid}`)).toBe(false);
+    const after = rx.packets().length;
+    await until(500);
+    expect(rx.packets().length).toBe(after);
+  });
+
+  it('re-registers before its registration expires (half to 80 % of the granted time), over TCP with compact headers', async () => {
+    const { p, sim } = await setup({ expiresS: 4, transport: 'tcp', quirks: ['compact-headers', 'lower-tags'] });
+    const second = await sim.waitFor((e) => e.ev === 'registered' && e.first === false, { what: 'a refresh' });
+    const third = await sim.waitFor((e) => e.ev === 'registered' && e.first === false && e.atMs > second.atMs, { what: 'a second refresh' });
+    expect(third.atMs - second.atMs).toBeGreaterThanOrEqual(1900);
+    expect(third.atMs - second.atMs).toBeLessThan(3900);
+    const ok = p.registers.filter((r) => r.authorized);
+    expect(ok.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(ok.map((r) => r.raw.headers['call-id'])).size).toBe(1); // one Call-ID, rising CSeq (RFC 3261 10.2.4)
+    expect(ok[0].remote.protocol.toUpperCase()).toBe('TCP');
   });
 
   it('streams H.264 + G.711A as PS over RTP/UDP with the SSRC from y= until BYE', async () => {

@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const GB_SIM_MAIN = fileURLToPath(new URL('../gb28181-sim/main.ts', import.meta.url));
-const TSX_BIN = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+/** The repository root: the simulator runs as `node --import tsx` from there (one process: a signal reaches it, not a wrapper). */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface GbSimOptions {
   /** The platform's SIP address (Argus's GB port). */
@@ -120,7 +121,7 @@ export async function startGbSim(opts: GbSimOptions): Promise<GbSim> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? 30_000 + 50 * (opts.devices ?? 1);
 
   installExitHook();
-  const child = spawn(TSX_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO_ROOT });
   running.add(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
@@ -157,7 +158,7 @@ export async function startGbSim(opts: GbSimOptions): Promise<GbSim> {
       }
     }
   });
-  const describe = () => `tsx ${args.join(' ')}`;
+  const describe = () => `node --import tsx ${args.join(' ')}`;
 
   const sipPort = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => fail(`did not print READY within ${readyTimeoutMs} ms`), readyTimeoutMs);

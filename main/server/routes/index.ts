@@ -11,6 +11,8 @@ import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
 import { gb28181Routes } from './gb28181';
+import { gbControlRoutes } from './gb28181-control';
+import { gbRecordsRoutes } from './gb28181-records';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
 import { layoutRoutes } from './layouts';
@@ -45,6 +47,8 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...channelRoutes(deps),
     ...accessRoutes(deps),
     ...gb28181Routes(deps),
+    ...gbControlRoutes(deps),
+    ...gbRecordsRoutes(deps),
   ];
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;

@@ -57,6 +57,8 @@ export interface GbControl extends GbCatalogControl {
   reject(deviceId: number, actor: Actor): Promise<void>;
   /** Sets or clears (null: the site password applies) a device's own digest password. Audited, never logged. */
   setPassword(deviceId: number, password: string | null, actor: Actor): Promise<void>;
+  /** The device's keepalive interval (5–3600 s; from its DeviceConfig BasicParam HeartBeatInterval): stored, applies at once. */
+  setKeepalive(gbId: string, keepaliveS: number): Promise<void>;
   /** Sets or clears (null: the sipSitePassword setting applies) the site password. Audited, never logged. */
   setSitePassword(password: string | null, actor: Actor): Promise<void>;
 }

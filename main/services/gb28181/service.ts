@@ -32,6 +32,8 @@ export interface GbServiceDeps {
 /** One audit row per source address and reason at most this often (a flood must not flood the audit trail). */
 const AUDIT_THROTTLE_MS = 60_000;
 const ROOT_NODE = 1;
+/** At most this many devices wait for approval: beyond it unknown devices are refused (someone who knows the site password must not fill the tree). */
+const MAX_AWAITING = 1000;
 
 export class GbService extends GbCatalogDelegate implements GbControl {
   readonly signalling: GbEndpoint;
@@ -43,6 +45,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
   private sitePw: string | null = null;
   private readonly ids = new Map<string, number>();
   private readonly audited = new Map<string, number>();
+  private awaiting = 0;
 
   constructor(
     private readonly ctx: GbContext,
@@ -95,10 +98,16 @@ export class GbService extends GbCatalogDelegate implements GbControl {
   async start(): Promise<void> {
     this.catalog.start();
     this.sitePw = (await this.ctx.store.gb.sitePassword()) ?? this.ctx.config.sipSitePassword ?? null;
+    const now = this.ctx.now();
     for (const d of await this.ctx.store.gb.list()) {
       this.ids.set(d.gbId, d.deviceId);
       if (!d.approved)
         this.deps.links.set(d.deviceId, { state: 'awaiting_approval', reason: null, online: false, sinceMs: d.firstSeenMs, remoteAddress: remoteOf(d) });
+      else if (d.enabled && d.transport === 'udp' && d.lastHost && d.lastPort && d.expiresMs !== null && d.expiresMs > now) {
+        // Registered before the restart: reachable at once; online with its next keepalive (offline after 3 missed).
+        this.signalling.registrar.restore(d.gbId, { id: d.gbId, transport: 'udp', host: d.lastHost, port: d.lastPort }, d.expiresMs, d.keepaliveS);
+        this.deps.links.set(d.deviceId, { state: 'connecting', reason: null, online: false, sinceMs: now, remoteAddress: remoteOf(d) });
+      }
     }
     try {
       await this.signalling.start();
@@ -131,6 +140,10 @@ export class GbService extends GbCatalogDelegate implements GbControl {
   }
 
   private async hold(gbId: string, peer: GbPeer): Promise<void> {
+    if (this.awaiting >= MAX_AWAITING) {
+      this.log.warn('too many GB/T 28181 devices awaiting approval; an unknown device is refused', { gbId, host: peer.host, awaiting: this.awaiting });
+      return;
+    }
     try {
       const d = await this.ctx.store.gb.create({ gbId, name: gbId, nodeId: ROOT_NODE, approved: false, peer }, this.ctx.now());
       this.ids.set(gbId, d.deviceId);
@@ -338,6 +351,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
     if (d.approved) throw new DomainError(ErrorKind.Conflict, msg('gb.not_awaiting', { id: d.gbId }));
     if (!(await this.ctx.store.org.get(nodeId))) throw DomainError.notFound(msg('org.node_not_found', { id: nodeId }));
     const ok = (await this.ctx.store.gb.approve(deviceId, nodeId, name, this.ctx.now()))!;
+    this.awaiting = Math.max(0, this.awaiting - 1);
     this.deps.links.set(deviceId, { state: 'offline', reason: null, online: false, sinceMs: this.ctx.now(), remoteAddress: remoteOf(ok) });
     await this.audit(actor, 'gb.device_approve', deviceId, { gbId: d.gbId, nodeId, name: ok.name });
     await this.deps.devicesChanged();
@@ -348,6 +362,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
     const d = await this.row(deviceId);
     if (d.approved) throw new DomainError(ErrorKind.Conflict, msg('gb.not_awaiting', { id: d.gbId }));
     await this.ctx.store.devices.delete(deviceId);
+    this.awaiting = Math.max(0, this.awaiting - 1);
     this.ids.delete(d.gbId);
     this.deps.links.delete(deviceId);
     await this.audit(actor, 'gb.device_reject', deviceId, { gbId: d.gbId });
@@ -358,6 +373,14 @@ export class GbService extends GbCatalogDelegate implements GbControl {
     const d = await this.row(deviceId);
     await this.ctx.store.gb.setPassword(deviceId, password);
     await this.audit(actor, 'gb.device_password', deviceId, { gbId: d.gbId, set: password !== null });
+  }
+
+  async setKeepalive(gbId: string, keepaliveS: number): Promise<void> {
+    const s = Math.min(3600, Math.max(5, Math.round(keepaliveS)));
+    const d = await this.ctx.store.gb.getByGbId(gbId);
+    if (!d) throw DomainError.notFound(msg('gb.device_not_found', { id: gbId }));
+    await this.ctx.store.gb.setKeepalive(d.deviceId, s);
+    this.signalling.registrar.setKeepalive(gbId, s);
   }
 
   async setSitePassword(password: string | null, actor: Actor): Promise<void> {
