@@ -41,7 +41,7 @@ export interface DeviceDownload {
   finishedMs: number | null;
   /** Media time written into Argus's recordings so far (ms). */
   receivedMs: number;
-  /** Registered message code of a failure (gb.records.*). */
+  /** Registered message code of a failure (gb.records_*). */
   errorCode: string | null;
   /** Segments written (from the device). */
   segmentIds: number[];

@@ -13,6 +13,7 @@ import { gb28181AuditActions } from './i18n/gb28181';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
 import { gbControlAuditActions } from './i18n/gb-control';
+import { gbRecordsAuditActions } from './i18n/gb28181-records';
 import { securityAuditActions } from './i18n/audit-security';
 
 export function statusKey(state: CameraState): MessageKey {
@@ -112,6 +113,7 @@ export const AUDIT_ACTIONS = {
   ...accountsAuditActions,
   ...auditLogActions,
   ...securityAuditActions,
+  ...gbRecordsAuditActions,
 } as const satisfies Record<string, MessageKey>;
 
 export function auditActionKey(action: string): MessageKey | null {

@@ -894,7 +894,7 @@ CREATE TABLE gb_record_downloads (
   created_ms    INTEGER NOT NULL,                                                              -- when it was asked for (ms since epoch, UTC)
   finished_ms   INTEGER,                                                                       -- when it ended (ms since epoch, UTC); NULL while running
   received_ms   INTEGER NOT NULL DEFAULT 0 CHECK (received_ms >= 0),                           -- media time written into segments so far (ms)
-  error_code    TEXT,                                                                          -- registered message code (common/messages.ts gb.records.*) of a failure; NULL otherwise
+  error_code    TEXT,                                                                          -- registered message code (common/messages.ts gb.records_*) of a failure; NULL otherwise
   CHECK (end_ms > start_ms)
 ) STRICT;
 -- The downloads of a channel, newest last.

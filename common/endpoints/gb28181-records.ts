@@ -26,7 +26,7 @@ export const getChannelsByidDeviceRecords = endpoint({
   tag: 'recordings',
   summary: 'Recordings a GB/T 28181 channel keeps on its device in a window (RecordInfo), with the downloads of that window',
   description:
-    'Asks the device (RecordInfo, answers collected over several MESSAGEs up to SumNum) for at most 7 days. 404 when the user may not know the channel; 400 gb.records.not_gb_channel for a channel of another kind; 503 when the device is not registered or does not answer.',
+    'Asks the device (RecordInfo, answers collected over several MESSAGEs up to SumNum) for at most 7 days. 404 when the user may not know the channel; 400 gb.records_not_gb_channel for a channel of another kind; 503 when the device is not registered or does not answer.',
   params: IdParams,
   query: DeviceRecordsQuery,
   response: { description: 'ranges and files on the device', schema: typed<DeviceRecords>(obj('DeviceRecords')) },
@@ -39,7 +39,7 @@ export const postChannelsByidDeviceDownloads = endpoint({
   tag: 'recordings',
   summary: "Download a range of the device's recordings into Argus's recordings of the channel (at most 4 h)",
   description:
-    'Only the parts Argus has no recording of are fetched (INVITE s=Download); the segments are ordinary recordings of the channel (marked as from the device, protected from retention) usable in cases and exports. Audited. 409 gb.records.already_recorded when Argus holds the whole range, 409 gb.records.download_running while another download of the channel runs.',
+    'Only the parts Argus has no recording of are fetched (INVITE s=Download); the segments are ordinary recordings of the channel (marked as from the device, protected from retention) usable in cases and exports. Audited. 409 gb.records_already_recorded when Argus holds the whole range, 409 gb.records_download_running while another download of the channel runs.',
   params: IdParams,
   body: DeviceDownloadCreate,
   response: { status: 202, description: 'the download, running', schema: typed<DeviceDownload>(obj('DeviceDownload')) },

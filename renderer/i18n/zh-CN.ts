@@ -15,6 +15,7 @@ import { gbControlZh } from './gb-control';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
 import { gb28181Zh, gb28181AuditZh } from './gb28181';
+import { gbRecordsZh } from './gb28181-records';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
 export const zhCN = {
@@ -344,6 +345,7 @@ export const zhCN = {
   ...accessZh,
   ...gb28181Zh,
   ...gb28181AuditZh,
+  ...gbRecordsZh,
 } as const satisfies Catalog;
 
 // ---- compile-time checks: same placeholders as English, no empty strings ----

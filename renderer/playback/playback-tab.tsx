@@ -13,6 +13,7 @@ import { sortedUnits } from '../state/units';
 import { invApi } from './inv-api';
 import { playbackRequest } from './nav';
 import { SearchPanel } from './search-panel';
+import { DeviceRecordsBar, gbChannelSources, useDeviceRecords } from './device-records';
 import { FRAME_MS, SyncSession } from './sync-player';
 import { TimelineView } from './timeline';
 import { TransportBar } from './transport-bar';
@@ -30,13 +31,18 @@ export function PlaybackTab() {
   const services = useServices();
   const cams = useStore(services.cameras);
   const units = useStore(services.units);
+  const org = useStore(services.org);
   const canCases = holdsSomewhere(services.user, 'cases.manage');
   /** A right on these sources (each camera's or unit's myRights); with none chosen yet, held somewhere. */
   const mayOn = (ids: readonly number[], right: Right) =>
     ids.length === 0 ? holdsSomewhere(services.user, right) : ids.every((id) => canOn(services.user, cams.get(id) ?? units.get(id), right));
   const sources = useMemo(
-    () => [...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })), ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign }))],
-    [cams, units],
+    () => [
+      ...sortedCameras(cams).map((c) => ({ id: c.id, name: c.name })),
+      ...sortedUnits(units).map((u) => ({ id: u.id, name: u.callsign })),
+      ...gbChannelSources(org),
+    ],
+    [cams, units, org],
   );
   const nameOf = (id: number) => sources.find((s) => s.id === id)?.name ?? `#${id}`;
   const [selected, setSelected] = useState<number[]>([]);
@@ -94,6 +100,8 @@ export function PlaybackTab() {
     };
   }, [loadKey]);
   const reloadTimelines = () => setReloads((n) => n + 1);
+  // GB/T 28181 channels: what their devices keep in the same window ("on device" beside Argus's own recordings).
+  const deviceRecords = useDeviceRecords(selected, Math.max(0, Math.round(viewStart - spanMs)), Math.round(viewStart + 2 * spanMs), loadKey);
 
   useEffect(() => {
     if (!canCases) return;
@@ -225,7 +233,8 @@ export function PlaybackTab() {
           onZoom={zoom}
         />
         <TimelineView
-          rows={selected.map((id) => ({ cameraId: id, name: nameOf(id), data: timelines.get(id) ?? null }))}
+          rows={selected.map((id) => ({ cameraId: id, name: nameOf(id), data: timelines.get(id) ?? null, device: deviceRecords.get(id)?.ranges }))}
+          deviceLabel={t('gbRecords.onDevice')}
           viewStartMs={viewStart}
           spanMs={spanMs}
           cursorMs={now}
@@ -235,6 +244,16 @@ export function PlaybackTab() {
           onPan={(d) => setViewStart((v) => v + d)}
           onZoom={zoom}
         />
+        {focusId !== null && deviceRecords.has(focusId) ? (
+          <DeviceRecordsBar
+            channelId={focusId}
+            records={deviceRecords.get(focusId)!}
+            markIn={markIn}
+            markOut={markOut}
+            onFetched={reloadTimelines}
+            onError={setError}
+          />
+        ) : null}
         <div class="pb-marks">
           <button type="button" name="mark-in" onClick={() => setMarkIn(session.clock.now())}>
             {t('investigation.markIn')}

@@ -4,7 +4,10 @@ import type { Timeline } from '../../common/investigation';
 import { formatDateTime, formatTime } from '../format';
 
 export interface TimelineProps {
-  rows: Array<{ cameraId: number; name: string; data: Timeline | null }>;
+  /** `device`: the ranges a GB/T 28181 channel keeps on its device (drawn as a band under Argus's own). */
+  rows: Array<{ cameraId: number; name: string; data: Timeline | null; device?: ReadonlyArray<{ startMs: number; endMs: number }> }>;
+  /** Tooltip of a device range. */
+  deviceLabel?: string;
   viewStartMs: number;
   spanMs: number;
   cursorMs: number;
@@ -82,6 +85,18 @@ export function TimelineView(p: TimelineProps) {
           {row.data?.ranges.map((r) => {
             const c = clip(r.startMs, r.endMs);
             return c.right > c.left ? <span key={r.startMs} class="pb-range" style={{ left: pct(c.left), width: pct(c.right - c.left) }} /> : null;
+          })}
+          {row.device?.map((r) => {
+            const c = clip(r.startMs, r.endMs);
+            return c.right > c.left ? (
+              <span
+                key={`d${r.startMs}`}
+                class="pb-range-device"
+                data-device-range={`${r.startMs}-${r.endMs}`}
+                title={p.deviceLabel}
+                style={{ left: pct(c.left), width: pct(c.right - c.left) }}
+              />
+            ) : null;
           })}
           {row.data?.bookmarks.map((b) => {
             const c = clip(b.startMs, Math.max(b.endMs, b.startMs + p.spanMs / 500));

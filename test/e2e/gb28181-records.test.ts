@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceDownload, DevicePlaybackView, DeviceRecords } from '../../common/gb28181-records';
 import type { Timeline } from '../../common/investigation';
 import { userActor } from '../../main/platform/actor';
-import { makeChannels } from '../gb28181-sim/device-queries';
-import { startServer, waitFor, type TestServer } from '../harness';
+import { openConsole, startServer, waitFor, type TestServer } from '../harness';
 import { ensureClip } from '../helpers/clips';
 import { run } from '../helpers/ffmpeg';
 import { startGbSim, type GbSim } from '../helpers/gb-sim';
@@ -28,7 +27,7 @@ describe('GB/T 28181 device recordings (back end, API)', () => {
 
   beforeAll(async () => {
     const clip = await ensureClip({ name: 'h264-g711a', width: 640, height: 360, seconds: 4, bitrateKbps: 600, audio: 'alaw' });
-    srv = await startServer({ tag: 'gb-records', users: [{ username: 'patrol', role: 'officer' }] });
+    srv = await startServer({ tag: 'gb-records', console: true, users: [{ username: 'patrol', role: 'officer' }] });
     const admin = userActor((await srv.backend.store.users.getByUsername('admin'))!, '127.0.0.1');
     const gb = srv.backend.features.gb.control;
     const added = await gb.add({ gbId: DEV, name: '执法记录仪 21', nodeId: 1, password: PASSWORD }, admin);
@@ -41,37 +40,11 @@ describe('GB/T 28181 device recordings (back end, API)', () => {
       channels: 1,
       clip,
     });
-    // The device's camera channel as its catalog makes it (the catalog service's job; stored here directly).
-    const camera = makeChannels({ deviceId: DEV, channels: 1, alarmInputs: 0, clipH265: undefined, org: false })[0]!;
-    await srv.backend.store.gbCatalog.apply(
-      added.deviceId,
-      {
-        items: [
-          {
-            gbId: camera.id,
-            kind: 'video',
-            name: camera.name,
-            parentGbId: null,
-            civilCode: null,
-            businessGroupId: null,
-            status: 'ON',
-            address: null,
-            longitude: null,
-            latitude: null,
-            ptzType: null,
-            ptz: null,
-            raw: {},
-          },
-        ],
-        org: [],
-        full: false,
-        removed: [],
-        statuses: [],
-        channelDefaults: { segmentSeconds: 60, retentionDays: 30, recordMode: 'off' },
-      },
-      Date.now(),
+    // The catalog service makes the device's camera channel after it registered.
+    channelId = await waitFor(
+      async () => (await srv.backend.store.gbCatalog.list(added.deviceId)).find((i) => i.kind === 'video' && i.channelId !== null)?.channelId ?? null,
+      { what: "the device's channel from its catalog", timeoutMs: 30_000 },
     );
-    channelId = (await srv.backend.store.gbCatalog.get(added.deviceId, camera.id))!.channelId!;
     await waitFor(async () => (await gb.device(added.deviceId)).registered, { what: 'the simulator registered', timeoutMs: 30_000 });
   }, 120_000);
 
@@ -135,16 +108,45 @@ describe('GB/T 28181 device recordings (back end, API)', () => {
     const startMs = hourStart(1);
     const base = `/api/v1/channels/${channelId}/device-playback`;
     const pb = await srv.client.ok<DevicePlaybackView>('POST', base, { startMs, endMs: startMs + 600_000 }, 201);
-    await sim.waitFor((e) => e.ev === 'media-start' && e.sessionName === 'Playback', { what: 'the playback stream' });
+    const started = await sim.waitFor((e) => e.ev === 'media-start' && e.sessionName === 'Playback', { what: 'the playback stream' });
     expect(await srv.client.ok<DevicePlaybackView>('POST', `${base}/${pb.id}/control`, { action: 'pause' }, 200)).toMatchObject({ paused: true });
-    await sim.waitFor((e) => e.ev === 'info' && e.method === 'PAUSE', { what: 'PAUSE at the device' });
+    await sim.waitFor((e) => e.ev === 'info' && e.callId === started.callId && e.method === 'PAUSE', { what: 'PAUSE at the device' });
     expect(await srv.client.ok<DevicePlaybackView>('POST', `${base}/${pb.id}/control`, { action: 'scale', scale: 4 }, 200)).toMatchObject({ scale: 4 });
     await sim.waitFor((e) => e.ev === 'info' && e.scale === 4, { what: 'Scale 4 at the device' });
     expect((await srv.client.call('POST', `${base}/${pb.id}/control`, { action: 'seek' })).status).toBe(400);
     expect((await srv.client.call('DELETE', `${base}/${pb.id}`)).status).toBe(204);
-    await sim.waitFor((e) => e.ev === 'session-ended', { what: 'BYE at the device' });
+    await sim.waitFor((e) => e.ev === 'session-ended' && e.callId === started.callId, { what: 'BYE at the device' });
     expect((await srv.client.call('POST', `${base}/${pb.id}/control`, { action: 'play' })).status).toBe(404);
     const audit = await srv.backend.store.audit.query({ action: 'gb.records.playback' });
     expect(audit[0]).toMatchObject({ username: 'admin', targetId: String(channelId) });
   }, 90_000);
+
+  it('the Playback tab shows the device ranges under the channel and fetches a marked range into Argus (headless Chromium)', async () => {
+    const c = await openConsole(srv.url, { user: { username: 'admin', password: srv.adminPassword }, lang: 'en' });
+    try {
+      const { page } = c;
+      const at = hourStart(2) + 300_000;
+      await page.locator('#tab-playback').click();
+      await page.locator(`input[name=source-${channelId}]`).check();
+      // The browser runs in UTC: the goto field takes UTC wall-clock text.
+      await page.locator('input[name=goto]').fill(new Date(at).toISOString().slice(0, 19));
+      await page.locator('.pb-goto button[type=submit]').click();
+      const row = page.locator(`.pb-row[data-camera-id="${channelId}"]`);
+      await row.locator('.pb-range-device').first().waitFor({ timeout: 30_000 });
+      await page.locator('.pb-device-bar').waitFor();
+      expect(Number(await page.locator('.pb-device-count').getAttribute('data-ranges'))).toBeGreaterThan(0);
+      expect(await row.locator('.pb-range-device').first().getAttribute('title')).toBe('Recording on the device');
+      const argusBefore = await row.locator('.pb-range').count();
+      await page.locator('button[name=mark-in]').click();
+      await page.locator('input[name=goto]').fill(new Date(at + 8_000).toISOString().slice(0, 19));
+      await page.locator('.pb-goto button[type=submit]').click();
+      await page.locator('button[name=mark-out]').click();
+      await page.locator('button[name=device-fetch]').click();
+      await page.locator('.pb-device-downloads li[data-state=done]').waitFor({ timeout: 60_000 });
+      await waitFor(async () => (await row.locator('.pb-range').count()) > argusBefore, { what: "the fetched range among Argus's own", timeoutMs: 20_000 });
+      expect(c.pageErrors).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  }, 120_000);
 });

@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-async function setup(subscribeExpiresS = 3600) {
+async function setup(subscribeExpiresS = 3600, maxConcurrentSyncs?: number) {
   const t: TempStore = await openTempStore();
   open.push({ close: () => t.cleanup() });
   const device = await t.store.devices.createWithChannels({ device: { nodeId: 1, kind: 'gb28181', name: DEV, code: DEV }, channels: [] }, T0);
@@ -55,6 +55,7 @@ async function setup(subscribeExpiresS = 3600) {
     autoSubscribe: ['Catalog', 'Alarm', 'MobilePosition'],
     subscribeExpiresS,
     mobilePositionIntervalS: 10,
+    maxConcurrentSyncs,
   });
   catalog.start();
   open.push(catalog);
@@ -164,5 +165,35 @@ describe('GB/T 28181 catalog over SIP', () => {
     const bye = await c.register({ deviceId: DEV, password: 'dev-secret', serverId: SERVER, expires: 0 });
     expect(bye.status).toBe(200);
     await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.phase === 'stopped'), { what: 'subscriptions stopped' });
+  }, 60_000);
+
+  it('serves devices registering at once one after the other when told to (maxConcurrentSyncs 1), every one complete', async () => {
+    const { t, ep, catalog, c, dev, deviceId } = await setup(3600, 1);
+    const others = ['34020000001180000002', '34020000001180000003'];
+    const ids = [deviceId];
+    const devs = [dev];
+    const clients = [c];
+    for (const gbId of others) {
+      ids.push((await t.store.devices.createWithChannels({ device: { nodeId: 1, kind: 'gb28181', name: gbId, code: gbId }, channels: [] }, T0)).device.id);
+      const cl = await RawSipClient.open('tcp', ep.port);
+      open.push(cl);
+      clients.push(cl);
+      const d = scriptDevice(cl, gbId, SERVER, nvrItems(gbId, 4));
+      open.push({ close: () => d.stop() });
+      devs.push(d);
+    }
+    const gbIds = [DEV, ...others];
+    await Promise.all(clients.map((cl, i) => cl.register({ deviceId: gbIds[i]!, password: 'dev-secret', serverId: SERVER })));
+    for (const [i, id] of ids.entries()) {
+      await waitFor(async () => (await t.store.channels.listByDevice(id)).length === (i === 0 ? 16 : 4), {
+        what: `channels of device ${i + 1}`,
+        timeoutMs: 30_000,
+      });
+      await waitFor(() => catalog.subscriptionStates(gbIds[i]).filter((s) => s.phase === 'active').length === 3, { what: `subscriptions of device ${i + 1}` });
+    }
+    // One at a time: each device's first query came after the previous device's last SUBSCRIBE (its work had ended).
+    expect(devs.every((d) => d.queries[0] === 'DeviceInfo' && d.subscribes.length === 3)).toBe(true);
+    const spans = devs.map((d) => ({ first: d.log[0]!.atMs, last: d.log.at(-1)!.atMs })).sort((a, b) => a.first - b.first);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.first).toBeGreaterThanOrEqual(spans[i - 1]!.last);
   }, 60_000);
 });

@@ -77,6 +77,8 @@ export interface GbCatalogOptions {
   autoSubscribe?: readonly GbSubscriptionKind[];
   subscribeExpiresS?: number;
   mobilePositionIntervalS?: number;
+  /** Devices whose after-registration work (queries, subscriptions) runs at once; the rest wait their turn (default 16). */
+  maxConcurrentSyncs?: number;
 }
 
 const NEVER = (deviceId: string): GbCatalogSyncState => ({
@@ -103,6 +105,9 @@ export class GbCatalog implements GbCatalogControl {
   private readonly listeners = new Set<(c: GbCatalogChanged) => void | Promise<void>>();
   private readonly offs: Array<() => void> = [];
   private closed = false;
+  /** After-registration work running now, and the devices waiting for a turn (a thousand devices register at once after an outage). */
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly o: GbCatalogOptions) {
     this.log = asLog(o.log, 'gb-catalog');
@@ -326,7 +331,18 @@ export class GbCatalog implements GbCatalogControl {
         ),
       );
     };
-    run().catch((err: unknown) => this.log.error('after-registration work failed', { deviceId: gbId, err: (err as Error).message }));
+    this.limited(run).catch((err: unknown) => this.log.error('after-registration work failed', { deviceId: gbId, err: (err as Error).message }));
+  }
+
+  private async limited(fn: () => Promise<void>): Promise<void> {
+    if (this.active >= (this.o.maxConcurrentSyncs ?? 16)) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 }
 

@@ -40,7 +40,7 @@ export interface DownloadDeps {
   segmentSeconds: number;
   /** a=downloadspeed asked of the device. */
   downloadSpeed: number;
-  /** No packet for this long: the download fails (gb.records.no_media). */
+  /** No packet for this long: the download fails (gb.records_no_media). */
   noMediaTimeoutMs: number;
   now: () => number;
   log: Log;
@@ -94,7 +94,7 @@ export async function downloadGap(d: DownloadDeps, t: DownloadTarget, signal: Ab
       ssrc: t.ssrc,
       downloadSpeed: d.downloadSpeed,
     });
-    if (signal.aborted) throw new DownloadFailed('gb.records.cancelled');
+    if (signal.aborted) throw new DownloadFailed('gb.records_cancelled');
     dialog = await d.signalling.invite(t.deviceId, t.channelGbId, offer, `${t.channelGbId}:${t.ssrc},${d.signalling.serverId}:0`);
     const answer = parseHistoryAnswer(dialog.answerSdp);
     if (d.transport === 'tcp-active' && receiver.connect && answer.host !== null && answer.port !== null) await receiver.connect(answer.host, answer.port);
@@ -119,9 +119,9 @@ export async function downloadGap(d: DownloadDeps, t: DownloadTarget, signal: Ab
       d.log.warn('device recording could not be read', { downloadId: t.downloadId, error: e.message });
       return [] as IngestedSegment[];
     });
-    if (ended === 'cancelled') throw new DownloadFailed('gb.records.cancelled');
-    if (ended === 'no-media' && segs.length === 0) throw new DownloadFailed('gb.records.no_media');
-    if (segs.length === 0) throw new DownloadFailed('gb.records.no_recording');
+    if (ended === 'cancelled') throw new DownloadFailed('gb.records_cancelled');
+    if (ended === 'no-media' && segs.length === 0) throw new DownloadFailed('gb.records_no_media');
+    if (segs.length === 0) throw new DownloadFailed('gb.records_no_recording');
     return await indexSegments(d, t, segs, stagingDir);
   } finally {
     if (watchdog) clearInterval(watchdog);

@@ -25,6 +25,9 @@ export function createGbRecordsFeature(ctx: GbRecordsContext, deps: { signalling
     receiver: (o) => new RtpReceiver({ transport: o.transport, bindHost: o.bindHost, ssrc: null, log: log.child('rtp') }),
     recordingsDir: ctx.config.recordingsDir,
     mediaHost: deps.signalling.localHost,
+    // The same media transport and bind address as live streams (settings gbMediaTransport, sipBind).
+    bindHost: ctx.config.sipBind,
+    transport: ctx.config.gbMediaTransport,
     segmentSeconds: ctx.config.segmentSeconds,
     log,
     now: ctx.now,

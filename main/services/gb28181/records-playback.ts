@@ -89,14 +89,14 @@ export class DevicePlayback {
     else this.endedFns.push(fn);
   }
 
-  /** Sends one command (INFO with MANSRTSP); a refusal is a DomainError (gb.records.control_refused). */
+  /** Sends one command (INFO with MANSRTSP); a refusal is a DomainError (gb.records_control_refused). */
   control(cmd: PlaybackCommand): Promise<PlaybackState> {
     const run = async (): Promise<PlaybackState> => {
-      if (this.state.ended !== null) throw new DomainError(ErrorKind.NotFound, msg('gb.records.playback_not_found', { id: this.state.id }));
+      if (this.state.ended !== null) throw new DomainError(ErrorKind.NotFound, msg('gb.records_playback_not_found', { id: this.state.id }));
       if (cmd.kind === 'scale' && !(PLAYBACK_SCALES as readonly number[]).includes(Math.abs(cmd.scale)))
         throw DomainError.field('scale', msg('schema.not_one_of', { values: PLAYBACK_SCALES.join(', ') }));
       const status = await this.dialog.info(mansrtsp(cmd, this.cseq++));
-      if (status >= 300) throw new DomainError(ErrorKind.Unavailable, msg('gb.records.control_refused', { status }));
+      if (status >= 300) throw new DomainError(ErrorKind.Unavailable, msg('gb.records_control_refused', { status }));
       switch (cmd.kind) {
         case 'pause':
           this.state.paused = true;

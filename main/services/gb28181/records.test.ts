@@ -162,7 +162,7 @@ describe('GB/T 28181 device recordings against the simulator', () => {
     expect(entry!.detail).toMatchObject({ device: DEV, startMs, endMs });
     expect(audit.some((a) => a.action === 'gb.records.download_end')).toBe(true);
     // The same range again: Argus holds it now.
-    await expect(records.download(channelId, startMs, endMs, user)).rejects.toMatchObject({ code: 'gb.records.already_recorded' });
+    await expect(records.download(channelId, startMs, endMs, user)).rejects.toMatchObject({ code: 'gb.records_already_recorded' });
   }, 120_000);
 
   it('controls a playback: PAUSE, Scale and Range npt reach the device as MANSRTSP INFO', async () => {

@@ -70,7 +70,7 @@ export class GbRecordService {
   /** Downloads a stopped server left 'running' fail (their staging files are removed: nothing of them was indexed). */
   async start(): Promise<void> {
     fs.rmSync(stagingRoot(this.o.recordingsDir), { recursive: true, force: true });
-    const n = await this.o.store.gbRecords.failRunning('gb.records.interrupted', this.now());
+    const n = await this.o.store.gbRecords.failRunning('gb.records_interrupted', this.now());
     if (n > 0) this.log.warn('downloads interrupted by the last stop marked failed', { count: n });
   }
 
@@ -81,11 +81,11 @@ export class GbRecordService {
     this.playbacks.clear();
   }
 
-  /** The channel's device and GB IDs; DomainError gb.records.not_gb_channel for another kind of channel. */
+  /** The channel's device and GB IDs; DomainError gb.records_not_gb_channel for another kind of channel. */
   async place(channelId: number): Promise<GbChannelPlace> {
     const item = await this.o.store.gbCatalog.byChannel(channelId);
     const device = item ? await this.o.store.devices.get(item.deviceId) : null;
-    if (!item || !device?.code) throw new DomainError(ErrorKind.BadRequest, msg('gb.records.not_gb_channel', { id: channelId }));
+    if (!item || !device?.code) throw new DomainError(ErrorKind.BadRequest, msg('gb.records_not_gb_channel', { id: channelId }));
     return { deviceId: device.code, channelGbId: item.gbId };
   }
 
@@ -123,9 +123,9 @@ export class GbRecordService {
   async download(channelId: number, startMs: number, endMs: number, actor: Actor): Promise<DeviceDownload> {
     checkRange(startMs, endMs, MAX_DOWNLOAD_MS);
     const p = await this.place(channelId);
-    for (const [id, r] of this.running) if (r.channelId === channelId) throw DomainError.conflict('channelId', msg('gb.records.download_running', { id }));
+    for (const [id, r] of this.running) if (r.channelId === channelId) throw DomainError.conflict('channelId', msg('gb.records_download_running', { id }));
     const gaps = await uncoveredGaps(this.o.store.segments, channelId, startMs, endMs);
-    if (gaps.length === 0) throw DomainError.conflict('startMs', msg('gb.records.already_recorded'));
+    if (gaps.length === 0) throw DomainError.conflict('startMs', msg('gb.records_already_recorded'));
     const who = actor.kind === 'user' ? { userId: actor.userId, username: actor.username } : { userId: null, username: null };
     const row = await this.o.store.gbRecords.create({ channelId, deviceGbId: p.deviceId, channelGbId: p.channelGbId, startMs, endMs, ...who }, this.now());
     await this.o.audit.record({
@@ -144,7 +144,7 @@ export class GbRecordService {
 
   async getDownload(channelId: number, downloadId: number): Promise<DeviceDownload> {
     const row = await this.o.store.gbRecords.get(downloadId);
-    if (!row || row.channelId !== channelId) throw DomainError.notFound(msg('gb.records.download_not_found', { id: downloadId }));
+    if (!row || row.channelId !== channelId) throw DomainError.notFound(msg('gb.records_download_not_found', { id: downloadId }));
     return this.view(row);
   }
 
@@ -167,7 +167,7 @@ export class GbRecordService {
   async openPlayback(channelId: number, startMs: number, endMs: number, actor: Actor): Promise<DevicePlaybackView> {
     checkRange(startMs, endMs, MAX_QUERY_MS);
     const max = this.o.maxPlaybacks ?? 4;
-    if (this.playbacks.size >= max) throw new DomainError(ErrorKind.TooManyRequests, msg('gb.records.playback_limit', { max }));
+    if (this.playbacks.size >= max) throw new DomainError(ErrorKind.TooManyRequests, msg('gb.records_playback_limit', { max }));
     const p = await this.place(channelId);
     const ssrc = this.nextSsrc();
     const id = randomBytes(9).toString('base64url');
@@ -191,7 +191,7 @@ export class GbRecordService {
   /** The playback session (for a relay of its bytes, or a test). */
   playback(channelId: number, sessionId: string): DevicePlayback {
     const pb = this.playbacks.get(sessionId);
-    if (!pb || pb.state.channelId !== channelId) throw DomainError.notFound(msg('gb.records.playback_not_found', { id: sessionId }));
+    if (!pb || pb.state.channelId !== channelId) throw DomainError.notFound(msg('gb.records_playback_not_found', { id: sessionId }));
     return pb;
   }
 
@@ -233,13 +233,13 @@ export class GbRecordService {
           signal,
         );
       } catch (e) {
-        failure = e instanceof DownloadFailed ? e.code : e instanceof DomainError ? e.code : 'gb.records.no_recording';
+        failure = e instanceof DownloadFailed ? e.code : e instanceof DomainError ? e.code : 'gb.records_no_recording';
         this.log.warn('download from the device failed', { downloadId: row.id, error: (e as Error).message });
-        if (signal.aborted || !(e instanceof DownloadFailed) || e.code !== 'gb.records.no_recording') break;
+        if (signal.aborted || !(e instanceof DownloadFailed) || e.code !== 'gb.records_no_recording') break;
       }
     }
     const state = signal.aborted ? 'cancelled' : failure === null || gotMs > 0 ? 'done' : 'failed';
-    await o.store.gbRecords.finish(row.id, state, state === 'done' ? null : (failure ?? 'gb.records.cancelled'), this.now());
+    await o.store.gbRecords.finish(row.id, state, state === 'done' ? null : (failure ?? 'gb.records_cancelled'), this.now());
     await o.audit.record({
       actor: { kind: 'system', reason: `gb download ${row.id}` },
       action: 'gb.records.download_end',
@@ -282,8 +282,8 @@ export class GbRecordService {
 }
 
 function checkRange(startMs: number, endMs: number, maxMs: number): void {
-  if (endMs <= startMs) throw DomainError.field('endMs', msg('gb.records.bad_range'));
-  if (endMs - startMs > maxMs) throw DomainError.field('endMs', msg('gb.records.range_too_long', { hours: Math.round(maxMs / 3_600_000) }));
+  if (endMs <= startMs) throw DomainError.field('endMs', msg('gb.records_bad_range'));
+  if (endMs - startMs > maxMs) throw DomainError.field('endMs', msg('gb.records_range_too_long', { hours: Math.round(maxMs / 3_600_000) }));
 }
 
 /** Items the device sent over all MESSAGEs, before filtering (to tell a complete answer from a partial one). */
