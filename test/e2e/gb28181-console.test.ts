@@ -1,6 +1,6 @@
 // End to end: a simulated GB/T 28181 body camera (test/gb28181-sim, a separate process speaking SIP over 127.0.0.1) registers with
 // the site password, waits in Admin → GB/T 28181 and in the device tree as awaiting approval, an admin approves it into a node in
-// headless Chromium, and it appears registered with its catalog's channels in the panel and under its node in the tree; then in zh-CN.
+// headless Chromium, and it appears registered with its catalog's channels in the panel and under its node in the tree; then in zh-CN, and on the map once it reports MobilePosition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../common/api';
 import type { OrgNodeView } from '../../common/devices';
@@ -145,6 +145,26 @@ describe('Admin → GB/T 28181 in the console', () => {
       expect(await panel.locator('.gb-channels-table tbody tr').count()).toBe(2);
       expect(await panel.locator('.gb-channels-table tbody tr').first().innerText()).toContain('摄像机（13');
       expect(await panel.locator('.gb-password-form').first().innerText()).toContain('统一注册密码');
+      expect(c.pageErrors).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  }, 120_000);
+
+  it('shows the body camera on the map once it reports its position', async () => {
+    const dev = (await gbDevices())[0]!;
+    const c = await openConsole(srv.url, { browser, user: { username: 'admin', password: srv.adminPassword } });
+    try {
+      const { page } = c;
+      // MobilePosition → a unit on the map (the GB device control feature), drawn by the console's map tab.
+      await sim.command({ cmd: 'position', latitude: 31.8301, longitude: 117.2512, speed: 18, direction: 45, send: 'message' });
+      await waitFor(
+        async () =>
+          (await srv.client.ok<Array<{ unitId: number; position: unknown }>>('GET', '/api/v1/gps/units')).find((u) => u.unitId === dev.deviceId && u.position),
+        { what: 'the body camera with a position', timeoutMs: 30_000 },
+      );
+      await page.getByRole('tab', { name: 'Map' }).click();
+      await page.locator(`.unit-marker:has([data-unit-id="${dev.deviceId}"])`).waitFor({ timeout: 30_000 });
       expect(c.pageErrors).toEqual([]);
     } finally {
       await c.close();
