@@ -10,6 +10,7 @@ import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
+import { gb28181Routes } from './gb28181';
 import { gbControlRoutes } from './gb28181-control';
 import { gbRecordsRoutes } from './gb28181-records';
 import { gpsRoutes } from './gps';
@@ -45,6 +46,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...deviceRoutes(deps),
     ...channelRoutes(deps),
     ...accessRoutes(deps),
+    ...gb28181Routes(deps),
     ...gbControlRoutes(deps),
     ...gbRecordsRoutes(deps),
   ];
