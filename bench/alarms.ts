@@ -49,7 +49,7 @@ if (process.argv[2] === '--console') {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-bench-alarms-'));
     ctx.defer('remove temp dir', () => fs.rmSync(tmp, { recursive: true, force: true }));
     // Merging off: every occurrence is its own alarm, so each one's delivery can be timed and counted.
-    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, alarmMergeWindowMs: 0 } });
+    const config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, sipPort: 0, alarmMergeWindowMs: 0 } });
     const backend = await startBackend(config, { env: { ...process.env, ARGUS_ADMIN_PASSWORD: PASSWORD }, log: () => undefined });
     ctx.defer('stop back end', () => backend.close());
     const login = await fetch(`${backend.url}/api/v1/auth/login`, {

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     dataDir: path.join(tmp, 'data'),
     env: {},
-    overrides: { port: 0, rtmpPort: 0, ptzMoveTimeoutMs: flags['move-timeout-ms'], ptzControlIdleMs: 60_000, onvifHealthIntervalMs: 60_000 },
+    overrides: { port: 0, rtmpPort: 0, sipPort: 0, ptzMoveTimeoutMs: flags['move-timeout-ms'], ptzControlIdleMs: 60_000, onvifHealthIntervalMs: 60_000 },
   });
   const b = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: password }, log: () => undefined });
   const sims: OnvifSimulator[] = [];

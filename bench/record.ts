@@ -105,7 +105,7 @@ async function main(ctx: BenchContext): Promise<BenchOutcome> {
   note(`RTSP server pid ${rtsp.pid} on port ${rtsp.port} serving /cam1 .. /cam${n}`);
 
   // ---------------------------------------------------------------- back end
-  const config = loadConfig({ dataDir: tmp, env: {}, overrides: { port: 0, rtmpPort: 0 } });
+  const config = loadConfig({ dataDir: tmp, env: {}, overrides: { port: 0, rtmpPort: 0, sipPort: 0 } });
   const recordingsDir = config.recordingsDir;
   fs.mkdirSync(recordingsDir, { recursive: true });
   // Retention would delete recordings (and falsify bytes and gaps) if the volume ran short of minFreeBytes.

@@ -121,7 +121,10 @@ export interface UnitPosition {
 
 /** A unit as the map shows it. */
 export interface MapUnit {
+  /** The mobile device's id (its GPS points' unit id). */
   unitId: number;
+  /** The channel watched and played back with its track: an agent's own (= unitId), a GB/T 28181 body camera's first channel; null while it has none. */
+  channelId: number | null;
   callsign: string;
   type: UnitType;
   officer: string | null;

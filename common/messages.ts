@@ -203,6 +203,10 @@ export const MESSAGES = {
   'gb.keepalive_lost': 'the device stopped sending keepalives',
   'gb.unregistered': 'the device unregistered',
   'gb.registration_expired': 'the device did not renew its registration',
+  'gb.no_media': 'GB/T 28181 channel {id} sent no video',
+  'gb.bad_answer': 'GB/T 28181 channel {id} answered the stream request with an unreadable SDP',
+  'gb.media_timeout': 'The device stopped sending video for {seconds} s; asking it again',
+  'gb.live_off': 'GB/T 28181 is not running on this server',
   'ptz.held': 'PTZ of this camera is held by {username}; your priority {priority} is not higher',
   'ptz.held_recall': 'PTZ of this camera is held by {username}; preset not recalled',
   'ptz.held_tour': 'PTZ of this camera is held by {username}; the tour cannot start now',
@@ -254,6 +258,26 @@ export const MESSAGES = {
   'factor.directory_account': 'this account signs in through the directory; its password is managed there',
   'ldap.unavailable': 'the directory server cannot be used ({cause}); directory accounts cannot sign in now, local accounts can',
   'ldap.no_group': 'your directory account is in no group that Argus maps to a role; ask an administrator',
+  // GB/T 28181 (issue 14): device control (PTZ, presets, reboot, recording, alarm reset)
+  'gb.control_failed': 'GB/T 28181 device {id} did not carry out {cmd} ({result})',
+  'gb.presets_full': 'every preset number (1–255) of this GB/T 28181 channel is in use; delete one first',
+  'gb.no_position': 'GB/T 28181 device {id} does not report its PTZ position',
+  'gb.not_gb_channel': 'channel {id} is not a channel of a GB/T 28181 device',
+  'gb.not_gb_device': 'device {id} is not a GB/T 28181 device',
+  // GB/T 28181 device recordings (issue 14 item 7): RecordInfo, playback and download from the device
+  'gb.records.not_gb_channel': 'channel {id} is not a GB/T 28181 channel',
+  'gb.records.bad_range': 'the end must be after the start',
+  'gb.records.range_too_long': 'at most {hours} h per request',
+  'gb.records.already_recorded': 'Argus already holds the recordings of this range',
+  'gb.records.download_running': 'a download from this channel is already running (download {id})',
+  'gb.records.download_not_found': 'download {id} does not exist',
+  'gb.records.no_media': 'the device sent no media for {seconds} s',
+  'gb.records.no_recording': 'the device sent no playable video for this range',
+  'gb.records.interrupted': 'the server stopped during the download',
+  'gb.records.cancelled': 'the download was cancelled',
+  'gb.records.playback_not_found': 'playback session {id} has ended or does not exist',
+  'gb.records.playback_limit': 'at most {max} device playbacks at once',
+  'gb.records.control_refused': 'the device refused the playback command (SIP {status})',
 } as const;
 
 export type MessageCode = keyof typeof MESSAGES;

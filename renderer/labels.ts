@@ -11,6 +11,7 @@ import { gpsAuditActions } from './i18n/gps';
 import { devicesAuditActions } from './i18n/devices-audit';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
+import { gbControlAuditActions } from './i18n/gb-control';
 import { securityAuditActions } from './i18n/audit-security';
 
 export function statusKey(state: CameraState): MessageKey {
@@ -102,6 +103,7 @@ export const AUDIT_ACTIONS = {
   deny: 'audit.action.deny',
   ...investigationAuditActions,
   ...onvifAuditActions,
+  ...gbControlAuditActions,
   ...alarmsAuditActions,
   ...gpsAuditActions,
   ...devicesAuditActions,

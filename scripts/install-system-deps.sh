@@ -6,7 +6,9 @@ PKGS=(ffmpeg util-linux
   chromium gpsd gpsd-clients python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly fonts-dejavu-core fonts-wqy-zenhei
   # tests: the audit chain is tampered with through the sqlite3 command line; LDAP sign-in against a real slapd
-  sqlite3 slapd ldap-utils)
+  sqlite3 slapd ldap-utils
+  # tests: SIPp drives GB/T 28181 registration (wrong password, malformed messages, a flood of REGISTERs)
+  sip-tester)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

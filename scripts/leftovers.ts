@@ -1,4 +1,4 @@
-// Finds processes of the kinds only the test suite and benchmarks start (ffmpeg and its watchdog, gpsd, Chromium, simulators, slapd, Argus): used by check-leftovers.ts.
+// Finds processes of the kinds only the test suite and benchmarks start (ffmpeg and its watchdog, gpsd, Chromium, simulators, slapd, SIPp, Argus): used by check-leftovers.ts.
 import fs from 'node:fs';
 
 /** Command lines of programs only the suite starts on a CI machine. */
@@ -11,6 +11,8 @@ export const LEFTOVER_PATTERNS: Array<[string, RegExp]> = [
   ['chromium', /(^|\/)chromium(\s|$)/],
   ['GStreamer', /gst-launch-1\.0|rtsp_server\.py/],
   ['ONVIF simulator', /onvif-sim\//],
+  ['GB/T 28181 simulator', /gb28181-sim\//],
+  ['SIPp', /(^|\/)sipp(\s|$)/],
   ['Argus server', /main\/server\/cli\.ts/],
   ['Argus agent', /agent\/cli\.ts/],
   // The tests' own directory servers (test/helpers/slapd.ts), not a system slapd that installing the package may start.

@@ -12,6 +12,7 @@ import type { AuditEntry, AuditQuery, Role, SegmentState, Transport, UnitType } 
 import type { WallStateRepo } from './repos/wall-states';
 import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
 import type { FactorRepo } from './repos/factors';
+import type { GbRecordsRepo } from './repos/gb-records';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo); 'gb28181': a channel of a GB/T 28181 device (INVITE). */
 export type CameraKind = 'rtsp' | 'uplink' | 'gb28181';
@@ -300,6 +301,8 @@ export interface Store {
   factors: FactorRepo;
   /** GB/T 28181 catalog items of devices (migration 022). */
   gbCatalog: GbCatalogRepo;
+  /** Downloads of GB/T 28181 device recordings and the segments they wrote (migration 023). */
+  gbRecords: GbRecordsRepo;
   close(): Promise<void>;
 }
 

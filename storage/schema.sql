@@ -812,6 +812,7 @@ CREATE TABLE directory_accounts (
   groups     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(groups)),     -- JSON array of the group DNs found at the last sign-in
   synced_ms  INTEGER NOT NULL                                              -- last sign-in through the directory (ms since epoch, UTC)
 ) STRICT;
+
 -- ---------- GB/T 28181 devices (migration 021, issue 14) ----------
 
 -- The registrar's facts of a GB/T 28181 device (a devices row of kind 'gb28181'; its 20-digit ID is devices.code and
@@ -876,3 +877,33 @@ CREATE TABLE gb_channels (
 ) STRICT;
 -- The catalog items mapped to an organisation node.
 CREATE INDEX gb_channels_org_node ON gb_channels (org_node_id) WHERE org_node_id IS NOT NULL;
+-- ---------- GB/T 28181 device recordings (migration 023, issue 14 item 7) ----------
+
+-- A download of a channel's range from a GB/T 28181 device's own recordings (INVITE s=Download) into Argus's
+-- recordings. No foreign key to channels: like segments, it outlives the channel's configuration (evidence).
+CREATE TABLE gb_record_downloads (
+  id            INTEGER PRIMARY KEY,                                                           -- download id
+  channel_id    INTEGER NOT NULL,                                                              -- channels.id the segments belong to (= segments.camera_id)
+  device_gb_id  TEXT    NOT NULL CHECK (length(device_gb_id) = 20 AND device_gb_id NOT GLOB '*[^0-9]*'),   -- the device's 20-digit GB ID (where the recording was kept)
+  channel_gb_id TEXT    NOT NULL CHECK (length(channel_gb_id) = 20 AND channel_gb_id NOT GLOB '*[^0-9]*'), -- the channel's 20-digit GB ID on that device
+  start_ms      INTEGER NOT NULL,                                                              -- start of the range asked for (ms since epoch, UTC)
+  end_ms        INTEGER NOT NULL,                                                              -- end of the range asked for (ms since epoch, UTC)
+  state         TEXT    NOT NULL CHECK (state IN ('running', 'done', 'failed', 'cancelled')),   -- 'running' until the device ended the stream (MediaStatus 121, BYE) or it failed / was cancelled
+  user_id       INTEGER,                                                                       -- users.id of who asked (no FK: the audit outlives users); NULL for the system
+  username      TEXT,                                                                          -- their user name at the time
+  created_ms    INTEGER NOT NULL,                                                              -- when it was asked for (ms since epoch, UTC)
+  finished_ms   INTEGER,                                                                       -- when it ended (ms since epoch, UTC); NULL while running
+  received_ms   INTEGER NOT NULL DEFAULT 0 CHECK (received_ms >= 0),                           -- media time written into segments so far (ms)
+  error_code    TEXT,                                                                          -- registered message code (common/messages.ts gb.records.*) of a failure; NULL otherwise
+  CHECK (end_ms > start_ms)
+) STRICT;
+-- The downloads of a channel, newest last.
+CREATE INDEX gb_record_downloads_channel ON gb_record_downloads (channel_id, created_ms);
+
+-- Segments that came from a device (a download) rather than from Argus's own recorder; deleted with the segment.
+CREATE TABLE gb_download_segments (
+  segment_id  INTEGER PRIMARY KEY REFERENCES segments (id) ON DELETE CASCADE,             -- segments.id written by the download
+  download_id INTEGER NOT NULL REFERENCES gb_record_downloads (id) ON DELETE CASCADE      -- the download that wrote it
+) STRICT;
+-- The segments of one download.
+CREATE INDEX gb_download_segments_download ON gb_download_segments (download_id);

@@ -8,6 +8,8 @@ import * as channels from './channels';
 import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
+import * as gbControl from './gb28181-control';
+import * as gbRecords from './gb28181-records';
 import * as gps from './gps';
 import * as investigation from './investigation';
 import * as layouts from './layouts';
@@ -27,6 +29,8 @@ export * from './channels';
 export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
+export * from './gb28181-control';
+export * from './gb28181-records';
 export * from './gps';
 export * from './investigation';
 export * from './layouts';
@@ -66,6 +70,8 @@ export const ENDPOINT_AREAS = {
   channels: only(channels),
   channelsPtz: only(channelsPtz),
   access: only(access),
+  gbControl: only(gbControl),
+  gbRecords: only(gbRecords),
 };
 
 /** Every declaration, once. */

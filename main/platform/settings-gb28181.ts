@@ -50,4 +50,11 @@ export const GB28181_SETTINGS = {
     default: 20,
     description: 'failed GB/T 28181 registrations from one address within a minute before that address is refused for the rest of the minute',
   }),
+  gbMediaTransport: setting<'udp' | 'tcp-passive' | 'tcp-active'>({
+    schema: s.enum(['udp', 'tcp-passive', 'tcp-active'] as const),
+    env: 'ARGUS_GB_MEDIA_TRANSPORT',
+    default: 'udp',
+    description:
+      'how GB/T 28181 devices send live video (PS over RTP): `udp`, `tcp-passive` (Argus listens, the device connects) or `tcp-active` (Argus connects to the device); RFC 4571 framing over TCP',
+  }),
 } as const;

@@ -375,5 +375,7 @@ function withUnavailable(given: Partial<FeatureControls>): FeatureControls {
     investigation: given.investigation ?? (missing('investigation') as FeatureControls['investigation']),
     alarms: given.alarms ?? (missing('the alarm center') as FeatureControls['alarms']),
     gb: given.gb ?? (missing('GB/T 28181') as FeatureControls['gb']),
+    gbCommands: given.gbCommands ?? (missing('GB/T 28181') as FeatureControls['gbCommands']),
+    gbRecords: given.gbRecords ?? (missing('GB/T 28181 device recordings') as FeatureControls['gbRecords']),
   };
 }

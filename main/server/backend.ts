@@ -29,9 +29,12 @@ import { alarmsExportMount } from './routes/alarms-export';
 import { createGpsFeature } from '../services/gps/feature';
 import { createInvestigationFeature } from '../services/investigation/feature';
 import { createOnvifFeature } from '../services/onvif/feature';
+import { createGbControlFeature } from '../services/gb28181/control-parts';
 import { createGbFeature } from '../services/gb28181/feature';
+import type { GbLiveRef } from '../services/sources';
+import { createGbRecordsFeature } from '../services/gb28181/records-feature';
 import { DeviceLinkBoard } from '../services/device-links';
-import { createDevices } from '../services/devices/index';
+import { createDevices, type DevicesControl } from '../services/devices/index';
 import { AccessService } from '../services/access/service';
 import type { OrgTreeIndex } from '../services/devices/tree';
 import { isLog, type Log, type LogSink } from '../../common/log';
@@ -51,9 +54,13 @@ export interface Backend {
   retention: RetentionService;
   recovery: RecoveryReport;
   /** Feature services (issues 4-7) and the device event recorder they share. */
+  /** The device model: tree, statuses, views; its editors. */
+  devices: DevicesControl;
   features: {
     onvif: ReturnType<typeof createOnvifFeature>;
     gb: ReturnType<typeof createGbFeature>;
+    gbControl: ReturnType<typeof createGbControlFeature>;
+    gbRecords: ReturnType<typeof createGbRecordsFeature>;
     gps: ReturnType<typeof createGpsFeature>;
     investigation: ReturnType<typeof createInvestigationFeature>;
     alarms: ReturnType<typeof createAlarmFeature>;
@@ -154,8 +161,11 @@ async function start(
     onPublish: (info) => units?.onPublish(info),
     onDonePublish: (info, reason) => units?.onDonePublish(info, reason),
   });
+  // GB/T 28181 channels' sources reach the GB feature's live streams through this (the feature is made after the recorders).
+  const gbLive: GbLiveRef = { current: null };
   const recording = new RecordingService({
     store,
+    gb: gbLive,
     recordingsDir: config.recordingsDir,
     publish: (ev) => publish(ev),
     log: root.child('recording'),
@@ -233,12 +243,16 @@ async function start(
   await access.start();
   // Each feature logs as its own component.
   const as = (component: string): FeatureContext => ({ ...ctx, log: root.child(component) });
-  const onvif = createOnvifFeature(as('onvif'));
+  // GPS and GB/T 28181 first: GB device control feeds the map and gives the PTZ controller its driver for GB channels.
   const gps = createGpsFeature(as('gps'));
+  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload(), tree: devices.read });
+  const gbControl = createGbControlFeature(as('gb28181-control'), { signalling: gb.control.signalling, gps: gps.control });
+  const onvif = createOnvifFeature(as('onvif'), { ptzDrivers: [gbControl.control.ptzDriver] });
   const investigation = createInvestigationFeature(as('investigation'), { places: gps.control, org: devices.read });
   const alarms = createAlarmFeature(as('alarms'), { ptz: onvif.control, evidence: investigation.control, org: devices.read, recording: recording.policy });
-  const gb = createGbFeature(as('gb28181'), { links, devicesChanged: () => devices.read.reload() });
-  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gb];
+  gbLive.current = gb.live;
+  const gbRecords = createGbRecordsFeature(as('gb28181-records'), { signalling: gb.control.signalling });
+  const features: Feature<unknown>[] = [onvif, gps, investigation, alarms, gbControl, gb, gbRecords];
 
   const app = createApp({
     config,
@@ -252,7 +266,15 @@ async function start(
     access,
     tls,
     log: root.child('http'),
-    features: { onvif: onvif.control, gps: gps.control, investigation: investigation.control, alarms: alarms.control, gb: gb.control },
+    features: {
+      onvif: onvif.control,
+      gps: gps.control,
+      investigation: investigation.control,
+      alarms: alarms.control,
+      gb: gb.control,
+      gbCommands: gbControl.control.admin,
+      gbRecords: gbRecords.control,
+    },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });
   publish = (ev) => {
@@ -296,7 +318,8 @@ async function start(
     units,
     retention,
     recovery,
-    features: { onvif, gps, investigation, alarms, gb },
+    devices,
+    features: { onvif, gps, investigation, alarms, gb, gbControl, gbRecords },
     deviceEvents: ctx.deviceEvents,
     auth: app.auth,
     async close() {

@@ -15,7 +15,9 @@ import type { AlarmControl } from './alarms/control';
 import type { GpsControl } from './gps/control';
 import type { InvestigationControl } from './investigation/control';
 import type { OnvifControl } from './onvif/control';
+import type { GbAdminCommands } from './gb28181/admin-commands';
 import type { GbControl } from './gb28181/control';
+import type { GbRecordsControl } from './gb28181/records-feature';
 import type { LogSink } from '../../common/log';
 import type { AccessControl } from './access/contract';
 
@@ -89,4 +91,8 @@ export interface FeatureControls {
   alarms: AlarmControl;
   /** GB/T 28181 (issue 14): devices, approval, passwords, the SIP endpoint. */
   gb: GbControl;
+  /** GB/T 28181 device commands for admins: remote reboot, recording on the device (issue 14 item 5). */
+  gbCommands: GbAdminCommands;
+  /** GB/T 28181 device recordings (issue 14 item 7): ranges on the device, downloads, device playback. */
+  gbRecords: GbRecordsControl;
 }

@@ -9,7 +9,7 @@ import type { SupervisionOptions } from '../../media/supervision';
 import type { FfmpegLauncher } from '../../media/ffmpeg-launcher';
 import type { Log } from '../../common/log';
 import type { AlarmOnChannel, AlarmRecordingActions } from './contracts';
-import { inputUrl, sourceFor, type HubStreams } from './sources';
+import { inputUrl, sourceFor, type GbLiveRef, type HubStreams } from './sources';
 
 /** Whether a channel's recorder should run now; when not, why (shown as its status reason). */
 export type RecordDecision = { record: true } | { record: false; reason: ServerMessage };
@@ -105,6 +105,8 @@ export class RecordingPolicy implements AlarmRecordingActions {
 
 export interface LiveRelayDeps {
   hub: HubStreams | null;
+  /** The GB/T 28181 live streams (GB channels' sources). */
+  gb?: GbLiveRef | null;
   /** Starts the relays' ffmpeg. */
   ffmpeg: FfmpegLauncher;
   /** The recording service's logger: each relay logs through its child {component: 'relay', cameraId, stream: 'live'}. */
@@ -137,7 +139,7 @@ export class LiveRelays {
   /** Relays the channel's main stream (reason: why it is not recorded), or, with null, stops its relay. */
   async set(c: CameraRow, reason: ServerMessage | null): Promise<void> {
     const hub = this.deps.hub?.listening ? this.deps.hub : null;
-    const source = reason && hub ? sourceFor(c, 'main', { hub }) : null;
+    const source = reason && hub ? sourceFor(c, 'main', { hub, gb: this.deps.gb ?? null }) : null;
     const key = JSON.stringify([source ? inputUrl(c) : null, c.transport]);
     const cur = this.entries.get(c.id);
     if (cur && reason && cur.key === key) {

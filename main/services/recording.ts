@@ -13,7 +13,7 @@ import { quarantineSegment } from './quarantine';
 import { LiveRelays, RecordingPolicy } from './recording-policy';
 
 import { toApiSegment } from './segment-view';
-import { agentSource, inputUrl, sourceFor, type HubStreams } from './sources';
+import { agentSource, inputUrl, sourceFor, type GbLiveRef, type HubStreams } from './sources';
 
 export { inputUrl } from './sources';
 
@@ -44,6 +44,8 @@ export interface RecordingServiceDeps {
   recorderOptions?: RecorderOptions;
   /** The media hub cameras are relayed into (live view); absent or not listening: recording only. */
   hub?: RelayTarget | null;
+  /** The GB/T 28181 live streams (filled once the GB feature exists); absent: GB channels are unavailable. */
+  gb?: GbLiveRef | null;
   /** Status changes of a unit's recorder (units publish their own status event). */
   onUnitRecorderStatus?: (status: CameraStatus) => void;
 }
@@ -85,6 +87,7 @@ export class RecordingService implements RecordingControl {
     const publish = (id: number) => deps.publish({ type: 'camera.status', status: this.status(id) });
     this.live = new LiveRelays({
       hub: deps.hub ?? null,
+      gb: deps.gb ?? null,
       ffmpeg: deps.ffmpeg,
       log: this.log,
       now: deps.now,
@@ -94,7 +97,7 @@ export class RecordingService implements RecordingControl {
   }
 
   async startAll(): Promise<void> {
-    for (const c of await this.deps.store.cameras.list()) if (c.kind === 'rtsp') await this.apply(c);
+    for (const c of await this.deps.store.cameras.list()) if (c.kind !== 'uplink') await this.apply(c);
   }
 
   status(cameraId: number): CameraStatus {
@@ -114,7 +117,7 @@ export class RecordingService implements RecordingControl {
   }
 
   async apply(c: CameraRow): Promise<void> {
-    if (c.kind !== 'rtsp') return;
+    if (c.kind === 'uplink') return;
     const run = this.applyChain.then(() => this.applyNow(c));
     this.applyChain = run.catch(() => undefined);
     return run;
@@ -137,7 +140,7 @@ export class RecordingService implements RecordingControl {
 
   private startRecorder(c: CameraRow, key: string): void {
     const hub = this.hubReady ? this.deps.hub! : null;
-    const source = sourceFor(c, 'main', { hub: this.deps.hub ?? null });
+    const source = sourceFor(c, 'main', { hub: this.deps.hub ?? null, gb: this.deps.gb ?? null });
     if (!source) return;
     const recorder = new Recorder(
       {
@@ -157,7 +160,7 @@ export class RecordingService implements RecordingControl {
 
   /** The sub stream's relay follows the camera: enabled, has a subUrl and the hub runs. Changing it never restarts recording. */
   private async applySubRelay(c: CameraRow): Promise<void> {
-    const source = sourceFor(c, 'sub', { hub: this.deps.hub ?? null });
+    const source = sourceFor(c, 'sub', { hub: this.deps.hub ?? null, gb: this.deps.gb ?? null });
     const want = c.enabled && source && this.hubReady;
     const subInput = c.subUrl ? inputUrl({ url: c.subUrl, username: c.username, password: c.password }) : null;
     const key = JSON.stringify([subInput, c.transport]);

@@ -80,7 +80,8 @@ export class PsForFfmpeg extends Transform {
         return;
       }
     }
-    this.out.push(Buffer.from(unit));
+    // A view is enough: the splitter never reuses the bytes it hands out.
+    this.out.push(unit);
   }
 }
 

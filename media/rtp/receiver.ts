@@ -51,6 +51,8 @@ interface Subscriber {
   out: Readable;
   started: boolean;
   sinceMs: number;
+  /** Payloads of the frame being received, handed on together (one push per frame, not per packet). */
+  pending: Buffer[];
 }
 
 export class RtpReceiver {
@@ -61,6 +63,7 @@ export class RtpReceiver {
   private readonly listeners = new Set<(payload: Buffer, pkt: RtpPacket) => void>();
   private readonly c = { packets: 0, bytes: 0, malformed: 0, wrongSsrc: 0, rtcp: 0 };
   private lastPacketMs: number | null = null;
+  private lastTimestamp = -1;
   private ssrc: number | null;
   private ssrcLastMs = 0;
   private udp: dgram.Socket | null = null;
@@ -122,7 +125,13 @@ export class RtpReceiver {
       case 'tcp-active':
         break;
     }
-    this.timer = setInterval(() => this.reorder.flushDue(), Math.max(20, Math.round((this.opts.maxDelayMs ?? 150) / 2)));
+    this.timer = setInterval(
+      () => {
+        this.reorder.flushDue();
+        for (const sub of this.subs) this.flush(sub);
+      },
+      Math.max(20, Math.round((this.opts.maxDelayMs ?? 150) / 2)),
+    );
     this.timer.unref();
     return this.localPort;
   }
@@ -160,7 +169,7 @@ export class RtpReceiver {
    * system header or PSM (a keyframe), or at any pack after 3 s, and ends when the receiver closes. Destroying it unsubscribes.
    */
   readable(): Readable {
-    const sub: Subscriber = { out: new Readable({ read: () => undefined }), started: false, sinceMs: this.now() };
+    const sub: Subscriber = { out: new Readable({ read: () => undefined }), started: false, sinceMs: this.now(), pending: [] };
     this.subs.add(sub);
     sub.out.once('close', () => this.subs.delete(sub));
     if (this.closed) sub.out.push(null);
@@ -177,7 +186,10 @@ export class RtpReceiver {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.reorder.flushAll();
-    for (const s of this.subs) s.out.push(null);
+    for (const s of this.subs) {
+      this.flush(s);
+      s.out.push(null);
+    }
     for (const s of this.sockets) s.destroy();
     if (this.udp) {
       const u = this.udp;
@@ -232,20 +244,31 @@ export class RtpReceiver {
     if (payload.length === 0) return;
     this.c.bytes += payload.length;
     for (const fn of this.listeners) fn(payload, pkt);
-    const limit = this.opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+    const newFrame = pkt.timestamp !== this.lastTimestamp;
+    this.lastTimestamp = pkt.timestamp;
     for (const sub of this.subs) {
       if (!sub.started) {
         if (!isPackStart(payload) || (!isKeyPack(payload) && this.now() - sub.sinceMs < ANY_PACK_AFTER_MS)) continue;
         sub.started = true;
       }
-      if (sub.out.readableLength > limit) {
-        this.log.warn('ps reader too slow: cut off', { bufferedBytes: sub.out.readableLength });
-        this.subs.delete(sub);
-        sub.out.destroy(new Error('the reader of the PS stream fell behind'));
-        continue;
-      }
-      // Copy: the payload is a view into a datagram or a TCP read that is reused.
-      sub.out.push(Buffer.from(payload));
+      if (newFrame) this.flush(sub);
+      // A view is enough: datagrams and TCP reads are fresh buffers, never reused.
+      sub.pending.push(payload);
+      if (pkt.marker) this.flush(sub);
     }
+  }
+
+  private flush(sub: Subscriber): void {
+    if (sub.pending.length === 0) return;
+    const chunk = sub.pending.length === 1 ? sub.pending[0]! : Buffer.concat(sub.pending);
+    sub.pending = [];
+    const limit = this.opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+    if (sub.out.readableLength > limit) {
+      this.log.warn('ps reader too slow: cut off', { bufferedBytes: sub.out.readableLength });
+      this.subs.delete(sub);
+      sub.out.destroy(new Error('the reader of the PS stream fell behind'));
+      return;
+    }
+    sub.out.push(chunk);
   }
 }

@@ -10,6 +10,7 @@ import { liveEn } from './live';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { gbControlEn } from './gb-control';
 import { accessEn } from './access';
 import { devicesEn } from './devices';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
@@ -323,6 +324,7 @@ export const en = {
   'unit.resolution': '{width}×{height}',
 
   ...onvifEn,
+  ...gbControlEn,
   ...gpsEn,
   ...accountsEn,
   ...sessionsEn,

@@ -11,6 +11,7 @@ import { liveZh } from './live';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { gbControlZh } from './gb-control';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
@@ -324,6 +325,7 @@ export const zhCN = {
   'unit.resolution': '{width}×{height}',
 
   ...onvifZh,
+  ...gbControlZh,
   ...gpsZh,
   ...accountsZh,
   ...sessionsZh,

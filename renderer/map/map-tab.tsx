@@ -198,7 +198,7 @@ export function MapTab() {
   async function raiseAlarm(u: MapUnit): Promise<void> {
     try {
       const a = await alarmApi.raise({
-        sourceId: u.unitId,
+        sourceId: u.channelId ?? u.unitId,
         severity: 'major',
         message: t('gps.alarm.message', { unit: u.callsign, user: services.user.username }),
         lat: u.position?.lat ?? null,
@@ -242,19 +242,21 @@ export function MapTab() {
   }
 
   // ---- track playback
+  /** The unit's track and, when its channel recorded over it, the video (the channel: an agent's own id, a body camera's first channel). */
   async function loadTrack(unitId: number): Promise<void> {
     track?.clock.close();
     video?.close();
     setVideo(null);
+    const channelId = ctl.current?.unit(unitId)?.channelId ?? unitId;
     const points = await gpsApi.track(unitId, range.from, range.to);
-    const clock = new TrackClock(unitId, points[0]?.tMs ?? range.from, points.at(-1)?.tMs ?? range.to);
+    const clock = new TrackClock(channelId, points[0]?.tMs ?? range.from, points.at(-1)?.tMs ?? range.to);
     clock.onChange((tMs) => setTrackT(tMs));
     setTrack({ unitId, points, clock });
     setTrackT(clock.tMs);
     activeTrackClock.set(clock);
     ctl.current?.showTrack(points);
     // Recordings of the unit over the track: the video drives the marker and follows the slider.
-    if (points.length > 0 && (await hasRecordings(unitId, clock.startMs, clock.endMs)) && activeTrackClock.get() === clock) {
+    if (points.length > 0 && (await hasRecordings(channelId, clock.startMs, clock.endMs)) && activeTrackClock.get() === clock) {
       const link = new TrackVideoLink(clock);
       link.onPlaying(setVideoPlaying);
       setVideoPlaying(false);
@@ -313,7 +315,7 @@ export function MapTab() {
             unit={sel}
             services={services}
             fmtTime={fmtTime}
-            onWatch={() => watchLive(sel.unitId)}
+            onWatch={() => watchLive(sel.channelId ?? sel.unitId)}
             onTrack={() => void loadTrack(sel.unitId)}
             onRaise={() => void raiseAlarm(sel)}
             onClose={() => setSelected(null)}

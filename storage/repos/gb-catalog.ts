@@ -89,6 +89,8 @@ export interface GbCatalogApplied {
   enabled: number[];
   /** Organisation nodes made now. */
   orgCreated: number[];
+  /** Organisation nodes renamed because the catalog renamed their item. */
+  orgRenamed: number[];
   /** Items whose status changed. */
   statusChanged: string[];
   /** Video items that got no channel (the device has 4096 already). */

@@ -10,6 +10,8 @@ import { openPassword } from './secrets';
 interface CameraDbRow {
   id: number;
   device_kind: string;
+  device_code: string | null;
+  channel_code: string | null;
   name: string;
   url: string | null;
   sub_url: string | null;
@@ -30,7 +32,7 @@ interface CameraDbRow {
  * One row per channel. kind 'uplink' = a channel of an agent device (url UPLINK_URL); every other channel is 'rtsp'.
  * enabled = channel ∧ device; groupName = the device's node name (null at the root).
  */
-const SELECT = `SELECT c.id, d.kind AS device_kind, c.name, r.url, r.sub_url, r.username, r.password, r.password_enc, r.transport,
+const SELECT = `SELECT c.id, d.kind AS device_kind, d.code AS device_code, c.code AS channel_code, c.name, r.url, r.sub_url, r.username, r.password, r.password_enc, r.transport,
   (c.enabled AND d.enabled) AS enabled, c.segment_seconds, c.retention_days, ${groupNameSql('n')} AS group_name,
   c.description, c.created_ms, c.updated_ms
   FROM channels c JOIN devices d ON d.id = c.device_id JOIN org_nodes n ON n.id = d.node_id
@@ -42,7 +44,8 @@ function toCameraRow(db: Db, r: CameraDbRow): CameraRow {
     id: r.id,
     kind: uplink ? 'uplink' : r.device_kind === 'gb28181' ? 'gb28181' : 'rtsp',
     name: r.name,
-    url: r.url ?? (uplink ? UPLINK_URL : ''),
+    // A GB channel is reached by INVITE: its row names the device and channel IDs (main/services/sources/gb28181.ts).
+    url: r.url ?? (uplink ? UPLINK_URL : r.device_kind === 'gb28181' ? `gb28181:${r.device_code ?? ''}/${r.channel_code ?? ''}` : ''),
     subUrl: r.sub_url,
     username: r.username,
     password: openPassword(db, r.password_enc, r.password),

@@ -124,7 +124,7 @@ export class SqliteGbCatalogRepo implements GbCatalogRepo {
     return this.db.transaction(async (tx) => {
       const device = await tx.get<{ node_id: number }>('SELECT node_id FROM devices WHERE id = ?', [deviceId]);
       if (!device) throw new StorageError('not_found', `device ${deviceId} does not exist`, 'deviceId');
-      const out: GbCatalogApplied = { created: [], updated: [], disabled: [], enabled: [], orgCreated: [], statusChanged: [], skipped: [] };
+      const out: GbCatalogApplied = { created: [], updated: [], disabled: [], enabled: [], orgCreated: [], orgRenamed: [], statusChanged: [], skipped: [] };
       const stored = new Map((await tx.all<ItemDbRow>(`SELECT ${COLUMNS} FROM gb_channels WHERE device_id = ?`, [deviceId])).map((r) => [r.gb_id, r] as const));
       const nodes = await this.applyOrg(tx, device.node_id, change, stored, nowMs, out);
       const listed = new Set<string>();
@@ -176,7 +176,10 @@ export class SqliteGbCatalogRepo implements GbCatalogRepo {
         const node = await tx.get<{ parent_id: number | null; name: string }>('SELECT parent_id, name FROM org_nodes WHERE id = ?', [nodeId]);
         if (mapped === nodeId && prev !== null && prev !== name && node?.parent_id != null) {
           const free = await freeNodeName(tx, node.parent_id, name, gbId, nodeId);
-          if (free !== null && free !== node.name) await org.update(nodeId, { name: free }, nowMs);
+          if (free !== null && free !== node.name) {
+            await org.update(nodeId, { name: free }, nowMs);
+            out.orgRenamed.push(nodeId);
+          }
         }
         ids.set(gbId, nodeId);
         continue;

@@ -18,6 +18,7 @@ import { Db } from './db';
 import { SqliteEventRepo } from './events';
 import { SqliteLayoutRepo } from './layouts';
 import { SqliteWallStateRepo } from './wall-states';
+import { SqliteGbRecordsRepo } from './gb-records';
 import { loadMigrations, migrate } from './migrate';
 import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
@@ -132,6 +133,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     access: new SqliteAccessRepo(db),
     factors: new SqliteFactorRepo(db),
     gbCatalog: new SqliteGbCatalogRepo(db),
+    gbRecords: new SqliteGbRecordsRepo(db),
     close: () => db.close(),
   };
 }

@@ -14,7 +14,7 @@ async function runServer(dataDir: string, adminPassword: string): Promise<{ code
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/server/cli.ts'), '--data-dir', dataDir, '--port', String(port)], {
     cwd: ROOT,
-    env: { ...process.env, ARGUS_ADMIN_PASSWORD: adminPassword, ARGUS_RTMP_PORT: '0' },
+    env: { ...process.env, ARGUS_ADMIN_PASSWORD: adminPassword, ARGUS_RTMP_PORT: '0', ARGUS_SIP_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

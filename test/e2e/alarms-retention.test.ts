@@ -38,7 +38,7 @@ describe('retention on a small volume (64 MiB tmpfs)', () => {
 
   it('by default keeps 5 % of the volume free and deletes none of 20 MiB of recordings', async () => {
     const dataDir = path.join(vol, 'default');
-    const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0 } });
+    const config = loadConfig({ dataDir, env: {}, overrides: { port: 0, rtmpPort: 0, sipPort: 0 } });
     fs.mkdirSync(config.recordingsDir, { recursive: true });
     const store = await openSqliteStore(config.dbFile);
     const logs: string[] = [];

@@ -47,7 +47,7 @@ function agent(args: string[], lines: string[]): Group {
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-agent-key-only-'));
   // rtmpPort 0: the hub listens on a free port, never 1935, so only the server's publish URL reaches it.
-  config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0 } });
+  config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0, sipPort: 0 } });
   b = await start();
 });
 

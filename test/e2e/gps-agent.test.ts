@@ -40,7 +40,7 @@ function run(cmd: string, args: string[], lines: string[], env?: NodeJS.ProcessE
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-gps-agent-'));
-  config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0 } });
+  config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: await freePort(), rtmpPort: 0, sipPort: 0 } });
   b = await start();
 });
 

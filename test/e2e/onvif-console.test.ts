@@ -46,7 +46,7 @@ describe('ONVIF in the console', () => {
     const config = loadConfig({
       dataDir: path.join(tmp, 'data'),
       env: {},
-      overrides: { port: 0, rtmpPort: 0, consoleDir: build.outDir, onvifTimeoutMs: 2000 },
+      overrides: { port: 0, rtmpPort: 0, sipPort: 0, consoleDir: build.outDir, onvifTimeoutMs: 2000 },
     });
     backend = await startBackend(config, { env: { ARGUS_ADMIN_PASSWORD: ADMIN_PASSWORD }, log: () => undefined });
     browser = await launchBrowser();

@@ -40,7 +40,11 @@ describe('ONVIF across a server restart', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'argus-e2e-onvif-restart-'));
-    config = loadConfig({ dataDir: path.join(tmp, 'data'), env: {}, overrides: { port: 0, rtmpPort: 0, onvifTimeoutMs: 1500, onvifHealthIntervalMs: 1000 } });
+    config = loadConfig({
+      dataDir: path.join(tmp, 'data'),
+      env: {},
+      overrides: { port: 0, rtmpPort: 0, sipPort: 0, onvifTimeoutMs: 1500, onvifHealthIntervalMs: 1000 },
+    });
     sim = new OnvifSimulator({ username: 'onvif', password: 'restart-secret', sources: [{ token: 'vs1', mainUri: 'rtsp://127.0.0.1:9/main' }] });
     await sim.start();
   });

@@ -16,6 +16,8 @@ export interface ScriptedDevice {
   subscribes: Array<{ event: string; expires: number; cmdType: string }>;
   /** Queries received (CmdType). */
   queries: string[];
+  /** Every request received, with its arrival time (ms since epoch). */
+  log: Array<{ what: string; atMs: number }>;
   stop(): void;
 }
 
@@ -34,6 +36,7 @@ export function scriptDevice(c: RawSipClient, deviceId: string, serverId: string
     sumNum: null,
     subscribes: [],
     queries: [],
+    log: [],
     stop: () => {
       stopped = true;
     },
@@ -91,6 +94,7 @@ export function scriptDevice(c: RawSipClient, deviceId: string, serverId: string
         continue;
       }
       const q = decodeManscdp(m.body);
+      dev.log.push({ what: `${m.method} ${q.cmdType}`, atMs: Date.now() });
       if (m.method === 'SUBSCRIBE') {
         dev.subscribes.push({ event: header(m, 'event'), expires: Number(header(m, 'expires')), cmdType: q.cmdType });
         continue;

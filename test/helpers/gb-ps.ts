@@ -39,14 +39,17 @@ const TS_TYPES: Record<number, { kind: 'video' | 'audio'; ps: number }> = {
 
 /** Reads the elementary streams of a field clip (via an MPEG-TS remux, one PES per frame) into memory. */
 export async function loadPsSource(shape: FieldShape, seconds = 10): Promise<PsSource> {
-  const clip = await fieldClip(shape, seconds);
+  const audio = (FIELD_SHAPES[shape] as { audio: string | false }).audio;
+  return loadPsSourceFromClip(await fieldClip(shape, seconds), audio === 'alaw' || audio === 'mulaw' ? audio : null);
+}
+
+/** The same from any clip (ensureClip); `g711` names its G.711 audio track, if it has one. */
+export async function loadPsSourceFromClip(clip: string, g711: 'alaw' | 'mulaw' | null): Promise<PsSource> {
   const dir = await mkdtemp(join(tmpdir(), 'argus-gbps-'));
   try {
     const ts = join(dir, 'a.ts');
     await runFfmpeg(['-v', 'error', '-y', '-i', clip, '-map', '0', '-c', 'copy', '-f', 'mpegts', ts], { timeoutMs: 120_000 });
-    const audio = (FIELD_SHAPES[shape] as { audio: string | false }).audio;
-    const g711 = audio === 'alaw' ? 0x90 : audio === 'mulaw' ? 0x91 : null;
-    return demuxTs(await readFile(ts), g711);
+    return demuxTs(await readFile(ts), g711 === 'alaw' ? 0x90 : g711 === 'mulaw' ? 0x91 : null);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

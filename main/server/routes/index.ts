@@ -10,6 +10,8 @@ import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
+import { gbControlRoutes } from './gb28181-control';
+import { gbRecordsRoutes } from './gb28181-records';
 import { gpsRoutes } from './gps';
 import { investigationRoutes } from './investigation';
 import { layoutRoutes } from './layouts';
@@ -43,6 +45,8 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...deviceRoutes(deps),
     ...channelRoutes(deps),
     ...accessRoutes(deps),
+    ...gbControlRoutes(deps),
+    ...gbRecordsRoutes(deps),
   ];
   routes.push(...channelPtzAliases(routes));
   let doc: Record<string, unknown> | null = null;

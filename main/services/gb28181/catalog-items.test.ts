@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogXml, nvrItems, platformItems } from '../../../test/gb28181/catalog-xml';
 import { kindOfId, ptzOfType } from './catalog-codes';
 import { collectCatalog, itemsOf } from './catalog-items';
-import { civilParents, planCatalog } from './catalog-plan';
+import { civilParents, planCatalog, withSelfChannel } from './catalog-plan';
 import { decodeManscdp } from './manscdp';
 
 const NVR = '34020000001180000001';
@@ -132,5 +132,16 @@ describe('catalog plan', () => {
     expect(first.parentCodes).toEqual([]);
     expect(plan.org[1]!.parentCodes).toEqual([first.item.gbId]);
     expect(plan.items.find((p) => p.item.gbId === '34020000001310000001')!.parentGbId).toBeNull();
+  });
+
+  it('gives a camera that registers itself and lists no video channel its own ID as its one channel', () => {
+    const body = '34020000001320000001';
+    const empty = collectCatalog([decodeManscdp(catalogXml(body, [], { sumNum: 0 }))]);
+    expect(withSelfChannel(empty.items, body, '执法记录仪 1')).toMatchObject([{ gbId: body, kind: 'video', name: '执法记录仪 1', status: 'ON' }]);
+    const alarmOnly = itemsOf(decodeManscdp(catalogXml(body, [{ id: '34020000001340000001', name: 'SOS' }])));
+    expect(withSelfChannel(alarmOnly, body, 'b').map((i) => i.gbId)).toEqual([body, '34020000001340000001']);
+    const withCamera = itemsOf(decodeManscdp(catalogXml(body, [{ id: '34020000001310000001', name: 'cam' }])));
+    expect(withSelfChannel(withCamera, body, 'b').map((i) => i.gbId)).toEqual(['34020000001310000001']);
+    expect(withSelfChannel([], NVR, 'nvr')).toEqual([]);
   });
 });

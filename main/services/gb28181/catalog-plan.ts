@@ -1,7 +1,7 @@
 // From catalog items to Argus's model: which items become organisation nodes (parents first) and where each item hangs.
 import { assertNever } from '../../../common/events';
 import type { GbCatalogChange, GbChannelDefaults, GbItemInput } from '../../../storage/repos/gb-catalog';
-import { ORG_KINDS, ptzOfType, type GbItemKind } from './catalog-codes';
+import { kindOfId, ORG_KINDS, ptzOfType, type GbItemKind } from './catalog-codes';
 import type { GbCatalogItem } from './catalog-items';
 
 /** An organisation item with the codes of its possible parents, nearest first (none: under the device's node). */
@@ -163,4 +163,30 @@ export function notifyChange(
     statuses,
     channelDefaults: defaults,
   };
+}
+
+/**
+ * A camera that registers itself (its own ID of a video type, e.g. a body camera 132) and lists no video channel in its
+ * complete catalog (SumNum 0): its one channel is the device itself (code = its ID), so it can be watched and recorded.
+ */
+export function withSelfChannel(items: readonly GbCatalogItem[], deviceGbId: string, deviceName: string): GbCatalogItem[] {
+  if (kindOfId(deviceGbId) !== 'video' || items.some((i) => i.kind === 'video')) return [...items];
+  const self: GbCatalogItem = {
+    gbId: deviceGbId,
+    kind: 'video',
+    name: deviceName,
+    manufacturer: null,
+    model: null,
+    civilCode: null,
+    parentIds: [],
+    businessGroupId: null,
+    status: 'ON',
+    address: null,
+    longitude: null,
+    latitude: null,
+    ptzType: null,
+    event: null,
+    raw: {},
+  };
+  return [self, ...items];
 }

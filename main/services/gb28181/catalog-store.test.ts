@@ -58,7 +58,7 @@ describe('catalog applied to the device model', () => {
       decodeManscdp(catalogXml(NVR, items.slice(10), { sumNum: 16, sn: 9, lower: true })),
     ]);
     const second = await t.store.gbCatalog.apply(id, catalogChange(again.items, NVR, again.complete, DEFAULTS), T0 + 2000);
-    expect(second).toEqual({ created: [], updated: [], disabled: [], enabled: [], orgCreated: [], statusChanged: [], skipped: [] });
+    expect(second).toEqual({ created: [], updated: [], disabled: [], enabled: [], orgCreated: [], orgRenamed: [], statusChanged: [], skipped: [] });
     expect(await t.store.channels.listByDevice(id)).toEqual(channels);
     expect((await t.store.gbCatalog.get(id, items[0]!.id))!.updatedMs).toBe(T0 + 1000);
   });
@@ -132,6 +132,7 @@ describe('catalog applied to the device model', () => {
     const renamed = platformItems().map((i) => (i.id === '34020000002160000002' ? { ...i, name: '夜巡中队' } : i));
     const again = await applyCatalog(id, PLATFORM, renamed, undefined, T0 + 3000);
     expect(again.orgCreated).toEqual([]);
+    expect(again.orgRenamed).toEqual([byCode.get('34020000002160000002')!.id]);
     expect((await t.store.org.get(byCode.get('34020000002160000002')!.id))!.name).toBe('夜巡中队');
     expect(await t.store.org.subtree(branch.id)).toHaveLength(7);
   });

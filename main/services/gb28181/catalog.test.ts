@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-async function setup(subscribeExpiresS = 3600) {
+async function setup(subscribeExpiresS = 3600, maxConcurrentSyncs?: number) {
   const t: TempStore = await openTempStore();
   open.push({ close: () => t.cleanup() });
   const device = await t.store.devices.createWithChannels({ device: { nodeId: 1, kind: 'gb28181', name: DEV, code: DEV }, channels: [] }, T0);
@@ -55,6 +55,7 @@ async function setup(subscribeExpiresS = 3600) {
     autoSubscribe: ['Catalog', 'Alarm', 'MobilePosition'],
     subscribeExpiresS,
     mobilePositionIntervalS: 10,
+    maxConcurrentSyncs,
   });
   catalog.start();
   open.push(catalog);
@@ -85,12 +86,30 @@ describe('GB/T 28181 catalog over SIP', () => {
     expect(device).toMatchObject({ vendor: 'Argus-Sim', model: 'NVR-16', firmware: 'V2.1.0', name: '执法仪网关' });
     expect(changes.some((ch) => ch.deviceChanged) && changes.some((ch) => ch.applied?.created.length === 16)).toBe(true);
 
-    await waitFor(() => catalog.subscriptions(DEV).every((s) => s.phase === 'active') && catalog.subscriptions(DEV).length === 3, {
+    await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.phase === 'active') && catalog.subscriptionStates(DEV).length === 3, {
       what: 'three active subscriptions',
     });
     expect(dev.subscribes.map((s) => s.cmdType).sort()).toEqual(['Alarm', 'Catalog', 'MobilePosition']);
     expect(dev.subscribes.find((s) => s.cmdType === 'Catalog')!.event).toMatch(/^Catalog;id=\d+$/);
     expect(dev.subscribes.every((s) => s.expires === 3600)).toBe(true);
+    const views = await catalog.channelViews(DEV);
+    expect(views).toHaveLength(16);
+    expect(views[0]).toMatchObject({
+      gbId: nvrItems(DEV)[0]!.id,
+      typeCode: '131',
+      online: true,
+      ptz: true,
+      manufacturer: 'Argus-Sim',
+      ordinal: 1,
+      parentId: null,
+    });
+    expect(views.filter((v) => !v.online).map((v) => v.ordinal)).toEqual([3]);
+    expect(catalog.subscriptionViews(DEV).map((v) => [v.kind, v.state, v.reason])).toEqual([
+      ['Catalog', 'active', null],
+      ['Alarm', 'active', null],
+      ['MobilePosition', 'active', null],
+    ]);
+    expect(catalog.subscriptionViews(DEV).every((v) => v.renewedMs !== null && v.expiresMs! > v.renewedMs)).toBe(true);
     await waitFor(() => catalog.deviceStatus(DEV), { what: 'DeviceStatus answer' });
     expect(catalog.deviceStatus(DEV)).toMatchObject({ online: true, ok: true, encoding: true, recording: false });
 
@@ -125,8 +144,8 @@ describe('GB/T 28181 catalog over SIP', () => {
     await waitFor(async () => (await t.store.channels.listByDevice(deviceId)).length === 16, { what: '16 channels', timeoutMs: 20_000 });
 
     // Renewal at 80 % of Expires 2 s: each kind is subscribed again within a few seconds, state stays active.
-    await waitFor(() => catalog.subscriptions(DEV).every((s) => s.renewals >= 2), { what: 'two renewals of every subscription', timeoutMs: 20_000 });
-    expect(catalog.subscriptions(DEV).every((s) => s.phase === 'active' && s.expiresAtMs! > Date.now())).toBe(true);
+    await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.renewals >= 2), { what: 'two renewals of every subscription', timeoutMs: 20_000 });
+    expect(catalog.subscriptionStates(DEV).every((s) => s.phase === 'active' && s.expiresAtMs! > Date.now())).toBe(true);
     expect(dev.subscribes.filter((s) => s.cmdType === 'Catalog').length).toBeGreaterThanOrEqual(3);
 
     // The device now answers 10 of its 16 items but announces SumNum 16 (the rest lost): partial, nothing disabled.
@@ -145,6 +164,36 @@ describe('GB/T 28181 catalog over SIP', () => {
     // Unregister: subscriptions stop.
     const bye = await c.register({ deviceId: DEV, password: 'dev-secret', serverId: SERVER, expires: 0 });
     expect(bye.status).toBe(200);
-    await waitFor(() => catalog.subscriptions(DEV).every((s) => s.phase === 'stopped'), { what: 'subscriptions stopped' });
+    await waitFor(() => catalog.subscriptionStates(DEV).every((s) => s.phase === 'stopped'), { what: 'subscriptions stopped' });
+  }, 60_000);
+
+  it('serves devices registering at once one after the other when told to (maxConcurrentSyncs 1), every one complete', async () => {
+    const { t, ep, catalog, c, dev, deviceId } = await setup(3600, 1);
+    const others = ['34020000001180000002', '34020000001180000003'];
+    const ids = [deviceId];
+    const devs = [dev];
+    const clients = [c];
+    for (const gbId of others) {
+      ids.push((await t.store.devices.createWithChannels({ device: { nodeId: 1, kind: 'gb28181', name: gbId, code: gbId }, channels: [] }, T0)).device.id);
+      const cl = await RawSipClient.open('tcp', ep.port);
+      open.push(cl);
+      clients.push(cl);
+      const d = scriptDevice(cl, gbId, SERVER, nvrItems(gbId, 4));
+      open.push({ close: () => d.stop() });
+      devs.push(d);
+    }
+    const gbIds = [DEV, ...others];
+    await Promise.all(clients.map((cl, i) => cl.register({ deviceId: gbIds[i]!, password: 'dev-secret', serverId: SERVER })));
+    for (const [i, id] of ids.entries()) {
+      await waitFor(async () => (await t.store.channels.listByDevice(id)).length === (i === 0 ? 16 : 4), {
+        what: `channels of device ${i + 1}`,
+        timeoutMs: 30_000,
+      });
+      await waitFor(() => catalog.subscriptionStates(gbIds[i]).filter((s) => s.phase === 'active').length === 3, { what: `subscriptions of device ${i + 1}` });
+    }
+    // One at a time: each device's first query came after the previous device's last SUBSCRIBE (its work had ended).
+    expect(devs.every((d) => d.queries[0] === 'DeviceInfo' && d.subscribes.length === 3)).toBe(true);
+    const spans = devs.map((d) => ({ first: d.log[0]!.atMs, last: d.log.at(-1)!.atMs })).sort((a, b) => a.first - b.first);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.first).toBeGreaterThanOrEqual(spans[i - 1]!.last);
   }, 60_000);
 });

@@ -3,31 +3,20 @@ import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { asLog, type Log, type LogSink } from '../../../common/log';
 import { msg, type ServerMessage } from '../../../common/messages';
+
 import type { Store } from '../../../storage/repositories';
 import type { GbCatalogApplied, GbCatalogItemRow, GbChannelDefaults } from '../../../storage/repos/gb-catalog';
 import { DomainError } from '../../platform/errors';
 import { deviceInfoPatch, parseDeviceInfo, parseDeviceStatus, type GbDeviceStatusSnapshot } from './catalog-device';
+import type { GbCatalogControl, GbCatalogSyncState } from './catalog-control';
 import { collectCatalog, itemsOf } from './catalog-items';
-import { catalogChange, notifyChange } from './catalog-plan';
+import { catalogChange, notifyChange, withSelfChannel } from './catalog-plan';
+import { channelViews, subscriptionViews, type GbCatalogChannelView, type GbCatalogSubscriptionView } from './catalog-views';
 import type { GbPeer, GbRegistrationEvent, GbSignalling, Manscdp } from './signalling';
 import { GB_SUBSCRIPTION_KINDS, type GbSubscriptions, type GbSubscriptionKind, type GbSubscriptionState } from './subscriptions';
 
-/** never: not queried since start; running; complete / partial (fewer items than SumNum arrived: nothing disabled); failed. */
-export type GbCatalogPhase = 'never' | 'running' | 'complete' | 'partial' | 'failed';
-
-export interface GbCatalogSyncState {
-  /** The device's GB ID. */
-  deviceId: string;
-  phase: GbCatalogPhase;
-  startedMs: number | null;
-  finishedMs: number | null;
-  /** SumNum of the last answer; null when none came. */
-  sumNum: number | null;
-  /** Items received (duplicates included). */
-  received: number;
-  /** Why the last query failed (gb.no_answer, gb.refused, gb.not_registered ...), null after a success. */
-  error: ServerMessage | null;
-}
+export type { GbCatalogControl, GbCatalogPhase, GbCatalogSyncState } from './catalog-control';
+export { GbCatalogDelegate } from './catalog-control';
 
 /** Told after a catalog, notification or DeviceInfo changed stored rows (the composition root reloads the device tree). */
 export interface GbCatalogChanged {
@@ -40,22 +29,9 @@ export interface GbCatalogChanged {
   deviceChanged: boolean;
 }
 
-/** What the console and the other GB modules use of the catalog service (part of GbControl). */
-export interface GbCatalogControl {
-  /** Queries DeviceInfo and Catalog now; resolves with the sync state. Throws DomainError gb.device_not_found / gb.not_registered. */
-  refreshCatalog(gbId: string): Promise<GbCatalogSyncState>;
-  catalogState(gbId: string): GbCatalogSyncState;
-  /** The device's catalog items (channels with channelId, alarm inputs, organisation entries), catalog order. */
-  catalogItems(gbId: string): Promise<GbCatalogItemRow[]>;
-  /** The last DeviceStatus answer, or null. */
-  deviceStatus(gbId: string): GbDeviceStatusSnapshot | null;
-  /** Subscription states (of one device, or all). */
-  subscriptions(gbId?: string): GbSubscriptionState[];
-}
-
 export interface GbCatalogOptions {
   sip: GbSignalling;
-  store: Pick<Store, 'devices' | 'gbCatalog'>;
+  store: Pick<Store, 'devices' | 'channels' | 'gbCatalog'>;
   subscriptions: GbSubscriptions;
   /** Settings of channels a catalog creates (the server's segment length and retention). */
   channelDefaults: () => GbChannelDefaults;
@@ -67,6 +43,8 @@ export interface GbCatalogOptions {
   autoSubscribe?: readonly GbSubscriptionKind[];
   subscribeExpiresS?: number;
   mobilePositionIntervalS?: number;
+  /** Devices whose after-registration work (queries, subscriptions) runs at once; the rest wait their turn (default 16). */
+  maxConcurrentSyncs?: number;
 }
 
 const NEVER = (deviceId: string): GbCatalogSyncState => ({
@@ -93,6 +71,9 @@ export class GbCatalog implements GbCatalogControl {
   private readonly listeners = new Set<(c: GbCatalogChanged) => void | Promise<void>>();
   private readonly offs: Array<() => void> = [];
   private closed = false;
+  /** After-registration work running now, and the devices waiting for a turn (a thousand devices register at once after an outage). */
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly o: GbCatalogOptions) {
     this.log = asLog(o.log, 'gb-catalog');
@@ -124,7 +105,7 @@ export class GbCatalog implements GbCatalogControl {
     return this.statuses.get(gbId) ?? null;
   }
 
-  subscriptions(gbId?: string): GbSubscriptionState[] {
+  subscriptionStates(gbId?: string): GbSubscriptionState[] {
     return this.o.subscriptions.states(gbId);
   }
 
@@ -132,6 +113,21 @@ export class GbCatalog implements GbCatalogControl {
     const d = await this.o.store.devices.getByCode('gb28181', gbId);
     if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
     return this.o.store.gbCatalog.list(d.id);
+  }
+
+  async channelViews(gbId: string): Promise<GbCatalogChannelView[]> {
+    const d = await this.o.store.devices.getByCode('gb28181', gbId);
+    if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
+    const [rows, channels] = await Promise.all([this.o.store.gbCatalog.list(d.id), this.o.store.channels.listByDevice(d.id)]);
+    return channelViews(rows, channels);
+  }
+
+  subscriptionViews(gbId: string): GbCatalogSubscriptionView[] {
+    return subscriptionViews(this.o.subscriptions.states(gbId));
+  }
+
+  startDevice(gbId: string): void {
+    if (this.o.sip.peer(gbId)) this.afterRegister(gbId, true);
   }
 
   async refreshCatalog(gbId: string): Promise<GbCatalogSyncState> {
@@ -215,7 +211,8 @@ export class GbCatalog implements GbCatalogControl {
       if (!d) throw new DomainError(ErrorKind.NotFound, msg('gb.device_not_found', { id: gbId }));
       const msgs = await this.o.sip.query(gbId, 'Query', 'Catalog', {}, { multi: true, timeoutMs: this.o.queryTimeoutMs });
       const r = collectCatalog(msgs);
-      const applied = await this.o.store.gbCatalog.apply(d.id, catalogChange(r.items, gbId, r.complete, this.o.channelDefaults()), this.now());
+      const items = r.complete ? withSelfChannel(r.items, gbId, d.name) : r.items;
+      const applied = await this.o.store.gbCatalog.apply(d.id, catalogChange(items, gbId, r.complete, this.o.channelDefaults()), this.now());
       Object.assign(state, { phase: r.complete ? 'complete' : 'partial', sumNum: r.sumNum, received: r.received, finishedMs: this.now() });
       this.log.info('catalog applied', {
         deviceId: gbId,
@@ -301,10 +298,21 @@ export class GbCatalog implements GbCatalogControl {
         ),
       );
     };
-    run().catch((err: unknown) => this.log.error('after-registration work failed', { deviceId: gbId, err: (err as Error).message }));
+    this.limited(run).catch((err: unknown) => this.log.error('after-registration work failed', { deviceId: gbId, err: (err as Error).message }));
+  }
+
+  private async limited(fn: () => Promise<void>): Promise<void> {
+    if (this.active >= (this.o.maxConcurrentSyncs ?? 16)) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 }
 
 function changedAnything(a: GbCatalogApplied): boolean {
-  return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.statusChanged.length > 0;
+  return a.created.length + a.updated.length + a.disabled.length + a.enabled.length + a.orgCreated.length + a.orgRenamed.length + a.statusChanged.length > 0;
 }

@@ -1,5 +1,6 @@
 // What route handlers (Admin → GB/T 28181) and the other GB modules may ask of the GB/T 28181 feature (issue 14).
 import type { Actor } from '../../platform/actor';
+import type { GbCatalogControl } from './catalog';
 import type { GbSignalling } from './signalling';
 
 /** A GB device as the console lists it (never its password). */
@@ -39,7 +40,8 @@ export interface GbSettingsView {
 
 export type GbDeviceFilter = 'all' | 'registered' | 'awaiting' | 'offline';
 
-export interface GbControl {
+/** With the catalog side (feat/gb-catalog): refreshCatalog, catalogState, catalogItems, channelViews, subscriptionViews, startDevice ... by GB device ID. */
+export interface GbControl extends GbCatalogControl {
   /** The SIP endpoint every GB module uses (catalog, media, control, records, cascade). */
   readonly signalling: GbSignalling;
   settings(): Promise<GbSettingsView>;
@@ -53,6 +55,8 @@ export interface GbControl {
   reject(deviceId: number, actor: Actor): Promise<void>;
   /** Sets or clears (null: the site password applies) a device's own digest password. Audited, never logged. */
   setPassword(deviceId: number, password: string | null, actor: Actor): Promise<void>;
+  /** The device's keepalive interval (5–3600 s; from its DeviceConfig BasicParam HeartBeatInterval): stored, applies at once. */
+  setKeepalive(gbId: string, keepaliveS: number): Promise<void>;
   /** Sets or clears (null: the sipSitePassword setting applies) the site password. Audited, never logged. */
   setSitePassword(password: string | null, actor: Actor): Promise<void>;
 }

@@ -92,6 +92,10 @@ export class GbEndpoint implements GbSignalling, InviteHost {
     return this.transport.port;
   }
 
+  get localPort(): number {
+    return this.transport.port;
+  }
+
   async start(): Promise<void> {
     await this.transport.start();
     this.sweepTimer = setInterval(() => this.registrar.sweep(), 1000);
@@ -167,9 +171,9 @@ export class GbEndpoint implements GbSignalling, InviteHost {
     const body = req.body === undefined ? '' : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8').toString('latin1') : req.body.toString('latin1');
     const headers: Record<string, unknown> = {
       via: this.via(p),
-      to: { uri: `sip:${toId}@${this.domain}`, params: {} },
-      from: { uri: `sip:${this.serverId}@${this.domain}`, params: { tag: tag() } },
-      'call-id': `${tag()}${tag()}@${this.localHost}`,
+      to: { uri: `sip:${toId}@${this.domain}`, params: req.dialog?.toTag ? { tag: req.dialog.toTag } : {} },
+      from: { uri: `sip:${this.serverId}@${this.domain}`, params: { tag: req.dialog?.fromTag ?? tag() } },
+      'call-id': req.dialog?.callId ?? `${tag()}${tag()}@${this.localHost}`,
       cseq: { seq: this.nextCseq(), method: req.method },
       'max-forwards': 70,
       contact: this.contact(),
@@ -326,7 +330,9 @@ export class GbEndpoint implements GbSignalling, InviteHost {
       }
       case 'MESSAGE':
       case 'NOTIFY':
-        if (this.registrar.peer(from.id) && /manscdp/i.test(String(m.headers['content-type'] ?? ''))) return this.onDeviceManscdp(m, from, remote, reply);
+        // MANSCDP from a registered device (some devices omit or misspell the Content-Type: an XML body counts too).
+        if (this.registrar.peer(from.id) && (/manscdp/i.test(String(m.headers['content-type'] ?? '')) || /^\s*(\uFEFF|\xEF\xBB\xBF)?</.test(m.content)))
+          return this.onDeviceManscdp(m, from, remote, reply);
         break;
       case 'BYE': {
         const d = this.dialogs.get(m.headers['call-id']);

@@ -44,6 +44,8 @@ interface Registration {
   keepaliveMs: number;
   lastSeenMs: number;
   online: boolean;
+  /** A restored registration that never sent a keepalive has been reported offline once. */
+  silentChecked?: boolean;
 }
 
 export class Registrar {
@@ -156,6 +158,15 @@ export class Registrar {
     await this.o.deps.saveRegistration(deviceId, null);
   }
 
+  /**
+   * A registration stored before a restart (UDP only: a TCP device must connect again): the device counts as
+   * registered until it expires, online once its next Keepalive arrives, offline after MISSED_KEEPALIVES intervals without.
+   */
+  restore(deviceId: string, peer: GbPeer, expiresMs: number, keepaliveS: number): void {
+    if (peer.transport !== 'udp' || expiresMs <= this.o.now() || this.regs.has(deviceId)) return;
+    this.regs.set(deviceId, { peer, expiresMs, keepaliveMs: keepaliveS * 1000, lastSeenMs: this.o.now(), online: false });
+  }
+
   /** A Keepalive from a registered device: it is seen now (and online again). False when it is not registered. */
   keepalive(deviceId: string, remote: SipRemote): boolean {
     const r = this.regs.get(deviceId);
@@ -178,11 +189,18 @@ export class Registrar {
         this.unregister(deviceId, 'expired').catch((err: Error) => this.o.log.warn('cannot store an expiry', { deviceId, error: err.message }));
         continue;
       }
-      if (r.online && now - r.lastSeenMs > MISSED_KEEPALIVES * r.keepaliveMs) {
+      if (now - r.lastSeenMs > MISSED_KEEPALIVES * r.keepaliveMs && (r.online || !r.silentChecked)) {
+        r.silentChecked = true;
         r.online = false;
         this.o.emit({ type: 'offline', deviceId, missedKeepalives: Math.floor((now - r.lastSeenMs) / r.keepaliveMs) });
       }
     }
+  }
+
+  /** A new keepalive interval (from the device's DeviceConfig/BasicParam, or an admin); applies at once. */
+  setKeepalive(deviceId: string, keepaliveS: number): void {
+    const r = this.regs.get(deviceId);
+    if (r) r.keepaliveMs = keepaliveS * 1000;
   }
 
   /** Forgets a device's registration (deleted, disabled or rejected by an admin). */

@@ -1,4 +1,5 @@
 // The GB/T 28181 feature's core: runs the SIP endpoint with the registrar's storage, reports device states and offline alarms, audits refusals, and serves GbControl.
+import { DEFAULT_RETENTION_DAYS } from '../../../common/api';
 import { ErrorKind } from '../../../common/errors';
 import { assertNever } from '../../../common/events';
 import { asLog, type Log } from '../../../common/log';
@@ -11,7 +12,10 @@ import { DomainError } from '../../platform/errors';
 import type { DeviceLinkBoard } from '../device-links';
 import type { GbContext } from './context';
 import type { GbControl, GbDeviceFilter, GbDeviceInfo, GbSettingsView } from './control';
+import { GbCatalog, GbCatalogDelegate } from './catalog';
+import { followCatalogChanges, type GbDeviceTreeSink } from './catalog-wiring';
 import { GbEndpoint } from './endpoint';
+import { GbSubscriptions } from './subscriptions';
 import { GB_ID, type RefusalReason } from './registrar';
 import type { GbPeer, GbRegistrationEvent } from './signalling';
 import type { SipRemote } from './transport';
@@ -21,24 +25,34 @@ export interface GbServiceDeps {
   links: DeviceLinkBoard;
   /** Tells the device service that devices were added, moved or removed (it reloads its tree). */
   devicesChanged: () => Promise<void>;
+  /** The device service's tree (DeviceService): catalog changes reach it and the consoles (device.changed, org.changed). */
+  tree?: GbDeviceTreeSink;
 }
 
 /** One audit row per source address and reason at most this often (a flood must not flood the audit trail). */
 const AUDIT_THROTTLE_MS = 60_000;
 const ROOT_NODE = 1;
+/** At most this many devices wait for approval: beyond it unknown devices are refused (someone who knows the site password must not fill the tree). */
+const MAX_AWAITING = 1000;
 
-export class GbService implements GbControl {
+export class GbService extends GbCatalogDelegate implements GbControl {
   readonly signalling: GbEndpoint;
+  readonly catalog: GbCatalog;
+  /** SUBSCRIBE Catalog/Alarm/MobilePosition per device, renewed before expiry (the other GB modules may subscribe through it). */
+  readonly subscriptionManager: GbSubscriptions;
   private readonly log: Log;
   private listening = false;
   private sitePw: string | null = null;
   private readonly ids = new Map<string, number>();
   private readonly audited = new Map<string, number>();
+  private awaiting = 0;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ctx: GbContext,
     private readonly deps: GbServiceDeps,
   ) {
+    super();
     const cfg = ctx.config;
     this.log = asLog(ctx.log, 'gb28181');
     const wildcard = cfg.sipBind === '0.0.0.0' || cfg.sipBind === '::';
@@ -69,14 +83,44 @@ export class GbService implements GbControl {
       },
     });
     this.signalling.onRegistration((ev) => this.onRegistration(ev));
+    // The catalog side (issue 14 item 3): DeviceInfo/Catalog/DeviceStatus on register, NOTIFYs, subscriptions.
+    this.subscriptionManager = new GbSubscriptions({ sip: this.signalling, log: this.log.child('subscriptions'), now: ctx.now });
+    this.catalog = new GbCatalog({
+      sip: this.signalling,
+      store: ctx.store,
+      subscriptions: this.subscriptionManager,
+      channelDefaults: () => ({ segmentSeconds: cfg.segmentSeconds, retentionDays: DEFAULT_RETENTION_DAYS, recordMode: 'continuous' }),
+      log: this.log.child('catalog'),
+      now: ctx.now,
+    });
+    if (deps.tree) followCatalogChanges(this.catalog, deps.tree, this.log);
+    // A GB device deleted or disabled elsewhere (device editor) loses its registration at once.
+    this.unsubscribe = ctx.onServerEvent((ev) => {
+      if (ev.type === 'device.deleted') this.dropById(ev.deviceId, true);
+      else if (ev.type === 'device.changed' && ev.device.kind === 'gb28181' && !ev.device.enabled) this.dropById(ev.device.id, false);
+    });
+  }
+
+  private dropById(deviceId: number, deleted: boolean): void {
+    const gbId = [...this.ids.entries()].find(([, id]) => id === deviceId)?.[0];
+    if (gbId === undefined) return;
+    if (deleted) this.ids.delete(gbId);
+    this.signalling.registrar.drop(gbId).catch((err: Error) => this.log.warn('cannot drop a registration', { gbId, error: err.message }));
   }
 
   async start(): Promise<void> {
+    this.catalog.start();
     this.sitePw = (await this.ctx.store.gb.sitePassword()) ?? this.ctx.config.sipSitePassword ?? null;
+    const now = this.ctx.now();
     for (const d of await this.ctx.store.gb.list()) {
       this.ids.set(d.gbId, d.deviceId);
       if (!d.approved)
         this.deps.links.set(d.deviceId, { state: 'awaiting_approval', reason: null, online: false, sinceMs: d.firstSeenMs, remoteAddress: remoteOf(d) });
+      else if (d.enabled && d.transport === 'udp' && d.lastHost && d.lastPort && d.expiresMs !== null && d.expiresMs > now) {
+        // Registered before the restart: reachable at once; online with its next keepalive (offline after 3 missed).
+        this.signalling.registrar.restore(d.gbId, { id: d.gbId, transport: 'udp', host: d.lastHost, port: d.lastPort }, d.expiresMs, d.keepaliveS);
+        this.deps.links.set(d.deviceId, { state: 'connecting', reason: null, online: false, sinceMs: now, remoteAddress: remoteOf(d) });
+      }
     }
     try {
       await this.signalling.start();
@@ -93,6 +137,9 @@ export class GbService implements GbControl {
   }
 
   async close(): Promise<void> {
+    this.catalog.close();
+    this.subscriptionManager.close();
+    this.unsubscribe();
     await this.signalling.close();
     this.listening = false;
   }
@@ -107,6 +154,10 @@ export class GbService implements GbControl {
   }
 
   private async hold(gbId: string, peer: GbPeer): Promise<void> {
+    if (this.awaiting >= MAX_AWAITING) {
+      this.log.warn('too many GB/T 28181 devices awaiting approval; an unknown device is refused', { gbId, host: peer.host, awaiting: this.awaiting });
+      return;
+    }
     try {
       const d = await this.ctx.store.gb.create({ gbId, name: gbId, nodeId: ROOT_NODE, approved: false, peer }, this.ctx.now());
       this.ids.set(gbId, d.deviceId);
@@ -313,6 +364,7 @@ export class GbService implements GbControl {
     if (d.approved) throw new DomainError(ErrorKind.Conflict, msg('gb.not_awaiting', { id: d.gbId }));
     if (!(await this.ctx.store.org.get(nodeId))) throw DomainError.notFound(msg('org.node_not_found', { id: nodeId }));
     const ok = (await this.ctx.store.gb.approve(deviceId, nodeId, name, this.ctx.now()))!;
+    this.awaiting = Math.max(0, this.awaiting - 1);
     this.deps.links.set(deviceId, { state: 'offline', reason: null, online: false, sinceMs: this.ctx.now(), remoteAddress: remoteOf(ok) });
     await this.audit(actor, 'gb.device_approve', deviceId, { gbId: d.gbId, nodeId, name: ok.name });
     await this.deps.devicesChanged();
@@ -323,6 +375,7 @@ export class GbService implements GbControl {
     const d = await this.row(deviceId);
     if (d.approved) throw new DomainError(ErrorKind.Conflict, msg('gb.not_awaiting', { id: d.gbId }));
     await this.ctx.store.devices.delete(deviceId);
+    this.awaiting = Math.max(0, this.awaiting - 1);
     this.ids.delete(d.gbId);
     this.deps.links.delete(deviceId);
     await this.audit(actor, 'gb.device_reject', deviceId, { gbId: d.gbId });
@@ -333,6 +386,14 @@ export class GbService implements GbControl {
     const d = await this.row(deviceId);
     await this.ctx.store.gb.setPassword(deviceId, password);
     await this.audit(actor, 'gb.device_password', deviceId, { gbId: d.gbId, set: password !== null });
+  }
+
+  async setKeepalive(gbId: string, keepaliveS: number): Promise<void> {
+    const s = Math.min(3600, Math.max(5, Math.round(keepaliveS)));
+    const d = await this.ctx.store.gb.getByGbId(gbId);
+    if (!d) throw DomainError.notFound(msg('gb.device_not_found', { id: gbId }));
+    await this.ctx.store.gb.setKeepalive(d.deviceId, s);
+    this.signalling.registrar.setKeepalive(gbId, s);
   }
 
   async setSitePassword(password: string | null, actor: Actor): Promise<void> {

@@ -31,6 +31,11 @@ export interface OutRequest {
   /** Extra headers (Subject, Event, Expires ...). */
   headers?: Record<string, string | number>;
   timeoutMs?: number;
+  /**
+   * Sends within an existing dialog (a SUBSCRIBE refresh, an in-subscription request): its Call-ID and tags instead of
+   * fresh ones. The answer's To tag is `response.headers.to.params.tag`.
+   */
+  dialog?: { callId: string; fromTag: string; toTag?: string };
 }
 
 /** An established INVITE dialog (live, playback or download). */
@@ -63,8 +68,10 @@ export interface GbSignalling {
   /** This server's 20-digit SIP ID and 10-digit domain (realm). */
   readonly serverId: string;
   readonly domain: string;
-  /** The address:port devices reach Argus on (for SDP c= lines and Contact). */
+  /** The address devices reach Argus on (host only: for SDP c= lines; Via/Contact add the SIP port). */
   readonly localHost: string;
+  /** The SIP port (UDP and TCP) devices reach Argus on; 0 before start(). */
+  readonly localPort: number;
   /** The device's peer while it is registered; null otherwise. */
   peer(id: string): GbPeer | null;
   /** Sends a request to a registered peer (or an explicitly given one); resolves with the final response. */
@@ -73,13 +80,14 @@ export interface GbSignalling {
    * MANSCDP Query/Control: sends it with a fresh SN and resolves with the device's Response MESSAGE(s) carrying that SN,
    * collected until SumNum items arrived (Catalog, RecordInfo come in several) or `timeoutMs` passed since the last one.
    * Rejects with a DomainError (message registered in the catalogs) when the device refuses or never answers.
+   * `toId`: the body's DeviceID when it is not the device itself (a channel: PresetQuery, RecordCmd, HomePosition).
    */
   query(
     deviceId: string,
     root: 'Query' | 'Control',
     cmdType: string,
     fields: Record<string, unknown>,
-    opts?: { timeoutMs?: number; multi?: boolean },
+    opts?: { timeoutMs?: number; multi?: boolean; toId?: string },
   ): Promise<Manscdp[]>;
   /** Sends a MANSCDP Notify/Response (no answer awaited beyond the SIP 200). */
   notify(to: string | GbPeer, body: Omit<Manscdp, 'sn'> & { sn?: number }): Promise<number>;

@@ -96,6 +96,11 @@ describe('GB/T 28181 subscriptions', () => {
     const active = await waitFor(() => subs.states(DEV).find((s) => s.phase === 'active'), { what: 'active after the retry' });
     expect(active.expiresAtMs! - Date.now()).toBeLessThanOrEqual(2000);
     const renewal = await nextSubscribe('MobilePosition', 5000);
+    // In the subscription's dialog (RFC 6665): same Call-ID and From tag, the To tag the device gave.
+    expect(header(renewal, 'call-id')).toBe(header(retry, 'call-id'));
+    expect(/tag=(\w+)/.exec(header(renewal, 'from'))![1]).toBe(/tag=(\w+)/.exec(header(retry, 'from'))![1]);
+    expect(header(renewal, 'to')).toMatch(/;tag=\w+/);
+    expect(Number(header(renewal, 'cseq').split(' ')[0])).toBeGreaterThan(Number(header(retry, 'cseq').split(' ')[0]));
     answer(c, renewal, 200, ['Expires: 2']);
     await waitFor(() => subs.states(DEV)[0]!.renewals === 1, { what: 'one renewal' });
     expect(states).toEqual(expect.arrayContaining(['subscribing:0', 'retrying:1', 'active:0']));
@@ -104,6 +109,7 @@ describe('GB/T 28181 subscriptions', () => {
     const done = subs.unsubscribe(DEV, 'MobilePosition');
     const bye = await nextSubscribe('MobilePosition');
     expect(header(bye, 'expires')).toBe('0');
+    expect(header(bye, 'call-id')).toBe(header(retry, 'call-id'));
     answer(c, bye, 200);
     await done;
     expect(subs.states(DEV)[0]).toMatchObject({ phase: 'stopped', nextAttemptMs: null });

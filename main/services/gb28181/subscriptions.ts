@@ -1,4 +1,5 @@
 // GB/T 28181 subscriptions (SUBSCRIBE Catalog, Alarm, MobilePosition with Expires): made per device, renewed before expiry, their state for the console.
+import crypto from 'node:crypto';
 import { asLog, type Log, type LogSink } from '../../../common/log';
 import { msg, type ServerMessage } from '../../../common/messages';
 import { DomainError } from '../../platform/errors';
@@ -30,6 +31,8 @@ export interface GbSubscriptionState {
   expiresAtMs: number | null;
   /** When the next SUBSCRIBE (renewal or retry) goes out; null when none is planned. */
   nextAttemptMs: number | null;
+  /** When the device last accepted a SUBSCRIBE (first or renewal); null when it never did. */
+  acceptedMs: number | null;
   /** Accepted renewals since the first acceptance. */
   renewals: number;
   /** Failed attempts in a row. */
@@ -67,7 +70,11 @@ interface Entry {
   eventId: number;
   /** The first attempt of the current subscribe (a second subscribe with the same options waits for it). */
   first: Promise<void>;
+  /** The SUBSCRIBE dialog (RFC 6665): renewals and the unsubscribe go in it; toTag is the device's, from its 2xx. */
+  dialog: { callId: string; fromTag: string; toTag: string | null };
 }
+
+const token = () => crypto.randomBytes(6).toString('hex');
 
 /** The SUBSCRIBE body of a kind (A.2.4.x queries). */
 function bodyFields(kind: GbSubscriptionKind, s: GbSubscriptionState): Record<string, unknown> {
@@ -125,6 +132,7 @@ export class GbSubscriptions {
         sinceMs: this.now(),
         expiresAtMs: null,
         nextAttemptMs: null,
+        acceptedMs: null,
         renewals: 0,
         failures: 0,
         lastError: null,
@@ -133,6 +141,7 @@ export class GbSubscriptions {
       generation: (prev?.generation ?? 0) + 1,
       eventId: prev?.eventId ?? this.nextSn(),
       first: Promise.resolve(),
+      dialog: this.newDialog(),
     };
     this.entries.set(key, entry);
     this.emit(entry.state);
@@ -179,6 +188,10 @@ export class GbSubscriptions {
     this.listeners.clear();
   }
 
+  private newDialog(): Entry['dialog'] {
+    return { callId: `${token()}${token()}@${this.opts.sip.localHost}`, fromTag: token(), toTag: null };
+  }
+
   private nextSn(): number {
     this.sn = (this.sn % 999_999_999) + 1;
     return this.sn;
@@ -209,15 +222,29 @@ export class GbSubscriptions {
   private async send(e: Entry, expiresS: number): Promise<{ status: number; expiresS: number | null }> {
     const { deviceId, kind } = e.state;
     const body = encodeManscdp({ root: 'Query', cmdType: kind, sn: this.nextSn(), deviceId, fields: bodyFields(kind, e.state) });
-    const res = await this.opts.sip.request(deviceId, {
+    const { sip } = this.opts;
+    const d = e.dialog;
+    const res = await sip.request(deviceId, {
       method: 'SUBSCRIBE',
       contentType: 'Application/MANSCDP+xml',
       body,
-      headers: { Event: kind === 'Catalog' ? `Catalog;id=${e.eventId}` : `presence;id=${e.eventId}`, Expires: expiresS },
+      headers: {
+        Event: kind === 'Catalog' ? `Catalog;id=${e.eventId}` : `presence;id=${e.eventId}`,
+        Expires: expiresS,
+      },
+      // In the subscription's dialog (RFC 6665): the same Call-ID and From tag, the device's To tag once it answered.
+      dialog: { callId: d.callId, fromTag: d.fromTag, ...(d.toTag ? { toTag: d.toTag } : {}) },
       timeoutMs: this.opts.timeoutMs ?? 8000,
     });
+    const status = res.status ?? 0;
+    if (status >= 200 && status < 300) {
+      const tag = res.headers.to?.params?.tag;
+      if (typeof tag === 'string' && tag !== '') d.toTag = tag;
+    } else if (status !== 408) {
+      e.dialog = this.newDialog(); // refused or unknown dialog (481): the next attempt starts a new one
+    }
     const granted = Number(res.headers.expires);
-    return { status: res.status ?? 0, expiresS: Number.isFinite(granted) && res.headers.expires !== undefined ? granted : null };
+    return { status, expiresS: Number.isFinite(granted) && res.headers.expires !== undefined ? granted : null };
   }
 
   /** One SUBSCRIBE (first or renewal) and what follows from its answer. */
@@ -246,6 +273,7 @@ export class GbSubscriptions {
         sinceMs: e.state.phase === 'active' ? e.state.sinceMs : nowMs,
         expiresAtMs: nowMs + expiresS * 1000,
         nextAttemptMs: nowMs + renewInMs,
+        acceptedMs: nowMs,
         renewals: renewal ? e.state.renewals + 1 : e.state.renewals,
         failures: 0,
         lastError: null,

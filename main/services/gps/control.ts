@@ -1,8 +1,8 @@
 // What route handlers and other features may ask of the gps feature (issue 5).
 import type { CameraPlacement, Geofence, GeofenceCreate, GeofenceUpdate, MapConfig, MapUnit, NearestUnit } from '../../../common/gps';
-import type { Actor, PlaceQueries } from '../contracts';
+import type { Actor, PlaceQueries, PositionIntake } from '../contracts';
 
-export interface GpsControl extends PlaceQueries {
+export interface GpsControl extends PlaceQueries, PositionIntake {
   /** Every unit with its live position, link and SOS state. */
   units(): Promise<MapUnit[]>;
   /** Units nearest to a point now (last live positions, straight-line distance). */

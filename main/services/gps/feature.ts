@@ -47,9 +47,12 @@ export function validateFence(b: {
 export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}): Feature<GpsControl> & { ingest: GpsIngest; watcher: GeofenceWatcher } {
   const log = (m: string) => ctx.log(m);
   const repo = ctx.store.gps;
-  const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean }>();
+  /** channelId: the channel shown with the unit (undefined: an agent's, its own id). */
+  const unitInfo = new Map<number, { callsign: string; type: UnitType; officer: string | null; enabled: boolean; channelId?: number | null }>();
   const watcher = new GeofenceWatcher((id) => unitInfo.get(id)?.type);
   let fences: GeofenceRow[] = [];
+  /** Mobile devices of other kinds whose link (registration) is up: PositionIntake.positionLink. */
+  const positionLinks = new Set<number>();
   let recordChain: Promise<void> = Promise.resolve();
   const recordEvent = (input: Parameters<GpsContext['deviceEvents']['record']>[0]) => {
     recordChain = recordChain
@@ -96,13 +99,23 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
   let retentionTimer: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
 
+  /** Agent units, and the mobile devices of other kinds (GB/T 28181 body cameras ...), whose positions come through PositionIntake. */
   async function loadUnits(): Promise<void> {
     unitInfo.clear();
     for (const u of await ctx.store.units.list()) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+    for (const d of await ctx.store.devices.list()) if (d.mobile && d.kind !== 'agent') await loadMobileDevice(d.id);
+  }
+  async function loadMobileDevice(id: number): Promise<boolean> {
+    const d = await ctx.store.devices.get(id);
+    if (!d?.mobile || d.kind === 'agent') return false;
+    const first = (await ctx.store.channels.listByDevice(d.id)).sort((a, b) => a.ordinal - b.ordinal)[0];
+    unitInfo.set(d.id, { callsign: d.mobile.callsign, type: d.mobile.type, officer: d.mobile.officer, enabled: d.enabled, channelId: first?.id ?? null });
+    return true;
   }
   async function loadUnit(id: number): Promise<void> {
     const u = await ctx.store.units.get(id);
     if (u) unitInfo.set(u.id, { callsign: u.callsign, type: u.type, officer: u.officer, enabled: u.enabled });
+    else if (await loadMobileDevice(id)) return;
     else unitInfo.delete(id);
     if (!u || !u.enabled) telemetry.disconnect(id, u ? 'unit disabled' : 'unit deleted');
     else telemetry.disconnectOlderThan(id, u.keyRotatedMs, 'stream key rotated');
@@ -151,6 +164,7 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
         const s = ingest.state(id);
         return {
           unitId: id,
+          channelId: u.channelId === undefined ? id : u.channelId,
           callsign: u.callsign,
           type: u.type,
           officer: u.officer,
@@ -264,6 +278,21 @@ export function createGpsFeature(ctx: GpsContext, opts: GpsFeatureOptions = {}):
       return placement;
     },
     rejects: () => repo.rejects(),
+    async submitPositions(deviceId, points) {
+      if (!unitInfo.has(deviceId)) await loadMobileDevice(deviceId);
+      const r = await ingest.submit(
+        deviceId,
+        points.map((p) => ({ ...p })),
+      );
+      return { stored: r.stored, rejected: r.rejected.length };
+    },
+    positionLink(deviceId, up) {
+      // Idempotent: a device re-registering while up counts once.
+      if (up === positionLinks.has(deviceId)) return;
+      if (up) positionLinks.add(deviceId);
+      else positionLinks.delete(deviceId);
+      ingest.link(deviceId, up ? 1 : -1);
+    },
   };
 
   return {

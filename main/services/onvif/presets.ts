@@ -7,14 +7,14 @@ import type { OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
 import { conflict, notFound } from './errors';
 import type { PtzController } from './ptz';
-import type { DeviceRegistry } from './registry';
+import type { PtzTargets } from './ptz-targets';
 
 type PresetsContext = Pick<OnvifContext, 'store' | 'publish'>;
 
 export class PtzPresets {
   constructor(
     private readonly ctx: PresetsContext,
-    private readonly registry: DeviceRegistry,
+    private readonly targets: PtzTargets,
     private readonly ptz: PtzController,
     private readonly audit: OnvifAudit,
     /** The camera's tours, pushed along with its presets. */
@@ -28,21 +28,27 @@ export class PtzPresets {
 
   /** The presets as the device has them (synced into storage); storage alone when the device cannot be reached. */
   async list(cameraId: number): Promise<PtzPreset[]> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     try {
-      const onDevice = await rt.client.presets(link.profileToken);
-      return await this.ctx.store.onvif.syncPresets(cameraId, onDevice);
+      const onDevice = await target.presets();
+      if (onDevice) return await this.ctx.store.onvif.syncPresets(cameraId, onDevice);
     } catch {
-      return this.ctx.store.onvif.listPresets(cameraId);
+      // the stored list below
     }
+    return this.ctx.store.onvif.listPresets(cameraId);
   }
 
   async create(cameraId: number, name: string, actor: UserActor): Promise<PtzPreset> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     await this.ptz.control(cameraId, actor);
-    const existing = (await this.ctx.store.onvif.listPresets(cameraId)).find((p) => p.name === name);
-    if (existing) throw conflict('name', msg('preset.name_taken', { name }));
-    const token = await this.ptz.serial(cameraId, () => this.registry.device(rt, (c) => c.setPreset(link.profileToken, name)));
+    const stored = await this.ctx.store.onvif.listPresets(cameraId);
+    if (stored.some((p) => p.name === name)) throw conflict('name', msg('preset.name_taken', { name }));
+    const token = await this.ptz.serial(cameraId, () =>
+      target.setPreset(
+        name,
+        stored.map((p) => p.token),
+      ),
+    );
     const row = await this.ctx.store.onvif.upsertPreset(cameraId, token, name);
     await this.audit(actor, 'ptz.preset.create', cameraId, { presetId: row.id, name });
     await this.publish(cameraId);
@@ -56,7 +62,7 @@ export class PtzPresets {
   }
 
   async rename(cameraId: number, presetId: number, name: string, actor: UserActor): Promise<PtzPreset> {
-    await this.registry.ptzLink(cameraId);
+    await this.targets.ptzOf(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     const clash = (await this.ctx.store.onvif.listPresets(cameraId)).find((x) => x.name === name && x.id !== presetId);
     if (clash) throw conflict('name', msg('preset.name_taken', { name }));
@@ -69,32 +75,32 @@ export class PtzPresets {
   }
 
   async delete(cameraId: number, presetId: number, actor: UserActor): Promise<void> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     const inTour = (await this.ctx.store.onvif.listTours(cameraId)).find((t) => t.steps.some((s) => s.presetId === presetId));
     if (inTour) throw conflict('presetId', msg('preset.in_tour', { preset: p.name, tour: inTour.name }));
     await this.ptz.control(cameraId, actor);
-    await this.ptz.serial(cameraId, () => this.registry.device(rt, (c) => c.removePreset(link.profileToken, p.token)));
+    await this.ptz.serial(cameraId, () => target.removePreset(p.token));
     await this.ctx.store.onvif.deletePreset(presetId);
     await this.audit(actor, 'ptz.preset.delete', cameraId, { presetId, name: p.name });
     await this.publish(cameraId);
   }
 
   async userGoto(cameraId: number, presetId: number, actor: UserActor): Promise<void> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     await this.ptz.control(cameraId, actor);
-    await this.ptz.serial(cameraId, () => this.registry.device(rt, (c) => c.gotoPreset(link.profileToken, p.token)));
+    await this.ptz.serial(cameraId, () => target.gotoPreset(p.token));
     await this.audit(actor, 'ptz.preset.goto', cameraId, { presetId, name: p.name });
   }
 
   /** For other features (alarm linkage): system priority; refused while a higher-priority operator holds the camera. */
   async goto(cameraId: number, presetId: number, actor: Actor): Promise<void> {
     if (actor.kind === 'user') return this.userGoto(cameraId, presetId, actor);
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     const p = await this.presetOr404(cameraId, presetId);
     this.ptz.controlForSystem(cameraId, actor);
-    await this.ptz.serial(cameraId, () => this.registry.device(rt, (c) => c.gotoPreset(link.profileToken, p.token)));
+    await this.ptz.serial(cameraId, () => target.gotoPreset(p.token));
     await this.audit(actor, 'ptz.preset.goto', cameraId, { presetId, name: p.name });
   }
 }

@@ -9,7 +9,7 @@ import type { OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
 import { fail } from './errors';
 import type { PtzPriorities } from './priorities';
-import type { DeviceRegistry } from './registry';
+import type { PtzTargets } from './ptz-targets';
 
 interface MoveState {
   x: number;
@@ -43,7 +43,7 @@ export class PtzController {
 
   constructor(
     private readonly ctx: PtzContext,
-    private readonly registry: DeviceRegistry,
+    private readonly targets: PtzTargets,
     private readonly priorities: PtzPriorities,
     private readonly audit: OnvifAudit,
     private readonly tours: TourHooks,
@@ -162,9 +162,7 @@ export class PtzController {
   }
 
   async position(cameraId: number): Promise<PtzPosition> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
-    const s = await this.registry.device(rt, (c) => c.status(link.profileToken));
-    return { pan: s.pan, tilt: s.tilt, zoom: s.zoom, moving: s.moving };
+    return (await this.targets.ptzOf(cameraId)).status();
   }
 
   /** How long the device itself keeps moving without a new command (ContinuousMove Timeout): a crashed server cannot leave it spinning. */
@@ -173,7 +171,7 @@ export class PtzController {
   }
 
   async move(cameraId: number, v: PtzMoveRequest, actor: UserActor): Promise<void> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     await this.control(cameraId, actor);
     const vec = { x: v.pan, y: v.tilt, zoom: v.zoom ?? 0 };
     if (vec.x === 0 && vec.y === 0 && vec.zoom === 0) return this.stop(cameraId, actor);
@@ -182,7 +180,7 @@ export class PtzController {
       const cur = this.moves.get(cameraId);
       const changed = !cur || cur.x !== vec.x || cur.y !== vec.y || cur.zoom !== vec.zoom;
       const resend = changed || now - cur.lastSentMs > this.deviceMoveTimeoutMs / 2;
-      if (resend) await this.registry.device(rt, (c) => c.continuousMove(link.profileToken, vec.x, vec.y, vec.zoom, this.deviceMoveTimeoutMs));
+      if (resend) await target.continuousMove({ pan: vec.x, tilt: vec.y, zoom: vec.zoom }, this.deviceMoveTimeoutMs);
       if (cur) clearTimeout(cur.timer);
       const timer = setTimeout(() => void this.moveTimedOut(cameraId), this.cfg.ptzMoveTimeoutMs);
       this.moves.set(cameraId, { ...vec, lastCmdMs: now, lastSentMs: resend ? now : cur!.lastSentMs, timer, actor });
@@ -207,25 +205,25 @@ export class PtzController {
   }
 
   private async deviceStop(cameraId: number): Promise<void> {
-    const known = this.registry.runtimeOf(cameraId);
-    if (!known) return;
-    await known.rt.client.stop(known.link.profileToken);
+    const target = await this.targets.find(cameraId);
+    if (!target) return;
+    await target.stop();
   }
 
   async stop(cameraId: number, actor: UserActor): Promise<void> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     await this.control(cameraId, actor);
     await this.serial(cameraId, async () => {
       const m = this.moves.get(cameraId);
       if (m) clearTimeout(m.timer);
       this.moves.delete(cameraId);
-      await this.registry.device(rt, (c) => c.stop(link.profileToken));
+      await target.stop();
       await this.audit(actor, 'ptz.stop', cameraId, {});
     });
   }
 
   async release(cameraId: number, actor: UserActor): Promise<void> {
-    await this.registry.linkOr404(cameraId);
+    await this.targets.linkOr404(cameraId);
     const holder = this.arbiter.holder(cameraId);
     if (!holder || holder.userId !== actor.userId) return; // nothing to release
     await this.endMove(cameraId);
@@ -234,16 +232,16 @@ export class PtzController {
   }
 
   async home(cameraId: number, actor: UserActor): Promise<void> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     await this.control(cameraId, actor);
-    await this.serial(cameraId, () => this.registry.device(rt, (c) => c.gotoHome(link.profileToken)));
+    await this.serial(cameraId, () => target.gotoHome());
     await this.audit(actor, 'ptz.home', cameraId, {});
   }
 
   async setHome(cameraId: number, actor: UserActor): Promise<void> {
-    const { link, rt } = await this.registry.ptzLink(cameraId);
+    const target = await this.targets.ptzOf(cameraId);
     await this.control(cameraId, actor);
-    await this.serial(cameraId, () => this.registry.device(rt, (c) => c.setHome(link.profileToken)));
+    await this.serial(cameraId, () => target.setHome());
     await this.audit(actor, 'ptz.home.set', cameraId, {});
   }
 }

@@ -110,10 +110,6 @@ export class DeviceRegistry {
     this.links.delete(cameraId);
   }
 
-  hasLink(cameraId: number): boolean {
-    return this.links.has(cameraId);
-  }
-
   camerasOf(deviceId: number): OnvifCameraRow[] {
     return [...this.links.values()].filter((l) => l.deviceId === deviceId);
   }

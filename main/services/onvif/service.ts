@@ -15,7 +15,7 @@ import type {
   UserPriority,
 } from '../../../common/onvif';
 import type { CameraRow } from '../../../storage/repositories';
-import type { Actor } from '../contracts';
+import type { Actor, PtzDriver } from '../contracts';
 import type { OnvifContext } from './context';
 import { onvifAudit, type OnvifAudit } from './audit';
 import type { UserActor } from '../../platform/actor';
@@ -26,6 +26,7 @@ import { EventSubscriptions } from './event-subscriptions';
 import { PtzPresets } from './presets';
 import { PtzPriorities } from './priorities';
 import { PtzController } from './ptz';
+import { PtzTargets } from './ptz-targets';
 import { DeviceRegistry } from './registry';
 import { TourRunner } from './tours';
 
@@ -35,24 +36,30 @@ export class OnvifService implements OnvifControl {
   private readonly registry: DeviceRegistry;
   private readonly enrolment: DeviceEnrolment;
   private readonly priorities: PtzPriorities;
+  private readonly targets: PtzTargets;
   private readonly ptz: PtzController;
   private readonly presets: PtzPresets;
   private readonly tours: TourRunner;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly ctx: OnvifContext) {
+  /** `ptzDrivers`: the PTZ of channels of other device kinds (GB/T 28181 ...), steered with the same control, presets and tours. */
+  constructor(
+    private readonly ctx: OnvifContext,
+    ptzDrivers: readonly PtzDriver[] = [],
+  ) {
     this.audit = onvifAudit(ctx);
     this.events = new EventSubscriptions(ctx, (deviceId) => this.registry.camerasOf(deviceId));
     this.registry = new DeviceRegistry(ctx, this.events);
     this.enrolment = new DeviceEnrolment(ctx, this.registry, this.audit);
     this.priorities = new PtzPriorities(ctx);
+    this.targets = new PtzTargets(ctx, this.registry, ptzDrivers);
     // The controller and the tour runner know each other: commands make a tour yield, the end of control resumes it.
-    this.ptz = new PtzController(ctx, this.registry, this.priorities, this.audit, {
+    this.ptz = new PtzController(ctx, this.targets, this.priorities, this.audit, {
       yieldTour: (cameraId) => this.tours.yieldTour(cameraId),
       resumeTour: (cameraId) => this.tours.resumeTour(cameraId),
     });
-    this.presets = new PtzPresets(ctx, this.registry, this.ptz, this.audit, (cameraId) => this.tours.list(cameraId));
-    this.tours = new TourRunner(ctx, this.registry, this.ptz, this.priorities, this.audit, (cameraId) => this.presets.publish(cameraId));
+    this.presets = new PtzPresets(ctx, this.targets, this.ptz, this.audit, (cameraId) => this.tours.list(cameraId));
+    this.tours = new TourRunner(ctx, this.targets, this.ptz, this.priorities, this.audit, (cameraId) => this.presets.publish(cameraId));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -115,11 +122,12 @@ export class OnvifService implements OnvifControl {
   // ------------------------------------------------------------------ PTZ
 
   async ptzState(cameraId: number, actor: UserActor): Promise<PtzState> {
-    const link = await this.registry.findLink(cameraId);
-    if (!link && !(await this.ctx.store.cameras.get(cameraId))) throw notFound(msg('camera.not_found', { id: cameraId }));
+    const target = await this.targets.find(cameraId);
+    const link = target ? null : await this.registry.findLink(cameraId);
+    if (!target && !link && !(await this.ctx.store.cameras.get(cameraId))) throw notFound(msg('camera.not_found', { id: cameraId }));
     const myPriority = await this.priorities.priorityOf(actor);
     const base = { cameraId, controlIdleMs: this.ctx.config.ptzControlIdleMs, moveTimeoutMs: this.ctx.config.ptzMoveTimeoutMs, myPriority };
-    if (!link || !link.ptz) return { ...base, ptz: false, holder: null, tour: null, presets: [], tours: [] };
+    if (!(target ?? link)?.ptz) return { ...base, ptz: false, holder: null, tour: null, presets: [], tours: [] };
     return {
       ...base,
       ptz: true,

@@ -9,7 +9,7 @@ import type { UserActor } from '../../platform/actor';
 import { fail, notFound } from './errors';
 import type { PtzPriorities } from './priorities';
 import type { PtzController, TourHooks } from './ptz';
-import type { DeviceRegistry } from './registry';
+import type { PtzTargets } from './ptz-targets';
 
 interface TourRun {
   tour: TourRow;
@@ -32,7 +32,7 @@ export class TourRunner implements TourHooks {
 
   constructor(
     private readonly ctx: ToursContext,
-    private readonly registry: DeviceRegistry,
+    private readonly targets: PtzTargets,
     private readonly ptz: PtzController,
     private readonly priorities: PtzPriorities,
     private readonly audit: OnvifAudit,
@@ -40,10 +40,10 @@ export class TourRunner implements TourHooks {
     private readonly publishPresets: (cameraId: number) => Promise<void>,
   ) {}
 
-  /** Resumes the tours that were running (after the registry has loaded the cameras). */
+  /** Resumes the tours that were running (after the registry has loaded the cameras; a channel of another kind is found through its driver). */
   async start(): Promise<void> {
     for (const t of await this.ctx.store.onvif.listRunningTours()) {
-      if (this.registry.hasLink(t.cameraId)) this.runTour(t, 0);
+      if (await this.targets.find(t.cameraId).catch(() => null)) this.runTour(t, 0);
     }
   }
 
@@ -61,7 +61,7 @@ export class TourRunner implements TourHooks {
   }
 
   async list(cameraId: number): Promise<PtzTour[]> {
-    await this.registry.linkOr404(cameraId);
+    await this.targets.linkOr404(cameraId);
     return (await this.ctx.store.onvif.listTours(cameraId)).map(toTour);
   }
 
@@ -73,7 +73,7 @@ export class TourRunner implements TourHooks {
   }
 
   async create(cameraId: number, body: TourBody, actor: UserActor): Promise<PtzTour> {
-    await this.registry.ptzLink(cameraId);
+    await this.targets.ptzOf(cameraId);
     await this.checkSteps(cameraId, body);
     const t = await this.ctx.store.onvif.createTour(cameraId, body.name, body.steps, this.ctx.now());
     await this.audit(actor, 'ptz.tour.create', cameraId, { tourId: t.id, name: t.name, steps: t.steps });
@@ -88,7 +88,7 @@ export class TourRunner implements TourHooks {
   }
 
   async update(cameraId: number, tourId: number, body: TourBody, actor: UserActor): Promise<PtzTour> {
-    await this.registry.ptzLink(cameraId);
+    await this.targets.ptzOf(cameraId);
     await this.tourOr404(cameraId, tourId);
     await this.checkSteps(cameraId, body);
     const t = (await this.ctx.store.onvif.updateTour(tourId, body.name, body.steps, this.ctx.now()))!;
@@ -100,7 +100,7 @@ export class TourRunner implements TourHooks {
   }
 
   async delete(cameraId: number, tourId: number, actor: UserActor): Promise<void> {
-    await this.registry.linkOr404(cameraId);
+    await this.targets.linkOr404(cameraId);
     const t = await this.tourOr404(cameraId, tourId);
     if (this.tours.get(cameraId)?.tour.id === tourId) this.endTour(cameraId);
     await this.ctx.store.onvif.deleteTour(tourId);
@@ -119,7 +119,7 @@ export class TourRunner implements TourHooks {
   }
 
   async startTour(cameraId: number, tourId: number, actor: UserActor): Promise<TourStatus> {
-    await this.registry.ptzLink(cameraId);
+    await this.targets.ptzOf(cameraId);
     const t = await this.tourOr404(cameraId, tourId);
     // Starting needs the right to steer: refused while a higher or equal priority operator holds the camera.
     const priority = await this.priorities.priorityOf(actor);
@@ -146,7 +146,7 @@ export class TourRunner implements TourHooks {
   }
 
   async stopTour(cameraId: number, actor: UserActor): Promise<void> {
-    await this.registry.linkOr404(cameraId);
+    await this.targets.linkOr404(cameraId);
     const run = this.tours.get(cameraId);
     if (!run) return;
     this.endTour(cameraId);
@@ -185,10 +185,9 @@ export class TourRunner implements TourHooks {
     try {
       const p = await this.ctx.store.onvif.getPreset(step.presetId);
       if (!p) throw new Error(`preset ${step.presetId} no longer exists`);
-      const known = this.registry.runtimeOf(cameraId);
-      if (!known) throw new Error('camera is not available');
-      const { link, rt } = known;
-      await this.ptz.serial(cameraId, () => rt.client.gotoPreset(link.profileToken, p.token));
+      const target = await this.targets.find(cameraId);
+      if (!target) throw new Error('camera is not available');
+      await this.ptz.serial(cameraId, () => target.gotoPreset(p.token));
       if (run.failures > 0) this.ctx.log(`[onvif] camera ${cameraId}: tour "${run.tour.name}" continues`);
       run.failures = 0;
     } catch (err) {
