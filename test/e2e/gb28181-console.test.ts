@@ -1,6 +1,7 @@
 // End to end: a simulated GB/T 28181 body camera (test/gb28181-sim, a separate process speaking SIP over 127.0.0.1) registers with
 // the site password, waits in Admin → GB/T 28181 and in the device tree as awaiting approval, an admin approves it into a node in
-// headless Chromium, and it appears registered with its catalog's channels in the panel and under its node in the tree; then in zh-CN, and on the map once it reports MobilePosition.
+// headless Chromium, and it appears registered with its catalog's channels in the panel and under its node in the tree; then in zh-CN,
+// a channel dragged from the tree plays on the live wall (frames decoded in Chromium), and on the map once it reports MobilePosition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../common/api';
 import type { OrgNodeView } from '../../common/devices';
@@ -25,7 +26,7 @@ describe('Admin → GB/T 28181 in the console', () => {
     srv = await startServer({
       console: true,
       tag: 'gb-console',
-      overrides: { sipBind: '127.0.0.1', sipSitePassword: SITE_PASSWORD, gbUnknownDevices: 'hold' },
+      overrides: { sipBind: '127.0.0.1', publicHost: '127.0.0.1', sipSitePassword: SITE_PASSWORD, gbUnknownDevices: 'hold' },
     });
     settings = await srv.client.ok<GbSettingsView>('GET', '/api/v1/gb28181/settings');
     node = await srv.client.ok<OrgNodeView>('POST', '/api/v1/org/nodes', { parentId: 1, name: '执法记录仪 Squad' }, 201);
@@ -145,6 +146,32 @@ describe('Admin → GB/T 28181 in the console', () => {
       expect(await panel.locator('.gb-channels-table tbody tr').count()).toBe(2);
       expect(await panel.locator('.gb-channels-table tbody tr').first().innerText()).toContain('摄像机（13');
       expect(await panel.locator('.gb-password-form').first().innerText()).toContain('统一注册密码');
+      expect(c.pageErrors).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  }, 120_000);
+
+  it('plays a channel of the approved device on the live wall: dragged from the tree, frames decoded in Chromium', async () => {
+    const dev = (await gbDevices())[0]!;
+    const [ch] = await srv.client.ok<GbChannelView[]>('GET', `/api/v1/gb28181/devices/${dev.deviceId}/channels`);
+    const c = await openConsole(srv.url, { browser, user: { username: 'admin', password: srv.adminPassword } });
+    try {
+      const { page } = c;
+      await page.getByRole('tab', { name: 'Live' }).click();
+      const item = page.locator(`.tree-device[data-device-id="${dev.deviceId}"] [data-source-id="${ch!.channelId}"]`);
+      await item.waitFor({ timeout: 20_000 });
+      await page.dragAndDrop(`.tree-device[data-device-id="${dev.deviceId}"] [data-source-id="${ch!.channelId}"]`, '.tile[data-tile-index="0"]');
+      const tile = page.locator('.tile[data-tile-index="0"]');
+      expect(await tile.locator('video').getAttribute('data-source-id')).toBe(String(ch!.channelId));
+      await tile.and(page.locator('[data-state=playing]')).waitFor({ timeout: 60_000 });
+      const frames = () =>
+        page.evaluate(() => document.querySelector<HTMLVideoElement>('.tile[data-tile-index="0"] video')!.getVideoPlaybackQuality().totalVideoFrames);
+      const f0 = await frames();
+      await page.waitForTimeout(3000);
+      expect((await frames()) - f0, 'frames decoded in 3 s on the GB channel tile').toBeGreaterThan(20);
+      // The device streams it: an INVITE for this channel reached the simulator.
+      expect(sim.events.some((e) => e.ev === 'invite' && e.channelId === ch!.gbId)).toBe(true);
       expect(c.pageErrors).toEqual([]);
     } finally {
       await c.close();
