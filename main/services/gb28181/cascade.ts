@@ -4,7 +4,7 @@ import type { SipMessage } from 'sip';
 import type { Log } from '../../../common/log';
 import { digestResponse } from './digest';
 import type { GbEndpoint } from './endpoint';
-import { decodeManscdp, ManscdpError } from './manscdp';
+import { decodeManscdp, encodeManscdp, ManscdpError } from './manscdp';
 import type { GbPeer, Manscdp } from './signalling';
 
 /** The configured upper platform (password already decrypted). */
@@ -171,7 +171,7 @@ export class GbCascade {
     if (this.st.state !== 'registered') this.setState({ state: 'registering', sinceMs: this.o.now() });
     let rs: SipMessage;
     try {
-      rs = await this.sendRegister(this.o.upper.registerExpiresS);
+      rs = await this.sendRegister(this.o.upper.registerExpiresS, 5000);
     } catch (err) {
       return this.failed(`error: ${(err as Error).message}`);
     }
@@ -210,8 +210,12 @@ export class GbCascade {
 
   private async keepalive(): Promise<void> {
     if (this.st.state !== 'registered') return;
+    const body = encodeManscdp({ root: 'Notify', cmdType: 'Keepalive', sn: this.sn++, deviceId: this.o.endpoint.serverId, fields: { Status: 'OK' } });
+    // Unanswered within one interval (at least 2 s) counts as missed.
+    const timeoutMs = Math.max(2000, this.o.upper.keepaliveS * 1000);
     const status = await this.o.endpoint
-      .notify(this.peer, { root: 'Notify', cmdType: 'Keepalive', sn: this.sn++, deviceId: this.o.endpoint.serverId, fields: { Status: 'OK' } })
+      .request(this.peer, { method: 'MESSAGE', contentType: 'Application/MANSCDP+xml', body, timeoutMs })
+      .then((rs) => rs.status ?? 0)
       .catch(() => 0);
     if (this.st.state !== 'registered') return;
     if (status >= 200 && status < 300) {

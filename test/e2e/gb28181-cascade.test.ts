@@ -1,0 +1,73 @@
+// Cascade (级联) between two real Argus back ends: the lower registers to the upper as a GB device, the upper's catalog of it holds the shared channels, and after the upper restarts the lower registers again.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { userActor } from '../../main/platform/actor';
+import { camera } from '../../storage/sqlite/test-utils';
+import { startServer, waitFor, type TestServer } from '../harness';
+
+const UPPER = '44010000002000000001';
+const LOWER = '34020000002000000009';
+const SHARED = '34020000001320000101';
+const PASSWORD = 'cascade-e2e';
+
+describe('GB/T 28181 cascade between two Argus servers', () => {
+  let upper: TestServer | undefined;
+  let lower: TestServer | undefined;
+  let tmp = '';
+
+  afterAll(async () => {
+    await lower?.close();
+    await upper?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  const startUpper = (sipPort: number) =>
+    startServer({ tag: 'gb-cascade-up', tmp, overrides: { sipServerId: UPPER, sipDomain: '4401000000', sipBind: '127.0.0.1', sipPort } });
+
+  it('registers the lower to the upper, which lists its shared channel, and re-registers after the upper restarts', async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'gb-cascade-up-'));
+    upper = await startUpper(0);
+    const adminUp = userActor((await upper.backend.store.users.getByUsername('admin'))!, '127.0.0.1');
+    const dev = await upper.backend.features.gb.control.add({ gbId: LOWER, name: '下级平台', nodeId: 1, password: PASSWORD }, adminUp);
+    const upperPort = (await upper.backend.features.gb.control.settings()).port;
+
+    lower = await startServer({ tag: 'gb-cascade-low', overrides: { sipServerId: LOWER, sipDomain: '3402000000', sipBind: '127.0.0.1' } });
+    const adminLow = userActor((await lower.backend.store.users.getByUsername('admin'))!, '127.0.0.1');
+    const ch = await lower.backend.store.cameras.create(camera('路口 1', { enabled: false }), Date.now());
+    const cascade = lower.backend.features.gb.cascade;
+    const base = { name: '市局平台', gbId: UPPER, domain: '4401000000', host: '127.0.0.1', port: upperPort, transport: 'udp' as const };
+    const p = await cascade.create({ ...base, password: PASSWORD, registerExpiresS: 300, keepaliveS: 1, enabled: false }, adminLow);
+    await cascade.setShared(p.id, [{ channelId: ch.id, gbId: SHARED }], adminLow);
+    await cascade.update(p.id, { ...base, registerExpiresS: 300, keepaliveS: 1, enabled: true }, adminLow);
+
+    // The lower appears on the upper as a registered GB device; the upper's catalog query stores the shared channel.
+    await waitFor(() => upper!.backend.features.gb.control.signalling.peer(LOWER) !== null, { timeoutMs: 20_000, what: 'the lower registered on the upper' });
+    expect(cascade.status(p.id).state).toBe('registered');
+    const listed = await waitFor(async () => (await upper!.backend.store.channels.listByDevice(dev.deviceId)).find((c) => c.code === SHARED), {
+      timeoutMs: 20_000,
+      what: "the shared channel in the upper's catalog of the lower",
+    });
+    expect(listed.name).toBe('路口 1');
+    const [view] = await cascade.list();
+    expect(view).toMatchObject({ gbId: UPPER, hasPassword: true, shared: [{ channelId: ch.id, gbId: SHARED }] });
+    expect(JSON.stringify(view)).not.toContain(PASSWORD);
+    expect((await lower.backend.store.audit.query({ action: 'gb.upper_created' }))[0]).toMatchObject({ username: 'admin' });
+
+    // The upper restarts on the same SIP port: the lower notices (keepalives unanswered), then registers again.
+    await upper.close();
+    upper = undefined;
+    await waitFor(() => cascade.status(p.id).state === 'failed', { timeoutMs: 20_000, what: 'the lower noticing the upper gone' });
+    const restartMs = Date.now();
+    upper = await startUpper(upperPort);
+    await waitFor(
+      () => {
+        const s = cascade.status(p.id);
+        return s.state === 'registered' && s.sinceMs >= restartMs;
+      },
+      { timeoutMs: 40_000, what: 'the lower registered again' },
+    );
+    expect(upper.backend.features.gb.control.signalling.peer(LOWER)).not.toBeNull();
+  }, 120_000);
+});
