@@ -11,6 +11,7 @@ import { gpsAuditActions } from './i18n/gps';
 import { devicesAuditActions } from './i18n/devices-audit';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
+import { gbCascadeAuditActions } from './i18n/gb-cascade';
 import { gbControlAuditActions } from './i18n/gb-control';
 import { gbRecordsAuditActions } from './i18n/gb28181-records';
 import { securityAuditActions } from './i18n/audit-security';
@@ -105,6 +106,7 @@ export const AUDIT_ACTIONS = {
   ...investigationAuditActions,
   ...onvifAuditActions,
   ...gbControlAuditActions,
+  ...gbCascadeAuditActions,
   ...alarmsAuditActions,
   ...gpsAuditActions,
   ...devicesAuditActions,

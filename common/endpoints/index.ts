@@ -8,6 +8,7 @@ import * as channels from './channels';
 import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
+import * as gbCascade from './gb28181-cascade';
 import * as gbControl from './gb28181-control';
 import * as gbRecords from './gb28181-records';
 import * as gps from './gps';
@@ -29,6 +30,7 @@ export * from './channels';
 export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
+export * from './gb28181-cascade';
 export * from './gb28181-control';
 export * from './gb28181-records';
 export * from './gps';
@@ -70,6 +72,7 @@ export const ENDPOINT_AREAS = {
   channels: only(channels),
   channelsPtz: only(channelsPtz),
   access: only(access),
+  gbCascade: only(gbCascade),
   gbControl: only(gbControl),
   gbRecords: only(gbRecords),
 };

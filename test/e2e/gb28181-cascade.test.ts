@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { UpperPlatformView } from '../../common/gb28181-cascade';
 import { userActor } from '../../main/platform/actor';
 import { camera } from '../../storage/sqlite/test-utils';
 import { startServer, waitFor, type TestServer } from '../harness';
@@ -34,24 +35,37 @@ describe('GB/T 28181 cascade between two Argus servers', () => {
     const upperPort = (await upper.backend.features.gb.control.settings()).port;
 
     lower = await startServer({ tag: 'gb-cascade-low', overrides: { sipServerId: LOWER, sipDomain: '3402000000', sipBind: '127.0.0.1' } });
-    const adminLow = userActor((await lower.backend.store.users.getByUsername('admin'))!, '127.0.0.1');
     const ch = await lower.backend.store.cameras.create(camera('路口 1', { enabled: false }), Date.now());
     const cascade = lower.backend.features.gb.cascade;
-    const base = { name: '市局平台', gbId: UPPER, domain: '4401000000', host: '127.0.0.1', port: upperPort, transport: 'udp' as const };
-    const p = await cascade.create({ ...base, password: PASSWORD, registerExpiresS: 300, keepaliveS: 1, enabled: false }, adminLow);
-    await cascade.setShared(p.id, [{ channelId: ch.id, gbId: SHARED }], adminLow);
-    await cascade.update(p.id, { ...base, registerExpiresS: 300, keepaliveS: 1, enabled: true }, adminLow);
+    const base = {
+      name: '市局平台',
+      gbId: UPPER,
+      domain: '4401000000',
+      host: '127.0.0.1',
+      port: upperPort,
+      transport: 'udp',
+      registerExpiresS: 300,
+      keepaliveS: 1,
+    };
+    // Through the admin API: a malformed ID is refused, the platform is added disabled, shares a channel, then enabled.
+    expect((await lower.client.call('POST', '/api/v1/gb28181/upper-platforms', { ...base, gbId: '123', enabled: true })).status).toBe(400);
+    const p = await lower.client.ok<UpperPlatformView>('POST', '/api/v1/gb28181/upper-platforms', { ...base, password: PASSWORD, enabled: false }, 201);
+    expect(p).toMatchObject({ hasPassword: true, status: { state: 'idle' } });
+    expect(
+      (await lower.client.call('PUT', `/api/v1/gb28181/upper-platforms/${p.id}/channels`, { channels: [{ channelId: ch.id, gbId: SHARED }] })).status,
+    ).toBe(204);
+    await lower.client.ok('PUT', `/api/v1/gb28181/upper-platforms/${p.id}`, { ...base, enabled: true });
 
     // The lower appears on the upper as a registered GB device; the upper's catalog query stores the shared channel.
     await waitFor(() => upper!.backend.features.gb.control.signalling.peer(LOWER) !== null, { timeoutMs: 20_000, what: 'the lower registered on the upper' });
-    expect(cascade.status(p.id).state).toBe('registered');
+    await waitFor(() => cascade.status(p.id).state === 'registered', { timeoutMs: 10_000, what: 'the lower seeing its registration answered' });
     const listed = await waitFor(async () => (await upper!.backend.store.channels.listByDevice(dev.deviceId)).find((c) => c.code === SHARED), {
       timeoutMs: 20_000,
       what: "the shared channel in the upper's catalog of the lower",
     });
     expect(listed.name).toBe('路口 1');
-    const [view] = await cascade.list();
-    expect(view).toMatchObject({ gbId: UPPER, hasPassword: true, shared: [{ channelId: ch.id, gbId: SHARED }] });
+    const [view] = await lower.client.ok<UpperPlatformView[]>('GET', '/api/v1/gb28181/upper-platforms');
+    expect(view).toMatchObject({ gbId: UPPER, hasPassword: true, status: { state: 'registered' }, shared: [{ channelId: ch.id, gbId: SHARED }] });
     expect(JSON.stringify(view)).not.toContain(PASSWORD);
     expect((await lower.backend.store.audit.query({ action: 'gb.upper_created' }))[0]).toMatchObject({ username: 'admin' });
 
