@@ -1,8 +1,9 @@
-// Cascade (级联) between two real Argus back ends: the lower registers to the upper as a GB device, the upper's catalog of it holds the shared channels, and after the upper restarts the lower registers again.
+// Cascade (级联) between two real Argus back ends: the lower registers to the upper as a GB device, the upper's catalog of it holds the shared channels, their alarms reach the upper's alarm center, and after the upper restarts the lower registers again.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AlarmList } from '../../common/alarms';
 import type { UpperPlatformView } from '../../common/gb28181-cascade';
 import { userActor } from '../../main/platform/actor';
 import { camera } from '../../storage/sqlite/test-utils';
@@ -27,7 +28,7 @@ describe('GB/T 28181 cascade between two Argus servers', () => {
   const startUpper = (sipPort: number) =>
     startServer({ tag: 'gb-cascade-up', tmp, overrides: { sipServerId: UPPER, sipDomain: '4401000000', sipBind: '127.0.0.1', sipPort } });
 
-  it('registers the lower to the upper, which lists its shared channel, and re-registers after the upper restarts', async () => {
+  it('registers the lower to the upper, which lists its shared channel and gets its alarms, and re-registers after the upper restarts', async () => {
     tmp = await mkdtemp(join(tmpdir(), 'gb-cascade-up-'));
     upper = await startUpper(0);
     const adminUp = userActor((await upper.backend.store.users.getByUsername('admin'))!, '127.0.0.1');
@@ -68,6 +69,14 @@ describe('GB/T 28181 cascade between two Argus servers', () => {
     expect(view).toMatchObject({ gbId: UPPER, hasPassword: true, status: { state: 'registered' }, shared: [{ channelId: ch.id, gbId: SHARED }] });
     expect(JSON.stringify(view)).not.toContain(PASSWORD);
     expect((await lower.backend.store.audit.query({ action: 'gb.upper_created' }))[0]).toMatchObject({ username: 'admin' });
+
+    // An alarm on the shared channel reaches the upper's alarm center on its copy of the channel (Notify/Alarm).
+    await lower.client.ok('POST', '/api/v1/alarms', { sourceId: ch.id, severity: 'major', message: '路口求助' }, 201);
+    const fwd = await waitFor(
+      async () => (await upper!.client.ok<AlarmList>('GET', '/api/v1/alarms?state=open')).alarms.find((a) => a.sourceId === listed.id),
+      { timeoutMs: 20_000, what: "the forwarded alarm in the upper's alarm center" },
+    );
+    expect(fwd).toMatchObject({ severity: 'major', message: '路口求助' });
 
     // The upper restarts on the same SIP port: the lower notices (keepalives unanswered), then registers again.
     await upper.close();

@@ -1,4 +1,5 @@
 // The upper platforms Argus cascades to (级联): runs one GbCascade per enabled platform from storage, restarts it when an admin changes it, and serves the admin's list/create/update/remove/share (audited, password never returned).
+import type { Alarm, AlarmSeverity } from '../../../common/alarms';
 import { ErrorKind } from '../../../common/errors';
 import { asLog, type Log } from '../../../common/log';
 import { msg } from '../../../common/messages';
@@ -10,6 +11,9 @@ import { GbCascade, type CascadeState, type SharedChannel } from './cascade';
 import type { GbContext } from './context';
 import type { GbEndpoint } from './endpoint';
 
+/** Alarm severity → GB AlarmPriority (1 is the most urgent). */
+const PRIORITY: Record<AlarmSeverity, 1 | 2 | 3 | 4> = { critical: 1, major: 2, minor: 3, info: 4 };
+
 export interface GbUpperView extends GbUpperRow {
   status: CascadeState;
   shared: GbSharedRow[];
@@ -19,6 +23,7 @@ export class GbCascades {
   private readonly running = new Map<number, GbCascade>();
   private readonly log: Log;
   private started = false;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly ctx: GbContext,
@@ -30,11 +35,16 @@ export class GbCascades {
 
   async start(): Promise<void> {
     this.started = true;
+    this.unsubscribe = this.ctx.onServerEvent((ev) => {
+      if (ev.type === 'alarm.event' && ev.kind === 'raised' && ev.alarm.sourceId !== null && !ev.alarm.test) void this.forward(ev.alarm).catch(() => undefined);
+    });
     for (const p of await this.ctx.store.gbCascade.list()) await this.restart(p.id);
   }
 
   async close(): Promise<void> {
     this.started = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     const all = [...this.running.values()];
     this.running.clear();
     await Promise.all(all.map((c) => c.close()));
@@ -74,6 +84,23 @@ export class GbCascades {
       if (ch) out.push({ gbId: s.gbId, name: ch.name, online: ch.enabled });
     }
     return out;
+  }
+
+  /** An alarm raised on a channel shared with upper platforms goes to each of them (Notify/Alarm under the shared GB ID). */
+  private async forward(alarm: Alarm): Promise<void> {
+    for (const [id, c] of this.running) {
+      const share = (await this.ctx.store.gbCascade.shared(id)).find((s) => s.channelId === alarm.sourceId);
+      if (!share) continue;
+      const status = await c.forwardAlarm(share.gbId, {
+        priority: PRIORITY[alarm.severity],
+        method: alarm.type === 'manual' ? 1 : 2,
+        timeMs: alarm.firstMs,
+        description: alarm.message ?? alarm.type,
+        lat: alarm.lat,
+        lon: alarm.lon,
+      });
+      this.log.info('alarm forwarded to upper platform', { upper: id, alarmId: alarm.id, channel: share.gbId, status });
+    }
   }
 
   /** The state of a platform's registration (idle when disabled or unknown). */

@@ -49,6 +49,11 @@ export interface CascadeOptions {
 
 /** Keepalives unanswered or refused in a row before the registration is considered lost. */
 export const CASCADE_MISSED_KEEPALIVES = 3;
+/** GB/T 28181 time: local time without zone, 2026-12-07T08:00:00. */
+const gbLocalTime = (ms: number): string => {
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 19);
+};
 const tag = () => crypto.randomBytes(6).toString('hex');
 const unquote = (v: unknown): string => String(v ?? '').replace(/^"(.*)"$/, '$1');
 
@@ -230,6 +235,22 @@ export class GbCascade {
     }
   }
 
+  /** Forwards an alarm of a shared channel (Notify/Alarm); resolves with the SIP status (0 when not registered or unanswered). */
+  async forwardAlarm(
+    channelGbId: string,
+    a: { priority: 1 | 2 | 3 | 4; method: number; timeMs: number; description: string; lat: number | null; lon: number | null },
+  ): Promise<number> {
+    if (this.st.state !== 'registered') return 0;
+    const fields: Record<string, unknown> = {
+      AlarmPriority: a.priority,
+      AlarmMethod: a.method,
+      AlarmTime: gbLocalTime(a.timeMs),
+      AlarmDescription: a.description,
+    };
+    if (a.lat !== null && a.lon !== null) Object.assign(fields, { Longitude: a.lon, Latitude: a.lat });
+    return this.o.endpoint.notify(this.peer, { root: 'Notify', cmdType: 'Alarm', sn: this.sn++, deviceId: channelGbId, fields }).catch(() => 0);
+  }
+
   // ---------- the upper platform's requests ----------
 
   private onUpperRequest(req: SipMessage, from: GbPeer, reply: (status: number) => void): boolean {
@@ -290,7 +311,7 @@ export class GbCascade {
         await ep.notify(this.peer, {
           ...base,
           cmdType: 'DeviceStatus',
-          fields: { Result: 'OK', Online: 'ONLINE', Status: 'OK', DeviceTime: new Date(this.o.now()).toISOString().slice(0, 19) },
+          fields: { Result: 'OK', Online: 'ONLINE', Status: 'OK', DeviceTime: gbLocalTime(this.o.now()) },
         });
         return;
       default:
