@@ -50,7 +50,16 @@ export class GbCascades {
     await Promise.all(all.map((c) => c.close()));
   }
 
-  private async restart(id: number): Promise<void> {
+  /** Restarts run one at a time (two quick changes of one platform must not leave two registrations running). */
+  private chain: Promise<void> = Promise.resolve();
+
+  private restart(id: number): Promise<void> {
+    const next = this.chain.then(() => this.restartNow(id));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async restartNow(id: number): Promise<void> {
     const old = this.running.get(id);
     this.running.delete(id);
     if (old) await old.close();

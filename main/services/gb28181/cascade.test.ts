@@ -88,13 +88,13 @@ const shared: SharedChannel[] = Array.from({ length: 23 }, (_, i) => ({
   online: i !== 4,
 }));
 
-function cascade(ep: GbEndpoint, up: GbEndpoint, password: string, states: CascadeState[]): GbCascade {
+function cascade(ep: GbEndpoint, up: GbEndpoint, password: string, states: CascadeState[], transport: 'udp' | 'tcp' = 'udp'): GbCascade {
   const cfg: UpperPlatform = {
     id: UPPER,
     domain: '4401000000',
     host: '127.0.0.1',
     port: up.port,
-    transport: 'udp',
+    transport,
     password,
     registerExpiresS: 60,
     keepaliveS: 1,
@@ -166,5 +166,18 @@ describe('GB/T 28181 cascade to an upper platform', () => {
     const delays = states.flatMap((s) => (s.state === 'failed' ? [s.retryInMs] : []));
     expect(delays[1]).toBeGreaterThan(delays[0]!);
     expect(up.ep.peer(LOWER)).toBeNull();
+  }, 30_000);
+
+  it('registers and answers the catalog over TCP', async () => {
+    const up = await upper();
+    const ep = await lower();
+    const c = cascade(ep, up.ep, 'cascade-secret', [], 'tcp');
+    c.start();
+    const reg = await until('registered over TCP', () =>
+      up.events.find((e): e is Extract<GbRegistrationEvent, { type: 'registered' }> => e.type === 'registered'),
+    );
+    expect(reg.peer.transport).toBe('tcp');
+    const catalog = await up.ep.query(LOWER, 'Query', 'Catalog', {}, { timeoutMs: 5000 });
+    expect(catalog.flatMap((m) => itemsOf(m.fields.DeviceList)).length).toBe(23);
   }, 30_000);
 });
