@@ -311,7 +311,7 @@ export class Recorder {
         ffmpeg: this.ffmpeg,
         relPath: (f) => this.segments.relPath(f),
         log: this.log,
-        onClosed: (seg) => this.events.onSegmentClosed({ ...seg, cameraId: this.cfg.cameraId }),
+        onClosed: (seg) => this.segments.closedElsewhere(seg),
         onError: (rel, message) => this.events.onSegmentError(rel, message),
       }),
     );

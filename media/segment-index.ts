@@ -71,6 +71,15 @@ export class SegmentIndex {
     return path.relative(this.recordingsDir, file).split(path.sep).join('/');
   }
 
+  /**
+   * A segment indexed outside this index (a discarded run's) is reported; the next run's first segment may not start
+   * before its end (that run may begin with media from before it: a receiver's cached GOP).
+   */
+  closedElsewhere(seg: Omit<ClosedSegment, 'cameraId'>): void {
+    this.indexedEndMs = Math.max(this.indexedEndMs, seg.endMs);
+    this.events.onSegmentClosed({ ...seg, cameraId: this.cameraId });
+  }
+
   /** Runs `task` after every report queued before it. */
   enqueue(task: () => Promise<void>): void {
     this.chain = this.chain.then(task);

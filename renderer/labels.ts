@@ -9,6 +9,7 @@ import { auditLogActions } from './i18n/audit';
 import { alarmsAuditActions } from './i18n/alarms';
 import { gpsAuditActions } from './i18n/gps';
 import { devicesAuditActions } from './i18n/devices-audit';
+import { gb28181AuditActions } from './i18n/gb28181';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
 import { gbCascadeAuditActions } from './i18n/gb-cascade';
@@ -110,6 +111,7 @@ export const AUDIT_ACTIONS = {
   ...alarmsAuditActions,
   ...gpsAuditActions,
   ...devicesAuditActions,
+  ...gb28181AuditActions,
   ...accountsAuditActions,
   ...auditLogActions,
   ...securityAuditActions,

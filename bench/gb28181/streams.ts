@@ -1,4 +1,4 @@
-// bench:gb28181 part "streams": M channels of simulated GB devices stream PS over RTP into Argus's receive path (SIP endpoint, RTP receiver, PS fix-up, Recorder): INVITE → first frame, CPU per stream, gaps.
+// bench:gb28181 part "streams": M channels of simulated GB devices stream PS over RTP into Argus's live path (SIP endpoint, GbLive, RTP receiver, PS fix-up, Recorder): INVITE → first frame, CPU per stream, gaps.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,12 +8,10 @@ import type { CameraStatus } from '../../common/api';
 import { asLog } from '../../common/log';
 import { streamInputArgs } from '../../media/ffmpeg-args/input';
 import { Recorder, type ClosedSegment } from '../../media/recorder';
-import { rtpPsInput } from '../../media/rtp/ps-input';
-import { RtpReceiver } from '../../media/rtp/receiver';
-import type { StreamSource } from '../../media/stream-source';
+import type { StreamInput, StreamSource } from '../../media/stream-source';
+import type { GbLiveLease } from '../../main/services/contracts';
 import { GbEndpoint } from '../../main/services/gb28181/endpoint';
-import { buildOffer } from '../../main/services/gb28181/sdp';
-import type { GbDialog } from '../../main/services/gb28181/signalling';
+import { GbLive } from '../../main/services/gb28181/live';
 import { testLauncher } from '../../test/harness/ffmpeg';
 import { ensureClip } from '../../test/helpers/clips';
 import { startGbSim, type GbSim } from '../../test/helpers/gb-sim';
@@ -31,8 +29,6 @@ const SEGMENT_S = 4;
 interface Stream {
   channelGbId: string;
   deviceGbId: string;
-  receiver: RtpReceiver;
-  dialog: GbDialog | null;
   recorder: Recorder | null;
   closed: ClosedSegment[];
   status: CameraStatus | null;
@@ -40,13 +36,13 @@ interface Stream {
 }
 
 /**
- * The first frame an ffmpeg reading the stream with the input options Argus's recorder and relay use for it
+ * The first frame an ffmpeg reading `input` with the input options Argus's recorder and relay use for it
  * (streamInputArgs of the pipe input: `-f mpeg` on the fixed-up PS) decodes, in ms after `t0` (performance.now());
  * rejects after 20 s.
  */
-function firstDecodedFrame(receiver: RtpReceiver, t0: number): Promise<number> {
-  const src = rtpPsInput(receiver);
-  const args = streamInputArgs(src.input, 10);
+function firstDecodedFrame(input: StreamInput, t0: number): Promise<number> {
+  if (input.kind !== 'pipe') return Promise.reject(new Error('a GB live stream is a pipe input'));
+  const args = streamInputArgs(input, 10);
   const ff = spawn(
     'ffmpeg',
     [
@@ -69,11 +65,11 @@ function firstDecodedFrame(receiver: RtpReceiver, t0: number): Promise<number> {
     ],
     { stdio: ['pipe', 'pipe', 'ignore'] },
   );
-  src.bytes.pipe(ff.stdin).on('error', () => undefined);
+  input.bytes.pipe(ff.stdin).on('error', () => undefined);
   return new Promise<number>((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);
-      src.end();
+      input.bytes.unpipe(ff.stdin);
       ff.kill('SIGKILL');
     };
     const timer = setTimeout(() => {
@@ -92,21 +88,20 @@ function firstDecodedFrame(receiver: RtpReceiver, t0: number): Promise<number> {
   });
 }
 
-/** A StreamSource over an RTP receiver that is already receiving (the dialog is held by the bench, not by the run). */
-function receiverSource(channelId: number, receiver: RtpReceiver): StreamSource {
-  let end: (() => void) | null = null;
+/** A GB channel's StreamSource as the server makes it (main/services/sources/gb28181.ts): a lease of the shared live stream per run. */
+function liveSource(channelId: number, live: GbLive, deviceGbId: string, channelGbId: string): StreamSource {
+  let lease: GbLiveLease | null = null;
   return {
     channelId,
     stream: 'main',
-    describe: () => `gb28181 bench stream ${channelId}`,
-    open: () => {
-      const input = rtpPsInput(receiver);
-      end = input.end;
-      return Promise.resolve(input.input);
+    describe: () => `gb28181 INVITE ${channelGbId}`,
+    open: async (signal) => {
+      lease = await live.acquire(deviceGbId, channelGbId, signal);
+      return lease.input;
     },
     release: () => {
-      end?.();
-      end = null;
+      lease?.release();
+      lease = null;
     },
   };
 }
@@ -114,10 +109,11 @@ function receiverSource(channelId: number, receiver: RtpReceiver): StreamSource 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * `streams` channels (smoke: 2, else 16) of 1080p 25 fps 4 Mbit/s H.264 + G.711A, 4 per simulated device, each INVITEd
- * over UDP one after the other (INVITE → first frame decoded by an ffmpeg reading the stream like the relay), then all
- * recorded by the real Recorder (stream copy, 4 s segments) for the measure phase (smoke 10 s, else 60 s): CPU of this
- * process (endpoint, receivers, PS fix-up) plus the recorders' ffmpeg per stream, and the holes between segments.
+ * `streams` channels (smoke: 2, else 16) of 1080p 25 fps 4 Mbit/s H.264 + G.711A, 4 per simulated device, each asked
+ * for over UDP one after the other through GbLive as a viewer would (acquire → INVITE → first frame decoded by an ffmpeg
+ * reading the stream like the relay), then all recorded by the real Recorder on the shared stream (stream copy, 4 s
+ * segments) for the measure phase (smoke 10 s, else 60 s): CPU of this process (endpoint, GbLive's receivers, PS
+ * fix-up) plus the recorders' ffmpeg per stream, and the holes between segments.
  * The simulator is a child process whose CPU is not counted.
  */
 export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; result: Record<string, number> }> {
@@ -149,6 +145,8 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
   });
   const streams: Stream[] = [];
   let sim: GbSim | null = null;
+  let live: GbLive | null = null;
+  const lostNow = () => (live?.states() ?? []).reduce((n, st) => n + (st.counters?.lost ?? 0), 0);
   try {
     await ep.start();
     const devices = Math.ceil(streamCount / CHANNELS_PER_DEVICE);
@@ -175,19 +173,21 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
     note(`${devices} simulated devices registered, ${targets.length} channels of ${path.basename(clip)}`);
 
     const ffmpeg = testLauncher();
+    live = new GbLive({ signalling: ep, transportOf: () => 'udp', mediaHost: '127.0.0.1', bindHost: '127.0.0.1', log: () => undefined });
+    live.start();
     for (const [i, t] of targets.entries()) {
-      const receiver = new RtpReceiver({ transport: 'udp', bindHost: '127.0.0.1', log: () => undefined });
-      const port = await receiver.start();
-      const s: Stream = { ...t, receiver, dialog: null, recorder: null, closed: [], status: null, firstFrameMs: NaN };
+      const s: Stream = { ...t, recorder: null, closed: [], status: null, firstFrameMs: NaN };
       streams.push(s);
-      const ssrc = `0${DOMAIN.slice(3, 8)}${String(i + 1).padStart(4, '0')}`;
-      const offer = buildOffer({ serverId: SERVER_ID, host: '127.0.0.1', port, transport: 'udp', ssrc, session: 'Play' });
+      // A viewer asks for the channel: INVITE, RTP, the first decoded frame; the recorder then shares the same stream.
       const t0 = performance.now();
-      const frame = firstDecodedFrame(receiver, t0);
-      s.dialog = await ep.invite(t.deviceGbId, t.channelGbId, offer, `${t.channelGbId}:${ssrc},${SERVER_ID}:0`);
-      s.firstFrameMs = await frame;
+      const lease = await live.acquire(t.deviceGbId, t.channelGbId, new AbortController().signal);
+      try {
+        s.firstFrameMs = await firstDecodedFrame(lease.input, t0);
+      } finally {
+        lease.release();
+      }
       s.recorder = new Recorder(
-        { cameraId: i + 1, source: receiverSource(i + 1, receiver), segmentSeconds: SEGMENT_S, recordingsDir: tmp },
+        { cameraId: i + 1, source: liveSource(i + 1, live, t.deviceGbId, t.channelGbId), segmentSeconds: SEGMENT_S, recordingsDir: tmp },
         {
           onStatus: (st) => (s.status = st),
           onSegmentOpened: () => undefined,
@@ -205,7 +205,7 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
     const readyBy = Date.now() + 60_000;
     while (!streams.every((s) => s.status?.state === 'recording') && Date.now() < readyBy) await sleep(200);
     await sleep(SEGMENT_S * 1000 + 1000);
-    const lostBefore = streams.reduce((n, s) => n + s.receiver.counters().lost, 0);
+    const lostBefore = lostNow();
     const label = (p: { comm: string }) => (p.comm === 'ffmpeg' ? 'recorder' : null);
     const treeA = sampleTree(process.pid, label);
     const selfA = process.cpuUsage();
@@ -237,7 +237,7 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
       gapMs += g.gapMs;
       uncoveredMs += Math.max(0, endMs - startMs - g.recordedMs + g.overlapMs);
     }
-    const lost = streams.reduce((n, s) => n + s.receiver.counters().lost, 0) - lostBefore;
+    const lost = lostNow() - lostBefore;
     note(
       `gaps: ${fmt(gapMs / 1000, 2)} s between segments over ${streams.length} streams × ${fmt(wallS, 0)} s (window not covered: ${fmt(uncoveredMs / 1000, 2)} s); RTP lost ${lost}`,
     );
@@ -253,8 +253,7 @@ export async function run(opts: { smoke: boolean }): Promise<{ lines: string[]; 
     };
   } finally {
     await Promise.all(streams.map((s) => s.recorder?.close() ?? Promise.resolve()));
-    await Promise.all(streams.map((s) => s.dialog?.bye() ?? Promise.resolve()));
-    await Promise.all(streams.map((s) => s.receiver.close()));
+    await live?.close();
     await sim?.stop();
     await ep.close();
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import * as channels from './channels';
 import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
+import * as gb28181 from './gb28181';
 import * as gbCascade from './gb28181-cascade';
 import * as gbControl from './gb28181-control';
 import * as gbRecords from './gb28181-records';
@@ -30,6 +31,7 @@ export * from './channels';
 export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
+export * from './gb28181';
 export * from './gb28181-cascade';
 export * from './gb28181-control';
 export * from './gb28181-records';
@@ -72,6 +74,7 @@ export const ENDPOINT_AREAS = {
   channels: only(channels),
   channelsPtz: only(channelsPtz),
   access: only(access),
+  gb28181: only(gb28181),
   gbCascade: only(gbCascade),
   gbControl: only(gbControl),
   gbRecords: only(gbRecords),

@@ -1,7 +1,7 @@
 // ffmpeg arguments shared by every stream-copy process (recording, relay): input options by input kind and the missing-PTS filter.
 import { Readable } from 'node:stream';
 import { assertNever } from '../../common/events';
-import { demuxerOf, type StreamInput } from '../stream-source';
+import { demuxerOf, type PipeFormat, type StreamInput } from '../stream-source';
 
 function scheme(url: string): string {
   return (/^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1] ?? '').toLowerCase();
@@ -43,13 +43,25 @@ export function streamInputArgs(src: StreamInput, ioTimeoutS: number, wallclock 
     case 'pipe':
       return {
         input: 'pipe:3',
-        inputOptions: ['-analyzeduration', '2000000', '-fflags', '+genpts+discardcorrupt', ...clock, '-f', demuxerOf(src.format)],
+        inputOptions: [...pipeProbeOptions(src.format), '-fflags', '+genpts+discardcorrupt', ...clock, '-f', demuxerOf(src.format)],
         inputBytes: src.bytes,
         secrets: [],
       };
     default:
       return assertNever(src);
   }
+}
+
+/**
+ * Probe length of a pipe input. MPEG-PS (GB/T 28181 media) is probed for 0.5 s only: its `mpeg` demuxer announces streams
+ * as it meets them, so ffmpeg reads the whole analyze duration before the first packet goes out, and 2 s of probing were
+ * most of the invite-to-first-frame time. Half a second of PS carries the PSM and several audio packets (G.711 every
+ * 20–40 ms, AAC a frame every 21–128 ms), so audio is still found; the probe size (2 MB, eight times half a second of an 8 Mbit/s
+ * stream, room for a keyframe and a burst of cached GOP) never cuts the probe shorter than the duration.
+ */
+export function pipeProbeOptions(format: PipeFormat): string[] {
+  if (format === 'mpeg-ps') return ['-analyzeduration', '500000', '-probesize', '2000000'];
+  return ['-analyzeduration', '2000000'];
 }
 
 /**

@@ -23,6 +23,8 @@ export interface RtpReceiverOptions {
   maxDelayMs?: number;
   /** A subscriber whose reader lags by more than this is cut off (its run ends; the recorder reconnects). */
   maxBufferedBytes?: number;
+  /** Bound of the GOP cache (the PS since the last keyframe pack, handed to a new reader first); default 8 MB, 0 = none. */
+  maxGopCacheBytes?: number;
   now?: () => number;
   log?: Log | ((msg: string) => void);
 }
@@ -72,6 +74,9 @@ export class RtpReceiver {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private localPort = 0;
+  /** Payloads from the last keyframe pack on (the current GOP), or empty when there is none or it outgrew the bound. */
+  private gop: Buffer[] = [];
+  private gopBytes = 0;
 
   constructor(private readonly opts: RtpReceiverOptions) {
     this.log = asLog(opts.log, 'rtp');
@@ -165,11 +170,19 @@ export class RtpReceiver {
   }
 
   /**
-   * A new PS byte stream for one reader (a recorder's or relay's ffmpeg run): it starts at the next pack that carries a
-   * system header or PSM (a keyframe), or at any pack after 3 s, and ends when the receiver closes. Destroying it unsubscribes.
+   * A new PS byte stream for one reader (a recorder's or relay's ffmpeg run), ending when the receiver closes. It begins
+   * with the cached GOP (the PS from the last pack that carries a system header or PSM, i.e. a keyframe) at once and goes
+   * on live from there, no byte missing or repeated; without a cached GOP, it starts at the next such pack, or at any
+   * pack after 3 s. Destroying it unsubscribes.
    */
   readable(): Readable {
     const sub: Subscriber = { out: new Readable({ read: () => undefined }), started: false, sinceMs: this.now(), pending: [] };
+    if (this.gop.length > 0 && !this.closed) {
+      // Delivery is synchronous: the next payload delivered is the one right after the cache's last.
+      sub.started = true;
+      sub.pending = [...this.gop];
+      this.flush(sub);
+    }
     this.subs.add(sub);
     sub.out.once('close', () => this.subs.delete(sub));
     if (this.closed) sub.out.push(null);
@@ -185,6 +198,8 @@ export class RtpReceiver {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.gop = [];
+    this.gopBytes = 0;
     this.reorder.flushAll();
     for (const s of this.subs) {
       this.flush(s);
@@ -228,6 +243,8 @@ export class RtpReceiver {
     if (this.ssrc === null || (this.opts.ssrc == null && pkt.ssrc !== this.ssrc && now - this.ssrcLastMs > SSRC_SWITCH_SILENCE_MS)) {
       if (this.ssrc !== null) this.log.info('rtp sender changed its SSRC', { from: this.ssrc, to: pkt.ssrc });
       this.ssrc = pkt.ssrc;
+      this.gop = [];
+      this.gopBytes = 0;
     }
     if (pkt.ssrc !== this.ssrc) {
       this.c.wrongSsrc++;
@@ -244,6 +261,7 @@ export class RtpReceiver {
     if (payload.length === 0) return;
     this.c.bytes += payload.length;
     for (const fn of this.listeners) fn(payload, pkt);
+    this.cacheGop(payload);
     const newFrame = pkt.timestamp !== this.lastTimestamp;
     this.lastTimestamp = pkt.timestamp;
     for (const sub of this.subs) {
@@ -256,6 +274,24 @@ export class RtpReceiver {
       sub.pending.push(payload);
       if (pkt.marker) this.flush(sub);
     }
+  }
+
+  /** Keeps the payloads since the last keyframe pack, up to the bound (a GOP that outgrows it is dropped until the next keyframe). */
+  private cacheGop(payload: Buffer): void {
+    const limit = this.opts.maxGopCacheBytes ?? 8 * 1024 * 1024;
+    if (limit <= 0) return;
+    if (isPackStart(payload) && isKeyPack(payload)) {
+      this.gop = [];
+      this.gopBytes = 0;
+    } else if (this.gop.length === 0) return;
+    if (this.gopBytes + payload.length > limit) {
+      this.log.debug('gop larger than the cache: not cached', { limitBytes: limit });
+      this.gop = [];
+      this.gopBytes = 0;
+      return;
+    }
+    this.gop.push(payload);
+    this.gopBytes += payload.length;
   }
 
   private flush(sub: Subscriber): void {

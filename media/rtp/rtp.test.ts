@@ -177,6 +177,54 @@ describe('RtpReceiver over UDP', () => {
     expect(rx.counters()).toMatchObject({ ssrc: 77, wrongSsrc: 1 });
   });
 
+  it('GOP cache: a late reader gets the PS from the last keyframe pack at once, then the live stream with no gap or repeat', async () => {
+    const { rx, send } = await udpReceiver();
+    const early = collect(rx.readable());
+    for (const s of [1, 2, 3]) await send(pkt(s, s === 1 ? keyPack(1) : body(s)));
+    await send(pkt(4, keyPack(4)));
+    await send(pkt(5, body(5)));
+    await waitFor(() => rx.counters().packets === 5, 'five packets', 5000);
+    const late = collect(rx.readable());
+    // Handed on before any further packet arrives: the cached GOP from the newest keyframe pack (4), in order.
+    await waitFor(() => late.bytes().length > 0, 'the cached GOP', 5000);
+    expect(late.bytes()).toEqual(Buffer.concat([keyPack(4), body(5)]));
+    for (const s of [6, 7]) await send(pkt(s, body(s)));
+    const want = Buffer.concat([keyPack(4), body(5), body(6), body(7)]);
+    await waitFor(() => late.bytes().length >= want.length && early.bytes().length >= 7 * 4, 'the live packets', 5000);
+    expect(late.bytes()).toEqual(want);
+    expect(early.bytes()).toEqual(Buffer.concat([keyPack(1), body(2), body(3), keyPack(4), body(5), body(6), body(7)]));
+  });
+
+  it('GOP cache: a GOP over the byte bound is not cached (a late reader waits for the next keyframe pack); 0 turns it off', async () => {
+    const big = Buffer.alloc(600, 0xaa);
+    const { rx, send } = await udpReceiver({ maxGopCacheBytes: 1000 });
+    await send(pkt(1, keyPack(1)));
+    await send(pkt(2, big));
+    await send(pkt(3, big)); // 21 + 600 + 600 bytes: over the bound
+    await waitFor(() => rx.counters().packets === 3, 'three packets', 5000);
+    const late = collect(rx.readable());
+    await send(pkt(4, body(4)));
+    await send(pkt(5, keyPack(5)));
+    await send(pkt(6, body(6)));
+    await waitFor(() => rx.counters().packets === 6, 'six packets', 5000);
+    await waitFor(() => late.bytes().length >= 25, 'the next GOP', 5000);
+    expect(late.bytes()).toEqual(Buffer.concat([keyPack(5), body(6)]));
+    // The new GOP fits: a reader coming now gets it.
+    const later = collect(rx.readable());
+    await waitFor(() => later.bytes().length >= 25, 'the cached GOP', 5000);
+    expect(later.bytes()).toEqual(Buffer.concat([keyPack(5), body(6)]));
+
+    const off = await udpReceiver({ maxGopCacheBytes: 0 });
+    await off.send(pkt(1, keyPack(1)));
+    await off.send(pkt(2, body(2)));
+    await waitFor(() => off.rx.counters().packets === 2, 'two packets', 5000);
+    const none = collect(off.rx.readable());
+    await off.send(pkt(3, body(3)));
+    await off.send(pkt(4, keyPack(4)));
+    await waitFor(() => none.bytes().length >= 21, 'the next keyframe pack', 5000);
+    expect(none.bytes()).toEqual(keyPack(4));
+  });
+
   it('ends every reader when it closes', async () => {
     const { rx, send } = await udpReceiver();
     const r = rx.readable();

@@ -1,4 +1,4 @@
-// Workspace tab "Admin": sub-navigation between cameras, mobile units, users, the audit log, the organisation and access (each by its right); visited panels keep their state.
+// Workspace tab "Admin": sub-navigation between cameras, mobile units, users, the audit log, the organisation, access and GB/T 28181 (each by its right); visited panels keep their state.
 import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import { can, type Right } from '../../common/rights';
@@ -7,12 +7,13 @@ import { useServices } from '../services';
 import { AccessPanel } from './access-panel';
 import { AuditPanel } from './audit-panel';
 import { CamerasPanel } from './cameras-panel';
+import { Gb28181Panel } from './gb28181-panel';
 import { OrgPanel } from './org-panel';
 import { UnitsPanel } from './units-panel';
 import { UsersPanel } from './users-panel';
 import './admin.css';
 
-type SectionId = 'cameras' | 'units' | 'users' | 'audit' | 'org' | 'access';
+type SectionId = 'cameras' | 'units' | 'users' | 'audit' | 'org' | 'access' | 'gb28181';
 
 const SECTIONS: readonly { id: SectionId; label: MessageKey; right: Right; component: ComponentType }[] = [
   { id: 'cameras', label: 'admin.nav.cameras', right: 'cameras.manage', component: CamerasPanel },
@@ -21,6 +22,7 @@ const SECTIONS: readonly { id: SectionId; label: MessageKey; right: Right; compo
   { id: 'audit', label: 'admin.nav.audit', right: 'audit.view', component: AuditPanel },
   { id: 'org', label: 'devices.admin.nav', right: 'org.manage', component: OrgPanel },
   { id: 'access', label: 'access.nav', right: 'access.manage', component: AccessPanel },
+  { id: 'gb28181', label: 'gb28181.nav', right: 'devices.manage', component: Gb28181Panel },
 ];
 
 /** The rights that show the Admin tab (any one of them: its sections are filtered by their own). */

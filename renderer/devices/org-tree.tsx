@@ -83,15 +83,17 @@ function ChannelRow({ channel, ctx }: { channel: ChannelView; ctx: Ctx }) {
 function DeviceRow({ device, ctx }: { device: DeviceView; ctx: Ctx }) {
   const { t } = useI18n();
   const channels = sortedChannels(device);
-  // A single-channel device (a camera, a unit) is one row: its channel.
-  if (channels.length === 1) return <ChannelRow channel={channels[0]} ctx={ctx} />;
+  const awaiting = device.status.state === 'awaiting_approval';
+  // A single-channel device (a camera, a unit) is one row: its channel (a device awaiting approval keeps its own row and badge).
+  if (channels.length === 1 && !awaiting) return <ChannelRow channel={channels[0]} ctx={ctx} />;
   const key = `d${device.id}`;
   const open = ctx.visible !== null || !ctx.collapsed.has(key);
   const shown = ctx.visible ? channels.filter((c) => ctx.visible?.channels.has(c.id)) : channels;
   const live = channels.filter((c) => c.status.recording === 'recording').length;
-  const state = device.status.online ? t('devices.state.online') : t('devices.state.offline');
+  const state = awaiting ? t('gb28181.state.awaiting_approval') : device.status.online ? t('devices.state.online') : t('devices.state.offline');
+  const dataState = awaiting ? 'awaiting_approval' : device.status.online ? 'online' : 'offline';
   return (
-    <li role="treeitem" aria-expanded={open} class="tree-device" data-device-id={device.id} data-state={device.status.online ? 'online' : 'offline'}>
+    <li role="treeitem" aria-expanded={open} class="tree-device" data-device-id={device.id} data-kind={device.kind} data-state={dataState}>
       <div
         class="tree-device-header"
         role="button"
@@ -107,6 +109,7 @@ function DeviceRow({ device, ctx }: { device: DeviceView; ctx: Ctx }) {
         <OnlineDot online={device.status.online} />
         {device.mobile ? <UnitTypeIcon type={device.mobile.type} size={14} class="type-icon" /> : <DisplayIcon size={14} class="type-icon" />}
         <span class="tree-camera-name">{device.name}</span>
+        {awaiting ? <span class="tree-badge tree-awaiting">{state}</span> : null}
         <span class="count">{t('devices.channelCount', { live, total: channels.length })}</span>
       </div>
       {open && shown.length ? (

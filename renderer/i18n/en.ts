@@ -14,6 +14,7 @@ import { gbCascadeEn } from './gb-cascade';
 import { gbControlEn } from './gb-control';
 import { accessEn } from './access';
 import { devicesEn } from './devices';
+import { gb28181En, gb28181AuditEn } from './gb28181';
 import { gbRecordsEn } from './gb28181-records';
 import { auditEn, auditFieldsEn, alarmOutcomesEn } from './audit-all';
 export const en = {
@@ -343,6 +344,8 @@ export const en = {
   ...alarmOutcomesEn,
   ...devicesEn,
   ...accessEn,
+  ...gb28181En,
+  ...gb28181AuditEn,
   ...gbRecordsEn,
 } as const;
 

@@ -15,6 +15,7 @@ import { gbCascadeZh } from './gb-cascade';
 import { gbControlZh } from './gb-control';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
+import { gb28181Zh, gb28181AuditZh } from './gb28181';
 import { gbRecordsZh } from './gb28181-records';
 import { auditZh, auditFieldsZh, alarmOutcomesZh } from './audit-all';
 
@@ -344,6 +345,8 @@ export const zhCN = {
   ...alarmOutcomesZh,
   ...devicesZh,
   ...accessZh,
+  ...gb28181Zh,
+  ...gb28181AuditZh,
   ...gbRecordsZh,
 } as const satisfies Catalog;
 

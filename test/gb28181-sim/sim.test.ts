@@ -121,6 +121,34 @@ describe('GB/T 28181 device simulator', () => {
     expect(items[0].Status).toBe('ON');
   });
 
+  it('freezes its media without ending the dialog, and drops off the network until told to reconnect', async () => {
+    const { p, sim } = await setup({ keepaliveS: 1 });
+    const rx = await startRtpReceiver('udp');
+    stops.push(() => rx.close());
+    await p.invite(DEVICE, '34020000001310000101', offer(rx.port, { ssrc: '0100000004' }));
+    await sim.waitFor((e) => e.ev === 'media-start', { what: 'media start' });
+    expect(await sim.command({ cmd: 'freeze-media', on: true })).toBe(true);
+    await until(300); // what was in flight
+    const frozenAt = rx.packets().length;
+    await until(1000);
+    expect(rx.packets().length).toBe(frozenAt);
+    expect(((await sim.state()).sessions as unknown[]).length).toBe(1);
+    await sim.command({ cmd: 'freeze-media', on: false });
+    await until(1000);
+    expect(rx.packets().length).toBeGreaterThan(frozenAt);
+
+    await sim.command({ cmd: 'drop' });
+    await until(300);
+    const heard = p.messages.length;
+    await until(2500); // two keepalive periods
+    expect(p.messages.length).toBe(heard);
+    const registers = p.registers.length;
+    await sim.command({ cmd: 'reconnect' });
+    await sim.waitFor((e) => e.ev === 'registered' && e.atMs > Date.now() - 10_000 && e.first === true, { what: 'registered again', after: 2 });
+    expect(p.registers.length).toBeGreaterThan(registers);
+    await sim.waitFor((e) => e.ev === 'keepalive' && e.atMs > Date.now() - 3000, { what: 'keepalives again' });
+  });
+
   it('stop() ends the simulator process itself (no process left behind) and its media', async () => {
     const { p, sim } = await setup();
     const rx = await startRtpReceiver('udp');

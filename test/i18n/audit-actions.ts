@@ -45,8 +45,8 @@ export function scanAuditActions(repoRoot: string): ScanResult {
     for (const m of src.matchAll(/\baction:\s*([^,\n}]+)/g)) for (const a of literals(m[1]!)) add(a, rel);
     // `const action = cond ? 'a.b' : 'a.c'` (then `action,` in the record)
     for (const m of src.matchAll(/\b(?:const|let)\s+action\s*=\s*([^;]+);/g)) for (const a of literals(m[1]!)) add(a, rel);
-    // a module's own audit helper: `this.audit(who, 'a.b', ...)`, `this.audit({ kind: 'system', ... }, 'a.b', ...)`
-    for (const m of src.matchAll(/\bthis\.audit\(/g)) {
+    // a module's own audit helper: `this.audit(who, 'a.b', ...)`, `this.audit({ kind: 'system', ... }, 'a.b', ...)`, `this.auditOnce(remote, 'a.b', ...)`
+    for (const m of src.matchAll(/\bthis\.audit\w*\(/g)) {
       const first = literals(src.slice(m.index + m[0].length, m.index + m[0].length + 200))[0];
       if (first) add(first, rel);
     }

@@ -10,6 +10,7 @@ import { authRoutes } from './auth';
 import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
+import { gb28181Routes } from './gb28181';
 import { gbCascadeRoutes } from './gb28181-cascade';
 import { gbControlRoutes } from './gb28181-control';
 import { gbRecordsRoutes } from './gb28181-records';
@@ -46,6 +47,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...deviceRoutes(deps),
     ...channelRoutes(deps),
     ...accessRoutes(deps),
+    ...gb28181Routes(deps),
     ...gbControlRoutes(deps),
     ...gbCascadeRoutes(deps),
     ...gbRecordsRoutes(deps),

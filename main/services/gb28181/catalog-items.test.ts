@@ -37,8 +37,8 @@ describe('catalog items', () => {
     expect(r.items.every((i) => i.kind === 'video')).toBe(true);
     expect(r.items[0]).toMatchObject({ name: '通道01', status: 'ON', ptzType: 1, parentIds: [NVR], civilCode: '340200' });
     expect(r.items[2]!.status).toBe('OFF');
-    expect(r.items[8]!.raw['Info.PTZType']).toBe('3'); // raw keys keep the device's spelling
-    expect(r.items[5]!.raw['Info.ptztype']).toBe('3');
+    expect(r.items[8]!.raw['Info.PTZType']).toBe('3'); // known names come out in the standard's spelling, whatever the device's
+    expect(r.items[5]!.raw['Info.PTZType']).toBe('3');
     expect(r.items[5]!.ptzType).toBe(3);
   });
 

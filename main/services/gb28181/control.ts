@@ -21,6 +21,8 @@ export interface GbDeviceInfo {
   /** host:port it registered from (after NAT), or null. */
   remote: string | null;
   expiresMs: number | null;
+  /** When the current registration was accepted (first REGISTER or refresh); null while not registered. */
+  registeredMs: number | null;
   lastSeenMs: number | null;
   keepaliveS: number;
   firstSeenMs: number;

@@ -258,4 +258,24 @@ describe('GbEndpoint requests', () => {
     await done;
     expect(header(b, 'call-id')).toBe(d2.callId);
   });
+
+  it('a MediaStatus 121 in lower-case tags ends the download dialog of its channel', async () => {
+    const f = await start();
+    const c = await client(f);
+    expect((await c.register({ deviceId: DEV, password: 'dev-secret', serverId: SERVER })).status).toBe(200);
+    c.autoAnswer = false;
+    const ch = '34020000001310000001';
+    const answered = (async () => c.answer(await c.next((m) => m.method === 'INVITE'), 200, Buffer.from('v=0\r\ns=Download\r\n'), 'APPLICATION/SDP'))();
+    const d = await f.ep.invite(DEV, ch, 'v=0\r\ns=Download\r\n', `${ch}:1200000001,${SERVER}:0`);
+    await answered;
+    await c.next((m) => m.method === 'ACK');
+    const ended: string[] = [];
+    d.onEnded((why) => ended.push(why));
+    c.autoAnswer = true;
+    const status = Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?><notify><cmdtype>MediaStatus</cmdtype><sn>8</sn><deviceid>${ch}</deviceid><notifytype>121</notifytype></notify>`,
+    );
+    expect((await c.message(DEV, SERVER, status)).status).toBe(200);
+    expect(ended).toEqual(['media-end']);
+  });
 });

@@ -67,6 +67,25 @@ describe('decodeManscdp', () => {
     expect(textOf(fieldOf({ status: 'OK' }, 'Status'))).toBe('OK');
   });
 
+  it("gives known element names in the standard's case, recursively; unknown names stay as sent", () => {
+    const xml = `<response><cmdtype>RecordInfo</cmdtype><sn>9</sn><deviceid>34020000001320000011</deviceid><sumnum>3</sumnum>
+<RECORDLIST num="2"><item><deviceid>34020000001320000011</deviceid><starttime>2026-12-07T08:00:00</starttime><VendorX>v</VendorX></item>
+<item><Deviceid>34020000001320000011</Deviceid><endTime>2026-12-07T09:00:00</endTime></item></RECORDLIST>
+<devicelist><Item><deviceid>a</deviceid></Item><item><deviceid>b</deviceid></item></devicelist><notifytype>121</notifytype></response>`;
+    const m = decodeManscdp(Buffer.from(xml));
+    expect(m).toMatchObject({ root: 'Response', cmdType: 'RecordInfo', sn: 9, deviceId: '34020000001320000011' });
+    expect(Object.keys(m.fields)).toEqual(['SumNum', 'RecordList', 'DeviceList', 'NotifyType']);
+    expect(m.fields.SumNum).toBe('3');
+    expect(m.fields.NotifyType).toBe('121');
+    const list = m.fields.RecordList as { '@_Num': string; Item: Record<string, unknown>[] };
+    expect(list['@_Num']).toBe('2');
+    expect(list.Item).toEqual([
+      { DeviceID: '34020000001320000011', StartTime: '2026-12-07T08:00:00', VendorX: 'v' },
+      { DeviceID: '34020000001320000011', EndTime: '2026-12-07T09:00:00' },
+    ]);
+    expect((m.fields.DeviceList as { Item: unknown[] }).Item).toEqual([{ DeviceID: 'a' }, { DeviceID: 'b' }]);
+  });
+
   it('refuses what is not MANSCDP with a ManscdpError', () => {
     const bad = [
       'hello',

@@ -1,6 +1,7 @@
 // MANSCDP (GB/T 28181 annex A) XML bodies: decode from GB2312/GB18030/GBK/UTF-8 bytes to the Manscdp type and encode back (GB2312 by default).
 import iconv from 'iconv-lite';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { canonicalise } from './manscdp-names';
 import type { Manscdp } from './signalling';
 
 export type ManscdpCharset = 'GB2312' | 'GB18030' | 'GBK' | 'UTF-8';
@@ -92,7 +93,7 @@ export function itemsOf(list: unknown): Record<string, unknown>[] {
   return [];
 }
 
-/** Decodes a MANSCDP body ('binary' latin1 string from the sip package, or bytes). Throws ManscdpError when it is not one. */
+/** Decodes a MANSCDP body ('binary' latin1 string from the sip package, or bytes); known element names come out in the standard's case (`sumnum` → SumNum). Throws ManscdpError when it is not one. */
 export function decodeManscdp(body: Buffer | string): Manscdp & { charset: ManscdpCharset } {
   const { text: raw, charset } = decodeText(body);
   const text = raw
@@ -115,9 +116,8 @@ export function decodeManscdp(body: Buffer | string): Manscdp & { charset: Mansc
   if (!/^\d{1,15}$/.test(snText)) throw new ManscdpError(`SN is not a number: ${snText || '(none)'}`);
   if (!deviceId) throw new ManscdpError('no DeviceID');
   const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(el as Record<string, unknown>)) {
-    const lk = k.toLowerCase();
-    if (lk === 'cmdtype' || lk === 'sn' || lk === 'deviceid') continue;
+  for (const [k, v] of Object.entries(canonicalise(el) as Record<string, unknown>)) {
+    if (k === 'CmdType' || k === 'SN' || k === 'DeviceID') continue;
     fields[k] = v;
   }
   return { root, cmdType, sn: Number(snText), deviceId, fields, charset };

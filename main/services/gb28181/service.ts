@@ -310,6 +310,7 @@ export class GbService extends GbCatalogDelegate implements GbControl {
       transport: reg?.peer.transport ?? d.transport,
       remote: reg ? `${reg.peer.host}:${reg.peer.port}` : remoteOf(d),
       expiresMs: reg?.expiresMs ?? null,
+      registeredMs: d.registeredMs,
       lastSeenMs: reg?.lastSeenMs ?? null,
       keepaliveS: d.keepaliveS,
       firstSeenMs: d.firstSeenMs,
