@@ -264,6 +264,8 @@ export const MESSAGES = {
   'gb.no_position': 'GB/T 28181 device {id} does not report its PTZ position',
   'gb.not_gb_channel': 'channel {id} is not a channel of a GB/T 28181 device',
   'gb.not_gb_device': 'device {id} is not a GB/T 28181 device',
+  'gb.upper_not_found': 'upper GB/T 28181 platform {id} does not exist',
+  'gb.upper_conflict': 'another upper platform or shared channel already uses GB ID {id}',
   // GB/T 28181 device recordings (issue 14 item 7): RecordInfo, playback and download from the device (codes gb.records_*)
   'gb.records_not_gb_channel': 'channel {id} is not a GB/T 28181 channel',
   'gb.records_bad_range': 'the end must be after the start',

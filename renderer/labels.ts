@@ -12,6 +12,7 @@ import { devicesAuditActions } from './i18n/devices-audit';
 import { gb28181AuditActions } from './i18n/gb28181';
 import { investigationAuditActions } from './i18n/investigation';
 import { onvifAuditActions } from './i18n/onvif';
+import { gbCascadeAuditActions } from './i18n/gb-cascade';
 import { gbControlAuditActions } from './i18n/gb-control';
 import { gbRecordsAuditActions } from './i18n/gb28181-records';
 import { securityAuditActions } from './i18n/audit-security';
@@ -106,6 +107,7 @@ export const AUDIT_ACTIONS = {
   ...investigationAuditActions,
   ...onvifAuditActions,
   ...gbControlAuditActions,
+  ...gbCascadeAuditActions,
   ...alarmsAuditActions,
   ...gpsAuditActions,
   ...devicesAuditActions,

@@ -13,6 +13,7 @@ import type { WallStateRepo } from './repos/wall-states';
 import type { AuditCheckpoint, ChainRow, CheckpointReason } from './audit-chain';
 import type { FactorRepo } from './repos/factors';
 import type { GbRecordsRepo } from './repos/gb-records';
+import type { GbCascadeRepo } from './repos/gb-cascade';
 
 /** 'rtsp': a fixed camera recorded from its URL; 'uplink': a mobile unit publishing to the media hub (see UnitRepo); 'gb28181': a channel of a GB/T 28181 device (INVITE). */
 export type CameraKind = 'rtsp' | 'uplink' | 'gb28181';
@@ -303,6 +304,8 @@ export interface Store {
   gbCatalog: GbCatalogRepo;
   /** Downloads of GB/T 28181 device recordings and the segments they wrote (migration 023). */
   gbRecords: GbRecordsRepo;
+  /** Superior GB/T 28181 platforms (cascade) and the channels shared with them (migration 024). */
+  gbCascade: GbCascadeRepo;
   close(): Promise<void>;
 }
 

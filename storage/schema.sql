@@ -907,3 +907,31 @@ CREATE TABLE gb_download_segments (
 ) STRICT;
 -- The segments of one download.
 CREATE INDEX gb_download_segments_download ON gb_download_segments (download_id);
+
+-- Superior GB/T 28181 platforms Argus registers to as a lower platform (级联, migration 024).
+CREATE TABLE gb_upper_platforms (
+  id                 INTEGER PRIMARY KEY,                                                        -- platform id
+  name               TEXT    NOT NULL,                                                           -- admin's label
+  gb_id              TEXT    NOT NULL UNIQUE CHECK (length(gb_id) = 20 AND gb_id NOT GLOB '*[^0-9]*'), -- the upper platform's 20-digit SIP ID
+  domain             TEXT    NOT NULL CHECK (length(domain) BETWEEN 1 AND 20),                   -- its SIP domain (realm, usually 10 digits)
+  host               TEXT    NOT NULL,                                                           -- its SIP host
+  port               INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),                          -- its SIP port
+  transport          TEXT    NOT NULL CHECK (transport IN ('udp', 'tcp')),                       -- SIP transport to it
+  password_enc       TEXT,                                                                       -- digest password sealed with main/platform/secret-box.ts; NULL when none
+  register_expires_s INTEGER NOT NULL DEFAULT 3600 CHECK (register_expires_s BETWEEN 30 AND 86400), -- Expires asked for in REGISTER (s)
+  keepalive_s        INTEGER NOT NULL DEFAULT 60 CHECK (keepalive_s BETWEEN 1 AND 3600),         -- Keepalive MESSAGE interval (s)
+  enabled            INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),                       -- 1 = registered to while Argus runs
+  created_ms         INTEGER NOT NULL,                                                           -- when it was added (ms since epoch, UTC)
+  updated_ms         INTEGER NOT NULL                                                            -- when it was last changed (ms since epoch, UTC)
+) STRICT;
+
+-- Channels shared with an upper platform, under the GB ID it sees them by; gone with the platform or the channel.
+CREATE TABLE gb_shared_channels (
+  platform_id INTEGER NOT NULL REFERENCES gb_upper_platforms (id) ON DELETE CASCADE,   -- gb_upper_platforms.id
+  channel_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,             -- channels.id shared
+  gb_id       TEXT    NOT NULL CHECK (length(gb_id) = 20 AND gb_id NOT GLOB '*[^0-9]*'), -- the 20-digit ID the upper platform sees (Catalog, INVITE)
+  PRIMARY KEY (platform_id, channel_id),                                                 -- a channel is shared once per platform
+  UNIQUE (platform_id, gb_id)                                                            -- and each GB ID names one channel there
+) STRICT;
+-- The platforms a channel is shared with.
+CREATE INDEX gb_shared_channels_channel ON gb_shared_channels (channel_id);

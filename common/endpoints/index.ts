@@ -9,6 +9,7 @@ import * as channelsPtz from './channels-ptz';
 import * as devices from './devices';
 import * as factors from './factors';
 import * as gb28181 from './gb28181';
+import * as gbCascade from './gb28181-cascade';
 import * as gbControl from './gb28181-control';
 import * as gbRecords from './gb28181-records';
 import * as gps from './gps';
@@ -31,6 +32,7 @@ export * from './channels-ptz';
 export * from './devices';
 export * from './factors';
 export * from './gb28181';
+export * from './gb28181-cascade';
 export * from './gb28181-control';
 export * from './gb28181-records';
 export * from './gps';
@@ -73,6 +75,7 @@ export const ENDPOINT_AREAS = {
   channelsPtz: only(channelsPtz),
   access: only(access),
   gb28181: only(gb28181),
+  gbCascade: only(gbCascade),
   gbControl: only(gbControl),
   gbRecords: only(gbRecords),
 };

@@ -377,5 +377,6 @@ function withUnavailable(given: Partial<FeatureControls>): FeatureControls {
     gb: given.gb ?? (missing('GB/T 28181') as FeatureControls['gb']),
     gbCommands: given.gbCommands ?? (missing('GB/T 28181') as FeatureControls['gbCommands']),
     gbRecords: given.gbRecords ?? (missing('GB/T 28181 device recordings') as FeatureControls['gbRecords']),
+    gbCascade: given.gbCascade ?? (missing('GB/T 28181 cascade') as FeatureControls['gbCascade']),
   };
 }

@@ -283,6 +283,7 @@ async function start(
       gb: gb.control,
       gbCommands: gbControl.control.admin,
       gbRecords: gbRecords.control,
+      gbCascade: gb.cascade,
     },
     mounts: [...features.flatMap((f) => f.mounts), alarmsExportMount(alarms.control, ctx.audit, ctx.access)],
   });

@@ -1,4 +1,5 @@
 // The feature plug-in contract: what a feature (ONVIF, GPS/map, investigation, alarms) gets from the back end and gives back.
+import type { GbCascades } from './gb28181/cascade-manager';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerEvent } from '../../common/events';
@@ -95,4 +96,6 @@ export interface FeatureControls {
   gbCommands: GbAdminCommands;
   /** GB/T 28181 device recordings (issue 14 item 7): ranges on the device, downloads, device playback. */
   gbRecords: GbRecordsControl;
+  /** Cascade to superior GB/T 28181 platforms (issue 14 item 8): upper platforms, shared channels, registration state. */
+  gbCascade: GbCascades;
 }

@@ -10,6 +10,7 @@ import { liveEn } from './live';
 import { gpsEn } from './gps';
 import { investigationEn } from './investigation';
 import { onvifEn } from './onvif';
+import { gbCascadeEn } from './gb-cascade';
 import { gbControlEn } from './gb-control';
 import { accessEn } from './access';
 import { devicesEn } from './devices';
@@ -327,6 +328,7 @@ export const en = {
 
   ...onvifEn,
   ...gbControlEn,
+  ...gbCascadeEn,
   ...gpsEn,
   ...accountsEn,
   ...sessionsEn,

@@ -273,6 +273,8 @@ export const errorsZh: Record<MessageCode, string> = {
   'gb.no_position': 'GB/T 28181 设备 {id} 不上报云台位置',
   'gb.not_gb_channel': '通道 {id} 不是 GB/T 28181 设备的通道',
   'gb.not_gb_device': '设备 {id} 不是 GB/T 28181 设备',
+  'gb.upper_not_found': '上级 GB/T 28181 平台 {id} 不存在',
+  'gb.upper_conflict': '已有其他上级平台或共享通道使用国标编码 {id}',
   'gb.records_not_gb_channel': '通道 {id} 不是 GB/T 28181 通道',
   'gb.records_bad_range': '结束时间必须晚于开始时间',
   'gb.records_range_too_long': '每次最多 {hours} 小时',

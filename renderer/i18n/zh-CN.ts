@@ -11,6 +11,7 @@ import { liveZh } from './live';
 import { gpsZh } from './gps';
 import { investigationZh } from './investigation';
 import { onvifZh } from './onvif';
+import { gbCascadeZh } from './gb-cascade';
 import { gbControlZh } from './gb-control';
 import { accessZh } from './access';
 import { devicesZh } from './devices';
@@ -328,6 +329,7 @@ export const zhCN = {
 
   ...onvifZh,
   ...gbControlZh,
+  ...gbCascadeZh,
   ...gpsZh,
   ...accountsZh,
   ...sessionsZh,

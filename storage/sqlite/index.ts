@@ -19,6 +19,7 @@ import { SqliteEventRepo } from './events';
 import { SqliteLayoutRepo } from './layouts';
 import { SqliteWallStateRepo } from './wall-states';
 import { SqliteGbRecordsRepo } from './gb-records';
+import { SqliteGbCascadeRepo } from './gb-cascade';
 import { loadMigrations, migrate } from './migrate';
 import { SqliteSegmentRepo } from './segments';
 import { SqliteSessionRepo } from './sessions';
@@ -134,6 +135,7 @@ export async function openSqliteStore(filePath: string, opts: SqliteStoreOptions
     factors: new SqliteFactorRepo(db),
     gbCatalog: new SqliteGbCatalogRepo(db),
     gbRecords: new SqliteGbRecordsRepo(db),
+    gbCascade: new SqliteGbCascadeRepo(db),
     close: () => db.close(),
   };
 }

@@ -11,6 +11,7 @@ import { cameraRoutes } from './cameras';
 import { channelPtzAliases, channelRoutes, deviceRoutes, orgRoutes } from './devices-all';
 import type { DepsRef } from './deps';
 import { gb28181Routes } from './gb28181';
+import { gbCascadeRoutes } from './gb28181-cascade';
 import { gbControlRoutes } from './gb28181-control';
 import { gbRecordsRoutes } from './gb28181-records';
 import { gpsRoutes } from './gps';
@@ -48,6 +49,7 @@ export function apiRoutes(deps: DepsRef): Route[] {
     ...accessRoutes(deps),
     ...gb28181Routes(deps),
     ...gbControlRoutes(deps),
+    ...gbCascadeRoutes(deps),
     ...gbRecordsRoutes(deps),
   ];
   routes.push(...channelPtzAliases(routes));

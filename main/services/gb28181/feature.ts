@@ -3,10 +3,11 @@ import { asLog } from '../../../common/log';
 import type { Feature } from '../features';
 import type { GbContext } from './context';
 import type { GbControl } from './control';
+import { GbCascades } from './cascade-manager';
 import { GbLive } from './live';
 import { GbService, type GbServiceDeps } from './service';
 
-export function createGbFeature(ctx: GbContext, deps: GbServiceDeps): Feature<GbControl> & { live: GbLive } {
+export function createGbFeature(ctx: GbContext, deps: GbServiceDeps): Feature<GbControl> & { live: GbLive; cascade: GbCascades } {
   const service = new GbService(ctx, deps);
   const live = new GbLive({
     signalling: service.signalling,
@@ -16,15 +17,19 @@ export function createGbFeature(ctx: GbContext, deps: GbServiceDeps): Feature<Gb
     log: asLog(ctx.log, 'gb28181').child('live'),
     now: ctx.now,
   });
+  const cascade = new GbCascades(ctx, service.signalling);
   return {
     control: service,
     live,
+    cascade,
     mounts: [],
     start: async () => {
       await service.start();
       live.start();
+      await cascade.start();
     },
     close: async () => {
+      await cascade.close();
       await live.close();
       await service.close();
     },
