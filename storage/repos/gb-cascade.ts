@@ -1,21 +1,9 @@
 // Repository interface for the superior GB/T 28181 platforms Argus cascades to and the channels shared with them; SQLite implementation: storage/sqlite/gb-cascade.ts.
+import type { UpperPlatformView } from '../../common/gb28181-cascade';
 
-export interface GbUpperRow {
-  id: number;
-  name: string;
-  gbId: string;
-  domain: string;
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp';
-  /** Whether a digest password is set (the password itself only through `password()`). */
-  hasPassword: boolean;
-  registerExpiresS: number;
-  keepaliveS: number;
-  enabled: boolean;
-  createdMs: number;
-  updatedMs: number;
-}
+/** An upper platform as stored: the console's view of it without its live status and shares (`hasPassword`: whether a
+ * digest password is set; the password itself only through `password()`). */
+export type GbUpperRow = Omit<UpperPlatformView, 'status' | 'shared'>;
 
 export type GbUpperInput = Pick<GbUpperRow, 'name' | 'gbId' | 'domain' | 'host' | 'port' | 'transport' | 'registerExpiresS' | 'keepaliveS' | 'enabled'> & {
   /** undefined keeps the stored one (update), null clears it. */

@@ -1,42 +1,18 @@
 // What the console's GB/T 28181 admin shows of catalogs and subscriptions (the shapes of common/gb28181.ts GbChannelView / GbSubscriptionView).
 import { assertNever } from '../../../common/events';
-import type { WireMessage } from '../../../common/messages';
+import type { GbChannelView, GbSubscriptionView } from '../../../common/gb28181';
 import type { ChannelRow } from '../../../storage/repos/devices';
 import type { GbCatalogItemRow } from '../../../storage/repos/gb-catalog';
 import { text } from './catalog-items';
-import { GB_SUBSCRIPTION_KINDS, type GbSubscriptionKind, type GbSubscriptionPhase, type GbSubscriptionState } from './subscriptions';
+import { GB_SUBSCRIPTION_KINDS, type GbSubscriptionPhase, type GbSubscriptionState } from './subscriptions';
 
-/** A channel of a GB device as its Catalog describes it. */
-export interface GbCatalogChannelView {
-  channelId: number;
-  deviceId: number;
-  gbId: string;
-  name: string;
-  ordinal: number;
-  /** Digits 11–13 of the ID ('131', '132' ...); '' for an ID outside the coding. */
-  typeCode: string;
-  /** The Catalog's Status is ON (a NOTIFY OFF/VLOST/DEFECT, or absence from the catalog, makes it false). */
-  online: boolean;
-  civilCode: string | null;
-  parentId: string | null;
-  businessGroupId: string | null;
-  manufacturer: string;
-  model: string;
-  ptz: boolean;
-  lon: number | null;
-  lat: number | null;
-}
+/** A channel of a GB device as its Catalog describes it: the console's own shape. */
+export type GbCatalogChannelView = GbChannelView;
 
 /** The console's four subscription states. */
-export type GbSubscriptionViewState = 'active' | 'pending' | 'failed' | 'off';
+export type GbSubscriptionViewState = GbSubscriptionView['state'];
 
-export interface GbCatalogSubscriptionView {
-  kind: GbSubscriptionKind;
-  state: GbSubscriptionViewState;
-  expiresMs: number | null;
-  renewedMs: number | null;
-  reason: WireMessage | null;
-}
+export type GbCatalogSubscriptionView = GbSubscriptionView;
 
 export function viewState(phase: GbSubscriptionPhase): GbSubscriptionViewState {
   switch (phase) {
