@@ -1,4 +1,5 @@
 // Catalog items out of MANSCDP Catalog answers and notifications: tolerant field reading, several MESSAGEs merged, SumNum checked.
+import { fieldOf } from './manscdp';
 import type { Manscdp } from './signalling';
 import { kindOfId, type GbItemKind } from './catalog-codes';
 
@@ -44,15 +45,8 @@ export interface GbCatalogResult {
   complete: boolean;
 }
 
-/** The value of a field whatever the case of its tag (devices send <deviceid>, <DeviceID>, <DeviceId>). */
-export function field(obj: unknown, name: string): unknown {
-  if (!obj || typeof obj !== 'object') return undefined;
-  const rec = obj as Record<string, unknown>;
-  if (name in rec) return rec[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(rec)) if (k.toLowerCase() === lower) return rec[k];
-  return undefined;
-}
+/** A field by name whatever the case of its tag (manscdp.ts fieldOf). */
+export const field = fieldOf;
 
 /** A field as trimmed text; null when absent, empty or not a scalar. */
 export function text(obj: unknown, name: string): string | null {

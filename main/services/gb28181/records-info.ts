@@ -1,4 +1,5 @@
 // GB/T 28181 RecordInfo: the query's fields, the device's local time format, and the parsing/merging of the answer's items (several MESSAGEs, field quirks) into ranges.
+import { fieldOf } from './manscdp';
 import type { Manscdp } from './signalling';
 
 /** A recording the device keeps (one RecordList Item), times in UTC ms. */
@@ -76,15 +77,8 @@ export function recordInfoQueryFields(q: {
   };
 }
 
-/** A field of a parsed XML object, by name case-insensitively (devices send lower-case or odd-case tags). */
-export function field(obj: unknown, name: string): unknown {
-  if (obj === null || typeof obj !== 'object') return undefined;
-  const rec = obj as Record<string, unknown>;
-  if (name in rec) return rec[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(rec)) if (k.toLowerCase() === lower) return rec[k];
-  return undefined;
-}
+/** A field by name whatever the case of its tag (manscdp.ts fieldOf). */
+export const field = fieldOf;
 
 /** Text of a field (trimmed; numbers as text), or null when absent or empty. */
 function text(obj: unknown, name: string): string | null {
